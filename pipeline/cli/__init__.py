@@ -1,0 +1,1 @@
+"""The ``reproduce`` command line: one thin module per command, loaded lazily."""

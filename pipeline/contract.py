@@ -1,0 +1,167 @@
+"""The output contract shared by hand-written baselines and generated analysis code.
+
+An analysis run writes, into its output directory:
+
+* ``events.csv`` - the selected events, one line each, sorted by (run, event):
+  ``run,event,channel,m4l,weight`` (``m4l`` is the analysis' main observable in GeV,
+  printed with 6 decimals; ``weight`` with 9 significant digits);
+* ``cutflow.json`` - a :class:`Cutflow`: events after each step, raw and weighted,
+  with steps that the dataset cannot express marked ``applicable: false``;
+* ``histograms.json`` - named 1D histograms (edges, counts, variances);
+* ``result.json`` - a :class:`AnalysisResult` summary, written last: its presence
+  says the other files are complete.
+
+Same inputs, same bytes: everything is written with :mod:`pipeline.io`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.errors import DataError
+from pipeline.io import write_json_atomic, write_text_atomic
+
+CONTRACT_VERSION = "1.0.0"
+EVENT_COLUMNS = ("run", "event", "channel", "m4l", "weight")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CutflowStep(_Model):
+    id: str
+    description: str = ""
+    raw: int = Field(ge=0)
+    weighted: float
+    applicable: bool = True
+    reason: str | None = Field(None, description="why the step is not applicable, if it is not")
+
+
+class Cutflow(_Model):
+    contract_version: Literal["1.0.0"] = CONTRACT_VERSION
+    producer: str = Field(description="baseline:<name> or generated:<selection sha256 prefix>")
+    steps: list[CutflowStep]
+
+    def step(self, step_id: str) -> CutflowStep | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+class InputFile(_Model):
+    path: str
+    sha256: str
+    release: str
+    synthetic: bool = False
+    events: int = Field(ge=0)
+
+
+class Histogram1D(_Model):
+    name: str
+    label: str
+    edges: list[float]
+    counts: list[float]
+    variances: list[float]
+
+
+class AnalysisResult(_Model):
+    contract_version: Literal["1.0.0"] = CONTRACT_VERSION
+    producer: str
+    inputs: list[InputFile]
+    n_input: int
+    n_selected: int
+    weighted_selected: float
+    channels: dict[str, int]
+    not_applicable: list[str] = Field(default_factory=list, description="ids of steps not applicable")
+    warnings: list[str] = Field(default_factory=list)
+    synthetic: bool = Field(False, description="true when any input is synthetic")
+
+
+class SelectedEvent(_Model):
+    run: int
+    event: int
+    channel: str
+    m4l: float
+    weight: float
+
+
+def events_to_csv(events: Iterable[SelectedEvent]) -> str:
+    rows = sorted(events, key=lambda e: (e.run, e.event))
+    out = _io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EVENT_COLUMNS)
+    for e in rows:
+        writer.writerow([e.run, e.event, e.channel, f"{e.m4l:.6f}", f"{e.weight:.9g}"])
+    return out.getvalue()
+
+
+def events_from_arrays(
+    run: Sequence[int] | np.ndarray,
+    event: Sequence[int] | np.ndarray,
+    channel: Sequence[str],
+    m4l: Sequence[float] | np.ndarray,
+    weight: Sequence[float] | np.ndarray,
+) -> list[SelectedEvent]:
+    return [
+        SelectedEvent(run=int(r), event=int(e), channel=str(c), m4l=float(m), weight=float(w))
+        for r, e, c, m, w in zip(run, event, channel, m4l, weight, strict=True)
+    ]
+
+
+def read_events(path: str | Path) -> list[SelectedEvent]:
+    path = Path(path)
+    try:
+        with path.open(newline="") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != EVENT_COLUMNS:
+                raise DataError(
+                    f"{path}: columns {reader.fieldnames} are not the contract's {list(EVENT_COLUMNS)}"
+                )
+            return [SelectedEvent.model_validate(row) for row in reader]
+    except OSError as err:
+        raise DataError(f"cannot read selected events {path}: {err}", path=str(path)) from err
+
+
+def write_outputs(
+    outdir: str | Path,
+    *,
+    events: Iterable[SelectedEvent],
+    cutflow: Cutflow,
+    histograms: Sequence[Histogram1D],
+    result: AnalysisResult,
+) -> Path:
+    """Write the four contract files; ``result.json`` last, so its presence means complete."""
+    out = Path(outdir)
+    (out / "result.json").unlink(missing_ok=True)
+    write_text_atomic(out / "events.csv", events_to_csv(events))
+    write_json_atomic(out / "cutflow.json", cutflow.model_dump(mode="json"))
+    write_json_atomic(
+        out / "histograms.json", {h.name: h.model_dump(mode="json") for h in histograms}
+    )
+    write_json_atomic(out / "result.json", result.model_dump(mode="json"))
+    return out
+
+
+def read_outputs(outdir: str | Path) -> tuple[list[SelectedEvent], Cutflow, AnalysisResult]:
+    """Read a complete output directory; a directory without ``result.json`` is incomplete."""
+    out = Path(outdir)
+    if not (out / "result.json").is_file():
+        raise DataError(
+            f"{out} holds no complete analysis output (result.json missing)",
+            hint="the run that wrote it failed or was interrupted; run it again",
+        )
+    cutflow = Cutflow.model_validate_json((out / "cutflow.json").read_text())
+    result = AnalysisResult.model_validate_json((out / "result.json").read_text())
+    return read_events(out / "events.csv"), cutflow, result
+
+
+def channel_name(flavours_z1: int, flavours_z2: int) -> str:
+    """ATLAS channel naming from the |pdg id| of the leading and subleading pairs."""
+    names = {(11, 11): "4e", (13, 13): "4mu", (11, 13): "2e2mu", (13, 11): "2mu2e"}
+    return names.get((flavours_z1, flavours_z2), "other")

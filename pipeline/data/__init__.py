@@ -1,0 +1,1 @@
+"""The data layer: files of any supported schema -> awkward records of physics objects in GeV."""

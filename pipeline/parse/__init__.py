@@ -1,0 +1,1 @@
+"""Parsing: a paper file -> a :class:`~pipeline.parse.document.Document`."""

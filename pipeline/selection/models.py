@@ -1,0 +1,262 @@
+"""Pydantic models of the selection list (schema version 1.0.0).
+
+A selection list states, for one analysis: the physics objects and their ordered
+object-level cuts, derived quantities (pairs, candidates, masses), the ordered
+event-level selection (the cutflow), regions, weights, an assumption ledger and the
+items nobody could resolve. Every cut carries provenance: the document, page,
+section and verbatim quote it came from, and a status telling how far it is trusted.
+
+The machine form of a cut is either *structured* (``variable``, ``op``, ``value``,
+``unit``) or an *expression* (``expr``) in the small language of
+``docs/selection-language.md``; a cut that neither can express keeps only ``text``
+and is flagged for the LLM or a human. Numbers are stored in canonical units
+(GeV, mm, fb-1, radians); :mod:`pipeline.selection.units` converts on input.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0.0"
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$", max_length=80)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=True)
+
+
+class Status(StrEnum):
+    extracted = "extracted"  # produced by an extractor, not yet checked
+    verified = "verified"  # quote found in the source and the numbers match
+    unverified = "unverified"  # grounding failed: kept, flagged, counted
+    reviewed = "reviewed"  # a human approved it
+    edited = "edited"  # a human changed it
+    rejected = "rejected"  # a human rejected it; kept for the record, never executed
+
+
+class Op(StrEnum):
+    gt = ">"
+    ge = ">="
+    lt = "<"
+    le = "<="
+    eq = "=="
+    ne = "!="
+    between = "between"  # lo < x < hi (value = [lo, hi])
+    outside = "outside"  # x < lo or x > hi
+    in_ = "in"  # x in value (a list of allowed values)
+
+
+class Scope(StrEnum):
+    object = "object"  # applies to each object of a collection (``target``)
+    event = "event"  # applies to the event as a whole
+    candidate = "candidate"  # applies to each candidate (``target``); the event passes if any does
+
+
+class BoundingBox(Model):
+    page: int = Field(ge=1)
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class Provenance(Model):
+    """Where a statement came from, precisely enough to show it to a reviewer."""
+
+    source: Literal["paper", "cited", "hand", "assumption", "adl"] = "paper"
+    document: str = Field(description="arXiv id (arXiv:1712.02304), DOI, or file name of the source")
+    reference: str | None = Field(None, description="citation marker in the citing paper, e.g. '[45]'")
+    page: int | None = Field(None, ge=1)
+    section: str | None = None
+    quote: str = Field("", description="the verbatim sentence(s) the statement was taken from")
+    char_span: tuple[int, int] | None = Field(None, description="[start, end) in the document's text")
+    bbox: list[BoundingBox] = Field(default_factory=list)
+
+
+class Grounding(Model):
+    """The result of locating the quote in the source and checking the cut's numbers in it."""
+
+    found: bool
+    numbers_match: bool
+    score: float = Field(ge=0.0, le=1.0, description="similarity of the best match, 1 = exact")
+    reason: str = ""
+    matched_text: str = ""
+
+
+class Cut(Model):
+    id: Identifier
+    description: str
+    scope: Scope = Scope.event
+    target: str | None = Field(
+        None, description="object collection (object scope) or candidate collection (candidate scope)"
+    )
+    kind: Literal["require", "select_best"] = Field(
+        "require",
+        description="'require' keeps what satisfies it; 'select_best' keeps the one candidate minimising expr",
+    )
+    # structured form
+    variable: str | None = None
+    abs: bool = Field(False, description="apply to the absolute value of the variable")
+    op: Op | None = None
+    value: float | list[float] | None = None
+    unit: str | None = Field(None, description="canonical unit of value/expr numbers: GeV, mm, rad, fb-1 or none")
+    # expression form
+    expr: str | None = Field(None, description="boolean expression (or the key to minimise for select_best)")
+    # neither: only words
+    text: str | None = Field(None, description="free-text statement the structured forms cannot express")
+    provenance: Provenance | None = None
+    status: Status = Status.extracted
+    confidence: float = Field(1.0, ge=0.0, le=1.0)
+    agreement: float | None = Field(None, ge=0.0, le=1.0, description="share of samples containing this cut")
+    grounding: Grounding | None = None
+    reviewer_note: str | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _one_machine_form(self) -> Cut:
+        structured = self.variable is not None or self.op is not None or self.value is not None
+        if structured and self.expr is not None:
+            raise ValueError(f"cut {self.id!r}: give either variable/op/value or expr, not both")
+        if structured and (self.variable is None or self.op is None or self.value is None):
+            raise ValueError(f"cut {self.id!r}: a structured cut needs variable, op and value")
+        if not structured and self.expr is None and not self.text:
+            raise ValueError(f"cut {self.id!r}: needs a machine form (variable/op/value or expr) or text")
+        if self.kind == "select_best" and self.expr is None:
+            raise ValueError(f"cut {self.id!r}: select_best needs expr (the key to minimise)")
+        if self.scope in (Scope.object, Scope.candidate) and not self.target:
+            raise ValueError(f"cut {self.id!r}: {self.scope} scope needs a target collection")
+        if self.op in (Op.between, Op.outside):
+            if not (isinstance(self.value, list) and len(self.value) == 2 and self.value[0] < self.value[1]):
+                raise ValueError(f"cut {self.id!r}: '{self.op}' needs value [low, high] with low < high")
+        elif self.op == Op.in_:
+            if not isinstance(self.value, list) or not self.value:
+                raise ValueError(f"cut {self.id!r}: 'in' needs a non-empty list of values")
+        elif self.op is not None and isinstance(self.value, list):
+            raise ValueError(f"cut {self.id!r}: '{self.op}' needs a single number, not a list")
+        return self
+
+    @property
+    def executable(self) -> bool:
+        """True when the compiler can turn it into code (it has a machine form and is not rejected)."""
+        return self.status != Status.rejected and (self.expr is not None or self.variable is not None)
+
+
+class PhysicsObject(Model):
+    """A collection of physics objects and its ordered object-level cuts."""
+
+    name: Identifier = Field(description="collection name used in expressions, e.g. electrons")
+    kind: Literal["electron", "muon", "lepton", "jet", "bjet", "photon", "tau", "met", "track", "other"]
+    sources: list[str] = Field(
+        default_factory=list,
+        description="for merged collections (leptons = electrons + muons): the collections merged, after their cuts",
+    )
+    description: str = ""
+    cuts: list[Cut] = Field(default_factory=list)
+    provenance: Provenance | None = None
+
+
+class Derived(Model):
+    """A named quantity or candidate collection computed from objects, e.g. m12 or quadruplets."""
+
+    name: Identifier
+    description: str = ""
+    expr: str
+    scope: Literal["event", "candidate"] = "event"
+    target: str | None = Field(None, description="for candidate scope: the candidate collection")
+    unit: str | None = None
+    provenance: Provenance | None = None
+
+
+class Region(Model):
+    """A signal/control region or category: extra cuts on top of the common selection."""
+
+    name: Identifier
+    description: str = ""
+    cuts: list[Cut] = Field(default_factory=list)
+    provenance: Provenance | None = None
+
+
+class Weight(Model):
+    name: Identifier
+    description: str
+    expr: str | None = None
+    provenance: Provenance | None = None
+
+
+class Assumption(Model):
+    """What the paper leaves unstated and what was chosen instead, marked as such."""
+
+    id: Identifier
+    topic: str = Field(description="e.g. 'electron identification working point'")
+    unstated: str = Field(description="what the paper does not say")
+    choice: str = Field(description="what the pipeline does instead")
+    rationale: str = ""
+    status: Literal["open", "answered"] = "open"
+    answer: str | None = None
+    affects: list[str] = Field(default_factory=list, description="ids of cuts this assumption feeds")
+
+
+class Unresolved(Model):
+    id: Identifier
+    description: str
+    reference: str | None = Field(None, description="e.g. 'Ref. [45]' when a cited paper could not be read")
+    reason: str = ""
+
+
+class PaperRef(Model):
+    id: str = Field(description="arXiv:1712.02304, a DOI, or a local file name")
+    version: str | None = None
+    title: str | None = None
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+
+
+class AnalysisInfo(Model):
+    experiment: str | None = None
+    sqrt_s_tev: float | None = Field(None, gt=0)
+    luminosity_fb: float | None = Field(None, gt=0)
+    final_state: str | None = None
+    dataset_era: str | None = None
+    description: str | None = None
+
+
+class SelectionList(Model):
+    schema_version: Literal["1.0.0"] = SCHEMA_VERSION
+    paper: PaperRef
+    analysis: AnalysisInfo = Field(default_factory=AnalysisInfo)
+    objects: list[PhysicsObject] = Field(default_factory=list)
+    derived: list[Derived] = Field(default_factory=list)
+    selection: list[Cut] = Field(default_factory=list, description="the ordered event-level cutflow")
+    regions: list[Region] = Field(default_factory=list)
+    weights: list[Weight] = Field(default_factory=list)
+    assumptions: list[Assumption] = Field(default_factory=list)
+    unresolved: list[Unresolved] = Field(default_factory=list)
+    observable: str | None = Field(
+        None, description="name of the main observable written to events.csv (e.g. m4l)"
+    )
+    notes: list[str] = Field(default_factory=list)
+    complete: bool = Field(True, description="false when extraction stopped early; partial results")
+    producer: str | None = Field(None, description="what wrote it: rules, llm:<model>, hand, adl, review")
+
+    def all_cuts(self) -> list[Cut]:
+        """Every cut in order: object cuts, then the cutflow, then the regions."""
+        cuts = [cut for obj in self.objects for cut in obj.cuts]
+        cuts += self.selection
+        cuts += [cut for region in self.regions for cut in region.cuts]
+        return cuts
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> SelectionList:
+        seen: set[str] = set()
+        for cut in self.all_cuts():
+            if cut.id in seen:
+                raise ValueError(f"cut id {cut.id!r} is used twice; cut ids must be unique")
+            seen.add(cut.id)
+        names = [o.name for o in self.objects] + [d.name for d in self.derived]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"names defined twice: {sorted(dupes)}")
+        return self

@@ -1,0 +1,35 @@
+"""Shared fixtures: the ../shared material, a private REPRO_HOME per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in ../shared; the test is skipped (with the reason) when it is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not available (../shared is expected beside the checkout)")
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    return shared_path()
+
+
+@pytest.fixture(autouse=True)
+def repro_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own REPRO_HOME so nothing touches the checkout or the user's cache."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("REPRO_HOME", str(home))
+    for var in ("REPRO_MIRROR", "REPRO_LLM_BASE_URL", "REPRO_LLM_MODEL", "OPENAI_API_KEY",
+                "REPRO_GROBID_URL", "REPRO_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    return home
