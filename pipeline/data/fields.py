@@ -52,6 +52,7 @@ LEPTON_FIELDS: dict[str, tuple[Dimension, str]] = {
     "trig_matched": ("bool", "matched to a trigger object"),
     "calo_tagged": ("bool", "calorimeter-tagged muon (not in open data)"),
     "standalone": ("bool", "stand-alone muon (not in open data)"),
+    "index": ("count", "position in the file's own lepton list (2025: electrons first, then muons)"),
 }
 
 JET_FIELDS: dict[str, tuple[Dimension, str]] = {
