@@ -1,0 +1,92 @@
+"""Awkward implementations of every function of the selection language.
+
+Compiled analyses import :data:`FUNCTIONS` names from here; each works at any list
+depth (reductions act on the innermost list). See ``docs/selection-language.md``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from pipeline.data.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
+from pipeline.runtime.objects import (
+    CHANNEL_NAMES,
+    channel,
+    constituents,
+    count,
+    field,
+    first,
+    merge,
+    opposite_charge,
+    pairs,
+    quadruplets,
+    same_flavour,
+    second,
+    sfos_pairs,
+    sorted_by_pt,
+    z1,
+    z2,
+)
+from pipeline.runtime.reduce import (
+    MATH,
+    all_,
+    any_,
+    interp,
+    isin,
+    max_of,
+    min_of,
+    nth,
+    sort_desc,
+    sum_,
+    where,
+)
+from pipeline.runtime.selection import CutflowCounter, EventState, best_candidate_mask
+from pipeline.runtime.vectors import delta_phi, delta_r, mass, pt_of
+
+FIELD_NAMES: tuple[str, ...] = tuple(
+    sorted({name for fields in COLLECTIONS.values() for name in fields} | set(DERIVED_OBJECT_FIELDS))
+)
+
+FUNCTIONS: dict[str, Any] = {
+    **MATH,
+    "where": where,
+    "count": count,
+    "sum": sum_,
+    "any": any_,
+    "all": all_,
+    "min_of": min_of,
+    "max_of": max_of,
+    "nth": nth,
+    "sort_desc": sort_desc,
+    "sorted_by_pt": sorted_by_pt,
+    "mass": mass,
+    "pt_of": pt_of,
+    "delta_r": delta_r,
+    "delta_phi": delta_phi,
+    "pairs": pairs,
+    "sfos_pairs": sfos_pairs,
+    "first": first,
+    "second": second,
+    "same_flavour": same_flavour,
+    "opposite_charge": opposite_charge,
+    "quadruplets": quadruplets,
+    "z1": z1,
+    "z2": z2,
+    "constituents": constituents,
+    "interp": interp,
+    "channel": channel,
+    **{name: partial(field, name) for name in FIELD_NAMES},
+}
+
+__all__ = [
+    "CHANNEL_NAMES",
+    "FIELD_NAMES",
+    "FUNCTIONS",
+    "CutflowCounter",
+    "EventState",
+    "best_candidate_mask",
+    "field",
+    "isin",
+    "merge",
+]

@@ -1,0 +1,126 @@
+"""Collections, pairs and candidates: the combinatorics of the selection language.
+
+Everything works on the innermost list (``axis=-1``), so the same function serves
+a per-event collection, the constituents of each candidate, or the pairs formed
+from those constituents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import awkward as ak
+import numpy as np
+
+from pipeline.runtime.vectors import PAIR_FIELDS, is_pair, is_quad, mass
+
+Z_MASS = 91.1876
+_INDEX = "_index"
+
+
+def _innermost(parts: list[Any]) -> Any:
+    """Stack same-shaped arrays into a new innermost list."""
+    return ak.concatenate([part[..., np.newaxis] for part in parts], axis=-1)
+
+
+def sorted_by_pt(c: Any) -> Any:
+    return c[ak.argsort(c["pt"], axis=-1, ascending=False, stable=True)]
+
+
+def constituents(x: Any) -> Any:
+    """The objects of a pair or candidate as a list sorted by decreasing pt."""
+    if is_quad(x):
+        parts = [x["z1"]["first"], x["z1"]["second"], x["z2"]["first"], x["z2"]["second"]]
+    elif is_pair(x):
+        parts = [x["first"], x["second"]]
+    else:
+        return x
+    return sorted_by_pt(_innermost(parts))
+
+
+def field(name: str, x: Any) -> Any:
+    """Field ``name`` of each object of ``x`` (for pairs/candidates: of their constituents)."""
+    if is_quad(x) or is_pair(x):
+        x = constituents(x)
+    if name == "theta":
+        return 2.0 * np.arctan(np.exp(-x["eta"]))
+    return x[name]
+
+
+def count(c: Any) -> Any:
+    return ak.num(c, axis=-1)
+
+
+def pairs(c: Any) -> Any:
+    return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
+
+
+def first(p: Any) -> Any:
+    return p["first"]
+
+
+def second(p: Any) -> Any:
+    return p["second"]
+
+
+def same_flavour(p: Any) -> Any:
+    return p["first"]["flavour"] == p["second"]["flavour"]
+
+
+def opposite_charge(p: Any) -> Any:
+    return p["first"]["charge"] * p["second"]["charge"] < 0
+
+
+def sfos_pairs(c: Any) -> Any:
+    p = pairs(c)
+    return p[same_flavour(p) & opposite_charge(p)]
+
+
+def quadruplets(c: Any, mz: float = Z_MASS) -> Any:
+    """Two SFOS pairs sharing no object; ``z1`` is the pair with mass closest to ``mz``.
+
+    Each unordered pairing appears once; equal distances keep the pair formed first.
+    """
+    c = ak.with_field(c, ak.local_index(c, axis=-1), _INDEX)
+    sf = sfos_pairs(c)
+    sf = ak.with_field(sf, ak.local_index(sf, axis=-1), _INDEX)
+    cand = ak.cartesian({"z1": sf, "z2": sf}, axis=-1)
+    a, b = cand["z1"], cand["z2"]
+    ids_a = (a["first"][_INDEX], a["second"][_INDEX])
+    ids_b = (b["first"][_INDEX], b["second"][_INDEX])
+    disjoint = (
+        (ids_a[0] != ids_b[0]) & (ids_a[0] != ids_b[1]) & (ids_a[1] != ids_b[0]) & (ids_a[1] != ids_b[1])
+    )
+    da, db = abs(mass(a) - mz), abs(mass(b) - mz)
+    closer = (da < db) | ((da == db) & (a[_INDEX] < b[_INDEX]))
+    return cand[disjoint & closer]
+
+
+def z1(q: Any) -> Any:
+    return q["z1"]
+
+
+def z2(q: Any) -> Any:
+    return q["z2"]
+
+
+def channel(q: Any) -> Any:
+    """0 = 4e, 1 = 4mu, 2 = 2e2mu (z1 electrons), 3 = 2mu2e, -1 otherwise."""
+    f1, f2 = q["z1"]["first"]["flavour"], q["z2"]["first"]["flavour"]
+    code = ak.where((f1 == 11) & (f2 == 11), 0, -1)
+    code = ak.where((f1 == 13) & (f2 == 13), 1, code)
+    code = ak.where((f1 == 11) & (f2 == 13), 2, code)
+    return ak.where((f1 == 13) & (f2 == 11), 3, code)
+
+
+CHANNEL_NAMES = {0: "4e", 1: "4mu", 2: "2e2mu", 3: "2mu2e"}
+
+
+def merge(*collections: Any) -> Any:
+    """One collection from several (leptons = electrons + muons), sorted by decreasing pt."""
+    common = set(ak.fields(collections[0]))
+    for other in collections[1:]:
+        common &= set(ak.fields(other))
+    keep = [f for f in ak.fields(collections[0]) if f in common]
+    parts = [ak.zip({f: col[f] for f in keep}, depth_limit=col.ndim) for col in collections]
+    return sorted_by_pt(ak.concatenate(parts, axis=-1))

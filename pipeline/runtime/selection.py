@@ -1,0 +1,124 @@
+"""Step-by-step event selection with a cutflow, in the spirit of coffea's PackedSelection.
+
+:class:`EventState` holds one chunk's arrays (events, cleaned collections, derived
+quantities) and narrows all of them together: an event-level step keeps events,
+a candidate-level step keeps candidates and then the events that still have one.
+:class:`CutflowCounter` adds up, over chunks, the raw and weighted number of events
+after each step; steps that the dataset cannot express are recorded as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import awkward as ak
+import numpy as np
+
+from pipeline.contract import CutflowStep
+
+
+def _keep(value: Any, mask: Any) -> Any:
+    return value[mask] if isinstance(value, ak.Array | np.ndarray) else value
+
+
+class EventState:
+    """The arrays of one chunk, narrowed together as the cutflow proceeds."""
+
+    def __init__(self, events: ak.Array, weight_field: str = "weight") -> None:
+        self.events = events
+        self.values: dict[str, Any] = {}
+        self.candidate_scope: dict[str, list[str]] = {}
+        self._weight_field = weight_field
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.values:
+            return self.values[name]
+        return self.events[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.values[name] = value
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def define_candidates(self, target: str, name: str, value: Any) -> None:
+        """A quantity computed per candidate of ``target``: narrowed with it."""
+        self.values[name] = value
+        self.candidate_scope.setdefault(target, [])
+        if name not in self.candidate_scope[target]:
+            self.candidate_scope[target].append(name)
+
+    def weights(self) -> np.ndarray:
+        if self._weight_field in ak.fields(self.events):
+            return ak.to_numpy(self.events[self._weight_field]).astype(np.float64)
+        return np.ones(len(self.events))
+
+    def keep_events(self, mask: Any) -> None:
+        mask = ak.fill_none(mask, False)
+        self.events = self.events[mask]
+        self.values = {name: _keep(value, mask) for name, value in self.values.items()}
+
+    def keep_candidates(self, target: str, mask: Any) -> None:
+        """Keep the candidates of ``target`` passing ``mask``; then the events with one left."""
+        cands = self.values[target]
+        mask = ak.fill_none(ak.broadcast_arrays(mask, ak.local_index(cands, axis=-1))[0], False)
+        for name in [target, *self.candidate_scope.get(target, [])]:
+            self.values[name] = self.values[name][mask]
+        self.keep_events(ak.num(self.values[target], axis=-1) > 0)
+
+
+def best_candidate_mask(keys: Sequence[Any]) -> Any:
+    """True for the one candidate per event minimising ``keys`` lexicographically (first on ties)."""
+    alive = None
+    for key in keys:
+        key = ak.fill_none(key, np.inf)
+        masked = key if alive is None else ak.where(alive, key, np.inf)
+        best = ak.min(masked, axis=-1, keepdims=True)
+        hit = masked == best
+        alive = hit if alive is None else alive & hit
+    index = ak.local_index(alive, axis=-1)
+    first = ak.min(ak.where(alive, index, np.iinfo(np.int64).max), axis=-1, keepdims=True)
+    return index == first
+
+
+@dataclass
+class _Tally:
+    description: str
+    raw: int = 0
+    weighted: float = 0.0
+    applicable: bool = True
+    reason: str | None = None
+
+
+@dataclass
+class CutflowCounter:
+    """Raw and weighted events after each step, summed over chunks, in step order."""
+
+    tallies: dict[str, _Tally] = field(default_factory=dict)
+
+    def declare(self, step_id: str, description: str = "", reason: str | None = None) -> None:
+        """Fix the order of steps up front; a ``reason`` marks the step not applicable."""
+        self.tallies[step_id] = _Tally(description, applicable=reason is None, reason=reason)
+
+    def applicable(self, step_id: str) -> bool:
+        return self.tallies[step_id].applicable
+
+    def record(self, step_id: str, state: EventState) -> None:
+        tally = self.tallies[step_id]
+        tally.raw += len(state)
+        tally.weighted += float(np.sum(state.weights()))
+
+    def steps(self) -> list[CutflowStep]:
+        """Not-applicable steps carry the numbers of the step before them."""
+        out: list[CutflowStep] = []
+        raw, weighted = 0, 0.0
+        for step_id, t in self.tallies.items():
+            if t.applicable:
+                raw, weighted = t.raw, t.weighted
+            out.append(
+                CutflowStep(id=step_id, description=t.description, raw=raw, weighted=round(weighted, 9),
+                            applicable=t.applicable, reason=t.reason)
+            )
+        return out
