@@ -1,0 +1,199 @@
+"""Turn one chunk of raw branches into canonical event records (GeV, mm, Momentum4D).
+
+Every collection (electrons, muons, leptons, jets, photons) is sorted by pT,
+highest first, whatever order the file keeps; ``leptons.index`` remembers the
+position in the file's own list (2025: electrons first, then muons, not pT-ordered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import awkward as ak
+import numpy as np
+import vector
+
+from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS
+from pipeline.data.samples import METADATA_2020
+from pipeline.data.schemas import Schema
+
+vector.register_awkward()
+
+KINEMATIC = ("pt", "eta", "phi", "e")
+NORM_2025 = ("xsec", "filteff", "kfac", "sum_of_weights")
+NORM_2020 = ("XSection", "SumWeights")
+LEPTON_COLLECTIONS = ("electrons", "muons", "leptons")
+
+
+def collection_source(schema: Schema, name: str) -> Mapping[str, str]:
+    """The branch mapping a collection is read from (leptons of ATLAS files feed all three)."""
+    if name in LEPTON_COLLECTIONS:
+        if not schema.split_leptons:
+            return schema.leptons
+        if name == "leptons":
+            common = set(schema.electrons) & set(schema.muons)
+            return {k: schema.electrons[k] for k in common}
+        return schema.electrons if name == "electrons" else schema.muons
+    return dict(getattr(schema, name))
+
+
+def provided_subfields(schema: Schema, name: str, available: set[str]) -> set[str]:
+    """Canonical subfields of a collection whose branches exist (derived ones included)."""
+    src = collection_source(schema, name)
+    have = {k for k, b in src.items() if b in available}
+    if {"pt", "eta", "phi", "mass"} <= have:
+        have |= {"e"}
+    if {"px", "py", "pz", "e"} <= have:
+        have |= {"pt", "eta", "phi"}
+    if name in LEPTON_COLLECTIONS:
+        have |= {"flavour", "index"} if schema.split_leptons else {"index"}
+        if schema.split_leptons and name == "leptons":
+            both = provided_subfields(schema, "electrons", available)
+            have = {f for f in have if f in both} | {"flavour", "index"}
+    return {f for f in have if f in COLLECTIONS[name]}
+
+
+def branches_for(schema: Schema, name: str, subfields: set[str]) -> set[str]:
+    """The raw branches needed to build ``subfields`` of collection ``name``."""
+    if schema.split_leptons and name == "leptons":
+        return branches_for(schema, "electrons", subfields) | branches_for(schema, "muons", subfields)
+    src = collection_source(schema, name)
+    wanted = set(subfields) | set(KINEMATIC)
+    if name in LEPTON_COLLECTIONS and not schema.split_leptons:
+        wanted |= {"flavour"}
+    out = {src[f] for f in wanted if f in src}
+    if "e" not in src and "mass" in src:
+        out |= {src[k] for k in ("pt", "eta", "phi", "mass")}
+    if "pt" not in src and "px" in src:
+        out |= {src[k] for k in ("px", "py", "pz", "e")}
+    return out
+
+
+def weight_branches(schema: Schema) -> set[str]:
+    if schema.release == "2025":
+        return set(schema.weight_factors) | set(NORM_2025)
+    if schema.release == "2020":
+        return set(schema.weight_factors) | set(NORM_2020) | {"channelNumber", "runNumber"}
+    return set()
+
+
+def _scaled(arr: ak.Array, field: str, dims: Mapping[str, tuple[str, str]], schema: Schema) -> ak.Array:
+    dim = dims[field][0]
+    if dim == "energy":
+        return arr * np.float32(schema.energy_scale) if schema.energy_scale != 1.0 else arr
+    if dim == "length":
+        return arr * np.float32(schema.length_scale) if schema.length_scale != 1.0 else arr
+    if dim == "bool":
+        return ak.values_astype(arr, np.bool_)
+    if field in ("charge", "flavour"):
+        return abs(ak.values_astype(arr, np.int32)) if field == "flavour" else ak.values_astype(arr, np.int32)
+    return arr
+
+
+def _raw_collection(raw: ak.Array, schema: Schema, name: str, subfields: set[str]) -> dict[str, ak.Array]:
+    src = collection_source(schema, name)
+    dims = COLLECTIONS[name]
+    out: dict[str, ak.Array] = {}
+    for f in sorted((set(subfields) | set(KINEMATIC)) & set(src)):
+        if f in dims:
+            out[f] = _scaled(raw[src[f]], f, dims, schema)
+    if "pt" not in src and "px" in src:
+        s = schema.energy_scale
+        px, py, pz = (raw[src[k]] * s for k in ("px", "py", "pz"))
+        out["pt"] = np.hypot(px, py)
+        out["phi"] = np.arctan2(py, px)
+        out["eta"] = np.arcsinh(pz / out["pt"])
+    if "e" not in src and "mass" in src:
+        mass = raw[src["mass"]] * schema.energy_scale
+        p = out["pt"] * np.cosh(out["eta"])
+        out["e"] = np.sqrt(p * p + mass * mass)
+    return out
+
+
+def _record(fields: dict[str, ak.Array]) -> ak.Array:
+    order = [*KINEMATIC, *sorted(k for k in fields if k not in KINEMATIC)]
+    return ak.zip({k: fields[k] for k in order if k in fields}, with_name="Momentum4D")
+
+
+def _by_pt(rec: ak.Array) -> ak.Array:
+    return rec[ak.argsort(rec.pt, axis=1, ascending=False, stable=True)]
+
+
+def build_leptons(raw: ak.Array, schema: Schema, wanted: dict[str, set[str]]) -> dict[str, ak.Array]:
+    """electrons / muons / leptons as pT-sorted Momentum4D records."""
+    need = set().union(*(wanted[c] for c in LEPTON_COLLECTIONS if c in wanted))
+    if schema.split_leptons:
+        ele = _raw_collection(raw, schema, "electrons", need)
+        mu = _raw_collection(raw, schema, "muons", need)
+        ele["flavour"] = ak.values_astype(ak.zeros_like(ele["pt"]) + 11, np.int32)
+        mu["flavour"] = ak.values_astype(ak.zeros_like(mu["pt"]) + 13, np.int32)
+        common = sorted(set(ele) & set(mu))
+        both = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in common}
+        both["index"] = ak.local_index(both["pt"], axis=1)
+        rec = _record(both)
+    else:
+        fields = _raw_collection(raw, schema, "leptons", need | {"flavour"})
+        fields["index"] = ak.local_index(fields["pt"], axis=1)
+        rec = _record(fields)
+    out: dict[str, ak.Array] = {}
+    for name in LEPTON_COLLECTIONS:
+        if name not in wanted:
+            continue
+        sel = rec if name == "leptons" else rec[rec.flavour == (11 if name == "electrons" else 13)]
+        keep = wanted[name] | set(KINEMATIC)
+        out[name] = _by_pt(ak.with_name(sel[[f for f in sel.fields if f in keep]], "Momentum4D"))
+    return out
+
+
+def event_weights(raw: ak.Array, schema: Schema, *, synthetic: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(weight, is_data): luminosity-normalised MC weights, 1 for collision data."""
+    n = len(raw)
+    if schema.release not in ("2025", "2020"):
+        return np.ones(n), np.ones(n, dtype=bool)
+    prod = np.ones(n)
+    for b in schema.weight_factors:
+        prod = prod * ak.to_numpy(raw[b]).astype(np.float64)
+    if schema.release == "2025":
+        xsec = ak.to_numpy(raw["xsec"]).astype(np.float64)
+        is_data = xsec == 0.0
+        norm = xsec * ak.to_numpy(raw["filteff"]) * ak.to_numpy(raw["kfac"])
+        sumw = ak.to_numpy(raw["sum_of_weights"]).astype(np.float64)
+    else:
+        dsid = ak.to_numpy(raw["channelNumber"]).astype(np.int64)
+        is_data = dsid == ak.to_numpy(raw["runNumber"]).astype(np.int64)
+        norm = ak.to_numpy(raw["XSection"]).astype(np.float64)
+        sumw = ak.to_numpy(raw["SumWeights"]).astype(np.float64)
+        if not synthetic:  # the real files' branches are superseded by the release's table
+            for d in np.unique(dsid[~is_data]):
+                meta = METADATA_2020.get(int(d))
+                if meta is not None and meta.xsec_pb and meta.sumw:
+                    norm = np.where(dsid == d, meta.xsec_pb, norm)
+                    sumw = np.where(dsid == d, meta.sumw, sumw)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = prod * norm * schema.lumi_pb / sumw
+    return np.where(is_data, 1.0, w), is_data
+
+
+def build_events(
+    raw: ak.Array, schema: Schema, events: set[str], wanted: dict[str, set[str]], *, synthetic: bool
+) -> ak.Array:
+    """The canonical record array for one chunk."""
+    out: dict[str, ak.Array] = {}
+    for f in sorted(events):
+        if f in ("weight", "is_data"):
+            continue
+        arr = raw[schema.event[f]]
+        out[f] = _scaled(arr, f, EVENT_FIELDS, schema) if f in ("met",) else (
+            ak.values_astype(arr, np.bool_) if EVENT_FIELDS[f][0] == "bool" else arr)
+    if events & {"weight", "is_data"}:
+        w, is_data = event_weights(raw, schema, synthetic=synthetic)
+        if "weight" in events:
+            out["weight"] = w
+        if "is_data" in events:
+            out["is_data"] = is_data
+    if any(c in wanted for c in LEPTON_COLLECTIONS):
+        out.update(build_leptons(raw, schema, wanted))
+    for name in ("jets", "photons"):
+        if name in wanted:
+            out[name] = _by_pt(_record(_raw_collection(raw, schema, name, wanted[name])))
+    return ak.zip(out, depth_limit=1) if out else ak.Array([{}] * len(raw))

@@ -1,0 +1,243 @@
+"""Open ROOT files of any supported schema as one :class:`Dataset` of canonical events.
+
+``open_dataset(paths)`` checks every file up front (readable, ROOT, the expected tree,
+the core branches, one release for all), so a bad input fails before any output is
+written. ``Dataset.iterate`` then reads only the branches the requested fields need,
+chunk by chunk, local paths or HTTPS URLs alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import awkward as ak
+import uproot
+
+from pipeline.contract import InputFile
+from pipeline.data.build import (
+    LEPTON_COLLECTIONS,
+    branches_for,
+    build_events,
+    provided_subfields,
+    weight_branches,
+)
+from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS
+from pipeline.data.schemas import BUILTIN, Schema
+from pipeline.errors import DataError, closest_names
+from pipeline.io import sha256_file
+
+SYNTHETIC_KEY = "synthetic"
+DEFAULT_STEP = "50 MB"
+
+
+def is_url(path: str) -> bool:
+    return path.startswith(("http://", "https://", "root://"))
+
+
+@dataclass
+class _FileInfo:
+    path: str
+    schema: Schema
+    branches: set[str]
+    entries: int
+    synthetic: bool
+
+
+def _open(path: str) -> uproot.ReadOnlyDirectory:
+    if not is_url(path):
+        p = Path(path)
+        if not p.is_file():
+            raise DataError(f"{path}: no such file", path=path, hint="check the path (a directory? pass its .root files)")
+        if p.stat().st_size == 0:
+            raise DataError(f"{path}: the file is empty (0 bytes)", path=path,
+                            hint="the download or copy failed; fetch the file again")
+        with p.open("rb") as handle:
+            if handle.read(4) != b"root":
+                raise DataError(f"{path}: not a ROOT file (no 'root' magic bytes)", path=path,
+                                hint="pass ROOT ntuples (.root)")
+    try:
+        return uproot.open(path)
+    except Exception as err:  # uproot raises many kinds for damaged files
+        raise DataError(f"{path}: cannot open as ROOT: {type(err).__name__}: {err}", path=path,
+                        hint="the file may be truncated or corrupt; fetch it again") from err
+
+
+def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str | None) -> Schema:
+    keys = {k.split(";")[0] for k in handle.keys(recursive=False)}
+    if release not in ("auto", *BUILTIN):
+        raise DataError(f"unknown release {release!r}", closest=closest_names(release, list(BUILTIN)),
+                        hint=f"use auto or one of {', '.join(BUILTIN)}")
+    candidates = list(BUILTIN.values()) if release == "auto" else [BUILTIN[release]]
+    for schema in candidates:
+        name = tree or schema.tree
+        if name in keys and isinstance(handle[name], uproot.TTree):
+            have = set(handle[name].keys())
+            if release != "auto" or set(schema.required) & have:
+                return schema.model_copy(update={"tree": name})
+    trees = sorted(k for k in keys if k != SYNTHETIC_KEY)
+    wanted = tree or (candidates[0].tree if release != "auto" else "analysis (2025) or mini (2020)")
+    raise DataError(
+        f"{path}: no tree {wanted!r} (the file holds: {', '.join(trees) or 'nothing'})",
+        path=path, closest=closest_names(str(tree or candidates[0].tree), trees),
+        hint="pass --tree NAME, or --release for a known schema",
+    )
+
+
+def _inspect(path: str, release: str, tree: str | None) -> _FileInfo:
+    handle = _open(path)
+    schema = _detect(path, handle, release, tree)
+    try:
+        ttree = handle[schema.tree]
+        branches = set(ttree.keys())
+        entries = int(ttree.num_entries)
+    except Exception as err:
+        raise DataError(f"{path}: tree {schema.tree!r} is unreadable: {err}", path=path,
+                        hint="the file may be truncated; fetch it again") from err
+    missing = [b for b in schema.required if b not in branches]
+    if missing:
+        b = missing[0]
+        close = closest_names(b, sorted(branches))
+        raise DataError(
+            f"{path}: branch {b!r} missing from tree {schema.tree!r} ({schema.release} schema)",
+            path=path, closest=close, hint=f"closest branch names: {', '.join(close) or 'none'}",
+        )
+    keys = {k.split(";")[0] for k in handle.keys(recursive=False)}
+    synthetic = SYNTHETIC_KEY in keys or Path(path).name.startswith("synthetic_")
+    return _FileInfo(path, schema, branches, entries, synthetic)
+
+
+@dataclass
+class Dataset:
+    """Files of one release, presented as canonical events (see ``pipeline.data.fields``)."""
+
+    release: str
+    schema: Schema
+    infos: list[_FileInfo]
+    files: list[InputFile] = field(default_factory=list)
+
+    @property
+    def provides(self) -> set[str]:
+        """Canonical names available in every file: event fields and ``collection.field``."""
+        common = set.intersection(*(i.branches for i in self.infos))
+        out = {f for f, b in self.schema.event.items() if b in common}
+        if weight_branches(self.schema) and weight_branches(self.schema) <= common:
+            out |= {"weight", "is_data"}
+        for name in COLLECTIONS:
+            subs = provided_subfields(self.schema, name, common)
+            if {"pt", "eta", "phi", "e"} <= subs:
+                out |= {f"{name}.{s}" for s in subs}
+        return out
+
+    @property
+    def synthetic(self) -> bool:
+        return any(i.synthetic for i in self.infos)
+
+    @property
+    def n_events(self) -> int:
+        return sum(i.entries for i in self.infos)
+
+    def _plan(self, fields: Iterable[str] | None) -> tuple[set[str], dict[str, set[str]], set[str]]:
+        provides = self.provides
+        wanted_events: set[str] = set()
+        wanted: dict[str, set[str]] = {}
+        for name in sorted(provides) if fields is None else fields:
+            coll, _, sub = name.partition(".")
+            if coll in COLLECTIONS:
+                subs = {s.split(".", 1)[1] for s in provides if s.startswith(coll + ".")}
+                if not subs:
+                    self._missing(name)
+                if sub and sub not in subs:
+                    self._missing(name)
+                wanted.setdefault(coll, set()).update({sub} if sub else subs)
+            elif name in provides:
+                wanted_events.add(name)
+            else:
+                self._missing(name)
+        branches: set[str] = {self.schema.event[f] for f in wanted_events if f in self.schema.event}
+        if wanted_events & {"weight", "is_data"}:
+            branches |= weight_branches(self.schema)
+        for coll, subs in wanted.items():
+            branches |= branches_for(self.schema, coll, subs)
+        if any(c in wanted for c in LEPTON_COLLECTIONS) and not self.schema.split_leptons:
+            branches |= branches_for(self.schema, "leptons", set().union(*(
+                wanted[c] for c in LEPTON_COLLECTIONS if c in wanted)))
+        return wanted_events, wanted, branches
+
+    def _missing(self, name: str) -> None:
+        coll, _, sub = name.partition(".")
+        if coll not in COLLECTIONS:
+            src = self.schema.event
+        elif coll in LEPTON_COLLECTIONS:
+            src = self.schema.leptons or self.schema.muons
+        else:
+            src = getattr(self.schema, coll)
+        branch = src.get(sub or coll, sub or coll)
+        known = sorted(EVENT_FIELDS) + [f"{c}.{f}" for c, fs in COLLECTIONS.items() for f in fs]
+        if name not in known:
+            raise DataError(f"unknown canonical field {name!r}", closest=closest_names(name, known),
+                            hint=f"closest: {', '.join(closest_names(name, known)) or '-'}")
+        common = set.intersection(*(i.branches for i in self.infos))
+        close = closest_names(branch, sorted(common))
+        raise DataError(
+            f"field {name!r} is not available in this {self.release} dataset "
+            f"(branch {branch!r} is missing)",
+            closest=close, hint=f"closest branch names: {', '.join(close) or 'none'}",
+        )
+
+    def iterate(self, fields: Iterable[str] | None = None, *, step_size: int | str = DEFAULT_STEP,
+                ) -> Iterator[ak.Array]:
+        """Chunks of canonical event records; ``fields`` None means everything provided."""
+        events, wanted, branches = self._plan(fields)
+        for info in self.infos:
+            tree = f"{info.path}:{self.schema.tree}"
+            try:
+                for raw in uproot.iterate(tree, sorted(branches), step_size=step_size, library="ak"):
+                    yield build_events(raw, self.schema, events, wanted, synthetic=info.synthetic)
+            except DataError:
+                raise
+            except Exception as err:  # truncated baskets surface only while reading
+                raise DataError(
+                    f"{info.path}: reading failed: {type(err).__name__}: {err}", path=info.path,
+                    hint="the file may be truncated or corrupt; fetch it again",
+                ) from err
+
+    def read_all(self, fields: Iterable[str] | None = None) -> ak.Array:
+        chunks = list(self.iterate(fields))
+        return ak.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+
+
+def _expand(paths: Iterable[str | Path]) -> list[str]:
+    out: list[str] = []
+    for p in paths:
+        s = str(p)
+        if not is_url(s) and Path(s).is_dir():
+            found = sorted(str(f) for f in Path(s).glob("*.root"))
+            if not found:
+                raise DataError(f"{s}: directory holds no .root files", path=s)
+            out.extend(found)
+        else:
+            out.append(s)
+    if not out:
+        raise DataError("no input files given", hint="pass one or more ROOT files or a directory")
+    return out
+
+
+def open_dataset(paths: Iterable[str | Path], *, release: str = "auto", tree: str | None = None,
+                 ) -> Dataset:
+    """Check the files and return a :class:`Dataset`; mixed releases are refused."""
+    infos = [_inspect(p, release, tree) for p in _expand(paths)]
+    releases = sorted({i.schema.release for i in infos})
+    if len(releases) > 1:
+        detail = "; ".join(f"{Path(i.path).name}: {i.schema.release}" for i in infos)
+        raise DataError(
+            f"mixed releases in one dataset ({', '.join(releases)}): {detail}",
+            hint="run each release separately: units, weights and variables differ",
+        )
+    files = [
+        InputFile(path=i.path, sha256="" if is_url(i.path) else sha256_file(i.path),
+                  release=i.schema.release, synthetic=i.synthetic, events=i.entries)
+        for i in infos
+    ]
+    return Dataset(release=releases[0], schema=infos[0].schema, infos=infos, files=files)
