@@ -16,7 +16,7 @@ and is flagged for the LLM or a human. Numbers are stored in canonical units
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -54,6 +54,27 @@ class Scope(StrEnum):
     object = "object"  # applies to each object of a collection (``target``)
     event = "event"  # applies to the event as a whole
     candidate = "candidate"  # applies to each candidate (``target``); the event passes if any does
+
+
+def _guard(func: Any, unit: str, where: str) -> Any:
+    from pipeline.errors import SelectionError
+
+    try:
+        return func(unit)
+    except SelectionError as err:
+        raise ValueError(f"{where}: {err}") from err
+
+
+def _canonical(
+    unit: str | None, value: float | list[float] | None, where: str
+) -> tuple[str | None, float | list[float] | None]:
+    from pipeline.errors import SelectionError
+    from pipeline.selection.units import canonical_unit, convert_values
+
+    try:
+        return canonical_unit(unit), convert_values(value, unit)
+    except SelectionError as err:
+        raise ValueError(f"{where}: {err}") from err
 
 
 class BoundingBox(Model):
@@ -117,6 +138,22 @@ class Cut(Model):
     notes: str | None = None
 
     @model_validator(mode="after")
+    def _canonical_units(self) -> Cut:
+        # values are stored in canonical units: '7000 MeV' arrives as 7 GeV (see units.py)
+        if self.expr is not None and self.unit is not None:
+            from pipeline.selection.units import parse_unit
+
+            parsed = _guard(parse_unit, self.unit, self.id)
+            if parsed is not None and parsed[1] != 1.0:
+                raise ValueError(
+                    f"cut {self.id!r}: the numbers of an expression must be in canonical units "
+                    f"(GeV, mm, rad, fb-1), not {self.unit!r}; rewrite them (7000 MeV -> 7 with unit GeV)"
+                )
+        unit, value = _canonical(self.unit, self.value, self.id)
+        self.__dict__["unit"], self.__dict__["value"] = unit, value
+        return self
+
+    @model_validator(mode="after")
     def _one_machine_form(self) -> Cut:
         structured = self.variable is not None or self.op is not None or self.value is not None
         if structured and self.expr is not None:
@@ -170,12 +207,20 @@ class Derived(Model):
     unit: str | None = None
     provenance: Provenance | None = None
 
+    @model_validator(mode="after")
+    def _canonical_unit(self) -> Derived:
+        self.__dict__["unit"] = _canonical(self.unit, None, self.name)[0]
+        return self
+
 
 class Region(Model):
     """A signal/control region or category: extra cuts on top of the common selection."""
 
     name: Identifier
     description: str = ""
+    base: str | None = Field(
+        None, description="another region this one builds on (its cuts apply first); none = the cutflow"
+    )
     cuts: list[Cut] = Field(default_factory=list)
     provenance: Provenance | None = None
 

@@ -1,0 +1,229 @@
+"""The expression language of selection lists: a whitelisted subset of Python syntax.
+
+:func:`parse` returns a plain :class:`ast.Expression` (so the compiler can walk it with
+the standard library) after checking every node against the whitelist of
+``docs/selection-language.md``: numbers, names, the listed operators and calls of the
+functions in :data:`pipeline.selection.functions.FUNCTIONS`. Anything else - attribute
+access, subscripts, strings, lambdas, comprehensions, keywords, dunder names - is a
+:class:`SelectionError` pointing at the offending column.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+
+from pipeline.errors import SelectionError, closest_names
+from pipeline.selection.functions import FUNCTIONS
+from pipeline.selection.models import Cut, Op
+
+_BOOL_OPS = (ast.And, ast.Or)
+_UNARY_OPS = (ast.Not, ast.USub, ast.UAdd)
+_BIN_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_CMP_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq, ast.In, ast.NotIn)
+
+# what each forbidden construct is called in an error message
+_HINTS: dict[type, str] = {
+    ast.Subscript: "use nth(x, i) for the i-th element",
+    ast.IfExp: "use where(cond, a, b)",
+    ast.Attribute: "use accessor functions, e.g. pt(jets) instead of jets.pt",
+}
+
+_FORBIDDEN: dict[type, str] = {
+    ast.Attribute: "attribute access (a.b)",
+    ast.Subscript: "subscripts (a[0])",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.Dict: "dictionaries",
+    ast.Set: "sets",
+    ast.IfExp: "conditional expressions (a if c else b)",
+    ast.NamedExpr: "assignment expressions (:=)",
+    ast.JoinedStr: "strings",
+    ast.Starred: "star arguments",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.Slice: "slices",
+}
+
+
+def _fail(text: str, col: int, message: str, hint: str | None = None) -> SelectionError:
+    caret = f"\n    {text}\n    {' ' * col}^"
+    return SelectionError(f"column {col + 1}: {message}{caret}", position=col, hint=hint)
+
+
+def parse(text: str, *, allow_tuple: bool = False) -> ast.Expression:
+    """Parse ``text`` into a checked :class:`ast.Expression`.
+
+    ``allow_tuple`` admits a top-level tuple (the lexicographic key of a ``select_best`` cut).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise SelectionError("empty expression", hint="write a boolean expression such as 'pt > 7'")
+    if "\n" in text.strip():
+        raise SelectionError("an expression must be on one line", hint="join the lines with spaces")
+    source = text.strip()
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as err:
+        col = max((err.offset or 1) - 1, 0)
+        raise _fail(source, col, f"syntax error: {err.msg}") from err
+    _Checker(source, allow_tuple).check(tree.body, context="top")
+    return tree
+
+
+class _Checker:
+    """Walks the tree once; ``context`` says where a list or tuple literal would be legal."""
+
+    def __init__(self, text: str, allow_tuple: bool) -> None:
+        self.text = text
+        self.allow_tuple = allow_tuple
+
+    def error(self, node: ast.AST, message: str, hint: str | None = None) -> SelectionError:
+        return _fail(self.text, getattr(node, "col_offset", 0), message, hint)
+
+    def check(self, node: ast.AST, context: str = "value") -> None:
+        method = getattr(self, f"_check_{type(node).__name__}", None)
+        if method is None:
+            what = _FORBIDDEN.get(type(node), f"'{type(node).__name__}' expressions")
+            hint = _HINTS.get(type(node), "see docs/selection-language.md for what is allowed")
+            raise self.error(node, f"{what} not allowed in the selection language", hint=hint)
+        method(node, context)
+
+    def _check_Constant(self, node: ast.Constant, context: str) -> None:
+        value = node.value
+        if isinstance(value, str):
+            raise self.error(node, "strings not allowed in the selection language",
+                             hint="refer to quantities by name, e.g. pt, not 'pt'")
+        if isinstance(value, bool) or (isinstance(value, int | float) and math.isfinite(value)):
+            return
+        raise self.error(node, f"constant {value!r} not allowed (only finite numbers, True, False)")
+
+    def _check_Name(self, node: ast.Name, context: str) -> None:
+        if node.id.startswith("__") or node.id.endswith("__"):
+            raise self.error(node, f"name {node.id!r} not allowed (dunder names are reserved)")
+
+    def _check_BoolOp(self, node: ast.BoolOp, context: str) -> None:
+        for value in node.values:
+            self.check(value)
+
+    def _check_UnaryOp(self, node: ast.UnaryOp, context: str) -> None:
+        if not isinstance(node.op, _UNARY_OPS):
+            raise self.error(node, f"operator {type(node.op).__name__} not allowed")
+        self.check(node.operand)
+
+    def _check_BinOp(self, node: ast.BinOp, context: str) -> None:
+        if not isinstance(node.op, _BIN_OPS):
+            raise self.error(node, f"operator {type(node.op).__name__} not allowed",
+                             hint="allowed: + - * / **")
+        self.check(node.left)
+        self.check(node.right)
+
+    def _check_Compare(self, node: ast.Compare, context: str) -> None:
+        self.check(node.left)
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            if not isinstance(op, _CMP_OPS):
+                raise self.error(node, f"comparison {type(op).__name__} not allowed")
+            if isinstance(op, ast.In | ast.NotIn):
+                if not isinstance(right, ast.List):
+                    raise self.error(right, "'in' needs a list literal on its right, e.g. x in [1, 2]")
+                self.check(right, context="list")
+            else:
+                self.check(right)
+
+    def _check_List(self, node: ast.List, context: str) -> None:
+        if context != "list":
+            raise self.error(node, "a list literal is allowed only as a function argument or after 'in'")
+        for element in node.elts:
+            number = element.operand if isinstance(element, ast.UnaryOp) and isinstance(element.op, ast.USub) else element
+            if not (isinstance(number, ast.Constant) and isinstance(number.value, int | float)
+                    and not isinstance(number.value, bool)):
+                raise self.error(element, "list literals may contain only numbers")
+
+    def _check_Tuple(self, node: ast.Tuple, context: str) -> None:
+        if not (self.allow_tuple and context == "top"):
+            raise self.error(node, "a tuple is allowed only as the whole key of a select_best cut")
+        for element in node.elts:
+            self.check(element)
+
+    def _check_Call(self, node: ast.Call, context: str) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise self.error(node, "only named functions may be called (no a.b(), no f()())")
+        name = node.func.id
+        self._check_Name(node.func, context)
+        if node.keywords:
+            raise self.error(node.keywords[0].value, f"keyword arguments not allowed in call to {name}()")
+        spec = FUNCTIONS.get(name)
+        if spec is None:
+            close = closest_names(name, list(FUNCTIONS))
+            raise self.error(node, f"unknown function {name!r}",
+                             hint=f"did you mean {', '.join(close)}?" if close else "see docs/selection-language.md")
+        count = len(node.args)
+        if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+            raise self.error(node, f"{name}() takes {spec.arity_text()} arguments, got {count}")
+        for index, arg in enumerate(node.args):
+            kind = spec.args[min(index, len(spec.args) - 1)] if spec.args else "any"
+            self.check(arg, context="list" if kind == "list" else "value")
+
+
+def names_used(tree: ast.AST) -> set[str]:
+    """Every name the expression reads (function names excluded)."""
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
+
+
+def functions_used(tree: ast.AST) -> set[str]:
+    return {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+
+
+def format_number(value: float) -> str:
+    """7.0 -> '7', 2.47 -> '2.47', -0.5 -> '-0.5' (the shortest text that reads back equal)."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def cut_expression(cut: Cut) -> str:
+    """The expression form of ``cut``: its ``expr``, or its structured form written out.
+
+    ``variable=eta abs=True op=< value=2.47`` -> ``abs(eta) < 2.47``; ``between`` ->
+    ``lo < x < hi``; ``outside`` -> ``x < lo or x > hi``; ``in`` -> ``x in [a, b]``.
+    A text-only cut has none: :class:`SelectionError` (check ``cut.executable`` first).
+    """
+    if cut.expr is not None:
+        return cut.expr
+    if cut.variable is None or cut.op is None or cut.value is None:
+        raise SelectionError(f"cut {cut.id!r} has no machine form, only text",
+                             hint="give it variable/op/value or expr, or leave it to the LLM stage")
+    var = f"abs({cut.variable})" if cut.abs else cut.variable
+    op, value = Op(cut.op), cut.value
+    if op in (Op.between, Op.outside):
+        assert isinstance(value, list)
+        lo, hi = (format_number(v) for v in value)
+        return f"{lo} < {var} < {hi}" if op == Op.between else f"{var} < {lo} or {var} > {hi}"
+    if op == Op.in_:
+        assert isinstance(value, list)
+        return f"{var} in [{', '.join(format_number(v) for v in value)}]"
+    assert not isinstance(value, list)
+    return f"{var} {op.value} {format_number(value)}"
+
+
+def same_meaning(a: str, b: str) -> bool:
+    """True when two expressions parse to the same tree (spacing, parentheses, 7 vs 7.0 ignored)."""
+    try:
+        left, right = parse(a, allow_tuple=True), parse(b, allow_tuple=True)
+    except SelectionError:
+        return a.strip() == b.strip()
+    return _normal(left) == _normal(right)
+
+
+def _normal(tree: ast.AST) -> str:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            node.value = float(node.value)
+    return ast.dump(tree, annotate_fields=False)

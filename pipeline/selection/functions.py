@@ -1,0 +1,123 @@
+"""The functions the expression language allows: name -> arity, argument kinds, meaning.
+
+This registry is the whitelist of :mod:`pipeline.selection.expr` (a call to anything
+else is rejected) and the checklist of the runtime that implements them. Field
+accessors (``pt(x)``, ``eta(x)``, ...) are generated from :mod:`pipeline.data.fields`
+so that a new canonical field is callable the moment a reader provides it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.data.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
+
+# what an argument must be: a number (or array of numbers), a boolean, a collection of
+# objects, a pair, a candidate, a list literal, or anything
+ArgKind = Literal["number", "bool", "objects", "pair", "candidate", "list", "any"]
+# what a function returns, for the unit checks: energy/angle/none follow fields.py
+Returns = Literal["number", "energy", "angle", "none", "count", "bool", "objects", "pairs", "candidates", "same"]
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    min_args: int
+    max_args: int | None  # None: any number
+    args: tuple[ArgKind, ...]  # kinds of the leading arguments; the last repeats
+    returns: Returns
+    meaning: str
+
+    def arity_text(self) -> str:
+        if self.max_args == self.min_args:
+            return str(self.min_args)
+        if self.max_args is None:
+            return f"{self.min_args} or more"
+        return f"{self.min_args} to {self.max_args}"
+
+
+def _spec(name: str, arity: tuple[int, int | None], args: str, returns: Returns, meaning: str) -> FunctionSpec:
+    kinds = tuple(args.split()) if args else ()
+    return FunctionSpec(name, arity[0], arity[1], kinds, returns, meaning)  # type: ignore[arg-type]
+
+
+_MATH = [
+    _spec("abs", (1, 1), "number", "same", "absolute value"),
+    _spec("sqrt", (1, 1), "number", "same", "square root"),
+    _spec("exp", (1, 1), "number", "none", "exponential"),
+    _spec("log", (1, 1), "number", "none", "natural logarithm"),
+    _spec("sin", (1, 1), "number", "none", "sine"),
+    _spec("cos", (1, 1), "number", "none", "cosine"),
+    _spec("tan", (1, 1), "number", "none", "tangent"),
+    _spec("atan", (1, 1), "number", "angle", "arc tangent"),
+    _spec("atan2", (2, 2), "number number", "angle", "arc tangent of y/x with the quadrant"),
+    _spec("sinh", (1, 1), "number", "none", "hyperbolic sine"),
+    _spec("cosh", (1, 1), "number", "none", "hyperbolic cosine"),
+    _spec("tanh", (1, 1), "number", "none", "hyperbolic tangent"),
+    _spec("hypot", (2, 2), "number number", "same", "sqrt(a**2 + b**2)"),
+    _spec("min", (2, None), "number", "same", "elementwise minimum of the arguments"),
+    _spec("max", (2, None), "number", "same", "elementwise maximum of the arguments"),
+    _spec("where", (3, 3), "bool number number", "same", "elementwise: b where cond is true, else c"),
+]
+
+_REDUCTIONS = [
+    _spec("count", (1, 1), "objects", "count", "number of objects (per event, or per candidate when nested)"),
+    _spec("sum", (1, 1), "number", "same", "sum over the innermost list; empty = 0"),
+    _spec("any", (1, 1), "bool", "bool", "true when any element of the innermost list is; empty = False"),
+    _spec("all", (1, 1), "bool", "bool", "true when all elements of the innermost list are; empty = True"),
+    _spec("min_of", (1, 1), "number", "same", "innermost minimum; empty = +inf"),
+    _spec("max_of", (1, 1), "number", "same", "innermost maximum; empty = -inf"),
+    _spec("nth", (2, 2), "any number", "same", "i-th element (0-based) of the innermost list; missing = NaN"),
+    _spec("sort_desc", (1, 1), "number", "same", "values sorted in decreasing order along the innermost list"),
+    _spec("sorted_by_pt", (1, 1), "objects", "objects", "objects sorted by decreasing pt"),
+]
+
+_KINEMATICS = [
+    _spec("mass", (1, None), "any", "energy", "invariant mass of the four-vector sum of the arguments"),
+    _spec("pt_of", (1, None), "any", "energy", "transverse momentum of the four-vector sum of the arguments"),
+    _spec("delta_r", (1, 2), "any any", "none", "Delta R between two objects, or between the members of a pair"),
+    _spec("delta_phi", (2, 2), "any any", "angle", "|Delta phi| wrapped into [0, pi]"),
+    _spec("pairs", (1, 1), "objects", "pairs", "all unordered pairs of distinct objects"),
+    _spec("sfos_pairs", (1, 1), "objects", "pairs", "same-flavour opposite-charge pairs"),
+    _spec("first", (1, 1), "pair", "objects", "first member of a pair"),
+    _spec("second", (1, 1), "pair", "objects", "second member of a pair"),
+    _spec("same_flavour", (1, 1), "pair", "bool", "true per pair when both members have the same flavour"),
+    _spec("opposite_charge", (1, 1), "pair", "bool", "true per pair when the members have opposite charge"),
+    _spec(
+        "quadruplets", (1, 2), "objects number", "candidates",
+        "two SFOS pairs sharing no object; z1 = the pair closest to mz (default 91.1876 GeV)",
+    ),
+    _spec("z1", (1, 1), "candidate", "pairs", "leading pair (closest to mz) of a quadruplet"),
+    _spec("z2", (1, 1), "candidate", "pairs", "subleading pair of a quadruplet"),
+    _spec("constituents", (1, 1), "any", "objects", "objects of a candidate or pair, by decreasing pt"),
+    _spec("interp", (3, 3), "number list list", "same", "piecewise-linear interpolation through (xs, ys), constant beyond the ends"),
+    _spec("channel", (1, 1), "candidate", "count", "quadruplet flavour code: 0 4e, 1 4mu, 2 2e2mu, 3 2mu2e"),
+]
+
+# functions that build candidate collections (a derived quantity using one is a candidate collection)
+CANDIDATE_BUILDERS: frozenset[str] = frozenset({"quadruplets", "pairs", "sfos_pairs"})
+
+
+def _field_accessors() -> list[FunctionSpec]:
+    fields: dict[str, tuple[str, str]] = {}
+    for table in list(COLLECTIONS.values()) + [DERIVED_OBJECT_FIELDS]:
+        for name, (dimension, meaning) in table.items():
+            fields.setdefault(name, (dimension, meaning))
+    return [
+        _spec(name, (1, 1), "any", dimension, f"field accessor: {meaning} of each object")  # type: ignore[arg-type]
+        for name, (dimension, meaning) in sorted(fields.items())
+    ]
+
+
+FIELD_ACCESSORS: dict[str, FunctionSpec] = {spec.name: spec for spec in _field_accessors()}
+
+FUNCTIONS: dict[str, FunctionSpec] = {
+    spec.name: spec for spec in _MATH + _REDUCTIONS + _KINEMATICS
+} | FIELD_ACCESSORS
+
+
+def describe(name: str) -> str:
+    """One line for error messages and docs: ``mass(any, ...) -> energy: invariant mass ...``."""
+    spec = FUNCTIONS[name]
+    return f"{name} ({spec.arity_text()} args) -> {spec.returns}: {spec.meaning}"
