@@ -124,3 +124,8 @@ def merge(*collections: Any) -> Any:
     keep = [f for f in ak.fields(collections[0]) if f in common]
     parts = [ak.zip({f: col[f] for f in keep}, depth_limit=col.ndim) for col in collections]
     return sorted_by_pt(ak.concatenate(parts, axis=-1))
+
+
+def every(c: Any) -> Any:
+    """All-True mask with one entry per object of ``c`` (the start of an object selection)."""
+    return ak.ones_like(ak.local_index(c, axis=-1), dtype=bool)

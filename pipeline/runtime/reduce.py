@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 from typing import Any
 
 import awkward as ak
@@ -83,6 +84,6 @@ MATH: dict[str, Any] = {
     "cosh": np.cosh,
     "tanh": np.tanh,
     "hypot": np.hypot,
-    "min": np.minimum,
-    "max": np.maximum,
+    "min": lambda *xs: reduce(np.minimum, xs),
+    "max": lambda *xs: reduce(np.maximum, xs),
 }

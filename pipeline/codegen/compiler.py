@@ -1,0 +1,237 @@
+"""Selection list -> a standalone, readable Python analysis script (deterministic bytes).
+
+The script reads the data through :func:`pipeline.data.open_dataset`, cleans the
+object collections, computes derived quantities when first needed, applies the
+cutflow step by step (candidate-level cuts keep candidates; the event passes while
+one remains) and writes the contract outputs. Every line that implements a cut ends
+with ``# cut: <id>``; the cut's description and quote are in the comment above it.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from pipeline.codegen.plan import Plan, build_plan, derived_order, executable
+from pipeline.codegen.translate import Names, names_in, translate
+from pipeline.errors import CodegenError, SelectionError
+from pipeline.io import sha256_bytes
+from pipeline.selection.expr import cut_expression
+from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Status
+
+CODEGEN_VERSION = "1"
+TEXT_ONLY_REASON = "stated only in words: no machine form, and no model wrote code for it"
+
+
+def selection_digest(sel: SelectionList) -> str:
+    data = sel.model_dump(mode="json", exclude_none=True)
+    return sha256_bytes(json.dumps(data, sort_keys=True).encode())
+
+
+def _comment(cut: Cut, indent: str) -> list[str]:
+    text = f"{cut.id}: {cut.description}"
+    if cut.provenance and cut.provenance.quote:
+        text += f' - "{" ".join(cut.provenance.quote.split())}"'
+    if cut.status in (Status.unverified, Status.extracted):
+        text += f" [{cut.status}]"
+    wrapped = textwrap.wrap(text, width=92 - len(indent), break_long_words=False)
+    return [f"{indent}# {line}" for line in wrapped]
+
+
+def _event_names(name: str) -> str:
+    return f'v["{name}"]'
+
+
+def _object_names(var: str) -> Names:
+    def resolve(name: str) -> str:
+        return f"rt.theta({var})" if name == "theta" else f'{var}["{name}"]'
+
+    return Names(resolve)
+
+
+def _expr(cut: Cut, names: Names) -> str | list[str]:
+    try:
+        return translate(cut_expression(cut), names, allow_tuple=cut.kind == "select_best")
+    except SelectionError as err:
+        raise CodegenError(f"cut {cut.id!r}: {err.message}", hint=err.hint) from err
+
+
+class _Writer:
+    def __init__(self, sel: SelectionList, text_functions: dict[str, str]) -> None:
+        self.sel = sel
+        self.plan: Plan = build_plan(sel)
+        self.text_functions = text_functions
+        self.done: set[str] = set()
+        self.lines: list[str] = []
+
+    def emit(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def derived_for(self, names: set[str]) -> None:
+        for name in derived_order(self.plan, names, self.done):
+            d = self.plan.derived[name]
+            code = translate(d.expr, Names(_event_names))
+            self.emit(f"    # {d.name}: {d.description or d.expr}")
+            if d.scope == "candidate" and d.target:
+                self.emit(f'    v.define_candidates("{d.target}", "{d.name}", {code})')
+            else:
+                self.emit(f'    v["{d.name}"] = {code}')
+            self.done.add(name)
+
+    def objects(self) -> None:
+        self.emit("def select_objects(v: EventState, run: AnalysisRun) -> None:")
+        self.emit('    """Object-level cuts: each collection keeps the objects passing all its cuts."""')
+        for obj in self.sel.objects:
+            self.object(obj)
+        merged = [o.name for o in self.sel.objects if o.kind in ("electron", "muon")]
+        if merged and "leptons" not in self.plan.sources:
+            self.emit("    # leptons: the cleaned electrons and muons together, by decreasing pt")
+            for kind in ("electrons", "muons"):
+                if not any(self.plan.sources[m] == kind for m in merged):
+                    merged.append(kind)
+            self.emit(f'    v["leptons"] = rt.merge({", ".join(_event_names(m) for m in merged)})')
+        self.emit("    return None")
+
+    def object(self, obj: PhysicsObject) -> None:
+        src = self.plan.sources[obj.name]
+        self.emit(f"    # {obj.name}: {obj.description or obj.kind}")
+        if isinstance(src, list):
+            self.emit(f'    objs = rt.merge({", ".join(_event_names(s) for s in src)})')
+        else:
+            self.emit(f'    objs = v.events["{src}"]')
+        if not obj.cuts:
+            self.emit(f'    v["{obj.name}"] = objs')
+            return
+        self.emit("    keep = rt.every(objs)")
+        for cut in obj.cuts:
+            self.emit("\n".join(_comment(cut, "    ")))
+            if not executable(cut):
+                self.emit(f"    # not executed: {self.not_executed(cut)}  # cut: {cut.id}")
+                continue
+            code = _expr(cut, _object_names("objs"))
+            self.emit(f'    if run.applicable("{cut.id}"):')
+            self.emit(f"        keep = keep & {code}  # cut: {cut.id}")
+        self.emit(f'    v["{obj.name}"] = objs[keep]')
+
+    def not_executed(self, cut: Cut) -> str:
+        return "rejected by the reviewer" if cut.status == Status.rejected else "text only"
+
+    def events(self) -> None:
+        self.emit("def select_events(v: EventState, run: AnalysisRun) -> None:")
+        self.emit('    """The cutflow, step by step; run.record counts the events left after each."""')
+        for cut in self.sel.selection:
+            if cut.status == Status.rejected:
+                self.emit(f"    # {cut.id}: rejected by the reviewer, not executed")
+                continue
+            self.emit("\n".join(_comment(cut, "    ")))
+            self.step(cut)
+            self.emit(f'    run.record("{cut.id}", v)')
+        if self.sel.observable:
+            self.derived_for({self.sel.observable})
+
+    def step(self, cut: Cut) -> None:
+        if cut.id in self.text_functions:
+            self.emit(f'    if run.applicable("{cut.id}"):')
+            self.emit(f"        v.keep_events({_function_name(cut.id)}(v))  # cut: {cut.id}")
+            return
+        if not executable(cut):
+            self.emit(f"    # not executed: text only  # cut: {cut.id}")
+            return
+        allow_tuple = cut.kind == "select_best"
+        needed = names_in(cut_expression(cut), allow_tuple=allow_tuple) | ({cut.target} if cut.target else set())
+        self.derived_for(needed)
+        code = _expr(cut, Names(_event_names))
+        self.emit(f'    if run.applicable("{cut.id}"):')
+        if cut.kind == "select_best":
+            keys = code if isinstance(code, list) else [code]
+            self.emit(f'        best = rt.best_candidate_mask([{", ".join(keys)}])  # cut: {cut.id}')
+            self.emit(f'        v.keep_candidates("{cut.target}", best)  # cut: {cut.id}')
+        elif cut.scope == "candidate":
+            self.emit(f'        v.keep_candidates("{cut.target}", {code})  # cut: {cut.id}')
+        else:
+            self.emit(f"        v.keep_events({code})  # cut: {cut.id}")
+
+
+def _function_name(cut_id: str) -> str:
+    return "cut_" + "".join(ch if ch.isalnum() else "_" for ch in cut_id)
+
+
+_HEADER = '''#!/usr/bin/env python3
+"""Event selection of {paper}{title}, compiled from its selection list.
+
+Generated by `reproduce generate` (codegen {version}); selection list sha256 {digest}.
+Do not edit by hand: change the selection list and generate again. Every line that
+implements a cut ends with `# cut: <id>`; the comment above it gives the cut's words.
+
+Run: python analysis.py --data FILE_OR_DIR [...] --out DIR [--release auto|2025|2020]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pipeline.runtime.lang as rt
+from pipeline.runtime.analysis import AnalysisRun, main as run_analysis
+from pipeline.runtime.selection import EventState
+'''
+
+
+def _constants(w: _Writer, digest: str) -> list[str]:
+    steps = {"all": "all events"} | {
+        c.id: c.description for c in w.sel.selection if c.status != Status.rejected
+    }
+    text_only = {
+        c.id: TEXT_ONLY_REASON for c in w.sel.all_cuts()
+        if c.status != Status.rejected and not executable(c) and c.id not in w.text_functions
+    }
+    return [
+        f'PRODUCER = "generated:{digest[:12]}"',
+        f"OBSERVABLE = {w.sel.observable!r}",
+        f"CANDIDATES = {w.plan.main_candidates!r}",
+        "# cutflow steps in order: id -> description",
+        f"STEPS = {_pretty(steps)}",
+        "# canonical fields each cut reads; a cut whose fields the dataset lacks is not applicable",
+        f"REQUIRES = {_pretty(w.plan.requires)}",
+        "# cuts stated only in words, and why they are not executed",
+        f"TEXT_ONLY = {_pretty(text_only)}",
+    ]
+
+
+def _pretty(data: dict[str, object]) -> str:
+    if not data:
+        return "{}"
+    body = "".join(f"    {k!r}: {v!r},\n" for k, v in data.items())
+    return "{\n" + body + "}"
+
+
+_MAIN = '''
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_analysis(
+        argv, objects=select_objects, events=select_events, producer=PRODUCER, steps=STEPS,
+        requires=REQUIRES, text_only=TEXT_ONLY, observable=OBSERVABLE, candidates=CANDIDATES,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+'''
+
+
+def compile_selection(sel: SelectionList, text_functions: dict[str, str] | None = None) -> str:
+    """The analysis script for ``sel``; ``text_functions`` maps text-only cut ids to model-written code."""
+    text_functions = dict(sorted((text_functions or {}).items()))
+    w = _Writer(sel, text_functions)
+    digest = selection_digest(sel)
+    title = f" - {sel.paper.title}" if sel.paper.title else ""
+    out = [_HEADER.format(paper=sel.paper.id, title=title, version=CODEGEN_VERSION, digest=digest)]
+    out += _constants(w, digest)
+    for cut_id, source in text_functions.items():
+        out += ["", "", f"# {cut_id}: written by a model from the cut's words; review it", source.strip()]
+    w.objects()
+    out += ["", ""] + w.lines
+    w.lines = []
+    w.events()
+    out += ["", ""] + w.lines + ["    return None"]
+    return "\n".join(out) + _MAIN

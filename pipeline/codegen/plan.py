@@ -1,0 +1,119 @@
+"""What the compiler needs to know about a selection list before writing code.
+
+Collections and where they come from, which derived names are candidate collections,
+what each cut and derived quantity reads (to judge applicability at run time), and
+in which order derived quantities must be computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.codegen.translate import calls_in, names_in
+from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS
+from pipeline.selection.expr import cut_expression
+from pipeline.selection.functions import FIELD_ACCESSORS
+from pipeline.selection.models import Cut, Derived, PhysicsObject, SelectionList, Status
+from pipeline.selection.scopes import is_candidate_builder
+
+KIND_COLLECTION = {
+    "electron": "electrons", "muon": "muons", "lepton": "leptons",
+    "jet": "jets", "bjet": "jets", "photon": "photons",
+}
+
+
+@dataclass
+class Plan:
+    sel: SelectionList
+    sources: dict[str, str | list[str]] = field(default_factory=dict)  # object -> data collection or merged objects
+    derived: dict[str, Derived] = field(default_factory=dict)
+    candidate_sets: set[str] = field(default_factory=set)
+    requires: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def main_candidates(self) -> str | None:
+        """The candidate collection whose best candidate gives channel and observable."""
+        quads = [d.name for d in self.sel.derived if d.name in self.candidate_sets and "quadruplets" in d.expr]
+        return quads[0] if quads else (sorted(self.candidate_sets)[0] if self.candidate_sets else None)
+
+
+def object_source(obj: PhysicsObject, earlier: list[PhysicsObject]) -> str | list[str]:
+    """Data collection an object is read from, or the earlier objects it merges."""
+    if obj.sources:
+        return list(obj.sources)
+    if obj.kind == "lepton":
+        merged = [o.name for o in earlier if o.kind in ("electron", "muon")]
+        if len(merged) >= 2:
+            return merged
+    if obj.name in COLLECTIONS:
+        return obj.name
+    return KIND_COLLECTION.get(obj.kind, obj.name)
+
+
+def _field_reads(expr: str, collection: str | None, allow_tuple: bool = False) -> set[str]:
+    """Canonical fields an expression reads: event fields, ``coll.field`` and accessor fields."""
+    names = names_in(expr, allow_tuple=allow_tuple)
+    reads = {n for n in names if n in EVENT_FIELDS}
+    if collection is not None:
+        known = COLLECTIONS.get(collection, {})
+        reads |= {f"{collection}.{n}" for n in names if n in known}
+    reads |= {c for c in calls_in(expr, allow_tuple=allow_tuple) if c in FIELD_ACCESSORS and c != "theta"}
+    return reads
+
+
+def executable(cut: Cut) -> bool:
+    return cut.status != Status.rejected and (cut.expr is not None or cut.variable is not None)
+
+
+def build_plan(sel: SelectionList) -> Plan:
+    plan = Plan(sel=sel)
+    objs: list[PhysicsObject] = []
+    for obj in sel.objects:
+        plan.sources[obj.name] = object_source(obj, objs)
+        objs.append(obj)
+    for d in sel.derived:
+        plan.derived[d.name] = d
+        if d.scope == "candidate" and d.target:
+            plan.candidate_sets.add(d.target)
+        elif is_candidate_builder(d):
+            plan.candidate_sets.add(d.name)
+    for cut in sel.selection:
+        if cut.scope == "candidate" and cut.target:
+            plan.candidate_sets.add(cut.target)
+    for obj in sel.objects:
+        src = plan.sources[obj.name]
+        coll = src if isinstance(src, str) else "leptons"
+        for cut in obj.cuts:
+            if executable(cut):
+                plan.requires[cut.id] = sorted(_field_reads(cut_expression(cut), coll))
+    for cut in sel.selection:
+        if executable(cut):
+            plan.requires[cut.id] = sorted(_cut_reads(plan, cut))
+    return plan
+
+
+def derived_order(plan: Plan, names: set[str], done: set[str]) -> list[str]:
+    """Derived quantities to compute (dependencies first) so that ``names`` are available."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in done or name in order or name not in plan.derived:
+            return
+        d = plan.derived[name]
+        for dep in sorted(names_in(d.expr)) + ([d.target] if d.target else []):
+            visit(dep)
+        order.append(name)
+
+    for name in [d.name for d in plan.sel.derived if d.name in names]:
+        visit(name)
+    return order
+
+
+def _cut_reads(plan: Plan, cut: Cut) -> set[str]:
+    expr = cut_expression(cut)
+    allow_tuple = cut.kind == "select_best"
+    reads = _field_reads(expr, None, allow_tuple)
+    deps = names_in(expr, allow_tuple=allow_tuple) | ({cut.target} if cut.target else set())
+    for name in derived_order(plan, deps, set()):
+        reads |= _field_reads(plan.derived[name].expr, None)
+    return reads

@@ -1,0 +1,177 @@
+"""The driver every compiled analysis shares: arguments, chunk loop, contract outputs.
+
+A compiled script defines ``select_objects(v, run)`` and ``select_events(v, run)``
+and hands them to :func:`main`; everything that is not the selection itself (reading
+the data, applicability of cuts, the cutflow, the histograms, the output files) lives
+here so that the generated file shows only the analysis.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import awkward as ak
+import numpy as np
+
+from pipeline.contract import (
+    AnalysisResult,
+    Cutflow,
+    Histogram1D,
+    InputFile,
+    SelectedEvent,
+    write_outputs,
+)
+from pipeline.runtime.objects import CHANNEL_NAMES, channel
+from pipeline.runtime.selection import CutflowCounter, EventState
+
+Selector = Callable[[EventState, "AnalysisRun"], None]
+
+# observable -> (label, edges); other observables get 50 bins over their range
+HISTOGRAM_BINS: dict[str, tuple[str, list[float]]] = {
+    "m4l": ("m_{4l} [GeV]", [80.0 + 2.5 * i for i in range(37)]),
+}
+
+
+def provided_names(provides: Iterable[str] | Mapping[str, Iterable[str]]) -> set[str]:
+    """Normalise a dataset's ``provides`` to names and ``collection.field`` names."""
+    names: set[str] = set()
+    if isinstance(provides, Mapping):
+        for key, sub in provides.items():
+            names.add(key)
+            names |= {f"{key}.{s}" for s in sub} if not isinstance(sub, str | bool) else set()
+    else:
+        names = {str(p) for p in provides}
+    return names
+
+
+def missing(requirements: Sequence[str], provided: set[str]) -> list[str]:
+    """Requirements the dataset lacks: ``x.f`` needs exactly that, a bare ``f`` any ``*.f``."""
+    out = []
+    for req in requirements:
+        if req in provided:
+            continue
+        if "." not in req and any(p.endswith(f".{req}") for p in provided):
+            continue
+        out.append(req)
+    return out
+
+
+@dataclass
+class AnalysisRun:
+    """State of one analysis over all chunks: applicability, cutflow, selected rows."""
+
+    producer: str
+    steps: Mapping[str, str]
+    requires: Mapping[str, Sequence[str]]
+    text_only: Mapping[str, str]
+    provided: set[str]
+    observable: str | None = None
+    candidates: str | None = None
+    flow: CutflowCounter = field(default_factory=CutflowCounter)
+    reasons: dict[str, str] = field(default_factory=dict)
+    rows: list[dict[str, np.ndarray]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for cut_id, reqs in self.requires.items():
+            lacking = missing(reqs, self.provided)
+            if lacking:
+                self.reasons[cut_id] = f"not applicable to this dataset: it lacks {', '.join(lacking)}"
+        for cut_id, why in self.text_only.items():
+            self.reasons.setdefault(cut_id, why)
+        for step_id, description in self.steps.items():
+            self.flow.declare(step_id, description, self.reasons.get(step_id))
+
+    def applicable(self, cut_id: str) -> bool:
+        return cut_id not in self.reasons
+
+    def record(self, step_id: str, v: EventState) -> None:
+        self.flow.record(step_id, v)
+
+    def collect(self, v: EventState) -> None:
+        """Keep run, event, channel, observable and weight of the events that passed."""
+        n = len(v)
+        row = {
+            "run": ak.to_numpy(v.events["run"]).astype(np.int64),
+            "event": ak.to_numpy(v.events["event"]).astype(np.int64),
+            "weight": v.weights(),
+            "channel": np.full(n, -1),
+            "m4l": np.full(n, np.nan),
+        }
+        if self.candidates is not None and self.candidates in v.values:
+            best = ak.firsts(v[self.candidates], axis=-1)
+            row["channel"] = ak.to_numpy(ak.fill_none(channel(best), -1))
+        if self.observable is not None:
+            value = v[self.observable]
+            if value.ndim > 1:
+                value = ak.firsts(value, axis=-1)
+            row["m4l"] = ak.to_numpy(ak.fill_none(value, np.nan)).astype(np.float64)
+        self.rows.append(row)
+
+    def selected(self) -> list[SelectedEvent]:
+        if not self.rows:
+            return []
+        cols = {k: np.concatenate([r[k] for r in self.rows]) for k in self.rows[0]}
+        return [
+            SelectedEvent(run=int(r), event=int(e), channel=CHANNEL_NAMES.get(int(c), "other"),
+                          m4l=float(m), weight=float(w))
+            for r, e, c, m, w in zip(cols["run"], cols["event"], cols["channel"], cols["m4l"],
+                                     cols["weight"], strict=True)
+        ]
+
+    def histograms(self, events: list[SelectedEvent]) -> list[Histogram1D]:
+        name = self.observable or "m4l"
+        label, edges = HISTOGRAM_BINS.get(name, (name, list(np.linspace(0.0, 500.0, 51))))
+        values = np.array([e.m4l for e in events], dtype=np.float64)
+        weights = np.array([e.weight for e in events], dtype=np.float64)
+        counts, _ = np.histogram(values, bins=edges, weights=weights)
+        variances, _ = np.histogram(values, bins=edges, weights=weights**2)
+        return [Histogram1D(name=name, label=label, edges=[float(x) for x in edges],
+                            counts=[round(float(c), 9) for c in counts],
+                            variances=[round(float(c), 9) for c in variances])]
+
+    def write(self, out: Path, inputs: list[InputFile], n_input: int) -> AnalysisResult:
+        events = self.selected()
+        channels: dict[str, int] = {}
+        for e in events:
+            channels[e.channel] = channels.get(e.channel, 0) + 1
+        result = AnalysisResult(
+            producer=self.producer, inputs=inputs, n_input=n_input, n_selected=len(events),
+            weighted_selected=round(sum(e.weight for e in events), 9), channels=channels,
+            not_applicable=sorted(self.reasons), warnings=[f"{k}: {v}" for k, v in sorted(self.reasons.items())],
+            synthetic=any(f.synthetic for f in inputs),
+        )
+        cutflow = Cutflow(producer=self.producer, steps=self.flow.steps())
+        write_outputs(out, events=events, cutflow=cutflow, histograms=self.histograms(events), result=result)
+        return result
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run the compiled event selection.")
+    parser.add_argument("--data", nargs="+", required=True, help="ROOT files or directories")
+    parser.add_argument("--out", required=True, help="output directory for the contract files")
+    parser.add_argument("--release", default="auto", help="data release (auto, 2025, 2020, ...)")
+    parser.add_argument("--step-size", type=int, default=200_000, help="events per chunk")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None, *, objects: Selector, events: Selector, **config: Any) -> int:
+    """Read the data chunk by chunk, select, and write the contract outputs."""
+    from pipeline.data import open_dataset
+
+    args = _arguments(argv)
+    dataset = open_dataset(args.data, release=args.release)
+    run = AnalysisRun(provided=provided_names(dataset.provides), **config)
+    n_input = 0
+    for chunk in dataset.iterate(step_size=args.step_size):
+        v = EventState(chunk)
+        n_input += len(v)
+        run.record("all", v)
+        objects(v, run)
+        events(v, run)
+        run.collect(v)
+    run.write(Path(args.out), list(dataset.files), n_input)
+    return 0
