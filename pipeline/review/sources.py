@@ -1,0 +1,166 @@
+"""The PDFs a run's cuts were quoted from, and their pages rendered with the quote highlighted.
+
+The paper itself is the PDF recorded in the run's ``document.json``; a cut quoted from a cited
+paper names that paper in ``provenance.document`` and is looked up in the paper cache
+(``$REPRO_HOME/papers/<slug>/``) or the run's ``cited/`` folder. Only these files are ever
+opened: nothing in a request names a path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import ParseError
+from pipeline.selection.models import Cut, SelectionList
+
+ZOOM = 1.6
+HIGHLIGHT = (1.0, 0.85, 0.0)
+WINDOW_WORDS = (10, 6)
+
+
+def paper_slug(document: str) -> str:
+    """Cache folder name of a paper: arXiv id with '/' -> '_', a local file's stem."""
+    name = re.sub(r"^(arxiv:|doi:)", "", document.strip(), flags=re.IGNORECASE)
+    name = re.sub(r"v\d+$", "", name) if re.match(r"^\d{4}\.\d{4,5}v\d+$", name) else name
+    if name.lower().endswith(".pdf"):
+        name = Path(name).stem
+    return re.sub(r"[^A-Za-z0-9._+\-]", "_", name)
+
+
+@dataclass
+class Highlight:
+    """Where a quote is: the PDF, the page, and boxes in PDF points (x0, y0, x1, y1)."""
+
+    pdf: Path | None
+    page: int | None
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    method: str = "none"  # bbox (from provenance), search (quote found on the page), none
+
+    def as_json(self, width: float | None = None, height: float | None = None) -> dict[str, object]:
+        return {
+            "document": self.pdf.name if self.pdf else None,
+            "page": self.page,
+            "found": bool(self.boxes),
+            "method": self.method,
+            "boxes": [list(b) for b in self.boxes],
+            "page_size": [width, height] if width else None,
+        }
+
+
+class SourceFiles:
+    """Maps a cut's ``provenance.document`` to a PDF file of this run (or the paper cache)."""
+
+    def __init__(self, run_dir: Path, papers_dir: Path, selection: SelectionList) -> None:
+        self.run_dir = run_dir
+        self.papers_dir = papers_dir
+        self.paper_id = selection.paper.id
+        self.main = self._main_pdf()
+
+    def _main_pdf(self) -> Path | None:
+        doc_json = self.run_dir / "document.json"
+        if doc_json.is_file():
+            source = json.loads(doc_json.read_text(encoding="utf-8")).get("source", {})
+            path = Path(source.get("path", ""))
+            if not path.is_absolute():
+                path = (self.run_dir / path) if (self.run_dir / path).is_file() else self.papers_dir.parent / path
+            if path.suffix.lower() == ".pdf" and path.is_file():
+                return path
+        return self._cached(self.paper_id)
+
+    def _cached(self, document: str) -> Path | None:
+        slug = paper_slug(document)
+        if not slug:
+            return None
+        for folder in (self.papers_dir / slug, self.run_dir / "cited"):
+            if folder.is_dir():
+                pdfs = sorted(folder.glob("*.pdf"))
+                named = [p for p in pdfs if p.stem in {slug, "paper"}]
+                if named or (pdfs and folder.name == slug):
+                    return (named or pdfs)[0]
+        return None
+
+    def is_main(self, document: str) -> bool:
+        names = {paper_slug(self.paper_id)}
+        if self.main is not None:
+            names |= {self.main.stem, paper_slug(self.main.name)}
+        return paper_slug(document) in names
+
+    def pdf_for(self, document: str | None) -> Path | None:
+        if not document or self.is_main(document):
+            return self.main
+        return self._cached(document)
+
+
+def _open(pdf: Path):  # type: ignore[no-untyped-def]
+    import pymupdf
+
+    try:
+        return pymupdf.open(pdf, filetype="pdf")
+    except Exception as err:  # pymupdf raises its own FileDataError/RuntimeError kinds
+        raise ParseError(f"cannot open {pdf} as a PDF: {err}", path=pdf) from err
+
+
+def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
+    """Boxes of ``quote`` on ``page``: the whole sentence, else its word windows (line-break tolerant)."""
+    text = " ".join(quote.split())
+    if not text:
+        return []
+    hits = page.search_for(text)
+    words = text.split()
+    for size in WINDOW_WORDS:
+        if hits or len(words) <= size:
+            break
+        for start in range(0, len(words) - size + 1, max(1, size // 2)):
+            hits += page.search_for(" ".join(words[start : start + size]))
+    unique = {(round(r.x0, 1), round(r.y0, 1), round(r.x1, 1), round(r.y1, 1)) for r in hits}
+    return sorted(unique, key=lambda b: (b[1], b[0]))
+
+
+def locate(pdf: Path | None, quote: str, page: int | None, bbox: list[tuple[float, float, float, float]] | None = None) -> Highlight:
+    """Where to highlight: the recorded boxes, else the quote searched on its page (or every page)."""
+    if pdf is None:
+        return Highlight(None, page)
+    if bbox and page:
+        return Highlight(pdf, page, list(bbox), "bbox")
+    with _open(pdf) as doc:
+        pages = [page] if page and 1 <= page <= doc.page_count else range(1, doc.page_count + 1)
+        for number in pages:
+            boxes = search_quote(doc[number - 1], quote)
+            if boxes:
+                return Highlight(pdf, number, boxes, "search")
+    return Highlight(pdf, page if page else None)
+
+
+def locate_cut(sources: SourceFiles, cut: Cut) -> Highlight:
+    prov = cut.provenance
+    if prov is None:
+        return Highlight(sources.main, None)
+    pdf = sources.pdf_for(prov.document)
+    boxes = [(b.x0, b.y0, b.x1, b.y1) for b in prov.bbox if prov.page is None or b.page == prov.page]
+    page = prov.page or (prov.bbox[0].page if prov.bbox else None)
+    return locate(pdf, prov.quote, page, boxes)
+
+
+def page_size(pdf: Path, page: int) -> tuple[float, float]:
+    with _open(pdf) as doc:
+        rect = doc[page - 1].rect
+        return rect.width, rect.height
+
+
+def render_page(highlight: Highlight, zoom: float = ZOOM) -> bytes:
+    """PNG of the highlighted page, the quote's boxes painted translucent yellow with an outline."""
+    import pymupdf
+
+    if highlight.pdf is None or highlight.page is None:
+        raise ParseError("no page to render: the cut has no source page", hint="the quote could not be placed")
+    with _open(highlight.pdf) as doc:
+        if not 1 <= highlight.page <= doc.page_count:
+            raise ParseError(f"page {highlight.page} is not in {highlight.pdf.name} ({doc.page_count} pages)")
+        page = doc[highlight.page - 1]
+        for box in highlight.boxes:
+            rect = pymupdf.Rect(*box) + (-1.5, -1.5, 1.5, 1.5)
+            page.draw_rect(rect, color=(0.9, 0.45, 0.0), fill=HIGHLIGHT, fill_opacity=0.35, width=0.8)
+        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")  # type: ignore[no-any-return]

@@ -1,0 +1,213 @@
+"""The review web app (Starlette): one page per run, a small JSON API behind it.
+
+Nothing a request sends is used as a path: runs are named by two checked segments and looked
+up under the outputs root (or are the one run given on the command line), cuts by their id,
+and the only files read are that run's selection lists and the PDFs its cuts quote.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from pipeline.errors import ParseError, ReproError, SelectionError, UsageError
+from pipeline.review.decisions import Decision
+from pipeline.review.runs import check_segment, list_runs, run_from_key, run_key
+from pipeline.review.session import ReviewConflict, ReviewSession
+from pipeline.review.sources import (
+    Highlight,
+    SourceFiles,
+    locate,
+    locate_cut,
+    page_size,
+    render_page,
+)
+from pipeline.review.view import cut_rows, diff_lists
+from pipeline.selection.models import Cut
+
+STATIC = Path(__file__).with_name("static")
+STATIC_FILES = {"review.js": "text/javascript", "review.css": "text/css"}
+MAX_BODY = 256 * 1024
+
+
+class ReviewApp:
+    """Holds where runs live; every handler resolves its run afresh (files may change underneath)."""
+
+    def __init__(self, outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None) -> None:
+        self.outputs = outputs
+        self.papers = papers
+        self.single = run.resolve() if run is not None else None
+        self.reviewer = reviewer
+
+    def run_dir(self, request: Request) -> Path:
+        paper, run = request.path_params["paper"], request.path_params["run"]
+        check_segment(paper, "paper slug")
+        check_segment(run, "run id")
+        if self.single is not None:
+            if (paper, run) != run_key(self.single):
+                raise UsageError(f"this server serves only run {'/'.join(run_key(self.single))}, not {paper}/{run}")
+            return self.single
+        return run_from_key(self.outputs, paper, run)
+
+    def session(self, request: Request) -> ReviewSession:
+        return ReviewSession(self.run_dir(request), reviewer=self.reviewer)
+
+    def runs(self) -> list[Path]:
+        return [self.single] if self.single is not None else list_runs(self.outputs)
+
+
+def _error(err: ReproError) -> JSONResponse:
+    status = 400
+    if isinstance(err, ReviewConflict):
+        status = 409
+    elif isinstance(err, SelectionError):
+        status = 422
+    elif isinstance(err, UsageError) and err.message.startswith("no "):
+        status = 404
+    body: dict[str, Any] = {"error": err.message, "hint": err.hint}
+    if isinstance(err, ReviewConflict):
+        body["current_version"] = err.current_version
+    return JSONResponse(body, status_code=status)
+
+
+def _guard(handler: Any) -> Any:
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)  # type: ignore[no-any-return]
+        except ReproError as err:
+            return _error(err)
+
+    return wrapped
+
+
+def _find_cut(session: ReviewSession, cut_id: str, papers: Path) -> tuple[Cut, SourceFiles]:
+    check_segment(cut_id, "cut id")
+    _, selection = session.current()
+    for cut in selection.all_cuts():
+        if cut.id == cut_id:
+            return cut, SourceFiles(session.run_dir, papers, selection)
+    raise UsageError(f"no cut {cut_id!r} in this run")
+
+
+@lru_cache(maxsize=64)
+def _png(pdf: str, mtime: float, page: int, boxes: tuple[tuple[float, float, float, float], ...]) -> bytes:
+    return render_page(Highlight(Path(pdf), page, list(boxes), "cache"))
+
+
+def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None,
+              allowed_hosts: list[str] | None = None) -> Starlette:
+    """The ASGI app. ``run``: serve only that run directory; else every run under ``outputs``."""
+    app_state = ReviewApp(outputs, papers, run, reviewer)
+
+    def session(request: Request) -> ReviewSession:
+        return app_state.session(request)
+
+    async def index(request: Request) -> Response:
+        runs = app_state.runs()
+        if len(runs) == 1:
+            paper, run_id = run_key(runs[0])
+            return RedirectResponse(f"/r/{paper}/{run_id}/", status_code=302)
+        items = "".join(
+            f'<li><a href="/r/{html.escape(p)}/{html.escape(r)}/">{html.escape(p)} / {html.escape(r)}</a></li>'
+            for p, r in (run_key(x) for x in runs)
+        ) or "<li>no runs yet: run <code>reproduce extract PAPER</code> first</li>"
+        return HTMLResponse(f'<!doctype html><html><head><meta charset="utf-8"><title>reproduce review</title>'
+                            f'<link rel="stylesheet" href="/static/review.css"></head><body class="runs">'
+                            f"<h1>Runs to review</h1><ul>{items}</ul></body></html>")
+
+    async def page(request: Request) -> Response:
+        app_state.run_dir(request)
+        template = (STATIC / "review.html").read_text(encoding="utf-8")
+        base = f"/api/r/{request.path_params['paper']}/{request.path_params['run']}"
+        return HTMLResponse(template.replace("{{API}}", html.escape(base)))
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC_FILES:
+            return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
+        return Response((STATIC / name).read_bytes(), media_type=STATIC_FILES[name])
+
+    async def state(request: Request) -> Response:
+        sess = session(request)
+        version, selection = sess.current()
+        extracted = sess.extracted()
+        paper, run_id = run_key(sess.run_dir)
+        return JSONResponse({
+            "run": f"{paper}/{run_id}",
+            "paper": selection.paper.model_dump(mode="json"),
+            "version": version,
+            "reviewer": sess.reviewer,
+            "cuts": cut_rows(selection, extracted),
+            "assumptions": [a.model_dump(mode="json") for a in selection.assumptions],
+            "containers": ["selection"] + [f"object:{o.name}" for o in selection.objects] + [f"region:{r.name}" for r in selection.regions],
+            "undecided": sum(c.status not in ("reviewed", "edited", "rejected") for c in selection.all_cuts()),
+        })
+
+    async def source(request: Request) -> Response:
+        cut, sources = _find_cut(session(request), request.path_params["cut"], app_state.papers)
+        spot = locate_cut(sources, cut)
+        size = page_size(spot.pdf, spot.page) if spot.pdf and spot.page else (None, None)
+        return JSONResponse(spot.as_json(*size) | {"image": bool(spot.pdf and spot.page)})
+
+    async def page_png(request: Request) -> Response:
+        cut, sources = _find_cut(session(request), request.path_params["cut"], app_state.papers)
+        spot = locate_cut(sources, cut)
+        if spot.pdf is None or spot.page is None:
+            raise ParseError(f"cut {cut.id!r}: its source PDF or page is unknown", hint="the quote could not be placed")
+        png = _png(str(spot.pdf), spot.pdf.stat().st_mtime, spot.page, tuple(spot.boxes))
+        return Response(png, media_type="image/png", headers={"Cache-Control": "no-cache"})
+
+    async def decision(request: Request) -> Response:
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return JSONResponse({"error": "send the decision as application/json"}, status_code=415)
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        try:
+            payload = json.loads(body)
+            base_version = int(payload.pop("base_version"))
+            who = str(payload.pop("reviewer", "") or "") or None
+            choice = Decision.model_validate(payload)
+        except (ValueError, KeyError, TypeError) as err:
+            raise UsageError(f"malformed decision: {err}", hint="send {base_version, action, cut_id, changes, comment}") from err
+        sess = session(request)
+        sources = SourceFiles(sess.run_dir, app_state.papers, sess.current()[1])
+
+        def place(quote: str, page_no: int | None) -> tuple[int | None, list[dict[str, float]]]:
+            spot = locate(sources.main, quote, page_no)
+            return spot.page, [dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes]
+
+        result = sess.decide(choice, base_version, who=who, locate=place)
+        return JSONResponse({"version": result.version, "entry": result.entry})
+
+    async def diff(request: Request) -> Response:
+        sess = session(request)
+        return JSONResponse(diff_lists(sess.extracted(), sess.current()[1]))
+
+    async def log(request: Request) -> Response:
+        return JSONResponse(session(request).log())
+
+    api = "/api/r/{paper}/{run}"
+    routes = [
+        Route("/", _guard(index)),
+        Route("/static/{name}", _guard(static)),
+        Route("/r/{paper}/{run}/", _guard(page)),
+        Route(f"{api}/state", _guard(state)),
+        Route(f"{api}/source/{{cut}}", _guard(source)),
+        Route(f"{api}/page/{{cut}}.png", _guard(page_png)),
+        Route(f"{api}/decision", _guard(decision), methods=["POST"]),
+        Route(f"{api}/diff", _guard(diff)),
+        Route(f"{api}/log", _guard(log)),
+    ]
+    hosts = allowed_hosts or ["127.0.0.1", "localhost", "::1"]
+    return Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
