@@ -146,7 +146,7 @@ class _Checker:
                 return
             problem = check_unit_fits(cut.unit, dimension, f"{cut.variable!r}")
             if problem:
-                self.add(level, f"{path}.unit", problem, f"drop the unit or use {CANONICAL.get(dimension, 'none')}", cut.id)
+                self.add(level, f"{path}.unit", problem, f"use {CANONICAL[dimension]}" if dimension in CANONICAL else "drop the unit: the quantity is dimensionless", cut.id)
             elif cut.unit is None and dimension not in UNITLESS:
                 self.add("warning", f"{path}.unit", f"cut {cut.id!r} on {cut.variable!r} has no unit; {CANONICAL.get(dimension)} assumed", cut_id=cut.id)
             return
