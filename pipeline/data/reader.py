@@ -77,6 +77,13 @@ def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str
             if release != "auto" or set(schema.required) & have:
                 return schema.model_copy(update={"tree": name})
     trees = sorted(k for k in keys if k != SYNTHETIC_KEY)
+    for schema in candidates:
+        name = tree or schema.tree
+        if name in keys:
+            raise DataError(
+                f"{path}: {name!r} is a {handle.classname_of(name)}, not a TTree",
+                path=path, hint="write ntuples as TTrees (uproot: file.mktree(...))",
+            )
     wanted = tree or (candidates[0].tree if release != "auto" else "analysis (2025) or mini (2020)")
     raise DataError(
         f"{path}: no tree {wanted!r} (the file holds: {', '.join(trees) or 'nothing'})",
