@@ -140,7 +140,9 @@ def apply_decision(selection: SelectionList, decision: Decision, document: str) 
     after = _merge_form(before, _clean_changes(decision.changes, before)) if decision.action == "edit" else dict(before)
     if decision.action != "edit" and decision.changes:
         raise UsageError(f"{decision.action} takes no changes; use edit to change a cut")
-    after["status"] = STATUS_AFTER[decision.action].value
+    # approving an edited cut keeps 'edited': the record must still say a human changed it
+    keep = decision.action == "approve" and before.get("status") == Status.edited.value
+    after["status"] = before["status"] if keep else STATUS_AFTER[decision.action].value
     if decision.comment:
         after["reviewer_note"] = decision.comment
     cuts[index] = after

@@ -115,8 +115,44 @@ def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  
             break
         for start in range(0, len(words) - size + 1, max(1, size // 2)):
             hits += page.search_for(" ".join(words[start : start + size]))
-    unique = {(round(r.x0, 1), round(r.y0, 1), round(r.x1, 1), round(r.y1, 1)) for r in hits}
-    return sorted(unique, key=lambda b: (b[1], b[0]))
+    return merge_lines([(r.x0, r.y0, r.x1, r.y1) for r in hits])
+
+
+def merge_lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """One box per text line: glyph-sized hits (math, ligatures) would otherwise clutter the page.
+
+    Hits whose vertical centres fall within half a line of each other form a line; the line spans
+    their union horizontally and their median top/bottom vertically, so one tall glyph (|eta|)
+    does not stretch it over the next line.
+    """
+    lines: list[list[tuple[float, float, float, float]]] = []
+    for box in sorted(boxes, key=lambda b: (b[1] + b[3]) / 2):
+        centre, height = (box[1] + box[3]) / 2, box[3] - box[1]
+        if lines:
+            last = lines[-1]
+            last_centre = sorted((b[1] + b[3]) / 2 for b in last)[len(last) // 2]
+            if abs(centre - last_centre) < 0.5 * min(height, *(b[3] - b[1] for b in last)):
+                last.append(box)
+                continue
+        lines.append([box])
+    merged = []
+    for line in lines:
+        tops, bottoms = sorted(b[1] for b in line), sorted(b[3] for b in line)
+        # separate columns of a two-column page stay separate boxes
+        for group in _columns(sorted(line)):
+            merged.append((round(min(b[0] for b in group), 1), round(tops[len(tops) // 2], 1),
+                           round(max(b[2] for b in group), 1), round(bottoms[len(bottoms) // 2], 1)))
+    return merged
+
+
+def _columns(line: list[tuple[float, float, float, float]], gap: float = 12.0) -> list[list[tuple[float, float, float, float]]]:
+    groups = [[line[0]]]
+    for box in line[1:]:
+        if box[0] - max(b[2] for b in groups[-1]) > gap:
+            groups.append([box])
+        else:
+            groups[-1].append(box)
+    return groups
 
 
 def locate(pdf: Path | None, quote: str, page: int | None, bbox: list[tuple[float, float, float, float]] | None = None) -> Highlight:
@@ -124,7 +160,7 @@ def locate(pdf: Path | None, quote: str, page: int | None, bbox: list[tuple[floa
     if pdf is None:
         return Highlight(None, page)
     if bbox and page:
-        return Highlight(pdf, page, list(bbox), "bbox")
+        return Highlight(pdf, page, merge_lines(list(bbox)), "bbox")
     with _open(pdf) as doc:
         pages = [page] if page and 1 <= page <= doc.page_count else range(1, doc.page_count + 1)
         for number in pages:
