@@ -1,0 +1,1 @@
+"""Fakes at the edge for tests: real local servers speaking real protocols, simple documents."""

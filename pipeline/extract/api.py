@@ -1,0 +1,106 @@
+"""The entry function of stage one: a Document in, a grounded SelectionList out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pipeline.config import Settings
+from pipeline.errors import ExtractionError, UsageError
+from pipeline.extract.build import Source, build_selection
+from pipeline.extract.consensus import merge_samples
+from pipeline.extract.grounding import ground_selection, grounding_summary
+from pipeline.extract.rules import extract_findings
+from pipeline.io import write_json_atomic
+from pipeline.parse.document import Document
+from pipeline.selection.models import PaperRef, SelectionList
+
+NO_SELECTION_NOTE = (
+    "no event-selection statements were found in this document (it may not describe an "
+    "event selection); the list is intentionally empty"
+)
+
+
+class ExtractionIncomplete(ExtractionError):
+    """Extraction stopped early; ``partial`` holds what was extracted (complete=False)."""
+
+    def __init__(self, message: str, *, partial: SelectionList, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.partial = partial
+
+
+def paper_ref_of(doc: Document) -> PaperRef:
+    sha = doc.source.sha256 if len(doc.source.sha256) == 64 else None
+    return PaperRef(id=doc.source.paper_id, title=doc.title, sha256=sha)
+
+
+def extract_rules(doc: Document, *, paper_ref: PaperRef | None = None) -> SelectionList:
+    """The rule-based extraction of ``doc``, grounded (deterministic, offline)."""
+    source = Source(document=doc.source.paper_id)
+    findings = [(f, source) for f in extract_findings(doc)]
+    sel = build_selection(findings, paper=paper_ref or paper_ref_of(doc), producer="rules")
+    return ground_selection(sel, doc)
+
+
+def extract_selection(
+    doc: Document,
+    *,
+    backend: Literal["rules", "llm"] = "rules",
+    settings: Settings | None = None,
+    samples: int = 1,
+    run_dir: Path | None = None,
+    paper_ref: PaperRef | None = None,
+    replay: Path | None = None,
+    cited_depth: int = 1,
+) -> SelectionList:
+    """Extract, ground and (with ``samples`` > 1) merge the selection list of ``doc``.
+
+    ``backend="rules"`` needs nothing; ``"llm"`` needs a configured model (settings) or a
+    ``replay`` file of recorded calls. Cuts whose quote or numbers are not found in the
+    text are kept as ``unverified``. Definitions deferred to cited papers are fetched
+    (up to ``cited_depth`` levels) or recorded as unresolved. Raises
+    :class:`ExtractionIncomplete` (with the partial list, also saved in ``run_dir``)
+    when the model fails after all retries.
+    """
+    from pipeline.config import load_settings
+
+    settings = settings or load_settings()
+    ref = paper_ref or paper_ref_of(doc)
+    if samples < 1:
+        raise UsageError(f"--samples must be at least 1, got {samples}")
+    if backend == "rules":
+        runs = [extract_rules(doc, paper_ref=ref)]  # deterministic: one sample says it all
+    elif backend == "llm":
+        from pipeline.extract.llm_extract import extract_llm
+
+        runs = [extract_llm(doc, settings=settings, sample=i, run_dir=run_dir, paper_ref=ref, replay=replay)
+                for i in range(samples)]
+        runs = [ground_selection(r, doc) for r in runs]
+    else:
+        raise UsageError(f"unknown extraction backend {backend!r}", hint="use 'rules' or 'llm'")
+    sel = merge_samples(runs) if len(runs) > 1 else runs[0]
+    if cited_depth > 0:
+        from pipeline.extract.cited import resolve_cited
+
+        sel = resolve_cited(sel, doc, settings=settings, depth=cited_depth)
+    sel = _annotate(sel)
+    if run_dir is not None:
+        write_json_atomic(Path(run_dir) / "selection.extracted.json", sel.model_dump(mode="json"))
+    return sel
+
+
+def _annotate(sel: SelectionList) -> SelectionList:
+    summary = grounding_summary(sel)
+    notes = list(sel.notes)
+    if summary["cuts"] == 0:
+        notes.append(NO_SELECTION_NOTE)
+    else:
+        notes.append(f"grounding: {summary['verified']} of {summary['cuts']} cuts verified, "
+                     f"{summary['unverified']} unverified (kept, flagged for review)")
+    return sel.model_copy(update={"notes": notes})
+
+
+def save_partial(partial: SelectionList, run_dir: Path | None) -> Path | None:
+    if run_dir is None:
+        return None
+    return write_json_atomic(Path(run_dir) / "selection.partial.json", partial.model_dump(mode="json"))

@@ -1,0 +1,119 @@
+"""Findings -> selection list: collections, canonical units, expressions, ids, provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.extract.findings import COLLECTIONS, KIND_OF, CutFinding, canonical
+from pipeline.selection.models import (
+    Cut,
+    PaperRef,
+    PhysicsObject,
+    Provenance,
+    Scope,
+    SelectionList,
+)
+
+_OPS_TEXT = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "==", "!=": "!="}
+_EXPR_VARIABLES = {"z0sintheta": "abs(z0 * sin(theta))", "reliso": "ptcone30 / pt"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where findings came from: the paper itself or a cited paper."""
+
+    document: str
+    kind: str = "paper"  # or "cited"
+    reference: str | None = None
+
+
+def dedupe(findings: Iterable[CutFinding]) -> list[CutFinding]:
+    """Drop repeated statements of the same cut (abstract, body and summary say it thrice)."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[CutFinding] = []
+    for finding in findings:
+        if finding.key() not in seen:
+            seen.add(finding.key())
+            kept.append(finding)
+    return kept
+
+
+def _comparison(lhs: str, finding: CutFinding, value: float | list[float]) -> str:
+    if finding.op == "between":
+        low, high = value  # type: ignore[misc]
+        return f"{low:g} < {lhs} < {high:g}"
+    if finding.op == "outside":
+        low, high = value  # type: ignore[misc]
+        return f"({lhs} < {low:g}) or ({lhs} > {high:g})"
+    if finding.op == "in":
+        return f"{lhs} in [{', '.join(f'{v:g}' for v in value)}]"  # type: ignore[union-attr]
+    return f"{lhs} {_OPS_TEXT[finding.op]} {value:g}"
+
+
+def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None, Cut]:
+    """The cut and the collection it belongs to (None = the event-level cutflow)."""
+    value, unit = canonical(finding.value, finding.unit)
+    provenance = Provenance(source=source.kind, document=source.document,  # type: ignore[arg-type]
+                            reference=source.reference, quote=finding.quote)
+    base = {"id": cut_id, "description": finding.description or finding.quote[:160],
+            "provenance": provenance, "unit": unit}
+    collection = COLLECTIONS.get(finding.object)
+    var = finding.variable
+    if var in ("count", "sfos"):
+        arg = f"sfos_pairs({collection or 'leptons'})" if var == "sfos" else collection
+        return None, Cut(scope=Scope.event, expr=_comparison(f"count({arg})", finding, value), **base)
+    if collection is not None and finding.rank is not None:
+        field = _EXPR_VARIABLES.get(var, var)
+        lhs = f"nth(sort_desc({field}({collection})), {finding.rank})"
+        if finding.abs:
+            lhs = f"abs({lhs})"
+        return None, Cut(scope=Scope.event, expr=_comparison(lhs, finding, value), **base)
+    if var in _EXPR_VARIABLES:
+        expr = _comparison(_EXPR_VARIABLES[var], finding, value)
+        scope = Scope.object if collection else Scope.event
+        return collection, Cut(scope=scope, target=collection, expr=expr, **base)
+    if collection is not None:
+        return collection, Cut(scope=Scope.object, target=collection, variable=var, abs=finding.abs,
+                               op=finding.op, value=value, **base)
+    return None, Cut(scope=Scope.event, variable=var, abs=finding.abs, op=finding.op, value=value, **base)
+
+
+def _unique(base: str, used: set[str]) -> str:
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name)
+    return name
+
+
+def build_selection(
+    findings: Iterable[tuple[CutFinding, Source]],
+    *,
+    paper: PaperRef,
+    producer: str,
+) -> SelectionList:
+    """A selection list holding every finding once, objects in order of first mention."""
+    objects: dict[str, PhysicsObject] = {}
+    selection: list[Cut] = []
+    used: set[str] = set()
+    seen: set[tuple[object, ...]] = set()
+    for finding, source in findings:
+        if finding.key() in seen:
+            continue
+        seen.add(finding.key())
+        stem = COLLECTIONS.get(finding.object, "event")
+        rank = f"_{finding.rank}" if finding.rank is not None else ""
+        cut_id = _unique(f"{stem}_{finding.variable}{rank}", used)
+        collection, cut = to_cut(finding, cut_id, source)
+        if collection is None:
+            selection.append(cut)
+            continue
+        if collection not in objects:
+            kind = KIND_OF.get(finding.object, finding.object)
+            objects[collection] = PhysicsObject(name=collection, kind=kind)  # type: ignore[arg-type]
+        objects[collection].cuts.append(cut)
+    if "leptons" in objects:
+        objects["leptons"].sources = [n for n in ("electrons", "muons") if n in objects]
+    return SelectionList(paper=paper, objects=list(objects.values()), selection=selection,
+                         producer=producer)

@@ -1,0 +1,300 @@
+"""The offline rule-based extractor: deterministic, no model, always available.
+
+It reads the selection-relevant passages sentence by sentence and turns each cut
+statement it recognises into a :class:`~pipeline.extract.findings.CutFinding` whose
+quote is the sentence: thresholds with units, ranges (``50 < m12 < 106 GeV``),
+absolute values (``|η| < 2.47``), "at least N" counts, per-flavour values ("30(25) GeV
+for electrons (muons)", "7 GeV for electrons and 5 GeV for muons", "..., respectively"),
+same-flavour opposite-sign pairs, isolation ratios and impact-parameter significances.
+What it cannot read it leaves out; the LLM path or a reviewer adds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.extract import patterns as P
+from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
+from pipeline.extract.sections import relevant_spans
+from pipeline.extract.text import squash
+from pipeline.parse.document import Document
+
+_ABBREV = r"(?<!\bRef)(?<!\bRefs)(?<!\bFig)(?<!\bFigs)(?<!\bEq)(?<!\bEqs)(?<!\bSec)(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bTab)"
+# no split at blank lines: text layers put sub/superscripts in blocks of their own
+_SENTENCE_END = re.compile(rf"{_ABBREV}[.;:]\s+(?=[A-Z(\[])")
+_RIGHT = re.compile(
+    rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>(?:\s*,\s*{P.NUM})*(?:\s*,?\s*and\s+{P.NUM})?)"
+    rf"\s*(?P<unit>{P.UNIT})?(?![\w%])"
+)
+_RANGE_RIGHT = re.compile(rf"^\s*(?P<q>.{{1,40}}?)\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])")
+_LEFT_NUM = re.compile(rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
+_BETWEEN = re.compile(rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+_FOR_OBJECTS = re.compile(
+    rf"^\s*for (?P<o1>{P.OBJECT_RE.pattern})(?:\s+candidates)?,?\s*(?:and|while|or)\s+(?:(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s+)?for\s+(?:the\s+)?(?P<o2>\w+)"
+)
+_OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
+
+
+@dataclass
+class _Comparison:
+    quantity: str
+    rank: int | None
+    op: str
+    value: float | list[float]
+    unit: str | None
+    position: int  # offset of the operator in the prepared sentence
+    alt: float | None = None
+    extra: list[float] | None = None
+    after: str = ""  # the text after the value
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` spans of the sentences of ``text[start:end]``."""
+    end = len(text) if end is None else end
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        yield cursor, match.start() + 1
+        cursor = match.end()
+    if cursor < end:
+        yield cursor, end
+
+
+def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | None:
+    """The quantity named closest to the end of ``left``, at most ``max_gap`` chars before it."""
+    tail = left[-160:]
+    best: tuple[int, str, re.Match[str]] | None = None
+    for name, regex in P.QUANTITY_ANY:
+        for match in regex.finditer(tail):
+            if len(tail) - match.end() > max_gap:
+                continue
+            if name == "symbol" and (match.group(1) in P.NOT_SYMBOLS or len(tail) - match.end() > 2):
+                continue
+            if best is None or match.end() > best[0]:
+                best = (match.end(), name, match)
+    if best is None:
+        return None
+    name, match = best[1], best[2]
+    rank = None
+    if name == "pt" and match.group(1):
+        rank = int(match.group(1)) - 1
+    if name == "mass":
+        suffix = (match.group(1) or "").replace(" ", "").lower()
+        name = f"m{suffix}" if suffix else "mass"
+    elif name == "symbol":
+        name = match.group(1).lower()
+    return name, rank, match.group(0)
+
+
+def comparisons(sentence: str) -> list[_Comparison]:
+    """Every comparison of a quantity with a number in a prepared sentence."""
+    found: list[_Comparison] = []
+    taken: set[int] = set()
+    for match in _OP_RE.finditer(sentence):
+        if match.start() in taken:
+            continue
+        left, right = sentence[: match.start()], sentence[match.end():]
+        op = match.group("op") or P.WORD_OPS[match.group("word")]
+        quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
+        if quantity is None and match.group("op"):
+            ranged = _range(left, right, op, match.start())
+            if ranged is not None:
+                found.append(ranged[0])
+                taken.add(match.end() + ranged[1])
+            continue
+        value = _RIGHT.match(right)
+        if quantity is None or value is None:
+            continue
+        found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]))
+    found += _betweens(sentence)
+    return found
+
+
+def _comparison(quantity: tuple[str, int | None, str], op: str, value: re.Match[str], pos: int, after: str) -> _Comparison:
+    more = [float(x) for x in re.findall(P.NUM, value.group("more") or "")]
+    return _Comparison(
+        quantity=quantity[0], rank=quantity[1], op=op, value=float(value.group("num")),
+        unit=value.group("unit"), position=pos, alt=float(value.group("alt")) if value.group("alt") else None,
+        extra=more or None, after=after,
+    )
+
+
+_IP_BOTH = re.compile(
+    rf"^\s*(?:in the transverse plane|transversely|in r-?phi)[^.]{{0,20}}?\band\s+(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})"
+    r"\s+(?:along the beam|in the longitudinal|longitudinal|in z)"
+)
+
+
+def _split_ip(comp: _Comparison) -> list[_Comparison]:
+    """'impact parameter < 0.5 mm in the transverse plane and 1 mm along the beam' is two cuts."""
+    both = _IP_BOTH.match(comp.after) if comp.quantity == "ip" else None
+    if both is None:
+        return [comp]
+    z0 = _Comparison("z0", None, comp.op, float(both.group("num")), both.group("unit"), comp.position)
+    return [_Comparison("d0", None, comp.op, comp.value, comp.unit, comp.position), z0]
+
+
+def _range(left: str, right: str, op: str, pos: int) -> tuple[_Comparison, int] | None:
+    """``lo < q < hi``, and the offset of its second operator in ``right``."""
+    low = _LEFT_NUM.search(left)
+    rest = _RANGE_RIGHT.match(right)
+    if low is None or rest is None or op[0] != "<" or rest.group("op")[0] != "<":
+        return None
+    quantity = _quantity_before(rest.group("q").rstrip(), 0)
+    if quantity is None:
+        return None
+    lo, hi = float(low.group("num")), float(rest.group("num"))
+    if lo >= hi:
+        return None
+    unit = rest.group("unit") or low.group("unit")
+    outside = bool(P.OUTSIDE_HINT.search(left[-60:]))
+    comp = _Comparison(quantity[0], quantity[1], "outside" if outside else "between", [lo, hi], unit, pos)
+    return comp, rest.start("op")
+
+
+def _betweens(sentence: str) -> list[_Comparison]:
+    out = []
+    for match in _BETWEEN.finditer(sentence):
+        quantity = _quantity_before(sentence[: match.start()].rstrip(), 40)
+        lo, hi = float(match.group("lo")), float(match.group("hi"))
+        if quantity is None or lo >= hi:
+            continue
+        unit = match.group("unit") or match.group("u1")
+        out.append(_Comparison(quantity[0], quantity[1], "between", [lo, hi], unit, match.start()))
+    return out
+
+
+def _objects(sentence: str) -> list[tuple[int, str]]:
+    return [(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(sentence)]
+
+
+def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFinding]:
+    mentions = _objects(sentence)
+    pair = re.search(rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)", sentence)
+    out: list[CutFinding] = []
+    comps = comparisons(sentence)
+    respectively = _respectively(sentence, comps)
+    for index, comp in enumerate(comps):
+        for obj, value in _targets(comp, sentence, mentions, pair, context, respectively.get(index)):
+            finding = _make(comp, obj, value, quote)
+            if finding is not None:
+                out.append(finding)
+    out += _counts(sentence, quote)
+    return out
+
+
+def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], pair: re.Match[str] | None,
+             context: str | None, forced: str | None) -> list[tuple[str, float | list[float]]]:
+    """(object, value) pairs a comparison applies to (per-flavour statements give two)."""
+    if comp.quantity not in OBJECT_VARIABLES | {"ip"}:
+        return [("event", comp.value)]
+    if forced:
+        return [(forced, comp.value)]
+    per = _FOR_OBJECTS.match(comp.after) if comp.after else None
+    if per is not None:
+        first = P.object_of(per)
+        second = _kind(per.group("o2"))
+        targets = [(first, comp.value)]
+        if second:
+            targets.append((second, float(per.group("num")) if per.group("num") else comp.value))
+        return targets
+    if pair is not None and _kind(pair.group("b")):
+        first, second = _kind(pair.group("a")), _kind(pair.group("b"))
+        return [(first, comp.value), (second, comp.alt if comp.alt is not None else comp.value)]  # type: ignore[list-item]
+    before = [obj for pos, obj in mentions if pos < comp.position]
+    after = [obj for pos, obj in mentions if pos > comp.position]
+    obj = before[-1] if before else (after[0] if after else context)
+    return [(obj, comp.value)] if obj else []
+
+
+def _kind(word: str) -> str | None:
+    match = P.OBJECT_RE.search(word)
+    return P.object_of(match) if match else None
+
+
+def _respectively(sentence: str, comps: list[_Comparison]) -> dict[int, str]:
+    if "respectively" not in sentence:
+        return {}
+    listed = re.search(r"(?P<a>\w+)s?\s*(?:,|and)\s*(?P<b>\w+?)s?,?\s+respectively", sentence)
+    kinds = [k for k in (_kind(listed.group("a")), _kind(listed.group("b")))] if listed else []
+    if not kinds or None in kinds:
+        objs = [obj for _, obj in _objects(sentence)]
+        kinds = list(dict.fromkeys(objs))[:2]
+    same = [i for i, c in enumerate(comps) if c.quantity in OBJECT_VARIABLES]
+    if len(kinds) != 2 or len(same) != 2 or comps[same[0]].quantity != comps[same[1]].quantity:
+        return {}
+    return {same[0]: kinds[0], same[1]: kinds[1]}  # type: ignore[dict-item]
+
+
+def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str) -> CutFinding | None:
+    variable, op, unit, is_abs = comp.quantity, comp.op, comp.unit, False
+    if variable == "ip":
+        variable = "z0" if re.search(r"longitudinal|along the beam", comp.after[:60]) else "d0"
+    if unit is None and variable in P.ENERGY:
+        if variable == "symbol" or variable not in ("pt", "met", "ht", "mt") and not variable.startswith("m"):
+            return None
+        unit = "GeV"
+    if unit is not None and variable not in P.ENERGY | P.LENGTH and not variable.startswith("m"):
+        unit = None if variable in ("eta", "dr", "reliso", "d0sig") else unit
+    if variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in ("<", "<=", "between", "outside"):
+        is_abs = True
+        if op == "between" and isinstance(value, list) and value[0] == -value[1]:
+            op, value = "<", value[1]
+    if variable not in OBJECT_VARIABLES and obj == "event" and variable in ("mass",):
+        variable = "mass"
+    try:
+        return CutFinding(object=obj, variable=variable, op=op, value=value, unit=unit, abs=is_abs,  # type: ignore[arg-type]
+                          rank=comp.rank, quote=quote)
+    except ValueError:
+        return None
+
+
+def _counts(sentence: str, quote: str) -> list[CutFinding]:
+    out: list[CutFinding] = []
+    for match in P.COUNT_RE.finditer(sentence):
+        out.append(_count(P.object_of(match), P.COUNT_OPS[match.group("q")], P.count_value(match.group("n")), quote))
+    for match in P.OR_MORE_RE.finditer(sentence):
+        out.append(_count(P.object_of(match), ">=", P.count_value(match.group("n")), quote))
+    for match in P.N_SYMBOL_RE.finditer(sentence):
+        kind = _kind(match.group("obj")) or ("bjet" if match.group("obj").startswith("b") else
+                                              "jet" if match.group("obj") == "j" else "lepton")
+        op = "==" if match.group("op") == "=" else match.group("op")
+        out.append(_count(kind, op, int(match.group("n")), quote))
+    for match in P.VETO_RE.finditer(sentence):
+        out.append(_count(P.object_of(match), "==", 0, quote))
+    if P.SFOS_RE.search(sentence):
+        pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
+        out.append(CutFinding(object="lepton", variable="sfos", op=">=", value=pairs, quote=quote,
+                              description="same-flavour opposite-sign lepton pair(s)"))
+    return out
+
+
+def _count(kind: str, op: str, n: int, quote: str) -> CutFinding:
+    return CutFinding(object=kind, variable="count", op=op, value=float(n), quote=quote,  # type: ignore[arg-type]
+                      description=f"number of {kind}s {op} {n}")
+
+
+def extract_findings(doc: Document) -> list[CutFinding]:
+    """All cut findings of the selection-relevant passages of ``doc``, in reading order."""
+    found: list[CutFinding] = []
+    for start, end in relevant_spans(doc):
+        context: str | None = None
+        for s_start, s_end in sentences(doc.text, start, end):
+            raw = doc.text[s_start:s_end]
+            if len(raw) > 1500 or not re.search(r"\d|at least|exactly|opposite|same", raw):
+                context = _last_object(raw) or context
+                continue
+            quote = squash(raw)
+            prepared = P.prepare(raw)
+            if P.DISQUALIFY.search(prepared):
+                context = _last_object(prepared) or context
+                continue
+            found += _findings_in(prepared, quote, context)
+            context = _last_object(prepared) or context
+    return found
+
+
+def _last_object(text: str) -> str | None:
+    mentions = _objects(P.asciify(text))
+    return mentions[-1][1] if mentions else None

@@ -1,0 +1,245 @@
+"""Recall and precision of the extracted cuts against the hand-written ADL gold selections.
+
+    python scripts/eval_extraction.py [--corpus ../shared/corpus/adl] [--json out.json]
+
+For each ``corpus/adl/<analysis>/`` with a ``*_CutLang.adl`` and the paper's PDF, the
+paper is parsed and extracted with the rule-based extractor, and the cuts are compared
+on (object kind, quantity, operator direction, value):
+
+* object kind: electron, muon, lepton, jet, bjet, photon, tau, track, or event; an
+  extracted ``lepton`` cut matches a gold electron or muon cut (leptons = both flavours);
+* quantity: pt, eta, d0, z0, reliso, btag, count, met, ht, mt, masses, or the ADL
+  variable name for other event quantities; a leading-object cut is ``pt#0``;
+* operator: ``>``/``>=`` count as one lower bound, ``<``/``<=`` as one upper bound
+  (papers write "pT > 25 GeV" where ADL writes ``>=`` and vice versa), ``==``, and
+  ranges; values equal within 0.1 %.
+
+Gold = the ``select`` lines of the objects and regions the ADL subset below can read
+(trivial ``Size(x) >= 0`` lines, ternaries, bins and ratios of functions are skipped).
+Reported: per paper and overall recall / precision, recall of object-level cuts, the share
+of extracted cuts that are grounded (verified), and the tokens the LLM path would send.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.selection.models import Cut, SelectionList  # noqa: E402
+
+Key = tuple[str, str, str, tuple[float, ...]]
+PAPERS = {  # analysis folder -> the PDF of the paper the ADL describes
+    "CMS-SUS-16-017": "1812.06302.pdf", "CMS-SUS-16-032": "SUS-16-032-paper-v27.pdf",
+    "CMS-SUS-16-035": "1704.07323.pdf", "CMS-SUS-16-037": "1705.04673.pdf",
+    "CMS-SUS-16-042": "1709.09814.pdf", "CMS-SUS-16-043": "1706.09933.pdf",
+    "CMS-SUS-16-046": "1711.08008.pdf", "CMS-SUS-16-047": "1707.06193.pdf",
+}
+QUANTITY = {"pt": "pt", "eta": "eta", "d0": "d0", "dxy": "d0", "dz": "z0", "z0": "z0", "btag": "btag",
+            "btagdeepb": "btag", "minipfreliso": "reliso", "minipfrelisoall": "reliso", "reliso": "reliso",
+            "dr": "dr", "met": "met", "ht": "ht", "size": "count", "m": "mass"}
+DIRECTION = {">": "lower", ">=": "lower", "<": "upper", "<=": "upper", "==": "eq", "between": "range",
+             "outside": "outside", "[]": "range", "][": "outside"}
+
+
+def object_kind(name: str) -> str:
+    low = name.lower()
+    for needle, kind in (("bjet", "bjet"), ("btag", "bjet"), ("tau", "tau"), ("pho", "photon"), ("ele", "electron"),
+                         ("mu", "muon"), ("lep", "lepton"), ("track", "track"), ("jet", "jet"), ("fjet", "jet")):
+        if needle in low:
+            return kind
+    return "other"
+
+
+_SELECT = re.compile(
+    r"^(?P<abs>abs\()?\s*(?:(?P<fn>\w+)\((?P<arg>[^()\[\]]*?)(?:\[(?P<rank>\d)\])?\)|\{(?P<arg2>\w+)\[(?P<rank2>\d)\]\s*\}(?P<fn2>\w+)|(?P<var>\w+))"
+    r"\s*\)?\s*(?P<op>>=|<=|==|>|<|\[\]|\]\[)\s*(?P<v1>-?[\d.]+)(?:\s+(?P<v2>-?[\d.]+))?\s*(?:#.*)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_adl(text: str) -> set[Key]:
+    """The gold cuts of an ADL file (the subset described in the module docstring)."""
+    gold: set[Key] = set()
+    current_object: str | None = None
+    for raw in text.splitlines():
+        line = raw.split("#")[0].strip()
+        head = line.split()
+        if not head:
+            continue
+        if head[0] == "object":
+            current_object = head[1]
+            continue
+        if head[0] in ("region", "define"):
+            current_object = None if head[0] == "region" else current_object
+            continue
+        if head[0] != "select" or "?" in line or " and " in line.lower() or " or " in line.lower():
+            continue
+        key = _gold_key(line[len("select"):].strip(), current_object)
+        if key is not None:
+            gold.add(key)
+    return gold
+
+
+def _gold_key(expr: str, obj: str | None) -> Key | None:
+    match = _SELECT.match(expr)
+    if match is None:
+        return None
+    fn = (match.group("fn") or match.group("fn2") or match.group("var") or "").lower()
+    arg = match.group("arg") or match.group("arg2") or ""
+    rank = match.group("rank") or match.group("rank2")
+    values = tuple(float(v) for v in (match.group("v1"), match.group("v2")) if v is not None)
+    direction = DIRECTION[match.group("op")]
+    quantity = QUANTITY.get(fn, fn)
+    if quantity == "count":
+        if values == (0.0,) and direction == "lower":
+            return None  # Size(x) >= 0 only declares the collection
+        return (object_kind(arg), "count", direction, values)
+    if obj is not None:
+        return (object_kind(obj), quantity, direction, values)
+    if rank is not None:
+        return (object_kind(arg), f"{quantity}#{rank}", direction, values)
+    if arg and quantity in ("pt", "eta"):
+        return (object_kind(arg), quantity, direction, values)
+    return ("event", quantity, direction, values)
+
+
+_COUNT = re.compile(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|>|<)\s*(-?[\d.]+)")
+_RANKED = re.compile(r"nth\(sort_desc\((\w+)\((\w+)\)\),\s*(\d)\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)")
+_MASS_NAMES = re.compile(r"^m(\d\d|ll|l+|bb|jj|4l|z\d?|gammagamma|eff|ass)$")
+
+
+def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
+    """The comparison key of an extracted cut (None when the eval cannot read it)."""
+    kind = collections.get(cut.target or "", "event")
+    if cut.expr:
+        count = _COUNT.search(cut.expr)
+        if count:
+            quantity = "sfos" if "sfos_pairs" in cut.expr else "count"
+            return (collections.get(count.group(1), "other"), quantity, DIRECTION[count.group(2)], (float(count.group(3)),))
+        ranked = _RANKED.search(cut.expr)
+        if ranked:
+            return (collections.get(ranked.group(2), "other"), f"{ranked.group(1)}#{ranked.group(3)}",
+                    DIRECTION[ranked.group(4)], (float(ranked.group(5)),))
+        if "ptcone30 / pt" in cut.expr:
+            numbers = re.findall(r"-?\d+(?:\.\d+)?", cut.expr.split("ptcone30 / pt")[-1])
+            return (kind, "reliso", "upper", (float(numbers[0]),)) if numbers else None
+        return None
+    if cut.variable is None or cut.op is None or cut.value is None:
+        return None
+    values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
+    quantity = "mass" if _MASS_NAMES.match(cut.variable) and kind == "event" else cut.variable
+    return (kind, quantity, DIRECTION[cut.op], tuple(float(v) for v in values))
+
+
+def keys_of(sel: SelectionList) -> list[tuple[Key, Cut]]:
+    collections = {o.name: o.kind for o in sel.objects}
+    collections.update({"electrons": "electron", "muons": "muon", "leptons": "lepton", "jets": "jet",
+                        "bjets": "bjet", "photons": "photon", "taus": "tau", "tracks": "track"})
+    out = []
+    for cut in sel.all_cuts():
+        key = cut_key(cut, collections)
+        if key is not None:
+            out.append((key, cut))
+    return out
+
+
+def matches(extracted: Key, gold: Key) -> bool:
+    e_kind, e_q, e_dir, e_vals = extracted
+    g_kind, g_q, g_dir, g_vals = gold
+    kind_ok = e_kind == g_kind or (e_kind == "lepton" and g_kind in ("electron", "muon"))
+    quantity_ok = e_q == g_q or (g_q == "mass" and e_q.startswith("m"))
+    if not (kind_ok and quantity_ok and e_dir == g_dir and len(e_vals) == len(g_vals)):
+        return False
+    return all(abs(a - b) <= 1e-3 * max(1.0, abs(b)) for a, b in zip(e_vals, g_vals, strict=True))
+
+
+def score(extracted: list[Key], gold: set[Key]) -> dict[str, float | int]:
+    found = [g for g in gold if any(matches(e, g) for e in extracted)]
+    correct = [e for e in extracted if any(matches(e, g) for g in gold)]
+    object_gold = [g for g in gold if g[0] != "event" and g[1] not in ("count",) and "#" not in g[1]]
+    object_found = [g for g in object_gold if g in found]
+    return {
+        "gold": len(gold), "extracted": len(extracted), "recall": _ratio(len(found), len(gold)),
+        "precision": _ratio(len(correct), len(extracted)), "matched_gold": len(found),
+        "matched_extracted": len(correct), "object_gold": len(object_gold),
+        "object_recall": _ratio(len(object_found), len(object_gold)),
+    }
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 3) if b else 0.0
+
+
+def load_document(pdf: Path):  # type: ignore[no-untyped-def]
+    try:
+        from pipeline.parse import parse_document  # type: ignore[attr-defined]
+    except ImportError:
+        from tests.fakes.simple_pdf import simple_document
+
+        return simple_document(pdf)
+    return parse_document(pdf)
+
+
+def evaluate(corpus: Path) -> dict[str, object]:
+    from pipeline.extract.api import extract_rules
+    from pipeline.extract.prompt import prompt_tokens
+
+    rows: dict[str, dict[str, object]] = {}
+    totals = {"gold": 0, "extracted": 0, "matched_gold": 0, "matched_extracted": 0, "object_gold": 0,
+              "object_found": 0, "cuts": 0, "verified": 0}
+    for folder, pdf_name in sorted(PAPERS.items()):
+        adl = next((corpus / folder).glob("*_CutLang.adl"), None)
+        pdf = corpus / folder / pdf_name
+        if adl is None or not pdf.is_file():
+            continue
+        doc = load_document(pdf)
+        sel = extract_rules(doc)
+        keyed = keys_of(sel)
+        row = score([k for k, _ in keyed], parse_adl(adl.read_text(encoding="utf-8")))
+        cuts = sel.all_cuts()
+        row["grounded"] = _ratio(sum(c.status == "verified" for c in cuts), len(cuts))
+        row["llm_prompt_tokens"] = prompt_tokens(doc)
+        rows[folder] = row
+        for name in ("gold", "extracted", "matched_gold", "matched_extracted", "object_gold"):
+            totals[name] += int(row[name])  # type: ignore[call-overload]
+        totals["object_found"] += round(float(row["object_recall"]) * int(row["object_gold"]))  # type: ignore[arg-type]
+        totals["cuts"] += len(cuts)
+        totals["verified"] += sum(c.status == "verified" for c in cuts)
+    overall = {
+        "recall": _ratio(totals["matched_gold"], totals["gold"]),
+        "precision": _ratio(totals["matched_extracted"], totals["extracted"]),
+        "object_recall": _ratio(totals["object_found"], totals["object_gold"]),
+        "grounded": _ratio(totals["verified"], totals["cuts"]), **totals,
+    }
+    return {"papers": rows, "overall": overall}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "adl")
+    parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"error: corpus {args.corpus} not found", file=sys.stderr)
+        return 2
+    result = evaluate(args.corpus)
+    print(f"{'paper':16} {'gold':>4} {'extr':>4} {'recall':>6} {'prec':>6} {'objrec':>6} {'ground':>6} {'tokens':>6}")
+    for name, row in result["papers"].items():  # type: ignore[union-attr]
+        print(f"{name:16} {row['gold']:>4} {row['extracted']:>4} {row['recall']:>6} {row['precision']:>6} "
+              f"{row['object_recall']:>6} {row['grounded']:>6} {row['llm_prompt_tokens']:>6}")
+    o = result["overall"]
+    print(f"{'overall':16} {o['gold']:>4} {o['extracted']:>4} {o['recall']:>6} {o['precision']:>6} "  # type: ignore[index]
+          f"{o['object_recall']:>6} {o['grounded']:>6}")  # type: ignore[index]
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
