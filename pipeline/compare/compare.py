@@ -1,0 +1,112 @@
+"""Generated outputs vs a baseline's: cut by cut, event by event, yields, m4l histogram, verdict.
+
+*identical*: the same events with the same values and the same cutflow at every
+step both sides applied. *compatible*: yields within the tolerance (relative, or
+statistical when larger) and histograms consistent. Anything else is *different*,
+and the reason names the first diverging step or the events that differ.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.compare.models import (
+    Comparison,
+    EventComparison,
+    EventRow,
+    HistogramAgreement,
+    StepComparison,
+    Yields,
+)
+from pipeline.contract import Cutflow, SelectedEvent, read_outputs
+
+M4L_EDGES = [80.0 + 2.5 * i for i in range(37)]
+VALUE_TOLERANCE = 1e-4  # GeV: the CSV keeps six decimals
+
+
+def compare_steps(gen: Cutflow, base: Cutflow) -> tuple[list[StepComparison], str | None]:
+    """Steps aligned by id (generated order, then baseline-only); the first common step that differs."""
+    gsteps = {s.id: s for s in gen.steps}
+    bsteps = {s.id: s for s in base.steps}
+    order = [s.id for s in gen.steps] + [s.id for s in base.steps if s.id not in gsteps]
+    rows, first = [], None
+    for step_id in order:
+        g, b = gsteps.get(step_id), bsteps.get(step_id)
+        same = g is not None and b is not None and g.raw == b.raw and g.applicable == b.applicable
+        rows.append(StepComparison(
+            id=step_id, same=same,
+            generated_raw=g.raw if g else None, baseline_raw=b.raw if b else None,
+            generated_weighted=g.weighted if g else None, baseline_weighted=b.weighted if b else None,
+            generated_applicable=g.applicable if g else None, baseline_applicable=b.applicable if b else None,
+        ))
+        if first is None and g is not None and b is not None and not same:
+            first = step_id
+    return rows, first
+
+
+def _row(e: SelectedEvent, other: SelectedEvent | None = None) -> EventRow:
+    return EventRow(run=e.run, event=e.event, channel=e.channel, m4l=e.m4l, weight=e.weight,
+                    other_channel=other.channel if other else None, other_m4l=other.m4l if other else None)
+
+
+def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> EventComparison:
+    g = {(e.run, e.event): e for e in gen}
+    b = {(e.run, e.event): e for e in base}
+    both = sorted(set(g) & set(b))
+    diffs = [_row(g[k], b[k]) for k in both
+             if g[k].channel != b[k].channel or abs(g[k].m4l - b[k].m4l) > VALUE_TOLERANCE]
+    return EventComparison(
+        matched=len(both),
+        only_generated=[_row(g[k]) for k in sorted(set(g) - set(b))],
+        only_baseline=[_row(b[k]) for k in sorted(set(b) - set(g))],
+        value_differences=diffs,
+    )
+
+
+def compare_histograms(gen: list[SelectedEvent], base: list[SelectedEvent]) -> HistogramAgreement:
+    def hist(events: list[SelectedEvent]) -> tuple[np.ndarray, np.ndarray]:
+        vals = np.array([e.m4l for e in events], dtype=float)
+        w = np.array([e.weight for e in events], dtype=float)
+        return (np.histogram(vals, M4L_EDGES, weights=w)[0], np.histogram(vals, M4L_EDGES, weights=w * w)[0])
+
+    (hg, vg), (hb, vb) = hist(gen), hist(base)
+    var = vg + vb
+    used = var > 0
+    chi2 = float(np.sum((hg[used] - hb[used]) ** 2 / var[used]))
+    return HistogramAgreement(edges=M4L_EDGES, generated=[round(float(x), 9) for x in hg],
+                              baseline=[round(float(x), 9) for x in hb], chi2=round(chi2, 6),
+                              ndf=int(used.sum()), identical=bool(np.allclose(hg, hb, rtol=1e-9, atol=1e-9)))
+
+
+def _verdict(steps: list[StepComparison], first: str | None, ev: EventComparison, y: Yields,
+             h: HistogramAgreement, tolerance: float) -> tuple[str, str]:
+    n_diff = len(ev.only_generated) + len(ev.only_baseline) + len(ev.value_differences)
+    if n_diff == 0 and first is None:
+        return "identical", f"{ev.matched} events identical; cutflow identical at every common step"
+    stat = math.sqrt(max(y.baseline_raw, 1))
+    close = abs(y.generated_raw - y.baseline_raw) <= max(tolerance * y.baseline_raw, stat)
+    hist_ok = h.ndf == 0 or h.chi2 / h.ndf < 2.0
+    detail = (f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the baseline, "
+              f"{len(ev.value_differences)} with different values")
+    where = f"; first diverging step: {first}" if first else ""
+    if close and hist_ok:
+        return "compatible", f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {detail}{where}"
+    return "different", f"yields {y.generated_raw} vs {y.baseline_raw}; {detail}{where}"
+
+
+def compare_outputs(generated: str | Path, baseline: str | Path, *, tolerance: float = 0.05) -> Comparison:
+    """Compare two complete contract output directories."""
+    gen_events, gen_flow, gen_result = read_outputs(generated)
+    base_events, base_flow, base_result = read_outputs(baseline)
+    steps, first = compare_steps(gen_flow, base_flow)
+    ev = compare_events(gen_events, base_events)
+    y = Yields(generated_raw=len(gen_events), baseline_raw=len(base_events),
+               generated_weighted=round(sum(e.weight for e in gen_events), 9),
+               baseline_weighted=round(sum(e.weight for e in base_events), 9))
+    h = compare_histograms(gen_events, base_events)
+    verdict, reason = _verdict(steps, first, ev, y, h, tolerance)
+    return Comparison(generated=gen_result.producer, baseline=base_result.producer, verdict=verdict,  # type: ignore[arg-type]
+                      reason=reason, first_divergence=first, steps=steps, events=ev, yields=y, histogram=h)
