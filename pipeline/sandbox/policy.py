@@ -49,14 +49,14 @@ def _check_call(node: ast.Call) -> str | None:
     func = node.func
     if isinstance(func, ast.Name) and func.id in FORBIDDEN_CALLS:
         return f"call of {func.id}()"
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        if func.value.id == "os" and func.attr in FORBIDDEN_OS:
-            return f"os.{func.attr}()"
+    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id == "os" and func.attr in FORBIDDEN_OS):
+        return f"os.{func.attr}()"
     if isinstance(func, ast.Name) and func.id == "open" and node.args:
         target = node.args[0]
-        if isinstance(target, ast.Constant) and isinstance(target.value, str):
-            if _write_mode(node) and _is_outside(target.value):
-                return f"write to {target.value!r} outside the work directory"
+        if (isinstance(target, ast.Constant) and isinstance(target.value, str)
+                and _write_mode(node) and _is_outside(target.value)):
+            return f"write to {target.value!r} outside the work directory"
     return None
 
 
