@@ -1,0 +1,48 @@
+"""Hand-written analyses (written by reading the papers, never generated).
+
+``run_baseline(name, dataset, out_dir)`` runs one of :data:`REGISTRY` and writes the
+contract outputs of :mod:`pipeline.contract`; see ``baselines/README.md`` for every
+interpretation each baseline makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from baselines import hzz4l_opendata, hzz4l_paper, report_isa2025, report_yasodar
+from baselines.common import Plan, run_plan
+from pipeline.contract import AnalysisResult
+from pipeline.data import Dataset
+from pipeline.errors import UsageError, closest_names
+
+REGISTRY: dict[str, Callable[[set[str]], Plan]] = {
+    hzz4l_paper.NAME: hzz4l_paper.plan,
+    hzz4l_opendata.NAME: hzz4l_opendata.plan,
+    report_isa2025.NAME: report_isa2025.plan,
+    report_yasodar.NAME: report_yasodar.plan,
+}
+DESCRIPTIONS: dict[str, str] = {
+    hzz4l_paper.NAME: "ATLAS H->ZZ*->4l paper selection (arXiv:1712.02304) on open-data variables",
+    hzz4l_opendata.NAME: "the 2025 ATLAS open-data H->4l notebook selection",
+    report_isa2025.NAME: "student report 'Replication study of Higgs Boson Search' (H. Isa, 2025)",
+    report_yasodar.NAME: "student report 'Four-Lepton Invariant Mass Spectrum' (2026): m4l only",
+}
+
+
+def get_plan(name: str, dataset: Dataset) -> Plan:
+    if name not in REGISTRY:
+        close = closest_names(name, list(REGISTRY))
+        raise UsageError(f"unknown baseline {name!r}",
+                         hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}")
+    return REGISTRY[name](dataset.provides)
+
+
+def run_baseline(name: str, dataset: Dataset, out_dir: str | Path, *,
+                 step_size: int | str = "50 MB") -> AnalysisResult:
+    """Run baseline ``name`` on ``dataset``; writes events.csv, cutflow.json, histograms.json,
+    result.json (last) into ``out_dir`` and returns the result summary."""
+    return run_plan(name, get_plan(name, dataset), dataset, out_dir, step_size=step_size)
+
+
+__all__ = ["DESCRIPTIONS", "REGISTRY", "get_plan", "run_baseline"]

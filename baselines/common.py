@@ -1,0 +1,155 @@
+"""Bookkeeping shared by the hand-written baselines: the cutflow, histograms, outputs.
+
+Only plumbing lives here (counting events chunk by chunk, filling ``hist``, writing the
+contract files). The physics of each baseline is written out in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import awkward as ak
+import hist
+import numpy as np
+
+from pipeline.contract import (
+    AnalysisResult,
+    Cutflow,
+    CutflowStep,
+    Histogram1D,
+    SelectedEvent,
+    write_outputs,
+)
+from pipeline.data import Dataset
+
+MZ = 91.1876
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    description: str
+    applicable: bool = True
+    reason: str | None = None
+
+
+@dataclass
+class ChunkResult:
+    """Per-event outcome of one chunk: one mask per step (cumulative), the selected events."""
+
+    masks: list[np.ndarray]
+    m4l: np.ndarray  # the observable of the event's chosen candidate (nan without one)
+    channel: np.ndarray  # str per event ("" without a candidate)
+    hist_mask: np.ndarray  # events entering the m4l histogram
+
+
+@dataclass
+class HistSpec:
+    name: str
+    label: str
+    bins: int
+    lo: float
+    hi: float
+
+
+@dataclass
+class Plan:
+    """What a baseline does on a given dataset: its steps, the fields it reads, caveats."""
+
+    steps: list[Step]
+    fields: list[str]
+    process: Callable[[ak.Array], ChunkResult]
+    hist: HistSpec
+    warnings: list[str] = field(default_factory=list)
+    lumi_pb: float | None = None  # re-normalise MC weights to this luminosity (None: the release's)
+
+
+def lepton_p4(lep: ak.Array) -> dict[str, ak.Array]:
+    """Cartesian components in float64 (all baselines compute masses in double precision)."""
+    pt = ak.values_astype(lep.pt, np.float64)
+    eta = ak.values_astype(lep.eta, np.float64)
+    phi = ak.values_astype(lep.phi, np.float64)
+    return {"px": pt * np.cos(phi), "py": pt * np.sin(phi), "pz": pt * np.sinh(eta),
+            "e": ak.values_astype(lep.e, np.float64), "eta": eta, "phi": phi}
+
+
+def inv_mass(p4: dict[str, ak.Array], *idx: ak.Array) -> ak.Array:
+    """Invariant mass of the leptons at positions ``idx`` (jagged index arrays)."""
+    e = sum(p4["e"][i] for i in idx)
+    px = sum(p4["px"][i] for i in idx)
+    py = sum(p4["py"][i] for i in idx)
+    pz = sum(p4["pz"][i] for i in idx)
+    return np.sqrt(np.maximum(e * e - px * px - py * py - pz * pz, 0.0))
+
+
+def delta_r(p4: dict[str, ak.Array], i: ak.Array, j: ak.Array) -> ak.Array:
+    dphi = (p4["phi"][i] - p4["phi"][j] + np.pi) % (2 * np.pi) - np.pi
+    deta = p4["eta"][i] - p4["eta"][j]
+    return np.sqrt(deta * deta + dphi * dphi)
+
+
+def to_numpy_bool(x: ak.Array | np.ndarray) -> np.ndarray:
+    return np.asarray(ak.to_numpy(ak.fill_none(x, False)), dtype=bool)
+
+
+def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
+             step_size: int | str = "50 MB") -> AnalysisResult:
+    """Run a plan over the dataset and write the four contract files (result.json last)."""
+    n = len(plan.steps)
+    raw = np.zeros(n, dtype=np.int64)
+    weighted = np.zeros(n)
+    spec = plan.hist
+    h = hist.Hist(hist.axis.Regular(spec.bins, spec.lo, spec.hi, name=spec.name, label=spec.label),
+                  storage=hist.storage.Weight())
+    selected: list[SelectedEvent] = []
+    rescale = plan.lumi_pb is not None and dataset.schema.lumi_pb > 0
+    fields = list(dict.fromkeys([*plan.fields, "run", "event", "weight"]))
+    if rescale:
+        fields.append("is_data")
+    for events in dataset.iterate(fields, step_size=step_size):
+        res = plan.process(events)
+        w = np.asarray(ak.to_numpy(events.weight), dtype=np.float64)
+        if rescale:
+            factor = float(plan.lumi_pb) / dataset.schema.lumi_pb  # type: ignore[arg-type]
+            w = np.where(ak.to_numpy(events.is_data), w, w * factor)
+        for k, mask in enumerate(res.masks):
+            raw[k] += int(mask.sum())
+            weighted[k] += float(w[mask].sum())
+        h.fill(res.m4l[res.hist_mask], weight=w[res.hist_mask])
+        final = res.masks[-1]
+        run = ak.to_numpy(events.run)[final]
+        evt = ak.to_numpy(events.event)[final]
+        for r, e, c, m, wt in zip(run, evt, res.channel[final], res.m4l[final], w[final], strict=True):
+            selected.append(SelectedEvent(run=int(r), event=int(e), channel=str(c), m4l=float(m),
+                                          weight=float(wt)))
+    producer = f"baseline:{name}"
+    steps = [CutflowStep(id=s.id, description=s.description, raw=int(raw[k]),
+                         weighted=float(weighted[k]), applicable=s.applicable, reason=s.reason)
+             for k, s in enumerate(plan.steps)]
+    cutflow = Cutflow(producer=producer, steps=steps)
+    view = h.view()
+    histogram = Histogram1D(name=spec.name, label=spec.label,
+                            edges=[float(x) for x in h.axes[0].edges],
+                            counts=[float(x) for x in view.value],
+                            variances=[float(x) for x in view.variance])
+    channels: dict[str, int] = {}
+    for ev in selected:
+        channels[ev.channel] = channels.get(ev.channel, 0) + 1
+    warnings = list(plan.warnings)
+    if dataset.synthetic:
+        warnings.insert(0, "SYNTHETIC input: not ATLAS simulation, not collision data")
+    result = AnalysisResult(
+        producer=producer, inputs=dataset.files, n_input=int(raw[0]), n_selected=len(selected),
+        weighted_selected=float(sum(e.weight for e in selected)), channels=dict(sorted(channels.items())),
+        not_applicable=[s.id for s in plan.steps if not s.applicable], warnings=warnings,
+        synthetic=dataset.synthetic,
+    )
+    write_outputs(out_dir, events=selected, cutflow=cutflow, histograms=[histogram], result=result)
+    return result
+
+
+def passthrough(masks: Sequence[np.ndarray]) -> np.ndarray:
+    """A step that cannot be applied keeps the events of the step before it."""
+    return masks[-1].copy()
