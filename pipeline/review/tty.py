@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.errors import ReproError
 from pipeline.review.decisions import Decision
@@ -48,20 +50,24 @@ class TerminalReview:
     def show(self, cut: Cut, position: int, total: int, sources: SourceFiles) -> None:
         prov = cut.provenance
         table = Table.grid(padding=(0, 2))
-        table.add_row("machine form", machine_form(cut))
-        table.add_row("status", f"{cut.status}   confidence {cut.confidence:.2f}"
+
+        def row(key: str, value: str) -> None:
+            table.add_row(key, Text(value))  # paper text: '[20]' is a citation, not markup
+
+        row("machine form", machine_form(cut))
+        row("status", f"{cut.status}   confidence {cut.confidence:.2f}"
                       + (f"   agreement {cut.agreement:.2f}" if cut.agreement is not None else ""))
         if cut.grounding:
             g = cut.grounding
-            table.add_row("grounding", f"quote {'found' if g.found else 'NOT found'}, numbers {'match' if g.numbers_match else 'do NOT match'} ({g.score:.2f}) {g.reason}")
+            row("grounding", f"quote {'found' if g.found else 'NOT found'}, numbers {'match' if g.numbers_match else 'do NOT match'} ({g.score:.2f}) {g.reason}")
         if prov:
             spot = locate_cut(sources, cut)
             where = f"{prov.document}, page {spot.page or prov.page or '?'}" + (f", § {prov.section}" if prov.section else "")
-            table.add_row("source", where + ("" if spot.boxes or not spot.pdf else "  (quote not found on the page)"))
-            table.add_row("quote", f"“{prov.quote}”" if prov.quote else "(none)")
+            row("source", where + ("" if spot.boxes or not spot.pdf else "  (quote not found on the page)"))
+            row("quote", f"“{prov.quote}”" if prov.quote else "(none)")
         if cut.reviewer_note:
-            table.add_row("note", cut.reviewer_note)
-        self.console.print(Panel(table, title=f"[{position}/{total}] {cut.id}: {cut.description}", title_align="left"))
+            row("note", cut.reviewer_note)
+        self.console.print(Panel(table, title=escape(f"[{position}/{total}] {cut.id}: {cut.description}"), title_align="left"))
 
     def save(self, decision: Decision) -> bool:
         """Save one decision; print why when it is refused (the caller asks again)."""
@@ -69,10 +75,10 @@ class TerminalReview:
         try:
             result = self.session.decide(decision, version)
         except ReviewConflict as err:
-            self.console.print(f"[yellow]{err.message}[/yellow]")
+            self.console.print(f"[yellow]{escape(err.message)}[/yellow]")
             return False
         except ReproError as err:
-            self.console.print(f"[red]refused:[/red] {err.message}" + (f"\n  hint: {err.hint}" if err.hint else ""))
+            self.console.print(f"[red]refused:[/red] {escape(err.message)}" + (f"\n  hint: {escape(err.hint)}" if err.hint else ""))
             return False
         self.saved += 1
         self.console.print(f"[green]saved version {result.version}[/green]")
@@ -101,7 +107,7 @@ class TerminalReview:
         _, selection = self.session.current()
         sources = SourceFiles(self.session.run_dir, self.papers_dir, selection)
         todo = [c.id for c in selection.all_cuts() if show_all or c.status not in DECIDED]
-        self.console.print(f"{len(todo)} cut(s) to review in {self.session.run_dir}\n{HELP}")
+        self.console.print(f"{len(todo)} cut(s) to review in {self.session.run_dir}\n{HELP}", markup=False)
         index = 0
         while 0 <= index < len(todo):
             _, selection = self.session.current()
@@ -140,14 +146,14 @@ class TerminalReview:
             elif command == "q":
                 return None
             else:
-                self.console.print(HELP)
+                self.console.print(HELP, markup=False)
 
     def answer_assumptions(self) -> bool:
         """Ask about each open assumption; True when the user quit."""
         _, selection = self.session.current()
         for item in [a for a in selection.assumptions if a.status == "open"]:
-            self.console.print(Panel(f"unstated: {item.unstated}\nchosen:   {item.choice}\n{item.rationale}",
-                                     title=f"assumption {item.id}: {item.topic}", title_align="left"))
+            body = escape(f"unstated: {item.unstated}\nchosen:   {item.choice}\n{item.rationale}")
+            self.console.print(Panel(body, title=escape(f"assumption {item.id}: {item.topic}"), title_align="left"))
             answer = self.ask("answer (Enter to skip, q to quit)> ")
             if answer is None or answer.strip() == "q":
                 return True
