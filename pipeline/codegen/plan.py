@@ -7,11 +7,12 @@ in which order derived quantities must be computed.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 from pipeline.codegen.translate import calls_in, names_in
 from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS
-from pipeline.selection.expr import cut_expression
+from pipeline.selection.expr import cut_expression, parse
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, Derived, PhysicsObject, SelectionList, Status
 from pipeline.selection.scopes import is_candidate_builder
@@ -50,10 +51,28 @@ def object_source(obj: PhysicsObject, earlier: list[PhysicsObject]) -> str | lis
     return KIND_COLLECTION.get(obj.kind, obj.name)
 
 
+def _flag_alternatives(expr: str, allow_tuple: bool) -> list[set[str]]:
+    """Groups of boolean event flags joined by ``or`` (trig_e or trig_m): any one present will do."""
+    groups = []
+    for node in ast.walk(parse(expr, allow_tuple=allow_tuple)):
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            names = {v.id for v in node.values if isinstance(v, ast.Name)}
+            if len(names) == len(node.values) and all(EVENT_FIELDS.get(n, ("",))[0] == "bool" for n in names):
+                groups.append(names)
+    return groups
+
+
 def _field_reads(expr: str, collection: str | None, allow_tuple: bool = False) -> set[str]:
-    """Canonical fields an expression reads: event fields, ``coll.field`` and accessor fields."""
+    """Canonical fields an expression reads: event fields, ``coll.field`` and accessor fields.
+
+    An ``or`` of boolean flags reads "a|b|c": the cut applies when any of them exists,
+    and a flag the dataset does not record counts as not fired.
+    """
     names = names_in(expr, allow_tuple=allow_tuple)
-    reads = {n for n in names if n in EVENT_FIELDS}
+    groups = _flag_alternatives(expr, allow_tuple)
+    grouped = set().union(*groups) if groups else set()
+    reads = {n for n in names if n in EVENT_FIELDS and n not in grouped}
+    reads |= {"|".join(sorted(g)) for g in groups}
     if collection is not None:
         known = COLLECTIONS.get(collection, {})
         reads |= {f"{collection}.{n}" for n in names if n in known}

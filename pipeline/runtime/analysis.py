@@ -52,7 +52,7 @@ def missing(requirements: Sequence[str], provided: set[str]) -> list[str]:
     """Requirements the dataset lacks: ``x.f`` needs exactly that, a bare ``f`` any ``*.f``."""
     out = []
     for req in requirements:
-        if req in provided:
+        if req in provided or ("|" in req and any(alt in provided for alt in req.split("|"))):
             continue
         if "." not in req and any(p.endswith(f".{req}") for p in provided):
             continue
@@ -73,6 +73,7 @@ class AnalysisRun:
     candidates: str | None = None
     flow: CutflowCounter = field(default_factory=CutflowCounter)
     reasons: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     rows: list[dict[str, np.ndarray]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -80,6 +81,10 @@ class AnalysisRun:
             lacking = missing(reqs, self.provided)
             if lacking:
                 self.reasons[cut_id] = f"not applicable to this dataset: it lacks {', '.join(lacking)}"
+            absent = [a for reqs in self.requires[cut_id] if "|" in reqs for a in reqs.split("|")
+                      if a not in self.provided]
+            if absent and not lacking:
+                self.notes.append(f"{cut_id}: {', '.join(absent)} not in this dataset, taken as not fired")
         for cut_id, why in self.text_only.items():
             self.reasons.setdefault(cut_id, why)
         for step_id, description in self.steps.items():
@@ -141,7 +146,7 @@ class AnalysisRun:
         result = AnalysisResult(
             producer=self.producer, inputs=inputs, n_input=n_input, n_selected=len(events),
             weighted_selected=round(sum(e.weight for e in events), 9), channels=channels,
-            not_applicable=sorted(self.reasons), warnings=[f"{k}: {v}" for k, v in sorted(self.reasons.items())],
+            not_applicable=sorted(self.reasons), warnings=[f"{k}: {v}" for k, v in sorted(self.reasons.items())] + self.notes,
             synthetic=any(f.synthetic for f in inputs),
         )
         cutflow = Cutflow(producer=self.producer, steps=self.flow.steps())

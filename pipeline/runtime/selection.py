@@ -17,6 +17,7 @@ import awkward as ak
 import numpy as np
 
 from pipeline.contract import CutflowStep
+from pipeline.data.fields import EVENT_FIELDS
 
 
 def _keep(value: Any, mask: Any) -> Any:
@@ -35,6 +36,8 @@ class EventState:
     def __getitem__(self, name: str) -> Any:
         if name in self.values:
             return self.values[name]
+        if name not in self.events.fields and EVENT_FIELDS.get(name, ("",))[0] == "bool":
+            return False  # a flag the dataset does not record (checked by the cut's requirements)
         return self.events[name]
 
     def __setitem__(self, name: str, value: Any) -> None:

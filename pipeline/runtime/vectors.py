@@ -49,8 +49,13 @@ def p4(x: Any) -> P4:
     if halves is not None:
         a, b = p4(halves[0]), p4(halves[1])
         return a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]
-    pt, eta, phi = x["pt"], x["eta"], x["phi"]
-    return pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta), x["e"]
+    pt, eta, phi, e = (_f64(x[name]) for name in ("pt", "eta", "phi", "e"))
+    return pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta), e
+
+
+def _f64(values: Any) -> Any:
+    """Masses in double precision even from float32 files (2020 release)."""
+    return ak.values_astype(values, np.float64)
 
 
 def p4_sum(*items: Any) -> P4:
@@ -75,7 +80,7 @@ def pt_of(*items: Any) -> Any:
 
 def _phi_eta(x: Any) -> tuple[Any, Any]:
     if members(x) is None:
-        return x["phi"], x["eta"]
+        return _f64(x["phi"]), _f64(x["eta"])
     px, py, pz, _ = p4(x)
     pt = np.hypot(px, py)
     return np.arctan2(py, px), np.arcsinh(pz / pt)

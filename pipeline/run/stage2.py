@@ -1,0 +1,66 @@
+"""Stage two as library calls: generate, execute, run a baseline, compare (used by run and CLI)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pipeline.codegen import compile_selection
+from pipeline.compare import Comparison, compare_outputs
+from pipeline.errors import SandboxError, SelectionError
+from pipeline.io import write_json_atomic, write_text_atomic
+from pipeline.sandbox import Limits, RunResult, run_script
+from pipeline.selection.models import SelectionList
+
+
+def load_valid_selection(path: Path) -> SelectionList:
+    """Load and validate; a list with validation errors never reaches code generation."""
+    from pipeline.selection.store import load_selection
+    from pipeline.selection.validate import errors_only, validate_selection
+
+    sel = load_selection(path)
+    errors = errors_only(validate_selection(sel))
+    if errors:
+        lines = "; ".join(str(e) for e in errors[:5])
+        raise SelectionError(f"{path}: the selection list fails validation: {lines}",
+                             hint=f"fix it (reproduce validate {path}) and generate again")
+    return sel
+
+
+def generate_code(selection: Path, out: Path) -> Path:
+    sel = load_valid_selection(selection)
+    write_text_atomic(out, compile_selection(sel))
+    return out
+
+
+def execute_code(script: Path, data: list[Path], out_dir: Path, *, limits: Limits | None = None) -> RunResult:
+    """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on success."""
+    attempts = out_dir.parent / "codegen" / "attempts"
+    attempts.mkdir(parents=True, exist_ok=True)
+    work = attempts / f"{len(list(attempts.iterdir())) + 1:02d}"
+    result = run_script(script, data=data, work_dir=work, limits=limits)
+    write_json_atomic(work / "verdict.json", result.model_dump(mode="json"))
+    if not result.ok:
+        raise SandboxError(f"the analysis failed in the sandbox ({result.verdict}): {result.reason}",
+                           kind=result.verdict, returncode=result.returncode, stderr_tail=result.stderr_tail,
+                           attempts=1, hint=f"see {work}/stderr.txt")
+    tmp = out_dir.with_name(out_dir.name + ".new")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(work / "out", tmp)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    tmp.rename(out_dir)
+    return result
+
+
+def run_baseline_outputs(name: str, data: list[Path], out_dir: Path) -> Path:
+    from baselines import run_baseline
+    from pipeline.data import open_dataset
+
+    run_baseline(name, open_dataset(data), out_dir)
+    return out_dir
+
+
+def compare_dirs(generated: Path, baseline: Path, out: Path) -> Comparison:
+    comparison = compare_outputs(generated, baseline)
+    write_json_atomic(out, comparison.model_dump(mode="json"))
+    return comparison

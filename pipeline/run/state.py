@@ -1,0 +1,73 @@
+"""run.json: which stages of a run are done, with their outputs' hashes and timings.
+
+A stage counts as done only when every output it recorded still exists with the
+same sha256; a later stage is redone whenever an earlier one is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.io import sha256_file, write_json_atomic
+
+STAGES = ("fetch", "parse", "extract", "review", "generate", "execute", "baseline", "compare", "report")
+
+
+class StageRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outputs: dict[str, str] = Field(default_factory=dict, description="path relative to the run -> sha256")
+    seconds: float = 0.0
+    note: str = ""
+
+
+class RunState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paper: str
+    settings: dict[str, str] = Field(default_factory=dict)
+    stages: dict[str, StageRecord] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, run_dir: Path, paper: str, settings: dict[str, str]) -> RunState:
+        path = run_dir / "run.json"
+        if path.is_file():
+            state = cls.model_validate_json(path.read_text())
+            if state.settings == settings:
+                return state
+        return cls(paper=paper, settings=settings)
+
+    def save(self, run_dir: Path) -> None:
+        write_json_atomic(run_dir / "run.json", self.model_dump(mode="json"))
+
+    def valid(self, run_dir: Path, stage: str) -> bool:
+        rec = self.stages.get(stage)
+        if rec is None:
+            return False
+        return all((run_dir / p).is_file() and sha256_file(run_dir / p) == h for p, h in rec.outputs.items())
+
+
+def run_stage(state: RunState, run_dir: Path, stage: str, work: Callable[[], list[Path] | tuple[list[Path], str]],
+              progress: Callable[[str], None]) -> bool:
+    """Run ``stage`` unless done (and every stage before it was reused); True when it ran."""
+    index = STAGES.index(stage)
+    # running a stage drops every later record, so a valid record means its inputs are unchanged
+    if state.valid(run_dir, stage):
+        progress(f"[{index + 1}/{len(STAGES)}] {stage}: reused")
+        return False
+    progress(f"[{index + 1}/{len(STAGES)}] {stage} ...")
+    for later in STAGES[index:]:
+        state.stages.pop(later, None)
+    start = time.monotonic()
+    out = work()
+    paths, note = (out if isinstance(out, tuple) else (out, ""))
+    state.stages[stage] = StageRecord(
+        outputs={str(p.relative_to(run_dir)): sha256_file(p) for p in paths if p.is_file()},
+        seconds=round(time.monotonic() - start, 3), note=note)
+    state.save(run_dir)
+    progress(f"[{index + 1}/{len(STAGES)}] {stage}: done in {state.stages[stage].seconds:.1f} s{' - ' + note if note else ''}")
+    return True
