@@ -71,11 +71,7 @@ def extract_selection(
     if backend == "rules":
         runs = [extract_rules(doc, paper_ref=ref)]  # deterministic: one sample says it all
     elif backend == "llm":
-        from pipeline.extract.llm_extract import extract_llm
-
-        runs = [extract_llm(doc, settings=settings, sample=i, run_dir=run_dir, paper_ref=ref, replay=replay)
-                for i in range(samples)]
-        runs = [ground_selection(r, doc) for r in runs]
+        runs = _llm_runs(doc, settings, samples, run_dir, ref, replay)
     else:
         raise UsageError(f"unknown extraction backend {backend!r}", hint="use 'rules' or 'llm'")
     sel = merge_samples(runs) if len(runs) > 1 else runs[0]
@@ -87,6 +83,28 @@ def extract_selection(
     if run_dir is not None:
         write_json_atomic(Path(run_dir) / "selection.extracted.json", sel.model_dump(mode="json"))
     return sel
+
+
+def _llm_runs(doc: Document, settings: Settings, samples: int, run_dir: Path | None, ref: PaperRef,
+              replay: Path | None) -> list[SelectionList]:
+    from pipeline.extract.llm_extract import extract_llm, make_backend
+
+    llm = make_backend(settings, run_dir=run_dir, replay=replay)  # one backend = one call cap per paper
+    runs: list[SelectionList] = []
+    for sample in range(samples):
+        try:
+            runs.append(ground_selection(extract_llm(doc, settings=settings, backend=llm, sample=sample,
+                                                     paper_ref=ref), doc))
+        except ExtractionIncomplete as err:
+            partial = ground_selection(err.partial, doc)
+            if runs:
+                partial = merge_samples([*runs, partial])
+            err.partial = partial.model_copy(update={"complete": False})
+            where = save_partial(err.partial, run_dir)
+            if where is not None:
+                err.hint = f"{err.hint or ''} (partial result: {where})".strip()
+            raise
+    return runs
 
 
 def _annotate(sel: SelectionList) -> SelectionList:

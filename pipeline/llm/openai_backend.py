@@ -1,0 +1,236 @@
+"""Any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp) via ``openai`` + ``instructor``.
+
+Structured output uses tool calling; a server that rejects tools (or answers a tools
+request with plain text) is switched to JSON mode for the rest of the run. Validation
+errors are fed back to the model by instructor (``max_retries``). Rate limits (429),
+server errors (5xx), timeouts and dropped connections are retried here with exponential
+backoff. Every HTTP request passes a recording transport that enforces the per-paper
+call cap and keeps the raw exchange for ``llm_calls.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+import httpx
+
+from pipeline.config import Settings
+from pipeline.errors import ExtractionError
+from pipeline.llm.base import (
+    CallBudget,
+    CallCapReached,
+    CallLog,
+    LLMOutputError,
+    M,
+    Messages,
+    request_key,
+)
+
+_TOOLS_UNSUPPORTED = ("tool", "function")
+
+
+class _RecordingTransport(httpx.BaseTransport):
+    """Counts every request against the cap and keeps request/response/latency."""
+
+    def __init__(self, inner: httpx.BaseTransport, budget: CallBudget) -> None:
+        self.inner = inner
+        self.budget = budget
+        self.attempts: list[dict[str, Any]] = []
+        self.cap_error: CallCapReached | None = None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            self.budget.take()
+        except CallCapReached as err:
+            self.cap_error = err
+            raise
+        started = time.monotonic()
+        entry: dict[str, Any] = {"request": _json_or_text(request.read())}
+        self.attempts.append(entry)
+        try:
+            response = self.inner.handle_request(request)
+            response.read()
+        except Exception as err:
+            entry.update(error=f"{type(err).__name__}: {err}", latency_s=round(time.monotonic() - started, 3))
+            raise
+        entry.update(status=response.status_code, response=_json_or_text(response.content),
+                     latency_s=round(time.monotonic() - started, 3))
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _json_or_text(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return data.decode("utf-8", "replace")
+
+
+class OpenAIBackend:
+    """The ``openai`` backend: one instance per paper (it owns the call budget's transport)."""
+
+    name = "openai"
+
+    def __init__(self, settings: Settings, *, log: CallLog, budget: CallBudget, max_retries: int = 2,
+                 backoff_retries: int = 3, backoff_base: float = 0.5, mode: str = "tools") -> None:
+        if not settings.llm_model:
+            raise ExtractionError("no LLM model is configured",
+                                  hint="set REPRO_LLM_MODEL and REPRO_LLM_BASE_URL (or [llm] in the config file), "
+                                       "or use --backend rules")
+        try:
+            import instructor
+            import openai
+        except ImportError as err:  # pragma: no cover - both are core dependencies
+            raise ExtractionError("the openai and instructor packages are needed for --backend llm",
+                                  hint="pip install openai instructor") from err
+        self.model = settings.llm_model
+        self.settings = settings
+        self.log = log
+        self.max_retries = max_retries
+        self.backoff_retries = backoff_retries
+        self.backoff_base = backoff_base
+        self.mode = mode
+        self._transport = _RecordingTransport(httpx.HTTPTransport(), budget)
+        self._client = openai.OpenAI(
+            base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed",
+            timeout=settings.llm_timeout, max_retries=0,
+            http_client=httpx.Client(transport=self._transport, timeout=settings.llm_timeout),
+        )
+        self._openai = openai
+        self._instructor = instructor
+        # instructor logs every failed attempt at ERROR; they are all in llm_calls.jsonl already
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+    def structured(self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None) -> M:
+        """A validated ``response_model`` instance (retries, backoff, JSON-mode fallback)."""
+        started = time.monotonic()
+        self._transport.attempts = []
+        try:
+            result = self._with_backoff(lambda: self._structured_once(messages, response_model, seed))
+        except ExtractionError as err:
+            self._record(messages, response_model.__name__, purpose, seed, started, error=err.message)
+            raise
+        self._record(messages, response_model.__name__, purpose, seed, started,
+                     response=result.model_dump(mode="json"))
+        return result
+
+    def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> str:
+        """Plain content of one chat completion (for generated code and free text)."""
+        started = time.monotonic()
+        self._transport.attempts = []
+
+        def once() -> str:
+            reply = self._client.chat.completions.create(
+                model=self.model, messages=messages, temperature=self.settings.llm_temperature,  # type: ignore[arg-type]
+                seed=seed)
+            return reply.choices[0].message.content or ""
+
+        try:
+            content = self._with_backoff(once)
+        except ExtractionError as err:
+            self._record(messages, None, purpose, seed, started, error=err.message)
+            raise
+        self._record(messages, None, purpose, seed, started, response=content)
+        return content
+
+    def _structured_once(self, messages: Messages, response_model: type[M], seed: int | None) -> M:
+        mode = self._instructor.Mode.TOOLS if self.mode == "tools" else self._instructor.Mode.JSON
+        client = self._instructor.from_openai(self._client, mode=mode)
+        return client.chat.completions.create(  # type: ignore[no-any-return]
+            model=self.model, messages=messages, response_model=response_model,  # type: ignore[arg-type]
+            max_retries=self.max_retries, temperature=self.settings.llm_temperature, seed=seed)
+
+    def _with_backoff(self, call: Any) -> Any:
+        last: str = ""
+        for attempt in range(self.backoff_retries + 1):
+            try:
+                return call()
+            except Exception as err:  # sorted out below: cap, API error, validation failure
+                if self._transport.cap_error is not None:
+                    cap, self._transport.cap_error = self._transport.cap_error, None
+                    raise cap from err
+                api = _api_error(err, self._openai)
+                if api is None:
+                    if self.mode == "tools" and _no_tool_call(err):
+                        self.mode = "json"  # the server ignored the tools: ask for JSON instead
+                        continue
+                    raise self._output_error(err) from err
+                if self.mode == "tools" and _rejects_tools(api, self._openai):
+                    self.mode = "json"
+                    continue
+                if not _retryable(api, self._openai):
+                    raise ExtractionError(f"model server {self.settings.llm_base_url} refused the request: {api}",
+                                          hint="check REPRO_LLM_MODEL, the API key and the server logs") from err
+                last = f"{type(api).__name__}: {api}"
+                if attempt < self.backoff_retries:
+                    time.sleep(self.backoff_base * 2**attempt)
+        raise ExtractionError(
+            f"model {self.model} at {self.settings.llm_base_url} failed {self.backoff_retries + 1} times; last error: {last}",
+            hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); try again later")
+
+    def _output_error(self, err: Exception) -> LLMOutputError:
+        failed = getattr(err, "failed_attempts", None) or []
+        last_error = str(failed[-1].exception) if failed else str(err)
+        attempts = getattr(err, "n_attempts", len(failed)) or len(failed)
+        return LLMOutputError(
+            f"model {self.model} returned invalid output after {attempts} attempt(s); last validation error: "
+            f"{last_error[:800]}",
+            model=self.model, last_error=last_error, attempts=attempts,
+            hint="try a stronger model, or --backend rules; the partial result was saved")
+
+    def _record(self, messages: Messages, model_name: str | None, purpose: str, seed: int | None,
+                started: float, *, response: Any = None, error: str | None = None) -> None:
+        attempts = self._transport.attempts
+        usage: dict[str, int] = {}
+        for entry in attempts:
+            body = entry.get("response")
+            for key, value in (body.get("usage") or {}).items() if isinstance(body, dict) else ():
+                if isinstance(value, int):
+                    usage[key] = usage.get(key, 0) + value
+        self.log.append({
+            "backend": self.name, "model": self.model, "base_url": self.settings.llm_base_url,
+            "mode": self.mode, "temperature": self.settings.llm_temperature, "seed": seed,
+            "purpose": purpose, "response_model": model_name,
+            "request_key": request_key(messages, model_name, purpose), "messages": messages,
+            "attempts": attempts, "response": response, "usage": usage, "ok": error is None, "error": error,
+            "latency_s": round(time.monotonic() - started, 3),
+        })
+
+
+def _causes(err: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    node: BaseException | None = err
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = node.__cause__ or node.__context__
+    return chain
+
+
+def _api_error(err: Exception, openai: Any) -> Any:
+    return next((e for e in _causes(err) if isinstance(e, openai.APIError)), None)
+
+
+def _retryable(api: Any, openai: Any) -> bool:
+    if isinstance(api, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
+        return True
+    return isinstance(api, openai.APIStatusError) and api.status_code >= 500
+
+
+def _rejects_tools(api: Any, openai: Any) -> bool:
+    if not isinstance(api, openai.APIStatusError) or api.status_code not in (400, 404, 422, 501):
+        return False
+    return any(word in str(api).lower() for word in _TOOLS_UNSUPPORTED)
+
+
+def _no_tool_call(err: Exception) -> bool:
+    completion = getattr(err, "last_completion", None)
+    try:
+        message = completion.choices[0].message  # type: ignore[union-attr]
+    except (AttributeError, IndexError):
+        return False
+    return not message.tool_calls and bool(message.content)

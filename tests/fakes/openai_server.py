@@ -1,0 +1,183 @@
+"""A real local HTTP server speaking the OpenAI chat-completions protocol, with scripted answers.
+
+The real ``openai`` client (and ``instructor`` on top of it) talks to it over TCP on
+127.0.0.1, so every byte of the client code runs. Answers are served from a FIFO queue;
+each request to ``POST /v1/chat/completions`` takes the next one. ``GET /v1/models``
+lists the model. An empty queue answers 500 "no scripted answer left" (so a test that
+makes more calls than it scripted fails loudly).
+
+Usage::
+
+    from tests.fakes.openai_server import FakeOpenAI, tool_call, json_answer, text, error, hang
+
+    with FakeOpenAI() as server:               # starts on a free port, stops on exit
+        server.push(tool_call({"cuts": []}))   # a valid tool call (name taken from the request)
+        server.push(json_answer({"cuts": []})) # JSON mode: the object as message content
+        server.push(text("def f(): ..."))      # plain content, e.g. scripted generated CODE
+        server.push(text("{not json"))         # malformed JSON is just text
+        server.push(error(429), error(503))    # HTTP errors with an OpenAI-style error body
+        server.push(hang(5))                   # sleep 5 s before answering (client timeouts)
+        settings = replace(settings, llm_base_url=server.base_url, llm_model=server.model)
+        ...
+        server.requests                        # the JSON bodies received, in order
+        server.remaining                       # answers not consumed
+
+``tool_call(args)`` answers with ``tool_calls`` (``args`` a dict, or a raw string for
+malformed arguments). ``error(400, "tools are not supported")`` imitates a server without
+tool calling. Every answer reports ``usage`` (prompt tokens ~ request bytes / 4).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Answer:
+    kind: str  # tool | content | error | hang
+    payload: Any = None
+    status: int = 200
+    delay: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def tool_call(arguments: dict[str, Any] | str, name: str | None = None) -> Answer:
+    return Answer("tool", arguments, extra={"name": name})
+
+
+def json_answer(obj: Any) -> Answer:
+    return Answer("content", json.dumps(obj))
+
+
+def text(content: str) -> Answer:
+    return Answer("content", content)
+
+
+def error(status: int, message: str | None = None) -> Answer:
+    return Answer("error", message or f"scripted error {status}", status=status)
+
+
+def hang(seconds: float, then: Answer | None = None) -> Answer:
+    """Sleep ``seconds`` before answering ``then`` (default: an empty content answer)."""
+    return Answer("hang", then or text(""), delay=seconds)
+
+
+class FakeOpenAI:
+    def __init__(self, model: str = "fake-model") -> None:
+        self.model = model
+        self.queue: deque[Answer] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    @property
+    def remaining(self) -> int:
+        return len(self.queue)
+
+    def push(self, *answers: Answer) -> FakeOpenAI:
+        self.queue.extend(answers)
+        return self
+
+    def start(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _next(self, body: dict[str, Any]) -> Answer | None:
+        with self._lock:
+            self.requests.append(body)
+            return self.queue.popleft() if self.queue else None
+
+    def _completion(self, answer: Answer, body: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": None}
+        finish = "stop"
+        if answer.kind == "tool":
+            tools = body.get("tools") or [{"function": {"name": "answer"}}]
+            name = answer.extra.get("name") or tools[0]["function"]["name"]
+            args = answer.payload if isinstance(answer.payload, str) else json.dumps(answer.payload)
+            message["tool_calls"] = [{"id": f"call_{len(self.requests)}", "type": "function",
+                                      "function": {"name": name, "arguments": args}}]
+            finish = "tool_calls"
+        else:
+            message["content"] = answer.payload
+        prompt_tokens = len(json.dumps(body)) // 4
+        completion_tokens = len(json.dumps(message)) // 4
+        return {
+            "id": f"chatcmpl-fake-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
+            "model": body.get("model", self.model),
+            "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens},
+        }
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def _send(self, status: int, payload: Any) -> None:
+                data = json.dumps(payload).encode("utf-8")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout test)
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    self._send(200, {"object": "list", "data": [{"id": fake.model, "object": "model"}]})
+                else:
+                    self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    body = json.loads(self.rfile.read(length) or b"{}")
+                except json.JSONDecodeError:
+                    self._send(400, {"error": {"message": "request body is not JSON", "type": "invalid_request"}})
+                    return
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+                    return
+                answer = fake._next(body)
+                while answer is not None and answer.kind == "hang":
+                    if fake._stop.wait(answer.delay):
+                        return
+                    answer = answer.payload
+                if answer is None:
+                    self._send(500, {"error": {"message": "fake server: no scripted answer left", "type": "server_error"}})
+                elif answer.kind == "error":
+                    self._send(answer.status, {"error": {"message": answer.payload, "type": "scripted", "code": answer.status}})
+                else:
+                    self._send(200, fake._completion(answer, body))
+
+        return Handler
