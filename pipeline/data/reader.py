@@ -79,11 +79,20 @@ def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str
     trees = sorted(k for k in keys if k != SYNTHETIC_KEY)
     for schema in candidates:
         name = tree or schema.tree
-        if name in keys:
+        if name not in keys:
+            continue
+        if not isinstance(handle[name], uproot.TTree):
             raise DataError(
                 f"{path}: {name!r} is a {handle.classname_of(name)}, not a TTree",
                 path=path, hint="write ntuples as TTrees (uproot: file.mktree(...))",
             )
+        have = sorted(handle[name].keys())
+        raise DataError(
+            f"{path}: tree {name!r} matches no known schema (first branches: {', '.join(have[:8])})",
+            path=path, closest=closest_names(schema.required[0], have),
+            hint=f"known schemas: {', '.join(BUILTIN)}; their key branches: "
+                 + "; ".join(f"{s.release}: {s.tree}/{s.required[0]}" for s in BUILTIN.values()),
+        )
     wanted = tree or (candidates[0].tree if release != "auto" else "analysis (2025) or mini (2020)")
     raise DataError(
         f"{path}: no tree {wanted!r} (the file holds: {', '.join(trees) or 'nothing'})",
