@@ -1,0 +1,57 @@
+"""``reproduce generate | execute | compare``: stage two one step at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import echo_json, info
+
+
+@click.command()
+@click.argument("selection", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("analysis.py"),
+              show_default=True, help="Where to write the analysis script.")
+def generate(selection: Path, out: Path) -> None:
+    """Compile a (validated) selection list into an analysis script."""
+    from pipeline.run.stage2 import generate_code
+
+    generate_code(selection, out)
+    info(f"wrote {out}")
+
+
+@click.command()
+@click.argument("script", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, path_type=Path),
+              help="ROOT file or directory (repeat for more).")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output directory for the contract files.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Wall-clock limit in seconds.")
+@click.option("--memory-mb", type=int, default=6144, show_default=True, help="Memory limit.")
+def execute(script: Path, data: tuple[Path, ...], out: Path, timeout: float, memory_mb: int) -> None:
+    """Run an analysis script in the sandbox; outputs appear in OUT only when it succeeds."""
+    from pipeline.run.stage2 import execute_code
+    from pipeline.sandbox import Limits
+
+    result = execute_code(script, list(data), out, limits=Limits(timeout_s=timeout, memory_mb=memory_mb))
+    for warning in result.warnings:
+        info(f"warning: {warning}")
+    echo_json(result.model_dump(mode="json"))
+
+
+@click.command()
+@click.argument("generated", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("baseline", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the comparison JSON here.")
+def compare(generated: Path, baseline: Path, out: Path | None) -> None:
+    """Compare two contract output directories: cutflow, events, yields, histogram, verdict."""
+    from pipeline.compare import compare_outputs
+    from pipeline.io import write_json_atomic
+
+    comparison = compare_outputs(generated, baseline)
+    if out is not None:
+        write_json_atomic(out, comparison.model_dump(mode="json"))
+    info(f"verdict: {comparison.verdict} - {comparison.reason}")
+    echo_json(comparison.model_dump(mode="json"))
