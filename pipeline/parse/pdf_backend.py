@@ -1,0 +1,237 @@
+"""The PyMuPDF backend (default): a PDF's text layer -> :class:`Document`.
+
+Paragraphs come from :mod:`pipeline.parse.layout`; here they are classified (heading,
+caption, footnote, running header, figure labels), joined into the document text with
+end-of-line hyphenation undone, and handed to :mod:`pipeline.parse.structure`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ParseError
+from pipeline.parse.document import BlockKind, Document, Page, SourceInfo, Table
+from pipeline.parse.layout import Paragraph, paragraphs
+from pipeline.parse.normalize import join_lines, vocabulary
+from pipeline.parse.structure import (
+    REFERENCES_TITLE,
+    TextBuilder,
+    build_sections,
+    find_citations,
+    split_bibliography,
+    split_heading,
+)
+
+_CAPTION = re.compile(r"^(FIG(?:URE)?\.?|Fig\.|Figure|TABLE|Table)\s*([0-9IVX]+[a-z]?)\s*[:.]")
+_TABLE_CAPTION = re.compile(r"^(TABLE|Table)\s*([0-9IVX]+)")
+_SENTENCE_END = re.compile(r"[.!?:;]\)?$")
+_KNOWN_HEADING = re.compile(
+    r"^(abstract|introduction|references?|bibliography|acknowledge?ments?|conclusions?|summary|"
+    r"appendix.*|contents|results?|discussion|outlook|methods?)$", re.IGNORECASE,
+)
+_ABSTRACT = re.compile(r"^abstract[:.]?\s*", re.IGNORECASE)
+
+
+def open_pdf(path: Path) -> Any:
+    """Open with PyMuPDF; every way a file can be unusable becomes a ``ParseError``."""
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(path)
+    except (pymupdf.FileDataError, pymupdf.FileNotFoundError, RuntimeError, ValueError) as err:
+        raise ParseError(
+            f"{path} is not a readable PDF ({err})", path=path,
+            hint="the file is corrupt or truncated; download it again (reproduce fetch --refresh)",
+        ) from err
+    if doc.needs_pass and not doc.authenticate(""):
+        doc.close()
+        raise ParseError(
+            f"{path} is encrypted with a password", path=path,
+            hint="decrypt it first (e.g. `qpdf --decrypt --password=... in.pdf out.pdf`)",
+        )
+    if doc.page_count == 0:
+        doc.close()
+        raise ParseError(f"{path} has no pages", path=path, hint="the file is empty or damaged")
+    return doc
+
+
+def _body_size(paras: list[Paragraph]) -> float:
+    sizes: Counter[float] = Counter()
+    for para in paras:
+        sizes[para.size] += sum(len(t) for t in para.texts())
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _classify(para: Paragraph, text: str, body: float, height: float) -> BlockKind | None:
+    """The block kind, or ``None`` for layout noise (page numbers, figure axis labels)."""
+    x0, y0, x1, y1 = para.bbox
+    if (y1 < 0.075 * height or y0 > 0.93 * height) and len(text) < 100:
+        return None
+    if para.size < 0.72 * body:
+        return None
+    if _CAPTION.match(text):
+        return "caption"
+    words = text.split()
+    if para.size < 0.95 * body and y0 > 0.6 * height and re.match(r"^[\^*†‡§¶\d]", text):
+        return "footnote"
+    short = len(words) <= 14 and len(text) < 120 and text[:1].isalnum()
+    if short and (para.bold or para.size > 1.15 * body) and para.size >= 0.85 * body:
+        number, title = split_heading(text)
+        if (number is not None or _KNOWN_HEADING.match(title) or para.size > 1.15 * body) and (
+            re.search(r"[a-zA-Z]{3}", title) and not text.endswith(",")
+        ):
+            return "heading"
+    if para.size < 0.9 * body and len(words) <= 3 and not _SENTENCE_END.search(text):
+        return None  # labels inside figures
+    if len(words) <= 2 and not re.search(r"[a-z]{3}", text):
+        return None
+    return "paragraph"
+
+
+def _running_heads(paras: list[Paragraph], texts: list[str], pages: list[Page]) -> set[int]:
+    """Indices of paragraphs repeated near the top or bottom of three or more pages."""
+    where: dict[str, set[int]] = {}
+    keys: list[str | None] = []
+    for para, text in zip(paras, texts, strict=True):
+        height = pages[para.page - 1].height
+        if para.bbox[1] < 0.13 * height or para.bbox[3] > 0.9 * height:
+            key = re.sub(r"\d+", "#", text.lower())[:80]
+            where.setdefault(key, set()).add(para.page)
+            keys.append(key)
+        else:
+            keys.append(None)
+    return {i for i, key in enumerate(keys) if key is not None and len(where[key]) >= 3}
+
+
+def _title_paragraph(paras: list[Paragraph], body: float) -> Paragraph | None:
+    """The largest text on page 1, if it stands out from the body text."""
+    first = [p for p in paras if p.page == 1 and len(" ".join(p.texts())) > 10]
+    best = max(first, key=lambda p: p.size, default=None)
+    return best if best is not None and best.size >= 1.2 * body else None
+
+
+def _continuation(previous: str, text: str) -> bool:
+    """A paragraph cut by a column or page break: no sentence end before, lower case after."""
+    return not _SENTENCE_END.search(previous) and bool(re.match(r"^[a-z_(\[,;]", text))
+
+
+def _pages(doc: Any) -> tuple[list[Page], list[Paragraph], list[str]]:
+    pages, paras, warnings = [], [], []
+    for index, page in enumerate(doc, start=1):
+        pages.append(Page(number=index, width=round(page.rect.width, 2),
+                          height=round(page.rect.height, 2)))
+        page_paras = paragraphs(page.get_text("dict"), index)
+        if not page_paras and page.get_images():
+            warnings.append(f"page {index} has images but no text layer (scanned?)")
+        paras.extend(page_paras)
+    return pages, paras, warnings
+
+
+def _check_text_layer(path: Path, pages: list[Page], paras: list[Paragraph]) -> None:
+    chars = sum(len(t) for p in paras for t in p.texts())
+    if chars < 50 * len(pages) and chars < 400:
+        raise ParseError(
+            f"{path} has no usable text layer ({chars} characters on {len(pages)} pages)",
+            path=path,
+            hint="it is probably a scanned image; run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) "
+            "or use the LaTeX source (--backend latex)",
+        )
+
+
+def parse_pdf(path: Path, paper_id: str, sha256: str, *, detect_tables: bool = False) -> Document:
+    """Parse a PDF. ``detect_tables`` runs PyMuPDF's table finder on pages with a table
+    caption; it costs about half a second per page, so it is off by default."""
+    doc = open_pdf(path)
+    try:
+        pages, paras, warnings = _pages(doc)
+        _check_text_layer(path, pages, paras)
+        tables = _tables(doc, paras) if detect_tables else []
+        title = (doc.metadata or {}).get("title") or None
+    finally:
+        doc.close()
+    words = vocabulary([t for p in paras for t in p.texts()])
+    body = _body_size(paras)
+    texts = [join_lines(p.texts(), words) for p in paras]
+    running = _running_heads(paras, texts, pages)
+    builder = TextBuilder()
+    in_refs = False
+    previous: tuple[str, str] | None = None
+    title_para = _title_paragraph(paras, body)
+    seen_headings: set[str] = set()
+    for index, (para, text) in enumerate(zip(paras, texts, strict=True)):
+        kind = _classify(para, text, body, pages[para.page - 1].height)
+        if kind is None or not text or index in running:
+            continue
+        if para is title_para:
+            kind = "title"
+        if kind == "heading" and text in seen_headings and para.bbox[1] < 0.13 * pages[para.page - 1].height:
+            continue  # CMS-style running head repeating the section title
+        if kind == "heading":
+            seen_headings.add(text)
+            in_refs = bool(REFERENCES_TITLE.match(split_heading(text)[1]))
+        elif not in_refs and kind == "paragraph" and re.match(r"^\[1\]\s", text):
+            in_refs = True  # revtex bibliographies have no heading
+        if in_refs and kind == "paragraph":
+            kind = "reference"
+        joiner = "\n\n"
+        if previous and previous[0] == kind == "paragraph" and _continuation(previous[1], text):
+            joiner = " "
+        builder.add(kind, text, para.page, para.bbox, joiner)
+        previous = (kind, text)
+    return _assemble(builder, pages, tables, title, warnings,
+                     SourceInfo(paper_id=paper_id, path=str(path), sha256=sha256,
+                                backend="pymupdf", kind="pdf"))
+
+
+def _assemble(builder: TextBuilder, pages: list[Page], tables: list[Table], title: str | None,
+              warnings: list[str], source: SourceInfo) -> Document:
+    blocks = builder.blocks
+    text = builder.text
+    _mark_title_and_abstract(blocks, title)
+    sections = build_sections(blocks, len(text))
+    references = split_bibliography([b for b in blocks if b.kind == "reference"])
+    if not references:
+        warnings.append("no bibliography found")
+    if not sections:
+        warnings.append("no section headings found; is this a paper?")
+    title_block = next((b for b in blocks if b.kind == "title"), None)
+    abstract = next((b for b in blocks if b.kind == "abstract"), None)
+    return Document(
+        source=source, title=title or (title_block.text if title_block else None),
+        abstract=_ABSTRACT.sub("", abstract.text) if abstract else None,
+        pages=pages, text=text, blocks=blocks, sections=sections, references=references,
+        citations=find_citations(text, blocks, references), tables=tables, warnings=warnings,
+    )
+
+
+def _mark_title_and_abstract(blocks: list[Any], title: str | None) -> None:
+    first_page = [b for b in blocks if b.page == 1]
+    for i, block in enumerate(first_page):
+        if _ABSTRACT.match(block.text):
+            target = block if len(block.text) > 40 else (first_page[i + 1] if i + 1 < len(first_page) else None)
+            if target is not None and target.kind in ("paragraph", "heading"):
+                target.kind = "abstract"
+                if block is not target:
+                    block.kind = "heading"
+            break
+
+
+def _tables(doc: Any, paras: list[Paragraph]) -> list[Table]:
+    """Tables only on pages whose text announces one (``find_tables`` is slow)."""
+    tables: list[Table] = []
+    wanted = {p.page: join_lines(p.texts()) for p in paras if _TABLE_CAPTION.match(join_lines(p.texts()[:1]))}
+    for number, caption in sorted(wanted.items()):
+        try:
+            found = doc[number - 1].find_tables()
+        except Exception:  # table detection is best effort; the text is still there
+            continue
+        for table in found.tables:
+            rows = [[(c or "").strip() for c in row] for row in table.extract()]
+            if len(rows) >= 2:
+                tables.append(Table(id=f"t{len(tables) + 1}", page=number,
+                                    bbox=tuple(round(v, 2) for v in table.bbox),  # type: ignore[arg-type]
+                                    caption=caption, rows=rows))
+    return tables
