@@ -146,7 +146,12 @@ def adl_export(file: str, out: str | None) -> None:
 @click.option("--write", "write_file", is_flag=True, help="Regenerate schemas/selection.schema.json.")
 def schema(check: bool, write_file: bool) -> None:
     """Print the JSON Schema of selection lists (generated from the models)."""
-    from pipeline.selection.schema import SCHEMA_PATH, check_schema_file, selection_schema, write_schema_file
+    from pipeline.selection.schema import (
+        SCHEMA_PATH,
+        check_schema_file,
+        selection_schema,
+        write_schema_file,
+    )
 
     if check:
         check_schema_file()

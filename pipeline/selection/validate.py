@@ -41,6 +41,36 @@ def errors_only(issues: list[Issue]) -> list[Issue]:
     return [issue for issue in issues if issue.level == "error"]
 
 
+_OBJECT_RETURNS = {"objects", "pairs", "candidates"}
+
+
+def _is_collection(node: ast.AST, names: dict[str, str]) -> bool:
+    if isinstance(node, ast.Name):
+        return names.get(node.id) in ("objects", "candidates")
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id == "nth":
+            return bool(node.args) and _is_collection(node.args[0], names)
+        spec = FUNCTIONS.get(node.func.id)
+        return spec is not None and spec.returns in _OBJECT_RETURNS
+    return False
+
+
+def _collection_as_number(tree: ast.AST, names: dict[str, str]) -> str | None:
+    """The text of a collection used in arithmetic or a comparison (``jets + 1``), if any."""
+    for node in ast.walk(tree):
+        operands: list[ast.AST] = []
+        if isinstance(node, ast.BinOp):
+            operands = [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.Not):
+            operands = [node.operand]
+        elif isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+        for operand in operands:
+            if _is_collection(operand, names):
+                return ast.unparse(operand)
+    return None
+
+
 class _Checker:
     def __init__(self, sel: SelectionList) -> None:
         self.sel = sel
@@ -59,6 +89,11 @@ class _Checker:
             tree = parse(text, allow_tuple=allow_tuple)
         except SelectionError as err:
             self.add(level, path, err.message, err.hint, cut_id)
+            return None
+        misuse = _collection_as_number(tree, names)
+        if misuse:
+            self.add(level, path, f"{misuse!r} is a collection of objects, not a number, in {text!r}",
+                     "use count(x), a field accessor such as pt(x), or mass(a, b) for four-vector sums", cut_id)
             return None
         unknown = sorted(names_used(tree) - set(names))
         for name in unknown:

@@ -1,0 +1,339 @@
+"""ADL (CutLang) -> selection list, reporting what could not be represented.
+
+Objects become :class:`PhysicsObject` with object-scope cuts, ``define`` lines event-scope
+:class:`Derived` quantities, and regions either the cutflow (the one region every other
+region builds on) or :class:`Region` entries with their ``base``. A statement whose
+translation the validator rejects is kept as a text-only cut carrying the ADL line, and
+listed in the "not represented" report with the reason; bins, histograms and weights
+have no counterpart and are only listed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pipeline.errors import SelectionError
+from pipeline.selection.adl_text import Block, Statement, blocks, commented_info
+from pipeline.selection.adl_translate import translate
+from pipeline.selection.expr import parse
+from pipeline.selection.models import (
+    AnalysisInfo,
+    Cut,
+    Derived,
+    PaperRef,
+    PhysicsObject,
+    Provenance,
+    Region,
+    SelectionList,
+)
+from pipeline.selection.scopes import KIND_FIELDS
+from pipeline.selection.units import unit_for_dimension
+from pipeline.selection.validate import validate_selection
+
+BASE_KINDS: dict[str, str] = {
+    "Muon": "muon", "Muo": "muon", "muon": "muon", "MUO": "muon",
+    "Electron": "electron", "Ele": "electron", "electron": "electron", "ELE": "electron",
+    "Jet": "jet", "JET": "jet", "jet": "jet", "FatJet": "jet", "FJET": "jet", "AK8Jet": "jet",
+    "Photon": "photon", "PHO": "photon", "photon": "photon", "Pho": "photon",
+    "Tau": "tau", "TAU": "tau", "tau": "tau",
+    "MissingET": "met", "MET": "met", "MissingEt": "met",
+    "Track": "track", "TRK": "track", "Lepton": "lepton", "Particle": "other",
+}
+_LEPTONIC = {"electron", "muon", "lepton"}
+_OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
+_FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
+
+
+class _Importer:
+    def __init__(self, text: str, source: str | None) -> None:
+        self.text = text
+        self.info = commented_info(text)
+        arxiv = self.info.get("arxiv")
+        self.paper_id = f"arXiv:{arxiv}" if arxiv else (source or "adl")
+        self.document = source or self.paper_id
+        self.missing: list[str] = []
+        self.objects: dict[str, PhysicsObject] = {}
+        self.met_names: set[str] = {"MET", "MissingET", "MissingEt"}
+        self.vectors: dict[str, list[str]] = {}  # define NAME = a[0] + b[1]: four-vector sums
+        self.derived: list[Derived] = []
+        self.ids: set[str] = set()
+        self.origin: dict[str, Statement] = {}
+        self.failed_defines: set[str] = set()
+
+    def note(self, where: str, line: int, what: str) -> None:
+        self.missing.append(f"line {line}: {where}: {what}")
+
+    def cut_id(self, stem: str, tag: str | None) -> str:
+        base = tag or stem
+        candidate, n = base, 2
+        while candidate in self.ids:
+            candidate, n = f"{base}_{n}", n + 1
+        self.ids.add(candidate)
+        return candidate
+
+    def prov(self, section: str, statement: Statement) -> Provenance:
+        return Provenance(source="adl", document=self.document, section=section, quote=statement.raw)
+
+    # objects -------------------------------------------------------------------------
+    def takes(self, block: Block) -> list[str]:
+        union = re.match(r"^:\s*(?:Union|union|OR)\s*\((.*)\)\s*$", block.header)
+        if union:
+            return [part.strip() for part in union.group(1).split(",") if part.strip()]
+        alias = re.match(r"^:\s*([A-Za-z_]\w*)\s*$", block.header)
+        if alias:
+            return [alias.group(1)]
+        return [st.text for st in block.body if st.keyword == "take"]
+
+    def kind_of(self, bases: list[str]) -> str:
+        kinds = {self.objects[b].kind if b in self.objects else BASE_KINDS.get(b, "other") for b in bases}
+        if len(kinds) == 1:
+            return kinds.pop()
+        return "lepton" if kinds <= _LEPTONIC else "other"
+
+    def add_object(self, block: Block) -> None:
+        takes = self.takes(block)
+        if any("(" in take for take in takes):
+            self.note(f"object {block.name}", block.line, f"take {', '.join(takes)}: objects built by a function")
+            self.objects[block.name] = PhysicsObject(name=block.name, kind="other", description=f"ADL: take {', '.join(takes)}")
+            return
+        bases = [take.split()[0] for take in takes] or [block.name]
+        kind = self.kind_of(bases)
+        if kind == "met":
+            self.met_names.add(block.name)  # the event field met stands for it
+            return
+        sources = [b for b in bases if b in self.objects]
+        obj = PhysicsObject(name=block.name, kind=kind, sources=sources, description=f"ADL: take {', '.join(takes)}")
+        self_names = frozenset(set(bases) | {t.split()[1] for t in takes if len(t.split()) > 1})
+        for statement in block.body:
+            if statement.keyword in ("select", "reject"):
+                obj.cuts.append(self.object_cut(obj, statement, self_names, len(obj.cuts) + 1))
+            elif statement.keyword != "take":
+                self.note(f"object {block.name}", statement.line, f"{statement.raw!r}: no counterpart")
+        self.objects[block.name] = obj
+
+    def object_cut(self, obj: PhysicsObject, statement: Statement, self_names: frozenset[str], n: int) -> Cut:
+        expr = translate(statement.text, self_names=self_names, met_names=frozenset(self.met_names), object_scope=True)
+        if statement.keyword == "reject":
+            expr = f"not ({expr})"
+        dims = KIND_FIELDS[obj.kind]
+        cut = _make_cut(self.cut_id(f"{obj.name}_{n}", statement.tag), statement, expr, dims,
+                        scope="object", target=obj.name, provenance=self.prov(f"object {obj.name}", statement))
+        self.origin[cut.id] = statement
+        return cut
+
+    # defines and regions -------------------------------------------------------------
+    def add_define(self, block: Block) -> None:
+        text = " ".join([block.header.lstrip(":=").strip()] + [st.text for st in block.body])
+        statement = Statement("define", text, block.line, f"define {block.name} {block.header}")
+        members = re.findall(r"\w+\s*\[\s*\d+\s*\]", text)
+        if members and re.fullmatch(r"(\s*\w+\s*\[\s*\d+\s*\]\s*\+?)+", text):
+            if any(m.split("[")[0].strip() in self.met_names | {"METLV"} for m in members):
+                self.note(f"define {block.name}", block.line, "four-vector sum with the missing-momentum vector")
+                self.failed_defines.add(block.name)
+                return
+            self.vectors[block.name] = [re.sub(r"\s+", "", m) for m in members]
+            return
+        expr = translate(self.inline_vectors(text), met_names=frozenset(self.met_names))
+        self.derived.append(Derived(name=block.name, description=f"ADL: {statement.raw}", expr=expr,
+                                    provenance=self.prov(f"define {block.name}", statement)))
+        self.origin[f"define:{block.name}"] = statement
+
+    def inline_vectors(self, text: str) -> str:
+        for name, members in self.vectors.items():
+            joined = " + ".join(members)
+            text = re.sub(rf"\b[mM]\s*\(\s*{name}\s*\)", f"m({joined})", text)
+            text = re.sub(rf"\b(?:pT|pt|Pt)\s*\(\s*{name}\s*\)|\b{name}\s*\.\s*(?:pT|pt)\b",
+                          "pt_of(" + ", ".join(re.sub(r"(\w+)\[(\d+)\]", r"nth(\1, \2)", m) for m in members) + ")", text)
+        return text
+
+    def region(self, block: Block, region_names: set[str]) -> tuple[Region, list[str]]:
+        region = Region(name=block.name, description=f"ADL region {block.name}")
+        bases: list[str] = []
+        for statement in block.body:
+            words = statement.text.split()
+            if len(words) == 1 and words[0] in region_names and statement.keyword in ("", "select"):
+                bases.append(words[0])
+            elif statement.keyword in ("select", "reject"):
+                if statement.text.strip() in ("ALL", "all"):
+                    continue
+                region.cuts.append(self.event_cut(block.name, statement, len(region.cuts) + 1))
+            else:
+                kind = statement.keyword or "statement"
+                self.note(f"region {block.name}", statement.line, f"{kind} {statement.text!r}: no counterpart in a selection list")
+        return region, bases
+
+    def event_cut(self, region: str, statement: Statement, n: int) -> Cut:
+        expr = translate(self.inline_vectors(statement.text), met_names=frozenset(self.met_names))
+        if statement.keyword == "reject":
+            expr = f"not ({expr})"
+        cut = _make_cut(self.cut_id(f"{region}_{n}", statement.tag), statement, expr, {"met": "energy"},
+                        scope="event", target=None, provenance=self.prov(f"region {region}", statement))
+        self.origin[cut.id] = statement
+        return cut
+
+    # assembly ------------------------------------------------------------------------
+    def run(self) -> tuple[SelectionList, list[str]]:
+        parsed = blocks(self.text)
+        region_names = {b.name for b in parsed if b.kind == "region"}
+        regions: list[tuple[Region, list[str]]] = []
+        for block in parsed:
+            if block.kind == "object":
+                self.add_object(block)
+            elif block.kind == "define":
+                self.add_define(block)
+            elif block.kind == "region":
+                regions.append(self.region(block, region_names))
+            elif block.kind != "info":
+                self.note(f"{block.kind} {block.name}", block.line, f"'{block.kind}' blocks have no counterpart")
+        sel = self.assemble(regions)
+        return self.settle(sel), self.missing
+
+    def assemble(self, regions: list[tuple[Region, list[str]]]) -> SelectionList:
+        selection: list[Cut] = []
+        kept: list[Region] = []
+        root = regions[0][0].name if regions and not regions[0][1] else None
+        if root and all(bases for _, bases in regions[1:]) and all(self.reaches(r, root, regions) for r, _ in regions[1:]):
+            selection = regions[0][0].cuts
+            regions = regions[1:]
+        else:
+            root = None
+        for region, bases in regions:
+            if len(bases) > 1:
+                self.note(f"region {region.name}", 0, f"builds on several regions {bases}: only {bases[0]} kept as base")
+            base = bases[0] if bases else None
+            kept.append(region.model_copy(update={"base": None if base == root else base}))
+        info = self.info
+        analysis = AnalysisInfo(
+            experiment=info.get("experiment"), description=info.get("title"),
+            sqrt_s_tev=_number(info.get("sqrts")), luminosity_fb=_number(info.get("lumi")),
+        )
+        return SelectionList(
+            paper=PaperRef(id=self.paper_id, title=info.get("title")), analysis=analysis,
+            objects=list(self.objects.values()), derived=self.derived, selection=selection, regions=kept,
+            producer="adl", notes=[f"imported from ADL ({self.document})"],
+        )
+
+    def reaches(self, region: Region, root: str, regions: list[tuple[Region, list[str]]]) -> bool:
+        bases = {r.name: b for r, b in regions}
+        seen, name = set(), region.name
+        while name in bases and bases[name] and name not in seen:
+            seen.add(name)
+            name = bases[name][0]
+        return name == root
+
+    def settle(self, sel: SelectionList) -> SelectionList:
+        """Turn every cut or define the validator rejects into text, recording why."""
+        for _ in range(10):
+            errors = [i for i in validate_selection(sel) if i.level == "error"]
+            if not errors:
+                return sel
+            data = sel.model_dump()
+            for issue in errors:
+                self.demote(data, issue.path, issue.cut_id, issue.message)
+            sel = SelectionList.model_validate(data)
+        raise SelectionError("ADL import did not converge to a valid selection list",
+                             hint="report the ADL file; the importer should demote what it cannot express")
+
+    def demote(self, data: dict, path: str, cut_id: str | None, reason: str) -> None:  # type: ignore[type-arg]
+        if path.startswith("$.derived["):
+            index = int(path.split("[")[1].split("]")[0])
+            if index < len(data["derived"]) and data["derived"][index] is not None:
+                name = data["derived"][index]["name"]
+                self.note(f"define {name}", self.origin[f"define:{name}"].line, self.why(reason))
+                self.failed_defines.add(name)
+                data["derived"].pop(index)
+            return
+        for cut in _all_cut_dicts(data):
+            if cut["id"] == cut_id and cut.get("text") is None:
+                statement = self.origin[cut_id]
+                self.note(cut_id, statement.line, f"{statement.raw!r}: {self.why(reason)}")
+                cut.update(variable=None, op=None, value=None, abs=False, expr=None, unit=None, kind="require",
+                           text=f"ADL: {statement.raw}", notes=f"not represented: {self.why(reason)}")
+
+    def why(self, reason: str) -> str:
+        first = reason.splitlines()[0]
+        match = re.match(r"unknown name '(\w+)'", first)
+        if match and match.group(1) in self.failed_defines:
+            return f"uses define {match.group(1)!r}, which could not be represented"
+        if match and match.group(1) in self.vectors:
+            return f"uses the four-vector sum {match.group(1)!r} as a number (ADL leaves the quantity implicit)"
+        return first
+
+
+def _all_cut_dicts(data: dict) -> list[dict]:  # type: ignore[type-arg]
+    cuts = [cut for obj in data["objects"] for cut in obj["cuts"]] + data["selection"]
+    return cuts + [cut for region in data["regions"] for cut in region["cuts"]]
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _make_cut(cut_id: str, statement: Statement, expr: str, dims: dict[str, str], *, scope: str,
+              target: str | None, provenance: Provenance) -> Cut:
+    form = structured_form(expr, dims)
+    fields: dict[str, object] = form if form is not None else {"expr": expr}
+    if statement.unit:
+        fields["unit"] = statement.unit
+    return Cut(id=cut_id, description=f"ADL: {statement.keyword} {statement.text}".strip(), scope=scope,  # type: ignore[arg-type]
+               target=target, provenance=provenance, status="reviewed", **fields)
+
+
+def structured_form(expr: str, dims: dict[str, str]) -> dict[str, object] | None:
+    """``pt > 25`` / ``abs(eta) < 2.4`` / ``x > a and x < b`` as variable/op/value, else None."""
+    try:
+        body = parse(expr).body
+    except SelectionError:
+        return None
+    if isinstance(body, ast.BoolOp) and len(body.values) == 2:
+        left, right = (_simple(v) for v in body.values)
+        if left and right and left[:2] == right[:2]:
+            var, absolute = left[:2]
+            ops = (left[2], right[2])
+            lo, hi = left[3], right[3]
+            if isinstance(body.op, ast.And) and ops == (">", "<") and lo < hi:
+                return _structured(var, absolute, "between", [lo, hi], dims)
+            if isinstance(body.op, ast.Or) and ops == ("<", ">") and lo < hi:
+                return _structured(var, absolute, "outside", [lo, hi], dims)
+        return None
+    simple = _simple(body)
+    return _structured(*simple, dims) if simple else None
+
+
+def _simple(node: ast.AST) -> tuple[str, bool, str, float] | None:
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _OPS):
+        return None
+    op, left, right = _OPS[type(node.ops[0])], node.left, node.comparators[0]
+    if _number_of(left) is not None and _number_of(right) is None:
+        left, right, op = right, left, _FLIP[op]
+    value = _number_of(right)
+    if value is None:
+        return None
+    if isinstance(left, ast.Name):
+        return left.id, False, op, value
+    if (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "abs"
+            and len(left.args) == 1 and isinstance(left.args[0], ast.Name)):
+        return left.args[0].id, True, op, value
+    return None
+
+
+def _number_of(node: ast.AST) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number_of(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return float(node.value)
+    return None
+
+
+def _structured(var: str, absolute: bool, op: str, value: float | list[float], dims: dict[str, str]) -> dict[str, object]:
+    return {"variable": var, "abs": absolute, "op": op, "value": value, "unit": unit_for_dimension(dims.get(var, "none"))}
+
+
+def from_adl(text: str, source: str | None = None) -> tuple[SelectionList, list[str]]:
+    """Import ADL text: the selection list and the constructs it could not represent."""
+    return _Importer(text, source).run()

@@ -1,0 +1,151 @@
+"""Reading ADL (CutLang) text: blocks and statements, and expressions into our language.
+
+ADL files come in dialects (CutLang, Delphes, NanoAOD flavours): ``pT(Muon)``,
+``Muon.pT``, ``{jets[0]}pT``, ``|eta|``, ``size(jets)``, ``jets.size``, ``x [] a b``
+ranges, ``c ? a : b`` conditions. :func:`translate` rewrites one ADL expression into
+the selection language by plain text transformations; whether the result means
+something is then decided by the real parser and validator, so a rewrite that goes
+wrong is caught there and the cut is kept as text, never silently mistranslated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.selection.functions import FIELD_ACCESSORS
+
+BLOCKS = {"info", "object", "region", "cut", "algo", "define", "def", "table", "histo", "histolist", "countsformat"}
+STATEMENTS = {"take", "select", "reject", "bin", "bins", "weight", "histo", "sort", "save", "print", "using", "counts",
+              "define", "def"}
+
+# ADL field spellings -> canonical fields of pipeline/data/fields.py
+FIELD_ALIASES: dict[str, str] = {
+    "pt": "pt", "pT": "pt", "PT": "pt", "Pt": "pt",
+    "eta": "eta", "Eta": "eta", "ETA": "eta",
+    "phi": "phi", "Phi": "phi", "PHI": "phi",
+    "e": "e", "E": "e", "energy": "e",
+    "q": "charge", "charge": "charge", "Charge": "charge",
+    "d0": "d0", "D0": "d0", "dxy": "d0",
+    "dz": "z0", "Dz": "z0", "z0": "z0", "dZ": "z0",
+    "btag": "btag", "BTag": "btag", "bTag": "btag", "btagDeepB": "btag",
+    "theta": "theta",
+} | {name: name for name in FIELD_ACCESSORS}
+FUNCTION_ALIASES: dict[str, str] = {
+    "dR": "delta_r", "dr": "delta_r", "deltaR": "delta_r",
+    "dPhi": "delta_phi", "dphi": "delta_phi", "deltaPhi": "delta_phi",
+    "Sqrt": "sqrt", "SQRT": "sqrt", "Abs": "abs", "ABS": "abs", "Sum": "sum", "SUM": "sum",
+    "m": "mass", "M": "mass", "Cos": "cos", "Sin": "sin",
+    "size": "count", "Size": "count", "SIZE": "count", "count": "count",
+}
+MET_NAMES = {"MET", "met", "MissingET", "MissingEt"}
+
+
+@dataclass
+class Statement:
+    keyword: str
+    text: str
+    line: int
+    raw: str
+    tag: str | None = None  # id= from a trailing '# id=... unit=...' comment (written by our export)
+    unit: str | None = None
+
+
+@dataclass
+class Block:
+    kind: str  # object, region, define, info
+    name: str
+    line: int
+    header: str = ""  # the rest of the header line (object NAME : Union(...), define NAME = ...)
+    body: list[Statement] = field(default_factory=list)
+
+
+_ID_TAG = re.compile(r"#\s*id=([A-Za-z_][A-Za-z0-9_.\-]*)(?:\s+unit=(\S+))?")
+
+
+def _strip(line: str) -> tuple[str, re.Match[str] | None]:
+    return line.split("#", 1)[0].rstrip(), _ID_TAG.search(line)
+
+
+def commented_info(text: str) -> dict[str, str]:
+    """``# arXiv 1706.09933`` style metadata, from commented or plain info blocks."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        match = re.match(r"^\s*#?\s*(title|experiment|id|sqrtS|lumi|arXiv|arxiv|doi)\s+(.+?)\s*$", line)
+        if match and match.group(1) not in found:
+            found[match.group(1).lower()] = match.group(2).strip().strip('"')
+    return found
+
+
+def blocks(text: str) -> list[Block]:
+    """Split ADL text into blocks; continuation lines are joined to their statement."""
+    result: list[Block] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        body, tag = _strip(raw)
+        if not body.strip():
+            continue
+        words = body.split()
+        first = words[0]
+        if first in {"object", "region", "cut", "algo"} or (first in BLOCKS and not raw[:1].isspace()):
+            result.append(_header(first, body, number, raw, tag))
+            continue
+        if not result:
+            continue
+        block = result[-1]
+        if first in STATEMENTS:
+            block.body.append(Statement(first, body.strip()[len(first):].strip(), number, raw.strip(), *_tag(tag)))
+        elif block.body and raw[:1].isspace() and block.kind != "info" and not _single_name(body):
+            block.body[-1].text += " " + body.strip()
+            block.body[-1].raw += " " + body.strip()
+        else:
+            block.body.append(Statement("", body.strip(), number, raw.strip(), *_tag(tag)))
+    return result
+
+
+def _tag(match: re.Match[str] | None) -> tuple[str | None, str | None]:
+    return (match.group(1), match.group(2)) if match else (None, None)
+
+
+def _header(first: str, body: str, number: int, raw: str, tag: re.Match[str] | None) -> Block:
+    kind = {"cut": "region", "algo": "region", "def": "define"}.get(first, first)
+    match = re.match(r"^\s*\w+\s+([A-Za-z_]\w*)\s*(.*)$", body)
+    name, header = (match.group(1), match.group(2).strip()) if match else ("", "")
+    block = Block(kind, name, number, header)
+    if kind == "object" and header.startswith("take"):
+        block.body.append(Statement("take", header[4:].strip(), number, raw.strip(), *_tag(tag)))
+    return block
+
+
+def _single_name(text: str) -> bool:
+    return re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text) is not None
+
+
+def split_top(text: str, separators: tuple[str, ...]) -> list[str]:
+    """Split at separators that are not inside brackets (keeps the separators as items)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0:
+            for sep in separators:
+                if text.startswith(sep, i) and (sep != sep.strip() or not sep.isalpha() or _word_boundary(text, i, len(sep))):
+                    parts += [text[start:i], sep]
+                    i += len(sep)
+                    start = i
+                    break
+            else:
+                i += 1
+                continue
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _word_boundary(text: str, i: int, length: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + length] if i + length < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")

@@ -1,0 +1,133 @@
+"""One ADL (CutLang) expression -> the selection language, by text rewriting.
+
+The rewrite is deliberately shallow: the parser and the validator judge the result,
+and anything they reject stays a text-only cut with the reason recorded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.selection.adl_text import FIELD_ALIASES, FUNCTION_ALIASES, split_top
+
+_OBJ = r"[A-Za-z_]\w*"
+_INDEXED = rf"({_OBJ})\s*\[\s*(\d+)\s*\]"
+
+
+def _field(name: str) -> str:
+    return FIELD_ALIASES.get(name, name)
+
+
+def _logic(text: str) -> str:
+    text = text.replace("&&", " and ").replace("||", " or ").replace("^", "**")
+    text = re.sub(r"\bAND\b", "and", text)
+    text = re.sub(r"\bOR\b", "or", text)
+    text = re.sub(r"\bNOT\b", "not ", text)
+    text = re.sub(r"!(?!=)", "not ", text)
+    return re.sub(r"\{\s*([^{}]+?)\s*\}\s*(\w+)", r"\1.\2", text)
+
+
+def _ternary(text: str) -> str | None:
+    parts = split_top(text, ("?", ":"))
+    if "?" not in parts:
+        return None
+    cond = parts[0]
+    rest = parts[2:]
+    then = rest[0]
+    other = rest[2] if len(rest) > 2 and rest[1] == ":" else "ALL"
+    c, a, b = (translate_logic(x) for x in (cond, then, other))
+    if b.strip() in ("ALL", "True"):
+        return f"(not ({c}) or ({a}))"
+    if a.strip() in ("ALL", "True"):
+        return f"(({c}) or ({b}))"
+    return f"((({c}) and ({a})) or ((not ({c})) and ({b})))"
+
+
+def _ranges(clause: str) -> str:
+    """``x [] a b`` -> ``(a <= x <= b)``; ``x ][ a b`` -> ``(x < a or x > b)``."""
+    match = re.match(r"^(.*?)\s*(\[\]|\]\[)\s*(-?[\d.]+(?:[eE][-+]?\d+)?)\s+(-?[\d.]+(?:[eE][-+]?\d+)?)\s*$", clause)
+    if not match:
+        return clause
+    left, op, lo, hi = match.groups()
+    left = left.strip()
+    if op == "[]":
+        return f" ({lo} <= {left} <= {hi}) "
+    return f" ({left} < {lo} or {left} > {hi}) "
+
+
+def translate_logic(text: str) -> str:
+    """Conditions and ranges, clause by clause; accessors are left for :func:`accessors`."""
+    text = _logic(text).strip()
+    ternary = _ternary(text)
+    if ternary is not None:
+        return ternary
+    parts = split_top(text, (" and ", " or "))
+    return "".join(p if p in (" and ", " or ") else _ranges(p) for p in parts).strip()
+
+
+def _abs_bars(text: str) -> str:
+    return re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
+
+
+_OBJECT_LIST = rf"((?:\s*{_OBJ}\s*\[\s*\d+\s*\]\s*\+?)+)"
+
+
+def _objects_call(name: str, args: str) -> str:
+    items = re.findall(rf"{_OBJ}\s*\[\s*\d+\s*\]", args)
+    return f"{name}({', '.join(items)})"
+
+
+def _mass_args(text: str) -> str:
+    """``m(a[0] a[1])``, ``m(a[0] + a[1])``: the objects become arguments; ``pT(a[0] a[1])`` -> ``pt_of``."""
+    text = re.sub(rf"\b[mM]\({_OBJECT_LIST}\)", lambda m: _objects_call("m", m.group(1)), text)
+    text = re.sub(rf"\bfHT\(\s*({_OBJ})\s*\)", r"sum(pt(\1))", text)
+    multi = rf"\b(?:pT|pt|Pt)\(((?:\s*{_OBJ}\s*\[\s*\d+\s*\]\s*\+?){{2,}})\)"
+    return re.sub(multi, lambda m: _objects_call("pt_of", m.group(1)), text)
+
+
+def accessors(text: str, *, self_names: frozenset[str] = frozenset(), met_names: frozenset[str] = frozenset(),
+              object_scope: bool = False) -> str:
+    """Field access in all its ADL spellings -> accessor functions and ``nth``."""
+    met = "|".join(sorted(met_names)) or "MET"
+    # MET as a vector (an argument of dR/dPhi) has no counterpart: the language has only met, met_phi
+    text = re.sub(rf"\b((?:dR|dPhi|dphi|deltaR|deltaPhi)\s*\([^()]*?)-?\b(?:{met})\b", r"\1METLV", text)
+    text = re.sub(rf"\b(?:{met})\s*\.\s*(?:pT|pt|PT|Pt)\b", "met", text)
+    text = re.sub(rf"\b(?:{met})\s*\.\s*(?:phi|Phi)\b", "met_phi", text)
+    text = re.sub(r"\b(?:phi|Phi)\s*\(\s*METLV\s*\[\s*0\s*\]\s*\)", "met_phi", text)
+    text = re.sub(r"\b(?:pT|pt|Pt)\s*\(\s*METLV\s*\[\s*0\s*\]\s*\)", "met", text)
+    if self_names:
+        own = "|".join(sorted(self_names, key=len, reverse=True))
+        text = re.sub(rf"\b(\w+)\s*\(\s*(?:{own})\s*\)", lambda m: _field(m.group(1)), text)
+        text = re.sub(rf"\b(?:{own})\s*\.\s*(\w+)", lambda m: _field(m.group(1)), text)
+    text = _mass_args(text)
+    text = re.sub(rf"{_INDEXED}\s*\.\s*(\w+)", lambda m: f"nth({_field(m.group(3))}({m.group(1)}), {m.group(2)})", text)
+    text = re.sub(rf"\b({_OBJ})\s*\.\s*size\b", r"count(\1)", text)
+    text = re.sub(rf"\b({_OBJ})\s*\.\s*(\w+)", lambda m: f"{_field(m.group(2))}({m.group(1)})", text)
+    text = re.sub(rf"\b(\w+)\s*\(\s*{_INDEXED}\s*\)",
+                  lambda m: f"nth({_call(m.group(1))}({m.group(2)}), {m.group(3)})" if _is_field(m.group(1))
+                  else f"{_call(m.group(1))}(nth({m.group(2)}, {m.group(3)}))", text)
+    text = re.sub(_INDEXED, r"nth(\1, \2)", text)
+    text = re.sub(r"\b(\w+)\s*\(", lambda m: _call(m.group(1)) + "(", text)
+    text = re.sub(rf"\b(?:{met})\b(?!\s*[\(\[])", "met", text)
+    if object_scope:
+        text = re.sub(r"\b(\w+)\b(?!\s*\()", lambda m: _field(m.group(1)), text)
+    return re.sub(r"\bALL\b", "True", text)
+
+
+def _is_field(name: str) -> bool:
+    return name in FIELD_ALIASES
+
+
+def _call(name: str) -> str:
+    if name in FUNCTION_ALIASES:
+        return FUNCTION_ALIASES[name]
+    return FIELD_ALIASES.get(name, name)
+
+
+def translate(text: str, *, self_names: frozenset[str] = frozenset(), met_names: frozenset[str] = frozenset(),
+              object_scope: bool = False) -> str:
+    """An ADL expression in the selection language (not yet checked: parse it)."""
+    text = _abs_bars(_logic(text))
+    text = translate_logic(text)
+    text = accessors(text, self_names=self_names, met_names=met_names, object_scope=object_scope)
+    return re.sub(r"\s+", " ", text).strip()
