@@ -183,24 +183,32 @@ class Dataset:
 
     def _missing(self, name: str) -> None:
         coll, _, sub = name.partition(".")
-        if coll not in COLLECTIONS:
-            src = self.schema.event
-        elif coll in LEPTON_COLLECTIONS:
-            src = self.schema.leptons or self.schema.muons
-        else:
-            src = getattr(self.schema, coll)
-        branch = src.get(sub or coll, sub or coll)
+        src = self._mapping(coll, self.schema)
         known = sorted(EVENT_FIELDS) + [f"{c}.{f}" for c, fs in COLLECTIONS.items() for f in fs]
         if name not in known:
             raise DataError(f"unknown canonical field {name!r}", closest=closest_names(name, known),
                             hint=f"closest: {', '.join(closest_names(name, known)) or '-'}")
-        common = set.intersection(*(i.branches for i in self.infos))
-        close = closest_names(branch, sorted(common))
+        common = sorted(set.intersection(*(i.branches for i in self.infos)))
+        key = sub or coll
+        if key in src:
+            branch = src[key]
+            detail = f"branch {branch!r} is missing"
+        else:  # the schema has no branch for it: look for what the 2025 release calls it
+            branch = self._mapping(coll, BUILTIN["2025"]).get(key, key)
+            detail = f"the {self.release} schema has no branch for it (2025 calls it {branch!r})"
+        close = closest_names(branch, common)
         raise DataError(
-            f"field {name!r} is not available in this {self.release} dataset "
-            f"(branch {branch!r} is missing)",
+            f"field {name!r} is not available in this {self.release} dataset ({detail})",
             closest=close, hint=f"closest branch names: {', '.join(close) or 'none'}",
         )
+
+    @staticmethod
+    def _mapping(coll: str, schema: Schema) -> dict[str, str]:
+        if coll not in COLLECTIONS:
+            return dict(schema.event)
+        if coll in LEPTON_COLLECTIONS:
+            return dict(schema.leptons or schema.muons)
+        return dict(getattr(schema, coll))
 
     def iterate(self, fields: Iterable[str] | None = None, *, step_size: int | str = DEFAULT_STEP,
                 ) -> Iterator[ak.Array]:

@@ -1,0 +1,237 @@
+"""The readers on the real open-data files of both releases, other ntuples, HTTPS, bad input."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import awkward as ak
+import numpy as np
+import pytest
+import uproot
+
+from pipeline.data import open_dataset
+from pipeline.data.synthetic import generate
+from pipeline.errors import DataError
+from tests.conftest import shared_path
+
+REAL_2025 = ("data", "atlas-opendata-2025")
+REAL_2020 = ("data", "atlas-opendata-2020")
+
+
+@pytest.fixture(scope="module")
+def real2025():
+    return open_dataset([shared_path(*REAL_2025)])
+
+
+@pytest.fixture(scope="module")
+def real2020():
+    return open_dataset([shared_path(*REAL_2020)])
+
+
+def test_release_detection_and_counts(real2025, real2020) -> None:
+    assert real2025.release == "2025" and real2025.n_events == 3424
+    assert real2020.release == "2020" and real2020.n_events == 832
+    assert [f.events for f in real2020.files] == [39, 156, 237, 400]
+    assert all(len(f.sha256) == 64 and not f.synthetic for f in real2025.files + real2020.files)
+    assert {"leptons.id_loose", "leptons.iso_loose", "trig_ee"} <= real2025.provides
+    assert "leptons.id_loose" not in real2020.provides  # the 2020 release has no loose flag
+    assert {"weight", "is_data", "leptons.d0sig", "jets.pt"} <= real2020.provides
+
+
+def test_units_are_gev_in_both_releases(real2025, real2020) -> None:
+    for ds in (real2025, real2020):
+        lep = ds.read_all(["leptons"]).leptons
+        pt = ak.to_numpy(ak.flatten(lep.pt))
+        assert 5.0 < np.median(pt) < 100.0, ds.release  # MeV would be ~1000x larger
+        assert np.all(ak.to_numpy(ak.flatten(lep.e)) >= pt * 0.999)
+
+
+def test_leptons_sorted_by_pt_and_index_keeps_file_order(real2025) -> None:
+    ev = real2025.read_all(["leptons", "electrons.pt", "muons.pt"])
+    pt = ev.leptons.pt
+    assert ak.all(pt[:, :-1] >= pt[:, 1:])
+    raw = uproot.open(real2025.files[0].path)["analysis"].arrays(["lep_pt", "lep_type"])
+    back = ev.leptons[ak.argsort(ev.leptons.index, axis=1)]
+    assert ak.all(back.pt == raw.lep_pt) and ak.all(back.flavour == raw.lep_type)
+    # the ordering gotcha: the file groups electrons first and is often not pT-ordered
+    assert ak.sum(ak.any(raw.lep_pt[:, :-1] < raw.lep_pt[:, 1:], axis=1)) == 2969
+    assert ak.all(ak.num(ev.electrons) + ak.num(ev.muons) == ak.num(ev.leptons))
+    assert ak.all(ev.leptons.flavour[ev.leptons.flavour != 11] == 13)
+
+
+def test_records_are_momentum4d(real2020) -> None:
+    ev = real2020.read_all(["leptons"])
+    lep = ev.leptons
+    pair = lep[:, 0] + lep[:, 1]
+    manual = np.sqrt(np.maximum((lep.e[:, 0] + lep.e[:, 1]) ** 2 - pair.px**2 - pair.py**2 - pair.pz**2, 0))
+    assert np.allclose(ak.to_numpy(pair.mass), ak.to_numpy(manual), rtol=1e-3, atol=1e-2)
+
+
+def test_data_weights_are_one(real2025, real2020) -> None:
+    for ds in (real2025, real2020):
+        ev = ds.read_all(["weight", "is_data"])
+        assert ak.all(ev.is_data) and ak.all(ev.weight == 1.0)
+
+
+def test_only_needed_branches_are_read(real2025, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    original = uproot.iterate
+
+    def spy(files, expressions, **kw):  # type: ignore[no-untyped-def]
+        seen.append(list(expressions))
+        return original(files, expressions, **kw)
+
+    monkeypatch.setattr(uproot, "iterate", spy)
+    list(real2025.iterate(["run", "muons.pt"], step_size=1000))
+    assert set(seen[0]) == {"runNumber", "lep_pt", "lep_eta", "lep_phi", "lep_e", "lep_type"}
+
+
+@pytest.mark.parametrize(
+    ("parts", "release", "provides"),
+    [(("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root"), "nanoaod", {"muons.id_loose", "met"}),
+     (("data", "skhep", "uproot-HZZ.root"), "hzz-tutorial", {"leptons.charge", "mc_weight"})],
+)
+def test_other_flat_ntuples(parts: tuple[str, ...], release: str, provides: set[str]) -> None:
+    ds = open_dataset([shared_path(*parts)])
+    assert ds.release == release and provides <= ds.provides
+    ev = ds.read_all(["leptons"])
+    assert ak.all(ev.leptons.pt[:, :-1] >= ev.leptons.pt[:, 1:])
+    assert set(np.unique(ak.to_numpy(ak.flatten(ev.leptons.flavour)))) <= {11, 13}
+
+
+# ---- bad input ---------------------------------------------------------------------------
+
+
+def _small_2025(tmp_path: Path) -> Path:
+    return generate(tmp_path / "gen", release="2025", n_events=200, processes=("ZZ",), seed=5)[0]
+
+
+def _rewrite(src: Path, dst: Path, tree: str = "analysis") -> Path:
+    """A copy of the event-level branches with lep_pt replaced by a misspelt lep_ptt."""
+    arrays = uproot.open(src)["analysis"].arrays(library="np")
+    flat = {k: v for k, v in arrays.items() if not k.startswith(("lep", "jet", "photon", "n"))}
+    flat["lep_ptt"] = np.ones(len(arrays["runNumber"]))
+    with uproot.recreate(dst) as out:
+        out.mktree(tree, flat)
+    return dst
+
+
+def test_missing_branch_lists_closest_names(tmp_path: Path) -> None:
+    bad = _rewrite(_small_2025(tmp_path), tmp_path / "nolep.root")
+    with pytest.raises(DataError) as info:
+        open_dataset([bad])
+    assert "lep_pt" in info.value.message and "lep_ptt" in info.value.closest
+
+
+def test_missing_field_on_request_lists_closest_branches(real2020) -> None:
+    with pytest.raises(DataError) as info:
+        list(real2020.iterate(["leptons.id_loose"]))
+    assert "not available" in info.value.message and "lep_isTightID" in str(info.value)
+
+
+def test_unknown_field_is_named(real2025) -> None:
+    with pytest.raises(DataError, match="unknown canonical field 'lepton.pt'"):
+        list(real2025.iterate(["lepton.pt"]))
+
+
+def test_wrong_tree_name(tmp_path: Path) -> None:
+    bad = _rewrite(_small_2025(tmp_path), tmp_path / "tree.root", tree="analysys")
+    with pytest.raises(DataError, match="no tree") as info:
+        open_dataset([bad])
+    assert "analysys" in info.value.message
+    with pytest.raises(DataError, match="no tree 'nope'"):
+        open_dataset([_small_2025(tmp_path)], tree="nope")
+
+
+@pytest.mark.parametrize("kind", ["empty", "text", "truncated_header", "truncated_tail"])
+def test_broken_files(tmp_path: Path, kind: str) -> None:
+    good = _small_2025(tmp_path).read_bytes()
+    bad = tmp_path / f"{kind}.root"
+    content = {"empty": b"", "text": b"run,event\n1,2\n", "truncated_header": good[:300],
+               "truncated_tail": good[: len(good) // 2]}[kind]
+    bad.write_bytes(content)
+    with pytest.raises(DataError) as info:
+        ds = open_dataset([bad])
+        list(ds.iterate())
+    assert str(bad) in info.value.message and info.value.hint
+
+
+def test_mixed_releases_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="mixed releases"):
+        open_dataset([shared_path(*REAL_2025), shared_path(*REAL_2020)])
+
+
+def test_rntuple_is_not_a_ttree(tmp_path: Path) -> None:
+    path = tmp_path / "rn.root"
+    with uproot.recreate(path) as out:
+        out["analysis"] = {"runNumber": np.arange(3, dtype=np.uint32)}
+    with pytest.raises(DataError, match="not a TTree"):
+        open_dataset([path])
+
+
+# ---- HTTPS / HTTP with range requests ---------------------------------------------------
+
+
+class _RangeHandler(BaseHTTPRequestHandler):
+    root: Path
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def _serve(self, head: bool) -> None:
+        path = self.root / self.path.lstrip("/").split("?")[0]
+        if not path.is_file():
+            self.send_error(404)
+            return
+        data = path.read_bytes()
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", (self.headers.get("Range") or "").strip())
+        if match:
+            start = int(match[1])
+            end = min(int(match[2]) if match[2] else len(data) - 1, len(data) - 1)
+            body = data[start:end + 1]
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        else:
+            body = data
+            self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+@pytest.fixture
+def http_root(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = type("H", (_RangeHandler,), {"root": root})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_reading_over_http_matches_local(tmp_path: Path, http_root: tuple[str, Path]) -> None:
+    base, root = http_root
+    local = _small_2025(tmp_path)
+    (root / local.name).write_bytes(local.read_bytes())
+    remote = open_dataset([f"{base}/{local.name}"])
+    assert remote.release == "2025" and remote.files[0].sha256 == ""
+    a = remote.read_all(["leptons.pt", "event"])
+    b = open_dataset([local]).read_all(["leptons.pt", "event"])
+    assert ak.all(a.event == b.event) and ak.all(ak.flatten(a.leptons.pt) == ak.flatten(b.leptons.pt))
