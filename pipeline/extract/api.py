@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +16,15 @@ from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
 from pipeline.selection.models import PaperRef, SelectionList
 
+_DATA_ANALYSIS = re.compile(
+    r"\d\s*(?:fb|pb)\s*[-\u2212]?\s*1\b|\b(?:fb|pb)\^?\s*\{?[-\u2212]1|integrated luminosity|open ?data"
+    r"|(?:collected|recorded|taken) (?:by|with|in|during)|collision data (?:recorded|collected|from)",
+    re.IGNORECASE,
+)
+NOT_ANALYSIS_NOTE = (
+    "this document does not describe an analysis of recorded collision data (no luminosity, data "
+    "taking or open data is mentioned), so no cut was taken from it; cut-like statements seen: {seen}"
+)
 NO_SELECTION_NOTE = (
     "no event-selection statements were found in this document (it may not describe an "
     "event selection); the list is intentionally empty"
@@ -75,6 +85,8 @@ def extract_selection(
     else:
         raise UsageError(f"unknown extraction backend {backend!r}", hint="use 'rules' or 'llm'")
     sel = merge_samples(runs) if len(runs) > 1 else runs[0]
+    if not describes_data_analysis(doc):
+        return _set_aside(sel, run_dir)
     if cited_depth > 0:
         from pipeline.extract.cited import resolve_cited
 
@@ -83,6 +95,24 @@ def extract_selection(
     if run_dir is not None:
         write_json_atomic(Path(run_dir) / "selection.extracted.json", sel.model_dump(mode="json"))
     return sel
+
+
+def describes_data_analysis(doc: Document) -> bool:
+    """Whether ``doc`` analyses recorded (or open) collision data, i.e. can have an event selection.
+
+    A methods paper on simulated samples (the deep-learning benchmark paper) may state
+    generator-level requirements; those are not an analysis selection to reproduce.
+    """
+    return bool(_DATA_ANALYSIS.search(doc.text))
+
+
+def _set_aside(sel: SelectionList, run_dir: Path | None) -> SelectionList:
+    seen = "; ".join(f"{c.id}" for c in sel.all_cuts()) or "none"
+    empty = SelectionList(paper=sel.paper, producer=sel.producer,
+                          notes=[NOT_ANALYSIS_NOTE.format(seen=seen), NO_SELECTION_NOTE])
+    if run_dir is not None:
+        write_json_atomic(Path(run_dir) / "selection.extracted.json", empty.model_dump(mode="json"))
+    return empty
 
 
 def _llm_runs(doc: Document, settings: Settings, samples: int, run_dir: Path | None, ref: PaperRef,

@@ -48,6 +48,7 @@ class _Comparison:
     alt: float | None = None
     extra: list[float] | None = None
     after: str = ""  # the text after the value
+    lepton_index: bool = False  # the quantity was written for the ordered leptons (pT,l1)
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
@@ -115,6 +116,7 @@ def _comparison(quantity: tuple[str, int | None, str], op: str, value: re.Match[
     more = [float(x) for x in re.findall(P.NUM, value.group("more") or "")]
     return _Comparison(
         quantity=quantity[0], rank=quantity[1], op=op, value=float(value.group("num")),
+        lepton_index=bool(re.search(r",\s*l\b|,\s*l\s*\d", quantity[2])),
         unit=value.group("unit"), position=pos, alt=float(value.group("alt")) if value.group("alt") else None,
         extra=more or None, after=after,
     )
@@ -189,6 +191,8 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
     """(object, value) pairs a comparison applies to (per-flavour statements give two)."""
     if comp.quantity not in OBJECT_VARIABLES | {"ip"}:
         return [("event", comp.value)]
+    if comp.lepton_index:  # "pT,l1", "pTcone/pT,l": the ordered leptons
+        return [("lepton", comp.value)]
     if forced:
         return [(forced, comp.value)]
     per = _FOR_OBJECTS.match(comp.after) if comp.after else None
