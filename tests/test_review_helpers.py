@@ -7,9 +7,16 @@ page has to search for the quote; one quotes with a ligature the PDF spells diff
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pymupdf
 import pytest
 
@@ -20,6 +27,7 @@ from pipeline.selection.models import SelectionList
 from pipeline.selection.store import parse_selection, save_selection
 from tests.conftest import shared_path
 
+ROOT = Path(__file__).resolve().parents[1]
 PAPER = ("corpus", "papers", "arXiv-1312.1956.pdf")
 ELECTRONS = ("Selected electrons are required to have transverse momentum pT > 25 GeV and pseudorapidity "
              "in the range |η| < 2.47, excluding the calorimeter barrel/end-cap transition region 1.37 < |η| < 1.52.")
@@ -113,3 +121,41 @@ def test_every_quote_is_placed_on_its_page(repro_home: Path, cut_id: str, method
     assert spot.method == method
     assert spot.page == {"cr3_bjets": 6, "jet_eta": 3}.get(cut_id, 4)
     assert spot.boxes, f"quote of {cut_id} not found on page {spot.page}"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(home: Path, *args: str) -> Iterator[str]:
+    """``reproduce serve ARGS`` as a real subprocess on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "REPRO_HOME": str(home), "REPRO_REVIEWER": "server-default"}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli.main", "serve", *args, "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"server exited: {proc.communicate()[1]}")
+            try:
+                httpx.get(base + "/static/review.css", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()

@@ -171,6 +171,10 @@ def _add(data: dict[str, Any], decision: Decision, document: str, before: Select
     target = _insert_into(data, decision)
     clean = _clean_changes(decision.changes)
     cut = {key: value for key, value in clean.items() if value is not None}
+    kind, _, name = decision.into.partition(":")
+    if kind == "object":  # a cut of a collection applies to each of its objects
+        cut.setdefault("scope", "object")
+        cut.setdefault("target", name)
     cut.update(
         id=decision.cut_id,
         status=STATUS_AFTER["add"].value,

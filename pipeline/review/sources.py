@@ -111,8 +111,10 @@ def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  
     hits = page.search_for(text)
     words = text.split()
     for size in WINDOW_WORDS:
-        if hits or len(words) <= size:
+        if hits:
             break
+        if len(words) <= size:
+            continue
         for start in range(0, len(words) - size + 1, max(1, size // 2)):
             hits += page.search_for(" ".join(words[start : start + size]))
     return merge_lines([(r.x0, r.y0, r.x1, r.y1) for r in hits])
