@@ -1,0 +1,70 @@
+"""The bounded repair loop: run, and on failure ask the model for a fixed script (at most N times).
+
+Every attempt's code, outputs and verdict are kept under ``attempts/NN/``; the prompt
+carries the cleaned error tail (no paths, addresses or timings) so that replays
+are deterministic. ``check`` may judge a successful run's outputs (``wrong_result``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import SandboxError
+from pipeline.io import write_json_atomic, write_text_atomic
+from pipeline.sandbox.limits import Limits
+from pipeline.sandbox.runner import RunResult, run_script
+
+REPAIR_SYSTEM = (
+    "You fix Python analysis scripts for a HEP event selection. Answer with the complete corrected "
+    "script in one ```python block and nothing else. Keep the command line (--data, --out) and the "
+    "output contract; do not use subprocess, sockets, eval or files outside the work directory."
+)
+
+
+def extract_code(answer: str) -> str:
+    """The first fenced Python block of an answer, or the whole answer when there is none."""
+    match = re.search(r"```(?:python)?\n(.*?)```", answer, re.S)
+    return (match.group(1) if match else answer).strip() + "\n"
+
+
+def repair_prompt(code: str, result: RunResult) -> list[dict[str, Any]]:
+    user = (f"The script failed ({result.verdict}): {result.reason}\n\nError output (last lines):\n"
+            f"{result.stderr_tail}\n\nScript:\n```python\n{code}```\nReturn the fixed script.")
+    return [{"role": "system", "content": REPAIR_SYSTEM}, {"role": "user", "content": user}]
+
+
+def repair_loop(code: str, *, backend: Any, data: list[Path], attempts_dir: Path, max_attempts: int = 3,
+                limits: Limits | None = None, check: Callable[[Path], str | None] | None = None,
+                ) -> tuple[Path, list[RunResult]]:
+    """Run ``code``; repair with ``backend`` (``.text(messages, purpose=...)``) until it passes.
+
+    Returns the output directory of the passing attempt and every attempt's result;
+    raises :class:`SandboxError` (with the attempts count and last error) when none passes.
+    """
+    results: list[RunResult] = []
+    for n in range(1, max_attempts + 1):
+        folder = attempts_dir / f"{n:02d}"
+        script = write_text_atomic(folder / "analysis.py", code)
+        result = run_script(script, data=data, work_dir=folder / "run", limits=limits)
+        if result.ok and check is not None:
+            problem = check(Path(result.out_dir))
+            if problem:
+                result = result.model_copy(update={"verdict": "wrong_result", "reason": problem})
+        write_json_atomic(folder / "verdict.json", result.model_dump(mode="json"))
+        results.append(result)
+        if result.ok:
+            return Path(result.out_dir), results
+        if n == max_attempts:
+            break
+        answer = backend.text(repair_prompt(code, result), purpose=f"repair attempt {n}")
+        write_text_atomic(folder / "repair_answer.txt", answer)
+        code = extract_code(answer)
+    last = results[-1]
+    raise SandboxError(
+        f"the analysis still fails after {len(results)} attempt(s) ({last.verdict}): {last.reason}",
+        kind=last.verdict, returncode=last.returncode, stderr_tail=last.stderr_tail, attempts=len(results),
+        hint=f"every attempt is kept under {attempts_dir}",
+    )
