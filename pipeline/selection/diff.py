@@ -18,7 +18,7 @@ from deepdiff import DeepDiff
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.errors import SelectionError
-from pipeline.selection.expr import cut_expression, parse
+from pipeline.selection.expr import cut_expression, normalise, parse
 from pipeline.selection.models import Cut, SelectionList
 
 _FORM_FIELDS = ("variable", "abs", "op", "value", "expr")
@@ -115,6 +115,7 @@ def _form(cut: Cut) -> str | None:
 
 
 def _skeleton(tree: ast.AST) -> tuple[str, list[float]]:
+    tree = normalise(tree)
     numbers: list[float] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):

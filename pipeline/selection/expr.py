@@ -213,6 +213,40 @@ def cut_expression(cut: Cut) -> str:
     return f"{var} {op.value} {format_number(value)}"
 
 
+_FLIPPED = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+
+
+class _Normaliser(ast.NodeTransformer):
+    """``50 < m < 106`` and ``m > 50 and m < 106`` become the same tree: chains split, numbers right."""
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        parts: list[ast.expr] = []
+        left = node.left
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            if isinstance(left, ast.Constant) and not isinstance(right, ast.Constant) and type(op) in _FLIPPED:
+                parts.append(ast.Compare(left=right, ops=[_FLIPPED[type(op)]()], comparators=[left]))
+            else:
+                parts.append(ast.Compare(left=left, ops=[op], comparators=[right]))
+            left = right
+        return parts[0] if len(parts) == 1 else ast.BoolOp(op=ast.And(), values=parts)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        values: list[ast.expr] = []
+        for value in node.values:
+            same = isinstance(value, ast.BoolOp) and type(value.op) is type(node.op)
+            values.extend(value.values if same else [value])  # type: ignore[attr-defined]
+        return ast.BoolOp(op=node.op, values=values)
+
+
+def normalise(tree: ast.AST) -> ast.AST:
+    """A copy of ``tree`` in a canonical shape (for comparing meanings, never for running)."""
+    import copy
+
+    return _Normaliser().visit(copy.deepcopy(tree))
+
+
 def same_meaning(a: str, b: str) -> bool:
     """True when two expressions parse to the same tree (spacing, parentheses, 7 vs 7.0 ignored)."""
     try:
@@ -223,6 +257,7 @@ def same_meaning(a: str, b: str) -> bool:
 
 
 def _normal(tree: ast.AST) -> str:
+    tree = normalise(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
             node.value = float(node.value)

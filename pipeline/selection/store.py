@@ -40,7 +40,10 @@ def schema_problems(data: Any) -> list[tuple[str, str]]:
     for error in validator.iter_errors(data):
         # anyOf failures say little; the deepest sub-error says what was wrong
         best = min(error.context, key=lambda e: -len(e.absolute_path)) if error.context else error
-        problems.append((json_path(best.absolute_path), best.message))
+        message = best.message
+        if isinstance(best.instance, str | int | float | bool) and repr(best.instance) not in message:
+            message += f" (got {best.instance!r})"
+        problems.append((json_path(best.absolute_path), message))
     return sorted(set(problems))
 
 

@@ -97,7 +97,7 @@ class _Checker:
             return None
         unknown = sorted(names_used(tree) - set(names))
         for name in unknown:
-            close = closest_names(name, list(names) + [f for f in FUNCTIONS if f not in names])
+            close = closest_names(name, list(names)) or closest_names(name, list(FUNCTIONS))
             hint = self.scopes.where_else(name) or (f"did you mean {', '.join(close)}?" if close else None)
             self.add(level, path, f"unknown name {name!r} in {text!r}", hint, cut_id)
         return None if unknown else tree
