@@ -27,8 +27,8 @@ def _entry_for(path_or_entry: PaperEntry | Path | str, settings: Settings | None
         from pipeline.fetch import load_entry
 
         return load_entry(path)
-    if path.is_file() and not path.name.lower().endswith(".pdf"):
-        return path
+    if path.is_file():
+        return path  # a local file is parsed in place, not copied into the cache
     from pipeline.config import load_settings
     from pipeline.fetch import fetch_paper
 
@@ -42,7 +42,9 @@ def _choose(backend: str, entry: PaperEntry | Path, settings: Settings | None) -
         return backend
     if isinstance(entry, Path):
         name = entry.name.lower()
-        return "grobid" if name.endswith(".xml") else "latex" if re.search(r"\.(tex|gz|tgz)$", name) else "pymupdf"
+        if name.endswith(".xml"):
+            return "grobid"
+        return "latex" if re.search(r"\.(tex|gz|tgz)$", name) else "pymupdf"
     if settings is not None and settings.grobid_url:
         return "grobid"
     return "latex" if entry.source_path is not None else "pymupdf"
@@ -63,7 +65,8 @@ def parse_document(
     entry = _entry_for(path_or_entry, settings)
     chosen = _choose(backend, entry, settings)
     if isinstance(entry, Path):
-        paper_id, pdf, source = entry.name, (entry if entry.suffix.lower() == ".pdf" else None), entry
+        is_pdf = entry.suffix.lower() == ".pdf" or entry.read_bytes()[:5].startswith(b"%PDF")
+        paper_id, pdf, source = entry.name, (entry if is_pdf else None), (None if is_pdf else entry)
     else:
         paper_id, pdf, source = entry.paper_id, entry.pdf_path, entry.source_path
     if chosen == "pymupdf":
@@ -72,7 +75,9 @@ def parse_document(
         return check_document(_pymupdf(pdf, paper_id, detect_tables))
     if chosen == "latex":
         return _latex(source, pdf, paper_id, backend, detect_tables)
-    return check_document(_grobid(source if pdf is None else pdf, paper_id, settings))
+    target = pdf if pdf is not None else source
+    assert target is not None
+    return check_document(_grobid(target, paper_id, settings))
 
 
 def _pymupdf(pdf: Path, paper_id: str, detect_tables: bool) -> Document:

@@ -39,6 +39,7 @@ def open_pdf(path: Path) -> Any:
     """Open with PyMuPDF; every way a file can be unusable becomes a ``ParseError``."""
     import pymupdf
 
+    pymupdf.TOOLS.mupdf_display_errors(False)  # we report problems ourselves, once
     try:
         doc = pymupdf.open(path)
     except (pymupdf.FileDataError, pymupdf.FileNotFoundError, RuntimeError, ValueError) as err:
@@ -161,20 +162,27 @@ def parse_pdf(path: Path, paper_id: str, sha256: str, *, detect_tables: bool = F
     previous: tuple[str, str] | None = None
     title_para = _title_paragraph(paras, body)
     seen_headings: set[str] = set()
+    toc_page: int | None = None
     for index, (para, text) in enumerate(zip(paras, texts, strict=True)):
         kind = _classify(para, text, body, pages[para.page - 1].height)
         if kind is None or not text or index in running:
             continue
         if para is title_para:
             kind = "title"
-        if kind == "heading" and text in seen_headings and para.bbox[1] < 0.13 * pages[para.page - 1].height:
+        if toc_page is not None and para.page != toc_page:
+            toc_page = None
+        if toc_page is not None and kind == "heading":
+            kind = "paragraph"  # table-of-contents entry
+        if kind == "heading" and re.match(r"^(table of )?contents$", text, re.IGNORECASE):
+            toc_page = para.page
+        elif kind == "heading" and text in seen_headings and para.bbox[1] < 0.13 * pages[para.page - 1].height:
             continue  # CMS-style running head repeating the section title
         if kind == "heading":
             seen_headings.add(text)
             in_refs = bool(REFERENCES_TITLE.match(split_heading(text)[1]))
         elif not in_refs and kind == "paragraph" and re.match(r"^\[1\]\s", text):
             in_refs = True  # revtex bibliographies have no heading
-        if in_refs and kind == "paragraph":
+        if in_refs and kind in ("paragraph", "footnote"):
             kind = "reference"
         joiner = "\n\n"
         if previous and previous[0] == kind == "paragraph" and _continuation(previous[1], text):
