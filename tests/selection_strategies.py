@@ -63,17 +63,19 @@ def selection_lists(draw: st.DrawFn, ops: tuple[str, ...] = (">", ">=", "<", "<=
                Derived(name="lead_pt", expr=f"nth(pt({first}), 0)", unit="GeV")]
     event_templates = [f"count({first}) >= {{n}}", "met > {v}", "ht > {v} and lead_pt > {w}", "not (met < {v})",
                        f"mass(nth({first}, 0), nth({first}, 1)) > {{v}}", "trig_e or trig_m"]
+    # a plain cut on met reads back as a structured cut, which carries its unit
+    units = {"met > {v}": "GeV"}
     selection = []
     for _ in range(draw(st.integers(0, 4))):
         counter += 1
         template = draw(st.sampled_from(event_templates))
         expr = template.format(n=draw(st.integers(0, 6)), v=draw(positive), w=draw(positive))
-        selection.append(Cut(id=f"c{counter}", description="event cut", expr=expr))
+        selection.append(Cut(id=f"c{counter}", description="event cut", expr=expr, unit=units.get(template)))
     regions = []
     for index in range(draw(st.integers(0, 2))):
         counter += 1
         base = regions[-1].name if regions and draw(st.booleans()) else None
-        cut = Cut(id=f"c{counter}", description="region cut", expr=f"met > {draw(positive)}")
+        cut = Cut(id=f"c{counter}", description="region cut", expr=f"met > {draw(positive)}", unit="GeV")
         regions.append(Region(name=f"sr{index}", base=base, cuts=[cut]))
     return SelectionList(paper=PaperRef(id="arXiv:2101.00001"), objects=objects, derived=derived,
                          selection=selection, regions=regions)

@@ -1,0 +1,141 @@
+"""ADL (CutLang) import of the real ADL4HEP files, export, and the round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SHARED, shared_path
+from hypothesis import HealthCheck, given, settings
+from selection_strategies import selection_lists
+
+from pipeline.selection.adl import from_adl, to_adl
+from pipeline.selection.adl_translate import translate
+from pipeline.selection.diff import forms_equal
+from pipeline.selection.expr import cut_expression, same_meaning
+from pipeline.selection.models import SelectionList
+from pipeline.selection.store import dumps_selection, load_selection, parse_selection
+from pipeline.selection.validate import validate_selection
+
+# file -> (objects, cuts, executable cuts, defines, constructs not represented)
+EXPECTED = {
+    "CMS-SUS-16-017/CMS-SUS-16-017_boost_CMSNANOAOD.adl": (23, 141, 94, 1, 61),
+    "CMS-SUS-16-017/CMS-SUS-16-017_boost_CutLang.adl": (21, 150, 101, 1, 66),
+    "CMS-SUS-16-032/CMS-SUS-16-032_CutLang.adl": (5, 39, 36, 5, 23),
+    "CMS-SUS-16-032/CMS-SUS-16-032_Delphes.adl": (5, 41, 32, 3, 32),
+    "CMS-SUS-16-035/CMS-SUS-16-035_CutLang.adl": (5, 22, 21, 2, 1),
+    "CMS-SUS-16-035/CMS-SUS-16-035_Delphes.adl": (5, 20, 16, 2, 4),
+    "CMS-SUS-16-037/CMS-SUS-16-037_CutLang.adl": (6, 18, 17, 3, 19),
+    "CMS-SUS-16-037/CMS-SUS-16-037_Delphes.adl": (6, 14, 14, 4, 19),
+    "CMS-SUS-16-042/CMS-SUS-16-042_CutLang.adl": (8, 91, 75, 2, 18),
+    "CMS-SUS-16-042/CMS-SUS-16-042_Delphes.adl": (8, 87, 54, 1, 35),
+    "CMS-SUS-16-043/CMS-SUS-16-043_CutLang.adl": (9, 34, 32, 2, 3),
+    "CMS-SUS-16-043/CMS-SUS-16-043_Delphes.adl": (9, 32, 28, 1, 6),
+    "CMS-SUS-16-046/CMS-SUS-16-046_CutLang.adl": (2, 11, 9, 2, 3),
+    "CMS-SUS-16-046/CMS-SUS-16-046_Delphes.adl": (2, 11, 9, 2, 3),
+    "CMS-SUS-16-047/CMS-SUS-16-047_CutLang.adl": (2, 7, 5, 1, 8),
+    "CMS-SUS-16-047/CMS-SUS-16-047_Delphes.adl": (2, 7, 5, 1, 8),
+}
+
+
+def test_every_corpus_file_is_covered() -> None:
+    corpus = shared_path("corpus", "adl")
+    found = {str(p.relative_to(corpus)) for p in corpus.glob("*/*.adl")}
+    assert found == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_import_real_adl(name: str) -> None:
+    path = shared_path("corpus", "adl", *name.split("/"))
+    sel, missing = from_adl(path.read_text(encoding="utf-8"), source=path.name)
+    cuts = sel.all_cuts()
+    stats = (len(sel.objects), len(cuts), sum(c.executable for c in cuts), len(sel.derived), len(missing))
+    assert stats == EXPECTED[name]
+    assert [i for i in validate_selection(sel) if i.level == "error"] == []
+    # what it imported survives the file format with full checking
+    assert parse_selection(json.loads(dumps_selection(sel))) == sel
+    assert sel.paper.id.startswith("arXiv:") and sel.producer == "adl"
+    for cut in cuts:
+        assert cut.provenance is not None and cut.provenance.source == "adl" and cut.provenance.quote
+        if not cut.executable:  # kept as words, with the reason, never dropped
+            assert cut.text and cut.text.startswith("ADL: ") and cut.notes and "not represented" in cut.notes
+
+
+def test_corpus_totals() -> None:
+    if not SHARED.joinpath("corpus", "adl").exists():
+        pytest.skip("../shared/corpus/adl not available")
+    totals = [sum(v[i] for v in EXPECTED.values()) for i in range(5)]
+    assert totals == [118, 725, 548, 33, 309]
+
+
+def test_known_constructs_of_a_real_file() -> None:
+    path = shared_path("corpus", "adl", "CMS-SUS-16-043", "CMS-SUS-16-043_CutLang.adl")
+    sel, missing = from_adl(path.read_text(encoding="utf-8"))
+    assert sel.paper.id == "arXiv:1706.09933" and sel.analysis.luminosity_fb == 35.9
+    muons = next(o for o in sel.objects if o.name == "muons")
+    assert [cut_expression(c) for c in muons.cuts] == ["pt > 25", "abs(eta) < 2.1", "abs(d0) < 0.5", "abs(z0) < 1"]
+    assert muons.cuts[0].unit == "GeV" and muons.cuts[2].unit == "mm"
+    leptons = next(o for o in sel.objects if o.name == "leptons")
+    assert (leptons.kind, leptons.sources) == ("lepton", ["electrons", "muons"])
+    assert [c.id for c in sel.selection][:2] == ["preselection_1", "preselection_2"]
+    signal = sel.regions[0]
+    assert signal.name == "signal" and signal.base is None
+    assert cut_expression(signal.cuts[0]) == "(90 <= mass(nth(bjets, 0), nth(bjets, 1)) <= 150)"
+    assert any("TauTag" in m for m in missing) and any("bin" in m for m in missing)
+
+
+@pytest.mark.parametrize(
+    ("adl", "expected", "object_scope"),
+    [
+        ("pT(Muon) > 25", "pt > 25", True),
+        ("|eta| ][ 1.442 1.556", "abs(eta) < 1.442 or abs(eta) > 1.556", True),
+        ("pT(Muon) [] 5 25", "5 <= pt <= 25", True),
+        ("{jets[0] }pT > 80", "nth(pt(jets), 0) > 80", False),
+        ("jets.size >= 3 AND MET.pT > 250", "count(jets) >= 3 and met > 250", False),
+        ("size(jets) > 2 ? jets[2].pT > 30", "not count(jets) > 2 or nth(pt(jets), 2) > 30", False),
+        ("m(leptons[0] leptons[1]) > 8", "mass(nth(leptons, 0), nth(leptons, 1)) > 8", False),
+        ("fHT(jets) > 500", "sum(pt(jets)) > 500", False),
+        ("(HT / MET)^2 > 1", "(HT / met) ** 2 > 1", False),
+        ("dphi(photons[0], MET) < 0.3", "delta_phi(nth(photons, 0), METLV) < 0.3", False),
+    ],
+)
+def test_translate(adl: str, expected: str, object_scope: bool) -> None:
+    text = translate(adl, self_names=frozenset({"Muon"}), object_scope=object_scope)
+    assert same_meaning(text, expected), text
+
+
+def _assert_same(a: SelectionList, b: SelectionList) -> None:
+    assert [(o.name, o.kind, o.sources) for o in a.objects] == [(o.name, o.kind, o.sources) for o in b.objects]
+    assert [c.id for c in a.all_cuts()] == [c.id for c in b.all_cuts()]
+    for x, y in zip(a.all_cuts(), b.all_cuts(), strict=True):
+        assert forms_equal(cut_expression(x), cut_expression(y)), (cut_expression(x), cut_expression(y))
+        assert (x.unit, x.scope, x.target) == (y.unit, y.scope, y.target)
+    assert [(d.name, d.scope) for d in a.derived] == [(d.name, d.scope) for d in b.derived]
+    assert all(same_meaning(d.expr, e.expr) for d, e in zip(a.derived, b.derived, strict=True))
+    assert [(r.name, r.base) for r in a.regions] == [(r.name, r.base) for r in b.regions]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(selection_lists(ops=(">", ">=", "<", "<=", "==", "!=", "between", "outside")))
+def test_selection_adl_selection_round_trip(sel: SelectionList) -> None:
+    again, missing = from_adl(to_adl(sel), source="roundtrip")
+    assert missing == []
+    _assert_same(sel, again)
+
+
+def test_hzz_export_keeps_what_adl_cannot_say_as_comments() -> None:
+    sel = load_selection(Path(__file__).resolve().parents[1] / "papers" / "arXiv-1712.02304" / "selection.reviewed.json")
+    text = to_adl(sel)
+    assert "object electrons\n  take Electron\n  select pt > 7  # id=el_pt unit=GeV" in text
+    assert "# not expressible in ADL (candidate-scope cut on quads): m34: m34 > interp(m4l, [140, 190], [12, 50])" in text
+    assert "select_best" in text and "best_quadruplet" in text
+    again, missing = from_adl(text)
+    assert missing == []
+    assert [c.id for o in again.objects for c in o.cuts] == [c.id for o in sel.objects for c in o.cuts]
+    assert [c.id for c in again.selection] == ["trigger", "n_leptons"]  # quads is candidate-only
+
+
+def test_empty_and_garbage_text() -> None:
+    sel, missing = from_adl("this is not ADL at all\n\n# just words\n")
+    assert sel.objects == [] and sel.selection == [] and missing == []
