@@ -11,7 +11,7 @@ from pipeline.errors import ExtractionError, UsageError
 from pipeline.extract.build import Source, build_selection
 from pipeline.extract.consensus import merge_samples
 from pipeline.extract.grounding import ground_selection, grounding_summary
-from pipeline.extract.rules import extract_findings
+from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
 from pipeline.selection.models import PaperRef, SelectionList
@@ -47,7 +47,7 @@ def paper_ref_of(doc: Document) -> PaperRef:
 def extract_rules(doc: Document, *, paper_ref: PaperRef | None = None) -> SelectionList:
     """The rule-based extraction of ``doc``, grounded (deterministic, offline)."""
     source = Source(document=doc.source.paper_id)
-    findings = [(f, source) for f in extract_findings(doc)]
+    findings = [(f, source) for f in rule_findings(doc)]
     sel = build_selection(findings, paper=paper_ref or paper_ref_of(doc), producer="rules")
     return ground_selection(sel, doc)
 

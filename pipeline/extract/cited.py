@@ -17,8 +17,9 @@ from pipeline.config import Settings
 from pipeline.errors import ReproError
 from pipeline.extract.build import Source, build_selection
 from pipeline.extract.grounding import ground_selection
-from pipeline.extract.rules import extract_findings, sentences
+from pipeline.extract.rules import sentences
 from pipeline.extract.sections import relevant_spans
+from pipeline.extract.tables import rule_findings
 from pipeline.extract.text import squash
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Unresolved
@@ -98,7 +99,7 @@ def _resolve_one(sel: SelectionList, doc: Document, key: str, deferral: Deferral
         reason = f"could not fetch or parse {ident}: {err.message}"
         return _unresolved(sel, marker, deferral, reason + " (offline: put the paper in the mirror)")
     source = Source(document=cited_doc.source.paper_id, kind="cited", reference=marker)
-    cited_sel = build_selection([(f, source) for f in extract_findings(cited_doc)], paper=sel.paper,
+    cited_sel = build_selection([(f, source) for f in rule_findings(cited_doc)], paper=sel.paper,
                                 producer="rules")
     cited_sel = ground_selection(cited_sel, doc, cited={cited_doc.source.paper_id: cited_doc})
     cited_sel = resolve_cited(cited_sel, cited_doc, settings=settings, depth=depth - 1)

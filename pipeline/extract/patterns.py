@@ -19,7 +19,8 @@ WORD_OPS: dict[str, str] = {
     "greater than": ">", "larger than": ">", "higher than": ">", "above": ">", "exceeding": ">",
     "in excess of": ">", "more than": ">", "at least": ">=", "of at least": ">=",
     "less than": "<", "smaller than": "<", "lower than": "<", "below": "<", "at most": "<=",
-    "within": "<", "not exceeding": "<=", "up to": "<=",
+    "within": "<", "not exceeding": "<=", "up to": "<=", "exceed": ">", "exceeds": ">",
+    "threshold of": ">", "thresholds of": ">",
 }
 WORD_OP = "|".join(sorted((re.escape(w) for w in WORD_OPS), key=len, reverse=True))
 
@@ -59,7 +60,7 @@ OBJECTS: list[tuple[str, str]] = [
     ("tau", r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h\b"),
     ("track", r"\btracks?\b"),
 ]
-OBJECT_RE = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS))
+OBJECT_RE = re.compile("(?i:" + "|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS) + ")")
 NUMBER_WORDS = {"no": 0, "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3,
                 "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 COUNT_OPS = {"at least": ">=", "exactly": "==", "at most": "<=", "no more than": "<=", "more than": ">",
@@ -89,6 +90,8 @@ DISQUALIFY = re.compile(
 OUTSIDE_HINT = re.compile(r"exclud|except|transition|crack|gap", re.IGNORECASE)
 
 _JOINS = [
+    (re.compile(r"\b[EPp]\s*\^\s*\{?miss\}?\s*_\s*\{?T\}?"), "MET"),
+    (re.compile(r"\b([pEHMm])\s*_\s*\{?T\}?(?![A-Za-z])"), r"\1T"),
     (re.compile(r"\b[EP]\s*miss\s*T\b|\bp\s*miss\s*T\b|\bE\s*T\s*miss\b|/\s*E\s*T\b"), "MET"),
     (re.compile(r"\bp\s+T\b"), "pT"), (re.compile(r"\bE\s+T\b"), "ET"), (re.compile(r"\bH\s+T\b"), "HT"),
     (re.compile(r"\bM\s+T\b"), "MT"), (re.compile(r"\bm\s+T\b"), "mT"),
@@ -99,6 +102,7 @@ _JOINS = [
 
 
 def asciify(text: str) -> str:
+    text = text.replace("\u20d7", "")  # combining arrow of vectors (p-vector miss)
     out = []
     for char in text:
         mapped = SYMBOLS.get(char)

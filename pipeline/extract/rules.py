@@ -34,6 +34,7 @@ _BETWEEN = re.compile(rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NU
 _FOR_OBJECTS = re.compile(
     rf"^\s*for (?P<o1>{P.OBJECT_RE.pattern})(?:\s+candidates)?,?\s*(?:and|while|or)\s+(?:(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s+)?for\s+(?:the\s+)?(?P<o2>\w+)"
 )
+_FOR_ONE = re.compile(rf"^\s*for (?:the\s+)?(?:selected\s+|tight\s+|loose\s+|veto\s+)?{P.OBJECT_RE.pattern}")
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
 
 
@@ -64,7 +65,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
 
 def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | None:
     """The quantity named closest to the end of ``left``, at most ``max_gap`` chars before it."""
-    tail = left[-160:]
+    tail = re.sub(r"\([^()]{0,40}\)$", "", left[-160:].rstrip()) if max_gap <= 3 else left[-160:]
     best: tuple[int, str, re.Match[str]] | None = None
     for name, regex in P.QUANTITY_ANY:
         for match in regex.finditer(tail):
@@ -109,7 +110,27 @@ def comparisons(sentence: str) -> list[_Comparison]:
             continue
         found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]))
     found += _betweens(sentence)
+    found += _minimum_of(sentence)
     return found
+
+
+_MIN_OF = re.compile(
+    rf"\b(?P<w>minimum|minimal|maximum|maximal)\s+(?P<q>[\w|,^ ]{{1,30}}?)\s+(?:threshold\s+|value\s+)?of\s+"
+    rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+)
+
+
+def _minimum_of(sentence: str) -> list[_Comparison]:
+    """'a minimal pT of 15 GeV', 'a maximum |eta| of 2.4'."""
+    out = []
+    for match in _MIN_OF.finditer(sentence):
+        quantity = _quantity_before(match.group("q"), 0)
+        if quantity is None:
+            continue
+        op = ">" if match.group("w").startswith("mini") else "<"
+        out.append(_Comparison(quantity[0], quantity[1], op, float(match.group("num")), match.group("unit"),
+                               match.start(), after=sentence[match.end():]))
+    return out
 
 
 def _comparison(quantity: tuple[str, int | None, str], op: str, value: re.Match[str], pos: int, after: str) -> _Comparison:
@@ -151,7 +172,8 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[_Comparison, int] 
         return None
     unit = rest.group("unit") or low.group("unit")
     outside = bool(P.OUTSIDE_HINT.search(left[-60:]))
-    comp = _Comparison(quantity[0], quantity[1], "outside" if outside else "between", [lo, hi], unit, pos)
+    comp = _Comparison(quantity[0], quantity[1], "outside" if outside else "between", [lo, hi], unit, pos,
+                       after=right[rest.end():])
     return comp, rest.start("op")
 
 
@@ -175,15 +197,25 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
     mentions = _objects(sentence)
     pair = re.search(rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)", sentence)
     out: list[CutFinding] = []
-    comps = comparisons(sentence)
-    respectively = _respectively(sentence, comps)
+    comps = [c for c in comparisons(sentence) if not _disqualified(sentence, c.position)]
+    respectively, kinds = _respectively(sentence, comps)
     for index, comp in enumerate(comps):
-        for obj, value in _targets(comp, sentence, mentions, pair, context, respectively.get(index)):
+        if comp.extra and len(comp.extra) == 1 and len(kinds) == 2 and comp.quantity in OBJECT_VARIABLES:
+            # "pT > 30 and 25 GeV for electrons and muons, respectively"
+            targets = [(kinds[0], comp.value), (kinds[1], comp.extra[0])]
+        else:
+            targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
+        for obj, value in targets:
             finding = _make(comp, obj, value, quote)
             if finding is not None:
                 out.append(finding)
     out += _counts(sentence, quote)
     return out
+
+
+def _disqualified(sentence: str, position: int) -> bool:
+    """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
+    return bool(P.DISQUALIFY.search(sentence[max(0, position - 90) : position + 50]))
 
 
 def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], pair: re.Match[str] | None,
@@ -195,6 +227,9 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
         return [("lepton", comp.value)]
     if forced:
         return [(forced, comp.value)]
+    one = _FOR_ONE.match(comp.after) if comp.after else None
+    if one is not None and _FOR_OBJECTS.match(comp.after) is None:
+        return [(P.object_of(one), comp.value)]
     per = _FOR_OBJECTS.match(comp.after) if comp.after else None
     if per is not None:
         first = P.object_of(per)
@@ -217,9 +252,10 @@ def _kind(word: str) -> str | None:
     return P.object_of(match) if match else None
 
 
-def _respectively(sentence: str, comps: list[_Comparison]) -> dict[int, str]:
+def _respectively(sentence: str, comps: list[_Comparison]) -> tuple[dict[int, str], list[str]]:
+    """Comparisons assigned to the objects of "..., respectively", and those objects."""
     if "respectively" not in sentence:
-        return {}
+        return {}, []
     listed = re.search(r"(?P<a>\w+)s?\s*(?:,|and)\s*(?P<b>\w+?)s?,?\s+respectively", sentence)
     kinds = [k for k in (_kind(listed.group("a")), _kind(listed.group("b")))] if listed else []
     if not kinds or None in kinds:
@@ -227,8 +263,8 @@ def _respectively(sentence: str, comps: list[_Comparison]) -> dict[int, str]:
         kinds = list(dict.fromkeys(objs))[:2]
     same = [i for i, c in enumerate(comps) if c.quantity in OBJECT_VARIABLES]
     if len(kinds) != 2 or len(same) != 2 or comps[same[0]].quantity != comps[same[1]].quantity:
-        return {}
-    return {same[0]: kinds[0], same[1]: kinds[1]}  # type: ignore[dict-item]
+        return {}, [k for k in kinds if k] if len(kinds) == 2 else []
+    return {same[0]: kinds[0], same[1]: kinds[1]}, kinds  # type: ignore[dict-item,return-value]
 
 
 def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str) -> CutFinding | None:
@@ -257,6 +293,8 @@ def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str) -
 def _counts(sentence: str, quote: str) -> list[CutFinding]:
     out: list[CutFinding] = []
     for match in P.COUNT_RE.finditer(sentence):
+        if _disqualified(sentence, match.start()):
+            continue
         out.append(_count(P.object_of(match), P.COUNT_OPS[match.group("q")], P.count_value(match.group("n")), quote))
     for match in P.OR_MORE_RE.finditer(sentence):
         out.append(_count(P.object_of(match), ">=", P.count_value(match.group("n")), quote))
@@ -291,9 +329,6 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 continue
             quote = squash(raw)
             prepared = P.prepare(raw)
-            if P.DISQUALIFY.search(prepared):
-                context = _last_object(prepared) or context
-                continue
             found += _findings_in(prepared, quote, context)
             context = _last_object(prepared) or context
     return found
