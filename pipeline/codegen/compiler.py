@@ -12,7 +12,14 @@ from __future__ import annotations
 import json
 import textwrap
 
-from pipeline.codegen.plan import Plan, build_plan, derived_order, executable
+from pipeline.codegen.plan import (
+    Plan,
+    build_plan,
+    derived_order,
+    executable,
+    fields_to_read,
+    used_objects,
+)
 from pipeline.codegen.translate import Names, names_in, translate
 from pipeline.errors import CodegenError, SelectionError
 from pipeline.io import sha256_bytes
@@ -81,8 +88,14 @@ class _Writer:
     def objects(self) -> None:
         self.emit("def select_objects(v: EventState, run: AnalysisRun) -> None:")
         self.emit('    """Object-level cuts: each collection keeps the objects passing all its cuts."""')
+        used = used_objects(self.plan)
         for obj in self.sel.objects:
-            self.object(obj)
+            if obj.name in used:
+                self.object(obj)
+            else:
+                ids = ", ".join(c.id for c in obj.cuts) or "none"
+                self.emit(f"    # {obj.name}: not read by any event-level step, so its cuts ({ids}) "
+                          "cannot change the selection")
         merged = [o.name for o in self.sel.objects if o.kind in ("electron", "muon")]
         if merged and "leptons" not in self.plan.sources:
             self.emit("    # leptons: the cleaned electrons and muons together, by decreasing pt")
@@ -188,6 +201,8 @@ def _constants(w: _Writer, digest: str) -> list[str]:
         f'PRODUCER = "generated:{digest[:12]}"',
         f"OBSERVABLE = {w.sel.observable!r}",
         f"CANDIDATES = {w.plan.main_candidates!r}",
+        "# canonical fields read from the data (those the dataset provides)",
+        f"READS = {fields_to_read(w.plan, used_objects(w.plan))!r}",
         "# cutflow steps in order: id -> description",
         f"STEPS = {_pretty(steps)}",
         "# canonical fields each cut reads; a cut whose fields the dataset lacks is not applicable",
@@ -211,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     return run_analysis(
         argv, objects=select_objects, events=select_events, producer=PRODUCER, steps=STEPS,
         requires=REQUIRES, text_only=TEXT_ONLY, observable=OBSERVABLE, candidates=CANDIDATES,
+        reads=READS,
     )
 
 

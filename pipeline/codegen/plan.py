@@ -136,3 +136,43 @@ def _cut_reads(plan: Plan, cut: Cut) -> set[str]:
     for name in derived_order(plan, deps, set()):
         reads |= _field_reads(plan.derived[name].expr, None)
     return reads
+
+
+BASE_FIELDS = ("pt", "eta", "phi", "e", "charge", "flavour")
+
+
+def used_objects(plan: Plan) -> set[str]:
+    """Objects the event selection reads (directly, through derived names, or merged into one)."""
+    names: set[str] = set()
+    for cut in plan.sel.selection:
+        if executable(cut):
+            names |= names_in(cut_expression(cut), allow_tuple=cut.kind == "select_best")
+            names |= {cut.target} if cut.target else set()
+    if plan.sel.observable:
+        names.add(plan.sel.observable)
+    for name in derived_order(plan, set(names), set()):
+        names |= names_in(plan.derived[name].expr)
+    if "leptons" in names and "leptons" not in plan.sources:
+        names |= {o.name for o in plan.sel.objects if o.kind in ("electron", "muon")}
+    todo = [n for n in names if n in plan.sources]
+    while todo:
+        src = plan.sources[todo.pop()]
+        if isinstance(src, list):
+            todo += [s for s in src if s not in names]
+            names |= set(src)
+    return {o.name for o in plan.sel.objects if o.name in names}
+
+
+def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
+    """Canonical fields the script asks the data layer for (filtered by what it provides at run time)."""
+    collections = {src for name in objects if isinstance(src := plan.sources[name], str)}
+    if "leptons" in {o.name for o in plan.sel.objects} | {"leptons"} and not collections:
+        collections = {"leptons"}
+    reqs = {r for rs in plan.requires.values() for r in rs}
+    bare = {r for r in reqs if "." not in r and "|" not in r and r not in EVENT_FIELDS}
+    events = {"run", "event", "weight"} | {a for r in reqs for a in r.split("|") if a in EVENT_FIELDS}
+    fields = set(events)
+    for coll in collections:
+        subs = set(BASE_FIELDS) | bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}
+        fields |= {f"{coll}.{f}" for f in subs if f in COLLECTIONS.get(coll, {})}
+    return sorted(fields)

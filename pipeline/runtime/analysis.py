@@ -159,19 +159,23 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", nargs="+", required=True, help="ROOT files or directories")
     parser.add_argument("--out", required=True, help="output directory for the contract files")
     parser.add_argument("--release", default="auto", help="data release (auto, 2025, 2020, ...)")
-    parser.add_argument("--step-size", type=int, default=200_000, help="events per chunk")
+    parser.add_argument("--step-size", default="50 MB", help="chunk size: events (int) or memory ('50 MB')")
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None, *, objects: Selector, events: Selector, **config: Any) -> int:
+def main(argv: Sequence[str] | None, *, objects: Selector, events: Selector,
+         reads: Sequence[str] | None = None, **config: Any) -> int:
     """Read the data chunk by chunk, select, and write the contract outputs."""
     from pipeline.data import open_dataset
 
     args = _arguments(argv)
+    if str(args.step_size).isdigit():
+        args.step_size = int(args.step_size)
     dataset = open_dataset(args.data, release=args.release)
     run = AnalysisRun(provided=provided_names(dataset.provides), **config)
     n_input = 0
-    for chunk in dataset.iterate(step_size=args.step_size):
+    fields = None if reads is None else [f for f in reads if f in run.provided]
+    for chunk in dataset.iterate(fields, step_size=args.step_size):
         v = EventState(chunk)
         n_input += len(v)
         run.record("all", v)
