@@ -40,12 +40,15 @@ def _choose(backend: str, entry: PaperEntry | Path, settings: Settings | None) -
         raise UsageError(f"unknown parse backend {backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
     if backend != "auto":
         return backend
+    grobid = settings is not None and bool(settings.grobid_url)
     if isinstance(entry, Path):
         name = entry.name.lower()
         if name.endswith(".xml"):
             return "grobid"
-        return "latex" if re.search(r"\.(tex|gz|tgz)$", name) else "pymupdf"
-    if settings is not None and settings.grobid_url:
+        if re.search(r"\.(tex|gz|tgz)$", name):
+            return "latex"
+        return "grobid" if grobid else "pymupdf"
+    if grobid:
         return "grobid"
     return "latex" if entry.source_path is not None else "pymupdf"
 

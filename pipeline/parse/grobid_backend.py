@@ -190,9 +190,14 @@ def grobid_tei(pdf: Path, url: str, timeout: float) -> bytes:
     except ImportError as err:
         raise ParseError("the GROBID backend needs grobid-client-python",
                          hint="pip install 'reproduce-hep[grobid]'") from err
+    from grobid_client.grobid_client import ServerUnavailableException
+
     client = GrobidClient(grobid_server=url.rstrip("/"), timeout=int(max(timeout, 1)),
                           sleep_time=1, check_server=False)
-    answer = client.ping()  # returns None (after logging) when the connection fails
+    try:
+        answer = client.ping()
+    except ServerUnavailableException:
+        answer = None
     alive, status = answer if answer else (False, "no connection")
     if not alive:
         raise ParseError(f"the GROBID server at {url} is not answering (status {status})", path=pdf,

@@ -35,7 +35,7 @@ _CITE = re.compile(r"\\cite[tp]?\*?\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}")
 _BIBITEM = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}")
 _STYLE = re.compile(r"\\(?:emph|textbf|textit|textrm|textsc|mbox|text|textsf|texttt|ensuremath|mathrm|mathit|mathbf|mathsf|mathsc|rm|operatorname)\s*\{")
 _DROP = re.compile(r"\\(?:label|vspace|hspace|index)\*?\s*\{[^}]*\}|\\(?:noindent|centering|small|footnotesize|clearpage|newpage|par|medskip|bigskip|smallskip|maketitle|tableofcontents|appendix)\b"
-    r"|\\(?:bibliographystyle|bibliography)\s*\{[^}]*\}|\\kern\s*-?[\d.]+\s*(?:em|ex|pt|mu)")
+    r"|\\(?:bibliographystyle|bibliography)\s*\{[^}]*\}|\\kern\s*-?[\d.]+\s*(?:em|ex|pt|mu)\s*")
 
 
 def _read_archive(path: Path) -> dict[str, str]:

@@ -169,18 +169,29 @@ class FakeArxiv:
 
 
 def make_paper_pdf(pages: list[str] | None = None) -> bytes:
-    """A small real PDF with a text layer (one string per page), made with PyMuPDF."""
+    """A small real PDF with a text layer, made with PyMuPDF.
+
+    One string per page; paragraphs are separated by blank lines, and a paragraph
+    starting with ``# `` is set as a bold heading (as a paper's section titles are).
+    """
     import pymupdf
 
     pages = pages or [
-        "1 Introduction\n\nWe search for new physics [1].\n\n"
-        "2 Event selection\n\nElectrons are required to have pT > 25 GeV and |eta| < 2.47.",
-        "References\n\n[1] ATLAS Collaboration, JINST 3 (2008) S08003, arXiv:0901.0512.",
+        "# 1 Introduction\n\nWe search for new physics [1].\n\n"
+        "# 2 Event selection\n\nElectrons are required to have pT > 25 GeV and |eta| < 2.47.",
+        "# References\n\n[1] ATLAS Collaboration, JINST 3 (2008) S08003, arXiv:0901.0512.",
     ]
     doc = pymupdf.open()
     for text in pages:
         page = doc.new_page()
-        page.insert_textbox(pymupdf.Rect(72, 72, 540, 720), text, fontsize=11)
+        y = 72.0
+        for para in text.split("\n\n"):
+            heading = para.startswith("# ")
+            size, font = (13, "hebo") if heading else (11, "helv")
+            rect = pymupdf.Rect(72, y, 540, 760)
+            spare = page.insert_textbox(rect, para[2:] if heading else para, fontsize=size,
+                                        fontname=font)
+            y = 760 - spare + 10 if spare >= 0 else 760
     data: bytes = doc.tobytes()
     doc.close()
     return data
