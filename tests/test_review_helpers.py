@@ -159,3 +159,14 @@ def serving(home: Path, *args: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
+
+
+@pytest.mark.parametrize("quote", [BJETS, BJETS.replace("efficiency", "eﬃciency")])
+def test_ligatures_either_way_highlight_the_whole_sentence(quote: str) -> None:
+    from pipeline.review.sources import locate
+
+    pdf = shared_path(*PAPER)
+    spot = locate(pdf, quote, 4)
+    with pymupdf.open(pdf) as doc:
+        inside = " ".join(doc[3].get_textbox(pymupdf.Rect(*box)) for box in spot.boxes)
+    assert "70%" in inside and "identifying" in inside and "20 GeV" in inside

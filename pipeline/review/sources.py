@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,19 +105,27 @@ def _open(pdf: Path):  # type: ignore[no-untyped-def]
 
 
 def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
-    """Boxes of ``quote`` on ``page``: the whole sentence, else its word windows (line-break tolerant)."""
+    """Boxes of ``quote`` on ``page``: the whole sentence, else its word windows (line-break tolerant).
+
+    PDFs spell 'efficiency' with a ligature glyph; the quote may or may not. So the quote is tried
+    as given, then with ligatures expanded (NFKC) against the page's text with ligatures expanded.
+    """
+    import pymupdf
+
     text = " ".join(quote.split())
     if not text:
         return []
-    hits = page.search_for(text)
-    words = text.split()
+    plain = unicodedata.normalize("NFKC", text)
+    expanded = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    hits = page.search_for(text) or page.search_for(plain, flags=expanded)
+    words = plain.split()
     for size in WINDOW_WORDS:
         if hits:
             break
         if len(words) <= size:
             continue
         for start in range(0, len(words) - size + 1, max(1, size // 2)):
-            hits += page.search_for(" ".join(words[start : start + size]))
+            hits += page.search_for(" ".join(words[start : start + size]), flags=expanded)
     return merge_lines([(r.x0, r.y0, r.x1, r.y1) for r in hits])
 
 
