@@ -186,9 +186,28 @@ def load_document(pdf: Path):  # type: ignore[no-untyped-def]
     return parse_document(pdf)
 
 
+def offline_settings(corpus: Path, workdir: Path):  # type: ignore[no-untyped-def]
+    """Settings with a mirror of every arXiv PDF of the corpus and no network (cited papers)."""
+    from dataclasses import replace
+
+    from pipeline.config import load_settings
+    from tests.fakes.mirror import add_to_mirror
+
+    for pdf in corpus.glob("*/*.pdf"):
+        if re.fullmatch(r"\d{4}\.\d{4,5}", pdf.stem):
+            add_to_mirror(workdir / "mirror", f"arXiv:{pdf.stem}", pdf)
+    closed = "http://127.0.0.1:9"  # nothing listens there: a cited paper not mirrored stays unresolved
+    return replace(load_settings(), home=workdir / "home", mirror=workdir / "mirror", arxiv_api_url=closed,
+                   arxiv_export_url=closed, network_timeout=2.0)
+
+
 def evaluate(corpus: Path) -> dict[str, object]:
-    from pipeline.extract.api import extract_rules
+    import tempfile
+
+    from pipeline.extract import extract_selection
     from pipeline.extract.prompt import prompt_tokens
+
+    settings = offline_settings(corpus, Path(tempfile.mkdtemp(prefix="eval-extraction-")))
 
     rows: dict[str, dict[str, object]] = {}
     totals = {"gold": 0, "extracted": 0, "matched_gold": 0, "matched_extracted": 0, "object_gold": 0,
@@ -199,12 +218,14 @@ def evaluate(corpus: Path) -> dict[str, object]:
         if adl is None or not pdf.is_file():
             continue
         doc = load_document(pdf)
-        sel = extract_rules(doc)
+        sel = extract_selection(doc, backend="rules", settings=settings, cited_depth=1)
         keyed = keys_of(sel)
         row = score([k for k, _ in keyed], parse_adl(adl.read_text(encoding="utf-8")))
         cuts = sel.all_cuts()
         row["grounded"] = _ratio(sum(c.status == "verified" for c in cuts), len(cuts))
         row["llm_prompt_tokens"] = prompt_tokens(doc)
+        row["cited_cuts"] = sum(c.provenance is not None and c.provenance.source == "cited" for c in cuts)
+        row["unresolved"] = len(sel.unresolved)
         rows[folder] = row
         for name in ("gold", "extracted", "matched_gold", "matched_extracted", "object_gold"):
             totals[name] += int(row[name])  # type: ignore[call-overload]

@@ -27,13 +27,17 @@ from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Unresol
 MAX_REFERENCES = 4  # a paper deferring to more than this is not worth N fetches per run
 _MARKER = r"(\[\s*\d+(?:\s*[,\u2013\u2212-]\s*\d+)*\s*\])"
 DEFER_RE = re.compile(
-    rf"(?:described|defined|detailed|discussed|given|specified|documented|presented)\s+in\s+(?:Refs?\.?\s*)?{_MARKER}"
+    rf"(?:described|defined|detailed|given|specified|documented|presented|found|established|summarized)\s+in\s+"
+    rf"(?:Refs?\.?\s*)?{_MARKER}"
     rf"|following\s+(?:the\s+)?[\w\s-]{{0,60}}?\b(?:of|in)\s+Refs?\.?\s*{_MARKER}"
     rf"|(?:same|identical|similar)\s+(?:as|to)\s+(?:that|those)?\s*(?:used\s+)?(?:in|of)\s+Refs?\.?\s*{_MARKER}",
     re.IGNORECASE,
 )
-_TOPIC = re.compile(r"select|definition|object|identif|isolat|criteria|requirement|reconstruct|candidate",
+_TOPIC = re.compile(r"selection|definition|object|identification|isolation|criteria|strategy|working point",
                     re.IGNORECASE)
+
+
+_NOT_SELECTION = re.compile(r"detector|coordinate system|luminosity|simulat|uncertaint|resolution", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def find_deferrals(doc: Document) -> list[Deferral]:
     for start, end in relevant_spans(doc):
         for s_start, s_end in sentences(doc.text, start, end):
             raw = squash(doc.text[s_start:s_end])
-            if not _TOPIC.search(raw):
+            if not _TOPIC.search(raw) or _NOT_SELECTION.search(raw):
                 continue
             for match in DEFER_RE.finditer(raw):
                 marker = next(g for g in match.groups() if g)
@@ -114,7 +118,7 @@ def _load_cited(ident: str, settings: Settings) -> Document:
         from pipeline.parse import parse_document  # type: ignore[attr-defined]
     except ImportError as err:
         raise ReproError("the parser (pipeline.parse.parse_document) is not available") from err
-    return parse_document(entry.pdf_path)  # type: ignore[no-any-return]
+    return parse_document(entry)  # type: ignore[no-any-return]
 
 
 def _unresolved(sel: SelectionList, marker: str, deferral: Deferral, reason: str) -> SelectionList:
