@@ -106,11 +106,10 @@ def test_adl_import_export(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "does not exist" in missing.stderr
 
 
-def test_show_non_selection_goes_to_the_document_viewer(tmp_path: Path) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("pipeline.parse.show") is not None:
-        pytest.skip("the parse stage provides a document viewer; its own tests cover it")
-    result = run("show", str(_write(tmp_path / "doc.json", {"text": "not a selection list"})))
-    assert result.returncode == 2
-    assert "pipeline.parse.show" in result.stderr and "Traceback" not in result.stderr
+def test_show_a_paper_goes_to_the_document_viewer(tmp_path: Path) -> None:
+    pdf = shared_path("corpus", "papers", "arXiv-1402.4735.pdf")
+    result = run("show", str(pdf))
+    assert result.returncode == 0, result.stderr
+    assert "Searching for Exotic Particles" in result.stdout
+    other = run("show", str(_write(tmp_path / "doc.json", {"text": "neither a selection list nor a document"})))
+    assert other.returncode != 0 and "error:" in other.stderr and "Traceback" not in other.stderr

@@ -11,7 +11,12 @@ from selection_strategies import selection_lists
 
 from pipeline.errors import SelectionError
 from pipeline.selection.models import SelectionList
-from pipeline.selection.store import dumps_selection, load_selection, parse_selection, save_selection
+from pipeline.selection.store import (
+    dumps_selection,
+    load_selection,
+    parse_selection,
+    save_selection,
+)
 from pipeline.selection.validate import validate_selection
 
 

@@ -9,7 +9,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from pipeline.errors import SelectionError
-from pipeline.selection.schema import SCHEMA_PATH, check_schema_file, selection_schema, write_schema_file
+from pipeline.selection.schema import (
+    SCHEMA_PATH,
+    check_schema_file,
+    selection_schema,
+    write_schema_file,
+)
 
 
 def test_checked_in_schema_matches_models() -> None:

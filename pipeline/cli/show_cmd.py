@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ def _is_selection(path: Path) -> bool:
 def _console(width: int | None) -> Any:
     from rich.console import Console
 
-    if width is None and not click.get_text_stream("stdout").isatty():
+    if width is None and not sys.stdout.isatty():
         width = max(shutil.get_terminal_size((160, 40)).columns, 160)
     return Console(width=width, soft_wrap=False)
 

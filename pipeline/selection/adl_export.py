@@ -65,7 +65,8 @@ def adl_expression(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return "MET" if node.id == "met" else node.id
     if isinstance(node, ast.Constant):
-        return str(node.value) if isinstance(node.value, bool) else format_number(node.value)
+        value = node.value
+        return str(value) if isinstance(value, bool) else format_number(float(value))  # type: ignore[arg-type]
     if isinstance(node, ast.List):
         return "[" + ", ".join(adl_expression(e) for e in node.elts) + "]"
     if isinstance(node, ast.BoolOp):

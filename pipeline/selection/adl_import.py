@@ -103,7 +103,8 @@ class _Importer:
             self.met_names.add(block.name)  # the event field met stands for it
             return
         sources = [b for b in bases if b in self.objects]
-        obj = PhysicsObject(name=block.name, kind=kind, sources=sources, description=f"ADL: take {', '.join(takes)}")
+        obj = PhysicsObject.model_validate({"name": block.name, "kind": kind, "sources": sources,
+                                            "description": f"ADL: take {', '.join(takes)}"})
         self_names = frozenset(set(bases) | {t.split()[1] for t in takes if len(t.split()) > 1})
         for statement in block.body:
             if statement.keyword in ("select", "reject"):
@@ -245,7 +246,7 @@ class _Importer:
                 data["derived"].pop(index)
             return
         for cut in _all_cut_dicts(data):
-            if cut["id"] == cut_id and cut.get("text") is None:
+            if cut_id is not None and cut["id"] == cut_id and cut.get("text") is None:
                 statement = self.origin[cut_id]
                 self.note(cut_id, statement.line, f"{statement.raw!r}: {self.why(reason)}")
                 cut.update(variable=None, op=None, value=None, abs=False, expr=None, unit=None, kind="require",
@@ -279,8 +280,8 @@ def _make_cut(cut_id: str, statement: Statement, expr: str, dims: dict[str, str]
     fields: dict[str, object] = form if form is not None else {"expr": expr}
     if statement.unit:
         fields["unit"] = statement.unit
-    return Cut(id=cut_id, description=f"ADL: {statement.keyword} {statement.text}".strip(), scope=scope,  # type: ignore[arg-type]
-               target=target, provenance=provenance, status="reviewed", **fields)
+    return Cut.model_validate({"id": cut_id, "description": f"ADL: {statement.keyword} {statement.text}".strip(),
+                               "scope": scope, "target": target, "provenance": provenance, "status": "reviewed", **fields})
 
 
 def structured_form(expr: str, dims: dict[str, str]) -> dict[str, object] | None:

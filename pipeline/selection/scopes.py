@@ -46,7 +46,7 @@ def object_fields(obj: PhysicsObject) -> dict[str, str]:
 
 
 def event_names(objects: list[PhysicsObject]) -> dict[str, str]:
-    names = {name: dim for name, (dim, _) in EVENT_FIELDS.items()}
+    names: dict[str, str] = {name: dim for name, (dim, _) in EVENT_FIELDS.items()}
     names.update({obj.name: "objects" for obj in objects})
     return names
 
