@@ -120,11 +120,15 @@ def _continuation(previous: str, text: str) -> bool:
 
 
 def _pages(doc: Any) -> tuple[list[Page], list[Paragraph], list[str]]:
+    import pymupdf
+
+    flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
     pages, paras, warnings = [], [], []
     for index, page in enumerate(doc, start=1):
         pages.append(Page(number=index, width=round(page.rect.width, 2),
                           height=round(page.rect.height, 2)))
-        page_paras = paragraphs(page.get_text("dict"), index)
+        # image blocks would carry the image bytes: slow, and we only need text
+        page_paras = paragraphs(page.get_text("dict", flags=flags), index)
         if not page_paras and page.get_images():
             warnings.append(f"page {index} has images but no text layer (scanned?)")
         paras.extend(page_paras)
