@@ -122,8 +122,9 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
         run = ak.to_numpy(events.run)[final]
         evt = ak.to_numpy(events.event)[final]
         for r, e, c, m, wt in zip(run, evt, res.channel[final], res.m4l[final], w[final], strict=True):
-            selected.append(SelectedEvent(run=int(r), event=int(e), channel=str(c), m4l=float(m),
-                                          weight=float(wt)))
+            # already typed: skip per-row validation (it dominated large selections)
+            selected.append(SelectedEvent.model_construct(
+                run=int(r), event=int(e), channel=str(c), m4l=float(m), weight=float(wt)))
     producer = f"baseline:{name}"
     steps = [CutflowStep(id=s.id, description=s.description, raw=int(raw[k]),
                          weighted=float(weighted[k]), applicable=s.applicable, reason=s.reason)

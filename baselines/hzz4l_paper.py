@@ -2,28 +2,20 @@
 
 Written from the papers' selection as summarised in ``shared/facts/hzz4l-paper-selection.md``,
 on the canonical open-data fields. Every interpretation is listed in ``baselines/README.md``.
-Plain awkward/numpy; candidates (quadruplets) are jagged arrays per event and an event
-passes a step when at least one of its quadruplets survives every cut so far.
+Plain numpy on the flattened leptons: candidates (quadruplets) are flat arrays with the
+index of their event; an event passes a step when at least one of its quadruplets
+survives every cut so far.
 """
 
 from __future__ import annotations
 
-from functools import partial
+import itertools
+from functools import cache, partial
 
 import awkward as ak
 import numpy as np
 
-from baselines.common import (
-    MZ,
-    ChunkResult,
-    HistSpec,
-    Plan,
-    Step,
-    delta_r,
-    inv_mass,
-    lepton_p4,
-    to_numpy_bool,
-)
+from baselines.common import MZ, ChunkResult, HistSpec, Plan, Step, to_numpy_bool
 
 NAME = "hzz4l_paper"
 NO_VERTEX = "the open data hold no four-lepton vertex fit (chi2/ndof)"
@@ -81,55 +73,107 @@ def plan(provides: set[str]) -> Plan:
     )
 
 
-def _good_leptons(lep: ak.Array, has_loose: bool) -> ak.Array:
-    abseta = abs(lep.eta)
-    z0_ok = abs(lep.z0 / np.cosh(lep.eta)) < 0.5  # z0 sin(theta), sin(theta) = 1/cosh(eta)
-    loose = lep.id_loose if has_loose else True
-    ele = (lep.flavour == 11) & (lep.pt > 7) & (abseta < 2.47) & loose & z0_ok
-    mu = (lep.flavour == 13) & (lep.pt > 5) & (abseta < 2.7) & loose & z0_ok & (abs(lep.d0) < 1.0)
-    return lep[ele | mu]
+def _flat_good(lep: ak.Array, has_loose: bool, active: np.ndarray,
+               ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The preselected leptons of the active events as flat numpy arrays, and their counts."""
+    counts = ak.to_numpy(ak.num(lep))
+    owner = np.repeat(np.arange(len(counts)), counts)
+    col = lambda k: ak.to_numpy(ak.flatten(lep[k]))  # noqa: E731
+    pt, eta, flav = col("pt").astype(np.float64), col("eta").astype(np.float64), col("flavour")
+    z0_ok = np.abs(col("z0") / np.cosh(eta)) < 0.5  # z0 sin(theta), sin(theta) = 1/cosh(eta)
+    loose = col("id_loose").astype(bool) if has_loose else True
+    ele = (flav == 11) & (pt > 7) & (np.abs(eta) < 2.47)
+    mu = (flav == 13) & (pt > 5) & (np.abs(eta) < 2.7) & (np.abs(col("d0")) < 1.0)
+    good = (ele | mu) & loose & z0_ok
+    n_good = np.bincount(owner[good], minlength=len(counts))
+    keep = good & active[owner] & (n_good[owner] >= 4)  # only events that can have a quadruplet
+    f = {"pt": pt[keep], "eta": eta[keep], "flavour": flav[keep].astype(np.int64),
+         "event": owner[keep]}
+    for k in ("phi", "e", "ptcone30", "etcone20", "d0sig"):
+        f[k] = col(k)[keep].astype(np.float64)
+    f["charge"] = col("charge")[keep].astype(np.int64)
+    f["px"] = f["pt"] * np.cos(f["phi"])
+    f["py"] = f["pt"] * np.sin(f["phi"])
+    f["pz"] = f["pt"] * np.sinh(f["eta"])
+    return f, n_good
 
 
-def _quadruplets(good: ak.Array, p4: dict[str, ak.Array]) -> tuple[ak.Array, ...]:
-    """(z1a, z1b, z2a, z2b, m12, m34) per candidate; Z1 is the pair closer to mZ."""
-    i, j = ak.unzip(ak.argcombinations(good, 2))
-    sfos = (good.flavour[i] == good.flavour[j]) & (good.charge[i] * good.charge[j] < 0)
-    pi, pj = i[sfos], j[sfos]
-    a, b = ak.unzip(ak.argcombinations(pi, 2))
+def _mass(f: dict[str, np.ndarray], *idx: np.ndarray) -> np.ndarray:
+    e, x, y, z = (sum(f[k][i] for i in idx) for k in ("e", "px", "py", "pz"))
+    return np.sqrt(np.maximum(e * e - x * x - y * y - z * z, 0.0))
+
+
+@cache
+def _combinations(k: int) -> np.ndarray:
+    return np.array(list(itertools.combinations(range(k), 2)), dtype=np.int64).reshape(-1, 2)
+
+
+def _pairs(owner: np.ndarray, n: int, accept) -> tuple[np.ndarray, ...]:  # type: ignore[no-untyped-def]
+    """All (i < j) pairs of the items of each event, in combination order, that ``accept``;
+    items are grouped by event (``owner`` sorted). Returns (event, i, j) sorted by event."""
+    counts = np.bincount(owner, minlength=n)
+    start = np.concatenate([[0], np.cumsum(counts)])[:-1]
+    parts = []
+    for k in np.unique(counts[counts >= 2]):
+        evs = np.flatnonzero(counts == k)
+        table = _combinations(int(k))
+        i = start[evs][:, None] + table[:, 0]
+        j = start[evs][:, None] + table[:, 1]
+        ok = accept(i, j)
+        parts.append((np.broadcast_to(evs[:, None], i.shape)[ok], i[ok], j[ok]))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    ev, i, j = (np.concatenate(x) for x in zip(*parts, strict=True))
+    order = np.argsort(ev, kind="stable")  # events are disjoint across groups: order kept inside
+    return ev[order], i[order], j[order]
+
+
+def _quadruplets(f: dict[str, np.ndarray], n: int) -> tuple[list[np.ndarray], ...]:
+    """Candidates as flat arrays: ([z1a, z1b, z2a, z2b] lepton indices, event, m12, m34).
+
+    Candidates are ordered by event, then by SFOS-pair combination order; Z1 is the pair
+    closer to mZ (the first pair on an exact tie).
+    """
+    fl, ch = f["flavour"], f["charge"]
+    _, pi, pj = _pairs(f["event"], n, lambda i, j: (fl[i] == fl[j]) & (ch[i] * ch[j] < 0))
+    pev = f["event"][pi]
+    event, a, b = _pairs(pev, n, lambda a, b: (pi[a] != pi[b]) & (pi[a] != pj[b])
+                         & (pj[a] != pi[b]) & (pj[a] != pj[b]))
     ai, aj, bi, bj = pi[a], pj[a], pi[b], pj[b]
-    disjoint = (ai != bi) & (ai != bj) & (aj != bi) & (aj != bj)
-    ai, aj, bi, bj = ai[disjoint], aj[disjoint], bi[disjoint], bj[disjoint]
-    ma, mb = inv_mass(p4, ai, aj), inv_mass(p4, bi, bj)
-    a_first = abs(ma - MZ) <= abs(mb - MZ)
-    return (ak.where(a_first, ai, bi), ak.where(a_first, aj, bj), ak.where(a_first, bi, ai),
-            ak.where(a_first, bj, aj), ak.where(a_first, ma, mb), ak.where(a_first, mb, ma))
+    ma, mb = _mass(f, ai, aj), _mass(f, bi, bj)
+    first = np.abs(ma - MZ) <= np.abs(mb - MZ)
+    quad = [np.where(first, ai, bi), np.where(first, aj, bj), np.where(first, bi, ai),
+            np.where(first, bj, aj)]
+    return quad, event, np.where(first, ma, mb), np.where(first, mb, ma)
 
 
-def _per_lepton(quad: tuple[ak.Array, ...], test) -> ak.Array:  # type: ignore[no-untyped-def]
-    return test(quad[0]) & test(quad[1]) & test(quad[2]) & test(quad[3])
+def _all4(quad: list[np.ndarray], ok: np.ndarray) -> np.ndarray:
+    return ok[quad[0]] & ok[quad[1]] & ok[quad[2]] & ok[quad[3]]
 
 
-def _candidate_cuts(good: ak.Array, p4: dict[str, ak.Array], quad: tuple[ak.Array, ...],
-                    ) -> tuple[list[ak.Array | None], ak.Array]:
-    """The cumulative candidate cuts in step order (None = not applicable) and m4l."""
-    m12, m34 = quad[4], quad[5]
-    m4l = inv_mass(p4, *quad[:4])
-    pts = [good.pt[k] for k in quad[:4]]
-    n_above = lambda thr: sum(ak.values_astype(p > thr, np.int32) for p in pts)  # noqa: E731
+def _candidate_cuts(f: dict[str, np.ndarray], quad: list[np.ndarray], m12: np.ndarray,
+                    m34: np.ndarray) -> tuple[list[np.ndarray | None], np.ndarray]:
+    """The candidate cuts in step order from lepton_pt to vertex (None = not applicable), m4l."""
+    m4l = _mass(f, *quad)
+    pts = [f["pt"][k] for k in quad]
+    n_above = lambda thr: sum((p > thr).astype(np.int8) for p in pts)  # noqa: E731
     pt_cut = (n_above(20) >= 1) & (n_above(15) >= 2) & (n_above(10) >= 3)
-    flat = ak.to_numpy(ak.flatten(m4l))
-    thr = ak.unflatten(np.interp(flat, [140.0, 190.0], [12.0, 50.0]), ak.num(m4l))
-    dr_ok, jpsi_ok = True, True
+    thr = np.interp(m4l, [140.0, 190.0], [12.0, 50.0])
+    dr_ok = np.ones(len(m4l), dtype=bool)
+    jpsi_ok = np.ones(len(m4l), dtype=bool)
     for x, y in PAIRS:
         qa, qb = quad[x], quad[y]
-        same = good.flavour[qa] == good.flavour[qb]
-        dr_ok = dr_ok & (delta_r(p4, qa, qb) > ak.where(same, 0.10, 0.20))
-        sfos = same & (good.charge[qa] * good.charge[qb] < 0)
-        jpsi_ok = jpsi_ok & (~sfos | (inv_mass(p4, qa, qb) > 5.0))
-    is_mu = lambda k: good.flavour[k] == 13  # noqa: E731
-    track = _per_lepton(quad, lambda k: good.ptcone30[k] / good.pt[k] < 0.15)
-    calo = _per_lepton(quad, lambda k: good.etcone20[k] / good.pt[k] < ak.where(is_mu(k), 0.30, 0.20))
-    ip = _per_lepton(quad, lambda k: abs(good.d0sig[k]) < ak.where(is_mu(k), 3.0, 5.0))
+        same = f["flavour"][qa] == f["flavour"][qb]
+        dphi = (f["phi"][qa] - f["phi"][qb] + np.pi) % (2 * np.pi) - np.pi
+        dr = np.sqrt((f["eta"][qa] - f["eta"][qb]) ** 2 + dphi * dphi)
+        dr_ok &= dr > np.where(same, 0.10, 0.20)
+        sfos = same & (f["charge"][qa] * f["charge"][qb] < 0)
+        jpsi_ok &= ~sfos | (_mass(f, qa, qb) > 5.0)
+    is_mu = f["flavour"] == 13
+    track = _all4(quad, f["ptcone30"] / f["pt"] < 0.15)
+    calo = _all4(quad, f["etcone20"] / f["pt"] < np.where(is_mu, 0.30, 0.20))
+    ip = _all4(quad, np.abs(f["d0sig"]) < np.where(is_mu, 3.0, 5.0))
     cuts = [pt_cut, None, (m12 > 50) & (m12 < 106), (m34 > thr) & (m34 < 115), dr_ok, jpsi_ok,
             track, calo, ip, None]
     return cuts, m4l
@@ -142,6 +186,14 @@ def _channels(flav1: np.ndarray, flav2: np.ndarray) -> np.ndarray:
     return names[code]
 
 
+def _best(alive: np.ndarray, event: np.ndarray, m12: np.ndarray, m34: np.ndarray) -> np.ndarray:
+    """Index of each event's best surviving candidate: min |m12 - mZ|, then min |m34 - mZ|."""
+    idx = np.flatnonzero(alive)
+    order = idx[np.lexsort((np.abs(m34[idx] - MZ), np.abs(m12[idx] - MZ), event[idx]))]
+    ev = event[order]
+    return order[np.r_[True, ev[1:] != ev[:-1]]] if len(order) else order
+
+
 def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool) -> ChunkResult:
     n = len(events)
     masks = [np.ones(n, dtype=bool)]
@@ -149,24 +201,24 @@ def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool) -> 
     for t in triggers:
         trig |= to_numpy_bool(events[t])
     masks.append(trig)
-    good = _good_leptons(events.leptons, has_loose)
-    masks.append(trig & (ak.to_numpy(ak.num(good)) >= 4))
-    p4 = lepton_p4(good)
-    quad = _quadruplets(good, p4)
-    cuts, m4l = _candidate_cuts(good, p4, quad)
-    alive = ak.ones_like(quad[4], dtype=bool)
-    masks.append(masks[-1] & to_numpy_bool(ak.any(alive, axis=1)))
+    f, n_good = _flat_good(events.leptons, has_loose, trig)
+    masks.append(trig & (n_good >= 4))
+    quad, event, m12, m34 = _quadruplets(f, n)
+    cuts, m4l = _candidate_cuts(f, quad, m12, m34)
+    has = lambda alive: np.bincount(event[alive], minlength=n).astype(bool)  # noqa: E731
+    alive = np.ones(len(event), dtype=bool)
+    masks.append(masks[-1] & has(alive))
     for cut in cuts:
         if cut is not None:
-            alive = alive & cut
-        masks.append(masks[-1] & to_numpy_bool(ak.any(alive, axis=1)))
-    d12 = ak.where(alive, abs(quad[4] - MZ), np.inf)
-    tie = alive & (d12 == ak.fill_none(ak.min(d12, axis=1), np.inf))
-    d34 = ak.where(tie, abs(quad[5] - MZ), np.inf)
-    best = ak.argmin(d34, axis=1, keepdims=True)
-    best_m4l = ak.to_numpy(ak.fill_none(ak.firsts(m4l[best]), np.nan)).astype(np.float64)
-    flav1 = ak.to_numpy(ak.fill_none(ak.firsts(good.flavour[quad[0]][best]), 0))
-    flav2 = ak.to_numpy(ak.fill_none(ak.firsts(good.flavour[quad[2]][best]), 0))
+            alive &= cut
+        masks.append(masks[-1] & has(alive))
+    best = _best(alive, event, m12, m34)
+    best_m4l = np.full(n, np.nan)
+    best_m4l[event[best]] = m4l[best]
+    flav1 = np.zeros(n, dtype=np.int64)
+    flav2 = np.zeros(n, dtype=np.int64)
+    flav1[event[best]] = f["flavour"][quad[0][best]]
+    flav2[event[best]] = f["flavour"][quad[2][best]]
     masks.append(masks[-1].copy())  # best_quadruplet: choosing one candidate drops no event
     with np.errstate(invalid="ignore"):
         masks.append(masks[-1] & (best_m4l > 118.0) & (best_m4l < 129.0))
