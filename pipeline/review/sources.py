@@ -108,24 +108,28 @@ def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  
     """Boxes of ``quote`` on ``page``: the whole sentence, else its word windows (line-break tolerant).
 
     PDFs spell 'efficiency' with a ligature glyph; the quote may or may not. So the quote is tried
-    as given, then with ligatures expanded (NFKC) against the page's text with ligatures expanded.
+    as given, then with ligatures expanded (NFKC) and the parser's sub/superscript marks dropped,
+    against the page's text with ligatures expanded.
     """
     import pymupdf
 
     text = " ".join(quote.split())
     if not text:
         return []
-    plain = unicodedata.normalize("NFKC", text)
     expanded = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
-    hits = page.search_for(text) or page.search_for(plain, flags=expanded)
-    words = plain.split()
+    plain = unicodedata.normalize("NFKC", text)
+    # the parser writes sub/superscripts as p_T, E^miss_T; the PDF's text layer has pT or Emiss T
+    variants = list(dict.fromkeys([plain, re.sub(r"[_^{}]", "", plain), " ".join(re.sub(r"[_^{}]", " ", plain).split())]))
+    hits = page.search_for(text)
+    for variant in variants:
+        hits = hits or page.search_for(variant, flags=expanded)
     for size in WINDOW_WORDS:
-        if hits:
-            break
-        if len(words) <= size:
-            continue
-        for start in range(0, len(words) - size + 1, max(1, size // 2)):
-            hits += page.search_for(" ".join(words[start : start + size]), flags=expanded)
+        for variant in variants:
+            words = variant.split()
+            if hits or len(words) <= size:
+                continue
+            for start in range(0, len(words) - size + 1, max(1, size // 2)):
+                hits += page.search_for(" ".join(words[start : start + size]), flags=expanded)
     return merge_lines([(r.x0, r.y0, r.x1, r.y1) for r in hits])
 
 
@@ -170,15 +174,24 @@ def locate(pdf: Path | None, quote: str, page: int | None, bbox: list[tuple[floa
     """Where to highlight: the recorded boxes, else the quote searched on its page (or every page)."""
     if pdf is None:
         return Highlight(None, page)
-    if bbox and page:
-        return Highlight(pdf, page, merge_lines(list(bbox)), "bbox")
     with _open(pdf) as doc:
+        if bbox and page and 1 <= page <= doc.page_count:
+            return Highlight(pdf, page, _refine(doc[page - 1], quote, bbox), "bbox")
         pages = [page] if page and 1 <= page <= doc.page_count else range(1, doc.page_count + 1)
         for number in pages:
             boxes = search_quote(doc[number - 1], quote)
             if boxes:
                 return Highlight(pdf, number, boxes, "search")
     return Highlight(pdf, page if page else None)
+
+
+def _refine(page, quote: str, bbox: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
+    """The quote's own lines inside a recorded box (parsers record whole paragraphs), else the box."""
+    import pymupdf
+
+    areas = [pymupdf.Rect(*box) + (-2, -2, 2, 2) for box in bbox]
+    hits = [b for b in search_quote(page, quote) if any(area.intersects(pymupdf.Rect(*b)) for area in areas)]
+    return hits or merge_lines(list(bbox))
 
 
 def locate_cut(sources: SourceFiles, cut: Cut) -> Highlight:
