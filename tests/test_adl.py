@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SHARED, shared_path
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from selection_strategies import selection_lists
 
 from pipeline.selection.adl import from_adl, to_adl
@@ -139,3 +140,27 @@ def test_hzz_export_keeps_what_adl_cannot_say_as_comments() -> None:
 def test_empty_and_garbage_text() -> None:
     sel, missing = from_adl("this is not ADL at all\n\n# just words\n")
     assert sel.objects == [] and sel.selection == [] and missing == []
+
+
+_LINES = ["object jets", "object 1bad", "object pt", "  take Jet", "  take jets", "  select pT > 3", "  select pt [] 1",
+          "  select ? :", "region r", "region cutflow", "  r", "  select r", "define X = jets[0] + jets[1]",
+          "define Y = m(X)", "  select Y > 3", "define = 3", "object", "  select |eta < 2", "  select ((", "  reject ALL",
+          "  bin X 1 2", "object met", "  take MET", "  select MET > 5", "info analysis", "  lumi abc",
+          "object leptons : Union(a, b)", "object z : jets", "define count = 5", "define jets = 3",
+          "  select __import__('os')", "region r2", "  r2", "object q : z", "  select dR(j, jets) < 1", "  take Jet j"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_LINES), max_size=14))
+def test_import_never_crashes_and_always_validates(lines: list[str]) -> None:
+    sel, missing = from_adl("\n".join(lines))
+    assert [i for i in validate_selection(sel) if i.level == "error"] == []
+    assert all(isinstance(item, str) and item.startswith("line ") for item in missing)
+
+
+def test_region_loops_and_bad_names_are_reported() -> None:
+    sel, missing = from_adl("object 1bad\n  take Jet\nregion a\n  b\nregion b\n  a\nregion c\n  c\ndefine pt = 3\n")
+    assert [(r.name, r.base) for r in sel.regions] == [("a", None), ("b", None), ("c", None)]
+    text = "\n".join(missing)
+    assert "refers to itself" in text and "loops back" in text
+    assert "pt: clashes with a function" in text

@@ -149,3 +149,14 @@ def test_structured_and_expression_forms_agree(var: str, absolute: bool, op: str
     parse(text)
     assert same_meaning(text, cut_expression(Cut(id="d", description="", expr=text)))
     assert names_used(parse(text)) == {var}
+
+
+@given(st.text(alphabet=list("abpt_()[]., +-*/<>=!0123456789'\"λ\n:;@|&^~%#{}"), max_size=40))
+def test_parse_fails_only_with_selection_error(text: str) -> None:
+    try:
+        tree = parse(text)
+    except SelectionError as err:
+        assert err.message  # never a bare exception or a traceback for the user
+    else:
+        assert isinstance(tree, ast.Expression)
+        parse(ast.unparse(tree), allow_tuple=True)  # what was accepted stays acceptable

@@ -11,12 +11,15 @@ have no counterpart and are only listed.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 
+from pipeline.data.fields import EVENT_FIELDS
 from pipeline.errors import SelectionError
 from pipeline.selection.adl_text import Block, Statement, blocks, commented_info
 from pipeline.selection.adl_translate import translate
 from pipeline.selection.expr import parse
+from pipeline.selection.functions import FUNCTIONS
 from pipeline.selection.models import (
     AnalysisInfo,
     Cut,
@@ -60,6 +63,7 @@ class _Importer:
         self.ids: set[str] = set()
         self.origin: dict[str, Statement] = {}
         self.failed_defines: set[str] = set()
+        self.region_lines: dict[str, int] = {}
 
     def note(self, where: str, line: int, what: str) -> None:
         self.missing.append(f"line {line}: {where}: {what}")
@@ -74,6 +78,23 @@ class _Importer:
 
     def prov(self, section: str, statement: Statement) -> Provenance:
         return Provenance(source="adl", document=self.document, section=section, quote=statement.raw)
+
+    def usable(self, block: Block) -> bool:
+        """A name the selection list can hold: an identifier, not taken, not a language word."""
+        name = block.name
+        problem = None
+        if block.kind == "object" and self.kind_of([t.split()[0] for t in self.takes(block) if t.split()]) == "met":
+            return True  # a MET object becomes the event field met, whatever it is called
+        if not re.fullmatch(r"[A-Za-z_]\w*", name or ""):
+            problem = "not a valid name"
+        elif name in self.objects or name in {d.name for d in self.derived} or name in self.vectors:
+            problem = "defined twice"
+        elif name in FUNCTIONS or name in EVENT_FIELDS or keyword.iskeyword(name) or name in ("True", "False"):
+            problem = "clashes with a function or event field of the selection language"
+        if problem:
+            self.note(f"{block.kind} {name or '(no name)'}", block.line, f"{problem}: block skipped")
+            self.failed_defines.add(name)
+        return problem is None
 
     # objects -------------------------------------------------------------------------
     def takes(self, block: Block) -> list[str]:
@@ -150,11 +171,15 @@ class _Importer:
 
     def region(self, block: Block, region_names: set[str]) -> tuple[Region, list[str]]:
         region = Region(name=block.name, description=f"ADL region {block.name}")
+        self.region_lines[block.name] = block.line
         bases: list[str] = []
         for statement in block.body:
             words = statement.text.split()
             if len(words) == 1 and words[0] in region_names and statement.keyword in ("", "select"):
-                bases.append(words[0])
+                if words[0] == block.name:
+                    self.note(f"region {block.name}", statement.line, "refers to itself: ignored")
+                else:
+                    bases.append(words[0])
             elif statement.keyword in ("select", "reject"):
                 if statement.text.strip() in ("ALL", "all"):
                     continue
@@ -179,11 +204,16 @@ class _Importer:
         region_names = {b.name for b in parsed if b.kind == "region"}
         regions: list[tuple[Region, list[str]]] = []
         for block in parsed:
+            if block.kind in ("object", "define", "region") and not self.usable(block):
+                continue
             if block.kind == "object":
                 self.add_object(block)
             elif block.kind == "define":
                 self.add_define(block)
             elif block.kind == "region":
+                if block.name in {r.name for r, _ in regions}:
+                    self.note(f"region {block.name}", block.line, "defined twice: second definition skipped")
+                    continue
                 regions.append(self.region(block, region_names))
             elif block.kind != "info":
                 self.note(f"{block.kind} {block.name}", block.line, f"'{block.kind}' blocks have no counterpart")
@@ -201,8 +231,11 @@ class _Importer:
             root = None
         for region, bases in regions:
             if len(bases) > 1:
-                self.note(f"region {region.name}", 0, f"builds on several regions {bases}: only {bases[0]} kept as base")
+                self.note(f"region {region.name}", self.region_lines[region.name], f"builds on several regions {bases}: only {bases[0]} kept as base")
             base = bases[0] if bases else None
+            if base is not None and self.cyclic(region.name, regions):
+                self.note(f"region {region.name}", self.region_lines[region.name], f"base chain through {base!r} loops back: base dropped")
+                base = None
             kept.append(region.model_copy(update={"base": None if base == root else base}))
         info = self.info
         analysis = AnalysisInfo(
@@ -214,6 +247,14 @@ class _Importer:
             objects=list(self.objects.values()), derived=self.derived, selection=selection, regions=kept,
             producer="adl", notes=[f"imported from ADL ({self.document})"],
         )
+
+    def cyclic(self, name: str, regions: list[tuple[Region, list[str]]]) -> bool:
+        bases = {r.name: b[0] for r, b in regions if b}
+        seen: set[str] = set()
+        while name in bases and name not in seen:
+            seen.add(name)
+            name = bases[name]
+        return name in seen
 
     def reaches(self, region: Region, root: str, regions: list[tuple[Region, list[str]]]) -> bool:
         bases = {r.name: b for r, b in regions}

@@ -71,6 +71,15 @@ def _collection_as_number(tree: ast.AST, names: dict[str, str]) -> str | None:
     return None
 
 
+def _region_loops(name: str, sel: SelectionList) -> bool:
+    bases = {region.name: region.base for region in sel.regions if region.base}
+    seen: set[str] = set()
+    while name in bases and name not in seen:
+        seen.add(name)
+        name = bases[name]  # type: ignore[assignment]
+    return name in seen
+
+
 class _Checker:
     def __init__(self, sel: SelectionList) -> None:
         self.sel = sel
@@ -202,6 +211,9 @@ class _Checker:
             if region.base is not None and (region.base not in region_names or region.base == region.name):
                 self.add("error", f"$.regions[{i}].base", f"region {region.name!r} builds on unknown region {region.base!r}",
                          f"regions: {', '.join(region_names)}")
+            elif _region_loops(region.name, self.sel):
+                self.add("error", f"$.regions[{i}].base", f"region {region.name!r}: its chain of base regions loops",
+                         "a region builds on the cutflow or on a region that does not build on it")
             for j, cut in enumerate(region.cuts):
                 path = f"$.regions[{i}].cuts[{j}]"
                 self.check_cut(cut, self.names_for(cut, path), path)
