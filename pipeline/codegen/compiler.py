@@ -132,6 +132,7 @@ class _Writer:
     def events(self) -> None:
         self.emit("def select_events(v: EventState, run: AnalysisRun) -> None:")
         self.emit('    """The cutflow, step by step; run.record counts the events left after each."""')
+        hist_step = self.histogram_step()
         for cut in self.sel.selection:
             if cut.status == Status.rejected:
                 self.emit(f"    # {cut.id}: rejected by the reviewer, not executed")
@@ -139,8 +140,19 @@ class _Writer:
             self.emit("\n".join(_comment(cut, "    ")))
             self.step(cut)
             self.emit(f'    run.record("{cut.id}", v)')
+            if cut.id == hist_step and self.sel.observable:
+                self.derived_for({self.sel.observable})
+                self.emit(f"    run.fill_histograms(v)  # {self.sel.observable} before the cuts on it alone")
         if self.sel.observable:
             self.derived_for({self.sel.observable})
+
+    def histogram_step(self) -> str | None:
+        """The last step before the trailing cuts on the observable alone (the signal window)."""
+        obs = self.sel.observable
+        cuts = [c for c in self.sel.selection if executable(c)]
+        while cuts and obs and names_in(cut_expression(cuts[-1]), allow_tuple=cuts[-1].kind == "select_best") == {obs}:
+            cuts.pop()
+        return cuts[-1].id if cuts and len(cuts) < len([c for c in self.sel.selection if executable(c)]) else None
 
     def step(self, cut: Cut) -> None:
         if cut.id in self.text_functions:

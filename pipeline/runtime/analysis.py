@@ -75,6 +75,8 @@ class AnalysisRun:
     reasons: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     rows: list[dict[str, np.ndarray]] = field(default_factory=list)
+    hist_rows: list[dict[str, np.ndarray]] | None = None
+    sample: int = 0
 
     def __post_init__(self) -> None:
         for cut_id, reqs in self.requires.items():
@@ -96,10 +98,20 @@ class AnalysisRun:
     def record(self, step_id: str, v: EventState) -> None:
         self.flow.record(step_id, v)
 
+    def fill_histograms(self, v: EventState) -> None:
+        """Histogram the observable at this point of the cutflow (default: the selected events)."""
+        if self.hist_rows is None:
+            self.hist_rows = []
+        self.hist_rows.append(self._row(v))
+
     def collect(self, v: EventState) -> None:
         """Keep run, event, channel, observable and weight of the events that passed."""
+        self.rows.append(self._row(v))
+
+    def _row(self, v: EventState) -> dict[str, np.ndarray]:
         n = len(v)
         row = {
+            "sample": np.full(n, self.sample),
             "run": ak.to_numpy(v.events["run"]).astype(np.int64),
             "event": ak.to_numpy(v.events["event"]).astype(np.int64),
             "weight": v.weights(),
@@ -114,7 +126,7 @@ class AnalysisRun:
             if value.ndim > 1:
                 value = ak.firsts(value, axis=-1)
             row["m4l"] = ak.to_numpy(ak.fill_none(value, np.nan)).astype(np.float64)
-        self.rows.append(row)
+        return row
 
     def selected(self) -> list[SelectedEvent]:
         if not self.rows:
@@ -127,16 +139,26 @@ class AnalysisRun:
                                      cols["weight"], strict=True)
         ]
 
-    def histograms(self, events: list[SelectedEvent]) -> list[Histogram1D]:
+    def histograms(self, inputs: list[InputFile]) -> list[Histogram1D]:
+        """The observable over all inputs, and per input file as ``<name>:<file stem>``."""
         name = self.observable or "m4l"
         label, edges = HISTOGRAM_BINS.get(name, (name, list(np.linspace(0.0, 500.0, 51))))
-        values = np.array([e.m4l for e in events], dtype=np.float64)
-        weights = np.array([e.weight for e in events], dtype=np.float64)
-        counts, _ = np.histogram(values, bins=edges, weights=weights)
-        variances, _ = np.histogram(values, bins=edges, weights=weights**2)
-        return [Histogram1D(name=name, label=label, edges=[float(x) for x in edges],
-                            counts=[round(float(c), 9) for c in counts],
-                            variances=[round(float(c), 9) for c in variances])]
+        rows = self.rows if self.hist_rows is None else self.hist_rows
+        cols = {k: np.concatenate([r[k] for r in rows]) for k in ("m4l", "weight", "sample")} if rows \
+            else {"m4l": np.zeros(0), "weight": np.zeros(0), "sample": np.zeros(0, dtype=int)}
+        parts = [(name, np.ones(len(cols["m4l"]), dtype=bool))]
+        if len(inputs) > 1:
+            parts += [(f"{name}:{Path(f.path).name.removesuffix('.root')}", cols["sample"] == i)
+                      for i, f in enumerate(inputs)]
+        out = []
+        for hname, mask in parts:
+            values, weights = cols["m4l"][mask], cols["weight"][mask]
+            counts, _ = np.histogram(values, bins=edges, weights=weights)
+            variances, _ = np.histogram(values, bins=edges, weights=weights**2)
+            out.append(Histogram1D(name=hname, label=label, edges=[float(x) for x in edges],
+                                   counts=[round(float(c), 9) for c in counts],
+                                   variances=[round(float(c), 9) for c in variances]))
+        return out
 
     def write(self, out: Path, inputs: list[InputFile], n_input: int) -> AnalysisResult:
         events = self.selected()
@@ -150,7 +172,7 @@ class AnalysisRun:
             synthetic=any(f.synthetic for f in inputs),
         )
         cutflow = Cutflow(producer=self.producer, steps=self.flow.steps())
-        write_outputs(out, events=events, cutflow=cutflow, histograms=self.histograms(events), result=result)
+        write_outputs(out, events=events, cutflow=cutflow, histograms=self.histograms(inputs), result=result)
         return result
 
 
@@ -175,12 +197,16 @@ def main(argv: Sequence[str] | None, *, objects: Selector, events: Selector,
     run = AnalysisRun(provided=provided_names(dataset.provides), **config)
     n_input = 0
     fields = None if reads is None else [f for f in reads if f in run.provided]
-    for chunk in dataset.iterate(fields, step_size=args.step_size):
-        v = EventState(chunk)
-        n_input += len(v)
-        run.record("all", v)
-        objects(v, run)
-        events(v, run)
-        run.collect(v)
+    for index, info in enumerate(dataset.files):
+        # file by file, so that each sample gets its own histogram (data vs stacked MC)
+        part = dataset if len(dataset.files) == 1 else open_dataset([info.path], release=dataset.release)
+        run.sample = index
+        for chunk in part.iterate(fields, step_size=args.step_size):
+            v = EventState(chunk)
+            n_input += len(v)
+            run.record("all", v)
+            objects(v, run)
+            events(v, run)
+            run.collect(v)
     run.write(Path(args.out), list(dataset.files), n_input)
     return 0

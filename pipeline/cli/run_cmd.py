@@ -1,0 +1,40 @@
+"""``reproduce run PAPER`` (also ``reproduce PAPER``): the whole pipeline, resumable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import echo_json, info, settings
+
+
+@click.command()
+@click.argument("paper")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="ROOT file or directory of one release (repeat for more).")
+@click.option("--baseline", default=None, help="Hand-written baseline to compare with (e.g. hzz4l_paper).")
+@click.option("--no-review", is_flag=True, help="Generate code from an unreviewed (extracted) list.")
+@click.option("--reviewed", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Use this reviewed selection list.")
+@click.option("--codegen", type=click.Choice(["compile", "llm"]), default="compile", show_default=True,
+              help="Compile the list, or let the model write the script (needs a model).")
+@click.option("--extract", "extract_backend", type=click.Choice(["rules", "llm"]), default="rules",
+              show_default=True, help="Extraction backend.")
+@click.option("--max-attempts", type=int, default=3, show_default=True, help="Repair attempts (--codegen llm).")
+@click.option("--timeout", type=float, default=600.0, show_default=True, help="Sandbox wall-clock limit, s.")
+@click.option("--run-id", default=None, help="Name of the run directory (default: a hash of the options).")
+@click.pass_context
+def run(ctx: click.Context, paper: str, data: tuple[Path, ...], baseline: str | None, no_review: bool,
+        reviewed: Path | None, codegen: str, extract_backend: str, max_attempts: int, timeout: float,
+        run_id: str | None) -> None:
+    """Fetch, parse, extract, review gate, generate, execute, compare and report PAPER."""
+    from pipeline.run.options import RunOptions
+    from pipeline.run.pipeline import reproduce
+
+    opts = RunOptions(paper=paper, data=list(data), baseline=baseline, no_review=no_review, reviewed=reviewed,
+                      codegen=codegen, extract_backend=extract_backend, max_attempts=max_attempts,  # type: ignore[arg-type]
+                      timeout_s=timeout, run_id=run_id)
+    run_dir = reproduce(opts, settings(ctx), info)
+    info(f"report: {run_dir / 'report.html'}")
+    echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.md")})

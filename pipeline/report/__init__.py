@@ -1,0 +1,32 @@
+"""Stage two, report: report.md and a self-contained report.html with plots, for one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipeline.io import write_text_atomic
+from pipeline.report.content import gather
+from pipeline.report.plots import cutflow_plot, m4l_plot
+from pipeline.report.render import render_html, render_markdown
+
+
+def write_report(run_dir: Path, state: Any = None, *, notes: dict[str, str] | None = None,
+                 selection: Path | None = None) -> list[Path]:
+    """Write plots/, report.md and report.html into ``run_dir``; returns the written files."""
+    if selection is None:
+        rec = state.stages["review"] if state is not None else None
+        selection = run_dir / next(iter(rec.outputs)) if rec else run_dir / "selection.reviewed.json"
+    content = gather(run_dir, selection, notes or {})
+    plots = run_dir / "plots"
+    plots.mkdir(exist_ok=True)
+    m4l = m4l_plot(run_dir / "analysis" / "histograms.json", plots / "m4l.png", synthetic=content.result.synthetic)
+    if m4l is not None:
+        content.plots["m4l: selected events per sample"] = m4l
+    content.plots["cutflow"] = cutflow_plot(content.cutflow, content.baseline_cutflow, plots / "cutflow.png")
+    md = write_text_atomic(run_dir / "report.md", render_markdown(content))
+    page = write_text_atomic(run_dir / "report.html", render_html(content))
+    return [md, page, *content.plots.values()]
+
+
+__all__ = ["write_report"]

@@ -1,0 +1,38 @@
+"""What a whole run was asked to do; its hash names the run directory (same options, same run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.io import sha256_bytes
+
+
+class RunOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paper: str = Field(description="arXiv id, DOI or local PDF path")
+    data: list[Path] = Field(default_factory=list)
+    baseline: str | None = None
+    no_review: bool = False
+    codegen: Literal["compile", "llm"] = "compile"
+    extract_backend: Literal["rules", "llm"] = "rules"
+    reviewed: Path | None = Field(None, description="a reviewed selection list to use instead of reviewing")
+    max_attempts: int = Field(3, ge=1, le=10)
+    timeout_s: float = 600.0
+    run_id: str | None = None
+
+    def key(self) -> dict[str, str]:
+        """The settings that decide the results (recorded in run.json; a change restarts the run)."""
+        return {
+            "paper": self.paper, "data": ";".join(str(p.resolve()) for p in self.data),
+            "baseline": self.baseline or "", "no_review": str(self.no_review), "codegen": self.codegen,
+            "extract_backend": self.extract_backend,
+            "reviewed": str(self.reviewed.resolve()) if self.reviewed else "",
+        }
+
+    def default_run_id(self) -> str:
+        text = "\n".join(f"{k}={v}" for k, v in sorted(self.key().items()))
+        return "run-" + sha256_bytes(text.encode())[:10]

@@ -1,0 +1,204 @@
+"""``reproduce arXiv:ID``: fetch -> parse -> extract -> review gate -> generate -> execute ->
+baseline -> compare -> report, resumable from the last completed stage (see ``state.py``).
+
+A reviewed selection list, when one exists (``--reviewed``, the run directory, the paper
+cache or the project's ``papers/``), is what stage two uses; fetch/parse/extract still run
+when they can so the report can show the extracted list, and are skipped with a note when
+the paper cannot be fetched. Without a reviewed list, the run stops at the review gate
+unless ``--no-review``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.errors import FetchError, ParseError, ReproError, UsageError
+from pipeline.io import write_json_atomic
+from pipeline.run.options import RunOptions
+from pipeline.run.state import RunState, run_stage
+
+Progress = Callable[[str], None]
+PROJECT_PAPERS = Path(__file__).resolve().parents[2] / "papers"
+
+
+def paper_slug(paper: str) -> str:
+    from pipeline.fetch.ids import normalize_paper_id
+
+    return normalize_paper_id(paper).slug
+
+
+def find_reviewed(opts: RunOptions, slug: str, settings: Settings, run_dir: Path) -> Path | None:
+    candidates = [opts.reviewed, run_dir / "selection.reviewed.json",
+                  settings.papers_dir / slug / "selection.reviewed.json",
+                  PROJECT_PAPERS / slug / "selection.reviewed.json",
+                  PROJECT_PAPERS / f"arXiv-{slug}" / "selection.reviewed.json"]
+    return next((p for p in candidates if p is not None and p.is_file()), None)
+
+
+class Run:
+    def __init__(self, opts: RunOptions, settings: Settings, progress: Progress) -> None:
+        self.opts, self.settings, self.progress = opts, settings, progress
+        self.slug = paper_slug(opts.paper)
+        self.dir = settings.outputs_dir / self.slug / (opts.run_id or opts.default_run_id())
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.state = RunState.load(self.dir, opts.paper, opts.key())
+        self.notes: dict[str, str] = {}
+
+    def stage(self, name: str, work: Callable[[], list[Path] | tuple[list[Path], str]]) -> None:
+        run_stage(self.state, self.dir, name, work, self.progress)
+
+    # stage one --------------------------------------------------------------
+    def fetch_parse_extract(self) -> None:
+        entry: list[object] = []
+
+        def fetch() -> tuple[list[Path], str]:
+            from pipeline.fetch.cache import fetch_paper
+
+            try:
+                entry.append(fetch_paper(self.opts.paper, self.settings))
+            except FetchError as err:
+                if find_reviewed(self.opts, self.slug, self.settings, self.dir) is None:
+                    raise
+                return [], f"skipped ({err.message}); a reviewed selection list exists"
+            return [], str(entry[0].pdf_path)  # type: ignore[attr-defined]
+
+        self.stage("fetch", fetch)
+        self.stage("parse", self._parse)
+        self.stage("extract", self._extract)
+
+    def _parse(self) -> tuple[list[Path], str]:
+        from pipeline.fetch.cache import fetch_paper
+        from pipeline.parse import parse_document
+
+        try:
+            doc = parse_document(fetch_paper(self.opts.paper, self.settings), settings=self.settings)
+        except (FetchError, ParseError) as err:
+            if find_reviewed(self.opts, self.slug, self.settings, self.dir) is None:
+                raise
+            (self.dir / "document.json").unlink(missing_ok=True)
+            return [], f"skipped ({err.message.splitlines()[0]})"
+        path = write_json_atomic(self.dir / "document.json", doc.model_dump(mode="json"))
+        return [path], f"{len(doc.text)} characters"
+
+    def _extract(self) -> tuple[list[Path], str]:
+        from pipeline.extract.api import extract_selection
+        from pipeline.parse.document import Document
+        from pipeline.selection.store import save_selection
+
+        doc_path = self.dir / "document.json"
+        if not doc_path.is_file():
+            return [], "skipped (no document)"
+        doc = Document.model_validate_json(doc_path.read_text())
+        sel = extract_selection(doc, backend=self.opts.extract_backend, settings=self.settings, run_dir=self.dir)
+        path = save_selection(sel, self.dir / "selection.extracted.json")
+        return [path], f"{len(sel.all_cuts())} cuts ({sel.producer})"
+
+    # review gate and stage two -----------------------------------------------
+    def review(self) -> tuple[list[Path], str]:
+        from pipeline.review.gate import require_reviewed
+        from pipeline.run.stage2 import load_valid_selection
+
+        target = self.dir / "selection.reviewed.json"
+        found = find_reviewed(self.opts, self.slug, self.settings, self.dir)
+        if found is not None and found.resolve() != target.resolve():
+            shutil.copyfile(found, target)
+        chosen = require_reviewed(self.dir, self.opts.no_review)
+        load_valid_selection(chosen)  # a list failing validation never reaches code generation
+        note = f"using {chosen.name}" + (f" (from {found})" if found and found != target else "")
+        return [chosen], note
+
+    def selection_path(self) -> Path:
+        rec = self.state.stages["review"]
+        return self.dir / next(iter(rec.outputs))
+
+    def generate(self) -> tuple[list[Path], str]:
+        from pipeline.run.stage2 import generate_code, load_valid_selection
+
+        out = self.dir / "codegen" / "analysis.py"
+        if self.opts.codegen == "compile":
+            return [generate_code(self.selection_path(), out)], "compiled"
+        from pipeline.codegen.llm import generate_with_llm
+        from pipeline.data import open_dataset
+        from pipeline.io import write_text_atomic
+        from pipeline.llm import get_backend
+
+        backend = get_backend("openai", self.settings, run_dir=self.dir)
+        sel = load_valid_selection(self.selection_path())
+        code = generate_with_llm(sel, open_dataset(self.opts.data).provides, backend)
+        return [write_text_atomic(out, code)], f"written by {backend.model}"
+
+    def execute(self) -> tuple[list[Path], str]:
+        from pipeline.run.stage2 import execute_code
+        from pipeline.sandbox import Limits
+
+        limits = Limits(timeout_s=self.opts.timeout_s)
+        script = self.dir / "codegen" / "analysis.py"
+        out = self.dir / "analysis"
+        if self.opts.codegen == "llm":
+            return self._execute_with_repair(script, out, limits)
+        shutil.rmtree(self.dir / "codegen" / "attempts", ignore_errors=True)
+        result = execute_code(script, self.opts.data, out, limits=limits)
+        files = sorted(p for p in out.iterdir() if p.is_file())
+        return files, f"{result.isolation} sandbox, {result.duration_s:.1f} s"
+
+    def _execute_with_repair(self, script: Path, out: Path, limits: object) -> tuple[list[Path], str]:
+        from pipeline.llm import get_backend
+        from pipeline.sandbox.repair import repair_loop
+
+        attempts = self.dir / "codegen" / "attempts"
+        shutil.rmtree(attempts, ignore_errors=True)
+        backend = get_backend("openai", self.settings, run_dir=self.dir)
+        done, results = repair_loop(script.read_text(), backend=backend, data=self.opts.data,
+                                    attempts_dir=attempts, max_attempts=self.opts.max_attempts,
+                                    limits=limits)  # type: ignore[arg-type]
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(done, out)
+        shutil.copyfile(done.parent.parent / "analysis.py", script)
+        return sorted(p for p in out.iterdir() if p.is_file()), f"passed on attempt {len(results)}"
+
+    def baseline(self) -> tuple[list[Path], str]:
+        from pipeline.run.stage2 import run_baseline_outputs
+
+        if not self.opts.baseline:
+            shutil.rmtree(self.dir / "baseline", ignore_errors=True)
+            return [], "no baseline requested"
+        out = run_baseline_outputs(self.opts.baseline, self.opts.data, self.dir / "baseline")
+        return sorted(p for p in out.iterdir() if p.is_file()), self.opts.baseline
+
+    def compare(self) -> tuple[list[Path], str]:
+        from pipeline.run.stage2 import compare_dirs
+
+        path = self.dir / "comparison.json"
+        if not self.opts.baseline:
+            path.unlink(missing_ok=True)
+            return [], "no baseline to compare with"
+        comparison = compare_dirs(self.dir / "analysis", self.dir / "baseline", path)
+        return [path], f"{comparison.verdict}: {comparison.reason}"
+
+    def report(self) -> tuple[list[Path], str]:
+        from pipeline.report import write_report
+
+        paths = write_report(self.dir, self.state, notes={k: r.note for k, r in self.state.stages.items()})
+        return paths, "report.md, report.html"
+
+
+def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:
+    """Run (or resume) the whole pipeline; returns the run directory."""
+    if not opts.data:
+        raise UsageError("no input data given", hint="pass --data FILE_OR_DIR (ROOT files of one release)")
+    run = Run(opts, settings, progress)
+    progress(f"run directory: {run.dir}")
+    run.fetch_parse_extract()
+    for name in ("review", "generate", "execute", "baseline", "compare", "report"):
+        try:
+            run.stage(name, getattr(run, name))
+        except ReproError:
+            progress(f"stopped at stage {name}; fix the problem and run the same command to resume")
+            raise
+    from pipeline.run.manifest import write_manifest
+
+    write_manifest(run.dir, run.state, opts)
+    return run.dir
