@@ -228,3 +228,17 @@ def test_resolve_run_unknown_suggests(run_dir: Path, repro_home: Path) -> None:
 def test_parse_value_round_trips(values: list[float]) -> None:
     parsed = parse_value(", ".join(repr(v) for v in values))
     assert parsed == (values[0] if len(values) == 1 else values)
+
+
+@pytest.mark.parametrize("document, first", [
+    ("arXiv:1712.02304", "1712.02304"),
+    ("arXiv:1712.02304v2", "1712.02304v2"),
+    ("hep-ex/0612017", "hep-ex_0612017"),
+    ("report-h4l-opendata-isa-2025.pdf", "report-h4l-opendata-isa-2025"),
+    ("../../etc/passwd.pdf", "passwd"),
+])
+def test_paper_slugs_match_the_fetch_cache(document: str, first: str) -> None:
+    from pipeline.review.sources import paper_slugs
+
+    slugs = paper_slugs(document)
+    assert slugs[0] == first and all("/" not in s and s not in {".", ".."} for s in slugs)

@@ -220,3 +220,38 @@ def test_serve_refuses_bad_run_names(repro_home: Path, name: str, words: str) ->
 def test_serve_state_round_trips_through_json(base: str) -> None:
     state = httpx.get(api(base, "run-state") + "/state", timeout=10)
     assert json.loads(state.text)["run"] == "1312.1956/run-state"
+
+
+CITED_QUOTE = "Electrons must satisfy pT > 7 GeV and |eta| < 2.47 in the cited analysis."
+
+
+def _cited_pdf(path: Path) -> None:
+    """A two-page PDF standing in for a cited paper in the fetch cache (generated, not copied)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pymupdf.open() as doc:
+        doc.new_page().insert_text((72, 100), "Page one of the cited paper.", fontsize=11)
+        doc.new_page().insert_text((72, 300), CITED_QUOTE, fontsize=11)
+        doc.save(path)
+
+
+def test_cut_from_a_cited_paper_shows_that_papers_page(base: str, home: Path) -> None:
+    from pipeline.selection.store import save_selection
+
+    run_dir = build_run(home, "run-cited")
+    _cited_pdf(home / "papers" / "1712.02304" / "paper.pdf")
+    selection = load_selection(run_dir / "selection.extracted.json")
+    data = selection.model_dump(mode="json")
+    data["selection"].append({"id": "cited_el", "description": "electron pT from Ref. [45]", "expr": "count(electrons) >= 1",
+                              "provenance": {"source": "cited", "document": "arXiv:1712.02304v2", "reference": "[45]",
+                                             "page": 2, "quote": CITED_QUOTE}})
+    save_selection(type(selection).model_validate(data), run_dir / "selection.extracted.json")
+    source = httpx.get(api(base, "run-cited") + "/source/cited_el", timeout=30).json()
+    assert (source["document"], source["page"], source["found"]) == ("paper.pdf", 2, True)
+    png = httpx.get(api(base, "run-cited") + "/page/cited_el.png", timeout=30)
+    assert png.status_code == 200 and _highlight_share(png.content, source["boxes"][0]) > 0.3
+    # a cited paper nobody fetched: the cut is listed, the page says the source is not available
+    data["selection"][-1]["provenance"]["document"] = "arXiv:1111.11111"
+    save_selection(type(selection).model_validate(data), run_dir / "selection.extracted.json")
+    missing = httpx.get(api(base, "run-cited") + "/source/cited_el", timeout=30).json()
+    assert missing["image"] is False and missing["document"] is None
+    assert httpx.get(api(base, "run-cited") + "/page/cited_el.png", timeout=30).status_code == 400

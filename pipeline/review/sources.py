@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import ParseError
+from pipeline.errors import ParseError, ReproError
 from pipeline.selection.models import Cut, SelectionList
 
 ZOOM = 1.6
@@ -22,13 +22,24 @@ HIGHLIGHT = (1.0, 0.85, 0.0)
 WINDOW_WORDS = (10, 6)
 
 
-def paper_slug(document: str) -> str:
-    """Cache folder name of a paper: arXiv id with '/' -> '_', a local file's stem."""
-    name = re.sub(r"^(arxiv:|doi:)", "", document.strip(), flags=re.IGNORECASE)
-    name = re.sub(r"v\d+$", "", name) if re.match(r"^\d{4}\.\d{4,5}v\d+$", name) else name
+def paper_slugs(document: str) -> list[str]:
+    """Cache folder names a paper may have (``papers/<slug>/``), the fetch stage's own first."""
+    name = document.strip()
     if name.lower().endswith(".pdf"):
-        name = Path(name).stem
-    return re.sub(r"[^A-Za-z0-9._+\-]", "_", name)
+        return [re.sub(r"[^A-Za-z0-9._+\-]+", "_", Path(name).stem)]
+    slugs = []
+    try:
+        from pipeline.fetch.ids import normalize_paper_id
+
+        paper = normalize_paper_id(name)
+        if paper.kind != "local":
+            slugs.append(paper.slug)
+            if paper.arxiv_id:
+                slugs.append(paper.arxiv_id.replace("/", "_"))
+    except ReproError:
+        pass  # not an id the fetch stage knows: fall back to the plain spelling below
+    slugs.append(re.sub(r"[^A-Za-z0-9._+\-]+", "_", re.sub(r"^(arxiv:|doi:)", "", name, flags=re.IGNORECASE)))
+    return list(dict.fromkeys(s for s in slugs if s and s not in {".", ".."}))
 
 
 @dataclass
@@ -72,22 +83,21 @@ class SourceFiles:
         return self._cached(self.paper_id)
 
     def _cached(self, document: str) -> Path | None:
-        slug = paper_slug(document)
-        if not slug:
-            return None
-        for folder in (self.papers_dir / slug, self.run_dir / "cited"):
-            if folder.is_dir():
-                pdfs = sorted(folder.glob("*.pdf"))
-                named = [p for p in pdfs if p.stem in {slug, "paper"}]
-                if named or (pdfs and folder.name == slug):
-                    return (named or pdfs)[0]
+        """``papers/<slug>/paper.pdf`` (the fetch cache) or ``<run>/cited/<slug>.pdf``."""
+        for slug in paper_slugs(document):
+            for pdf in (self.papers_dir / slug / "paper.pdf", self.run_dir / "cited" / f"{slug}.pdf"):
+                if pdf.is_file():
+                    return pdf
+            pdfs = sorted((self.papers_dir / slug).glob("*.pdf")) if (self.papers_dir / slug).is_dir() else []
+            if pdfs:
+                return pdfs[0]
         return None
 
     def is_main(self, document: str) -> bool:
-        names = {paper_slug(self.paper_id)}
+        names = set(paper_slugs(self.paper_id))
         if self.main is not None:
-            names |= {self.main.stem, paper_slug(self.main.name)}
-        return paper_slug(document) in names
+            names |= {self.main.stem, *paper_slugs(self.main.name)}
+        return bool(names & set(paper_slugs(document)))
 
     def pdf_for(self, document: str | None) -> Path | None:
         if not document or self.is_main(document):
