@@ -51,7 +51,7 @@ class _TimeoutSession(requests.Session):
         super().__init__()
         self._timeout = timeout
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("timeout", self._timeout)
         return super().request(method, url, *args, **kwargs)
 

@@ -8,13 +8,15 @@ baseline, mark smaller raised/lowered spans as super/subscripts (written ``^x`` 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.parse.normalize import normalize_chars
+from pipeline.parse.normalize import attach_accents, normalize_chars
 
 Span = dict[str, Any]
+_SCRIPT_GAP = re.compile(r"(\w) ([\^_])(?=\S)")
 
 
 @dataclass
@@ -114,7 +116,8 @@ class VisualLine:
                 out.append(mark)
             out.append(text.strip().replace(" ", ""))
             role = new_role
-        return "".join(out)
+        # TeX often emits a space glyph between a symbol and its script: "W ^+" -> "W^+"
+        return attach_accents(_SCRIPT_GAP.sub(r"\1\2", "".join(out)))
 
 
 def _is_bold(span: Span) -> bool:

@@ -76,6 +76,11 @@ def normalize_chars(text: str) -> str:
     return text
 
 
+def attach_accents(text: str) -> str:
+    """``b¯b`` -> ``bb̄``: a spacing accent joins the letter after it (across span borders)."""
+    return _ACCENT_RE.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text)
+
+
 def normalize_text(text: str) -> str:
     """Characters, then whitespace: runs of spaces collapse, lines are stripped."""
     text = normalize_chars(text)

@@ -43,7 +43,7 @@ class TextBuilder:
         self.parts.append(text)
         self.length += len(text)
         block = Block(id=f"b{len(self.blocks) + 1}", page=page, bbox=bbox, kind=kind,
-                      text=text, start=start, end=self.length)
+                      text=text, start=start, end=self.length, section=None)
         self.blocks.append(block)
         return block
 
