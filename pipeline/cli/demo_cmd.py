@@ -1,0 +1,20 @@
+"""``reproduce demo``: the whole pipeline offline, no model, no network (about a minute)."""
+
+from __future__ import annotations
+
+import click
+
+from pipeline.cli.common import echo_json, info, settings
+
+
+@click.command()
+@click.option("--events", type=int, default=60_000, show_default=True, help="Synthetic events to generate.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the synthetic samples.")
+@click.pass_context
+def demo(ctx: click.Context, events: int, seed: int) -> None:
+    """Run the pipeline on an example note and synthetic samples the package makes itself."""
+    from pipeline.demo import run_demo
+
+    run_dir = run_demo(settings(ctx), info, events=events, seed=seed)
+    info(f"open {run_dir / 'report.html'} (synthetic samples: the numbers exercise the pipeline only)")
+    echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.html")})
