@@ -15,7 +15,9 @@ from pipeline.parse.document import Document
 def load_paper(paper: str, config: Settings) -> Document:
     """A Document from a document.json, a PDF, or a paper id (fetched and parsed)."""
     path = Path(paper)
-    if path.suffix == ".json" and path.is_file():
+    if path.suffix.lower() in (".json", ".pdf") and not path.is_file():
+        raise UsageError(f"{path} does not exist", hint="give an existing PDF, a document.json, or a paper id")
+    if path.suffix == ".json":
         try:
             return Document.model_validate_json(path.read_text(encoding="utf-8"))
         except ValueError as err:
@@ -27,8 +29,6 @@ def load_paper(paper: str, config: Settings) -> Document:
         raise UsageError("the PDF parser is not available in this installation",
                          hint="pass a document.json written by 'reproduce parse'") from err
     if path.suffix.lower() == ".pdf":
-        if not path.is_file():
-            raise UsageError(f"{path} does not exist", hint="check the path of the PDF")
         return parse_document(path)  # type: ignore[no-any-return]
     from pipeline.fetch import fetch_paper
 

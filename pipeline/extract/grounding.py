@@ -85,7 +85,8 @@ def cut_numbers(cut: Cut) -> list[float]:
         return [float(v) for v in values]
     if cut.expr:
         # 91.1876 (the Z mass) and 0 are conventions of the language, not claims of the paper
-        found = [float(m.group()) for m in _NUMBER.finditer(cut.expr)]
+        expr = re.sub(r",\s*\d+\)", ")", cut.expr) if "nth(" in cut.expr else cut.expr  # drop nth indices
+        found = [float(m.group()) for m in _NUMBER.finditer(expr)]
         return [v for v in found if v not in (0.0, 91.1876)]
     return []
 
@@ -95,6 +96,8 @@ def text_numbers(text: str) -> list[float]:
     numbers += [abs(v) for v in numbers if v < 0]
     words = re.findall(r"[a-z]+", text.lower())
     numbers += [float(_WORDS[w]) for w in words if _WORDS.get(w) is not None]
+    if any(w.startswith(("veto", "reject", "discard", "exclud")) for w in words):
+        numbers.append(0.0)  # a veto states "zero of these"
     return numbers
 
 

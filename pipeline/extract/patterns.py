@@ -29,7 +29,7 @@ QUANTITIES: list[tuple[str, str]] = [
     ("z0sintheta", r"\|?z_?0\s*(?:x|\*)?\s*sin\s*\(?theta\)?\|?"),
     ("d0sig", r"\|?d_?0\|?\s*/\s*sigma\s*\(?\s*d_?0\s*\)?|d_?0 significance|impact[- ]?parameter significance"),
     ("reliso", r"(?:relative |track |calorimeter |mini[- ]?)*isolation(?: variable| requirement| ratio)?"
-               r"|\bI_?(?:rel|mini)\b|p_?T\s*cone\s*\d*\s*/\s*p_?T(?:,\s*l)?|p_?T?\s*sum\s*T?\s*/\s*p_?T"
+               r"|\bI_?(?:rel|mini)\b|p_?[Tt]\s*cone\s*\d*\s*/\s*p_?T(?:,\s*l)?|p_?T?\s*sum\s*T?\s*/\s*p_?T"
                r"|psumT\s*/\s*pT|E_?T\s*cone\s*\d*\s*/\s*[EpP]_?T"),
     ("ip", r"impact parameters?"),
     ("d0", r"\|d_?0\||\bd_?0\b|\|d_?xy\||\bd_?xy\b|transverse impact parameter"),
@@ -58,7 +58,7 @@ OBJECTS: list[tuple[str, str]] = [
     ("lepton", r"\bleptons?\b"),
     ("photon", r"\bphotons?\b"),
     ("tau", r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h\b"),
-    ("track", r"\btracks?\b"),
+    ("track", r"\btracks?\b(?![- ](?:isolation|based|p_?T|momentum|quality|cone))"),
 ]
 OBJECT_RE = re.compile("(?i:" + "|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS) + ")")
 NUMBER_WORDS = {"no": 0, "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3,
@@ -82,14 +82,22 @@ SFOS_RE = re.compile(
 )
 DISQUALIFY = re.compile(
     r"excluded (?:at|up to|for|by)|upper limits?|limits? (?:on|at|of)|cross sections?|\b95%|\bFig(?:ure|s?\.)"
-    r"|trigger|efficienc|generated|simulat|uncertaint|resolution|\bbins?\b|interpret|\bexpected\b"
-    r"|detectors?\b(?! region)|tracker|azimuth|solenoid|encompass|scintillat|magnet"
-    r"|\bmass(?:es)? of (?:the )?(?:top|Higgs|W|Z|gluino|squark|neutralino|chargino)|sensitiv|\bexclusion",
+    r"|trigger|efficienc|\bbins?\b|interpret|sensitiv|\bexclusion"
+    r"|\bmass(?:es)? of (?:the )?(?:top|Higgs|W|Z|gluino|squark|neutralino|chargino)",
     re.IGNORECASE,
 )
+# context that usually describes the apparatus or the simulation, unless a requirement is stated right there
+WEAK_DISQUALIFY = re.compile(
+    r"generated|simulat|uncertaint|resolution|\bexpected\b|detectors?\b(?! region)|tracker|azimuth|solenoid"
+    r"|encompass|scintillat|magnet",
+    re.IGNORECASE,
+)
+REQUIREMENT = re.compile(r"requir|must|restrict|select|satisf|accept|consider|veto|reject", re.IGNORECASE)
 OUTSIDE_HINT = re.compile(r"exclud|except|transition|crack|gap", re.IGNORECASE)
 
 _JOINS = [
+    (re.compile(r"\b([A-Z])_\{?([A-Z]{1,3})\}?(?![A-Za-z])"), r"\1\2"),
+    (re.compile(r"\b([pE])\s*\^\s*\{?cone\s*(\d*)\}?\s*_\s*\{?T\}?"), r"\1Tcone\2"),
     (re.compile(r"\b[EPp]\s*\^\s*\{?miss\}?\s*_\s*\{?T\}?"), "MET"),
     (re.compile(r"\b([pEHMm])\s*_\s*\{?T\}?(?![A-Za-z])"), r"\1T"),
     (re.compile(r"\b[EP]\s*miss\s*T\b|\bp\s*miss\s*T\b|\bE\s*T\s*miss\b|/\s*E\s*T\b"), "MET"),

@@ -65,7 +65,13 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
 
 def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | None:
     """The quantity named closest to the end of ``left``, at most ``max_gap`` chars before it."""
-    tail = re.sub(r"\([^()]{0,40}\)$", "", left[-160:].rstrip()) if max_gap <= 3 else left[-160:]
+    best = _closest_quantity(left[-160:], max_gap)
+    if best is None and max_gap <= 3:  # "M_T(gamma, MET) > 100": skip the argument list
+        best = _closest_quantity(re.sub(r"\([^()]{0,40}\)$", "", left[-160:].rstrip()), max_gap)
+    return None if best is None else _named(best[1], best[2])
+
+
+def _closest_quantity(tail: str, max_gap: int) -> tuple[int, str, re.Match[str]] | None:
     best: tuple[int, str, re.Match[str]] | None = None
     for name, regex in P.QUANTITY_ANY:
         for match in regex.finditer(tail):
@@ -75,9 +81,10 @@ def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | N
                 continue
             if best is None or match.end() > best[0]:
                 best = (match.end(), name, match)
-    if best is None:
-        return None
-    name, match = best[1], best[2]
+    return best
+
+
+def _named(name: str, match: re.Match[str]) -> tuple[str, int | None, str]:
     rank = None
     if name == "pt" and match.group(1):
         rank = int(match.group(1)) - 1
@@ -215,7 +222,10 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
 
 def _disqualified(sentence: str, position: int) -> bool:
     """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
-    return bool(P.DISQUALIFY.search(sentence[max(0, position - 90) : position + 50]))
+    clause = sentence[max(0, position - 60) : position + 40]
+    if P.DISQUALIFY.search(clause):
+        return True
+    return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(clause)
 
 
 def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], pair: re.Match[str] | None,
