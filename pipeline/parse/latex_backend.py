@@ -190,19 +190,22 @@ def _blocks(body: str, numbers: dict[str, int]) -> list[tuple[BlockKind, str]]:
     return pieces
 
 
-def _page_words(pdf: Path | None) -> list[str]:
-    """Each PDF page's text as lower-case words, for mapping source blocks to pages."""
+def _page_words(pdf: Path | None) -> tuple[list[str], list[Page]]:
+    """Each PDF page's text as lower-case words (for mapping source blocks), and page sizes."""
     if pdf is None or not pdf.is_file():
-        return []
+        return [], []
     import pymupdf
 
     try:
         with pymupdf.open(pdf) as doc:
-            pages = [page.get_text() for page in doc]
+            pages = [(page.get_text(), page.rect) for page in doc]
     except Exception:  # no usable PDF: blocks simply stay on page 1
-        return []
-    return [" ".join(re.findall(r"[a-z]{3,}", normalize_text(re.sub(r"-\n", "", t)).lower()))
-            for t in pages]
+        return [], []
+    words = [" ".join(re.findall(r"[a-z]{3,}", normalize_text(re.sub(r"-\n", "", t)).lower()))
+             for t, _ in pages]
+    sizes = [Page(number=i, width=round(r.width, 2), height=round(r.height, 2))
+             for i, (_, r) in enumerate(pages, 1)]
+    return words, sizes
 
 
 def _locate(text: str, pages: list[str], current: int) -> int:
@@ -218,8 +221,8 @@ def _locate(text: str, pages: list[str], current: int) -> int:
     return current
 
 
-def _numbering(kind: BlockKind, raw: str, counters: list[int], appendix: bool) -> str:
-    depth = {"section": 0, "subsection": 1, "subsubsection": 2}.get(kind, 0)
+def _numbering(level: str, counters: list[int], appendix: bool) -> str:
+    depth = {"section": 0, "subsection": 1, "subsubsection": 2}.get(level, 0)
     counters[depth] += 1
     for i in range(depth + 1, len(counters)):
         counters[i] = 0
@@ -229,38 +232,18 @@ def _numbering(kind: BlockKind, raw: str, counters: list[int], appendix: bool) -
 
 def parse_latex(source: Path, paper_id: str, sha256: str, pdf: Path | None = None) -> Document:
     files = _read_archive(source)
-    main = _main_file(files, source)
-    full = _inline(files[main], files)
+    full = _inline(files[_main_file(files, source)], files)
     macros = _macros(full.split("\\begin{document}")[0])
-    body = full.split("\\begin{document}", 1)[1].split("\\end{document}")[0]
-    body = _expand(body, macros)
+    body = _expand(full.split("\\begin{document}", 1)[1].split("\\end{document}")[0], macros)
     bib = _bibliography(body, files)
     numbers = {label: i for i, (label, _) in enumerate(bib, 1)}
     title_match = re.search(r"\\title\s*(?:\[[^\]]*\])?\s*\{", full)
     title = _clean(_expand(_braced(full, title_match.end())[0], macros), numbers) if title_match else None
-    pages = _page_words(pdf)
-    builder, page, counters, appendix = TextBuilder(), 1, [0, 0, 0], False
+    words, pages = _page_words(pdf)
+    builder = TextBuilder()
     if title:
         builder.add("title", title, 1)
-    levels = [m.group(1) for m in _SECTION.finditer(body)]
-    level_iter = iter(levels)
-    for kind, raw in _blocks(body, numbers):
-        if "\\appendix" in raw:
-            appendix, counters = True, [0, 0, 0]
-        raw, notes = _footnotes(raw)
-        if kind == "heading":
-            level = next(level_iter, "section")
-            if level == "paragraph":
-                kind, raw = "paragraph", raw
-            else:
-                raw = f"{_numbering(level, raw, counters, appendix)} {raw}"  # type: ignore[arg-type]
-        text = _clean(raw, numbers)
-        if not text or (kind == "paragraph" and re.fullmatch(r"[\W\d]*", text)):
-            continue
-        page = _locate(text, pages, page) if pages and kind != "heading" else page
-        builder.add(kind, text if kind != "equation" else " ".join(raw.split()), page)
-        for note in notes:
-            builder.add("footnote", _clean(note, numbers), page)
+    page = _write_body(builder, body, numbers, words)
     references = []
     if bib:
         builder.add("heading", "References", page)
@@ -269,12 +252,35 @@ def parse_latex(source: Path, paper_id: str, sha256: str, pdf: Path | None = Non
             block = builder.add("reference", f"[{entry.key}] {entry.text}", page, joiner="\n")
             references.append(entry.model_copy(update={"page": block.page}))
     abstract = next((b.text for b in builder.blocks if b.kind == "abstract"), None)
-    page_models = [Page(number=i, width=0.0, height=0.0) for i in range(1, len(pages) + 1)]
     return Document(
         source=SourceInfo(paper_id=paper_id, path=str(source), sha256=sha256, backend="latex",
                           kind="latex"),
-        title=title, abstract=abstract, pages=page_models, text=builder.text,
+        title=title, abstract=abstract, pages=pages, text=builder.text,
         blocks=builder.blocks, sections=build_sections(builder.blocks, builder.length),
         references=references, citations=find_citations(builder.text, builder.blocks, references),
         warnings=[] if pages else ["no PDF beside the source: every block is on page 1"],
     )
+
+
+def _write_body(builder: TextBuilder, body: str, numbers: dict[str, int], words: list[str]) -> int:
+    """Add the body's blocks (numbered headings, footnotes after their paragraph); the last page."""
+    page, counters, appendix = 1, [0, 0, 0], False
+    levels = iter(m.group(1) for m in _SECTION.finditer(body))
+    for kind, raw in _blocks(body, numbers):
+        if "\\appendix" in raw:
+            appendix, counters = True, [0, 0, 0]
+        raw, notes = _footnotes(raw)
+        if kind == "heading":
+            level = next(levels, "section")
+            if level == "paragraph":
+                kind = "paragraph"
+            else:
+                raw = f"{_numbering(level, counters, appendix)} {raw}"
+        text = _clean(raw, numbers)
+        if not text or (kind == "paragraph" and re.fullmatch(r"[\W\d]*", text)):
+            continue
+        page = _locate(text, words, page) if words and kind != "heading" else page
+        builder.add(kind, text if kind != "equation" else " ".join(raw.split()), page)
+        for note in notes:
+            builder.add("footnote", _clean(note, numbers), page)
+    return page

@@ -158,44 +158,62 @@ def parse_pdf(path: Path, paper_id: str, sha256: str, *, detect_tables: bool = F
     finally:
         doc.close()
     words = vocabulary([t for p in paras for t in p.texts()])
-    body = _body_size(paras)
     texts = [join_lines(p.texts(), words) for p in paras]
-    running = _running_heads(paras, texts, pages)
-    builder = TextBuilder()
-    in_refs = False
-    previous: tuple[str, str] | None = None
-    title_para = _title_paragraph(paras, body)
-    seen_headings: set[str] = set()
-    toc_page: int | None = None
-    for index, (para, text) in enumerate(zip(paras, texts, strict=True)):
-        kind = _classify(para, text, body, pages[para.page - 1].height)
-        if kind is None or not text or index in running:
-            continue
-        if para is title_para:
-            kind = "title"
-        if toc_page is not None and para.page != toc_page:
-            toc_page = None
-        if toc_page is not None and kind == "heading":
-            kind = "paragraph"  # table-of-contents entry
-        if kind == "heading" and re.match(r"^(table of )?contents$", text, re.IGNORECASE):
-            toc_page = para.page
-        elif kind == "heading" and text in seen_headings and para.bbox[1] < 0.13 * pages[para.page - 1].height:
-            continue  # CMS-style running head repeating the section title
-        if kind == "heading":
-            seen_headings.add(text)
-            in_refs = bool(REFERENCES_TITLE.match(split_heading(text)[1]))
-        elif not in_refs and kind == "paragraph" and re.match(r"^\[1\]\s", text):
-            in_refs = True  # revtex bibliographies have no heading
-        if in_refs and kind in ("paragraph", "footnote"):
-            kind = "reference"
-        joiner = "\n\n"
-        if previous and previous[0] == kind == "paragraph" and _continuation(previous[1], text):
-            joiner = " "
-        builder.add(kind, text, para.page, para.bbox, joiner)
-        previous = (kind, text)
+    builder = _BlockWriter(pages, _body_size(paras)).write(paras, texts)
     return _assemble(builder, pages, tables, title, warnings,
                      SourceInfo(paper_id=paper_id, path=str(path), sha256=sha256,
                                 backend="pymupdf", kind="pdf"))
+
+
+class _BlockWriter:
+    """Classifies paragraphs in reading order; tracks the table of contents and bibliography."""
+
+    def __init__(self, pages: list[Page], body: float) -> None:
+        self.pages, self.body = pages, body
+        self.builder = TextBuilder()
+        self.in_refs = False
+        self.toc_page: int | None = None
+        self.seen_headings: set[str] = set()
+        self.previous: tuple[str, str] | None = None
+
+    def write(self, paras: list[Paragraph], texts: list[str]) -> TextBuilder:
+        running = _running_heads(paras, texts, self.pages)
+        title_para = _title_paragraph(paras, self.body)
+        for index, (para, text) in enumerate(zip(paras, texts, strict=True)):
+            kind = _classify(para, text, self.body, self.pages[para.page - 1].height)
+            if kind is None or not text or index in running:
+                continue
+            kind = "title" if para is title_para else self._refine(kind, para, text)
+            if kind is not None:
+                self._add(kind, para, text)
+        return self.builder
+
+    def _refine(self, kind: BlockKind, para: Paragraph, text: str) -> BlockKind | None:
+        if self.toc_page is not None and para.page != self.toc_page:
+            self.toc_page = None
+        if self.toc_page is not None and kind == "heading":
+            kind = "paragraph"  # table-of-contents entry
+        top = para.bbox[1] < 0.13 * self.pages[para.page - 1].height
+        if kind == "heading" and re.match(r"^(table of )?contents$", text, re.IGNORECASE):
+            self.toc_page = para.page
+        elif kind == "heading" and text in self.seen_headings and top:
+            return None  # CMS-style running head repeating the section title
+        if kind == "heading":
+            self.seen_headings.add(text)
+            self.in_refs = bool(REFERENCES_TITLE.match(split_heading(text)[1]))
+        elif not self.in_refs and kind == "paragraph" and re.match(r"^\[1\]\s", text):
+            self.in_refs = True  # revtex bibliographies have no heading
+        if self.in_refs and kind in ("paragraph", "footnote"):
+            kind = "reference"
+        return kind
+
+    def _add(self, kind: BlockKind, para: Paragraph, text: str) -> None:
+        joiner = "\n\n"
+        previous = self.previous
+        if previous and previous[0] == kind == "paragraph" and _continuation(previous[1], text):
+            joiner = " "  # a paragraph continued across a column or page break
+        self.builder.add(kind, text, para.page, para.bbox, joiner)
+        self.previous = (kind, text)
 
 
 def _assemble(builder: TextBuilder, pages: list[Page], tables: list[Table], title: str | None,
