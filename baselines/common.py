@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import awkward as ak
 import hist
@@ -103,7 +104,7 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     spec = plan.hist
     h = hist.Hist(hist.axis.Regular(spec.bins, spec.lo, spec.hi, name=spec.name, label=spec.label),
                   storage=hist.storage.Weight())
-    selected: list[SelectedEvent] = []
+    picked: list[tuple[np.ndarray, ...]] = []
     rescale = plan.lumi_pb is not None and dataset.schema.lumi_pb > 0
     fields = list(dict.fromkeys([*plan.fields, "run", "event", "weight"]))
     if rescale:
@@ -119,12 +120,9 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
             weighted[k] += float(w[mask].sum())
         h.fill(res.m4l[res.hist_mask], weight=w[res.hist_mask])
         final = res.masks[-1]
-        run = ak.to_numpy(events.run)[final]
-        evt = ak.to_numpy(events.event)[final]
-        for r, e, c, m, wt in zip(run, evt, res.channel[final], res.m4l[final], w[final], strict=True):
-            # already typed: skip per-row validation (it dominated large selections)
-            selected.append(SelectedEvent.model_construct(
-                run=int(r), event=int(e), channel=str(c), m4l=float(m), weight=float(wt)))
+        picked.append((ak.to_numpy(events.run)[final], ak.to_numpy(events.event)[final],
+                       res.channel[final], res.m4l[final], w[final]))
+    selected = _rows(picked)
     producer = f"baseline:{name}"
     steps = [CutflowStep(id=s.id, description=s.description, raw=int(raw[k]),
                          weighted=float(weighted[k]), applicable=s.applicable, reason=s.reason)
@@ -149,6 +147,26 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     )
     write_outputs(out_dir, events=selected, cutflow=cutflow, histograms=[histogram], result=result)
     return result
+
+
+class _Row(NamedTuple):
+    """A selected event; duck-types :class:`SelectedEvent` for ``events_to_csv`` (same fields)
+    without per-row pydantic construction, which dominated large selections."""
+
+    run: int
+    event: int
+    channel: str
+    m4l: float
+    weight: float
+
+
+def _rows(picked: list[tuple[np.ndarray, ...]]) -> list[SelectedEvent]:
+    rows: list[_Row] = []
+    for run, event, channel, m4l, weight in picked:
+        rows.extend(_Row(*r) for r in zip(run.tolist(), event.tolist(), [str(c) for c in channel],
+                                           m4l.astype(float).tolist(), weight.astype(float).tolist(),
+                                           strict=True))
+    return rows  # type: ignore[return-value]
 
 
 def passthrough(masks: Sequence[np.ndarray]) -> np.ndarray:
