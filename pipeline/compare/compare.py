@@ -91,7 +91,10 @@ def _verdict(steps: list[StepComparison], first: str | None, ev: EventComparison
     hist_ok = h.ndf == 0 or h.chi2 / h.ndf < 2.0
     detail = (f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the baseline, "
               f"{len(ev.value_differences)} with different values")
+    common = [s for s in steps if s.generated_raw is not None and s.baseline_raw is not None]
     where = f"; first diverging step: {first}" if first else ""
+    if len(common) <= 1 < len(steps):
+        where += "; the two cutflows share no step id beyond 'all', so they are compared by events only"
     if close and hist_ok:
         return "compatible", f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {detail}{where}"
     return "different", f"yields {y.generated_raw} vs {y.baseline_raw}; {detail}{where}"

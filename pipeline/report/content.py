@@ -48,7 +48,11 @@ def collect_warnings(sel: SelectionList, result: AnalysisResult, used: str) -> l
     if result.synthetic:
         out.append("SYNTHETIC INPUTS: the data are generated samples, not collision data; numbers are "
                    "for exercising the pipeline only.")
-    if used.endswith("extracted.json"):
+    quarantined = [c.id for c in sel.all_cuts() if c.text and "(not executed:" in c.text]
+    if quarantined:
+        out.append(f"Cuts of the unreviewed list that failed validation and were NOT executed: "
+                   f"{', '.join(quarantined)}")
+    if used.endswith(("extracted.json", "quarantined.json")):
         out.append("The selection list was NOT reviewed by a person (--no-review): code was generated "
                    "from the extracted list as is.")
     unverified = [c.id for c in sel.all_cuts() if c.status in (Status.unverified, Status.extracted)]

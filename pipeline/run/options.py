@@ -10,6 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.io import sha256_bytes
 
 
+def code_fingerprint() -> str:
+    """Hash of the code generator and runtime: new code, new results (the run restarts)."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted([*(root / "codegen").glob("*.py"), *(root / "runtime").glob("*.py")])
+    return sha256_bytes(b"".join(f.read_bytes() for f in files))[:16]
+
+
 class RunOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -31,8 +38,9 @@ class RunOptions(BaseModel):
             "baseline": self.baseline or "", "no_review": str(self.no_review), "codegen": self.codegen,
             "extract_backend": self.extract_backend,
             "reviewed": str(self.reviewed.resolve()) if self.reviewed else "",
+            "stage_two_code": code_fingerprint(),
         }
 
     def default_run_id(self) -> str:
-        text = "\n".join(f"{k}={v}" for k, v in sorted(self.key().items()))
+        text = "\n".join(f"{k}={v}" for k, v in sorted(self.key().items()) if k != "stage_two_code")
         return "run-" + sha256_bytes(text.encode())[:10]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import Settings
-from pipeline.errors import FetchError, ParseError, ReproError, UsageError
+from pipeline.errors import FetchError, ParseError, ReproError, SelectionError, UsageError
 from pipeline.io import write_json_atomic
 from pipeline.run.options import RunOptions
 from pipeline.run.state import RunState, run_stage
@@ -106,9 +106,24 @@ class Run:
         if found is not None and found.resolve() != target.resolve():
             shutil.copyfile(found, target)
         chosen = require_reviewed(self.dir, self.opts.no_review)
-        load_valid_selection(chosen)  # a list failing validation never reaches code generation
         note = f"using {chosen.name}" + (f" (from {found})" if found and found != target else "")
+        try:
+            load_valid_selection(chosen)  # a list failing validation never reaches code generation
+        except SelectionError:
+            if chosen.name != "selection.extracted.json":
+                raise
+            return self._quarantine(chosen)
         return [chosen], note
+
+    def _quarantine(self, extracted: Path) -> tuple[list[Path], str]:
+        from pipeline.run.stage2 import quarantine_invalid
+        from pipeline.selection.store import load_selection, save_selection
+
+        pruned, dropped = quarantine_invalid(load_selection(extracted, check=False))
+        path = save_selection(pruned, self.dir / "selection.quarantined.json")
+        self.progress(f"  {len(dropped)} invalid cut(s) of the unreviewed list will not be executed: "
+                      + "; ".join(dropped))
+        return [path], f"using {path.name}: invalid cuts not executed ({', '.join(d.split(':')[0] for d in dropped)})"
 
     def selection_path(self) -> Path:
         rec = self.state.stages["review"]

@@ -64,3 +64,35 @@ def compare_dirs(generated: Path, baseline: Path, out: Path) -> Comparison:
     comparison = compare_outputs(generated, baseline)
     write_json_atomic(out, comparison.model_dump(mode="json"))
     return comparison
+
+
+def quarantine_invalid(sel: SelectionList) -> tuple[SelectionList, list[str]]:
+    """An unreviewed list with invalid cuts: those cuts keep only words and are not executed.
+
+    Only for ``--no-review`` runs on an extracted list: each cut that fails validation
+    becomes text-only (its machine form and the error kept in ``text``), so stage two
+    runs the rest and the report lists what was left out. Errors not tied to one cut
+    still stop the run.
+    """
+    from pipeline.selection.expr import cut_expression
+    from pipeline.selection.validate import errors_only, validate_selection
+
+    errors = errors_only(validate_selection(sel))
+    bad = {e.cut_id: e.message for e in errors if e.cut_id}
+    data = sel.model_dump(mode="json")
+    cuts = [c for o in data["objects"] for c in o["cuts"]] + data["selection"]
+    for cut in cuts:
+        if cut["id"] in bad:
+            form = cut_expression(sel_cut(sel, cut["id"]))
+            cut.update(expr=None, variable=None, op=None, value=None, abs=False,
+                       text=f"{form} (not executed: {bad[cut['id']]})")
+    pruned = SelectionList.model_validate(data)
+    left = errors_only(validate_selection(pruned))
+    if left:
+        raise SelectionError(f"the selection list fails validation: {'; '.join(map(str, left[:5]))}",
+                             hint="review and fix it (reproduce review RUN_DIR)")
+    return pruned, [f"{k}: {v}" for k, v in sorted(bad.items())]
+
+
+def sel_cut(sel: SelectionList, cut_id: str):  # type: ignore[no-untyped-def]
+    return next(c for c in sel.all_cuts() if c.id == cut_id)
