@@ -35,12 +35,12 @@ class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Action
-    cut_id: str | None = Field(None, description="the cut decided on (approve/reject/edit), or the new cut's id (add)")
+    cut_id: str | None = Field(default=None, description="the cut decided on (approve/reject/edit), or the new cut's id (add)")
     changes: dict[str, Any] = Field(default_factory=dict, description="edit/add: field -> new value")
-    into: str = Field("selection", description="add: 'selection', 'object:<name>' or 'region:<name>'")
-    after: str | None = Field(None, description="add: insert after this cut id (default: at the end)")
-    quote: str = Field("", description="add: the sentence of the paper the new cut comes from")
-    page: int | None = Field(None, ge=1, description="add: the page of that sentence")
+    into: str = Field(default="selection", description="add: 'selection', 'object:<name>' or 'region:<name>'")
+    after: str | None = Field(default=None, description="add: insert after this cut id (default: at the end)")
+    quote: str = Field(default="", description="add: the sentence of the paper the new cut comes from")
+    page: int | None = Field(default=None, ge=1, description="add: the page of that sentence")
     assumption_id: str | None = None
     answer: str | None = None
     comment: str = ""

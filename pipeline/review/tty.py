@@ -9,7 +9,7 @@ at once as a new version, exactly as the web page saves it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -131,7 +131,7 @@ class TerminalReview:
                 return None
             command, _, comment = line.strip().partition(" ")
             if command in {"a", "r"}:
-                action = "approve" if command == "a" else "reject"
+                action: Literal["approve", "reject"] = "approve" if command == "a" else "reject"
                 if self.save(Decision(action=action, cut_id=cut.id, comment=comment.strip())):
                     return 1
             elif command == "e":

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -22,8 +23,9 @@ from starlette.routing import Route
 
 from pipeline.errors import ParseError, ReproError, SelectionError, UsageError
 from pipeline.review.decisions import Decision
+from pipeline.review.gate import undecided_cuts
 from pipeline.review.runs import check_segment, list_runs, run_from_key, run_key
-from pipeline.review.session import ReviewConflict, ReviewSession
+from pipeline.review.session import ReviewConflict, ReviewSession, SaveResult
 from pipeline.review.sources import (
     Highlight,
     SourceFiles,
@@ -40,8 +42,34 @@ STATIC_FILES = {"review.js": "text/javascript", "review.css": "text/css"}
 MAX_BODY = 256 * 1024
 
 
+def _error(err: ReproError) -> JSONResponse:
+    status = 400
+    if isinstance(err, ReviewConflict):
+        status = 409
+    elif isinstance(err, SelectionError):
+        status = 422
+    elif isinstance(err, UsageError) and err.message.startswith("no "):
+        status = 404
+    body: dict[str, Any] = {"error": err.message, "hint": err.hint}
+    if isinstance(err, ReviewConflict):
+        body["current_version"] = err.current_version
+    return JSONResponse(body, status_code=status)
+
+
+def _guard(handler: Any) -> Any:
+    """A ReproError becomes a JSON answer with the status that fits it, never a 500 with a traceback."""
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)  # type: ignore[no-any-return]
+        except ReproError as err:
+            return _error(err)
+
+    return wrapped
+
+
 class ReviewApp:
-    """Holds where runs live; every handler resolves its run afresh (files may change underneath)."""
+    """The handlers. Every request resolves its run afresh (files may change underneath);
+    PDF and file work runs in the thread pool so one slow page render blocks nobody."""
 
     def __init__(self, outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None) -> None:
         self.outputs = outputs
@@ -62,58 +90,17 @@ class ReviewApp:
     def session(self, request: Request) -> ReviewSession:
         return ReviewSession(self.run_dir(request), reviewer=self.reviewer)
 
-    def runs(self) -> list[Path]:
-        return [self.single] if self.single is not None else list_runs(self.outputs)
+    def find_cut(self, request: Request) -> tuple[Cut, SourceFiles]:
+        cut_id = check_segment(request.path_params["cut"], "cut id")
+        session = self.session(request)
+        _, selection = session.current()
+        for cut in selection.all_cuts():
+            if cut.id == cut_id:
+                return cut, SourceFiles(session.run_dir, self.papers, selection)
+        raise UsageError(f"no cut {cut_id!r} in this run")
 
-
-def _error(err: ReproError) -> JSONResponse:
-    status = 400
-    if isinstance(err, ReviewConflict):
-        status = 409
-    elif isinstance(err, SelectionError):
-        status = 422
-    elif isinstance(err, UsageError) and err.message.startswith("no "):
-        status = 404
-    body: dict[str, Any] = {"error": err.message, "hint": err.hint}
-    if isinstance(err, ReviewConflict):
-        body["current_version"] = err.current_version
-    return JSONResponse(body, status_code=status)
-
-
-def _guard(handler: Any) -> Any:
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await handler(request)  # type: ignore[no-any-return]
-        except ReproError as err:
-            return _error(err)
-
-    return wrapped
-
-
-def _find_cut(session: ReviewSession, cut_id: str, papers: Path) -> tuple[Cut, SourceFiles]:
-    check_segment(cut_id, "cut id")
-    _, selection = session.current()
-    for cut in selection.all_cuts():
-        if cut.id == cut_id:
-            return cut, SourceFiles(session.run_dir, papers, selection)
-    raise UsageError(f"no cut {cut_id!r} in this run")
-
-
-@lru_cache(maxsize=64)
-def _png(pdf: str, mtime: float, page: int, boxes: tuple[tuple[float, float, float, float], ...]) -> bytes:
-    return render_page(Highlight(Path(pdf), page, list(boxes), "cache"))
-
-
-def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None,
-              allowed_hosts: list[str] | None = None) -> Starlette:
-    """The ASGI app. ``run``: serve only that run directory; else every run under ``outputs``."""
-    app_state = ReviewApp(outputs, papers, run, reviewer)
-
-    def session(request: Request) -> ReviewSession:
-        return app_state.session(request)
-
-    async def index(request: Request) -> Response:
-        runs = app_state.runs()
+    async def index(self, request: Request) -> Response:
+        runs = [self.single] if self.single is not None else list_runs(self.outputs)
         if len(runs) == 1:
             paper, run_id = run_key(runs[0])
             return RedirectResponse(f"/r/{paper}/{run_id}/", status_code=302)
@@ -122,52 +109,61 @@ def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: st
             for p, r in (run_key(x) for x in runs)
         ) or "<li>no runs yet: run <code>reproduce extract PAPER</code> first</li>"
         return HTMLResponse(f'<!doctype html><html><head><meta charset="utf-8"><title>reproduce review</title>'
-                            f'<link rel="stylesheet" href="/static/review.css"></head><body class="runs">'
-                            f"<h1>Runs to review</h1><ul>{items}</ul></body></html>")
+                            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/review.css"></head>'
+                            f'<body class="runs"><h1>Runs to review</h1><ul>{items}</ul></body></html>')
 
-    async def page(request: Request) -> Response:
-        app_state.run_dir(request)
+    async def page(self, request: Request) -> Response:
+        self.run_dir(request)
         template = (STATIC / "review.html").read_text(encoding="utf-8")
         base = f"/api/r/{request.path_params['paper']}/{request.path_params['run']}"
         return HTMLResponse(template.replace("{{API}}", html.escape(base)))
 
-    async def static(request: Request) -> Response:
+    async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC_FILES:
             return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
         return Response((STATIC / name).read_bytes(), media_type=STATIC_FILES[name])
 
-    async def state(request: Request) -> Response:
-        sess = session(request)
-        version, selection = sess.current()
-        extracted = sess.extracted()
-        paper, run_id = run_key(sess.run_dir)
-        return JSONResponse({
+    def _state(self, request: Request) -> dict[str, Any]:
+        session = self.session(request)
+        version, selection = session.current()
+        paper, run_id = run_key(session.run_dir)
+        return {
             "run": f"{paper}/{run_id}",
             "paper": selection.paper.model_dump(mode="json"),
             "version": version,
-            "reviewer": sess.reviewer,
-            "cuts": cut_rows(selection, extracted),
+            "reviewer": session.reviewer,
+            "cuts": cut_rows(selection, session.extracted()),
             "assumptions": [a.model_dump(mode="json") for a in selection.assumptions],
-            "containers": ["selection"] + [f"object:{o.name}" for o in selection.objects] + [f"region:{r.name}" for r in selection.regions],
-            "undecided": sum(c.status not in ("reviewed", "edited", "rejected") for c in selection.all_cuts()),
-        })
+            "containers": ["selection"] + [f"object:{o.name}" for o in selection.objects]
+            + [f"region:{r.name}" for r in selection.regions],
+            "undecided": len(undecided_cuts(selection)),
+        }
 
-    async def source(request: Request) -> Response:
-        cut, sources = _find_cut(session(request), request.path_params["cut"], app_state.papers)
+    async def state(self, request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(self._state, request))
+
+    def _source(self, request: Request) -> dict[str, Any]:
+        cut, sources = self.find_cut(request)
         spot = locate_cut(sources, cut)
         size = page_size(spot.pdf, spot.page) if spot.pdf and spot.page else (None, None)
-        return JSONResponse(spot.as_json(*size) | {"image": bool(spot.pdf and spot.page)})
+        return spot.as_json(*size) | {"image": bool(spot.pdf and spot.page)}
 
-    async def page_png(request: Request) -> Response:
-        cut, sources = _find_cut(session(request), request.path_params["cut"], app_state.papers)
+    async def source(self, request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(self._source, request))
+
+    def _png(self, request: Request) -> bytes:
+        cut, sources = self.find_cut(request)
         spot = locate_cut(sources, cut)
         if spot.pdf is None or spot.page is None:
             raise ParseError(f"cut {cut.id!r}: its source PDF or page is unknown", hint="the quote could not be placed")
-        png = _png(str(spot.pdf), spot.pdf.stat().st_mtime, spot.page, tuple(spot.boxes))
+        return _render_cached(str(spot.pdf), spot.pdf.stat().st_mtime, spot.page, tuple(spot.boxes))
+
+    async def page_png(self, request: Request) -> Response:
+        png = await run_in_threadpool(self._png, request)
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-cache"})
 
-    async def decision(request: Request) -> Response:
+    async def decision(self, request: Request) -> Response:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return JSONResponse({"error": "send the decision as application/json"}, status_code=415)
         body = await request.body()
@@ -178,36 +174,49 @@ def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: st
             base_version = int(payload.pop("base_version"))
             who = str(payload.pop("reviewer", "") or "") or None
             choice = Decision.model_validate(payload)
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
             raise UsageError(f"malformed decision: {err}", hint="send {base_version, action, cut_id, changes, comment}") from err
-        sess = session(request)
-        sources = SourceFiles(sess.run_dir, app_state.papers, sess.current()[1])
-
-        def place(quote: str, page_no: int | None) -> tuple[int | None, list[dict[str, float]]]:
-            spot = locate(sources.main, quote, page_no)
-            return spot.page, [dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes]
-
-        result = sess.decide(choice, base_version, who=who, locate=place)
+        result = await run_in_threadpool(self._decide, request, choice, base_version, who)
         return JSONResponse({"version": result.version, "entry": result.entry})
 
-    async def diff(request: Request) -> Response:
-        sess = session(request)
-        return JSONResponse(diff_lists(sess.extracted(), sess.current()[1]))
+    def _decide(self, request: Request, choice: Decision, base_version: int, who: str | None) -> SaveResult:
+        session = self.session(request)
+        main_pdf = SourceFiles(session.run_dir, self.papers, session.current()[1]).main
 
-    async def log(request: Request) -> Response:
-        return JSONResponse(session(request).log())
+        def place(quote: str, page_no: int | None) -> tuple[int | None, list[dict[str, Any]]]:
+            spot = locate(main_pdf, quote, page_no)
+            return spot.page, [dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes]
 
+        return session.decide(choice, base_version, who=who, locate=place)
+
+    async def diff(self, request: Request) -> Response:
+        session = self.session(request)
+        return JSONResponse(await run_in_threadpool(lambda: diff_lists(session.extracted(), session.current()[1])))
+
+    async def log(self, request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(self.session(request).log))
+
+
+@lru_cache(maxsize=64)
+def _render_cached(pdf: str, mtime: float, page: int, boxes: tuple[tuple[float, float, float, float], ...]) -> bytes:
+    return render_page(Highlight(Path(pdf), page, list(boxes), "cache"))
+
+
+def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None,
+              allowed_hosts: list[str] | None = None) -> Starlette:
+    """The ASGI app. ``run``: serve only that run directory; else every run under ``outputs``."""
+    app = ReviewApp(outputs, papers, run, reviewer)
     api = "/api/r/{paper}/{run}"
     routes = [
-        Route("/", _guard(index)),
-        Route("/static/{name}", _guard(static)),
-        Route("/r/{paper}/{run}/", _guard(page)),
-        Route(f"{api}/state", _guard(state)),
-        Route(f"{api}/source/{{cut}}", _guard(source)),
-        Route(f"{api}/page/{{cut}}.png", _guard(page_png)),
-        Route(f"{api}/decision", _guard(decision), methods=["POST"]),
-        Route(f"{api}/diff", _guard(diff)),
-        Route(f"{api}/log", _guard(log)),
+        Route("/", _guard(app.index)),
+        Route("/static/{name}", _guard(app.static)),
+        Route("/r/{paper}/{run}/", _guard(app.page)),
+        Route(f"{api}/state", _guard(app.state)),
+        Route(f"{api}/source/{{cut}}", _guard(app.source)),
+        Route(f"{api}/page/{{cut}}.png", _guard(app.page_png)),
+        Route(f"{api}/decision", _guard(app.decision), methods=["POST"]),
+        Route(f"{api}/diff", _guard(app.diff)),
+        Route(f"{api}/log", _guard(app.log)),
     ]
     hosts = allowed_hosts or ["127.0.0.1", "localhost", "::1"]
     return Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
