@@ -1,0 +1,78 @@
+"""``reproduce PAPER``: the whole run as a real subprocess; resumable, idempotent, gated."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from pipeline.io import sha256_file
+from tests.conftest import shared_path
+
+
+def reproduce(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def _run_dir(proc: subprocess.CompletedProcess[str]) -> Path:
+    assert proc.returncode == 0, proc.stderr
+    return Path(json.loads(proc.stdout)["run_dir"])
+
+
+def test_paper_run_is_identical_resumable_and_idempotent(repro_home: Path) -> None:
+    data = shared_path("data", "atlas-opendata-2020")
+    args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper")
+    first = reproduce(*args)
+    run_dir = _run_dir(first)
+    assert run_dir.is_relative_to(repro_home / "outputs" / "1712.02304")
+    comparison = json.loads((run_dir / "comparison.json").read_text())
+    assert comparison["verdict"] == "identical"
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    for rel, digest in manifest["outputs"].items():
+        assert sha256_file(run_dir / rel) == digest, rel
+    assert set(manifest["inputs"]) == {str(p.resolve()) for p in data.glob("*.root")}
+    report = (run_dir / "report.md").read_bytes()
+
+    second = reproduce(*args)
+    assert second.stderr.count(": reused") == 9, second.stderr
+    assert (run_dir / "report.md").read_bytes() == report
+
+    (run_dir / "comparison.json").unlink()
+    third = reproduce(*args)
+    assert "[7/9] baseline: reused" in third.stderr and "[8/9] compare ..." in third.stderr
+    assert json.loads((run_dir / "comparison.json").read_text())["verdict"] == "identical"
+
+
+def test_unreviewed_list_is_refused_at_the_gate(repro_home: Path) -> None:
+    pdf = shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf")
+    data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
+    proc = reproduce(str(pdf), "--data", str(data))
+    assert proc.returncode == 2
+    assert "has not been reviewed" in proc.stderr and "--no-review" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(repro_home.glob("outputs/*/*/codegen/analysis.py"))
+
+
+def test_student_report_extracted_compiled_and_compared(repro_home: Path) -> None:
+    """(a): a student report through rules extraction, compile, sandbox and comparison."""
+    pdf = shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf")
+    data = shared_path("data", "atlas-opendata-2020")
+    proc = reproduce(str(pdf), "--data", str(data), "--baseline", "report_isa2025", "--no-review")
+    run_dir = _run_dir(proc)
+    assert (run_dir / "selection.extracted.json").is_file()
+    comparison = json.loads((run_dir / "comparison.json").read_text())
+    steps = {s["id"]: s for s in comparison["steps"]}
+    assert steps["all"]["generated_raw"] == steps["all"]["baseline_raw"] == 832
+    assert comparison["events"]["matched"] > 0
+    report = (run_dir / "report.md").read_text()
+    assert "## Cutflow" in report and "## Event-by-event comparison" in report
+    assert "NOT reviewed" in report
+    code = (run_dir / "codegen" / "analysis.py").read_text()
+    assert "# cut: leptons_count" in code
+
+
+def test_missing_data_is_a_clear_error(repro_home: Path) -> None:
+    proc = reproduce("arXiv:1712.02304")
+    assert proc.returncode != 0 and "no input data given" in proc.stderr and "Traceback" not in proc.stderr
