@@ -37,6 +37,9 @@ def test_physics_characters(raw: str, expected: str) -> None:
         (["MAD-", "GRAPH [21]"], {"madgraph"}, "MADGRAPH [21]"),
         (["a line", "", "  another  line "], None, "a line another line"),
         (["ends with minus -", "2.5"], set(), "ends with minus - 2.5"),
+        (["at next-to-", "leading order"], {"leading"}, "at next-to-leading order"),
+        (["the track-", "cluster match"], {"track", "cluster"}, "the track-cluster match"),
+        (["the track-", "cluster match"], {"track", "cluster", "trackcluster"}, "the trackcluster match"),
     ],
 )
 def test_join_lines(lines: list[str], words: set[str] | None, expected: str) -> None:
@@ -44,7 +47,8 @@ def test_join_lines(lines: list[str], words: set[str] | None, expected: str) -> 
 
 
 def test_vocabulary_keeps_inner_hyphens() -> None:
-    assert {"top-quark", "pair", "production"} <= vocabulary(["top-quark pair production."])
+    words = vocabulary(["the top-quark pair produc-", "tion is large"])
+    assert {"top-quark", "pair"} <= words and "produc" not in words and "tion" not in words
 
 
 @given(st.text())

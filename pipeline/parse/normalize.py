@@ -92,22 +92,44 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]")
 
 
 def vocabulary(lines: list[str]) -> set[str]:
-    """Lower-case words (with their inner hyphens) seen in a document, for de-hyphenation."""
+    """Lower-case words (with their inner hyphens) seen in a document, for de-hyphenation.
+
+    The first word of a line and a word hyphenated at a line end may be fragments
+    (``ported``, ``responsi-``), so they do not count.
+    """
     words: set[str] = set()
     for line in lines:
-        words.update(w.lower() for w in _WORD_RE.findall(line))
+        found = _WORD_RE.findall(line.rstrip("-") if not line.endswith("-") else line[: line.rfind(" ") + 1])
+        words.update(w.lower() for w in found[1:])
     return words
 
 
-_TAIL_RE = re.compile(r"([A-Za-z]+)-$")
+_TAIL_RE = re.compile(r"(?:^|[^A-Za-z\-])((?:[A-Za-z]+-)*)([A-Za-z]+)-$")
 _HEAD_RE = re.compile(r"^([A-Za-z]+)")
+
+
+def _keep_hyphen(prefix: str, first: str, second: str, words: set[str] | None) -> bool:
+    """Is the hyphen at ``first-`` + ``second`` part of the word (``top-quark``) or a break?"""
+    known = words or set()
+    joined = (first + second).lower()
+    if second[0].isupper():  # MAD-/GRAPH, Z-/boson: never a plain word break
+        return joined not in known
+    if joined in known:
+        return False
+    if f"{prefix}{first}-{second}".lower() in known or f"{first}-{second}".lower() in known:
+        return True
+    # inside a compound (next-to-/leading) or between two words the document uses on their
+    # own (track-/cluster) the hyphen stays; otherwise it splits syllables (mo-/mentum)
+    if prefix and second.lower() in known:
+        return True
+    return len(first) >= 3 and first.lower() in known and second.lower() in known
 
 
 def join_lines(lines: list[str], words: set[str] | None = None) -> str:
     """Join the lines of one paragraph, undoing end-of-line hyphenation.
 
-    ``mo-`` + ``mentum`` -> ``momentum``; ``top-`` + ``quark`` stays ``top-quark``
-    when the document spells ``top-quark`` elsewhere (or never spells ``topquark``).
+    ``mo-`` + ``mentum`` -> ``momentum``; ``top-`` + ``quark`` stays ``top-quark`` when the
+    document spells ``top-quark`` (or both words) elsewhere and never spells ``topquark``.
     """
     out = ""
     for line in (ln.strip() for ln in lines):
@@ -118,15 +140,7 @@ def join_lines(lines: list[str], words: set[str] | None = None) -> str:
             continue
         tail, head = _TAIL_RE.search(out), _HEAD_RE.match(line)
         if tail and head:
-            first, second = tail.group(1), head.group(1)
-            joined = (first + second).lower()
-            hyphenated = f"{first}-{second}".lower()
-            known = words or set()
-            if second[0].isupper():  # MAD-/GRAPH, Z-/boson: never a plain word break
-                keep = joined not in known
-            else:
-                keep = hyphenated in known and joined not in known
-            out = out + line if keep else out[:-1] + line
+            out = out + line if _keep_hyphen(tail.group(1), tail.group(2), head.group(1), words) else out[:-1] + line
         else:
             out = f"{out} {line}"
     return _SPACES_RE.sub(" ", out)

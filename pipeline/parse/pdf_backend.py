@@ -194,10 +194,10 @@ class _BlockWriter:
         if self.toc_page is not None and kind == "heading":
             kind = "paragraph"  # table-of-contents entry
         top = para.bbox[1] < 0.13 * self.pages[para.page - 1].height
+        if top and text in self.seen_headings:
+            return None  # CMS-style running head repeating a section title
         if kind == "heading" and re.match(r"^(table of )?contents$", text, re.IGNORECASE):
             self.toc_page = para.page
-        elif kind == "heading" and text in self.seen_headings and top:
-            return None  # CMS-style running head repeating the section title
         if kind == "heading":
             self.seen_headings.add(text)
             self.in_refs = bool(REFERENCES_TITLE.match(split_heading(text)[1]))
