@@ -211,3 +211,14 @@ def test_latex_backend_requires_source(tmp_path: Path) -> None:
     pdf = shared_path("corpus", "papers", "report-h4l-opendata-yasodar.pdf")
     with pytest.raises(UsageError, match="no LaTeX source"):
         parse_document(pdf, "latex")
+
+
+@pytest.mark.slow
+def test_tables_on_request() -> None:
+    pdf = shared_path("corpus", "adl", "CMS-SUS-16-043", "1706.09933.pdf")
+    doc = parse_document(pdf, "pymupdf", detect_tables=True)
+    selection = next(t for t in doc.tables if (t.caption or "").startswith("Table 1:"))
+    assert selection.page == 9
+    assert selection.rows[0] == ["Selection", "Signal regions", "CR2ℓ", "CR0b", "CRMbb"]
+    assert ["Number of b tags", "=2", "=2", "=0", "=2"] in selection.rows
+    assert parse_document(pdf, "pymupdf").tables == []  # off by default: it is slow

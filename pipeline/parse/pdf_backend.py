@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.errors import ParseError
 from pipeline.parse.document import BlockKind, Document, Page, SourceInfo, Table
 from pipeline.parse.layout import Paragraph, paragraphs
-from pipeline.parse.normalize import join_lines, vocabulary
+from pipeline.parse.normalize import join_lines, normalize_text, vocabulary
 from pipeline.parse.structure import (
     REFERENCES_TITLE,
     TextBuilder,
@@ -249,6 +249,14 @@ def _mark_title_and_abstract(blocks: list[Any], title: str | None) -> None:
             break
 
 
+def _cell_text(words: list[Any], cell: Any) -> str:
+    if not cell:
+        return ""
+    x0, y0, x1, y1 = cell
+    inside = [w for w in words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1]
+    return normalize_text(" ".join(w[4] for w in inside))
+
+
 def _tables(doc: Any, paras: list[Paragraph]) -> list[Table]:
     """Tables only on pages whose text announces one (``find_tables`` is slow)."""
     tables: list[Table] = []
@@ -258,8 +266,10 @@ def _tables(doc: Any, paras: list[Paragraph]) -> list[Table]:
             found = doc[number - 1].find_tables()
         except Exception:  # table detection is best effort; the text is still there
             continue
+        words = doc[number - 1].get_text("words")
         for table in found.tables:
-            rows = [[(c or "").strip() for c in row] for row in table.extract()]
+            # words by their centre keep the spaces and decimal points Table.extract() drops
+            rows = [[_cell_text(words, cell) for cell in row.cells] for row in table.rows]
             if len(rows) >= 2:
                 tables.append(Table(id=f"t{len(tables) + 1}", page=number,
                                     bbox=tuple(round(v, 2) for v in table.bbox),  # type: ignore[arg-type]
