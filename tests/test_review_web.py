@@ -255,3 +255,15 @@ def test_cut_from_a_cited_paper_shows_that_papers_page(base: str, home: Path) ->
     missing = httpx.get(api(base, "run-cited") + "/source/cited_el", timeout=30).json()
     assert missing["image"] is False and missing["document"] is None
     assert httpx.get(api(base, "run-cited") + "/page/cited_el.png", timeout=30).status_code == 400
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(repro_home: Path) -> None:
+    import socket
+
+    build_run(repro_home)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        done = run_cli(repro_home, "serve", "run-1", "--port", str(busy.getsockname()[1]))
+    assert done.returncode == 2 and "cannot listen on 127.0.0.1" in done.stderr and "--port" in done.stderr
+    assert "Traceback" not in done.stderr

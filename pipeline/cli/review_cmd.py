@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 
 import click
@@ -41,10 +42,28 @@ def serve(ctx: click.Context, run: str | None, host: str, port: int, reviewer: s
     if hosts:
         info(f"warning: serving on {host} exposes the review page (and its save button) to your network")
     app = build_app(cfg.outputs_dir, cfg.papers_dir, run_dir, reviewer, allowed_hosts=hosts)
+    sock = _bind(host, port)
     where = f"/r/{'/'.join(run_key(run_dir))}/" if run_dir else "/"
     shown = f"[{host}]" if ":" in host else host
-    info(f"review page: http://{shown}:{port}{where}  (Ctrl-C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    info(f"review page: http://{shown}:{sock.getsockname()[1]}{where}  (Ctrl-C to stop)")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so a busy port is a clear error and port 0 picks a free one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {err.strerror}",
+                         hint="pick another --port (0 picks a free one)") from err
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 @click.command()
