@@ -157,7 +157,7 @@ class _Writer:
     def step(self, cut: Cut) -> None:
         if cut.id in self.text_functions:
             self.emit(f'    if run.applicable("{cut.id}"):')
-            self.emit(f"        v.keep_events({_function_name(cut.id)}(v))  # cut: {cut.id}")
+            self.emit(f"        v.keep_events({function_name(cut.id)}(v))  # cut: {cut.id}")
             return
         if not executable(cut):
             self.emit(f"    # not executed: text only  # cut: {cut.id}")
@@ -177,7 +177,7 @@ class _Writer:
             self.emit(f"        v.keep_events({code})  # cut: {cut.id}")
 
 
-def _function_name(cut_id: str) -> str:
+def function_name(cut_id: str) -> str:
     return "cut_" + "".join(ch if ch.isalnum() else "_" for ch in cut_id)
 
 

@@ -30,6 +30,7 @@ class RunOptions(BaseModel):
     max_attempts: int = Field(3, ge=1, le=10)
     timeout_s: float = 600.0
     run_id: str | None = None
+    replay: Path | None = Field(None, description="recorded llm_calls.jsonl to replay instead of a model")
 
     def key(self) -> dict[str, str]:
         """The settings that decide the results (recorded in run.json; a change restarts the run)."""
@@ -38,6 +39,7 @@ class RunOptions(BaseModel):
             "baseline": self.baseline or "", "no_review": str(self.no_review), "codegen": self.codegen,
             "extract_backend": self.extract_backend,
             "reviewed": str(self.reviewed.resolve()) if self.reviewed else "",
+            "replay": str(self.replay.resolve()) if self.replay else "",
             "stage_two_code": code_fingerprint(),
         }
 

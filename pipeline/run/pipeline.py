@@ -130,20 +130,43 @@ class Run:
         return self.dir / next(iter(rec.outputs))
 
     def generate(self) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import generate_code, load_valid_selection
+        from pipeline.run.stage2 import load_valid_selection
 
         out = self.dir / "codegen" / "analysis.py"
         if self.opts.codegen == "compile":
-            return [generate_code(self.selection_path(), out)], "compiled"
+            return self._compile(out)
         from pipeline.codegen.llm import generate_with_llm
         from pipeline.data import open_dataset
         from pipeline.io import write_text_atomic
-        from pipeline.llm import get_backend
 
-        backend = get_backend("openai", self.settings, run_dir=self.dir)
+        backend = self.backend()
         sel = load_valid_selection(self.selection_path())
         code = generate_with_llm(sel, open_dataset(self.opts.data).provides, backend)
         return [write_text_atomic(out, code)], f"written by {backend.model}"
+
+    def backend(self) -> object:
+        from pipeline.llm import get_backend
+
+        if self.opts.replay is not None:
+            return get_backend("replay", self.settings, replay=self.opts.replay)
+        return get_backend("openai", self.settings, run_dir=self.dir)
+
+    def _compile(self, out: Path) -> tuple[list[Path], str]:
+        """Compile; cuts stated only in words go to the model when there is one, else are reported."""
+        from pipeline.codegen import compile_selection
+        from pipeline.codegen.textcuts import text_only_cuts, write_text_functions
+        from pipeline.io import write_text_atomic
+        from pipeline.run.stage2 import load_valid_selection
+
+        sel = load_valid_selection(self.selection_path())
+        functions: dict[str, str] = {}
+        note = "compiled"
+        if text_only_cuts(sel) and (self.opts.replay or self.settings.llm_configured):
+            functions, problems = write_text_functions(sel, self.backend())
+            note += f"; {len(functions)} text-only cut(s) written by the model" + "".join(f"; {p}" for p in problems)
+        elif text_only_cuts(sel):
+            note += f"; {len(text_only_cuts(sel))} text-only cut(s) reported, not executed (no model)"
+        return [write_text_atomic(out, compile_selection(sel, functions))], note
 
     def execute(self) -> tuple[list[Path], str]:
         from pipeline.run.stage2 import execute_code
@@ -160,12 +183,11 @@ class Run:
         return files, f"{result.isolation} sandbox, {result.duration_s:.1f} s"
 
     def _execute_with_repair(self, script: Path, out: Path, limits: object) -> tuple[list[Path], str]:
-        from pipeline.llm import get_backend
         from pipeline.sandbox.repair import repair_loop
 
         attempts = self.dir / "codegen" / "attempts"
         shutil.rmtree(attempts, ignore_errors=True)
-        backend = get_backend("openai", self.settings, run_dir=self.dir)
+        backend = self.backend()
         done, results = repair_loop(script.read_text(), backend=backend, data=self.opts.data,
                                     attempts_dir=attempts, max_attempts=self.opts.max_attempts,
                                     limits=limits)  # type: ignore[arg-type]
