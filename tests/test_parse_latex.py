@@ -45,7 +45,12 @@ transition region $1.37 < |\eta| < 1.52$.\footnote{The barrel/end-cap crack.}
 Events with $\met > 30$~\GeV\ and 20.3~fb$^{-1}$ of data are kept.
 \subsection{Jets}
 Jets with $\pt > 25$~\GeV\ are selected~\cite{cms}.
-\begin{table}\caption{Event yields.}\begin{tabular}{cc}a & b\end{tabular}\end{table}
+\begin{table}\caption{Event yields.}
+\begin{tabular}{l|cc}\hline
+Process & $ee$ & $\mu\mu$ \\ \hline
+$t\bar{t}$ & 12.5 & 14.1 \\
+\multicolumn{1}{l}{Total} & 20 & 22 \\ \hline
+\end{tabular}\end{table}
 """
 BBL = r"""\begin{thebibliography}{2}
 \bibitem{atlas} ATLAS Collaboration, ``Observation of a new particle'', Phys. Lett. B 716 (2012) 1, arXiv:1207.7214.
@@ -90,6 +95,9 @@ def test_exact_math_sections_and_references(source: Path) -> None:
     markers = [(c.marker, c.keys) for c in doc.citations]
     assert markers == [("[1]", ["1"]), ("[2, 1]", ["2", "1"]), ("[2]", ["2"])]
     assert any("p_T > 25 GeV" in c for _, c in cut_sentences(doc, selection))
+    assert [t.rows for t in doc.tables] == [[["Process", "ee", "\\mu\\mu"],
+                                            ["t\\bar{t}", "12.5", "14.1"], ["Total", "20", "22"]]]
+    assert doc.tables[0].caption == "Event yields."
 
 
 def test_single_gzipped_tex_file(tmp_path: Path) -> None:

@@ -14,9 +14,10 @@ import io
 import re
 import tarfile
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import ParseError
-from pipeline.parse.document import BlockKind, Document, Page, SourceInfo
+from pipeline.parse.document import BlockKind, Document, Page, SourceInfo, Table
 from pipeline.parse.normalize import normalize_text
 from pipeline.parse.structure import (
     TextBuilder,
@@ -230,6 +231,31 @@ def _numbering(level: str, counters: list[int], appendix: bool) -> str:
     return ".".join([first, *(str(c) for c in counters[1:depth + 1])])
 
 
+_TABULAR = re.compile(r"\\begin\{tabular\*?\}(?:\{[^}]*\})?\{(?:[^{}]|\{[^{}]*\})*\}(.*?)\\end\{tabular\*?\}", re.S)
+_MULTI = re.compile(r"\\multi(?:column|row)\{[^}]*\}\{[^}]*\}\{((?:[^{}]|\{[^{}]*\})*)\}")
+_RULES = re.compile(r"\\(?:hline|toprule|midrule|bottomrule|cline\{[^}]*\}|cmidrule(?:\([^)]*\))?\{[^}]*\})")
+
+
+def _tables(body: str, numbers: dict[str, int], blocks: list[Any]) -> list[Table]:
+    """Rows of every ``tabular`` inside a ``table`` environment, with its caption and page."""
+    tables: list[Table] = []
+    for match in _ENV.finditer(body):
+        if not match.group(1).startswith("table"):
+            continue
+        inner = match.group(2)
+        caption_match = re.search(r"\\caption\s*(?:\[[^\]]*\])?\s*\{", inner)
+        caption = _clean(_braced(inner, caption_match.end())[0], numbers) if caption_match else None
+        page = next((b.page for b in blocks if b.kind == "caption" and b.text == caption), 1)
+        for tabular in _TABULAR.finditer(inner):
+            rows = []
+            for raw in re.split(r"\\\\(?:\[[^\]]*\])?", _RULES.sub("", tabular.group(1))):
+                cells = [_clean(_MULTI.sub(r"\1", c), numbers) for c in raw.split("&")]
+                if any(cells):
+                    rows.append(cells)
+            tables.append(Table(id=f"t{len(tables) + 1}", page=page, caption=caption, rows=rows))
+    return tables
+
+
 def parse_latex(source: Path, paper_id: str, sha256: str, pdf: Path | None = None) -> Document:
     files = _read_archive(source)
     full = _inline(files[_main_file(files, source)], files)
@@ -256,6 +282,7 @@ def parse_latex(source: Path, paper_id: str, sha256: str, pdf: Path | None = Non
         source=SourceInfo(paper_id=paper_id, path=str(source), sha256=sha256, backend="latex",
                           kind="latex"),
         title=title, abstract=abstract, pages=pages, text=builder.text,
+        tables=_tables(body, numbers, builder.blocks),
         blocks=builder.blocks, sections=build_sections(builder.blocks, builder.length),
         references=references, citations=find_citations(builder.text, builder.blocks, references),
         warnings=[] if pages else ["no PDF beside the source: every block is on page 1"],
