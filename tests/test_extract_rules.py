@@ -95,7 +95,9 @@ def test_atlas_wwbb_paper() -> None:
 def test_student_h4l_report() -> None:
     sel = extract_rules(load_pdf(shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf")))
     assert {("electrons", "eta", "<", 2.47), ("muons", "eta", "<", 2.7), ("leptons", "z0", "<", 10.0),
-            (None, "m12", "between", (50.0, 106.0))} <= cuts_of(sel)
+            ("quads", "m12", "between", (50.0, 106.0))} <= cuts_of(sel)
+    assert {d.name: d.expr for d in sel.derived}["m12"] == "mass(z1(quads))"
+    assert sel.assumptions[0].id == "quadruplet_convention"
     exprs = {c.expr for c in sel.all_cuts()}
     assert {"count(leptons) == 4", "ptcone30 / pt < 0.15", "nth(sort_desc(pt(leptons)), 0) > 20",
             "nth(sort_desc(pt(leptons)), 3) > 7"} <= exprs

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from pipeline.extract.findings import COLLECTIONS, KIND_OF, CutFinding, canonical
 from pipeline.selection.models import (
+    Assumption,
     Cut,
+    Derived,
     PaperRef,
     PhysicsObject,
     Provenance,
@@ -115,5 +117,46 @@ def build_selection(
         objects[collection].cuts.append(cut)
     if "leptons" in objects:
         objects["leptons"].sources = [n for n in ("electrons", "muons") if n in objects]
-    return SelectionList(paper=paper, objects=list(objects.values()), selection=selection,
-                         producer=producer)
+    return complete_derived(SelectionList(paper=paper, objects=list(objects.values()), selection=selection,
+                                          producer=producer))
+
+
+# H->ZZ*->4l conventions: a cut on m12/m34/m4l only makes sense on quadruplet candidates
+_QUAD_DERIVED = {
+    "m12": ("mass(z1(quads))", "mass of the SFOS pair closest to the Z mass"),
+    "m34": ("mass(z2(quads))", "mass of the other SFOS pair"),
+    "m4l": ("mass(quads)", "four-lepton invariant mass"),
+}
+
+
+def complete_derived(sel: SelectionList) -> SelectionList:
+    """Define the quadruplet quantities the cuts use (m12, m34, m4l), marked as an assumption.
+
+    Papers name m12 and m34 without defining them in a formula; the convention (z1 = the
+    SFOS pair closest to the Z mass) is recorded in the assumption ledger for review.
+    """
+    used = [c for c in sel.selection if c.variable in _QUAD_DERIVED and c.scope == Scope.event]
+    if not used:
+        return sel
+    names = {c.variable for c in used}
+    why = Provenance(source="assumption", document=sel.paper.id)
+    derived = [Derived(name="quads", expr="quadruplets(leptons, 91.1876)", provenance=why,
+                       description="quadruplet candidates: two SFOS lepton pairs sharing no lepton")]
+    derived += [Derived(name=n, expr=_QUAD_DERIVED[n][0], scope="candidate", target="quads", unit="GeV",
+                        description=_QUAD_DERIVED[n][1], provenance=why) for n in sorted(names)]
+    selection = [c.model_copy(update={"scope": Scope.candidate, "target": "quads"}) if c in used else c
+                 for c in sel.selection]
+    objects = list(sel.objects)
+    if not any(o.name == "leptons" for o in objects):
+        objects.append(PhysicsObject(name="leptons", kind="lepton",
+                                     sources=[o.name for o in objects if o.name in ("electrons", "muons")]))
+    assumption = Assumption(
+        id="quadruplet_convention", topic="definition of m12, m34, m4l",
+        unstated="the paper names the pair masses without a formula",
+        choice="quads = quadruplets(leptons, 91.1876); m12 = mass(z1(quads)) (pair closest to the Z mass), "
+               "m34 = mass(z2(quads)), m4l = mass(quads)",
+        rationale="the ATLAS/CMS H->ZZ*->4l convention", affects=[c.id for c in used])
+    existing = {d.name for d in sel.derived}
+    return sel.model_copy(update={
+        "derived": [*sel.derived, *(d for d in derived if d.name not in existing)], "selection": selection,
+        "objects": objects, "assumptions": [*sel.assumptions, assumption]})
