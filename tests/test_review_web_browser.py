@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+ADDED_QUOTE = "Events are selected using single-lepton triggers"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--window-size=1500,1000")
@@ -130,6 +131,19 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
             wait.until(lambda d, v=version, b=before, last=step == 10: text("version") == str(v) and (current() != b or last))
         assert "12/12 cuts decided" in text("counts")
 
+        # add the missing trigger cut with its quote; the page finds the sentence and highlights it
+        driver.find_element(By.ID, "btn-add").click()
+        form = driver.find_element(By.ID, "add-form")
+        wait.until(lambda d: form.is_displayed())
+        fields = {"id": "one_trigger", "description": "single-lepton trigger fired",
+                  "expr": "count(electrons) + count(muons) >= 1", "page": "4", "quote": ADDED_QUOTE}
+        for name, value in fields.items():
+            form.find_element(By.NAME, name).send_keys(value)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda d: text("version") == "14" and current() == "one_trigger")
+        wait.until(lambda d: "quote highlighted" in text("source-note"))
+        assert "13/13 cuts decided" in text("counts")
+
         # the diff view shows the edit
         driver.find_element(By.ID, "btn-diff").click()
         wait.until(lambda d: d.find_element(By.ID, "diff-dialog").is_displayed())
@@ -137,6 +151,9 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
         driver.save_screenshot(str(tmp_path / "review-diff.png"))
 
     selection = load_selection(run_dir / "selection.reviewed.json")
+    assert [c.id for c in selection.selection] == ["one_lepton", "four_jets", "one_trigger"]
+    added = selection.selection[2]
+    assert added.provenance is not None and added.provenance.source == "hand" and added.provenance.bbox
     statuses = {c.id: c.status for c in selection.all_cuts()}
     assert statuses.pop("el_pt") == "edited" and set(statuses.values()) == {"reviewed"}
     assert next(c for c in selection.all_cuts() if c.id == "el_pt").value == 27.0
@@ -144,6 +161,7 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
     log = [json.loads(line) for line in (run_dir / "review" / "review_log.jsonl").read_text().splitlines()]
     assert [(e["action"], e["who"]) for e in log[:1]] == [("edit", "dana")]
     assert log[0]["before"]["value"] == 25.0 and log[0]["after"]["value"] == 27.0
-    assert sorted(e["who"] for e in log) == ["dana"] * 12 + ["eve"]
-    assert [e["version"] for e in log] == list(range(1, 14))
+    assert sorted(e["who"] for e in log) == ["dana"] * 13 + ["eve"]
+    assert [e["version"] for e in log] == list(range(1, 15))
+    assert log[-1]["action"] == "add" and log[-1]["after"]["provenance"]["quote"] == ADDED_QUOTE
     assert require_reviewed(run_dir, no_review=False) == run_dir / "selection.reviewed.json"
