@@ -129,7 +129,8 @@ def _pairs(owner: np.ndarray, n: int, accept) -> tuple[np.ndarray, ...]:  # type
     return ev[order], i[order], j[order]
 
 
-def _quadruplets(f: dict[str, np.ndarray], n: int) -> tuple[list[np.ndarray], ...]:
+def _quadruplets(f: dict[str, np.ndarray], n: int,
+                 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Candidates as flat arrays: ([z1a, z1b, z2a, z2b] lepton indices, event, m12, m34).
 
     Candidates are ordered by event, then by SFOS-pair combination order; Z1 is the pair

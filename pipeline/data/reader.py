@@ -86,10 +86,10 @@ def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str
                 f"{path}: {name!r} is a {handle.classname_of(name)}, not a TTree",
                 path=path, hint="write ntuples as TTrees (uproot: file.mktree(...))",
             )
-        have = sorted(handle[name].keys())
+        names = sorted(handle[name].keys())
         raise DataError(
-            f"{path}: tree {name!r} matches no known schema (first branches: {', '.join(have[:8])})",
-            path=path, closest=closest_names(schema.required[0], have),
+            f"{path}: tree {name!r} matches no known schema (first branches: {', '.join(names[:8])})",
+            path=path, closest=closest_names(schema.required[0], names),
             hint=f"known schemas: {', '.join(BUILTIN)}; their key branches: "
                  + "; ".join(f"{s.release}: {s.tree}/{s.required[0]}" for s in BUILTIN.values()),
         )

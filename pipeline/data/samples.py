@@ -43,7 +43,7 @@ def _mc2020(name: str, dsid: int, role: str, xsec: float, sumw: float) -> Sample
 
 
 _SAMPLES_2020 = [
-    *(Sample(key=f"2020:data_{p}", release="2020", process=f"data period {p}", role="data",
+    *(Sample(key=f"2020:data_{p}", release="2020", dsid=None, process=f"data period {p}", role="data",
              filename=f"Data/data_{p}.4lep.root") for p in "ABCD"),
     _mc2020("ggH125_ZZ4lep", 345060, "signal", 0.0060239, 27881776.6536),
     _mc2020("VBFH125_ZZ4lep", 344235, "signal", 0.0004633012, 3680490.83243),
@@ -75,7 +75,7 @@ def _mc2025(dsid: int, role: str) -> Sample:
 
 
 _SAMPLES_2025 = [
-    Sample(key="2025:data15_periodD", release="2025", process="data15 period D (exactly4lep)",
+    Sample(key="2025:data15_periodD", release="2025", dsid=None, process="data15 period D (exactly4lep)",
            role="data", filename="ODEO_FEB2025_v0_exactly4lep_data15_periodD.exactly4lep.root"),
     *(_mc2025(d, "signal") for d in _SIGNAL_2025),
     *(_mc2025(d, "background") for d in _BACKGROUND_2025),

@@ -135,6 +135,7 @@ SCHEMA_NANOAOD = Schema(
     jets={"pt": "Jet_pt", "eta": "Jet_eta", "phi": "Jet_phi", "mass": "Jet_mass",
           "btag": "Jet_btagDeepFlavB"},
     photons={"pt": "Photon_pt", "eta": "Photon_eta", "phi": "Photon_phi", "mass": "Photon_mass"},
+    lumi_pb=0.0,
     required=("run", "event", "Muon_pt", "Electron_pt"),
 )
 
@@ -152,6 +153,7 @@ SCHEMA_HZZ_TUTORIAL = Schema(
     muons=_cartesian("Muon", {"charge": "Muon_Charge"}),
     jets=_cartesian("Jet", {"btag": "Jet_btag"}),
     photons=_cartesian("Photon", {}),
+    lumi_pb=0.0,
     required=("Muon_Px", "Electron_Px"),
 )
 
