@@ -10,6 +10,8 @@ import awkward as ak
 import numpy as np
 import pytest
 import uproot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.data import open_dataset
 from pipeline.data.schemas import LUMI_2025_PB
@@ -134,3 +136,22 @@ def test_weights_normalised_to_luminosity(events2025: ak.Array) -> None:
 def test_bad_arguments(tmp_path: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         generate(tmp_path, **{"n_events": 100, **kwargs})
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), release=st.sampled_from(["2025", "2020"]),
+       n=st.integers(4, 300))
+def test_round_trip_invariants(tmp_path: Path, seed: int, release: str, n: int) -> None:
+    """Whatever the seed and size: the reader gives back exactly what the files hold."""
+    paths = generate(tmp_path / f"{release}_{seed}_{n}", release=release, n_events=n, seed=seed)
+    ds = open_dataset(paths)
+    ev = ds.read_all()
+    tree = "analysis" if release == "2025" else "mini"
+    lep_n = np.concatenate([uproot.open(p)[tree]["lep_n"].array(library="np") for p in paths])
+    assert len(ev) == n == ds.n_events and np.array_equal(ak.to_numpy(ak.num(ev.leptons)), lep_n)
+    lep = ev.leptons
+    assert ak.all(lep.pt[:, :-1] >= lep.pt[:, 1:]) and ak.all(abs(lep.charge) == 1)
+    assert ak.all((lep.flavour == 11) | (lep.flavour == 13))
+    assert ak.all(ak.sort(lep.index, axis=1) == ak.local_index(lep.index, axis=1))
+    assert ak.all(ak.num(ev.electrons) == ak.sum(lep.flavour == 11, axis=1))
+    assert ak.all(lep.e >= lep.pt * 0.999) and np.all(np.isfinite(ak.to_numpy(ev.weight)))
