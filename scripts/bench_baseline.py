@@ -44,7 +44,7 @@ def _phase(name: str, data: Path, out: Path) -> dict[str, float]:
     if name == "floor":
         _, _, branches = ds._plan(fields)
         for info in ds.infos:
-            for chunk in uproot.iterate(f"{info.path}:{ds.schema.tree}", sorted(branches),
+            for chunk in uproot.iterate({info.path: ds.schema.tree}, sorted(branches),
                                         step_size=STEP, library="ak"):
                 n += len(chunk)
     elif name == "reader":

@@ -215,9 +215,9 @@ class Dataset:
         """Chunks of canonical event records; ``fields`` None means everything provided."""
         events, wanted, branches = self._plan(fields)
         for info in self.infos:
-            tree = f"{info.path}:{self.schema.tree}"
+            source = {info.path: self.schema.tree}  # a dict: no "path:tree" parsing of URLs
             try:
-                for raw in uproot.iterate(tree, sorted(branches), step_size=step_size, library="ak"):
+                for raw in uproot.iterate(source, sorted(branches), step_size=step_size, library="ak"):
                     yield build_events(raw, self.schema, events, wanted, synthetic=info.synthetic)
             except DataError:
                 raise
