@@ -82,14 +82,20 @@ SFOS_RE = re.compile(
 )
 DISQUALIFY = re.compile(
     r"excluded (?:at|up to|for|by)|upper limits?|limits? (?:on|at|of)|cross sections?|\b95%|\bFig(?:ure|s?\.)"
-    r"|trigger|efficienc|\bbins?\b|interpret|sensitiv|\bexclusion"
+    r"|efficienc|interpret|sensitiv|\bexclusion"
     r"|\bmass(?:es)? of (?:the )?(?:top|Higgs|W|Z|gluino|squark|neutralino|chargino)",
     re.IGNORECASE,
 )
 # context that usually describes the apparatus or the simulation, unless a requirement is stated right there
 WEAK_DISQUALIFY = re.compile(
-    r"generated|simulat|uncertaint|resolution|\bexpected\b|detectors?\b(?! region)|tracker|azimuth|solenoid"
+    r"generated|simulat|uncertaint|resolution|\bexpected\b|detectors?\b(?! region)|tracker|azimuth|solenoid|\bbins?\b"
     r"|encompass|scintillat|magnet",
+    re.IGNORECASE,
+)
+TRIGGER = re.compile(r"\btrigger", re.IGNORECASE)  # thresholds of triggers are not offline cuts
+LEADING = re.compile(
+    r"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<which>leading|highest[- ]?p_?T|sub-?leading|second[- ]leading|third[- ]leading)"
+    r"(?:[- ]p_?T)?\s+(?:[\w-]+\s+){0,2}?(?P<obj>jets?|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b",
     re.IGNORECASE,
 )
 REQUIREMENT = re.compile(r"requir|must|restrict|select|satisf|accept|consider|veto|reject", re.IGNORECASE)

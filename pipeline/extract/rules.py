@@ -212,18 +212,35 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
             targets = [(kinds[0], comp.value), (kinds[1], comp.extra[0])]
         else:
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
+        ranks = _leading_ranks(sentence, comp)
         for obj, value in targets:
-            finding = _make(comp, obj, value, quote)
-            if finding is not None:
-                out.append(finding)
+            for rank in ranks or [comp.rank]:
+                finding = _make(comp, obj, value, quote, rank)
+                if finding is not None:
+                    out.append(finding)
     out += _counts(sentence, quote)
     return out
+
+
+def _leading_ranks(sentence: str, comp: _Comparison) -> list[int]:
+    """'the two leading jets ... pT > 80 GeV' -> ranks [0, 1] (empty: not about ordered objects)."""
+    if comp.quantity != "pt" or comp.rank is not None:
+        return []
+    match = None
+    for candidate in P.LEADING.finditer(sentence[max(0, comp.position - 70) : comp.position]):
+        match = candidate
+    if match is None:
+        return []
+    which = match.group("which").lower()
+    first = 2 if which.startswith("third") else 1 if which.startswith(("sub", "second")) else 0
+    count = P.count_value(match.group("n").lower()) if match.group("n") else 1
+    return list(range(first, first + count))
 
 
 def _disqualified(sentence: str, position: int) -> bool:
     """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
     clause = sentence[max(0, position - 60) : position + 40]
-    if P.DISQUALIFY.search(clause):
+    if P.DISQUALIFY.search(clause) or P.TRIGGER.search(sentence[:position]):
         return True
     return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(clause)
 
@@ -251,10 +268,26 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
     if pair is not None and _kind(pair.group("b")):
         first, second = _kind(pair.group("a")), _kind(pair.group("b"))
         return [(first, comp.value), (second, comp.alt if comp.alt is not None else comp.value)]  # type: ignore[list-item]
+    joined = _conjoined(sentence, [(pos, obj) for pos, obj in mentions if pos < comp.position])
+    if joined:
+        return [(obj, comp.value) for obj in joined]
     before = [obj for pos, obj in mentions if pos < comp.position]
     after = [obj for pos, obj in mentions if pos > comp.position]
     obj = before[-1] if before else (after[0] if after else context)
     return [(obj, comp.value)] if obj else []
+
+
+_CONJUNCTION = re.compile(r"^(?:s|\s)*(?:candidates\s*)?(?:,|and|or|,\s*and)\s*$", re.IGNORECASE)
+
+
+def _conjoined(sentence: str, before: list[tuple[int, str]]) -> list[str]:
+    """'Muon and electron candidates are required to ...': the cut applies to both kinds."""
+    if len(before) < 2 or before[-1][1] == before[-2][1]:
+        return []
+    first = P.OBJECT_RE.match(sentence, before[-2][0])
+    if first is None or not _CONJUNCTION.match(sentence[first.end() : before[-1][0]]):
+        return []
+    return [before[-2][1], before[-1][1]]
 
 
 def _kind(word: str) -> str | None:
@@ -277,7 +310,8 @@ def _respectively(sentence: str, comps: list[_Comparison]) -> tuple[dict[int, st
     return {same[0]: kinds[0], same[1]: kinds[1]}, kinds  # type: ignore[dict-item,return-value]
 
 
-def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str) -> CutFinding | None:
+def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str,
+          rank: int | None = None) -> CutFinding | None:
     variable, op, unit, is_abs = comp.quantity, comp.op, comp.unit, False
     if variable == "ip":
         variable = "z0" if re.search(r"longitudinal|along the beam", comp.after[:60]) else "d0"
@@ -295,7 +329,7 @@ def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str) -
         variable = "mass"
     try:
         return CutFinding(object=obj, variable=variable, op=op, value=value, unit=unit, abs=is_abs,  # type: ignore[arg-type]
-                          rank=comp.rank, quote=quote)
+                          rank=comp.rank if rank is None else rank, quote=quote)
     except ValueError:
         return None
 
