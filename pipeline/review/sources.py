@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import ParseError, ReproError
@@ -181,18 +182,29 @@ def _columns(line: list[tuple[float, float, float, float]], gap: float = 12.0) -
 
 
 def locate(pdf: Path | None, quote: str, page: int | None, bbox: list[tuple[float, float, float, float]] | None = None) -> Highlight:
-    """Where to highlight: the recorded boxes, else the quote searched on its page (or every page)."""
+    """Where to highlight: the recorded boxes, else the quote searched on its page (or every page).
+
+    Cached per (file, modification time, quote, page, boxes): paging back and forth through
+    thirty cuts must not search the PDF again each time.
+    """
     if pdf is None:
         return Highlight(None, page)
-    with _open(pdf) as doc:
+    spot = _locate_cached(str(pdf), pdf.stat().st_mtime, quote, page, tuple(tuple(b) for b in bbox or ()))
+    return Highlight(pdf, spot.page, list(spot.boxes), spot.method)
+
+
+@lru_cache(maxsize=512)
+def _locate_cached(pdf: str, mtime: float, quote: str, page: int | None,
+                   bbox: tuple[tuple[float, float, float, float], ...]) -> Highlight:
+    with _open(Path(pdf)) as doc:
         if bbox and page and 1 <= page <= doc.page_count:
-            return Highlight(pdf, page, _refine(doc[page - 1], quote, bbox), "bbox")
+            return Highlight(Path(pdf), page, _refine(doc[page - 1], quote, list(bbox)), "bbox")
         pages = [page] if page and 1 <= page <= doc.page_count else range(1, doc.page_count + 1)
         for number in pages:
             boxes = search_quote(doc[number - 1], quote)
             if boxes:
-                return Highlight(pdf, number, boxes, "search")
-    return Highlight(pdf, page if page else None)
+                return Highlight(Path(pdf), number, boxes, "search")
+    return Highlight(Path(pdf), page if page else None)
 
 
 def _refine(page, quote: str, bbox: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
@@ -214,10 +226,15 @@ def locate_cut(sources: SourceFiles, cut: Cut) -> Highlight:
     return locate(pdf, prov.quote, page, boxes)
 
 
-def page_size(pdf: Path, page: int) -> tuple[float, float]:
-    with _open(pdf) as doc:
+@lru_cache(maxsize=64)
+def _page_size(pdf: str, mtime: float, page: int) -> tuple[float, float]:
+    with _open(Path(pdf)) as doc:
         rect = doc[page - 1].rect
         return rect.width, rect.height
+
+
+def page_size(pdf: Path, page: int) -> tuple[float, float]:
+    return _page_size(str(pdf), pdf.stat().st_mtime, page)
 
 
 def render_page(highlight: Highlight, zoom: float = ZOOM) -> bytes:
