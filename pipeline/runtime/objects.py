@@ -12,15 +12,24 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
-from pipeline.runtime.vectors import PAIR_FIELDS, is_pair, is_quad, mass
+from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, with_p4
 
 Z_MASS = 91.1876
 _INDEX = "_index"
 
 
 def _innermost(parts: list[Any]) -> Any:
-    """Stack same-shaped arrays into a new innermost list."""
-    return ak.concatenate([part[..., np.newaxis] for part in parts], axis=-1)
+    """Stack same-shaped arrays of flat records into a new innermost list."""
+    if parts[0].ndim != 2 or any(ak.fields(parts[0][f]) for f in ak.fields(parts[0])):
+        return ak.concatenate([part[..., np.newaxis] for part in parts], axis=-1)
+    # events x candidates: interleave each field with numpy (concatenating records is slow)
+    counts = ak.num(parts[0], axis=1)
+    columns = {
+        f: np.stack([ak.to_numpy(ak.flatten(part[f], axis=1)) for part in parts], axis=1).reshape(-1)
+        for f in ak.fields(parts[0])
+    }
+    flat = ak.zip(columns, depth_limit=1)
+    return ak.unflatten(ak.unflatten(flat, len(parts)), counts)
 
 
 def sorted_by_pt(c: Any) -> Any:
@@ -84,6 +93,7 @@ def quadruplets(c: Any, mz: float = Z_MASS) -> Any:
     c = ak.with_field(c, ak.local_index(c, axis=-1), _INDEX)
     sf = sfos_pairs(c)
     sf = ak.with_field(sf, ak.local_index(sf, axis=-1), _INDEX)
+    sf = with_p4(sf)  # each pair's four-vector once, not once per candidate
     cand = ak.cartesian({"z1": sf, "z2": sf}, axis=-1)
     a, b = cand["z1"], cand["z2"]
     ids_a = (a["first"][_INDEX], a["second"][_INDEX])
@@ -91,7 +101,7 @@ def quadruplets(c: Any, mz: float = Z_MASS) -> Any:
     disjoint = (
         (ids_a[0] != ids_b[0]) & (ids_a[0] != ids_b[1]) & (ids_a[1] != ids_b[0]) & (ids_a[1] != ids_b[1])
     )
-    da, db = abs(mass(a) - mz), abs(mass(b) - mz)
+    da, db = abs(a[P4_FIELDS[4]] - mz), abs(b[P4_FIELDS[4]] - mz)
     closer = (da < db) | ((da == db) & (a[_INDEX] < b[_INDEX]))
     return cand[disjoint & closer]
 

@@ -17,6 +17,8 @@ PAIR_FIELDS = ("first", "second")
 QUAD_FIELDS = ("z1", "z2")
 
 P4 = tuple[Any, Any, Any, Any]
+# cached on pairs by with_p4: px, py, pz, E of the pair and its mass
+P4_FIELDS = ("_px", "_py", "_pz", "_e", "_mass")
 
 
 def record_fields(x: Any) -> tuple[str, ...]:
@@ -43,8 +45,18 @@ def members(x: Any) -> tuple[Any, Any] | None:
     return None
 
 
+def with_p4(pairs: Any) -> Any:
+    """Pairs carrying their summed four-vector and mass (read back by p4 and mass)."""
+    px, py, pz, e = p4(pairs)
+    m = np.sqrt(np.maximum(e * e - px * px - py * py - pz * pz, 0.0))
+    return ak.with_field(ak.with_field(ak.with_field(ak.with_field(ak.with_field(
+        pairs, px, "_px"), py, "_py"), pz, "_pz"), e, "_e"), m, "_mass")
+
+
 def p4(x: Any) -> P4:
     """(px, py, pz, E) of an object, or of the sum of a composite's constituents."""
+    if "_px" in record_fields(x):
+        return x["_px"], x["_py"], x["_pz"], x["_e"]
     halves = members(x)
     if halves is not None:
         a, b = p4(halves[0]), p4(halves[1])
@@ -68,6 +80,8 @@ def p4_sum(*items: Any) -> P4:
 
 def mass(*items: Any) -> Any:
     """Invariant mass of the four-vector sum; negative m^2 from rounding is clipped to 0."""
+    if len(items) == 1 and "_mass" in record_fields(items[0]):
+        return items[0]["_mass"]
     px, py, pz, e = p4_sum(*items)
     m2 = e * e - px * px - py * py - pz * pz
     return np.sqrt(np.maximum(m2, 0.0))
