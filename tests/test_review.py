@@ -242,3 +242,21 @@ def test_paper_slugs_match_the_fetch_cache(document: str, first: str) -> None:
 
     slugs = paper_slugs(document)
     assert slugs[0] == first and all("/" not in s and s not in {".", ".."} for s in slugs)
+
+
+def test_a_deleted_reviewed_list_is_not_silently_restarted_from_the_extracted_one(run_dir: Path) -> None:
+    session = ReviewSession(run_dir)
+    session.decide(Decision(action="edit", cut_id="el_pt", changes={"value": 26}), 0)
+    (run_dir / "selection.reviewed.json").unlink()
+    assert session.current()[1].all_cuts()[0].value == 26
+    session.decide(Decision(action="approve", cut_id="mu_pt"), 1)
+    assert cut_of(run_dir, "el_pt").value == 26 and cut_of(run_dir, "mu_pt").status == "reviewed"
+
+
+def test_a_corrupt_reviewed_list_is_reported_with_its_path(run_dir: Path) -> None:
+    (run_dir / "selection.reviewed.json").write_text('{"paper": {"id": "x"}, "selection": [{"id": 3}]}')
+    with pytest.raises(SelectionError) as caught:
+        ReviewSession(run_dir).current()
+    assert "selection.reviewed.json" in str(caught.value) and "$.selection[0]" in str(caught.value)
+    with pytest.raises(SelectionError):
+        ReviewSession(run_dir).decide(Decision(action="approve", cut_id="el_pt"), 0)

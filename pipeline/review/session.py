@@ -103,6 +103,15 @@ class ReviewSession:
         numbers = [int(m.group(1)) for p in self.review_dir.iterdir() if (m := VERSION_FILE.match(p.name))]
         return max(numbers, default=0)
 
+    def _latest(self, version: int) -> Path:
+        """The file holding version ``version``: the reviewed list, or, if someone deleted it, the
+        last saved version (so a save never silently restarts from the extracted list)."""
+        if self.reviewed_path.is_file():
+            return self.reviewed_path
+        if version > 0:
+            return self.review_dir / f"selection.v{version:03d}.json"
+        return self.extracted_path
+
     def extracted(self) -> SelectionList:
         path = self.extracted_path if self.extracted_path.is_file() else self.reviewed_path
         return read_selection(path)
@@ -111,7 +120,7 @@ class ReviewSession:
         """The latest version number and list (the reviewed one, else the extracted one)."""
         with self._locked():
             version = self.version()
-            path = self.reviewed_path if self.reviewed_path.is_file() else self.extracted_path
+            path = self._latest(version)
             return version, read_selection(path)
 
     def log(self) -> list[dict[str, Any]]:
@@ -141,7 +150,7 @@ class ReviewSession:
             version = self.version()
             if base_version != version:
                 raise ReviewConflict(base_version, version)
-            path = self.reviewed_path if self.reviewed_path.is_file() else self.extracted_path
+            path = self._latest(version)
             selection = read_selection(path)
             new, before, after = apply_decision(selection, decision, selection.paper.id)
             if decision.action == "add" and locate is not None:
