@@ -96,6 +96,8 @@ def _gold_key(expr: str, obj: str | None) -> Key | None:
     values = tuple(float(v) for v in (match.group("v1"), match.group("v2")) if v is not None)
     direction = DIRECTION[match.group("op")]
     quantity = QUANTITY.get(fn, fn)
+    if re.fullmatch(r"mt[a-z]*", quantity) and quantity != "mt2":
+        quantity = "mt"  # ADL names the transverse mass per object: MTl, MTpho, MTe
     if quantity == "count":
         if values == (0.0,) and direction == "lower":
             return None  # Size(x) >= 0 only declares the collection

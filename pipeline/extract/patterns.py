@@ -19,7 +19,7 @@ WORD_OPS: dict[str, str] = {
     "greater than": ">", "larger than": ">", "higher than": ">", "above": ">", "exceeding": ">",
     "in excess of": ">", "more than": ">", "at least": ">=", "of at least": ">=",
     "less than": "<", "smaller than": "<", "lower than": "<", "below": "<", "at most": "<=",
-    "within": "<", "not exceeding": "<=", "up to": "<=", "exceed": ">", "exceeds": ">",
+    "within": "<", "not exceeding": "<=", "not exceed": "<=", "up to": "<=", "exceed": ">", "exceeds": ">",
     "threshold of": ">", "thresholds of": ">",
 }
 WORD_OP = "|".join(sorted((re.escape(w) for w in WORD_OPS), key=len, reverse=True))

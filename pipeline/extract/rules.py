@@ -115,10 +115,22 @@ def comparisons(sentence: str) -> list[_Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None:
             continue
-        found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]))
+        found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]), left)
     found += _betweens(sentence)
     found += _minimum_of(sentence)
+    found += _overlap_removal(sentence)
     return found
+
+
+_OVERLAP = re.compile(
+    rf"\bwithin\s+(?:a\s+(?:cone|distance)\s+(?:of\s+)?)?Delta ?R\s*(?:=|<|of)?\s*(?P<num>{P.NUM})"
+    r"(?P<rest>[^.;]{0,80}?)\b(?:are|is)\s+(?:removed|discarded|rejected|not considered|ignored)",
+)
+
+
+def _overlap_removal(sentence: str) -> list[_Comparison]:
+    """'any jets within Delta R = 0.4 of the lepton are removed': the kept objects have dr > 0.4."""
+    return [_Comparison("dr", None, ">", float(m.group("num")), None, m.start()) for m in _OVERLAP.finditer(sentence)]
 
 
 _MIN_OF = re.compile(
@@ -156,8 +168,15 @@ _IP_BOTH = re.compile(
 )
 
 
-def _split_ip(comp: _Comparison) -> list[_Comparison]:
-    """'impact parameter < 0.5 mm in the transverse plane and 1 mm along the beam' is two cuts."""
+_IP_PAREN = re.compile(r"transverse\s*\(\s*longitudinal\s*\)\s*impact parameters?", re.IGNORECASE)
+
+
+def _split_ip(comp: _Comparison, left: str = "") -> list[_Comparison]:
+    """'impact parameter < 0.5 mm in the transverse plane and 1 mm along the beam' is two cuts,
+    and so is 'the transverse (longitudinal) impact parameter must not exceed 0.5 (1.0) mm'."""
+    if comp.quantity == "ip" and comp.alt is not None and _IP_PAREN.search(left[-120:]):
+        z0 = _Comparison("z0", None, comp.op, comp.alt, comp.unit, comp.position)
+        return [_Comparison("d0", None, comp.op, comp.value, comp.unit, comp.position), z0]
     both = _IP_BOTH.match(comp.after) if comp.quantity == "ip" else None
     if both is None:
         return [comp]
