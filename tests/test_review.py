@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import SelectionError, UsageError
@@ -260,3 +260,33 @@ def test_a_corrupt_reviewed_list_is_reported_with_its_path(run_dir: Path) -> Non
     assert "selection.reviewed.json" in str(caught.value) and "$.selection[0]" in str(caught.value)
     with pytest.raises(SelectionError):
         ReviewSession(run_dir).decide(Decision(action="approve", cut_id="el_pt"), 0)
+
+
+FIELD_VALUES = {
+    "op": st.sampled_from(["<", ">", ">=", "between", "outside", "in", "bogus", ""]),
+    "value": st.one_of(st.sampled_from(["25", "1, 2", "2, 1", "x", "", "[3,4,5]"]), st.floats(-1e3, 1e3)),
+    "unit": st.sampled_from(["GeV", "MeV", "TeV", "mm", "none", "parsec", ""]),
+    "expr": st.sampled_from(["pt > 3", "pt >", "count(electrons) >= 1", "__import__('os')", ""]),
+    "description": st.sampled_from(["x", ""]),
+    "variable": st.sampled_from(["pt", "eta", "nonsense", ""]),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.fixed_dictionaries({}, optional=FIELD_VALUES))
+def test_any_edit_is_saved_whole_or_refused_with_nothing_written(run_dir: Path, changes: dict) -> None:
+    import shutil
+
+    from pipeline.errors import ReproError
+
+    shutil.rmtree(run_dir / "review", ignore_errors=True)
+    (run_dir / "selection.reviewed.json").unlink(missing_ok=True)
+    session = ReviewSession(run_dir)
+    try:
+        session.decide(Decision(action="edit", cut_id="el_pt", changes=changes), 0)
+    except ReproError:
+        assert session.version() == 0 and not (run_dir / "selection.reviewed.json").exists() and session.log() == []
+        return
+    reviewed = load_selection(run_dir / "selection.reviewed.json", check=False)
+    assert session.version() == 1 and len(session.log()) == 1
+    assert next(c for c in reviewed.all_cuts() if c.id == "el_pt").status == "edited"
