@@ -51,8 +51,8 @@ NOT_SYMBOLS = {"GeV", "TeV", "MeV", "CMS", "ATLAS", "LHC", "CL", "SM", "MC", "CR
                "LO", "PDF", "Ref", "Refs", "Fig", "Table", "Sec", "II", "III", "IV", "VR", "CSV", "CSVv2"}
 
 OBJECTS: list[tuple[str, str]] = [
-    ("bjet", r"\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b|\bb-jets?\b|\bbjets?\b"),
-    ("jet", r"\bjets?\b"),
+    ("bjet", r"(?<!\+)\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b|\bb-jets?\b|\bbjets?\b"),
+    ("jet", r"(?<!\+)\bjets?\b"),  # "+jets" names a process (W+jets), not the object
     ("electron", r"\belectrons?\b"),
     ("muon", r"\bmuons?\b"),
     ("lepton", r"\bleptons?\b"),

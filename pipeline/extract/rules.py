@@ -292,6 +292,10 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
         return [(obj, comp.value) for obj in joined]
     before = [obj for pos, obj in mentions if pos < comp.position]
     after = [obj for pos, obj in mentions if pos > comp.position]
+    if not before:  # "The loose selections require pT > 5 GeV ... for electrons and muons"
+        later = _conjoined(sentence, [(pos, obj) for pos, obj in mentions if pos > comp.position][:2])
+        if later:
+            return [(obj, comp.value) for obj in later]
     obj = before[-1] if before else (after[0] if after else context)
     return [(obj, comp.value)] if obj else []
 
