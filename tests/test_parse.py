@@ -222,3 +222,27 @@ def test_tables_on_request() -> None:
     assert selection.rows[0] == ["Selection", "Signal regions", "CR2ℓ", "CR0b", "CRMbb"]
     assert ["Number of b tags", "=2", "=2", "=0", "=2"] in selection.rows
     assert parse_document(pdf, "pymupdf").tables == []  # off by default: it is slow
+
+
+ADL_PAPERS = sorted(p.relative_to(p.parents[2]).as_posix()
+                    for p in (Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "adl").glob("*/*.pdf"))
+
+
+@pytest.mark.parametrize("relative", ADL_PAPERS or ["adl/missing/missing.pdf"])
+def test_adl_corpus_structure(relative: str) -> None:
+    doc = parse_document(shared_path("corpus", *relative.split("/")), "pymupdf")
+    titles = [s.title for s in doc.sections]
+    assert len(titles) == len(set(titles)), titles  # no running heads, no TOC duplicates
+    assert "CMS" not in titles and "Observed" not in titles  # figure legends are not sections
+    assert len(doc.references) >= 40
+    assert max(len(r.text) for r in doc.references) < 1500  # the author list is not a reference
+    assert len(doc.citations) >= 20
+
+
+def test_reports_sections_after_table_of_contents() -> None:
+    isa = parse_document(shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf"), "pymupdf")
+    assert [(s.number, s.title) for s in isa.sections][1:3] == [
+        ("I", "INTRODUCTION"), ("A", "Higgs Boson Production Modes and the")]
+    yas = parse_document(shared_path("corpus", "papers", "report-h4l-opendata-yasodar.pdf"), "pymupdf")
+    numbered = [s.number for s in yas.sections if s.number]
+    assert numbered[:3] == ["1", "2", "3"] and len(numbered) == len(set(numbered))

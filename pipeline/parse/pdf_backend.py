@@ -81,9 +81,12 @@ def _classify(para: Paragraph, text: str, body: float, height: float) -> BlockKi
     short = len(words) <= 14 and len(text) < 120 and text[:1].isalnum()
     if short and (para.bold or para.size > 1.15 * body) and para.size >= 0.85 * body:
         number, title = split_heading(text)
-        if (number is not None or _KNOWN_HEADING.match(title) or para.size > 1.15 * body) and (
-            re.search(r"[a-zA-Z]{3}", title) and not text.endswith(",")
-        ):
+        # unnumbered, unusual titles in large type are mostly figure legends ("CMS", "Observed")
+        unusual = para.page == 1 or (
+            (para.bold or para.size > 1.3 * body) and len(words) >= 2 and "(" not in text
+        )
+        named = number is not None or _KNOWN_HEADING.match(title) or (para.size > 1.15 * body and unusual)
+        if named and re.search(r"[a-zA-Z]{3}", title) and not text.endswith(","):
             return "heading"
     if para.size < 0.9 * body and len(words) <= 3 and not _SENTENCE_END.search(text):
         return None  # labels inside figures
@@ -99,12 +102,22 @@ def _running_heads(paras: list[Paragraph], texts: list[str], pages: list[Page]) 
     for para, text in zip(paras, texts, strict=True):
         height = pages[para.page - 1].height
         if para.bbox[1] < 0.13 * height or para.bbox[3] > 0.9 * height:
-            key = re.sub(r"\d+", "#", text.lower())[:80]
+            key = f"{para.size:.0f}:" + re.sub(r"\d+", "#", text.lower())[:80]
             where.setdefault(key, set()).add(para.page)
             keys.append(key)
         else:
             keys.append(None)
-    return {i for i, key in enumerate(keys) if key is not None and len(where[key]) >= 3}
+    repeated = {i for i, key in enumerate(keys) if key is not None and len(where[key]) >= 3}
+    # a page-top line repeating text that also stands in the body (a section title) is a
+    # running head, whether it comes before or after the real title
+    # (set in smaller type than the title itself, unlike a title that starts a page)
+    body_sizes: dict[str, float] = {}
+    for para, text, key in zip(paras, texts, keys, strict=True):
+        if key is None:
+            body_sizes[text] = max(body_sizes.get(text, 0.0), para.size)
+    echoes = {i for i, (p, t, k) in enumerate(zip(paras, texts, keys, strict=True))
+              if k is not None and len(t) > 3 and p.size < body_sizes.get(t, 0.0) - 0.3}
+    return repeated | echoes
 
 
 def _title_paragraph(paras: list[Paragraph], body: float) -> Paragraph | None:
@@ -173,6 +186,7 @@ class _BlockWriter:
         self.builder = TextBuilder()
         self.in_refs = False
         self.toc_page: int | None = None
+        self.toc: set[str] = set()
         self.seen_headings: set[str] = set()
         self.previous: tuple[str, str] | None = None
 
@@ -189,10 +203,11 @@ class _BlockWriter:
         return self.builder
 
     def _refine(self, kind: BlockKind, para: Paragraph, text: str) -> BlockKind | None:
-        if self.toc_page is not None and para.page != self.toc_page:
-            self.toc_page = None
-        if self.toc_page is not None and kind == "heading":
-            kind = "paragraph"  # table-of-contents entry
+        if self.toc_page is not None and (para.page != self.toc_page or text.lower() in self.toc):
+            self.toc_page = None  # the contents end where the first listed section begins
+        if self.toc_page is not None:
+            self.toc.add(text.lower())
+            kind = "paragraph" if kind == "heading" else kind  # a table-of-contents entry
         top = para.bbox[1] < 0.13 * self.pages[para.page - 1].height
         if top and text in self.seen_headings:
             return None  # CMS-style running head repeating a section title
