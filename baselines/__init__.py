@@ -15,6 +15,7 @@ from baselines.common import Plan, run_plan
 from pipeline.contract import AnalysisResult
 from pipeline.data import Dataset
 from pipeline.errors import UsageError, closest_names
+from pipeline.executor import Executor
 
 REGISTRY: dict[str, Callable[[set[str]], Plan]] = {
     hzz4l_paper.NAME: hzz4l_paper.plan,
@@ -39,10 +40,12 @@ def get_plan(name: str, dataset: Dataset) -> Plan:
 
 
 def run_baseline(name: str, dataset: Dataset, out_dir: str | Path, *,
-                 step_size: int | str = "50 MB") -> AnalysisResult:
+                 step_size: int | str = "50 MB", executor: Executor | None = None) -> AnalysisResult:
     """Run baseline ``name`` on ``dataset``; writes events.csv, cutflow.json, histograms.json,
-    result.json (last) into ``out_dir`` and returns the result summary."""
-    return run_plan(name, get_plan(name, dataset), dataset, out_dir, step_size=step_size)
+    result.json (last) into ``out_dir`` and returns the result summary. ``executor`` (see
+    :mod:`pipeline.executor`; default local) decides where the chunks are processed."""
+    return run_plan(name, get_plan(name, dataset), dataset, out_dir, step_size=step_size,
+                    executor=executor)
 
 
 __all__ = ["DESCRIPTIONS", "REGISTRY", "get_plan", "run_baseline"]

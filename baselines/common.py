@@ -7,6 +7,7 @@ contract files). The physics of each baseline is written out in its own module.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -24,6 +25,7 @@ from pipeline.contract import (
     write_outputs,
 )
 from pipeline.data import Dataset
+from pipeline.executor import Executor, LocalExecutor
 
 MZ = 91.1876
 
@@ -95,9 +97,44 @@ def to_numpy_bool(x: ak.Array | np.ndarray) -> np.ndarray:
     return np.asarray(ak.to_numpy(ak.fill_none(x, False)), dtype=bool)
 
 
+@dataclass
+class _Partial:
+    """What one chunk contributes; merged in (file, entry) order, so any executor agrees."""
+
+    raw: np.ndarray
+    weighted: np.ndarray
+    hist_x: np.ndarray
+    hist_w: np.ndarray
+    picked: tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True)
+class _ChunkTask:
+    """``plan.process`` plus the weight bookkeeping, as a picklable function of one chunk."""
+
+    process: Callable[[ak.Array], ChunkResult]
+    factor: float | None  # MC weight rescaling (None: keep the release's normalisation)
+
+    def __call__(self, events: ak.Array, segment: object = None) -> _Partial:
+        res = self.process(events)
+        w = np.asarray(ak.to_numpy(events.weight), dtype=np.float64)
+        if self.factor is not None:
+            w = np.where(ak.to_numpy(events.is_data), w, w * self.factor)
+        raw = np.array([int(m.sum()) for m in res.masks], dtype=np.int64)
+        weighted = np.array([float(w[m].sum()) for m in res.masks])
+        final = res.masks[-1]
+        picked = (ak.to_numpy(events.run)[final], ak.to_numpy(events.event)[final],
+                  res.channel[final], res.m4l[final], w[final])
+        return _Partial(raw, weighted, res.m4l[res.hist_mask], w[res.hist_mask], picked)
+
+
 def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
-             step_size: int | str = "50 MB") -> AnalysisResult:
-    """Run a plan over the dataset and write the four contract files (result.json last)."""
+             step_size: int | str = "50 MB", executor: Executor | None = None) -> AnalysisResult:
+    """Run a plan over the dataset and write the four contract files (result.json last).
+
+    ``executor`` (default: the local one) decides where chunks are processed; partial
+    results are merged in (file, entry) order, the order the local executor reads them.
+    """
     n = len(plan.steps)
     raw = np.zeros(n, dtype=np.int64)
     weighted = np.zeros(n)
@@ -109,19 +146,15 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     fields = list(dict.fromkeys([*plan.fields, "run", "event", "weight"]))
     if rescale:
         fields.append("is_data")
-    for events in dataset.iterate(fields, step_size=step_size):
-        res = plan.process(events)
-        w = np.asarray(ak.to_numpy(events.weight), dtype=np.float64)
-        if rescale:
-            factor = float(plan.lumi_pb) / dataset.schema.lumi_pb  # type: ignore[arg-type]
-            w = np.where(ak.to_numpy(events.is_data), w, w * factor)
-        for k, mask in enumerate(res.masks):
-            raw[k] += int(mask.sum())
-            weighted[k] += float(w[mask].sum())
-        h.fill(res.m4l[res.hist_mask], weight=w[res.hist_mask])
-        final = res.masks[-1]
-        picked.append((ak.to_numpy(events.run)[final], ak.to_numpy(events.event)[final],
-                       res.channel[final], res.m4l[final], w[final]))
+    factor = float(plan.lumi_pb) / dataset.schema.lumi_pb if rescale else None  # type: ignore[arg-type]
+    # a caller's executor stays open for its next analysis; the default one is ours to close
+    with nullcontext(executor) if executor is not None else LocalExecutor() as ex:
+        for _, part in ex.map(dataset, fields, _ChunkTask(plan.process, factor), step_size=step_size):
+            for k in range(n):  # element by element: the pre-executor accumulation, bit for bit
+                raw[k] += part.raw[k]
+                weighted[k] += float(part.weighted[k])
+            h.fill(part.hist_x, weight=part.hist_w)
+            picked.append(part.picked)
     selected = _rows(picked)
     producer = f"baseline:{name}"
     steps = [CutflowStep(id=s.id, description=s.description, raw=int(raw[k]),
