@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.extract.findings import COLLECTIONS, KIND_OF, CutFinding, canonical
 from pipeline.selection.models import (
@@ -58,7 +59,7 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
     value, unit = canonical(finding.value, finding.unit)
     provenance = Provenance(source=source.kind, document=source.document,  # type: ignore[arg-type]
                             reference=source.reference, quote=finding.quote)
-    base = {"id": cut_id, "description": finding.description or finding.quote[:160],
+    base: dict[str, Any] = {"id": cut_id, "description": finding.description or finding.quote[:160],
             "provenance": provenance, "unit": unit}
     collection = COLLECTIONS.get(finding.object)
     var = finding.variable
@@ -138,7 +139,7 @@ def complete_derived(sel: SelectionList) -> SelectionList:
     used = [c for c in sel.selection if c.variable in _QUAD_DERIVED and c.scope == Scope.event]
     if not used:
         return sel
-    names = {c.variable for c in used}
+    names = {c.variable for c in used if c.variable}
     why = Provenance(source="assumption", document=sel.paper.id)
     derived = [Derived(name="quads", expr="quadruplets(leptons, 91.1876)", provenance=why,
                        description="quadruplet candidates: two SFOS lepton pairs sharing no lepton")]

@@ -8,7 +8,7 @@ units, collections, expressions, provenance), so both extractors produce the sam
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -47,9 +47,9 @@ class CutFinding(BaseModel):
     )
     op: Op
     value: float | list[float]
-    unit: str | None = Field(None, description="unit as written: GeV, MeV, TeV, mm, um, cm, or null")
-    abs: bool = Field(False, description="true when the paper cuts on the absolute value, |eta|")
-    rank: int | None = Field(None, ge=0, le=9, description="0 = leading object, 1 = subleading ...")
+    unit: str | None = Field(default=None, description="unit as written: GeV, MeV, TeV, mm, um, cm, or null")
+    abs: bool = Field(default=False, description="true when the paper cuts on the absolute value, |eta|")
+    rank: int | None = Field(default=None, ge=0, le=9, description="0 = leading object, 1 = subleading ...")
     quote: str = Field(min_length=8, description="the verbatim sentence of the paper stating the cut")
     description: str = ""
 
@@ -69,7 +69,7 @@ class CutFinding(BaseModel):
             raise ValueError(f"variable {self.variable!r} belongs to an object; set object to its kind")
         return self
 
-    def key(self) -> tuple[object, ...]:
+    def key(self) -> tuple[Any, ...]:  # not tuple[object]: "object" is a field name here
         value = tuple(self.value) if isinstance(self.value, list) else self.value
         return (self.object, self.variable, self.op, value, self.abs, self.rank)
 

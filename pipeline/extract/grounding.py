@@ -95,7 +95,7 @@ def text_numbers(text: str) -> list[float]:
     numbers = [float(m.group().replace("\u2212", "-")) for m in _NUMBER.finditer(text)]
     numbers += [abs(v) for v in numbers if v < 0]
     words = re.findall(r"[a-z]+", text.lower())
-    numbers += [float(_WORDS[w]) for w in words if _WORDS.get(w) is not None]
+    numbers += [float(n) for n in (_WORDS.get(w) for w in words) if n is not None]
     if any(w.startswith(("veto", "reject", "discard", "exclud")) for w in words):
         numbers.append(0.0)  # a veto states "zero of these"
     return numbers

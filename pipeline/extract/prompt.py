@@ -86,6 +86,6 @@ def build_prompts(doc: Document, *, budget: int = DEFAULT_BUDGET, max_chunks: in
     return prompts
 
 
-def prompt_tokens(doc: Document, **kwargs: int) -> int:
+def prompt_tokens(doc: Document, *, budget: int = DEFAULT_BUDGET, max_chunks: int = DEFAULT_MAX_CHUNKS) -> int:
     """Tokens the LLM path sends for ``doc`` (all prompts, before any retry)."""
-    return sum(p.tokens for p in build_prompts(doc, **kwargs))  # type: ignore[arg-type]
+    return sum(p.tokens for p in build_prompts(doc, budget=budget, max_chunks=max_chunks))

@@ -20,6 +20,7 @@ from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
 from pipeline.extract.sections import relevant_spans
 from pipeline.extract.text import squash
 from pipeline.parse.document import Document
+from pipeline.selection.models import Op
 
 _ABBREV = r"(?<!\bRef)(?<!\bRefs)(?<!\bFig)(?<!\bFigs)(?<!\bEq)(?<!\bEqs)(?<!\bSec)(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bTab)"
 # no split at blank lines: text layers put sub/superscripts in blocks of their own
@@ -233,7 +234,7 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         ranks = _leading_ranks(sentence, comp)
         for obj, value in targets:
-            for rank in ranks or [comp.rank]:
+            for rank in ranks or [comp.rank]:  # type: ignore[list-item]
                 finding = _make(comp, obj, value, quote, rank)
                 if finding is not None:
                     out.append(finding)
@@ -285,7 +286,7 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
             targets.append((second, float(per.group("num")) if per.group("num") else comp.value))
         return targets
     if pair is not None and _kind(pair.group("b")):
-        first, second = _kind(pair.group("a")), _kind(pair.group("b"))
+        first, second = _kind(pair.group("a")) or "lepton", _kind(pair.group("b")) or "lepton"
         return [(first, comp.value), (second, comp.alt if comp.alt is not None else comp.value)]  # type: ignore[list-item]
     joined = _conjoined(sentence, [(pos, obj) for pos, obj in mentions if pos < comp.position])
     if joined:
@@ -325,8 +326,7 @@ def _respectively(sentence: str, comps: list[_Comparison]) -> tuple[dict[int, st
     listed = re.search(r"(?P<a>\w+)s?\s*(?:,|and)\s*(?P<b>\w+?)s?,?\s+respectively", sentence)
     kinds = [k for k in (_kind(listed.group("a")), _kind(listed.group("b")))] if listed else []
     if not kinds or None in kinds:
-        objs = [obj for _, obj in _objects(sentence)]
-        kinds = list(dict.fromkeys(objs))[:2]
+        kinds = list(dict.fromkeys(obj for _, obj in _objects(sentence)))[:2]  # type: ignore[assignment]
     same = [i for i, c in enumerate(comps) if c.quantity in OBJECT_VARIABLES]
     if len(kinds) != 2 or len(same) != 2 or comps[same[0]].quantity != comps[same[1]].quantity:
         return {}, [k for k in kinds if k] if len(kinds) == 2 else []
@@ -374,7 +374,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         out.append(_count(P.object_of(match), "==", 0, quote))
     if P.SFOS_RE.search(sentence):
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
-        out.append(CutFinding(object="lepton", variable="sfos", op=">=", value=pairs, quote=quote,
+        out.append(CutFinding(object="lepton", variable="sfos", op=Op.ge, value=pairs, quote=quote,
                               description="same-flavour opposite-sign lepton pair(s)"))
     return out
 

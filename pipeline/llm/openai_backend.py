@@ -15,7 +15,10 @@ import logging
 import time
 from typing import Any
 
-import httpx
+try:  # openai >= 3 is built on httpx2; older releases on httpx. Use what the client speaks.
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover - depends on the installed openai
+    import httpx  # type: ignore[no-redef]
 
 from pipeline.config import Settings
 from pipeline.errors import ExtractionError

@@ -30,7 +30,7 @@ class ReplayBackend:
         for record in records:
             if record.get("ok"):
                 self._answers.setdefault(record["request_key"], deque()).append(record)
-        self.model = next((r.get("model") for r in records if r.get("model")), "unknown")
+        self.model: str = next((str(r["model"]) for r in records if r.get("model")), "unknown")
 
     def _read(self) -> list[dict[str, Any]]:
         if not self.path.is_file():
