@@ -49,7 +49,8 @@ class DaskExecutor:
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None, *,
                  processes: bool = True, threads_per_worker: int = 1, retries: int = 2,
-                 partition_events: int | None = None, progress: bool = True) -> None:
+                 partition_events: int | None = None, progress: bool = True,
+                 connect_timeout: str = "20s") -> None:
         if workers is not None and workers < 1:
             raise UsageError(f"--workers must be at least 1, not {workers}")
         if scheduler is not None and workers is not None:
@@ -62,6 +63,7 @@ class DaskExecutor:
         self.retries = retries
         self.partition_events = partition_events
         self.progress = progress
+        self.connect_timeout = connect_timeout
         self.client: Any = None
         self.cluster: Any = None
 
@@ -71,7 +73,7 @@ class DaskExecutor:
         distributed = _distributed()
         if self.scheduler:
             try:
-                self.client = distributed.Client(self.scheduler, timeout="20s")
+                self.client = distributed.Client(self.scheduler, timeout=self.connect_timeout)
             except (OSError, TimeoutError) as err:
                 raise UsageError(f"cannot reach the Dask scheduler at {self.scheduler}: {err}",
                                  hint="check the address (tcp://HOST:8786) and that the scheduler runs"
