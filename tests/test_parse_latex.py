@@ -132,6 +132,8 @@ def test_auto_uses_source_and_maps_pages(settings: Settings) -> None:
     entry = fetch_paper("arXiv:1312.1956", settings)
     doc = parse_document(entry, "auto", settings)
     assert doc.source.backend == "latex" and len(doc.pages) == 2
+    assert doc.authors == ["The ATLAS Collaboration"]  # from the arXiv metadata
+    assert doc.pages[0].width == 595.0  # A4, as PyMuPDF made it
     electrons = next(b for b in doc.blocks if b.text.startswith("Electrons are required"))
     assert electrons.page == 2
     intro = next(b for b in doc.blocks if b.text.startswith("A Higgs boson"))

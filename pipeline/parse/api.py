@@ -66,9 +66,20 @@ def parse_document(
     paper has one (falling back to PyMuPDF if the source cannot be used), else PyMuPDF.
     """
     entry = _entry_for(path_or_entry, settings)
-    chosen = _choose(backend, entry, settings)
+    doc = _parse(entry, _choose(backend, entry, settings), backend, settings, detect_tables)
+    if isinstance(entry, PaperEntry):  # arXiv's metadata beats what layout analysis guesses
+        meta = entry.meta
+        doc.title = meta.title or doc.title
+        doc.authors = meta.authors or doc.authors
+        doc.abstract = doc.abstract or meta.abstract
+    return doc
+
+
+def _parse(entry: PaperEntry | Path, chosen: str, backend: str, settings: Settings | None,
+           detect_tables: bool) -> Document:
     if isinstance(entry, Path):
-        is_pdf = entry.suffix.lower() == ".pdf" or entry.read_bytes()[:5].startswith(b"%PDF")
+        with entry.open("rb") as handle:
+            is_pdf = entry.suffix.lower() == ".pdf" or handle.read(5).startswith(b"%PDF")
         paper_id, pdf, source = entry.name, (entry if is_pdf else None), (None if is_pdf else entry)
     else:
         paper_id, pdf, source = entry.paper_id, entry.pdf_path, entry.source_path

@@ -200,7 +200,8 @@ def paragraphs(page_dict: dict[str, Any], page_number: int) -> list[Paragraph]:
             last = out[-1].lines[-1]
             # a new column or a jump down inside one PyMuPDF block still starts a paragraph
             step = line.baseline - last.baseline
-            if 0 < step <= 1.9 * (line.size or 10) and line.bbox[0] < last.bbox[2]:
+            same_style = line.bold == last.bold  # a bold title line opens its own paragraph
+            if 0 < step <= 1.9 * (line.size or 10) and line.bbox[0] < last.bbox[2] and same_style:
                 out[-1].lines.append(line)
                 continue
         out.append(Paragraph(page_number, [line]))
