@@ -69,6 +69,10 @@ def test_hallucinations_are_caught_and_calls_logged(doc, server: FakeOpenAI, tmp
     assert sel.producer == "llm:qwen-fake" and sel.complete
     assert any("units@1" in n and "seed 1234" in n for n in sel.notes)
     assert any("2 of 4 cuts verified" in n for n in sel.notes)
+    cuts = {c.id: c for c in sel.all_cuts()}
+    assert "rule-based extractor found the same cut" in (cuts["electrons_eta"].notes or "")
+    assert "rule-based" not in (cuts["muons_pt"].notes or "")
+    assert any("the model did not report" in n and "leptons_z0" in n for n in sel.notes)
     (record,) = [json.loads(line) for line in (tmp_path / "llm_calls.jsonl").read_text().splitlines()]
     assert record["model"] == "qwen-fake" and record["ok"] and record["usage"]["total_tokens"] > 0
     assert (tmp_path / "selection.extracted.json").is_file()

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract import extract_selection
 from pipeline.extract.api import NO_SELECTION_NOTE, extract_rules
@@ -64,6 +66,15 @@ def test_statement_patterns(sentence: str, expected: set[tuple[object, ...]]) ->
 ])
 def test_non_selection_statements_are_ignored(sentence: str) -> None:
     assert found(sentence) == set()
+
+
+@settings(max_examples=50, deadline=None)
+@given(kind=st.sampled_from(["electrons", "muons", "jets", "photons"]),
+       value=st.decimals(min_value=1, max_value=999, places=1).map(float),
+       op=st.sampled_from([(">", ">"), ("\u2265", ">="), ("greater than", ">"), ("of at least", ">=")]))
+def test_threshold_sentences_round_trip(kind: str, value: float, op: tuple[str, str]) -> None:
+    sentence = f"{kind.capitalize()} are required to have a pT {op[0]} {value:g} GeV."
+    assert found(sentence) == {(kind.rstrip("s"), "pt", op[1], value, "GeV")}
 
 
 def test_units_are_canonical_in_the_list() -> None:

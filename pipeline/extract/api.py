@@ -9,7 +9,7 @@ from typing import Literal
 from pipeline.config import Settings
 from pipeline.errors import ExtractionError, UsageError
 from pipeline.extract.build import Source, build_selection
-from pipeline.extract.consensus import merge_samples
+from pipeline.extract.consensus import cross_check, merge_samples
 from pipeline.extract.grounding import ground_selection, grounding_summary
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
@@ -78,13 +78,16 @@ def extract_selection(
     ref = paper_ref or paper_ref_of(doc)
     if samples < 1:
         raise UsageError(f"--samples must be at least 1, got {samples}")
-    if backend == "rules":
-        runs = [extract_rules(doc, paper_ref=ref)]  # deterministic: one sample says it all
-    elif backend == "llm":
-        runs = _llm_runs(doc, settings, samples, run_dir, ref, replay)
-    else:
+    if backend not in ("rules", "llm"):
         raise UsageError(f"unknown extraction backend {backend!r}", hint="use 'rules' or 'llm'")
-    sel = merge_samples(runs) if len(runs) > 1 else runs[0]
+    rules = extract_rules(doc, paper_ref=ref)
+    if backend == "rules":
+        sel = rules  # deterministic: one sample says it all
+        if samples > 1:
+            sel.notes.append(f"the rule-based extractor is deterministic; --samples {samples} ran it once")
+    else:
+        runs = _llm_runs(doc, settings, samples, run_dir, ref, replay)
+        sel = cross_check(merge_samples(runs) if len(runs) > 1 else runs[0], rules)
     if not describes_data_analysis(doc):
         return _set_aside(sel, run_dir)
     if cited_depth > 0:

@@ -99,3 +99,33 @@ def _union_by_id(groups):  # type: ignore[no-untyped-def]
         for item in group:
             seen.setdefault(item.id, item)
     return list(seen.values())
+
+
+def cross_check(llm: SelectionList, rules: SelectionList) -> SelectionList:
+    """Mark each model cut the deterministic extractor also found; list what only the rules saw.
+
+    Nothing is added or removed: a rules-only cut is named in the notes for the reviewer,
+    because the model may have had a reason to leave it out (a trigger threshold, a bin edge).
+    """
+    rule_sigs = {signature(c) for c in rules.all_cuts()}
+    llm_sigs = {signature(c) for c in llm.all_cuts()}
+
+    def mark(cut: Cut) -> Cut:
+        if signature(cut) not in rule_sigs:
+            return cut
+        note = "cross-check: the rule-based extractor found the same cut"
+        return cut.model_copy(update={"notes": f"{cut.notes}; {note}" if cut.notes else note})
+
+    data = llm.model_copy(deep=True)
+    for obj in data.objects:
+        obj.cuts = [mark(c) for c in obj.cuts]
+    data.selection = [mark(c) for c in data.selection]
+    only_rules = [c for c in rules.all_cuts() if signature(c) not in llm_sigs]
+    if only_rules:
+        listed = "; ".join(f"{c.id}: {c.provenance.quote[:80] if c.provenance else c.description}"
+                           for c in only_rules[:12])
+        data.notes.append(f"cross-check: the rule-based extractor found {len(only_rules)} cut(s) the model did "
+                          f"not report, for review: {listed}")
+    agreed = sum(signature(c) in rule_sigs for c in llm.all_cuts())
+    data.notes.append(f"cross-check: {agreed} of {len(llm.all_cuts())} model cut(s) also found by the rules")
+    return data
