@@ -120,7 +120,27 @@ def comparisons(sentence: str) -> list[_Comparison]:
     found += _betweens(sentence)
     found += _minimum_of(sentence)
     found += _overlap_removal(sentence)
+    found += _vertex_distance(sentence)
     return found
+
+
+_WITHIN_OF = re.compile(
+    rf"\bwithin\s+(?P<num>{P.NUM})\s*(?P<unit>mm|cm|mum|um)\s+(?:of|from)\s+the\s+"
+    r"(?:beam(?:\s*(?:axis|line|spot))?|(?:primary|reconstructed|interaction)\s+vertex|interaction point)"
+    r"(?P<rest>[^.;]{0,40})"
+)
+
+
+def _vertex_distance(sentence: str) -> list[_Comparison]:
+    """'to originate from within 2 mm of the beam axis in the transverse plane' -> d0 < 2 mm."""
+    out = []
+    for match in _WITHIN_OF.finditer(sentence):
+        rest = match.group("rest")
+        quantity = "z0" if re.search(r"longitudinal|along the beam|\bz\b", rest) else "d0"
+        if quantity == "d0" and not re.search(r"transverse|r-?phi|xy", rest + sentence[max(0, match.start() - 40):]):
+            continue  # a distance in three dimensions is not d0
+        out.append(_Comparison(quantity, None, "<", float(match.group("num")), match.group("unit"), match.start()))
+    return out
 
 
 _OVERLAP = re.compile(
@@ -262,7 +282,8 @@ def _disqualified(sentence: str, position: int) -> bool:
     clause = sentence[max(0, position - 60) : position + 40]
     if P.DISQUALIFY.search(clause) or P.TRIGGER.search(sentence[:position]):
         return True
-    return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(clause)
+    # a requirement verb anywhere before the cut (in the same sentence) outweighs weak context
+    return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(sentence[: position + 40])
 
 
 def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], pair: re.Match[str] | None,
@@ -327,7 +348,8 @@ def _respectively(sentence: str, comps: list[_Comparison]) -> tuple[dict[int, st
     kinds = [k for k in (_kind(listed.group("a")), _kind(listed.group("b")))] if listed else []
     if not kinds or None in kinds:
         kinds = list(dict.fromkeys(obj for _, obj in _objects(sentence)))[:2]  # type: ignore[assignment]
-    same = [i for i, c in enumerate(comps) if c.quantity in OBJECT_VARIABLES]
+    # a comparison listing its own values ("30 and 25 GeV") pairs with the objects by itself
+    same = [i for i, c in enumerate(comps) if c.quantity in OBJECT_VARIABLES and not c.extra]
     if len(kinds) != 2 or len(same) != 2 or comps[same[0]].quantity != comps[same[1]].quantity:
         return {}, [k for k in kinds if k] if len(kinds) == 2 else []
     return {same[0]: kinds[0], same[1]: kinds[1]}, kinds  # type: ignore[dict-item,return-value]
