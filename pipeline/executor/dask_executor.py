@@ -81,7 +81,7 @@ class DaskExecutor:
             return
         self.cluster = distributed.LocalCluster(
             n_workers=self.workers, threads_per_worker=self.threads_per_worker,
-            processes=self.processes, dashboard_address=None, silence_logs=50)
+            processes=self.processes, dashboard_address=":0", silence_logs=50)
         self.client = distributed.Client(self.cluster)
 
     def close(self) -> None:
