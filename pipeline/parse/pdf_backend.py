@@ -81,7 +81,7 @@ def _classify(para: Paragraph, text: str, body: float, height: float) -> BlockKi
     short = len(words) <= 14 and len(text) < 120 and text[:1].isalnum()
     if short and (para.bold or para.size > 1.15 * body) and para.size >= 0.85 * body:
         number, title = split_heading(text)
-        if number is not None and len(number) == 1 and number > "H":
+        if number is not None and len(number) == 1 and number > "H" and number not in "IVX":
             number = None  # "P. N. Lebedev Institute" is a name, not appendix P
         # unnumbered, unusual titles in large type are mostly figure legends ("CMS", "Observed")
         unusual = para.page == 1 or (
