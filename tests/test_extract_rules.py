@@ -53,7 +53,19 @@ def found(sentence: str) -> set[tuple[object, ...]]:
      {("event", "met", ">=", 125.0, "GeV"), ("event", "mt", ">", 50.0, "GeV")}),
     ("A photon candidate must exceed a minimal p_T of 15 GeV.", {("photon", "pt", ">", 15.0, "GeV")}),
     ("Muons are required to have pT > 500 MeV.", {("muon", "pt", ">", 500.0, "MeV")}),
+    ("Photons are required to have p_T > 185 or 80 GeV for the two categories.",
+     {("photon", "pt", ">", 185.0, "GeV"), ("photon", "pt", ">", 80.0, "GeV")}),
+    ("Any jets within \u0394R = 0.4 of the lepton are removed.", {("jet", "dr", ">", 0.4, None)}),
+    ("Muons are required to originate from within 2 mm of the beam axis in the transverse plane.",
+     {("muon", "d0", "<", 2.0, "mm")}),
 ])
+
+
+def test_leading_objects_get_ranks() -> None:
+    sentence = "The three leading leptons must satisfy pT > 20, 15 and 10 GeV."
+    findings = _findings_in(prepare(sentence), sentence, None)
+    assert [(f.object, f.rank, f.value) for f in findings] == [("lepton", 0, 20.0), ("lepton", 1, 15.0),
+                                                               ("lepton", 2, 10.0)]
 def test_statement_patterns(sentence: str, expected: set[tuple[object, ...]]) -> None:
     assert found(sentence) == expected
 

@@ -26,7 +26,7 @@ _ABBREV = r"(?<!\bRef)(?<!\bRefs)(?<!\bFig)(?<!\bFigs)(?<!\bEq)(?<!\bEqs)(?<!\bS
 # no split at blank lines: text layers put sub/superscripts in blocks of their own
 _SENTENCE_END = re.compile(rf"{_ABBREV}[.;:]\s+(?=[A-Z(\[])")
 _RIGHT = re.compile(
-    rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>(?:\s*,\s*{P.NUM})*(?:\s*,?\s*and\s+{P.NUM})?)"
+    rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>(?:\s*,\s*{P.NUM})*(?:\s*,?\s*(?:and|or)\s+(?:>\s*)?{P.NUM})?)"
     rf"\s*(?P<unit>{P.UNIT})?(?![\w%])"
 )
 _RANGE_RIGHT = re.compile(rf"^\s*(?P<q>.{{1,40}}?)\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])")
@@ -252,13 +252,31 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
             targets = [(kinds[0], comp.value), (kinds[1], comp.extra[0])]
         else:
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
-        ranks = _leading_ranks(sentence, comp)
-        for obj, value in targets:
-            for rank in ranks or [comp.rank]:  # type: ignore[list-item]
-                finding = _make(comp, obj, value, quote, rank)
-                if finding is not None:
-                    out.append(finding)
+        out += _expand(comp, targets, _leading_ranks(sentence, comp), quote)
     out += _counts(sentence, quote)
+    return out
+
+
+def _expand(comp: _Comparison, targets: list[tuple[str, float | list[float]]], ranks: list[int],
+            quote: str) -> list[CutFinding]:
+    """Findings of one comparison: per target, per leading rank, and per listed value.
+
+    "pT > 20, 15 and 10 GeV" for "the three leading leptons" pairs values with ranks;
+    "pT > 185 or 80 GeV" (per category) without ranks gives one cut per value.
+    """
+    values_per_target = [(obj, [value]) for obj, value in targets]
+    if comp.extra and not (len(targets) == 2 and targets[1][1] == comp.extra[0]):
+        values_per_target = [(obj, [value, *comp.extra]) for obj, value in targets]
+    out: list[CutFinding] = []
+    for obj, values in values_per_target:
+        if ranks and len(ranks) == len(values) > 1:
+            pairs = list(zip(ranks, values, strict=True))
+        else:
+            pairs = [(rank, value) for rank in (ranks or [comp.rank]) for value in values]  # type: ignore[misc]
+        for rank, value in pairs:
+            finding = _make(comp, obj, value, quote, rank)
+            if finding is not None:
+                out.append(finding)
     return out
 
 
