@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.parse.pdf_backend import parse_pdf  # noqa: E402
 
 
-def bench(paths: list[Path], repeat: int) -> list[dict[str, object]]:
+def bench(paths: list[Path], repeat: int) -> list[dict[str, Any]]:
     rows = []
     for path in paths:
         best = float("inf")
@@ -49,8 +50,8 @@ def main() -> int:
         return 1
     parse_pdf(paths[0], "warm-up", "-")  # imports and font caches are not parse time
     rows = bench(paths, args.repeat)
-    pages = sum(int(r["pages"]) for r in rows)  # type: ignore[call-overload]
-    seconds = sum(float(r["seconds"]) for r in rows)  # type: ignore[arg-type]
+    pages = sum(int(r["pages"]) for r in rows)
+    seconds = sum(float(r["seconds"]) for r in rows)
     total = {"files": len(rows), "pages": pages, "seconds": round(seconds, 2),
              "pages_per_s": round(pages / seconds, 1), "target_pages_per_s": 20}
     if args.json:

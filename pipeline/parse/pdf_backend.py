@@ -114,8 +114,8 @@ def _running_heads(paras: list[Paragraph], texts: list[str], pages: list[Page]) 
     # running head, whether it comes before or after the real title
     # (set in smaller type than the title itself, unlike a title that starts a page)
     body_sizes: dict[str, float] = {}
-    for para, text, key in zip(paras, texts, keys, strict=True):
-        if key is None:
+    for para, text, band in zip(paras, texts, keys, strict=True):
+        if band is None:
             body_sizes[text] = max(body_sizes.get(text, 0.0), para.size)
     echoes = {i for i, (p, t, k) in enumerate(zip(paras, texts, keys, strict=True))
               if k is not None and len(t) > 3 and p.size < body_sizes.get(t, 0.0) - 0.3}
