@@ -60,14 +60,15 @@ def found(sentence: str) -> set[tuple[object, ...]]:
      {("muon", "d0", "<", 2.0, "mm")}),
 ])
 
+def test_statement_patterns(sentence: str, expected: set[tuple[object, ...]]) -> None:
+    assert found(sentence) == expected
+
 
 def test_leading_objects_get_ranks() -> None:
     sentence = "The three leading leptons must satisfy pT > 20, 15 and 10 GeV."
     findings = _findings_in(prepare(sentence), sentence, None)
     assert [(f.object, f.rank, f.value) for f in findings] == [("lepton", 0, 20.0), ("lepton", 1, 15.0),
                                                                ("lepton", 2, 10.0)]
-def test_statement_patterns(sentence: str, expected: set[tuple[object, ...]]) -> None:
-    assert found(sentence) == expected
 
 
 @pytest.mark.parametrize("sentence", [
