@@ -96,7 +96,8 @@ def passages(doc: Document) -> list[Passage]:
     end = body_end(doc)
     out: list[Passage] = []
     for block in _blocks(doc):
-        if block.start >= end or _excluded(doc, block.start):
+        # the abstract states results and the final state, not the selection the model should read
+        if block.start >= end or block.kind == "abstract" or _excluded(doc, block.start):
             continue
         label = _section_label(doc, block.start)
         text = doc.text[block.start : min(block.end, end)]
