@@ -435,10 +435,19 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 context = _last_object(raw) or context
                 continue
             quote = squash(raw)
+            if _numeric_share(quote) > 0.45:  # a flattened table of yields or bin edges
+                continue
             prepared = P.prepare(raw)
             found += _findings_in(prepared, quote, context)
             context = _last_object(prepared) or context
     return found
+
+
+def _numeric_share(text: str) -> float:
+    tokens = text.split()
+    if len(tokens) < 12:
+        return 0.0
+    return sum(bool(re.fullmatch(r"[-+<>=\u00b1\u2264\u2265(),.\d^_%]+", t)) for t in tokens) / len(tokens)
 
 
 def _last_object(text: str) -> str | None:

@@ -23,6 +23,7 @@ SELECTION_TITLES = re.compile(
     r"object|selection|event|reconstruct|candidate|definition|preselection|requirement|criteria|strateg|region|cut",
     re.IGNORECASE,
 )
+_FIGURE = re.compile(r"\s*(?:Figure|Fig\.)\s*\d")  # figure captions describe plots, not the selection
 _END_MARKER = re.compile(r"\n\s*(?:References|REFERENCES|Bibliography|Acknowledge?ments?)\s*\n")
 _CUT_LIKE = re.compile(r"(?:[<>\u2264\u2265]|at least|exactly|greater than|less than|between)\s*[-\u2212]?\d"
                        r"|\d\s*(?:GeV|MeV|TeV|mm)\b|same[- ]flavou?r|opposite[- ](?:sign|charge)")
@@ -66,7 +67,8 @@ def _excluded(doc: Document, offset: int) -> bool:
 
 def _blocks(doc: Document) -> list[Block]:
     if doc.blocks:
-        return [b for b in doc.blocks if b.kind not in ("reference", "header", "footnote", "title")]
+        return [b for b in doc.blocks if b.kind not in ("reference", "header", "footnote", "title")
+                and not (b.kind == "caption" and _FIGURE.match(b.text))]
     return [Block(id="all", page=1, text=doc.text, start=0, end=len(doc.text))]
 
 
