@@ -58,6 +58,12 @@ def found(sentence: str) -> set[tuple[object, ...]]:
     ("Any jets within \u0394R = 0.4 of the lepton are removed.", {("jet", "dr", ">", 0.4, None)}),
     ("Muons are required to originate from within 2 mm of the beam axis in the transverse plane.",
      {("muon", "d0", "<", 2.0, "mm")}),
+    ("Double counting is avoided by not considering jets that lie within a cone of radius 0.4 around a lepton.",
+     {("jet", "dr", ">", 0.4, None)}),
+    ("Electrons with |\u03b7| (of 1.442\u20131.556) in the transition region are not considered.",
+     {("electron", "eta", "outside", (1.442, 1.556), None)}),
+    ("The subset of these jets having p_T > 200 (400) GeV are used to identify W bosons (top quarks).",
+     {("jet", "pt", ">", 200.0, "GeV"), ("jet", "pt", ">", 400.0, "GeV")}),
 ])
 
 def test_statement_patterns(sentence: str, expected: set[tuple[object, ...]]) -> None:

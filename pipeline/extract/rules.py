@@ -121,7 +121,24 @@ def comparisons(sentence: str) -> list[_Comparison]:
     found += _minimum_of(sentence)
     found += _overlap_removal(sentence)
     found += _vertex_distance(sentence)
+    found += _excluded_interval(sentence)
     return found
+
+
+_EXCLUDED = re.compile(
+    rf"\|eta\|\s*\(?\s*(?:of|in|between|in the range)?\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*\)?"
+    r"[^.;]{0,90}?\b(?:are|is)\s+(?:not considered|excluded|rejected|removed|vetoed)"
+)
+
+
+def _excluded_interval(sentence: str) -> list[_Comparison]:
+    """'electrons with |eta| (of 1.442-1.556) in the transition region are not considered'."""
+    out = []
+    for match in _EXCLUDED.finditer(sentence):
+        lo, hi = float(match.group("lo")), float(match.group("hi"))
+        if lo < hi:
+            out.append(_Comparison("eta", None, "outside", [lo, hi], None, match.start()))
+    return out
 
 
 _WITHIN_OF = re.compile(
@@ -145,13 +162,16 @@ def _vertex_distance(sentence: str) -> list[_Comparison]:
 
 _OVERLAP = re.compile(
     rf"\bwithin\s+(?:a\s+(?:cone|distance)\s+(?:of\s+)?)?Delta ?R\s*(?:=|<|of)?\s*(?P<num>{P.NUM})"
-    r"(?P<rest>[^.;]{0,80}?)\b(?:are|is)\s+(?:removed|discarded|rejected|not considered|ignored)",
+    r"(?P<rest>[^.;]{0,80}?)\b(?:are|is)\s+(?:removed|discarded|rejected|not considered|ignored)"
+    rf"|\b(?:not considering|removing|discarding|rejecting|ignoring)\s+(?:\w+\s+){{0,3}}?(?:that|which)\s+lie\s+"
+    rf"within\s+a\s+cone\s+of\s+(?:radius\s+)?(?:Delta ?R\s*=\s*)?(?P<num2>{P.NUM})",
 )
 
 
 def _overlap_removal(sentence: str) -> list[_Comparison]:
     """'any jets within Delta R = 0.4 of the lepton are removed': the kept objects have dr > 0.4."""
-    return [_Comparison("dr", None, ">", float(m.group("num")), None, m.start()) for m in _OVERLAP.finditer(sentence)]
+    return [_Comparison("dr", None, ">", float(m.group("num") or m.group("num2")), None, m.start())
+            for m in _OVERLAP.finditer(sentence)]
 
 
 _MIN_OF = re.compile(
@@ -337,6 +357,8 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
         if later:
             return [(obj, comp.value) for obj in later]
     obj = before[-1] if before else (after[0] if after else context)
+    if obj and comp.alt is not None:  # "pT > 200 (400) GeV ... W bosons (top quarks)": two definitions
+        return [(obj, comp.value), (obj, comp.alt)]
     return [(obj, comp.value)] if obj else []
 
 
