@@ -71,16 +71,37 @@ def _phase(executor: str, workers: int, partition: int, files: list[str], out: P
     ds = open_dataset(files)
     kwargs = {"workers": workers, "partition_events": partition, "progress": False} \
         if executor == "dask" else {}
+    setup = time.perf_counter()
     with get_executor(executor, **kwargs) as ex:
-        setup = time.perf_counter()
-        ex.start()
-        start = time.perf_counter()
+        if executor == "dask":  # warm the workers' imports: startup, not throughput
+            import importlib
+
+            ex.client.run(importlib.import_module, "baselines")
+        workers_cpu = _workers_cpu(ex)
+        start, cpu = time.perf_counter(), time.process_time()
         result = run_baseline(BASELINE, ds, out, step_size=partition, executor=ex)
-        seconds = time.perf_counter() - start
-    return {"executor": executor, "workers": workers, "events": result.n_input, "seconds": seconds,
-            "startup_seconds": start - setup, "events_per_s": result.n_input / seconds,
+        seconds, driver_cpu = time.perf_counter() - start, time.process_time() - cpu
+        workers_cpu = {k: v - workers_cpu[k] for k, v in _workers_cpu(ex).items()}
+    cpu_total = driver_cpu + sum(workers_cpu.values())
+    return {"cpu_seconds_driver": driver_cpu, "cpu_seconds_workers": sorted(workers_cpu.values()),
+            "events_per_cpu_s": result.n_input / cpu_total, "load_average_1min": os.getloadavg()[0],"executor": executor, "workers": workers, "events": result.n_input, "seconds": seconds,
+            "startup_seconds": start - setup,
+            "partitions": -(-result.n_input // partition) if executor == "dask" else None, "events_per_s": result.n_input / seconds,
             "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
             "out": str(out)}
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _workers_cpu(ex: object) -> dict[str, float]:
+    """CPU seconds each worker process has used so far (contention does not inflate these)."""
+    client = getattr(ex, "client", None)
+    return {} if client is None else dict(client.run(_cpu_seconds))
 
 
 def _run_phase(executor: str, workers: int, partition: int, files: list[Path], out: Path) -> dict:
