@@ -15,15 +15,17 @@ from pipeline.runtime import best_candidate_mask
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False)
 
 
+@settings(deadline=None)  # a loaded CI machine must not turn slowness into failures
 @given(st.lists(finite, min_size=1, max_size=20),
-       st.lists(st.tuples(finite, finite), min_size=2, max_size=5, unique_by=lambda p: p[0]))
-def test_interp_matches_numpy(xs: list[float], points: list[tuple[float, float]]) -> None:
+       st.lists(st.tuples(st.integers(-1000, 1000), finite), min_size=2, max_size=5, unique_by=lambda p: p[0]))
+def test_interp_matches_numpy(xs: list[float], points: list[tuple[int, float]]) -> None:
     points = sorted(points)
     px, py = [p[0] for p in points], [p[1] for p in points]
     got = ak.to_numpy(F["interp"](ak.Array([xs]), px, py)[0])
     assert np.allclose(got, np.interp(xs, px, py), rtol=1e-9, atol=1e-6)
 
 
+@settings(deadline=None)
 @given(st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=6), max_size=8))
 def test_best_candidate_is_the_lexicographic_minimum(events: list[list[tuple[int, int]]]) -> None:
     k1 = ak.Array([[float(a) for a, _ in ev] for ev in events])

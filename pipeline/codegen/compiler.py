@@ -49,6 +49,16 @@ def _event_names(name: str) -> str:
     return f'v["{name}"]'
 
 
+def _candidate_names(plan: Plan, target: str) -> Names:
+    """In candidate scope the target and its candidate-scope values are read in full."""
+    own = {target} | {d.name for d in plan.derived.values() if d.scope == "candidate" and d.target == target}
+
+    def resolve(name: str) -> str:
+        return f'v.cand("{name}")' if name in own else f'v["{name}"]'
+
+    return Names(resolve)
+
+
 def _object_names(var: str) -> Names:
     def resolve(name: str) -> str:
         return f"rt.theta({var})" if name == "theta" else f'{var}["{name}"]'
@@ -77,7 +87,9 @@ class _Writer:
     def derived_for(self, names: set[str]) -> None:
         for name in derived_order(self.plan, names, self.done):
             d = self.plan.derived[name]
-            code = translate(d.expr, Names(_event_names))
+            names = _candidate_names(self.plan, d.target) if d.scope == "candidate" and d.target else \
+                Names(_event_names)
+            code = translate(d.expr, names)
             self.emit(f"    # {d.name}: {d.description or d.expr}")
             if d.scope == "candidate" and d.target:
                 self.emit(f'    v.define_candidates("{d.target}", "{d.name}", {code})')
@@ -165,12 +177,12 @@ class _Writer:
         allow_tuple = cut.kind == "select_best"
         needed = names_in(cut_expression(cut), allow_tuple=allow_tuple) | ({cut.target} if cut.target else set())
         self.derived_for(needed)
-        code = _expr(cut, Names(_event_names))
+        scoped = cut.scope == "candidate" and cut.target
+        code = _expr(cut, _candidate_names(self.plan, cut.target) if scoped else Names(_event_names))
         self.emit(f'    if run.applicable("{cut.id}"):')
         if cut.kind == "select_best":
             keys = code if isinstance(code, list) else [code]
-            self.emit(f'        best = rt.best_candidate_mask([{", ".join(keys)}])  # cut: {cut.id}')
-            self.emit(f'        v.keep_candidates("{cut.target}", best)  # cut: {cut.id}')
+            self.emit(f'        v.keep_best("{cut.target}", [{", ".join(keys)}])  # cut: {cut.id}')
         elif cut.scope == "candidate":
             self.emit(f'        v.keep_candidates("{cut.target}", {code})  # cut: {cut.id}')
         else:

@@ -12,7 +12,7 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
-from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, with_p4
+from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4
 
 Z_MASS = 91.1876
 _INDEX = "_index"
@@ -61,7 +61,31 @@ def count(c: Any) -> Any:
 
 
 def pairs(c: Any) -> Any:
-    return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
+    if is_pair(c) or is_quad(c):
+        return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
+    i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
+    return ak.zip({"first": c[i], "second": c[j]}, depth_limit=c.ndim)
+
+
+def _pairs(c: Any, *, sfos: bool) -> Any:
+    """Pairs built from index arrays, each carrying its summed four-vector and mass.
+
+    Gathering records once by index (instead of combining records) and summing the
+    four-vectors as plain numbers is what keeps nested pairs (of each candidate's
+    leptons) cheap.
+    """
+    if is_pair(c) or is_quad(c) or not {"pt", "eta", "phi", "e"} <= set(ak.fields(c)):
+        return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
+    i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
+    if sfos:
+        flavour, charge = c["flavour"], c["charge"]
+        keep = (flavour[i] == flavour[j]) & (charge[i] * charge[j] < 0)
+        i, j = i[keep], j[keep]
+    comps = [x[i] + x[j] for x in p4(c)]
+    masses = np.sqrt(np.maximum(comps[3] ** 2 - comps[0] ** 2 - comps[1] ** 2 - comps[2] ** 2, 0.0))
+    fields = {"first": c[i], "second": c[j]}
+    fields |= {name: x for name, x in zip(P4_FIELDS, [*comps, masses], strict=True)}
+    return ak.zip(fields, depth_limit=c.ndim)
 
 
 def first(p: Any) -> Any:
@@ -81,29 +105,36 @@ def opposite_charge(p: Any) -> Any:
 
 
 def sfos_pairs(c: Any) -> Any:
-    p = pairs(c)
-    return p[same_flavour(p) & opposite_charge(p)]
+    return _pairs(c, sfos=True)
 
 
 def quadruplets(c: Any, mz: float = Z_MASS) -> Any:
     """Two SFOS pairs sharing no object; ``z1`` is the pair with mass closest to ``mz``.
 
-    Each unordered pairing appears once; equal distances keep the pair formed first.
+    Each unordered pairing appears once, in the order of the pairs (equal distances keep
+    the earlier pair as z1). Built on index arrays and numbers only - records are
+    gathered once at the end - because that is several times faster than combining records.
     """
-    c = ak.with_field(c, ak.local_index(c, axis=-1), _INDEX)
-    sf = sfos_pairs(c)
-    sf = ak.with_field(sf, ak.local_index(sf, axis=-1), _INDEX)
-    sf = with_p4(sf)  # each pair's four-vector once, not once per candidate
-    cand = ak.cartesian({"z1": sf, "z2": sf}, axis=-1)
-    a, b = cand["z1"], cand["z2"]
-    ids_a = (a["first"][_INDEX], a["second"][_INDEX])
-    ids_b = (b["first"][_INDEX], b["second"][_INDEX])
-    disjoint = (
-        (ids_a[0] != ids_b[0]) & (ids_a[0] != ids_b[1]) & (ids_a[1] != ids_b[0]) & (ids_a[1] != ids_b[1])
-    )
-    da, db = abs(a[P4_FIELDS[4]] - mz), abs(b[P4_FIELDS[4]] - mz)
-    closer = (da < db) | ((da == db) & (a[_INDEX] < b[_INDEX]))
-    return cand[disjoint & closer]
+    px, py, pz, e = p4(c)
+    i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
+    flavour, charge = c["flavour"], c["charge"]
+    sfos = (flavour[i] == flavour[j]) & (charge[i] * charge[j] < 0)
+    i, j = i[sfos], j[sfos]
+    comps = [x[i] + x[j] for x in (px, py, pz, e)]
+    masses = np.sqrt(np.maximum(comps[3] ** 2 - comps[0] ** 2 - comps[1] ** 2 - comps[2] ** 2, 0.0))
+    a, b = ak.unzip(ak.argcombinations(i, 2, axis=-1))
+    ai, aj, bi, bj = i[a], j[a], i[b], j[b]
+    disjoint = (ai != bi) & (ai != bj) & (aj != bi) & (aj != bj)
+    a, b = a[disjoint], b[disjoint]
+    a_first = abs(masses[a] - mz) <= abs(masses[b] - mz)
+    first, second = ak.where(a_first, a, b), ak.where(a_first, b, a)
+
+    def pair(k: Any) -> Any:
+        fields = {"first": c[i[k]], "second": c[j[k]]}
+        fields |= {name: x[k] for name, x in zip(P4_FIELDS, [*comps, masses], strict=True)}
+        return ak.zip(fields, depth_limit=c.ndim)
+
+    return ak.zip({"z1": pair(first), "z2": pair(second)}, depth_limit=c.ndim)
 
 
 def z1(q: Any) -> Any:

@@ -25,30 +25,53 @@ def _keep(value: Any, mask: Any) -> Any:
 
 
 class EventState:
-    """The arrays of one chunk, narrowed together as the cutflow proceeds."""
+    """The arrays of one chunk, narrowed together as the cutflow proceeds.
+
+    Candidate collections are never cut down: a candidate-level step ands a mask
+    (``alive``) over the full candidate list, because masking is much cheaper than
+    filtering nested records. Candidate-scope expressions read the full arrays
+    (:meth:`cand`); everything else (``v[name]``) sees the candidates still alive.
+    """
 
     def __init__(self, events: ak.Array, weight_field: str = "weight") -> None:
         self.events = events
         self.values: dict[str, Any] = {}
         self.candidate_scope: dict[str, list[str]] = {}
+        self.alive: dict[str, Any] = {}
+        self._views: dict[str, Any] = {}
         self._weight_field = weight_field
+
+    def _target_of(self, name: str) -> str | None:
+        if name in self.alive:
+            return name
+        return next((t for t, names in self.candidate_scope.items() if name in names and t in self.alive), None)
 
     def __getitem__(self, name: str) -> Any:
         if name in self.values:
-            return self.values[name]
+            target = self._target_of(name)
+            if target is None:
+                return self.values[name]
+            if name not in self._views:
+                self._views[name] = self.values[name][self.alive[target]]
+            return self._views[name]
         if name not in self.events.fields and EVENT_FIELDS.get(name, ("",))[0] == "bool":
             return False  # a flag the dataset does not record (checked by the cut's requirements)
         return self.events[name]
 
+    def cand(self, name: str) -> Any:
+        """The value for every candidate, alive or not (candidate-scope expressions)."""
+        return self.values[name] if name in self.values else self[name]
+
     def __setitem__(self, name: str, value: Any) -> None:
         self.values[name] = value
+        self._views.pop(name, None)
 
     def __len__(self) -> int:
         return len(self.events)
 
     def define_candidates(self, target: str, name: str, value: Any) -> None:
-        """A quantity computed per candidate of ``target``: narrowed with it."""
-        self.values[name] = value
+        """A quantity computed per candidate of ``target`` (on the full candidate list)."""
+        self[name] = value
         self.candidate_scope.setdefault(target, [])
         if name not in self.candidate_scope[target]:
             self.candidate_scope[target].append(name)
@@ -60,16 +83,27 @@ class EventState:
 
     def keep_events(self, mask: Any) -> None:
         mask = ak.fill_none(mask, False)
+        if isinstance(mask, ak.Array):
+            mask = ak.to_numpy(mask)
         self.events = self.events[mask]
         self.values = {name: _keep(value, mask) for name, value in self.values.items()}
+        self.alive = {name: value[mask] for name, value in self.alive.items()}
+        self._views.clear()
 
     def keep_candidates(self, target: str, mask: Any) -> None:
         """Keep the candidates of ``target`` passing ``mask``; then the events with one left."""
         cands = self.values[target]
         mask = ak.fill_none(ak.broadcast_arrays(mask, ak.local_index(cands, axis=-1))[0], False)
-        for name in [target, *self.candidate_scope.get(target, [])]:
-            self.values[name] = self.values[name][mask]
-        self.keep_events(ak.num(self.values[target], axis=-1) > 0)
+        self.alive[target] = mask if target not in self.alive else self.alive[target] & mask
+        self._views.clear()
+        self.keep_events(ak.any(self.alive[target], axis=-1))
+
+    def keep_best(self, target: str, keys: Sequence[Any]) -> None:
+        """Keep, per event, the one live candidate minimising ``keys`` (lexicographically)."""
+        alive = self.alive.get(target)
+        if alive is not None:
+            keys = [ak.where(alive, key, np.inf) for key in keys]
+        self.keep_candidates(target, best_candidate_mask(keys))
 
 
 def best_candidate_mask(keys: Sequence[Any]) -> Any:
