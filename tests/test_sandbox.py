@@ -115,3 +115,18 @@ def test_failures_are_classified(tmp_path: Path, source: str, verdict: str) -> N
     script = tmp_path / "s.py"
     script.write_text(source)
     assert run_script(script, data=[], work_dir=tmp_path / "w").verdict == verdict
+
+
+@pytest.mark.parametrize("isolation", ["unshare", "none"])
+def test_weaker_fallbacks_still_run_and_warn(tmp_path: Path, isolation: str) -> None:
+    from pipeline.run.stage2 import generate_code
+    from tests.conftest import ROOT, shared_path
+
+    if isolation == "unshare" and available("unshare") != "unshare":
+        pytest.skip("unshare is not usable here")
+    data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
+    script = generate_code(ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json", tmp_path / "a.py")
+    result = run_script(script, data=[data], work_dir=tmp_path / "w", isolation=isolation)
+    assert result.ok, result.stderr_tail
+    assert result.isolation == isolation
+    assert result.warnings and "bubblewrap" in result.warnings[0]

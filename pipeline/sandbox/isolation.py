@@ -21,10 +21,10 @@ import pipeline
 
 SYSTEM_DIRS = ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/alternatives")
 WEAK_WARNING = {
-    "unshare": "bubblewrap not found: network and PID namespaces only; reads outside the work "
-               "directory are NOT blocked (install the 'bubblewrap' package)",
-    "none": "no bubblewrap and no usable unshare: the script runs with rlimits and a watchdog only, "
-            "with network and file-system access (install the 'bubblewrap' package)",
+    "unshare": "weaker isolation (unshare, no bubblewrap): network and PID namespaces only; reads "
+               "outside the work directory are NOT blocked (install the 'bubblewrap' package)",
+    "none": "no isolation (neither bubblewrap nor unshare usable): the script runs with rlimits and a "
+            "watchdog only, with network and file-system access (install the 'bubblewrap' package)",
 }
 
 
