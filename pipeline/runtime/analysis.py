@@ -119,8 +119,10 @@ class AnalysisRun:
             "m4l": np.full(n, np.nan),
         }
         if self.candidates is not None and self.candidates in v.values:
-            best = ak.firsts(v[self.candidates], axis=-1)
-            row["channel"] = ak.to_numpy(ak.fill_none(channel(best), -1))
+            codes = channel(v.cand(self.candidates))  # numbers, then the live ones: cheaper than records
+            alive = v.alive.get(self.candidates)
+            best = ak.firsts(codes if alive is None else codes[alive], axis=-1)
+            row["channel"] = ak.to_numpy(ak.fill_none(best, -1))
         if self.observable is not None:
             value = v[self.observable]
             if value.ndim > 1:
