@@ -7,6 +7,9 @@ from those constituents.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import awkward as ak
@@ -16,6 +19,33 @@ from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p
 
 Z_MASS = 91.1876
 _INDEX = "_index"
+_MEMO_SIZE = 16
+_memo: OrderedDict[tuple[str, int, str], tuple[Any, Any]] = OrderedDict()
+
+
+def memoized(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Reuse the result for the very same input array (awkward arrays are immutable).
+
+    Compiled expressions often repeat a subexpression (``pt(quad_leptons)`` three times,
+    ``pairs(...)`` twice); keeping the input alive in the cache makes ``id`` a safe key.
+    """
+
+    @wraps(func)
+    def wrapper(x: Any, *args: Any) -> Any:
+        if not isinstance(x, ak.Array) or args:
+            return func(x, *args)
+        key = (func.__name__, id(x), "")
+        hit = _memo.get(key)
+        if hit is not None and hit[0] is x:
+            _memo.move_to_end(key)
+            return hit[1]
+        result = func(x)
+        _memo[key] = (x, result)
+        if len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+        return result
+
+    return wrapper
 
 
 def _innermost(parts: list[Any]) -> Any:
@@ -36,6 +66,7 @@ def sorted_by_pt(c: Any) -> Any:
     return c[ak.argsort(c["pt"], axis=-1, ascending=False, stable=True)]
 
 
+@memoized
 def constituents(x: Any) -> Any:
     """The objects of a pair or candidate as a list sorted by decreasing pt."""
     if is_quad(x):
@@ -51,15 +82,23 @@ def field(name: str, x: Any) -> Any:
     """Field ``name`` of each object of ``x`` (for pairs/candidates: of their constituents)."""
     if is_quad(x) or is_pair(x):
         x = constituents(x)
-    if name == "theta":
-        return 2.0 * np.arctan(np.exp(-x["eta"]))
-    return x[name]
+    key = ("field", id(x), name)
+    hit = _memo.get(key)
+    if hit is not None and hit[0] is x:
+        return hit[1]
+    value = 2.0 * np.arctan(np.exp(-x["eta"])) if name == "theta" else x[name]
+    if isinstance(x, ak.Array) and x.ndim > 2:  # nested objects: projecting fields is the slow part
+        _memo[key] = (x, value)
+        if len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
 
 
 def count(c: Any) -> Any:
     return ak.num(c, axis=-1)
 
 
+@memoized
 def pairs(c: Any) -> Any:
     if is_pair(c) or is_quad(c):
         return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
@@ -104,6 +143,7 @@ def opposite_charge(p: Any) -> Any:
     return p["first"]["charge"] * p["second"]["charge"] < 0
 
 
+@memoized
 def sfos_pairs(c: Any) -> Any:
     return _pairs(c, sfos=True)
 
