@@ -203,7 +203,38 @@ def offline_settings(corpus: Path, workdir: Path):  # type: ignore[no-untyped-de
                    arxiv_export_url=closed, network_timeout=2.0)
 
 
-def evaluate(corpus: Path) -> dict[str, object]:
+def _value_in(sentence: str, values: tuple[float, ...]) -> bool:
+    numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", sentence)}
+    return all(v in numbers or abs(v) in numbers for v in values)
+
+
+def details(doc, keyed: list[tuple[Key, Cut]], gold: set[Key]) -> dict[str, list[dict[str, str]]]:  # type: ignore[no-untyped-def]
+    """Each gold cut missed (with the nearest extracted candidate and the paper sentences
+    holding its value) and each extracted cut matching no gold cut (with its quote)."""
+    from pipeline.extract.rules import sentences
+    from pipeline.extract.text import squash
+
+    text_sentences = [squash(doc.text[a:b]) for a, b in sentences(doc.text)]
+    missed = []
+    for g in sorted(gold, key=str):
+        if any(matches(k, g) for k, _ in keyed):
+            continue
+        near = [c for k, c in keyed if k[1] == g[1] and (k[0] == g[0] or k[0] == "lepton")]
+        near = near or [c for k, c in keyed if k[3] == g[3]]
+        hits = [s for s in text_sentences if _value_in(s, g[3]) and len(s) < 600][:3]
+        missed.append({"gold": str(g), "nearest": _quote(near[0]) if near else "-",
+                       "nearest_key": str(next((k for k, c in keyed if c is near[0]), "-")) if near else "-",
+                       "text": " || ".join(h[:220] for h in hits) or "-"})
+    unmatched = [{"extracted": str(k), "quote": _quote(c)} for k, c in keyed if not any(matches(k, g) for g in gold)]
+    return {"missed": missed, "unmatched": unmatched}
+
+
+def _quote(cut: Cut) -> str:
+    quote = cut.provenance.quote if cut.provenance is not None else ""
+    return (quote or "")[:240]
+
+
+def evaluate(corpus: Path, with_details: bool = False) -> dict[str, object]:
     import tempfile
 
     from pipeline.extract import extract_selection
@@ -222,7 +253,10 @@ def evaluate(corpus: Path) -> dict[str, object]:
         doc = load_document(pdf)
         sel = extract_selection(doc, backend="rules", settings=settings, cited_depth=1)
         keyed = keys_of(sel)
-        row = score([k for k, _ in keyed], parse_adl(adl.read_text(encoding="utf-8")))
+        gold = parse_adl(adl.read_text(encoding="utf-8"))
+        row = score([k for k, _ in keyed], gold)
+        if with_details:
+            row["details"] = details(doc, keyed, gold)
         cuts = sel.all_cuts()
         row["grounded"] = _ratio(sum(c.status == "verified" for c in cuts), len(cuts))
         row["llm_prompt_tokens"] = prompt_tokens(doc)
@@ -243,15 +277,30 @@ def evaluate(corpus: Path) -> dict[str, object]:
     return {"papers": rows, "overall": overall}
 
 
+def _print_details(result: dict[str, object]) -> None:
+    for name, row in result["papers"].items():  # type: ignore[attr-defined]
+        print(f"=== {name}")
+        for miss in row["details"]["missed"]:
+            print(f"  MISSED {miss['gold']}\n    nearest {miss['nearest_key']}: {miss['nearest']}\n"
+                  f"    text: {miss['text']}")
+        for extra in row["details"]["unmatched"]:
+            print(f"  UNMATCHED {extra['extracted']}\n    quote: {extra['quote']}")
+        row.pop("details")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "adl")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
+    parser.add_argument("--details", action="store_true",
+                        help="print, per paper, each gold cut missed and each extracted cut matching no gold cut")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"error: corpus {args.corpus} not found", file=sys.stderr)
         return 2
-    result = evaluate(args.corpus)
+    result = evaluate(args.corpus, with_details=args.details)
+    if args.details:
+        _print_details(result)
     print(f"{'paper':16} {'gold':>4} {'extr':>4} {'recall':>6} {'prec':>6} {'objrec':>6} {'ground':>6} {'tokens':>6}")
     for name, row in result["papers"].items():  # type: ignore[union-attr]
         print(f"{name:16} {row['gold']:>4} {row['extracted']:>4} {row['recall']:>6} {row['precision']:>6} "
