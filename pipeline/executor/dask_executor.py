@@ -79,9 +79,15 @@ class DaskExecutor:
                                  hint="check the address (tcp://HOST:8786) and that the scheduler runs"
                                  ) from err
             return
-        self.cluster = distributed.LocalCluster(
-            n_workers=self.workers, threads_per_worker=self.threads_per_worker,
-            processes=self.processes, dashboard_address=":0", silence_logs=50)
+        import dask
+
+        # distributed sets MALLOC_TRIM_THRESHOLD_=65536 in worker processes; that fixes glibc's
+        # mmap threshold, so every large awkward/numpy buffer is a fresh mmap and page faults
+        # cost ~50% more CPU per event here (docs/scaling.md). glibc's default adapts instead.
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+            self.cluster = distributed.LocalCluster(
+                n_workers=self.workers, threads_per_worker=self.threads_per_worker,
+                processes=self.processes, dashboard_address=":0", silence_logs=50)
         self.client = distributed.Client(self.cluster)
 
     def close(self) -> None:
