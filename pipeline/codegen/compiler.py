@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 
 from pipeline.codegen.plan import (
     Plan,
@@ -87,9 +88,9 @@ class _Writer:
     def derived_for(self, names: set[str]) -> None:
         for name in derived_order(self.plan, names, self.done):
             d = self.plan.derived[name]
-            names = _candidate_names(self.plan, d.target) if d.scope == "candidate" and d.target else \
+            resolver = _candidate_names(self.plan, d.target) if d.scope == "candidate" and d.target else \
                 Names(_event_names)
-            code = translate(d.expr, names)
+            code = translate(d.expr, resolver)
             self.emit(f"    # {d.name}: {d.description or d.expr}")
             if d.scope == "candidate" and d.target:
                 self.emit(f'    v.define_candidates("{d.target}", "{d.name}", {code})')
@@ -177,8 +178,8 @@ class _Writer:
         allow_tuple = cut.kind == "select_best"
         needed = names_in(cut_expression(cut), allow_tuple=allow_tuple) | ({cut.target} if cut.target else set())
         self.derived_for(needed)
-        scoped = cut.scope == "candidate" and cut.target
-        code = _expr(cut, _candidate_names(self.plan, cut.target) if scoped else Names(_event_names))
+        code = _expr(cut, _candidate_names(self.plan, cut.target)
+                     if cut.scope == "candidate" and cut.target else Names(_event_names))
         self.emit(f'    if run.applicable("{cut.id}"):')
         if cut.kind == "select_best":
             keys = code if isinstance(code, list) else [code]
@@ -236,7 +237,7 @@ def _constants(w: _Writer, digest: str) -> list[str]:
     ]
 
 
-def _pretty(data: dict[str, object]) -> str:
+def _pretty(data: Mapping[str, object]) -> str:
     if not data:
         return "{}"
     body = "".join(f"    {k!r}: {v!r},\n" for k, v in data.items())

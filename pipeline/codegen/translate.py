@@ -48,7 +48,7 @@ class _Emitter:
     def _Constant(self, node: ast.Constant) -> str:
         if isinstance(node.value, bool):
             return repr(node.value)
-        return format_number(node.value)
+        return format_number(node.value)  # type: ignore[arg-type]  # the parser admits numbers only
 
     def _Name(self, node: ast.Name) -> str:
         return self.names.resolve(node.id)

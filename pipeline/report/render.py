@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Sequence
+from typing import Any
 
 from pipeline.compare import Comparison
 from pipeline.report.content import ReportContent, selection_rows
@@ -20,7 +21,7 @@ def _md_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str
         "| " + " | ".join(cell(x) for x in row) + " |" for row in rows]
 
 
-def cutflow_rows(c: ReportContent) -> tuple[list[str], list[list[object]]]:
+def cutflow_rows(c: ReportContent) -> tuple[list[str], list[list[Any]]]:
     if c.comparison is not None:
         head = ["step", "generated", "baseline", "generated (weighted)", "baseline (weighted)", "same"]
         rows = [[s.id + ("" if s.generated_applicable in (True, None) else " (n/a)"), s.generated_raw,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pipeline.config import Settings
 from pipeline.errors import FetchError, ParseError, ReproError, SelectionError, UsageError
@@ -144,7 +145,7 @@ class Run:
         code = generate_with_llm(sel, open_dataset(self.opts.data).provides, backend)
         return [write_text_atomic(out, code)], f"written by {backend.model}"
 
-    def backend(self) -> object:
+    def backend(self) -> Any:
         from pipeline.llm import get_backend
 
         if self.opts.replay is not None:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -91,7 +91,7 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
     source = script.read_text()
     kind = available(isolation)
     warnings = [WEAK_WARNING[kind]] if kind in WEAK_WARNING else []
-    base = {"isolation": kind, "warnings": warnings, "out_dir": str(work_dir / "out")}
+    base: dict[str, Any] = {"isolation": kind, "warnings": warnings, "out_dir": str(work_dir / "out")}
     try:
         violations = check_policy(source)
     except SyntaxError as err:
@@ -107,9 +107,9 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     cgroup = make_pids_cgroup(limits.max_processes)
     start = time.monotonic()
-    with (work_dir / "stdout.txt").open("wb") as out, (work_dir / "stderr.txt").open("wb") as err:
+    with (work_dir / "stdout.txt").open("wb") as out_file, (work_dir / "stderr.txt").open("wb") as err_file:
         proc = subprocess.Popen(
-            wrap(command, kind=kind, work_dir=work_dir, data=data, env=env), stdout=out, stderr=err,
+            wrap(command, kind=kind, work_dir=work_dir, data=data, env=env), stdout=out_file, stderr=err_file,
             stdin=subprocess.DEVNULL, env=env, cwd=work_dir, start_new_session=True,
             preexec_fn=preexec(limits, cgroup),
         )
@@ -122,7 +122,7 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
     return _verdict(proc.returncode, killed, stderr, work_dir, base)
 
 
-def _verdict(rc: int, killed: str | None, stderr: str, work_dir: Path, base: dict) -> RunResult:
+def _verdict(rc: int, killed: str | None, stderr: str, work_dir: Path, base: dict[str, Any]) -> RunResult:
     if killed is not None:
         verdict: Verdict = "timeout" if "wall-clock" in killed else "resources"
         return RunResult(verdict=verdict, reason=killed, returncode=rc, **base)
