@@ -1,7 +1,8 @@
 """Benchmark: the paper baseline on the local executor and on Dask with 1 and 2 workers.
 
     python scripts/bench_scale.py [--events 10000000] [--files 20] [--cache DIR]
-                                  [--workers 1,2] [--partition 500000] [--generate-only]
+                                  [--workers 1,2] [--partition 500000] [--repeat 1]
+                                  [--generate-only]
 
 The synthetic sample (``--files`` files sharing ``--events`` events: ``files / 4`` seeds x the
 4 synthetic processes) is generated once into ``--cache`` (default ``$REPRO_HOME/bench_scale``
@@ -83,7 +84,7 @@ def _phase(executor: str, workers: int, partition: int, files: list[str], out: P
         seconds, driver_cpu = time.perf_counter() - start, time.process_time() - cpu
         workers_cpu = {k: v - workers_cpu[k] for k, v in _workers_cpu(ex).items()}
     cpu_total = driver_cpu + sum(workers_cpu.values())
-    return {"cpu_seconds_driver": driver_cpu, "cpu_seconds_workers": sorted(workers_cpu.values()),
+    return {"selected": result.n_selected, "cpu_seconds_driver": driver_cpu, "cpu_seconds_workers": sorted(workers_cpu.values()),
             "events_per_cpu_s": result.n_input / cpu_total, "load_average_1min": os.getloadavg()[0],"executor": executor, "workers": workers, "events": result.n_input, "seconds": seconds,
             "startup_seconds": start - setup,
             "partitions": -(-result.n_input // partition) if executor == "dask" else None, "events_per_s": result.n_input / seconds,
@@ -133,6 +134,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     parser.add_argument("--partition", type=int, default=500_000, help="events per partition/chunk")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds (interleaved); each configuration's fastest round counts")
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -144,16 +147,24 @@ def main() -> None:
     if args.generate_only:
         print(json.dumps({"files": [str(f) for f in files]}, indent=2))
         return
+    counts = [int(x) for x in args.workers.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
-        local = _run_phase("local", 1, args.partition, files, Path(tmp) / "local")
-        runs = []
-        for w in (int(x) for x in args.workers.split(",")):
-            run = _run_phase("dask", w, args.partition, files, Path(tmp) / f"dask{w}")
-            run["agrees_with_local"] = _agree(Path(tmp) / "local", Path(tmp) / f"dask{w}")
+        best: dict[str, dict] = {}
+        for round_ in range(args.repeat):  # interleaved, so load changes hit every configuration
+            for key, executor, w in [("local", "local", 1), *((f"dask{w}", "dask", w) for w in counts)]:
+                out = Path(tmp) / f"{key}-{round_}"
+                run = _run_phase(executor, w, args.partition, files, out)
+                if key != "local":
+                    run["agrees_with_local"] = _agree(Path(tmp) / "local-0", out)
+                if key not in best or run["seconds"] < best[key]["seconds"]:
+                    best[key] = run
+        local = best["local"]
+        runs = [best[f"dask{w}"] for w in counts]
+        for run in runs:
             run["ratio_to_local"] = run["events_per_s"] / local["events_per_s"]
-            runs.append(run)
     by_workers = {r["workers"]: r for r in runs}
     report = {"events": args.events, "files": len(files), "partition_events": args.partition,
+              "repeat": args.repeat,
               "cpus": os.cpu_count(), "load_average_1min": os.getloadavg()[0],
               "local": local, "dask": runs}
     if 1 in by_workers and 2 in by_workers:
