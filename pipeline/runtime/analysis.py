@@ -185,32 +185,29 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", required=True, help="output directory for the contract files")
     parser.add_argument("--release", default="auto", help="data release (auto, 2025, 2020, ...)")
     parser.add_argument("--step-size", default="50 MB", help="chunk size: events (int) or memory ('50 MB')")
+    parser.add_argument("--executor", default="local", choices=["local", "dask"],
+                        help="where chunks run: this process or a Dask cluster (docs/scaling.md)")
+    parser.add_argument("--workers", type=int, default=None, help="Dask LocalCluster workers")
+    parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None, *, objects: Selector, events: Selector,
          reads: Sequence[str] | None = None, **config: Any) -> int:
     """Read the data chunk by chunk, select, and write the contract outputs."""
-    from pipeline.data import Dataset, open_dataset
+    from pipeline.data import open_dataset
+    from pipeline.executor import get_executor
+    from pipeline.executor.compiled import run_selection
 
     args = _arguments(argv)
     if str(args.step_size).isdigit():
         args.step_size = int(args.step_size)
     dataset = open_dataset(args.data, release=args.release)
     run = AnalysisRun(provided=provided_names(dataset.provides), **config)
-    n_input = 0
     fields = None if reads is None else [f for f in reads if f in run.provided]
-    for index, info in enumerate(dataset.files):
-        # file by file, so that each sample gets its own histogram (data vs stacked MC)
-        part = dataset if len(dataset.files) == 1 else Dataset(
-            release=dataset.release, schema=dataset.schema, infos=[dataset.infos[index]], files=[info])
-        run.sample = index
-        for chunk in part.iterate(fields, step_size=args.step_size):
-            v = EventState(chunk)
-            n_input += len(v)
-            run.record("all", v)
-            objects(v, run)
-            events(v, run)
-            run.collect(v)
+    # chunk by chunk, file by file (each sample its own histogram), here or on a Dask cluster
+    with get_executor(args.executor, workers=args.workers, scheduler=args.scheduler) as executor:
+        n_input = run_selection(run, dataset, fields, objects=objects, events=events, config=config,
+                                executor=executor, step_size=args.step_size)
     run.write(Path(args.out), list(dataset.files), n_input)
     return 0
