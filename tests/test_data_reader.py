@@ -50,6 +50,17 @@ def test_units_are_gev_in_both_releases(real2025, real2020) -> None:
         assert np.all(ak.to_numpy(ak.flatten(lep.e)) >= pt * 0.999)
 
 
+def test_d0sig_is_an_absolute_significance_in_both_releases(real2025, real2020) -> None:
+    # the 2025 files store lep_d0sig signed; the canonical field is |d0|/sigma(d0)
+    raw = ak.flatten(uproot.open(real2025.files[0].path)["analysis"]["lep_d0sig"].array())
+    assert ak.min(raw) < 0
+    for ds in (real2025, real2020):
+        sig = ak.flatten(ds.read_all(["leptons"]).leptons.d0sig)
+        assert ak.min(sig) >= 0, ds.release
+    assert ak.max(ak.flatten(real2025.read_all(["leptons"]).leptons.d0sig)) == pytest.approx(
+        float(ak.max(abs(raw))))
+
+
 def test_leptons_sorted_by_pt_and_index_keeps_file_order(real2025) -> None:
     ev = real2025.read_all(["leptons", "electrons.pt", "muons.pt"])
     pt = ev.leptons.pt

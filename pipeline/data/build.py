@@ -87,6 +87,9 @@ def _scaled(arr: ak.Array, field: str, dims: Mapping[str, tuple[str, str]], sche
         return ak.values_astype(arr, np.bool_)
     if field in ("charge", "flavour"):
         return abs(ak.values_astype(arr, np.int32)) if field == "flavour" else ak.values_astype(arr, np.int32)
+    if field == "d0sig":
+        # canonical d0sig is |d0|/sigma(d0); the 2025 files store it signed
+        return abs(arr)
     return arr
 
 
