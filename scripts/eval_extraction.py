@@ -42,7 +42,7 @@ PAPERS = {  # analysis folder -> the PDF of the paper the ADL describes
 }
 QUANTITY = {"pt": "pt", "eta": "eta", "d0": "d0", "dxy": "d0", "dz": "z0", "z0": "z0", "btag": "btag",
             "btagdeepb": "btag", "minipfreliso": "reliso", "minipfrelisoall": "reliso", "reliso": "reliso",
-            "dr": "dr", "met": "met", "ht": "ht", "size": "count", "m": "mass"}
+            "dr": "dr", "met": "met", "ht": "ht", "size": "count", "m": "mass", "msoftdrop": "mass"}
 DIRECTION = {">": "lower", ">=": "lower", "<": "upper", "<=": "upper", "==": "eq", "between": "range",
              "outside": "outside", "[]": "range", "][": "outside"}
 
@@ -136,6 +136,7 @@ def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
         return None
     values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
     quantity = "mass" if _MASS_NAMES.match(cut.variable) and kind == "event" else cut.variable
+    quantity = "mass" if quantity == "m" else quantity  # the mass of an object (a jet)
     return (kind, quantity, DIRECTION[cut.op], tuple(float(v) for v in values))
 
 

@@ -14,6 +14,7 @@ from pipeline.selection.models import (
     PaperRef,
     PhysicsObject,
     Provenance,
+    Region,
     Scope,
     SelectionList,
 )
@@ -101,14 +102,20 @@ def build_selection(
     selection: list[Cut] = []
     used: set[str] = set()
     seen: set[tuple[object, ...]] = set()
+    regions: dict[str, Region] = {}
     for finding, source in findings:
-        if finding.key() in seen:
+        if (finding.key(), finding.region) in seen:
             continue
-        seen.add(finding.key())
+        seen.add((finding.key(), finding.region))
         stem = COLLECTIONS.get(finding.object, "event")
         rank = f"_{finding.rank}" if finding.rank is not None else ""
         cut_id = _unique(f"{stem}_{finding.variable}{rank}", used)
         collection, cut = to_cut(finding, cut_id, source)
+        if finding.region is not None:
+            if collection is None:  # object variants of a control region are not the analysis objects
+                region = regions.setdefault(finding.region, Region(name=finding.region, description=finding.quote))
+                region.cuts.append(cut)
+            continue
         if collection is None:
             selection.append(cut)
             continue
@@ -119,7 +126,7 @@ def build_selection(
     if "leptons" in objects:
         objects["leptons"].sources = [n for n in ("electrons", "muons") if n in objects]
     return complete_derived(SelectionList(paper=paper, objects=list(objects.values()), selection=selection,
-                                          producer=producer))
+                                          regions=list(regions.values()), producer=producer))
 
 
 # H->ZZ*->4l conventions: a cut on m12/m34/m4l only makes sense on quadruplet candidates

@@ -52,6 +52,10 @@ class CutFinding(BaseModel):
     rank: int | None = Field(default=None, ge=0, le=9, description="0 = leading object, 1 = subleading ...")
     quote: str = Field(min_length=8, description="the verbatim sentence of the paper stating the cut")
     description: str = ""
+    region: str | None = Field(
+        default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=40,
+        description="set only for cuts that define a control/validation region, not the signal selection",
+    )
 
     @model_validator(mode="after")
     def _value_matches_op(self) -> CutFinding:

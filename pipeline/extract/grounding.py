@@ -28,6 +28,7 @@ _WORDS = {
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2,
     "exactly": None, "veto": 0, "reject": 0, "without": 0, "additional": None,
 }
+_FLAGS = {"btag"}  # boolean per-object flags: passes the tagger the quote names
 # one number in a canonical unit may be written in another unit in the text
 _UNIT_FACTORS = (1.0, 1e3, 1e-3, 0.1, 10.0)
 
@@ -80,6 +81,8 @@ def _seeds(query: str) -> list[tuple[int, str]]:
 
 def cut_numbers(cut: Cut) -> list[float]:
     """The numbers a cut states (its value(s), or the literals of its expression)."""
+    if cut.variable in _FLAGS and cut.op == "==" and cut.value == 1:
+        return []  # "b tagged": the 1 is the language's true, not a number the paper writes
     if cut.value is not None:
         values = cut.value if isinstance(cut.value, list) else [cut.value]
         return [float(v) for v in values]

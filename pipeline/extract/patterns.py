@@ -40,12 +40,14 @@ QUANTITIES: list[tuple[str, str]] = [
     ("ht", r"\bH_?T\b"),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
+    ("jetmass", r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop |groomed |trimmed |pruned )?mass"
+                r"|\bsoft-?drop (?:jet )?mass|\bm_?SD\b"),
     ("mass", r"\b[mM]_?\{?(\d\d|4l|ll|l+|bb|b b|jj|Z\d?|gammagamma|eff)\}?(?![A-Za-z])|invariant mass"),
     ("symbol", r"\b([A-Z][A-Za-z]{0,2}[A-Z0-9][A-Za-z0-9]{0,3})"),
 ]
 QUANTITY_RES = [(name, re.compile(rf"(?:{pat})\s*$")) for name, pat in QUANTITIES]
 QUANTITY_ANY = [(name, re.compile(pat)) for name, pat in QUANTITIES]
-ENERGY = {"pt", "met", "ht", "mt", "mass", "symbol"}
+ENERGY = {"pt", "met", "ht", "mt", "mass", "symbol", "jetmass"}
 LENGTH = {"d0", "z0", "z0sintheta", "ip"}
 NOT_SYMBOLS = {"GeV", "TeV", "MeV", "CMS", "ATLAS", "LHC", "CL", "SM", "MC", "CR", "SR", "QCD", "NLO",
                "LO", "PDF", "Ref", "Refs", "Fig", "Table", "Sec", "II", "III", "IV", "VR", "CSV", "CSVv2"}
@@ -57,7 +59,7 @@ OBJECTS: list[tuple[str, str]] = [
     ("muon", r"\bmuons?\b"),
     ("lepton", r"\bleptons?\b"),
     ("photon", r"\bphotons?\b"),
-    ("tau", r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h\b"),
+    ("tau", r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h(?:\s+(?:leptons?|candidates?|jets?))?\b"),
     ("track", r"\btracks?\b(?![- ](?:isolation|based|p_?T|momentum|quality|cone))"),
 ]
 OBJECT_RE = re.compile("(?i:" + "|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS) + ")")
@@ -109,7 +111,7 @@ _JOINS = [
     (re.compile(r"\b[EP]\s*miss\s*T\b|\bp\s*miss\s*T\b|\bE\s*T\s*miss\b|/\s*E\s*T\b"), "MET"),
     (re.compile(r"\bp\s+T\b"), "pT"), (re.compile(r"\bE\s+T\b"), "ET"), (re.compile(r"\bH\s+T\b"), "HT"),
     (re.compile(r"\bM\s+T\b"), "MT"), (re.compile(r"\bm\s+T\b"), "mT"),
-    (re.compile(r"\bp\s*sum\s*T\b"), "psumT"), (re.compile(r"\bp\s*cone\s*T\b"), "pTcone"),
+    (re.compile(r"\bp\s*\^\s*\{?sum\}?\s*_\s*\{?T\}?"), "psumT"), (re.compile(r"\bp\s*sum\s*T\b"), "psumT"), (re.compile(r"\bp\s*cone\s*T\b"), "pTcone"),
     (re.compile(r"\b([pE])\s*T\s*cone\s*(\d\d)"), r"\1Tcone\2"),
     (re.compile(r"\bp\s*T\s*,\s*l\s*(\d)"), r"pT,l\1"),
 ]

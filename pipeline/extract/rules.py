@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pipeline.extract import clauses
 from pipeline.extract import patterns as P
 from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
 from pipeline.extract.sections import relevant_spans
@@ -66,6 +67,10 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
 
 def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | None:
     """The quantity named closest to the end of ``left``, at most ``max_gap`` chars before it."""
+    call = re.search(r"\([^()]{0,60},[^()]{0,60}\)\s*$", left) if max_gap <= 3 else None
+    if call is not None:  # "M_T2(p^l, MET) < 80": the function is the quantity, not its arguments
+        best = _closest_quantity(left[: call.start()].rstrip()[-160:], 0)
+        return None if best is None else _named(best[1], best[2])
     best = _closest_quantity(left[-160:], max_gap)
     if best is None and max_gap <= 3:  # "M_T(gamma, MET) > 100": skip the argument list
         best = _closest_quantity(re.sub(r"\([^()]{0,40}\)$", "", left[-160:].rstrip()), max_gap)
@@ -114,7 +119,7 @@ def comparisons(sentence: str) -> list[_Comparison]:
                 taken.add(match.end() + ranged[1])
             continue
         value = _RIGHT.match(right)
-        if quantity is None or value is None:
+        if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
         found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]), left)
     found += _betweens(sentence)
@@ -129,6 +134,13 @@ _EXCLUDED = re.compile(
     rf"\|eta\|\s*\(?\s*(?:of|in|between|in the range)?\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*\)?"
     r"[^.;]{0,90}?\b(?:are|is)\s+(?:not considered|excluded|rejected|removed|vetoed)"
 )
+
+
+def _qualifies(left: str, quantity_text: str) -> bool:
+    """Whether the quantity is only a condition ("if pT < 50 GeV") or a ratio's denominator."""
+    stripped = left.rstrip()
+    before = stripped[: stripped.rfind(quantity_text)] if quantity_text in stripped else stripped
+    return clauses.is_condition(before) or clauses.is_denominator(before)
 
 
 def _excluded_interval(sentence: str) -> list[_Comparison]:
@@ -235,7 +247,7 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[_Comparison, int] 
     if quantity is None:
         return None
     lo, hi = float(low.group("num")), float(rest.group("num"))
-    if lo >= hi:
+    if lo >= hi or clauses.is_condition(left[: low.start()]):
         return None
     unit = rest.group("unit") or low.group("unit")
     outside = bool(P.OUTSIDE_HINT.search(left[-60:]))
@@ -244,15 +256,26 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[_Comparison, int] 
     return comp, rest.start("op")
 
 
+_SECOND_RANGE = re.compile(rf"^\s*(?:and|or|,)\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+
+
 def _betweens(sentence: str) -> list[_Comparison]:
+    """'between 50 and 106 GeV', and 'between 65-105 and 105-210 GeV for W bosons and top quarks'."""
     out = []
     for match in _BETWEEN.finditer(sentence):
         quantity = _quantity_before(sentence[: match.start()].rstrip(), 40)
+        if quantity is None:  # "jet mass is computed using ..., and is required to be between"
+            quantity = _quantity_before(sentence[: match.start()].rstrip(), 90)
+            quantity = quantity if quantity is not None and quantity[0] == "jetmass" else None
         lo, hi = float(match.group("lo")), float(match.group("hi"))
         if quantity is None or lo >= hi:
             continue
-        unit = match.group("unit") or match.group("u1")
+        second = _SECOND_RANGE.match(sentence[match.end():]) if not match.group("unit") else None
+        unit = match.group("unit") or match.group("u1") or (second.group("unit") if second else None)
         out.append(_Comparison(quantity[0], quantity[1], "between", [lo, hi], unit, match.start()))
+        if second is not None and float(second.group("lo")) < float(second.group("hi")):
+            out.append(_Comparison(quantity[0], quantity[1], "between", [float(second.group("lo")),
+                                   float(second.group("hi"))], unit, match.start() + 1))
     return out
 
 
@@ -262,9 +285,10 @@ def _objects(sentence: str) -> list[tuple[int, str]]:
 
 def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFinding]:
     mentions = _objects(sentence)
-    pair = re.search(rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)", sentence)
+    pair = re.search(rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)", sentence,
+                     re.IGNORECASE)
     out: list[CutFinding] = []
-    comps = [c for c in comparisons(sentence) if not _disqualified(sentence, c.position)]
+    comps = _merge_alternates(sentence, [c for c in comparisons(sentence) if not _disqualified(sentence, c.position)])
     respectively, kinds = _respectively(sentence, comps)
     for index, comp in enumerate(comps):
         if comp.extra and len(comp.extra) == 1 and len(kinds) == 2 and comp.quantity in OBJECT_VARIABLES:
@@ -274,6 +298,22 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         out += _expand(comp, targets, _leading_ranks(sentence, comp), quote)
     out += _counts(sentence, quote)
+    return out
+
+
+def _merge_alternates(sentence: str, comps: list[_Comparison]) -> list[_Comparison]:
+    """'muons (electrons) with I_rel < 0.10 (I_rel < 0.21)': the bracketed comparison is the
+    value of the bracketed object, like 'pT > 30 (25) GeV'."""
+    out: list[_Comparison] = []
+    for comp in comps:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.alt is None and not prev.extra and comp.quantity == prev.quantity
+                and comp.op == prev.op and isinstance(comp.value, float) and isinstance(prev.value, float)
+                and re.fullmatch(r"[^()]{0,20}\(\s*[^()]{0,25}", sentence[prev.position : comp.position])
+                and sentence[prev.position : comp.position].count("(") == 1):
+            prev.alt = comp.value
+            continue
+        out.append(comp)
     return out
 
 
@@ -327,10 +367,15 @@ def _disqualified(sentence: str, position: int) -> bool:
 def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], pair: re.Match[str] | None,
              context: str | None, forced: str | None) -> list[tuple[str, float | list[float]]]:
     """(object, value) pairs a comparison applies to (per-flavour statements give two)."""
+    if comp.quantity == "jetmass":  # the mass of a (large-radius) jet is a jet property
+        return [("jet", comp.value)]
     if comp.quantity not in OBJECT_VARIABLES | {"ip"}:
         return [("event", comp.value)]
     if comp.lepton_index:  # "pT,l1", "pTcone/pT,l": the ordered leptons
         return [("lepton", comp.value)]
+    subject = clauses.separated_subject(sentence, comp.position, mentions) if comp.quantity == "dr" else None
+    if subject is not None:
+        return [(subject, comp.value)]
     if forced:
         return [(forced, comp.value)]
     one = _FOR_ONE.match(comp.after) if comp.after else None
@@ -398,14 +443,21 @@ def _respectively(sentence: str, comps: list[_Comparison]) -> tuple[dict[int, st
 def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str,
           rank: int | None = None) -> CutFinding | None:
     variable, op, unit, is_abs = comp.quantity, comp.op, comp.unit, False
+    if variable == "jetmass":
+        variable = "m"
     if variable == "ip":
         variable = "z0" if re.search(r"longitudinal|along the beam", comp.after[:60]) else "d0"
     if unit is None and variable in P.ENERGY:
         if variable == "symbol" or variable not in ("pt", "met", "ht", "mt") and not variable.startswith("m"):
             return None
         unit = "GeV"
+    if unit is not None and variable in ("eta", "dr", "reliso", "d0sig"):
+        return None  # "within |eta| < 2.4, and ... within 2 mm of the beam": the 2 mm is not an eta cut
+    energy_unit = unit is not None and unit.lower() in ("gev", "mev", "tev")
+    if unit is not None and (variable in P.ENERGY and not energy_unit or variable in P.LENGTH and energy_unit):
+        return None  # an energy compared with a length, or the reverse
     if unit is not None and variable not in P.ENERGY | P.LENGTH and not variable.startswith("m"):
-        unit = None if variable in ("eta", "dr", "reliso", "d0sig") else unit
+        unit = None
     if variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in ("<", "<=", "between", "outside"):
         is_abs = True
         if op == "between" and isinstance(value, list) and value[0] == -value[1]:
@@ -449,10 +501,14 @@ def _count(kind: str, op: str, n: int, quote: str) -> CutFinding:
 def extract_findings(doc: Document) -> list[CutFinding]:
     """All cut findings of the selection-relevant passages of ``doc``, in reading order."""
     found: list[CutFinding] = []
+    controls = 0
     for start, end in relevant_spans(doc):
         context: str | None = None
         for s_start, s_end in sentences(doc.text, start, end):
             raw = doc.text[s_start:s_end]
+            if len(raw) <= 1500 and not any(f.variable == "btag" for f in found):
+                btag = clauses.btag_definition(P.prepare(raw), squash(raw))
+                found += [btag] if btag is not None else []
             if len(raw) > 1500 or not re.search(r"\d|at least|exactly|opposite|same", raw):
                 context = _last_object(raw) or context
                 continue
@@ -460,7 +516,14 @@ def extract_findings(doc: Document) -> list[CutFinding]:
             if _numeric_share(quote) > 0.45:  # a flattened table of yields or bin edges
                 continue
             prepared = P.prepare(raw)
-            found += _findings_in(prepared, quote, context)
+            if clauses.states_no_cut(prepared):
+                context = _last_object(prepared) or context
+                continue
+            here = _findings_in(prepared, quote, context)
+            if here and clauses.defines_control_region(prepared):
+                controls += 1
+                here = [f.model_copy(update={"region": f"control_{controls}"}) for f in here]
+            found += here
             context = _last_object(prepared) or context
     return found
 

@@ -1,0 +1,92 @@
+"""Clause-level judgements of the rule-based extractor, on prepared (ASCII) sentences.
+
+Which sentences state no cut of the selection (performance figures), which define a
+control region (their cuts go to a region, not the signal selection), which comparisons are conditions rather than requirements ("if pT < 50
+GeV", "for pT > 200 GeV"), which quantity is only the denominator of a ratio, and the
+b-tagging definition sentence ("Jets originating from b quarks are identified using the
+CSVv2 algorithm"), which states the b-tag requirement of the b-jet collection.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract import patterns as P
+from pipeline.extract.findings import CutFinding
+
+# a comparison right after these words qualifies another statement: "if pT < 50 GeV, the cone ..."
+_CONDITION = re.compile(
+    r"(?:\bif|\bfor|\bwhen|\bwhenever|\bunless|\bat)\s*(?:the\s+)?(?:\w+\s+)?(?:-?\d+(?:\.\d+)?\s*[<>]=?\s*)?$",
+    re.IGNORECASE,
+)
+# sentences that report how well something performs, not what is required
+_PERFORMANCE = re.compile(
+    r"\befficienc(?:y|ies)\b[^.;]{0,80}?\b(?:is|are|was|were|ranges?|amounts?)\s+(?:in the range|about|approximately"
+    r"|typically|on average|between|\d)|\bmis(?:identification|tag(?:ging)?)\s+(?:rate|probabilit)"
+    r"|\b(?:the )?efficienc(?:y|ies) (?:is|are) \d|\bresolution (?:is|of) (?:about|approximately|\d)",
+    re.IGNORECASE,
+)
+# sentences defining a control, validation or sideband region or sample
+_CONTROL = re.compile(
+    r"(?i:\b(?:control|validation|sideband|side-band)\s+(?:regions?|samples?|selections?)\b)|\bCRs?\b|\bVRs?\b"
+    r"|(?i:-enriched (?:sample|region|selection)|\bside-?bands?\b)",
+)
+
+_BTAG_SUBJECT = re.compile(
+    r"\bb[- ]?tag|\b(?:b|bottom)[- ](?:quarks?|hadrons?|jets?)\b|\bheavy[- ]flavou?r|\bb-?jets?\b", re.IGNORECASE
+)
+_BTAG_VERB = re.compile(r"\b(?:identified|tagged|selected|classified|considered)\b", re.IGNORECASE)
+_BTAG_TOOL = re.compile(
+    r"\balgorithms?\b|\btaggers?\b|working point|operating point|discriminat|\bCSV|\bMV\d|\bDL1|DeepCSV|DeepJet",
+    re.IGNORECASE,
+)
+_NOT_DEFINITION = re.compile(
+    r"scale factors?|\bcorrect(?:ed|ion)|\buncertaint|\bmeasured\b|\bshows?\b|\bshown\b|\bdistributions?\b"
+    r"|\bmultiplicit", re.IGNORECASE,
+)
+
+
+def states_no_cut(sentence: str) -> bool:
+    """Whether a prepared sentence reports a performance (an efficiency, a mistag rate) only."""
+    return bool(_PERFORMANCE.search(sentence))
+
+
+def defines_control_region(sentence: str) -> bool:
+    """Whether a prepared sentence defines a control, validation or sideband region or sample:
+    its cuts are real, but they are not the signal selection."""
+    return bool(_CONTROL.search(sentence))
+
+
+def is_condition(before_quantity: str) -> bool:
+    """'if pT < 50 GeV', 'for pT > 200 GeV', 'at pT = 125 GeV': the comparison qualifies something else."""
+    return bool(_CONDITION.search(before_quantity[-30:]))
+
+
+def is_denominator(before_quantity: str) -> bool:
+    """'|pT(ISR) + MET| / MET < 0.5': the named quantity is only the denominator of a ratio."""
+    return before_quantity.rstrip().endswith("/")
+
+
+def btag_definition(sentence: str, quote: str) -> CutFinding | None:
+    """The b-jet requirement stated by 'jets (originating from b quarks) are identified (b tagged)
+    using the <algorithm> at the <working point>': b-jets are the jets passing that tagger."""
+    subject = _BTAG_SUBJECT.search(sentence)
+    verb = _BTAG_VERB.search(sentence)
+    tool = _BTAG_TOOL.search(sentence)
+    if subject is None or verb is None or tool is None or _NOT_DEFINITION.search(sentence):
+        return None
+    if _PERFORMANCE.search(sentence) or P.DISQUALIFY.search(sentence) or not re.search(r"\bjets?\b|\bb[- ]?tag", sentence, re.IGNORECASE):
+        return None
+    return CutFinding(object="bjet", variable="btag", op="==", value=1.0, quote=quote,  # type: ignore[arg-type]
+                      description="passes the b-tagging algorithm and working point quoted")
+
+
+def separated_subject(sentence: str, position: int, mentions: list[tuple[int, str]]) -> str | None:
+    """'Jets must be separated from leptons by Delta R > 0.4': the separated objects are the jets."""
+    left = sentence[:position]
+    found = list(re.finditer(r"\b(?:separated|isolated|distant)\s+(?:\w+\s+){0,2}?from\b", left))
+    if not found:
+        return None
+    match = found[-1]
+    before = [obj for pos, obj in mentions if pos < match.start()]
+    return before[-1] if before else None

@@ -1,0 +1,117 @@
+"""Clause judgements of the rule-based extractor: a synthetic sentence and the real paper
+sentence (from ../shared/corpus/adl) for each general phrasing."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.clauses import (
+    btag_definition,
+    defines_control_region,
+    is_condition,
+    states_no_cut,
+)
+from pipeline.extract.patterns import prepare
+from pipeline.extract.rules import extract_findings
+from tests.conftest import shared_path
+from tests.fakes.simple_pdf import load_pdf
+from tests.test_extract_rules import found
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # b-tagging definitions: b-jets are the jets passing the quoted tagger
+    ("Jets are b tagged with the MV2c10 algorithm at its 77% working point.", True),
+    ("Jets are identified as b tagged using the combined secondary vertex (CSVv2) algorithm [54, 55].", True),
+    ("Jets originating from b quarks are identified (b tagged) using the medium working point of the combined "
+     "secondary vertex algorithm CSVv2 [62].", True),
+    ("A subset of the jets are tagged as originating from b quarks using the combined secondary vertex "
+     "algorithm [61, 62].", True),
+    # not definitions: performance, figures, corrections
+    ("The efficiency to identify a bottom jet is in the range of 50-65% for jets with pT between 20 and 400 GeV.",
+     False),
+    ("Figure 4 shows the b-tagged jet multiplicity distribution, identified with the medium b jet tagger.", False),
+    ("Small differences between the b tagging efficiencies measured in data and simulation are corrected using "
+     "scale factors.", False),
+    ("Jets are required to have pT > 30 GeV.", False),
+])
+def test_btag_definition(sentence: str, expected: bool) -> None:
+    finding = btag_definition(prepare(sentence), sentence)
+    assert (finding is not None) == expected
+    if finding is not None:
+        assert (finding.object, finding.variable, finding.op, finding.value) == ("bjet", "btag", "==", 1.0)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The lepton reconstruction and identification efficiency is in the range of 45-70% (70-90%) for electrons "
+     "(muons) with p_T > 25 GeV.", True),
+    ("The misidentification rate for light-flavour jets is about 1%.", True),
+    ("Electrons are required to have pT > 25 GeV.", False),
+])
+def test_performance_sentences_state_no_cut(sentence: str, expected: bool) -> None:
+    assert states_no_cut(prepare(sentence)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The 3L control region requires at least two jets, E^miss_T > 30 GeV, and three leptons.", True),
+    ("The dilepton tt-enriched sample consists of events with two tight electrons or muons.", True),
+    ("For the background estimate, the photon CR is defined by requiring p^miss_T < 100 GeV.", True),
+    ("Events in the signal region must have at least two jets.", False),
+])
+def test_control_region_sentences(sentence: str, expected: bool) -> None:
+    assert defines_control_region(prepare(sentence)) == expected
+
+
+@pytest.mark.parametrize(("before", "expected"), [
+    ("The cone size is 10 GeV/pT if ", True), ("and 0.78 for ", True), ("if 50 < ", True),
+    ("Jets are required to have ", False), ("with ", False),
+])
+def test_conditions(before: str, expected: bool) -> None:
+    assert is_condition(before) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a condition qualifies another statement: no cut on pT
+    ("The size of the cone is defined according to lepton p_T, as follows: if p_T < 50 GeV, 10 GeV/p_T, "
+     "if 50 < p_T < 200 GeV, 0.05, if p_T > 200 GeV.", set()),
+    # the denominator of a ratio is not the quantity cut on
+    ("We require that |(p_T(ISR) + p^miss_T)|/p^miss_T < 0.5.", set()),
+    # a function of several arguments names the quantity before its arguments
+    ("Lepton veto tracks must satisfy M_T2(p^l, p^v_T, p^miss_T) < 80 GeV.", {("event", "mt2", "<", 80.0, "GeV")}),
+    # "within 2 mm" is a distance, not an eta value
+    ("Muon and electron candidates are required to have p_T > 10 GeV, to be within |\u03b7| < 2.4, and to "
+     "originate from within 2 mm of the beam axis in the transverse plane.",
+     {("muon", "pt", ">", 10.0, "GeV"), ("electron", "pt", ">", 10.0, "GeV"), ("muon", "eta", "<", 2.4, None),
+      ("electron", "eta", "<", 2.4, None), ("muon", "d0", "<", 2.0, "mm"), ("electron", "d0", "<", 2.0, "mm")}),
+    # the bracketed comparison belongs to the bracketed object
+    ("We reject events containing isolated muons (electrons) with I_rel < 0.10 (I_rel < 0.21).",
+     {("muon", "reliso", "<", 0.10, None), ("electron", "reliso", "<", 0.21, None), ("muon", "count", "==", 0.0, None)}),
+    ("Electrons (muons) must satisfy pT > 30 GeV (pT > 20 GeV).",
+     {("electron", "pt", ">", 30.0, "GeV"), ("muon", "pt", ">", 20.0, "GeV")}),
+    # separated objects: the subject keeps the Delta R requirement
+    ("Jets must be separated from loosely identified leptons by \u0394R > 0.4.", {("jet", "dr", ">", 0.4, None)}),
+    ("Each lepton is required to be separated from jets in the event by \u0394R > 0.3.",
+     {("lepton", "dr", ">", 0.3, None)}),
+    # tau_h leptons are taus
+    ("The reconstructed \u03c4_h leptons have p_T > 20 GeV and |\u03b7| < 2.4.",
+     {("tau", "pt", ">", 20.0, "GeV"), ("tau", "eta", "<", 2.4, None)}),
+    # p^sum_T / p_T is a relative isolation
+    ("Second leptons are required to satisfy p^sum_T/p_T < 0.1.", {("lepton", "reliso", "<", 0.1, None)}),
+    # jet mass windows, one per tagged object
+    ("Jet mass is computed using the soft-drop algorithm [56], and is required to be between 65\u2013105 and "
+     "105\u2013210 GeV for W bosons and top quarks, respectively.",
+     {("jet", "m", "between", (65.0, 105.0), "GeV"), ("jet", "m", "between", (105.0, 210.0), "GeV")}),
+    ("Large-radius jets are required to have a jet mass between 50 and 200 GeV.",
+     {("jet", "m", "between", (50.0, 200.0), "GeV")}),
+])
+def test_clause_rules_on_sentences(sentence: str, expected: set[tuple[object, ...]]) -> None:
+    assert found(sentence) == expected
+
+
+def test_real_papers_state_btag_and_control_regions() -> None:
+    doc = load_pdf(shared_path("corpus", "adl", "CMS-SUS-16-035", "1704.07323.pdf"))
+    findings = extract_findings(doc)
+    btags = [f for f in findings if f.variable == "btag"]
+    assert len(btags) == 1 and "CSVv2" in btags[0].quote
+    controls = {f.region for f in findings if f.region}
+    assert controls and all(r.startswith("control_") for r in controls)
+    assert not any(f.region for f in findings if f.variable == "pt" and f.value == 40.0)  # the jet threshold
