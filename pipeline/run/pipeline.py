@@ -40,10 +40,11 @@ def find_reviewed(opts: RunOptions, slug: str, settings: Settings, run_dir: Path
 
 
 class Run:
-    def __init__(self, opts: RunOptions, settings: Settings, progress: Progress) -> None:
+    def __init__(self, opts: RunOptions, settings: Settings, progress: Progress, *, run_dir: Path | None = None) -> None:
         self.opts, self.settings, self.progress = opts, settings, progress
         self.slug = paper_slug(opts.paper)
-        self.dir = settings.outputs_dir / self.slug / (opts.run_id or opts.default_run_id())
+        # audits and trials run the same stages in a directory of their own
+        self.dir = run_dir or settings.outputs_dir / self.slug / (opts.run_id or opts.default_run_id())
         self.dir.mkdir(parents=True, exist_ok=True)
         self.state = RunState.load(self.dir, opts.paper, opts.key())
         self.notes: dict[str, str] = {}
@@ -93,7 +94,8 @@ class Run:
         if not doc_path.is_file():
             return [], "skipped (no document)"
         doc = Document.model_validate_json(doc_path.read_text())
-        sel = extract_selection(doc, backend=self.opts.extract_backend, settings=self.settings, run_dir=self.dir)
+        sel = extract_selection(doc, backend=self.opts.extract_backend, settings=self.settings, run_dir=self.dir,
+                                replay=self.opts.replay)
         path = save_selection(sel, self.dir / "selection.extracted.json")
         return [path], f"{len(sel.all_cuts())} cuts ({sel.producer})"
 
@@ -238,5 +240,5 @@ def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:
             raise
     from pipeline.run.manifest import write_manifest
 
-    write_manifest(run.dir, run.state, opts)
+    write_manifest(run.dir, run.state, opts, settings)
     return run.dir
