@@ -1,40 +1,258 @@
-"""manifest.json: sha256 of every input and output of a run, versions, settings, timings."""
+"""manifest.json: sha256 of every input and output of a run, versions, model, sandbox, usage, timings.
+
+``build_manifest`` reads the run directory after the run; ``write_manifest`` writes it
+atomically; ``load_manifest`` reads it back (a ``ReproError`` naming the file when it is
+missing or not a manifest). Files whose bytes depend on time or on where the run lives
+are listed in ``excluded`` with the reason instead of being hashed as outputs
+(``EXCLUDED``); audits compare everything else.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import platform
 import sys
+import time
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from pipeline import __version__
+from pipeline.config import Settings
+from pipeline.errors import UsageError
 from pipeline.io import sha256_file, write_json_atomic
-from pipeline.run.options import RunOptions
+from pipeline.run.manifest_models import (
+    SCHEMA_VERSION,
+    CodeFile,
+    Environment,
+    InputFile,
+    Manifest,
+    ModelInfo,
+    OutputFile,
+    SandboxInfo,
+    Usage,
+    Volatile,
+)
+from pipeline.run.options import RunOptions, code_fingerprint
 from pipeline.run.state import RunState
 
-PACKAGES = ("awkward", "uproot", "vector", "numpy", "hist", "matplotlib", "mplhep", "pymupdf", "pydantic")
+PACKAGES = ("awkward", "uproot", "vector", "numpy", "hist", "matplotlib", "mplhep", "pymupdf", "pydantic",
+            "openai", "instructor", "jsonschema")
+PIPELINE = Path(__file__).resolve().parents[1]
+PROMPT_SOURCES = ("extract/prompt.py", "extract/llm_extract.py", "codegen/llm.py", "codegen/textcuts.py",
+                  "sandbox/repair.py")
+# run files that are not outputs to verify: pattern -> why
+EXCLUDED: dict[str, str] = {
+    "manifest.json": "this manifest",
+    "run.json": "stage timings",
+    "report.md": "stage timings and the run directory's absolute path",
+    "report.html": "stage timings and the run directory's absolute path",
+    "llm_calls.jsonl": "recorded model calls (timestamps, latencies): an input of the audit, not an output",
+    "codegen/attempts/*": "a sandbox attempt's record (durations, work paths); its analysis.py is under code",
+    "selection.reviewed.json": "the reviewed list: an input (a human decision)",
+    "review/*": "review versions and log: inputs (human decisions)",
+    "cited/*": "cited papers: inputs",
+    "*.lock": "lock file",
+}
+STAGE_OF_PREFIX = {"analysis/": "execute", "baseline/": "baseline", "codegen/": "generate", "plots/": "report"}
 
 
-def _inputs(opts: RunOptions) -> dict[str, str]:
+def excluded_reason(rel: str) -> str | None:
+    return next((why for pattern, why in EXCLUDED.items() if fnmatch.fnmatch(rel, pattern)), None)
+
+
+def _hash(path: Path, role: str, shown: str, scope: str = "external", required: bool = True) -> InputFile:
+    return InputFile(role=role, path=shown, scope=scope, sha256=sha256_file(path),  # type: ignore[arg-type]
+                     size=path.stat().st_size, required=required)
+
+
+def data_files(opts: RunOptions) -> list[Path]:
     files: list[Path] = []
     for p in opts.data:
         files += sorted(p.glob("*.root")) if p.is_dir() else [p]
-    return {str(f.resolve()): sha256_file(f) for f in files}
+    return [f.resolve() for f in files]
 
 
-def write_manifest(run_dir: Path, state: RunState, opts: RunOptions) -> Path:
-    outputs = {str(p.relative_to(run_dir)): sha256_file(p) for p in sorted(run_dir.rglob("*"))
-               if p.is_file() and p.name != "manifest.json" and "attempts" not in p.parts}
-    versions = {"reproduce": __version__, "python": sys.version.split()[0], "platform": platform.platform()}
+def _cited_slugs(run_dir: Path) -> set[str]:
+    from pipeline.fetch.ids import normalize_paper_id
+
+    path = run_dir / "selection.extracted.json"
+    if not path.is_file():
+        return set()
+    data = json.loads(path.read_text())
+    cuts = [c for o in data.get("objects", []) for c in o.get("cuts", [])] + data.get("selection", [])
+    slugs = set()
+    for cut in cuts:
+        prov = cut.get("provenance") or {}
+        if prov.get("source") == "cited":
+            try:
+                slugs.add(normalize_paper_id(prov["document"]).slug)
+            except Exception:  # noqa: BLE001 - a file name, not an id: nothing cached to hash
+                continue
+    return slugs
+
+
+def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: str) -> list[InputFile]:
+    used_model = (run_dir / "llm_calls.jsonl").is_file()
+    found: list[InputFile] = []
+    paper = Path(opts.paper)
+    if paper.is_file():
+        found.append(_hash(paper.resolve(), "paper_file", str(paper.resolve())))
+    cache = settings.papers_dir / slug
+    for name, role in (("paper.pdf", "paper_pdf"), ("source.tar.gz", "paper_source"), ("source.tex.gz", "paper_source")):
+        if (cache / name).is_file():
+            found.append(_hash(cache / name, role, str((cache / name).resolve())))
+    for cited in sorted(_cited_slugs(run_dir)):
+        pdf = settings.papers_dir / cited / "paper.pdf"
+        if pdf.is_file():
+            found.append(_hash(pdf, "cited_paper", str(pdf.resolve())))
+    found += [_hash(p, "cited_paper", str(p.relative_to(run_dir)), "run") for p in sorted(run_dir.glob("cited/*"))
+              if p.is_file()]
+    found += [_hash(f, "data", str(f)) for f in data_files(opts)]
+    if opts.reviewed is not None and opts.reviewed.is_file():
+        found.append(_hash(opts.reviewed, "selection_reviewed", str(opts.reviewed.resolve())))
+    for rel, role in (("selection.reviewed.json", "selection_reviewed"), ("review/review_log.jsonl", "review_log")):
+        if (run_dir / rel).is_file():
+            found.append(_hash(run_dir / rel, role, rel, "run"))
+    found += [_hash(p, "review_version", str(p.relative_to(run_dir)), "run")
+              for p in sorted(run_dir.glob("review/selection.v*.json"))]
+    found += [_hash(p, "hint", str(p), required=used_model) for p in sorted((PIPELINE / "extract" / "hints").glob("*.md"))]
+    found += [_hash(PIPELINE / rel, "prompt", str(PIPELINE / rel), required=used_model) for rel in PROMPT_SOURCES
+              if (PIPELINE / rel).is_file()]
+    if used_model:
+        found.append(_hash(run_dir / "llm_calls.jsonl", "llm_calls", "llm_calls.jsonl", "run"))
+    if opts.replay is not None and opts.replay.is_file():
+        found.append(_hash(opts.replay, "llm_calls", str(opts.replay.resolve())))
+    return found
+
+
+def environment() -> Environment:
+    packages = {}
     for name in PACKAGES:
         try:
-            versions[name] = metadata.version(name)
+            packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    data = {
-        "schema_version": "1.0.0", "paper": opts.paper, "settings": opts.key(),
-        "inputs": _inputs(opts), "outputs": outputs, "versions": versions,
-        "timings_s": {name: rec.seconds for name, rec in state.stages.items()},
-        "stage_notes": {name: rec.note for name, rec in state.stages.items()},
-    }
-    return write_json_atomic(run_dir / "manifest.json", data)
+            packages[name] = "not installed"
+    return Environment(reproduce=__version__, python=sys.version.split()[0], platform=platform.platform(),
+                       machine=platform.machine(), packages=packages, stage_two_code=code_fingerprint())
+
+
+def read_calls(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def model_usage(calls: list[dict[str, Any]], settings: Settings) -> tuple[ModelInfo, Usage]:
+    """What model answered and how much it cost, from the records of ``llm_calls.jsonl``."""
+    from pipeline.audit.prices import cost_usd, price_table
+
+    def seen(key: str) -> list[Any]:
+        return sorted({c[key] for c in calls if c.get(key) is not None}, key=str)
+
+    purposes: dict[str, int] = {}
+    for call in calls:
+        purposes[str(call.get("purpose"))] = purposes.get(str(call.get("purpose")), 0) + 1
+    info = ModelInfo(configured_model=settings.llm_model, configured_server=settings.llm_base_url,
+                     temperature=settings.llm_temperature, seed=settings.llm_seed, max_calls=settings.llm_max_calls,
+                     backends=seen("backend"), models=seen("model"), servers=seen("base_url"), modes=seen("mode"),
+                     temperatures=seen("temperature"), seeds=seen("seed"), calls_by_purpose=purposes)
+    table = price_table(settings)
+    usage = Usage(calls=len(calls), failed_calls=sum(1 for c in calls if not c.get("ok")))
+    for call in calls:
+        tokens = call.get("usage") or {}
+        prompt, completion = int(tokens.get("prompt_tokens", 0)), int(tokens.get("completion_tokens", 0))
+        usage.http_requests += len(call.get("attempts") or [])
+        usage.prompt_tokens += prompt
+        usage.completion_tokens += completion
+        usage.total_tokens += int(tokens.get("total_tokens", prompt + completion))
+        usage.cost_usd = round(usage.cost_usd + cost_usd(str(call.get("model")), prompt, completion, table), 6)
+    usage.prices_usd_per_1m = {m: (table[m].input, table[m].output) if m in table else (0.0, 0.0)
+                               for m in info.models}
+    return info, usage
+
+
+def sandbox_info(run_dir: Path, opts: RunOptions) -> SandboxInfo:
+    from pipeline.sandbox import Limits
+
+    info = SandboxInfo(limits=Limits(timeout_s=opts.timeout_s).model_dump(mode="json"))
+    for verdict in sorted(run_dir.glob("codegen/attempts/*/verdict.json")):
+        data = json.loads(verdict.read_text())
+        info.isolation.append(str(data.get("isolation")))
+        info.verdicts.append(str(data.get("verdict")))
+        info.warnings += [w for w in data.get("warnings", []) if w not in info.warnings]
+    info.attempts = len(info.verdicts)
+    return info
+
+
+def _stage_of(rel: str, state: RunState) -> str:
+    for name, rec in state.stages.items():
+        if rel in rec.outputs:
+            return name
+    return next((stage for prefix, stage in STAGE_OF_PREFIX.items() if rel.startswith(prefix)), "unknown")
+
+
+def outputs_and_code(run_dir: Path, state: RunState, opts: RunOptions) -> tuple[dict[str, OutputFile],
+                                                                                 dict[str, str], list[CodeFile]]:
+    outputs: dict[str, OutputFile] = {}
+    excluded: dict[str, str] = {}
+    for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(run_dir).as_posix()
+        why = excluded_reason(rel)
+        if why is not None:
+            excluded[rel] = why
+        else:
+            outputs[rel] = OutputFile(sha256=sha256_file(path), size=path.stat().st_size, stage=_stage_of(rel, state))
+    origin = "model" if opts.codegen == "llm" else "compiled"
+    code = [CodeFile(path=p.relative_to(run_dir).as_posix(), sha256=sha256_file(p), origin=origin)  # type: ignore[arg-type]
+            for p in [run_dir / "codegen" / "analysis.py", *sorted(run_dir.glob("codegen/attempts/*/analysis.py"))]
+            if p.is_file()]
+    return outputs, excluded, code
+
+
+def build_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: Settings) -> Manifest:
+    from pipeline.run.pipeline import paper_slug
+
+    slug = paper_slug(opts.paper)
+    calls = read_calls(run_dir / "llm_calls.jsonl")
+    info, usage = model_usage(calls, settings)
+    outputs, excluded, code = outputs_and_code(run_dir, state, opts)
+    timings = {name: rec.seconds for name, rec in state.stages.items()}
+    volatile = Volatile(created_at=datetime.now(UTC).isoformat(timespec="seconds"), timings_s=timings,
+                        total_s=round(sum(timings.values()), 3),
+                        stage_notes={name: rec.note for name, rec in state.stages.items()},
+                        llm_latency_s=round(sum(float(c.get("latency_s") or 0) for c in calls), 3))
+    # absolute paths, so that an audit started from another directory finds the same files
+    resolved = opts.model_copy(update={
+        "data": [p.resolve() for p in opts.data], "reviewed": opts.reviewed.resolve() if opts.reviewed else None,
+        "replay": opts.replay.resolve() if opts.replay else None})
+    return Manifest(paper=opts.paper, slug=slug, run_id=run_dir.name, options=resolved, settings_key=opts.key(),
+                    inputs=collect_inputs(run_dir, opts, settings, slug), environment=environment(), model=info,
+                    usage=usage, sandbox=sandbox_info(run_dir, opts), code=code, outputs=outputs,
+                    excluded=excluded, volatile=volatile)
+
+
+def write_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: Settings | None = None) -> Path:
+    from pipeline.config import load_settings
+
+    start = time.monotonic()
+    manifest = build_manifest(run_dir, state, opts, settings or load_settings())
+    manifest.volatile.timings_s["manifest"] = round(time.monotonic() - start, 3)
+    return write_json_atomic(run_dir / "manifest.json", manifest.model_dump(mode="json"))
+
+
+def load_manifest(run_dir: Path) -> Manifest:
+    path = run_dir / "manifest.json"
+    if not path.is_file():
+        raise UsageError(f"{run_dir} has no manifest.json",
+                         hint="give the directory of a finished run (reproduce PAPER writes the manifest last)")
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as err:
+        raise UsageError(f"{path} is not a manifest of schema {SCHEMA_VERSION}: "
+                         f"{err.errors()[0]['loc']}: {err.errors()[0]['msg']}",
+                         hint="re-run the pipeline to write a new manifest") from err
