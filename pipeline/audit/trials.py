@@ -1,0 +1,251 @@
+"""``reproduce trials PAPER --n N``: extraction and code generation repeated N times, measured.
+
+The paper is fetched and parsed once (``trials-<id>/document.json``) and the baseline is
+run once (``trials-<id>/baseline/``); each trial ``trials-<id>/NN/`` then extracts (the
+model seeded with ``seed + NN``), takes the extracted list as it is (invalid cuts
+quarantined as text, as ``--no-review`` does), generates code, runs it in the sandbox
+(with the repair loop for ``--codegen llm``) and compares with the baseline. A trial
+writes ``trial.json`` last; trials that have one are not redone (resumable). Trials run
+in threads (``--jobs``): the heavy parts are a model server and sandbox subprocesses.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.audit.matching import Score, load_reference, score
+from pipeline.config import Settings
+from pipeline.errors import ReproError, SandboxError, SelectionError, UsageError
+from pipeline.io import sha256_bytes, write_json_atomic
+from pipeline.run.options import RunOptions
+
+Progress = Callable[[str], None]
+FailureKind = Literal["schema", "ungrounded", "model_error", "syntax", "runtime", "timeout", "policy", "import",
+                      "memory", "resources", "contract", "wrong_result", "other"]
+SANDBOX_KINDS = {"syntax", "runtime", "timeout", "policy", "import", "memory", "resources", "contract", "wrong_result"}
+
+
+class TrialsOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paper: str
+    n: int = Field(10, ge=1)
+    backend: Literal["rules", "llm"] = "llm"
+    codegen: Literal["compile", "llm"] = "compile"
+    data: list[Path]
+    baseline: str | None = None
+    reference: Path | None = None
+    jobs: int = Field(1, ge=1)
+    trials_id: str | None = None
+    max_attempts: int = Field(3, ge=1, le=10)
+    timeout_s: float = 600.0
+
+    def study_id(self) -> str:
+        if self.trials_id:
+            return self.trials_id
+        text = "\n".join([self.paper, self.backend, self.codegen, self.baseline or "",
+                          *sorted(str(p.resolve()) for p in self.data)])
+        return sha256_bytes(text.encode())[:8]
+
+
+class TrialResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    index: int
+    completed: bool = Field(description="extraction, code generation and the sandbox run all succeeded")
+    failed_stage: str | None = None
+    error: str = ""
+    failures: list[FailureKind] = Field(default_factory=list, description="every kind seen, repaired ones too")
+    cuts: int = 0
+    ungrounded: list[str] = Field(default_factory=list)
+    cut_values: dict[str, str] = Field(default_factory=dict, description="cut id -> its expression")
+    score: Score | None = None
+    attempts: int = 0
+    verdicts: list[str] = Field(default_factory=list)
+    comparison: str | None = None
+    identical_events: bool = False
+    first_divergence: str | None = None
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    wall_s: float = 0.0
+
+
+def failure_of(err: ReproError) -> FailureKind:
+    from pipeline.extract.api import ExtractionIncomplete
+    from pipeline.llm import LLMOutputError
+
+    if isinstance(err, LLMOutputError | ExtractionIncomplete | SelectionError):
+        return "schema"
+    if isinstance(err, SandboxError):
+        kind = str(getattr(err, "kind", "") or "")
+        return kind if kind in SANDBOX_KINDS else "other"  # type: ignore[return-value]
+    return "model_error" if type(err).__name__ in ("ExtractionError", "CallCapReached") else "other"
+
+
+class Study:
+    """One trials study: shared document and baseline, then the trials."""
+
+    def __init__(self, opts: TrialsOptions, settings: Settings, progress: Progress) -> None:
+        from pipeline.run.pipeline import paper_slug
+
+        if not opts.data:
+            raise UsageError("no input data given", hint="pass --data FILE_OR_DIR")
+        self.opts, self.settings, self.progress = opts, settings, progress
+        self.slug = paper_slug(opts.paper)
+        self.dir = settings.outputs_dir / self.slug / f"trials-{opts.study_id()}"
+        self.reference = load_reference(opts.reference) if opts.reference else None
+
+    def prepare(self) -> None:
+        from pipeline.fetch.cache import fetch_paper
+        from pipeline.parse import parse_document
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        doc = self.dir / "document.json"
+        if not doc.is_file():
+            self.progress("fetching and parsing the paper (once for all trials) ...")
+            parsed = parse_document(fetch_paper(self.opts.paper, self.settings), settings=self.settings)
+            write_json_atomic(doc, parsed.model_dump(mode="json"))
+        if self.opts.baseline and not (self.dir / "baseline" / "result.json").is_file():
+            from pipeline.run.stage2 import run_baseline_outputs
+
+            self.progress(f"running the baseline {self.opts.baseline} (once) ...")
+            shutil.rmtree(self.dir / "baseline", ignore_errors=True)
+            run_baseline_outputs(self.opts.baseline, self.opts.data, self.dir / "baseline")
+
+    def run_options(self, index: int) -> RunOptions:
+        return RunOptions(paper=self.opts.paper, data=self.opts.data, baseline=self.opts.baseline, no_review=True,
+                          codegen=self.opts.codegen, extract_backend=self.opts.backend,
+                          max_attempts=self.opts.max_attempts, timeout_s=self.opts.timeout_s, run_id=f"{index:02d}")
+
+    def trial(self, index: int) -> TrialResult:
+        folder = self.dir / f"{index:02d}"
+        done = folder / "trial.json"
+        if done.is_file():
+            return TrialResult.model_validate_json(done.read_text())
+        shutil.rmtree(folder, ignore_errors=True)  # a trial interrupted half-way starts again
+        folder.mkdir(parents=True)
+        shutil.copyfile(self.dir / "document.json", folder / "document.json")
+        start = time.monotonic()
+        result = self._run(index, folder)
+        result.wall_s = round(time.monotonic() - start, 3)
+        self._usage(result, folder)
+        write_json_atomic(done, result.model_dump(mode="json"))
+        return result
+
+    def _run(self, index: int, folder: Path) -> TrialResult:
+        from pipeline.run.pipeline import Run
+
+        seed = None if self.settings.llm_seed is None else self.settings.llm_seed + index
+        run = Run(self.run_options(index), replace(self.settings, llm_seed=seed), lambda _msg: None, run_dir=folder)
+        result = TrialResult(index=index, completed=False)
+        stage = "extract"
+        try:
+            run.stage("extract", run._extract)
+            self._selection(result, folder)
+            for stage, work in (("review", lambda: self._review(run)), ("generate", run.generate),
+                                ("execute", run.execute)):
+                run.stage(stage, work)
+        except ReproError as err:
+            result.failed_stage, result.error = stage, err.message.splitlines()[0][:300]
+            result.failures.append(failure_of(err))
+        self._sandbox(result, folder)
+        if result.failed_stage is None:
+            result.completed = True
+            self._compare(result, folder)
+        result.failures = sorted(set(result.failures))  # type: ignore[arg-type]
+        return result
+
+    def _review(self, run: object) -> tuple[list[Path], str]:
+        from pipeline.run.stage2 import load_valid_selection
+
+        path = Path(run.dir) / "selection.extracted.json"  # type: ignore[attr-defined]
+        try:
+            load_valid_selection(path)
+        except SelectionError:
+            return run._quarantine(path)  # type: ignore[attr-defined,no-any-return]
+        return [path], "the extracted list, unreviewed"
+
+    def _selection(self, result: TrialResult, folder: Path) -> None:
+        from pipeline.selection.expr import cut_expression
+        from pipeline.selection.store import load_selection
+
+        sel = load_selection(folder / "selection.extracted.json", check=False)
+        cuts = sel.all_cuts()
+        result.cuts = len(cuts)
+        result.ungrounded = sorted(c.id for c in cuts if c.status == "unverified")
+        if result.ungrounded:
+            result.failures.append("ungrounded")
+        for cut in cuts:
+            try:
+                result.cut_values[cut.id] = cut_expression(cut)
+            except Exception:  # noqa: BLE001 - a cut in words only
+                result.cut_values[cut.id] = f"text: {cut.text or cut.description}"
+        if self.reference is not None:
+            result.score = score(sel, self.reference)
+
+    def _sandbox(self, result: TrialResult, folder: Path) -> None:
+        for verdict in sorted(folder.glob("codegen/attempts/*/verdict.json")):
+            kind = str(json.loads(verdict.read_text()).get("verdict"))
+            result.verdicts.append(kind)
+            if kind != "ok":
+                result.failures.append(kind if kind in SANDBOX_KINDS else "other")  # type: ignore[arg-type]
+        result.attempts = len(result.verdicts)
+
+    def _compare(self, result: TrialResult, folder: Path) -> None:
+        if not self.opts.baseline:
+            return
+        from pipeline.run.stage2 import compare_dirs
+
+        comparison = compare_dirs(folder / "analysis", self.dir / "baseline", folder / "comparison.json")
+        events = comparison.events
+        result.comparison = comparison.verdict
+        result.identical_events = not (events.only_generated or events.only_baseline or events.value_differences)
+        result.first_divergence = comparison.first_divergence
+        if comparison.verdict == "different" or not result.identical_events:
+            result.failures.append("wrong_result")
+
+    def _usage(self, result: TrialResult, folder: Path) -> None:
+        from pipeline.run.manifest import model_usage, read_calls
+
+        _info, usage = model_usage(read_calls(folder / "llm_calls.jsonl"), self.settings)
+        result.calls, result.cost_usd = usage.calls, usage.cost_usd
+        result.prompt_tokens, result.completion_tokens = usage.prompt_tokens, usage.completion_tokens
+
+
+def run_trials(opts: TrialsOptions, settings: Settings, progress: Progress):  # type: ignore[no-untyped-def]
+    """Run (or resume) the study; returns its :class:`TrialsSummary` (also written as trials.json/md/html)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    from pipeline.audit.trials_report import summarise, write_trials_report
+
+    study = Study(opts, settings, progress)
+    study.prepare()
+    progress(f"{opts.n} trials in {study.dir} ({opts.jobs} at a time)")
+    results: dict[int, TrialResult] = {}
+    columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Bar(*columns, console=Console(stderr=True), transient=True) as bar, \
+            ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+        task = bar.add_task("trials", total=opts.n)
+        futures = {pool.submit(study.trial, i): i for i in range(1, opts.n + 1)}
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.index] = result
+            bar.advance(task)
+            state = "ok" if result.completed else f"failed at {result.failed_stage}"
+            progress(f"trial {result.index:02d}: {state}; {result.comparison or '-'}; "
+                     f"failures: {', '.join(result.failures) or 'none'}")
+    summary = summarise(opts, study.dir, [results[i] for i in sorted(results)])
+    return write_trials_report(summary, study.dir)
