@@ -43,6 +43,8 @@ PAPERS = {  # analysis folder -> the PDF of the paper the ADL describes
 QUANTITY = {"pt": "pt", "eta": "eta", "d0": "d0", "dxy": "d0", "dz": "z0", "z0": "z0", "btag": "btag",
             "btagdeepb": "btag", "minipfreliso": "reliso", "minipfrelisoall": "reliso", "reliso": "reliso",
             "dr": "dr", "met": "met", "ht": "ht", "size": "count", "m": "mass", "msoftdrop": "mass"}
+# ADL variable names -> the paper's symbol for the same quantity (checked against the ADL `define`)
+SAME_QUANTITY = {"lept": "lt"}  # LepT = pT(leptons[0]) + MET, the paper's L_T = pT^l + pTmiss
 DIRECTION = {">": "lower", ">=": "lower", "<": "upper", "<=": "upper", "==": "eq", "between": "range",
              "outside": "outside", "[]": "range", "][": "outside"}
 
@@ -156,7 +158,8 @@ def matches(extracted: Key, gold: Key) -> bool:
     e_kind, e_q, e_dir, e_vals = extracted
     g_kind, g_q, g_dir, g_vals = gold
     kind_ok = e_kind == g_kind or (e_kind == "lepton" and g_kind in ("electron", "muon"))
-    quantity_ok = e_q == g_q or (g_q == "mass" and e_q.startswith("m"))
+    quantity_ok = e_q == g_q or (g_q == "mass" and e_q.startswith("m")) or (e_q == "dphi" and g_q.startswith("dphi"))
+    quantity_ok = quantity_ok or SAME_QUANTITY.get(g_q) == e_q
     if not (kind_ok and quantity_ok and e_dir == g_dir and len(e_vals) == len(g_vals)):
         return False
     return all(abs(a - b) <= 1e-3 * max(1.0, abs(b)) for a, b in zip(e_vals, g_vals, strict=True))

@@ -115,3 +115,27 @@ def test_real_papers_state_btag_and_control_regions() -> None:
     controls = {f.region for f in findings if f.region}
     assert controls and all(r.startswith("control_") for r in controls)
     assert not any(f.region for f in findings if f.variable == "pt" and f.value == 40.0)  # the jet threshold
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # "a minimum requirement of X on Q"
+    ("A lower threshold of 200 GeV on H_T is imposed.", {("event", "ht", ">", 200.0, "GeV")}),
+    ("A minimum requirement of 150 GeV on M_CT is applied.", {("event", "mct", ">", 150.0, "GeV")}),
+    # "Q is required to be > X", "the requirement on Q is tightened to > X"
+    ("Instead, L_T is required to be >250 GeV.", {("event", "lt", ">", 250.0, "GeV")}),
+    ("To suppress single-lepton backgrounds originating from semileptonic tt, W + jets, and single top quark "
+     "processes, the preselection requirement on M_T is tightened to >150 GeV.", {("event", "mt", ">", 150.0, "GeV")}),
+    # a unitless value after "p_T ... is required to be" belongs to the angle named earlier, not to pT
+    ("The difference in azimuthal angle between the MET and the leading jets (ordered in p_T) is required to be >0.4.",
+     {("event", "dphi", ">", 0.4, None)}),
+    # search bins starting from a value: the lower edge of the signal region
+    ("For the zero-lepton boosted categories, the SRs are composed of five bins in M_R, starting from 800 GeV, and "
+     "five bins in R^2, starting from 0.08.", {("event", "mr", ">=", 800.0, "GeV")}),
+    ("The signal region is split into four bins of MET starting at 250 GeV.", {("event", "met", ">=", 250.0, "GeV")}),
+    # azimuthal separations
+    ("A large fraction of QCD multijet events are rejected by the requirement that the azimuthal angle \u0394\u03c6_R "
+     "between the axes of the two razor megajets is less than 2.8.", {("event", "dphi", "<", 2.8, None)}),
+    ("Events must satisfy \u0394\u03c6(jet, MET) > 0.5.", {("event", "dphi", ">", 0.5, None)}),
+])
+def test_event_quantity_phrasings(sentence: str, expected: set[tuple[object, ...]]) -> None:
+    assert found(sentence) == expected

@@ -40,6 +40,8 @@ QUANTITIES: list[tuple[str, str]] = [
     ("ht", r"\bH_?T\b"),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
+    ("dphi", r"\bDelta ?phi(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?|\bazimuthal (?:angle|separation)"
+             r"(?: difference)?(?: Delta ?phi(?:_?\{?[A-Za-z0-9]{1,8}\}?)?)?"),
     ("jetmass", r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop |groomed |trimmed |pruned )?mass"
                 r"|\bsoft-?drop (?:jet )?mass|\bm_?SD\b"),
     ("mass", r"\b[mM]_?\{?(\d\d|4l|ll|l+|bb|b b|jj|Z\d?|gammagamma|eff)\}?(?![A-Za-z])|invariant mass"),

@@ -52,6 +52,7 @@ class _Comparison:
     extra: list[float] | None = None
     after: str = ""  # the text after the value
     lepton_index: bool = False  # the quantity was written for the ordered leptons (pT,l1)
+    firm: bool = False  # the phrase itself states a requirement ("bins in M_R starting from 800 GeV")
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
@@ -112,6 +113,9 @@ def comparisons(sentence: str) -> list[_Comparison]:
         left, right = sentence[: match.start()], sentence[match.end():]
         op = match.group("op") or P.WORD_OPS[match.group("word")]
         quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
+        verb = _TO_BE.search(left) if quantity is None and match.group("op") else None
+        if verb is not None:  # "H_T is required to be >500 GeV"
+            quantity = _quantity_before(left[: verb.start()].rstrip(), 3)
         if quantity is None and match.group("op"):
             ranged = _range(left, right, op, match.start())
             if ranged is not None:
@@ -121,9 +125,15 @@ def comparisons(sentence: str) -> list[_Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
+        if verb is not None and quantity[0] in P.ENERGY and not value.group("unit"):
+            # "the azimuthal angle between MET and the leading jets (in pT) is required to be >0.4"
+            quantity = _unitless_before(re.sub(r"\([^()]*\)", "", left[: verb.start()]).rstrip()[-120:])
+            if quantity is None:
+                continue
         found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]), left)
     found += _betweens(sentence)
     found += _minimum_of(sentence)
+    found += _requirement_on(sentence)
     found += _overlap_removal(sentence)
     found += _vertex_distance(sentence)
     found += _excluded_interval(sentence)
@@ -134,6 +144,21 @@ _EXCLUDED = re.compile(
     rf"\|eta\|\s*\(?\s*(?:of|in|between|in the range)?\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*\)?"
     r"[^.;]{0,90}?\b(?:are|is)\s+(?:not considered|excluded|rejected|removed|vetoed)"
 )
+
+
+def _unitless_before(tail: str) -> tuple[str, int | None, str] | None:
+    """The last dimensionless quantity (an angle, eta, a ratio) named in ``tail``."""
+    best: tuple[int, str, re.Match[str]] | None = None
+    for name, regex in P.QUANTITY_ANY:
+        if name in P.ENERGY or name in P.LENGTH:
+            continue
+        for match in regex.finditer(tail):
+            if best is None or match.end() > best[0]:
+                best = (match.end(), name, match)
+    return None if best is None else _named(best[1], best[2])
+
+
+_TO_BE = re.compile(r"\s(?:is|are|be|was|were)\s+(?:\w+\s+){0,2}?to(?:\s+be)?\s*$")
 
 
 def _qualifies(left: str, quantity_text: str) -> bool:
@@ -184,6 +209,43 @@ def _overlap_removal(sentence: str) -> list[_Comparison]:
     """'any jets within Delta R = 0.4 of the lepton are removed': the kept objects have dr > 0.4."""
     return [_Comparison("dr", None, ">", float(m.group("num") or m.group("num2")), None, m.start())
             for m in _OVERLAP.finditer(sentence)]
+
+
+_REQUIREMENT_ON = re.compile(
+    rf"\b(?P<w>minimum|minimal|lower|maximum|maximal|upper)\s+(?:requirement|threshold|cut|bound|value)\s+of\s+"
+    rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s+(?:is\s+(?:applied|imposed|placed|required)\s+)?(?:on|for)\s+(?:the\s+)?"
+    r"(?P<q>[\w^{}]{1,12}(?:\s+[\w^{}]{1,12})?)"
+)
+_STARTING = re.compile(
+    rf"\bbins?\s+(?:in|of)\s+(?P<q>[\w^{{}}]{{1,12}}),?\s+(?:starting|beginning)\s+(?:from|at)\s+(?P<num>{P.NUM})\s*"
+    rf"(?P<unit>{P.UNIT})?"
+)
+
+
+def _leading_quantity(words: str) -> tuple[str, int | None, str] | None:
+    """The quantity that ``words`` start with ('MCT is' -> mct, 'missing transverse momentum')."""
+    parts = words.split()
+    for n in (2, 1):
+        best = _closest_quantity(" ".join(parts[:n]), 0)
+        if best is not None and best[2].start() == 0:
+            return _named(best[1], best[2])
+    return None
+
+
+def _requirement_on(sentence: str) -> list[_Comparison]:
+    """'A minimum requirement of 150 GeV on M_CT is applied'; 'five bins in M_R, starting from 800 GeV'."""
+    out = []
+    for match in _REQUIREMENT_ON.finditer(sentence):
+        name = _leading_quantity(match.group("q"))
+        if name is not None:
+            op = ">" if match.group("w").startswith(("min", "low")) else "<"
+            out.append(_Comparison(name[0], name[1], op, float(match.group("num")), match.group("unit"), match.start()))
+    for match in _STARTING.finditer(sentence):
+        name = _leading_quantity(match.group("q"))
+        if name is not None:
+            out.append(_Comparison(name[0], name[1], ">=", float(match.group("num")), match.group("unit"), match.start(),
+                                   firm=True))
+    return out
 
 
 _MIN_OF = re.compile(
@@ -288,7 +350,7 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
     pair = re.search(rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)", sentence,
                      re.IGNORECASE)
     out: list[CutFinding] = []
-    comps = _merge_alternates(sentence, [c for c in comparisons(sentence) if not _disqualified(sentence, c.position)])
+    comps = _merge_alternates(sentence, [c for c in comparisons(sentence) if c.firm or not _disqualified(sentence, c.position)])
     respectively, kinds = _respectively(sentence, comps)
     for index, comp in enumerate(comps):
         if comp.extra and len(comp.extra) == 1 and len(kinds) == 2 and comp.quantity in OBJECT_VARIABLES:
@@ -456,8 +518,6 @@ def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str,
     energy_unit = unit is not None and unit.lower() in ("gev", "mev", "tev")
     if unit is not None and (variable in P.ENERGY and not energy_unit or variable in P.LENGTH and energy_unit):
         return None  # an energy compared with a length, or the reverse
-    if unit is not None and variable not in P.ENERGY | P.LENGTH and not variable.startswith("m"):
-        unit = None
     if variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in ("<", "<=", "between", "outside"):
         is_abs = True
         if op == "between" and isinstance(value, list) and value[0] == -value[1]:
