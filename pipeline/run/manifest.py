@@ -199,7 +199,7 @@ def _stage_of(rel: str, state: RunState) -> str:
 def outputs_and_code(run_dir: Path, state: RunState, opts: RunOptions) -> tuple[dict[str, OutputFile],
                                                                                  dict[str, str], list[CodeFile]]:
     outputs: dict[str, OutputFile] = {}
-    excluded: dict[str, str] = {}
+    excluded: dict[str, str] = {"manifest.json": EXCLUDED["manifest.json"]}
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(run_dir).as_posix()
         why = excluded_reason(rel)
