@@ -30,9 +30,9 @@ def test_paper_run_is_identical_resumable_and_idempotent(repro_home: Path) -> No
     comparison = json.loads((run_dir / "comparison.json").read_text())
     assert comparison["verdict"] == "identical"
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    for rel, digest in manifest["outputs"].items():
-        assert sha256_file(run_dir / rel) == digest, rel
-    assert set(manifest["inputs"]) == {str(p.resolve()) for p in data.glob("*.root")}
+    for rel, entry in manifest["outputs"].items():
+        assert sha256_file(run_dir / rel) == entry["sha256"], rel
+    assert {i["path"] for i in manifest["inputs"] if i["role"] == "data"} == {str(p.resolve()) for p in data.glob("*.root")}
     report = (run_dir / "report.md").read_bytes()
 
     second = reproduce(*args)
