@@ -27,6 +27,9 @@ COLLECTIONS = {"electrons": "electron", "muons": "muon", "leptons": "lepton", "j
 _COUNT = re.compile(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|>|<)\s*(-?[\d.]+)")
 _RANKED = re.compile(r"nth\(sort_desc\((\w+)\((\w+)\)\),\s*(\d)\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)")
 _MASS = re.compile(r"^m(\d\d|ll|l+|bb|jj|4l|z\d?|gammagamma|eff|ass)$")
+# an expression that is one structured cut written out: 'lo < x < hi', 'abs(x) < v', 'x >= v'
+_WINDOW = re.compile(r"^(-?[\d.]+)\s*<=?\s*(\w+)\s*<=?\s*(-?[\d.]+)$")
+_SIMPLE = re.compile(r"^(?:abs\()?(\w+)\)?\s*(>=|<=|==|>|<)\s*(-?[\d.]+)$")
 
 
 class Score(BaseModel):
@@ -65,12 +68,26 @@ def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
         if ranked:
             return (collections.get(ranked.group(2), "other"), f"{ranked.group(1)}#{ranked.group(3)}",
                     DIRECTION[ranked.group(4)], (float(ranked.group(5)),))
-        return _expr_key(cut, kind)
+        return _simple_key(cut.expr.strip(), kind) or _expr_key(cut, kind)
     if cut.variable is None or cut.op is None or cut.value is None:
         return None
     values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
-    quantity = "mass" if (_MASS.match(cut.variable) and kind == "event") or cut.variable == "m" else cut.variable
-    return (kind, quantity, DIRECTION.get(cut.op, cut.op), tuple(float(v) for v in values))  # type: ignore[arg-type]
+    return (kind, _quantity(cut.variable, kind), DIRECTION.get(cut.op, cut.op),
+            tuple(float(v) for v in values))  # type: ignore[arg-type]
+
+
+def _quantity(name: str, kind: str) -> str:
+    return "mass" if (_MASS.match(name) and kind == "event") or name == "m" else name
+
+
+def _simple_key(expr: str, kind: str) -> Key | None:
+    window = _WINDOW.match(expr)
+    if window:
+        return (kind, _quantity(window.group(2), kind), "range", (float(window.group(1)), float(window.group(3))))
+    simple = _SIMPLE.match(expr)
+    if simple:
+        return (kind, _quantity(simple.group(1), kind), DIRECTION[simple.group(2)], (float(simple.group(3)),))
+    return None
 
 
 def selection_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:

@@ -1,0 +1,114 @@
+"""``reproduce trials``: 3 LLM trials against the local fake OpenAI server give the expected statistics."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.codegen import compile_selection
+from pipeline.data.synthetic import generate
+from pipeline.demo import REVIEWED, make_note_pdf
+from pipeline.run.stage2 import load_valid_selection
+from tests.fakes.openai_server import FakeOpenAI, text, tool_call
+
+ETA = {"object": "electron", "variable": "eta", "op": "<", "value": 2.47, "abs": True,
+       "quote": "Electrons must have a pseudorapidity |eta| < 2.47."}
+M12 = {"object": "event", "variable": "m12", "op": "between", "value": [50, 106], "unit": "GeV",
+       "quote": "The leading pair mass must satisfy 50 < m12 < 106 GeV."}
+INVENTED = {"object": "muon", "variable": "pt", "op": ">", "value": 99, "unit": "GeV",
+            "quote": "Muons must have a transverse momentum above 99 GeV in the forward region."}
+
+
+def _trials(home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "REPRO_HOME": str(home), **env}
+    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", "trials", *args], capture_output=True,
+                          text=True, timeout=300, env=full)
+
+
+@pytest.mark.slow
+def test_three_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
+    pdf = make_note_pdf(tmp_path / "note.pdf")
+    generate(tmp_path / "data", release="2020", n_events=3000, seed=3)
+    data = tmp_path / "data"
+    good = compile_selection(load_valid_selection(REVIEWED))
+    broken = good.replace("v.keep_events((rt.count(", "v.keep_events((rt.cuont(", 1)
+    wrong = good.replace('(50 < v.cand("m12"))', '(60 < v.cand("m12"))', 1)
+    assert broken != good and wrong != good
+    args = (str(pdf), "--n", "3", "--backend", "llm", "--codegen", "llm", "--data", str(data),
+            "--baseline", "hzz4l_paper", "--reference", str(REVIEWED), "--id", "t")
+    with FakeOpenAI() as server:
+        server.push(tool_call({"cuts": [ETA, M12]}), text(f"```python\n{good}```"),  # trial 1
+                    tool_call({"cuts": [ETA, M12]}), text(f"```python\n{broken}```"),  # trial 2: repaired
+                    text(f"```python\n{good}```"),
+                    tool_call({"cuts": [ETA, M12, INVENTED]}), text(f"```python\n{wrong}```"))  # trial 3
+        env = {"REPRO_LLM_BASE_URL": server.base_url, "REPRO_LLM_MODEL": server.model,
+               "REPRO_LLM_PRICES": json.dumps({server.model: [1.0, 2.0]})}
+        proc = _trials(tmp_path / "home", *args, env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert server.remaining == 0
+        seeds = [r.get("seed") for r in server.requests]
+        # the again command finds every trial done and asks the model nothing
+        again = _trials(tmp_path / "home", *args, env=env)
+        assert again.returncode == 0, again.stderr
+        assert len(server.requests) == 7
+    s = json.loads(proc.stdout)
+    assert seeds[0] == 1235 and seeds[2] == 1236 and seeds[5] == 1237  # seed + trial number
+    assert (s["n"], s["completed"], s["identical"], s["event_agreement"]) == (3, 3, 2, 0.667)
+    assert s["first_divergence"] == {"m12": 1}
+    assert s["failures"] == {"runtime": 1, "ungrounded": 1, "wrong_result": 1}
+    trials = s["trials"]
+    assert [t["attempts"] for t in trials] == [1, 2, 1] and s["attempts_mean"] == 1.333
+    assert [t["verdicts"] for t in trials] == [["ok"], ["runtime", "ok"], ["ok"]]
+    assert [t["ungrounded"] for t in trials] == [[], [], ["muons_pt"]]
+    assert [t["identical_events"] for t in trials] == [True, True, False]
+    assert [t["first_divergence"] for t in trials] == [None, None, "m12"]
+    assert [t["calls"] for t in trials] == [2, 3, 2]
+    # recall/precision against the demo's reviewed list: eta and m12 are 2 of its 26 comparable cuts
+    assert [(t["score"]["recall"], t["score"]["precision"]) for t in trials] == [
+        (0.077, 1.0), (0.077, 1.0), (0.077, 0.667)]
+    assert s["recall_mean"] == 0.077 and s["precision_mean"] == 0.889
+    stability = {c["id"]: (c["trials"], c["values"]) for c in s["stability"]}
+    assert stability["electrons_eta"] == (3, {"abs(eta) < 2.47": 3})
+    assert stability["event_m12"] == (3, {"50 < m12 < 106": 3})
+    assert stability["muons_pt"] == (1, {"pt > 99": 1})
+    tokens = [(t["prompt_tokens"], t["completion_tokens"]) for t in trials]
+    assert all(p > 0 for p, _ in tokens)
+    assert s["cost_usd"] == pytest.approx(sum(p * 1.0 + c * 2.0 for p, c in tokens) / 1e6, abs=1e-5)
+    assert s["tokens"] == sum(p + c for p, c in tokens)
+    assert json.loads(again.stdout)["trials"] == trials
+    study = tmp_path / "home" / "outputs" / "note" / "trials-t"
+    md = (study / "trials.md").read_text()
+    assert "identical events: 2/3 (agreement 0.667)" in md and "| 03 | 3 | 1 |" in md
+    html = (study / "trials.html").read_text()
+    assert html.count("data:image/png;base64,") == 2 and "<table>" in html
+    assert sorted(p.name for p in (study / "plots").iterdir()) == ["agreement.png", "stability.png"]
+    assert sorted(p.name for p in study.glob("0*/trial.json")) == ["trial.json"] * 3
+
+
+def test_rules_trials_in_parallel_agree_with_each_other(tmp_path: Path) -> None:
+    pdf = make_note_pdf(tmp_path / "note.pdf")
+    generate(tmp_path / "data", release="2020", n_events=1000, seed=4)
+    data = tmp_path / "data"
+    proc = _trials(tmp_path / "home", str(pdf), "--n", "2", "--backend", "rules", "--data", str(data),
+                   "--jobs", "2", env={})
+    assert proc.returncode == 0, proc.stderr
+    s = json.loads(proc.stdout)
+    assert s["completed"] == 2 and s["baseline"] is None and s["event_agreement"] == 0.0
+    assert s["trials"][0]["cut_values"] == s["trials"][1]["cut_values"]
+    assert all(c["share"] == 1.0 for c in s["stability"]) and s["tokens"] == 0 and s["cost_usd"] == 0.0
+
+
+def test_bad_reference_is_a_clear_error(tmp_path: Path) -> None:
+    ref = tmp_path / "gold.txt"
+    ref.write_text("not a list")
+    generate(tmp_path / "data", release="2020", n_events=200, seed=5)
+    data = tmp_path / "data"
+    pdf = make_note_pdf(tmp_path / "note.pdf")
+    proc = _trials(tmp_path / "home", str(pdf), "--n", "1", "--data", str(data),
+                   "--reference", str(ref), env={})
+    assert proc.returncode != 0 and "not a selection list" in proc.stderr and "Traceback" not in proc.stderr
