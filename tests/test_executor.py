@@ -33,7 +33,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 
 @pytest.fixture(scope="module")
 def dask_ex() -> Iterator[DaskExecutor]:
-    ex = DaskExecutor(workers=2, processes=False, progress=False, retries=2)
+    # align=False: exactly the partition sizes asked for (1 event, straddling files)
+    ex = DaskExecutor(workers=2, processes=False, progress=False, retries=2, align=False)
     with ex:
         yield ex
 
@@ -72,6 +73,22 @@ def test_partitions_cover_every_entry_once_in_order(synthetic: Dataset, size: in
     assert [p.index for p in parts] == list(range(len(parts)))
 
 
+@given(size=st.integers(1, 7000), data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_partitions_cut_only_at_basket_boundaries(synthetic: Dataset, size: int, data: st.DataObject) -> None:
+    clusters = [sorted({0, info.entries, *data.draw(st.lists(st.integers(1, info.entries - 1), max_size=8))})
+                for info in synthetic.infos]
+    parts = plan_partitions(synthetic, size, clusters)
+    segments = [s for p in parts for s in p.segments]
+    assert segments == sorted(segments)
+    for index, info in enumerate(synthetic.infos):
+        mine = [s for s in segments if s.file_index == index]
+        assert mine[0].start == 0 and mine[-1].stop == info.entries
+        assert all(a.stop == b.start for a, b in zip(mine, mine[1:], strict=False))
+        assert all(s.stop in clusters[index] for s in mine)
+    assert all(sum(s.stop - s.start for s in p.segments) >= size for p in parts[:-1])
+
+
 def test_partition_size_zero_is_refused(synthetic: Dataset) -> None:
     with pytest.raises(PartitionError.__mro__[1], match="at least 1 event"):
         plan_partitions(synthetic, 0)
@@ -107,14 +124,14 @@ def test_one_event_partitions_on_real_2020_data(dask_ex: DaskExecutor, tmp_path:
 
 def test_real_2025_file_every_baseline(dask_ex: DaskExecutor, tmp_path: Path) -> None:
     ds = open_dataset([shared_path("data", "atlas-opendata-2025")])
-    dask_ex.partition_events = 613
+    dask_ex.partition_events, dask_ex.align = 613, True  # cut at the file's basket boundaries
     try:
         for name in ("hzz4l_paper", "report_isa2025"):
             run_baseline(name, ds, tmp_path / name / "local", step_size=1000)
             run_baseline(name, ds, tmp_path / name / "dask", executor=dask_ex)
             assert_same(tmp_path / name / "local", tmp_path / name / "dask")
     finally:
-        dask_ex.partition_events = None
+        dask_ex.partition_events, dask_ex.align = None, False
 
 
 def _ids(chunk: ak.Array, segment: Segment) -> tuple[int, np.ndarray]:
@@ -168,7 +185,7 @@ def test_transient_failure_is_retried(synthetic: Dataset, dask_ex: DaskExecutor,
 def test_lasting_failure_names_file_and_entry_range(synthetic: Dataset, tmp_path: Path) -> None:
     broken = AlwaysBroken(tmp_path / "unused", 1, 100)
     with DaskExecutor(workers=1, processes=False, progress=False, retries=1,
-                      partition_events=1000) as ex, pytest.raises(PartitionError) as info:
+                      partition_events=1000, align=False) as ex, pytest.raises(PartitionError) as info:
         list(ex.map(synthetic, ["event"], broken, step_size=100))
     err = info.value
     # partition 1 holds entries 1000-1500 of file 0 and 0-500 of file 1; the bad one is named

@@ -85,18 +85,18 @@ def assert_equivalent(a: Path, b: Path) -> None:
 
 def test_local_executor_reproduces_the_driver_byte_for_byte(script: ModuleType, synthetic_files: list[Path],
                                                             tmp_path: Path) -> None:
-    reference(script, synthetic_files, tmp_path / "ref", 700)
-    run_on(script, synthetic_files, tmp_path / "local", get_executor("local"), 700)
+    reference(script, synthetic_files, tmp_path / "ref", 10_000)
+    run_on(script, synthetic_files, tmp_path / "local", get_executor("local"), 10_000)
     for name in FILES:
         assert (tmp_path / "ref" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
 
 
-# 1000 events per file: 250 splits files, 1500 straddles them (segments of 1000 and 500),
-# 4000 puts all four files in one task
-@pytest.mark.parametrize("size", [250, 1500, 4000])
+# 1000 events per file, one basket each: cut at basket boundaries, 1500 makes tasks of two
+# files, 4000 puts all four files in one task
+@pytest.mark.parametrize("size", [1500, 4000])
 def test_dask_equals_driver_on_synthetic(script: ModuleType, synthetic_files: list[Path],
                                          dask_ex: DaskExecutor, tmp_path: Path, size: int) -> None:
-    reference(script, synthetic_files, tmp_path / "ref", 400)
+    reference(script, synthetic_files, tmp_path / "ref", 10_000)
     dask_ex.partition_events = size
     try:
         run_on(script, synthetic_files, tmp_path / "dask", dask_ex, "50 MB")
@@ -114,7 +114,8 @@ def test_dask_equals_driver_on_synthetic(script: ModuleType, synthetic_files: li
 def test_one_event_partitions_of_a_generated_analysis(script: ModuleType, tmp_path: Path) -> None:
     files = [shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")]
     reference(script, files, tmp_path / "ref", 10_000)
-    with DaskExecutor(workers=2, processes=False, progress=False, retries=0, partition_events=1) as ex:
+    with DaskExecutor(workers=2, processes=False, progress=False, retries=0, partition_events=1,
+                      align=False) as ex:
         run_on(script, files, tmp_path / "dask", ex, 1)
     assert (tmp_path / "ref" / "events.csv").read_bytes() == (tmp_path / "dask" / "events.csv").read_bytes()
 
@@ -123,10 +124,10 @@ def test_dask_equals_driver_on_real_2020_data(script: ModuleType, dask_ex: DaskE
                                               tmp_path: Path) -> None:
     files = sorted(shared_path("data", "atlas-opendata-2020").glob("*.root"))
     reference(script, files, tmp_path / "ref", 10_000)
-    dask_ex.partition_events = 300  # straddles data_A/B/C/D (tails of >= 40 events)
+    dask_ex.partition_events, dask_ex.align = 300, False  # straddles data_A/B/C/D (tails of >= 40 events)
     try:
         run_on(script, files, tmp_path / "dask", dask_ex, 100)
     finally:
-        dask_ex.partition_events = None
+        dask_ex.partition_events, dask_ex.align = None, True
     assert json.loads((tmp_path / "ref" / "result.json").read_text())["n_selected"] > 0
     assert_equivalent(tmp_path / "ref", tmp_path / "dask")

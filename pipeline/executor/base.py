@@ -9,7 +9,8 @@ makes event lists identical across executors and partitionings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -69,26 +70,49 @@ class SegmentFailed(Exception):  # noqa: N818 - travels back from workers; posit
         self.detail = detail
 
 
-def plan_partitions(dataset: Dataset, events_per_partition: int) -> list[Partition]:
-    """Cut the dataset, files laid end to end, into partitions of ``events_per_partition``."""
+def plan_partitions(dataset: Dataset, events_per_partition: int,
+                    clusters: Sequence[Sequence[int]] | None = None) -> list[Partition]:
+    """Cut the dataset, files laid end to end, into partitions of ``events_per_partition``.
+
+    With ``clusters`` (per file, the sorted entry offsets where every branch starts a new
+    basket, ``0`` and the entry count included) each cut moves forward to the next such
+    offset, so no basket is read by two tasks (as uproot.dask partitions); partitions then
+    hold at least ``events_per_partition`` events (the last may hold fewer).
+    """
     if events_per_partition < 1:
         raise DataError(f"partition size must be at least 1 event, not {events_per_partition}")
     parts: list[Partition] = []
     current: list[Segment] = []
     room = events_per_partition
     for index, info in enumerate(dataset.infos):
+        bounds = clusters[index] if clusters is not None else None
         start = 0
         while start < info.entries:
             stop = min(info.entries, start + room)
+            if bounds is not None:
+                stop = bounds[bisect_left(bounds, stop)] if stop < bounds[-1] else info.entries
             current.append(Segment(index, start, stop, info.path))
             room -= stop - start
             start = stop
-            if room == 0:
+            if room <= 0:
                 parts.append(Partition(len(parts), tuple(current)))
                 current, room = [], events_per_partition
     if current:
         parts.append(Partition(len(parts), tuple(current)))
     return parts
+
+
+def cluster_offsets(dataset: Dataset, spec: ReadSpec) -> list[list[int]]:
+    """Per file, the entry offsets where all the branches read start a basket together."""
+    out = []
+    for info in dataset.infos:
+        tree = uproot.open({info.path: spec.schema.tree})
+        try:
+            offsets = [int(x) for x in tree.common_entry_offsets(filter_name=list(spec.branches))]
+        finally:
+            tree.file.close()
+        out.append(sorted({0, *offsets, info.entries}))
+    return out
 
 
 @dataclass(frozen=True)

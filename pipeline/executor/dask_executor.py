@@ -27,6 +27,7 @@ from pipeline.executor.base import (
     ReadSpec,
     Segment,
     SegmentFailed,
+    cluster_offsets,
     plan_partitions,
     run_partition,
 )
@@ -50,7 +51,7 @@ class DaskExecutor:
     def __init__(self, workers: int | None = None, scheduler: str | None = None, *,
                  processes: bool = True, threads_per_worker: int = 1, retries: int = 2,
                  partition_events: int | None = None, progress: bool = True,
-                 connect_timeout: str = "20s") -> None:
+                 connect_timeout: str = "20s", align: bool = True) -> None:
         if workers is not None and workers < 1:
             raise UsageError(f"--workers must be at least 1, not {workers}")
         if scheduler is not None and workers is not None:
@@ -64,6 +65,7 @@ class DaskExecutor:
         self.partition_events = partition_events
         self.progress = progress
         self.connect_timeout = connect_timeout
+        self.align = align  # cut partitions at basket boundaries (see plan_partitions)
         self.client: Any = None
         self.cluster: Any = None
 
@@ -119,7 +121,8 @@ class DaskExecutor:
     def map(self, dataset: Dataset, fields: Iterable[str] | None, process: Process, *,
             step_size: int | str) -> Iterator[tuple[Segment, Any]]:
         spec = ReadSpec.of(dataset, None if fields is None else list(fields))
-        parts = plan_partitions(dataset, self.partition_size(dataset, spec, step_size))
+        clusters = cluster_offsets(dataset, spec) if self.align else None
+        parts = plan_partitions(dataset, self.partition_size(dataset, spec, step_size), clusters)
         self.start()
         futures = self.client.map(run_partition, [spec] * len(parts), parts, [process] * len(parts),
                                   retries=self.retries, pure=False)
