@@ -136,6 +136,9 @@ def test_real_papers_state_btag_and_control_regions() -> None:
     ("A large fraction of QCD multijet events are rejected by the requirement that the azimuthal angle \u0394\u03c6_R "
      "between the axes of the two razor megajets is less than 2.8.", {("event", "dphi", "<", 2.8, None)}),
     ("Events must satisfy \u0394\u03c6(jet, MET) > 0.5.", {("event", "dphi", ">", 0.5, None)}),
+    # a squared Delta phi inside the Delta R definition is not a Delta phi cut (Isa-2025 report)
+    ("Leptons are further required to be spatially separated by \u0394R = (\u0394\u03b7)^2 + (\u0394\u03c6)^2 > 0.1 "
+     "for same-flavor pairs and \u0394R > 0.2 for different-flavor pairs.", {("lepton", "dr", ">", 0.2, None)}),
 ])
 def test_event_quantity_phrasings(sentence: str, expected: set[tuple[object, ...]]) -> None:
     assert found(sentence) == expected

@@ -40,7 +40,7 @@ QUANTITIES: list[tuple[str, str]] = [
     ("ht", r"\bH_?T\b"),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
-    ("dphi", r"\bDelta ?phi(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?|\bazimuthal (?:angle|separation)"
+    ("dphi", r"\bDelta ?phi(?![\s)]*\^)(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?|\bazimuthal (?:angle|separation)"
              r"(?: difference)?(?: Delta ?phi(?:_?\{?[A-Za-z0-9]{1,8}\}?)?)?"),
     ("jetmass", r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop |groomed |trimmed |pruned )?mass"
                 r"|\bsoft-?drop (?:jet )?mass|\bm_?SD\b"),
