@@ -87,7 +87,7 @@ def _phase(executor: str, workers: int, partition: int, files: list[str], out: P
     return {"selected": result.n_selected, "cpu_seconds_driver": driver_cpu, "cpu_seconds_workers": sorted(workers_cpu.values()),
             "events_per_cpu_s": result.n_input / cpu_total, "load_average_1min": os.getloadavg()[0],"executor": executor, "workers": workers, "events": result.n_input, "seconds": seconds,
             "startup_seconds": start - setup,
-            "partitions": -(-result.n_input // partition) if executor == "dask" else None, "events_per_s": result.n_input / seconds,
+            "partitions": getattr(ex, "last_partitions", None), "events_per_s": result.n_input / seconds,
             "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
             "out": str(out)}
 

@@ -68,6 +68,7 @@ class DaskExecutor:
         self.align = align  # cut partitions at basket boundaries (see plan_partitions)
         self.client: Any = None
         self.cluster: Any = None
+        self.last_partitions = 0
 
     def start(self) -> None:
         if self.client is not None:
@@ -123,6 +124,7 @@ class DaskExecutor:
         spec = ReadSpec.of(dataset, None if fields is None else list(fields))
         clusters = cluster_offsets(dataset, spec) if self.align else None
         parts = plan_partitions(dataset, self.partition_size(dataset, spec, step_size), clusters)
+        self.last_partitions = len(parts)  # for reports and benchmarks
         self.start()
         futures = self.client.map(run_partition, [spec] * len(parts), parts, [process] * len(parts),
                                   retries=self.retries, pure=False)
