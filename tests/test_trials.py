@@ -1,4 +1,4 @@
-"""``reproduce trials``: 3 LLM trials against the local fake OpenAI server give the expected statistics."""
+"""``reproduce trials``: 4 LLM trials against the local fake OpenAI server give the expected statistics."""
 
 from __future__ import annotations
 
@@ -39,13 +39,14 @@ def test_three_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
     broken = good.replace("v.keep_events((rt.count(", "v.keep_events((rt.cuont(", 1)
     wrong = good.replace('(50 < v.cand("m12"))', '(60 < v.cand("m12"))', 1)
     assert broken != good and wrong != good
-    args = (str(pdf), "--n", "3", "--backend", "llm", "--codegen", "llm", "--data", str(data),
+    args = (str(pdf), "--n", "4", "--backend", "llm", "--codegen", "llm", "--data", str(data),
             "--baseline", "hzz4l_paper", "--reference", str(REVIEWED), "--id", "t")
     with FakeOpenAI() as server:
         server.push(tool_call({"cuts": [ETA, M12]}), text(f"```python\n{good}```"),  # trial 1
                     tool_call({"cuts": [ETA, M12]}), text(f"```python\n{broken}```"),  # trial 2: repaired
                     text(f"```python\n{good}```"),
-                    tool_call({"cuts": [ETA, M12, INVENTED]}), text(f"```python\n{wrong}```"))  # trial 3
+                    tool_call({"cuts": [ETA, M12, INVENTED]}), text(f"```python\n{wrong}```"),  # trial 3
+                    *[tool_call({"cuts": [{"object": "electron"}]})] * 3)  # trial 4: no quote, 3 tries
         env = {"REPRO_LLM_BASE_URL": server.base_url, "REPRO_LLM_MODEL": server.model,
                "REPRO_LLM_PRICES": json.dumps({server.model: [1.0, 2.0]})}
         proc = _trials(tmp_path / "home", *args, env=env)
@@ -55,25 +56,27 @@ def test_three_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
         # the again command finds every trial done and asks the model nothing
         again = _trials(tmp_path / "home", *args, env=env)
         assert again.returncode == 0, again.stderr
-        assert len(server.requests) == 7
+        assert len(server.requests) == 10
     s = json.loads(proc.stdout)
-    assert seeds[0] == 1235 and seeds[2] == 1236 and seeds[5] == 1237  # seed + trial number
-    assert (s["n"], s["completed"], s["identical"], s["event_agreement"]) == (3, 3, 2, 0.667)
+    assert seeds[0] == 1235 and seeds[2] == 1236 and seeds[5] == 1237 and seeds[7] == 1238  # seed + trial number
+    assert (s["n"], s["completed"], s["identical"], s["event_agreement"]) == (4, 3, 2, 0.5)
     assert s["first_divergence"] == {"m12": 1}
-    assert s["failures"] == {"runtime": 1, "ungrounded": 1, "wrong_result": 1}
+    assert s["failures"] == {"runtime": 1, "schema": 1, "ungrounded": 1, "wrong_result": 1}
     trials = s["trials"]
-    assert [t["attempts"] for t in trials] == [1, 2, 1] and s["attempts_mean"] == 1.333
-    assert [t["verdicts"] for t in trials] == [["ok"], ["runtime", "ok"], ["ok"]]
-    assert [t["ungrounded"] for t in trials] == [[], [], ["muons_pt"]]
-    assert [t["identical_events"] for t in trials] == [True, True, False]
-    assert [t["first_divergence"] for t in trials] == [None, None, "m12"]
-    assert [t["calls"] for t in trials] == [2, 3, 2]
+    assert [t["attempts"] for t in trials] == [1, 2, 1, 0] and s["attempts_mean"] == 1.333
+    assert [t["verdicts"] for t in trials] == [["ok"], ["runtime", "ok"], ["ok"], []]
+    assert [t["ungrounded"] for t in trials] == [[], [], ["muons_pt"], []]
+    assert [t["identical_events"] for t in trials] == [True, True, False, False]
+    assert [t["first_divergence"] for t in trials] == [None, None, "m12", None]
+    assert [t["calls"] for t in trials] == [2, 3, 2, 1]
+    assert (trials[3]["completed"], trials[3]["failed_stage"], trials[3]["score"]) == (False, "extract", None)
     # recall/precision against the demo's reviewed list: eta and m12 are 2 of its 26 comparable cuts
-    assert [(t["score"]["recall"], t["score"]["precision"]) for t in trials] == [
+    assert [(t["score"]["recall"], t["score"]["precision"]) for t in trials[:3]] == [
         (0.077, 1.0), (0.077, 1.0), (0.077, 0.667)]
     assert s["recall_mean"] == 0.077 and s["precision_mean"] == 0.889
     stability = {c["id"]: (c["trials"], c["values"]) for c in s["stability"]}
     assert stability["electrons_eta"] == (3, {"abs(eta) < 2.47": 3})
+    assert {c["id"]: c["share"] for c in s["stability"]} == {"electrons_eta": 0.75, "event_m12": 0.75, "muons_pt": 0.25}
     assert stability["event_m12"] == (3, {"50 < m12 < 106": 3})
     assert stability["muons_pt"] == (1, {"pt > 99": 1})
     tokens = [(t["prompt_tokens"], t["completion_tokens"]) for t in trials]
@@ -83,11 +86,11 @@ def test_three_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
     assert json.loads(again.stdout)["trials"] == trials
     study = tmp_path / "home" / "outputs" / "note" / "trials-t"
     md = (study / "trials.md").read_text()
-    assert "identical events: 2/3 (agreement 0.667)" in md and "| 03 | 3 | 1 |" in md
+    assert "identical events: 2/4 (agreement 0.500)" in md and "| 03 | 3 | 1 |" in md
     html = (study / "trials.html").read_text()
     assert html.count("data:image/png;base64,") == 2 and "<table>" in html
     assert sorted(p.name for p in (study / "plots").iterdir()) == ["agreement.png", "stability.png"]
-    assert sorted(p.name for p in study.glob("0*/trial.json")) == ["trial.json"] * 3
+    assert sorted(p.name for p in study.glob("0*/trial.json")) == ["trial.json"] * 4
 
 
 def test_rules_trials_in_parallel_agree_with_each_other(tmp_path: Path) -> None:
