@@ -91,7 +91,7 @@ def _simple_key(expr: str, kind: str) -> Key | None:
 
 
 def selection_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
-    collections = {o.name: o.kind for o in sel.objects}
+    collections: dict[str, str] = {o.name: str(o.kind) for o in sel.objects}
     collections.update(COLLECTIONS)
     out = []
     for cut in sel.all_cuts():
