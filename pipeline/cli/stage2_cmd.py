@@ -29,12 +29,23 @@ def generate(selection: Path, out: Path) -> None:
               help="Output directory for the contract files.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Wall-clock limit in seconds.")
 @click.option("--memory-mb", type=int, default=6144, show_default=True, help="Memory limit.")
-def execute(script: Path, data: tuple[Path, ...], out: Path, timeout: float, memory_mb: int) -> None:
+@click.option("--executor", "executor_name", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="local, or a Dask LocalCluster inside the sandbox (docs/scaling.md).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Dask workers (--executor dask).")
+def execute(script: Path, data: tuple[Path, ...], out: Path, timeout: float, memory_mb: int,
+            executor_name: str, workers: int | None) -> None:
     """Run an analysis script in the sandbox; outputs appear in OUT only when it succeeds."""
+    from pipeline.errors import UsageError
     from pipeline.run.stage2 import execute_code
     from pipeline.sandbox import Limits
 
-    result = execute_code(script, list(data), out, limits=Limits(timeout_s=timeout, memory_mb=memory_mb))
+    if workers is not None and executor_name != "dask":
+        raise UsageError("--workers needs --executor dask")
+    # no --scheduler here: the sandbox has no network (docs/scaling.md, sandboxing)
+    extra = [] if executor_name == "local" else ["--executor", executor_name]
+    extra += ["--workers", str(workers)] if workers else []
+    result = execute_code(script, list(data), out, limits=Limits(timeout_s=timeout, memory_mb=memory_mb),
+                          extra_args=extra)
     for warning in result.warnings:
         info(f"warning: {warning}")
     echo_json(result.model_dump(mode="json"))

@@ -33,12 +33,14 @@ def generate_code(selection: Path, out: Path) -> Path:
     return out
 
 
-def execute_code(script: Path, data: list[Path], out_dir: Path, *, limits: Limits | None = None) -> RunResult:
-    """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on success."""
+def execute_code(script: Path, data: list[Path], out_dir: Path, *, limits: Limits | None = None,
+                 extra_args: list[str] | None = None) -> RunResult:
+    """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on success.
+    ``extra_args`` go to the script (e.g. ``--executor dask --workers 2``, docs/scaling.md)."""
     attempts = out_dir.parent / "codegen" / "attempts"
     attempts.mkdir(parents=True, exist_ok=True)
     work = attempts / f"{len(list(attempts.iterdir())) + 1:02d}"
-    result = run_script(script, data=data, work_dir=work, limits=limits)
+    result = run_script(script, data=data, work_dir=work, limits=limits, extra_args=extra_args)
     write_json_atomic(work / "verdict.json", result.model_dump(mode="json"))
     if not result.ok:
         raise SandboxError(f"the analysis failed in the sandbox ({result.verdict}): {result.reason}",
