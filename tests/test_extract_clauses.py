@@ -45,6 +45,8 @@ def test_btag_definition(sentence: str, expected: bool) -> None:
     ("The lepton reconstruction and identification efficiency is in the range of 45-70% (70-90%) for electrons "
      "(muons) with p_T > 25 GeV.", True),
     ("The misidentification rate for light-flavour jets is about 1%.", True),
+    ("The efficiency of this algorithm for jets arising from b quarks with p_T between 30 and 400 GeV is in the "
+     "range 60\u201365% (70\u201375%) for the medium (loose) working point.", True),
     ("Electrons are required to have pT > 25 GeV.", False),
 ])
 def test_performance_sentences_state_no_cut(sentence: str, expected: bool) -> None:
@@ -70,6 +72,14 @@ def test_conditions(before: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
+    # a fronted conditional clause qualifies the main clause; a trailing "rejected if" states the cut
+    ("In addition, if a jet is found within \u0394R < 0.4 from the leading photon, it is assumed that the jet p_T "
+     "originates from the photon.", set()),
+    ("Events are rejected if they contain a muon with p_T > 10 GeV.",
+     {("muon", "pt", ">", 10.0, "GeV"), ("muon", "count", "==", 0.0, None)}),
+    ("Specifically, we use the loose working point to identify a leading b-tagged jet if it has p_T > 500 GeV.",
+     set()),
+    ("The reweighting factors range between 1.18 at p^ISR_T = 125 GeV and 0.78 for p^ISR_T > 600 GeV.", set()),
     # a condition qualifies another statement: no cut on pT
     ("The size of the cone is defined according to lepton p_T, as follows: if p_T < 50 GeV, 10 GeV/p_T, "
      "if 50 < p_T < 200 GeV, 0.05, if p_T > 200 GeV.", set()),
@@ -142,3 +152,10 @@ def test_real_papers_state_btag_and_control_regions() -> None:
 ])
 def test_event_quantity_phrasings(sentence: str, expected: set[tuple[object, ...]]) -> None:
     assert found(sentence) == expected
+
+
+def test_title_and_abstract_state_no_cut() -> None:
+    doc = load_pdf(shared_path("corpus", "adl", "CMS-SUS-16-047", "1707.06193.pdf"))
+    abstract_end = next(b.end for b in doc.blocks if b.kind == "abstract")
+    findings = extract_findings(doc)
+    assert findings and all(doc.text.find(f.quote[:40]) >= abstract_end for f in findings if doc.text.find(f.quote[:40]) >= 0)

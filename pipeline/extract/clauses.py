@@ -16,12 +16,16 @@ from pipeline.extract.findings import CutFinding
 
 # a comparison right after these words qualifies another statement: "if pT < 50 GeV, the cone ..."
 _CONDITION = re.compile(
-    r"(?:\bif|\bfor|\bwhen|\bwhenever|\bunless|\bat)\s*(?:the\s+)?(?:\w+\s+)?(?:-?\d+(?:\.\d+)?\s*[<>]=?\s*)?$",
+    r"(?:(?:\bif|\bwhen|\bwhenever|\bunless)\s*(?:the\s+)?(?:\w+\s+){0,2}|(?:\bfor|\bat)\s*(?:the\s+)?(?:[\w^{}]+\s*)?)"
+    r"(?:-?\d+(?:\.\d+)?\s*[<>]=?\s*)?$",
     re.IGNORECASE,
 )
+# a fronted conditional clause ("In addition, if a jet is found within Delta R < 0.4 ..., it is assumed")
+# qualifies the main clause; a trailing one ("events are rejected if ...") states the cut itself
+_FRONTED_IF = re.compile(r"(?:^|[,;:]\s*|^\s*\w+,\s*)(?:if|when|whenever)\b[^,;:]*$", re.IGNORECASE)
 # sentences that report how well something performs, not what is required
 _PERFORMANCE = re.compile(
-    r"\befficienc(?:y|ies)\b[^.;]{0,80}?\b(?:is|are|was|were|ranges?|amounts?)\s+(?:in the range|about|approximately"
+    r"\befficienc(?:y|ies)\b[^.;]{0,120}?\b(?:is|are|was|were|ranges?|amounts?)\s+(?:in the range|about|approximately"
     r"|typically|on average|between|\d)|\bmis(?:identification|tag(?:ging)?)\s+(?:rate|probabilit)"
     r"|\b(?:the )?efficienc(?:y|ies) (?:is|are) \d|\bresolution (?:is|of) (?:about|approximately|\d)",
     re.IGNORECASE,
@@ -59,7 +63,7 @@ def defines_control_region(sentence: str) -> bool:
 
 def is_condition(before_quantity: str) -> bool:
     """'if pT < 50 GeV', 'for pT > 200 GeV', 'at pT = 125 GeV': the comparison qualifies something else."""
-    return bool(_CONDITION.search(before_quantity[-30:]))
+    return bool(_CONDITION.search(before_quantity[-30:]) or _FRONTED_IF.search(before_quantity))
 
 
 def is_denominator(before_quantity: str) -> bool:

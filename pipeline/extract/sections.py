@@ -75,9 +75,11 @@ def _blocks(doc: Document) -> list[Block]:
 def relevant_spans(doc: Document) -> list[tuple[int, int]]:
     """Merged ``[start, end)`` spans of the body a selection can be stated in."""
     end = body_end(doc)
+    # the title and abstract name the final state ("at least one photon"), not the selection
+    begin = max((b.end for b in doc.blocks if b.kind == "abstract"), default=0)
     spans: list[tuple[int, int]] = []
     for block in _blocks(doc):
-        if block.start >= end or _excluded(doc, block.start):
+        if block.start >= end or block.start < begin or _excluded(doc, block.start):
             continue
         stop = min(block.end, end)
         if spans and block.start - spans[-1][1] < 400:
