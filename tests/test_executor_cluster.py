@@ -99,3 +99,20 @@ def test_cli_bad_executor_options(tmp_path: Path, args: list[str], message: str)
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_generated_script_on_dask_inside_the_sandbox(tmp_path: Path) -> None:
+    from pipeline.run.stage2 import generate_code
+
+    script = generate_code(ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json",
+                           tmp_path / "analysis.py")
+    data = str(shared_path("data", "atlas-opendata-2020"))
+    local = _cli("execute", str(script), "--data", data, "-o", str(tmp_path / "local" / "analysis"))
+    assert local.returncode == 0, local.stderr
+    dask = _cli("execute", str(script), "--data", data, "-o", str(tmp_path / "dask" / "analysis"),
+                "--executor", "dask", "--workers", "2")
+    assert dask.returncode == 0, dask.stderr
+    assert json.loads(dask.stdout)["verdict"] == "ok"
+    assert_same(tmp_path / "local" / "analysis", tmp_path / "dask" / "analysis")
+    stderr = (tmp_path / "dask" / "codegen" / "attempts" / "01" / "stderr.txt").read_text()
+    assert "dask: 832 events" in stderr  # the cluster ran inside the sandbox
