@@ -112,6 +112,13 @@ def test_bad_reference_is_a_clear_error(tmp_path: Path) -> None:
     generate(tmp_path / "data", release="2020", n_events=200, seed=5)
     data = tmp_path / "data"
     pdf = make_note_pdf(tmp_path / "note.pdf")
-    proc = _trials(tmp_path / "home", str(pdf), "--n", "1", "--data", str(data),
+    proc = _trials(tmp_path / "home", str(pdf), "--n", "1", "--backend", "rules", "--data", str(data),
                    "--reference", str(ref), env={})
     assert proc.returncode != 0 and "not a selection list" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_llm_trials_without_a_model_are_refused_up_front(tmp_path: Path) -> None:
+    pdf = make_note_pdf(tmp_path / "note.pdf")
+    proc = _trials(tmp_path / "home", str(pdf), "--n", "2", "--data", str(pdf.parent), env={})
+    assert proc.returncode != 0 and "needs a model" in proc.stderr and "REPRO_LLM_BASE_URL" in proc.stderr
+    assert not (tmp_path / "home" / "outputs").exists()

@@ -101,6 +101,9 @@ class Study:
 
         if not opts.data:
             raise UsageError("no input data given", hint="pass --data FILE_OR_DIR")
+        if "llm" in (opts.backend, opts.codegen) and not settings.llm_configured:
+            raise UsageError(f"--backend {opts.backend} --codegen {opts.codegen} needs a model, and none is configured",
+                             hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL, or use --backend rules --codegen compile")
         self.opts, self.settings, self.progress = opts, settings, progress
         self.slug = paper_slug(opts.paper)
         self.dir = settings.outputs_dir / self.slug / f"trials-{opts.study_id()}"
