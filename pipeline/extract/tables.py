@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import patterns as P
+from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.findings import CutFinding
-from pipeline.extract.rules import _Comparison, _make
+from pipeline.extract.rules import _make
 from pipeline.extract.sections import relevant_spans
 from pipeline.parse.document import Document
 

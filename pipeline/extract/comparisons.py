@@ -1,0 +1,317 @@
+"""Comparisons of a quantity with a number in one prepared sentence of a paper.
+
+``comparisons`` finds "pT > 25 GeV", "|eta| < 2.47", "50 < m12 < 106 GeV", "between 65-105 and
+105-210 GeV", "a minimal pT of 15 GeV", "a minimum requirement of 150 GeV on M_CT", "within
+Delta R = 0.4 ... are removed", impact-parameter pairs and excluded |eta| intervals, and leaves
+out comparisons that are only conditions ("if pT < 50 GeV") or denominators of a ratio.
+Which objects a comparison applies to is decided by :mod:`pipeline.extract.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract import clauses
+from pipeline.extract import patterns as P
+
+_RIGHT = re.compile(
+    rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>(?:\s*,\s*{P.NUM})*(?:\s*,?\s*(?:and|or)\s+(?:>\s*)?{P.NUM})?)"
+    rf"\s*(?P<unit>{P.UNIT})?(?![\w%])"
+)
+_RANGE_RIGHT = re.compile(rf"^\s*(?P<q>.{{1,40}}?)\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])")
+_LEFT_NUM = re.compile(rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
+_BETWEEN = re.compile(rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+
+_OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
+
+
+@dataclass
+class Comparison:
+    quantity: str
+    rank: int | None
+    op: str
+    value: float | list[float]
+    unit: str | None
+    position: int  # offset of the operator in the prepared sentence
+    alt: float | None = None
+    extra: list[float] | None = None
+    after: str = ""  # the text after the value
+    lepton_index: bool = False  # the quantity was written for the ordered leptons (pT,l1)
+    firm: bool = False  # the phrase itself states a requirement ("bins in M_R starting from 800 GeV")
+
+
+
+def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | None:
+    """The quantity named closest to the end of ``left``, at most ``max_gap`` chars before it."""
+    call = re.search(r"\([^()]{0,60},[^()]{0,60}\)\s*$", left) if max_gap <= 3 else None
+    if call is not None:  # "M_T2(p^l, MET) < 80": the function is the quantity, not its arguments
+        best = _closest_quantity(left[: call.start()].rstrip()[-160:], 0)
+        return None if best is None else _named(best[1], best[2])
+    best = _closest_quantity(left[-160:], max_gap)
+    if best is None and max_gap <= 3:  # "M_T(gamma, MET) > 100": skip the argument list
+        best = _closest_quantity(re.sub(r"\([^()]{0,40}\)$", "", left[-160:].rstrip()), max_gap)
+    return None if best is None else _named(best[1], best[2])
+
+
+def _closest_quantity(tail: str, max_gap: int) -> tuple[int, str, re.Match[str]] | None:
+    best: tuple[int, str, re.Match[str]] | None = None
+    for name, regex in P.QUANTITY_ANY:
+        for match in regex.finditer(tail):
+            if len(tail) - match.end() > max_gap:
+                continue
+            if name == "symbol" and (match.group(1) in P.NOT_SYMBOLS or len(tail) - match.end() > 2):
+                continue
+            if best is None or match.end() > best[0]:
+                best = (match.end(), name, match)
+    return best
+
+
+def _named(name: str, match: re.Match[str]) -> tuple[str, int | None, str]:
+    rank = None
+    if name == "pt" and match.group(1):
+        rank = int(match.group(1)) - 1
+    if name == "mass":
+        suffix = (match.group(1) or "").replace(" ", "").lower()
+        name = f"m{suffix}" if suffix else "mass"
+    elif name == "symbol":
+        name = match.group(1).lower()
+    return name, rank, match.group(0)
+
+
+def comparisons(sentence: str) -> list[Comparison]:
+    """Every comparison of a quantity with a number in a prepared sentence."""
+    found: list[Comparison] = []
+    taken: set[int] = set()
+    for match in _OP_RE.finditer(sentence):
+        if match.start() in taken:
+            continue
+        left, right = sentence[: match.start()], sentence[match.end():]
+        op = match.group("op") or P.WORD_OPS[match.group("word")]
+        quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
+        verb = _TO_BE.search(left) if quantity is None and match.group("op") else None
+        if verb is not None:  # "H_T is required to be >500 GeV"
+            quantity = _quantity_before(left[: verb.start()].rstrip(), 3)
+        if quantity is None and match.group("op"):
+            ranged = _range(left, right, op, match.start())
+            if ranged is not None:
+                found.append(ranged[0])
+                taken.add(match.end() + ranged[1])
+            continue
+        value = _RIGHT.match(right)
+        if quantity is None or value is None or _qualifies(left, quantity[2]):
+            continue
+        if verb is not None and quantity[0] in P.ENERGY and not value.group("unit"):
+            # "the azimuthal angle between MET and the leading jets (in pT) is required to be >0.4"
+            quantity = _unitless_before(re.sub(r"\([^()]*\)", "", left[: verb.start()]).rstrip()[-120:])
+            if quantity is None:
+                continue
+        found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]), left)
+    found += _betweens(sentence)
+    found += _minimum_of(sentence)
+    found += _requirement_on(sentence)
+    found += _overlap_removal(sentence)
+    found += _vertex_distance(sentence)
+    found += _excluded_interval(sentence)
+    return found
+
+
+_EXCLUDED = re.compile(
+    rf"\|eta\|\s*\(?\s*(?:of|in|between|in the range)?\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*\)?"
+    r"[^.;]{0,90}?\b(?:are|is)\s+(?:not considered|excluded|rejected|removed|vetoed)"
+)
+
+
+def _unitless_before(tail: str) -> tuple[str, int | None, str] | None:
+    """The last dimensionless quantity (an angle, eta, a ratio) named in ``tail``."""
+    best: tuple[int, str, re.Match[str]] | None = None
+    for name, regex in P.QUANTITY_ANY:
+        if name in P.ENERGY or name in P.LENGTH:
+            continue
+        for match in regex.finditer(tail):
+            if best is None or match.end() > best[0]:
+                best = (match.end(), name, match)
+    return None if best is None else _named(best[1], best[2])
+
+
+_TO_BE = re.compile(r"\s(?:is|are|be|was|were)\s+(?:\w+\s+){0,2}?to(?:\s+be)?\s*$")
+
+
+def _qualifies(left: str, quantity_text: str) -> bool:
+    """Whether the quantity is only a condition ("if pT < 50 GeV") or a ratio's denominator."""
+    stripped = left.rstrip()
+    before = stripped[: stripped.rfind(quantity_text)] if quantity_text in stripped else stripped
+    return clauses.is_condition(before) or clauses.is_denominator(before)
+
+
+def _excluded_interval(sentence: str) -> list[Comparison]:
+    """'electrons with |eta| (of 1.442-1.556) in the transition region are not considered'."""
+    out = []
+    for match in _EXCLUDED.finditer(sentence):
+        lo, hi = float(match.group("lo")), float(match.group("hi"))
+        if lo < hi:
+            out.append(Comparison("eta", None, "outside", [lo, hi], None, match.start()))
+    return out
+
+
+_WITHIN_OF = re.compile(
+    rf"\bwithin\s+(?P<num>{P.NUM})\s*(?P<unit>mm|cm|mum|um)\s+(?:of|from)\s+the\s+"
+    r"(?:beam(?:\s*(?:axis|line|spot))?|(?:primary|reconstructed|interaction)\s+vertex|interaction point)"
+    r"(?P<rest>[^.;]{0,40})"
+)
+
+
+def _vertex_distance(sentence: str) -> list[Comparison]:
+    """'to originate from within 2 mm of the beam axis in the transverse plane' -> d0 < 2 mm."""
+    out = []
+    for match in _WITHIN_OF.finditer(sentence):
+        rest = match.group("rest")
+        quantity = "z0" if re.search(r"longitudinal|along the beam|\bz\b", rest) else "d0"
+        if quantity == "d0" and not re.search(r"transverse|r-?phi|xy", rest + sentence[max(0, match.start() - 40):]):
+            continue  # a distance in three dimensions is not d0
+        out.append(Comparison(quantity, None, "<", float(match.group("num")), match.group("unit"), match.start()))
+    return out
+
+
+_OVERLAP = re.compile(
+    rf"\bwithin\s+(?:a\s+(?:cone|distance)\s+(?:of\s+)?)?Delta ?R\s*(?:=|<|of)?\s*(?P<num>{P.NUM})"
+    r"(?P<rest>[^.;]{0,80}?)\b(?:are|is)\s+(?:removed|discarded|rejected|not considered|ignored)"
+    rf"|\b(?:not considering|removing|discarding|rejecting|ignoring)\s+(?:\w+\s+){{0,3}}?(?:that|which)\s+lie\s+"
+    rf"within\s+a\s+cone\s+of\s+(?:radius\s+)?(?:Delta ?R\s*=\s*)?(?P<num2>{P.NUM})",
+)
+
+
+def _overlap_removal(sentence: str) -> list[Comparison]:
+    """'any jets within Delta R = 0.4 of the lepton are removed': the kept objects have dr > 0.4."""
+    return [Comparison("dr", None, ">", float(m.group("num") or m.group("num2")), None, m.start())
+            for m in _OVERLAP.finditer(sentence)]
+
+
+_REQUIREMENT_ON = re.compile(
+    rf"\b(?P<w>minimum|minimal|lower|maximum|maximal|upper)\s+(?:requirement|threshold|cut|bound|value)\s+of\s+"
+    rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s+(?:is\s+(?:applied|imposed|placed|required)\s+)?(?:on|for)\s+(?:the\s+)?"
+    r"(?P<q>[\w^{}]{1,12}(?:\s+[\w^{}]{1,12})?)"
+)
+_STARTING = re.compile(
+    rf"\bbins?\s+(?:in|of)\s+(?P<q>[\w^{{}}]{{1,12}}),?\s+(?:starting|beginning)\s+(?:from|at)\s+(?P<num>{P.NUM})\s*"
+    rf"(?P<unit>{P.UNIT})?"
+)
+
+
+def _leading_quantity(words: str) -> tuple[str, int | None, str] | None:
+    """The quantity that ``words`` start with ('MCT is' -> mct, 'missing transverse momentum')."""
+    parts = words.split()
+    for n in (2, 1):
+        best = _closest_quantity(" ".join(parts[:n]), 0)
+        if best is not None and best[2].start() == 0:
+            return _named(best[1], best[2])
+    return None
+
+
+def _requirement_on(sentence: str) -> list[Comparison]:
+    """'A minimum requirement of 150 GeV on M_CT is applied'; 'five bins in M_R, starting from 800 GeV'."""
+    out = []
+    for match in _REQUIREMENT_ON.finditer(sentence):
+        name = _leading_quantity(match.group("q"))
+        if name is not None:
+            op = ">" if match.group("w").startswith(("min", "low")) else "<"
+            out.append(Comparison(name[0], name[1], op, float(match.group("num")), match.group("unit"), match.start()))
+    for match in _STARTING.finditer(sentence):
+        name = _leading_quantity(match.group("q"))
+        if name is not None:
+            out.append(Comparison(name[0], name[1], ">=", float(match.group("num")), match.group("unit"), match.start(),
+                                   firm=True))
+    return out
+
+
+_MIN_OF = re.compile(
+    rf"\b(?P<w>minimum|minimal|maximum|maximal)\s+(?P<q>[\w|,^ ]{{1,30}}?)\s+(?:threshold\s+|value\s+)?of\s+"
+    rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+)
+
+
+def _minimum_of(sentence: str) -> list[Comparison]:
+    """'a minimal pT of 15 GeV', 'a maximum |eta| of 2.4'."""
+    out = []
+    for match in _MIN_OF.finditer(sentence):
+        quantity = _quantity_before(match.group("q"), 0)
+        if quantity is None:
+            continue
+        op = ">" if match.group("w").startswith("mini") else "<"
+        out.append(Comparison(quantity[0], quantity[1], op, float(match.group("num")), match.group("unit"),
+                               match.start(), after=sentence[match.end():]))
+    return out
+
+
+def _comparison(quantity: tuple[str, int | None, str], op: str, value: re.Match[str], pos: int, after: str) -> Comparison:
+    more = [float(x) for x in re.findall(P.NUM, value.group("more") or "")]
+    return Comparison(
+        quantity=quantity[0], rank=quantity[1], op=op, value=float(value.group("num")),
+        lepton_index=bool(re.search(r",\s*l\b|,\s*l\s*\d", quantity[2])),
+        unit=value.group("unit"), position=pos, alt=float(value.group("alt")) if value.group("alt") else None,
+        extra=more or None, after=after,
+    )
+
+
+_IP_BOTH = re.compile(
+    rf"^\s*(?:in the transverse plane|transversely|in r-?phi)[^.]{{0,20}}?\band\s+(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})"
+    r"\s+(?:along the beam|in the longitudinal|longitudinal|in z)"
+)
+
+
+_IP_PAREN = re.compile(r"transverse\s*\(\s*longitudinal\s*\)\s*impact parameters?", re.IGNORECASE)
+
+
+def _split_ip(comp: Comparison, left: str = "") -> list[Comparison]:
+    """'impact parameter < 0.5 mm in the transverse plane and 1 mm along the beam' is two cuts,
+    and so is 'the transverse (longitudinal) impact parameter must not exceed 0.5 (1.0) mm'."""
+    if comp.quantity == "ip" and comp.alt is not None and _IP_PAREN.search(left[-120:]):
+        z0 = Comparison("z0", None, comp.op, comp.alt, comp.unit, comp.position)
+        return [Comparison("d0", None, comp.op, comp.value, comp.unit, comp.position), z0]
+    both = _IP_BOTH.match(comp.after) if comp.quantity == "ip" else None
+    if both is None:
+        return [comp]
+    z0 = Comparison("z0", None, comp.op, float(both.group("num")), both.group("unit"), comp.position)
+    return [Comparison("d0", None, comp.op, comp.value, comp.unit, comp.position), z0]
+
+
+def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] | None:
+    """``lo < q < hi``, and the offset of its second operator in ``right``."""
+    low = _LEFT_NUM.search(left)
+    rest = _RANGE_RIGHT.match(right)
+    if low is None or rest is None or op[0] != "<" or rest.group("op")[0] != "<":
+        return None
+    quantity = _quantity_before(rest.group("q").rstrip(), 0)
+    if quantity is None:
+        return None
+    lo, hi = float(low.group("num")), float(rest.group("num"))
+    if lo >= hi or clauses.is_condition(left[: low.start()]):
+        return None
+    unit = rest.group("unit") or low.group("unit")
+    outside = bool(P.OUTSIDE_HINT.search(left[-60:]))
+    comp = Comparison(quantity[0], quantity[1], "outside" if outside else "between", [lo, hi], unit, pos,
+                       after=right[rest.end():])
+    return comp, rest.start("op")
+
+
+_SECOND_RANGE = re.compile(rf"^\s*(?:and|or|,)\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+
+
+def _betweens(sentence: str) -> list[Comparison]:
+    """'between 50 and 106 GeV', and 'between 65-105 and 105-210 GeV for W bosons and top quarks'."""
+    out = []
+    for match in _BETWEEN.finditer(sentence):
+        quantity = _quantity_before(sentence[: match.start()].rstrip(), 40)
+        if quantity is None:  # "jet mass is computed using ..., and is required to be between"
+            quantity = _quantity_before(sentence[: match.start()].rstrip(), 90)
+            quantity = quantity if quantity is not None and quantity[0] == "jetmass" else None
+        lo, hi = float(match.group("lo")), float(match.group("hi"))
+        if quantity is None or lo >= hi:
+            continue
+        second = _SECOND_RANGE.match(sentence[match.end():]) if not match.group("unit") else None
+        unit = match.group("unit") or match.group("u1") or (second.group("unit") if second else None)
+        out.append(Comparison(quantity[0], quantity[1], "between", [lo, hi], unit, match.start()))
+        if second is not None and float(second.group("lo")) < float(second.group("hi")):
+            out.append(Comparison(quantity[0], quantity[1], "between", [float(second.group("lo")),
+                                   float(second.group("hi"))], unit, match.start() + 1))
+    return out
