@@ -145,8 +145,10 @@ def rerun(manifest: Manifest, run_dir: Path, work: Path, settings: Settings,
 
     replay = _prepare(manifest, run_dir, work)
     opts = manifest.options.model_copy(update={"replay": replay})
-    # never a live model in an audit: a request the recording lacks must fail, not be answered anew
-    offline = replace(settings, llm_base_url=None, llm_api_key=None, llm_model=None)
+    # never a live model in an audit: a request the recording lacks must fail, not be answered anew;
+    # and no download: the paper comes from the cache whose hash was just checked (a closed local port)
+    offline = replace(settings, llm_base_url=None, llm_api_key=None, llm_model=None, mirror=None,
+                      arxiv_api_url="http://127.0.0.1:9/api/query", arxiv_export_url="http://127.0.0.1:9")
     run = Run(opts, offline, lambda msg: progress(f"  re-run {msg}"), run_dir=work)
     failures: list[Difference] = []
     current = "fetch"
