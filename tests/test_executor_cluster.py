@@ -38,13 +38,11 @@ class DieOnce:
 
 
 def test_process_workers_survive_a_dying_worker(tmp_path: Path) -> None:
+    """Worker processes (not threads): a worker dying mid-task is replaced, the task rerun."""
     files = sorted(shared_path("data", "atlas-opendata-2020").glob("*.root"))
     ds = open_dataset(files)
     with DaskExecutor(workers=2, processes=True, progress=False, partition_events=100,
                       align=False) as ex:
-        run_baseline("hzz4l_paper", ds, tmp_path / "local-ref")
-        run_baseline("hzz4l_paper", ds, tmp_path / "dask", executor=ex)
-        assert_same(tmp_path / "local-ref", tmp_path / "dask")
         pids = set(ex.client.run(os.getpid).values())
         assert os.getpid() not in pids and len(pids) == 2  # really other processes
         marker = tmp_path / "died"
@@ -60,6 +58,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, cwd=ROOT, timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_cli_baseline_on_dask_equals_local(tmp_path: Path) -> None:
     data = str(shared_path("data", "atlas-opendata-2020"))
     local = _cli("baseline", "hzz4l_opendata", "--data", data, "--out", str(tmp_path / "local"))
@@ -101,6 +100,7 @@ def test_cli_bad_executor_options(tmp_path: Path, args: list[str], message: str)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_generated_script_on_dask_inside_the_sandbox(tmp_path: Path) -> None:
     from pipeline.run.stage2 import generate_code
 

@@ -91,11 +91,9 @@ def test_local_executor_reproduces_the_driver_byte_for_byte(script: ModuleType, 
         assert (tmp_path / "ref" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
 
 
-# 1000 events per file, one basket each: cut at basket boundaries, 1500 makes tasks of two
-# files, 4000 puts all four files in one task
-@pytest.mark.parametrize("size", [1500, 4000])
+# 1000 events per file, one basket each: cut at basket boundaries, 1500 makes tasks of two files
 def test_dask_equals_driver_on_synthetic(script: ModuleType, synthetic_files: list[Path],
-                                         dask_ex: DaskExecutor, tmp_path: Path, size: int) -> None:
+                                         dask_ex: DaskExecutor, tmp_path: Path, size: int = 1500) -> None:
     reference(script, synthetic_files, tmp_path / "ref", 10_000)
     dask_ex.partition_events = size
     try:
