@@ -28,7 +28,7 @@ def _reproduce(home: Path, *args: str, env: dict[str, str] | None = None) -> sub
 @pytest.mark.slow
 def test_model_run_is_audited_from_its_recorded_calls(tmp_path: Path) -> None:
     pdf = make_note_pdf(tmp_path / "note.pdf")
-    generate(tmp_path / "data", release="2020", n_events=2000, seed=6)
+    generate(tmp_path / "data", release="2020", n_events=1000, seed=6)
     good = compile_selection(load_valid_selection(REVIEWED))
     broken = good.replace("v.keep_events((rt.count(", "v.keep_events((rt.cuont(", 1)
     home = tmp_path / "home"

@@ -31,9 +31,9 @@ def _trials(home: Path, *args: str, env: dict[str, str]) -> subprocess.Completed
 
 
 @pytest.mark.slow
-def test_three_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
+def test_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
     pdf = make_note_pdf(tmp_path / "note.pdf")
-    generate(tmp_path / "data", release="2020", n_events=3000, seed=3)
+    generate(tmp_path / "data", release="2020", n_events=1500, seed=3)
     data = tmp_path / "data"
     good = compile_selection(load_valid_selection(REVIEWED))
     broken = good.replace("v.keep_events((rt.count(", "v.keep_events((rt.cuont(", 1)
