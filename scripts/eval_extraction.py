@@ -159,15 +159,17 @@ def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
 
 
 def keys_of(sel: SelectionList) -> list[tuple[Key, Cut]]:
+    """One (key, cut) per distinct key: the same cut stated for the signal selection and again for a
+    control region is one claim (the extractor dedupes within each)."""
     collections = {o.name: o.kind for o in sel.objects}
     collections.update({"electrons": "electron", "muons": "muon", "leptons": "lepton", "jets": "jet",
                         "bjets": "bjet", "photons": "photon", "taus": "tau", "tracks": "track"})
-    out = []
+    out: dict[Key, Cut] = {}
     for cut in sel.all_cuts():
         key = cut_key(cut, collections)
         if key is not None:
-            out.append((key, cut))
-    return out
+            out.setdefault(key, cut)
+    return list(out.items())
 
 
 def matches(extracted: Key, gold: Key) -> bool:

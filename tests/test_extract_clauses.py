@@ -159,3 +159,36 @@ def test_title_and_abstract_state_no_cut() -> None:
     abstract_end = next(b.end for b in doc.blocks if b.kind == "abstract")
     findings = extract_findings(doc)
     assert findings and all(doc.text.find(f.quote[:40]) >= abstract_end for f in findings if doc.text.find(f.quote[:40]) >= 0)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the sentence names the rejected events: a single condition is inverted to the kept side
+    ("Events with fewer than 3 jets are rejected.", {("jet", "count", ">=", 3.0, None)}),
+    ("One-lepton events with fewer than 4 jets are not considered in the analysis.", {("jet", "count", ">=", 4.0, None)}),
+    ("Events with two sameflavor leptons with invariant mass between 76 and 106 GeV are rejected to suppress "
+     "Drell\u2013Yan background.", {("event", "mass", "outside", (76.0, 106.0), "GeV")}),
+    # several conditions rejected together do not invert one by one
+    ("Events with a hadronic or leptonic isolated track with M_T2 below 60 or 80 GeV, respectively, are rejected.",
+     {("event", "mt2", "<", 60.0, "GeV"), ("event", "mt2", "<", 80.0, "GeV")}),
+    # a veto already written as the kept side stays as it is
+    ("Events are rejected if they contain a muon with p_T > 10 GeV.",
+     {("muon", "pt", ">", 10.0, "GeV"), ("muon", "count", "==", 0.0, None)}),
+])
+def test_rejected_events_keep_the_other_side(sentence: str, expected: set[tuple[object, ...]]) -> None:
+    assert found(sentence) == expected
+
+
+def test_control_region_continues_in_the_next_sentence() -> None:
+    from pipeline.parse.document import Block, Document, Section, SourceInfo
+
+    text = ("2 Event selection\nEvents must have at least four jets with pT > 30 GeV. The W+jets control region "
+            "requires exactly one lepton. These events must also have mT between 30 and 100 GeV. "
+            "Signal events must have MET > 200 GeV.\n")
+    doc = Document(
+        source=SourceInfo(paper_id="x", path="x.pdf", sha256="0" * 64, backend="pymupdf"), text=text,
+        sections=[Section(id="s2", number="2", title="Event selection", level=1, start=0, end=len(text))],
+        blocks=[Block(id="b1", page=1, text=text, start=0, end=len(text), section="s2")],
+    )
+    regions = {(f.variable, f.region) for f in extract_findings(doc)}
+    assert {("count", None), ("pt", None), ("met", None)} <= regions
+    assert ("mt", "control_1") in regions and ("count", "control_1") in regions

@@ -61,6 +61,17 @@ def defines_control_region(sentence: str) -> bool:
     return bool(_CONTROL.search(sentence))
 
 
+_CONTINUES = re.compile(
+    r"^\s*(?:(?:These|Such|Those)\s+(?:events|regions?|samples?|selections?)\b"
+    r"|(?:This|That|The same)\s+(?:region|sample|selection|control region)\b)",
+)
+
+
+def continues_region(sentence: str) -> bool:
+    """'These events must also have ...': the sentence goes on defining the region named before."""
+    return bool(_CONTINUES.match(sentence))
+
+
 def is_condition(before_quantity: str) -> bool:
     """'if pT < 50 GeV', 'for pT > 200 GeV', 'at pT = 125 GeV': the comparison qualifies something else."""
     return bool(_CONDITION.search(before_quantity[-30:]) or _FRONTED_IF.search(before_quantity))
@@ -94,3 +105,33 @@ def separated_subject(sentence: str, position: int, mentions: list[tuple[int, st
     match = found[-1]
     before = [obj for pos, obj in mentions if pos < match.start()]
     return before[-1] if before else None
+
+
+# "Events with fewer than 4 jets are not considered": the sentence states what is thrown away
+_REJECTED_EVENTS = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?events?\s+(?:\w+\s+){0,2}?(?:with|containing|having|that|in which|where|whose)\b"
+    r"[^.;]{0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?"
+    r"(?:rejected|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
+    re.IGNORECASE,
+)
+_INVERSE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "==", "between": "outside",
+            "outside": "between"}
+
+
+def rejects_events(sentence: str) -> bool:
+    """Whether the sentence's subject is the events that are thrown away ('Events with ... are rejected')."""
+    return bool(_REJECTED_EVENTS.search(sentence))
+
+
+def kept_side(findings: list[CutFinding]) -> list[CutFinding]:
+    """The cut the kept events satisfy, for a sentence naming the rejected ones: with a single
+    event-level condition it is that condition inverted; several conditions rejected together
+    (A and B) do not invert cut by cut, so they are left as written."""
+    event_level = [f for f in findings if f.object == "event" or f.variable in ("count", "sfos")]
+    if len(event_level) != 1:
+        return findings
+    target = event_level[0]
+    inverted = target.model_copy(update={"op": _INVERSE[target.op], "description": (
+        f"{target.description}; the paper states the rejected events" if target.description
+        else "the paper states the rejected events")})
+    return [inverted if f is target else f for f in findings]

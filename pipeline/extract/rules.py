@@ -64,7 +64,7 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         out += _expand(comp, targets, _leading_ranks(sentence, comp), quote)
     out += _counts(sentence, quote)
-    return out
+    return clauses.kept_side(out) if clauses.rejects_events(sentence) else out
 
 
 def _merge_alternates(sentence: str, comps: list[_Comparison]) -> list[_Comparison]:
@@ -265,7 +265,7 @@ def _count(kind: str, op: str, n: int, quote: str) -> CutFinding:
 def extract_findings(doc: Document) -> list[CutFinding]:
     """All cut findings of the selection-relevant passages of ``doc``, in reading order."""
     found: list[CutFinding] = []
-    controls = 0
+    controls, region = 0, None
     for start, end in relevant_spans(doc):
         context: str | None = None
         for s_start, s_end in sentences(doc.text, start, end):
@@ -284,12 +284,22 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 context = _last_object(prepared) or context
                 continue
             here = _findings_in(prepared, quote, context)
-            if here and clauses.defines_control_region(prepared):
-                controls += 1
-                here = [f.model_copy(update={"region": f"control_{controls}"}) for f in here]
+            region, controls = _region_of(prepared, region, controls)
+            if region is not None:
+                here = [f.model_copy(update={"region": region}) for f in here]
             found += here
             context = _last_object(prepared) or context
     return found
+
+
+def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str | None, int]:
+    """The control region a sentence's cuts belong to (a new one, or the previous one continued by
+    'These events must also have ...'), and the number of control regions so far."""
+    if clauses.defines_control_region(sentence):
+        return f"control_{controls + 1}", controls + 1
+    if previous is not None and clauses.continues_region(sentence):
+        return previous, controls
+    return None, controls
 
 
 def _numeric_share(text: str) -> float:
