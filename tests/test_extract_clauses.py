@@ -133,6 +133,10 @@ def test_real_papers_state_btag_and_control_regions() -> None:
     ("A minimum requirement of 150 GeV on M_CT is applied.", {("event", "mct", ">", 150.0, "GeV")}),
     # "Q is required to be > X", "the requirement on Q is tightened to > X"
     ("Instead, L_T is required to be >250 GeV.", {("event", "lt", ">", 250.0, "GeV")}),
+    # a trigger named as the reason does not make the offline cut a trigger threshold
+    ("Because of the trigger requirements and the extensive jet activity expected in the chosen SUSY models, H_T "
+     "is required to be >500 GeV.", {("event", "ht", ">", 500.0, "GeV")}),
+    ("Data events are selected using triggers that require an isolated muon with pT > 24 GeV.", set()),
     ("To suppress single-lepton backgrounds originating from semileptonic tt, W + jets, and single top quark "
      "processes, the preselection requirement on M_T is tightened to >150 GeV.", {("event", "mt", ">", 150.0, "GeV")}),
     # a unitless value after "p_T ... is required to be" belongs to the angle named earlier, not to pT

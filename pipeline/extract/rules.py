@@ -124,7 +124,10 @@ def _leading_ranks(sentence: str, comp: _Comparison) -> list[int]:
 def _disqualified(sentence: str, position: int) -> bool:
     """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
     clause = sentence[max(0, position - 60) : position + 40]
-    if P.DISQUALIFY.search(clause) or P.TRIGGER.search(sentence[:position]):
+    # "because of the trigger requirements, H_T is required to be >500 GeV": the trigger is the reason
+    before = re.sub(r"\b(?:because of|due to|owing to) (?:the )?trigger\w*(?: \w+)?", "", sentence[:position],
+                    flags=re.IGNORECASE)
+    if P.DISQUALIFY.search(clause) or P.TRIGGER.search(before):
         return True
     # a requirement verb anywhere before the cut (in the same sentence) outweighs weak context
     return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(sentence[: position + 40])
