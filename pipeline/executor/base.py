@@ -52,11 +52,12 @@ class Partition:
 class PartitionError(DataError):
     """A partition failed (after its retries); names the file(s) and entry range(s)."""
 
-    def __init__(self, partition: Partition, detail: str, *, attempts: int = 1) -> None:
+    def __init__(self, partition: Partition, detail: str, *, attempts: int = 1,
+                 hint: str = "rerun with --executor local to debug this entry range in one process",
+                 ) -> None:
         first = partition.segments[0]
         super().__init__(f"partition {partition.index} ({partition}) failed after {attempts} "
-                         f"attempt(s): {detail}", path=first.path,
-                         hint="rerun with --executor local to debug this entry range in one process")
+                         f"attempt(s): {detail}", path=first.path, hint=hint)
         self.partition = partition
         self.detail = detail
 

@@ -48,6 +48,8 @@ class LocalExecutor:
                 except ReproError:
                     raise
                 except Exception as err:  # the same report as a failed Dask partition
-                    raise PartitionError(Partition(index, (seg,)), f"{type(err).__name__}: {err}",
-                                         ) from err
+                    raise PartitionError(
+                        Partition(index, (seg,)), f"{type(err).__name__}: {err}",
+                        hint="the analysis code failed on these entries; the traceback above shows where",
+                    ) from err
                 yield seg, result
