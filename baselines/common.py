@@ -123,7 +123,9 @@ class _ChunkTask:
         raw = np.array([int(m.sum()) for m in res.masks], dtype=np.int64)
         weighted = np.array([float(w[m].sum()) for m in res.masks])
         final = res.masks[-1]
-        picked = (ak.to_numpy(events.run)[final], ak.to_numpy(events.event)[final],
+        dsid = (ak.to_numpy(events.channel_number).astype(np.int64) if "channel_number" in events.fields
+                else np.zeros(len(events), dtype=np.int64))
+        picked = (ak.to_numpy(events.run)[final], ak.to_numpy(events.event)[final], dsid[final],
                   res.channel[final], res.m4l[final], w[final])
         return _Partial(raw, weighted, res.m4l[res.hist_mask], w[res.hist_mask], picked)
 
@@ -144,6 +146,8 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     picked: list[tuple[np.ndarray, ...]] = []
     rescale = plan.lumi_pb is not None and dataset.schema.lumi_pb > 0
     fields = list(dict.fromkeys([*plan.fields, "run", "event", "weight"]))
+    if "channel_number" in dataset.provides:
+        fields.append("channel_number")
     if rescale:
         fields.append("is_data")
     factor = float(plan.lumi_pb) / dataset.schema.lumi_pb if rescale else None  # type: ignore[arg-type]
@@ -188,6 +192,7 @@ class _Row(NamedTuple):
 
     run: int
     event: int
+    dsid: int
     channel: str
     m4l: float
     weight: float
@@ -195,8 +200,9 @@ class _Row(NamedTuple):
 
 def _rows(picked: list[tuple[np.ndarray, ...]]) -> list[SelectedEvent]:
     rows: list[_Row] = []
-    for run, event, channel, m4l, weight in picked:
-        rows.extend(_Row(*r) for r in zip(run.tolist(), event.tolist(), [str(c) for c in channel],
+    for run, event, dsid, channel, m4l, weight in picked:
+        rows.extend(_Row(*r) for r in zip(run.tolist(), event.tolist(), dsid.tolist(),
+                                           [str(c) for c in channel],
                                            m4l.astype(float).tolist(), weight.astype(float).tolist(),
                                            strict=True))
     return rows  # type: ignore[return-value]

@@ -2,9 +2,12 @@
 
 An analysis run writes, into its output directory:
 
-* ``events.csv`` - the selected events, one line each, sorted by (run, event):
-  ``run,event,channel,m4l,weight`` (``m4l`` is the analysis' main observable in GeV,
-  printed with 6 decimals; ``weight`` with 9 significant digits);
+* ``events.csv`` - the selected events, one line each, sorted by (dsid, run, event):
+  ``run,event,dsid,channel,m4l,weight``. An event is identified by (dsid, run, event):
+  simulated samples share run numbers and reuse event numbers, so (run, event) alone
+  is not unique across samples. ``dsid`` is the sample's dataset id (``channel_number``;
+  0 where the data do not say). ``m4l`` is the analysis' main observable in GeV,
+  printed with 6 decimals; ``weight`` with 9 significant digits;
 * ``cutflow.json`` - a :class:`Cutflow`: events after each step, raw and weighted,
   with steps that the dataset cannot express marked ``applicable: false``;
 * ``histograms.json`` - named 1D histograms (edges, counts, variances);
@@ -29,7 +32,8 @@ from pipeline.errors import DataError
 from pipeline.io import write_json_atomic, write_text_atomic
 
 CONTRACT_VERSION = "1.0.0"
-EVENT_COLUMNS = ("run", "event", "channel", "m4l", "weight")
+EVENT_COLUMNS = ("run", "event", "dsid", "channel", "m4l", "weight")
+LEGACY_EVENT_COLUMNS = ("run", "event", "channel", "m4l", "weight")  # before dsid; read as dsid 0
 
 
 class _Model(BaseModel):
@@ -86,18 +90,24 @@ class AnalysisResult(_Model):
 class SelectedEvent(_Model):
     run: int
     event: int
+    dsid: int = Field(0, description="dataset id (channel_number) of the sample; 0 when unknown")
     channel: str
     m4l: float
     weight: float
 
 
+def event_key(e: SelectedEvent) -> tuple[int, int, int]:
+    """What identifies an event across samples: (dsid, run, event)."""
+    return (e.dsid, e.run, e.event)
+
+
 def events_to_csv(events: Iterable[SelectedEvent]) -> str:
-    rows = sorted(events, key=lambda e: (e.run, e.event))
+    rows = sorted(events, key=event_key)
     out = _io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EVENT_COLUMNS)
     for e in rows:
-        writer.writerow([e.run, e.event, e.channel, f"{e.m4l:.6f}", f"{e.weight:.9g}"])
+        writer.writerow([e.run, e.event, e.dsid, e.channel, f"{e.m4l:.6f}", f"{e.weight:.9g}"])
     return out.getvalue()
 
 
@@ -107,10 +117,13 @@ def events_from_arrays(
     channel: Sequence[str],
     m4l: Sequence[float] | np.ndarray,
     weight: Sequence[float] | np.ndarray,
+    dsid: Sequence[int] | np.ndarray | None = None,
 ) -> list[SelectedEvent]:
+    dsids = dsid if dsid is not None else [0] * len(run)
     return [
-        SelectedEvent(run=int(r), event=int(e), channel=str(c), m4l=float(m), weight=float(w))
-        for r, e, c, m, w in zip(run, event, channel, m4l, weight, strict=True)
+        SelectedEvent(run=int(r), event=int(e), dsid=int(d), channel=str(c), m4l=float(m),
+                      weight=float(w))
+        for r, e, d, c, m, w in zip(run, event, dsids, channel, m4l, weight, strict=True)
     ]
 
 
@@ -119,9 +132,10 @@ def read_events(path: str | Path) -> list[SelectedEvent]:
     try:
         with path.open(newline="") as handle:
             reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != EVENT_COLUMNS:
+            if tuple(reader.fieldnames or ()) not in (EVENT_COLUMNS, LEGACY_EVENT_COLUMNS):
                 raise DataError(
-                    f"{path}: columns {reader.fieldnames} are not the contract's {list(EVENT_COLUMNS)}"
+                    f"{path}: columns {reader.fieldnames} are not the contract's {list(EVENT_COLUMNS)}",
+                    path=str(path),
                 )
             return [SelectedEvent.model_validate(row) for row in reader]
     except OSError as err:

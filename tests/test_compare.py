@@ -43,3 +43,33 @@ def test_different_values_and_yields(tmp_path: Path) -> None:
     assert len(c.events.value_differences) == 10
     assert c.events.value_differences[0].other_m4l == 125.0
     assert not c.histogram.identical and c.histogram.chi2 > 0
+
+
+def test_events_of_different_samples_with_the_same_run_and_event_stay_apart(tmp_path: Path) -> None:
+    # simulated samples share the run number and reuse event numbers: (run, event) is not a key
+    def write(out: Path, rows: list[tuple[int, int]]) -> Path:
+        sel = [SelectedEvent(run=284500, event=e, dsid=d, channel="4e", m4l=125.0, weight=1.0)
+               for d, e in rows]
+        result = AnalysisResult(producer="p", inputs=[], n_input=10, n_selected=len(sel),
+                                weighted_selected=float(len(sel)), channels={"4e": len(sel)})
+        flow = Cutflow(producer="p", steps=[CutflowStep(id="all", raw=10, weighted=10.0)])
+        return write_outputs(out, events=sel, cutflow=flow, histograms=[], result=result)
+
+    a = write(tmp_path / "a", [(345060, 11), (363490, 11), (363490, 12)])
+    b = write(tmp_path / "b", [(345060, 11), (363490, 11)])
+    c = compare_outputs(a, b)
+    assert c.events.matched == 2
+    assert [(e.dsid, e.event) for e in c.events.only_generated] == [(363490, 12)]
+    assert (a / "events.csv").read_text().splitlines()[:2] == [
+        "run,event,dsid,channel,m4l,weight", "284500,11,345060,4e,125.000000,1"]
+
+
+def test_duplicate_event_keys_are_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from pipeline.errors import DataError
+
+    a = _write(tmp_path / "a", [(1, 120.0), (1, 121.0)], [2, 2], "generated:x")
+    b = _write(tmp_path / "b", [(1, 120.0)], [2, 1], "baseline:y")
+    with pytest.raises(DataError, match="duplicate"):
+        compare_outputs(a, b)

@@ -172,7 +172,7 @@ def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
     bare = {r for r in reqs if "." not in r and "|" not in r and r not in EVENT_FIELDS}
     # cuts on a merged lepton collection read the field from every collection merged into it
     bare |= {r.split(".", 1)[1] for r in reqs if r.startswith("leptons.") and "leptons" not in collections}
-    events = {"run", "event", "weight"} | {a for r in reqs for a in r.split("|") if a in EVENT_FIELDS}
+    events = {"run", "event", "channel_number", "weight"} | {a for r in reqs for a in r.split("|") if a in EVENT_FIELDS}
     fields = set(events)
     for coll in collections:
         subs = set(BASE_FIELDS) | bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}

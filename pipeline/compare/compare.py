@@ -21,7 +21,8 @@ from pipeline.compare.models import (
     StepComparison,
     Yields,
 )
-from pipeline.contract import Cutflow, SelectedEvent, read_outputs
+from pipeline.contract import Cutflow, SelectedEvent, event_key, read_outputs
+from pipeline.errors import DataError
 
 M4L_EDGES = [80.0 + 2.5 * i for i in range(37)]
 VALUE_TOLERANCE = 1e-4  # GeV: the CSV keeps six decimals
@@ -48,13 +49,19 @@ def compare_steps(gen: Cutflow, base: Cutflow) -> tuple[list[StepComparison], st
 
 
 def _row(e: SelectedEvent, other: SelectedEvent | None = None) -> EventRow:
-    return EventRow(run=e.run, event=e.event, channel=e.channel, m4l=e.m4l, weight=e.weight,
+    return EventRow(run=e.run, event=e.event, dsid=e.dsid, channel=e.channel, m4l=e.m4l, weight=e.weight,
                     other_channel=other.channel if other else None, other_m4l=other.m4l if other else None)
 
 
 def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> EventComparison:
-    g = {(e.run, e.event): e for e in gen}
-    b = {(e.run, e.event): e for e in base}
+    g = {event_key(e): e for e in gen}
+    b = {event_key(e): e for e in base}
+    for side, events, keyed in (("generated", gen, g), ("baseline", base, b)):
+        if len(keyed) != len(events):
+            raise DataError(
+                f"the {side} events list holds {len(events) - len(keyed)} duplicate (dsid, run, event) keys",
+                hint="each selected event must appear once; the analysis wrote an event twice",
+            )
     both = sorted(set(g) & set(b))
     diffs = [_row(g[k], b[k]) for k in both
              if g[k].channel != b[k].channel or abs(g[k].m4l - b[k].m4l) > VALUE_TOLERANCE]

@@ -25,6 +25,7 @@ class StepComparison(_Model):
 class EventRow(_Model):
     run: int
     event: int
+    dsid: int = 0
     channel: str
     m4l: float
     weight: float

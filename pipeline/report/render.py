@@ -33,16 +33,16 @@ def cutflow_rows(c: ReportContent) -> tuple[list[str], list[list[Any]]]:
 
 
 def event_sections(comp: Comparison) -> list[tuple[str, list[str], list[list[object]]]]:
-    head = ["run", "event", "channel", "m4l [GeV]", "weight"]
+    head = ["run", "event", "dsid", "channel", "m4l [GeV]", "weight"]
     ev = comp.events
     out = [
         (f"Only in the generated analysis ({len(ev.only_generated)})", head,
-         [[e.run, e.event, e.channel, f"{e.m4l:.3f}", e.weight] for e in ev.only_generated[:MAX_EVENTS]]),
+         [[e.run, e.event, e.dsid, e.channel, f"{e.m4l:.3f}", e.weight] for e in ev.only_generated[:MAX_EVENTS]]),
         (f"Only in the baseline ({len(ev.only_baseline)})", head,
-         [[e.run, e.event, e.channel, f"{e.m4l:.3f}", e.weight] for e in ev.only_baseline[:MAX_EVENTS]]),
+         [[e.run, e.event, e.dsid, e.channel, f"{e.m4l:.3f}", e.weight] for e in ev.only_baseline[:MAX_EVENTS]]),
         (f"Matched, with different values ({len(ev.value_differences)})",
-         ["run", "event", "channel (gen/base)", "m4l gen", "m4l base"],
-         [[e.run, e.event, f"{e.channel}/{e.other_channel}", f"{e.m4l:.4f}", f"{e.other_m4l:.4f}"]
+         ["run", "event", "dsid", "channel (gen/base)", "m4l gen", "m4l base"],
+         [[e.run, e.event, e.dsid, f"{e.channel}/{e.other_channel}", f"{e.m4l:.4f}", f"{e.other_m4l:.4f}"]
           for e in ev.value_differences[:MAX_EVENTS]]),
     ]
     return out

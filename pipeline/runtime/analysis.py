@@ -114,6 +114,8 @@ class AnalysisRun:
             "sample": np.full(n, self.sample),
             "run": ak.to_numpy(v.events["run"]).astype(np.int64),
             "event": ak.to_numpy(v.events["event"]).astype(np.int64),
+            "dsid": (ak.to_numpy(v.events["channel_number"]).astype(np.int64)
+                     if "channel_number" in v.events.fields else np.zeros(n, dtype=np.int64)),
             "weight": v.weights(),
             "channel": np.full(n, -1),
             "m4l": np.full(n, np.nan),
@@ -136,10 +138,11 @@ class AnalysisRun:
         cols = {k: np.concatenate([r[k] for r in self.rows]) for k in self.rows[0]}
         # model_construct: the columns are typed already; validating 10^5 rows costs seconds
         return [
-            SelectedEvent.model_construct(run=int(r), event=int(e), channel=CHANNEL_NAMES.get(int(c), "other"),
+            SelectedEvent.model_construct(run=int(r), event=int(e), dsid=int(d),
+                                          channel=CHANNEL_NAMES.get(int(c), "other"),
                                           m4l=float(m), weight=float(w))
-            for r, e, c, m, w in zip(cols["run"], cols["event"], cols["channel"], cols["m4l"],
-                                     cols["weight"], strict=True)
+            for r, e, d, c, m, w in zip(cols["run"], cols["event"], cols["dsid"], cols["channel"],
+                                        cols["m4l"], cols["weight"], strict=True)
         ]
 
     def histograms(self, inputs: list[InputFile]) -> list[Histogram1D]:
