@@ -76,3 +76,17 @@ def test_student_report_extracted_compiled_and_compared(repro_home: Path) -> Non
 def test_missing_data_is_a_clear_error(repro_home: Path) -> None:
     proc = reproduce("arXiv:1712.02304")
     assert proc.returncode != 0 and "no input data given" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_dask_executor_gives_the_same_run(repro_home: Path) -> None:
+    """--executor does not change results, so it does not change the run either."""
+    import pytest
+
+    pytest.importorskip("distributed")
+    data = shared_path("data", "atlas-opendata-2020")
+    args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper")
+    local = _run_dir(reproduce(*args, "--run-id", "local"))
+    dask = _run_dir(reproduce(*args, "--run-id", "dask", "--executor", "dask", "--workers", "2"))
+    for rel in ("analysis/events.csv", "analysis/cutflow.json", "baseline/events.csv", "baseline/cutflow.json"):
+        assert (local / rel).read_bytes() == (dask / rel).read_bytes(), rel
+    assert json.loads((dask / "comparison.json").read_text())["verdict"] == "identical"

@@ -26,17 +26,22 @@ from pipeline.cli.common import echo_json, info, settings
 @click.option("--run-id", default=None, help="Name of the run directory (default: a hash of the options).")
 @click.option("--replay", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Replay model calls recorded in an llm_calls.jsonl instead of calling a model.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where the analyses run: chunked local loop, or a Dask LocalCluster (same results).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Dask workers (with --executor dask; default: one per core).")
 @click.pass_context
 def run(ctx: click.Context, paper: str, data: tuple[Path, ...], baseline: str | None, no_review: bool,
         reviewed: Path | None, codegen: str, extract_backend: str, max_attempts: int, timeout: float,
-        run_id: str | None, replay: Path | None) -> None:
+        run_id: str | None, replay: Path | None, executor: str, workers: int | None) -> None:
     """Fetch, parse, extract, review gate, generate, execute, compare and report PAPER."""
     from pipeline.run.options import RunOptions
     from pipeline.run.pipeline import reproduce
 
     opts = RunOptions(paper=paper, data=list(data), baseline=baseline, no_review=no_review, reviewed=reviewed,
                       codegen=codegen, extract_backend=extract_backend, max_attempts=max_attempts,  # type: ignore[arg-type]
-                      timeout_s=timeout, run_id=run_id, replay=replay)
+                      timeout_s=timeout, run_id=run_id, replay=replay,
+                      executor=executor, workers=workers)  # type: ignore[arg-type]
     run_dir = reproduce(opts, settings(ctx), info)
     info(f"report: {run_dir / 'report.html'}")
     echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.md")})

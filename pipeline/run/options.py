@@ -31,6 +31,15 @@ class RunOptions(BaseModel):
     timeout_s: float = 600.0
     run_id: str | None = None
     replay: Path | None = Field(None, description="recorded llm_calls.jsonl to replay instead of a model")
+    # where the analyses run; not part of key(): every executor gives the same results
+    executor: Literal["local", "dask"] = "local"
+    workers: int | None = Field(None, ge=1, description="Dask workers (default: one per core)")
+
+    def executor_args(self) -> list[str]:
+        """Arguments for a generated script (docs/scaling.md)."""
+        if self.executor == "local":
+            return []
+        return ["--executor", "dask", *(["--workers", str(self.workers)] if self.workers else [])]
 
     def key(self) -> dict[str, str]:
         """The settings that decide the results (recorded in run.json; a change restarts the run)."""

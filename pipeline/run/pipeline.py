@@ -181,7 +181,8 @@ class Run:
         if self.opts.codegen == "llm":
             return self._execute_with_repair(script, out, limits)
         shutil.rmtree(self.dir / "codegen" / "attempts", ignore_errors=True)
-        result = execute_code(script, self.opts.data, out, limits=limits)
+        result = execute_code(script, self.opts.data, out, limits=limits,
+                              extra_args=self.opts.executor_args())
         files = sorted(p for p in out.iterdir() if p.is_file())
         return files, f"{result.isolation} sandbox, {result.duration_s:.1f} s"
 
@@ -205,7 +206,8 @@ class Run:
         if not self.opts.baseline:
             shutil.rmtree(self.dir / "baseline", ignore_errors=True)
             return [], "no baseline requested"
-        out = run_baseline_outputs(self.opts.baseline, self.opts.data, self.dir / "baseline")
+        out = run_baseline_outputs(self.opts.baseline, self.opts.data, self.dir / "baseline",
+                                   executor=self.opts.executor, workers=self.opts.workers)
         return sorted(p for p in out.iterdir() if p.is_file()), self.opts.baseline
 
     def compare(self) -> tuple[list[Path], str]:

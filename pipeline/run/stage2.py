@@ -54,11 +54,14 @@ def execute_code(script: Path, data: list[Path], out_dir: Path, *, limits: Limit
     return result
 
 
-def run_baseline_outputs(name: str, data: list[Path], out_dir: Path) -> Path:
+def run_baseline_outputs(name: str, data: list[Path], out_dir: Path, *, executor: str = "local",
+                         workers: int | None = None) -> Path:
     from baselines import run_baseline
     from pipeline.data import open_dataset
+    from pipeline.executor import get_executor
 
-    run_baseline(name, open_dataset(data), out_dir)
+    with get_executor(executor, workers=workers) as ex:
+        run_baseline(name, open_dataset(data), out_dir, executor=ex)
     return out_dir
 
 
