@@ -11,6 +11,7 @@ from pipeline.errors import ExtractionError, UsageError
 from pipeline.extract.build import Source, build_selection
 from pipeline.extract.consensus import cross_check, merge_samples
 from pipeline.extract.grounding import ground_selection, grounding_summary
+from pipeline.extract.phrase_cuts import apply_phrasings
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
@@ -49,7 +50,7 @@ def extract_rules(doc: Document, *, paper_ref: PaperRef | None = None) -> Select
     source = Source(document=doc.source.paper_id)
     findings = [(f, source) for f in rule_findings(doc)]
     sel = build_selection(findings, paper=paper_ref or paper_ref_of(doc), producer="rules")
-    return ground_selection(sel, doc)
+    return ground_selection(apply_phrasings(sel, doc), doc)
 
 
 def extract_selection(

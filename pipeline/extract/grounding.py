@@ -28,7 +28,7 @@ _WORDS = {
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2,
     "exactly": None, "veto": 0, "reject": 0, "without": 0, "additional": None,
 }
-_FLAGS = {"btag"}  # boolean per-object flags: passes the tagger the quote names
+_FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}  # boolean per-object flags: passes the tagger or working point the quote names
 # one number in a canonical unit may be written in another unit in the text
 _UNIT_FACTORS = (1.0, 1e3, 1e-3, 0.1, 10.0)
 

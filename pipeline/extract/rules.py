@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pipeline.extract import clauses
+from pipeline.extract import clauses, phrasings
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.comparisons import comparisons
@@ -276,6 +276,8 @@ def extract_findings(doc: Document) -> list[CutFinding]:
             if len(raw) <= 1500 and not any(f.variable == "btag" for f in found):
                 btag = clauses.btag_definition(P.prepare(raw), squash(raw))
                 found += [btag] if btag is not None else []
+            if len(raw) <= 1500:
+                found += phrasings.working_points(P.prepare(raw), squash(raw))
             if len(raw) > 1500 or not re.search(r"\d|at least|exactly|opposite|same", raw):
                 context = _last_object(raw) or context
                 continue
