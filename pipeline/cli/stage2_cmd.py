@@ -56,12 +56,17 @@ def execute(script: Path, data: tuple[Path, ...], out: Path, timeout: float, mem
 @click.argument("baseline", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the comparison JSON here.")
-def compare(generated: Path, baseline: Path, out: Path | None) -> None:
+@click.option("--step-map", "step_map", default=None, metavar="GEN=BASE,...|FILE",
+              help="Align cutflow steps whose ids differ: generated_id=baseline_id pairs, comma-separated "
+                   "(or a file of them, one per line).")
+def compare(generated: Path, baseline: Path, out: Path | None, step_map: str | None) -> None:
     """Compare two contract output directories: cutflow, events, yields, histogram, verdict."""
-    from pipeline.compare import compare_outputs
+    from pipeline.compare import compare_outputs, parse_step_map
     from pipeline.io import write_json_atomic
 
-    comparison = compare_outputs(generated, baseline)
+    if step_map is not None and Path(step_map).is_file():
+        step_map = ",".join(line.strip() for line in Path(step_map).read_text().splitlines() if line.strip())
+    comparison = compare_outputs(generated, baseline, step_map=parse_step_map(step_map))
     if out is not None:
         write_json_atomic(out, comparison.model_dump(mode="json"))
     info(f"verdict: {comparison.verdict} - {comparison.reason}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.compare.compare import compare_outputs
+from pipeline.compare.compare import compare_outputs, parse_step_map
 from pipeline.compare.models import Comparison
 
-__all__ = ["Comparison", "compare_outputs"]
+__all__ = ["Comparison", "compare_outputs", "parse_step_map"]

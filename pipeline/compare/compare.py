@@ -22,23 +22,63 @@ from pipeline.compare.models import (
     Yields,
 )
 from pipeline.contract import Cutflow, SelectedEvent, event_key, read_outputs
-from pipeline.errors import DataError
+from pipeline.errors import DataError, UsageError, closest_names
 
 M4L_EDGES = [80.0 + 2.5 * i for i in range(37)]
 VALUE_TOLERANCE = 1e-4  # GeV: the CSV keeps six decimals
 
 
-def compare_steps(gen: Cutflow, base: Cutflow) -> tuple[list[StepComparison], str | None]:
-    """Steps aligned by id (generated order, then baseline-only); the first common step that differs."""
-    gsteps = {s.id: s for s in gen.steps}
+def parse_step_map(text: str | None) -> dict[str, str]:
+    """'gen_a=base_a,gen_b=base_b' -> {gen_a: base_a, ...}; UsageError naming the bad item."""
+    if not text or not text.strip():
+        return {}
+    mapping: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        gen_id, sep, base_id = item.partition("=")
+        if not item or not sep or not gen_id.strip() or not base_id.strip():
+            raise UsageError(f"step map item {item!r} is not GENERATED_ID=BASELINE_ID",
+                             hint="write e.g. --step-map leptons_count=exactly_4_leptons,event_dr=delta_r")
+        mapping[gen_id.strip()] = base_id.strip()
+    return mapping
+
+
+def _check_step_map(step_map: dict[str, str], gen: Cutflow, base: Cutflow) -> None:
+    """A mapping must name existing steps on both sides, one to one: an alignment is only honest when explicit."""
+    gen_ids, base_ids = [s.id for s in gen.steps], [s.id for s in base.steps]
+    for gen_id, base_id in step_map.items():
+        if gen_id not in gen_ids:
+            raise UsageError(f"step map: the generated cutflow has no step {gen_id!r}",
+                             hint=f"closest generated steps: {closest_names(gen_id, gen_ids)}")
+        if base_id not in base_ids:
+            raise UsageError(f"step map: the baseline cutflow has no step {base_id!r}",
+                             hint=f"closest baseline steps: {closest_names(base_id, base_ids)}")
+    targets = list(step_map.values())
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        raise UsageError(f"step map: baseline step(s) {twice} are mapped from more than one generated step",
+                         hint="map each baseline step from exactly one generated step")
+
+
+def compare_steps(gen: Cutflow, base: Cutflow,
+                  step_map: dict[str, str] | None = None) -> tuple[list[StepComparison], str | None]:
+    """Steps aligned by id, or by the explicit ``step_map`` (generated id -> baseline id) where given
+    (generated order, then baseline-only); the first aligned step that differs."""
+    step_map = dict(step_map or {})
+    _check_step_map(step_map, gen, base)
+    mapped = set(step_map.values())
+    # a step keeps its id-alignment unless the map sends it (or its baseline namesake) elsewhere
+    align = {s.id: step_map.get(s.id, s.id if s.id not in mapped else None) for s in gen.steps}
     bsteps = {s.id: s for s in base.steps}
-    order = [s.id for s in gen.steps] + [s.id for s in base.steps if s.id not in gsteps]
+    used = {b for b in align.values() if b in bsteps}
+    pairs = [(g, bsteps.get(align[g.id]) if align[g.id] else None) for g in gen.steps]
+    pairs += [(None, b) for b in base.steps if b.id not in used]
     rows, first = [], None
-    for step_id in order:
-        g, b = gsteps.get(step_id), bsteps.get(step_id)
+    for g, b in pairs:
         same = g is not None and b is not None and g.raw == b.raw and g.applicable == b.applicable
+        step_id = g.id if g is not None else b.id  # type: ignore[union-attr]
         rows.append(StepComparison(
             id=step_id, same=same,
+            baseline_id=b.id if g is not None and b is not None and b.id != g.id else None,
             generated_raw=g.raw if g else None, baseline_raw=b.raw if b else None,
             generated_weighted=g.weighted if g else None, baseline_weighted=b.weighted if b else None,
             generated_applicable=g.applicable if g else None, baseline_applicable=b.applicable if b else None,
@@ -101,17 +141,23 @@ def _verdict(steps: list[StepComparison], first: str | None, ev: EventComparison
     common = [s for s in steps if s.generated_raw is not None and s.baseline_raw is not None]
     where = f"; first diverging step: {first}" if first else ""
     if len(common) <= 1 < len(steps):
-        where += "; the two cutflows share no step id beyond 'all', so they are compared by events only"
+        where += ("; the two cutflows share no step id beyond 'all', so they are compared by events only"
+                  " (align them with a step map: --step-map GENERATED_ID=BASELINE_ID,...)")
     if close and hist_ok:
         return "compatible", f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {detail}{where}"
     return "different", f"yields {y.generated_raw} vs {y.baseline_raw}; {detail}{where}"
 
 
-def compare_outputs(generated: str | Path, baseline: str | Path, *, tolerance: float = 0.05) -> Comparison:
-    """Compare two complete contract output directories."""
+def compare_outputs(generated: str | Path, baseline: str | Path, *, tolerance: float = 0.05,
+                    step_map: dict[str, str] | None = None) -> Comparison:
+    """Compare two complete contract output directories.
+
+    ``step_map`` (generated step id -> baseline step id) aligns steps whose ids differ; steps
+    are otherwise aligned by id only, never guessed by position.
+    """
     gen_events, gen_flow, gen_result = read_outputs(generated)
     base_events, base_flow, base_result = read_outputs(baseline)
-    steps, first = compare_steps(gen_flow, base_flow)
+    steps, first = compare_steps(gen_flow, base_flow, step_map)
     ev = compare_events(gen_events, base_events)
     y = Yields(generated_raw=len(gen_events), baseline_raw=len(base_events),
                generated_weighted=round(sum(e.weight for e in gen_events), 9),

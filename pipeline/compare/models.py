@@ -13,6 +13,7 @@ class _Model(BaseModel):
 
 class StepComparison(_Model):
     id: str
+    baseline_id: str | None = Field(None, description="the baseline step this generated step was mapped to (--step-map)")
     generated_raw: int | None = None
     baseline_raw: int | None = None
     generated_weighted: float | None = None
