@@ -22,8 +22,6 @@ from pipeline.review.decisions import Decision
 from pipeline.review.session import ReviewSession
 from tests.conftest import shared_path
 
-pytestmark = pytest.mark.slow
-
 # the reviewed list's cut ids -> the baseline's steps (report table IV, cuts 2-10)
 STEP_MAP = {
     "leptons_count": "exactly_4_leptons", "eta_acceptance": "eta_acceptance", "leptons_pt_3": "lepton_pt",

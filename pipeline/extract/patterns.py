@@ -33,8 +33,8 @@ QUANTITIES: list[tuple[str, str]] = [
                r"|psumT\s*/\s*pT|E_?T\s*cone\s*\d*\s*/\s*[EpP]_?T"),
     ("ip", r"impact parameters?"),
     # a quantity named in words may be followed by a symbol of the paper's own ("... parameter z_d < 1 mm")
-    ("d0", r"\|d_?0\||\bd_?0\b|\|d_?xy\||\bd_?xy\b|transverse impact parameter(?:\s+[A-Za-z]_?[A-Za-z0-9]{1,2})?"),
-    ("z0", r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b|longitudinal impact parameter(?:\s+[A-Za-z]_?[A-Za-z0-9]{1,2})?"),
+    ("d0", r"\|d_?0\||\bd_?0\b|\|d_?xy\||\bd_?xy\b|transverse impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?"),
+    ("z0", r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?"),
     ("eta", r"\|eta\|?|pseudorapidity(?: range)?|\|?eta\b"),
     ("met", r"\bMET\b|missing transverse (?:momentum|energy)"),
     ("pt", r"\bp_?T(?:,\s*l\s*(\d))?|\bE_?T\b|transverse (?:momentum|energy)|\bmomenta\b"),
