@@ -19,7 +19,7 @@ import pytest
 
 from pipeline.data import open_dataset
 from pipeline.data.synthetic import generate
-from pipeline.executor import PartitionError, get_executor
+from pipeline.executor import get_executor
 from pipeline.executor.compiled import run_selection
 from pipeline.executor.dask_executor import DaskExecutor
 from pipeline.run.stage2 import generate_code
@@ -105,10 +105,6 @@ def test_dask_equals_driver_on_synthetic(script: ModuleType, synthetic_files: li
     assert result["n_input"] == 4000
 
 
-@pytest.mark.xfail(raises=PartitionError, strict=False,
-                   reason="runtime bug, not the executor's: pipeline.runtime.objects._innermost calls "
-                          "ak.unflatten(flat, 4) on an empty array when a chunk has no candidate left "
-                          "('too large counts'); the local driver fails the same way with --step-size 1")
 def test_one_event_partitions_of_a_generated_analysis(script: ModuleType, tmp_path: Path) -> None:
     files = [shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")]
     reference(script, files, tmp_path / "ref", 10_000)

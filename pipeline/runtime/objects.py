@@ -15,6 +15,8 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
+from pipeline.runtime.flat import grouped_pairs, p4_columns, pair_p4, plain, take_apart
+from pipeline.runtime.flat import sfos as sfos_accept
 from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4
 
 Z_MASS = 91.1876
@@ -48,18 +50,28 @@ def memoized(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _innermost(parts: list[Any]) -> Any:
-    """Stack same-shaped arrays of flat records into a new innermost list."""
+def _innermost(parts: list[Any], *, by_pt: bool = False) -> Any:
+    """Stack same-shaped arrays of flat records into a new innermost list (sorted by decreasing pt)."""
     if parts[0].ndim != 2 or any(ak.fields(parts[0][f]) for f in ak.fields(parts[0])):
-        return ak.concatenate([part[..., np.newaxis] for part in parts], axis=-1)
+        out = ak.concatenate([part[..., np.newaxis] for part in parts], axis=-1)
+        return sorted_by_pt(out) if by_pt else out
     # events x candidates: interleave each field with numpy (concatenating records is slow)
     counts = ak.num(parts[0], axis=1)
-    columns = {
-        f: np.stack([ak.to_numpy(ak.flatten(part[f], axis=1)) for part in parts], axis=1).reshape(-1)
-        for f in ak.fields(parts[0])
-    }
+    flats = [ak.flatten(part, axis=1) for part in parts]
+    order = None
+    if by_pt:  # a stable descending sort, as ak.argsort(..., ascending=False, stable=True)
+        pts = np.stack([ak.to_numpy(f["pt"]) for f in flats], axis=1)
+        order = np.argsort(-pts, axis=1, kind="stable")
+    columns = {}
+    for name in ak.fields(parts[0]):
+        stacked = np.stack([ak.to_numpy(f[name]) for f in flats], axis=1)
+        if order is not None:
+            stacked = np.take_along_axis(stacked, order, axis=1)
+        columns[name] = stacked.reshape(-1)
     flat = ak.zip(columns, depth_limit=1)
-    return ak.unflatten(ak.unflatten(flat, len(parts)), counts)
+    # explicit counts: a scalar count cannot split an empty array (a chunk with no candidate)
+    per_candidate = np.full(len(flat) // len(parts), len(parts), dtype=np.int64)
+    return ak.unflatten(ak.unflatten(flat, per_candidate), counts)
 
 
 def sorted_by_pt(c: Any) -> Any:
@@ -75,7 +87,7 @@ def constituents(x: Any) -> Any:
         parts = [x["first"], x["second"]]
     else:
         return x
-    return sorted_by_pt(_innermost(parts))
+    return _innermost(parts, by_pt=True)
 
 
 def field(name: str, x: Any) -> Any:
@@ -102,6 +114,11 @@ def count(c: Any) -> Any:
 def pairs(c: Any) -> Any:
     if is_pair(c) or is_quad(c):
         return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
+    if plain(c):
+        flat = take_apart(c)
+        owner, i, j = grouped_pairs(flat.counts)
+        fields = {"first": flat.items[i], "second": flat.items[j]}
+        return flat.wrap(ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts)))
     i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
     return ak.zip({"first": c[i], "second": c[j]}, depth_limit=c.ndim)
 
@@ -115,6 +132,12 @@ def _pairs(c: Any, *, sfos: bool) -> Any:
     """
     if is_pair(c) or is_quad(c) or not {"pt", "eta", "phi", "e"} <= set(ak.fields(c)):
         return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
+    if plain(c):
+        flat = take_apart(c)
+        owner, i, j = grouped_pairs(flat.counts, sfos_accept(flat) if sfos else None)
+        fields = {"first": flat.items[i], "second": flat.items[j]}
+        fields |= dict(zip(P4_FIELDS, pair_p4(p4_columns(flat), i, j), strict=True))
+        return flat.wrap(ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts)))
     i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
     if sfos:
         flavour, charge = c["flavour"], c["charge"]
@@ -152,9 +175,32 @@ def quadruplets(c: Any, mz: float = Z_MASS) -> Any:
     """Two SFOS pairs sharing no object; ``z1`` is the pair with mass closest to ``mz``.
 
     Each unordered pairing appears once, in the order of the pairs (equal distances keep
-    the earlier pair as z1). Built on index arrays and numbers only - records are
+    the earlier pair as z1). Built on flat index arrays and numbers only - records are
     gathered once at the end - because that is several times faster than combining records.
     """
+    if not plain(c):
+        return _quadruplets_jagged(c, mz)
+    flat = take_apart(c)
+    pair_owner, pi, pj = grouped_pairs(flat.counts, sfos_accept(flat))
+    pair_p4s = pair_p4(p4_columns(flat), pi, pj)
+    masses = pair_p4s[4]
+    # pairs per list, then pairs of pairs sharing no object
+    pair_counts = np.bincount(pair_owner, minlength=len(flat.counts))
+    owner, a, b = grouped_pairs(pair_counts, lambda a, b: (pi[a] != pi[b]) & (pi[a] != pj[b])
+                                & (pj[a] != pi[b]) & (pj[a] != pj[b]))
+    a_first = abs(masses[a] - mz) <= abs(masses[b] - mz)
+    first, second = np.where(a_first, a, b), np.where(a_first, b, a)
+
+    def pair(k: np.ndarray) -> Any:
+        fields = {"first": flat.items[pi[k]], "second": flat.items[pj[k]]}
+        fields |= {name: x[k] for name, x in zip(P4_FIELDS, pair_p4s, strict=True)}
+        return ak.zip(fields, depth_limit=1)
+
+    quads = ak.zip({"z1": pair(first), "z2": pair(second)}, depth_limit=1)
+    return flat.wrap(quads, np.bincount(owner, minlength=len(flat.counts)))
+
+
+def _quadruplets_jagged(c: Any, mz: float) -> Any:
     px, py, pz, e = p4(c)
     i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
     flavour, charge = c["flavour"], c["charge"]
@@ -203,8 +249,21 @@ def merge(*collections: Any) -> Any:
     for other in collections[1:]:
         common &= set(ak.fields(other))
     keep = [f for f in ak.fields(collections[0]) if f in common]
+    if all(c.ndim == 2 and plain(c) for c in collections) and "pt" in keep:
+        return _merge_flat(collections, keep)
     parts = [ak.zip({f: col[f] for f in keep}, depth_limit=col.ndim) for col in collections]
     return sorted_by_pt(ak.concatenate(parts, axis=-1))
+
+
+def _merge_flat(collections: tuple[Any, ...], keep: list[str]) -> Any:
+    """merge() for events x objects with numpy: a stable sort by (event, decreasing pt)."""
+    counts = [ak.to_numpy(ak.num(c, axis=1)).astype(np.int64) for c in collections]
+    owner = np.concatenate([np.repeat(np.arange(len(n)), n) for n in counts])
+    flats = [ak.flatten(c, axis=1) for c in collections]
+    pt = np.concatenate([ak.to_numpy(f["pt"]) for f in flats])
+    order = np.lexsort((-pt, owner))  # stable: ties keep the order of the collections
+    columns = {f: np.concatenate([ak.to_numpy(x[f]) for x in flats])[order] for f in keep}
+    return ak.unflatten(ak.zip(columns, depth_limit=1), sum(counts))
 
 
 def every(c: Any) -> Any:
