@@ -9,7 +9,12 @@ import pytest
 
 from pipeline.extract.api import extract_rules
 from pipeline.extract.patterns import prepare
-from pipeline.extract.phrasings import flavour_delta_r, sliding_threshold, working_points
+from pipeline.extract.phrasings import (
+    chosen_then_cut,
+    flavour_delta_r,
+    sliding_threshold,
+    working_points,
+)
 from pipeline.extract.rules import _findings_in
 from pipeline.parse.document import Document
 from pipeline.selection.models import SelectionList
@@ -174,3 +179,27 @@ def test_sliding_threshold_real_sentence(isa: tuple[Document, SelectionList]) ->
 def test_report_list_is_valid(isa: tuple[Document, SelectionList]) -> None:
     _, sel = isa
     assert errors_only(validate_selection(sel)) == []
+
+
+# --- the pair closest to the Z mass is chosen, then cut on ----------------------------------------
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The lepton pair whose invariant mass (m_12) is closest to the Z boson mass must satisfy 50 < m_12 < 106 GeV.",
+     "m12"),
+    ("The dilepton pair whose mass m_Z1 is closest to the Z pole mass has to lie in 60 < m_Z1 < 120 GeV.", "mZ1"),
+    ("The leading pair is defined as the SFOS pair with the mass m_12 closest to the Z boson mass.", None),
+    ("In each quadruplet, the pair whose mass is closest to the Z mass is called the leading pair.", None),
+])
+def test_chosen_then_cut_synthetic(sentence: str, expected: str | None) -> None:
+    assert chosen_then_cut(prepare(sentence)) == expected
+
+
+def test_chosen_then_cut_real_sentence(isa: tuple[Document, SelectionList]) -> None:
+    doc, sel = isa
+    sentence = real_sentence(doc, "closest to the Z boson mass")
+    assert chosen_then_cut(prepare(sentence)) == "m12"
+    ids = [c.id for c in sel.selection]
+    best = next(c for c in sel.selection if c.id == "quads_best_m12")
+    assert (best.kind, best.scope, best.target, best.expr, best.status) == (
+        "select_best", "candidate", "quads", "abs(m12 - 91.1876)", "verified")
+    assert ids.index("quads_best_m12") == ids.index("event_m12") - 1

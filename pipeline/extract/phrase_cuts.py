@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pipeline.extract import patterns as P
 from pipeline.extract.build import _QUAD_DERIVED
 from pipeline.extract.phrasings import (
+    Z_MASS,
     FlavourDeltaR,
     SlidingThreshold,
+    chosen_then_cut,
     flavour_delta_r,
     sliding_threshold,
 )
@@ -46,6 +48,9 @@ def apply_phrasings(sel: SelectionList, doc: Document) -> SelectionList:
         found = flavour_delta_r(prepared, quote)
         if found is not None and not _has_expr(sel, found.expr()):
             sel = _add_flavour_dr(sel, found, offset, offsets)
+        chosen = chosen_then_cut(prepared)
+        if chosen is not None:
+            sel = _select_before(sel, chosen, quote)
         sliding = sliding_threshold(prepared, quote)
         if sliding is not None:
             sel = _apply_sliding(sel, sliding)
@@ -76,6 +81,20 @@ def _add_flavour_dr(sel: SelectionList, found: FlavourDeltaR, offset: int, offse
     where = later[0] if later else len(sel.selection)
     selection = [*sel.selection[:where], cut, *sel.selection[where:]]
     return sel.model_copy(update={"objects": objects, "selection": selection})
+
+
+def _select_before(sel: SelectionList, mass: str, quote: str) -> SelectionList:
+    """A select-best step (the candidate whose ``mass`` is closest to the Z mass) before the
+    candidate cut on ``mass`` stated in the same sentence."""
+    cuts = [c for c in sel.selection if c.variable == mass and c.scope == Scope.candidate and _quote_of(c) == quote]
+    if not cuts or any(c.kind == "select_best" and c.target == cuts[0].target for c in sel.selection):
+        return sel
+    cut = cuts[0]
+    best = Cut(id=f"{cut.target}_best_{mass}", kind="select_best", scope=Scope.candidate, target=cut.target,
+               expr=f"abs({mass} - {Z_MASS:g})", description=f"the candidate whose {mass} is closest to the Z mass",
+               provenance=Provenance(source="paper", document=sel.paper.id, quote=quote))
+    where = sel.selection.index(cut)
+    return sel.model_copy(update={"selection": [*sel.selection[:where], best, *sel.selection[where:]]})
 
 
 def _apply_sliding(sel: SelectionList, found: SlidingThreshold) -> SelectionList:

@@ -3,6 +3,8 @@
 - "Delta R > 0.1 for same-flavour pairs and Delta R > 0.2 for different-flavour pairs": one
   event-level cut on all pairs of the named objects, the threshold chosen by flavour;
 - "leptons satisfying the tight identification criteria": the objects' working-point flag;
+- "the lepton pair whose invariant mass (m12) is closest to the Z boson mass must satisfy ...": the
+  pair (the candidate) is chosen first, then cut on, so the list gets a select-best step before the cut;
 - "m_min < m34 < 115 GeV, where m_min varies from 17.5 GeV at m4l = 120 GeV to 50 GeV at
   m4l = 190 GeV": a threshold interpolated through the stated points. The shape between and
   beyond the points is not stated, so it is recorded as an assumption for review.
@@ -39,6 +41,14 @@ _SLIDING = re.compile(
     rf"(?P<y0>{P.NUM})\s*GeV\s+(?:at|for)\s+(?P<x>{_MASS})\s*=\s*(?P<x0>{P.NUM})\s*GeV\s+to\s+"
     rf"(?P<y1>{P.NUM})\s*GeV\s+(?:at|for)\s+(?P=x)\s*=\s*(?P<x1>{P.NUM})\s*GeV",
 )
+
+
+# the chosen pair is what the cut applies to: "the pair whose mass (m12) is closest to the Z mass must satisfy"
+_CHOSEN_THEN_CUT = re.compile(
+    rf"\bpairs?\b[^.;]{{0,60}}?\(?(?P<m>{_MASS})\)?\s+(?:is|are)\s+closest\s+to\s+the\s+Z(?:\s+boson)?(?:\s+pole)?\s+mass"
+    rf"\s*,?\s+(?:must|is required to|are required to|has to|should)\s+(?:satisfy|have|lie|be)\b",
+)
+Z_MASS = 91.1876
 
 
 @dataclass(frozen=True)
@@ -119,3 +129,10 @@ def sliding_threshold(sentence: str, quote: str) -> SlidingThreshold | None:
     return SlidingThreshold(quantity=_mass_name(match.group("q")), variable=_mass_name(match.group("x")),
                             xs=(points[0][0], points[1][0]), ys=(points[0][1], points[1][1]),
                             high=float(match.group("hi")), quote=quote)
+
+
+def chosen_then_cut(sentence: str) -> str | None:
+    """The pair mass (``m12``) of 'the pair whose mass (m12) is closest to the Z boson mass must
+    satisfy ...': the pair is chosen before the cut applies, not among the pairs passing it."""
+    match = _CHOSEN_THEN_CUT.search(sentence)
+    return _mass_name(match.group("m")) if match else None
