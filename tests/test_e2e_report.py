@@ -126,3 +126,9 @@ def test_report_run_then_reviewed_run_is_identical(tmp_path: Path, monkeypatch: 
         assert row["same"] and row["generated_raw"] == row["baseline_raw"], row
         assert row["baseline_id"] == (None if gen_id == base_id else base_id)
     assert [rows[g]["baseline_raw"] for g in STEP_MAP] == [827, 827, 679, 656, 311, 286, 285, 225, 148]
+    # the same map from a file, one pair per line
+    map_file = tmp_path / "step_map.txt"
+    map_file.write_text("\n".join(f"{g}={b}" for g, b in STEP_MAP.items()) + "\n")
+    proc = _reproduce("compare", str(run_dir / "analysis"), str(run_dir / "baseline"), "--step-map", str(map_file))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["steps"] == aligned["steps"]

@@ -21,7 +21,7 @@ from pipeline.compare.models import (
     StepComparison,
     Yields,
 )
-from pipeline.contract import Cutflow, SelectedEvent, event_key, read_outputs
+from pipeline.contract import Cutflow, CutflowStep, SelectedEvent, event_key, read_outputs
 from pipeline.errors import DataError, UsageError, closest_names
 
 M4L_EDGES = [80.0 + 2.5 * i for i in range(37)]
@@ -67,10 +67,10 @@ def compare_steps(gen: Cutflow, base: Cutflow,
     _check_step_map(step_map, gen, base)
     mapped = set(step_map.values())
     # a step keeps its id-alignment unless the map sends it (or its baseline namesake) elsewhere
-    align = {s.id: step_map.get(s.id, s.id if s.id not in mapped else None) for s in gen.steps}
+    align: dict[str, str] = {s.id: step_map.get(s.id, s.id if s.id not in mapped else "") for s in gen.steps}
     bsteps = {s.id: s for s in base.steps}
     used = {b for b in align.values() if b in bsteps}
-    pairs = [(g, bsteps.get(align[g.id]) if align[g.id] else None) for g in gen.steps]
+    pairs: list[tuple[CutflowStep | None, CutflowStep | None]] = [(g, bsteps.get(align[g.id])) for g in gen.steps]
     pairs += [(None, b) for b in base.steps if b.id not in used]
     rows, first = [], None
     for g, b in pairs:
