@@ -19,6 +19,8 @@ from pipeline.codegen.plan import (
     derived_order,
     executable,
     fields_to_read,
+    fused_leptons,
+    fused_reads,
     used_objects,
 )
 from pipeline.codegen.translate import Names, names_in, translate
@@ -102,8 +104,13 @@ class _Writer:
         self.emit("def select_objects(v: EventState, run: AnalysisRun) -> None:")
         self.emit('    """Object-level cuts: each collection keeps the objects passing all its cuts."""')
         used = used_objects(self.plan)
+        fused = fused_leptons(self.plan)
         for obj in self.sel.objects:
-            if obj.name in used:
+            if fused and obj.name in fused[1:]:
+                continue
+            if fused and obj.name == fused[0]:
+                self.fused_object(obj, fused[1:])
+            elif obj.name in used:
                 self.object(obj)
             else:
                 ids = ", ".join(c.id for c in obj.cuts) or "none"
@@ -129,6 +136,10 @@ class _Writer:
             self.emit(f'    v["{obj.name}"] = objs')
             return
         self.emit("    keep = rt.every(objs)")
+        self.cuts(obj, "keep")
+        self.emit(f'    v["{obj.name}"] = objs[keep]')
+
+    def cuts(self, obj: PhysicsObject, keep: str) -> None:
         for cut in obj.cuts:
             self.emit("\n".join(_comment(cut, "    ")))
             if not executable(cut):
@@ -136,7 +147,25 @@ class _Writer:
                 continue
             code = _expr(cut, _object_names("objs"))
             self.emit(f'    if run.applicable("{cut.id}"):')
-            self.emit(f"        keep = keep & {code}  # cut: {cut.id}")
+            self.emit(f"        {keep} = {keep} & {code}  # cut: {cut.id}")
+
+    def fused_object(self, obj: PhysicsObject, parts: tuple[str, ...]) -> None:
+        """Leptons = cleaned electrons + muons, cut by flavour on the data's lepton collection."""
+        self.emit(f"    # {obj.name}: {obj.description or obj.kind}")
+        self.emit("    # the electron and muon cuts act on the data's lepton collection by flavour (the same")
+        self.emit("    # objects as cleaning electrons and muons apart and merging them, in one pass)")
+        self.emit('    objs = v.events["leptons"]')
+        by_name = {o.name: o for o in self.sel.objects}
+        keeps = []
+        for name, flavour in zip(parts, (11, 13), strict=True):
+            part = by_name[name]
+            keep = f"keep_{name}"
+            keeps.append(keep)
+            self.emit(f"    # {name}: {part.description or part.kind}")
+            self.emit(f'    {keep} = objs["flavour"] == {flavour}')
+            self.cuts(part, keep)
+        self.emit(f"    keep = {' | '.join(keeps)}")
+        self.cuts(obj, "keep")
         self.emit(f'    v["{obj.name}"] = objs[keep]')
 
     def not_executed(self, cut: Cut) -> str:
@@ -227,7 +256,7 @@ def _constants(w: _Writer, digest: str) -> list[str]:
         f"OBSERVABLE = {w.sel.observable!r}",
         f"CANDIDATES = {w.plan.main_candidates!r}",
         "# canonical fields read from the data (those the dataset provides)",
-        f"READS = {fields_to_read(w.plan, used_objects(w.plan))!r}",
+        f"READS = {_reads(w.plan)!r}",
         "# cutflow steps in order: id -> description",
         f"STEPS = {_pretty(steps)}",
         "# canonical fields each cut reads; a cut whose fields the dataset lacks is not applicable",
@@ -235,6 +264,11 @@ def _constants(w: _Writer, digest: str) -> list[str]:
         "# cuts stated only in words, and why they are not executed",
         f"TEXT_ONLY = {_pretty(text_only)}",
     ]
+
+
+def _reads(plan: Plan) -> list[str]:
+    reads = fields_to_read(plan, used_objects(plan))
+    return fused_reads(reads) if fused_leptons(plan) else reads
 
 
 def _pretty(data: Mapping[str, object]) -> str:

@@ -178,3 +178,42 @@ def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
         subs = set(BASE_FIELDS) | bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}
         fields |= {f"{coll}.{f}" for f in subs if f in COLLECTIONS.get(coll, {})}
     return sorted(fields)
+
+
+def _direct_names(plan: Plan) -> set[str]:
+    """Names the cuts, derived quantities and observable refer to by name (not through a merge)."""
+    names: set[str] = {plan.sel.observable} if plan.sel.observable else set()
+    for cut in plan.sel.selection:
+        if executable(cut):
+            names |= names_in(cut_expression(cut), allow_tuple=cut.kind == "select_best")
+            names |= {cut.target} if cut.target else set()
+    for d in plan.sel.derived:
+        names |= names_in(d.expr) | ({d.target} if d.target else set())
+    return names
+
+
+def fused_leptons(plan: Plan) -> tuple[str, str, str] | None:
+    """(leptons, electrons, muons) object names when the leptons merge the cleaned electrons and
+    muons of the data and nothing else reads those two: then the script cuts the data's lepton
+    collection by flavour in one pass (no separate collections, no merge - the same objects,
+    in the data's pt order)."""
+    used = used_objects(plan)
+    direct = _direct_names(plan)
+    for name, src in plan.sources.items():
+        if not isinstance(src, list) or len(src) != 2 or name not in used:
+            continue
+        by_source = {plan.sources.get(s): s for s in src}
+        ele, mu = by_source.get("electrons"), by_source.get("muons")
+        others = [s for n, s in plan.sources.items() if n not in (name, ele, mu)]
+        shared = any(o in (ele, mu) or (isinstance(o, list) and {ele, mu} & set(o)) for o in others)
+        if ele and mu and not ({ele, mu} & direct) and not shared:
+            kinds = {o.name: o.kind for o in plan.sel.objects}
+            if kinds.get(ele) == "electron" and kinds.get(mu) == "muon":
+                return name, ele, mu
+    return None
+
+
+def fused_reads(reads: list[str]) -> list[str]:
+    """The fields of the fused lepton collection: electron and muon fields read as lepton fields."""
+    out = {f"leptons.{r.split('.', 1)[1]}" if r.startswith(("electrons.", "muons.")) else r for r in reads}
+    return sorted(out | {"leptons.flavour"})

@@ -104,3 +104,22 @@ def pair_p4(p4: tuple[np.ndarray, ...], i: np.ndarray, j: np.ndarray) -> list[np
 def sfos(flat: Flat) -> Accept:
     flavour, charge = flat.column("flavour"), flat.column("charge")
     return lambda i, j: (flavour[i] == flavour[j]) & (charge[i] * charge[j] < 0)
+
+
+def on_flat(fn: Callable[..., Any], *xs: Any) -> Any:
+    """``fn`` on the flat numpy contents of numeric arrays of one list structure, re-wrapped.
+
+    Elementwise math on nested lists pays awkward's broadcasting for every operation;
+    on the flat contents it is plain numpy. Anything else (options, differing structures,
+    plain numbers) goes to ``fn`` as given.
+    """
+    arrays = [x for x in xs if isinstance(x, ak.Array)]
+    if not arrays or len(arrays) != len(xs) or not all(plain(x) and not ak.fields(x) for x in arrays):
+        return fn(*xs)
+    parts = [take_apart(x) for x in arrays]
+    ref = parts[0]
+    for other in parts[1:]:
+        if not (np.array_equal(other.counts, ref.counts)
+                and all(np.array_equal(a, b) for a, b in zip(other.outer, ref.outer, strict=True))):
+            return fn(*xs)
+    return ref.wrap(fn(*(ak.to_numpy(p.items) for p in parts)), ref.counts)

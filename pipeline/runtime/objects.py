@@ -249,21 +249,8 @@ def merge(*collections: Any) -> Any:
     for other in collections[1:]:
         common &= set(ak.fields(other))
     keep = [f for f in ak.fields(collections[0]) if f in common]
-    if all(c.ndim == 2 and plain(c) for c in collections) and "pt" in keep:
-        return _merge_flat(collections, keep)
     parts = [ak.zip({f: col[f] for f in keep}, depth_limit=col.ndim) for col in collections]
     return sorted_by_pt(ak.concatenate(parts, axis=-1))
-
-
-def _merge_flat(collections: tuple[Any, ...], keep: list[str]) -> Any:
-    """merge() for events x objects with numpy: a stable sort by (event, decreasing pt)."""
-    counts = [ak.to_numpy(ak.num(c, axis=1)).astype(np.int64) for c in collections]
-    owner = np.concatenate([np.repeat(np.arange(len(n)), n) for n in counts])
-    flats = [ak.flatten(c, axis=1) for c in collections]
-    pt = np.concatenate([ak.to_numpy(f["pt"]) for f in flats])
-    order = np.lexsort((-pt, owner))  # stable: ties keep the order of the collections
-    columns = {f: np.concatenate([ak.to_numpy(x[f]) for x in flats])[order] for f in keep}
-    return ak.unflatten(ak.zip(columns, depth_limit=1), sum(counts))
 
 
 def every(c: Any) -> Any:

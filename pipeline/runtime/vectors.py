@@ -13,6 +13,8 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
+from pipeline.runtime.flat import on_flat
+
 PAIR_FIELDS = ("first", "second")
 QUAD_FIELDS = ("z1", "z2")
 
@@ -100,12 +102,20 @@ def _phi_eta(x: Any) -> tuple[Any, Any]:
     return np.arctan2(py, px), np.arcsinh(pz / pt)
 
 
+def _delta_phi(phi_a: Any, phi_b: Any) -> Any:
+    dphi = np.abs(phi_a - phi_b) % (2 * np.pi)
+    return np.minimum(dphi, 2 * np.pi - dphi)
+
+
+def _delta_r(phi_a: Any, eta_a: Any, phi_b: Any, eta_b: Any) -> Any:
+    return np.hypot(eta_a - eta_b, _delta_phi(phi_a, phi_b))
+
+
 def delta_phi(a: Any, b: Any) -> Any:
     """|Delta phi| wrapped into [0, pi]."""
     phi_a, _ = _phi_eta(a)
     phi_b, _ = _phi_eta(b)
-    dphi = np.abs(phi_a - phi_b) % (2 * np.pi)
-    return np.minimum(dphi, 2 * np.pi - dphi)
+    return on_flat(_delta_phi, phi_a, phi_b)
 
 
 def delta_r(a: Any, b: Any = None) -> Any:
@@ -115,6 +125,6 @@ def delta_r(a: Any, b: Any = None) -> Any:
         if halves is None:
             raise TypeError("delta_r(p) needs a pair; give two objects as delta_r(a, b)")
         a, b = halves
-    _, eta_a = _phi_eta(a)
-    _, eta_b = _phi_eta(b)
-    return np.hypot(eta_a - eta_b, delta_phi(a, b))
+    phi_a, eta_a = _phi_eta(a)
+    phi_b, eta_b = _phi_eta(b)
+    return on_flat(_delta_r, phi_a, eta_a, phi_b, eta_b)
