@@ -90,3 +90,29 @@ def test_dask_executor_gives_the_same_run(repro_home: Path) -> None:
     for rel in ("analysis/events.csv", "analysis/cutflow.json", "baseline/events.csv", "baseline/cutflow.json"):
         assert (local / rel).read_bytes() == (dask / rel).read_bytes(), rel
     assert json.loads((dask / "comparison.json").read_text())["verdict"] == "identical"
+
+
+def test_a_list_reviewed_after_a_no_review_run_is_used_by_the_same_command(repro_home: Path) -> None:
+    """Run unreviewed, review in the run directory, run the same command again: the review counts."""
+    from pipeline.review import ReviewSession
+    from pipeline.review.decisions import Decision
+
+    pdf = shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf")
+    data = shared_path("data", "atlas-opendata-2020")
+    args = (str(pdf), "--data", str(data), "--no-review")
+    run_dir = _run_dir(reproduce(*args))
+    assert not (run_dir / "selection.reviewed.json").exists()
+
+    session = ReviewSession(run_dir, reviewer="test")
+    version, sel = session.current()
+    first, *rest = [c.id for c in sel.selection]
+    version = session.decide(Decision(action="reject", cut_id=first, comment="test"), version).version
+    for cut_id in [c.id for c in sel.all_cuts() if c.id != first]:
+        version = session.decide(Decision(action="approve", cut_id=cut_id), version).version
+
+    again = reproduce(*args)
+    assert _run_dir(again) == run_dir
+    assert "review: reused" not in again.stderr and "using selection.reviewed.json" in again.stderr
+    assert "generate: reused" not in again.stderr
+    code = (run_dir / "codegen" / "analysis.py").read_text()
+    assert f"# cut: {first}" not in code  # the rejected cut is not executed any more
