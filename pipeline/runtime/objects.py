@@ -7,6 +7,7 @@ from those constituents.
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
@@ -15,11 +16,16 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
-from pipeline.runtime.flat import grouped_pairs, p4_columns, pair_p4, plain, take_apart
+from pipeline.runtime.flat import Flat, grouped_pairs, p4_columns, pair_p4, plain, take_apart
 from pipeline.runtime.flat import sfos as sfos_accept
-from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4
+from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4, record_fields
 
 Z_MASS = 91.1876
+# candidates carry an id; their constituents (indices into the objects) are kept here
+CANDIDATE = "_candidate"
+_SHIFT = 40
+_builds = itertools.count(1)
+_members: OrderedDict[int, tuple[Any, np.ndarray]] = OrderedDict()
 _INDEX = "_index"
 _MEMO_SIZE = 16
 _memo: OrderedDict[tuple[str, int, str], tuple[Any, Any]] = OrderedDict()
@@ -81,6 +87,10 @@ def sorted_by_pt(c: Any) -> Any:
 @memoized
 def constituents(x: Any) -> Any:
     """The objects of a pair or candidate as a list sorted by decreasing pt."""
+    if CANDIDATE in record_fields(x):  # built with the candidates (quadruplets)
+        known = _registered(x)
+        if known is not None:
+            return known
     if is_quad(x):
         parts = [x["z1"]["first"], x["z1"]["second"], x["z2"]["first"], x["z2"]["second"]]
     elif is_pair(x):
@@ -196,8 +206,36 @@ def quadruplets(c: Any, mz: float = Z_MASS) -> Any:
         fields |= {name: x[k] for name, x in zip(P4_FIELDS, pair_p4s, strict=True)}
         return ak.zip(fields, depth_limit=1)
 
-    quads = ak.zip({"z1": pair(first), "z2": pair(second)}, depth_limit=1)
-    return flat.wrap(quads, np.bincount(owner, minlength=len(flat.counts)))
+    members = np.stack([pi[first], pj[first], pi[second], pj[second]], axis=1)
+    fields = {"z1": pair(first), "z2": pair(second), CANDIDATE: register(flat, members)}
+    return flat.wrap(ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts)))
+
+
+def register(flat: Flat, members: np.ndarray) -> np.ndarray:
+    """Remember each candidate's objects by decreasing pt (a stable sort, as sorted_by_pt);
+    returns the candidates' ids (build << 40 | row) for :func:`constituents`."""
+    order = np.argsort(-flat.column("pt")[members], axis=1, kind="stable")
+    build = next(_builds)
+    _members[build] = (flat.items, np.take_along_axis(members, order, axis=1))
+    while len(_members) > _MEMO_SIZE:
+        _members.popitem(last=False)
+    return (build << _SHIFT) | np.arange(len(members), dtype=np.int64)
+
+
+def _registered(x: Any) -> Any | None:
+    """The constituents of registered candidates, gathered (lazily) by flat index; None if unknown."""
+    if not plain(x[CANDIDATE]):
+        return None
+    flat = take_apart(x[CANDIDATE])
+    ids = ak.to_numpy(flat.items)
+    builds = np.unique(ids >> _SHIFT)
+    known = _members.get(int(builds[0])) if len(builds) == 1 else None
+    if known is None:
+        return None  # no candidate (the general path keeps the type) or forgotten
+    items, members = known
+    rows = members[ids & ((1 << _SHIFT) - 1)]
+    per_candidate = np.full(len(rows), rows.shape[1], dtype=np.int64)
+    return flat.wrap(ak.unflatten(items[rows.reshape(-1)], per_candidate), flat.counts)
 
 
 def _quadruplets_jagged(c: Any, mz: float) -> Any:
