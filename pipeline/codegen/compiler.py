@@ -23,10 +23,12 @@ from pipeline.codegen.plan import (
     fused_reads,
     used_objects,
 )
-from pipeline.codegen.translate import Names, names_in, translate
+from pipeline.codegen.translate import Names, calls_in, names_in, translate
 from pipeline.errors import CodegenError, SelectionError
 from pipeline.io import sha256_bytes
+from pipeline.runtime.reduce import MATH
 from pipeline.selection.expr import cut_expression
+from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Status
 
 CODEGEN_VERSION = "1"
@@ -129,15 +131,17 @@ class _Writer:
         src = self.plan.sources[obj.name]
         self.emit(f"    # {obj.name}: {obj.description or obj.kind}")
         if isinstance(src, list):
-            self.emit(f'    objs = rt.merge({", ".join(_event_names(s) for s in src)})')
+            source = f'rt.merge({", ".join(_event_names(s) for s in src)})'
         else:
-            self.emit(f'    objs = v.events["{src}"]')
+            source = f'v.events["{src}"]'
         if not obj.cuts:
-            self.emit(f'    v["{obj.name}"] = objs')
+            self.emit(f'    v["{obj.name}"] = {source}')
             return
+        flat = _elementwise(obj)
+        self.emit(f"    objs = rt.flat_objects({source})" if flat else f"    objs = {source}")
         self.emit("    keep = rt.every(objs)")
         self.cuts(obj, "keep")
-        self.emit(f'    v["{obj.name}"] = objs[keep]')
+        self.emit(f'    v["{obj.name}"] = objs.select(keep)' if flat else f'    v["{obj.name}"] = objs[keep]')
 
     def cuts(self, obj: PhysicsObject, keep: str) -> None:
         for cut in obj.cuts:
@@ -154,8 +158,9 @@ class _Writer:
         self.emit(f"    # {obj.name}: {obj.description or obj.kind}")
         self.emit("    # the electron and muon cuts act on the data's lepton collection by flavour (the same")
         self.emit("    # objects as cleaning electrons and muons apart and merging them, in one pass)")
-        self.emit('    objs = v.events["leptons"]')
         by_name = {o.name: o for o in self.sel.objects}
+        flat = all(_elementwise(by_name[n]) for n in (obj.name, *parts))
+        self.emit('    objs = rt.flat_objects(v.events["leptons"])' if flat else '    objs = v.events["leptons"]')
         keeps = []
         for name, flavour in zip(parts, (11, 13), strict=True):
             part = by_name[name]
@@ -166,7 +171,7 @@ class _Writer:
             self.cuts(part, keep)
         self.emit(f"    keep = {' | '.join(keeps)}")
         self.cuts(obj, "keep")
-        self.emit(f'    v["{obj.name}"] = objs[keep]')
+        self.emit(f'    v["{obj.name}"] = objs.select(keep)' if flat else f'    v["{obj.name}"] = objs[keep]')
 
     def not_executed(self, cut: Cut) -> str:
         return "rejected by the reviewer" if cut.status == Status.rejected else "text only"
@@ -217,6 +222,14 @@ class _Writer:
             self.emit(f'        v.keep_candidates("{cut.target}", {code})  # cut: {cut.id}')
         else:
             self.emit(f"        v.keep_events({code})  # cut: {cut.id}")
+
+
+# functions acting on each object alone: such object cuts run on flat columns (rt.flat_objects)
+ELEMENTWISE = frozenset({"where", "isin", "interp", "theta", *MATH, *FIELD_ACCESSORS})
+
+
+def _elementwise(obj: PhysicsObject) -> bool:
+    return all(calls_in(cut_expression(c)) <= ELEMENTWISE for c in obj.cuts if executable(c))
 
 
 def function_name(cut_id: str) -> str:

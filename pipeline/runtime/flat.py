@@ -123,3 +123,58 @@ def on_flat(fn: Callable[..., Any], *xs: Any) -> Any:
                 and all(np.array_equal(a, b) for a, b in zip(other.outer, ref.outer, strict=True))):
             return fn(*xs)
     return ref.wrap(fn(*(ak.to_numpy(p.items) for p in parts)), ref.counts)
+
+
+class FlatObjects:
+    """A collection's objects as flat numpy columns, for object-level cuts (elementwise only).
+
+    ``objs["pt"] > 7`` is then one numpy comparison instead of an awkward broadcast over
+    the event lists; :meth:`select` puts the kept objects back into their events.
+    """
+
+    def __init__(self, objs: ak.Array) -> None:
+        self.objs = objs
+        self.counts = np.asarray(ak.to_numpy(ak.num(objs, axis=1)), dtype=np.int64)
+        self.items = ak.flatten(objs, axis=1)
+        self._columns: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._columns:
+            self._columns[name] = ak.to_numpy(self.items[name])
+        return self._columns[name]
+
+    def select(self, keep: Any) -> ak.Array:
+        keep = np.broadcast_to(np.asarray(keep, dtype=bool), (len(self),))
+        owner = np.repeat(np.arange(len(self.counts)), self.counts)
+        kept = np.bincount(owner[keep], minlength=len(self.counts))
+        return ak.unflatten(self.items[np.flatnonzero(keep)], kept)
+
+
+def best_flat(keys: list[Any]) -> Any | None:
+    """best_candidate_mask on flat numpy (numeric events x candidates keys); None if not applicable."""
+    if not keys or not all(plain(k) and k.ndim == 2 and not ak.fields(k) for k in keys):
+        return None
+    parts = [take_apart(k) for k in keys]
+    counts = parts[0].counts
+    if any(not np.array_equal(p.counts, counts) for p in parts[1:]):
+        return None
+    starts = np.concatenate([[0], np.cumsum(counts)])[:-1][counts > 0]
+    owner = np.repeat(np.arange(len(counts)), counts)
+    alive = None
+    for p in parts:
+        key = ak.to_numpy(p.items).astype(np.float64)
+        masked = key if alive is None else np.where(alive, key, np.inf)
+        best = np.full(len(counts), np.inf)
+        if len(masked):  # fmin ignores NaN, as awkward's min does
+            best[counts > 0] = np.fmin.reduceat(masked, starts)
+        hit = masked == best[owner]
+        alive = hit if alive is None else alive & hit
+    index = np.arange(len(owner)) - np.repeat(np.concatenate([[0], np.cumsum(counts)])[:-1], counts)
+    big = np.iinfo(np.int64).max
+    first = np.full(len(counts), big)
+    if len(index):
+        first[counts > 0] = np.minimum.reduceat(np.where(alive, index, big), starts)
+    return parts[0].wrap(index == first[owner], counts)

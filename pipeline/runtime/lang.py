@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import FUNCTIONS, best_candidate_mask, isin, merge
-from pipeline.runtime.objects import every
+from pipeline.runtime.objects import every, flat_objects
 
 globals().update(FUNCTIONS)
 
-__all__ = sorted(FUNCTIONS) + ["best_candidate_mask", "every", "isin", "merge"]
+__all__ = sorted(FUNCTIONS) + ["best_candidate_mask", "every", "flat_objects", "isin", "merge"]
 
 
 def __getattr__(name: str) -> Any:  # pragma: no cover - only for type checkers' benefit

@@ -16,8 +16,18 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
-from pipeline.runtime.flat import Flat, grouped_pairs, p4_columns, pair_p4, plain, take_apart
+from pipeline.runtime.flat import (
+    Flat,
+    FlatObjects,
+    grouped_pairs,
+    on_flat,
+    p4_columns,
+    pair_p4,
+    plain,
+    take_apart,
+)
 from pipeline.runtime.flat import sfos as sfos_accept
+from pipeline.runtime.reduce import where
 from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4, record_fields
 
 Z_MASS = 91.1876
@@ -271,11 +281,14 @@ def z2(q: Any) -> Any:
 
 def channel(q: Any) -> Any:
     """0 = 4e, 1 = 4mu, 2 = 2e2mu (z1 electrons), 3 = 2mu2e, -1 otherwise."""
-    f1, f2 = q["z1"]["first"]["flavour"], q["z2"]["first"]["flavour"]
-    code = ak.where((f1 == 11) & (f2 == 11), 0, -1)
-    code = ak.where((f1 == 13) & (f2 == 13), 1, code)
-    code = ak.where((f1 == 11) & (f2 == 13), 2, code)
-    return ak.where((f1 == 13) & (f2 == 11), 3, code)
+    return on_flat(_channel_codes, q["z1"]["first"]["flavour"], q["z2"]["first"]["flavour"])
+
+
+def _channel_codes(f1: Any, f2: Any) -> Any:
+    code = where((f1 == 11) & (f2 == 11), 0, -1)
+    code = where((f1 == 13) & (f2 == 13), 1, code)
+    code = where((f1 == 11) & (f2 == 13), 2, code)
+    return where((f1 == 13) & (f2 == 11), 3, code)
 
 
 CHANNEL_NAMES = {0: "4e", 1: "4mu", 2: "2e2mu", 3: "2mu2e"}
@@ -293,4 +306,11 @@ def merge(*collections: Any) -> Any:
 
 def every(c: Any) -> Any:
     """All-True mask with one entry per object of ``c`` (the start of an object selection)."""
+    if isinstance(c, FlatObjects):
+        return np.ones(len(c), dtype=bool)
     return ak.ones_like(ak.local_index(c, axis=-1), dtype=bool)
+
+
+def flat_objects(c: Any) -> FlatObjects:
+    """The objects of ``c`` as flat columns (object cuts whose functions are all elementwise)."""
+    return FlatObjects(c)

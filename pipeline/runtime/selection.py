@@ -18,6 +18,7 @@ import numpy as np
 
 from pipeline.contract import CutflowStep
 from pipeline.data.fields import EVENT_FIELDS
+from pipeline.runtime.flat import best_flat
 
 
 def _keep(value: Any, mask: Any) -> Any:
@@ -108,6 +109,9 @@ class EventState:
 
 def best_candidate_mask(keys: Sequence[Any]) -> Any:
     """True for the one candidate per event minimising ``keys`` lexicographically (first on ties)."""
+    flat = best_flat(list(keys))
+    if flat is not None:
+        return flat
     alive = None
     for key in keys:
         key = ak.fill_none(key, np.inf)
