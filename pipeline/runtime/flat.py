@@ -110,19 +110,21 @@ def on_flat(fn: Callable[..., Any], *xs: Any) -> Any:
     """``fn`` on the flat numpy contents of numeric arrays of one list structure, re-wrapped.
 
     Elementwise math on nested lists pays awkward's broadcasting for every operation;
-    on the flat contents it is plain numpy. Anything else (options, differing structures,
-    plain numbers) goes to ``fn`` as given.
+    on the flat contents it is plain numpy. Python numbers pass through; anything else
+    (options, records, differing structures) goes to ``fn`` as given.
     """
     arrays = [x for x in xs if isinstance(x, ak.Array)]
-    if not arrays or len(arrays) != len(xs) or not all(plain(x) and not ak.fields(x) for x in arrays):
+    scalars_ok = all(isinstance(x, ak.Array | bool | int | float | np.number) for x in xs)
+    if not arrays or not scalars_ok or not all(plain(x) and not ak.fields(x) for x in arrays):
         return fn(*xs)
     parts = [take_apart(x) for x in arrays]
     ref = parts[0]
     for other in parts[1:]:
-        if not (np.array_equal(other.counts, ref.counts)
+        if not (np.array_equal(other.counts, ref.counts) and len(other.outer) == len(ref.outer)
                 and all(np.array_equal(a, b) for a, b in zip(other.outer, ref.outer, strict=True))):
             return fn(*xs)
-    return ref.wrap(fn(*(ak.to_numpy(p.items) for p in parts)), ref.counts)
+    flats = iter([ak.to_numpy(p.items) for p in parts])
+    return ref.wrap(fn(*(next(flats) if isinstance(x, ak.Array) else x for x in xs)), ref.counts)
 
 
 class FlatObjects:
@@ -178,3 +180,4 @@ def best_flat(keys: list[Any]) -> Any | None:
     if len(index):
         first[counts > 0] = np.minimum.reduceat(np.where(alive, index, big), starts)
     return parts[0].wrap(index == first[owner], counts)
+

@@ -103,7 +103,13 @@ def _phi_eta(x: Any) -> tuple[Any, Any]:
 
 
 def _delta_phi(phi_a: Any, phi_b: Any) -> Any:
-    dphi = np.abs(phi_a - phi_b) % (2 * np.pi)
+    dphi = np.abs(phi_a - phi_b)
+    if isinstance(dphi, np.ndarray):  # x % 2pi is x below 2pi: only the rest needs the (slow) modulo
+        wide = dphi >= 2 * np.pi
+        if wide.any():
+            dphi[wide] = dphi[wide] % (2 * np.pi)
+    else:
+        dphi = dphi % (2 * np.pi)
     return np.minimum(dphi, 2 * np.pi - dphi)
 
 
