@@ -36,6 +36,8 @@ CANDIDATE = "_candidate"
 _SHIFT = 40
 _builds = itertools.count(1)
 _members: OrderedDict[int, tuple[Any, np.ndarray]] = OrderedDict()
+# each entry keeps a chunk's objects alive: a few cover the chunks in flight (threaded executors)
+_BUILDS_KEPT = 4
 _INDEX = "_index"
 _MEMO_SIZE = 16
 _memo: OrderedDict[tuple[str, int, str], tuple[Any, Any]] = OrderedDict()
@@ -227,7 +229,7 @@ def register(flat: Flat, members: np.ndarray) -> np.ndarray:
     order = np.argsort(-flat.column("pt")[members], axis=1, kind="stable")
     build = next(_builds)
     _members[build] = (flat.items, np.take_along_axis(members, order, axis=1))
-    while len(_members) > _MEMO_SIZE:
+    while len(_members) > _BUILDS_KEPT:
         _members.popitem(last=False)
     return (build << _SHIFT) | np.arange(len(members), dtype=np.int64)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.contract import CutflowStep
 from pipeline.data.fields import EVENT_FIELDS
-from pipeline.runtime.flat import best_flat
+from pipeline.runtime.flat import best_flat, plain, take_apart
 
 
 def _keep(value: Any, mask: Any) -> Any:
@@ -93,6 +93,12 @@ class EventState:
 
     def keep_candidates(self, target: str, mask: Any) -> None:
         """Keep the candidates of ``target`` passing ``mask``; then the events with one left."""
+        flat = _and_flat(self.alive.get(target), mask, self.values[target])
+        if flat is not None:
+            self.alive[target], any_alive = flat
+            self._views.clear()
+            self.keep_events(any_alive)
+            return
         cands = self.values[target]
         mask = ak.fill_none(ak.broadcast_arrays(mask, ak.local_index(cands, axis=-1))[0], False)
         self.alive[target] = mask if target not in self.alive else self.alive[target] & mask
@@ -105,6 +111,26 @@ class EventState:
         if alive is not None:
             keys = [ak.where(alive, key, np.inf) for key in keys]
         self.keep_candidates(target, best_candidate_mask(keys))
+
+
+def _and_flat(alive: Any, mask: Any, cands: Any) -> tuple[Any, np.ndarray] | None:
+    """(alive & mask, events with a live candidate) on flat numpy, for a boolean mask per
+    candidate (events x candidates, no missing values); None for anything else."""
+    if not (plain(mask) and mask.ndim == 2 and not ak.fields(mask)):
+        return None
+    flat = take_apart(mask)
+    keep = ak.to_numpy(flat.items)
+    if keep.dtype != np.bool_:
+        return None
+    if alive is not None:
+        before = take_apart(alive)
+        if not np.array_equal(before.counts, flat.counts):
+            return None
+        keep = keep & ak.to_numpy(before.items)
+    elif not np.array_equal(ak.to_numpy(ak.num(cands, axis=1)), flat.counts):
+        return None
+    owner = np.repeat(np.arange(len(flat.counts)), flat.counts)
+    return ak.unflatten(keep, flat.counts), np.bincount(owner[keep], minlength=len(flat.counts)) > 0
 
 
 def best_candidate_mask(keys: Sequence[Any]) -> Any:
