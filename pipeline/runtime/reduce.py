@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import reduce
+from functools import partial, reduce
 from typing import Any
 
 import awkward as ak
 import numpy as np
+
+from pipeline.runtime.flat import on_flat
 
 
 def _is_ak(*xs: Any) -> bool:
@@ -50,6 +52,10 @@ def interp(x: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
     """Piecewise-linear through (xs, ys), constant beyond the ends; ufuncs keep any depth."""
     if len(xs) != len(ys) or not xs:
         raise ValueError("interp needs two lists of the same non-zero length")
+    return on_flat(partial(_interp, xs=xs, ys=ys), x)
+
+
+def _interp(x: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
     y = ys[0] + 0.0 * x
     for (x0, y0), (x1, y1) in zip(zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True), strict=False):
         slope = (y1 - y0) / (x1 - x0)

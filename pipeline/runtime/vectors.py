@@ -84,7 +84,10 @@ def mass(*items: Any) -> Any:
     """Invariant mass of the four-vector sum; negative m^2 from rounding is clipped to 0."""
     if len(items) == 1 and "_mass" in record_fields(items[0]):
         return items[0]["_mass"]
-    px, py, pz, e = p4_sum(*items)
+    return on_flat(_mass, *p4_sum(*items))
+
+
+def _mass(px: Any, py: Any, pz: Any, e: Any) -> Any:
     m2 = e * e - px * px - py * py - pz * pz
     return np.sqrt(np.maximum(m2, 0.0))
 
