@@ -86,6 +86,9 @@ class EventState:
         mask = ak.fill_none(mask, False)
         if isinstance(mask, ak.Array):
             mask = ak.to_numpy(mask)
+        if isinstance(mask, np.ndarray) and mask.dtype == np.bool_ and mask.shape == (len(self),) \
+                and mask.all():
+            return  # every event passes: filtering would only copy (and deepen) every array
         self.events = self.events[mask]
         self.values = {name: _keep(value, mask) for name, value in self.values.items()}
         self.alive = {name: value[mask] for name, value in self.alive.items()}
