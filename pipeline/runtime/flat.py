@@ -181,3 +181,22 @@ def best_flat(keys: list[Any]) -> Any | None:
         first[counts > 0] = np.minimum.reduceat(np.where(alive, index, big), starts)
     return parts[0].wrap(index == first[owner], counts)
 
+
+
+def nth_flat(x: Any, index: int) -> Any | None:
+    """Element ``index`` of each innermost list of a float array (as float64), NaN where missing, on flat
+    numpy; None for anything else (reduce.nth then pads with awkward)."""
+    if index < 0 or not (plain(x) and not ak.fields(x)):
+        return None
+    flat = take_apart(x)
+    values = ak.to_numpy(flat.items)
+    if not np.issubdtype(values.dtype, np.floating):  # awkward's result is float64 for these
+        return None
+    out = np.full(len(flat.counts), np.nan)
+    has = flat.counts > index
+    starts = np.concatenate([[0], np.cumsum(flat.counts)])[:-1]
+    out[has] = values[starts[has] + index]
+    result: Any = ak.Array(out)
+    for n in reversed(flat.outer):
+        result = ak.unflatten(result, n)
+    return result

@@ -9,7 +9,7 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
-from pipeline.runtime.flat import on_flat
+from pipeline.runtime.flat import nth_flat, on_flat
 
 
 def _is_ak(*xs: Any) -> bool:
@@ -40,6 +40,9 @@ def max_of(x: Any) -> Any:
 def nth(x: Any, i: int) -> Any:
     """Element ``i`` of the innermost list; missing gives NaN so every comparison fails."""
     index = int(i)
+    flat = nth_flat(x, index)
+    if flat is not None:
+        return flat
     padded = ak.pad_none(x, index + 1, axis=-1)
     return ak.fill_none(padded[..., index], np.nan)
 
