@@ -105,3 +105,16 @@ def test_on_flat_falls_back_for_other_structures() -> None:
         on_flat(np.add, a, b)
     optional = ak.Array([[1.0, None], [3.0]])
     assert ak.to_list(on_flat(np.negative, optional)) == [[-1.0, None], [-3.0]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(lists=st.lists(st.lists(st.lists(st.floats(-5, 5), max_size=4), max_size=3), max_size=4),
+       index=st.integers(0, 4), single=st.booleans())
+def test_nth_on_flat_equals_padding(lists: list[list[list[float]]], index: int, single: bool) -> None:
+    x = ak.Array([*lists, [[0.0]]])[:-1]
+    if single:
+        x = ak.values_astype(x, np.float32)
+    got = F["nth"](x, index)
+    want = ak.fill_none(ak.pad_none(x, index + 1, axis=-1)[..., index], np.nan)
+    assert str(got.type) == str(want.type)
+    np.testing.assert_array_equal(ak.to_numpy(ak.flatten(got, axis=None)), ak.to_numpy(ak.flatten(want, axis=None)))
