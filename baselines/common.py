@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 import awkward as ak
 import hist
@@ -20,8 +19,8 @@ from pipeline.contract import (
     AnalysisResult,
     Cutflow,
     CutflowStep,
+    EventRow,
     Histogram1D,
-    SelectedEvent,
     write_outputs,
 )
 from pipeline.data import Dataset
@@ -186,26 +185,14 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     return result
 
 
-class _Row(NamedTuple):
-    """A selected event; duck-types :class:`SelectedEvent` for ``events_to_csv`` (same fields)
-    without per-row pydantic construction, which dominated large selections."""
-
-    run: int
-    event: int
-    dsid: int
-    channel: str
-    m4l: float
-    weight: float
-
-
-def _rows(picked: list[tuple[np.ndarray, ...]]) -> list[SelectedEvent]:
-    rows: list[_Row] = []
+def _rows(picked: list[tuple[np.ndarray, ...]]) -> list[EventRow]:
+    rows: list[EventRow] = []
     for run, event, dsid, channel, m4l, weight in picked:
-        rows.extend(_Row(*r) for r in zip(run.tolist(), event.tolist(), dsid.tolist(),
+        rows.extend(EventRow(*r) for r in zip(run.tolist(), event.tolist(), dsid.tolist(),
                                            [str(c) for c in channel],
                                            m4l.astype(float).tolist(), weight.astype(float).tolist(),
                                            strict=True))
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 def passthrough(masks: Sequence[np.ndarray]) -> np.ndarray:

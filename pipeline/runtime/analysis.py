@@ -20,9 +20,9 @@ import numpy as np
 from pipeline.contract import (
     AnalysisResult,
     Cutflow,
+    EventRow,
     Histogram1D,
     InputFile,
-    SelectedEvent,
     write_outputs,
 )
 from pipeline.runtime.objects import CHANNEL_NAMES, channel
@@ -132,18 +132,13 @@ class AnalysisRun:
             row["m4l"] = ak.to_numpy(ak.fill_none(value, np.nan)).astype(np.float64)
         return row
 
-    def selected(self) -> list[SelectedEvent]:
+    def selected(self) -> list[EventRow]:
         if not self.rows:
             return []
         cols = {k: np.concatenate([r[k] for r in self.rows]) for k in self.rows[0]}
-        # model_construct: the columns are typed already; validating 10^5 rows costs seconds
-        return [
-            SelectedEvent.model_construct(run=int(r), event=int(e), dsid=int(d),
-                                          channel=CHANNEL_NAMES.get(int(c), "other"),
-                                          m4l=float(m), weight=float(w))
-            for r, e, d, c, m, w in zip(cols["run"], cols["event"], cols["dsid"], cols["channel"],
-                                        cols["m4l"], cols["weight"], strict=True)
-        ]
+        channels = [CHANNEL_NAMES.get(c, "other") for c in cols["channel"].tolist()]
+        return list(map(EventRow, cols["run"].tolist(), cols["event"].tolist(), cols["dsid"].tolist(),
+                        channels, cols["m4l"].astype(float).tolist(), cols["weight"].astype(float).tolist()))
 
     def histograms(self, inputs: list[InputFile]) -> list[Histogram1D]:
         """The observable over all inputs, and per input file as ``<name>:<file stem>``."""
