@@ -15,6 +15,8 @@ from pipeline.selection.store import load_selection
 from tests.test_review_helpers import build_run
 
 ROOT = Path(__file__).resolve().parents[1]
+# a traversal out of the checkout to a directory that exists, wherever the checkout is
+TO_ETC = os.path.relpath("/etc", ROOT)
 
 
 def review(repro_home: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -91,7 +93,7 @@ def test_end_of_input_keeps_what_was_decided(repro_home: Path) -> None:
 
 
 @pytest.mark.parametrize("name, words", [
-    ("../../etc", "not a run directory"),
+    (TO_ETC, "not a run directory"),
     ("1312.1956/..", "invalid"),
     ("nosuchrun", "no run 'nosuchrun'"),
 ])
