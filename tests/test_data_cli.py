@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from pipeline.io import sha256_file
 from tests.conftest import shared_path
+from tests.fakes.local_http import LocalServer
 
 
 def _run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
@@ -31,14 +31,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "portal"
     root.mkdir()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", root
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with LocalServer(partial(_Quiet, directory=str(root))) as server:
+        yield server.url, root
 
 
 def test_list_both_releases() -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import awkward as ak
@@ -17,6 +16,7 @@ from pipeline.data import open_dataset
 from pipeline.data.synthetic import generate
 from pipeline.errors import DataError
 from tests.conftest import shared_path
+from tests.fakes.local_http import LocalServer
 
 REAL_2025 = ("data", "atlas-opendata-2025")
 REAL_2020 = ("data", "atlas-opendata-2020")
@@ -227,14 +227,8 @@ def http_root(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "www"
     root.mkdir()
     handler = type("H", (_RangeHandler,), {"root": root})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
+    with LocalServer(handler) as server:
+        yield server.url, root
 
 
 def test_reading_over_http_matches_local(tmp_path: Path, http_root: tuple[str, Path]) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from pipeline.errors import ParseError, UsageError
 from pipeline.parse import parse_document
 from pipeline.parse.grobid_backend import parse_tei
 from tests.conftest import shared_path
+from tests.fakes.local_http import LocalServer, QuietHandler
 
 
 class FakeGrobid:
@@ -26,17 +25,7 @@ class FakeGrobid:
         self.uploads: list[bytes] = []
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _send(self, status: int, body: bytes, ctype: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
                 if self.path == "/api/isalive":
                     self._send(200, b"true", "text/plain")
@@ -53,22 +42,18 @@ class FakeGrobid:
                 else:
                     self._send(200, fake.tei, "application/xml")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server = LocalServer(Handler)
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.server.url
 
 
 @pytest.fixture
 def grobid() -> Iterator[FakeGrobid]:
     fake = FakeGrobid(shared_path("corpus", "grobid", "0046d83a.tei.xml").read_bytes())
-    fake.thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    with fake.server:
+        yield fake
 
 
 @pytest.fixture

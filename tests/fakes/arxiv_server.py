@@ -8,12 +8,13 @@ Every request path is recorded so tests can assert what was (not) downloaded.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
+
+from tests.fakes.local_http import LocalServer, QuietHandler
 
 
 @dataclass
@@ -80,14 +81,11 @@ class FakeArxiv:
         self.requests: list[str] = []
         self.fail_status: int | None = None  # every request answers this status
         self.hang_seconds: float = 0.0  # every request sleeps this long first
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LocalServer(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     @property
     def api_url(self) -> str:
@@ -98,12 +96,11 @@ class FakeArxiv:
         return paper
 
     def __enter__(self) -> FakeArxiv:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def _lookup(self, ident: str) -> FakePaper | None:
         match = re.match(r"^(.*?)(?:v(\d+))?$", ident)
@@ -126,17 +123,7 @@ class FakeArxiv:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
-
-            def _send(self, status: int, body: bytes, ctype: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 fake.requests.append(self.path)
                 if fake.hang_seconds:

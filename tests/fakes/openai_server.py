@@ -34,8 +34,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.local_http import LocalServer
 
 
 @dataclass
@@ -75,14 +77,11 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LocalServer(self._handler())
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"{self._server.url}/v1"
 
     @property
     def remaining(self) -> int:
@@ -93,13 +92,12 @@ class FakeOpenAI:
         return self
 
     def start(self) -> FakeOpenAI:
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def __enter__(self) -> FakeOpenAI:
         return self.start()
