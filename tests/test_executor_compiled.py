@@ -8,7 +8,6 @@ partitioning; on the local executor it must give byte-identical files.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from pipeline.executor.compiled import run_selection
 from pipeline.executor.dask_executor import DaskExecutor
 from pipeline.run.stage2 import generate_code
 from pipeline.runtime.analysis import AnalysisRun, provided_names
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT, import_script, shared_path
 
 PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 FILES = ("events.csv", "cutflow.json", "histograms.json", "result.json")
@@ -33,11 +32,7 @@ FILES = ("events.csv", "cutflow.json", "histograms.json", "result.json")
 @pytest.fixture(scope="module")
 def script(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     path = generate_code(PAPER_LIST, tmp_path_factory.mktemp("codegen") / "analysis.py")
-    spec = importlib.util.spec_from_file_location("generated_h4l", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_script(path, "generated_h4l")
 
 
 @pytest.fixture(scope="module")

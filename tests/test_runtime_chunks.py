@@ -7,7 +7,6 @@ constituents of zero candidates used to fail with awkward's 'too large counts').
 
 from __future__ import annotations
 
-import importlib.util
 from types import ModuleType
 
 import awkward as ak
@@ -21,7 +20,7 @@ from pipeline.run.stage2 import generate_code
 from pipeline.runtime import FUNCTIONS as F
 from pipeline.runtime.analysis import AnalysisRun, provided_names
 from pipeline.runtime.selection import EventState
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT, import_script, shared_path
 
 PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 
@@ -50,11 +49,7 @@ def test_constituents_of_no_or_some_quadruplets(n_events: int, per_event: int) -
 @pytest.fixture(scope="module")
 def script(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     path = generate_code(PAPER_LIST, tmp_path_factory.mktemp("codegen") / "analysis.py")
-    spec = importlib.util.spec_from_file_location("generated_h4l_chunks", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_script(path, "generated_h4l_chunks")
 
 
 @pytest.fixture(scope="module")
