@@ -8,6 +8,7 @@ serialises to the same bytes (the audits compare hashes).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -24,6 +25,18 @@ def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
         while block := handle.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_input(path: str | os.PathLike[str]) -> str:
+    """sha256 of a file the process only reads (data files, papers), hashed once per process
+    while its size and modification time stay the same."""
+    st = os.stat(path)
+    return _sha256_by_stat(os.fspath(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256_by_stat(path: str, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)
 
 
 def sha256_bytes(data: bytes) -> str:

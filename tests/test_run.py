@@ -116,3 +116,26 @@ def test_a_list_reviewed_after_a_no_review_run_is_used_by_the_same_command(repro
     assert "generate: reused" not in again.stderr
     code = (run_dir / "codegen" / "analysis.py").read_text()
     assert f"# cut: {first}" not in code  # the rejected cut is not executed any more
+
+
+def test_a_data_file_replaced_in_place_reruns_the_analyses(repro_home: Path, tmp_path: Path) -> None:
+    """The run key holds data paths; their contents are stage inputs, so a new file is re-read."""
+    import shutil
+
+    src = shared_path("data", "atlas-opendata-2020")
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("data_A.4lep.root", "data_B.4lep.root"):
+        shutil.copy(src / name, data / name)
+    args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper")
+    run_dir = _run_dir(reproduce(*args))
+    before = json.loads((run_dir / "analysis" / "result.json").read_text())["n_input"]
+
+    shutil.copy(src / "data_C.4lep.root", data / "data_A.4lep.root")
+    again = reproduce(*args)
+    assert _run_dir(again) == run_dir
+    assert "review: reused" in again.stderr and "generate: reused" in again.stderr
+    assert "execute: reused" not in again.stderr and "baseline: reused" not in again.stderr
+    after = json.loads((run_dir / "analysis" / "result.json").read_text())["n_input"]
+    assert (before, after) == (39 + 156, 237 + 156)
+    assert json.loads((run_dir / "comparison.json").read_text())["verdict"] == "identical"

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from pipeline import __version__
 from pipeline.config import Settings
 from pipeline.errors import UsageError
-from pipeline.io import sha256_file, write_json_atomic
+from pipeline.io import sha256_file, sha256_input, write_json_atomic
 from pipeline.run.manifest_models import (
     SCHEMA_VERSION,
     CodeFile,
@@ -66,15 +66,8 @@ def excluded_reason(rel: str) -> str | None:
 
 
 def _hash(path: Path, role: str, shown: str, scope: str = "external", required: bool = True) -> InputFile:
-    return InputFile(role=role, path=shown, scope=scope, sha256=sha256_file(path),  # type: ignore[arg-type]
+    return InputFile(role=role, path=shown, scope=scope, sha256=sha256_input(path),  # type: ignore[arg-type]
                      size=path.stat().st_size, required=required)
-
-
-def data_files(opts: RunOptions) -> list[Path]:
-    files: list[Path] = []
-    for p in opts.data:
-        files += sorted(p.glob("*.root")) if p.is_dir() else [p]
-    return [f.resolve() for f in files]
 
 
 def _cited_slugs(run_dir: Path) -> set[str]:
@@ -112,7 +105,7 @@ def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: st
             found.append(_hash(pdf, "cited_paper", str(pdf.resolve())))
     found += [_hash(p, "cited_paper", str(p.relative_to(run_dir)), "run") for p in sorted(run_dir.glob("cited/*"))
               if p.is_file()]
-    found += [_hash(f, "data", str(f)) for f in data_files(opts)]
+    found += [_hash(f, "data", str(f)) for f in opts.data_files()]
     if opts.reviewed is not None and opts.reviewed.is_file():
         found.append(_hash(opts.reviewed, "selection_reviewed", str(opts.reviewed.resolve())))
     for rel, role in (("selection.reviewed.json", "selection_reviewed"), ("review/review_log.jsonl", "review_log")):

@@ -35,6 +35,13 @@ class RunOptions(BaseModel):
     executor: Literal["local", "dask"] = "local"
     workers: int | None = Field(None, ge=1, description="Dask workers (default: one per core)")
 
+    def data_files(self) -> list[Path]:
+        """The ROOT files the run reads (directories expanded), as absolute paths."""
+        files: list[Path] = []
+        for p in self.data:
+            files += sorted(p.glob("*.root")) if p.is_dir() else [p]
+        return [f.resolve() for f in files]
+
     def executor_args(self) -> list[str]:
         """Arguments for a generated script (docs/scaling.md)."""
         if self.executor == "local":

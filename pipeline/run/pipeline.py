@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.config import Settings
 from pipeline.errors import FetchError, ParseError, ReproError, SelectionError, UsageError
-from pipeline.io import sha256_file, write_json_atomic
+from pipeline.io import sha256_file, sha256_input, write_json_atomic
 from pipeline.run.options import RunOptions
 from pipeline.run.state import RunState, run_stage
 
@@ -50,20 +50,20 @@ class Run:
         self.notes: dict[str, str] = {}
 
     def stage(self, name: str, work: Callable[[], list[Path] | tuple[list[Path], str]]) -> None:
-        if name == "review":
-            self._forget_review_if_a_new_list_was_reviewed()
-        run_stage(self.state, self.dir, name, work, self.progress)
+        run_stage(self.state, self.dir, name, work, self.progress, self._inputs(name))
 
-    def _forget_review_if_a_new_list_was_reviewed(self) -> None:
-        """A list reviewed since the last run (e.g. after a --no-review run) must be used.
+    def _inputs(self, name: str) -> dict[str, str]:
+        """What stage ``name`` reads from outside the run; a change re-runs it (and all after it).
 
-        The review stage's record hashes only the list it used then; a reviewed list
-        saved afterwards is a new input, so the stage and everything after it re-run.
+        The review stage reads whichever reviewed list exists now (one saved after a
+        --no-review run counts); execute and baseline read the data files' contents.
         """
-        rec = self.state.stages.get("review")
-        found = find_reviewed(self.opts, self.slug, self.settings, self.dir)
-        if rec is not None and found is not None and sha256_file(found) not in rec.outputs.values():
-            del self.state.stages["review"]
+        if name == "review":
+            found = find_reviewed(self.opts, self.slug, self.settings, self.dir)
+            return {"reviewed list": sha256_file(found) if found else "none"}
+        if name in ("execute", "baseline"):
+            return {str(f): sha256_input(f) for f in self.opts.data_files()}
+        return {}
 
     # stage one --------------------------------------------------------------
     def fetch_parse_extract(self) -> None:

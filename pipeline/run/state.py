@@ -1,7 +1,9 @@
 """run.json: which stages of a run are done, with their outputs' hashes and timings.
 
 A stage counts as done only when every output it recorded still exists with the
-same sha256; a later stage is redone whenever an earlier one is.
+same sha256 and what it read from outside the run (its ``inputs`` fingerprint: the
+data files, a reviewed list saved since) is unchanged; a later stage is redone
+whenever an earlier one is.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class StageRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outputs: dict[str, str] = Field(default_factory=dict, description="path relative to the run -> sha256")
+    inputs: dict[str, str] = Field(default_factory=dict, description="what the stage read from outside the run -> sha256")
     seconds: float = 0.0
     note: str = ""
 
@@ -44,19 +47,20 @@ class RunState(BaseModel):
     def save(self, run_dir: Path) -> None:
         write_json_atomic(run_dir / "run.json", self.model_dump(mode="json"))
 
-    def valid(self, run_dir: Path, stage: str) -> bool:
+    def valid(self, run_dir: Path, stage: str, inputs: dict[str, str] | None = None) -> bool:
         rec = self.stages.get(stage)
-        if rec is None:
+        if rec is None or rec.inputs != (inputs or {}):
             return False
         return all((run_dir / p).is_file() and sha256_file(run_dir / p) == h for p, h in rec.outputs.items())
 
 
 def run_stage(state: RunState, run_dir: Path, stage: str, work: Callable[[], list[Path] | tuple[list[Path], str]],
-              progress: Callable[[str], None]) -> bool:
-    """Run ``stage`` unless done (and every stage before it was reused); True when it ran."""
+              progress: Callable[[str], None], inputs: dict[str, str] | None = None) -> bool:
+    """Run ``stage`` unless done with the same ``inputs`` (and every stage before it was reused);
+    True when it ran."""
     index = STAGES.index(stage)
-    # running a stage drops every later record, so a valid record means its inputs are unchanged
-    if state.valid(run_dir, stage):
+    # running a stage drops every later record, so a valid record means earlier outputs are unchanged
+    if state.valid(run_dir, stage, inputs):
         progress(f"[{index + 1}/{len(STAGES)}] {stage}: reused")
         return False
     progress(f"[{index + 1}/{len(STAGES)}] {stage} ...")
@@ -66,6 +70,7 @@ def run_stage(state: RunState, run_dir: Path, stage: str, work: Callable[[], lis
     out = work()
     paths, note = (out if isinstance(out, tuple) else (out, ""))
     state.stages[stage] = StageRecord(
+        inputs=inputs or {},
         outputs={str(p.relative_to(run_dir)): sha256_file(p) for p in paths if p.is_file()},
         seconds=round(time.monotonic() - start, 3), note=note)
     state.save(run_dir)
