@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.errors import DataError
@@ -123,22 +122,6 @@ def events_to_csv(events: Iterable[SelectedEvent | EventRow]) -> str:
     return out.getvalue()
 
 
-def events_from_arrays(
-    run: Sequence[int] | np.ndarray,
-    event: Sequence[int] | np.ndarray,
-    channel: Sequence[str],
-    m4l: Sequence[float] | np.ndarray,
-    weight: Sequence[float] | np.ndarray,
-    dsid: Sequence[int] | np.ndarray | None = None,
-) -> list[SelectedEvent]:
-    dsids = dsid if dsid is not None else [0] * len(run)
-    return [
-        SelectedEvent(run=int(r), event=int(e), dsid=int(d), channel=str(c), m4l=float(m),
-                      weight=float(w))
-        for r, e, d, c, m, w in zip(run, event, dsids, channel, m4l, weight, strict=True)
-    ]
-
-
 def read_events(path: str | Path) -> list[SelectedEvent]:
     path = Path(path)
     try:
@@ -186,8 +169,3 @@ def read_outputs(outdir: str | Path) -> tuple[list[SelectedEvent], Cutflow, Anal
     result = AnalysisResult.model_validate_json((out / "result.json").read_text())
     return read_events(out / "events.csv"), cutflow, result
 
-
-def channel_name(flavours_z1: int, flavours_z2: int) -> str:
-    """ATLAS channel naming from the |pdg id| of the leading and subleading pairs."""
-    names = {(11, 11): "4e", (13, 13): "4mu", (11, 13): "2e2mu", (13, 11): "2mu2e"}
-    return names.get((flavours_z1, flavours_z2), "other")

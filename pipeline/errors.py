@@ -110,10 +110,6 @@ class SandboxError(ReproError):
         self.attempts = attempts
 
 
-class AuditError(ReproError):
-    """A re-run did not reproduce the recorded outputs."""
-
-
 def closest_names(name: str, candidates: Sequence[str], n: int = 3) -> list[str]:
     """The names in ``candidates`` that look most like ``name`` (for 'did you mean' hints)."""
     return get_close_matches(name, list(candidates), n=n, cutoff=0.5)
