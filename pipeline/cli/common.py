@@ -1,9 +1,7 @@
-"""Helpers shared by the command modules: settings from the context, output, progress."""
+"""Helpers shared by the command modules: settings from the context, JSON out, progress."""
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any
 
 import click
@@ -32,8 +30,4 @@ def info(message: str) -> None:
     click.echo(message, err=True)
 
 
-def is_tty() -> bool:
-    return sys.stderr.isatty()
-
-
-__all__ = ["settings", "echo_json", "info", "is_tty", "json"]
+__all__ = ["echo_json", "info", "settings"]

@@ -67,9 +67,8 @@ class ReproduceGroup(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        if args and args[0] not in COMMANDS and not args[0].startswith("-"):
-            if "run" in _available():
-                return "run", self.get_command(ctx, "run"), args
+        if args and args[0] not in COMMANDS and not args[0].startswith("-") and "run" in _available():
+            return "run", self.get_command(ctx, "run"), args
         return super().resolve_command(ctx, args)
 
 
