@@ -19,6 +19,7 @@ from pipeline.data import open_dataset
 from pipeline.run.stage2 import generate_code
 from pipeline.runtime import FUNCTIONS as F
 from pipeline.runtime.analysis import AnalysisRun, provided_names
+from pipeline.runtime.candidates import to_awkward
 from pipeline.runtime.selection import EventState
 from tests.conftest import ROOT, import_script, shared_path
 
@@ -36,7 +37,7 @@ def test_constituents_of_no_or_some_quadruplets(n_events: int, per_event: int) -
     quads = F["quadruplets"](_leptons(n_events, per_event))
     leps = F["constituents"](quads)
     assert len(leps) == n_events
-    counts = ak.num(leps, axis=2) if n_events else []
+    counts = ak.num(to_awkward(leps), axis=2) if n_events else []
     assert ak.all(counts == 4) if n_events else len(counts) == 0
     expected = 2 if per_event == 4 else 0  # two pairings of two + and two - electrons
     assert F["count"](quads).tolist() == [expected] * n_events

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.runtime import FUNCTIONS as F
 from pipeline.runtime import objects as O
+from pipeline.runtime.candidates import to_awkward
 from pipeline.runtime.flat import FlatObjects, best_flat, on_flat
 from pipeline.runtime.selection import best_candidate_mask
 
@@ -44,7 +45,7 @@ def jagged_pairs(c: ak.Array, sfos: bool) -> ak.Array:
 @given(events=EVENTS)
 def test_flat_combinatorics_equal_the_awkward_ones(events: list[list[dict]]) -> None:
     c = leptons(events)
-    quads = O.quadruplets(c)
+    quads = to_awkward(O.quadruplets(c))
     reference = O._quadruplets_jagged(c, O.Z_MASS)
     for path in (("z1", "first"), ("z1", "second"), ("z2", "first"), ("z2", "second")):
         got, want = quads[path[0]][path[1]], reference[path[0]][path[1]]
@@ -52,7 +53,7 @@ def test_flat_combinatorics_equal_the_awkward_ones(events: list[list[dict]]) -> 
         assert ak.to_list(got["phi"]) == ak.to_list(want["phi"])
     assert ak.to_list(F["mass"](quads)) == ak.to_list(F["mass"](reference))
     # constituents remembered by the quadruplets = stacking and sorting the four members
-    leps = F["constituents"](quads)
+    leps = to_awkward(F["constituents"](O.quadruplets(c)))
     members = [reference["z1"]["first"], reference["z1"]["second"], reference["z2"]["first"],
                reference["z2"]["second"]]
     stacked = O.sorted_by_pt(ak.concatenate([m[..., np.newaxis] for m in members], axis=-1))
@@ -60,7 +61,7 @@ def test_flat_combinatorics_equal_the_awkward_ones(events: list[list[dict]]) -> 
     # pairs at depth 2 and 3 (the constituents of each candidate)
     for x in (c, leps):
         for sfos, func in ((False, F["pairs"]), (True, F["sfos_pairs"])):
-            got, want = func(x), jagged_pairs(x, sfos)
+            got, want = to_awkward(func(x)), jagged_pairs(x, sfos)
             assert ak.to_list(got["first"]["phi"]) == ak.to_list(want["first"]["phi"])
             assert ak.to_list(got["second"]["pt"]) == ak.to_list(want["second"]["pt"])
             assert ak.to_list(F["mass"](got)) == ak.to_list(F["mass"](want["first"], want["second"]))

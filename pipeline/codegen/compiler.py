@@ -31,7 +31,7 @@ from pipeline.selection.expr import cut_expression
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Status
 
-CODEGEN_VERSION = "1"
+CODEGEN_VERSION = "2"
 TEXT_ONLY_REASON = "stated only in words: no machine form, and no model wrote code for it"
 
 
@@ -204,7 +204,7 @@ class _Writer:
     def step(self, cut: Cut) -> None:
         if cut.id in self.text_functions:
             self.emit(f'    if run.applicable("{cut.id}"):')
-            self.emit(f"        v.keep_events({function_name(cut.id)}(v))  # cut: {cut.id}")
+            self.emit(f"        v.keep_events({function_name(cut.id)}(v.awkward()))  # cut: {cut.id}")
             return
         if not executable(cut):
             self.emit(f"    # not executed: text only  # cut: {cut.id}")

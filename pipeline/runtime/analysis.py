@@ -25,6 +25,7 @@ from pipeline.contract import (
     InputFile,
     write_outputs,
 )
+from pipeline.runtime.candidates import Cands, to_awkward
 from pipeline.runtime.objects import CHANNEL_NAMES, channel
 from pipeline.runtime.selection import CutflowCounter, EventState
 
@@ -34,6 +35,19 @@ Selector = Callable[[EventState, "AnalysisRun"], None]
 HISTOGRAM_BINS: dict[str, tuple[str, list[float]]] = {
     "m4l": ("m_{4l} [GeV]", [80.0 + 2.5 * i for i in range(37)]),
 }
+
+
+def _first_alive(values: Cands, alive: np.ndarray | None, fill: float) -> np.ndarray:
+    """Per event, the value of its first (live) candidate; ``fill`` without one."""
+    numbers = values.numbers
+    if numbers is None:
+        raise TypeError("expected numbers per candidate")
+    index = np.arange(len(values.layout.owner)) if alive is None else np.flatnonzero(alive)
+    owner = values.layout.owner[index]
+    first = index[np.r_[True, owner[1:] != owner[:-1]]] if len(index) else index
+    out = np.full(len(values), fill, dtype=np.result_type(numbers.dtype, type(fill)))
+    out[values.layout.owner[first]] = numbers[first]
+    return out
 
 
 def provided_names(provides: Iterable[str] | Mapping[str, Iterable[str]]) -> set[str]:
@@ -123,10 +137,17 @@ class AnalysisRun:
         if self.candidates is not None and self.candidates in v.values:
             codes = channel(v.cand(self.candidates))  # numbers, then the live ones: cheaper than records
             alive = v.alive.get(self.candidates)
-            best = ak.firsts(codes if alive is None else codes[alive], axis=-1)
-            row["channel"] = ak.to_numpy(ak.fill_none(best, -1))
+            if isinstance(codes, Cands):
+                row["channel"] = _first_alive(codes, alive, -1).astype(np.int64)
+            else:
+                best = ak.firsts(codes if alive is None else codes[alive], axis=-1)
+                row["channel"] = ak.to_numpy(ak.fill_none(best, -1))
         if self.observable is not None:
             value = v[self.observable]
+            if isinstance(value, Cands) and value.numbers is not None and value.numbers.ndim == 1:
+                row["m4l"] = _first_alive(value, None, np.nan).astype(np.float64)
+                return row
+            value = to_awkward(value)
             if value.ndim > 1:
                 value = ak.firsts(value, axis=-1)
             row["m4l"] = ak.to_numpy(ak.fill_none(value, np.nan)).astype(np.float64)

@@ -58,7 +58,7 @@ def take_apart(c: ak.Array) -> Flat:
 
 
 @cache
-def _combinations(k: int) -> np.ndarray:
+def combination_table(k: int) -> np.ndarray:
     return np.array(list(itertools.combinations(range(k), 2)), dtype=np.int64).reshape(-1, 2)
 
 
@@ -69,7 +69,7 @@ def grouped_pairs(counts: np.ndarray, accept: Accept | None = None) -> tuple[np.
     parts = []
     for k in np.unique(counts[counts >= 2]):
         lists = np.flatnonzero(counts == k)
-        table = _combinations(int(k))
+        table = combination_table(int(k))
         i = start[lists][:, None] + table[:, 0]
         j = start[lists][:, None] + table[:, 1]
         owner = np.broadcast_to(lists[:, None], i.shape)
@@ -146,6 +146,12 @@ class FlatObjects:
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._columns:
             self._columns[name] = ak.to_numpy(self.items[name])
+        return self._columns[name]
+
+    def derived(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """A quantity computed from the columns (theta), computed once."""
+        if name not in self._columns:
+            self._columns[name] = make()
         return self._columns[name]
 
     def select(self, keep: Any) -> ak.Array:

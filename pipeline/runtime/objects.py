@@ -2,12 +2,13 @@
 
 Everything works on the innermost list (``axis=-1``), so the same function serves
 a per-event collection, the constituents of each candidate, or the pairs formed
-from those constituents.
+from those constituents. Candidates and pairs built from an events x objects array
+are flat (:class:`~pipeline.runtime.candidates.Cands`); each function takes them
+first and leaves anything else to its awkward formulation.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
@@ -16,8 +17,9 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
+from pipeline.runtime import candidates as fc
+from pipeline.runtime.candidates import Cands
 from pipeline.runtime.flat import (
-    Flat,
     FlatObjects,
     grouped_pairs,
     on_flat,
@@ -28,17 +30,9 @@ from pipeline.runtime.flat import (
 )
 from pipeline.runtime.flat import sfos as sfos_accept
 from pipeline.runtime.reduce import where
-from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4, record_fields
+from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4
 
 Z_MASS = 91.1876
-# candidates carry an id; their constituents (indices into the objects) are kept here
-CANDIDATE = "_candidate"
-_SHIFT = 40
-_builds = itertools.count(1)
-_members: OrderedDict[int, tuple[Any, np.ndarray]] = OrderedDict()
-# each entry keeps a chunk's objects alive: a few cover the chunks in flight (threaded executors)
-_BUILDS_KEPT = 4
-_INDEX = "_index"
 _MEMO_SIZE = 16
 _memo: OrderedDict[tuple[str, int, str], tuple[Any, Any]] = OrderedDict()
 
@@ -93,16 +87,17 @@ def _innermost(parts: list[Any], *, by_pt: bool = False) -> Any:
 
 
 def sorted_by_pt(c: Any) -> Any:
+    if isinstance(c, Cands):
+        return sorted_by_pt(c.to_awkward())
     return c[ak.argsort(c["pt"], axis=-1, ascending=False, stable=True)]
 
 
 @memoized
 def constituents(x: Any) -> Any:
     """The objects of a pair or candidate as a list sorted by decreasing pt."""
-    if CANDIDATE in record_fields(x):  # built with the candidates (quadruplets)
-        known = _registered(x)
-        if known is not None:
-            return known
+    if isinstance(x, Cands):
+        flat = fc.constituents(x)
+        return flat if flat is not None else fc.adopt(constituents(x.to_awkward()), x)
     if is_quad(x):
         parts = [x["z1"]["first"], x["z1"]["second"], x["z2"]["first"], x["z2"]["second"]]
     elif is_pair(x):
@@ -114,6 +109,13 @@ def constituents(x: Any) -> Any:
 
 def field(name: str, x: Any) -> Any:
     """Field ``name`` of each object of ``x`` (for pairs/candidates: of their constituents)."""
+    if isinstance(x, Cands):
+        objs = constituents(x) if isinstance(x.content, fc.PairRef | fc.QuadRef) else x
+        if isinstance(objs, Cands) and name == "theta":
+            return objs.cached("theta", lambda: 2.0 * fc.elementwise(np.arctan)(fc.elementwise(np.exp)(-objs["eta"])))
+        return objs[name]
+    if isinstance(x, FlatObjects) and name == "theta":
+        return x.derived("theta", lambda: 2.0 * np.arctan(np.exp(-x["eta"])))
     if is_quad(x) or is_pair(x):
         x = constituents(x)
     key = ("field", id(x), name)
@@ -129,11 +131,16 @@ def field(name: str, x: Any) -> Any:
 
 
 def count(c: Any) -> Any:
+    if isinstance(c, Cands):
+        return fc.count_entries(c)
     return ak.num(c, axis=-1)
 
 
 @memoized
 def pairs(c: Any) -> Any:
+    flat = _flat_pairs(c, sfos=False)
+    if flat is not None:
+        return flat
     if is_pair(c) or is_quad(c):
         return ak.combinations(c, 2, axis=-1, fields=list(PAIR_FIELDS))
     if plain(c):
@@ -190,64 +197,34 @@ def opposite_charge(p: Any) -> Any:
 
 @memoized
 def sfos_pairs(c: Any) -> Any:
+    flat = _flat_pairs(c, sfos=True)
+    if flat is not None:
+        return flat
     return _pairs(c, sfos=True)
+
+
+def _flat_pairs(c: Any, *, sfos: bool) -> Any:
+    """Pairs as Cands: of each event's objects, or of each candidate's objects; None for
+    other inputs (the awkward formulations below)."""
+    if isinstance(c, Cands):
+        flat = fc.list_pairs(c, sfos=sfos)
+        if flat is not None:
+            return flat
+        return fc.adopt((sfos_pairs if sfos else pairs)(c.to_awkward()), c)
+    return fc.event_pairs(c, sfos=sfos)
 
 
 def quadruplets(c: Any, mz: float = Z_MASS) -> Any:
     """Two SFOS pairs sharing no object; ``z1`` is the pair with mass closest to ``mz``.
 
     Each unordered pairing appears once, in the order of the pairs (equal distances keep
-    the earlier pair as z1). Built on flat index arrays and numbers only - records are
-    gathered once at the end - because that is several times faster than combining records.
+    the earlier pair as z1). Events x objects give flat candidates (:mod:`candidates`,
+    index arrays and numbers as in the baseline); other inputs the awkward formulation.
     """
-    if not plain(c):
-        return _quadruplets_jagged(c, mz)
-    flat = take_apart(c)
-    pair_owner, pi, pj = grouped_pairs(flat.counts, sfos_accept(flat))
-    pair_p4s = pair_p4(p4_columns(flat), pi, pj)
-    masses = pair_p4s[4]
-    # pairs per list, then pairs of pairs sharing no object
-    pair_counts = np.bincount(pair_owner, minlength=len(flat.counts))
-    owner, a, b = grouped_pairs(pair_counts, lambda a, b: (pi[a] != pi[b]) & (pi[a] != pj[b])
-                                & (pj[a] != pi[b]) & (pj[a] != pj[b]))
-    a_first = abs(masses[a] - mz) <= abs(masses[b] - mz)
-    first, second = np.where(a_first, a, b), np.where(a_first, b, a)
-
-    def pair(k: np.ndarray) -> Any:
-        fields = {"first": flat.items[pi[k]], "second": flat.items[pj[k]]}
-        fields |= {name: x[k] for name, x in zip(P4_FIELDS, pair_p4s, strict=True)}
-        return ak.zip(fields, depth_limit=1)
-
-    members = np.stack([pi[first], pj[first], pi[second], pj[second]], axis=1)
-    fields = {"z1": pair(first), "z2": pair(second), CANDIDATE: register(flat, members)}
-    return flat.wrap(ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts)))
-
-
-def register(flat: Flat, members: np.ndarray) -> np.ndarray:
-    """Remember each candidate's objects by decreasing pt (a stable sort, as sorted_by_pt);
-    returns the candidates' ids (build << 40 | row) for :func:`constituents`."""
-    order = np.argsort(-flat.column("pt")[members], axis=1, kind="stable")
-    build = next(_builds)
-    _members[build] = (flat.items, np.take_along_axis(members, order, axis=1))
-    while len(_members) > _BUILDS_KEPT:
-        _members.popitem(last=False)
-    return (build << _SHIFT) | np.arange(len(members), dtype=np.int64)
-
-
-def _registered(x: Any) -> Any | None:
-    """The constituents of registered candidates, gathered (lazily) by flat index; None if unknown."""
-    if not plain(x[CANDIDATE]):
-        return None
-    flat = take_apart(x[CANDIDATE])
-    ids = ak.to_numpy(flat.items)
-    builds = np.unique(ids >> _SHIFT)
-    known = _members.get(int(builds[0])) if len(builds) == 1 else None
-    if known is None:
-        return None  # no candidate (the general path keeps the type) or forgotten
-    items, members = known
-    rows = members[ids & ((1 << _SHIFT) - 1)]
-    per_candidate = np.full(len(rows), rows.shape[1], dtype=np.int64)
-    return flat.wrap(ak.unflatten(items[rows.reshape(-1)], per_candidate), flat.counts)
+    if isinstance(c, Cands):
+        c = c.to_awkward()
+    flat = fc.quadruplets(c, mz)
+    return flat if flat is not None else _quadruplets_jagged(c, mz)
 
 
 def _quadruplets_jagged(c: Any, mz: float) -> Any:
@@ -298,6 +275,7 @@ CHANNEL_NAMES = {0: "4e", 1: "4mu", 2: "2e2mu", 3: "2mu2e"}
 
 def merge(*collections: Any) -> Any:
     """One collection from several (leptons = electrons + muons), sorted by decreasing pt."""
+    collections = tuple(fc.to_awkward(c) for c in collections)
     common = set(ak.fields(collections[0]))
     for other in collections[1:]:
         common &= set(ak.fields(other))

@@ -9,6 +9,8 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
+from pipeline.runtime import candidates as fc
+from pipeline.runtime.candidates import Cands, elementwise
 from pipeline.runtime.flat import nth_flat, on_flat
 
 
@@ -16,30 +18,45 @@ def _is_ak(*xs: Any) -> bool:
     return any(isinstance(x, ak.Array) for x in xs)
 
 
+def _flat(x: Any, how: str) -> Any:
+    """The reduction on Cands, or None (awkward then does it, on awkward arrays)."""
+    return fc.reduce_lists(x, how) if isinstance(x, Cands) else None
+
+
+def _reduced(x: Any, how: str, awkward: Any) -> Any:
+    flat = _flat(x, how)
+    if flat is not None:
+        return flat
+    return fc.adopt(awkward(fc.to_awkward(x)), x) if isinstance(x, Cands) else awkward(x)
+
+
 def sum_(x: Any) -> Any:
-    return ak.sum(x, axis=-1)
+    return _reduced(x, "sum", lambda a: ak.sum(a, axis=-1))
 
 
 def any_(x: Any) -> Any:
-    return ak.any(x, axis=-1)
+    return _reduced(x, "any", lambda a: ak.any(a, axis=-1))
 
 
 def all_(x: Any) -> Any:
-    return ak.all(x, axis=-1)
+    return _reduced(x, "all", lambda a: ak.all(a, axis=-1))
 
 
 def min_of(x: Any) -> Any:
     """Innermost minimum; an empty list gives +inf."""
-    return ak.fill_none(ak.min(x, axis=-1), np.inf)
+    return _reduced(x, "min", lambda a: ak.fill_none(ak.min(a, axis=-1), np.inf))
 
 
 def max_of(x: Any) -> Any:
-    return ak.fill_none(ak.max(x, axis=-1), -np.inf)
+    return _reduced(x, "max", lambda a: ak.fill_none(ak.max(a, axis=-1), -np.inf))
 
 
 def nth(x: Any, i: int) -> Any:
     """Element ``i`` of the innermost list; missing gives NaN so every comparison fails."""
     index = int(i)
+    if isinstance(x, Cands):
+        got = fc.nth_entry(x, index)
+        return got if got is not None else fc.adopt(nth(x.to_awkward(), index), x)
     flat = nth_flat(x, index)
     if flat is not None:
         return flat
@@ -48,6 +65,8 @@ def nth(x: Any, i: int) -> Any:
 
 
 def sort_desc(x: Any) -> Any:
+    if isinstance(x, Cands):
+        return fc.adopt(sort_desc(x.to_awkward()), x)
     return ak.sort(x, axis=-1, ascending=False)
 
 
@@ -55,6 +74,8 @@ def interp(x: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
     """Piecewise-linear through (xs, ys), constant beyond the ends; ufuncs keep any depth."""
     if len(xs) != len(ys) or not xs:
         raise ValueError("interp needs two lists of the same non-zero length")
+    if isinstance(x, Cands):
+        return fc.apply(partial(_interp, xs=xs, ys=ys), x)
     return on_flat(partial(_interp, xs=xs, ys=ys), x)
 
 
@@ -67,6 +88,8 @@ def _interp(x: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:
+    if any(isinstance(x, Cands) for x in (cond, a, b)):
+        return fc.apply(np.where, cond, a, b, fallback=ak.where)
     if _is_ak(cond, a, b):
         return ak.where(cond, a, b)
     return np.where(cond, a, b)
@@ -80,19 +103,19 @@ def isin(x: Any, values: Sequence[float]) -> Any:
 
 
 MATH: dict[str, Any] = {
-    "abs": np.abs,
-    "sqrt": np.sqrt,
-    "exp": np.exp,
-    "log": np.log,
-    "sin": np.sin,
-    "cos": np.cos,
-    "tan": np.tan,
-    "atan": np.arctan,
-    "atan2": np.arctan2,
-    "sinh": np.sinh,
-    "cosh": np.cosh,
-    "tanh": np.tanh,
-    "hypot": np.hypot,
-    "min": lambda *xs: reduce(np.minimum, xs),
-    "max": lambda *xs: reduce(np.maximum, xs),
+    "abs": elementwise(np.abs),
+    "sqrt": elementwise(np.sqrt),
+    "exp": elementwise(np.exp),
+    "log": elementwise(np.log),
+    "sin": elementwise(np.sin),
+    "cos": elementwise(np.cos),
+    "tan": elementwise(np.tan),
+    "atan": elementwise(np.arctan),
+    "atan2": elementwise(np.arctan2),
+    "sinh": elementwise(np.sinh),
+    "cosh": elementwise(np.cosh),
+    "tanh": elementwise(np.tanh),
+    "hypot": elementwise(np.hypot),
+    "min": lambda *xs: reduce(elementwise(np.minimum), xs),
+    "max": lambda *xs: reduce(elementwise(np.maximum), xs),
 }

@@ -18,11 +18,26 @@ import numpy as np
 
 from pipeline.contract import CutflowStep
 from pipeline.data.fields import EVENT_FIELDS
+from pipeline.runtime import candidates as fc
+from pipeline.runtime.candidates import Cands
 from pipeline.runtime.flat import best_flat, plain, take_apart
 
 
-def _keep(value: Any, mask: Any) -> Any:
+def _keep(value: Any, mask: np.ndarray) -> Any:
+    if isinstance(value, Cands):
+        return value.take_events(mask)
     return value[mask] if isinstance(value, ak.Array | np.ndarray) else value
+
+
+def _keep_alive(alive: Any, target: Any, mask: np.ndarray) -> Any:
+    """A candidate mask narrowed to the events passing ``mask``."""
+    if isinstance(target, Cands):
+        return alive[target.layout.take_events(mask)[1]]
+    return alive[mask]
+
+
+def _alive_view(value: Any, alive: Any) -> Any:
+    return value.select(alive) if isinstance(value, Cands) else value[alive]
 
 
 class EventState:
@@ -32,10 +47,13 @@ class EventState:
     (``alive``) over the full candidate list, because masking is much cheaper than
     filtering nested records. Candidate-scope expressions read the full arrays
     (:meth:`cand`); everything else (``v[name]``) sees the candidates still alive.
+    Candidates built from plain collections are flat (:class:`~pipeline.runtime.candidates.Cands`,
+    ``alive`` one bool per candidate); :meth:`awkward` shows every value as awkward arrays.
     """
 
     def __init__(self, events: ak.Array, weight_field: str = "weight") -> None:
         self.events = events
+        self._weights: np.ndarray | None = None
         self.values: dict[str, Any] = {}
         self.candidate_scope: dict[str, list[str]] = {}
         self.alive: dict[str, Any] = {}
@@ -53,7 +71,7 @@ class EventState:
             if target is None:
                 return self.values[name]
             if name not in self._views:
-                self._views[name] = self.values[name][self.alive[target]]
+                self._views[name] = _alive_view(self.values[name], self.alive[target])
             return self._views[name]
         if name not in self.events.fields and EVENT_FIELDS.get(name, ("",))[0] == "bool":
             return False  # a flag the dataset does not record (checked by the cut's requirements)
@@ -78,24 +96,43 @@ class EventState:
             self.candidate_scope[target].append(name)
 
     def weights(self) -> np.ndarray:
-        if self._weight_field in ak.fields(self.events):
-            return ak.to_numpy(self.events[self._weight_field]).astype(np.float64)
-        return np.ones(len(self.events))
+        if self._weights is None:
+            self._weights = (ak.to_numpy(self.events[self._weight_field]).astype(np.float64)
+                             if self._weight_field in self.events.fields else np.ones(len(self)))
+        return self._weights
+
+    def awkward(self) -> AwkwardView:
+        """This state with every value as awkward arrays (for code written against awkward)."""
+        return AwkwardView(self)
 
     def keep_events(self, mask: Any) -> None:
+        if isinstance(mask, Cands):
+            mask = mask.to_awkward()
+        if isinstance(mask, bool | np.bool_):
+            mask = np.full(len(self), bool(mask))
         mask = ak.fill_none(mask, False)
         if isinstance(mask, ak.Array):
             mask = ak.to_numpy(mask)
         if isinstance(mask, np.ndarray) and mask.dtype == np.bool_ and mask.shape == (len(self),) \
                 and mask.all():
             return  # every event passes: filtering would only copy (and deepen) every array
+        mask = np.asarray(mask)
+        self.alive = {name: _keep_alive(value, self.values[name], mask) for name, value in self.alive.items()}
         self.events = self.events[mask]
+        self._weights = None
         self.values = {name: _keep(value, mask) for name, value in self.values.items()}
-        self.alive = {name: value[mask] for name, value in self.alive.items()}
         self._views.clear()
 
     def keep_candidates(self, target: str, mask: Any) -> None:
         """Keep the candidates of ``target`` passing ``mask``; then the events with one left."""
+        cands = self.values[target]
+        if isinstance(cands, Cands):
+            keep = _candidate_mask(mask, cands)
+            alive = self.alive.get(target)
+            self.alive[target] = keep if alive is None else alive & keep
+            self._views.clear()
+            self.keep_events(np.bincount(cands.layout.owner[self.alive[target]], minlength=len(self)) > 0)
+            return
         flat = _and_flat(self.alive.get(target), mask, self.values[target])
         if flat is not None:
             self.alive[target], any_alive = flat
@@ -111,9 +148,50 @@ class EventState:
     def keep_best(self, target: str, keys: Sequence[Any]) -> None:
         """Keep, per event, the one live candidate minimising ``keys`` (lexicographically)."""
         alive = self.alive.get(target)
+        cands = self.values[target]
+        if isinstance(cands, Cands):
+            flat_keys = [fc.adopt(k, cands) for k in keys]
+            best = fc.best_mask(flat_keys, alive) if all(isinstance(k, Cands) for k in flat_keys) else None
+            if best is None:
+                raise TypeError(f"the best-candidate keys of {target!r} must be one number per candidate")
+            self.keep_candidates(target, Cands(cands.layout, best))
+            return
         if alive is not None:
             keys = [ak.where(alive, key, np.inf) for key in keys]
         self.keep_candidates(target, best_candidate_mask(keys))
+
+
+class AwkwardView:
+    """An :class:`EventState` read as awkward arrays (model-written cut functions get this)."""
+
+    def __init__(self, state: EventState) -> None:
+        self._state = state
+        self.events = state.events
+
+    def __getitem__(self, name: str) -> Any:
+        return fc.to_awkward(self._state[name])
+
+    def cand(self, name: str) -> Any:
+        return fc.to_awkward(self._state.cand(name))
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+
+def _candidate_mask(mask: Any, cands: Cands) -> np.ndarray:
+    """One bool per candidate of ``cands`` from a cut's value: per candidate, or per event."""
+    mask = fc.adopt(mask, cands)
+    n = len(cands.layout.owner)
+    values = mask.numbers if isinstance(mask, Cands) else None
+    if values is not None and values.ndim == 1 and mask.layout.same(cands.layout):
+        return values.astype(bool, copy=False)
+    if isinstance(mask, bool | np.bool_):
+        return np.full(n, bool(mask))
+    if isinstance(mask, ak.Array) and mask.ndim == 1:
+        mask = ak.to_numpy(ak.fill_none(mask, False))
+    if isinstance(mask, np.ndarray) and mask.shape == (len(cands),):
+        return mask.astype(bool, copy=False)[cands.layout.owner]
+    raise TypeError("a candidate-level cut must give one boolean per candidate (or per event)")
 
 
 def _and_flat(alive: Any, mask: Any, cands: Any) -> tuple[Any, np.ndarray] | None:

@@ -13,6 +13,8 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
+from pipeline.runtime import candidates as fc
+from pipeline.runtime.candidates import Cands
 from pipeline.runtime.flat import on_flat
 
 PAIR_FIELDS = ("first", "second")
@@ -82,6 +84,9 @@ def p4_sum(*items: Any) -> P4:
 
 def mass(*items: Any) -> Any:
     """Invariant mass of the four-vector sum; negative m^2 from rounding is clipped to 0."""
+    if any(isinstance(x, Cands) for x in items):
+        built = fc.pair_mass(items[0]) if len(items) == 1 else None
+        return built if built is not None else _summed_p4(_mass, items, mass)
     if len(items) == 1 and "_mass" in record_fields(items[0]):
         return items[0]["_mass"]
     return on_flat(_mass, *p4_sum(*items))
@@ -93,6 +98,8 @@ def _mass(px: Any, py: Any, pz: Any, e: Any) -> Any:
 
 
 def pt_of(*items: Any) -> Any:
+    if any(isinstance(x, Cands) for x in items):
+        return _summed_p4(lambda px, py, pz, e: np.hypot(px, py), items, pt_of)
     px, py, _, _ = p4_sum(*items)
     return np.hypot(px, py)
 
@@ -120,8 +127,32 @@ def _delta_r(phi_a: Any, eta_a: Any, phi_b: Any, eta_b: Any) -> Any:
     return np.hypot(eta_a - eta_b, _delta_phi(phi_a, phi_b))
 
 
+def _summed_p4(fn: Any, items: tuple[Any, ...], awkward_fn: Any) -> Any:
+    """``fn(px, py, pz, E)`` of the summed four-vector of Cands items (``awkward_fn`` on awkward
+    arrays for what they cannot give)."""
+    parts: list[Any] = [fc.p4_of(x) if isinstance(x, Cands) else None for x in items]
+    if any(p is None for p in parts):
+        return _on_awkward(awkward_fn, *items)
+    total = parts[0]
+    for nxt in parts[1:]:
+        total = tuple(t + n for t, n in zip(total, nxt, strict=True))
+    return fc.apply(fn, *total)
+
+
+def _flat_angles(a: Any, b: Any) -> tuple[Any, Any, Any, Any] | None:
+    got_a, got_b = fc.phi_eta(a) if isinstance(a, Cands) else None, fc.phi_eta(b) if isinstance(b, Cands) else None
+    if got_a is None or got_b is None:
+        return None
+    return got_a[0], got_a[1], got_b[0], got_b[1]
+
+
 def delta_phi(a: Any, b: Any) -> Any:
     """|Delta phi| wrapped into [0, pi]."""
+    if isinstance(a, Cands) or isinstance(b, Cands):
+        angles = _flat_angles(a, b)
+        if angles is None:
+            return _on_awkward(delta_phi, a, b)
+        return fc.apply(_delta_phi, angles[0], angles[2])
     phi_a, _ = _phi_eta(a)
     phi_b, _ = _phi_eta(b)
     return on_flat(_delta_phi, phi_a, phi_b)
@@ -129,6 +160,16 @@ def delta_phi(a: Any, b: Any) -> Any:
 
 def delta_r(a: Any, b: Any = None) -> Any:
     """Delta R between two objects, or between the two members of pair ``a``."""
+    if isinstance(a, Cands) or isinstance(b, Cands):
+        if b is None:
+            ref = a.content
+            if not isinstance(ref, fc.PairRef):
+                return _on_awkward(delta_r, a)
+            a, b = a["first"], a["second"]
+        angles = _flat_angles(a, b)
+        if angles is None:
+            return _on_awkward(delta_r, a, b)
+        return fc.apply(_delta_r, *angles)
     if b is None:
         halves = members(a)
         if halves is None:
@@ -137,3 +178,8 @@ def delta_r(a: Any, b: Any = None) -> Any:
     phi_a, eta_a = _phi_eta(a)
     phi_b, eta_b = _phi_eta(b)
     return on_flat(_delta_r, phi_a, eta_a, phi_b, eta_b)
+
+
+def _on_awkward(fn: Any, *args: Any) -> Any:
+    like = next(x for x in args if isinstance(x, Cands))
+    return fc.adopt(fn(*(fc.to_awkward(x) for x in args)), like)
