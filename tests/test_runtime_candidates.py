@@ -23,7 +23,7 @@ from pipeline.runtime import isin
 from pipeline.runtime import objects as O
 from pipeline.runtime.analysis import AnalysisRun
 from pipeline.runtime.candidates import Cands, to_awkward
-from pipeline.runtime.selection import EventState
+from pipeline.runtime.selection import EventState, best_candidate_mask
 
 LEPTON = st.fixed_dictionaries({
     "pt": st.sampled_from([5.0, 12.5, 20.0, 20.0, 33.0, 47.5, 60.25]),  # repeats: ties in the pt sort
@@ -32,6 +32,9 @@ LEPTON = st.fixed_dictionaries({
     "ptcone30": st.sampled_from([0.0, 1.5, 4.0]), "calo_tagged": st.booleans(),
 })
 EVENTS = st.lists(st.lists(LEPTON, max_size=7), max_size=7)
+
+
+LEP = {"pt": 40.0, "eta": 0.1, "phi": 0.0, "flavour": 11, "charge": 1, "ptcone30": 0.0, "calo_tagged": False}
 
 
 def leptons(events: list[list[dict]], single: bool) -> ak.Array:
@@ -156,6 +159,16 @@ def test_event_state_narrows_flat_candidates_as_awkward_ones(events: list[list[d
                     "weight": np.arange(n, dtype=np.float64)})
     flat = O.quadruplets(c)
     assert _narrowed(flat, table) == _narrowed(flat.to_awkward(), table)
+
+
+def test_best_candidate_mask_of_flat_keys() -> None:
+    c = leptons([[dict(LEP, charge=(-1) ** k, pt=40.0 - k) for k in range(4)], [], [dict(LEP)]], single=False)
+    q = O.quadruplets(c)
+    keys = [F["abs"](F["mass"](F["z1"](q)) - 91.1876), F["abs"](F["mass"](F["z2"](q)) - 91.1876)]
+    flat = best_candidate_mask(keys)
+    assert isinstance(flat, Cands)
+    assert flat.tolist() == best_candidate_mask([k.to_awkward() for k in keys]).tolist()
+    assert [sum(x) for x in flat.tolist()] == [1, 0, 0]
 
 
 def test_mixed_operands_come_back_flat() -> None:

@@ -29,6 +29,8 @@ HINTS = """Hints:
 - pipeline.runtime.lang (import as rt) implements every function of the selection language:
   rt.quadruplets, rt.mass, rt.z1, rt.z2, rt.constituents, rt.sfos_pairs, rt.pairs, rt.delta_r, rt.nth,
   rt.all, rt.any, rt.count, rt.where, rt.interp, rt.best_candidate_mask([...keys]), rt.merge(electrons, muons).
+  rt.quadruplets, rt.pairs and rt.sfos_pairs of an events x objects array return flat candidates: use rt
+  functions and operators on them (as on awkward arrays); x.to_awkward() gives the awkward array.
 - pipeline.runtime.analysis.main(argv, objects=..., events=..., producer=..., steps=..., requires=...,
   text_only=..., observable=..., candidates=..., reads=...) runs the chunk loop and writes the contract
   outputs; objects/events are functions (v: EventState, run: AnalysisRun) -> None.

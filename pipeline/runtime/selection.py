@@ -216,6 +216,13 @@ def _and_flat(alive: Any, mask: Any, cands: Any) -> tuple[Any, np.ndarray] | Non
 
 def best_candidate_mask(keys: Sequence[Any]) -> Any:
     """True for the one candidate per event minimising ``keys`` lexicographically (first on ties)."""
+    if any(isinstance(k, Cands) for k in keys):
+        like = next(k for k in keys if isinstance(k, Cands))
+        flat_keys = [fc.adopt(k, like) for k in keys]
+        best = fc.best_mask(flat_keys, None) if all(isinstance(k, Cands) for k in flat_keys) else None
+        if best is not None:
+            return Cands(like.layout, best)
+        keys = [fc.to_awkward(k) for k in keys]
     flat = best_flat(list(keys))
     if flat is not None:
         return flat
