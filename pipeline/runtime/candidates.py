@@ -189,7 +189,8 @@ class Cands:
         self._content = content
         self._valid = valid
         self._rows = rows  # candidates of ``content`` still to be taken (narrowing is lazy)
-        self._cache: dict[str, Cands] = {}
+        self._fields: dict[str, Cands] = {}
+        self._derived: dict[str, Cands] = {}
 
     @property
     def content(self) -> Content:
@@ -261,7 +262,7 @@ class Cands:
     def __getitem__(self, key: str) -> Any:
         if not isinstance(key, str):
             return self.to_awkward()[key]
-        hit = self._cache.get(key)
+        hit = self._fields.get(key)
         if hit is not None:
             return hit
         c = self.content
@@ -273,14 +274,14 @@ class Cands:
             out = self.same_lists(c.sums[SUM_FIELDS.index(key)])
         else:
             return self.to_awkward()[key]
-        self._cache[key] = out
+        self._fields[key] = out
         return out
 
     def cached(self, key: str, make: Callable[[], Cands]) -> Cands:
         """A derived value kept with this one (pairs, constituents: asked for more than once)."""
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     # --- awkward ---------------------------------------------------------------------------
     def to_awkward(self) -> ak.Array:
