@@ -94,15 +94,21 @@ class Table:
             self._columns[name] = ak.to_numpy(self.items[name])
         return self._columns[name]
 
+    def double(self, name: str) -> np.ndarray:
+        """A column in double precision (the four-vector arithmetic's)."""
+        key = f"{name}:f64"
+        if key not in self._columns:
+            self._columns[key] = self.column(name).astype(np.float64)
+        return self._columns[key]
+
     def has(self, name: str) -> bool:
         return name in ak.fields(self.items)
 
     def p4(self) -> P4:
         """(px, py, pz, E) of every object in double precision (as vectors.p4)."""
         if self._p4 is None:
-            pt, eta, phi = (self.column(k).astype(np.float64) for k in ("pt", "eta", "phi"))
-            self._p4 = (pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta),
-                        self.column("e").astype(np.float64))
+            pt, eta, phi = (self.double(k) for k in ("pt", "eta", "phi"))
+            self._p4 = (pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta), self.double("e"))
         return self._p4
 
 
@@ -689,8 +695,7 @@ def phi_eta(c: Cands) -> tuple[Cands, Cands] | None:
     """phi and eta of objects (double precision), or of a composite's summed four-vector."""
     ref = c.content
     if isinstance(ref, ObjRef):
-        return (c.same_lists(ref.table.column("phi").astype(np.float64)[ref.index]),
-                c.same_lists(ref.table.column("eta").astype(np.float64)[ref.index]))
+        return c.same_lists(ref.table.double("phi")[ref.index]), c.same_lists(ref.table.double("eta")[ref.index])
     if isinstance(ref, PairRef | QuadRef):
         px, py, pz, _ = ref.p4()
         pt = np.hypot(px, py)

@@ -110,9 +110,10 @@ class EventState:
             mask = mask.to_awkward()
         if isinstance(mask, bool | np.bool_):
             mask = np.full(len(self), bool(mask))
-        mask = ak.fill_none(mask, False)
-        if isinstance(mask, ak.Array):
-            mask = ak.to_numpy(mask)
+        if not (isinstance(mask, np.ndarray) and mask.dtype == np.bool_):  # numpy needs no awkward call
+            mask = ak.fill_none(mask, False)
+            if isinstance(mask, ak.Array):
+                mask = ak.to_numpy(mask)
         if isinstance(mask, np.ndarray) and mask.dtype == np.bool_ and mask.shape == (len(self),) \
                 and mask.all():
             return  # every event passes: filtering would only copy (and deepen) every array
