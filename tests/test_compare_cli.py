@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,10 @@ from tests.conftest import ROOT, shared_path
 PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
+                          timeout=300, cwd=cwd, env=env)
 
 
 def test_generate_execute_compare(tmp_path: Path) -> None:
@@ -33,6 +35,15 @@ def test_generate_execute_compare(tmp_path: Path) -> None:
     assert comp.returncode == 0, comp.stderr
     assert json.loads(comp.stdout)["verdict"] == "identical"
     assert json.loads((tmp_path / "c.json").read_text())["first_divergence"] is None
+
+
+def test_relative_paths_as_a_user_types_them(tmp_path: Path) -> None:
+    """Regression: a relative --out gave the sandbox a relative work dir, which bwrap could not find."""
+    data = shared_path("data", "atlas-opendata-2020", "data_D.4lep.root")
+    assert cli("generate", str(PAPER_LIST), "-o", "analysis.py", cwd=tmp_path).returncode == 0
+    run = cli("execute", "analysis.py", "--data", str(data), "-o", "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "events.csv").is_file()
 
 
 def test_failing_script_leaves_earlier_outputs_untouched(tmp_path: Path) -> None:

@@ -87,6 +87,7 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
                isolation: str = "auto", policy: bool = True, extra_args: list[str] | None = None) -> RunResult:
     """Copy ``script`` into the fresh ``work_dir`` and run it on ``data``; outputs in ``work_dir/out``."""
     limits = limits or Limits()
+    work_dir = work_dir.resolve()  # the child runs in work_dir: a relative path would not find itself
     work_dir.mkdir(parents=True, exist_ok=False)
     source = script.read_text()
     kind = available(isolation)
