@@ -26,7 +26,14 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
-from pipeline.runtime.flat import combination_table, grouped_pairs, pair_p4, plain, take_apart
+from pipeline.runtime.flat import (
+    combination_table,
+    grouped_pairs,
+    lexicographic_first,
+    pair_p4,
+    plain,
+    take_apart,
+)
 
 SCALARS = (bool, int, float, np.number, np.bool_)
 P4 = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -559,28 +566,12 @@ def best_mask(keys: list[Cands], alive: np.ndarray | None) -> np.ndarray | None:
     on ties (as best_candidate_mask); None if the keys are not numbers on one layout."""
     layout = keys[0].layout
     numbers = [k.numbers for k in keys]
-    if not all(n is not None and n.ndim == 1 and k.layout.same(layout) for n, k in zip(numbers, keys, strict=True)):
+    flat = [n for n, k in zip(numbers, keys, strict=True) if n is not None and n.ndim == 1 and k.layout.same(layout)]
+    if len(flat) != len(keys):
         return None
-    counts, owner, starts = layout.counts, layout.owner, layout.starts
-    nonempty = starts[counts > 0]
-    chosen: np.ndarray | None = None
-    for values in numbers:
-        assert values is not None
-        key = values.astype(np.float64)
-        if alive is not None:
-            key = np.where(alive, key, np.inf)
-        masked = key if chosen is None else np.where(chosen, key, np.inf)
-        best = np.full(len(counts), np.inf)
-        if len(masked):  # fmin ignores NaN, as awkward's min does
-            best[counts > 0] = np.fmin.reduceat(masked, nonempty)
-        hit = masked == best[owner]
-        chosen = hit if chosen is None else chosen & hit
-    index = np.arange(len(owner)) - np.repeat(starts, counts)
-    big = np.iinfo(np.int64).max
-    first = np.full(len(counts), big)
-    if len(index) and chosen is not None:
-        first[counts > 0] = np.minimum.reduceat(np.where(chosen, index, big), nonempty)
-    return index == first[owner]
+    if alive is not None:
+        flat = [np.where(alive, n.astype(np.float64), np.inf) for n in flat]
+    return lexicographic_first(flat, layout.counts)
 
 
 # --- building candidates -------------------------------------------------------------------

@@ -161,6 +161,32 @@ class FlatObjects:
         return ak.unflatten(self.items[np.flatnonzero(keep)], kept)
 
 
+def lexicographic_first(keys: list[np.ndarray], counts: np.ndarray) -> np.ndarray:
+    """True for the one item per list minimising ``keys`` lexicographically, the first on ties.
+
+    ``keys`` are flat numbers (items grouped by list, ``counts`` per list); NaN never wins
+    (fmin ignores it, as awkward's min does). Lists without items have no True.
+    """
+    starts = np.concatenate([[0], np.cumsum(counts)])[:-1].astype(np.int64)
+    nonempty = starts[counts > 0]
+    owner = np.repeat(np.arange(len(counts)), counts)
+    chosen: np.ndarray | None = None
+    for values in keys:
+        key = values.astype(np.float64)
+        masked = key if chosen is None else np.where(chosen, key, np.inf)
+        best = np.full(len(counts), np.inf)
+        if len(masked):
+            best[counts > 0] = np.fmin.reduceat(masked, nonempty)
+        hit = masked == best[owner]
+        chosen = hit if chosen is None else chosen & hit
+    index = np.arange(len(owner)) - np.repeat(starts, counts)
+    big = np.iinfo(np.int64).max
+    first = np.full(len(counts), big)
+    if len(index) and chosen is not None:
+        first[counts > 0] = np.minimum.reduceat(np.where(chosen, index, big), nonempty)
+    return index == first[owner]
+
+
 def best_flat(keys: list[Any]) -> Any | None:
     """best_candidate_mask on flat numpy (numeric events x candidates keys); None if not applicable."""
     if not keys or not all(plain(k) and k.ndim == 2 and not ak.fields(k) for k in keys):
@@ -169,24 +195,7 @@ def best_flat(keys: list[Any]) -> Any | None:
     counts = parts[0].counts
     if any(not np.array_equal(p.counts, counts) for p in parts[1:]):
         return None
-    starts = np.concatenate([[0], np.cumsum(counts)])[:-1][counts > 0]
-    owner = np.repeat(np.arange(len(counts)), counts)
-    alive = None
-    for p in parts:
-        key = ak.to_numpy(p.items).astype(np.float64)
-        masked = key if alive is None else np.where(alive, key, np.inf)
-        best = np.full(len(counts), np.inf)
-        if len(masked):  # fmin ignores NaN, as awkward's min does
-            best[counts > 0] = np.fmin.reduceat(masked, starts)
-        hit = masked == best[owner]
-        alive = hit if alive is None else alive & hit
-    index = np.arange(len(owner)) - np.repeat(np.concatenate([[0], np.cumsum(counts)])[:-1], counts)
-    big = np.iinfo(np.int64).max
-    first = np.full(len(counts), big)
-    if len(index):
-        first[counts > 0] = np.minimum.reduceat(np.where(alive, index, big), starts)
-    return parts[0].wrap(index == first[owner], counts)
-
+    return parts[0].wrap(lexicographic_first([ak.to_numpy(p.items) for p in parts], counts), counts)
 
 
 def nth_flat(x: Any, index: int) -> Any | None:
