@@ -18,7 +18,7 @@ formulation bit for bit (tests/test_runtime_candidates.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -561,17 +561,21 @@ def count_entries(c: Cands) -> Any:
     return c.layout.counts.copy()
 
 
-def best_mask(keys: list[Cands], alive: np.ndarray | None) -> np.ndarray | None:
-    """One True per event: the live candidate minimising ``keys`` lexicographically, first
-    on ties (as best_candidate_mask); None if the keys are not numbers on one layout."""
-    layout = keys[0].layout
-    numbers = [k.numbers for k in keys]
-    flat = [n for n, k in zip(numbers, keys, strict=True) if n is not None and n.ndim == 1 and k.layout.same(layout)]
-    if len(flat) != len(keys):
-        return None
+def best_mask(keys: Sequence[Any], like: Cands, alive: np.ndarray | None = None) -> Cands | None:
+    """True for the one (live) candidate of ``like``'s layout per event minimising ``keys``
+    lexicographically, first on ties (as best_candidate_mask); None unless every key is one
+    number per candidate of that layout (flat, or awkward of that structure)."""
+    layout = like.layout
+    flat = []
+    for key in keys:
+        key = adopt(key, like)
+        numbers = key.numbers if isinstance(key, Cands) and key.layout.same(layout) else None
+        if numbers is None or numbers.ndim != 1:
+            return None
+        flat.append(numbers)
     if alive is not None:
         flat = [np.where(alive, n.astype(np.float64), np.inf) for n in flat]
-    return lexicographic_first(flat, layout.counts)
+    return Cands(layout, lexicographic_first(flat, layout.counts))
 
 
 # --- building candidates -------------------------------------------------------------------

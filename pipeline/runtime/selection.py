@@ -151,11 +151,10 @@ class EventState:
         alive = self.alive.get(target)
         cands = self.values[target]
         if isinstance(cands, Cands):
-            flat_keys = [fc.adopt(k, cands) for k in keys]
-            best = fc.best_mask(flat_keys, alive) if all(isinstance(k, Cands) for k in flat_keys) else None
+            best = fc.best_mask(keys, cands, alive)
             if best is None:
                 raise TypeError(f"the best-candidate keys of {target!r} must be one number per candidate")
-            self.keep_candidates(target, Cands(cands.layout, best))
+            self.keep_candidates(target, best)
             return
         if alive is not None:
             keys = [ak.where(alive, key, np.inf) for key in keys]
@@ -218,11 +217,9 @@ def _and_flat(alive: Any, mask: Any, cands: Any) -> tuple[Any, np.ndarray] | Non
 def best_candidate_mask(keys: Sequence[Any]) -> Any:
     """True for the one candidate per event minimising ``keys`` lexicographically (first on ties)."""
     if any(isinstance(k, Cands) for k in keys):
-        like = next(k for k in keys if isinstance(k, Cands))
-        flat_keys = [fc.adopt(k, like) for k in keys]
-        best = fc.best_mask(flat_keys, None) if all(isinstance(k, Cands) for k in flat_keys) else None
+        best = fc.best_mask(keys, next(k for k in keys if isinstance(k, Cands)))
         if best is not None:
-            return Cands(like.layout, best)
+            return best
         keys = [fc.to_awkward(k) for k in keys]
     flat = best_flat(list(keys))
     if flat is not None:
