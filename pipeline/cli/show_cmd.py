@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -13,11 +12,18 @@ import click
 
 def _is_selection(path: Path) -> bool:
     """A JSON object that looks like a selection list (a paper and a cutflow or objects)."""
+    from pipeline.errors import SelectionError
+    from pipeline.io import loads_bounded
+
     if path.suffix.lower() != ".json":
         return False
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = loads_bounded(path.read_text(encoding="utf-8"), source=str(path))
+    except UnicodeDecodeError:
+        return False
+    except SelectionError as err:
+        if err.json_path is not None:  # nested too deep: neither a selection list nor a document
+            raise
         return False
     return isinstance(data, dict) and "paper" in data and ("selection" in data or "objects" in data)
 

@@ -9,7 +9,6 @@ atomically, so an interrupted save never leaves half a file.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 from pipeline.errors import SelectionError
-from pipeline.io import canonical_json, write_text_atomic
+from pipeline.io import canonical_json, loads_bounded, write_text_atomic
 from pipeline.selection.models import SelectionList
 from pipeline.selection.schema import selection_schema
 
@@ -80,14 +79,10 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     if not file.is_file():
         raise SelectionError(f"{file} does not exist or is not a file", hint="check the path")
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise SelectionError(f"{file} is not UTF-8 text", hint="a selection list is a JSON file") from err
-    except json.JSONDecodeError as err:
-        raise SelectionError(
-            f"{file} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}",
-            hint="a selection list is a JSON object; see schemas/selection.schema.json",
-        ) from err
+    return loads_bounded(text, source=str(file))
 
 
 def load_selection(path: str | os.PathLike[str], *, check: bool = True) -> SelectionList:
