@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Callable
 
 from pipeline.errors import SelectionError, closest_names
 from pipeline.selection.functions import FUNCTIONS
 from pipeline.selection.models import Cut, Op
+
+# bounds that keep parsing, checking and running an expression cheap (the longest expression of
+# the reviewed lists has 303 characters, 97 nodes, 10 levels)
+MAX_EXPR_CHARS = 2000
+MAX_EXPR_NODES = 1000
+MAX_EXPR_DEPTH = 50
+MAX_EXPONENT = 64  # |b| of a constant exponent in a ** b
+_MAX_CONSTANT = 1e300  # constant arithmetic beyond this is a bomb, not physics
+
+_SPLIT_HINT = "split it: define parts as derived quantities ($.derived) or write several cuts"
 
 _BOOL_OPS = (ast.And, ast.Or)
 _UNARY_OPS = (ast.Not, ast.USub, ast.UAdd)
@@ -64,13 +75,33 @@ def parse(text: str, *, allow_tuple: bool = False) -> ast.Expression:
     if "\n" in text.strip():
         raise SelectionError("an expression must be on one line", hint="join the lines with spaces")
     source = text.strip()
+    if len(source) > MAX_EXPR_CHARS:
+        raise SelectionError(f"expression longer than {MAX_EXPR_CHARS} characters ({len(source)})",
+                             hint=_SPLIT_HINT)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
         col = max((err.offset or 1) - 1, 0)
         raise _fail(source, col, f"syntax error: {err.msg}") from err
+    except (RecursionError, MemoryError) as err:  # CPython's parser on thousands of '-' or 'not'
+        raise SelectionError(f"expression nested more than {MAX_EXPR_DEPTH} levels",
+                             hint=_SPLIT_HINT) from err
+    _check_size(tree)
     _Checker(source, allow_tuple).check(tree.body, context="top")
     return tree
+
+
+def _check_size(tree: ast.AST) -> None:
+    """Count nodes and levels without recursion, before anything walks the tree recursively."""
+    nodes, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_EXPR_NODES:
+            raise SelectionError(f"expression has more than {MAX_EXPR_NODES} parts", hint=_SPLIT_HINT)
+        if depth > MAX_EXPR_DEPTH:
+            raise SelectionError(f"expression nested more than {MAX_EXPR_DEPTH} levels", hint=_SPLIT_HINT)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 class _Checker:
@@ -79,6 +110,7 @@ class _Checker:
     def __init__(self, text: str, allow_tuple: bool) -> None:
         self.text = text
         self.allow_tuple = allow_tuple
+        self.constants: dict[int, float | None] = {}  # id(node) -> value of a constant subtree
 
     def error(self, node: ast.AST, message: str, hint: str | None = None) -> SelectionError:
         return _fail(self.text, getattr(node, "col_offset", 0), message, hint)
@@ -96,7 +128,12 @@ class _Checker:
         if isinstance(value, str):
             raise self.error(node, "strings not allowed in the selection language",
                              hint="refer to quantities by name, e.g. pt, not 'pt'")
-        if isinstance(value, bool) or (isinstance(value, int | float) and math.isfinite(value)):
+        if isinstance(value, bool):
+            return
+        if isinstance(value, int | float):
+            if self.constant(node) == math.inf:  # 1e400, or a 400-digit integer
+                raise self.error(node, f"number too large (beyond {_MAX_CONSTANT:g})",
+                                 hint="write the number in canonical units (GeV, mm, rad, fb-1)")
             return
         raise self.error(node, f"constant {value!r} not allowed (only finite numbers, True, False)")
 
@@ -119,6 +156,26 @@ class _Checker:
                              hint="allowed: + - * / **")
         self.check(node.left)
         self.check(node.right)
+        self.check_constant_arithmetic(node)
+
+    def check_constant_arithmetic(self, node: ast.BinOp) -> None:
+        """Refuse what would take the run's time or memory: ``x ** 1000``, ``10 ** 10 ** 10``."""
+        if isinstance(node.op, ast.Pow):
+            exponent = self.constant(node.right)
+            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+                raise self.error(node.right, f"exponent {ast.unparse(node.right)} is larger than "
+                                 f"{MAX_EXPONENT} in absolute value",
+                                 hint="write a large constant as a number (1e30), not as a power")
+        if self.constant(node) == math.inf:
+            raise self.error(node, f"constant {ast.unparse(node)} is too large (beyond {_MAX_CONSTANT:g})",
+                             hint="write the number itself, in canonical units")
+
+    def constant(self, node: ast.AST) -> float | None:
+        """The value of a subtree of numbers and + - * / **, as a float (inf: too large); else None."""
+        key = id(node)
+        if key not in self.constants:
+            self.constants[key] = _fold(node, self.constant)
+        return self.constants[key]
 
     def _check_Compare(self, node: ast.Compare, context: str) -> None:
         self.check(node.left)
@@ -165,6 +222,46 @@ class _Checker:
         for index, arg in enumerate(node.args):
             kind = spec.args[min(index, len(spec.args) - 1)] if spec.args else "any"
             self.check(arg, context="list" if kind == "list" else "value")
+
+
+_ARITHMETIC = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b,
+}
+
+
+def _fold(node: ast.AST, value_of: Callable[[ast.AST], float | None]) -> float | None:
+    """One folding step in float arithmetic (operands through ``value_of``, memoised by the caller).
+
+    Overflow gives inf; division by zero or a complex power gives None (not a constant bomb:
+    the run reports it).
+    """
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        try:
+            return _bounded(float(node.value))
+        except OverflowError:
+            return math.inf
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = value_of(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if not (isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC):
+        return None
+    left, right = value_of(node.left), value_of(node.right)
+    if left is None or right is None:
+        return None
+    if math.inf in (abs(left), abs(right)):
+        return math.inf
+    try:
+        result = _ARITHMETIC[type(node.op)](left, right)
+    except OverflowError:
+        return math.inf
+    except ZeroDivisionError:
+        return None
+    return _bounded(result) if isinstance(result, float | int) else None
+
+
+def _bounded(value: float) -> float:
+    return math.inf if not math.isfinite(value) or abs(value) > _MAX_CONSTANT else value
 
 
 def names_used(tree: ast.AST) -> set[str]:
