@@ -36,6 +36,7 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "llm_temperature": ("REPRO_LLM_TEMPERATURE", "llm.temperature"),
     "llm_seed": ("REPRO_LLM_SEED", "llm.seed"),
     "network_timeout": ("REPRO_NETWORK_TIMEOUT", "network.timeout"),
+    "lock_wait": ("REPRO_LOCK_WAIT", "lock.wait"),
 }
 
 
@@ -54,6 +55,8 @@ class Settings:
     llm_temperature: float = 0.0
     llm_seed: int | None = 1234
     network_timeout: float = 30.0
+    # seconds to wait for a run directory or cache entry another process holds (pipeline/locks.py)
+    lock_wait: float = 600.0
     config_file: Path | None = None
 
     @property
