@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.config import Settings
 from pipeline.errors import ReproError
 from pipeline.io import sha256_file
+from pipeline.locks import hold
 from pipeline.run.manifest import environment, load_manifest, outputs_and_code
 from pipeline.run.manifest_models import InputFile, Manifest, OutputFile
 
@@ -169,9 +170,16 @@ def rerun(manifest: Manifest, run_dir: Path, work: Path, settings: Settings,
 
 def audit_run(run_dir: Path, settings: Settings, progress: Progress, *, do_rerun: bool = True,
               keep: Path | None = None) -> AuditReport:
-    """Check inputs, stored outputs, then re-run and compare (see the module docstring)."""
-    start = time.monotonic()
+    """Check inputs, stored outputs, then re-run and compare (see the module docstring), holding
+    the run's lock so that no run writes the directory meanwhile."""
     run_dir = run_dir.resolve()
+    with hold(run_dir, what="run", wait_s=settings.lock_wait, progress=progress):
+        return _audit_locked(run_dir, settings, progress, do_rerun=do_rerun, keep=keep)
+
+
+def _audit_locked(run_dir: Path, settings: Settings, progress: Progress, *, do_rerun: bool,
+                  keep: Path | None) -> AuditReport:
+    start = time.monotonic()
     manifest = load_manifest(run_dir)
     progress(f"audit {run_dir}: {len(manifest.inputs)} inputs, {len(manifest.outputs)} outputs")
     differences, warnings = check_inputs(manifest, run_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import echo_json, info, settings
+from pipeline.cli.common import echo_json, info, lock_wait_options, settings, settings_with_wait
 
 
 @click.command()
@@ -16,8 +16,10 @@ from pipeline.cli.common import echo_json, info, settings
 @click.option("--no-rerun", is_flag=True, help="Only check inputs and stored outputs against the manifest.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Re-run in this directory and keep it (default: a temporary directory, removed).")
+@lock_wait_options
 @click.pass_context
-def audit(ctx: click.Context, run_dir: Path, as_json: bool, no_rerun: bool, keep: Path | None) -> None:
+def audit(ctx: click.Context, run_dir: Path, as_json: bool, no_rerun: bool, keep: Path | None,
+          wait_s: float | None, no_wait: bool) -> None:
     """Verify RUN_DIR against its manifest.json and re-run its deterministic stages; exit 1 on any difference."""
     from pipeline.audit.audit import audit_run
 
@@ -25,7 +27,7 @@ def audit(ctx: click.Context, run_dir: Path, as_json: bool, no_rerun: bool, keep
         from pipeline.errors import UsageError
 
         raise UsageError(f"--keep {keep} is not empty", hint="give a new or empty directory")
-    report = audit_run(run_dir, settings(ctx), info, do_rerun=not no_rerun, keep=keep)
+    report = audit_run(run_dir, settings_with_wait(ctx, wait_s, no_wait), info, do_rerun=not no_rerun, keep=keep)
     for warning in report.warnings:
         info(f"warning: {warning}")
     for diff in report.differences:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -20,6 +22,23 @@ def settings(ctx: click.Context) -> Settings:
     return root.obj["settings"]  # type: ignore[no-any-return]
 
 
+def lock_wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--wait SECONDS`` / ``--no-wait``: what to do when another process is using the run."""
+    command = click.option("--no-wait", is_flag=True,
+                           help="Fail at once (exit 75) when another process is using the run.")(command)
+    return click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                        help="Wait this long for a run another process is using "
+                             "(default: $REPRO_LOCK_WAIT or 600).")(command)
+
+
+def settings_with_wait(ctx: click.Context, wait_s: float | None, no_wait: bool) -> Settings:
+    """The settings with ``lock_wait`` from ``--wait``/``--no-wait`` when given."""
+    cfg = settings(ctx)
+    if no_wait:
+        return replace(cfg, lock_wait=0.0)
+    return cfg if wait_s is None else replace(cfg, lock_wait=wait_s)
+
+
 def echo_json(data: Any) -> None:
     """JSON to stdout with sorted keys (commands are JSON in, library call, JSON out)."""
     click.echo(canonical_json(data), nl=False)
@@ -30,4 +49,4 @@ def info(message: str) -> None:
     click.echo(message, err=True)
 
 
-__all__ = ["echo_json", "info", "settings"]
+__all__ = ["echo_json", "info", "lock_wait_options", "settings", "settings_with_wait"]

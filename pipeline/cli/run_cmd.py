@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import echo_json, info, settings
+from pipeline.cli.common import echo_json, info, lock_wait_options, settings_with_wait
 
 
 @click.command()
@@ -30,10 +30,12 @@ from pipeline.cli.common import echo_json, info, settings
               help="Where the analyses run: chunked local loop, or a Dask LocalCluster (same results).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Dask workers (with --executor dask; default: one per core).")
+@lock_wait_options
 @click.pass_context
 def run(ctx: click.Context, paper: str, data: tuple[Path, ...], baseline: str | None, no_review: bool,
         reviewed: Path | None, codegen: str, extract_backend: str, max_attempts: int, timeout: float,
-        run_id: str | None, replay: Path | None, executor: str, workers: int | None) -> None:
+        run_id: str | None, replay: Path | None, executor: str, workers: int | None, wait_s: float | None,
+        no_wait: bool) -> None:
     """Fetch, parse, extract, review gate, generate, execute, compare and report PAPER."""
     from pipeline.run.options import RunOptions
     from pipeline.run.pipeline import reproduce
@@ -42,6 +44,6 @@ def run(ctx: click.Context, paper: str, data: tuple[Path, ...], baseline: str | 
                       codegen=codegen, extract_backend=extract_backend, max_attempts=max_attempts,  # type: ignore[arg-type]
                       timeout_s=timeout, run_id=run_id, replay=replay,
                       executor=executor, workers=workers)  # type: ignore[arg-type]
-    run_dir = reproduce(opts, settings(ctx), info)
+    run_dir = reproduce(opts, settings_with_wait(ctx, wait_s, no_wait), info)
     info(f"report: {run_dir / 'report.html'}")
     echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.md")})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -196,7 +197,8 @@ def generate(out_dir: str | Path, *, release: str = "2025", n_events: int = 10_0
     try:  # all files appear together, or none: a half-written sample never looks whole
         for process, n in zip(processes, shares, strict=True):
             final = out / file_name(release, process)
-            part = out / f".{final.name}.part"
+            # a name of its own: two processes writing one directory must not share a part file
+            part = out / f".{final.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
             parts.append((part, final))
             _write_process(part, release, process, n, by_name[process])
     except BaseException:

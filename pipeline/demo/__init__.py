@@ -10,11 +10,14 @@ generation, the sandbox, the hzz4l_paper baseline, the comparison and the report
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.io import write_bytes_atomic
+from pipeline.locks import hold
 
 HERE = Path(__file__).resolve().parent
 NOTE_TEXT = HERE / "note.txt"
@@ -39,9 +42,8 @@ def make_note_pdf(out: Path) -> Path:
             page.insert_text((45, y), line, fontsize=size, fontname="hebo" if (heading or title) else "helv")
             y += size + 4
     doc.set_metadata({"title": "Example analysis note written for the reproduce demo", "author": "reproduce"})
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(out, garbage=3, deflate=True, no_new_id=True)
-    return out
+    # atomic: a process killed while saving must not leave a half PDF that looks like the note
+    return write_bytes_atomic(out, doc.tobytes(garbage=3, deflate=True, no_new_id=True))
 
 
 def run_demo(settings: Settings, progress: Callable[[str], None], *, events: int = 60_000, seed: int = 1) -> Path:
@@ -52,14 +54,18 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, events: int
 
     base = settings.home / "demo"
     pdf = base / NOTE_NAME
-    if not pdf.is_file():
-        make_note_pdf(pdf)
-        progress(f"wrote the demo note {pdf} (an example written for the demo, not a physics result)")
+    # another demo may be making the same note or samples: each is made under its lock, once
+    with hold(pdf, what="demo note", wait_s=settings.lock_wait, progress=progress):
+        if not pdf.is_file():
+            make_note_pdf(pdf)
+            progress(f"wrote the demo note {pdf} (an example written for the demo, not a physics result)")
     data = base / f"synthetic-2020-{events}-{seed}"
-    if not data.is_dir():
-        progress(f"generating {events} synthetic events (2020 schema) in {data} ...")
-        tmp = data.with_name(data.name + ".part")
-        generate(tmp, release="2020", n_events=events, seed=seed)
-        tmp.rename(data)
+    with hold(data, what="synthetic samples", wait_s=settings.lock_wait, progress=progress):
+        if not data.is_dir():
+            progress(f"generating {events} synthetic events (2020 schema) in {data} ...")
+            tmp = data.with_name(data.name + ".part")
+            shutil.rmtree(tmp, ignore_errors=True)  # left by a process that was killed
+            generate(tmp, release="2020", n_events=events, seed=seed)
+            tmp.rename(data)
     opts = RunOptions(paper=str(pdf), data=[data], baseline="hzz4l_paper", reviewed=REVIEWED, run_id="demo")
     return reproduce(opts, settings, progress)

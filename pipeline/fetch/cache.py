@@ -19,6 +19,7 @@ from pipeline.errors import FetchError, UsageError
 from pipeline.fetch import arxiv_api
 from pipeline.fetch.ids import PaperId, normalize_paper_id
 from pipeline.io import sha256_file, write_bytes_atomic, write_json_atomic
+from pipeline.locks import hold
 
 META_NAME = "meta.json"
 PDF_NAME = "paper.pdf"
@@ -199,6 +200,12 @@ def fetch_paper(paper: str, settings: Settings, *, refresh: bool = False) -> Pap
     if pid.kind == "doi":
         pid = _resolve_doi(pid, settings)
     target = settings.papers_dir / pid.slug
+    # runs of one paper share its entry: one process builds it, the others wait and read it
+    with hold(target, what="paper cache entry", wait_s=settings.lock_wait):
+        return _cached_or_fetched(pid, target, settings, refresh=refresh)
+
+
+def _cached_or_fetched(pid: PaperId, target: Path, settings: Settings, *, refresh: bool) -> PaperEntry:
     if (target / META_NAME).is_file() and not refresh:
         try:
             return load_entry(target)

@@ -18,6 +18,7 @@ from typing import Any
 from pipeline.config import Settings
 from pipeline.errors import FetchError, ParseError, ReproError, SelectionError, UsageError
 from pipeline.io import sha256_file, sha256_input, write_json_atomic
+from pipeline.locks import hold
 from pipeline.run.options import RunOptions
 from pipeline.run.state import RunState, run_stage
 
@@ -39,12 +40,18 @@ def find_reviewed(opts: RunOptions, slug: str, settings: Settings, run_dir: Path
     return next((p for p in candidates if p is not None and p.is_file()), None)
 
 
+def default_run_dir(opts: RunOptions, settings: Settings) -> Path:
+    return settings.outputs_dir / paper_slug(opts.paper) / (opts.run_id or opts.default_run_id())
+
+
 class Run:
+    """The stages of one run directory; the caller holds its lock (``pipeline.locks``)."""
+
     def __init__(self, opts: RunOptions, settings: Settings, progress: Progress, *, run_dir: Path | None = None) -> None:
         self.opts, self.settings, self.progress = opts, settings, progress
         self.slug = paper_slug(opts.paper)
         # audits and trials run the same stages in a directory of their own
-        self.dir = run_dir or settings.outputs_dir / self.slug / (opts.run_id or opts.default_run_id())
+        self.dir = run_dir or default_run_dir(opts, settings)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.state = RunState.load(self.dir, opts.paper, opts.key())
         self.notes: dict[str, str] = {}
@@ -241,10 +248,21 @@ class Run:
 
 
 def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:
-    """Run (or resume) the whole pipeline; returns the run directory."""
+    """Run (or resume) the whole pipeline; returns the run directory.
+
+    The run directory is locked for the whole run: a second process for the same run waits
+    up to ``settings.lock_wait`` seconds (then resumes, reusing what the first one did) or
+    raises ``InUseError``.
+    """
     if not opts.data:
         raise UsageError("no input data given", hint="pass --data FILE_OR_DIR (ROOT files of one release)")
-    run = Run(opts, settings, progress)
+    run_dir = default_run_dir(opts, settings)
+    with hold(run_dir, what="run", wait_s=settings.lock_wait, progress=progress):
+        _run_all(Run(opts, settings, progress, run_dir=run_dir), opts, settings, progress)
+    return run_dir
+
+
+def _run_all(run: Run, opts: RunOptions, settings: Settings, progress: Progress) -> None:
     progress(f"run directory: {run.dir}")
     run.fetch_parse_extract()
     for name in ("review", "generate", "execute", "baseline", "compare", "report"):
@@ -256,4 +274,3 @@ def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:
     from pipeline.run.manifest import write_manifest
 
     write_manifest(run.dir, run.state, opts, settings)
-    return run.dir
