@@ -32,6 +32,7 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "llm_model": ("REPRO_LLM_MODEL", "llm.model"),
     "llm_api_key": ("OPENAI_API_KEY", "llm.api_key"),
     "llm_timeout": ("REPRO_LLM_TIMEOUT", "llm.timeout"),
+    "llm_deadline": ("REPRO_LLM_DEADLINE", "llm.deadline"),
     "llm_max_calls": ("REPRO_LLM_MAX_CALLS", "llm.max_calls"),
     "llm_temperature": ("REPRO_LLM_TEMPERATURE", "llm.temperature"),
     "llm_seed": ("REPRO_LLM_SEED", "llm.seed"),
@@ -50,7 +51,8 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
-    llm_timeout: float = 120.0
+    llm_timeout: float = 120.0  # seconds per socket read/write/connect
+    llm_deadline: float = 600.0  # seconds in all for one model call, its retries included
     llm_max_calls: int = 20
     llm_temperature: float = 0.0
     llm_seed: int | None = 1234

@@ -8,7 +8,9 @@ Public API::
     BACKENDS  # name -> factory; "openai" (any OpenAI-compatible server), "replay"
 
 Errors: ExtractionError (server refused / gave up), LLMOutputError (invalid output after
-all retries: .model, .last_error), CallCapReached (per-paper cap, REPRO_LLM_MAX_CALLS).
+all retries: .model, .last_error), CallCapReached (per-paper cap, REPRO_LLM_MAX_CALLS),
+LLMDeadlineExceeded (one call, retries included, over REPRO_LLM_DEADLINE: .deadline_s),
+LLMResponseTooLarge (an answer over the size cap, 8 MiB by default: .limit, .received).
 Each call is appended to ``<run_dir>/llm_calls.jsonl``.
 """
 
@@ -25,7 +27,9 @@ from pipeline.llm.base import (
     CallCapReached,
     CallLog,
     LLMBackend,
+    LLMDeadlineExceeded,
     LLMOutputError,
+    LLMResponseTooLarge,
     request_key,
 )
 
@@ -60,5 +64,5 @@ def get_backend(name: str, settings: Settings, *, run_dir: Path | None = None, r
     return BACKENDS[name](settings, log, budget or CallBudget(settings.llm_max_calls), replay, **options)
 
 
-__all__ = ["BACKENDS", "CALLS_FILE", "CallBudget", "CallCapReached", "CallLog", "LLMBackend", "LLMOutputError",
-           "get_backend", "request_key"]
+__all__ = ["BACKENDS", "CALLS_FILE", "CallBudget", "CallCapReached", "CallLog", "LLMBackend", "LLMDeadlineExceeded",
+           "LLMOutputError", "LLMResponseTooLarge", "get_backend", "request_key"]

@@ -4,13 +4,14 @@ Structured output uses tool calling; a server that rejects tools (or answers a t
 request with plain text) is switched to JSON mode for the rest of the run. Validation
 errors are fed back to the model by instructor (``max_retries``). Rate limits (429),
 server errors (5xx), timeouts and dropped connections are retried here with exponential
-backoff. Every HTTP request passes a recording transport that enforces the per-paper
-call cap and keeps the raw exchange for ``llm_calls.jsonl``.
+backoff. Every HTTP request passes :class:`~pipeline.llm.transport.LimitedTransport`, which
+enforces the per-paper call cap, the total deadline of a call (``llm_deadline``, retries
+included; ``llm_timeout`` is per socket operation), the response size cap, and keeps the
+raw exchange for ``llm_calls.jsonl``. Hitting a cap or the deadline ends the call: no retry.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -21,57 +22,11 @@ except ImportError:  # pragma: no cover - depends on the installed openai
     import httpx  # type: ignore[no-redef]
 
 from pipeline.config import Settings
-from pipeline.errors import ExtractionError
-from pipeline.llm.base import (
-    CallBudget,
-    CallCapReached,
-    CallLog,
-    LLMOutputError,
-    M,
-    Messages,
-    request_key,
-)
+from pipeline.errors import ConfigError, ExtractionError
+from pipeline.llm.base import CallBudget, CallLog, LLMOutputError, M, Messages, request_key
+from pipeline.llm.transport import MAX_RESPONSE_BYTES, LimitedTransport
 
 _TOOLS_UNSUPPORTED = ("tool", "function")
-
-
-class _RecordingTransport(httpx.BaseTransport):
-    """Counts every request against the cap and keeps request/response/latency."""
-
-    def __init__(self, inner: httpx.BaseTransport, budget: CallBudget) -> None:
-        self.inner = inner
-        self.budget = budget
-        self.attempts: list[dict[str, Any]] = []
-        self.cap_error: CallCapReached | None = None
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        try:
-            self.budget.take()
-        except CallCapReached as err:
-            self.cap_error = err
-            raise
-        started = time.monotonic()
-        entry: dict[str, Any] = {"request": _json_or_text(request.read())}
-        self.attempts.append(entry)
-        try:
-            response = self.inner.handle_request(request)
-            response.read()
-        except Exception as err:
-            entry.update(error=f"{type(err).__name__}: {err}", latency_s=round(time.monotonic() - started, 3))
-            raise
-        entry.update(status=response.status_code, response=_json_or_text(response.content),
-                     latency_s=round(time.monotonic() - started, 3))
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def _json_or_text(data: bytes) -> Any:
-    try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return data.decode("utf-8", "replace")
 
 
 class OpenAIBackend:
@@ -80,11 +35,15 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, settings: Settings, *, log: CallLog, budget: CallBudget, max_retries: int = 2,
-                 backoff_retries: int = 3, backoff_base: float = 0.5, mode: str = "tools") -> None:
+                 backoff_retries: int = 3, backoff_base: float = 0.5, mode: str = "tools",
+                 max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
         if not settings.llm_model:
             raise ExtractionError("no LLM model is configured",
                                   hint="set REPRO_LLM_MODEL and REPRO_LLM_BASE_URL (or [llm] in the config file), "
                                        "or use --backend rules")
+        if not settings.llm_deadline > 0:
+            raise ConfigError(f"the LLM deadline must be a positive number of seconds, not {settings.llm_deadline}",
+                              hint="set REPRO_LLM_DEADLINE (llm.deadline), e.g. 600")
         try:
             import instructor
             import openai
@@ -98,7 +57,7 @@ class OpenAIBackend:
         self.backoff_retries = backoff_retries
         self.backoff_base = backoff_base
         self.mode = mode
-        self._transport = _RecordingTransport(httpx.HTTPTransport(), budget)
+        self._transport = LimitedTransport(budget, max_response_bytes=max_response_bytes)
         self._client = openai.OpenAI(
             base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed",
             timeout=settings.llm_timeout, max_retries=0,
@@ -112,7 +71,7 @@ class OpenAIBackend:
     def structured(self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None) -> M:
         """A validated ``response_model`` instance (retries, backoff, JSON-mode fallback)."""
         started = time.monotonic()
-        self._transport.attempts = []
+        self._transport.begin(self.settings.llm_deadline)
         try:
             result = self._with_backoff(lambda: self._structured_once(messages, response_model, seed))
         except ExtractionError as err:
@@ -125,7 +84,7 @@ class OpenAIBackend:
     def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> str:
         """Plain content of one chat completion (for generated code and free text)."""
         started = time.monotonic()
-        self._transport.attempts = []
+        self._transport.begin(self.settings.llm_deadline)
 
         def once() -> str:
             reply = self._client.chat.completions.create(
@@ -153,10 +112,9 @@ class OpenAIBackend:
         for attempt in range(self.backoff_retries + 1):
             try:
                 return call()
-            except Exception as err:  # sorted out below: cap, API error, validation failure
-                if self._transport.cap_error is not None:
-                    cap, self._transport.cap_error = self._transport.cap_error, None
-                    raise cap from err
+            except Exception as err:  # sorted out below: a limit, API error, validation failure
+                if self._transport.fatal is not None:  # call cap, deadline or size cap: final
+                    raise self._transport.fatal from err
                 api = _api_error(err, self._openai)
                 if api is None:
                     if self.mode == "tools" and _no_tool_call(err):
@@ -171,7 +129,8 @@ class OpenAIBackend:
                                           hint="check REPRO_LLM_MODEL, the API key and the server logs") from err
                 last = f"{type(api).__name__}: {api}"
                 if attempt < self.backoff_retries:
-                    time.sleep(self.backoff_base * 2**attempt)
+                    left = self._transport.deadline.at - time.monotonic()
+                    time.sleep(max(0.0, min(self.backoff_base * 2**attempt, left)))
         raise ExtractionError(
             f"model {self.model} at {self.settings.llm_base_url} failed {self.backoff_retries + 1} times; last error: {last}",
             hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); try again later")
@@ -192,7 +151,8 @@ class OpenAIBackend:
         usage: dict[str, int] = {}
         for entry in attempts:
             body = entry.get("response")
-            for key, value in (body.get("usage") or {}).items() if isinstance(body, dict) else ():
+            counts = body.get("usage") if isinstance(body, dict) else entry.get("usage")
+            for key, value in (counts or {}).items():
                 if isinstance(value, int):
                     usage[key] = usage.get(key, 0) + value
         self.log.append({

@@ -4,6 +4,7 @@ Answers are matched by request key (messages + answer type + purpose), in the or
 they were recorded, so N samples of the same prompt replay as N answers. A request that
 was never recorded is an error naming the file: the prompt changed since the recording
 (other hints, other passages, other code), and replaying something else would be a lie.
+So is an answer the call log had to cut (over its per-record cap): half an answer is not one.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ class ReplayBackend:
                 f"{self.path} has no recorded answer for the request {purpose!r} (key {key[:12]})",
                 hint="the prompt changed since the recording (hints, passages or code); re-run with a model")
         record = queue.popleft()
+        cut = set(record.get("truncated") or ()) & {"response", "all"}
+        if cut:
+            raise ExtractionError(
+                f"{self.path} holds the answer to {purpose!r} (key {key[:12]}) only in part: it was "
+                f"{record.get('original_chars', '?')} characters, over the call log's cap, and was cut",
+                hint="re-run with a model; an answer that large is not a normal model answer")
         self.log.append({**record, "backend": self.name, "replayed_from": str(self.path)})
         return record
 

@@ -17,6 +17,8 @@ Usage::
         server.push(text("{not json"))         # malformed JSON is just text
         server.push(error(429), error(503))    # HTTP errors with an OpenAI-style error body
         server.push(hang(5))                   # sleep 5 s before answering (client timeouts)
+        server.push(drip(2.0))                 # a valid answer, one byte every 2 s (total deadlines)
+        server.push(huge(200 * 2**20))         # a 200 MB answer, generated while it is sent (size caps)
         settings = replace(settings, llm_base_url=server.base_url, llm_model=server.model)
         ...
         server.requests                        # the JSON bodies received, in order
@@ -25,6 +27,14 @@ Usage::
 ``tool_call(args)`` answers with ``tool_calls`` (``args`` a dict, or a raw string for
 malformed arguments). ``error(400, "tools are not supported")`` imitates a server without
 tool calling. Every answer reports ``usage`` (prompt tokens ~ request bytes / 4).
+
+``drip(interval, where="body"|"headers", give_up_after=60)`` sends a whole raw HTTP response
+one byte per ``interval`` seconds (from the status line, or after complete headers), and the
+rest at once after ``give_up_after`` s, so even a client without a deadline ends eventually.
+``huge(size, chunked=True)`` answers a completion whose content is ``size`` bytes of "a",
+written in 1 MiB pieces from one buffer (the server's memory stays flat), with chunked
+transfer encoding or a ``Content-Length``; ``server.sent`` lists the body bytes each huge or
+dripping answer got out before the client hung up.
 """
 
 from __future__ import annotations
@@ -42,7 +52,7 @@ from tests.fakes.local_http import LocalServer
 
 @dataclass
 class Answer:
-    kind: str  # tool | content | error | hang
+    kind: str  # tool | content | error | hang | drip | huge
     payload: Any = None
     status: int = 200
     delay: float = 0.0
@@ -70,11 +80,26 @@ def hang(seconds: float, then: Answer | None = None) -> Answer:
     return Answer("hang", then or text(""), delay=seconds)
 
 
+def drip(interval: float, *, where: str = "body", give_up_after: float = 60.0, then: Answer | None = None) -> Answer:
+    """``then`` (default: a short content answer) as raw HTTP, one byte every ``interval`` s."""
+    return Answer("drip", then or text("dripped"), delay=interval,
+                  extra={"where": where, "give_up_after": give_up_after})
+
+
+def huge(size: int, *, chunked: bool = True) -> Answer:
+    """A completion with ``size`` bytes of content, streamed (1 MiB writes of one shared buffer)."""
+    return Answer("huge", size, extra={"chunked": chunked})
+
+
+_PIECE = b"a" * (1 << 20)
+
+
 class FakeOpenAI:
     def __init__(self, model: str = "fake-model") -> None:
         self.model = model
         self.queue: deque[Answer] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.sent: list[int] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._server = LocalServer(self._handler())
@@ -132,6 +157,20 @@ class FakeOpenAI:
                       "total_tokens": prompt_tokens + completion_tokens},
         }
 
+    def _raw_response(self, answer: Answer, body: dict[str, Any]) -> tuple[bytes, bytes]:
+        """Status line + headers, and body, of a 200 answer carrying ``answer``."""
+        data = json.dumps(self._completion(answer, body)).encode("utf-8")
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+                "Connection: close\r\n\r\n").encode("ascii")
+        return head, data
+
+    def _huge_parts(self, size: int, body: dict[str, Any]) -> tuple[bytes, bytes]:
+        """The JSON of a completion around ``size`` bytes of content, split where the content goes."""
+        marker = "\u0000HUGE\u0000"
+        text_ = json.dumps(self._completion(text(marker), body))
+        before, after = text_.split(json.dumps(marker)[1:-1])
+        return before.encode("utf-8"), after.encode("utf-8")
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -171,11 +210,72 @@ class FakeOpenAI:
                     if fake._stop.wait(answer.delay):
                         return
                     answer = answer.payload
+                if answer is not None and answer.kind == "drip":
+                    self._drip(answer, body)
+                    return
+                if answer is not None and answer.kind == "huge":
+                    self._huge(answer, body)
+                    return
                 if answer is None:
                     self._send(500, {"error": {"message": "fake server: no scripted answer left", "type": "server_error"}})
                 elif answer.kind == "error":
                     self._send(answer.status, {"error": {"message": answer.payload, "type": "scripted", "code": answer.status}})
                 else:
                     self._send(200, fake._completion(answer, body))
+
+            def _drip(self, answer: Answer, body: dict[str, Any]) -> None:
+                head, data = fake._raw_response(answer.payload, body)
+                raw = head + data
+                start = 0 if answer.extra["where"] == "headers" else len(head)
+                ends = time.monotonic() + answer.extra["give_up_after"]
+                sent = 0
+                try:
+                    self.wfile.write(raw[:start])
+                    for index in range(start, len(raw)):
+                        if time.monotonic() > ends:
+                            self.wfile.write(raw[index:])
+                            break
+                        self.wfile.write(raw[index:index + 1])
+                        self.wfile.flush()
+                        sent += 1
+                        if fake._stop.wait(answer.delay):
+                            return
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up: what the deadline test wants
+                finally:
+                    fake.sent.append(sent)
+                    self.close_connection = True
+
+            def _huge(self, answer: Answer, body: dict[str, Any]) -> None:
+                before, after = fake._huge_parts(answer.payload, body)
+                total = len(before) + answer.payload + len(after)
+                framing = "Transfer-Encoding: chunked" if answer.extra["chunked"] else f"Content-Length: {total}"
+                head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{framing}\r\nConnection: close\r\n\r\n"
+                sent = 0
+
+                def write(piece: bytes | memoryview) -> None:
+                    nonlocal sent
+                    if answer.extra["chunked"]:
+                        self.wfile.write(f"{len(piece):x}\r\n".encode("ascii") + bytes(piece) + b"\r\n")
+                    else:
+                        self.wfile.write(piece)
+                    sent += len(piece)
+
+                try:
+                    self.wfile.write(head.encode("ascii"))
+                    write(before)
+                    left = answer.payload
+                    while left > 0 and not fake._stop.is_set():
+                        piece = memoryview(_PIECE)[:min(left, len(_PIECE))]
+                        write(piece)
+                        left -= len(piece)
+                    write(after)
+                    if answer.extra["chunked"]:
+                        self.wfile.write(b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading: what the size-cap test wants
+                finally:
+                    fake.sent.append(sent)
+                    self.close_connection = True
 
         return Handler

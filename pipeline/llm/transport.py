@@ -1,0 +1,259 @@
+"""The HTTP layer under the OpenAI client: call cap, total deadline, response size cap, raw log.
+
+httpx's timeouts are per socket operation, so a server that sends one byte every few seconds
+never trips them. Here every connect, read and write on the socket is given at most the time
+left until the deadline of the current call (a network backend under httpcore's connection
+pool), so a dripping server is cut off at the deadline whether it drips headers or body.
+The body is read piece by piece and abandoned past ``max_response_bytes`` (a declared
+``Content-Length`` over the cap is refused before reading). Compression is declined
+(``Accept-Encoding: identity``); a server that compresses anyway is decoded with a bounded
+output, so the cap holds for what is decoded. Either limit is fatal for the call: the
+transport refuses every further request of it, so no retry layer can re-download the flood.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import ssl
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import httpcore
+
+try:  # the same choice as pipeline.llm.openai_backend: the httpx the openai client speaks
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover - depends on the installed openai
+    import httpx  # type: ignore[no-redef]
+
+from pipeline.errors import ExtractionError
+from pipeline.llm.base import (
+    CallBudget,
+    CallCapReached,
+    LLMDeadlineExceeded,
+    LLMResponseTooLarge,
+    truncate_text,
+)
+
+MAX_RESPONSE_BYTES = 8 * 2**20
+MAX_LOGGED_BODY = 256 * 2**10
+_READ_SIZE = 64 * 2**10
+_HOP_HEADERS = {b"content-encoding", b"content-length", b"transfer-encoding"}
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[Exception]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout), (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout), (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException), (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError), (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError), (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError), (httpcore.ProtocolError, httpx.ProtocolError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol), (httpcore.ProxyError, httpx.ProxyError),
+)
+
+
+class Deadline:
+    """The monotonic time by which the current call must be done (``inf``: none set)."""
+
+    def __init__(self) -> None:
+        self.seconds = math.inf
+        self.at = math.inf
+
+    def start(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def limit(self, timeout: float | None, error: type[Exception]) -> float | None:
+        """``timeout`` shortened to the time left; ``error`` when none is left."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise error(f"the call's deadline of {self.seconds:g} s passed")
+        if math.isinf(left):
+            return timeout
+        return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream, deadline: Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._deadline.limit(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._deadline.limit(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._deadline.limit(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync sockets, each operation bounded by the time left until the deadline."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._deadline = deadline
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        timeout = self._deadline.limit(timeout, httpcore.ConnectTimeout)
+        stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        timeout = self._deadline.limit(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options), self._deadline)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class LimitedTransport(httpx.BaseTransport):
+    """Counts every request against the budget, holds the call's deadline and the body cap,
+    and keeps each request/response (bounded to ``MAX_LOGGED_BODY``) for the call log.
+
+    ``begin(seconds)`` starts one logical call; ``fatal`` is the limit that ended it, if any.
+    """
+
+    def __init__(self, budget: CallBudget, *, max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
+        self.budget = budget
+        self.max_response_bytes = max_response_bytes
+        self.deadline = Deadline()
+        self.attempts: list[dict[str, Any]] = []
+        self.fatal: ExtractionError | None = None
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl.create_default_context(), max_connections=10,
+                                             max_keepalive_connections=5, keepalive_expiry=5.0,
+                                             network_backend=_DeadlineBackend(self.deadline))
+
+    def begin(self, seconds: float) -> None:
+        self.attempts = []
+        self.fatal = None
+        self.deadline.start(seconds)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.fatal is not None:
+            raise self.fatal  # the call is over: no retry layer gets another try
+        try:
+            self.budget.take()
+        except CallCapReached as err:
+            self.fatal = err
+            raise
+        started = time.monotonic()
+        entry: dict[str, Any] = {"request": loggable_body(request.read())}
+        self.attempts.append(entry)
+        try:
+            status, headers, body, extensions = self._exchange(request)
+        except Exception as err:
+            entry.update(error=f"{type(err).__name__}: {err}", latency_s=round(time.monotonic() - started, 3))
+            raise self._classify(err, request) from err
+        entry.update(status=status, response=loggable_body(body), latency_s=round(time.monotonic() - started, 3))
+        if isinstance(entry["response"], str) and len(body) > MAX_LOGGED_BODY:
+            entry["usage"] = _usage(body)
+        return httpx.Response(status_code=status, headers=headers, content=body, request=request,
+                              extensions=extensions)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _classify(self, err: Exception, request: httpx.Request) -> Exception:
+        """The limit that ended the call (remembered as fatal), else the httpx error the client expects."""
+        if isinstance(err, LLMResponseTooLarge):
+            self.fatal = err
+        elif self.deadline.passed():
+            self.fatal = LLMDeadlineExceeded(
+                f"no complete answer from {request.url.host} within the deadline of {self.deadline.seconds:g} s",
+                deadline_s=self.deadline.seconds,
+                hint="the server is too slow or sends its answer at a trickle; raise REPRO_LLM_DEADLINE "
+                     "(llm.deadline) if the model is just slow")
+        if self.fatal is not None:
+            return self.fatal
+        mapped = next((httpx_error for core, httpx_error in _HTTPX_ERRORS if isinstance(err, core)), None)
+        return mapped(str(err), request=request) if mapped is not None else err  # type: ignore[call-arg]
+
+    def _exchange(self, request: httpx.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes, dict[str, Any]]:
+        headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"accept-encoding"]
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host, port=request.url.port,
+                             target=request.url.raw_path),
+            headers=[*headers, (b"Accept-Encoding", b"identity")], content=request.content,
+            extensions=request.extensions)
+        response = self._pool.handle_request(core_request)
+        try:
+            self._check_declared_size(response.headers, request)
+            encoding = next((v.decode("latin-1").strip().lower() for k, v in response.headers
+                             if k.lower() == b"content-encoding"), "identity")
+            body = self._read_capped(_decoded(response.stream, encoding, self.max_response_bytes + 1), request)  # type: ignore[arg-type]
+        finally:
+            response.close()  # an unfinished body closes the connection instead of returning it to the pool
+        kept = [(k, v) for k, v in response.headers if k.lower() not in _HOP_HEADERS]
+        return response.status, kept, body, {k: v for k, v in response.extensions.items() if k != "network_stream"}
+
+    def _check_declared_size(self, headers: list[tuple[bytes, bytes]], request: httpx.Request) -> None:
+        declared = next((v for k, v in headers if k.lower() == b"content-length"), b"")
+        if declared.strip().isdigit() and int(declared) > self.max_response_bytes:
+            raise self._too_large(request, int(declared), declared=True)
+
+    def _read_capped(self, pieces: Iterator[bytes], request: httpx.Request) -> bytes:
+        body = bytearray()
+        for piece in pieces:
+            body += piece
+            if len(body) > self.max_response_bytes:
+                raise self._too_large(request, len(body), declared=False)
+        return bytes(body)
+
+    def _too_large(self, request: httpx.Request, size: int, *, declared: bool) -> LLMResponseTooLarge:
+        what = f"declares {size} bytes" if declared else f"passed {self.max_response_bytes} bytes"
+        return LLMResponseTooLarge(
+            f"the answer from {request.url.host} {what}, over the cap of {self.max_response_bytes} bytes; "
+            f"it was abandoned", limit=self.max_response_bytes, received=size,
+            hint="a chat answer is a few kB: check REPRO_LLM_BASE_URL points at the model server")
+
+
+def _decoded(stream: Iterable[bytes], encoding: str, max_out: int) -> Iterator[bytes]:
+    """The body decoded piece by piece, never more than ``max_out`` bytes out of one piece (zip bombs)."""
+    if encoding in ("identity", ""):
+        yield from stream
+        return
+    wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}.get(encoding)
+    if wbits is None:
+        raise httpcore.RemoteProtocolError(f"unsupported Content-Encoding {encoding!r} (identity was asked for)")
+    decoder = zlib.decompressobj(wbits)
+    try:
+        for piece in stream:
+            data = decoder.decompress(piece, max_out)
+            while data:
+                yield data
+                data = decoder.decompress(decoder.unconsumed_tail, max_out) if decoder.unconsumed_tail else b""
+    except zlib.error as err:
+        raise httpcore.RemoteProtocolError(f"corrupt {encoding} body: {err}") from err
+
+
+def loggable_body(data: bytes) -> Any:
+    """A body for the call log: parsed JSON, else text; past ``MAX_LOGGED_BODY`` its head with a marker."""
+    if len(data) > MAX_LOGGED_BODY:
+        return truncate_text(data[:MAX_LOGGED_BODY].decode("utf-8", "replace"), MAX_LOGGED_BODY, total=len(data))
+    with contextlib.suppress(ValueError, UnicodeDecodeError):
+        return json.loads(data)
+    return data.decode("utf-8", "replace")
+
+
+def _usage(body: bytes) -> dict[str, Any]:
+    with contextlib.suppress(ValueError, UnicodeDecodeError, AttributeError):
+        usage = json.loads(body).get("usage")
+        return usage if isinstance(usage, dict) else {}
+    return {}
