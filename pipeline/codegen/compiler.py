@@ -13,6 +13,7 @@ import json
 import textwrap
 from collections.abc import Mapping
 
+from pipeline.codegen.escape import comment_text, docstring_text, py_str
 from pipeline.codegen.plan import (
     Plan,
     build_plan,
@@ -46,12 +47,12 @@ def _comment(cut: Cut, indent: str) -> list[str]:
         text += f' - "{" ".join(cut.provenance.quote.split())}"'
     if cut.status in (Status.unverified, Status.extracted):
         text += f" [{cut.status}]"
-    wrapped = textwrap.wrap(text, width=92 - len(indent), break_long_words=False)
+    wrapped = textwrap.wrap(comment_text(text), width=92 - len(indent), break_long_words=False)
     return [f"{indent}# {line}" for line in wrapped]
 
 
 def _event_names(name: str) -> str:
-    return f'v["{name}"]'
+    return f"v[{py_str(name)}]"
 
 
 def _candidate_names(plan: Plan, target: str) -> Names:
@@ -59,14 +60,14 @@ def _candidate_names(plan: Plan, target: str) -> Names:
     own = {target} | {d.name for d in plan.derived.values() if d.scope == "candidate" and d.target == target}
 
     def resolve(name: str) -> str:
-        return f'v.cand("{name}")' if name in own else f'v["{name}"]'
+        return f"v.cand({py_str(name)})" if name in own else f"v[{py_str(name)}]"
 
     return Names(resolve)
 
 
 def _object_names(var: str) -> Names:
     def resolve(name: str) -> str:
-        return f"rt.theta({var})" if name == "theta" else f'{var}["{name}"]'
+        return f"rt.theta({var})" if name == "theta" else f"{var}[{py_str(name)}]"
 
     return Names(resolve)
 
@@ -89,17 +90,21 @@ class _Writer:
     def emit(self, line: str = "") -> None:
         self.lines.append(line)
 
+    def note(self, indent: str, text: str) -> None:
+        """A comment line; the text (names, descriptions) cannot leave it."""
+        self.emit(f"{indent}# {comment_text(text)}")
+
     def derived_for(self, names: set[str]) -> None:
         for name in derived_order(self.plan, names, self.done):
             d = self.plan.derived[name]
             resolver = _candidate_names(self.plan, d.target) if d.scope == "candidate" and d.target else \
                 Names(_event_names)
             code = translate(d.expr, resolver)
-            self.emit(f"    # {d.name}: {d.description or d.expr}")
+            self.note("    ", f"{d.name}: {d.description or d.expr}")
             if d.scope == "candidate" and d.target:
-                self.emit(f'    v.define_candidates("{d.target}", "{d.name}", {code})')
+                self.emit(f"    v.define_candidates({py_str(d.target)}, {py_str(d.name)}, {code})")
             else:
-                self.emit(f'    v["{d.name}"] = {code}')
+                self.emit(f"    {_event_names(d.name)} = {code}")
             self.done.add(name)
 
     def objects(self) -> None:
@@ -116,7 +121,7 @@ class _Writer:
                 self.object(obj)
             else:
                 ids = ", ".join(c.id for c in obj.cuts) or "none"
-                self.emit(f"    # {obj.name}: not read by any event-level step, so its cuts ({ids}) "
+                self.note("    ", f"{obj.name}: not read by any event-level step, so its cuts ({ids}) "
                           "cannot change the selection")
         merged = [o.name for o in self.sel.objects if o.kind in ("electron", "muon")]
         if merged and "leptons" not in self.plan.sources:
@@ -129,33 +134,33 @@ class _Writer:
 
     def object(self, obj: PhysicsObject) -> None:
         src = self.plan.sources[obj.name]
-        self.emit(f"    # {obj.name}: {obj.description or obj.kind}")
+        self.note("    ", f"{obj.name}: {obj.description or obj.kind}")
         if isinstance(src, list):
             source = f'rt.merge({", ".join(_event_names(s) for s in src)})'
         else:
-            source = f'v.events["{src}"]'
+            source = f"v.events[{py_str(src)}]"
         if not obj.cuts:
-            self.emit(f'    v["{obj.name}"] = {source}')
+            self.emit(f"    {_event_names(obj.name)} = {source}")
             return
         flat = _elementwise(obj)
         self.emit(f"    objs = rt.flat_objects({source})" if flat else f"    objs = {source}")
         self.emit("    keep = rt.every(objs)")
         self.cuts(obj, "keep")
-        self.emit(f'    v["{obj.name}"] = objs.select(keep)' if flat else f'    v["{obj.name}"] = objs[keep]')
+        self.emit(f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]"))
 
     def cuts(self, obj: PhysicsObject, keep: str) -> None:
         for cut in obj.cuts:
             self.emit("\n".join(_comment(cut, "    ")))
             if not executable(cut):
-                self.emit(f"    # not executed: {self.not_executed(cut)}  # cut: {cut.id}")
+                self.note("    ", f"not executed: {self.not_executed(cut)}  # cut: {cut.id}")
                 continue
             code = _expr(cut, _object_names("objs"))
-            self.emit(f'    if run.applicable("{cut.id}"):')
-            self.emit(f"        {keep} = {keep} & {code}  # cut: {cut.id}")
+            self.emit(f"    if run.applicable({py_str(cut.id)}):")
+            self.emit(f"        {keep} = {keep} & {code}  # cut: {comment_text(cut.id)}")
 
     def fused_object(self, obj: PhysicsObject, parts: tuple[str, ...]) -> None:
         """Leptons = cleaned electrons + muons, cut by flavour on the data's lepton collection."""
-        self.emit(f"    # {obj.name}: {obj.description or obj.kind}")
+        self.note("    ", f"{obj.name}: {obj.description or obj.kind}")
         self.emit("    # the electron and muon cuts act on the data's lepton collection by flavour (the same")
         self.emit("    # objects as cleaning electrons and muons apart and merging them, in one pass)")
         by_name = {o.name: o for o in self.sel.objects}
@@ -164,14 +169,14 @@ class _Writer:
         keeps = []
         for name, flavour in zip(parts, (11, 13), strict=True):
             part = by_name[name]
-            keep = f"keep_{name}"
+            keep = f"keep_{python_name(name)}"
             keeps.append(keep)
-            self.emit(f"    # {name}: {part.description or part.kind}")
+            self.note("    ", f"{name}: {part.description or part.kind}")
             self.emit(f'    {keep} = objs["flavour"] == {flavour}')
             self.cuts(part, keep)
         self.emit(f"    keep = {' | '.join(keeps)}")
         self.cuts(obj, "keep")
-        self.emit(f'    v["{obj.name}"] = objs.select(keep)' if flat else f'    v["{obj.name}"] = objs[keep]')
+        self.emit(f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]"))
 
     def not_executed(self, cut: Cut) -> str:
         return "rejected by the reviewer" if cut.status == Status.rejected else "text only"
@@ -182,14 +187,14 @@ class _Writer:
         hist_step = self.histogram_step()
         for cut in self.sel.selection:
             if cut.status == Status.rejected:
-                self.emit(f"    # {cut.id}: rejected by the reviewer, not executed")
+                self.note("    ", f"{cut.id}: rejected by the reviewer, not executed")
                 continue
             self.emit("\n".join(_comment(cut, "    ")))
             self.step(cut)
-            self.emit(f'    run.record("{cut.id}", v)')
+            self.emit(f"    run.record({py_str(cut.id)}, v)")
             if cut.id == hist_step and self.sel.observable:
                 self.derived_for({self.sel.observable})
-                self.emit(f"    run.fill_histograms(v)  # {self.sel.observable} before the cuts on it alone")
+                self.emit(f"    run.fill_histograms(v)  # {comment_text(self.sel.observable)} before the cuts on it alone")
         if self.sel.observable:
             self.derived_for({self.sel.observable})
 
@@ -203,25 +208,26 @@ class _Writer:
 
     def step(self, cut: Cut) -> None:
         if cut.id in self.text_functions:
-            self.emit(f'    if run.applicable("{cut.id}"):')
-            self.emit(f"        v.keep_events({function_name(cut.id)}(v.awkward()))  # cut: {cut.id}")
+            self.emit(f"    if run.applicable({py_str(cut.id)}):")
+            self.emit(f"        v.keep_events({function_name(cut.id)}(v.awkward()))  # cut: {comment_text(cut.id)}")
             return
         if not executable(cut):
-            self.emit(f"    # not executed: text only  # cut: {cut.id}")
+            self.note("    ", f"not executed: text only  # cut: {cut.id}")
             return
         allow_tuple = cut.kind == "select_best"
         needed = names_in(cut_expression(cut), allow_tuple=allow_tuple) | ({cut.target} if cut.target else set())
         self.derived_for(needed)
         code = _expr(cut, _candidate_names(self.plan, cut.target)
                      if cut.scope == "candidate" and cut.target else Names(_event_names))
-        self.emit(f'    if run.applicable("{cut.id}"):')
+        self.emit(f"    if run.applicable({py_str(cut.id)}):")
+        mark = f"  # cut: {comment_text(cut.id)}"
         if cut.kind == "select_best":
             keys = code if isinstance(code, list) else [code]
-            self.emit(f'        v.keep_best("{cut.target}", [{", ".join(keys)}])  # cut: {cut.id}')
+            self.emit(f'        v.keep_best({py_str(cut.target or "")}, [{", ".join(keys)}]){mark}')
         elif cut.scope == "candidate":
-            self.emit(f'        v.keep_candidates("{cut.target}", {code})  # cut: {cut.id}')
+            self.emit(f"        v.keep_candidates({py_str(cut.target or '')}, {code}){mark}")
         else:
-            self.emit(f"        v.keep_events({code})  # cut: {cut.id}")
+            self.emit(f"        v.keep_events({code}){mark}")
 
 
 # functions acting on each object alone: such object cuts run on flat columns (rt.flat_objects)
@@ -232,8 +238,13 @@ def _elementwise(obj: PhysicsObject) -> bool:
     return all(calls_in(cut_expression(c)) <= ELEMENTWISE for c in obj.cuts if executable(c))
 
 
+def python_name(text: str) -> str:
+    """``text`` as part of a Python identifier (ids may hold '.' and '-')."""
+    return "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in text)
+
+
 def function_name(cut_id: str) -> str:
-    return "cut_" + "".join(ch if ch.isalnum() else "_" for ch in cut_id)
+    return "cut_" + python_name(cut_id)
 
 
 _HEADER = '''#!/usr/bin/env python3
@@ -313,10 +324,12 @@ def compile_selection(sel: SelectionList, text_functions: dict[str, str] | None 
     w = _Writer(sel, text_functions)
     digest = selection_digest(sel)
     title = f" - {sel.paper.title}" if sel.paper.title else ""
-    out = [_HEADER.format(paper=sel.paper.id, title=title, version=CODEGEN_VERSION, digest=digest)]
+    out = [_HEADER.format(paper=docstring_text(sel.paper.id), title=docstring_text(title),
+                          version=CODEGEN_VERSION, digest=digest)]
     out += _constants(w, digest)
     for cut_id, source in text_functions.items():
-        out += ["", "", f"# {cut_id}: written by a model from the cut's words; review it", source.strip()]
+        out += ["", "", f"# {comment_text(cut_id)}: written by a model from the cut's words; review it",
+                source.strip()]
     w.objects()
     out += ["", ""] + w.lines
     w.lines = []
