@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import ast
 import copy
+import io
 import itertools
 import json
 import subprocess
 import sys
+import tokenize
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.codegen import compile_selection
+from pipeline.codegen.escape import comment_text, docstring_text, py_str
 from pipeline.errors import SelectionError
 from pipeline.selection.store import parse_selection
 
@@ -204,3 +209,35 @@ def test_generate_cli_with_a_hostile_title(tmp_path: Path) -> None:
     tree = ast.parse(out.read_text(encoding="utf-8"))
     assert not any(isinstance(n, ast.Import) and any(a.name == "os" for a in n.names) for n in ast.walk(tree))
     assert data["paper"]["title"] in (ast.get_docstring(tree, clean=False) or "")
+
+
+# ---- the escapers alone ----------------------------------------------------------------------
+
+@given(st.text())
+def test_py_str_round_trips(text: str) -> None:
+    literal = py_str(text)
+    assert ast.literal_eval(literal) == text
+    literal.encode("utf-8")  # no lone surrogate left raw
+
+
+@given(st.text())
+def test_docstring_text_round_trips(text: str) -> None:
+    body = docstring_text(text)
+    body.encode("utf-8")
+    assert ast.literal_eval('"""' + body + '"""') == text
+    assert len(body.splitlines()) <= 1
+
+
+@given(st.text())
+def test_comment_text_is_one_line(text: str) -> None:
+    line = comment_text(text)
+    line.encode("utf-8")
+    assert len(line.splitlines()) <= 1 and "\x00" not in line
+    tokens = list(tokenize.generate_tokens(io.StringIO(f"x = 1  # {line}\n").readline))
+    assert [t.type for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER)] == [
+        tokenize.NAME, tokenize.OP, tokenize.NUMBER, tokenize.COMMENT]
+
+
+@pytest.mark.parametrize("text", ["trigger", "m-12.window", "quads", "it's", ""])
+def test_py_str_keeps_double_quotes_for_plain_text(text: str) -> None:
+    assert py_str(text) == (f'"{text}"' if "'" not in text else repr(text))
