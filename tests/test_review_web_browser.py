@@ -83,9 +83,8 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
         driver.find_element(By.ID, "f-lowagree").click()
         assert len(driver.find_elements(By.CSS_SELECTOR, ".cut")) == 12
 
-        reviewer = driver.find_element(By.ID, "reviewer")
-        reviewer.clear()
-        reviewer.send_keys("dana")
+        reviewer = driver.find_element(By.ID, "reviewer")  # the server's reviewer, shown, not editable
+        assert reviewer.get_attribute("value") == "server-default" and reviewer.get_attribute("readonly")
         driver.find_element(By.ID, "list").click()
 
         # edit el_pt with the keyboard: e, change the value, save
@@ -118,7 +117,7 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
                 state = httpx.get(f"{base}/api/r/1312.1956/run-1/state", timeout=10).json()
                 other = httpx.post(f"{base}/api/r/1312.1956/run-1/decision", timeout=10, json={
                     "base_version": state["version"], "action": "answer", "assumption_id": "btag_wp",
-                    "answer": "use the 70% working point", "reviewer": "eve"})
+                    "answer": "use the 70% working point"})
                 assert other.status_code == 200
                 before = current()
                 press("a")
@@ -159,9 +158,9 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
     assert next(c for c in selection.all_cuts() if c.id == "el_pt").value == 27.0
     assert selection.assumptions[0].answer == "use the 70% working point"  # the other reviewer's save survived
     log = [json.loads(line) for line in (run_dir / "review" / "review_log.jsonl").read_text().splitlines()]
-    assert [(e["action"], e["who"]) for e in log[:1]] == [("edit", "dana")]
+    assert [(e["action"], e["who"]) for e in log[:1]] == [("edit", "server-default")]
     assert log[0]["before"]["value"] == 25.0 and log[0]["after"]["value"] == 27.0
-    assert sorted(e["who"] for e in log) == ["dana"] * 13 + ["eve"]
+    assert [e["who"] for e in log] == ["server-default"] * 14  # the server's reviewer, whoever posted
     assert [e["version"] for e in log] == list(range(1, 15))
     assert log[-1]["action"] == "add" and log[-1]["after"]["provenance"]["quote"] == ADDED_QUOTE
     assert require_reviewed(run_dir, no_review=False) == run_dir / "selection.reviewed.json"

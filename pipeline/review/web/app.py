@@ -3,12 +3,13 @@
 Nothing a request sends is used as a path: runs are named by two checked segments and looked
 up under the outputs root (or are the one run given on the command line), cuts by their id,
 and the only files read are that run's selection lists and the PDFs its cuts quote.
+Decisions are read with a size limit enforced while streaming, bounded JSON and the server's
+own reviewer (``body.py``); hosts are checked against the bound address too (``hosts.py``).
 """
 
 from __future__ import annotations
 
 import html
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -25,7 +25,7 @@ from pipeline.errors import ParseError, ReproError, SelectionError, UsageError
 from pipeline.review.decisions import Decision
 from pipeline.review.gate import undecided_cuts
 from pipeline.review.runs import check_segment, list_runs, run_from_key, run_key
-from pipeline.review.session import ReviewConflict, ReviewSession, SaveResult
+from pipeline.review.session import ReviewConflict, ReviewSession, SaveResult, default_reviewer
 from pipeline.review.sources import (
     Highlight,
     SourceFiles,
@@ -35,16 +35,23 @@ from pipeline.review.sources import (
     render_page,
 )
 from pipeline.review.view import cut_rows, diff_lists
+from pipeline.review.web.body import MAX_BODY, RequestRefused, parse_decision, read_body
+from pipeline.review.web.hosts import LOOPBACK_HOSTS, HostCheck
 from pipeline.selection.models import Cut
 
 STATIC = Path(__file__).with_name("static")
 STATIC_FILES = {"review.js": "text/javascript", "review.css": "text/css"}
-MAX_BODY = 256 * 1024
+__all__ = ["MAX_BODY", "ReviewApp", "build_app"]
 
 
 def _error(err: ReproError) -> JSONResponse:
     status = 400
-    if isinstance(err, ReviewConflict):
+    headers: dict[str, str] = {}
+    if isinstance(err, RequestRefused):
+        status = err.status
+        if status == 413:  # the rest of the body stays unread: do not keep the connection
+            headers["Connection"] = "close"
+    elif isinstance(err, ReviewConflict):
         status = 409
     elif isinstance(err, SelectionError):
         status = 422
@@ -53,7 +60,7 @@ def _error(err: ReproError) -> JSONResponse:
     body: dict[str, Any] = {"error": err.message, "hint": err.hint}
     if isinstance(err, ReviewConflict):
         body["current_version"] = err.current_version
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _guard(handler: Any) -> Any:
@@ -75,7 +82,7 @@ class ReviewApp:
         self.outputs = outputs
         self.papers = papers
         self.single = run.resolve() if run is not None else None
-        self.reviewer = reviewer
+        self.reviewer = reviewer or default_reviewer()  # the only name decisions are logged under
 
     def run_dir(self, request: Request) -> Path:
         paper, run = request.path_params["paper"], request.path_params["run"]
@@ -166,20 +173,11 @@ class ReviewApp:
     async def decision(self, request: Request) -> Response:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return JSONResponse({"error": "send the decision as application/json"}, status_code=415)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"error": "request too large"}, status_code=413)
-        try:
-            payload = json.loads(body)
-            base_version = int(payload.pop("base_version"))
-            who = str(payload.pop("reviewer", "") or "") or None
-            choice = Decision.model_validate(payload)
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise UsageError(f"malformed decision: {err}", hint="send {base_version, action, cut_id, changes, comment}") from err
-        result = await run_in_threadpool(self._decide, request, choice, base_version, who)
+        choice, base_version = parse_decision(await read_body(request, MAX_BODY), self.reviewer)
+        result = await run_in_threadpool(self._decide, request, choice, base_version)
         return JSONResponse({"version": result.version, "entry": result.entry})
 
-    def _decide(self, request: Request, choice: Decision, base_version: int, who: str | None) -> SaveResult:
+    def _decide(self, request: Request, choice: Decision, base_version: int) -> SaveResult:
         session = self.session(request)
         main_pdf = SourceFiles(session.run_dir, self.papers, session.current()[1]).main
 
@@ -187,7 +185,7 @@ class ReviewApp:
             spot = locate(main_pdf, quote, page_no)
             return spot.page, [dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes]
 
-        return session.decide(choice, base_version, who=who, locate=place)
+        return session.decide(choice, base_version, who=self.reviewer, locate=place)
 
     async def diff(self, request: Request) -> Response:
         session = self.session(request)
@@ -204,7 +202,10 @@ def _render_cached(pdf: str, mtime: float, page: int, boxes: tuple[tuple[float, 
 
 def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None,
               allowed_hosts: list[str] | None = None) -> Starlette:
-    """The ASGI app. ``run``: serve only that run directory; else every run under ``outputs``."""
+    """The ASGI app. ``run``: serve only that run directory; else every run under ``outputs``.
+
+    ``reviewer`` is the name every decision is logged under (default: $REPRO_REVIEWER or the
+    user name); ``allowed_hosts`` the Host names answered besides the bound address."""
     app = ReviewApp(outputs, papers, run, reviewer)
     api = "/api/r/{paper}/{run}"
     routes = [
@@ -218,5 +219,5 @@ def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: st
         Route(f"{api}/diff", _guard(app.diff)),
         Route(f"{api}/log", _guard(app.log)),
     ]
-    hosts = allowed_hosts or ["127.0.0.1", "localhost", "::1"]
-    return Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+    hosts = allowed_hosts or list(LOOPBACK_HOSTS)
+    return Starlette(routes=routes, middleware=[Middleware(HostCheck, allowed_hosts=hosts)])

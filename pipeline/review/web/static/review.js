@@ -114,7 +114,7 @@ async function load(keep) {
   S.state = res.body;
   $("run").textContent = S.state.run;
   $("paper").textContent = S.state.paper.title || S.state.paper.id;
-  if (!$("reviewer").value) $("reviewer").value = localStorage.getItem("reviewer") || S.state.reviewer;
+  $("reviewer").value = S.state.reviewer;  // the server's reviewer: decisions are logged under it alone
   renderList();
   renderAssumptions();
   const ids = S.state.cuts.map((c) => c.id);
@@ -122,7 +122,7 @@ async function load(keep) {
 }
 
 async function send(decision) {
-  const payload = { base_version: S.state.version, reviewer: $("reviewer").value, comment: $("comment").value, ...decision };
+  const payload = { base_version: S.state.version, comment: $("comment").value, ...decision };
   const res = await api("/decision", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) });
   if (res.status === 409) { say(res.body.error + " — reloaded the latest version.", "error"); await load(S.current); return false; }
   if (!res.ok) { say((res.body && res.body.error) || `save failed (${res.status})`, "error"); return false; }
@@ -245,7 +245,6 @@ function init() {
   $("btn-log").addEventListener("click", showLog);
   $("btn-add").addEventListener("click", openAdd);
   $("add-form").addEventListener("submit", saveAdd);
-  $("reviewer").addEventListener("change", () => localStorage.setItem("reviewer", $("reviewer").value));
   for (const b of document.querySelectorAll("dialog .close")) b.addEventListener("click", () => b.closest("dialog").close());
   document.addEventListener("keydown", onKey);
   load(null);
