@@ -135,7 +135,8 @@ class LimitedTransport(httpx.BaseTransport):
         self.deadline = Deadline()
         self.attempts: list[dict[str, Any]] = []
         self.fatal: ExtractionError | None = None
-        self._pool = httpcore.ConnectionPool(ssl_context=ssl.create_default_context(), max_connections=10,
+        # httpx's TLS context (certifi, SSL_CERT_FILE), as the stock httpx transport had
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), max_connections=10,
                                              max_keepalive_connections=5, keepalive_expiry=5.0,
                                              network_backend=_DeadlineBackend(self.deadline))
 
@@ -217,10 +218,10 @@ class LimitedTransport(httpx.BaseTransport):
         return bytes(body)
 
     def _too_large(self, request: httpx.Request, size: int, *, declared: bool) -> LLMResponseTooLarge:
-        what = f"declares {size} bytes" if declared else f"passed {self.max_response_bytes} bytes"
+        what = f"declares {size} bytes" if declared else f"was abandoned after {size} bytes"
         return LLMResponseTooLarge(
-            f"the answer from {request.url.host} {what}, over the cap of {self.max_response_bytes} bytes; "
-            f"it was abandoned", limit=self.max_response_bytes, received=size,
+            f"the answer from {request.url.host} is over the cap of {self.max_response_bytes} bytes: it {what}",
+            limit=self.max_response_bytes, received=size,
             hint="a chat answer is a few kB: check REPRO_LLM_BASE_URL points at the model server")
 
 
