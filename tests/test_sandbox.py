@@ -47,6 +47,7 @@ def test_reading_and_writing_outside_the_sandbox_fails(tmp_path: Path, host: dic
         pytest.skip("file-system isolation needs bubblewrap (apt-get install bubblewrap)")
     src = (f"print(open({str(host['secret'])!r}).read())\n")
     result = _run(tmp_path, host, src)
+    assert result.isolation == "bwrap"  # never silently weaker (it once fell back under load)
     assert result.verdict == "runtime"
     assert "FileNotFoundError" in result.stderr_tail
     for name, target in (("b", host["earlier"]), ("c", host["data"])):
@@ -78,6 +79,8 @@ def test_endless_loop_times_out(tmp_path: Path, host: dict[str, Path]) -> None:
     [
         ("import subprocess\nsubprocess.run(['ls'])\n", "subprocess"),
         ("import socket\n", "socket"),
+        ("import builtins\ngetattr(builtins, '__imp' + 'ort__')('os')\n", "builtins"),
+        ("getattr(__builtins__, '__imp' + 'ort__')('ctypes')\n", "__builtins__"),
         ("import os\nos.system('ls')\n", "os.system"),
         ("import os\nos.fork()\n", "os.fork"),
         ("eval('1+1')\n", "eval"),
@@ -126,7 +129,7 @@ def test_weaker_fallbacks_still_run_and_warn(tmp_path: Path, isolation: str) -> 
         pytest.skip("unshare is not usable here")
     data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
     script = generate_code(ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json", tmp_path / "a.py")
-    result = run_script(script, data=[data], work_dir=tmp_path / "w", isolation=isolation)
+    result = run_script(script, data=[data], work_dir=tmp_path / "w", isolation=isolation, requirement="any")
     assert result.ok, result.stderr_tail
     assert result.isolation == isolation
     assert result.warnings and "bubblewrap" in result.warnings[0]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import signal
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.errors import SandboxError
 
 PIDS_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 
@@ -22,6 +26,40 @@ class Limits(BaseModel):
     cpu_s: int | None = Field(None, description="CPU-time limit; default: timeout + 30 s")
     file_mb: int = Field(512, gt=0, description="largest file the script may write")
     max_processes: int = Field(64, gt=0, description="processes the script may have at once")
+    work_mb: int = Field(4096, gt=0, description="the work directory as a whole (outputs, logs, scratch)")
+    max_files: int = Field(20000, gt=0, description="files and folders in the work directory")
+    tmp_mb: int = Field(256, gt=0, description="size of the in-memory /tmp and /dev/shm")
+
+
+MIN_MEMORY_MB = 256
+RLIMITS = (("memory_mb", resource.RLIMIT_AS, 20, "ulimit -v"), ("cpu_s", resource.RLIMIT_CPU, 0, "ulimit -t"),
+           ("file_mb", resource.RLIMIT_FSIZE, 20, "ulimit -f"))
+
+
+def clamp(limits: Limits) -> tuple[Limits, list[str]]:
+    """``limits`` lowered to the hard limits this process inherited (a child cannot raise them).
+
+    An HPC login node's ``ulimit -v`` is common; setting more than it in the child would fail
+    inside ``preexec_fn``. Lowered limits are said in the returned warnings; a memory limit
+    below what Python with numpy needs to start is a :class:`SandboxError`.
+    """
+    limits = limits.model_copy(update={"cpu_s": limits.cpu_s or int(limits.timeout_s) + 30})
+    changes: dict[str, int] = {}
+    warnings: list[str] = []
+    for name, which, shift, shell in RLIMITS:
+        hard = resource.getrlimit(which)[1]
+        wanted = getattr(limits, name)
+        if hard != resource.RLIM_INFINITY and wanted << shift > hard:
+            changes[name] = hard >> shift
+            warnings.append(f"{name} lowered from {wanted} to {hard >> shift}: the inherited hard limit "
+                            f"({shell}) is lower")
+    limits = limits.model_copy(update=changes)
+    if limits.memory_mb < MIN_MEMORY_MB:
+        raise SandboxError(
+            f"the inherited memory limit ({limits.memory_mb} MB, ulimit -v) is below the {MIN_MEMORY_MB} MB "
+            "the sandboxed analysis needs to start", kind="resources",
+            hint="raise it (ulimit -v unlimited, or a larger value) in the shell that runs reproduce")
+    return limits, warnings
 
 
 def preexec(limits: Limits, cgroup: Path | None) -> Callable[[], None]:
@@ -29,6 +67,8 @@ def preexec(limits: Limits, cgroup: Path | None) -> Callable[[], None]:
     cpu = limits.cpu_s or int(limits.timeout_s) + 30
 
     def apply() -> None:
+        # Python ignores SIGXFSZ; the child must too, so an over-long write is an error, not a kill
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         if cgroup is not None:
             with contextlib.suppress(OSError):
                 (cgroup / "cgroup.procs").write_text(str(os.getpid()))
@@ -61,9 +101,22 @@ def make_pids_cgroup(limit: int) -> Path | None:
 
 
 def remove_cgroup(path: Path | None) -> None:
-    if path is not None:
-        with contextlib.suppress(OSError):
-            path.rmdir()
+    """Kill whatever is still in the cgroup (a background child of an unisolated run), then remove it."""
+    if path is None:
+        return
+    for _ in range(50):
+        try:
+            pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
+        except OSError:
+            break
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+    with contextlib.suppress(OSError):
+        path.rmdir()
 
 
 def descendants(pid: int) -> int:

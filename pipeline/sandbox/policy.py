@@ -15,7 +15,7 @@ from dataclasses import dataclass
 FORBIDDEN_MODULES = frozenset({
     "subprocess", "socket", "ssl", "http", "urllib", "urllib3", "requests", "httpx", "ftplib",
     "smtplib", "telnetlib", "multiprocessing", "ctypes", "cffi", "pty", "asyncio", "importlib",
-    "webbrowser", "xmlrpc", "socketserver", "selectors", "signal", "resource", "shutil",
+    "webbrowser", "xmlrpc", "socketserver", "selectors", "signal", "resource", "shutil", "builtins",
 })
 FORBIDDEN_OS = frozenset({
     "system", "popen", "fork", "forkpty", "kill", "killpg", "setuid", "setgid", "chroot",
@@ -82,4 +82,6 @@ def check_policy(source: str) -> list[Violation]:
                 found.append(Violation(line, what))
         elif isinstance(node, ast.Attribute) and node.attr.startswith("__") and node.attr not in ("__name__", "__file__"):
             found.append(Violation(line, f"dunder attribute {node.attr}"))
+        elif isinstance(node, ast.Name) and node.id == "__builtins__":
+            found.append(Violation(line, "use of __builtins__"))
     return sorted(found, key=lambda v: (v.line, v.what))

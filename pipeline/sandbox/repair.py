@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.errors import SandboxError
 from pipeline.io import write_json_atomic, write_text_atomic
+from pipeline.sandbox.isolation import Requirement
 from pipeline.sandbox.limits import Limits
 from pipeline.sandbox.runner import RunResult, run_script
 
@@ -38,7 +39,7 @@ def repair_prompt(code: str, result: RunResult) -> list[dict[str, Any]]:
 
 def repair_loop(code: str, *, backend: Any, data: list[Path], attempts_dir: Path, max_attempts: int = 3,
                 limits: Limits | None = None, check: Callable[[Path], str | None] | None = None,
-                ) -> tuple[Path, list[RunResult]]:
+                requirement: Requirement = "full") -> tuple[Path, list[RunResult]]:
     """Run ``code``; repair with ``backend`` (``.text(messages, purpose=...)``) until it passes.
 
     Returns the output directory of the passing attempt and every attempt's result;
@@ -48,7 +49,7 @@ def repair_loop(code: str, *, backend: Any, data: list[Path], attempts_dir: Path
     for n in range(1, max_attempts + 1):
         folder = attempts_dir / f"{n:02d}"
         script = write_text_atomic(folder / "analysis.py", code)
-        result = run_script(script, data=data, work_dir=folder / "run", limits=limits)
+        result = run_script(script, data=data, work_dir=folder / "run", limits=limits, requirement=requirement)
         if result.ok and check is not None:
             problem = check(Path(result.out_dir))
             if problem:
@@ -57,8 +58,8 @@ def repair_loop(code: str, *, backend: Any, data: list[Path], attempts_dir: Path
         results.append(result)
         if result.ok:
             return Path(result.out_dir), results
-        if n == max_attempts:
-            break
+        if n == max_attempts or result.verdict == "isolation":
+            break  # the sandbox itself refused: no model can fix that
         answer = backend.text(repair_prompt(code, result), purpose=f"repair attempt {n}")
         write_text_atomic(folder / "repair_answer.txt", answer)
         code = extract_code(answer)

@@ -1,13 +1,16 @@
 """Run one script in the sandbox and say what happened.
 
 A fresh work directory per run; the script is copied in, its outputs go to
-``<work>/out``; stdout and stderr go to files there (bounded by the file-size
-limit). The verdict classifies failures for the repair loop: policy, syntax,
-import, runtime, memory, timeout, resources (processes), contract.
+``<work>/out``; stdout and stderr go to files there through descriptors the host keeps
+(the host reads them back through those, bounded, never by name). The verdict
+classifies failures for the repair loop: policy, syntax, import, runtime, memory,
+timeout, resources (processes, disk), contract - and isolation, when the sandbox
+itself refused to start. See docs/security.md for what each layer guarantees.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -20,14 +23,33 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.contract import read_outputs
-from pipeline.errors import DataError
-from pipeline.sandbox.isolation import WEAK_WARNING, available, wrap
-from pipeline.sandbox.limits import Limits, descendants, make_pids_cgroup, preexec, remove_cgroup
+from pipeline.errors import DataError, SandboxError
+from pipeline.io import write_text_atomic
+from pipeline.sandbox.isolation import (
+    CAPS_EXIT,
+    UNPROTECTED,
+    Requirement,
+    boot_command,
+    choose,
+    wrap,
+)
+from pipeline.sandbox.limits import (
+    Limits,
+    clamp,
+    descendants,
+    make_pids_cgroup,
+    preexec,
+    remove_cgroup,
+)
 from pipeline.sandbox.policy import check_policy
+from pipeline.sandbox.readback import LOGS, bounded_log, discard_bulk, sanitize, tree_size
 
 Verdict = Literal["ok", "policy", "syntax", "import", "runtime", "memory", "timeout", "resources",
-                  "contract", "wrong_result"]
+                  "contract", "wrong_result", "isolation"]
 TAIL_LINES = 30
+TAIL_LINE_CHARS = 400
+WATCH_DISK_EVERY_S = 0.5
+MAX_JSON_BYTES = 64 << 20
 
 
 class RunResult(BaseModel):
@@ -53,7 +75,9 @@ def clean_tail(text: str, work_dir: Path, lines: int = TAIL_LINES) -> str:
     text = text.replace(str(work_dir), "<work>")
     text = re.sub(r"0x[0-9a-fA-F]{6,}", "0x...", text)
     text = re.sub(r"\b\d+\.\d+ ?s(ec(onds)?)?\b", "<t>s", text)
-    return "\n".join(text.rstrip().splitlines()[-lines:])
+    kept = text.rstrip().splitlines()[-lines:]
+    return "\n".join(line if len(line) <= TAIL_LINE_CHARS else line[:TAIL_LINE_CHARS] + " [...]"
+                     for line in kept)
 
 
 def classify(stderr: str) -> Verdict:
@@ -66,15 +90,24 @@ def classify(stderr: str) -> Verdict:
     return "runtime"
 
 
-def _watch(proc: subprocess.Popen[bytes], limits: Limits) -> str | None:
-    """Wait for the process; kill its whole group on timeout or too many processes."""
-    start = time.monotonic()
+def _watch(proc: subprocess.Popen[bytes], limits: Limits, work_dir: Path) -> str | None:
+    """Wait for the process; kill its whole group on timeout, too many processes or a full disk."""
+    start = last_disk = time.monotonic()
     while proc.poll() is None:
-        if time.monotonic() - start > limits.timeout_s:
+        now = time.monotonic()
+        reason = None
+        if now - start > limits.timeout_s:
             reason = f"wall-clock limit of {limits.timeout_s:g} s exceeded"
         elif descendants(proc.pid) > limits.max_processes + 4:
             reason = f"more than {limits.max_processes} processes (fork bomb?)"
-        else:
+        elif now - last_disk > WATCH_DISK_EVERY_S:
+            last_disk = now
+            size, entries = tree_size(work_dir, limits.max_files)
+            if size > limits.work_mb << 20:
+                reason = f"the work directory grew past {limits.work_mb} MB (disk limit)"
+            elif entries > limits.max_files:
+                reason = f"more than {limits.max_files} files in the work directory"
+        if reason is None:
             time.sleep(0.05)
             continue
         os.killpg(proc.pid, signal.SIGKILL)
@@ -83,15 +116,25 @@ def _watch(proc: subprocess.Popen[bytes], limits: Limits) -> str | None:
     return None
 
 
+def _open_log(path: Path) -> int:
+    # the host's own descriptor: whatever the script later puts at this name, we read this inode
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+
+
 def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits | None = None,
-               isolation: str = "auto", policy: bool = True, extra_args: list[str] | None = None) -> RunResult:
-    """Copy ``script`` into the fresh ``work_dir`` and run it on ``data``; outputs in ``work_dir/out``."""
-    limits = limits or Limits()
+               isolation: str = "auto", requirement: Requirement = "full", policy: bool = True,
+               extra_args: list[str] | None = None) -> RunResult:
+    """Copy ``script`` into the fresh ``work_dir`` and run it on ``data``; outputs in ``work_dir/out``.
+
+    ``requirement``: ``full`` refuses to run without bubblewrap (model-written or unknown code),
+    ``weak`` accepts the unshare fallback, ``any`` (compiled code) runs with what there is.
+    """
+    limits, warnings = clamp(limits or Limits())
+    kind = choose(isolation, requirement)
     work_dir = work_dir.resolve()  # the child runs in work_dir: a relative path would not find itself
     work_dir.mkdir(parents=True, exist_ok=False)
     source = script.read_text()
-    kind = available(isolation)
-    warnings = [WEAK_WARNING[kind]] if kind in WEAK_WARNING else []
+    warnings = ([UNPROTECTED[kind]] if kind in UNPROTECTED else []) + warnings
     base: dict[str, Any] = {"isolation": kind, "warnings": warnings, "out_dir": str(work_dir / "out")}
     try:
         violations = check_policy(source)
@@ -101,40 +144,79 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
         return RunResult(verdict="policy", reason="; ".join(map(str, violations)), **base)
     (work_dir / "analysis.py").write_text(source)
     data = [Path(p).resolve() for p in data]
-    command = [sys.executable, "-I", str(work_dir / "analysis.py"), "--data", *map(str, data),
-               "--out", str(work_dir / "out"), *(extra_args or [])]
+    args = ["--data", *map(str, data), "--out", str(work_dir / "out"), *(extra_args or [])]
+    command = boot_command(sys.executable, work_dir / "analysis.py", args, kind=kind)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(work_dir), "PYTHONHASHSEED": "0",
            "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": str(work_dir / ".mpl"),
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    fds = [_open_log(work_dir / name) for name in LOGS]
+    try:
+        rc, killed, duration = _run(wrap(command, kind=kind, work_dir=work_dir, data=data, env=env,
+                                         tmp_mb=limits.tmp_mb), fds, env, work_dir, limits)
+        stdout, stderr = (bounded_log(fd) for fd in fds)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    planted = sanitize(work_dir)
+    for name, text in zip(LOGS, (stdout, stderr), strict=True):
+        write_text_atomic(work_dir / name, text)
+    base.update(duration_s=duration, stderr_tail=clean_tail(stderr, work_dir),
+                stdout_tail=clean_tail(stdout, work_dir, 10))
+    result = _verdict(rc, killed, stderr, planted, work_dir, base)
+    if not result.ok:
+        discard_bulk(work_dir)
+    return result
+
+
+def _run(command: list[str], fds: list[int], env: dict[str, str], work_dir: Path,
+         limits: Limits) -> tuple[int, str | None, float]:
+    """Start the wrapped command, watch it, and make sure nothing of it is left running."""
     cgroup = make_pids_cgroup(limits.max_processes)
     start = time.monotonic()
-    with (work_dir / "stdout.txt").open("wb") as out_file, (work_dir / "stderr.txt").open("wb") as err_file:
-        proc = subprocess.Popen(
-            wrap(command, kind=kind, work_dir=work_dir, data=data, env=env), stdout=out_file, stderr=err_file,
-            stdin=subprocess.DEVNULL, env=env, cwd=work_dir, start_new_session=True,
-            preexec_fn=preexec(limits, cgroup),
-        )
-        killed = _watch(proc, limits)
-    remove_cgroup(cgroup)
-    base["duration_s"] = round(time.monotonic() - start, 3)
-    stderr = (work_dir / "stderr.txt").read_text(errors="replace")
-    base["stderr_tail"] = clean_tail(stderr, work_dir)
-    base["stdout_tail"] = clean_tail((work_dir / "stdout.txt").read_text(errors="replace"), work_dir, 10)
-    return _verdict(proc.returncode, killed, stderr, work_dir, base)
+    try:
+        proc = subprocess.Popen(command, stdout=fds[0], stderr=fds[1], stdin=subprocess.DEVNULL, env=env,
+                                cwd=work_dir, start_new_session=True, preexec_fn=preexec(limits, cgroup))
+    except subprocess.SubprocessError as err:
+        remove_cgroup(cgroup)
+        raise SandboxError(f"the sandbox could not start: {err}", kind="isolation",
+                           hint="check the limits (ulimit -a) and that bwrap runs here") from err
+    try:
+        killed = _watch(proc, limits, work_dir)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        # a background child of an unisolated run may have left the process group
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        remove_cgroup(cgroup)
+    return proc.returncode, killed, round(time.monotonic() - start, 3)
 
 
-def _verdict(rc: int, killed: str | None, stderr: str, work_dir: Path, base: dict[str, Any]) -> RunResult:
+def _verdict(rc: int, killed: str | None, stderr: str, planted: list[str], work_dir: Path,
+             base: dict[str, Any]) -> RunResult:
     if killed is not None:
         verdict: Verdict = "timeout" if "wall-clock" in killed else "resources"
         return RunResult(verdict=verdict, reason=killed, returncode=rc, **base)
+    if rc == CAPS_EXIT and "sandbox refused to start" in stderr:
+        return RunResult(verdict="isolation", reason=base["stderr_tail"].splitlines()[-1], returncode=rc, **base)
     if rc != 0:
         if rc in (-signal.SIGXCPU, -signal.SIGKILL):
             return RunResult(verdict="timeout", reason=f"CPU-time limit reached (signal {-rc})", returncode=rc, **base)
         kind = classify(stderr)
         last = base["stderr_tail"].splitlines()[-1:] or [f"exit code {rc}"]
         return RunResult(verdict=kind, reason=last[0], returncode=rc, **base)
+    in_out = [p for p in planted if p.startswith("out/")]
+    if in_out:
+        return RunResult(verdict="contract", returncode=rc, **base,
+                         reason=f"outputs must be regular files; removed {', '.join(in_out[:5])}")
+    too_big = [p.name for p in (work_dir / "out").glob("*.json") if p.stat().st_size > MAX_JSON_BYTES]
+    if too_big:
+        return RunResult(verdict="contract", returncode=rc, **base,
+                         reason=f"{', '.join(too_big)} larger than {MAX_JSON_BYTES >> 20} MB")
     try:
         read_outputs(work_dir / "out")
-    except (DataError, ValueError) as err:
-        return RunResult(verdict="contract", reason=f"outputs break the contract: {err}", returncode=rc, **base)
+    except (DataError, ValueError, OSError) as err:
+        return RunResult(verdict="contract", reason=f"outputs break the contract: {str(err)[:500]}",
+                         returncode=rc, **base)
     return RunResult(verdict="ok", returncode=rc, **base)
