@@ -31,10 +31,14 @@ from pipeline.cli.common import echo_json, info, lock_wait_options, settings_wit
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Dask workers (with --executor dask; default: one per core).")
 @lock_wait_options
+@click.option("--isolation", type=click.Choice(["auto", "full", "weak"]), default="auto", show_default=True,
+              help="Sandbox: auto = model-written code needs bubblewrap, compiled code runs with what there "
+                   "is; full = bubblewrap for everything; weak = accept the unshare fallback (docs/security.md).")
 @click.pass_context
 def run(ctx: click.Context, paper: str, data: tuple[Path, ...], baseline: str | None, no_review: bool,
         reviewed: Path | None, codegen: str, extract_backend: str, max_attempts: int, timeout: float,
-        run_id: str | None, replay: Path | None, executor: str, workers: int | None, wait_s: float | None,
+        run_id: str | None, replay: Path | None, executor: str, workers: int | None,
+        isolation: str, wait_s: float | None,
         no_wait: bool) -> None:
     """Fetch, parse, extract, review gate, generate, execute, compare and report PAPER."""
     from pipeline.run.options import RunOptions
@@ -43,7 +47,7 @@ def run(ctx: click.Context, paper: str, data: tuple[Path, ...], baseline: str | 
     opts = RunOptions(paper=paper, data=list(data), baseline=baseline, no_review=no_review, reviewed=reviewed,
                       codegen=codegen, extract_backend=extract_backend, max_attempts=max_attempts,  # type: ignore[arg-type]
                       timeout_s=timeout, run_id=run_id, replay=replay,
-                      executor=executor, workers=workers)  # type: ignore[arg-type]
+                      executor=executor, workers=workers, isolation=isolation)  # type: ignore[arg-type]
     run_dir = reproduce(opts, settings_with_wait(ctx, wait_s, no_wait), info)
     info(f"report: {run_dir / 'report.html'}")
     echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.md")})

@@ -32,12 +32,19 @@ def generate(selection: Path, out: Path) -> None:
 @click.option("--executor", "executor_name", type=click.Choice(["local", "dask"]), default="local",
               show_default=True, help="local, or a Dask LocalCluster inside the sandbox (docs/scaling.md).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Dask workers (--executor dask).")
+@click.option("--isolation", type=click.Choice(["full", "weak"]), default="full", show_default=True,
+              help="full: bubblewrap or refuse; weak: accept the unshare fallback (reads are not blocked).")
 def execute(script: Path, data: tuple[Path, ...], out: Path, timeout: float, memory_mb: int,
-            executor_name: str, workers: int | None) -> None:
-    """Run an analysis script in the sandbox; outputs appear in OUT only when it succeeds."""
+            executor_name: str, workers: int | None, isolation: str) -> None:
+    """Run an analysis script in the sandbox; outputs appear in OUT only when it succeeds.
+
+    The script is treated as untrusted (it may be model-written): it runs only with full
+    isolation (bubblewrap) unless --isolation weak accepts the fallback (docs/security.md).
+    """
     from pipeline.errors import UsageError
     from pipeline.run.stage2 import execute_code
     from pipeline.sandbox import Limits
+    from pipeline.sandbox.isolation import requirement_for
 
     if workers is not None and executor_name != "dask":
         raise UsageError("--workers needs --executor dask")
@@ -45,7 +52,7 @@ def execute(script: Path, data: tuple[Path, ...], out: Path, timeout: float, mem
     extra = [] if executor_name == "local" else ["--executor", executor_name]
     extra += ["--workers", str(workers)] if workers else []
     result = execute_code(script, list(data), out, limits=Limits(timeout_s=timeout, memory_mb=memory_mb),
-                          extra_args=extra)
+                          extra_args=extra, requirement=requirement_for(isolation, model_code=True))
     for warning in result.warnings:
         info(f"warning: {warning}")
     echo_json(result.model_dump(mode="json"))

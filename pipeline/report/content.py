@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,5 +81,14 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
         run_dir=run_dir, selection=sel, selection_file=selection_file.name, result=result, cutflow=cutflow,
         baseline_cutflow=base_flow, comparison=comparison,
         code=(run_dir / "codegen" / "analysis.py").read_text(), stage_notes=stage_notes,
-        warnings=collect_warnings(sel, result, selection_file.name),
+        warnings=sandbox_warnings(run_dir) + collect_warnings(sel, result, selection_file.name),
     )
+
+
+def sandbox_warnings(run_dir: Path) -> list[str]:
+    """What the sandbox of the passing attempt did not protect (weak or no isolation), said first."""
+    verdicts = sorted(run_dir.glob("codegen/attempts/*/verdict.json"))
+    if not verdicts:
+        return []
+    data = json.loads(verdicts[-1].read_text())
+    return [f"Sandbox: {w}" for w in data.get("warnings", [])]

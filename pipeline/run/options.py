@@ -34,6 +34,9 @@ class RunOptions(BaseModel):
     # where the analyses run; not part of key(): every executor gives the same results
     executor: Literal["local", "dask"] = "local"
     workers: int | None = Field(None, ge=1, description="Dask workers (default: one per core)")
+    # how the sandbox must isolate: not part of key() either (same code, same results)
+    isolation: Literal["auto", "full", "weak"] = Field(
+        "auto", description="auto: model-written code needs bubblewrap, compiled code runs with what there is")
 
     def data_files(self) -> list[Path]:
         """The ROOT files the run reads (directories expanded), as absolute paths."""

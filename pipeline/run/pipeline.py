@@ -21,6 +21,7 @@ from pipeline.io import sha256_file, sha256_input, write_json_atomic
 from pipeline.locks import hold
 from pipeline.run.options import RunOptions
 from pipeline.run.state import RunState, run_stage
+from pipeline.sandbox.isolation import Requirement
 
 Progress = Callable[[str], None]
 PROJECT_PAPERS = Path(__file__).resolve().parents[2] / "papers"
@@ -194,19 +195,38 @@ class Run:
     def execute(self) -> tuple[list[Path], str]:
         from pipeline.run.stage2 import execute_code
         from pipeline.sandbox import Limits
+        from pipeline.sandbox.isolation import requirement_for
 
         limits = Limits(timeout_s=self.opts.timeout_s)
         script = self.dir / "codegen" / "analysis.py"
         out = self.dir / "analysis"
+        requirement = requirement_for(self.opts.isolation, model_code=self._model_wrote_code())
         if self.opts.codegen == "llm":
-            return self._execute_with_repair(script, out, limits)
+            return self._execute_with_repair(script, out, limits, requirement)
         shutil.rmtree(self.dir / "codegen" / "attempts", ignore_errors=True)
         result = execute_code(script, self.opts.data, out, limits=limits,
-                              extra_args=self.opts.executor_args())
+                              extra_args=self.opts.executor_args(), requirement=requirement)
+        self._say_unprotected(result.warnings)
         files = sorted(p for p in out.iterdir() if p.is_file())
         return files, f"{result.isolation} sandbox, {result.duration_s:.1f} s"
 
-    def _execute_with_repair(self, script: Path, out: Path, limits: object) -> tuple[list[Path], str]:
+    def _model_wrote_code(self) -> bool:
+        """Whether a model wrote any of the script (the whole of it, or text-only cut functions)."""
+        from pipeline.codegen.textcuts import text_only_cuts
+        from pipeline.run.stage2 import load_valid_selection
+
+        if self.opts.codegen == "llm":
+            return True
+        sel = load_valid_selection(self.selection_path())
+        return bool(text_only_cuts(sel) and (self.opts.replay or self.settings.llm_configured))
+
+    def _say_unprotected(self, warnings: list[str]) -> None:
+        for warning in warnings:
+            self.progress(f"  warning: sandbox: {warning}")
+
+    def _execute_with_repair(self, script: Path, out: Path, limits: Any,
+                             requirement: Requirement) -> tuple[list[Path], str]:
+        from pipeline.run.stage2 import replace_outputs
         from pipeline.sandbox.repair import repair_loop
 
         attempts = self.dir / "codegen" / "attempts"
@@ -214,9 +234,9 @@ class Run:
         backend = self.backend()
         done, results = repair_loop(script.read_text(), backend=backend, data=self.opts.data,
                                     attempts_dir=attempts, max_attempts=self.opts.max_attempts,
-                                    limits=limits)  # type: ignore[arg-type]
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.copytree(done, out)
+                                    limits=limits, requirement=requirement)
+        self._say_unprotected(results[-1].warnings)
+        replace_outputs(done, out, limits)
         shutil.copyfile(done.parent.parent / "analysis.py", script)
         return sorted(p for p in out.iterdir() if p.is_file()), f"passed on attempt {len(results)}"
 

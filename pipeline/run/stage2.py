@@ -10,6 +10,8 @@ from pipeline.compare import Comparison, compare_outputs
 from pipeline.errors import SandboxError, SelectionError
 from pipeline.io import write_json_atomic, write_text_atomic
 from pipeline.sandbox import Limits, RunResult, run_script
+from pipeline.sandbox.isolation import Requirement
+from pipeline.sandbox.readback import copy_regular_tree
 from pipeline.selection.models import SelectionList
 
 
@@ -34,24 +36,35 @@ def generate_code(selection: Path, out: Path) -> Path:
 
 
 def execute_code(script: Path, data: list[Path], out_dir: Path, *, limits: Limits | None = None,
-                 extra_args: list[str] | None = None) -> RunResult:
+                 extra_args: list[str] | None = None, requirement: Requirement = "full") -> RunResult:
     """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on success.
-    ``extra_args`` go to the script (e.g. ``--executor dask --workers 2``, docs/scaling.md)."""
+    ``extra_args`` go to the script (e.g. ``--executor dask --workers 2``, docs/scaling.md);
+    ``requirement`` is the isolation the code's origin needs (:func:`requirement_for`)."""
     attempts = out_dir.parent / "codegen" / "attempts"
     attempts.mkdir(parents=True, exist_ok=True)
     work = attempts / f"{len(list(attempts.iterdir())) + 1:02d}"
-    result = run_script(script, data=data, work_dir=work, limits=limits, extra_args=extra_args)
+    result = run_script(script, data=data, work_dir=work, limits=limits, extra_args=extra_args,
+                        requirement=requirement)
     write_json_atomic(work / "verdict.json", result.model_dump(mode="json"))
     if not result.ok:
         raise SandboxError(f"the analysis failed in the sandbox ({result.verdict}): {result.reason}",
                            kind=result.verdict, returncode=result.returncode, stderr_tail=result.stderr_tail,
                            attempts=1, hint=f"see {work}/stderr.txt")
+    replace_outputs(work / "out", out_dir, limits or Limits())
+    return result
+
+
+def replace_outputs(done: Path, out_dir: Path, limits: Limits) -> None:
+    """Copy a passing attempt's outputs (regular files only, bounded) into ``out_dir``, atomically."""
     tmp = out_dir.with_name(out_dir.name + ".new")
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(work / "out", tmp)
+    try:
+        copy_regular_tree(done, tmp, limits.work_mb << 20)
+    except SandboxError as err:
+        raise SandboxError(f"the analysis outputs cannot be taken over: {err.message}", kind="contract",
+                           hint=f"see {done}") from err
     shutil.rmtree(out_dir, ignore_errors=True)
     tmp.rename(out_dir)
-    return result
 
 
 def run_baseline_outputs(name: str, data: list[Path], out_dir: Path, *, executor: str = "local",
