@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from baselines import hzz4l_opendata, hzz4l_paper, report_isa2025, report_yasodar
+from baselines import (
+    hzz4l_notebook2020,
+    hzz4l_notebook2025,
+    hzz4l_opendata2020,
+    hzz4l_paper,
+    report_isa2025,
+    report_yasodar,
+)
 from baselines.common import Plan, run_plan
 from pipeline.contract import AnalysisResult
 from pipeline.data import Dataset
@@ -19,13 +26,21 @@ from pipeline.executor import Executor
 
 REGISTRY: dict[str, Callable[[set[str]], Plan]] = {
     hzz4l_paper.NAME: hzz4l_paper.plan,
-    hzz4l_opendata.NAME: hzz4l_opendata.plan,
+    hzz4l_opendata2020.NAME: hzz4l_opendata2020.plan,
+    hzz4l_notebook2020.NAME: hzz4l_notebook2020.plan,
+    hzz4l_notebook2020.NAME_PT: hzz4l_notebook2020.plan_pt,
+    hzz4l_notebook2025.NAME: hzz4l_notebook2025.plan,
+    hzz4l_notebook2025.ALIAS: hzz4l_notebook2025.plan,  # the old name of hzz4l_notebook2025
     report_isa2025.NAME: report_isa2025.plan,
     report_yasodar.NAME: report_yasodar.plan,
 }
 DESCRIPTIONS: dict[str, str] = {
     hzz4l_paper.NAME: "ATLAS H->ZZ*->4l paper selection (arXiv:1712.02304) on open-data variables",
-    hzz4l_opendata.NAME: "the 2025 ATLAS open-data H->4l notebook selection",
+    hzz4l_opendata2020.NAME: "the 2020 ATLAS open-data C++ framework H->4l selection",
+    hzz4l_notebook2020.NAME: "the 2020 ATLAS open-data uproot notebook H->4l selection",
+    hzz4l_notebook2020.NAME_PT: "hzz4l_notebook2020 with its optional pT > 30, 20, 10 GeV cut",
+    hzz4l_notebook2025.NAME: "the 2025 ATLAS open-data H->4l notebook selection",
+    hzz4l_notebook2025.ALIAS: "old name of hzz4l_notebook2025 (the 2025 notebook), kept as an alias",
     report_isa2025.NAME: "student report 'Replication study of Higgs Boson Search' (H. Isa, 2025)",
     report_yasodar.NAME: "student report 'Four-Lepton Invariant Mass Spectrum' (2026): m4l only",
 }

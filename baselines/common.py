@@ -96,6 +96,45 @@ def to_numpy_bool(x: ak.Array | np.ndarray) -> np.ndarray:
     return np.asarray(ak.to_numpy(ak.fill_none(x, False)), dtype=bool)
 
 
+def z1_channel(lep: ak.Array, mz: float = MZ) -> np.ndarray:
+    """Channel from the SFOS pairing of the first four leptons whose first pair is closest to ``mz``.
+
+    For selections that do not pair the leptons themselves; "" when no SFOS pairing exists.
+    """
+    p4 = lepton_p4(lep)
+    col = {k: ak.to_numpy(ak.fill_none(ak.pad_none(p4[k], 4, clip=True), 0.0)) for k in
+           ("e", "px", "py", "pz")}
+    fl = ak.to_numpy(ak.fill_none(ak.pad_none(lep.flavour, 4, clip=True), 0))
+    ch = ak.to_numpy(ak.fill_none(ak.pad_none(lep.charge, 4, clip=True), 0))
+
+    def mass(a: int, b: int) -> np.ndarray:
+        e, x, y, z = (col[k][:, a] + col[k][:, b] for k in ("e", "px", "py", "pz"))
+        return np.sqrt(np.maximum(e * e - x * x - y * y - z * z, 0.0))
+
+    best_d = np.full(len(fl), np.inf)
+    best = np.array([""] * len(fl), dtype=object)
+    for (a, b), (c, d) in (((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2)),
+                           ((2, 3), (0, 1)), ((1, 3), (0, 2)), ((1, 2), (0, 3))):
+        ok = (fl[:, a] == fl[:, b]) & (ch[:, a] * ch[:, b] < 0)
+        ok &= (fl[:, c] == fl[:, d]) & (ch[:, c] * ch[:, d] < 0)
+        dist = np.where(ok, np.abs(mass(a, b) - mz), np.inf)
+        better = dist < best_d
+        name = np.select([(fl[:, a] == 11) & (fl[:, c] == 11), (fl[:, a] == 13) & (fl[:, c] == 13),
+                          fl[:, a] == 11], ["4e", "4mu", "2e2mu"], "2mu2e")
+        best = np.where(better, name, best)
+        best_d = np.where(better, dist, best_d)
+    return best
+
+
+def first_four_mass(lep: ak.Array) -> np.ndarray:
+    """Invariant mass of the first four leptons of each event (nan with fewer than four)."""
+    p4 = lepton_p4(lep)
+    tot = {k: ak.to_numpy(ak.sum(ak.pad_none(p4[k], 4, clip=True), axis=1))
+           for k in ("e", "px", "py", "pz")}
+    m = np.sqrt(np.maximum(tot["e"] ** 2 - tot["px"] ** 2 - tot["py"] ** 2 - tot["pz"] ** 2, 0.0))
+    return np.where(ak.to_numpy(ak.num(lep)) >= 4, m, np.nan)
+
+
 @dataclass
 class _Partial:
     """What one chunk contributes; merged in (file, entry) order, so any executor agrees."""

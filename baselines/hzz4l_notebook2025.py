@@ -14,9 +14,10 @@ from functools import partial
 import awkward as ak
 import numpy as np
 
-from baselines.common import MZ, ChunkResult, HistSpec, Plan, Step, lepton_p4, to_numpy_bool
+from baselines.common import ChunkResult, HistSpec, Plan, Step, lepton_p4, to_numpy_bool, z1_channel
 
-NAME = "hzz4l_opendata"
+NAME = "hzz4l_notebook2025"
+ALIAS = "hzz4l_opendata"  # the name before the 2020 selections were added; still accepted
 ID_ISO = ("leptons.id_loose", "leptons.id_medium", "leptons.iso_loose")
 
 
@@ -41,33 +42,6 @@ def plan(provides: set[str]) -> Plan:
     fields += (["leptons.trig_matched"] if match else []) + (list(ID_ISO) if id_iso else [])
     return Plan(steps=steps, fields=fields, process=partial(process, match=match, id_iso=id_iso),
                 hist=HistSpec("m4l", "m4l [GeV] (four leptons)", 36, 80.0, 170.0))
-
-
-def _z1_channel(lep: ak.Array) -> np.ndarray:
-    """Channel from the SFOS pairing whose first pair is closest to mZ (first four leptons)."""
-    p4 = lepton_p4(lep)
-    col = {k: ak.to_numpy(ak.fill_none(ak.pad_none(p4[k], 4, clip=True), 0.0)) for k in
-           ("e", "px", "py", "pz")}
-    fl = ak.to_numpy(ak.fill_none(ak.pad_none(lep.flavour, 4, clip=True), 0))
-    ch = ak.to_numpy(ak.fill_none(ak.pad_none(lep.charge, 4, clip=True), 0))
-
-    def mass(a: int, b: int) -> np.ndarray:
-        e, x, y, z = (col[k][:, a] + col[k][:, b] for k in ("e", "px", "py", "pz"))
-        return np.sqrt(np.maximum(e * e - x * x - y * y - z * z, 0.0))
-
-    best_d = np.full(len(fl), np.inf)
-    best = np.array([""] * len(fl), dtype=object)
-    for (a, b), (c, d) in (((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2)),
-                           ((2, 3), (0, 1)), ((1, 3), (0, 2)), ((1, 2), (0, 3))):
-        ok = (fl[:, a] == fl[:, b]) & (ch[:, a] * ch[:, b] < 0)
-        ok &= (fl[:, c] == fl[:, d]) & (ch[:, c] * ch[:, d] < 0)
-        dist = np.where(ok, np.abs(mass(a, b) - MZ), np.inf)
-        better = dist < best_d
-        name = np.select([(fl[:, a] == 11) & (fl[:, c] == 11), (fl[:, a] == 13) & (fl[:, c] == 13),
-                          fl[:, a] == 11], ["4e", "4mu", "2e2mu"], "2mu2e")
-        best = np.where(better, name, best)
-        best_d = np.where(better, dist, best_d)
-    return best
 
 
 def process(events: ak.Array, *, match: bool, id_iso: bool) -> ChunkResult:
@@ -96,4 +70,4 @@ def process(events: ak.Array, *, match: bool, id_iso: bool) -> ChunkResult:
     m4l = np.sqrt(np.maximum(
         ak.to_numpy(ak.sum(p4["e"], axis=1)) ** 2 - ak.to_numpy(ak.sum(p4["px"], axis=1)) ** 2
         - ak.to_numpy(ak.sum(p4["py"], axis=1)) ** 2 - ak.to_numpy(ak.sum(p4["pz"], axis=1)) ** 2, 0))
-    return ChunkResult(masks=masks, m4l=m4l, channel=_z1_channel(lep), hist_mask=masks[-1])
+    return ChunkResult(masks=masks, m4l=m4l, channel=z1_channel(lep), hist_mask=masks[-1])
