@@ -103,14 +103,30 @@ def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> Event
                 hint="each selected event must appear once; the analysis wrote an event twice",
             )
     both = sorted(set(g) & set(b))
-    diffs = [_row(g[k], b[k]) for k in both
-             if g[k].channel != b[k].channel or abs(g[k].m4l - b[k].m4l) > VALUE_TOLERANCE]
+    # NaN compares unequal to everything, so `abs(nan - x) > tol` is False: classify NaN first
+    nan_g = {k for k in both if math.isnan(g[k].m4l)}
+    nan_b = {k for k in both if math.isnan(b[k].m4l)}
+    diffs = [_row(g[k], b[k]) for k in both if k not in nan_g | nan_b
+             and (g[k].channel != b[k].channel or abs(g[k].m4l - b[k].m4l) > VALUE_TOLERANCE)]
     return EventComparison(
         matched=len(both),
         only_generated=[_row(g[k]) for k in sorted(set(g) - set(b))],
         only_baseline=[_row(b[k]) for k in sorted(set(b) - set(g))],
         value_differences=diffs,
+        nan_generated=[_row(g[k], b[k]) for k in sorted(nan_g - nan_b)],
+        nan_baseline=[_row(g[k], b[k]) for k in sorted(nan_b - nan_g)],
+        nan_both=[_row(g[k], b[k]) for k in sorted(nan_g & nan_b)],
     )
+
+
+def event_detail(ev: EventComparison) -> str:
+    """The event counts of a comparison in words, NaN observables stated apart from value differences."""
+    text = (f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the baseline, "
+            f"{len(ev.value_differences)} with different values")
+    nan = [(len(ev.nan_generated), "with m4l NaN only in the generated output"),
+           (len(ev.nan_baseline), "with m4l NaN only in the baseline"),
+           (len(ev.nan_both), "with m4l NaN on both sides")]
+    return text + "".join(f", {n} {what}" for n, what in nan if n)
 
 
 def compare_histograms(gen: list[SelectedEvent], base: list[SelectedEvent]) -> HistogramAgreement:
@@ -130,14 +146,14 @@ def compare_histograms(gen: list[SelectedEvent], base: list[SelectedEvent]) -> H
 
 def _verdict(steps: list[StepComparison], first: str | None, ev: EventComparison, y: Yields,
              h: HistogramAgreement, tolerance: float) -> tuple[str, str]:
-    n_diff = len(ev.only_generated) + len(ev.only_baseline) + len(ev.value_differences)
+    n_diff = (len(ev.only_generated) + len(ev.only_baseline) + len(ev.value_differences)
+              + len(ev.nan_generated) + len(ev.nan_baseline) + len(ev.nan_both))
     if n_diff == 0 and first is None:
         return "identical", f"{ev.matched} events identical; cutflow identical at every common step"
     stat = math.sqrt(max(y.baseline_raw, 1))
     close = abs(y.generated_raw - y.baseline_raw) <= max(tolerance * y.baseline_raw, stat)
     hist_ok = h.ndf == 0 or h.chi2 / h.ndf < 2.0
-    detail = (f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the baseline, "
-              f"{len(ev.value_differences)} with different values")
+    detail = event_detail(ev)
     common = [s for s in steps if s.generated_raw is not None and s.baseline_raw is not None]
     where = f"; first diverging step: {first}" if first else ""
     if len(common) <= 1 < len(steps):

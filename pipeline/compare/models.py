@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN observables are findings: keep them as "NaN" in JSON (the default writes null, which reads back as an error)
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="strings")
 
 
 class StepComparison(_Model):
@@ -39,6 +40,12 @@ class EventComparison(_Model):
     only_generated: list[EventRow] = Field(default_factory=list)
     only_baseline: list[EventRow] = Field(default_factory=list)
     value_differences: list[EventRow] = Field(default_factory=list, description="matched, different m4l or channel")
+    nan_generated: list[EventRow] = Field(
+        default_factory=list, description="matched; m4l NaN in the generated output, a number in the baseline")
+    nan_baseline: list[EventRow] = Field(
+        default_factory=list, description="matched; m4l a number in the generated output, NaN in the baseline")
+    nan_both: list[EventRow] = Field(
+        default_factory=list, description="matched; m4l NaN on both sides: nothing to compare the value with")
 
 
 class Yields(_Model):
