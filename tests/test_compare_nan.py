@@ -53,3 +53,15 @@ def test_the_comparison_with_nan_round_trips_through_comparison_json(tmp_path: P
     compare_dirs(gen, base, tmp_path / "comparison.json")
     again = Comparison.model_validate_json((tmp_path / "comparison.json").read_text())
     assert len(again.events.nan_generated) == 1 and math.isnan(again.events.nan_generated[0].m4l)
+
+
+def test_the_report_shows_each_kind_of_nan_in_its_own_table(tmp_path: Path) -> None:
+    from pipeline.report.render import event_sections
+
+    gen = _write(tmp_path / "gen", [NAN, NAN, 125.0, 124.0, NAN], "generated:x")
+    base = _write(tmp_path / "base", [120.0, 121.0, NAN, 124.0, NAN], "baseline:y")
+    sections = {title: rows for title, _head, rows in event_sections(compare_outputs(gen, base))}
+    assert len(sections["Matched, m4l NaN in the generated output, a number in the baseline (2)"]) == 2
+    assert sections["Matched, m4l a number in the generated output, NaN in the baseline (1)"][0][4] == "125.0000"
+    assert sections["Matched, m4l NaN on both sides (1)"][0][4] == "nan"
+    assert len(sections["Matched, with different values (0)"]) == 0

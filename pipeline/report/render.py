@@ -45,6 +45,13 @@ def event_sections(comp: Comparison) -> list[tuple[str, list[str], list[list[obj
          [[e.run, e.event, e.dsid, f"{e.channel}/{e.other_channel}", f"{e.m4l:.4f}", f"{e.other_m4l:.4f}"]
           for e in ev.value_differences[:MAX_EVENTS]]),
     ]
+    for what, rows in (("NaN in the generated output, a number in the baseline", ev.nan_generated),
+                       ("a number in the generated output, NaN in the baseline", ev.nan_baseline),
+                       ("NaN on both sides", ev.nan_both)):
+        out.append((f"Matched, m4l {what} ({len(rows)})",
+                    ["run", "event", "dsid", "channel (gen/base)", "m4l gen", "m4l base"],
+                    [[e.run, e.event, e.dsid, f"{e.channel}/{e.other_channel}", f"{e.m4l:.4f}",
+                      f"{e.other_m4l:.4f}"] for e in rows[:MAX_EVENTS]]))
     return out
 
 
