@@ -26,7 +26,7 @@ class Limits(BaseModel):
     cpu_s: int | None = Field(None, description="CPU-time limit; default: timeout + 30 s")
     file_mb: int = Field(512, gt=0, description="largest file the script may write")
     max_processes: int = Field(64, gt=0, description="processes the script may have at once")
-    work_mb: int = Field(4096, gt=0, description="the work directory as a whole (outputs, logs, scratch)")
+    work_mb: int = Field(2048, gt=0, description="the work directory as a whole (outputs, logs, scratch)")
     max_files: int = Field(20000, gt=0, description="files and folders in the work directory")
     tmp_mb: int = Field(256, gt=0, description="size of the in-memory /tmp and /dev/shm")
 
