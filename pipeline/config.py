@@ -1,7 +1,9 @@
 """Configuration: CLI flag > ``REPRO_*`` environment variable > config file > default.
 
-One variable, ``REPRO_HOME``, relocates all state: the paper cache (``papers/``) and
-the run outputs (``outputs/``). The config file is TOML, found at ``--config``,
+One variable, ``REPRO_HOME``, relocates all state: the paper cache (``papers/``), the run
+outputs (``outputs/``) and the demo's note and samples (``demo/``). Its default is a per-user
+data directory (:func:`default_home`), never the current directory, so that running from a
+source checkout leaves nothing in it. The config file is TOML, found at ``--config``,
 ``$REPRO_CONFIG``, ``$REPRO_HOME/reproduce.toml`` or ``~/.config/reproduce/config.toml``
 (the first that exists), with the same keys as the settings below::
 
@@ -41,9 +43,20 @@ _SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
+def default_home() -> Path:
+    """Where state lives without ``REPRO_HOME``: the platform's per-user data directory
+    (platformdirs when installed), else ``$XDG_DATA_HOME/reproduce`` or ``~/.local/share/reproduce``."""
+    try:
+        import platformdirs
+    except ImportError:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base).expanduser() / "reproduce"
+    return Path(platformdirs.user_data_dir("reproduce", appauthor=False))
+
+
 @dataclass(frozen=True)
 class Settings:
-    home: Path = field(default_factory=Path.cwd)
+    home: Path = field(default_factory=default_home)
     mirror: Path | None = None
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     arxiv_export_url: str = "https://arxiv.org"
@@ -77,7 +90,9 @@ class Settings:
 def _coerce(name: str, raw: Any) -> Any:
     kind = {f.name: f.type for f in fields(Settings)}[name]
     try:
-        if name in {"home", "mirror"}:
+        if name == "home":  # absolute: run outputs record paths relative to it
+            return Path(str(raw)).expanduser().absolute()
+        if name == "mirror":
             return Path(str(raw)).expanduser()
         if "float" in str(kind):
             return float(raw)

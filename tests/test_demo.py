@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -35,3 +36,16 @@ def test_demo_runs_the_whole_pipeline_offline(repro_home: Path) -> None:
     report = (run_dir / "report.md").read_text()
     assert "SYNTHETIC INPUTS" in report and "example analysis note written for the reproduce demo" in report
     assert (run_dir / "plots" / "m4l.png").stat().st_size > 1000
+
+
+def test_demo_writes_nothing_into_the_current_directory(tmp_path: Path) -> None:
+    """Without REPRO_HOME everything goes to the per-user data dir, not the checkout it runs from."""
+    cwd, xdg = tmp_path / "checkout", tmp_path / "xdg"
+    cwd.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "REPRO_HOME"} | {"XDG_DATA_HOME": str(xdg)}
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "demo", "--events", "3000"], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert list(cwd.iterdir()) == []
+    assert Path(json.loads(proc.stdout)["run_dir"]).is_relative_to(xdg / "reproduce" / "outputs")
+    assert (xdg / "reproduce" / "demo").is_dir()

@@ -11,18 +11,20 @@ from pipeline.cli.common import echo_json, info, lock_wait_options, settings, se
 
 
 @click.command()
-@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("run")
 @click.option("--json", "as_json", is_flag=True, help="Print the audit report as JSON on stdout.")
 @click.option("--no-rerun", is_flag=True, help="Only check inputs and stored outputs against the manifest.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Re-run in this directory and keep it (default: a temporary directory, removed).")
 @lock_wait_options
 @click.pass_context
-def audit(ctx: click.Context, run_dir: Path, as_json: bool, no_rerun: bool, keep: Path | None,
+def audit(ctx: click.Context, run: str, as_json: bool, no_rerun: bool, keep: Path | None,
           wait_s: float | None, no_wait: bool) -> None:
-    """Verify RUN_DIR against its manifest.json and re-run its deterministic stages; exit 1 on any difference."""
+    """Verify RUN (a run directory, or <paper-slug>/<run-id> under $REPRO_HOME/outputs) against its
+    manifest.json and re-run its deterministic stages; exit 1 on any difference."""
     from pipeline.audit.audit import audit_run
 
+    run_dir = _run_dir(run, settings(ctx).outputs_dir)
     if keep is not None and keep.exists() and any(keep.iterdir()):
         from pipeline.errors import UsageError
 
@@ -38,6 +40,15 @@ def audit(ctx: click.Context, run_dir: Path, as_json: bool, no_rerun: bool, keep
     if as_json:
         echo_json(report.model_dump(mode="json"))
     sys.exit(0 if report.passed else 1)
+
+
+def _run_dir(run: str, outputs: Path) -> Path:
+    """A directory as given (its manifest is checked by the audit), else a run named under ``outputs``."""
+    if Path(run).expanduser().is_dir():
+        return Path(run).expanduser()
+    from pipeline.review.runs import resolve_run
+
+    return resolve_run(run, outputs)
 
 
 @click.command()

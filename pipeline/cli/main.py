@@ -83,7 +83,7 @@ class ReproduceGroup(click.Group):
     default=None,
     help="Config file (TOML). Default: $REPRO_CONFIG, $REPRO_HOME/reproduce.toml, ~/.config/reproduce/config.toml.",
 )
-@click.option("--home", default=None, help="Where papers/ and outputs/ live. Default: $REPRO_HOME or the current directory.")
+@click.option("--home", default=None, help="Where papers/, outputs/ and demo/ live. Default: $REPRO_HOME, else a per-user data directory (~/.local/share/reproduce).")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, home: str | None, verbose: bool) -> None:
