@@ -69,13 +69,13 @@ def _notebook_reference(path: Path) -> list[int]:
 
 def test_opendata_notebook_on_real_2025(tmp_path: Path) -> None:
     files = sorted(shared_path("data", "atlas-opendata-2025").glob("*.root"))
-    raw = _cutflow("hzz4l_opendata", files, tmp_path / "o")
+    raw = _cutflow("hzz4l_notebook2025", files, tmp_path / "o")
     assert raw == _notebook_reference(files[0])
     assert raw[4] == 110  # index-based pT cuts: the ordering gotcha is reproduced on purpose
 
 
 def test_opendata_notebook_on_2020_marks_missing_flags(tmp_path: Path) -> None:
-    run_baseline("hzz4l_opendata", open_dataset([shared_path("data", "atlas-opendata-2020")]), tmp_path)
+    run_baseline("hzz4l_notebook2025", open_dataset([shared_path("data", "atlas-opendata-2020")]), tmp_path)
     cutflow = read_outputs(tmp_path)[1]
     step = cutflow.step("lepton_id_iso")
     assert step is not None and not step.applicable and "id_loose" in (step.reason or "")
