@@ -20,6 +20,8 @@ VALID_FORMS = (
     "10.48550/arXiv.1712.02304, or a path to a local .pdf file"
 )
 
+MAX_ID_CHARS = 1024  # a path, URL or DOI longer than this is a mistake (and too long for a file name)
+MAX_DOI_CHARS = 200
 _NEW = r"(?P<new>\d{4}\.\d{4,5})"
 _OLD = r"(?P<old>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
 _VERSION = r"(?:v(?P<version>\d+))?"
@@ -89,20 +91,33 @@ def _malformed(text: str, why: str) -> UsageError:
     )
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name the OS refuses (too long, a NUL) is not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def normalize_paper_id(text: str) -> PaperId:
     """Parse any accepted form into a :class:`PaperId`; raise ``UsageError`` otherwise."""
     raw = str(text).strip()
     if not raw:
         raise _malformed(raw, "empty")
+    if len(raw) > MAX_ID_CHARS:
+        raise UsageError(f"{raw[:40]!r}... is not a paper identifier (too long: {len(raw)} characters, "
+                         f"at most {MAX_ID_CHARS})", hint=f"valid forms: {VALID_FORMS}")
+    if any(ord(c) < 32 for c in raw):
+        raise _malformed(raw, "it contains control characters")
     candidate = Path(raw).expanduser()
     if raw.lower().endswith(".pdf") and not raw.lower().startswith(("http://", "https://")):
-        if not candidate.is_file():
+        if not _is_file(candidate):
             raise UsageError(
                 f"local PDF {candidate} does not exist",
                 hint="check the path, or give an arXiv id instead",
             )
         return PaperId(kind="local", path=candidate.resolve())
-    if candidate.is_file():
+    if _is_file(candidate):
         return PaperId(kind="local", path=candidate.resolve())
     stripped = re.sub(r"^arxiv:\s*", "", raw, flags=re.IGNORECASE)
     if (parsed := _parse_arxiv(stripped)) is not None:
@@ -116,6 +131,8 @@ def normalize_paper_id(text: str) -> PaperId:
         arx = _ARXIV_DOI_RE.match(value)
         if arx is not None and (parsed := _parse_arxiv(arx.group("rest"))) is not None:
             return parsed
+        if len(value) > MAX_DOI_CHARS:  # the DOI names a cache directory
+            raise _malformed(raw, f"a DOI of {len(value)} characters; at most {MAX_DOI_CHARS}")
         return PaperId(kind="doi", doi=value.lower())
     raise _malformed(raw, "not an arXiv id, arXiv URL, DOI or existing file")
 

@@ -58,12 +58,21 @@ def run_from_key(outputs: Path, paper: str, run: str) -> Path:
     check_segment(run, "run id")
     path = outputs / paper / run
     if not inside(outputs, path) or not is_run_dir(path):
-        known = ["/".join(run_key(r)) for r in list_runs(outputs)]
-        raise UsageError(
-            f"no run {paper}/{run} under {outputs}",
-            hint=f"did you mean {closest_names(f'{paper}/{run}', known)}?" if known else "run `reproduce extract` first",
-        )
+        raise UsageError(f"no run {paper}/{run} under {outputs}", hint=_runs_hint(f"{paper}/{run}", outputs))
     return path
+
+
+def _runs_hint(name: str, outputs: Path, shown: int = 8) -> str:
+    """The runs most like ``name``, else the runs there are, else that there are none."""
+    known = ["/".join(run_key(r)) for r in list_runs(outputs)]
+    if not known:
+        return f"no runs yet under {outputs}: `reproduce PAPER --data DIR` or `reproduce extract PAPER` makes one"
+    ids = closest_names(name.rsplit("/", 1)[-1], [k.split("/")[1] for k in known])
+    close = closest_names(name, known) or [k for k in known if k.split("/")[1] in ids][:3]
+    if close:
+        return f"did you mean {', '.join(close)}?"
+    more = f" (and {len(known) - shown} more)" if len(known) > shown else ""
+    return f"the runs are: {', '.join(known[-shown:])}{more}"
 
 
 def resolve_run(name: str, outputs: Path) -> Path:
@@ -85,12 +94,8 @@ def resolve_run(name: str, outputs: Path) -> Path:
     matches = [r for r in list_runs(outputs) if r.name == parts[0]]
     if len(matches) == 1:
         return matches[0].resolve()
-    known = [r.name for r in list_runs(outputs)]
     if not matches:
-        raise UsageError(
-            f"no run {name!r} under {outputs}",
-            hint=f"closest: {closest_names(name, known)}" if known else "no runs yet: run `reproduce extract PAPER` first",
-        )
+        raise UsageError(f"no run {name!r} under {outputs}", hint=_runs_hint(name, outputs))
     raise UsageError(
         f"run id {name!r} exists for several papers: {['/'.join(run_key(m)) for m in matches]}",
         hint="name it as <paper-slug>/<run-id>",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.errors import FetchError, ParseError, ReproError, SelectionError, UsageError
+from pipeline.errors import FetchError, ParseError, ReproError, SelectionError
 from pipeline.io import sha256_file, sha256_input, write_json_atomic
 from pipeline.locks import hold
 from pipeline.run.options import RunOptions
@@ -272,10 +272,11 @@ def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:
 
     The run directory is locked for the whole run: a second process for the same run waits
     up to ``settings.lock_wait`` seconds (then resumes, reusing what the first one did) or
-    raises ``InUseError``.
+    raises ``InUseError``. Options and inputs are checked first (``preflight.check_run``).
     """
-    if not opts.data:
-        raise UsageError("no input data given", hint="pass --data FILE_OR_DIR (ROOT files of one release)")
+    from pipeline.run.preflight import check_run
+
+    check_run(opts, settings)  # before the run directory exists and before any stage
     run_dir = default_run_dir(opts, settings)
     with hold(run_dir, what="run", wait_s=settings.lock_wait, progress=progress):
         _run_all(Run(opts, settings, progress, run_dir=run_dir), opts, settings, progress)

@@ -99,6 +99,7 @@ def quarantine_invalid(sel: SelectionList) -> tuple[SelectionList, list[str]]:
     bad = {e.cut_id: e.message for e in errors if e.cut_id}
     data = sel.model_dump(mode="json")
     cuts = [c for o in data["objects"] for c in o["cuts"]] + data["selection"]
+    cuts += [c for region in data["regions"] for c in region["cuts"]]
     for cut in cuts:
         if cut["id"] in bad:
             form = cut_expression(sel_cut(sel, cut["id"]))

@@ -1,0 +1,101 @@
+"""Options and inputs of a run are checked before its first stage (pipeline/run/preflight.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.errors import DataError, UsageError
+from pipeline.run.options import RunOptions
+from pipeline.run.preflight import check_run
+from tests.conftest import shared_path
+
+
+def reproduce(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def _nothing_ran(proc: subprocess.CompletedProcess[str], home: Path) -> None:
+    assert "Traceback" not in proc.stderr and "pipeline.errors" not in proc.stderr, proc.stderr
+    assert "[1/9]" not in proc.stderr, "a stage ran before the options were checked"
+    assert not (home / "outputs").exists() or not any((home / "outputs").rglob("*")), list((home / "outputs").rglob("*"))
+
+
+def test_misspelt_baseline_is_refused_before_any_stage(repro_home: Path) -> None:
+    data = shared_path("data", "atlas-opendata-2020")
+    proc = reproduce("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_papr")
+    assert proc.returncode == 2
+    assert "unknown baseline 'hzz4l_papr'" in proc.stderr and "hzz4l_paper" in proc.stderr
+    _nothing_ran(proc, repro_home)
+
+
+def test_empty_data_directory_is_refused_up_front(repro_home: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = reproduce("arXiv:1712.02304", "--data", str(empty))
+    assert proc.returncode != 0 and f"{empty} is empty" in proc.stderr
+    _nothing_ran(proc, repro_home)
+
+
+def test_non_pdf_paper_creates_no_run_directory(repro_home: Path, tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("not a paper\n")
+    proc = reproduce(str(text), "--data", str(shared_path("data", "atlas-opendata-2020")))
+    assert proc.returncode == 2 and "is not a PDF" in proc.stderr
+    _nothing_ran(proc, repro_home)
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "holds no .root files"), (b"not root", "not a ROOT file"), (b"", "is empty (0 bytes)")])
+def test_bad_data_files(tmp_path: Path, content: bytes | None, words: str) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("x")
+    if content is not None:
+        (folder / "a.root").write_bytes(content)
+    with pytest.raises(DataError, match=words.replace("(", r"\(").replace(")", r"\)")) as info:
+        check_run(RunOptions(paper="arXiv:1712.02304", data=[folder]), load_settings())
+    assert info.value.hint
+
+
+def test_model_options_need_a_model(tmp_path: Path) -> None:
+    data = shared_path("data", "atlas-opendata-2020")
+    with pytest.raises(UsageError, match="--codegen llm needs a model"):
+        check_run(RunOptions(paper="arXiv:1712.02304", data=[data], codegen="llm"), load_settings())
+    with pytest.raises(UsageError, match="--extract llm needs a model"):
+        check_run(RunOptions(paper="arXiv:1712.02304", data=[data], extract_backend="llm"), load_settings())
+
+
+def test_no_review_quarantines_invalid_cuts_and_goes_on(repro_home: Path) -> None:
+    """The rules' list of 1312.1956 has region cuts on an undefined 'leptons': quarantined, not fatal."""
+    pdf = shared_path("corpus", "papers", "arXiv-1312.1956.pdf")
+    data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
+    proc = reproduce(str(pdf), "--data", str(data), "--no-review")
+    assert "stopped at stage review" not in proc.stderr, proc.stderr
+    assert "[4/9] review: done" in proc.stderr and "will not be executed" in proc.stderr
+    assert "[5/9] generate: done" in proc.stderr, proc.stderr
+    run_dir = Path(json.loads(proc.stdout)["run_dir"]) if proc.returncode == 0 else None
+    if run_dir is not None:
+        assert (run_dir / "selection.quarantined.json").is_file()
+
+
+def test_serve_unknown_run_lists_the_real_runs(repro_home: Path) -> None:
+    proc = reproduce("serve", "no/such-run")
+    assert proc.returncode == 2 and "[]" not in proc.stderr and "no runs yet" in proc.stderr
+    run = repro_home / "outputs" / "1712.02304" / "run-abc"
+    run.mkdir(parents=True)
+    (run / "selection.extracted.json").write_text("{}")
+    proc = reproduce("serve", "no/such-run")
+    assert proc.returncode == 2 and "[]" not in proc.stderr and "1712.02304/run-abc" in proc.stderr
+
+
+def test_fetch_with_an_overlong_id_is_a_usage_error(repro_home: Path) -> None:
+    proc = reproduce("fetch", "1" * 5000)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "OSError" not in proc.stderr
+    assert "too long" in proc.stderr
