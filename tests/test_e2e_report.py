@@ -98,9 +98,16 @@ def test_report_run_then_reviewed_run_is_identical(tmp_path: Path, monkeypatch: 
     extracted = json.loads((run_dir / "selection.extracted.json").read_text())
     ids = {c["id"] for o in extracted["objects"] for c in o["cuts"]} | {c["id"] for c in extracted["selection"]}
     assert {"leptons_dr_flavour", "leptons_id_tight", "muons_d0", "quads_best_m12", "event_m34"} <= ids
-    # the extracted list already selects the events the report's text describes
-    assert comparison["verdict"] == "identical", comparison["reason"]
+    # the extracted list already selects the events the report's text describes, but its code writes
+    # m4l as NaN for every one of them (once counted as equal: NaN - x > tol is False), and its steps are
+    # not the baseline's: the headline says so instead of 'identical'; a map is proposed from the counts
+    assert comparison["verdict"] == "compatible", comparison["reason"]
     assert comparison["events"]["matched"] == 148 and not comparison["events"]["only_generated"]
+    assert len(comparison["events"]["nan_generated"]) == 148 and not comparison["events"]["value_differences"]
+    assert "148 with m4l NaN only in the generated output" in comparison["reason"]
+    assert "cutflow not comparable step by step: 1 of 10 generated steps" in comparison["reason"]
+    assert [(p["generated_id"], p["baseline_id"]) for p in comparison["proposed_step_map"]] == [
+        ("event_m34", "z_candidates")]
 
     # the reviewed run: the same command, given the reviewed list (a finished run does not look
     # for a selection.reviewed.json written after it; --reviewed makes the choice explicit)
@@ -108,9 +115,14 @@ def test_report_run_then_reviewed_run_is_identical(tmp_path: Path, monkeypatch: 
     _review(run_dir, text)
     run_dir = _run(pdf, data, "--reviewed", str(run_dir / "selection.reviewed.json"))
     reviewed = json.loads((run_dir / "comparison.json").read_text())
-    assert reviewed["verdict"] == "identical", reviewed["reason"]
+    # same events; four baseline steps have no namesake: comparable only through a map.
+    # KNOWN DEFECT (stage one, not fixed here): the extracted list, and so the reviewed one, names no
+    # observable (SelectionList.observable is None), so the generated code writes m4l = NaN for every
+    # event. The old assertion value_differences == [] passed only because NaN compared as equal.
+    assert reviewed["verdict"] == "compatible", reviewed["reason"]
+    assert "cutflow not comparable step by step" in reviewed["reason"]
     assert reviewed["events"]["only_generated"] == [] and reviewed["events"]["only_baseline"] == []
-    assert reviewed["events"]["value_differences"] == []
+    assert reviewed["events"]["value_differences"] == [] and len(reviewed["events"]["nan_generated"]) == 148
     assert reviewed["events"]["matched"] == 148
     assert "NOT reviewed" not in (run_dir / "report.md").read_text()
 
@@ -119,7 +131,9 @@ def test_report_run_then_reviewed_run_is_identical(tmp_path: Path, monkeypatch: 
     proc = _reproduce("compare", str(run_dir / "analysis"), str(run_dir / "baseline"), "--step-map", step_map)
     assert proc.returncode == 0, proc.stderr
     aligned = json.loads(proc.stdout)
-    assert aligned["first_divergence"] is None and aligned["verdict"] == "identical"
+    # every baseline step is now compared; only the NaN m4l of the defect above keeps it from 'identical'
+    assert aligned["first_divergence"] is None and aligned["verdict"] == "compatible", aligned["reason"]
+    assert "not comparable" not in aligned["reason"] and "148 with m4l NaN only in the generated" in aligned["reason"]
     rows = {s["id"]: s for s in aligned["steps"]}
     for gen_id, base_id in STEP_MAP.items():
         row = rows[gen_id]

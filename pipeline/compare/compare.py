@@ -19,44 +19,16 @@ from pipeline.compare.models import (
     EventRow,
     HistogramAgreement,
     StepComparison,
+    StepMapProposal,
     Yields,
 )
+from pipeline.compare.step_map import check_step_map, propose_step_map, step_map_flag
+from pipeline.compare.step_map import parse_step_map as parse_step_map  # re-exported: its old home
 from pipeline.contract import Cutflow, CutflowStep, SelectedEvent, event_key, read_outputs
-from pipeline.errors import DataError, UsageError, closest_names
+from pipeline.errors import DataError
 
 M4L_EDGES = [80.0 + 2.5 * i for i in range(37)]
 VALUE_TOLERANCE = 1e-4  # GeV: the CSV keeps six decimals
-
-
-def parse_step_map(text: str | None) -> dict[str, str]:
-    """'gen_a=base_a,gen_b=base_b' -> {gen_a: base_a, ...}; UsageError naming the bad item."""
-    if not text or not text.strip():
-        return {}
-    mapping: dict[str, str] = {}
-    for item in (part.strip() for part in text.split(",")):
-        gen_id, sep, base_id = item.partition("=")
-        if not item or not sep or not gen_id.strip() or not base_id.strip():
-            raise UsageError(f"step map item {item!r} is not GENERATED_ID=BASELINE_ID",
-                             hint="write e.g. --step-map leptons_count=exactly_4_leptons,event_dr=delta_r")
-        mapping[gen_id.strip()] = base_id.strip()
-    return mapping
-
-
-def _check_step_map(step_map: dict[str, str], gen: Cutflow, base: Cutflow) -> None:
-    """A mapping must name existing steps on both sides, one to one: an alignment is only honest when explicit."""
-    gen_ids, base_ids = [s.id for s in gen.steps], [s.id for s in base.steps]
-    for gen_id, base_id in step_map.items():
-        if gen_id not in gen_ids:
-            raise UsageError(f"step map: the generated cutflow has no step {gen_id!r}",
-                             hint=f"closest generated steps: {closest_names(gen_id, gen_ids)}")
-        if base_id not in base_ids:
-            raise UsageError(f"step map: the baseline cutflow has no step {base_id!r}",
-                             hint=f"closest baseline steps: {closest_names(base_id, base_ids)}")
-    targets = list(step_map.values())
-    twice = sorted({t for t in targets if targets.count(t) > 1})
-    if twice:
-        raise UsageError(f"step map: baseline step(s) {twice} are mapped from more than one generated step",
-                         hint="map each baseline step from exactly one generated step")
 
 
 def compare_steps(gen: Cutflow, base: Cutflow,
@@ -64,7 +36,7 @@ def compare_steps(gen: Cutflow, base: Cutflow,
     """Steps aligned by id, or by the explicit ``step_map`` (generated id -> baseline id) where given
     (generated order, then baseline-only); the first aligned step that differs."""
     step_map = dict(step_map or {})
-    _check_step_map(step_map, gen, base)
+    check_step_map(step_map, gen, base)
     mapped = set(step_map.values())
     # a step keeps its id-alignment unless the map sends it (or its baseline namesake) elsewhere
     align: dict[str, str] = {s.id: step_map.get(s.id, s.id if s.id not in mapped else "") for s in gen.steps}
@@ -144,24 +116,49 @@ def compare_histograms(gen: list[SelectedEvent], base: list[SelectedEvent]) -> H
                               ndf=int(used.sum()), identical=bool(np.allclose(hg, hb, rtol=1e-9, atol=1e-9)))
 
 
+def aligned_steps(steps: list[StepComparison]) -> dict[str, str]:
+    """generated id -> baseline id of the rows compared with a step on the other side."""
+    return {s.id: s.baseline_id or s.id for s in steps if s.generated_raw is not None and s.baseline_raw is not None}
+
+
+def _alignment(steps: list[StepComparison], proposals: list[StepMapProposal]) -> tuple[str, bool]:
+    """What the cutflow table can say, in words, and whether every baseline step was compared."""
+    n_gen = sum(s.generated_raw is not None for s in steps)
+    n_base = sum(s.baseline_raw is not None for s in steps)
+    n_aligned = len(aligned_steps(steps))
+    gen_only = [s.id for s in steps if s.baseline_raw is None]
+    if n_aligned == n_base:
+        text = f"at all {n_aligned} aligned steps"
+        if gen_only:
+            many = len(gen_only) > 1
+            text += (f"; {len(gen_only)} generated step{'s' if many else ''} without a baseline counterpart: "
+                     + ", ".join(gen_only))
+        return text, True
+    text = (f"cutflow not comparable step by step: {n_aligned} of {n_gen} generated steps and {n_aligned} of "
+            f"{n_base} baseline steps aligned (by id, or by --step-map GENERATED_ID=BASELINE_ID,...)")
+    if proposals:
+        text += (f"; proposed from agreeing counts, for a reviewer to accept: {step_map_flag(proposals)}")
+    return text, False
+
+
 def _verdict(steps: list[StepComparison], first: str | None, ev: EventComparison, y: Yields,
-             h: HistogramAgreement, tolerance: float) -> tuple[str, str]:
+             h: HistogramAgreement, tolerance: float, proposals: list[StepMapProposal]) -> tuple[str, str]:
     n_diff = (len(ev.only_generated) + len(ev.only_baseline) + len(ev.value_differences)
               + len(ev.nan_generated) + len(ev.nan_baseline) + len(ev.nan_both))
+    cutflow, complete = _alignment(steps, proposals)
     if n_diff == 0 and first is None:
-        return "identical", f"{ev.matched} events identical; cutflow identical at every common step"
+        if complete:
+            return "identical", f"{ev.matched} events identical; cutflow identical {cutflow}"
+        return "compatible", f"{ev.matched} events identical; {cutflow}"
     stat = math.sqrt(max(y.baseline_raw, 1))
     close = abs(y.generated_raw - y.baseline_raw) <= max(tolerance * y.baseline_raw, stat)
     hist_ok = h.ndf == 0 or h.chi2 / h.ndf < 2.0
-    detail = event_detail(ev)
-    common = [s for s in steps if s.generated_raw is not None and s.baseline_raw is not None]
     where = f"; first diverging step: {first}" if first else ""
-    if len(common) <= 1 < len(steps):
-        where += ("; the two cutflows share no step id beyond 'all', so they are compared by events only"
-                  " (align them with a step map: --step-map GENERATED_ID=BASELINE_ID,...)")
+    if not complete:
+        where += f"; {cutflow}"
     if close and hist_ok:
-        return "compatible", f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {detail}{where}"
-    return "different", f"yields {y.generated_raw} vs {y.baseline_raw}; {detail}{where}"
+        return "compatible", f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {event_detail(ev)}{where}"
+    return "different", f"yields {y.generated_raw} vs {y.baseline_raw}; {event_detail(ev)}{where}"
 
 
 def compare_outputs(generated: str | Path, baseline: str | Path, *, tolerance: float = 0.05,
@@ -174,11 +171,13 @@ def compare_outputs(generated: str | Path, baseline: str | Path, *, tolerance: f
     gen_events, gen_flow, gen_result = read_outputs(generated)
     base_events, base_flow, base_result = read_outputs(baseline)
     steps, first = compare_steps(gen_flow, base_flow, step_map)
+    proposals = propose_step_map(gen_flow, base_flow, aligned_steps(steps))
     ev = compare_events(gen_events, base_events)
     y = Yields(generated_raw=len(gen_events), baseline_raw=len(base_events),
                generated_weighted=round(sum(e.weight for e in gen_events), 9),
                baseline_weighted=round(sum(e.weight for e in base_events), 9))
     h = compare_histograms(gen_events, base_events)
-    verdict, reason = _verdict(steps, first, ev, y, h, tolerance)
+    verdict, reason = _verdict(steps, first, ev, y, h, tolerance, proposals)
     return Comparison(generated=gen_result.producer, baseline=base_result.producer, verdict=verdict,  # type: ignore[arg-type]
-                      reason=reason, first_divergence=first, steps=steps, events=ev, yields=y, histogram=h)
+                      reason=reason, first_divergence=first, steps=steps, events=ev, yields=y, histogram=h,
+                      step_map=dict(step_map or {}), proposed_step_map=proposals)

@@ -64,6 +64,20 @@ class HistogramAgreement(_Model):
     identical: bool
 
 
+class StepMapProposal(_Model):
+    """A generated step and a baseline step with the same counts: a candidate for the step map, for a
+    reviewer to accept (``--step-map``) after reading both definitions - agreeing counts are not proof."""
+
+    generated_id: str
+    baseline_id: str
+    generated_raw: int
+    baseline_raw: int
+    generated_weighted: float
+    baseline_weighted: float
+    evidence: str
+    alternatives: list[str] = Field(default_factory=list, description="other baseline steps with the same counts")
+
+
 class Comparison(_Model):
     schema_version: Literal["1.0.0"] = "1.0.0"
     generated: str
@@ -75,3 +89,6 @@ class Comparison(_Model):
     events: EventComparison
     yields: Yields
     histogram: HistogramAgreement
+    step_map: dict[str, str] = Field(default_factory=dict, description="the map applied (generated id -> baseline id)")
+    proposed_step_map: list[StepMapProposal] = Field(
+        default_factory=list, description="unaligned steps whose counts agree, proposed for review")
