@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.parse.normalize import normalize_text
 
 PUBLISHED_SCHEMA_VERSION = "1.0.0"
+PUBLISHED_FILE = "published.json"
 CAPTION = re.compile(r"^\s*(?:TABLE|Table|Tab\.)\s*([0-9]+|[IVXL]+)\s*[.:]")
 _NUMBER = re.compile(r"^[(]?[-−]?\d[\d,]*(?:\.\d+)?[)]?%?$")
 _UNCERTAINTY = re.compile(r"^(?:±|\+/?-|[+−-]\d|±\d|[(]\d.*[)]%?$|\d[\d.]*%$|[(][±+−-]?\d.*)")
@@ -70,6 +71,7 @@ class PublishedTables(_Model):
     pages_searched: int = Field(ge=0)
     tables: list[PublishedTable] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="tables seen but not read, and why")
+    error: str | None = Field(None, description="why the paper could not be read at all")
 
     def cutflows(self) -> list[PublishedTable]:
         return [t for t in self.tables if t.kind == "cutflow"]
@@ -144,7 +146,8 @@ def _fit(label: list[Word], cells: list[list[Word]], width: int) -> PublishedRow
     words = label + [w for cell in cells[:extra] for w in cell]
     kept = [" ".join(w[0] for w in cell) for cell in cells[extra:]]
     kept = [""] * (width - len(kept)) + kept
-    return PublishedRow(label=" ".join(w[0] for w in words), cells=kept,
+    label_text = re.sub(r"([(\[])\s+|\s+([)\]])", r"\1\2", " ".join(w[0] for w in words))
+    return PublishedRow(label=label_text, cells=kept,
                         values=[None if c in _DASH or not c else _value(c) for c in kept])
 
 
@@ -244,6 +247,27 @@ def read_pdf_tables(pdf: Path, document: str | None = None) -> PublishedTables:
                            tables=tables, skipped=skipped)
 
 
+def save_run_tables(run_dir: Path) -> list[Path]:
+    """Write ``published.json`` into a run directory, read from the PDF its ``document.json`` was
+    parsed from; nothing when the run has no document. An unreadable PDF is recorded, not raised:
+    the report says so and goes on."""
+    from pipeline.errors import ParseError
+    from pipeline.io import write_json_atomic
+    from pipeline.parse.document import Document
+
+    doc_path = run_dir / "document.json"
+    if not doc_path.is_file():
+        return []
+    source = Document.model_validate_json(doc_path.read_text()).source
+    pdf = Path(source.path) if source.kind == "pdf" else Path(source.path).with_name("paper.pdf")
+    try:
+        tables = read_pdf_tables(pdf, document=source.paper_id)
+    except (ParseError, OSError) as err:
+        message = err.message if isinstance(err, ParseError) else str(err)
+        tables = PublishedTables(document=source.paper_id, pages_searched=0, error=f"{pdf.name}: {message}")
+    return [write_json_atomic(run_dir / PUBLISHED_FILE, tables.model_dump(mode="json"))]
+
+
 def _page_tables(page: Any, number: int) -> list[PublishedTable | str]:
     blocks = [b for b in page.get_text("blocks") if b[6] == 0 and CAPTION.match(b[4])]
     words = page.get_text("words")
@@ -294,5 +318,5 @@ def _table_tail(lines: list[list[Word]]) -> list[list[Word]]:
     return lines[start:]
 
 
-__all__ = ["CAPTION", "PublishedRow", "PublishedTable", "PublishedTables", "parse_lines", "read_pdf_tables", "read_text_tables",
-           "split_row", "text_lines"]
+__all__ = ["CAPTION", "PUBLISHED_FILE", "PublishedRow", "PublishedTable", "PublishedTables", "parse_lines",
+           "read_pdf_tables", "read_text_tables", "save_run_tables", "split_row", "text_lines"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.compare import Comparison
 from pipeline.contract import AnalysisResult, Cutflow, read_outputs
+from pipeline.report.against_paper import AgainstPaper, load_against_paper
 from pipeline.selection.models import SelectionList, Status
 
 
@@ -24,6 +25,7 @@ class ReportContent:
     stage_notes: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     plots: dict[str, Path] = field(default_factory=dict)
+    against_paper: AgainstPaper | None = None  # the paper's published numbers beside ours
 
 
 def selection_rows(sel: SelectionList) -> list[tuple[str, str, str, str, str, str]]:
@@ -82,6 +84,7 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
         baseline_cutflow=base_flow, comparison=comparison,
         code=(run_dir / "codegen" / "analysis.py").read_text(), stage_notes=stage_notes,
         warnings=sandbox_warnings(run_dir) + collect_warnings(sel, result, selection_file.name),
+        against_paper=load_against_paper(run_dir, cutflow, base_flow, result),
     )
 
 

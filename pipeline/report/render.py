@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.compare import Comparison
+from pipeline.report.against_paper import AgainstPaper
+from pipeline.report.against_paper import table_rows as paper_table_rows
 from pipeline.report.content import ReportContent, selection_rows
 
 MAX_EVENTS = 50
@@ -63,6 +65,36 @@ def _summary(c: ReportContent) -> str:
     return line
 
 
+PAPER_TITLE = "Against the paper's published numbers"
+
+
+def paper_markdown(ap: AgainstPaper | None) -> list[str]:
+    if ap is None:
+        return []
+    out = [f"## {PAPER_TITLE}", "", ap.summary, ""]
+    if ap.table is not None:
+        out += _md_table(*paper_table_rows(ap)) + [""]
+    out += [f"- {e}" for e in ap.explanations] + ([""] if ap.explanations else [])
+    if ap.other_tables:
+        out += ["Other tables of the paper, not compared:", ""] + [f"- {t}" for t in ap.other_tables] + [""]
+    return out
+
+
+def paper_html(ap: AgainstPaper | None) -> list[str]:
+    if ap is None:
+        return []
+    e = html.escape
+    out = [f"<h2>{e(PAPER_TITLE)}</h2><p>{e(ap.summary)}</p>"]
+    if ap.table is not None:
+        out.append(_html_table(*paper_table_rows(ap)))
+    if ap.explanations:
+        out.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in ap.explanations) + "</ul>")
+    if ap.other_tables:
+        out.append("<p>Other tables of the paper, not compared:</p><ul>"
+                   + "".join(f"<li>{e(t)}</li>" for t in ap.other_tables) + "</ul>")
+    return out
+
+
 def render_markdown(c: ReportContent) -> str:
     sel = c.selection
     out = [f"# Reproduction of {sel.paper.id}" + (f": {sel.paper.title}" if sel.paper.title else ""), "",
@@ -71,6 +103,7 @@ def render_markdown(c: ReportContent) -> str:
     if c.warnings:
         out += ["## Warnings", ""] + [f"- {w}" for w in c.warnings] + [""]
     out += ["## Cutflow", ""] + _md_table(*cutflow_rows(c)) + [""]
+    out += paper_markdown(c.against_paper)
     if c.comparison is not None:
         out += ["## Event-by-event comparison", "", f"Matched events: {c.comparison.events.matched}. "
                 f"First diverging step: {c.comparison.first_divergence or 'none'}.", ""]
@@ -108,6 +141,7 @@ def render_html(c: ReportContent) -> str:
         parts.append("<div class='warn'><h2>Warnings</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in c.warnings)
                      + "</ul></div>")
     parts += ["<h2>Cutflow</h2>", _html_table(*cutflow_rows(c))]
+    parts += paper_html(c.against_paper)
     if c.comparison is not None:
         parts.append(f"<h2>Event-by-event comparison</h2><p>Matched events: {c.comparison.events.matched}; "
                      f"first diverging step: {e(c.comparison.first_divergence or 'none')}</p>")

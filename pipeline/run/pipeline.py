@@ -261,10 +261,12 @@ class Run:
         return [path], f"{comparison.verdict}: {comparison.reason}"
 
     def report(self) -> tuple[list[Path], str]:
+        from pipeline.extract.published import save_run_tables
         from pipeline.report import write_report
 
+        published = save_run_tables(self.dir)  # the paper's own cutflow/yield tables, beside ours
         paths = write_report(self.dir, self.state, notes={k: r.note for k, r in self.state.stages.items()})
-        return paths, "report.md, report.html"
+        return [*published, *paths], "report.md, report.html" + (", published.json" if published else "")
 
 
 def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:
