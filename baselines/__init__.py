@@ -24,8 +24,9 @@ from pipeline.data import Dataset
 from pipeline.errors import UsageError, closest_names
 from pipeline.executor import Executor
 
-REGISTRY: dict[str, Callable[[set[str]], Plan]] = {
+REGISTRY: dict[str, Callable[..., Plan]] = {  # provides -> Plan (paper: + variable_cone=)
     hzz4l_paper.NAME: hzz4l_paper.plan,
+    hzz4l_paper.NAME_NOISOCORR: hzz4l_paper.plan_noisocorr,
     hzz4l_opendata2020.NAME: hzz4l_opendata2020.plan,
     hzz4l_notebook2020.NAME: hzz4l_notebook2020.plan,
     hzz4l_notebook2020.NAME_PT: hzz4l_notebook2020.plan_pt,
@@ -36,6 +37,8 @@ REGISTRY: dict[str, Callable[[set[str]], Plan]] = {
 }
 DESCRIPTIONS: dict[str, str] = {
     hzz4l_paper.NAME: "ATLAS H->ZZ*->4l paper selection (arXiv:1712.02304) on open-data variables",
+    hzz4l_paper.NAME_NOISOCORR: "hzz4l_paper without removing the other quadruplet leptons from "
+                                "the isolation cones (as the reviewed selection list does)",
     hzz4l_opendata2020.NAME: "the 2020 ATLAS open-data C++ framework H->4l selection",
     hzz4l_notebook2020.NAME: "the 2020 ATLAS open-data uproot notebook H->4l selection",
     hzz4l_notebook2020.NAME_PT: "hzz4l_notebook2020 with its optional pT > 30, 20, 10 GeV cut",
@@ -51,6 +54,10 @@ def get_plan(name: str, dataset: Dataset) -> Plan:
         close = closest_names(name, list(REGISTRY))
         raise UsageError(f"unknown baseline {name!r}",
                          hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}")
+    if name in (hzz4l_paper.NAME, hzz4l_paper.NAME_NOISOCORR):
+        # the cone shape is only in the source branch: lep_ptvarcone30 (2025) or lep_ptcone30 (2020)
+        cone = hzz4l_paper.variable_track_cone(dataset.schema.leptons.get("ptcone30", ""))
+        return REGISTRY[name](dataset.provides, variable_cone=cone)
     return REGISTRY[name](dataset.provides)
 
 

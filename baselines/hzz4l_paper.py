@@ -18,6 +18,7 @@ import numpy as np
 from baselines.common import MZ, ChunkResult, HistSpec, Plan, Step, to_numpy_bool
 
 NAME = "hzz4l_paper"
+NAME_NOISOCORR = "hzz4l_paper_noisocorr"  # the stored cones as they are: what the reviewed list does
 NO_VERTEX = "the open data hold no four-lepton vertex fit (chi2/ndof)"
 NO_MUON_TYPE = "the open data hold no calorimeter-tagged / stand-alone muon flags"
 TRIGGERS = ("trig_e", "trig_m", "trig_ee", "trig_mm", "trig_em")
@@ -52,14 +53,27 @@ def steps(provides: set[str]) -> list[Step]:
     ]
 
 
-def plan(provides: set[str]) -> Plan:
-    """The selection on a dataset that provides ``provides`` (canonical field names)."""
+def variable_track_cone(source_branch: str) -> bool:
+    """Whether the stored track isolation is a variable cone (2025: lep_ptvarcone30)."""
+    return "varcone" in source_branch
+
+
+def plan(provides: set[str], *, isolation_correction: bool = True,
+         variable_cone: bool = False) -> Plan:
+    """The selection on a dataset that provides ``provides`` (canonical field names).
+
+    ``isolation_correction`` removes the other quadruplet leptons from the stored isolation
+    cones (approximately, see ``_isolation``); ``variable_cone``: the stored track cone is
+    min(0.3, 10 GeV/pT) rather than 0.3.
+    """
     trig = [t for t in TRIGGERS if t in provides]
     has_loose = "leptons.id_loose" in provides
-    warnings = [
-        "isolation uses the stored cones: other quadruplet leptons' contributions are not removed",
-        "no final-state-radiation photon recovery (not in the open data)",
-    ]
+    cone = "min(0.3, 10 GeV/pT)" if variable_cone else "0.3"
+    iso = (f"isolation: the other quadruplet leptons are removed approximately from the stored "
+           f"cones (track: their pT inside Delta R < {cone}; calorimeter: electrons' pT inside "
+           f"Delta R < 0.2, muons not removed)" if isolation_correction else
+           "isolation uses the stored cones: other quadruplet leptons' contributions are not removed")
+    warnings = [iso, "no final-state-radiation photon recovery (not in the open data)"]
     if not has_loose:
         warnings.append("the dataset has no loose-identification flag: loose ID not applied")
     if not trig:
@@ -67,10 +81,16 @@ def plan(provides: set[str]) -> Plan:
     fields = [f"leptons.{f}" for f in LEPTON_FIELDS] + (["leptons.id_loose"] if has_loose else [])
     return Plan(
         steps=steps(provides), fields=[*fields, *trig],
-        process=partial(process, triggers=tuple(trig), has_loose=has_loose),
+        process=partial(process, triggers=tuple(trig), has_loose=has_loose,
+                        isolation_correction=isolation_correction, variable_cone=variable_cone),
         hist=HistSpec("m4l", "m4l [GeV] (best quadruplet, before the mass window)", 36, 80.0, 170.0),
         warnings=warnings,
     )
+
+
+def plan_noisocorr(provides: set[str], *, variable_cone: bool = False) -> Plan:
+    """The selection with the stored cones as they are (the reviewed list's reading)."""
+    return plan(provides, isolation_correction=False, variable_cone=variable_cone)
 
 
 def _flat_good(lep: ak.Array, has_loose: bool, active: np.ndarray,
@@ -153,8 +173,40 @@ def _all4(quad: list[np.ndarray], ok: np.ndarray) -> np.ndarray:
     return ok[quad[0]] & ok[quad[1]] & ok[quad[2]] & ok[quad[3]]
 
 
+def _delta_r(f: dict[str, np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    dphi = (f["phi"][a] - f["phi"][b] + np.pi) % (2 * np.pi) - np.pi
+    return np.sqrt((f["eta"][a] - f["eta"][b]) ** 2 + dphi * dphi)
+
+
+def _isolation(f: dict[str, np.ndarray], quad: list[np.ndarray], correct: bool,
+               variable_cone: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Track and calorimeter isolation cuts on the four leptons of every candidate.
+
+    With ``correct``, each lepton's stored cone sums lose the other quadruplet leptons inside
+    them: their pT from the track cone (0.3, or min(0.3, 10 GeV/pT) for a variable cone) and,
+    for electrons, their pT (as E_T) from the calorimeter cone of 0.2. Muons leave only a small
+    calorimeter deposit that the open data do not give, so it stays in.
+    """
+    is_mu = f["flavour"] == 13
+    track_ok = np.ones(len(quad[0]), dtype=bool)
+    calo_ok = track_ok.copy()
+    for x, i in enumerate(quad):
+        track, calo = f["ptcone30"][i], f["etcone20"][i]
+        if correct:
+            cone = np.minimum(0.3, 10.0 / f["pt"][i]) if variable_cone else 0.3
+            for y, j in enumerate(quad):
+                if y != x:
+                    dr = _delta_r(f, i, j)
+                    track = track - np.where(dr < cone, f["pt"][j], 0.0)
+                    calo = calo - np.where((dr < 0.2) & (f["flavour"][j] == 11), f["pt"][j], 0.0)
+        track_ok &= track / f["pt"][i] < 0.15
+        calo_ok &= calo / f["pt"][i] < np.where(is_mu[i], 0.30, 0.20)
+    return track_ok, calo_ok
+
+
 def _candidate_cuts(f: dict[str, np.ndarray], quad: list[np.ndarray], m12: np.ndarray,
-                    m34: np.ndarray) -> tuple[list[np.ndarray | None], np.ndarray]:
+                    m34: np.ndarray, *, isolation_correction: bool = True, variable_cone: bool = False,
+                    ) -> tuple[list[np.ndarray | None], np.ndarray]:
     """The candidate cuts in step order from lepton_pt to vertex (None = not applicable), m4l."""
     m4l = _mass(f, *quad)
     pts = [f["pt"][k] for k in quad]
@@ -166,14 +218,11 @@ def _candidate_cuts(f: dict[str, np.ndarray], quad: list[np.ndarray], m12: np.nd
     for x, y in PAIRS:
         qa, qb = quad[x], quad[y]
         same = f["flavour"][qa] == f["flavour"][qb]
-        dphi = (f["phi"][qa] - f["phi"][qb] + np.pi) % (2 * np.pi) - np.pi
-        dr = np.sqrt((f["eta"][qa] - f["eta"][qb]) ** 2 + dphi * dphi)
-        dr_ok &= dr > np.where(same, 0.10, 0.20)
+        dr_ok &= _delta_r(f, qa, qb) > np.where(same, 0.10, 0.20)
         sfos = same & (f["charge"][qa] * f["charge"][qb] < 0)
         jpsi_ok &= ~sfos | (_mass(f, qa, qb) > 5.0)
     is_mu = f["flavour"] == 13
-    track = _all4(quad, f["ptcone30"] / f["pt"] < 0.15)
-    calo = _all4(quad, f["etcone20"] / f["pt"] < np.where(is_mu, 0.30, 0.20))
+    track, calo = _isolation(f, quad, isolation_correction, variable_cone)
     ip = _all4(quad, np.abs(f["d0sig"]) < np.where(is_mu, 3.0, 5.0))
     cuts = [pt_cut, None, (m12 > 50) & (m12 < 106), (m34 > thr) & (m34 < 115), dr_ok, jpsi_ok,
             track, calo, ip, None]
@@ -195,7 +244,8 @@ def _best(alive: np.ndarray, event: np.ndarray, m12: np.ndarray, m34: np.ndarray
     return order[np.r_[True, ev[1:] != ev[:-1]]] if len(order) else order
 
 
-def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool) -> ChunkResult:
+def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool,
+            isolation_correction: bool = True, variable_cone: bool = False) -> ChunkResult:
     n = len(events)
     masks = [np.ones(n, dtype=bool)]
     trig = np.zeros(n, dtype=bool) if triggers else np.ones(n, dtype=bool)
@@ -205,7 +255,8 @@ def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool) -> 
     f, n_good = _flat_good(events.leptons, has_loose, trig)
     masks.append(trig & (n_good >= 4))
     quad, event, m12, m34 = _quadruplets(f, n)
-    cuts, m4l = _candidate_cuts(f, quad, m12, m34)
+    cuts, m4l = _candidate_cuts(f, quad, m12, m34, isolation_correction=isolation_correction,
+                                variable_cone=variable_cone)
     has = lambda alive: np.bincount(event[alive], minlength=n).astype(bool)  # noqa: E731
     alive = np.ones(len(event), dtype=bool)
     masks.append(masks[-1] & has(alive))

@@ -29,7 +29,8 @@ def test_generate_execute_compare(tmp_path: Path) -> None:
     run = cli("execute", str(script), "--data", str(data), "-o", str(tmp_path / "analysis"))
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["verdict"] == "ok"
-    base = cli("baseline", "hzz4l_paper", "--data", str(data), "--out", str(tmp_path / "baseline"))
+    # the reviewed list's isolation is the stored cones as they are: hzz4l_paper_noisocorr
+    base = cli("baseline", "hzz4l_paper_noisocorr", "--data", str(data), "--out", str(tmp_path / "baseline"))
     assert base.returncode == 0, base.stderr
     comp = cli("compare", str(tmp_path / "analysis"), str(tmp_path / "baseline"), "-o", str(tmp_path / "c.json"))
     assert comp.returncode == 0, comp.stderr
