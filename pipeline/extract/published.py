@@ -27,7 +27,8 @@ from pipeline.parse.normalize import normalize_text
 PUBLISHED_SCHEMA_VERSION = "1.0.0"
 PUBLISHED_FILE = "published.json"
 CAPTION = re.compile(r"^\s*(?:TABLE|Table|Tab\.)\s*([0-9]+|[IVXL]+)\s*[.:]")
-_NUMBER = re.compile(r"^[(]?[-−]?\d[\d,]*(?:\.\d+)?[)]?%?$")
+_NUMBER = re.compile(r"^[(]?[-−]?\d[\d,]*(?:\.\d+)?(?:[+±]\d[\d.]*)?[)]?%?$")  # '36.0+3.7' too
+_EXPONENT = re.compile(r"[·×x]\s?10\^?([-−]?\d+)$")  # '·104' is ·10^4 with the superscript flattened
 _UNCERTAINTY = re.compile(r"^(?:±|\+/?-|[+−-]\d|±\d|[(]\d.*[)]%?$|\d[\d.]*%$|[(][±+−-]?\d.*)")
 _DASH = {"—", "–", "-", "−", "n/a"}
 _CUT_WORDS = re.compile(r"cut[- ]?flow|(?:after|passing) (?:each|every|successive|the)|selection (?:step|stage)|"
@@ -36,6 +37,8 @@ _CUT_WORDS = re.compile(r"cut[- ]?flow|(?:after|passing) (?:each|every|successiv
 _CUT_LABEL = re.compile(r"\bcut\b|selection|veto|trigger|require|preselect", re.IGNORECASE)
 _YIELD_WORDS = re.compile(r"yield|observed|expected|number of events|events", re.IGNORECASE)
 _HEADER_LINES = 5
+# "Summary of the systematic uncertainties in the event yields": a table of uncertainties, not of yields
+_UNCERTAINTY_TABLE = re.compile(r"^(?:\S+\s+){0,8}?\S*(?:systematic|uncertaint)", re.IGNORECASE)
 _PROSE = 9  # a line of this many words without numbers is running text: the table has ended
 
 Word = tuple[str, float, float]  # text, x0, x1
@@ -87,6 +90,17 @@ def _value(text: str) -> float | None:
     return float(match.group(1).replace(",", "").replace("−", "-")) if match else None
 
 
+def _cell_value(cell: str) -> float | None:
+    """The central value of a printed cell, times the power of ten printed after its uncertainty."""
+    if not cell or cell in _DASH:
+        return None
+    value = _value(cell)
+    power = _EXPONENT.search(cell)
+    if value is None or power is None:
+        return value
+    return float(f"{value}e{power.group(1).replace('−', '-')}")
+
+
 def split_row(words: list[Word]) -> tuple[list[Word], list[list[Word]]]:
     """(label words, cells): a cell is a number or a dash and the uncertainties after it."""
     start = len(words)
@@ -116,7 +130,7 @@ def parse_lines(number: str, page: int, caption: str, lines: list[list[Word]]) -
     header: list[list[Word]] = []
     rows: list[tuple[list[Word], list[list[Word]]]] = []
     quiet = 0
-    for line in lines:
+    for line in filter(None, lines):
         label, cells = split_row(line)
         if cells and label:
             rows.append((label, cells))
@@ -130,14 +144,30 @@ def parse_lines(number: str, page: int, caption: str, lines: list[list[Word]]) -
             if len(line) >= _PROSE or quiet > 1:
                 break
     if len(rows) < 2:
-        return "fewer than two rows of numbers"
-    width = Counter(len(c) for _, c in rows).most_common(1)[0][0]
+        return "fewer than two rows of a label and numbers"
+    width = _width(header, rows)
     table_rows = [_fit(label, cells, width) for label, cells in rows]
     kind = _kind(caption, table_rows)
     if kind is None:
         return "not a cutflow or yield table"
     return PublishedTable(number=number, page=page, caption=caption, kind=kind,
                           columns=_column_names(header, rows, width), rows=table_rows)
+
+
+def _width(header: list[list[Word]], rows: list[tuple[list[Word], list[list[Word]]]]) -> int:
+    """The number of value columns: what most rows have, unless a one-line header names fewer
+    columns right of the labels (then the rows' extra leading numbers belong to their labels)."""
+    width = Counter(len(c) for _, c in rows).most_common(1)[0][0]
+    if len(header) != 1:
+        return width
+    named = sum(phrase[0][1] > _label_end(rows) for phrase in _phrases(header[0]))
+    return named if 1 <= named < width else width
+
+
+def _label_end(rows: list[tuple[list[Word], list[list[Word]]]]) -> float:
+    """Where the labels typically end: a heading starting before it heads the label column."""
+    ends = sorted(label[-1][2] for label, _ in rows)
+    return ends[len(ends) // 2]
 
 
 def _fit(label: list[Word], cells: list[list[Word]], width: int) -> PublishedRow:
@@ -148,7 +178,7 @@ def _fit(label: list[Word], cells: list[list[Word]], width: int) -> PublishedRow
     kept = [""] * (width - len(kept)) + kept
     label_text = re.sub(r"([(\[])\s+|\s+([)\]])", r"\1\2", " ".join(w[0] for w in words))
     return PublishedRow(label=label_text, cells=kept,
-                        values=[None if c in _DASH or not c else _value(c) for c in kept])
+                        values=[_cell_value(c) for c in kept])
 
 
 def _kind(caption: str, rows: list[PublishedRow]) -> Literal["cutflow", "yields"] | None:
@@ -158,7 +188,7 @@ def _kind(caption: str, rows: list[PublishedRow]) -> Literal["cutflow", "yields"
     cut_labels = sum(bool(_CUT_LABEL.search(r.label)) for r in rows) > len(rows) / 2
     if falling and (_CUT_WORDS.search(caption) or cut_labels):
         return "cutflow"
-    if _YIELD_WORDS.search(caption):
+    if _YIELD_WORDS.search(caption) and not _UNCERTAINTY_TABLE.search(caption):
         return "yields"
     return None
 
@@ -170,12 +200,12 @@ def _column_names(header: list[list[Word]], rows: list[tuple[list[Word], list[li
         for i, cell in enumerate(cells[-width:]):
             spans[width - len(cells[-width:]) + i].append((cell[0][1] + cell[-1][2]) / 2)
     centres = {i: sorted(s)[len(s) // 2] for i, s in enumerate(spans) if s}
-    first = min((cells[-width:][0][0][1] for _, cells in rows if len(cells) >= width), default=0.0)
+    label_end = _label_end(rows)
     names: list[list[str]] = [[] for _ in range(width)]
     for line in header:
         for phrase in _phrases(line):
             middle = (phrase[0][1] + phrase[-1][2]) / 2
-            if phrase[-1][2] < first - 1 or not centres:
+            if phrase[0][1] <= label_end or not centres:
                 continue  # the label column's heading
             nearest = min(centres, key=lambda i: abs(centres[i] - middle))
             names[nearest].append(" ".join(w[0] for w in phrase))
@@ -186,9 +216,11 @@ def _phrases(line: list[Word]) -> list[list[Word]]:
     """Words of a header line grouped into column headings: a gap wider than usual starts a new one."""
     gaps = [b[1] - a[2] for a, b in zip(line, line[1:], strict=False)]
     usual = min(gaps, default=0.0)  # the space between two words of one heading
+    chars = sorted((w[2] - w[1]) / max(len(w[0]), 1) for w in line)
+    char = chars[len(chars) // 2] if chars else 0.0
     out: list[list[Word]] = [line[:1]] if line else []
     for word, gap in zip(line[1:], gaps, strict=True):
-        if gap > 1.8 * usual:
+        if gap > 1.8 * usual or gap >= 2 * char:
             out.append([word])
         else:
             out[-1].append(word)
