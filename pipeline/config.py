@@ -38,6 +38,8 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "llm_max_calls": ("REPRO_LLM_MAX_CALLS", "llm.max_calls"),
     "llm_temperature": ("REPRO_LLM_TEMPERATURE", "llm.temperature"),
     "llm_seed": ("REPRO_LLM_SEED", "llm.seed"),
+    "llm_max_tokens": ("REPRO_LLM_MAX_TOKENS", "llm.max_tokens"),
+    "llm_mode": ("REPRO_LLM_MODE", "llm.mode"),
     "network_timeout": ("REPRO_NETWORK_TIMEOUT", "network.timeout"),
     "lock_wait": ("REPRO_LOCK_WAIT", "lock.wait"),
 }
@@ -64,8 +66,13 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
-    llm_timeout: float = 120.0  # seconds per socket read/write/connect
-    llm_deadline: float = 600.0  # seconds in all for one model call, its retries included
+    # sized for a small local model on 2 CPU threads (pipeline/llm/openai_backend.py): 6-18 tokens/s
+    # out and 20-70 in; a server answering without streaming is silent until done, so a socket
+    # read may wait as long as one whole answer (a code generation took 671 s)
+    llm_timeout: float = 1200.0  # seconds per socket read/write/connect
+    llm_deadline: float = 1800.0  # seconds in all for one model call, its retries included
+    llm_max_tokens: int = 4096  # the answer cap sent with every request
+    llm_mode: str = "auto"  # structured output: auto (probe the server) | tools | json_schema | json
     llm_max_calls: int = 20
     llm_temperature: float = 0.0
     llm_seed: int | None = 1234

@@ -53,21 +53,22 @@ def test_valid_tool_call_is_parsed_and_logged(server: FakeOpenAI, tmp_path: Path
     assert record["response"] == GOOD
 
 
-def test_server_without_tools_falls_back_to_json_mode(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_server_without_tools_falls_back_to_json_schema_mode(server: FakeOpenAI, tmp_path: Path) -> None:
     server.push(error(400, "this server does not support tools"), json_answer(GOOD))
     llm = backend(server, tmp_path)
     assert llm.structured(MESSAGES, Threshold, purpose="t").model_dump() == GOOD
     assert "tools" not in server.requests[1]
-    assert server.requests[1].get("response_format", {}).get("type") == "json_object"
-    assert calls(tmp_path)[0]["mode"] == "json"
+    assert server.requests[1]["response_format"]["type"] == "json_schema"
+    assert server.requests[1]["response_format"]["json_schema"]["schema"] == Threshold.model_json_schema()
+    assert calls(tmp_path)[0]["mode"] == "json_schema"
 
 
-def test_server_ignoring_tools_falls_back_to_json_mode(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_server_ignoring_tools_falls_back_to_json_schema_mode(server: FakeOpenAI, tmp_path: Path) -> None:
     # a server that ignores "tools" answers in plain text every time (3 = 1 + max_retries)
     server.push(*[text("Sure! The cut is pT > 25 GeV.") for _ in range(3)], json_answer(GOOD))
     llm = backend(server, tmp_path)
     assert llm.structured(MESSAGES, Threshold, purpose="t").model_dump() == GOOD
-    assert llm.mode == "json"
+    assert llm.mode == "json_schema"
 
 
 def test_malformed_json_is_retried(server: FakeOpenAI, tmp_path: Path) -> None:

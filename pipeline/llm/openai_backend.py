@@ -1,13 +1,18 @@
-"""Any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp) via ``openai`` + ``instructor``.
+"""Any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp) via ``openai`` (+ ``instructor``).
 
-Structured output uses tool calling; a server that rejects tools (or answers a tools
-request with plain text) is switched to JSON mode for the rest of the run. Validation
-errors are fed back to the model by instructor (``max_retries``). Rate limits (429),
-server errors (5xx), timeouts and dropped connections are retried here with exponential
+Structured output has three modes (``pipeline.llm.modes``): ``json_schema`` (the answer's JSON
+Schema as ``response_format``; the server constrains its output, one request per attempt),
+``tools`` and ``json`` (instructor). The first mode is configured (``REPRO_LLM_MODE``) or probed
+(a llama.cpp server gets ``json_schema`` at once); a server that rejects or ignores a mode is
+switched to the next one, remembered per server. Validation errors are fed back to the model
+(``max_retries``). Every request carries ``max_tokens`` (``REPRO_LLM_MAX_TOKENS``). Rate limits
+(429), server errors (5xx), timeouts and dropped connections are retried here with exponential
 backoff. Every HTTP request passes :class:`~pipeline.llm.transport.LimitedTransport`, which
 enforces the per-paper call cap, the total deadline of a call (``llm_deadline``, retries
 included; ``llm_timeout`` is per socket operation), the response size cap, and keeps the
-raw exchange for ``llm_calls.jsonl``. Hitting a cap or the deadline ends the call: no retry.
+raw exchange for ``llm_calls.jsonl`` (with the server's token ``usage`` summed per call).
+Hitting a cap or the deadline ends the call: no retry. A repair answer that returns the
+failing script byte for byte is answered once more with a prompt saying so (``echo.py``).
 """
 
 from __future__ import annotations
@@ -21,12 +26,16 @@ try:  # openai >= 3 is built on httpx2; older releases on httpx. Use what the cl
 except ImportError:  # pragma: no cover - depends on the installed openai
     import httpx  # type: ignore[no-redef]
 
+from pydantic import ValidationError
+
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ExtractionError
+from pipeline.llm import echo, modes
 from pipeline.llm.base import CallBudget, CallLog, LLMOutputError, M, Messages, request_key
 from pipeline.llm.transport import MAX_RESPONSE_BYTES, LimitedTransport
 
 _TOOLS_UNSUPPORTED = ("tool", "function")
+_SCHEMA_UNSUPPORTED = ("response_format", "json_schema", "schema")
 
 
 class OpenAIBackend:
@@ -35,7 +44,7 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, settings: Settings, *, log: CallLog, budget: CallBudget, max_retries: int = 2,
-                 backoff_retries: int = 3, backoff_base: float = 0.5, mode: str = "tools",
+                 backoff_retries: int = 3, backoff_base: float = 0.5, mode: str | None = None,
                  max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
         if not settings.llm_model:
             raise ExtractionError("no LLM model is configured",
@@ -56,7 +65,8 @@ class OpenAIBackend:
         self.max_retries = max_retries
         self.backoff_retries = backoff_retries
         self.backoff_base = backoff_base
-        self.mode = mode
+        self.mode = mode or modes.initial_mode(settings.llm_mode, settings.llm_base_url)
+        self.requests = 0  # HTTP requests of the last call (for its record)
         self._transport = LimitedTransport(budget, max_response_bytes=max_response_bytes)
         self._client = openai.OpenAI(
             base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed",
@@ -86,26 +96,60 @@ class OpenAIBackend:
         started = time.monotonic()
         self._transport.begin(self.settings.llm_deadline)
 
-        def once() -> str:
+        sent = echo.with_task(messages, purpose, self.log)
+
+        def once(convo: Messages) -> str:
             reply = self._client.chat.completions.create(
-                model=self.model, messages=messages, temperature=self.settings.llm_temperature,  # type: ignore[arg-type]
-                seed=seed)
+                model=self.model, messages=convo, temperature=self.settings.llm_temperature,  # type: ignore[arg-type]
+                seed=seed, max_tokens=self.settings.llm_max_tokens)
             return reply.choices[0].message.content or ""
 
         try:
-            content = self._with_backoff(once)
+            content = self._with_backoff(lambda: once(sent))
+            again = echo.resubmission_prompt(sent, content) if purpose.startswith("repair") else None
+            if again is not None:  # the failing script came back unchanged: say so, once, instead of running it
+                sent = again
+                content = self._with_backoff(lambda: once(sent))
         except ExtractionError as err:
-            self._record(messages, None, purpose, seed, started, error=err.message)
+            self._record(messages, None, purpose, seed, started, error=err.message, sent=sent)
             raise
-        self._record(messages, None, purpose, seed, started, response=content)
+        self._record(messages, None, purpose, seed, started, response=content, sent=sent)
         return content
 
     def _structured_once(self, messages: Messages, response_model: type[M], seed: int | None) -> M:
+        if self.mode == "json_schema":
+            return self._json_schema_once(messages, response_model, seed)
         mode = self._instructor.Mode.TOOLS if self.mode == "tools" else self._instructor.Mode.JSON
         client = self._instructor.from_openai(self._client, mode=mode)
         return client.chat.completions.create(  # type: ignore[no-any-return]
             model=self.model, messages=messages, response_model=response_model,  # type: ignore[arg-type]
-            max_retries=self.max_retries, temperature=self.settings.llm_temperature, seed=seed)
+            max_retries=self.max_retries, temperature=self.settings.llm_temperature, seed=seed,
+            max_tokens=self.settings.llm_max_tokens)
+
+    def _json_schema_once(self, messages: Messages, response_model: type[M], seed: int | None) -> M:
+        """``response_format`` json_schema: one request per attempt, validation errors fed back."""
+        fmt = {"type": "json_schema", "json_schema": {"name": response_model.__name__,
+                                                      "schema": response_model.model_json_schema()}}
+        convo = list(messages)
+        errors: list[str] = []
+        for _ in range(self.max_retries + 1):
+            reply = self._client.chat.completions.create(
+                model=self.model, messages=convo, response_format=fmt,  # type: ignore[arg-type]
+                temperature=self.settings.llm_temperature, seed=seed, max_tokens=self.settings.llm_max_tokens)
+            choice = reply.choices[0]
+            content = choice.message.content or ""
+            try:
+                return response_model.model_validate_json(content)
+            except ValidationError as err:
+                cut = " The answer was cut at max_tokens: give a shorter one." if choice.finish_reason == "length" else ""
+                errors.append(f"{err}{cut}")
+                convo = [*convo, {"role": "assistant", "content": content},
+                         {"role": "user", "content": f"That answer does not validate:\n{errors[-1]}\n"
+                                                     "Answer again with JSON that fits the schema."}]
+        raise LLMOutputError(
+            f"model {self.model} returned invalid output after {len(errors)} attempt(s); last validation error: "
+            f"{errors[-1][:800]}", model=self.model, last_error=errors[-1], attempts=len(errors),
+            hint="try a stronger model, or --backend rules; the partial result was saved")
 
     def _with_backoff(self, call: Any) -> Any:
         last: str = ""
@@ -117,12 +161,14 @@ class OpenAIBackend:
                     raise self._transport.fatal from err
                 api = _api_error(err, self._openai)
                 if api is None:
+                    if isinstance(err, LLMOutputError):
+                        raise
                     if self.mode == "tools" and _no_tool_call(err):
-                        self.mode = "json"  # the server ignored the tools: ask for JSON instead
+                        self._fall_back()  # the server ignored the tools: ask for a JSON Schema answer
                         continue
                     raise self._output_error(err) from err
-                if self.mode == "tools" and _rejects_tools(api, self._openai):
-                    self.mode = "json"
+                if self.mode in modes.FALLBACK and _rejects_mode(api, self._openai, self.mode):
+                    self._fall_back()
                     continue
                 if not _retryable(api, self._openai):
                     raise ExtractionError(f"model server {self.settings.llm_base_url} refused the request: {api}",
@@ -135,6 +181,10 @@ class OpenAIBackend:
             f"model {self.model} at {self.settings.llm_base_url} failed {self.backoff_retries + 1} times; last error: {last}",
             hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); try again later")
 
+    def _fall_back(self) -> None:
+        self.mode = modes.FALLBACK[self.mode]
+        modes.remember(self.settings.llm_base_url, self.mode)
+
     def _output_error(self, err: Exception) -> LLMOutputError:
         failed = getattr(err, "failed_attempts", None) or []
         last_error = str(failed[-1].exception) if failed else str(err)
@@ -146,7 +196,8 @@ class OpenAIBackend:
             hint="try a stronger model, or --backend rules; the partial result was saved")
 
     def _record(self, messages: Messages, model_name: str | None, purpose: str, seed: int | None,
-                started: float, *, response: Any = None, error: str | None = None) -> None:
+                started: float, *, response: Any = None, error: str | None = None,
+                sent: Messages | None = None) -> None:
         attempts = self._transport.attempts
         usage: dict[str, int] = {}
         for entry in attempts:
@@ -160,7 +211,8 @@ class OpenAIBackend:
             "mode": self.mode, "temperature": self.settings.llm_temperature, "seed": seed,
             "purpose": purpose, "response_model": model_name,
             "request_key": request_key(messages, model_name, purpose), "messages": messages,
-            "attempts": attempts, "response": response, "usage": usage, "ok": error is None, "error": error,
+            **({"sent_messages": sent} if sent is not None and sent != messages else {}),
+            "max_tokens": self.settings.llm_max_tokens, "requests": len(attempts), "attempts": attempts, "response": response, "usage": usage, "ok": error is None, "error": error,
             "latency_s": round(time.monotonic() - started, 3),
         })
 
@@ -184,10 +236,12 @@ def _retryable(api: Any, openai: Any) -> bool:
     return isinstance(api, openai.APIStatusError) and api.status_code >= 500
 
 
-def _rejects_tools(api: Any, openai: Any) -> bool:
+def _rejects_mode(api: Any, openai: Any, mode: str) -> bool:
+    """A 4xx/501 whose message names the feature ``mode`` relies on (tools, or response_format)."""
     if not isinstance(api, openai.APIStatusError) or api.status_code not in (400, 404, 422, 501):
         return False
-    return any(word in str(api).lower() for word in _TOOLS_UNSUPPORTED)
+    words = _TOOLS_UNSUPPORTED if mode == "tools" else _SCHEMA_UNSUPPORTED
+    return any(word in str(api).lower() for word in words)
 
 
 def _no_tool_call(err: Exception) -> bool:

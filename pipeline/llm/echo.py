@@ -1,0 +1,75 @@
+"""Two things a repair request needs that ``repair_loop`` cannot give: the task, and a second word.
+
+``with_task``: a repair prompt carries the failing script and its error; the model also needs
+what the script is for. The code-generation call of the same run (in the call log) holds it -
+the selection list, the fields the data provide and the output contract - so a repair request
+gets that text in front of its own. The request key (and so replay) stays that of the
+messages the caller built; the record keeps what was sent as ``sent_messages``.
+
+``resubmission_prompt``: small models often answer a repair request with the failing script
+byte for byte. Running it again would only fail the same way and spend an attempt, so the
+answer is met with a different prompt (the same conversation, plus: "that is the same script")
+and the second answer is the call's answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pipeline.llm.base import CallLog, Messages
+
+CODEGEN_PURPOSE = "codegen"
+TASK_MARKER = "Selection list:"
+RESUBMISSION = (
+    "That is the failing script again, byte for byte: it would fail the same way. Read the error "
+    "above, change the lines it points at (and anything else that is wrong), and answer with the "
+    "whole corrected script in one ```python block."
+)
+
+
+def with_task(messages: Messages, purpose: str, log: CallLog) -> Messages:
+    """``messages`` of a repair request with the run's code-generation task put in front, when known."""
+    if not purpose.startswith("repair") or not messages or any(TASK_MARKER in m.get("content", "") for m in messages):
+        return messages
+    task = codegen_task(log)
+    if task is None:
+        return messages
+    last = messages[-1]
+    content = f"The script was written for this task:\n\n{task}\n\n---\n\n{last.get('content', '')}"
+    return [*messages[:-1], {**last, "content": content}]
+
+
+def codegen_task(log: CallLog) -> str | None:
+    """The user message of the last successful code-generation call in ``log`` (memory, then file)."""
+    records: list[dict[str, Any]] = list(log.records)
+    if not any(r.get("purpose") == CODEGEN_PURPOSE for r in records) and log.path is not None and log.path.is_file():
+        with open(log.path, encoding="utf-8") as handle:
+            records = [json.loads(line) for line in handle if f'"purpose": "{CODEGEN_PURPOSE}"' in line]
+    for record in reversed(records):
+        if record.get("purpose") == CODEGEN_PURPOSE and record.get("ok") and "messages" not in (record.get("truncated") or []):
+            users = [m.get("content", "") for m in record.get("messages") or [] if m.get("role") == "user"]
+            if users and TASK_MARKER in users[-1]:
+                return str(users[-1])
+    return None
+
+
+def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
+    """The follow-up conversation when ``answer``'s script is the one the request said failed, else None."""
+    from pipeline.sandbox.repair import extract_code
+
+    failing = _last_script(sent)
+    if failing is None or extract_code(answer) != failing:
+        return None
+    return [*sent, {"role": "assistant", "content": answer}, {"role": "user", "content": RESUBMISSION}]
+
+
+def _last_script(messages: Messages) -> str | None:
+    from pipeline.sandbox.repair import extract_code
+
+    users = [m.get("content", "") for m in messages if m.get("role") == "user"]
+    if not users or "```" not in users[-1]:
+        return None
+    # the script is the last fenced block of the prompt (a task in front may hold other blocks)
+    blocks = users[-1].split("```python\n")
+    return extract_code("```python\n" + blocks[-1]) if len(blocks) > 1 else None

@@ -1,0 +1,59 @@
+"""Which structured-output mode a server speaks: configured, remembered, or probed once.
+
+``tools`` (function calling, via instructor), ``json_schema`` (``response_format`` with the
+answer's JSON Schema: the server constrains its output to it), ``json`` (``json_object``,
+via instructor). A llama.cpp server (``owned_by: llamacpp`` in ``GET /v1/models``) gets
+``json_schema`` from the first request: small models there accept ``tools`` but never
+return ``tool_calls``, so a tools request is a wasted generation. Any other server starts
+with ``tools`` and falls back (tools -> json_schema -> json) when it rejects or ignores a
+mode; what was learnt is remembered per base URL for the rest of the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import urllib.request
+
+MODES = ("tools", "json_schema", "json")
+FALLBACK = {"tools": "json_schema", "json_schema": "json"}
+_LEARNT: dict[str, str] = {}
+_LOCK = threading.Lock()
+_SCHEMA_SERVERS = {"llamacpp", "vllm"}
+
+
+def remember(base_url: str | None, mode: str) -> None:
+    with _LOCK:
+        _LEARNT[base_url or "default"] = mode
+
+
+def forget_all() -> None:
+    with _LOCK:
+        _LEARNT.clear()
+
+
+def initial_mode(configured: str, base_url: str | None, *, probe_timeout: float = 5.0) -> str:
+    """The mode of the first request to ``base_url``: configured, learnt before, probed, else tools."""
+    if configured != "auto":
+        if configured not in MODES:
+            from pipeline.errors import ConfigError
+
+            raise ConfigError(f"unknown LLM mode {configured!r}", hint=f"REPRO_LLM_MODE is auto or one of {MODES}")
+        return configured
+    with _LOCK:
+        if (base_url or "default") in _LEARNT:
+            return _LEARNT[base_url or "default"]
+    mode = probe(base_url, probe_timeout) if base_url else "tools"
+    remember(base_url, mode)
+    return mode
+
+
+def probe(base_url: str, timeout: float) -> str:
+    """``json_schema`` when ``GET /models`` names a server known to honour it, else ``tools``."""
+    owners: set[str] = set()
+    with contextlib.suppress(OSError, ValueError):
+        with urllib.request.urlopen(f"{base_url.rstrip('/')}/models", timeout=timeout) as reply:  # noqa: S310
+            listing = json.loads(reply.read(1 << 20))
+        owners = {str(m.get("owned_by", "")).lower() for m in listing.get("data") or [] if isinstance(m, dict)}
+    return "json_schema" if owners & _SCHEMA_SERVERS else "tools"
