@@ -147,11 +147,18 @@ def test_adl_papers_publish_yields_per_region_not_cutflows(analysis: str, pdf: s
     assert {t.number for t in found.tables if t.kind == "yields"} == yield_tables
 
 
-def test_save_run_tables_reads_the_pdf_of_the_run_document(tmp_path: Path) -> None:
+@pytest.mark.parametrize("relative", [False, True])
+def test_save_run_tables_reads_the_pdf_of_the_run_document(tmp_path: Path, relative: bool) -> None:
+    """document.json names the PDF absolutely, or relatively to the run directory that keeps it."""
+    import shutil
+
     from pipeline.parse import parse_document
 
     pdf = shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf")
     doc = parse_document(pdf)
+    if relative:
+        shutil.copyfile(pdf, tmp_path / "paper.pdf")
+        doc.source.path = "paper.pdf"
     (tmp_path / "document.json").write_text(doc.model_dump_json())
     (path,) = save_run_tables(tmp_path)
     saved = PublishedTables.model_validate_json(path.read_text())

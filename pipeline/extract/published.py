@@ -291,7 +291,9 @@ def save_run_tables(run_dir: Path) -> list[Path]:
     if not doc_path.is_file():
         return []
     source = Document.model_validate_json(doc_path.read_text()).source
-    pdf = Path(source.path) if source.kind == "pdf" else Path(source.path).with_name("paper.pdf")
+    parsed = Path(source.path)
+    parsed = parsed if parsed.is_absolute() else run_dir / parsed  # runs keep the paper beside document.json
+    pdf = parsed if source.kind == "pdf" else parsed.with_name("paper.pdf")
     try:
         tables = read_pdf_tables(pdf, document=source.paper_id)
     except (ParseError, OSError) as err:
