@@ -136,3 +136,18 @@ def test_a_run_without_published_json_says_why(tmp_path: Path) -> None:
     (tmp_path / "published.json").write_text(PublishedTables(document="p.pdf", pages_searched=0,
                                                              error="p.pdf: not a PDF").model_dump_json())
     assert "p.pdf: not a PDF" in load_against_paper(tmp_path, BASELINE, None, DATA).summary
+
+
+def test_an_order_that_does_not_decide_leaves_the_row_unmatched() -> None:
+    """hzz4l_paper cuts in another order than the Isa table: 'isolation (ΔR)' fits delta_r and the
+    isolation steps alike there, so it is left unmatched rather than guessed."""
+    ids = ["all", "trigger", "n_leptons", "quadruplet", "lepton_pt", "muon_types", "m12", "m34", "delta_r",
+           "jpsi_veto", "track_isolation", "calo_isolation", "impact_parameter", "vertex", "best_quadruplet",
+           "mass_window"]
+    matched = match_steps(ISA_LABELS, [(i, "") for i in ids])
+    named = dict(zip(ISA_LABELS, [ids[j] if j is not None else None for j in matched], strict=True))
+    assert named["Cut 1: All events (preselection)"] == "all"
+    assert named["Cut 2: Exactly 4 leptons"] == "n_leptons"
+    assert named["Cut 4: Lepton pT thresholds cut"] == "lepton_pt"
+    assert named["Cut 5: Lepton isolation (ΔR) cut"] is None
+    assert named["Cut 10: Z candidate selection"] == "best_quadruplet"

@@ -25,7 +25,7 @@ AGREE = 0.005  # relative difference under which a number is the paper's
 # topic -> words that speak of it, in a row label or a step's id and description
 TOPICS: dict[str, str] = {
     "all": r"^all\b|all events|preselection|no (?:cut|selection)|initial|total events",
-    "count": r"exactly|number of (?:leptons|jets|objects)|\bcount\b|\bn_?(?:lep|jets?)\b|at least \d|\bfour\b|\b\d (?:leptons|jets)",
+    "count": r"exactly|number of (?:leptons|jets|objects)|\bcount\b|\bn[ _]?(?:lep\w*|jets?)\b|at least \d|\bfour\b|\b\d (?:leptons|jets)",
     "trigger": r"trigger|\btrig",
     "eta": r"\beta\b|η|acceptance|pseudorapidity",
     "pt": r"\bpt\b|\bp_?t\b|transverse momentum|threshold|\bet\b",
@@ -108,7 +108,26 @@ def match_steps(labels: list[str], steps: list[tuple[str, str]]) -> list[int | N
             i -= 1
         else:
             j -= 1
-    return _to_last_of_run(matched, rows, [t[0] | t[1] for t in named], score)
+    both = [t[0] | t[1] for t in named]
+    return _drop_ambiguous(_to_last_of_run(matched, rows, both, score), rows, both, score)
+
+
+def _drop_ambiguous(matched: list[int | None], rows: list[set[str]], steps: list[set[str]],
+                    score: Callable[[int, int], int]) -> list[int | None]:
+    """Unmatch a row when another free step between its neighbours' steps fits it as well on other
+    topics ('isolation (ΔR)' beside both delta_r and an isolation step): the order did not decide."""
+    taken = {j for j in matched if j is not None}
+    out = list(matched)
+    for i, j in enumerate(matched):
+        if j is None:
+            continue
+        low = max((k for k in matched[:i] if k is not None), default=-1)
+        high = min((k for k in matched[i + 1:] if k is not None), default=len(steps))
+        shared = rows[i] & steps[j]
+        if any(k not in taken and score(i, k) >= score(i, j) and rows[i] & steps[k] != shared
+               for k in range(low + 1, high)):
+            out[i] = None
+    return out
 
 
 def _to_last_of_run(matched: list[int | None], rows: list[set[str]], steps: list[set[str]],
