@@ -20,10 +20,15 @@ def write_report(run_dir: Path, state: Any = None, *, notes: dict[str, str] | No
     content = gather(run_dir, selection, notes or {})
     plots = run_dir / "plots"
     plots.mkdir(exist_ok=True)
-    m4l = m4l_plot(run_dir / "analysis" / "histograms.json", plots / "m4l.png", synthetic=content.result.synthetic)
+    comp = content.comparison
+    base_name = comp.baseline if comp is not None else "baseline"
+    m4l = m4l_plot(run_dir / "analysis" / "histograms.json", plots / "m4l.png", synthetic=content.result.synthetic,
+                   baseline=run_dir / "baseline" / "histograms.json", result=content.result, baseline_name=base_name)
     if m4l is not None:
-        content.plots["m4l: selected events per sample"] = m4l
-    content.plots["cutflow"] = cutflow_plot(content.cutflow, content.baseline_cutflow, plots / "cutflow.png")
+        content.plots["m4l: generated per sample, and the baseline"] = m4l
+    content.plots["cutflow: generated and baseline"] = cutflow_plot(
+        content.cutflow, content.baseline_cutflow, plots / "cutflow.png",
+        step_map=comp.step_map if comp is not None else None, result=content.result)
     md = write_text_atomic(run_dir / "report.md", render_markdown(content))
     page = write_text_atomic(run_dir / "report.html", render_html(content))
     return [md, page, *content.plots.values()]
