@@ -34,20 +34,25 @@ from pipeline.cli.common import echo_json, info, lock_wait_options, settings_wit
 @click.option("--isolation", type=click.Choice(["auto", "full", "weak"]), default="auto", show_default=True,
               help="Sandbox: auto = model-written code needs bubblewrap, compiled code runs with what there "
                    "is; full = bubblewrap for everything; weak = accept the unshare fallback (docs/security.md).")
+@click.option("--step-map", "step_map", default=None, metavar="GEN=BASE,...|FILE",
+              help="Align generated cutflow steps with the baseline's whose ids differ (pairs, or a file with "
+                   "one pair a line); the comparison proposes one from agreeing counts.")
 @click.pass_context
 def run(ctx: click.Context, paper: str, data: tuple[Path, ...], baseline: str | None, no_review: bool,
         reviewed: Path | None, codegen: str, extract_backend: str, max_attempts: int, timeout: float,
         run_id: str | None, replay: Path | None, executor: str, workers: int | None,
         isolation: str, wait_s: float | None,
-        no_wait: bool) -> None:
+        no_wait: bool, step_map: str | None) -> None:
     """Fetch, parse, extract, review gate, generate, execute, compare and report PAPER."""
+    from pipeline.compare import read_step_map
     from pipeline.run.options import RunOptions
     from pipeline.run.pipeline import reproduce
 
     opts = RunOptions(paper=paper, data=list(data), baseline=baseline, no_review=no_review, reviewed=reviewed,
                       codegen=codegen, extract_backend=extract_backend, max_attempts=max_attempts,  # type: ignore[arg-type]
                       timeout_s=timeout, run_id=run_id, replay=replay,
-                      executor=executor, workers=workers, isolation=isolation)  # type: ignore[arg-type]
+                      executor=executor, workers=workers, isolation=isolation,  # type: ignore[arg-type]
+                      step_map=read_step_map(step_map))
     run_dir = reproduce(opts, settings_with_wait(ctx, wait_s, no_wait), info)
     info(f"report: {run_dir / 'report.html'}")
     echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.md")})

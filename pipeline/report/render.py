@@ -10,6 +10,7 @@ from typing import Any
 from pipeline.compare import Comparison
 from pipeline.report.against_paper import AgainstPaper
 from pipeline.report.against_paper import table_rows as paper_table_rows
+from pipeline.report.alignment import alignment_html, alignment_markdown
 from pipeline.report.content import ReportContent, selection_rows
 
 MAX_EVENTS = 50
@@ -26,7 +27,8 @@ def _md_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str
 def cutflow_rows(c: ReportContent) -> tuple[list[str], list[list[Any]]]:
     if c.comparison is not None:
         head = ["step", "generated", "baseline", "generated (weighted)", "baseline (weighted)", "same"]
-        rows = [[s.id + ("" if s.generated_applicable in (True, None) else " (n/a)"), s.generated_raw,
+        rows = [[s.id + (f" = {s.baseline_id}" if s.baseline_id else "")
+                 + ("" if s.generated_applicable in (True, None) else " (n/a)"), s.generated_raw,
                  s.baseline_raw, s.generated_weighted, s.baseline_weighted, "yes" if s.same else "NO"]
                 for s in c.comparison.steps]
         return head, rows
@@ -102,7 +104,7 @@ def render_markdown(c: ReportContent) -> str:
            f"(producer {sel.producer or 'unknown'}).", ""]
     if c.warnings:
         out += ["## Warnings", ""] + [f"- {w}" for w in c.warnings] + [""]
-    out += ["## Cutflow", ""] + _md_table(*cutflow_rows(c)) + [""]
+    out += ["## Cutflow", ""] + _md_table(*cutflow_rows(c)) + [""] + alignment_markdown(c.comparison, _md_table)
     out += paper_markdown(c.against_paper)
     if c.comparison is not None:
         out += ["## Event-by-event comparison", "", f"Matched events: {c.comparison.events.matched}. "
@@ -140,7 +142,7 @@ def render_html(c: ReportContent) -> str:
     if c.warnings:
         parts.append("<div class='warn'><h2>Warnings</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in c.warnings)
                      + "</ul></div>")
-    parts += ["<h2>Cutflow</h2>", _html_table(*cutflow_rows(c))]
+    parts += ["<h2>Cutflow</h2>", _html_table(*cutflow_rows(c)), *alignment_html(c.comparison, _html_table)]
     parts += paper_html(c.against_paper)
     if c.comparison is not None:
         parts.append(f"<h2>Event-by-event comparison</h2><p>Matched events: {c.comparison.events.matched}; "

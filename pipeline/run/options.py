@@ -37,6 +37,9 @@ class RunOptions(BaseModel):
     # how the sandbox must isolate: not part of key() either (same code, same results)
     isolation: Literal["auto", "full", "weak"] = Field(
         "auto", description="auto: model-written code needs bubblewrap, compiled code runs with what there is")
+    # which steps the comparison aligns: not part of key() (it changes the comparison only, which
+    # re-runs through Run._inputs)
+    step_map: dict[str, str] = Field(default_factory=dict, description="generated step id -> baseline step id")
 
     def data_files(self) -> list[Path]:
         """The ROOT files the run reads (directories expanded), as absolute paths."""

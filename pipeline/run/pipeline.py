@@ -71,6 +71,8 @@ class Run:
             return {"reviewed list": sha256_file(found) if found else "none"}
         if name in ("execute", "baseline"):
             return {str(f): sha256_input(f) for f in self.opts.data_files()}
+        if name == "compare" and self.opts.step_map:
+            return {"step map": ",".join(f"{g}={b}" for g, b in sorted(self.opts.step_map.items()))}
         return {}
 
     # stage one --------------------------------------------------------------
@@ -257,7 +259,7 @@ class Run:
         if not self.opts.baseline:
             path.unlink(missing_ok=True)
             return [], "no baseline to compare with"
-        comparison = compare_dirs(self.dir / "analysis", self.dir / "baseline", path)
+        comparison = compare_dirs(self.dir / "analysis", self.dir / "baseline", path, step_map=self.opts.step_map)
         return [path], f"{comparison.verdict}: {comparison.reason}"
 
     def report(self) -> tuple[list[Path], str]:

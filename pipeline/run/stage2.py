@@ -78,8 +78,8 @@ def run_baseline_outputs(name: str, data: list[Path], out_dir: Path, *, executor
     return out_dir
 
 
-def compare_dirs(generated: Path, baseline: Path, out: Path) -> Comparison:
-    comparison = compare_outputs(generated, baseline)
+def compare_dirs(generated: Path, baseline: Path, out: Path, *, step_map: dict[str, str] | None = None) -> Comparison:
+    comparison = compare_outputs(generated, baseline, step_map=step_map)
     write_json_atomic(out, comparison.model_dump(mode="json"))
     return comparison
 
