@@ -1,10 +1,13 @@
 """Replay: answer model calls from a recorded ``llm_calls.jsonl``, without a server.
 
 Answers are matched by request key (messages + answer type + purpose), in the order
-they were recorded, so N samples of the same prompt replay as N answers. A request that
-was never recorded is an error naming the file: the prompt changed since the recording
-(other hints, other passages, other code), and replaying something else would be a lie.
-So is an answer the call log had to cut (over its per-record cap): half an answer is not one.
+they were recorded, so N samples of the same prompt replay as N answers. A request with no
+recorded answer is an error naming the file, and saying which of three things happened:
+the call was recorded but failed then (the recorded error is quoted: there is no answer
+to give), it was asked more times than recorded, or it was never recorded - the prompt
+changed since the recording (other hints, other passages, other code), and replaying
+something else would be a lie. So is an answer the call log had to cut (over its
+per-record cap): half an answer is not one.
 """
 
 from __future__ import annotations
@@ -27,10 +30,15 @@ class ReplayBackend:
         self.path = Path(path)
         self.log = log or CallLog(None)
         self._answers: dict[str, deque[dict[str, Any]]] = {}
+        self._failed: dict[str, list[dict[str, Any]]] = {}
+        self._used: dict[str, int] = {}
         records = self._read()
         for record in records:
+            key = str(record.get("request_key", ""))
             if record.get("ok"):
-                self._answers.setdefault(record["request_key"], deque()).append(record)
+                self._answers.setdefault(key, deque()).append(record)
+            else:
+                self._failed.setdefault(key, []).append(record)
         self.model: str = next((str(r["model"]) for r in records if r.get("model")), "unknown")
 
     def _read(self) -> list[dict[str, Any]]:
@@ -51,10 +59,9 @@ class ReplayBackend:
         key = request_key(messages, model_name, purpose)
         queue = self._answers.get(key)
         if not queue:
-            raise ExtractionError(
-                f"{self.path} has no recorded answer for the request {purpose!r} (key {key[:12]})",
-                hint="the prompt changed since the recording (hints, passages or code); re-run with a model")
+            raise self._no_answer(key, purpose)
         record = queue.popleft()
+        self._used[key] = self._used.get(key, 0) + 1
         cut = set(record.get("truncated") or ()) & {"response", "all"}
         if cut:
             raise ExtractionError(
@@ -63,6 +70,24 @@ class ReplayBackend:
                 hint="re-run with a model; an answer that large is not a normal model answer")
         self.log.append({**record, "backend": self.name, "replayed_from": str(self.path)})
         return record
+
+    def _no_answer(self, key: str, purpose: str) -> ExtractionError:
+        """Why there is no answer: the recorded call failed, ran out, or was never made."""
+        failed, used = self._failed.get(key), self._used.get(key, 0)
+        if failed:
+            error = str(failed[-1].get("error") or "no error recorded")
+            return ExtractionError(
+                f"{self.path} records the request {purpose!r} (key {key[:12]}), but it failed when recorded "
+                f"({len(failed)} time(s)): {error[:400]}",
+                hint="the prompt is unchanged; the recorded run had no answer to replay. Re-run with a model")
+        if used:
+            return ExtractionError(
+                f"{self.path} holds {used} answer(s) to the request {purpose!r} (key {key[:12]}), all used: "
+                "this run asks it more often than the recorded one did",
+                hint="replay with the same --samples (and options) as the recording, or re-run with a model")
+        return ExtractionError(
+            f"{self.path} has no recorded answer for the request {purpose!r} (key {key[:12]})",
+            hint="the prompt changed since the recording (hints, passages or code); re-run with a model")
 
     def structured(self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None) -> M:
         record = self._next(messages, response_model.__name__, purpose)
