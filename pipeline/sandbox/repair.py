@@ -20,8 +20,9 @@ from pipeline.sandbox.runner import RunResult, run_script
 
 REPAIR_SYSTEM = (
     "You fix Python analysis scripts for a HEP event selection. Answer with the complete corrected "
-    "script in one ```python block and nothing else. Keep the command line (--data, --out) and the "
-    "output contract; do not use subprocess, sockets, eval or files outside the work directory."
+    "script in one ```python block and nothing else. Keep the command line (--data, --out), the "
+    "selection it implements and the output contract; change what the error points at - never "
+    "return the script unchanged. Do not use subprocess, sockets, eval or files outside the work directory."
 )
 
 
@@ -31,8 +32,16 @@ def extract_code(answer: str) -> str:
     return (match.group(1) if match else answer).strip() + "\n"
 
 
-def repair_prompt(code: str, result: RunResult) -> list[dict[str, Any]]:
-    user = (f"The script failed ({result.verdict}): {result.reason}\n\nError output (last lines):\n"
+def repair_prompt(code: str, result: RunResult, *, task: str | None = None) -> list[dict[str, Any]]:
+    """The repair request: the task when known (selection list, data fields, contract), the output
+    contract, the cleaned error and the failing script last (its last fenced block)."""
+    from pipeline import contract
+
+    context = f"The script was written for this task:\n\n{task}\n\n---\n\n" if task else ""
+    user = (f"{context}Output contract (pipeline.contract, version {contract.CONTRACT_VERSION}): the script "
+            "must end with pipeline.contract.write_outputs(...) into --out, which writes events.csv "
+            f"(columns {', '.join(contract.EVENT_COLUMNS)}), cutflow.json, histograms.json and result.json.\n\n"
+            f"The script failed ({result.verdict}): {result.reason}\n\nError output (last lines):\n"
             f"{result.stderr_tail}\n\nScript:\n```python\n{code}```\nReturn the fixed script.")
     return [{"role": "system", "content": REPAIR_SYSTEM}, {"role": "user", "content": user}]
 

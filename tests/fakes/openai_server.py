@@ -24,6 +24,7 @@ Usage::
         server.requests                        # the JSON bodies received, in order
         server.remaining                       # answers not consumed
 
+``FakeOpenAI(owned_by="llamacpp")`` lists its model as a llama.cpp server does (mode probes).
 ``tool_call(args)`` answers with ``tool_calls`` (``args`` a dict, or a raw string for
 malformed arguments). ``error(400, "tools are not supported")`` imitates a server without
 tool calling. Every answer reports ``usage`` (prompt tokens ~ request bytes / 4).
@@ -95,8 +96,9 @@ _PIECE = b"a" * (1 << 20)
 
 
 class FakeOpenAI:
-    def __init__(self, model: str = "fake-model") -> None:
+    def __init__(self, model: str = "fake-model", owned_by: str | None = None) -> None:
         self.model = model
+        self.owned_by = owned_by  # what GET /v1/models says serves the model ("llamacpp": a llama.cpp server)
         self.queue: deque[Answer] = deque()
         self.requests: list[dict[str, Any]] = []
         self.sent: list[int] = []
@@ -191,7 +193,9 @@ class FakeOpenAI:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
-                    self._send(200, {"object": "list", "data": [{"id": fake.model, "object": "model"}]})
+                    listed = {"id": fake.model, "object": "model"}
+                    self._send(200, {"object": "list", "data": [
+                        {**listed, "owned_by": fake.owned_by} if fake.owned_by else listed]})
                 else:
                     self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
 
