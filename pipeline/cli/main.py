@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "serve": "pipeline.cli.review_cmd:serve",
     "audit": "pipeline.cli.audit_cmd:audit",
     "trials": "pipeline.cli.audit_cmd:trials",
+    "model": "pipeline.cli.model_cmd:model",
 }
 
 
@@ -67,6 +68,7 @@ class ReproduceGroup(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
+        ctx.meta["reproduce.args"] = list(args)  # the command's own arguments, for the embedded-model check
         if args and args[0] not in COMMANDS and not args[0].startswith("-") and "run" in _available():
             return "run", self.get_command(ctx, "run"), args
         return super().resolve_command(ctx, args)
@@ -102,6 +104,12 @@ def cli(ctx: click.Context, config: str | None, home: str | None, verbose: bool)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     ctx.obj["settings"] = load_settings(Path(config) if config else None, home=home)
+    if ctx.invoked_subcommand in ("extract", "run", "trials"):  # a model asked for and none configured
+        from pipeline.model.embedded import settings_for_command
+
+        ctx.obj["settings"] = settings_for_command(ctx.obj["settings"], ctx.invoked_subcommand,
+                                                   ctx.meta.get("reproduce.args", []),
+                                                   lambda m: click.echo(m, err=True))
 
 
 def main(argv: list[str] | None = None) -> Any:
