@@ -203,7 +203,7 @@ def compare_with_paper(published: PublishedTables | None, generated: Cutflow, ba
                        "used is named, and a row no step matches says so.",
                        table=table, column=table.columns[index] if index is not None else None, rows=rows,
                        other_tables=others)
-    out.explanations = baseline_explanations(baseline, table, rows)
+    out.explanations = baseline_explanations(baseline, table, rows, published.document)
     _annotate(out)
     return out
 
@@ -247,9 +247,8 @@ def _note(row: PaperRow, explanations: list[str]) -> str:
                  for side, value, off in (("generated", row.generated, gen_off), ("baseline", row.baseline, base_off))
                  if value is not None]
         note = "; ".join(parts)
-    number = re.compile(rf"\b{re.escape(_number(published))}\b")
-    if base_off and any(number.search(e) for e in explanations):
-        note += " - the baseline's documentation explains it (below)"
+    if any(_mentions(e, pair) for e in explanations for pair in _differences(row)):
+        note += " - baselines/README.md explains it (below)"
     return note
 
 
@@ -261,24 +260,37 @@ def _number(value: float | None) -> str:
     return "" if value is None else (f"{value:g}")
 
 
-def baseline_explanations(baseline: Cutflow | None, table: PublishedTable, rows: list[PaperRow]) -> list[str]:
-    """Paragraphs of the baseline's section of baselines/README.md that speak of this table and
-    of a published number the baseline does not reproduce."""
-    if baseline is None or not BASELINES_README.is_file():
+def baseline_explanations(baseline: Cutflow | None, table: PublishedTable, rows: list[PaperRow],
+                          document: str = "") -> list[str]:
+    """Paragraphs of baselines/README.md that speak of this table and of a published number the
+    run does not reproduce: in the section of the run's baseline and of every baseline written
+    from this paper (the README's table names the paper it was written from)."""
+    if not BASELINES_README.is_file():
         return []
-    name = baseline.producer.removeprefix("baseline:")
     text = BASELINES_README.read_text()
-    section = re.search(rf"^## `{re.escape(name)}`\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
-    if section is None:
-        return []
-    differing = {_number(r.published) for r in rows if _differs(r.baseline, r.published)}
+    names = [baseline.producer.removeprefix("baseline:")] if baseline is not None else []
+    if document:
+        names += [m.group(1) for m in re.finditer(r"^\| `([\w.-]+)` \|.*$", text, re.MULTILINE)
+                  if document in m.group(0)]
+    differing = [pair for r in rows for pair in _differences(r)]
     table_name = re.compile(rf"\btable {re.escape(table.number)}\b", re.IGNORECASE)
     out = []
-    for para in re.split(r"\n(?=- )|\n\n", section.group(1)):
-        flat = " ".join(para.removeprefix("- ").split())
-        if table_name.search(flat) and any(re.search(rf"\b{re.escape(n)}\b", flat) for n in differing if n):
-            out.append(f"baselines/README.md, `{name}`: {flat}")
+    for name in dict.fromkeys(names):
+        section = re.search(rf"^## `{re.escape(name)}`\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+        for para in re.split(r"\n(?=- )|\n\n", section.group(1) if section else ""):
+            flat = " ".join(para.removeprefix("- ").split())
+            if table_name.search(flat) and any(_mentions(flat, pair) for pair in differing):
+                out.append(f"baselines/README.md, `{name}`: {flat}")
     return out
+
+
+def _differences(row: PaperRow) -> list[tuple[str, str]]:
+    """(published, ours) for each side of ``row`` that differs from the paper."""
+    return [(_number(row.published), _number(v)) for v in (row.generated, row.baseline) if _differs(v, row.published)]
+
+
+def _mentions(text: str, numbers: tuple[str, ...]) -> bool:
+    return all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d]|\.\d)", text) for n in numbers)
 
 
 def table_rows(ap: AgainstPaper) -> tuple[list[str], list[list[object]]]:
