@@ -19,16 +19,19 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_settings
-from pipeline.model import MODEL_ALIAS, model_status
+from pipeline.model import MODEL_ALIAS, model_status, models_dir
 
 pytestmark = [pytest.mark.model, pytest.mark.timeout(540)]
 
+REAL_MODELS = models_dir()  # at collection, before conftest points REPRO_MODELS at an empty directory
 CALL_DEADLINE_S = 240.0  # one call, all its requests; measured: 30-150 s on a loaded machine
 
 
 @pytest.fixture(scope="module")
 def model_server():
-    status = model_status()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REPRO_MODELS", str(REAL_MODELS))
+        status = model_status()
     if not status.server_installed:
         pytest.skip("xllamacpp is not installed: pip install -e '.[local-model]'")
     if not status.model_present:
