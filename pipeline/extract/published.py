@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.parse.normalize import normalize_text
 
-PUBLISHED_SCHEMA_VERSION = "1.0.0"
+PUBLISHED_SCHEMA_VERSION: Final = "1.0.0"
 PUBLISHED_FILE = "published.json"
 CAPTION = re.compile(r"^\s*(?:TABLE|Table|Tab\.)\s*([0-9]+|[IVXL]+)\s*[.:]")
 _NUMBER = re.compile(r"^[(]?[-−]?\d[\d,]*(?:\.\d+)?(?:[+±]\d[\d.]*)?[)]?%?$")  # '36.0+3.7' too
@@ -74,7 +74,7 @@ class PublishedTables(_Model):
     pages_searched: int = Field(ge=0)
     tables: list[PublishedTable] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="tables seen but not read, and why")
-    error: str | None = Field(None, description="why the paper could not be read at all")
+    error: str | None = None  # why the paper could not be read at all
 
     def cutflows(self) -> list[PublishedTable]:
         return [t for t in self.tables if t.kind == "cutflow"]
@@ -182,7 +182,7 @@ def _fit(label: list[Word], cells: list[list[Word]], width: int) -> PublishedRow
 
 
 def _kind(caption: str, rows: list[PublishedRow]) -> Literal["cutflow", "yields"] | None:
-    columns = [[r.values[i] for r in rows if r.values[i] is not None] for i in range(len(rows[0].values))]
+    columns = [[v for r in rows if (v := r.values[i]) is not None] for i in range(len(rows[0].values))]
     falling = any(len(c) >= 3 and all(a >= b for a, b in zip(c, c[1:], strict=False)) and c[0] > c[-1]
                   for c in columns)
     cut_labels = sum(bool(_CUT_LABEL.search(r.label)) for r in rows) > len(rows) / 2
