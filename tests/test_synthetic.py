@@ -155,3 +155,26 @@ def test_round_trip_invariants(tmp_path: Path, seed: int, release: str, n: int) 
     assert ak.all(ak.sort(lep.index, axis=1) == ak.local_index(lep.index, axis=1))
     assert ak.all(ak.num(ev.electrons) == ak.sum(lep.flavour == 11, axis=1))
     assert ak.all(lep.e >= lep.pt * 0.999) and np.all(np.isfinite(ak.to_numpy(ev.weight)))
+
+
+def _truth_m4l(process: str, n: int, seed: int = 5) -> np.ndarray:
+    from pipeline.data.synthetic_physics import GENERATORS
+
+    truth = GENERATORS[process](np.random.default_rng(seed), n)
+    p = truth.p4[:, :4].sum(axis=1)
+    return np.sqrt(np.maximum(p[:, 0] ** 2 - (p[:, 1:] ** 2).sum(-1), 0))
+
+
+def test_zz_shape_is_a_z_peak_and_a_falling_continuum() -> None:
+    """qq -> ZZ(*) -> 4l: the Z -> 4l peak at 91 GeV, a continuum falling from it through 120-170 GeV
+    (it was flat from 100 to 182 GeV), and the on-shell pairs above the ZZ threshold."""
+    m = _truth_m4l("ZZ", 100_000)
+
+    def density(lo: float, hi: float) -> float:
+        return float(np.mean((m > lo) & (m < hi)) / (hi - lo))
+
+    assert density(87, 95) > 4 * density(100, 110)  # the Z peak stands out
+    assert abs(np.median(m[(m > 80) & (m < 100)]) - 91.2) < 1.5
+    bands = [density(lo, lo + 15) for lo in (110, 125, 140, 155)]
+    assert all(a > 1.15 * b for a, b in zip(bands, bands[1:], strict=False)), bands  # falling
+    assert np.mean(m > 182) > 0.5 and density(190, 200) > density(165, 180)  # the on-shell rise

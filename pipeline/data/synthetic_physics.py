@@ -159,12 +159,26 @@ def higgs(rng: np.random.Generator, n: int) -> Truth:
     return _zz_like(rng, np.full(n, MH), 20.0, 12.0, 0.8)
 
 
-def zz_continuum(rng: np.random.Generator, n: int) -> Truth:
-    """qq/gg -> ZZ(*): on-shell pairs above 182 GeV, Z Z* below, single-resonant Z -> 4l."""
+def _falling(rng: np.random.Generator, n: int, lo: float, hi: float, scale: float) -> np.ndarray:
+    """exp(-(m - lo) / scale) truncated to [lo, hi], by inverse CDF."""
+    top = 1.0 - np.exp(-(hi - lo) / scale)
+    return lo - scale * np.log1p(-rng.uniform(0, top, n))
+
+
+def zz_mass(rng: np.random.Generator, n: int) -> np.ndarray:
+    """m4l of qq/gg -> ZZ(*) -> 4l, a simplified but recognisable shape: the single-resonant
+    Z -> 4l peak at the Z mass, a continuum falling from it towards the ZZ threshold (one Z off
+    shell), and on-shell pairs above 2 mZ rising from the threshold with a falling tail."""
     u = rng.uniform(size=n)
-    big = np.where(u < 0.65, 182.0 + rng.exponential(70.0, n),
-                   np.where(u < 0.92, rng.uniform(100.0, 182.0, n), rng.normal(MZ, 3.0, n)))
-    return _zz_like(rng, np.maximum(big, 70.0), 25.0, 12.0, 0.6)
+    peak = breit_wigner(rng, n, 80.0, 100.0)
+    below = _falling(rng, n, 95.0, 2 * MZ, 50.0)
+    on_shell = 2 * MZ + rng.gamma(2.0, 30.0, n)
+    return np.where(u < 0.15, peak, np.where(u < 0.32, below, on_shell))
+
+
+def zz_continuum(rng: np.random.Generator, n: int) -> Truth:
+    """qq/gg -> ZZ(*) -> 4l with the m4l shape of :func:`zz_mass`."""
+    return _zz_like(rng, zz_mass(rng, n), 25.0, 12.0, 0.6)
 
 
 def z_jets(rng: np.random.Generator, n: int) -> Truth:
