@@ -178,3 +178,35 @@ def test_an_unreadable_pdf_is_recorded_not_raised(tmp_path: Path) -> None:
     (path,) = save_run_tables(tmp_path)
     saved = PublishedTables.model_validate_json(path.read_text())
     assert saved.error and saved.error.startswith("paper.pdf: ") and saved.tables == []
+
+
+def _two_column_pdf(path: Path) -> Path:
+    """A page of a two-column paper: prose on the left, on the right a cutflow whose caption is
+    under it, and prose with numbers level with the table's rows in the other column."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for k in range(30):
+        page.insert_text((50, 80 + 14 * k), f"running text of the left column line {k} with 12 GeV", fontsize=9)
+    rows = [("Selection", "MC", "Data"), ("All events", "1204.5", "1000"), ("Trigger", "1100.2", "800"),
+            ("Two jets", "950", "500"), ("Missing pT > 50 GeV", "300.1", "120")]
+    for k, (label, mc, data) in enumerate(rows):
+        y = 120 + 14 * k
+        page.insert_text((330, y), label, fontsize=9)
+        page.insert_text((470, y), mc, fontsize=9)
+        page.insert_text((530, y), data, fontsize=9)
+    page.insert_text((330, 200), "Table 2: Cutflow of the event selection,", fontsize=9)
+    page.insert_text((330, 212), "events after each step.", fontsize=9)
+    doc.save(path)
+    return path
+
+
+def test_pdf_two_columns_and_a_caption_under_its_table(tmp_path: Path) -> None:
+    found = read_pdf_tables(_two_column_pdf(tmp_path / "two-column.pdf"))
+    assert found.pages_searched == 1
+    (table,) = found.tables
+    assert (table.name, table.page, table.kind, table.columns) == ("Table 2", 1, "cutflow", ["MC", "Data"])
+    assert [(r.label, r.values) for r in table.rows] == [
+        ("All events", [1204.5, 1000]), ("Trigger", [1100.2, 800]), ("Two jets", [950, 500]),
+        ("Missing pT > 50 GeV", [300.1, 120])]
