@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from pipeline.config import Settings
-from pipeline.errors import UsageError
+from pipeline.errors import ExtractionError, UsageError
 from pipeline.model import INSTALL_HINT, MODEL_ALIAS, MODEL_NAME, model_status
 
 # command -> (option, default value, value asking for a model)
@@ -49,11 +49,12 @@ def wants_model(command: str | None, args: Sequence[str]) -> bool:
 def settings_for_command(settings: Settings, command: str | None, args: Sequence[str],
                          say: Callable[[str], None]) -> Settings:
     """``settings``, pointing at a started embedded server when the command needs a model and has none."""
-    if settings.llm_base_url or not wants_model(command, args):
+    if settings.llm_base_url or settings.llm_configured or not wants_model(command, args):
         return settings
     status = model_status()
-    if not status.ready:
-        raise UsageError(f"this command needs a model: REPRO_LLM_BASE_URL is unset and {status.problem()}",
+    if not status.ready:  # the exit code each command had for "no model configured": extract 1, others 2
+        error = ExtractionError if command == "extract" else UsageError
+        raise error(f"this command needs a model: REPRO_LLM_BASE_URL is unset and {status.problem()}",
                          hint="either\n  " + INSTALL_HINT)
     from pipeline.model.server import LocalModelServer
 
