@@ -46,17 +46,20 @@ def test_a_changed_script_is_not_asked_again(tmp_path: Path) -> None:
         assert len(server.requests) == 1
 
 
-def test_repair_request_carries_the_codegen_task_of_the_run(tmp_path: Path) -> None:
+def test_repair_request_continues_the_codegen_conversation_of_the_run(tmp_path: Path) -> None:
+    codegen = [{"role": "system", "content": "You write scripts."}, {"role": "user", "content": TASK}]
     with FakeOpenAI() as server:
         server.push(text(f"```python\n{FAILING}```"), text(f"```python\n{FIXED}```"))
-        _backend(server, tmp_path).text([{"role": "user", "content": TASK}], purpose="codegen")
+        _backend(server, tmp_path).text(codegen, purpose="codegen")
         fresh = _backend(server, tmp_path)  # another stage: a new backend, the same call log
         fresh.text(repair_prompt(FAILING, FAILED), purpose="repair attempt 1")
-        sent = server.requests[1]["messages"][-1]["content"]
-        assert sent.index("Selection list:") < sent.index("ModuleNotFoundError") < sent.index(FAILING)
+        sent = server.requests[1]["messages"]
+        assert sent[:2] == codegen  # the same prefix: a llama.cpp server answers it from its prompt cache
+        assert sent[2] == {"role": "assistant", "content": f"```python\n{FAILING}```"}
+        assert sent[3]["content"].startswith(REPAIR_SYSTEM) and "ModuleNotFoundError" in sent[3]["content"]
     record = _calls(tmp_path)[1]
     assert record["messages"] == repair_prompt(FAILING, FAILED)  # the key stays the caller's messages
-    assert "Selection list:" in record["sent_messages"][-1]["content"]
+    assert record["sent_messages"] == sent
 
 
 def test_repair_prompt_names_the_contract_and_carries_a_given_task() -> None:

@@ -3,8 +3,11 @@
 ``with_task``: a repair prompt carries the failing script and its error; the model also needs
 what the script is for. The code-generation call of the same run (in the call log) holds it -
 the selection list, the fields the data provide and the output contract - so a repair request
-gets that text in front of its own. The request key (and so replay) stays that of the
-messages the caller built; the record keeps what was sent as ``sent_messages``.
+is sent as the continuation of that conversation: the code-generation messages, the model's
+script, then the repair instructions and prompt. The prefix is byte-identical to the earlier
+request, so a llama.cpp server answers from its prompt cache instead of reading thousands of
+tokens again (at 20 tokens/s on a loaded CPU that is minutes). The request key (and so replay)
+stays that of the messages the caller built; the record keeps what was sent as ``sent_messages``.
 
 ``resubmission_prompt``: small models often answer a repair request with the failing script
 byte for byte. Running it again would only fail the same way and spend an attempt, so the
@@ -35,22 +38,23 @@ def with_task(messages: Messages, purpose: str, log: CallLog) -> Messages:
     task = codegen_task(log)
     if task is None:
         return messages
-    last = messages[-1]
-    content = f"The script was written for this task:\n\n{task}\n\n---\n\n{last.get('content', '')}"
-    return [*messages[:-1], {**last, "content": content}]
+    earlier, script = task
+    instructions = "\n\n".join(m.get("content", "") for m in messages[:-1] if m.get("role") == "system")
+    request = f"{instructions}\n\n{messages[-1].get('content', '')}" if instructions else messages[-1].get("content", "")
+    return [*earlier, {"role": "assistant", "content": script}, {"role": "user", "content": request}]
 
 
-def codegen_task(log: CallLog) -> str | None:
-    """The user message of the last successful code-generation call in ``log`` (memory, then file)."""
+def codegen_task(log: CallLog) -> tuple[Messages, str] | None:
+    """The messages and answer of the last successful code-generation call in ``log`` (memory, then file)."""
     records: list[dict[str, Any]] = list(log.records)
     if not any(r.get("purpose") == CODEGEN_PURPOSE for r in records) and log.path is not None and log.path.is_file():
         with open(log.path, encoding="utf-8") as handle:
             records = [json.loads(line) for line in handle if f'"purpose": "{CODEGEN_PURPOSE}"' in line]
     for record in reversed(records):
         if record.get("purpose") == CODEGEN_PURPOSE and record.get("ok") and "messages" not in (record.get("truncated") or []):
-            users = [m.get("content", "") for m in record.get("messages") or [] if m.get("role") == "user"]
-            if users and TASK_MARKER in users[-1]:
-                return str(users[-1])
+            messages = record.get("messages") or []
+            if messages and TASK_MARKER in str(messages[-1].get("content", "")) and isinstance(record.get("response"), str):
+                return list(messages), record["response"]
     return None
 
 
