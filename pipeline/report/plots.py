@@ -96,7 +96,7 @@ def draw_m4l(hists: Hists, baseline: Hists | None, label: PlotLabel, baseline_na
     _ratio(rax, edges, total, base_total)
     ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(0, max(max(tops), 1.0) * 1.55)
-    ax.set_ylabel(events_per_bin(edges))
+    ax.set_ylabel(events_per_bin(edges.tolist()))
     ax.legend(fontsize="x-small", loc="upper right")
     rax.set_xlabel(r"$m_{4\ell}$ [GeV]")
     experiment_label(ax, label)
@@ -142,7 +142,7 @@ def cutflow_rows(generated: Cutflow, baseline: Cutflow | None,
                  step_map: dict[str, str] | None = None) -> list[StepComparison]:
     """The rows the plot draws: the comparison's alignment (by id or map), baseline-only steps after."""
     if baseline is None:
-        return [StepComparison(id=s.id, generated_raw=s.raw, generated_weighted=s.weighted,
+        return [StepComparison(id=s.id, baseline_id=None, generated_raw=s.raw, generated_weighted=s.weighted,
                                generated_applicable=s.applicable, same=False) for s in generated.steps]
     return compare_steps(generated, baseline, step_map)[0]
 
