@@ -12,7 +12,8 @@ An analysis run writes, into its output directory:
   with steps that the dataset cannot express marked ``applicable: false``;
 * ``histograms.json`` - named 1D histograms (edges, counts, variances);
 * ``result.json`` - a :class:`AnalysisResult` summary, written last: its presence
-  says the other files are complete.
+  says the other files are complete. Inputs are named by file name and sha256, never by
+  path, so a result does not depend on how or from where the files were reached.
 
 Same inputs, same bytes: everything is written with :mod:`pipeline.io`.
 """
@@ -22,10 +23,10 @@ from __future__ import annotations
 import csv
 import io as _io
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import DataError
 from pipeline.io import write_json_atomic, write_text_atomic
@@ -58,7 +59,7 @@ class Cutflow(_Model):
 
 
 class InputFile(_Model):
-    path: str
+    path: str = Field(description="in a result: the file's name (a URL as is); the sha256 says which file")
     sha256: str
     release: str
     synthetic: bool = False
@@ -73,10 +74,21 @@ class Histogram1D(_Model):
     variances: list[float]
 
 
+def recorded_name(path: str) -> str:
+    """How a result names an input: the file name, or a URL as given.
+
+    The same files reached through another spelling (relative, absolute, a symlinked
+    directory, another checkout) must give the same result bytes; the sha256 beside the
+    name says which file it was. Where the files were read is the run's business
+    (``manifest.json``), not the analysis'.
+    """
+    return path if "://" in path else PurePath(path).name
+
+
 class AnalysisResult(_Model):
     contract_version: Literal["1.0.0"] = CONTRACT_VERSION
     producer: str
-    inputs: list[InputFile]
+    inputs: list[InputFile] = Field(description="the files read, by name and sha256 (see recorded_name)")
     n_input: int
     n_selected: int
     weighted_selected: float
@@ -84,6 +96,12 @@ class AnalysisResult(_Model):
     not_applicable: list[str] = Field(default_factory=list, description="ids of steps not applicable")
     warnings: list[str] = Field(default_factory=list)
     synthetic: bool = Field(False, description="true when any input is synthetic")
+
+
+    @field_validator("inputs")
+    @classmethod
+    def _names_not_paths(cls, inputs: list[InputFile]) -> list[InputFile]:
+        return [f.model_copy(update={"path": recorded_name(f.path)}) for f in inputs]
 
 
 class SelectedEvent(_Model):

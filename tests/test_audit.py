@@ -58,7 +58,9 @@ def test_manifest_of_the_demo_run(demo: tuple[Path, Path]) -> None:
     roles = {i.role for i in manifest.inputs}
     assert {"paper_pdf", "paper_file", "data", "selection_reviewed", "hint", "prompt"} <= roles
     data = [i for i in manifest.inputs if i.role == "data"]
-    assert len(data) == 4 and all(sha256_file(i.path) == i.sha256 for i in data)
+    where = dict(zip([id(i) for i in manifest.inputs], manifest.volatile.input_locations, strict=True))
+    assert len(data) == 4 and all(sha256_file(where[id(i)]) == i.sha256 for i in data)
+    assert all(i.scope == "home" and i.path.startswith("demo/") for i in data)  # relative to REPRO_HOME
     assert not any(i.required for i in manifest.inputs if i.role in ("hint", "prompt"))  # no model was used
     assert manifest.outputs["analysis/events.csv"].stage == "execute"
     assert manifest.outputs["baseline/events.csv"].stage == "baseline"

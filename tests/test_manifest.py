@@ -64,5 +64,5 @@ def test_excluded_files(rel: str, excluded: bool) -> None:
 
 def test_a_damaged_manifest_is_named(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text('{"schema_version": "1.0.0", "inputs": {}}')
-    with pytest.raises(UsageError, match="not a manifest of schema 2.0.0"):
+    with pytest.raises(UsageError, match="not a manifest of schema 2.1.0"):
         load_manifest(tmp_path)

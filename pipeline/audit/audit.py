@@ -31,7 +31,7 @@ from pipeline.config import Settings
 from pipeline.errors import ReproError
 from pipeline.io import sha256_file
 from pipeline.locks import hold
-from pipeline.run.manifest import environment, load_manifest, outputs_and_code
+from pipeline.run.manifest import PIPELINE, environment, load_manifest, outputs_and_code
 from pipeline.run.manifest_models import InputFile, Manifest, OutputFile
 
 Progress = Callable[[str], None]
@@ -71,20 +71,26 @@ class AuditReport(BaseModel):
     seconds: float = 0.0
 
 
-def input_path(entry: InputFile, run_dir: Path) -> Path:
-    return run_dir / entry.path if entry.scope == "run" else Path(entry.path)
+def input_path(entry: InputFile, run_dir: Path, home: Path, location: str | None = None) -> Path:
+    """Where an input is now: under the audited run, the current REPRO_HOME or package, else where it was read."""
+    roots = {"run": run_dir, "home": home, "package": PIPELINE}
+    if entry.scope in roots:
+        return roots[entry.scope] / entry.path
+    return Path(location) if location else Path(entry.path)  # manifests before 2.1 recorded absolute paths
 
 
-def check_inputs(manifest: Manifest, run_dir: Path) -> tuple[list[Difference], list[str]]:
+def check_inputs(manifest: Manifest, run_dir: Path, home: Path) -> tuple[list[Difference], list[str]]:
     """Changed/missing required inputs as differences; optional ones (hints without a model) as warnings."""
     differences: list[Difference] = []
     warnings: list[str] = []
-    for entry in manifest.inputs:
-        path = input_path(entry, run_dir)
+    locations = manifest.volatile.input_locations
+    for index, entry in enumerate(manifest.inputs):
+        path = input_path(entry, run_dir, home, locations[index] if index < len(locations) else None)
         actual = sha256_file(path) if path.is_file() else None
         if actual == entry.sha256:
             continue
-        diff = Difference(kind="input_changed" if actual else "input_missing", path=entry.path, role=entry.role,
+        shown = entry.path if entry.scope == "run" else str(path)
+        diff = Difference(kind="input_changed" if actual else "input_missing", path=shown, role=entry.role,
                           expected=entry.sha256, actual=actual)
         if entry.required:
             differences.append(diff)
@@ -182,7 +188,7 @@ def _audit_locked(run_dir: Path, settings: Settings, progress: Progress, *, do_r
     start = time.monotonic()
     manifest = load_manifest(run_dir)
     progress(f"audit {run_dir}: {len(manifest.inputs)} inputs, {len(manifest.outputs)} outputs")
-    differences, warnings = check_inputs(manifest, run_dir)
+    differences, warnings = check_inputs(manifest, run_dir, settings.home)
     warnings += environment_warnings(manifest)
     report = AuditReport(run_dir=str(run_dir), passed=False, checked_inputs=len(manifest.inputs),
                          checked_outputs=len(manifest.outputs), rerun=False, warnings=warnings,

@@ -65,9 +65,24 @@ def excluded_reason(rel: str) -> str | None:
     return next((why for pattern, why in EXCLUDED.items() if fnmatch.fnmatch(rel, pattern)), None)
 
 
-def _hash(path: Path, role: str, shown: str, scope: str = "external", required: bool = True) -> InputFile:
-    return InputFile(role=role, path=shown, scope=scope, sha256=sha256_input(path),  # type: ignore[arg-type]
-                     size=path.stat().st_size, required=required)
+class Located:
+    """Records inputs by a name that does not depend on where the run, REPRO_HOME or the package
+    live (relative to the run, home or package; external files by name), and where each was read."""
+
+    def __init__(self, run_dir: Path, home: Path) -> None:
+        roots = [("run", run_dir.resolve()), ("home", home.resolve()), ("package", PIPELINE)]
+        # the innermost root first: a run lies inside home, and home may hold a checkout
+        self.roots = sorted(roots, key=lambda r: len(r[1].parts), reverse=True)
+        self.inputs: list[InputFile] = []
+        self.locations: list[str] = []
+
+    def add(self, path: Path, role: str, required: bool = True) -> None:
+        where = path.resolve()
+        scope, name = next(((scope, where.relative_to(root).as_posix()) for scope, root in self.roots
+                            if where.is_relative_to(root)), ("external", where.name))
+        self.inputs.append(InputFile(role=role, path=name, scope=scope, sha256=sha256_input(where),  # type: ignore[arg-type]
+                                     size=where.stat().st_size, required=required))
+        self.locations.append(str(where))
 
 
 def _cited_slugs(run_dir: Path) -> set[str]:
@@ -89,37 +104,40 @@ def _cited_slugs(run_dir: Path) -> set[str]:
     return slugs
 
 
-def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: str) -> list[InputFile]:
+def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: str) -> Located:
     used_model = (run_dir / "llm_calls.jsonl").is_file()
-    found: list[InputFile] = []
+    found = Located(run_dir, settings.home)
     paper = Path(opts.paper)
     if paper.is_file():
-        found.append(_hash(paper.resolve(), "paper_file", str(paper.resolve())))
+        found.add(paper, "paper_file")
     cache = settings.papers_dir / slug
     for name, role in (("paper.pdf", "paper_pdf"), ("source.tar.gz", "paper_source"), ("source.tex.gz", "paper_source")):
         if (cache / name).is_file():
-            found.append(_hash(cache / name, role, str((cache / name).resolve())))
+            found.add(cache / name, role)
     for cited in sorted(_cited_slugs(run_dir)):
         pdf = settings.papers_dir / cited / "paper.pdf"
         if pdf.is_file():
-            found.append(_hash(pdf, "cited_paper", str(pdf.resolve())))
-    found += [_hash(p, "cited_paper", str(p.relative_to(run_dir)), "run") for p in sorted(run_dir.glob("cited/*"))
-              if p.is_file()]
-    found += [_hash(f, "data", str(f)) for f in opts.data_files()]
+            found.add(pdf, "cited_paper")
+    for path in sorted(p for p in run_dir.glob("cited/*") if p.is_file()):
+        found.add(path, "cited_paper")
+    for data in opts.data_files():
+        found.add(data, "data")
     if opts.reviewed is not None and opts.reviewed.is_file():
-        found.append(_hash(opts.reviewed, "selection_reviewed", str(opts.reviewed.resolve())))
+        found.add(opts.reviewed, "selection_reviewed")
     for rel, role in (("selection.reviewed.json", "selection_reviewed"), ("review/review_log.jsonl", "review_log")):
         if (run_dir / rel).is_file():
-            found.append(_hash(run_dir / rel, role, rel, "run"))
-    found += [_hash(p, "review_version", str(p.relative_to(run_dir)), "run")
-              for p in sorted(run_dir.glob("review/selection.v*.json"))]
-    found += [_hash(p, "hint", str(p), required=used_model) for p in sorted((PIPELINE / "extract" / "hints").glob("*.md"))]
-    found += [_hash(PIPELINE / rel, "prompt", str(PIPELINE / rel), required=used_model) for rel in PROMPT_SOURCES
-              if (PIPELINE / rel).is_file()]
+            found.add(run_dir / rel, role)
+    for path in sorted(run_dir.glob("review/selection.v*.json")):
+        found.add(path, "review_version")
+    for path in sorted((PIPELINE / "extract" / "hints").glob("*.md")):
+        found.add(path, "hint", required=used_model)
+    for rel in PROMPT_SOURCES:
+        if (PIPELINE / rel).is_file():
+            found.add(PIPELINE / rel, "prompt", required=used_model)
     if used_model:
-        found.append(_hash(run_dir / "llm_calls.jsonl", "llm_calls", "llm_calls.jsonl", "run"))
+        found.add(run_dir / "llm_calls.jsonl", "llm_calls")
     if opts.replay is not None and opts.replay.is_file():
-        found.append(_hash(opts.replay, "llm_calls", str(opts.replay.resolve())))
+        found.add(opts.replay, "llm_calls")
     return found
 
 
@@ -215,16 +233,20 @@ def build_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: S
     info, usage = model_usage(calls, settings)
     outputs, excluded, code = outputs_and_code(run_dir, state, opts)
     timings = {name: rec.seconds for name, rec in state.stages.items()}
+    inputs = collect_inputs(run_dir, opts, settings, slug)
     volatile = Volatile(created_at=datetime.now(UTC).isoformat(timespec="seconds"), timings_s=timings,
                         total_s=round(sum(timings.values()), 3),
                         stage_notes={name: rec.note for name, rec in state.stages.items()},
-                        llm_latency_s=round(sum(float(c.get("latency_s") or 0) for c in calls), 3))
-    # absolute paths, so that an audit started from another directory finds the same files
+                        llm_latency_s=round(sum(float(c.get("latency_s") or 0) for c in calls), 3),
+                        input_locations=inputs.locations)
+    # resolved paths, so that an audit started from another directory finds the same files
+    paper = Path(opts.paper)
     resolved = opts.model_copy(update={
+        "paper": str(paper.resolve()) if paper.is_file() else opts.paper,
         "data": [p.resolve() for p in opts.data], "reviewed": opts.reviewed.resolve() if opts.reviewed else None,
         "replay": opts.replay.resolve() if opts.replay else None})
     return Manifest(paper=opts.paper, slug=slug, run_id=run_dir.name, options=resolved, settings_key=opts.key(),
-                    inputs=collect_inputs(run_dir, opts, settings, slug), environment=environment(), model=info,
+                    inputs=inputs.inputs, environment=environment(), model=info,
                     usage=usage, sandbox=sandbox_info(run_dir, opts), code=code, outputs=outputs,
                     excluded=excluded, volatile=volatile)
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.run.options import RunOptions
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"  # 2.1: input scopes home/package, external inputs by name
 InputRole = Literal["paper_pdf", "paper_source", "paper_file", "cited_paper", "data", "selection_reviewed",
                     "review_version", "review_log", "hint", "prompt", "llm_calls"]
 
@@ -23,9 +23,17 @@ class Model(BaseModel):
 
 
 class InputFile(Model):
+    """One input, by content and by a name that does not depend on where things live.
+
+    ``path`` is relative to the root its ``scope`` names: the run directory (``run``), REPRO_HOME
+    (``home``: the paper cache), the installed ``pipeline`` package (``package``: hints, prompt
+    sources); for ``external`` files (data, a given reviewed list or recording) it is the file's
+    name, and where it was read is in ``Volatile.input_locations``.
+    """
+
     role: InputRole
-    path: str = Field(description="relative to the run directory when scope='run', else absolute")
-    scope: Literal["run", "external"] = "external"
+    path: str = Field(description="relative to the scope's root; the file name for scope 'external'")
+    scope: Literal["run", "home", "package", "external"] = "external"
     sha256: str
     size: int
     required: bool = Field(True, description="a change fails the audit (else it is reported as a warning)")
@@ -95,6 +103,8 @@ class Volatile(Model):
     total_s: float = 0.0
     stage_notes: dict[str, str] = Field(default_factory=dict)
     llm_latency_s: float = 0.0
+    input_locations: list[str] = Field(default_factory=list,
+                                       description="absolute path each of Manifest.inputs was read from, in order")
 
 
 class Manifest(Model):

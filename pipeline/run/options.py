@@ -54,10 +54,25 @@ class RunOptions(BaseModel):
             return []
         return ["--executor", "dask", *(["--workers", str(self.workers)] if self.workers else [])]
 
+    def paper_key(self) -> str:
+        """The paper however it was spelled: ``arXiv:ID`` for every form of an id, a local file resolved."""
+        from pipeline.errors import UsageError
+        from pipeline.fetch.ids import normalize_paper_id
+
+        try:
+            return str(normalize_paper_id(self.paper))
+        except UsageError:
+            return self.paper
+
+    def as_given(self) -> dict[str, str]:
+        """The paper and data as typed (not part of key(): other spellings of the same files reuse the run)."""
+        return {"paper": self.paper, "data": " ".join(str(p) for p in self.data)}
+
     def key(self) -> dict[str, str]:
-        """The settings that decide the results (recorded in run.json; a change restarts the run)."""
+        """The settings that decide the results (recorded in run.json; a change restarts the run).
+        Paths are resolved: a relative, absolute or symlinked spelling of the same files is the same run."""
         return {
-            "paper": self.paper, "data": ";".join(str(p.resolve()) for p in self.data),
+            "paper": self.paper_key(), "data": ";".join(str(p.resolve()) for p in self.data),
             "baseline": self.baseline or "", "no_review": str(self.no_review), "codegen": self.codegen,
             "extract_backend": self.extract_backend,
             "reviewed": str(self.reviewed.resolve()) if self.reviewed else "",

@@ -55,7 +55,18 @@ class Run:
         self.dir = run_dir or default_run_dir(opts, settings)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.state = RunState.load(self.dir, opts.paper, opts.key())
+        self._note_other_spelling(opts.as_given())
         self.notes: dict[str, str] = {}
+
+    def _note_other_spelling(self, given: dict[str, str]) -> None:
+        """Say so when the same files were named differently before: the run is reused, rightly."""
+        before = self.state.given
+        if self.state.stages and before and before != given:
+            changed = "; ".join(f"{k} {given[k]!r} names the same files as {before[k]!r}"
+                                for k in given if before.get(k) != given[k])
+            self.progress(f"{changed} (spelled differently; the run is keyed by the resolved files): "
+                          f"reusing run {self.dir.name}")
+        self.state.given = given
 
     def stage(self, name: str, work: Callable[[], list[Path] | tuple[list[Path], str]]) -> None:
         run_stage(self.state, self.dir, name, work, self.progress, self._inputs(name))
@@ -97,16 +108,19 @@ class Run:
     def _parse(self) -> tuple[list[Path], str]:
         from pipeline.fetch.cache import fetch_paper
         from pipeline.parse import parse_document
+        from pipeline.run.paper import keep_paper_files
 
         try:
-            doc = parse_document(fetch_paper(self.opts.paper, self.settings), settings=self.settings)
+            entry = fetch_paper(self.opts.paper, self.settings)
+            doc = parse_document(entry, settings=self.settings)
         except (FetchError, ParseError) as err:
             if find_reviewed(self.opts, self.slug, self.settings, self.dir) is None:
                 raise
             (self.dir / "document.json").unlink(missing_ok=True)
             return [], f"skipped ({err.message.splitlines()[0]})"
+        kept = keep_paper_files(doc, entry.pdf_path, self.dir)  # document.json names them relatively
         path = write_json_atomic(self.dir / "document.json", doc.model_dump(mode="json"))
-        return [path], f"{len(doc.text)} characters"
+        return [*kept, path], f"{len(doc.text)} characters"
 
     def _extract(self) -> tuple[list[Path], str]:
         from pipeline.extract.api import extract_selection

@@ -33,6 +33,7 @@ class RunState(BaseModel):
 
     paper: str
     settings: dict[str, str] = Field(default_factory=dict)
+    given: dict[str, str] = Field(default_factory=dict, description="paper and data as last typed (not compared)")
     stages: dict[str, StageRecord] = Field(default_factory=dict)
 
     @classmethod
