@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -18,6 +19,16 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not available (../shared is expected beside the checkout)")
     return path
+
+
+def load_timeout(seconds: float) -> float:
+    """A subprocess timeout that holds on a loaded machine: ``seconds`` (what an idle machine
+    needs, with room) times the load per core when above 1, times ``$REPRO_TEST_TIMEOUT_FACTOR``."""
+    try:
+        load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:
+        load = 1.0
+    return seconds * max(1.0, load) * float(os.environ.get("REPRO_TEST_TIMEOUT_FACTOR") or 1)
 
 
 def import_script(path: Path, name: str) -> ModuleType:

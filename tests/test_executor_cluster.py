@@ -16,7 +16,7 @@ from baselines import run_baseline
 from pipeline.data import open_dataset
 from pipeline.executor import Segment
 from pipeline.executor.dask_executor import DaskExecutor
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT, load_timeout, shared_path
 from tests.test_executor import assert_same
 
 # the workers are other processes: ship this module's classes by value, not by import
@@ -55,7 +55,7 @@ def test_process_workers_survive_a_dying_worker(tmp_path: Path) -> None:
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120, check=False)
+                          text=True, cwd=ROOT, timeout=load_timeout(300), check=False)
 
 
 @pytest.mark.slow
@@ -116,3 +116,40 @@ def test_generated_script_on_dask_inside_the_sandbox(tmp_path: Path) -> None:
     assert_same(tmp_path / "local" / "analysis", tmp_path / "dask" / "analysis")
     stderr = (tmp_path / "dask" / "codegen" / "attempts" / "01" / "stderr.txt").read_text()
     assert "dask: 832 events" in stderr  # the cluster ran inside the sandbox
+
+
+def test_cluster_start_timeout_is_generous_and_grows_with_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """distributed's own 30 s connect timeout failed a cluster start on a loaded machine."""
+    from pipeline.executor.dask_executor import startup_timeout
+
+    monkeypatch.delenv("REPRO_DASK_TIMEOUT", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    idle = startup_timeout()
+    assert idle >= 120
+    monkeypatch.setattr(os, "getloadavg", lambda: (8.0, 8.0, 8.0))
+    assert startup_timeout() >= 4 * idle * 0.99
+    monkeypatch.setenv("REPRO_DASK_TIMEOUT", "45")
+    assert startup_timeout() == 45
+
+
+def test_the_cluster_runs_with_that_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dask
+    import distributed  # noqa: F401 - loads distributed's config defaults
+
+    monkeypatch.setenv("REPRO_DASK_TIMEOUT", "321")
+    before = dask.config.get("distributed.comm.timeouts.connect")
+    with DaskExecutor(workers=1, processes=False, progress=False) as ex:
+        assert ex.client is not None
+        assert dask.config.get("distributed.comm.timeouts.connect") == "321s"
+    assert dask.config.get("distributed.comm.timeouts.connect") == before  # restored on close
+
+
+@pytest.mark.parametrize("raw", ["soon", "-5", "0"])
+def test_bad_timeout_setting_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    from pipeline.errors import UsageError
+    from pipeline.executor.dask_executor import startup_timeout
+
+    monkeypatch.setenv("REPRO_DASK_TIMEOUT", raw)
+    with pytest.raises(UsageError, match="REPRO_DASK_TIMEOUT"):
+        startup_timeout()

@@ -33,6 +33,31 @@ from pipeline.executor.base import (
 )
 
 INSTALL_HINT = "install the Dask extra: pip install 'reproduce[dask]' (dask[distributed], dask-awkward)"
+# seconds for worker processes to start and connect on an idle machine; distributed's own 30 s
+# failed a cluster start on a loaded one (process start-up and imports slow down with the load)
+STARTUP_TIMEOUT_S = 120.0
+STARTUP_TIMEOUT_MAX_S = 900.0
+
+
+def startup_timeout() -> float:
+    """Seconds a cluster may take to start and a connection to open: ``$REPRO_DASK_TIMEOUT``,
+    else ``STARTUP_TIMEOUT_S`` times the machine's load per core (at least 1), at most 900 s.
+    The load is read when the cluster starts, also inside the sandbox (which passes no env)."""
+    raw = os.environ.get("REPRO_DASK_TIMEOUT")
+    if raw:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = 0.0
+        if not value > 0:
+            raise UsageError(f"REPRO_DASK_TIMEOUT={raw!r} is not a positive number of seconds",
+                             hint="e.g. REPRO_DASK_TIMEOUT=300, or unset it for a timeout that grows with the load")
+        return value
+    try:
+        load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:  # no load average on this platform
+        load = 1.0
+    return min(STARTUP_TIMEOUT_S * max(1.0, load), STARTUP_TIMEOUT_MAX_S)
 
 
 def _distributed() -> Any:
@@ -51,7 +76,7 @@ class DaskExecutor:
     def __init__(self, workers: int | None = None, scheduler: str | None = None, *,
                  processes: bool = True, threads_per_worker: int = 1, retries: int = 2,
                  partition_events: int | None = None, progress: bool = True,
-                 connect_timeout: str = "20s", align: bool = True) -> None:
+                 connect_timeout: str | None = None, align: bool = True) -> None:
         if workers is not None and workers < 1:
             raise UsageError(f"--workers must be at least 1, not {workers}")
         if scheduler is not None and workers is not None:
@@ -69,11 +94,30 @@ class DaskExecutor:
         self.client: Any = None
         self.cluster: Any = None
         self.last_partitions = 0
+        self._timeouts: Any = None  # dask.config.set(...) in force while the cluster runs
 
     def start(self) -> None:
         if self.client is not None:
             return
         distributed = _distributed()
+        self._set_timeouts()
+        try:
+            self._start(distributed)
+        except BaseException:
+            self.close()
+            raise
+
+    def _set_timeouts(self) -> None:
+        """distributed's connect/tcp timeouts (also shipped to the workers with the config), for as
+        long as this executor runs; restored by close()."""
+        import dask
+
+        seconds = f"{startup_timeout():.0f}s"
+        self.connect_timeout = self.connect_timeout or seconds
+        self._timeouts = dask.config.set({"distributed.comm.timeouts.connect": seconds,
+                                          "distributed.comm.timeouts.tcp": seconds})
+
+    def _start(self, distributed: Any) -> None:
         if self.scheduler:
             try:
                 self.client = distributed.Client(self.scheduler, timeout=self.connect_timeout)
@@ -99,6 +143,9 @@ class DaskExecutor:
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
+        if self._timeouts is not None:
+            self._timeouts.__exit__(None, None, None)
+            self._timeouts = None
 
     def __enter__(self) -> DaskExecutor:
         self.start()
