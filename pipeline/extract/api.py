@@ -11,7 +11,9 @@ from pipeline.errors import ExtractionError, UsageError
 from pipeline.extract.build import Source, build_selection
 from pipeline.extract.consensus import cross_check, merge_samples
 from pipeline.extract.grounding import ground_selection, grounding_summary
+from pipeline.extract.legal import legalize
 from pipeline.extract.phrase_cuts import apply_phrasings
+from pipeline.extract.support import check_support
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
@@ -95,7 +97,7 @@ def extract_selection(
         from pipeline.extract.cited import resolve_cited
 
         sel = resolve_cited(sel, doc, settings=settings, depth=cited_depth)
-    sel = _annotate(sel)
+    sel = _annotate(legalize(check_support(sel, doc)))
     if run_dir is not None:
         write_json_atomic(Path(run_dir) / "selection.extracted.json", sel.model_dump(mode="json"))
     return sel

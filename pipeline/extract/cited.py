@@ -19,6 +19,7 @@ from pipeline.extract.build import Source, build_selection
 from pipeline.extract.grounding import ground_selection
 from pipeline.extract.rules import sentences
 from pipeline.extract.sections import relevant_spans
+from pipeline.extract.support import check_support
 from pipeline.extract.tables import rule_findings
 from pipeline.extract.text import squash
 from pipeline.parse.document import Document
@@ -106,6 +107,7 @@ def _resolve_one(sel: SelectionList, doc: Document, key: str, deferral: Deferral
     cited_sel = build_selection([(f, source) for f in rule_findings(cited_doc)], paper=sel.paper,
                                 producer="rules")
     cited_sel = ground_selection(cited_sel, doc, cited={cited_doc.source.paper_id: cited_doc})
+    cited_sel = check_support(cited_sel, cited_doc)
     cited_sel = resolve_cited(cited_sel, cited_doc, settings=settings, depth=depth - 1)
     return add_missing(sel, cited_sel, marker)
 

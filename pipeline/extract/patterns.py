@@ -29,7 +29,7 @@ QUANTITIES: list[tuple[str, str]] = [
     ("z0sintheta", r"\|?z_?0\s*(?:x|\*)?\s*sin\s*\(?theta\)?\|?"),
     ("d0sig", r"\|?d_?0\|?\s*/\s*sigma\s*\(?\s*d_?0\s*\)?|d_?0 significance|impact[- ]?parameter significance"),
     ("reliso", r"(?:relative |track |calorimeter |mini[- ]?)*isolation(?: variable| requirement| ratio)?"
-               r"|\bI_?(?:rel|mini)\b|p_?[Tt]\s*cone\s*\d*\s*/\s*p_?T(?:,\s*l)?|p_?T?\s*sum\s*T?\s*/\s*p_?T"
+               r"|\bI_?\{?(?:rel|mini|mu|e|l)\}?(?![A-Za-z])|p_?[Tt]\s*cone\s*\d*\s*/\s*p_?T(?:,\s*l)?|p_?T?\s*sum\s*T?\s*/\s*p_?T"
                r"|psumT\s*/\s*pT|E_?T\s*cone\s*\d*\s*/\s*[EpP]_?T"),
     ("ip", r"impact parameters?"),
     # a quantity named in words may be followed by a symbol of the paper's own ("... parameter z_d < 1 mm")

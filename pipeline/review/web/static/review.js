@@ -67,7 +67,7 @@ function renderDetail(c) {
     el("dt", {}, "status"), el("dd", {}, el("span", { class: "badge " + c.status }, c.status)),
     el("dt", {}, "confidence"), el("dd", {}, c.confidence.toFixed(2) + (c.agreement !== null ? `  (agreement ${c.agreement.toFixed(2)})` : "")),
     el("dt", {}, "source"), el("dd", {}, `${c.document || "?"}${c.page ? ", page " + c.page : ""}${c.section ? ", § " + c.section : ""} (${c.source || "?"})`),
-    el("dt", {}, "grounding"), el("dd", {}, g ? `${g.found ? "quote found" : "quote NOT found"}, numbers ${g.numbers_match ? "match" : "do NOT match"} (score ${g.score.toFixed(2)})${g.found && g.numbers_match ? "" : " - " + g.reason}` : "not checked"));
+    el("dt", {}, "grounding"), el("dd", {}, g ? `${g.found ? "quote found" : "quote NOT found"}, numbers ${g.numbers_match ? "match" : "do NOT match"} (score ${g.score.toFixed(2)})${g.found && g.numbers_match && c.status !== "unverified" ? "" : " - " + g.reason}` : "not checked"));
   if (c.reviewer_note) dl.append(el("dt", {}, "reviewer note"), el("dd", {}, c.reviewer_note));
   info.append(el("h2", {}, `${c.id}: ${c.description}`), dl, c.quote ? el("blockquote", {}, c.quote) : el("p", {}, "(no quote)"));
   loadSource(c);

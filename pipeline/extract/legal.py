@@ -1,0 +1,119 @@
+"""Every list stage one writes passes ``reproduce validate``.
+
+Whatever an extractor proposes (rules or a model), a cut the selection language cannot state
+in that list - an unknown variable (``dr`` of an object with no partner, ``wt``), a
+collection nobody defines - leaves the cutflow for ``unresolved``, carrying its quote and the
+validator's message, so a reviewer sees what was meant and why it is not a cut.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Unresolved
+from pipeline.selection.validate import errors_only, validate_selection
+
+_MAX_ROUNDS = 20  # each round removes at least one cut; a list has far fewer broken cuts than this
+_LEPTONS = re.compile(r"\bleptons\b")
+
+
+def unresolved_from_cut(cut: Cut, reason: str) -> Unresolved:
+    """An unresolved item keeping what the extractor proposed, its quote and why it is not a cut."""
+    quote = cut.provenance.quote if cut.provenance is not None and cut.provenance.quote else ""
+    proposed = cut.expr or (f"{cut.variable} {cut.op} {cut.value}" if cut.variable else cut.text or "")
+    where = f" ({cut.target})" if cut.target else ""
+    description = f"proposed{where}: {proposed}; quote: \"{quote}\"" if quote else f"proposed{where}: {proposed}"
+    page = cut.provenance.page if cut.provenance is not None else None
+    if page is not None:
+        description += f" (page {page})"
+    return Unresolved(id=cut.id, description=description[:2000], reason=reason)
+
+
+def with_lepton_union(sel: SelectionList) -> SelectionList:
+    """A list whose cuts count ``leptons`` gets the union collection leptons = electrons + muons
+    ("exactly one electron or muon" is one count over both flavours)."""
+    if any(o.name == "leptons" for o in sel.objects):
+        return sel
+    uses = any(c.expr and _LEPTONS.search(c.expr) for c in sel.all_cuts())
+    if not uses:
+        return sel
+    sources = [o.name for o in sel.objects if o.name in ("electrons", "muons")]
+    union = PhysicsObject(name="leptons", kind="lepton", sources=sources,
+                          description="electrons and muons together (the paper counts them as one)")
+    return sel.model_copy(update={"objects": [*sel.objects, union]})
+
+
+def _remove(sel: SelectionList, ids: dict[str, str]) -> SelectionList:
+    data = sel.model_copy(deep=True)
+    moved: list[Unresolved] = []
+    for obj in data.objects:
+        moved += [unresolved_from_cut(c, ids[c.id]) for c in obj.cuts if c.id in ids]
+        obj.cuts = [c for c in obj.cuts if c.id not in ids]
+    moved += [unresolved_from_cut(c, ids[c.id]) for c in data.selection if c.id in ids]
+    data.selection = [c for c in data.selection if c.id not in ids]
+    for region in data.regions:
+        moved += [unresolved_from_cut(c, ids[c.id]) for c in region.cuts if c.id in ids]
+        region.cuts = [c for c in region.cuts if c.id not in ids]
+    taken = {u.id for u in data.unresolved}
+    data.unresolved += [u.model_copy(update={"id": _free(u.id, taken)}) for u in moved]
+    return data
+
+
+def _free(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _drop_empty(sel: SelectionList) -> SelectionList:
+    """Objects left with no cut and no role (nothing counts them, nothing merges them) and empty regions."""
+    texts = " ".join(c.expr or "" for c in sel.all_cuts()) + " " + " ".join(d.expr for d in sel.derived)
+    sources = {s for o in sel.objects for s in o.sources}
+    objects = [o for o in sel.objects if o.cuts or o.sources or o.name in sources or re.search(rf"\b{o.name}\b", texts)]
+    regions = [r for r in sel.regions if r.cuts]
+    return sel.model_copy(update={"objects": objects, "regions": regions})
+
+
+def _sources_first(sel: SelectionList) -> SelectionList:
+    """Merged collections after the collections they merge; sources nobody defines dropped."""
+    names = {o.name for o in sel.objects}
+    plain = [o for o in sel.objects if not o.sources]
+    merged = [o.model_copy(update={"sources": [s for s in o.sources if s in names]}) for o in sel.objects if o.sources]
+    return sel.model_copy(update={"objects": plain + merged})
+
+
+_OBJECT_PATH = re.compile(r"^\$\.objects\[(\d+)\]\.(?!cuts)")
+
+
+def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type: ignore[type-arg]
+    """Cut ids of objects the language cannot hold (a kind without canonical event content), with why."""
+    out: dict[str, str] = {}
+    for error in errors:
+        match = _OBJECT_PATH.match(error.path)
+        if error.cut_id is None and match is not None and int(match.group(1)) < len(sel.objects):
+            obj = sel.objects[int(match.group(1))]
+            out.update({c.id: f"not expressible in the selection language: {error.message}" for c in obj.cuts})
+    return out
+
+
+def legalize(sel: SelectionList) -> SelectionList:
+    """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
+    sel = _sources_first(with_lepton_union(sel))
+    for _ in range(_MAX_ROUNDS):
+        errors = errors_only(validate_selection(sel))
+        if not errors:
+            return _drop_empty(sel)
+        ids = {cut.id for cut in sel.all_cuts()}
+        bad = {e.cut_id: f"not expressible in the selection language: {e.message}"
+               + (f" ({e.hint})" if e.hint else "") for e in errors if e.cut_id in ids}
+        bad.update(_broken_objects(sel, errors))
+        if not bad:
+            broken = {sel.objects[int(m.group(1))].name for e in errors if (m := _OBJECT_PATH.match(e.path))}
+            if not broken:
+                break
+            sel = sel.model_copy(update={"objects": [o for o in sel.objects if o.name not in broken]})
+            continue
+        sel = _remove(sel, bad)  # type: ignore[arg-type]
+    return sel

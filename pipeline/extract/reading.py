@@ -1,0 +1,120 @@
+"""One reading of one sentence, shared by the rules and by the support check.
+
+``read(sentence)`` prepares the sentence once (ASCII, joined sub/superscripts) and records
+what every consumer asks of it: its clauses, the comparisons of a quantity with a number, the
+objects it names, and for each clause what kind of statement it is (a selection, a histogram
+range or binning, a trigger/efficiency/calibration statement, a control sample), whether it
+says that what it describes is thrown away (polarity), and the spans that are conditions
+("for jets with pT < 50 GeV", "if ..."), isolation cones or overlap removal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.extract import patterns as P
+from pipeline.extract.comparisons import Comparison, comparisons
+
+# clause boundaries: a semicolon or colon, a bullet, or a comma/"and" that opens a new statement
+_BOUNDARY = re.compile(
+    r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any|all|then)|and\s+(?=if\b))\b"
+    r"|,\s+(?=(?:if|when|unless|provided)\b)"
+)
+REJECT = re.compile(
+    r"\b(?:are|is|were|was|be|being)\s+(?:then\s+|also\s+|further\s+|subsequently\s+)?"
+    r"(?:rejected|vetoed|removed|discarded|excluded|not considered|not used|not selected|ignored|dropped)\b"
+    r"|\b(?:reject(?:ing|s)?|veto(?:ing|es|ed)?|remov(?:e|es|ing)|discard(?:s|ing)?|exclud(?:e|es|ing))\b"
+    r"|\bvetoed\b|\bremoved\b|\bdiscarded\b|\brejected\b",
+    re.IGNORECASE,
+)
+# what kind of statement a clause is, when it is not a selection
+KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("histogram", re.compile(r"histogram|\bbinn(?:ed|ing)\b|\bbins?\b|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
+                             r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)", re.I)),
+    ("trigger", re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)", re.I)),
+    ("efficiency", re.compile(r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
+                              r"|\bacceptance\b|\bsystematic|uncertaint", re.I)),
+    ("calibration", re.compile(r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat", re.I)),
+    ("control", re.compile(r"\b(?:control|validation|sideband|side-band)\b|-enriched|\bCRs?\b|\bVRs?\b")),
+    ("cone", re.compile(r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R|Delta ?R\s*\([^)]*(?:deposit|track|cluster)", re.I)),
+    ("overlap", re.compile(r"overlap|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)"
+                           r"(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded|rejected)", re.I)),
+]
+# a comparison in such a span selects which objects another statement applies to
+_CONDITION_START = re.compile(
+    r"\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:with|having|that have|whose)\b"
+    r"|\b(?:if|when|whenever|unless|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])"
+    r"|\bonly (?:for|to|in)\b",
+    re.IGNORECASE,
+)
+_CONDITION_END = re.compile(r"[,;:]|\b(?:is|are|must|be|was|were|should|has|have|require[sd]?)\b")
+_SUM_BEFORE = re.compile(r"(?:[+*]|\s-\s)\s*[^\s<>=+*]{1,24}\s*$")
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    kinds: frozenset[str]
+    rejects: bool
+
+
+@dataclass
+class Reading:
+    """What one sentence says, read once."""
+
+    raw: str
+    text: str  # prepared: ASCII, sub/superscripts joined
+    clauses: list[Clause] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    objects: list[tuple[int, str]] = field(default_factory=list)  # (offset, kind)
+    conditions: list[tuple[int, int]] = field(default_factory=list)  # condition spans
+    context_objects: list[str] = field(default_factory=list)  # objects named before the sentence
+
+    def clause_at(self, position: int) -> Clause:
+        for clause in self.clauses:
+            if clause.start <= position < clause.end:
+                return clause
+        return self.clauses[-1]
+
+    def in_condition(self, position: int) -> bool:
+        return any(a <= position < b for a, b in self.conditions)
+
+    def compound_before(self, position: int) -> bool:
+        """'m_T^W + MET > 60': the number is compared with a sum, not with the last quantity named."""
+        left = self.text[max(0, position - 40) : position]
+        return bool(_SUM_BEFORE.search(left))
+
+    def objects_in(self, start: int, end: int) -> list[str]:
+        return [kind for pos, kind in self.objects if start <= pos < end]
+
+
+def _clauses(text: str) -> list[Clause]:
+    cuts = [0] + [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    out = []
+    for a, b in spans or [(0, len(text))]:
+        piece = text[a:b]
+        kinds = frozenset(name for name, regex in KINDS if regex.search(piece))
+        out.append(Clause(a, b, kinds, bool(REJECT.search(piece))))
+    return out
+
+
+def _conditions(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _CONDITION_START.finditer(text):
+        there = re.match(r"\s*there\s+(?:are|is|exist)\b", text[match.end():])
+        end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))
+        spans.append((match.start(), end.start() if end else len(text)))
+    return spans
+
+
+@lru_cache(maxsize=4096)
+def read(sentence: str) -> Reading:
+    """The reading of ``sentence`` (cached: every rule and the support check share it)."""
+    text = P.prepare(sentence)
+    return Reading(raw=sentence, text=text, clauses=_clauses(text), comparisons=comparisons(text),
+                   objects=[(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(text)],
+                   conditions=_conditions(text))

@@ -1,0 +1,329 @@
+"""The support check: does the quoted clause say what the cut says?
+
+Grounding shows that the quote exists and holds the cut's numbers. This check, independent of
+whichever extractor proposed the cut (rules or a model), reads the quote (:mod:`reading`) and
+confirms that
+
+(a) the object or quantity named where the number stands is the cut's object and variable,
+(b) the comparison direction and the value bind to that quantity in that clause (not to a sum
+    such as ``m_T^W + E_T^miss``),
+(c) the polarity agrees: a clause saying what is rejected, vetoed, removed or discarded states
+    the opposite of the cut the kept objects or events satisfy,
+(d) the clause is a selection, not a histogram range or binning, a trigger, efficiency or
+    calibration statement, a control sample (unless the cut belongs to that region), a condition
+    ("for jets with pT < 50 GeV") or the definition of another object (isolation cones, overlap
+    removal).
+
+A verified cut failing any of these becomes ``unverified``; the reason goes into
+``grounding.reason``, which the review pages show.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from pipeline.extract import patterns as P
+from pipeline.extract.findings import canonical
+from pipeline.extract.reading import Reading, read
+from pipeline.parse.document import Document
+from pipeline.selection.models import Cut, SelectionList, Status
+
+_DIRECTION = {">": "lower", ">=": "lower", "<": "upper", "<=": "upper", "==": "eq", "!=": "ne",
+              "between": "range", "outside": "outside", "in": "in"}
+_INVERSE = {"lower": "upper", "upper": "lower", "eq": "ne", "ne": "eq", "range": "outside", "outside": "range"}
+_KIND_OF_COLLECTION = {"electrons": "electron", "muons": "muon", "leptons": "lepton", "jets": "jet",
+                       "bjets": "bjet", "photons": "photon", "taus": "tau", "tracks": "track"}
+_SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
+_FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
+_NOT_A_SELECTION = {
+    "histogram": "the clause is a histogram range or binning, not a selection",
+    "trigger": "the clause describes a trigger, not an offline selection",
+    "efficiency": "the clause states an efficiency, resolution, scale factor or uncertainty, not a selection",
+    "calibration": "the clause describes a calibration, correction or the simulation, not a selection",
+    "control": "the clause defines a control/validation sample, not the signal selection",
+    "cone": "the number is the size of an isolation cone (a definition of the isolation), not a cut on the object",
+    "overlap": "the clause describes overlap removal between objects, not a cut on one object",
+}
+_PRONOUN = re.compile(r"^\s*(?:they|these|those|them|it|such|candidates?|objects?|each|both)\b", re.IGNORECASE)
+_COUNT_DIRECTION = {"at least": "lower", "or more": "lower", "more than": "lower", "exactly": "eq", "only": "eq",
+                    "precisely": "eq", "at most": "upper", "no more than": "upper", "fewer than": "upper"}
+_ANY_OBJECT = "(?:" + "|".join(pat for _, pat in P.OBJECTS) + ")"
+_COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
+_COUNT_PHRASE = re.compile(
+    rf"(?:(?P<q>at least|exactly|at most|no more than|more than|fewer than|only|precisely)\s+)?"
+    rf"(?P<n>{_COUNT_WORD})\s+(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{_ANY_OBJECT})"
+    rf"(?P<either>\s+(?:or|and|/)\s+(?:an?\s+)?(?P<obj2>{_ANY_OBJECT}))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a cut asserts, in the terms the check reads a sentence in."""
+
+    kind: str  # object kind or 'event'
+    quantity: str  # pt, eta, count, met, m12 ...; 'expr' when only its numbers can be checked
+    direction: str
+    values: tuple[float, ...]
+
+
+def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
+    """The claim of ``cut`` (None: a cut stated only in words, nothing to check)."""
+    kind = kinds.get(cut.target or "", "event")
+    if cut.variable is not None and cut.op is not None and cut.value is not None:
+        values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
+        return Claim(kind, cut.variable, _DIRECTION.get(str(cut.op), str(cut.op)), tuple(float(v) for v in values))
+    if not cut.expr:
+        return None
+    count = re.fullmatch(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)", cut.expr.strip())
+    if count:
+        quantity = "sfos" if "sfos_pairs" in cut.expr else "count"
+        return Claim(kinds.get(count.group(1), "other"), quantity, _DIRECTION[count.group(2)], (float(count.group(3)),))
+    ranked = re.fullmatch(r"(?:abs\()?nth\(sort_desc\((\w+)\((\w+)\)\),\s*\d\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)",
+                          cut.expr.strip())
+    if ranked:
+        return Claim(kinds.get(ranked.group(2), "other"), ranked.group(1), _DIRECTION[ranked.group(3)],
+                     (float(ranked.group(4)),))
+    ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
+    if ratio:
+        return Claim(kind, "reliso", "upper", (float(ratio.group(2)),))
+    numbers = tuple(float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?", cut.expr) if float(n) not in (0.0, 91.1876))
+    return Claim(kind, "expr", "", numbers)
+
+
+def _same_value(want: float, have: float, unit: str | None) -> bool:
+    converted, _ = canonical(have, unit) if unit else (have, None)
+    return any(math.isclose(want, float(v), rel_tol=1e-6, abs_tol=1e-9) for v in (have, converted))  # type: ignore[arg-type]
+
+
+def _values(comp) -> list[float]:  # type: ignore[no-untyped-def]
+    value = comp.value if isinstance(comp.value, list) else [comp.value]
+    return [*value, *([comp.alt] if comp.alt is not None else []), *(comp.extra or [])]
+
+
+def _quantity_ok(claim: Claim, comp_quantity: str) -> bool:
+    if claim.quantity == comp_quantity:
+        return True
+    if claim.quantity in _SAME_QUANTITY.get(comp_quantity, set()):
+        return True
+    if claim.kind == "event" and claim.quantity.startswith("m") and comp_quantity.startswith("m"):
+        return comp_quantity in ("mass", claim.quantity) or claim.quantity == "mass"
+    return False
+
+
+def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | None:
+    """None when the clause names the claim's object; else why not."""
+    if claim.kind in ("event", "other"):
+        return None
+    clause = r.clause_at(position)
+    named = r.objects_in(0, clause.end)
+    for_match = re.match(rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
+                         after[:60], re.IGNORECASE)
+    if for_match is not None:
+        named = [P.object_of(for_match)]
+    accepted = {claim.kind} | ({"lepton"} if claim.kind in ("electron", "muon") else set())
+    accepted |= {"electron", "muon"} if claim.kind == "lepton" else set()
+    accepted |= {"jet"} if claim.kind == "bjet" else set()
+    if not named and r.context_objects:  # "They are required to ...": the object of the sentence before
+        named = r.context_objects[-1:]
+    if not named:
+        return None if _PRONOUN.match(r.text) else f"the quote names no {claim.kind}"
+    if accepted & set(named):
+        return None
+    return f"the clause speaks of {', '.join(dict.fromkeys(named))}, not of {claim.kind}s"
+
+
+def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
+    """None when some comparison of the quote supports the claim; else the most telling reason."""
+    reasons: list[str] = []
+    for comp in r.comparisons:
+        if not all(any(_same_value(v, h, comp.unit) for h in _values(comp)) for v in claim.values):
+            continue
+        if not _quantity_ok(claim, comp.quantity):
+            reasons.append(f"the number(s) {_fmt(claim.values)} bind to {comp.quantity}, not to {claim.quantity}")
+            continue
+        reason = _clause_problem(r, comp.position, in_region, claim)
+        if reason is None and r.compound_before(comp.position) and comp.quantity not in ("reliso", "d0sig"):
+            reason = f"the number is compared with a sum or product ending in {comp.quantity}, not with {comp.quantity} alone"
+        if reason is None:
+            reason = _direction_problem(claim, r, comp)
+        if reason is None:
+            reason = _object_ok(claim, r, comp.position, comp.after)
+        if reason is None:
+            return None
+        reasons.append(reason)
+    if reasons:
+        return reasons[0]
+    for position in _number_positions(claim.values[:1], r):
+        problem = _clause_problem(r, position, in_region, claim)
+        if problem is not None:
+            return problem
+    if _in_condition_text(claim, r):
+        return f"{_fmt(claim.values)} appears only in a condition ('for ... with', 'if ...'), which qualifies another statement"
+    return f"no comparison of {claim.quantity} with {_fmt(claim.values)} is stated in the quote"
+
+
+def _number_positions(values: tuple[float, ...], r: Reading) -> list[int]:
+    return [m.start() for m in re.finditer(P.NUM, r.text)
+            if any(math.isclose(abs(float(m.group())), v) or _same_value(v, float(m.group()), "mev") for v in values)]
+
+
+def _in_condition_text(claim: Claim, r: Reading) -> bool:
+    for a, b in r.conditions:
+        numbers = [float(n) for n in re.findall(P.NUM, r.text[a:b])]
+        if claim.values and all(any(math.isclose(v, n) for n in numbers) for v in claim.values):
+            return True
+    return False
+
+
+def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
+    clause = r.clause_at(position)
+    kinds = set(clause.kinds) - ({"control"} if in_region else set())
+    if claim.quantity in _FLAGS:
+        kinds &= {"histogram", "trigger"}
+    if claim.quantity != "dr":
+        kinds -= {"cone"}
+    for name in ("histogram", "trigger", "efficiency", "calibration", "control", "cone", "overlap"):
+        if name in kinds:
+            return _NOT_A_SELECTION[name]
+    if r.in_condition(position):
+        return "the comparison is a condition ('for ... with', 'if ...') qualifying another statement, not a cut"
+    return None
+
+
+def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
+    stated = _DIRECTION.get(comp.op, comp.op)
+    rejects = r.clause_at(comp.position).rejects or _rejected_subject(r, comp.position)
+    rejects = rejects and not (stated == "outside" and re.search(r"\bexclud|\bexcept", r.text[: comp.position]))
+    kept = _INVERSE.get(stated, stated) if rejects else stated
+    if claim.direction == kept:
+        return None
+    if rejects and claim.direction == stated:
+        return (f"polarity: the clause says what satisfies {comp.quantity} {comp.op} {_fmt(claim.values)} is "
+                "rejected/removed, but the cut keeps it")
+    return f"direction: the quote states {comp.quantity} {comp.op}, the cut is {claim.direction} bound"
+
+
+def _rejected_subject(r: Reading, position: int) -> bool:
+    """'Events with ... > X, ..., are rejected': the verb comes after the clause holding the number."""
+    from pipeline.extract.clauses import rejects_events
+
+    return rejects_events(r.text) and bool(re.search(r"\b(?:rejected|vetoed|discarded|removed|excluded)\b",
+                                                      r.text[position:]))
+
+
+def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
+    reasons: list[str] = []
+    if claim.values == (0.0,) and claim.direction == "eq":
+        for pos, kind in r.objects:
+            if (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon")) and r.clause_at(pos).rejects:
+                return _clause_problem(r, pos, in_region, claim)
+        reasons.append(f"no veto of {claim.kind}s is stated in the quote")
+    for match in _COUNT_PHRASE.finditer(r.text):
+        n = P.count_value(match.group("n").lower())
+        if not math.isclose(n, claim.values[0]):
+            continue
+        kinds = {P.object_of(P.OBJECT_RE.search(match.group("obj")))}  # type: ignore[arg-type]
+        if match.group("obj2"):
+            second = P.OBJECT_RE.search(match.group("obj2"))
+            kinds.add(P.object_of(second))  # type: ignore[arg-type]
+        problem = _count_problem(claim, kinds, match, r, in_region)
+        if problem is None:
+            return None
+        reasons.append(problem)
+    reasons.sort(key=lambda why: why.startswith(("direction", "the count is of")))  # the most specific first
+    return reasons[0] if reasons else f"no count of {claim.kind}s equal to {_fmt(claim.values)} is stated in the quote"
+
+
+def _count_problem(claim: Claim, kinds: set[str], match: re.Match[str], r: Reading, in_region: bool) -> str | None:
+    if len(kinds) > 1 and claim.kind != "lepton":
+        return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
+    if claim.kind not in kinds and not (claim.kind == "lepton" and kinds <= {"electron", "muon", "lepton"}):
+        return f"the count is of {', '.join(sorted(kinds))}, not of {claim.kind}s"
+    word = (match.group("q") or "").lower()
+    stated = "lower" if match.group("more") else _COUNT_DIRECTION.get(word, "eq")
+    if stated != claim.direction:
+        return f"direction: the quote says {word or 'the number'} {match.group('n')}, the cut is a {claim.direction} bound"
+    if r.in_condition(match.start()) or re.search(r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
+                                                   r.text[max(0, match.start() - 30) : match.start()]):
+        return "the count is a condition ('if there are ...') qualifying another statement, not a requirement"
+    return _clause_problem(r, match.start(), in_region, claim)
+
+
+def _check_expr(claim: Claim, r: Reading, in_region: bool) -> str | None:
+    """A cut only an expression states (a phrasing of its own): its numbers in one selection clause."""
+    for clause in r.clauses:
+        numbers = [float(n) for n in re.findall(P.NUM, r.text[clause.start : clause.end])]
+        if all(any(math.isclose(v, n) for n in numbers) for v in claim.values):
+            return _clause_problem(r, clause.start, in_region, claim) if clause.kinds else None
+    return None  # numbers spread over clauses: grounding has already found them in the quote
+
+
+_SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-Z(\[\u2022])|\n\s*\n|\u2022")
+
+
+def sentence_of(cut: Cut, doc: Document | None) -> tuple[str, str]:
+    """The text the check reads and the text before it in its paragraph (where a sentence that names
+    no object took it from): the grounded span widened to its sentence in ``doc`` (a fuzzy match may
+    cut a word or unit in two), else the matched text, else the quote."""
+    prov, grounding = cut.provenance, cut.grounding
+    if doc is not None and prov is not None and prov.char_span and prov.document in (None, doc.source.paper_id):
+        start, end = prov.char_span
+        before = list(_SENTENCE_END.finditer(doc.text, max(0, start - 600), start))
+        after = _SENTENCE_END.search(doc.text, end, min(len(doc.text), end + 600))
+        begin = before[-1].end() if before else max(0, start - 600)
+        paragraph = doc.text.rfind("\n\n", max(0, begin - 400), begin)
+        context = doc.text[max(paragraph, begin - 400) : begin]
+        return doc.text[begin : after.start() + 1 if after else end], context
+    if grounding is not None and grounding.matched_text:
+        return grounding.matched_text, ""
+    return (prov.quote if prov is not None and prov.quote else ""), ""
+
+
+def support_problem(cut: Cut, kinds: dict[str, str], *, in_region: bool = False, doc: Document | None = None) -> str | None:
+    """Why the quote does not support ``cut`` (None: it does, or there is nothing to check)."""
+    claim = claim_of(cut, kinds)
+    quote, context = sentence_of(cut, doc)
+    if claim is None or not quote:
+        return None
+    r = replace(read(quote), context_objects=[kind for _, kind in read(context).objects] if context.strip() else [])
+    if claim.quantity in ("count",):
+        return _check_count(claim, r, in_region)
+    if claim.quantity == "sfos":
+        return None if P.SFOS_RE.search(r.text) else "the quote names no same-flavour opposite-sign pair"
+    if claim.quantity in _FLAGS:
+        return _object_ok(claim, r, len(r.text) - 1, "") if r.objects else None
+    if claim.quantity == "expr":
+        return _check_expr(claim, r, in_region)
+    return _check_comparison(claim, r, in_region)
+
+
+def _fmt(values: tuple[float, ...]) -> str:
+    return "-".join(f"{v:g}" for v in values)
+
+
+def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionList:
+    """``sel`` with every verified cut whose quote does not support it marked unverified (reason kept)."""
+    kinds = {o.name: str(o.kind) for o in sel.objects}
+    kinds.update({k: v for k, v in _KIND_OF_COLLECTION.items() if k not in kinds})
+
+    def one(cut: Cut, in_region: bool) -> Cut:
+        if cut.status != Status.verified or cut.grounding is None:
+            return cut
+        if doc is not None and cut.provenance is not None and cut.provenance.source == "cited":
+            return cut  # checked against the cited paper, where its sentence is (cited.py)
+        problem = support_problem(cut, kinds, in_region=in_region, doc=doc)
+        if problem is None:
+            return cut
+        grounding = cut.grounding.model_copy(update={"reason": f"quote found, numbers match, but not supported: {problem}"})
+        return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
+
+    data = sel.model_copy(deep=True)
+    for obj in data.objects:
+        obj.cuts = [one(c, False) for c in obj.cuts]
+    data.selection = [one(c, False) for c in data.selection]
+    for region in data.regions:
+        region.cuts = [one(c, True) for c in region.cuts]
+    return data
