@@ -99,3 +99,21 @@ def test_fetch_with_an_overlong_id_is_a_usage_error(repro_home: Path) -> None:
     proc = reproduce("fetch", "1" * 5000)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "OSError" not in proc.stderr
     assert "too long" in proc.stderr
+
+
+def test_execute_with_an_empty_data_directory_is_refused_before_the_sandbox(repro_home: Path, tmp_path: Path) -> None:
+    script = tmp_path / "analysis.py"
+    script.write_text("print('never run')\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = reproduce("execute", str(script), "--data", str(empty), "-o", str(tmp_path / "out"))
+    assert proc.returncode != 0 and f"{empty} is empty" in proc.stderr
+    assert "pipeline.errors" not in proc.stderr and not (tmp_path / "codegen").exists()
+
+
+def test_trials_check_their_inputs_before_the_first_trial(repro_home: Path) -> None:
+    data = shared_path("data", "atlas-opendata-2020")
+    proc = reproduce("trials", "arXiv:1712.02304", "--backend", "rules", "--data", str(data),
+                     "--baseline", "hzz4l_papr", "--n", "1")
+    assert proc.returncode == 2 and "did you mean hzz4l_paper" in proc.stderr
+    assert not (repro_home / "outputs").exists() or not any((repro_home / "outputs").rglob("*"))

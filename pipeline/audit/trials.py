@@ -101,6 +101,13 @@ class Study:
 
         if not opts.data:
             raise UsageError("no input data given", hint="pass --data FILE_OR_DIR")
+        from pipeline.run.preflight import check_baseline, check_data_path, check_paper
+
+        check_paper(opts.paper)  # before any trial runs (pipeline/run/preflight.py)
+        for path in opts.data:
+            check_data_path(path)
+        if opts.baseline is not None:
+            check_baseline(opts.baseline)
         if "llm" in (opts.backend, opts.codegen) and not settings.llm_configured:
             raise UsageError(f"--backend {opts.backend} --codegen {opts.codegen} needs a model, and none is configured",
                              hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL, or use --backend rules --codegen compile")

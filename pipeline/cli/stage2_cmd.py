@@ -48,6 +48,10 @@ def execute(script: Path, data: tuple[Path, ...], out: Path, timeout: float, mem
 
     if workers is not None and executor_name != "dask":
         raise UsageError("--workers needs --executor dask")
+    from pipeline.run.preflight import check_data_path
+
+    for path in data:  # an empty or non-ROOT --data is said here, not as a traceback from the sandbox
+        check_data_path(path)
     # no --scheduler here: the sandbox has no network (docs/scaling.md, sandboxing)
     extra = [] if executor_name == "local" else ["--executor", executor_name]
     extra += ["--workers", str(workers)] if workers else []
