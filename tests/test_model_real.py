@@ -12,6 +12,7 @@ small (``max_tokens``) so the whole marker stays well under 10 minutes on a load
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +25,9 @@ from pipeline.model import MODEL_ALIAS, model_status, models_dir
 pytestmark = [pytest.mark.model, pytest.mark.timeout(540)]
 
 REAL_MODELS = models_dir()  # at collection, before conftest points REPRO_MODELS at an empty directory
-CALL_DEADLINE_S = 240.0  # one call, all its requests; measured: 30-150 s on a loaded machine
+# one call, all its requests: ~1 min on an idle 2-core machine; a loaded one can be 10x slower, and then
+# the test is an xfail that says so (the deadline held, the failure was logged and replays as such)
+CALL_DEADLINE_S = float(os.environ.get("REPRO_MODEL_TEST_DEADLINE", "240"))
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +73,8 @@ def test_real_extraction_is_one_request_per_call_logged_and_replayable(model_ser
     assert all(c["requests"] <= 3 for c in calls)  # max_retries feedback only; no tools requests
     assert all("tools" not in a["request"] for c in calls for a in c["attempts"])
     assert all(c["usage"].get("completion_tokens", 0) > 0 for c in calls if c["ok"])
+    if not calls[-1]["ok"]:
+        _replay_says_it_failed(tmp_path / "live" / "llm_calls.jsonl", calls[-1])
     if sel is not None and calls[-1]["ok"]:
         for cut in sel.all_cuts():  # every cut either found in the text or flagged, never silently trusted
             assert cut.status in ("verified", "unverified") and (cut.status == "verified" or cut.grounding.reason)
@@ -82,7 +87,7 @@ def test_real_generate_and_repair_cycle(model_server, tmp_path: Path) -> None:
     from pipeline.codegen.llm import generate_with_llm
     from pipeline.data.synthetic import generate
     from pipeline.errors import SandboxError
-    from pipeline.llm import get_backend
+    from pipeline.llm import LLMDeadlineExceeded, get_backend
     from pipeline.sandbox.repair import repair_loop
     from pipeline.selection.models import SelectionList
 
@@ -91,7 +96,12 @@ def test_real_generate_and_repair_cycle(model_server, tmp_path: Path) -> None:
     backend = get_backend("openai", _settings(model_server, max_tokens=320), run_dir=tmp_path / "run")
     assert backend.mode == "json_schema"  # probed: a llama.cpp server
     started = time.monotonic()
-    code = generate_with_llm(sel, {"lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_charge", "lep_type"}, backend)
+    try:
+        code = generate_with_llm(sel, {"lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_charge", "lep_type"}, backend)
+    except LLMDeadlineExceeded:
+        calls = _calls(tmp_path / "run" / "llm_calls.jsonl")
+        assert time.monotonic() - started < CALL_DEADLINE_S + 30 and calls[0]["requests"] == 1
+        _replay_says_it_failed(tmp_path / "run" / "llm_calls.jsonl", calls[0])
     try:
         repair_loop(code, backend=backend, data=data, attempts_dir=tmp_path / "attempts", max_attempts=2)
     except SandboxError as err:
@@ -108,6 +118,24 @@ def test_real_generate_and_repair_cycle(model_server, tmp_path: Path) -> None:
                              replay) == code
 
 
+def _replay_says_it_failed(calls: Path, record: dict) -> None:
+    """A call that ended at its deadline: logged as such, replayed as such, then an honest xfail."""
+    from pipeline.errors import ExtractionError
+    from pipeline.llm import get_backend
+
+    assert "deadline" in record["error"] and record["latency_s"] < CALL_DEADLINE_S + 30
+    replay = get_backend("replay", load_settings(), replay=calls)
+    with pytest.raises(ExtractionError, match="failed when recorded"):
+        if record["response_model"]:
+            from pipeline.extract.findings import Findings
+
+            replay.structured(record["messages"], Findings, purpose=record["purpose"])
+        else:
+            replay.text(record["messages"], purpose=record["purpose"])
+    pytest.xfail(f"the model gave no answer within {CALL_DEADLINE_S:g} s on this machine (load "
+                 f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); the deadline held and replay says so")
+
+
 def _small_selection(model):
     """The demo's reviewed list cut to three cuts: its prompt is ~3k tokens, not ~8k (minutes on a CPU)."""
     data = json.loads((Path(__file__).parent.parent / "pipeline" / "demo" / "selection.reviewed.json").read_text())
@@ -115,3 +143,24 @@ def _small_selection(model):
     data["selection"] = [c for c in data["selection"] if c["id"] == "n_leptons"]
     data.update(assumptions=[], derived=[], unresolved=[], notes=[])
     return model.model_validate(data)
+
+
+def test_model_serve_prints_its_url_answers_and_stops_on_sigterm(model_server, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from pipeline.model.server import healthy
+
+    env = {**os.environ, "REPRO_MODELS": str(REAL_MODELS)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli.main", "model", "serve"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = proc.stdout.readline().strip()  # type: ignore[union-attr]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1") and healthy(url)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+    assert proc.returncode == 0 and "stopping the model server" in proc.stderr.read()  # type: ignore[union-attr]
+    assert not healthy(url, timeout=1.0)
