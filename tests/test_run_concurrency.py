@@ -54,7 +54,10 @@ def test_two_demos_at_once_both_finish_and_the_run_is_whole(repro_home: Path) ->
     assert len(run_dirs) == 1
     run_dir = Path(run_dirs.pop())
     assert (run_dir / "manifest.json").is_file()
-    assert json.loads((run_dir / "comparison.json").read_text())["verdict"] == "identical"
+    comparison = json.loads((run_dir / "comparison.json").read_text())
+    # hzz4l_paper corrects the isolation cones, the reviewed list cannot (see test_demo)
+    assert comparison["verdict"] in ("identical", "compatible"), comparison["reason"]
+    assert not comparison["events"]["only_generated"] and not comparison["events"]["only_baseline"]
     # the second demo either waited for the first and reused its stages, or came first
     assert sum(err.count(": reused") == 9 for _, err in results) >= 1 or \
         any("waiting up to" in err for _, err in results)
@@ -67,6 +70,7 @@ def test_run_in_use_fails_at_once_with_no_wait(repro_home: Path, tmp_path: Path)
     pdf = make_note_pdf(tmp_path / "note.pdf")
     data = tmp_path / "data"
     data.mkdir()
+    (data / "a.root").write_bytes(b"root" + bytes(60))  # passes the preflight checks; never read
     run_dir = default_run_dir(RunOptions(paper=str(pdf), data=[data]), load_settings())
     with hold(run_dir, what="run", wait_s=0):
         proc = _reproduce(str(pdf), "--data", str(data), "--no-wait")
