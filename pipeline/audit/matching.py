@@ -1,35 +1,49 @@
-"""Recall and precision of an extracted selection list against a reference list.
+"""The one scorer of extracted cuts: recall and precision against a reference.
 
-The reference is a reviewed selection list (``.json``) or an ADL gold file (``.adl``,
-read with :func:`pipeline.selection.adl.from_adl`). Cuts are compared on
-(object kind, quantity, operator direction, values), the rules of
-``scripts/eval_extraction.py``: ``>``/``>=`` are one lower bound, ``<``/``<=`` one upper
-bound, values equal within 0.1 %, an extracted ``lepton`` cut matches an electron or
-muon cut, a leading-object cut is ``pt#0``, counts are ``count``. A cut these rules
-cannot read is compared by its normalised expression text.
+A reference is a reviewed selection list (``.json``), an ADL gold file (``.adl``: its
+``select`` lines, :func:`parse_adl`) or a hand-written gold list (``tests/gold/*.json``:
+quote, page, object, variable, op, value; :func:`load_gold`). Cuts are compared on
+(object kind, quantity, operator direction, values):
+
+* object kind: electron, muon, lepton, jet, bjet, photon, tau, track, or event; an extracted
+  ``lepton`` cut matches an electron or muon cut (the paper states it for both flavours);
+* quantity: pt, eta, d0, z0, reliso, btag, count, sfos, met, ht, mt, masses ...; a leading-object
+  cut is ``pt#0``; an expression none of this reads is keyed by its numbers (``expr``);
+* direction: ``>``/``>=`` one lower bound, ``<``/``<=`` one upper bound (papers and ADL differ
+  on the boundary of continuous quantities), ``==``, ``!=``, ranges, outside; values within 0.1 %.
+
+Equivalences (each is physically the same cut): gold ``mass`` = any extracted event ``m*``; gold
+``msoftdrop`` = the jet ``m``; gold ``dphi<pair>`` = extracted ``dphi``; gold ``LepT`` = ``lt``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import UsageError
-from pipeline.selection.models import Cut, SelectionList
+from pipeline.selection.models import Cut, SelectionList, Status
 
 Key = tuple[str, str, str, tuple[float, ...]]
 DIRECTION = {">": "lower", ">=": "lower", "<": "upper", "<=": "upper", "==": "eq", "!=": "ne", "between": "range",
-             "outside": "outside"}
+             "outside": "outside", "[]": "range", "][": "outside", "in": "in", "expr": "expr"}
 COLLECTIONS = {"electrons": "electron", "muons": "muon", "leptons": "lepton", "jets": "jet", "bjets": "bjet",
                "photons": "photon", "taus": "tau", "tracks": "track"}
-_COUNT = re.compile(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|>|<)\s*(-?[\d.]+)")
+# ADL function names -> quantity
+QUANTITY = {"pt": "pt", "eta": "eta", "d0": "d0", "dxy": "d0", "dz": "z0", "z0": "z0", "btag": "btag",
+            "btagdeepb": "btag", "minipfreliso": "reliso", "minipfrelisoall": "reliso", "reliso": "reliso",
+            "dr": "dr", "met": "met", "ht": "ht", "size": "count", "m": "mass", "msoftdrop": "mass"}
+SAME_QUANTITY = {"lept": "lt"}  # ADL LepT = pT(leptons[0]) + MET, the paper's L_T = pT^l + pTmiss
+_COUNT = re.compile(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)")
 _RANKED = re.compile(r"nth\(sort_desc\((\w+)\((\w+)\)\),\s*(\d)\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)")
 _MASS = re.compile(r"^m(\d\d|ll|l+|bb|jj|4l|z\d?|gammagamma|eff|ass)$")
-# an expression that is one structured cut written out: 'lo < x < hi', 'abs(x) < v', 'x >= v'
 _WINDOW = re.compile(r"^(-?[\d.]+)\s*<=?\s*(\w+)\s*<=?\s*(-?[\d.]+)$")
-_SIMPLE = re.compile(r"^(?:abs\()?(\w+)\)?\s*(>=|<=|==|>|<)\s*(-?[\d.]+)$")
+_SIMPLE = re.compile(r"^(?:abs\()?(\w+)\)?\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)$")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
+_CONVENTIONS = (0.0, 91.1876)  # the Z mass and 0 are the language's, not the paper's
 
 
 class Score(BaseModel):
@@ -45,54 +59,72 @@ class Score(BaseModel):
     unmatched: list[str]
 
 
-def _expr_key(cut: Cut, kind: str) -> Key | None:
-    from pipeline.selection.expr import cut_expression
+def object_kind(name: str) -> str:
+    low = name.lower()
+    for needle, kind in (("bjet", "bjet"), ("btag", "bjet"), ("tau", "tau"), ("pho", "photon"), ("ele", "electron"),
+                         ("mu", "muon"), ("lep", "lepton"), ("track", "track"), ("jet", "jet")):
+        if needle in low:
+            return kind
+    return "other"
 
-    try:
-        text = cut_expression(cut)
-    except Exception:  # noqa: BLE001 - a text-only cut has no machine form to compare
-        return None
-    return (kind, "expr:" + re.sub(r"\s+", "", text), "", ())
+
+def _quantity(name: str, kind: str) -> str:
+    if name == "wt":
+        return "mt"  # m_T^W, the transverse mass of the W candidate
+    return "mass" if (_MASS.match(name) and kind == "event") or name == "m" else name
+
+
+def _numbers_key(expr: str, kind: str) -> Key:
+    numbers = sorted(float(n) for n in _NUMBER.findall(re.sub(r"nth\(([^()]*(?:\([^()]*\))*[^()]*),\s*\d\)", r"\1", expr)))
+    return (kind, "expr", "expr", tuple(n for n in numbers if n not in _CONVENTIONS))
+
+
+def _expr_key(expr: str, kind: str, collections: dict[str, str]) -> Key:
+    count = _COUNT.search(expr)
+    if count:
+        quantity = "sfos" if "sfos_pairs" in expr else "count"
+        return (collections.get(count.group(1), "other"), quantity, DIRECTION[count.group(2)], (float(count.group(3)),))
+    ranked = _RANKED.search(expr)
+    if ranked:
+        return (collections.get(ranked.group(2), "other"), f"{ranked.group(1)}#{ranked.group(3)}",
+                DIRECTION[ranked.group(4)], (float(ranked.group(5)),))
+    if "ptcone30 / pt" in expr:
+        numbers = _NUMBER.findall(expr.split("ptcone30 / pt")[-1])
+        if numbers:
+            return (kind, "reliso", "upper", (float(numbers[0]),))
+    text = expr.strip()
+    window = _WINDOW.match(text)
+    if window:
+        return (kind, _quantity(window.group(2), kind), "range", (float(window.group(1)), float(window.group(3))))
+    simple = _SIMPLE.match(text)
+    if simple:
+        return (kind, _quantity(simple.group(1), kind), DIRECTION[simple.group(2)], (float(simple.group(3)),))
+    return _numbers_key(text, kind)
 
 
 def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
     """The comparison key of a cut (None for a cut stated only in words)."""
     kind = collections.get(cut.target or "", "event")
     if cut.expr:
-        count = _COUNT.search(cut.expr)
-        if count:
-            quantity = "sfos" if "sfos_pairs" in cut.expr else "count"
-            return (collections.get(count.group(1), "other"), quantity, DIRECTION[count.group(2)],
-                    (float(count.group(3)),))
-        ranked = _RANKED.search(cut.expr)
-        if ranked:
-            return (collections.get(ranked.group(2), "other"), f"{ranked.group(1)}#{ranked.group(3)}",
-                    DIRECTION[ranked.group(4)], (float(ranked.group(5)),))
-        return _simple_key(cut.expr.strip(), kind) or _expr_key(cut, kind)
+        if cut.kind == "select_best":
+            return None  # chooses a candidate, cuts nothing
+        return _expr_key(cut.expr, kind, collections)
     if cut.variable is None or cut.op is None or cut.value is None:
         return None
     values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
-    return (kind, _quantity(cut.variable, kind), DIRECTION.get(cut.op, cut.op),
+    return (kind, _quantity(cut.variable, kind), DIRECTION.get(str(cut.op), str(cut.op)),
             tuple(float(v) for v in values))  # type: ignore[arg-type]
 
 
-def _quantity(name: str, kind: str) -> str:
-    return "mass" if (_MASS.match(name) and kind == "event") or name == "m" else name
-
-
-def _simple_key(expr: str, kind: str) -> Key | None:
-    window = _WINDOW.match(expr)
-    if window:
-        return (kind, _quantity(window.group(2), kind), "range", (float(window.group(1)), float(window.group(3))))
-    simple = _SIMPLE.match(expr)
-    if simple:
-        return (kind, _quantity(simple.group(1), kind), DIRECTION[simple.group(2)], (float(simple.group(3)),))
-    return None
+def _collections(sel: SelectionList) -> dict[str, str]:
+    collections: dict[str, str] = {o.name: str(o.kind) for o in sel.objects}
+    collections.update({k: v for k, v in COLLECTIONS.items() if k not in collections})
+    return collections
 
 
 def selection_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
-    collections: dict[str, str] = {o.name: str(o.kind) for o in sel.objects}
-    collections.update(COLLECTIONS)
+    """(key, cut) for every readable cut that a reviewer has not rejected."""
+    collections = _collections(sel)
     out = []
     for cut in sel.all_cuts():
         if cut.status == "rejected":
@@ -103,11 +135,22 @@ def selection_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
     return out
 
 
+def keys_of(sel: SelectionList) -> list[tuple[Key, Cut]]:
+    """One (key, cut) per distinct key: a cut stated for the signal selection and again for a
+    control region is one claim. The cut kept is a verified one when there is one."""
+    out: dict[Key, Cut] = {}
+    for key, cut in selection_keys(sel):
+        if key not in out or (out[key].status != Status.verified and cut.status == Status.verified):
+            out[key] = cut
+    return list(out.items())
+
+
 def matches(extracted: Key, reference: Key) -> bool:
     e_kind, e_q, e_dir, e_vals = extracted
     r_kind, r_q, r_dir, r_vals = reference
     kind_ok = e_kind == r_kind or (e_kind == "lepton" and r_kind in ("electron", "muon"))
-    quantity_ok = e_q == r_q or (r_q == "mass" and e_q.startswith("m") and not e_q.startswith("expr:"))
+    quantity_ok = e_q == r_q or (r_q == "mass" and e_q.startswith("m") and e_q != "expr")
+    quantity_ok = quantity_ok or (e_q == "dphi" and r_q.startswith("dphi")) or SAME_QUANTITY.get(r_q) == e_q
     if not (kind_ok and quantity_ok and e_dir == r_dir and len(e_vals) == len(r_vals)):
         return False
     return all(abs(a - b) <= 1e-3 * max(1.0, abs(b)) for a, b in zip(e_vals, r_vals, strict=True))
@@ -119,14 +162,125 @@ def score(extracted: SelectionList, reference: SelectionList) -> Score:
     found = [(k, c) for k, c in ref if any(matches(e, k) for e, _ in got)]
     correct = [(k, c) for k, c in got if any(matches(k, r) for r, _ in ref)]
     return Score(reference=len(ref), extracted=len(got), matched_reference=len(found),
-                 matched_extracted=len(correct), recall=_ratio(len(found), len(ref)),
-                 precision=_ratio(len(correct), len(got)),
+                 matched_extracted=len(correct), recall=ratio(len(found), len(ref)),
+                 precision=ratio(len(correct), len(got)),
                  missed=sorted(c.id for k, c in ref if (k, c) not in found),
                  unmatched=sorted(c.id for k, c in got if (k, c) not in correct))
 
 
-def _ratio(a: int, b: int) -> float:
+def score_keys(extracted: list[tuple[Key, Cut]], gold: set[Key]) -> dict[str, float | int]:
+    """Recall, precision, object-level recall and the precision of the cuts marked verified."""
+    found = [g for g in gold if any(matches(e, g) for e, _ in extracted)]
+    correct = [e for e, _ in extracted if any(matches(e, g) for g in gold)]
+    verified = [e for e, c in extracted if c.status == Status.verified]
+    verified_correct = [e for e in verified if e in correct]
+    object_gold = [g for g in gold if g[0] != "event" and g[1] not in ("count", "sfos") and "#" not in g[1]]
+    object_found = [g for g in object_gold if g in found]
+    event_gold = [g for g in gold if g not in object_gold]
+    event_found = [g for g in event_gold if g in found]
+    return {
+        "gold": len(gold), "extracted": len(extracted), "recall": ratio(len(found), len(gold)),
+        "precision": ratio(len(correct), len(extracted)), "matched_gold": len(found),
+        "matched_extracted": len(correct), "object_gold": len(object_gold), "object_found": len(object_found),
+        "object_recall": ratio(len(object_found), len(object_gold)), "event_gold": len(event_gold),
+        "event_found": len(event_found), "event_recall": ratio(len(event_found), len(event_gold)),
+        "verified": len(verified), "verified_correct": len(verified_correct),
+        "verified_precision": ratio(len(verified_correct), len(verified)),
+    }
+
+
+def ratio(a: int, b: int) -> float:
     return round(a / b, 3) if b else 0.0
+
+
+_SELECT = re.compile(
+    r"^(?P<abs>abs\()?\s*(?:(?P<fn>\w+)\((?P<arg>[^()\[\]]*?)(?:\[(?P<rank>\d)\])?\)|\{(?P<arg2>\w+)\[(?P<rank2>\d)\]\s*\}(?P<fn2>\w+)|(?P<var>\w+))"
+    r"\s*\)?\s*(?P<op>>=|<=|==|!=|>|<|\[\]|\]\[)\s*(?P<v1>-?[\d.]+)(?:\s+(?P<v2>-?[\d.]+))?\s*(?:#.*)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_adl(text: str) -> set[Key]:
+    """The gold cuts of an ADL file: the ``select`` lines of its objects and regions (trivial
+    ``Size(x) >= 0`` lines, ternaries, and/or combinations and functions of functions are skipped)."""
+    gold: set[Key] = set()
+    current_object: str | None = None
+    for raw in text.splitlines():
+        line = raw.split("#")[0].strip()
+        head = line.split()
+        if not head:
+            continue
+        if head[0] in ("object", "region", "define"):
+            current_object = head[1] if head[0] == "object" else None if head[0] == "region" else current_object
+            continue
+        if head[0] != "select" or "?" in line or " and " in line.lower() or " or " in line.lower():
+            continue
+        key = _adl_key(line[len("select"):].strip(), current_object)
+        if key is not None:
+            gold.add(key)
+    return gold
+
+
+def _adl_key(expr: str, obj: str | None) -> Key | None:
+    match = _SELECT.match(expr)
+    if match is None:
+        return None
+    fn = (match.group("fn") or match.group("fn2") or match.group("var") or "").lower()
+    arg = match.group("arg") or match.group("arg2") or ""
+    rank = match.group("rank") or match.group("rank2")
+    values = tuple(float(v) for v in (match.group("v1"), match.group("v2")) if v is not None)
+    direction = DIRECTION[match.group("op")]
+    quantity = QUANTITY.get(fn, fn)
+    if re.fullmatch(r"mt[a-z]*", quantity) and quantity != "mt2":
+        quantity = "mt"  # ADL names the transverse mass per object: MTl, MTpho, MTe
+    if quantity == "count":
+        if values == (0.0,) and direction == "lower":
+            return None  # Size(x) >= 0 only declares the collection
+        return (object_kind(arg), "count", direction, values)
+    if obj is not None:
+        return (object_kind(obj), quantity, direction, values)
+    if rank is not None:
+        return (object_kind(arg), f"{quantity}#{rank}", direction, values)
+    if arg and quantity in ("pt", "eta"):
+        return (object_kind(arg), quantity, direction, values)
+    return ("event", quantity, direction, values)
+
+
+class GoldCut(BaseModel):
+    """One cut of a hand-written gold list, as the paper states it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str
+    page: int | None = None
+    object: str
+    variable: str
+    op: str
+    value: float | list[float]
+    rank: int | None = None
+    region: str | None = None
+    note: str = ""
+
+    def key(self) -> Key:
+        values = tuple(float(v) for v in (self.value if isinstance(self.value, list) else [self.value]))
+        if self.variable == "expr":
+            return (self.object, "expr", "expr", tuple(sorted(values)))
+        quantity = f"{self.variable}#{self.rank}" if self.rank is not None else _quantity(self.variable, self.object)
+        return (self.object, quantity, DIRECTION[self.op], values)
+
+
+class GoldList(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paper: str
+    written_by: str = ""
+    notes: list[str] = []
+    cuts: list[GoldCut]
+
+
+def load_gold(path: Path) -> GoldList:
+    """A hand-written gold list (JSON)."""
+    return GoldList.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
 def load_reference(path: Path) -> SelectionList:
