@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import re
 
-from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Unresolved
+from pipeline.selection.models import (
+    Assumption,
+    Cut,
+    Derived,
+    PhysicsObject,
+    Provenance,
+    SelectionList,
+    Unresolved,
+)
 from pipeline.selection.validate import errors_only, validate_selection
 
 _MAX_ROUNDS = 20  # each round removes at least one cut; a list has far fewer broken cuts than this
@@ -43,6 +51,47 @@ def with_lepton_union(sel: SelectionList) -> SelectionList:
     return sel.model_copy(update={"objects": [*sel.objects, union]})
 
 
+_MT = "sqrt(2 * nth(pt(sorted_by_pt(leptons)), 0) * met * (1 - cos(nth(phi(sorted_by_pt(leptons)), 0) - met_phi)))"
+# event quantities papers name without a formula, defined by the common convention (recorded as an assumption)
+NAMED_QUANTITIES: dict[str, tuple[str, str, str]] = {
+    "ht": ("sum(pt(jets))", "jets", "H_T = the scalar sum of the pT of the selected jets"),
+    "mt": (_MT, "leptons", "m_T = the transverse mass of the leading lepton and the missing transverse momentum"),
+    "wt": (_MT, "leptons", "m_T^W = the transverse mass of the leading lepton and the missing transverse momentum"),
+}
+
+
+def _uses(sel: SelectionList, name: str) -> list[Cut]:
+    word = re.compile(rf"\b{name}\b")
+    return [c for c in sel.all_cuts() if c.scope == "event" and (c.variable == name or (c.expr and word.search(c.expr)))]
+
+
+def with_named_quantities(sel: SelectionList) -> SelectionList:
+    """Define H_T and m_T when cuts use them and the list has what they are built from: the
+    conventional definition, with the choice in the assumption ledger for review."""
+    kinds = {o.kind for o in sel.objects}
+    for name, (expr, collection, meaning) in NAMED_QUANTITIES.items():
+        used = _uses(sel, name)
+        if not used or any(d.name == name for d in sel.derived):
+            continue
+        if collection == "leptons" and ("photon" in kinds or not kinds & {"electron", "muon", "lepton"}):
+            continue  # the transverse mass of what? left for the validator to send to unresolved
+        objects = list(sel.objects)
+        if collection == "jets" and not any(o.name == "jets" for o in objects):
+            objects.append(PhysicsObject(name="jets", kind="jet", description="all jets (no cut stated)"))
+        why = Provenance(source="assumption", document=sel.paper.id)
+        derived = Derived(name=name, expr=expr, unit="GeV", description=meaning, provenance=why)
+        assumption = Assumption(id=f"definition_{name}", topic=f"definition of {name}",
+                                unstated="the paper names the quantity without a formula", choice=f"{name} = {expr}",
+                                rationale=meaning, affects=[c.id for c in used])
+        sel = sel.model_copy(update={"objects": objects, "derived": [*sel.derived, derived],
+                                     "assumptions": [*sel.assumptions, assumption]})
+        if collection == "leptons" and not any(o.name == "leptons" for o in sel.objects):
+            sources = [o.name for o in sel.objects if o.name in ("electrons", "muons")]
+            union = PhysicsObject(name="leptons", kind="lepton", sources=sources)
+            sel = sel.model_copy(update={"objects": [*sel.objects, union]})
+    return sel
+
+
 def _remove(sel: SelectionList, ids: dict[str, str]) -> SelectionList:
     data = sel.model_copy(deep=True)
     moved: list[Unresolved] = []
@@ -69,7 +118,7 @@ def _free(name: str, taken: set[str]) -> str:
 
 def _drop_empty(sel: SelectionList) -> SelectionList:
     """Objects left with no cut and no role (nothing counts them, nothing merges them) and empty regions."""
-    texts = " ".join(c.expr or "" for c in sel.all_cuts()) + " " + " ".join(d.expr for d in sel.derived)
+    texts = " ".join(c.expr or "" for c in sel.all_cuts()) + " " + " ".join(d.expr or "" for d in sel.derived)
     sources = {s for o in sel.objects for s in o.sources}
     objects = [o for o in sel.objects if o.cuts or o.sources or o.name in sources or re.search(rf"\b{o.name}\b", texts)]
     regions = [r for r in sel.regions if r.cuts]
@@ -100,7 +149,7 @@ def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type
 
 def legalize(sel: SelectionList) -> SelectionList:
     """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
-    sel = _sources_first(with_lepton_union(sel))
+    sel = _sources_first(with_named_quantities(with_lepton_union(sel)))
     for _ in range(_MAX_ROUNDS):
         errors = errors_only(validate_selection(sel))
         if not errors:

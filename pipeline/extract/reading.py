@@ -31,7 +31,7 @@ REJECT = re.compile(
 )
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("histogram", re.compile(r"histogram|\bbinn(?:ed|ing)\b|\bbins?\b|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
+    ("histogram", re.compile(r"\bSR\s?\d+|histogram|\bbinn(?:ed|ing)\b|\bbins?\b|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
                              r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)", re.I)),
     ("trigger", re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)", re.I)),
     ("efficiency", re.compile(r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
@@ -46,7 +46,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
 _CONDITION_START = re.compile(
     r"\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:with|having|that have|whose)\b"
     r"|\b(?:if|when|whenever|unless|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])"
-    r"|\bonly (?:for|to|in)\b",
+    r"|\bonly (?:for|to|in)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
     re.IGNORECASE,
 )
 _CONDITION_END = re.compile(r"[,;:]|\b(?:is|are|must|be|was|were|should|has|have|require[sd]?)\b")
@@ -105,10 +105,26 @@ def _clauses(text: str) -> list[Clause]:
 def _conditions(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _CONDITION_START.finditer(text):
-        there = re.match(r"\s*there\s+(?:are|is|exist)\b", text[match.end():])
+        there = re.match(r"\s*(?:there|they|it|events?|the event)\s+(?:are|is|exist|have|has|contain\w*)\b",
+                         text[match.end():])
         end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))
         spans.append((match.start(), end.start() if end else len(text)))
-    return spans
+    return spans + _subject_conditions(text)
+
+
+# "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later requirement
+# applies to; it is a condition when the predicate states a comparison of its own
+_WITH_SUBJECT = re.compile(r"\b(?:all|any|each|every|those|the)?\s*\w+\s+with\b(?P<body>[^,;]{1,80}?)"
+                           r"\b(?P<verb>must|is required|are required|should|has to|have to)\b(?P<rest>[^;]*)")
+
+
+def _subject_conditions(text: str) -> list[tuple[int, int]]:
+    out = []
+    for match in _WITH_SUBJECT.finditer(text):
+        if re.search(r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]) and \
+                re.search(r"[<>]|\b(?:above|below)\b", match.group("body")):
+            out.append((match.start("body"), match.start("verb")))
+    return out
 
 
 @lru_cache(maxsize=4096)

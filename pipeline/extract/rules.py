@@ -243,7 +243,8 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for match in P.COUNT_RE.finditer(sentence):
         if _disqualified(sentence, match.start()):
             continue
-        out.append(_count(P.object_of(match), P.COUNT_OPS[match.group("q")], P.count_value(match.group("n")), quote))
+        out.append(_count(_either_flavour(sentence, match), P.COUNT_OPS[match.group("q")],
+                          P.count_value(match.group("n")), quote))
     for match in P.OR_MORE_RE.finditer(sentence):
         out.append(_count(P.object_of(match), ">=", P.count_value(match.group("n")), quote))
     for match in P.N_SYMBOL_RE.finditer(sentence):
@@ -258,6 +259,17 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         out.append(CutFinding(object="lepton", variable="sfos", op=Op.ge, value=pairs, quote=quote,
                               description="same-flavour opposite-sign lepton pair(s)"))
     return out
+
+
+_OTHER_FLAVOUR = re.compile(r"\s+(?:or|and|/)\s+(?:an?\s+)?(?:electrons?|muons?)\b", re.IGNORECASE)
+
+
+def _either_flavour(sentence: str, match: re.Match[str]) -> str:
+    """'exactly one electron or muon' counts leptons of both flavours together, not electrons."""
+    kind = P.object_of(match)
+    if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
+        return "lepton"
+    return kind
 
 
 def _count(kind: str, op: str, n: int, quote: str) -> CutFinding:

@@ -121,7 +121,9 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     named = r.objects_in(0, clause.end)
     for_match = re.match(rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
                          after[:60], re.IGNORECASE)
-    if for_match is not None:
+    if "respectively" in r.text:  # "... for electrons and muons, respectively": each value to its own object
+        named = [kind for _, kind in r.objects]
+    elif for_match is not None:
         named = [P.object_of(for_match)]
     accepted = {claim.kind} | ({"lepton"} if claim.kind in ("electron", "muon") else set())
     accepted |= {"electron", "muon"} if claim.kind == "lepton" else set()
@@ -178,8 +180,14 @@ def _in_condition_text(claim: Claim, r: Reading) -> bool:
     return False
 
 
+_OTHER_OBJECTS = re.compile(r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
+                            r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b", re.IGNORECASE)
+
+
 def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
+    if claim.quantity not in ("count", "sfos") and claim.kind != "event" and _OTHER_OBJECTS.search(r.text):
+        return "the clause defines other objects (veto, loose or additional ones), not the selected objects"
     kinds = set(clause.kinds) - ({"control"} if in_region else set())
     if claim.quantity in _FLAGS:
         kinds &= {"histogram", "trigger"}
@@ -244,6 +252,8 @@ def _count_problem(claim: Claim, kinds: set[str], match: re.Match[str], r: Readi
         return f"the count is of {', '.join(sorted(kinds))}, not of {claim.kind}s"
     word = (match.group("q") or "").lower()
     stated = "lower" if match.group("more") else _COUNT_DIRECTION.get(word, "eq")
+    if r.clause_at(match.start()).rejects or _rejected_subject(r, match.start()):
+        stated = _INVERSE.get(stated, stated)  # "events with fewer than 4 jets are not considered"
     if stated != claim.direction:
         return f"direction: the quote says {word or 'the number'} {match.group('n')}, the cut is a {claim.direction} bound"
     if r.in_condition(match.start()) or re.search(r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
@@ -271,8 +281,8 @@ def sentence_of(cut: Cut, doc: Document | None) -> tuple[str, str]:
     prov, grounding = cut.provenance, cut.grounding
     if doc is not None and prov is not None and prov.char_span and prov.document in (None, doc.source.paper_id):
         start, end = prov.char_span
-        before = list(_SENTENCE_END.finditer(doc.text, max(0, start - 600), start))
-        after = _SENTENCE_END.search(doc.text, end, min(len(doc.text), end + 600))
+        before = [m for m in _SENTENCE_END.finditer(doc.text, max(0, start - 600), start + 1) if m.end() <= start]
+        after = _SENTENCE_END.search(doc.text, max(start, end - 2), min(len(doc.text), end + 600))
         begin = before[-1].end() if before else max(0, start - 600)
         paragraph = doc.text.rfind("\n\n", max(0, begin - 400), begin)
         context = doc.text[max(paragraph, begin - 400) : begin]
