@@ -29,9 +29,9 @@ def check_run(opts: RunOptions, settings: Settings) -> None:
         check_data_path(path)
     if opts.baseline is not None:
         check_baseline(opts.baseline)
-    for flag, path in (("--reviewed", opts.reviewed), ("--replay", opts.replay)):
-        if path is not None and not path.is_file():
-            raise UsageError(f"{flag} {path}: no such file", hint=f"check the {flag} path")
+    for flag, given in (("--reviewed", opts.reviewed), ("--replay", opts.replay)):
+        if given is not None and not given.is_file():
+            raise UsageError(f"{flag} {given}: no such file", hint=f"check the {flag} path")
     check_model_options(opts, settings)
 
 
