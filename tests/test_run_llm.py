@@ -34,7 +34,7 @@ def test_model_code_is_repaired_then_replayed(tmp_path: Path) -> None:
         proc = _reproduce(tmp_path / "live", *args, env=env)
         assert proc.returncode == 0, proc.stderr
         assert server.remaining == 0
-        repair_prompt = server.requests[1]["messages"][1]["content"]
+        repair_prompt = server.requests[1]["messages"][-1]["content"]  # after the codegen conversation
         assert "cuont" in repair_prompt and "AttributeError" in repair_prompt
     run_dir = Path(json.loads(proc.stdout)["run_dir"])
     assert "passed on attempt 2" in proc.stderr
