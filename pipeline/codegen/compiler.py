@@ -22,6 +22,7 @@ from pipeline.codegen.plan import (
     fields_to_read,
     fused_leptons,
     fused_reads,
+    implicit_leptons,
     used_objects,
 )
 from pipeline.codegen.translate import Names, calls_in, names_in, translate
@@ -124,7 +125,7 @@ class _Writer:
                 self.note("    ", f"{obj.name}: not read by any event-level step, so its cuts ({ids}) "
                           "cannot change the selection")
         merged = [o.name for o in self.sel.objects if o.kind in ("electron", "muon")]
-        if merged and "leptons" not in self.plan.sources:
+        if merged and implicit_leptons(self.plan):
             self.emit("    # leptons: the cleaned electrons and muons together, by decreasing pt")
             for kind in ("electrons", "muons"):
                 if not any(self.plan.sources[m] == kind for m in merged):

@@ -11,16 +11,11 @@ import ast
 from dataclasses import dataclass, field
 
 from pipeline.codegen.translate import calls_in, names_in
-from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS
+from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS, KIND_COLLECTION
 from pipeline.selection.expr import cut_expression, parse
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, Derived, PhysicsObject, SelectionList, Status
 from pipeline.selection.scopes import is_candidate_builder
-
-KIND_COLLECTION = {
-    "electron": "electrons", "muon": "muons", "lepton": "leptons",
-    "jet": "jets", "bjet": "jets", "photon": "photons",
-}
 
 
 @dataclass
@@ -100,8 +95,7 @@ def build_plan(sel: SelectionList) -> Plan:
         if cut.scope == "candidate" and cut.target:
             plan.candidate_sets.add(cut.target)
     for obj in sel.objects:
-        src = plan.sources[obj.name]
-        coll = src if isinstance(src, str) else "leptons"
+        coll = data_collection(plan, obj.name)
         for cut in obj.cuts:
             if executable(cut):
                 plan.requires[cut.id] = sorted(_field_reads(cut_expression(cut), coll))
@@ -109,6 +103,24 @@ def build_plan(sel: SelectionList) -> Plan:
         if executable(cut):
             plan.requires[cut.id] = sorted(_cut_reads(plan, cut))
     return plan
+
+
+def data_collection(plan: Plan, name: str) -> str:
+    """The data collection an object's fields come from, through subsets (bjets of jets) and
+    merges (a merge of several collections reads the leptons' fields)."""
+    seen: set[str] = set()
+    todo, roots = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        src = plan.sources.get(current, current)
+        if isinstance(src, str):
+            roots.add(src)
+        else:
+            todo += src
+    return roots.pop() if len(roots) == 1 else "leptons"
 
 
 def derived_order(plan: Plan, names: set[str], done: set[str]) -> list[str]:
@@ -141,17 +153,15 @@ def _cut_reads(plan: Plan, cut: Cut) -> set[str]:
 BASE_FIELDS = ("pt", "eta", "phi", "e", "charge", "flavour")
 
 
+def implicit_leptons(plan: Plan) -> bool:
+    """True when the selection reads ``leptons`` without defining it: the script merges the
+    electron and muon objects then."""
+    return "leptons" not in plan.sources and "leptons" in _referenced_names(plan)
+
+
 def used_objects(plan: Plan) -> set[str]:
     """Objects the event selection reads (directly, through derived names, or merged into one)."""
-    names: set[str] = set()
-    for cut in plan.sel.selection:
-        if executable(cut):
-            names |= names_in(cut_expression(cut), allow_tuple=cut.kind == "select_best")
-            names |= {cut.target} if cut.target else set()
-    if plan.sel.observable:
-        names.add(plan.sel.observable)
-    for name in derived_order(plan, set(names), set()):
-        names |= names_in(plan.derived[name].expr)
+    names = _referenced_names(plan)
     if "leptons" in names and "leptons" not in plan.sources:
         names |= {o.name for o in plan.sel.objects if o.kind in ("electron", "muon")}
     todo = [n for n in names if n in plan.sources]
@@ -161,6 +171,20 @@ def used_objects(plan: Plan) -> set[str]:
             todo += [s for s in src if s not in names]
             names |= set(src)
     return {o.name for o in plan.sel.objects if o.name in names}
+
+
+def _referenced_names(plan: Plan) -> set[str]:
+    """Names the cutflow and the observable read, with those of the derived quantities they use."""
+    names: set[str] = set()
+    for cut in plan.sel.selection:
+        if executable(cut):
+            names |= names_in(cut_expression(cut), allow_tuple=cut.kind == "select_best")
+            names |= {cut.target} if cut.target else set()
+    if plan.sel.observable:
+        names.add(plan.sel.observable)
+    for name in derived_order(plan, set(names), set()):
+        names |= names_in(plan.derived[name].expr)
+    return names
 
 
 def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:

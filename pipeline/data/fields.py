@@ -83,6 +83,12 @@ COLLECTIONS: dict[str, dict[str, tuple[Dimension, str]]] = {
     "photons": PHOTON_FIELDS,
 }
 
+# the data collection an object of each kind is read from (tau, met, track, other: none)
+KIND_COLLECTION: dict[str, str] = {
+    "electron": "electrons", "muon": "muons", "lepton": "leptons",
+    "jet": "jets", "bjet": "jets", "photon": "photons",
+}
+
 # derived per-object quantities every analysis may use without defining them
 DERIVED_OBJECT_FIELDS: dict[str, tuple[Dimension, str]] = {
     "theta": ("angle", "polar angle, 2 atan(exp(-eta))"),

@@ -52,7 +52,11 @@ def max_of(x: Any) -> Any:
 
 
 def nth(x: Any, i: int) -> Any:
-    """Element ``i`` of the innermost list; missing gives NaN so every comparison fails."""
+    """Element ``i`` of the innermost list; missing gives NaN so every comparison fails.
+
+    Of a list of objects the element is an object, or None where the list is too short
+    (a record has no NaN); quantities of a missing object are None and cuts on them fail.
+    """
     index = int(i)
     if isinstance(x, Cands):
         got = fc.nth_entry(x, index)
@@ -61,6 +65,8 @@ def nth(x: Any, i: int) -> Any:
     if flat is not None:
         return flat
     padded = ak.pad_none(x, index + 1, axis=-1)
+    if ak.fields(x):  # objects: a missing one is None (its fields, masses... are None, never a number)
+        return padded[..., index]
     return ak.fill_none(padded[..., index], np.nan)
 
 

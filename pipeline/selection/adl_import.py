@@ -64,6 +64,7 @@ class _Importer:
         self.origin: dict[str, Statement] = {}
         self.failed_defines: set[str] = set()
         self.region_lines: dict[str, int] = {}
+        self.object_lines: dict[str, int] = {}
 
     def note(self, where: str, line: int, what: str) -> None:
         self.missing.append(f"line {line}: {where}: {what}")
@@ -113,12 +114,19 @@ class _Importer:
         return "lepton" if kinds <= _LEPTONIC else "other"
 
     def add_object(self, block: Block) -> None:
+        self.object_lines[block.name] = block.line
         takes = self.takes(block)
         if any("(" in take for take in takes):
             self.note(f"object {block.name}", block.line, f"take {', '.join(takes)}: objects built by a function")
             self.objects[block.name] = PhysicsObject(name=block.name, kind="other", description=f"ADL: take {', '.join(takes)}")
             return
         bases = [take.split()[0] for take in takes] or [block.name]
+        unknown = [b for b in bases if b not in self.objects and b not in BASE_KINDS]
+        if unknown:
+            self.note(f"object {block.name}", block.line,
+                      f"take {', '.join(takes)}: {unknown[0]!r} is neither a collection of the data nor an object defined before")
+            self.failed_defines.add(block.name)
+            return
         kind = self.kind_of(bases)
         if kind == "met":
             self.met_names.add(block.name)  # the event field met stands for it
@@ -273,11 +281,20 @@ class _Importer:
             data = sel.model_dump()
             for issue in errors:
                 self.demote(data, issue.path, issue.cut_id, issue.message)
+            data["objects"] = [obj for obj in data["objects"] if obj is not None]
             sel = SelectionList.model_validate(data)
         raise SelectionError("ADL import did not converge to a valid selection list",
                              hint="report the ADL file; the importer should demote what it cannot express")
 
     def demote(self, data: dict, path: str, cut_id: str | None, reason: str) -> None:  # type: ignore[type-arg]
+        if path.startswith("$.objects[") and path.endswith("].kind"):
+            index = int(path.split("[")[1].split("]")[0])
+            if index < len(data["objects"]) and data["objects"][index] is not None:
+                name = data["objects"][index]["name"]
+                self.note(f"object {name}", self.object_lines.get(name, 0), self.why(reason))
+                self.failed_defines.add(name)
+                data["objects"][index] = None
+            return
         if path.startswith("$.derived["):
             index = int(path.split("[")[1].split("]")[0])
             if index < len(data["derived"]) and data["derived"][index] is not None:
@@ -297,14 +314,14 @@ class _Importer:
         first = reason.splitlines()[0]
         match = re.match(r"unknown name '(\w+)'", first)
         if match and match.group(1) in self.failed_defines:
-            return f"uses define {match.group(1)!r}, which could not be represented"
+            return f"uses {match.group(1)!r}, which could not be represented"
         if match and match.group(1) in self.vectors:
             return f"uses the four-vector sum {match.group(1)!r} as a number (ADL leaves the quantity implicit)"
         return first
 
 
 def _all_cut_dicts(data: dict) -> list[dict]:  # type: ignore[type-arg]
-    cuts = [cut for obj in data["objects"] for cut in obj["cuts"]] + data["selection"]
+    cuts = [cut for obj in data["objects"] if obj is not None for cut in obj["cuts"]] + data["selection"]
     return cuts + [cut for region in data["regions"] for cut in region["cuts"]]
 
 

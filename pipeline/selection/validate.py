@@ -15,10 +15,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.data.fields import COLLECTIONS, KIND_COLLECTION
 from pipeline.errors import SelectionError, closest_names
 from pipeline.selection.expr import cut_expression, functions_used, names_used, parse
 from pipeline.selection.functions import FUNCTIONS
-from pipeline.selection.models import Cut, Scope, SelectionList, Status
+from pipeline.selection.models import Cut, PhysicsObject, Scope, SelectionList, Status
 from pipeline.selection.scopes import Scopes
 from pipeline.selection.units import CANONICAL, UNITLESS, check_unit_fits, unit_dimension
 
@@ -71,6 +72,20 @@ def _collection_as_number(tree: ast.AST, names: dict[str, str]) -> str | None:
     return None
 
 
+def _names_read(sel: SelectionList) -> set[str]:
+    """Every name an executable expression or an object's sources refer to."""
+    texts = [d.expr for d in sel.derived] + [w.expr for w in sel.weights if w.expr]
+    texts += [cut_expression(c) for c in sel.all_cuts() if c.executable]
+    names = {s for obj in sel.objects for s in obj.sources}
+    names |= {c.target for c in sel.all_cuts() if c.target and c.scope != Scope.object}
+    for text in texts:
+        try:
+            names |= names_used(parse(text, allow_tuple=True))
+        except SelectionError:
+            continue
+    return names
+
+
 def _region_loops(name: str, sel: SelectionList) -> bool:
     bases = {region.name: region.base for region in sel.regions if region.base}
     seen: set[str] = set()
@@ -119,6 +134,7 @@ class _Checker:
                     close = closest_names(source, sorted(defined))
                     self.add("error", f"$.objects[{i}].sources", f"source {source!r} of {obj.name!r} is not an object defined before it",
                              f"did you mean {', '.join(close)}?" if close else "define the source collection first")
+            self.check_collection(i, obj)
             defined.add(obj.name)
             fields = self.scopes.for_object(obj.name)
             for j, cut in enumerate(obj.cuts):
@@ -127,6 +143,22 @@ class _Checker:
                     self.add("error", f"{path}.scope", f"cut {cut.id!r} of object {obj.name!r} must have scope object and target {obj.name!r}",
                              cut_id=cut.id)
                 self.check_cut(cut, fields, path)
+
+    def check_collection(self, i: int, obj: PhysicsObject) -> None:
+        """An object must come from a collection the canonical event content has, or from objects.
+
+        Only an error when something reads the object (it would fail at run time); an unused
+        tau or track collection of an extracted list stays a warning.
+        """
+        if obj.sources or obj.name in COLLECTIONS or obj.kind in KIND_COLLECTION:
+            return
+        have = sorted(COLLECTIONS)
+        level: Literal["error", "warning"] = "error" if obj.name in _names_read(self.sel) else "warning"
+        self.add(level, f"$.objects[{i}].kind",
+                 f"object {obj.name!r} of kind {obj.kind!r}: the canonical event content has no such collection "
+                 f"(it has {', '.join(have)})",
+                 "give a kind among electron, muon, lepton, jet, bjet, photon, or sources; "
+                 "a new collection needs a field table in pipeline/data/fields.py and a reader")
 
     def check_derived(self) -> None:
         for i, derived in enumerate(self.sel.derived):
