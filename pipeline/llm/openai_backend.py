@@ -133,8 +133,8 @@ class OpenAIBackend:
         convo = list(messages)
         errors: list[str] = []
         for _ in range(self.max_retries + 1):
-            reply = self._client.chat.completions.create(
-                model=self.model, messages=convo, response_format=fmt,  # type: ignore[arg-type]
+            reply = self._client.chat.completions.create(  # type: ignore[call-overload]
+                model=self.model, messages=convo, response_format=fmt,
                 temperature=self.settings.llm_temperature, seed=seed, max_tokens=self.settings.llm_max_tokens)
             choice = reply.choices[0]
             content = choice.message.content or ""
