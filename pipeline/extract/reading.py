@@ -31,13 +31,15 @@ REJECT = re.compile(
 )
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("histogram", re.compile(r"\bSR\s?\d+|histogram|\bbinn(?:ed|ing)\b|\bbins?\b|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
+    ("histogram", re.compile(r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b|\bbins?\b|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
                              r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)", re.I)),
     ("trigger", re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)", re.I)),
     ("efficiency", re.compile(r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
                               r"|\bacceptance\b|\bsystematic|uncertaint", re.I)),
     ("calibration", re.compile(r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat", re.I)),
-    ("control", re.compile(r"\b(?:control|validation|sideband|side-band)\b|-enriched|\bCRs?\b|\bVRs?\b")),
+    ("control", re.compile(r"\b(?:control|validation|sideband|side-band)\b|-enriched|\bCRs?\b|\bVRs?\b"
+                           r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)")),
+    ("signature", re.compile(r"\bresulting in\b|\bsignatures?\b|\bdecays? (?:in)?to\b", re.I)),
     ("cone", re.compile(r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R|Delta ?R\s*\([^)]*(?:deposit|track|cluster)", re.I)),
     ("overlap", re.compile(r"overlap|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)"
                            r"(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded|rejected)", re.I)),
@@ -72,6 +74,7 @@ class Reading:
     objects: list[tuple[int, str]] = field(default_factory=list)  # (offset, kind)
     conditions: list[tuple[int, int]] = field(default_factory=list)  # condition spans
     context_objects: list[str] = field(default_factory=list)  # objects named before the sentence
+    context_tail: str = ""  # the sentence before, in the same paragraph
 
     def clause_at(self, position: int) -> Clause:
         for clause in self.clauses:
@@ -91,13 +94,17 @@ class Reading:
         return [kind for pos, kind in self.objects if start <= pos < end]
 
 
+_SENTENCE_WIDE = {"histogram"}  # "we define two bins in MET: 125 < MET < 200 GeV and ...": the whole sentence
+
+
 def _clauses(text: str) -> list[Clause]:
     cuts = [0] + [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
     spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    wide = frozenset(name for name, regex in KINDS if name in _SENTENCE_WIDE and regex.search(text))
     out = []
     for a, b in spans or [(0, len(text))]:
         piece = text[a:b]
-        kinds = frozenset(name for name, regex in KINDS if regex.search(piece))
+        kinds = wide | frozenset(name for name, regex in KINDS if regex.search(piece))
         out.append(Clause(a, b, kinds, bool(REJECT.search(piece))))
     return out
 

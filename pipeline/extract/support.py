@@ -43,6 +43,7 @@ _NOT_A_SELECTION = {
     "efficiency": "the clause states an efficiency, resolution, scale factor or uncertainty, not a selection",
     "calibration": "the clause describes a calibration, correction or the simulation, not a selection",
     "control": "the clause defines a control/validation sample, not the signal selection",
+    "signature": "the clause describes the signal signature or a decay, not a selection",
     "cone": "the number is the size of an isolation cone (a definition of the isolation), not a cut on the object",
     "overlap": "the clause describes overlap removal between objects, not a cut on one object",
 }
@@ -67,6 +68,7 @@ class Claim:
     quantity: str  # pt, eta, count, met, m12 ...; 'expr' when only its numbers can be checked
     direction: str
     values: tuple[float, ...]
+    ranked: bool = False  # the cut is on the n-th object (nth(sort_desc(...)))
 
 
 def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
@@ -85,7 +87,7 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
                           cut.expr.strip())
     if ranked:
         return Claim(kinds.get(ranked.group(2), "other"), ranked.group(1), _DIRECTION[ranked.group(3)],
-                     (float(ranked.group(4)),))
+                     (float(ranked.group(4)),), ranked=True)
     ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
     if ratio:
         return Claim(kind, "reliso", "upper", (float(ratio.group(2)),))
@@ -137,6 +139,21 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     return f"the clause speaks of {', '.join(dict.fromkeys(named))}, not of {claim.kind}s"
 
 
+_RANKED_SUBJECT = re.compile(r"\b(?:leading|sub-?leading|first|second|third|fourth|fifth|highest[- ]p_?T)\b"
+                             r"(?:\s+(?:and|or)\s+(?:second|third|fourth|fifth|sub-?leading))?\s+(?:[\w-]+\s+){0,2}?"
+                             r"(?:jets?|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b", re.IGNORECASE)
+
+
+def _rank_problem(claim: Claim, r: Reading, position: int, rank: int | None) -> str | None:
+    """A cut on every object read from a sentence about the leading (third, ...) one."""
+    if claim.kind == "event" or "#" in claim.quantity or rank is not None:
+        return None
+    subject = [m for m in _RANKED_SUBJECT.finditer(r.text[:position]) if position - m.end() < 60]
+    if subject and not re.search(r"\ball\b|\beach\b", r.text[subject[-1].start() : position]):
+        return f"the clause is about the {subject[-1].group(0)}, but the cut applies to every {claim.kind}"
+    return None
+
+
 def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
     """None when some comparison of the quote supports the claim; else the most telling reason."""
     reasons: list[str] = []
@@ -153,6 +170,8 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             reason = _direction_problem(claim, r, comp)
         if reason is None:
             reason = _object_ok(claim, r, comp.position, comp.after)
+        if reason is None and not claim.ranked:
+            reason = _rank_problem(claim, r, comp.position, comp.rank)
         if reason is None:
             return None
         reasons.append(reason)
@@ -180,6 +199,8 @@ def _in_condition_text(claim: Claim, r: Reading) -> bool:
     return False
 
 
+_TRIGGER_BEFORE = re.compile(r"\btrigger", re.IGNORECASE)
+_POINTS_BACK = re.compile(r"^\s*(?:The (?:first|second|third|other|former|latter)|It|This|These|They)\b")
 _OTHER_OBJECTS = re.compile(r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
                             r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b", re.IGNORECASE)
 
@@ -193,7 +214,9 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
         kinds &= {"histogram", "trigger"}
     if claim.quantity != "dr":
         kinds -= {"cone"}
-    for name in ("histogram", "trigger", "efficiency", "calibration", "control", "cone", "overlap"):
+    if _TRIGGER_BEFORE.search(r.context_tail) and _POINTS_BACK.match(r.text):
+        return "the sentence goes on describing the trigger of the sentence before, not an offline selection"
+    for name in ("histogram", "trigger", "efficiency", "calibration", "control", "signature", "cone", "overlap"):
         if name in kinds:
             return _NOT_A_SELECTION[name]
     if r.in_condition(position):
@@ -246,6 +269,8 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
 
 
 def _count_problem(claim: Claim, kinds: set[str], match: re.Match[str], r: Reading, in_region: bool) -> str | None:
+    if re.match(r"\s*(?:\w+\s+)?pairs?\b", r.text[match.end():]):
+        return "the number counts pairs, not objects"
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
     if claim.kind not in kinds and not (claim.kind == "lepton" and kinds <= {"electron", "muon", "lepton"}):
@@ -298,11 +323,18 @@ def support_problem(cut: Cut, kinds: dict[str, str], *, in_region: bool = False,
     quote, context = sentence_of(cut, doc)
     if claim is None or not quote:
         return None
-    r = replace(read(quote), context_objects=[kind for _, kind in read(context).objects] if context.strip() else [])
+    r = replace(read(quote), context_objects=[kind for _, kind in read(context).objects] if context.strip() else [],
+                context_tail=re.split(r"[.;]\s+(?=[A-Z])", context.strip())[-1] if context.strip() else "")
     if claim.quantity in ("count",):
         return _check_count(claim, r, in_region)
     if claim.quantity == "sfos":
-        return None if P.SFOS_RE.search(r.text) else "the quote names no same-flavour opposite-sign pair"
+        found = P.SFOS_RE.search(r.text)
+        if found is None:
+            return "the quote names no same-flavour opposite-sign pair"
+        if r.clause_at(found.start()).rejects or _rejected_subject(r, found.start()) or re.search(
+                r"\brejected if\b|\bvetoed if\b", r.text[: found.start()]):
+            return "polarity: the clause says events with such a pair are rejected, but the cut requires one"
+        return _clause_problem(r, found.start(), in_region, claim)
     if claim.quantity in _FLAGS:
         return _object_ok(claim, r, len(r.text) - 1, "") if r.objects else None
     if claim.quantity == "expr":
@@ -322,7 +354,8 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
     def one(cut: Cut, in_region: bool) -> Cut:
         if cut.status != Status.verified or cut.grounding is None:
             return cut
-        if doc is not None and cut.provenance is not None and cut.provenance.source == "cited":
+        prov = cut.provenance
+        if doc is not None and prov is not None and prov.source == "cited" and prov.document != doc.source.paper_id:
             return cut  # checked against the cited paper, where its sentence is (cited.py)
         problem = support_problem(cut, kinds, in_region=in_region, doc=doc)
         if problem is None:
