@@ -28,6 +28,16 @@ REAL_MODELS = models_dir()  # at collection, before conftest points REPRO_MODELS
 # one call, all its requests: ~1 min on an idle 2-core machine; a loaded one can be 10x slower, and then
 # the test is an xfail that says so (the deadline held, the failure was logged and replays as such)
 CALL_DEADLINE_S = float(os.environ.get("REPRO_MODEL_TEST_DEADLINE", "240"))
+MARKER_BUDGET_S = 570.0  # the whole marker stays under 10 minutes: a call that could not fit is not started
+_CLOCK: dict[str, float] = {}
+
+
+def _fits(calls: int) -> None:
+    """xfail (saying so) when ``calls`` more calls at their deadline could pass the marker's budget."""
+    spent = time.monotonic() - _CLOCK["start"]
+    if spent + calls * CALL_DEADLINE_S > MARKER_BUDGET_S:
+        pytest.xfail(f"{spent:.0f} s of the marker's {MARKER_BUDGET_S:g} s budget spent; {calls} more call(s) "
+                     f"of up to {CALL_DEADLINE_S:g} s each would not fit (load {os.getloadavg()[0]:.1f})")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +51,7 @@ def model_server():
         pytest.skip(f"the model file {status.path} is missing: reproduce model pull")
     from pipeline.model.server import LocalModelServer
 
+    _CLOCK["start"] = time.monotonic()
     with LocalModelServer(status.path, n_ctx=8192) as server:
         yield server
 
@@ -91,6 +102,7 @@ def test_real_generate_and_repair_cycle(model_server, tmp_path: Path) -> None:
     from pipeline.sandbox.repair import repair_loop
     from pipeline.selection.models import SelectionList
 
+    _fits(1)
     sel = _small_selection(SelectionList)
     data = generate(tmp_path / "data", release="2020", n_events=400)
     backend = get_backend("openai", _settings(model_server, max_tokens=320), run_dir=tmp_path / "run")
@@ -102,6 +114,7 @@ def test_real_generate_and_repair_cycle(model_server, tmp_path: Path) -> None:
         calls = _calls(tmp_path / "run" / "llm_calls.jsonl")
         assert time.monotonic() - started < CALL_DEADLINE_S + 30 and calls[0]["requests"] == 1
         _replay_says_it_failed(tmp_path / "run" / "llm_calls.jsonl", calls[0])
+    _fits(1)
     try:
         repair_loop(code, backend=backend, data=data, attempts_dir=tmp_path / "attempts", max_attempts=2)
     except SandboxError as err:
