@@ -113,7 +113,39 @@ def comparisons(sentence: str) -> list[Comparison]:
     found += _overlap_removal(sentence)
     found += _vertex_distance(sentence)
     found += _excluded_interval(sentence)
-    return found
+    return _structured(sentence, found)
+
+
+_OR_RANGES = re.compile(
+    rf"\|eta\|\s*<\s*(?P<a>{P.NUM})\s*,?\s*or\s*(?P<b>{P.NUM})\s*<=?\s*\|eta\|\s*<=?\s*(?P<c>{P.NUM})")
+_Z_WINDOW = re.compile(
+    rf"\bwithin\s+(?:\+-\s*)?(?P<num>{P.NUM})\s*GeV\s+(?:of|from|around)\s+(?:the\s+)?(?:nominal\s+|known\s+)?"
+    rf"(?:Z(?:[- ]boson)?\s+(?:boson\s+)?mass|m_?Z\b|mass of the Z(?: boson)?)"
+    rf"|\|\s*m_?\{{?(?:ll|l\s?l|ee|mumu|\d\d|\w{{1,3}})\}}?\s*-\s*m_?\{{?Z\}}?\s*\|\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num2>{P.NUM})",
+)
+
+
+def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
+    """Phrasings that are one statement made of several comparisons: '|eta| < 1.37 or 1.52 < |eta| < 2.47'
+    (an acceptance with the crack excluded) and Z-mass windows ('within 15 GeV of the Z mass',
+    '|m_ll - m_Z| < 10 GeV'); the comparisons they contain are replaced."""
+    out, spans = [], []
+    for match in _OR_RANGES.finditer(sentence):
+        lo, hi, top = float(match.group("a")), float(match.group("b")), float(match.group("c"))
+        if lo < hi < top:
+            out += [Comparison("eta", None, "<", top, None, match.start(), after=sentence[match.end():]),
+                    Comparison("eta", None, "outside", [lo, hi], None, match.start() + 1, after=sentence[match.end():])]
+            spans.append((match.start(), match.end()))
+    for match in _Z_WINDOW.finditer(sentence):
+        op = match.group("op") or "<"
+        value = float(match.group("num") or match.group("num2"))
+        out.append(Comparison("zwindow", None, op, value, "GeV", match.start(), after=sentence[match.end():], firm=True))
+        spans.append((max(0, match.start() - 60), match.end()))
+    if not spans:
+        return found
+    kept = [c for c in found if not any(a <= c.position < b for a, b in spans) or
+            c.quantity not in ("eta", "mass", "mz", "symbol") and not c.quantity.startswith("m")]
+    return kept + out
 
 
 _EXCLUDED = re.compile(

@@ -65,6 +65,19 @@ def _uses(sel: SelectionList, name: str) -> list[Cut]:
     return [c for c in sel.all_cuts() if c.scope == "event" and (c.variable == name or (c.expr and word.search(c.expr)))]
 
 
+_KIND_OF = {"electrons": "electron", "muons": "muon", "jets": "jet", "bjets": "bjet", "photons": "photon"}
+
+
+def with_counted_collections(sel: SelectionList) -> SelectionList:
+    """A collection a cut counts but no object defines ('at least four jets' in a paper stating no jet cut)
+    is added with no cut of its own."""
+    names = {o.name for o in sel.objects}
+    used = {m.group(1) for c in sel.all_cuts() if c.expr for m in re.finditer(r"\b(\w+)\)", c.expr)}
+    missing = [n for n in _KIND_OF if n in used and n not in names]
+    added = [PhysicsObject(name=n, kind=_KIND_OF[n], description="no object cut stated") for n in missing]  # type: ignore[arg-type]
+    return sel.model_copy(update={"objects": [*sel.objects, *added]}) if added else sel
+
+
 def with_named_quantities(sel: SelectionList) -> SelectionList:
     """Define H_T and m_T when cuts use them and the list has what they are built from: the
     conventional definition, with the choice in the assumption ledger for review."""
@@ -147,9 +160,25 @@ def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type
     return out
 
 
+# support-check findings that say the statement is no cut at all (a condition qualifying another requirement, the
+# size of an isolation cone, an overlap-removal distance): such a reading leaves the cutflow for unresolved
+_NOT_A_CUT = ("is a condition", "appears only in a condition", "isolation cone", "overlap removal")
+
+
+def set_aside_non_cuts(sel: SelectionList) -> SelectionList:
+    """Cuts the support check found to be conditions, cone sizes or overlap removal, moved to ``unresolved``."""
+    bad = {}
+    for cut in sel.all_cuts():
+        reason = cut.grounding.reason if cut.grounding is not None and cut.status == "unverified" else ""
+        if "not supported:" in reason and any(marker in reason for marker in _NOT_A_CUT):
+            bad[cut.id] = "not a cut: " + reason.split("not supported:", 1)[1].strip()
+    return _remove(sel, bad) if bad else sel
+
+
 def legalize(sel: SelectionList) -> SelectionList:
     """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
-    sel = _sources_first(with_named_quantities(with_lepton_union(sel)))
+    sel = with_named_quantities(with_lepton_union(with_counted_collections(set_aside_non_cuts(sel))))
+    sel = _sources_first(sel)
     for _ in range(_MAX_ROUNDS):
         errors = errors_only(validate_selection(sel))
         if not errors:

@@ -41,7 +41,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
                            r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)")),
     ("signature", re.compile(r"\bresulting in\b|\bsignatures?\b|\bdecays? (?:in)?to\b", re.I)),
     ("cone", re.compile(r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R|Delta ?R\s*\([^)]*(?:deposit|track|cluster)", re.I)),
-    ("overlap", re.compile(r"overlap|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)"
+    ("overlap", re.compile(r"overlap(?:ping)?[- ](?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)"
                            r"(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded|rejected)", re.I)),
 ]
 # a comparison in such a span selects which objects another statement applies to
@@ -51,6 +51,9 @@ _CONDITION_START = re.compile(
     r"|\bonly (?:for|to|in)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
     re.IGNORECASE,
 )
+_STATES_CUT_BEFORE = re.compile(
+    r"\b(?:selected|accepted|kept|retained|rejected|vetoed|discarded|removed|considered|used|required)\s+(?:only\s+)?$",
+    re.IGNORECASE)
 _CONDITION_END = re.compile(r"[,;:]|\b(?:is|are|must|be|was|were|should|has|have|require[sd]?)\b")
 _SUM_BEFORE = re.compile(r"(?:[+*]|\s-\s)\s*[^\s<>=+*]{1,24}\s*$")
 
@@ -112,6 +115,10 @@ def _clauses(text: str) -> list[Clause]:
 def _conditions(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _CONDITION_START.finditer(text):
+        if _STATES_CUT_BEFORE.search(text[: match.start()]) and match.group(0).lower().startswith(("if", "when")):
+            continue  # "events are selected if they contain ...": the if-clause is the requirement itself
+        if re.search(r"\bevents?\s+(?:with|having|that have|whose)$", match.group(0), re.IGNORECASE):
+            continue  # "a sample of events with ...": what the events must have, not a condition
         there = re.match(r"\s*(?:there|they|it|events?|the event)\s+(?:are|is|exist|have|has|contain\w*)\b",
                          text[match.end():])
         end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))

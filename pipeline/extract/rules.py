@@ -64,7 +64,23 @@ def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFind
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         out += _expand(comp, targets, _leading_ranks(sentence, comp), quote)
     out += _counts(sentence, quote)
-    return clauses.kept_side(out) if clauses.rejects_events(sentence) else out
+    if not clauses.rejects_events(sentence):
+        return out
+    return clauses.kept_side(out) + _vetoed_objects(sentence, quote)
+
+
+_VETOED = re.compile(
+    rf"^\s*(?:[\w-]+\s+){{0,3}}?events?\s+(?:with|containing|having|that contain)\s+(?:an?|any|one or more|at least one)\s+"
+    rf"(?P<which>(?:[\w-]+\s+){{0,3}}?)(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE)
+
+
+def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
+    """'Events containing a b-tagged jet are vetoed': no such object. An 'additional' or 'second' one is
+    counted beyond the selected ones, which a count of zero would not say, so it is left out."""
+    match = _VETOED.match(sentence)
+    if match is None or re.search(r"additional|extra|second|third|fourth|other|further", match.group("which"), re.I):
+        return []
+    return [_count(P.object_of(match), "==", 0, quote)]
 
 
 def _merge_alternates(sentence: str, comps: list[_Comparison]) -> list[_Comparison]:
@@ -148,7 +164,7 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
     if forced:
         return [(forced, comp.value)]
     one = _FOR_ONE.match(comp.after) if comp.after else None
-    if one is not None and _FOR_OBJECTS.match(comp.after) is None:
+    if one is not None and _FOR_OBJECTS.match(comp.after) is None and (comp.alt is None or pair is None):
         return [(P.object_of(one), comp.value)]
     per = _FOR_OBJECTS.match(comp.after) if comp.after else None
     if per is not None:
@@ -252,6 +268,9 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
                                               "jet" if match.group("obj") == "j" else "lepton")
         op = "==" if match.group("op") == "=" else match.group("op")
         out.append(_count(kind, op, int(match.group("n")), quote))
+    for match in _NO_OBJECT.finditer(sentence):
+        if not _disqualified(sentence, match.start()):
+            out.append(_count(P.object_of(match), "==", 0, quote))
     for match in P.VETO_RE.finditer(sentence):
         out.append(_count(P.object_of(match), "==", 0, quote))
     if P.SFOS_RE.search(sentence):
@@ -270,6 +289,12 @@ def _either_flavour(sentence: str, match: re.Match[str]) -> str:
     if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
         return "lepton"
     return kind
+
+
+# "exactly one lepton and no b-tagged jets": zero objects of that kind (only plain adjectives in between, so that
+# "no requirement on jets" is not read as a count)
+_NO_OBJECT = re.compile(rf"\bno\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
+                        rf"(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE)
 
 
 def _count(kind: str, op: str, n: int, quote: str) -> CutFinding:
@@ -294,7 +319,7 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 context = _last_object(raw) or context
                 continue
             quote = squash(raw)
-            if _numeric_share(quote) > 0.45:  # a flattened table of yields or bin edges
+            if _numeric_share(quote) > 0.45 and not _REQUIRES.search(quote):  # a flattened table of yields or bin edges
                 continue
             prepared = P.prepare(raw)
             if clauses.states_no_cut(prepared):
@@ -317,6 +342,9 @@ def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str 
     if previous is not None and clauses.continues_region(sentence):
         return previous, controls
     return None, controls
+
+
+_REQUIRES = re.compile(r"\b(?:must|required?|requiring|satisfy|satisfies)\b")
 
 
 def _numeric_share(text: str) -> float:

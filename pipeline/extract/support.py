@@ -123,10 +123,12 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     named = r.objects_in(0, clause.end)
     for_match = re.match(rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
                          after[:60], re.IGNORECASE)
+    alternative = re.match(rf"\s*\((?P<obj>{_ANY_OBJECT})\)", after[for_match.end():], re.IGNORECASE) if for_match else None
     if "respectively" in r.text:  # "... for electrons and muons, respectively": each value to its own object
         named = [kind for _, kind in r.objects]
-    elif for_match is not None:
-        named = [P.object_of(for_match)]
+    elif for_match is not None:  # "pT > 30 (25) GeV for electrons (muons)": both
+        named = [P.object_of(for_match)] + ([P.object_of(P.OBJECT_RE.search(alternative.group("obj")))]  # type: ignore[arg-type]
+                                            if alternative else [])
     accepted = {claim.kind} | ({"lepton"} if claim.kind in ("electron", "muon") else set())
     accepted |= {"electron", "muon"} if claim.kind == "lepton" else set()
     accepted |= {"jet"} if claim.kind == "bjet" else set()
@@ -281,7 +283,8 @@ def _count_problem(claim: Claim, kinds: set[str], match: re.Match[str], r: Readi
         stated = _INVERSE.get(stated, stated)  # "events with fewer than 4 jets are not considered"
     if stated != claim.direction:
         return f"direction: the quote says {word or 'the number'} {match.group('n')}, the cut is a {claim.direction} bound"
-    if r.in_condition(match.start()) or re.search(r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
+    if r.in_condition(match.start()) or re.search(r"(?<!selected )(?<!accepted )(?<!rejected )(?<!vetoed )"
+                                                   r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
                                                    r.text[max(0, match.start() - 30) : match.start()]):
         return "the count is a condition ('if there are ...') qualifying another statement, not a requirement"
     return _clause_problem(r, match.start(), in_region, claim)
