@@ -14,12 +14,13 @@ import pytest
 
 from pipeline.io import sha256_file
 from pipeline.run.manifest import load_manifest
+from tests.conftest import load_timeout
 
 
 def _reproduce(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPRO_LLM")}
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300, env={**env, "REPRO_HOME": str(home)})
+                          timeout=load_timeout(300), env={**env, "REPRO_HOME": str(home)})
 
 
 @pytest.fixture(scope="module")

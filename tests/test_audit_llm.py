@@ -15,6 +15,7 @@ from pipeline.data.synthetic import generate
 from pipeline.demo import REVIEWED, make_note_pdf
 from pipeline.run.manifest import load_manifest
 from pipeline.run.stage2 import load_valid_selection
+from tests.conftest import load_timeout
 from tests.fakes.openai_server import FakeOpenAI, text, tool_call
 from tests.test_trials import ETA, M12
 
@@ -22,7 +23,7 @@ from tests.test_trials import ETA, M12
 def _reproduce(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("REPRO_LLM")}
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300, env={**base, "REPRO_HOME": str(home), **(env or {})})
+                          timeout=load_timeout(300), env={**base, "REPRO_HOME": str(home), **(env or {})})
 
 
 @pytest.mark.slow

@@ -6,11 +6,12 @@ import subprocess
 import sys
 
 from pipeline import __version__
+from tests.conftest import load_timeout
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True, timeout=load_timeout(120)
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pymupdf
 
 from pipeline.demo import make_note_pdf
+from tests.conftest import load_timeout
 
 
 def test_demo_note_is_marked_as_an_example(tmp_path: Path) -> None:
@@ -25,9 +26,9 @@ def test_demo_note_is_marked_as_an_example(tmp_path: Path) -> None:
 def test_demo_runs_the_whole_pipeline_offline(repro_home: Path) -> None:
     start = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "demo", "--events", "20000"],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=load_timeout(300))
     assert proc.returncode == 0, proc.stderr
-    assert time.monotonic() - start < 120
+    assert time.monotonic() - start < load_timeout(120)
     run_dir = Path(json.loads(proc.stdout)["run_dir"])
     for stage in ("fetch", "parse", "extract", "review", "generate", "execute", "baseline", "compare", "report"):
         assert f"{stage}: done" in proc.stderr, stage
@@ -50,7 +51,7 @@ def test_demo_writes_nothing_into_the_current_directory(tmp_path: Path) -> None:
     cwd.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "REPRO_HOME"} | {"XDG_DATA_HOME": str(xdg)}
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "demo", "--events", "3000"], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=300)
+                          env=env, capture_output=True, text=True, timeout=load_timeout(300))
     assert proc.returncode == 0, proc.stderr
     assert list(cwd.iterdir()) == []
     assert Path(json.loads(proc.stdout)["run_dir"]).is_relative_to(xdg / "reproduce" / "outputs")

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from pipeline.io import sha256_file
-from tests.conftest import shared_path
+from tests.conftest import load_timeout, shared_path
 
 
 def reproduce(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=load_timeout(300))
 
 
 def _run_dir(proc: subprocess.CompletedProcess[str]) -> Path:

@@ -20,6 +20,7 @@ from pipeline.demo import make_note_pdf
 from pipeline.locks import InUseError, hold, lock_file
 from pipeline.run.options import RunOptions
 from pipeline.run.pipeline import default_run_dir
+from tests.conftest import load_timeout
 
 IN_USE = 75
 
@@ -31,7 +32,7 @@ def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[st
 
 def _reproduce(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     proc = _start(*args, env=env)
-    out, err = proc.communicate(timeout=300)
+    out, err = proc.communicate(timeout=load_timeout(300))
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
@@ -46,7 +47,7 @@ def test_two_demos_at_once_both_finish_and_the_run_is_whole(repro_home: Path) ->
     """Before the locks: FileNotFoundError renaming the synthetic samples' part files (both demos
     staged into one .part directory), or a sandbox failure when one run cleared the other's outputs."""
     procs = [_start("demo", "--events", "20000") for _ in range(2)]
-    results = [p.communicate(timeout=600) for p in procs]
+    results = [p.communicate(timeout=load_timeout(600)) for p in procs]
     for proc, (_out, err) in zip(procs, results, strict=True):
         assert "Traceback" not in err, err
         assert proc.returncode == 0, err

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.codegen import compile_selection
 from pipeline.run.stage2 import load_valid_selection
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT, load_timeout, shared_path
 from tests.fakes.openai_server import FakeOpenAI, text
 
 PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
@@ -19,7 +19,7 @@ PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 def _reproduce(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = dict(os.environ, REPRO_HOME=str(home), **(env or {}))
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300, env=full)
+                          timeout=load_timeout(300), env=full)
 
 
 def test_model_code_is_repaired_then_replayed(tmp_path: Path) -> None:

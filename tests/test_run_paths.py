@@ -16,13 +16,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT, load_timeout, shared_path
 
 
 def _reproduce(home: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPRO_LLM")}
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd, env={**env, "REPRO_HOME": str(home)})
+                          timeout=load_timeout(300), cwd=cwd, env={**env, "REPRO_HOME": str(home)})
 
 
 def _run_dir(proc: subprocess.CompletedProcess[str]) -> Path:

@@ -13,12 +13,12 @@ from pipeline.config import load_settings
 from pipeline.errors import DataError, UsageError
 from pipeline.run.options import RunOptions
 from pipeline.run.preflight import check_run
-from tests.conftest import shared_path
+from tests.conftest import ROOT, load_timeout, shared_path
 
 
 def reproduce(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=load_timeout(300))
 
 
 def _nothing_ran(proc: subprocess.CompletedProcess[str], home: Path) -> None:
@@ -72,17 +72,32 @@ def test_model_options_need_a_model(tmp_path: Path) -> None:
         check_run(RunOptions(paper="arXiv:1712.02304", data=[data], extract_backend="llm"), load_settings())
 
 
-def test_no_review_quarantines_invalid_cuts_and_goes_on(repro_home: Path) -> None:
-    """The rules' list of 1312.1956 has region cuts on an undefined 'leptons': quarantined, not fatal."""
+def test_no_review_run_goes_past_the_review_stage(repro_home: Path) -> None:
+    """The rules' list of 1312.1956 (it had region cuts on an undefined 'leptons') never stops a
+    --no-review run at review: invalid cuts are quarantined."""
     pdf = shared_path("corpus", "papers", "arXiv-1312.1956.pdf")
     data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
     proc = reproduce(str(pdf), "--data", str(data), "--no-review")
     assert "stopped at stage review" not in proc.stderr, proc.stderr
-    assert "[4/9] review: done" in proc.stderr and "will not be executed" in proc.stderr
-    assert "[5/9] generate: done" in proc.stderr, proc.stderr
-    run_dir = Path(json.loads(proc.stdout)["run_dir"]) if proc.returncode == 0 else None
-    if run_dir is not None:
-        assert (run_dir / "selection.quarantined.json").is_file()
+    assert "[4/9] review: done" in proc.stderr and "[5/9] generate: done" in proc.stderr, proc.stderr
+
+
+def test_quarantine_covers_region_cuts() -> None:
+    """Before: a region cut failing validation made quarantine_invalid raise (the run stopped at review)."""
+    from pipeline.run.stage2 import quarantine_invalid
+    from pipeline.selection.models import SelectionList
+    from pipeline.selection.validate import errors_only, validate_selection
+
+    data = json.loads((ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json").read_text())
+    cut = {**data["selection"][0], "id": "control_lepton_count", "expr": "count(leptonz) == 1", "scope": "event",
+           "target": None, "kind": "require", "unit": None}
+    data["regions"] = [{"name": "control_1", "description": "a control region", "cuts": [cut]}]
+    sel = SelectionList.model_validate(data)
+    assert errors_only(validate_selection(sel))
+    pruned, dropped = quarantine_invalid(sel)
+    assert [d.split(":")[0] for d in dropped] == ["control_lepton_count"]
+    kept = pruned.regions[0].cuts[0]
+    assert kept.expr is None and "count(leptonz) == 1" in (kept.text or "") and not errors_only(validate_selection(pruned))
 
 
 def test_serve_unknown_run_lists_the_real_runs(repro_home: Path) -> None:

@@ -14,6 +14,7 @@ from pipeline.codegen import compile_selection
 from pipeline.data.synthetic import generate
 from pipeline.demo import REVIEWED, make_note_pdf
 from pipeline.run.stage2 import load_valid_selection
+from tests.conftest import load_timeout
 from tests.fakes.openai_server import FakeOpenAI, text, tool_call
 
 ETA = {"object": "electron", "variable": "eta", "op": "<", "value": 2.47, "abs": True,
@@ -27,7 +28,7 @@ INVENTED = {"object": "muon", "variable": "pt", "op": ">", "value": 99, "unit": 
 def _trials(home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "REPRO_HOME": str(home), **env}
     return subprocess.run([sys.executable, "-m", "pipeline.cli.main", "trials", *args], capture_output=True,
-                          text=True, timeout=300, env=full)
+                          text=True, timeout=load_timeout(300), env=full)
 
 
 @pytest.mark.slow
