@@ -132,3 +132,33 @@ def test_trials_check_their_inputs_before_the_first_trial(repro_home: Path) -> N
                      "--baseline", "hzz4l_papr", "--n", "1")
     assert proc.returncode == 2 and "did you mean hzz4l_paper" in proc.stderr
     assert not (repro_home / "outputs").exists() or not any((repro_home / "outputs").rglob("*"))
+
+
+def test_executor_options_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = shared_path("data", "atlas-opendata-2020")
+    with pytest.raises(UsageError, match="--workers needs --executor dask"):
+        check_run(RunOptions(paper="arXiv:1712.02304", data=[data], workers=2), load_settings())
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
+    with pytest.raises(UsageError, match="needs dask.distributed") as info:
+        check_run(RunOptions(paper="arXiv:1712.02304", data=[data], executor="dask"), load_settings())
+    assert "pip install" in (info.value.hint or "")
+
+
+def test_model_code_without_full_isolation_is_refused_up_front(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from pipeline.errors import SandboxError
+    from pipeline.sandbox import isolation
+
+    monkeypatch.setattr(isolation, "available", lambda prefer="auto": "unshare")
+    monkeypatch.setattr(isolation, "probe", lambda: {"bwrap": (False, "bwrap: not installed"),
+                                                     "unshare": (True, "")})
+    data = shared_path("data", "atlas-opendata-2020")
+    replay = tmp_path / "llm_calls.jsonl"
+    replay.write_text("")
+    opts = RunOptions(paper="arXiv:1712.02304", data=[data], codegen="llm", replay=replay)
+    with pytest.raises(SandboxError, match="without full isolation"):
+        check_run(opts, load_settings())
+    check_run(opts.model_copy(update={"isolation": "weak"}), load_settings())  # accepted explicitly
+    check_run(opts.model_copy(update={"codegen": "compile"}), load_settings())  # compiled code: what there is

@@ -10,6 +10,7 @@ data layer inside the stages.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -33,6 +34,8 @@ def check_run(opts: RunOptions, settings: Settings) -> None:
         if given is not None and not given.is_file():
             raise UsageError(f"{flag} {given}: no such file", hint=f"check the {flag} path")
     check_model_options(opts, settings)
+    check_executor(opts)
+    check_isolation(opts)
 
 
 def check_paper(paper: str) -> None:
@@ -96,3 +99,22 @@ def check_model_options(opts: RunOptions, settings: Settings) -> None:
         raise UsageError("--codegen llm needs a model, and none is configured", hint=hint + ", or --codegen compile")
     if opts.extract_backend == "llm":
         raise UsageError("--extract llm needs a model, and none is configured", hint=hint + ", or --extract rules")
+
+
+def check_executor(opts: RunOptions) -> None:
+    if opts.workers is not None and opts.executor != "dask":
+        raise UsageError("--workers needs --executor dask", hint="add --executor dask, or drop --workers")
+    if opts.executor == "dask" and importlib.util.find_spec("distributed") is None:
+        from pipeline.executor.dask_executor import INSTALL_HINT
+
+        raise UsageError("--executor dask needs dask.distributed, which is not installed", hint=INSTALL_HINT)
+
+
+def check_isolation(opts: RunOptions) -> None:
+    """Model-written code needs the isolation its origin requires (bubblewrap unless --isolation weak):
+    a machine without it is refused now, not after extraction and code generation."""
+    from pipeline.sandbox.isolation import choose, requirement_for
+
+    requirement = requirement_for(opts.isolation, model_code=opts.codegen == "llm")
+    if requirement != "any":
+        choose("auto", requirement)  # raises SandboxError naming what is missing
