@@ -19,7 +19,7 @@ from pipeline.extract.comparisons import Comparison, comparisons
 
 # clause boundaries: a semicolon or colon, a bullet, or a comma/"and" that opens a new statement
 _BOUNDARY = re.compile(
-    r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any|all|then)|and\s+(?=if\b))\b"
+    r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|,\s+(?=and\s+(?:[\w-]+\s+){0,3}?(?:with|are|is|must)\b)|(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any|all|then)|and\s+(?=if\b))\b"
     r"|,\s+(?=(?:if|when|unless|provided)\b)"
 )
 REJECT = re.compile(
@@ -31,7 +31,7 @@ REJECT = re.compile(
 )
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("histogram", re.compile(r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b|\bbins?\b|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
+    ("histogram", re.compile(r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b|\\bbins?\\b(?![^.;]{0,40}\\b(?:required|must)\\b)(?<!search bins)|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
                              r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)", re.I)),
     ("trigger", re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)", re.I)),
     ("efficiency", re.compile(r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"

@@ -120,7 +120,7 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     if claim.kind in ("event", "other"):
         return None
     clause = r.clause_at(position)
-    named = r.objects_in(0, clause.end)
+    named = r.objects_in(clause.start, clause.end) or r.objects_in(0, clause.end)
     for_match = re.match(rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
                          after[:60], re.IGNORECASE)
     alternative = re.match(rf"\s*\((?P<obj>{_ANY_OBJECT})\)", after[for_match.end():], re.IGNORECASE) if for_match else None
@@ -179,6 +179,8 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
         reasons.append(reason)
     if reasons:
         return reasons[0]
+    if _TABLE_ROW.match(r.text):
+        return _check_table_row(claim, r)
     for position in _number_positions(claim.values[:1], r):
         problem = _clause_problem(r, position, in_region, claim)
         if problem is not None:
@@ -186,6 +188,21 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
     if _in_condition_text(claim, r):
         return f"{_fmt(claim.values)} appears only in a condition ('for ... with', 'if ...'), which qualifies another statement"
     return f"no comparison of {claim.quantity} with {_fmt(claim.values)} is stated in the quote"
+
+
+# a row of a flattened object table: "b-tagged jets >25 < 2.4" (the columns name the quantities)
+_TABLE_ROW = re.compile(r"^\s*[A-Za-z][\w\s()-]{0,40}?(?:\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?)+\s*$")
+
+
+def _check_table_row(claim: Claim, r: Reading) -> str | None:
+    """The row names the claim's object and has a cell with its value and direction."""
+    cells = re.findall(r"(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)", r.text)
+    if not any(_DIRECTION[op] == claim.direction and math.isclose(float(v), claim.values[0]) for op, v in cells):
+        return f"no table cell states {claim.direction} bound {_fmt(claim.values)}"
+    named = {kind for _, kind in r.objects}
+    if claim.kind not in named and not (claim.kind in ("electron", "muon") and "lepton" in named):
+        return f"the table row is about {', '.join(sorted(named)) or 'no object'}, not {claim.kind}s"
+    return None
 
 
 def _number_positions(values: tuple[float, ...], r: Reading) -> list[int]:
@@ -209,7 +226,8 @@ _OTHER_OBJECTS = re.compile(r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(
 
 def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
-    if claim.quantity not in ("count", "sfos") and claim.kind != "event" and _OTHER_OBJECTS.search(r.text):
+    if claim.quantity not in ("count", "sfos") and claim.kind != "event" and \
+            _OTHER_OBJECTS.search(r.text[clause.start : clause.end]):
         return "the clause defines other objects (veto, loose or additional ones), not the selected objects"
     kinds = set(clause.kinds) - ({"control"} if in_region else set())
     if claim.quantity in _FLAGS:
@@ -229,7 +247,7 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
 def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
     stated = _DIRECTION.get(comp.op, comp.op)
     rejects = r.clause_at(comp.position).rejects or _rejected_subject(r, comp.position)
-    rejects = rejects and not (stated == "outside" and re.search(r"\bexclud|\bexcept", r.text[: comp.position]))
+    rejects = rejects and stated != "outside"  # an excluded interval is read as 'outside' already
     kept = _INVERSE.get(stated, stated) if rejects else stated
     if claim.direction == kept:
         return None
