@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.extract import patterns as P
 from pipeline.extract.build import _QUAD_DERIVED
 from pipeline.extract.phrasings import (
     Z_MASS,
@@ -20,6 +19,7 @@ from pipeline.extract.phrasings import (
     flavour_delta_r,
     sliding_threshold,
 )
+from pipeline.extract.reading import read
 from pipeline.extract.rules import sentences
 from pipeline.extract.sections import relevant_spans
 from pipeline.extract.text import squash
@@ -37,7 +37,7 @@ def _statements(doc: Document) -> Iterator[tuple[int, str, str]]:
         for s_start, s_end in sentences(doc.text, start, end):
             raw = doc.text[s_start:s_end]
             if len(raw) <= 1500:
-                yield s_start, squash(raw), P.prepare(raw)
+                yield s_start, squash(raw), read(raw).text
 
 
 def apply_phrasings(sel: SelectionList, doc: Document) -> SelectionList:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pipeline.extract import clauses, phrasings
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
-from pipeline.extract.comparisons import comparisons
 from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
+from pipeline.extract.reading import Reading, read
 from pipeline.extract.sections import relevant_spans
 from pipeline.extract.text import squash
 from pipeline.parse.document import Document
@@ -49,12 +50,16 @@ def _objects(sentence: str) -> list[tuple[int, str]]:
     return [(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(sentence)]
 
 
-def _findings_in(sentence: str, quote: str, context: str | None) -> list[CutFinding]:
+def _findings_in(sentence_or_reading: Reading | str, quote: str, context: str | None) -> list[CutFinding]:
+    reading = sentence_or_reading if isinstance(sentence_or_reading, Reading) else read(sentence_or_reading)
+    sentence = reading.text
     mentions = _objects(sentence)
     pair = re.search(rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)", sentence,
                      re.IGNORECASE)
     out: list[CutFinding] = []
-    comps = _merge_alternates(sentence, [c for c in comparisons(sentence) if c.firm or not _disqualified(sentence, c.position)])
+    # copies: the reading is shared with the support check, and merging alternates sets .alt
+    comps = _merge_alternates(sentence, [replace(c) for c in reading.comparisons
+                                         if c.firm or not _disqualified(sentence, c.position)])
     respectively, kinds = _respectively(sentence, comps)
     for index, comp in enumerate(comps):
         if comp.extra and len(comp.extra) == 1 and len(kinds) == 2 and comp.quantity in OBJECT_VARIABLES:
@@ -310,22 +315,23 @@ def extract_findings(doc: Document) -> list[CutFinding]:
         context: str | None = None
         for s_start, s_end in sentences(doc.text, start, end):
             raw = doc.text[s_start:s_end]
-            if len(raw) <= 1500 and not any(f.variable == "btag" for f in found):
-                btag = clauses.btag_definition(P.prepare(raw), squash(raw))
+            reading = read(raw) if len(raw) <= 1500 else None  # one reading per sentence, shared by every rule
+            if reading is not None and not any(f.variable == "btag" for f in found):
+                btag = clauses.btag_definition(reading.text, squash(raw))
                 found += [btag] if btag is not None else []
-            if len(raw) <= 1500:
-                found += phrasings.working_points(P.prepare(raw), squash(raw))
+            if reading is not None:
+                found += phrasings.working_points(reading.text, squash(raw))
             if len(raw) > 1500 or not re.search(r"\d|at least|exactly|opposite|same", raw):
                 context = _last_object(raw) or context
                 continue
             quote = squash(raw)
             if _numeric_share(quote) > 0.45 and not _REQUIRES.search(quote):  # a flattened table of yields or bin edges
                 continue
-            prepared = P.prepare(raw)
+            prepared = reading.text  # type: ignore[union-attr]
             if clauses.states_no_cut(prepared):
                 context = _last_object(prepared) or context
                 continue
-            here = _findings_in(prepared, quote, context)
+            here = _findings_in(reading, quote, context)  # type: ignore[arg-type]
             region, controls = _region_of(prepared, region, controls)
             if region is not None:
                 here = [f.model_copy(update={"region": region}) for f in here]
