@@ -13,7 +13,8 @@ gold, the number of extracted cuts marked verified and their precision (``v.prec
 verified cuts that match a gold cut - what a reviewer trusting "verified" would get), and
 reachability: a gold cut is *unreachable* when its value is written nowhere in the paper's body
 (counts excluded) or ``UNSTATED_BY_HAND`` lists it (checked with ``--details``); ``r.rec`` is the
-recall over the reachable gold.
+recall over the reachable gold; ``p.rec`` is the recall when the cuts the extractor read but the
+selection language cannot state (moved to ``unresolved`` as 'not expressible') are counted too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.audit.matching import Key, keys_of, load_gold, matches, parse_adl, ratio, score_keys  # noqa: E402
+from pipeline.audit.matching import (  # noqa: E402
+    Key,
+    keys_of,
+    load_gold,
+    matches,
+    parse_adl,
+    proposal_keys,
+    ratio,
+    score_keys,
+)
 from pipeline.selection.models import Cut  # noqa: E402
 
 PAPERS = {  # analysis folder -> the PDF of the paper the ADL describes
@@ -156,7 +166,8 @@ def _dev_set(corpus: Path, gold_dir: Path) -> list[tuple[str, Path, set[Key], st
 
 
 _SUMMED = ("gold", "extracted", "matched_gold", "matched_extracted", "object_gold", "object_found", "event_gold",
-           "event_found", "verified", "verified_correct", "cuts", "unreachable", "reachable_matched", "unresolved")
+           "event_found", "verified", "verified_correct", "cuts", "unreachable", "reachable_matched", "unresolved",
+           "proposed_matched")
 
 
 def evaluate_paper(doc, gold: set[Key], folder: str | None, settings, with_details: bool) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -168,8 +179,10 @@ def evaluate_paper(doc, gold: set[Key], folder: str | None, settings, with_detai
     row: dict[str, object] = dict(score_keys(keyed, gold))
     unstated = _unstated(gold, doc, folder) if folder else set()
     reachable = score_keys(keyed, gold - unstated)
+    proposed = score_keys(keyed + proposal_keys(sel), gold)  # what was read, whether the language states it or not
     row.update(unreachable=len(unstated), reachable_recall=reachable["recall"],
-               reachable_matched=reachable["matched_gold"])
+               reachable_matched=reachable["matched_gold"], proposed_matched=proposed["matched_gold"],
+               proposed_recall=proposed["recall"])
     if with_details:
         row["details"] = details(doc, keyed, gold)
     cuts = sel.all_cuts()
@@ -196,7 +209,8 @@ def evaluate(corpus: Path, with_details: bool = False, gold_dir: Path = GOLD_DIR
         "object_recall": ratio(totals["object_found"], totals["object_gold"]),
         "event_recall": ratio(totals["event_found"], totals["event_gold"]),
         "verified_precision": ratio(totals["verified_correct"], totals["verified"]),
-        "reachable_recall": ratio(totals["reachable_matched"], totals["gold"] - totals["unreachable"]), **totals,
+        "reachable_recall": ratio(totals["reachable_matched"], totals["gold"] - totals["unreachable"]),
+        "proposed_recall": ratio(totals["proposed_matched"], totals["gold"]), **totals,
     }
     return {"papers": rows, "overall": overall}
 
@@ -215,7 +229,7 @@ def _print_details(result: dict[str, object]) -> None:
 _COLUMNS = (("gold", "gold"), ("extr", "extracted"), ("recall", "recall"), ("prec", "precision"),
             ("objrec", "object_recall"), ("evrec", "event_recall"), ("verif", "verified"),
             ("v.prec", "verified_precision"), ("unreach", "unreachable"), ("r.rec", "reachable_recall"),
-            ("unres", "unresolved"))
+            ("unres", "unresolved"), ("p.rec", "proposed_recall"))
 
 
 def main(argv: list[str] | None = None) -> int:

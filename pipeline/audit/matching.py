@@ -145,6 +145,39 @@ def keys_of(sel: SelectionList) -> list[tuple[Key, Cut]]:
     return list(out.items())
 
 
+_PROPOSED = re.compile(r"^proposed(?: \((?P<target>\w+)\))?: (?P<form>.+?)(?:; quote: |$)")
+_STRUCTURED = re.compile(r"^(?P<var>\w+) (?P<op>between|outside|in|>=|<=|==|!=|>|<) (?P<value>\[[^\]]*\]|-?[\d.]+)$")
+
+
+def proposal_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
+    """Keys of the cuts an extractor proposed that the language could not state (moved to ``unresolved``
+    by ``pipeline.extract.legal`` with reason 'not expressible ...'), to measure reading apart from the
+    language's reach. Readings the support check judged not to be cuts are not counted."""
+    collections = _collections(sel)
+    out = []
+    for item in sel.unresolved:
+        found = _PROPOSED.match(item.description)
+        if found is None or not item.reason.startswith("not expressible"):
+            continue
+        target, form = found.group("target"), found.group("form")
+        structured = _STRUCTURED.match(form)
+        fields: dict[str, object] = {"id": item.id, "description": item.id, "target": target,
+                                     "scope": "object" if target else "event"}
+        if structured:
+            value = json.loads(structured.group("value"))
+            fields.update(variable=structured.group("var"), op=structured.group("op"), value=value)
+        else:
+            fields.update(expr=form)
+        try:
+            cut = Cut.model_validate(fields)
+        except ValueError:
+            continue
+        key = cut_key(cut, collections)
+        if key is not None:
+            out.append((key, cut))
+    return out
+
+
 def matches(extracted: Key, reference: Key) -> bool:
     e_kind, e_q, e_dir, e_vals = extracted
     r_kind, r_q, r_dir, r_vals = reference
