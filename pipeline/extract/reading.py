@@ -31,9 +31,10 @@ REJECT = re.compile(
 )
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("histogram", re.compile(r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b|\\bbins?\\b(?![^.;]{0,40}\\b(?:required|must)\\b)(?<!search bins)|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
+    ("histogram", re.compile(r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b"
+                             r"|(?<!search )\bbins?\b(?![^.;]{0,40}\b(?:required|must)\b)|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
                              r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)", re.I)),
-    ("trigger", re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)", re.I)),
+    ("trigger", re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)|\bHLT\b", re.I)),
     ("efficiency", re.compile(r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
                               r"|\bacceptance\b|\bsystematic|uncertaint", re.I)),
     ("calibration", re.compile(r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat", re.I)),

@@ -298,7 +298,7 @@ def _either_flavour(sentence: str, match: re.Match[str]) -> str:
 
 # "exactly one lepton and no b-tagged jets": zero objects of that kind (only plain adjectives in between, so that
 # "no requirement on jets" is not read as a count)
-_NO_OBJECT = re.compile(rf"\bno\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
+_NO_OBJECT = re.compile(rf"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s+no\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
                         rf"(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE)
 
 

@@ -218,7 +218,7 @@ def _in_condition_text(claim: Claim, r: Reading) -> bool:
     return False
 
 
-_TRIGGER_BEFORE = re.compile(r"\btrigger", re.IGNORECASE)
+_TRIGGER_BEFORE = re.compile(r"\btrigger|\bHLT\b|\bhigh-level trigger", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"^\s*(?:The (?:first|second|third|other|former|latter)|It|This|These|They)\b")
 _OTHER_OBJECTS = re.compile(r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
                             r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b", re.IGNORECASE)
@@ -288,7 +288,12 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     return reasons[0] if reasons else f"no count of {claim.kind}s equal to {_fmt(claim.values)} is stated in the quote"
 
 
+_NO_AS_COUNT = re.compile(r"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s*$")
+
+
 def _count_problem(claim: Claim, kinds: set[str], match: re.Match[str], r: Reading, in_region: bool) -> str | None:
+    if match.group("n").lower() == "no" and not _NO_AS_COUNT.search(r.text[: match.start("n")]):
+        return "'no' here does not state a number of objects ('to ensure that no photon ...')"
     if re.match(r"\s*(?:\w+\s+)?pairs?\b", r.text[match.end():]):
         return "the number counts pairs, not objects"
     if len(kinds) > 1 and claim.kind != "lepton":
