@@ -208,7 +208,7 @@ class OpenAIBackend:
                     usage[key] = usage.get(key, 0) + value
         self.log.append({
             "backend": self.name, "model": self.model, "base_url": self.settings.llm_base_url,
-            "mode": self.mode, "temperature": self.settings.llm_temperature, "seed": seed,
+            "mode": self.mode if model_name else "text", "temperature": self.settings.llm_temperature, "seed": seed,
             "purpose": purpose, "response_model": model_name,
             "request_key": request_key(messages, model_name, purpose), "messages": messages,
             **({"sent_messages": sent} if sent is not None and sent != messages else {}),
