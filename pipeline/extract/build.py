@@ -22,7 +22,8 @@ from pipeline.selection.models import (
 _OPS_TEXT = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "==", "!=": "!="}
 _EXPR_VARIABLES = {"z0sintheta": "abs(z0 * sin(theta))", "reliso": "ptcone30 / pt",
                    # the distance of the SFOS lepton pair mass closest to the Z mass ('within 15 GeV of the Z mass')
-                   "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))"}
+                   "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))",
+                   "mtmet": "mt + met"}  # 'm_T^W + E_T^miss > 60 GeV' (mt is defined by pipeline.extract.legal)
 
 
 @dataclass(frozen=True)

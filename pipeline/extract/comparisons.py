@@ -125,6 +125,11 @@ _Z_WINDOW = re.compile(
 )
 
 
+# "m^W_T + E^miss_T > 60 GeV": one cut on the sum, not a MET cut
+_MT_PLUS_MET = re.compile(
+    rf"\b[mM]_?\^?\{{?W?\}}?_?T(?:\^\{{?W\}}?)?\s*\+\s*MET\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+
+
 def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
     """Phrasings that are one statement made of several comparisons: '|eta| < 1.37 or 1.52 < |eta| < 2.47'
     (an acceptance with the crack excluded) and Z-mass windows ('within 15 GeV of the Z mass',
@@ -140,11 +145,15 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
         op = match.group("op") or "<"
         value = float(match.group("num") or match.group("num2"))
         out.append(Comparison("zwindow", None, op, value, "GeV", match.start(), after=sentence[match.end():], firm=True))
-        spans.append((max(0, match.start() - 60), match.end()))
+        spans.append((match.start(), match.end()))
+    for match in _MT_PLUS_MET.finditer(sentence):
+        out.append(Comparison("mtmet", None, match.group("op"), float(match.group("num")), match.group("unit"),
+                              match.start("op"), after=sentence[match.end():], firm=True))
+        spans.append((match.start(), match.end()))
     if not spans:
         return found
     kept = [c for c in found if not any(a <= c.position < b for a, b in spans) or
-            c.quantity not in ("eta", "mass", "mz", "symbol") and not c.quantity.startswith("m")]
+            c.quantity not in ("eta", "mass", "mz", "symbol", "met") and not c.quantity.startswith("m")]
     return kept + out
 
 

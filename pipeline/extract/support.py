@@ -37,6 +37,7 @@ _KIND_OF_COLLECTION = {"electrons": "electron", "muons": "muon", "leptons": "lep
                        "bjets": "bjet", "photons": "photon", "taus": "tau", "tracks": "track"}
 _SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 _FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
+_SPOKEN = {"mtmet": "the sum m_T + MET", "zwindow": "the distance of a pair mass from the Z mass"}
 _NOT_A_SELECTION = {
     "histogram": "the clause is a histogram range or binning, not a selection",
     "trigger": "the clause describes a trigger, not an offline selection",
@@ -163,7 +164,8 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
         if not all(any(_same_value(v, h, comp.unit) for h in _values(comp)) for v in claim.values):
             continue
         if not _quantity_ok(claim, comp.quantity):
-            reasons.append(f"the number(s) {_fmt(claim.values)} bind to {comp.quantity}, not to {claim.quantity}")
+            named = _SPOKEN.get(comp.quantity, comp.quantity)
+            reasons.append(f"the number(s) {_fmt(claim.values)} bind to {named}, not to {claim.quantity}")
             continue
         reason = _clause_problem(r, comp.position, in_region, claim)
         if reason is None and r.compound_before(comp.position) and comp.quantity not in ("reliso", "d0sig"):
