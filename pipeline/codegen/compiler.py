@@ -26,6 +26,7 @@ from pipeline.codegen.plan import (
     used_objects,
 )
 from pipeline.codegen.translate import Names, calls_in, names_in, translate
+from pipeline.data.fields import EVENT_OBJECTS
 from pipeline.errors import CodegenError, SelectionError
 from pipeline.io import sha256_bytes
 from pipeline.runtime.reduce import MATH
@@ -66,11 +67,15 @@ def _candidate_names(plan: Plan, target: str) -> Names:
     return Names(resolve)
 
 
-def _object_names(var: str) -> Names:
+def _object_names(var: str, collections: set[str] | frozenset[str] = frozenset()) -> Names:
+    """Fields of the objects being cut; other collections (and met_vec) from the event state."""
+
     def resolve(name: str) -> str:
+        if name in collections or name in EVENT_OBJECTS:
+            return _event_names(name)
         return f"rt.theta({var})" if name == "theta" else f"{var}[{py_str(name)}]"
 
-    return Names(resolve)
+    return Names(resolve, this=var)
 
 
 def _expr(cut: Cut, names: Names) -> str | list[str]:
@@ -155,7 +160,7 @@ class _Writer:
             if not executable(cut):
                 self.note("    ", f"not executed: {self.not_executed(cut)}  # cut: {cut.id}")
                 continue
-            code = _expr(cut, _object_names("objs"))
+            code = _expr(cut, _object_names("objs", set(self.plan.sources)))
             self.emit(f"    if run.applicable({py_str(cut.id)}):")
             self.emit(f"        {keep} = {keep} & {code}  # cut: {comment_text(cut.id)}")
 

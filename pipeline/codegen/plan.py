@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass, field
 
 from pipeline.codegen.translate import calls_in, names_in
-from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS, KIND_COLLECTION
+from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS, EVENT_OBJECTS, KIND_COLLECTION
 from pipeline.selection.expr import cut_expression, parse
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, Derived, PhysicsObject, SelectionList, Status
@@ -67,6 +67,7 @@ def _field_reads(expr: str, collection: str | None, allow_tuple: bool = False) -
     groups = _flag_alternatives(expr, allow_tuple)
     grouped = set().union(*groups) if groups else set()
     reads = {n for n in names if n in EVENT_FIELDS and n not in grouped}
+    reads |= {f for n in names if n in EVENT_OBJECTS for f in EVENT_OBJECTS[n][0]}
     reads |= {"|".join(sorted(g)) for g in groups}
     if collection is not None:
         known = COLLECTIONS.get(collection, {})
@@ -166,11 +167,20 @@ def used_objects(plan: Plan) -> set[str]:
         names |= {o.name for o in plan.sel.objects if o.kind in ("electron", "muon")}
     todo = [n for n in names if n in plan.sources]
     while todo:
-        src = plan.sources[todo.pop()]
-        if isinstance(src, list):
-            todo += [s for s in src if s not in names]
-            names |= set(src)
+        name = todo.pop()
+        src = plan.sources[name]
+        needs = set(src) if isinstance(src, list) else set()
+        needs |= _object_cut_names(plan, name) & set(plan.sources)  # jets cleaned against leptons
+        todo += [s for s in needs if s not in names]
+        names |= needs
     return {o.name for o in plan.sel.objects if o.name in names}
+
+
+def _object_cut_names(plan: Plan, name: str) -> set[str]:
+    obj = next((o for o in plan.sel.objects if o.name == name), None)
+    if obj is None:
+        return set()
+    return {n for cut in obj.cuts if executable(cut) for n in names_in(cut_expression(cut))}
 
 
 def _referenced_names(plan: Plan) -> set[str]:

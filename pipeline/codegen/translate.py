@@ -15,15 +15,21 @@ from dataclasses import dataclass
 from pipeline.errors import CodegenError
 from pipeline.selection.expr import format_number, parse
 
+# functions whose one-argument form in an object-scope cut relates the object being cut to
+# another collection: min_delta_r(leptons) is min_delta_r(<this object>, leptons)
+OBJECT_RELATIONS = frozenset({"min_delta_r"})
+
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 
 @dataclass
 class Names:
-    """How a bare name becomes code: ``resolve(name) -> source``."""
+    """How a bare name becomes code: ``resolve(name) -> source``; ``this`` is the code of the
+    objects an object-scope cut acts on (``min_delta_r(leptons)`` -> ``rt.min_delta_r(objs, ...)``)."""
 
     resolve: Callable[[str], str]
+    this: str | None = None
 
 
 def translate(text: str, names: Names, *, allow_tuple: bool = False) -> str | list[str]:
@@ -84,6 +90,11 @@ class _Emitter:
     def _Call(self, node: ast.Call) -> str:
         assert isinstance(node.func, ast.Name)
         args = ", ".join(self.emit(a) for a in node.args)
+        if node.func.id in OBJECT_RELATIONS and len(node.args) == 1:
+            if self.names.this is None:
+                raise CodegenError(f"{node.func.id}(x) with one argument is for object-scope cuts; "
+                                   f"write {node.func.id}(a, b) elsewhere")
+            args = f"{self.names.this}, {args}"
         return f"rt.{node.func.id}({args})"
 
 

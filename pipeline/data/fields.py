@@ -28,6 +28,8 @@ EVENT_FIELDS: dict[str, tuple[Dimension, str]] = {
     "trig_em": ("bool", "electron-muon (mixed) trigger fired"),
     "met": ("energy", "missing transverse momentum magnitude"),
     "met_phi": ("angle", "missing transverse momentum azimuth"),
+    "met_significance": ("none", "missing transverse momentum significance (CMS NanoAOD MET_significance)"),
+    "met_sumet": ("energy", "scalar sum of transverse energy (CMS NanoAOD MET_sumEt)"),
     "vertex_chi2_ndof": ("none", "four-lepton common-vertex fit chi2/ndof (not in open data)"),
 }
 
@@ -81,6 +83,11 @@ COLLECTIONS: dict[str, dict[str, tuple[Dimension, str]]] = {
     "leptons": LEPTON_FIELDS,
     "jets": JET_FIELDS,
     "photons": PHOTON_FIELDS,
+}
+
+# objects built from event fields, visible as event-scope names: name -> (fields, meaning)
+EVENT_OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "met_vec": (("met", "met_phi"), "missing transverse momentum as an object: pt = met, phi = met_phi, eta 0, massless"),
 }
 
 # the data collection an object of each kind is read from (tau, met, track, other: none)

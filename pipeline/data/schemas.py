@@ -126,7 +126,8 @@ SCHEMA_NANOAOD = Schema(
     release="nanoaod",
     tree="Events",
     length_scale=10.0,  # NanoAOD stores dxy/dz in cm
-    event={"run": "run", "event": "event", "met": "MET_pt", "met_phi": "MET_phi"},
+    event={"run": "run", "event": "event", "met": "MET_pt", "met_phi": "MET_phi",
+           "met_significance": "MET_significance", "met_sumet": "MET_sumEt"},
     electrons=_nano("Electron", {"d0": "Electron_dxy", "z0": "Electron_dz"}),
     muons=_nano("Muon", {
         "d0": "Muon_dxy", "z0": "Muon_dz", "id_loose": "Muon_looseId",

@@ -10,6 +10,20 @@ from functools import partial
 from typing import Any
 
 from pipeline.data.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
+from pipeline.runtime.kinematics import (
+    best_of,
+    combinations,
+    first_n,
+    ht,
+    mct,
+    met_vector,
+    mht,
+    min_delta_phi,
+    min_delta_r,
+    mt,
+    others,
+    vector_sum,
+)
 from pipeline.runtime.objects import (
     CHANNEL_NAMES,
     channel,
@@ -28,6 +42,7 @@ from pipeline.runtime.objects import (
     z1,
     z2,
 )
+from pipeline.runtime.razor import alpha_t, megajets, razor_mr, razor_mtr, razor_r2
 from pipeline.runtime.reduce import (
     MATH,
     all_,
@@ -76,6 +91,22 @@ FUNCTIONS: dict[str, Any] = {
     "constituents": constituents,
     "interp": interp,
     "channel": channel,
+    "mt": mt,
+    "mct": mct,
+    "ht": ht,
+    "mht": mht,
+    "vector_sum": vector_sum,
+    "first_n": first_n,
+    "combinations": combinations,
+    "best_of": best_of,
+    "min_delta_r": min_delta_r,
+    "min_delta_phi": min_delta_phi,
+    "others": others,
+    "megajets": megajets,
+    "razor_mr": razor_mr,
+    "razor_mtr": razor_mtr,
+    "razor_r2": razor_r2,
+    "alpha_t": alpha_t,
     **{name: partial(field, name) for name in FIELD_NAMES},
 }
 
@@ -89,4 +120,5 @@ __all__ = [
     "field",
     "isin",
     "merge",
+    "met_vector",
 ]

@@ -29,6 +29,7 @@ from pipeline.runtime.flat import (
     take_apart,
 )
 from pipeline.runtime.flat import sfos as sfos_accept
+from pipeline.runtime.kinematics import combination_members, is_combination
 from pipeline.runtime.reduce import where
 from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4
 
@@ -102,6 +103,8 @@ def constituents(x: Any) -> Any:
         parts = [x["z1"]["first"], x["z1"]["second"], x["z2"]["first"], x["z2"]["second"]]
     elif is_pair(x):
         parts = [x["first"], x["second"]]
+    elif is_combination(x):
+        parts = combination_members(x)
     else:
         return x
     return _innermost(parts, by_pt=True)
@@ -116,7 +119,7 @@ def field(name: str, x: Any) -> Any:
         return objs[name]
     if isinstance(x, FlatObjects) and name == "theta":
         return x.derived("theta", lambda: 2.0 * np.arctan(np.exp(-x["eta"])))
-    if is_quad(x) or is_pair(x):
+    if is_quad(x) or is_pair(x) or is_combination(x):
         x = constituents(x)
     key = ("field", id(x), name)
     hit = _memo.get(key)
@@ -259,7 +262,10 @@ def z2(q: Any) -> Any:
 
 
 def channel(q: Any) -> Any:
-    """0 = 4e, 1 = 4mu, 2 = 2e2mu (z1 electrons), 3 = 2mu2e, -1 otherwise."""
+    """0 = 4e, 1 = 4mu, 2 = 2e2mu (z1 electrons), 3 = 2mu2e, -1 otherwise (and for anything
+    but quadruplets: pairs or combinations have no channel)."""
+    if not isinstance(q, Cands) and not is_quad(q):
+        return ak.values_astype(ak.zeros_like(ak.local_index(q, axis=-1)), np.int64) - 1
     return on_flat(_channel_codes, q["z1"]["first"]["flavour"], q["z2"]["first"]["flavour"])
 
 

@@ -17,10 +17,18 @@ import awkward as ak
 import numpy as np
 
 from pipeline.contract import CutflowStep
-from pipeline.data.fields import EVENT_FIELDS
+from pipeline.data.fields import EVENT_FIELDS, EVENT_OBJECTS
 from pipeline.runtime import candidates as fc
 from pipeline.runtime.candidates import Cands
 from pipeline.runtime.flat import best_flat, plain, take_apart
+from pipeline.runtime.kinematics import met_vector
+
+
+def build_event_object(name: str, events: ak.Array) -> Any:
+    """An object of :data:`EVENT_OBJECTS` built from the event fields (met_vec from met, met_phi)."""
+    if name == "met_vec":
+        return met_vector(events["met"], events["met_phi"])
+    raise KeyError(name)
 
 
 def _keep(value: Any, mask: np.ndarray) -> Any:
@@ -75,6 +83,9 @@ class EventState:
             return self._views[name]
         if name not in self.events.fields and EVENT_FIELDS.get(name, ("",))[0] == "bool":
             return False  # a flag the dataset does not record (checked by the cut's requirements)
+        if name in EVENT_OBJECTS and name not in self.events.fields:
+            self.values[name] = build_event_object(name, self.events)
+            return self.values[name]
         return self.events[name]
 
     def cand(self, name: str) -> Any:

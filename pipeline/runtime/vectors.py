@@ -20,6 +20,8 @@ from pipeline.runtime.flat import on_flat
 PAIR_FIELDS = ("first", "second")
 QUAD_FIELDS = ("z1", "z2")
 
+COMBO_PREFIX = "_c"  # members of a combination: _c0, _c1, ...
+
 P4 = tuple[Any, Any, Any, Any]
 # cached on pairs by with_p4: px, py, pz, E of the pair and its mass
 P4_FIELDS = ("_px", "_py", "_pz", "_e", "_mass")
@@ -65,6 +67,9 @@ def p4(x: Any) -> P4:
     if halves is not None:
         a, b = p4(halves[0]), p4(halves[1])
         return a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]
+    combo = [name for name in record_fields(x) if name.startswith(COMBO_PREFIX)]
+    if combo:  # a combination (combinations(jets, 3)): the sum of its members
+        return p4_sum(*(x[name] for name in combo))
     pt, eta, phi, e = (_f64(x[name]) for name in ("pt", "eta", "phi", "e"))
     return pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta), e
 
@@ -105,7 +110,7 @@ def pt_of(*items: Any) -> Any:
 
 
 def _phi_eta(x: Any) -> tuple[Any, Any]:
-    if members(x) is None:
+    if members(x) is None and f"{COMBO_PREFIX}0" not in record_fields(x):
         return _f64(x["phi"]), _f64(x["eta"])
     px, py, pz, _ = p4(x)
     pt = np.hypot(px, py)

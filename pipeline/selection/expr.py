@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 
 from pipeline.errors import SelectionError, closest_names
-from pipeline.selection.functions import FUNCTIONS
+from pipeline.selection.functions import FUNCTIONS, NOT_IMPLEMENTED
 from pipeline.selection.models import Cut, Op
 
 # bounds that keep parsing, checking and running an expression cheap (the longest expression of
@@ -212,6 +212,9 @@ class _Checker:
         if node.keywords:
             raise self.error(node.keywords[0].value, f"keyword arguments not allowed in call to {name}()")
         spec = FUNCTIONS.get(name)
+        if spec is None and name in NOT_IMPLEMENTED:
+            raise self.error(node, f"function {name!r} is not implemented: {NOT_IMPLEMENTED[name]}",
+                             hint="compute it outside the selection list, or leave the cut to the LLM stage")
         if spec is None:
             close = closest_names(name, list(FUNCTIONS))
             raise self.error(node, f"unknown function {name!r}",

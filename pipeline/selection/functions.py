@@ -95,8 +95,41 @@ _KINEMATICS = [
     _spec("channel", (1, 1), "candidate", "count", "quadruplet flavour code: 0 4e, 1 4mu, 2 2e2mu, 3 2mu2e"),
 ]
 
+_MISSING_MOMENTUM_AND_SUMS = [
+    _spec("mt", (2, 2), "any any", "energy", "transverse mass sqrt(2 pt_a pt_b (1 - cos dphi)), e.g. mt(nth(leptons, 0), met_vec)"),
+    _spec("mct", (2, 2), "any any", "energy", "contransverse mass sqrt(2 pt_a pt_b (1 + cos dphi))"),
+    _spec("ht", (1, 1), "objects", "energy", "scalar sum of pt of the objects (0 for none)"),
+    _spec("mht", (1, 1), "objects", "objects", "minus the transverse vector sum of the objects, as one object (eta 0)"),
+    _spec("vector_sum", (1, None), "any", "objects",
+          "four-vector sum as one object: of a list's objects, or of several objects (vector_sum(nth(leptons, 0), met_vec))"),
+    _spec("first_n", (2, 2), "any number", "same", "the first n elements of the innermost list"),
+    _spec("combinations", (2, 2), "objects number", "candidates", "all unordered n-object combinations"),
+    _spec("best_of", (2, 2), "any number", "objects", "the element with the smallest key (one number per element); None if empty"),
+    _spec("min_delta_r", (1, 2), "any objects", "none",
+          "per object of a: Delta R to the closest object of b (+inf if none); min_delta_r(b) in object scope"),
+    _spec("min_delta_phi", (2, 2), "objects any", "angle", "smallest |Delta phi| between the objects of a and b; +inf if none"),
+    _spec("others", (2, 2), "objects any", "objects", "the objects of c that are not constituents of x"),
+]
+
+_LITERATURE = [
+    _spec("megajets", (1, 1), "objects", "objects",
+          "razor megajets: the jets split in two groups minimising m1^2 + m2^2, as two objects by decreasing pt"),
+    _spec("razor_mr", (1, 1), "any", "energy", "razor M_R of two (mega)jets (a pair or a list of two)"),
+    _spec("razor_mtr", (2, 2), "any any", "energy", "razor M_T^R of two (mega)jets and the missing momentum object"),
+    _spec("razor_r2", (2, 2), "any any", "none", "razor R^2 = (M_T^R / M_R)^2"),
+    _spec("alpha_t", (1, 1), "objects", "none", "alpha_T of the jets (0.5 (HT - Delta HT) / sqrt(HT^2 - MHT^2))"),
+]
+
+# named functions of the literature the language knows of but does not implement: a call is
+# refused with this reason (never kept as a silent text cut)
+NOT_IMPLEMENTED: dict[str, str] = {
+    "mt2": "MT2 (stransverse mass) needs a numerical minimisation (Lester-Nachman bisection) the runtime does not have",
+    "mt2w": "MT2W needs a numerical minimisation the runtime does not have",
+    "topness": "topness needs a numerical minimisation the runtime does not have",
+}
+
 # functions that build candidate collections (a derived quantity using one is a candidate collection)
-CANDIDATE_BUILDERS: frozenset[str] = frozenset({"quadruplets", "pairs", "sfos_pairs"})
+CANDIDATE_BUILDERS: frozenset[str] = frozenset({"quadruplets", "pairs", "sfos_pairs", "combinations"})
 
 
 def _field_accessors() -> list[FunctionSpec]:
@@ -113,7 +146,7 @@ def _field_accessors() -> list[FunctionSpec]:
 FIELD_ACCESSORS: dict[str, FunctionSpec] = {spec.name: spec for spec in _field_accessors()}
 
 FUNCTIONS: dict[str, FunctionSpec] = {
-    spec.name: spec for spec in _MATH + _REDUCTIONS + _KINEMATICS
+    spec.name: spec for spec in _MATH + _REDUCTIONS + _KINEMATICS + _MISSING_MOMENTUM_AND_SUMS + _LITERATURE
 } | FIELD_ACCESSORS
 
 

@@ -13,6 +13,7 @@ import ast
 from pipeline.data.fields import (
     DERIVED_OBJECT_FIELDS,
     EVENT_FIELDS,
+    EVENT_OBJECTS,
     JET_FIELDS,
     LEPTON_FIELDS,
     PHOTON_FIELDS,
@@ -47,6 +48,7 @@ def object_fields(obj: PhysicsObject) -> dict[str, str]:
 
 def event_names(objects: list[PhysicsObject]) -> dict[str, str]:
     names: dict[str, str] = {name: dim for name, (dim, _) in EVENT_FIELDS.items()}
+    names.update({name: "objects" for name in EVENT_OBJECTS})
     names.update({obj.name: "objects" for obj in objects})
     return names
 
@@ -96,7 +98,12 @@ class Scopes:
         return self.event | self.candidate.get(target, {})
 
     def for_object(self, name: str) -> dict[str, str]:
-        return object_fields(self.objects[name])
+        """The object's fields, and the collections defined before it (for cross-collection cuts
+        such as ``min_delta_r(leptons) > 0.4``) and ``met_vec``."""
+        earlier: dict[str, str] = {other: "objects" for other in self.objects if other != name}
+        order = list(self.objects)
+        earlier = {other: dim for other, dim in earlier.items() if order.index(other) < order.index(name)}
+        return {n: "objects" for n in EVENT_OBJECTS} | earlier | object_fields(self.objects[name])
 
     def where_else(self, name: str) -> str | None:
         """Where ``name`` is defined when it is not visible here (for the error hint)."""

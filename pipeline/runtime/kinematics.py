@@ -1,0 +1,176 @@
+"""Missing momentum, vector sums, combinations and relations between collections.
+
+An *object* here is a record with ``pt``, ``eta``, ``phi``, ``e`` (GeV): one per event
+(``met_vec``, ``mht(jets)``, ``vector_sum(jets)``, ``best_of(...)``), or a list of them.
+A combination (``combinations(jets, 3)``) is a record of members ``_c0``, ``_c1``, ...; its
+four-vector is the sum of its members' (see :func:`pipeline.runtime.vectors.p4`).
+Everything accepts flat candidates by going through awkward (these are not the hot path
+of the H->4l selection).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import awkward as ak
+import numpy as np
+
+from pipeline.runtime import candidates as fc
+from pipeline.runtime.vectors import COMBO_PREFIX, _delta_phi, members, p4, record_fields
+
+
+def _ak(x: Any) -> Any:
+    return fc.to_awkward(x)
+
+
+def make_object(px: Any, py: Any, pz: Any, e: Any) -> Any:
+    """A record array of objects from Cartesian components (any list depth)."""
+    pt = np.hypot(px, py)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eta = np.arcsinh(pz / pt)
+    eta = ak.where(pt > 0, eta, 0.0) if isinstance(pt, ak.Array) else np.where(pt > 0, eta, 0.0)
+    return ak.zip({"pt": pt, "eta": eta, "phi": np.arctan2(py, px), "e": e}, depth_limit=None)
+
+
+def met_vector(met: Any, met_phi: Any) -> Any:
+    """The missing transverse momentum as a massless object with eta 0 (one per event)."""
+    met = ak.values_astype(met, np.float64)
+    return ak.zip({"pt": met, "eta": ak.zeros_like(met), "phi": ak.values_astype(met_phi, np.float64), "e": met})
+
+
+def is_combination(x: Any) -> bool:
+    return f"{COMBO_PREFIX}0" in record_fields(x)
+
+
+def combination_members(x: Any) -> list[Any]:
+    return [x[name] for name in record_fields(x) if name.startswith(COMBO_PREFIX)]
+
+
+def combinations(c: Any, n: Any) -> Any:
+    """All unordered n-object combinations of each innermost list (members ``_c0`` ...)."""
+    k = int(n)
+    if k < 1:
+        raise ValueError("combinations(c, n) needs n >= 1")
+    return ak.combinations(_ak(c), k, axis=-1, fields=[f"{COMBO_PREFIX}{i}" for i in range(k)])
+
+
+def first_n(c: Any, n: Any) -> Any:
+    """The first n elements of each innermost list (all of them when there are fewer)."""
+    return _ak(c)[..., : int(n)]
+
+
+def _pt_phi(x: Any) -> tuple[Any, Any]:
+    if members(x) is not None or is_combination(x):
+        px, py, _, _ = p4(x)
+        return np.hypot(px, py), np.arctan2(py, px)
+    return ak.values_astype(x["pt"], np.float64), ak.values_astype(x["phi"], np.float64)
+
+
+def mt(a: Any, b: Any) -> Any:
+    """Transverse mass of two (massless) objects: sqrt(2 pt_a pt_b (1 - cos dphi))."""
+    pt_a, phi_a = _pt_phi(_ak(a))
+    pt_b, phi_b = _pt_phi(_ak(b))
+    return np.sqrt(np.maximum(2.0 * pt_a * pt_b * (1.0 - np.cos(phi_a - phi_b)), 0.0))
+
+
+def mct(a: Any, b: Any) -> Any:
+    """Contransverse mass of two (massless) objects: sqrt(2 pt_a pt_b (1 + cos dphi))."""
+    pt_a, phi_a = _pt_phi(_ak(a))
+    pt_b, phi_b = _pt_phi(_ak(b))
+    return np.sqrt(np.maximum(2.0 * pt_a * pt_b * (1.0 + np.cos(phi_a - phi_b)), 0.0))
+
+
+def ht(c: Any) -> Any:
+    """Scalar sum of pt over the innermost list (0 for none)."""
+    return ak.sum(ak.values_astype(_ak(c)["pt"], np.float64), axis=-1)
+
+
+def vector_sum(*items: Any) -> Any:
+    """The four-vector sum as one object: of the objects of a list (``vector_sum(jets)``), or of
+    several objects (``vector_sum(nth(leptons, 0), met_vec)``; a list among them is summed first)."""
+    arrays = [_ak(x) for x in items]
+    depth = min(x.ndim for x in arrays)
+    total = [0.0, 0.0, 0.0, 0.0]
+    for x in arrays:
+        comps = p4(x)
+        if x.ndim > depth or len(arrays) == 1:
+            comps = tuple(ak.sum(c, axis=-1) for c in comps)
+        total = [t + c for t, c in zip(total, comps, strict=True)]
+    return make_object(*total)
+
+
+def mht(c: Any) -> Any:
+    """Missing HT: minus the transverse vector sum of the objects, as a massless object (eta 0)."""
+    px, py, _, _ = p4(_ak(c))
+    mx, my = -ak.sum(px, axis=-1), -ak.sum(py, axis=-1)
+    pt = np.hypot(mx, my)
+    return ak.zip({"pt": pt, "eta": ak.zeros_like(pt), "phi": np.arctan2(my, mx), "e": pt})
+
+
+def best_of(c: Any, key: Any) -> Any:
+    """Per innermost list, the element of ``c`` with the smallest ``key`` (None for an empty list).
+
+    ``key`` has one number per element (NaN never wins); the first element wins ties.
+    """
+    c, key = _ak(c), _ak(key)
+    key = ak.fill_none(ak.nan_to_none(ak.values_astype(key, np.float64)), np.inf)
+    index = ak.argmin(key, axis=-1, keepdims=True)
+    return ak.firsts(c[index], axis=-1)
+
+
+def _angles(x: Any) -> tuple[Any, Any]:
+    if members(x) is not None or is_combination(x):
+        px, py, pz, _ = p4(x)
+        pt = np.hypot(px, py)
+        return np.arctan2(py, px), np.arcsinh(pz / pt)
+    return ak.values_astype(x["phi"], np.float64), ak.values_astype(x["eta"], np.float64)
+
+
+def min_delta_r(a: Any, b: Any) -> Any:
+    """For each object of ``a``: Delta R to the closest object of ``b`` in the same event (+inf if none).
+
+    ``a`` may be one object per event (then one number per event) or a list per event.
+    """
+    a, b = _ak(a), _ak(b)
+    phi_a, eta_a = _angles(a)
+    phi_b, eta_b = _angles(b)
+    if a.ndim == 1:  # one object per event against each event's list
+        dr = np.hypot(eta_a - eta_b, _delta_phi(phi_a, phi_b))
+    else:
+        dr = np.hypot(eta_a[..., np.newaxis] - eta_b[:, np.newaxis], _delta_phi(phi_a[..., np.newaxis], phi_b[:, np.newaxis]))
+    return ak.fill_none(ak.min(dr, axis=-1), np.inf)
+
+
+def min_delta_phi(a: Any, b: Any) -> Any:
+    """Smallest |Delta phi| between any object of list ``a`` and ``b`` (an object per event); +inf if none."""
+    phi_a, _ = _angles(_ak(a))
+    phi_b, _ = _angles(_ak(b))
+    return ak.fill_none(ak.min(_delta_phi(phi_a, phi_b), axis=-1), np.inf)
+
+
+def _identity(x: Any) -> tuple[Any, Any, Any]:
+    return x["pt"], x["eta"], x["phi"]
+
+
+def others(c: Any, x: Any) -> Any:
+    """The objects of ``c`` that are not constituents of ``x`` (an object, pair or combination per
+    event); matched on (pt, eta, phi). Where ``x`` is None, every object stays."""
+    c, x = _ak(c), _ak(x)
+    parts = _parts(x)
+    taken = None
+    for part in parts:
+        # a missing x (None) compares as NaN: equal to nothing, so every object stays
+        pt, eta, phi = (ak.fill_none(value, np.nan) for value in _identity(part))
+        same = (c["pt"] == pt) & (c["eta"] == eta) & (c["phi"] == phi)
+        taken = same if taken is None else taken | same
+    keep = ~taken if taken is not None else ak.ones_like(c["pt"], dtype=bool)
+    return c[keep]
+
+
+def _parts(x: Any) -> list[Any]:
+    halves = members(x)
+    if halves is not None:
+        return _parts(halves[0]) + _parts(halves[1])
+    if is_combination(x):
+        return [p for m in combination_members(x) for p in _parts(m)]
+    return [x]
