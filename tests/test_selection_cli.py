@@ -96,8 +96,8 @@ def test_adl_import_export(tmp_path: Path) -> None:
     out = tmp_path / "sel.json"
     result = run("adl", "import", str(adl), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "22 cuts, 1 constructs not represented" in result.stderr
-    assert "not represented: line 33" in result.stderr
+    assert "22 cuts (22 represented, 100%), 0 constructs not represented" in result.stderr
+    assert "not represented: line" not in result.stderr  # dR(Jet, leptons) is min_delta_r(leptons) now
     assert run("validate", str(out)).returncode == 0
     exported = run("adl", "export", str(out))
     assert exported.returncode == 0 and "object muons" in exported.stdout and "region baseline" not in exported.stdout

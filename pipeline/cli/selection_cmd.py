@@ -116,7 +116,10 @@ def adl_import(file: str, out: str | None, source: str | None) -> None:
     sel, missing = from_adl(path.read_text(encoding="utf-8", errors="replace"), source=source or path.name)
     for item in missing:
         info(f"not represented: {item}")
-    info(f"{file}: {len(sel.all_cuts())} cuts, {len(missing)} constructs not represented")
+    cuts = sel.all_cuts()
+    represented = sum(cut.executable for cut in cuts)
+    share = f"{100 * represented / len(cuts):.0f}%" if cuts else "-"
+    info(f"{file}: {len(cuts)} cuts ({represented} represented, {share}), {len(missing)} constructs not represented")
     if out:
         save_selection(sel, out)
         info(f"wrote {out}")

@@ -10,6 +10,7 @@ gives back the same ids.
 from __future__ import annotations
 
 import ast
+import re
 
 from pipeline.selection.expr import cut_expression, format_number, names_used, parse
 from pipeline.selection.functions import FIELD_ACCESSORS
@@ -18,7 +19,8 @@ from pipeline.selection.scopes import is_candidate_builder
 
 BASE_NAMES = {"electron": "Electron", "muon": "Muon", "jet": "Jet", "bjet": "Jet", "photon": "Photon",
               "tau": "Tau", "met": "MissingET", "track": "Track", "lepton": "Lepton", "other": "Particle"}
-_CALLS = {"count": "size", "delta_r": "dR", "delta_phi": "dPhi", "mass": "m"}
+_CALLS = {"count": "size", "delta_r": "dR", "delta_phi": "dPhi", "mass": "m", "mt": "fMT", "mct": "fMCT",
+          "razor_mr": "fMR", "razor_mtr": "fMTR", "megajets": "fmegajets", "alpha_t": "fAlphaT"}
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "^"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
@@ -63,7 +65,7 @@ def adl_expression(node: ast.AST) -> str:
     if isinstance(node, ast.Expression):
         return adl_expression(node.body)
     if isinstance(node, ast.Name):
-        return "MET" if node.id == "met" else node.id
+        return {"met": "MET", "met_vec": "METLV[0]"}.get(node.id, node.id)
     if isinstance(node, ast.Constant):
         value = node.value
         return str(value) if isinstance(value, bool) else format_number(float(value))  # type: ignore[arg-type]
@@ -85,14 +87,17 @@ def adl_expression(node: ast.AST) -> str:
     raise ValueError(f"no ADL form for {ast.dump(node)}")  # tuples: select_best keys never come here
 
 
-def _cut_line(cut: Cut) -> str:
+def _cut_line(cut: Cut, this: str | None = None) -> str:
     tag = f"  # id={cut.id}" + (f" unit={cut.unit}" if cut.unit else "")
     if cut.op in (Op.between, Op.outside) and cut.variable is not None and isinstance(cut.value, list):
         var = f"abs({cut.variable})" if cut.abs else cut.variable
         lo, hi = (format_number(v) for v in cut.value)
         body = f"{var} > {lo} and {var} < {hi}" if cut.op == Op.between else f"{var} < {lo} or {var} > {hi}"
         return f"  select {body}{tag}"
-    return f"  select {adl_expression(parse(cut_expression(cut)))}{tag}"
+    expr = cut_expression(cut)
+    if this is not None:  # min_delta_r(leptons) of the object being cut: dR(Jet, leptons)
+        expr = re.sub(r"\bmin_delta_r\(\s*(\w+)\s*\)", rf"delta_r({this}, \1)", expr)
+    return f"  select {adl_expression(parse(expr))}{tag}"
 
 
 def _expressible(cut: Cut, hidden: set[str]) -> str | None:
@@ -109,12 +114,12 @@ def _expressible(cut: Cut, hidden: set[str]) -> str | None:
     return f"uses {', '.join(uses)}, which ADL cannot express" if uses else None
 
 
-def _cuts(cuts: list[Cut], hidden: set[str] = set()) -> list[str]:  # noqa: B006 - never mutated
+def _cuts(cuts: list[Cut], hidden: set[str] = set(), this: str | None = None) -> list[str]:  # noqa: B006 - never mutated
     lines = []
     for cut in cuts:
         why = _expressible(cut, hidden)
         if why is None:
-            lines.append(_cut_line(cut))
+            lines.append(_cut_line(cut, this))
         else:
             form = cut.text if not cut.executable else cut_expression(cut)
             lines.append(f"  # not expressible in ADL ({why}): {cut.id}: {form}")
@@ -125,7 +130,7 @@ def _object(obj: PhysicsObject) -> list[str]:
     lines = [f"object {obj.name}"]
     takes = obj.sources or [BASE_NAMES[obj.kind]]
     lines += [f"  take {source}" for source in takes]
-    return lines + _cuts(obj.cuts) + [""]
+    return lines + _cuts(obj.cuts, this=takes[0]) + [""]
 
 
 def _info(sel: SelectionList) -> list[str]:

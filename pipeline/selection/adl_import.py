@@ -14,12 +14,12 @@ import ast
 import keyword
 import re
 
-from pipeline.data.fields import EVENT_FIELDS
+from pipeline.data.fields import EVENT_FIELDS, EVENT_OBJECTS
 from pipeline.errors import SelectionError
 from pipeline.selection.adl_text import Block, Statement, blocks, commented_info
 from pipeline.selection.adl_translate import translate
 from pipeline.selection.expr import parse
-from pipeline.selection.functions import FUNCTIONS
+from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import (
     AnalysisInfo,
     Cut,
@@ -90,7 +90,10 @@ class _Importer:
             problem = "not a valid name"
         elif name in self.objects or name in {d.name for d in self.derived} or name in self.vectors:
             problem = "defined twice"
-        elif name in FUNCTIONS or name in EVENT_FIELDS or keyword.iskeyword(name) or name in ("True", "False"):
+        elif name in FIELD_ACCESSORS or name in EVENT_FIELDS or name in EVENT_OBJECTS or keyword.iskeyword(name) \
+                or name in ("True", "False"):
+            # a name and a function never meet (f(x) vs x), so ht or megajets may be both; a field
+            # name (pt) may not: it would read as the object field in object scope
             problem = "clashes with a function or event field of the selection language"
         if problem:
             self.note(f"{block.kind} {name or '(no name)'}", block.line, f"{problem}: block skipped")
@@ -116,6 +119,14 @@ class _Importer:
     def add_object(self, block: Block) -> None:
         self.object_lines[block.name] = block.line
         takes = self.takes(block)
+        if len(takes) == 1 and re.fullmatch(r"\w+\s*\(.*\)", takes[0]) and not block.body[1:]:
+            # objects built by a function (take fmegajets(jets)): an event-scope derived list
+            statement = Statement("define", takes[0], block.line, f"object {block.name} take {takes[0]}")
+            expr = translate(takes[0], met_names=frozenset(self.met_names))
+            self.derived.append(Derived(name=block.name, description=f"ADL: {statement.raw}", expr=expr,
+                                        provenance=self.prov(f"object {block.name}", statement)))
+            self.origin[f"define:{block.name}"] = statement
+            return
         if any("(" in take for take in takes):
             self.note(f"object {block.name}", block.line, f"take {', '.join(takes)}: objects built by a function")
             self.objects[block.name] = PhysicsObject(name=block.name, kind="other", description=f"ADL: take {', '.join(takes)}")
@@ -156,11 +167,18 @@ class _Importer:
     def add_define(self, block: Block) -> None:
         text = " ".join([block.header.lstrip(":=").strip()] + [st.text for st in block.body])
         statement = Statement("define", text, block.line, f"define {block.name} {block.header}")
-        members = re.findall(r"\w+\s*\[\s*\d+\s*\]", text)
-        if members and re.fullmatch(r"(\s*\w+\s*\[\s*\d+\s*\]\s*\+?)+", text):
+        met = "|".join(sorted(self.met_names | {"METLV"}))
+        member = rf"(?:\w+\s*\[\s*\d+\s*\]|\b(?:{met})\b)"
+        members = re.findall(member, text)
+        if members and re.fullmatch(rf"(\s*{member}\s*\+?)+", text) and re.search(r"\[", text):
             if any(m.split("[")[0].strip() in self.met_names | {"METLV"} for m in members):
-                self.note(f"define {block.name}", block.line, "four-vector sum with the missing-momentum vector")
-                self.failed_defines.add(block.name)
+                # a sum with the missing momentum (W = lepton + MET): an object, by vector_sum
+                parts = ["met_vec" if m.split("[")[0].strip() in self.met_names | {"METLV"}
+                         else re.sub(r"(\w+)\s*\[\s*(\d+)\s*\]", r"nth(\1, \2)", m) for m in members]
+                self.derived.append(Derived(name=block.name, description=f"ADL: {statement.raw}",
+                                            expr=f"vector_sum({', '.join(parts)})",
+                                            provenance=self.prov(f"define {block.name}", statement)))
+                self.origin[f"define:{block.name}"] = statement
                 return
             self.vectors[block.name] = [re.sub(r"\s+", "", m) for m in members]
             return
@@ -282,6 +300,7 @@ class _Importer:
             for issue in errors:
                 self.demote(data, issue.path, issue.cut_id, issue.message)
             data["objects"] = [obj for obj in data["objects"] if obj is not None]
+            data["derived"] = [d for d in data["derived"] if d is not None]
             sel = SelectionList.model_validate(data)
         raise SelectionError("ADL import did not converge to a valid selection list",
                              hint="report the ADL file; the importer should demote what it cannot express")
@@ -301,7 +320,7 @@ class _Importer:
                 name = data["derived"][index]["name"]
                 self.note(f"define {name}", self.origin[f"define:{name}"].line, self.why(reason))
                 self.failed_defines.add(name)
-                data["derived"].pop(index)
+                data["derived"][index] = None  # removed after all issues: later paths keep their index
             return
         for cut in _all_cut_dicts(data):
             if cut_id is not None and cut["id"] == cut_id and cut.get("text") is None:

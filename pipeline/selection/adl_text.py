@@ -37,7 +37,12 @@ FUNCTION_ALIASES: dict[str, str] = {
     "Sqrt": "sqrt", "SQRT": "sqrt", "Abs": "abs", "ABS": "abs", "Sum": "sum", "SUM": "sum",
     "m": "mass", "M": "mass", "Cos": "cos", "Sin": "sin",
     "size": "count", "Size": "count", "SIZE": "count", "count": "count",
+    # named functions of the ADL/CutLang library
+    "fMT": "mt", "fMll": "mass", "fMR": "razor_mr", "fMTR": "razor_mtr", "fmegajets": "megajets",
+    "fHT": "ht", "fMT2": "mt2", "fAlphaT": "alpha_t", "fMCT": "mct", "fMHT": "mht",
 }
+# functions whose MET argument is the missing-momentum *object* (met_vec), not its magnitude
+MET_VECTOR_FUNCTIONS = ("dR", "dPhi", "dphi", "deltaR", "deltaPhi", "fMT", "fMTR", "fMT2", "fMCT")
 MET_NAMES = {"MET", "met", "MissingET", "MissingEt"}
 
 

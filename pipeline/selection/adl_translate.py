@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 
-from pipeline.selection.adl_text import FIELD_ALIASES, FUNCTION_ALIASES, split_top
+from pipeline.selection.adl_text import (
+    FIELD_ALIASES,
+    FUNCTION_ALIASES,
+    MET_VECTOR_FUNCTIONS,
+    split_top,
+)
 
 _OBJ = r"[A-Za-z_]\w*"
 _INDEXED = rf"({_OBJ})\s*\[\s*(\d+)\s*\]"
@@ -89,8 +94,12 @@ def accessors(text: str, *, self_names: frozenset[str] = frozenset(), met_names:
               object_scope: bool = False) -> str:
     """Field access in all its ADL spellings -> accessor functions and ``nth``."""
     met = "|".join(sorted(met_names)) or "MET"
-    # MET as a vector (an argument of dR/dPhi) has no counterpart: the language has only met, met_phi
-    text = re.sub(rf"\b((?:dR|dPhi|dphi|deltaR|deltaPhi)\s*\([^()]*?)-?\b(?:{met})\b", r"\1METLV", text)
+    # MET as an argument of dR/dPhi/fMT... is the missing-momentum object met_vec (the sign kept:
+    # -MET has no counterpart and is refused by the validator, never silently flipped)
+    vector_calls = "|".join(MET_VECTOR_FUNCTIONS)
+    text = re.sub(rf"\b((?:{vector_calls})\s*\([^()]*?)(-?)\b(?:{met})\b(?!\s*\.)", r"\1\2METLV", text)
+    text = re.sub(r"\bMETLV\s*\[\s*0\s*\]", "METLV", text)
+    text = re.sub(rf"\b({_OBJ})\s*\[\s*0\s*:\s*(\d+)\s*\]", lambda m: f"first_n({m.group(1)}, {int(m.group(2)) + 1})", text)
     text = re.sub(rf"\b(?:{met})\s*\.\s*(?:pT|pt|PT|Pt)\b", "met", text)
     text = re.sub(rf"\b(?:{met})\s*\.\s*(?:phi|Phi)\b", "met_phi", text)
     text = re.sub(r"\b(?:phi|Phi)\s*\(\s*METLV\s*\[\s*0\s*\]\s*\)", "met_phi", text)
@@ -111,7 +120,31 @@ def accessors(text: str, *, self_names: frozenset[str] = frozenset(), met_names:
     text = re.sub(rf"\b(?:{met})\b(?!\s*[\(\[])", "met", text)
     if object_scope:
         text = re.sub(r"\b(\w+)\b(?!\s*\()", lambda m: _field(m.group(1)), text)
+    if self_names:  # dR(Jet, leptons) in the jets' block: the distance to the closest lepton
+        own = "|".join(sorted(self_names, key=len, reverse=True))
+        text = re.sub(rf"\bdelta_r\(\s*(?:{own})\s*,\s*(\w+)\s*\)", r"min_delta_r(\1)", text)
+        text = re.sub(rf"\bdelta_r\(\s*(\w+)\s*,\s*(?:{own})\s*\)", r"min_delta_r(\1)", text)
+    text = re.sub(r"\bMETLV\b", "met_vec", text)
+    # dphi(x, -MET): the direction opposite to the missing momentum
+    text = re.sub(r"\bdelta_phi\(([^()]*(?:\([^()]*\)[^()]*)*),\s*-met_vec\s*\)", r"(3.141592653589793 - delta_phi(\1, met_vec))", text)
+    text = _one_argument_extrema(text)
     return re.sub(r"\bALL\b", "True", text)
+
+
+def _one_argument_extrema(text: str) -> str:
+    """ADL's ``min(list)`` / ``max(list)`` reduce a list: ``min_of`` / ``max_of`` (two or more
+    arguments stay the elementwise min / max)."""
+    out, i = [], 0
+    for match in re.finditer(r"\b(min|max)\(", text):
+        depth, j, commas = 1, match.end(), 0
+        while j < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            commas += text[j] == "," and depth == 1
+            j += 1
+        if commas == 0:
+            out.append(text[i:match.start()] + f"{match.group(1)}_of(")
+            i = match.end()
+    return "".join(out) + text[i:]
 
 
 def _is_field(name: str) -> bool:
