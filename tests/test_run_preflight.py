@@ -162,3 +162,14 @@ def test_model_code_without_full_isolation_is_refused_up_front(monkeypatch: pyte
         check_run(opts, load_settings())
     check_run(opts.model_copy(update={"isolation": "weak"}), load_settings())  # accepted explicitly
     check_run(opts.model_copy(update={"codegen": "compile"}), load_settings())  # compiled code: what there is
+
+
+def test_invalid_reviewed_list_is_refused_before_any_stage(repro_home: Path, tmp_path: Path) -> None:
+    reviewed = tmp_path / "selection.reviewed.json"
+    data = json.loads((ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json").read_text())
+    data["selection"][0]["expr"] = "count(leptonz) >= 4"
+    reviewed.write_text(json.dumps(data))
+    proc = reproduce("arXiv:1712.02304", "--data", str(shared_path("data", "atlas-opendata-2020")),
+                     "--reviewed", str(reviewed))
+    assert proc.returncode != 0 and "leptonz" in proc.stderr and str(reviewed) in proc.stderr
+    _nothing_ran(proc, repro_home)

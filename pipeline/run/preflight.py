@@ -33,6 +33,10 @@ def check_run(opts: RunOptions, settings: Settings) -> None:
     for flag, given in (("--reviewed", opts.reviewed), ("--replay", opts.replay)):
         if given is not None and not given.is_file():
             raise UsageError(f"{flag} {given}: no such file", hint=f"check the {flag} path")
+    if opts.reviewed is not None:
+        from pipeline.run.stage2 import load_valid_selection
+
+        load_valid_selection(opts.reviewed)  # the review stage would refuse it after fetch/parse/extract
     check_model_options(opts, settings)
     check_executor(opts)
     check_isolation(opts)
