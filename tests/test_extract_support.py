@@ -13,6 +13,7 @@ from pipeline.extract.grounding import ground_selection
 from pipeline.extract.support import check_support, support_problem
 from pipeline.parse.document import Block, Document, SourceInfo
 from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
+from pipeline.selection.validate import errors_only, validate_selection
 
 
 def _document(text: str) -> Document:
@@ -136,3 +137,31 @@ def test_model_replays_end_with_no_verified_wrong_cut() -> None:
 def test_a_cut_with_no_quote_is_left_to_grounding() -> None:
     cut = _cut("c", "", variable="met", op=">", value=50)
     assert support_problem(cut, {}) is None
+
+
+def test_model_cases_on_the_yasodar_report_through_the_llm_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The same check for model output: the model's histogram-range jet cuts and its invented jets, replayed
+    through the real LLM path (fake OpenAI server, real PDF), end with no verified wrong cut."""
+    from dataclasses import replace
+
+    from pipeline.config import load_settings
+    from pipeline.extract import extract_selection
+    from tests.conftest import shared_path
+    from tests.fakes.openai_server import FakeOpenAI, tool_call
+    from tests.fakes.simple_pdf import load_pdf
+
+    doc = load_pdf(shared_path("corpus", "papers", "report-h4l-opendata-yasodar.pdf"))
+    histogram = "Filling a histogram over the range 70\u2013200 GeV"
+    answer = {"cuts": [
+        {"object": "jet", "variable": "pt", "op": ">", "value": 70, "unit": "GeV", "quote": histogram},
+        {"object": "jet", "variable": "pt", "op": "<", "value": 200, "unit": "GeV", "quote": histogram},
+        {"object": "jet", "variable": "count", "op": ">=", "value": 2,
+         "quote": "A total of 3424 four-lepton events pass the basic selection criteria"},
+    ]}
+    with FakeOpenAI(model="qwen-fake") as server:
+        server.push(tool_call(answer))
+        settings = replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model, llm_timeout=5.0)
+        sel = extract_selection(doc, backend="llm", settings=settings, run_dir=tmp_path, cited_depth=0)
+    jets = [c for c in sel.all_cuts() if c.target == "jets" or (c.expr or "").startswith("count(jets)")]
+    assert jets and all(c.status != "verified" for c in jets), [(c.id, c.status) for c in jets]
+    assert errors_only(validate_selection(sel)) == []
