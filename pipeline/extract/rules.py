@@ -273,6 +273,9 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
                                               "jet" if match.group("obj") == "j" else "lepton")
         op = "==" if match.group("op") == "=" else match.group("op")
         out.append(_count(kind, op, int(match.group("n")), quote))
+    if _PASSES.search(sentence):
+        for match in _N_OBJECT_EVENTS.finditer(sentence):
+            out.append(_count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote))
     for match in _NO_OBJECT.finditer(sentence):
         if not _disqualified(sentence, match.start()):
             out.append(_count(P.object_of(match), "==", 0, quote))
@@ -300,6 +303,12 @@ def _either_flavour(sentence: str, match: re.Match[str]) -> str:
 # "no requirement on jets" is not read as a count)
 _NO_OBJECT = re.compile(rf"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s+no\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
                         rf"(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE)
+
+
+# "3424 four-lepton events pass the basic selection criteria": events with that many objects
+_N_OBJECT_EVENTS = re.compile(rf"\b(?P<n>{'|'.join(w for w in P.NUMBER_WORDS if len(w) > 2)}|\d)-"
+                              rf"(?P<obj>{P.OBJECT_RE.pattern})\s+events?\b", re.IGNORECASE)
+_PASSES = re.compile(r"\b(?:pass(?:es|ed|ing)?|selected|are required|kept|accepted)\b", re.IGNORECASE)
 
 
 def _count(kind: str, op: str, n: int, quote: str) -> CutFinding:

@@ -55,7 +55,7 @@ _ANY_OBJECT = "(?:" + "|".join(pat for _, pat in P.OBJECTS) + ")"
 _COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
 _COUNT_PHRASE = re.compile(
     rf"(?:(?P<q>at least|exactly|at most|no more than|more than|fewer than|only|precisely)\s+)?"
-    rf"(?P<n>{_COUNT_WORD})\s+(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{_ANY_OBJECT})"
+    rf"(?P<n>{_COUNT_WORD})(?:\s+|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{_ANY_OBJECT})"
     rf"(?P<either>\s+(?:or|and|/)\s+(?:an?\s+)?(?P<obj2>{_ANY_OBJECT}))?",
     re.IGNORECASE,
 )
