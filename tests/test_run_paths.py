@@ -45,6 +45,7 @@ def test_relative_data_path_audits_clean_and_other_spellings_reuse_the_run(repro
     result = json.loads((run_dir / "baseline" / "result.json").read_text())
     assert {i["path"] for i in result["inputs"]} == {p.name for p in data.glob("*.root")}
     _audit_passes(repro_home, ROOT, run_dir)
+    first = _deterministic(run_dir)
 
     link = tmp_path / "linked-data"
     link.symlink_to(data, target_is_directory=True)
@@ -52,6 +53,16 @@ def test_relative_data_path_audits_clean_and_other_spellings_reuse_the_run(repro
     assert _run_dir(again) == run_dir
     assert again.stderr.count(": reused") == 9, again.stderr
     assert "the same files" in again.stderr and relative in again.stderr, again.stderr
+    # the manifest records files by name: no spelling and no location outside its volatile part
+    assert _deterministic(run_dir) == first
+    text = json.dumps(first)
+    assert not [p for p in (str(data), str(link), relative, str(repro_home), str(ROOT)) if p in text]
+
+
+def _deterministic(run_dir: Path) -> dict:  # type: ignore[type-arg]
+    from pipeline.run.manifest import load_manifest
+
+    return load_manifest(run_dir).deterministic()
 
 
 def test_symlinked_data_directory_audits_clean(repro_home: Path, tmp_path: Path) -> None:

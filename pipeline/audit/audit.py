@@ -33,6 +33,7 @@ from pipeline.io import sha256_file
 from pipeline.locks import hold
 from pipeline.run.manifest import PIPELINE, environment, load_manifest, outputs_and_code
 from pipeline.run.manifest_models import InputFile, Manifest, OutputFile
+from pipeline.run.options import RunOptions
 
 Progress = Callable[[str], None]
 Kind = Literal["input_changed", "input_missing", "stored_output_changed", "stored_output_missing",
@@ -130,6 +131,11 @@ def compare_outputs(manifest: Manifest, got: dict[str, OutputFile]) -> list[Diff
     return found
 
 
+def run_options(manifest: Manifest) -> RunOptions:
+    """The options to re-run with: resolved paths (volatile; manifests before 2.1 had them in options)."""
+    return manifest.volatile.options or manifest.options
+
+
 def _prepare(manifest: Manifest, run_dir: Path, work: Path) -> Path | None:
     """Copy the human inputs into the fresh run dir; returns the recorded calls to replay."""
     work.mkdir(parents=True)
@@ -142,7 +148,7 @@ def _prepare(manifest: Manifest, run_dir: Path, work: Path) -> Path | None:
         copy = work.parent / "recorded_llm_calls.jsonl"
         shutil.copyfile(recorded, copy)
         return copy
-    return manifest.options.replay
+    return run_options(manifest).replay
 
 
 def rerun(manifest: Manifest, run_dir: Path, work: Path, settings: Settings,
@@ -151,7 +157,7 @@ def rerun(manifest: Manifest, run_dir: Path, work: Path, settings: Settings,
     from pipeline.run.pipeline import Run
 
     replay = _prepare(manifest, run_dir, work)
-    opts = manifest.options.model_copy(update={"replay": replay})
+    opts = run_options(manifest).model_copy(update={"replay": replay})
     # never a live model in an audit: a request the recording lacks must fail, not be answered anew;
     # and no download: the paper comes from the cache whose hash was just checked (a closed local port)
     offline = replace(settings, llm_base_url=None, llm_api_key=None, llm_model=None, mirror=None,

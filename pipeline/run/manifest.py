@@ -225,6 +225,20 @@ def outputs_and_code(run_dir: Path, state: RunState, opts: RunOptions) -> tuple[
     return outputs, excluded, code
 
 
+def named_options(opts: RunOptions) -> tuple[RunOptions, dict[str, str]]:
+    """The options and run key with every file named, not located: the same for any spelling of
+    the same files and wherever REPRO_HOME lives (paper id normalised, data as its files' names)."""
+    paper = Path(opts.paper)
+    name = paper.name if paper.is_file() else opts.paper_key()
+    files = [Path(f.name) for f in opts.data_files()]
+    named = opts.model_copy(update={"paper": name, "data": files,
+                                    "reviewed": Path(opts.reviewed.name) if opts.reviewed else None,
+                                    "replay": Path(opts.replay.name) if opts.replay else None})
+    key = {**opts.key(), "paper": name, "data": ";".join(str(f) for f in files),
+           "reviewed": named.reviewed.name if named.reviewed else "", "replay": named.replay.name if named.replay else ""}
+    return named, key
+
+
 def build_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: Settings) -> Manifest:
     from pipeline.run.pipeline import paper_slug
 
@@ -239,13 +253,14 @@ def build_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: S
                         stage_notes={name: rec.note for name, rec in state.stages.items()},
                         llm_latency_s=round(sum(float(c.get("latency_s") or 0) for c in calls), 3),
                         input_locations=inputs.locations)
-    # resolved paths, so that an audit started from another directory finds the same files
+    # resolved paths, so that an audit started from another directory finds the same files: volatile
     paper = Path(opts.paper)
-    resolved = opts.model_copy(update={
+    volatile.options = opts.model_copy(update={
         "paper": str(paper.resolve()) if paper.is_file() else opts.paper,
         "data": [p.resolve() for p in opts.data], "reviewed": opts.reviewed.resolve() if opts.reviewed else None,
         "replay": opts.replay.resolve() if opts.replay else None})
-    return Manifest(paper=opts.paper, slug=slug, run_id=run_dir.name, options=resolved, settings_key=opts.key(),
+    named, key = named_options(opts)
+    return Manifest(paper=named.paper, slug=slug, run_id=run_dir.name, options=named, settings_key=key,
                     inputs=inputs.inputs, environment=environment(), model=info,
                     usage=usage, sandbox=sandbox_info(run_dir, opts), code=code, outputs=outputs,
                     excluded=excluded, volatile=volatile)

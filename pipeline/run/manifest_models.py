@@ -105,14 +105,16 @@ class Volatile(Model):
     llm_latency_s: float = 0.0
     input_locations: list[str] = Field(default_factory=list,
                                        description="absolute path each of Manifest.inputs was read from, in order")
+    options: RunOptions | None = Field(None, description="the run's options with resolved absolute paths "
+                                                         "(what an audit re-runs); Manifest.options names files only")
 
 
 class Manifest(Model):
     schema_version: str = SCHEMA_VERSION
-    paper: str
+    paper: str = Field(description="the paper as normalised (arXiv:ID, doi:..., or a local file's name)")
     slug: str
     run_id: str
-    options: RunOptions
+    options: RunOptions = Field(description="the options with files named, not located (see Volatile.options)")
     settings_key: dict[str, str]
     inputs: list[InputFile]
     environment: Environment
