@@ -13,7 +13,8 @@ gold, the number of extracted cuts marked verified and their precision (``v.prec
 verified cuts that match a gold cut - what a reviewer trusting "verified" would get), and
 reachability: a gold cut is *unreachable* when its value is written nowhere in the paper's body
 (counts excluded) or ``UNSTATED_BY_HAND`` lists it (checked with ``--details``); ``r.rec`` is the
-recall over the reachable gold; ``p.rec`` is the recall when the cuts the extractor read but the
+recall over the reachable gold; ``v.p.sig`` is ``v.prec`` without the cuts the extractor put in control
+regions (the ADL files rarely list control regions); ``p.rec`` is the recall when the cuts the extractor read but the
 selection language cannot state (moved to ``unresolved`` as 'not expressible') are counted too.
 """
 
@@ -167,7 +168,7 @@ def _dev_set(corpus: Path, gold_dir: Path) -> list[tuple[str, Path, set[Key], st
 
 _SUMMED = ("gold", "extracted", "matched_gold", "matched_extracted", "object_gold", "object_found", "event_gold",
            "event_found", "verified", "verified_correct", "cuts", "unreachable", "reachable_matched", "unresolved",
-           "proposed_matched")
+           "proposed_matched", "signal_verified", "signal_verified_correct")
 
 
 def evaluate_paper(doc, gold: set[Key], folder: str | None, settings, with_details: bool) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -180,6 +181,10 @@ def evaluate_paper(doc, gold: set[Key], folder: str | None, settings, with_detai
     unstated = _unstated(gold, doc, folder) if folder else set()
     reachable = score_keys(keyed, gold - unstated)
     proposed = score_keys(keyed + proposal_keys(sel), gold)  # what was read, whether the language states it or not
+    in_regions = {c.id for region in sel.regions for c in region.cuts}
+    signal = score_keys([(k, c) for k, c in keyed if c.id not in in_regions], gold)  # control regions: rarely in ADL gold
+    row.update(signal_verified=signal["verified"], signal_verified_correct=signal["verified_correct"],
+               signal_verified_precision=signal["verified_precision"])
     row.update(unreachable=len(unstated), reachable_recall=reachable["recall"],
                reachable_matched=reachable["matched_gold"], proposed_matched=proposed["matched_gold"],
                proposed_recall=proposed["recall"])
@@ -210,7 +215,8 @@ def evaluate(corpus: Path, with_details: bool = False, gold_dir: Path = GOLD_DIR
         "event_recall": ratio(totals["event_found"], totals["event_gold"]),
         "verified_precision": ratio(totals["verified_correct"], totals["verified"]),
         "reachable_recall": ratio(totals["reachable_matched"], totals["gold"] - totals["unreachable"]),
-        "proposed_recall": ratio(totals["proposed_matched"], totals["gold"]), **totals,
+        "proposed_recall": ratio(totals["proposed_matched"], totals["gold"]),
+        "signal_verified_precision": ratio(totals["signal_verified_correct"], totals["signal_verified"]), **totals,
     }
     return {"papers": rows, "overall": overall}
 
@@ -228,7 +234,7 @@ def _print_details(result: dict[str, object]) -> None:
 
 _COLUMNS = (("gold", "gold"), ("extr", "extracted"), ("recall", "recall"), ("prec", "precision"),
             ("objrec", "object_recall"), ("evrec", "event_recall"), ("verif", "verified"),
-            ("v.prec", "verified_precision"), ("unreach", "unreachable"), ("r.rec", "reachable_recall"),
+            ("v.prec", "verified_precision"), ("v.p.sig", "signal_verified_precision"), ("unreach", "unreachable"), ("r.rec", "reachable_recall"),
             ("unres", "unresolved"), ("p.rec", "proposed_recall"))
 
 
