@@ -77,3 +77,17 @@ def test_replay_of_a_resubmission_gives_the_final_answer_offline(tmp_path: Path)
         live = _backend(server, tmp_path).text(repair_prompt(FAILING, FAILED), purpose="repair attempt 1")
     replay = get_backend("replay", load_settings(), replay=tmp_path / "llm_calls.jsonl")
     assert replay.text(repair_prompt(FAILING, FAILED), purpose="repair attempt 1") == live
+
+
+def test_the_same_script_twice_ends_the_call_instead_of_running_it_again(tmp_path: Path) -> None:
+    import pytest
+
+    from pipeline.llm import LLMOutputError
+
+    with FakeOpenAI() as server:
+        server.push(text(f"```python\n{FAILING}```"), text(f"Sure:\n```python\n{FAILING}```"))
+        with pytest.raises(LLMOutputError, match="unchanged, also after being told so") as info:
+            _backend(server, tmp_path).text(repair_prompt(FAILING, FAILED), purpose="repair attempt 1")
+        assert len(server.requests) == 2 and info.value.attempts == 2
+    record = _calls(tmp_path)[0]
+    assert not record["ok"] and record["requests"] == 2 and "unchanged" in record["error"]

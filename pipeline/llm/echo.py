@@ -12,7 +12,9 @@ stays that of the messages the caller built; the record keeps what was sent as `
 ``resubmission_prompt``: small models often answer a repair request with the failing script
 byte for byte. Running it again would only fail the same way and spend an attempt, so the
 answer is met with a different prompt (the same conversation, plus: "that is the same script")
-and the second answer is the call's answer.
+and the second answer is the call's answer. When that one is the failing script again, the call
+fails (``LLMOutputError``): at temperature 0 the next repair prompt would be the same prompt, so
+another attempt could only run the same script into the same error.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.llm.base import CallLog, Messages
+from pipeline.llm.base import CallLog, LLMOutputError, Messages
 
 CODEGEN_PURPOSE = "codegen"
 TASK_MARKER = "Selection list:"
@@ -66,6 +68,13 @@ def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
     if failing is None or extract_code(answer) != failing:
         return None
     return [*sent, {"role": "assistant", "content": answer}, {"role": "user", "content": RESUBMISSION}]
+
+
+def unchanged_error(model: str) -> LLMOutputError:
+    return LLMOutputError(
+        f"model {model} returned the failing script unchanged, also after being told so; another repair "
+        "attempt would send the same prompt", model=model, last_error="unchanged script", attempts=2,
+        hint="use a stronger model (REPRO_LLM_BASE_URL, REPRO_LLM_MODEL), a temperature above 0, or --codegen compile")
 
 
 def _last_script(messages: Messages) -> str | None:

@@ -110,6 +110,8 @@ class OpenAIBackend:
             if again is not None:  # the failing script came back unchanged: say so, once, instead of running it
                 sent = again
                 content = self._with_backoff(lambda: once(sent))
+                if echo.resubmission_prompt(messages, content) is not None:
+                    raise echo.unchanged_error(self.model)
         except ExtractionError as err:
             self._record(messages, None, purpose, seed, started, error=err.message, sent=sent)
             raise
