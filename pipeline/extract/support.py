@@ -48,6 +48,9 @@ _NOT_A_SELECTION = {
     "cone": "the number is the size of an isolation cone (a definition of the isolation), not a cut on the object",
     "overlap": "the clause describes overlap removal between objects, not a cut on one object",
 }
+# "The ISR system p_T is required to exceed 250 GeV": a property of a system of objects, not of one object
+_SYSTEM = re.compile(r"\b(?:\w+\s+)?(?:system|recoil|vector sum|scalar sum)\b(?!\s+of\s+(?:the\s+)?(?:selected|all))",
+                     re.IGNORECASE)
 _PRONOUN = re.compile(r"^\s*(?:they|these|those|them|it|such|candidates?|objects?|each|both)\b", re.IGNORECASE)
 _COUNT_DIRECTION = {"at least": "lower", "or more": "lower", "more than": "lower", "exactly": "eq", "only": "eq",
                     "precisely": "eq", "at most": "upper", "no more than": "upper", "fewer than": "upper"}
@@ -120,6 +123,9 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     """None when the clause names the claim's object; else why not."""
     if claim.kind in ("event", "other"):
         return None
+    system = _SYSTEM.search(r.text[max(0, position - 40) : position])
+    if system is not None:
+        return f"the quantity belongs to the {system.group(0)}, not to one {claim.kind}"
     clause = r.clause_at(position)
     named = r.objects_in(clause.start, clause.end) or r.objects_in(0, clause.end)
     for_match = re.match(rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
