@@ -51,13 +51,22 @@ def with_lepton_union(sel: SelectionList) -> SelectionList:
     return sel.model_copy(update={"objects": [*sel.objects, union]})
 
 
-_MT = "sqrt(2 * nth(pt(sorted_by_pt(leptons)), 0) * met * (1 - cos(nth(phi(sorted_by_pt(leptons)), 0) - met_phi)))"
-# event quantities papers name without a formula, defined by the common convention (recorded as an assumption)
-NAMED_QUANTITIES: dict[str, tuple[str, str, str]] = {
-    "ht": ("sum(pt(jets))", "jets", "H_T = the scalar sum of the pT of the selected jets"),
-    "mt": (_MT, "leptons", "m_T = the transverse mass of the leading lepton and the missing transverse momentum"),
-    "wt": (_MT, "leptons", "m_T^W = the transverse mass of the leading lepton and the missing transverse momentum"),
+def _transverse_mass(collection: str) -> str:
+    lead = f"sorted_by_pt({collection})"
+    return f"sqrt(2 * nth(pt({lead}), 0) * met * (1 - cos(nth(phi({lead}), 0) - met_phi)))"
+
+
+_MBB = "mass(nth(sorted_by_pt(bjets), 0), nth(sorted_by_pt(bjets), 1))"
+# event quantities papers name without a formula, defined by the common convention (recorded as an assumption):
+# name -> [(collection it is built from, expression, meaning)], the first whose collection the list has wins
+NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
+    "ht": [("jets", "sum(pt(jets))", "H_T = the scalar sum of the pT of the selected jets")],
+    "mt": [("photons", _transverse_mass("photons"), "m_T = the transverse mass of the leading photon and the MET"),
+           ("leptons", _transverse_mass("leptons"), "m_T = the transverse mass of the leading lepton and the MET")],
+    "wt": [("leptons", _transverse_mass("leptons"), "m_T^W = the transverse mass of the leading lepton and the MET")],
+    "mbb": [("bjets", _MBB, "m_bb = the invariant mass of the two leading b-tagged jets")],
 }
+_PHOTON_QUOTE = re.compile(r"\u03b3|photon", re.IGNORECASE)
 
 
 def _uses(sel: SelectionList, name: str) -> list[Cut]:
@@ -78,19 +87,33 @@ def with_counted_collections(sel: SelectionList) -> SelectionList:
     return sel.model_copy(update={"objects": [*sel.objects, *added]}) if added else sel
 
 
-def with_named_quantities(sel: SelectionList) -> SelectionList:
-    """Define H_T and m_T when cuts use them and the list has what they are built from: the
-    conventional definition, with the choice in the assumption ledger for review."""
+def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, str, str] | None:
+    """The definition of ``name`` the list can build: m_T of a photon only when the cuts' quotes speak of one."""
     kinds = {o.kind for o in sel.objects}
-    for name, (expr, collection, meaning) in NAMED_QUANTITIES.items():
+    photon_quote = any(c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used)
+    for collection, expr, meaning in NAMED_QUANTITIES[name]:
+        if collection == "photons" and not (photon_quote and "photon" in kinds):
+            continue
+        if collection == "leptons" and (photon_quote or not kinds & {"electron", "muon", "lepton"}):
+            continue
+        return collection, expr, meaning
+    return None
+
+
+def with_named_quantities(sel: SelectionList) -> SelectionList:
+    """Define H_T, m_T and m_bb when cuts use them and the list has what they are built from: the
+    conventional definition, with the choice in the assumption ledger for review."""
+    for name in NAMED_QUANTITIES:
         used = _uses(sel, name)
         if not used or any(d.name == name for d in sel.derived):
             continue
-        if collection == "leptons" and ("photon" in kinds or not kinds & {"electron", "muon", "lepton"}):
+        found = _definition(sel, name, used)
+        if found is None:
             continue  # the transverse mass of what? left for the validator to send to unresolved
+        collection, expr, meaning = found
         objects = list(sel.objects)
-        if collection == "jets" and not any(o.name == "jets" for o in objects):
-            objects.append(PhysicsObject(name="jets", kind="jet", description="all jets (no cut stated)"))
+        if collection in ("jets", "bjets") and not any(o.name == collection for o in objects):
+            objects.append(PhysicsObject(name=collection, kind=collection[:-1], description="no object cut stated"))  # type: ignore[arg-type]
         why = Provenance(source="assumption", document=sel.paper.id)
         derived = Derived(name=name, expr=expr, unit="GeV", description=meaning, provenance=why)
         assumption = Assumption(id=f"definition_{name}", topic=f"definition of {name}",
