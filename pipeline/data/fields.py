@@ -55,6 +55,8 @@ LEPTON_FIELDS: dict[str, tuple[Dimension, str]] = {
     "calo_tagged": ("bool", "calorimeter-tagged muon (not in open data)"),
     "standalone": ("bool", "stand-alone muon (not in open data)"),
     "index": ("count", "position in the file's own lepton list (2025: electrons first, then muons)"),
+    "mini_iso": ("none", "relative mini-isolation (CMS NanoAOD miniPFRelIso_all)"),
+    "soft_id": ("bool", "soft muon identification (CMS NanoAOD Muon_softId)"),
 }
 
 JET_FIELDS: dict[str, tuple[Dimension, str]] = {

@@ -128,10 +128,11 @@ SCHEMA_NANOAOD = Schema(
     length_scale=10.0,  # NanoAOD stores dxy/dz in cm
     event={"run": "run", "event": "event", "met": "MET_pt", "met_phi": "MET_phi",
            "met_significance": "MET_significance", "met_sumet": "MET_sumEt"},
-    electrons=_nano("Electron", {"d0": "Electron_dxy", "z0": "Electron_dz"}),
+    electrons=_nano("Electron", {"d0": "Electron_dxy", "z0": "Electron_dz", "mini_iso": "Electron_miniPFRelIso_all"}),
     muons=_nano("Muon", {
         "d0": "Muon_dxy", "z0": "Muon_dz", "id_loose": "Muon_looseId",
         "id_medium": "Muon_mediumId", "id_tight": "Muon_tightId",
+        "mini_iso": "Muon_miniPFRelIso_all", "soft_id": "Muon_softId",
     }),
     jets={"pt": "Jet_pt", "eta": "Jet_eta", "phi": "Jet_phi", "mass": "Jet_mass",
           "btag": "Jet_btagDeepFlavB"},

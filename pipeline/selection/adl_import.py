@@ -65,6 +65,7 @@ class _Importer:
         self.failed_defines: set[str] = set()
         self.region_lines: dict[str, int] = {}
         self.object_lines: dict[str, int] = {}
+        self.bin_regions: list[tuple[Region, list[str]]] = []  # bin lines: regions on their region
 
     def note(self, where: str, line: int, what: str) -> None:
         self.missing.append(f"line {line}: {where}: {what}")
@@ -145,7 +146,8 @@ class _Importer:
         sources = [b for b in bases if b in self.objects]
         obj = PhysicsObject.model_validate({"name": block.name, "kind": kind, "sources": sources,
                                             "description": f"ADL: take {', '.join(takes)}"})
-        self_names = frozenset(set(bases) | {t.split()[1] for t in takes if len(t.split()) > 1})
+        self_names = frozenset(set(bases) | {t.split()[1] for t in takes if len(t.split()) > 1}
+                               | {base for base, k in BASE_KINDS.items() if k == kind and base not in self.objects})
         for statement in block.body:
             if statement.keyword in ("select", "reject"):
                 obj.cuts.append(self.object_cut(obj, statement, self_names, len(obj.cuts) + 1))
@@ -210,10 +212,31 @@ class _Importer:
                 if statement.text.strip() in ("ALL", "all"):
                     continue
                 region.cuts.append(self.event_cut(block.name, statement, len(region.cuts) + 1))
+            elif statement.keyword in ("bin", "bins"):
+                self.bins(block.name, statement)
             else:
                 kind = statement.keyword or "statement"
                 self.note(f"region {block.name}", statement.line, f"{kind} {statement.text!r}: no counterpart in a selection list")
         return region, bases
+
+    def bins(self, region: str, statement: Statement) -> None:
+        """``bin COND`` -> a region on top of ``region`` with that cut; ``bin x e0 e1 e2`` -> one
+        region per interval e_i <= x < e_(i+1) (the last edge closes the last bin)."""
+        edges = re.fullmatch(r"\s*(\S+)\s+((?:-?[\d.]+\s*){2,})", statement.text)
+        if edges:
+            var, numbers = edges.group(1), edges.group(2).split()
+            conditions = [f"{var} >= {lo} and {var} < {hi}" for lo, hi in zip(numbers, numbers[1:], strict=False)]
+        else:
+            conditions = [statement.text]
+        for condition in conditions:
+            n = len(self.bin_regions) + 1
+            name = f"{region}_bin{n}"
+            while name in self.region_lines:
+                name += "_"
+            self.region_lines[name] = statement.line
+            cut_statement = Statement("select", condition, statement.line, statement.raw, statement.tag, statement.unit)
+            self.bin_regions.append((Region(name=name, description=f"ADL {statement.raw}",
+                                            cuts=[self.event_cut(name, cut_statement, 1)]), [region]))
 
     def event_cut(self, region: str, statement: Statement, n: int) -> Cut:
         expr = translate(self.inline_vectors(statement.text), met_names=frozenset(self.met_names))
@@ -241,6 +264,8 @@ class _Importer:
                     self.note(f"region {block.name}", block.line, "defined twice: second definition skipped")
                     continue
                 regions.append(self.region(block, region_names))
+                regions += self.bin_regions
+                self.bin_regions = []
             elif block.kind != "info":
                 self.note(f"{block.kind} {block.name}", block.line, f"'{block.kind}' blocks have no counterpart")
         sel = self.assemble(regions)

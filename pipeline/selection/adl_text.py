@@ -30,6 +30,7 @@ FIELD_ALIASES: dict[str, str] = {
     "dz": "z0", "Dz": "z0", "z0": "z0", "dZ": "z0",
     "btag": "btag", "BTag": "btag", "bTag": "btag", "btagDeepB": "btag",
     "theta": "theta",
+    "miniPFRelIsoAll": "mini_iso", "miniPFRelIso_all": "mini_iso", "miniPFRelIso": "mini_iso", "softId": "soft_id",
 } | {name: name for name in FIELD_ACCESSORS}
 FUNCTION_ALIASES: dict[str, str] = {
     "dR": "delta_r", "dr": "delta_r", "deltaR": "delta_r",
