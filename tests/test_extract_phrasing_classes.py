@@ -77,6 +77,15 @@ SYNTHETIC = [
      set()),
     ("one lepton of either flavour", "Events are required to have exactly one isolated electron or muon.",
      {(None, "count(leptons) == 1")}, {(None, "count(electrons) == 1")}),
+    # requirements that look like conditions
+    ("trailing if", "Jets are considered if they have p_T > 20 GeV.", {("jets", "pt", ">", 20.0)}, set()),
+    ("number of objects with", "The number of jets with p_T > 30 GeV and |\u03b7| < 2.4 must be at least four.",
+     {("jets", "pt", ">", 30.0), ("jets", "eta", "<", 2.4)}, set()),
+    ("events selected if", "Events are selected if they contain at least one photon with p_T > 100 GeV.",
+     {("photons", "pt", ">", 100.0), (None, "count(photons) >= 1")}, set()),
+    ("N-object events", "In total 512 two-lepton events are selected.", {(None, "count(leptons) == 2")}, set()),
+    ("sum on the left", "Muons must have p_T > 25 GeV. In the muon channel, E^miss_T > 20 GeV and m^W_T +E^miss_T > 60 GeV are required.",
+     {(None, "met", ">", 20.0), (None, "mt + met > 60")}, {(None, "met", ">", 60.0)}),
 ]
 
 
@@ -91,6 +100,7 @@ def test_phrasing_class_on_a_synthetic_sentence(name: str, text: str, verified: 
     "Jets from pile-up are suppressed by requiring the jet vertex fraction to be larger than 0.5 for jets with "
     "p_T < 50 GeV and |\u03b7| < 2.4.",
     "If there are more than two b-tagged jets, the two jets with the highest b-tagging scores are used.",
+    "If a jet has p_T < 50 GeV, its JVF must exceed 0.5.",
     "Isolation requirements are imposed in cones of inner-detector tracks (\u0394R(e, track) < 0.3) around the "
     "electron direction.",
     "Electrons with \u0394R(e, jet) < 0.4 to any remaining jets are removed.",

@@ -72,8 +72,15 @@ def continues_region(sentence: str) -> bool:
     return bool(_CONTINUES.match(sentence))
 
 
+# "Jets are considered if they have pT > 20 GeV": a trailing if-clause after a selection verb is the requirement
+_SELECTED_IF = re.compile(r"\b(?:selected|accepted|kept|retained|considered|used|required)\s+(?:only\s+)?(?:if|when)\b[^,;]*$",
+                          re.IGNORECASE)
+
+
 def is_condition(before_quantity: str) -> bool:
     """'if pT < 50 GeV', 'for pT > 200 GeV', 'at pT = 125 GeV': the comparison qualifies something else."""
+    if _SELECTED_IF.search(before_quantity):
+        return False
     return bool(_CONDITION.search(before_quantity[-30:]) or _FRONTED_IF.search(before_quantity))
 
 

@@ -47,7 +47,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # a comparison in such a span selects which objects another statement applies to
 _CONDITION_START = re.compile(
-    r"\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:with|having|that have|whose)\b"
+    r"(?<!number )(?<!multiplicity )(?<!numbers )\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:with|having|that have|whose)\b"
     r"|\b(?:if|when|whenever|unless|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])"
     r"|\bonly (?:for|to|in)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
     re.IGNORECASE,
