@@ -95,3 +95,14 @@ def _fresh_modes():
     modes.forget_all()
     yield
     modes.forget_all()
+
+
+def test_an_answer_cut_at_max_tokens_is_not_retried(tmp_path: Path) -> None:
+    from pipeline.llm import LLMOutputError
+    from tests.fakes.openai_server import cut
+
+    with FakeOpenAI(owned_by="llamacpp") as server:
+        server.push(cut('{"variable": "p'), json_answer(GOOD))
+        with pytest.raises(LLMOutputError, match="max_tokens=50") as info:
+            _backend(server, tmp_path, llm_max_tokens=50).structured(MESSAGES, Threshold, purpose="t")
+        assert len(server.requests) == 1 and "REPRO_LLM_MAX_TOKENS" in (info.value.hint or "")

@@ -140,11 +140,15 @@ class OpenAIBackend:
                 temperature=self.settings.llm_temperature, seed=seed, max_tokens=self.settings.llm_max_tokens)
             choice = reply.choices[0]
             content = choice.message.content or ""
+            if choice.finish_reason == "length":  # a retry would be cut at the same place: no wasted request
+                raise LLMOutputError(
+                    f"model {self.model} was cut at max_tokens={self.settings.llm_max_tokens} before its answer "
+                    f"was complete ({len(content)} characters)", model=self.model, attempts=len(errors) + 1,
+                    last_error="finish_reason: length", hint="raise REPRO_LLM_MAX_TOKENS (llm.max_tokens)")
             try:
                 return response_model.model_validate_json(content)
             except ValidationError as err:
-                cut = " The answer was cut at max_tokens: give a shorter one." if choice.finish_reason == "length" else ""
-                errors.append(f"{err}{cut}")
+                errors.append(str(err))
                 convo = [*convo, {"role": "assistant", "content": content},
                          {"role": "user", "content": f"That answer does not validate:\n{errors[-1]}\n"
                                                      "Answer again with JSON that fits the schema."}]

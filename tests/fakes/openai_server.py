@@ -15,6 +15,7 @@ Usage::
         server.push(json_answer({"cuts": []})) # JSON mode: the object as message content
         server.push(text("def f(): ..."))      # plain content, e.g. scripted generated CODE
         server.push(text("{not json"))         # malformed JSON is just text
+        server.push(cut('{"cuts": [{"id'))      # an answer cut at max_tokens (finish_reason "length")
         server.push(error(429), error(503))    # HTTP errors with an OpenAI-style error body
         server.push(hang(5))                   # sleep 5 s before answering (client timeouts)
         server.push(drip(2.0))                 # a valid answer, one byte every 2 s (total deadlines)
@@ -70,6 +71,11 @@ def json_answer(obj: Any) -> Answer:
 
 def text(content: str) -> Answer:
     return Answer("content", content)
+
+
+def cut(content: str) -> Answer:
+    """Content cut at ``max_tokens`` (``finish_reason: length``)."""
+    return Answer("content", content, extra={"finish": "length"})
 
 
 def error(status: int, message: str | None = None) -> Answer:
@@ -149,6 +155,7 @@ class FakeOpenAI:
             finish = "tool_calls"
         else:
             message["content"] = answer.payload
+            finish = answer.extra.get("finish") or finish  # e.g. "length": cut at max_tokens
         prompt_tokens = len(json.dumps(body)) // 4
         completion_tokens = len(json.dumps(message)) // 4
         return {
