@@ -65,6 +65,12 @@ SYNTHETIC = [
      {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)}, set()),
     ("veto", "Events containing a b-tagged jet with p_T > 30 GeV are vetoed.",
      {(None, "count(bjets) == 0")}, {("bjets", "pt", ">", 30.0)}),
+    ("veto of either flavour", "We veto events with an isolated electron or muon with p_T > 10 GeV.",
+     {(None, "count(leptons) == 0")}, {("electrons", "pt", ">", 10.0), ("muons", "pt", ">", 10.0)}),
+    ("rejected events", "Events containing isolated leptons (electrons or muons) with p_T > 10 GeV are rejected.",
+     {(None, "count(leptons) == 0")}, {("electrons", "pt", ">", 10.0)}),
+    ("E_T^miss spelling", "Events are required to have at least two jets and E_T^miss > 250 GeV.",
+     {(None, "met", ">", 250.0), (None, "count(jets) >= 2")}, set()),
     ("no objects", "Events must have at least four jets and no b-tagged jets.",
      {(None, "count(jets) >= 4"), (None, "count(bjets) == 0")}, set()),
     ("Z window in words", "The invariant mass of the same-flavour opposite-sign lepton pair is required to be "
@@ -127,6 +133,7 @@ P1605 = "adl/CMS-SUS-16-035/1605.03171.pdf"
 P1709 = "adl/CMS-SUS-16-042/1709.09814.pdf"
 P1704 = "adl/CMS-SUS-16-035/1704.07323.pdf"
 P1711 = "adl/CMS-SUS-16-046/1711.08008.pdf"
+P032 = "adl/CMS-SUS-16-032/SUS-16-032-paper-v27.pdf"
 
 PAPERS = [
     ("bullets", P1312, {(None, "met", ">", 30.0), (None, "met", ">", 20.0)}),
@@ -135,7 +142,7 @@ PAPERS = [
     ("respectively", P1709, {("muons", "ptcone30 / pt < 0.2"), ("electrons", "ptcone30 / pt < 0.1")}),
     ("parenthesised per flavour", P1812, {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)}),
     ("veto", P1312, {(None, "count(bjets) == 0")}),
-    ("veto", P1704, {(None, "count(leptons) == 0")}),
+    ("veto", P032, {(None, "count(muons) == 0")}),
     ("Z window", P1704, {(None, f"{Z} < 15")}),
     ("Z window", P1812, {(None, f"{Z} < 10")}),
     ("crack", P1312, {("electrons", "eta", "outside", (1.37, 1.52)), ("electrons", "eta", "<", 2.47)}),
@@ -165,6 +172,13 @@ def test_conditions_cones_and_overlap_on_papers_go_to_unresolved(paper: str, quo
                    for c in sel.all_cuts())
     items = [u for u in sel.unresolved if quote_part in u.description]
     assert any(reason in u.reason and u.reason.startswith("not a cut") for u in items), sel.unresolved
+
+
+def test_a_rejected_pair_is_not_a_lepton_veto_on_1704() -> None:
+    """'events are rejected if an additional loose lepton forms an OSSF pair with ... mass < 12 GeV' vetoes a
+    pair mass, not every lepton: no verified count(leptons) == 0 from it."""
+    assert not any(c.expr == "count(leptons) == 0" and c.status == "verified" and "Drell" in c.provenance.quote
+                   for c in _paper(P1704).all_cuts() if c.provenance)
 
 
 def test_one_lepton_is_not_an_electron_count_on_1312() -> None:

@@ -110,6 +110,7 @@ _JOINS = [
     (re.compile(r"\b([A-Z])_\{?([A-Z]{1,3})\}?(?![A-Za-z])"), r"\1\2"),
     (re.compile(r"\b([pE])\s*\^\s*\{?cone\s*(\d*)\}?\s*_\s*\{?T\}?"), r"\1Tcone\2"),
     (re.compile(r"\b[EPp]\s*\^\s*\{?miss\}?\s*_\s*\{?T\}?"), "MET"),
+    (re.compile(r"\b[EPp]\s*_?\s*\{?T\}?\s*\^\s*\{?miss\}?"), "MET"),  # E_T^miss
     (re.compile(r"\b([pEHMm])\s*_\s*\{?T\}?(?![A-Za-z])"), r"\1T"),
     (re.compile(r"\b[EP]\s*miss\s*T\b|\bp\s*miss\s*T\b|\bE\s*T\s*miss\b|/\s*E\s*T\b"), "MET"),
     (re.compile(r"\bp\s+T\b"), "pT"), (re.compile(r"\bE\s+T\b"), "ET"), (re.compile(r"\bH\s+T\b"), "HT"),

@@ -75,7 +75,7 @@ def _findings_in(sentence_or_reading: Reading | str, quote: str, context: str | 
 
 
 _VETOED = re.compile(
-    rf"^\s*(?:[\w-]+\s+){{0,3}}?events?\s+(?:with|containing|having|that contain)\s+(?:an?|any|one or more|at least one)\s+"
+    rf"^\s*(?:[\w-]+\s+){{0,3}}?events?\s+(?:with|containing|having|that contain)\s+(?:(?:an?|any|one or more|at least one)\s+)?"
     rf"(?P<which>(?:[\w-]+\s+){{0,3}}?)(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE)
 
 
@@ -83,9 +83,13 @@ def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
     """'Events containing a b-tagged jet are vetoed': no such object. An 'additional' or 'second' one is
     counted beyond the selected ones, which a count of zero would not say, so it is left out."""
     match = _VETOED.match(sentence)
-    if match is None or re.search(r"additional|extra|second|third|fourth|other|further", match.group("which"), re.I):
-        return []
-    return [_count(P.object_of(match), "==", 0, quote)]
+    if match is None or re.search(r"additional|extra|second|third|fourth|other|further|\d|\b(?:two|three|four|more|fewer|"
+                                  r"less|than|least|most)\b", match.group("which"), re.I):
+        return []  # 'events with fewer than 4 jets', 'with two same-flavour leptons': not a veto of every such object
+    kind = P.object_of(match)
+    if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
+        kind = "lepton"
+    return [_count(kind, "==", 0, quote)]
 
 
 def _merge_alternates(sentence: str, comps: list[_Comparison]) -> list[_Comparison]:
@@ -280,7 +284,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         if not _disqualified(sentence, match.start()):
             out.append(_count(P.object_of(match), "==", 0, quote))
     for match in P.VETO_RE.finditer(sentence):
-        out.append(_count(P.object_of(match), "==", 0, quote))
+        out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
     if P.SFOS_RE.search(sentence):
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
         out.append(CutFinding(object="lepton", variable="sfos", op=Op.ge, value=pairs, quote=quote,

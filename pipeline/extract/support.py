@@ -277,7 +277,9 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     reasons: list[str] = []
     if claim.values == (0.0,) and claim.direction == "eq":
         for pos, kind in r.objects:
-            if (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon")) and r.clause_at(pos).rejects:
+            counted = _COUNTED_BEFORE.search(r.text[max(0, pos - 30) : pos])
+            if (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon")) and \
+                    r.clause_at(pos).rejects and counted is None:
                 return _clause_problem(r, pos, in_region, claim)
         reasons.append(f"no veto of {claim.kind}s is stated in the quote")
     for match in _COUNT_PHRASE.finditer(r.text):
@@ -296,6 +298,9 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     return reasons[0] if reasons else f"no count of {claim.kind}s equal to {_fmt(claim.values)} is stated in the quote"
 
 
+# "events with fewer than 4 jets are not considered": a number of objects is rejected, not every such object
+_COUNTED_BEFORE = re.compile(r"(?:\d|\b(?:two|three|four|more|fewer|less|than|least|most|additional|second|third))"
+                             r"\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _NO_AS_COUNT = re.compile(r"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s*$")
 
 
