@@ -152,3 +152,14 @@ def test_8_mt_of_met_and_the_lepton_outside_the_z_candidate(raw: ak.Array) -> No
         mts.append(math.sqrt(2 * extra["pt"] * met * (1 - math.cos(extra["phi"] - met_phi))))
     assert ak.to_list(v.events["event"]) == events
     assert ak.to_list(v["mt_w"]) == pytest.approx(mts, rel=1e-5)
+
+
+@pytest.mark.parametrize("n", range(1, 9))
+def test_benchmark_runs_as_a_compiled_script(n: int, tmp_path: Path) -> None:
+    """The whole script: it reads only READS (a muons-only list and an observable read by no cut
+    failed before: the reader builds electrons with muons, and met was not read)."""
+    from test_adl_nanoaod import run_compiled
+
+    sel = load_selection(BENCHMARKS / f"benchmark-{n}.json")
+    result = run_compiled(compile_selection(sel), shared_path(*NANOAOD), tmp_path / "out")
+    assert result["n_selected"] == len(evaluate(n).events)

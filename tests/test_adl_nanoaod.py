@@ -98,7 +98,7 @@ SHARE_FLOOR = {
     "CMS-SUS-16-046/CMS-SUS-16-046_CutLang.adl": 1.0,
     "CMS-SUS-16-046/CMS-SUS-16-046_Delphes.adl": 1.0,
     "CMS-SUS-16-047/CMS-SUS-16-047_CutLang.adl": 1.0,
-    "CMS-SUS-16-047/CMS-SUS-16-047_Delphes.adl": 0.92,  # a jet block cleaned against photons defined after it
+    "CMS-SUS-16-047/CMS-SUS-16-047_Delphes.adl": 1.0,  # jets cleaned against photons defined after them: reordered
 }
 
 

@@ -202,16 +202,30 @@ def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
     collections = {src for name in objects if isinstance(src := plan.sources[name], str)}
     if "leptons" in {o.name for o in plan.sel.objects} | {"leptons"} and not collections:
         collections = {"leptons"}
-    reqs = {r for rs in plan.requires.values() for r in rs}
+    reqs = {r for rs in plan.requires.values() for r in rs} | observable_reads(plan)
     bare = {r for r in reqs if "." not in r and "|" not in r and r not in EVENT_FIELDS}
     # cuts on a merged lepton collection read the field from every collection merged into it
     bare |= {r.split(".", 1)[1] for r in reqs if r.startswith("leptons.") and "leptons" not in collections}
     events = {"run", "event", "channel_number", "weight"} | {a for r in reqs for a in r.split("|") if a in EVENT_FIELDS}
     fields = set(events)
+    if len(collections & {"electrons", "muons"}) == 1:
+        # a reader of split collections (NanoAOD) builds electrons and muons together
+        collections |= {"electrons", "muons"}
     for coll in collections:
         subs = set(BASE_FIELDS) | bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}
         fields |= {f"{coll}.{f}" for f in subs if f in COLLECTIONS.get(coll, {})}
     return sorted(fields)
+
+
+def observable_reads(plan: Plan) -> set[str]:
+    """What the observable's derived quantities read (met for an observable ``met``, btag for
+    ``max_of(btag(top))``): no cut requires them, but the script computes them."""
+    if not plan.sel.observable:
+        return set()
+    reads: set[str] = set()
+    for name in derived_order(plan, {plan.sel.observable}, set()):
+        reads |= _field_reads(plan.derived[name].expr, None)
+    return reads
 
 
 def _direct_names(plan: Plan) -> set[str]:

@@ -264,6 +264,8 @@ def z2(q: Any) -> Any:
 def channel(q: Any) -> Any:
     """0 = 4e, 1 = 4mu, 2 = 2e2mu (z1 electrons), 3 = 2mu2e, -1 otherwise (and for anything
     but quadruplets: pairs or combinations have no channel)."""
+    if isinstance(q, Cands) and not isinstance(q.content, fc.QuadRef):
+        q = q.to_awkward()
     if not isinstance(q, Cands) and not is_quad(q):
         return ak.values_astype(ak.zeros_like(ak.local_index(q, axis=-1)), np.int64) - 1
     return on_flat(_channel_codes, q["z1"]["first"]["flavour"], q["z2"]["first"]["flavour"])

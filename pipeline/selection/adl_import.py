@@ -18,7 +18,7 @@ from pipeline.data.fields import EVENT_FIELDS, EVENT_OBJECTS
 from pipeline.errors import SelectionError
 from pipeline.selection.adl_text import Block, Statement, blocks, commented_info
 from pipeline.selection.adl_translate import translate
-from pipeline.selection.expr import parse
+from pipeline.selection.expr import names_used, parse
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import (
     AnalysisInfo,
@@ -295,7 +295,7 @@ class _Importer:
         )
         return SelectionList(
             paper=PaperRef(id=self.paper_id, title=info.get("title")), analysis=analysis,
-            objects=list(self.objects.values()), derived=self.derived, selection=selection, regions=kept,
+            objects=_dependency_order(list(self.objects.values())), derived=self.derived, selection=selection, regions=kept,
             producer="adl", notes=[f"imported from ADL ({self.document})"],
         )
 
@@ -362,6 +362,29 @@ class _Importer:
         if match and match.group(1) in self.vectors:
             return f"uses the four-vector sum {match.group(1)!r} as a number (ADL leaves the quantity implicit)"
         return first
+
+
+def _dependency_order(objects: list[PhysicsObject]) -> list[PhysicsObject]:
+    """File order, except that an object comes after the collections its cuts name (ADL blocks may
+    refer to a collection defined further down: 'reject dR(j, photons) < 0.4' before 'object photons')."""
+    names = {obj.name for obj in objects}
+    needs: dict[str, set[str]] = {}
+    for obj in objects:
+        used: set[str] = set(obj.sources)
+        for cut in obj.cuts:
+            if cut.expr is not None:
+                try:
+                    used |= names_used(parse(cut.expr))
+                except SelectionError:
+                    continue
+        needs[obj.name] = (used & names) - {obj.name}
+    ordered: list[PhysicsObject] = []
+    pending = list(objects)
+    while pending:
+        ready = next((o for o in pending if needs[o.name] <= {p.name for p in ordered}), pending[0])  # a cycle: file order
+        ordered.append(ready)
+        pending.remove(ready)
+    return ordered
 
 
 def _all_cut_dicts(data: dict) -> list[dict]:  # type: ignore[type-arg]
