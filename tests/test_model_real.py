@@ -179,6 +179,6 @@ def test_model_serve_prints_its_url_answers_and_stops_on_sigterm(model_server, t
         assert url.startswith("http://127.0.0.1:") and url.endswith("/v1") and healthy(url)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(60)
-    assert proc.returncode == 0 and "stopping the model server" in proc.stderr.read()  # type: ignore[union-attr]
+        _, err = proc.communicate(timeout=60)  # closes both pipes
+    assert proc.returncode == 0 and "stopping the model server" in err
     assert not healthy(url, timeout=1.0)
