@@ -11,7 +11,10 @@ Errors: ExtractionError (server refused / gave up), LLMOutputError (invalid outp
 all retries: .model, .last_error), CallCapReached (per-paper cap, REPRO_LLM_MAX_CALLS),
 LLMDeadlineExceeded (one call, retries included, over REPRO_LLM_DEADLINE: .deadline_s),
 LLMResponseTooLarge (an answer over the size cap, 8 MiB by default: .limit, .received).
-Each call is appended to ``<run_dir>/llm_calls.jsonl``.
+Each call is appended to ``<run_dir>/llm_calls.jsonl`` (with its HTTP request count and the
+server's token usage). Structured-output mode per server: ``modes.py``; repair requests (the
+run's task carried along, an unchanged script re-asked once): ``echo.py``. The embedded local
+model that serves when nothing else is configured lives in :mod:`pipeline.model`.
 """
 
 from __future__ import annotations
