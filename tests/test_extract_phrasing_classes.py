@@ -134,6 +134,7 @@ P1709 = "adl/CMS-SUS-16-042/1709.09814.pdf"
 P1704 = "adl/CMS-SUS-16-035/1704.07323.pdf"
 P1711 = "adl/CMS-SUS-16-046/1711.08008.pdf"
 P032 = "adl/CMS-SUS-16-032/SUS-16-032-paper-v27.pdf"
+P1706 = "adl/CMS-SUS-16-043/1706.09933.pdf"
 
 PAPERS = [
     ("bullets", P1312, {(None, "met", ">", 30.0), (None, "met", ">", 20.0)}),
@@ -141,6 +142,8 @@ PAPERS = [
     ("respectively", ISA, {("electrons", "eta", "<", 2.47), ("muons", "eta", "<", 2.7)}),
     ("respectively", P1709, {("muons", "ptcone30 / pt < 0.2"), ("electrons", "ptcone30 / pt < 0.1")}),
     ("parenthesised per flavour", P1812, {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)}),
+    ("parenthesised per flavour", P1706, {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0),
+                                          ("electrons", "eta", "<", 1.44), ("muons", "eta", "<", 2.1)}),
     ("veto", P1312, {(None, "count(bjets) == 0")}),
     ("veto", P032, {(None, "count(muons) == 0")}),
     ("Z window", P1704, {(None, f"{Z} < 15")}),
