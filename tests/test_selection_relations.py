@@ -89,3 +89,22 @@ def test_met_vec_is_an_object_not_a_number() -> None:
     data["selection"].append(_cut("bad", "met_vec > 100", unit="GeV"))
     errors = [i for i in validate_selection(SelectionList.model_validate(data)) if i.level == "error"]
     assert len(errors) == 1 and "collection of objects, not a number" in errors[0].message
+
+
+def test_met_significance_is_applicable_where_the_data_have_it() -> None:
+    from pipeline.runtime.analysis import AnalysisRun
+
+    data = cleaned_jets_list().model_dump()
+    data["selection"].append(_cut("met_sig", "met_significance > 3"))
+    namespace: dict[str, object] = {"__name__": "compiled"}
+    exec(compile(compile_selection(SelectionList.model_validate(data)), "a.py", "exec"), namespace)  # noqa: S102
+    assert namespace["REQUIRES"]["met_sig"] == ["met_significance"]  # type: ignore[index]
+
+    def run(provided: set[str]) -> AnalysisRun:
+        return AnalysisRun(producer="t", steps=namespace["STEPS"], requires=namespace["REQUIRES"],  # type: ignore[arg-type]
+                           text_only={}, provided=provided)
+
+    nanoaod = {"met", "met_phi", "met_significance", "jets.pt"}
+    atlas = {"met", "met_phi", "jets.pt"}
+    assert run(nanoaod).applicable("met_sig")
+    assert "lacks met_significance" in run(atlas).reasons["met_sig"]
