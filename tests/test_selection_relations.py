@@ -108,3 +108,15 @@ def test_met_significance_is_applicable_where_the_data_have_it() -> None:
     atlas = {"met", "met_phi", "jets.pt"}
     assert run(nanoaod).applicable("met_sig")
     assert "lacks met_significance" in run(atlas).reasons["met_sig"]
+
+
+def test_per_flavour_threshold_and_conditional_cut_run(tmp_path: Path) -> None:
+    data = cleaned_jets_list().model_dump()
+    data["objects"][2]["cuts"] = [_cut("lep_pt", "pt > where(flavour == 11, 12, 11)", target="leptons", unit="GeV")]
+    # ADL's 'c ? a : b' as a cut: (c and a) or (not c and b)
+    data["selection"] = [_cut("cond", "(count(leptons) == 1 and mt_lead < 200) or (not count(leptons) == 1 and met > 20)",
+                              unit="GeV")]
+    sel = SelectionList.model_validate(data)
+    assert [i for i in validate_selection(sel) if i.level == "error"] == []
+    result = run_compiled(compile_selection(sel), shared_path(*NANOAOD), tmp_path / "out")
+    assert 0 < result["n_selected"] < 200
