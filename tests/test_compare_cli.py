@@ -63,7 +63,8 @@ def test_failing_script_leaves_earlier_outputs_untouched(tmp_path: Path) -> None
 def test_policy_violation_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import socket\n")
-    proc = cli("execute", str(bad), "--data", str(tmp_path), "-o", str(tmp_path / "out"))
+    data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
+    proc = cli("execute", str(bad), "--data", str(data), "-o", str(tmp_path / "out"))
     assert proc.returncode != 0 and "policy" in proc.stderr and "socket" in proc.stderr
 
 

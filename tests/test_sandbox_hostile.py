@@ -33,11 +33,14 @@ from pipeline.sandbox.isolation import available
 pytestmark = pytest.mark.skipif(available() != "bwrap",
                                 reason="full isolation needs bubblewrap (apt-get install bubblewrap)")
 
-# the CLI in a real subprocess, reporting its own peak RSS (the host side's cost) at exit
+# the CLI in a real subprocess, reporting its own peak RSS (the host side's cost) at exit. VmHWM, not
+# ru_maxrss: the latter keeps the high-water mark of the forking pytest process across exec
 WRAPPER = (
-    "import atexit, resource, sys\n"
-    "atexit.register(lambda: sys.stderr.write("
-    "f'\\nHOST_PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "import atexit, sys\n"
+    "def peak():\n"
+    "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+    "    sys.stderr.write(f'\\nHOST_PEAK_RSS_KB={hwm}\\n')\n"
+    "atexit.register(peak)\n"
     "from pipeline.cli.main import main\n"
     "sys.argv[0] = 'reproduce'\n"
     "main()\n"
@@ -102,7 +105,7 @@ def host(tmp_path: Path) -> Host:
     secret.write_text(token + "\n")
     data = root / "data" / "input.root"
     data.parent.mkdir()
-    data.write_bytes(os.urandom(4096))
+    data.write_bytes(b"root" + os.urandom(4092))  # passes the ROOT magic check before the sandbox
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -143,6 +146,7 @@ def attack(host: Host, source: str, *, timeout: float = 30, memory_mb: int = 204
                       int(rss[-1].split("=")[1]) if rss else -1, verdicts)
     _record(outcome)
     _assert_host_untouched(host, outcome, timeout)
+    assert outcome.verdicts, f"the attack never reached the sandbox: {outcome.stderr[-500:]}"
     return outcome
 
 
