@@ -132,13 +132,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(home: Path, *args: str) -> Iterator[str]:
-    """``reproduce serve ARGS`` as a real subprocess on a free loopback port; yields its base URL."""
+def serving(home: Path, *args: str, host: str = "127.0.0.1") -> Iterator[str]:
+    """``reproduce serve ARGS`` as a real subprocess on a free port; yields its base URL on ``host``."""
     port = free_port()
     env = {**os.environ, "REPRO_HOME": str(home), "REPRO_REVIEWER": "server-default"}
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli.main", "serve", *args, "--port", str(port)],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:

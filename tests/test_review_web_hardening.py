@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import select
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.test_review_helpers import ROOT, build_run, free_port, serving
+from tests.test_review_helpers import build_run, serving
 
 RUNS = ("run-odd", "run-deep", "run-big", "run-who")
 DECISION = b'"action": "approve", "cut_id": "el_pt"'
@@ -180,34 +176,9 @@ def test_reviewer_is_the_servers_never_the_clients(base: str, home: Path) -> Non
 
 # --- (d) the host the server is bound to ----------------------------------------------------------
 
-@contextlib.contextmanager
-def serving_on(home: Path, host: str) -> Iterator[str]:
+def serving_on(home: Path, host: str) -> contextlib.AbstractContextManager[str]:
     """``reproduce serve --host HOST`` as a subprocess; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "REPRO_HOME": str(home), "REPRO_REVIEWER": "server-default"}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli.main", "serve", "--host", host, "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited: {proc.communicate()[1]}")
-            try:
-                httpx.get(base + "/static/review.css", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+    return serving(home, "--host", host, host=host)
 
 
 def _ipv6_loopback() -> bool:
