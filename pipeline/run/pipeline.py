@@ -201,7 +201,7 @@ class Run:
         sel = load_valid_selection(self.selection_path())
         functions: dict[str, str] = {}
         note = "compiled"
-        if text_only_cuts(sel) and (self.opts.replay or self.settings.llm_configured):
+        if self._model_writes_text_cuts(sel):
             functions, problems = write_text_functions(sel, self.backend())
             note += f"; {len(functions)} text-only cut(s) written by the model" + "".join(f"; {p}" for p in problems)
         elif text_only_cuts(sel):
@@ -228,12 +228,16 @@ class Run:
 
     def _model_wrote_code(self) -> bool:
         """Whether a model wrote any of the script (the whole of it, or text-only cut functions)."""
-        from pipeline.codegen.textcuts import text_only_cuts
         from pipeline.run.stage2 import load_valid_selection
 
         if self.opts.codegen == "llm":
             return True
-        sel = load_valid_selection(self.selection_path())
+        return self._model_writes_text_cuts(load_valid_selection(self.selection_path()))
+
+    def _model_writes_text_cuts(self, sel: Any) -> bool:
+        """Compile mode hands cuts stated only in words to the model when there is one (or a replay)."""
+        from pipeline.codegen.textcuts import text_only_cuts
+
         return bool(text_only_cuts(sel) and (self.opts.replay or self.settings.llm_configured))
 
     def _say_unprotected(self, warnings: list[str]) -> None:
