@@ -38,7 +38,7 @@ REGISTRY: dict[str, Callable[..., Plan]] = {  # provides -> Plan (paper: + varia
 DESCRIPTIONS: dict[str, str] = {
     hzz4l_paper.NAME: "ATLAS H->ZZ*->4l paper selection (arXiv:1712.02304) on open-data variables",
     hzz4l_paper.NAME_NOISOCORR: "hzz4l_paper without removing the other quadruplet leptons from "
-                                "the isolation cones (as the reviewed selection list does)",
+    "the isolation cones (as the reviewed selection list does)",
     hzz4l_opendata2020.NAME: "the 2020 ATLAS open-data C++ framework H->4l selection",
     hzz4l_notebook2020.NAME: "the 2020 ATLAS open-data uproot notebook H->4l selection",
     hzz4l_notebook2020.NAME_PT: "hzz4l_notebook2020 with its optional pT > 30, 20, 10 GeV cut",
@@ -52,8 +52,10 @@ DESCRIPTIONS: dict[str, str] = {
 def get_plan(name: str, dataset: Dataset) -> Plan:
     if name not in REGISTRY:
         close = closest_names(name, list(REGISTRY))
-        raise UsageError(f"unknown baseline {name!r}",
-                         hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}")
+        raise UsageError(
+            f"unknown baseline {name!r}",
+            hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}",
+        )
     if name in (hzz4l_paper.NAME, hzz4l_paper.NAME_NOISOCORR):
         # the cone shape is only in the source branch: lep_ptvarcone30 (2025) or lep_ptcone30 (2020)
         cone = hzz4l_paper.variable_track_cone(dataset.schema.leptons.get("ptcone30", ""))
@@ -61,13 +63,20 @@ def get_plan(name: str, dataset: Dataset) -> Plan:
     return REGISTRY[name](dataset.provides)
 
 
-def run_baseline(name: str, dataset: Dataset, out_dir: str | Path, *,
-                 step_size: int | str = "50 MB", executor: Executor | None = None) -> AnalysisResult:
+def run_baseline(
+    name: str,
+    dataset: Dataset,
+    out_dir: str | Path,
+    *,
+    step_size: int | str = "50 MB",
+    executor: Executor | None = None,
+) -> AnalysisResult:
     """Run baseline ``name`` on ``dataset``; writes events.csv, cutflow.json, histograms.json,
     result.json (last) into ``out_dir`` and returns the result summary. ``executor`` (see
     :mod:`pipeline.executor`; default local) decides where the chunks are processed."""
-    return run_plan(name, get_plan(name, dataset), dataset, out_dir, step_size=step_size,
-                    executor=executor)
+    return run_plan(
+        name, get_plan(name, dataset), dataset, out_dir, step_size=step_size, executor=executor
+    )
 
 
 __all__ = ["DESCRIPTIONS", "REGISTRY", "get_plan", "run_baseline"]

@@ -73,8 +73,14 @@ def lepton_p4(lep: ak.Array) -> dict[str, ak.Array]:
     pt = ak.values_astype(lep.pt, np.float64)
     eta = ak.values_astype(lep.eta, np.float64)
     phi = ak.values_astype(lep.phi, np.float64)
-    return {"px": pt * np.cos(phi), "py": pt * np.sin(phi), "pz": pt * np.sinh(eta),
-            "e": ak.values_astype(lep.e, np.float64), "eta": eta, "phi": phi}
+    return {
+        "px": pt * np.cos(phi),
+        "py": pt * np.sin(phi),
+        "pz": pt * np.sinh(eta),
+        "e": ak.values_astype(lep.e, np.float64),
+        "eta": eta,
+        "phi": phi,
+    }
 
 
 def inv_mass(p4: dict[str, ak.Array], *idx: ak.Array) -> ak.Array:
@@ -102,8 +108,10 @@ def z1_channel(lep: ak.Array, mz: float = MZ) -> np.ndarray:
     For selections that do not pair the leptons themselves; "" when no SFOS pairing exists.
     """
     p4 = lepton_p4(lep)
-    col = {k: ak.to_numpy(ak.fill_none(ak.pad_none(p4[k], 4, clip=True), 0.0)) for k in
-           ("e", "px", "py", "pz")}
+    col = {
+        k: ak.to_numpy(ak.fill_none(ak.pad_none(p4[k], 4, clip=True), 0.0))
+        for k in ("e", "px", "py", "pz")
+    }
     fl = ak.to_numpy(ak.fill_none(ak.pad_none(lep.flavour, 4, clip=True), 0))
     ch = ak.to_numpy(ak.fill_none(ak.pad_none(lep.charge, 4, clip=True), 0))
 
@@ -113,14 +121,27 @@ def z1_channel(lep: ak.Array, mz: float = MZ) -> np.ndarray:
 
     best_d = np.full(len(fl), np.inf)
     best = np.array([""] * len(fl), dtype=object)
-    for (a, b), (c, d) in (((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2)),
-                           ((2, 3), (0, 1)), ((1, 3), (0, 2)), ((1, 2), (0, 3))):
+    for (a, b), (c, d) in (
+        ((0, 1), (2, 3)),
+        ((0, 2), (1, 3)),
+        ((0, 3), (1, 2)),
+        ((2, 3), (0, 1)),
+        ((1, 3), (0, 2)),
+        ((1, 2), (0, 3)),
+    ):
         ok = (fl[:, a] == fl[:, b]) & (ch[:, a] * ch[:, b] < 0)
         ok &= (fl[:, c] == fl[:, d]) & (ch[:, c] * ch[:, d] < 0)
         dist = np.where(ok, np.abs(mass(a, b) - mz), np.inf)
         better = dist < best_d
-        name = np.select([(fl[:, a] == 11) & (fl[:, c] == 11), (fl[:, a] == 13) & (fl[:, c] == 13),
-                          fl[:, a] == 11], ["4e", "4mu", "2e2mu"], "2mu2e")
+        name = np.select(
+            [
+                (fl[:, a] == 11) & (fl[:, c] == 11),
+                (fl[:, a] == 13) & (fl[:, c] == 13),
+                fl[:, a] == 11,
+            ],
+            ["4e", "4mu", "2e2mu"],
+            "2mu2e",
+        )
         best = np.where(better, name, best)
         best_d = np.where(better, dist, best_d)
     return best
@@ -129,8 +150,10 @@ def z1_channel(lep: ak.Array, mz: float = MZ) -> np.ndarray:
 def first_four_mass(lep: ak.Array) -> np.ndarray:
     """Invariant mass of the first four leptons of each event (nan with fewer than four)."""
     p4 = lepton_p4(lep)
-    tot = {k: ak.to_numpy(ak.sum(ak.pad_none(p4[k], 4, clip=True), axis=1))
-           for k in ("e", "px", "py", "pz")}
+    tot = {
+        k: ak.to_numpy(ak.sum(ak.pad_none(p4[k], 4, clip=True), axis=1))
+        for k in ("e", "px", "py", "pz")
+    }
     m = np.sqrt(np.maximum(tot["e"] ** 2 - tot["px"] ** 2 - tot["py"] ** 2 - tot["pz"] ** 2, 0.0))
     return np.where(ak.to_numpy(ak.num(lep)) >= 4, m, np.nan)
 
@@ -161,15 +184,30 @@ class _ChunkTask:
         raw = np.array([int(m.sum()) for m in res.masks], dtype=np.int64)
         weighted = np.array([float(w[m].sum()) for m in res.masks])
         final = res.masks[-1]
-        dsid = (ak.to_numpy(events.channel_number).astype(np.int64) if "channel_number" in events.fields
-                else np.zeros(len(events), dtype=np.int64))
-        picked = (ak.to_numpy(events.run)[final], ak.to_numpy(events.event)[final], dsid[final],
-                  res.channel[final], res.m4l[final], w[final])
+        dsid = (
+            ak.to_numpy(events.channel_number).astype(np.int64)
+            if "channel_number" in events.fields
+            else np.zeros(len(events), dtype=np.int64)
+        )
+        picked = (
+            ak.to_numpy(events.run)[final],
+            ak.to_numpy(events.event)[final],
+            dsid[final],
+            res.channel[final],
+            res.m4l[final],
+            w[final],
+        )
         return _Partial(raw, weighted, res.m4l[res.hist_mask], w[res.hist_mask], picked)
 
 
-def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
-             step_size: int | str = "50 MB", executor: Executor | None = None) -> AnalysisResult:
+def run_plan(
+    name: str,
+    plan: Plan,
+    dataset: Dataset,
+    out_dir: str | Path,
+    step_size: int | str = "50 MB",
+    executor: Executor | None = None,
+) -> AnalysisResult:
     """Run a plan over the dataset and write the four contract files (result.json last).
 
     ``executor`` (default: the local one) decides where chunks are processed; partial
@@ -179,8 +217,10 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     raw = np.zeros(n, dtype=np.int64)
     weighted = np.zeros(n)
     spec = plan.hist
-    h = hist.Hist(hist.axis.Regular(spec.bins, spec.lo, spec.hi, name=spec.name, label=spec.label),
-                  storage=hist.storage.Weight())
+    h = hist.Hist(
+        hist.axis.Regular(spec.bins, spec.lo, spec.hi, name=spec.name, label=spec.label),
+        storage=hist.storage.Weight(),
+    )
     picked: list[tuple[np.ndarray, ...]] = []
     rescale = plan.lumi_pb is not None and dataset.schema.lumi_pb > 0
     fields = list(dict.fromkeys([*plan.fields, "run", "event", "weight"]))
@@ -191,7 +231,9 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     factor = float(plan.lumi_pb) / dataset.schema.lumi_pb if rescale else None  # type: ignore[arg-type]
     # a caller's executor stays open for its next analysis; the default one is ours to close
     with nullcontext(executor) if executor is not None else LocalExecutor() as ex:
-        for _, part in ex.map(dataset, fields, _ChunkTask(plan.process, factor), step_size=step_size):
+        for _, part in ex.map(
+            dataset, fields, _ChunkTask(plan.process, factor), step_size=step_size
+        ):
             for k in range(n):  # element by element: the pre-executor accumulation, bit for bit
                 raw[k] += part.raw[k]
                 weighted[k] += float(part.weighted[k])
@@ -199,15 +241,26 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
             picked.append(part.picked)
     selected = _rows(picked)
     producer = f"baseline:{name}"
-    steps = [CutflowStep(id=s.id, description=s.description, raw=int(raw[k]),
-                         weighted=float(weighted[k]), applicable=s.applicable, reason=s.reason)
-             for k, s in enumerate(plan.steps)]
+    steps = [
+        CutflowStep(
+            id=s.id,
+            description=s.description,
+            raw=int(raw[k]),
+            weighted=float(weighted[k]),
+            applicable=s.applicable,
+            reason=s.reason,
+        )
+        for k, s in enumerate(plan.steps)
+    ]
     cutflow = Cutflow(producer=producer, steps=steps)
     view = h.view()
-    histogram = Histogram1D(name=spec.name, label=spec.label,
-                            edges=[float(x) for x in h.axes[0].edges],
-                            counts=[float(x) for x in view.value],
-                            variances=[float(x) for x in view.variance])
+    histogram = Histogram1D(
+        name=spec.name,
+        label=spec.label,
+        edges=[float(x) for x in h.axes[0].edges],
+        counts=[float(x) for x in view.value],
+        variances=[float(x) for x in view.variance],
+    )
     channels: dict[str, int] = {}
     for ev in selected:
         channels[ev.channel] = channels.get(ev.channel, 0) + 1
@@ -215,9 +268,14 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
     if dataset.synthetic:
         warnings.insert(0, "SYNTHETIC input: not ATLAS simulation, not collision data")
     result = AnalysisResult(
-        producer=producer, inputs=dataset.files, n_input=int(raw[0]), n_selected=len(selected),
-        weighted_selected=float(sum(e.weight for e in selected)), channels=dict(sorted(channels.items())),
-        not_applicable=[s.id for s in plan.steps if not s.applicable], warnings=warnings,
+        producer=producer,
+        inputs=dataset.files,
+        n_input=int(raw[0]),
+        n_selected=len(selected),
+        weighted_selected=float(sum(e.weight for e in selected)),
+        channels=dict(sorted(channels.items())),
+        not_applicable=[s.id for s in plan.steps if not s.applicable],
+        warnings=warnings,
         synthetic=dataset.synthetic,
     )
     write_outputs(out_dir, events=selected, cutflow=cutflow, histograms=[histogram], result=result)
@@ -227,10 +285,18 @@ def run_plan(name: str, plan: Plan, dataset: Dataset, out_dir: str | Path,
 def _rows(picked: list[tuple[np.ndarray, ...]]) -> list[EventRow]:
     rows: list[EventRow] = []
     for run, event, dsid, channel, m4l, weight in picked:
-        rows.extend(EventRow(*r) for r in zip(run.tolist(), event.tolist(), dsid.tolist(),
-                                           [str(c) for c in channel],
-                                           m4l.astype(float).tolist(), weight.astype(float).tolist(),
-                                           strict=True))
+        rows.extend(
+            EventRow(*r)
+            for r in zip(
+                run.tolist(),
+                event.tolist(),
+                dsid.tolist(),
+                [str(c) for c in channel],
+                m4l.astype(float).tolist(),
+                weight.astype(float).tolist(),
+                strict=True,
+            )
+        )
     return rows
 
 

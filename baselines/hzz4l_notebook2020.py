@@ -26,8 +26,15 @@ from baselines.common import (
 
 NAME = "hzz4l_notebook2020"
 NAME_PT = "hzz4l_notebook2020_pt"
-FIELDS = ["leptons.pt", "leptons.eta", "leptons.phi", "leptons.e", "leptons.charge",
-          "leptons.flavour", "leptons.index"]
+FIELDS = [
+    "leptons.pt",
+    "leptons.eta",
+    "leptons.phi",
+    "leptons.e",
+    "leptons.charge",
+    "leptons.flavour",
+    "leptons.index",
+]
 
 
 def plan(provides: set[str], *, pt_cut: bool = False) -> Plan:
@@ -38,11 +45,20 @@ def plan(provides: set[str], *, pt_cut: bool = False) -> Plan:
         Step("flavour_sum", "sum of lep_type of leptons 0-3 (file order) in {44, 48, 52}"),
     ]
     if pt_cut:
-        steps.append(Step("lepton_pt", "the notebook's optional cut: pT > 30, 20, 10 GeV on "
-                                       "leptons 0, 1, 2 in the file's order"))
-    return Plan(steps=steps, fields=FIELDS, process=partial(process, pt_cut=pt_cut),
-                hist=HistSpec("m4l", "m4l [GeV] (the first four leptons)", 34, 80.0, 250.0),
-                warnings=["the notebook applies no trigger, identification, isolation or pairing"])
+        steps.append(
+            Step(
+                "lepton_pt",
+                "the notebook's optional cut: pT > 30, 20, 10 GeV on "
+                "leptons 0, 1, 2 in the file's order",
+            )
+        )
+    return Plan(
+        steps=steps,
+        fields=FIELDS,
+        process=partial(process, pt_cut=pt_cut),
+        hist=HistSpec("m4l", "m4l [GeV] (the first four leptons)", 34, 80.0, 250.0),
+        warnings=["the notebook applies no trigger, identification, isolation or pairing"],
+    )
 
 
 def plan_pt(provides: set[str]) -> Plan:
@@ -60,5 +76,9 @@ def process(events: ak.Array, *, pt_cut: bool) -> ChunkResult:
     if pt_cut:
         pt = ak.pad_none(lep.pt, 3, clip=True)
         masks.append(masks[-1] & to_numpy_bool((pt[:, 0] > 30) & (pt[:, 1] > 20) & (pt[:, 2] > 10)))
-    return ChunkResult(masks=masks, m4l=first_four_mass(first4), channel=z1_channel(first4, MZ),
-                       hist_mask=masks[-1])
+    return ChunkResult(
+        masks=masks,
+        m4l=first_four_mass(first4),
+        channel=z1_channel(first4, MZ),
+        hist_mask=masks[-1],
+    )

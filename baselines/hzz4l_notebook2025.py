@@ -29,19 +29,40 @@ def plan(provides: set[str]) -> Plan:
         Step("all", "all events read"),
         Step("four_leptons", "exactly four leptons (the notebook reads the exactly4lep skim)"),
         Step("trigger", "trigE or trigM"),
-        Step("trigger_match", "at least one trigger-matched lepton", match,
-             None if match else "dataset lacks leptons.trig_matched"),
+        Step(
+            "trigger_match",
+            "at least one trigger-matched lepton",
+            match,
+            None if match else "dataset lacks leptons.trig_matched",
+        ),
         Step("lepton_pt", "pT > 20, 15, 10 GeV on leptons 0, 1, 2 in the file's order"),
-        Step("lepton_id_iso", "electrons loose ID + loose iso, muons medium ID + loose iso", id_iso,
-             None if id_iso else f"dataset lacks {missing(ID_ISO)}"),
+        Step(
+            "lepton_id_iso",
+            "electrons loose ID + loose iso, muons medium ID + loose iso",
+            id_iso,
+            None if id_iso else f"dataset lacks {missing(ID_ISO)}",
+        ),
         Step("flavour_sum", "sum of |pdg id| in {44, 48, 52} (4e, 2e2mu, 4mu)"),
         Step("charge_sum", "sum of charges = 0"),
     ]
-    fields = ["leptons.pt", "leptons.eta", "leptons.phi", "leptons.e", "leptons.charge",
-              "leptons.flavour", "leptons.index", "trig_e", "trig_m"]
+    fields = [
+        "leptons.pt",
+        "leptons.eta",
+        "leptons.phi",
+        "leptons.e",
+        "leptons.charge",
+        "leptons.flavour",
+        "leptons.index",
+        "trig_e",
+        "trig_m",
+    ]
     fields += (["leptons.trig_matched"] if match else []) + (list(ID_ISO) if id_iso else [])
-    return Plan(steps=steps, fields=fields, process=partial(process, match=match, id_iso=id_iso),
-                hist=HistSpec("m4l", "m4l [GeV] (four leptons)", 36, 80.0, 170.0))
+    return Plan(
+        steps=steps,
+        fields=fields,
+        process=partial(process, match=match, id_iso=id_iso),
+        hist=HistSpec("m4l", "m4l [GeV] (four leptons)", 36, 80.0, 170.0),
+    )
 
 
 def process(events: ak.Array, *, match: bool, id_iso: bool) -> ChunkResult:
@@ -67,7 +88,13 @@ def process(events: ak.Array, *, match: bool, id_iso: bool) -> ChunkResult:
     masks.append(masks[-1] & np.isin(fsum, [44, 48, 52]))
     masks.append(masks[-1] & (ak.to_numpy(ak.sum(lep.charge, axis=1)) == 0))
     p4 = lepton_p4(lep)
-    m4l = np.sqrt(np.maximum(
-        ak.to_numpy(ak.sum(p4["e"], axis=1)) ** 2 - ak.to_numpy(ak.sum(p4["px"], axis=1)) ** 2
-        - ak.to_numpy(ak.sum(p4["py"], axis=1)) ** 2 - ak.to_numpy(ak.sum(p4["pz"], axis=1)) ** 2, 0))
+    m4l = np.sqrt(
+        np.maximum(
+            ak.to_numpy(ak.sum(p4["e"], axis=1)) ** 2
+            - ak.to_numpy(ak.sum(p4["px"], axis=1)) ** 2
+            - ak.to_numpy(ak.sum(p4["py"], axis=1)) ** 2
+            - ak.to_numpy(ak.sum(p4["pz"], axis=1)) ** 2,
+            0,
+        )
+    )
     return ChunkResult(masks=masks, m4l=m4l, channel=z1_channel(lep), hist_mask=masks[-1])

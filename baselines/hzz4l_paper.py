@@ -18,13 +18,26 @@ import numpy as np
 from baselines.common import MZ, ChunkResult, HistSpec, Plan, Step, to_numpy_bool
 
 NAME = "hzz4l_paper"
-NAME_NOISOCORR = "hzz4l_paper_noisocorr"  # the stored cones as they are: what the reviewed list does
+NAME_NOISOCORR = (
+    "hzz4l_paper_noisocorr"  # the stored cones as they are: what the reviewed list does
+)
 NO_VERTEX = "the open data hold no four-lepton vertex fit (chi2/ndof)"
 NO_MUON_TYPE = "the open data hold no calorimeter-tagged / stand-alone muon flags"
 TRIGGERS = ("trig_e", "trig_m", "trig_ee", "trig_mm", "trig_em")
 PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
-LEPTON_FIELDS = ("pt", "eta", "phi", "e", "charge", "flavour", "z0", "d0", "d0sig", "ptcone30",
-                 "etcone20")
+LEPTON_FIELDS = (
+    "pt",
+    "eta",
+    "phi",
+    "e",
+    "charge",
+    "flavour",
+    "z0",
+    "d0",
+    "d0sig",
+    "ptcone30",
+    "etcone20",
+)
 
 
 def steps(provides: set[str]) -> list[Step]:
@@ -33,12 +46,19 @@ def steps(provides: set[str]) -> list[Step]:
     return [
         Step("all", "all events read"),
         Step("trigger", "single-, di- or tri-lepton trigger (OR of the trigger flags present)"),
-        Step("n_leptons", "at least four preselected leptons (e: pT>7, |eta|<2.47; mu: pT>5, "
-                          "|eta|<2.7, |d0|<1 mm; loose ID; |z0 sin(theta)|<0.5 mm)"),
+        Step(
+            "n_leptons",
+            "at least four preselected leptons (e: pT>7, |eta|<2.47; mu: pT>5, "
+            "|eta|<2.7, |d0|<1 mm; loose ID; |z0 sin(theta)|<0.5 mm)",
+        ),
         Step("quadruplet", "two same-flavour opposite-sign pairs sharing no lepton"),
         Step("lepton_pt", "three highest-pT quadruplet leptons above 20, 15, 10 GeV"),
-        Step("muon_types", "at most one calo-tagged or stand-alone muon", calo,
-             None if calo else NO_MUON_TYPE),
+        Step(
+            "muon_types",
+            "at most one calo-tagged or stand-alone muon",
+            calo,
+            None if calo else NO_MUON_TYPE,
+        ),
         Step("m12", "50 < m12 < 106 GeV (Z1 = pair closest to the Z mass)"),
         Step("m34", "m_thr(m4l) < m34 < 115 GeV, m_thr 12 -> 50 GeV for m4l 140 -> 190 GeV"),
         Step("delta_r", "Delta R > 0.10 same flavour, > 0.20 different flavour, all pairs"),
@@ -46,8 +66,12 @@ def steps(provides: set[str]) -> list[Step]:
         Step("track_isolation", "ptcone30/pT < 0.15 for the four leptons"),
         Step("calo_isolation", "etcone20/pT < 0.30 (mu) / 0.20 (e)"),
         Step("impact_parameter", "|d0|/sigma(d0) < 3 (mu) / 5 (e)"),
-        Step("vertex", "common vertex chi2/ndof < 6 (4mu) / 9 (others)", vertex,
-             None if vertex else NO_VERTEX),
+        Step(
+            "vertex",
+            "common vertex chi2/ndof < 6 (4mu) / 9 (others)",
+            vertex,
+            None if vertex else NO_VERTEX,
+        ),
         Step("best_quadruplet", "one quadruplet per event: m12 closest to mZ, then m34 closest"),
         Step("mass_window", "118 < m4l < 129 GeV"),
     ]
@@ -58,8 +82,9 @@ def variable_track_cone(source_branch: str) -> bool:
     return "varcone" in source_branch
 
 
-def plan(provides: set[str], *, isolation_correction: bool = True,
-         variable_cone: bool = False) -> Plan:
+def plan(
+    provides: set[str], *, isolation_correction: bool = True, variable_cone: bool = False
+) -> Plan:
     """The selection on a dataset that provides ``provides`` (canonical field names).
 
     ``isolation_correction`` removes the other quadruplet leptons from the stored isolation
@@ -69,10 +94,13 @@ def plan(provides: set[str], *, isolation_correction: bool = True,
     trig = [t for t in TRIGGERS if t in provides]
     has_loose = "leptons.id_loose" in provides
     cone = "min(0.3, 10 GeV/pT)" if variable_cone else "0.3"
-    iso = (f"isolation: the other quadruplet leptons are removed approximately from the stored "
-           f"cones (track: their pT inside Delta R < {cone}; calorimeter: electrons' pT inside "
-           f"Delta R < 0.2, muons not removed)" if isolation_correction else
-           "isolation uses the stored cones: other quadruplet leptons' contributions are not removed")
+    iso = (
+        f"isolation: the other quadruplet leptons are removed approximately from the stored "
+        f"cones (track: their pT inside Delta R < {cone}; calorimeter: electrons' pT inside "
+        f"Delta R < 0.2, muons not removed)"
+        if isolation_correction
+        else "isolation uses the stored cones: other quadruplet leptons' contributions are not removed"
+    )
     warnings = [iso, "no final-state-radiation photon recovery (not in the open data)"]
     if not has_loose:
         warnings.append("the dataset has no loose-identification flag: loose ID not applied")
@@ -80,10 +108,18 @@ def plan(provides: set[str], *, isolation_correction: bool = True,
         warnings.append("the dataset has no trigger flags: the trigger step keeps every event")
     fields = [f"leptons.{f}" for f in LEPTON_FIELDS] + (["leptons.id_loose"] if has_loose else [])
     return Plan(
-        steps=steps(provides), fields=[*fields, *trig],
-        process=partial(process, triggers=tuple(trig), has_loose=has_loose,
-                        isolation_correction=isolation_correction, variable_cone=variable_cone),
-        hist=HistSpec("m4l", "m4l [GeV] (best quadruplet, before the mass window)", 36, 80.0, 170.0),
+        steps=steps(provides),
+        fields=[*fields, *trig],
+        process=partial(
+            process,
+            triggers=tuple(trig),
+            has_loose=has_loose,
+            isolation_correction=isolation_correction,
+            variable_cone=variable_cone,
+        ),
+        hist=HistSpec(
+            "m4l", "m4l [GeV] (best quadruplet, before the mass window)", 36, 80.0, 170.0
+        ),
         warnings=warnings,
     )
 
@@ -93,8 +129,11 @@ def plan_noisocorr(provides: set[str], *, variable_cone: bool = False) -> Plan:
     return plan(provides, isolation_correction=False, variable_cone=variable_cone)
 
 
-def _flat_good(lep: ak.Array, has_loose: bool, active: np.ndarray,
-               ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _flat_good(
+    lep: ak.Array,
+    has_loose: bool,
+    active: np.ndarray,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The preselected leptons of the active events as flat numpy arrays, and their counts."""
     counts = ak.to_numpy(ak.num(lep))
     owner = np.repeat(np.arange(len(counts)), counts)
@@ -107,8 +146,12 @@ def _flat_good(lep: ak.Array, has_loose: bool, active: np.ndarray,
     good = (ele | mu) & loose & z0_ok
     n_good = np.bincount(owner[good], minlength=len(counts))
     keep = good & active[owner] & (n_good[owner] >= 4)  # only events that can have a quadruplet
-    f = {"pt": pt[keep], "eta": eta[keep], "flavour": flav[keep].astype(np.int64),
-         "event": owner[keep]}
+    f = {
+        "pt": pt[keep],
+        "eta": eta[keep],
+        "flavour": flav[keep].astype(np.int64),
+        "event": owner[keep],
+    }
     for k in ("phi", "e", "ptcone30", "etcone20", "d0sig"):
         f[k] = col(k)[keep].astype(np.float64)
     f["charge"] = col("charge")[keep].astype(np.int64)
@@ -149,8 +192,10 @@ def _pairs(owner: np.ndarray, n: int, accept) -> tuple[np.ndarray, ...]:  # type
     return ev[order], i[order], j[order]
 
 
-def _quadruplets(f: dict[str, np.ndarray], n: int,
-                 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+def _quadruplets(
+    f: dict[str, np.ndarray],
+    n: int,
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Candidates as flat arrays: ([z1a, z1b, z2a, z2b] lepton indices, event, m12, m34).
 
     Candidates are ordered by event, then by SFOS-pair combination order; Z1 is the pair
@@ -159,13 +204,20 @@ def _quadruplets(f: dict[str, np.ndarray], n: int,
     fl, ch = f["flavour"], f["charge"]
     _, pi, pj = _pairs(f["event"], n, lambda i, j: (fl[i] == fl[j]) & (ch[i] * ch[j] < 0))
     pev = f["event"][pi]
-    event, a, b = _pairs(pev, n, lambda a, b: (pi[a] != pi[b]) & (pi[a] != pj[b])
-                         & (pj[a] != pi[b]) & (pj[a] != pj[b]))
+    event, a, b = _pairs(
+        pev,
+        n,
+        lambda a, b: (pi[a] != pi[b]) & (pi[a] != pj[b]) & (pj[a] != pi[b]) & (pj[a] != pj[b]),
+    )
     ai, aj, bi, bj = pi[a], pj[a], pi[b], pj[b]
     ma, mb = _mass(f, ai, aj), _mass(f, bi, bj)
     first = np.abs(ma - MZ) <= np.abs(mb - MZ)
-    quad = [np.where(first, ai, bi), np.where(first, aj, bj), np.where(first, bi, ai),
-            np.where(first, bj, aj)]
+    quad = [
+        np.where(first, ai, bi),
+        np.where(first, aj, bj),
+        np.where(first, bi, ai),
+        np.where(first, bj, aj),
+    ]
     return quad, event, np.where(first, ma, mb), np.where(first, mb, ma)
 
 
@@ -178,8 +230,9 @@ def _delta_r(f: dict[str, np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarr
     return np.sqrt((f["eta"][a] - f["eta"][b]) ** 2 + dphi * dphi)
 
 
-def _isolation(f: dict[str, np.ndarray], quad: list[np.ndarray], correct: bool,
-               variable_cone: bool) -> tuple[np.ndarray, np.ndarray]:
+def _isolation(
+    f: dict[str, np.ndarray], quad: list[np.ndarray], correct: bool, variable_cone: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Track and calorimeter isolation cuts on the four leptons of every candidate.
 
     With ``correct``, each lepton's stored cone sums lose the other quadruplet leptons inside
@@ -204,9 +257,15 @@ def _isolation(f: dict[str, np.ndarray], quad: list[np.ndarray], correct: bool,
     return track_ok, calo_ok
 
 
-def _candidate_cuts(f: dict[str, np.ndarray], quad: list[np.ndarray], m12: np.ndarray,
-                    m34: np.ndarray, *, isolation_correction: bool = True, variable_cone: bool = False,
-                    ) -> tuple[list[np.ndarray | None], np.ndarray]:
+def _candidate_cuts(
+    f: dict[str, np.ndarray],
+    quad: list[np.ndarray],
+    m12: np.ndarray,
+    m34: np.ndarray,
+    *,
+    isolation_correction: bool = True,
+    variable_cone: bool = False,
+) -> tuple[list[np.ndarray | None], np.ndarray]:
     """The candidate cuts in step order from lepton_pt to vertex (None = not applicable), m4l."""
     m4l = _mass(f, *quad)
     pts = [f["pt"][k] for k in quad]
@@ -224,15 +283,33 @@ def _candidate_cuts(f: dict[str, np.ndarray], quad: list[np.ndarray], m12: np.nd
     is_mu = f["flavour"] == 13
     track, calo = _isolation(f, quad, isolation_correction, variable_cone)
     ip = _all4(quad, np.abs(f["d0sig"]) < np.where(is_mu, 3.0, 5.0))
-    cuts = [pt_cut, None, (m12 > 50) & (m12 < 106), (m34 > thr) & (m34 < 115), dr_ok, jpsi_ok,
-            track, calo, ip, None]
+    cuts = [
+        pt_cut,
+        None,
+        (m12 > 50) & (m12 < 106),
+        (m34 > thr) & (m34 < 115),
+        dr_ok,
+        jpsi_ok,
+        track,
+        calo,
+        ip,
+        None,
+    ]
     return cuts, m4l
 
 
 def _channels(flav1: np.ndarray, flav2: np.ndarray) -> np.ndarray:
     names = np.array(["", "4e", "4mu", "2e2mu", "2mu2e"], dtype=object)
-    code = np.select([(flav1 == 11) & (flav2 == 11), (flav1 == 13) & (flav2 == 13),
-                      (flav1 == 11) & (flav2 == 13), (flav1 == 13) & (flav2 == 11)], [1, 2, 3, 4], 0)
+    code = np.select(
+        [
+            (flav1 == 11) & (flav2 == 11),
+            (flav1 == 13) & (flav2 == 13),
+            (flav1 == 11) & (flav2 == 13),
+            (flav1 == 13) & (flav2 == 11),
+        ],
+        [1, 2, 3, 4],
+        0,
+    )
     return names[code]
 
 
@@ -244,8 +321,14 @@ def _best(alive: np.ndarray, event: np.ndarray, m12: np.ndarray, m34: np.ndarray
     return order[np.r_[True, ev[1:] != ev[:-1]]] if len(order) else order
 
 
-def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool,
-            isolation_correction: bool = True, variable_cone: bool = False) -> ChunkResult:
+def process(
+    events: ak.Array,
+    *,
+    triggers: tuple[str, ...],
+    has_loose: bool,
+    isolation_correction: bool = True,
+    variable_cone: bool = False,
+) -> ChunkResult:
     n = len(events)
     masks = [np.ones(n, dtype=bool)]
     trig = np.zeros(n, dtype=bool) if triggers else np.ones(n, dtype=bool)
@@ -255,8 +338,9 @@ def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool,
     f, n_good = _flat_good(events.leptons, has_loose, trig)
     masks.append(trig & (n_good >= 4))
     quad, event, m12, m34 = _quadruplets(f, n)
-    cuts, m4l = _candidate_cuts(f, quad, m12, m34, isolation_correction=isolation_correction,
-                                variable_cone=variable_cone)
+    cuts, m4l = _candidate_cuts(
+        f, quad, m12, m34, isolation_correction=isolation_correction, variable_cone=variable_cone
+    )
     has = lambda alive: np.bincount(event[alive], minlength=n).astype(bool)  # noqa: E731
     alive = np.ones(len(event), dtype=bool)
     masks.append(masks[-1] & has(alive))
@@ -274,5 +358,6 @@ def process(events: ak.Array, *, triggers: tuple[str, ...], has_loose: bool,
     masks.append(masks[-1].copy())  # best_quadruplet: choosing one candidate drops no event
     with np.errstate(invalid="ignore"):
         masks.append(masks[-1] & (best_m4l > 118.0) & (best_m4l < 129.0))
-    return ChunkResult(masks=masks, m4l=best_m4l, channel=_channels(flav1, flav2),
-                       hist_mask=masks[-2])
+    return ChunkResult(
+        masks=masks, m4l=best_m4l, channel=_channels(flav1, flav2), hist_mask=masks[-2]
+    )

@@ -31,20 +31,36 @@ def plan(provides: set[str]) -> Plan:
         Step("isolation", "Cut 9: ptcone30 / pT < 0.15"),
         Step("z_candidates", "Cut 10: 50 < m12 < 106 GeV, m_min(m4l) < m34 < 115 GeV"),
     ]
-    fields = [f"leptons.{f}" for f in ("pt", "eta", "phi", "e", "charge", "flavour", "id_tight",
-                                       "z0", "d0", "ptcone30")]
-    return Plan(steps=steps, fields=fields, process=process, lumi_pb=LUMI_PB,
-                hist=HistSpec("m4l", "m4l [GeV] (after cut 10)", 36, 80.0, 170.0))
+    fields = [
+        f"leptons.{f}"
+        for f in ("pt", "eta", "phi", "e", "charge", "flavour", "id_tight", "z0", "d0", "ptcone30")
+    ]
+    return Plan(
+        steps=steps,
+        fields=fields,
+        process=process,
+        lumi_pb=LUMI_PB,
+        hist=HistSpec("m4l", "m4l [GeV] (after cut 10)", 36, 80.0, 170.0),
+    )
 
 
 def _columns(lep: ak.Array) -> dict[str, np.ndarray]:
     """The first four (pT-ordered) leptons as (n, 4) numpy columns; padding fails every cut."""
     p4 = lepton_p4(lep)
     cols = {k: p4[k] for k in ("e", "px", "py", "pz", "eta", "phi")}
-    cols.update(pt=lep.pt, flavour=lep.flavour, charge=lep.charge, id_tight=lep.id_tight,
-                z0=lep.z0, d0=lep.d0, ptcone30=lep.ptcone30)
-    return {k: ak.to_numpy(ak.fill_none(ak.pad_none(v, 4, clip=True), 0)).astype(np.float64)
-            for k, v in cols.items()}
+    cols.update(
+        pt=lep.pt,
+        flavour=lep.flavour,
+        charge=lep.charge,
+        id_tight=lep.id_tight,
+        z0=lep.z0,
+        d0=lep.d0,
+        ptcone30=lep.ptcone30,
+    )
+    return {
+        k: ak.to_numpy(ak.fill_none(ak.pad_none(v, 4, clip=True), 0)).astype(np.float64)
+        for k, v in cols.items()
+    }
 
 
 def _pair_mass(c: dict[str, np.ndarray], *idx: int) -> np.ndarray:
@@ -54,7 +70,12 @@ def _pair_mass(c: dict[str, np.ndarray], *idx: int) -> np.ndarray:
 
 def _z_candidates(c: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Z1 = the SFOS pair closest to mZ whose partner pair is SFOS too; (pass, m4l, channel)."""
-    sfos = lambda a, b: (c["flavour"][:, a] == c["flavour"][:, b]) & (c["charge"][:, a] * c["charge"][:, b] < 0)  # noqa: E731
+
+    def sfos(a: int, b: int) -> np.ndarray:
+        return (c["flavour"][:, a] == c["flavour"][:, b]) & (
+            c["charge"][:, a] * c["charge"][:, b] < 0
+        )
+
     m4l = _pair_mass(c, 0, 1, 2, 3)
     best_d = np.full(len(m4l), np.inf)
     m12 = np.zeros(len(m4l))
@@ -67,13 +88,25 @@ def _z_candidates(c: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.
             m1, m2 = _pair_mass(c, *z1), _pair_mass(c, *z2)
             d = np.where(ok, np.abs(m1 - MZ), np.inf)
             better = d < best_d
-            best_d, m12, m34 = np.where(better, d, best_d), np.where(better, m1, m12), np.where(better, m2, m34)
+            best_d, m12, m34 = (
+                np.where(better, d, best_d),
+                np.where(better, m1, m12),
+                np.where(better, m2, m34),
+            )
             f1 = np.where(better, c["flavour"][:, z1[0]], f1)
             f2 = np.where(better, c["flavour"][:, z2[0]], f2)
     m_min = np.interp(m4l, [120.0, 190.0], [17.5, 50.0])
     ok = np.isfinite(best_d) & (m12 > 50) & (m12 < 106) & (m34 > m_min) & (m34 < 115)
-    channel = np.select([(f1 == 11) & (f2 == 11), (f1 == 13) & (f2 == 13), (f1 == 11) & (f2 == 13),
-                         (f1 == 13) & (f2 == 11)], ["4e", "4mu", "2e2mu", "2mu2e"], "").astype(object)
+    channel = np.select(
+        [
+            (f1 == 11) & (f2 == 11),
+            (f1 == 13) & (f2 == 13),
+            (f1 == 11) & (f2 == 13),
+            (f1 == 13) & (f2 == 11),
+        ],
+        ["4e", "4mu", "2e2mu", "2mu2e"],
+        "",
+    ).astype(object)
     return ok, m4l, channel
 
 

@@ -21,10 +21,12 @@ def plan(provides: set[str]) -> Plan:
         Step("all", "all events read"),
         Step("four_leptons", "four reconstructed leptons (the skim's content; 3424 events)"),
     ]
-    return Plan(steps=steps, fields=["leptons.pt", "leptons.eta", "leptons.phi", "leptons.e",
-                                     "leptons.flavour"],
-                process=process, hist=HistSpec("m4l", "m4l [GeV] (sum of the four leptons)", 26,
-                                               70.0, 200.0))
+    return Plan(
+        steps=steps,
+        fields=["leptons.pt", "leptons.eta", "leptons.phi", "leptons.e", "leptons.flavour"],
+        process=process,
+        hist=HistSpec("m4l", "m4l [GeV] (sum of the four leptons)", 26, 70.0, 200.0),
+    )
 
 
 def process(events: ak.Array) -> ChunkResult:
@@ -34,6 +36,9 @@ def process(events: ak.Array) -> ChunkResult:
     m4l = np.sqrt(np.maximum(tot["e"] ** 2 - tot["px"] ** 2 - tot["py"] ** 2 - tot["pz"] ** 2, 0.0))
     four = ak.to_numpy(ak.num(lep)) == 4
     n_e = ak.to_numpy(ak.sum(lep.flavour == 11, axis=1))
-    channel = np.select([n_e == 4, n_e == 0, n_e == 2], ["4e", "4mu", "2e2mu"], "other").astype(object)
-    return ChunkResult(masks=[np.ones(len(lep), dtype=bool), four], m4l=m4l, channel=channel,
-                       hist_mask=four)
+    channel = np.select([n_e == 4, n_e == 0, n_e == 2], ["4e", "4mu", "2e2mu"], "other").astype(
+        object
+    )
+    return ChunkResult(
+        masks=[np.ones(len(lep), dtype=bool), four], m4l=m4l, channel=channel, hist_mask=four
+    )

@@ -72,7 +72,9 @@ class Settings:
     llm_timeout: float = 1200.0  # seconds per socket read/write/connect
     llm_deadline: float = 1800.0  # seconds in all for one model call, its retries included
     llm_max_tokens: int = 4096  # the answer cap sent with every request
-    llm_mode: str = "auto"  # structured output: auto (probe the server) | tools | json_schema | json
+    llm_mode: str = (
+        "auto"  # structured output: auto (probe the server) | tools | json_schema | json
+    )
     llm_max_calls: int = 20
     llm_temperature: float = 0.0
     llm_seed: int | None = 1234

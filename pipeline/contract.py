@@ -59,7 +59,9 @@ class Cutflow(_Model):
 
 
 class InputFile(_Model):
-    path: str = Field(description="in a result: the file's name (a URL as is); the sha256 says which file")
+    path: str = Field(
+        description="in a result: the file's name (a URL as is); the sha256 says which file"
+    )
     sha256: str
     release: str
     synthetic: bool = False
@@ -88,15 +90,18 @@ def recorded_name(path: str) -> str:
 class AnalysisResult(_Model):
     contract_version: Literal["1.0.0"] = CONTRACT_VERSION
     producer: str
-    inputs: list[InputFile] = Field(description="the files read, by name and sha256 (see recorded_name)")
+    inputs: list[InputFile] = Field(
+        description="the files read, by name and sha256 (see recorded_name)"
+    )
     n_input: int
     n_selected: int
     weighted_selected: float
     channels: dict[str, int]
-    not_applicable: list[str] = Field(default_factory=list, description="ids of steps not applicable")
+    not_applicable: list[str] = Field(
+        default_factory=list, description="ids of steps not applicable"
+    )
     warnings: list[str] = Field(default_factory=list)
     synthetic: bool = Field(False, description="true when any input is synthetic")
-
 
     @field_validator("inputs")
     @classmethod
@@ -186,4 +191,3 @@ def read_outputs(outdir: str | Path) -> tuple[list[SelectedEvent], Cutflow, Anal
     cutflow = Cutflow.model_validate_json((out / "cutflow.json").read_text())
     result = AnalysisResult.model_validate_json((out / "result.json").read_text())
     return read_events(out / "events.csv"), cutflow, result
-

@@ -56,7 +56,9 @@ def _stderr(message: str) -> None:
 
 
 @contextlib.contextmanager
-def hold(target: Path, *, what: str, wait_s: float, progress: Callable[[str], None] | None = None) -> Iterator[None]:
+def hold(
+    target: Path, *, what: str, wait_s: float, progress: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the lock of ``target`` for the block (``what`` names it in messages: "run", ...)."""
     target = Path(os.path.abspath(target))
     held: set[Path] = _held.__dict__.setdefault("paths", set())
@@ -86,7 +88,9 @@ def holder_pid(path: Path) -> int | None:
         return None
 
 
-def _acquire(path: Path, target: Path, what: str, wait_s: float, progress: Callable[[str], None]) -> int:
+def _acquire(
+    path: Path, target: Path, what: str, wait_s: float, progress: Callable[[str], None]
+) -> int:
     start, pid, announced = time.monotonic(), None, False
     while (fd := _lock_now(path)) is None:
         pid = holder_pid(path) or pid
@@ -94,8 +98,10 @@ def _acquire(path: Path, target: Path, what: str, wait_s: float, progress: Calla
             raise InUseError(what, target, pid=pid, waited_s=max(wait_s, 0))
         if not announced:
             holder = f"pid {pid}" if pid else "another process"
-            progress(f"{what} {target} is in use by {holder}; waiting up to {wait_s:g} s "
-                     "(--no-wait to fail instead) ...")
+            progress(
+                f"{what} {target} is in use by {holder}; waiting up to {wait_s:g} s "
+                "(--no-wait to fail instead) ..."
+            )
             announced = True
         time.sleep(POLL_S)
     if announced:

@@ -44,8 +44,9 @@ def _phase(name: str, data: Path, out: Path) -> dict[str, float]:
     if name == "floor":
         _, _, branches = ds._plan(fields)
         for info in ds.infos:
-            for chunk in uproot.iterate({info.path: ds.schema.tree}, sorted(branches),
-                                        step_size=STEP, library="ak"):
+            for chunk in uproot.iterate(
+                {info.path: ds.schema.tree}, sorted(branches), step_size=STEP, library="ak"
+            ):
                 n += len(chunk)
     elif name == "reader":
         for chunk in ds.iterate(fields, step_size=STEP):
@@ -55,13 +56,22 @@ def _phase(name: str, data: Path, out: Path) -> dict[str, float]:
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return {"events": n, "seconds": seconds, "cpu_seconds": cpu_seconds, "events_per_s": n / seconds,
-            "peak_rss_mb": peak_mb}
+    return {
+        "events": n,
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "events_per_s": n / seconds,
+        "peak_rss_mb": peak_mb,
+    }
 
 
 def _sub(name: str, data: Path, out: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, __file__, "--phase", name, "--data", str(data),
-                           "--out", str(out)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", name, "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{done.stderr}")
     return json.loads(done.stdout)  # type: ignore[no-any-return]
@@ -72,8 +82,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--release", default="2025", choices=["2025", "2020"])
     parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--repeat", type=int, default=3, help="Runs per phase; the fastest counts "
-                        "(the machine is shared, the minimum is the least disturbed run).")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="Runs per phase; the fastest counts "
+        "(the machine is shared, the minimum is the least disturbed run).",
+    )
     parser.add_argument("--phase", choices=["floor", "reader", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -99,7 +114,10 @@ def main() -> None:
     selection_s = phases["baseline"]["seconds"] - phases["reader"]["seconds"]
     selection_cpu = phases["baseline"]["cpu_seconds"] - phases["reader"]["cpu_seconds"]
     report = {
-        "events": args.events, "release": args.release, "repeat": args.repeat, "synthetic_generation_s": round(gen_s, 2),
+        "events": args.events,
+        "release": args.release,
+        "repeat": args.repeat,
+        "synthetic_generation_s": round(gen_s, 2),
         "phases": {k: {m: round(v, 3) for m, v in d.items()} for k, d in phases.items()},
         "selection_s": round(selection_s, 3),
         "selection_over_reading": round(selection_s / phases["floor"]["seconds"], 3),

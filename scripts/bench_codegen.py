@@ -46,7 +46,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--release", default="2025")
     parser.add_argument("--keep", type=Path, default=None, help="keep the samples and outputs here")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each, alternating; the fastest counts")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs of each, alternating; the fastest counts"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from pipeline.data.synthetic import generate
@@ -57,24 +59,37 @@ def main() -> None:
     if not data.is_dir():
         t = time.monotonic()
         generate(data, release=args.release, n_events=args.events, seed=7)
-        print(f"generated {args.events} synthetic events in {time.monotonic() - t:.1f} s", file=sys.stderr)
+        print(
+            f"generated {args.events} synthetic events in {time.monotonic() - t:.1f} s",
+            file=sys.stderr,
+        )
     script = generate_code(PAPER_LIST, work / "analysis.py")
     runs: dict[str, list[tuple[float, float]]] = {"compiled": [], "baseline": []}
     for _ in range(args.repeat):  # alternating, so load from other processes hits both alike
-        runs["compiled"].append(timed([sys.executable, str(script), "--data", str(data), "--out", str(work / "compiled")]))
-        runs["baseline"].append(timed([sys.executable, "-c", BASELINE, str(data), str(work / "baseline")]))
+        runs["compiled"].append(
+            timed(
+                [sys.executable, str(script), "--data", str(data), "--out", str(work / "compiled")]
+            )
+        )
+        runs["baseline"].append(
+            timed([sys.executable, "-c", BASELINE, str(data), str(work / "baseline")])
+        )
     compiled, baseline = min(runs["compiled"]), min(runs["baseline"])
     from pipeline.compare import compare_outputs
 
     verdict = compare_outputs(work / "compiled", work / "baseline").verdict
     report = {
-        "events": args.events, "release": args.release,
-        "compiled_s": round(compiled[0], 2), "baseline_s": round(baseline[0], 2),
+        "events": args.events,
+        "release": args.release,
+        "compiled_s": round(compiled[0], 2),
+        "baseline_s": round(baseline[0], 2),
         "compiled_events_per_s": round(args.events / compiled[0]),
         "baseline_events_per_s": round(args.events / baseline[0]),
         "throughput_ratio": round(baseline[0] / compiled[0], 3),
-        "compiled_peak_mib": round(compiled[1]), "baseline_peak_mib": round(baseline[1]),
-        "verdict": verdict, "target_ratio": 0.9,
+        "compiled_peak_mib": round(compiled[1]),
+        "baseline_peak_mib": round(baseline[1]),
+        "verdict": verdict,
+        "target_ratio": 0.9,
     }
     print(json.dumps(report, indent=2))
 

@@ -30,9 +30,16 @@ def bench(paths: list[Path], repeat: int) -> list[dict[str, Any]]:
             start = time.perf_counter()
             doc = parse_pdf(path, path.name, "-")
             best = min(best, time.perf_counter() - start)
-        rows.append({"file": str(path.relative_to(path.parents[2])), "pages": len(doc.pages),
-                     "seconds": round(best, 3), "pages_per_s": round(len(doc.pages) / best, 1),
-                     "sections": len(doc.sections), "references": len(doc.references)})
+        rows.append(
+            {
+                "file": str(path.relative_to(path.parents[2])),
+                "pages": len(doc.pages),
+                "seconds": round(best, 3),
+                "pages_per_s": round(len(doc.pages) / best, 1),
+                "sections": len(doc.sections),
+                "references": len(doc.references),
+            }
+        )
     return rows
 
 
@@ -43,7 +50,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as the target says
+        os.sched_setaffinity(
+            0, {sorted(os.sched_getaffinity(0))[0]}
+        )  # one core, as the target says
     paths = sorted(args.corpus.rglob("*.pdf"))
     if not paths:
         print(f"no PDFs under {args.corpus}", file=sys.stderr)
@@ -52,15 +61,24 @@ def main() -> int:
     rows = bench(paths, args.repeat)
     pages = sum(int(r["pages"]) for r in rows)
     seconds = sum(float(r["seconds"]) for r in rows)
-    total = {"files": len(rows), "pages": pages, "seconds": round(seconds, 2),
-             "pages_per_s": round(pages / seconds, 1), "target_pages_per_s": 20}
+    total = {
+        "files": len(rows),
+        "pages": pages,
+        "seconds": round(seconds, 2),
+        "pages_per_s": round(pages / seconds, 1),
+        "target_pages_per_s": 20,
+    }
     if args.json:
         print(json.dumps({"files": rows, "total": total}, indent=2))
     else:
         for row in rows:
-            print(f"{row['pages_per_s']:>7} p/s  {row['pages']:>3} pages  {row['seconds']:>6}s  {row['file']}")
-        print(f"total: {total['pages']} pages in {total['seconds']} s = {total['pages_per_s']} pages/s "
-              f"(target >= 20)")
+            print(
+                f"{row['pages_per_s']:>7} p/s  {row['pages']:>3} pages  {row['seconds']:>6}s  {row['file']}"
+            )
+        print(
+            f"total: {total['pages']} pages in {total['seconds']} s = {total['pages_per_s']} pages/s "
+            f"(target >= 20)"
+        )
     return 0 if total["pages_per_s"] >= 20 else 3
 
 

@@ -46,10 +46,12 @@ def block(code: str) -> str:
 def scenarios(good: str) -> dict[str, tuple[str, list[str]]]:
     """name -> (the first script, the model's scripted answers in order)."""
     syntax = good.replace("def select_events(", "def select_events(:", 1)
-    imports = good.replace("import pipeline.runtime.lang as rt", "import pipeline.runtime.no_such_module as rt")
+    imports = good.replace(
+        "import pipeline.runtime.lang as rt", "import pipeline.runtime.no_such_module as rt"
+    )
     runtime = good.replace('v["quads"] = rt.quadruplets(', 'v["quads"] = rt.quadruplets_typo(', 1)
     contract = good.replace("    return run_analysis(", "    return 0\n    return run_analysis(", 1)
-    wrong = good.replace("(rt.count(v[\"leptons\"]) >= 4)", "(rt.count(v[\"leptons\"]) >= 3)", 1)
+    wrong = good.replace('(rt.count(v["leptons"]) >= 4)', '(rt.count(v["leptons"]) >= 3)', 1)
     policy = good.replace("import sys\n", "import sys\nimport subprocess\n", 1)
     forever = good.replace("def main(argv", "while True:\n    pass\n\n\ndef main(argv", 1)
     return {
@@ -70,7 +72,9 @@ def baseline_check(data: Path, work: Path) -> Callable[[Path], str | None]:
     """A result is wrong when its cutflow differs from the compiled list's on the same data."""
     from pipeline.sandbox.runner import run_script
 
-    reference = run_script(generate_code(PAPER_LIST, work / "reference.py"), data=[data], work_dir=work / "ref")
+    reference = run_script(
+        generate_code(PAPER_LIST, work / "reference.py"), data=[data], work_dir=work / "ref"
+    )
     expected = [(s.id, s.raw) for s in read_outputs(reference.out_dir)[1].steps]
 
     def check(out_dir: Path) -> str | None:
@@ -97,26 +101,52 @@ def main() -> None:
         started = time.monotonic()
         with FakeOpenAI() as server:
             server.push(*(text(a) for a in answers))
-            settings = dataclasses.replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model)
-            backend = OpenAIBackend(settings, log=CallLog(folder / "llm_calls.jsonl"), budget=CallBudget(10))
+            settings = dataclasses.replace(
+                load_settings(), llm_base_url=server.base_url, llm_model=server.model
+            )
+            backend = OpenAIBackend(
+                settings, log=CallLog(folder / "llm_calls.jsonl"), budget=CallBudget(10)
+            )
             try:
-                _, results = repair_loop(first, backend=backend, data=[args.data], attempts_dir=folder / "attempts",
-                                         max_attempts=args.max_attempts, limits=limits, check=check)
+                _, results = repair_loop(
+                    first,
+                    backend=backend,
+                    data=[args.data],
+                    attempts_dir=folder / "attempts",
+                    max_attempts=args.max_attempts,
+                    limits=limits,
+                    check=check,
+                )
                 verdicts, passed = [r.verdict for r in results], True
             except SandboxError as err:
-                verdicts = [json.loads((folder / "attempts" / f"{k:02d}" / "verdict.json").read_text())["verdict"]
-                            for k in range(1, err.attempts + 1)]
+                verdicts = [
+                    json.loads((folder / "attempts" / f"{k:02d}" / "verdict.json").read_text())[
+                        "verdict"
+                    ]
+                    for k in range(1, err.attempts + 1)
+                ]
                 passed = False
-        rows.append({"scenario": name, "passed": passed, "attempts": len(verdicts),
-                     "verdicts": " -> ".join(verdicts), "seconds": round(time.monotonic() - started, 1)})
-        print(f"{name:36s} {'pass' if passed else 'FAIL':4s} after {len(verdicts)}: {rows[-1]['verdicts']}",
-              file=sys.stderr)
+        rows.append(
+            {
+                "scenario": name,
+                "passed": passed,
+                "attempts": len(verdicts),
+                "verdicts": " -> ".join(verdicts),
+                "seconds": round(time.monotonic() - started, 1),
+            }
+        )
+        print(
+            f"{name:36s} {'pass' if passed else 'FAIL':4s} after {len(verdicts)}: {rows[-1]['verdicts']}",
+            file=sys.stderr,
+        )
     passing = [r for r in rows if r["passed"]]
     report = {
         "max_attempts": args.max_attempts,
         "scenarios": len(rows),
         "passed": len(passing),
-        "mean_attempts_to_pass": round(sum(r["attempts"] for r in passing) / len(passing), 2) if passing else None,
+        "mean_attempts_to_pass": round(sum(r["attempts"] for r in passing) / len(passing), 2)
+        if passing
+        else None,
         "bound_held": all(r["attempts"] <= args.max_attempts for r in rows),
         "rows": rows,
     }

@@ -41,7 +41,9 @@ def ensure_sample(cache: Path, events: int, files: int) -> list[Path]:
     from pipeline.data.synthetic import generate
 
     if files % N_PROCESSES:
-        raise SystemExit(f"--files must be a multiple of {N_PROCESSES} (one file per process and seed)")
+        raise SystemExit(
+            f"--files must be a multiple of {N_PROCESSES} (one file per process and seed)"
+        )
     root = cache / f"{events}_{files}"
     marker = root / "sample.json"
     seeds = files // N_PROCESSES
@@ -55,8 +57,11 @@ def ensure_sample(cache: Path, events: int, files: int) -> list[Path]:
         start = time.perf_counter()
         n = per_seed + (events - per_seed * seeds if s == 0 else 0)
         generate(target, release="2025", n_events=n, seed=s + 1)
-        print(f"generated seed {s + 1}/{seeds}: {n} events in {time.perf_counter() - start:.0f} s",
-              file=sys.stderr, flush=True)
+        print(
+            f"generated seed {s + 1}/{seeds}: {n} events in {time.perf_counter() - start:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     marker.write_text(json.dumps({"events": events, "files": files}))
     return sorted(root.glob("seed*/*.root"))
 
@@ -70,8 +75,11 @@ def _phase(executor: str, workers: int, partition: int, files: list[str], out: P
     from pipeline.executor import get_executor
 
     ds = open_dataset(files)
-    kwargs = {"workers": workers, "partition_events": partition, "progress": False} \
-        if executor == "dask" else {}
+    kwargs = (
+        {"workers": workers, "partition_events": partition, "progress": False}
+        if executor == "dask"
+        else {}
+    )
     setup = time.perf_counter()
     with get_executor(executor, **kwargs) as ex:
         if executor == "dask":  # warm the workers' imports: startup, not throughput
@@ -84,12 +92,22 @@ def _phase(executor: str, workers: int, partition: int, files: list[str], out: P
         seconds, driver_cpu = time.perf_counter() - start, time.process_time() - cpu
         workers_cpu = {k: v - workers_cpu[k] for k, v in _workers_cpu(ex).items()}
     cpu_total = driver_cpu + sum(workers_cpu.values())
-    return {"selected": result.n_selected, "cpu_seconds_driver": driver_cpu, "cpu_seconds_workers": sorted(workers_cpu.values()),
-            "events_per_cpu_s": result.n_input / cpu_total, "load_average_1min": os.getloadavg()[0],"executor": executor, "workers": workers, "events": result.n_input, "seconds": seconds,
-            "startup_seconds": start - setup,
-            "partitions": getattr(ex, "last_partitions", None), "events_per_s": result.n_input / seconds,
-            "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-            "out": str(out)}
+    return {
+        "selected": result.n_selected,
+        "cpu_seconds_driver": driver_cpu,
+        "cpu_seconds_workers": sorted(workers_cpu.values()),
+        "events_per_cpu_s": result.n_input / cpu_total,
+        "load_average_1min": os.getloadavg()[0],
+        "executor": executor,
+        "workers": workers,
+        "events": result.n_input,
+        "seconds": seconds,
+        "startup_seconds": start - setup,
+        "partitions": getattr(ex, "last_partitions", None),
+        "events_per_s": result.n_input / seconds,
+        "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "out": str(out),
+    }
 
 
 def _cpu_seconds() -> float:
@@ -106,9 +124,20 @@ def _workers_cpu(ex: object) -> dict[str, float]:
 
 
 def _run_phase(executor: str, workers: int, partition: int, files: list[Path], out: Path) -> dict:
-    cmd = [sys.executable, __file__, "--phase", json.dumps(
-        {"executor": executor, "workers": workers, "partition": partition,
-         "files": [str(f) for f in files], "out": str(out)})]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        json.dumps(
+            {
+                "executor": executor,
+                "workers": workers,
+                "partition": partition,
+                "files": [str(f) for f in files],
+                "out": str(out),
+            }
+        ),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode:
         raise SystemExit(f"phase {executor}/{workers} failed:\n{proc.stderr[-3000:]}")
@@ -121,10 +150,18 @@ def _agree(reference: Path, other: Path) -> dict:
     flow = json.loads((other / "cutflow.json").read_text())["steps"]
     events_same = (reference / "events.csv").read_bytes() == (other / "events.csv").read_bytes()
     raw_same = [s["raw"] for s in ref_flow] == [s["raw"] for s in flow]
-    worst = max((abs(a["weighted"] - b["weighted"]) / max(abs(a["weighted"]), 1e-300)
-                 for a, b in zip(ref_flow, flow, strict=True)), default=0.0)
-    return {"events_identical": events_same, "raw_cutflow_identical": raw_same,
-            "weighted_max_rel_diff": worst}
+    worst = max(
+        (
+            abs(a["weighted"] - b["weighted"]) / max(abs(a["weighted"]), 1e-300)
+            for a, b in zip(ref_flow, flow, strict=True)
+        ),
+        default=0.0,
+    )
+    return {
+        "events_identical": events_same,
+        "raw_cutflow_identical": raw_same,
+        "weighted_max_rel_diff": worst,
+    }
 
 
 def main() -> None:
@@ -134,14 +171,22 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     parser.add_argument("--partition", type=int, default=500_000, help="events per partition/chunk")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="rounds (interleaved); each configuration's fastest round counts")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds (interleaved); each configuration's fastest round counts",
+    )
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         p = json.loads(args.phase)
-        print(json.dumps(_phase(p["executor"], p["workers"], p["partition"], p["files"], Path(p["out"]))))
+        print(
+            json.dumps(
+                _phase(p["executor"], p["workers"], p["partition"], p["files"], Path(p["out"]))
+            )
+        )
         return
     files = ensure_sample(args.cache or default_cache(), args.events, args.files)
     if args.generate_only:
@@ -151,7 +196,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
         best: dict[str, dict] = {}
         for round_ in range(args.repeat):  # interleaved, so load changes hit every configuration
-            for key, executor, w in [("local", "local", 1), *((f"dask{w}", "dask", w) for w in counts)]:
+            for key, executor, w in [
+                ("local", "local", 1),
+                *((f"dask{w}", "dask", w) for w in counts),
+            ]:
                 out = Path(tmp) / f"{key}-{round_}"
                 run = _run_phase(executor, w, args.partition, files, out)
                 if key != "local":
@@ -163,10 +211,16 @@ def main() -> None:
         for run in runs:
             run["ratio_to_local"] = run["events_per_s"] / local["events_per_s"]
     by_workers = {r["workers"]: r for r in runs}
-    report = {"events": args.events, "files": len(files), "partition_events": args.partition,
-              "repeat": args.repeat,
-              "cpus": os.cpu_count(), "load_average_1min": os.getloadavg()[0],
-              "local": local, "dask": runs}
+    report = {
+        "events": args.events,
+        "files": len(files),
+        "partition_events": args.partition,
+        "repeat": args.repeat,
+        "cpus": os.cpu_count(),
+        "load_average_1min": os.getloadavg()[0],
+        "local": local,
+        "dask": runs,
+    }
     if 1 in by_workers and 2 in by_workers:
         speedup = by_workers[2]["events_per_s"] / by_workers[1]["events_per_s"]
         report["speedup_2_over_1"] = speedup

@@ -42,10 +42,14 @@ from pipeline.audit.matching import (  # noqa: E402
 from pipeline.selection.models import Cut  # noqa: E402
 
 PAPERS = {  # analysis folder -> the PDF of the paper the ADL describes
-    "CMS-SUS-16-017": "1812.06302.pdf", "CMS-SUS-16-032": "SUS-16-032-paper-v27.pdf",
-    "CMS-SUS-16-035": "1704.07323.pdf", "CMS-SUS-16-037": "1705.04673.pdf",
-    "CMS-SUS-16-042": "1709.09814.pdf", "CMS-SUS-16-043": "1706.09933.pdf",
-    "CMS-SUS-16-046": "1711.08008.pdf", "CMS-SUS-16-047": "1707.06193.pdf",
+    "CMS-SUS-16-017": "1812.06302.pdf",
+    "CMS-SUS-16-032": "SUS-16-032-paper-v27.pdf",
+    "CMS-SUS-16-035": "1704.07323.pdf",
+    "CMS-SUS-16-037": "1705.04673.pdf",
+    "CMS-SUS-16-042": "1709.09814.pdf",
+    "CMS-SUS-16-043": "1706.09933.pdf",
+    "CMS-SUS-16-046": "1711.08008.pdf",
+    "CMS-SUS-16-047": "1707.06193.pdf",
 }
 GOLD_DIR = ROOT / "tests" / "gold"  # hand-written gold lists of the other shared papers
 
@@ -70,9 +74,17 @@ def offline_settings(corpus: Path, workdir: Path):  # type: ignore[no-untyped-de
     for pdf in corpus.glob("*/*.pdf"):
         if re.fullmatch(r"\d{4}\.\d{4,5}", pdf.stem):
             add_to_mirror(workdir / "mirror", f"arXiv:{pdf.stem}", pdf)
-    closed = "http://127.0.0.1:9"  # nothing listens there: a cited paper not mirrored stays unresolved
-    return replace(load_settings(), home=workdir / "home", mirror=workdir / "mirror", arxiv_api_url=closed,
-                   arxiv_export_url=closed, network_timeout=2.0)
+    closed = (
+        "http://127.0.0.1:9"  # nothing listens there: a cited paper not mirrored stays unresolved
+    )
+    return replace(
+        load_settings(),
+        home=workdir / "home",
+        mirror=workdir / "mirror",
+        arxiv_api_url=closed,
+        arxiv_export_url=closed,
+        network_timeout=2.0,
+    )
 
 
 def _value_in(sentence: str, values: tuple[float, ...]) -> bool:
@@ -94,11 +106,21 @@ def details(doc, keyed: list[tuple[Key, Cut]], gold: set[Key]) -> dict[str, list
         near = [c for k, c in keyed if k[1] == g[1] and (k[0] == g[0] or k[0] == "lepton")]
         near = near or [c for k, c in keyed if k[3] == g[3]]
         hits = [s for s in text_sentences if _value_in(s, g[3]) and len(s) < 600][:3]
-        missed.append({"gold": str(g), "nearest": _quote(near[0]) if near else "-",
-                       "nearest_key": str(next((k for k, c in keyed if c is near[0]), "-")) if near else "-",
-                       "text": " || ".join(h[:220] for h in hits) or "-"})
-    unmatched = [{"extracted": str(k), "quote": _quote(c), "status": str(c.status)}
-                 for k, c in keyed if not any(matches(k, g) for g in gold)]
+        missed.append(
+            {
+                "gold": str(g),
+                "nearest": _quote(near[0]) if near else "-",
+                "nearest_key": str(next((k for k, c in keyed if c is near[0]), "-"))
+                if near
+                else "-",
+                "text": " || ".join(h[:220] for h in hits) or "-",
+            }
+        )
+    unmatched = [
+        {"extracted": str(k), "quote": _quote(c), "status": str(c.status)}
+        for k, c in keyed
+        if not any(matches(k, g) for g in gold)
+    ]
     return {"missed": missed, "unmatched": unmatched}
 
 
@@ -112,26 +134,35 @@ def _quote(cut: Cut) -> str:
 # Gold cuts whose values appear nowhere in the paper's body are found automatically (``_unstated``).
 UNSTATED_BY_HAND = {
     "CMS-SUS-16-017": {
-        "('tau', 'eta', 'upper', (2.5,))": "paper: tau_h |eta| < 2.4", "('tau', 'pt', 'lower', (18.0,))": "paper: 20 GeV",
-        "('muon', 'd0', 'upper', (0.2,))": "0.2 is an R^2 bin edge", "('muon', 'reliso', 'upper', (0.2,))": "idem",
-        "('electron', 'reliso', 'upper', (0.1,))": "0.1 is a mistag rate", "('electron', 'z0', 'upper', (0.1,))": "idem",
-        "('muon', 'z0', 'upper', (0.1,))": "idem", "('muon', 'softid', 'eq', (1.0,))": "ADL-only identification flag",
-        "('jet', 'fmegajets', 'eq', (2.0,))": "ADL construct", "('photon', 'fmegajets', 'eq', (2.0,))": "ADL construct",
+        "('tau', 'eta', 'upper', (2.5,))": "paper: tau_h |eta| < 2.4",
+        "('tau', 'pt', 'lower', (18.0,))": "paper: 20 GeV",
+        "('muon', 'd0', 'upper', (0.2,))": "0.2 is an R^2 bin edge",
+        "('muon', 'reliso', 'upper', (0.2,))": "idem",
+        "('electron', 'reliso', 'upper', (0.1,))": "0.1 is a mistag rate",
+        "('electron', 'z0', 'upper', (0.1,))": "idem",
+        "('muon', 'z0', 'upper', (0.1,))": "idem",
+        "('muon', 'softid', 'eq', (1.0,))": "ADL-only identification flag",
+        "('jet', 'fmegajets', 'eq', (2.0,))": "ADL construct",
+        "('photon', 'fmegajets', 'eq', (2.0,))": "ADL construct",
         "('tau', 'dmvanewdm2017v2', 'lower', (4.0,))": "NanoAOD tau ID working point",
     },
     "CMS-SUS-16-042": {
         "('electron', 'pt', 'range', (10.0, 25.0))": "paper: veto leptons pT > 10 GeV (no upper edge)",
-        "('muon', 'pt', 'range', (10.0, 25.0))": "idem", "('muon', 'eta', 'upper', (2.1,))": "2.1 only in a reference",
+        "('muon', 'pt', 'range', (10.0, 25.0))": "idem",
+        "('muon', 'eta', 'upper', (2.1,))": "2.1 only in a reference",
         "('electron', 'd0', 'upper', (2.0,))": "no impact-parameter value in the paper",
         "('muon', 'd0', 'upper', (2.0,))": "idem",
         "('event', 'ht', 'lower', (750.0,))": "750 only in a reference",
     },
     "CMS-SUS-16-043": {
         "('electron', 'pt', 'range', (5.0, 30.0))": "paper: second lepton pT > 5 GeV (no upper edge)",
-        "('muon', 'pt', 'range', (5.0, 25.0))": "idem", "('tau', 'eta', 'upper', (2.4,))": "no tau eta in the paper",
+        "('muon', 'pt', 'range', (5.0, 25.0))": "idem",
+        "('tau', 'eta', 'upper', (2.4,))": "no tau eta in the paper",
         "('tau', 'tautag', 'eq', (1.0,))": "ADL flag; paper: hadronically decaying tau leptons",
     },
-    "CMS-SUS-16-037": {"('jet', 'pt', 'lower', (50.0,))": "ADL large-R jet input threshold, not in the paper"},
+    "CMS-SUS-16-037": {
+        "('jet', 'pt', 'lower', (50.0,))": "ADL large-R jet input threshold, not in the paper"
+    },
 }
 
 
@@ -166,12 +197,30 @@ def _dev_set(corpus: Path, gold_dir: Path) -> list[tuple[str, Path, set[Key], st
     return papers
 
 
-_SUMMED = ("gold", "extracted", "matched_gold", "matched_extracted", "object_gold", "object_found", "event_gold",
-           "event_found", "verified", "verified_correct", "cuts", "unreachable", "reachable_matched", "unresolved",
-           "proposed_matched", "signal_verified", "signal_verified_correct")
+_SUMMED = (
+    "gold",
+    "extracted",
+    "matched_gold",
+    "matched_extracted",
+    "object_gold",
+    "object_found",
+    "event_gold",
+    "event_found",
+    "verified",
+    "verified_correct",
+    "cuts",
+    "unreachable",
+    "reachable_matched",
+    "unresolved",
+    "proposed_matched",
+    "signal_verified",
+    "signal_verified_correct",
+)
 
 
-def evaluate_paper(doc, gold: set[Key], folder: str | None, settings, with_details: bool) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def evaluate_paper(
+    doc, gold: set[Key], folder: str | None, settings, with_details: bool
+) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from pipeline.extract import extract_selection
     from pipeline.extract.prompt import prompt_tokens
 
@@ -180,24 +229,41 @@ def evaluate_paper(doc, gold: set[Key], folder: str | None, settings, with_detai
     row: dict[str, object] = dict(score_keys(keyed, gold))
     unstated = _unstated(gold, doc, folder) if folder else set()
     reachable = score_keys(keyed, gold - unstated)
-    proposed = score_keys(keyed + proposal_keys(sel), gold)  # what was read, whether the language states it or not
+    proposed = score_keys(
+        keyed + proposal_keys(sel), gold
+    )  # what was read, whether the language states it or not
     in_regions = {c.id for region in sel.regions for c in region.cuts}
-    signal = score_keys([(k, c) for k, c in keyed if c.id not in in_regions], gold)  # control regions: rarely in ADL gold
-    row.update(signal_verified=signal["verified"], signal_verified_correct=signal["verified_correct"],
-               signal_verified_precision=signal["verified_precision"])
-    row.update(unreachable=len(unstated), reachable_recall=reachable["recall"],
-               reachable_matched=reachable["matched_gold"], proposed_matched=proposed["matched_gold"],
-               proposed_recall=proposed["recall"])
+    signal = score_keys(
+        [(k, c) for k, c in keyed if c.id not in in_regions], gold
+    )  # control regions: rarely in ADL gold
+    row.update(
+        signal_verified=signal["verified"],
+        signal_verified_correct=signal["verified_correct"],
+        signal_verified_precision=signal["verified_precision"],
+    )
+    row.update(
+        unreachable=len(unstated),
+        reachable_recall=reachable["recall"],
+        reachable_matched=reachable["matched_gold"],
+        proposed_matched=proposed["matched_gold"],
+        proposed_recall=proposed["recall"],
+    )
     if with_details:
         row["details"] = details(doc, keyed, gold)
     cuts = sel.all_cuts()
-    row.update(cuts=len(cuts), grounded=ratio(sum(c.status == "verified" for c in cuts), len(cuts)),
-               llm_prompt_tokens=prompt_tokens(doc), unresolved=len(sel.unresolved),
-               cited_cuts=sum(c.provenance is not None and c.provenance.source == "cited" for c in cuts))
+    row.update(
+        cuts=len(cuts),
+        grounded=ratio(sum(c.status == "verified" for c in cuts), len(cuts)),
+        llm_prompt_tokens=prompt_tokens(doc),
+        unresolved=len(sel.unresolved),
+        cited_cuts=sum(c.provenance is not None and c.provenance.source == "cited" for c in cuts),
+    )
     return row
 
 
-def evaluate(corpus: Path, with_details: bool = False, gold_dir: Path = GOLD_DIR) -> dict[str, object]:
+def evaluate(
+    corpus: Path, with_details: bool = False, gold_dir: Path = GOLD_DIR
+) -> dict[str, object]:
     import tempfile
 
     settings = offline_settings(corpus, Path(tempfile.mkdtemp(prefix="eval-extraction-")))
@@ -214,9 +280,14 @@ def evaluate(corpus: Path, with_details: bool = False, gold_dir: Path = GOLD_DIR
         "object_recall": ratio(totals["object_found"], totals["object_gold"]),
         "event_recall": ratio(totals["event_found"], totals["event_gold"]),
         "verified_precision": ratio(totals["verified_correct"], totals["verified"]),
-        "reachable_recall": ratio(totals["reachable_matched"], totals["gold"] - totals["unreachable"]),
+        "reachable_recall": ratio(
+            totals["reachable_matched"], totals["gold"] - totals["unreachable"]
+        ),
         "proposed_recall": ratio(totals["proposed_matched"], totals["gold"]),
-        "signal_verified_precision": ratio(totals["signal_verified_correct"], totals["signal_verified"]), **totals,
+        "signal_verified_precision": ratio(
+            totals["signal_verified_correct"], totals["signal_verified"]
+        ),
+        **totals,
     }
     return {"papers": rows, "overall": overall}
 
@@ -225,26 +296,46 @@ def _print_details(result: dict[str, object]) -> None:
     for name, row in result["papers"].items():  # type: ignore[attr-defined]
         print(f"=== {name}")
         for miss in row["details"]["missed"]:
-            print(f"  MISSED {miss['gold']}\n    nearest {miss['nearest_key']}: {miss['nearest']}\n"
-                  f"    text: {miss['text']}")
+            print(
+                f"  MISSED {miss['gold']}\n    nearest {miss['nearest_key']}: {miss['nearest']}\n"
+                f"    text: {miss['text']}"
+            )
         for extra in row["details"]["unmatched"]:
-            print(f"  UNMATCHED {extra['extracted']} [{extra['status']}]\n    quote: {extra['quote']}")
+            print(
+                f"  UNMATCHED {extra['extracted']} [{extra['status']}]\n    quote: {extra['quote']}"
+            )
         row.pop("details")
 
 
-_COLUMNS = (("gold", "gold"), ("extr", "extracted"), ("recall", "recall"), ("prec", "precision"),
-            ("objrec", "object_recall"), ("evrec", "event_recall"), ("verif", "verified"),
-            ("v.prec", "verified_precision"), ("v.p.sig", "signal_verified_precision"), ("unreach", "unreachable"), ("r.rec", "reachable_recall"),
-            ("unres", "unresolved"), ("p.rec", "proposed_recall"))
+_COLUMNS = (
+    ("gold", "gold"),
+    ("extr", "extracted"),
+    ("recall", "recall"),
+    ("prec", "precision"),
+    ("objrec", "object_recall"),
+    ("evrec", "event_recall"),
+    ("verif", "verified"),
+    ("v.prec", "verified_precision"),
+    ("v.p.sig", "signal_verified_precision"),
+    ("unreach", "unreachable"),
+    ("r.rec", "reachable_recall"),
+    ("unres", "unresolved"),
+    ("p.rec", "proposed_recall"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "adl")
-    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="folder of hand-written gold lists (*.json)")
+    parser.add_argument(
+        "--gold", type=Path, default=GOLD_DIR, help="folder of hand-written gold lists (*.json)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
-    parser.add_argument("--details", action="store_true",
-                        help="print, per paper, each gold cut missed and each extracted cut matching no gold cut")
+    parser.add_argument(
+        "--details",
+        action="store_true",
+        help="print, per paper, each gold cut missed and each extracted cut matching no gold cut",
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"error: corpus {args.corpus} not found", file=sys.stderr)

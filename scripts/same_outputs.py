@@ -46,7 +46,9 @@ def main(argv: list[str]) -> int:
     lines = differences(before, after)
     for line in lines:
         print(line)
-    print(f"{len(before)} outputs compared: " + ("identical" if not lines else f"{len(lines)} differ"))
+    print(
+        f"{len(before)} outputs compared: " + ("identical" if not lines else f"{len(lines)} differ")
+    )
     return 1 if lines else 0
 
 

@@ -51,8 +51,14 @@ def repro_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("REPRO_HOME", str(home))
-    for var in ("REPRO_MIRROR", "REPRO_LLM_BASE_URL", "REPRO_LLM_MODEL", "OPENAI_API_KEY",
-                "REPRO_GROBID_URL", "REPRO_CONFIG"):
+    for var in (
+        "REPRO_MIRROR",
+        "REPRO_LLM_BASE_URL",
+        "REPRO_LLM_MODEL",
+        "OPENAI_API_KEY",
+        "REPRO_GROBID_URL",
+        "REPRO_CONFIG",
+    ):
         monkeypatch.delenv(var, raising=False)
     # no test finds the embedded model by accident (it would start a 1.1 GB server for --backend llm);
     # the tests of the real model (marker "model") look it up where it really is

@@ -51,16 +51,29 @@ def test_import_real_adl(name: str) -> None:
     path = shared_path("corpus", "adl", *name.split("/"))
     sel, missing = from_adl(path.read_text(encoding="utf-8"), source=path.name)
     cuts = sel.all_cuts()
-    stats = (len(sel.objects), len(cuts), sum(c.executable for c in cuts), len(sel.derived), len(missing))
+    stats = (
+        len(sel.objects),
+        len(cuts),
+        sum(c.executable for c in cuts),
+        len(sel.derived),
+        len(missing),
+    )
     assert stats == EXPECTED[name]
     assert [i for i in validate_selection(sel) if i.level == "error"] == []
     # what it imported survives the file format with full checking
     assert parse_selection(json.loads(dumps_selection(sel))) == sel
     assert sel.paper.id.startswith("arXiv:") and sel.producer == "adl"
     for cut in cuts:
-        assert cut.provenance is not None and cut.provenance.source == "adl" and cut.provenance.quote
+        assert (
+            cut.provenance is not None and cut.provenance.source == "adl" and cut.provenance.quote
+        )
         if not cut.executable:  # kept as words, with the reason, never dropped
-            assert cut.text and cut.text.startswith("ADL: ") and cut.notes and "not represented" in cut.notes
+            assert (
+                cut.text
+                and cut.text.startswith("ADL: ")
+                and cut.notes
+                and "not represented" in cut.notes
+            )
 
 
 def test_corpus_totals() -> None:
@@ -75,7 +88,12 @@ def test_known_constructs_of_a_real_file() -> None:
     sel, missing = from_adl(path.read_text(encoding="utf-8"))
     assert sel.paper.id == "arXiv:1706.09933" and sel.analysis.luminosity_fb == 35.9
     muons = next(o for o in sel.objects if o.name == "muons")
-    assert [cut_expression(c) for c in muons.cuts] == ["pt > 25", "abs(eta) < 2.1", "abs(d0) < 0.5", "abs(z0) < 1"]
+    assert [cut_expression(c) for c in muons.cuts] == [
+        "pt > 25",
+        "abs(eta) < 2.1",
+        "abs(d0) < 0.5",
+        "abs(z0) < 1",
+    ]
     assert muons.cuts[0].unit == "GeV" and muons.cuts[2].unit == "mm"
     leptons = next(o for o in sel.objects if o.name == "leptons")
     assert (leptons.kind, leptons.sources) == ("lepton", ["electrons", "muons"])
@@ -101,12 +119,24 @@ def test_known_constructs_of_a_real_file() -> None:
         ("fHT(jets) > 500", "sum(pt(jets)) > 500", False),
         ("(HT / MET)^2 > 1", "(HT / met) ** 2 > 1", False),
         ("dphi(photons[0], MET) < 0.3", "delta_phi(nth(photons, 0), met_vec) < 0.3", False),
-        ("dphi(photons[0], -MET) < 0.3", "3.141592653589793 - delta_phi(nth(photons, 0), met_vec) < 0.3", False),
+        (
+            "dphi(photons[0], -MET) < 0.3",
+            "3.141592653589793 - delta_phi(nth(photons, 0), met_vec) < 0.3",
+            False,
+        ),
         ("dR(Muon, jets) >= 0.4", "min_delta_r(jets) >= 0.4", True),
-        ("min(dphi(jets[0:2], MET)) > 0.4", "min_of(delta_phi(first_n(jets, 3), met_vec)) > 0.4", False),
+        (
+            "min(dphi(jets[0:2], MET)) > 0.4",
+            "min_of(delta_phi(first_n(jets, 3), met_vec)) > 0.4",
+            False,
+        ),
         ("min(MTj1, MTj2) > 250", "min(MTj1, MTj2) > 250", False),
         ("fMT(leptons[0], MET) < 100", "mt(nth(leptons, 0), met_vec) < 100", False),
-        ("sqrt(fMTR(megajets, MET) / fMR(megajets)) > 0.3", "sqrt(razor_mtr(megajets, met_vec) / razor_mr(megajets)) > 0.3", False),
+        (
+            "sqrt(fMTR(megajets, MET) / fMR(megajets)) > 0.3",
+            "sqrt(razor_mtr(megajets, met_vec) / razor_mr(megajets)) > 0.3",
+            False,
+        ),
     ],
 )
 def test_translate(adl: str, expected: str, object_scope: bool) -> None:
@@ -115,10 +145,15 @@ def test_translate(adl: str, expected: str, object_scope: bool) -> None:
 
 
 def _assert_same(a: SelectionList, b: SelectionList) -> None:
-    assert [(o.name, o.kind, o.sources) for o in a.objects] == [(o.name, o.kind, o.sources) for o in b.objects]
+    assert [(o.name, o.kind, o.sources) for o in a.objects] == [
+        (o.name, o.kind, o.sources) for o in b.objects
+    ]
     assert [c.id for c in a.all_cuts()] == [c.id for c in b.all_cuts()]
     for x, y in zip(a.all_cuts(), b.all_cuts(), strict=True):
-        assert forms_equal(cut_expression(x), cut_expression(y)), (cut_expression(x), cut_expression(y))
+        assert forms_equal(cut_expression(x), cut_expression(y)), (
+            cut_expression(x),
+            cut_expression(y),
+        )
         assert (x.unit, x.scope, x.target) == (y.unit, y.scope, y.target)
     assert [(d.name, d.scope) for d in a.derived] == [(d.name, d.scope) for d in b.derived]
     assert all(same_meaning(d.expr, e.expr) for d, e in zip(a.derived, b.derived, strict=True))
@@ -134,14 +169,24 @@ def test_selection_adl_selection_round_trip(sel: SelectionList) -> None:
 
 
 def test_hzz_export_keeps_what_adl_cannot_say_as_comments() -> None:
-    sel = load_selection(Path(__file__).resolve().parents[1] / "papers" / "arXiv-1712.02304" / "selection.reviewed.json")
+    sel = load_selection(
+        Path(__file__).resolve().parents[1]
+        / "papers"
+        / "arXiv-1712.02304"
+        / "selection.reviewed.json"
+    )
     text = to_adl(sel)
     assert "object electrons\n  take Electron\n  select pt > 7  # id=el_pt unit=GeV" in text
-    assert "# not expressible in ADL (candidate-scope cut on quads): m34: m34 > interp(m4l, [140, 190], [12, 50])" in text
+    assert (
+        "# not expressible in ADL (candidate-scope cut on quads): m34: m34 > interp(m4l, [140, 190], [12, 50])"
+        in text
+    )
     assert "select_best" in text and "best_quadruplet" in text
     again, missing = from_adl(text)
     assert missing == []
-    assert [c.id for o in again.objects for c in o.cuts] == [c.id for o in sel.objects for c in o.cuts]
+    assert [c.id for o in again.objects for c in o.cuts] == [
+        c.id for o in sel.objects for c in o.cuts
+    ]
     assert [c.id for c in again.selection] == ["trigger", "n_leptons"]  # quads is candidate-only
 
 
@@ -150,12 +195,44 @@ def test_empty_and_garbage_text() -> None:
     assert sel.objects == [] and sel.selection == [] and missing == []
 
 
-_LINES = ["object jets", "object 1bad", "object pt", "  take Jet", "  take jets", "  select pT > 3", "  select pt [] 1",
-          "  select ? :", "region r", "region cutflow", "  r", "  select r", "define X = jets[0] + jets[1]",
-          "define Y = m(X)", "  select Y > 3", "define = 3", "object", "  select |eta < 2", "  select ((", "  reject ALL",
-          "  bin X 1 2", "object met", "  take MET", "  select MET > 5", "info analysis", "  lumi abc",
-          "object leptons : Union(a, b)", "object z : jets", "define count = 5", "define jets = 3",
-          "  select __import__('os')", "region r2", "  r2", "object q : z", "  select dR(j, jets) < 1", "  take Jet j"]
+_LINES = [
+    "object jets",
+    "object 1bad",
+    "object pt",
+    "  take Jet",
+    "  take jets",
+    "  select pT > 3",
+    "  select pt [] 1",
+    "  select ? :",
+    "region r",
+    "region cutflow",
+    "  r",
+    "  select r",
+    "define X = jets[0] + jets[1]",
+    "define Y = m(X)",
+    "  select Y > 3",
+    "define = 3",
+    "object",
+    "  select |eta < 2",
+    "  select ((",
+    "  reject ALL",
+    "  bin X 1 2",
+    "object met",
+    "  take MET",
+    "  select MET > 5",
+    "info analysis",
+    "  lumi abc",
+    "object leptons : Union(a, b)",
+    "object z : jets",
+    "define count = 5",
+    "define jets = 3",
+    "  select __import__('os')",
+    "region r2",
+    "  r2",
+    "object q : z",
+    "  select dR(j, jets) < 1",
+    "  take Jet j",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -167,7 +244,9 @@ def test_import_never_crashes_and_always_validates(lines: list[str]) -> None:
 
 
 def test_region_loops_and_bad_names_are_reported() -> None:
-    sel, missing = from_adl("object 1bad\n  take Jet\nregion a\n  b\nregion b\n  a\nregion c\n  c\ndefine pt = 3\n")
+    sel, missing = from_adl(
+        "object 1bad\n  take Jet\nregion a\n  b\nregion b\n  a\nregion c\n  c\ndefine pt = 3\n"
+    )
     assert [(r.name, r.base) for r in sel.regions] == [("a", None), ("b", None), ("c", None)]
     text = "\n".join(missing)
     assert "refers to itself" in text and "loops back" in text

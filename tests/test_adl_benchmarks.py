@@ -40,9 +40,15 @@ def evaluate(n: int) -> EventState:
     namespace: dict[str, Any] = {"__name__": f"benchmark_{n}"}
     exec(compile(compile_selection(sel), f"benchmark-{n}.py", "exec"), namespace)  # noqa: S102 - our compiler's output
     dataset = open_dataset([shared_path(*NANOAOD)])
-    run = AnalysisRun(producer="test", steps=namespace["STEPS"], requires=namespace["REQUIRES"],
-                      text_only=namespace["TEXT_ONLY"], provided=provided_names(dataset.provides),
-                      observable=namespace["OBSERVABLE"], candidates=namespace["CANDIDATES"])
+    run = AnalysisRun(
+        producer="test",
+        steps=namespace["STEPS"],
+        requires=namespace["REQUIRES"],
+        text_only=namespace["TEXT_ONLY"],
+        provided=provided_names(dataset.provides),
+        observable=namespace["OBSERVABLE"],
+        candidates=namespace["CANDIDATES"],
+    )
     state = EventState(dataset.read_all())
     namespace["select_objects"](state, run)
     namespace["select_events"](state, run)
@@ -51,7 +57,9 @@ def evaluate(n: int) -> EventState:
 
 
 def _p4(raw: ak.Array, prefix: str) -> ak.Array:
-    f64 = {k: ak.values_astype(raw[f"{prefix}_{k}"], np.float64) for k in ("pt", "eta", "phi", "mass")}
+    f64 = {
+        k: ak.values_astype(raw[f"{prefix}_{k}"], np.float64) for k in ("pt", "eta", "phi", "mass")
+    }
     return vector.zip(f64)
 
 
@@ -112,19 +120,30 @@ def _delta_r(a: dict[str, float], b: dict[str, float]) -> float:
 
 def _objects(raw: ak.Array, prefix: str, flavour: int) -> list[list[dict[str, float]]]:
     cols = {k: ak.to_list(raw[f"{prefix}_{k}"]) for k in ("pt", "eta", "phi", "mass", "charge")}
-    return [[{"pt": pt, "eta": eta, "phi": phi, "mass": m, "charge": q, "flavour": flavour}
-             for pt, eta, phi, m, q in zip(*(cols[k][i] for k in ("pt", "eta", "phi", "mass", "charge")), strict=True)]
-            for i in range(len(raw))]
+    return [
+        [
+            {"pt": pt, "eta": eta, "phi": phi, "mass": m, "charge": q, "flavour": flavour}
+            for pt, eta, phi, m, q in zip(
+                *(cols[k][i] for k in ("pt", "eta", "phi", "mass", "charge")), strict=True
+            )
+        ]
+        for i in range(len(raw))
+    ]
 
 
 def test_7_ht_of_jets_away_from_leptons(raw: ak.Array) -> None:
     v = evaluate(7)
     electrons, muons = _objects(raw, "Electron", 11), _objects(raw, "Muon", 13)
     expected = []
-    for i, jets in enumerate(zip(*(ak.to_list(raw[f"Jet_{k}"]) for k in ("pt", "eta", "phi")), strict=True)):
+    for i, jets in enumerate(
+        zip(*(ak.to_list(raw[f"Jet_{k}"]) for k in ("pt", "eta", "phi")), strict=True)
+    ):
         leptons = [lep for lep in electrons[i] + muons[i] if lep["pt"] > 10]
-        ht = sum(pt for pt, eta, phi in zip(*jets, strict=True)
-                 if pt > 30 and all(_delta_r({"eta": eta, "phi": phi}, lep) >= 0.4 for lep in leptons))
+        ht = sum(
+            pt
+            for pt, eta, phi in zip(*jets, strict=True)
+            if pt > 30 and all(_delta_r({"eta": eta, "phi": phi}, lep) >= 0.4 for lep in leptons)
+        )
         expected.append(ht)
     assert ak.to_list(v["ht_clean"]) == pytest.approx(expected, rel=1e-6)
 
@@ -141,8 +160,11 @@ def test_8_mt_of_met_and_the_lepton_outside_the_z_candidate(raw: ak.Array) -> No
     events, mts = [], []
     for i in range(len(raw)):
         leptons = sorted(electrons[i] + muons[i], key=lambda lep: -lep["pt"])
-        pairs = [(a, b) for a, b in itertools.combinations(leptons, 2)
-                 if a["flavour"] == b["flavour"] and a["charge"] * b["charge"] < 0]
+        pairs = [
+            (a, b)
+            for a, b in itertools.combinations(leptons, 2)
+            if a["flavour"] == b["flavour"] and a["charge"] * b["charge"] < 0
+        ]
         if len(leptons) < 3 or not pairs:
             continue
         z = min(pairs, key=lambda p: abs(_mass(*p) - 91.2))

@@ -18,7 +18,10 @@ from pipeline.selection.models import PhysicsObject, SelectionList
 from pipeline.selection.validate import validate_selection
 
 NANOAOD = ("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root")
-ADL_FILES = sorted(str(p.relative_to(SHARED / "corpus" / "adl")) for p in (SHARED / "corpus" / "adl").glob("*/*.adl"))
+ADL_FILES = sorted(
+    str(p.relative_to(SHARED / "corpus" / "adl"))
+    for p in (SHARED / "corpus" / "adl").glob("*/*.adl")
+)
 
 
 def run_compiled(source: str, data: Path, out: Path) -> dict:  # type: ignore[type-arg]
@@ -42,8 +45,16 @@ def test_imported_list_runs_on_nanoaod(name: str, tmp_path: Path) -> None:
 
 
 def test_nth_of_objects_is_none_where_missing() -> None:
-    objs = ak.Array([[{"pt": 10.0, "eta": 0.0, "phi": 0.0, "e": 10.0}, {"pt": 20.0, "eta": 1.0, "phi": 1.0, "e": 40.0}],
-                     [{"pt": 5.0, "eta": 0.0, "phi": 0.0, "e": 5.0}], []])
+    objs = ak.Array(
+        [
+            [
+                {"pt": 10.0, "eta": 0.0, "phi": 0.0, "e": 10.0},
+                {"pt": 20.0, "eta": 1.0, "phi": 1.0, "e": 40.0},
+            ],
+            [{"pt": 5.0, "eta": 0.0, "phi": 0.0, "e": 5.0}],
+            [],
+        ]
+    )
     second = rt.nth(objs, 1)
     assert ak.to_list(rt.pt(second)) == [20.0, None, None]
     mass = rt.mass(rt.nth(objs, 0), second)
@@ -52,7 +63,9 @@ def test_nth_of_objects_is_none_where_missing() -> None:
 
 
 def _sel(objects: list[dict], derived: list[dict]) -> SelectionList:  # type: ignore[type-arg]
-    return SelectionList.model_validate({"paper": {"id": "test"}, "objects": objects, "derived": derived})
+    return SelectionList.model_validate(
+        {"paper": {"id": "test"}, "objects": objects, "derived": derived}
+    )
 
 
 def test_object_without_a_data_collection_is_refused_by_name() -> None:
@@ -65,18 +78,39 @@ def test_object_without_a_data_collection_is_refused_by_name() -> None:
 
 
 def test_subset_reads_fields_of_its_data_collection() -> None:
-    sel = _sel([{"name": "jets", "kind": "jet"},
-                {"name": "bjets", "kind": "jet", "sources": ["jets"],
-                 "cuts": [{"id": "b1", "description": "b", "scope": "object", "target": "bjets", "expr": "btag > 0.5"}]}],
-               [])
+    sel = _sel(
+        [
+            {"name": "jets", "kind": "jet"},
+            {
+                "name": "bjets",
+                "kind": "jet",
+                "sources": ["jets"],
+                "cuts": [
+                    {
+                        "id": "b1",
+                        "description": "b",
+                        "scope": "object",
+                        "target": "bjets",
+                        "expr": "btag > 0.5",
+                    }
+                ],
+            },
+        ],
+        [],
+    )
     plan = build_plan(sel)
     assert data_collection(plan, "bjets") == "jets"
     assert plan.requires["b1"] == ["jets.btag"]
 
 
 def test_unused_objects_are_not_merged_into_leptons() -> None:
-    sel = _sel([PhysicsObject(name="mu", kind="muon").model_dump(), PhysicsObject(name="el", kind="electron").model_dump()],
-               [])
+    sel = _sel(
+        [
+            PhysicsObject(name="mu", kind="muon").model_dump(),
+            PhysicsObject(name="el", kind="electron").model_dump(),
+        ],
+        [],
+    )
     assert "rt.merge" not in compile_selection(sel)
 
 
@@ -115,18 +149,25 @@ def test_represented_share_and_round_trip(name: str) -> None:
     again = {c.id: c for c in back.all_cuts()}
     for cut in cuts:
         if cut.executable:
-            assert again[cut.id].executable and same_meaning(cut_expression(cut), cut_expression(again[cut.id]))
+            assert again[cut.id].executable and same_meaning(
+                cut_expression(cut), cut_expression(again[cut.id])
+            )
     exprs = {d.name: d.expr for d in back.derived}
     assert all(same_meaning(d.expr, exprs[d.name]) for d in sel.derived)
 
 
 def test_bins_become_regions_on_their_region() -> None:
-    text = "object jets\n  take Jet\nregion base\n  select size(jets) >= 2\nregion sr\n  base\n  select MET > 200\n" \
-           "  bin MET 200 300 500\n  bin HT > 1000 and MET > 300\ndefine HT = fHT(jets)\n"
+    text = (
+        "object jets\n  take Jet\nregion base\n  select size(jets) >= 2\nregion sr\n  base\n  select MET > 200\n"
+        "  bin MET 200 300 500\n  bin HT > 1000 and MET > 300\ndefine HT = fHT(jets)\n"
+    )
     sel, missing = from_adl(text)
     bins = [r for r in sel.regions if r.name.startswith("sr_bin")]
     assert [(r.base, [c.expr for c in r.cuts]) for r in bins] == [
-        ("sr", ["met >= 200 and met < 300"]), ("sr", ["met >= 300 and met < 500"]), ("sr", ["HT > 1000 and met > 300"])]
+        ("sr", ["met >= 200 and met < 300"]),
+        ("sr", ["met >= 300 and met < 500"]),
+        ("sr", ["HT > 1000 and met > 300"]),
+    ]
     assert not missing
 
 
@@ -134,8 +175,26 @@ def test_met_fields_and_lepton_isolation_of_nanoaod() -> None:
     from pipeline.data import open_dataset
 
     dataset = open_dataset([shared_path(*NANOAOD)])
-    assert {"met_significance", "met_sumet", "muons.mini_iso", "electrons.mini_iso", "muons.soft_id"} <= dataset.provides
-    events = dataset.read_all(["met_significance", "leptons.mini_iso", "leptons.pt", "leptons.eta", "leptons.phi",
-                               "leptons.e", "leptons.charge", "leptons.flavour", "electrons.pt", "muons.pt"])
+    assert {
+        "met_significance",
+        "met_sumet",
+        "muons.mini_iso",
+        "electrons.mini_iso",
+        "muons.soft_id",
+    } <= dataset.provides
+    events = dataset.read_all(
+        [
+            "met_significance",
+            "leptons.mini_iso",
+            "leptons.pt",
+            "leptons.eta",
+            "leptons.phi",
+            "leptons.e",
+            "leptons.charge",
+            "leptons.flavour",
+            "electrons.pt",
+            "muons.pt",
+        ]
+    )
     assert ak.all(events.met_significance >= 0)
     assert set(ak.fields(events.leptons)) >= {"mini_iso"}

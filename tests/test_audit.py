@@ -19,8 +19,13 @@ from tests.conftest import load_timeout
 
 def _reproduce(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPRO_LLM")}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=load_timeout(300), env={**env, "REPRO_HOME": str(home)})
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=load_timeout(300),
+        env={**env, "REPRO_HOME": str(home)},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +64,25 @@ def test_manifest_of_the_demo_run(demo: tuple[Path, Path]) -> None:
     roles = {i.role for i in manifest.inputs}
     assert {"paper_pdf", "paper_file", "data", "selection_reviewed", "hint", "prompt"} <= roles
     data = [i for i in manifest.inputs if i.role == "data"]
-    where = dict(zip([id(i) for i in manifest.inputs], manifest.volatile.input_locations, strict=True))
+    where = dict(
+        zip([id(i) for i in manifest.inputs], manifest.volatile.input_locations, strict=True)
+    )
     assert len(data) == 4 and all(sha256_file(where[id(i)]) == i.sha256 for i in data)
-    assert all(i.scope == "home" and i.path.startswith("demo/") for i in data)  # relative to REPRO_HOME
-    assert not any(i.required for i in manifest.inputs if i.role in ("hint", "prompt"))  # no model was used
+    assert all(
+        i.scope == "home" and i.path.startswith("demo/") for i in data
+    )  # relative to REPRO_HOME
+    assert not any(
+        i.required for i in manifest.inputs if i.role in ("hint", "prompt")
+    )  # no model was used
     assert manifest.outputs["analysis/events.csv"].stage == "execute"
     assert manifest.outputs["baseline/events.csv"].stage == "baseline"
     assert manifest.outputs["comparison.json"].stage == "compare"
     assert manifest.outputs["selection.extracted.json"].stage == "extract"
     assert {"run.json", "report.md", "report.html", "manifest.json"} <= set(manifest.excluded)
-    assert [c.path for c in manifest.code] == ["codegen/analysis.py", "codegen/attempts/01/analysis.py"]
+    assert [c.path for c in manifest.code] == [
+        "codegen/analysis.py",
+        "codegen/attempts/01/analysis.py",
+    ]
     assert manifest.sandbox.attempts == 1 and manifest.sandbox.verdicts == ["ok"]
     assert manifest.sandbox.limits["timeout_s"] == 600.0
     assert manifest.usage.calls == 0 and manifest.usage.cost_usd == 0.0
@@ -87,7 +101,9 @@ def test_audit_of_a_complete_run_passes(demo: tuple[Path, Path]) -> None:
 
 
 @pytest.mark.slow
-def test_tampered_output_is_named_with_its_stage(demo: tuple[Path, Path], restore: list[Path]) -> None:
+def test_tampered_output_is_named_with_its_stage(
+    demo: tuple[Path, Path], restore: list[Path]
+) -> None:
     home, run_dir = demo
     events = run_dir / "analysis" / "events.csv"
     _tamper(events, restore, events.read_bytes() + b"999,999,4e,125.0,1.0\n")
@@ -95,22 +111,28 @@ def test_tampered_output_is_named_with_its_stage(demo: tuple[Path, Path], restor
     assert code == 1
     # the re-run reproduces the manifest; only the stored file differs
     assert [(d["kind"], d["path"], d["stage"]) for d in report["differences"]] == [
-        ("stored_output_changed", "analysis/events.csv", "execute")]
+        ("stored_output_changed", "analysis/events.csv", "execute")
+    ]
     assert "DIFFERENCE stored_output_changed: analysis/events.csv (stage execute)" in stderr
 
 
-def test_replaced_data_file_is_named_before_any_rerun(demo: tuple[Path, Path], restore: list[Path]) -> None:
+def test_replaced_data_file_is_named_before_any_rerun(
+    demo: tuple[Path, Path], restore: list[Path]
+) -> None:
     home, run_dir = demo
     files = sorted((home / "demo").glob("*/*.root"))
     _tamper(files[0], restore, files[1].read_bytes())
     code, report, stderr = _audit(home, run_dir)
     assert code == 1 and report["rerun"] is False
     assert [(d["kind"], d["path"], d["role"]) for d in report["differences"]] == [
-        ("input_changed", str(files[0].resolve()), "data")]
+        ("input_changed", str(files[0].resolve()), "data")
+    ]
     assert "not re-running" in stderr and files[0].name in stderr
 
 
-def test_altered_selection_list_and_pdf_are_named(demo: tuple[Path, Path], restore: list[Path]) -> None:
+def test_altered_selection_list_and_pdf_are_named(
+    demo: tuple[Path, Path], restore: list[Path]
+) -> None:
     home, run_dir = demo
     reviewed = run_dir / "selection.reviewed.json"
     _tamper(reviewed, restore, reviewed.read_bytes().replace(b"118", b"117", 1))
@@ -119,9 +141,15 @@ def test_altered_selection_list_and_pdf_are_named(demo: tuple[Path, Path], resto
     code, report, _ = _audit(home, run_dir, "--no-rerun")
     assert code == 1
     assert sorted((d["path"], d["role"]) for d in report["differences"]) == [
-        (str(pdf.resolve()), "paper_pdf"), ("selection.reviewed.json", "selection_reviewed")]
+        (str(pdf.resolve()), "paper_pdf"),
+        ("selection.reviewed.json", "selection_reviewed"),
+    ]
 
 
 def test_missing_manifest_is_a_clear_error(tmp_path: Path) -> None:
     proc = _reproduce(tmp_path, "audit", str(tmp_path))
-    assert proc.returncode != 0 and "has no manifest.json" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode != 0
+        and "has no manifest.json" in proc.stderr
+        and "Traceback" not in proc.stderr
+    )

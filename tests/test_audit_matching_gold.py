@@ -11,40 +11,103 @@ from pipeline.audit.matching import cut_key, keys_of, load_gold, matches, parse_
 from pipeline.selection.models import Cut, PaperRef, PhysicsObject, SelectionList
 
 GOLD = Path(__file__).parent / "gold"
-KINDS = {"electrons": "electron", "muons": "muon", "leptons": "lepton", "jets": "jet", "bjets": "bjet"}
+KINDS = {
+    "electrons": "electron",
+    "muons": "muon",
+    "leptons": "lepton",
+    "jets": "jet",
+    "bjets": "bjet",
+}
 
 
 def _cut(cut_id: str, status: str = "verified", **form: object) -> Cut:
-    return Cut.model_validate({"id": cut_id, "description": cut_id, "status": status,
-                               "provenance": {"source": "paper", "document": "t", "quote": "q"}, **form})
+    return Cut.model_validate(
+        {
+            "id": cut_id,
+            "description": cut_id,
+            "status": status,
+            "provenance": {"source": "paper", "document": "t", "quote": "q"},
+            **form,
+        }
+    )
 
 
-@pytest.mark.parametrize(("form", "key"), [
-    ({"variable": "met", "op": "!=", "value": 0}, ("event", "met", "ne", (0.0,))),
-    ({"expr": "count(bjets) != 0"}, ("bjet", "count", "ne", (0.0,))),
-    ({"expr": "nth(sort_desc(pt(leptons)), 1) > 15"}, ("lepton", "pt#1", "lower", (15.0,))),
-    ({"variable": "wt", "op": ">", "value": 30}, ("event", "mt", "lower", (30.0,))),
-    ({"expr": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"}, ("event", "expr", "expr", (15.0,))),
-    ({"scope": "candidate", "target": "quads", "expr": "interp(m4l, [120, 190], [17.5, 50]) < m34 < 115"},
-     ("event", "expr", "expr", (17.5, 50.0, 115.0, 120.0, 190.0))),
-])
+@pytest.mark.parametrize(
+    ("form", "key"),
+    [
+        ({"variable": "met", "op": "!=", "value": 0}, ("event", "met", "ne", (0.0,))),
+        ({"expr": "count(bjets) != 0"}, ("bjet", "count", "ne", (0.0,))),
+        ({"expr": "nth(sort_desc(pt(leptons)), 1) > 15"}, ("lepton", "pt#1", "lower", (15.0,))),
+        ({"variable": "wt", "op": ">", "value": 30}, ("event", "mt", "lower", (30.0,))),
+        (
+            {"expr": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"},
+            ("event", "expr", "expr", (15.0,)),
+        ),
+        (
+            {
+                "scope": "candidate",
+                "target": "quads",
+                "expr": "interp(m4l, [120, 190], [17.5, 50]) < m34 < 115",
+            },
+            ("event", "expr", "expr", (17.5, 50.0, 115.0, 120.0, 190.0)),
+        ),
+    ],
+)
 def test_cut_keys(form: dict, key: tuple) -> None:  # type: ignore[type-arg]
     assert cut_key(_cut("c", **form), KINDS) == key
 
 
 def test_adl_lines_with_not_equal_and_ranges() -> None:
-    gold = parse_adl("object jets\n  take Jet\n  select pT(Jet) > 30\nregion SR\n  select MET != 0\n"
-                     "  select size(jets) [] 2 4\n  select Size(jets) >= 0\n")
-    assert gold == {("jet", "pt", "lower", (30.0,)), ("event", "met", "ne", (0.0,)), ("jet", "count", "range", (2.0, 4.0))}
+    gold = parse_adl(
+        "object jets\n  take Jet\n  select pT(Jet) > 30\nregion SR\n  select MET != 0\n"
+        "  select size(jets) [] 2 4\n  select Size(jets) >= 0\n"
+    )
+    assert gold == {
+        ("jet", "pt", "lower", (30.0,)),
+        ("event", "met", "ne", (0.0,)),
+        ("jet", "count", "range", (2.0, 4.0)),
+    }
 
 
 def test_verified_precision_counts_only_verified_cuts() -> None:
-    sel = SelectionList(paper=PaperRef(id="t"), objects=[PhysicsObject(name="jets", kind="jet", cuts=[
-        _cut("good", scope="object", target="jets", variable="pt", op=">", value=30),
-        _cut("wrong_verified", scope="object", target="jets", variable="pt", op="<", value=50),
-        _cut("wrong_unverified", "unverified", scope="object", target="jets", variable="eta", op="<", value=2.4)])])
-    row = score_keys(keys_of(sel), {("jet", "pt", "lower", (30.0,)), ("jet", "eta", "upper", (2.5,))})
-    assert (row["recall"], row["precision"], row["verified"], row["verified_precision"]) == (0.5, 0.333, 2, 0.5)
+    sel = SelectionList(
+        paper=PaperRef(id="t"),
+        objects=[
+            PhysicsObject(
+                name="jets",
+                kind="jet",
+                cuts=[
+                    _cut("good", scope="object", target="jets", variable="pt", op=">", value=30),
+                    _cut(
+                        "wrong_verified",
+                        scope="object",
+                        target="jets",
+                        variable="pt",
+                        op="<",
+                        value=50,
+                    ),
+                    _cut(
+                        "wrong_unverified",
+                        "unverified",
+                        scope="object",
+                        target="jets",
+                        variable="eta",
+                        op="<",
+                        value=2.4,
+                    ),
+                ],
+            )
+        ],
+    )
+    row = score_keys(
+        keys_of(sel), {("jet", "pt", "lower", (30.0,)), ("jet", "eta", "upper", (2.5,))}
+    )
+    assert (row["recall"], row["precision"], row["verified"], row["verified_precision"]) == (
+        0.5,
+        0.333,
+        2,
+        0.5,
+    )
     assert (row["object_recall"], row["event_gold"]) == (0.5, 0)
 
 

@@ -18,9 +18,23 @@ from pipeline.contract import read_outputs
 from pipeline.data import open_dataset
 from tests.conftest import ROOT, shared_path
 
-BRANCHES = ["runNumber", "eventNumber", "trigE", "trigM", "lep_pt", "lep_eta", "lep_phi", "lep_E",
-            "lep_charge", "lep_type", "lep_z0", "lep_ptcone30", "lep_etcone20",
-            "lep_trackd0pvunbiased", "lep_tracksigd0pvunbiased"]
+BRANCHES = [
+    "runNumber",
+    "eventNumber",
+    "trigE",
+    "trigM",
+    "lep_pt",
+    "lep_eta",
+    "lep_phi",
+    "lep_E",
+    "lep_charge",
+    "lep_type",
+    "lep_z0",
+    "lep_ptcone30",
+    "lep_etcone20",
+    "lep_trackd0pvunbiased",
+    "lep_tracksigd0pvunbiased",
+]
 
 
 def _events() -> list[dict]:
@@ -47,8 +61,10 @@ def _channel(ev: dict, q: list[int], mz: float) -> str:
     best, name = math.inf, ""
     for a, b, c, d in ((0, 1, 2, 3), (0, 2, 1, 3), (0, 3, 1, 2)):
         pair1, pair2 = [q[a], q[b]], [q[c], q[d]]
-        sfos = all(ev["lep_type"][x] == ev["lep_type"][y] and ev["lep_charge"][x] != ev["lep_charge"][y]
-                   for x, y in (pair1, pair2))
+        sfos = all(
+            ev["lep_type"][x] == ev["lep_type"][y] and ev["lep_charge"][x] != ev["lep_charge"][y]
+            for x, y in (pair1, pair2)
+        )
         if not sfos:
             continue
         for z1, z2 in ((pair1, pair2), (pair2, pair1)):
@@ -56,7 +72,9 @@ def _channel(ev: dict, q: list[int], mz: float) -> str:
             if dist < best:
                 best = dist
                 f1, f2 = ev["lep_type"][z1[0]], ev["lep_type"][z2[0]]
-                name = {(11, 11): "4e", (13, 13): "4mu", (11, 13): "2e2mu", (13, 11): "2mu2e"}[(f1, f2)]
+                name = {(11, 11): "4e", (13, 13): "4mu", (11, 13): "2e2mu", (13, 11): "2mu2e"}[
+                    (f1, f2)
+                ]
     return name
 
 
@@ -72,8 +90,12 @@ def framework_loop(events: list[dict]) -> tuple[list[int], dict]:
         good = []
         for i in range(len(ev["lep_pt"])):
             pt, eta = ev["lep_pt"][i], ev["lep_eta"][i]
-            if not (pt > 5000 and abs(eta) < 2.5 and ev["lep_ptcone30"][i] / pt < 0.3
-                    and ev["lep_etcone20"][i] / pt < 0.3):
+            if not (
+                pt > 5000
+                and abs(eta) < 2.5
+                and ev["lep_ptcone30"][i] / pt < 0.3
+                and ev["lep_etcone20"][i] / pt < 0.3
+            ):
                 continue
             theta = 2 * math.atan(math.exp(-eta))
             z0_ok = abs(ev["lep_z0"][i] * math.sin(theta)) < 0.5
@@ -85,8 +107,11 @@ def framework_loop(events: list[dict]) -> tuple[list[int], dict]:
         if len(good) != 4:
             continue
         counts[2] += 1
-        if not (ev["lep_pt"][good[0]] > 25000 and ev["lep_pt"][good[1]] > 15000
-                and ev["lep_pt"][good[2]] > 10000):
+        if not (
+            ev["lep_pt"][good[0]] > 25000
+            and ev["lep_pt"][good[1]] > 15000
+            and ev["lep_pt"][good[2]] > 10000
+        ):
             continue
         counts[3] += 1
         if sum(ev["lep_charge"][i] for i in good) != 0:
@@ -95,7 +120,10 @@ def framework_loop(events: list[dict]) -> tuple[list[int], dict]:
         if sum(ev["lep_type"][i] for i in good) not in (44, 48, 52):
             continue
         counts[5] += 1
-        selected[(ev["runNumber"], ev["eventNumber"])] = (_channel(ev, good, 91.18), _mass_gev(ev, good))
+        selected[(ev["runNumber"], ev["eventNumber"])] = (
+            _channel(ev, good, 91.18),
+            _mass_gev(ev, good),
+        )
     return counts, selected
 
 
@@ -120,8 +148,10 @@ def notebook_loop(events: list[dict], pt_cut: bool) -> tuple[list[int], dict]:
             if not (pt[0] > 30000 and pt[1] > 20000 and pt[2] > 10000):
                 continue
             counts[4] += 1
-        selected[(ev["runNumber"], ev["eventNumber"])] = (_channel(ev, first4, 91.1876),
-                                                          _mass_gev(ev, first4))
+        selected[(ev["runNumber"], ev["eventNumber"])] = (
+            _channel(ev, first4, 91.1876),
+            _mass_gev(ev, first4),
+        )
     return counts, selected
 
 
@@ -154,12 +184,16 @@ def test_framework_2020_event_by_event(tmp_path: Path, raw_events: list[dict]) -
     assert any("already is the significance" in w for w in warnings)
 
 
-@pytest.mark.parametrize(("name", "pt_cut", "expected"), [
-    ("hzz4l_notebook2020", False, [832, 832, 645, 507]),
-    ("hzz4l_notebook2020_pt", True, [832, 832, 645, 507, 412]),
-])
-def test_notebook_2020_event_by_event(tmp_path: Path, raw_events: list[dict], name: str,
-                                      pt_cut: bool, expected: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("name", "pt_cut", "expected"),
+    [
+        ("hzz4l_notebook2020", False, [832, 832, 645, 507]),
+        ("hzz4l_notebook2020_pt", True, [832, 832, 645, 507, 412]),
+    ],
+)
+def test_notebook_2020_event_by_event(
+    tmp_path: Path, raw_events: list[dict], name: str, pt_cut: bool, expected: list[int]
+) -> None:
     raw, got = _run(name, tmp_path)
     ref_counts, ref = notebook_loop(raw_events, pt_cut)
     assert raw == ref_counts == expected
@@ -170,8 +204,9 @@ def test_framework_d0_division_is_what_makes_it_loose(raw_events: list[dict]) ->
     """The facts' claim, on the real leptons: the branch is already |d0|/sigma."""
     n = ratio_pass = sig_pass = 0
     for ev in raw_events:
-        for d0, sig, flav in zip(ev["lep_trackd0pvunbiased"], ev["lep_tracksigd0pvunbiased"],
-                                 ev["lep_type"], strict=True):
+        for d0, sig, flav in zip(
+            ev["lep_trackd0pvunbiased"], ev["lep_tracksigd0pvunbiased"], ev["lep_type"], strict=True
+        ):
             cut = 5 if flav == 11 else 3
             n += 1
             ratio_pass += abs(d0) / sig < cut
@@ -184,7 +219,10 @@ def test_old_name_is_an_alias_of_the_2025_notebook(tmp_path: Path) -> None:
     data = open_dataset([shared_path("data", "atlas-opendata-2025")])
     run_baseline("hzz4l_opendata", data, tmp_path / "old")
     run_baseline("hzz4l_notebook2025", data, tmp_path / "new")
-    (ev_old, cf_old, _), (ev_new, cf_new, _) = read_outputs(tmp_path / "old"), read_outputs(tmp_path / "new")
+    (ev_old, cf_old, _), (ev_new, cf_new, _) = (
+        read_outputs(tmp_path / "old"),
+        read_outputs(tmp_path / "new"),
+    )
     assert [s.raw for s in cf_old.steps] == [s.raw for s in cf_new.steps]
     assert [(e.run, e.event, e.m4l) for e in ev_old] == [(e.run, e.event, e.m4l) for e in ev_new]
     assert "alias" in DESCRIPTIONS["hzz4l_opendata"]

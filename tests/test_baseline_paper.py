@@ -28,9 +28,24 @@ from pipeline.data.synthetic import generate
 from tests.conftest import shared_path
 
 MZ = 91.1876
-STEP_IDS = ["all", "trigger", "n_leptons", "quadruplet", "lepton_pt", "muon_types", "m12", "m34",
-            "delta_r", "jpsi_veto", "track_isolation", "calo_isolation", "impact_parameter",
-            "vertex", "best_quadruplet", "mass_window"]
+STEP_IDS = [
+    "all",
+    "trigger",
+    "n_leptons",
+    "quadruplet",
+    "lepton_pt",
+    "muon_types",
+    "m12",
+    "m34",
+    "delta_r",
+    "jpsi_veto",
+    "track_isolation",
+    "calo_isolation",
+    "impact_parameter",
+    "vertex",
+    "best_quadruplet",
+    "mass_window",
+]
 TRIGGERS = ("trig_e", "trig_m", "trig_ee", "trig_mm", "trig_em")
 
 
@@ -88,15 +103,28 @@ def _cuts(q: list[dict], m12: float, m34: float, corr: bool, varcone: bool) -> l
     mu = lambda lep: lep["flavour"] == 13  # noqa: E731
     iso = [_iso(lep, q, corr, varcone) for lep in q]
     return [
-        pts[0] > 20 and pts[1] > 15 and pts[2] > 10, True, 50 < m12 < 106, thr < m34 < 115,
-        dr_ok, jpsi_ok, all(t / lep["pt"] < 0.15 for lep, (t, _) in zip(q, iso, strict=True)),
-        all(c / lep["pt"] < (0.30 if mu(lep) else 0.20) for lep, (_, c) in zip(q, iso, strict=True)),
-        all(abs(lep["d0sig"]) < (3 if mu(lep) else 5) for lep in q), True,
+        pts[0] > 20 and pts[1] > 15 and pts[2] > 10,
+        True,
+        50 < m12 < 106,
+        thr < m34 < 115,
+        dr_ok,
+        jpsi_ok,
+        all(t / lep["pt"] < 0.15 for lep, (t, _) in zip(q, iso, strict=True)),
+        all(
+            c / lep["pt"] < (0.30 if mu(lep) else 0.20) for lep, (_, c) in zip(q, iso, strict=True)
+        ),
+        all(abs(lep["d0sig"]) < (3 if mu(lep) else 5) for lep in q),
+        True,
     ]
 
 
-def reference(events: list[dict], has_loose: bool, corr: bool = True, varcone: bool = False,
-              reached: dict[int, set] | None = None) -> tuple[list[int], dict]:
+def reference(
+    events: list[dict],
+    has_loose: bool,
+    corr: bool = True,
+    varcone: bool = False,
+    reached: dict[int, set] | None = None,
+) -> tuple[list[int], dict]:
     """Raw cutflow and {(run, event): (channel, m4l)}; ``reached[k]`` collects the events
     that pass step k (for k already in it)."""
     counts = [0] * len(STEP_IDS)
@@ -110,8 +138,11 @@ def reference(events: list[dict], has_loose: bool, corr: bool = True, varcone: b
         if len(good) < 4:
             continue
         counts[2] += 1
-        pairs = [(a, b) for a, b in itertools.combinations(range(len(good)), 2)
-                 if good[a]["flavour"] == good[b]["flavour"] and good[a]["charge"] != good[b]["charge"]]
+        pairs = [
+            (a, b)
+            for a, b in itertools.combinations(range(len(good)), 2)
+            if good[a]["flavour"] == good[b]["flavour"] and good[a]["charge"] != good[b]["charge"]
+        ]
         cands = []
         for p, q in itertools.combinations(pairs, 2):
             if set(p) & set(q):
@@ -139,7 +170,10 @@ def reference(events: list[dict], has_loose: bool, corr: bool = True, varcone: b
         if 118 < m4l < 129:
             counts[15] += 1
             names = {(11, 11): "4e", (13, 13): "4mu", (11, 13): "2e2mu", (13, 11): "2mu2e"}
-            selected[(ev["run"], ev["event"])] = (names[(quad[0]["flavour"], quad[2]["flavour"])], m4l)
+            selected[(ev["run"], ev["event"])] = (
+                names[(quad[0]["flavour"], quad[2]["flavour"])],
+                m4l,
+            )
     return counts, selected
 
 
@@ -150,8 +184,12 @@ def _check(paths: list[Path], out: Path, name: str = "hzz4l_paper") -> dict:
     assert [s.id for s in cutflow.steps] == STEP_IDS and again == result
     fields = [f for f in ds.provides if f in TRIGGERS] + ["run", "event", "leptons"]
     # the 2025 release stores ptvarcone30 (cone min(0.3, 10 GeV/pT)), the 2020 one ptcone30
-    ref_counts, ref_sel = reference(ds.read_all(fields).to_list(), "leptons.id_loose" in ds.provides,
-                                    corr=name == "hzz4l_paper", varcone=ds.release == "2025")
+    ref_counts, ref_sel = reference(
+        ds.read_all(fields).to_list(),
+        "leptons.id_loose" in ds.provides,
+        corr=name == "hzz4l_paper",
+        varcone=ds.release == "2025",
+    )
     assert [s.raw for s in cutflow.steps] == ref_counts
     assert {(e.run, e.event) for e in events} == set(ref_sel)
     for e in events:
@@ -169,8 +207,10 @@ def test_real_2025(tmp_path: Path, name: str) -> None:
     assert out["cutflow"].steps[0].raw == 3424 and not out["result"].synthetic
 
 
-@pytest.mark.parametrize(("name", "isolated"), [("hzz4l_paper", [249, 248, 215]),
-                                                 ("hzz4l_paper_noisocorr", [246, 245, 212])])
+@pytest.mark.parametrize(
+    ("name", "isolated"),
+    [("hzz4l_paper", [249, 248, 215]), ("hzz4l_paper_noisocorr", [246, 245, 212])],
+)
 def test_real_2020(tmp_path: Path, name: str, isolated: list[int]) -> None:
     out = _check([shared_path("data", "atlas-opendata-2020")], tmp_path / "o", name)
     raw = [s.raw for s in out["cutflow"].steps]
@@ -217,8 +257,10 @@ def test_same_physics_from_both_schemas(tmp_path: Path) -> None:
     res = {}
     for rel in ("2025", "2020"):
         ds = open_dataset(generate(tmp_path / rel, release=rel, n_events=2000, seed=4))
-        common = replace(paper.plan(ds.provides), process=partial(
-            paper.process, triggers=("trig_e", "trig_m"), has_loose=False))
+        common = replace(
+            paper.plan(ds.provides),
+            process=partial(paper.process, triggers=("trig_e", "trig_m"), has_loose=False),
+        )
         run_plan("hzz4l_paper", common, ds, tmp_path / f"o{rel}")
         res[rel] = read_outputs(tmp_path / f"o{rel}")
     (ev25, cf25, _), (ev20, cf20, _) = res["2025"], res["2020"]
@@ -226,24 +268,56 @@ def test_same_physics_from_both_schemas(tmp_path: Path) -> None:
     # weights differ on purpose: 36.6 vs 10.064 fb-1, and the releases' ttbar cross sections
     assert len(ev25) == len(ev20) > 50
     for a, b in zip(ev25, ev20, strict=True):
-        assert (a.event, a.channel) == (b.event, b.channel) and a.m4l == pytest.approx(b.m4l, abs=1e-3)
+        assert (a.event, a.channel) == (b.event, b.channel) and a.m4l == pytest.approx(
+            b.m4l, abs=1e-3
+        )
 
 
 def test_cli_subprocess_and_bad_input(tmp_path: Path) -> None:
     paths = generate(tmp_path / "syn", release="2025", n_events=400, seed=2)
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "baseline", "hzz4l_paper",
-                           "--data", str(paths[0].parent), "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli.main",
+            "baseline",
+            "hzz4l_paper",
+            "--data",
+            str(paths[0].parent),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["producer"] == "baseline:hzz4l_paper"
-    assert sorted(p.name for p in out.iterdir()) == ["cutflow.json", "events.csv", "histograms.json",
-                                                      "result.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cutflow.json",
+        "events.csv",
+        "histograms.json",
+        "result.json",
+    ]
     junk = tmp_path / "junk.root"
     junk.write_text("not a root file")
     bad_out = tmp_path / "bad"
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "baseline", "hzz4l_paper",
-                           "--data", str(junk), "--out", str(bad_out)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli.main",
+            "baseline",
+            "hzz4l_paper",
+            "--data",
+            str(junk),
+            "--out",
+            str(bad_out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1 and "not a ROOT file" in done.stderr
     assert "Traceback" not in done.stderr and not (bad_out / "result.json").exists()

@@ -75,7 +75,9 @@ def test_opendata_notebook_on_real_2025(tmp_path: Path) -> None:
 
 
 def test_opendata_notebook_on_2020_marks_missing_flags(tmp_path: Path) -> None:
-    run_baseline("hzz4l_notebook2025", open_dataset([shared_path("data", "atlas-opendata-2020")]), tmp_path)
+    run_baseline(
+        "hzz4l_notebook2025", open_dataset([shared_path("data", "atlas-opendata-2020")]), tmp_path
+    )
     cutflow = read_outputs(tmp_path)[1]
     step = cutflow.step("lepton_id_iso")
     assert step is not None and not step.applicable and "id_loose" in (step.reason or "")
@@ -99,8 +101,14 @@ def test_every_baseline_runs_on_synthetic(tmp_path: Path, name: str) -> None:
 
 def test_unknown_baseline(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown baseline") as info:
-        run_baseline("hzz4l_papr", open_dataset([shared_path("data", "atlas-opendata-2025")]), tmp_path)
+        run_baseline(
+            "hzz4l_papr", open_dataset([shared_path("data", "atlas-opendata-2025")]), tmp_path
+        )
     assert "hzz4l_paper" in str(info.value)
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "baseline", "--list"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "baseline", "--list"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and set(json.loads(done.stdout)) == set(REGISTRY)

@@ -11,7 +11,10 @@ from tests.conftest import load_timeout
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True, timeout=load_timeout(120)
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=load_timeout(120),
     )
 
 

@@ -59,8 +59,19 @@ PAYLOADS = {
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # keys whose string values are words (not names or expressions), wherever they occur
-TEXT_KEYS = {"title", "description", "quote", "section", "topic", "unstated", "choice", "rationale",
-             "answer", "reason", "reviewer_note"}
+TEXT_KEYS = {
+    "title",
+    "description",
+    "quote",
+    "section",
+    "topic",
+    "unstated",
+    "choice",
+    "rationale",
+    "answer",
+    "reason",
+    "reviewer_note",
+}
 
 
 def _base(path: Path = HZZ) -> dict[str, Any]:
@@ -70,8 +81,14 @@ def _base(path: Path = HZZ) -> dict[str, Any]:
 def _poison(data: Any, payload: str, counter: itertools.count[int]) -> Any:
     """Every text field of ``data`` replaced by ``payload`` with its own marker."""
     if isinstance(data, dict):
-        return {k: (payload.format(m=f"PWNED_{next(counter)}") if k in TEXT_KEYS and isinstance(v, str)
-                    else _poison(v, payload, counter)) for k, v in data.items()}
+        return {
+            k: (
+                payload.format(m=f"PWNED_{next(counter)}")
+                if k in TEXT_KEYS and isinstance(v, str)
+                else _poison(v, payload, counter)
+            )
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [_poison(v, payload, counter) for v in data]
     return data
@@ -98,7 +115,9 @@ def _statements(tree: ast.AST) -> int:
 
 def _assigned(tree: ast.Module, name: str) -> Any:
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
             return ast.literal_eval(node.value)
     raise AssertionError(f"{name} not assigned")
 
@@ -116,7 +135,13 @@ def assert_same_code(data: dict[str, Any], base: dict[str, Any]) -> tuple[str, a
     assert _statements(tree) == _statements(benign)
     assert _blank_strings(tree) == _blank_strings(benign)
     for node in ast.walk(tree):
-        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        name = (
+            node.id
+            if isinstance(node, ast.Name)
+            else node.attr
+            if isinstance(node, ast.Attribute)
+            else ""
+        )
         assert "PWNED" not in name, ast.unparse(node)
     return source, tree
 
@@ -136,7 +161,11 @@ def test_hostile_text_never_becomes_code(name: str, base_path: Path) -> None:
     # text stays on its line (splitlines also splits at U+2028, \x85, \x0c: those are escaped too)
     for line in source.splitlines():
         assert not line.lstrip().startswith("PWNED"), repr(line)
-    raw = {ch for ch in source if ch in BIDI or (unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t")}
+    raw = {
+        ch
+        for ch in source
+        if ch in BIDI or (unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t")
+    }
     assert not raw, sorted(raw)
 
 
@@ -203,15 +232,23 @@ def test_generate_cli_with_a_hostile_title(tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "analysis.py"
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "generate", str(src), "-o", str(out)],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "generate", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     tree = ast.parse(out.read_text(encoding="utf-8"))
-    assert not any(isinstance(n, ast.Import) and any(a.name == "os" for a in n.names) for n in ast.walk(tree))
+    assert not any(
+        isinstance(n, ast.Import) and any(a.name == "os" for a in n.names) for n in ast.walk(tree)
+    )
     assert data["paper"]["title"] in (ast.get_docstring(tree, clean=False) or "")
 
 
 # ---- the escapers alone ----------------------------------------------------------------------
+
 
 @given(st.text())
 def test_py_str_round_trips(text: str) -> None:
@@ -235,7 +272,11 @@ def test_comment_text_is_one_line(text: str) -> None:
     assert len(line.splitlines()) <= 1 and "\x00" not in line
     tokens = list(tokenize.generate_tokens(io.StringIO(f"x = 1  # {line}\n").readline))
     assert [t.type for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER)] == [
-        tokenize.NAME, tokenize.OP, tokenize.NUMBER, tokenize.COMMENT]
+        tokenize.NAME,
+        tokenize.OP,
+        tokenize.NUMBER,
+        tokenize.COMMENT,
+    ]
 
 
 @pytest.mark.parametrize("text", ["trigger", "m-12.window", "quads", "it's", ""])

@@ -40,9 +40,11 @@ def _run(tmp_path: Path, source: str) -> list:
 
 def test_model_writes_the_text_cut_as_a_named_function(tmp_path: Path) -> None:
     sel = _with_text_cut()
-    answer = "```python\ndef cut_n_leptons(v):\n    return rt.count(v[\"leptons\"]) >= 4\n```"
+    answer = '```python\ndef cut_n_leptons(v):\n    return rt.count(v["leptons"]) >= 4\n```'
     with FakeOpenAI() as server:
-        settings = dataclasses.replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model)
+        settings = dataclasses.replace(
+            load_settings(), llm_base_url=server.base_url, llm_model=server.model
+        )
         backend = OpenAIBackend(settings, log=CallLog(None), budget=CallBudget(5))
         server.push(text(answer))
         functions, notes = write_text_functions(sel, backend)
@@ -65,8 +67,11 @@ def test_without_a_model_the_text_cut_is_reported(tmp_path: Path) -> None:
 
 def test_an_answer_without_the_function_is_dropped(tmp_path: Path) -> None:
     with FakeOpenAI() as server:
-        settings = dataclasses.replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model)
+        settings = dataclasses.replace(
+            load_settings(), llm_base_url=server.base_url, llm_model=server.model
+        )
         server.push(text("```python\ndef something_else(v):\n    return True\n```"))
-        functions, notes = write_text_functions(_with_text_cut(), OpenAIBackend(
-            settings, log=CallLog(None), budget=CallBudget(5)))
+        functions, notes = write_text_functions(
+            _with_text_cut(), OpenAIBackend(settings, log=CallLog(None), budget=CallBudget(5))
+        )
     assert functions == {} and "defines no cut_n_leptons" in notes[0]

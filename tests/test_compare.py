@@ -10,10 +10,18 @@ from pipeline.contract import AnalysisResult, Cutflow, CutflowStep, SelectedEven
 
 def _write(out: Path, events: list[tuple[int, float]], steps: list[int], producer: str) -> Path:
     sel = [SelectedEvent(run=1, event=n, channel="4mu", m4l=m, weight=1.0) for n, m in events]
-    flow = Cutflow(producer=producer, steps=[CutflowStep(id=f"s{i}", raw=r, weighted=float(r))
-                                             for i, r in enumerate(steps)])
-    result = AnalysisResult(producer=producer, inputs=[], n_input=steps[0], n_selected=len(sel),
-                            weighted_selected=float(len(sel)), channels={"4mu": len(sel)})
+    flow = Cutflow(
+        producer=producer,
+        steps=[CutflowStep(id=f"s{i}", raw=r, weighted=float(r)) for i, r in enumerate(steps)],
+    )
+    result = AnalysisResult(
+        producer=producer,
+        inputs=[],
+        n_input=steps[0],
+        n_selected=len(sel),
+        weighted_selected=float(len(sel)),
+        channels={"4mu": len(sel)},
+    )
     return write_outputs(out, events=sel, cutflow=flow, histograms=[], result=result)
 
 
@@ -48,10 +56,18 @@ def test_different_values_and_yields(tmp_path: Path) -> None:
 def test_events_of_different_samples_with_the_same_run_and_event_stay_apart(tmp_path: Path) -> None:
     # simulated samples share the run number and reuse event numbers: (run, event) is not a key
     def write(out: Path, rows: list[tuple[int, int]]) -> Path:
-        sel = [SelectedEvent(run=284500, event=e, dsid=d, channel="4e", m4l=125.0, weight=1.0)
-               for d, e in rows]
-        result = AnalysisResult(producer="p", inputs=[], n_input=10, n_selected=len(sel),
-                                weighted_selected=float(len(sel)), channels={"4e": len(sel)})
+        sel = [
+            SelectedEvent(run=284500, event=e, dsid=d, channel="4e", m4l=125.0, weight=1.0)
+            for d, e in rows
+        ]
+        result = AnalysisResult(
+            producer="p",
+            inputs=[],
+            n_input=10,
+            n_selected=len(sel),
+            weighted_selected=float(len(sel)),
+            channels={"4e": len(sel)},
+        )
         flow = Cutflow(producer="p", steps=[CutflowStep(id="all", raw=10, weighted=10.0)])
         return write_outputs(out, events=sel, cutflow=flow, histograms=[], result=result)
 
@@ -61,7 +77,9 @@ def test_events_of_different_samples_with_the_same_run_and_event_stay_apart(tmp_
     assert c.events.matched == 2
     assert [(e.dsid, e.event) for e in c.events.only_generated] == [(363490, 12)]
     assert (a / "events.csv").read_text().splitlines()[:2] == [
-        "run,event,dsid,channel,m4l,weight", "284500,11,345060,4e,125.000000,1"]
+        "run,event,dsid,channel,m4l,weight",
+        "284500,11,345060,4e,125.000000,1",
+    ]
 
 
 def test_duplicate_event_keys_are_refused(tmp_path: Path) -> None:

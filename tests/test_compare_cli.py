@@ -15,8 +15,14 @@ PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env=env,
+    )
 
 
 def test_generate_execute_compare(tmp_path: Path) -> None:
@@ -30,9 +36,22 @@ def test_generate_execute_compare(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["verdict"] == "ok"
     # the reviewed list's isolation is the stored cones as they are: hzz4l_paper_noisocorr
-    base = cli("baseline", "hzz4l_paper_noisocorr", "--data", str(data), "--out", str(tmp_path / "baseline"))
+    base = cli(
+        "baseline",
+        "hzz4l_paper_noisocorr",
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "baseline"),
+    )
     assert base.returncode == 0, base.stderr
-    comp = cli("compare", str(tmp_path / "analysis"), str(tmp_path / "baseline"), "-o", str(tmp_path / "c.json"))
+    comp = cli(
+        "compare",
+        str(tmp_path / "analysis"),
+        str(tmp_path / "baseline"),
+        "-o",
+        str(tmp_path / "c.json"),
+    )
     assert comp.returncode == 0, comp.stderr
     assert json.loads(comp.stdout)["verdict"] == "identical"
     assert json.loads((tmp_path / "c.json").read_text())["first_divergence"] is None
@@ -56,7 +75,10 @@ def test_failing_script_leaves_earlier_outputs_untouched(tmp_path: Path) -> None
     bad.write_text("raise RuntimeError('generated code is wrong')\n")
     proc = cli("execute", str(bad), "--data", str(data), "-o", str(out))
     assert proc.returncode != 0
-    assert "generated code is wrong" in proc.stderr and "Traceback" not in proc.stderr.split("error:")[0]
+    assert (
+        "generated code is wrong" in proc.stderr
+        and "Traceback" not in proc.stderr.split("error:")[0]
+    )
     assert (out / "result.json").read_text() == "{}"
 
 

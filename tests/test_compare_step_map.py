@@ -14,11 +14,19 @@ from pipeline.errors import UsageError
 
 
 def flow(producer: str, *steps: tuple[str, int]) -> Cutflow:
-    return Cutflow(producer=producer, steps=[CutflowStep(id=i, raw=n, weighted=float(n)) for i, n in steps])
+    return Cutflow(
+        producer=producer, steps=[CutflowStep(id=i, raw=n, weighted=float(n)) for i, n in steps]
+    )
 
 
-GEN = flow("generated:x", ("all", 100), ("leptons_count", 80), ("leptons_pt_0", 70), ("leptons_pt_1", 60),
-           ("z0", 50))
+GEN = flow(
+    "generated:x",
+    ("all", 100),
+    ("leptons_count", 80),
+    ("leptons_pt_0", 70),
+    ("leptons_pt_1", 60),
+    ("z0", 50),
+)
 BASE = flow("baseline:y", ("all", 100), ("exactly_4_leptons", 80), ("lepton_pt", 60), ("z0", 50))
 
 
@@ -39,7 +47,9 @@ def test_the_map_aligns_named_steps_and_finds_the_first_divergence() -> None:
     assert by_id["all"].baseline_id is None  # aligned by its own id
     assert len(rows) == len(GEN.steps)  # every baseline step was aligned once
     # mapping the wrong generated step shows where the cutflows part
-    rows, first = compare_steps(GEN, BASE, {"leptons_count": "exactly_4_leptons", "leptons_pt_0": "lepton_pt"})
+    rows, first = compare_steps(
+        GEN, BASE, {"leptons_count": "exactly_4_leptons", "leptons_pt_0": "lepton_pt"}
+    )
     assert first == "leptons_pt_0"
 
 
@@ -52,20 +62,32 @@ def test_a_map_can_move_an_id_aligned_step() -> None:
     assert by_id["z0"].baseline_raw is None and by_id["z0_all"].same and first is None
 
 
-@pytest.mark.parametrize(("step_map", "message"), [
-    ({"nope": "lepton_pt"}, "the generated cutflow has no step 'nope'"),
-    ({"leptons_pt_1": "leptonpt"}, "the baseline cutflow has no step 'leptonpt'"),
-    ({"leptons_pt_0": "lepton_pt", "leptons_pt_1": "lepton_pt"}, "mapped from more than one generated step"),
-])
+@pytest.mark.parametrize(
+    ("step_map", "message"),
+    [
+        ({"nope": "lepton_pt"}, "the generated cutflow has no step 'nope'"),
+        ({"leptons_pt_1": "leptonpt"}, "the baseline cutflow has no step 'leptonpt'"),
+        (
+            {"leptons_pt_0": "lepton_pt", "leptons_pt_1": "lepton_pt"},
+            "mapped from more than one generated step",
+        ),
+    ],
+)
 def test_bad_maps_are_refused(step_map: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError, match=message) as err:
         compare_steps(GEN, BASE, step_map)
     assert err.value.hint
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("a=b", {"a": "b"}), (" a = b , c=d ", {"a": "b", "c": "d"}), ("", {}), (None, {}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a=b", {"a": "b"}),
+        (" a = b , c=d ", {"a": "b", "c": "d"}),
+        ("", {}),
+        (None, {}),
+    ],
+)
 def test_parse_step_map(text: str | None, expected: dict[str, str]) -> None:
     assert parse_step_map(text) == expected
 
@@ -80,7 +102,20 @@ def test_cli_malformed_step_map_is_a_clear_error(tmp_path: Path) -> None:
     gen, base = tmp_path / "gen", tmp_path / "base"
     gen.mkdir()
     base.mkdir()
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "compare", str(gen), str(base),
-                           "--step-map", "leptons_count"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli.main",
+            "compare",
+            str(gen),
+            str(base),
+            "--step-map",
+            "leptons_count",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "is not GENERATED_ID=BASELINE_ID" in proc.stderr and "Traceback" not in proc.stderr

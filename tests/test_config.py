@@ -38,14 +38,17 @@ def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_default_home_is_a_per_user_data_dir_not_the_current_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("REPRO_HOME")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.chdir(tmp_path)
     assert load_settings().home == tmp_path / "xdg" / "reproduce"  # platformdirs honours XDG too
 
 
-def test_relative_repro_home_is_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_repro_home_is_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REPRO_HOME", "state")
     assert load_settings().home == tmp_path / "state"

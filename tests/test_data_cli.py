@@ -18,8 +18,12 @@ from tests.fakes.local_http import LocalServer
 
 
 def _run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", "data", *args],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "data", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -39,17 +43,32 @@ def test_list_both_releases() -> None:
     done = _run("list")
     assert done.returncode == 0, done.stderr
     rows = {r["key"]: r for r in json.loads(done.stdout)}
-    assert rows["2020:ggH125_ZZ4lep"]["url"].endswith("/2020/4lep/MC/mc_345060.ggH125_ZZ4lep.4lep.root")
+    assert rows["2020:ggH125_ZZ4lep"]["url"].endswith(
+        "/2020/4lep/MC/mc_345060.ggH125_ZZ4lep.4lep.root"
+    )
     assert rows["2020:ggH125_ZZ4lep"]["xsec_pb"] == 0.0060239
-    assert rows["2025:data15_periodD"]["url"].endswith("exactly4lep_data15_periodD.exactly4lep.root")
+    assert rows["2025:data15_periodD"]["url"].endswith(
+        "exactly4lep_data15_periodD.exactly4lep.root"
+    )
     assert {"2025:345060", "2025:700600", "2020:data_D"} <= set(rows)
     only = json.loads(_run("list", "--release", "2020").stdout)
     assert {r["release"] for r in only} == {"2020"}
 
 
 def test_generate_then_inspect(tmp_path: Path) -> None:
-    done = _run("generate", "--release", "2020", "--events", "400", "--out", str(tmp_path / "s"),
-                "--process", "ZZ", "--process", "ttbar")
+    done = _run(
+        "generate",
+        "--release",
+        "2020",
+        "--events",
+        "400",
+        "--out",
+        str(tmp_path / "s"),
+        "--process",
+        "ZZ",
+        "--process",
+        "ttbar",
+    )
     assert done.returncode == 0, done.stderr
     paths = json.loads(done.stdout)
     assert len(paths) == 2 and all(Path(p).name.startswith("synthetic_") for p in paths)
@@ -68,7 +87,9 @@ def test_inspect_real_and_bad_files(tmp_path: Path) -> None:
     assert done.returncode == 1 and "empty" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_fetch_over_http_and_from_a_mirror_directory(tmp_path: Path, server: tuple[str, Path]) -> None:
+def test_fetch_over_http_and_from_a_mirror_directory(
+    tmp_path: Path, server: tuple[str, Path]
+) -> None:
     base, root = server
     source = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
     (root / "Data").mkdir()
@@ -88,5 +109,7 @@ def test_fetch_errors_are_clear(tmp_path: Path, server: tuple[str, Path]) -> Non
     done = _run("fetch", "2020:data_B", "--out", str(tmp_path / "x"), "--mirror", base)
     assert done.returncode == 1 and "HTTP 404" in done.stderr and "Traceback" not in done.stderr
     assert not list((tmp_path / "x").iterdir())  # no partial download left behind
-    done = _run("fetch", "2020:data_B", "--out", str(tmp_path / "y"), "--mirror", "http://127.0.0.1:9")
+    done = _run(
+        "fetch", "2020:data_B", "--out", str(tmp_path / "y"), "--mirror", "http://127.0.0.1:9"
+    )
     assert done.returncode == 1 and "failed" in done.stderr and not list((tmp_path / "y").iterdir())

@@ -58,7 +58,8 @@ def test_d0sig_is_an_absolute_significance_in_both_releases(real2025, real2020) 
         sig = ak.flatten(ds.read_all(["leptons"]).leptons.d0sig)
         assert ak.min(sig) >= 0, ds.release
     assert ak.max(ak.flatten(real2025.read_all(["leptons"]).leptons.d0sig)) == pytest.approx(
-        float(ak.max(abs(raw))))
+        float(ak.max(abs(raw)))
+    )
 
 
 def test_leptons_sorted_by_pt_and_index_keeps_file_order(real2025) -> None:
@@ -78,7 +79,9 @@ def test_records_are_momentum4d(real2020) -> None:
     ev = real2020.read_all(["leptons"])
     lep = ev.leptons
     pair = lep[:, 0] + lep[:, 1]
-    manual = np.sqrt(np.maximum((lep.e[:, 0] + lep.e[:, 1]) ** 2 - pair.px**2 - pair.py**2 - pair.pz**2, 0))
+    manual = np.sqrt(
+        np.maximum((lep.e[:, 0] + lep.e[:, 1]) ** 2 - pair.px**2 - pair.py**2 - pair.pz**2, 0)
+    )
     assert np.allclose(ak.to_numpy(pair.mass), ak.to_numpy(manual), rtol=1e-3, atol=1e-2)
 
 
@@ -103,8 +106,14 @@ def test_only_needed_branches_are_read(real2025, monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.parametrize(
     ("parts", "release", "provides"),
-    [(("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root"), "nanoaod", {"muons.id_loose", "met"}),
-     (("data", "skhep", "uproot-HZZ.root"), "hzz-tutorial", {"leptons.charge", "mc_weight"})],
+    [
+        (
+            ("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root"),
+            "nanoaod",
+            {"muons.id_loose", "met"},
+        ),
+        (("data", "skhep", "uproot-HZZ.root"), "hzz-tutorial", {"leptons.charge", "mc_weight"}),
+    ],
 )
 def test_other_flat_ntuples(parts: tuple[str, ...], release: str, provides: set[str]) -> None:
     ds = open_dataset([shared_path(*parts)])
@@ -162,8 +171,12 @@ def test_wrong_tree_name(tmp_path: Path) -> None:
 def test_broken_files(tmp_path: Path, kind: str) -> None:
     good = _small_2025(tmp_path).read_bytes()
     bad = tmp_path / f"{kind}.root"
-    content = {"empty": b"", "text": b"run,event\n1,2\n", "truncated_header": good[:300],
-               "truncated_tail": good[: len(good) // 2]}[kind]
+    content = {
+        "empty": b"",
+        "text": b"run,event\n1,2\n",
+        "truncated_header": good[:300],
+        "truncated_tail": good[: len(good) // 2],
+    }[kind]
     bad.write_bytes(content)
     with pytest.raises(DataError) as info:
         ds = open_dataset([bad])
@@ -209,7 +222,7 @@ class _RangeHandler(BaseHTTPRequestHandler):
         if match:
             start = int(match[1])
             end = min(int(match[2]) if match[2] else len(data) - 1, len(data) - 1)
-            body = data[start:end + 1]
+            body = data[start : end + 1]
             self.send_response(206)
             self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
         else:
@@ -239,4 +252,6 @@ def test_reading_over_http_matches_local(tmp_path: Path, http_root: tuple[str, P
     assert remote.release == "2025" and remote.files[0].sha256 == ""
     a = remote.read_all(["leptons.pt", "event"])
     b = open_dataset([local]).read_all(["leptons.pt", "event"])
-    assert ak.all(a.event == b.event) and ak.all(ak.flatten(a.leptons.pt) == ak.flatten(b.leptons.pt))
+    assert ak.all(a.event == b.event) and ak.all(
+        ak.flatten(a.leptons.pt) == ak.flatten(b.leptons.pt)
+    )

@@ -51,8 +51,9 @@ def assert_same(local: Path, other: Path) -> None:
     ev_b, flow_b, hist_b = _outputs(other)
     assert ev_a == ev_b
     assert [s["raw"] for s in flow_a] == [s["raw"] for s in flow_b]
-    np.testing.assert_allclose([s["weighted"] for s in flow_b], [s["weighted"] for s in flow_a],
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        [s["weighted"] for s in flow_b], [s["weighted"] for s in flow_a], rtol=1e-12, atol=1e-12
+    )
     assert list(hist_a) == list(hist_b)
     for name, ha in hist_a.items():
         assert ha["edges"] == hist_b[name]["edges"]
@@ -75,9 +76,15 @@ def test_partitions_cover_every_entry_once_in_order(synthetic: Dataset, size: in
 
 @given(size=st.integers(1, 7000), data=st.data())
 @settings(max_examples=60, deadline=None)
-def test_partitions_cut_only_at_basket_boundaries(synthetic: Dataset, size: int, data: st.DataObject) -> None:
-    clusters = [sorted({0, info.entries, *data.draw(st.lists(st.integers(1, info.entries - 1), max_size=8))})
-                for info in synthetic.infos]
+def test_partitions_cut_only_at_basket_boundaries(
+    synthetic: Dataset, size: int, data: st.DataObject
+) -> None:
+    clusters = [
+        sorted(
+            {0, info.entries, *data.draw(st.lists(st.integers(1, info.entries - 1), max_size=8))}
+        )
+        for info in synthetic.infos
+    ]
     parts = plan_partitions(synthetic, size, clusters)
     segments = [s for p in parts for s in p.segments]
     assert segments == sorted(segments)
@@ -97,8 +104,9 @@ def test_partition_size_zero_is_refused(synthetic: Dataset) -> None:
 # 1-event partitions, odd sizes straddling file boundaries (1500 events per file), one file per
 # partition exactly, and a single partition holding all four files
 @pytest.mark.parametrize("size", [997, 1500, 1501, 10_000])
-def test_baseline_dask_equals_local_on_synthetic(synthetic: Dataset, dask_ex: DaskExecutor,
-                                                 tmp_path: Path, size: int) -> None:
+def test_baseline_dask_equals_local_on_synthetic(
+    synthetic: Dataset, dask_ex: DaskExecutor, tmp_path: Path, size: int
+) -> None:
     local = run_baseline("hzz4l_paper", synthetic, tmp_path / "local", step_size=500)
     dask_ex.partition_events = size
     try:
@@ -157,8 +165,11 @@ class FlakyOnce:
         self.marker, self.file_index, self.entry = marker, file_index, entry
 
     def __call__(self, chunk: ak.Array, segment: Segment) -> int:
-        if segment.file_index == self.file_index and segment.start <= self.entry < segment.stop \
-                and not self.marker.exists():
+        if (
+            segment.file_index == self.file_index
+            and segment.start <= self.entry < segment.stop
+            and not self.marker.exists()
+        ):
             self.marker.write_text("failed once")
             raise RuntimeError("transient worker trouble")
         return len(chunk)
@@ -171,7 +182,9 @@ class AlwaysBroken(FlakyOnce):
         return len(chunk)
 
 
-def test_transient_failure_is_retried(synthetic: Dataset, dask_ex: DaskExecutor, tmp_path: Path) -> None:
+def test_transient_failure_is_retried(
+    synthetic: Dataset, dask_ex: DaskExecutor, tmp_path: Path
+) -> None:
     flaky = FlakyOnce(tmp_path / "marker", 2, 700)
     dask_ex.partition_events = 400
     try:
@@ -184,8 +197,17 @@ def test_transient_failure_is_retried(synthetic: Dataset, dask_ex: DaskExecutor,
 
 def test_lasting_failure_names_file_and_entry_range(synthetic: Dataset, tmp_path: Path) -> None:
     broken = AlwaysBroken(tmp_path / "unused", 1, 100)
-    with DaskExecutor(workers=1, processes=False, progress=False, retries=1,
-                      partition_events=1000, align=False) as ex, pytest.raises(PartitionError) as info:
+    with (
+        DaskExecutor(
+            workers=1,
+            processes=False,
+            progress=False,
+            retries=1,
+            partition_events=1000,
+            align=False,
+        ) as ex,
+        pytest.raises(PartitionError) as info,
+    ):
         list(ex.map(synthetic, ["event"], broken, step_size=100))
     err = info.value
     # partition 1 holds entries 1000-1500 of file 0 and 0-500 of file 1; the bad one is named
@@ -198,7 +220,9 @@ def test_lasting_failure_names_file_and_entry_range(synthetic: Dataset, tmp_path
 
 def test_local_executor_reports_the_failing_chunk(synthetic: Dataset, tmp_path: Path) -> None:
     broken = AlwaysBroken(tmp_path / "unused", 3, 10)
-    with pytest.raises(PartitionError, match=r"entries 0-200\) failed after 1 attempt\(s\): ValueError"):
+    with pytest.raises(
+        PartitionError, match=r"entries 0-200\) failed after 1 attempt\(s\): ValueError"
+    ):
         list(get_executor("local").map(synthetic, ["event"], broken, step_size=200))
 
 
@@ -217,9 +241,13 @@ def test_unknown_executor_and_bad_options() -> None:
 def test_existing_scheduler_by_address(synthetic: Dataset, tmp_path: Path) -> None:
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as c:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ) as c:
         run_baseline("hzz4l_paper", synthetic, tmp_path / "local")
-        with DaskExecutor(scheduler=c.scheduler_address, progress=False, partition_events=2500) as ex:
+        with DaskExecutor(
+            scheduler=c.scheduler_address, progress=False, partition_events=2500
+        ) as ex:
             run_baseline("hzz4l_paper", synthetic, tmp_path / "remote", executor=ex)
     assert_same(tmp_path / "local", tmp_path / "remote")
 

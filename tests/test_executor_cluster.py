@@ -30,8 +30,10 @@ class DieOnce:
         self.marker, self.file_index, self.segment_start = marker, file_index, segment_start
 
     def __call__(self, chunk: ak.Array, segment: Segment) -> tuple[int, int]:
-        if (segment.file_index, segment.start) == (self.file_index, self.segment_start) \
-                and not self.marker.exists():
+        if (segment.file_index, segment.start) == (
+            self.file_index,
+            self.segment_start,
+        ) and not self.marker.exists():
             self.marker.write_text(str(os.getpid()))
             os._exit(3)  # the worker process dies mid-task; its nanny starts a new one
         return segment.file_index, len(chunk)
@@ -41,8 +43,9 @@ def test_process_workers_survive_a_dying_worker(tmp_path: Path) -> None:
     """Worker processes (not threads): a worker dying mid-task is replaced, the task rerun."""
     files = sorted(shared_path("data", "atlas-opendata-2020").glob("*.root"))
     ds = open_dataset(files)
-    with DaskExecutor(workers=2, processes=True, progress=False, partition_events=100,
-                      align=False) as ex:
+    with DaskExecutor(
+        workers=2, processes=True, progress=False, partition_events=100, align=False
+    ) as ex:
         pids = set(ex.client.run(os.getpid).values())
         assert os.getpid() not in pids and len(pids) == 2  # really other processes
         marker = tmp_path / "died"
@@ -54,8 +57,14 @@ def test_process_workers_survive_a_dying_worker(tmp_path: Path) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=load_timeout(300), check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=load_timeout(300),
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -63,8 +72,18 @@ def test_cli_baseline_on_dask_equals_local(tmp_path: Path) -> None:
     data = str(shared_path("data", "atlas-opendata-2020"))
     local = _cli("baseline", "hzz4l_opendata", "--data", data, "--out", str(tmp_path / "local"))
     assert local.returncode == 0, local.stderr
-    dask = _cli("baseline", "hzz4l_opendata", "--data", data, "--out", str(tmp_path / "dask"),
-                "--executor", "dask", "--workers", "2")
+    dask = _cli(
+        "baseline",
+        "hzz4l_opendata",
+        "--data",
+        data,
+        "--out",
+        str(tmp_path / "dask"),
+        "--executor",
+        "dask",
+        "--workers",
+        "2",
+    )
     assert dask.returncode == 0, dask.stderr
     assert json.loads(dask.stdout)["n_selected"] == json.loads(local.stdout)["n_selected"] > 0
     assert "dask:" in dask.stderr  # the progress bar
@@ -75,23 +94,45 @@ def test_cli_with_an_existing_scheduler(tmp_path: Path) -> None:
     from distributed import LocalCluster
 
     data = str(shared_path("data", "atlas-opendata-2025"))
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://",
-                      host="127.0.0.1", dashboard_address=":0") as cluster:
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=":0",
+    ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        proc = _cli("baseline", "hzz4l_paper", "--data", data, "--out", str(tmp_path / "remote"),
-                    "--executor", "dask", "--scheduler", cluster.scheduler_address)
+        proc = _cli(
+            "baseline",
+            "hzz4l_paper",
+            "--data",
+            data,
+            "--out",
+            str(tmp_path / "remote"),
+            "--executor",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+        )
     assert proc.returncode == 0, proc.stderr
     ds = open_dataset([data])
     run_baseline("hzz4l_paper", ds, tmp_path / "local")
     assert_same(tmp_path / "local", tmp_path / "remote")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--workers", "2"], "the local executor takes no workers"),
-    (["--executor", "dask", "--workers", "0"], "0 is not in the range x>=1"),
-    (["--executor", "spark"], "'spark' is not one of 'local', 'dask'"),
-    (["--executor", "dask", "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"], "exclude each other"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--workers", "2"], "the local executor takes no workers"),
+        (["--executor", "dask", "--workers", "0"], "0 is not in the range x>=1"),
+        (["--executor", "spark"], "'spark' is not one of 'local', 'dask'"),
+        (
+            ["--executor", "dask", "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
+            "exclude each other",
+        ),
+    ],
+)
 def test_cli_bad_executor_options(tmp_path: Path, args: list[str], message: str) -> None:
     data = str(shared_path("data", "atlas-opendata-2025"))
     proc = _cli("baseline", "hzz4l_paper", "--data", data, "--out", str(tmp_path / "out"), *args)
@@ -104,13 +145,24 @@ def test_cli_bad_executor_options(tmp_path: Path, args: list[str], message: str)
 def test_generated_script_on_dask_inside_the_sandbox(tmp_path: Path) -> None:
     from pipeline.run.stage2 import generate_code
 
-    script = generate_code(ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json",
-                           tmp_path / "analysis.py")
+    script = generate_code(
+        ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json", tmp_path / "analysis.py"
+    )
     data = str(shared_path("data", "atlas-opendata-2020"))
     local = _cli("execute", str(script), "--data", data, "-o", str(tmp_path / "local" / "analysis"))
     assert local.returncode == 0, local.stderr
-    dask = _cli("execute", str(script), "--data", data, "-o", str(tmp_path / "dask" / "analysis"),
-                "--executor", "dask", "--workers", "2")
+    dask = _cli(
+        "execute",
+        str(script),
+        "--data",
+        data,
+        "-o",
+        str(tmp_path / "dask" / "analysis"),
+        "--executor",
+        "dask",
+        "--workers",
+        "2",
+    )
     assert dask.returncode == 0, dask.stderr
     assert json.loads(dask.stdout)["verdict"] == "ok"
     assert_same(tmp_path / "local" / "analysis", tmp_path / "dask" / "analysis")
@@ -118,7 +170,9 @@ def test_generated_script_on_dask_inside_the_sandbox(tmp_path: Path) -> None:
     assert "dask: 832 events" in stderr  # the cluster ran inside the sandbox
 
 
-def test_cluster_start_timeout_is_generous_and_grows_with_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cluster_start_timeout_is_generous_and_grows_with_the_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """distributed's own 30 s connect timeout failed a cluster start on a loaded machine."""
     from pipeline.executor.dask_executor import startup_timeout
 

@@ -47,8 +47,14 @@ def dask_ex() -> Iterator[DaskExecutor]:
 
 
 def _config(m: ModuleType) -> dict:
-    return {"producer": m.PRODUCER, "steps": m.STEPS, "requires": m.REQUIRES, "text_only": m.TEXT_ONLY,
-            "observable": m.OBSERVABLE, "candidates": m.CANDIDATES}
+    return {
+        "producer": m.PRODUCER,
+        "steps": m.STEPS,
+        "requires": m.REQUIRES,
+        "text_only": m.TEXT_ONLY,
+        "observable": m.OBSERVABLE,
+        "candidates": m.CANDIDATES,
+    }
 
 
 def run_on(m: ModuleType, files: list[Path], out: Path, executor, step_size: int | str) -> None:  # noqa: ANN001
@@ -56,13 +62,23 @@ def run_on(m: ModuleType, files: list[Path], out: Path, executor, step_size: int
     config = _config(m)
     run = AnalysisRun(provided=provided_names(ds.provides), **config)
     fields = [f for f in m.READS if f in run.provided]
-    n = run_selection(run, ds, fields, objects=m.select_objects, events=m.select_events,
-                      config=config, executor=executor, step_size=step_size)
+    n = run_selection(
+        run,
+        ds,
+        fields,
+        objects=m.select_objects,
+        events=m.select_events,
+        config=config,
+        executor=executor,
+        step_size=step_size,
+    )
     run.write(out, list(ds.files), n)
 
 
 def reference(m: ModuleType, files: list[Path], out: Path, step_size: int) -> None:
-    assert m.main(["--data", *map(str, files), "--out", str(out), "--step-size", str(step_size)]) == 0
+    assert (
+        m.main(["--data", *map(str, files), "--out", str(out), "--step-size", str(step_size)]) == 0
+    )
 
 
 def assert_equivalent(a: Path, b: Path) -> None:
@@ -78,17 +94,25 @@ def assert_equivalent(a: Path, b: Path) -> None:
         np.testing.assert_allclose(hb[name]["counts"], ha[name]["counts"], rtol=1e-12)
 
 
-def test_local_executor_reproduces_the_driver_byte_for_byte(script: ModuleType, synthetic_files: list[Path],
-                                                            tmp_path: Path) -> None:
+def test_local_executor_reproduces_the_driver_byte_for_byte(
+    script: ModuleType, synthetic_files: list[Path], tmp_path: Path
+) -> None:
     reference(script, synthetic_files, tmp_path / "ref", 10_000)
     run_on(script, synthetic_files, tmp_path / "local", get_executor("local"), 10_000)
     for name in FILES:
-        assert (tmp_path / "ref" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+        assert (tmp_path / "ref" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), (
+            name
+        )
 
 
 # 1000 events per file, one basket each: cut at basket boundaries, 1500 makes tasks of two files
-def test_dask_equals_driver_on_synthetic(script: ModuleType, synthetic_files: list[Path],
-                                         dask_ex: DaskExecutor, tmp_path: Path, size: int = 1500) -> None:
+def test_dask_equals_driver_on_synthetic(
+    script: ModuleType,
+    synthetic_files: list[Path],
+    dask_ex: DaskExecutor,
+    tmp_path: Path,
+    size: int = 1500,
+) -> None:
     reference(script, synthetic_files, tmp_path / "ref", 10_000)
     dask_ex.partition_events = size
     try:
@@ -103,17 +127,24 @@ def test_dask_equals_driver_on_synthetic(script: ModuleType, synthetic_files: li
 def test_one_event_partitions_of_a_generated_analysis(script: ModuleType, tmp_path: Path) -> None:
     files = [shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")]
     reference(script, files, tmp_path / "ref", 10_000)
-    with DaskExecutor(workers=2, processes=False, progress=False, retries=0, partition_events=1,
-                      align=False) as ex:
+    with DaskExecutor(
+        workers=2, processes=False, progress=False, retries=0, partition_events=1, align=False
+    ) as ex:
         run_on(script, files, tmp_path / "dask", ex, 1)
-    assert (tmp_path / "ref" / "events.csv").read_bytes() == (tmp_path / "dask" / "events.csv").read_bytes()
+    assert (tmp_path / "ref" / "events.csv").read_bytes() == (
+        tmp_path / "dask" / "events.csv"
+    ).read_bytes()
 
 
-def test_dask_equals_driver_on_real_2020_data(script: ModuleType, dask_ex: DaskExecutor,
-                                              tmp_path: Path) -> None:
+def test_dask_equals_driver_on_real_2020_data(
+    script: ModuleType, dask_ex: DaskExecutor, tmp_path: Path
+) -> None:
     files = sorted(shared_path("data", "atlas-opendata-2020").glob("*.root"))
     reference(script, files, tmp_path / "ref", 10_000)
-    dask_ex.partition_events, dask_ex.align = 300, False  # straddles data_A/B/C/D (tails of >= 40 events)
+    dask_ex.partition_events, dask_ex.align = (
+        300,
+        False,
+    )  # straddles data_A/B/C/D (tails of >= 40 events)
     try:
         run_on(script, files, tmp_path / "dask", dask_ex, 100)
     finally:

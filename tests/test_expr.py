@@ -73,7 +73,9 @@ def test_documented_examples_parse(text: str) -> None:
         ("(y := 2)", "assignment", 2),
     ],
 )
-def test_unsafe_or_invalid_expressions_are_rejected(text: str, message: str, column: int | None) -> None:
+def test_unsafe_or_invalid_expressions_are_rejected(
+    text: str, message: str, column: int | None
+) -> None:
     with pytest.raises(SelectionError, match=message) as info:
         parse(text)
     if column is not None:
@@ -114,7 +116,10 @@ def test_registry_has_field_accessors_and_meanings() -> None:
         ({"variable": "eta", "abs": True, "op": "<", "value": 2.47}, "abs(eta) < 2.47"),
         ({"variable": "pt", "op": ">", "value": 7.0}, "pt > 7"),
         ({"variable": "m12", "op": "between", "value": [50, 106]}, "50 < m12 < 106"),
-        ({"variable": "eta", "abs": True, "op": "outside", "value": [1.37, 1.52]}, "abs(eta) < 1.37 or abs(eta) > 1.52"),
+        (
+            {"variable": "eta", "abs": True, "op": "outside", "value": [1.37, 1.52]},
+            "abs(eta) < 1.37 or abs(eta) > 1.52",
+        ),
         ({"variable": "n", "op": "in", "value": [44, 48]}, "n in [44, 48]"),
         ({"expr": "count(leptons) >= 4"}, "count(leptons) >= 4"),
     ],
@@ -139,9 +144,13 @@ def test_format_number_reads_back_equal(value: float) -> None:
     var=st.sampled_from(["pt", "eta", "m12", "met"]),
     absolute=st.booleans(),
     op=st.sampled_from([">", ">=", "<", "<=", "==", "!=", "between", "outside", "in"]),
-    numbers=st.lists(st.integers(-10000, 10000).map(lambda n: n / 8), min_size=2, max_size=3, unique=True),
+    numbers=st.lists(
+        st.integers(-10000, 10000).map(lambda n: n / 8), min_size=2, max_size=3, unique=True
+    ),
 )
-def test_structured_and_expression_forms_agree(var: str, absolute: bool, op: str, numbers: list[float]) -> None:
+def test_structured_and_expression_forms_agree(
+    var: str, absolute: bool, op: str, numbers: list[float]
+) -> None:
     numbers = sorted(numbers)
     value = numbers[:2] if op in ("between", "outside") else numbers if op == "in" else numbers[0]
     structured = Cut(id="c", description="", variable=var, abs=absolute, op=op, value=value)

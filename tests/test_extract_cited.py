@@ -23,13 +23,25 @@ def citing():
 
 
 def offline(tmp_path: Path, mirror: Path | None):
-    return replace(load_settings(), home=tmp_path / "home", mirror=mirror, arxiv_api_url=CLOSED,
-                   arxiv_export_url=CLOSED, network_timeout=2.0)
+    return replace(
+        load_settings(),
+        home=tmp_path / "home",
+        mirror=mirror,
+        arxiv_api_url=CLOSED,
+        arxiv_export_url=CLOSED,
+        network_timeout=2.0,
+    )
 
 
-@pytest.mark.parametrize(("marker", "keys"), [
-    ("[12]", ["12"]), ("[3, 7]", ["3", "7"]), ("[12-14]", ["12", "13", "14"]), ("[12\u201314]", ["12", "13", "14"]),
-])
+@pytest.mark.parametrize(
+    ("marker", "keys"),
+    [
+        ("[12]", ["12"]),
+        ("[3, 7]", ["3", "7"]),
+        ("[12-14]", ["12", "13", "14"]),
+        ("[12\u201314]", ["12", "13", "14"]),
+    ],
+)
 def test_marker_keys(marker: str, keys: list[str]) -> None:
     assert marker_keys(marker) == keys
 
@@ -58,8 +70,12 @@ def test_cited_paper_from_mirror_fills_missing_definitions(citing, tmp_path: Pat
     assert own, "the citing paper's own cuts must stay"
 
 
-def test_cited_paper_absent_offline_is_unresolved_naming_the_reference(citing, tmp_path: Path) -> None:
-    sel = extract_selection(citing, settings=offline(tmp_path, tmp_path / "empty-mirror"), cited_depth=1)
+def test_cited_paper_absent_offline_is_unresolved_naming_the_reference(
+    citing, tmp_path: Path
+) -> None:
+    sel = extract_selection(
+        citing, settings=offline(tmp_path, tmp_path / "empty-mirror"), cited_depth=1
+    )
     (item,) = [u for u in sel.unresolved if u.reference == "Ref. [24]"]
     assert "1605.03171" in item.reason and "mirror" in item.reason
     assert not any(c.provenance and c.provenance.source == "cited" for c in sel.all_cuts())
@@ -67,4 +83,6 @@ def test_cited_paper_absent_offline_is_unresolved_naming_the_reference(citing, t
 
 def test_depth_zero_does_not_follow_references(citing, tmp_path: Path) -> None:
     sel = extract_selection(citing, settings=offline(tmp_path, None), cited_depth=0)
-    assert [u for u in sel.unresolved if u.reference] == []  # what is left are cuts the language cannot state
+    assert [
+        u for u in sel.unresolved if u.reference
+    ] == []  # what is left are cuts the language cannot state

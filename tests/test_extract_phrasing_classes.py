@@ -24,10 +24,22 @@ INTRO = "The data were recorded in 2016 with an integrated luminosity of 36 fb-1
 def _document(text: str) -> Document:
     text = "2 Event selection\n\n" + INTRO + text + "\n"
     source = SourceInfo(paper_id="synthetic", path="x.pdf", sha256="0" * 64, backend="pymupdf")
-    return Document(source=source, text=text,
-                    blocks=[Block(id="b0", page=1, text=text, start=0, end=len(text), section="s2")],
-                    sections=[Section(id="s2", number="2", title="Event selection", level=1, page=1, start=0,
-                                      end=len(text))])
+    return Document(
+        source=source,
+        text=text,
+        blocks=[Block(id="b0", page=1, text=text, start=0, end=len(text), section="s2")],
+        sections=[
+            Section(
+                id="s2",
+                number="2",
+                title="Event selection",
+                level=1,
+                page=1,
+                start=0,
+                end=len(text),
+            )
+        ],
+    )
 
 
 def _extract(text: str) -> SelectionList:
@@ -54,63 +66,151 @@ def _all(sel: SelectionList) -> set[tuple[object, ...]]:
 Z = "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))"
 
 SYNTHETIC = [
-    ("bullets", "Muons are required to have p_T > 25 GeV. The selection requires: \u2022 exactly one muon; "
-     "\u2022 at least four jets; \u2022 E^miss_T > 50 GeV.",
-     {(None, "count(muons) == 1"), (None, "count(jets) >= 4"), (None, "met", ">", 50.0)}, set()),
-    ("respectively", "Electrons and muons must have |\u03b7| < 2.47 and |\u03b7| < 2.7, respectively.",
-     {("electrons", "eta", "<", 2.47), ("muons", "eta", "<", 2.7)}, set()),
-    ("respectively, one comparison", "The tight leptons are required to have p_T > 30 and 25 GeV for electrons and "
-     "muons, respectively.", {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)}, set()),
-    ("parenthesised per flavour", "Leptons must satisfy p_T > 30 (25) GeV for electrons (muons).",
-     {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)}, set()),
-    ("veto", "Events containing a b-tagged jet with p_T > 30 GeV are vetoed.",
-     {(None, "count(bjets) == 0")}, {("bjets", "pt", ">", 30.0)}),
-    ("veto of either flavour", "We veto events with an isolated electron or muon with p_T > 10 GeV.",
-     {(None, "count(leptons) == 0")}, {("electrons", "pt", ">", 10.0), ("muons", "pt", ">", 10.0)}),
-    ("rejected events", "Events containing isolated leptons (electrons or muons) with p_T > 10 GeV are rejected.",
-     {(None, "count(leptons) == 0")}, {("electrons", "pt", ">", 10.0)}),
-    ("E_T^miss spelling", "Events are required to have at least two jets and E_T^miss > 250 GeV.",
-     {(None, "met", ">", 250.0), (None, "count(jets) >= 2")}, set()),
-    ("no objects", "Events must have at least four jets and no b-tagged jets.",
-     {(None, "count(jets) >= 4"), (None, "count(bjets) == 0")}, set()),
-    ("Z window in words", "The invariant mass of the same-flavour opposite-sign lepton pair is required to be "
-     "within 15 GeV of the Z boson mass.", {(None, f"{Z} < 15")}, set()),
-    ("Z window in symbols", "Events are required to have |m_\u2113\u2113 \u2212 m_Z| < 10 GeV.", {(None, f"{Z} < 10")}, set()),
-    ("OR of eta ranges", "Electrons must have |\u03b7| < 1.37 or 1.52 < |\u03b7| < 2.47.",
-     {("electrons", "eta", "<", 2.47), ("electrons", "eta", "outside", (1.37, 1.52))}, {("electrons", "eta", "<", 1.37)}),
-    ("crack excluded", "Electrons are required to have p_T > 25 GeV and |\u03b7| < 2.47, excluding the transition "
-     "region 1.37 < |\u03b7| < 1.52.", {("electrons", "pt", ">", 25.0), ("electrons", "eta", "outside", (1.37, 1.52))},
-     set()),
-    ("one lepton of either flavour", "Events are required to have exactly one isolated electron or muon.",
-     {(None, "count(leptons) == 1")}, {(None, "count(electrons) == 1")}),
+    (
+        "bullets",
+        "Muons are required to have p_T > 25 GeV. The selection requires: \u2022 exactly one muon; "
+        "\u2022 at least four jets; \u2022 E^miss_T > 50 GeV.",
+        {(None, "count(muons) == 1"), (None, "count(jets) >= 4"), (None, "met", ">", 50.0)},
+        set(),
+    ),
+    (
+        "respectively",
+        "Electrons and muons must have |\u03b7| < 2.47 and |\u03b7| < 2.7, respectively.",
+        {("electrons", "eta", "<", 2.47), ("muons", "eta", "<", 2.7)},
+        set(),
+    ),
+    (
+        "respectively, one comparison",
+        "The tight leptons are required to have p_T > 30 and 25 GeV for electrons and "
+        "muons, respectively.",
+        {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)},
+        set(),
+    ),
+    (
+        "parenthesised per flavour",
+        "Leptons must satisfy p_T > 30 (25) GeV for electrons (muons).",
+        {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)},
+        set(),
+    ),
+    (
+        "veto",
+        "Events containing a b-tagged jet with p_T > 30 GeV are vetoed.",
+        {(None, "count(bjets) == 0")},
+        {("bjets", "pt", ">", 30.0)},
+    ),
+    (
+        "veto of either flavour",
+        "We veto events with an isolated electron or muon with p_T > 10 GeV.",
+        {(None, "count(leptons) == 0")},
+        {("electrons", "pt", ">", 10.0), ("muons", "pt", ">", 10.0)},
+    ),
+    (
+        "rejected events",
+        "Events containing isolated leptons (electrons or muons) with p_T > 10 GeV are rejected.",
+        {(None, "count(leptons) == 0")},
+        {("electrons", "pt", ">", 10.0)},
+    ),
+    (
+        "E_T^miss spelling",
+        "Events are required to have at least two jets and E_T^miss > 250 GeV.",
+        {(None, "met", ">", 250.0), (None, "count(jets) >= 2")},
+        set(),
+    ),
+    (
+        "no objects",
+        "Events must have at least four jets and no b-tagged jets.",
+        {(None, "count(jets) >= 4"), (None, "count(bjets) == 0")},
+        set(),
+    ),
+    (
+        "Z window in words",
+        "The invariant mass of the same-flavour opposite-sign lepton pair is required to be "
+        "within 15 GeV of the Z boson mass.",
+        {(None, f"{Z} < 15")},
+        set(),
+    ),
+    (
+        "Z window in symbols",
+        "Events are required to have |m_\u2113\u2113 \u2212 m_Z| < 10 GeV.",
+        {(None, f"{Z} < 10")},
+        set(),
+    ),
+    (
+        "OR of eta ranges",
+        "Electrons must have |\u03b7| < 1.37 or 1.52 < |\u03b7| < 2.47.",
+        {("electrons", "eta", "<", 2.47), ("electrons", "eta", "outside", (1.37, 1.52))},
+        {("electrons", "eta", "<", 1.37)},
+    ),
+    (
+        "crack excluded",
+        "Electrons are required to have p_T > 25 GeV and |\u03b7| < 2.47, excluding the transition "
+        "region 1.37 < |\u03b7| < 1.52.",
+        {("electrons", "pt", ">", 25.0), ("electrons", "eta", "outside", (1.37, 1.52))},
+        set(),
+    ),
+    (
+        "one lepton of either flavour",
+        "Events are required to have exactly one isolated electron or muon.",
+        {(None, "count(leptons) == 1")},
+        {(None, "count(electrons) == 1")},
+    ),
     # requirements that look like conditions
-    ("trailing if", "Jets are considered if they have p_T > 20 GeV.", {("jets", "pt", ">", 20.0)}, set()),
-    ("number of objects with", "The number of jets with p_T > 30 GeV and |\u03b7| < 2.4 must be at least four.",
-     {("jets", "pt", ">", 30.0), ("jets", "eta", "<", 2.4)}, set()),
-    ("events selected if", "Events are selected if they contain at least one photon with p_T > 100 GeV.",
-     {("photons", "pt", ">", 100.0), (None, "count(photons) >= 1")}, set()),
-    ("N-object events", "In total 512 two-lepton events are selected.", {(None, "count(leptons) == 2")}, set()),
-    ("sum on the left", "Muons must have p_T > 25 GeV. In the muon channel, E^miss_T > 20 GeV and m^W_T +E^miss_T > 60 GeV are required.",
-     {(None, "met", ">", 20.0), (None, "mt + met > 60")}, {(None, "met", ">", 60.0)}),
+    (
+        "trailing if",
+        "Jets are considered if they have p_T > 20 GeV.",
+        {("jets", "pt", ">", 20.0)},
+        set(),
+    ),
+    (
+        "number of objects with",
+        "The number of jets with p_T > 30 GeV and |\u03b7| < 2.4 must be at least four.",
+        {("jets", "pt", ">", 30.0), ("jets", "eta", "<", 2.4)},
+        set(),
+    ),
+    (
+        "events selected if",
+        "Events are selected if they contain at least one photon with p_T > 100 GeV.",
+        {("photons", "pt", ">", 100.0), (None, "count(photons) >= 1")},
+        set(),
+    ),
+    (
+        "N-object events",
+        "In total 512 two-lepton events are selected.",
+        {(None, "count(leptons) == 2")},
+        set(),
+    ),
+    (
+        "sum on the left",
+        "Muons must have p_T > 25 GeV. In the muon channel, E^miss_T > 20 GeV and m^W_T +E^miss_T > 60 GeV are required.",
+        {(None, "met", ">", 20.0), (None, "mt + met > 60")},
+        {(None, "met", ">", 60.0)},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "verified", "absent"), SYNTHETIC, ids=[s[0] for s in SYNTHETIC])
-def test_phrasing_class_on_a_synthetic_sentence(name: str, text: str, verified: set, absent: set) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize(
+    ("name", "text", "verified", "absent"), SYNTHETIC, ids=[s[0] for s in SYNTHETIC]
+)
+def test_phrasing_class_on_a_synthetic_sentence(
+    name: str, text: str, verified: set, absent: set
+) -> None:  # type: ignore[type-arg]
     sel = _extract(text)
     assert verified <= _verified(sel), (name, _all(sel))
     assert not absent & _verified(sel)
 
 
-@pytest.mark.parametrize("text", [
-    "Jets from pile-up are suppressed by requiring the jet vertex fraction to be larger than 0.5 for jets with "
-    "p_T < 50 GeV and |\u03b7| < 2.4.",
-    "If there are more than two b-tagged jets, the two jets with the highest b-tagging scores are used.",
-    "If a jet has p_T < 50 GeV, its JVF must exceed 0.5.",
-    "Isolation requirements are imposed in cones of inner-detector tracks (\u0394R(e, track) < 0.3) around the "
-    "electron direction.",
-    "Electrons with \u0394R(e, jet) < 0.4 to any remaining jets are removed.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jets from pile-up are suppressed by requiring the jet vertex fraction to be larger than 0.5 for jets with "
+        "p_T < 50 GeV and |\u03b7| < 2.4.",
+        "If there are more than two b-tagged jets, the two jets with the highest b-tagging scores are used.",
+        "If a jet has p_T < 50 GeV, its JVF must exceed 0.5.",
+        "Isolation requirements are imposed in cones of inner-detector tracks (\u0394R(e, track) < 0.3) around the "
+        "electron direction.",
+        "Electrons with \u0394R(e, jet) < 0.4 to any remaining jets are removed.",
+    ],
+)
 def test_conditions_cones_and_overlap_removal_are_not_cuts(text: str) -> None:
     sel = _extract(text)
     assert sel.all_cuts() == [] or all(c.status != "verified" for c in sel.all_cuts()), _all(sel)
@@ -119,11 +219,14 @@ def test_conditions_cones_and_overlap_removal_are_not_cuts(text: str) -> None:
 
 # ---- the same classes on real papers ----------------------------------------------------------------
 
+
 @cache
 def _paper(path: str) -> SelectionList:
     from pipeline.parse import parse_document
 
-    return extract_selection(parse_document(shared_path("corpus", *path.split("/"))), backend="rules", cited_depth=0)
+    return extract_selection(
+        parse_document(shared_path("corpus", *path.split("/"))), backend="rules", cited_depth=0
+    )
 
 
 P1312 = "papers/arXiv-1312.1956.pdf"
@@ -140,48 +243,82 @@ PAPERS = [
     ("bullets", P1312, {(None, "met", ">", 30.0), (None, "met", ">", 20.0)}),
     ("bullets", P1605, {("leptons", "pt", ">=", 25.0)}),
     ("respectively", ISA, {("electrons", "eta", "<", 2.47), ("muons", "eta", "<", 2.7)}),
-    ("respectively", P1709, {("muons", "ptcone30 / pt < 0.2"), ("electrons", "ptcone30 / pt < 0.1")}),
-    ("parenthesised per flavour", P1812, {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)}),
-    ("parenthesised per flavour", P1706, {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0),
-                                          ("electrons", "eta", "<", 1.44), ("muons", "eta", "<", 2.1)}),
+    (
+        "respectively",
+        P1709,
+        {("muons", "ptcone30 / pt < 0.2"), ("electrons", "ptcone30 / pt < 0.1")},
+    ),
+    (
+        "parenthesised per flavour",
+        P1812,
+        {("electrons", "pt", ">", 30.0), ("muons", "pt", ">", 25.0)},
+    ),
+    (
+        "parenthesised per flavour",
+        P1706,
+        {
+            ("electrons", "pt", ">", 30.0),
+            ("muons", "pt", ">", 25.0),
+            ("electrons", "eta", "<", 1.44),
+            ("muons", "eta", "<", 2.1),
+        },
+    ),
     ("veto", P1312, {(None, "count(bjets) == 0")}),
     ("veto", P032, {(None, "count(muons) == 0")}),
     ("Z window", P1704, {(None, f"{Z} < 15")}),
     ("Z window", P1812, {(None, f"{Z} < 10")}),
-    ("crack", P1312, {("electrons", "eta", "outside", (1.37, 1.52)), ("electrons", "eta", "<", 2.47)}),
+    (
+        "crack",
+        P1312,
+        {("electrons", "eta", "outside", (1.37, 1.52)), ("electrons", "eta", "<", 2.47)},
+    ),
     ("crack", P1812, {("electrons", "eta", "outside", (1.442, 1.556))}),
     ("one lepton of either flavour", P1312, {(None, "count(leptons) == 1")}),
     ("one lepton of either flavour", P1812, {(None, "count(leptons) == 1")}),
 ]
 
 
-@pytest.mark.parametrize(("name", "paper", "verified"), PAPERS, ids=[f"{n}-{p.split('/')[-1]}" for n, p, _ in PAPERS])
+@pytest.mark.parametrize(
+    ("name", "paper", "verified"), PAPERS, ids=[f"{n}-{p.split('/')[-1]}" for n, p, _ in PAPERS]
+)
 def test_phrasing_class_on_a_paper(name: str, paper: str, verified: set) -> None:  # type: ignore[type-arg]
     sel = _paper(paper)
     assert verified <= _verified(sel), (name, sorted(map(str, _all(sel))))
 
 
-@pytest.mark.parametrize(("paper", "quote_part", "reason"), [
-    (P1312, "jet vertex fraction", "condition"),
-    (P1312, "if there are more than two b-tagged jets", "condition"),
-    (P1711, "all jets with p_T > 100 GeV must fulfill", "condition"),
-    (P1312, "Isolation requirements are imposed in cones", "isolation cone"),
-    (P1312, "are removed since their likely origin", "overlap removal"),
-    (P1709, "not considering jets that lie", "cone"),
-])
-def test_conditions_cones_and_overlap_on_papers_go_to_unresolved(paper: str, quote_part: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("paper", "quote_part", "reason"),
+    [
+        (P1312, "jet vertex fraction", "condition"),
+        (P1312, "if there are more than two b-tagged jets", "condition"),
+        (P1711, "all jets with p_T > 100 GeV must fulfill", "condition"),
+        (P1312, "Isolation requirements are imposed in cones", "isolation cone"),
+        (P1312, "are removed since their likely origin", "overlap removal"),
+        (P1709, "not considering jets that lie", "cone"),
+    ],
+)
+def test_conditions_cones_and_overlap_on_papers_go_to_unresolved(
+    paper: str, quote_part: str, reason: str
+) -> None:
     sel = _paper(paper)
-    assert not any(quote_part in (c.provenance.quote if c.provenance else "") and c.status == "verified"
-                   for c in sel.all_cuts())
+    assert not any(
+        quote_part in (c.provenance.quote if c.provenance else "") and c.status == "verified"
+        for c in sel.all_cuts()
+    )
     items = [u for u in sel.unresolved if quote_part in u.description]
-    assert any(reason in u.reason and u.reason.startswith("not a cut") for u in items), sel.unresolved
+    assert any(reason in u.reason and u.reason.startswith("not a cut") for u in items), (
+        sel.unresolved
+    )
 
 
 def test_a_rejected_pair_is_not_a_lepton_veto_on_1704() -> None:
     """'events are rejected if an additional loose lepton forms an OSSF pair with ... mass < 12 GeV' vetoes a
     pair mass, not every lepton: no verified count(leptons) == 0 from it."""
-    assert not any(c.expr == "count(leptons) == 0" and c.status == "verified" and "Drell" in c.provenance.quote
-                   for c in _paper(P1704).all_cuts() if c.provenance)
+    assert not any(
+        c.expr == "count(leptons) == 0" and c.status == "verified" and "Drell" in c.provenance.quote
+        for c in _paper(P1704).all_cuts()
+        if c.provenance
+    )
 
 
 def test_one_lepton_is_not_an_electron_count_on_1312() -> None:

@@ -25,17 +25,30 @@ TARBALL = make_source_tarball({"main.tex": "\\section{Event selection}\n$|\\eta|
 @pytest.fixture
 def server() -> Iterator[FakeArxiv]:
     with FakeArxiv() as fake:
-        fake.add(FakePaper("1312.1956", PDF, TARBALL, title="Search for a multi-Higgs-boson cascade"))
+        fake.add(
+            FakePaper("1312.1956", PDF, TARBALL, title="Search for a multi-Higgs-boson cascade")
+        )
         fake.add(FakePaper("hep-ex/0612017", PDF, None, version=2))
-        fake.add(FakePaper("1501.00001", PDF, TARBALL, version=3,
-                           comment="This paper has been withdrawn by the authors"))
+        fake.add(
+            FakePaper(
+                "1501.00001",
+                PDF,
+                TARBALL,
+                version=3,
+                comment="This paper has been withdrawn by the authors",
+            )
+        )
         yield fake
 
 
 @pytest.fixture
 def settings(server: FakeArxiv, repro_home: Path) -> Settings:
-    return replace(load_settings(), arxiv_api_url=server.api_url,
-                   arxiv_export_url=server.url, network_timeout=2.0)
+    return replace(
+        load_settings(),
+        arxiv_api_url=server.api_url,
+        arxiv_export_url=server.url,
+        network_timeout=2.0,
+    )
 
 
 def test_fetch_stores_meta_pdf_and_source(settings: Settings, server: FakeArxiv) -> None:
@@ -104,7 +117,9 @@ def test_connection_refused_mentions_mirror(settings: Settings, tmp_path: Path) 
     assert "--mirror" in (info.value.hint or "")
 
 
-def test_mirror_is_used_before_network(settings: Settings, server: FakeArxiv, tmp_path: Path) -> None:
+def test_mirror_is_used_before_network(
+    settings: Settings, server: FakeArxiv, tmp_path: Path
+) -> None:
     mirror_settings = replace(settings, home=tmp_path / "login-node")
     fetch_paper("1312.1956", mirror_settings)
     mirror = mirror_settings.papers_dir
@@ -123,7 +138,9 @@ def test_corrupt_mirror_entry_is_rejected(settings: Settings, tmp_path: Path) ->
     assert not (settings.papers_dir / "1312.1956").exists()
 
 
-def test_interrupted_fetch_leaves_nothing(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_fetch_leaves_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pipeline.fetch import arxiv_api
 
     def explode(*args: object) -> None:
@@ -162,10 +179,20 @@ def test_damaged_cache_entry_is_refetched(settings: Settings) -> None:
 
 
 def _cli(args: list[str], server: FakeArxiv, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, REPRO_HOME=str(home), REPRO_ARXIV_API_URL=server.api_url,
-               REPRO_ARXIV_EXPORT_URL=server.url, REPRO_NETWORK_TIMEOUT="2")
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args],
-                          capture_output=True, text=True, env=env, timeout=60)
+    env = dict(
+        os.environ,
+        REPRO_HOME=str(home),
+        REPRO_ARXIV_API_URL=server.api_url,
+        REPRO_ARXIV_EXPORT_URL=server.url,
+        REPRO_NETWORK_TIMEOUT="2",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_cli_fetch_and_errors(server: FakeArxiv, repro_home: Path) -> None:
@@ -176,5 +203,7 @@ def test_cli_fetch_and_errors(server: FakeArxiv, repro_home: Path) -> None:
     assert bad.returncode == 2 and "valid forms" in bad.stderr and "Traceback" not in bad.stderr
     missing = _cli(["fetch", "1912.99999"], server, repro_home)
     assert missing.returncode == 1 and "error: arXiv has no paper" in missing.stderr
-    mirror = _cli(["fetch", "1402.4735", "--mirror", str(repro_home / "papers")], server, repro_home)
+    mirror = _cli(
+        ["fetch", "1402.4735", "--mirror", str(repro_home / "papers")], server, repro_home
+    )
     assert mirror.returncode == 1 and "mirror" in mirror.stderr

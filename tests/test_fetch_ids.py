@@ -46,9 +46,23 @@ def test_other_doi_and_local_pdf(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "foo", "12.345", "1713.02304", "arXiv:17120.2304", "https://arxiv.org/abs/nope",
-             "hep-ex/061201", "missing-file.pdf", "1" * 5000, "a" * 300 + ".pdf", "x/" * 600,
-             "10.1000/" + "y" * 300, "1712.02304\x00", "bad\nid"],
+    "text",
+    [
+        "",
+        "foo",
+        "12.345",
+        "1713.02304",
+        "arXiv:17120.2304",
+        "https://arxiv.org/abs/nope",
+        "hep-ex/061201",
+        "missing-file.pdf",
+        "1" * 5000,
+        "a" * 300 + ".pdf",
+        "x/" * 600,
+        "10.1000/" + "y" * 300,
+        "1712.02304\x00",
+        "bad\nid",
+    ],
 )
 def test_malformed_ids(text: str) -> None:
     with pytest.raises(UsageError) as info:

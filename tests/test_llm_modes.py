@@ -24,7 +24,9 @@ MESSAGES = [{"role": "user", "content": "Jets are required to have pT > 25 GeV."
 
 
 def _backend(server: FakeOpenAI, run_dir: Path, **kw):
-    settings = replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model, llm_timeout=5.0, **kw)
+    settings = replace(
+        load_settings(), llm_base_url=server.base_url, llm_model=server.model, llm_timeout=5.0, **kw
+    )
     return get_backend("openai", settings, run_dir=run_dir, backoff_base=0.01)
 
 
@@ -54,7 +56,10 @@ def test_invalid_json_schema_answer_is_fed_back_in_the_same_call(tmp_path: Path)
         llm = _backend(server, tmp_path)
         assert llm.structured(MESSAGES, Threshold, purpose="t").model_dump() == GOOD
         retry = server.requests[1]["messages"]
-        assert retry[-2]["content"] == '{"variable": "pt"}' and "does not validate" in retry[-1]["content"]
+        assert (
+            retry[-2]["content"] == '{"variable": "pt"}'
+            and "does not validate" in retry[-1]["content"]
+        )
     assert _calls(tmp_path)[0]["requests"] == 2
 
 
@@ -65,14 +70,22 @@ def test_text_requests_carry_max_tokens(tmp_path: Path) -> None:
         assert server.requests[0]["max_tokens"] == 77
 
 
-def test_server_rejecting_json_schema_falls_back_to_json_object_and_remembers(tmp_path: Path) -> None:
+def test_server_rejecting_json_schema_falls_back_to_json_object_and_remembers(
+    tmp_path: Path,
+) -> None:
     with FakeOpenAI() as server:
-        server.push(error(400, "response_format json_schema is not supported"), json_answer(GOOD), json_answer(GOOD))
+        server.push(
+            error(400, "response_format json_schema is not supported"),
+            json_answer(GOOD),
+            json_answer(GOOD),
+        )
         llm = _backend(server, tmp_path, llm_mode="json_schema")
         assert llm.structured(MESSAGES, Threshold, purpose="t").model_dump() == GOOD
         assert llm.mode == "json"
         assert server.requests[1]["response_format"]["type"] == "json_object"
-        again = _backend(server, tmp_path)  # auto: the next backend for this server starts where it ended
+        again = _backend(
+            server, tmp_path
+        )  # auto: the next backend for this server starts where it ended
         assert again.mode == "json"
         again.structured(MESSAGES, Threshold, purpose="t")
         assert len(server.requests) == 3
@@ -104,5 +117,7 @@ def test_an_answer_cut_at_max_tokens_is_not_retried(tmp_path: Path) -> None:
     with FakeOpenAI(owned_by="llamacpp") as server:
         server.push(cut('{"variable": "p'), json_answer(GOOD))
         with pytest.raises(LLMOutputError, match="max_tokens=50") as info:
-            _backend(server, tmp_path, llm_max_tokens=50).structured(MESSAGES, Threshold, purpose="t")
+            _backend(server, tmp_path, llm_max_tokens=50).structured(
+                MESSAGES, Threshold, purpose="t"
+            )
         assert len(server.requests) == 1 and "REPRO_LLM_MAX_TOKENS" in (info.value.hint or "")

@@ -31,8 +31,13 @@ def server():
 
 
 def backend(server: FakeOpenAI, run_dir: Path, **settings_kw):
-    settings = replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model,
-                       llm_timeout=settings_kw.pop("timeout", 5.0), **settings_kw)
+    settings = replace(
+        load_settings(),
+        llm_base_url=server.base_url,
+        llm_model=server.model,
+        llm_timeout=settings_kw.pop("timeout", 5.0),
+        **settings_kw,
+    )
     return get_backend("openai", settings, run_dir=run_dir, backoff_base=0.01)
 
 
@@ -53,17 +58,24 @@ def test_valid_tool_call_is_parsed_and_logged(server: FakeOpenAI, tmp_path: Path
     assert record["response"] == GOOD
 
 
-def test_server_without_tools_falls_back_to_json_schema_mode(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_server_without_tools_falls_back_to_json_schema_mode(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     server.push(error(400, "this server does not support tools"), json_answer(GOOD))
     llm = backend(server, tmp_path)
     assert llm.structured(MESSAGES, Threshold, purpose="t").model_dump() == GOOD
     assert "tools" not in server.requests[1]
     assert server.requests[1]["response_format"]["type"] == "json_schema"
-    assert server.requests[1]["response_format"]["json_schema"]["schema"] == Threshold.model_json_schema()
+    assert (
+        server.requests[1]["response_format"]["json_schema"]["schema"]
+        == Threshold.model_json_schema()
+    )
     assert calls(tmp_path)[0]["mode"] == "json_schema"
 
 
-def test_server_ignoring_tools_falls_back_to_json_schema_mode(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_server_ignoring_tools_falls_back_to_json_schema_mode(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     # a server that ignores "tools" answers in plain text every time (3 = 1 + max_retries)
     server.push(*[text("Sure! The cut is pT > 25 GeV.") for _ in range(3)], json_answer(GOOD))
     llm = backend(server, tmp_path)
@@ -84,7 +96,9 @@ def test_schema_violation_is_fed_back_then_valid(server: FakeOpenAI, tmp_path: P
     assert "greater than 0" in retry_prompt  # the validation error went back to the model
 
 
-def test_garbage_after_all_retries_names_model_and_error(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_garbage_after_all_retries_names_model_and_error(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     server.push(*[tool_call({"variable": "PT!", "value": 1}) for _ in range(3)])
     with pytest.raises(LLMOutputError) as info:
         backend(server, tmp_path).structured(MESSAGES, Threshold, purpose="t")
@@ -94,7 +108,9 @@ def test_garbage_after_all_retries_names_model_and_error(server: FakeOpenAI, tmp
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503])
-def test_rate_limit_and_server_errors_back_off_then_succeed(server: FakeOpenAI, tmp_path: Path, status: int) -> None:
+def test_rate_limit_and_server_errors_back_off_then_succeed(
+    server: FakeOpenAI, tmp_path: Path, status: int
+) -> None:
     server.push(error(status), tool_call(GOOD))
     assert backend(server, tmp_path).structured(MESSAGES, Threshold, purpose="t").value == 25.0
     assert [a["status"] for a in calls(tmp_path)[0]["attempts"]] == [status, 200]
@@ -115,7 +131,10 @@ def test_client_error_is_not_retried(server: FakeOpenAI, tmp_path: Path) -> None
 
 def test_hung_response_hits_timeout_then_retry_succeeds(server: FakeOpenAI, tmp_path: Path) -> None:
     server.push(hang(10), tool_call(GOOD))
-    assert backend(server, tmp_path, timeout=0.5).structured(MESSAGES, Threshold, purpose="t").value == 25.0
+    assert (
+        backend(server, tmp_path, timeout=0.5).structured(MESSAGES, Threshold, purpose="t").value
+        == 25.0
+    )
     first = calls(tmp_path)[0]["attempts"][0]
     assert "Timeout" in first["error"] and first["latency_s"] >= 0.4
 

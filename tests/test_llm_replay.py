@@ -19,7 +19,9 @@ MESSAGES = [{"role": "user", "content": "write the script"}]
 def _record(tmp_path: Path, *answers) -> Path:
     with FakeOpenAI() as server:
         server.push(*answers)
-        settings = replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model, llm_timeout=5.0)
+        settings = replace(
+            load_settings(), llm_base_url=server.base_url, llm_model=server.model, llm_timeout=5.0
+        )
         llm = get_backend("openai", settings, run_dir=tmp_path, backoff_base=0.01)
         with contextlib.suppress(ExtractionError):
             llm.text(MESSAGES, purpose="codegen")

@@ -40,9 +40,16 @@ def server() -> Iterator[FakeOpenAI]:
         yield fake
 
 
-def backend(base_url: str, run_dir: Path, *, deadline: float = 60.0, timeout: float = 5.0, **options: Any) -> Any:
-    settings = replace(load_settings(), llm_base_url=base_url, llm_model="fake-model", llm_timeout=timeout,
-                       llm_deadline=deadline)
+def backend(
+    base_url: str, run_dir: Path, *, deadline: float = 60.0, timeout: float = 5.0, **options: Any
+) -> Any:
+    settings = replace(
+        load_settings(),
+        llm_base_url=base_url,
+        llm_model="fake-model",
+        llm_timeout=timeout,
+        llm_deadline=deadline,
+    )
     return get_backend("openai", settings, run_dir=run_dir, backoff_base=0.01, **options)
 
 
@@ -86,8 +93,11 @@ def wait_for(condition: Any, seconds: float = 20.0) -> None:
 
 # --- the total deadline ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("where", ["body", "headers"])
-def test_dripping_server_is_cut_off_at_the_deadline(server: FakeOpenAI, tmp_path: Path, where: str) -> None:
+def test_dripping_server_is_cut_off_at_the_deadline(
+    server: FakeOpenAI, tmp_path: Path, where: str
+) -> None:
     # one byte every 2 s: never a read timeout (5 s), so only a total deadline can end it
     server.push(drip(2.0, where=where, give_up_after=120))
     llm = backend(server.base_url, tmp_path, deadline=DEADLINE)
@@ -115,14 +125,18 @@ def test_deadline_covers_every_retry_of_a_call(server: FakeOpenAI, tmp_path: Pat
 
 
 def test_deadline_starts_afresh_for_each_call(server: FakeOpenAI, tmp_path: Path) -> None:
-    server.push(tool_call({"variable": "pt", "value": 25}), tool_call({"variable": "pt", "value": 26}))
+    server.push(
+        tool_call({"variable": "pt", "value": 25}), tool_call({"variable": "pt", "value": 26})
+    )
     llm = backend(server.base_url, tmp_path, deadline=2.0)
     assert llm.structured(MESSAGES, Threshold, purpose="t").value == 25.0
     time.sleep(2.5)  # past the first call's deadline: the second call has its own
     assert llm.structured(MESSAGES, Threshold, purpose="t").value == 26.0
 
 
-def test_deadline_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_deadline_setting_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("REPRO_LLM_DEADLINE", "42.5")
     assert load_settings().llm_deadline == 42.5
     with pytest.raises(ConfigError, match="positive"):
@@ -131,16 +145,20 @@ def test_deadline_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyP
 
 # --- the response size cap ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "content-length"])
-def test_huge_answer_is_abandoned_at_the_cap_with_bounded_memory(server: FakeOpenAI, tmp_path: Path,
-                                                                 chunked: bool) -> None:
+def test_huge_answer_is_abandoned_at_the_cap_with_bounded_memory(
+    server: FakeOpenAI, tmp_path: Path, chunked: bool
+) -> None:
     size = 200 * MiB
     server.push(huge(size, chunked=chunked))
     llm = backend(server.base_url, tmp_path)
     with PeakRSS() as rss, pytest.raises(LLMResponseTooLarge, match="over the cap") as info:
         llm.text(MESSAGES, purpose="flood")
     assert info.value.limit == MAX_RESPONSE_BYTES
-    print(f"\nhuge answer ({'chunked' if chunked else 'Content-Length'}): host RSS growth {rss.growth_mib:.1f} MiB")
+    print(
+        f"\nhuge answer ({'chunked' if chunked else 'Content-Length'}): host RSS growth {rss.growth_mib:.1f} MiB"
+    )
     assert rss.growth_mib < 100  # the answer is 200 MiB; the old transport held it twice over
     wait_for(lambda: server.sent)
     assert server.sent and server.sent[0] < size // 2  # the client hung up long before the end
@@ -150,7 +168,9 @@ def test_huge_answer_is_abandoned_at_the_cap_with_bounded_memory(server: FakeOpe
     assert (tmp_path / "llm_calls.jsonl").stat().st_size < MiB
 
 
-def test_answer_under_a_small_cap_passes_and_over_it_fails(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_answer_under_a_small_cap_passes_and_over_it_fails(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     server.push(huge(32 * 1024), huge(100 * 1024))
     llm = backend(server.base_url, tmp_path, max_response_bytes=64 * 1024)
     assert llm.text(MESSAGES, purpose="small") == "a" * 32 * 1024
@@ -162,14 +182,26 @@ def test_answer_under_a_small_cap_passes_and_over_it_fails(server: FakeOpenAI, t
 def gzipped_completion(content_bytes: int) -> bytes:
     """A gzipped completion whose content is ``content_bytes`` zeros, compressed piece by piece
     (the server shares this process: it must not hold the plain text either)."""
-    head, tail = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "fake-model",
-                             "choices": [{"index": 0, "message": {"role": "assistant", "content": "@"},
-                                          "finish_reason": "stop"}]}).split("@")
+    head, tail = json.dumps(
+        {
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "fake-model",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "@"},
+                    "finish_reason": "stop",
+                }
+            ],
+        }
+    ).split("@")
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     out = [packer.compress(head.encode())]
     piece = b"0" * MiB
     for start in range(0, content_bytes, MiB):
-        out.append(packer.compress(piece[:min(MiB, content_bytes - start)]))
+        out.append(packer.compress(piece[: min(MiB, content_bytes - start)]))
     out += [packer.compress(tail.encode()), packer.flush()]
     return b"".join(out)
 
@@ -191,7 +223,9 @@ class GzipHandler(QuietHandler):
 
 
 @pytest.mark.parametrize("content_bytes, fits", [(1000, True), (64 * MiB, False)])
-def test_compressed_answer_is_capped_on_what_it_decodes_to(tmp_path: Path, content_bytes: int, fits: bool) -> None:
+def test_compressed_answer_is_capped_on_what_it_decodes_to(
+    tmp_path: Path, content_bytes: int, fits: bool
+) -> None:
     handler = type("Handler", (GzipHandler,), {"content_bytes": content_bytes})
     with LocalServer(handler) as gz, PeakRSS() as rss:
         llm = backend(f"{gz.url}/v1", tmp_path)
@@ -205,7 +239,10 @@ def test_compressed_answer_is_capped_on_what_it_decodes_to(tmp_path: Path, conte
 
 # --- the call log ---------------------------------------------------------------------------------
 
-def test_large_answer_is_logged_in_part_and_replay_refuses_it(server: FakeOpenAI, tmp_path: Path) -> None:
+
+def test_large_answer_is_logged_in_part_and_replay_refuses_it(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     size = 6 * MiB  # under the response cap, over what one log record keeps
     server.push(huge(size))
     assert len(backend(server.base_url, tmp_path).text(MESSAGES, purpose="big")) == size
@@ -213,28 +250,42 @@ def test_large_answer_is_logged_in_part_and_replay_refuses_it(server: FakeOpenAI
     assert len(line) < 5 * MiB
     (record,) = calls(tmp_path)
     assert record["ok"] and "response" in record["truncated"]
-    assert record["response"].endswith("chars in all]") and "truncated by reproduce" in record["response"]
+    assert (
+        record["response"].endswith("chars in all]")
+        and "truncated by reproduce" in record["response"]
+    )
     assert record["usage"]["prompt_tokens"] > 0  # counted before the body was cut for the log
     replay = get_backend("replay", load_settings(), replay=tmp_path / "llm_calls.jsonl")
     with pytest.raises(Exception, match="only in part"):
         replay.text(MESSAGES, purpose="big")
 
 
-def test_raw_exchange_over_the_body_limit_is_cut_with_a_marker(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_raw_exchange_over_the_body_limit_is_cut_with_a_marker(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
     server.push(huge(2 * MAX_LOGGED_BODY))
     content = backend(server.base_url, tmp_path).text(MESSAGES, purpose="medium")
     (record,) = calls(tmp_path)
     assert record["response"] == content and "truncated" not in record  # the answer itself is whole
     raw = record["attempts"][0]["response"]
-    assert isinstance(raw, str) and len(raw) < MAX_LOGGED_BODY + 100 and "truncated by reproduce" in raw
+    assert (
+        isinstance(raw, str)
+        and len(raw) < MAX_LOGGED_BODY + 100
+        and "truncated by reproduce" in raw
+    )
     replay = get_backend("replay", load_settings(), replay=tmp_path / "llm_calls.jsonl")
     assert replay.text(MESSAGES, purpose="medium") == content
 
 
 def test_record_is_bounded_even_when_the_prompt_is_huge() -> None:
-    record = {"purpose": "p", "request_key": "k", "ok": True, "response": "short",
-              "messages": [{"role": "user", "content": "x" * 100_000} for _ in range(50)],
-              "attempts": [{"request": {"messages": "y" * 100_000}, "response": "z" * 100_000}]}
+    record = {
+        "purpose": "p",
+        "request_key": "k",
+        "ok": True,
+        "response": "short",
+        "messages": [{"role": "user", "content": "x" * 100_000} for _ in range(50)],
+        "attempts": [{"request": {"messages": "y" * 100_000}, "response": "z" * 100_000}],
+    }
     slim, line = bounded_record(record, 64 * 1024)
     assert len(line) <= 64 * 1024 + 4096 and json.loads(line) == slim
     assert slim["response"] == "short" and "response" not in slim["truncated"]

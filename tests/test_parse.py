@@ -67,7 +67,9 @@ def test_atlas_bibliography_and_citations(atlas: Document) -> None:
     ranged = next(c for c in atlas.citations if c.marker.replace(" ", "") == "[28–33]")
     assert ranged.keys == ["28", "29", "30", "31", "32", "33"]
     for citation in atlas.citations:
-        assert re.sub(r"\s", "", atlas.text[citation.start:citation.end]) == re.sub(r"\s", "", citation.marker)
+        assert re.sub(r"\s", "", atlas.text[citation.start : citation.end]) == re.sub(
+            r"\s", "", citation.marker
+        )
         assert all(atlas.reference(k) is not None for k in citation.keys)
     assert atlas.block_at(atlas.citations[0].start).kind != "reference"  # type: ignore[union-attr]
 
@@ -76,7 +78,7 @@ def test_blocks_spans_pages_and_boxes(atlas: Document) -> None:
     assert len(atlas.pages) == 25 and atlas.title and "multi-Higgs-boson cascade" in atlas.title
     assert atlas.abstract and atlas.abstract.startswith("A search is presented")
     for block in atlas.blocks:
-        assert atlas.text[block.start:block.end] == block.text
+        assert atlas.text[block.start : block.end] == block.text
         assert 1 <= block.page <= 25 and block.bbox is not None
     offset = atlas.text.index("|η| < 2.47")
     assert atlas.page_at(offset) == 4
@@ -100,7 +102,9 @@ def test_other_corpus_papers(parts: tuple[str, ...], section: str, snippet: str)
 
 
 def test_cms_paper_has_no_running_head_sections_and_resolving_citations() -> None:
-    doc = parse_document(shared_path("corpus", "adl", "CMS-SUS-16-043", "1706.09933.pdf"), "pymupdf")
+    doc = parse_document(
+        shared_path("corpus", "adl", "CMS-SUS-16-043", "1706.09933.pdf"), "pymupdf"
+    )
     titles = [s.title for s in doc.sections]
     assert titles.count("References") == 1
     assert len(doc.references) > 50 and sum(1 for r in doc.references if r.doi) > 30
@@ -147,8 +151,10 @@ def _bad_pdfs(tmp_path: Path) -> dict[str, Path]:
     doc.save(paths["scanned"])
     doc.close()
     doc = pymupdf.open()
-    doc.new_page().insert_textbox(pymupdf.Rect(72, 72, 540, 720), "Shopping list\n\nMilk, eggs, "
-                                  "bread and some apples for the week. Also coffee and tea.")
+    doc.new_page().insert_textbox(
+        pymupdf.Rect(72, 72, 540, 720),
+        "Shopping list\n\nMilk, eggs, bread and some apples for the week. Also coffee and tea.",
+    )
     paths["not-a-paper"] = tmp_path / "not-a-paper.pdf"
     doc.save(paths["not-a-paper"])
     doc.close()
@@ -173,8 +179,12 @@ def test_bad_pdfs_raise_clear_errors(tmp_path: Path, name: str, message: str) ->
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_parse_and_refs(tmp_path: Path, repro_home: Path) -> None:
@@ -224,8 +234,12 @@ def test_tables_on_request() -> None:
     assert parse_document(pdf, "pymupdf").tables == []  # off by default: it is slow
 
 
-ADL_PAPERS = sorted(p.relative_to(p.parents[2]).as_posix()
-                    for p in (Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "adl").glob("*/*.pdf"))
+ADL_PAPERS = sorted(
+    p.relative_to(p.parents[2]).as_posix()
+    for p in (Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "adl").glob(
+        "*/*.pdf"
+    )
+)
 
 
 @pytest.mark.parametrize("relative", ADL_PAPERS or ["adl/missing/missing.pdf"])
@@ -240,9 +254,15 @@ def test_adl_corpus_structure(relative: str) -> None:
 
 
 def test_reports_sections_after_table_of_contents() -> None:
-    isa = parse_document(shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf"), "pymupdf")
+    isa = parse_document(
+        shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf"), "pymupdf"
+    )
     assert [(s.number, s.title) for s in isa.sections][1:3] == [
-        ("I", "INTRODUCTION"), ("A", "Higgs Boson Production Modes and the")]
-    yas = parse_document(shared_path("corpus", "papers", "report-h4l-opendata-yasodar.pdf"), "pymupdf")
+        ("I", "INTRODUCTION"),
+        ("A", "Higgs Boson Production Modes and the"),
+    ]
+    yas = parse_document(
+        shared_path("corpus", "papers", "report-h4l-opendata-yasodar.pdf"), "pymupdf"
+    )
     numbered = [s.number for s in yas.sections if s.number]
     assert numbered[:3] == ["1", "2", "3"] and len(numbered) == len(set(numbered))

@@ -67,9 +67,9 @@ def test_real_tei_files(name: str) -> None:
     doc = parse_tei(path.read_bytes(), name, str(path), "0")
     assert doc.title and doc.sections and len(doc.references) > 20
     for block in doc.blocks:
-        assert doc.text[block.start:block.end] == block.text
+        assert doc.text[block.start : block.end] == block.text
     for citation in doc.citations:
-        assert doc.text[citation.start:citation.end] == citation.marker
+        assert doc.text[citation.start : citation.end] == citation.marker
         assert all(doc.reference(k) is not None for k in citation.keys)
     assert sum(1 for r in doc.references if r.doi) > 10
 

@@ -70,8 +70,9 @@ PDF_PAGES = [
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     path = tmp_path / "source.tar.gz"
-    path.write_bytes(make_source_tarball({"main.tex": MAIN, "selection.tex": SELECTION,
-                                          "main.bbl": BBL}))
+    path.write_bytes(
+        make_source_tarball({"main.tex": MAIN, "selection.tex": SELECTION, "main.bbl": BBL})
+    )
     return path
 
 
@@ -79,7 +80,10 @@ def test_exact_math_sections_and_references(source: Path) -> None:
     doc = parse_document(source, "latex")
     assert doc.source.backend == "latex" and doc.title == "Search for a multi-Higgs-boson cascade"
     assert [(s.number, s.title) for s in doc.sections][:3] == [
-        ("1", "Introduction"), ("2", "Event selection"), ("2.1", "Jets")]
+        ("1", "Introduction"),
+        ("2", "Event selection"),
+        ("2.1", "Jets"),
+    ]
     assert any(s.number == "A" and s.title == "Extra" for s in doc.sections)
     selection = find_sections(doc, ["event selection"])[0]
     text = section_text(doc, selection)
@@ -90,20 +94,28 @@ def test_exact_math_sections_and_references(source: Path) -> None:
     assert any(b.kind == "caption" and b.text == "Event yields." for b in doc.blocks)
     assert doc.abstract == "A search is presented."
     assert [(r.key, r.arxiv_id, r.doi) for r in doc.references] == [
-        ("1", "1207.7214", None), ("2", None, "10.1016/j.physletb.2012.08.021")]
+        ("1", "1207.7214", None),
+        ("2", None, "10.1016/j.physletb.2012.08.021"),
+    ]
     assert doc.references[0].title == "Observation of a new particle"
     markers = [(c.marker, c.keys) for c in doc.citations]
     assert markers == [("[1]", ["1"]), ("[2, 1]", ["2", "1"]), ("[2]", ["2"])]
     assert any("p_T > 25 GeV" in c for _, c in cut_sentences(doc, selection))
-    assert [t.rows for t in doc.tables] == [[["Process", "ee", "\\mu\\mu"],
-                                            ["t\\bar{t}", "12.5", "14.1"], ["Total", "20", "22"]]]
+    assert [t.rows for t in doc.tables] == [
+        [["Process", "ee", "\\mu\\mu"], ["t\\bar{t}", "12.5", "14.1"], ["Total", "20", "22"]]
+    ]
     assert doc.tables[0].caption == "Event yields."
 
 
 def test_single_gzipped_tex_file(tmp_path: Path) -> None:
     path = tmp_path / "source.tex.gz"
-    path.write_bytes(gzip.compress((MAIN.replace("\\input{selection}", SELECTION)
-                                    .replace("\\bibliography{refs}", BBL)).encode()))
+    path.write_bytes(
+        gzip.compress(
+            (
+                MAIN.replace("\\input{selection}", SELECTION).replace("\\bibliography{refs}", BBL)
+            ).encode()
+        )
+    )
     doc = parse_document(path, "latex")
     assert len(doc.references) == 2 and "|\\eta| < 2.47" in doc.text
 
@@ -151,8 +163,13 @@ def test_broken_source_falls_back_to_pdf(settings: Settings) -> None:
 
 def test_cli_refs_fetch_goes_through_the_cache(server: FakeArxiv, repro_home: Path) -> None:
     env = dict(os.environ, REPRO_ARXIV_API_URL=server.api_url, REPRO_ARXIV_EXPORT_URL=server.url)
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "refs", "arXiv:1312.1956",
-                           "--fetch"], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "refs", "arXiv:1312.1956", "--fetch"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert rows[0]["arxiv_id"] == "1207.7214" and rows[0]["cited"]

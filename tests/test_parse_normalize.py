@@ -39,7 +39,11 @@ def test_physics_characters(raw: str, expected: str) -> None:
         (["ends with minus -", "2.5"], set(), "ends with minus - 2.5"),
         (["at next-to-", "leading order"], {"leading"}, "at next-to-leading order"),
         (["the track-", "cluster match"], {"track", "cluster"}, "the track-cluster match"),
-        (["the track-", "cluster match"], {"track", "cluster", "trackcluster"}, "the trackcluster match"),
+        (
+            ["the track-", "cluster match"],
+            {"track", "cluster", "trackcluster"},
+            "the trackcluster match",
+        ),
     ],
 )
 def test_join_lines(lines: list[str], words: set[str] | None, expected: str) -> None:
@@ -65,8 +69,13 @@ def test_normalize_chars_never_grows_wildly(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("inner", "keys"),
-    [("12", ["12"]), ("12-14", ["12", "13", "14"]), ("3,7", ["3", "7"]),
-     ("28–33", ["28", "29", "30", "31", "32", "33"]), ("39– 41, 5", ["39", "40", "41", "5"])],
+    [
+        ("12", ["12"]),
+        ("12-14", ["12", "13", "14"]),
+        ("3,7", ["3", "7"]),
+        ("28–33", ["28", "29", "30", "31", "32", "33"]),
+        ("39– 41, 5", ["39", "40", "41", "5"]),
+    ],
 )
 def test_expand_keys(inner: str, keys: list[str]) -> None:
     assert expand_keys(inner) == keys
@@ -93,9 +102,12 @@ def test_headings(text: str, number: str | None, title: str, level: int) -> None
 
 
 def test_reference_fields() -> None:
-    ref = reference_from_text("3", 'J. Wess, "Supergauge transformations in four dimensions", '
-                              "Nucl. Phys. B 70 (1974) 39, doi:10.1016/0550-3213(74)90355-1, "
-                              "arXiv:hep-th/0101001.")
+    ref = reference_from_text(
+        "3",
+        'J. Wess, "Supergauge transformations in four dimensions", '
+        "Nucl. Phys. B 70 (1974) 39, doi:10.1016/0550-3213(74)90355-1, "
+        "arXiv:hep-th/0101001.",
+    )
     assert ref.doi == "10.1016/0550-3213(74)90355-1"
     assert ref.arxiv_id == "hep-th/0101001"
     assert ref.title == "Supergauge transformations in four dimensions"

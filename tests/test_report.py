@@ -26,8 +26,14 @@ def test_report_of_a_synthetic_run(tmp_path: Path) -> None:
     md = (run / "report.md").read_text()
     page = (run / "report.html").read_text()
     assert {p.name for p in written} >= {"report.md", "report.html", "m4l.png", "cutflow.png"}
-    for section in ("## Warnings", "## Cutflow", "## Event-by-event comparison", "## Plots",
-                    "## Selection list and provenance", "## Generated code"):
+    for section in (
+        "## Warnings",
+        "## Cutflow",
+        "## Event-by-event comparison",
+        "## Plots",
+        "## Selection list and provenance",
+        "## Generated code",
+    ):
         assert section in md
     assert "SYNTHETIC INPUTS" in md and "SYNTHETIC INPUTS" in page
     assert comparison.verdict in md

@@ -29,7 +29,9 @@ def cut_of(run_dir: Path, cut_id: str, name: str = "selection.reviewed.json"):  
 
 def test_approve_writes_version_reviewed_list_and_log(run_dir: Path) -> None:
     session = ReviewSession(run_dir, reviewer="alice")
-    result = session.decide(Decision(action="approve", cut_id="el_pt", comment="matches the paper"), 0)
+    result = session.decide(
+        Decision(action="approve", cut_id="el_pt", comment="matches the paper"), 0
+    )
     assert result.version == 1 == session.version()
     assert (run_dir / "review" / "selection.v001.json").is_file()
     assert cut_of(run_dir, "el_pt").status == "reviewed"
@@ -38,7 +40,11 @@ def test_approve_writes_version_reviewed_list_and_log(run_dir: Path) -> None:
     (entry,) = session.log()
     assert entry["who"] == "alice" and entry["cut"] == "el_pt" and entry["action"] == "approve"
     assert entry["before"]["status"] == "verified" and entry["after"]["status"] == "reviewed"
-    assert entry["comment"] == "matches the paper" and entry["version"] == 1 and entry["time"].endswith("+00:00")
+    assert (
+        entry["comment"] == "matches the paper"
+        and entry["version"] == 1
+        and entry["time"].endswith("+00:00")
+    )
     assert load_selection(run_dir / "selection.reviewed.json").producer == "review"
 
 
@@ -50,7 +56,12 @@ def test_status_transitions(run_dir: Path, action: str, status: str) -> None:
 
 def test_edit_changes_value_and_marks_edited_and_approve_keeps_edited(run_dir: Path) -> None:
     session = ReviewSession(run_dir)
-    session.decide(Decision(action="edit", cut_id="bjet_pt", changes={"value": "20", "description": "b-jet pT"}), 0)
+    session.decide(
+        Decision(
+            action="edit", cut_id="bjet_pt", changes={"value": "20", "description": "b-jet pT"}
+        ),
+        0,
+    )
     cut = cut_of(run_dir, "bjet_pt")
     assert (cut.value, cut.description, cut.status) == (20.0, "b-jet pT", "edited")
     session.decide(Decision(action="approve", cut_id="bjet_pt"), 1)
@@ -58,28 +69,37 @@ def test_edit_changes_value_and_marks_edited_and_approve_keeps_edited(run_dir: P
 
 
 def test_edit_in_mev_is_stored_in_gev(run_dir: Path) -> None:
-    ReviewSession(run_dir).decide(Decision(action="edit", cut_id="el_pt", changes={"value": "27000", "unit": "MeV"}), 0)
+    ReviewSession(run_dir).decide(
+        Decision(action="edit", cut_id="el_pt", changes={"value": "27000", "unit": "MeV"}), 0
+    )
     cut = cut_of(run_dir, "el_pt")
     assert (cut.value, cut.unit) == (27.0, "GeV")
 
 
 def test_edit_switching_to_an_expression_clears_the_structured_form(run_dir: Path) -> None:
-    ReviewSession(run_dir).decide(Decision(action="edit", cut_id="mu_pt", changes={"expr": "pt > 26"}), 0)
+    ReviewSession(run_dir).decide(
+        Decision(action="edit", cut_id="mu_pt", changes={"expr": "pt > 26"}), 0
+    )
     cut = cut_of(run_dir, "mu_pt")
     assert (cut.expr, cut.variable, cut.op, cut.value) == ("pt > 26", None, None, None)
     assert machine_form(cut) == "muons: pt > 26  [GeV]"
 
 
-@pytest.mark.parametrize("changes, error, words", [
-    ({"op": "between", "value": "25"}, SelectionError, "needs value [low, high]"),
-    ({"op": "between", "value": "160, 105"}, SelectionError, "low < high"),
-    ({"expr": "count(jetz) >= 4"}, SelectionError, "jetz"),
-    ({"unit": "furlong"}, SelectionError, "unknown unit"),
-    ({"value": "twenty"}, UsageError, "not a number"),
-    ({"status": "reviewed"}, UsageError, "cannot edit"),
-    ({"description": ""}, SelectionError, "description"),
-])
-def test_invalid_edit_is_refused_and_nothing_is_written(run_dir: Path, changes: dict, error: type, words: str) -> None:
+@pytest.mark.parametrize(
+    "changes, error, words",
+    [
+        ({"op": "between", "value": "25"}, SelectionError, "needs value [low, high]"),
+        ({"op": "between", "value": "160, 105"}, SelectionError, "low < high"),
+        ({"expr": "count(jetz) >= 4"}, SelectionError, "jetz"),
+        ({"unit": "furlong"}, SelectionError, "unknown unit"),
+        ({"value": "twenty"}, UsageError, "not a number"),
+        ({"status": "reviewed"}, UsageError, "cannot edit"),
+        ({"description": ""}, SelectionError, "description"),
+    ],
+)
+def test_invalid_edit_is_refused_and_nothing_is_written(
+    run_dir: Path, changes: dict, error: type, words: str
+) -> None:
     cut_id = "four_jets" if "expr" in changes else "el_pt"
     session = ReviewSession(run_dir)
     with pytest.raises(error) as caught:
@@ -141,11 +161,22 @@ def test_add_missing_cut_with_quote_is_located_on_the_page(run_dir: Path) -> Non
 
     def place(quote: str, page: int | None):  # type: ignore[no-untyped-def]
         spot = locate(pdf, quote, page)
-        return spot.page, [dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes]
+        return spot.page, [
+            dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes
+        ]
 
     quote = "Events are required to have exactly one reconstructed isolated electron or muon"
-    decision = Decision(action="add", cut_id="vertex_tracks", into="selection", after="one_lepton", quote=quote,
-                        changes={"description": "primary vertex with at least five tracks", "expr": "count(jets) >= 0"})
+    decision = Decision(
+        action="add",
+        cut_id="vertex_tracks",
+        into="selection",
+        after="one_lepton",
+        quote=quote,
+        changes={
+            "description": "primary vertex with at least five tracks",
+            "expr": "count(jets) >= 0",
+        },
+    )
     ReviewSession(run_dir).decide(decision, 0, locate=place)
     selection = load_selection(run_dir / "selection.reviewed.json", check=False)
     assert [c.id for c in selection.selection] == ["one_lepton", "vertex_tracks", "four_jets"]
@@ -156,22 +187,51 @@ def test_add_missing_cut_with_quote_is_located_on_the_page(run_dir: Path) -> Non
     assert entry["before"] is None and entry["after"]["provenance"]["bbox"]
 
 
-@pytest.mark.parametrize("decision, words", [
-    (Decision(action="add", cut_id="x1", changes={"description": "d", "expr": "count(jets) >= 1"}), "quote"),
-    (Decision(action="add", cut_id="el_pt", quote="q", changes={"description": "d", "expr": "count(jets) >= 1"}), "twice"),
-    (Decision(action="add", cut_id="x2", quote="q", into="object:elecs", changes={"description": "d", "expr": "pt > 1"}), "electrons"),
-])
+@pytest.mark.parametrize(
+    "decision, words",
+    [
+        (
+            Decision(
+                action="add", cut_id="x1", changes={"description": "d", "expr": "count(jets) >= 1"}
+            ),
+            "quote",
+        ),
+        (
+            Decision(
+                action="add",
+                cut_id="el_pt",
+                quote="q",
+                changes={"description": "d", "expr": "count(jets) >= 1"},
+            ),
+            "twice",
+        ),
+        (
+            Decision(
+                action="add",
+                cut_id="x2",
+                quote="q",
+                into="object:elecs",
+                changes={"description": "d", "expr": "pt > 1"},
+            ),
+            "electrons",
+        ),
+    ],
+)
 def test_add_refuses_bad_new_cuts(run_dir: Path, decision: Decision, words: str) -> None:
     with pytest.raises((UsageError, SelectionError), match=words):
         ReviewSession(run_dir).decide(decision, 0)
 
 
 def test_answer_assumption(run_dir: Path) -> None:
-    ReviewSession(run_dir).decide(Decision(action="answer", assumption_id="btag_wp", answer="use 70% WP"), 0)
+    ReviewSession(run_dir).decide(
+        Decision(action="answer", assumption_id="btag_wp", answer="use 70% WP"), 0
+    )
     (assumption,) = load_selection(run_dir / "selection.reviewed.json", check=False).assumptions
     assert (assumption.status, assumption.answer) == ("answered", "use 70% WP")
     with pytest.raises(UsageError, match="btag_wp"):
-        ReviewSession(run_dir).decide(Decision(action="answer", assumption_id="nope", answer="x"), 1)
+        ReviewSession(run_dir).decide(
+            Decision(action="answer", assumption_id="nope", answer="x"), 1
+        )
 
 
 def test_diff_extracted_vs_reviewed(run_dir: Path) -> None:
@@ -195,7 +255,10 @@ def test_gate_refuses_unreviewed_and_unfinished_lists(run_dir: Path) -> None:
         require_reviewed(run_dir, no_review=False)
     for cut in session.current()[1].all_cuts():
         if cut.status != "reviewed":
-            session.decide(Decision(action="approve" if cut.id != "bjet_pt" else "reject", cut_id=cut.id), session.version())
+            session.decide(
+                Decision(action="approve" if cut.id != "bjet_pt" else "reject", cut_id=cut.id),
+                session.version(),
+            )
     assert require_reviewed(run_dir, no_review=False) == run_dir / "selection.reviewed.json"
     assert require_reviewed(run_dir, no_review=True) == run_dir / "selection.reviewed.json"
 
@@ -212,7 +275,10 @@ def test_resolve_run_by_path_key_and_id(run_dir: Path, repro_home: Path) -> None
     assert resolve_run("run-1", outputs) == run_dir.resolve()
 
 
-@pytest.mark.parametrize("name", ["../../etc", "1312.1956/..", "../1312.1956/run-1", "run-1/../../x", "a/b/c", "..", "run 1"])
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc", "1312.1956/..", "../1312.1956/run-1", "run-1/../../x", "a/b/c", "..", "run 1"],
+)
 def test_resolve_run_refuses_traversal(run_dir: Path, repro_home: Path, name: str) -> None:
     with pytest.raises(UsageError):
         resolve_run(name, repro_home / "outputs")
@@ -230,13 +296,16 @@ def test_parse_value_round_trips(values: list[float]) -> None:
     assert parsed == (values[0] if len(values) == 1 else values)
 
 
-@pytest.mark.parametrize("document, first", [
-    ("arXiv:1712.02304", "1712.02304"),
-    ("arXiv:1712.02304v2", "1712.02304v2"),
-    ("hep-ex/0612017", "hep-ex_0612017"),
-    ("report-h4l-opendata-isa-2025.pdf", "report-h4l-opendata-isa-2025"),
-    ("../../etc/passwd.pdf", "passwd"),
-])
+@pytest.mark.parametrize(
+    "document, first",
+    [
+        ("arXiv:1712.02304", "1712.02304"),
+        ("arXiv:1712.02304v2", "1712.02304v2"),
+        ("hep-ex/0612017", "hep-ex_0612017"),
+        ("report-h4l-opendata-isa-2025.pdf", "report-h4l-opendata-isa-2025"),
+        ("../../etc/passwd.pdf", "passwd"),
+    ],
+)
 def test_paper_slugs_match_the_fetch_cache(document: str, first: str) -> None:
     from pipeline.review.sources import paper_slugs
 
@@ -244,7 +313,9 @@ def test_paper_slugs_match_the_fetch_cache(document: str, first: str) -> None:
     assert slugs[0] == first and all("/" not in s and s not in {".", ".."} for s in slugs)
 
 
-def test_a_deleted_reviewed_list_is_not_silently_restarted_from_the_extracted_one(run_dir: Path) -> None:
+def test_a_deleted_reviewed_list_is_not_silently_restarted_from_the_extracted_one(
+    run_dir: Path,
+) -> None:
     session = ReviewSession(run_dir)
     session.decide(Decision(action="edit", cut_id="el_pt", changes={"value": 26}), 0)
     (run_dir / "selection.reviewed.json").unlink()
@@ -254,7 +325,9 @@ def test_a_deleted_reviewed_list_is_not_silently_restarted_from_the_extracted_on
 
 
 def test_a_corrupt_reviewed_list_is_reported_with_its_path(run_dir: Path) -> None:
-    (run_dir / "selection.reviewed.json").write_text('{"paper": {"id": "x"}, "selection": [{"id": 3}]}')
+    (run_dir / "selection.reviewed.json").write_text(
+        '{"paper": {"id": "x"}, "selection": [{"id": 3}]}'
+    )
     with pytest.raises(SelectionError) as caught:
         ReviewSession(run_dir).current()
     assert "selection.reviewed.json" in str(caught.value) and "$.selection[0]" in str(caught.value)
@@ -264,7 +337,9 @@ def test_a_corrupt_reviewed_list_is_reported_with_its_path(run_dir: Path) -> Non
 
 FIELD_VALUES = {
     "op": st.sampled_from(["<", ">", ">=", "between", "outside", "in", "bogus", ""]),
-    "value": st.one_of(st.sampled_from(["25", "1, 2", "2, 1", "x", "", "[3,4,5]"]), st.floats(-1e3, 1e3)),
+    "value": st.one_of(
+        st.sampled_from(["25", "1, 2", "2, 1", "x", "", "[3,4,5]"]), st.floats(-1e3, 1e3)
+    ),
     "unit": st.sampled_from(["GeV", "MeV", "TeV", "mm", "none", "parsec", ""]),
     "expr": st.sampled_from(["pt > 3", "pt >", "count(electrons) >= 1", "__import__('os')", ""]),
     "description": st.sampled_from(["x", ""]),
@@ -272,9 +347,13 @@ FIELD_VALUES = {
 }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(changes=st.fixed_dictionaries({}, optional=FIELD_VALUES))
-def test_any_edit_is_saved_whole_or_refused_with_nothing_written(run_dir: Path, changes: dict) -> None:
+def test_any_edit_is_saved_whole_or_refused_with_nothing_written(
+    run_dir: Path, changes: dict
+) -> None:
     import shutil
 
     from pipeline.errors import ReproError
@@ -285,7 +364,11 @@ def test_any_edit_is_saved_whole_or_refused_with_nothing_written(run_dir: Path, 
     try:
         session.decide(Decision(action="edit", cut_id="el_pt", changes=changes), 0)
     except ReproError:
-        assert session.version() == 0 and not (run_dir / "selection.reviewed.json").exists() and session.log() == []
+        assert (
+            session.version() == 0
+            and not (run_dir / "selection.reviewed.json").exists()
+            and session.log() == []
+        )
         return
     reviewed = load_selection(run_dir / "selection.reviewed.json", check=False)
     assert session.version() == 1 and len(session.log()) == 1

@@ -26,8 +26,12 @@ def extracted_run(home: Path, name: str) -> Path:
     return run_dir
 
 
-@pytest.mark.parametrize("name, minimum", [("arXiv-1312.1956.pdf", 15), ("report-h4l-opendata-isa-2025.pdf", 8)])
-def test_every_extracted_cut_is_shown_on_its_page(repro_home: Path, name: str, minimum: int) -> None:
+@pytest.mark.parametrize(
+    "name, minimum", [("arXiv-1312.1956.pdf", 15), ("report-h4l-opendata-isa-2025.pdf", 8)]
+)
+def test_every_extracted_cut_is_shown_on_its_page(
+    repro_home: Path, name: str, minimum: int
+) -> None:
     run_dir = extracted_run(repro_home, name)
     session = ReviewSession(run_dir)
     _, selection = session.current()
@@ -36,7 +40,9 @@ def test_every_extracted_cut_is_shown_on_its_page(repro_home: Path, name: str, m
     sources = SourceFiles(run_dir, repro_home / "papers", selection)
     assert sources.main == shared_path("corpus", "papers", name)
     placed = [locate_cut(sources, cut) for cut in cuts]
-    assert all(spot.boxes and spot.page for spot in placed), [c.id for c, s in zip(cuts, placed, strict=True) if not s.boxes]
+    assert all(spot.boxes and spot.page for spot in placed), [
+        c.id for c, s in zip(cuts, placed, strict=True) if not s.boxes
+    ]
     # without the recorded boxes the quote search alone still places nearly all of them
     searched = []
     for cut in cuts:

@@ -21,16 +21,29 @@ TO_ETC = os.path.relpath("/etc", ROOT)
 
 def review(repro_home: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REPRO_HOME": str(repro_home), "REPRO_REVIEWER": "carol", "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", "review", *args], input=script, text=True,
-                          capture_output=True, env=env, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "review", *args],
+        input=script,
+        text=True,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def statuses(run_dir: Path) -> dict[str, str]:
-    return {c.id: c.status for c in load_selection(run_dir / "selection.reviewed.json", check=False).all_cuts()}
+    return {
+        c.id: c.status
+        for c in load_selection(run_dir / "selection.reviewed.json", check=False).all_cuts()
+    }
 
 
 def log(run_dir: Path) -> list[dict]:
-    return [json.loads(line) for line in (run_dir / "review" / "review_log.jsonl").read_text().splitlines()]
+    return [
+        json.loads(line)
+        for line in (run_dir / "review" / "review_log.jsonl").read_text().splitlines()
+    ]
 
 
 def test_approve_edit_reject_then_quit(repro_home: Path) -> None:
@@ -41,14 +54,28 @@ def test_approve_edit_reject_then_quit(repro_home: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "[1/12] el_pt: electron transverse momentum" in done.stdout
     assert "Selected electrons are required" in done.stdout
-    assert "3 decision(s) saved; reviewed list is version 3; 9 cut(s) still undecided" in done.stdout
+    assert (
+        "3 decision(s) saved; reviewed list is version 3; 9 cut(s) still undecided" in done.stdout
+    )
     got = statuses(run_dir)
-    assert (got["el_pt"], got["el_eta"], got["el_crack"], got["mu_pt"]) == ("reviewed", "edited", "rejected", "verified")
-    edited = next(c for c in load_selection(run_dir / "selection.reviewed.json").all_cuts() if c.id == "el_eta")
+    assert (got["el_pt"], got["el_eta"], got["el_crack"], got["mu_pt"]) == (
+        "reviewed",
+        "edited",
+        "rejected",
+        "verified",
+    )
+    edited = next(
+        c
+        for c in load_selection(run_dir / "selection.reviewed.json").all_cuts()
+        if c.id == "el_eta"
+    )
     assert edited.value == 2.4 and edited.abs and edited.op == "<"
     entries = log(run_dir)
     assert [(e["action"], e["cut"], e["who"]) for e in entries] == [
-        ("approve", "el_pt", "carol"), ("edit", "el_eta", "carol"), ("reject", "el_crack", "carol")]
+        ("approve", "el_pt", "carol"),
+        ("edit", "el_eta", "carol"),
+        ("reject", "el_crack", "carol"),
+    ]
     assert entries[0]["comment"] == "looks right" and entries[2]["comment"] == "not in this paper"
     assert entries[1]["before"]["value"] == 2.47 and entries[1]["after"]["value"] == 2.4
 
@@ -92,11 +119,14 @@ def test_end_of_input_keeps_what_was_decided(repro_home: Path) -> None:
     assert "11 cut(s) to review" in again.stdout and "[1/11] el_eta" in again.stdout
 
 
-@pytest.mark.parametrize("name, words", [
-    (TO_ETC, "not a run directory"),
-    ("1312.1956/..", "invalid"),
-    ("nosuchrun", "no run 'nosuchrun'"),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        (TO_ETC, "not a run directory"),
+        ("1312.1956/..", "invalid"),
+        ("nosuchrun", "no run 'nosuchrun'"),
+    ],
+)
 def test_bad_run_names_give_a_clear_error(repro_home: Path, name: str, words: str) -> None:
     build_run(repro_home)
     done = review(repro_home, "", name)

@@ -70,7 +70,11 @@ def test_index_lists_runs_and_page_loads(base: str) -> None:
     assert page.status_code == 200
     assert 'data-api="/api/r/1312.1956/run-state"' in page.text
     assert "http://" not in page.text and "https://" not in page.text  # self-contained, no CDN
-    assert httpx.get(base + "/static/review.js", timeout=10).headers["content-type"].startswith("text/javascript")
+    assert (
+        httpx.get(base + "/static/review.js", timeout=10)
+        .headers["content-type"]
+        .startswith("text/javascript")
+    )
 
 
 def test_state_lists_every_cut(base: str) -> None:
@@ -97,16 +101,28 @@ def _highlight_share(png: bytes, box: list[float]) -> float:
     return tinted / max(total, 1)
 
 
-@pytest.mark.parametrize("cut_id, page, method", [("el_pt", 4, "bbox"), ("el_crack", 4, "search"), ("cr3_bjets", 6, "search")])
-def test_page_png_shows_the_quote_highlighted(base: str, cut_id: str, page: int, method: str) -> None:
+@pytest.mark.parametrize(
+    "cut_id, page, method",
+    [("el_pt", 4, "bbox"), ("el_crack", 4, "search"), ("cr3_bjets", 6, "search")],
+)
+def test_page_png_shows_the_quote_highlighted(
+    base: str, cut_id: str, page: int, method: str
+) -> None:
     source = httpx.get(api(base, "run-png") + f"/source/{cut_id}", timeout=30).json()
-    assert (source["page"], source["method"], source["found"], source["image"]) == (page, method, True, True)
+    assert (source["page"], source["method"], source["found"], source["image"]) == (
+        page,
+        method,
+        True,
+        True,
+    )
     png = httpx.get(api(base, "run-png") + f"/page/{cut_id}.png", timeout=30)
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert _highlight_share(png.content, source["boxes"][0]) > 0.3
     with pymupdf.open(shared_path(*PAPER)) as doc:  # the same page without the highlight
-        plain = doc[page - 1].get_pixmap(matrix=pymupdf.Matrix(ZOOM, ZOOM), alpha=False).tobytes("png")
+        plain = (
+            doc[page - 1].get_pixmap(matrix=pymupdf.Matrix(ZOOM, ZOOM), alpha=False).tobytes("png")
+        )
     assert _highlight_share(plain, source["boxes"][0]) < 0.05
 
 
@@ -146,61 +162,134 @@ def test_unknown_run_and_cut_are_404_with_a_message(base: str) -> None:
 
 
 def test_stale_save_is_refused_with_409_and_no_edit_is_lost(base: str, home: Path) -> None:
-    first = post(base, "run-stale", {"base_version": 0, "action": "edit", "cut_id": "el_pt", "changes": {"value": "26"}})
+    first = post(
+        base,
+        "run-stale",
+        {"base_version": 0, "action": "edit", "cut_id": "el_pt", "changes": {"value": "26"}},
+    )
     assert first.status_code == 200 and first.json()["version"] == 1
-    stale = post(base, "run-stale", {"base_version": 0, "action": "edit", "cut_id": "mu_pt", "changes": {"value": "27"}})
+    stale = post(
+        base,
+        "run-stale",
+        {"base_version": 0, "action": "edit", "cut_id": "mu_pt", "changes": {"value": "27"}},
+    )
     assert stale.status_code == 409
     assert stale.json()["current_version"] == 1 and "not saved" in stale.json()["error"]
-    retry = post(base, "run-stale", {"base_version": 1, "action": "edit", "cut_id": "mu_pt", "changes": {"value": "27"}})
+    retry = post(
+        base,
+        "run-stale",
+        {"base_version": 1, "action": "edit", "cut_id": "mu_pt", "changes": {"value": "27"}},
+    )
     assert retry.status_code == 200 and retry.json()["version"] == 2
     run_dir = home / "outputs" / "1312.1956" / "run-stale"
     cuts = {c.id: c for c in load_selection(run_dir / "selection.reviewed.json").all_cuts()}
     assert (cuts["el_pt"].value, cuts["mu_pt"].value) == (26.0, 27.0)
     log = httpx.get(api(base, "run-stale") + "/log", timeout=10).json()
     # the server's reviewer, never a name from the request (tests/test_review_web_hardening.py)
-    assert [(e["who"], e["cut"], e["version"]) for e in log] == [("server-default", "el_pt", 1), ("server-default", "mu_pt", 2)]
+    assert [(e["who"], e["cut"], e["version"]) for e in log] == [
+        ("server-default", "el_pt", 1),
+        ("server-default", "mu_pt", 2),
+    ]
     diff = {d["id"]: d for d in httpx.get(api(base, "run-stale") + "/diff", timeout=10).json()}
     assert diff["mu_pt"]["fields"]["value"] == [25.0, 27.0]
 
 
-@pytest.mark.parametrize("payload, status, words", [
-    ({"base_version": 0, "action": "edit", "cut_id": "el_pt", "changes": {"op": "between", "value": "25"}}, 422, "needs value"),
-    ({"base_version": 0, "action": "edit", "cut_id": "four_jets", "changes": {"expr": "count(jetz) >= 4"}}, 422, "jetz"),
-    ({"base_version": 0, "action": "edit", "cut_id": "el_pt", "changes": {"unit": "parsec"}}, 422, "unknown unit"),
-    ({"base_version": 0, "action": "edit", "cut_id": "el_pt", "changes": {"id": "x"}}, 400, "cannot edit"),
-    ({"base_version": 0, "action": "explode", "cut_id": "el_pt"}, 400, "malformed"),
-    ({"action": "approve", "cut_id": "el_pt"}, 400, "malformed"),
-    ({"base_version": 0, "action": "approve", "cut_id": "nope"}, 404, "nope"),
-])
-def test_invalid_decisions_are_refused_and_nothing_is_saved(base: str, home: Path, payload: dict, status: int, words: str) -> None:
+@pytest.mark.parametrize(
+    "payload, status, words",
+    [
+        (
+            {
+                "base_version": 0,
+                "action": "edit",
+                "cut_id": "el_pt",
+                "changes": {"op": "between", "value": "25"},
+            },
+            422,
+            "needs value",
+        ),
+        (
+            {
+                "base_version": 0,
+                "action": "edit",
+                "cut_id": "four_jets",
+                "changes": {"expr": "count(jetz) >= 4"},
+            },
+            422,
+            "jetz",
+        ),
+        (
+            {"base_version": 0, "action": "edit", "cut_id": "el_pt", "changes": {"unit": "parsec"}},
+            422,
+            "unknown unit",
+        ),
+        (
+            {"base_version": 0, "action": "edit", "cut_id": "el_pt", "changes": {"id": "x"}},
+            400,
+            "cannot edit",
+        ),
+        ({"base_version": 0, "action": "explode", "cut_id": "el_pt"}, 400, "malformed"),
+        ({"action": "approve", "cut_id": "el_pt"}, 400, "malformed"),
+        ({"base_version": 0, "action": "approve", "cut_id": "nope"}, 404, "nope"),
+    ],
+)
+def test_invalid_decisions_are_refused_and_nothing_is_saved(
+    base: str, home: Path, payload: dict, status: int, words: str
+) -> None:
     response = post(base, "run-invalid", payload)
     assert response.status_code == status, response.text
     assert words in response.json()["error"]
     run_dir = home / "outputs" / "1312.1956" / "run-invalid"
-    assert not (run_dir / "selection.reviewed.json").exists() and not (run_dir / "review" / "review_log.jsonl").exists()
+    assert (
+        not (run_dir / "selection.reviewed.json").exists()
+        and not (run_dir / "review" / "review_log.jsonl").exists()
+    )
 
 
 def test_decision_must_be_json(base: str) -> None:
-    form = httpx.post(api(base, "run-invalid") + "/decision", data={"base_version": "0", "action": "approve"}, timeout=10)
+    form = httpx.post(
+        api(base, "run-invalid") + "/decision",
+        data={"base_version": "0", "action": "approve"},
+        timeout=10,
+    )
     assert form.status_code == 415
 
 
 def test_add_missing_cut_through_the_api(base: str, home: Path) -> None:
     quote = "Jets from additional pp interactions are suppressed"
-    response = post(base, "run-add", {"base_version": 0, "action": "add", "cut_id": "jet_jvf", "into": "object:jets",
-                                      "quote": "Jets from additional pp interactions are sup-pressed", "page": 3,
-                                      "changes": {"description": "jet vertex fraction", "text": quote}})
+    response = post(
+        base,
+        "run-add",
+        {
+            "base_version": 0,
+            "action": "add",
+            "cut_id": "jet_jvf",
+            "into": "object:jets",
+            "quote": "Jets from additional pp interactions are sup-pressed",
+            "page": 3,
+            "changes": {"description": "jet vertex fraction", "text": quote},
+        },
+    )
     assert response.status_code == 200, response.text
     after = response.json()["entry"]["after"]
-    assert after["provenance"]["page"] == 3 and after["provenance"]["bbox"] and after["status"] == "reviewed"
+    assert (
+        after["provenance"]["page"] == 3
+        and after["provenance"]["bbox"]
+        and after["status"] == "reviewed"
+    )
     source = httpx.get(api(base, "run-add") + "/source/jet_jvf", timeout=30).json()
     assert source["found"] and source["method"] == "bbox"
 
 
 def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REPRO_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_single_run_server_serves_only_that_run(repro_home: Path) -> None:
@@ -214,7 +303,10 @@ def test_single_run_server_serves_only_that_run(repro_home: Path) -> None:
         assert httpx.get(url + "/api/r/1312.1956/run-1/state", timeout=10).json()["version"] == 0
 
 
-@pytest.mark.parametrize("name, words", [("1312.1956/..", "invalid"), (TO_ETC, "not a run directory"), ("run-9", "no run")])
+@pytest.mark.parametrize(
+    "name, words",
+    [("1312.1956/..", "invalid"), (TO_ETC, "not a run directory"), ("run-9", "no run")],
+)
 def test_serve_refuses_bad_run_names(repro_home: Path, name: str, words: str) -> None:
     build_run(repro_home)
     done = run_cli(repro_home, "serve", name, "--port", "1")
@@ -245,9 +337,20 @@ def test_cut_from_a_cited_paper_shows_that_papers_page(base: str, home: Path) ->
     _cited_pdf(home / "papers" / "1712.02304" / "paper.pdf")
     selection = load_selection(run_dir / "selection.extracted.json")
     data = selection.model_dump(mode="json")
-    data["selection"].append({"id": "cited_el", "description": "electron pT from Ref. [45]", "expr": "count(electrons) >= 1",
-                              "provenance": {"source": "cited", "document": "arXiv:1712.02304v2", "reference": "[45]",
-                                             "page": 2, "quote": CITED_QUOTE}})
+    data["selection"].append(
+        {
+            "id": "cited_el",
+            "description": "electron pT from Ref. [45]",
+            "expr": "count(electrons) >= 1",
+            "provenance": {
+                "source": "cited",
+                "document": "arXiv:1712.02304v2",
+                "reference": "[45]",
+                "page": 2,
+                "quote": CITED_QUOTE,
+            },
+        }
+    )
     save_selection(type(selection).model_validate(data), run_dir / "selection.extracted.json")
     source = httpx.get(api(base, "run-cited") + "/source/cited_el", timeout=30).json()
     assert (source["document"], source["page"], source["found"]) == ("paper.pdf", 2, True)
@@ -269,5 +372,9 @@ def test_serve_on_a_busy_port_is_a_clear_error(repro_home: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen(1)
         done = run_cli(repro_home, "serve", "run-1", "--port", str(busy.getsockname()[1]))
-    assert done.returncode == 2 and "cannot listen on 127.0.0.1" in done.stderr and "--port" in done.stderr
+    assert (
+        done.returncode == 2
+        and "cannot listen on 127.0.0.1" in done.stderr
+        and "--port" in done.stderr
+    )
     assert "Traceback" not in done.stderr

@@ -25,16 +25,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 ADDED_QUOTE = "Events are selected using single-lepton triggers"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1500,1000")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1500,1000",
+)
 
 
 @pytest.fixture
 def driver(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+        pytest.skip(
+            "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+        )
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason="selenium is not installed (pip install selenium)"
+    )
     from selenium.webdriver.chrome.service import Service
 
     monkeypatch.setenv("SE_AVOID_STATS", "true")  # selenium must not phone home
@@ -66,25 +78,37 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
         ActionChains(driver).send_keys(key).perform()
 
     def current() -> str:
-        return str(driver.execute_script("return document.querySelector('.cut.current')?.dataset.id || ''"))
+        return str(
+            driver.execute_script("return document.querySelector('.cut.current')?.dataset.id || ''")
+        )
 
     with serving(repro_home, str(run_dir)) as base:
         driver.get(base + "/")
         wait.until(lambda d: text("version") == "0" and current() == "el_pt")
         # the source page is shown with the quote highlighted
-        wait.until(lambda d: d.execute_script("const i = document.getElementById('page-img'); return i.complete && i.naturalWidth > 500"))
+        wait.until(
+            lambda d: d.execute_script(
+                "const i = document.getElementById('page-img'); return i.complete && i.naturalWidth > 500"
+            )
+        )
         assert "page 4: quote highlighted" in text("source-note")
         assert "Selected electrons are required" in text("cut-info")
         driver.save_screenshot(str(tmp_path / "review-start.png"))
 
         # the filters: only the low-agreement cut, then everything again
         driver.find_element(By.ID, "f-lowagree").click()
-        assert [c.get_attribute("data-id") for c in driver.find_elements(By.CSS_SELECTOR, ".cut")] == ["bjet_pt"]
+        assert [
+            c.get_attribute("data-id") for c in driver.find_elements(By.CSS_SELECTOR, ".cut")
+        ] == ["bjet_pt"]
         driver.find_element(By.ID, "f-lowagree").click()
         assert len(driver.find_elements(By.CSS_SELECTOR, ".cut")) == 12
 
-        reviewer = driver.find_element(By.ID, "reviewer")  # the server's reviewer, shown, not editable
-        assert reviewer.get_attribute("value") == "server-default" and reviewer.get_attribute("readonly")
+        reviewer = driver.find_element(
+            By.ID, "reviewer"
+        )  # the server's reviewer, shown, not editable
+        assert reviewer.get_attribute("value") == "server-default" and reviewer.get_attribute(
+            "readonly"
+        )
         driver.find_element(By.ID, "list").click()
 
         # edit el_pt with the keyboard: e, change the value, save
@@ -113,29 +137,49 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
         wait.until(lambda d: current() == "el_eta")
         version = 1
         for step in range(11):
-            if step == 5:  # another reviewer saves meanwhile: our next save is refused, then goes through
+            if (
+                step == 5
+            ):  # another reviewer saves meanwhile: our next save is refused, then goes through
                 state = httpx.get(f"{base}/api/r/1312.1956/run-1/state", timeout=10).json()
-                other = httpx.post(f"{base}/api/r/1312.1956/run-1/decision", timeout=10, json={
-                    "base_version": state["version"], "action": "answer", "assumption_id": "btag_wp",
-                    "answer": "use the 70% working point"})
+                other = httpx.post(
+                    f"{base}/api/r/1312.1956/run-1/decision",
+                    timeout=10,
+                    json={
+                        "base_version": state["version"],
+                        "action": "answer",
+                        "assumption_id": "btag_wp",
+                        "answer": "use the 70% working point",
+                    },
+                )
                 assert other.status_code == 200
                 before = current()
                 press("a")
                 wait.until(lambda d: "changed since you loaded it" in text("message"))
-                wait.until(lambda d, v=version + 1, b=before: text("version") == str(v) and current() == b)
+                wait.until(
+                    lambda d, v=version + 1, b=before: text("version") == str(v) and current() == b
+                )
                 version += 1
             before = current()
             press("a")
             version += 1
-            wait.until(lambda d, v=version, b=before, last=step == 10: text("version") == str(v) and (current() != b or last))
+            wait.until(
+                lambda d, v=version, b=before, last=step == 10: (
+                    text("version") == str(v) and (current() != b or last)
+                )
+            )
         assert "12/12 cuts decided" in text("counts")
 
         # add the missing trigger cut with its quote; the page finds the sentence and highlights it
         driver.find_element(By.ID, "btn-add").click()
         form = driver.find_element(By.ID, "add-form")
         wait.until(lambda d: form.is_displayed())
-        fields = {"id": "one_trigger", "description": "single-lepton trigger fired",
-                  "expr": "count(electrons) + count(muons) >= 1", "page": "4", "quote": ADDED_QUOTE}
+        fields = {
+            "id": "one_trigger",
+            "description": "single-lepton trigger fired",
+            "expr": "count(electrons) + count(muons) >= 1",
+            "page": "4",
+            "quote": ADDED_QUOTE,
+        }
         for name, value in fields.items():
             form.find_element(By.NAME, name).send_keys(value)
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -152,15 +196,24 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
     selection = load_selection(run_dir / "selection.reviewed.json")
     assert [c.id for c in selection.selection] == ["one_lepton", "four_jets", "one_trigger"]
     added = selection.selection[2]
-    assert added.provenance is not None and added.provenance.source == "hand" and added.provenance.bbox
+    assert (
+        added.provenance is not None and added.provenance.source == "hand" and added.provenance.bbox
+    )
     statuses = {c.id: c.status for c in selection.all_cuts()}
     assert statuses.pop("el_pt") == "edited" and set(statuses.values()) == {"reviewed"}
     assert next(c for c in selection.all_cuts() if c.id == "el_pt").value == 27.0
-    assert selection.assumptions[0].answer == "use the 70% working point"  # the other reviewer's save survived
-    log = [json.loads(line) for line in (run_dir / "review" / "review_log.jsonl").read_text().splitlines()]
+    assert (
+        selection.assumptions[0].answer == "use the 70% working point"
+    )  # the other reviewer's save survived
+    log = [
+        json.loads(line)
+        for line in (run_dir / "review" / "review_log.jsonl").read_text().splitlines()
+    ]
     assert [(e["action"], e["who"]) for e in log[:1]] == [("edit", "server-default")]
     assert log[0]["before"]["value"] == 25.0 and log[0]["after"]["value"] == 27.0
-    assert [e["who"] for e in log] == ["server-default"] * 14  # the server's reviewer, whoever posted
+    assert [e["who"] for e in log] == [
+        "server-default"
+    ] * 14  # the server's reviewer, whoever posted
     assert [e["version"] for e in log] == list(range(1, 15))
     assert log[-1]["action"] == "add" and log[-1]["after"]["provenance"]["quote"] == ADDED_QUOTE
     assert require_reviewed(run_dir, no_review=False) == run_dir / "selection.reviewed.json"

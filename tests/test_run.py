@@ -12,8 +12,12 @@ from tests.conftest import load_timeout, shared_path
 
 
 def reproduce(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=load_timeout(300))
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=load_timeout(300),
+    )
 
 
 def _run_dir(proc: subprocess.CompletedProcess[str]) -> Path:
@@ -36,7 +40,8 @@ def test_paper_run_is_identical_resumable_and_idempotent(repro_home: Path) -> No
         assert sha256_file(run_dir / rel) == entry["sha256"], rel
     located = zip(manifest["inputs"], manifest["volatile"]["input_locations"], strict=True)
     assert {(i["path"], where) for i, where in located if i["role"] == "data"} == {
-        (p.name, str(p.resolve())) for p in data.glob("*.root")}  # by name; where they were read is volatile
+        (p.name, str(p.resolve())) for p in data.glob("*.root")
+    }  # by name; where they were read is volatile
     report = (run_dir / "report.md").read_bytes()
 
     second = reproduce(*args)
@@ -79,7 +84,11 @@ def test_student_report_extracted_compiled_and_compared(repro_home: Path) -> Non
 
 def test_missing_data_is_a_clear_error(repro_home: Path) -> None:
     proc = reproduce("arXiv:1712.02304")
-    assert proc.returncode != 0 and "no input data given" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode != 0
+        and "no input data given" in proc.stderr
+        and "Traceback" not in proc.stderr
+    )
 
 
 def test_dask_executor_gives_the_same_run(repro_home: Path) -> None:
@@ -92,12 +101,19 @@ def test_dask_executor_gives_the_same_run(repro_home: Path) -> None:
     args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper_noisocorr")
     local = _run_dir(reproduce(*args, "--run-id", "local"))
     dask = _run_dir(reproduce(*args, "--run-id", "dask", "--executor", "dask", "--workers", "2"))
-    for rel in ("analysis/events.csv", "analysis/cutflow.json", "baseline/events.csv", "baseline/cutflow.json"):
+    for rel in (
+        "analysis/events.csv",
+        "analysis/cutflow.json",
+        "baseline/events.csv",
+        "baseline/cutflow.json",
+    ):
         assert (local / rel).read_bytes() == (dask / rel).read_bytes(), rel
     assert json.loads((dask / "comparison.json").read_text())["verdict"] == "identical"
 
 
-def test_a_list_reviewed_after_a_no_review_run_is_used_by_the_same_command(repro_home: Path) -> None:
+def test_a_list_reviewed_after_a_no_review_run_is_used_by_the_same_command(
+    repro_home: Path,
+) -> None:
     """Run unreviewed, review in the run directory, run the same command again: the review counts."""
     from pipeline.review import ReviewSession
     from pipeline.review.decisions import Decision
@@ -111,7 +127,9 @@ def test_a_list_reviewed_after_a_no_review_run_is_used_by_the_same_command(repro
     session = ReviewSession(run_dir, reviewer="test")
     version, sel = session.current()
     first, *rest = [c.id for c in sel.selection]
-    version = session.decide(Decision(action="reject", cut_id=first, comment="test"), version).version
+    version = session.decide(
+        Decision(action="reject", cut_id=first, comment="test"), version
+    ).version
     for cut_id in [c.id for c in sel.all_cuts() if c.id != first]:
         version = session.decide(Decision(action="approve", cut_id=cut_id), version).version
 
@@ -123,7 +141,9 @@ def test_a_list_reviewed_after_a_no_review_run_is_used_by_the_same_command(repro
     assert f"# cut: {first}" not in code  # the rejected cut is not executed any more
 
 
-def test_a_data_file_replaced_in_place_reruns_the_analyses(repro_home: Path, tmp_path: Path) -> None:
+def test_a_data_file_replaced_in_place_reruns_the_analyses(
+    repro_home: Path, tmp_path: Path
+) -> None:
     """The run key holds data paths; their contents are stage inputs, so a new file is re-read."""
     import shutil
 

@@ -26,8 +26,13 @@ IN_USE = 75
 
 
 def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli.main", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _reproduce(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -39,7 +44,9 @@ def _reproduce(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
 def _assert_in_use(proc: subprocess.CompletedProcess[str], what: str) -> None:
     assert proc.returncode == IN_USE, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert f"{what} " in proc.stderr and f"is in use by pid {os.getpid()}" in proc.stderr, proc.stderr
+    assert f"{what} " in proc.stderr and f"is in use by pid {os.getpid()}" in proc.stderr, (
+        proc.stderr
+    )
     assert "hint:" in proc.stderr
 
 
@@ -60,8 +67,9 @@ def test_two_demos_at_once_both_finish_and_the_run_is_whole(repro_home: Path) ->
     assert comparison["verdict"] in ("identical", "compatible"), comparison["reason"]
     assert not comparison["events"]["only_generated"] and not comparison["events"]["only_baseline"]
     # the second demo either waited for the first and reused its stages, or came first
-    assert sum(err.count(": reused") == 9 for _, err in results) >= 1 or \
-        any("waiting up to" in err for _, err in results)
+    assert sum(err.count(": reused") == 9 for _, err in results) >= 1 or any(
+        "waiting up to" in err for _, err in results
+    )
     audit = _reproduce("audit", str(run_dir), "--no-rerun", "--no-wait")
     assert audit.returncode == 0, audit.stderr
     assert not list(repro_home.rglob("*.lock")) and not list(repro_home.rglob("*.part"))
@@ -100,7 +108,9 @@ def test_audit_waits_for_the_run_then_goes_on(repro_home: Path) -> None:
         rest = proc.stderr.read()
         proc.wait(timeout=60)
     assert "is free after" in rest
-    assert "has no manifest.json" in rest and proc.returncode == 2  # it went on once the lock was free
+    assert (
+        "has no manifest.json" in rest and proc.returncode == 2
+    )  # it went on once the lock was free
     assert "Traceback" not in rest
 
 
@@ -109,7 +119,11 @@ def test_audit_gives_up_after_the_wait(repro_home: Path) -> None:
     run_dir.mkdir(parents=True)
     with hold(run_dir, what="run", wait_s=0):
         proc = _reproduce("audit", str(run_dir), "--wait", "0.5")
-    assert proc.returncode == IN_USE and "still in use by pid" in proc.stderr and "after waiting 0.5 s" in proc.stderr
+    assert (
+        proc.returncode == IN_USE
+        and "still in use by pid" in proc.stderr
+        and "after waiting 0.5 s" in proc.stderr
+    )
     assert "Traceback" not in proc.stderr
 
 
@@ -133,7 +147,9 @@ def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
             print("held", flush=True)
             time.sleep(600)
         """)
-    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as holder:
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as holder:
         try:
             assert holder.stdout is not None and holder.stdout.readline() == "held\n"
             with pytest.raises(InUseError) as info, hold(target, what="run", wait_s=0):

@@ -11,12 +11,17 @@ from tests.conftest import shared_path
 
 
 def reproduce(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
-def test_run_takes_a_step_map_and_reruns_only_the_comparison_when_it_changes(repro_home: Path,
-                                                                            tmp_path: Path) -> None:
+def test_run_takes_a_step_map_and_reruns_only_the_comparison_when_it_changes(
+    repro_home: Path, tmp_path: Path
+) -> None:
     pdf = shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf")
     data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
     args = (str(pdf), "--data", str(data), "--baseline", "report_isa2025", "--no-review")
@@ -29,13 +34,17 @@ def test_run_takes_a_step_map_and_reruns_only_the_comparison_when_it_changes(rep
 
     second = reproduce(*args, "--step-map", accepted)
     assert second.returncode == 0, second.stderr
-    assert Path(json.loads(second.stdout)["run_dir"]) == run_dir  # the same run, its comparison redone
+    assert (
+        Path(json.loads(second.stdout)["run_dir"]) == run_dir
+    )  # the same run, its comparison redone
     assert "[7/9] baseline: reused" in second.stderr and "[8/9] compare ..." in second.stderr
     comparison = json.loads((run_dir / "comparison.json").read_text())
     assert comparison["step_map"] == {p["generated_id"]: p["baseline_id"] for p in proposed}
     rows = {s["id"]: s for s in comparison["steps"]}
     assert all(rows[p["generated_id"]]["baseline_id"] == p["baseline_id"] for p in proposed)
-    assert f"--step-map {accepted}" in (run_dir / "report.md").read_text()  # the report says which map
+    assert (
+        f"--step-map {accepted}" in (run_dir / "report.md").read_text()
+    )  # the report says which map
 
     map_file = tmp_path / "map.txt"
     map_file.write_text(accepted.replace(",", "\n") + "\n")

@@ -15,14 +15,24 @@ from pipeline.runtime.candidates import to_awkward
 
 def lepton(pt: float, eta: float, phi: float, flavour: int, charge: int, mass: float = 0.0) -> dict:
     p = pt * math.cosh(eta)
-    return {"pt": pt, "eta": eta, "phi": phi, "e": math.sqrt(p * p + mass * mass),
-            "flavour": flavour, "charge": charge}
+    return {
+        "pt": pt,
+        "eta": eta,
+        "phi": phi,
+        "e": math.sqrt(p * p + mass * mass),
+        "flavour": flavour,
+        "charge": charge,
+    }
 
 
 @pytest.fixture
 def four_electrons() -> ak.Array:
-    leps = [lepton(50, 0.1, 0.0, 11, 1), lepton(40, -0.5, 2.0, 11, -1),
-            lepton(30, 0.3, -2.0, 11, 1), lepton(20, 1.0, 1.0, 11, -1)]
+    leps = [
+        lepton(50, 0.1, 0.0, 11, 1),
+        lepton(40, -0.5, 2.0, 11, -1),
+        lepton(30, 0.3, -2.0, 11, 1),
+        lepton(20, 1.0, 1.0, 11, -1),
+    ]
     return ak.Array([leps, leps[:2], []])
 
 

@@ -25,27 +25,56 @@ from pipeline.runtime.analysis import AnalysisRun
 from pipeline.runtime.candidates import Cands, to_awkward
 from pipeline.runtime.selection import EventState, best_candidate_mask
 
-LEPTON = st.fixed_dictionaries({
-    "pt": st.sampled_from([5.0, 12.5, 20.0, 20.0, 33.0, 47.5, 60.25]),  # repeats: ties in the pt sort
-    "eta": st.floats(-2.5, 2.5), "phi": st.floats(-math.pi, math.pi),
-    "flavour": st.sampled_from([11, 13]), "charge": st.sampled_from([-1, 1]),
-    "ptcone30": st.sampled_from([0.0, 1.5, 4.0]), "calo_tagged": st.booleans(),
-})
+LEPTON = st.fixed_dictionaries(
+    {
+        "pt": st.sampled_from(
+            [5.0, 12.5, 20.0, 20.0, 33.0, 47.5, 60.25]
+        ),  # repeats: ties in the pt sort
+        "eta": st.floats(-2.5, 2.5),
+        "phi": st.floats(-math.pi, math.pi),
+        "flavour": st.sampled_from([11, 13]),
+        "charge": st.sampled_from([-1, 1]),
+        "ptcone30": st.sampled_from([0.0, 1.5, 4.0]),
+        "calo_tagged": st.booleans(),
+    }
+)
 EVENTS = st.lists(st.lists(LEPTON, max_size=7), max_size=7)
 
 
-LEP = {"pt": 40.0, "eta": 0.1, "phi": 0.0, "flavour": 11, "charge": 1, "ptcone30": 0.0, "calo_tagged": False}
+LEP = {
+    "pt": 40.0,
+    "eta": 0.1,
+    "phi": 0.0,
+    "flavour": 11,
+    "charge": 1,
+    "ptcone30": 0.0,
+    "calo_tagged": False,
+}
 
 
 def leptons(events: list[list[dict]], single: bool) -> ak.Array:
     """Events x leptons; ``single``: the float fields in float32, as in the 2025 files."""
     rows = [[dict(lep, e=lep["pt"] * math.cosh(lep["eta"]) + 0.1) for lep in ev] for ev in events]
-    zero = {"pt": 1.0, "eta": 0.0, "phi": 0.0, "flavour": 11, "charge": 1, "ptcone30": 0.0,
-            "calo_tagged": False, "e": 1.0}
+    zero = {
+        "pt": 1.0,
+        "eta": 0.0,
+        "phi": 0.0,
+        "flavour": 11,
+        "charge": 1,
+        "ptcone30": 0.0,
+        "calo_tagged": False,
+        "e": 1.0,
+    }
     typed = ak.Array([*rows, [zero]])[:-1]  # one extra event fixes the record type
     if single:
-        typed = ak.zip({f: ak.values_astype(typed[f], np.float32) if f in ("pt", "eta", "phi", "e", "ptcone30")
-                        else typed[f] for f in ak.fields(typed)})
+        typed = ak.zip(
+            {
+                f: ak.values_astype(typed[f], np.float32)
+                if f in ("pt", "eta", "phi", "e", "ptcone30")
+                else typed[f]
+                for f in ak.fields(typed)
+            }
+        )
     return typed
 
 
@@ -70,17 +99,27 @@ def both(fn: Callable[..., Any], *args: Any) -> tuple[Any, Any]:
 EXPRESSIONS: dict[str, Callable[[Any, Any], Any]] = {
     "nth pt": lambda q, leps: F["nth"](F["pt"](leps), 0) > 20,
     "nth beyond": lambda q, leps: F["nth"](F["pt"](leps), 5),
-    "sum bool": lambda q, leps: F["sum"](F["calo_tagged"](leps)) + F["sum"](F["calo_tagged"](leps)) <= 1,
+    "sum bool": lambda q, leps: (
+        F["sum"](F["calo_tagged"](leps)) + F["sum"](F["calo_tagged"](leps)) <= 1
+    ),
     "sum float": lambda q, leps: F["sum"](F["pt"](leps)),
-    "all where": lambda q, leps: F["all"](F["where"](F["calo_tagged"](leps), F["abs"](F["eta"](leps)) < 0.1, True)),
+    "all where": lambda q, leps: F["all"](
+        F["where"](F["calo_tagged"](leps), F["abs"](F["eta"](leps)) < 0.1, True)
+    ),
     "m12": lambda q, leps: (50 < F["mass"](F["z1"](q))) & (F["mass"](F["z1"](q)) < 106),  # noqa: SIM300 - as compiled
-    "m4l interp": lambda q, leps: F["mass"](F["z2"](q)) > F["interp"](F["mass"](q), [140, 190], [12, 50]),
-    "delta_r": lambda q, leps: F["all"](F["delta_r"](F["pairs"](leps)) > F["where"](F["same_flavour"](F["pairs"](leps)), 0.1, 0.2)),
+    "m4l interp": lambda q, leps: (
+        F["mass"](F["z2"](q)) > F["interp"](F["mass"](q), [140, 190], [12, 50])
+    ),
+    "delta_r": lambda q, leps: F["all"](
+        F["delta_r"](F["pairs"](leps)) > F["where"](F["same_flavour"](F["pairs"](leps)), 0.1, 0.2)
+    ),
     "jpsi": lambda q, leps: F["all"](F["mass"](F["sfos_pairs"](leps)) > 5),
     "sfos count": lambda q, leps: F["count"](F["sfos_pairs"](leps)),
     "sfos nth": lambda q, leps: F["nth"](F["mass"](F["sfos_pairs"](leps)), 1),
     "sfos min": lambda q, leps: F["min_of"](F["mass"](F["sfos_pairs"](leps))),
-    "isolation": lambda q, leps: F["all"](F["ptcone30"](leps) / F["pt"](leps) < F["where"](F["flavour"](leps) == 13, 0.3, 0.2)),
+    "isolation": lambda q, leps: F["all"](
+        F["ptcone30"](leps) / F["pt"](leps) < F["where"](F["flavour"](leps) == 13, 0.3, 0.2)
+    ),
     "channel": lambda q, leps: F["channel"](q),
     "max of": lambda q, leps: F["max_of"](F["pt"](leps)),
     "any": lambda q, leps: F["any"](F["opposite_charge"](F["pairs"](leps))),
@@ -97,14 +136,18 @@ EXPRESSIONS: dict[str, Callable[[Any, Any], Any]] = {
     "min per event": lambda q, leps: F["min_of"](F["mass"](F["z1"](q))),
     "nth per event": lambda q, leps: F["nth"](F["mass"](q), 1),
     "isin": lambda q, leps: F["all"](isin(F["flavour"](leps), [11, 13])),
-    "math": lambda q, leps: F["sqrt"](F["abs"](-F["mass"](q))) + F["nth"](F["exp"](F["cos"](F["phi"](leps))), 0),
+    "math": lambda q, leps: (
+        F["sqrt"](F["abs"](-F["mass"](q))) + F["nth"](F["exp"](F["cos"](F["phi"](leps))), 0)
+    ),
 }
 
 
 @settings(max_examples=15, deadline=None)
 @given(events=EVENTS, single=st.booleans())
 @pytest.mark.parametrize("name", sorted(EXPRESSIONS))
-def test_flat_candidates_give_the_awkward_result(name: str, events: list[list[dict]], single: bool) -> None:
+def test_flat_candidates_give_the_awkward_result(
+    name: str, events: list[list[dict]], single: bool
+) -> None:
     c = leptons(events, single)
     quads = O.quadruplets(c)
     assert isinstance(quads, Cands)
@@ -143,11 +186,21 @@ def _narrowed(quads: Any, events: ak.Array) -> tuple[list, list, list]:
     v.keep_candidates("quads", v.cand("m12") > 20)
     v.keep_candidates("quads", v["weight"] < 6.5)  # an event value in a candidate cut
     v.keep_best("quads", [F["abs"](v.cand("m12") - 91.1876), F["abs"](v.cand("m34") - 91.1876)])
-    run = AnalysisRun(producer="t", steps={}, requires={}, text_only={}, provided=set(),
-                      observable="m4l", candidates="quads")
+    run = AnalysisRun(
+        producer="t",
+        steps={},
+        requires={},
+        text_only={},
+        provided=set(),
+        observable="m4l",
+        candidates="quads",
+    )
     row = run._row(v)
-    return (ak.to_list(v.events["event"]), row["channel"].tolist(),
-            [x if not math.isnan(x) else None for x in row["m4l"].tolist()])
+    return (
+        ak.to_list(v.events["event"]),
+        row["channel"].tolist(),
+        [x if not math.isnan(x) else None for x in row["m4l"].tolist()],
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -155,14 +208,22 @@ def _narrowed(quads: Any, events: ak.Array) -> tuple[list, list, list]:
 def test_event_state_narrows_flat_candidates_as_awkward_ones(events: list[list[dict]]) -> None:
     c = leptons(events, single=True)
     n = len(c)
-    table = ak.zip({"event": np.arange(n), "run": np.ones(n, dtype=np.int64),
-                    "weight": np.arange(n, dtype=np.float64)})
+    table = ak.zip(
+        {
+            "event": np.arange(n),
+            "run": np.ones(n, dtype=np.int64),
+            "weight": np.arange(n, dtype=np.float64),
+        }
+    )
     flat = O.quadruplets(c)
     assert _narrowed(flat, table) == _narrowed(flat.to_awkward(), table)
 
 
 def test_best_candidate_mask_of_flat_keys() -> None:
-    c = leptons([[dict(LEP, charge=(-1) ** k, pt=40.0 - k) for k in range(4)], [], [dict(LEP)]], single=False)
+    c = leptons(
+        [[dict(LEP, charge=(-1) ** k, pt=40.0 - k) for k in range(4)], [], [dict(LEP)]],
+        single=False,
+    )
     q = O.quadruplets(c)
     keys = [F["abs"](F["mass"](F["z1"](q)) - 91.1876), F["abs"](F["mass"](F["z2"](q)) - 91.1876)]
     flat = best_candidate_mask(keys)
@@ -172,11 +233,49 @@ def test_best_candidate_mask_of_flat_keys() -> None:
 
 
 def test_mixed_operands_come_back_flat() -> None:
-    c = leptons([[{"pt": 40.0, "eta": 0.1, "phi": 0.0, "flavour": 11, "charge": 1, "ptcone30": 0.0, "calo_tagged": False},
-                  {"pt": 30.0, "eta": 0.2, "phi": 1.0, "flavour": 11, "charge": -1, "ptcone30": 0.0, "calo_tagged": False},
-                  {"pt": 20.0, "eta": 0.3, "phi": 2.0, "flavour": 13, "charge": 1, "ptcone30": 0.0, "calo_tagged": False},
-                  {"pt": 10.0, "eta": 0.4, "phi": 3.0, "flavour": 13, "charge": -1, "ptcone30": 0.0, "calo_tagged": True}]],
-                single=False)
+    c = leptons(
+        [
+            [
+                {
+                    "pt": 40.0,
+                    "eta": 0.1,
+                    "phi": 0.0,
+                    "flavour": 11,
+                    "charge": 1,
+                    "ptcone30": 0.0,
+                    "calo_tagged": False,
+                },
+                {
+                    "pt": 30.0,
+                    "eta": 0.2,
+                    "phi": 1.0,
+                    "flavour": 11,
+                    "charge": -1,
+                    "ptcone30": 0.0,
+                    "calo_tagged": False,
+                },
+                {
+                    "pt": 20.0,
+                    "eta": 0.3,
+                    "phi": 2.0,
+                    "flavour": 13,
+                    "charge": 1,
+                    "ptcone30": 0.0,
+                    "calo_tagged": False,
+                },
+                {
+                    "pt": 10.0,
+                    "eta": 0.4,
+                    "phi": 3.0,
+                    "flavour": 13,
+                    "charge": -1,
+                    "ptcone30": 0.0,
+                    "calo_tagged": True,
+                },
+            ]
+        ],
+        single=False,
+    )
     q = O.quadruplets(c)
     m = F["mass"](q)
     # an awkward or numpy operand on the left hands the operation to the flat value

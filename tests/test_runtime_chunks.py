@@ -61,8 +61,15 @@ def events(script: ModuleType) -> tuple[ak.Array, set[str]]:
 
 
 def _run(m: ModuleType, provided: set[str], chunks: list[ak.Array]) -> tuple[dict, list]:
-    run = AnalysisRun(provided=provided, producer=m.PRODUCER, steps=m.STEPS, requires=m.REQUIRES,
-                      text_only=m.TEXT_ONLY, observable=m.OBSERVABLE, candidates=m.CANDIDATES)
+    run = AnalysisRun(
+        provided=provided,
+        producer=m.PRODUCER,
+        steps=m.STEPS,
+        requires=m.REQUIRES,
+        text_only=m.TEXT_ONLY,
+        observable=m.OBSERVABLE,
+        candidates=m.CANDIDATES,
+    )
     for chunk in chunks:
         v = EventState(chunk)
         run.record("all", v)
@@ -77,13 +84,16 @@ def _run(m: ModuleType, provided: set[str], chunks: list[ak.Array]) -> tuple[dic
 
 def _split(arr: ak.Array, sizes: list[int]) -> list[ak.Array]:
     bounds = np.cumsum([0, *sizes])
-    return [arr[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)] + [arr[bounds[-1]:]]
+    return [arr[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)] + [arr[bounds[-1] :]]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sizes=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12))
-def test_any_chunking_gives_the_one_chunk_result(script: ModuleType, events: tuple[ak.Array, set[str]],
-                                                 sizes: list[int]) -> None:
+def test_any_chunking_gives_the_one_chunk_result(
+    script: ModuleType, events: tuple[ak.Array, set[str]], sizes: list[int]
+) -> None:
     arr, provided = events
     whole_rows, whole_flow = _run(script, provided, [arr])
     rows, flow = _run(script, provided, _split(arr, sizes))
@@ -97,7 +107,7 @@ def test_one_event_chunks(script: ModuleType, events: tuple[ak.Array, set[str]])
     arr, provided = events
     head = arr[:80]
     whole_rows, whole_flow = _run(script, provided, [head])
-    rows, flow = _run(script, provided, [head[i:i + 1] for i in range(len(head))] + [head[:0]])
+    rows, flow = _run(script, provided, [head[i : i + 1] for i in range(len(head))] + [head[:0]])
     assert flow == whole_flow
     assert whole_flow[-2][1] > 0  # events with a best quadruplet
     for key, column in whole_rows.items():

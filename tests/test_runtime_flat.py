@@ -16,11 +16,15 @@ from pipeline.runtime.candidates import to_awkward
 from pipeline.runtime.flat import FlatObjects, best_flat, on_flat
 from pipeline.runtime.selection import best_candidate_mask
 
-LEPTON = st.fixed_dictionaries({
-    "pt": st.sampled_from([5.0, 12.5, 20.0, 20.0, 33.0, 47.5]),  # repeats: ties in the pt sort
-    "eta": st.floats(-2.5, 2.5), "phi": st.floats(-math.pi, math.pi),
-    "flavour": st.sampled_from([11, 13]), "charge": st.sampled_from([-1, 1]),
-})
+LEPTON = st.fixed_dictionaries(
+    {
+        "pt": st.sampled_from([5.0, 12.5, 20.0, 20.0, 33.0, 47.5]),  # repeats: ties in the pt sort
+        "eta": st.floats(-2.5, 2.5),
+        "phi": st.floats(-math.pi, math.pi),
+        "flavour": st.sampled_from([11, 13]),
+        "charge": st.sampled_from([-1, 1]),
+    }
+)
 EVENTS = st.lists(st.lists(LEPTON, max_size=6), max_size=6)
 
 
@@ -54,17 +58,25 @@ def test_flat_combinatorics_equal_the_awkward_ones(events: list[list[dict]]) -> 
     assert ak.to_list(F["mass"](quads)) == ak.to_list(F["mass"](reference))
     # constituents remembered by the quadruplets = stacking and sorting the four members
     leps = to_awkward(F["constituents"](O.quadruplets(c)))
-    members = [reference["z1"]["first"], reference["z1"]["second"], reference["z2"]["first"],
-               reference["z2"]["second"]]
+    members = [
+        reference["z1"]["first"],
+        reference["z1"]["second"],
+        reference["z2"]["first"],
+        reference["z2"]["second"],
+    ]
     stacked = O.sorted_by_pt(ak.concatenate([m[..., np.newaxis] for m in members], axis=-1))
-    assert ak.to_list(leps[["pt", "phi", "flavour"]]) == ak.to_list(stacked[["pt", "phi", "flavour"]])
+    assert ak.to_list(leps[["pt", "phi", "flavour"]]) == ak.to_list(
+        stacked[["pt", "phi", "flavour"]]
+    )
     # pairs at depth 2 and 3 (the constituents of each candidate)
     for x in (c, leps):
         for sfos, func in ((False, F["pairs"]), (True, F["sfos_pairs"])):
             got, want = to_awkward(func(x)), jagged_pairs(x, sfos)
             assert ak.to_list(got["first"]["phi"]) == ak.to_list(want["first"]["phi"])
             assert ak.to_list(got["second"]["pt"]) == ak.to_list(want["second"]["pt"])
-            assert ak.to_list(F["mass"](got)) == ak.to_list(F["mass"](want["first"], want["second"]))
+            assert ak.to_list(F["mass"](got)) == ak.to_list(
+                F["mass"](want["first"], want["second"])
+            )
 
 
 @settings(max_examples=30, deadline=None)
@@ -78,9 +90,21 @@ def test_flat_object_selection_equals_a_jagged_mask(events: list[list[dict]], cu
 
 
 @settings(max_examples=40, deadline=None)
-@given(keys=st.lists(st.lists(st.tuples(st.sampled_from([0.0, 1.0, 2.0, np.inf, np.nan]),
-                                        st.sampled_from([0.0, 1.0, np.nan])), max_size=4), max_size=5))
-def test_best_candidate_on_flat_numbers_equals_awkward(keys: list[list[tuple[float, float]]]) -> None:
+@given(
+    keys=st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from([0.0, 1.0, 2.0, np.inf, np.nan]),
+                st.sampled_from([0.0, 1.0, np.nan]),
+            ),
+            max_size=4,
+        ),
+        max_size=5,
+    )
+)
+def test_best_candidate_on_flat_numbers_equals_awkward(
+    keys: list[list[tuple[float, float]]],
+) -> None:
     k1 = ak.Array([[a for a, _ in ev] for ev in keys] + [[0.0]])[:-1]
     k2 = ak.Array([[b for _, b in ev] for ev in keys] + [[0.0]])[:-1]
     flat = best_flat([k1, k2])
@@ -102,20 +126,29 @@ def test_on_flat_falls_back_for_other_structures() -> None:
     b = ak.Array([[1.0], [2.0, 3.0]])
     assert ak.to_list(on_flat(np.add, a, a)) == [[2.0, 4.0], [6.0]]
     assert ak.to_list(on_flat(lambda x, y: x + y, a, 1.0)) == [[2.0, 3.0], [4.0]]
-    with pytest.raises(ValueError):  # different list lengths: awkward itself refuses to broadcast them
+    with pytest.raises(
+        ValueError
+    ):  # different list lengths: awkward itself refuses to broadcast them
         on_flat(np.add, a, b)
     optional = ak.Array([[1.0, None], [3.0]])
     assert ak.to_list(on_flat(np.negative, optional)) == [[-1.0, None], [-3.0]]
 
 
 @settings(max_examples=30, deadline=None)
-@given(lists=st.lists(st.lists(st.lists(st.floats(-5, 5), max_size=4), max_size=3), max_size=4),
-       index=st.integers(0, 4), single=st.booleans())
-def test_nth_on_flat_equals_padding(lists: list[list[list[float]]], index: int, single: bool) -> None:
+@given(
+    lists=st.lists(st.lists(st.lists(st.floats(-5, 5), max_size=4), max_size=3), max_size=4),
+    index=st.integers(0, 4),
+    single=st.booleans(),
+)
+def test_nth_on_flat_equals_padding(
+    lists: list[list[list[float]]], index: int, single: bool
+) -> None:
     x = ak.Array([*lists, [[0.0]]])[:-1]
     if single:
         x = ak.values_astype(x, np.float32)
     got = F["nth"](x, index)
     want = ak.fill_none(ak.pad_none(x, index + 1, axis=-1)[..., index], np.nan)
     assert str(got.type) == str(want.type)
-    np.testing.assert_array_equal(ak.to_numpy(ak.flatten(got, axis=None)), ak.to_numpy(ak.flatten(want, axis=None)))
+    np.testing.assert_array_equal(
+        ak.to_numpy(ak.flatten(got, axis=None)), ak.to_numpy(ak.flatten(want, axis=None))
+    )

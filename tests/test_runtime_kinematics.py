@@ -43,11 +43,16 @@ def test_met_vec_mt_and_delta_phi_against_vector(events: ak.Array) -> None:
     muon = ak.firsts(events.muons)
     mt_expected = np.sqrt(2 * muon.pt * events.met * (1 - np.cos(muon.phi - events.met_phi)))
     assert ak.to_list(ak.fill_none(rt.mt(rt.nth(events.muons, 0), met), -1)) == pytest.approx(
-        ak.to_list(ak.fill_none(mt_expected, -1)))
+        ak.to_list(ak.fill_none(mt_expected, -1))
+    )
     # min over the four leading jets, +inf without jets
-    dphi = [min((abs((p - f + math.pi) % (2 * math.pi) - math.pi) for p in phis[:4]), default=math.inf)
-            for phis, f in zip(ak.to_list(events.jets.phi), ak.to_list(events.met_phi), strict=True)]
-    assert ak.to_list(rt.min_of(rt.delta_phi(rt.first_n(events.jets, 4), met))) == pytest.approx(dphi)
+    dphi = [
+        min((abs((p - f + math.pi) % (2 * math.pi) - math.pi) for p in phis[:4]), default=math.inf)
+        for phis, f in zip(ak.to_list(events.jets.phi), ak.to_list(events.met_phi), strict=True)
+    ]
+    assert ak.to_list(rt.min_of(rt.delta_phi(rt.first_n(events.jets, 4), met))) == pytest.approx(
+        dphi
+    )
 
 
 def test_sums_against_vector(events: ak.Array) -> None:
@@ -56,11 +61,15 @@ def test_sums_against_vector(events: ak.Array) -> None:
     total = ak.sum(_vec(jets), axis=1)
     px, py = ak.sum(jets.pt * np.cos(jets.phi), axis=1), ak.sum(jets.pt * np.sin(jets.phi), axis=1)
     assert ak.to_list(rt.pt(rt.mht(jets))) == pytest.approx(ak.to_list(np.hypot(px, py)))
-    assert ak.to_list(rt.phi(rt.mht(jets))) == pytest.approx(ak.to_list(np.arctan2(-py, -px)), abs=1e-5)  # float32 input
+    assert ak.to_list(rt.phi(rt.mht(jets))) == pytest.approx(
+        ak.to_list(np.arctan2(-py, -px)), abs=1e-5
+    )  # float32 input
     has = ak.num(jets) > 0
     # vector gives -sqrt(-m2) for a slightly spacelike sum; the language clips m2 at 0
     expected = np.maximum(total.mass[has], 0.0)
-    assert ak.to_list(rt.mass(rt.vector_sum(jets))[has]) == pytest.approx(ak.to_list(expected), rel=1e-6, abs=1e-6)
+    assert ak.to_list(rt.mass(rt.vector_sum(jets))[has]) == pytest.approx(
+        ak.to_list(expected), rel=1e-6, abs=1e-6
+    )
 
 
 def test_trijet_closest_to_top_mass_against_vector(events: ak.Array) -> None:
@@ -71,7 +80,9 @@ def test_trijet_closest_to_top_mass_against_vector(events: ak.Array) -> None:
     btag = ak.combinations(jets.btag, 3, fields=["a", "b", "c"])
     sums = trio.a + trio.b + trio.c
     best = ak.argmin(abs(sums.mass - 172.5), axis=1, keepdims=True)
-    assert ak.to_list(rt.pt_of(top)) == pytest.approx(ak.to_list(ak.firsts(sums[best].pt)), nan_ok=True)
+    assert ak.to_list(rt.pt_of(top)) == pytest.approx(
+        ak.to_list(ak.firsts(sums[best].pt)), nan_ok=True
+    )
     chosen = btag[best]
     expected = ak.firsts(np.maximum(np.maximum(chosen.a, chosen.b), chosen.c))
     got = rt.max_of(rt.btag(top))
@@ -84,8 +95,13 @@ def test_overlap_removal_and_others(events: ak.Array) -> None:
     got = ak.to_list(rt.min_delta_r(jets, leptons))
     for jet_list, lep_list, row in zip(ak.to_list(jets), ak.to_list(leptons), got, strict=True):
         for jet, value in zip(jet_list, row, strict=True):
-            drs = [math.hypot(jet["eta"] - lep["eta"], abs((jet["phi"] - lep["phi"] + math.pi) % (2 * math.pi) - math.pi))
-                   for lep in lep_list]
+            drs = [
+                math.hypot(
+                    jet["eta"] - lep["eta"],
+                    abs((jet["phi"] - lep["phi"] + math.pi) % (2 * math.pi) - math.pi),
+                )
+                for lep in lep_list
+            ]
             assert value == pytest.approx(min(drs, default=math.inf))
     pairs = rt.sfos_pairs(leptons)
     z = rt.best_of(pairs, abs(rt.mass(pairs) - 91.2))
@@ -109,7 +125,9 @@ def _objects(rows: list[list[tuple[float, float, float, float]]]) -> ak.Array:
 
 def test_razor_worked_example() -> None:
     # two back-to-back massless jets of 100 GeV along x, with pz = +-50: each megajet is one jet
-    jets = _objects([[(100.0, 0.0, 50.0, math.hypot(100, 50)), (-100.0, 0.0, -50.0, math.hypot(100, 50))]])
+    jets = _objects(
+        [[(100.0, 0.0, 50.0, math.hypot(100, 50)), (-100.0, 0.0, -50.0, math.hypot(100, 50))]]
+    )
     mega = megajets(jets)
     assert ak.num(mega).tolist() == [2]
     e = 2 * math.hypot(100, 50)

@@ -16,8 +16,15 @@ finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False)
 
 
 @settings(deadline=None)  # a loaded CI machine must not turn slowness into failures
-@given(st.lists(finite, min_size=1, max_size=20),
-       st.lists(st.tuples(st.integers(-1000, 1000), finite), min_size=2, max_size=5, unique_by=lambda p: p[0]))
+@given(
+    st.lists(finite, min_size=1, max_size=20),
+    st.lists(
+        st.tuples(st.integers(-1000, 1000), finite),
+        min_size=2,
+        max_size=5,
+        unique_by=lambda p: p[0],
+    ),
+)
 def test_interp_matches_numpy(xs: list[float], points: list[tuple[int, float]]) -> None:
     points = sorted(points)
     px, py = [p[0] for p in points], [p[1] for p in points]
@@ -43,8 +50,10 @@ lepton = st.tuples(st.sampled_from([11, 13]), st.sampled_from([-1, 1]))
 @settings(max_examples=60, deadline=None)
 @given(st.lists(lepton, max_size=6))
 def test_quadruplets_count_matches_brute_force(leps: list[tuple[int, int]]) -> None:
-    records = [{"pt": 10.0 + i, "eta": 0.1 * i, "phi": 0.3 * i, "e": 20.0 + i, "flavour": f, "charge": q}
-               for i, (f, q) in enumerate(leps)]
+    records = [
+        {"pt": 10.0 + i, "eta": 0.1 * i, "phi": 0.3 * i, "e": 20.0 + i, "flavour": f, "charge": q}
+        for i, (f, q) in enumerate(leps)
+    ]
     got = int(F["count"](F["quadruplets"](ak.Array([records])))[0]) if records else 0
 
     def sfos(i: int, j: int) -> bool:

@@ -20,7 +20,9 @@ from pipeline.sandbox import isolation as iso
 from pipeline.sandbox.limits import clamp
 from tests.conftest import ROOT, shared_path
 
-needs_unshare = pytest.mark.skipif(iso.available("unshare") != "unshare", reason="unshare is not usable here")
+needs_unshare = pytest.mark.skipif(
+    iso.available("unshare") != "unshare", reason="unshare is not usable here"
+)
 
 
 def _no_bwrap_path(tmp_path: Path) -> dict[str, str]:
@@ -35,21 +37,31 @@ def _no_bwrap_path(tmp_path: Path) -> dict[str, str]:
 
 
 def _reproduce(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
 def compiled(tmp_path: Path) -> Path:
     from pipeline.run.stage2 import generate_code
 
-    return generate_code(ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json", tmp_path / "a.py")
+    return generate_code(
+        ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json", tmp_path / "a.py"
+    )
 
 
 def test_unknown_code_is_refused_without_bubblewrap(tmp_path: Path, compiled: Path) -> None:
     data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
     env = _no_bwrap_path(tmp_path)
-    proc = _reproduce("execute", str(compiled), "--data", str(data), "-o", "out", env=env, cwd=tmp_path)
+    proc = _reproduce(
+        "execute", str(compiled), "--data", str(data), "-o", "out", env=env, cwd=tmp_path
+    )
     assert proc.returncode != 0
     assert "refusing to run" in proc.stderr and "--isolation weak" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -57,24 +69,41 @@ def test_unknown_code_is_refused_without_bubblewrap(tmp_path: Path, compiled: Pa
 
 
 @needs_unshare
-def test_weak_isolation_when_asked_for_says_what_is_not_protected(tmp_path: Path, compiled: Path) -> None:
+def test_weak_isolation_when_asked_for_says_what_is_not_protected(
+    tmp_path: Path, compiled: Path
+) -> None:
     data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
     env = _no_bwrap_path(tmp_path)
-    proc = _reproduce("execute", str(compiled), "--data", str(data), "-o", "out", "--isolation", "weak",
-                      env=env, cwd=tmp_path)
+    proc = _reproduce(
+        "execute",
+        str(compiled),
+        "--data",
+        str(data),
+        "-o",
+        "out",
+        "--isolation",
+        "weak",
+        env=env,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "warning: weak isolation" in proc.stderr and "READ" in proc.stderr
     assert (tmp_path / "out" / "result.json").is_file()
 
 
 def test_choose_never_weakens_silently(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(iso, "probe", lambda: {"bwrap": (False, "probe timed out"), "unshare": (True, ""),
-                                               "none": (True, "")})
+    monkeypatch.setattr(
+        iso,
+        "probe",
+        lambda: {"bwrap": (False, "probe timed out"), "unshare": (True, ""), "none": (True, "")},
+    )
     with pytest.raises(SandboxError, match="probe timed out"):
         iso.choose("auto", "full")
     assert iso.choose("auto", "weak") == "unshare"
     assert iso.choose("auto", "any") == "unshare"
-    monkeypatch.setattr(iso, "probe", lambda: {"bwrap": (False, "x"), "unshare": (False, "y"), "none": (True, "")})
+    monkeypatch.setattr(
+        iso, "probe", lambda: {"bwrap": (False, "x"), "unshare": (False, "y"), "none": (True, "")}
+    )
     with pytest.raises(SandboxError):
         iso.choose("auto", "weak")
     assert iso.choose("auto", "any") == "none"
@@ -139,9 +168,18 @@ def test_the_weak_fallback_blocks_writes_namespaces_and_capabilities(tmp_path: P
     marker = tmp_path / "marker"
     pkg = str(Path(pipeline.__file__).resolve().parent)
     script = tmp_path / "hostile.py"
-    script.write_text(HOSTILE_WEAK.format(marker=str(marker), pkg=pkg, data=str(data), hostpid=str(os.getpid())))
-    result = run_script(script, data=[data], work_dir=tmp_path / "w", isolation="unshare",
-                        requirement="weak", limits=Limits(timeout_s=60), policy=False)
+    script.write_text(
+        HOSTILE_WEAK.format(marker=str(marker), pkg=pkg, data=str(data), hostpid=str(os.getpid()))
+    )
+    result = run_script(
+        script,
+        data=[data],
+        work_dir=tmp_path / "w",
+        isolation="unshare",
+        requirement="weak",
+        limits=Limits(timeout_s=60),
+        policy=False,
+    )
     assert result.isolation == "unshare"
     assert "ESCAPED" not in result.stdout_tail, result.stdout_tail
     assert "held" in result.stdout_tail, result.stderr_tail
@@ -161,20 +199,32 @@ def test_limits_are_clamped_to_inherited_hard_limits(monkeypatch: pytest.MonkeyP
     limits, warnings = clamp(Limits(memory_mb=6144))
     assert limits.memory_mb == 3906
     assert warnings and "ulimit -v" in warnings[0]
-    monkeypatch.setattr(resource, "getrlimit",
-                        lambda which: (100 << 20, 100 << 20) if which == resource.RLIMIT_AS else real(which))
+    monkeypatch.setattr(
+        resource,
+        "getrlimit",
+        lambda which: (100 << 20, 100 << 20) if which == resource.RLIMIT_AS else real(which),
+    )
     with pytest.raises(SandboxError, match="ulimit -v"):
         clamp(Limits())
 
 
-def test_an_inherited_ulimit_v_runs_with_a_warning_not_a_traceback(tmp_path: Path, compiled: Path) -> None:
+def test_an_inherited_ulimit_v_runs_with_a_warning_not_a_traceback(
+    tmp_path: Path, compiled: Path
+) -> None:
     if iso.available() != "bwrap":
         pytest.skip("needs bubblewrap")
     data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
-    command = (f"ulimit -v 4000000; exec {sys.executable} -m pipeline.cli.main execute {compiled} "
-               f"--data {data} -o out")
-    proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
+    command = (
+        f"ulimit -v 4000000; exec {sys.executable} -m pipeline.cli.main execute {compiled} "
+        f"--data {data} -o out"
+    )
+    proc = subprocess.run(
+        ["bash", "-c", command],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     assert "Traceback" not in proc.stderr and "preexec_fn" not in proc.stderr
     assert proc.returncode == 0, proc.stderr
     assert "memory_mb lowered from 6144 to 3906" in proc.stderr

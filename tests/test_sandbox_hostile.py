@@ -30,8 +30,9 @@ import pytest
 import pipeline
 from pipeline.sandbox.isolation import available
 
-pytestmark = pytest.mark.skipif(available() != "bwrap",
-                                reason="full isolation needs bubblewrap (apt-get install bubblewrap)")
+pytestmark = pytest.mark.skipif(
+    available() != "bwrap", reason="full isolation needs bubblewrap (apt-get install bubblewrap)"
+)
 
 # the CLI in a real subprocess, reporting its own peak RSS (the host side's cost) at exit. VmHWM, not
 # ru_maxrss: the latter keeps the high-water mark of the forking pytest process across exec
@@ -55,10 +56,7 @@ PRELUDE = (
     "load = getattr(sys.modules['buil' + 'tins'], '__imp' + 'ort__')\n"
     "os = load('o' + 's')\n"
 )
-CTYPES = (
-    "ct = load('ct' + 'ypes')\n"
-    "libc = ct.CDLL(None, use_errno=True)\n"
-)
+CTYPES = "ct = load('ct' + 'ypes')\nlibc = ct.CDLL(None, use_errno=True)\n"
 
 
 @dataclass
@@ -73,9 +71,14 @@ class Host:
     received: list[bytes]
 
     def format(self, source: str) -> str:
-        values = {"SECRET": str(self.secret), "MARKER": str(self.marker), "DATA": str(self.data),
-                  "PORT": str(self.listener.getsockname()[1]), "HOSTPID": str(os.getpid()),
-                  "PKG": str(Path(pipeline.__file__).resolve().parent)}
+        values = {
+            "SECRET": str(self.secret),
+            "MARKER": str(self.marker),
+            "DATA": str(self.data),
+            "PORT": str(self.listener.getsockname()[1]),
+            "HOSTPID": str(os.getpid()),
+            "PKG": str(Path(pipeline.__file__).resolve().parent),
+        }
         for key, value in values.items():
             source = source.replace(f"@{key}@", value)
         return source
@@ -121,29 +124,73 @@ def host(tmp_path: Path) -> Host:
                 received.append(conn.recv(100) or b"<connected>")
 
     threading.Thread(target=serve, daemon=True).start()
-    yield Host(root, secret, token, data, hashlib.sha256(data.read_bytes()).hexdigest(),
-               root / "marker", listener, received)
+    yield Host(
+        root,
+        secret,
+        token,
+        data,
+        hashlib.sha256(data.read_bytes()).hexdigest(),
+        root / "marker",
+        listener,
+        received,
+    )
     listener.close()
 
 
-def attack(host: Host, source: str, *, timeout: float = 30, memory_mb: int = 2048,
-           args: tuple[str, ...] = ()) -> Outcome:
+def attack(
+    host: Host,
+    source: str,
+    *,
+    timeout: float = 30,
+    memory_mb: int = 2048,
+    args: tuple[str, ...] = (),
+) -> Outcome:
     script = host.root / "attack.py"
     script.write_text(host.format(source))
     cwd = host.root / "cwd"
     cwd.mkdir(exist_ok=True)
     env = {**os.environ, "REPRO_HOME": str(host.root / "home")}
-    command = [sys.executable, "-c", WRAPPER, "execute", str(script), "--data", str(host.data),
-               "-o", "out", "--timeout", str(timeout), "--memory-mb", str(memory_mb), *args]
+    command = [
+        sys.executable,
+        "-c",
+        WRAPPER,
+        "execute",
+        str(script),
+        "--data",
+        str(host.data),
+        "-o",
+        "out",
+        "--timeout",
+        str(timeout),
+        "--memory-mb",
+        str(memory_mb),
+        *args,
+    ]
     start = time.monotonic()
-    proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout + SLACK_S + 60, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout + SLACK_S + 60,
+        stdin=subprocess.DEVNULL,
+    )
     seconds = time.monotonic() - start
     rss = [line for line in proc.stderr.splitlines() if line.startswith("HOST_PEAK_RSS_KB=")]
-    verdicts = [json.loads(p.read_text()) for p in sorted(cwd.glob("codegen/attempts/*/verdict.json"))
-                if not p.is_symlink()]
-    outcome = Outcome(proc.returncode, proc.stdout, proc.stderr, seconds,
-                      int(rss[-1].split("=")[1]) if rss else -1, verdicts)
+    verdicts = [
+        json.loads(p.read_text())
+        for p in sorted(cwd.glob("codegen/attempts/*/verdict.json"))
+        if not p.is_symlink()
+    ]
+    outcome = Outcome(
+        proc.returncode,
+        proc.stdout,
+        proc.stderr,
+        seconds,
+        int(rss[-1].split("=")[1]) if rss else -1,
+        verdicts,
+    )
     _record(outcome)
     _assert_host_untouched(host, outcome, timeout)
     assert outcome.verdicts, f"the attack never reached the sandbox: {outcome.stderr[-500:]}"
@@ -154,10 +201,16 @@ def _record(outcome: Outcome) -> None:
     """With HOSTILE_REPORT=FILE, one JSON line per attack: what it cost the host (docs/security.md)."""
     report = os.environ.get("HOSTILE_REPORT")
     if report:
-        line = {"test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0], "rc": outcome.rc,
-                "verdict": outcome.verdict, "seconds": round(outcome.seconds, 2),
-                "host_peak_rss_mb": round(outcome.peak_rss_kb / 1024, 1),
-                "error": next((ln for ln in outcome.stderr.splitlines() if ln.startswith("error:")), "")[:200]}
+        line = {
+            "test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0],
+            "rc": outcome.rc,
+            "verdict": outcome.verdict,
+            "seconds": round(outcome.seconds, 2),
+            "host_peak_rss_mb": round(outcome.peak_rss_kb / 1024, 1),
+            "error": next(
+                (ln for ln in outcome.stderr.splitlines() if ln.startswith("error:")), ""
+            )[:200],
+        }
         with open(report, "a") as f:
             f.write(json.dumps(line) + "\n")
 
@@ -215,6 +268,7 @@ def refused(outcome: Outcome) -> None:
 
 # --- isolation: the kernel refuses -------------------------------------------------------------
 
+
 def test_capabilities_are_all_dropped_inside(host: Host) -> None:
     src = PRELUDE + (
         "status = open('/proc/self/status').read()\n"
@@ -230,17 +284,21 @@ def test_capabilities_are_all_dropped_inside(host: Host) -> None:
 
 
 def test_mknod_and_mount_through_ctypes_fail(host: Host) -> None:
-    src = PRELUDE + CTYPES + (
-        "st = os.stat('@DATA@')\n"
-        "major, minor = os.major(st.st_dev), os.minor(st.st_dev)\n"
-        "ok = []\n"
-        "if libc.mount(b'none', b'/tmp', b'tmpfs', 0, None) == 0: ok.append('mount')\n"
-        "try:\n"
-        "    getattr(os, 'mk' + 'nod')('disk', 0o60600, os.makedev(major, minor)); ok.append('mknod')\n"
-        "except OSError: pass\n"
-        "if libc.umount2(b'/proc', 2) == 0: ok.append('umount')\n"
-        "print('ESCAPED' if ok else 'held', ok)\n"
-        "sys.exit(5 if not ok else 0)\n"
+    src = (
+        PRELUDE
+        + CTYPES
+        + (
+            "st = os.stat('@DATA@')\n"
+            "major, minor = os.major(st.st_dev), os.minor(st.st_dev)\n"
+            "ok = []\n"
+            "if libc.mount(b'none', b'/tmp', b'tmpfs', 0, None) == 0: ok.append('mount')\n"
+            "try:\n"
+            "    getattr(os, 'mk' + 'nod')('disk', 0o60600, os.makedev(major, minor)); ok.append('mknod')\n"
+            "except OSError: pass\n"
+            "if libc.umount2(b'/proc', 2) == 0: ok.append('umount')\n"
+            "print('ESCAPED' if ok else 'held', ok)\n"
+            "sys.exit(5 if not ok else 0)\n"
+        )
     )
     outcome = attack(host, src)
     assert "ESCAPED" not in outcome.stdout + outcome.stderr
@@ -248,17 +306,21 @@ def test_mknod_and_mount_through_ctypes_fail(host: Host) -> None:
 
 
 def test_setns_into_the_host_network_fails(host: Host) -> None:
-    src = PRELUDE + CTYPES + (
-        "joined = []\n"
-        "for pid in ['1', '@HOSTPID@', 'self']:\n"
-        "    try:\n"
-        "        fd = os.open(f'/proc/{pid}/ns/net', os.O_RDONLY)\n"
-        "    except OSError:\n"
-        "        continue\n"
-        "    if libc.setns(fd, 0x40000000) == 0: joined.append(pid)\n"
-        "sock = load('soc' + 'ket')\n"
-        "s = sock.create_connection(('127.0.0.1', @PORT@), timeout=3)\n"
-        "s.sendall(b'ESCAPED')\n"
+    src = (
+        PRELUDE
+        + CTYPES
+        + (
+            "joined = []\n"
+            "for pid in ['1', '@HOSTPID@', 'self']:\n"
+            "    try:\n"
+            "        fd = os.open(f'/proc/{pid}/ns/net', os.O_RDONLY)\n"
+            "    except OSError:\n"
+            "        continue\n"
+            "    if libc.setns(fd, 0x40000000) == 0: joined.append(pid)\n"
+            "sock = load('soc' + 'ket')\n"
+            "s = sock.create_connection(('127.0.0.1', @PORT@), timeout=3)\n"
+            "s.sendall(b'ESCAPED')\n"
+        )
     )
     refused(attack(host, src))
 
@@ -273,15 +335,19 @@ def test_no_network_at_all(host: Host) -> None:
 
 
 def test_ptrace_of_host_processes_fails(host: Host) -> None:
-    src = PRELUDE + CTYPES + (
-        "hits = []\n"
-        "if libc.ptrace(16, @HOSTPID@, None, None) == 0: hits.append('attached')\n"
-        "if os.path.exists('/proc/@HOSTPID@/ns'): hits.append('visible')\n"
-        "try:\n"
-        "    getattr(os, 'ki' + 'll')(@HOSTPID@, 0); hits.append('visible')\n"
-        "except OSError: pass\n"
-        "print(hits)\n"
-        "sys.exit(6)\n"
+    src = (
+        PRELUDE
+        + CTYPES
+        + (
+            "hits = []\n"
+            "if libc.ptrace(16, @HOSTPID@, None, None) == 0: hits.append('attached')\n"
+            "if os.path.exists('/proc/@HOSTPID@/ns'): hits.append('visible')\n"
+            "try:\n"
+            "    getattr(os, 'ki' + 'll')(@HOSTPID@, 0); hits.append('visible')\n"
+            "except OSError: pass\n"
+            "print(hits)\n"
+            "sys.exit(6)\n"
+        )
     )
     outcome = attack(host, src)
     refused(outcome)
@@ -320,6 +386,7 @@ def test_writes_outside_and_input_tampering_fail(host: Host) -> None:
 
 
 # --- limits ------------------------------------------------------------------------------------
+
 
 def test_fork_bomb_is_stopped(host: Host) -> None:
     src = PRELUDE + (
@@ -398,6 +465,7 @@ def test_in_memory_file_systems_are_bounded(host: Host, where: str) -> None:
 
 # --- the host side reading back what the sandbox leaves ----------------------------------------
 
+
 def test_stderr_replaced_by_a_link_to_a_host_file(host: Host) -> None:
     src = PRELUDE + (
         "os.remove('stderr.txt')\n"
@@ -423,7 +491,9 @@ def test_links_in_the_outputs_are_not_followed_or_copied(host: Host) -> None:
     assert not (host.root / "cwd" / "out").exists()
 
 
-@pytest.mark.parametrize("target", ["stderr.txt", "stdout.txt", "out/events.csv", "out/result.json"])
+@pytest.mark.parametrize(
+    "target", ["stderr.txt", "stdout.txt", "out/events.csv", "out/result.json"]
+)
 def test_fifos_and_devices_planted_for_the_host_do_not_hang_it(host: Host, target: str) -> None:
     src = PRELUDE + (
         "os.makedirs('out', exist_ok=True)\n"

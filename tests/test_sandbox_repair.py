@@ -20,7 +20,9 @@ PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 
 
 def _backend(server: FakeOpenAI, tmp_path: Path) -> OpenAIBackend:
-    settings = dataclasses.replace(load_settings(), llm_base_url=server.base_url, llm_model=server.model)
+    settings = dataclasses.replace(
+        load_settings(), llm_base_url=server.base_url, llm_model=server.model
+    )
     return OpenAIBackend(settings, log=CallLog(tmp_path / "llm_calls.jsonl"), budget=CallBudget(10))
 
 
@@ -28,11 +30,19 @@ def test_broken_code_is_repaired_on_the_third_attempt(tmp_path: Path) -> None:
     data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
     good = generate_code(PAPER_LIST, tmp_path / "good.py").read_text()
     broken_syntax = good.replace("def select_events(", "def select_events(:", 1)
-    broken_import = good.replace("import pipeline.runtime.lang as rt", "import pipeline.runtime.no_such_module as rt")
+    broken_import = good.replace(
+        "import pipeline.runtime.lang as rt", "import pipeline.runtime.no_such_module as rt"
+    )
     with FakeOpenAI() as server:
-        server.push(text(f"Here you go:\n```python\n{broken_import}```"), text(f"```python\n{good}```"))
-        out, results = repair_loop(broken_syntax, backend=_backend(server, tmp_path), data=[data],
-                                   attempts_dir=tmp_path / "attempts")
+        server.push(
+            text(f"Here you go:\n```python\n{broken_import}```"), text(f"```python\n{good}```")
+        )
+        out, results = repair_loop(
+            broken_syntax,
+            backend=_backend(server, tmp_path),
+            data=[data],
+            attempts_dir=tmp_path / "attempts",
+        )
         assert server.remaining == 0
         assert "failed (syntax)" in server.requests[0]["messages"][1]["content"]
     assert [r.verdict for r in results] == ["syntax", "import", "ok"]
@@ -45,9 +55,16 @@ def test_broken_code_is_repaired_on_the_third_attempt(tmp_path: Path) -> None:
 
 def test_loop_is_bounded_and_reports_the_last_failure(tmp_path: Path) -> None:
     with FakeOpenAI() as server:
-        server.push(text("```python\n1/0\n```"), text("```python\nraise ValueError('still bad')\n```"))
+        server.push(
+            text("```python\n1/0\n```"), text("```python\nraise ValueError('still bad')\n```")
+        )
         with pytest.raises(SandboxError) as info:
-            repair_loop("import nope_xyz\n", backend=_backend(server, tmp_path), data=[],
-                        attempts_dir=tmp_path / "attempts", max_attempts=3)
+            repair_loop(
+                "import nope_xyz\n",
+                backend=_backend(server, tmp_path),
+                data=[],
+                attempts_dir=tmp_path / "attempts",
+                max_attempts=3,
+            )
     assert info.value.attempts == 3 and info.value.kind == "runtime"
     assert "still bad" in info.value.stderr_tail

@@ -33,8 +33,13 @@ WINDOW = 14  # index of the mass-window cut ('118 < m4l < 129') in the demo cutf
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True,
-                          text=True, timeout=120, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
 
 
 def demo_with(expr: str) -> dict[str, Any]:
@@ -56,7 +61,10 @@ NESTED = {
     "arrays": "[" * 100_000 + "]" * 100_000,
     "objects": '{"a":' * 100_000 + "1" + "}" * 100_000,
     "unclosed": "[" * 100_000,
-    "inside a list": '{"paper": {"id": "x"}, "selection": [{"id": "a", "value": ' + "[" * 5000 + "]" * 5000 + "}]}",
+    "inside a list": '{"paper": {"id": "x"}, "selection": [{"id": "a", "value": '
+    + "[" * 5000
+    + "]" * 5000
+    + "}]}",
 }
 
 EXPRESSIONS = {
@@ -73,8 +81,12 @@ EXPRESSIONS = {
 def test_cli_refuses_deeply_nested_json(tmp_path: Path, command: str, name: str) -> None:
     path = tmp_path / "nested.json"
     path.write_text(NESTED[name], encoding="utf-8")
-    args = {"validate": [str(path)], "generate": [str(path), "-o", str(tmp_path / "a.py")],
-            "show": [str(path)], "diff": [str(path), str(DEMO)]}[command]
+    args = {
+        "validate": [str(path)],
+        "generate": [str(path), "-o", str(tmp_path / "a.py")],
+        "show": [str(path)],
+        "diff": [str(path), str(DEMO)],
+    }[command]
     result = run(command, *args, cwd=tmp_path)
     _refused(result, "nested deeper than 64 levels at $")
     assert not (tmp_path / "a.py").exists()
@@ -83,7 +95,9 @@ def test_cli_refuses_deeply_nested_json(tmp_path: Path, command: str, name: str)
 def test_nested_path_names_the_field() -> None:
     with pytest.raises(SelectionError) as info:
         loads_bounded(NESTED["inside a list"], source="list.json")
-    assert info.value.json_path is not None and info.value.json_path.startswith("$.selection[0].value[0]")
+    assert info.value.json_path is not None and info.value.json_path.startswith(
+        "$.selection[0].value[0]"
+    )
     assert "list.json" in info.value.message
 
 
@@ -102,6 +116,7 @@ def test_validate_refuses_expression_bombs(tmp_path: Path, name: str) -> None:
 
 # ---- the limits, one by one ------------------------------------------------------------------
 
+
 def test_loads_bounded_depth_limit() -> None:
     assert loads_bounded("[" * 64 + "]" * 64, source="x") is not None
     with pytest.raises(SelectionError, match="nested deeper than 64"):
@@ -110,7 +125,9 @@ def test_loads_bounded_depth_limit() -> None:
         loads_bounded('{"a": {"b": [[1]]}}', source="x", max_depth=3)
 
 
-@pytest.mark.parametrize("text", ['"' + "[" * 200 + '"', '["\\"[[[[[[[[", "]]]]"]', '{"[[[[": "{{{{{{"}'])
+@pytest.mark.parametrize(
+    "text", ['"' + "[" * 200 + '"', '["\\"[[[[[[[[", "]]]]"]', '{"[[[[": "{{{{{{"}']
+)
 def test_brackets_inside_strings_do_not_count(text: str) -> None:
     assert loads_bounded(text, source="x", max_depth=2) == json.loads(text)
 
@@ -145,22 +162,36 @@ def test_expression_depth_limit() -> None:
         parse("-" * 1500 + "x > 1")
 
 
-@pytest.mark.parametrize("text", ["x ** 64 > 1", "x ** -64 > 1", "x ** (2 * 32) > 1", "2 ** 10 ** 1 < x",
-                                  "x ** 0.5 < 1", "x ** y > 1", "10 ** 64 > x", "1e300 > x"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x ** 64 > 1",
+        "x ** -64 > 1",
+        "x ** (2 * 32) > 1",
+        "2 ** 10 ** 1 < x",
+        "x ** 0.5 < 1",
+        "x ** y > 1",
+        "10 ** 64 > x",
+        "1e300 > x",
+    ],
+)
 def test_exponents_within_bounds(text: str) -> None:
     parse(text)
 
 
-@pytest.mark.parametrize(("text", "match"), [
-    ("x ** 65 > 1", "exponent"),
-    ("x ** -65 > 1", "exponent"),
-    ("x ** (8 * 9) > 1", "exponent"),
-    ("x < 10 ** 10 ** 10", "exponent"),
-    ("10 ** 300 > x", "exponent"),
-    ("x < (10 ** 64) ** 64", "too large"),
-    ("x < 1e300 * 1e300", "too large"),
-    ("x < 9" + "9" * 400 + " ** 2", "too large"),
-])
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("x ** 65 > 1", "exponent"),
+        ("x ** -65 > 1", "exponent"),
+        ("x ** (8 * 9) > 1", "exponent"),
+        ("x < 10 ** 10 ** 10", "exponent"),
+        ("10 ** 300 > x", "exponent"),
+        ("x < (10 ** 64) ** 64", "too large"),
+        ("x < 1e300 * 1e300", "too large"),
+        ("x < 9" + "9" * 400 + " ** 2", "too large"),
+    ],
+)
 def test_constant_bombs_refused(text: str, match: str) -> None:
     assert MAX_EXPONENT == 64
     with pytest.raises(SelectionError, match=match):

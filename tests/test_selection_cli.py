@@ -15,8 +15,13 @@ HZZ = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd or ROOT,
+    )
 
 
 def _write(path: Path, data: object) -> Path:
@@ -33,14 +38,56 @@ def test_validate_good_file() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({"paper": {"id": "x"}, "selection": [{"id": "a", "description": "", "expr": "x.y > 1"}]}, "attribute access"),
-        ({"paper": {"id": "x"}, "selection": [{"id": "a", "description": "", "expr": "lambda: 1"}]}, "lambda"),
-        ({"paper": {"id": "x"}, "selection": [{"id": "a", "description": "", "expr": "count(jest) > 1"}]}, "unknown name 'jest'"),
-        ({"paper": {"id": "x"}, "selection": [{"id": "a", "description": "", "expr": 5}]}, "$.selection[0].expr"),
+        (
+            {
+                "paper": {"id": "x"},
+                "selection": [{"id": "a", "description": "", "expr": "x.y > 1"}],
+            },
+            "attribute access",
+        ),
+        (
+            {
+                "paper": {"id": "x"},
+                "selection": [{"id": "a", "description": "", "expr": "lambda: 1"}],
+            },
+            "lambda",
+        ),
+        (
+            {
+                "paper": {"id": "x"},
+                "selection": [{"id": "a", "description": "", "expr": "count(jest) > 1"}],
+            },
+            "unknown name 'jest'",
+        ),
+        (
+            {"paper": {"id": "x"}, "selection": [{"id": "a", "description": "", "expr": 5}]},
+            "$.selection[0].expr",
+        ),
         ({"paper": {"id": "x"}, "bogus": 1}, "Additional properties"),
-        ({"paper": {"id": "x"}, "objects": [{"name": "electrons", "kind": "electron", "cuts": [
-            {"id": "e", "description": "", "scope": "object", "target": "electrons", "variable": "eta", "op": "<",
-             "value": 2.5, "unit": "GeV"}]}]}, "dimensionless"),
+        (
+            {
+                "paper": {"id": "x"},
+                "objects": [
+                    {
+                        "name": "electrons",
+                        "kind": "electron",
+                        "cuts": [
+                            {
+                                "id": "e",
+                                "description": "",
+                                "scope": "object",
+                                "target": "electrons",
+                                "variable": "eta",
+                                "op": "<",
+                                "value": 2.5,
+                                "unit": "GeV",
+                            }
+                        ],
+                    }
+                ],
+            },
+            "dimensionless",
+        ),
     ],
 )
 def test_validate_bad_files(tmp_path: Path, data: object, expected: str) -> None:
@@ -61,14 +108,27 @@ def test_validate_json_output_and_missing_file(tmp_path: Path) -> None:
 def test_show_selection_table() -> None:
     result = run("show", str(HZZ))
     assert result.returncode == 0, result.stderr
-    for text in ("Cutflow", "mass_window", "118 < m4l < 129", "interp(m4l, [140, 190], [12, 50])",
-                 "reviewed", "Assumption ledger", "isolation_cones", "Unresolved", "best: minimise"):
+    for text in (
+        "Cutflow",
+        "mass_window",
+        "118 < m4l < 129",
+        "interp(m4l, [140, 190], [12, 50])",
+        "reviewed",
+        "Assumption ledger",
+        "isolation_cones",
+        "Unresolved",
+        "best: minimise",
+    ):
         assert text in result.stdout, text
 
 
 def test_show_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run("show", str(tmp_path / "nothing.json"))
-    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and "does not exist" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_diff(tmp_path: Path) -> None:
@@ -97,10 +157,16 @@ def test_adl_import_export(tmp_path: Path) -> None:
     result = run("adl", "import", str(adl), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "22 cuts (22 represented, 100%), 0 constructs not represented" in result.stderr
-    assert "not represented: line" not in result.stderr  # dR(Jet, leptons) is min_delta_r(leptons) now
+    assert (
+        "not represented: line" not in result.stderr
+    )  # dR(Jet, leptons) is min_delta_r(leptons) now
     assert run("validate", str(out)).returncode == 0
     exported = run("adl", "export", str(out))
-    assert exported.returncode == 0 and "object muons" in exported.stdout and "region baseline" not in exported.stdout
+    assert (
+        exported.returncode == 0
+        and "object muons" in exported.stdout
+        and "region baseline" not in exported.stdout
+    )
     assert "region cutflow" in exported.stdout
     missing = run("adl", "import", str(tmp_path / "none.adl"))
     assert missing.returncode == 1 and "does not exist" in missing.stderr
@@ -111,5 +177,8 @@ def test_show_a_paper_goes_to_the_document_viewer(tmp_path: Path) -> None:
     result = run("show", str(pdf))
     assert result.returncode == 0, result.stderr
     assert "Searching for Exotic Particles" in result.stdout
-    other = run("show", str(_write(tmp_path / "doc.json", {"text": "neither a selection list nor a document"})))
+    other = run(
+        "show",
+        str(_write(tmp_path / "doc.json", {"text": "neither a selection list nor a document"})),
+    )
     assert other.returncode != 0 and "error:" in other.stderr and "Traceback" not in other.stderr

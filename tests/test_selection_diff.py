@@ -10,7 +10,9 @@ from pipeline.selection.diff import diff_selections, forms_equal
 from pipeline.selection.models import SelectionList
 from pipeline.selection.store import load_selection
 
-HZZ = Path(__file__).resolve().parents[1] / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
+HZZ = (
+    Path(__file__).resolve().parents[1] / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
+)
 
 
 @pytest.fixture
@@ -30,13 +32,17 @@ def test_identical(hzz: SelectionList) -> None:
 
 def test_structured_versus_expression_is_no_change(hzz: SelectionList) -> None:
     def to_expr(d):  # type: ignore[no-untyped-def]
-        d["objects"][0]["cuts"][1].update(variable=None, op=None, value=None, abs=False, expr="abs(eta) < 2.47")
+        d["objects"][0]["cuts"][1].update(
+            variable=None, op=None, value=None, abs=False, expr="abs(eta) < 2.47"
+        )
+
     assert diff_selections(hzz, _edit(hzz, to_expr)).identical
 
 
 def test_numeric_tolerance(hzz: SelectionList) -> None:
     def nudge(d):  # type: ignore[no-untyped-def]
         d["objects"][0]["cuts"][0]["value"] = 7.0000001
+
     b = _edit(hzz, nudge)
     assert diff_selections(hzz, b, tolerance=1e-6).identical
     result = diff_selections(hzz, b, tolerance=1e-12)
@@ -54,6 +60,7 @@ def test_added_removed_changed_and_order(hzz: SelectionList) -> None:
         d["assumptions"].reverse()  # order carries no meaning here
         d["notes"].reverse()
         d["assumptions"][0]["choice"] = "something else"
+
     result = diff_selections(hzz, _edit(hzz, edit))
     assert result.removed == ["trigger"] and result.added == ["extra"]
     changed = {c.id: c for c in result.changed}
@@ -62,13 +69,21 @@ def test_added_removed_changed_and_order(hzz: SelectionList) -> None:
     assert not changed["el_pt"].machine_form_changed
     assert changed["el_pt"].changes[0].path == "provenance.page"
     assert result.cutflow_order_changed
-    assert [(e.kind, e.name, e.status) for e in result.entities] == [("assumption", "fsr_recovery", "changed")]
+    assert [(e.kind, e.name, e.status) for e in result.entities] == [
+        ("assumption", "fsr_recovery", "changed")
+    ]
 
 
 @pytest.mark.parametrize(
     ("a", "b", "equal"),
-    [("50 < m12 < 106", "m12 > 50 and m12 < 106", True), ("x > 5", "5 < x", True), ("x > 5", "x >= 5", False),
-     ("a and (b and c)", "(a and b) and c", True), ("a or b", "a and b", False), (None, None, True)],
+    [
+        ("50 < m12 < 106", "m12 > 50 and m12 < 106", True),
+        ("x > 5", "5 < x", True),
+        ("x > 5", "x >= 5", False),
+        ("a and (b and c)", "(a and b) and c", True),
+        ("a or b", "a and b", False),
+        (None, None, True),
+    ],
 )
 def test_forms_equal(a: str | None, b: str | None, equal: bool) -> None:
     assert forms_equal(a, b) is equal

@@ -36,9 +36,11 @@ def test_generated_lists_are_semantically_valid(sel: SelectionList) -> None:
 
 
 def _minimal(**extra: object) -> dict[str, object]:
-    data: dict[str, object] = {"paper": {"id": "arXiv:1712.02304"},
-                               "selection": [{"id": "n4", "description": "four leptons", "expr": "count(leptons) >= 4"}],
-                               "objects": [{"name": "leptons", "kind": "lepton"}]}
+    data: dict[str, object] = {
+        "paper": {"id": "arXiv:1712.02304"},
+        "selection": [{"id": "n4", "description": "four leptons", "expr": "count(leptons) >= 4"}],
+        "objects": [{"name": "leptons", "kind": "lepton"}],
+    }
     data.update(extra)
     return data
 
@@ -53,9 +55,21 @@ def test_save_and_load(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "path", "message"),
     [
-        (lambda d: d["selection"][0].update(op="bigger", variable="pt", value=1, expr=None), "$.selection[0].op", "is not one of"),
-        (lambda d: d["selection"][0].update(confidence="high"), "$.selection[0].confidence", "not of type 'number'"),
-        (lambda d: d["selection"][0].update(colour="red"), "$.selection[0]", "Additional properties"),
+        (
+            lambda d: d["selection"][0].update(op="bigger", variable="pt", value=1, expr=None),
+            "$.selection[0].op",
+            "is not one of",
+        ),
+        (
+            lambda d: d["selection"][0].update(confidence="high"),
+            "$.selection[0].confidence",
+            "not of type 'number'",
+        ),
+        (
+            lambda d: d["selection"][0].update(colour="red"),
+            "$.selection[0]",
+            "Additional properties",
+        ),
         (lambda d: d.update(schema_version="2.0.0"), "$.schema_version", "2.0.0"),
         (lambda d: d["paper"].pop("id"), "$.paper", "'id' is a required property"),
         (lambda d: d["objects"][0].update(kind="gluon"), "$.objects[0].kind", "is not one of"),
@@ -74,12 +88,27 @@ def test_schema_errors_name_the_json_path(mutate, path: str, message: str) -> No
 @pytest.mark.parametrize(
     ("cut", "message"),
     [
-        ({"id": "a", "description": "", "variable": "pt", "op": ">", "expr": "pt > 1"}, "either variable/op/value or expr"),
-        ({"id": "a", "description": "", "variable": "m", "op": "between", "value": [5, 1]}, "low < high"),
-        ({"id": "a", "description": "", "variable": "m", "op": ">", "value": [5, 1]}, "single number"),
+        (
+            {"id": "a", "description": "", "variable": "pt", "op": ">", "expr": "pt > 1"},
+            "either variable/op/value or expr",
+        ),
+        (
+            {"id": "a", "description": "", "variable": "m", "op": "between", "value": [5, 1]},
+            "low < high",
+        ),
+        (
+            {"id": "a", "description": "", "variable": "m", "op": ">", "value": [5, 1]},
+            "single number",
+        ),
         ({"id": "a", "description": ""}, "needs a machine form"),
-        ({"id": "a", "description": "", "kind": "select_best", "text": "best"}, "select_best needs expr"),
-        ({"id": "a", "description": "", "variable": "pt", "op": ">", "value": 1, "unit": "MeVV"}, "unknown unit"),
+        (
+            {"id": "a", "description": "", "kind": "select_best", "text": "best"},
+            "select_best needs expr",
+        ),
+        (
+            {"id": "a", "description": "", "variable": "pt", "op": ">", "value": 1, "unit": "MeVV"},
+            "unknown unit",
+        ),
     ],
 )
 def test_model_rules_are_reported_with_path(cut: dict[str, object], message: str) -> None:

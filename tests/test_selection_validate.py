@@ -17,11 +17,21 @@ HZZ = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 
 
 def _sel(**parts: object) -> SelectionList:
-    objects = [PhysicsObject(name="electrons", kind="electron"), PhysicsObject(name="muons", kind="muon"),
-               PhysicsObject(name="leptons", kind="lepton", sources=["electrons", "muons"])]
-    base: dict[str, object] = {"paper": PaperRef(id="x"), "objects": objects,
-                               "derived": [Derived(name="quads", expr="quadruplets(leptons)"),
-                                           Derived(name="m12", expr="mass(z1(quads))", scope="candidate", target="quads", unit="GeV")]}
+    objects = [
+        PhysicsObject(name="electrons", kind="electron"),
+        PhysicsObject(name="muons", kind="muon"),
+        PhysicsObject(name="leptons", kind="lepton", sources=["electrons", "muons"]),
+    ]
+    base: dict[str, object] = {
+        "paper": PaperRef(id="x"),
+        "objects": objects,
+        "derived": [
+            Derived(name="quads", expr="quadruplets(leptons)"),
+            Derived(
+                name="m12", expr="mass(z1(quads))", scope="candidate", target="quads", unit="GeV"
+            ),
+        ],
+    }
     base.update(parts)
     return SelectionList(**base)  # type: ignore[arg-type]
 
@@ -31,8 +41,19 @@ def _errors(sel: SelectionList) -> list[str]:
 
 
 def test_valid_list_has_no_errors() -> None:
-    sel = _sel(selection=[Cut(id="a", description="", expr="count(quads) >= 1"),
-                          Cut(id="b", description="", scope="candidate", target="quads", expr="50 < m12 < 106", unit="GeV")])
+    sel = _sel(
+        selection=[
+            Cut(id="a", description="", expr="count(quads) >= 1"),
+            Cut(
+                id="b",
+                description="",
+                scope="candidate",
+                target="quads",
+                expr="50 < m12 < 106",
+                unit="GeV",
+            ),
+        ]
+    )
     assert _errors(sel) == []
 
 
@@ -43,8 +64,22 @@ def test_unknown_variable_with_suggestion() -> None:
 
 
 def test_object_field_unknown_in_object_scope() -> None:
-    obj = PhysicsObject(name="electrons", kind="electron", cuts=[
-        Cut(id="e1", description="", scope="object", target="electrons", variable="ptt", op=">", value=7, unit="GeV")])
+    obj = PhysicsObject(
+        name="electrons",
+        kind="electron",
+        cuts=[
+            Cut(
+                id="e1",
+                description="",
+                scope="object",
+                target="electrons",
+                variable="ptt",
+                op=">",
+                value=7,
+                unit="GeV",
+            )
+        ],
+    )
     errors = _errors(_sel(objects=[obj, *_sel().objects[1:]]))
     assert "$.objects[0].cuts[0].variable" in errors[0] and "did you mean pt" in errors[0]
 
@@ -61,9 +96,14 @@ def test_derived_may_only_use_names_defined_earlier() -> None:
 
 
 def test_bad_targets() -> None:
-    errors = _errors(_sel(selection=[
-        Cut(id="a", description="", scope="candidate", target="quadz", expr="m12 > 1"),
-        Cut(id="b", description="", scope="object", target="jets", expr="pt > 1")]))
+    errors = _errors(
+        _sel(
+            selection=[
+                Cut(id="a", description="", scope="candidate", target="quadz", expr="m12 > 1"),
+                Cut(id="b", description="", scope="object", target="jets", expr="pt > 1"),
+            ]
+        )
+    )
     assert any("$.selection[0].target" in e and "quads" in e for e in errors)
     assert any("$.selection[1].target" in e and "not an object collection" in e for e in errors)
 
@@ -77,8 +117,11 @@ def test_bad_targets() -> None:
     ],
 )
 def test_unit_mistakes(cut: dict[str, object], message: str) -> None:
-    obj = PhysicsObject(name="electrons", kind="electron",
-                        cuts=[Cut(id="e1", description="", scope="object", target="electrons", **cut)])  # type: ignore[arg-type]
+    obj = PhysicsObject(
+        name="electrons",
+        kind="electron",
+        cuts=[Cut(id="e1", description="", scope="object", target="electrons", **cut)],
+    )  # type: ignore[arg-type]
     errors = _errors(_sel(objects=[obj, *_sel().objects[1:]]))
     assert len(errors) == 1 and message in errors[0] and ".unit" in errors[0]
 
@@ -96,8 +139,11 @@ def test_unsafe_expression_in_a_file_is_an_error_with_position() -> None:
 def test_source_and_observable_and_region_base() -> None:
     from pipeline.selection.models import Region
 
-    sel = _sel(objects=[PhysicsObject(name="leptons", kind="lepton", sources=["electrons"])],
-               observable="m4l", regions=[Region(name="sr", base="cr")])
+    sel = _sel(
+        objects=[PhysicsObject(name="leptons", kind="lepton", sources=["electrons"])],
+        observable="m4l",
+        regions=[Region(name="sr", base="cr")],
+    )
     errors = _errors(sel)
     assert any("$.objects[0].sources" in e for e in errors)
     assert any("$.observable" in e for e in errors)
@@ -111,18 +157,42 @@ def test_rejected_cuts_are_not_held_against_the_list() -> None:
 
 
 def test_load_selection_raises_on_meaning(tmp_path: Path) -> None:
-    data = {"paper": {"id": "x"}, "selection": [{"id": "a", "description": "", "expr": "count(jets) > 1"}]}
-    with pytest.raises(SelectionError, match=r"(?s)meaning.*\$\.selection\[0\]\.expr.*unknown name 'jets'"):
+    data = {
+        "paper": {"id": "x"},
+        "selection": [{"id": "a", "description": "", "expr": "count(jets) > 1"}],
+    }
+    with pytest.raises(
+        SelectionError, match=r"(?s)meaning.*\$\.selection\[0\]\.expr.*unknown name 'jets'"
+    ):
         parse_selection(data)
     assert parse_selection(data, check=False).selection[0].id == "a"
 
 
 # --- the hand-written ATLAS H->ZZ*->4l selection ---------------------------------------
 
-OBJECT_IDS = {"electrons": ["el_pt", "el_eta", "el_id", "el_z0"], "muons": ["mu_pt", "mu_eta", "mu_id", "mu_z0", "mu_d0"],
-              "leptons": [], "jets": ["jet_pt", "jet_eta"]}
-CUTFLOW = ["trigger", "n_leptons", "quadruplet", "lepton_pt", "muon_types", "m12", "m34", "delta_r", "jpsi_veto",
-           "track_isolation", "calo_isolation", "impact_parameter", "vertex", "best_quadruplet", "mass_window"]
+OBJECT_IDS = {
+    "electrons": ["el_pt", "el_eta", "el_id", "el_z0"],
+    "muons": ["mu_pt", "mu_eta", "mu_id", "mu_z0", "mu_d0"],
+    "leptons": [],
+    "jets": ["jet_pt", "jet_eta"],
+}
+CUTFLOW = [
+    "trigger",
+    "n_leptons",
+    "quadruplet",
+    "lepton_pt",
+    "muon_types",
+    "m12",
+    "m34",
+    "delta_r",
+    "jpsi_veto",
+    "track_isolation",
+    "calo_isolation",
+    "impact_parameter",
+    "vertex",
+    "best_quadruplet",
+    "mass_window",
+]
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +210,12 @@ def test_hzz_ids_and_order(hzz: SelectionList) -> None:
     leptons = next(o for o in hzz.objects if o.name == "leptons")
     assert (leptons.kind, leptons.sources) == ("lepton", ["electrons", "muons"])
     assert [(d.name, d.scope, d.target) for d in hzz.derived] == [
-        ("quads", "event", None), ("m12", "candidate", "quads"), ("m34", "candidate", "quads"),
-        ("m4l", "candidate", "quads"), ("quad_leptons", "candidate", "quads")]
+        ("quads", "event", None),
+        ("m12", "candidate", "quads"),
+        ("m34", "candidate", "quads"),
+        ("m4l", "candidate", "quads"),
+        ("quad_leptons", "candidate", "quads"),
+    ]
     assert hzz.observable == "m4l"
 
 
@@ -152,7 +226,9 @@ def test_hzz_key_steps(hzz: SelectionList) -> None:
     assert cuts["best_quadruplet"].kind == "select_best"
     assert cut_expression(cuts["best_quadruplet"]) == "(abs(m12 - 91.1876), abs(m34 - 91.1876))"
     assert "vertex_chi2_ndof" in names_used(parse(cut_expression(cuts["vertex"])))
-    assert cuts["track_isolation"].scope == "candidate" and "quad_leptons" in cut_expression(cuts["track_isolation"])
+    assert cuts["track_isolation"].scope == "candidate" and "quad_leptons" in cut_expression(
+        cuts["track_isolation"]
+    )
     assert cut_expression(cuts["el_eta"]) == "abs(eta) < 2.47"
     assert cut_expression(cuts["trigger"]) == "trig_e or trig_m or trig_ee or trig_mm or trig_em"
 
@@ -166,4 +242,11 @@ def test_hzz_provenance_quotes_come_from_the_facts_file(hzz: SelectionList) -> N
         assert cut.provenance.source == "hand" and cut.provenance.document == "arXiv:1712.02304"
         assert " ".join(cut.provenance.quote.split()) in " ".join(facts.split()), cut.id
     affected = {ref for a in hzz.assumptions for ref in a.affects}
-    assert {"el_id", "mu_id", "track_isolation", "calo_isolation", "vertex", "muon_types"} <= affected
+    assert {
+        "el_id",
+        "mu_id",
+        "track_isolation",
+        "calo_isolation",
+        "vertex",
+        "muon_types",
+    } <= affected

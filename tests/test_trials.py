@@ -17,18 +17,41 @@ from pipeline.run.stage2 import load_valid_selection
 from tests.conftest import load_timeout
 from tests.fakes.openai_server import FakeOpenAI, text, tool_call
 
-ETA = {"object": "electron", "variable": "eta", "op": "<", "value": 2.47, "abs": True,
-       "quote": "Electrons must have a pseudorapidity |eta| < 2.47."}
-M12 = {"object": "event", "variable": "m12", "op": "between", "value": [50, 106], "unit": "GeV",
-       "quote": "The leading pair mass must satisfy 50 < m12 < 106 GeV."}
-INVENTED = {"object": "muon", "variable": "pt", "op": ">", "value": 99, "unit": "GeV",
-            "quote": "Muons must have a transverse momentum above 99 GeV in the forward region."}
+ETA = {
+    "object": "electron",
+    "variable": "eta",
+    "op": "<",
+    "value": 2.47,
+    "abs": True,
+    "quote": "Electrons must have a pseudorapidity |eta| < 2.47.",
+}
+M12 = {
+    "object": "event",
+    "variable": "m12",
+    "op": "between",
+    "value": [50, 106],
+    "unit": "GeV",
+    "quote": "The leading pair mass must satisfy 50 < m12 < 106 GeV.",
+}
+INVENTED = {
+    "object": "muon",
+    "variable": "pt",
+    "op": ">",
+    "value": 99,
+    "unit": "GeV",
+    "quote": "Muons must have a transverse momentum above 99 GeV in the forward region.",
+}
 
 
 def _trials(home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "REPRO_HOME": str(home), **env}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", "trials", *args], capture_output=True,
-                          text=True, timeout=load_timeout(300), env=full)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.main", "trials", *args],
+        capture_output=True,
+        text=True,
+        timeout=load_timeout(300),
+        env=full,
+    )
 
 
 @pytest.mark.slow
@@ -40,16 +63,39 @@ def test_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
     broken = good.replace("v.keep_events((rt.count(", "v.keep_events((rt.cuont(", 1)
     wrong = good.replace('(50 < v.cand("m12"))', '(60 < v.cand("m12"))', 1)
     assert broken != good and wrong != good
-    args = (str(pdf), "--n", "4", "--backend", "llm", "--codegen", "llm", "--data", str(data),
-            "--baseline", "hzz4l_paper", "--reference", str(REVIEWED), "--id", "t")
+    args = (
+        str(pdf),
+        "--n",
+        "4",
+        "--backend",
+        "llm",
+        "--codegen",
+        "llm",
+        "--data",
+        str(data),
+        "--baseline",
+        "hzz4l_paper",
+        "--reference",
+        str(REVIEWED),
+        "--id",
+        "t",
+    )
     with FakeOpenAI() as server:
-        server.push(tool_call({"cuts": [ETA, M12]}), text(f"```python\n{good}```"),  # trial 1
-                    tool_call({"cuts": [ETA, M12]}), text(f"```python\n{broken}```"),  # trial 2: repaired
-                    text(f"```python\n{good}```"),
-                    tool_call({"cuts": [ETA, M12, INVENTED]}), text(f"```python\n{wrong}```"),  # trial 3
-                    *[tool_call({"cuts": [{"object": "electron"}]})] * 3)  # trial 4: no quote, 3 tries
-        env = {"REPRO_LLM_BASE_URL": server.base_url, "REPRO_LLM_MODEL": server.model,
-               "REPRO_LLM_PRICES": json.dumps({server.model: [1.0, 2.0]})}
+        server.push(
+            tool_call({"cuts": [ETA, M12]}),
+            text(f"```python\n{good}```"),  # trial 1
+            tool_call({"cuts": [ETA, M12]}),
+            text(f"```python\n{broken}```"),  # trial 2: repaired
+            text(f"```python\n{good}```"),
+            tool_call({"cuts": [ETA, M12, INVENTED]}),
+            text(f"```python\n{wrong}```"),  # trial 3
+            *[tool_call({"cuts": [{"object": "electron"}]})] * 3,
+        )  # trial 4: no quote, 3 tries
+        env = {
+            "REPRO_LLM_BASE_URL": server.base_url,
+            "REPRO_LLM_MODEL": server.model,
+            "REPRO_LLM_PRICES": json.dumps({server.model: [1.0, 2.0]}),
+        }
         proc = _trials(tmp_path / "home", *args, env=env)
         assert proc.returncode == 0, proc.stderr
         assert server.remaining == 0
@@ -59,7 +105,9 @@ def test_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
         assert again.returncode == 0, again.stderr
         assert len(server.requests) == 10
     s = json.loads(proc.stdout)
-    assert seeds[0] == 1235 and seeds[2] == 1236 and seeds[5] == 1237 and seeds[7] == 1238  # seed + trial number
+    assert (
+        seeds[0] == 1235 and seeds[2] == 1236 and seeds[5] == 1237 and seeds[7] == 1238
+    )  # seed + trial number
     assert (s["n"], s["completed"], s["identical"], s["event_agreement"]) == (4, 3, 2, 0.5)
     assert s["first_divergence"] == {"m12": 1}
     assert s["failures"] == {"runtime": 1, "schema": 1, "ungrounded": 1, "wrong_result": 1}
@@ -70,15 +118,26 @@ def test_llm_trials_give_the_expected_statistics(tmp_path: Path) -> None:
     assert [t["identical_events"] for t in trials] == [True, True, False, False]
     assert [t["first_divergence"] for t in trials] == [None, None, "m12", None]
     assert [t["calls"] for t in trials] == [2, 3, 2, 1]
-    assert (trials[3]["completed"], trials[3]["failed_stage"], trials[3]["score"]) == (False, "extract", None)
+    assert (trials[3]["completed"], trials[3]["failed_stage"], trials[3]["score"]) == (
+        False,
+        "extract",
+        None,
+    )
     # recall/precision against the demo's reviewed list: eta and m12 are 2 of its 25 comparable cuts
     # (the one scorer keys expressions by their numbers: the two id_loose cuts have none)
     assert [(t["score"]["recall"], t["score"]["precision"]) for t in trials[:3]] == [
-        (0.08, 1.0), (0.08, 1.0), (0.08, 0.667)]
+        (0.08, 1.0),
+        (0.08, 1.0),
+        (0.08, 0.667),
+    ]
     assert s["recall_mean"] == 0.08 and s["precision_mean"] == 0.889
     stability = {c["id"]: (c["trials"], c["values"]) for c in s["stability"]}
     assert stability["electrons_eta"] == (3, {"abs(eta) < 2.47": 3})
-    assert {c["id"]: c["share"] for c in s["stability"]} == {"electrons_eta": 0.75, "event_m12": 0.75, "muons_pt": 0.25}
+    assert {c["id"]: c["share"] for c in s["stability"]} == {
+        "electrons_eta": 0.75,
+        "event_m12": 0.75,
+        "muons_pt": 0.25,
+    }
     assert stability["event_m12"] == (3, {"50 < m12 < 106": 3})
     assert stability["muons_pt"] == (1, {"pt > 99": 1})
     tokens = [(t["prompt_tokens"], t["completion_tokens"]) for t in trials]
@@ -99,13 +158,26 @@ def test_rules_trials_in_parallel_agree_with_each_other(tmp_path: Path) -> None:
     pdf = make_note_pdf(tmp_path / "note.pdf")
     generate(tmp_path / "data", release="2020", n_events=1000, seed=4)
     data = tmp_path / "data"
-    proc = _trials(tmp_path / "home", str(pdf), "--n", "2", "--backend", "rules", "--data", str(data),
-                   "--jobs", "2", env={})
+    proc = _trials(
+        tmp_path / "home",
+        str(pdf),
+        "--n",
+        "2",
+        "--backend",
+        "rules",
+        "--data",
+        str(data),
+        "--jobs",
+        "2",
+        env={},
+    )
     assert proc.returncode == 0, proc.stderr
     s = json.loads(proc.stdout)
     assert s["completed"] == 2 and s["baseline"] is None and s["event_agreement"] == 0.0
     assert s["trials"][0]["cut_values"] == s["trials"][1]["cut_values"]
-    assert all(c["share"] == 1.0 for c in s["stability"]) and s["tokens"] == 0 and s["cost_usd"] == 0.0
+    assert (
+        all(c["share"] == 1.0 for c in s["stability"]) and s["tokens"] == 0 and s["cost_usd"] == 0.0
+    )
 
 
 def test_bad_reference_is_a_clear_error(tmp_path: Path) -> None:
@@ -114,13 +186,32 @@ def test_bad_reference_is_a_clear_error(tmp_path: Path) -> None:
     generate(tmp_path / "data", release="2020", n_events=200, seed=5)
     data = tmp_path / "data"
     pdf = make_note_pdf(tmp_path / "note.pdf")
-    proc = _trials(tmp_path / "home", str(pdf), "--n", "1", "--backend", "rules", "--data", str(data),
-                   "--reference", str(ref), env={})
-    assert proc.returncode != 0 and "not a selection list" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _trials(
+        tmp_path / "home",
+        str(pdf),
+        "--n",
+        "1",
+        "--backend",
+        "rules",
+        "--data",
+        str(data),
+        "--reference",
+        str(ref),
+        env={},
+    )
+    assert (
+        proc.returncode != 0
+        and "not a selection list" in proc.stderr
+        and "Traceback" not in proc.stderr
+    )
 
 
 def test_llm_trials_without_a_model_are_refused_up_front(tmp_path: Path) -> None:
     pdf = make_note_pdf(tmp_path / "note.pdf")
     proc = _trials(tmp_path / "home", str(pdf), "--n", "2", "--data", str(pdf.parent), env={})
-    assert proc.returncode != 0 and "needs a model" in proc.stderr and "REPRO_LLM_BASE_URL" in proc.stderr
+    assert (
+        proc.returncode != 0
+        and "needs a model" in proc.stderr
+        and "REPRO_LLM_BASE_URL" in proc.stderr
+    )
     assert not (tmp_path / "home" / "outputs").exists()

@@ -72,8 +72,15 @@ def test_unknown_unit_on_a_cut_is_a_validation_error() -> None:
 
 @pytest.mark.parametrize(
     ("unit", "dimension", "fits"),
-    [("GeV", "energy", True), ("GeV", "none", False), ("mm", "energy", False), ("mm", "length", True),
-     (None, "energy", True), ("rad", "angle", True), ("GeV", "bool", False)],
+    [
+        ("GeV", "energy", True),
+        ("GeV", "none", False),
+        ("mm", "energy", False),
+        ("mm", "length", True),
+        (None, "energy", True),
+        ("rad", "angle", True),
+        ("GeV", "bool", False),
+    ],
 )
 def test_unit_fits_dimension(unit: str | None, dimension: str, fits: bool) -> None:
     assert (check_unit_fits(unit, dimension, "x") is None) is fits

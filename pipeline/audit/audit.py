@@ -36,8 +36,17 @@ from pipeline.run.manifest_models import InputFile, Manifest, OutputFile
 from pipeline.run.options import RunOptions
 
 Progress = Callable[[str], None]
-Kind = Literal["input_changed", "input_missing", "stored_output_changed", "stored_output_missing",
-               "rerun_output_changed", "rerun_output_missing", "rerun_output_extra", "rerun_failed", "code_changed"]
+Kind = Literal[
+    "input_changed",
+    "input_missing",
+    "stored_output_changed",
+    "stored_output_missing",
+    "rerun_output_changed",
+    "rerun_output_missing",
+    "rerun_output_extra",
+    "rerun_failed",
+    "code_changed",
+]
 RERUN_STAGES = ("review", "generate", "execute", "baseline", "compare", "report")
 
 
@@ -46,14 +55,20 @@ class Difference(BaseModel):
 
     kind: Kind
     path: str
-    stage: str | None = Field(None, description="the stage that produces the file (None for inputs)")
+    stage: str | None = Field(
+        None, description="the stage that produces the file (None for inputs)"
+    )
     role: str | None = Field(None, description="the input's role (data, paper_pdf, ...)")
     expected: str | None = None
     actual: str | None = None
 
     def line(self) -> str:
         where = f" (stage {self.stage})" if self.stage else f" ({self.role})" if self.role else ""
-        hashes = f": expected {self.expected[:12]}, got {self.actual[:12]}" if self.expected and self.actual else ""
+        hashes = (
+            f": expected {self.expected[:12]}, got {self.actual[:12]}"
+            if self.expected and self.actual
+            else ""
+        )
         return f"{self.kind}: {self.path}{where}{hashes}"
 
 
@@ -67,7 +82,9 @@ class AuditReport(BaseModel):
     rerun: bool = Field(description="whether the stages were re-run (not when an input changed)")
     differences: list[Difference] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
-    excluded: dict[str, str] = Field(default_factory=dict, description="files not compared, with the reason")
+    excluded: dict[str, str] = Field(
+        default_factory=dict, description="files not compared, with the reason"
+    )
     rerun_dir: str | None = None
     seconds: float = 0.0
 
@@ -77,22 +94,33 @@ def input_path(entry: InputFile, run_dir: Path, home: Path, location: str | None
     roots = {"run": run_dir, "home": home, "package": PIPELINE}
     if entry.scope in roots:
         return roots[entry.scope] / entry.path
-    return Path(location) if location else Path(entry.path)  # manifests before 2.1 recorded absolute paths
+    return (
+        Path(location) if location else Path(entry.path)
+    )  # manifests before 2.1 recorded absolute paths
 
 
-def check_inputs(manifest: Manifest, run_dir: Path, home: Path) -> tuple[list[Difference], list[str]]:
+def check_inputs(
+    manifest: Manifest, run_dir: Path, home: Path
+) -> tuple[list[Difference], list[str]]:
     """Changed/missing required inputs as differences; optional ones (hints without a model) as warnings."""
     differences: list[Difference] = []
     warnings: list[str] = []
     locations = manifest.volatile.input_locations
     for index, entry in enumerate(manifest.inputs):
-        path = input_path(entry, run_dir, home, locations[index] if index < len(locations) else None)
+        path = input_path(
+            entry, run_dir, home, locations[index] if index < len(locations) else None
+        )
         actual = sha256_file(path) if path.is_file() else None
         if actual == entry.sha256:
             continue
         shown = entry.path if entry.scope == "run" else str(path)
-        diff = Difference(kind="input_changed" if actual else "input_missing", path=shown, role=entry.role,
-                          expected=entry.sha256, actual=actual)
+        diff = Difference(
+            kind="input_changed" if actual else "input_missing",
+            path=shown,
+            role=entry.role,
+            expected=entry.sha256,
+            actual=actual,
+        )
         if entry.required:
             differences.append(diff)
         else:
@@ -106,8 +134,15 @@ def check_stored(manifest: Manifest, run_dir: Path) -> list[Difference]:
         path = run_dir / rel
         actual = sha256_file(path) if path.is_file() else None
         if actual != out.sha256:
-            found.append(Difference(kind="stored_output_changed" if actual else "stored_output_missing", path=rel,
-                                    stage=out.stage, expected=out.sha256, actual=actual))
+            found.append(
+                Difference(
+                    kind="stored_output_changed" if actual else "stored_output_missing",
+                    path=rel,
+                    stage=out.stage,
+                    expected=out.sha256,
+                    actual=actual,
+                )
+            )
     return found
 
 
@@ -122,12 +157,26 @@ def compare_outputs(manifest: Manifest, got: dict[str, OutputFile]) -> list[Diff
     for rel, out in manifest.outputs.items():
         new = got.get(rel)
         if new is None:
-            found.append(Difference(kind="rerun_output_missing", path=rel, stage=out.stage, expected=out.sha256))
+            found.append(
+                Difference(
+                    kind="rerun_output_missing", path=rel, stage=out.stage, expected=out.sha256
+                )
+            )
         elif new.sha256 != out.sha256:
-            found.append(Difference(kind="rerun_output_changed", path=rel, stage=out.stage, expected=out.sha256,
-                                    actual=new.sha256))
-    found += [Difference(kind="rerun_output_extra", path=rel, stage=new.stage, actual=new.sha256)
-              for rel, new in got.items() if rel not in manifest.outputs]
+            found.append(
+                Difference(
+                    kind="rerun_output_changed",
+                    path=rel,
+                    stage=out.stage,
+                    expected=out.sha256,
+                    actual=new.sha256,
+                )
+            )
+    found += [
+        Difference(kind="rerun_output_extra", path=rel, stage=new.stage, actual=new.sha256)
+        for rel, new in got.items()
+        if rel not in manifest.outputs
+    ]
     return found
 
 
@@ -151,8 +200,9 @@ def _prepare(manifest: Manifest, run_dir: Path, work: Path) -> Path | None:
     return run_options(manifest).replay
 
 
-def rerun(manifest: Manifest, run_dir: Path, work: Path, settings: Settings,
-          progress: Progress) -> tuple[dict[str, OutputFile], list[Difference]]:
+def rerun(
+    manifest: Manifest, run_dir: Path, work: Path, settings: Settings, progress: Progress
+) -> tuple[dict[str, OutputFile], list[Difference]]:
     """Run the stages again in ``work``; the outputs it made and a failure, if any."""
     from pipeline.run.pipeline import Run
 
@@ -160,8 +210,15 @@ def rerun(manifest: Manifest, run_dir: Path, work: Path, settings: Settings,
     opts = run_options(manifest).model_copy(update={"replay": replay})
     # never a live model in an audit: a request the recording lacks must fail, not be answered anew;
     # and no download: the paper comes from the cache whose hash was just checked (a closed local port)
-    offline = replace(settings, llm_base_url=None, llm_api_key=None, llm_model=None, mirror=None,
-                      arxiv_api_url="http://127.0.0.1:9/api/query", arxiv_export_url="http://127.0.0.1:9")
+    offline = replace(
+        settings,
+        llm_base_url=None,
+        llm_api_key=None,
+        llm_model=None,
+        mirror=None,
+        arxiv_api_url="http://127.0.0.1:9/api/query",
+        arxiv_export_url="http://127.0.0.1:9",
+    )
     run = Run(opts, offline, lambda msg: progress(f"  re-run {msg}"), run_dir=work)
     failures: list[Difference] = []
     current = "fetch"
@@ -170,18 +227,41 @@ def rerun(manifest: Manifest, run_dir: Path, work: Path, settings: Settings,
         for current in RERUN_STAGES:
             run.stage(current, getattr(run, current))
     except ReproError as err:
-        failed = next((s for s in ("fetch", "parse", "extract") if s not in run.state.stages), current)
-        failures.append(Difference(kind="rerun_failed", path=str(work), stage=failed,
-                                   actual=err.message.splitlines()[0][:300]))
+        failed = next(
+            (s for s in ("fetch", "parse", "extract") if s not in run.state.stages), current
+        )
+        failures.append(
+            Difference(
+                kind="rerun_failed",
+                path=str(work),
+                stage=failed,
+                actual=err.message.splitlines()[0][:300],
+            )
+        )
     outputs, _, code = outputs_and_code(work, run.state, opts)
     recorded = {c.path: c.sha256 for c in manifest.code}
-    failures += [Difference(kind="code_changed", path=c.path, stage="generate", expected=recorded[c.path],
-                            actual=c.sha256) for c in code if c.path in recorded and recorded[c.path] != c.sha256]
+    failures += [
+        Difference(
+            kind="code_changed",
+            path=c.path,
+            stage="generate",
+            expected=recorded[c.path],
+            actual=c.sha256,
+        )
+        for c in code
+        if c.path in recorded and recorded[c.path] != c.sha256
+    ]
     return outputs, failures
 
 
-def audit_run(run_dir: Path, settings: Settings, progress: Progress, *, do_rerun: bool = True,
-              keep: Path | None = None) -> AuditReport:
+def audit_run(
+    run_dir: Path,
+    settings: Settings,
+    progress: Progress,
+    *,
+    do_rerun: bool = True,
+    keep: Path | None = None,
+) -> AuditReport:
     """Check inputs, stored outputs, then re-run and compare (see the module docstring), holding
     the run's lock so that no run writes the directory meanwhile."""
     run_dir = run_dir.resolve()
@@ -189,18 +269,27 @@ def audit_run(run_dir: Path, settings: Settings, progress: Progress, *, do_rerun
         return _audit_locked(run_dir, settings, progress, do_rerun=do_rerun, keep=keep)
 
 
-def _audit_locked(run_dir: Path, settings: Settings, progress: Progress, *, do_rerun: bool,
-                  keep: Path | None) -> AuditReport:
+def _audit_locked(
+    run_dir: Path, settings: Settings, progress: Progress, *, do_rerun: bool, keep: Path | None
+) -> AuditReport:
     start = time.monotonic()
     manifest = load_manifest(run_dir)
     progress(f"audit {run_dir}: {len(manifest.inputs)} inputs, {len(manifest.outputs)} outputs")
     differences, warnings = check_inputs(manifest, run_dir, settings.home)
     warnings += environment_warnings(manifest)
-    report = AuditReport(run_dir=str(run_dir), passed=False, checked_inputs=len(manifest.inputs),
-                         checked_outputs=len(manifest.outputs), rerun=False, warnings=warnings,
-                         excluded=manifest.excluded)
+    report = AuditReport(
+        run_dir=str(run_dir),
+        passed=False,
+        checked_inputs=len(manifest.inputs),
+        checked_outputs=len(manifest.outputs),
+        rerun=False,
+        warnings=warnings,
+        excluded=manifest.excluded,
+    )
     if differences:
-        progress(f"inputs changed since the run: {', '.join(d.path for d in differences)}; not re-running")
+        progress(
+            f"inputs changed since the run: {', '.join(d.path for d in differences)}; not re-running"
+        )
         report.differences = differences
         report.seconds = round(time.monotonic() - start, 3)
         return report

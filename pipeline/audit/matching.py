@@ -28,14 +28,50 @@ from pipeline.errors import UsageError
 from pipeline.selection.models import Cut, SelectionList, Status
 
 Key = tuple[str, str, str, tuple[float, ...]]
-DIRECTION = {">": "lower", ">=": "lower", "<": "upper", "<=": "upper", "==": "eq", "!=": "ne", "between": "range",
-             "outside": "outside", "[]": "range", "][": "outside", "in": "in", "expr": "expr"}
-COLLECTIONS = {"electrons": "electron", "muons": "muon", "leptons": "lepton", "jets": "jet", "bjets": "bjet",
-               "photons": "photon", "taus": "tau", "tracks": "track"}
+DIRECTION = {
+    ">": "lower",
+    ">=": "lower",
+    "<": "upper",
+    "<=": "upper",
+    "==": "eq",
+    "!=": "ne",
+    "between": "range",
+    "outside": "outside",
+    "[]": "range",
+    "][": "outside",
+    "in": "in",
+    "expr": "expr",
+}
+COLLECTIONS = {
+    "electrons": "electron",
+    "muons": "muon",
+    "leptons": "lepton",
+    "jets": "jet",
+    "bjets": "bjet",
+    "photons": "photon",
+    "taus": "tau",
+    "tracks": "track",
+}
 # ADL function names -> quantity
-QUANTITY = {"pt": "pt", "eta": "eta", "d0": "d0", "dxy": "d0", "dz": "z0", "z0": "z0", "btag": "btag",
-            "btagdeepb": "btag", "minipfreliso": "reliso", "minipfrelisoall": "reliso", "reliso": "reliso",
-            "dr": "dr", "met": "met", "ht": "ht", "size": "count", "m": "mass", "msoftdrop": "mass"}
+QUANTITY = {
+    "pt": "pt",
+    "eta": "eta",
+    "d0": "d0",
+    "dxy": "d0",
+    "dz": "z0",
+    "z0": "z0",
+    "btag": "btag",
+    "btagdeepb": "btag",
+    "minipfreliso": "reliso",
+    "minipfrelisoall": "reliso",
+    "reliso": "reliso",
+    "dr": "dr",
+    "met": "met",
+    "ht": "ht",
+    "size": "count",
+    "m": "mass",
+    "msoftdrop": "mass",
+}
 SAME_QUANTITY = {"lept": "lt"}  # ADL LepT = pT(leptons[0]) + MET, the paper's L_T = pT^l + pTmiss
 _COUNT = re.compile(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)")
 _RANKED = re.compile(r"nth\(sort_desc\((\w+)\((\w+)\)\),\s*(\d)\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)")
@@ -61,8 +97,17 @@ class Score(BaseModel):
 
 def object_kind(name: str) -> str:
     low = name.lower()
-    for needle, kind in (("bjet", "bjet"), ("btag", "bjet"), ("tau", "tau"), ("pho", "photon"), ("ele", "electron"),
-                         ("mu", "muon"), ("lep", "lepton"), ("track", "track"), ("jet", "jet")):
+    for needle, kind in (
+        ("bjet", "bjet"),
+        ("btag", "bjet"),
+        ("tau", "tau"),
+        ("pho", "photon"),
+        ("ele", "electron"),
+        ("mu", "muon"),
+        ("lep", "lepton"),
+        ("track", "track"),
+        ("jet", "jet"),
+    ):
         if needle in low:
             return kind
     return "other"
@@ -75,7 +120,10 @@ def _quantity(name: str, kind: str) -> str:
 
 
 def _numbers_key(expr: str, kind: str) -> Key:
-    numbers = sorted(float(n) for n in _NUMBER.findall(re.sub(r"nth\(([^()]*(?:\([^()]*\))*[^()]*),\s*\d\)", r"\1", expr)))
+    numbers = sorted(
+        float(n)
+        for n in _NUMBER.findall(re.sub(r"nth\(([^()]*(?:\([^()]*\))*[^()]*),\s*\d\)", r"\1", expr))
+    )
     return (kind, "expr", "expr", tuple(n for n in numbers if n not in _CONVENTIONS))
 
 
@@ -83,11 +131,20 @@ def _expr_key(expr: str, kind: str, collections: dict[str, str]) -> Key:
     count = _COUNT.search(expr)
     if count:
         quantity = "sfos" if "sfos_pairs" in expr else "count"
-        return (collections.get(count.group(1), "other"), quantity, DIRECTION[count.group(2)], (float(count.group(3)),))
+        return (
+            collections.get(count.group(1), "other"),
+            quantity,
+            DIRECTION[count.group(2)],
+            (float(count.group(3)),),
+        )
     ranked = _RANKED.search(expr)
     if ranked:
-        return (collections.get(ranked.group(2), "other"), f"{ranked.group(1)}#{ranked.group(3)}",
-                DIRECTION[ranked.group(4)], (float(ranked.group(5)),))
+        return (
+            collections.get(ranked.group(2), "other"),
+            f"{ranked.group(1)}#{ranked.group(3)}",
+            DIRECTION[ranked.group(4)],
+            (float(ranked.group(5)),),
+        )
     if "ptcone30 / pt" in expr:
         numbers = _NUMBER.findall(expr.split("ptcone30 / pt")[-1])
         if numbers:
@@ -95,10 +152,20 @@ def _expr_key(expr: str, kind: str, collections: dict[str, str]) -> Key:
     text = expr.strip()
     window = _WINDOW.match(text)
     if window:
-        return (kind, _quantity(window.group(2), kind), "range", (float(window.group(1)), float(window.group(3))))
+        return (
+            kind,
+            _quantity(window.group(2), kind),
+            "range",
+            (float(window.group(1)), float(window.group(3))),
+        )
     simple = _SIMPLE.match(text)
     if simple:
-        return (kind, _quantity(simple.group(1), kind), DIRECTION[simple.group(2)], (float(simple.group(3)),))
+        return (
+            kind,
+            _quantity(simple.group(1), kind),
+            DIRECTION[simple.group(2)],
+            (float(simple.group(3)),),
+        )
     return _numbers_key(text, kind)
 
 
@@ -112,8 +179,12 @@ def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
     if cut.variable is None or cut.op is None or cut.value is None:
         return None
     values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
-    return (kind, _quantity(cut.variable, kind), DIRECTION.get(str(cut.op), str(cut.op)),
-            tuple(float(v) for v in values))  # type: ignore[arg-type]
+    return (
+        kind,
+        _quantity(cut.variable, kind),
+        DIRECTION.get(str(cut.op), str(cut.op)),
+        tuple(float(v) for v in values),
+    )  # type: ignore[arg-type]
 
 
 def _collections(sel: SelectionList) -> dict[str, str]:
@@ -146,7 +217,9 @@ def keys_of(sel: SelectionList) -> list[tuple[Key, Cut]]:
 
 
 _PROPOSED = re.compile(r"^proposed(?: \((?P<target>\w+)\))?: (?P<form>.+?)(?:; quote: |$)")
-_STRUCTURED = re.compile(r"^(?P<var>\w+) (?P<op>between|outside|in|>=|<=|==|!=|>|<) (?P<value>\[[^\]]*\]|-?[\d.]+)$")
+_STRUCTURED = re.compile(
+    r"^(?P<var>\w+) (?P<op>between|outside|in|>=|<=|==|!=|>|<) (?P<value>\[[^\]]*\]|-?[\d.]+)$"
+)
 
 
 def proposal_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
@@ -161,8 +234,12 @@ def proposal_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
             continue
         target, form = found.group("target"), found.group("form")
         structured = _STRUCTURED.match(form)
-        fields: dict[str, object] = {"id": item.id, "description": item.id, "target": target,
-                                     "scope": "object" if target else "event"}
+        fields: dict[str, object] = {
+            "id": item.id,
+            "description": item.id,
+            "target": target,
+            "scope": "object" if target else "event",
+        }
         if structured:
             value = json.loads(structured.group("value"))
             fields.update(variable=structured.group("var"), op=structured.group("op"), value=value)
@@ -183,7 +260,9 @@ def matches(extracted: Key, reference: Key) -> bool:
     r_kind, r_q, r_dir, r_vals = reference
     kind_ok = e_kind == r_kind or (e_kind == "lepton" and r_kind in ("electron", "muon"))
     quantity_ok = e_q == r_q or (r_q == "mass" and e_q.startswith("m") and e_q != "expr")
-    quantity_ok = quantity_ok or (e_q == "dphi" and r_q.startswith("dphi")) or SAME_QUANTITY.get(r_q) == e_q
+    quantity_ok = (
+        quantity_ok or (e_q == "dphi" and r_q.startswith("dphi")) or SAME_QUANTITY.get(r_q) == e_q
+    )
     if not (kind_ok and quantity_ok and e_dir == r_dir and len(e_vals) == len(r_vals)):
         return False
     return all(abs(a - b) <= 1e-3 * max(1.0, abs(b)) for a, b in zip(e_vals, r_vals, strict=True))
@@ -194,11 +273,16 @@ def score(extracted: SelectionList, reference: SelectionList) -> Score:
     ref = selection_keys(reference)
     found = [(k, c) for k, c in ref if any(matches(e, k) for e, _ in got)]
     correct = [(k, c) for k, c in got if any(matches(k, r) for r, _ in ref)]
-    return Score(reference=len(ref), extracted=len(got), matched_reference=len(found),
-                 matched_extracted=len(correct), recall=ratio(len(found), len(ref)),
-                 precision=ratio(len(correct), len(got)),
-                 missed=sorted(c.id for k, c in ref if (k, c) not in found),
-                 unmatched=sorted(c.id for k, c in got if (k, c) not in correct))
+    return Score(
+        reference=len(ref),
+        extracted=len(got),
+        matched_reference=len(found),
+        matched_extracted=len(correct),
+        recall=ratio(len(found), len(ref)),
+        precision=ratio(len(correct), len(got)),
+        missed=sorted(c.id for k, c in ref if (k, c) not in found),
+        unmatched=sorted(c.id for k, c in got if (k, c) not in correct),
+    )
 
 
 def score_keys(extracted: list[tuple[Key, Cut]], gold: set[Key]) -> dict[str, float | int]:
@@ -207,17 +291,27 @@ def score_keys(extracted: list[tuple[Key, Cut]], gold: set[Key]) -> dict[str, fl
     correct = [e for e, _ in extracted if any(matches(e, g) for g in gold)]
     verified = [e for e, c in extracted if c.status == Status.verified]
     verified_correct = [e for e in verified if e in correct]
-    object_gold = [g for g in gold if g[0] != "event" and g[1] not in ("count", "sfos") and "#" not in g[1]]
+    object_gold = [
+        g for g in gold if g[0] != "event" and g[1] not in ("count", "sfos") and "#" not in g[1]
+    ]
     object_found = [g for g in object_gold if g in found]
     event_gold = [g for g in gold if g not in object_gold]
     event_found = [g for g in event_gold if g in found]
     return {
-        "gold": len(gold), "extracted": len(extracted), "recall": ratio(len(found), len(gold)),
-        "precision": ratio(len(correct), len(extracted)), "matched_gold": len(found),
-        "matched_extracted": len(correct), "object_gold": len(object_gold), "object_found": len(object_found),
-        "object_recall": ratio(len(object_found), len(object_gold)), "event_gold": len(event_gold),
-        "event_found": len(event_found), "event_recall": ratio(len(event_found), len(event_gold)),
-        "verified": len(verified), "verified_correct": len(verified_correct),
+        "gold": len(gold),
+        "extracted": len(extracted),
+        "recall": ratio(len(found), len(gold)),
+        "precision": ratio(len(correct), len(extracted)),
+        "matched_gold": len(found),
+        "matched_extracted": len(correct),
+        "object_gold": len(object_gold),
+        "object_found": len(object_found),
+        "object_recall": ratio(len(object_found), len(object_gold)),
+        "event_gold": len(event_gold),
+        "event_found": len(event_found),
+        "event_recall": ratio(len(event_found), len(event_gold)),
+        "verified": len(verified),
+        "verified_correct": len(verified_correct),
         "verified_precision": ratio(len(verified_correct), len(verified)),
     }
 
@@ -244,11 +338,13 @@ def parse_adl(text: str) -> set[Key]:
         if not head:
             continue
         if head[0] in ("object", "region", "define"):
-            current_object = head[1] if head[0] == "object" else None if head[0] == "region" else current_object
+            current_object = (
+                head[1] if head[0] == "object" else None if head[0] == "region" else current_object
+            )
             continue
         if head[0] != "select" or "?" in line or " and " in line.lower() or " or " in line.lower():
             continue
-        key = _adl_key(line[len("select"):].strip(), current_object)
+        key = _adl_key(line[len("select") :].strip(), current_object)
         if key is not None:
             gold.add(key)
     return gold
@@ -295,10 +391,16 @@ class GoldCut(BaseModel):
     note: str = ""
 
     def key(self) -> Key:
-        values = tuple(float(v) for v in (self.value if isinstance(self.value, list) else [self.value]))
+        values = tuple(
+            float(v) for v in (self.value if isinstance(self.value, list) else [self.value])
+        )
         if self.variable == "expr":
             return (self.object, "expr", "expr", tuple(sorted(values)))
-        quantity = f"{self.variable}#{self.rank}" if self.rank is not None else _quantity(self.variable, self.object)
+        quantity = (
+            f"{self.variable}#{self.rank}"
+            if self.rank is not None
+            else _quantity(self.variable, self.object)
+        )
         return (self.object, quantity, DIRECTION[self.op], values)
 
 
@@ -326,6 +428,8 @@ def load_reference(path: Path) -> SelectionList:
         sel, _skipped = from_adl(path.read_text(encoding="utf-8"), source=path.name)
         return sel
     if path.suffix.lower() != ".json":
-        raise UsageError(f"--reference {path}: not a selection list (.json) or an ADL file (.adl)",
-                         hint="give a reviewed selection.reviewed.json or an ADL gold file")
+        raise UsageError(
+            f"--reference {path}: not a selection list (.json) or an ADL file (.adl)",
+            hint="give a reviewed selection.reviewed.json or an ADL gold file",
+        )
     return load_selection(path, check=False)

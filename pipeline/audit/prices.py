@@ -47,8 +47,10 @@ def _price(name: str, raw: Any, where: str) -> Price:
     try:
         return Price.model_validate(raw)
     except ValueError as err:
-        raise ConfigError(f"{where}: the price of {name!r} must be [input, output] or {{input=, output=}} "
-                          f"in USD per 1M tokens, got {raw!r}") from err
+        raise ConfigError(
+            f"{where}: the price of {name!r} must be [input, output] or {{input=, output=}} "
+            f"in USD per 1M tokens, got {raw!r}"
+        ) from err
 
 
 def price_table(settings: Settings | None = None) -> dict[str, Price]:
@@ -57,7 +59,9 @@ def price_table(settings: Settings | None = None) -> dict[str, Price]:
     path = settings.config_file if settings is not None else None
     if path is not None and path.is_file():
         try:
-            prices = tomllib.loads(path.read_text(encoding="utf-8")).get("llm", {}).get("prices", {})
+            prices = (
+                tomllib.loads(path.read_text(encoding="utf-8")).get("llm", {}).get("prices", {})
+            )
         except (tomllib.TOMLDecodeError, OSError) as err:
             raise ConfigError(f"cannot read config file {path}: {err}") from err
         table.update({k: _price(k, v, str(path)) for k, v in prices.items()})
@@ -66,15 +70,19 @@ def price_table(settings: Settings | None = None) -> dict[str, Price]:
         try:
             prices = json.loads(env)
         except json.JSONDecodeError as err:
-            raise ConfigError(f"REPRO_LLM_PRICES is not JSON: {err.msg}",
-                              hint='e.g. REPRO_LLM_PRICES=\'{"my-model": [0.5, 1.5]}\'') from err
+            raise ConfigError(
+                f"REPRO_LLM_PRICES is not JSON: {err.msg}",
+                hint="e.g. REPRO_LLM_PRICES='{\"my-model\": [0.5, 1.5]}'",
+            ) from err
         if not isinstance(prices, dict):
             raise ConfigError("REPRO_LLM_PRICES must be a JSON object of model -> [input, output]")
         table.update({k: _price(k, v, "REPRO_LLM_PRICES") for k, v in prices.items()})
     return table
 
 
-def cost_usd(model: str, prompt_tokens: int, completion_tokens: int, table: dict[str, Price]) -> float:
+def cost_usd(
+    model: str, prompt_tokens: int, completion_tokens: int, table: dict[str, Price]
+) -> float:
     """USD for the tokens; an unknown model (a local server) costs 0."""
     price = table.get(model)
     if price is None:

@@ -29,9 +29,32 @@ from pipeline.io import sha256_bytes, write_json_atomic
 from pipeline.run.options import RunOptions
 
 Progress = Callable[[str], None]
-FailureKind = Literal["schema", "ungrounded", "model_error", "syntax", "runtime", "timeout", "policy", "import",
-                      "memory", "resources", "contract", "wrong_result", "other"]
-SANDBOX_KINDS = {"syntax", "runtime", "timeout", "policy", "import", "memory", "resources", "contract", "wrong_result"}
+FailureKind = Literal[
+    "schema",
+    "ungrounded",
+    "model_error",
+    "syntax",
+    "runtime",
+    "timeout",
+    "policy",
+    "import",
+    "memory",
+    "resources",
+    "contract",
+    "wrong_result",
+    "other",
+]
+SANDBOX_KINDS = {
+    "syntax",
+    "runtime",
+    "timeout",
+    "policy",
+    "import",
+    "memory",
+    "resources",
+    "contract",
+    "wrong_result",
+}
 
 
 class TrialsOptions(BaseModel):
@@ -52,8 +75,15 @@ class TrialsOptions(BaseModel):
     def study_id(self) -> str:
         if self.trials_id:
             return self.trials_id
-        text = "\n".join([self.paper, self.backend, self.codegen, self.baseline or "",
-                          *sorted(str(p.resolve()) for p in self.data)])
+        text = "\n".join(
+            [
+                self.paper,
+                self.backend,
+                self.codegen,
+                self.baseline or "",
+                *sorted(str(p.resolve()) for p in self.data),
+            ]
+        )
         return sha256_bytes(text.encode())[:8]
 
 
@@ -61,10 +91,14 @@ class TrialResult(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     index: int
-    completed: bool = Field(description="extraction, code generation and the sandbox run all succeeded")
+    completed: bool = Field(
+        description="extraction, code generation and the sandbox run all succeeded"
+    )
     failed_stage: str | None = None
     error: str = ""
-    failures: list[FailureKind] = Field(default_factory=list, description="every kind seen, repaired ones too")
+    failures: list[FailureKind] = Field(
+        default_factory=list, description="every kind seen, repaired ones too"
+    )
     cuts: int = 0
     ungrounded: list[str] = Field(default_factory=list)
     cut_values: dict[str, str] = Field(default_factory=dict, description="cut id -> its expression")
@@ -109,8 +143,10 @@ class Study:
         if opts.baseline is not None:
             check_baseline(opts.baseline)
         if "llm" in (opts.backend, opts.codegen) and not settings.llm_configured:
-            raise UsageError(f"--backend {opts.backend} --codegen {opts.codegen} needs a model, and none is configured",
-                             hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL, or use --backend rules --codegen compile")
+            raise UsageError(
+                f"--backend {opts.backend} --codegen {opts.codegen} needs a model, and none is configured",
+                hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL, or use --backend rules --codegen compile",
+            )
         self.opts, self.settings, self.progress = opts, settings, progress
         self.slug = paper_slug(opts.paper)
         self.dir = settings.outputs_dir / self.slug / f"trials-{opts.study_id()}"
@@ -124,7 +160,9 @@ class Study:
         doc = self.dir / "document.json"
         if not doc.is_file():
             self.progress("fetching and parsing the paper (once for all trials) ...")
-            parsed = parse_document(fetch_paper(self.opts.paper, self.settings), settings=self.settings)
+            parsed = parse_document(
+                fetch_paper(self.opts.paper, self.settings), settings=self.settings
+            )
             write_json_atomic(doc, parsed.model_dump(mode="json"))
         if self.opts.baseline and not (self.dir / "baseline" / "result.json").is_file():
             from pipeline.run.stage2 import run_baseline_outputs
@@ -134,9 +172,17 @@ class Study:
             run_baseline_outputs(self.opts.baseline, self.opts.data, self.dir / "baseline")
 
     def run_options(self, index: int) -> RunOptions:
-        return RunOptions(paper=self.opts.paper, data=self.opts.data, baseline=self.opts.baseline, no_review=True,
-                          codegen=self.opts.codegen, extract_backend=self.opts.backend,
-                          max_attempts=self.opts.max_attempts, timeout_s=self.opts.timeout_s, run_id=f"{index:02d}")
+        return RunOptions(
+            paper=self.opts.paper,
+            data=self.opts.data,
+            baseline=self.opts.baseline,
+            no_review=True,
+            codegen=self.opts.codegen,
+            extract_backend=self.opts.backend,
+            max_attempts=self.opts.max_attempts,
+            timeout_s=self.opts.timeout_s,
+            run_id=f"{index:02d}",
+        )
 
     def trial(self, index: int) -> TrialResult:
         folder = self.dir / f"{index:02d}"
@@ -157,14 +203,22 @@ class Study:
         from pipeline.run.pipeline import Run
 
         seed = None if self.settings.llm_seed is None else self.settings.llm_seed + index
-        run = Run(self.run_options(index), replace(self.settings, llm_seed=seed), lambda _msg: None, run_dir=folder)
+        run = Run(
+            self.run_options(index),
+            replace(self.settings, llm_seed=seed),
+            lambda _msg: None,
+            run_dir=folder,
+        )
         result = TrialResult(index=index, completed=False)
         stage = "extract"
         try:
             run.stage("extract", run._extract)
             self._selection(result, folder)
-            for stage, work in (("review", lambda: self._review(run)), ("generate", run.generate),
-                                ("execute", run.execute)):
+            for stage, work in (
+                ("review", lambda: self._review(run)),
+                ("generate", run.generate),
+                ("execute", run.execute),
+            ):
                 run.stage(stage, work)
         except ReproError as err:
             result.failed_stage, result.error = stage, err.message.splitlines()[0][:300]
@@ -217,10 +271,14 @@ class Study:
             return
         from pipeline.run.stage2 import compare_dirs
 
-        comparison = compare_dirs(folder / "analysis", self.dir / "baseline", folder / "comparison.json")
+        comparison = compare_dirs(
+            folder / "analysis", self.dir / "baseline", folder / "comparison.json"
+        )
         events = comparison.events
         result.comparison = comparison.verdict
-        result.identical_events = not (events.only_generated or events.only_baseline or events.value_differences)
+        result.identical_events = not (
+            events.only_generated or events.only_baseline or events.value_differences
+        )
         result.first_divergence = comparison.first_divergence
         if comparison.verdict == "different" or not result.identical_events:
             result.failures.append("wrong_result")
@@ -230,7 +288,10 @@ class Study:
 
         _info, usage = model_usage(read_calls(folder / "llm_calls.jsonl"), self.settings)
         result.calls, result.cost_usd = usage.calls, usage.cost_usd
-        result.prompt_tokens, result.completion_tokens = usage.prompt_tokens, usage.completion_tokens
+        result.prompt_tokens, result.completion_tokens = (
+            usage.prompt_tokens,
+            usage.completion_tokens,
+        )
 
 
 def run_trials(opts: TrialsOptions, settings: Settings, progress: Progress):  # type: ignore[no-untyped-def]
@@ -246,8 +307,10 @@ def run_trials(opts: TrialsOptions, settings: Settings, progress: Progress):  # 
     progress(f"{opts.n} trials in {study.dir} ({opts.jobs} at a time)")
     results: dict[int, TrialResult] = {}
     columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Bar(*columns, console=Console(stderr=True), transient=True) as bar, \
-            ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+    with (
+        Bar(*columns, console=Console(stderr=True), transient=True) as bar,
+        ThreadPoolExecutor(max_workers=opts.jobs) as pool,
+    ):
         task = bar.add_task("trials", total=opts.n)
         futures = {pool.submit(study.trial, i): i for i in range(1, opts.n + 1)}
         for future in as_completed(futures):
@@ -255,7 +318,9 @@ def run_trials(opts: TrialsOptions, settings: Settings, progress: Progress):  # 
             results[result.index] = result
             bar.advance(task)
             state = "ok" if result.completed else f"failed at {result.failed_stage}"
-            progress(f"trial {result.index:02d}: {state}; {result.comparison or '-'}; "
-                     f"failures: {', '.join(result.failures) or 'none'}")
+            progress(
+                f"trial {result.index:02d}: {state}; {result.comparison or '-'}; "
+                f"failures: {', '.join(result.failures) or 'none'}"
+            )
     summary = summarise(opts, study.dir, [results[i] for i in sorted(results)])
     return write_trials_report(summary, study.dir)

@@ -33,13 +33,21 @@ class TrialsSummary(BaseModel):
     baseline: str | None
     reference: str | None
     completed: int
-    identical: int = Field(description="trials whose selected events are identical to the baseline's")
-    event_agreement: float = Field(description="identical / n (failed trials count as not identical)")
-    first_divergence: dict[str, int] = Field(description="first diverging cut -> trials (completed, not identical)")
+    identical: int = Field(
+        description="trials whose selected events are identical to the baseline's"
+    )
+    event_agreement: float = Field(
+        description="identical / n (failed trials count as not identical)"
+    )
+    first_divergence: dict[str, int] = Field(
+        description="first diverging cut -> trials (completed, not identical)"
+    )
     failures: dict[str, int] = Field(description="failure kind -> trials where it was seen")
     recall_mean: float | None = None
     precision_mean: float | None = None
-    attempts_mean: float | None = Field(None, description="sandbox attempts to pass, over passing trials")
+    attempts_mean: float | None = Field(
+        None, description="sandbox attempts to pass, over passing trials"
+    )
     tokens: int
     cost_usd: float
     wall_s: float
@@ -59,24 +67,48 @@ def summarise(opts: TrialsOptions, study_dir: Path, results: list[TrialResult]) 
     for r in results:
         for cut, value in r.cut_values.items():
             seen.setdefault(cut, Counter())[value] += 1
-    stability = sorted((CutStability(id=c, trials=sum(v.values()), share=round(sum(v.values()) / n, 3),
-                                     values=dict(sorted(v.items()))) for c, v in seen.items()),
-                       key=lambda s: (-s.trials, s.id))
+    stability = sorted(
+        (
+            CutStability(
+                id=c,
+                trials=sum(v.values()),
+                share=round(sum(v.values()) / n, 3),
+                values=dict(sorted(v.items())),
+            )
+            for c, v in seen.items()
+        ),
+        key=lambda s: (-s.trials, s.id),
+    )
     identical = sum(1 for r in results if r.identical_events)
     scored = [r.score for r in results if r.score is not None]
     return TrialsSummary(
-        paper=opts.paper, study_dir=str(study_dir), n=n, backend=opts.backend, codegen=opts.codegen,
-        baseline=opts.baseline, reference=str(opts.reference) if opts.reference else None,
-        completed=sum(1 for r in results if r.completed), identical=identical,
+        paper=opts.paper,
+        study_dir=str(study_dir),
+        n=n,
+        backend=opts.backend,
+        codegen=opts.codegen,
+        baseline=opts.baseline,
+        reference=str(opts.reference) if opts.reference else None,
+        completed=sum(1 for r in results if r.completed),
+        identical=identical,
         event_agreement=round(identical / n, 3) if n else 0.0,
-        first_divergence=dict(Counter(r.first_divergence or "(no common cutflow step diverges)" for r in results
-                                      if r.completed and not r.identical_events and opts.baseline)),
+        first_divergence=dict(
+            Counter(
+                r.first_divergence or "(no common cutflow step diverges)"
+                for r in results
+                if r.completed and not r.identical_events and opts.baseline
+            )
+        ),
         failures=dict(sorted(Counter(k for r in results for k in r.failures).items())),
-        recall_mean=_mean([s.recall for s in scored]), precision_mean=_mean([s.precision for s in scored]),
+        recall_mean=_mean([s.recall for s in scored]),
+        precision_mean=_mean([s.precision for s in scored]),
         attempts_mean=_mean([float(r.attempts) for r in results if r.completed and r.attempts]),
         tokens=sum(r.prompt_tokens + r.completion_tokens for r in results),
-        cost_usd=round(sum(r.cost_usd for r in results), 6), wall_s=round(sum(r.wall_s for r in results), 3),
-        stability=stability, trials=results)
+        cost_usd=round(sum(r.cost_usd for r in results), 6),
+        wall_s=round(sum(r.wall_s for r in results), 3),
+        stability=stability,
+        trials=results,
+    )
 
 
 def _plots(summary: TrialsSummary, plots: Path) -> dict[str, Path]:
@@ -89,8 +121,11 @@ def _plots(summary: TrialsSummary, plots: Path) -> dict[str, Path]:
     failed = summary.n - summary.completed
     fig, ax = plt.subplots(figsize=(5, 3))
     labels = ["identical events", "different", "failed"]
-    ax.bar(labels, [summary.identical, summary.completed - summary.identical, failed],
-           color=["#2a7", "#d94", "#c33"])
+    ax.bar(
+        labels,
+        [summary.identical, summary.completed - summary.identical, failed],
+        color=["#2a7", "#d94", "#c33"],
+    )
     ax.set_ylabel("trials")
     ax.set_title(f"event-level agreement with {summary.baseline or 'no baseline'} (n={summary.n})")
     fig.tight_layout()
@@ -113,28 +148,42 @@ def _fmt(value: float | None) -> str:
 
 
 def render_markdown(s: TrialsSummary) -> str:
-    lines = [f"# Trials: {s.paper}", "",
-             f"{s.n} trials, extraction `{s.backend}`, code generation `{s.codegen}`, baseline `{s.baseline}`, "
-             f"reference `{s.reference}`.", "",
-             f"- completed: {s.completed}/{s.n}; identical events: {s.identical}/{s.n} "
-             f"(agreement {s.event_agreement:.3f})",
-             f"- recall (mean): {_fmt(s.recall_mean)}; precision (mean): {_fmt(s.precision_mean)}",
-             f"- attempts to pass (mean): {_fmt(s.attempts_mean)}; tokens: {s.tokens}; cost: ${s.cost_usd:.4f}; "
-             f"wall time: {s.wall_s:.1f} s",
-             "- failures (trials): " + (", ".join(f"{k} {v}" for k, v in s.failures.items()) or "none"),
-             "- first diverging cut: " + (", ".join(f"{k} ({v})" for k, v in s.first_divergence.items()) or "-"),
-             "", "| trial | cuts | ungrounded | recall | precision | attempts | comparison | identical | "
-             "first divergence | failures | tokens | cost $ | wall s |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Trials: {s.paper}",
+        "",
+        f"{s.n} trials, extraction `{s.backend}`, code generation `{s.codegen}`, baseline `{s.baseline}`, "
+        f"reference `{s.reference}`.",
+        "",
+        f"- completed: {s.completed}/{s.n}; identical events: {s.identical}/{s.n} "
+        f"(agreement {s.event_agreement:.3f})",
+        f"- recall (mean): {_fmt(s.recall_mean)}; precision (mean): {_fmt(s.precision_mean)}",
+        f"- attempts to pass (mean): {_fmt(s.attempts_mean)}; tokens: {s.tokens}; cost: ${s.cost_usd:.4f}; "
+        f"wall time: {s.wall_s:.1f} s",
+        "- failures (trials): " + (", ".join(f"{k} {v}" for k, v in s.failures.items()) or "none"),
+        "- first diverging cut: "
+        + (", ".join(f"{k} ({v})" for k, v in s.first_divergence.items()) or "-"),
+        "",
+        "| trial | cuts | ungrounded | recall | precision | attempts | comparison | identical | "
+        "first divergence | failures | tokens | cost $ | wall s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in s.trials:
         sc = r.score
-        lines.append(f"| {r.index:02d} | {r.cuts} | {len(r.ungrounded)} | {_fmt(sc.recall if sc else None)} | "
-                     f"{_fmt(sc.precision if sc else None)} | {r.attempts} | "
-                     f"{r.comparison or ('failed at ' + str(r.failed_stage) if r.failed_stage else '-')} | "
-                     f"{'yes' if r.identical_events else 'no'} | {r.first_divergence or '-'} | "
-                     f"{', '.join(r.failures) or '-'} | {r.prompt_tokens + r.completion_tokens} | "
-                     f"{r.cost_usd:.4f} | {r.wall_s:.1f} |")
-    lines += ["", "## Per-cut stability", "", "| cut | trials | share | values (trials) |", "|---|---|---|---|"]
+        lines.append(
+            f"| {r.index:02d} | {r.cuts} | {len(r.ungrounded)} | {_fmt(sc.recall if sc else None)} | "
+            f"{_fmt(sc.precision if sc else None)} | {r.attempts} | "
+            f"{r.comparison or ('failed at ' + str(r.failed_stage) if r.failed_stage else '-')} | "
+            f"{'yes' if r.identical_events else 'no'} | {r.first_divergence or '-'} | "
+            f"{', '.join(r.failures) or '-'} | {r.prompt_tokens + r.completion_tokens} | "
+            f"{r.cost_usd:.4f} | {r.wall_s:.1f} |"
+        )
+    lines += [
+        "",
+        "## Per-cut stability",
+        "",
+        "| cut | trials | share | values (trials) |",
+        "|---|---|---|---|",
+    ]
     for st in s.stability:
         values = "; ".join(f"`{v}` ({k})" for v, k in st.values.items()).replace("|", "\\|")
         lines.append(f"| {st.id} | {st.trials} | {st.share:.2f} | {values} |")
@@ -153,11 +202,16 @@ def _html(md: str, plots: dict[str, Path]) -> str:
             continue
         if rows:
             head, *rest = rows
-            body.append("<table><tr>" + "".join(f"<th>{c}</th>" for c in head) + "</tr>"
-                        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rest) + "</table>")
+            body.append(
+                "<table><tr>"
+                + "".join(f"<th>{c}</th>" for c in head)
+                + "</tr>"
+                + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rest)
+                + "</table>"
+            )
             rows = []
         if line.startswith("!["):
-            name = line[2:line.index("]")]
+            name = line[2 : line.index("]")]
             data = base64.b64encode(plots[name].read_bytes()).decode()
             body.append(f'<img alt="{name}" src="data:image/png;base64,{data}">')
         elif line.startswith("#"):
@@ -167,10 +221,14 @@ def _html(md: str, plots: dict[str, Path]) -> str:
             body.append(f"<li>{html.escape(line[2:])}</li>")
         elif line.strip():
             body.append(f"<p>{html.escape(line)}</p>")
-    style = ("body{font-family:sans-serif;max-width:1200px;margin:2em auto}table{border-collapse:collapse}"
-             "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}")
-    return f"<!doctype html><html><head><meta charset='utf-8'><title>trials</title><style>{style}</style></head>" \
-           f"<body>{''.join(body)}</body></html>\n"
+    style = (
+        "body{font-family:sans-serif;max-width:1200px;margin:2em auto}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}"
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>trials</title><style>{style}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
 
 
 def write_trials_report(summary: TrialsSummary, study_dir: Path) -> TrialsSummary:

@@ -16,14 +16,35 @@ from pipeline.errors import UsageError
 @click.option("--release", default="auto", show_default=True, help="auto, 2025, 2020, nanoaod, ...")
 @click.option("--tree", default=None, help="Tree name, when not the release's default.")
 @click.option("--list", "list_only", is_flag=True, help="List the baselines and exit.")
-@click.option("--executor", "executor_name", type=click.Choice(["local", "dask"]), default="local",
-              show_default=True, help="Where chunks run: this process, or a Dask cluster.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Dask LocalCluster workers (--executor dask; default: CPUs, at most 4).")
-@click.option("--scheduler", default=None, help="Address of a running Dask scheduler (tcp://HOST:PORT).")
-def baseline(name: str | None, files: tuple[str, ...], data: tuple[str, ...], out: str | None,
-             release: str, tree: str | None, list_only: bool, executor_name: str,
-             workers: int | None, scheduler: str | None) -> None:
+@click.option(
+    "--executor",
+    "executor_name",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where chunks run: this process, or a Dask cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Dask LocalCluster workers (--executor dask; default: CPUs, at most 4).",
+)
+@click.option(
+    "--scheduler", default=None, help="Address of a running Dask scheduler (tcp://HOST:PORT)."
+)
+def baseline(
+    name: str | None,
+    files: tuple[str, ...],
+    data: tuple[str, ...],
+    out: str | None,
+    release: str,
+    tree: str | None,
+    list_only: bool,
+    executor_name: str,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
     """Run the hand-written baseline NAME on the input files; prints result.json."""
     from baselines import DESCRIPTIONS, REGISTRY, run_baseline
     from pipeline.errors import closest_names
@@ -33,8 +54,10 @@ def baseline(name: str | None, files: tuple[str, ...], data: tuple[str, ...], ou
         return
     if name not in REGISTRY:
         close = closest_names(name, list(REGISTRY))
-        raise UsageError(f"unknown baseline {name!r}",
-                         hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}")
+        raise UsageError(
+            f"unknown baseline {name!r}",
+            hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}",
+        )
     inputs = [*data, *files]
     if not inputs:
         raise UsageError("no input data", hint="pass --data FILE (or a directory), repeatable")
@@ -43,8 +66,10 @@ def baseline(name: str | None, files: tuple[str, ...], data: tuple[str, ...], ou
     from pipeline.data import open_dataset
 
     dataset = open_dataset(inputs, release=release, tree=tree)
-    info(f"{name}: {dataset.n_events} events, release {dataset.release}"
-         + (" (SYNTHETIC)" if dataset.synthetic else ""))
+    info(
+        f"{name}: {dataset.n_events} events, release {dataset.release}"
+        + (" (SYNTHETIC)" if dataset.synthetic else "")
+    )
     from pipeline.executor import get_executor
 
     with get_executor(executor_name, workers=workers, scheduler=scheduler) as executor:

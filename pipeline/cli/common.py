@@ -24,11 +24,20 @@ def settings(ctx: click.Context) -> Settings:
 
 def lock_wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--wait SECONDS`` / ``--no-wait``: what to do when another process is using the run."""
-    command = click.option("--no-wait", is_flag=True,
-                           help="Fail at once (exit 75) when another process is using the run.")(command)
-    return click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
-                        help="Wait this long for a run another process is using "
-                             "(default: $REPRO_LOCK_WAIT or 600).")(command)
+    command = click.option(
+        "--no-wait",
+        is_flag=True,
+        help="Fail at once (exit 75) when another process is using the run.",
+    )(command)
+    return click.option(
+        "--wait",
+        "wait_s",
+        type=click.FloatRange(min=0),
+        default=None,
+        metavar="SECONDS",
+        help="Wait this long for a run another process is using "
+        "(default: $REPRO_LOCK_WAIT or 600).",
+    )(command)
 
 
 def settings_with_wait(ctx: click.Context, wait_s: float | None, no_wait: bool) -> Settings:

@@ -31,5 +31,7 @@ def fetch(ctx: click.Context, paper: str, refresh: bool, mirror: Path | None) ->
     if mirror is not None:
         config = replace(config, mirror=mirror)
     entry = fetch_paper(paper, config, refresh=refresh)
-    info(f"{entry.paper_id}: {entry.meta.title or '(no title)'} -> {entry.dir} ({entry.meta.origin})")
+    info(
+        f"{entry.paper_id}: {entry.meta.title or '(no title)'} -> {entry.dir} ({entry.meta.origin})"
+    )
     echo_json(entry.model_dump(mode="json"))

@@ -68,8 +68,15 @@ class ReproduceGroup(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        ctx.meta["reproduce.args"] = list(args)  # the command's own arguments, for the embedded-model check
-        if args and args[0] not in COMMANDS and not args[0].startswith("-") and "run" in _available():
+        ctx.meta["reproduce.args"] = list(
+            args
+        )  # the command's own arguments, for the embedded-model check
+        if (
+            args
+            and args[0] not in COMMANDS
+            and not args[0].startswith("-")
+            and "run" in _available()
+        ):
             return "run", self.get_command(ctx, "run"), args
         return super().resolve_command(ctx, args)
 
@@ -85,7 +92,11 @@ class ReproduceGroup(click.Group):
     default=None,
     help="Config file (TOML). Default: $REPRO_CONFIG, $REPRO_HOME/reproduce.toml, ~/.config/reproduce/config.toml.",
 )
-@click.option("--home", default=None, help="Where papers/, outputs/ and demo/ live. Default: $REPRO_HOME, else a per-user data directory (~/.local/share/reproduce).")
+@click.option(
+    "--home",
+    default=None,
+    help="Where papers/, outputs/ and demo/ live. Default: $REPRO_HOME, else a per-user data directory (~/.local/share/reproduce).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, home: str | None, verbose: bool) -> None:
@@ -104,12 +115,19 @@ def cli(ctx: click.Context, config: str | None, home: str | None, verbose: bool)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     ctx.obj["settings"] = load_settings(Path(config) if config else None, home=home)
-    if ctx.invoked_subcommand in ("extract", "run", "trials"):  # a model asked for and none configured
+    if ctx.invoked_subcommand in (
+        "extract",
+        "run",
+        "trials",
+    ):  # a model asked for and none configured
         from pipeline.model.embedded import settings_for_command
 
-        ctx.obj["settings"] = settings_for_command(ctx.obj["settings"], ctx.invoked_subcommand,
-                                                   ctx.meta.get("reproduce.args", []),
-                                                   lambda m: click.echo(m, err=True))
+        ctx.obj["settings"] = settings_for_command(
+            ctx.obj["settings"],
+            ctx.invoked_subcommand,
+            ctx.meta.get("reproduce.args", []),
+            lambda m: click.echo(m, err=True),
+        )
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -22,9 +22,17 @@ def status() -> None:
     from pipeline.model import INSTALL_HINT, MODEL_ALIAS, MODEL_NAME, PARTS, model_status
 
     state = model_status()
-    echo_json({"model": MODEL_NAME, "alias": MODEL_ALIAS, "path": str(state.path), "present": state.model_present,
-               "server_installed": state.server_installed, "parts_installed": f"{state.parts_installed}/{PARTS}",
-               "ready": state.ready})
+    echo_json(
+        {
+            "model": MODEL_NAME,
+            "alias": MODEL_ALIAS,
+            "path": str(state.path),
+            "present": state.model_present,
+            "server_installed": state.server_installed,
+            "parts_installed": f"{state.parts_installed}/{PARTS}",
+            "ready": state.ready,
+        }
+    )
     if not state.ready:
         info(f"{state.problem()}; to get a model:\n  {INSTALL_HINT}")
 
@@ -39,9 +47,18 @@ def pull() -> None:
 
 
 @model.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0: a free port.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0: a free port."
+)
 @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True)
-@click.option("--ctx", "n_ctx", type=click.IntRange(min=512), default=16384, show_default=True, help="Context tokens.")
+@click.option(
+    "--ctx",
+    "n_ctx",
+    type=click.IntRange(min=512),
+    default=16384,
+    show_default=True,
+    help="Context tokens.",
+)
 def serve(port: int, threads: int, n_ctx: int) -> None:
     """Serve the model on 127.0.0.1 (OpenAI protocol) until Ctrl-C or SIGTERM; prints the base URL."""
     from pipeline.errors import UsageError
@@ -61,8 +78,10 @@ def serve(port: int, threads: int, n_ctx: int) -> None:
     try:
         url = server.start()
         click.echo(url)
-        info(f"serving {MODEL_ALIAS}; use it with:\n  export REPRO_LLM_BASE_URL={url} REPRO_LLM_MODEL={MODEL_ALIAS}\n"
-             "Ctrl-C stops the server")
+        info(
+            f"serving {MODEL_ALIAS}; use it with:\n  export REPRO_LLM_BASE_URL={url} REPRO_LLM_MODEL={MODEL_ALIAS}\n"
+            "Ctrl-C stops the server"
+        )
         while server.process is not None and server.process.poll() is None:
             time.sleep(0.5)
         info(f"the model server exited on its own; see {server.log}")

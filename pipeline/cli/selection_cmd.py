@@ -30,7 +30,14 @@ def validate(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
             issues = validate_selection(load_selection(name, check=False))
         except SelectionError as err:
             failed = True
-            report[name] = [{"level": "error", "path": err.json_path or "$", "message": err.message, "hint": err.hint}]
+            report[name] = [
+                {
+                    "level": "error",
+                    "path": err.json_path or "$",
+                    "message": err.message,
+                    "hint": err.hint,
+                }
+            ]
             continue
         report[name] = [issue.model_dump(exclude_none=True) for issue in issues]
         failed |= any(i.level == "error" or strict for i in issues)
@@ -51,7 +58,13 @@ def validate(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
 @click.command()
 @click.argument("a", type=click.Path(dir_okay=False))
 @click.argument("b", type=click.Path(dir_okay=False))
-@click.option("--tolerance", default=1e-9, show_default=True, type=float, help="Numbers closer than this are equal.")
+@click.option(
+    "--tolerance",
+    default=1e-9,
+    show_default=True,
+    type=float,
+    help="Numbers closer than this are equal.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 def diff(a: str, b: str, tolerance: float, as_json: bool) -> None:
     """Semantic diff of two selection lists: cuts added, removed and changed (by id).
@@ -61,7 +74,9 @@ def diff(a: str, b: str, tolerance: float, as_json: bool) -> None:
     from pipeline.selection.diff import diff_selections
     from pipeline.selection.store import load_selection
 
-    result = diff_selections(load_selection(a, check=False), load_selection(b, check=False), tolerance=tolerance)
+    result = diff_selections(
+        load_selection(a, check=False), load_selection(b, check=False), tolerance=tolerance
+    )
     if as_json:
         echo_json({"identical": result.identical, **result.model_dump(mode="json")})
     else:
@@ -87,7 +102,12 @@ def _print_diff(result: object) -> None:
         for field in change.changes:
             click.echo(f"    {field.path}: {field.old!r} -> {field.new!r}")
     if result.cutflow_order_changed and result.cutflow_order:
-        click.echo("~ cutflow order: " + " ".join(result.cutflow_order[0]) + "  ->  " + " ".join(result.cutflow_order[1]))
+        click.echo(
+            "~ cutflow order: "
+            + " ".join(result.cutflow_order[0])
+            + "  ->  "
+            + " ".join(result.cutflow_order[1])
+        )
     for entity in result.entities:
         mark = {"added": "+", "removed": "-"}.get(entity.status, "~")
         click.echo(f"{mark} {entity.status} {entity.kind} {entity.name}")
@@ -102,8 +122,17 @@ def adl() -> None:
 
 @adl.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the selection list here (default: stdout).")
-@click.option("--source", default=None, help="Document id for the provenance (default: the arXiv id in the file).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the selection list here (default: stdout).",
+)
+@click.option(
+    "--source",
+    default=None,
+    help="Document id for the provenance (default: the arXiv id in the file).",
+)
 def adl_import(file: str, out: str | None, source: str | None) -> None:
     """Translate an ADL FILE; what it cannot represent is listed on stderr."""
     from pipeline.errors import SelectionError
@@ -112,14 +141,20 @@ def adl_import(file: str, out: str | None, source: str | None) -> None:
 
     path = Path(file)
     if not path.is_file():
-        raise SelectionError(f"{file} does not exist or is not a file", hint="give the path of an .adl file")
-    sel, missing = from_adl(path.read_text(encoding="utf-8", errors="replace"), source=source or path.name)
+        raise SelectionError(
+            f"{file} does not exist or is not a file", hint="give the path of an .adl file"
+        )
+    sel, missing = from_adl(
+        path.read_text(encoding="utf-8", errors="replace"), source=source or path.name
+    )
     for item in missing:
         info(f"not represented: {item}")
     cuts = sel.all_cuts()
     represented = sum(cut.executable for cut in cuts)
     share = f"{100 * represented / len(cuts):.0f}%" if cuts else "-"
-    info(f"{file}: {len(cuts)} cuts ({represented} represented, {share}), {len(missing)} constructs not represented")
+    info(
+        f"{file}: {len(cuts)} cuts ({represented} represented, {share}), {len(missing)} constructs not represented"
+    )
     if out:
         save_selection(sel, out)
         info(f"wrote {out}")
@@ -129,7 +164,12 @@ def adl_import(file: str, out: str | None, source: str | None) -> None:
 
 @adl.command("export")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the ADL here (default: stdout).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the ADL here (default: stdout).",
+)
 def adl_export(file: str, out: str | None) -> None:
     """Write selection-list FILE as ADL (CutLang) text."""
     from pipeline.io import write_text_atomic
@@ -145,8 +185,12 @@ def adl_export(file: str, out: str | None) -> None:
 
 
 @click.command()
-@click.option("--check", is_flag=True, help="Fail when schemas/selection.schema.json is out of date.")
-@click.option("--write", "write_file", is_flag=True, help="Regenerate schemas/selection.schema.json.")
+@click.option(
+    "--check", is_flag=True, help="Fail when schemas/selection.schema.json is out of date."
+)
+@click.option(
+    "--write", "write_file", is_flag=True, help="Regenerate schemas/selection.schema.json."
+)
 def schema(check: bool, write_file: bool) -> None:
     """Print the JSON Schema of selection lists (generated from the models)."""
     from pipeline.selection.schema import (

@@ -50,8 +50,10 @@ def _show_document(path: Path, console: Any) -> None:
     loader_name = "load_document" if path.suffix.lower() == ".json" else "parse_document"
     loader = getattr(parse, loader_name, None)
     if loader is None:
-        raise UsageError(f"pipeline.parse has no {loader_name}(); cannot show {path}",
-                         hint="give a selection-list JSON file")
+        raise UsageError(
+            f"pipeline.parse has no {loader_name}(); cannot show {path}",
+            hint="give a selection-list JSON file",
+        )
     rendered = render_document(loader(path))
     if rendered is not None:
         console.print(rendered)
@@ -59,14 +61,22 @@ def _show_document(path: Path, console: Any) -> None:
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--width", type=int, default=None, help="Table width in characters (default: the terminal, 160 when piped).")
+@click.option(
+    "--width",
+    type=int,
+    default=None,
+    help="Table width in characters (default: the terminal, 160 when piped).",
+)
 def show(file: str, width: int | None) -> None:
     """Show FILE readably: a selection list as its cutflow with provenance, or a paper/document."""
     from pipeline.errors import UsageError
 
     path = Path(file)
     if not path.is_file():
-        raise UsageError(f"{file} does not exist or is not a file", hint="give a selection-list JSON, a document JSON or a PDF")
+        raise UsageError(
+            f"{file} does not exist or is not a file",
+            hint="give a selection-list JSON, a document JSON or a PDF",
+        )
     console = _console(width)
     if _is_selection(path):
         from pipeline.selection.render import render_selection

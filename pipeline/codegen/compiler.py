@@ -59,7 +59,9 @@ def _event_names(name: str) -> str:
 
 def _candidate_names(plan: Plan, target: str) -> Names:
     """In candidate scope the target and its candidate-scope values are read in full."""
-    own = {target} | {d.name for d in plan.derived.values() if d.scope == "candidate" and d.target == target}
+    own = {target} | {
+        d.name for d in plan.derived.values() if d.scope == "candidate" and d.target == target
+    }
 
     def resolve(name: str) -> str:
         return f"v.cand({py_str(name)})" if name in own else f"v[{py_str(name)}]"
@@ -103,8 +105,11 @@ class _Writer:
     def derived_for(self, names: set[str]) -> None:
         for name in derived_order(self.plan, names, self.done):
             d = self.plan.derived[name]
-            resolver = _candidate_names(self.plan, d.target) if d.scope == "candidate" and d.target else \
-                Names(_event_names)
+            resolver = (
+                _candidate_names(self.plan, d.target)
+                if d.scope == "candidate" and d.target
+                else Names(_event_names)
+            )
             code = translate(d.expr, resolver)
             self.note("    ", f"{d.name}: {d.description or d.expr}")
             if d.scope == "candidate" and d.target:
@@ -115,7 +120,9 @@ class _Writer:
 
     def objects(self) -> None:
         self.emit("def select_objects(v: EventState, run: AnalysisRun) -> None:")
-        self.emit('    """Object-level cuts: each collection keeps the objects passing all its cuts."""')
+        self.emit(
+            '    """Object-level cuts: each collection keeps the objects passing all its cuts."""'
+        )
         used = used_objects(self.plan)
         fused = fused_leptons(self.plan)
         for obj in self.sel.objects:
@@ -127,8 +134,11 @@ class _Writer:
                 self.object(obj)
             else:
                 ids = ", ".join(c.id for c in obj.cuts) or "none"
-                self.note("    ", f"{obj.name}: not read by any event-level step, so its cuts ({ids}) "
-                          "cannot change the selection")
+                self.note(
+                    "    ",
+                    f"{obj.name}: not read by any event-level step, so its cuts ({ids}) "
+                    "cannot change the selection",
+                )
         merged = [o.name for o in self.sel.objects if o.kind in ("electron", "muon")]
         if merged and implicit_leptons(self.plan):
             self.emit("    # leptons: the cleaned electrons and muons together, by decreasing pt")
@@ -142,7 +152,7 @@ class _Writer:
         src = self.plan.sources[obj.name]
         self.note("    ", f"{obj.name}: {obj.description or obj.kind}")
         if isinstance(src, list):
-            source = f'rt.merge({", ".join(_event_names(s) for s in src)})'
+            source = f"rt.merge({', '.join(_event_names(s) for s in src)})"
         else:
             source = f"v.events[{py_str(src)}]"
         if not obj.cuts:
@@ -152,7 +162,9 @@ class _Writer:
         self.emit(f"    objs = rt.flat_objects({source})" if flat else f"    objs = {source}")
         self.emit("    keep = rt.every(objs)")
         self.cuts(obj, "keep")
-        self.emit(f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]"))
+        self.emit(
+            f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]")
+        )
 
     def cuts(self, obj: PhysicsObject, keep: str) -> None:
         for cut in obj.cuts:
@@ -167,11 +179,19 @@ class _Writer:
     def fused_object(self, obj: PhysicsObject, parts: tuple[str, ...]) -> None:
         """Leptons = cleaned electrons + muons, cut by flavour on the data's lepton collection."""
         self.note("    ", f"{obj.name}: {obj.description or obj.kind}")
-        self.emit("    # the electron and muon cuts act on the data's lepton collection by flavour (the same")
-        self.emit("    # objects as cleaning electrons and muons apart and merging them, in one pass)")
+        self.emit(
+            "    # the electron and muon cuts act on the data's lepton collection by flavour (the same"
+        )
+        self.emit(
+            "    # objects as cleaning electrons and muons apart and merging them, in one pass)"
+        )
         by_name = {o.name: o for o in self.sel.objects}
         flat = all(_elementwise(by_name[n]) for n in (obj.name, *parts))
-        self.emit('    objs = rt.flat_objects(v.events["leptons"])' if flat else '    objs = v.events["leptons"]')
+        self.emit(
+            '    objs = rt.flat_objects(v.events["leptons"])'
+            if flat
+            else '    objs = v.events["leptons"]'
+        )
         keeps = []
         for name, flavour in zip(parts, (11, 13), strict=True):
             part = by_name[name]
@@ -182,14 +202,18 @@ class _Writer:
             self.cuts(part, keep)
         self.emit(f"    keep = {' | '.join(keeps)}")
         self.cuts(obj, "keep")
-        self.emit(f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]"))
+        self.emit(
+            f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]")
+        )
 
     def not_executed(self, cut: Cut) -> str:
         return "rejected by the reviewer" if cut.status == Status.rejected else "text only"
 
     def events(self) -> None:
         self.emit("def select_events(v: EventState, run: AnalysisRun) -> None:")
-        self.emit('    """The cutflow, step by step; run.record counts the events left after each."""')
+        self.emit(
+            '    """The cutflow, step by step; run.record counts the events left after each."""'
+        )
         hist_step = self.histogram_step()
         for cut in self.sel.selection:
             if cut.status == Status.rejected:
@@ -200,7 +224,9 @@ class _Writer:
             self.emit(f"    run.record({py_str(cut.id)}, v)")
             if cut.id == hist_step and self.sel.observable:
                 self.derived_for({self.sel.observable})
-                self.emit(f"    run.fill_histograms(v)  # {comment_text(self.sel.observable)} before the cuts on it alone")
+                self.emit(
+                    f"    run.fill_histograms(v)  # {comment_text(self.sel.observable)} before the cuts on it alone"
+                )
         if self.sel.observable:
             self.derived_for({self.sel.observable})
 
@@ -208,28 +234,45 @@ class _Writer:
         """The last step before the trailing cuts on the observable alone (the signal window)."""
         obs = self.sel.observable
         cuts = [c for c in self.sel.selection if executable(c)]
-        while cuts and obs and names_in(cut_expression(cuts[-1]), allow_tuple=cuts[-1].kind == "select_best") == {obs}:
+        while (
+            cuts
+            and obs
+            and names_in(cut_expression(cuts[-1]), allow_tuple=cuts[-1].kind == "select_best")
+            == {obs}
+        ):
             cuts.pop()
-        return cuts[-1].id if cuts and len(cuts) < len([c for c in self.sel.selection if executable(c)]) else None
+        return (
+            cuts[-1].id
+            if cuts and len(cuts) < len([c for c in self.sel.selection if executable(c)])
+            else None
+        )
 
     def step(self, cut: Cut) -> None:
         if cut.id in self.text_functions:
             self.emit(f"    if run.applicable({py_str(cut.id)}):")
-            self.emit(f"        v.keep_events({function_name(cut.id)}(v.awkward()))  # cut: {comment_text(cut.id)}")
+            self.emit(
+                f"        v.keep_events({function_name(cut.id)}(v.awkward()))  # cut: {comment_text(cut.id)}"
+            )
             return
         if not executable(cut):
             self.note("    ", f"not executed: text only  # cut: {cut.id}")
             return
         allow_tuple = cut.kind == "select_best"
-        needed = names_in(cut_expression(cut), allow_tuple=allow_tuple) | ({cut.target} if cut.target else set())
+        needed = names_in(cut_expression(cut), allow_tuple=allow_tuple) | (
+            {cut.target} if cut.target else set()
+        )
         self.derived_for(needed)
-        code = _expr(cut, _candidate_names(self.plan, cut.target)
-                     if cut.scope == "candidate" and cut.target else Names(_event_names))
+        code = _expr(
+            cut,
+            _candidate_names(self.plan, cut.target)
+            if cut.scope == "candidate" and cut.target
+            else Names(_event_names),
+        )
         self.emit(f"    if run.applicable({py_str(cut.id)}):")
         mark = f"  # cut: {comment_text(cut.id)}"
         if cut.kind == "select_best":
             keys = code if isinstance(code, list) else [code]
-            self.emit(f'        v.keep_best({py_str(cut.target or "")}, [{", ".join(keys)}]){mark}')
+            self.emit(f"        v.keep_best({py_str(cut.target or '')}, [{', '.join(keys)}]){mark}")
         elif cut.scope == "candidate":
             self.emit(f"        v.keep_candidates({py_str(cut.target or '')}, {code}){mark}")
         else:
@@ -278,7 +321,8 @@ def _constants(w: _Writer, digest: str) -> list[str]:
         c.id: c.description for c in w.sel.selection if c.status != Status.rejected
     }
     text_only = {
-        c.id: TEXT_ONLY_REASON for c in w.sel.all_cuts()
+        c.id: TEXT_ONLY_REASON
+        for c in w.sel.all_cuts()
         if c.status != Status.rejected and not executable(c) and c.id not in w.text_functions
     }
     return [
@@ -308,7 +352,7 @@ def _pretty(data: Mapping[str, object]) -> str:
     return "{\n" + body + "}"
 
 
-_MAIN = '''
+_MAIN = """
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-'''
+"""
 
 
 def compile_selection(sel: SelectionList, text_functions: dict[str, str] | None = None) -> str:
@@ -330,12 +374,22 @@ def compile_selection(sel: SelectionList, text_functions: dict[str, str] | None 
     w = _Writer(sel, text_functions)
     digest = selection_digest(sel)
     title = f" - {sel.paper.title}" if sel.paper.title else ""
-    out = [_HEADER.format(paper=docstring_text(sel.paper.id), title=docstring_text(title),
-                          version=CODEGEN_VERSION, digest=digest)]
+    out = [
+        _HEADER.format(
+            paper=docstring_text(sel.paper.id),
+            title=docstring_text(title),
+            version=CODEGEN_VERSION,
+            digest=digest,
+        )
+    ]
     out += _constants(w, digest)
     for cut_id, source in text_functions.items():
-        out += ["", "", f"# {comment_text(cut_id)}: written by a model from the cut's words; review it",
-                source.strip()]
+        out += [
+            "",
+            "",
+            f"# {comment_text(cut_id)}: written by a model from the cut's words; review it",
+            source.strip(),
+        ]
     w.objects()
     out += ["", ""] + w.lines
     w.lines = []

@@ -18,7 +18,9 @@ import unicodedata
 # what str.splitlines (and so editors and the reviewer's eye) takes as the end of a line
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 # bidirectional controls reorder how a line is displayed ("Trojan Source", CVE-2021-42574)
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def py_str(text: str) -> str:

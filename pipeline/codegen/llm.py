@@ -41,7 +41,9 @@ HINTS = """Hints:
 """
 
 
-def codegen_prompt(sel: SelectionList, provides: set[str], extra_hints: str = "") -> list[dict[str, Any]]:
+def codegen_prompt(
+    sel: SelectionList, provides: set[str], extra_hints: str = ""
+) -> list[dict[str, Any]]:
     selection = json.dumps(sel.model_dump(mode="json", exclude_none=True), indent=1, sort_keys=True)
     user = (
         f"Selection list:\n```json\n{selection}\n```\n\n"

@@ -21,7 +21,9 @@ from pipeline.selection.scopes import is_candidate_builder
 @dataclass
 class Plan:
     sel: SelectionList
-    sources: dict[str, str | list[str]] = field(default_factory=dict)  # object -> data collection or merged objects
+    sources: dict[str, str | list[str]] = field(
+        default_factory=dict
+    )  # object -> data collection or merged objects
     derived: dict[str, Derived] = field(default_factory=dict)
     candidate_sets: set[str] = field(default_factory=set)
     requires: dict[str, list[str]] = field(default_factory=dict)
@@ -29,8 +31,14 @@ class Plan:
     @property
     def main_candidates(self) -> str | None:
         """The candidate collection whose best candidate gives channel and observable."""
-        quads = [d.name for d in self.sel.derived if d.name in self.candidate_sets and "quadruplets" in d.expr]
-        return quads[0] if quads else (sorted(self.candidate_sets)[0] if self.candidate_sets else None)
+        quads = [
+            d.name
+            for d in self.sel.derived
+            if d.name in self.candidate_sets and "quadruplets" in d.expr
+        ]
+        return (
+            quads[0] if quads else (sorted(self.candidate_sets)[0] if self.candidate_sets else None)
+        )
 
 
 def object_source(obj: PhysicsObject, earlier: list[PhysicsObject]) -> str | list[str]:
@@ -52,7 +60,9 @@ def _flag_alternatives(expr: str, allow_tuple: bool) -> list[set[str]]:
     for node in ast.walk(parse(expr, allow_tuple=allow_tuple)):
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
             names = {v.id for v in node.values if isinstance(v, ast.Name)}
-            if len(names) == len(node.values) and all(EVENT_FIELDS.get(n, ("",))[0] == "bool" for n in names):
+            if len(names) == len(node.values) and all(
+                EVENT_FIELDS.get(n, ("",))[0] == "bool" for n in names
+            ):
                 groups.append(names)
     return groups
 
@@ -72,7 +82,9 @@ def _field_reads(expr: str, collection: str | None, allow_tuple: bool = False) -
     if collection is not None:
         known = COLLECTIONS.get(collection, {})
         reads |= {f"{collection}.{n}" for n in names if n in known}
-    reads |= {c for c in calls_in(expr, allow_tuple=allow_tuple) if c in FIELD_ACCESSORS and c != "theta"}
+    reads |= {
+        c for c in calls_in(expr, allow_tuple=allow_tuple) if c in FIELD_ACCESSORS and c != "theta"
+    }
     return reads
 
 
@@ -205,14 +217,22 @@ def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
     reqs = {r for rs in plan.requires.values() for r in rs} | observable_reads(plan)
     bare = {r for r in reqs if "." not in r and "|" not in r and r not in EVENT_FIELDS}
     # cuts on a merged lepton collection read the field from every collection merged into it
-    bare |= {r.split(".", 1)[1] for r in reqs if r.startswith("leptons.") and "leptons" not in collections}
-    events = {"run", "event", "channel_number", "weight"} | {a for r in reqs for a in r.split("|") if a in EVENT_FIELDS}
+    bare |= {
+        r.split(".", 1)[1]
+        for r in reqs
+        if r.startswith("leptons.") and "leptons" not in collections
+    }
+    events = {"run", "event", "channel_number", "weight"} | {
+        a for r in reqs for a in r.split("|") if a in EVENT_FIELDS
+    }
     fields = set(events)
     if len(collections & {"electrons", "muons"}) == 1:
         # a reader of split collections (NanoAOD) builds electrons and muons together
         collections |= {"electrons", "muons"}
     for coll in collections:
-        subs = set(BASE_FIELDS) | bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}
+        subs = (
+            set(BASE_FIELDS) | bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}
+        )
         fields |= {f"{coll}.{f}" for f in subs if f in COLLECTIONS.get(coll, {})}
     return sorted(fields)
 
@@ -263,5 +283,8 @@ def fused_leptons(plan: Plan) -> tuple[str, str, str] | None:
 
 def fused_reads(reads: list[str]) -> list[str]:
     """The fields of the fused lepton collection: electron and muon fields read as lepton fields."""
-    out = {f"leptons.{r.split('.', 1)[1]}" if r.startswith(("electrons.", "muons.")) else r for r in reads}
+    out = {
+        f"leptons.{r.split('.', 1)[1]}" if r.startswith(("electrons.", "muons.")) else r
+        for r in reads
+    }
     return sorted(out | {"leptons.flavour"})

@@ -24,7 +24,11 @@ SYSTEM = (
 
 
 def text_only_cuts(sel: SelectionList) -> list[Cut]:
-    return [c for c in sel.selection if c.status != Status.rejected and c.expr is None and c.variable is None]
+    return [
+        c
+        for c in sel.selection
+        if c.status != Status.rejected and c.expr is None and c.variable is None
+    ]
 
 
 def _prompt(sel: SelectionList, cut: Cut) -> list[dict[str, Any]]:
@@ -56,5 +60,7 @@ def write_text_functions(sel: SelectionList, backend: Any) -> tuple[dict[str, st
         if defines(source, function_name(cut.id)):
             functions[cut.id] = source
         else:
-            notes.append(f"{cut.id}: the model's answer defines no {function_name(cut.id)}(v); not executed")
+            notes.append(
+                f"{cut.id}: the model's answer defines no {function_name(cut.id)}(v); not executed"
+            )
     return functions, notes

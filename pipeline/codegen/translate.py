@@ -92,8 +92,10 @@ class _Emitter:
         args = ", ".join(self.emit(a) for a in node.args)
         if node.func.id in OBJECT_RELATIONS and len(node.args) == 1:
             if self.names.this is None:
-                raise CodegenError(f"{node.func.id}(x) with one argument is for object-scope cuts; "
-                                   f"write {node.func.id}(a, b) elsewhere")
+                raise CodegenError(
+                    f"{node.func.id}(x) with one argument is for object-scope cuts; "
+                    f"write {node.func.id}(a, b) elsewhere"
+                )
             args = f"{self.names.this}, {args}"
         return f"rt.{node.func.id}({args})"
 
@@ -107,4 +109,8 @@ def names_in(text: str, *, allow_tuple: bool = False) -> set[str]:
 
 def calls_in(text: str, *, allow_tuple: bool = False) -> set[str]:
     tree = parse(text, allow_tuple=allow_tuple)
-    return {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }

@@ -31,38 +31,57 @@ M4L_EDGES = [80.0 + 2.5 * i for i in range(37)]
 VALUE_TOLERANCE = 1e-4  # GeV: the CSV keeps six decimals
 
 
-def compare_steps(gen: Cutflow, base: Cutflow,
-                  step_map: dict[str, str] | None = None) -> tuple[list[StepComparison], str | None]:
+def compare_steps(
+    gen: Cutflow, base: Cutflow, step_map: dict[str, str] | None = None
+) -> tuple[list[StepComparison], str | None]:
     """Steps aligned by id, or by the explicit ``step_map`` (generated id -> baseline id) where given
     (generated order, then baseline-only); the first aligned step that differs."""
     step_map = dict(step_map or {})
     check_step_map(step_map, gen, base)
     mapped = set(step_map.values())
     # a step keeps its id-alignment unless the map sends it (or its baseline namesake) elsewhere
-    align: dict[str, str] = {s.id: step_map.get(s.id, s.id if s.id not in mapped else "") for s in gen.steps}
+    align: dict[str, str] = {
+        s.id: step_map.get(s.id, s.id if s.id not in mapped else "") for s in gen.steps
+    }
     bsteps = {s.id: s for s in base.steps}
     used = {b for b in align.values() if b in bsteps}
-    pairs: list[tuple[CutflowStep | None, CutflowStep | None]] = [(g, bsteps.get(align[g.id])) for g in gen.steps]
+    pairs: list[tuple[CutflowStep | None, CutflowStep | None]] = [
+        (g, bsteps.get(align[g.id])) for g in gen.steps
+    ]
     pairs += [(None, b) for b in base.steps if b.id not in used]
     rows, first = [], None
     for g, b in pairs:
         same = g is not None and b is not None and g.raw == b.raw and g.applicable == b.applicable
         step_id = g.id if g is not None else b.id  # type: ignore[union-attr]
-        rows.append(StepComparison(
-            id=step_id, same=same,
-            baseline_id=b.id if g is not None and b is not None and b.id != g.id else None,
-            generated_raw=g.raw if g else None, baseline_raw=b.raw if b else None,
-            generated_weighted=g.weighted if g else None, baseline_weighted=b.weighted if b else None,
-            generated_applicable=g.applicable if g else None, baseline_applicable=b.applicable if b else None,
-        ))
+        rows.append(
+            StepComparison(
+                id=step_id,
+                same=same,
+                baseline_id=b.id if g is not None and b is not None and b.id != g.id else None,
+                generated_raw=g.raw if g else None,
+                baseline_raw=b.raw if b else None,
+                generated_weighted=g.weighted if g else None,
+                baseline_weighted=b.weighted if b else None,
+                generated_applicable=g.applicable if g else None,
+                baseline_applicable=b.applicable if b else None,
+            )
+        )
         if first is None and g is not None and b is not None and not same:
             first = step_id
     return rows, first
 
 
 def _row(e: SelectedEvent, other: SelectedEvent | None = None) -> EventRow:
-    return EventRow(run=e.run, event=e.event, dsid=e.dsid, channel=e.channel, m4l=e.m4l, weight=e.weight,
-                    other_channel=other.channel if other else None, other_m4l=other.m4l if other else None)
+    return EventRow(
+        run=e.run,
+        event=e.event,
+        dsid=e.dsid,
+        channel=e.channel,
+        m4l=e.m4l,
+        weight=e.weight,
+        other_channel=other.channel if other else None,
+        other_m4l=other.m4l if other else None,
+    )
 
 
 def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> EventComparison:
@@ -78,8 +97,12 @@ def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> Event
     # NaN compares unequal to everything, so `abs(nan - x) > tol` is False: classify NaN first
     nan_g = {k for k in both if math.isnan(g[k].m4l)}
     nan_b = {k for k in both if math.isnan(b[k].m4l)}
-    diffs = [_row(g[k], b[k]) for k in both if k not in nan_g | nan_b
-             and (g[k].channel != b[k].channel or abs(g[k].m4l - b[k].m4l) > VALUE_TOLERANCE)]
+    diffs = [
+        _row(g[k], b[k])
+        for k in both
+        if k not in nan_g | nan_b
+        and (g[k].channel != b[k].channel or abs(g[k].m4l - b[k].m4l) > VALUE_TOLERANCE)
+    ]
     return EventComparison(
         matched=len(both),
         only_generated=[_row(g[k]) for k in sorted(set(g) - set(b))],
@@ -93,11 +116,15 @@ def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> Event
 
 def event_detail(ev: EventComparison) -> str:
     """The event counts of a comparison in words, NaN observables stated apart from value differences."""
-    text = (f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the baseline, "
-            f"{len(ev.value_differences)} with different values")
-    nan = [(len(ev.nan_generated), "with m4l NaN only in the generated output"),
-           (len(ev.nan_baseline), "with m4l NaN only in the baseline"),
-           (len(ev.nan_both), "with m4l NaN on both sides")]
+    text = (
+        f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the baseline, "
+        f"{len(ev.value_differences)} with different values"
+    )
+    nan = [
+        (len(ev.nan_generated), "with m4l NaN only in the generated output"),
+        (len(ev.nan_baseline), "with m4l NaN only in the baseline"),
+        (len(ev.nan_both), "with m4l NaN on both sides"),
+    ]
     return text + "".join(f", {n} {what}" for n, what in nan if n)
 
 
@@ -105,20 +132,32 @@ def compare_histograms(gen: list[SelectedEvent], base: list[SelectedEvent]) -> H
     def hist(events: list[SelectedEvent]) -> tuple[np.ndarray, np.ndarray]:
         vals = np.array([e.m4l for e in events], dtype=float)
         w = np.array([e.weight for e in events], dtype=float)
-        return (np.histogram(vals, M4L_EDGES, weights=w)[0], np.histogram(vals, M4L_EDGES, weights=w * w)[0])
+        return (
+            np.histogram(vals, M4L_EDGES, weights=w)[0],
+            np.histogram(vals, M4L_EDGES, weights=w * w)[0],
+        )
 
     (hg, vg), (hb, vb) = hist(gen), hist(base)
     var = vg + vb
     used = var > 0
     chi2 = float(np.sum((hg[used] - hb[used]) ** 2 / var[used]))
-    return HistogramAgreement(edges=M4L_EDGES, generated=[round(float(x), 9) for x in hg],
-                              baseline=[round(float(x), 9) for x in hb], chi2=round(chi2, 6),
-                              ndf=int(used.sum()), identical=bool(np.allclose(hg, hb, rtol=1e-9, atol=1e-9)))
+    return HistogramAgreement(
+        edges=M4L_EDGES,
+        generated=[round(float(x), 9) for x in hg],
+        baseline=[round(float(x), 9) for x in hb],
+        chi2=round(chi2, 6),
+        ndf=int(used.sum()),
+        identical=bool(np.allclose(hg, hb, rtol=1e-9, atol=1e-9)),
+    )
 
 
 def aligned_steps(steps: list[StepComparison]) -> dict[str, str]:
     """generated id -> baseline id of the rows compared with a step on the other side."""
-    return {s.id: s.baseline_id or s.id for s in steps if s.generated_raw is not None and s.baseline_raw is not None}
+    return {
+        s.id: s.baseline_id or s.id
+        for s in steps
+        if s.generated_raw is not None and s.baseline_raw is not None
+    }
 
 
 def _alignment(steps: list[StepComparison], proposals: list[StepMapProposal]) -> tuple[str, bool]:
@@ -131,20 +170,39 @@ def _alignment(steps: list[StepComparison], proposals: list[StepMapProposal]) ->
         text = f"at all {n_aligned} aligned steps"
         if gen_only:
             many = len(gen_only) > 1
-            text += (f"; {len(gen_only)} generated step{'s' if many else ''} without a baseline counterpart: "
-                     + ", ".join(gen_only))
+            text += (
+                f"; {len(gen_only)} generated step{'s' if many else ''} without a baseline counterpart: "
+                + ", ".join(gen_only)
+            )
         return text, True
-    text = (f"cutflow not comparable step by step: {n_aligned} of {n_gen} generated steps and {n_aligned} of "
-            f"{n_base} baseline steps aligned (by id, or by --step-map GENERATED_ID=BASELINE_ID,...)")
+    text = (
+        f"cutflow not comparable step by step: {n_aligned} of {n_gen} generated steps and {n_aligned} of "
+        f"{n_base} baseline steps aligned (by id, or by --step-map GENERATED_ID=BASELINE_ID,...)"
+    )
     if proposals:
-        text += (f"; proposed from agreeing counts, for a reviewer to accept: {step_map_flag(proposals)}")
+        text += (
+            f"; proposed from agreeing counts, for a reviewer to accept: {step_map_flag(proposals)}"
+        )
     return text, False
 
 
-def _verdict(steps: list[StepComparison], first: str | None, ev: EventComparison, y: Yields,
-             h: HistogramAgreement, tolerance: float, proposals: list[StepMapProposal]) -> tuple[str, str]:
-    n_diff = (len(ev.only_generated) + len(ev.only_baseline) + len(ev.value_differences)
-              + len(ev.nan_generated) + len(ev.nan_baseline) + len(ev.nan_both))
+def _verdict(
+    steps: list[StepComparison],
+    first: str | None,
+    ev: EventComparison,
+    y: Yields,
+    h: HistogramAgreement,
+    tolerance: float,
+    proposals: list[StepMapProposal],
+) -> tuple[str, str]:
+    n_diff = (
+        len(ev.only_generated)
+        + len(ev.only_baseline)
+        + len(ev.value_differences)
+        + len(ev.nan_generated)
+        + len(ev.nan_baseline)
+        + len(ev.nan_both)
+    )
     cutflow, complete = _alignment(steps, proposals)
     if n_diff == 0 and first is None:
         if complete:
@@ -157,12 +215,20 @@ def _verdict(steps: list[StepComparison], first: str | None, ev: EventComparison
     if not complete:
         where += f"; {cutflow}"
     if close and hist_ok:
-        return "compatible", f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {event_detail(ev)}{where}"
+        return (
+            "compatible",
+            f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {event_detail(ev)}{where}",
+        )
     return "different", f"yields {y.generated_raw} vs {y.baseline_raw}; {event_detail(ev)}{where}"
 
 
-def compare_outputs(generated: str | Path, baseline: str | Path, *, tolerance: float = 0.05,
-                    step_map: dict[str, str] | None = None) -> Comparison:
+def compare_outputs(
+    generated: str | Path,
+    baseline: str | Path,
+    *,
+    tolerance: float = 0.05,
+    step_map: dict[str, str] | None = None,
+) -> Comparison:
     """Compare two complete contract output directories.
 
     ``step_map`` (generated step id -> baseline step id) aligns steps whose ids differ; steps
@@ -173,11 +239,24 @@ def compare_outputs(generated: str | Path, baseline: str | Path, *, tolerance: f
     steps, first = compare_steps(gen_flow, base_flow, step_map)
     proposals = propose_step_map(gen_flow, base_flow, aligned_steps(steps))
     ev = compare_events(gen_events, base_events)
-    y = Yields(generated_raw=len(gen_events), baseline_raw=len(base_events),
-               generated_weighted=round(sum(e.weight for e in gen_events), 9),
-               baseline_weighted=round(sum(e.weight for e in base_events), 9))
+    y = Yields(
+        generated_raw=len(gen_events),
+        baseline_raw=len(base_events),
+        generated_weighted=round(sum(e.weight for e in gen_events), 9),
+        baseline_weighted=round(sum(e.weight for e in base_events), 9),
+    )
     h = compare_histograms(gen_events, base_events)
     verdict, reason = _verdict(steps, first, ev, y, h, tolerance, proposals)
-    return Comparison(generated=gen_result.producer, baseline=base_result.producer, verdict=verdict,  # type: ignore[arg-type]
-                      reason=reason, first_divergence=first, steps=steps, events=ev, yields=y, histogram=h,
-                      step_map=dict(step_map or {}), proposed_step_map=proposals)
+    return Comparison(
+        generated=gen_result.producer,
+        baseline=base_result.producer,
+        verdict=verdict,  # type: ignore[arg-type]
+        reason=reason,
+        first_divergence=first,
+        steps=steps,
+        events=ev,
+        yields=y,
+        histogram=h,
+        step_map=dict(step_map or {}),
+        proposed_step_map=proposals,
+    )

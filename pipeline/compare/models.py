@@ -14,7 +14,9 @@ class _Model(BaseModel):
 
 class StepComparison(_Model):
     id: str
-    baseline_id: str | None = Field(None, description="the baseline step this generated step was mapped to (--step-map)")
+    baseline_id: str | None = Field(
+        None, description="the baseline step this generated step was mapped to (--step-map)"
+    )
     generated_raw: int | None = None
     baseline_raw: int | None = None
     generated_weighted: float | None = None
@@ -39,13 +41,21 @@ class EventComparison(_Model):
     matched: int
     only_generated: list[EventRow] = Field(default_factory=list)
     only_baseline: list[EventRow] = Field(default_factory=list)
-    value_differences: list[EventRow] = Field(default_factory=list, description="matched, different m4l or channel")
+    value_differences: list[EventRow] = Field(
+        default_factory=list, description="matched, different m4l or channel"
+    )
     nan_generated: list[EventRow] = Field(
-        default_factory=list, description="matched; m4l NaN in the generated output, a number in the baseline")
+        default_factory=list,
+        description="matched; m4l NaN in the generated output, a number in the baseline",
+    )
     nan_baseline: list[EventRow] = Field(
-        default_factory=list, description="matched; m4l a number in the generated output, NaN in the baseline")
+        default_factory=list,
+        description="matched; m4l a number in the generated output, NaN in the baseline",
+    )
     nan_both: list[EventRow] = Field(
-        default_factory=list, description="matched; m4l NaN on both sides: nothing to compare the value with")
+        default_factory=list,
+        description="matched; m4l NaN on both sides: nothing to compare the value with",
+    )
 
 
 class Yields(_Model):
@@ -75,7 +85,9 @@ class StepMapProposal(_Model):
     generated_weighted: float
     baseline_weighted: float
     evidence: str
-    alternatives: list[str] = Field(default_factory=list, description="other baseline steps with the same counts")
+    alternatives: list[str] = Field(
+        default_factory=list, description="other baseline steps with the same counts"
+    )
 
 
 class Comparison(_Model):
@@ -89,6 +101,9 @@ class Comparison(_Model):
     events: EventComparison
     yields: Yields
     histogram: HistogramAgreement
-    step_map: dict[str, str] = Field(default_factory=dict, description="the map applied (generated id -> baseline id)")
+    step_map: dict[str, str] = Field(
+        default_factory=dict, description="the map applied (generated id -> baseline id)"
+    )
     proposed_step_map: list[StepMapProposal] = Field(
-        default_factory=list, description="unaligned steps whose counts agree, proposed for review")
+        default_factory=list, description="unaligned steps whose counts agree, proposed for review"
+    )

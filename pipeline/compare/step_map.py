@@ -20,8 +20,10 @@ def parse_step_map(text: str | None) -> dict[str, str]:
     for item in (part.strip() for part in text.split(",")):
         gen_id, sep, base_id = item.partition("=")
         if not item or not sep or not gen_id.strip() or not base_id.strip():
-            raise UsageError(f"step map item {item!r} is not GENERATED_ID=BASELINE_ID",
-                             hint="write e.g. --step-map leptons_count=exactly_4_leptons,event_dr=delta_r")
+            raise UsageError(
+                f"step map item {item!r} is not GENERATED_ID=BASELINE_ID",
+                hint="write e.g. --step-map leptons_count=exactly_4_leptons,event_dr=delta_r",
+            )
         mapping[gen_id.strip()] = base_id.strip()
     return mapping
 
@@ -29,7 +31,9 @@ def parse_step_map(text: str | None) -> dict[str, str]:
 def read_step_map(value: str | None) -> dict[str, str]:
     """``--step-map`` as given: pairs inline, or the name of a file with one pair a line."""
     if value is not None and Path(value).is_file():
-        value = ",".join(line.strip() for line in Path(value).read_text().splitlines() if line.strip())
+        value = ",".join(
+            line.strip() for line in Path(value).read_text().splitlines() if line.strip()
+        )
     return parse_step_map(value)
 
 
@@ -38,21 +42,30 @@ def check_step_map(step_map: dict[str, str], gen: Cutflow, base: Cutflow) -> Non
     gen_ids, base_ids = [s.id for s in gen.steps], [s.id for s in base.steps]
     for gen_id, base_id in step_map.items():
         if gen_id not in gen_ids:
-            raise UsageError(f"step map: the generated cutflow has no step {gen_id!r}",
-                             hint=f"closest generated steps: {closest_names(gen_id, gen_ids)}")
+            raise UsageError(
+                f"step map: the generated cutflow has no step {gen_id!r}",
+                hint=f"closest generated steps: {closest_names(gen_id, gen_ids)}",
+            )
         if base_id not in base_ids:
-            raise UsageError(f"step map: the baseline cutflow has no step {base_id!r}",
-                             hint=f"closest baseline steps: {closest_names(base_id, base_ids)}")
+            raise UsageError(
+                f"step map: the baseline cutflow has no step {base_id!r}",
+                hint=f"closest baseline steps: {closest_names(base_id, base_ids)}",
+            )
     targets = list(step_map.values())
     twice = sorted({t for t in targets if targets.count(t) > 1})
     if twice:
-        raise UsageError(f"step map: baseline step(s) {twice} are mapped from more than one generated step",
-                         hint="map each baseline step from exactly one generated step")
+        raise UsageError(
+            f"step map: baseline step(s) {twice} are mapped from more than one generated step",
+            hint="map each baseline step from exactly one generated step",
+        )
 
 
 def _agree(g: CutflowStep, b: CutflowStep) -> bool:
-    return (g.raw == b.raw and g.applicable == b.applicable
-            and math.isclose(g.weighted, b.weighted, rel_tol=1e-6, abs_tol=1e-9))
+    return (
+        g.raw == b.raw
+        and g.applicable == b.applicable
+        and math.isclose(g.weighted, b.weighted, rel_tol=1e-6, abs_tol=1e-9)
+    )
 
 
 def propose_step_map(gen: Cutflow, base: Cutflow, aligned: dict[str, str]) -> list[StepMapProposal]:
@@ -67,21 +80,39 @@ def propose_step_map(gen: Cutflow, base: Cutflow, aligned: dict[str, str]) -> li
             last = max(last, bidx[aligned[g.id]])
             continue
         upper = min((j for gi, j in anchors if gi > i), default=len(base.steps))
-        found = [b for j, b in enumerate(base.steps) if last < j < upper and b.id not in used and _agree(g, b)]
+        found = [
+            b
+            for j, b in enumerate(base.steps)
+            if last < j < upper and b.id not in used and _agree(g, b)
+        ]
         if not found:
             continue
         b, others = found[0], [o.id for o in found[1:]]
         used.add(b.id)
         last = bidx[b.id]
-        twins = [t.id for t in gen.steps[i + 1:upper_gen(anchors, i, len(gen.steps))]
-                 if t.id not in aligned and _agree(t, b)]
-        evidence = (f"both {g.raw} events after the step (weighted {g.weighted:.6g} and {b.weighted:.6g}); "
-                    f"generated step {i + 1} of {len(gen.steps)}, baseline step {last + 1} of {len(base.steps)}"
-                    + (f"; the same counts also at baseline step(s) {', '.join(others)}" if others else "")
-                    + (f"; and at generated step(s) {', '.join(twins)}" if twins else ""))
-        out.append(StepMapProposal(generated_id=g.id, baseline_id=b.id, generated_raw=g.raw, baseline_raw=b.raw,
-                                   generated_weighted=g.weighted, baseline_weighted=b.weighted,
-                                   evidence=evidence, alternatives=others))
+        twins = [
+            t.id
+            for t in gen.steps[i + 1 : upper_gen(anchors, i, len(gen.steps))]
+            if t.id not in aligned and _agree(t, b)
+        ]
+        evidence = (
+            f"both {g.raw} events after the step (weighted {g.weighted:.6g} and {b.weighted:.6g}); "
+            f"generated step {i + 1} of {len(gen.steps)}, baseline step {last + 1} of {len(base.steps)}"
+            + (f"; the same counts also at baseline step(s) {', '.join(others)}" if others else "")
+            + (f"; and at generated step(s) {', '.join(twins)}" if twins else "")
+        )
+        out.append(
+            StepMapProposal(
+                generated_id=g.id,
+                baseline_id=b.id,
+                generated_raw=g.raw,
+                baseline_raw=b.raw,
+                generated_weighted=g.weighted,
+                baseline_weighted=b.weighted,
+                evidence=evidence,
+                alternatives=others,
+            )
+        )
     return out
 
 

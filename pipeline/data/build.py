@@ -56,7 +56,9 @@ def provided_subfields(schema: Schema, name: str, available: set[str]) -> set[st
 def branches_for(schema: Schema, name: str, subfields: set[str]) -> set[str]:
     """The raw branches needed to build ``subfields`` of collection ``name``."""
     if schema.split_leptons and name == "leptons":
-        return branches_for(schema, "electrons", subfields) | branches_for(schema, "muons", subfields)
+        return branches_for(schema, "electrons", subfields) | branches_for(
+            schema, "muons", subfields
+        )
     src = collection_source(schema, name)
     wanted = set(subfields) | set(KINEMATIC)
     if name in LEPTON_COLLECTIONS and not schema.split_leptons:
@@ -77,7 +79,9 @@ def weight_branches(schema: Schema) -> set[str]:
     return set()
 
 
-def _scaled(arr: ak.Array, field: str, dims: Mapping[str, tuple[str, str]], schema: Schema) -> ak.Array:
+def _scaled(
+    arr: ak.Array, field: str, dims: Mapping[str, tuple[str, str]], schema: Schema
+) -> ak.Array:
     dim = dims[field][0]
     if dim == "energy":
         return arr * np.float32(schema.energy_scale) if schema.energy_scale != 1.0 else arr
@@ -86,14 +90,20 @@ def _scaled(arr: ak.Array, field: str, dims: Mapping[str, tuple[str, str]], sche
     if dim == "bool":
         return ak.values_astype(arr, np.bool_)
     if field in ("charge", "flavour"):
-        return abs(ak.values_astype(arr, np.int32)) if field == "flavour" else ak.values_astype(arr, np.int32)
+        return (
+            abs(ak.values_astype(arr, np.int32))
+            if field == "flavour"
+            else ak.values_astype(arr, np.int32)
+        )
     if field == "d0sig":
         # canonical d0sig is |d0|/sigma(d0); the 2025 files store it signed
         return abs(arr)
     return arr
 
 
-def _raw_collection(raw: ak.Array, schema: Schema, name: str, subfields: set[str]) -> dict[str, ak.Array]:
+def _raw_collection(
+    raw: ak.Array, schema: Schema, name: str, subfields: set[str]
+) -> dict[str, ak.Array]:
     src = collection_source(schema, name)
     dims = COLLECTIONS[name]
     out: dict[str, ak.Array] = {}
@@ -122,7 +132,9 @@ def _by_pt(rec: ak.Array) -> ak.Array:
     return rec[ak.argsort(rec.pt, axis=1, ascending=False, stable=True)]
 
 
-def build_leptons(raw: ak.Array, schema: Schema, wanted: dict[str, set[str]]) -> dict[str, ak.Array]:
+def build_leptons(
+    raw: ak.Array, schema: Schema, wanted: dict[str, set[str]]
+) -> dict[str, ak.Array]:
     """electrons / muons / leptons as pT-sorted Momentum4D records."""
     need = set().union(*(wanted[c] for c in LEPTON_COLLECTIONS if c in wanted))
     if schema.split_leptons:
@@ -148,7 +160,9 @@ def build_leptons(raw: ak.Array, schema: Schema, wanted: dict[str, set[str]]) ->
     return out
 
 
-def event_weights(raw: ak.Array, schema: Schema, *, synthetic: bool) -> tuple[np.ndarray, np.ndarray]:
+def event_weights(
+    raw: ak.Array, schema: Schema, *, synthetic: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """(weight, is_data): luminosity-normalised MC weights, 1 for collision data."""
     n = len(raw)
     if schema.release not in ("2025", "2020"):
@@ -186,8 +200,11 @@ def build_events(
         if f in ("weight", "is_data"):
             continue
         arr = raw[schema.event[f]]
-        out[f] = _scaled(arr, f, EVENT_FIELDS, schema) if f in ("met",) else (
-            ak.values_astype(arr, np.bool_) if EVENT_FIELDS[f][0] == "bool" else arr)
+        out[f] = (
+            _scaled(arr, f, EVENT_FIELDS, schema)
+            if f in ("met",)
+            else (ak.values_astype(arr, np.bool_) if EVENT_FIELDS[f][0] == "bool" else arr)
+        )
     if events & {"weight", "is_data"}:
         w, is_data = event_weights(raw, schema, synthetic=synthetic)
         if "weight" in events:

@@ -28,7 +28,10 @@ EVENT_FIELDS: dict[str, tuple[Dimension, str]] = {
     "trig_em": ("bool", "electron-muon (mixed) trigger fired"),
     "met": ("energy", "missing transverse momentum magnitude"),
     "met_phi": ("angle", "missing transverse momentum azimuth"),
-    "met_significance": ("none", "missing transverse momentum significance (CMS NanoAOD MET_significance)"),
+    "met_significance": (
+        "none",
+        "missing transverse momentum significance (CMS NanoAOD MET_significance)",
+    ),
     "met_sumet": ("energy", "scalar sum of transverse energy (CMS NanoAOD MET_sumEt)"),
     "vertex_chi2_ndof": ("none", "four-lepton common-vertex fit chi2/ndof (not in open data)"),
 }
@@ -45,7 +48,10 @@ LEPTON_FIELDS: dict[str, tuple[Dimension, str]] = {
     "d0sig": ("none", "transverse impact parameter significance |d0|/sigma(d0)"),
     "z0": ("length", "longitudinal impact parameter"),
     "ptcone30": ("energy", "track isolation, cone 0.3 (ptvarcone30 in 2025, ptcone30 in 2020)"),
-    "etcone20": ("energy", "calorimeter isolation, cone 0.2 (topoetcone20 in 2025, etcone20 in 2020)"),
+    "etcone20": (
+        "energy",
+        "calorimeter isolation, cone 0.2 (topoetcone20 in 2025, etcone20 in 2020)",
+    ),
     "id_loose": ("bool", "loose identification"),
     "id_medium": ("bool", "medium identification"),
     "id_tight": ("bool", "tight identification"),
@@ -54,7 +60,10 @@ LEPTON_FIELDS: dict[str, tuple[Dimension, str]] = {
     "trig_matched": ("bool", "matched to a trigger object"),
     "calo_tagged": ("bool", "calorimeter-tagged muon (not in open data)"),
     "standalone": ("bool", "stand-alone muon (not in open data)"),
-    "index": ("count", "position in the file's own lepton list (2025: electrons first, then muons)"),
+    "index": (
+        "count",
+        "position in the file's own lepton list (2025: electrons first, then muons)",
+    ),
     "mini_iso": ("none", "relative mini-isolation (CMS NanoAOD miniPFRelIso_all)"),
     "soft_id": ("bool", "soft muon identification (CMS NanoAOD Muon_softId)"),
 }
@@ -89,13 +98,20 @@ COLLECTIONS: dict[str, dict[str, tuple[Dimension, str]]] = {
 
 # objects built from event fields, visible as event-scope names: name -> (fields, meaning)
 EVENT_OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
-    "met_vec": (("met", "met_phi"), "missing transverse momentum as an object: pt = met, phi = met_phi, eta 0, massless"),
+    "met_vec": (
+        ("met", "met_phi"),
+        "missing transverse momentum as an object: pt = met, phi = met_phi, eta 0, massless",
+    ),
 }
 
 # the data collection an object of each kind is read from (tau, met, track, other: none)
 KIND_COLLECTION: dict[str, str] = {
-    "electron": "electrons", "muon": "muons", "lepton": "leptons",
-    "jet": "jets", "bjet": "jets", "photon": "photons",
+    "electron": "electrons",
+    "muon": "muons",
+    "lepton": "leptons",
+    "jet": "jets",
+    "bjet": "jets",
+    "photon": "photons",
 }
 
 # derived per-object quantities every analysis may use without defining them

@@ -49,26 +49,42 @@ def _open(path: str) -> uproot.ReadOnlyDirectory:
     if not is_url(path):
         p = Path(path)
         if not p.is_file():
-            raise DataError(f"{path}: no such file", path=path, hint="check the path (a directory? pass its .root files)")
+            raise DataError(
+                f"{path}: no such file",
+                path=path,
+                hint="check the path (a directory? pass its .root files)",
+            )
         if p.stat().st_size == 0:
-            raise DataError(f"{path}: the file is empty (0 bytes)", path=path,
-                            hint="the download or copy failed; fetch the file again")
+            raise DataError(
+                f"{path}: the file is empty (0 bytes)",
+                path=path,
+                hint="the download or copy failed; fetch the file again",
+            )
         with p.open("rb") as handle:
             if handle.read(4) != b"root":
-                raise DataError(f"{path}: not a ROOT file (no 'root' magic bytes)", path=path,
-                                hint="pass ROOT ntuples (.root)")
+                raise DataError(
+                    f"{path}: not a ROOT file (no 'root' magic bytes)",
+                    path=path,
+                    hint="pass ROOT ntuples (.root)",
+                )
     try:
         return uproot.open(path)
     except Exception as err:  # uproot raises many kinds for damaged files
-        raise DataError(f"{path}: cannot open as ROOT: {type(err).__name__}: {err}", path=path,
-                        hint="the file may be truncated or corrupt; fetch it again") from err
+        raise DataError(
+            f"{path}: cannot open as ROOT: {type(err).__name__}: {err}",
+            path=path,
+            hint="the file may be truncated or corrupt; fetch it again",
+        ) from err
 
 
 def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str | None) -> Schema:
     keys = {k.split(";")[0] for k in handle.keys(recursive=False)}
     if release not in ("auto", *BUILTIN):
-        raise DataError(f"unknown release {release!r}", closest=closest_names(release, list(BUILTIN)),
-                        hint=f"use auto or one of {', '.join(BUILTIN)}")
+        raise DataError(
+            f"unknown release {release!r}",
+            closest=closest_names(release, list(BUILTIN)),
+            hint=f"use auto or one of {', '.join(BUILTIN)}",
+        )
     candidates = list(BUILTIN.values()) if release == "auto" else [BUILTIN[release]]
     for schema in candidates:
         name = tree or schema.tree
@@ -84,19 +100,22 @@ def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str
         if not isinstance(handle[name], uproot.TTree):
             raise DataError(
                 f"{path}: {name!r} is a {handle.classname_of(name)}, not a TTree",
-                path=path, hint="write ntuples as TTrees (uproot: file.mktree(...))",
+                path=path,
+                hint="write ntuples as TTrees (uproot: file.mktree(...))",
             )
         names = sorted(handle[name].keys())
         raise DataError(
             f"{path}: tree {name!r} matches no known schema (first branches: {', '.join(names[:8])})",
-            path=path, closest=closest_names(schema.required[0], names),
+            path=path,
+            closest=closest_names(schema.required[0], names),
             hint=f"known schemas: {', '.join(BUILTIN)}; their key branches: "
-                 + "; ".join(f"{s.release}: {s.tree}/{s.required[0]}" for s in BUILTIN.values()),
+            + "; ".join(f"{s.release}: {s.tree}/{s.required[0]}" for s in BUILTIN.values()),
         )
     wanted = tree or (candidates[0].tree if release != "auto" else "analysis (2025) or mini (2020)")
     raise DataError(
         f"{path}: no tree {wanted!r} (the file holds: {', '.join(trees) or 'nothing'})",
-        path=path, closest=closest_names(str(tree or candidates[0].tree), trees),
+        path=path,
+        closest=closest_names(str(tree or candidates[0].tree), trees),
         hint="pass --tree NAME, or --release for a known schema",
     )
 
@@ -109,15 +128,20 @@ def _inspect(path: str, release: str, tree: str | None) -> _FileInfo:
         branches = set(ttree.keys())
         entries = int(ttree.num_entries)
     except Exception as err:
-        raise DataError(f"{path}: tree {schema.tree!r} is unreadable: {err}", path=path,
-                        hint="the file may be truncated; fetch it again") from err
+        raise DataError(
+            f"{path}: tree {schema.tree!r} is unreadable: {err}",
+            path=path,
+            hint="the file may be truncated; fetch it again",
+        ) from err
     missing = [b for b in schema.required if b not in branches]
     if missing:
         b = missing[0]
         close = closest_names(b, sorted(branches))
         raise DataError(
             f"{path}: branch {b!r} missing from tree {schema.tree!r} ({schema.release} schema)",
-            path=path, closest=close, hint=f"closest branch names: {', '.join(close) or 'none'}",
+            path=path,
+            closest=close,
+            hint=f"closest branch names: {', '.join(close) or 'none'}",
         )
     keys = {k.split(";")[0] for k in handle.keys(recursive=False)}
     synthetic = SYNTHETIC_KEY in keys or Path(path).name.startswith("synthetic_")
@@ -177,8 +201,11 @@ class Dataset:
         for coll, subs in wanted.items():
             branches |= branches_for(self.schema, coll, subs)
         if any(c in wanted for c in LEPTON_COLLECTIONS) and not self.schema.split_leptons:
-            branches |= branches_for(self.schema, "leptons", set().union(*(
-                wanted[c] for c in LEPTON_COLLECTIONS if c in wanted)))
+            branches |= branches_for(
+                self.schema,
+                "leptons",
+                set().union(*(wanted[c] for c in LEPTON_COLLECTIONS if c in wanted)),
+            )
         return wanted_events, wanted, branches
 
     def _missing(self, name: str) -> None:
@@ -186,8 +213,11 @@ class Dataset:
         src = self._mapping(coll, self.schema)
         known = sorted(EVENT_FIELDS) + [f"{c}.{f}" for c, fs in COLLECTIONS.items() for f in fs]
         if name not in known:
-            raise DataError(f"unknown canonical field {name!r}", closest=closest_names(name, known),
-                            hint=f"closest: {', '.join(closest_names(name, known)) or '-'}")
+            raise DataError(
+                f"unknown canonical field {name!r}",
+                closest=closest_names(name, known),
+                hint=f"closest: {', '.join(closest_names(name, known)) or '-'}",
+            )
         common = sorted(set.intersection(*(i.branches for i in self.infos)))
         key = sub or coll
         if key in src:
@@ -199,7 +229,8 @@ class Dataset:
         close = closest_names(branch, common)
         raise DataError(
             f"field {name!r} is not available in this {self.release} dataset ({detail})",
-            closest=close, hint=f"closest branch names: {', '.join(close) or 'none'}",
+            closest=close,
+            hint=f"closest branch names: {', '.join(close) or 'none'}",
         )
 
     @staticmethod
@@ -210,20 +241,27 @@ class Dataset:
             return dict(schema.leptons or schema.muons)
         return dict(getattr(schema, coll))
 
-    def iterate(self, fields: Iterable[str] | None = None, *, step_size: int | str = DEFAULT_STEP,
-                ) -> Iterator[ak.Array]:
+    def iterate(
+        self,
+        fields: Iterable[str] | None = None,
+        *,
+        step_size: int | str = DEFAULT_STEP,
+    ) -> Iterator[ak.Array]:
         """Chunks of canonical event records; ``fields`` None means everything provided."""
         events, wanted, branches = self._plan(fields)
         for info in self.infos:
             source = {info.path: self.schema.tree}  # a dict: no "path:tree" parsing of URLs
             try:
-                for raw in uproot.iterate(source, sorted(branches), step_size=step_size, library="ak"):
+                for raw in uproot.iterate(
+                    source, sorted(branches), step_size=step_size, library="ak"
+                ):
                     yield build_events(raw, self.schema, events, wanted, synthetic=info.synthetic)
             except DataError:
                 raise
             except Exception as err:  # truncated baskets surface only while reading
                 raise DataError(
-                    f"{info.path}: reading failed: {type(err).__name__}: {err}", path=info.path,
+                    f"{info.path}: reading failed: {type(err).__name__}: {err}",
+                    path=info.path,
                     hint="the file may be truncated or corrupt; fetch it again",
                 ) from err
 
@@ -248,8 +286,12 @@ def _expand(paths: Iterable[str | Path]) -> list[str]:
     return out
 
 
-def open_dataset(paths: Iterable[str | Path], *, release: str = "auto", tree: str | None = None,
-                 ) -> Dataset:
+def open_dataset(
+    paths: Iterable[str | Path],
+    *,
+    release: str = "auto",
+    tree: str | None = None,
+) -> Dataset:
     """Check the files and return a :class:`Dataset`; mixed releases are refused."""
     infos = [_inspect(p, release, tree) for p in _expand(paths)]
     releases = sorted({i.schema.release for i in infos})
@@ -260,8 +302,13 @@ def open_dataset(paths: Iterable[str | Path], *, release: str = "auto", tree: st
             hint="run each release separately: units, weights and variables differ",
         )
     files = [
-        InputFile(path=i.path, sha256="" if is_url(i.path) else sha256_file(i.path),
-                  release=i.schema.release, synthetic=i.synthetic, events=i.entries)
+        InputFile(
+            path=i.path,
+            sha256="" if is_url(i.path) else sha256_file(i.path),
+            release=i.schema.release,
+            synthetic=i.synthetic,
+            events=i.entries,
+        )
         for i in infos
     ]
     return Dataset(release=releases[0], schema=infos[0].schema, infos=infos, files=files)

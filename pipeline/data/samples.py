@@ -38,13 +38,30 @@ class Sample(BaseModel):
 
 
 def _mc2020(name: str, dsid: int, role: str, xsec: float, sumw: float) -> Sample:
-    return Sample(key=f"2020:{name}", release="2020", dsid=dsid, process=name, role=role,
-                  filename=f"MC/mc_{dsid}.{name}.4lep.root", xsec_pb=xsec, sumw=sumw)
+    return Sample(
+        key=f"2020:{name}",
+        release="2020",
+        dsid=dsid,
+        process=name,
+        role=role,
+        filename=f"MC/mc_{dsid}.{name}.4lep.root",
+        xsec_pb=xsec,
+        sumw=sumw,
+    )
 
 
 _SAMPLES_2020 = [
-    *(Sample(key=f"2020:data_{p}", release="2020", dsid=None, process=f"data period {p}", role="data",
-             filename=f"Data/data_{p}.4lep.root") for p in "ABCD"),
+    *(
+        Sample(
+            key=f"2020:data_{p}",
+            release="2020",
+            dsid=None,
+            process=f"data period {p}",
+            role="data",
+            filename=f"Data/data_{p}.4lep.root",
+        )
+        for p in "ABCD"
+    ),
     _mc2020("ggH125_ZZ4lep", 345060, "signal", 0.0060239, 27881776.6536),
     _mc2020("VBFH125_ZZ4lep", 344235, "signal", 0.0004633012, 3680490.83243),
     _mc2020("WH125_ZZ4lep", 341964, "signal", 0.0003769, 149400.0),
@@ -65,18 +82,46 @@ _KNOWN_2025_FILES = {
     700600: "ODEO_FEB2025_v0_4lep_mc_700600.Sh_2212_llll.4lep.root",
 }
 _SIGNAL_2025 = (345060, 346228, 346310, 346311, 346312, 346340, 346341, 346342)
-_BACKGROUND_2025 = (700600, 410470, 410155, 410218, 410219, 412043, 364242, 364243, 364246,
-                    364248, 700320, 700321, 700322, 700323, 700324, 700325)
+_BACKGROUND_2025 = (
+    700600,
+    410470,
+    410155,
+    410218,
+    410219,
+    412043,
+    364242,
+    364243,
+    364246,
+    364248,
+    700320,
+    700321,
+    700322,
+    700323,
+    700324,
+    700325,
+)
 
 
 def _mc2025(dsid: int, role: str) -> Sample:
-    return Sample(key=f"2025:{dsid}", release="2025", dsid=dsid, process=f"mc {dsid}", role=role,
-                  filename=_KNOWN_2025_FILES.get(dsid))
+    return Sample(
+        key=f"2025:{dsid}",
+        release="2025",
+        dsid=dsid,
+        process=f"mc {dsid}",
+        role=role,
+        filename=_KNOWN_2025_FILES.get(dsid),
+    )
 
 
 _SAMPLES_2025 = [
-    Sample(key="2025:data15_periodD", release="2025", dsid=None, process="data15 period D (exactly4lep)",
-           role="data", filename="ODEO_FEB2025_v0_exactly4lep_data15_periodD.exactly4lep.root"),
+    Sample(
+        key="2025:data15_periodD",
+        release="2025",
+        dsid=None,
+        process="data15 period D (exactly4lep)",
+        role="data",
+        filename="ODEO_FEB2025_v0_exactly4lep_data15_periodD.exactly4lep.root",
+    ),
     *(_mc2025(d, "signal") for d in _SIGNAL_2025),
     *(_mc2025(d, "background") for d in _BACKGROUND_2025),
 ]
@@ -93,7 +138,7 @@ def get_sample(key: str) -> Sample:
             f"unknown sample {key!r}",
             closest=closest_names(key, list(SAMPLES)),
             hint=f"closest: {', '.join(closest_names(key, list(SAMPLES))) or '-'}; "
-                 "`reproduce data list` shows all",
+            "`reproduce data list` shows all",
         ) from err
 
 

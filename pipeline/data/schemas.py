@@ -18,10 +18,18 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 WEIGHT_FACTORS_2025 = (
-    "mcWeight", "ScaleFactor_PILEUP", "ScaleFactor_ELE", "ScaleFactor_MUON", "ScaleFactor_LepTRIGGER",
+    "mcWeight",
+    "ScaleFactor_PILEUP",
+    "ScaleFactor_ELE",
+    "ScaleFactor_MUON",
+    "ScaleFactor_LepTRIGGER",
 )
 WEIGHT_FACTORS_2020 = (
-    "mcWeight", "scaleFactor_PILEUP", "scaleFactor_ELE", "scaleFactor_MUON", "scaleFactor_LepTRIGGER",
+    "mcWeight",
+    "scaleFactor_PILEUP",
+    "scaleFactor_ELE",
+    "scaleFactor_MUON",
+    "scaleFactor_LepTRIGGER",
 )
 LUMI_2025_PB = 36.6 * 1000.0
 LUMI_2020_PB = 10064.0
@@ -48,7 +56,9 @@ class Schema(BaseModel):
         default=(), description="per-event branches multiplied into the event weight"
     )
     lumi_pb: float = Field(0.0, description="luminosity the MC weights are normalised to")
-    required: tuple[str, ...] = Field(default=(), description="branches without which nothing works")
+    required: tuple[str, ...] = Field(
+        default=(), description="branches without which nothing works"
+    )
 
     @property
     def split_leptons(self) -> bool:
@@ -56,38 +66,74 @@ class Schema(BaseModel):
 
 
 _LEP_COMMON = {
-    "pt": "lep_pt", "eta": "lep_eta", "phi": "lep_phi", "charge": "lep_charge",
-    "flavour": "lep_type", "z0": "lep_z0",
+    "pt": "lep_pt",
+    "eta": "lep_eta",
+    "phi": "lep_phi",
+    "charge": "lep_charge",
+    "flavour": "lep_type",
+    "z0": "lep_z0",
 }
 
 SCHEMA_2025 = Schema(
     release="2025",
     tree="analysis",
     event={
-        "run": "runNumber", "event": "eventNumber", "channel_number": "channelNumber",
-        "mc_weight": "mcWeight", "trig_e": "trigE", "trig_m": "trigM", "trig_ee": "trigDE",
-        "trig_mm": "trigDM", "trig_em": "trigML", "met": "met", "met_phi": "met_phi",
+        "run": "runNumber",
+        "event": "eventNumber",
+        "channel_number": "channelNumber",
+        "mc_weight": "mcWeight",
+        "trig_e": "trigE",
+        "trig_m": "trigM",
+        "trig_ee": "trigDE",
+        "trig_mm": "trigDM",
+        "trig_em": "trigML",
+        "met": "met",
+        "met_phi": "met_phi",
     },
     leptons={
-        **_LEP_COMMON, "e": "lep_e", "d0": "lep_d0", "d0sig": "lep_d0sig",
-        "ptcone30": "lep_ptvarcone30", "etcone20": "lep_topoetcone20",
-        "id_loose": "lep_isLooseID", "id_medium": "lep_isMediumID", "id_tight": "lep_isTightID",
-        "iso_loose": "lep_isLooseIso", "iso_tight": "lep_isTightIso",
+        **_LEP_COMMON,
+        "e": "lep_e",
+        "d0": "lep_d0",
+        "d0sig": "lep_d0sig",
+        "ptcone30": "lep_ptvarcone30",
+        "etcone20": "lep_topoetcone20",
+        "id_loose": "lep_isLooseID",
+        "id_medium": "lep_isMediumID",
+        "id_tight": "lep_isTightID",
+        "iso_loose": "lep_isLooseIso",
+        "iso_tight": "lep_isTightIso",
         "trig_matched": "lep_isTrigMatched",
     },
     jets={
-        "pt": "jet_pt", "eta": "jet_eta", "phi": "jet_phi", "e": "jet_e",
-        "btag": "jet_btag_quantile", "jvt": "jet_jvt",
+        "pt": "jet_pt",
+        "eta": "jet_eta",
+        "phi": "jet_phi",
+        "e": "jet_e",
+        "btag": "jet_btag_quantile",
+        "jvt": "jet_jvt",
     },
     photons={
-        "pt": "photon_pt", "eta": "photon_eta", "phi": "photon_phi", "e": "photon_e",
-        "id_loose": "photon_isLooseID", "id_tight": "photon_isTightID",
-        "iso_loose": "photon_isLooseIso", "iso_tight": "photon_isTightIso",
+        "pt": "photon_pt",
+        "eta": "photon_eta",
+        "phi": "photon_phi",
+        "e": "photon_e",
+        "id_loose": "photon_isLooseID",
+        "id_tight": "photon_isTightID",
+        "iso_loose": "photon_isLooseIso",
+        "iso_tight": "photon_isTightIso",
     },
     weight_factors=WEIGHT_FACTORS_2025,
     lumi_pb=LUMI_2025_PB,
-    required=("runNumber", "eventNumber", "lep_pt", "lep_eta", "lep_phi", "lep_e", "lep_charge",
-              "lep_type"),
+    required=(
+        "runNumber",
+        "eventNumber",
+        "lep_pt",
+        "lep_eta",
+        "lep_phi",
+        "lep_e",
+        "lep_charge",
+        "lep_type",
+    ),
 )
 
 SCHEMA_2020 = Schema(
@@ -95,25 +141,46 @@ SCHEMA_2020 = Schema(
     tree="mini",
     energy_scale=0.001,
     event={
-        "run": "runNumber", "event": "eventNumber", "channel_number": "channelNumber",
-        "mc_weight": "mcWeight", "trig_e": "trigE", "trig_m": "trigM",
-        "met": "met_et", "met_phi": "met_phi",
+        "run": "runNumber",
+        "event": "eventNumber",
+        "channel_number": "channelNumber",
+        "mc_weight": "mcWeight",
+        "trig_e": "trigE",
+        "trig_m": "trigM",
+        "met": "met_et",
+        "met_phi": "met_phi",
     },
     leptons={
         # lep_tracksigd0pvunbiased already is |d0|/sigma(d0) (checked on the real files)
-        **_LEP_COMMON, "e": "lep_E", "d0": "lep_trackd0pvunbiased",
-        "d0sig": "lep_tracksigd0pvunbiased", "ptcone30": "lep_ptcone30",
-        "etcone20": "lep_etcone20", "id_tight": "lep_isTightID", "trig_matched": "lep_trigMatched",
+        **_LEP_COMMON,
+        "e": "lep_E",
+        "d0": "lep_trackd0pvunbiased",
+        "d0sig": "lep_tracksigd0pvunbiased",
+        "ptcone30": "lep_ptcone30",
+        "etcone20": "lep_etcone20",
+        "id_tight": "lep_isTightID",
+        "trig_matched": "lep_trigMatched",
     },
     jets={"pt": "jet_pt", "eta": "jet_eta", "phi": "jet_phi", "e": "jet_E", "btag": "jet_MV2c10"},
     photons={
-        "pt": "photon_pt", "eta": "photon_eta", "phi": "photon_phi", "e": "photon_E",
+        "pt": "photon_pt",
+        "eta": "photon_eta",
+        "phi": "photon_phi",
+        "e": "photon_E",
         "id_tight": "photon_isTightID",
     },
     weight_factors=WEIGHT_FACTORS_2020,
     lumi_pb=LUMI_2020_PB,
-    required=("runNumber", "eventNumber", "lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_charge",
-              "lep_type"),
+    required=(
+        "runNumber",
+        "eventNumber",
+        "lep_pt",
+        "lep_eta",
+        "lep_phi",
+        "lep_E",
+        "lep_charge",
+        "lep_type",
+    ),
 )
 
 
@@ -126,16 +193,37 @@ SCHEMA_NANOAOD = Schema(
     release="nanoaod",
     tree="Events",
     length_scale=10.0,  # NanoAOD stores dxy/dz in cm
-    event={"run": "run", "event": "event", "met": "MET_pt", "met_phi": "MET_phi",
-           "met_significance": "MET_significance", "met_sumet": "MET_sumEt"},
-    electrons=_nano("Electron", {"d0": "Electron_dxy", "z0": "Electron_dz", "mini_iso": "Electron_miniPFRelIso_all"}),
-    muons=_nano("Muon", {
-        "d0": "Muon_dxy", "z0": "Muon_dz", "id_loose": "Muon_looseId",
-        "id_medium": "Muon_mediumId", "id_tight": "Muon_tightId",
-        "mini_iso": "Muon_miniPFRelIso_all", "soft_id": "Muon_softId",
-    }),
-    jets={"pt": "Jet_pt", "eta": "Jet_eta", "phi": "Jet_phi", "mass": "Jet_mass",
-          "btag": "Jet_btagDeepFlavB"},
+    event={
+        "run": "run",
+        "event": "event",
+        "met": "MET_pt",
+        "met_phi": "MET_phi",
+        "met_significance": "MET_significance",
+        "met_sumet": "MET_sumEt",
+    },
+    electrons=_nano(
+        "Electron",
+        {"d0": "Electron_dxy", "z0": "Electron_dz", "mini_iso": "Electron_miniPFRelIso_all"},
+    ),
+    muons=_nano(
+        "Muon",
+        {
+            "d0": "Muon_dxy",
+            "z0": "Muon_dz",
+            "id_loose": "Muon_looseId",
+            "id_medium": "Muon_mediumId",
+            "id_tight": "Muon_tightId",
+            "mini_iso": "Muon_miniPFRelIso_all",
+            "soft_id": "Muon_softId",
+        },
+    ),
+    jets={
+        "pt": "Jet_pt",
+        "eta": "Jet_eta",
+        "phi": "Jet_phi",
+        "mass": "Jet_mass",
+        "btag": "Jet_btagDeepFlavB",
+    },
     photons={"pt": "Photon_pt", "eta": "Photon_eta", "phi": "Photon_phi", "mass": "Photon_mass"},
     lumi_pb=0.0,
     required=("run", "event", "Muon_pt", "Electron_pt"),
@@ -143,8 +231,13 @@ SCHEMA_NANOAOD = Schema(
 
 
 def _cartesian(prefix: str, extra: dict[str, str]) -> dict[str, str]:
-    return {"px": f"{prefix}_Px", "py": f"{prefix}_Py", "pz": f"{prefix}_Pz", "e": f"{prefix}_E",
-            **extra}
+    return {
+        "px": f"{prefix}_Px",
+        "py": f"{prefix}_Py",
+        "pz": f"{prefix}_Pz",
+        "e": f"{prefix}_E",
+        **extra,
+    }
 
 
 SCHEMA_HZZ_TUTORIAL = Schema(

@@ -50,8 +50,12 @@ def _isotropic(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.stack([sin * np.cos(phi), sin * np.sin(phi), cos], axis=-1)
 
 
-def decay(rng: np.random.Generator, parent: np.ndarray, m1: np.ndarray, m2: np.ndarray,
-          ) -> tuple[np.ndarray, np.ndarray]:
+def decay(
+    rng: np.random.Generator,
+    parent: np.ndarray,
+    m1: np.ndarray,
+    m2: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Isotropic two-body decay in the parent rest frame, boosted to the lab."""
     mass = np.sqrt(np.maximum(parent[:, 0] ** 2 - (parent[:, 1:] ** 2).sum(-1), 0))
     lam = (mass**2 - (m1 + m2) ** 2) * (mass**2 - (m1 - m2) ** 2)
@@ -63,7 +67,9 @@ def decay(rng: np.random.Generator, parent: np.ndarray, m1: np.ndarray, m2: np.n
     return _boost(a, beta), _boost(b, beta)
 
 
-def produce(rng: np.random.Generator, mass: np.ndarray, pt_mean: float, y_sigma: float) -> np.ndarray:
+def produce(
+    rng: np.random.Generator, mass: np.ndarray, pt_mean: float, y_sigma: float
+) -> np.ndarray:
     """A system of given mass with a gamma-distributed pT and a Gaussian rapidity."""
     n = len(mass)
     pt = rng.gamma(2.0, pt_mean / 2.0, n)
@@ -73,8 +79,12 @@ def produce(rng: np.random.Generator, mass: np.ndarray, pt_mean: float, y_sigma:
     return np.stack([mt * np.cosh(y), pt * np.cos(phi), pt * np.sin(phi), mt * np.sinh(y)], axis=-1)
 
 
-def breit_wigner(rng: np.random.Generator, n: int, lo: np.ndarray | float, hi: np.ndarray | float,
-                 ) -> np.ndarray:
+def breit_wigner(
+    rng: np.random.Generator,
+    n: int,
+    lo: np.ndarray | float,
+    hi: np.ndarray | float,
+) -> np.ndarray:
     """Z line shape (non-relativistic Breit-Wigner) truncated to [lo, hi] by inverse CDF."""
     cdf = lambda m: np.arctan((m - MZ) / (GZ / 2)) / np.pi + 0.5  # noqa: E731
     u = rng.uniform(cdf(np.asarray(lo, float)), cdf(np.asarray(hi, float)), n)
@@ -114,19 +124,33 @@ def _random_flavour(rng: np.random.Generator, n: int, p_electron: float = 0.5) -
     return np.where(rng.uniform(size=n) < p_electron, 11, 13)
 
 
-def _fake(rng: np.random.Generator, n: int, pt_mean: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _fake(
+    rng: np.random.Generator, n: int, pt_mean: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flav = _random_flavour(rng, n, 0.6)
     pt = 4.5 + rng.exponential(pt_mean, n)
     eta = rng.uniform(-2.7, 2.7, n)
     phi = rng.uniform(-np.pi, np.pi, n)
     m = np.where(flav == 11, MASS[11], MASS[13])
-    p4 = np.stack([np.sqrt((pt * np.cosh(eta)) ** 2 + m**2), pt * np.cos(phi), pt * np.sin(phi),
-                   pt * np.sinh(eta)], axis=-1)
+    p4 = np.stack(
+        [
+            np.sqrt((pt * np.cosh(eta)) ** 2 + m**2),
+            pt * np.cos(phi),
+            pt * np.sin(phi),
+            pt * np.sinh(eta),
+        ],
+        axis=-1,
+    )
     return p4, flav, np.where(rng.uniform(size=n) < 0.5, 1, -1)
 
 
-def _assemble(rng: np.random.Generator, slots: list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]],
-              met: np.ndarray, n_jets_mean: float, p_extra: float = 0.05) -> Truth:
+def _assemble(
+    rng: np.random.Generator,
+    slots: list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]],
+    met: np.ndarray,
+    n_jets_mean: float,
+    p_extra: float = 0.05,
+) -> Truth:
     n = len(met)
     p4 = np.zeros((n, SLOTS, 4))
     flav = np.zeros((n, SLOTS), np.int32)
@@ -142,8 +166,9 @@ def _assemble(rng: np.random.Generator, slots: list[tuple[np.ndarray, np.ndarray
     return Truth(p4, flav, charge, prompt, valid, met, n_jets_mean)
 
 
-def _zz_like(rng: np.random.Generator, big: np.ndarray, pt_mean: float, met_mean: float,
-             n_jets: float) -> Truth:
+def _zz_like(
+    rng: np.random.Generator, big: np.ndarray, pt_mean: float, met_mean: float, n_jets: float
+) -> Truth:
     n = len(big)
     system = produce(rng, big, pt_mean, 1.6)
     m1, m2 = z_masses(rng, big)
@@ -186,7 +211,9 @@ def z_jets(rng: np.random.Generator, n: int) -> Truth:
     f = _random_flavour(rng, n)
     a, b, s = _pair(rng, z, f)
     fakes = [(*_fake(rng, n, 8.0), False) for _ in range(2)]
-    return _assemble(rng, [(a, f, s, True), (b, f, -s, True), *fakes], rng.exponential(15.0, n), 2.0)
+    return _assemble(
+        rng, [(a, f, s, True), (b, f, -s, True), *fakes], rng.exponential(15.0, n), 2.0
+    )
 
 
 def ttbar(rng: np.random.Generator, n: int) -> Truth:
@@ -197,7 +224,9 @@ def ttbar(rng: np.random.Generator, n: int) -> Truth:
         pt = 12.0 + rng.gamma(2.0, 18.0, n)
         eta = np.clip(rng.normal(0, 1.2, n), -2.8, 2.8)
         phi = rng.uniform(-np.pi, np.pi, n)
-        p4 = np.stack([pt * np.cosh(eta), pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta)], -1)
+        p4 = np.stack(
+            [pt * np.cosh(eta), pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta)], -1
+        )
         leptons.append((p4, f, q, True))
     fakes = [(*_fake(rng, n, 7.0), False) for _ in range(2)]  # from b-hadron decays
     return _assemble(rng, [*leptons, *fakes], 40.0 + rng.exponential(45.0, n), 3.5)

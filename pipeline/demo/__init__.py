@@ -40,14 +40,20 @@ def make_note_pdf(out: Path) -> Path:
             if page is None or y > 790:
                 page, y = doc.new_page(width=595, height=842), 60.0
             y += 5 if (heading or title) else 0
-            page.insert_text((45, y), line, fontsize=size, fontname="hebo" if (heading or title) else "helv")
+            page.insert_text(
+                (45, y), line, fontsize=size, fontname="hebo" if (heading or title) else "helv"
+            )
             y += size + 4
-    doc.set_metadata({"title": "Example analysis note written for the reproduce demo", "author": "reproduce"})
+    doc.set_metadata(
+        {"title": "Example analysis note written for the reproduce demo", "author": "reproduce"}
+    )
     # atomic: a process killed while saving must not leave a half PDF that looks like the note
     return write_bytes_atomic(out, doc.tobytes(garbage=3, deflate=True, no_new_id=True))
 
 
-def run_demo(settings: Settings, progress: Callable[[str], None], *, events: int = 60_000, seed: int = 1) -> Path:
+def run_demo(
+    settings: Settings, progress: Callable[[str], None], *, events: int = 60_000, seed: int = 1
+) -> Path:
     """Make the note and the samples (once), then run the pipeline; returns the run directory."""
     from pipeline.data.synthetic import generate
     from pipeline.run.options import RunOptions
@@ -59,7 +65,9 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, events: int
     with hold(pdf, what="demo note", wait_s=settings.lock_wait, progress=progress):
         if not pdf.is_file():
             make_note_pdf(pdf)
-            progress(f"wrote the demo note {pdf} (an example written for the demo, not a physics result)")
+            progress(
+                f"wrote the demo note {pdf} (an example written for the demo, not a physics result)"
+            )
     data = base / f"synthetic-2020-{events}-{seed}"
     with hold(data, what="synthetic samples", wait_s=settings.lock_wait, progress=progress):
         if not data.is_dir():
@@ -68,5 +76,11 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, events: int
             shutil.rmtree(tmp, ignore_errors=True)  # left by a process that was killed
             generate(tmp, release="2020", n_events=events, seed=seed)
             tmp.rename(data)
-    opts = RunOptions(paper=str(pdf), data=[data], baseline="hzz4l_paper_noisocorr", reviewed=REVIEWED, run_id="demo")
+    opts = RunOptions(
+        paper=str(pdf),
+        data=[data],
+        baseline="hzz4l_paper_noisocorr",
+        reviewed=REVIEWED,
+        run_id="demo",
+    )
     return reproduce(opts, settings, progress)

@@ -37,16 +37,29 @@ def get_executor(name: str | None = None, **options: Any) -> Executor:
     name = name or DEFAULT
     if name not in EXECUTORS:
         close = closest_names(name, list(EXECUTORS))
-        raise UsageError(f"unknown executor {name!r}",
-                         hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(EXECUTORS)}")
+        raise UsageError(
+            f"unknown executor {name!r}",
+            hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(EXECUTORS)}",
+        )
     return EXECUTORS[name](**options)
 
 
-def executor_from_options(name: str | None, workers: int | None = None,
-                          scheduler: str | None = None) -> Executor:
+def executor_from_options(
+    name: str | None, workers: int | None = None, scheduler: str | None = None
+) -> Executor:
     """The executor the CLI flags ``--executor/--workers/--scheduler`` ask for (None: unset)."""
     return get_executor(name, workers=workers, scheduler=scheduler)
 
 
-__all__ = ["DEFAULT", "EXECUTORS", "Executor", "LocalExecutor", "Partition", "PartitionError",
-           "Segment", "executor_from_options", "get_executor", "plan_partitions"]
+__all__ = [
+    "DEFAULT",
+    "EXECUTORS",
+    "Executor",
+    "LocalExecutor",
+    "Partition",
+    "PartitionError",
+    "Segment",
+    "executor_from_options",
+    "get_executor",
+    "plan_partitions",
+]

@@ -52,12 +52,21 @@ class Partition:
 class PartitionError(DataError):
     """A partition failed (after its retries); names the file(s) and entry range(s)."""
 
-    def __init__(self, partition: Partition, detail: str, *, attempts: int = 1,
-                 hint: str = "rerun with --executor local to debug this entry range in one process",
-                 ) -> None:
+    def __init__(
+        self,
+        partition: Partition,
+        detail: str,
+        *,
+        attempts: int = 1,
+        hint: str = "rerun with --executor local to debug this entry range in one process",
+    ) -> None:
         first = partition.segments[0]
-        super().__init__(f"partition {partition.index} ({partition}) failed after {attempts} "
-                         f"attempt(s): {detail}", path=first.path, hint=hint)
+        super().__init__(
+            f"partition {partition.index} ({partition}) failed after {attempts} "
+            f"attempt(s): {detail}",
+            path=first.path,
+            hint=hint,
+        )
         self.partition = partition
         self.detail = detail
 
@@ -71,8 +80,9 @@ class SegmentFailed(Exception):  # noqa: N818 - travels back from workers; posit
         self.detail = detail
 
 
-def plan_partitions(dataset: Dataset, events_per_partition: int,
-                    clusters: Sequence[Sequence[int]] | None = None) -> list[Partition]:
+def plan_partitions(
+    dataset: Dataset, events_per_partition: int, clusters: Sequence[Sequence[int]] | None = None
+) -> list[Partition]:
     """Cut the dataset, files laid end to end, into partitions of ``events_per_partition``.
 
     With ``clusters`` (per file, the sorted entry offsets where every branch starts a new
@@ -131,18 +141,30 @@ class ReadSpec:
         # Dataset._plan is the reader's own field -> branch resolution; reusing it keeps one
         # definition of what a field reads (and its error messages) for every executor.
         events, wanted, branches = dataset._plan(fields)
-        return cls(schema=dataset.schema, branches=tuple(sorted(branches)), events=frozenset(events),
-                   wanted=tuple(sorted((k, frozenset(v)) for k, v in wanted.items())),
-                   synthetic=tuple(i.synthetic for i in dataset.infos))
+        return cls(
+            schema=dataset.schema,
+            branches=tuple(sorted(branches)),
+            events=frozenset(events),
+            wanted=tuple(sorted((k, frozenset(v)) for k, v in wanted.items())),
+            synthetic=tuple(i.synthetic for i in dataset.infos),
+        )
 
     def read(self, tree: Any, segment: Segment) -> ak.Array:
-        raw = tree.arrays(list(self.branches), entry_start=segment.start, entry_stop=segment.stop,
-                          library="ak")
-        return build_events(raw, self.schema, set(self.events), {k: set(v) for k, v in self.wanted},
-                            synthetic=self.synthetic[segment.file_index])
+        raw = tree.arrays(
+            list(self.branches), entry_start=segment.start, entry_stop=segment.stop, library="ak"
+        )
+        return build_events(
+            raw,
+            self.schema,
+            set(self.events),
+            {k: set(v) for k, v in self.wanted},
+            synthetic=self.synthetic[segment.file_index],
+        )
 
 
-def run_partition(spec: ReadSpec, partition: Partition, process: Process) -> list[tuple[Segment, Any]]:
+def run_partition(
+    spec: ReadSpec, partition: Partition, process: Process
+) -> list[tuple[Segment, Any]]:
     """Read and process each segment of one partition (the body of a Dask task)."""
     out: list[tuple[Segment, Any]] = []
     handles: dict[str, Any] = {}
@@ -172,8 +194,14 @@ class Executor(Protocol):
 
     def close(self) -> None: ...
 
-    def map(self, dataset: Dataset, fields: Iterable[str] | None, process: Process, *,
-            step_size: int | str) -> Iterator[tuple[Segment, Any]]: ...
+    def map(
+        self,
+        dataset: Dataset,
+        fields: Iterable[str] | None,
+        process: Process,
+        *,
+        step_size: int | str,
+    ) -> Iterator[tuple[Segment, Any]]: ...
 
     def __enter__(self) -> Executor: ...
 

@@ -68,9 +68,17 @@ def merge(run: AnalysisRun, part: SelectionPartial) -> None:
         run.hist_rows.extend(part.hist_rows)
 
 
-def run_selection(run: AnalysisRun, dataset: Dataset, fields: Sequence[str] | None, *,
-                  objects: Selector, events: Selector, config: Mapping[str, Any],
-                  executor: Executor, step_size: int | str) -> int:
+def run_selection(
+    run: AnalysisRun,
+    dataset: Dataset,
+    fields: Sequence[str] | None,
+    *,
+    objects: Selector,
+    events: Selector,
+    config: Mapping[str, Any],
+    executor: Executor,
+    step_size: int | str,
+) -> int:
     """Run the selectors over ``dataset`` on ``executor``, merged into ``run``; events read."""
     task = SelectionTask(objects, events, frozenset(run.provided), dict(config))
     n_input = 0

@@ -32,7 +32,9 @@ from pipeline.executor.base import (
     run_partition,
 )
 
-INSTALL_HINT = "install the Dask extra: pip install 'reproduce[dask]' (dask[distributed], dask-awkward)"
+INSTALL_HINT = (
+    "install the Dask extra: pip install 'reproduce[dask]' (dask[distributed], dask-awkward)"
+)
 # seconds for worker processes to start and connect on an idle machine; distributed's own 30 s
 # failed a cluster start on a loaded one (process start-up and imports slow down with the load)
 STARTUP_TIMEOUT_S = 120.0
@@ -50,8 +52,10 @@ def startup_timeout() -> float:
         except ValueError:
             value = 0.0
         if not value > 0:
-            raise UsageError(f"REPRO_DASK_TIMEOUT={raw!r} is not a positive number of seconds",
-                             hint="e.g. REPRO_DASK_TIMEOUT=300, or unset it for a timeout that grows with the load")
+            raise UsageError(
+                f"REPRO_DASK_TIMEOUT={raw!r} is not a positive number of seconds",
+                hint="e.g. REPRO_DASK_TIMEOUT=300, or unset it for a timeout that grows with the load",
+            )
         return value
     try:
         load = os.getloadavg()[0] / (os.cpu_count() or 1)
@@ -73,15 +77,26 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None, *,
-                 processes: bool = True, threads_per_worker: int = 1, retries: int = 2,
-                 partition_events: int | None = None, progress: bool = True,
-                 connect_timeout: str | None = None, align: bool = True) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        *,
+        processes: bool = True,
+        threads_per_worker: int = 1,
+        retries: int = 2,
+        partition_events: int | None = None,
+        progress: bool = True,
+        connect_timeout: str | None = None,
+        align: bool = True,
+    ) -> None:
         if workers is not None and workers < 1:
             raise UsageError(f"--workers must be at least 1, not {workers}")
         if scheduler is not None and workers is not None:
-            raise UsageError("--workers and --scheduler exclude each other",
-                             hint="an existing cluster has its own workers; pass one of them")
+            raise UsageError(
+                "--workers and --scheduler exclude each other",
+                hint="an existing cluster has its own workers; pass one of them",
+            )
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self.scheduler = scheduler
         self.processes = processes
@@ -114,17 +129,19 @@ class DaskExecutor:
 
         seconds = f"{startup_timeout():.0f}s"
         self.connect_timeout = self.connect_timeout or seconds
-        self._timeouts = dask.config.set({"distributed.comm.timeouts.connect": seconds,
-                                          "distributed.comm.timeouts.tcp": seconds})
+        self._timeouts = dask.config.set(
+            {"distributed.comm.timeouts.connect": seconds, "distributed.comm.timeouts.tcp": seconds}
+        )
 
     def _start(self, distributed: Any) -> None:
         if self.scheduler:
             try:
                 self.client = distributed.Client(self.scheduler, timeout=self.connect_timeout)
             except (OSError, TimeoutError) as err:
-                raise UsageError(f"cannot reach the Dask scheduler at {self.scheduler}: {err}",
-                                 hint="check the address (tcp://HOST:8786) and that the scheduler runs"
-                                 ) from err
+                raise UsageError(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: {err}",
+                    hint="check the address (tcp://HOST:8786) and that the scheduler runs",
+                ) from err
             return
         import dask
 
@@ -133,8 +150,12 @@ class DaskExecutor:
         # cost ~50% more CPU per event here (docs/scaling.md). glibc's default adapts instead.
         with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
             self.cluster = distributed.LocalCluster(
-                n_workers=self.workers, threads_per_worker=self.threads_per_worker,
-                processes=self.processes, dashboard_address=":0", silence_logs=50)
+                n_workers=self.workers,
+                threads_per_worker=self.threads_per_worker,
+                processes=self.processes,
+                dashboard_address=":0",
+                silence_logs=50,
+            )
         self.client = distributed.Client(self.cluster)
 
     def close(self) -> None:
@@ -166,15 +187,27 @@ class DaskExecutor:
         finally:
             tree.file.close()
 
-    def map(self, dataset: Dataset, fields: Iterable[str] | None, process: Process, *,
-            step_size: int | str) -> Iterator[tuple[Segment, Any]]:
+    def map(
+        self,
+        dataset: Dataset,
+        fields: Iterable[str] | None,
+        process: Process,
+        *,
+        step_size: int | str,
+    ) -> Iterator[tuple[Segment, Any]]:
         spec = ReadSpec.of(dataset, None if fields is None else list(fields))
         clusters = cluster_offsets(dataset, spec) if self.align else None
         parts = plan_partitions(dataset, self.partition_size(dataset, spec, step_size), clusters)
         self.last_partitions = len(parts)  # for reports and benchmarks
         self.start()
-        futures = self.client.map(run_partition, [spec] * len(parts), parts, [process] * len(parts),
-                                  retries=self.retries, pure=False)
+        futures = self.client.map(
+            run_partition,
+            [spec] * len(parts),
+            parts,
+            [process] * len(parts),
+            retries=self.retries,
+            pure=False,
+        )
         owner = {f.key: p for f, p in zip(futures, parts, strict=True)}
         done: dict[int, list[tuple[Segment, Any]]] = {}
         try:
@@ -196,8 +229,12 @@ class DaskExecutor:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-        columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+        columns = (
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=Console(file=sys.stderr), transient=False) as bar:
             task = bar.add_task(f"dask: {total} events", total=len(futures))
             for future in distributed.as_completed(futures):

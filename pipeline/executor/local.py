@@ -18,8 +18,10 @@ class LocalExecutor:
     def __init__(self, **options: Any) -> None:
         unknown = sorted(k for k, v in options.items() if v is not None)
         if unknown:
-            raise UsageError(f"the local executor takes no {', '.join(unknown)}",
-                             hint="use --executor dask for workers or a scheduler")
+            raise UsageError(
+                f"the local executor takes no {', '.join(unknown)}",
+                hint="use --executor dask for workers or a scheduler",
+            )
 
     def start(self) -> None:
         return None
@@ -34,11 +36,19 @@ class LocalExecutor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def map(self, dataset: Dataset, fields: Iterable[str] | None, process: Process, *,
-            step_size: int | str) -> Iterator[tuple[Segment, Any]]:
+    def map(
+        self,
+        dataset: Dataset,
+        fields: Iterable[str] | None,
+        process: Process,
+        *,
+        step_size: int | str,
+    ) -> Iterator[tuple[Segment, Any]]:
         fields = None if fields is None else list(fields)
         for index, (info, file) in enumerate(zip(dataset.infos, dataset.files, strict=True)):
-            one = Dataset(release=dataset.release, schema=dataset.schema, infos=[info], files=[file])
+            one = Dataset(
+                release=dataset.release, schema=dataset.schema, infos=[info], files=[file]
+            )
             start = 0
             for chunk in one.iterate(fields, step_size=step_size):
                 seg = Segment(index, start, start + len(chunk), info.path)
@@ -49,7 +59,8 @@ class LocalExecutor:
                     raise
                 except Exception as err:  # the same report as a failed Dask partition
                     raise PartitionError(
-                        Partition(index, (seg,)), f"{type(err).__name__}: {err}",
+                        Partition(index, (seg,)),
+                        f"{type(err).__name__}: {err}",
                         hint="the analysis code failed on these entries; the traceback above shows where",
                     ) from err
                 yield seg, result

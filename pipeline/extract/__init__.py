@@ -16,5 +16,10 @@ from __future__ import annotations
 from pipeline.extract.api import ExtractionIncomplete, extract_rules, extract_selection
 from pipeline.extract.grounding import ground_selection, grounding_summary
 
-__all__ = ["ExtractionIncomplete", "extract_rules", "extract_selection", "ground_selection",
-           "grounding_summary"]
+__all__ = [
+    "ExtractionIncomplete",
+    "extract_rules",
+    "extract_selection",
+    "ground_selection",
+    "grounding_summary",
+]

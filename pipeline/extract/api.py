@@ -87,7 +87,9 @@ def extract_selection(
     if backend == "rules":
         sel = rules  # deterministic: one sample says it all
         if samples > 1:
-            sel.notes.append(f"the rule-based extractor is deterministic; --samples {samples} ran it once")
+            sel.notes.append(
+                f"the rule-based extractor is deterministic; --samples {samples} ran it once"
+            )
     else:
         runs = _llm_runs(doc, settings, samples, run_dir, ref, replay)
         sel = cross_check(merge_samples(runs) if len(runs) > 1 else runs[0], rules)
@@ -114,23 +116,38 @@ def describes_data_analysis(doc: Document) -> bool:
 
 def _set_aside(sel: SelectionList, run_dir: Path | None) -> SelectionList:
     seen = "; ".join(f"{c.id}" for c in sel.all_cuts()) or "none"
-    empty = SelectionList(paper=sel.paper, producer=sel.producer,
-                          notes=[NOT_ANALYSIS_NOTE.format(seen=seen), NO_SELECTION_NOTE])
+    empty = SelectionList(
+        paper=sel.paper,
+        producer=sel.producer,
+        notes=[NOT_ANALYSIS_NOTE.format(seen=seen), NO_SELECTION_NOTE],
+    )
     if run_dir is not None:
         write_json_atomic(Path(run_dir) / "selection.extracted.json", empty.model_dump(mode="json"))
     return empty
 
 
-def _llm_runs(doc: Document, settings: Settings, samples: int, run_dir: Path | None, ref: PaperRef,
-              replay: Path | None) -> list[SelectionList]:
+def _llm_runs(
+    doc: Document,
+    settings: Settings,
+    samples: int,
+    run_dir: Path | None,
+    ref: PaperRef,
+    replay: Path | None,
+) -> list[SelectionList]:
     from pipeline.extract.llm_extract import extract_llm, make_backend
 
-    llm = make_backend(settings, run_dir=run_dir, replay=replay)  # one backend = one call cap per paper
+    llm = make_backend(
+        settings, run_dir=run_dir, replay=replay
+    )  # one backend = one call cap per paper
     runs: list[SelectionList] = []
     for sample in range(samples):
         try:
-            runs.append(ground_selection(extract_llm(doc, settings=settings, backend=llm, sample=sample,
-                                                     paper_ref=ref), doc))
+            runs.append(
+                ground_selection(
+                    extract_llm(doc, settings=settings, backend=llm, sample=sample, paper_ref=ref),
+                    doc,
+                )
+            )
         except ExtractionIncomplete as err:
             partial = ground_selection(err.partial, doc)
             if runs:
@@ -149,12 +166,16 @@ def _annotate(sel: SelectionList) -> SelectionList:
     if summary["cuts"] == 0:
         notes.append(NO_SELECTION_NOTE)
     else:
-        notes.append(f"grounding: {summary['verified']} of {summary['cuts']} cuts verified, "
-                     f"{summary['unverified']} unverified (kept, flagged for review)")
+        notes.append(
+            f"grounding: {summary['verified']} of {summary['cuts']} cuts verified, "
+            f"{summary['unverified']} unverified (kept, flagged for review)"
+        )
     return sel.model_copy(update={"notes": notes})
 
 
 def save_partial(partial: SelectionList, run_dir: Path | None) -> Path | None:
     if run_dir is None:
         return None
-    return write_json_atomic(Path(run_dir) / "selection.partial.json", partial.model_dump(mode="json"))
+    return write_json_atomic(
+        Path(run_dir) / "selection.partial.json", partial.model_dump(mode="json")
+    )

@@ -20,10 +20,13 @@ from pipeline.selection.models import (
 )
 
 _OPS_TEXT = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "==", "!=": "!="}
-_EXPR_VARIABLES = {"z0sintheta": "abs(z0 * sin(theta))", "reliso": "ptcone30 / pt",
-                   # the distance of the SFOS lepton pair mass closest to the Z mass ('within 15 GeV of the Z mass')
-                   "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))",
-                   "mtmet": "mt + met"}  # 'm_T^W + E_T^miss > 60 GeV' (mt is defined by pipeline.extract.legal)
+_EXPR_VARIABLES = {
+    "z0sintheta": "abs(z0 * sin(theta))",
+    "reliso": "ptcone30 / pt",
+    # the distance of the SFOS lepton pair mass closest to the Z mass ('within 15 GeV of the Z mass')
+    "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))",
+    "mtmet": "mt + met",
+}  # 'm_T^W + E_T^miss > 60 GeV' (mt is defined by pipeline.extract.legal)
 
 
 @dataclass(frozen=True)
@@ -61,15 +64,25 @@ def _comparison(lhs: str, finding: CutFinding, value: float | list[float]) -> st
 def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None, Cut]:
     """The cut and the collection it belongs to (None = the event-level cutflow)."""
     value, unit = canonical(finding.value, finding.unit)
-    provenance = Provenance(source=source.kind, document=source.document,  # type: ignore[arg-type]
-                            reference=source.reference, quote=finding.quote)
-    base: dict[str, Any] = {"id": cut_id, "description": finding.description or finding.quote[:160],
-            "provenance": provenance, "unit": unit}
+    provenance = Provenance(
+        source=source.kind,
+        document=source.document,  # type: ignore[arg-type]
+        reference=source.reference,
+        quote=finding.quote,
+    )
+    base: dict[str, Any] = {
+        "id": cut_id,
+        "description": finding.description or finding.quote[:160],
+        "provenance": provenance,
+        "unit": unit,
+    }
     collection = COLLECTIONS.get(finding.object)
     var = finding.variable
     if var in ("count", "sfos"):
         arg = f"sfos_pairs({collection or 'leptons'})" if var == "sfos" else collection
-        return None, Cut(scope=Scope.event, expr=_comparison(f"count({arg})", finding, value), **base)
+        return None, Cut(
+            scope=Scope.event, expr=_comparison(f"count({arg})", finding, value), **base
+        )
     if collection is not None and finding.rank is not None:
         field = _EXPR_VARIABLES.get(var, var)
         lhs = f"nth(sort_desc({field}({collection})), {finding.rank})"
@@ -81,9 +94,18 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
         scope = Scope.object if collection else Scope.event
         return collection, Cut(scope=scope, target=collection, expr=expr, **base)
     if collection is not None:
-        return collection, Cut(scope=Scope.object, target=collection, variable=var, abs=finding.abs,
-                               op=finding.op, value=value, **base)
-    return None, Cut(scope=Scope.event, variable=var, abs=finding.abs, op=finding.op, value=value, **base)
+        return collection, Cut(
+            scope=Scope.object,
+            target=collection,
+            variable=var,
+            abs=finding.abs,
+            op=finding.op,
+            value=value,
+            **base,
+        )
+    return None, Cut(
+        scope=Scope.event, variable=var, abs=finding.abs, op=finding.op, value=value, **base
+    )
 
 
 def _unique(base: str, used: set[str]) -> str:
@@ -115,8 +137,12 @@ def build_selection(
         cut_id = _unique(f"{stem}_{finding.variable}{rank}", used)
         collection, cut = to_cut(finding, cut_id, source)
         if finding.region is not None:
-            if collection is None:  # object variants of a control region are not the analysis objects
-                region = regions.setdefault(finding.region, Region(name=finding.region, description=finding.quote))
+            if (
+                collection is None
+            ):  # object variants of a control region are not the analysis objects
+                region = regions.setdefault(
+                    finding.region, Region(name=finding.region, description=finding.quote)
+                )
                 region.cuts.append(cut)
             continue
         if collection is None:
@@ -128,8 +154,15 @@ def build_selection(
         objects[collection].cuts.append(cut)
     if "leptons" in objects:
         objects["leptons"].sources = [n for n in ("electrons", "muons") if n in objects]
-    return complete_derived(SelectionList(paper=paper, objects=list(objects.values()), selection=selection,
-                                          regions=list(regions.values()), producer=producer))
+    return complete_derived(
+        SelectionList(
+            paper=paper,
+            objects=list(objects.values()),
+            selection=selection,
+            regions=list(regions.values()),
+            producer=producer,
+        )
+    )
 
 
 # H->ZZ*->4l conventions: a cut on m12/m34/m4l only makes sense on quadruplet candidates
@@ -151,23 +184,54 @@ def complete_derived(sel: SelectionList) -> SelectionList:
         return sel
     names = {c.variable for c in used if c.variable}
     why = Provenance(source="assumption", document=sel.paper.id)
-    derived = [Derived(name="quads", expr="quadruplets(leptons, 91.1876)", provenance=why,
-                       description="quadruplet candidates: two SFOS lepton pairs sharing no lepton")]
-    derived += [Derived(name=n, expr=_QUAD_DERIVED[n][0], scope="candidate", target="quads", unit="GeV",
-                        description=_QUAD_DERIVED[n][1], provenance=why) for n in sorted(names)]
-    selection = [c.model_copy(update={"scope": Scope.candidate, "target": "quads"}) if c in used else c
-                 for c in sel.selection]
+    derived = [
+        Derived(
+            name="quads",
+            expr="quadruplets(leptons, 91.1876)",
+            provenance=why,
+            description="quadruplet candidates: two SFOS lepton pairs sharing no lepton",
+        )
+    ]
+    derived += [
+        Derived(
+            name=n,
+            expr=_QUAD_DERIVED[n][0],
+            scope="candidate",
+            target="quads",
+            unit="GeV",
+            description=_QUAD_DERIVED[n][1],
+            provenance=why,
+        )
+        for n in sorted(names)
+    ]
+    selection = [
+        c.model_copy(update={"scope": Scope.candidate, "target": "quads"}) if c in used else c
+        for c in sel.selection
+    ]
     objects = list(sel.objects)
     if not any(o.name == "leptons" for o in objects):
-        objects.append(PhysicsObject(name="leptons", kind="lepton",
-                                     sources=[o.name for o in objects if o.name in ("electrons", "muons")]))
+        objects.append(
+            PhysicsObject(
+                name="leptons",
+                kind="lepton",
+                sources=[o.name for o in objects if o.name in ("electrons", "muons")],
+            )
+        )
     assumption = Assumption(
-        id="quadruplet_convention", topic="definition of m12, m34, m4l",
+        id="quadruplet_convention",
+        topic="definition of m12, m34, m4l",
         unstated="the paper names the pair masses without a formula",
         choice="quads = quadruplets(leptons, 91.1876); m12 = mass(z1(quads)) (pair closest to the Z mass), "
-               "m34 = mass(z2(quads)), m4l = mass(quads)",
-        rationale="the ATLAS/CMS H->ZZ*->4l convention", affects=[c.id for c in used])
+        "m34 = mass(z2(quads)), m4l = mass(quads)",
+        rationale="the ATLAS/CMS H->ZZ*->4l convention",
+        affects=[c.id for c in used],
+    )
     existing = {d.name for d in sel.derived}
-    return sel.model_copy(update={
-        "derived": [*sel.derived, *(d for d in derived if d.name not in existing)], "selection": selection,
-        "objects": objects, "assumptions": [*sel.assumptions, assumption]})
+    return sel.model_copy(
+        update={
+            "derived": [*sel.derived, *(d for d in derived if d.name not in existing)],
+            "selection": selection,
+            "objects": objects,
+            "assumptions": [*sel.assumptions, assumption],
+        }
+    )

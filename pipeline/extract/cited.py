@@ -34,11 +34,15 @@ DEFER_RE = re.compile(
     rf"|(?:same|identical|similar)\s+(?:as|to)\s+(?:that|those)?\s*(?:used\s+)?(?:in|of)\s+Refs?\.?\s*{_MARKER}",
     re.IGNORECASE,
 )
-_TOPIC = re.compile(r"selection|definition|object|identification|isolation|criteria|strategy|working point",
-                    re.IGNORECASE)
+_TOPIC = re.compile(
+    r"selection|definition|object|identification|isolation|criteria|strategy|working point",
+    re.IGNORECASE,
+)
 
 
-_NOT_SELECTION = re.compile(r"detector|coordinate system|luminosity|simulat|uncertaint|resolution", re.IGNORECASE)
+_NOT_SELECTION = re.compile(
+    r"detector|coordinate system|luminosity|simulat|uncertaint|resolution", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,12 @@ def marker_keys(marker: str) -> list[str]:
     keys: list[str] = []
     for part in re.split(r"\s*,\s*", marker.strip("[] ")):
         bounds = re.split(r"\s*[\u2013\u2212-]\s*", part)
-        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit() and int(bounds[1]) - int(bounds[0]) < 10:
+        if (
+            len(bounds) == 2
+            and bounds[0].isdigit()
+            and bounds[1].isdigit()
+            and int(bounds[1]) - int(bounds[0]) < 10
+        ):
             keys += [str(k) for k in range(int(bounds[0]), int(bounds[1]) + 1)]
         elif part.isdigit():
             keys.append(part)
@@ -74,7 +83,9 @@ def find_deferrals(doc: Document) -> list[Deferral]:
     return out
 
 
-def resolve_cited(sel: SelectionList, doc: Document, *, settings: Settings, depth: int = 1) -> SelectionList:
+def resolve_cited(
+    sel: SelectionList, doc: Document, *, settings: Settings, depth: int = 1
+) -> SelectionList:
     """``sel`` completed with definitions from the papers ``doc`` defers to (``depth`` levels)."""
     if depth <= 0:
         return sel
@@ -89,23 +100,31 @@ def resolve_cited(sel: SelectionList, doc: Document, *, settings: Settings, dept
     return result
 
 
-def _resolve_one(sel: SelectionList, doc: Document, key: str, deferral: Deferral, settings: Settings,
-                 depth: int) -> SelectionList:
+def _resolve_one(
+    sel: SelectionList, doc: Document, key: str, deferral: Deferral, settings: Settings, depth: int
+) -> SelectionList:
     ref = doc.reference(key)
     marker = f"[{key}]"
     if ref is None:
-        return _unresolved(sel, marker, deferral, "the reference is not in the document's reference list")
+        return _unresolved(
+            sel, marker, deferral, "the reference is not in the document's reference list"
+        )
     ident = f"arXiv:{ref.arxiv_id}" if ref.arxiv_id else ref.doi
     if not ident:
-        return _unresolved(sel, marker, deferral, f"reference {marker} has no arXiv id or DOI: {ref.text[:120]}")
+        return _unresolved(
+            sel, marker, deferral, f"reference {marker} has no arXiv id or DOI: {ref.text[:120]}"
+        )
     try:
         cited_doc = _load_cited(ident, settings)
     except ReproError as err:
         reason = f"could not fetch or parse {ident}: {err.message}"
-        return _unresolved(sel, marker, deferral, reason + " (offline: put the paper in the mirror)")
+        return _unresolved(
+            sel, marker, deferral, reason + " (offline: put the paper in the mirror)"
+        )
     source = Source(document=cited_doc.source.paper_id, kind="cited", reference=marker)
-    cited_sel = build_selection([(f, source) for f in rule_findings(cited_doc)], paper=sel.paper,
-                                producer="rules")
+    cited_sel = build_selection(
+        [(f, source) for f in rule_findings(cited_doc)], paper=sel.paper, producer="rules"
+    )
     cited_sel = ground_selection(cited_sel, doc, cited={cited_doc.source.paper_id: cited_doc})
     cited_sel = check_support(cited_sel, cited_doc)
     cited_sel = resolve_cited(cited_sel, cited_doc, settings=settings, depth=depth - 1)
@@ -124,8 +143,12 @@ def _load_cited(ident: str, settings: Settings) -> Document:
 
 
 def _unresolved(sel: SelectionList, marker: str, deferral: Deferral, reason: str) -> SelectionList:
-    item = Unresolved(id=f"ref_{marker.strip('[]')}", reference=f"Ref. {marker}", reason=reason,
-                      description=f"definitions deferred to Ref. {marker}: \"{deferral.quote[:200]}\"")
+    item = Unresolved(
+        id=f"ref_{marker.strip('[]')}",
+        reference=f"Ref. {marker}",
+        reason=reason,
+        description=f'definitions deferred to Ref. {marker}: "{deferral.quote[:200]}"',
+    )
     if any(u.id == item.id for u in sel.unresolved):
         return sel
     return sel.model_copy(update={"unresolved": [*sel.unresolved, item]})
@@ -145,9 +168,18 @@ def add_missing(sel: SelectionList, cited: SelectionList, marker: str) -> Select
             target = objects.setdefault(obj.name, PhysicsObject(name=obj.name, kind=obj.kind))
             target.cuts.append(Cut.model_validate({**cut.model_dump(), "id": new_id}))
             added += 1
-    notes = [*sel.notes, f"{added} object cut(s) taken from cited paper {marker}"] if added else sel.notes
-    return sel.model_copy(update={"objects": list(objects.values()), "notes": notes,
-                                  "unresolved": [*sel.unresolved, *cited.unresolved]})
+    notes = (
+        [*sel.notes, f"{added} object cut(s) taken from cited paper {marker}"]
+        if added
+        else sel.notes
+    )
+    return sel.model_copy(
+        update={
+            "objects": list(objects.values()),
+            "notes": notes,
+            "unresolved": [*sel.unresolved, *cited.unresolved],
+        }
+    )
 
 
 def _fresh(base: str, used: set[str]) -> str:

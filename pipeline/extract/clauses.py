@@ -37,7 +37,8 @@ _CONTROL = re.compile(
 )
 
 _BTAG_SUBJECT = re.compile(
-    r"\bb[- ]?tag|\b(?:b|bottom)[- ](?:quarks?|hadrons?|jets?)\b|\bheavy[- ]flavou?r|\bb-?jets?\b", re.IGNORECASE
+    r"\bb[- ]?tag|\b(?:b|bottom)[- ](?:quarks?|hadrons?|jets?)\b|\bheavy[- ]flavou?r|\bb-?jets?\b",
+    re.IGNORECASE,
 )
 _BTAG_VERB = re.compile(r"\b(?:identified|tagged|selected|classified|considered)\b", re.IGNORECASE)
 _BTAG_TOOL = re.compile(
@@ -46,7 +47,8 @@ _BTAG_TOOL = re.compile(
 )
 _NOT_DEFINITION = re.compile(
     r"scale factors?|\bcorrect(?:ed|ion)|\buncertaint|\bmeasured\b|\bshows?\b|\bshown\b|\bdistributions?\b"
-    r"|\bmultiplicit", re.IGNORECASE,
+    r"|\bmultiplicit",
+    re.IGNORECASE,
 )
 
 
@@ -73,8 +75,10 @@ def continues_region(sentence: str) -> bool:
 
 
 # "Jets are considered if they have pT > 20 GeV": a trailing if-clause after a selection verb is the requirement
-_SELECTED_IF = re.compile(r"\b(?:selected|accepted|kept|retained|considered|used|required)\s+(?:only\s+)?(?:if|when)\b[^,;]*$",
-                          re.IGNORECASE)
+_SELECTED_IF = re.compile(
+    r"\b(?:selected|accepted|kept|retained|considered|used|required)\s+(?:only\s+)?(?:if|when)\b[^,;]*$",
+    re.IGNORECASE,
+)
 
 
 def is_condition(before_quantity: str) -> bool:
@@ -97,10 +101,20 @@ def btag_definition(sentence: str, quote: str) -> CutFinding | None:
     tool = _BTAG_TOOL.search(sentence)
     if subject is None or verb is None or tool is None or _NOT_DEFINITION.search(sentence):
         return None
-    if _PERFORMANCE.search(sentence) or P.DISQUALIFY.search(sentence) or not re.search(r"\bjets?\b|\bb[- ]?tag", sentence, re.IGNORECASE):
+    if (
+        _PERFORMANCE.search(sentence)
+        or P.DISQUALIFY.search(sentence)
+        or not re.search(r"\bjets?\b|\bb[- ]?tag", sentence, re.IGNORECASE)
+    ):
         return None
-    return CutFinding(object="bjet", variable="btag", op="==", value=1.0, quote=quote,  # type: ignore[arg-type]
-                      description="passes the b-tagging algorithm and working point quoted")
+    return CutFinding(
+        object="bjet",
+        variable="btag",
+        op="==",
+        value=1.0,
+        quote=quote,  # type: ignore[arg-type]
+        description="passes the b-tagging algorithm and working point quoted",
+    )
 
 
 def separated_subject(sentence: str, position: int, mentions: list[tuple[int, str]]) -> str | None:
@@ -121,8 +135,16 @@ _REJECTED_EVENTS = re.compile(
     r"(?:rejected|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
     re.IGNORECASE,
 )
-_INVERSE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "==", "between": "outside",
-            "outside": "between"}
+_INVERSE = {
+    ">": "<=",
+    ">=": "<",
+    "<": ">=",
+    "<=": ">",
+    "==": "!=",
+    "!=": "==",
+    "between": "outside",
+    "outside": "between",
+}
 
 
 def rejects_events(sentence: str) -> bool:
@@ -138,7 +160,14 @@ def kept_side(findings: list[CutFinding]) -> list[CutFinding]:
     if len(event_level) != 1:
         return findings
     target = event_level[0]
-    inverted = target.model_copy(update={"op": _INVERSE[target.op], "description": (
-        f"{target.description}; the paper states the rejected events" if target.description
-        else "the paper states the rejected events")})
+    inverted = target.model_copy(
+        update={
+            "op": _INVERSE[target.op],
+            "description": (
+                f"{target.description}; the paper states the rejected events"
+                if target.description
+                else "the paper states the rejected events"
+            ),
+        }
+    )
     return [inverted if f is target else f for f in findings]

@@ -19,9 +19,13 @@ _RIGHT = re.compile(
     rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>(?:\s*,\s*{P.NUM})*(?:\s*,?\s*(?:and|or)\s+(?:>\s*)?{P.NUM})?)"
     rf"\s*(?P<unit>{P.UNIT})?(?![\w%])"
 )
-_RANGE_RIGHT = re.compile(rf"^\s*(?P<q>.{{1,40}}?)\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])")
+_RANGE_RIGHT = re.compile(
+    rf"^\s*(?P<q>.{{1,40}}?)\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])"
+)
 _LEFT_NUM = re.compile(rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
-_BETWEEN = re.compile(rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+_BETWEEN = re.compile(
+    rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+)
 
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
 
@@ -38,8 +42,9 @@ class Comparison:
     extra: list[float] | None = None
     after: str = ""  # the text after the value
     lepton_index: bool = False  # the quantity was written for the ordered leptons (pT,l1)
-    firm: bool = False  # the phrase itself states a requirement ("bins in M_R starting from 800 GeV")
-
+    firm: bool = (
+        False  # the phrase itself states a requirement ("bins in M_R starting from 800 GeV")
+    )
 
 
 def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | None:
@@ -60,7 +65,9 @@ def _closest_quantity(tail: str, max_gap: int) -> tuple[int, str, re.Match[str]]
         for match in regex.finditer(tail):
             if len(tail) - match.end() > max_gap:
                 continue
-            if name == "symbol" and (match.group(1) in P.NOT_SYMBOLS or len(tail) - match.end() > 2):
+            if name == "symbol" and (
+                match.group(1) in P.NOT_SYMBOLS or len(tail) - match.end() > 2
+            ):
                 continue
             if best is None or match.end() > best[0]:
                 best = (match.end(), name, match)
@@ -86,7 +93,7 @@ def comparisons(sentence: str) -> list[Comparison]:
     for match in _OP_RE.finditer(sentence):
         if match.start() in taken:
             continue
-        left, right = sentence[: match.start()], sentence[match.end():]
+        left, right = sentence[: match.start()], sentence[match.end() :]
         op = match.group("op") or P.WORD_OPS[match.group("word")]
         quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
         verb = _TO_BE.search(left) if quantity is None and match.group("op") else None
@@ -103,10 +110,14 @@ def comparisons(sentence: str) -> list[Comparison]:
             continue
         if verb is not None and quantity[0] in P.ENERGY and not value.group("unit"):
             # "the azimuthal angle between MET and the leading jets (in pT) is required to be >0.4"
-            quantity = _unitless_before(re.sub(r"\([^()]*\)", "", left[: verb.start()]).rstrip()[-120:])
+            quantity = _unitless_before(
+                re.sub(r"\([^()]*\)", "", left[: verb.start()]).rstrip()[-120:]
+            )
             if quantity is None:
                 continue
-        found += _split_ip(_comparison(quantity, op, value, match.start(), right[value.end():]), left)
+        found += _split_ip(
+            _comparison(quantity, op, value, match.start(), right[value.end() :]), left
+        )
     found += _betweens(sentence)
     found += _minimum_of(sentence)
     found += _requirement_on(sentence)
@@ -117,7 +128,8 @@ def comparisons(sentence: str) -> list[Comparison]:
 
 
 _OR_RANGES = re.compile(
-    rf"\|eta\|\s*<\s*(?P<a>{P.NUM})\s*,?\s*or\s*(?P<b>{P.NUM})\s*<=?\s*\|eta\|\s*<=?\s*(?P<c>{P.NUM})")
+    rf"\|eta\|\s*<\s*(?P<a>{P.NUM})\s*,?\s*or\s*(?P<b>{P.NUM})\s*<=?\s*\|eta\|\s*<=?\s*(?P<c>{P.NUM})"
+)
 _Z_WINDOW = re.compile(
     rf"\bwithin\s+(?:\+-\s*)?(?P<num>{P.NUM})\s*GeV\s+(?:of|from|around)\s+(?:the\s+)?(?:nominal\s+|known\s+)?"
     rf"(?:Z(?:[- ]boson)?\s+(?:boson\s+)?mass|m_?Z\b|mass of the Z(?: boson)?)"
@@ -127,7 +139,8 @@ _Z_WINDOW = re.compile(
 
 # "m^W_T + E^miss_T > 60 GeV": one cut on the sum, not a MET cut
 _MT_PLUS_MET = re.compile(
-    rf"\b[mM]_?\^?\{{?W?\}}?_?T(?:\^\{{?W\}}?)?\s*\+\s*MET\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+    rf"\b[mM]_?\^?\{{?W?\}}?_?T(?:\^\{{?W\}}?)?\s*\+\s*MET\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+)
 
 
 def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
@@ -138,22 +151,60 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
     for match in _OR_RANGES.finditer(sentence):
         lo, hi, top = float(match.group("a")), float(match.group("b")), float(match.group("c"))
         if lo < hi < top:
-            out += [Comparison("eta", None, "<", top, None, match.start(), after=sentence[match.end():]),
-                    Comparison("eta", None, "outside", [lo, hi], None, match.start() + 1, after=sentence[match.end():])]
+            out += [
+                Comparison(
+                    "eta", None, "<", top, None, match.start(), after=sentence[match.end() :]
+                ),
+                Comparison(
+                    "eta",
+                    None,
+                    "outside",
+                    [lo, hi],
+                    None,
+                    match.start() + 1,
+                    after=sentence[match.end() :],
+                ),
+            ]
             spans.append((match.start(), match.end()))
     for match in _Z_WINDOW.finditer(sentence):
         op = match.group("op") or "<"
         value = float(match.group("num") or match.group("num2"))
-        out.append(Comparison("zwindow", None, op, value, "GeV", match.start(), after=sentence[match.end():], firm=True))
+        out.append(
+            Comparison(
+                "zwindow",
+                None,
+                op,
+                value,
+                "GeV",
+                match.start(),
+                after=sentence[match.end() :],
+                firm=True,
+            )
+        )
         spans.append((match.start(), match.end()))
     for match in _MT_PLUS_MET.finditer(sentence):
-        out.append(Comparison("mtmet", None, match.group("op"), float(match.group("num")), match.group("unit"),
-                              match.start("op"), after=sentence[match.end():], firm=True))
+        out.append(
+            Comparison(
+                "mtmet",
+                None,
+                match.group("op"),
+                float(match.group("num")),
+                match.group("unit"),
+                match.start("op"),
+                after=sentence[match.end() :],
+                firm=True,
+            )
+        )
         spans.append((match.start(), match.end()))
     if not spans:
         return found
-    kept = [c for c in found if not any(a <= c.position < b for a, b in spans) or
-            c.quantity not in ("eta", "mass", "mz", "symbol", "met") and not c.quantity.startswith("m")]
+    kept = [
+        c
+        for c in found
+        if not any(a <= c.position < b for a, b in spans)
+        or c.quantity not in ("eta", "mass", "mz", "symbol", "met")
+        and not c.quantity.startswith("m")
+    ]
     return kept + out
 
 
@@ -208,9 +259,15 @@ def _vertex_distance(sentence: str) -> list[Comparison]:
     for match in _WITHIN_OF.finditer(sentence):
         rest = match.group("rest")
         quantity = "z0" if re.search(r"longitudinal|along the beam|\bz\b", rest) else "d0"
-        if quantity == "d0" and not re.search(r"transverse|r-?phi|xy", rest + sentence[max(0, match.start() - 40):]):
+        if quantity == "d0" and not re.search(
+            r"transverse|r-?phi|xy", rest + sentence[max(0, match.start() - 40) :]
+        ):
             continue  # a distance in three dimensions is not d0
-        out.append(Comparison(quantity, None, "<", float(match.group("num")), match.group("unit"), match.start()))
+        out.append(
+            Comparison(
+                quantity, None, "<", float(match.group("num")), match.group("unit"), match.start()
+            )
+        )
     return out
 
 
@@ -224,8 +281,10 @@ _OVERLAP = re.compile(
 
 def _overlap_removal(sentence: str) -> list[Comparison]:
     """'any jets within Delta R = 0.4 of the lepton are removed': the kept objects have dr > 0.4."""
-    return [Comparison("dr", None, ">", float(m.group("num") or m.group("num2")), None, m.start())
-            for m in _OVERLAP.finditer(sentence)]
+    return [
+        Comparison("dr", None, ">", float(m.group("num") or m.group("num2")), None, m.start())
+        for m in _OVERLAP.finditer(sentence)
+    ]
 
 
 _REQUIREMENT_ON = re.compile(
@@ -256,12 +315,30 @@ def _requirement_on(sentence: str) -> list[Comparison]:
         name = _leading_quantity(match.group("q"))
         if name is not None:
             op = ">" if match.group("w").startswith(("min", "low")) else "<"
-            out.append(Comparison(name[0], name[1], op, float(match.group("num")), match.group("unit"), match.start()))
+            out.append(
+                Comparison(
+                    name[0],
+                    name[1],
+                    op,
+                    float(match.group("num")),
+                    match.group("unit"),
+                    match.start(),
+                )
+            )
     for match in _STARTING.finditer(sentence):
         name = _leading_quantity(match.group("q"))
         if name is not None:
-            out.append(Comparison(name[0], name[1], ">=", float(match.group("num")), match.group("unit"), match.start(),
-                                   firm=True))
+            out.append(
+                Comparison(
+                    name[0],
+                    name[1],
+                    ">=",
+                    float(match.group("num")),
+                    match.group("unit"),
+                    match.start(),
+                    firm=True,
+                )
+            )
     return out
 
 
@@ -279,18 +356,35 @@ def _minimum_of(sentence: str) -> list[Comparison]:
         if quantity is None:
             continue
         op = ">" if match.group("w").startswith("mini") else "<"
-        out.append(Comparison(quantity[0], quantity[1], op, float(match.group("num")), match.group("unit"),
-                               match.start(), after=sentence[match.end():]))
+        out.append(
+            Comparison(
+                quantity[0],
+                quantity[1],
+                op,
+                float(match.group("num")),
+                match.group("unit"),
+                match.start(),
+                after=sentence[match.end() :],
+            )
+        )
     return out
 
 
-def _comparison(quantity: tuple[str, int | None, str], op: str, value: re.Match[str], pos: int, after: str) -> Comparison:
+def _comparison(
+    quantity: tuple[str, int | None, str], op: str, value: re.Match[str], pos: int, after: str
+) -> Comparison:
     more = [float(x) for x in re.findall(P.NUM, value.group("more") or "")]
     return Comparison(
-        quantity=quantity[0], rank=quantity[1], op=op, value=float(value.group("num")),
+        quantity=quantity[0],
+        rank=quantity[1],
+        op=op,
+        value=float(value.group("num")),
         lepton_index=bool(re.search(r",\s*l\b|,\s*l\s*\d", quantity[2])),
-        unit=value.group("unit"), position=pos, alt=float(value.group("alt")) if value.group("alt") else None,
-        extra=more or None, after=after,
+        unit=value.group("unit"),
+        position=pos,
+        alt=float(value.group("alt")) if value.group("alt") else None,
+        extra=more or None,
+        after=after,
     )
 
 
@@ -312,7 +406,9 @@ def _split_ip(comp: Comparison, left: str = "") -> list[Comparison]:
     both = _IP_BOTH.match(comp.after) if comp.quantity == "ip" else None
     if both is None:
         return [comp]
-    z0 = Comparison("z0", None, comp.op, float(both.group("num")), both.group("unit"), comp.position)
+    z0 = Comparison(
+        "z0", None, comp.op, float(both.group("num")), both.group("unit"), comp.position
+    )
     return [Comparison("d0", None, comp.op, comp.value, comp.unit, comp.position), z0]
 
 
@@ -330,12 +426,21 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
         return None
     unit = rest.group("unit") or low.group("unit")
     outside = bool(P.OUTSIDE_HINT.search(left[-60:]))
-    comp = Comparison(quantity[0], quantity[1], "outside" if outside else "between", [lo, hi], unit, pos,
-                       after=right[rest.end():])
+    comp = Comparison(
+        quantity[0],
+        quantity[1],
+        "outside" if outside else "between",
+        [lo, hi],
+        unit,
+        pos,
+        after=right[rest.end() :],
+    )
     return comp, rest.start("op")
 
 
-_SECOND_RANGE = re.compile(rf"^\s*(?:and|or|,)\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?")
+_SECOND_RANGE = re.compile(
+    rf"^\s*(?:and|or|,)\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+)
 
 
 def _betweens(sentence: str) -> list[Comparison]:
@@ -349,10 +454,20 @@ def _betweens(sentence: str) -> list[Comparison]:
         lo, hi = float(match.group("lo")), float(match.group("hi"))
         if quantity is None or lo >= hi:
             continue
-        second = _SECOND_RANGE.match(sentence[match.end():]) if not match.group("unit") else None
-        unit = match.group("unit") or match.group("u1") or (second.group("unit") if second else None)
+        second = _SECOND_RANGE.match(sentence[match.end() :]) if not match.group("unit") else None
+        unit = (
+            match.group("unit") or match.group("u1") or (second.group("unit") if second else None)
+        )
         out.append(Comparison(quantity[0], quantity[1], "between", [lo, hi], unit, match.start()))
         if second is not None and float(second.group("lo")) < float(second.group("hi")):
-            out.append(Comparison(quantity[0], quantity[1], "between", [float(second.group("lo")),
-                                   float(second.group("hi"))], unit, match.start() + 1))
+            out.append(
+                Comparison(
+                    quantity[0],
+                    quantity[1],
+                    "between",
+                    [float(second.group("lo")), float(second.group("hi"))],
+                    unit,
+                    match.start() + 1,
+                )
+            )
     return out

@@ -47,19 +47,30 @@ def merge_samples(runs: list[SelectionList]) -> SelectionList:
         selection += _new_cuts(run.selection, counts, values, n, seen, used)
     flagged = [c.id for o in objects.values() for c in o.cuts if (c.agreement or 0) < 1]
     flagged += [c.id for c in selection if (c.agreement or 0) < 1]
-    notes = [f"consensus of {n} samples; {len(flagged)} cut(s) differ between samples and need review"
-             + (f": {', '.join(flagged)}" if flagged else "")]
+    notes = [
+        f"consensus of {n} samples; {len(flagged)} cut(s) differ between samples and need review"
+        + (f": {', '.join(flagged)}" if flagged else "")
+    ]
     base = runs[0]
-    return base.model_copy(update={
-        "objects": list(objects.values()), "selection": selection,
-        "notes": list(dict.fromkeys([*base.notes, *notes])),
-        "complete": all(r.complete for r in runs),
-        "unresolved": _union_by_id(r.unresolved for r in runs),
-    })
+    return base.model_copy(
+        update={
+            "objects": list(objects.values()),
+            "selection": selection,
+            "notes": list(dict.fromkeys([*base.notes, *notes])),
+            "complete": all(r.complete for r in runs),
+            "unresolved": _union_by_id(r.unresolved for r in runs),
+        }
+    )
 
 
-def _new_cuts(cuts: list[Cut], counts: dict[tuple[object, ...], int], values: dict[tuple[object, ...], set[str]],
-              n: int, seen: set[tuple[object, ...]], used: set[str]) -> list[Cut]:
+def _new_cuts(
+    cuts: list[Cut],
+    counts: dict[tuple[object, ...], int],
+    values: dict[tuple[object, ...], set[str]],
+    n: int,
+    seen: set[tuple[object, ...]],
+    used: set[str],
+) -> list[Cut]:
     out = []
     for cut in cuts:
         sig = signature(cut)
@@ -67,8 +78,11 @@ def _new_cuts(cuts: list[Cut], counts: dict[tuple[object, ...], int], values: di
             continue
         seen.add(sig)
         agreement = counts[sig] / n
-        update: dict[str, object] = {"agreement": agreement, "confidence": min(cut.confidence, agreement),
-                                     "id": _unique_id(cut.id, used)}
+        update: dict[str, object] = {
+            "agreement": agreement,
+            "confidence": min(cut.confidence, agreement),
+            "id": _unique_id(cut.id, used),
+        }
         if agreement < 1:
             alternatives = sorted(values[slot(cut)] - {_value_text(cut)})
             note = f"review: found in {counts[sig]} of {n} samples"
@@ -122,10 +136,16 @@ def cross_check(llm: SelectionList, rules: SelectionList) -> SelectionList:
     data.selection = [mark(c) for c in data.selection]
     only_rules = [c for c in rules.all_cuts() if signature(c) not in llm_sigs]
     if only_rules:
-        listed = "; ".join(f"{c.id}: {c.provenance.quote[:80] if c.provenance else c.description}"
-                           for c in only_rules[:12])
-        data.notes.append(f"cross-check: the rule-based extractor found {len(only_rules)} cut(s) the model did "
-                          f"not report, for review: {listed}")
+        listed = "; ".join(
+            f"{c.id}: {c.provenance.quote[:80] if c.provenance else c.description}"
+            for c in only_rules[:12]
+        )
+        data.notes.append(
+            f"cross-check: the rule-based extractor found {len(only_rules)} cut(s) the model did "
+            f"not report, for review: {listed}"
+        )
     agreed = sum(signature(c) in rule_sigs for c in llm.all_cuts())
-    data.notes.append(f"cross-check: {agreed} of {len(llm.all_cuts())} model cut(s) also found by the rules")
+    data.notes.append(
+        f"cross-check: {agreed} of {len(llm.all_cuts())} model cut(s) also found by the rules"
+    )
     return data

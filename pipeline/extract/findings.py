@@ -17,19 +17,47 @@ from pipeline.selection.models import Op
 ObjectKind = Literal["electron", "muon", "lepton", "jet", "bjet", "photon", "tau", "track", "event"]
 
 COLLECTIONS: dict[str, str] = {
-    "electron": "electrons", "muon": "muons", "lepton": "leptons", "jet": "jets", "bjet": "bjets",
-    "photon": "photons", "tau": "taus", "track": "tracks",
+    "electron": "electrons",
+    "muon": "muons",
+    "lepton": "leptons",
+    "jet": "jets",
+    "bjet": "bjets",
+    "photon": "photons",
+    "tau": "taus",
+    "track": "tracks",
 }
 # physics-object kind of each collection in the selection list
 KIND_OF: dict[str, str] = {"track": "track", "tau": "tau", "bjet": "bjet"}
 
 # variables of one object (object scope); the rest are event-level quantities
-OBJECT_VARIABLES = {"pt", "eta", "phi", "e", "d0", "z0", "d0sig", "z0sintheta", "reliso", "dr", "btag"}
+OBJECT_VARIABLES = {
+    "pt",
+    "eta",
+    "phi",
+    "e",
+    "d0",
+    "z0",
+    "d0sig",
+    "z0sintheta",
+    "reliso",
+    "dr",
+    "btag",
+}
 UNIT_FACTORS: dict[str, tuple[str, float]] = {
-    "gev": ("GeV", 1.0), "mev": ("GeV", 1e-3), "tev": ("GeV", 1e3), "kev": ("GeV", 1e-6),
-    "mm": ("mm", 1.0), "cm": ("mm", 10.0), "um": ("mm", 1e-3), "mum": ("mm", 1e-3),
-    "\u00b5m": ("mm", 1e-3), "\u03bcm": ("mm", 1e-3), "micron": ("mm", 1e-3), "m": ("mm", 1e3),
-    "rad": ("rad", 1.0), "mrad": ("rad", 1e-3),
+    "gev": ("GeV", 1.0),
+    "mev": ("GeV", 1e-3),
+    "tev": ("GeV", 1e3),
+    "kev": ("GeV", 1e-6),
+    "mm": ("mm", 1.0),
+    "cm": ("mm", 10.0),
+    "um": ("mm", 1e-3),
+    "mum": ("mm", 1e-3),
+    "\u00b5m": ("mm", 1e-3),
+    "\u03bcm": ("mm", 1e-3),
+    "micron": ("mm", 1e-3),
+    "m": ("mm", 1e3),
+    "rad": ("rad", 1.0),
+    "mrad": ("rad", 1e-3),
 }
 
 
@@ -38,39 +66,63 @@ class CutFinding(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    object: ObjectKind = Field(description="object the cut applies to; 'event' for event-level quantities")
+    object: ObjectKind = Field(
+        description="object the cut applies to; 'event' for event-level quantities"
+    )
     variable: str = Field(
-        pattern=r"^[a-z][a-z0-9_]*$", max_length=40,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=40,
         description="pt, eta, d0, z0, d0sig, z0sintheta, reliso (isolation/pt), dr, btag, count "
         "(number of objects), sfos (same-flavour opposite-sign pairs), or an event quantity "
         "such as met, ht, mt, m12, m34, mll, m4l, mct",
     )
     op: Op
     value: float | list[float]
-    unit: str | None = Field(default=None, description="unit as written: GeV, MeV, TeV, mm, um, cm, or null")
-    abs: bool = Field(default=False, description="true when the paper cuts on the absolute value, |eta|")
-    rank: int | None = Field(default=None, ge=0, le=9, description="0 = leading object, 1 = subleading ...")
-    quote: str = Field(min_length=8, description="the verbatim sentence of the paper stating the cut")
+    unit: str | None = Field(
+        default=None, description="unit as written: GeV, MeV, TeV, mm, um, cm, or null"
+    )
+    abs: bool = Field(
+        default=False, description="true when the paper cuts on the absolute value, |eta|"
+    )
+    rank: int | None = Field(
+        default=None, ge=0, le=9, description="0 = leading object, 1 = subleading ..."
+    )
+    quote: str = Field(
+        min_length=8, description="the verbatim sentence of the paper stating the cut"
+    )
     description: str = ""
     region: str | None = Field(
-        default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=40,
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=40,
         description="set only for cuts that define a control/validation region, not the signal selection",
     )
 
     @model_validator(mode="after")
     def _value_matches_op(self) -> CutFinding:
         if self.op in (Op.between.value, Op.outside.value):
-            if not (isinstance(self.value, list) and len(self.value) == 2 and self.value[0] < self.value[1]):
-                raise ValueError(f"op {self.op!r} needs value [low, high] with low < high, got {self.value!r}")
+            if not (
+                isinstance(self.value, list)
+                and len(self.value) == 2
+                and self.value[0] < self.value[1]
+            ):
+                raise ValueError(
+                    f"op {self.op!r} needs value [low, high] with low < high, got {self.value!r}"
+                )
         elif self.op == Op.in_.value:
             if not isinstance(self.value, list) or not self.value:
                 raise ValueError("op 'in' needs a non-empty list of values")
         elif isinstance(self.value, list):
             raise ValueError(f"op {self.op!r} needs a single number, not the list {self.value!r}")
-        if self.unit is not None and self.unit.strip().lower() not in UNIT_FACTORS | {"": 0, "none": 0}:
+        if self.unit is not None and self.unit.strip().lower() not in UNIT_FACTORS | {
+            "": 0,
+            "none": 0,
+        }:
             raise ValueError(f"unknown unit {self.unit!r}; use GeV, MeV, TeV, mm, um, cm or null")
         if self.object == "event" and self.variable in OBJECT_VARIABLES - {"dr"}:
-            raise ValueError(f"variable {self.variable!r} belongs to an object; set object to its kind")
+            raise ValueError(
+                f"variable {self.variable!r} belongs to an object; set object to its kind"
+            )
         return self
 
     def key(self) -> tuple[Any, ...]:  # not tuple[object]: "object" is a field name here
@@ -91,7 +143,9 @@ class Findings(BaseModel):
     notes: str = ""
 
 
-def canonical(value: float | list[float], unit: str | None) -> tuple[float | list[float], str | None]:
+def canonical(
+    value: float | list[float], unit: str | None
+) -> tuple[float | list[float], str | None]:
     """Value(s) in the canonical unit (GeV, mm, rad) and that unit's name."""
     if unit is None or unit.strip().lower() in ("", "none"):
         return value, None

@@ -24,11 +24,33 @@ _SEED = 12  # length of the exact seeds used to find candidate windows
 _HUMAN = {Status.reviewed.value, Status.edited.value, Status.rejected.value}
 _NUMBER = re.compile(r"(?<![A-Za-z_])[-\u2212]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WORDS = {
-    "zero": 0, "no": 0, "one": 1, "single": 1, "two": 2, "pair": 2, "three": 3, "four": 4,
-    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2,
-    "exactly": None, "veto": 0, "reject": 0, "without": 0, "additional": None,
+    "zero": 0,
+    "no": 0,
+    "one": 1,
+    "single": 1,
+    "two": 2,
+    "pair": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "both": 2,
+    "exactly": None,
+    "veto": 0,
+    "reject": 0,
+    "without": 0,
+    "additional": None,
 }
-_FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}  # boolean per-object flags: passes the tagger or working point the quote names
+_FLAGS = {
+    "btag",
+    "id_loose",
+    "id_medium",
+    "id_tight",
+}  # boolean per-object flags: passes the tagger or working point the quote names
 # one number in a canonical unit may be written in another unit in the text
 _UNIT_FACTORS = (1.0, 1e3, 1e-3, 0.1, 10.0)
 
@@ -88,7 +110,9 @@ def cut_numbers(cut: Cut) -> list[float]:
         return [float(v) for v in values]
     if cut.expr:
         # 91.1876 (the Z mass) and 0 are conventions of the language, not claims of the paper
-        expr = re.sub(r",\s*\d+\)", ")", cut.expr) if "nth(" in cut.expr else cut.expr  # drop nth indices
+        expr = (
+            re.sub(r",\s*\d+\)", ")", cut.expr) if "nth(" in cut.expr else cut.expr
+        )  # drop nth indices
         found = [float(m.group()) for m in _NUMBER.finditer(expr)]
         return [v for v in found if v not in (0.0, 91.1876)]
     return []
@@ -115,7 +139,9 @@ def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
-def provenance_at(doc: Document, start: int, end: int, quote: str, base: Provenance | None) -> Provenance:
+def provenance_at(
+    doc: Document, start: int, end: int, quote: str, base: Provenance | None
+) -> Provenance:
     """Provenance for ``[start, end)`` of ``doc``: page, section, span and boxes."""
     section = doc.section_at(start)
     label = None
@@ -144,7 +170,9 @@ def ground_cut(cut: Cut, index: _Index) -> Cut:
         return cut
     quote = cut.provenance.quote if cut.provenance else ""
     if not quote.strip():
-        grounding = Grounding(found=False, numbers_match=False, score=0.0, reason="the cut has no quote")
+        grounding = Grounding(
+            found=False, numbers_match=False, score=0.0, reason="the cut has no quote"
+        )
         return cut.model_copy(update={"grounding": grounding, "status": Status.unverified})
     hit = locate(quote, index)
     if hit is None or hit[2] < FOUND_THRESHOLD:
@@ -155,14 +183,25 @@ def ground_cut(cut: Cut, index: _Index) -> Cut:
     start, end, score = hit
     matched = index.doc.text[start:end]
     ok, missing = numbers_present(cut_numbers(cut), matched)
-    reason = "quote found, numbers match" if ok else (
-        f"quote found but the number(s) {', '.join(f'{m:g}' for m in missing)} do not appear in it"
+    reason = (
+        "quote found, numbers match"
+        if ok
+        else (
+            f"quote found but the number(s) {', '.join(f'{m:g}' for m in missing)} do not appear in it"
+        )
     )
-    grounding = Grounding(found=True, numbers_match=ok, score=round(score, 3), reason=reason,
-                          matched_text=matched[:2000])
+    grounding = Grounding(
+        found=True,
+        numbers_match=ok,
+        score=round(score, 3),
+        reason=reason,
+        matched_text=matched[:2000],
+    )
     provenance = provenance_at(index.doc, start, end, quote, cut.provenance)
     status = Status.verified if ok else Status.unverified
-    return cut.model_copy(update={"grounding": grounding, "status": status, "provenance": provenance})
+    return cut.model_copy(
+        update={"grounding": grounding, "status": status, "provenance": provenance}
+    )
 
 
 def ground_selection(

@@ -28,9 +28,15 @@ _LEPTONS = re.compile(r"\bleptons\b")
 def unresolved_from_cut(cut: Cut, reason: str) -> Unresolved:
     """An unresolved item keeping what the extractor proposed, its quote and why it is not a cut."""
     quote = cut.provenance.quote if cut.provenance is not None and cut.provenance.quote else ""
-    proposed = cut.expr or (f"{cut.variable} {cut.op} {cut.value}" if cut.variable else cut.text or "")
+    proposed = cut.expr or (
+        f"{cut.variable} {cut.op} {cut.value}" if cut.variable else cut.text or ""
+    )
     where = f" ({cut.target})" if cut.target else ""
-    description = f"proposed{where}: {proposed}; quote: \"{quote}\"" if quote else f"proposed{where}: {proposed}"
+    description = (
+        f'proposed{where}: {proposed}; quote: "{quote}"'
+        if quote
+        else f"proposed{where}: {proposed}"
+    )
     page = cut.provenance.page if cut.provenance is not None else None
     if page is not None:
         description += f" (page {page})"
@@ -46,8 +52,12 @@ def with_lepton_union(sel: SelectionList) -> SelectionList:
     if not uses:
         return sel
     sources = [o.name for o in sel.objects if o.name in ("electrons", "muons")]
-    union = PhysicsObject(name="leptons", kind="lepton", sources=sources,
-                          description="electrons and muons together (the paper counts them as one)")
+    union = PhysicsObject(
+        name="leptons",
+        kind="lepton",
+        sources=sources,
+        description="electrons and muons together (the paper counts them as one)",
+    )
     return sel.model_copy(update={"objects": [*sel.objects, union]})
 
 
@@ -61,9 +71,25 @@ _MBB = "mass(nth(sorted_by_pt(bjets), 0), nth(sorted_by_pt(bjets), 1))"
 # name -> [(collection it is built from, expression, meaning)], the first whose collection the list has wins
 NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
     "ht": [("jets", "sum(pt(jets))", "H_T = the scalar sum of the pT of the selected jets")],
-    "mt": [("photons", _transverse_mass("photons"), "m_T = the transverse mass of the leading photon and the MET"),
-           ("leptons", _transverse_mass("leptons"), "m_T = the transverse mass of the leading lepton and the MET")],
-    "wt": [("leptons", _transverse_mass("leptons"), "m_T^W = the transverse mass of the leading lepton and the MET")],
+    "mt": [
+        (
+            "photons",
+            _transverse_mass("photons"),
+            "m_T = the transverse mass of the leading photon and the MET",
+        ),
+        (
+            "leptons",
+            _transverse_mass("leptons"),
+            "m_T = the transverse mass of the leading lepton and the MET",
+        ),
+    ],
+    "wt": [
+        (
+            "leptons",
+            _transverse_mass("leptons"),
+            "m_T^W = the transverse mass of the leading lepton and the MET",
+        )
+    ],
     "mbb": [("bjets", _MBB, "m_bb = the invariant mass of the two leading b-tagged jets")],
 }
 _PHOTON_QUOTE = re.compile(r"\u03b3|photon", re.IGNORECASE)
@@ -71,10 +97,20 @@ _PHOTON_QUOTE = re.compile(r"\u03b3|photon", re.IGNORECASE)
 
 def _uses(sel: SelectionList, name: str) -> list[Cut]:
     word = re.compile(rf"\b{name}\b")
-    return [c for c in sel.all_cuts() if c.scope == "event" and (c.variable == name or (c.expr and word.search(c.expr)))]
+    return [
+        c
+        for c in sel.all_cuts()
+        if c.scope == "event" and (c.variable == name or (c.expr and word.search(c.expr)))
+    ]
 
 
-_KIND_OF = {"electrons": "electron", "muons": "muon", "jets": "jet", "bjets": "bjet", "photons": "photon"}
+_KIND_OF = {
+    "electrons": "electron",
+    "muons": "muon",
+    "jets": "jet",
+    "bjets": "bjet",
+    "photons": "photon",
+}
 
 
 def with_counted_collections(sel: SelectionList) -> SelectionList:
@@ -83,14 +119,18 @@ def with_counted_collections(sel: SelectionList) -> SelectionList:
     names = {o.name for o in sel.objects}
     used = {m.group(1) for c in sel.all_cuts() if c.expr for m in re.finditer(r"\b(\w+)\)", c.expr)}
     missing = [n for n in _KIND_OF if n in used and n not in names]
-    added = [PhysicsObject(name=n, kind=_KIND_OF[n], description="no object cut stated") for n in missing]  # type: ignore[arg-type]
+    added = [
+        PhysicsObject(name=n, kind=_KIND_OF[n], description="no object cut stated") for n in missing
+    ]  # type: ignore[arg-type]
     return sel.model_copy(update={"objects": [*sel.objects, *added]}) if added else sel
 
 
 def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, str, str] | None:
     """The definition of ``name`` the list can build: m_T of a photon only when the cuts' quotes speak of one."""
     kinds = {o.kind for o in sel.objects}
-    photon_quote = any(c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used)
+    photon_quote = any(
+        c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used
+    )
     for collection, expr, meaning in NAMED_QUANTITIES[name]:
         if collection == "photons" and not (photon_quote and "photon" in kinds):
             continue
@@ -113,14 +153,28 @@ def with_named_quantities(sel: SelectionList) -> SelectionList:
         collection, expr, meaning = found
         objects = list(sel.objects)
         if collection in ("jets", "bjets") and not any(o.name == collection for o in objects):
-            objects.append(PhysicsObject(name=collection, kind=collection[:-1], description="no object cut stated"))  # type: ignore[arg-type]
+            objects.append(
+                PhysicsObject(
+                    name=collection, kind=collection[:-1], description="no object cut stated"
+                )
+            )  # type: ignore[arg-type]
         why = Provenance(source="assumption", document=sel.paper.id)
         derived = Derived(name=name, expr=expr, unit="GeV", description=meaning, provenance=why)
-        assumption = Assumption(id=f"definition_{name}", topic=f"definition of {name}",
-                                unstated="the paper names the quantity without a formula", choice=f"{name} = {expr}",
-                                rationale=meaning, affects=[c.id for c in used])
-        sel = sel.model_copy(update={"objects": objects, "derived": [*sel.derived, derived],
-                                     "assumptions": [*sel.assumptions, assumption]})
+        assumption = Assumption(
+            id=f"definition_{name}",
+            topic=f"definition of {name}",
+            unstated="the paper names the quantity without a formula",
+            choice=f"{name} = {expr}",
+            rationale=meaning,
+            affects=[c.id for c in used],
+        )
+        sel = sel.model_copy(
+            update={
+                "objects": objects,
+                "derived": [*sel.derived, derived],
+                "assumptions": [*sel.assumptions, assumption],
+            }
+        )
         if collection == "leptons" and not any(o.name == "leptons" for o in sel.objects):
             sources = [o.name for o in sel.objects if o.name in ("electrons", "muons")]
             union = PhysicsObject(name="leptons", kind="lepton", sources=sources)
@@ -154,9 +208,17 @@ def _free(name: str, taken: set[str]) -> str:
 
 def _drop_empty(sel: SelectionList) -> SelectionList:
     """Objects left with no cut and no role (nothing counts them, nothing merges them) and empty regions."""
-    texts = " ".join(c.expr or "" for c in sel.all_cuts()) + " " + " ".join(d.expr or "" for d in sel.derived)
+    texts = (
+        " ".join(c.expr or "" for c in sel.all_cuts())
+        + " "
+        + " ".join(d.expr or "" for d in sel.derived)
+    )
     sources = {s for o in sel.objects for s in o.sources}
-    objects = [o for o in sel.objects if o.cuts or o.sources or o.name in sources or re.search(rf"\b{o.name}\b", texts)]
+    objects = [
+        o
+        for o in sel.objects
+        if o.cuts or o.sources or o.name in sources or re.search(rf"\b{o.name}\b", texts)
+    ]
     regions = [r for r in sel.regions if r.cuts]
     return sel.model_copy(update={"objects": objects, "regions": regions})
 
@@ -165,7 +227,11 @@ def _sources_first(sel: SelectionList) -> SelectionList:
     """Merged collections after the collections they merge; sources nobody defines dropped."""
     names = {o.name for o in sel.objects}
     plain = [o for o in sel.objects if not o.sources]
-    merged = [o.model_copy(update={"sources": [s for s in o.sources if s in names]}) for o in sel.objects if o.sources]
+    merged = [
+        o.model_copy(update={"sources": [s for s in o.sources if s in names]})
+        for o in sel.objects
+        if o.sources
+    ]
     return sel.model_copy(update={"objects": plain + merged})
 
 
@@ -179,7 +245,12 @@ def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type
         match = _OBJECT_PATH.match(error.path)
         if error.cut_id is None and match is not None and int(match.group(1)) < len(sel.objects):
             obj = sel.objects[int(match.group(1))]
-            out.update({c.id: f"not expressible in the selection language: {error.message}" for c in obj.cuts})
+            out.update(
+                {
+                    c.id: f"not expressible in the selection language: {error.message}"
+                    for c in obj.cuts
+                }
+            )
     return out
 
 
@@ -192,7 +263,9 @@ def set_aside_non_cuts(sel: SelectionList) -> SelectionList:
     """Cuts the support check found to be conditions, cone sizes or overlap removal, moved to ``unresolved``."""
     bad = {}
     for cut in sel.all_cuts():
-        reason = cut.grounding.reason if cut.grounding is not None and cut.status == "unverified" else ""
+        reason = (
+            cut.grounding.reason if cut.grounding is not None and cut.status == "unverified" else ""
+        )
         if "not supported:" in reason and any(marker in reason for marker in _NOT_A_CUT):
             bad[cut.id] = "not a cut: " + reason.split("not supported:", 1)[1].strip()
     return _remove(sel, bad) if bad else sel
@@ -200,21 +273,33 @@ def set_aside_non_cuts(sel: SelectionList) -> SelectionList:
 
 def legalize(sel: SelectionList) -> SelectionList:
     """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
-    sel = with_named_quantities(with_lepton_union(with_counted_collections(set_aside_non_cuts(sel))))
+    sel = with_named_quantities(
+        with_lepton_union(with_counted_collections(set_aside_non_cuts(sel)))
+    )
     sel = _sources_first(sel)
     for _ in range(_MAX_ROUNDS):
         errors = errors_only(validate_selection(sel))
         if not errors:
             return _drop_empty(sel)
         ids = {cut.id for cut in sel.all_cuts()}
-        bad = {e.cut_id: f"not expressible in the selection language: {e.message}"
-               + (f" ({e.hint})" if e.hint else "") for e in errors if e.cut_id in ids}
+        bad = {
+            e.cut_id: f"not expressible in the selection language: {e.message}"
+            + (f" ({e.hint})" if e.hint else "")
+            for e in errors
+            if e.cut_id in ids
+        }
         bad.update(_broken_objects(sel, errors))
         if not bad:
-            broken = {sel.objects[int(m.group(1))].name for e in errors if (m := _OBJECT_PATH.match(e.path))}
+            broken = {
+                sel.objects[int(m.group(1))].name
+                for e in errors
+                if (m := _OBJECT_PATH.match(e.path))
+            }
             if not broken:
                 break
-            sel = sel.model_copy(update={"objects": [o for o in sel.objects if o.name not in broken]})
+            sel = sel.model_copy(
+                update={"objects": [o for o in sel.objects if o.name not in broken]}
+            )
             continue
         sel = _remove(sel, bad)  # type: ignore[arg-type]
     return sel

@@ -20,14 +20,17 @@ def make_backend(settings: Settings, *, run_dir: Path | None, replay: Path | Non
     if replay is not None:
         return get_backend("replay", settings, run_dir=None, replay=replay)
     if not settings.llm_configured:
-        raise ExtractionError("--backend llm needs a model, and none is configured",
-                              hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL (and OPENAI_API_KEY if needed), "
-                                   "pass --replay FILE, or use --backend rules")
+        raise ExtractionError(
+            "--backend llm needs a model, and none is configured",
+            hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL (and OPENAI_API_KEY if needed), "
+            "pass --replay FILE, or use --backend rules",
+        )
     return get_backend("openai", settings, run_dir=run_dir)
 
 
-def extract_llm(doc: Document, *, settings: Settings, backend: LLMBackend, sample: int = 0,
-                paper_ref: PaperRef) -> SelectionList:
+def extract_llm(
+    doc: Document, *, settings: Settings, backend: LLMBackend, sample: int = 0, paper_ref: PaperRef
+) -> SelectionList:
     """One sample of the LLM extraction (ungrounded; the caller grounds it).
 
     On failure raises :class:`~pipeline.extract.api.ExtractionIncomplete` carrying what the
@@ -44,12 +47,19 @@ def extract_llm(doc: Document, *, settings: Settings, backend: LLMBackend, sampl
     notes: list[str] = []
     for index, prompt in enumerate(prompts, start=1):
         try:
-            answer = backend.structured(prompt.messages, Findings, purpose=f"extract:part{index}:sample{sample}",
-                                        seed=seed)
+            answer = backend.structured(
+                prompt.messages, Findings, purpose=f"extract:part{index}:sample{sample}", seed=seed
+            )
         except ExtractionError as err:
-            partial = build_selection([(f, source) for f in found], paper=paper_ref, producer=producer)
-            partial = partial.model_copy(update={"complete": False, "notes": [
-                f"incomplete: part {index} of {len(prompts)} failed: {err.message}"]})
+            partial = build_selection(
+                [(f, source) for f in found], paper=paper_ref, producer=producer
+            )
+            partial = partial.model_copy(
+                update={
+                    "complete": False,
+                    "notes": [f"incomplete: part {index} of {len(prompts)} failed: {err.message}"],
+                }
+            )
             raise ExtractionIncomplete(err.message, partial=partial, hint=err.hint) from err
         found += answer.cuts
         deferred += answer.deferred_to
@@ -57,11 +67,15 @@ def extract_llm(doc: Document, *, settings: Settings, backend: LLMBackend, sampl
             notes.append(f"model note (part {index}): {answer.notes}")
     sel = build_selection([(f, source) for f in found], paper=paper_ref, producer=producer)
     hints = prompts[0].hints if prompts else []
-    notes.append(f"llm: model {backend.model}, temperature {settings.llm_temperature}, seed {seed}, "
-                 f"{len(prompts)} prompt(s), {sum(p.tokens for p in prompts)} tokens sent; hints: "
-                 + (", ".join(h.label() for h in hints) or "none"))
+    notes.append(
+        f"llm: model {backend.model}, temperature {settings.llm_temperature}, seed {seed}, "
+        f"{len(prompts)} prompt(s), {sum(p.tokens for p in prompts)} tokens sent; hints: "
+        + (", ".join(h.label() for h in hints) or "none")
+    )
     if not prompts:
         notes.append(NO_PASSAGES_NOTE)
     if deferred:
-        notes.append(f"the model reports definitions deferred to {', '.join(dict.fromkeys(deferred))}")
+        notes.append(
+            f"the model reports definitions deferred to {', '.join(dict.fromkeys(deferred))}"
+        )
     return sel.model_copy(update={"notes": notes})

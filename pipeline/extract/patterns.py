@@ -16,44 +16,108 @@ NUM = r"-?\d+(?:\.\d+)?"
 UNIT = r"(?:GeV|MeV|TeV|mm|cm|mum|um|microns?)"
 SYMBOL_OP = r"(?:>=|<=|>|<)"
 WORD_OPS: dict[str, str] = {
-    "greater than": ">", "larger than": ">", "higher than": ">", "above": ">", "exceeding": ">",
-    "in excess of": ">", "more than": ">", "at least": ">=", "of at least": ">=",
-    "less than": "<", "smaller than": "<", "lower than": "<", "below": "<", "at most": "<=",
-    "within": "<", "not exceeding": "<=", "not exceed": "<=", "up to": "<=", "exceed": ">", "exceeds": ">",
-    "threshold of": ">", "thresholds of": ">",
+    "greater than": ">",
+    "larger than": ">",
+    "higher than": ">",
+    "above": ">",
+    "exceeding": ">",
+    "in excess of": ">",
+    "more than": ">",
+    "at least": ">=",
+    "of at least": ">=",
+    "less than": "<",
+    "smaller than": "<",
+    "lower than": "<",
+    "below": "<",
+    "at most": "<=",
+    "within": "<",
+    "not exceeding": "<=",
+    "not exceed": "<=",
+    "up to": "<=",
+    "exceed": ">",
+    "exceeds": ">",
+    "threshold of": ">",
+    "thresholds of": ">",
 }
 WORD_OP = "|".join(sorted((re.escape(w) for w in WORD_OPS), key=len, reverse=True))
 
 # quantity name -> pattern; order matters where patterns overlap (most specific first)
 QUANTITIES: list[tuple[str, str]] = [
     ("z0sintheta", r"\|?z_?0\s*(?:x|\*)?\s*sin\s*\(?theta\)?\|?"),
-    ("d0sig", r"\|?d_?0\|?\s*/\s*sigma\s*\(?\s*d_?0\s*\)?|d_?0 significance|impact[- ]?parameter significance"),
-    ("reliso", r"(?:relative |track |calorimeter |mini[- ]?)*isolation(?: variable| requirement| ratio)?"
-               r"|\bI_?\{?(?:rel|mini|mu|e|l)\}?(?![A-Za-z])|p_?[Tt]\s*cone\s*\d*\s*/\s*p_?T(?:,\s*l)?|p_?T?\s*sum\s*T?\s*/\s*p_?T"
-               r"|psumT\s*/\s*pT|E_?T\s*cone\s*\d*\s*/\s*[EpP]_?T"),
+    (
+        "d0sig",
+        r"\|?d_?0\|?\s*/\s*sigma\s*\(?\s*d_?0\s*\)?|d_?0 significance|impact[- ]?parameter significance",
+    ),
+    (
+        "reliso",
+        r"(?:relative |track |calorimeter |mini[- ]?)*isolation(?: variable| requirement| ratio)?"
+        r"|\bI_?\{?(?:rel|mini|mu|e|l)\}?(?![A-Za-z])|p_?[Tt]\s*cone\s*\d*\s*/\s*p_?T(?:,\s*l)?|p_?T?\s*sum\s*T?\s*/\s*p_?T"
+        r"|psumT\s*/\s*pT|E_?T\s*cone\s*\d*\s*/\s*[EpP]_?T",
+    ),
     ("ip", r"impact parameters?"),
     # a quantity named in words may be followed by a symbol of the paper's own ("... parameter z_d < 1 mm")
-    ("d0", r"\|d_?0\||\bd_?0\b|\|d_?xy\||\bd_?xy\b|transverse impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?"),
-    ("z0", r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?"),
+    (
+        "d0",
+        r"\|d_?0\||\bd_?0\b|\|d_?xy\||\bd_?xy\b|transverse impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
+    ),
+    (
+        "z0",
+        r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
+    ),
     ("eta", r"\|eta\|?|pseudorapidity(?: range)?|\|?eta\b"),
     ("met", r"\bMET\b|missing transverse (?:momentum|energy)"),
     ("pt", r"\bp_?T(?:,\s*l\s*(\d))?|\bE_?T\b|transverse (?:momentum|energy)|\bmomenta\b"),
     ("ht", r"\bH_?T\b"),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
-    ("dphi", r"\bDelta ?phi(?![\s)]*\^)(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?|\bazimuthal (?:angle|separation)"
-             r"(?: difference)?(?: Delta ?phi(?:_?\{?[A-Za-z0-9]{1,8}\}?)?)?"),
-    ("jetmass", r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop |groomed |trimmed |pruned )?mass"
-                r"|\bsoft-?drop (?:jet )?mass|\bm_?SD\b"),
-    ("mass", r"\b[mM]_?\{?(\d\d|4l|ll|l+|bb|b b|jj|Z\d?|gammagamma|eff)\}?(?![A-Za-z])|invariant mass"),
+    (
+        "dphi",
+        r"\bDelta ?phi(?![\s)]*\^)(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?|\bazimuthal (?:angle|separation)"
+        r"(?: difference)?(?: Delta ?phi(?:_?\{?[A-Za-z0-9]{1,8}\}?)?)?",
+    ),
+    (
+        "jetmass",
+        r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop |groomed |trimmed |pruned )?mass"
+        r"|\bsoft-?drop (?:jet )?mass|\bm_?SD\b",
+    ),
+    (
+        "mass",
+        r"\b[mM]_?\{?(\d\d|4l|ll|l+|bb|b b|jj|Z\d?|gammagamma|eff)\}?(?![A-Za-z])|invariant mass",
+    ),
     ("symbol", r"\b([A-Z][A-Za-z]{0,2}[A-Z0-9][A-Za-z0-9]{0,3})"),
 ]
 QUANTITY_RES = [(name, re.compile(rf"(?:{pat})\s*$")) for name, pat in QUANTITIES]
 QUANTITY_ANY = [(name, re.compile(pat)) for name, pat in QUANTITIES]
 ENERGY = {"pt", "met", "ht", "mt", "mass", "symbol", "jetmass"}
 LENGTH = {"d0", "z0", "z0sintheta", "ip"}
-NOT_SYMBOLS = {"GeV", "TeV", "MeV", "CMS", "ATLAS", "LHC", "CL", "SM", "MC", "CR", "SR", "QCD", "NLO",
-               "LO", "PDF", "Ref", "Refs", "Fig", "Table", "Sec", "II", "III", "IV", "VR", "CSV", "CSVv2"}
+NOT_SYMBOLS = {
+    "GeV",
+    "TeV",
+    "MeV",
+    "CMS",
+    "ATLAS",
+    "LHC",
+    "CL",
+    "SM",
+    "MC",
+    "CR",
+    "SR",
+    "QCD",
+    "NLO",
+    "LO",
+    "PDF",
+    "Ref",
+    "Refs",
+    "Fig",
+    "Table",
+    "Sec",
+    "II",
+    "III",
+    "IV",
+    "VR",
+    "CSV",
+    "CSVv2",
+}
 
 OBJECTS: list[tuple[str, str]] = [
     ("bjet", r"(?<!\+)\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b|\bb-jets?\b|\bbjets?\b"),
@@ -62,20 +126,50 @@ OBJECTS: list[tuple[str, str]] = [
     ("muon", r"\bmuons?\b"),
     ("lepton", r"\bleptons?\b"),
     ("photon", r"\bphotons?\b"),
-    ("tau", r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h(?:\s+(?:leptons?|candidates?|jets?))?\b"),
+    (
+        "tau",
+        r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h(?:\s+(?:leptons?|candidates?|jets?))?\b",
+    ),
     ("track", r"\btracks?\b(?![- ](?:isolation|based|p_?T|momentum|quality|cone))"),
 ]
 OBJECT_RE = re.compile("(?i:" + "|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS) + ")")
-NUMBER_WORDS = {"no": 0, "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3,
-                "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-COUNT_OPS = {"at least": ">=", "exactly": "==", "at most": "<=", "no more than": "<=", "more than": ">",
-             "fewer than": "<", "only": "==", "precisely": "=="}
+NUMBER_WORDS = {
+    "no": 0,
+    "zero": 0,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+COUNT_OPS = {
+    "at least": ">=",
+    "exactly": "==",
+    "at most": "<=",
+    "no more than": "<=",
+    "more than": ">",
+    "fewer than": "<",
+    "only": "==",
+    "precisely": "==",
+}
 _NUM_WORD = "|".join(["\\d+", *NUMBER_WORDS])
 COUNT_RE = re.compile(
     rf"\b(?P<q>{'|'.join(COUNT_OPS)})\s+(?P<n>{_NUM_WORD})\s+(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
-OR_MORE_RE = re.compile(rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})")
-N_SYMBOL_RE = re.compile(rf"\bN_?\{{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|l|gamma|photons?)\}}?\s*(?P<op>{SYMBOL_OP}|=)\s*(?P<n>\d+)")
+OR_MORE_RE = re.compile(
+    rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
+)
+N_SYMBOL_RE = re.compile(
+    rf"\bN_?\{{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|l|gamma|photons?)\}}?\s*(?P<op>{SYMBOL_OP}|=)\s*(?P<n>\d+)"
+)
 VETO_RE = re.compile(
     rf"\b(?:reject|veto)\w*\s+(?:the\s+)?(?:events?\s+)?(?:with|containing|that contain|if)\s+(?:an?|any)?\s*"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
@@ -103,7 +197,9 @@ LEADING = re.compile(
     r"(?:[- ]p_?T)?\s+(?:[\w-]+\s+){0,2}?(?P<obj>jets?|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b",
     re.IGNORECASE,
 )
-REQUIREMENT = re.compile(r"requir|must|restrict|select|satisf|accept|consider|veto|reject", re.IGNORECASE)
+REQUIREMENT = re.compile(
+    r"requir|must|restrict|select|satisf|accept|consider|veto|reject", re.IGNORECASE
+)
 OUTSIDE_HINT = re.compile(r"exclud|except|transition|crack|gap", re.IGNORECASE)
 
 _JOINS = [
@@ -113,9 +209,14 @@ _JOINS = [
     (re.compile(r"\b[EPp]\s*_?\s*\{?T\}?\s*\^\s*\{?miss\}?"), "MET"),  # E_T^miss
     (re.compile(r"\b([pEHMm])\s*_\s*\{?T\}?(?![A-Za-z])"), r"\1T"),
     (re.compile(r"\b[EP]\s*miss\s*T\b|\bp\s*miss\s*T\b|\bE\s*T\s*miss\b|/\s*E\s*T\b"), "MET"),
-    (re.compile(r"\bp\s+T\b"), "pT"), (re.compile(r"\bE\s+T\b"), "ET"), (re.compile(r"\bH\s+T\b"), "HT"),
-    (re.compile(r"\bM\s+T\b"), "MT"), (re.compile(r"\bm\s+T\b"), "mT"),
-    (re.compile(r"\bp\s*\^\s*\{?sum\}?\s*_\s*\{?T\}?"), "psumT"), (re.compile(r"\bp\s*sum\s*T\b"), "psumT"), (re.compile(r"\bp\s*cone\s*T\b"), "pTcone"),
+    (re.compile(r"\bp\s+T\b"), "pT"),
+    (re.compile(r"\bE\s+T\b"), "ET"),
+    (re.compile(r"\bH\s+T\b"), "HT"),
+    (re.compile(r"\bM\s+T\b"), "MT"),
+    (re.compile(r"\bm\s+T\b"), "mT"),
+    (re.compile(r"\bp\s*\^\s*\{?sum\}?\s*_\s*\{?T\}?"), "psumT"),
+    (re.compile(r"\bp\s*sum\s*T\b"), "psumT"),
+    (re.compile(r"\bp\s*cone\s*T\b"), "pTcone"),
     (re.compile(r"\b([pE])\s*T\s*cone\s*(\d\d)"), r"\1Tcone\2"),
     (re.compile(r"\bp\s*T\s*,\s*l\s*(\d)"), r"pT,l\1"),
 ]

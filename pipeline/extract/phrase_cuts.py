@@ -26,9 +26,7 @@ from pipeline.extract.text import squash
 from pipeline.parse.document import Document
 from pipeline.selection.models import Assumption, Cut, Derived, Provenance, Scope, SelectionList
 
-SLIDING_ASSUMPTION = (
-    "the text gives the threshold at two points only; it is taken as linear between them and constant beyond them"
-)
+SLIDING_ASSUMPTION = "the text gives the threshold at two points only; it is taken as linear between them and constant beyond them"
 
 
 def _statements(doc: Document) -> Iterator[tuple[int, str, str]]:
@@ -65,19 +63,40 @@ def _quote_of(cut: Cut) -> str:
     return cut.provenance.quote if cut.provenance is not None else ""
 
 
-def _add_flavour_dr(sel: SelectionList, found: FlavourDeltaR, offset: int, offsets: dict[str, int]) -> SelectionList:
-    objects = [o.model_copy(update={"cuts": [c for c in o.cuts if not (c.variable == "dr" and _quote_of(c) == found.quote)]})
-               for o in sel.objects]
+def _add_flavour_dr(
+    sel: SelectionList, found: FlavourDeltaR, offset: int, offsets: dict[str, int]
+) -> SelectionList:
+    objects = [
+        o.model_copy(
+            update={
+                "cuts": [
+                    c for c in o.cuts if not (c.variable == "dr" and _quote_of(c) == found.quote)
+                ]
+            }
+        )
+        for o in sel.objects
+    ]
     used = {c.id for c in sel.all_cuts()}
     cut_id = f"{found.collection}_dr_flavour"
-    cut_id = next(f"{cut_id}_{n}" for n in range(2, 99) if f"{cut_id}_{n}" not in used) if cut_id in used else cut_id
-    cut = Cut(id=cut_id, scope=Scope.event, expr=found.expr(),
-              description=f"Delta R > {found.same:g} for same-flavour and > {found.different:g} for "
-                          f"different-flavour pairs of {found.collection}",
-              provenance=Provenance(source="paper", document=sel.paper.id, quote=found.quote))
+    cut_id = (
+        next(f"{cut_id}_{n}" for n in range(2, 99) if f"{cut_id}_{n}" not in used)
+        if cut_id in used
+        else cut_id
+    )
+    cut = Cut(
+        id=cut_id,
+        scope=Scope.event,
+        expr=found.expr(),
+        description=f"Delta R > {found.same:g} for same-flavour and > {found.different:g} for "
+        f"different-flavour pairs of {found.collection}",
+        provenance=Provenance(source="paper", document=sel.paper.id, quote=found.quote),
+    )
     # the cutflow follows the text: the cut goes before the first event cut stated after it
-    later = [i for i, c in enumerate(sel.selection) if offsets.get(_quote_of(c), -1) > offset
-             or _quote_of(c) not in offsets]
+    later = [
+        i
+        for i, c in enumerate(sel.selection)
+        if offsets.get(_quote_of(c), -1) > offset or _quote_of(c) not in offsets
+    ]
     where = later[0] if later else len(sel.selection)
     selection = [*sel.selection[:where], cut, *sel.selection[where:]]
     return sel.model_copy(update={"objects": objects, "selection": selection})
@@ -86,36 +105,76 @@ def _add_flavour_dr(sel: SelectionList, found: FlavourDeltaR, offset: int, offse
 def _select_before(sel: SelectionList, mass: str, quote: str) -> SelectionList:
     """A select-best step (the candidate whose ``mass`` is closest to the Z mass) before the
     candidate cut on ``mass`` stated in the same sentence."""
-    cuts = [c for c in sel.selection if c.variable == mass and c.scope == Scope.candidate and _quote_of(c) == quote]
-    if not cuts or any(c.kind == "select_best" and c.target == cuts[0].target for c in sel.selection):
+    cuts = [
+        c
+        for c in sel.selection
+        if c.variable == mass and c.scope == Scope.candidate and _quote_of(c) == quote
+    ]
+    if not cuts or any(
+        c.kind == "select_best" and c.target == cuts[0].target for c in sel.selection
+    ):
         return sel
     cut = cuts[0]
-    best = Cut(id=f"{cut.target}_best_{mass}", kind="select_best", scope=Scope.candidate, target=cut.target,
-               expr=f"abs({mass} - {Z_MASS:g})", description=f"the candidate whose {mass} is closest to the Z mass",
-               provenance=Provenance(source="paper", document=sel.paper.id, quote=quote))
+    best = Cut(
+        id=f"{cut.target}_best_{mass}",
+        kind="select_best",
+        scope=Scope.candidate,
+        target=cut.target,
+        expr=f"abs({mass} - {Z_MASS:g})",
+        description=f"the candidate whose {mass} is closest to the Z mass",
+        provenance=Provenance(source="paper", document=sel.paper.id, quote=quote),
+    )
     where = sel.selection.index(cut)
-    return sel.model_copy(update={"selection": [*sel.selection[:where], best, *sel.selection[where:]]})
+    return sel.model_copy(
+        update={"selection": [*sel.selection[:where], best, *sel.selection[where:]]}
+    )
 
 
 def _apply_sliding(sel: SelectionList, found: SlidingThreshold) -> SelectionList:
-    targets = [c for c in sel.selection if c.variable == found.quantity and _quote_of(c) == found.quote]
+    targets = [
+        c for c in sel.selection if c.variable == found.quantity and _quote_of(c) == found.quote
+    ]
     if not targets or found.variable not in _QUAD_DERIVED or targets[0].scope != Scope.candidate:
         return sel
     old = targets[0]
-    new = old.model_copy(update={"expr": found.expr(), "variable": None, "op": None, "value": None, "abs": False,
-                                 "description": f"{found.quantity} above a threshold interpolated in "
-                                                f"{found.variable} and below {found.high:g} GeV"})
+    new = old.model_copy(
+        update={
+            "expr": found.expr(),
+            "variable": None,
+            "op": None,
+            "value": None,
+            "abs": False,
+            "description": f"{found.quantity} above a threshold interpolated in "
+            f"{found.variable} and below {found.high:g} GeV",
+        }
+    )
     derived = list(sel.derived)
     if not any(d.name == found.variable for d in derived):
         expr, what = _QUAD_DERIVED[found.variable]
-        derived.append(Derived(name=found.variable, expr=expr, scope="candidate", target=old.target, unit="GeV",
-                               description=what, provenance=Provenance(source="assumption", document=sel.paper.id)))
+        derived.append(
+            Derived(
+                name=found.variable,
+                expr=expr,
+                scope="candidate",
+                target=old.target,
+                unit="GeV",
+                description=what,
+                provenance=Provenance(source="assumption", document=sel.paper.id),
+            )
+        )
     assumption = Assumption(
-        id=f"{old.id}_interpolation", topic=f"the {found.variable}-dependent lower bound of {found.quantity}",
+        id=f"{old.id}_interpolation",
+        topic=f"the {found.variable}-dependent lower bound of {found.quantity}",
         unstated=f"the threshold between {found.variable} = {found.xs[0]:g} and {found.xs[1]:g} GeV, and beyond",
         choice=f"interp({found.variable}, {list(found.xs)}, {list(found.ys)}): {SLIDING_ASSUMPTION}",
         rationale="piecewise-linear interpolation is the usual reading; the text only says how the bound moves",
-        affects=[old.id])
+        affects=[old.id],
+    )
     selection = [new if c is old else c for c in sel.selection]
-    assumptions = [*sel.assumptions, *([] if any(a.id == assumption.id for a in sel.assumptions) else [assumption])]
-    return sel.model_copy(update={"selection": selection, "derived": derived, "assumptions": assumptions})
+    assumptions = [
+        *sel.assumptions,
+        *([] if any(a.id == assumption.id for a in sel.assumptions) else [assumption]),
+    ]
+    return sel.model_copy(
+        update={"selection": selection, "derived": derived, "assumptions": assumptions}
+    )

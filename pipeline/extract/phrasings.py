@@ -29,11 +29,16 @@ _DR_FLAVOUR = re.compile(
 )
 _WORKING_POINT = re.compile(
     r"""["'`]{0,2}\b(?P<wp>tight|medium|loose)\b["'`]{0,2}\s+(?:lepton\s+|electron\s+|muon\s+)?"""
-    r"(?:identification|ID)\b", re.IGNORECASE,
+    r"(?:identification|ID)\b",
+    re.IGNORECASE,
 )
-_WP_REQUIRED = re.compile(r"\b(?:satisf\w*|pass\w*|meet\w*|fulfil\w*|requir\w*|select\w*|must)\b", re.IGNORECASE)
+_WP_REQUIRED = re.compile(
+    r"\b(?:satisf\w*|pass\w*|meet\w*|fulfil\w*|requir\w*|select\w*|must)\b", re.IGNORECASE
+)
 # "a flag indicating whether the lepton passes ...", efficiencies, scale factors: no requirement
-_WP_NOT_A_CUT = re.compile(r"\bflag\b|\bindicat\w*|\bwhether\b|scale factor|efficienc|\bcorrection", re.IGNORECASE)
+_WP_NOT_A_CUT = re.compile(
+    r"\bflag\b|\bindicat\w*|\bwhether\b|scale factor|efficienc|\bcorrection", re.IGNORECASE
+)
 _MASS = r"m_?\{?(?:\d\d|\dl|ll|Z\d?)\}?"
 _SLIDING = re.compile(
     rf"(?P<sym>[A-Za-z]\w{{0,8}}|{_MASS})\s*<\s*(?P<q>{_MASS})\s*<\s*(?P<hi>{P.NUM})\s*GeV,?\s*where\s+(?P=sym)\s+"
@@ -104,16 +109,26 @@ def working_points(sentence: str, quote: str) -> list[CutFinding]:
     match = _WORKING_POINT.search(sentence)
     if match is None or _WP_NOT_A_CUT.search(sentence) or not _WP_REQUIRED.search(sentence):
         return []
-    if P.TRIGGER.search(sentence[: match.start()]):  # "a trigger requiring one photon that passes loose ID"
+    if P.TRIGGER.search(
+        sentence[: match.start()]
+    ):  # "a trigger requiring one photon that passes loose ID"
         return []
     before = [m for m in P.OBJECT_RE.finditer(sentence[: match.start()])]
-    after = [m for m in P.OBJECT_RE.finditer(sentence[match.end():])]
+    after = [m for m in P.OBJECT_RE.finditer(sentence[match.end() :])]
     named = before[-1] if before else (after[0] if after else None)
     if named is None or P.object_of(named) not in ("lepton", "electron", "muon", "photon", "tau"):
         return []
     wp = match.group("wp").lower()
-    return [CutFinding(object=P.object_of(named), variable=f"id_{wp}", op="==", value=1.0,  # type: ignore[arg-type]
-                       quote=quote, description=f"passes the {wp} identification working point")]
+    return [
+        CutFinding(
+            object=P.object_of(named),
+            variable=f"id_{wp}",
+            op="==",
+            value=1.0,  # type: ignore[arg-type]
+            quote=quote,
+            description=f"passes the {wp} identification working point",
+        )
+    ]
 
 
 def sliding_threshold(sentence: str, quote: str) -> SlidingThreshold | None:
@@ -126,9 +141,14 @@ def sliding_threshold(sentence: str, quote: str) -> SlidingThreshold | None:
     if x0 == x1:
         return None
     points = sorted([(x0, float(match.group("y0"))), (x1, float(match.group("y1")))])
-    return SlidingThreshold(quantity=_mass_name(match.group("q")), variable=_mass_name(match.group("x")),
-                            xs=(points[0][0], points[1][0]), ys=(points[0][1], points[1][1]),
-                            high=float(match.group("hi")), quote=quote)
+    return SlidingThreshold(
+        quantity=_mass_name(match.group("q")),
+        variable=_mass_name(match.group("x")),
+        xs=(points[0][0], points[1][0]),
+        ys=(points[0][1], points[1][1]),
+        high=float(match.group("hi")),
+        quote=quote,
+    )
 
 
 def chosen_then_cut(sentence: str) -> str | None:

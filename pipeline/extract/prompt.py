@@ -55,8 +55,14 @@ def load_hints() -> list[Hint]:
             continue
         text = entry.read_text(encoding="utf-8")
         version = re.search(r"version:\s*([\w.]+)", text)
-        out.append(Hint(name=entry.name[:-3], version=version.group(1) if version else "0",
-                        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text))
+        out.append(
+            Hint(
+                name=entry.name[:-3],
+                version=version.group(1) if version else "0",
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                text=text,
+            )
+        )
     return out
 
 
@@ -69,8 +75,13 @@ def render_passages(items: list[Passage], doc: Document) -> str:
     return "\n\n".join(parts)
 
 
-def build_prompts(doc: Document, *, budget: int = DEFAULT_BUDGET, max_chunks: int = DEFAULT_MAX_CHUNKS,
-                  hints: list[Hint] | None = None) -> list[Prompt]:
+def build_prompts(
+    doc: Document,
+    *,
+    budget: int = DEFAULT_BUDGET,
+    max_chunks: int = DEFAULT_MAX_CHUNKS,
+    hints: list[Hint] | None = None,
+) -> list[Prompt]:
     """The prompts for ``doc``; none when no passage looks like a selection."""
     hints = load_hints() if hints is None else hints
     hint_text = "\n\n".join(h.text for h in hints)
@@ -78,14 +89,21 @@ def build_prompts(doc: Document, *, budget: int = DEFAULT_BUDGET, max_chunks: in
     title = doc.title or doc.source.paper_id
     prompts = []
     for index, chunk in enumerate(chunks, start=1):
-        user = (f"Paper: {title}\nPart {index} of {len(chunks)} of the selection-relevant passages.\n\n"
-                f"{render_passages(chunk, doc)}")
-        messages = [{"role": "system", "content": f"{SYSTEM}\n\n{hint_text}"}, {"role": "user", "content": user}]
+        user = (
+            f"Paper: {title}\nPart {index} of {len(chunks)} of the selection-relevant passages.\n\n"
+            f"{render_passages(chunk, doc)}"
+        )
+        messages = [
+            {"role": "system", "content": f"{SYSTEM}\n\n{hint_text}"},
+            {"role": "user", "content": user},
+        ]
         tokens = sum(estimate_tokens(m["content"]) for m in messages)
         prompts.append(Prompt(messages=messages, passages=chunk, tokens=tokens, hints=hints))
     return prompts
 
 
-def prompt_tokens(doc: Document, *, budget: int = DEFAULT_BUDGET, max_chunks: int = DEFAULT_MAX_CHUNKS) -> int:
+def prompt_tokens(
+    doc: Document, *, budget: int = DEFAULT_BUDGET, max_chunks: int = DEFAULT_MAX_CHUNKS
+) -> int:
     """Tokens the LLM path sends for ``doc`` (all prompts, before any retry)."""
     return sum(p.tokens for p in build_prompts(doc, budget=budget, max_chunks=max_chunks))

@@ -28,12 +28,16 @@ PUBLISHED_SCHEMA_VERSION: Final = "1.0.0"
 PUBLISHED_FILE = "published.json"
 CAPTION = re.compile(r"^\s*(?:TABLE|Table|Tab\.)\s*([0-9]+|[IVXL]+)\s*[.:]")
 _NUMBER = re.compile(r"^[(]?[-−]?\d[\d,]*(?:\.\d+)?(?:[+±]\d[\d.]*)?[)]?%?$")  # '36.0+3.7' too
-_EXPONENT = re.compile(r"[·×x]\s?10\^?([-−]?\d+)$")  # '·104' is ·10^4 with the superscript flattened
+_EXPONENT = re.compile(
+    r"[·×x]\s?10\^?([-−]?\d+)$"
+)  # '·104' is ·10^4 with the superscript flattened
 _UNCERTAINTY = re.compile(r"^(?:±|\+/?-|[+−-]\d|±\d|[(]\d.*[)]%?$|\d[\d.]*%$|[(][±+−-]?\d.*)")
 _DASH = {"—", "–", "-", "−", "n/a"}
-_CUT_WORDS = re.compile(r"cut[- ]?flow|(?:after|passing) (?:each|every|successive|the)|selection (?:step|stage)|"
-                        r"each (?:cut|step|selection)|event selection|successive|sequential|cumulative",
-                        re.IGNORECASE)
+_CUT_WORDS = re.compile(
+    r"cut[- ]?flow|(?:after|passing) (?:each|every|successive|the)|selection (?:step|stage)|"
+    r"each (?:cut|step|selection)|event selection|successive|sequential|cumulative",
+    re.IGNORECASE,
+)
 _CUT_LABEL = re.compile(r"\bcut\b|selection|veto|trigger|require|preselect", re.IGNORECASE)
 _YIELD_WORDS = re.compile(r"yield|observed|expected|number of events|events", re.IGNORECASE)
 _HEADER_LINES = 5
@@ -59,7 +63,9 @@ class PublishedTable(_Model):
     page: int = Field(ge=1)
     caption: str
     kind: Literal["cutflow", "yields"]
-    columns: list[str] = Field(description="names of the value columns, '' where the header gave none")
+    columns: list[str] = Field(
+        description="names of the value columns, '' where the header gave none"
+    )
     rows: list[PublishedRow]
 
     @property
@@ -73,7 +79,9 @@ class PublishedTables(_Model):
     sha256: str = ""
     pages_searched: int = Field(ge=0)
     tables: list[PublishedTable] = Field(default_factory=list)
-    skipped: list[str] = Field(default_factory=list, description="tables seen but not read, and why")
+    skipped: list[str] = Field(
+        default_factory=list, description="tables seen but not read, and why"
+    )
     error: str | None = None  # why the paper could not be read at all
 
     def cutflows(self) -> list[PublishedTable]:
@@ -125,7 +133,9 @@ def _attaches(text: str, cell: list[Word]) -> bool:
 
 
 # a table from its lines ---------------------------------------------------------------
-def parse_lines(number: str, page: int, caption: str, lines: list[list[Word]]) -> PublishedTable | str:
+def parse_lines(
+    number: str, page: int, caption: str, lines: list[list[Word]]
+) -> PublishedTable | str:
     """The table of ``lines`` (those after its caption), or why there is none."""
     header: list[list[Word]] = []
     rows: list[tuple[list[Word], list[list[Word]]]] = []
@@ -150,8 +160,14 @@ def parse_lines(number: str, page: int, caption: str, lines: list[list[Word]]) -
     kind = _kind(caption, table_rows)
     if kind is None:
         return "not a cutflow or yield table"
-    return PublishedTable(number=number, page=page, caption=caption, kind=kind,
-                          columns=_column_names(header, rows, width), rows=table_rows)
+    return PublishedTable(
+        number=number,
+        page=page,
+        caption=caption,
+        kind=kind,
+        columns=_column_names(header, rows, width),
+        rows=table_rows,
+    )
 
 
 def _width(header: list[list[Word]], rows: list[tuple[list[Word], list[list[Word]]]]) -> int:
@@ -177,14 +193,17 @@ def _fit(label: list[Word], cells: list[list[Word]], width: int) -> PublishedRow
     kept = [" ".join(w[0] for w in cell) for cell in cells[extra:]]
     kept = [""] * (width - len(kept)) + kept
     label_text = re.sub(r"([(\[])\s+|\s+([)\]])", r"\1\2", " ".join(w[0] for w in words))
-    return PublishedRow(label=label_text, cells=kept,
-                        values=[_cell_value(c) for c in kept])
+    return PublishedRow(label=label_text, cells=kept, values=[_cell_value(c) for c in kept])
 
 
 def _kind(caption: str, rows: list[PublishedRow]) -> Literal["cutflow", "yields"] | None:
-    columns = [[v for r in rows if (v := r.values[i]) is not None] for i in range(len(rows[0].values))]
-    falling = any(len(c) >= 3 and all(a >= b for a, b in zip(c, c[1:], strict=False)) and c[0] > c[-1]
-                  for c in columns)
+    columns = [
+        [v for r in rows if (v := r.values[i]) is not None] for i in range(len(rows[0].values))
+    ]
+    falling = any(
+        len(c) >= 3 and all(a >= b for a, b in zip(c, c[1:], strict=False)) and c[0] > c[-1]
+        for c in columns
+    )
     cut_labels = sum(bool(_CUT_LABEL.search(r.label)) for r in rows) > len(rows) / 2
     if falling and (_CUT_WORDS.search(caption) or cut_labels):
         return "cutflow"
@@ -193,7 +212,9 @@ def _kind(caption: str, rows: list[PublishedRow]) -> Literal["cutflow", "yields"
     return None
 
 
-def _column_names(header: list[list[Word]], rows: list[tuple[list[Word], list[list[Word]]]], width: int) -> list[str]:
+def _column_names(
+    header: list[list[Word]], rows: list[tuple[list[Word], list[list[Word]]]], width: int
+) -> list[str]:
     """Each header phrase goes to the value column whose cells are nearest to it (by x)."""
     spans: list[list[float]] = [[] for _ in range(width)]
     for _, cells in rows:
@@ -230,8 +251,10 @@ def _phrases(line: list[Word]) -> list[list[Word]]:
 # plain text -----------------------------------------------------------------------------
 def text_lines(text: str) -> list[list[Word]]:
     """Lines of words with their character offsets as x positions."""
-    return [[(m.group(), float(m.start()), float(m.end())) for m in re.finditer(r"\S+", line)]
-            for line in text.splitlines()]
+    return [
+        [(m.group(), float(m.start()), float(m.end())) for m in re.finditer(r"\S+", line)]
+        for line in text.splitlines()
+    ]
 
 
 def read_text_tables(text: str, page: int = 1) -> tuple[list[PublishedTable], list[str]]:
@@ -274,9 +297,16 @@ def read_pdf_tables(pdf: Path, document: str | None = None) -> PublishedTables:
     finally:
         doc.close()
     read = {t.number for t in tables}
-    skipped = [s for s in dict.fromkeys(skipped) if s.split(" (")[0].removeprefix("Table ") not in read]
-    return PublishedTables(document=document or pdf.name, sha256=sha256_file(pdf), pages_searched=pages,
-                           tables=tables, skipped=skipped)
+    skipped = [
+        s for s in dict.fromkeys(skipped) if s.split(" (")[0].removeprefix("Table ") not in read
+    ]
+    return PublishedTables(
+        document=document or pdf.name,
+        sha256=sha256_file(pdf),
+        pages_searched=pages,
+        tables=tables,
+        skipped=skipped,
+    )
 
 
 def save_run_tables(run_dir: Path) -> list[Path]:
@@ -292,13 +322,17 @@ def save_run_tables(run_dir: Path) -> list[Path]:
         return []
     source = Document.model_validate_json(doc_path.read_text()).source
     parsed = Path(source.path)
-    parsed = parsed if parsed.is_absolute() else run_dir / parsed  # runs keep the paper beside document.json
+    parsed = (
+        parsed if parsed.is_absolute() else run_dir / parsed
+    )  # runs keep the paper beside document.json
     pdf = parsed if source.kind == "pdf" else parsed.with_name("paper.pdf")
     try:
         tables = read_pdf_tables(pdf, document=source.paper_id)
     except (ParseError, OSError) as err:
         message = err.message if isinstance(err, ParseError) else str(err)
-        tables = PublishedTables(document=source.paper_id, pages_searched=0, error=f"{pdf.name}: {message}")
+        tables = PublishedTables(
+            document=source.paper_id, pages_searched=0, error=f"{pdf.name}: {message}"
+        )
     return [write_json_atomic(run_dir / PUBLISHED_FILE, tables.model_dump(mode="json"))]
 
 
@@ -311,13 +345,17 @@ def _page_tables(page: Any, number: int) -> list[PublishedTable | str]:
         label = CAPTION.match(block[4]).group(1)  # type: ignore[union-attr]
         caption = normalize_text(" ".join(block[4].split()))
         x0, x1 = _column(block, width)
-        below_end = next((b[1] for b in blocks[k + 1:] if b[1] > block[3]), height)
+        below_end = next((b[1] for b in blocks[k + 1 :] if b[1] > block[3]), height)
         found = parse_lines(label, number, caption, _lines(words, x0, x1, block[3], below_end))
         if isinstance(found, str):  # some journals put the caption under the table
             above_start = max((b[3] for b in blocks[:k] if b[3] < block[1]), default=0.0)
             above = _table_tail(_lines(words, x0, x1, above_start, block[1]))
             found = parse_lines(label, number, caption, above) if above else found
-        out.append(found if isinstance(found, PublishedTable) else f"Table {label} (page {number}): {found}")
+        out.append(
+            found
+            if isinstance(found, PublishedTable)
+            else f"Table {label} (page {number}): {found}"
+        )
     return out
 
 
@@ -331,8 +369,10 @@ def _column(block: Any, width: float) -> tuple[float, float]:
 
 def _lines(words: list[Any], x0: float, x1: float, top: float, bottom: float) -> list[list[Word]]:
     """Words inside the box grouped into lines; a sub- or superscript joins the line it sits in."""
-    inside = sorted((w for w in words if x0 <= (w[0] + w[2]) / 2 <= x1 and top <= (w[1] + w[3]) / 2 <= bottom),
-                    key=lambda w: (w[1], w[0]))
+    inside = sorted(
+        (w for w in words if x0 <= (w[0] + w[2]) / 2 <= x1 and top <= (w[1] + w[3]) / 2 <= bottom),
+        key=lambda w: (w[1], w[0]),
+    )
     lines: list[tuple[float, float, list[Any]]] = []
     for w in inside:
         centre = (w[1] + w[3]) / 2
@@ -341,16 +381,32 @@ def _lines(words: list[Any], x0: float, x1: float, top: float, bottom: float) ->
             lines.append((w[1], w[3], [w]))
         else:
             home[2].append(w)
-    return [[(normalize_text(w[4]), w[0], w[2]) for w in sorted(line[2], key=lambda w: w[0])] for line in lines]
+    return [
+        [(normalize_text(w[4]), w[0], w[2]) for w in sorted(line[2], key=lambda w: w[0])]
+        for line in lines
+    ]
 
 
 def _table_tail(lines: list[list[Word]]) -> list[list[Word]]:
     """The lines at the end of ``lines`` that can be a table: up to the last line of running text."""
     start = len(lines)
-    while start > 0 and not (len(lines[start - 1]) >= _PROSE and not split_row(lines[start - 1])[1]):
+    while start > 0 and not (
+        len(lines[start - 1]) >= _PROSE and not split_row(lines[start - 1])[1]
+    ):
         start -= 1
     return lines[start:]
 
 
-__all__ = ["CAPTION", "PUBLISHED_FILE", "PublishedRow", "PublishedTable", "PublishedTables", "parse_lines",
-           "read_pdf_tables", "read_text_tables", "save_run_tables", "split_row", "text_lines"]
+__all__ = [
+    "CAPTION",
+    "PUBLISHED_FILE",
+    "PublishedRow",
+    "PublishedTable",
+    "PublishedTables",
+    "parse_lines",
+    "read_pdf_tables",
+    "read_text_tables",
+    "save_run_tables",
+    "split_row",
+    "text_lines",
+]

@@ -31,19 +31,56 @@ REJECT = re.compile(
 )
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("histogram", re.compile(r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b"
-                             r"|(?<!search )\bbins?\b(?![^.;]{0,40}\b(?:required|must)\b)|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
-                             r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)", re.I)),
-    ("trigger", re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)|\bHLT\b", re.I)),
-    ("efficiency", re.compile(r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
-                              r"|\bacceptance\b|\bsystematic|uncertaint", re.I)),
-    ("calibration", re.compile(r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat", re.I)),
-    ("control", re.compile(r"\b(?:control|validation|sideband|side-band)\b|-enriched|\bCRs?\b|\bVRs?\b"
-                           r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)")),
+    (
+        "histogram",
+        re.compile(
+            r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b"
+            r"|(?<!search )\bbins?\b(?![^.;]{0,40}\b(?:required|must)\b)|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
+            r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)",
+            re.I,
+        ),
+    ),
+    (
+        "trigger",
+        re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)|\bHLT\b", re.I),
+    ),
+    (
+        "efficiency",
+        re.compile(
+            r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
+            r"|\bacceptance\b|\bsystematic|uncertaint",
+            re.I,
+        ),
+    ),
+    (
+        "calibration",
+        re.compile(
+            r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat", re.I
+        ),
+    ),
+    (
+        "control",
+        re.compile(
+            r"\b(?:control|validation|sideband|side-band)\b|-enriched|\bCRs?\b|\bVRs?\b"
+            r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
+        ),
+    ),
     ("signature", re.compile(r"\bresulting in\b|\bsignatures?\b|\bdecays? (?:in)?to\b", re.I)),
-    ("cone", re.compile(r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R|Delta ?R\s*\([^)]*(?:deposit|track|cluster)", re.I)),
-    ("overlap", re.compile(r"overlap(?:ping)?[- ](?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)"
-                           r"(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded|rejected)", re.I)),
+    (
+        "cone",
+        re.compile(
+            r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R|Delta ?R\s*\([^)]*(?:deposit|track|cluster)",
+            re.I,
+        ),
+    ),
+    (
+        "overlap",
+        re.compile(
+            r"overlap(?:ping)?[- ](?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)"
+            r"(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded|rejected)",
+            re.I,
+        ),
+    ),
 ]
 # a comparison in such a span selects which objects another statement applies to
 _CONDITION_START = re.compile(
@@ -55,7 +92,8 @@ _CONDITION_START = re.compile(
 )
 _STATES_CUT_BEFORE = re.compile(
     r"\b(?:selected|accepted|kept|retained|rejected|vetoed|discarded|removed|considered|used|required)\s+(?:only\s+)?$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CONDITION_END = re.compile(r"[,;:]|\b(?:is|are|must|be|was|were|should|has|have|require[sd]?)\b")
 _SUM_BEFORE = re.compile(r"(?:[+*]|\s-\s)\s*[^\s<>=+*]{1,24}\s*$")
 
@@ -99,7 +137,9 @@ class Reading:
         return [kind for pos, kind in self.objects if start <= pos < end]
 
 
-_SENTENCE_WIDE = {"histogram"}  # "we define two bins in MET: 125 < MET < 200 GeV and ...": the whole sentence
+_SENTENCE_WIDE = {
+    "histogram"
+}  # "we define two bins in MET: 125 < MET < 200 GeV and ...": the whole sentence
 
 
 def _clauses(text: str) -> list[Clause]:
@@ -117,12 +157,18 @@ def _clauses(text: str) -> list[Clause]:
 def _conditions(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _CONDITION_START.finditer(text):
-        if _STATES_CUT_BEFORE.search(text[: match.start()]) and match.group(0).lower().startswith(("if", "when")):
+        if _STATES_CUT_BEFORE.search(text[: match.start()]) and match.group(0).lower().startswith(
+            ("if", "when")
+        ):
             continue  # "events are selected if they contain ...": the if-clause is the requirement itself
-        if re.search(r"\bevents?\s+(?:with|having|that have|whose)$", match.group(0), re.IGNORECASE):
+        if re.search(
+            r"\bevents?\s+(?:with|having|that have|whose)$", match.group(0), re.IGNORECASE
+        ):
             continue  # "a sample of events with ...": what the events must have, not a condition
-        there = re.match(r"\s*(?:there|they|it|events?|the event)\s+(?:are|is|exist|have|has|contain\w*)\b",
-                         text[match.end():])
+        there = re.match(
+            r"\s*(?:there|they|it|events?|the event)\s+(?:are|is|exist|have|has|contain\w*)\b",
+            text[match.end() :],
+        )
         end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))
         spans.append((match.start(), end.start() if end else len(text)))
     return spans + _subject_conditions(text)
@@ -130,15 +176,18 @@ def _conditions(text: str) -> list[tuple[int, int]]:
 
 # "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later requirement
 # applies to; it is a condition when the predicate states a comparison of its own
-_WITH_SUBJECT = re.compile(r"\b(?:all|any|each|every|those|the)?\s*\w+\s+with\b(?P<body>[^,;]{1,80}?)"
-                           r"\b(?P<verb>must|is required|are required|should|has to|have to)\b(?P<rest>[^;]*)")
+_WITH_SUBJECT = re.compile(
+    r"\b(?:all|any|each|every|those|the)?\s*\w+\s+with\b(?P<body>[^,;]{1,80}?)"
+    r"\b(?P<verb>must|is required|are required|should|has to|have to)\b(?P<rest>[^;]*)"
+)
 
 
 def _subject_conditions(text: str) -> list[tuple[int, int]]:
     out = []
     for match in _WITH_SUBJECT.finditer(text):
-        if re.search(r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]) and \
-                re.search(r"[<>]|\b(?:above|below)\b", match.group("body")):
+        if re.search(
+            r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]
+        ) and re.search(r"[<>]|\b(?:above|below)\b", match.group("body")):
             out.append((match.start("body"), match.start("verb")))
     return out
 
@@ -147,6 +196,11 @@ def _subject_conditions(text: str) -> list[tuple[int, int]]:
 def read(sentence: str) -> Reading:
     """The reading of ``sentence`` (cached: every rule and the support check share it)."""
     text = P.prepare(sentence)
-    return Reading(raw=sentence, text=text, clauses=_clauses(text), comparisons=comparisons(text),
-                   objects=[(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(text)],
-                   conditions=_conditions(text))
+    return Reading(
+        raw=sentence,
+        text=text,
+        clauses=_clauses(text),
+        comparisons=comparisons(text),
+        objects=[(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(text)],
+        conditions=_conditions(text),
+    )

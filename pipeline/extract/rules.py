@@ -31,8 +31,9 @@ _SENTENCE_END = re.compile(rf"{_ABBREV}[.;:]\s+(?=[A-Z(\[])")
 _FOR_OBJECTS = re.compile(
     rf"^\s*for (?P<o1>{P.OBJECT_RE.pattern})(?:\s+candidates)?,?\s*(?:and|while|or)\s+(?:(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s+)?for\s+(?:the\s+)?(?P<o2>\w+)"
 )
-_FOR_ONE = re.compile(rf"^\s*for (?:the\s+)?(?:selected\s+|tight\s+|loose\s+|veto\s+)?{P.OBJECT_RE.pattern}")
-
+_FOR_ONE = re.compile(
+    rf"^\s*for (?:the\s+)?(?:selected\s+|tight\s+|loose\s+|veto\s+)?{P.OBJECT_RE.pattern}"
+)
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
@@ -50,19 +51,39 @@ def _objects(sentence: str) -> list[tuple[int, str]]:
     return [(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(sentence)]
 
 
-def _findings_in(sentence_or_reading: Reading | str, quote: str, context: str | None) -> list[CutFinding]:
-    reading = sentence_or_reading if isinstance(sentence_or_reading, Reading) else read(sentence_or_reading)
+def _findings_in(
+    sentence_or_reading: Reading | str, quote: str, context: str | None
+) -> list[CutFinding]:
+    reading = (
+        sentence_or_reading
+        if isinstance(sentence_or_reading, Reading)
+        else read(sentence_or_reading)
+    )
     sentence = reading.text
     mentions = _objects(sentence)
-    pair = re.search(rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)", sentence,
-                     re.IGNORECASE)
+    pair = re.search(
+        rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)",
+        sentence,
+        re.IGNORECASE,
+    )
     out: list[CutFinding] = []
     # copies: the reading is shared with the support check, and merging alternates sets .alt
-    comps = _merge_alternates(sentence, [replace(c) for c in reading.comparisons
-                                         if c.firm or not _disqualified(sentence, c.position)])
+    comps = _merge_alternates(
+        sentence,
+        [
+            replace(c)
+            for c in reading.comparisons
+            if c.firm or not _disqualified(sentence, c.position)
+        ],
+    )
     respectively, kinds = _respectively(sentence, comps)
     for index, comp in enumerate(comps):
-        if comp.extra and len(comp.extra) == 1 and len(kinds) == 2 and comp.quantity in OBJECT_VARIABLES:
+        if (
+            comp.extra
+            and len(comp.extra) == 1
+            and len(kinds) == 2
+            and comp.quantity in OBJECT_VARIABLES
+        ):
             # "pT > 30 and 25 GeV for electrons and muons, respectively"
             targets = [(kinds[0], comp.value), (kinds[1], comp.extra[0])]
         else:
@@ -76,15 +97,21 @@ def _findings_in(sentence_or_reading: Reading | str, quote: str, context: str | 
 
 _VETOED = re.compile(
     rf"^\s*(?:[\w-]+\s+){{0,3}}?events?\s+(?:with|containing|having|that contain)\s+(?:(?:an?|any|one or more|at least one)\s+)?"
-    rf"(?P<which>(?:[\w-]+\s+){{0,3}}?)(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE)
+    rf"(?P<which>(?:[\w-]+\s+){{0,3}}?)(?P<obj>{P.OBJECT_RE.pattern})",
+    re.IGNORECASE,
+)
 
 
 def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
     """'Events containing a b-tagged jet are vetoed': no such object. An 'additional' or 'second' one is
     counted beyond the selected ones, which a count of zero would not say, so it is left out."""
     match = _VETOED.match(sentence)
-    if match is None or re.search(r"additional|extra|second|third|fourth|other|further|\d|\b(?:two|three|four|more|fewer|"
-                                  r"less|than|least|most)\b", match.group("which"), re.I):
+    if match is None or re.search(
+        r"additional|extra|second|third|fourth|other|further|\d|\b(?:two|three|four|more|fewer|"
+        r"less|than|least|most)\b",
+        match.group("which"),
+        re.I,
+    ):
         return []  # 'events with fewer than 4 jets', 'with two same-flavour leptons': not a veto of every such object
     kind = P.object_of(match)
     if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
@@ -98,18 +125,28 @@ def _merge_alternates(sentence: str, comps: list[_Comparison]) -> list[_Comparis
     out: list[_Comparison] = []
     for comp in comps:
         prev = out[-1] if out else None
-        if (prev is not None and prev.alt is None and not prev.extra and comp.quantity == prev.quantity
-                and comp.op == prev.op and isinstance(comp.value, float) and isinstance(prev.value, float)
-                and re.fullmatch(r"[^()]{0,20}\(\s*[^()]{0,25}", sentence[prev.position : comp.position])
-                and sentence[prev.position : comp.position].count("(") == 1):
+        if (
+            prev is not None
+            and prev.alt is None
+            and not prev.extra
+            and comp.quantity == prev.quantity
+            and comp.op == prev.op
+            and isinstance(comp.value, float)
+            and isinstance(prev.value, float)
+            and re.fullmatch(
+                r"[^()]{0,20}\(\s*[^()]{0,25}", sentence[prev.position : comp.position]
+            )
+            and sentence[prev.position : comp.position].count("(") == 1
+        ):
             prev.alt = comp.value
             continue
         out.append(comp)
     return out
 
 
-def _expand(comp: _Comparison, targets: list[tuple[str, float | list[float]]], ranks: list[int],
-            quote: str) -> list[CutFinding]:
+def _expand(
+    comp: _Comparison, targets: list[tuple[str, float | list[float]]], ranks: list[int], quote: str
+) -> list[CutFinding]:
     """Findings of one comparison: per target, per leading rank, and per listed value.
 
     "pT > 20, 15 and 10 GeV" for "the three leading leptons" pairs values with ranks;
@@ -150,16 +187,28 @@ def _disqualified(sentence: str, position: int) -> bool:
     """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
     clause = sentence[max(0, position - 60) : position + 40]
     # "because of the trigger requirements, H_T is required to be >500 GeV": the trigger is the reason
-    before = re.sub(r"\b(?:because of|due to|owing to) (?:the )?trigger\w*(?: \w+)?", "", sentence[:position],
-                    flags=re.IGNORECASE)
+    before = re.sub(
+        r"\b(?:because of|due to|owing to) (?:the )?trigger\w*(?: \w+)?",
+        "",
+        sentence[:position],
+        flags=re.IGNORECASE,
+    )
     if P.DISQUALIFY.search(clause) or P.TRIGGER.search(before):
         return True
     # a requirement verb anywhere before the cut (in the same sentence) outweighs weak context
-    return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(sentence[: position + 40])
+    return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(
+        sentence[: position + 40]
+    )
 
 
-def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], pair: re.Match[str] | None,
-             context: str | None, forced: str | None) -> list[tuple[str, float | list[float]]]:
+def _targets(
+    comp: _Comparison,
+    sentence: str,
+    mentions: list[tuple[int, str]],
+    pair: re.Match[str] | None,
+    context: str | None,
+    forced: str | None,
+) -> list[tuple[str, float | list[float]]]:
     """(object, value) pairs a comparison applies to (per-flavour statements give two)."""
     if comp.quantity == "jetmass":  # the mass of a (large-radius) jet is a jet property
         return [("jet", comp.value)]
@@ -167,13 +216,21 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
         return [("event", comp.value)]
     if comp.lepton_index:  # "pT,l1", "pTcone/pT,l": the ordered leptons
         return [("lepton", comp.value)]
-    subject = clauses.separated_subject(sentence, comp.position, mentions) if comp.quantity == "dr" else None
+    subject = (
+        clauses.separated_subject(sentence, comp.position, mentions)
+        if comp.quantity == "dr"
+        else None
+    )
     if subject is not None:
         return [(subject, comp.value)]
     if forced:
         return [(forced, comp.value)]
     one = _FOR_ONE.match(comp.after) if comp.after else None
-    if one is not None and _FOR_OBJECTS.match(comp.after) is None and (comp.alt is None or pair is None):
+    if (
+        one is not None
+        and _FOR_OBJECTS.match(comp.after) is None
+        and (comp.alt is None or pair is None)
+    ):
         return [(P.object_of(one), comp.value)]
     per = _FOR_OBJECTS.match(comp.after) if comp.after else None
     if per is not None:
@@ -192,11 +249,15 @@ def _targets(comp: _Comparison, sentence: str, mentions: list[tuple[int, str]], 
     before = [obj for pos, obj in mentions if pos < comp.position]
     after = [obj for pos, obj in mentions if pos > comp.position]
     if not before:  # "The loose selections require pT > 5 GeV ... for electrons and muons"
-        later = _conjoined(sentence, [(pos, obj) for pos, obj in mentions if pos > comp.position][:2])
+        later = _conjoined(
+            sentence, [(pos, obj) for pos, obj in mentions if pos > comp.position][:2]
+        )
         if later:
             return [(obj, comp.value) for obj in later]
     obj = before[-1] if before else (after[0] if after else context)
-    if obj and comp.alt is not None:  # "pT > 200 (400) GeV ... W bosons (top quarks)": two definitions
+    if (
+        obj and comp.alt is not None
+    ):  # "pT > 200 (400) GeV ... W bosons (top quarks)": two definitions
         return [(obj, comp.value), (obj, comp.alt)]
     return [(obj, comp.value)] if obj else []
 
@@ -234,31 +295,51 @@ def _respectively(sentence: str, comps: list[_Comparison]) -> tuple[dict[int, st
     return {same[0]: kinds[0], same[1]: kinds[1]}, kinds  # type: ignore[dict-item,return-value]
 
 
-def _make(comp: _Comparison, obj: str, value: float | list[float], quote: str,
-          rank: int | None = None) -> CutFinding | None:
+def _make(
+    comp: _Comparison, obj: str, value: float | list[float], quote: str, rank: int | None = None
+) -> CutFinding | None:
     variable, op, unit, is_abs = comp.quantity, comp.op, comp.unit, False
     if variable == "jetmass":
         variable = "m"
     if variable == "ip":
         variable = "z0" if re.search(r"longitudinal|along the beam", comp.after[:60]) else "d0"
     if unit is None and variable in P.ENERGY:
-        if variable == "symbol" or variable not in ("pt", "met", "ht", "mt") and not variable.startswith("m"):
+        if (
+            variable == "symbol"
+            or variable not in ("pt", "met", "ht", "mt")
+            and not variable.startswith("m")
+        ):
             return None
         unit = "GeV"
     if unit is not None and variable in ("eta", "dr", "reliso", "d0sig"):
         return None  # "within |eta| < 2.4, and ... within 2 mm of the beam": the 2 mm is not an eta cut
     energy_unit = unit is not None and unit.lower() in ("gev", "mev", "tev")
-    if unit is not None and (variable in P.ENERGY and not energy_unit or variable in P.LENGTH and energy_unit):
+    if unit is not None and (
+        variable in P.ENERGY and not energy_unit or variable in P.LENGTH and energy_unit
+    ):
         return None  # an energy compared with a length, or the reverse
-    if variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in ("<", "<=", "between", "outside"):
+    if variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in (
+        "<",
+        "<=",
+        "between",
+        "outside",
+    ):
         is_abs = True
         if op == "between" and isinstance(value, list) and value[0] == -value[1]:
             op, value = "<", value[1]
     if variable not in OBJECT_VARIABLES and obj == "event" and variable in ("mass",):
         variable = "mass"
     try:
-        return CutFinding(object=obj, variable=variable, op=op, value=value, unit=unit, abs=is_abs,  # type: ignore[arg-type]
-                          rank=comp.rank if rank is None else rank, quote=quote)
+        return CutFinding(
+            object=obj,
+            variable=variable,
+            op=op,
+            value=value,
+            unit=unit,
+            abs=is_abs,  # type: ignore[arg-type]
+            rank=comp.rank if rank is None else rank,
+            quote=quote,
+        )
     except ValueError:
         return None
 
@@ -268,18 +349,31 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for match in P.COUNT_RE.finditer(sentence):
         if _disqualified(sentence, match.start()):
             continue
-        out.append(_count(_either_flavour(sentence, match), P.COUNT_OPS[match.group("q")],
-                          P.count_value(match.group("n")), quote))
+        out.append(
+            _count(
+                _either_flavour(sentence, match),
+                P.COUNT_OPS[match.group("q")],
+                P.count_value(match.group("n")),
+                quote,
+            )
+        )
     for match in P.OR_MORE_RE.finditer(sentence):
         out.append(_count(P.object_of(match), ">=", P.count_value(match.group("n")), quote))
     for match in P.N_SYMBOL_RE.finditer(sentence):
-        kind = _kind(match.group("obj")) or ("bjet" if match.group("obj").startswith("b") else
-                                              "jet" if match.group("obj") == "j" else "lepton")
+        kind = _kind(match.group("obj")) or (
+            "bjet"
+            if match.group("obj").startswith("b")
+            else "jet"
+            if match.group("obj") == "j"
+            else "lepton"
+        )
         op = "==" if match.group("op") == "=" else match.group("op")
         out.append(_count(kind, op, int(match.group("n")), quote))
     if _PASSES.search(sentence):
         for match in _N_OBJECT_EVENTS.finditer(sentence):
-            out.append(_count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote))
+            out.append(
+                _count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote)
+            )
     for match in _NO_OBJECT.finditer(sentence):
         if not _disqualified(sentence, match.start()):
             out.append(_count(P.object_of(match), "==", 0, quote))
@@ -287,8 +381,16 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
     if P.SFOS_RE.search(sentence):
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
-        out.append(CutFinding(object="lepton", variable="sfos", op=Op.ge, value=pairs, quote=quote,
-                              description="same-flavour opposite-sign lepton pair(s)"))
+        out.append(
+            CutFinding(
+                object="lepton",
+                variable="sfos",
+                op=Op.ge,
+                value=pairs,
+                quote=quote,
+                description="same-flavour opposite-sign lepton pair(s)",
+            )
+        )
     return out
 
 
@@ -305,19 +407,33 @@ def _either_flavour(sentence: str, match: re.Match[str]) -> str:
 
 # "exactly one lepton and no b-tagged jets": zero objects of that kind (only plain adjectives in between, so that
 # "no requirement on jets" is not read as a count)
-_NO_OBJECT = re.compile(rf"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s+no\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
-                        rf"(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE)
+_NO_OBJECT = re.compile(
+    rf"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s+no\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
+    rf"(?P<obj>{P.OBJECT_RE.pattern})",
+    re.IGNORECASE,
+)
 
 
 # "3424 four-lepton events pass the basic selection criteria": events with that many objects
-_N_OBJECT_EVENTS = re.compile(rf"\b(?P<n>{'|'.join(w for w in P.NUMBER_WORDS if len(w) > 2)}|\d)-"
-                              rf"(?P<obj>{P.OBJECT_RE.pattern})\s+events?\b", re.IGNORECASE)
-_PASSES = re.compile(r"\b(?:pass(?:es|ed|ing)?|selected|are required|kept|accepted)\b", re.IGNORECASE)
+_N_OBJECT_EVENTS = re.compile(
+    rf"\b(?P<n>{'|'.join(w for w in P.NUMBER_WORDS if len(w) > 2)}|\d)-"
+    rf"(?P<obj>{P.OBJECT_RE.pattern})\s+events?\b",
+    re.IGNORECASE,
+)
+_PASSES = re.compile(
+    r"\b(?:pass(?:es|ed|ing)?|selected|are required|kept|accepted)\b", re.IGNORECASE
+)
 
 
 def _count(kind: str, op: str, n: int, quote: str) -> CutFinding:
-    return CutFinding(object=kind, variable="count", op=op, value=float(n), quote=quote,  # type: ignore[arg-type]
-                      description=f"number of {kind}s {op} {n}")
+    return CutFinding(
+        object=kind,
+        variable="count",
+        op=op,
+        value=float(n),
+        quote=quote,  # type: ignore[arg-type]
+        description=f"number of {kind}s {op} {n}",
+    )
 
 
 def extract_findings(doc: Document) -> list[CutFinding]:
@@ -328,7 +444,9 @@ def extract_findings(doc: Document) -> list[CutFinding]:
         context: str | None = None
         for s_start, s_end in sentences(doc.text, start, end):
             raw = doc.text[s_start:s_end]
-            reading = read(raw) if len(raw) <= 1500 else None  # one reading per sentence, shared by every rule
+            reading = (
+                read(raw) if len(raw) <= 1500 else None
+            )  # one reading per sentence, shared by every rule
             if reading is not None and not any(f.variable == "btag" for f in found):
                 btag = clauses.btag_definition(reading.text, squash(raw))
                 found += [btag] if btag is not None else []
@@ -338,7 +456,9 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 context = _last_object(raw) or context
                 continue
             quote = squash(raw)
-            if _numeric_share(quote) > 0.45 and not _REQUIRES.search(quote):  # a flattened table of yields or bin edges
+            if _numeric_share(quote) > 0.45 and not _REQUIRES.search(
+                quote
+            ):  # a flattened table of yields or bin edges
                 continue
             prepared = reading.text  # type: ignore[union-attr]
             if clauses.states_no_cut(prepared):
@@ -370,7 +490,9 @@ def _numeric_share(text: str) -> float:
     tokens = text.split()
     if len(tokens) < 12:
         return 0.0
-    return sum(bool(re.fullmatch(r"[-+<>=\u00b1\u2264\u2265(),.\d^_%]+", t)) for t in tokens) / len(tokens)
+    return sum(bool(re.fullmatch(r"[-+<>=\u00b1\u2264\u2265(),.\d^_%]+", t)) for t in tokens) / len(
+        tokens
+    )
 
 
 def _last_object(text: str) -> str | None:

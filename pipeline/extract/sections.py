@@ -23,10 +23,14 @@ SELECTION_TITLES = re.compile(
     r"object|selection|event|reconstruct|candidate|definition|preselection|requirement|criteria|strateg|region|cut",
     re.IGNORECASE,
 )
-_FIGURE = re.compile(r"\s*(?:Figure|Fig\.)\s*\d")  # figure captions describe plots, not the selection
+_FIGURE = re.compile(
+    r"\s*(?:Figure|Fig\.)\s*\d"
+)  # figure captions describe plots, not the selection
 _END_MARKER = re.compile(r"\n\s*(?:References|REFERENCES|Bibliography|Acknowledge?ments?)\s*\n")
-_CUT_LIKE = re.compile(r"(?:[<>\u2264\u2265]|at least|exactly|greater than|less than|between)\s*[-\u2212]?\d"
-                       r"|\d\s*(?:GeV|MeV|TeV|mm)\b|same[- ]flavou?r|opposite[- ](?:sign|charge)")
+_CUT_LIKE = re.compile(
+    r"(?:[<>\u2264\u2265]|at least|exactly|greater than|less than|between)\s*[-\u2212]?\d"
+    r"|\d\s*(?:GeV|MeV|TeV|mm)\b|same[- ]flavou?r|opposite[- ](?:sign|charge)"
+)
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,23 @@ class Passage:
 def body_end(doc: Document) -> int:
     """Offset where the references (or acknowledgements) start; the text length if none."""
     ref_blocks = [b.start for b in doc.blocks if b.kind == "reference"]
-    candidates = [m.start() for m in _END_MARKER.finditer(doc.text) if m.start() > len(doc.text) * 0.3]
-    titled = [s.start for s in doc.sections if re.match(r"(references|acknowledg)", s.title, re.IGNORECASE)]
-    found = [x for x in (min(ref_blocks, default=None), min(candidates, default=None),
-                         min(titled, default=None)) if x is not None]
+    candidates = [
+        m.start() for m in _END_MARKER.finditer(doc.text) if m.start() > len(doc.text) * 0.3
+    ]
+    titled = [
+        s.start
+        for s in doc.sections
+        if re.match(r"(references|acknowledg)", s.title, re.IGNORECASE)
+    ]
+    found = [
+        x
+        for x in (
+            min(ref_blocks, default=None),
+            min(candidates, default=None),
+            min(titled, default=None),
+        )
+        if x is not None
+    ]
     return min(found) if found else len(doc.text)
 
 
@@ -67,8 +84,12 @@ def _excluded(doc: Document, offset: int) -> bool:
 
 def _blocks(doc: Document) -> list[Block]:
     if doc.blocks:
-        return [b for b in doc.blocks if b.kind not in ("reference", "header", "footnote", "title")
-                and not (b.kind == "caption" and _FIGURE.match(b.text))]
+        return [
+            b
+            for b in doc.blocks
+            if b.kind not in ("reference", "header", "footnote", "title")
+            and not (b.kind == "caption" and _FIGURE.match(b.text))
+        ]
     return [Block(id="all", page=1, text=doc.text, start=0, end=len(doc.text))]
 
 
@@ -110,9 +131,20 @@ def passages(doc: Document) -> list[Passage]:
             out.append(Passage(block.start, block.end, label, score, text))
     for table in doc.tables:
         caption = table.caption or ""
-        if re.search(r"selection|requirement|criteria|cut|definition|region", caption, re.IGNORECASE):
+        if re.search(
+            r"selection|requirement|criteria|cut|definition|region", caption, re.IGNORECASE
+        ):
             body = "\n".join(" | ".join(row) for row in table.rows)
-            out.append(Passage(0, 0, f"Table {table.id} (page {table.page})", 5.0, f"{caption}\n{body}", "table"))
+            out.append(
+                Passage(
+                    0,
+                    0,
+                    f"Table {table.id} (page {table.page})",
+                    5.0,
+                    f"{caption}\n{body}",
+                    "table",
+                )
+            )
     return out
 
 
@@ -137,7 +169,9 @@ def budgeted_chunks(items: list[Passage], budget: int, max_calls: int) -> list[l
     for item in keep:
         cost = estimate_tokens(item.text)
         if cost > budget:
-            item = Passage(item.start, item.end, item.section, item.score, item.text[: budget * 4], item.kind)
+            item = Passage(
+                item.start, item.end, item.section, item.score, item.text[: budget * 4], item.kind
+            )
             cost = estimate_tokens(item.text)
         if used + cost <= total:
             chosen.append(item)

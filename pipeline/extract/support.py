@@ -30,11 +30,35 @@ from pipeline.extract.reading import Reading, read
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, SelectionList, Status
 
-_DIRECTION = {">": "lower", ">=": "lower", "<": "upper", "<=": "upper", "==": "eq", "!=": "ne",
-              "between": "range", "outside": "outside", "in": "in"}
-_INVERSE = {"lower": "upper", "upper": "lower", "eq": "ne", "ne": "eq", "range": "outside", "outside": "range"}
-_KIND_OF_COLLECTION = {"electrons": "electron", "muons": "muon", "leptons": "lepton", "jets": "jet",
-                       "bjets": "bjet", "photons": "photon", "taus": "tau", "tracks": "track"}
+_DIRECTION = {
+    ">": "lower",
+    ">=": "lower",
+    "<": "upper",
+    "<=": "upper",
+    "==": "eq",
+    "!=": "ne",
+    "between": "range",
+    "outside": "outside",
+    "in": "in",
+}
+_INVERSE = {
+    "lower": "upper",
+    "upper": "lower",
+    "eq": "ne",
+    "ne": "eq",
+    "range": "outside",
+    "outside": "range",
+}
+_KIND_OF_COLLECTION = {
+    "electrons": "electron",
+    "muons": "muon",
+    "leptons": "lepton",
+    "jets": "jet",
+    "bjets": "bjet",
+    "photons": "photon",
+    "taus": "tau",
+    "tracks": "track",
+}
 _SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 _FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
 _SPOKEN = {"mtmet": "the sum m_T + MET", "zwindow": "the distance of a pair mass from the Z mass"}
@@ -49,11 +73,24 @@ _NOT_A_SELECTION = {
     "overlap": "the clause describes overlap removal between objects, not a cut on one object",
 }
 # "The ISR system p_T is required to exceed 250 GeV": a property of a system of objects, not of one object
-_SYSTEM = re.compile(r"\b(?:\w+\s+)?(?:system|recoil|vector sum|scalar sum)\b(?!\s+of\s+(?:the\s+)?(?:selected|all))",
-                     re.IGNORECASE)
-_PRONOUN = re.compile(r"^\s*(?:they|these|those|them|it|such|candidates?|objects?|each|both)\b", re.IGNORECASE)
-_COUNT_DIRECTION = {"at least": "lower", "or more": "lower", "more than": "lower", "exactly": "eq", "only": "eq",
-                    "precisely": "eq", "at most": "upper", "no more than": "upper", "fewer than": "upper"}
+_SYSTEM = re.compile(
+    r"\b(?:\w+\s+)?(?:system|recoil|vector sum|scalar sum)\b(?!\s+of\s+(?:the\s+)?(?:selected|all))",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(
+    r"^\s*(?:they|these|those|them|it|such|candidates?|objects?|each|both)\b", re.IGNORECASE
+)
+_COUNT_DIRECTION = {
+    "at least": "lower",
+    "or more": "lower",
+    "more than": "lower",
+    "exactly": "eq",
+    "only": "eq",
+    "precisely": "eq",
+    "at most": "upper",
+    "no more than": "upper",
+    "fewer than": "upper",
+}
 _ANY_OBJECT = "(?:" + "|".join(pat for _, pat in P.OBJECTS) + ")"
 _COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
 _COUNT_PHRASE = re.compile(
@@ -80,22 +117,45 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
     kind = kinds.get(cut.target or "", "event")
     if cut.variable is not None and cut.op is not None and cut.value is not None:
         values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
-        return Claim(kind, cut.variable, _DIRECTION.get(str(cut.op), str(cut.op)), tuple(float(v) for v in values))
+        return Claim(
+            kind,
+            cut.variable,
+            _DIRECTION.get(str(cut.op), str(cut.op)),
+            tuple(float(v) for v in values),
+        )
     if not cut.expr:
         return None
-    count = re.fullmatch(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)", cut.expr.strip())
+    count = re.fullmatch(
+        r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)", cut.expr.strip()
+    )
     if count:
         quantity = "sfos" if "sfos_pairs" in cut.expr else "count"
-        return Claim(kinds.get(count.group(1), "other"), quantity, _DIRECTION[count.group(2)], (float(count.group(3)),))
-    ranked = re.fullmatch(r"(?:abs\()?nth\(sort_desc\((\w+)\((\w+)\)\),\s*\d\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)",
-                          cut.expr.strip())
+        return Claim(
+            kinds.get(count.group(1), "other"),
+            quantity,
+            _DIRECTION[count.group(2)],
+            (float(count.group(3)),),
+        )
+    ranked = re.fullmatch(
+        r"(?:abs\()?nth\(sort_desc\((\w+)\((\w+)\)\),\s*\d\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)",
+        cut.expr.strip(),
+    )
     if ranked:
-        return Claim(kinds.get(ranked.group(2), "other"), ranked.group(1), _DIRECTION[ranked.group(3)],
-                     (float(ranked.group(4)),), ranked=True)
+        return Claim(
+            kinds.get(ranked.group(2), "other"),
+            ranked.group(1),
+            _DIRECTION[ranked.group(3)],
+            (float(ranked.group(4)),),
+            ranked=True,
+        )
     ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
     if ratio:
         return Claim(kind, "reliso", "upper", (float(ratio.group(2)),))
-    numbers = tuple(float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?", cut.expr) if float(n) not in (0.0, 91.1876))
+    numbers = tuple(
+        float(n)
+        for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?", cut.expr)
+        if float(n) not in (0.0, 91.1876)
+    )
     return Claim(kind, "expr", "", numbers)
 
 
@@ -128,18 +188,32 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
         return f"the quantity belongs to the {system.group(0)}, not to one {claim.kind}"
     clause = r.clause_at(position)
     named = r.objects_in(clause.start, clause.end) or r.objects_in(0, clause.end)
-    for_match = re.match(rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
-                         after[:60], re.IGNORECASE)
-    alternative = re.match(rf"\s*\((?P<obj>{_ANY_OBJECT})\)", after[for_match.end():], re.IGNORECASE) if for_match else None
-    if "respectively" in r.text:  # "... for electrons and muons, respectively": each value to its own object
+    for_match = re.match(
+        rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
+        after[:60],
+        re.IGNORECASE,
+    )
+    alternative = (
+        re.match(rf"\s*\((?P<obj>{_ANY_OBJECT})\)", after[for_match.end() :], re.IGNORECASE)
+        if for_match
+        else None
+    )
+    if (
+        "respectively" in r.text
+    ):  # "... for electrons and muons, respectively": each value to its own object
         named = [kind for _, kind in r.objects]
     elif for_match is not None:  # "pT > 30 (25) GeV for electrons (muons)": both
-        named = [P.object_of(for_match)] + ([P.object_of(P.OBJECT_RE.search(alternative.group("obj")))]  # type: ignore[arg-type]
-                                            if alternative else [])
+        named = [P.object_of(for_match)] + (
+            [P.object_of(P.OBJECT_RE.search(alternative.group("obj")))]  # type: ignore[arg-type]
+            if alternative
+            else []
+        )
     accepted = {claim.kind} | ({"lepton"} if claim.kind in ("electron", "muon") else set())
     accepted |= {"electron", "muon"} if claim.kind == "lepton" else set()
     accepted |= {"jet"} if claim.kind == "bjet" else set()
-    if not named and r.context_objects:  # "They are required to ...": the object of the sentence before
+    if (
+        not named and r.context_objects
+    ):  # "They are required to ...": the object of the sentence before
         named = r.context_objects[-1:]
     if not named:
         return None if _PRONOUN.match(r.text) else f"the quote names no {claim.kind}"
@@ -148,9 +222,12 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     return f"the clause speaks of {', '.join(dict.fromkeys(named))}, not of {claim.kind}s"
 
 
-_RANKED_SUBJECT = re.compile(r"\b(?:leading|sub-?leading|first|second|third|fourth|fifth|highest[- ]p_?T)\b"
-                             r"(?:\s+(?:and|or)\s+(?:second|third|fourth|fifth|sub-?leading))?\s+(?:[\w-]+\s+){0,2}?"
-                             r"(?:jets?|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b", re.IGNORECASE)
+_RANKED_SUBJECT = re.compile(
+    r"\b(?:leading|sub-?leading|first|second|third|fourth|fifth|highest[- ]p_?T)\b"
+    r"(?:\s+(?:and|or)\s+(?:second|third|fourth|fifth|sub-?leading))?\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:jets?|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b",
+    re.IGNORECASE,
+)
 
 
 def _rank_problem(claim: Claim, r: Reading, position: int, rank: int | None) -> str | None:
@@ -171,10 +248,16 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             continue
         if not _quantity_ok(claim, comp.quantity):
             named = _SPOKEN.get(comp.quantity, comp.quantity)
-            reasons.append(f"the number(s) {_fmt(claim.values)} bind to {named}, not to {claim.quantity}")
+            reasons.append(
+                f"the number(s) {_fmt(claim.values)} bind to {named}, not to {claim.quantity}"
+            )
             continue
         reason = _clause_problem(r, comp.position, in_region, claim)
-        if reason is None and r.compound_before(comp.position) and comp.quantity not in ("reliso", "d0sig"):
+        if (
+            reason is None
+            and r.compound_before(comp.position)
+            and comp.quantity not in ("reliso", "d0sig")
+        ):
             reason = f"the number is compared with a sum or product ending in {comp.quantity}, not with {comp.quantity} alone"
         if reason is None:
             reason = _direction_problem(claim, r, comp)
@@ -205,17 +288,28 @@ _TABLE_ROW = re.compile(r"^\s*[A-Za-z][\w\s()-]{0,40}?(?:\s*(?:>=|<=|>|<)\s*-?\d
 def _check_table_row(claim: Claim, r: Reading) -> str | None:
     """The row names the claim's object and has a cell with its value and direction."""
     cells = re.findall(r"(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)", r.text)
-    if not any(_DIRECTION[op] == claim.direction and math.isclose(float(v), claim.values[0]) for op, v in cells):
+    if not any(
+        _DIRECTION[op] == claim.direction and math.isclose(float(v), claim.values[0])
+        for op, v in cells
+    ):
         return f"no table cell states {claim.direction} bound {_fmt(claim.values)}"
     named = {kind for _, kind in r.objects}
     if claim.kind not in named and not (claim.kind in ("electron", "muon") and "lepton" in named):
-        return f"the table row is about {', '.join(sorted(named)) or 'no object'}, not {claim.kind}s"
+        return (
+            f"the table row is about {', '.join(sorted(named)) or 'no object'}, not {claim.kind}s"
+        )
     return None
 
 
 def _number_positions(values: tuple[float, ...], r: Reading) -> list[int]:
-    return [m.start() for m in re.finditer(P.NUM, r.text)
-            if any(math.isclose(abs(float(m.group())), v) or _same_value(v, float(m.group()), "mev") for v in values)]
+    return [
+        m.start()
+        for m in re.finditer(P.NUM, r.text)
+        if any(
+            math.isclose(abs(float(m.group())), v) or _same_value(v, float(m.group()), "mev")
+            for v in values
+        )
+    ]
 
 
 def _in_condition_text(claim: Claim, r: Reading) -> bool:
@@ -227,15 +321,23 @@ def _in_condition_text(claim: Claim, r: Reading) -> bool:
 
 
 _TRIGGER_BEFORE = re.compile(r"\btrigger|\bHLT\b|\bhigh-level trigger", re.IGNORECASE)
-_POINTS_BACK = re.compile(r"^\s*(?:The (?:first|second|third|other|former|latter)|It|This|These|They)\b")
-_OTHER_OBJECTS = re.compile(r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
-                            r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b", re.IGNORECASE)
+_POINTS_BACK = re.compile(
+    r"^\s*(?:The (?:first|second|third|other|former|latter)|It|This|These|They)\b"
+)
+_OTHER_OBJECTS = re.compile(
+    r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
+    r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b",
+    re.IGNORECASE,
+)
 
 
 def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
-    if claim.quantity not in ("count", "sfos") and claim.kind != "event" and \
-            _OTHER_OBJECTS.search(r.text[clause.start : clause.end]):
+    if (
+        claim.quantity not in ("count", "sfos")
+        and claim.kind != "event"
+        and _OTHER_OBJECTS.search(r.text[clause.start : clause.end])
+    ):
         return "the clause defines other objects (veto, loose or additional ones), not the selected objects"
     kinds = set(clause.kinds) - ({"control"} if in_region else set())
     if claim.quantity in _FLAGS:
@@ -244,7 +346,16 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
         kinds -= {"cone"}
     if _TRIGGER_BEFORE.search(r.context_tail) and _POINTS_BACK.match(r.text):
         return "the sentence goes on describing the trigger of the sentence before, not an offline selection"
-    for name in ("histogram", "trigger", "efficiency", "calibration", "control", "signature", "cone", "overlap"):
+    for name in (
+        "histogram",
+        "trigger",
+        "efficiency",
+        "calibration",
+        "control",
+        "signature",
+        "cone",
+        "overlap",
+    ):
         if name in kinds:
             return _NOT_A_SELECTION[name]
     if r.in_condition(position):
@@ -260,17 +371,22 @@ def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: i
     if claim.direction == kept:
         return None
     if rejects and claim.direction == stated:
-        return (f"polarity: the clause says what satisfies {comp.quantity} {comp.op} {_fmt(claim.values)} is "
-                "rejected/removed, but the cut keeps it")
-    return f"direction: the quote states {comp.quantity} {comp.op}, the cut is {claim.direction} bound"
+        return (
+            f"polarity: the clause says what satisfies {comp.quantity} {comp.op} {_fmt(claim.values)} is "
+            "rejected/removed, but the cut keeps it"
+        )
+    return (
+        f"direction: the quote states {comp.quantity} {comp.op}, the cut is {claim.direction} bound"
+    )
 
 
 def _rejected_subject(r: Reading, position: int) -> bool:
     """'Events with ... > X, ..., are rejected': the verb comes after the clause holding the number."""
     from pipeline.extract.clauses import rejects_events
 
-    return rejects_events(r.text) and bool(re.search(r"\b(?:rejected|vetoed|discarded|removed|excluded)\b",
-                                                      r.text[position:]))
+    return rejects_events(r.text) and bool(
+        re.search(r"\b(?:rejected|vetoed|discarded|removed|excluded)\b", r.text[position:])
+    )
 
 
 def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
@@ -278,8 +394,11 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     if claim.values == (0.0,) and claim.direction == "eq":
         for pos, kind in r.objects:
             counted = _COUNTED_BEFORE.search(r.text[max(0, pos - 30) : pos])
-            if (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon")) and \
-                    r.clause_at(pos).rejects and counted is None:
+            if (
+                (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon"))
+                and r.clause_at(pos).rejects
+                and counted is None
+            ):
                 return _clause_problem(r, pos, in_region, claim)
         reasons.append(f"no veto of {claim.kind}s is stated in the quote")
     for match in _COUNT_PHRASE.finditer(r.text):
@@ -294,24 +413,39 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
         if problem is None:
             return None
         reasons.append(problem)
-    reasons.sort(key=lambda why: why.startswith(("direction", "the count is of")))  # the most specific first
-    return reasons[0] if reasons else f"no count of {claim.kind}s equal to {_fmt(claim.values)} is stated in the quote"
+    reasons.sort(
+        key=lambda why: why.startswith(("direction", "the count is of"))
+    )  # the most specific first
+    return (
+        reasons[0]
+        if reasons
+        else f"no count of {claim.kind}s equal to {_fmt(claim.values)} is stated in the quote"
+    )
 
 
 # "events with fewer than 4 jets are not considered": a number of objects is rejected, not every such object
-_COUNTED_BEFORE = re.compile(r"(?:\d|\b(?:two|three|four|more|fewer|less|than|least|most|additional|second|third))"
-                             r"\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-_NO_AS_COUNT = re.compile(r"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s*$")
+_COUNTED_BEFORE = re.compile(
+    r"(?:\d|\b(?:two|three|four|more|fewer|less|than|least|most|additional|second|third))"
+    r"\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NO_AS_COUNT = re.compile(
+    r"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s*$"
+)
 
 
-def _count_problem(claim: Claim, kinds: set[str], match: re.Match[str], r: Reading, in_region: bool) -> str | None:
+def _count_problem(
+    claim: Claim, kinds: set[str], match: re.Match[str], r: Reading, in_region: bool
+) -> str | None:
     if match.group("n").lower() == "no" and not _NO_AS_COUNT.search(r.text[: match.start("n")]):
         return "'no' here does not state a number of objects ('to ensure that no photon ...')"
-    if re.match(r"\s*(?:\w+\s+)?pairs?\b", r.text[match.end():]):
+    if re.match(r"\s*(?:\w+\s+)?pairs?\b", r.text[match.end() :]):
         return "the number counts pairs, not objects"
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
-    if claim.kind not in kinds and not (claim.kind == "lepton" and kinds <= {"electron", "muon", "lepton"}):
+    if claim.kind not in kinds and not (
+        claim.kind == "lepton" and kinds <= {"electron", "muon", "lepton"}
+    ):
         return f"the count is of {', '.join(sorted(kinds))}, not of {claim.kind}s"
     word = (match.group("q") or "").lower()
     stated = "lower" if match.group("more") else _COUNT_DIRECTION.get(word, "eq")
@@ -319,9 +453,11 @@ def _count_problem(claim: Claim, kinds: set[str], match: re.Match[str], r: Readi
         stated = _INVERSE.get(stated, stated)  # "events with fewer than 4 jets are not considered"
     if stated != claim.direction:
         return f"direction: the quote says {word or 'the number'} {match.group('n')}, the cut is a {claim.direction} bound"
-    if r.in_condition(match.start()) or re.search(r"(?<!selected )(?<!accepted )(?<!rejected )(?<!vetoed )"
-                                                   r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
-                                                   r.text[max(0, match.start() - 30) : match.start()]):
+    if r.in_condition(match.start()) or re.search(
+        r"(?<!selected )(?<!accepted )(?<!rejected )(?<!vetoed )"
+        r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
+        r.text[max(0, match.start() - 30) : match.start()],
+    ):
         return "the count is a condition ('if there are ...') qualifying another statement, not a requirement"
     return _clause_problem(r, match.start(), in_region, claim)
 
@@ -343,9 +479,18 @@ def sentence_of(cut: Cut, doc: Document | None) -> tuple[str, str]:
     no object took it from): the grounded span widened to its sentence in ``doc`` (a fuzzy match may
     cut a word or unit in two), else the matched text, else the quote."""
     prov, grounding = cut.provenance, cut.grounding
-    if doc is not None and prov is not None and prov.char_span and prov.document in (None, doc.source.paper_id):
+    if (
+        doc is not None
+        and prov is not None
+        and prov.char_span
+        and prov.document in (None, doc.source.paper_id)
+    ):
         start, end = prov.char_span
-        before = [m for m in _SENTENCE_END.finditer(doc.text, max(0, start - 600), start + 1) if m.end() <= start]
+        before = [
+            m
+            for m in _SENTENCE_END.finditer(doc.text, max(0, start - 600), start + 1)
+            if m.end() <= start
+        ]
         after = _SENTENCE_END.search(doc.text, max(start, end - 2), min(len(doc.text), end + 600))
         begin = before[-1].end() if before else max(0, start - 600)
         paragraph = doc.text.rfind("\n\n", max(0, begin - 400), begin)
@@ -356,22 +501,30 @@ def sentence_of(cut: Cut, doc: Document | None) -> tuple[str, str]:
     return (prov.quote if prov is not None and prov.quote else ""), ""
 
 
-def support_problem(cut: Cut, kinds: dict[str, str], *, in_region: bool = False, doc: Document | None = None) -> str | None:
+def support_problem(
+    cut: Cut, kinds: dict[str, str], *, in_region: bool = False, doc: Document | None = None
+) -> str | None:
     """Why the quote does not support ``cut`` (None: it does, or there is nothing to check)."""
     claim = claim_of(cut, kinds)
     quote, context = sentence_of(cut, doc)
     if claim is None or not quote:
         return None
-    r = replace(read(quote), context_objects=[kind for _, kind in read(context).objects] if context.strip() else [],
-                context_tail=re.split(r"[.;]\s+(?=[A-Z])", context.strip())[-1] if context.strip() else "")
+    r = replace(
+        read(quote),
+        context_objects=[kind for _, kind in read(context).objects] if context.strip() else [],
+        context_tail=re.split(r"[.;]\s+(?=[A-Z])", context.strip())[-1] if context.strip() else "",
+    )
     if claim.quantity in ("count",):
         return _check_count(claim, r, in_region)
     if claim.quantity == "sfos":
         found = P.SFOS_RE.search(r.text)
         if found is None:
             return "the quote names no same-flavour opposite-sign pair"
-        if r.clause_at(found.start()).rejects or _rejected_subject(r, found.start()) or re.search(
-                r"\brejected if\b|\bvetoed if\b", r.text[: found.start()]):
+        if (
+            r.clause_at(found.start()).rejects
+            or _rejected_subject(r, found.start())
+            or re.search(r"\brejected if\b|\bvetoed if\b", r.text[: found.start()])
+        ):
             return "polarity: the clause says events with such a pair are rejected, but the cut requires one"
         return _clause_problem(r, found.start(), in_region, claim)
     if claim.quantity in _FLAGS:
@@ -394,12 +547,19 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
         if cut.status != Status.verified or cut.grounding is None:
             return cut
         prov = cut.provenance
-        if doc is not None and prov is not None and prov.source == "cited" and prov.document != doc.source.paper_id:
+        if (
+            doc is not None
+            and prov is not None
+            and prov.source == "cited"
+            and prov.document != doc.source.paper_id
+        ):
             return cut  # checked against the cited paper, where its sentence is (cited.py)
         problem = support_problem(cut, kinds, in_region=in_region, doc=doc)
         if problem is None:
             return cut
-        grounding = cut.grounding.model_copy(update={"reason": f"quote found, numbers match, but not supported: {problem}"})
+        grounding = cut.grounding.model_copy(
+            update={"reason": f"quote found, numbers match, but not supported: {problem}"}
+        )
         return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
 
     data = sel.model_copy(deep=True)

@@ -35,7 +35,9 @@ def _columns(header: str) -> list[tuple[str, str | None]]:
         if name in ("symbol", "ip"):
             continue
         for match in regex.finditer(header):
-            if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found):
+            if not any(
+                s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found
+            ):
                 found.append((match.start(), match.end(), name))
     columns = []
     for _start, end, name in sorted(found):
@@ -59,7 +61,9 @@ def table_rows(text: str) -> list[CutFinding]:
     return out
 
 
-def _rows(window: str, mentions: list[re.Match[str]], columns: list[tuple[str, str | None]]) -> list[CutFinding]:
+def _rows(
+    window: str, mentions: list[re.Match[str]], columns: list[tuple[str, str | None]]
+) -> list[CutFinding]:
     out: list[CutFinding] = []
     for index, mention in enumerate(mentions):
         stop = mentions[index + 1].start() if index + 1 < len(mentions) else len(window)

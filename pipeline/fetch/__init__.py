@@ -13,6 +13,12 @@ from pipeline.fetch.cache import FileInfo, PaperEntry, PaperMeta, fetch_paper, l
 from pipeline.fetch.ids import VALID_FORMS, PaperId, normalize_paper_id
 
 __all__ = [
-    "FileInfo", "PaperEntry", "PaperMeta", "PaperId", "VALID_FORMS",
-    "fetch_paper", "load_entry", "normalize_paper_id",
+    "FileInfo",
+    "PaperEntry",
+    "PaperMeta",
+    "PaperId",
+    "VALID_FORMS",
+    "fetch_paper",
+    "load_entry",
+    "normalize_paper_id",
 ]

@@ -86,7 +86,10 @@ def load_entry(directory: Path) -> PaperEntry:
         )
     source = next((directory / n for n in SOURCE_NAMES if n in meta.files), None)
     return PaperEntry(
-        dir=directory.resolve(), paper_id=meta.paper_id, slug=meta.slug, meta=meta,
+        dir=directory.resolve(),
+        paper_id=meta.paper_id,
+        slug=meta.slug,
+        meta=meta,
         pdf_path=(directory / PDF_NAME).resolve(),
         source_path=source.resolve() if source else None,
     )
@@ -133,12 +136,22 @@ def _from_network(paper: PaperId, target: Path, settings: Settings) -> PaperEntr
         if source is not None:
             write_bytes_atomic(staging / source[0], source[1])
         meta = PaperMeta(
-            paper_id=f"arXiv:{record.arxiv_id}", slug=paper.slug, origin="arxiv",
-            title=record.title, authors=record.authors, version=record.version,
-            categories=record.categories, primary_category=record.primary_category,
-            abstract=record.abstract, doi=record.doi, journal_ref=record.journal_ref,
-            comment=record.comment, published=record.published, updated=record.updated,
-            files=_file_infos(staging), fetched_at=_now(),
+            paper_id=f"arXiv:{record.arxiv_id}",
+            slug=paper.slug,
+            origin="arxiv",
+            title=record.title,
+            authors=record.authors,
+            version=record.version,
+            categories=record.categories,
+            primary_category=record.primary_category,
+            abstract=record.abstract,
+            doi=record.doi,
+            journal_ref=record.journal_ref,
+            comment=record.comment,
+            published=record.published,
+            updated=record.updated,
+            files=_file_infos(staging),
+            fetched_at=_now(),
             source_url=f"{settings.arxiv_export_url.rstrip('/')}/abs/{record.arxiv_id}v{record.version}",
         )
         write_json_atomic(staging / META_NAME, meta.model_dump(mode="json"))
@@ -153,8 +166,13 @@ def _from_local(paper: PaperId, target: Path) -> PaperEntry:
     with atomic_directory(target) as staging:
         shutil.copyfile(paper.path, staging / PDF_NAME)
         meta = PaperMeta(
-            paper_id=paper.path.name, slug=paper.slug, origin="local", title=title,
-            files=_file_infos(staging), fetched_at=_now(), source_url=paper.path.as_uri(),
+            paper_id=paper.path.name,
+            slug=paper.slug,
+            origin="local",
+            title=title,
+            files=_file_infos(staging),
+            fetched_at=_now(),
+            source_url=paper.path.as_uri(),
         )
         write_json_atomic(staging / META_NAME, meta.model_dump(mode="json"))
     return load_entry(target)
@@ -205,7 +223,9 @@ def fetch_paper(paper: str, settings: Settings, *, refresh: bool = False) -> Pap
         return _cached_or_fetched(pid, target, settings, refresh=refresh)
 
 
-def _cached_or_fetched(pid: PaperId, target: Path, settings: Settings, *, refresh: bool) -> PaperEntry:
+def _cached_or_fetched(
+    pid: PaperId, target: Path, settings: Settings, *, refresh: bool
+) -> PaperEntry:
     if (target / META_NAME).is_file() and not refresh:
         try:
             return load_entry(target)

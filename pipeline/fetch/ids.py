@@ -20,7 +20,9 @@ VALID_FORMS = (
     "10.48550/arXiv.1712.02304, or a path to a local .pdf file"
 )
 
-MAX_ID_CHARS = 1024  # a path, URL or DOI longer than this is a mistake (and too long for a file name)
+MAX_ID_CHARS = (
+    1024  # a path, URL or DOI longer than this is a mistake (and too long for a file name)
+)
 MAX_DOI_CHARS = 200
 _NEW = r"(?P<new>\d{4}\.\d{4,5})"
 _OLD = r"(?P<old>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
@@ -105,8 +107,11 @@ def normalize_paper_id(text: str) -> PaperId:
     if not raw:
         raise _malformed(raw, "empty")
     if len(raw) > MAX_ID_CHARS:
-        raise UsageError(f"{raw[:40]!r}... is not a paper identifier (too long: {len(raw)} characters, "
-                         f"at most {MAX_ID_CHARS})", hint=f"valid forms: {VALID_FORMS}")
+        raise UsageError(
+            f"{raw[:40]!r}... is not a paper identifier (too long: {len(raw)} characters, "
+            f"at most {MAX_ID_CHARS})",
+            hint=f"valid forms: {VALID_FORMS}",
+        )
     if any(ord(c) < 32 for c in raw):
         raise _malformed(raw, "it contains control characters")
     candidate = Path(raw).expanduser()

@@ -39,33 +39,61 @@ from pipeline.llm.base import (
 CALLS_FILE = "llm_calls.jsonl"
 
 
-def _openai(settings: Settings, log: CallLog, budget: CallBudget, replay: Path | None, **kw: Any) -> LLMBackend:
+def _openai(
+    settings: Settings, log: CallLog, budget: CallBudget, replay: Path | None, **kw: Any
+) -> LLMBackend:
     from pipeline.llm.openai_backend import OpenAIBackend
 
     return OpenAIBackend(settings, log=log, budget=budget, **kw)
 
 
-def _replay(settings: Settings, log: CallLog, budget: CallBudget, replay: Path | None, **kw: Any) -> LLMBackend:
+def _replay(
+    settings: Settings, log: CallLog, budget: CallBudget, replay: Path | None, **kw: Any
+) -> LLMBackend:
     from pipeline.llm.replay import ReplayBackend
 
     if replay is None:
-        raise UsageError("the replay backend needs a recorded llm_calls.jsonl", hint="pass --replay FILE")
+        raise UsageError(
+            "the replay backend needs a recorded llm_calls.jsonl", hint="pass --replay FILE"
+        )
     return ReplayBackend(replay, log=log)
 
 
 BACKENDS: dict[str, Callable[..., LLMBackend]] = {"openai": _openai, "replay": _replay}
 
 
-def get_backend(name: str, settings: Settings, *, run_dir: Path | None = None, replay: Path | None = None,
-                budget: CallBudget | None = None, **options: Any) -> LLMBackend:
+def get_backend(
+    name: str,
+    settings: Settings,
+    *,
+    run_dir: Path | None = None,
+    replay: Path | None = None,
+    budget: CallBudget | None = None,
+    **options: Any,
+) -> LLMBackend:
     """The backend ``name``; its calls are logged to ``run_dir/llm_calls.jsonl`` when given."""
     if name not in BACKENDS:
         near = closest_names(name, list(BACKENDS))
-        raise UsageError(f"unknown LLM backend {name!r}", hint=f"did you mean {near[0]!r}?" if near else
-                         f"choose one of {sorted(BACKENDS)}")
+        raise UsageError(
+            f"unknown LLM backend {name!r}",
+            hint=f"did you mean {near[0]!r}?" if near else f"choose one of {sorted(BACKENDS)}",
+        )
     log = CallLog(Path(run_dir) / CALLS_FILE if run_dir is not None else None)
-    return BACKENDS[name](settings, log, budget or CallBudget(settings.llm_max_calls), replay, **options)
+    return BACKENDS[name](
+        settings, log, budget or CallBudget(settings.llm_max_calls), replay, **options
+    )
 
 
-__all__ = ["BACKENDS", "CALLS_FILE", "CallBudget", "CallCapReached", "CallLog", "LLMBackend", "LLMDeadlineExceeded",
-           "LLMOutputError", "LLMResponseTooLarge", "get_backend", "request_key"]
+__all__ = [
+    "BACKENDS",
+    "CALLS_FILE",
+    "CallBudget",
+    "CallCapReached",
+    "CallLog",
+    "LLMBackend",
+    "LLMDeadlineExceeded",
+    "LLMOutputError",
+    "LLMResponseTooLarge",
+    "get_backend",
+    "request_key",
+]

@@ -52,7 +52,9 @@ class LLMResponseTooLarge(ExtractionError):
 class LLMOutputError(ExtractionError):
     """The model kept returning output that does not validate, after all retries."""
 
-    def __init__(self, message: str, *, model: str, last_error: str, attempts: int, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, model: str, last_error: str, attempts: int, hint: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.model = model
         self.last_error = last_error
@@ -64,8 +66,9 @@ class LLMBackend(Protocol):
     name: str
     model: str
 
-    def structured(self, messages: Messages, response_model: type[M], *, purpose: str,
-                   seed: int | None = None) -> M: ...
+    def structured(
+        self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None
+    ) -> M: ...
 
     def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> str: ...
 
@@ -89,8 +92,23 @@ class CallBudget:
 
 
 MAX_RECORD_CHARS = 4 * 2**20
-_IDENTITY = ("ts", "backend", "model", "base_url", "mode", "temperature", "seed", "purpose", "response_model",
-             "request_key", "ok", "error", "usage", "latency_s", "replayed_from")
+_IDENTITY = (
+    "ts",
+    "backend",
+    "model",
+    "base_url",
+    "mode",
+    "temperature",
+    "seed",
+    "purpose",
+    "response_model",
+    "request_key",
+    "ok",
+    "error",
+    "usage",
+    "latency_s",
+    "replayed_from",
+)
 
 
 class CallLog:
@@ -102,7 +120,9 @@ class CallLog:
         self.records: list[dict[str, Any]] = []
 
     def append(self, record: dict[str, Any]) -> None:
-        record, line = bounded_record({"ts": round(time.time(), 3), **record}, self.max_record_chars)
+        record, line = bounded_record(
+            {"ts": round(time.time(), 3), **record}, self.max_record_chars
+        )
         self.records.append(record)
         if self.path is None:
             return
@@ -117,7 +137,9 @@ class CallLog:
 
 def request_key(messages: Messages, response_model: str | None, purpose: str) -> str:
     """What identifies a request for replay: the messages, the answer type and the purpose."""
-    blob = json.dumps({"messages": messages, "model": response_model, "purpose": purpose}, sort_keys=True)
+    blob = json.dumps(
+        {"messages": messages, "model": response_model, "purpose": purpose}, sort_keys=True
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -146,20 +168,34 @@ def bounded_record(record: dict[str, Any], limit: int) -> tuple[dict[str, Any], 
     original = len(line)
     attempts = record.get("attempts") or []
     share = max(256, limit // (4 * max(1, 2 * len(attempts))))
-    slim = {**record, "truncated": ["attempts"], "original_chars": original,
-            "attempts": [{k: _head(v, share) if k in ("request", "response", "error") else v for k, v in a.items()}
-                         for a in attempts if isinstance(a, dict)]}
+    slim = {
+        **record,
+        "truncated": ["attempts"],
+        "original_chars": original,
+        "attempts": [
+            {
+                k: _head(v, share) if k in ("request", "response", "error") else v
+                for k, v in a.items()
+            }
+            for a in attempts
+            if isinstance(a, dict)
+        ],
+    }
     line = _dumps(slim)
     if len(line) <= limit:
         return slim, line
     messages = record.get("messages") or []
     share = max(256, limit // (4 * max(1, len(messages))))
     if "messages" in record:
-        slim["messages"] = [{k: _head(v, share) for k, v in m.items()} if isinstance(m, dict) else _head(m, share)
-                            for m in messages]
+        slim["messages"] = [
+            {k: _head(v, share) for k, v in m.items()} if isinstance(m, dict) else _head(m, share)
+            for m in messages
+        ]
     if "response" in record:
         slim["response"] = _head(record["response"], limit // 4)
-    slim["truncated"] = ["attempts"] + [k for k in ("messages", "response") if k in record and slim[k] != record[k]]
+    slim["truncated"] = ["attempts"] + [
+        k for k in ("messages", "response") if k in record and slim[k] != record[k]
+    ]
     line = _dumps(slim)
     if len(line) <= limit:
         return slim, line

@@ -35,27 +35,55 @@ RESUBMISSION = (
 
 def with_task(messages: Messages, purpose: str, log: CallLog) -> Messages:
     """``messages`` of a repair request with the run's code-generation task put in front, when known."""
-    if not purpose.startswith("repair") or not messages or any(TASK_MARKER in m.get("content", "") for m in messages):
+    if (
+        not purpose.startswith("repair")
+        or not messages
+        or any(TASK_MARKER in m.get("content", "") for m in messages)
+    ):
         return messages
     task = codegen_task(log)
     if task is None:
         return messages
     earlier, script = task
-    instructions = "\n\n".join(m.get("content", "") for m in messages[:-1] if m.get("role") == "system")
-    request = f"{instructions}\n\n{messages[-1].get('content', '')}" if instructions else messages[-1].get("content", "")
-    return [*earlier, {"role": "assistant", "content": script}, {"role": "user", "content": request}]
+    instructions = "\n\n".join(
+        m.get("content", "") for m in messages[:-1] if m.get("role") == "system"
+    )
+    request = (
+        f"{instructions}\n\n{messages[-1].get('content', '')}"
+        if instructions
+        else messages[-1].get("content", "")
+    )
+    return [
+        *earlier,
+        {"role": "assistant", "content": script},
+        {"role": "user", "content": request},
+    ]
 
 
 def codegen_task(log: CallLog) -> tuple[Messages, str] | None:
     """The messages and answer of the last successful code-generation call in ``log`` (memory, then file)."""
     records: list[dict[str, Any]] = list(log.records)
-    if not any(r.get("purpose") == CODEGEN_PURPOSE for r in records) and log.path is not None and log.path.is_file():
+    if (
+        not any(r.get("purpose") == CODEGEN_PURPOSE for r in records)
+        and log.path is not None
+        and log.path.is_file()
+    ):
         with open(log.path, encoding="utf-8") as handle:
-            records = [json.loads(line) for line in handle if f'"purpose": "{CODEGEN_PURPOSE}"' in line]
+            records = [
+                json.loads(line) for line in handle if f'"purpose": "{CODEGEN_PURPOSE}"' in line
+            ]
     for record in reversed(records):
-        if record.get("purpose") == CODEGEN_PURPOSE and record.get("ok") and "messages" not in (record.get("truncated") or []):
+        if (
+            record.get("purpose") == CODEGEN_PURPOSE
+            and record.get("ok")
+            and "messages" not in (record.get("truncated") or [])
+        ):
             messages = record.get("messages") or []
-            if messages and TASK_MARKER in str(messages[-1].get("content", "")) and isinstance(record.get("response"), str):
+            if (
+                messages
+                and TASK_MARKER in str(messages[-1].get("content", ""))
+                and isinstance(record.get("response"), str)
+            ):
                 return list(messages), record["response"]
     return None
 
@@ -67,14 +95,22 @@ def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
     failing = _last_script(sent)
     if failing is None or extract_code(answer) != failing:
         return None
-    return [*sent, {"role": "assistant", "content": answer}, {"role": "user", "content": RESUBMISSION}]
+    return [
+        *sent,
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": RESUBMISSION},
+    ]
 
 
 def unchanged_error(model: str) -> LLMOutputError:
     return LLMOutputError(
         f"model {model} returned the failing script unchanged, also after being told so; another repair "
-        "attempt would send the same prompt", model=model, last_error="unchanged script", attempts=2,
-        hint="use a stronger model (REPRO_LLM_BASE_URL, REPRO_LLM_MODEL), a temperature above 0, or --codegen compile")
+        "attempt would send the same prompt",
+        model=model,
+        last_error="unchanged script",
+        attempts=2,
+        hint="use a stronger model (REPRO_LLM_BASE_URL, REPRO_LLM_MODEL), a temperature above 0, or --codegen compile",
+    )
 
 
 def _last_script(messages: Messages) -> str | None:

@@ -39,7 +39,9 @@ def initial_mode(configured: str, base_url: str | None, *, probe_timeout: float 
         if configured not in MODES:
             from pipeline.errors import ConfigError
 
-            raise ConfigError(f"unknown LLM mode {configured!r}", hint=f"REPRO_LLM_MODE is auto or one of {MODES}")
+            raise ConfigError(
+                f"unknown LLM mode {configured!r}", hint=f"REPRO_LLM_MODE is auto or one of {MODES}"
+            )
         return configured
     with _LOCK:
         if (base_url or "default") in _LEARNT:
@@ -55,5 +57,9 @@ def probe(base_url: str, timeout: float) -> str:
     with contextlib.suppress(OSError, ValueError):
         with urllib.request.urlopen(f"{base_url.rstrip('/')}/models", timeout=timeout) as reply:  # noqa: S310
             listing = json.loads(reply.read(1 << 20))
-        owners = {str(m.get("owned_by", "")).lower() for m in listing.get("data") or [] if isinstance(m, dict)}
+        owners = {
+            str(m.get("owned_by", "")).lower()
+            for m in listing.get("data") or []
+            if isinstance(m, dict)
+        }
     return "json_schema" if owners & _SCHEMA_SERVERS else "tools"

@@ -43,22 +43,37 @@ class OpenAIBackend:
 
     name = "openai"
 
-    def __init__(self, settings: Settings, *, log: CallLog, budget: CallBudget, max_retries: int = 2,
-                 backoff_retries: int = 3, backoff_base: float = 0.5, mode: str | None = None,
-                 max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        log: CallLog,
+        budget: CallBudget,
+        max_retries: int = 2,
+        backoff_retries: int = 3,
+        backoff_base: float = 0.5,
+        mode: str | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
         if not settings.llm_model:
-            raise ExtractionError("no LLM model is configured",
-                                  hint="set REPRO_LLM_MODEL and REPRO_LLM_BASE_URL (or [llm] in the config file), "
-                                       "or use --backend rules")
+            raise ExtractionError(
+                "no LLM model is configured",
+                hint="set REPRO_LLM_MODEL and REPRO_LLM_BASE_URL (or [llm] in the config file), "
+                "or use --backend rules",
+            )
         if not settings.llm_deadline > 0:
-            raise ConfigError(f"the LLM deadline must be a positive number of seconds, not {settings.llm_deadline}",
-                              hint="set REPRO_LLM_DEADLINE (llm.deadline), e.g. 600")
+            raise ConfigError(
+                f"the LLM deadline must be a positive number of seconds, not {settings.llm_deadline}",
+                hint="set REPRO_LLM_DEADLINE (llm.deadline), e.g. 600",
+            )
         try:
             import instructor
             import openai
         except ImportError as err:  # pragma: no cover - both are core dependencies
-            raise ExtractionError("the openai and instructor packages are needed for --backend llm",
-                                  hint="pip install openai instructor") from err
+            raise ExtractionError(
+                "the openai and instructor packages are needed for --backend llm",
+                hint="pip install openai instructor",
+            ) from err
         self.model = settings.llm_model
         self.settings = settings
         self.log = log
@@ -69,8 +84,10 @@ class OpenAIBackend:
         self.requests = 0  # HTTP requests of the last call (for its record)
         self._transport = LimitedTransport(budget, max_response_bytes=max_response_bytes)
         self._client = openai.OpenAI(
-            base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed",
-            timeout=settings.llm_timeout, max_retries=0,
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key or "not-needed",
+            timeout=settings.llm_timeout,
+            max_retries=0,
             http_client=httpx.Client(transport=self._transport, timeout=settings.llm_timeout),
         )
         self._openai = openai
@@ -78,17 +95,29 @@ class OpenAIBackend:
         # instructor logs every failed attempt at ERROR; they are all in llm_calls.jsonl already
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
-    def structured(self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None) -> M:
+    def structured(
+        self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None
+    ) -> M:
         """A validated ``response_model`` instance (retries, backoff, JSON-mode fallback)."""
         started = time.monotonic()
         self._transport.begin(self.settings.llm_deadline)
         try:
-            result = self._with_backoff(lambda: self._structured_once(messages, response_model, seed))
+            result = self._with_backoff(
+                lambda: self._structured_once(messages, response_model, seed)
+            )
         except ExtractionError as err:
-            self._record(messages, response_model.__name__, purpose, seed, started, error=err.message)
+            self._record(
+                messages, response_model.__name__, purpose, seed, started, error=err.message
+            )
             raise
-        self._record(messages, response_model.__name__, purpose, seed, started,
-                     response=result.model_dump(mode="json"))
+        self._record(
+            messages,
+            response_model.__name__,
+            purpose,
+            seed,
+            started,
+            response=result.model_dump(mode="json"),
+        )
         return result
 
     def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> str:
@@ -100,14 +129,22 @@ class OpenAIBackend:
 
         def once(convo: Messages) -> str:
             reply = self._client.chat.completions.create(
-                model=self.model, messages=convo, temperature=self.settings.llm_temperature,  # type: ignore[arg-type]
-                seed=seed, max_tokens=self.settings.llm_max_tokens)
+                model=self.model,
+                messages=convo,
+                temperature=self.settings.llm_temperature,  # type: ignore[arg-type]
+                seed=seed,
+                max_tokens=self.settings.llm_max_tokens,
+            )
             return reply.choices[0].message.content or ""
 
         try:
             content = self._with_backoff(lambda: once(sent))
-            again = echo.resubmission_prompt(sent, content) if purpose.startswith("repair") else None
-            if again is not None:  # the failing script came back unchanged: say so, once, instead of running it
+            again = (
+                echo.resubmission_prompt(sent, content) if purpose.startswith("repair") else None
+            )
+            if (
+                again is not None
+            ):  # the failing script came back unchanged: say so, once, instead of running it
                 sent = again
                 content = self._with_backoff(lambda: once(sent))
                 if echo.resubmission_prompt(messages, content) is not None:
@@ -124,38 +161,69 @@ class OpenAIBackend:
         mode = self._instructor.Mode.TOOLS if self.mode == "tools" else self._instructor.Mode.JSON
         client = self._instructor.from_openai(self._client, mode=mode)
         return client.chat.completions.create(  # type: ignore[no-any-return]
-            model=self.model, messages=messages, response_model=response_model,  # type: ignore[arg-type]
-            max_retries=self.max_retries, temperature=self.settings.llm_temperature, seed=seed,
-            max_tokens=self.settings.llm_max_tokens)
+            model=self.model,
+            messages=messages,
+            response_model=response_model,  # type: ignore[arg-type]
+            max_retries=self.max_retries,
+            temperature=self.settings.llm_temperature,
+            seed=seed,
+            max_tokens=self.settings.llm_max_tokens,
+        )
 
     def _json_schema_once(self, messages: Messages, response_model: type[M], seed: int | None) -> M:
         """``response_format`` json_schema: one request per attempt, validation errors fed back."""
-        fmt = {"type": "json_schema", "json_schema": {"name": response_model.__name__,
-                                                      "schema": response_model.model_json_schema()}}
+        fmt = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": response_model.__name__,
+                "schema": response_model.model_json_schema(),
+            },
+        }
         convo = list(messages)
         errors: list[str] = []
         for _ in range(self.max_retries + 1):
             reply = self._client.chat.completions.create(  # type: ignore[call-overload]
-                model=self.model, messages=convo, response_format=fmt,
-                temperature=self.settings.llm_temperature, seed=seed, max_tokens=self.settings.llm_max_tokens)
+                model=self.model,
+                messages=convo,
+                response_format=fmt,
+                temperature=self.settings.llm_temperature,
+                seed=seed,
+                max_tokens=self.settings.llm_max_tokens,
+            )
             choice = reply.choices[0]
             content = choice.message.content or ""
-            if choice.finish_reason == "length":  # a retry would be cut at the same place: no wasted request
+            if (
+                choice.finish_reason == "length"
+            ):  # a retry would be cut at the same place: no wasted request
                 raise LLMOutputError(
                     f"model {self.model} was cut at max_tokens={self.settings.llm_max_tokens} before its answer "
-                    f"was complete ({len(content)} characters)", model=self.model, attempts=len(errors) + 1,
-                    last_error="finish_reason: length", hint="raise REPRO_LLM_MAX_TOKENS (llm.max_tokens)")
+                    f"was complete ({len(content)} characters)",
+                    model=self.model,
+                    attempts=len(errors) + 1,
+                    last_error="finish_reason: length",
+                    hint="raise REPRO_LLM_MAX_TOKENS (llm.max_tokens)",
+                )
             try:
                 return response_model.model_validate_json(content)
             except ValidationError as err:
                 errors.append(str(err))
-                convo = [*convo, {"role": "assistant", "content": content},
-                         {"role": "user", "content": f"That answer does not validate:\n{errors[-1]}\n"
-                                                     "Answer again with JSON that fits the schema."}]
+                convo = [
+                    *convo,
+                    {"role": "assistant", "content": content},
+                    {
+                        "role": "user",
+                        "content": f"That answer does not validate:\n{errors[-1]}\n"
+                        "Answer again with JSON that fits the schema.",
+                    },
+                ]
         raise LLMOutputError(
             f"model {self.model} returned invalid output after {len(errors)} attempt(s); last validation error: "
-            f"{errors[-1][:800]}", model=self.model, last_error=errors[-1], attempts=len(errors),
-            hint="try a stronger model, or --backend rules; the partial result was saved")
+            f"{errors[-1][:800]}",
+            model=self.model,
+            last_error=errors[-1],
+            attempts=len(errors),
+            hint="try a stronger model, or --backend rules; the partial result was saved",
+        )
 
     def _with_backoff(self, call: Any) -> Any:
         last: str = ""
@@ -177,15 +245,18 @@ class OpenAIBackend:
                     self._fall_back()
                     continue
                 if not _retryable(api, self._openai):
-                    raise ExtractionError(f"model server {self.settings.llm_base_url} refused the request: {api}",
-                                          hint="check REPRO_LLM_MODEL, the API key and the server logs") from err
+                    raise ExtractionError(
+                        f"model server {self.settings.llm_base_url} refused the request: {api}",
+                        hint="check REPRO_LLM_MODEL, the API key and the server logs",
+                    ) from err
                 last = f"{type(api).__name__}: {api}"
                 if attempt < self.backoff_retries:
                     left = self._transport.deadline.at - time.monotonic()
                     time.sleep(max(0.0, min(self.backoff_base * 2**attempt, left)))
         raise ExtractionError(
             f"model {self.model} at {self.settings.llm_base_url} failed {self.backoff_retries + 1} times; last error: {last}",
-            hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); try again later")
+            hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); try again later",
+        )
 
     def _fall_back(self) -> None:
         self.mode = modes.FALLBACK[self.mode]
@@ -198,12 +269,24 @@ class OpenAIBackend:
         return LLMOutputError(
             f"model {self.model} returned invalid output after {attempts} attempt(s); last validation error: "
             f"{last_error[:800]}",
-            model=self.model, last_error=last_error, attempts=attempts,
-            hint="try a stronger model, or --backend rules; the partial result was saved")
+            model=self.model,
+            last_error=last_error,
+            attempts=attempts,
+            hint="try a stronger model, or --backend rules; the partial result was saved",
+        )
 
-    def _record(self, messages: Messages, model_name: str | None, purpose: str, seed: int | None,
-                started: float, *, response: Any = None, error: str | None = None,
-                sent: Messages | None = None) -> None:
+    def _record(
+        self,
+        messages: Messages,
+        model_name: str | None,
+        purpose: str,
+        seed: int | None,
+        started: float,
+        *,
+        response: Any = None,
+        error: str | None = None,
+        sent: Messages | None = None,
+    ) -> None:
         attempts = self._transport.attempts
         usage: dict[str, int] = {}
         for entry in attempts:
@@ -212,15 +295,29 @@ class OpenAIBackend:
             for key, value in (counts or {}).items():
                 if isinstance(value, int):
                     usage[key] = usage.get(key, 0) + value
-        self.log.append({
-            "backend": self.name, "model": self.model, "base_url": self.settings.llm_base_url,
-            "mode": self.mode if model_name else "text", "temperature": self.settings.llm_temperature, "seed": seed,
-            "purpose": purpose, "response_model": model_name,
-            "request_key": request_key(messages, model_name, purpose), "messages": messages,
-            **({"sent_messages": sent} if sent is not None and sent != messages else {}),
-            "max_tokens": self.settings.llm_max_tokens, "requests": len(attempts), "attempts": attempts, "response": response, "usage": usage, "ok": error is None, "error": error,
-            "latency_s": round(time.monotonic() - started, 3),
-        })
+        self.log.append(
+            {
+                "backend": self.name,
+                "model": self.model,
+                "base_url": self.settings.llm_base_url,
+                "mode": self.mode if model_name else "text",
+                "temperature": self.settings.llm_temperature,
+                "seed": seed,
+                "purpose": purpose,
+                "response_model": model_name,
+                "request_key": request_key(messages, model_name, purpose),
+                "messages": messages,
+                **({"sent_messages": sent} if sent is not None and sent != messages else {}),
+                "max_tokens": self.settings.llm_max_tokens,
+                "requests": len(attempts),
+                "attempts": attempts,
+                "response": response,
+                "usage": usage,
+                "ok": error is None,
+                "error": error,
+                "latency_s": round(time.monotonic() - started, 3),
+            }
+        )
 
 
 def _causes(err: BaseException) -> list[BaseException]:

@@ -43,7 +43,9 @@ class ReplayBackend:
 
     def _read(self) -> list[dict[str, Any]]:
         if not self.path.is_file():
-            raise ExtractionError(f"replay file {self.path} does not exist", hint="give the llm_calls.jsonl of a run")
+            raise ExtractionError(
+                f"replay file {self.path} does not exist", hint="give the llm_calls.jsonl of a run"
+            )
         records = []
         for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
@@ -51,8 +53,10 @@ class ReplayBackend:
             try:
                 records.append(json.loads(line))
             except json.JSONDecodeError as err:
-                raise ExtractionError(f"{self.path}:{number} is not a JSON line: {err.msg}",
-                                      hint="the file is damaged; re-run with a model") from err
+                raise ExtractionError(
+                    f"{self.path}:{number} is not a JSON line: {err.msg}",
+                    hint="the file is damaged; re-run with a model",
+                ) from err
         return records
 
     def _next(self, messages: Messages, model_name: str | None, purpose: str) -> dict[str, Any]:
@@ -67,7 +71,8 @@ class ReplayBackend:
             raise ExtractionError(
                 f"{self.path} holds the answer to {purpose!r} (key {key[:12]}) only in part: it was "
                 f"{record.get('original_chars', '?')} characters, over the call log's cap, and was cut",
-                hint="re-run with a model; an answer that large is not a normal model answer")
+                hint="re-run with a model; an answer that large is not a normal model answer",
+            )
         self.log.append({**record, "backend": self.name, "replayed_from": str(self.path)})
         return record
 
@@ -79,23 +84,32 @@ class ReplayBackend:
             return ExtractionError(
                 f"{self.path} records the request {purpose!r} (key {key[:12]}), but it failed when recorded "
                 f"({len(failed)} time(s)): {error[:400]}",
-                hint="the prompt is unchanged; the recorded run had no answer to replay. Re-run with a model")
+                hint="the prompt is unchanged; the recorded run had no answer to replay. Re-run with a model",
+            )
         if used:
             return ExtractionError(
                 f"{self.path} holds {used} answer(s) to the request {purpose!r} (key {key[:12]}), all used: "
                 "this run asks it more often than the recorded one did",
-                hint="replay with the same --samples (and options) as the recording, or re-run with a model")
+                hint="replay with the same --samples (and options) as the recording, or re-run with a model",
+            )
         return ExtractionError(
             f"{self.path} has no recorded answer for the request {purpose!r} (key {key[:12]})",
-            hint="the prompt changed since the recording (hints, passages or code); re-run with a model")
+            hint="the prompt changed since the recording (hints, passages or code); re-run with a model",
+        )
 
-    def structured(self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None) -> M:
+    def structured(
+        self, messages: Messages, response_model: type[M], *, purpose: str, seed: int | None = None
+    ) -> M:
         record = self._next(messages, response_model.__name__, purpose)
         try:
             return response_model.model_validate(record["response"])
         except ValidationError as err:
-            raise LLMOutputError(f"recorded answer in {self.path} does not validate: {err}", model=self.model,
-                                 last_error=str(err), attempts=1) from err
+            raise LLMOutputError(
+                f"recorded answer in {self.path} does not validate: {err}",
+                model=self.model,
+                last_error=str(err),
+                attempts=1,
+            ) from err
 
     def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> str:
         return str(self._next(messages, None, purpose)["response"])

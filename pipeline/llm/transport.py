@@ -43,13 +43,20 @@ MAX_LOGGED_BODY = 256 * 2**10
 _READ_SIZE = 64 * 2**10
 _HOP_HEADERS = {b"content-encoding", b"content-length", b"transfer-encoding"}
 _HTTPX_ERRORS: tuple[tuple[type[Exception], type[Exception]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout), (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout), (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException), (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError), (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError), (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError), (httpcore.ProtocolError, httpx.ProtocolError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol), (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.ProxyError, httpx.ProxyError),
 )
 
 
@@ -91,9 +98,15 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(ssl_context, server_hostname, self._deadline.limit(timeout, httpcore.ConnectTimeout))
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(
+            ssl_context, server_hostname, self._deadline.limit(timeout, httpcore.ConnectTimeout)
+        )
         return _DeadlineStream(inner, self._deadline)
 
     def get_extra_info(self, info: str) -> Any:
@@ -107,16 +120,25 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner = httpcore.SyncBackend()
         self._deadline = deadline
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         timeout = self._deadline.limit(timeout, httpcore.ConnectTimeout)
         stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
         return _DeadlineStream(stream, self._deadline)
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
         timeout = self._deadline.limit(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options), self._deadline)
+        return _DeadlineStream(
+            self._inner.connect_unix_socket(path, timeout, socket_options), self._deadline
+        )
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
@@ -136,9 +158,13 @@ class LimitedTransport(httpx.BaseTransport):
         self.attempts: list[dict[str, Any]] = []
         self.fatal: ExtractionError | None = None
         # httpx's TLS context (certifi, SSL_CERT_FILE), as the stock httpx transport had
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), max_connections=10,
-                                             max_keepalive_connections=5, keepalive_expiry=5.0,
-                                             network_backend=_DeadlineBackend(self.deadline))
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=10,
+            max_keepalive_connections=5,
+            keepalive_expiry=5.0,
+            network_backend=_DeadlineBackend(self.deadline),
+        )
 
     def begin(self, seconds: float) -> None:
         self.attempts = []
@@ -159,13 +185,24 @@ class LimitedTransport(httpx.BaseTransport):
         try:
             status, headers, body, extensions = self._exchange(request)
         except Exception as err:
-            entry.update(error=f"{type(err).__name__}: {err}", latency_s=round(time.monotonic() - started, 3))
+            entry.update(
+                error=f"{type(err).__name__}: {err}", latency_s=round(time.monotonic() - started, 3)
+            )
             raise self._classify(err, request) from err
-        entry.update(status=status, response=loggable_body(body), latency_s=round(time.monotonic() - started, 3))
+        entry.update(
+            status=status,
+            response=loggable_body(body),
+            latency_s=round(time.monotonic() - started, 3),
+        )
         if isinstance(entry["response"], str) and len(body) > MAX_LOGGED_BODY:
             entry["usage"] = _usage(body)
-        return httpx.Response(status_code=status, headers=headers, content=body, request=request,
-                              extensions=extensions)
+        return httpx.Response(
+            status_code=status,
+            headers=headers,
+            content=body,
+            request=request,
+            extensions=extensions,
+        )
 
     def close(self) -> None:
         self._pool.close()
@@ -179,32 +216,58 @@ class LimitedTransport(httpx.BaseTransport):
                 f"no complete answer from {request.url.host} within the deadline of {self.deadline.seconds:g} s",
                 deadline_s=self.deadline.seconds,
                 hint="the server is too slow or sends its answer at a trickle; raise REPRO_LLM_DEADLINE "
-                     "(llm.deadline) if the model is just slow")
+                "(llm.deadline) if the model is just slow",
+            )
         if self.fatal is not None:
             return self.fatal
-        mapped = next((httpx_error for core, httpx_error in _HTTPX_ERRORS if isinstance(err, core)), None)
+        mapped = next(
+            (httpx_error for core, httpx_error in _HTTPX_ERRORS if isinstance(err, core)), None
+        )
         return mapped(str(err), request=request) if mapped is not None else err  # type: ignore[call-arg]
 
-    def _exchange(self, request: httpx.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes, dict[str, Any]]:
+    def _exchange(
+        self, request: httpx.Request
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes, dict[str, Any]]:
         headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"accept-encoding"]
         core_request = httpcore.Request(
             method=request.method,
-            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host, port=request.url.port,
-                             target=request.url.raw_path),
-            headers=[*headers, (b"Accept-Encoding", b"identity")], content=request.content,
-            extensions=request.extensions)
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=[*headers, (b"Accept-Encoding", b"identity")],
+            content=request.content,
+            extensions=request.extensions,
+        )
         response = self._pool.handle_request(core_request)
         try:
             self._check_declared_size(response.headers, request)
-            encoding = next((v.decode("latin-1").strip().lower() for k, v in response.headers
-                             if k.lower() == b"content-encoding"), "identity")
-            body = self._read_capped(_decoded(response.stream, encoding, self.max_response_bytes + 1), request)  # type: ignore[arg-type]
+            encoding = next(
+                (
+                    v.decode("latin-1").strip().lower()
+                    for k, v in response.headers
+                    if k.lower() == b"content-encoding"
+                ),
+                "identity",
+            )
+            body = self._read_capped(
+                _decoded(response.stream, encoding, self.max_response_bytes + 1), request
+            )  # type: ignore[arg-type]
         finally:
             response.close()  # an unfinished body closes the connection instead of returning it to the pool
         kept = [(k, v) for k, v in response.headers if k.lower() not in _HOP_HEADERS]
-        return response.status, kept, body, {k: v for k, v in response.extensions.items() if k != "network_stream"}
+        return (
+            response.status,
+            kept,
+            body,
+            {k: v for k, v in response.extensions.items() if k != "network_stream"},
+        )
 
-    def _check_declared_size(self, headers: list[tuple[bytes, bytes]], request: httpx.Request) -> None:
+    def _check_declared_size(
+        self, headers: list[tuple[bytes, bytes]], request: httpx.Request
+    ) -> None:
         declared = next((v for k, v in headers if k.lower() == b"content-length"), b"")
         if declared.strip().isdigit() and int(declared) > self.max_response_bytes:
             raise self._too_large(request, int(declared), declared=True)
@@ -217,12 +280,16 @@ class LimitedTransport(httpx.BaseTransport):
                 raise self._too_large(request, len(body), declared=False)
         return bytes(body)
 
-    def _too_large(self, request: httpx.Request, size: int, *, declared: bool) -> LLMResponseTooLarge:
+    def _too_large(
+        self, request: httpx.Request, size: int, *, declared: bool
+    ) -> LLMResponseTooLarge:
         what = f"declares {size} bytes" if declared else f"was abandoned after {size} bytes"
         return LLMResponseTooLarge(
             f"the answer from {request.url.host} is over the cap of {self.max_response_bytes} bytes: it {what}",
-            limit=self.max_response_bytes, received=size,
-            hint="a chat answer is a few kB: check REPRO_LLM_BASE_URL points at the model server")
+            limit=self.max_response_bytes,
+            received=size,
+            hint="a chat answer is a few kB: check REPRO_LLM_BASE_URL points at the model server",
+        )
 
 
 def _decoded(stream: Iterable[bytes], encoding: str, max_out: int) -> Iterator[bytes]:
@@ -230,16 +297,26 @@ def _decoded(stream: Iterable[bytes], encoding: str, max_out: int) -> Iterator[b
     if encoding in ("identity", ""):
         yield from stream
         return
-    wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}.get(encoding)
+    wbits = {
+        "gzip": 16 + zlib.MAX_WBITS,
+        "x-gzip": 16 + zlib.MAX_WBITS,
+        "deflate": zlib.MAX_WBITS,
+    }.get(encoding)
     if wbits is None:
-        raise httpcore.RemoteProtocolError(f"unsupported Content-Encoding {encoding!r} (identity was asked for)")
+        raise httpcore.RemoteProtocolError(
+            f"unsupported Content-Encoding {encoding!r} (identity was asked for)"
+        )
     decoder = zlib.decompressobj(wbits)
     try:
         for piece in stream:
             data = decoder.decompress(piece, max_out)
             while data:
                 yield data
-                data = decoder.decompress(decoder.unconsumed_tail, max_out) if decoder.unconsumed_tail else b""
+                data = (
+                    decoder.decompress(decoder.unconsumed_tail, max_out)
+                    if decoder.unconsumed_tail
+                    else b""
+                )
     except zlib.error as err:
         raise httpcore.RemoteProtocolError(f"corrupt {encoding} body: {err}") from err
 
@@ -247,7 +324,9 @@ def _decoded(stream: Iterable[bytes], encoding: str, max_out: int) -> Iterator[b
 def loggable_body(data: bytes) -> Any:
     """A body for the call log: parsed JSON, else text; past ``MAX_LOGGED_BODY`` its head with a marker."""
     if len(data) > MAX_LOGGED_BODY:
-        return truncate_text(data[:MAX_LOGGED_BODY].decode("utf-8", "replace"), MAX_LOGGED_BODY, total=len(data))
+        return truncate_text(
+            data[:MAX_LOGGED_BODY].decode("utf-8", "replace"), MAX_LOGGED_BODY, total=len(data)
+        )
     with contextlib.suppress(ValueError, UnicodeDecodeError):
         return json.loads(data)
     return data.decode("utf-8", "replace")

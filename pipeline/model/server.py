@@ -58,12 +58,22 @@ def healthy(base_url: str, timeout: float = 2.0) -> bool:
 class LocalModelServer:
     """A child process serving ``model_path`` on 127.0.0.1; a context manager (start/stop)."""
 
-    def __init__(self, model_path: Path, *, port: int | None = None, threads: int = DEFAULT_THREADS,
-                 n_ctx: int = DEFAULT_CTX, alias: str = MODEL_ALIAS, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        port: int | None = None,
+        threads: int = DEFAULT_THREADS,
+        n_ctx: int = DEFAULT_CTX,
+        alias: str = MODEL_ALIAS,
+        log: Path | None = None,
+    ) -> None:
         self.model_path = Path(model_path)
         self.port = port or free_port()
         self.threads, self.n_ctx, self.alias = threads, n_ctx, alias
-        self.log = log or Path(tempfile.gettempdir()) / f"reproduce-model-{os.getpid()}-{self.port}.log"
+        self.log = (
+            log or Path(tempfile.gettempdir()) / f"reproduce-model-{os.getpid()}-{self.port}.log"
+        )
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -72,23 +82,49 @@ class LocalModelServer:
 
     def start(self, timeout: float = START_TIMEOUT_S) -> str:
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": str(self.threads)}
-        command = [sys.executable, "-m", "pipeline.model.server", "--model", str(self.model_path),
-                   "--port", str(self.port), "--threads", str(self.threads), "--ctx", str(self.n_ctx),
-                   "--alias", self.alias, "--parent", str(os.getpid())]
+        command = [
+            sys.executable,
+            "-m",
+            "pipeline.model.server",
+            "--model",
+            str(self.model_path),
+            "--port",
+            str(self.port),
+            "--threads",
+            str(self.threads),
+            "--ctx",
+            str(self.n_ctx),
+            "--alias",
+            self.alias,
+            "--parent",
+            str(os.getpid()),
+        ]
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                                            start_new_session=True)  # Ctrl-C reaches the parent, which stops it
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=env,
+                start_new_session=True,
+            )  # Ctrl-C reaches the parent, which stops it
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ModelServerError(f"the model server exited with code {self.process.returncode} while starting",
-                                       log=self.log, hint=f"see its log: {self.log}")
+                raise ModelServerError(
+                    f"the model server exited with code {self.process.returncode} while starting",
+                    log=self.log,
+                    hint=f"see its log: {self.log}",
+                )
             if healthy(self.base_url):
                 return self.base_url
             time.sleep(0.5)
         self.stop()
-        raise ModelServerError(f"the model server did not answer GET /v1/models within {timeout:g} s",
-                               log=self.log, hint=f"the machine may be overloaded; see {self.log}")
+        raise ModelServerError(
+            f"the model server did not answer GET /v1/models within {timeout:g} s",
+            log=self.log,
+            hint=f"the machine may be overloaded; see {self.log}",
+        )
 
     def stop(self, grace: float = 10.0) -> None:
         process, self.process = self.process, None
@@ -105,7 +141,9 @@ class LocalModelServer:
         self.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

@@ -24,6 +24,14 @@ from pipeline.parse.api import (
 from pipeline.parse.document import Document
 
 __all__ = [
-    "BACKENDS", "OBJECT_SECTION_PATTERNS", "Document", "check_document", "cut_sentences",
-    "find_sections", "load_document", "parse_document", "section_text", "write_document",
+    "BACKENDS",
+    "OBJECT_SECTION_PATTERNS",
+    "Document",
+    "check_document",
+    "cut_sentences",
+    "find_sections",
+    "load_document",
+    "parse_document",
+    "section_text",
+    "write_document",
 ]

@@ -18,7 +18,9 @@ Backend = Literal["auto", "pymupdf", "latex", "grobid"]
 BACKENDS: tuple[str, ...] = ("auto", "pymupdf", "latex", "grobid")
 
 
-def _entry_for(path_or_entry: PaperEntry | Path | str, settings: Settings | None) -> PaperEntry | Path:
+def _entry_for(
+    path_or_entry: PaperEntry | Path | str, settings: Settings | None
+) -> PaperEntry | Path:
     """A cache entry, or a plain file (PDF, TEI, LaTeX source) to parse directly."""
     if isinstance(path_or_entry, PaperEntry):
         return path_or_entry
@@ -37,7 +39,9 @@ def _entry_for(path_or_entry: PaperEntry | Path | str, settings: Settings | None
 
 def _choose(backend: str, entry: PaperEntry | Path, settings: Settings | None) -> str:
     if backend not in BACKENDS:
-        raise UsageError(f"unknown parse backend {backend!r}", hint=f"choose one of {', '.join(BACKENDS)}")
+        raise UsageError(
+            f"unknown parse backend {backend!r}", hint=f"choose one of {', '.join(BACKENDS)}"
+        )
     if backend != "auto":
         return backend
     grobid = settings is not None and bool(settings.grobid_url)
@@ -75,8 +79,13 @@ def parse_document(
     return doc
 
 
-def _parse(entry: PaperEntry | Path, chosen: str, backend: str, settings: Settings | None,
-           detect_tables: bool) -> Document:
+def _parse(
+    entry: PaperEntry | Path,
+    chosen: str,
+    backend: str,
+    settings: Settings | None,
+    detect_tables: bool,
+) -> Document:
     if isinstance(entry, Path):
         with entry.open("rb") as handle:
             is_pdf = entry.suffix.lower() == ".pdf" or handle.read(5).startswith(b"%PDF")
@@ -100,8 +109,9 @@ def _pymupdf(pdf: Path, paper_id: str, detect_tables: bool) -> Document:
     return parse_pdf(pdf, paper_id, sha256_file(pdf), detect_tables=detect_tables)
 
 
-def _latex(source: Path | None, pdf: Path | None, paper_id: str, requested: str,
-           detect_tables: bool) -> Document:
+def _latex(
+    source: Path | None, pdf: Path | None, paper_id: str, requested: str, detect_tables: bool
+) -> Document:
     from pipeline.parse.latex_backend import parse_latex
 
     if source is None or source.suffix.lower() == ".pdf":
@@ -125,8 +135,10 @@ def _grobid(path: Path, paper_id: str, settings: Settings | None) -> Document:
     if path.name.lower().endswith(".xml"):
         return parse_tei(path.read_bytes(), paper_id, str(path), sha256_file(path))
     if settings is None or not settings.grobid_url:
-        raise UsageError("the GROBID backend needs a server URL",
-                         hint="set REPRO_GROBID_URL (e.g. http://localhost:8070) or [grobid] url")
+        raise UsageError(
+            "the GROBID backend needs a server URL",
+            hint="set REPRO_GROBID_URL (e.g. http://localhost:8070) or [grobid] url",
+        )
     tei = grobid_tei(path, settings.grobid_url, settings.network_timeout)
     return parse_tei(tei, paper_id, str(path), sha256_file(path))
 
@@ -153,21 +165,39 @@ def load_document(path: str | Path) -> Document:
     try:
         return Document.model_validate_json(target.read_text(encoding="utf-8"))
     except OSError as err:
-        raise ParseError(f"cannot read {target}: {err.strerror}", path=target,
-                         hint="run `reproduce parse PAPER --out document.json` first") from err
+        raise ParseError(
+            f"cannot read {target}: {err.strerror}",
+            path=target,
+            hint="run `reproduce parse PAPER --out document.json` first",
+        ) from err
     except ValidationError as err:
-        raise ParseError(f"{target} is not a valid document.json ({err.error_count()} errors)",
-                         path=target, hint="re-create it with `reproduce parse`") from err
+        raise ParseError(
+            f"{target} is not a valid document.json ({err.error_count()} errors)",
+            path=target,
+            hint="re-create it with `reproduce parse`",
+        ) from err
 
 
 OBJECT_SECTION_PATTERNS = (
-    r"object", r"reconstruction", r"identification", r"definition", r"selection",
-    r"event", r"candidate", r"analysis strategy", r"search strategy", r"methodology",
-    r"trigger", r"signal region", r"categor",
+    r"object",
+    r"reconstruction",
+    r"identification",
+    r"definition",
+    r"selection",
+    r"event",
+    r"candidate",
+    r"analysis strategy",
+    r"search strategy",
+    r"methodology",
+    r"trigger",
+    r"signal region",
+    r"categor",
 )
 
 
-def find_sections(doc: Document, patterns: tuple[str, ...] | list[str] = OBJECT_SECTION_PATTERNS) -> list[Section]:
+def find_sections(
+    doc: Document, patterns: tuple[str, ...] | list[str] = OBJECT_SECTION_PATTERNS
+) -> list[Section]:
     """Sections whose title matches any of ``patterns`` (regex, case-insensitive), in order.
 
     The default patterns find object-definition and event-selection sections.
@@ -178,7 +208,7 @@ def find_sections(doc: Document, patterns: tuple[str, ...] | list[str] = OBJECT_
 
 def section_text(doc: Document, section: Section) -> str:
     """The text of a section (with its subsections), heading included."""
-    return doc.text[section.start:section.end]
+    return doc.text[section.start : section.end]
 
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(•])|\n+")
@@ -188,7 +218,7 @@ def cut_sentences(doc: Document, section: Section | None = None) -> list[tuple[i
     """Sentences that state a numeric requirement (``p_T > 25 GeV``, ``|η| < 2.47``, ``≥ 4 jets``),
     with their offsets in ``doc.text``."""
     start = section.start if section else 0
-    text = doc.text[start:section.end] if section else doc.text
+    text = doc.text[start : section.end] if section else doc.text
     out: list[tuple[int, str]] = []
     position = 0
     for piece in _SENTENCE.split(text):

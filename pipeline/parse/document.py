@@ -14,8 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field
 DOCUMENT_SCHEMA_VERSION = "1.0.0"
 
 BlockKind = Literal[
-    "title", "abstract", "heading", "paragraph", "caption", "footnote", "table", "equation",
-    "reference", "header", "other",
+    "title",
+    "abstract",
+    "heading",
+    "paragraph",
+    "caption",
+    "footnote",
+    "table",
+    "equation",
+    "reference",
+    "header",
+    "other",
 ]
 
 

@@ -24,7 +24,9 @@ _XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
 def _text(element: Any) -> str:
-    return normalize_text(" ".join("".join(element.itertext()).split())) if element is not None else ""
+    return (
+        normalize_text(" ".join("".join(element.itertext()).split())) if element is not None else ""
+    )
 
 
 def _coords(element: Any) -> tuple[int | None, tuple[float, float, float, float] | None]:
@@ -70,7 +72,9 @@ def _paragraph_with_refs(element: Any) -> tuple[str, list[tuple[int, int, str, l
 def _references(root: Any) -> tuple[list[Reference], dict[str, str]]:
     refs: list[Reference] = []
     keys: dict[str, str] = {}
-    for index, bibl in enumerate(root.iterfind(".//t:div[@type='references']//t:biblStruct", _NS), 1):
+    for index, bibl in enumerate(
+        root.iterfind(".//t:div[@type='references']//t:biblStruct", _NS), 1
+    ):
         key = str(index)
         keys[bibl.get(_XML_ID) or f"b{index - 1}"] = key
         raw = bibl.find(".//t:note[@type='raw_reference']", _NS)
@@ -82,12 +86,17 @@ def _references(root: Any) -> tuple[list[Reference], dict[str, str]]:
         doi = bibl.find(".//t:idno[@type='DOI']", _NS)
         arxiv = bibl.find(".//t:idno[@type='arXiv']", _NS)
         page, bbox = _coords(bibl)
-        refs.append(base.model_copy(update={
-            "title": _text(title) or base.title,
-            "doi": _text(doi) or base.doi,
-            "arxiv_id": _arxiv(_text(arxiv)) or base.arxiv_id,
-            "page": page, "bbox": bbox,
-        }))
+        refs.append(
+            base.model_copy(
+                update={
+                    "title": _text(title) or base.title,
+                    "doi": _text(doi) or base.doi,
+                    "arxiv_id": _arxiv(_text(arxiv)) or base.arxiv_id,
+                    "page": page,
+                    "bbox": bbox,
+                }
+            )
+        )
     return refs, keys
 
 
@@ -98,16 +107,21 @@ def _arxiv(text: str) -> str | None:
 
 def _table(figure: Any, index: int) -> Table:
     page, bbox = _coords(figure)
-    rows = [[_text(cell) for cell in row.iterfind("t:cell", _NS)]
-            for row in figure.iterfind(".//t:table/t:row", _NS)]
-    caption = " ".join(filter(None, (_text(figure.find("t:head", _NS)),
-                                     _text(figure.find("t:figDesc", _NS)))))
+    rows = [
+        [_text(cell) for cell in row.iterfind("t:cell", _NS)]
+        for row in figure.iterfind(".//t:table/t:row", _NS)
+    ]
+    caption = " ".join(
+        filter(None, (_text(figure.find("t:head", _NS)), _text(figure.find("t:figDesc", _NS))))
+    )
     return Table(id=f"t{index}", page=page or 1, bbox=bbox, caption=caption or None, rows=rows)
 
 
 def _pages(root: Any) -> list[Page]:
-    return [Page(number=int(s.get("n")), width=float(s.get("lrx")), height=float(s.get("lry")))
-            for s in root.iterfind(".//t:facsimile/t:surface", _NS)]
+    return [
+        Page(number=int(s.get("n")), width=float(s.get("lrx")), height=float(s.get("lry")))
+        for s in root.iterfind(".//t:facsimile/t:surface", _NS)
+    ]
 
 
 def parse_tei(data: bytes, paper_id: str, path: str, sha256: str) -> Document:
@@ -115,14 +129,21 @@ def parse_tei(data: bytes, paper_id: str, path: str, sha256: str) -> Document:
     from lxml import etree
 
     try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
-                                                      huge_tree=True))
+        root = etree.fromstring(
+            data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        )
     except etree.XMLSyntaxError as err:
-        raise ParseError(f"{path} is not valid TEI XML ({err})", path=Path(path),
-                         hint="the GROBID output is truncated; run GROBID again") from err
+        raise ParseError(
+            f"{path} is not valid TEI XML ({err})",
+            path=Path(path),
+            hint="the GROBID output is truncated; run GROBID again",
+        ) from err
     if root.tag != f"{TEI}TEI":
-        raise ParseError(f"{path} is not a TEI document (root <{etree.QName(root).localname}>)",
-                         path=Path(path), hint="pass GROBID's .tei.xml output")
+        raise ParseError(
+            f"{path} is not a TEI document (root <{etree.QName(root).localname}>)",
+            path=Path(path),
+            hint="pass GROBID's .tei.xml output",
+        )
     references, keys = _references(root)
     builder, citations = TextBuilder(), []
     title = _text(root.find(".//t:titleStmt/t:title", _NS)) or None
@@ -142,18 +163,32 @@ def parse_tei(data: bytes, paper_id: str, path: str, sha256: str) -> Document:
             builder.add("reference", f"[{ref.key}] {ref.text}", ref.page or 1, ref.bbox, "\n")
     for figure in root.iterfind(".//t:figure", _NS):
         if figure.get("type") != "table":
-            caption = " ".join(filter(None, (_text(figure.find("t:head", _NS)),
-                                             _text(figure.find("t:figDesc", _NS)))))
+            caption = " ".join(
+                filter(
+                    None, (_text(figure.find("t:head", _NS)), _text(figure.find("t:figDesc", _NS)))
+                )
+            )
             if caption:
                 page, bbox = _coords(figure)
                 builder.add("caption", caption, page or 1, bbox)
-    tables = [_table(f, i) for i, f in enumerate(root.iterfind(".//t:figure[@type='table']", _NS), 1)]
+    tables = [
+        _table(f, i) for i, f in enumerate(root.iterfind(".//t:figure[@type='table']", _NS), 1)
+    ]
     authors = [_text(p) for p in root.iterfind(".//t:sourceDesc//t:author/t:persName", _NS)]
     return Document(
-        source=SourceInfo(paper_id=paper_id, path=path, sha256=sha256, backend="grobid", kind="tei"),
-        title=title, authors=authors, abstract=abstract, pages=_pages(root), text=builder.text,
-        blocks=builder.blocks, sections=build_sections(builder.blocks, builder.length),
-        references=references, citations=citations, tables=tables,
+        source=SourceInfo(
+            paper_id=paper_id, path=path, sha256=sha256, backend="grobid", kind="tei"
+        ),
+        title=title,
+        authors=authors,
+        abstract=abstract,
+        pages=_pages(root),
+        text=builder.text,
+        blocks=builder.blocks,
+        sections=build_sections(builder.blocks, builder.length),
+        references=references,
+        citations=citations,
+        tables=tables,
         warnings=[] if references else ["no bibliography found"],
     )
 
@@ -175,8 +210,15 @@ def _div(div: Any, builder: TextBuilder, keys: dict[str, str]) -> list[Citation]
             for start, end, marker, targets in refs:
                 resolved = [keys[t] for t in targets if t in keys]
                 if resolved:
-                    citations.append(Citation(marker=marker, keys=resolved, start=block.start + start,
-                                              end=block.start + end, page=block.page))
+                    citations.append(
+                        Citation(
+                            marker=marker,
+                            keys=resolved,
+                            start=block.start + start,
+                            end=block.start + end,
+                            page=block.page,
+                        )
+                    )
         elif child.tag == f"{TEI}formula":
             page, bbox = _coords(child)
             builder.add("equation", _text(child), page or 1, bbox)
@@ -188,26 +230,43 @@ def grobid_tei(pdf: Path, url: str, timeout: float) -> bytes:
     try:
         from grobid_client.grobid_client import GrobidClient
     except ImportError as err:
-        raise ParseError("the GROBID backend needs grobid-client-python",
-                         hint="pip install 'reproduce-hep[grobid]'") from err
+        raise ParseError(
+            "the GROBID backend needs grobid-client-python",
+            hint="pip install 'reproduce-hep[grobid]'",
+        ) from err
     from grobid_client.grobid_client import ServerUnavailableException
 
-    client = GrobidClient(grobid_server=url.rstrip("/"), timeout=int(max(timeout, 1)),
-                          sleep_time=1, check_server=False)
+    client = GrobidClient(
+        grobid_server=url.rstrip("/"),
+        timeout=int(max(timeout, 1)),
+        sleep_time=1,
+        check_server=False,
+    )
     try:
         answer = client.ping()
     except ServerUnavailableException:
         answer = None
     alive, status = answer if answer else (False, "no connection")
     if not alive:
-        raise ParseError(f"the GROBID server at {url} is not answering (status {status})", path=pdf,
-                         hint="start GROBID (docker run -p 8070:8070 grobid/grobid) or unset "
-                         "REPRO_GROBID_URL to use the PyMuPDF backend")
+        raise ParseError(
+            f"the GROBID server at {url} is not answering (status {status})",
+            path=pdf,
+            hint="start GROBID (docker run -p 8070:8070 grobid/grobid) or unset "
+            "REPRO_GROBID_URL to use the PyMuPDF backend",
+        )
     _name, status, text = client.process_pdf(
-        "processFulltextDocument", str(pdf), generate_ids=True, consolidate_header=False,
-        include_raw_citations=True, tei_coordinates=True, segment_sentences=False,
+        "processFulltextDocument",
+        str(pdf),
+        generate_ids=True,
+        consolidate_header=False,
+        include_raw_citations=True,
+        tei_coordinates=True,
+        segment_sentences=False,
     )
     if status != 200 or not text:
-        raise ParseError(f"GROBID failed on {pdf} (HTTP {status}: {(text or '')[:200]})", path=pdf,
-                         hint="check the GROBID server log; --backend pymupdf works without it")
+        raise ParseError(
+            f"GROBID failed on {pdf} (HTTP {status}: {(text or '')[:200]})",
+            path=pdf,
+            hint="check the GROBID server log; --backend pymupdf works without it",
+        )
     return re.sub(rb"^\s+", b"", text.encode("utf-8"))

@@ -31,12 +31,19 @@ _INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
 _NEWCOMMAND = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\\([A-Za-z]+)\}?\s*\{")
 _DEF = re.compile(r"\\def\s*\\([A-Za-z]+)\s*\{")
 _SECTION = re.compile(r"\\(section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?\s*\{")
-_ENV = re.compile(r"\\begin\{(figure\*?|table\*?|equation\*?|align\*?|eqnarray\*?|abstract|thebibliography)\}(.*?)\\end\{\1\}", re.S)
+_ENV = re.compile(
+    r"\\begin\{(figure\*?|table\*?|equation\*?|align\*?|eqnarray\*?|abstract|thebibliography)\}(.*?)\\end\{\1\}",
+    re.S,
+)
 _CITE = re.compile(r"\\cite[tp]?\*?\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}")
 _BIBITEM = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}")
-_STYLE = re.compile(r"\\(?:emph|textbf|textit|textrm|textsc|mbox|text|textsf|texttt|ensuremath|mathrm|mathit|mathbf|mathsf|mathsc|rm|operatorname)\s*\{")
-_DROP = re.compile(r"\\(?:label|vspace|hspace|index)\*?\s*\{[^}]*\}|\\(?:noindent|centering|small|footnotesize|clearpage|newpage|par|medskip|bigskip|smallskip|maketitle|tableofcontents|appendix)\b"
-    r"|\\(?:bibliographystyle|bibliography)\s*\{[^}]*\}|\\kern\s*-?[\d.]+\s*(?:em|ex|pt|mu)\s*")
+_STYLE = re.compile(
+    r"\\(?:emph|textbf|textit|textrm|textsc|mbox|text|textsf|texttt|ensuremath|mathrm|mathit|mathbf|mathsf|mathsc|rm|operatorname)\s*\{"
+)
+_DROP = re.compile(
+    r"\\(?:label|vspace|hspace|index)\*?\s*\{[^}]*\}|\\(?:noindent|centering|small|footnotesize|clearpage|newpage|par|medskip|bigskip|smallskip|maketitle|tableofcontents|appendix)\b"
+    r"|\\(?:bibliographystyle|bibliography)\s*\{[^}]*\}|\\kern\s*-?[\d.]+\s*(?:em|ex|pt|mu)\s*"
+)
 
 
 def _read_archive(path: Path) -> dict[str, str]:
@@ -47,7 +54,9 @@ def _read_archive(path: Path) -> dict[str, str]:
             try:
                 with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
                     for member in tar.getmembers():
-                        if member.isfile() and member.name.endswith((".tex", ".bbl", ".sty", ".def")):
+                        if member.isfile() and member.name.endswith(
+                            (".tex", ".bbl", ".sty", ".def")
+                        ):
                             handle = tar.extractfile(member)
                             if handle is not None:
                                 files[member.name] = handle.read().decode("utf-8", "replace")
@@ -56,16 +65,26 @@ def _read_archive(path: Path) -> dict[str, str]:
                 data = gzip.decompress(data)
         files["main.tex"] = data.decode("utf-8", "replace")
     except (OSError, EOFError) as err:
-        raise ParseError(f"cannot read the LaTeX source {path} ({err})", path=path,
-                         hint="fetch the paper again with --refresh, or use --backend pymupdf") from err
+        raise ParseError(
+            f"cannot read the LaTeX source {path} ({err})",
+            path=path,
+            hint="fetch the paper again with --refresh, or use --backend pymupdf",
+        ) from err
     return files
 
 
 def _main_file(files: dict[str, str], path: Path) -> str:
-    mains = [n for n, t in files.items() if n.endswith(".tex") and "\\begin{document}" in _COMMENT.sub("", t)]
+    mains = [
+        n
+        for n, t in files.items()
+        if n.endswith(".tex") and "\\begin{document}" in _COMMENT.sub("", t)
+    ]
     if not mains:
-        raise ParseError(f"no main .tex file (with \\begin{{document}}) in {path}", path=path,
-                         hint="use --backend pymupdf to parse the PDF instead")
+        raise ParseError(
+            f"no main .tex file (with \\begin{{document}}) in {path}",
+            path=path,
+            hint="use --backend pymupdf to parse the PDF instead",
+        )
     return max(mains, key=lambda n: len(files[n]))
 
 
@@ -94,15 +113,15 @@ def _braced(text: str, start: int) -> tuple[str, int]:
             continue
         depth += {"{": 1, "}": -1}.get(text[i], 0)
         i += 1
-    return text[start:i - 1], i
+    return text[start : i - 1], i
 
 
 def _macros(text: str) -> dict[str, str]:
     macros: dict[str, str] = {}
     for pattern in (_NEWCOMMAND, _DEF):
         for match in pattern.finditer(text):
-            after = text[match.end():]
-            if pattern is _NEWCOMMAND and re.match(r"\s*\[", text[match.end() - 2:match.end()]):
+            after = text[match.end() :]
+            if pattern is _NEWCOMMAND and re.match(r"\s*\[", text[match.end() - 2 : match.end()]):
                 continue
             body, _ = _braced(text, match.end())
             if "#" not in body and len(body) < 200 and not after.startswith("["):
@@ -113,9 +132,15 @@ def _macros(text: str) -> dict[str, str]:
 def _expand(text: str, macros: dict[str, str]) -> str:
     if not macros:
         return text
-    pattern = re.compile(r"\\(" + "|".join(sorted(map(re.escape, macros), key=len, reverse=True)) + r")(?![A-Za-z])(\{\})?\s?")
+    pattern = re.compile(
+        r"\\("
+        + "|".join(sorted(map(re.escape, macros), key=len, reverse=True))
+        + r")(?![A-Za-z])(\{\})?\s?"
+    )
     for _ in range(4):
-        new = pattern.sub(lambda m: macros[m.group(1)] + (" " if m.group(0).endswith(" ") else ""), text)
+        new = pattern.sub(
+            lambda m: macros[m.group(1)] + (" " if m.group(0).endswith(" ") else ""), text
+        )
         if new == text:
             break
         text = new
@@ -125,14 +150,20 @@ def _expand(text: str, macros: dict[str, str]) -> str:
 def _unstyle(text: str) -> str:
     while (match := _STYLE.search(text)) is not None:
         inner, end = _braced(text, match.end())
-        text = text[:match.start()] + inner + text[end:]
+        text = text[: match.start()] + inner + text[end:]
     return text
 
 
 def _clean(text: str, numbers: dict[str, int]) -> str:
     """LaTeX prose -> readable text; math between ``$`` keeps its LaTeX (``|\\eta| < 2.47``)."""
-    text = _CITE.sub(lambda m: "[" + ", ".join(str(numbers.get(k.strip(), k.strip()))
-                                             for k in m.group(1).split(",")) + "]", text)
+    text = _CITE.sub(
+        lambda m: (
+            "["
+            + ", ".join(str(numbers.get(k.strip(), k.strip())) for k in m.group(1).split(","))
+            + "]"
+        ),
+        text,
+    )
     text = _DROP.sub("", _unstyle(text))
     text = re.sub(r"\\(?:ref|eqref|autoref|cref)\s*\{([^}]*)\}", r"\1", text)
     text = re.sub(r"\$\$?|\\\(|\\\)", "", text)
@@ -144,12 +175,16 @@ def _clean(text: str, numbers: dict[str, int]) -> str:
 
 
 def _bibliography(body: str, files: dict[str, str]) -> list[tuple[str, str]]:
-    source = body if "\\bibitem" in body else "\n".join(t for n, t in files.items() if n.endswith(".bbl"))
+    source = (
+        body
+        if "\\bibitem" in body
+        else "\n".join(t for n, t in files.items() if n.endswith(".bbl"))
+    )
     items = list(_BIBITEM.finditer(source))
     out = []
     for i, match in enumerate(items):
         end = items[i + 1].start() if i + 1 < len(items) else len(source)
-        chunk = source[match.end():end].split("\\end{thebibliography}")[0]
+        chunk = source[match.end() : end].split("\\end{thebibliography}")[0]
         out.append((match.group(1).strip(), chunk))
     return out
 
@@ -159,7 +194,7 @@ def _footnotes(text: str) -> tuple[str, list[str]]:
     while (match := re.search(r"\\footnote\s*\{", text)) is not None:
         inner, end = _braced(text, match.end())
         notes.append(inner)
-        text = text[:match.start()] + text[end:]
+        text = text[: match.start()] + text[end:]
     return text, notes
 
 
@@ -167,8 +202,11 @@ def _blocks(body: str, numbers: dict[str, int]) -> list[tuple[BlockKind, str]]:
     """Ordered (kind, raw LaTeX) pieces of the document body."""
     pieces: list[tuple[BlockKind, str]] = []
     cursor = 0
-    markers = sorted([(m.start(), "section", m) for m in _SECTION.finditer(body)]
-                     + [(m.start(), "env", m) for m in _ENV.finditer(body)], key=lambda t: t[0])
+    markers = sorted(
+        [(m.start(), "section", m) for m in _SECTION.finditer(body)]
+        + [(m.start(), "env", m) for m in _ENV.finditer(body)],
+        key=lambda t: t[0],
+    )
     for start, kind, match in markers:
         if start < cursor:
             continue
@@ -202,10 +240,14 @@ def _page_words(pdf: Path | None) -> tuple[list[str], list[Page]]:
             pages = [(page.get_text(), page.rect) for page in doc]
     except Exception:  # no usable PDF: blocks simply stay on page 1
         return [], []
-    words = [" ".join(re.findall(r"[a-z]{3,}", normalize_text(re.sub(r"-\n", "", t)).lower()))
-             for t, _ in pages]
-    sizes = [Page(number=i, width=round(r.width, 2), height=round(r.height, 2))
-             for i, (_, r) in enumerate(pages, 1)]
+    words = [
+        " ".join(re.findall(r"[a-z]{3,}", normalize_text(re.sub(r"-\n", "", t)).lower()))
+        for t, _ in pages
+    ]
+    sizes = [
+        Page(number=i, width=round(r.width, 2), height=round(r.height, 2))
+        for i, (_, r) in enumerate(pages, 1)
+    ]
     return words, sizes
 
 
@@ -213,7 +255,7 @@ def _locate(text: str, pages: list[str], current: int) -> int:
     words = [w for w in re.findall(r"(?<![\\\w])[A-Za-z]{3,}(?![\w{])", text)]
     words = [w.lower() for w in words]
     for offset in (0, len(words) // 2):
-        window = " ".join(words[offset:offset + 6])
+        window = " ".join(words[offset : offset + 6])
         if len(window) < 20:
             continue
         for number in list(range(current, len(pages) + 1)) + list(range(1, current)):
@@ -228,12 +270,16 @@ def _numbering(level: str, counters: list[int], appendix: bool) -> str:
     for i in range(depth + 1, len(counters)):
         counters[i] = 0
     first = chr(ord("A") + counters[0] - 1) if appendix else str(counters[0])
-    return ".".join([first, *(str(c) for c in counters[1:depth + 1])])
+    return ".".join([first, *(str(c) for c in counters[1 : depth + 1])])
 
 
-_TABULAR = re.compile(r"\\begin\{tabular\*?\}(?:\{[^}]*\})?\{(?:[^{}]|\{[^{}]*\})*\}(.*?)\\end\{tabular\*?\}", re.S)
+_TABULAR = re.compile(
+    r"\\begin\{tabular\*?\}(?:\{[^}]*\})?\{(?:[^{}]|\{[^{}]*\})*\}(.*?)\\end\{tabular\*?\}", re.S
+)
 _MULTI = re.compile(r"\\multi(?:column|row)\{[^}]*\}\{[^}]*\}\{((?:[^{}]|\{[^{}]*\})*)\}")
-_RULES = re.compile(r"\\(?:hline|toprule|midrule|bottomrule|cline\{[^}]*\}|cmidrule(?:\([^)]*\))?\{[^}]*\})")
+_RULES = re.compile(
+    r"\\(?:hline|toprule|midrule|bottomrule|cline\{[^}]*\}|cmidrule(?:\([^)]*\))?\{[^}]*\})"
+)
 
 
 def _tables(body: str, numbers: dict[str, int], blocks: list[Any]) -> list[Table]:
@@ -264,7 +310,11 @@ def parse_latex(source: Path, paper_id: str, sha256: str, pdf: Path | None = Non
     bib = _bibliography(body, files)
     numbers = {label: i for i, (label, _) in enumerate(bib, 1)}
     title_match = re.search(r"\\title\s*(?:\[[^\]]*\])?\s*\{", full)
-    title = _clean(_expand(_braced(full, title_match.end())[0], macros), numbers) if title_match else None
+    title = (
+        _clean(_expand(_braced(full, title_match.end())[0], macros), numbers)
+        if title_match
+        else None
+    )
     words, pages = _page_words(pdf)
     builder = TextBuilder()
     if title:
@@ -279,12 +329,18 @@ def parse_latex(source: Path, paper_id: str, sha256: str, pdf: Path | None = Non
             references.append(entry.model_copy(update={"page": block.page}))
     abstract = next((b.text for b in builder.blocks if b.kind == "abstract"), None)
     return Document(
-        source=SourceInfo(paper_id=paper_id, path=str(source), sha256=sha256, backend="latex",
-                          kind="latex"),
-        title=title, abstract=abstract, pages=pages, text=builder.text,
+        source=SourceInfo(
+            paper_id=paper_id, path=str(source), sha256=sha256, backend="latex", kind="latex"
+        ),
+        title=title,
+        abstract=abstract,
+        pages=pages,
+        text=builder.text,
         tables=_tables(body, numbers, builder.blocks),
-        blocks=builder.blocks, sections=build_sections(builder.blocks, builder.length),
-        references=references, citations=find_citations(builder.text, builder.blocks, references),
+        blocks=builder.blocks,
+        sections=build_sections(builder.blocks, builder.length),
+        references=references,
+        citations=find_citations(builder.text, builder.blocks, references),
         warnings=[] if pages else ["no PDF beside the source: every block is on page 1"],
     )
 

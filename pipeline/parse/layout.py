@@ -51,7 +51,9 @@ class VisualLine:
 
     def _baseline(self) -> float:
         size = self.size
-        ys = [s["origin"][1] for s in self.spans if round(s["size"], 1) == size and s["text"].strip()]
+        ys = [
+            s["origin"][1] for s in self.spans if round(s["size"], 1) == size and s["text"].strip()
+        ]
         return Counter(round(y, 1) for y in ys).most_common(1)[0][0] if ys else self.bbox[3]
 
     @property
@@ -79,7 +81,10 @@ class VisualLine:
         other = max(spans, key=lambda s: s["size"])["origin"][1]
         # a leading script (the T of p^μ_T) may start under the end of this line
         slack = 0.9 * size if spans[0]["size"] < 0.9 * size else 1.0
-        return abs(other - base) < 0.15 * size and self.bbox[2] - slack <= x0 <= self.bbox[2] + 2.5 * size
+        return (
+            abs(other - base) < 0.15 * size
+            and self.bbox[2] - slack <= x0 <= self.bbox[2] + 2.5 * size
+        )
 
     def add(self, span_line: dict[str, Any]) -> None:
         x0, y0, x1, y1 = span_line["bbox"]
@@ -89,8 +94,12 @@ class VisualLine:
             self.spans.append({**first, "text": " "})
         self.spans.extend(span_line["spans"])
         self._cache.clear()
-        self.bbox = [min(self.bbox[0], x0), min(self.bbox[1], y0),
-                     max(self.bbox[2], x1), max(self.bbox[3], y1)]
+        self.bbox = [
+            min(self.bbox[0], x0),
+            min(self.bbox[1], y0),
+            max(self.bbox[2], x1),
+            max(self.bbox[3], y1),
+        ]
 
     def render(self) -> str:
         """The line's text with ``_sub`` / ``^sup`` marks, characters normalised."""

@@ -47,12 +47,26 @@ _CHAR_MAP = {
     "\u2243": "≃",
     "\u223c": "~",  # tilde operator, as in "~ 125 GeV"
 }
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-              "\ufb05": "st", "\ufb06": "st"}
+_LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
 _TRANSLATE = str.maketrans({**_CHAR_MAP, **_LIGATURES})
 # accents that TeX fonts emit as a spacing glyph before the letter they sit on
-_SPACING_ACCENTS = {"¯": "\u0304", "˜": "\u0303", "ˆ": "\u0302", "˙": "\u0307", "¨": "\u0308",
-                    "´": "\u0301", "⃗": "\u20d7"}
+_SPACING_ACCENTS = {
+    "¯": "\u0304",
+    "˜": "\u0303",
+    "ˆ": "\u0302",
+    "˙": "\u0307",
+    "¨": "\u0308",
+    "´": "\u0301",
+    "⃗": "\u20d7",
+}
 _ACCENT_RE = re.compile(f"([{''.join(_SPACING_ACCENTS)}])\\s?([A-Za-zα-ωΑ-Ω])")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ue000-\uf8ff]")
 _SPACES_RE = re.compile(r"[ \t]+")
@@ -99,7 +113,9 @@ def vocabulary(lines: list[str]) -> set[str]:
     """
     words: set[str] = set()
     for line in lines:
-        found = _WORD_RE.findall(line.rstrip("-") if not line.endswith("-") else line[: line.rfind(" ") + 1])
+        found = _WORD_RE.findall(
+            line.rstrip("-") if not line.endswith("-") else line[: line.rfind(" ") + 1]
+        )
         words.update(w.lower() for w in found[1:])
     return words
 
@@ -140,7 +156,11 @@ def join_lines(lines: list[str], words: set[str] | None = None) -> str:
             continue
         tail, head = _TAIL_RE.search(out), _HEAD_RE.match(line)
         if tail and head:
-            out = out + line if _keep_hyphen(tail.group(1), tail.group(2), head.group(1), words) else out[:-1] + line
+            out = (
+                out + line
+                if _keep_hyphen(tail.group(1), tail.group(2), head.group(1), words)
+                else out[:-1] + line
+            )
         else:
             out = f"{out} {line}"
     return _SPACES_RE.sub(" ", out)

@@ -30,7 +30,8 @@ _TABLE_CAPTION = re.compile(r"^(TABLE|Table)\s*([0-9IVX]+)")
 _SENTENCE_END = re.compile(r"[.!?:;]\)?$")
 _KNOWN_HEADING = re.compile(
     r"^(abstract|introduction|references?|bibliography|acknowledge?ments?|conclusions?|summary|"
-    r"appendix.*|contents|results?|discussion|outlook|methods?)$", re.IGNORECASE,
+    r"appendix.*|contents|results?|discussion|outlook|methods?)$",
+    re.IGNORECASE,
 )
 _ABSTRACT = re.compile(r"^abstract[:.]?\s*", re.IGNORECASE)
 
@@ -44,13 +45,15 @@ def open_pdf(path: Path) -> Any:
         doc = pymupdf.open(path)
     except (pymupdf.FileDataError, pymupdf.FileNotFoundError, RuntimeError, ValueError) as err:
         raise ParseError(
-            f"{path} is not a readable PDF ({err})", path=path,
+            f"{path} is not a readable PDF ({err})",
+            path=path,
             hint="the file is corrupt or truncated; download it again (reproduce fetch --refresh)",
         ) from err
     if doc.needs_pass and not doc.authenticate(""):
         doc.close()
         raise ParseError(
-            f"{path} is encrypted with a password", path=path,
+            f"{path} is encrypted with a password",
+            path=path,
             hint="decrypt it first (e.g. `qpdf --decrypt --password=... in.pdf out.pdf`)",
         )
     if doc.page_count == 0:
@@ -87,7 +90,11 @@ def _classify(para: Paragraph, text: str, body: float, height: float) -> BlockKi
         unusual = para.page == 1 or (
             (para.bold or para.size > 1.3 * body) and len(words) >= 2 and "(" not in text
         )
-        named = number is not None or _KNOWN_HEADING.match(title) or (para.size > 1.15 * body and unusual)
+        named = (
+            number is not None
+            or _KNOWN_HEADING.match(title)
+            or (para.size > 1.15 * body and unusual)
+        )
         if named and re.search(r"[a-zA-Z]{3}", title) and not text.endswith(","):
             return "heading"
     if para.size < 0.9 * body and len(words) <= 3 and not _SENTENCE_END.search(text):
@@ -117,8 +124,11 @@ def _running_heads(paras: list[Paragraph], texts: list[str], pages: list[Page]) 
     for para, text, band in zip(paras, texts, keys, strict=True):
         if band is None:
             body_sizes[text] = max(body_sizes.get(text, 0.0), para.size)
-    echoes = {i for i, (p, t, k) in enumerate(zip(paras, texts, keys, strict=True))
-              if k is not None and len(t) > 3 and p.size < body_sizes.get(t, 0.0) - 0.3}
+    echoes = {
+        i
+        for i, (p, t, k) in enumerate(zip(paras, texts, keys, strict=True))
+        if k is not None and len(t) > 3 and p.size < body_sizes.get(t, 0.0) - 0.3
+    }
     return repeated | echoes
 
 
@@ -140,8 +150,9 @@ def _pages(doc: Any) -> tuple[list[Page], list[Paragraph], list[str]]:
     flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
     pages, paras, warnings = [], [], []
     for index, page in enumerate(doc, start=1):
-        pages.append(Page(number=index, width=round(page.rect.width, 2),
-                          height=round(page.rect.height, 2)))
+        pages.append(
+            Page(number=index, width=round(page.rect.width, 2), height=round(page.rect.height, 2))
+        )
         # image blocks would carry the image bytes: slow, and we only need text
         page_paras = paragraphs(page.get_text("dict", flags=flags), index)
         if not page_paras and page.get_images():
@@ -175,9 +186,14 @@ def parse_pdf(path: Path, paper_id: str, sha256: str, *, detect_tables: bool = F
     words = vocabulary([t for p in paras for t in p.texts()])
     texts = [join_lines(p.texts(), words) for p in paras]
     builder = _BlockWriter(pages, _body_size(paras)).write(paras, texts)
-    return _assemble(builder, pages, tables, title, warnings,
-                     SourceInfo(paper_id=paper_id, path=str(path), sha256=sha256,
-                                backend="pymupdf", kind="pdf"))
+    return _assemble(
+        builder,
+        pages,
+        tables,
+        title,
+        warnings,
+        SourceInfo(paper_id=paper_id, path=str(path), sha256=sha256, backend="pymupdf", kind="pdf"),
+    )
 
 
 class _BlockWriter:
@@ -233,8 +249,14 @@ class _BlockWriter:
         self.previous = (kind, text)
 
 
-def _assemble(builder: TextBuilder, pages: list[Page], tables: list[Table], title: str | None,
-              warnings: list[str], source: SourceInfo) -> Document:
+def _assemble(
+    builder: TextBuilder,
+    pages: list[Page],
+    tables: list[Table],
+    title: str | None,
+    warnings: list[str],
+    source: SourceInfo,
+) -> Document:
     blocks = builder.blocks
     text = builder.text
     _mark_title_and_abstract(blocks, title)
@@ -247,10 +269,17 @@ def _assemble(builder: TextBuilder, pages: list[Page], tables: list[Table], titl
     title_block = next((b for b in blocks if b.kind == "title"), None)
     abstract = next((b for b in blocks if b.kind == "abstract"), None)
     return Document(
-        source=source, title=title or (title_block.text if title_block else None),
+        source=source,
+        title=title or (title_block.text if title_block else None),
         abstract=_ABSTRACT.sub("", abstract.text) if abstract else None,
-        pages=pages, text=text, blocks=blocks, sections=sections, references=references,
-        citations=find_citations(text, blocks, references), tables=tables, warnings=warnings,
+        pages=pages,
+        text=text,
+        blocks=blocks,
+        sections=sections,
+        references=references,
+        citations=find_citations(text, blocks, references),
+        tables=tables,
+        warnings=warnings,
     )
 
 
@@ -258,7 +287,11 @@ def _mark_title_and_abstract(blocks: list[Any], title: str | None) -> None:
     first_page = [b for b in blocks if b.page == 1]
     for i, block in enumerate(first_page):
         if _ABSTRACT.match(block.text):
-            target = block if len(block.text) > 40 else (first_page[i + 1] if i + 1 < len(first_page) else None)
+            target = (
+                block
+                if len(block.text) > 40
+                else (first_page[i + 1] if i + 1 < len(first_page) else None)
+            )
             if target is not None and target.kind in ("paragraph", "heading"):
                 target.kind = "abstract"
                 if block is not target:
@@ -277,7 +310,11 @@ def _cell_text(words: list[Any], cell: Any) -> str:
 def _tables(doc: Any, paras: list[Paragraph]) -> list[Table]:
     """Tables only on pages whose text announces one (``find_tables`` is slow)."""
     tables: list[Table] = []
-    wanted = {p.page: join_lines(p.texts()) for p in paras if _TABLE_CAPTION.match(join_lines(p.texts()[:1]))}
+    wanted = {
+        p.page: join_lines(p.texts())
+        for p in paras
+        if _TABLE_CAPTION.match(join_lines(p.texts()[:1]))
+    }
     for number, caption in sorted(wanted.items()):
         try:
             found = doc[number - 1].find_tables()
@@ -288,7 +325,13 @@ def _tables(doc: Any, paras: list[Paragraph]) -> list[Table]:
             # words by their centre keep the spaces and decimal points Table.extract() drops
             rows = [[_cell_text(words, cell) for cell in row.cells] for row in table.rows]
             if len(rows) >= 2:
-                tables.append(Table(id=f"t{len(tables) + 1}", page=number,
-                                    bbox=tuple(round(v, 2) for v in table.bbox),  # type: ignore[arg-type]
-                                    caption=caption, rows=rows))
+                tables.append(
+                    Table(
+                        id=f"t{len(tables) + 1}",
+                        page=number,
+                        bbox=tuple(round(v, 2) for v in table.bbox),  # type: ignore[arg-type]
+                        caption=caption,
+                        rows=rows,
+                    )
+                )
     return tables

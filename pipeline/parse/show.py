@@ -16,7 +16,7 @@ def _section_tree(doc: Document) -> Any:
     for section in doc.sections:
         parent = nodes.get(section.parent or "", root)
         label = Text(f"{section.number + ' ' if section.number else ''}{section.title}")
-        words = len(doc.text[section.start:section.end].split())
+        words = len(doc.text[section.start : section.end].split())
         label.append(f"  p.{section.page} · {words} words", style="dim")
         nodes[section.id] = parent.add(label)
     return root
@@ -27,13 +27,17 @@ def _reference_table(doc: Document, limit: int) -> Any:
     from rich.text import Text
 
     cited = {key for c in doc.citations for key in c.keys}
-    table = Table(title=f"References ({len(doc.references)}, {len(cited)} cited in the text)",
-                  show_lines=False, expand=False)
+    table = Table(
+        title=f"References ({len(doc.references)}, {len(cited)} cited in the text)",
+        show_lines=False,
+        expand=False,
+    )
     for column in ("key", "arXiv", "DOI", "reference"):
         table.add_column(column, overflow="fold")
     for ref in doc.references[:limit]:
-        table.add_row(ref.key, ref.arxiv_id or "", ref.doi or "",
-                      Text((ref.title or ref.text)[:90]))  # Text: '[arXiv:...]' is not markup
+        table.add_row(
+            ref.key, ref.arxiv_id or "", ref.doi or "", Text((ref.title or ref.text)[:90])
+        )  # Text: '[arXiv:...]' is not markup
     if len(doc.references) > limit:
         table.add_row("…", "", "", f"{len(doc.references) - limit} more (reproduce refs PAPER)")
     return table
@@ -48,9 +52,12 @@ def render_document(doc: Document, *, max_references: int = 40) -> Any:
     head.append(doc.title or "(untitled)", style="bold")
     if doc.authors:
         head.append("\n" + ", ".join(doc.authors[:8]) + (" et al." if len(doc.authors) > 8 else ""))
-    head.append(f"\n{doc.source.paper_id} · {doc.source.backend} · {len(doc.pages)} pages · "
-                f"{len(doc.blocks)} blocks · {len(doc.tables)} tables · "
-                f"{len(doc.citations)} citation markers", style="dim")
+    head.append(
+        f"\n{doc.source.paper_id} · {doc.source.backend} · {len(doc.pages)} pages · "
+        f"{len(doc.blocks)} blocks · {len(doc.tables)} tables · "
+        f"{len(doc.citations)} citation markers",
+        style="dim",
+    )
     parts: list[Any] = [head, _section_tree(doc), _reference_table(doc, max_references)]
     if doc.warnings:
         parts.append(Text("warnings: " + "; ".join(doc.warnings), style="yellow"))

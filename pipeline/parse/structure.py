@@ -42,8 +42,16 @@ class TextBuilder:
         start = self.length
         self.parts.append(text)
         self.length += len(text)
-        block = Block(id=f"b{len(self.blocks) + 1}", page=page, bbox=bbox, kind=kind,
-                      text=text, start=start, end=self.length, section=None)
+        block = Block(
+            id=f"b{len(self.blocks) + 1}",
+            page=page,
+            bbox=bbox,
+            kind=kind,
+            text=text,
+            start=start,
+            end=self.length,
+            section=None,
+        )
         self.blocks.append(block)
         return block
 
@@ -82,14 +90,19 @@ def build_sections(blocks: list[Block], text_length: int) -> list[Section]:
         while stack and stack[-1].level >= level:
             stack.pop()
         section = Section(
-            id=f"s{len(sections) + 1}", number=number, title=title, level=level,
-            parent=stack[-1].id if stack else None, page=block.page,
-            start=block.start, end=text_length,
+            id=f"s{len(sections) + 1}",
+            number=number,
+            title=title,
+            level=level,
+            parent=stack[-1].id if stack else None,
+            page=block.page,
+            start=block.start,
+            end=text_length,
         )
         sections.append(section)
         stack.append(section)
     for i, section in enumerate(sections):
-        later = [s.start for s in sections[i + 1:] if s.level <= section.level]
+        later = [s.start for s in sections[i + 1 :] if s.level <= section.level]
         section.end = later[0] if later else text_length
     for block in blocks:
         inside = [s for s in sections if s.start <= block.start < s.end]
@@ -104,13 +117,20 @@ _NUMBERED_START = re.compile(r"^(\d{1,4})[.)]?\s+(?=[A-Z])")
 _QUOTED_TITLE = re.compile(r'"([^"]{8,300}?),?"')
 
 
-def reference_from_text(key: str, text: str, page: int | None = None,
-                        bbox: tuple[float, float, float, float] | None = None) -> Reference:
+def reference_from_text(
+    key: str,
+    text: str,
+    page: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> Reference:
     arxiv = ARXIV_IN_TEXT.search(text)
     doi = DOI_IN_TEXT.search(text.replace(" ", "") if "doi" in text.lower() else text)
     title = _QUOTED_TITLE.search(text)
     return Reference(
-        key=key, text=text.strip(), page=page, bbox=bbox,
+        key=key,
+        text=text.strip(),
+        page=page,
+        bbox=bbox,
         arxiv_id=(arxiv.group("id") or arxiv.group("old")) if arxiv else None,
         doi=doi.group(1).rstrip(".") if doi else None,
         title=title.group(1).strip() if title else None,
@@ -126,17 +146,21 @@ def split_bibliography(blocks: list[Block]) -> list[Reference]:
         if len(pieces) == 1:
             numbered = _NUMBERED_START.match(block.text)
             if numbered is not None:
-                pieces = ["", numbered.group(1), block.text[numbered.end():]]
+                pieces = ["", numbered.group(1), block.text[numbered.end() :]]
         if current is not None and pieces[0].strip():
             current[1].append(pieces[0].strip())
         for i in range(1, len(pieces) - 1, 2):
             if current is not None:
-                refs.append(reference_from_text(current[0], " ".join(current[1]),
-                                                current[2].page, current[2].bbox))
+                refs.append(
+                    reference_from_text(
+                        current[0], " ".join(current[1]), current[2].page, current[2].bbox
+                    )
+                )
             current = (pieces[i], [pieces[i + 1].strip()], block)
     if current is not None:
-        refs.append(reference_from_text(current[0], " ".join(current[1]),
-                                        current[2].page, current[2].bbox))
+        refs.append(
+            reference_from_text(current[0], " ".join(current[1]), current[2].page, current[2].bbox)
+        )
     seen: set[str] = set()
     return [r for r in refs if not (r.key in seen or seen.add(r.key))]  # type: ignore[func-returns-value]
 
@@ -171,6 +195,13 @@ def find_citations(text: str, blocks: list[Block], references: list[Reference]) 
         if not keys:
             continue
         block = next((b for b in blocks if b.start <= bracket < b.end), None)
-        citations.append(Citation(marker=match.group(0), keys=keys, start=match.start(),
-                                  end=match.end(), page=block.page if block else None))
+        citations.append(
+            Citation(
+                marker=match.group(0),
+                keys=keys,
+                start=match.start(),
+                end=match.end(),
+                page=block.page if block else None,
+            )
+        )
     return citations

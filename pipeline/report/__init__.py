@@ -11,24 +11,41 @@ from pipeline.report.plots import cutflow_plot, m4l_plot
 from pipeline.report.render import render_html, render_markdown
 
 
-def write_report(run_dir: Path, state: Any = None, *, notes: dict[str, str] | None = None,
-                 selection: Path | None = None) -> list[Path]:
+def write_report(
+    run_dir: Path,
+    state: Any = None,
+    *,
+    notes: dict[str, str] | None = None,
+    selection: Path | None = None,
+) -> list[Path]:
     """Write plots/, report.md and report.html into ``run_dir``; returns the written files."""
     if selection is None:
         rec = state.stages["review"] if state is not None else None
-        selection = run_dir / next(iter(rec.outputs)) if rec else run_dir / "selection.reviewed.json"
+        selection = (
+            run_dir / next(iter(rec.outputs)) if rec else run_dir / "selection.reviewed.json"
+        )
     content = gather(run_dir, selection, notes or {})
     plots = run_dir / "plots"
     plots.mkdir(exist_ok=True)
     comp = content.comparison
     base_name = comp.baseline if comp is not None else "baseline"
-    m4l = m4l_plot(run_dir / "analysis" / "histograms.json", plots / "m4l.png", synthetic=content.result.synthetic,
-                   baseline=run_dir / "baseline" / "histograms.json", result=content.result, baseline_name=base_name)
+    m4l = m4l_plot(
+        run_dir / "analysis" / "histograms.json",
+        plots / "m4l.png",
+        synthetic=content.result.synthetic,
+        baseline=run_dir / "baseline" / "histograms.json",
+        result=content.result,
+        baseline_name=base_name,
+    )
     if m4l is not None:
         content.plots["m4l: generated per sample, and the baseline"] = m4l
     content.plots["cutflow: generated and baseline"] = cutflow_plot(
-        content.cutflow, content.baseline_cutflow, plots / "cutflow.png",
-        step_map=comp.step_map if comp is not None else None, result=content.result)
+        content.cutflow,
+        content.baseline_cutflow,
+        plots / "cutflow.png",
+        step_map=comp.step_map if comp is not None else None,
+        result=content.result,
+    )
     md = write_text_atomic(run_dir / "report.md", render_markdown(content))
     page = write_text_atomic(run_dir / "report.html", render_html(content))
     return [md, page, *content.plots.values()]

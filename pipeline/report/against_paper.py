@@ -96,7 +96,9 @@ def match_steps(labels: list[str], steps: list[tuple[str, str]]) -> list[int | N
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             pair = score(i - 1, j - 1)
-            best[i][j] = max(best[i - 1][j], best[i][j - 1], best[i - 1][j - 1] + pair if pair else 0)
+            best[i][j] = max(
+                best[i - 1][j], best[i][j - 1], best[i - 1][j - 1] + pair if pair else 0
+            )
     matched: list[int | None] = [None] * n
     i, j = n, m
     while i and j:
@@ -112,8 +114,12 @@ def match_steps(labels: list[str], steps: list[tuple[str, str]]) -> list[int | N
     return _drop_ambiguous(_to_last_of_run(matched, rows, both, score), rows, both, score)
 
 
-def _drop_ambiguous(matched: list[int | None], rows: list[set[str]], steps: list[set[str]],
-                    score: Callable[[int, int], int]) -> list[int | None]:
+def _drop_ambiguous(
+    matched: list[int | None],
+    rows: list[set[str]],
+    steps: list[set[str]],
+    score: Callable[[int, int], int],
+) -> list[int | None]:
     """Unmatch a row when another free step between its neighbours' steps fits it as well on other
     topics ('isolation (ΔR)' beside both delta_r and an isolation step): the order did not decide."""
     taken = {j for j in matched if j is not None}
@@ -122,24 +128,34 @@ def _drop_ambiguous(matched: list[int | None], rows: list[set[str]], steps: list
         if j is None:
             continue
         low = max((k for k in matched[:i] if k is not None), default=-1)
-        high = min((k for k in matched[i + 1:] if k is not None), default=len(steps))
+        high = min((k for k in matched[i + 1 :] if k is not None), default=len(steps))
         shared = rows[i] & steps[j]
-        if any(k not in taken and score(i, k) >= score(i, j) and rows[i] & steps[k] != shared
-               for k in range(low + 1, high)):
+        if any(
+            k not in taken and score(i, k) >= score(i, j) and rows[i] & steps[k] != shared
+            for k in range(low + 1, high)
+        ):
             out[i] = None
     return out
 
 
-def _to_last_of_run(matched: list[int | None], rows: list[set[str]], steps: list[set[str]],
-                    score: Callable[[int, int], int]) -> list[int | None]:
+def _to_last_of_run(
+    matched: list[int | None],
+    rows: list[set[str]],
+    steps: list[set[str]],
+    score: Callable[[int, int], int],
+) -> list[int | None]:
     """Move each match to the last of the steps right after it that speak of the same topics."""
     taken = {j for j in matched if j is not None}
     for i, j in enumerate(matched):
         if j is None:
             continue
         shared, points = rows[i] & steps[j], score(i, j)
-        while (j + 1 < len(steps) and j + 1 not in taken and rows[i] & steps[j + 1] == shared
-               and score(i, j + 1) == points):
+        while (
+            j + 1 < len(steps)
+            and j + 1 not in taken
+            and rows[i] & steps[j + 1] == shared
+            and score(i, j + 1) == points
+        ):
             j += 1
         matched[i] = j
     return matched
@@ -165,57 +181,105 @@ def _column_for(table: PublishedTable, result: AnalysisResult) -> tuple[int | No
             return 0, "the table's only column"
         return None, "every input file is collision data, but no column of the table is named data"
     if len(table.columns) == 1:
-        return 0, "the table's only column (the inputs include simulated samples: weighted counts compared)"
-    return None, "the inputs include simulated samples and the table splits them by process: nothing compared"
+        return (
+            0,
+            "the table's only column (the inputs include simulated samples: weighted counts compared)",
+        )
+    return (
+        None,
+        "the inputs include simulated samples and the table splits them by process: nothing compared",
+    )
 
 
-def load_against_paper(run_dir: Path, generated: Cutflow, baseline: Cutflow | None,
-                       result: AnalysisResult) -> AgainstPaper:
+def load_against_paper(
+    run_dir: Path, generated: Cutflow, baseline: Cutflow | None, result: AnalysisResult
+) -> AgainstPaper:
     """The comparison for a run directory, from the ``published.json`` its report stage wrote."""
     path = run_dir / PUBLISHED_FILE
     if not path.is_file():
-        return compare_with_paper(None, generated, baseline, result,
-                                  why_unread="the run has no PDF of the paper (no document.json)")
+        return compare_with_paper(
+            None,
+            generated,
+            baseline,
+            result,
+            why_unread="the run has no PDF of the paper (no document.json)",
+        )
     published = PublishedTables.model_validate_json(path.read_text())
     if published.error:
         return compare_with_paper(None, generated, baseline, result, why_unread=published.error)
     return compare_with_paper(published, generated, baseline, result)
 
 
-def compare_with_paper(published: PublishedTables | None, generated: Cutflow, baseline: Cutflow | None,
-                       result: AnalysisResult, *, why_unread: str = "") -> AgainstPaper:
+def compare_with_paper(
+    published: PublishedTables | None,
+    generated: Cutflow,
+    baseline: Cutflow | None,
+    result: AnalysisResult,
+    *,
+    why_unread: str = "",
+) -> AgainstPaper:
     if published is None:
-        return AgainstPaper(summary=f"The paper's published numbers were not read: {why_unread or 'no paper'}.")
-    others = [f"{t.name} (page {t.page}, {t.kind}): {t.caption}" for t in published.tables if t.kind != "cutflow"]
+        return AgainstPaper(
+            summary=f"The paper's published numbers were not read: {why_unread or 'no paper'}."
+        )
+    others = [
+        f"{t.name} (page {t.page}, {t.kind}): {t.caption}"
+        for t in published.tables
+        if t.kind != "cutflow"
+    ]
     cutflows = published.cutflows()
     if not cutflows:
-        summary = f"The paper publishes no cutflow table (searched {published.pages_searched} pages)."
+        summary = (
+            f"The paper publishes no cutflow table (searched {published.pages_searched} pages)."
+        )
         if others:
-            summary += " Its yield tables are listed below; they are per region, not per selection step."
+            summary += (
+                " Its yield tables are listed below; they are per region, not per selection step."
+            )
         return AgainstPaper(summary=summary, other_tables=others)
     steps = [(s.id, s.description) for s in generated.steps]
-    table = max(cutflows, key=lambda t: sum(j is not None for j in match_steps([r.label for r in t.rows], steps)))
-    others += [f"{t.name} (page {t.page}, cutflow): {t.caption}" for t in cutflows if t is not table]
+    table = max(
+        cutflows,
+        key=lambda t: sum(j is not None for j in match_steps([r.label for r in t.rows], steps)),
+    )
+    others += [
+        f"{t.name} (page {t.page}, cutflow): {t.caption}" for t in cutflows if t is not table
+    ]
     index, why, weighted = choose_column(table, result)
     rows = _rows(table, index, generated, baseline, weighted=weighted)
-    out = AgainstPaper(summary=f"{table.name}, page {table.page} of {published.document}: \"{table.caption}\" "
-                       f"Compared: {why}. Rows are matched to steps by their words and order; the step "
-                       "used is named, and a row no step matches says so.",
-                       table=table, column=table.columns[index] if index is not None else None, rows=rows,
-                       other_tables=others)
+    out = AgainstPaper(
+        summary=f'{table.name}, page {table.page} of {published.document}: "{table.caption}" '
+        f"Compared: {why}. Rows are matched to steps by their words and order; the step "
+        "used is named, and a row no step matches says so.",
+        table=table,
+        column=table.columns[index] if index is not None else None,
+        rows=rows,
+        other_tables=others,
+    )
     out.explanations = baseline_explanations(baseline, table, rows, published.document)
     _annotate(out)
     return out
 
 
-def _rows(table: PublishedTable, index: int | None, generated: Cutflow, baseline: Cutflow | None,
-          *, weighted: bool) -> list[PaperRow]:
+def _rows(
+    table: PublishedTable,
+    index: int | None,
+    generated: Cutflow,
+    baseline: Cutflow | None,
+    *,
+    weighted: bool,
+) -> list[PaperRow]:
     labels = [r.label for r in table.rows]
-    rows = [PaperRow(label=r.label, published=r.values[index] if index is not None else None) for r in table.rows]
+    rows = [
+        PaperRow(label=r.label, published=r.values[index] if index is not None else None)
+        for r in table.rows
+    ]
     for flow, side in ((generated, "generated"), (baseline, "baseline")):
         if flow is None:
             continue
-        for row, j in zip(rows, match_steps(labels, [(s.id, s.description) for s in flow.steps]), strict=True):
+        for row, j in zip(
+            rows, match_steps(labels, [(s.id, s.description) for s in flow.steps]), strict=True
+        ):
             if j is not None:
                 step = flow.steps[j]
                 setattr(row, f"{side}_step", step.id)
@@ -224,7 +288,11 @@ def _rows(table: PublishedTable, index: int | None, generated: Cutflow, baseline
 
 
 def _differs(value: float | None, published: float | None) -> bool:
-    return value is not None and published is not None and abs(value - published) > AGREE * max(abs(published), 1)
+    return (
+        value is not None
+        and published is not None
+        and abs(value - published) > AGREE * max(abs(published), 1)
+    )
 
 
 def _annotate(out: AgainstPaper) -> None:
@@ -243,9 +311,14 @@ def _note(row: PaperRow, explanations: list[str]) -> str:
     if row.generated is not None and row.generated == row.baseline and gen_off:
         note = f"generated and baseline agree, {_offset(row.generated, published)} from the paper"
     else:
-        parts = [f"{side} {_offset(value, published) if off else 'as published'}"
-                 for side, value, off in (("generated", row.generated, gen_off), ("baseline", row.baseline, base_off))
-                 if value is not None]
+        parts = [
+            f"{side} {_offset(value, published) if off else 'as published'}"
+            for side, value, off in (
+                ("generated", row.generated, gen_off),
+                ("baseline", row.baseline, base_off),
+            )
+            if value is not None
+        ]
         note = "; ".join(parts)
     if any(_mentions(e, pair) for e in explanations for pair in _differences(row)):
         note += " - baselines/README.md explains it (below)"
@@ -260,8 +333,9 @@ def _number(value: float | None) -> str:
     return "" if value is None else (f"{value:g}")
 
 
-def baseline_explanations(baseline: Cutflow | None, table: PublishedTable, rows: list[PaperRow],
-                          document: str = "") -> list[str]:
+def baseline_explanations(
+    baseline: Cutflow | None, table: PublishedTable, rows: list[PaperRow], document: str = ""
+) -> list[str]:
     """Paragraphs of baselines/README.md that speak of this table and of a published number the
     run does not reproduce: in the section of the run's baseline and of every baseline written
     from this paper (the README's table names the paper it was written from)."""
@@ -270,13 +344,18 @@ def baseline_explanations(baseline: Cutflow | None, table: PublishedTable, rows:
     text = BASELINES_README.read_text()
     names = [baseline.producer.removeprefix("baseline:")] if baseline is not None else []
     if document:
-        names += [m.group(1) for m in re.finditer(r"^\| `([\w.-]+)` \|.*$", text, re.MULTILINE)
-                  if document in m.group(0)]
+        names += [
+            m.group(1)
+            for m in re.finditer(r"^\| `([\w.-]+)` \|.*$", text, re.MULTILINE)
+            if document in m.group(0)
+        ]
     differing = [pair for r in rows for pair in _differences(r)]
     table_name = re.compile(rf"\btable {re.escape(table.number)}\b", re.IGNORECASE)
     out = []
     for name in dict.fromkeys(names):
-        section = re.search(rf"^## `{re.escape(name)}`\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+        section = re.search(
+            rf"^## `{re.escape(name)}`\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL
+        )
         for para in re.split(r"\n(?=- )|\n\n", section.group(1) if section else ""):
             flat = " ".join(para.removeprefix("- ").split())
             if table_name.search(flat) and any(_mentions(flat, pair) for pair in differing):
@@ -286,7 +365,11 @@ def baseline_explanations(baseline: Cutflow | None, table: PublishedTable, rows:
 
 def _differences(row: PaperRow) -> list[tuple[str, str]]:
     """(published, ours) for each side of ``row`` that differs from the paper."""
-    return [(_number(row.published), _number(v)) for v in (row.generated, row.baseline) if _differs(v, row.published)]
+    return [
+        (_number(row.published), _number(v))
+        for v in (row.generated, row.baseline)
+        if _differs(v, row.published)
+    ]
 
 
 def _mentions(text: str, numbers: tuple[str, ...]) -> bool:
@@ -295,13 +378,27 @@ def _mentions(text: str, numbers: tuple[str, ...]) -> bool:
 
 def table_rows(ap: AgainstPaper) -> tuple[list[str], list[list[object]]]:
     """The report's table: one row per published row."""
-    head = [f"{ap.table.name} row" if ap.table else "row", f"published ({ap.column or 'not compared'})",
-            "baseline", "generated", "generated / published", "note"]
+    head = [
+        f"{ap.table.name} row" if ap.table else "row",
+        f"published ({ap.column or 'not compared'})",
+        "baseline",
+        "generated",
+        "generated / published",
+        "note",
+    ]
     body: list[list[object]] = []
     for r in ap.rows:
         ratio = f"{r.ratio:.3f}" if r.ratio is not None else ""
-        body.append([r.label, _number(r.published), _cell(r.baseline, r.baseline_step),
-                     _cell(r.generated, r.generated_step), ratio, r.note])
+        body.append(
+            [
+                r.label,
+                _number(r.published),
+                _cell(r.baseline, r.baseline_step),
+                _cell(r.generated, r.generated_step),
+                ratio,
+                r.note,
+            ]
+        )
     return head, body
 
 
@@ -309,6 +406,14 @@ def _cell(value: float | None, step: str | None) -> str:
     return "unmatched" if step is None else f"{_number(value)} ({step})"
 
 
-__all__ = ["AgainstPaper", "PaperRow", "baseline_explanations", "choose_column", "compare_with_paper",
-           "load_against_paper",
-           "match_steps", "table_rows", "topics"]
+__all__ = [
+    "AgainstPaper",
+    "PaperRow",
+    "baseline_explanations",
+    "choose_column",
+    "compare_with_paper",
+    "load_against_paper",
+    "match_steps",
+    "table_rows",
+    "topics",
+]

@@ -38,9 +38,17 @@ def selection_rows(sel: SelectionList) -> list[tuple[str, str, str, str, str, st
     rows += [(c.id, f"{c.scope}" + (f" {c.target}" if c.target else ""), c) for c in sel.selection]  # type: ignore[misc]
     out = []
     for cut_id, where, cut in rows:  # type: ignore[misc]
-        form = cut_expression(cut) if cut.executable or cut.expr or cut.variable else f"text: {cut.text}"
+        form = (
+            cut_expression(cut)
+            if cut.executable or cut.expr or cut.variable
+            else f"text: {cut.text}"
+        )
         prov = cut.provenance
-        source = "" if prov is None else f"{prov.source}: {prov.document}" + (f" p.{prov.page}" if prov.page else "")
+        source = (
+            ""
+            if prov is None
+            else f"{prov.source}: {prov.document}" + (f" p.{prov.page}" if prov.page else "")
+        )
         quote = " ".join((prov.quote if prov else "").split())
         out.append((cut_id, where, form, str(cut.status), source, quote))
     return out
@@ -49,21 +57,29 @@ def selection_rows(sel: SelectionList) -> list[tuple[str, str, str, str, str, st
 def collect_warnings(sel: SelectionList, result: AnalysisResult, used: str) -> list[str]:
     out = []
     if result.synthetic:
-        out.append("SYNTHETIC INPUTS: the data are generated samples, not collision data; numbers are "
-                   "for exercising the pipeline only.")
+        out.append(
+            "SYNTHETIC INPUTS: the data are generated samples, not collision data; numbers are "
+            "for exercising the pipeline only."
+        )
     quarantined = [c.id for c in sel.all_cuts() if c.text and "(not executed:" in c.text]
     if quarantined:
-        out.append(f"Cuts of the unreviewed list that failed validation and were NOT executed: "
-                   f"{', '.join(quarantined)}")
+        out.append(
+            f"Cuts of the unreviewed list that failed validation and were NOT executed: "
+            f"{', '.join(quarantined)}"
+        )
     if used.endswith(("extracted.json", "quarantined.json")):
-        out.append("The selection list was NOT reviewed by a person (--no-review): code was generated "
-                   "from the extracted list as is.")
+        out.append(
+            "The selection list was NOT reviewed by a person (--no-review): code was generated "
+            "from the extracted list as is."
+        )
     unverified = [c.id for c in sel.all_cuts() if c.status in (Status.unverified, Status.extracted)]
     if unverified:
         out.append(f"Unverified cuts (quote or numbers not confirmed): {', '.join(unverified)}")
     for a in sel.assumptions:
-        out.append(f"Assumption {a.id} ({a.topic}): {a.unstated} -> {a.choice}"
-                   + ("" if a.status == "answered" else " [open]"))
+        out.append(
+            f"Assumption {a.id} ({a.topic}): {a.unstated} -> {a.choice}"
+            + ("" if a.status == "answered" else " [open]")
+        )
     out += [f"Not applied: {w}" for w in result.warnings]
     out += [f"Unresolved: {u.id}: {u.description}" for u in sel.unresolved]
     return out
@@ -78,11 +94,19 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
     if (run_dir / "baseline" / "result.json").is_file():
         base_flow = read_outputs(run_dir / "baseline")[1]
     comp_path = run_dir / "comparison.json"
-    comparison = Comparison.model_validate_json(comp_path.read_text()) if comp_path.is_file() else None
+    comparison = (
+        Comparison.model_validate_json(comp_path.read_text()) if comp_path.is_file() else None
+    )
     return ReportContent(
-        run_dir=run_dir, selection=sel, selection_file=selection_file.name, result=result, cutflow=cutflow,
-        baseline_cutflow=base_flow, comparison=comparison,
-        code=(run_dir / "codegen" / "analysis.py").read_text(), stage_notes=stage_notes,
+        run_dir=run_dir,
+        selection=sel,
+        selection_file=selection_file.name,
+        result=result,
+        cutflow=cutflow,
+        baseline_cutflow=base_flow,
+        comparison=comparison,
+        code=(run_dir / "codegen" / "analysis.py").read_text(),
+        stage_notes=stage_notes,
         warnings=sandbox_warnings(run_dir) + collect_warnings(sel, result, selection_file.name),
         against_paper=load_against_paper(run_dir, cutflow, base_flow, result),
     )

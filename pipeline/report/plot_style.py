@@ -61,8 +61,12 @@ def plot_label(result: AnalysisResult | None) -> PlotLabel:
     release = next(iter(releases)) if len(releases) == 1 else ""
     periods = frozenset(p for f in data if (p := _period(f.path)))
     lumi = DATA_LUMI_FB.get((release, periods)) if data and len(periods) == len(data) else None
-    return PlotLabel(synthetic=bool(result and result.synthetic), has_data=bool(data), lumi_fb=lumi,
-                     mc_lumi_fb=MC_LUMI_FB.get(release) if len(data) < len(inputs) else None)
+    return PlotLabel(
+        synthetic=bool(result and result.synthetic),
+        has_data=bool(data),
+        lumi_fb=lumi,
+        mc_lumi_fb=MC_LUMI_FB.get(release) if len(data) < len(inputs) else None,
+    )
 
 
 def process_style(name: str) -> tuple[str, str, bool]:

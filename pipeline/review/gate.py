@@ -30,13 +30,22 @@ def require_reviewed(run_dir: Path, no_review: bool) -> Path:
         for path in (reviewed, extracted):
             if path.is_file():
                 return path
-        raise UsageError(f"{run_dir} has no selection list ({EXTRACTED})", hint="run `reproduce extract PAPER` first")
+        raise UsageError(
+            f"{run_dir} has no selection list ({EXTRACTED})",
+            hint="run `reproduce extract PAPER` first",
+        )
     if not reviewed.is_file():
         if not extracted.is_file():
-            raise UsageError(f"{run_dir} has no selection list ({EXTRACTED})", hint="run `reproduce extract PAPER` first")
+            raise UsageError(
+                f"{run_dir} has no selection list ({EXTRACTED})",
+                hint="run `reproduce extract PAPER` first",
+            )
         raise UsageError(f"the selection list of {run_dir} has not been reviewed", hint=how)
     pending = undecided_cuts(read_selection(reviewed))
     if pending:
         shown = ", ".join(pending[:8]) + (" ..." if len(pending) > 8 else "")
-        raise UsageError(f"the review of {run_dir} is unfinished: {len(pending)} cut(s) undecided ({shown})", hint=how)
+        raise UsageError(
+            f"the review of {run_dir} is unfinished: {len(pending)} cut(s) undecided ({shown})",
+            hint=how,
+        )
     return reviewed

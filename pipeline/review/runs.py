@@ -58,7 +58,9 @@ def run_from_key(outputs: Path, paper: str, run: str) -> Path:
     check_segment(run, "run id")
     path = outputs / paper / run
     if not inside(outputs, path) or not is_run_dir(path):
-        raise UsageError(f"no run {paper}/{run} under {outputs}", hint=_runs_hint(f"{paper}/{run}", outputs))
+        raise UsageError(
+            f"no run {paper}/{run} under {outputs}", hint=_runs_hint(f"{paper}/{run}", outputs)
+        )
     return path
 
 

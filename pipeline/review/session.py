@@ -100,7 +100,9 @@ class ReviewSession:
         """The number of saved versions (0: nothing reviewed yet, the extracted list is current)."""
         if not self.review_dir.is_dir():
             return 0
-        numbers = [int(m.group(1)) for p in self.review_dir.iterdir() if (m := VERSION_FILE.match(p.name))]
+        numbers = [
+            int(m.group(1)) for p in self.review_dir.iterdir() if (m := VERSION_FILE.match(p.name))
+        ]
         return max(numbers, default=0)
 
     def _latest(self, version: int) -> Path:
@@ -139,7 +141,9 @@ class ReviewSession:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def decide(self, decision: Decision, base_version: int, *, who: str | None = None, locate: Any = None) -> SaveResult:
+    def decide(
+        self, decision: Decision, base_version: int, *, who: str | None = None, locate: Any = None
+    ) -> SaveResult:
         """Apply one decision on top of ``base_version`` and save it as the next version.
 
         ``locate(quote, page) -> (page, [BoundingBox])`` fills the bounding box of an added cut.
@@ -169,7 +173,9 @@ class ReviewSession:
             cut.provenance.bbox = [BoundingBox.model_validate(b) for b in boxes]
         return cut.model_dump(mode="json")
 
-    def _entry(self, decision: Decision, who: str | None, before: Any, after: Any, version: int) -> dict[str, Any]:
+    def _entry(
+        self, decision: Decision, who: str | None, before: Any, after: Any, version: int
+    ) -> dict[str, Any]:
         return {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "who": who or self.reviewer,

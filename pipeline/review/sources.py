@@ -39,7 +39,9 @@ def paper_slugs(document: str) -> list[str]:
                 slugs.append(paper.arxiv_id.replace("/", "_"))
     except ReproError:
         pass  # not an id the fetch stage knows: fall back to the plain spelling below
-    slugs.append(re.sub(r"[^A-Za-z0-9._+\-]+", "_", re.sub(r"^(arxiv:|doi:)", "", name, flags=re.IGNORECASE)))
+    slugs.append(
+        re.sub(r"[^A-Za-z0-9._+\-]+", "_", re.sub(r"^(arxiv:|doi:)", "", name, flags=re.IGNORECASE))
+    )
     return list(dict.fromkeys(s for s in slugs if s and s not in {".", ".."}))
 
 
@@ -78,7 +80,11 @@ class SourceFiles:
             source = json.loads(doc_json.read_text(encoding="utf-8")).get("source", {})
             path = Path(source.get("path", ""))
             if not path.is_absolute():
-                path = (self.run_dir / path) if (self.run_dir / path).is_file() else self.papers_dir.parent / path
+                path = (
+                    (self.run_dir / path)
+                    if (self.run_dir / path).is_file()
+                    else self.papers_dir.parent / path
+                )
             if path.suffix.lower() == ".pdf" and path.is_file():
                 return path
         return self._cached(self.paper_id)
@@ -86,10 +92,17 @@ class SourceFiles:
     def _cached(self, document: str) -> Path | None:
         """``papers/<slug>/paper.pdf`` (the fetch cache) or ``<run>/cited/<slug>.pdf``."""
         for slug in paper_slugs(document):
-            for pdf in (self.papers_dir / slug / "paper.pdf", self.run_dir / "cited" / f"{slug}.pdf"):
+            for pdf in (
+                self.papers_dir / slug / "paper.pdf",
+                self.run_dir / "cited" / f"{slug}.pdf",
+            ):
                 if pdf.is_file():
                     return pdf
-            pdfs = sorted((self.papers_dir / slug).glob("*.pdf")) if (self.papers_dir / slug).is_dir() else []
+            pdfs = (
+                sorted((self.papers_dir / slug).glob("*.pdf"))
+                if (self.papers_dir / slug).is_dir()
+                else []
+            )
             if pdfs:
                 return pdfs[0]
         return None
@@ -127,10 +140,16 @@ def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  
     text = " ".join(quote.split())
     if not text:
         return []
-    expanded = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    expanded = (
+        pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    )
     plain = unicodedata.normalize("NFKC", text)
     # the parser writes sub/superscripts as p_T, E^miss_T; the PDF's text layer has pT or Emiss T
-    variants = list(dict.fromkeys([plain, re.sub(r"[_^{}]", "", plain), " ".join(re.sub(r"[_^{}]", " ", plain).split())]))
+    variants = list(
+        dict.fromkeys(
+            [plain, re.sub(r"[_^{}]", "", plain), " ".join(re.sub(r"[_^{}]", " ", plain).split())]
+        )
+    )
     hits = page.search_for(text)
     for variant in variants:
         hits = hits or page.search_for(variant, flags=expanded)
@@ -144,7 +163,9 @@ def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  
     return merge_lines([(r.x0, r.y0, r.x1, r.y1) for r in hits])
 
 
-def merge_lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+def merge_lines(
+    boxes: list[tuple[float, float, float, float]],
+) -> list[tuple[float, float, float, float]]:
     """One box per text line: glyph-sized hits (math, ligatures) would otherwise clutter the page.
 
     Hits whose vertical centres fall within half a line of each other form a line; the line spans
@@ -166,12 +187,20 @@ def merge_lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[fl
         tops, bottoms = sorted(b[1] for b in line), sorted(b[3] for b in line)
         # separate columns of a two-column page stay separate boxes
         for group in _columns(sorted(line)):
-            merged.append((round(min(b[0] for b in group), 1), round(tops[len(tops) // 2], 1),
-                           round(max(b[2] for b in group), 1), round(bottoms[len(bottoms) // 2], 1)))
+            merged.append(
+                (
+                    round(min(b[0] for b in group), 1),
+                    round(tops[len(tops) // 2], 1),
+                    round(max(b[2] for b in group), 1),
+                    round(bottoms[len(bottoms) // 2], 1),
+                )
+            )
     return merged
 
 
-def _columns(line: list[tuple[float, float, float, float]], gap: float = 12.0) -> list[list[tuple[float, float, float, float]]]:
+def _columns(
+    line: list[tuple[float, float, float, float]], gap: float = 12.0
+) -> list[list[tuple[float, float, float, float]]]:
     groups = [[line[0]]]
     for box in line[1:]:
         if box[0] - max(b[2] for b in groups[-1]) > gap:
@@ -181,7 +210,12 @@ def _columns(line: list[tuple[float, float, float, float]], gap: float = 12.0) -
     return groups
 
 
-def locate(pdf: Path | None, quote: str, page: int | None, bbox: list[tuple[float, float, float, float]] | None = None) -> Highlight:
+def locate(
+    pdf: Path | None,
+    quote: str,
+    page: int | None,
+    bbox: list[tuple[float, float, float, float]] | None = None,
+) -> Highlight:
     """Where to highlight: the recorded boxes, else the quote searched on its page (or every page).
 
     Cached per (file, modification time, quote, page, boxes): paging back and forth through
@@ -189,13 +223,20 @@ def locate(pdf: Path | None, quote: str, page: int | None, bbox: list[tuple[floa
     """
     if pdf is None:
         return Highlight(None, page)
-    spot = _locate_cached(str(pdf), pdf.stat().st_mtime, quote, page, tuple(tuple(b) for b in bbox or ()))
+    spot = _locate_cached(
+        str(pdf), pdf.stat().st_mtime, quote, page, tuple(tuple(b) for b in bbox or ())
+    )
     return Highlight(pdf, spot.page, list(spot.boxes), spot.method)
 
 
 @lru_cache(maxsize=512)
-def _locate_cached(pdf: str, mtime: float, quote: str, page: int | None,
-                   bbox: tuple[tuple[float, float, float, float], ...]) -> Highlight:
+def _locate_cached(
+    pdf: str,
+    mtime: float,
+    quote: str,
+    page: int | None,
+    bbox: tuple[tuple[float, float, float, float], ...],
+) -> Highlight:
     with _open(Path(pdf)) as doc:
         if bbox and page and 1 <= page <= doc.page_count:
             return Highlight(Path(pdf), page, _refine(doc[page - 1], quote, list(bbox)), "bbox")
@@ -207,12 +248,18 @@ def _locate_cached(pdf: str, mtime: float, quote: str, page: int | None,
     return Highlight(Path(pdf), page if page else None)
 
 
-def _refine(page, quote: str, bbox: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
+def _refine(
+    page, quote: str, bbox: list[tuple[float, float, float, float]]
+) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
     """The quote's own lines inside a recorded box (parsers record whole paragraphs), else the box."""
     import pymupdf
 
     areas = [pymupdf.Rect(*box) + (-2, -2, 2, 2) for box in bbox]
-    hits = [b for b in search_quote(page, quote) if any(area.intersects(pymupdf.Rect(*b)) for area in areas)]
+    hits = [
+        b
+        for b in search_quote(page, quote)
+        if any(area.intersects(pymupdf.Rect(*b)) for area in areas)
+    ]
     return hits or merge_lines(list(bbox))
 
 
@@ -221,7 +268,9 @@ def locate_cut(sources: SourceFiles, cut: Cut) -> Highlight:
     if prov is None:
         return Highlight(sources.main, None)
     pdf = sources.pdf_for(prov.document)
-    boxes = [(b.x0, b.y0, b.x1, b.y1) for b in prov.bbox if prov.page is None or b.page == prov.page]
+    boxes = [
+        (b.x0, b.y0, b.x1, b.y1) for b in prov.bbox if prov.page is None or b.page == prov.page
+    ]
     page = prov.page or (prov.bbox[0].page if prov.bbox else None)
     return locate(pdf, prov.quote, page, boxes)
 
@@ -242,12 +291,18 @@ def render_page(highlight: Highlight, zoom: float = ZOOM) -> bytes:
     import pymupdf
 
     if highlight.pdf is None or highlight.page is None:
-        raise ParseError("no page to render: the cut has no source page", hint="the quote could not be placed")
+        raise ParseError(
+            "no page to render: the cut has no source page", hint="the quote could not be placed"
+        )
     with _open(highlight.pdf) as doc:
         if not 1 <= highlight.page <= doc.page_count:
-            raise ParseError(f"page {highlight.page} is not in {highlight.pdf.name} ({doc.page_count} pages)")
+            raise ParseError(
+                f"page {highlight.page} is not in {highlight.pdf.name} ({doc.page_count} pages)"
+            )
         page = doc[highlight.page - 1]
         for box in highlight.boxes:
             rect = pymupdf.Rect(*box) + (-1.5, -1.5, 1.5, 1.5)
-            page.draw_rect(rect, color=(0.9, 0.45, 0.0), fill=HIGHLIGHT, fill_opacity=0.35, width=0.8)
+            page.draw_rect(
+                rect, color=(0.9, 0.45, 0.0), fill=HIGHLIGHT, fill_opacity=0.35, width=0.8
+            )
         return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")  # type: ignore[no-any-return]

@@ -30,8 +30,15 @@ EDIT_FIELDS = ("description", "variable", "op", "value", "unit", "expr")
 
 
 class TerminalReview:
-    def __init__(self, run_dir: Path, papers_dir: Path, stream: TextIO, *, reviewer: str | None = None,
-                 console: Console | None = None) -> None:
+    def __init__(
+        self,
+        run_dir: Path,
+        papers_dir: Path,
+        stream: TextIO,
+        *,
+        reviewer: str | None = None,
+        console: Console | None = None,
+    ) -> None:
         self.session = ReviewSession(run_dir, reviewer=reviewer)
         self.papers_dir = papers_dir
         self.stream = stream
@@ -55,19 +62,36 @@ class TerminalReview:
             table.add_row(key, Text(value))  # paper text: '[20]' is a citation, not markup
 
         row("machine form", machine_form(cut))
-        row("status", f"{cut.status}   confidence {cut.confidence:.2f}"
-                      + (f"   agreement {cut.agreement:.2f}" if cut.agreement is not None else ""))
+        row(
+            "status",
+            f"{cut.status}   confidence {cut.confidence:.2f}"
+            + (f"   agreement {cut.agreement:.2f}" if cut.agreement is not None else ""),
+        )
         if cut.grounding:
             g = cut.grounding
-            row("grounding", f"quote {'found' if g.found else 'NOT found'}, numbers {'match' if g.numbers_match else 'do NOT match'} ({g.score:.2f}) {g.reason}")
+            row(
+                "grounding",
+                f"quote {'found' if g.found else 'NOT found'}, numbers {'match' if g.numbers_match else 'do NOT match'} ({g.score:.2f}) {g.reason}",
+            )
         if prov:
             spot = locate_cut(sources, cut)
-            where = f"{prov.document}, page {spot.page or prov.page or '?'}" + (f", § {prov.section}" if prov.section else "")
-            row("source", where + ("" if spot.boxes or not spot.pdf else "  (quote not found on the page)"))
+            where = f"{prov.document}, page {spot.page or prov.page or '?'}" + (
+                f", § {prov.section}" if prov.section else ""
+            )
+            row(
+                "source",
+                where + ("" if spot.boxes or not spot.pdf else "  (quote not found on the page)"),
+            )
             row("quote", f"“{prov.quote}”" if prov.quote else "(none)")
         if cut.reviewer_note:
             row("note", cut.reviewer_note)
-        self.console.print(Panel(table, title=escape(f"[{position}/{total}] {cut.id}: {cut.description}"), title_align="left"))
+        self.console.print(
+            Panel(
+                table,
+                title=escape(f"[{position}/{total}] {cut.id}: {cut.description}"),
+                title_align="left",
+            )
+        )
 
     def save(self, decision: Decision) -> bool:
         """Save one decision; print why when it is refused (the caller asks again)."""
@@ -78,7 +102,10 @@ class TerminalReview:
             self.console.print(f"[yellow]{escape(err.message)}[/yellow]")
             return False
         except ReproError as err:
-            self.console.print(f"[red]refused:[/red] {escape(err.message)}" + (f"\n  hint: {escape(err.hint)}" if err.hint else ""))
+            self.console.print(
+                f"[red]refused:[/red] {escape(err.message)}"
+                + (f"\n  hint: {escape(err.hint)}" if err.hint else "")
+            )
             return False
         self.saved += 1
         self.console.print(f"[green]saved version {result.version}[/green]")
@@ -90,7 +117,11 @@ class TerminalReview:
         self.console.print("edit: press Enter to keep a value, '-' to clear it")
         for name in EDIT_FIELDS:
             value = current.get(name)
-            shown = ", ".join(f"{v:g}" for v in value) if isinstance(value, list) else ("" if value is None else value)
+            shown = (
+                ", ".join(f"{v:g}" for v in value)
+                if isinstance(value, list)
+                else ("" if value is None else value)
+            )
             answer = self.ask(f"  {name} [{shown}]: ")
             if answer is None:
                 return None
@@ -107,7 +138,9 @@ class TerminalReview:
         _, selection = self.session.current()
         sources = SourceFiles(self.session.run_dir, self.papers_dir, selection)
         todo = [c.id for c in selection.all_cuts() if show_all or c.status not in DECIDED]
-        self.console.print(f"{len(todo)} cut(s) to review in {self.session.run_dir}\n{HELP}", markup=False)
+        self.console.print(
+            f"{len(todo)} cut(s) to review in {self.session.run_dir}\n{HELP}", markup=False
+        )
         index = 0
         while 0 <= index < len(todo):
             _, selection = self.session.current()
@@ -153,7 +186,9 @@ class TerminalReview:
         _, selection = self.session.current()
         for item in [a for a in selection.assumptions if a.status == "open"]:
             body = escape(f"unstated: {item.unstated}\nchosen:   {item.choice}\n{item.rationale}")
-            self.console.print(Panel(body, title=escape(f"assumption {item.id}: {item.topic}"), title_align="left"))
+            self.console.print(
+                Panel(body, title=escape(f"assumption {item.id}: {item.topic}"), title_align="left")
+            )
             answer = self.ask("answer (Enter to skip, q to quit)> ")
             if answer is None or answer.strip() == "q":
                 return True

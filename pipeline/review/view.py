@@ -7,7 +7,20 @@ from typing import Any
 from pipeline.selection.expr import cut_expression
 from pipeline.selection.models import Cut, SelectionList
 
-COMPARED = ("description", "scope", "target", "kind", "variable", "abs", "op", "value", "unit", "expr", "text", "status")
+COMPARED = (
+    "description",
+    "scope",
+    "target",
+    "kind",
+    "variable",
+    "abs",
+    "op",
+    "value",
+    "unit",
+    "expr",
+    "text",
+    "status",
+)
 
 
 def machine_form(cut: Cut) -> str:
@@ -23,7 +36,9 @@ def machine_form(cut: Cut) -> str:
 def _locations(selection: SelectionList) -> dict[str, str]:
     where = {cut.id: f"object:{obj.name}" for obj in selection.objects for cut in obj.cuts}
     where |= {cut.id: "selection" for cut in selection.selection}
-    where |= {cut.id: f"region:{region.name}" for region in selection.regions for cut in region.cuts}
+    where |= {
+        cut.id: f"region:{region.name}" for region in selection.regions for cut in region.cuts
+    }
     return where
 
 
@@ -34,25 +49,40 @@ def cut_rows(selection: SelectionList, extracted: SelectionList) -> list[dict[st
     rows = []
     for index, cut in enumerate(selection.all_cuts()):
         prov = cut.provenance
-        rows.append({
-            "index": index,
-            "id": cut.id,
-            "where": where[cut.id],
-            "description": cut.description,
-            "machine": machine_form(cut),
-            "status": cut.status,
-            "confidence": cut.confidence,
-            "agreement": cut.agreement,
-            "quote": prov.quote if prov else "",
-            "document": prov.document if prov else None,
-            "source": prov.source if prov else None,
-            "page": prov.page if prov else None,
-            "section": prov.section if prov else None,
-            "grounding": cut.grounding.model_dump(mode="json") if cut.grounding else None,
-            "reviewer_note": cut.reviewer_note,
-            "fields": cut.model_dump(mode="json", include={"variable", "abs", "op", "value", "unit", "expr", "text", "scope", "target"}),
-            "diff": changes.get(cut.id, {"state": "unchanged", "fields": {}}),
-        })
+        rows.append(
+            {
+                "index": index,
+                "id": cut.id,
+                "where": where[cut.id],
+                "description": cut.description,
+                "machine": machine_form(cut),
+                "status": cut.status,
+                "confidence": cut.confidence,
+                "agreement": cut.agreement,
+                "quote": prov.quote if prov else "",
+                "document": prov.document if prov else None,
+                "source": prov.source if prov else None,
+                "page": prov.page if prov else None,
+                "section": prov.section if prov else None,
+                "grounding": cut.grounding.model_dump(mode="json") if cut.grounding else None,
+                "reviewer_note": cut.reviewer_note,
+                "fields": cut.model_dump(
+                    mode="json",
+                    include={
+                        "variable",
+                        "abs",
+                        "op",
+                        "value",
+                        "unit",
+                        "expr",
+                        "text",
+                        "scope",
+                        "target",
+                    },
+                ),
+                "diff": changes.get(cut.id, {"state": "unchanged", "fields": {}}),
+            }
+        )
     return rows
 
 
@@ -63,10 +93,26 @@ def diff_lists(extracted: SelectionList, reviewed: SelectionList) -> list[dict[s
     items = []
     for cut_id in list(new) + [i for i in old if i not in new]:
         if cut_id not in old:
-            items.append({"id": cut_id, "state": "added", "fields": {k: [None, new[cut_id].get(k)] for k in COMPARED if new[cut_id].get(k) not in (None, False)}})
+            items.append(
+                {
+                    "id": cut_id,
+                    "state": "added",
+                    "fields": {
+                        k: [None, new[cut_id].get(k)]
+                        for k in COMPARED
+                        if new[cut_id].get(k) not in (None, False)
+                    },
+                }
+            )
         elif cut_id not in new:
             items.append({"id": cut_id, "state": "removed", "fields": {}})
         else:
-            fields = {k: [old[cut_id].get(k), new[cut_id].get(k)] for k in COMPARED if old[cut_id].get(k) != new[cut_id].get(k)}
-            items.append({"id": cut_id, "state": "changed" if fields else "unchanged", "fields": fields})
+            fields = {
+                k: [old[cut_id].get(k), new[cut_id].get(k)]
+                for k in COMPARED
+                if old[cut_id].get(k) != new[cut_id].get(k)
+            }
+            items.append(
+                {"id": cut_id, "state": "changed" if fields else "unchanged", "fields": fields}
+            )
     return items

@@ -40,11 +40,28 @@ from pipeline.run.manifest_models import (
 from pipeline.run.options import RunOptions, code_fingerprint
 from pipeline.run.state import RunState
 
-PACKAGES = ("awkward", "uproot", "vector", "numpy", "hist", "matplotlib", "mplhep", "pymupdf", "pydantic",
-            "openai", "instructor", "jsonschema")
+PACKAGES = (
+    "awkward",
+    "uproot",
+    "vector",
+    "numpy",
+    "hist",
+    "matplotlib",
+    "mplhep",
+    "pymupdf",
+    "pydantic",
+    "openai",
+    "instructor",
+    "jsonschema",
+)
 PIPELINE = Path(__file__).resolve().parents[1]
-PROMPT_SOURCES = ("extract/prompt.py", "extract/llm_extract.py", "codegen/llm.py", "codegen/textcuts.py",
-                  "sandbox/repair.py")
+PROMPT_SOURCES = (
+    "extract/prompt.py",
+    "extract/llm_extract.py",
+    "codegen/llm.py",
+    "codegen/textcuts.py",
+    "sandbox/repair.py",
+)
 # run files that are not outputs to verify: pattern -> why
 EXCLUDED: dict[str, str] = {
     "manifest.json": "this manifest",
@@ -58,7 +75,12 @@ EXCLUDED: dict[str, str] = {
     "cited/*": "cited papers: inputs",
     "*.lock": "lock file",
 }
-STAGE_OF_PREFIX = {"analysis/": "execute", "baseline/": "baseline", "codegen/": "generate", "plots/": "report"}
+STAGE_OF_PREFIX = {
+    "analysis/": "execute",
+    "baseline/": "baseline",
+    "codegen/": "generate",
+    "plots/": "report",
+}
 
 
 def excluded_reason(rel: str) -> str | None:
@@ -78,10 +100,24 @@ class Located:
 
     def add(self, path: Path, role: str, required: bool = True) -> None:
         where = path.resolve()
-        scope, name = next(((scope, where.relative_to(root).as_posix()) for scope, root in self.roots
-                            if where.is_relative_to(root)), ("external", where.name))
-        self.inputs.append(InputFile(role=role, path=name, scope=scope, sha256=sha256_input(where),  # type: ignore[arg-type]
-                                     size=where.stat().st_size, required=required))
+        scope, name = next(
+            (
+                (scope, where.relative_to(root).as_posix())
+                for scope, root in self.roots
+                if where.is_relative_to(root)
+            ),
+            ("external", where.name),
+        )
+        self.inputs.append(
+            InputFile(
+                role=role,
+                path=name,
+                scope=scope,
+                sha256=sha256_input(where),  # type: ignore[arg-type]
+                size=where.stat().st_size,
+                required=required,
+            )
+        )
         self.locations.append(str(where))
 
 
@@ -92,7 +128,9 @@ def _cited_slugs(run_dir: Path) -> set[str]:
     if not path.is_file():
         return set()
     data = json.loads(path.read_text())
-    cuts = [c for o in data.get("objects", []) for c in o.get("cuts", [])] + data.get("selection", [])
+    cuts = [c for o in data.get("objects", []) for c in o.get("cuts", [])] + data.get(
+        "selection", []
+    )
     slugs = set()
     for cut in cuts:
         prov = cut.get("provenance") or {}
@@ -111,7 +149,11 @@ def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: st
     if paper.is_file():
         found.add(paper, "paper_file")
     cache = settings.papers_dir / slug
-    for name, role in (("paper.pdf", "paper_pdf"), ("source.tar.gz", "paper_source"), ("source.tex.gz", "paper_source")):
+    for name, role in (
+        ("paper.pdf", "paper_pdf"),
+        ("source.tar.gz", "paper_source"),
+        ("source.tex.gz", "paper_source"),
+    ):
         if (cache / name).is_file():
             found.add(cache / name, role)
     for cited in sorted(_cited_slugs(run_dir)):
@@ -124,7 +166,10 @@ def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: st
         found.add(data, "data")
     if opts.reviewed is not None and opts.reviewed.is_file():
         found.add(opts.reviewed, "selection_reviewed")
-    for rel, role in (("selection.reviewed.json", "selection_reviewed"), ("review/review_log.jsonl", "review_log")):
+    for rel, role in (
+        ("selection.reviewed.json", "selection_reviewed"),
+        ("review/review_log.jsonl", "review_log"),
+    ):
         if (run_dir / rel).is_file():
             found.add(run_dir / rel, role)
     for path in sorted(run_dir.glob("review/selection.v*.json")):
@@ -148,14 +193,22 @@ def environment() -> Environment:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "not installed"
-    return Environment(reproduce=__version__, python=sys.version.split()[0], platform=platform.platform(),
-                       machine=platform.machine(), packages=packages, stage_two_code=code_fingerprint())
+    return Environment(
+        reproduce=__version__,
+        python=sys.version.split()[0],
+        platform=platform.platform(),
+        machine=platform.machine(),
+        packages=packages,
+        stage_two_code=code_fingerprint(),
+    )
 
 
 def read_calls(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def model_usage(calls: list[dict[str, Any]], settings: Settings) -> tuple[ModelInfo, Usage]:
@@ -168,22 +221,38 @@ def model_usage(calls: list[dict[str, Any]], settings: Settings) -> tuple[ModelI
     purposes: dict[str, int] = {}
     for call in calls:
         purposes[str(call.get("purpose"))] = purposes.get(str(call.get("purpose")), 0) + 1
-    info = ModelInfo(configured_model=settings.llm_model, configured_server=settings.llm_base_url,
-                     temperature=settings.llm_temperature, seed=settings.llm_seed, max_calls=settings.llm_max_calls,
-                     backends=seen("backend"), models=seen("model"), servers=seen("base_url"), modes=seen("mode"),
-                     temperatures=seen("temperature"), seeds=seen("seed"), calls_by_purpose=purposes)
+    info = ModelInfo(
+        configured_model=settings.llm_model,
+        configured_server=settings.llm_base_url,
+        temperature=settings.llm_temperature,
+        seed=settings.llm_seed,
+        max_calls=settings.llm_max_calls,
+        backends=seen("backend"),
+        models=seen("model"),
+        servers=seen("base_url"),
+        modes=seen("mode"),
+        temperatures=seen("temperature"),
+        seeds=seen("seed"),
+        calls_by_purpose=purposes,
+    )
     table = price_table(settings)
     usage = Usage(calls=len(calls), failed_calls=sum(1 for c in calls if not c.get("ok")))
     for call in calls:
         tokens = call.get("usage") or {}
-        prompt, completion = int(tokens.get("prompt_tokens", 0)), int(tokens.get("completion_tokens", 0))
+        prompt, completion = (
+            int(tokens.get("prompt_tokens", 0)),
+            int(tokens.get("completion_tokens", 0)),
+        )
         usage.http_requests += len(call.get("attempts") or [])
         usage.prompt_tokens += prompt
         usage.completion_tokens += completion
         usage.total_tokens += int(tokens.get("total_tokens", prompt + completion))
-        usage.cost_usd = round(usage.cost_usd + cost_usd(str(call.get("model")), prompt, completion, table), 6)
-    usage.prices_usd_per_1m = {m: (table[m].input, table[m].output) if m in table else (0.0, 0.0)
-                               for m in info.models}
+        usage.cost_usd = round(
+            usage.cost_usd + cost_usd(str(call.get("model")), prompt, completion, table), 6
+        )
+    usage.prices_usd_per_1m = {
+        m: (table[m].input, table[m].output) if m in table else (0.0, 0.0) for m in info.models
+    }
     return info, usage
 
 
@@ -204,11 +273,14 @@ def _stage_of(rel: str, state: RunState) -> str:
     for name, rec in state.stages.items():
         if rel in rec.outputs:
             return name
-    return next((stage for prefix, stage in STAGE_OF_PREFIX.items() if rel.startswith(prefix)), "unknown")
+    return next(
+        (stage for prefix, stage in STAGE_OF_PREFIX.items() if rel.startswith(prefix)), "unknown"
+    )
 
 
-def outputs_and_code(run_dir: Path, state: RunState, opts: RunOptions) -> tuple[dict[str, OutputFile],
-                                                                                 dict[str, str], list[CodeFile]]:
+def outputs_and_code(
+    run_dir: Path, state: RunState, opts: RunOptions
+) -> tuple[dict[str, OutputFile], dict[str, str], list[CodeFile]]:
     outputs: dict[str, OutputFile] = {}
     excluded: dict[str, str] = {"manifest.json": EXCLUDED["manifest.json"]}
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
@@ -217,11 +289,18 @@ def outputs_and_code(run_dir: Path, state: RunState, opts: RunOptions) -> tuple[
         if why is not None:
             excluded[rel] = why
         else:
-            outputs[rel] = OutputFile(sha256=sha256_file(path), size=path.stat().st_size, stage=_stage_of(rel, state))
+            outputs[rel] = OutputFile(
+                sha256=sha256_file(path), size=path.stat().st_size, stage=_stage_of(rel, state)
+            )
     origin = "model" if opts.codegen == "llm" else "compiled"
-    code = [CodeFile(path=p.relative_to(run_dir).as_posix(), sha256=sha256_file(p), origin=origin)  # type: ignore[arg-type]
-            for p in [run_dir / "codegen" / "analysis.py", *sorted(run_dir.glob("codegen/attempts/*/analysis.py"))]
-            if p.is_file()]
+    code = [
+        CodeFile(path=p.relative_to(run_dir).as_posix(), sha256=sha256_file(p), origin=origin)  # type: ignore[arg-type]
+        for p in [
+            run_dir / "codegen" / "analysis.py",
+            *sorted(run_dir.glob("codegen/attempts/*/analysis.py")),
+        ]
+        if p.is_file()
+    ]
     return outputs, excluded, code
 
 
@@ -231,15 +310,27 @@ def named_options(opts: RunOptions) -> tuple[RunOptions, dict[str, str]]:
     paper = Path(opts.paper)
     name = paper.name if paper.is_file() else opts.paper_key()
     files = [Path(f.name) for f in opts.data_files()]
-    named = opts.model_copy(update={"paper": name, "data": files,
-                                    "reviewed": Path(opts.reviewed.name) if opts.reviewed else None,
-                                    "replay": Path(opts.replay.name) if opts.replay else None})
-    key = {**opts.key(), "paper": name, "data": ";".join(str(f) for f in files),
-           "reviewed": named.reviewed.name if named.reviewed else "", "replay": named.replay.name if named.replay else ""}
+    named = opts.model_copy(
+        update={
+            "paper": name,
+            "data": files,
+            "reviewed": Path(opts.reviewed.name) if opts.reviewed else None,
+            "replay": Path(opts.replay.name) if opts.replay else None,
+        }
+    )
+    key = {
+        **opts.key(),
+        "paper": name,
+        "data": ";".join(str(f) for f in files),
+        "reviewed": named.reviewed.name if named.reviewed else "",
+        "replay": named.replay.name if named.replay else "",
+    }
     return named, key
 
 
-def build_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: Settings) -> Manifest:
+def build_manifest(
+    run_dir: Path, state: RunState, opts: RunOptions, settings: Settings
+) -> Manifest:
     from pipeline.run.pipeline import paper_slug
 
     slug = paper_slug(opts.paper)
@@ -248,25 +339,46 @@ def build_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: S
     outputs, excluded, code = outputs_and_code(run_dir, state, opts)
     timings = {name: rec.seconds for name, rec in state.stages.items()}
     inputs = collect_inputs(run_dir, opts, settings, slug)
-    volatile = Volatile(created_at=datetime.now(UTC).isoformat(timespec="seconds"), timings_s=timings,
-                        total_s=round(sum(timings.values()), 3),
-                        stage_notes={name: rec.note for name, rec in state.stages.items()},
-                        llm_latency_s=round(sum(float(c.get("latency_s") or 0) for c in calls), 3),
-                        input_locations=inputs.locations)
+    volatile = Volatile(
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        timings_s=timings,
+        total_s=round(sum(timings.values()), 3),
+        stage_notes={name: rec.note for name, rec in state.stages.items()},
+        llm_latency_s=round(sum(float(c.get("latency_s") or 0) for c in calls), 3),
+        input_locations=inputs.locations,
+    )
     # resolved paths, so that an audit started from another directory finds the same files: volatile
     paper = Path(opts.paper)
-    volatile.options = opts.model_copy(update={
-        "paper": str(paper.resolve()) if paper.is_file() else opts.paper,
-        "data": [p.resolve() for p in opts.data], "reviewed": opts.reviewed.resolve() if opts.reviewed else None,
-        "replay": opts.replay.resolve() if opts.replay else None})
+    volatile.options = opts.model_copy(
+        update={
+            "paper": str(paper.resolve()) if paper.is_file() else opts.paper,
+            "data": [p.resolve() for p in opts.data],
+            "reviewed": opts.reviewed.resolve() if opts.reviewed else None,
+            "replay": opts.replay.resolve() if opts.replay else None,
+        }
+    )
     named, key = named_options(opts)
-    return Manifest(paper=named.paper, slug=slug, run_id=run_dir.name, options=named, settings_key=key,
-                    inputs=inputs.inputs, environment=environment(), model=info,
-                    usage=usage, sandbox=sandbox_info(run_dir, opts), code=code, outputs=outputs,
-                    excluded=excluded, volatile=volatile)
+    return Manifest(
+        paper=named.paper,
+        slug=slug,
+        run_id=run_dir.name,
+        options=named,
+        settings_key=key,
+        inputs=inputs.inputs,
+        environment=environment(),
+        model=info,
+        usage=usage,
+        sandbox=sandbox_info(run_dir, opts),
+        code=code,
+        outputs=outputs,
+        excluded=excluded,
+        volatile=volatile,
+    )
 
 
-def write_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: Settings | None = None) -> Path:
+def write_manifest(
+    run_dir: Path, state: RunState, opts: RunOptions, settings: Settings | None = None
+) -> Path:
     from pipeline.config import load_settings
 
     start = time.monotonic()
@@ -278,11 +390,15 @@ def write_manifest(run_dir: Path, state: RunState, opts: RunOptions, settings: S
 def load_manifest(run_dir: Path) -> Manifest:
     path = run_dir / "manifest.json"
     if not path.is_file():
-        raise UsageError(f"{run_dir} has no manifest.json",
-                         hint="give the directory of a finished run (reproduce PAPER writes the manifest last)")
+        raise UsageError(
+            f"{run_dir} has no manifest.json",
+            hint="give the directory of a finished run (reproduce PAPER writes the manifest last)",
+        )
     try:
         return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
     except ValidationError as err:
-        raise UsageError(f"{path} is not a manifest of schema {SCHEMA_VERSION}: "
-                         f"{err.errors()[0]['loc']}: {err.errors()[0]['msg']}",
-                         hint="re-run the pipeline to write a new manifest") from err
+        raise UsageError(
+            f"{path} is not a manifest of schema {SCHEMA_VERSION}: "
+            f"{err.errors()[0]['loc']}: {err.errors()[0]['msg']}",
+            hint="re-run the pipeline to write a new manifest",
+        ) from err

@@ -14,8 +14,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.run.options import RunOptions
 
 SCHEMA_VERSION = "2.1.0"  # 2.1: input scopes home/package, external inputs by name
-InputRole = Literal["paper_pdf", "paper_source", "paper_file", "cited_paper", "data", "selection_reviewed",
-                    "review_version", "review_log", "hint", "prompt", "llm_calls"]
+InputRole = Literal[
+    "paper_pdf",
+    "paper_source",
+    "paper_file",
+    "cited_paper",
+    "data",
+    "selection_reviewed",
+    "review_version",
+    "review_log",
+    "hint",
+    "prompt",
+    "llm_calls",
+]
 
 
 class Model(BaseModel):
@@ -32,11 +43,15 @@ class InputFile(Model):
     """
 
     role: InputRole
-    path: str = Field(description="relative to the scope's root; the file name for scope 'external'")
+    path: str = Field(
+        description="relative to the scope's root; the file name for scope 'external'"
+    )
     scope: Literal["run", "home", "package", "external"] = "external"
     sha256: str
     size: int
-    required: bool = Field(True, description="a change fails the audit (else it is reported as a warning)")
+    required: bool = Field(
+        True, description="a change fails the audit (else it is reported as a warning)"
+    )
 
 
 class OutputFile(Model):
@@ -66,7 +81,9 @@ class ModelInfo(Model):
     temperature: float
     seed: int | None
     max_calls: int
-    backends: list[str] = Field(default_factory=list, description="backends seen in llm_calls.jsonl")
+    backends: list[str] = Field(
+        default_factory=list, description="backends seen in llm_calls.jsonl"
+    )
     models: list[str] = Field(default_factory=list)
     servers: list[str] = Field(default_factory=list)
     modes: list[str] = Field(default_factory=list)
@@ -83,12 +100,15 @@ class Usage(Model):
     completion_tokens: int = 0
     total_tokens: int = 0
     cost_usd: float = 0.0
-    prices_usd_per_1m: dict[str, tuple[float, float]] = Field(default_factory=dict,
-                                                               description="model -> (input, output) used")
+    prices_usd_per_1m: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="model -> (input, output) used"
+    )
 
 
 class SandboxInfo(Model):
-    isolation: list[str] = Field(default_factory=list, description="isolation of each sandbox attempt")
+    isolation: list[str] = Field(
+        default_factory=list, description="isolation of each sandbox attempt"
+    )
     limits: dict[str, float | int | None] = Field(default_factory=dict)
     attempts: int = 0
     verdicts: list[str] = Field(default_factory=list)
@@ -103,18 +123,27 @@ class Volatile(Model):
     total_s: float = 0.0
     stage_notes: dict[str, str] = Field(default_factory=dict)
     llm_latency_s: float = 0.0
-    input_locations: list[str] = Field(default_factory=list,
-                                       description="absolute path each of Manifest.inputs was read from, in order")
-    options: RunOptions | None = Field(None, description="the run's options with resolved absolute paths "
-                                                         "(what an audit re-runs); Manifest.options names files only")
+    input_locations: list[str] = Field(
+        default_factory=list,
+        description="absolute path each of Manifest.inputs was read from, in order",
+    )
+    options: RunOptions | None = Field(
+        None,
+        description="the run's options with resolved absolute paths "
+        "(what an audit re-runs); Manifest.options names files only",
+    )
 
 
 class Manifest(Model):
     schema_version: str = SCHEMA_VERSION
-    paper: str = Field(description="the paper as normalised (arXiv:ID, doi:..., or a local file's name)")
+    paper: str = Field(
+        description="the paper as normalised (arXiv:ID, doi:..., or a local file's name)"
+    )
     slug: str
     run_id: str
-    options: RunOptions = Field(description="the options with files named, not located (see Volatile.options)")
+    options: RunOptions = Field(
+        description="the options with files named, not located (see Volatile.options)"
+    )
     settings_key: dict[str, str]
     inputs: list[InputFile]
     environment: Environment
@@ -122,9 +151,12 @@ class Manifest(Model):
     usage: Usage
     sandbox: SandboxInfo
     code: list[CodeFile]
-    outputs: dict[str, OutputFile] = Field(description="path relative to the run -> hash and producing stage")
-    excluded: dict[str, str] = Field(default_factory=dict,
-                                     description="files of the run not hashed as outputs, with the reason")
+    outputs: dict[str, OutputFile] = Field(
+        description="path relative to the run -> hash and producing stage"
+    )
+    excluded: dict[str, str] = Field(
+        default_factory=dict, description="files of the run not hashed as outputs, with the reason"
+    )
     volatile: Volatile
 
     def deterministic(self) -> dict[str, object]:

@@ -26,20 +26,28 @@ class RunOptions(BaseModel):
     no_review: bool = False
     codegen: Literal["compile", "llm"] = "compile"
     extract_backend: Literal["rules", "llm"] = "rules"
-    reviewed: Path | None = Field(None, description="a reviewed selection list to use instead of reviewing")
+    reviewed: Path | None = Field(
+        None, description="a reviewed selection list to use instead of reviewing"
+    )
     max_attempts: int = Field(3, ge=1, le=10)
     timeout_s: float = 600.0
     run_id: str | None = None
-    replay: Path | None = Field(None, description="recorded llm_calls.jsonl to replay instead of a model")
+    replay: Path | None = Field(
+        None, description="recorded llm_calls.jsonl to replay instead of a model"
+    )
     # where the analyses run; not part of key(): every executor gives the same results
     executor: Literal["local", "dask"] = "local"
     workers: int | None = Field(None, ge=1, description="Dask workers (default: one per core)")
     # how the sandbox must isolate: not part of key() either (same code, same results)
     isolation: Literal["auto", "full", "weak"] = Field(
-        "auto", description="auto: model-written code needs bubblewrap, compiled code runs with what there is")
+        "auto",
+        description="auto: model-written code needs bubblewrap, compiled code runs with what there is",
+    )
     # which steps the comparison aligns: not part of key() (it changes the comparison only, which
     # re-runs through Run._inputs)
-    step_map: dict[str, str] = Field(default_factory=dict, description="generated step id -> baseline step id")
+    step_map: dict[str, str] = Field(
+        default_factory=dict, description="generated step id -> baseline step id"
+    )
 
     def data_files(self) -> list[Path]:
         """The ROOT files the run reads (directories expanded), as absolute paths."""
@@ -72,8 +80,11 @@ class RunOptions(BaseModel):
         """The settings that decide the results (recorded in run.json; a change restarts the run).
         Paths are resolved: a relative, absolute or symlinked spelling of the same files is the same run."""
         return {
-            "paper": self.paper_key(), "data": ";".join(str(p.resolve()) for p in self.data),
-            "baseline": self.baseline or "", "no_review": str(self.no_review), "codegen": self.codegen,
+            "paper": self.paper_key(),
+            "data": ";".join(str(p.resolve()) for p in self.data),
+            "baseline": self.baseline or "",
+            "no_review": str(self.no_review),
+            "codegen": self.codegen,
             "extract_backend": self.extract_backend,
             "reviewed": str(self.reviewed.resolve()) if self.reviewed else "",
             "replay": str(self.replay.resolve()) if self.replay else "",

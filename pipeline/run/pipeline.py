@@ -34,10 +34,13 @@ def paper_slug(paper: str) -> str:
 
 
 def find_reviewed(opts: RunOptions, slug: str, settings: Settings, run_dir: Path) -> Path | None:
-    candidates = [opts.reviewed, run_dir / "selection.reviewed.json",
-                  settings.papers_dir / slug / "selection.reviewed.json",
-                  PROJECT_PAPERS / slug / "selection.reviewed.json",
-                  PROJECT_PAPERS / f"arXiv-{slug}" / "selection.reviewed.json"]
+    candidates = [
+        opts.reviewed,
+        run_dir / "selection.reviewed.json",
+        settings.papers_dir / slug / "selection.reviewed.json",
+        PROJECT_PAPERS / slug / "selection.reviewed.json",
+        PROJECT_PAPERS / f"arXiv-{slug}" / "selection.reviewed.json",
+    ]
     return next((p for p in candidates if p is not None and p.is_file()), None)
 
 
@@ -48,7 +51,14 @@ def default_run_dir(opts: RunOptions, settings: Settings) -> Path:
 class Run:
     """The stages of one run directory; the caller holds its lock (``pipeline.locks``)."""
 
-    def __init__(self, opts: RunOptions, settings: Settings, progress: Progress, *, run_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        opts: RunOptions,
+        settings: Settings,
+        progress: Progress,
+        *,
+        run_dir: Path | None = None,
+    ) -> None:
         self.opts, self.settings, self.progress = opts, settings, progress
         self.slug = paper_slug(opts.paper)
         # audits and trials run the same stages in a directory of their own
@@ -62,10 +72,15 @@ class Run:
         """Say so when the same files were named differently before: the run is reused, rightly."""
         before = self.state.given
         if self.state.stages and before and before != given:
-            changed = "; ".join(f"{k} {given[k]!r} names the same files as {before[k]!r}"
-                                for k in given if before.get(k) != given[k])
-            self.progress(f"{changed} (spelled differently; the run is keyed by the resolved files): "
-                          f"reusing run {self.dir.name}")
+            changed = "; ".join(
+                f"{k} {given[k]!r} names the same files as {before[k]!r}"
+                for k in given
+                if before.get(k) != given[k]
+            )
+            self.progress(
+                f"{changed} (spelled differently; the run is keyed by the resolved files): "
+                f"reusing run {self.dir.name}"
+            )
         self.state.given = given
 
     def stage(self, name: str, work: Callable[[], list[Path] | tuple[list[Path], str]]) -> None:
@@ -118,7 +133,9 @@ class Run:
                 raise
             (self.dir / "document.json").unlink(missing_ok=True)
             return [], f"skipped ({err.message.splitlines()[0]})"
-        kept = keep_paper_files(doc, entry.pdf_path, self.dir)  # document.json names them relatively
+        kept = keep_paper_files(
+            doc, entry.pdf_path, self.dir
+        )  # document.json names them relatively
         path = write_json_atomic(self.dir / "document.json", doc.model_dump(mode="json"))
         return [*kept, path], f"{len(doc.text)} characters"
 
@@ -131,8 +148,13 @@ class Run:
         if not doc_path.is_file():
             return [], "skipped (no document)"
         doc = Document.model_validate_json(doc_path.read_text())
-        sel = extract_selection(doc, backend=self.opts.extract_backend, settings=self.settings, run_dir=self.dir,
-                                replay=self.opts.replay)
+        sel = extract_selection(
+            doc,
+            backend=self.opts.extract_backend,
+            settings=self.settings,
+            run_dir=self.dir,
+            replay=self.opts.replay,
+        )
         path = save_selection(sel, self.dir / "selection.extracted.json")
         return [path], f"{len(sel.all_cuts())} cuts ({sel.producer})"
 
@@ -161,9 +183,14 @@ class Run:
 
         pruned, dropped = quarantine_invalid(load_selection(extracted, check=False))
         path = save_selection(pruned, self.dir / "selection.quarantined.json")
-        self.progress(f"  {len(dropped)} invalid cut(s) of the unreviewed list will not be executed: "
-                      + "; ".join(dropped))
-        return [path], f"using {path.name}: invalid cuts not executed ({', '.join(d.split(':')[0] for d in dropped)})"
+        self.progress(
+            f"  {len(dropped)} invalid cut(s) of the unreviewed list will not be executed: "
+            + "; ".join(dropped)
+        )
+        return (
+            [path],
+            f"using {path.name}: invalid cuts not executed ({', '.join(d.split(':')[0] for d in dropped)})",
+        )
 
     def selection_path(self) -> Path:
         rec = self.state.stages["review"]
@@ -203,9 +230,13 @@ class Run:
         note = "compiled"
         if self._model_writes_text_cuts(sel):
             functions, problems = write_text_functions(sel, self.backend())
-            note += f"; {len(functions)} text-only cut(s) written by the model" + "".join(f"; {p}" for p in problems)
+            note += f"; {len(functions)} text-only cut(s) written by the model" + "".join(
+                f"; {p}" for p in problems
+            )
         elif text_only_cuts(sel):
-            note += f"; {len(text_only_cuts(sel))} text-only cut(s) reported, not executed (no model)"
+            note += (
+                f"; {len(text_only_cuts(sel))} text-only cut(s) reported, not executed (no model)"
+            )
         return [write_text_atomic(out, compile_selection(sel, functions))], note
 
     def execute(self) -> tuple[list[Path], str]:
@@ -220,8 +251,14 @@ class Run:
         if self.opts.codegen == "llm":
             return self._execute_with_repair(script, out, limits, requirement)
         shutil.rmtree(self.dir / "codegen" / "attempts", ignore_errors=True)
-        result = execute_code(script, self.opts.data, out, limits=limits,
-                              extra_args=self.opts.executor_args(), requirement=requirement)
+        result = execute_code(
+            script,
+            self.opts.data,
+            out,
+            limits=limits,
+            extra_args=self.opts.executor_args(),
+            requirement=requirement,
+        )
         self._say_unprotected(result.warnings)
         files = sorted(p for p in out.iterdir() if p.is_file())
         return files, f"{result.isolation} sandbox, {result.duration_s:.1f} s"
@@ -244,17 +281,24 @@ class Run:
         for warning in warnings:
             self.progress(f"  warning: sandbox: {warning}")
 
-    def _execute_with_repair(self, script: Path, out: Path, limits: Any,
-                             requirement: Requirement) -> tuple[list[Path], str]:
+    def _execute_with_repair(
+        self, script: Path, out: Path, limits: Any, requirement: Requirement
+    ) -> tuple[list[Path], str]:
         from pipeline.run.stage2 import replace_outputs
         from pipeline.sandbox.repair import repair_loop
 
         attempts = self.dir / "codegen" / "attempts"
         shutil.rmtree(attempts, ignore_errors=True)
         backend = self.backend()
-        done, results = repair_loop(script.read_text(), backend=backend, data=self.opts.data,
-                                    attempts_dir=attempts, max_attempts=self.opts.max_attempts,
-                                    limits=limits, requirement=requirement)
+        done, results = repair_loop(
+            script.read_text(),
+            backend=backend,
+            data=self.opts.data,
+            attempts_dir=attempts,
+            max_attempts=self.opts.max_attempts,
+            limits=limits,
+            requirement=requirement,
+        )
         self._say_unprotected(results[-1].warnings)
         replace_outputs(done, out, limits)
         shutil.copyfile(done.parent.parent / "analysis.py", script)
@@ -266,8 +310,13 @@ class Run:
         if not self.opts.baseline:
             shutil.rmtree(self.dir / "baseline", ignore_errors=True)
             return [], "no baseline requested"
-        out = run_baseline_outputs(self.opts.baseline, self.opts.data, self.dir / "baseline",
-                                   executor=self.opts.executor, workers=self.opts.workers)
+        out = run_baseline_outputs(
+            self.opts.baseline,
+            self.opts.data,
+            self.dir / "baseline",
+            executor=self.opts.executor,
+            workers=self.opts.workers,
+        )
         return sorted(p for p in out.iterdir() if p.is_file()), self.opts.baseline
 
     def compare(self) -> tuple[list[Path], str]:
@@ -277,7 +326,9 @@ class Run:
         if not self.opts.baseline:
             path.unlink(missing_ok=True)
             return [], "no baseline to compare with"
-        comparison = compare_dirs(self.dir / "analysis", self.dir / "baseline", path, step_map=self.opts.step_map)
+        comparison = compare_dirs(
+            self.dir / "analysis", self.dir / "baseline", path, step_map=self.opts.step_map
+        )
         return [path], f"{comparison.verdict}: {comparison.reason}"
 
     def report(self) -> tuple[list[Path], str]:
@@ -285,8 +336,12 @@ class Run:
         from pipeline.report import write_report
 
         published = save_run_tables(self.dir)  # the paper's own cutflow/yield tables, beside ours
-        paths = write_report(self.dir, self.state, notes={k: r.note for k, r in self.state.stages.items()})
-        return [*published, *paths], "report.md, report.html" + (", published.json" if published else "")
+        paths = write_report(
+            self.dir, self.state, notes={k: r.note for k, r in self.state.stages.items()}
+        )
+        return [*published, *paths], "report.md, report.html" + (
+            ", published.json" if published else ""
+        )
 
 
 def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:

@@ -25,7 +25,9 @@ def check_run(opts: RunOptions, settings: Settings) -> None:
     """Raise the error a stage would raise later, now: paper, data, baseline, model options."""
     check_paper(opts.paper)
     if not opts.data:
-        raise UsageError("no input data given", hint="pass --data FILE_OR_DIR (ROOT files of one release)")
+        raise UsageError(
+            "no input data given", hint="pass --data FILE_OR_DIR (ROOT files of one release)"
+        )
     for path in opts.data:
         check_data_path(path)
     if opts.baseline is not None:
@@ -36,7 +38,9 @@ def check_run(opts: RunOptions, settings: Settings) -> None:
     if opts.reviewed is not None:
         from pipeline.run.stage2 import load_valid_selection
 
-        load_valid_selection(opts.reviewed)  # the review stage would refuse it after fetch/parse/extract
+        load_valid_selection(
+            opts.reviewed
+        )  # the review stage would refuse it after fetch/parse/extract
     check_model_options(opts, settings)
     check_executor(opts)
     check_isolation(opts)
@@ -51,38 +55,54 @@ def check_paper(paper: str) -> None:
         return
     with pid.path.open("rb") as handle:
         if not handle.read(len(PDF_MAGIC)) == PDF_MAGIC:
-            raise UsageError(f"{paper} is not a PDF file (it does not start with %PDF)",
-                             hint="pass the paper's PDF, or its arXiv id")
+            raise UsageError(
+                f"{paper} is not a PDF file (it does not start with %PDF)",
+                hint="pass the paper's PDF, or its arXiv id",
+            )
 
 
 def check_data_path(path: Path) -> None:
     """A file must be a non-empty ROOT file; a directory must hold ``*.root`` files."""
     if path.is_dir():
         if not any(path.iterdir()):
-            raise DataError(f"--data {path} is empty", path=str(path),
-                            hint="pass the directory holding the ROOT files (reproduce data fetch KEY --out DIR "
-                                 "downloads open data)")
+            raise DataError(
+                f"--data {path} is empty",
+                path=str(path),
+                hint="pass the directory holding the ROOT files (reproduce data fetch KEY --out DIR "
+                "downloads open data)",
+            )
         files = sorted(path.glob("*.root"))
         if not files:
             found = sorted(p.name for p in path.iterdir())[:5]
-            raise DataError(f"--data {path} holds no .root files (it holds {', '.join(found)}, ...)",
-                            path=str(path), hint="pass a directory of ROOT ntuples, or the .root files themselves")
+            raise DataError(
+                f"--data {path} holds no .root files (it holds {', '.join(found)}, ...)",
+                path=str(path),
+                hint="pass a directory of ROOT ntuples, or the .root files themselves",
+            )
         for file in files:
             check_root_file(file)
         return
     if not path.exists():
-        raise DataError(f"--data {path}: no such file or directory", path=str(path), hint="check the path")
+        raise DataError(
+            f"--data {path}: no such file or directory", path=str(path), hint="check the path"
+        )
     check_root_file(path)
 
 
 def check_root_file(path: Path) -> None:
     if path.stat().st_size == 0:
-        raise DataError(f"{path} is empty (0 bytes)", path=str(path),
-                        hint="the download or copy failed; fetch the file again")
+        raise DataError(
+            f"{path} is empty (0 bytes)",
+            path=str(path),
+            hint="the download or copy failed; fetch the file again",
+        )
     with path.open("rb") as handle:
         if handle.read(len(ROOT_MAGIC)) != ROOT_MAGIC:
-            raise DataError(f"{path} is not a ROOT file (no 'root' magic bytes)", path=str(path),
-                            hint="pass ROOT ntuples (.root)")
+            raise DataError(
+                f"{path} is not a ROOT file (no 'root' magic bytes)",
+                path=str(path),
+                hint="pass ROOT ntuples (.root)",
+            )
 
 
 def check_baseline(name: str) -> None:
@@ -90,8 +110,11 @@ def check_baseline(name: str) -> None:
 
     if name not in REGISTRY:
         close = closest_names(name, list(REGISTRY))
-        raise UsageError(f"unknown baseline {name!r}" + (f"; did you mean {' or '.join(close)}?" if close else ""),
-                         hint=f"known baselines: {', '.join(sorted(REGISTRY))} (reproduce baseline --help)")
+        raise UsageError(
+            f"unknown baseline {name!r}"
+            + (f"; did you mean {' or '.join(close)}?" if close else ""),
+            hint=f"known baselines: {', '.join(sorted(REGISTRY))} (reproduce baseline --help)",
+        )
 
 
 def check_model_options(opts: RunOptions, settings: Settings) -> None:
@@ -100,18 +123,28 @@ def check_model_options(opts: RunOptions, settings: Settings) -> None:
         return
     hint = "set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL (and OPENAI_API_KEY if needed), or pass --replay FILE"
     if opts.codegen == "llm":
-        raise UsageError("--codegen llm needs a model, and none is configured", hint=hint + ", or --codegen compile")
+        raise UsageError(
+            "--codegen llm needs a model, and none is configured",
+            hint=hint + ", or --codegen compile",
+        )
     if opts.extract_backend == "llm":
-        raise UsageError("--extract llm needs a model, and none is configured", hint=hint + ", or --extract rules")
+        raise UsageError(
+            "--extract llm needs a model, and none is configured",
+            hint=hint + ", or --extract rules",
+        )
 
 
 def check_executor(opts: RunOptions) -> None:
     if opts.workers is not None and opts.executor != "dask":
-        raise UsageError("--workers needs --executor dask", hint="add --executor dask, or drop --workers")
+        raise UsageError(
+            "--workers needs --executor dask", hint="add --executor dask, or drop --workers"
+        )
     if opts.executor == "dask" and importlib.util.find_spec("distributed") is None:
         from pipeline.executor.dask_executor import INSTALL_HINT
 
-        raise UsageError("--executor dask needs dask.distributed, which is not installed", hint=INSTALL_HINT)
+        raise UsageError(
+            "--executor dask needs dask.distributed, which is not installed", hint=INSTALL_HINT
+        )
 
 
 def check_isolation(opts: RunOptions) -> None:

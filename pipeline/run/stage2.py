@@ -24,8 +24,10 @@ def load_valid_selection(path: Path) -> SelectionList:
     errors = errors_only(validate_selection(sel))
     if errors:
         lines = "; ".join(str(e) for e in errors[:5])
-        raise SelectionError(f"{path}: the selection list fails validation: {lines}",
-                             hint=f"fix it (reproduce validate {path}) and generate again")
+        raise SelectionError(
+            f"{path}: the selection list fails validation: {lines}",
+            hint=f"fix it (reproduce validate {path}) and generate again",
+        )
     return sel
 
 
@@ -35,21 +37,39 @@ def generate_code(selection: Path, out: Path) -> Path:
     return out
 
 
-def execute_code(script: Path, data: list[Path], out_dir: Path, *, limits: Limits | None = None,
-                 extra_args: list[str] | None = None, requirement: Requirement = "full") -> RunResult:
+def execute_code(
+    script: Path,
+    data: list[Path],
+    out_dir: Path,
+    *,
+    limits: Limits | None = None,
+    extra_args: list[str] | None = None,
+    requirement: Requirement = "full",
+) -> RunResult:
     """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on success.
     ``extra_args`` go to the script (e.g. ``--executor dask --workers 2``, docs/scaling.md);
     ``requirement`` is the isolation the code's origin needs (:func:`requirement_for`)."""
     attempts = out_dir.parent / "codegen" / "attempts"
     attempts.mkdir(parents=True, exist_ok=True)
     work = attempts / f"{len(list(attempts.iterdir())) + 1:02d}"
-    result = run_script(script, data=data, work_dir=work, limits=limits, extra_args=extra_args,
-                        requirement=requirement)
+    result = run_script(
+        script,
+        data=data,
+        work_dir=work,
+        limits=limits,
+        extra_args=extra_args,
+        requirement=requirement,
+    )
     write_json_atomic(work / "verdict.json", result.model_dump(mode="json"))
     if not result.ok:
-        raise SandboxError(f"the analysis failed in the sandbox ({result.verdict}): {result.reason}",
-                           kind=result.verdict, returncode=result.returncode, stderr_tail=result.stderr_tail,
-                           attempts=1, hint=f"see {work}/stderr.txt")
+        raise SandboxError(
+            f"the analysis failed in the sandbox ({result.verdict}): {result.reason}",
+            kind=result.verdict,
+            returncode=result.returncode,
+            stderr_tail=result.stderr_tail,
+            attempts=1,
+            hint=f"see {work}/stderr.txt",
+        )
     replace_outputs(work / "out", out_dir, limits or Limits())
     return result
 
@@ -61,14 +81,23 @@ def replace_outputs(done: Path, out_dir: Path, limits: Limits) -> None:
     try:
         copy_regular_tree(done, tmp, limits.work_mb << 20)
     except SandboxError as err:
-        raise SandboxError(f"the analysis outputs cannot be taken over: {err.message}", kind="contract",
-                           hint=f"see {done}") from err
+        raise SandboxError(
+            f"the analysis outputs cannot be taken over: {err.message}",
+            kind="contract",
+            hint=f"see {done}",
+        ) from err
     shutil.rmtree(out_dir, ignore_errors=True)
     tmp.rename(out_dir)
 
 
-def run_baseline_outputs(name: str, data: list[Path], out_dir: Path, *, executor: str = "local",
-                         workers: int | None = None) -> Path:
+def run_baseline_outputs(
+    name: str,
+    data: list[Path],
+    out_dir: Path,
+    *,
+    executor: str = "local",
+    workers: int | None = None,
+) -> Path:
     from baselines import run_baseline
     from pipeline.data import open_dataset
     from pipeline.executor import get_executor
@@ -78,7 +107,9 @@ def run_baseline_outputs(name: str, data: list[Path], out_dir: Path, *, executor
     return out_dir
 
 
-def compare_dirs(generated: Path, baseline: Path, out: Path, *, step_map: dict[str, str] | None = None) -> Comparison:
+def compare_dirs(
+    generated: Path, baseline: Path, out: Path, *, step_map: dict[str, str] | None = None
+) -> Comparison:
     comparison = compare_outputs(generated, baseline, step_map=step_map)
     write_json_atomic(out, comparison.model_dump(mode="json"))
     return comparison
@@ -103,13 +134,21 @@ def quarantine_invalid(sel: SelectionList) -> tuple[SelectionList, list[str]]:
     for cut in cuts:
         if cut["id"] in bad:
             form = cut_expression(sel_cut(sel, cut["id"]))
-            cut.update(expr=None, variable=None, op=None, value=None, abs=False,
-                       text=f"{form} (not executed: {bad[cut['id']]})")
+            cut.update(
+                expr=None,
+                variable=None,
+                op=None,
+                value=None,
+                abs=False,
+                text=f"{form} (not executed: {bad[cut['id']]})",
+            )
     pruned = SelectionList.model_validate(data)
     left = errors_only(validate_selection(pruned))
     if left:
-        raise SelectionError(f"the selection list fails validation: {'; '.join(map(str, left[:5]))}",
-                             hint="review and fix it (reproduce review RUN_DIR)")
+        raise SelectionError(
+            f"the selection list fails validation: {'; '.join(map(str, left[:5]))}",
+            hint="review and fix it (reproduce review RUN_DIR)",
+        )
     return pruned, [f"{k}: {v}" for k, v in sorted(bad.items())]
 
 

@@ -16,14 +16,28 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.io import sha256_file, write_json_atomic
 
-STAGES = ("fetch", "parse", "extract", "review", "generate", "execute", "baseline", "compare", "report")
+STAGES = (
+    "fetch",
+    "parse",
+    "extract",
+    "review",
+    "generate",
+    "execute",
+    "baseline",
+    "compare",
+    "report",
+)
 
 
 class StageRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outputs: dict[str, str] = Field(default_factory=dict, description="path relative to the run -> sha256")
-    inputs: dict[str, str] = Field(default_factory=dict, description="what the stage read from outside the run -> sha256")
+    outputs: dict[str, str] = Field(
+        default_factory=dict, description="path relative to the run -> sha256"
+    )
+    inputs: dict[str, str] = Field(
+        default_factory=dict, description="what the stage read from outside the run -> sha256"
+    )
     seconds: float = 0.0
     note: str = ""
 
@@ -33,7 +47,9 @@ class RunState(BaseModel):
 
     paper: str
     settings: dict[str, str] = Field(default_factory=dict)
-    given: dict[str, str] = Field(default_factory=dict, description="paper and data as last typed (not compared)")
+    given: dict[str, str] = Field(
+        default_factory=dict, description="paper and data as last typed (not compared)"
+    )
     stages: dict[str, StageRecord] = Field(default_factory=dict)
 
     @classmethod
@@ -52,11 +68,20 @@ class RunState(BaseModel):
         rec = self.stages.get(stage)
         if rec is None or rec.inputs != (inputs or {}):
             return False
-        return all((run_dir / p).is_file() and sha256_file(run_dir / p) == h for p, h in rec.outputs.items())
+        return all(
+            (run_dir / p).is_file() and sha256_file(run_dir / p) == h
+            for p, h in rec.outputs.items()
+        )
 
 
-def run_stage(state: RunState, run_dir: Path, stage: str, work: Callable[[], list[Path] | tuple[list[Path], str]],
-              progress: Callable[[str], None], inputs: dict[str, str] | None = None) -> bool:
+def run_stage(
+    state: RunState,
+    run_dir: Path,
+    stage: str,
+    work: Callable[[], list[Path] | tuple[list[Path], str]],
+    progress: Callable[[str], None],
+    inputs: dict[str, str] | None = None,
+) -> bool:
     """Run ``stage`` unless done with the same ``inputs`` (and every stage before it was reused);
     True when it ran."""
     index = STAGES.index(stage)
@@ -69,11 +94,15 @@ def run_stage(state: RunState, run_dir: Path, stage: str, work: Callable[[], lis
         state.stages.pop(later, None)
     start = time.monotonic()
     out = work()
-    paths, note = (out if isinstance(out, tuple) else (out, ""))
+    paths, note = out if isinstance(out, tuple) else (out, "")
     state.stages[stage] = StageRecord(
         inputs=inputs or {},
         outputs={str(p.relative_to(run_dir)): sha256_file(p) for p in paths if p.is_file()},
-        seconds=round(time.monotonic() - start, 3), note=note)
+        seconds=round(time.monotonic() - start, 3),
+        note=note,
+    )
     state.save(run_dir)
-    progress(f"[{index + 1}/{len(STAGES)}] {stage}: done in {state.stages[stage].seconds:.1f} s{' - ' + note if note else ''}")
+    progress(
+        f"[{index + 1}/{len(STAGES)}] {stage}: done in {state.stages[stage].seconds:.1f} s{' - ' + note if note else ''}"
+    )
     return True

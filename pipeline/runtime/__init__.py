@@ -60,7 +60,9 @@ from pipeline.runtime.selection import CutflowCounter, EventState, best_candidat
 from pipeline.runtime.vectors import delta_phi, delta_r, mass, pt_of
 
 FIELD_NAMES: tuple[str, ...] = tuple(
-    sorted({name for fields in COLLECTIONS.values() for name in fields} | set(DERIVED_OBJECT_FIELDS))
+    sorted(
+        {name for fields in COLLECTIONS.values() for name in fields} | set(DERIVED_OBJECT_FIELDS)
+    )
 )
 
 FUNCTIONS: dict[str, Any] = {

@@ -96,11 +96,20 @@ class AnalysisRun:
         for cut_id, reqs in self.requires.items():
             lacking = missing(reqs, self.provided)
             if lacking:
-                self.reasons[cut_id] = f"not applicable to this dataset: it lacks {', '.join(lacking)}"
-            absent = [a for reqs in self.requires[cut_id] if "|" in reqs for a in reqs.split("|")
-                      if a not in self.provided]
+                self.reasons[cut_id] = (
+                    f"not applicable to this dataset: it lacks {', '.join(lacking)}"
+                )
+            absent = [
+                a
+                for reqs in self.requires[cut_id]
+                if "|" in reqs
+                for a in reqs.split("|")
+                if a not in self.provided
+            ]
             if absent and not lacking:
-                self.notes.append(f"{cut_id}: {', '.join(absent)} not in this dataset, taken as not fired")
+                self.notes.append(
+                    f"{cut_id}: {', '.join(absent)} not in this dataset, taken as not fired"
+                )
         for cut_id, why in self.text_only.items():
             self.reasons.setdefault(cut_id, why)
         for step_id, description in self.steps.items():
@@ -128,14 +137,19 @@ class AnalysisRun:
             "sample": np.full(n, self.sample),
             "run": ak.to_numpy(v.events["run"]).astype(np.int64),
             "event": ak.to_numpy(v.events["event"]).astype(np.int64),
-            "dsid": (ak.to_numpy(v.events["channel_number"]).astype(np.int64)
-                     if "channel_number" in v.events.fields else np.zeros(n, dtype=np.int64)),
+            "dsid": (
+                ak.to_numpy(v.events["channel_number"]).astype(np.int64)
+                if "channel_number" in v.events.fields
+                else np.zeros(n, dtype=np.int64)
+            ),
             "weight": v.weights(),
             "channel": np.full(n, -1),
             "m4l": np.full(n, np.nan),
         }
         if self.candidates is not None and self.candidates in v.values:
-            codes = channel(v.cand(self.candidates))  # numbers, then the live ones: cheaper than records
+            codes = channel(
+                v.cand(self.candidates)
+            )  # numbers, then the live ones: cheaper than records
             alive = v.alive.get(self.candidates)
             if isinstance(codes, Cands):
                 row["channel"] = _first_alive(codes, alive, -1).astype(np.int64)
@@ -158,28 +172,48 @@ class AnalysisRun:
             return []
         cols = {k: np.concatenate([r[k] for r in self.rows]) for k in self.rows[0]}
         channels = [CHANNEL_NAMES.get(c, "other") for c in cols["channel"].tolist()]
-        return list(map(EventRow, cols["run"].tolist(), cols["event"].tolist(), cols["dsid"].tolist(),
-                        channels, cols["m4l"].astype(float).tolist(), cols["weight"].astype(float).tolist()))
+        return list(
+            map(
+                EventRow,
+                cols["run"].tolist(),
+                cols["event"].tolist(),
+                cols["dsid"].tolist(),
+                channels,
+                cols["m4l"].astype(float).tolist(),
+                cols["weight"].astype(float).tolist(),
+            )
+        )
 
     def histograms(self, inputs: list[InputFile]) -> list[Histogram1D]:
         """The observable over all inputs, and per input file as ``<name>:<file stem>``."""
         name = self.observable or "m4l"
         label, edges = HISTOGRAM_BINS.get(name, (name, list(np.linspace(0.0, 500.0, 51))))
         rows = self.rows if self.hist_rows is None else self.hist_rows
-        cols = {k: np.concatenate([r[k] for r in rows]) for k in ("m4l", "weight", "sample")} if rows \
+        cols = (
+            {k: np.concatenate([r[k] for r in rows]) for k in ("m4l", "weight", "sample")}
+            if rows
             else {"m4l": np.zeros(0), "weight": np.zeros(0), "sample": np.zeros(0, dtype=int)}
+        )
         parts = [(name, np.ones(len(cols["m4l"]), dtype=bool))]
         if len(inputs) > 1:
-            parts += [(f"{name}:{Path(f.path).name.removesuffix('.root')}", cols["sample"] == i)
-                      for i, f in enumerate(inputs)]
+            parts += [
+                (f"{name}:{Path(f.path).name.removesuffix('.root')}", cols["sample"] == i)
+                for i, f in enumerate(inputs)
+            ]
         out = []
         for hname, mask in parts:
             values, weights = cols["m4l"][mask], cols["weight"][mask]
             counts, _ = np.histogram(values, bins=edges, weights=weights)
             variances, _ = np.histogram(values, bins=edges, weights=weights**2)
-            out.append(Histogram1D(name=hname, label=label, edges=[float(x) for x in edges],
-                                   counts=[round(float(c), 9) for c in counts],
-                                   variances=[round(float(c), 9) for c in variances]))
+            out.append(
+                Histogram1D(
+                    name=hname,
+                    label=label,
+                    edges=[float(x) for x in edges],
+                    counts=[round(float(c), 9) for c in counts],
+                    variances=[round(float(c), 9) for c in variances],
+                )
+            )
         return out
 
     def write(self, out: Path, inputs: list[InputFile], n_input: int) -> AnalysisResult:
@@ -188,13 +222,20 @@ class AnalysisRun:
         for e in events:
             channels[e.channel] = channels.get(e.channel, 0) + 1
         result = AnalysisResult(
-            producer=self.producer, inputs=inputs, n_input=n_input, n_selected=len(events),
-            weighted_selected=round(sum(e.weight for e in events), 9), channels=channels,
-            not_applicable=sorted(self.reasons), warnings=[f"{k}: {v}" for k, v in sorted(self.reasons.items())] + self.notes,
+            producer=self.producer,
+            inputs=inputs,
+            n_input=n_input,
+            n_selected=len(events),
+            weighted_selected=round(sum(e.weight for e in events), 9),
+            channels=channels,
+            not_applicable=sorted(self.reasons),
+            warnings=[f"{k}: {v}" for k, v in sorted(self.reasons.items())] + self.notes,
             synthetic=any(f.synthetic for f in inputs),
         )
         cutflow = Cutflow(producer=self.producer, steps=self.flow.steps())
-        write_outputs(out, events=events, cutflow=cutflow, histograms=self.histograms(inputs), result=result)
+        write_outputs(
+            out, events=events, cutflow=cutflow, histograms=self.histograms(inputs), result=result
+        )
         return result
 
 
@@ -203,16 +244,28 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", nargs="+", required=True, help="ROOT files or directories")
     parser.add_argument("--out", required=True, help="output directory for the contract files")
     parser.add_argument("--release", default="auto", help="data release (auto, 2025, 2020, ...)")
-    parser.add_argument("--step-size", default="50 MB", help="chunk size: events (int) or memory ('50 MB')")
-    parser.add_argument("--executor", default="local", choices=["local", "dask"],
-                        help="where chunks run: this process or a Dask cluster (docs/scaling.md)")
+    parser.add_argument(
+        "--step-size", default="50 MB", help="chunk size: events (int) or memory ('50 MB')"
+    )
+    parser.add_argument(
+        "--executor",
+        default="local",
+        choices=["local", "dask"],
+        help="where chunks run: this process or a Dask cluster (docs/scaling.md)",
+    )
     parser.add_argument("--workers", type=int, default=None, help="Dask LocalCluster workers")
     parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None, *, objects: Selector, events: Selector,
-         reads: Sequence[str] | None = None, **config: Any) -> int:
+def main(
+    argv: Sequence[str] | None,
+    *,
+    objects: Selector,
+    events: Selector,
+    reads: Sequence[str] | None = None,
+    **config: Any,
+) -> int:
     """Read the data chunk by chunk, select, and write the contract outputs."""
     from pipeline.data import open_dataset
     from pipeline.executor import get_executor
@@ -226,7 +279,15 @@ def main(argv: Sequence[str] | None, *, objects: Selector, events: Selector,
     fields = None if reads is None else [f for f in reads if f in run.provided]
     # chunk by chunk, file by file (each sample its own histogram), here or on a Dask cluster
     with get_executor(args.executor, workers=args.workers, scheduler=args.scheduler) as executor:
-        n_input = run_selection(run, dataset, fields, objects=objects, events=events, config=config,
-                                executor=executor, step_size=args.step_size)
+        n_input = run_selection(
+            run,
+            dataset,
+            fields,
+            objects=objects,
+            events=events,
+            config=config,
+            executor=executor,
+            step_size=args.step_size,
+        )
     run.write(Path(args.out), list(dataset.files), n_input)
     return 0

@@ -196,8 +196,13 @@ class Cands:
 
     __array_ufunc__ = None
 
-    def __init__(self, layout: Layout, content: Content, valid: np.ndarray | None = None,
-                 rows: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        content: Content,
+        valid: np.ndarray | None = None,
+        rows: np.ndarray | None = None,
+    ) -> None:
         self.layout = layout
         self._content = content
         self._valid = valid
@@ -321,15 +326,29 @@ SUM_FIELDS = ("_px", "_py", "_pz", "_e", "_mass")
 
 
 def _binary(ufunc: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    return (lambda self, other: apply(ufunc, self, other)), (lambda self, other: apply(ufunc, other, self))
+    return (lambda self, other: apply(ufunc, self, other)), (
+        lambda self, other: apply(ufunc, other, self)
+    )
 
 
 # arithmetic both ways round; comparisons need no reflection (Python mirrors a < b to b > a)
 for _name, _ufunc in {
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "truediv": np.true_divide,
-    "floordiv": np.floor_divide, "mod": np.remainder, "pow": np.power, "and": np.bitwise_and,
-    "or": np.bitwise_or, "xor": np.bitwise_xor, "lt": np.less, "le": np.less_equal,
-    "gt": np.greater, "ge": np.greater_equal, "eq": np.equal, "ne": np.not_equal,
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "truediv": np.true_divide,
+    "floordiv": np.floor_divide,
+    "mod": np.remainder,
+    "pow": np.power,
+    "and": np.bitwise_and,
+    "or": np.bitwise_or,
+    "xor": np.bitwise_xor,
+    "lt": np.less,
+    "le": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "eq": np.equal,
+    "ne": np.not_equal,
 }.items():
     _forward, _reflected = _binary(_ufunc)
     setattr(Cands, f"__{_name}__", _forward)
@@ -358,7 +377,10 @@ def _records(c: Ref, pick: Callable[[np.ndarray], np.ndarray]) -> ak.Array:
     if isinstance(c, ObjRef):
         return c.table.items[pick(c.index)]
     if isinstance(c, PairRef):
-        fields: dict[str, Any] = {"first": _records(c.first, pick), "second": _records(c.second, pick)}
+        fields: dict[str, Any] = {
+            "first": _records(c.first, pick),
+            "second": _records(c.second, pick),
+        }
         if c.sums is not None:
             fields |= {name: pick(x) for name, x in zip(SUM_FIELDS, c.sums, strict=True)}
         return ak.zip(fields, depth_limit=1)
@@ -417,13 +439,17 @@ def apply(fn: Callable[..., Any], *args: Any, fallback: Callable[..., Any] | Non
     operands = [_operand(a, ref) for a in args]
     lists = [o for o in operands if isinstance(o, Cands)]
     depth = max(len(o.shape) for o in lists) if all(o is not None for o in operands) else 0
-    valids = [o.valid for o in lists if len(o.shape) == depth]  # lists must be alike, as awkward wants
+    valids = [
+        o.valid for o in lists if len(o.shape) == depth
+    ]  # lists must be alike, as awkward wants
     if depth == 0 or any(not _same_mask(v, valids[0]) for v in valids[1:]):
         awkward = [a.to_awkward() if isinstance(a, Cands) else a for a in args]
         return adopt((fallback or fn)(*awkward), ref)
     arrays = [o.numbers if isinstance(o, Cands) else o for o in operands]
-    arrays = [a.reshape(a.shape + (1,) * (depth - a.ndim)) if isinstance(a, np.ndarray) else a
-              for a in arrays]
+    arrays = [
+        a.reshape(a.shape + (1,) * (depth - a.ndim)) if isinstance(a, np.ndarray) else a
+        for a in arrays
+    ]
     with np.errstate(all="ignore") if valids[0] is not None else nullcontext():
         out = fn(*arrays)  # masked-out entries may hold anything: no warnings from them
     return Cands(ref.layout, out, valids[0])
@@ -465,6 +491,7 @@ def awkward_args(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # --- reductions ----------------------------------------------------------------------------
+
 
 def _columns(values: np.ndarray, valid: np.ndarray | None, fill: Any) -> list[np.ndarray]:
     filled = values if valid is None else np.where(valid, values, fill)
@@ -580,6 +607,7 @@ def best_mask(keys: Sequence[Any], like: Cands, alive: np.ndarray | None = None)
 
 # --- building candidates -------------------------------------------------------------------
 
+
 def _pair_ref(table: Table, i: np.ndarray, j: np.ndarray, with_sums: bool) -> PairRef:
     sums = tuple(pair_p4(table.p4(), i, j)) if with_sums else None
     return PairRef(ObjRef(table, i), ObjRef(table, j), sums)
@@ -621,8 +649,10 @@ def quadruplets(c: Any, mz: float) -> Cands | None:
     sums = pair_p4(table.p4(), pi, pj)
     masses = sums[4]
     pair_counts = np.bincount(pair_owner, minlength=len(counts))
-    owner, a, b = grouped_pairs(pair_counts, lambda a, b: (pi[a] != pi[b]) & (pi[a] != pj[b])
-                                & (pj[a] != pi[b]) & (pj[a] != pj[b]))
+    owner, a, b = grouped_pairs(
+        pair_counts,
+        lambda a, b: (pi[a] != pi[b]) & (pi[a] != pj[b]) & (pj[a] != pi[b]) & (pj[a] != pj[b]),
+    )
     a_first = abs(masses[a] - mz) <= abs(masses[b] - mz)
     first, second = np.where(a_first, a, b), np.where(a_first, b, a)
 
@@ -644,10 +674,14 @@ def constituents(c: Cands) -> Cands | None:
     if isinstance(ref, ObjRef):
         return c
     if isinstance(ref, PairRef) and ref.first.index.ndim == 1 and c.valid is None:
+
         def build() -> Cands:
             members = np.stack([ref.first.index, ref.second.index], axis=1)
             order = np.argsort(-ref.first.table.column("pt")[members], axis=1, kind="stable")
-            return Cands(c.layout, ObjRef(ref.first.table, np.take_along_axis(members, order, axis=1)))
+            return Cands(
+                c.layout, ObjRef(ref.first.table, np.take_along_axis(members, order, axis=1))
+            )
+
         return c.cached("constituents", build)
     return None
 
@@ -658,7 +692,9 @@ def list_pairs(c: Cands, *, sfos: bool) -> Cands | None:
     ref = c.content
     if not (isinstance(ref, ObjRef) and ref.index.ndim == 2 and c.valid is None):
         return None
-    if sfos and not {"pt", "eta", "phi", "e", "flavour", "charge"} <= set(ak.fields(ref.table.items)):
+    if sfos and not {"pt", "eta", "phi", "e", "flavour", "charge"} <= set(
+        ak.fields(ref.table.items)
+    ):
         return None
 
     def build() -> Cands:
@@ -690,7 +726,9 @@ def phi_eta(c: Cands) -> tuple[Cands, Cands] | None:
     """phi and eta of objects (double precision), or of a composite's summed four-vector."""
     ref = c.content
     if isinstance(ref, ObjRef):
-        return c.same_lists(ref.table.double("phi")[ref.index]), c.same_lists(ref.table.double("eta")[ref.index])
+        return c.same_lists(ref.table.double("phi")[ref.index]), c.same_lists(
+            ref.table.double("eta")[ref.index]
+        )
     if isinstance(ref, PairRef | QuadRef):
         px, py, pz, _ = ref.p4()
         pt = np.hypot(px, py)

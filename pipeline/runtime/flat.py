@@ -43,8 +43,12 @@ class Flat:
 
 def plain(c: Any) -> bool:
     """A list array (of any depth >= 2) with no missing values: the flat paths apply."""
-    return isinstance(c, ak.Array) and c.ndim >= 2 and "?" not in str(c.type.content) \
+    return (
+        isinstance(c, ak.Array)
+        and c.ndim >= 2
+        and "?" not in str(c.type.content)
         and "option" not in str(c.type.content)
+    )
 
 
 def take_apart(c: ak.Array) -> Flat:
@@ -62,7 +66,9 @@ def combination_table(k: int) -> np.ndarray:
     return np.array(list(itertools.combinations(range(k), 2)), dtype=np.int64).reshape(-1, 2)
 
 
-def grouped_pairs(counts: np.ndarray, accept: Accept | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grouped_pairs(
+    counts: np.ndarray, accept: Accept | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (i < j) pairs of the items of each list (items grouped by list, ``counts`` per list)
     that ``accept``, in (list, combination) order: (list, i, j) with i, j flat item indices."""
     start = np.concatenate([[0], np.cumsum(counts)])[:-1].astype(np.int64)
@@ -120,8 +126,11 @@ def on_flat(fn: Callable[..., Any], *xs: Any) -> Any:
     parts = [take_apart(x) for x in arrays]
     ref = parts[0]
     for other in parts[1:]:
-        if not (np.array_equal(other.counts, ref.counts) and len(other.outer) == len(ref.outer)
-                and all(np.array_equal(a, b) for a, b in zip(other.outer, ref.outer, strict=True))):
+        if not (
+            np.array_equal(other.counts, ref.counts)
+            and len(other.outer) == len(ref.outer)
+            and all(np.array_equal(a, b) for a, b in zip(other.outer, ref.outer, strict=True))
+        ):
             return fn(*xs)
     flats = iter([ak.to_numpy(p.items) for p in parts])
     return ref.wrap(fn(*(next(flats) if isinstance(x, ak.Array) else x for x in xs)), ref.counts)

@@ -35,7 +35,14 @@ def make_object(px: Any, py: Any, pz: Any, e: Any) -> Any:
 def met_vector(met: Any, met_phi: Any) -> Any:
     """The missing transverse momentum as a massless object with eta 0 (one per event)."""
     met = ak.values_astype(met, np.float64)
-    return ak.zip({"pt": met, "eta": ak.zeros_like(met), "phi": ak.values_astype(met_phi, np.float64), "e": met})
+    return ak.zip(
+        {
+            "pt": met,
+            "eta": ak.zeros_like(met),
+            "phi": ak.values_astype(met_phi, np.float64),
+            "e": met,
+        }
+    )
 
 
 def is_combination(x: Any) -> bool:
@@ -137,7 +144,10 @@ def min_delta_r(a: Any, b: Any) -> Any:
     if a.ndim == 1:  # one object per event against each event's list
         dr = np.hypot(eta_a - eta_b, _delta_phi(phi_a, phi_b))
     else:
-        dr = np.hypot(eta_a[..., np.newaxis] - eta_b[:, np.newaxis], _delta_phi(phi_a[..., np.newaxis], phi_b[:, np.newaxis]))
+        dr = np.hypot(
+            eta_a[..., np.newaxis] - eta_b[:, np.newaxis],
+            _delta_phi(phi_a[..., np.newaxis], phi_b[:, np.newaxis]),
+        )
     return ak.fill_none(ak.min(dr, axis=-1), np.inf)
 
 

@@ -115,7 +115,10 @@ def field(name: str, x: Any) -> Any:
     if isinstance(x, Cands):
         objs = constituents(x) if isinstance(x.content, fc.PairRef | fc.QuadRef) else x
         if isinstance(objs, Cands) and name == "theta":
-            return objs.cached("theta", lambda: 2.0 * fc.elementwise(np.arctan)(fc.elementwise(np.exp)(-objs["eta"])))
+            return objs.cached(
+                "theta",
+                lambda: 2.0 * fc.elementwise(np.arctan)(fc.elementwise(np.exp)(-objs["eta"])),
+            )
         return objs[name]
     if isinstance(x, FlatObjects) and name == "theta":
         return x.derived("theta", lambda: 2.0 * np.arctan(np.exp(-x["eta"])))
@@ -150,7 +153,9 @@ def pairs(c: Any) -> Any:
         flat = take_apart(c)
         owner, i, j = grouped_pairs(flat.counts)
         fields = {"first": flat.items[i], "second": flat.items[j]}
-        return flat.wrap(ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts)))
+        return flat.wrap(
+            ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts))
+        )
     i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
     return ak.zip({"first": c[i], "second": c[j]}, depth_limit=c.ndim)
 
@@ -169,7 +174,9 @@ def _pairs(c: Any, *, sfos: bool) -> Any:
         owner, i, j = grouped_pairs(flat.counts, sfos_accept(flat) if sfos else None)
         fields = {"first": flat.items[i], "second": flat.items[j]}
         fields |= dict(zip(P4_FIELDS, pair_p4(p4_columns(flat), i, j), strict=True))
-        return flat.wrap(ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts)))
+        return flat.wrap(
+            ak.zip(fields, depth_limit=1), np.bincount(owner, minlength=len(flat.counts))
+        )
     i, j = ak.unzip(ak.argcombinations(c, 2, axis=-1))
     if sfos:
         flavour, charge = c["flavour"], c["charge"]

@@ -50,7 +50,15 @@ def megajets(c: Any) -> Any:
         stop = start + n
         k = min(int(n), MAX_JETS)
         if k >= 2:
-            vec = np.stack([px[start:start + k], py[start:start + k], pz[start:start + k], e[start:start + k]], axis=1)
+            vec = np.stack(
+                [
+                    px[start : start + k],
+                    py[start : start + k],
+                    pz[start : start + k],
+                    e[start : start + k],
+                ],
+                axis=1,
+            )
             groups = _splittings(k)
             a = groups.astype(np.float64) @ vec
             b = vec.sum(axis=0) - a
@@ -107,9 +115,9 @@ def alpha_t(c: Any) -> Any:
     for event, n in enumerate(counts):
         k = min(int(n), MAX_JETS)
         if k >= 2:
-            pts = pt[start:start + k]
+            pts = pt[start : start + k]
             ht = pts.sum()
-            mht2 = px[start:start + k].sum() ** 2 + py[start:start + k].sum() ** 2
+            mht2 = px[start : start + k].sum() ** 2 + py[start : start + k].sum() ** 2
             share = _splittings(k).astype(np.float64) @ pts
             delta = np.min(np.abs(ht - 2.0 * share))
             out[event] = 0.5 * (ht - delta) / np.sqrt(ht * ht - mht2) if ht * ht > mht2 else np.inf

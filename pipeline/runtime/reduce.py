@@ -65,7 +65,9 @@ def nth(x: Any, i: int) -> Any:
     if flat is not None:
         return flat
     padded = ak.pad_none(x, index + 1, axis=-1)
-    if ak.fields(x):  # objects: a missing one is None (its fields, masses... are None, never a number)
+    if ak.fields(
+        x
+    ):  # objects: a missing one is None (its fields, masses... are None, never a number)
         return padded[..., index]
     return ak.fill_none(padded[..., index], np.nan)
 
@@ -87,7 +89,9 @@ def interp(x: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
 
 def _interp(x: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
     y = ys[0] + 0.0 * x
-    for (x0, y0), (x1, y1) in zip(zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True), strict=False):
+    for (x0, y0), (x1, y1) in zip(
+        zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True), strict=False
+    ):
         slope = (y1 - y0) / (x1 - x0)
         y = y + slope * (np.minimum(np.maximum(x, x0), x1) - x0)
     return y

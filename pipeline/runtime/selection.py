@@ -71,7 +71,10 @@ class EventState:
     def _target_of(self, name: str) -> str | None:
         if name in self.alive:
             return name
-        return next((t for t, names in self.candidate_scope.items() if name in names and t in self.alive), None)
+        return next(
+            (t for t, names in self.candidate_scope.items() if name in names and t in self.alive),
+            None,
+        )
 
     def __getitem__(self, name: str) -> Any:
         if name in self.values:
@@ -108,8 +111,11 @@ class EventState:
 
     def weights(self) -> np.ndarray:
         if self._weights is None:
-            self._weights = (ak.to_numpy(self.events[self._weight_field]).astype(np.float64)
-                             if self._weight_field in self.events.fields else np.ones(len(self)))
+            self._weights = (
+                ak.to_numpy(self.events[self._weight_field]).astype(np.float64)
+                if self._weight_field in self.events.fields
+                else np.ones(len(self))
+            )
         return self._weights
 
     def awkward(self) -> AwkwardView:
@@ -121,15 +127,23 @@ class EventState:
             mask = mask.to_awkward()
         if isinstance(mask, bool | np.bool_):
             mask = np.full(len(self), bool(mask))
-        if not (isinstance(mask, np.ndarray) and mask.dtype == np.bool_):  # numpy needs no awkward call
+        if not (
+            isinstance(mask, np.ndarray) and mask.dtype == np.bool_
+        ):  # numpy needs no awkward call
             mask = ak.fill_none(mask, False)
             if isinstance(mask, ak.Array):
                 mask = ak.to_numpy(mask)
-        if isinstance(mask, np.ndarray) and mask.dtype == np.bool_ and mask.shape == (len(self),) \
-                and mask.all():
+        if (
+            isinstance(mask, np.ndarray)
+            and mask.dtype == np.bool_
+            and mask.shape == (len(self),)
+            and mask.all()
+        ):
             return  # every event passes: filtering would only copy (and deepen) every array
         mask = np.asarray(mask)
-        self.alive = {name: _keep_alive(value, self.values[name], mask) for name, value in self.alive.items()}
+        self.alive = {
+            name: _keep_alive(value, self.values[name], mask) for name, value in self.alive.items()
+        }
         self.events = self.events[mask]
         self._weights = None
         self.values = {name: _keep(value, mask) for name, value in self.values.items()}
@@ -143,7 +157,9 @@ class EventState:
             alive = self.alive.get(target)
             self.alive[target] = keep if alive is None else alive & keep
             self._views.clear()
-            self.keep_events(np.bincount(cands.layout.owner[self.alive[target]], minlength=len(self)) > 0)
+            self.keep_events(
+                np.bincount(cands.layout.owner[self.alive[target]], minlength=len(self)) > 0
+            )
             return
         flat = _and_flat(self.alive.get(target), mask, self.values[target])
         if flat is not None:
@@ -164,7 +180,9 @@ class EventState:
         if isinstance(cands, Cands):
             best = fc.best_mask(keys, cands, alive)
             if best is None:
-                raise TypeError(f"the best-candidate keys of {target!r} must be one number per candidate")
+                raise TypeError(
+                    f"the best-candidate keys of {target!r} must be one number per candidate"
+                )
             self.keep_candidates(target, best)
             return
         if alive is not None:
@@ -282,7 +300,13 @@ class CutflowCounter:
             if t.applicable:
                 raw, weighted = t.raw, t.weighted
             out.append(
-                CutflowStep(id=step_id, description=t.description, raw=raw, weighted=round(weighted, 9),
-                            applicable=t.applicable, reason=t.reason)
+                CutflowStep(
+                    id=step_id,
+                    description=t.description,
+                    raw=raw,
+                    weighted=round(weighted, 9),
+                    applicable=t.applicable,
+                    reason=t.reason,
+                )
             )
         return out

@@ -55,8 +55,15 @@ def with_p4(pairs: Any) -> Any:
     """Pairs carrying their summed four-vector and mass (read back by p4 and mass)."""
     px, py, pz, e = p4(pairs)
     m = np.sqrt(np.maximum(e * e - px * px - py * py - pz * pz, 0.0))
-    return ak.with_field(ak.with_field(ak.with_field(ak.with_field(ak.with_field(
-        pairs, px, "_px"), py, "_py"), pz, "_pz"), e, "_e"), m, "_mass")
+    return ak.with_field(
+        ak.with_field(
+            ak.with_field(ak.with_field(ak.with_field(pairs, px, "_px"), py, "_py"), pz, "_pz"),
+            e,
+            "_e",
+        ),
+        m,
+        "_mass",
+    )
 
 
 def p4(x: Any) -> P4:
@@ -119,7 +126,9 @@ def _phi_eta(x: Any) -> tuple[Any, Any]:
 
 def _delta_phi(phi_a: Any, phi_b: Any) -> Any:
     dphi = np.abs(phi_a - phi_b)
-    if isinstance(dphi, np.ndarray):  # x % 2pi is x below 2pi: only the rest needs the (slow) modulo
+    if isinstance(
+        dphi, np.ndarray
+    ):  # x % 2pi is x below 2pi: only the rest needs the (slow) modulo
         wide = dphi >= 2 * np.pi
         if wide.any():
             dphi[wide] = dphi[wide] % (2 * np.pi)
@@ -145,7 +154,10 @@ def _summed_p4(fn: Any, items: tuple[Any, ...], awkward_fn: Any) -> Any:
 
 
 def _flat_angles(a: Any, b: Any) -> tuple[Any, Any, Any, Any] | None:
-    got_a, got_b = fc.phi_eta(a) if isinstance(a, Cands) else None, fc.phi_eta(b) if isinstance(b, Cands) else None
+    got_a, got_b = (
+        fc.phi_eta(a) if isinstance(a, Cands) else None,
+        fc.phi_eta(b) if isinstance(b, Cands) else None,
+    )
     if got_a is None or got_b is None:
         return None
     return got_a[0], got_a[1], got_b[0], got_b[1]

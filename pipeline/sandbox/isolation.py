@@ -34,11 +34,11 @@ CAPS_EXIT = 97  # the boot code's exit status when a capability is still effecti
 SYSTEM_DIRS = ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/alternatives")
 UNPROTECTED = {
     "unshare": "weak isolation (unshare, no bubblewrap): network, processes and writes outside the "
-               "work directory are blocked and capabilities dropped, but the script can READ any "
-               "file the user can (install the 'bubblewrap' package for full isolation)",
+    "work directory are blocked and capabilities dropped, but the script can READ any "
+    "file the user can (install the 'bubblewrap' package for full isolation)",
     "none": "NO isolation (neither bubblewrap nor unshare usable): only rlimits and a watchdog; the "
-            "script can read and write what the user can and use the network "
-            "(install the 'bubblewrap' package)",
+    "script can read and write what the user can and use the network "
+    "(install the 'bubblewrap' package)",
 }
 
 # Runs first inside the sandbox: no capability may be left, then the script runs as __main__.
@@ -71,8 +71,20 @@ def probe() -> dict[Kind, tuple[bool, str]]:
     found: dict[Kind, tuple[bool, str]] = {"none": (True, "")}
     nothing = [sys.executable, "-I", "-c", ""]
     if shutil.which("bwrap"):
-        found["bwrap"] = _works(["bwrap", *_bwrap_namespace_args(), "--ro-bind", "/", "/", "--proc", "/proc",
-                                 "--dev", "/dev", *nothing])
+        found["bwrap"] = _works(
+            [
+                "bwrap",
+                *_bwrap_namespace_args(),
+                "--ro-bind",
+                "/",
+                "/",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                *nothing,
+            ]
+        )
     else:
         found["bwrap"] = (False, "bwrap is not installed")
     if shutil.which("unshare"):
@@ -102,15 +114,18 @@ def choose(prefer: str, requirement: Requirement) -> Kind:
     if requirement == "weak" and kind == "none":
         raise SandboxError(
             "refusing to run model-written or unknown code with no isolation at all (neither bubblewrap "
-            f"nor unshare works here: {probe()['unshare'][1] or 'unshare failed'})", kind="isolation",
-            hint="install bubblewrap (apt-get install bubblewrap)")
+            f"nor unshare works here: {probe()['unshare'][1] or 'unshare failed'})",
+            kind="isolation",
+            hint="install bubblewrap (apt-get install bubblewrap)",
+        )
     if requirement == "full" and kind != "bwrap":
         why = probe()["bwrap"][1]
         raise SandboxError(
             f"refusing to run model-written or unknown code without full isolation ({why or 'bwrap failed'})",
             kind="isolation",
             hint="install bubblewrap (apt-get install bubblewrap) and make sure user namespaces are "
-                 "allowed; or accept weaker isolation explicitly with --isolation weak")
+            "allowed; or accept weaker isolation explicitly with --isolation weak",
+        )
     return kind
 
 
@@ -136,16 +151,29 @@ def _ro(path: str | Path) -> list[str]:
 
 def readonly_roots() -> list[Path]:
     """Python, the venv and the pipeline package: what the script needs to import."""
-    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
-             Path(pipeline.__file__).resolve().parent}
+    roots = {
+        Path(sys.base_prefix).resolve(),
+        Path(sys.prefix).resolve(),
+        Path(pipeline.__file__).resolve().parent,
+    }
     exe = Path(sys.executable)
     roots.add(exe.resolve().parent.parent)
     return sorted(roots)
 
 
 def _bwrap_namespace_args() -> list[str]:
-    return ["--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
-            "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
+    return [
+        "--unshare-all",
+        "--unshare-user",
+        "--uid",
+        str(NOBODY),
+        "--gid",
+        str(NOBODY),
+        "--cap-drop",
+        "ALL",
+        "--die-with-parent",
+        "--new-session",
+    ]
 
 
 def boot_command(python: str, script: Path, args: list[str], *, kind: Kind) -> list[str]:
@@ -154,8 +182,15 @@ def boot_command(python: str, script: Path, args: list[str], *, kind: Kind) -> l
     return [python, "-I", "-c", BOOT, check, str(script), *args]
 
 
-def wrap(command: list[str], *, kind: Kind, work_dir: Path, data: list[Path], env: dict[str, str],
-         tmp_mb: int = 256) -> list[str]:
+def wrap(
+    command: list[str],
+    *,
+    kind: Kind,
+    work_dir: Path,
+    data: list[Path],
+    env: dict[str, str],
+    tmp_mb: int = 256,
+) -> list[str]:
     """``command`` wrapped for isolation ``kind``."""
     if kind == "none":
         return command
@@ -164,15 +199,38 @@ def wrap(command: list[str], *, kind: Kind, work_dir: Path, data: list[Path], en
 
         return weak_command(command, work_dir=work_dir)
     size = str(tmp_mb << 20)
-    args = ["bwrap", *_bwrap_namespace_args(), "--clearenv", "--proc", "/proc", "--dev", "/dev",
-            "--size", size, "--tmpfs", "/dev/shm", "--size", size, "--tmpfs", "/tmp"]
+    args = [
+        "bwrap",
+        *_bwrap_namespace_args(),
+        "--clearenv",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        size,
+        "--tmpfs",
+        "/dev/shm",
+        "--size",
+        size,
+        "--tmpfs",
+        "/tmp",
+    ]
     for d in SYSTEM_DIRS:
         args += _ro(d)
     for root in readonly_roots():
         args += ["--ro-bind", str(root), str(root)]
     for path in data:
         args += ["--ro-bind", str(path), str(path)]
-    args += ["--bind", str(work_dir), str(work_dir), "--remount-ro", "/dev", "--chdir", str(work_dir)]
+    args += [
+        "--bind",
+        str(work_dir),
+        str(work_dir),
+        "--remount-ro",
+        "/dev",
+        "--chdir",
+        str(work_dir),
+    ]
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]
     return [*args, *command]

@@ -26,14 +26,19 @@ class Limits(BaseModel):
     cpu_s: int | None = Field(None, description="CPU-time limit; default: timeout + 30 s")
     file_mb: int = Field(512, gt=0, description="largest file the script may write")
     max_processes: int = Field(64, gt=0, description="processes the script may have at once")
-    work_mb: int = Field(2048, gt=0, description="the work directory as a whole (outputs, logs, scratch)")
+    work_mb: int = Field(
+        2048, gt=0, description="the work directory as a whole (outputs, logs, scratch)"
+    )
     max_files: int = Field(20000, gt=0, description="files and folders in the work directory")
     tmp_mb: int = Field(256, gt=0, description="size of the in-memory /tmp and /dev/shm")
 
 
 MIN_MEMORY_MB = 256
-RLIMITS = (("memory_mb", resource.RLIMIT_AS, 20, "ulimit -v"), ("cpu_s", resource.RLIMIT_CPU, 0, "ulimit -t"),
-           ("file_mb", resource.RLIMIT_FSIZE, 20, "ulimit -f"))
+RLIMITS = (
+    ("memory_mb", resource.RLIMIT_AS, 20, "ulimit -v"),
+    ("cpu_s", resource.RLIMIT_CPU, 0, "ulimit -t"),
+    ("file_mb", resource.RLIMIT_FSIZE, 20, "ulimit -f"),
+)
 
 
 def clamp(limits: Limits) -> tuple[Limits, list[str]]:
@@ -51,14 +56,18 @@ def clamp(limits: Limits) -> tuple[Limits, list[str]]:
         wanted = getattr(limits, name)
         if hard != resource.RLIM_INFINITY and wanted << shift > hard:
             changes[name] = hard >> shift
-            warnings.append(f"{name} lowered from {wanted} to {hard >> shift}: the inherited hard limit "
-                            f"({shell}) is lower")
+            warnings.append(
+                f"{name} lowered from {wanted} to {hard >> shift}: the inherited hard limit "
+                f"({shell}) is lower"
+            )
     limits = limits.model_copy(update=changes)
     if limits.memory_mb < MIN_MEMORY_MB:
         raise SandboxError(
             f"the inherited memory limit ({limits.memory_mb} MB, ulimit -v) is below the {MIN_MEMORY_MB} MB "
-            "the sandboxed analysis needs to start", kind="resources",
-            hint="raise it (ulimit -v unlimited, or a larger value) in the shell that runs reproduce")
+            "the sandboxed analysis needs to start",
+            kind="resources",
+            hint="raise it (ulimit -v unlimited, or a larger value) in the shell that runs reproduce",
+        )
     return limits, warnings
 
 

@@ -12,17 +12,72 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-FORBIDDEN_MODULES = frozenset({
-    "subprocess", "socket", "ssl", "http", "urllib", "urllib3", "requests", "httpx", "ftplib",
-    "smtplib", "telnetlib", "multiprocessing", "ctypes", "cffi", "pty", "asyncio", "importlib",
-    "webbrowser", "xmlrpc", "socketserver", "selectors", "signal", "resource", "shutil", "builtins",
-})
-FORBIDDEN_OS = frozenset({
-    "system", "popen", "fork", "forkpty", "kill", "killpg", "setuid", "setgid", "chroot",
-    "execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp", "execvpe",
-    "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
-    "posix_spawn", "posix_spawnp", "rmdir", "removedirs", "chmod", "chown", "symlink", "link",
-})
+FORBIDDEN_MODULES = frozenset(
+    {
+        "subprocess",
+        "socket",
+        "ssl",
+        "http",
+        "urllib",
+        "urllib3",
+        "requests",
+        "httpx",
+        "ftplib",
+        "smtplib",
+        "telnetlib",
+        "multiprocessing",
+        "ctypes",
+        "cffi",
+        "pty",
+        "asyncio",
+        "importlib",
+        "webbrowser",
+        "xmlrpc",
+        "socketserver",
+        "selectors",
+        "signal",
+        "resource",
+        "shutil",
+        "builtins",
+    }
+)
+FORBIDDEN_OS = frozenset(
+    {
+        "system",
+        "popen",
+        "fork",
+        "forkpty",
+        "kill",
+        "killpg",
+        "setuid",
+        "setgid",
+        "chroot",
+        "execv",
+        "execve",
+        "execl",
+        "execle",
+        "execlp",
+        "execlpe",
+        "execvp",
+        "execvpe",
+        "spawnl",
+        "spawnle",
+        "spawnlp",
+        "spawnlpe",
+        "spawnv",
+        "spawnve",
+        "spawnvp",
+        "spawnvpe",
+        "posix_spawn",
+        "posix_spawnp",
+        "rmdir",
+        "removedirs",
+        "chmod",
+        "chown",
+        "symlink",
+        "link",
+    }
+)
 FORBIDDEN_CALLS = frozenset({"eval", "exec", "compile", "__import__", "breakpoint", "input"})
 
 
@@ -41,21 +96,31 @@ def _is_outside(path: str) -> bool:
 
 def _write_mode(call: ast.Call) -> bool:
     modes = [a for a in call.args[1:2]] + [k.value for k in call.keywords if k.arg == "mode"]
-    return any(isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) & set("wax+")
-               for m in modes)
+    return any(
+        isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) & set("wax+")
+        for m in modes
+    )
 
 
 def _check_call(node: ast.Call) -> str | None:
     func = node.func
     if isinstance(func, ast.Name) and func.id in FORBIDDEN_CALLS:
         return f"call of {func.id}()"
-    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-            and func.value.id == "os" and func.attr in FORBIDDEN_OS):
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "os"
+        and func.attr in FORBIDDEN_OS
+    ):
         return f"os.{func.attr}()"
     if isinstance(func, ast.Name) and func.id == "open" and node.args:
         target = node.args[0]
-        if (isinstance(target, ast.Constant) and isinstance(target.value, str)
-                and _write_mode(node) and _is_outside(target.value)):
+        if (
+            isinstance(target, ast.Constant)
+            and isinstance(target.value, str)
+            and _write_mode(node)
+            and _is_outside(target.value)
+        ):
             return f"write to {target.value!r} outside the work directory"
     return None
 
@@ -80,7 +145,11 @@ def check_policy(source: str) -> list[Violation]:
             what = _check_call(node)
             if what:
                 found.append(Violation(line, what))
-        elif isinstance(node, ast.Attribute) and node.attr.startswith("__") and node.attr not in ("__name__", "__file__"):
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("__")
+            and node.attr not in ("__name__", "__file__")
+        ):
             found.append(Violation(line, f"dunder attribute {node.attr}"))
         elif isinstance(node, ast.Name) and node.id == "__builtins__":
             found.append(Violation(line, "use of __builtins__"))

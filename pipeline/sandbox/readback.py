@@ -33,8 +33,11 @@ def bounded_log(fd: int) -> str:
         data = os.pread(fd, size, 0)
     else:
         cut = size - HEAD_BYTES - TAIL_BYTES
-        data = (os.pread(fd, HEAD_BYTES, 0) + f"\n[... {cut} bytes cut ...]\n".encode()
-                + os.pread(fd, TAIL_BYTES, size - TAIL_BYTES))
+        data = (
+            os.pread(fd, HEAD_BYTES, 0)
+            + f"\n[... {cut} bytes cut ...]\n".encode()
+            + os.pread(fd, TAIL_BYTES, size - TAIL_BYTES)
+        )
     return data.decode("utf-8", errors="replace")
 
 
@@ -84,11 +87,17 @@ def open_regular(path: Path, max_bytes: int) -> int:
     try:
         fd = os.open(path, OPEN_FLAGS)
     except OSError as err:
-        raise SandboxError(f"{path.name}: cannot be read back ({err.strerror})", kind="contract") from err
+        raise SandboxError(
+            f"{path.name}: cannot be read back ({err.strerror})", kind="contract"
+        ) from err
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
         os.close(fd)
-        what = "not a regular file" if not stat.S_ISREG(info.st_mode) else f"larger than {max_bytes >> 20} MB"
+        what = (
+            "not a regular file"
+            if not stat.S_ISREG(info.st_mode)
+            else f"larger than {max_bytes >> 20} MB"
+        )
         raise SandboxError(f"{path.name}: {what}; outputs must be regular files", kind="contract")
     return fd
 

@@ -38,17 +38,27 @@ def repair_prompt(code: str, result: RunResult, *, task: str | None = None) -> l
     from pipeline import contract
 
     context = f"The script was written for this task:\n\n{task}\n\n---\n\n" if task else ""
-    user = (f"{context}Output contract (pipeline.contract, version {contract.CONTRACT_VERSION}): the script "
-            "must end with pipeline.contract.write_outputs(...) into --out, which writes events.csv "
-            f"(columns {', '.join(contract.EVENT_COLUMNS)}), cutflow.json, histograms.json and result.json.\n\n"
-            f"The script failed ({result.verdict}): {result.reason}\n\nError output (last lines):\n"
-            f"{result.stderr_tail}\n\nScript:\n```python\n{code}```\nReturn the fixed script.")
+    user = (
+        f"{context}Output contract (pipeline.contract, version {contract.CONTRACT_VERSION}): the script "
+        "must end with pipeline.contract.write_outputs(...) into --out, which writes events.csv "
+        f"(columns {', '.join(contract.EVENT_COLUMNS)}), cutflow.json, histograms.json and result.json.\n\n"
+        f"The script failed ({result.verdict}): {result.reason}\n\nError output (last lines):\n"
+        f"{result.stderr_tail}\n\nScript:\n```python\n{code}```\nReturn the fixed script."
+    )
     return [{"role": "system", "content": REPAIR_SYSTEM}, {"role": "user", "content": user}]
 
 
-def repair_loop(code: str, *, backend: Any, data: list[Path], attempts_dir: Path, max_attempts: int = 3,
-                limits: Limits | None = None, check: Callable[[Path], str | None] | None = None,
-                requirement: Requirement = "full") -> tuple[Path, list[RunResult]]:
+def repair_loop(
+    code: str,
+    *,
+    backend: Any,
+    data: list[Path],
+    attempts_dir: Path,
+    max_attempts: int = 3,
+    limits: Limits | None = None,
+    check: Callable[[Path], str | None] | None = None,
+    requirement: Requirement = "full",
+) -> tuple[Path, list[RunResult]]:
     """Run ``code``; repair with ``backend`` (``.text(messages, purpose=...)``) until it passes.
 
     Returns the output directory of the passing attempt and every attempt's result;
@@ -58,7 +68,9 @@ def repair_loop(code: str, *, backend: Any, data: list[Path], attempts_dir: Path
     for n in range(1, max_attempts + 1):
         folder = attempts_dir / f"{n:02d}"
         script = write_text_atomic(folder / "analysis.py", code)
-        result = run_script(script, data=data, work_dir=folder / "run", limits=limits, requirement=requirement)
+        result = run_script(
+            script, data=data, work_dir=folder / "run", limits=limits, requirement=requirement
+        )
         if result.ok and check is not None:
             problem = check(Path(result.out_dir))
             if problem:
@@ -75,6 +87,9 @@ def repair_loop(code: str, *, backend: Any, data: list[Path], attempts_dir: Path
     last = results[-1]
     raise SandboxError(
         f"the analysis still fails after {len(results)} attempt(s) ({last.verdict}): {last.reason}",
-        kind=last.verdict, returncode=last.returncode, stderr_tail=last.stderr_tail, attempts=len(results),
+        kind=last.verdict,
+        returncode=last.returncode,
+        stderr_tail=last.stderr_tail,
+        attempts=len(results),
         hint=f"every attempt is kept under {attempts_dir}",
     )

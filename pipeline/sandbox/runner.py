@@ -44,8 +44,19 @@ from pipeline.sandbox.limits import (
 from pipeline.sandbox.policy import check_policy
 from pipeline.sandbox.readback import LOGS, bounded_log, discard_bulk, sanitize, tree_size
 
-Verdict = Literal["ok", "policy", "syntax", "import", "runtime", "memory", "timeout", "resources",
-                  "contract", "wrong_result", "isolation"]
+Verdict = Literal[
+    "ok",
+    "policy",
+    "syntax",
+    "import",
+    "runtime",
+    "memory",
+    "timeout",
+    "resources",
+    "contract",
+    "wrong_result",
+    "isolation",
+]
 TAIL_LINES = 30
 TAIL_LINE_CHARS = 400
 WATCH_DISK_EVERY_S = 0.5
@@ -76,8 +87,9 @@ def clean_tail(text: str, work_dir: Path, lines: int = TAIL_LINES) -> str:
     text = re.sub(r"0x[0-9a-fA-F]{6,}", "0x...", text)
     text = re.sub(r"\b\d+\.\d+ ?s(ec(onds)?)?\b", "<t>s", text)
     kept = text.rstrip().splitlines()[-lines:]
-    return "\n".join(line if len(line) <= TAIL_LINE_CHARS else line[:TAIL_LINE_CHARS] + " [...]"
-                     for line in kept)
+    return "\n".join(
+        line if len(line) <= TAIL_LINE_CHARS else line[:TAIL_LINE_CHARS] + " [...]" for line in kept
+    )
 
 
 def classify(stderr: str) -> Verdict:
@@ -121,9 +133,17 @@ def _open_log(path: Path) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
 
 
-def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits | None = None,
-               isolation: str = "auto", requirement: Requirement = "full", policy: bool = True,
-               extra_args: list[str] | None = None) -> RunResult:
+def run_script(
+    script: Path,
+    *,
+    data: list[Path],
+    work_dir: Path,
+    limits: Limits | None = None,
+    isolation: str = "auto",
+    requirement: Requirement = "full",
+    policy: bool = True,
+    extra_args: list[str] | None = None,
+) -> RunResult:
     """Copy ``script`` into the fresh ``work_dir`` and run it on ``data``; outputs in ``work_dir/out``.
 
     ``requirement``: ``full`` refuses to run without bubblewrap (model-written or unknown code),
@@ -131,11 +151,17 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
     """
     limits, warnings = clamp(limits or Limits())
     kind = choose(isolation, requirement)
-    work_dir = work_dir.resolve()  # the child runs in work_dir: a relative path would not find itself
+    work_dir = (
+        work_dir.resolve()
+    )  # the child runs in work_dir: a relative path would not find itself
     work_dir.mkdir(parents=True, exist_ok=False)
     source = script.read_text()
     warnings = ([UNPROTECTED[kind]] if kind in UNPROTECTED else []) + warnings
-    base: dict[str, Any] = {"isolation": kind, "warnings": warnings, "out_dir": str(work_dir / "out")}
+    base: dict[str, Any] = {
+        "isolation": kind,
+        "warnings": warnings,
+        "out_dir": str(work_dir / "out"),
+    }
     try:
         violations = check_policy(source)
     except SyntaxError as err:
@@ -146,13 +172,24 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
     data = [Path(p).resolve() for p in data]
     args = ["--data", *map(str, data), "--out", str(work_dir / "out"), *(extra_args or [])]
     command = boot_command(sys.executable, work_dir / "analysis.py", args, kind=kind)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(work_dir), "PYTHONHASHSEED": "0",
-           "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": str(work_dir / ".mpl"),
-           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(work_dir),
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLCONFIGDIR": str(work_dir / ".mpl"),
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
     fds = [_open_log(work_dir / name) for name in LOGS]
     try:
-        rc, killed, duration = _run(wrap(command, kind=kind, work_dir=work_dir, data=data, env=env,
-                                         tmp_mb=limits.tmp_mb), fds, env, work_dir, limits)
+        rc, killed, duration = _run(
+            wrap(command, kind=kind, work_dir=work_dir, data=data, env=env, tmp_mb=limits.tmp_mb),
+            fds,
+            env,
+            work_dir,
+            limits,
+        )
         stdout, stderr = (bounded_log(fd) for fd in fds)
     finally:
         for fd in fds:
@@ -160,26 +197,41 @@ def run_script(script: Path, *, data: list[Path], work_dir: Path, limits: Limits
     planted = sanitize(work_dir)
     for name, text in zip(LOGS, (stdout, stderr), strict=True):
         write_text_atomic(work_dir / name, text)
-    base.update(duration_s=duration, stderr_tail=clean_tail(stderr, work_dir),
-                stdout_tail=clean_tail(stdout, work_dir, 10))
+    base.update(
+        duration_s=duration,
+        stderr_tail=clean_tail(stderr, work_dir),
+        stdout_tail=clean_tail(stdout, work_dir, 10),
+    )
     result = _verdict(rc, killed, stderr, planted, work_dir, base)
     if not result.ok:
         discard_bulk(work_dir)
     return result
 
 
-def _run(command: list[str], fds: list[int], env: dict[str, str], work_dir: Path,
-         limits: Limits) -> tuple[int, str | None, float]:
+def _run(
+    command: list[str], fds: list[int], env: dict[str, str], work_dir: Path, limits: Limits
+) -> tuple[int, str | None, float]:
     """Start the wrapped command, watch it, and make sure nothing of it is left running."""
     cgroup = make_pids_cgroup(limits.max_processes)
     start = time.monotonic()
     try:
-        proc = subprocess.Popen(command, stdout=fds[0], stderr=fds[1], stdin=subprocess.DEVNULL, env=env,
-                                cwd=work_dir, start_new_session=True, preexec_fn=preexec(limits, cgroup))
+        proc = subprocess.Popen(
+            command,
+            stdout=fds[0],
+            stderr=fds[1],
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=work_dir,
+            start_new_session=True,
+            preexec_fn=preexec(limits, cgroup),
+        )
     except subprocess.SubprocessError as err:
         remove_cgroup(cgroup)
-        raise SandboxError(f"the sandbox could not start: {err}", kind="isolation",
-                           hint="check the limits (ulimit -a) and that bwrap runs here") from err
+        raise SandboxError(
+            f"the sandbox could not start: {err}",
+            kind="isolation",
+            hint="check the limits (ulimit -a) and that bwrap runs here",
+        ) from err
     try:
         killed = _watch(proc, limits, work_dir)
     finally:
@@ -193,30 +245,57 @@ def _run(command: list[str], fds: list[int], env: dict[str, str], work_dir: Path
     return proc.returncode, killed, round(time.monotonic() - start, 3)
 
 
-def _verdict(rc: int, killed: str | None, stderr: str, planted: list[str], work_dir: Path,
-             base: dict[str, Any]) -> RunResult:
+def _verdict(
+    rc: int,
+    killed: str | None,
+    stderr: str,
+    planted: list[str],
+    work_dir: Path,
+    base: dict[str, Any],
+) -> RunResult:
     if killed is not None:
         verdict: Verdict = "timeout" if "wall-clock" in killed else "resources"
         return RunResult(verdict=verdict, reason=killed, returncode=rc, **base)
     if rc == CAPS_EXIT and "sandbox refused to start" in stderr:
-        return RunResult(verdict="isolation", reason=base["stderr_tail"].splitlines()[-1], returncode=rc, **base)
+        return RunResult(
+            verdict="isolation", reason=base["stderr_tail"].splitlines()[-1], returncode=rc, **base
+        )
     if rc != 0:
         if rc in (-signal.SIGXCPU, -signal.SIGKILL):
-            return RunResult(verdict="timeout", reason=f"CPU-time limit reached (signal {-rc})", returncode=rc, **base)
+            return RunResult(
+                verdict="timeout",
+                reason=f"CPU-time limit reached (signal {-rc})",
+                returncode=rc,
+                **base,
+            )
         kind = classify(stderr)
         last = base["stderr_tail"].splitlines()[-1:] or [f"exit code {rc}"]
         return RunResult(verdict=kind, reason=last[0], returncode=rc, **base)
     in_out = [p for p in planted if p.startswith("out/")]
     if in_out:
-        return RunResult(verdict="contract", returncode=rc, **base,
-                         reason=f"outputs must be regular files; removed {', '.join(in_out[:5])}")
-    too_big = [p.name for p in (work_dir / "out").glob("*.json") if p.stat().st_size > MAX_JSON_BYTES]
+        return RunResult(
+            verdict="contract",
+            returncode=rc,
+            **base,
+            reason=f"outputs must be regular files; removed {', '.join(in_out[:5])}",
+        )
+    too_big = [
+        p.name for p in (work_dir / "out").glob("*.json") if p.stat().st_size > MAX_JSON_BYTES
+    ]
     if too_big:
-        return RunResult(verdict="contract", returncode=rc, **base,
-                         reason=f"{', '.join(too_big)} larger than {MAX_JSON_BYTES >> 20} MB")
+        return RunResult(
+            verdict="contract",
+            returncode=rc,
+            **base,
+            reason=f"{', '.join(too_big)} larger than {MAX_JSON_BYTES >> 20} MB",
+        )
     try:
         read_outputs(work_dir / "out")
     except (DataError, ValueError, OSError) as err:
-        return RunResult(verdict="contract", reason=f"outputs break the contract: {str(err)[:500]}",
-                         returncode=rc, **base)
+        return RunResult(
+            verdict="contract",
+            reason=f"outputs break the contract: {str(err)[:500]}",
+            returncode=rc,
+            **base,
+        )
     return RunResult(verdict="ok", returncode=rc, **base)

@@ -57,8 +57,21 @@ os.execv(sys.argv[2], sys.argv[2:])
 
 
 def unshare_args() -> list[str]:
-    return ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "--net",
-            "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc", "--uts"]
+    return [
+        "unshare",
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "--propagation",
+        "private",
+        "--net",
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--mount-proc",
+        "--ipc",
+        "--uts",
+    ]
 
 
 def weak_command(command: list[str], *, work_dir: Path) -> list[str]:

@@ -17,10 +17,30 @@ from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, Op, PhysicsObject, SelectionList
 from pipeline.selection.scopes import is_candidate_builder
 
-BASE_NAMES = {"electron": "Electron", "muon": "Muon", "jet": "Jet", "bjet": "Jet", "photon": "Photon",
-              "tau": "Tau", "met": "MissingET", "track": "Track", "lepton": "Lepton", "other": "Particle"}
-_CALLS = {"count": "size", "delta_r": "dR", "delta_phi": "dPhi", "mass": "m", "mt": "fMT", "mct": "fMCT",
-          "razor_mr": "fMR", "razor_mtr": "fMTR", "megajets": "fmegajets", "alpha_t": "fAlphaT"}
+BASE_NAMES = {
+    "electron": "Electron",
+    "muon": "Muon",
+    "jet": "Jet",
+    "bjet": "Jet",
+    "photon": "Photon",
+    "tau": "Tau",
+    "met": "MissingET",
+    "track": "Track",
+    "lepton": "Lepton",
+    "other": "Particle",
+}
+_CALLS = {
+    "count": "size",
+    "delta_r": "dR",
+    "delta_phi": "dPhi",
+    "mass": "m",
+    "mt": "fMT",
+    "mct": "fMCT",
+    "razor_mr": "fMR",
+    "razor_mtr": "fMTR",
+    "megajets": "fmegajets",
+    "alpha_t": "fAlphaT",
+}
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "^"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
@@ -28,7 +48,8 @@ _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", as
 def _atom(node: ast.AST) -> str:
     text = adl_expression(node)
     simple = isinstance(node, ast.Name | ast.Constant | ast.Call) or (
-        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub))
+        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+    )
     return text if simple else f"({text})"
 
 
@@ -38,7 +59,9 @@ def _compare(node: ast.Compare) -> str:
         if isinstance(op, ast.In | ast.NotIn):
             assert isinstance(right, ast.List)
             eq, join = ("==", " or ") if isinstance(op, ast.In) else ("!=", " and ")
-            parts.append("(" + join.join(f"{_atom(left)} {eq} {_atom(v)}" for v in right.elts) + ")")
+            parts.append(
+                "(" + join.join(f"{_atom(left)} {eq} {_atom(v)}" for v in right.elts) + ")"
+            )
         else:
             parts.append(f"{_atom(left)} {_CMP[type(op)]} {_atom(right)}")
         left = right
@@ -51,8 +74,13 @@ def _call(node: ast.Call) -> str:
     if name == "nth" and len(args) == 2:
         index = adl_expression(args[1])
         inner = args[0]
-        if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in FIELD_ACCESSORS
-                and len(inner.args) == 1 and isinstance(inner.args[0], ast.Name)):
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Name)
+            and inner.func.id in FIELD_ACCESSORS
+            and len(inner.args) == 1
+            and isinstance(inner.args[0], ast.Name)
+        ):
             return f"{inner.func.id}({inner.args[0].id}[{index}])"
         if isinstance(inner, ast.Name):
             return f"{inner.id}[{index}]"
@@ -73,7 +101,10 @@ def adl_expression(node: ast.AST) -> str:
         return "[" + ", ".join(adl_expression(e) for e in node.elts) + "]"
     if isinstance(node, ast.BoolOp):
         word = " and " if isinstance(node.op, ast.And) else " or "
-        return word.join(f"({adl_expression(v)})" if isinstance(v, ast.BoolOp) else adl_expression(v) for v in node.values)
+        return word.join(
+            f"({adl_expression(v)})" if isinstance(v, ast.BoolOp) else adl_expression(v)
+            for v in node.values
+        )
     if isinstance(node, ast.UnaryOp):
         if isinstance(node.op, ast.Not):
             return f"not ({adl_expression(node.operand)})"
@@ -84,15 +115,25 @@ def adl_expression(node: ast.AST) -> str:
         return _compare(node)
     if isinstance(node, ast.Call):
         return _call(node)
-    raise ValueError(f"no ADL form for {ast.dump(node)}")  # tuples: select_best keys never come here
+    raise ValueError(
+        f"no ADL form for {ast.dump(node)}"
+    )  # tuples: select_best keys never come here
 
 
 def _cut_line(cut: Cut, this: str | None = None) -> str:
     tag = f"  # id={cut.id}" + (f" unit={cut.unit}" if cut.unit else "")
-    if cut.op in (Op.between, Op.outside) and cut.variable is not None and isinstance(cut.value, list):
+    if (
+        cut.op in (Op.between, Op.outside)
+        and cut.variable is not None
+        and isinstance(cut.value, list)
+    ):
         var = f"abs({cut.variable})" if cut.abs else cut.variable
         lo, hi = (format_number(v) for v in cut.value)
-        body = f"{var} > {lo} and {var} < {hi}" if cut.op == Op.between else f"{var} < {lo} or {var} > {hi}"
+        body = (
+            f"{var} > {lo} and {var} < {hi}"
+            if cut.op == Op.between
+            else f"{var} < {lo} or {var} > {hi}"
+        )
         return f"  select {body}{tag}"
     expr = cut_expression(cut)
     if this is not None:  # min_delta_r(leptons) of the object being cut: dR(Jet, leptons)
@@ -151,23 +192,37 @@ def _info(sel: SelectionList) -> list[str]:
 
 def to_adl(sel: SelectionList) -> str:
     """ADL text for ``sel``; what ADL cannot express is kept as comments."""
-    lines = [f"# ADL (CutLang) export of the selection list for {sel.paper.id}, written by reproduce",
-             "# constructs ADL cannot express are kept as comments", ""]
+    lines = [
+        f"# ADL (CutLang) export of the selection list for {sel.paper.id}, written by reproduce",
+        "# constructs ADL cannot express are kept as comments",
+        "",
+    ]
     lines += _info(sel)
     for obj in sel.objects:
         lines += _object(obj)
     hidden: set[str] = set()
     for derived in sel.derived:
-        if derived.scope == "event" and not is_candidate_builder(derived) and not names_used(parse(derived.expr)) & hidden:
+        if (
+            derived.scope == "event"
+            and not is_candidate_builder(derived)
+            and not names_used(parse(derived.expr)) & hidden
+        ):
             lines.append(f"define {derived.name} = {adl_expression(parse(derived.expr))}")
         else:
             hidden.add(derived.name)
-            lines.append(f"# not expressible in ADL ({derived.scope} {'candidates' if derived.scope == 'event' else 'quantity of ' + str(derived.target)}): {derived.name} = {derived.expr}")
+            lines.append(
+                f"# not expressible in ADL ({derived.scope} {'candidates' if derived.scope == 'event' else 'quantity of ' + str(derived.target)}): {derived.name} = {derived.expr}"
+            )
     cutflow = "cutflow"
     while cutflow in {r.name for r in sel.regions}:
         cutflow += "_"
     if sel.selection or sel.regions:
         lines += ["", f"region {cutflow}", *_cuts(sel.selection, hidden)]
     for region in sel.regions:
-        lines += ["", f"region {region.name}", f"  {region.base or cutflow}", *_cuts(region.cuts, hidden)]
+        lines += [
+            "",
+            f"region {region.name}",
+            f"  {region.base or cutflow}",
+            *_cuts(region.cuts, hidden),
+        ]
     return "\n".join(lines).rstrip() + "\n"

@@ -35,13 +35,34 @@ from pipeline.selection.units import unit_for_dimension
 from pipeline.selection.validate import validate_selection
 
 BASE_KINDS: dict[str, str] = {
-    "Muon": "muon", "Muo": "muon", "muon": "muon", "MUO": "muon",
-    "Electron": "electron", "Ele": "electron", "electron": "electron", "ELE": "electron",
-    "Jet": "jet", "JET": "jet", "jet": "jet", "FatJet": "jet", "FJET": "jet", "AK8Jet": "jet",
-    "Photon": "photon", "PHO": "photon", "photon": "photon", "Pho": "photon",
-    "Tau": "tau", "TAU": "tau", "tau": "tau",
-    "MissingET": "met", "MET": "met", "MissingEt": "met",
-    "Track": "track", "TRK": "track", "Lepton": "lepton", "Particle": "other",
+    "Muon": "muon",
+    "Muo": "muon",
+    "muon": "muon",
+    "MUO": "muon",
+    "Electron": "electron",
+    "Ele": "electron",
+    "electron": "electron",
+    "ELE": "electron",
+    "Jet": "jet",
+    "JET": "jet",
+    "jet": "jet",
+    "FatJet": "jet",
+    "FJET": "jet",
+    "AK8Jet": "jet",
+    "Photon": "photon",
+    "PHO": "photon",
+    "photon": "photon",
+    "Pho": "photon",
+    "Tau": "tau",
+    "TAU": "tau",
+    "tau": "tau",
+    "MissingET": "met",
+    "MET": "met",
+    "MissingEt": "met",
+    "Track": "track",
+    "TRK": "track",
+    "Lepton": "lepton",
+    "Particle": "other",
 }
 _LEPTONIC = {"electron", "muon", "lepton"}
 _OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
@@ -79,25 +100,37 @@ class _Importer:
         return candidate
 
     def prov(self, section: str, statement: Statement) -> Provenance:
-        return Provenance(source="adl", document=self.document, section=section, quote=statement.raw)
+        return Provenance(
+            source="adl", document=self.document, section=section, quote=statement.raw
+        )
 
     def usable(self, block: Block) -> bool:
         """A name the selection list can hold: an identifier, not taken, not a language word."""
         name = block.name
         problem = None
-        if block.kind == "object" and self.kind_of([t.split()[0] for t in self.takes(block) if t.split()]) == "met":
+        if (
+            block.kind == "object"
+            and self.kind_of([t.split()[0] for t in self.takes(block) if t.split()]) == "met"
+        ):
             return True  # a MET object becomes the event field met, whatever it is called
         if not re.fullmatch(r"[A-Za-z_]\w*", name or ""):
             problem = "not a valid name"
         elif name in self.objects or name in {d.name for d in self.derived} or name in self.vectors:
             problem = "defined twice"
-        elif name in FIELD_ACCESSORS or name in EVENT_FIELDS or name in EVENT_OBJECTS or keyword.iskeyword(name) \
-                or name in ("True", "False"):
+        elif (
+            name in FIELD_ACCESSORS
+            or name in EVENT_FIELDS
+            or name in EVENT_OBJECTS
+            or keyword.iskeyword(name)
+            or name in ("True", "False")
+        ):
             # a name and a function never meet (f(x) vs x), so ht or megajets may be both; a field
             # name (pt) may not: it would read as the object field in object scope
             problem = "clashes with a function or event field of the selection language"
         if problem:
-            self.note(f"{block.kind} {name or '(no name)'}", block.line, f"{problem}: block skipped")
+            self.note(
+                f"{block.kind} {name or '(no name)'}", block.line, f"{problem}: block skipped"
+            )
             self.failed_defines.add(name)
         return problem is None
 
@@ -112,7 +145,9 @@ class _Importer:
         return [st.text for st in block.body if st.keyword == "take"]
 
     def kind_of(self, bases: list[str]) -> str:
-        kinds = {self.objects[b].kind if b in self.objects else BASE_KINDS.get(b, "other") for b in bases}
+        kinds = {
+            self.objects[b].kind if b in self.objects else BASE_KINDS.get(b, "other") for b in bases
+        }
         if len(kinds) == 1:
             return kinds.pop()
         return "lepton" if kinds <= _LEPTONIC else "other"
@@ -122,21 +157,38 @@ class _Importer:
         takes = self.takes(block)
         if len(takes) == 1 and re.fullmatch(r"\w+\s*\(.*\)", takes[0]) and not block.body[1:]:
             # objects built by a function (take fmegajets(jets)): an event-scope derived list
-            statement = Statement("define", takes[0], block.line, f"object {block.name} take {takes[0]}")
+            statement = Statement(
+                "define", takes[0], block.line, f"object {block.name} take {takes[0]}"
+            )
             expr = translate(takes[0], met_names=frozenset(self.met_names))
-            self.derived.append(Derived(name=block.name, description=f"ADL: {statement.raw}", expr=expr,
-                                        provenance=self.prov(f"object {block.name}", statement)))
+            self.derived.append(
+                Derived(
+                    name=block.name,
+                    description=f"ADL: {statement.raw}",
+                    expr=expr,
+                    provenance=self.prov(f"object {block.name}", statement),
+                )
+            )
             self.origin[f"define:{block.name}"] = statement
             return
         if any("(" in take for take in takes):
-            self.note(f"object {block.name}", block.line, f"take {', '.join(takes)}: objects built by a function")
-            self.objects[block.name] = PhysicsObject(name=block.name, kind="other", description=f"ADL: take {', '.join(takes)}")
+            self.note(
+                f"object {block.name}",
+                block.line,
+                f"take {', '.join(takes)}: objects built by a function",
+            )
+            self.objects[block.name] = PhysicsObject(
+                name=block.name, kind="other", description=f"ADL: take {', '.join(takes)}"
+            )
             return
         bases = [take.split()[0] for take in takes] or [block.name]
         unknown = [b for b in bases if b not in self.objects and b not in BASE_KINDS]
         if unknown:
-            self.note(f"object {block.name}", block.line,
-                      f"take {', '.join(takes)}: {unknown[0]!r} is neither a collection of the data nor an object defined before")
+            self.note(
+                f"object {block.name}",
+                block.line,
+                f"take {', '.join(takes)}: {unknown[0]!r} is neither a collection of the data nor an object defined before",
+            )
             self.failed_defines.add(block.name)
             return
         kind = self.kind_of(bases)
@@ -144,24 +196,49 @@ class _Importer:
             self.met_names.add(block.name)  # the event field met stands for it
             return
         sources = [b for b in bases if b in self.objects]
-        obj = PhysicsObject.model_validate({"name": block.name, "kind": kind, "sources": sources,
-                                            "description": f"ADL: take {', '.join(takes)}"})
-        self_names = frozenset(set(bases) | {t.split()[1] for t in takes if len(t.split()) > 1}
-                               | {base for base, k in BASE_KINDS.items() if k == kind and base not in self.objects})
+        obj = PhysicsObject.model_validate(
+            {
+                "name": block.name,
+                "kind": kind,
+                "sources": sources,
+                "description": f"ADL: take {', '.join(takes)}",
+            }
+        )
+        self_names = frozenset(
+            set(bases)
+            | {t.split()[1] for t in takes if len(t.split()) > 1}
+            | {base for base, k in BASE_KINDS.items() if k == kind and base not in self.objects}
+        )
         for statement in block.body:
             if statement.keyword in ("select", "reject"):
                 obj.cuts.append(self.object_cut(obj, statement, self_names, len(obj.cuts) + 1))
             elif statement.keyword != "take":
-                self.note(f"object {block.name}", statement.line, f"{statement.raw!r}: no counterpart")
+                self.note(
+                    f"object {block.name}", statement.line, f"{statement.raw!r}: no counterpart"
+                )
         self.objects[block.name] = obj
 
-    def object_cut(self, obj: PhysicsObject, statement: Statement, self_names: frozenset[str], n: int) -> Cut:
-        expr = translate(statement.text, self_names=self_names, met_names=frozenset(self.met_names), object_scope=True)
+    def object_cut(
+        self, obj: PhysicsObject, statement: Statement, self_names: frozenset[str], n: int
+    ) -> Cut:
+        expr = translate(
+            statement.text,
+            self_names=self_names,
+            met_names=frozenset(self.met_names),
+            object_scope=True,
+        )
         if statement.keyword == "reject":
             expr = f"not ({expr})"
         dims = KIND_FIELDS[obj.kind]
-        cut = _make_cut(self.cut_id(f"{obj.name}_{n}", statement.tag), statement, expr, dims,
-                        scope="object", target=obj.name, provenance=self.prov(f"object {obj.name}", statement))
+        cut = _make_cut(
+            self.cut_id(f"{obj.name}_{n}", statement.tag),
+            statement,
+            expr,
+            dims,
+            scope="object",
+            target=obj.name,
+            provenance=self.prov(f"object {obj.name}", statement),
+        )
         self.origin[cut.id] = statement
         return cut
 
@@ -175,26 +252,46 @@ class _Importer:
         if members and re.fullmatch(rf"(\s*{member}\s*\+?)+", text) and re.search(r"\[", text):
             if any(m.split("[")[0].strip() in self.met_names | {"METLV"} for m in members):
                 # a sum with the missing momentum (W = lepton + MET): an object, by vector_sum
-                parts = ["met_vec" if m.split("[")[0].strip() in self.met_names | {"METLV"}
-                         else re.sub(r"(\w+)\s*\[\s*(\d+)\s*\]", r"nth(\1, \2)", m) for m in members]
-                self.derived.append(Derived(name=block.name, description=f"ADL: {statement.raw}",
-                                            expr=f"vector_sum({', '.join(parts)})",
-                                            provenance=self.prov(f"define {block.name}", statement)))
+                parts = [
+                    "met_vec"
+                    if m.split("[")[0].strip() in self.met_names | {"METLV"}
+                    else re.sub(r"(\w+)\s*\[\s*(\d+)\s*\]", r"nth(\1, \2)", m)
+                    for m in members
+                ]
+                self.derived.append(
+                    Derived(
+                        name=block.name,
+                        description=f"ADL: {statement.raw}",
+                        expr=f"vector_sum({', '.join(parts)})",
+                        provenance=self.prov(f"define {block.name}", statement),
+                    )
+                )
                 self.origin[f"define:{block.name}"] = statement
                 return
             self.vectors[block.name] = [re.sub(r"\s+", "", m) for m in members]
             return
         expr = translate(self.inline_vectors(text), met_names=frozenset(self.met_names))
-        self.derived.append(Derived(name=block.name, description=f"ADL: {statement.raw}", expr=expr,
-                                    provenance=self.prov(f"define {block.name}", statement)))
+        self.derived.append(
+            Derived(
+                name=block.name,
+                description=f"ADL: {statement.raw}",
+                expr=expr,
+                provenance=self.prov(f"define {block.name}", statement),
+            )
+        )
         self.origin[f"define:{block.name}"] = statement
 
     def inline_vectors(self, text: str) -> str:
         for name, members in self.vectors.items():
             joined = " + ".join(members)
             text = re.sub(rf"\b[mM]\s*\(\s*{name}\s*\)", f"m({joined})", text)
-            text = re.sub(rf"\b(?:pT|pt|Pt)\s*\(\s*{name}\s*\)|\b{name}\s*\.\s*(?:pT|pt)\b",
-                          "pt_of(" + ", ".join(re.sub(r"(\w+)\[(\d+)\]", r"nth(\1, \2)", m) for m in members) + ")", text)
+            text = re.sub(
+                rf"\b(?:pT|pt|Pt)\s*\(\s*{name}\s*\)|\b{name}\s*\.\s*(?:pT|pt)\b",
+                "pt_of("
+                + ", ".join(re.sub(r"(\w+)\[(\d+)\]", r"nth(\1, \2)", m) for m in members)
+                + ")",
+                text,
+            )
         return text
 
     def region(self, block: Block, region_names: set[str]) -> tuple[Region, list[str]]:
@@ -216,7 +313,11 @@ class _Importer:
                 self.bins(block.name, statement)
             else:
                 kind = statement.keyword or "statement"
-                self.note(f"region {block.name}", statement.line, f"{kind} {statement.text!r}: no counterpart in a selection list")
+                self.note(
+                    f"region {block.name}",
+                    statement.line,
+                    f"{kind} {statement.text!r}: no counterpart in a selection list",
+                )
         return region, bases
 
     def bins(self, region: str, statement: Statement) -> None:
@@ -225,7 +326,10 @@ class _Importer:
         edges = re.fullmatch(r"\s*(\S+)\s+((?:-?[\d.]+\s*){2,})", statement.text)
         if edges:
             var, numbers = edges.group(1), edges.group(2).split()
-            conditions = [f"{var} >= {lo} and {var} < {hi}" for lo, hi in zip(numbers, numbers[1:], strict=False)]
+            conditions = [
+                f"{var} >= {lo} and {var} < {hi}"
+                for lo, hi in zip(numbers, numbers[1:], strict=False)
+            ]
         else:
             conditions = [statement.text]
         for condition in conditions:
@@ -234,16 +338,33 @@ class _Importer:
             while name in self.region_lines:
                 name += "_"
             self.region_lines[name] = statement.line
-            cut_statement = Statement("select", condition, statement.line, statement.raw, statement.tag, statement.unit)
-            self.bin_regions.append((Region(name=name, description=f"ADL {statement.raw}",
-                                            cuts=[self.event_cut(name, cut_statement, 1)]), [region]))
+            cut_statement = Statement(
+                "select", condition, statement.line, statement.raw, statement.tag, statement.unit
+            )
+            self.bin_regions.append(
+                (
+                    Region(
+                        name=name,
+                        description=f"ADL {statement.raw}",
+                        cuts=[self.event_cut(name, cut_statement, 1)],
+                    ),
+                    [region],
+                )
+            )
 
     def event_cut(self, region: str, statement: Statement, n: int) -> Cut:
         expr = translate(self.inline_vectors(statement.text), met_names=frozenset(self.met_names))
         if statement.keyword == "reject":
             expr = f"not ({expr})"
-        cut = _make_cut(self.cut_id(f"{region}_{n}", statement.tag), statement, expr, {"met": "energy"},
-                        scope="event", target=None, provenance=self.prov(f"region {region}", statement))
+        cut = _make_cut(
+            self.cut_id(f"{region}_{n}", statement.tag),
+            statement,
+            expr,
+            {"met": "energy"},
+            scope="event",
+            target=None,
+            provenance=self.prov(f"region {region}", statement),
+        )
         self.origin[cut.id] = statement
         return cut
 
@@ -261,13 +382,21 @@ class _Importer:
                 self.add_define(block)
             elif block.kind == "region":
                 if block.name in {r.name for r, _ in regions}:
-                    self.note(f"region {block.name}", block.line, "defined twice: second definition skipped")
+                    self.note(
+                        f"region {block.name}",
+                        block.line,
+                        "defined twice: second definition skipped",
+                    )
                     continue
                 regions.append(self.region(block, region_names))
                 regions += self.bin_regions
                 self.bin_regions = []
             elif block.kind != "info":
-                self.note(f"{block.kind} {block.name}", block.line, f"'{block.kind}' blocks have no counterpart")
+                self.note(
+                    f"{block.kind} {block.name}",
+                    block.line,
+                    f"'{block.kind}' blocks have no counterpart",
+                )
         sel = self.assemble(regions)
         return self.settle(sel), self.missing
 
@@ -275,28 +404,47 @@ class _Importer:
         selection: list[Cut] = []
         kept: list[Region] = []
         root = regions[0][0].name if regions and not regions[0][1] else None
-        if root and all(bases for _, bases in regions[1:]) and all(self.reaches(r, root, regions) for r, _ in regions[1:]):
+        if (
+            root
+            and all(bases for _, bases in regions[1:])
+            and all(self.reaches(r, root, regions) for r, _ in regions[1:])
+        ):
             selection = regions[0][0].cuts
             regions = regions[1:]
         else:
             root = None
         for region, bases in regions:
             if len(bases) > 1:
-                self.note(f"region {region.name}", self.region_lines[region.name], f"builds on several regions {bases}: only {bases[0]} kept as base")
+                self.note(
+                    f"region {region.name}",
+                    self.region_lines[region.name],
+                    f"builds on several regions {bases}: only {bases[0]} kept as base",
+                )
             base = bases[0] if bases else None
             if base is not None and self.cyclic(region.name, regions):
-                self.note(f"region {region.name}", self.region_lines[region.name], f"base chain through {base!r} loops back: base dropped")
+                self.note(
+                    f"region {region.name}",
+                    self.region_lines[region.name],
+                    f"base chain through {base!r} loops back: base dropped",
+                )
                 base = None
             kept.append(region.model_copy(update={"base": None if base == root else base}))
         info = self.info
         analysis = AnalysisInfo(
-            experiment=info.get("experiment"), description=info.get("title"),
-            sqrt_s_tev=_number(info.get("sqrts")), luminosity_fb=_number(info.get("lumi")),
+            experiment=info.get("experiment"),
+            description=info.get("title"),
+            sqrt_s_tev=_number(info.get("sqrts")),
+            luminosity_fb=_number(info.get("lumi")),
         )
         return SelectionList(
-            paper=PaperRef(id=self.paper_id, title=info.get("title")), analysis=analysis,
-            objects=_dependency_order(list(self.objects.values())), derived=self.derived, selection=selection, regions=kept,
-            producer="adl", notes=[f"imported from ADL ({self.document})"],
+            paper=PaperRef(id=self.paper_id, title=info.get("title")),
+            analysis=analysis,
+            objects=_dependency_order(list(self.objects.values())),
+            derived=self.derived,
+            selection=selection,
+            regions=kept,
+            producer="adl",
+            notes=[f"imported from ADL ({self.document})"],
         )
 
     def cyclic(self, name: str, regions: list[tuple[Region, list[str]]]) -> bool:
@@ -327,8 +475,10 @@ class _Importer:
             data["objects"] = [obj for obj in data["objects"] if obj is not None]
             data["derived"] = [d for d in data["derived"] if d is not None]
             sel = SelectionList.model_validate(data)
-        raise SelectionError("ADL import did not converge to a valid selection list",
-                             hint="report the ADL file; the importer should demote what it cannot express")
+        raise SelectionError(
+            "ADL import did not converge to a valid selection list",
+            hint="report the ADL file; the importer should demote what it cannot express",
+        )
 
     def demote(self, data: dict, path: str, cut_id: str | None, reason: str) -> None:  # type: ignore[type-arg]
         if path.startswith("$.objects[") and path.endswith("].kind"):
@@ -345,14 +495,25 @@ class _Importer:
                 name = data["derived"][index]["name"]
                 self.note(f"define {name}", self.origin[f"define:{name}"].line, self.why(reason))
                 self.failed_defines.add(name)
-                data["derived"][index] = None  # removed after all issues: later paths keep their index
+                data["derived"][index] = (
+                    None  # removed after all issues: later paths keep their index
+                )
             return
         for cut in _all_cut_dicts(data):
             if cut_id is not None and cut["id"] == cut_id and cut.get("text") is None:
                 statement = self.origin[cut_id]
                 self.note(cut_id, statement.line, f"{statement.raw!r}: {self.why(reason)}")
-                cut.update(variable=None, op=None, value=None, abs=False, expr=None, unit=None, kind="require",
-                           text=f"ADL: {statement.raw}", notes=f"not represented: {self.why(reason)}")
+                cut.update(
+                    variable=None,
+                    op=None,
+                    value=None,
+                    abs=False,
+                    expr=None,
+                    unit=None,
+                    kind="require",
+                    text=f"ADL: {statement.raw}",
+                    notes=f"not represented: {self.why(reason)}",
+                )
 
     def why(self, reason: str) -> str:
         first = reason.splitlines()[0]
@@ -381,14 +542,18 @@ def _dependency_order(objects: list[PhysicsObject]) -> list[PhysicsObject]:
     ordered: list[PhysicsObject] = []
     pending = list(objects)
     while pending:
-        ready = next((o for o in pending if needs[o.name] <= {p.name for p in ordered}), pending[0])  # a cycle: file order
+        ready = next(
+            (o for o in pending if needs[o.name] <= {p.name for p in ordered}), pending[0]
+        )  # a cycle: file order
         ordered.append(ready)
         pending.remove(ready)
     return ordered
 
 
 def _all_cut_dicts(data: dict) -> list[dict]:  # type: ignore[type-arg]
-    cuts = [cut for obj in data["objects"] if obj is not None for cut in obj["cuts"]] + data["selection"]
+    cuts = [cut for obj in data["objects"] if obj is not None for cut in obj["cuts"]] + data[
+        "selection"
+    ]
     return cuts + [cut for region in data["regions"] for cut in region["cuts"]]
 
 
@@ -399,14 +564,31 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _make_cut(cut_id: str, statement: Statement, expr: str, dims: dict[str, str], *, scope: str,
-              target: str | None, provenance: Provenance) -> Cut:
+def _make_cut(
+    cut_id: str,
+    statement: Statement,
+    expr: str,
+    dims: dict[str, str],
+    *,
+    scope: str,
+    target: str | None,
+    provenance: Provenance,
+) -> Cut:
     form = structured_form(expr, dims)
     fields: dict[str, object] = form if form is not None else {"expr": expr}
     if statement.unit:
         fields["unit"] = statement.unit
-    return Cut.model_validate({"id": cut_id, "description": f"ADL: {statement.keyword} {statement.text}".strip(),
-                               "scope": scope, "target": target, "provenance": provenance, "status": "reviewed", **fields})
+    return Cut.model_validate(
+        {
+            "id": cut_id,
+            "description": f"ADL: {statement.keyword} {statement.text}".strip(),
+            "scope": scope,
+            "target": target,
+            "provenance": provenance,
+            "status": "reviewed",
+            **fields,
+        }
+    )
 
 
 def structured_form(expr: str, dims: dict[str, str]) -> dict[str, object] | None:
@@ -441,8 +623,13 @@ def _simple(node: ast.AST) -> tuple[str, bool, str, float] | None:
         return None
     if isinstance(left, ast.Name):
         return left.id, False, op, value
-    if (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "abs"
-            and len(left.args) == 1 and isinstance(left.args[0], ast.Name)):
+    if (
+        isinstance(left, ast.Call)
+        and isinstance(left.func, ast.Name)
+        and left.func.id == "abs"
+        and len(left.args) == 1
+        and isinstance(left.args[0], ast.Name)
+    ):
         return left.args[0].id, True, op, value
     return None
 
@@ -451,13 +638,25 @@ def _number_of(node: ast.AST) -> float | None:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _number_of(node.operand)
         return None if inner is None else -inner
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
         return float(node.value)
     return None
 
 
-def _structured(var: str, absolute: bool, op: str, value: float | list[float], dims: dict[str, str]) -> dict[str, object]:
-    return {"variable": var, "abs": absolute, "op": op, "value": value, "unit": unit_for_dimension(dims.get(var, "none"))}
+def _structured(
+    var: str, absolute: bool, op: str, value: float | list[float], dims: dict[str, str]
+) -> dict[str, object]:
+    return {
+        "variable": var,
+        "abs": absolute,
+        "op": op,
+        "value": value,
+        "unit": unit_for_dimension(dims.get(var, "none")),
+    }
 
 
 def from_adl(text: str, source: str | None = None) -> tuple[SelectionList, list[str]]:

@@ -15,32 +15,103 @@ from dataclasses import dataclass, field
 
 from pipeline.selection.functions import FIELD_ACCESSORS
 
-BLOCKS = {"info", "object", "region", "cut", "algo", "define", "def", "table", "histo", "histolist", "countsformat"}
-STATEMENTS = {"take", "select", "reject", "bin", "bins", "weight", "histo", "sort", "save", "print", "using", "counts",
-              "define", "def"}
+BLOCKS = {
+    "info",
+    "object",
+    "region",
+    "cut",
+    "algo",
+    "define",
+    "def",
+    "table",
+    "histo",
+    "histolist",
+    "countsformat",
+}
+STATEMENTS = {
+    "take",
+    "select",
+    "reject",
+    "bin",
+    "bins",
+    "weight",
+    "histo",
+    "sort",
+    "save",
+    "print",
+    "using",
+    "counts",
+    "define",
+    "def",
+}
 
 # ADL field spellings -> canonical fields of pipeline/data/fields.py
 FIELD_ALIASES: dict[str, str] = {
-    "pt": "pt", "pT": "pt", "PT": "pt", "Pt": "pt",
-    "eta": "eta", "Eta": "eta", "ETA": "eta",
-    "phi": "phi", "Phi": "phi", "PHI": "phi",
-    "e": "e", "E": "e", "energy": "e",
-    "q": "charge", "charge": "charge", "Charge": "charge",
-    "d0": "d0", "D0": "d0", "dxy": "d0",
-    "dz": "z0", "Dz": "z0", "z0": "z0", "dZ": "z0",
-    "btag": "btag", "BTag": "btag", "bTag": "btag", "btagDeepB": "btag",
+    "pt": "pt",
+    "pT": "pt",
+    "PT": "pt",
+    "Pt": "pt",
+    "eta": "eta",
+    "Eta": "eta",
+    "ETA": "eta",
+    "phi": "phi",
+    "Phi": "phi",
+    "PHI": "phi",
+    "e": "e",
+    "E": "e",
+    "energy": "e",
+    "q": "charge",
+    "charge": "charge",
+    "Charge": "charge",
+    "d0": "d0",
+    "D0": "d0",
+    "dxy": "d0",
+    "dz": "z0",
+    "Dz": "z0",
+    "z0": "z0",
+    "dZ": "z0",
+    "btag": "btag",
+    "BTag": "btag",
+    "bTag": "btag",
+    "btagDeepB": "btag",
     "theta": "theta",
-    "miniPFRelIsoAll": "mini_iso", "miniPFRelIso_all": "mini_iso", "miniPFRelIso": "mini_iso", "softId": "soft_id",
+    "miniPFRelIsoAll": "mini_iso",
+    "miniPFRelIso_all": "mini_iso",
+    "miniPFRelIso": "mini_iso",
+    "softId": "soft_id",
 } | {name: name for name in FIELD_ACCESSORS}
 FUNCTION_ALIASES: dict[str, str] = {
-    "dR": "delta_r", "dr": "delta_r", "deltaR": "delta_r",
-    "dPhi": "delta_phi", "dphi": "delta_phi", "deltaPhi": "delta_phi",
-    "Sqrt": "sqrt", "SQRT": "sqrt", "Abs": "abs", "ABS": "abs", "Sum": "sum", "SUM": "sum",
-    "m": "mass", "M": "mass", "Cos": "cos", "Sin": "sin",
-    "size": "count", "Size": "count", "SIZE": "count", "count": "count",
+    "dR": "delta_r",
+    "dr": "delta_r",
+    "deltaR": "delta_r",
+    "dPhi": "delta_phi",
+    "dphi": "delta_phi",
+    "deltaPhi": "delta_phi",
+    "Sqrt": "sqrt",
+    "SQRT": "sqrt",
+    "Abs": "abs",
+    "ABS": "abs",
+    "Sum": "sum",
+    "SUM": "sum",
+    "m": "mass",
+    "M": "mass",
+    "Cos": "cos",
+    "Sin": "sin",
+    "size": "count",
+    "Size": "count",
+    "SIZE": "count",
+    "count": "count",
     # named functions of the ADL/CutLang library
-    "fMT": "mt", "fMll": "mass", "fMR": "razor_mr", "fMTR": "razor_mtr", "fmegajets": "megajets",
-    "fHT": "ht", "fMT2": "mt2", "fAlphaT": "alpha_t", "fMCT": "mct", "fMHT": "mht",
+    "fMT": "mt",
+    "fMll": "mass",
+    "fMR": "razor_mr",
+    "fMTR": "razor_mtr",
+    "fmegajets": "megajets",
+    "fHT": "ht",
+    "fMT2": "mt2",
+    "fAlphaT": "alpha_t",
+    "fMCT": "mct",
+    "fMHT": "mht",
 }
 # functions whose MET argument is the missing-momentum *object* (met_vec), not its magnitude
 MET_VECTOR_FUNCTIONS = ("dR", "dPhi", "dphi", "deltaR", "deltaPhi", "fMT", "fMTR", "fMT2", "fMCT")
@@ -53,7 +124,9 @@ class Statement:
     text: str
     line: int
     raw: str
-    tag: str | None = None  # id= from a trailing '# id=... unit=...' comment (written by our export)
+    tag: str | None = (
+        None  # id= from a trailing '# id=... unit=...' comment (written by our export)
+    )
     unit: str | None = None
 
 
@@ -77,7 +150,9 @@ def commented_info(text: str) -> dict[str, str]:
     """``# arXiv 1706.09933`` style metadata, from commented or plain info blocks."""
     found: dict[str, str] = {}
     for line in text.splitlines():
-        match = re.match(r"^\s*#?\s*(title|experiment|id|sqrtS|lumi|arXiv|arxiv|doi)\s+(.+?)\s*$", line)
+        match = re.match(
+            r"^\s*#?\s*(title|experiment|id|sqrtS|lumi|arXiv|arxiv|doi)\s+(.+?)\s*$", line
+        )
         if match and match.group(1) not in found:
             found[match.group(1).lower()] = match.group(2).strip().strip('"')
     return found
@@ -92,14 +167,20 @@ def blocks(text: str) -> list[Block]:
             continue
         words = body.split()
         first = words[0]
-        if first in {"object", "region", "cut", "algo"} or (first in BLOCKS and not raw[:1].isspace()):
+        if first in {"object", "region", "cut", "algo"} or (
+            first in BLOCKS and not raw[:1].isspace()
+        ):
             result.append(_header(first, body, number, raw, tag))
             continue
         if not result:
             continue
         block = result[-1]
         if first in STATEMENTS:
-            block.body.append(Statement(first, body.strip()[len(first):].strip(), number, raw.strip(), *_tag(tag)))
+            block.body.append(
+                Statement(
+                    first, body.strip()[len(first) :].strip(), number, raw.strip(), *_tag(tag)
+                )
+            )
         elif block.body and raw[:1].isspace() and block.kind != "info" and not _single_name(body):
             block.body[-1].text += " " + body.strip()
             block.body[-1].raw += " " + body.strip()
@@ -137,7 +218,9 @@ def split_top(text: str, separators: tuple[str, ...]) -> list[str]:
             depth -= 1
         elif depth == 0:
             for sep in separators:
-                if text.startswith(sep, i) and (sep != sep.strip() or not sep.isalpha() or _word_boundary(text, i, len(sep))):
+                if text.startswith(sep, i) and (
+                    sep != sep.strip() or not sep.isalpha() or _word_boundary(text, i, len(sep))
+                ):
                     parts += [text[start:i], sep]
                     i += len(sep)
                     start = i

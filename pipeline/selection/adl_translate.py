@@ -50,7 +50,10 @@ def _ternary(text: str) -> str | None:
 
 def _ranges(clause: str) -> str:
     """``x [] a b`` -> ``(a <= x <= b)``; ``x ][ a b`` -> ``(x < a or x > b)``."""
-    match = re.match(r"^(.*?)\s*(\[\]|\]\[)\s*(-?[\d.]+(?:[eE][-+]?\d+)?)\s+(-?[\d.]+(?:[eE][-+]?\d+)?)\s*$", clause)
+    match = re.match(
+        r"^(.*?)\s*(\[\]|\]\[)\s*(-?[\d.]+(?:[eE][-+]?\d+)?)\s+(-?[\d.]+(?:[eE][-+]?\d+)?)\s*$",
+        clause,
+    )
     if not match:
         return clause
     left, op, lo, hi = match.groups()
@@ -90,17 +93,30 @@ def _mass_args(text: str) -> str:
     return re.sub(multi, lambda m: _objects_call("pt_of", m.group(1)), text)
 
 
-def accessors(text: str, *, self_names: frozenset[str] = frozenset(), met_names: frozenset[str] = frozenset(),
-              object_scope: bool = False) -> str:
+def accessors(
+    text: str,
+    *,
+    self_names: frozenset[str] = frozenset(),
+    met_names: frozenset[str] = frozenset(),
+    object_scope: bool = False,
+) -> str:
     """Field access in all its ADL spellings -> accessor functions and ``nth``."""
     met = "|".join(sorted(met_names)) or "MET"
     # MET as an argument of dR/dPhi/fMT... is the missing-momentum object met_vec (the sign kept:
     # -MET has no counterpart and is refused by the validator, never silently flipped)
     vector_calls = "|".join(MET_VECTOR_FUNCTIONS)
-    text = re.sub(rf"\b((?:{vector_calls})\s*\([^()]*?)(-?)\b(?:{met})\b(?!\s*\.)", r"\1\2METLV", text)
+    text = re.sub(
+        rf"\b((?:{vector_calls})\s*\([^()]*?)(-?)\b(?:{met})\b(?!\s*\.)", r"\1\2METLV", text
+    )
     text = re.sub(r"\bMETLV\s*\[\s*0\s*\]", "METLV", text)
-    text = re.sub(rf"\b({_OBJ})\s*\[\s*0\s*:\s*(\d+)\s*\]", lambda m: f"first_n({m.group(1)}, {int(m.group(2)) + 1})", text)
-    text = re.sub(rf"\b(?:{met})\s*\.\s*(?:pT|pt|PT|Pt|MET)\b", "met", text)  # Delphes: MissingET.MET
+    text = re.sub(
+        rf"\b({_OBJ})\s*\[\s*0\s*:\s*(\d+)\s*\]",
+        lambda m: f"first_n({m.group(1)}, {int(m.group(2)) + 1})",
+        text,
+    )
+    text = re.sub(
+        rf"\b(?:{met})\s*\.\s*(?:pT|pt|PT|Pt|MET)\b", "met", text
+    )  # Delphes: MissingET.MET
     text = re.sub(rf"\b(?:{met})\s*\.\s*(?:phi|Phi)\b", "met_phi", text)
     text = re.sub(r"\b(?:phi|Phi)\s*\(\s*METLV\s*\[\s*0\s*\]\s*\)", "met_phi", text)
     text = re.sub(r"\b(?:pT|pt|Pt)\s*\(\s*METLV\s*\[\s*0\s*\]\s*\)", "met", text)
@@ -109,12 +125,24 @@ def accessors(text: str, *, self_names: frozenset[str] = frozenset(), met_names:
         text = re.sub(rf"\b(\w+)\s*\(\s*(?:{own})\s*\)", lambda m: _field(m.group(1)), text)
         text = re.sub(rf"\b(?:{own})\s*\.\s*(\w+)", lambda m: _field(m.group(1)), text)
     text = _mass_args(text)
-    text = re.sub(rf"{_INDEXED}\s*\.\s*(\w+)", lambda m: f"nth({_field(m.group(3))}({m.group(1)}), {m.group(2)})", text)
+    text = re.sub(
+        rf"{_INDEXED}\s*\.\s*(\w+)",
+        lambda m: f"nth({_field(m.group(3))}({m.group(1)}), {m.group(2)})",
+        text,
+    )
     text = re.sub(rf"\b({_OBJ})\s*\.\s*size\b", r"count(\1)", text)
-    text = re.sub(rf"\b({_OBJ})\s*\.\s*(\w+)", lambda m: f"{_field(m.group(2))}({m.group(1)})", text)
-    text = re.sub(rf"\b(\w+)\s*\(\s*{_INDEXED}\s*\)",
-                  lambda m: f"nth({_call(m.group(1))}({m.group(2)}), {m.group(3)})" if _is_field(m.group(1))
-                  else f"{_call(m.group(1))}(nth({m.group(2)}, {m.group(3)}))", text)
+    text = re.sub(
+        rf"\b({_OBJ})\s*\.\s*(\w+)", lambda m: f"{_field(m.group(2))}({m.group(1)})", text
+    )
+    text = re.sub(
+        rf"\b(\w+)\s*\(\s*{_INDEXED}\s*\)",
+        lambda m: (
+            f"nth({_call(m.group(1))}({m.group(2)}), {m.group(3)})"
+            if _is_field(m.group(1))
+            else f"{_call(m.group(1))}(nth({m.group(2)}, {m.group(3)}))"
+        ),
+        text,
+    )
     text = re.sub(_INDEXED, r"nth(\1, \2)", text)
     text = re.sub(r"\b(\w+)\s*\(", lambda m: _call(m.group(1)) + "(", text)
     text = re.sub(rf"\b(?:{met})\b(?!\s*[\(\[])", "met", text)
@@ -126,7 +154,11 @@ def accessors(text: str, *, self_names: frozenset[str] = frozenset(), met_names:
         text = re.sub(rf"\bdelta_r\(\s*(\w+)\s*,\s*(?:{own})\s*\)", r"min_delta_r(\1)", text)
     text = re.sub(r"\bMETLV\b", "met_vec", text)
     # dphi(x, -MET): the direction opposite to the missing momentum
-    text = re.sub(r"\bdelta_phi\(([^()]*(?:\([^()]*\)[^()]*)*),\s*-met_vec\s*\)", r"(3.141592653589793 - delta_phi(\1, met_vec))", text)
+    text = re.sub(
+        r"\bdelta_phi\(([^()]*(?:\([^()]*\)[^()]*)*),\s*-met_vec\s*\)",
+        r"(3.141592653589793 - delta_phi(\1, met_vec))",
+        text,
+    )
     text = _one_argument_extrema(text)
     return re.sub(r"\bALL\b", "True", text)
 
@@ -142,7 +174,7 @@ def _one_argument_extrema(text: str) -> str:
             commas += text[j] == "," and depth == 1
             j += 1
         if commas == 0:
-            out.append(text[i:match.start()] + f"{match.group(1)}_of(")
+            out.append(text[i : match.start()] + f"{match.group(1)}_of(")
             i = match.end()
     return "".join(out) + text[i:]
 
@@ -157,8 +189,13 @@ def _call(name: str) -> str:
     return FIELD_ALIASES.get(name, name)
 
 
-def translate(text: str, *, self_names: frozenset[str] = frozenset(), met_names: frozenset[str] = frozenset(),
-              object_scope: bool = False) -> str:
+def translate(
+    text: str,
+    *,
+    self_names: frozenset[str] = frozenset(),
+    met_names: frozenset[str] = frozenset(),
+    object_scope: bool = False,
+) -> str:
     """An ADL expression in the selection language (not yet checked: parse it)."""
     text = _abs_bars(_logic(text))
     text = translate_logic(text)

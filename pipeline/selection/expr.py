@@ -76,16 +76,18 @@ def parse(text: str, *, allow_tuple: bool = False) -> ast.Expression:
         raise SelectionError("an expression must be on one line", hint="join the lines with spaces")
     source = text.strip()
     if len(source) > MAX_EXPR_CHARS:
-        raise SelectionError(f"expression longer than {MAX_EXPR_CHARS} characters ({len(source)})",
-                             hint=_SPLIT_HINT)
+        raise SelectionError(
+            f"expression longer than {MAX_EXPR_CHARS} characters ({len(source)})", hint=_SPLIT_HINT
+        )
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
         col = max((err.offset or 1) - 1, 0)
         raise _fail(source, col, f"syntax error: {err.msg}") from err
     except (RecursionError, MemoryError) as err:  # CPython's parser on thousands of '-' or 'not'
-        raise SelectionError(f"expression nested more than {MAX_EXPR_DEPTH} levels",
-                             hint=_SPLIT_HINT) from err
+        raise SelectionError(
+            f"expression nested more than {MAX_EXPR_DEPTH} levels", hint=_SPLIT_HINT
+        ) from err
     _check_size(tree)
     _Checker(source, allow_tuple).check(tree.body, context="top")
     return tree
@@ -98,9 +100,13 @@ def _check_size(tree: ast.AST) -> None:
         node, depth = stack.pop()
         nodes += 1
         if nodes > MAX_EXPR_NODES:
-            raise SelectionError(f"expression has more than {MAX_EXPR_NODES} parts", hint=_SPLIT_HINT)
+            raise SelectionError(
+                f"expression has more than {MAX_EXPR_NODES} parts", hint=_SPLIT_HINT
+            )
         if depth > MAX_EXPR_DEPTH:
-            raise SelectionError(f"expression nested more than {MAX_EXPR_DEPTH} levels", hint=_SPLIT_HINT)
+            raise SelectionError(
+                f"expression nested more than {MAX_EXPR_DEPTH} levels", hint=_SPLIT_HINT
+            )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -126,14 +132,20 @@ class _Checker:
     def _check_Constant(self, node: ast.Constant, context: str) -> None:
         value = node.value
         if isinstance(value, str):
-            raise self.error(node, "strings not allowed in the selection language",
-                             hint="refer to quantities by name, e.g. pt, not 'pt'")
+            raise self.error(
+                node,
+                "strings not allowed in the selection language",
+                hint="refer to quantities by name, e.g. pt, not 'pt'",
+            )
         if isinstance(value, bool):
             return
         if isinstance(value, int | float):
             if self.constant(node) == math.inf:  # 1e400, or a 400-digit integer
-                raise self.error(node, f"number too large (beyond {_MAX_CONSTANT:g})",
-                                 hint="write the number in canonical units (GeV, mm, rad, fb-1)")
+                raise self.error(
+                    node,
+                    f"number too large (beyond {_MAX_CONSTANT:g})",
+                    hint="write the number in canonical units (GeV, mm, rad, fb-1)",
+                )
             return
         raise self.error(node, f"constant {value!r} not allowed (only finite numbers, True, False)")
 
@@ -152,8 +164,9 @@ class _Checker:
 
     def _check_BinOp(self, node: ast.BinOp, context: str) -> None:
         if not isinstance(node.op, _BIN_OPS):
-            raise self.error(node, f"operator {type(node.op).__name__} not allowed",
-                             hint="allowed: + - * / **")
+            raise self.error(
+                node, f"operator {type(node.op).__name__} not allowed", hint="allowed: + - * / **"
+            )
         self.check(node.left)
         self.check(node.right)
         self.check_constant_arithmetic(node)
@@ -163,12 +176,18 @@ class _Checker:
         if isinstance(node.op, ast.Pow):
             exponent = self.constant(node.right)
             if exponent is not None and abs(exponent) > MAX_EXPONENT:
-                raise self.error(node.right, f"exponent {ast.unparse(node.right)} is larger than "
-                                 f"{MAX_EXPONENT} in absolute value",
-                                 hint="write a large constant as a number (1e30), not as a power")
+                raise self.error(
+                    node.right,
+                    f"exponent {ast.unparse(node.right)} is larger than "
+                    f"{MAX_EXPONENT} in absolute value",
+                    hint="write a large constant as a number (1e30), not as a power",
+                )
         if self.constant(node) == math.inf:
-            raise self.error(node, f"constant {ast.unparse(node)} is too large (beyond {_MAX_CONSTANT:g})",
-                             hint="write the number itself, in canonical units")
+            raise self.error(
+                node,
+                f"constant {ast.unparse(node)} is too large (beyond {_MAX_CONSTANT:g})",
+                hint="write the number itself, in canonical units",
+            )
 
     def constant(self, node: ast.AST) -> float | None:
         """The value of a subtree of numbers and + - * / **, as a float (inf: too large); else None."""
@@ -184,18 +203,29 @@ class _Checker:
                 raise self.error(node, f"comparison {type(op).__name__} not allowed")
             if isinstance(op, ast.In | ast.NotIn):
                 if not isinstance(right, ast.List):
-                    raise self.error(right, "'in' needs a list literal on its right, e.g. x in [1, 2]")
+                    raise self.error(
+                        right, "'in' needs a list literal on its right, e.g. x in [1, 2]"
+                    )
                 self.check(right, context="list")
             else:
                 self.check(right)
 
     def _check_List(self, node: ast.List, context: str) -> None:
         if context != "list":
-            raise self.error(node, "a list literal is allowed only as a function argument or after 'in'")
+            raise self.error(
+                node, "a list literal is allowed only as a function argument or after 'in'"
+            )
         for element in node.elts:
-            number = element.operand if isinstance(element, ast.UnaryOp) and isinstance(element.op, ast.USub) else element
-            if not (isinstance(number, ast.Constant) and isinstance(number.value, int | float)
-                    and not isinstance(number.value, bool)):
+            number = (
+                element.operand
+                if isinstance(element, ast.UnaryOp) and isinstance(element.op, ast.USub)
+                else element
+            )
+            if not (
+                isinstance(number, ast.Constant)
+                and isinstance(number.value, int | float)
+                and not isinstance(number.value, bool)
+            ):
                 raise self.error(element, "list literals may contain only numbers")
 
     def _check_Tuple(self, node: ast.Tuple, context: str) -> None:
@@ -210,15 +240,25 @@ class _Checker:
         name = node.func.id
         self._check_Name(node.func, context)
         if node.keywords:
-            raise self.error(node.keywords[0].value, f"keyword arguments not allowed in call to {name}()")
+            raise self.error(
+                node.keywords[0].value, f"keyword arguments not allowed in call to {name}()"
+            )
         spec = FUNCTIONS.get(name)
         if spec is None and name in NOT_IMPLEMENTED:
-            raise self.error(node, f"function {name!r} is not implemented: {NOT_IMPLEMENTED[name]}",
-                             hint="compute it outside the selection list, or leave the cut to the LLM stage")
+            raise self.error(
+                node,
+                f"function {name!r} is not implemented: {NOT_IMPLEMENTED[name]}",
+                hint="compute it outside the selection list, or leave the cut to the LLM stage",
+            )
         if spec is None:
             close = closest_names(name, list(FUNCTIONS))
-            raise self.error(node, f"unknown function {name!r}",
-                             hint=f"did you mean {', '.join(close)}?" if close else "see docs/selection-language.md")
+            raise self.error(
+                node,
+                f"unknown function {name!r}",
+                hint=f"did you mean {', '.join(close)}?"
+                if close
+                else "see docs/selection-language.md",
+            )
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise self.error(node, f"{name}() takes {spec.arity_text()} arguments, got {count}")
@@ -228,8 +268,11 @@ class _Checker:
 
 
 _ARITHMETIC = {
-    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b,
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
 }
 
 
@@ -270,7 +313,9 @@ def _bounded(value: float) -> float:
 def names_used(tree: ast.AST) -> set[str]:
     """Every name the expression reads (function names excluded)."""
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
+    return {
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called
+    }
 
 
 def functions_used(tree: ast.AST) -> set[str]:
@@ -298,8 +343,10 @@ def cut_expression(cut: Cut) -> str:
     if cut.expr is not None:
         return cut.expr
     if cut.variable is None or cut.op is None or cut.value is None:
-        raise SelectionError(f"cut {cut.id!r} has no machine form, only text",
-                             hint="give it variable/op/value or expr, or leave it to the LLM stage")
+        raise SelectionError(
+            f"cut {cut.id!r} has no machine form, only text",
+            hint="give it variable/op/value or expr, or leave it to the LLM stage",
+        )
     var = f"abs({cut.variable})" if cut.abs else cut.variable
     op, value = Op(cut.op), cut.value
     if op in (Op.between, Op.outside):
@@ -313,7 +360,14 @@ def cut_expression(cut: Cut) -> str:
     return f"{var} {op.value} {format_number(value)}"
 
 
-_FLIPPED = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+_FLIPPED = {
+    ast.Lt: ast.Gt,
+    ast.Gt: ast.Lt,
+    ast.LtE: ast.GtE,
+    ast.GtE: ast.LtE,
+    ast.Eq: ast.Eq,
+    ast.NotEq: ast.NotEq,
+}
 
 
 class _Normaliser(ast.NodeTransformer):
@@ -324,8 +378,14 @@ class _Normaliser(ast.NodeTransformer):
         parts: list[ast.expr] = []
         left = node.left
         for op, right in zip(node.ops, node.comparators, strict=True):
-            if isinstance(left, ast.Constant) and not isinstance(right, ast.Constant) and type(op) in _FLIPPED:
-                parts.append(ast.Compare(left=right, ops=[_FLIPPED[type(op)]()], comparators=[left]))
+            if (
+                isinstance(left, ast.Constant)
+                and not isinstance(right, ast.Constant)
+                and type(op) in _FLIPPED
+            ):
+                parts.append(
+                    ast.Compare(left=right, ops=[_FLIPPED[type(op)]()], comparators=[left])
+                )
             else:
                 parts.append(ast.Compare(left=left, ops=[op], comparators=[right]))
             left = right
@@ -359,6 +419,10 @@ def same_meaning(a: str, b: str) -> bool:
 def _normal(tree: ast.AST) -> str:
     tree = normalise(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        ):
             node.value = float(node.value)
     return ast.dump(tree, annotate_fields=False)

@@ -89,12 +89,18 @@ class Provenance(Model):
     """Where a statement came from, precisely enough to show it to a reviewer."""
 
     source: Literal["paper", "cited", "hand", "assumption", "adl"] = "paper"
-    document: str = Field(description="arXiv id (arXiv:1712.02304), DOI, or file name of the source")
-    reference: str | None = Field(None, description="citation marker in the citing paper, e.g. '[45]'")
+    document: str = Field(
+        description="arXiv id (arXiv:1712.02304), DOI, or file name of the source"
+    )
+    reference: str | None = Field(
+        None, description="citation marker in the citing paper, e.g. '[45]'"
+    )
     page: int | None = Field(None, ge=1)
     section: str | None = None
     quote: str = Field("", description="the verbatim sentence(s) the statement was taken from")
-    char_span: tuple[int, int] | None = Field(None, description="[start, end) in the document's text")
+    char_span: tuple[int, int] | None = Field(
+        None, description="[start, end) in the document's text"
+    )
     bbox: list[BoundingBox] = Field(default_factory=list)
 
 
@@ -113,7 +119,8 @@ class Cut(Model):
     description: str
     scope: Scope = Scope.event
     target: str | None = Field(
-        None, description="object collection (object scope) or candidate collection (candidate scope)"
+        None,
+        description="object collection (object scope) or candidate collection (candidate scope)",
     )
     kind: Literal["require", "select_best"] = Field(
         "require",
@@ -124,15 +131,23 @@ class Cut(Model):
     abs: bool = Field(False, description="apply to the absolute value of the variable")
     op: Op | None = None
     value: float | list[float] | None = None
-    unit: str | None = Field(None, description="canonical unit of value/expr numbers: GeV, mm, rad, fb-1 or none")
+    unit: str | None = Field(
+        None, description="canonical unit of value/expr numbers: GeV, mm, rad, fb-1 or none"
+    )
     # expression form
-    expr: str | None = Field(None, description="boolean expression (or the key to minimise for select_best)")
+    expr: str | None = Field(
+        None, description="boolean expression (or the key to minimise for select_best)"
+    )
     # neither: only words
-    text: str | None = Field(None, description="free-text statement the structured forms cannot express")
+    text: str | None = Field(
+        None, description="free-text statement the structured forms cannot express"
+    )
     provenance: Provenance | None = None
     status: Status = Status.extracted
     confidence: float = Field(1.0, ge=0.0, le=1.0)
-    agreement: float | None = Field(None, ge=0.0, le=1.0, description="share of samples containing this cut")
+    agreement: float | None = Field(
+        None, ge=0.0, le=1.0, description="share of samples containing this cut"
+    )
     grounding: Grounding | None = None
     reviewer_note: str | None = None
     notes: str | None = None
@@ -161,14 +176,22 @@ class Cut(Model):
         if structured and (self.variable is None or self.op is None or self.value is None):
             raise ValueError(f"cut {self.id!r}: a structured cut needs variable, op and value")
         if not structured and self.expr is None and not self.text:
-            raise ValueError(f"cut {self.id!r}: needs a machine form (variable/op/value or expr) or text")
+            raise ValueError(
+                f"cut {self.id!r}: needs a machine form (variable/op/value or expr) or text"
+            )
         if self.kind == "select_best" and self.expr is None:
             raise ValueError(f"cut {self.id!r}: select_best needs expr (the key to minimise)")
         if self.scope in (Scope.object, Scope.candidate) and not self.target:
             raise ValueError(f"cut {self.id!r}: {self.scope} scope needs a target collection")
         if self.op in (Op.between, Op.outside):
-            if not (isinstance(self.value, list) and len(self.value) == 2 and self.value[0] < self.value[1]):
-                raise ValueError(f"cut {self.id!r}: '{self.op}' needs value [low, high] with low < high")
+            if not (
+                isinstance(self.value, list)
+                and len(self.value) == 2
+                and self.value[0] < self.value[1]
+            ):
+                raise ValueError(
+                    f"cut {self.id!r}: '{self.op}' needs value [low, high] with low < high"
+                )
         elif self.op == Op.in_:
             if not isinstance(self.value, list) or not self.value:
                 raise ValueError(f"cut {self.id!r}: 'in' needs a non-empty list of values")
@@ -179,14 +202,18 @@ class Cut(Model):
     @property
     def executable(self) -> bool:
         """True when the compiler can turn it into code (it has a machine form and is not rejected)."""
-        return self.status != Status.rejected and (self.expr is not None or self.variable is not None)
+        return self.status != Status.rejected and (
+            self.expr is not None or self.variable is not None
+        )
 
 
 class PhysicsObject(Model):
     """A collection of physics objects and its ordered object-level cuts."""
 
     name: Identifier = Field(description="collection name used in expressions, e.g. electrons")
-    kind: Literal["electron", "muon", "lepton", "jet", "bjet", "photon", "tau", "met", "track", "other"]
+    kind: Literal[
+        "electron", "muon", "lepton", "jet", "bjet", "photon", "tau", "met", "track", "other"
+    ]
     sources: list[str] = Field(
         default_factory=list,
         description="for merged collections (leptons = electrons + muons): the collections merged, after their cuts",
@@ -219,7 +246,8 @@ class Region(Model):
     name: Identifier
     description: str = ""
     base: str | None = Field(
-        None, description="another region this one builds on (its cuts apply first); none = the cutflow"
+        None,
+        description="another region this one builds on (its cuts apply first); none = the cutflow",
     )
     cuts: list[Cut] = Field(default_factory=list)
     provenance: Provenance | None = None
@@ -242,13 +270,17 @@ class Assumption(Model):
     rationale: str = ""
     status: Literal["open", "answered"] = "open"
     answer: str | None = None
-    affects: list[str] = Field(default_factory=list, description="ids of cuts this assumption feeds")
+    affects: list[str] = Field(
+        default_factory=list, description="ids of cuts this assumption feeds"
+    )
 
 
 class Unresolved(Model):
     id: Identifier
     description: str
-    reference: str | None = Field(None, description="e.g. 'Ref. [45]' when a cited paper could not be read")
+    reference: str | None = Field(
+        None, description="e.g. 'Ref. [45]' when a cited paper could not be read"
+    )
     reason: str = ""
 
 
@@ -274,7 +306,9 @@ class SelectionList(Model):
     analysis: AnalysisInfo = Field(default_factory=AnalysisInfo)
     objects: list[PhysicsObject] = Field(default_factory=list)
     derived: list[Derived] = Field(default_factory=list)
-    selection: list[Cut] = Field(default_factory=list, description="the ordered event-level cutflow")
+    selection: list[Cut] = Field(
+        default_factory=list, description="the ordered event-level cutflow"
+    )
     regions: list[Region] = Field(default_factory=list)
     weights: list[Weight] = Field(default_factory=list)
     assumptions: list[Assumption] = Field(default_factory=list)
@@ -284,7 +318,9 @@ class SelectionList(Model):
     )
     notes: list[str] = Field(default_factory=list)
     complete: bool = Field(True, description="false when extraction stopped early; partial results")
-    producer: str | None = Field(None, description="what wrote it: rules, llm:<model>, hand, adl, review")
+    producer: str | None = Field(
+        None, description="what wrote it: rules, llm:<model>, hand, adl, review"
+    )
 
     def all_cuts(self) -> list[Cut]:
         """Every cut in order: object cuts, then the cutflow, then the regions."""

@@ -15,8 +15,12 @@ from pipeline.selection.expr import cut_expression
 from pipeline.selection.models import Cut, Provenance, SelectionList
 
 _STATUS_STYLE = {
-    "reviewed": "green", "verified": "green", "edited": "cyan", "extracted": "yellow",
-    "unverified": "red", "rejected": "strike dim",
+    "reviewed": "green",
+    "verified": "green",
+    "edited": "cyan",
+    "extracted": "yellow",
+    "unverified": "red",
+    "rejected": "strike dim",
 }
 
 
@@ -43,15 +47,28 @@ def _form(cut: Cut) -> Text:
 
 def _cut_table(title: str, cuts: list[Cut], start: int = 1) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
-    for column, options in (("#", {"justify": "right"}), ("id", {}), ("scope/target", {}), ("machine form", {"overflow": "fold"}),
-                            ("unit", {}), ("status", {}), ("conf", {"justify": "right"}), ("source", {"overflow": "fold"})):
+    for column, options in (
+        ("#", {"justify": "right"}),
+        ("id", {}),
+        ("scope/target", {}),
+        ("machine form", {"overflow": "fold"}),
+        ("unit", {}),
+        ("status", {}),
+        ("conf", {"justify": "right"}),
+        ("source", {"overflow": "fold"}),
+    ):
         table.add_column(column, **options)  # type: ignore[arg-type]
     for number, cut in enumerate(cuts, start):
         scope = str(cut.scope) + (f":{cut.target}" if cut.target else "")
         table.add_row(
-            str(number), cut.id, scope, _form(cut), cut.unit or "",
+            str(number),
+            cut.id,
+            scope,
+            _form(cut),
+            cut.unit or "",
             Text(str(cut.status), style=_STATUS_STYLE.get(str(cut.status), "")),
-            f"{cut.confidence:.2f}", _source(cut.provenance),
+            f"{cut.confidence:.2f}",
+            _source(cut.provenance),
         )
     return table
 
@@ -71,7 +88,9 @@ def _ledger(sel: SelectionList) -> Table:
     for column in ("id", "topic", "unstated", "choice", "status", "affects"):
         table.add_column(column, overflow="fold")
     for item in sel.assumptions:
-        table.add_row(item.id, item.topic, item.unstated, item.choice, item.status, ", ".join(item.affects))
+        table.add_row(
+            item.id, item.topic, item.unstated, item.choice, item.status, ", ".join(item.affects)
+        )
     return table
 
 
@@ -80,8 +99,12 @@ def _header(sel: SelectionList) -> Text:
     parts = [sel.paper.id]
     if sel.paper.title:
         parts.append(sel.paper.title)
-    facts = [f"{info.experiment}" if info.experiment else "", f"√s = {info.sqrt_s_tev:g} TeV" if info.sqrt_s_tev else "",
-             f"{info.luminosity_fb:g} fb-1" if info.luminosity_fb else "", info.final_state or ""]
+    facts = [
+        f"{info.experiment}" if info.experiment else "",
+        f"√s = {info.sqrt_s_tev:g} TeV" if info.sqrt_s_tev else "",
+        f"{info.luminosity_fb:g} fb-1" if info.luminosity_fb else "",
+        info.final_state or "",
+    ]
     line = " · ".join(p for p in facts if p)
     tail = f"\nobservable: {sel.observable}" if sel.observable else ""
     complete = "" if sel.complete else "\nINCOMPLETE: extraction stopped early"
@@ -91,8 +114,12 @@ def _header(sel: SelectionList) -> Text:
 def selection_renderables(sel: SelectionList) -> list[RenderableType]:
     parts: list[RenderableType] = [_header(sel)]
     for obj in sel.objects:
-        title = f"Object {obj.name} ({obj.kind})" + (f" = {' + '.join(obj.sources)}" if obj.sources else "")
-        parts.append(_cut_table(title, obj.cuts) if obj.cuts else Text(f"{title}: no cuts of its own"))
+        title = f"Object {obj.name} ({obj.kind})" + (
+            f" = {' + '.join(obj.sources)}" if obj.sources else ""
+        )
+        parts.append(
+            _cut_table(title, obj.cuts) if obj.cuts else Text(f"{title}: no cuts of its own")
+        )
     if sel.derived:
         parts.append(_derived_table(sel))
     parts.append(_cut_table("Cutflow (event selection, in order)", sel.selection))
@@ -102,8 +129,12 @@ def selection_renderables(sel: SelectionList) -> list[RenderableType]:
     if sel.assumptions:
         parts.append(_ledger(sel))
     if sel.unresolved:
-        lines = [f"- {u.id}: {u.description}" + (f" ({u.reference})" if u.reference else "") + (f" — {u.reason}" if u.reason else "")
-                 for u in sel.unresolved]
+        lines = [
+            f"- {u.id}: {u.description}"
+            + (f" ({u.reference})" if u.reference else "")
+            + (f" — {u.reason}" if u.reason else "")
+            for u in sel.unresolved
+        ]
         parts.append(Text("Unresolved:\n" + "\n".join(lines)))
     return parts
 

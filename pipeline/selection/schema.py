@@ -16,7 +16,9 @@ from pipeline.errors import SelectionError
 from pipeline.io import canonical_json, write_text_atomic
 from pipeline.selection.models import SCHEMA_VERSION, SelectionList
 
-SCHEMA_ID = f"https://reproduce-hep.invalid/schemas/selection/{SCHEMA_VERSION}/selection.schema.json"
+SCHEMA_ID = (
+    f"https://reproduce-hep.invalid/schemas/selection/{SCHEMA_VERSION}/selection.schema.json"
+)
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "selection.schema.json"
 
 

@@ -102,7 +102,9 @@ class Scopes:
         such as ``min_delta_r(leptons) > 0.4``) and ``met_vec``."""
         earlier: dict[str, str] = {other: "objects" for other in self.objects if other != name}
         order = list(self.objects)
-        earlier = {other: dim for other, dim in earlier.items() if order.index(other) < order.index(name)}
+        earlier = {
+            other: dim for other, dim in earlier.items() if order.index(other) < order.index(name)
+        }
         return {n: "objects" for n in EVENT_OBJECTS} | earlier | object_fields(self.objects[name])
 
     def where_else(self, name: str) -> str | None:

@@ -40,7 +40,10 @@ def schema_problems(data: Any) -> list[tuple[str, str]]:
         # anyOf failures say little; the deepest sub-error says what was wrong
         best = min(error.context, key=lambda e: -len(e.absolute_path)) if error.context else error
         message = best.message
-        if isinstance(best.instance, str | int | float | bool) and repr(best.instance) not in message:
+        if (
+            isinstance(best.instance, str | int | float | bool)
+            and repr(best.instance) not in message
+        ):
             message += f" (got {best.instance!r})"
         problems.append((json_path(best.absolute_path), message))
     return sorted(set(problems))
@@ -70,7 +73,11 @@ def parse_selection(data: Any, *, source: str = "<selection>", check: bool = Tru
 
         errors = errors_only(validate_selection(sel))
         if errors:
-            _raise([(e.path, e.message + (f" ({e.hint})" if e.hint else "")) for e in errors], source, "meaning")
+            _raise(
+                [(e.path, e.message + (f" ({e.hint})" if e.hint else "")) for e in errors],
+                source,
+                "meaning",
+            )
     return sel
 
 
@@ -81,7 +88,9 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise SelectionError(f"{file} is not UTF-8 text", hint="a selection list is a JSON file") from err
+        raise SelectionError(
+            f"{file} is not UTF-8 text", hint="a selection list is a JSON file"
+        ) from err
     return loads_bounded(text, source=str(file))
 
 

@@ -102,7 +102,9 @@ def to_canonical(value: float, unit: str | None) -> float:
     return float(f"{converted:.12g}")
 
 
-def convert_values(value: float | list[float] | None, unit: str | None) -> float | list[float] | None:
+def convert_values(
+    value: float | list[float] | None, unit: str | None
+) -> float | list[float] | None:
     if value is None:
         return None
     if isinstance(value, list):

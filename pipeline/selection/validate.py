@@ -101,13 +101,26 @@ class _Checker:
         self.scopes = Scopes(sel.objects)
         self.issues: list[Issue] = []
 
-    def add(self, level: Literal["error", "warning"], path: str, message: str,
-            hint: str | None = None, cut_id: str | None = None) -> None:
+    def add(
+        self,
+        level: Literal["error", "warning"],
+        path: str,
+        message: str,
+        hint: str | None = None,
+        cut_id: str | None = None,
+    ) -> None:
         self.issues.append(Issue(level=level, path=path, message=message, hint=hint, cut_id=cut_id))
 
-    def expression(self, text: str, names: dict[str, str], path: str, *,
-                   allow_tuple: bool = False, cut_id: str | None = None,
-                   level: Literal["error", "warning"] = "error") -> ast.Expression | None:
+    def expression(
+        self,
+        text: str,
+        names: dict[str, str],
+        path: str,
+        *,
+        allow_tuple: bool = False,
+        cut_id: str | None = None,
+        level: Literal["error", "warning"] = "error",
+    ) -> ast.Expression | None:
         """Parse ``text`` and check its names against ``names``; the tree, or None on error."""
         try:
             tree = parse(text, allow_tuple=allow_tuple)
@@ -116,13 +129,20 @@ class _Checker:
             return None
         misuse = _collection_as_number(tree, names)
         if misuse:
-            self.add(level, path, f"{misuse!r} is a collection of objects, not a number, in {text!r}",
-                     "use count(x), a field accessor such as pt(x), or mass(a, b) for four-vector sums", cut_id)
+            self.add(
+                level,
+                path,
+                f"{misuse!r} is a collection of objects, not a number, in {text!r}",
+                "use count(x), a field accessor such as pt(x), or mass(a, b) for four-vector sums",
+                cut_id,
+            )
             return None
         unknown = sorted(names_used(tree) - set(names))
         for name in unknown:
             close = closest_names(name, list(names)) or closest_names(name, list(FUNCTIONS))
-            hint = self.scopes.where_else(name) or (f"did you mean {', '.join(close)}?" if close else None)
+            hint = self.scopes.where_else(name) or (
+                f"did you mean {', '.join(close)}?" if close else None
+            )
             self.add(level, path, f"unknown name {name!r} in {text!r}", hint, cut_id)
         return None if unknown else tree
 
@@ -132,16 +152,26 @@ class _Checker:
             for source in obj.sources:
                 if source not in defined:
                     close = closest_names(source, sorted(defined))
-                    self.add("error", f"$.objects[{i}].sources", f"source {source!r} of {obj.name!r} is not an object defined before it",
-                             f"did you mean {', '.join(close)}?" if close else "define the source collection first")
+                    self.add(
+                        "error",
+                        f"$.objects[{i}].sources",
+                        f"source {source!r} of {obj.name!r} is not an object defined before it",
+                        f"did you mean {', '.join(close)}?"
+                        if close
+                        else "define the source collection first",
+                    )
             self.check_collection(i, obj)
             defined.add(obj.name)
             fields = self.scopes.for_object(obj.name)
             for j, cut in enumerate(obj.cuts):
                 path = f"$.objects[{i}].cuts[{j}]"
                 if cut.scope != Scope.object or (cut.target not in (None, obj.name)):
-                    self.add("error", f"{path}.scope", f"cut {cut.id!r} of object {obj.name!r} must have scope object and target {obj.name!r}",
-                             cut_id=cut.id)
+                    self.add(
+                        "error",
+                        f"{path}.scope",
+                        f"cut {cut.id!r} of object {obj.name!r} must have scope object and target {obj.name!r}",
+                        cut_id=cut.id,
+                    )
                 self.check_cut(cut, fields, path)
 
     def check_collection(self, i: int, obj: PhysicsObject) -> None:
@@ -153,12 +183,17 @@ class _Checker:
         if obj.sources or obj.name in COLLECTIONS or obj.kind in KIND_COLLECTION:
             return
         have = sorted(COLLECTIONS)
-        level: Literal["error", "warning"] = "error" if obj.name in _names_read(self.sel) else "warning"
-        self.add(level, f"$.objects[{i}].kind",
-                 f"object {obj.name!r} of kind {obj.kind!r}: the canonical event content has no such collection "
-                 f"(it has {', '.join(have)})",
-                 "give a kind among electron, muon, lepton, jet, bjet, photon, or sources; "
-                 "a new collection needs a field table in pipeline/data/fields.py and a reader")
+        level: Literal["error", "warning"] = (
+            "error" if obj.name in _names_read(self.sel) else "warning"
+        )
+        self.add(
+            level,
+            f"$.objects[{i}].kind",
+            f"object {obj.name!r} of kind {obj.kind!r}: the canonical event content has no such collection "
+            f"(it has {', '.join(have)})",
+            "give a kind among electron, muon, lepton, jet, bjet, photon, or sources; "
+            "a new collection needs a field table in pipeline/data/fields.py and a reader",
+        )
 
     def check_derived(self) -> None:
         for i, derived in enumerate(self.sel.derived):
@@ -173,12 +208,19 @@ class _Checker:
             self.expression(derived.expr, names, f"{path}.expr")
             self.scopes.add_derived(derived)
 
-    def bad_target(self, target: str | None, path: str, who: str, cut_id: str | None = None) -> None:
+    def bad_target(
+        self, target: str | None, path: str, who: str, cut_id: str | None = None
+    ) -> None:
         known = sorted(self.scopes.candidate)
         close = closest_names(target or "", known)
-        hint = (f"did you mean {', '.join(close)}?" if close else
-                f"candidate collections: {', '.join(known) or 'none defined'} (a derived quantity built with quadruplets/pairs/sfos_pairs)")
-        self.add("error", path, f"{who}: target {target!r} is not a candidate collection", hint, cut_id)
+        hint = (
+            f"did you mean {', '.join(close)}?"
+            if close
+            else f"candidate collections: {', '.join(known) or 'none defined'} (a derived quantity built with quadruplets/pairs/sfos_pairs)"
+        )
+        self.add(
+            "error", path, f"{who}: target {target!r} is not a candidate collection", hint, cut_id
+        )
 
     def names_for(self, cut: Cut, path: str) -> dict[str, str] | None:
         if cut.scope == Scope.candidate:
@@ -189,8 +231,13 @@ class _Checker:
         if cut.scope == Scope.object:
             if cut.target not in self.scopes.objects:
                 close = closest_names(cut.target or "", list(self.scopes.objects))
-                self.add("error", f"{path}.target", f"cut {cut.id!r}: target {cut.target!r} is not an object collection",
-                         f"did you mean {', '.join(close)}?" if close else None, cut.id)
+                self.add(
+                    "error",
+                    f"{path}.target",
+                    f"cut {cut.id!r}: target {cut.target!r} is not an object collection",
+                    f"did you mean {', '.join(close)}?" if close else None,
+                    cut.id,
+                )
                 return None
             return self.scopes.for_object(cut.target)
         return self.scopes.for_event()
@@ -200,31 +247,72 @@ class _Checker:
         if names is None:
             return
         if cut.kind == "select_best" and cut.scope != Scope.candidate:
-            self.add(level, f"{path}.scope", f"select_best cut {cut.id!r} needs scope candidate and a target", cut_id=cut.id)
+            self.add(
+                level,
+                f"{path}.scope",
+                f"select_best cut {cut.id!r} needs scope candidate and a target",
+                cut_id=cut.id,
+            )
         if not cut.executable:
             if cut.status != Status.rejected:
-                self.add("warning", f"{path}.text", f"cut {cut.id!r} has only text; stage two must ask the LLM or report it", cut_id=cut.id)
+                self.add(
+                    "warning",
+                    f"{path}.text",
+                    f"cut {cut.id!r} has only text; stage two must ask the LLM or report it",
+                    cut_id=cut.id,
+                )
             return
         if cut.variable is not None and not cut.variable.isidentifier():
-            self.add(level, f"{path}.variable", f"variable {cut.variable!r} is not a name", "write the formula in expr instead", cut.id)
+            self.add(
+                level,
+                f"{path}.variable",
+                f"variable {cut.variable!r} is not a name",
+                "write the formula in expr instead",
+                cut.id,
+            )
             return
         field = "expr" if cut.expr is not None else "variable"
-        tree = self.expression(cut_expression(cut), names, f"{path}.{field}",
-                               allow_tuple=cut.kind == "select_best", cut_id=cut.id, level=level)
+        tree = self.expression(
+            cut_expression(cut),
+            names,
+            f"{path}.{field}",
+            allow_tuple=cut.kind == "select_best",
+            cut_id=cut.id,
+            level=level,
+        )
         if tree is not None:
             self.check_units(cut, tree, names, path, level)
 
-    def check_units(self, cut: Cut, tree: ast.Expression, names: dict[str, str], path: str,
-                    level: Literal["error", "warning"]) -> None:
+    def check_units(
+        self,
+        cut: Cut,
+        tree: ast.Expression,
+        names: dict[str, str],
+        path: str,
+        level: Literal["error", "warning"],
+    ) -> None:
         if cut.variable is not None:
             dimension = names.get(cut.variable, "unknown")
             if dimension in ("unknown", "objects", "candidates"):
                 return
             problem = check_unit_fits(cut.unit, dimension, f"{cut.variable!r}")
             if problem:
-                self.add(level, f"{path}.unit", problem, f"use {CANONICAL[dimension]}" if dimension in CANONICAL else "drop the unit: the quantity is dimensionless", cut.id)
+                self.add(
+                    level,
+                    f"{path}.unit",
+                    problem,
+                    f"use {CANONICAL[dimension]}"
+                    if dimension in CANONICAL
+                    else "drop the unit: the quantity is dimensionless",
+                    cut.id,
+                )
             elif cut.unit is None and dimension not in UNITLESS:
-                self.add("warning", f"{path}.unit", f"cut {cut.id!r} on {cut.variable!r} has no unit; {CANONICAL.get(dimension)} assumed", cut_id=cut.id)
+                self.add(
+                    "warning",
+                    f"{path}.unit",
+                    f"cut {cut.id!r} on {cut.variable!r} has no unit; {CANONICAL.get(dimension)} assumed",
+                    cut_id=cut.id,
+                )
             return
         given = unit_dimension(cut.unit)
         if given is None:
@@ -232,20 +320,35 @@ class _Checker:
         dims = {names.get(name, "unknown") for name in names_used(tree)}
         dims |= {FUNCTIONS[f].returns for f in functions_used(tree)}
         if given not in dims and "unknown" not in dims:
-            self.add(level, f"{path}.unit", f"cut {cut.id!r} has unit {cut.unit!r} but uses no {given} quantity",
-                     "drop the unit, or check which quantity the numbers belong to", cut.id)
+            self.add(
+                level,
+                f"{path}.unit",
+                f"cut {cut.id!r} has unit {cut.unit!r} but uses no {given} quantity",
+                "drop the unit, or check which quantity the numbers belong to",
+                cut.id,
+            )
 
     def check_cutflow(self) -> None:
         for i, cut in enumerate(self.sel.selection):
             self.check_cut(cut, self.names_for(cut, f"$.selection[{i}]"), f"$.selection[{i}]")
         region_names = [region.name for region in self.sel.regions]
         for i, region in enumerate(self.sel.regions):
-            if region.base is not None and (region.base not in region_names or region.base == region.name):
-                self.add("error", f"$.regions[{i}].base", f"region {region.name!r} builds on unknown region {region.base!r}",
-                         f"regions: {', '.join(region_names)}")
+            if region.base is not None and (
+                region.base not in region_names or region.base == region.name
+            ):
+                self.add(
+                    "error",
+                    f"$.regions[{i}].base",
+                    f"region {region.name!r} builds on unknown region {region.base!r}",
+                    f"regions: {', '.join(region_names)}",
+                )
             elif _region_loops(region.name, self.sel):
-                self.add("error", f"$.regions[{i}].base", f"region {region.name!r}: its chain of base regions loops",
-                         "a region builds on the cutflow or on a region that does not build on it")
+                self.add(
+                    "error",
+                    f"$.regions[{i}].base",
+                    f"region {region.name!r}: its chain of base regions loops",
+                    "a region builds on the cutflow or on a region that does not build on it",
+                )
             for j, cut in enumerate(region.cuts):
                 path = f"$.regions[{i}].cuts[{j}]"
                 self.check_cut(cut, self.names_for(cut, path), path)
@@ -254,17 +357,27 @@ class _Checker:
                 self.expression(weight.expr, self.scopes.for_event(), f"$.weights[{i}].expr")
 
     def check_references(self) -> None:
-        every = set(self.scopes.event) | {n for names in self.scopes.candidate.values() for n in names}
+        every = set(self.scopes.event) | {
+            n for names in self.scopes.candidate.values() for n in names
+        }
         if self.sel.observable is not None and self.sel.observable not in every:
             close = closest_names(self.sel.observable, sorted(every))
-            self.add("error", "$.observable", f"observable {self.sel.observable!r} is not defined",
-                     f"did you mean {', '.join(close)}?" if close else "define it as a derived quantity")
+            self.add(
+                "error",
+                "$.observable",
+                f"observable {self.sel.observable!r} is not defined",
+                f"did you mean {', '.join(close)}?" if close else "define it as a derived quantity",
+            )
         known = {cut.id for cut in self.sel.all_cuts()} | every | {r.name for r in self.sel.regions}
         for i, assumption in enumerate(self.sel.assumptions):
             for ref in assumption.affects:
                 if ref not in known:
-                    self.add("warning", f"$.assumptions[{i}].affects", f"assumption {assumption.id!r} affects unknown id {ref!r}",
-                             f"did you mean {', '.join(closest_names(ref, sorted(known)))}?")
+                    self.add(
+                        "warning",
+                        f"$.assumptions[{i}].affects",
+                        f"assumption {assumption.id!r} affects unknown id {ref!r}",
+                        f"did you mean {', '.join(closest_names(ref, sorted(known)))}?",
+                    )
 
 
 def validate_selection(sel: SelectionList) -> list[Issue]:
@@ -280,4 +393,11 @@ def validate_selection(sel: SelectionList) -> list[Issue]:
 # loading lives in store.py; re-exported here because callers think of it as validation
 from pipeline.selection.store import load_selection, parse_selection, save_selection  # noqa: E402
 
-__all__ = ["Issue", "errors_only", "load_selection", "parse_selection", "save_selection", "validate_selection"]
+__all__ = [
+    "Issue",
+    "errors_only",
+    "load_selection",
+    "parse_selection",
+    "save_selection",
+    "validate_selection",
+]

@@ -54,7 +54,9 @@ _ERROR_ENTRY = """  <entry>
 def _entry(paper: FakePaper, base: str) -> str:
     vid = f"{paper.arxiv_id}v{paper.version}"
     authors = "".join(f"<author><name>{escape(a)}</name></author>" for a in paper.authors)
-    cats = "".join(f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in paper.categories)
+    cats = "".join(
+        f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in paper.categories
+    )
     comment = f"<arxiv:comment>{escape(paper.comment)}</arxiv:comment>" if paper.comment else ""
     doi = f"<arxiv:doi>{escape(paper.doi)}</arxiv:doi>" if paper.doi else ""
     return f"""  <entry>
@@ -136,13 +138,13 @@ class FakeArxiv:
                     ids = [i for i in parse_qs(url.query).get("id_list", [""])[0].split(",") if i]
                     self._send(200, fake.feed(ids).encode(), "application/atom+xml; charset=utf-8")
                 elif url.path.startswith("/pdf/"):
-                    paper = fake._lookup(url.path[len("/pdf/"):])
+                    paper = fake._lookup(url.path[len("/pdf/") :])
                     if paper is None:
                         self._send(404, b"not found", "text/plain")
                     else:
                         self._send(200, paper.pdf, "application/pdf")
                 elif url.path.startswith("/e-print/"):
-                    paper = fake._lookup(url.path[len("/e-print/"):])
+                    paper = fake._lookup(url.path[len("/e-print/") :])
                     if paper is None:
                         self._send(404, b"not found", "text/plain")
                     elif paper.source is None:  # PDF-only submission: arXiv serves the PDF
@@ -176,8 +178,9 @@ def make_paper_pdf(pages: list[str] | None = None) -> bytes:
             heading = para.startswith("# ")
             size, font = (13, "hebo") if heading else (11, "helv")
             rect = pymupdf.Rect(72, y, 540, 760)
-            spare = page.insert_textbox(rect, para[2:] if heading else para, fontsize=size,
-                                        fontname=font)
+            spare = page.insert_textbox(
+                rect, para[2:] if heading else para, fontsize=size, fontname=font
+            )
             y = 760 - spare + 10 if spare >= 0 else 760
     data: bytes = doc.tobytes()
     doc.close()

@@ -17,8 +17,17 @@ def add_to_mirror(mirror: Path, paper: str, pdf: Path, title: str | None = None)
     entry = mirror / pid.slug
     entry.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pdf, entry / PDF_NAME)
-    meta = PaperMeta(paper_id=str(pid), slug=pid.slug,
-                     origin="arxiv", title=title, fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                     files={PDF_NAME: FileInfo(sha256=sha256_file(entry / PDF_NAME), size=(entry / PDF_NAME).stat().st_size)})
+    meta = PaperMeta(
+        paper_id=str(pid),
+        slug=pid.slug,
+        origin="arxiv",
+        title=title,
+        fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        files={
+            PDF_NAME: FileInfo(
+                sha256=sha256_file(entry / PDF_NAME), size=(entry / PDF_NAME).stat().st_size
+            )
+        },
+    )
     write_json_atomic(entry / META_NAME, meta.model_dump(mode="json"))
     return entry

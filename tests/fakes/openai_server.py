@@ -87,10 +87,16 @@ def hang(seconds: float, then: Answer | None = None) -> Answer:
     return Answer("hang", then or text(""), delay=seconds)
 
 
-def drip(interval: float, *, where: str = "body", give_up_after: float = 60.0, then: Answer | None = None) -> Answer:
+def drip(
+    interval: float, *, where: str = "body", give_up_after: float = 60.0, then: Answer | None = None
+) -> Answer:
     """``then`` (default: a short content answer) as raw HTTP, one byte every ``interval`` s."""
-    return Answer("drip", then or text("dripped"), delay=interval,
-                  extra={"where": where, "give_up_after": give_up_after})
+    return Answer(
+        "drip",
+        then or text("dripped"),
+        delay=interval,
+        extra={"where": where, "give_up_after": give_up_after},
+    )
 
 
 def huge(size: int, *, chunked: bool = True) -> Answer:
@@ -104,7 +110,9 @@ _PIECE = b"a" * (1 << 20)
 class FakeOpenAI:
     def __init__(self, model: str = "fake-model", owned_by: str | None = None) -> None:
         self.model = model
-        self.owned_by = owned_by  # what GET /v1/models says serves the model ("llamacpp": a llama.cpp server)
+        self.owned_by = (
+            owned_by  # what GET /v1/models says serves the model ("llamacpp": a llama.cpp server)
+        )
         self.queue: deque[Answer] = deque()
         self.requests: list[dict[str, Any]] = []
         self.sent: list[int] = []
@@ -150,8 +158,13 @@ class FakeOpenAI:
             tools = body.get("tools") or [{"function": {"name": "answer"}}]
             name = answer.extra.get("name") or tools[0]["function"]["name"]
             args = answer.payload if isinstance(answer.payload, str) else json.dumps(answer.payload)
-            message["tool_calls"] = [{"id": f"call_{len(self.requests)}", "type": "function",
-                                      "function": {"name": name, "arguments": args}}]
+            message["tool_calls"] = [
+                {
+                    "id": f"call_{len(self.requests)}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": args},
+                }
+            ]
             finish = "tool_calls"
         else:
             message["content"] = answer.payload
@@ -159,18 +172,27 @@ class FakeOpenAI:
         prompt_tokens = len(json.dumps(body)) // 4
         completion_tokens = len(json.dumps(message)) // 4
         return {
-            "id": f"chatcmpl-fake-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
+            "id": f"chatcmpl-fake-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
             "model": body.get("model", self.model),
-            "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
         }
 
     def _raw_response(self, answer: Answer, body: dict[str, Any]) -> tuple[bytes, bytes]:
         """Status line + headers, and body, of a 200 answer carrying ``answer``."""
         data = json.dumps(self._completion(answer, body)).encode("utf-8")
-        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n"
-                "Connection: close\r\n\r\n").encode("ascii")
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode("ascii")
         return head, data
 
     def _huge_parts(self, size: int, body: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -201,20 +223,39 @@ class FakeOpenAI:
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
                     listed = {"id": fake.model, "object": "model"}
-                    self._send(200, {"object": "list", "data": [
-                        {**listed, "owned_by": fake.owned_by} if fake.owned_by else listed]})
+                    self._send(
+                        200,
+                        {
+                            "object": "list",
+                            "data": [
+                                {**listed, "owned_by": fake.owned_by} if fake.owned_by else listed
+                            ],
+                        },
+                    )
                 else:
-                    self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+                    self._send(
+                        404, {"error": {"message": f"no route {self.path}", "type": "not_found"}}
+                    )
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 try:
                     body = json.loads(self.rfile.read(length) or b"{}")
                 except json.JSONDecodeError:
-                    self._send(400, {"error": {"message": "request body is not JSON", "type": "invalid_request"}})
+                    self._send(
+                        400,
+                        {
+                            "error": {
+                                "message": "request body is not JSON",
+                                "type": "invalid_request",
+                            }
+                        },
+                    )
                     return
                 if not self.path.rstrip("/").endswith("/chat/completions"):
-                    self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+                    self._send(
+                        404, {"error": {"message": f"no route {self.path}", "type": "not_found"}}
+                    )
                     return
                 answer = fake._next(body)
                 while answer is not None and answer.kind == "hang":
@@ -228,9 +269,26 @@ class FakeOpenAI:
                     self._huge(answer, body)
                     return
                 if answer is None:
-                    self._send(500, {"error": {"message": "fake server: no scripted answer left", "type": "server_error"}})
+                    self._send(
+                        500,
+                        {
+                            "error": {
+                                "message": "fake server: no scripted answer left",
+                                "type": "server_error",
+                            }
+                        },
+                    )
                 elif answer.kind == "error":
-                    self._send(answer.status, {"error": {"message": answer.payload, "type": "scripted", "code": answer.status}})
+                    self._send(
+                        answer.status,
+                        {
+                            "error": {
+                                "message": answer.payload,
+                                "type": "scripted",
+                                "code": answer.status,
+                            }
+                        },
+                    )
                 else:
                     self._send(200, fake._completion(answer, body))
 
@@ -246,7 +304,7 @@ class FakeOpenAI:
                         if time.monotonic() > ends:
                             self.wfile.write(raw[index:])
                             break
-                        self.wfile.write(raw[index:index + 1])
+                        self.wfile.write(raw[index : index + 1])
                         self.wfile.flush()
                         sent += 1
                         if fake._stop.wait(answer.delay):
@@ -260,14 +318,20 @@ class FakeOpenAI:
             def _huge(self, answer: Answer, body: dict[str, Any]) -> None:
                 before, after = fake._huge_parts(answer.payload, body)
                 total = len(before) + answer.payload + len(after)
-                framing = "Transfer-Encoding: chunked" if answer.extra["chunked"] else f"Content-Length: {total}"
+                framing = (
+                    "Transfer-Encoding: chunked"
+                    if answer.extra["chunked"]
+                    else f"Content-Length: {total}"
+                )
                 head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{framing}\r\nConnection: close\r\n\r\n"
                 sent = 0
 
                 def write(piece: bytes | memoryview) -> None:
                     nonlocal sent
                     if answer.extra["chunked"]:
-                        self.wfile.write(f"{len(piece):x}\r\n".encode("ascii") + bytes(piece) + b"\r\n")
+                        self.wfile.write(
+                            f"{len(piece):x}\r\n".encode("ascii") + bytes(piece) + b"\r\n"
+                        )
                     else:
                         self.wfile.write(piece)
                     sent += len(piece)
@@ -277,7 +341,7 @@ class FakeOpenAI:
                     write(before)
                     left = answer.payload
                     while left > 0 and not fake._stop.is_set():
-                        piece = memoryview(_PIECE)[:min(left, len(_PIECE))]
+                        piece = memoryview(_PIECE)[: min(left, len(_PIECE))]
                         write(piece)
                         left -= len(piece)
                     write(after)

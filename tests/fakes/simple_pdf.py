@@ -37,9 +37,19 @@ def simple_document(path: Path) -> Document:
                 if kind != 0 or not text.strip():
                     continue
                 text = text.strip() + "\n\n"
-                blocks.append(Block(id=f"p{number}b{len(blocks)}", page=number, bbox=(x0, y0, x1, y1),
-                                    text=text, start=offset, end=offset + len(text)))
+                blocks.append(
+                    Block(
+                        id=f"p{number}b{len(blocks)}",
+                        page=number,
+                        bbox=(x0, y0, x1, y1),
+                        text=text,
+                        start=offset,
+                        end=offset + len(text),
+                    )
+                )
                 text_parts.append(text)
                 offset += len(text)
-    source = SourceInfo(paper_id=path.name, path=str(path), sha256=sha256_file(path), backend="pymupdf")
+    source = SourceInfo(
+        paper_id=path.name, path=str(path), sha256=sha256_file(path), backend="pymupdf"
+    )
     return Document(source=source, pages=pages, text="".join(text_parts), blocks=blocks)

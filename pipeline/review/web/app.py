@@ -65,6 +65,7 @@ def _error(err: ReproError) -> JSONResponse:
 
 def _guard(handler: Any) -> Any:
     """A ReproError becomes a JSON answer with the status that fits it, never a 500 with a traceback."""
+
     async def wrapped(request: Request) -> Response:
         try:
             return await handler(request)  # type: ignore[no-any-return]
@@ -78,7 +79,9 @@ class ReviewApp:
     """The handlers. Every request resolves its run afresh (files may change underneath);
     PDF and file work runs in the thread pool so one slow page render blocks nobody."""
 
-    def __init__(self, outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None) -> None:
+    def __init__(
+        self, outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None
+    ) -> None:
         self.outputs = outputs
         self.papers = papers
         self.single = run.resolve() if run is not None else None
@@ -90,7 +93,9 @@ class ReviewApp:
         check_segment(run, "run id")
         if self.single is not None:
             if (paper, run) != run_key(self.single):
-                raise UsageError(f"this server serves only run {'/'.join(run_key(self.single))}, not {paper}/{run}")
+                raise UsageError(
+                    f"this server serves only run {'/'.join(run_key(self.single))}, not {paper}/{run}"
+                )
             return self.single
         return run_from_key(self.outputs, paper, run)
 
@@ -111,13 +116,18 @@ class ReviewApp:
         if len(runs) == 1:
             paper, run_id = run_key(runs[0])
             return RedirectResponse(f"/r/{paper}/{run_id}/", status_code=302)
-        items = "".join(
-            f'<li><a href="/r/{html.escape(p)}/{html.escape(r)}/">{html.escape(p)} / {html.escape(r)}</a></li>'
-            for p, r in (run_key(x) for x in runs)
-        ) or "<li>no runs yet: run <code>reproduce extract PAPER</code> first</li>"
-        return HTMLResponse(f'<!doctype html><html><head><meta charset="utf-8"><title>reproduce review</title>'
-                            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/review.css"></head>'
-                            f'<body class="runs"><h1>Runs to review</h1><ul>{items}</ul></body></html>')
+        items = (
+            "".join(
+                f'<li><a href="/r/{html.escape(p)}/{html.escape(r)}/">{html.escape(p)} / {html.escape(r)}</a></li>'
+                for p, r in (run_key(x) for x in runs)
+            )
+            or "<li>no runs yet: run <code>reproduce extract PAPER</code> first</li>"
+        )
+        return HTMLResponse(
+            f'<!doctype html><html><head><meta charset="utf-8"><title>reproduce review</title>'
+            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/review.css"></head>'
+            f'<body class="runs"><h1>Runs to review</h1><ul>{items}</ul></body></html>'
+        )
 
     async def page(self, request: Request) -> Response:
         self.run_dir(request)
@@ -142,7 +152,8 @@ class ReviewApp:
             "reviewer": session.reviewer,
             "cuts": cut_rows(selection, session.extracted()),
             "assumptions": [a.model_dump(mode="json") for a in selection.assumptions],
-            "containers": ["selection"] + [f"object:{o.name}" for o in selection.objects]
+            "containers": ["selection"]
+            + [f"object:{o.name}" for o in selection.objects]
             + [f"region:{r.name}" for r in selection.regions],
             "undecided": len(undecided_cuts(selection)),
         }
@@ -163,7 +174,10 @@ class ReviewApp:
         cut, sources = self.find_cut(request)
         spot = locate_cut(sources, cut)
         if spot.pdf is None or spot.page is None:
-            raise ParseError(f"cut {cut.id!r}: its source PDF or page is unknown", hint="the quote could not be placed")
+            raise ParseError(
+                f"cut {cut.id!r}: its source PDF or page is unknown",
+                hint="the quote could not be placed",
+            )
         return _render_cached(str(spot.pdf), spot.pdf.stat().st_mtime, spot.page, tuple(spot.boxes))
 
     async def page_png(self, request: Request) -> Response:
@@ -183,25 +197,36 @@ class ReviewApp:
 
         def place(quote: str, page_no: int | None) -> tuple[int | None, list[dict[str, Any]]]:
             spot = locate(main_pdf, quote, page_no)
-            return spot.page, [dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes]
+            return spot.page, [
+                dict(page=spot.page, x0=b[0], y0=b[1], x1=b[2], y1=b[3]) for b in spot.boxes
+            ]
 
         return session.decide(choice, base_version, who=self.reviewer, locate=place)
 
     async def diff(self, request: Request) -> Response:
         session = self.session(request)
-        return JSONResponse(await run_in_threadpool(lambda: diff_lists(session.extracted(), session.current()[1])))
+        return JSONResponse(
+            await run_in_threadpool(lambda: diff_lists(session.extracted(), session.current()[1]))
+        )
 
     async def log(self, request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(self.session(request).log))
 
 
 @lru_cache(maxsize=64)
-def _render_cached(pdf: str, mtime: float, page: int, boxes: tuple[tuple[float, float, float, float], ...]) -> bytes:
+def _render_cached(
+    pdf: str, mtime: float, page: int, boxes: tuple[tuple[float, float, float, float], ...]
+) -> bytes:
     return render_page(Highlight(Path(pdf), page, list(boxes), "cache"))
 
 
-def build_app(outputs: Path, papers: Path, run: Path | None = None, reviewer: str | None = None,
-              allowed_hosts: list[str] | None = None) -> Starlette:
+def build_app(
+    outputs: Path,
+    papers: Path,
+    run: Path | None = None,
+    reviewer: str | None = None,
+    allowed_hosts: list[str] | None = None,
+) -> Starlette:
     """The ASGI app. ``run``: serve only that run directory; else every run under ``outputs``.
 
     ``reviewer`` is the name every decision is logged under (default: $REPRO_REVIEWER or the

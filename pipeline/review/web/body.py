@@ -53,8 +53,11 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
 
 
 def _too_large(limit: int) -> RequestRefused:
-    return RequestRefused(f"request too large: a decision is at most {limit} bytes", status=413,
-                          hint="shorten the comment or the quote")
+    return RequestRefused(
+        f"request too large: a decision is at most {limit} bytes",
+        status=413,
+        hint="shorten the comment or the quote",
+    )
 
 
 def parse_decision(body: bytes, reviewer: str) -> tuple[Decision, int]:
@@ -62,17 +65,30 @@ def parse_decision(body: bytes, reviewer: str) -> tuple[Decision, int]:
     try:
         data = loads_bounded(body.decode("utf-8"), source="the decision")
     except UnicodeDecodeError as err:
-        raise UsageError(f"malformed decision: the body is not UTF-8 ({err.reason})", hint=_SHAPE_HINT) from err
+        raise UsageError(
+            f"malformed decision: the body is not UTF-8 ({err.reason})", hint=_SHAPE_HINT
+        ) from err
     except SelectionError as err:
-        raise UsageError(f"malformed decision: {err.message}", hint=err.hint or _SHAPE_HINT) from err
+        raise UsageError(
+            f"malformed decision: {err.message}", hint=err.hint or _SHAPE_HINT
+        ) from err
     if not isinstance(data, dict):
-        raise UsageError(f"malformed decision: a JSON {type(data).__name__} instead of an object", hint=_SHAPE_HINT)
+        raise UsageError(
+            f"malformed decision: a JSON {type(data).__name__} instead of an object",
+            hint=_SHAPE_HINT,
+        )
     _refuse_non_finite(data)
     payload = dict(data)
     base_version = payload.pop("base_version", None)
-    if isinstance(base_version, bool) or not isinstance(base_version, int) or not 0 <= base_version <= MAX_VERSION:
-        raise UsageError(f"malformed decision: base_version must be a whole number >= 0, not {str(base_version)[:40]}",
-                         hint="send the version you loaded from /state")
+    if (
+        isinstance(base_version, bool)
+        or not isinstance(base_version, int)
+        or not 0 <= base_version <= MAX_VERSION
+    ):
+        raise UsageError(
+            f"malformed decision: base_version must be a whole number >= 0, not {str(base_version)[:40]}",
+            hint="send the version you loaded from /state",
+        )
     _check_reviewer(payload.pop("reviewer", None), reviewer)
     try:
         return Decision.model_validate(payload), base_version
@@ -87,7 +103,9 @@ def _check_reviewer(claimed: Any, reviewer: str) -> None:
         raise UsageError("malformed decision: reviewer must be a string", hint=_SHAPE_HINT)
     raise RequestRefused(
         f"this server records decisions as {reviewer!r}; it does not take {claimed[:80]!r} from a request",
-        status=403, hint="to review under another name, start `reproduce serve --reviewer NAME` (or set REPRO_REVIEWER)")
+        status=403,
+        hint="to review under another name, start `reproduce serve --reviewer NAME` (or set REPRO_REVIEWER)",
+    )
 
 
 def _refuse_non_finite(data: Any) -> None:
@@ -96,8 +114,10 @@ def _refuse_non_finite(data: Any) -> None:
     while stack:
         node = stack.pop()
         if isinstance(node, float) and not math.isfinite(node):
-            raise UsageError(f"malformed decision: {node} is not a number a selection list can hold",
-                             hint="numbers must be finite (1e400 overflows to infinity)")
+            raise UsageError(
+                f"malformed decision: {node} is not a number a selection list can hold",
+                hint="numbers must be finite (1e400 overflows to infinity)",
+            )
         if isinstance(node, dict):
             stack.extend(node.values())
         elif isinstance(node, list):

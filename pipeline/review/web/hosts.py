@@ -52,7 +52,11 @@ class HostCheck:
         self.allowed = {_normal(host) for host in allowed_hosts if host != "*"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and not self.any_host and not self._allowed(scope):
+        if (
+            scope["type"] in ("http", "websocket")
+            and not self.any_host
+            and not self._allowed(scope)
+        ):
             await PlainTextResponse("Invalid host header", status_code=400)(scope, receive, send)
             return
         await self.app(scope, receive, send)
