@@ -37,7 +37,11 @@ def test_labelled_synthetic_everywhere(samples: dict[str, list[Path]]) -> None:
         assert len(paths) == len(PROCESSES)
         assert all(p.name.startswith("synthetic_") for p in paths)
         marker = json.loads(str(uproot.open(paths[0])["synthetic"]))
-        assert marker["synthetic"] is True and marker["release"] == rel and "SYNTHETIC" in marker["note"]
+        assert (
+            marker["synthetic"] is True
+            and marker["release"] == rel
+            and "SYNTHETIC" in marker["note"]
+        )
         ds = open_dataset(paths)
         assert ds.synthetic and all(f.synthetic for f in ds.files) and ds.release == rel
         assert not list(paths[0].parent.glob(".*.part"))
@@ -47,7 +51,10 @@ def test_real_schema_branches(samples: dict[str, list[Path]]) -> None:
     facts = Path(__file__).resolve().parents[2] / "shared" / "facts"
     if not facts.is_dir():
         pytest.skip("../shared/facts not available")
-    for rel, fact in (("2025", "branches-2025-exactly4lep-data.txt"), ("2020", "branches-2020-4lep-data.txt")):
+    for rel, fact in (
+        ("2025", "branches-2025-exactly4lep-data.txt"),
+        ("2020", "branches-2020-4lep-data.txt"),
+    ):
         real: dict[str, str] = {}
         for line in (facts / fact).read_text().splitlines():
             tokens = line.split()
@@ -61,7 +68,9 @@ def test_real_schema_branches(samples: dict[str, list[Path]]) -> None:
             assert scalar(typename).replace("[]", "") == scalar(real[name]), name
 
 
-def test_same_seed_same_arrays_other_seed_differs(tmp_path: Path, samples: dict[str, list[Path]]) -> None:
+def test_same_seed_same_arrays_other_seed_differs(
+    tmp_path: Path, samples: dict[str, list[Path]]
+) -> None:
     again = generate(tmp_path / "again", release="2025", n_events=N, seed=11)
     other = generate(tmp_path / "other", release="2025", n_events=N, seed=12)
     for a, b, c in zip(samples["2025"], again, other, strict=True):
@@ -81,7 +90,9 @@ def test_both_schemas_give_the_same_physics(samples: dict[str, list[Path]]) -> N
         assert np.allclose(x, y, rtol=1e-5, atol=1e-5), f
     for f in ("charge", "flavour", "id_tight", "trig_matched"):
         assert ak.all(la[f] == lb[f]), f
-    assert np.allclose(ak.to_numpy(ak.flatten(abs(la.d0sig))), ak.to_numpy(ak.flatten(lb.d0sig)), rtol=1e-6)
+    assert np.allclose(
+        ak.to_numpy(ak.flatten(abs(la.d0sig))), ak.to_numpy(ak.flatten(lb.d0sig)), rtol=1e-6
+    )
 
 
 def test_2025_order_is_grouped_not_pt(samples: dict[str, list[Path]]) -> None:
@@ -128,19 +139,25 @@ def test_weights_normalised_to_luminosity(events2025: ak.Array) -> None:
         assert not ak.any(ev.is_data)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"release": "2019"}, "releases 2025 and 2020"),
-    ({"processes": ("Higgs",)}, "unknown process"),
-    ({"n_events": 2}, "at least 4"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"release": "2019"}, "releases 2025 and 2020"),
+        ({"processes": ("Higgs",)}, "unknown process"),
+        ({"n_events": 2}, "at least 4"),
+    ],
+)
 def test_bad_arguments(tmp_path: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         generate(tmp_path, **{"n_events": 100, **kwargs})
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**32 - 1), release=st.sampled_from(["2025", "2020"]),
-       n=st.integers(4, 300))
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 2**32 - 1), release=st.sampled_from(["2025", "2020"]), n=st.integers(4, 300)
+)
 def test_round_trip_invariants(tmp_path: Path, seed: int, release: str, n: int) -> None:
     """Whatever the seed and size: the reader gives back exactly what the files hold."""
     paths = generate(tmp_path / f"{release}_{seed}_{n}", release=release, n_events=n, seed=seed)
@@ -178,3 +195,12 @@ def test_zz_shape_is_a_z_peak_and_a_falling_continuum() -> None:
     bands = [density(lo, lo + 15) for lo in (110, 125, 140, 155)]
     assert all(a > 1.15 * b for a, b in zip(bands, bands[1:], strict=False)), bands  # falling
     assert np.mean(m > 182) > 0.5 and density(190, 200) > density(165, 180)  # the on-shell rise
+
+
+@pytest.mark.parametrize("release", ["2020", "2025"])
+def test_same_seed_same_bytes_anywhere(tmp_path: Path, release: str) -> None:
+    """A re-run elsewhere gets the same file bytes (ROOT's UUID, times and file name are fixed)."""
+    first = generate(tmp_path / "a", release=release, n_events=400, processes=["ggH125_ZZ4lep"])
+    again = generate(tmp_path / "b", release=release, n_events=400, processes=["ggH125_ZZ4lep"])
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
+    assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".")]  # no staging left

@@ -14,10 +14,15 @@ a 4-lepton skim of the real cross sections at the release luminosity.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import os
-import secrets
-from collections.abc import Sequence
+import shutil
+import tempfile
+import types
+import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import awkward as ak
@@ -53,15 +58,40 @@ class Process(BaseModel):
 
 
 PROCESSES: dict[str, Process] = {
-    "ggH125_ZZ4lep": Process(dsid_2025=345060, name_2025="PowhegPythia8EvtGen_NNLOPS_ggH125_ZZ4l",
-                             dsid_2020=345060, name_2020="ggH125_ZZ4lep", xsec_pb=0.0060239,
-                             skim_eff=0.165),
-    "ZZ": Process(dsid_2025=700600, name_2025="Sh_2212_llll", dsid_2020=363490, name_2020="llll",
-                  xsec_pb=1.2578, skim_eff=0.022, neg_fraction=0.03),
-    "Zjets": Process(dsid_2025=700320, name_2025="Sh_2211_Zll", dsid_2020=361106, name_2020="Zll",
-                     xsec_pb=1950.53, skim_eff=9e-6, neg_fraction=0.05),
-    "ttbar": Process(dsid_2025=410470, name_2025="PhPy8EG_A14_ttbar_nonallhad", dsid_2020=410000,
-                     name_2020="ttbar_lep", xsec_pb=452.69, skim_eff=4.4e-5),
+    "ggH125_ZZ4lep": Process(
+        dsid_2025=345060,
+        name_2025="PowhegPythia8EvtGen_NNLOPS_ggH125_ZZ4l",
+        dsid_2020=345060,
+        name_2020="ggH125_ZZ4lep",
+        xsec_pb=0.0060239,
+        skim_eff=0.165,
+    ),
+    "ZZ": Process(
+        dsid_2025=700600,
+        name_2025="Sh_2212_llll",
+        dsid_2020=363490,
+        name_2020="llll",
+        xsec_pb=1.2578,
+        skim_eff=0.022,
+        neg_fraction=0.03,
+    ),
+    "Zjets": Process(
+        dsid_2025=700320,
+        name_2025="Sh_2211_Zll",
+        dsid_2020=361106,
+        name_2020="Zll",
+        xsec_pb=1950.53,
+        skim_eff=9e-6,
+        neg_fraction=0.05,
+    ),
+    "ttbar": Process(
+        dsid_2025=410470,
+        name_2025="PhPy8EG_A14_ttbar_nonallhad",
+        dsid_2020=410000,
+        name_2020="ttbar_lep",
+        xsec_pb=452.69,
+        skim_eff=4.4e-5,
+    ),
 }
 
 
@@ -82,34 +112,72 @@ def _branches_2025(block: dict, proc: Process, events: np.ndarray, n_total: int)
     n = len(events)
     sumw = n_total * proc.mean_weight / proc.skim_eff
     return {
-        "runNumber": np.full(n, MC_RUN, np.uint32), "eventNumber": events.astype(np.uint64),
-        "channelNumber": np.full(n, proc.dsid_2025, np.uint32), "mcWeight": _f4(ev["mc_weight"]),
-        "ScaleFactor_PILEUP": _f4(ev["sf_pileup"]), "ScaleFactor_ELE": _f4(ev["sf_ele"]),
-        "ScaleFactor_MUON": _f4(ev["sf_muon"]), "ScaleFactor_LepTRIGGER": _f4(ev["sf_trigger"]),
-        "xsec": np.full(n, proc.xsec_pb, np.float32), "filteff": np.full(n, proc.filteff, np.float32),
-        "kfac": np.full(n, proc.kfac, np.float32), "sum_of_weights": np.full(n, sumw),
+        "runNumber": np.full(n, MC_RUN, np.uint32),
+        "eventNumber": events.astype(np.uint64),
+        "channelNumber": np.full(n, proc.dsid_2025, np.uint32),
+        "mcWeight": _f4(ev["mc_weight"]),
+        "ScaleFactor_PILEUP": _f4(ev["sf_pileup"]),
+        "ScaleFactor_ELE": _f4(ev["sf_ele"]),
+        "ScaleFactor_MUON": _f4(ev["sf_muon"]),
+        "ScaleFactor_LepTRIGGER": _f4(ev["sf_trigger"]),
+        "xsec": np.full(n, proc.xsec_pb, np.float32),
+        "filteff": np.full(n, proc.filteff, np.float32),
+        "kfac": np.full(n, proc.kfac, np.float32),
+        "sum_of_weights": np.full(n, sumw),
         "num_events": np.full(n, float(n_total)),
-        "trigE": ev["trig_e"], "trigM": ev["trig_m"], "trigDE": ev["trig_ee"],
-        "trigDM": ev["trig_mm"], "trigML": ev["trig_em"],
-        "met": _f4(ev["met"]), "met_phi": _f4(ev["met_phi"]),
+        "trigE": ev["trig_e"],
+        "trigM": ev["trig_m"],
+        "trigDE": ev["trig_ee"],
+        "trigDM": ev["trig_mm"],
+        "trigML": ev["trig_em"],
+        "met": _f4(ev["met"]),
+        "met_phi": _f4(ev["met_phi"]),
         "lep_n": ak.to_numpy(ak.num(lep["pt"])).astype(np.int32),
-        "lep": ak.zip({
-            "pt": _f4(lep["pt"]), "eta": _f4(lep["eta"]), "phi": _f4(lep["phi"]), "e": _f4(lep["e"]),
-            "charge": ak.values_astype(lep["charge"], np.int32),
-            "type": ak.values_astype(lep["flavour"], np.int32),
-            "z0": _f4(lep["z0"]), "d0": _f4(lep["d0"]), "d0sig": _f4(lep["d0sig"]),
-            "ptvarcone30": _f4(lep["ptcone30"]), "topoetcone20": _f4(lep["etcone20"]),
-            "isLooseID": lep["id_loose"], "isMediumID": lep["id_medium"], "isTightID": lep["id_tight"],
-            "isLooseIso": lep["iso_loose"], "isTightIso": lep["iso_tight"],
-            "isTrigMatched": lep["trig_matched"],
-        }),
+        "lep": ak.zip(
+            {
+                "pt": _f4(lep["pt"]),
+                "eta": _f4(lep["eta"]),
+                "phi": _f4(lep["phi"]),
+                "e": _f4(lep["e"]),
+                "charge": ak.values_astype(lep["charge"], np.int32),
+                "type": ak.values_astype(lep["flavour"], np.int32),
+                "z0": _f4(lep["z0"]),
+                "d0": _f4(lep["d0"]),
+                "d0sig": _f4(lep["d0sig"]),
+                "ptvarcone30": _f4(lep["ptcone30"]),
+                "topoetcone20": _f4(lep["etcone20"]),
+                "isLooseID": lep["id_loose"],
+                "isMediumID": lep["id_medium"],
+                "isTightID": lep["id_tight"],
+                "isLooseIso": lep["iso_loose"],
+                "isTightIso": lep["iso_tight"],
+                "isTrigMatched": lep["trig_matched"],
+            }
+        ),
         "jet_n": ak.to_numpy(ak.num(jets["pt"])).astype(np.int32),
-        "jet": ak.zip({"pt": _f4(jets["pt"]), "eta": _f4(jets["eta"]), "phi": _f4(jets["phi"]),
-                       "e": _f4(jets["e"]), "btag_quantile": jets["btag"], "jvt": jets["jvt"]}),
+        "jet": ak.zip(
+            {
+                "pt": _f4(jets["pt"]),
+                "eta": _f4(jets["eta"]),
+                "phi": _f4(jets["phi"]),
+                "e": _f4(jets["e"]),
+                "btag_quantile": jets["btag"],
+                "jvt": jets["jvt"],
+            }
+        ),
         "photon_n": ak.to_numpy(ak.num(ph["pt"])).astype(np.int32),
-        "photon": ak.zip({"pt": _f4(ph["pt"]), "eta": _f4(ph["eta"]), "phi": _f4(ph["phi"]),
-                          "e": _f4(ph["e"]), "isLooseID": ph["id_loose"], "isTightID": ph["id_tight"],
-                          "isLooseIso": ph["iso_loose"], "isTightIso": ph["iso_tight"]}),
+        "photon": ak.zip(
+            {
+                "pt": _f4(ph["pt"]),
+                "eta": _f4(ph["eta"]),
+                "phi": _f4(ph["phi"]),
+                "e": _f4(ph["e"]),
+                "isLooseID": ph["id_loose"],
+                "isTightID": ph["id_tight"],
+                "isLooseIso": ph["iso_loose"],
+                "isTightIso": ph["iso_tight"],
+            }
+        ),
     }
 
 
@@ -120,29 +188,58 @@ def _branches_2020(block: dict, proc: Process, events: np.ndarray, n_total: int)
     n = len(events)
     mev = lambda x: _f4(x * 1000.0)  # noqa: E731  (the 2020 release is in MeV)
     return {
-        "runNumber": np.full(n, MC_RUN, np.int32), "eventNumber": events.astype(np.int32),
-        "channelNumber": np.full(n, proc.dsid_2020, np.int32), "mcWeight": _f4(ev["mc_weight"]),
-        "scaleFactor_PILEUP": _f4(ev["sf_pileup"]), "scaleFactor_ELE": _f4(ev["sf_ele"]),
-        "scaleFactor_MUON": _f4(ev["sf_muon"]), "scaleFactor_LepTRIGGER": _f4(ev["sf_trigger"]),
+        "runNumber": np.full(n, MC_RUN, np.int32),
+        "eventNumber": events.astype(np.int32),
+        "channelNumber": np.full(n, proc.dsid_2020, np.int32),
+        "mcWeight": _f4(ev["mc_weight"]),
+        "scaleFactor_PILEUP": _f4(ev["sf_pileup"]),
+        "scaleFactor_ELE": _f4(ev["sf_ele"]),
+        "scaleFactor_MUON": _f4(ev["sf_muon"]),
+        "scaleFactor_LepTRIGGER": _f4(ev["sf_trigger"]),
         "XSection": np.full(n, proc.xsec_pb * proc.kfac * proc.filteff, np.float32),
         "SumWeights": np.full(n, n_total * proc.mean_weight / proc.skim_eff, np.float32),
-        "trigE": ev["trig_e"], "trigM": ev["trig_m"],
-        "met_et": mev(ev["met"]), "met_phi": _f4(ev["met_phi"]),
+        "trigE": ev["trig_e"],
+        "trigM": ev["trig_m"],
+        "met_et": mev(ev["met"]),
+        "met_phi": _f4(ev["met_phi"]),
         "lep_n": ak.to_numpy(ak.num(lep["pt"])).astype(np.uint32),
-        "lep": ak.zip({
-            "pt": mev(lep["pt"]), "eta": _f4(lep["eta"]), "phi": _f4(lep["phi"]), "E": mev(lep["e"]),
-            "charge": ak.values_astype(lep["charge"], np.int32),
-            "type": ak.values_astype(lep["flavour"], np.uint32), "z0": _f4(lep["z0"]),
-            "trackd0pvunbiased": _f4(lep["d0"]), "tracksigd0pvunbiased": _f4(abs(lep["d0sig"])),
-            "ptcone30": mev(lep["ptcone30"]), "etcone20": mev(lep["etcone20"]),
-            "isTightID": lep["id_tight"], "trigMatched": lep["trig_matched"],
-        }),
+        "lep": ak.zip(
+            {
+                "pt": mev(lep["pt"]),
+                "eta": _f4(lep["eta"]),
+                "phi": _f4(lep["phi"]),
+                "E": mev(lep["e"]),
+                "charge": ak.values_astype(lep["charge"], np.int32),
+                "type": ak.values_astype(lep["flavour"], np.uint32),
+                "z0": _f4(lep["z0"]),
+                "trackd0pvunbiased": _f4(lep["d0"]),
+                "tracksigd0pvunbiased": _f4(abs(lep["d0sig"])),
+                "ptcone30": mev(lep["ptcone30"]),
+                "etcone20": mev(lep["etcone20"]),
+                "isTightID": lep["id_tight"],
+                "trigMatched": lep["trig_matched"],
+            }
+        ),
         "jet_n": ak.to_numpy(ak.num(jets["pt"])).astype(np.uint32),
-        "jet": ak.zip({"pt": mev(jets["pt"]), "eta": _f4(jets["eta"]), "phi": _f4(jets["phi"]),
-                       "E": mev(jets["e"]), "MV2c10": _f4(jets["btag"] / 5.0)}),
+        "jet": ak.zip(
+            {
+                "pt": mev(jets["pt"]),
+                "eta": _f4(jets["eta"]),
+                "phi": _f4(jets["phi"]),
+                "E": mev(jets["e"]),
+                "MV2c10": _f4(jets["btag"] / 5.0),
+            }
+        ),
         "photon_n": ak.to_numpy(ak.num(ph["pt"])).astype(np.uint32),
-        "photon": ak.zip({"pt": mev(ph["pt"]), "eta": _f4(ph["eta"]), "phi": _f4(ph["phi"]),
-                          "E": mev(ph["e"]), "isTightID": ph["id_tight"]}),
+        "photon": ak.zip(
+            {
+                "pt": mev(ph["pt"]),
+                "eta": _f4(ph["eta"]),
+                "phi": _f4(ph["phi"]),
+                "E": mev(ph["e"]),
+                "isTightID": ph["id_tight"],
+            }
+        ),
     }
 
 
@@ -153,17 +250,29 @@ def file_name(release: str, process: str) -> str:
     return f"synthetic_mc_{p.dsid_2020}.{p.name_2020}.4lep.root"
 
 
-def _write_process(path: Path, release: str, process: str, n: int, seed_seq: np.random.SeedSequence,
-                   ) -> None:
+def _write_process(
+    path: Path,
+    release: str,
+    process: str,
+    n: int,
+    seed_seq: np.random.SeedSequence,
+) -> None:
     proc = PROCESSES[process]
     tree = "analysis" if release == "2025" else "mini"
     to_branches = _branches_2025 if release == "2025" else _branches_2020
-    marker = {"synthetic": True, "generator": "pipeline.data.synthetic", "release": release,
-              "process": process, "events": n, "seed_entropy": str(seed_seq.entropy),
-              "spawn_key": list(seed_seq.spawn_key), "chunk": CHUNK,
-              "note": "SYNTHETIC sample: not ATLAS simulation, not collision data"}
+    marker = {
+        "synthetic": True,
+        "generator": "pipeline.data.synthetic",
+        "release": release,
+        "process": process,
+        "events": n,
+        "seed_entropy": str(seed_seq.entropy),
+        "spawn_key": list(seed_seq.spawn_key),
+        "chunk": CHUNK,
+        "note": "SYNTHETIC sample: not ATLAS simulation, not collision data",
+    }
     n_chunks = max(1, -(-n // CHUNK))
-    with uproot.recreate(path) as out:
+    with _fixed_clock(), uproot.recreate(path, uuid_function=lambda: _FILE_UUID) as out:
         out["synthetic"] = json.dumps(marker, sort_keys=True)
         for i, child in enumerate(seed_seq.spawn(n_chunks)):
             size = min(CHUNK, n - i * CHUNK)
@@ -177,14 +286,54 @@ def _write_process(path: Path, release: str, process: str, n: int, seed_seq: np.
                 out[tree].extend(branches)
 
 
-def generate(out_dir: str | Path, *, release: str = "2025", n_events: int = 10_000,
-             processes: Sequence[str] = tuple(PROCESSES), seed: int = 1) -> list[Path]:
+# A sample is the same bytes wherever and whenever it is generated: ROOT files carry a UUID and
+# creation times, so both are fixed (the sample's provenance is in its "synthetic" marker instead).
+_FILE_UUID = uuid.UUID(int=0)
+_FILE_TIME = datetime.datetime(2020, 1, 1)
+
+
+@contextlib.contextmanager
+def _fixed_clock() -> Iterator[None]:
+    """uproot stamps files, directories, keys and baskets with datetime.now(): stop its clock.
+
+    uproot has no option for this, so its writer modules get a ``datetime`` whose ``now`` is fixed,
+    for the duration of the write only.
+    """
+    from uproot.writing import _cascade, _cascadetree, writable
+
+    class _Stopped(datetime.datetime):
+        @classmethod
+        def now(cls, tz: datetime.tzinfo | None = None) -> datetime.datetime:  # type: ignore[override]
+            return _FILE_TIME
+
+    stopped = types.SimpleNamespace(datetime=_Stopped)
+    modules = (_cascade, _cascadetree, writable)
+    real = [module.datetime for module in modules]
+    for module in modules:
+        module.datetime = stopped  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, real, strict=True):
+            module.datetime = original  # type: ignore[assignment]
+
+
+def generate(
+    out_dir: str | Path,
+    *,
+    release: str = "2025",
+    n_events: int = 10_000,
+    processes: Sequence[str] = tuple(PROCESSES),
+    seed: int = 1,
+) -> list[Path]:
     """Write one ``synthetic_*.root`` file per process (``n_events`` shared among them)."""
     if release not in ("2025", "2020"):
         raise UsageError(f"synthetic samples exist for releases 2025 and 2020, not {release!r}")
     unknown = [p for p in processes if p not in PROCESSES]
     if unknown or not processes:
-        raise UsageError(f"unknown process(es) {unknown}", hint=f"choose from {', '.join(PROCESSES)}")
+        raise UsageError(
+            f"unknown process(es) {unknown}", hint=f"choose from {', '.join(PROCESSES)}"
+        )
     if n_events < len(processes):
         raise UsageError(f"--events must be at least {len(processes)} (one per process)")
     out = Path(out_dir)
@@ -193,18 +342,17 @@ def generate(out_dir: str | Path, *, release: str = "2025", n_events: int = 10_0
     streams = np.random.SeedSequence(seed).spawn(len(PROCESSES))
     by_name = dict(zip(PROCESSES, streams, strict=True))
     out.mkdir(parents=True, exist_ok=True)
+    # a folder of its own (two processes writing one directory must not share a part file) in which
+    # each part already has its final name: ROOT stores the name it was written under
+    staging = Path(tempfile.mkdtemp(prefix=".synthetic-", suffix=".part", dir=out))
     parts: list[tuple[Path, Path]] = []
     try:  # all files appear together, or none: a half-written sample never looks whole
         for process, n in zip(processes, shares, strict=True):
             final = out / file_name(release, process)
-            # a name of its own: two processes writing one directory must not share a part file
-            part = out / f".{final.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
-            parts.append((part, final))
-            _write_process(part, release, process, n, by_name[process])
-    except BaseException:
-        for part, _ in parts:
-            part.unlink(missing_ok=True)
-        raise
-    for part, final in parts:
-        os.replace(part, final)
+            parts.append((staging / final.name, final))
+            _write_process(staging / final.name, release, process, n, by_name[process])
+        for part, final in parts:
+            os.replace(part, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return [final for _, final in parts]
