@@ -24,14 +24,14 @@ import csv
 import io as _io
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import DataError
 from pipeline.io import write_json_atomic, write_text_atomic
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION: Final = "1.0.0"
 EVENT_COLUMNS = ("run", "event", "dsid", "channel", "m4l", "weight")
 LEGACY_EVENT_COLUMNS = ("run", "event", "channel", "m4l", "weight")  # before dsid; read as dsid 0
 

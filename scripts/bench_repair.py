@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -95,7 +96,7 @@ def main() -> None:
     good = generate_code(PAPER_LIST, work / "good.py").read_text()
     check = baseline_check(args.data, work)
     limits = Limits(timeout_s=20)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n, (name, (first, answers)) in enumerate(scenarios(good).items()):
         folder = work / f"s{n:02d}"
         started = time.monotonic()

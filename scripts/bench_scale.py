@@ -85,7 +85,7 @@ def _phase(executor: str, workers: int, partition: int, files: list[str], out: P
         if executor == "dask":  # warm the workers' imports: startup, not throughput
             import importlib
 
-            ex.client.run(importlib.import_module, "baselines")
+            ex.client.run(importlib.import_module, "baselines")  # type: ignore[attr-defined]
         workers_cpu = _workers_cpu(ex)
         start, cpu = time.perf_counter(), time.process_time()
         result = run_baseline(BASELINE, ds, out, step_size=partition, executor=ex)

@@ -183,7 +183,7 @@ def _unstated(gold: set[Key], doc, folder: str) -> set[Key]:  # type: ignore[no-
 
 def _dev_set(corpus: Path, gold_dir: Path) -> list[tuple[str, Path, set[Key], str | None]]:
     """(name, pdf, gold keys, ADL folder or None) of every paper of the development set."""
-    papers = []
+    papers: list[tuple[str, Path, set[Key], str | None]] = []
     for folder, pdf_name in sorted(PAPERS.items()):
         adl = next((corpus / folder).glob("*_CutLang.adl"), None)
         pdf = corpus / folder / pdf_name
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.details:
         _print_details(result)
     print(f"{'paper':30} " + " ".join(f"{h:>7}" for h, _ in _COLUMNS))
-    for name, row in result["papers"].items():  # type: ignore[union-attr]
+    for name, row in result["papers"].items():  # type: ignore[attr-defined]
         print(f"{name:30} " + " ".join(f"{row[f]:>7}" for _, f in _COLUMNS))
     overall = result["overall"]
     print(f"{'overall':30} " + " ".join(f"{overall[f]:>7}" for _, f in _COLUMNS))  # type: ignore[index]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -85,7 +86,7 @@ def load_paper(paper: str, config: Settings) -> Document:
 def extract(
     ctx: click.Context,
     paper: str,
-    backend: str | None,
+    backend: Literal["rules", "llm"] | None,
     samples: int,
     replay: Path | None,
     out: Path,

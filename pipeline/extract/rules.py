@@ -157,10 +157,12 @@ def _expand(
         values_per_target = [(obj, [value, *comp.extra]) for obj, value in targets]
     out: list[CutFinding] = []
     for obj, values in values_per_target:
+        pairs: list[tuple[int | None, float | list[float]]]
         if ranks and len(ranks) == len(values) > 1:
             pairs = list(zip(ranks, values, strict=True))
         else:
-            pairs = [(rank, value) for rank in (ranks or [comp.rank]) for value in values]  # type: ignore[misc]
+            each_rank: list[int | None] = list(ranks) if ranks else [comp.rank]
+            pairs = [(rank, value) for rank in each_rank for value in values]
         for rank, value in pairs:
             finding = _make(comp, obj, value, quote, rank)
             if finding is not None:

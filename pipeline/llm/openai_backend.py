@@ -130,8 +130,8 @@ class OpenAIBackend:
         def once(convo: Messages) -> str:
             reply = self._client.chat.completions.create(
                 model=self.model,
-                messages=convo,
-                temperature=self.settings.llm_temperature,  # type: ignore[arg-type]
+                messages=convo,  # type: ignore[arg-type]
+                temperature=self.settings.llm_temperature,
                 seed=seed,
                 max_tokens=self.settings.llm_max_tokens,
             )
@@ -162,8 +162,8 @@ class OpenAIBackend:
         client = self._instructor.from_openai(self._client, mode=mode)
         return client.chat.completions.create(  # type: ignore[no-any-return]
             model=self.model,
-            messages=messages,
-            response_model=response_model,  # type: ignore[arg-type]
+            messages=messages,  # type: ignore[arg-type]
+            response_model=response_model,
             max_retries=self.max_retries,
             temperature=self.settings.llm_temperature,
             seed=seed,

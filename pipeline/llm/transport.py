@@ -252,9 +252,11 @@ class LimitedTransport(httpx.BaseTransport):
                 ),
                 "identity",
             )
+            stream = response.stream  # a sync transport's stream is an Iterable[bytes]
             body = self._read_capped(
-                _decoded(response.stream, encoding, self.max_response_bytes + 1), request
-            )  # type: ignore[arg-type]
+                _decoded(stream, encoding, self.max_response_bytes + 1),  # type: ignore[arg-type]
+                request,
+            )
         finally:
             response.close()  # an unfinished body closes the connection instead of returning it to the pool
         kept = [(k, v) for k, v in response.headers if k.lower() not in _HOP_HEADERS]

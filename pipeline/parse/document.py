@@ -7,11 +7,11 @@ maps back to a page and a box on that page (the review page highlights it).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DOCUMENT_SCHEMA_VERSION = "1.0.0"
+DOCUMENT_SCHEMA_VERSION: Final = "1.0.0"
 
 BlockKind = Literal[
     "title",

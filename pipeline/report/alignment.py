@@ -72,6 +72,6 @@ def alignment_html(comp: Comparison | None, table: object) -> list[str]:
         out += [
             f"<p>{html.escape(PROPOSAL_INTRO)} <code>{html.escape(step_map_flag(comp.proposed_step_map))}"
             "</code></p>",
-            table(HEAD, proposal_rows(comp)),
-        ]  # type: ignore[operator]
+            table(HEAD, proposal_rows(comp)),  # type: ignore[operator]
+        ]
     return out
