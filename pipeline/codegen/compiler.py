@@ -26,11 +26,11 @@ from pipeline.codegen.plan import (
     used_objects,
 )
 from pipeline.codegen.translate import Names, calls_in, names_in, translate
-from pipeline.data.fields import EVENT_OBJECTS
 from pipeline.errors import CodegenError, SelectionError
 from pipeline.io import sha256_bytes
 from pipeline.runtime.reduce import MATH
 from pipeline.selection.expr import cut_expression
+from pipeline.selection.fields import EVENT_OBJECTS
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Status
 

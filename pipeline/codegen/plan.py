@@ -11,8 +11,8 @@ import ast
 from dataclasses import dataclass, field
 
 from pipeline.codegen.translate import calls_in, names_in
-from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS, EVENT_OBJECTS, KIND_COLLECTION
 from pipeline.selection.expr import cut_expression, parse
+from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS, EVENT_OBJECTS, KIND_COLLECTION
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import Cut, Derived, PhysicsObject, SelectionList, Status
 from pipeline.selection.scopes import is_candidate_builder

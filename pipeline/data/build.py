@@ -13,9 +13,9 @@ import awkward as ak
 import numpy as np
 import vector
 
-from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS
 from pipeline.data.samples import METADATA_2020
 from pipeline.data.schemas import Schema
+from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS
 
 vector.register_awkward()
 

@@ -23,10 +23,10 @@ from pipeline.data.build import (
     provided_subfields,
     weight_branches,
 )
-from pipeline.data.fields import COLLECTIONS, EVENT_FIELDS
 from pipeline.data.schemas import BUILTIN, Schema
 from pipeline.errors import DataError, closest_names
 from pipeline.io import sha256_file
+from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS
 
 SYNTHETIC_KEY = "synthetic"
 DEFAULT_STEP = "50 MB"
@@ -150,7 +150,7 @@ def _inspect(path: str, release: str, tree: str | None) -> _FileInfo:
 
 @dataclass
 class Dataset:
-    """Files of one release, presented as canonical events (see ``pipeline.data.fields``)."""
+    """Files of one release, presented as canonical events (see ``pipeline.selection.fields``)."""
 
     release: str
     schema: Schema

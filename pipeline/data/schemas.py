@@ -1,6 +1,6 @@
 """File schemas: which branch of which tree holds each canonical field, and in which unit.
 
-A :class:`Schema` maps the canonical names of :mod:`pipeline.data.fields` onto the
+A :class:`Schema` maps the canonical names of :mod:`pipeline.selection.fields` onto the
 branches of one ntuple flavour. Two layouts exist:
 
 * ATLAS Open Data (2025 ``analysis`` in GeV, 2020 ``mini`` in MeV): one mixed lepton

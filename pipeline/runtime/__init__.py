@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from pipeline.data.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
 from pipeline.runtime.kinematics import (
     best_of,
     combinations,
@@ -58,6 +57,7 @@ from pipeline.runtime.reduce import (
 )
 from pipeline.runtime.selection import CutflowCounter, EventState, best_candidate_mask
 from pipeline.runtime.vectors import delta_phi, delta_r, mass, pt_of
+from pipeline.selection.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
 
 FIELD_NAMES: tuple[str, ...] = tuple(
     sorted(

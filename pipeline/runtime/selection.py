@@ -17,11 +17,11 @@ import awkward as ak
 import numpy as np
 
 from pipeline.contract import CutflowStep
-from pipeline.data.fields import EVENT_FIELDS, EVENT_OBJECTS
 from pipeline.runtime import candidates as fc
 from pipeline.runtime.candidates import Cands
 from pipeline.runtime.flat import best_flat, plain, take_apart
 from pipeline.runtime.kinematics import met_vector
+from pipeline.selection.fields import EVENT_FIELDS, EVENT_OBJECTS
 
 
 def build_event_object(name: str, events: ak.Array) -> Any:

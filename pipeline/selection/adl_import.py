@@ -14,11 +14,11 @@ import ast
 import keyword
 import re
 
-from pipeline.data.fields import EVENT_FIELDS, EVENT_OBJECTS
 from pipeline.errors import SelectionError
 from pipeline.selection.adl_text import Block, Statement, blocks, commented_info
 from pipeline.selection.adl_translate import translate
 from pipeline.selection.expr import names_used, parse
+from pipeline.selection.fields import EVENT_FIELDS, EVENT_OBJECTS
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import (
     AnalysisInfo,

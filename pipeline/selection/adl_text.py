@@ -45,7 +45,7 @@ STATEMENTS = {
     "def",
 }
 
-# ADL field spellings -> canonical fields of pipeline/data/fields.py
+# ADL field spellings -> canonical fields of pipeline/selection/fields.py
 FIELD_ALIASES: dict[str, str] = {
     "pt": "pt",
     "pT": "pt",

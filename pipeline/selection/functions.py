@@ -2,7 +2,7 @@
 
 This registry is the whitelist of :mod:`pipeline.selection.expr` (a call to anything
 else is rejected) and the checklist of the runtime that implements them. Field
-accessors (``pt(x)``, ``eta(x)``, ...) are generated from :mod:`pipeline.data.fields`
+accessors (``pt(x)``, ``eta(x)``, ...) are generated from :mod:`pipeline.selection.fields`
 so that a new canonical field is callable the moment a reader provides it.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pipeline.data.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
+from pipeline.selection.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
 
 # what an argument must be: a number (or array of numbers), a boolean, a collection of
 # objects, a pair, a candidate, a list literal, or anything

@@ -1,7 +1,7 @@
 """Which names an expression may use where: object, event and candidate scopes.
 
 A scope maps each visible name to its dimension (``energy``, ``none``, ... as in
-:mod:`pipeline.data.fields`, or ``objects`` / ``candidates`` for collections, or
+:mod:`pipeline.selection.fields`, or ``objects`` / ``candidates`` for collections, or
 ``unknown`` for a derived quantity without a unit). The validator builds the scopes
 in file order, so a derived quantity sees only what was defined before it.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ast
 
-from pipeline.data.fields import (
+from pipeline.errors import SelectionError
+from pipeline.selection.expr import parse
+from pipeline.selection.fields import (
     DERIVED_OBJECT_FIELDS,
     EVENT_FIELDS,
     EVENT_OBJECTS,
@@ -18,8 +20,6 @@ from pipeline.data.fields import (
     LEPTON_FIELDS,
     PHOTON_FIELDS,
 )
-from pipeline.errors import SelectionError
-from pipeline.selection.expr import parse
 from pipeline.selection.functions import CANDIDATE_BUILDERS
 from pipeline.selection.models import Derived, PhysicsObject
 from pipeline.selection.units import unit_dimension

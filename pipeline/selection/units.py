@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from pipeline.data.fields import Dimension
 from pipeline.errors import SelectionError, closest_names
+from pipeline.selection.fields import Dimension
 
 # unit spelling -> (dimension, factor to the canonical unit of that dimension)
 _UNITS: dict[str, tuple[str, float]] = {
@@ -40,7 +40,7 @@ _UNITS: dict[str, tuple[str, float]] = {
 
 CANONICAL: dict[str, str] = {"energy": "GeV", "length": "mm", "angle": "rad", "luminosity": "fb-1"}
 
-# dimensions of pipeline/data/fields.py that carry no unit
+# dimensions of pipeline/selection/fields.py that carry no unit
 UNITLESS: frozenset[str] = frozenset({"none", "count", "bool", "id"})
 
 _NO_UNIT = {"", "none", "1", "dimensionless"}

@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.data.fields import COLLECTIONS, KIND_COLLECTION
 from pipeline.errors import SelectionError, closest_names
 from pipeline.selection.expr import cut_expression, functions_used, names_used, parse
+from pipeline.selection.fields import COLLECTIONS, KIND_COLLECTION
 from pipeline.selection.functions import FUNCTIONS
 from pipeline.selection.models import Cut, PhysicsObject, Scope, SelectionList, Status
 from pipeline.selection.scopes import Scopes
@@ -192,7 +192,7 @@ class _Checker:
             f"object {obj.name!r} of kind {obj.kind!r}: the canonical event content has no such collection "
             f"(it has {', '.join(have)})",
             "give a kind among electron, muon, lepton, jet, bjet, photon, or sources; "
-            "a new collection needs a field table in pipeline/data/fields.py and a reader",
+            "a new collection needs a field table in pipeline/selection/fields.py and a reader",
         )
 
     def check_derived(self) -> None:
