@@ -28,10 +28,9 @@ from pipeline.codegen.plan import (
 from pipeline.codegen.translate import Names, calls_in, names_in, translate
 from pipeline.errors import CodegenError, SelectionError
 from pipeline.io import sha256_bytes
-from pipeline.runtime.reduce import MATH
 from pipeline.selection.expr import cut_expression
 from pipeline.selection.fields import EVENT_OBJECTS
-from pipeline.selection.functions import FIELD_ACCESSORS
+from pipeline.selection.functions import FIELD_ACCESSORS, MATH_FUNCTIONS
 from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Status
 
 CODEGEN_VERSION = "2"
@@ -280,7 +279,7 @@ class _Writer:
 
 
 # functions acting on each object alone: such object cuts run on flat columns (rt.flat_objects)
-ELEMENTWISE = frozenset({"where", "isin", "interp", "theta", *MATH, *FIELD_ACCESSORS})
+ELEMENTWISE = frozenset({"isin", "interp", "theta", *MATH_FUNCTIONS, *FIELD_ACCESSORS})
 
 
 def _elementwise(obj: PhysicsObject) -> bool:

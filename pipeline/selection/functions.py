@@ -293,6 +293,10 @@ def _field_accessors() -> list[FunctionSpec]:
 
 FIELD_ACCESSORS: dict[str, FunctionSpec] = {spec.name: spec for spec in _field_accessors()}
 
+# the math functions (and `where`): elementwise on numbers, so the compiler may run an
+# object cut using only these on flat columns without asking the runtime which they are
+MATH_FUNCTIONS: frozenset[str] = frozenset(spec.name for spec in _MATH)
+
 FUNCTIONS: dict[str, FunctionSpec] = {
     spec.name: spec
     for spec in _MATH + _REDUCTIONS + _KINEMATICS + _MISSING_MOMENTUM_AND_SUMS + _LITERATURE
