@@ -1,13 +1,16 @@
 """A local HTTP server that answers like arXiv: the Atom query API, /pdf/ and /e-print/.
 
 Threaded ``http.server`` on 127.0.0.1 with an ephemeral port. Papers are registered
-with their files; switches make it misbehave the ways arXiv does (HTTP errors, hangs).
+with their files; switches make it misbehave the ways arXiv does (HTTP errors, hangs, dropped
+connections).
 Every request path is recorded so tests can assert what was (not) downloaded.
 """
 
 from __future__ import annotations
 
 import re
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -83,6 +86,9 @@ class FakeArxiv:
         self.requests: list[str] = []
         self.fail_status: int | None = None  # every request answers this status
         self.hang_seconds: float = 0.0  # every request sleeps this long first
+        # path prefix -> how its next requests misbehave: a status each, or None (dropped)
+        self.flaky: dict[str, list[int | None]] = {}
+        self._flaky_lock = threading.Lock()
         self._server = LocalServer(self._handler())
 
     @property
@@ -103,6 +109,18 @@ class FakeArxiv:
 
     def __exit__(self, *exc: object) -> None:
         self._server.stop()
+
+    def _next_flaky(self, path: str) -> tuple[bool, int | None]:
+        """Whether a request for ``path`` misbehaves, and how (a status, or None: dropped)."""
+        with self._flaky_lock:
+            for prefix, plan in self.flaky.items():
+                if path.startswith(prefix) and plan:
+                    return True, plan.pop(0)
+        return False, None
+
+    def count(self, prefix: str) -> int:
+        """How many requests asked for a path starting with ``prefix``."""
+        return sum(1 for path in self.requests if path.startswith(prefix))
 
     def _lookup(self, ident: str) -> FakePaper | None:
         match = re.match(r"^(.*?)(?:v(\d+))?$", ident)
@@ -130,6 +148,14 @@ class FakeArxiv:
                 fake.requests.append(self.path)
                 if fake.hang_seconds:
                     time.sleep(fake.hang_seconds)
+                flaky, status = fake._next_flaky(self.path)
+                if flaky and status is None:  # closed without a byte of answer
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if flaky and status is not None:
+                    self._send(status, b"Service Unavailable", "text/plain")
+                    return
                 if fake.fail_status:
                     self._send(fake.fail_status, b"Service Unavailable", "text/plain")
                     return
