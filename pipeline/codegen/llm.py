@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from pipeline import contract
-from pipeline.sandbox.repair import extract_code
+from pipeline.llm.answers import extract_code
 from pipeline.selection.models import SelectionList
 
 SYSTEM = (

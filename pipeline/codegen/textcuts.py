@@ -13,7 +13,7 @@ import ast
 from typing import Any
 
 from pipeline.codegen.compiler import function_name
-from pipeline.sandbox.repair import extract_code
+from pipeline.llm.answers import extract_code
 from pipeline.selection.models import Cut, SelectionList, Status
 
 SYSTEM = (

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pipeline.llm.answers import extract_code
 from pipeline.llm.base import CallLog, LLMOutputError, Messages
 
 CODEGEN_PURPOSE = "codegen"
@@ -90,8 +91,6 @@ def codegen_task(log: CallLog) -> tuple[Messages, str] | None:
 
 def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
     """The follow-up conversation when ``answer``'s script is the one the request said failed, else None."""
-    from pipeline.sandbox.repair import extract_code
-
     failing = _last_script(sent)
     if failing is None or extract_code(answer) != failing:
         return None
@@ -114,8 +113,6 @@ def unchanged_error(model: str) -> LLMOutputError:
 
 
 def _last_script(messages: Messages) -> str | None:
-    from pipeline.sandbox.repair import extract_code
-
     users = [m.get("content", "") for m in messages if m.get("role") == "user"]
     if not users or "```" not in users[-1]:
         return None

@@ -7,13 +7,13 @@ are deterministic. ``check`` may judge a successful run's outputs (``wrong_resul
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import SandboxError
 from pipeline.io import write_json_atomic, write_text_atomic
+from pipeline.llm.answers import extract_code
 from pipeline.sandbox.isolation import Requirement
 from pipeline.sandbox.limits import Limits
 from pipeline.sandbox.runner import RunResult, run_script
@@ -24,12 +24,6 @@ REPAIR_SYSTEM = (
     "selection it implements and the output contract; change what the error points at - never "
     "return the script unchanged. Do not use subprocess, sockets, eval or files outside the work directory."
 )
-
-
-def extract_code(answer: str) -> str:
-    """The first fenced Python block of an answer, or the whole answer when there is none."""
-    match = re.search(r"```(?:python)?\n(.*?)```", answer, re.S)
-    return (match.group(1) if match else answer).strip() + "\n"
 
 
 def repair_prompt(code: str, result: RunResult, *, task: str | None = None) -> list[dict[str, Any]]:
