@@ -1,29 +1,33 @@
-"""The network side of fetching: arXiv metadata through the ``arxiv`` package, files over HTTP.
+"""The network side of fetching: arXiv's Atom query API and its files, over httpx.
 
 The base URLs come from the settings so that tests (and institutional proxies) can
-point the real client at another server speaking the arXiv protocol.
+point the real client at another server speaking the arXiv protocol. Every request goes
+through :mod:`pipeline.fetch.http_client` (one HTTP stack, one retry policy); the Atom
+answer is read with the standard library (the few fields the cache records).
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import re
 import tarfile
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlparse
+from datetime import UTC, datetime
 
 import httpx
-import requests
 
 from pipeline.config import Settings
 from pipeline.errors import FetchError
+from pipeline.fetch import http_client
 from pipeline.fetch.ids import PaperId
 
 _HINT_NETWORK = (
     "check the network (or REPRO_ARXIV_API_URL); on a machine without network, run "
     "`reproduce fetch` where there is one and point --mirror/REPRO_MIRROR at that cache"
 )
+_NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
 
 
 @dataclass(frozen=True)
@@ -44,30 +48,6 @@ class ArxivRecord:
     updated: str
 
 
-class _TimeoutSession(requests.Session):
-    """The ``arxiv`` client passes no timeout; a hung server must not hang us."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self._timeout = timeout
-
-    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("timeout", self._timeout)
-        return super().request(method, url, *args, **kwargs)
-
-
-def _client(settings: Settings) -> Any:
-    import arxiv
-
-    host = urlparse(settings.arxiv_api_url).hostname or ""
-    # arXiv asks for 3 s between API calls; a local server (tests, proxies) does not.
-    delay = 0.0 if host in {"127.0.0.1", "localhost", "::1"} else 3.0
-    client = arxiv.Client(page_size=10, delay_seconds=delay, num_retries=1)
-    client.query_url_format = settings.arxiv_api_url.rstrip("?") + "?{}"
-    client._session = _TimeoutSession(settings.network_timeout)
-    return client
-
-
 def _split_version(short_id: str) -> tuple[str, int]:
     base, sep, version = short_id.rpartition("v")
     if sep and version.isdigit() and base:
@@ -75,60 +55,108 @@ def _split_version(short_id: str) -> tuple[str, int]:
     return short_id, 1
 
 
-def query_metadata(paper: PaperId, settings: Settings) -> ArxivRecord:
-    """Ask the arXiv API about ``paper``; unknown, withdrawn, or unreachable -> ``FetchError``."""
-    import arxiv
+def _attempts(response: httpx.Response) -> str:
+    """' after N attempts' when the status was retried to the limit, else nothing."""
+    retried = response.status_code in http_client.RETRY_STATUSES
+    return f" after {http_client.ATTEMPTS} attempts" if retried else ""
 
-    search = arxiv.Search(id_list=[paper.versioned_id or ""], max_results=1)
+
+def _ask_api(paper: PaperId, settings: Settings) -> bytes:
+    """The Atom feed the API answers for ``paper``; HTTP errors and no answer -> FetchError."""
+    url = settings.arxiv_api_url.rstrip("?")
+    params = {"id_list": paper.versioned_id or "", "max_results": "1"}
     try:
-        results = list(_client(settings).results(search))
-    except arxiv.HTTPError as err:
-        raise FetchError(
-            f"the arXiv API answered HTTP {err.status} for {paper}", hint=_HINT_NETWORK
-        ) from err
-    except (requests.RequestException, arxiv.ArxivError) as err:
+        response = http_client.get(url, params=params, timeout=settings.network_timeout)
+    except httpx.HTTPError as err:
         raise FetchError(
             f"cannot reach the arXiv API at {settings.arxiv_api_url} for {paper}: "
-            f"{type(err).__name__}",
+            f"{type(err).__name__} after {http_client.ATTEMPTS} attempts",
             hint=_HINT_NETWORK,
         ) from err
-    found = [r for r in results if "/api/errors" not in r.entry_id]
+    if response.status_code != 200:
+        raise FetchError(
+            f"the arXiv API answered HTTP {response.status_code} for {paper}" + _attempts(response),
+            hint=_HINT_NETWORK,
+        )
+    return response.content
+
+
+def _text(entry: ET.Element, path: str) -> str | None:
+    found = entry.find(path, _NS)
+    return found.text if found is not None and found.text is not None else None
+
+
+def _timestamp(entry: ET.Element, path: str) -> str:
+    """An Atom RFC 3339 time as ISO 8601 in UTC (``2024-01-15T12:00:00+00:00``)."""
+    raw = (_text(entry, path) or "").strip().replace("Z", "+00:00")
+    try:
+        stamp = datetime.fromisoformat(raw)
+    except ValueError as err:
+        raise FetchError(f"the arXiv API sent an unreadable time {raw!r}") from err
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def _entries(feed: bytes, paper: PaperId) -> list[ET.Element]:
+    """The feed's paper entries (arXiv reports a bad id as an entry under /api/errors)."""
+    try:
+        root = ET.fromstring(feed)
+    except ET.ParseError as err:
+        raise FetchError(
+            f"the arXiv API answered something that is not an Atom feed for {paper}",
+            hint=_HINT_NETWORK,
+        ) from err
+    return [
+        entry
+        for entry in root.iterfind("atom:entry", _NS)
+        if (ident := _text(entry, "atom:id")) and "/api/errors" not in ident
+    ]
+
+
+def query_metadata(paper: PaperId, settings: Settings) -> ArxivRecord:
+    """Ask the arXiv API about ``paper``; unknown, withdrawn, or unreachable -> ``FetchError``."""
+    found = _entries(_ask_api(paper, settings), paper)
     if not found:
         raise FetchError(
             f"arXiv has no paper {paper}",
             hint="check the id on https://arxiv.org (typo? wrong version?)",
         )
-    result = found[0]
-    arxiv_id, version = _split_version(result.entry_id.split("/abs/")[-1])
-    comment = result.comment or ""
+    entry = found[0]
+    arxiv_id, version = _split_version((_text(entry, "atom:id") or "").split("/abs/")[-1])
+    comment = _text(entry, "arxiv:comment") or ""
     if "withdrawn" in comment.lower():
         earlier = f"arXiv:{arxiv_id}v{version - 1}" if version > 1 else "none exists"
         raise FetchError(
             f"{paper} has been withdrawn by its authors ({comment.strip()})",
             hint=f"an earlier version may still be available: {earlier}",
         )
+    primary = entry.find("arxiv:primary_category", _NS)
     return ArxivRecord(
         arxiv_id=arxiv_id,
         version=version,
-        title=result.title.strip(),
-        authors=[a.name for a in result.authors],
-        abstract=" ".join(result.summary.split()),
-        categories=list(result.categories),
-        primary_category=result.primary_category,
-        doi=result.doi or None,
-        comment=result.comment or None,
-        journal_ref=result.journal_ref or None,
-        published=result.published.isoformat(),
-        updated=result.updated.isoformat(),
+        title=re.sub(r"\s+", " ", _text(entry, "atom:title") or "").strip(),
+        authors=[_text(author, "atom:name") or "" for author in entry.iterfind("atom:author", _NS)],
+        abstract=" ".join((_text(entry, "atom:summary") or "").split()),
+        categories=[
+            term
+            for cat in entry.iterfind("atom:category", _NS)
+            if (term := cat.get("term")) is not None
+        ],
+        primary_category=(primary.get("term") if primary is not None else None) or "",
+        doi=_text(entry, "arxiv:doi") or None,
+        comment=comment or None,
+        journal_ref=_text(entry, "arxiv:journal_ref") or None,
+        published=_timestamp(entry, "atom:published"),
+        updated=_timestamp(entry, "atom:updated"),
     )
 
 
 def _get(url: str, settings: Settings) -> httpx.Response:
     try:
-        return httpx.get(url, timeout=settings.network_timeout, follow_redirects=True)
+        return http_client.get(url, timeout=settings.network_timeout)
     except httpx.HTTPError as err:
         raise FetchError(
-            f"download of {url} failed: {type(err).__name__}", hint=_HINT_NETWORK
+            f"download of {url} failed after {http_client.ATTEMPTS} attempts: {type(err).__name__}",
+            hint=_HINT_NETWORK,
         ) from err
 
 
@@ -138,7 +166,7 @@ def download_pdf(record: ArxivRecord, settings: Settings) -> bytes:
     if response.status_code != 200:
         raise FetchError(
             f"arXiv answered HTTP {response.status_code} for the PDF of "
-            f"arXiv:{record.arxiv_id}v{record.version} ({url})",
+            f"arXiv:{record.arxiv_id}v{record.version} ({url}){_attempts(response)}",
             hint="retry later; if it persists, fetch the PDF by hand and pass its path",
         )
     if not response.content.startswith(b"%PDF"):
@@ -158,7 +186,7 @@ def download_source(record: ArxivRecord, settings: Settings) -> tuple[str, bytes
     if response.status_code != 200:
         raise FetchError(
             f"arXiv answered HTTP {response.status_code} for the source of "
-            f"arXiv:{record.arxiv_id} ({url})",
+            f"arXiv:{record.arxiv_id} ({url}){_attempts(response)}",
             hint="retry later, or use --backend pymupdf which needs only the PDF",
         )
     return source_name(response.content)

@@ -3,7 +3,7 @@
 ``parse_tei`` works offline on any TEI file GROBID wrote (sections from ``<div><head>``,
 paragraphs, formulas, figure/table captions, tables, ``<biblStruct>`` references with
 DOIs/arXiv ids, and ``<ref type="bibr">`` citations with their coordinates).
-``grobid_tei`` asks a server (``REPRO_GROBID_URL``) through ``grobid-client-python``.
+``grobid_tei`` asks a server (``REPRO_GROBID_URL``) over httpx.
 """
 
 from __future__ import annotations
@@ -225,48 +225,75 @@ def _div(div: Any, builder: TextBuilder, keys: dict[str, str]) -> list[Citation]
     return citations
 
 
-def grobid_tei(pdf: Path, url: str, timeout: float) -> bytes:
-    """Send ``pdf`` to the GROBID server at ``url``; returns the TEI bytes."""
-    try:
-        from grobid_client.grobid_client import GrobidClient
-    except ImportError as err:
-        raise ParseError(
-            "the GROBID backend needs grobid-client-python",
-            hint="pip install 'reproduce-hep[grobid]'",
-        ) from err
-    from grobid_client.grobid_client import ServerUnavailableException
+# what grobid-client-python sent for tei_coordinates=True: boxes for these TEI elements
+_COORDINATES = (
+    "title",
+    "persName",
+    "affiliation",
+    "orgName",
+    "formula",
+    "figure",
+    "ref",
+    "biblStruct",
+    "head",
+    "p",
+    "s",
+    "note",
+)
+_HINT_DOWN = (
+    "start GROBID (docker run -p 8070:8070 grobid/grobid) or unset "
+    "REPRO_GROBID_URL to use the PyMuPDF backend"
+)
 
-    client = GrobidClient(
-        grobid_server=url.rstrip("/"),
-        timeout=int(max(timeout, 1)),
-        sleep_time=1,
-        check_server=False,
-    )
+
+def grobid_tei(pdf: Path, url: str, timeout: float) -> bytes:
+    """Send ``pdf`` to the GROBID server at ``url``; returns the TEI bytes.
+
+    Over the project's HTTP client (:mod:`pipeline.fetch.http_client`): a busy server (503)
+    or a dropped connection is retried a few times, then reported, never waited on for ever.
+    """
+    import httpx
+
+    from pipeline.fetch import http_client
+
+    base = url.rstrip("/")
     try:
-        answer = client.ping()
-    except ServerUnavailableException:
-        answer = None
-    alive, status = answer if answer else (False, "no connection")
-    if not alive:
+        alive = http_client.get(f"{base}/api/isalive", timeout=timeout)
+        status: int | str = alive.status_code
+    except httpx.HTTPError as err:
+        alive, status = None, f"no connection: {type(err).__name__}"
+    if alive is None or alive.status_code != 200:
         raise ParseError(
             f"the GROBID server at {url} is not answering (status {status})",
             path=pdf,
-            hint="start GROBID (docker run -p 8070:8070 grobid/grobid) or unset "
-            "REPRO_GROBID_URL to use the PyMuPDF backend",
+            hint=_HINT_DOWN,
         )
-    _name, status, text = client.process_pdf(
-        "processFulltextDocument",
-        str(pdf),
-        generate_ids=True,
-        consolidate_header=False,
-        include_raw_citations=True,
-        tei_coordinates=True,
-        segment_sentences=False,
-    )
-    if status != 200 or not text:
+    form = {
+        "generateIDs": "1",
+        "includeRawCitations": "1",
+        "teiCoordinates": list(_COORDINATES),
+    }
+    try:
+        answer = http_client.request(
+            "POST",
+            f"{base}/api/processFulltextDocument",
+            timeout=timeout,
+            data=form,
+            files={"input": (pdf.name, pdf.read_bytes(), "application/pdf")},
+            headers={"Accept": "text/plain"},
+        )
+    except httpx.HTTPError as err:
         raise ParseError(
-            f"GROBID failed on {pdf} (HTTP {status}: {(text or '')[:200]})",
+            f"GROBID failed on {pdf} ({type(err).__name__} after {http_client.ATTEMPTS} attempts)",
+            path=pdf,
+            hint=_HINT_DOWN,
+        ) from err
+    if answer.status_code != 200 or not answer.content:
+        retried = answer.status_code in http_client.RETRY_STATUSES
+        after = f" after {http_client.ATTEMPTS} attempts" if retried else ""
+        raise ParseError(
+            f"GROBID failed on {pdf} (HTTP {answer.status_code}{after}: {answer.text[:200]})",
             path=pdf,
             hint="check the GROBID server log; --backend pymupdf works without it",
         )
-    return re.sub(rb"^\s+", b"", text.encode("utf-8"))
+    return re.sub(rb"^\s+", b"", answer.content)
