@@ -113,7 +113,8 @@ def _from_mirror(source: Path, target: Path) -> PaperEntry:
         if sha256_file(source / name) != info.sha256:
             raise FetchError(
                 f"mirror file {source / name} does not match its recorded sha256",
-                hint="re-create the mirror entry with `reproduce fetch --refresh` on a networked machine",
+                hint="re-create the mirror entry with `reproduce fetch --refresh` "
+                "on a networked machine",
             )
     from pipeline.io import atomic_directory
 
@@ -152,7 +153,9 @@ def _from_network(paper: PaperId, target: Path, settings: Settings) -> PaperEntr
             updated=record.updated,
             files=_file_infos(staging),
             fetched_at=_now(),
-            source_url=f"{settings.arxiv_export_url.rstrip('/')}/abs/{record.arxiv_id}v{record.version}",
+            source_url=(
+                f"{settings.arxiv_export_url.rstrip('/')}/abs/{record.arxiv_id}v{record.version}"
+            ),
         )
         write_json_atomic(staging / META_NAME, meta.model_dump(mode="json"))
     return load_entry(target)

@@ -143,8 +143,10 @@ def normalize_paper_id(text: str) -> PaperId:
 
 
 ARXIV_IN_TEXT = re.compile(
-    r"(?:arXiv:\s*|arxiv\.org/abs/)(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)"
-    r"|\b(?P<old>(?:hep-(?:ex|ph|th|lat)|astro-ph|nucl-(?:ex|th)|physics|gr-qc|quant-ph|cond-mat)/\d{7})",
+    r"(?:arXiv:\s*|arxiv\.org/abs/)"
+    r"(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)"
+    r"|\b(?P<old>(?:hep-(?:ex|ph|th|lat)|astro-ph|nucl-(?:ex|th)|physics|gr-qc|quant-ph"
+    r"|cond-mat)/\d{7})",
     re.IGNORECASE,
 )
 DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+[^\s\"<>,;.)\]])")
