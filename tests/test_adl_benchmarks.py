@@ -21,7 +21,7 @@ from conftest import shared_path
 import pipeline.runtime.lang as rt
 from pipeline.codegen.compiler import compile_selection
 from pipeline.data import open_dataset
-from pipeline.runtime.analysis import AnalysisRun, provided_names
+from pipeline.runtime.analysis_run import AnalysisRun, provided_names
 from pipeline.runtime.selection import EventState
 from pipeline.selection.store import load_selection
 

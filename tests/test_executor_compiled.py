@@ -19,10 +19,10 @@ import pytest
 from pipeline.data import open_dataset
 from pipeline.data.synthetic import generate
 from pipeline.executor import get_executor
-from pipeline.executor.compiled import run_selection
 from pipeline.executor.dask_executor import DaskExecutor
 from pipeline.run.stage2 import generate_code
-from pipeline.runtime.analysis import AnalysisRun, provided_names
+from pipeline.runtime.analysis_run import AnalysisRun, provided_names
+from pipeline.runtime.chunks import run_selection
 from tests.conftest import ROOT, import_script, shared_path
 
 PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pipeline.runtime import FUNCTIONS as F
 from pipeline.runtime import isin
 from pipeline.runtime import objects as O
-from pipeline.runtime.analysis import AnalysisRun
+from pipeline.runtime.analysis_run import AnalysisRun
 from pipeline.runtime.candidates import Cands, to_awkward
 from pipeline.runtime.selection import EventState, best_candidate_mask
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pipeline.data import open_dataset
 from pipeline.run.stage2 import generate_code
 from pipeline.runtime import FUNCTIONS as F
-from pipeline.runtime.analysis import AnalysisRun, provided_names
+from pipeline.runtime.analysis_run import AnalysisRun, provided_names
 from pipeline.runtime.candidates import to_awkward
 from pipeline.runtime.selection import EventState
 from tests.conftest import ROOT, import_script, shared_path

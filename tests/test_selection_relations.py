@@ -132,7 +132,7 @@ def test_met_vec_is_an_object_not_a_number() -> None:
 
 
 def test_met_significance_is_applicable_where_the_data_have_it() -> None:
-    from pipeline.runtime.analysis import AnalysisRun
+    from pipeline.runtime.analysis_run import AnalysisRun
 
     data = cleaned_jets_list().model_dump()
     data["selection"].append(_cut("met_sig", "met_significance > 3"))

@@ -3,240 +3,39 @@
 A compiled script defines ``select_objects(v, run)`` and ``select_events(v, run)``
 and hands them to :func:`main`; everything that is not the selection itself (reading
 the data, applicability of cuts, the cutflow, the histograms, the output files) lives
-here so that the generated file shows only the analysis.
+in the runtime so that the generated file shows only the analysis.
+
+Generated scripts (and model-written ones) import ``AnalysisRun`` and ``main`` from this
+module, so its path and those names are part of the generated code's interface: the
+run state is defined in :mod:`pipeline.runtime.analysis_run` and re-exported here.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import awkward as ak
-import numpy as np
-
-from pipeline.contract import (
-    AnalysisResult,
-    Cutflow,
-    EventRow,
-    Histogram1D,
-    InputFile,
-    write_outputs,
+from pipeline.data import open_dataset
+from pipeline.executor import get_executor
+from pipeline.runtime.analysis_run import (
+    HISTOGRAM_BINS,
+    AnalysisRun,
+    Selector,
+    missing,
+    provided_names,
 )
-from pipeline.runtime.candidates import Cands, to_awkward
-from pipeline.runtime.objects import CHANNEL_NAMES, channel
-from pipeline.runtime.selection import CutflowCounter, EventState
+from pipeline.runtime.chunks import run_selection
 
-Selector = Callable[[EventState, "AnalysisRun"], None]
-
-# observable -> (label, edges); other observables get 50 bins over their range
-HISTOGRAM_BINS: dict[str, tuple[str, list[float]]] = {
-    "m4l": ("m_{4l} [GeV]", [80.0 + 2.5 * i for i in range(37)]),
-}
-
-
-def _first_alive(values: Cands, alive: np.ndarray | None, fill: float) -> np.ndarray:
-    """Per event, the value of its first (live) candidate; ``fill`` without one."""
-    numbers = values.numbers
-    if numbers is None:
-        raise TypeError("expected numbers per candidate")
-    index = np.arange(len(values.layout.owner)) if alive is None else np.flatnonzero(alive)
-    owner = values.layout.owner[index]
-    first = index[np.r_[True, owner[1:] != owner[:-1]]] if len(index) else index
-    out = np.full(len(values), fill, dtype=np.result_type(numbers.dtype, type(fill)))
-    out[values.layout.owner[first]] = numbers[first]
-    return out
-
-
-def provided_names(provides: Iterable[str] | Mapping[str, Iterable[str]]) -> set[str]:
-    """Normalise a dataset's ``provides`` to names and ``collection.field`` names."""
-    names: set[str] = set()
-    if isinstance(provides, Mapping):
-        for key, sub in provides.items():
-            names.add(key)
-            names |= {f"{key}.{s}" for s in sub} if not isinstance(sub, str | bool) else set()
-    else:
-        names = {str(p) for p in provides}
-    return names
-
-
-def missing(requirements: Sequence[str], provided: set[str]) -> list[str]:
-    """Requirements the dataset lacks: ``x.f`` needs exactly that, a bare ``f`` any ``*.f``."""
-    out = []
-    for req in requirements:
-        if req in provided or ("|" in req and any(alt in provided for alt in req.split("|"))):
-            continue
-        if "." not in req and any(p.endswith(f".{req}") for p in provided):
-            continue
-        out.append(req)
-    return out
-
-
-@dataclass
-class AnalysisRun:
-    """State of one analysis over all chunks: applicability, cutflow, selected rows."""
-
-    producer: str
-    steps: Mapping[str, str]
-    requires: Mapping[str, Sequence[str]]
-    text_only: Mapping[str, str]
-    provided: set[str]
-    observable: str | None = None
-    candidates: str | None = None
-    flow: CutflowCounter = field(default_factory=CutflowCounter)
-    reasons: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    rows: list[dict[str, np.ndarray]] = field(default_factory=list)
-    hist_rows: list[dict[str, np.ndarray]] | None = None
-    sample: int = 0
-
-    def __post_init__(self) -> None:
-        for cut_id, reqs in self.requires.items():
-            lacking = missing(reqs, self.provided)
-            if lacking:
-                self.reasons[cut_id] = (
-                    f"not applicable to this dataset: it lacks {', '.join(lacking)}"
-                )
-            absent = [
-                a
-                for reqs in self.requires[cut_id]
-                if "|" in reqs
-                for a in reqs.split("|")
-                if a not in self.provided
-            ]
-            if absent and not lacking:
-                self.notes.append(
-                    f"{cut_id}: {', '.join(absent)} not in this dataset, taken as not fired"
-                )
-        for cut_id, why in self.text_only.items():
-            self.reasons.setdefault(cut_id, why)
-        for step_id, description in self.steps.items():
-            self.flow.declare(step_id, description, self.reasons.get(step_id))
-
-    def applicable(self, cut_id: str) -> bool:
-        return cut_id not in self.reasons
-
-    def record(self, step_id: str, v: EventState) -> None:
-        self.flow.record(step_id, v)
-
-    def fill_histograms(self, v: EventState) -> None:
-        """Histogram the observable at this point of the cutflow (default: the selected events)."""
-        if self.hist_rows is None:
-            self.hist_rows = []
-        self.hist_rows.append(self._row(v))
-
-    def collect(self, v: EventState) -> None:
-        """Keep run, event, channel, observable and weight of the events that passed."""
-        self.rows.append(self._row(v))
-
-    def _row(self, v: EventState) -> dict[str, np.ndarray]:
-        n = len(v)
-        row = {
-            "sample": np.full(n, self.sample),
-            "run": ak.to_numpy(v.events["run"]).astype(np.int64),
-            "event": ak.to_numpy(v.events["event"]).astype(np.int64),
-            "dsid": (
-                ak.to_numpy(v.events["channel_number"]).astype(np.int64)
-                if "channel_number" in v.events.fields
-                else np.zeros(n, dtype=np.int64)
-            ),
-            "weight": v.weights(),
-            "channel": np.full(n, -1),
-            "m4l": np.full(n, np.nan),
-        }
-        if self.candidates is not None and self.candidates in v.values:
-            codes = channel(
-                v.cand(self.candidates)
-            )  # numbers, then the live ones: cheaper than records
-            alive = v.alive.get(self.candidates)
-            if isinstance(codes, Cands):
-                row["channel"] = _first_alive(codes, alive, -1).astype(np.int64)
-            else:
-                best = ak.firsts(codes if alive is None else codes[alive], axis=-1)
-                row["channel"] = ak.to_numpy(ak.fill_none(best, -1))
-        if self.observable is not None:
-            value = v[self.observable]
-            if isinstance(value, Cands) and value.numbers is not None and value.numbers.ndim == 1:
-                row["m4l"] = _first_alive(value, None, np.nan).astype(np.float64)
-                return row
-            value = to_awkward(value)
-            if value.ndim > 1:
-                value = ak.firsts(value, axis=-1)
-            row["m4l"] = ak.to_numpy(ak.fill_none(value, np.nan)).astype(np.float64)
-        return row
-
-    def selected(self) -> list[EventRow]:
-        if not self.rows:
-            return []
-        cols = {k: np.concatenate([r[k] for r in self.rows]) for k in self.rows[0]}
-        channels = [CHANNEL_NAMES.get(c, "other") for c in cols["channel"].tolist()]
-        return list(
-            map(
-                EventRow,
-                cols["run"].tolist(),
-                cols["event"].tolist(),
-                cols["dsid"].tolist(),
-                channels,
-                cols["m4l"].astype(float).tolist(),
-                cols["weight"].astype(float).tolist(),
-            )
-        )
-
-    def histograms(self, inputs: list[InputFile]) -> list[Histogram1D]:
-        """The observable over all inputs, and per input file as ``<name>:<file stem>``."""
-        name = self.observable or "m4l"
-        label, edges = HISTOGRAM_BINS.get(name, (name, list(np.linspace(0.0, 500.0, 51))))
-        rows = self.rows if self.hist_rows is None else self.hist_rows
-        cols = (
-            {k: np.concatenate([r[k] for r in rows]) for k in ("m4l", "weight", "sample")}
-            if rows
-            else {"m4l": np.zeros(0), "weight": np.zeros(0), "sample": np.zeros(0, dtype=int)}
-        )
-        parts = [(name, np.ones(len(cols["m4l"]), dtype=bool))]
-        if len(inputs) > 1:
-            parts += [
-                (f"{name}:{Path(f.path).name.removesuffix('.root')}", cols["sample"] == i)
-                for i, f in enumerate(inputs)
-            ]
-        out = []
-        for hname, mask in parts:
-            values, weights = cols["m4l"][mask], cols["weight"][mask]
-            counts, _ = np.histogram(values, bins=edges, weights=weights)
-            variances, _ = np.histogram(values, bins=edges, weights=weights**2)
-            out.append(
-                Histogram1D(
-                    name=hname,
-                    label=label,
-                    edges=[float(x) for x in edges],
-                    counts=[round(float(c), 9) for c in counts],
-                    variances=[round(float(c), 9) for c in variances],
-                )
-            )
-        return out
-
-    def write(self, out: Path, inputs: list[InputFile], n_input: int) -> AnalysisResult:
-        events = self.selected()
-        channels: dict[str, int] = {}
-        for e in events:
-            channels[e.channel] = channels.get(e.channel, 0) + 1
-        result = AnalysisResult(
-            producer=self.producer,
-            inputs=inputs,
-            n_input=n_input,
-            n_selected=len(events),
-            weighted_selected=round(sum(e.weight for e in events), 9),
-            channels=channels,
-            not_applicable=sorted(self.reasons),
-            warnings=[f"{k}: {v}" for k, v in sorted(self.reasons.items())] + self.notes,
-            synthetic=any(f.synthetic for f in inputs),
-        )
-        cutflow = Cutflow(producer=self.producer, steps=self.flow.steps())
-        write_outputs(
-            out, events=events, cutflow=cutflow, histograms=self.histograms(inputs), result=result
-        )
-        return result
+__all__ = [
+    "HISTOGRAM_BINS",
+    "AnalysisRun",
+    "Selector",
+    "main",
+    "missing",
+    "provided_names",
+]
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -267,10 +66,6 @@ def main(
     **config: Any,
 ) -> int:
     """Read the data chunk by chunk, select, and write the contract outputs."""
-    from pipeline.data import open_dataset
-    from pipeline.executor import get_executor
-    from pipeline.executor.compiled import run_selection
-
     args = _arguments(argv)
     if str(args.step_size).isdigit():
         args.step_size = int(args.step_size)

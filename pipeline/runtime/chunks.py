@@ -7,6 +7,9 @@ configuration, ``sample`` = the chunk's file index), and the partial cutflow tal
 and selected rows are added to the main run in (file, entry) order - the order and
 the per-chunk sums of the former in-process loop, so the local executor's outputs are
 unchanged bit for bit.
+
+It lives in the runtime, not in :mod:`pipeline.executor`: it runs the runtime's selectors,
+while the executors stay generic (a dataset and any chunk function), below the runtime.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numpy as np
 
 from pipeline.data import Dataset
 from pipeline.executor.base import Executor, Segment
-from pipeline.runtime.analysis import AnalysisRun, Selector
+from pipeline.runtime.analysis_run import AnalysisRun, Selector
 from pipeline.runtime.selection import EventState
 
 
