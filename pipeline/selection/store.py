@@ -20,16 +20,18 @@ from pipeline.errors import SelectionError
 from pipeline.io import canonical_json, loads_bounded, write_text_atomic
 from pipeline.selection.models import SelectionList
 from pipeline.selection.schema import selection_schema
+from pipeline.selection.validate import errors_only, validate_selection
 
 _MAX_LISTED = 15
 
 
-def json_path(parts: Any) -> str:
-    """``('selection', 3, 'op')`` -> ``$.selection[3].op``."""
-    text = "$"
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
+def _model_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location in the notation of jsonschema's ``json_path``.
+
+    ``('selection', 3, 'op')`` -> ``$.selection[3].op``; the schema's own errors use
+    ``error.json_path`` directly.
+    """
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
 
 
 def schema_problems(data: Any) -> list[tuple[str, str]]:
@@ -45,7 +47,7 @@ def schema_problems(data: Any) -> list[tuple[str, str]]:
             and repr(best.instance) not in message
         ):
             message += f" (got {best.instance!r})"
-        problems.append((json_path(best.absolute_path), message))
+        problems.append((best.json_path, message))
     return sorted(set(problems))
 
 
@@ -67,10 +69,8 @@ def parse_selection(data: Any, *, source: str = "<selection>", check: bool = Tru
     try:
         sel = SelectionList.model_validate(data)
     except ValidationError as err:
-        _raise([(json_path(e["loc"]), e["msg"]) for e in err.errors()], source, "model")
+        _raise([(_model_path(e["loc"]), e["msg"]) for e in err.errors()], source, "model")
     if check:
-        from pipeline.selection.validate import errors_only, validate_selection
-
         errors = errors_only(validate_selection(sel))
         if errors:
             _raise(

@@ -390,14 +390,5 @@ def validate_selection(sel: SelectionList) -> list[Issue]:
     return checker.issues
 
 
-# loading lives in store.py; re-exported here because callers think of it as validation
-from pipeline.selection.store import load_selection, parse_selection, save_selection  # noqa: E402
-
-__all__ = [
-    "Issue",
-    "errors_only",
-    "load_selection",
-    "parse_selection",
-    "save_selection",
-    "validate_selection",
-]
+# loading lives in pipeline.selection.store (which runs these checks): import it from there
+__all__ = ["Issue", "errors_only", "validate_selection"]
