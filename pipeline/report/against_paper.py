@@ -18,8 +18,9 @@ from pathlib import Path
 
 from pipeline.contract import AnalysisResult, Cutflow
 from pipeline.extract.published import PUBLISHED_FILE, PublishedTable, PublishedTables
+from pipeline.resources import baselines_readme
 
-BASELINES_README = Path(__file__).resolve().parents[2] / "baselines" / "README.md"
+BASELINES_README = baselines_readme()
 AGREE = 0.005  # relative difference under which a number is the paper's
 
 # topic -> words that speak of it, in a row label or a step's id and description

@@ -14,12 +14,14 @@ from typing import Any
 
 from pipeline.errors import SelectionError
 from pipeline.io import canonical_json, write_text_atomic
+from pipeline.resources import project_dir
 from pipeline.selection.models import SCHEMA_VERSION, SelectionList
 
 SCHEMA_ID = (
     f"https://reproduce-hep.invalid/schemas/selection/{SCHEMA_VERSION}/selection.schema.json"
 )
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "selection.schema.json"
+# the checkout's schemas/, or the copy an installed wheel ships (pipeline/resources.py)
+SCHEMA_PATH = project_dir("schemas") / "selection.schema.json"
 
 
 @lru_cache(maxsize=1)
