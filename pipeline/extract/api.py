@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pipeline.config import Settings
-from pipeline.errors import ExtractionError, UsageError
+from pipeline.config import Settings, load_settings
+from pipeline.errors import UsageError
 from pipeline.extract.build import Source, build_selection
+from pipeline.extract.cited import resolve_cited
 from pipeline.extract.consensus import cross_check, merge_samples
 from pipeline.extract.grounding import ground_selection, grounding_summary
 from pipeline.extract.legal import legalize
+from pipeline.extract.llm_extract import ExtractionIncomplete, extract_llm, make_backend
 from pipeline.extract.phrase_cuts import apply_phrasings
 from pipeline.extract.support import check_support
 from pipeline.extract.tables import rule_findings
@@ -32,14 +34,6 @@ NO_SELECTION_NOTE = (
     "no event-selection statements were found in this document (it may not describe an "
     "event selection); the list is intentionally empty"
 )
-
-
-class ExtractionIncomplete(ExtractionError):
-    """Extraction stopped early; ``partial`` holds what was extracted (complete=False)."""
-
-    def __init__(self, message: str, *, partial: SelectionList, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.partial = partial
 
 
 def paper_ref_of(doc: Document) -> PaperRef:
@@ -75,8 +69,6 @@ def extract_selection(
     :class:`ExtractionIncomplete` (with the partial list, also saved in ``run_dir``)
     when the model fails after all retries.
     """
-    from pipeline.config import load_settings
-
     settings = settings or load_settings()
     ref = paper_ref or paper_ref_of(doc)
     if samples < 1:
@@ -96,8 +88,6 @@ def extract_selection(
     if not describes_data_analysis(doc):
         return _set_aside(sel, run_dir)
     if cited_depth > 0:
-        from pipeline.extract.cited import resolve_cited
-
         sel = resolve_cited(sel, doc, settings=settings, depth=cited_depth)
     sel = _annotate(legalize(check_support(sel, doc)))
     if run_dir is not None:
@@ -134,8 +124,6 @@ def _llm_runs(
     ref: PaperRef,
     replay: Path | None,
 ) -> list[SelectionList]:
-    from pipeline.extract.llm_extract import extract_llm, make_backend
-
     llm = make_backend(
         settings, run_dir=run_dir, replay=replay
     )  # one backend = one call cap per paper

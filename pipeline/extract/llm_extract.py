@@ -16,6 +16,18 @@ from pipeline.selection.models import PaperRef, SelectionList
 NO_PASSAGES_NOTE = "no selection-relevant passages were found, so no model call was made"
 
 
+class ExtractionIncomplete(ExtractionError):
+    """Extraction stopped early; ``partial`` holds what was extracted (complete=False).
+
+    Defined by the LLM path, which raises it (the rules cannot stop early); the entry
+    function (:mod:`pipeline.extract.api`) catches it to add the other samples and re-exports it.
+    """
+
+    def __init__(self, message: str, *, partial: SelectionList, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.partial = partial
+
+
 def make_backend(settings: Settings, *, run_dir: Path | None, replay: Path | None) -> LLMBackend:
     if replay is not None:
         return get_backend("replay", settings, run_dir=None, replay=replay)
@@ -33,11 +45,9 @@ def extract_llm(
 ) -> SelectionList:
     """One sample of the LLM extraction (ungrounded; the caller grounds it).
 
-    On failure raises :class:`~pipeline.extract.api.ExtractionIncomplete` carrying what the
+    On failure raises :class:`ExtractionIncomplete` carrying what the
     earlier passages gave, marked ``complete=False``.
     """
-    from pipeline.extract.api import ExtractionIncomplete
-
     prompts = build_prompts(doc)
     source = Source(document=doc.source.paper_id)
     producer = f"llm:{backend.model}"
