@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.audit.prices import DEFAULT_PRICES, cost_usd, price_table
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError, UsageError
+from pipeline.llm.prices import DEFAULT_PRICES, cost_usd, price_table
 from pipeline.run.manifest import excluded_reason, load_manifest, model_usage, read_calls
 
 

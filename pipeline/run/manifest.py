@@ -213,7 +213,7 @@ def read_calls(path: Path) -> list[dict[str, Any]]:
 
 def model_usage(calls: list[dict[str, Any]], settings: Settings) -> tuple[ModelInfo, Usage]:
     """What model answered and how much it cost, from the records of ``llm_calls.jsonl``."""
-    from pipeline.audit.prices import cost_usd, price_table
+    from pipeline.llm.prices import cost_usd, price_table
 
     def seen(key: str) -> list[Any]:
         return sorted({c[key] for c in calls if c.get(key) is not None}, key=str)

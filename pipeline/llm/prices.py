@@ -8,7 +8,9 @@ file::
     "gpt-4o" = [2.5, 10.0]
     "my-local-model" = { input = 0.0, output = 0.0 }
 
-or with ``REPRO_LLM_PRICES`` (JSON, same shape, wins over the file).
+or with ``REPRO_LLM_PRICES`` (JSON, same shape, wins over the file). Prices are a property of
+the models, so they live with the model backends: the run manifest and the trials both price
+calls without the run importing the audits.
 """
 
 from __future__ import annotations
