@@ -46,9 +46,8 @@ def test_paper_list_matches_baseline_event_by_event(tmp_path: Path, release: str
     script = generate_code(PAPER_LIST, tmp_path / "analysis.py")
     result = run_script(script, data=[data], work_dir=tmp_path / "work")
     assert result.ok, result.stderr_tail
-    # the list cannot remove the other quadruplet leptons from the isolation cones (the selection
-    # language has no per-candidate isolation), so it equals the baseline without that correction
-    base = run_baseline_outputs("hzz4l_paper_noisocorr", [data], tmp_path / "baseline")
+    # both remove the other quadruplet leptons from the stored isolation cones (others_in_cone)
+    base = run_baseline_outputs("hzz4l_paper", [data], tmp_path / "baseline")
     comparison = compare_outputs(tmp_path / "work" / "out", base)
     assert comparison.verdict == "identical", comparison.reason
     assert comparison.first_divergence is None

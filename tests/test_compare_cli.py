@@ -35,10 +35,10 @@ def test_generate_execute_compare(tmp_path: Path) -> None:
     run = cli("execute", str(script), "--data", str(data), "-o", str(tmp_path / "analysis"))
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["verdict"] == "ok"
-    # the reviewed list's isolation is the stored cones as they are: hzz4l_paper_noisocorr
+    # the reviewed list, like hzz4l_paper, removes the other quadruplet leptons from the cones
     base = cli(
         "baseline",
-        "hzz4l_paper_noisocorr",
+        "hzz4l_paper",
         "--data",
         str(data),
         "--out",

@@ -27,9 +27,9 @@ def _run_dir(proc: subprocess.CompletedProcess[str]) -> Path:
 
 def test_paper_run_is_identical_resumable_and_idempotent(repro_home: Path) -> None:
     data = shared_path("data", "atlas-opendata-2020")
-    # the reviewed list keeps the stored isolation cones; hzz4l_paper removes the other quadruplet
-    # leptons from them and differs on 3 events before the mass window (baselines/README.md)
-    args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper_noisocorr")
+    # the README's line: the reviewed list and hzz4l_paper both remove the other quadruplet leptons
+    # from the stored isolation cones, so they agree event for event
+    args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper")
     first = reproduce(*args)
     run_dir = _run_dir(first)
     assert run_dir.is_relative_to(repro_home / "outputs" / "1712.02304")
@@ -97,8 +97,7 @@ def test_dask_executor_gives_the_same_run(repro_home: Path) -> None:
 
     pytest.importorskip("distributed")
     data = shared_path("data", "atlas-opendata-2020")
-    # the baseline the reviewed list compiles to exactly (hzz4l_paper also corrects isolation cones)
-    args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper_noisocorr")
+    args = ("arXiv:1712.02304", "--data", str(data), "--baseline", "hzz4l_paper")
     local = _run_dir(reproduce(*args, "--run-id", "local"))
     dask = _run_dir(reproduce(*args, "--run-id", "dask", "--executor", "dask", "--workers", "2"))
     for rel in (

@@ -162,3 +162,32 @@ def test_alpha_t_worked_examples() -> None:
     unbalanced = _objects([[(100.0, 0.0, 0.0, 100.0), (-60.0, 0.0, 0.0, 60.0)]])
     assert alpha_t(unbalanced)[0] == pytest.approx(0.5 * 120 / math.sqrt(160**2 - 40**2))
     assert math.isnan(alpha_t(_objects([[(10.0, 0.0, 0.0, 10.0)]]))[0])
+
+
+def test_others_in_cone_worked_example() -> None:
+    """Three objects: the first two 0.1 apart, the third far away; a candidate list of two."""
+    a, b, far = (
+        {"pt": pt, "eta": eta, "phi": 0.0, "e": pt} for pt, eta in ((10, 0), (20, 0.1), (5, 2))
+    )
+    lists = ak.Array([[a, b, far], [], [a, b]])
+    assert rt.FUNCTIONS["others_in_cone"](lists, 0.3).tolist() == [[20, 10, 0], [], [20, 10]]
+    assert rt.FUNCTIONS["others_in_cone"](lists, 0.05).tolist() == [[0, 0, 0], [], [0, 0]]
+    ones = ak.ones_like(lists["pt"])
+    assert rt.FUNCTIONS["others_in_cone"](lists, 5.0, ones).tolist() == [[2, 2, 2], [], [1, 1]]
+    # one radius per object (a variable cone): only the first object's cone reaches the second
+    radius = ak.Array([[0.3, 0.05, 0.3], [], [0.3, 0.05]])
+    assert rt.FUNCTIONS["others_in_cone"](lists, radius).tolist() == [[20, 0, 0], [], [20, 0]]
+
+
+def test_others_in_cone_against_a_loop(events: ak.Array) -> None:
+    """On the NanoAOD jets: the sum over the other jets within 0.8, by plain loops."""
+    jets = events["jets"]
+    got = ak.to_list(rt.FUNCTIONS["others_in_cone"](jets, 0.8))
+    for event, sums in zip(ak.to_list(jets), got, strict=True):
+        for i, ji in enumerate(event):
+            want = 0.0
+            for j, jj in enumerate(event):
+                dphi = (ji["phi"] - jj["phi"] + math.pi) % (2 * math.pi) - math.pi
+                if i != j and math.hypot(ji["eta"] - jj["eta"], dphi) < 0.8:
+                    want += jj["pt"]
+            assert sums[i] == pytest.approx(want, rel=1e-6)

@@ -21,6 +21,7 @@ from pipeline.runtime.kinematics import (
     min_delta_r,
     mt,
     others,
+    others_in_cone,
     vector_sum,
 )
 from pipeline.runtime.objects import (
@@ -104,6 +105,7 @@ FUNCTIONS: dict[str, Any] = {
     "min_delta_r": min_delta_r,
     "min_delta_phi": min_delta_phi,
     "others": others,
+    "others_in_cone": others_in_cone,
     "megajets": megajets,
     "razor_mr": razor_mr,
     "razor_mtr": razor_mtr,

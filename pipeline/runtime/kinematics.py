@@ -184,3 +184,27 @@ def _parts(x: Any) -> list[Any]:
     if is_combination(x):
         return [p for m in combination_members(x) for p in _parts(m)]
     return [x]
+
+
+def others_in_cone(c: Any, radius: Any, weight: Any = None) -> Any:
+    """Per object of ``c``: the summed ``weight`` (default pt) of the *other* objects of the same
+    innermost list within Delta R < ``radius`` (a number or one per object).
+
+    What an isolation cone sum stored per object would lose if the other objects of a candidate
+    were removed from it: ``ptcone30(quad_leptons) - others_in_cone(quad_leptons, 0.3)``.
+    """
+    like = next((x for x in (c, radius, weight) if isinstance(x, fc.Cands)), None)
+    objs = _ak(c)
+    phi, eta = _angles(objs)
+    w = ak.values_astype(objs["pt"] if weight is None else _ak(weight), np.float64)
+    r = _ak(radius) if isinstance(radius, (ak.Array, fc.Cands)) else radius
+    dr = np.hypot(
+        eta[..., :, np.newaxis] - eta[..., np.newaxis, :],
+        _delta_phi(phi[..., :, np.newaxis], phi[..., np.newaxis, :]),
+    )
+    index = ak.local_index(eta, axis=-1)
+    other = index[..., :, np.newaxis] != index[..., np.newaxis, :]
+    radius_i = r[..., np.newaxis] if isinstance(r, ak.Array) else r
+    inside = other & (dr < radius_i)
+    total = ak.sum(ak.where(inside, w[..., np.newaxis, :], 0.0), axis=-1)
+    return total if like is None else fc.adopt(total, like)

@@ -230,6 +230,14 @@ _MISSING_MOMENTUM_AND_SUMS = [
         "smallest |Delta phi| between the objects of a and b; +inf if none",
     ),
     _spec(
+        "others_in_cone",
+        (2, 3),
+        "objects number number",
+        "energy",
+        "per object: summed weight (default pt) of the other objects of its list within Delta R"
+        " < radius, e.g. ptcone30(quad_leptons) - others_in_cone(quad_leptons, 0.3)",
+    ),
+    _spec(
         "others",
         (2, 2),
         "objects any",
