@@ -22,6 +22,8 @@ from pipeline.extract.sections import relevant_spans
 from pipeline.extract.support import check_support
 from pipeline.extract.tables import rule_findings
 from pipeline.extract.text import squash
+from pipeline.fetch import fetch_paper
+from pipeline.parse import parse_document
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Unresolved
 
@@ -132,14 +134,7 @@ def _resolve_one(
 
 
 def _load_cited(ident: str, settings: Settings) -> Document:
-    from pipeline.fetch import fetch_paper
-
-    entry = fetch_paper(ident, settings)
-    try:
-        from pipeline.parse import parse_document  # type: ignore[attr-defined]
-    except ImportError as err:
-        raise ReproError("the parser (pipeline.parse.parse_document) is not available") from err
-    return parse_document(entry)  # type: ignore[no-any-return]
+    return parse_document(fetch_paper(ident, settings))
 
 
 def _unresolved(sel: SelectionList, marker: str, deferral: Deferral, reason: str) -> SelectionList:

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipeline.extract import patterns as P
+from pipeline.extract.clauses import rejects_events
 from pipeline.extract.findings import canonical
 from pipeline.extract.reading import Reading, read
 from pipeline.parse.document import Document
@@ -382,8 +383,6 @@ def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: i
 
 def _rejected_subject(r: Reading, position: int) -> bool:
     """'Events with ... > X, ..., are rejected': the verb comes after the clause holding the number."""
-    from pipeline.extract.clauses import rejects_events
-
     return rejects_events(r.text) and bool(
         re.search(r"\b(?:rejected|vetoed|discarded|removed|excluded)\b", r.text[position:])
     )

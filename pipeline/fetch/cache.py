@@ -18,7 +18,7 @@ from pipeline.config import Settings
 from pipeline.errors import FetchError, UsageError
 from pipeline.fetch import arxiv_api
 from pipeline.fetch.ids import PaperId, normalize_paper_id
-from pipeline.io import sha256_file, write_bytes_atomic, write_json_atomic
+from pipeline.io import atomic_directory, sha256_file, write_bytes_atomic, write_json_atomic
 from pipeline.locks import hold
 
 META_NAME = "meta.json"
@@ -116,8 +116,6 @@ def _from_mirror(source: Path, target: Path) -> PaperEntry:
                 hint="re-create the mirror entry with `reproduce fetch --refresh` "
                 "on a networked machine",
             )
-    from pipeline.io import atomic_directory
-
     with atomic_directory(target) as staging:
         for name in mirrored.meta.files:
             shutil.copyfile(source / name, staging / name)
@@ -127,8 +125,6 @@ def _from_mirror(source: Path, target: Path) -> PaperEntry:
 
 
 def _from_network(paper: PaperId, target: Path, settings: Settings) -> PaperEntry:
-    from pipeline.io import atomic_directory
-
     record = arxiv_api.query_metadata(paper, settings)
     pdf = arxiv_api.download_pdf(record, settings)
     source = arxiv_api.download_source(record, settings)
@@ -162,8 +158,6 @@ def _from_network(paper: PaperId, target: Path, settings: Settings) -> PaperEntr
 
 
 def _from_local(paper: PaperId, target: Path) -> PaperEntry:
-    from pipeline.io import atomic_directory
-
     assert paper.path is not None
     title = _pdf_title(paper.path)
     with atomic_directory(target) as staging:

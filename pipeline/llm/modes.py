@@ -16,6 +16,8 @@ import json
 import threading
 import urllib.request
 
+from pipeline.errors import ConfigError
+
 MODES = ("tools", "json_schema", "json")
 FALLBACK = {"tools": "json_schema", "json_schema": "json"}
 _LEARNT: dict[str, str] = {}
@@ -37,8 +39,6 @@ def initial_mode(configured: str, base_url: str | None, *, probe_timeout: float 
     """The mode of the first request to ``base_url``: configured, learnt before, probed, else tools."""
     if configured != "auto":
         if configured not in MODES:
-            from pipeline.errors import ConfigError
-
             raise ConfigError(
                 f"unknown LLM mode {configured!r}", hint=f"REPRO_LLM_MODE is auto or one of {MODES}"
             )

@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from pipeline.config import Settings
+from pipeline.config import Settings, load_settings
 from pipeline.errors import ParseError, UsageError
-from pipeline.fetch import PaperEntry
+from pipeline.fetch import PaperEntry, fetch_paper, load_entry
 from pipeline.io import sha256_file, write_json_atomic
 from pipeline.parse.document import Document, Section
 
@@ -26,14 +26,9 @@ def _entry_for(
         return path_or_entry
     path = Path(path_or_entry).expanduser()
     if path.is_dir() and (path / "meta.json").is_file():
-        from pipeline.fetch import load_entry
-
         return load_entry(path)
     if path.is_file():
         return path  # a local file is parsed in place, not copied into the cache
-    from pipeline.config import load_settings
-    from pipeline.fetch import fetch_paper
-
     return fetch_paper(str(path_or_entry), settings or load_settings())
 
 

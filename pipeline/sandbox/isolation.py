@@ -25,6 +25,7 @@ from typing import Literal
 
 import pipeline
 from pipeline.errors import SandboxError
+from pipeline.sandbox.weak import unshare_args, weak_command
 
 Kind = Literal["bwrap", "unshare", "none"]
 Requirement = Literal["full", "weak", "any"]
@@ -88,8 +89,6 @@ def probe() -> dict[Kind, tuple[bool, str]]:
     else:
         found["bwrap"] = (False, "bwrap is not installed")
     if shutil.which("unshare"):
-        from pipeline.sandbox.weak import unshare_args
-
         found["unshare"] = _works([*unshare_args(), *nothing])
     else:
         found["unshare"] = (False, "unshare is not installed")
@@ -195,8 +194,6 @@ def wrap(
     if kind == "none":
         return command
     if kind == "unshare":
-        from pipeline.sandbox.weak import weak_command
-
         return weak_command(command, work_dir=work_dir)
     size = str(tmp_mb << 20)
     args = [

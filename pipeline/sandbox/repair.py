@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pipeline import contract
 from pipeline.errors import SandboxError
 from pipeline.io import write_json_atomic, write_text_atomic
 from pipeline.llm.answers import extract_code
@@ -29,8 +30,6 @@ REPAIR_SYSTEM = (
 def repair_prompt(code: str, result: RunResult, *, task: str | None = None) -> list[dict[str, Any]]:
     """The repair request: the task when known (selection list, data fields, contract), the output
     contract, the cleaned error and the failing script last (its last fenced block)."""
-    from pipeline import contract
-
     context = f"The script was written for this task:\n\n{task}\n\n---\n\n" if task else ""
     user = (
         f"{context}Output contract (pipeline.contract, version {contract.CONTRACT_VERSION}): the script "

@@ -11,6 +11,7 @@ access, subscripts, strings, lambdas, comprehensions, keywords, dunder names - i
 from __future__ import annotations
 
 import ast
+import copy
 import math
 from collections.abc import Callable
 
@@ -402,8 +403,6 @@ class _Normaliser(ast.NodeTransformer):
 
 def normalise(tree: ast.AST) -> ast.AST:
     """A copy of ``tree`` in a canonical shape (for comparing meanings, never for running)."""
-    import copy
-
     return _Normaliser().visit(copy.deepcopy(tree))
 
 

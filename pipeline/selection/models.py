@@ -20,6 +20,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pipeline.errors import SelectionError
+from pipeline.selection.units import canonical_unit, convert_values, parse_unit
+
 SCHEMA_VERSION: Literal["1.0.0"] = "1.0.0"
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$", max_length=80)]
@@ -57,8 +60,6 @@ class Scope(StrEnum):
 
 
 def _guard(func: Any, unit: str, where: str) -> Any:
-    from pipeline.errors import SelectionError
-
     try:
         return func(unit)
     except SelectionError as err:
@@ -68,9 +69,6 @@ def _guard(func: Any, unit: str, where: str) -> Any:
 def _canonical(
     unit: str | None, value: float | list[float] | None, where: str
 ) -> tuple[str | None, float | list[float] | None]:
-    from pipeline.errors import SelectionError
-    from pipeline.selection.units import canonical_unit, convert_values
-
     try:
         return canonical_unit(unit), convert_values(value, unit)
     except SelectionError as err:
@@ -156,8 +154,6 @@ class Cut(Model):
     def _canonical_units(self) -> Cut:
         # values are stored in canonical units: '7000 MeV' arrives as 7 GeV (see units.py)
         if self.expr is not None and self.unit is not None:
-            from pipeline.selection.units import parse_unit
-
             parsed = _guard(parse_unit, self.unit, self.id)
             if parsed is not None and parsed[1] != 1.0:
                 raise ValueError(
