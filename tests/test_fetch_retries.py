@@ -167,6 +167,23 @@ def test_the_project_speaks_http_through_httpx_only() -> None:
     assert offenders == {}
 
 
+def test_no_standard_library_http_client_either() -> None:
+    """The model server's health probe and the mode probe spoke urllib.request."""
+    stdlib = {"urllib.request", "http.client"}
+    offenders = []
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in stdlib]
+    assert offenders == []
+
+
 def test_fetching_and_grobid_load_no_other_http_stack() -> None:
     code = (
         "import sys, pipeline.fetch, pipeline.fetch.arxiv_api, pipeline.parse.grobid_backend\n"

@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import urllib.request
+
+import httpx
 
 from pipeline.errors import ConfigError
 
@@ -51,12 +52,24 @@ def initial_mode(configured: str, base_url: str | None, *, probe_timeout: float 
     return mode
 
 
+def _first_bytes(reply: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body: a listing is small, a hostile server's need not be."""
+    body = bytearray()
+    for chunk in reply.iter_bytes():
+        body += chunk
+        if len(body) >= limit:
+            break
+    return bytes(body[:limit])
+
+
 def probe(base_url: str, timeout: float) -> str:
     """``json_schema`` when ``GET /models`` names a server known to honour it, else ``tools``."""
     owners: set[str] = set()
-    with contextlib.suppress(OSError, ValueError):
-        with urllib.request.urlopen(f"{base_url.rstrip('/')}/models", timeout=timeout) as reply:  # noqa: S310
-            listing = json.loads(reply.read(1 << 20))
+    with contextlib.suppress(httpx.HTTPError, OSError, ValueError):
+        url = f"{base_url.rstrip('/')}/models"
+        with httpx.stream("GET", url, timeout=timeout) as reply:
+            reply.raise_for_status()
+            listing = json.loads(_first_bytes(reply, 1 << 20))
         owners = {
             str(m.get("owned_by", "")).lower()
             for m in listing.get("data") or []

@@ -19,10 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from types import TracebackType
+
+import httpx
 
 from pipeline.errors import ReproError
 from pipeline.model import MODEL_ALIAS
@@ -49,9 +49,8 @@ def free_port() -> int:
 def healthy(base_url: str, timeout: float = 2.0) -> bool:
     """``GET /v1/models`` answers 200 (the model is loaded)."""
     try:
-        with urllib.request.urlopen(f"{base_url}/models", timeout=timeout) as reply:  # noqa: S310 - 127.0.0.1
-            return bool(reply.status == 200)
-    except (urllib.error.URLError, OSError, ValueError):
+        return httpx.get(f"{base_url}/models", timeout=timeout).status_code == 200
+    except (httpx.HTTPError, OSError, ValueError):
         return False
 
 
