@@ -60,8 +60,8 @@ def test_cited_paper_from_mirror_fills_missing_definitions(citing, tmp_path: Pat
     assert cited, "no definition was taken from the cited paper"
     for cut in cited:
         assert cut.provenance.reference == "[24]" and cut.provenance.document == "arXiv:1605.03171"
-        # grounded in the cited paper; the support check may still find that a sentence there is no cut
-        # of this selection (the trigger description, the loose isolation of veto leptons)
+        # grounded in the cited paper; the support check may still find that a sentence there is no
+        # cut of this selection (the trigger description, the loose isolation of veto leptons)
         assert cut.grounding is not None and cut.grounding.found and cut.provenance.page is not None
         assert cut.status == "verified" or "not supported" in cut.grounding.reason
     assert any(c.status == "verified" for c in cited)

@@ -24,31 +24,34 @@ from tests.test_extract_rules import found
         # b-tagging definitions: b-jets are the jets passing the quoted tagger
         ("Jets are b tagged with the MV2c10 algorithm at its 77% working point.", True),
         (
-            "Jets are identified as b tagged using the combined secondary vertex (CSVv2) algorithm [54, 55].",
+            "Jets are identified as b tagged using the combined secondary vertex (CSVv2) "
+            "algorithm [54, 55].",
             True,
         ),
         (
-            "Jets originating from b quarks are identified (b tagged) using the medium working point of the combined "
-            "secondary vertex algorithm CSVv2 [62].",
+            "Jets originating from b quarks are identified (b tagged) using the medium working "
+            "point of the combined secondary vertex algorithm CSVv2 [62].",
             True,
         ),
         (
-            "A subset of the jets are tagged as originating from b quarks using the combined secondary vertex "
-            "algorithm [61, 62].",
+            "A subset of the jets are tagged as originating from b quarks using the combined "
+            "secondary vertex algorithm [61, 62].",
             True,
         ),
         # not definitions: performance, figures, corrections
         (
-            "The efficiency to identify a bottom jet is in the range of 50-65% for jets with pT between 20 and 400 GeV.",
+            "The efficiency to identify a bottom jet is in the range of 50-65% for jets with pT "
+            "between 20 and 400 GeV.",
             False,
         ),
         (
-            "Figure 4 shows the b-tagged jet multiplicity distribution, identified with the medium b jet tagger.",
+            "Figure 4 shows the b-tagged jet multiplicity distribution, identified with the "
+            "medium b jet tagger.",
             False,
         ),
         (
-            "Small differences between the b tagging efficiencies measured in data and simulation are corrected using "
-            "scale factors.",
+            "Small differences between the b tagging efficiencies measured in data and simulation "
+            "are corrected using scale factors.",
             False,
         ),
         ("Jets are required to have pT > 30 GeV.", False),
@@ -70,14 +73,15 @@ def test_btag_definition(sentence: str, expected: bool) -> None:
     ("sentence", "expected"),
     [
         (
-            "The lepton reconstruction and identification efficiency is in the range of 45-70% (70-90%) for electrons "
-            "(muons) with p_T > 25 GeV.",
+            "The lepton reconstruction and identification efficiency is in the range of 45-70% "
+            "(70-90%) for electrons (muons) with p_T > 25 GeV.",
             True,
         ),
         ("The misidentification rate for light-flavour jets is about 1%.", True),
         (
-            "The efficiency of this algorithm for jets arising from b quarks with p_T between 30 and 400 GeV is in the "
-            "range 60\u201365% (70\u201375%) for the medium (loose) working point.",
+            "The efficiency of this algorithm for jets arising from b quarks with p_T between 30 "
+            "and 400 GeV is in the range 60\u201365% (70\u201375%) for the medium (loose) working "
+            "point.",
             True,
         ),
         ("Electrons are required to have pT > 25 GeV.", False),
@@ -91,7 +95,8 @@ def test_performance_sentences_state_no_cut(sentence: str, expected: bool) -> No
     ("sentence", "expected"),
     [
         (
-            "The 3L control region requires at least two jets, E^miss_T > 30 GeV, and three leptons.",
+            "The 3L control region requires at least two jets, E^miss_T > 30 GeV, and three "
+            "leptons.",
             True,
         ),
         (
@@ -99,7 +104,8 @@ def test_performance_sentences_state_no_cut(sentence: str, expected: bool) -> No
             True,
         ),
         (
-            "For the background estimate, the photon CR is defined by requiring p^miss_T < 100 GeV.",
+            "For the background estimate, the photon CR is defined by requiring p^miss_T < 100 "
+            "GeV.",
             True,
         ),
         ("Events in the signal region must have at least two jets.", False),
@@ -126,10 +132,11 @@ def test_conditions(before: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        # a fronted conditional clause qualifies the main clause; a trailing "rejected if" states the cut
+        # a fronted conditional clause qualifies the main clause; a trailing "rejected if" states
+        # the cut
         (
-            "In addition, if a jet is found within \u0394R < 0.4 from the leading photon, it is assumed that the jet p_T "
-            "originates from the photon.",
+            "In addition, if a jet is found within \u0394R < 0.4 from the leading photon, it is "
+            "assumed that the jet p_T originates from the photon.",
             set(),
         ),
         (
@@ -137,17 +144,19 @@ def test_conditions(before: str, expected: bool) -> None:
             {("muon", "pt", ">", 10.0, "GeV"), ("muon", "count", "==", 0.0, None)},
         ),
         (
-            "Specifically, we use the loose working point to identify a leading b-tagged jet if it has p_T > 500 GeV.",
+            "Specifically, we use the loose working point to identify a leading b-tagged jet if "
+            "it has p_T > 500 GeV.",
             set(),
         ),
         (
-            "The reweighting factors range between 1.18 at p^ISR_T = 125 GeV and 0.78 for p^ISR_T > 600 GeV.",
+            "The reweighting factors range between 1.18 at p^ISR_T = 125 GeV and 0.78 for p^ISR_T "
+            "> 600 GeV.",
             set(),
         ),
         # a condition qualifies another statement: no cut on pT
         (
-            "The size of the cone is defined according to lepton p_T, as follows: if p_T < 50 GeV, 10 GeV/p_T, "
-            "if 50 < p_T < 200 GeV, 0.05, if p_T > 200 GeV.",
+            "The size of the cone is defined according to lepton p_T, as follows: if p_T < 50 "
+            "GeV, 10 GeV/p_T, if 50 < p_T < 200 GeV, 0.05, if p_T > 200 GeV.",
             set(),
         ),
         # the denominator of a ratio is not the quantity cut on
@@ -159,8 +168,9 @@ def test_conditions(before: str, expected: bool) -> None:
         ),
         # "within 2 mm" is a distance, not an eta value
         (
-            "Muon and electron candidates are required to have p_T > 10 GeV, to be within |\u03b7| < 2.4, and to "
-            "originate from within 2 mm of the beam axis in the transverse plane.",
+            "Muon and electron candidates are required to have p_T > 10 GeV, to be within "
+            "|\u03b7| < 2.4, and to originate from within 2 mm of the beam axis in the transverse "
+            "plane.",
             {
                 ("muon", "pt", ">", 10.0, "GeV"),
                 ("electron", "pt", ">", 10.0, "GeV"),
@@ -172,7 +182,8 @@ def test_conditions(before: str, expected: bool) -> None:
         ),
         # the bracketed comparison belongs to the bracketed object
         (
-            "We reject events containing isolated muons (electrons) with I_rel < 0.10 (I_rel < 0.21).",
+            "We reject events containing isolated muons (electrons) with I_rel < 0.10 (I_rel < "
+            "0.21).",
             {
                 ("muon", "reliso", "<", 0.10, None),
                 ("electron", "reliso", "<", 0.21, None),
@@ -204,8 +215,8 @@ def test_conditions(before: str, expected: bool) -> None:
         ),
         # jet mass windows, one per tagged object
         (
-            "Jet mass is computed using the soft-drop algorithm [56], and is required to be between 65\u2013105 and "
-            "105\u2013210 GeV for W bosons and top quarks, respectively.",
+            "Jet mass is computed using the soft-drop algorithm [56], and is required to be "
+            "between 65\u2013105 and 105\u2013210 GeV for W bosons and top quarks, respectively.",
             {
                 ("jet", "m", "between", (65.0, 105.0), "GeV"),
                 ("jet", "m", "between", (105.0, 210.0), "GeV"),
@@ -246,28 +257,32 @@ def test_real_papers_state_btag_and_control_regions() -> None:
         ("Instead, L_T is required to be >250 GeV.", {("event", "lt", ">", 250.0, "GeV")}),
         # a trigger named as the reason does not make the offline cut a trigger threshold
         (
-            "Because of the trigger requirements and the extensive jet activity expected in the chosen SUSY models, H_T "
-            "is required to be >500 GeV.",
+            "Because of the trigger requirements and the extensive jet activity expected in the "
+            "chosen SUSY models, H_T is required to be >500 GeV.",
             {("event", "ht", ">", 500.0, "GeV")},
         ),
         (
-            "Data events are selected using triggers that require an isolated muon with pT > 24 GeV.",
+            "Data events are selected using triggers that require an isolated muon with pT > 24 "
+            "GeV.",
             set(),
         ),
         (
-            "To suppress single-lepton backgrounds originating from semileptonic tt, W + jets, and single top quark "
-            "processes, the preselection requirement on M_T is tightened to >150 GeV.",
+            "To suppress single-lepton backgrounds originating from semileptonic tt, W + jets, "
+            "and single top quark processes, the preselection requirement on M_T is tightened to "
+            ">150 GeV.",
             {("event", "mt", ">", 150.0, "GeV")},
         ),
-        # a unitless value after "p_T ... is required to be" belongs to the angle named earlier, not to pT
+        # a unitless value after "p_T ... is required to be" belongs to the angle named earlier,
+        # not to pT
         (
-            "The difference in azimuthal angle between the MET and the leading jets (ordered in p_T) is required to be >0.4.",
+            "The difference in azimuthal angle between the MET and the leading jets (ordered in "
+            "p_T) is required to be >0.4.",
             {("event", "dphi", ">", 0.4, None)},
         ),
         # search bins starting from a value: the lower edge of the signal region
         (
-            "For the zero-lepton boosted categories, the SRs are composed of five bins in M_R, starting from 800 GeV, and "
-            "five bins in R^2, starting from 0.08.",
+            "For the zero-lepton boosted categories, the SRs are composed of five bins in M_R, "
+            "starting from 800 GeV, and five bins in R^2, starting from 0.08.",
             {("event", "mr", ">=", 800.0, "GeV")},
         ),
         (
@@ -276,15 +291,17 @@ def test_real_papers_state_btag_and_control_regions() -> None:
         ),
         # azimuthal separations
         (
-            "A large fraction of QCD multijet events are rejected by the requirement that the azimuthal angle \u0394\u03c6_R "
-            "between the axes of the two razor megajets is less than 2.8.",
+            "A large fraction of QCD multijet events are rejected by the requirement that the "
+            "azimuthal angle \u0394\u03c6_R between the axes of the two razor megajets is less "
+            "than 2.8.",
             {("event", "dphi", "<", 2.8, None)},
         ),
         ("Events must satisfy \u0394\u03c6(jet, MET) > 0.5.", {("event", "dphi", ">", 0.5, None)}),
         # a squared Delta phi inside the Delta R definition is not a Delta phi cut (Isa-2025 report)
         (
-            "Leptons are further required to be spatially separated by \u0394R = (\u0394\u03b7)^2 + (\u0394\u03c6)^2 > 0.1 "
-            "for same-flavor pairs and \u0394R > 0.2 for different-flavor pairs.",
+            "Leptons are further required to be spatially separated by \u0394R = (\u0394\u03b7)^2 "
+            "+ (\u0394\u03c6)^2 > 0.1 for same-flavor pairs and \u0394R > 0.2 for "
+            "different-flavor pairs.",
             {("lepton", "dr", ">", 0.2, None)},
         ),
     ],
@@ -314,13 +331,14 @@ def test_title_and_abstract_state_no_cut() -> None:
             {("jet", "count", ">=", 4.0, None)},
         ),
         (
-            "Events with two sameflavor leptons with invariant mass between 76 and 106 GeV are rejected to suppress "
-            "Drell\u2013Yan background.",
+            "Events with two sameflavor leptons with invariant mass between 76 and 106 GeV are "
+            "rejected to suppress Drell\u2013Yan background.",
             {("event", "mass", "outside", (76.0, 106.0), "GeV")},
         ),
         # several conditions rejected together do not invert one by one
         (
-            "Events with a hadronic or leptonic isolated track with M_T2 below 60 or 80 GeV, respectively, are rejected.",
+            "Events with a hadronic or leptonic isolated track with M_T2 below 60 or 80 GeV, "
+            "respectively, are rejected.",
             {("event", "mt2", "<", 60.0, "GeV"), ("event", "mt2", "<", 80.0, "GeV")},
         ),
         # a veto already written as the kept side stays as it is
@@ -340,9 +358,9 @@ def test_control_region_continues_in_the_next_sentence() -> None:
     from pipeline.parse.document import Block, Document, Section, SourceInfo
 
     text = (
-        "2 Event selection\nEvents must have at least four jets with pT > 30 GeV. The W+jets control region "
-        "requires exactly one lepton. These events must also have mT between 30 and 100 GeV. "
-        "Signal events must have MET > 200 GeV.\n"
+        "2 Event selection\nEvents must have at least four jets with pT > 30 GeV. The W+jets "
+        "control region requires exactly one lepton. These events must also have mT between 30 "
+        "and 100 GeV. Signal events must have MET > 200 GeV.\n"
     )
     doc = Document(
         source=SourceInfo(paper_id="x", path="x.pdf", sha256="0" * 64, backend="pymupdf"),

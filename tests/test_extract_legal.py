@@ -1,5 +1,6 @@
 """Lists stage one writes always validate (pipeline.extract.legal): what cannot be expressed goes to
-``unresolved`` with its quote and the reason, on synthetic lists and on every paper under ../shared."""
+``unresolved`` with its quote and the reason, on synthetic lists and on every paper under
+../shared."""
 
 from __future__ import annotations
 

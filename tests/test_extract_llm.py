@@ -27,8 +27,10 @@ REAL_ETA = {
     "op": "<",
     "value": 2.47,
     "abs": True,
-    "quote": "Detector coverage restricts electrons and muons to the pseudorapidity ranges |\u03b7| < 2.47 "
-    "and |\u03b7| < 2.7, respectively",
+    "quote": (
+        "Detector coverage restricts electrons and muons to the pseudorapidity ranges "
+        "|\u03b7| < 2.47 and |\u03b7| < 2.7, respectively"
+    ),
 }
 REAL_M12 = {
     "object": "event",

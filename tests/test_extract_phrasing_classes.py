@@ -1,9 +1,11 @@
-"""Structure-aware reading, one phrasing class at a time: each class on synthetic sentences (the whole
-stage one: rules, grounding, support check, legal list) and on at least two real papers of ../shared.
+"""Structure-aware reading, one phrasing class at a time: each class on synthetic sentences (the
+whole stage one: rules, grounding, support check, legal list) and on at least two real papers of
+../shared.
 
 Classes: bulleted selection lists; "respectively" and parenthesised per-flavour values; vetoes;
 Z-mass windows; an OR of |eta| ranges (the electron crack as a veto); "exactly one electron or muon"
-as one lepton count; conditional clauses and isolation cones / overlap removal kept out of the cutflow.
+as one lepton count; conditional clauses and isolation cones / overlap removal kept out of the
+cutflow.
 """
 
 from __future__ import annotations
@@ -181,7 +183,8 @@ SYNTHETIC = [
     ),
     (
         "sum on the left",
-        "Muons must have p_T > 25 GeV. In the muon channel, E^miss_T > 20 GeV and m^W_T +E^miss_T > 60 GeV are required.",
+        "Muons must have p_T > 25 GeV. In the muon channel, E^miss_T > 20 GeV and m^W_T +E^miss_T "
+        "> 60 GeV are required.",
         {(None, "met", ">", 20.0), (None, "mt + met > 60")},
         {(None, "met", ">", 60.0)},
     ),
@@ -202,12 +205,13 @@ def test_phrasing_class_on_a_synthetic_sentence(
 @pytest.mark.parametrize(
     "text",
     [
-        "Jets from pile-up are suppressed by requiring the jet vertex fraction to be larger than 0.5 for jets with "
-        "p_T < 50 GeV and |\u03b7| < 2.4.",
-        "If there are more than two b-tagged jets, the two jets with the highest b-tagging scores are used.",
+        "Jets from pile-up are suppressed by requiring the jet vertex fraction to be larger than "
+        "0.5 for jets with p_T < 50 GeV and |\u03b7| < 2.4.",
+        "If there are more than two b-tagged jets, the two jets with the highest b-tagging scores "
+        "are used.",
         "If a jet has p_T < 50 GeV, its JVF must exceed 0.5.",
-        "Isolation requirements are imposed in cones of inner-detector tracks (\u0394R(e, track) < 0.3) around the "
-        "electron direction.",
+        "Isolation requirements are imposed in cones of inner-detector tracks (\u0394R(e, track) "
+        "< 0.3) around the electron direction.",
         "Electrons with \u0394R(e, jet) < 0.4 to any remaining jets are removed.",
     ],
 )
@@ -217,7 +221,7 @@ def test_conditions_cones_and_overlap_removal_are_not_cuts(text: str) -> None:
     assert not any(c.variable == "dr" for c in sel.all_cuts())
 
 
-# ---- the same classes on real papers ----------------------------------------------------------------
+# ---- the same classes on real papers -------------------------------------------------------------
 
 
 @cache
@@ -312,8 +316,8 @@ def test_conditions_cones_and_overlap_on_papers_go_to_unresolved(
 
 
 def test_a_rejected_pair_is_not_a_lepton_veto_on_1704() -> None:
-    """'events are rejected if an additional loose lepton forms an OSSF pair with ... mass < 12 GeV' vetoes a
-    pair mass, not every lepton: no verified count(leptons) == 0 from it."""
+    """'events are rejected if an additional loose lepton forms an OSSF pair with ... mass < 12 GeV'
+    vetoes a pair mass, not every lepton: no verified count(leptons) == 0 from it."""
     assert not any(
         c.expr == "count(leptons) == 0" and c.status == "verified" and "Drell" in c.provenance.quote
         for c in _paper(P1704).all_cuts()

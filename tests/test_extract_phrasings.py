@@ -48,17 +48,18 @@ def real_sentence(doc: Document, needle: str) -> str:
     ("sentence", "expected"),
     [
         (
-            "Leptons are required to be separated by \u0394R > 0.1 for same-flavour pairs and \u0394R > 0.2 for "
-            "different-flavour pairs.",
+            "Leptons are required to be separated by \u0394R > 0.1 for same-flavour pairs and "
+            "\u0394R > 0.2 for different-flavour pairs.",
             ("leptons", 0.1, 0.2),
         ),
         (
-            "All lepton pairs must satisfy Delta R > 0.3 for opposite-flavor pairs and > 0.05 for same-flavor pairs.",
+            "All lepton pairs must satisfy Delta R > 0.3 for opposite-flavor pairs and > 0.05 for "
+            "same-flavor pairs.",
             ("leptons", 0.05, 0.3),
         ),
         (
-            "Muons must be separated by \u0394R > 0.02 for same-flavour and \u0394R > 0.1 for different-flavour "
-            "pairs.",
+            "Muons must be separated by \u0394R > 0.02 for same-flavour and \u0394R > 0.1 for "
+            "different-flavour pairs.",
             ("muons", 0.02, 0.1),
         ),
     ],
@@ -78,8 +79,10 @@ def test_flavour_delta_r_synthetic(sentence: str, expected: tuple[str, float, fl
     [
         "Jets within \u0394R < 0.4 of a lepton are removed.",
         "Leptons must be separated by \u0394R > 0.1 from each other.",
-        "Jets must be separated by \u0394R > 0.1 for same-flavour pairs and \u0394R > 0.2 for different-flavour pairs.",
-        "Leptons must satisfy \u0394R > 0.1 for same-flavour pairs and \u0394R > 0.2 for same-flavour triplets.",
+        "Jets must be separated by \u0394R > 0.1 for same-flavour pairs and \u0394R > 0.2 for "
+        "different-flavour pairs.",
+        "Leptons must satisfy \u0394R > 0.1 for same-flavour pairs and \u0394R > 0.2 for "
+        "same-flavour triplets.",
     ],
 )
 def test_flavour_delta_r_needs_both_flavours_of_leptons(sentence: str) -> None:
@@ -115,7 +118,8 @@ def test_flavour_delta_r_real_sentence(isa: tuple[Document, SelectionList]) -> N
         ),
         ("Selected muons must satisfy the 'tight' ID criteria.", ("muon", "id_tight")),
         (
-            "Photons are required to have pT > 185 GeV and pass loose identification and isolation criteria.",
+            "Photons are required to have pT > 185 GeV and pass loose identification and "
+            "isolation criteria.",
             ("photon", "id_loose"),
         ),
     ],
@@ -128,8 +132,10 @@ def test_working_points_synthetic(sentence: str, expected: tuple[str, str]) -> N
 @pytest.mark.parametrize(
     "sentence",
     [
-        "lep isTightID Boolean flag indicating whether the lepton passes the tight identification criteria.",
-        "The data are recorded using a trigger requiring one photon that passes very loose identification criteria.",
+        "lep isTightID Boolean flag indicating whether the lepton passes the tight identification "
+        "criteria.",
+        "The data are recorded using a trigger requiring one photon that passes very loose "
+        "identification criteria.",
         "Scale factors correct the tight identification efficiency of the selected electrons.",
         "Jets are selected with the tight identification criteria.",
         "The tight identification of electrons is described in Ref. [4].",
@@ -152,7 +158,7 @@ def test_working_point_real_sentence(isa: tuple[Document, SelectionList]) -> Non
     assert sum(c.variable == "id_tight" for c in sel.all_cuts()) == 1
 
 
-# --- an impact parameter named in words, then the paper's own symbol -------------------------------
+# --- an impact parameter named in words, then the paper's own symbol ------------------------------
 
 
 @pytest.mark.parametrize(
@@ -196,13 +202,13 @@ def test_muon_d0_real_sentence(isa: tuple[Document, SelectionList]) -> None:
     ("sentence", "expr"),
     [
         (
-            "The subleading pair must satisfy m_thr < m_34 < 115 GeV, where m_thr increases linearly from 12 GeV at "
-            "m_4l = 140 GeV to 50 GeV at m_4l = 190 GeV.",
+            "The subleading pair must satisfy m_thr < m_34 < 115 GeV, where m_thr increases "
+            "linearly from 12 GeV at m_4l = 140 GeV to 50 GeV at m_4l = 190 GeV.",
             "interp(m4l, [140, 190], [12, 50]) < m34 < 115",
         ),
         (
-            "We require m_low < m_{34} < 120 GeV, where m_low varies from 50 GeV at m_{4l} = 190 GeV to 12 GeV at "
-            "m_{4l} = 140 GeV.",
+            "We require m_low < m_{34} < 120 GeV, where m_low varies from 50 GeV at m_{4l} = 190 "
+            "GeV to 12 GeV at m_{4l} = 140 GeV.",
             "interp(m4l, [140, 190], [12, 50]) < m34 < 120",
         ),
     ],
@@ -216,8 +222,8 @@ def test_sliding_threshold_synthetic(sentence: str, expr: str) -> None:
     "sentence",
     [
         "The remaining pair must satisfy m_min < m_34 < 115 GeV, where m_min depends on m_4l.",
-        "The remaining pair must satisfy m_min < m_34 < 115 GeV, where m_min varies from 12 GeV at m_4l = 140 GeV "
-        "to 50 GeV at m_4l = 140 GeV.",
+        "The remaining pair must satisfy m_min < m_34 < 115 GeV, where m_min varies from 12 GeV "
+        "at m_4l = 140 GeV to 50 GeV at m_4l = 140 GeV.",
     ],
 )
 def test_sliding_threshold_needs_two_stated_points(sentence: str) -> None:
@@ -255,19 +261,23 @@ def test_report_list_is_valid(isa: tuple[Document, SelectionList]) -> None:
     ("sentence", "expected"),
     [
         (
-            "The lepton pair whose invariant mass (m_12) is closest to the Z boson mass must satisfy 50 < m_12 < 106 GeV.",
+            "The lepton pair whose invariant mass (m_12) is closest to the Z boson mass must "
+            "satisfy 50 < m_12 < 106 GeV.",
             "m12",
         ),
         (
-            "The dilepton pair whose mass m_Z1 is closest to the Z pole mass has to lie in 60 < m_Z1 < 120 GeV.",
+            "The dilepton pair whose mass m_Z1 is closest to the Z pole mass has to lie in 60 < "
+            "m_Z1 < 120 GeV.",
             "mZ1",
         ),
         (
-            "The leading pair is defined as the SFOS pair with the mass m_12 closest to the Z boson mass.",
+            "The leading pair is defined as the SFOS pair with the mass m_12 closest to the Z "
+            "boson mass.",
             None,
         ),
         (
-            "In each quadruplet, the pair whose mass is closest to the Z mass is called the leading pair.",
+            "In each quadruplet, the pair whose mass is closest to the Z mass is called the "
+            "leading pair.",
             None,
         ),
     ],

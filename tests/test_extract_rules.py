@@ -59,11 +59,13 @@ def found(sentence: str) -> set[tuple[object, ...]]:
             },
         ),
         (
-            "Detector coverage restricts electrons and muons to |\u03b7| < 2.47 and |\u03b7| < 2.7, respectively.",
+            "Detector coverage restricts electrons and muons to |\u03b7| < 2.47 and |\u03b7| < "
+            "2.7, respectively.",
             {("electron", "eta", "<", 2.47, None), ("muon", "eta", "<", 2.7, None)},
         ),
         (
-            "The tight selections require p_T > 30 and 25 GeV for electrons and muons, respectively.",
+            "The tight selections require p_T > 30 and 25 GeV for electrons and muons, "
+            "respectively.",
             {("electron", "pt", ">", 30.0, "GeV"), ("muon", "pt", ">", 25.0, "GeV")},
         ),
         ("Events must contain at least four jets.", {("jet", "count", ">=", 4.0, None)}),
@@ -79,12 +81,13 @@ def found(sentence: str) -> set[tuple[object, ...]]:
         ("Muons must satisfy |d0|/\u03c3(d0) < 3.", {("muon", "d0sig", "<", 3.0, None)}),
         ("Muons must satisfy |z0 sin\u03b8| < 0.5 mm.", {("muon", "z0sintheta", "<", 0.5, "mm")}),
         (
-            "For both lepton flavours, the impact parameter is required to be less than 0.5 mm in the transverse "
-            "plane and 1 mm along the beam direction.",
+            "For both lepton flavours, the impact parameter is required to be less than 0.5 mm in "
+            "the transverse plane and 1 mm along the beam direction.",
             {("lepton", "d0", "<", 0.5, "mm"), ("lepton", "z0", "<", 1.0, "mm")},
         ),
         (
-            "Electrons with |\u03b7| < 2.47, excluding the transition region 1.37 < |\u03b7| < 1.52, are used.",
+            "Electrons with |\u03b7| < 2.47, excluding the transition region 1.37 < |\u03b7| < "
+            "1.52, are used.",
             {
                 ("electron", "eta", "<", 2.47, None),
                 ("electron", "eta", "outside", (1.37, 1.52), None),
@@ -108,19 +111,23 @@ def found(sentence: str) -> set[tuple[object, ...]]:
             {("jet", "dr", ">", 0.4, None)},
         ),
         (
-            "Muons are required to originate from within 2 mm of the beam axis in the transverse plane.",
+            "Muons are required to originate from within 2 mm of the beam axis in the transverse "
+            "plane.",
             {("muon", "d0", "<", 2.0, "mm")},
         ),
         (
-            "Double counting is avoided by not considering jets that lie within a cone of radius 0.4 around a lepton.",
+            "Double counting is avoided by not considering jets that lie within a cone of radius "
+            "0.4 around a lepton.",
             {("jet", "dr", ">", 0.4, None)},
         ),
         (
-            "Electrons with |\u03b7| (of 1.442\u20131.556) in the transition region are not considered.",
+            "Electrons with |\u03b7| (of 1.442\u20131.556) in the transition region are not "
+            "considered.",
             {("electron", "eta", "outside", (1.442, 1.556), None)},
         ),
         (
-            "The subset of these jets having p_T > 200 (400) GeV are used to identify W bosons (top quarks).",
+            "The subset of these jets having p_T > 200 (400) GeV are used to identify W bosons "
+            "(top quarks).",
             {("jet", "pt", ">", 200.0, "GeV"), ("jet", "pt", ">", 400.0, "GeV")},
         ),
     ],

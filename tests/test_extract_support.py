@@ -1,4 +1,5 @@
-"""The support check: a verified cut must mean what its quoted clause says (pipeline.extract.support).
+"""The support check: a verified cut must mean what its quoted clause says
+(pipeline.extract.support).
 
 The cuts here are what an extractor - the rules, or a model - proposed; each sentence is placed in a
 document, grounded (quote found, numbers present) and then checked. The wrong readings an ATLAS
@@ -63,15 +64,15 @@ WRONG = [
     ),
     # a condition read as object cuts
     (
-        "Jets from additional pp interactions are suppressed by requiring the jet vertex fraction (JVF) to be larger "
-        "than 0.5 for jets with p_T < 50 GeV and |\u03b7| <2.4.",
+        "Jets from additional pp interactions are suppressed by requiring the jet vertex fraction "
+        "(JVF) to be larger than 0.5 for jets with p_T < 50 GeV and |\u03b7| <2.4.",
         "jets",
         {"variable": "pt", "op": "<", "value": 50},
         "condition",
     ),
     (
-        "Jets from additional pp interactions are suppressed by requiring the jet vertex fraction (JVF) to be larger "
-        "than 0.5 for jets with p_T < 50 GeV and |\u03b7| <2.4.",
+        "Jets from additional pp interactions are suppressed by requiring the jet vertex fraction "
+        "(JVF) to be larger than 0.5 for jets with p_T < 50 GeV and |\u03b7| <2.4.",
         "jets",
         {"variable": "eta", "abs": True, "op": "<", "value": 2.4},
         "condition",
@@ -85,31 +86,33 @@ WRONG = [
     ),
     # one lepton count over both flavours read as an electron count
     (
-        "Events are required to have exactly one reconstructed isolated electron or muon matching the trigger object.",
+        "Events are required to have exactly one reconstructed isolated electron or muon matching "
+        "the trigger object.",
         None,
         {"expr": "count(electrons) == 1"},
         "together",
     ),
     # a condition on the number of b-tagged jets read as a requirement
     (
-        "Next, the two b-tagged jets are used to reconstruct the candidate; if there are more than two b-tagged jets, "
-        "the two jets with the highest b-tagging scores are used.",
+        "Next, the two b-tagged jets are used to reconstruct the candidate; if there are more "
+        "than two b-tagged jets, the two jets with the highest b-tagging scores are used.",
         None,
         {"expr": "count(bjets) > 2"},
         "condition",
     ),
     # isolation cone sizes read as object cuts
     (
-        "Isolation requirements are imposed in cones of calorimeter energy deposits (\u0394R(e, deposit) < 0.2) and "
-        "inner-detector tracks (\u0394R(e, track) < 0.3) around the electrons direction.",
+        "Isolation requirements are imposed in cones of calorimeter energy deposits (\u0394R(e, "
+        "deposit) < 0.2) and inner-detector tracks (\u0394R(e, track) < 0.3) around the electrons "
+        "direction.",
         "tracks",
         {"variable": "dr", "op": "<", "value": 0.3},
         "cone",
     ),
     # overlap removal read as a cut keeping the removed objects
     (
-        "Electrons with \u0394R(e, jet) < 0.4 to any remaining jets and muons with \u0394R(\u03bc, jet) < 0.4 between "
-        "the muon and nearest jet are removed.",
+        "Electrons with \u0394R(e, jet) < 0.4 to any remaining jets and muons with "
+        "\u0394R(\u03bc, jet) < 0.4 between the muon and nearest jet are removed.",
         "jets",
         {"variable": "dr", "op": "<", "value": 0.4},
         "overlap",
@@ -163,20 +166,23 @@ RIGHT = [
         {"variable": "eta", "abs": True, "op": "<", "value": 2.5},
     ),
     (
-        "Selected electrons are required to have transverse momentum p_T > 25 GeV and pseudorapidity in the range "
-        "|\u03b7| < 2.47, excluding the calorimeter barrel/end-cap transition region 1.37 < |\u03b7| < 1.52.",
+        "Selected electrons are required to have transverse momentum p_T > 25 GeV and "
+        "pseudorapidity in the range |\u03b7| < 2.47, excluding the calorimeter barrel/end-cap "
+        "transition region 1.37 < |\u03b7| < 1.52.",
         "electrons",
         {"variable": "eta", "abs": True, "op": "outside", "value": [1.37, 1.52]},
     ),
     (
-        "Selected electrons are required to have transverse momentum p_T > 25 GeV and pseudorapidity in the range "
-        "|\u03b7| < 2.47, excluding the calorimeter barrel/end-cap transition region 1.37 < |\u03b7| < 1.52.",
+        "Selected electrons are required to have transverse momentum p_T > 25 GeV and "
+        "pseudorapidity in the range |\u03b7| < 2.47, excluding the calorimeter barrel/end-cap "
+        "transition region 1.37 < |\u03b7| < 1.52.",
         "electrons",
         {"variable": "pt", "op": ">", "value": 25},
     ),
     (
-        "Selected electrons are required to have transverse momentum p_T > 25 GeV and pseudorapidity in the range "
-        "|\u03b7| < 2.47, excluding the calorimeter barrel/end-cap transition region 1.37 < |\u03b7| < 1.52.",
+        "Selected electrons are required to have transverse momentum p_T > 25 GeV and "
+        "pseudorapidity in the range |\u03b7| < 2.47, excluding the calorimeter barrel/end-cap "
+        "transition region 1.37 < |\u03b7| < 1.52.",
         "electrons",
         {"variable": "eta", "abs": True, "op": "<", "value": 2.47},
     ),
@@ -191,13 +197,14 @@ RIGHT = [
         {"variable": "met", "op": ">", "value": 30},
     ),
     (
-        "Events are required to have exactly one reconstructed isolated electron or muon matching the trigger object.",
+        "Events are required to have exactly one reconstructed isolated electron or muon matching "
+        "the trigger object.",
         None,
         {"expr": "count(leptons) == 1"},
     ),
     (
-        "At least four jets with p_T > 25 GeV and |\u03b7| < 2.5 are required, of which at least two must be identified "
-        "as b-jets.",
+        "At least four jets with p_T > 25 GeV and |\u03b7| < 2.5 are required, of which at least "
+        "two must be identified as b-jets.",
         None,
         {"expr": "count(jets) >= 4"},
     ),
@@ -222,11 +229,12 @@ def test_a_right_reading_stays_verified(quote: str, target: str | None, form: di
 
 
 def test_model_replays_end_with_no_verified_wrong_cut() -> None:
-    """The two model cases: a histogram range became jet pT cuts; jets were invented for a lepton report."""
+    """The two model cases: a histogram range became jet pT cuts; jets were invented for a lepton
+    report."""
     text = (
-        "Each event consists of four reconstructed leptons (electrons or muons). The main steps are: "
-        "Filling a histogram over the range 70\u2013200 GeV. A total of 3424 four-lepton events pass the "
-        "basic selection criteria."
+        "Each event consists of four reconstructed leptons (electrons or muons). The main steps "
+        "are: Filling a histogram over the range 70\u2013200 GeV. A total of 3424 four-lepton "
+        "events pass the basic selection criteria."
     )
     model_cuts = [
         _cut(
@@ -268,8 +276,9 @@ def test_a_cut_with_no_quote_is_left_to_grounding() -> None:
 
 
 def test_model_cases_on_the_yasodar_report_through_the_llm_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The same check for model output: the model's histogram-range jet cuts and its invented jets, replayed
-    through the real LLM path (fake OpenAI server, real PDF), end with no verified wrong cut."""
+    """The same check for model output: the model's histogram-range jet cuts and its invented jets,
+    replayed through the real LLM path (fake OpenAI server, real PDF), end with no verified wrong
+    cut."""
     from dataclasses import replace
 
     from pipeline.config import load_settings
