@@ -14,8 +14,9 @@ fresh child process, chunk by chunk (--step events): the compiled list reads the
 fields it needs through open_dataset and runs select_objects/select_events as
 tests/test_adl_benchmarks.py does; the baseline (baselines/adl_benchmarks.py) reads its raw
 branches with uproot and computes. Wall time is the best of --repeat runs of read + compute.
-Peak memory is the child's ru_maxrss (peak resident set size), reported whole and as the growth
-over the child's RSS after imports and setup, so one task's memory never hides another's.
+Peak memory is the child's peak resident set size (VmHWM; ru_maxrss without /proc), reported
+whole and as the growth over the child's peak after imports and setup, so one task's memory
+never hides another's.
 """
 
 from __future__ import annotations
@@ -163,7 +164,17 @@ def max_relative_difference(compiled: dict[str, np.ndarray], hand: dict[str, np.
 
 
 def _rss_mb() -> float:
-    """Peak resident set size of this process so far (ru_maxrss is in KiB on Linux)."""
+    """Peak resident set size of this process so far, in MB.
+
+    VmHWM is the peak of this process's own address space; ru_maxrss is not: Linux carries the
+    parent's high-water mark across fork and exec, so every child would report at least the
+    parent's RSS (seen: one identical 269 MB for most tasks). ru_maxrss only where /proc is absent.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     scale = 1 / 1024 / 1024 if sys.platform == "darwin" else 1 / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
@@ -324,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "step": args.step,
             "repeat": args.repeat,
-            "memory": "ru_maxrss of a fresh child process per measurement (peak and growth "
-            "over the RSS after imports and setup)",
+            "memory": "peak RSS (VmHWM) of a fresh child process per measurement (peak, and "
+            "growth over the peak after imports and setup)",
             "rows": rows,
         }
         args.json.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
