@@ -23,7 +23,8 @@ _OPS_TEXT = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "==", "!=": "!="}
 _EXPR_VARIABLES = {
     "z0sintheta": "abs(z0 * sin(theta))",
     "reliso": "ptcone30 / pt",
-    # the distance of the SFOS lepton pair mass closest to the Z mass ('within 15 GeV of the Z mass')
+    # the distance of the SFOS lepton pair mass closest to the Z mass ('within 15 GeV of the Z
+    # mass')
     "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))",
     "mtmet": "mt + met",
 }  # 'm_T^W + E_T^miss > 60 GeV' (mt is defined by pipeline.extract.legal)
@@ -221,8 +222,8 @@ def complete_derived(sel: SelectionList) -> SelectionList:
         id="quadruplet_convention",
         topic="definition of m12, m34, m4l",
         unstated="the paper names the pair masses without a formula",
-        choice="quads = quadruplets(leptons, 91.1876); m12 = mass(z1(quads)) (pair closest to the Z mass), "
-        "m34 = mass(z2(quads)), m4l = mass(quads)",
+        choice="quads = quadruplets(leptons, 91.1876); m12 = mass(z1(quads)) (pair closest to "
+        "the Z mass), m34 = mass(z2(quads)), m4l = mass(quads)",
         rationale="the ATLAS/CMS H->ZZ*->4l convention",
         affects=[c.id for c in used],
     )

@@ -1,10 +1,11 @@
 """Clause-level judgements of the rule-based extractor, on prepared (ASCII) sentences.
 
 Which sentences state no cut of the selection (performance figures), which define a
-control region (their cuts go to a region, not the signal selection), which comparisons are conditions rather than requirements ("if pT < 50
-GeV", "for pT > 200 GeV"), which quantity is only the denominator of a ratio, and the
-b-tagging definition sentence ("Jets originating from b quarks are identified using the
-CSVv2 algorithm"), which states the b-tag requirement of the b-jet collection.
+control region (their cuts go to a region, not the signal selection), which comparisons are
+conditions rather than requirements ("if pT < 50 GeV", "for pT > 200 GeV"), which quantity is only
+the denominator of a ratio, and the b-tagging definition sentence ("Jets originating from b quarks
+are identified using the CSVv2 algorithm"), which states the b-tag requirement of the b-jet
+collection.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ _CONDITION = re.compile(
     r"(?:-?\d+(?:\.\d+)?\s*[<>]=?\s*)?$",
     re.IGNORECASE,
 )
-# a fronted conditional clause ("In addition, if a jet is found within Delta R < 0.4 ..., it is assumed")
-# qualifies the main clause; a trailing one ("events are rejected if ...") states the cut itself
+# a fronted conditional clause ("In addition, if a jet is found within Delta R < 0.4 ..., it is
+# assumed") qualifies the main clause; a trailing one ("events are rejected if ...") states the cut
+# itself
 _FRONTED_IF = re.compile(r"(?:^|[,;:]\s*|^\s*\w+,\s*)(?:if|when|whenever)\b[^,;:]*$", re.IGNORECASE)
 # sentences that report how well something performs, not what is required
 _PERFORMANCE = re.compile(
-    r"\befficienc(?:y|ies)\b[^.;]{0,120}?\b(?:is|are|was|were|ranges?|amounts?)\s+(?:in the range|about|approximately"
-    r"|typically|on average|between|\d)|\bmis(?:identification|tag(?:ging)?)\s+(?:rate|probabilit)"
-    r"|\b(?:the )?efficienc(?:y|ies) (?:is|are) \d|\bresolution (?:is|of) (?:about|approximately|\d)",
+    r"\befficienc(?:y|ies)\b[^.;]{0,120}?\b(?:is|are|was|were|ranges?|amounts?)\s+(?:in the range"
+    r"|about|approximately|typically|on average|between|\d)|\bmis(?:identification"
+    r"|tag(?:ging)?)\s+(?:rate|probabilit)|\b(?:the )?efficienc(?:y|ies) (?:is|are) \d"
+    r"|\bresolution (?:is|of) (?:about|approximately|\d)",
     re.IGNORECASE,
 )
 # sentences defining a control, validation or sideband region or sample
@@ -42,12 +45,13 @@ _BTAG_SUBJECT = re.compile(
 )
 _BTAG_VERB = re.compile(r"\b(?:identified|tagged|selected|classified|considered)\b", re.IGNORECASE)
 _BTAG_TOOL = re.compile(
-    r"\balgorithms?\b|\btaggers?\b|working point|operating point|discriminat|\bCSV|\bMV\d|\bDL1|DeepCSV|DeepJet",
+    r"\balgorithms?\b|\btaggers?\b|working point|operating point|discriminat|\bCSV|\bMV\d|\bDL1"
+    r"|DeepCSV|DeepJet",
     re.IGNORECASE,
 )
 _NOT_DEFINITION = re.compile(
-    r"scale factors?|\bcorrect(?:ed|ion)|\buncertaint|\bmeasured\b|\bshows?\b|\bshown\b|\bdistributions?\b"
-    r"|\bmultiplicit",
+    r"scale factors?|\bcorrect(?:ed|ion)|\buncertaint|\bmeasured\b|\bshows?\b|\bshown\b"
+    r"|\bdistributions?\b|\bmultiplicit",
     re.IGNORECASE,
 )
 
@@ -74,7 +78,8 @@ def continues_region(sentence: str) -> bool:
     return bool(_CONTINUES.match(sentence))
 
 
-# "Jets are considered if they have pT > 20 GeV": a trailing if-clause after a selection verb is the requirement
+# "Jets are considered if they have pT > 20 GeV": a trailing if-clause after a selection verb is the
+# requirement
 _SELECTED_IF = re.compile(
     r"\b(?:selected|accepted|kept|retained|considered|used|required)\s+(?:only\s+)?(?:if|when)\b[^,;]*$",
     re.IGNORECASE,
@@ -82,7 +87,8 @@ _SELECTED_IF = re.compile(
 
 
 def is_condition(before_quantity: str) -> bool:
-    """'if pT < 50 GeV', 'for pT > 200 GeV', 'at pT = 125 GeV': the comparison qualifies something else."""
+    """'if pT < 50 GeV', 'for pT > 200 GeV', 'at pT = 125 GeV': the comparison qualifies something
+    else."""
     if _SELECTED_IF.search(before_quantity):
         return False
     return bool(_CONDITION.search(before_quantity[-30:]) or _FRONTED_IF.search(before_quantity))
@@ -118,7 +124,8 @@ def btag_definition(sentence: str, quote: str) -> CutFinding | None:
 
 
 def separated_subject(sentence: str, position: int, mentions: list[tuple[int, str]]) -> str | None:
-    """'Jets must be separated from leptons by Delta R > 0.4': the separated objects are the jets."""
+    """'Jets must be separated from leptons by Delta R > 0.4': the separated objects are the
+    jets."""
     left = sentence[:position]
     found = list(re.finditer(r"\b(?:separated|isolated|distant)\s+(?:\w+\s+){0,2}?from\b", left))
     if not found:
@@ -130,9 +137,9 @@ def separated_subject(sentence: str, position: int, mentions: list[tuple[int, st
 
 # "Events with fewer than 4 jets are not considered": the sentence states what is thrown away
 _REJECTED_EVENTS = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,3}?events?\s+(?:\w+\s+){0,2}?(?:with|containing|having|that|in which|where|whose)\b"
-    r"[^.;]{0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?"
-    r"(?:rejected|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
+    r"^\s*(?:[\w-]+\s+){0,3}?events?\s+(?:\w+\s+){0,2}?(?:with|containing|having|that|in which"
+    r"|where|whose)\b[^.;]{0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded"
+    r"|removed|excluded|not considered|not used|not selected)\b",
     re.IGNORECASE,
 )
 _INVERSE = {
@@ -148,7 +155,8 @@ _INVERSE = {
 
 
 def rejects_events(sentence: str) -> bool:
-    """Whether the sentence's subject is the events that are thrown away ('Events with ... are rejected')."""
+    """Whether the sentence's subject is the events that are thrown away ('Events with ... are
+    rejected')."""
     return bool(_REJECTED_EVENTS.search(sentence))
 
 

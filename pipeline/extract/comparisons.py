@@ -24,7 +24,8 @@ _RANGE_RIGHT = re.compile(
 )
 _LEFT_NUM = re.compile(rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
 _BETWEEN = re.compile(
-    rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+    rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-"
+    rf"|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
 )
 
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
@@ -144,8 +145,8 @@ _MT_PLUS_MET = re.compile(
 
 
 def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
-    """Phrasings that are one statement made of several comparisons: '|eta| < 1.37 or 1.52 < |eta| < 2.47'
-    (an acceptance with the crack excluded) and Z-mass windows ('within 15 GeV of the Z mass',
+    """Phrasings that are one statement made of several comparisons: '|eta| < 1.37 or 1.52 < |eta| <
+    2.47' (an acceptance with the crack excluded) and Z-mass windows ('within 15 GeV of the Z mass',
     '|m_ll - m_Z| < 10 GeV'); the comparisons they contain are replaced."""
     out, spans = [], []
     for match in _OR_RANGES.finditer(sentence):
@@ -209,8 +210,9 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
 
 
 _EXCLUDED = re.compile(
-    rf"\|eta\|\s*\(?\s*(?:of|in|between|in the range)?\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*\)?"
-    r"[^.;]{0,90}?\b(?:are|is)\s+(?:not considered|excluded|rejected|removed|vetoed)"
+    r"\|eta\|\s*\(?\s*(?:of|in|between"
+    rf"|in the range)?\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*\)?[^.;]{{0,90}}?\b(?:are"
+    r"|is)\s+(?:not considered|excluded|rejected|removed|vetoed)"
 )
 
 
@@ -247,9 +249,9 @@ def _excluded_interval(sentence: str) -> list[Comparison]:
 
 
 _WITHIN_OF = re.compile(
-    rf"\bwithin\s+(?P<num>{P.NUM})\s*(?P<unit>mm|cm|mum|um)\s+(?:of|from)\s+the\s+"
-    r"(?:beam(?:\s*(?:axis|line|spot))?|(?:primary|reconstructed|interaction)\s+vertex|interaction point)"
-    r"(?P<rest>[^.;]{0,40})"
+    rf"\bwithin\s+(?P<num>{P.NUM})\s*(?P<unit>mm|cm|mum|um)\s+(?:of"
+    r"|from)\s+the\s+(?:beam(?:\s*(?:axis|line|spot))?|(?:primary|reconstructed"
+    r"|interaction)\s+vertex|interaction point)(?P<rest>[^.;]{0,40})"
 )
 
 
@@ -272,10 +274,12 @@ def _vertex_distance(sentence: str) -> list[Comparison]:
 
 
 _OVERLAP = re.compile(
-    rf"\bwithin\s+(?:a\s+(?:cone|distance)\s+(?:of\s+)?)?Delta ?R\s*(?:=|<|of)?\s*(?P<num>{P.NUM})"
-    r"(?P<rest>[^.;]{0,80}?)\b(?:are|is)\s+(?:removed|discarded|rejected|not considered|ignored)"
-    rf"|\b(?:not considering|removing|discarding|rejecting|ignoring)\s+(?:\w+\s+){{0,3}}?(?:that|which)\s+lie\s+"
-    rf"within\s+a\s+cone\s+of\s+(?:radius\s+)?(?:Delta ?R\s*=\s*)?(?P<num2>{P.NUM})",
+    r"\bwithin\s+(?:a\s+(?:cone|distance)\s+(?:of\s+)?)?Delta ?R\s*(?:=|<"
+    rf"|of)?\s*(?P<num>{P.NUM})(?P<rest>[^.;]{{0,80}}?)\b(?:are|is)\s+(?:removed|discarded"
+    r"|rejected|not considered|ignored)|\b(?:not considering|removing|discarding|rejecting"
+    r"|ignoring)\s+(?:\w+\s+){0,3}?(?:that"
+    r"|which)\s+lie\s+within\s+a\s+cone\s+of\s+(?:radius\s+)?(?:Delta ?R\s*=\s*)"
+    rf"?(?P<num2>{P.NUM})",
 )
 
 
@@ -309,7 +313,8 @@ def _leading_quantity(words: str) -> tuple[str, int | None, str] | None:
 
 
 def _requirement_on(sentence: str) -> list[Comparison]:
-    """'A minimum requirement of 150 GeV on M_CT is applied'; 'five bins in M_R, starting from 800 GeV'."""
+    """'A minimum requirement of 150 GeV on M_CT is applied'; 'five bins in M_R, starting from 800
+    GeV'."""
     out = []
     for match in _REQUIREMENT_ON.finditer(sentence):
         name = _leading_quantity(match.group("q"))
@@ -343,8 +348,8 @@ def _requirement_on(sentence: str) -> list[Comparison]:
 
 
 _MIN_OF = re.compile(
-    rf"\b(?P<w>minimum|minimal|maximum|maximal)\s+(?P<q>[\w|,^ ]{{1,30}}?)\s+(?:threshold\s+|value\s+)?of\s+"
-    rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+    r"\b(?P<w>minimum|minimal|maximum|maximal)\s+(?P<q>[\w|,^ ]{1,30}?)\s+(?:threshold\s+"
+    rf"|value\s+)?of\s+(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?"
 )
 
 
@@ -389,8 +394,9 @@ def _comparison(
 
 
 _IP_BOTH = re.compile(
-    rf"^\s*(?:in the transverse plane|transversely|in r-?phi)[^.]{{0,20}}?\band\s+(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})"
-    r"\s+(?:along the beam|in the longitudinal|longitudinal|in z)"
+    r"^\s*(?:in the transverse plane|transversely"
+    rf"|in r-?phi)[^.]{{0,20}}?\band\s+(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})\s+(?:along the beam"
+    r"|in the longitudinal|longitudinal|in z)"
 )
 
 
@@ -444,7 +450,8 @@ _SECOND_RANGE = re.compile(
 
 
 def _betweens(sentence: str) -> list[Comparison]:
-    """'between 50 and 106 GeV', and 'between 65-105 and 105-210 GeV for W bosons and top quarks'."""
+    """'between 50 and 106 GeV', and 'between 65-105 and 105-210 GeV for W bosons and top
+    quarks'."""
     out = []
     for match in _BETWEEN.finditer(sentence):
         quantity = _quantity_before(sentence[: match.start()].rstrip(), 40)

@@ -95,7 +95,9 @@ class CutFinding(BaseModel):
         default=None,
         pattern=r"^[a-z][a-z0-9_]*$",
         max_length=40,
-        description="set only for cuts that define a control/validation region, not the signal selection",
+        description=(
+            "set only for cuts that define a control/validation region, not the signal selection"
+        ),
     )
 
     @model_validator(mode="after")
@@ -138,7 +140,9 @@ class Findings(BaseModel):
     cuts: list[CutFinding] = Field(default_factory=list)
     deferred_to: list[str] = Field(
         default_factory=list,
-        description="citation markers such as '[45]' where the paper defers a definition to another paper",
+        description=(
+            "citation markers such as '[45]' where the paper defers a definition to another paper"
+        ),
     )
     notes: str = ""
 

@@ -187,7 +187,8 @@ def ground_cut(cut: Cut, index: _Index) -> Cut:
         "quote found, numbers match"
         if ok
         else (
-            f"quote found but the number(s) {', '.join(f'{m:g}' for m in missing)} do not appear in it"
+            f"quote found but the number(s) {', '.join(f'{m:g}' for m in missing)} do not appear "
+            "in it"
         )
     )
     grounding = Grounding(

@@ -67,8 +67,9 @@ def _transverse_mass(collection: str) -> str:
 
 
 _MBB = "mass(nth(sorted_by_pt(bjets), 0), nth(sorted_by_pt(bjets), 1))"
-# event quantities papers name without a formula, defined by the common convention (recorded as an assumption):
-# name -> [(collection it is built from, expression, meaning)], the first whose collection the list has wins
+# event quantities papers name without a formula, defined by the common convention (recorded as an
+# assumption): name -> [(collection it is built from, expression, meaning)], the first whose
+# collection the list has wins
 NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
     "ht": [("jets", "sum(pt(jets))", "H_T = the scalar sum of the pT of the selected jets")],
     "mt": [
@@ -114,8 +115,8 @@ _KIND_OF = {
 
 
 def with_counted_collections(sel: SelectionList) -> SelectionList:
-    """A collection a cut counts but no object defines ('at least four jets' in a paper stating no jet cut)
-    is added with no cut of its own."""
+    """A collection a cut counts but no object defines ('at least four jets' in a paper stating no
+    jet cut) is added with no cut of its own."""
     names = {o.name for o in sel.objects}
     used = {m.group(1) for c in sel.all_cuts() if c.expr for m in re.finditer(r"\b(\w+)\)", c.expr)}
     missing = [n for n in _KIND_OF if n in used and n not in names]
@@ -126,7 +127,8 @@ def with_counted_collections(sel: SelectionList) -> SelectionList:
 
 
 def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, str, str] | None:
-    """The definition of ``name`` the list can build: m_T of a photon only when the cuts' quotes speak of one."""
+    """The definition of ``name`` the list can build: m_T of a photon only when the cuts' quotes
+    speak of one."""
     kinds = {o.kind for o in sel.objects}
     photon_quote = any(
         c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used
@@ -207,7 +209,8 @@ def _free(name: str, taken: set[str]) -> str:
 
 
 def _drop_empty(sel: SelectionList) -> SelectionList:
-    """Objects left with no cut and no role (nothing counts them, nothing merges them) and empty regions."""
+    """Objects left with no cut and no role (nothing counts them, nothing merges them) and empty
+    regions."""
     texts = (
         " ".join(c.expr or "" for c in sel.all_cuts())
         + " "
@@ -239,7 +242,8 @@ _OBJECT_PATH = re.compile(r"^\$\.objects\[(\d+)\]\.(?!cuts)")
 
 
 def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type: ignore[type-arg]
-    """Cut ids of objects the language cannot hold (a kind without canonical event content), with why."""
+    """Cut ids of objects the language cannot hold (a kind without canonical event content), with
+    why."""
     out: dict[str, str] = {}
     for error in errors:
         match = _OBJECT_PATH.match(error.path)
@@ -254,13 +258,15 @@ def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type
     return out
 
 
-# support-check findings that say the statement is no cut at all (a condition qualifying another requirement, the
-# size of an isolation cone, an overlap-removal distance): such a reading leaves the cutflow for unresolved
+# support-check findings that say the statement is no cut at all (a condition qualifying another
+# requirement, the size of an isolation cone, an overlap-removal distance): such a reading leaves
+# the cutflow for unresolved
 _NOT_A_CUT = ("is a condition", "appears only in a condition", "isolation cone", "overlap removal")
 
 
 def set_aside_non_cuts(sel: SelectionList) -> SelectionList:
-    """Cuts the support check found to be conditions, cone sizes or overlap removal, moved to ``unresolved``."""
+    """Cuts the support check found to be conditions, cone sizes or overlap removal, moved to
+    ``unresolved``."""
     bad = {}
     for cut in sel.all_cuts():
         reason = (

@@ -46,7 +46,8 @@ QUANTITIES: list[tuple[str, str]] = [
     ("z0sintheta", r"\|?z_?0\s*(?:x|\*)?\s*sin\s*\(?theta\)?\|?"),
     (
         "d0sig",
-        r"\|?d_?0\|?\s*/\s*sigma\s*\(?\s*d_?0\s*\)?|d_?0 significance|impact[- ]?parameter significance",
+        r"\|?d_?0\|?\s*/\s*sigma\s*\(?\s*d_?0\s*\)?|d_?0 significance"
+        r"|impact[- ]?parameter significance",
     ),
     (
         "reliso",
@@ -55,14 +56,17 @@ QUANTITIES: list[tuple[str, str]] = [
         r"|psumT\s*/\s*pT|E_?T\s*cone\s*\d*\s*/\s*[EpP]_?T",
     ),
     ("ip", r"impact parameters?"),
-    # a quantity named in words may be followed by a symbol of the paper's own ("... parameter z_d < 1 mm")
+    # a quantity named in words may be followed by a symbol of the paper's own ("... parameter z_d <
+    # 1 mm")
     (
         "d0",
-        r"\|d_?0\||\bd_?0\b|\|d_?xy\||\bd_?xy\b|transverse impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
+        r"\|d_?0\||\bd_?0\b|\|d_?xy\||\bd_?xy\b"
+        r"|transverse impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
     ),
     (
         "z0",
-        r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
+        r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b"
+        r"|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
     ),
     ("eta", r"\|eta\|?|pseudorapidity(?: range)?|\|?eta\b"),
     ("met", r"\bMET\b|missing transverse (?:momentum|energy)"),
@@ -72,13 +76,14 @@ QUANTITIES: list[tuple[str, str]] = [
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
     (
         "dphi",
-        r"\bDelta ?phi(?![\s)]*\^)(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?|\bazimuthal (?:angle|separation)"
-        r"(?: difference)?(?: Delta ?phi(?:_?\{?[A-Za-z0-9]{1,8}\}?)?)?",
+        r"\bDelta ?phi(?![\s)]*\^)(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?"
+        r"|\bazimuthal (?:angle|separation)(?: difference)?(?: Delta ?phi(?:_?\{?[A-Za-z0-9]{1,8}"
+        r"\}?)?)?",
     ),
     (
         "jetmass",
-        r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop |groomed |trimmed |pruned )?mass"
-        r"|\bsoft-?drop (?:jet )?mass|\bm_?SD\b",
+        r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop "
+        r"|groomed |trimmed |pruned )?mass|\bsoft-?drop (?:jet )?mass|\bm_?SD\b",
     ),
     (
         "mass",
@@ -128,7 +133,8 @@ OBJECTS: list[tuple[str, str]] = [
     ("photon", r"\bphotons?\b"),
     (
         "tau",
-        r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h(?:\s+(?:leptons?|candidates?|jets?))?\b",
+        r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h(?:\s+(?:leptons?|candidates?"
+        r"|jets?))?\b",
     ),
     ("track", r"\btracks?\b(?![- ](?:isolation|based|p_?T|momentum|quality|cone))"),
 ]
@@ -168,33 +174,36 @@ OR_MORE_RE = re.compile(
     rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 N_SYMBOL_RE = re.compile(
-    rf"\bN_?\{{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|l|gamma|photons?)\}}?\s*(?P<op>{SYMBOL_OP}|=)\s*(?P<n>\d+)"
+    r"\bN_?\{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|l|gamma"
+    rf"|photons?)\}}?\s*(?P<op>{SYMBOL_OP}|=)\s*(?P<n>\d+)"
 )
 VETO_RE = re.compile(
-    rf"\b(?:reject|veto)\w*\s+(?:the\s+)?(?:events?\s+)?(?:with|containing|that contain|if)\s+(?:an?|any)?\s*"
-    rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
+    r"\b(?:reject|veto)\w*\s+(?:the\s+)?(?:events?\s+)?(?:with|containing|that contain"
+    rf"|if)\s+(?:an?|any)?\s*(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 SFOS_RE = re.compile(
-    r"same[- ]?flavou?r[\s,-]*(?:and\s+)?opposite[- ]?(?:sign|charge)|opposite[- ]?(?:sign|charge)[\s,-]*"
-    r"(?:and\s+)?same[- ]?flavou?r|\bSFOS\b|\bOSSF\b",
+    r"same[- ]?flavou?r[\s,-]*(?:and\s+)?opposite[- ]?(?:sign|charge)|opposite[- ]?(?:sign"
+    r"|charge)[\s,-]*(?:and\s+)?same[- ]?flavou?r|\bSFOS\b|\bOSSF\b",
     re.IGNORECASE,
 )
 DISQUALIFY = re.compile(
-    r"excluded (?:at|up to|for|by)|upper limits?|limits? (?:on|at|of)|cross sections?|\b95%|\bFig(?:ure|s?\.)"
-    r"|efficienc|interpret|sensitiv|\bexclusion"
+    r"excluded (?:at|up to|for|by)|upper limits?|limits? (?:on|at|of)|cross sections?|\b95%"
+    r"|\bFig(?:ure|s?\.)|efficienc|interpret|sensitiv|\bexclusion"
     r"|\bmass(?:es)? of (?:the )?(?:top|Higgs|W|Z|gluino|squark|neutralino|chargino)",
     re.IGNORECASE,
 )
-# context that usually describes the apparatus or the simulation, unless a requirement is stated right there
+# context that usually describes the apparatus or the simulation, unless a requirement is stated
+# right there
 WEAK_DISQUALIFY = re.compile(
-    r"generated|simulat|uncertaint|resolution|\bexpected\b|detectors?\b(?! region)|tracker|azimuth|solenoid|\bbins?\b"
-    r"|encompass|scintillat|magnet",
+    r"generated|simulat|uncertaint|resolution|\bexpected\b|detectors?\b(?! region)|tracker"
+    r"|azimuth|solenoid|\bbins?\b|encompass|scintillat|magnet",
     re.IGNORECASE,
 )
 TRIGGER = re.compile(r"\btrigger", re.IGNORECASE)  # thresholds of triggers are not offline cuts
 LEADING = re.compile(
-    r"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<which>leading|highest[- ]?p_?T|sub-?leading|second[- ]leading|third[- ]leading)"
-    r"(?:[- ]p_?T)?\s+(?:[\w-]+\s+){0,2}?(?P<obj>jets?|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b",
+    r"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<which>leading|highest[- ]?p_?T|sub-?leading"
+    r"|second[- ]leading|third[- ]leading)(?:[- ]p_?T)?\s+(?:[\w-]+\s+){0,2}?(?P<obj>jets?"
+    r"|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b",
     re.IGNORECASE,
 )
 REQUIREMENT = re.compile(

@@ -26,7 +26,10 @@ from pipeline.extract.text import squash
 from pipeline.parse.document import Document
 from pipeline.selection.models import Assumption, Cut, Derived, Provenance, Scope, SelectionList
 
-SLIDING_ASSUMPTION = "the text gives the threshold at two points only; it is taken as linear between them and constant beyond them"
+SLIDING_ASSUMPTION = (
+    "the text gives the threshold at two points only; it is taken as linear "
+    "between them and constant beyond them"
+)
 
 
 def _statements(doc: Document) -> Iterator[tuple[int, str, str]]:
@@ -39,7 +42,8 @@ def _statements(doc: Document) -> Iterator[tuple[int, str, str]]:
 
 
 def apply_phrasings(sel: SelectionList, doc: Document) -> SelectionList:
-    """``sel`` with the flavour-dependent Delta R cuts and the interpolated thresholds of ``doc``."""
+    """``sel`` with the flavour-dependent Delta R cuts and the interpolated thresholds of
+    ``doc``."""
     offsets: dict[str, int] = {}
     for offset, quote, prepared in _statements(doc):
         offsets.setdefault(quote, offset)
@@ -165,9 +169,17 @@ def _apply_sliding(sel: SelectionList, found: SlidingThreshold) -> SelectionList
     assumption = Assumption(
         id=f"{old.id}_interpolation",
         topic=f"the {found.variable}-dependent lower bound of {found.quantity}",
-        unstated=f"the threshold between {found.variable} = {found.xs[0]:g} and {found.xs[1]:g} GeV, and beyond",
-        choice=f"interp({found.variable}, {list(found.xs)}, {list(found.ys)}): {SLIDING_ASSUMPTION}",
-        rationale="piecewise-linear interpolation is the usual reading; the text only says how the bound moves",
+        unstated=(
+            f"the threshold between {found.variable} = {found.xs[0]:g} and {found.xs[1]:g} "
+            "GeV, and beyond"
+        ),
+        choice=(
+            f"interp({found.variable}, {list(found.xs)}, {list(found.ys)}): {SLIDING_ASSUMPTION}"
+        ),
+        rationale=(
+            "piecewise-linear interpolation is the usual reading; the text only says how "
+            "the bound moves"
+        ),
         affects=[old.id],
     )
     selection = [new if c is old else c for c in sel.selection]

@@ -4,7 +4,8 @@
   event-level cut on all pairs of the named objects, the threshold chosen by flavour;
 - "leptons satisfying the tight identification criteria": the objects' working-point flag;
 - "the lepton pair whose invariant mass (m12) is closest to the Z boson mass must satisfy ...": the
-  pair (the candidate) is chosen first, then cut on, so the list gets a select-best step before the cut;
+  pair (the candidate) is chosen first, then cut on, so the list gets a select-best step before the
+  cut;
 - "m_min < m34 < 115 GeV, where m_min varies from 17.5 GeV at m4l = 120 GeV to 50 GeV at
   m4l = 190 GeV": a threshold interpolated through the stated points. The shape between and
   beyond the points is not stated, so it is recorded as an assumption for review.
@@ -22,9 +23,10 @@ from pipeline.extract.findings import COLLECTIONS, CutFinding
 
 _FLAVOUR = r"(?P<{n}>same|different|opposite)[- ]flavou?r(?:ed)?"
 _DR_FLAVOUR = re.compile(
-    rf"Delta ?R\b[^.;]{{0,80}}?(?P<op1>>=?)\s*(?P<v1>{P.NUM})\s*for\s+(?:the\s+)?{_FLAVOUR.format(n='f1')}"
-    rf"(?:\s+(?:lepton\s+|object\s+)?pairs?)?[^.;]{{0,30}}?(?:,|\band\b|\bwhile\b)\s*(?:Delta ?R\s*)?"
-    rf"(?:(?P<op2>>=?)\s*)?(?P<v2>{P.NUM})\s*for\s+(?:the\s+)?{_FLAVOUR.format(n='f2')}",
+    rf"Delta ?R\b[^.;]{{0,80}}?(?P<op1>>=?)\s*(?P<v1>{P.NUM})\s*for\s+(?:the\s+)"
+    rf"?{_FLAVOUR.format(n='f1')}(?:\s+(?:lepton\s+|object\s+)?pairs?)?[^.;]{{0,30}}?(?:,|\band\b"
+    rf"|\bwhile\b)\s*(?:Delta ?R\s*)?(?:(?P<op2>>=?)\s*)?(?P<v2>{P.NUM})\s*for\s+(?:the\s+)"
+    rf"?{_FLAVOUR.format(n='f2')}",
     re.IGNORECASE,
 )
 _WORKING_POINT = re.compile(
@@ -48,7 +50,8 @@ _SLIDING = re.compile(
 )
 
 
-# the chosen pair is what the cut applies to: "the pair whose mass (m12) is closest to the Z mass must satisfy"
+# the chosen pair is what the cut applies to: "the pair whose mass (m12) is closest to the Z mass
+# must satisfy"
 _CHOSEN_THEN_CUT = re.compile(
     rf"\bpairs?\b[^.;]{{0,60}}?\(?(?P<m>{_MASS})\)?\s+(?:is|are)\s+closest\s+to\s+the\s+Z(?:\s+boson)?(?:\s+pole)?\s+mass"
     rf"\s*,?\s+(?:must|is required to|are required to|has to|should)\s+(?:satisfy|have|lie|be)\b",
@@ -58,7 +61,8 @@ Z_MASS = 91.1876
 
 @dataclass(frozen=True)
 class FlavourDeltaR:
-    """Delta R above ``same`` for same-flavour pairs of ``collection`` and above ``different`` otherwise."""
+    """Delta R above ``same`` for same-flavour pairs of ``collection`` and above ``different``
+    otherwise."""
 
     collection: str
     same: float
@@ -67,7 +71,10 @@ class FlavourDeltaR:
 
     def expr(self) -> str:
         pairs = f"pairs({self.collection})"
-        return f"all(delta_r({pairs}) > where(same_flavour({pairs}), {self.same:g}, {self.different:g}))"
+        return (
+            f"all(delta_r({pairs}) > where(same_flavour({pairs}), {self.same:g}, "
+            f"{self.different:g}))"
+        )
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,10 @@ class SlidingThreshold:
 
     def expr(self) -> str:
         (x0, x1), (y0, y1) = self.xs, self.ys
-        return f"interp({self.variable}, [{x0:g}, {x1:g}], [{y0:g}, {y1:g}]) < {self.quantity} < {self.high:g}"
+        return (
+            f"interp({self.variable}, [{x0:g}, {x1:g}], [{y0:g}, {y1:g}]) < {self.quantity} < "
+            f"{self.high:g}"
+        )
 
 
 def _mass_name(symbol: str) -> str:
@@ -105,7 +115,8 @@ def flavour_delta_r(sentence: str, quote: str) -> FlavourDeltaR | None:
 
 
 def working_points(sentence: str, quote: str) -> list[CutFinding]:
-    """'Leptons satisfying the "tight" identification criteria are selected' -> leptons id_tight == 1."""
+    """'Leptons satisfying the "tight" identification criteria are selected' -> leptons id_tight ==
+    1."""
     match = _WORKING_POINT.search(sentence)
     if match is None or _WP_NOT_A_CUT.search(sentence) or not _WP_REQUIRED.search(sentence):
         return []

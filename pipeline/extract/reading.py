@@ -19,14 +19,15 @@ from pipeline.extract.comparisons import Comparison, comparisons
 
 # clause boundaries: a semicolon or colon, a bullet, or a comma/"and" that opens a new statement
 _BOUNDARY = re.compile(
-    r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|,\s+(?=and\s+(?:[\w-]+\s+){0,3}?(?:with|are|is|must)\b)|(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any|all|then)|and\s+(?=if\b))\b"
-    r"|,\s+(?=(?:if|when|unless|provided)\b)"
+    r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|,\s+(?=and\s+(?:[\w-]+\s+){0,3}?(?:with"
+    r"|are|is|must)\b)|(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any"
+    r"|all|then)|and\s+(?=if\b))\b|,\s+(?=(?:if|when|unless|provided)\b)"
 )
 REJECT = re.compile(
-    r"\b(?:are|is|were|was|be|being)\s+(?:then\s+|also\s+|further\s+|subsequently\s+)?"
-    r"(?:rejected|vetoed|removed|discarded|excluded|not considered|not used|not selected|ignored|dropped)\b"
-    r"|\b(?:reject(?:ing|s)?|veto(?:ing|es|ed)?|remov(?:e|es|ing)|discard(?:s|ing)?|exclud(?:e|es|ing))\b"
-    r"|\bvetoed\b|\bremoved\b|\bdiscarded\b|\brejected\b",
+    r"\b(?:are|is|were|was|be|being)\s+(?:then\s+|also\s+|further\s+|subsequently\s+)?(?:rejected"
+    r"|vetoed|removed|discarded|excluded|not considered|not used|not selected|ignored|dropped)\b"
+    r"|\b(?:reject(?:ing|s)?|veto(?:ing|es|ed)?|remov(?:e|es|ing)|discard(?:s|ing)?|exclud(?:e|es"
+    r"|ing))\b|\bvetoed\b|\bremoved\b|\bdiscarded\b|\brejected\b",
     re.IGNORECASE,
 )
 # what kind of statement a clause is, when it is not a selection
@@ -35,8 +36,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         "histogram",
         re.compile(
             r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b"
-            r"|(?<!search )\bbins?\b(?![^.;]{0,40}\b(?:required|must)\b)|\bfill(?:ed|ing)?\b|\bplott?(?:ed|ing)?\b"
-            r"|\baxis\b|\bspectrum\b|\bdistributions?\b|\bfit(?:ted)?\s+(?:range|in|over)",
+            r"|(?<!search )\bbins?\b(?![^.;]{0,40}\b(?:required|must)\b)|\bfill(?:ed|ing)?\b"
+            r"|\bplott?(?:ed|ing)?\b|\baxis\b|\bspectrum\b|\bdistributions?\b"
+            r"|\bfit(?:ted)?\s+(?:range|in|over)",
             re.I,
         ),
     ),
@@ -69,25 +71,27 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "cone",
         re.compile(
-            r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R|Delta ?R\s*\([^)]*(?:deposit|track|cluster)",
+            r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R"
+            r"|Delta ?R\s*\([^)]*(?:deposit|track|cluster)",
             re.I,
         ),
     ),
     (
         "overlap",
         re.compile(
-            r"overlap(?:ping)?[- ](?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)"
-            r"(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded|rejected)",
+            r"overlap(?:ping)?[- ](?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved"
+            r"|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded"
+            r"|rejected)",
             re.I,
         ),
     ),
 ]
 # a comparison in such a span selects which objects another statement applies to
 _CONDITION_START = re.compile(
-    r"(?<!number )(?<!multiplicity )(?<!numbers )\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:with|having|that have|whose)\b"
-    r"|\b(?:if|when|whenever|unless|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])"
-    r"|\bonly (?:for|to|in)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
+    r"(?<!number )(?<!multiplicity )(?<!numbers )\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+"
+    r"|any\s+)?(?:[\w-]+\s+){0,2}?(?:with|having|that have|whose)\b|\b(?:if|when|whenever|unless"
+    r"|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])|\bonly (?:for|to"
+    r"|in)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
     re.IGNORECASE,
 )
 _STATES_CUT_BEFORE = re.compile(
@@ -129,7 +133,8 @@ class Reading:
         return any(a <= position < b for a, b in self.conditions)
 
     def compound_before(self, position: int) -> bool:
-        """'m_T^W + MET > 60': the number is compared with a sum, not with the last quantity named."""
+        """'m_T^W + MET > 60': the number is compared with a sum, not with the last quantity
+        named."""
         left = self.text[max(0, position - 40) : position]
         return bool(_SUM_BEFORE.search(left))
 
@@ -160,7 +165,8 @@ def _conditions(text: str) -> list[tuple[int, int]]:
         if _STATES_CUT_BEFORE.search(text[: match.start()]) and match.group(0).lower().startswith(
             ("if", "when")
         ):
-            continue  # "events are selected if they contain ...": the if-clause is the requirement itself
+            # "events are selected if they contain ...": the if-clause is the requirement itself
+            continue
         if re.search(
             r"\bevents?\s+(?:with|having|that have|whose)$", match.group(0), re.IGNORECASE
         ):
@@ -174,8 +180,8 @@ def _conditions(text: str) -> list[tuple[int, int]]:
     return spans + _subject_conditions(text)
 
 
-# "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later requirement
-# applies to; it is a condition when the predicate states a comparison of its own
+# "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later
+# requirement applies to; it is a condition when the predicate states a comparison of its own
 _WITH_SUBJECT = re.compile(
     r"\b(?:all|any|each|every|those|the)?\s*\w+\s+with\b(?P<body>[^,;]{1,80}?)"
     r"\b(?P<verb>must|is required|are required|should|has to|have to)\b(?P<rest>[^;]*)"

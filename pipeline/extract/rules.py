@@ -25,11 +25,15 @@ from pipeline.extract.text import squash
 from pipeline.parse.document import Document
 from pipeline.selection.models import Op
 
-_ABBREV = r"(?<!\bRef)(?<!\bRefs)(?<!\bFig)(?<!\bFigs)(?<!\bEq)(?<!\bEqs)(?<!\bSec)(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bTab)"
+_ABBREV = (
+    r"(?<!\bRef)(?<!\bRefs)(?<!\bFig)(?<!\bFigs)(?<!\bEq)(?<!\bEqs)(?<!\bSec)(?<!\bal)"
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bTab)"
+)
 # no split at blank lines: text layers put sub/superscripts in blocks of their own
 _SENTENCE_END = re.compile(rf"{_ABBREV}[.;:]\s+(?=[A-Z(\[])")
 _FOR_OBJECTS = re.compile(
-    rf"^\s*for (?P<o1>{P.OBJECT_RE.pattern})(?:\s+candidates)?,?\s*(?:and|while|or)\s+(?:(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s+)?for\s+(?:the\s+)?(?P<o2>\w+)"
+    rf"^\s*for (?P<o1>{P.OBJECT_RE.pattern})(?:\s+candidates)?,?\s*(?:and|while"
+    rf"|or)\s+(?:(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s+)?for\s+(?:the\s+)?(?P<o2>\w+)"
 )
 _FOR_ONE = re.compile(
     rf"^\s*for (?:the\s+)?(?:selected\s+|tight\s+|loose\s+|veto\s+)?{P.OBJECT_RE.pattern}"
@@ -96,15 +100,17 @@ def _findings_in(
 
 
 _VETOED = re.compile(
-    rf"^\s*(?:[\w-]+\s+){{0,3}}?events?\s+(?:with|containing|having|that contain)\s+(?:(?:an?|any|one or more|at least one)\s+)?"
-    rf"(?P<which>(?:[\w-]+\s+){{0,3}}?)(?P<obj>{P.OBJECT_RE.pattern})",
+    r"^\s*(?:[\w-]+\s+){0,3}?events?\s+(?:with|containing|having|that contain)\s+(?:(?:an?|any"
+    r"|one or more|at least one)\s+)?(?P<which>(?:[\w-]+\s+){0,3}?)(?P<obj>"
+    rf"{P.OBJECT_RE.pattern})",
     re.IGNORECASE,
 )
 
 
 def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
-    """'Events containing a b-tagged jet are vetoed': no such object. An 'additional' or 'second' one is
-    counted beyond the selected ones, which a count of zero would not say, so it is left out."""
+    """'Events containing a b-tagged jet are vetoed': no such object. An 'additional' or 'second'
+    one is counted beyond the selected ones, which a count of zero would not say, so it is left
+    out."""
     match = _VETOED.match(sentence)
     if match is None or re.search(
         r"additional|extra|second|third|fourth|other|further|\d|\b(?:two|three|four|more|fewer|"
@@ -112,7 +118,9 @@ def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
         match.group("which"),
         re.I,
     ):
-        return []  # 'events with fewer than 4 jets', 'with two same-flavour leptons': not a veto of every such object
+        # 'events with fewer than 4 jets', 'with two same-flavour leptons': not a veto of every such
+        # object
+        return []
     kind = P.object_of(match)
     if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
         kind = "lepton"
@@ -188,7 +196,8 @@ def _leading_ranks(sentence: str, comp: _Comparison) -> list[int]:
 def _disqualified(sentence: str, position: int) -> bool:
     """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
     clause = sentence[max(0, position - 60) : position + 40]
-    # "because of the trigger requirements, H_T is required to be >500 GeV": the trigger is the reason
+    # "because of the trigger requirements, H_T is required to be >500 GeV": the trigger is the
+    # reason
     before = re.sub(
         r"\b(?:because of|due to|owing to) (?:the )?trigger\w*(?: \w+)?",
         "",
@@ -314,7 +323,8 @@ def _make(
             return None
         unit = "GeV"
     if unit is not None and variable in ("eta", "dr", "reliso", "d0sig"):
-        return None  # "within |eta| < 2.4, and ... within 2 mm of the beam": the 2 mm is not an eta cut
+        # "within |eta| < 2.4, and ... within 2 mm of the beam": the 2 mm is not an eta cut
+        return None
     energy_unit = unit is not None and unit.lower() in ("gev", "mev", "tev")
     if unit is not None and (
         variable in P.ENERGY and not energy_unit or variable in P.LENGTH and energy_unit
@@ -407,8 +417,8 @@ def _either_flavour(sentence: str, match: re.Match[str]) -> str:
     return kind
 
 
-# "exactly one lepton and no b-tagged jets": zero objects of that kind (only plain adjectives in between, so that
-# "no requirement on jets" is not read as a count)
+# "exactly one lepton and no b-tagged jets": zero objects of that kind (only plain adjectives in
+# between, so that "no requirement on jets" is not read as a count)
 _NO_OBJECT = re.compile(
     rf"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s+no\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
     rf"(?P<obj>{P.OBJECT_RE.pattern})",

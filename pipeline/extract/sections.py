@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pipeline.parse.document import Block, Document
 
 EXCLUDED_TITLES = re.compile(
-    r"introduction|conclusion|summary|systematic|uncertaint|results?\b|acknowledg|references|bibliograph"
-    r"|interpretation|statistical|the (?:cms|atlas) detector|detector|monte carlo|simulat|outlook|limits",
+    r"introduction|conclusion|summary|systematic|uncertaint|results?\b|acknowledg|references"
+    r"|bibliograph|interpretation|statistical|the (?:cms|atlas) detector|detector|monte carlo"
+    r"|simulat|outlook|limits",
     re.IGNORECASE,
 )
 SELECTION_TITLES = re.compile(

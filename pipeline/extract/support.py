@@ -66,16 +66,25 @@ _SPOKEN = {"mtmet": "the sum m_T + MET", "zwindow": "the distance of a pair mass
 _NOT_A_SELECTION = {
     "histogram": "the clause is a histogram range or binning, not a selection",
     "trigger": "the clause describes a trigger, not an offline selection",
-    "efficiency": "the clause states an efficiency, resolution, scale factor or uncertainty, not a selection",
-    "calibration": "the clause describes a calibration, correction or the simulation, not a selection",
+    "efficiency": (
+        "the clause states an efficiency, resolution, scale factor or uncertainty, not a selection"
+    ),
+    "calibration": (
+        "the clause describes a calibration, correction or the simulation, not a selection"
+    ),
     "control": "the clause defines a control/validation sample, not the signal selection",
     "signature": "the clause describes the signal signature or a decay, not a selection",
-    "cone": "the number is the size of an isolation cone (a definition of the isolation), not a cut on the object",
+    "cone": (
+        "the number is the size of an isolation cone (a definition of the isolation), not a "
+        "cut on the object"
+    ),
     "overlap": "the clause describes overlap removal between objects, not a cut on one object",
 }
-# "The ISR system p_T is required to exceed 250 GeV": a property of a system of objects, not of one object
+# "The ISR system p_T is required to exceed 250 GeV": a property of a system of objects, not of one
+# object
 _SYSTEM = re.compile(
-    r"\b(?:\w+\s+)?(?:system|recoil|vector sum|scalar sum)\b(?!\s+of\s+(?:the\s+)?(?:selected|all))",
+    r"\b(?:\w+\s+)?(?:system|recoil|vector sum|scalar sum)\b(?!\s+of\s+(?:the\s+)?(?:selected"
+    r"|all))",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
@@ -95,9 +104,10 @@ _COUNT_DIRECTION = {
 _ANY_OBJECT = "(?:" + "|".join(pat for _, pat in P.OBJECTS) + ")"
 _COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
 _COUNT_PHRASE = re.compile(
-    rf"(?:(?P<q>at least|exactly|at most|no more than|more than|fewer than|only|precisely)\s+)?"
-    rf"(?P<n>{_COUNT_WORD})(?:\s+|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{_ANY_OBJECT})"
-    rf"(?P<either>\s+(?:or|and|/)\s+(?:an?\s+)?(?P<obj2>{_ANY_OBJECT}))?",
+    r"(?:(?P<q>at least|exactly|at most|no more than|more than|fewer than|only"
+    rf"|precisely)\s+)?(?P<n>{_COUNT_WORD})(?:\s+"
+    rf"|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{_ANY_OBJECT})(?P<either>\s+(?:or|and"
+    rf"|/)\s+(?:an?\s+)?(?P<obj2>{_ANY_OBJECT}))?",
     re.IGNORECASE,
 )
 
@@ -237,7 +247,10 @@ def _rank_problem(claim: Claim, r: Reading, position: int, rank: int | None) -> 
         return None
     subject = [m for m in _RANKED_SUBJECT.finditer(r.text[:position]) if position - m.end() < 60]
     if subject and not re.search(r"\ball\b|\beach\b", r.text[subject[-1].start() : position]):
-        return f"the clause is about the {subject[-1].group(0)}, but the cut applies to every {claim.kind}"
+        return (
+            f"the clause is about the {subject[-1].group(0)}, but the cut applies to every "
+            f"{claim.kind}"
+        )
     return None
 
 
@@ -259,7 +272,10 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             and r.compound_before(comp.position)
             and comp.quantity not in ("reliso", "d0sig")
         ):
-            reason = f"the number is compared with a sum or product ending in {comp.quantity}, not with {comp.quantity} alone"
+            reason = (
+                f"the number is compared with a sum or product ending in {comp.quantity}, "
+                f"not with {comp.quantity} alone"
+            )
         if reason is None:
             reason = _direction_problem(claim, r, comp)
         if reason is None:
@@ -278,7 +294,10 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
         if problem is not None:
             return problem
     if _in_condition_text(claim, r):
-        return f"{_fmt(claim.values)} appears only in a condition ('for ... with', 'if ...'), which qualifies another statement"
+        return (
+            f"{_fmt(claim.values)} appears only in a condition ('for ... with', 'if ...'), "
+            "which qualifies another statement"
+        )
     return f"no comparison of {claim.quantity} with {_fmt(claim.values)} is stated in the quote"
 
 
@@ -339,14 +358,20 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
         and claim.kind != "event"
         and _OTHER_OBJECTS.search(r.text[clause.start : clause.end])
     ):
-        return "the clause defines other objects (veto, loose or additional ones), not the selected objects"
+        return (
+            "the clause defines other objects (veto, loose or additional ones), not the "
+            "selected objects"
+        )
     kinds = set(clause.kinds) - ({"control"} if in_region else set())
     if claim.quantity in _FLAGS:
         kinds &= {"histogram", "trigger"}
     if claim.quantity != "dr":
         kinds -= {"cone"}
     if _TRIGGER_BEFORE.search(r.context_tail) and _POINTS_BACK.match(r.text):
-        return "the sentence goes on describing the trigger of the sentence before, not an offline selection"
+        return (
+            "the sentence goes on describing the trigger of the sentence before, not an "
+            "offline selection"
+        )
     for name in (
         "histogram",
         "trigger",
@@ -360,7 +385,10 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
         if name in kinds:
             return _NOT_A_SELECTION[name]
     if r.in_condition(position):
-        return "the comparison is a condition ('for ... with', 'if ...') qualifying another statement, not a cut"
+        return (
+            "the comparison is a condition ('for ... with', 'if ...') qualifying another "
+            "statement, not a cut"
+        )
     return None
 
 
@@ -373,8 +401,8 @@ def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: i
         return None
     if rejects and claim.direction == stated:
         return (
-            f"polarity: the clause says what satisfies {comp.quantity} {comp.op} {_fmt(claim.values)} is "
-            "rejected/removed, but the cut keeps it"
+            f"polarity: the clause says what satisfies {comp.quantity} {comp.op} "
+            f"{_fmt(claim.values)} is rejected/removed, but the cut keeps it"
         )
     return (
         f"direction: the quote states {comp.quantity} {comp.op}, the cut is {claim.direction} bound"
@@ -382,7 +410,8 @@ def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: i
 
 
 def _rejected_subject(r: Reading, position: int) -> bool:
-    """'Events with ... > X, ..., are rejected': the verb comes after the clause holding the number."""
+    """'Events with ... > X, ..., are rejected': the verb comes after the clause holding the
+    number."""
     return rejects_events(r.text) and bool(
         re.search(r"\b(?:rejected|vetoed|discarded|removed|excluded)\b", r.text[position:])
     )
@@ -422,7 +451,8 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     )
 
 
-# "events with fewer than 4 jets are not considered": a number of objects is rejected, not every such object
+# "events with fewer than 4 jets are not considered": a number of objects is rejected, not every
+# such object
 _COUNTED_BEFORE = re.compile(
     r"(?:\d|\b(?:two|three|four|more|fewer|less|than|least|most|additional|second|third))"
     r"\s+(?:[\w-]+\s+){0,2}$",
@@ -451,18 +481,25 @@ def _count_problem(
     if r.clause_at(match.start()).rejects or _rejected_subject(r, match.start()):
         stated = _INVERSE.get(stated, stated)  # "events with fewer than 4 jets are not considered"
     if stated != claim.direction:
-        return f"direction: the quote says {word or 'the number'} {match.group('n')}, the cut is a {claim.direction} bound"
+        return (
+            f"direction: the quote says {word or 'the number'} {match.group('n')}, the cut is "
+            f"a {claim.direction} bound"
+        )
     if r.in_condition(match.start()) or re.search(
         r"(?<!selected )(?<!accepted )(?<!rejected )(?<!vetoed )"
         r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
         r.text[max(0, match.start() - 30) : match.start()],
     ):
-        return "the count is a condition ('if there are ...') qualifying another statement, not a requirement"
+        return (
+            "the count is a condition ('if there are ...') qualifying another statement, not "
+            "a requirement"
+        )
     return _clause_problem(r, match.start(), in_region, claim)
 
 
 def _check_expr(claim: Claim, r: Reading, in_region: bool) -> str | None:
-    """A cut only an expression states (a phrasing of its own): its numbers in one selection clause."""
+    """A cut only an expression states (a phrasing of its own): its numbers in one selection
+    clause."""
     for clause in r.clauses:
         numbers = [float(n) for n in re.findall(P.NUM, r.text[clause.start : clause.end])]
         if all(any(math.isclose(v, n) for n in numbers) for v in claim.values):
@@ -524,7 +561,10 @@ def support_problem(
             or _rejected_subject(r, found.start())
             or re.search(r"\brejected if\b|\bvetoed if\b", r.text[: found.start()])
         ):
-            return "polarity: the clause says events with such a pair are rejected, but the cut requires one"
+            return (
+                "polarity: the clause says events with such a pair are rejected, but the cut "
+                "requires one"
+            )
         return _clause_problem(r, found.start(), in_region, claim)
     if claim.quantity in _FLAGS:
         return _object_ok(claim, r, len(r.text) - 1, "") if r.objects else None
@@ -538,7 +578,8 @@ def _fmt(values: tuple[float, ...]) -> str:
 
 
 def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionList:
-    """``sel`` with every verified cut whose quote does not support it marked unverified (reason kept)."""
+    """``sel`` with every verified cut whose quote does not support it marked unverified (reason
+    kept)."""
     kinds = {o.name: str(o.kind) for o in sel.objects}
     kinds.update({k: v for k, v in _KIND_OF_COLLECTION.items() if k not in kinds})
 
