@@ -210,8 +210,12 @@ def to_adl(sel: SelectionList) -> str:
             lines.append(f"define {derived.name} = {adl_expression(parse(derived.expr))}")
         else:
             hidden.add(derived.name)
+            built = (
+                "candidates" if derived.scope == "event" else "quantity of " + str(derived.target)
+            )
             lines.append(
-                f"# not expressible in ADL ({derived.scope} {'candidates' if derived.scope == 'event' else 'quantity of ' + str(derived.target)}): {derived.name} = {derived.expr}"
+                f"# not expressible in ADL ({derived.scope} {built}): "
+                f"{derived.name} = {derived.expr}"
             )
     cutflow = "cutflow"
     while cutflow in {r.name for r in sel.regions}:

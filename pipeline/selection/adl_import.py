@@ -187,7 +187,8 @@ class _Importer:
             self.note(
                 f"object {block.name}",
                 block.line,
-                f"take {', '.join(takes)}: {unknown[0]!r} is neither a collection of the data nor an object defined before",
+                f"take {', '.join(takes)}: {unknown[0]!r} is neither a collection of the data "
+                "nor an object defined before",
             )
             self.failed_defines.add(block.name)
             return
@@ -521,13 +522,17 @@ class _Importer:
         if match and match.group(1) in self.failed_defines:
             return f"uses {match.group(1)!r}, which could not be represented"
         if match and match.group(1) in self.vectors:
-            return f"uses the four-vector sum {match.group(1)!r} as a number (ADL leaves the quantity implicit)"
+            return (
+                f"uses the four-vector sum {match.group(1)!r} as a number (ADL leaves the "
+                "quantity implicit)"
+            )
         return first
 
 
 def _dependency_order(objects: list[PhysicsObject]) -> list[PhysicsObject]:
     """File order, except that an object comes after the collections its cuts name (ADL blocks may
-    refer to a collection defined further down: 'reject dR(j, photons) < 0.4' before 'object photons')."""
+    refer to a collection defined further down: 'reject dR(j, photons) < 0.4' before 'object
+    photons')."""
     names = {obj.name for obj in objects}
     needs: dict[str, set[str]] = {}
     for obj in objects:

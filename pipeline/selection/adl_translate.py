@@ -86,7 +86,8 @@ def _objects_call(name: str, args: str) -> str:
 
 
 def _mass_args(text: str) -> str:
-    """``m(a[0] a[1])``, ``m(a[0] + a[1])``: the objects become arguments; ``pT(a[0] a[1])`` -> ``pt_of``."""
+    """``m(a[0] a[1])``, ``m(a[0] + a[1])``: the objects become arguments; ``pT(a[0] a[1])`` ->
+    ``pt_of``."""
     text = re.sub(rf"\b[mM]\({_OBJECT_LIST}\)", lambda m: _objects_call("m", m.group(1)), text)
     text = re.sub(rf"\bfHT\(\s*({_OBJ})\s*\)", r"sum(pt(\1))", text)
     multi = rf"\b(?:pT|pt|Pt)\(((?:\s*{_OBJ}\s*\[\s*\d+\s*\]\s*\+?){{2,}})\)"

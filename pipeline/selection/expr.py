@@ -191,7 +191,8 @@ class _Checker:
             )
 
     def constant(self, node: ast.AST) -> float | None:
-        """The value of a subtree of numbers and + - * / **, as a float (inf: too large); else None."""
+        """The value of a subtree of numbers and + - * / **, as a float (inf: too large); else
+        None."""
         key = id(node)
         if key not in self.constants:
             self.constants[key] = _fold(node, self.constant)
@@ -372,7 +373,8 @@ _FLIPPED = {
 
 
 class _Normaliser(ast.NodeTransformer):
-    """``50 < m < 106`` and ``m > 50 and m < 106`` become the same tree: chains split, numbers right."""
+    """``50 < m < 106`` and ``m > 50 and m < 106`` become the same tree: chains split, numbers
+    right."""
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)

@@ -198,7 +198,8 @@ _MISSING_MOMENTUM_AND_SUMS = [
         (1, None),
         "any",
         "objects",
-        "four-vector sum as one object: of a list's objects, or of several objects (vector_sum(nth(leptons, 0), met_vec))",
+        "four-vector sum as one object: of a list's objects, or of several objects "
+        "(vector_sum(nth(leptons, 0), met_vec))",
     ),
     _spec("first_n", (2, 2), "any number", "same", "the first n elements of the innermost list"),
     _spec(
@@ -220,7 +221,8 @@ _MISSING_MOMENTUM_AND_SUMS = [
         (1, 2),
         "any objects",
         "none",
-        "per object of a: Delta R to the closest object of b (+inf if none); min_delta_r(b) in object scope",
+        "per object of a: Delta R to the closest object of b (+inf if none); min_delta_r(b) in "
+        "object scope",
     ),
     _spec(
         "min_delta_phi",
@@ -252,7 +254,8 @@ _LITERATURE = [
         (1, 1),
         "objects",
         "objects",
-        "razor megajets: the jets split in two groups minimising m1^2 + m2^2, as two objects by decreasing pt",
+        "razor megajets: the jets split in two groups minimising m1^2 + m2^2, as two objects by "
+        "decreasing pt",
     ),
     _spec(
         "razor_mr", (1, 1), "any", "energy", "razor M_R of two (mega)jets (a pair or a list of two)"
@@ -277,12 +280,16 @@ _LITERATURE = [
 # named functions of the literature the language knows of but does not implement: a call is
 # refused with this reason (never kept as a silent text cut)
 NOT_IMPLEMENTED: dict[str, str] = {
-    "mt2": "MT2 (stransverse mass) needs a numerical minimisation (Lester-Nachman bisection) the runtime does not have",
+    "mt2": (
+        "MT2 (stransverse mass) needs a numerical minimisation (Lester-Nachman bisection) the "
+        "runtime does not have"
+    ),
     "mt2w": "MT2W needs a numerical minimisation the runtime does not have",
     "topness": "topness needs a numerical minimisation the runtime does not have",
 }
 
-# functions that build candidate collections (a derived quantity using one is a candidate collection)
+# functions that build candidate collections (a derived quantity using one is a candidate
+# collection)
 CANDIDATE_BUILDERS: frozenset[str] = frozenset(
     {"quadruplets", "pairs", "sfos_pairs", "combinations"}
 )

@@ -122,7 +122,10 @@ class Cut(Model):
     )
     kind: Literal["require", "select_best"] = Field(
         "require",
-        description="'require' keeps what satisfies it; 'select_best' keeps the one candidate minimising expr",
+        description=(
+            "'require' keeps what satisfies it; 'select_best' keeps the one candidate "
+            "minimising expr"
+        ),
     )
     # structured form
     variable: str | None = None
@@ -158,7 +161,8 @@ class Cut(Model):
             if parsed is not None and parsed[1] != 1.0:
                 raise ValueError(
                     f"cut {self.id!r}: the numbers of an expression must be in canonical units "
-                    f"(GeV, mm, rad, fb-1), not {self.unit!r}; rewrite them (7000 MeV -> 7 with unit GeV)"
+                    f"(GeV, mm, rad, fb-1), not {self.unit!r}; rewrite them (7000 MeV -> 7 with "
+                    "unit GeV)"
                 )
         unit, value = _canonical(self.unit, self.value, self.id)
         self.__dict__["unit"], self.__dict__["value"] = unit, value
@@ -197,7 +201,8 @@ class Cut(Model):
 
     @property
     def executable(self) -> bool:
-        """True when the compiler can turn it into code (it has a machine form and is not rejected)."""
+        """True when the compiler can turn it into code (it has a machine form and is not
+        rejected)."""
         return self.status != Status.rejected and (
             self.expr is not None or self.variable is not None
         )
@@ -212,7 +217,10 @@ class PhysicsObject(Model):
     ]
     sources: list[str] = Field(
         default_factory=list,
-        description="for merged collections (leptons = electrons + muons): the collections merged, after their cuts",
+        description=(
+            "for merged collections (leptons = electrons + muons): the collections "
+            "merged, after their cuts"
+        ),
     )
     description: str = ""
     cuts: list[Cut] = Field(default_factory=list)

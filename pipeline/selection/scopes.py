@@ -111,8 +111,14 @@ class Scopes:
         """Where ``name`` is defined when it is not visible here (for the error hint)."""
         for target, names in self.candidate.items():
             if name in names:
-                return f"{name!r} is a candidate-scope quantity of {target!r}: use it in a cut with scope candidate, target {target}"
+                return (
+                    f"{name!r} is a candidate-scope quantity of {target!r}: use it in a cut "
+                    f"with scope candidate, target {target}"
+                )
         for obj in self.objects.values():
             if name in object_fields(obj):
-                return f"{name!r} is an object field: use it in an object-scope cut, or as {name}(collection)"
+                return (
+                    f"{name!r} is an object field: use it in an object-scope cut, or as "
+                    f"{name}(collection)"
+                )
         return None

@@ -118,12 +118,16 @@ def unit_for_dimension(dimension: Dimension | str) -> str | None:
 
 
 def check_unit_fits(unit: str | None, dimension: Dimension | str, what: str) -> str | None:
-    """A message when ``unit`` cannot describe a quantity of ``dimension``; ``None`` when it fits."""
+    """A message when ``unit`` cannot describe a quantity of ``dimension``; ``None`` when it
+    fits."""
     given = unit_dimension(unit)
     if given is None:
         return None
     if dimension in UNITLESS:
         return f"{what} is dimensionless ({dimension}) but the cut has unit {unit!r}"
     if given != dimension:
-        return f"{what} is {dimension} (unit {CANONICAL.get(dimension)}) but the cut has unit {unit!r} ({given})"
+        return (
+            f"{what} is {dimension} (unit {CANONICAL.get(dimension)}) but the cut has unit "
+            f"{unit!r} ({given})"
+        )
     return None

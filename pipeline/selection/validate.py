@@ -169,7 +169,8 @@ class _Checker:
                     self.add(
                         "error",
                         f"{path}.scope",
-                        f"cut {cut.id!r} of object {obj.name!r} must have scope object and target {obj.name!r}",
+                        f"cut {cut.id!r} of object {obj.name!r} must have scope object and "
+                        f"target {obj.name!r}",
                         cut_id=cut.id,
                     )
                 self.check_cut(cut, fields, path)
@@ -189,8 +190,8 @@ class _Checker:
         self.add(
             level,
             f"$.objects[{i}].kind",
-            f"object {obj.name!r} of kind {obj.kind!r}: the canonical event content has no such collection "
-            f"(it has {', '.join(have)})",
+            f"object {obj.name!r} of kind {obj.kind!r}: the canonical event content has no such "
+            f"collection (it has {', '.join(have)})",
             "give a kind among electron, muon, lepton, jet, bjet, photon, or sources; "
             "a new collection needs a field table in pipeline/selection/fields.py and a reader",
         )
@@ -216,7 +217,10 @@ class _Checker:
         hint = (
             f"did you mean {', '.join(close)}?"
             if close
-            else f"candidate collections: {', '.join(known) or 'none defined'} (a derived quantity built with quadruplets/pairs/sfos_pairs)"
+            else (
+                f"candidate collections: {', '.join(known) or 'none defined'} (a derived "
+                "quantity built with quadruplets/pairs/sfos_pairs)"
+            )
         )
         self.add(
             "error", path, f"{who}: target {target!r} is not a candidate collection", hint, cut_id
@@ -310,7 +314,8 @@ class _Checker:
                 self.add(
                     "warning",
                     f"{path}.unit",
-                    f"cut {cut.id!r} on {cut.variable!r} has no unit; {CANONICAL.get(dimension)} assumed",
+                    f"cut {cut.id!r} on {cut.variable!r} has no unit; {CANONICAL.get(dimension)} "
+                    "assumed",
                     cut_id=cut.id,
                 )
             return
