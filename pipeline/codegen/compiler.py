@@ -179,7 +179,8 @@ class _Writer:
         """Leptons = cleaned electrons + muons, cut by flavour on the data's lepton collection."""
         self.note("    ", f"{obj.name}: {obj.description or obj.kind}")
         self.emit(
-            "    # the electron and muon cuts act on the data's lepton collection by flavour (the same"
+            "    # the electron and muon cuts act on the data's lepton collection by flavour "
+            "(the same"
         )
         self.emit(
             "    # objects as cleaning electrons and muons apart and merging them, in one pass)"
@@ -224,7 +225,8 @@ class _Writer:
             if cut.id == hist_step and self.sel.observable:
                 self.derived_for({self.sel.observable})
                 self.emit(
-                    f"    run.fill_histograms(v)  # {comment_text(self.sel.observable)} before the cuts on it alone"
+                    f"    run.fill_histograms(v)  # {comment_text(self.sel.observable)} before "
+                    "the cuts on it alone"
                 )
         if self.sel.observable:
             self.derived_for({self.sel.observable})
@@ -250,7 +252,8 @@ class _Writer:
         if cut.id in self.text_functions:
             self.emit(f"    if run.applicable({py_str(cut.id)}):")
             self.emit(
-                f"        v.keep_events({function_name(cut.id)}(v.awkward()))  # cut: {comment_text(cut.id)}"
+                f"        v.keep_events({function_name(cut.id)}(v.awkward()))  # cut: "
+                f"{comment_text(cut.id)}"
             )
             return
         if not executable(cut):
@@ -368,7 +371,8 @@ if __name__ == "__main__":
 
 
 def compile_selection(sel: SelectionList, text_functions: dict[str, str] | None = None) -> str:
-    """The analysis script for ``sel``; ``text_functions`` maps text-only cut ids to model-written code."""
+    """The analysis script for ``sel``; ``text_functions`` maps text-only cut ids to model-written
+    code."""
     text_functions = dict(sorted((text_functions or {}).items()))
     w = _Writer(sel, text_functions)
     digest = selection_digest(sel)

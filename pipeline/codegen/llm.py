@@ -18,27 +18,37 @@ from pipeline.selection.models import SelectionList
 
 SYSTEM = (
     "You write standalone Python analysis scripts for HEP event selections. Answer with the full "
-    "script in one ```python block. The script must accept --data PATH [PATH ...] and --out DIR, read "
-    "events only through pipeline.data.open_dataset(paths, release='auto') and its .iterate(fields, "
-    "step_size=...), apply the cutflow in the given order, and write the outputs with "
-    "pipeline.contract.write_outputs. Mark each line implementing a cut with '# cut: <id>'. Never use "
-    "subprocess, sockets, eval/exec or files outside the output directory."
+    "script in one ```python block. The script must accept --data PATH [PATH ...] and --out DIR, "
+    "read events only through pipeline.data.open_dataset(paths, release='auto') and its "
+    ".iterate(fields, step_size=...), apply the cutflow in the given order, and write the outputs "
+    "with pipeline.contract.write_outputs. Mark each line implementing a cut with '# cut: <id>'. "
+    "Never use subprocess, sockets, eval/exec or files outside the output directory."
 )
 
-HINTS = """Hints:
-- pipeline.runtime.lang (import as rt) implements every function of the selection language:
-  rt.quadruplets, rt.mass, rt.z1, rt.z2, rt.constituents, rt.sfos_pairs, rt.pairs, rt.delta_r, rt.nth,
-  rt.all, rt.any, rt.count, rt.where, rt.interp, rt.best_candidate_mask([...keys]), rt.merge(electrons, muons).
-  rt.quadruplets, rt.pairs and rt.sfos_pairs of an events x objects array return flat candidates: use rt
-  functions and operators on them (as on awkward arrays); x.to_awkward() gives the awkward array.
-- pipeline.runtime.analysis.main(argv, objects=..., events=..., producer=..., steps=..., requires=...,
-  text_only=..., observable=..., candidates=..., reads=...) runs the chunk loop and writes the contract
-  outputs; objects/events are functions (v: EventState, run: AnalysisRun) -> None.
-- EventState: v["name"] reads/sets values, v.keep_events(mask), v.keep_candidates(target, mask),
-  v.define_candidates(target, name, value); run.applicable(cut_id); run.record(step_id, v).
-- Collections are pt-sorted records with fields pt, eta, phi, e (GeV), charge, flavour (11/13), ...
-- The first cutflow step is 'all'. Steps whose fields the dataset lacks are marked applicable: false.
-"""
+HINTS = (
+    "Hints:\n"
+    "- pipeline.runtime.lang (import as rt) implements every function of the selection language:\n"
+    "  rt.quadruplets, rt.mass, rt.z1, rt.z2, rt.constituents, rt.sfos_pairs, rt.pairs, "
+    "rt.delta_r, rt.nth,\n"
+    "  rt.all, rt.any, rt.count, rt.where, rt.interp, rt.best_candidate_mask([...keys]), "
+    "rt.merge(electrons, muons).\n"
+    "  rt.quadruplets, rt.pairs and rt.sfos_pairs of an events x objects array return flat "
+    "candidates: use rt\n"
+    "  functions and operators on them (as on awkward arrays); x.to_awkward() gives the awkward "
+    "array.\n"
+    "- pipeline.runtime.analysis.main(argv, objects=..., events=..., producer=..., steps=..., "
+    "requires=...,\n"
+    "  text_only=..., observable=..., candidates=..., reads=...) runs the chunk loop and writes "
+    "the contract\n"
+    "  outputs; objects/events are functions (v: EventState, run: AnalysisRun) -> None.\n"
+    '- EventState: v["name"] reads/sets values, v.keep_events(mask), v.keep_candidates(target, '
+    "mask),\n"
+    "  v.define_candidates(target, name, value); run.applicable(cut_id); run.record(step_id, v).\n"
+    "- Collections are pt-sorted records with fields pt, eta, phi, e (GeV), charge, flavour "
+    "(11/13), ...\n"
+    "- The first cutflow step is 'all'. Steps whose fields the dataset lacks are marked "
+    "applicable: false.\n"
+)
 
 
 def codegen_prompt(

@@ -55,7 +55,8 @@ def object_source(obj: PhysicsObject, earlier: list[PhysicsObject]) -> str | lis
 
 
 def _flag_alternatives(expr: str, allow_tuple: bool) -> list[set[str]]:
-    """Groups of boolean event flags joined by ``or`` (trig_e or trig_m): any one present will do."""
+    """Groups of boolean event flags joined by ``or`` (trig_e or trig_m): any one present will
+    do."""
     groups = []
     for node in ast.walk(parse(expr, allow_tuple=allow_tuple)):
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
@@ -210,7 +211,8 @@ def _referenced_names(plan: Plan) -> set[str]:
 
 
 def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
-    """Canonical fields the script asks the data layer for (filtered by what it provides at run time)."""
+    """Canonical fields the script asks the data layer for (filtered by what it provides at run
+    time)."""
     collections = {src for name in objects if isinstance(src := plan.sources[name], str)}
     if "leptons" in {o.name for o in plan.sel.objects} | {"leptons"} and not collections:
         collections = {"leptons"}

@@ -17,9 +17,9 @@ from pipeline.llm.answers import extract_code
 from pipeline.selection.models import Cut, SelectionList, Status
 
 SYSTEM = (
-    "You turn one event-selection requirement stated in words into one Python function. Answer with "
-    "a single ```python block defining only that function. Use only awkward/numpy operations and the "
-    "functions of pipeline.runtime.lang (imported as rt); no imports, no I/O."
+    "You turn one event-selection requirement stated in words into one Python function. Answer "
+    "with a single ```python block defining only that function. Use only awkward/numpy "
+    "operations and the functions of pipeline.runtime.lang (imported as rt); no imports, no I/O."
 )
 
 
@@ -35,11 +35,12 @@ def _prompt(sel: SelectionList, cut: Cut) -> list[dict[str, Any]]:
     names = [o.name for o in sel.objects] + [d.name for d in sel.derived]
     quote = cut.provenance.quote if cut.provenance else ""
     user = (
-        f"Write `def {function_name(cut.id)}(v):` returning a boolean per event (awkward array) for this "
-        f"requirement of {sel.paper.id}:\n\n{cut.text}\n\nQuote: {quote}\n\n"
-        f"v[name] gives event fields (run, event, trig_e, ...), the cleaned collections and derived "
-        f"quantities: {', '.join(names)}. Collections are records with pt, eta, phi, e (GeV), charge, "
-        f"flavour. rt offers count, mass, pairs, sfos_pairs, delta_r, nth, all, any, where, ..."
+        f"Write `def {function_name(cut.id)}(v):` returning a boolean per event (awkward array) "
+        f"for this requirement of {sel.paper.id}:\n\n{cut.text}\n\nQuote: {quote}\n\n"
+        "v[name] gives event fields (run, event, trig_e, ...), the cleaned collections and "
+        f"derived quantities: {', '.join(names)}. Collections are records with pt, eta, phi, e "
+        "(GeV), charge, flavour. rt offers count, mass, pairs, sfos_pairs, delta_r, nth, all, "
+        "any, where, ..."
     )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 

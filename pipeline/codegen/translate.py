@@ -26,7 +26,8 @@ _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", as
 @dataclass
 class Names:
     """How a bare name becomes code: ``resolve(name) -> source``; ``this`` is the code of the
-    objects an object-scope cut acts on (``min_delta_r(leptons)`` -> ``rt.min_delta_r(objs, ...)``)."""
+    objects an object-scope cut acts on (``min_delta_r(leptons)`` -> ``rt.min_delta_r(objs,
+    ...)``)."""
 
     resolve: Callable[[str], str]
     this: str | None = None
