@@ -35,7 +35,8 @@ RESUBMISSION = (
 
 
 def with_task(messages: Messages, purpose: str, log: CallLog) -> Messages:
-    """``messages`` of a repair request with the run's code-generation task put in front, when known."""
+    """``messages`` of a repair request with the run's code-generation task put in front, when
+    known."""
     if (
         not purpose.startswith("repair")
         or not messages
@@ -62,7 +63,8 @@ def with_task(messages: Messages, purpose: str, log: CallLog) -> Messages:
 
 
 def codegen_task(log: CallLog) -> tuple[Messages, str] | None:
-    """The messages and answer of the last successful code-generation call in ``log`` (memory, then file)."""
+    """The messages and answer of the last successful code-generation call in ``log`` (memory, then
+    file)."""
     records: list[dict[str, Any]] = list(log.records)
     if (
         not any(r.get("purpose") == CODEGEN_PURPOSE for r in records)
@@ -90,7 +92,8 @@ def codegen_task(log: CallLog) -> tuple[Messages, str] | None:
 
 
 def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
-    """The follow-up conversation when ``answer``'s script is the one the request said failed, else None."""
+    """The follow-up conversation when ``answer``'s script is the one the request said failed, else
+    None."""
     failing = _last_script(sent)
     if failing is None or extract_code(answer) != failing:
         return None
@@ -103,12 +106,15 @@ def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
 
 def unchanged_error(model: str) -> LLMOutputError:
     return LLMOutputError(
-        f"model {model} returned the failing script unchanged, also after being told so; another repair "
-        "attempt would send the same prompt",
+        f"model {model} returned the failing script unchanged, also after being told so; another "
+        "repair attempt would send the same prompt",
         model=model,
         last_error="unchanged script",
         attempts=2,
-        hint="use a stronger model (REPRO_LLM_BASE_URL, REPRO_LLM_MODEL), a temperature above 0, or --codegen compile",
+        hint=(
+            "use a stronger model (REPRO_LLM_BASE_URL, REPRO_LLM_MODEL), a temperature above 0, "
+            "or --codegen compile"
+        ),
     )
 
 

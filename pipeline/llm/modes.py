@@ -37,7 +37,8 @@ def forget_all() -> None:
 
 
 def initial_mode(configured: str, base_url: str | None, *, probe_timeout: float = 5.0) -> str:
-    """The mode of the first request to ``base_url``: configured, learnt before, probed, else tools."""
+    """The mode of the first request to ``base_url``: configured, learnt before, probed, else
+    tools."""
     if configured != "auto":
         if configured not in MODES:
             raise ConfigError(

@@ -63,7 +63,8 @@ class OpenAIBackend:
             )
         if not settings.llm_deadline > 0:
             raise ConfigError(
-                f"the LLM deadline must be a positive number of seconds, not {settings.llm_deadline}",
+                "the LLM deadline must be a positive number of seconds, not "
+                f"{settings.llm_deadline}",
                 hint="set REPRO_LLM_DEADLINE (llm.deadline), e.g. 600",
             )
         try:
@@ -196,8 +197,8 @@ class OpenAIBackend:
                 choice.finish_reason == "length"
             ):  # a retry would be cut at the same place: no wasted request
                 raise LLMOutputError(
-                    f"model {self.model} was cut at max_tokens={self.settings.llm_max_tokens} before its answer "
-                    f"was complete ({len(content)} characters)",
+                    f"model {self.model} was cut at max_tokens={self.settings.llm_max_tokens} "
+                    f"before its answer was complete ({len(content)} characters)",
                     model=self.model,
                     attempts=len(errors) + 1,
                     last_error="finish_reason: length",
@@ -217,8 +218,8 @@ class OpenAIBackend:
                     },
                 ]
         raise LLMOutputError(
-            f"model {self.model} returned invalid output after {len(errors)} attempt(s); last validation error: "
-            f"{errors[-1][:800]}",
+            f"model {self.model} returned invalid output after {len(errors)} attempt(s); last "
+            f"validation error: {errors[-1][:800]}",
             model=self.model,
             last_error=errors[-1],
             attempts=len(errors),
@@ -238,7 +239,8 @@ class OpenAIBackend:
                     if isinstance(err, LLMOutputError):
                         raise
                     if self.mode == "tools" and _no_tool_call(err):
-                        self._fall_back()  # the server ignored the tools: ask for a JSON Schema answer
+                        # the server ignored the tools: ask for a JSON Schema answer
+                        self._fall_back()
                         continue
                     raise self._output_error(err) from err
                 if self.mode in modes.FALLBACK and _rejects_mode(api, self._openai, self.mode):
@@ -254,7 +256,8 @@ class OpenAIBackend:
                     left = self._transport.deadline.at - time.monotonic()
                     time.sleep(max(0.0, min(self.backoff_base * 2**attempt, left)))
         raise ExtractionError(
-            f"model {self.model} at {self.settings.llm_base_url} failed {self.backoff_retries + 1} times; last error: {last}",
+            f"model {self.model} at {self.settings.llm_base_url} failed "
+            f"{self.backoff_retries + 1} times; last error: {last}",
             hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); try again later",
         )
 
@@ -267,8 +270,8 @@ class OpenAIBackend:
         last_error = str(failed[-1].exception) if failed else str(err)
         attempts = getattr(err, "n_attempts", len(failed)) or len(failed)
         return LLMOutputError(
-            f"model {self.model} returned invalid output after {attempts} attempt(s); last validation error: "
-            f"{last_error[:800]}",
+            f"model {self.model} returned invalid output after {attempts} attempt(s); last "
+            f"validation error: {last_error[:800]}",
             model=self.model,
             last_error=last_error,
             attempts=attempts,

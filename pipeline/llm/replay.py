@@ -69,8 +69,9 @@ class ReplayBackend:
         cut = set(record.get("truncated") or ()) & {"response", "all"}
         if cut:
             raise ExtractionError(
-                f"{self.path} holds the answer to {purpose!r} (key {key[:12]}) only in part: it was "
-                f"{record.get('original_chars', '?')} characters, over the call log's cap, and was cut",
+                f"{self.path} holds the answer to {purpose!r} (key {key[:12]}) only in part: it "
+                f"was {record.get('original_chars', '?')} characters, over the call log's cap, "
+                "and was cut",
                 hint="re-run with a model; an answer that large is not a normal model answer",
             )
         self.log.append({**record, "backend": self.name, "replayed_from": str(self.path)})
@@ -82,19 +83,28 @@ class ReplayBackend:
         if failed:
             error = str(failed[-1].get("error") or "no error recorded")
             return ExtractionError(
-                f"{self.path} records the request {purpose!r} (key {key[:12]}), but it failed when recorded "
-                f"({len(failed)} time(s)): {error[:400]}",
-                hint="the prompt is unchanged; the recorded run had no answer to replay. Re-run with a model",
+                f"{self.path} records the request {purpose!r} (key {key[:12]}), but it failed "
+                f"when recorded ({len(failed)} time(s)): {error[:400]}",
+                hint=(
+                    "the prompt is unchanged; the recorded run had no answer to replay. Re-run "
+                    "with a model"
+                ),
             )
         if used:
             return ExtractionError(
-                f"{self.path} holds {used} answer(s) to the request {purpose!r} (key {key[:12]}), all used: "
-                "this run asks it more often than the recorded one did",
-                hint="replay with the same --samples (and options) as the recording, or re-run with a model",
+                f"{self.path} holds {used} answer(s) to the request {purpose!r} (key "
+                f"{key[:12]}), all used: this run asks it more often than the recorded one did",
+                hint=(
+                    "replay with the same --samples (and options) as the recording, or re-run "
+                    "with a model"
+                ),
             )
         return ExtractionError(
             f"{self.path} has no recorded answer for the request {purpose!r} (key {key[:12]})",
-            hint="the prompt changed since the recording (hints, passages or code); re-run with a model",
+            hint=(
+                "the prompt changed since the recording (hints, passages or code); re-run with "
+                "a model"
+            ),
         )
 
     def structured(

@@ -208,15 +208,17 @@ class LimitedTransport(httpx.BaseTransport):
         self._pool.close()
 
     def _classify(self, err: Exception, request: httpx.Request) -> Exception:
-        """The limit that ended the call (remembered as fatal), else the httpx error the client expects."""
+        """The limit that ended the call (remembered as fatal), else the httpx error the client
+        expects."""
         if isinstance(err, LLMResponseTooLarge):
             self.fatal = err
         elif self.deadline.passed():
             self.fatal = LLMDeadlineExceeded(
-                f"no complete answer from {request.url.host} within the deadline of {self.deadline.seconds:g} s",
+                f"no complete answer from {request.url.host} within the deadline of "
+                f"{self.deadline.seconds:g} s",
                 deadline_s=self.deadline.seconds,
-                hint="the server is too slow or sends its answer at a trickle; raise REPRO_LLM_DEADLINE "
-                "(llm.deadline) if the model is just slow",
+                hint="the server is too slow or sends its answer at a trickle; raise "
+                "REPRO_LLM_DEADLINE (llm.deadline) if the model is just slow",
             )
         if self.fatal is not None:
             return self.fatal
@@ -258,7 +260,8 @@ class LimitedTransport(httpx.BaseTransport):
                 request,
             )
         finally:
-            response.close()  # an unfinished body closes the connection instead of returning it to the pool
+            # an unfinished body closes the connection instead of returning it to the pool
+            response.close()
         kept = [(k, v) for k, v in response.headers if k.lower() not in _HOP_HEADERS]
         return (
             response.status,
@@ -287,7 +290,8 @@ class LimitedTransport(httpx.BaseTransport):
     ) -> LLMResponseTooLarge:
         what = f"declares {size} bytes" if declared else f"was abandoned after {size} bytes"
         return LLMResponseTooLarge(
-            f"the answer from {request.url.host} is over the cap of {self.max_response_bytes} bytes: it {what}",
+            f"the answer from {request.url.host} is over the cap of {self.max_response_bytes} "
+            f"bytes: it {what}",
             limit=self.max_response_bytes,
             received=size,
             hint="a chat answer is a few kB: check REPRO_LLM_BASE_URL points at the model server",
@@ -295,7 +299,8 @@ class LimitedTransport(httpx.BaseTransport):
 
 
 def _decoded(stream: Iterable[bytes], encoding: str, max_out: int) -> Iterator[bytes]:
-    """The body decoded piece by piece, never more than ``max_out`` bytes out of one piece (zip bombs)."""
+    """The body decoded piece by piece, never more than ``max_out`` bytes out of one piece (zip
+    bombs)."""
     if encoding in ("identity", ""):
         yield from stream
         return
@@ -324,7 +329,8 @@ def _decoded(stream: Iterable[bytes], encoding: str, max_out: int) -> Iterator[b
 
 
 def loggable_body(data: bytes) -> Any:
-    """A body for the call log: parsed JSON, else text; past ``MAX_LOGGED_BODY`` its head with a marker."""
+    """A body for the call log: parsed JSON, else text; past ``MAX_LOGGED_BODY`` its head with a
+    marker."""
     if len(data) > MAX_LOGGED_BODY:
         return truncate_text(
             data[:MAX_LOGGED_BODY].decode("utf-8", "replace"), MAX_LOGGED_BODY, total=len(data)
