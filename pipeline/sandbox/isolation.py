@@ -37,9 +37,9 @@ UNPROTECTED = {
     "unshare": "weak isolation (unshare, no bubblewrap): network, processes and writes outside the "
     "work directory are blocked and capabilities dropped, but the script can READ any "
     "file the user can (install the 'bubblewrap' package for full isolation)",
-    "none": "NO isolation (neither bubblewrap nor unshare usable): only rlimits and a watchdog; the "
-    "script can read and write what the user can and use the network "
-    "(install the 'bubblewrap' package)",
+    "none": "NO isolation (neither bubblewrap nor unshare usable): only rlimits and a watchdog; "
+    "the script can read and write what the user can and use the network (install the "
+    "'bubblewrap' package)",
 }
 
 # Runs first inside the sandbox: no capability may be left, then the script runs as __main__.
@@ -49,7 +49,8 @@ BOOT = (
     "    for line in open('/proc/self/status'):\n"
     "        key, _, value = line.partition(':')\n"
     "        if key in ('CapEff', 'CapPrm', 'CapAmb', 'CapBnd') and int(value, 16):\n"
-    "            sys.stderr.write(f'sandbox refused to start: {key} {value.strip()} is not empty\\n')\n"
+    "            sys.stderr.write(f'sandbox refused to start: {key} {value.strip()} is not "
+    "empty\\n')\n"
     f"            sys.exit({CAPS_EXIT})\n"
     "del sys.argv[:2]\n"
     "import runpy\n"
@@ -112,18 +113,19 @@ def choose(prefer: str, requirement: Requirement) -> Kind:
     kind = available(prefer)
     if requirement == "weak" and kind == "none":
         raise SandboxError(
-            "refusing to run model-written or unknown code with no isolation at all (neither bubblewrap "
-            f"nor unshare works here: {probe()['unshare'][1] or 'unshare failed'})",
+            "refusing to run model-written or unknown code with no isolation at all (neither "
+            f"bubblewrap nor unshare works here: {probe()['unshare'][1] or 'unshare failed'})",
             kind="isolation",
             hint="install bubblewrap (apt-get install bubblewrap)",
         )
     if requirement == "full" and kind != "bwrap":
         why = probe()["bwrap"][1]
         raise SandboxError(
-            f"refusing to run model-written or unknown code without full isolation ({why or 'bwrap failed'})",
+            "refusing to run model-written or unknown code without full isolation "
+            f"({why or 'bwrap failed'})",
             kind="isolation",
-            hint="install bubblewrap (apt-get install bubblewrap) and make sure user namespaces are "
-            "allowed; or accept weaker isolation explicitly with --isolation weak",
+            hint="install bubblewrap (apt-get install bubblewrap) and make sure user namespaces "
+            "are allowed; or accept weaker isolation explicitly with --isolation weak",
         )
     return kind
 

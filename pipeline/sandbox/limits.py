@@ -63,10 +63,12 @@ def clamp(limits: Limits) -> tuple[Limits, list[str]]:
     limits = limits.model_copy(update=changes)
     if limits.memory_mb < MIN_MEMORY_MB:
         raise SandboxError(
-            f"the inherited memory limit ({limits.memory_mb} MB, ulimit -v) is below the {MIN_MEMORY_MB} MB "
-            "the sandboxed analysis needs to start",
+            f"the inherited memory limit ({limits.memory_mb} MB, ulimit -v) is below the "
+            f"{MIN_MEMORY_MB} MB the sandboxed analysis needs to start",
             kind="resources",
-            hint="raise it (ulimit -v unlimited, or a larger value) in the shell that runs reproduce",
+            hint=(
+                "raise it (ulimit -v unlimited, or a larger value) in the shell that runs reproduce"
+            ),
         )
     return limits, warnings
 
@@ -110,7 +112,8 @@ def make_pids_cgroup(limit: int) -> Path | None:
 
 
 def remove_cgroup(path: Path | None) -> None:
-    """Kill whatever is still in the cgroup (a background child of an unisolated run), then remove it."""
+    """Kill whatever is still in the cgroup (a background child of an unisolated run), then remove
+    it."""
     if path is None:
         return
     for _ in range(50):

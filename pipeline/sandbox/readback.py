@@ -62,7 +62,8 @@ def sanitize(root: Path) -> list[str]:
 
 
 def tree_size(root: Path, max_entries: int) -> tuple[int, int]:
-    """Bytes and entries below ``root`` (links not followed); stops counting past ``max_entries``."""
+    """Bytes and entries below ``root`` (links not followed); stops counting past
+    ``max_entries``."""
     total = count = 0
     todo = [root]
     while todo and count <= max_entries:

@@ -20,10 +20,11 @@ from pipeline.sandbox.limits import Limits
 from pipeline.sandbox.runner import RunResult, run_script
 
 REPAIR_SYSTEM = (
-    "You fix Python analysis scripts for a HEP event selection. Answer with the complete corrected "
-    "script in one ```python block and nothing else. Keep the command line (--data, --out), the "
-    "selection it implements and the output contract; change what the error points at - never "
-    "return the script unchanged. Do not use subprocess, sockets, eval or files outside the work directory."
+    "You fix Python analysis scripts for a HEP event selection. Answer with the complete "
+    "corrected script in one ```python block and nothing else. Keep the command line (--data, "
+    "--out), the selection it implements and the output contract; change what the error points "
+    "at - never return the script unchanged. Do not use subprocess, sockets, eval or files "
+    "outside the work directory."
 )
 
 
@@ -32,9 +33,10 @@ def repair_prompt(code: str, result: RunResult, *, task: str | None = None) -> l
     contract, the cleaned error and the failing script last (its last fenced block)."""
     context = f"The script was written for this task:\n\n{task}\n\n---\n\n" if task else ""
     user = (
-        f"{context}Output contract (pipeline.contract, version {contract.CONTRACT_VERSION}): the script "
-        "must end with pipeline.contract.write_outputs(...) into --out, which writes events.csv "
-        f"(columns {', '.join(contract.EVENT_COLUMNS)}), cutflow.json, histograms.json and result.json.\n\n"
+        f"{context}Output contract (pipeline.contract, version {contract.CONTRACT_VERSION}): the "
+        "script must end with pipeline.contract.write_outputs(...) into --out, which writes "
+        f"events.csv (columns {', '.join(contract.EVENT_COLUMNS)}), cutflow.json, "
+        "histograms.json and result.json.\n\n"
         f"The script failed ({result.verdict}): {result.reason}\n\nError output (last lines):\n"
         f"{result.stderr_tail}\n\nScript:\n```python\n{code}```\nReturn the fixed script."
     )

@@ -144,7 +144,8 @@ def run_script(
     policy: bool = True,
     extra_args: list[str] | None = None,
 ) -> RunResult:
-    """Copy ``script`` into the fresh ``work_dir`` and run it on ``data``; outputs in ``work_dir/out``.
+    """Copy ``script`` into the fresh ``work_dir`` and run it on ``data``; outputs in
+    ``work_dir/out``.
 
     ``requirement``: ``full`` refuses to run without bubblewrap (model-written or unknown code),
     ``weak`` accepts the unshare fallback, ``any`` (compiled code) runs with what there is.
