@@ -34,8 +34,8 @@ VALUE_TOLERANCE = 1e-4  # GeV: the CSV keeps six decimals
 def compare_steps(
     gen: Cutflow, base: Cutflow, step_map: dict[str, str] | None = None
 ) -> tuple[list[StepComparison], str | None]:
-    """Steps aligned by id, or by the explicit ``step_map`` (generated id -> baseline id) where given
-    (generated order, then baseline-only); the first aligned step that differs."""
+    """Steps aligned by id, or by the explicit ``step_map`` (generated id -> baseline id) where
+    given (generated order, then baseline-only); the first aligned step that differs."""
     step_map = dict(step_map or {})
     check_step_map(step_map, gen, base)
     mapped = set(step_map.values())
@@ -90,7 +90,8 @@ def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> Event
     for side, events, keyed in (("generated", gen, g), ("baseline", base, b)):
         if len(keyed) != len(events):
             raise DataError(
-                f"the {side} events list holds {len(events) - len(keyed)} duplicate (dsid, run, event) keys",
+                f"the {side} events list holds {len(events) - len(keyed)} duplicate (dsid, run, "
+                "event) keys",
                 hint="each selected event must appear once; the analysis wrote an event twice",
             )
     both = sorted(set(g) & set(b))
@@ -115,10 +116,11 @@ def compare_events(gen: list[SelectedEvent], base: list[SelectedEvent]) -> Event
 
 
 def event_detail(ev: EventComparison) -> str:
-    """The event counts of a comparison in words, NaN observables stated apart from value differences."""
+    """The event counts of a comparison in words, NaN observables stated apart from value
+    differences."""
     text = (
-        f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the baseline, "
-        f"{len(ev.value_differences)} with different values"
+        f"{len(ev.only_generated)} events only generated, {len(ev.only_baseline)} only in the "
+        f"baseline, {len(ev.value_differences)} with different values"
     )
     nan = [
         (len(ev.nan_generated), "with m4l NaN only in the generated output"),
@@ -171,13 +173,14 @@ def _alignment(steps: list[StepComparison], proposals: list[StepMapProposal]) ->
         if gen_only:
             many = len(gen_only) > 1
             text += (
-                f"; {len(gen_only)} generated step{'s' if many else ''} without a baseline counterpart: "
-                + ", ".join(gen_only)
+                f"; {len(gen_only)} generated step{'s' if many else ''} without a baseline "
+                "counterpart: " + ", ".join(gen_only)
             )
         return text, True
     text = (
-        f"cutflow not comparable step by step: {n_aligned} of {n_gen} generated steps and {n_aligned} of "
-        f"{n_base} baseline steps aligned (by id, or by --step-map GENERATED_ID=BASELINE_ID,...)"
+        f"cutflow not comparable step by step: {n_aligned} of {n_gen} generated steps and "
+        f"{n_aligned} of {n_base} baseline steps aligned (by id, or by --step-map "
+        "GENERATED_ID=BASELINE_ID,...)"
     )
     if proposals:
         text += (
@@ -217,7 +220,8 @@ def _verdict(
     if close and hist_ok:
         return (
             "compatible",
-            f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; {event_detail(ev)}{where}",
+            f"yields {y.generated_raw} vs {y.baseline_raw} within tolerance; "
+            f"{event_detail(ev)}{where}",
         )
     return "different", f"yields {y.generated_raw} vs {y.baseline_raw}; {event_detail(ev)}{where}"
 

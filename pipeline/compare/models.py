@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Model(BaseModel):
-    # NaN observables are findings: keep them as "NaN" in JSON (the default writes null, which reads back as an error)
+    # NaN observables are findings: keep them as "NaN" in JSON (the default writes null, which reads
+    # back as an error)
     model_config = ConfigDict(extra="forbid", ser_json_inf_nan="strings")
 
 
@@ -75,8 +76,9 @@ class HistogramAgreement(_Model):
 
 
 class StepMapProposal(_Model):
-    """A generated step and a baseline step with the same counts: a candidate for the step map, for a
-    reviewer to accept (``--step-map``) after reading both definitions - agreeing counts are not proof."""
+    """A generated step and a baseline step with the same counts: a candidate for the step map, for
+    a reviewer to accept (``--step-map``) after reading both definitions - agreeing counts are not
+    proof."""
 
     generated_id: str
     baseline_id: str

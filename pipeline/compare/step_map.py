@@ -38,7 +38,8 @@ def read_step_map(value: str | None) -> dict[str, str]:
 
 
 def check_step_map(step_map: dict[str, str], gen: Cutflow, base: Cutflow) -> None:
-    """A mapping must name existing steps on both sides, one to one: an alignment is only honest when explicit."""
+    """A mapping must name existing steps on both sides, one to one: an alignment is only honest
+    when explicit."""
     gen_ids, base_ids = [s.id for s in gen.steps], [s.id for s in base.steps]
     for gen_id, base_id in step_map.items():
         if gen_id not in gen_ids:
@@ -96,8 +97,9 @@ def propose_step_map(gen: Cutflow, base: Cutflow, aligned: dict[str, str]) -> li
             if t.id not in aligned and _agree(t, b)
         ]
         evidence = (
-            f"both {g.raw} events after the step (weighted {g.weighted:.6g} and {b.weighted:.6g}); "
-            f"generated step {i + 1} of {len(gen.steps)}, baseline step {last + 1} of {len(base.steps)}"
+            f"both {g.raw} events after the step (weighted {g.weighted:.6g} and "
+            f"{b.weighted:.6g}); generated step {i + 1} of {len(gen.steps)}, baseline step "
+            f"{last + 1} of {len(base.steps)}"
             + (f"; the same counts also at baseline step(s) {', '.join(others)}" if others else "")
             + (f"; and at generated step(s) {', '.join(twins)}" if twins else "")
         )
