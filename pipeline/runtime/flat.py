@@ -30,7 +30,8 @@ class Flat:
     items: ak.Array
 
     def wrap(self, flat: Any, counts: np.ndarray) -> ak.Array:
-        """``flat`` (one entry per new item) grouped by ``counts`` per innermost list, then the outer lists."""
+        """``flat`` (one entry per new item) grouped by ``counts`` per innermost list, then the
+        outer lists."""
         out = ak.unflatten(flat, counts)
         for n in reversed(self.outer):
             out = ak.unflatten(out, n)
@@ -197,7 +198,8 @@ def lexicographic_first(keys: list[np.ndarray], counts: np.ndarray) -> np.ndarra
 
 
 def best_flat(keys: list[Any]) -> Any | None:
-    """best_candidate_mask on flat numpy (numeric events x candidates keys); None if not applicable."""
+    """best_candidate_mask on flat numpy (numeric events x candidates keys); None if not
+    applicable."""
     if not keys or not all(plain(k) and k.ndim == 2 and not ak.fields(k) for k in keys):
         return None
     parts = [take_apart(k) for k in keys]
@@ -208,8 +210,8 @@ def best_flat(keys: list[Any]) -> Any | None:
 
 
 def nth_flat(x: Any, index: int) -> Any | None:
-    """Element ``index`` of each innermost list of a float array (as float64), NaN where missing, on flat
-    numpy; None for anything else (reduce.nth then pads with awkward)."""
+    """Element ``index`` of each innermost list of a float array (as float64), NaN where missing, on
+    flat numpy; None for anything else (reduce.nth then pads with awkward)."""
     if index < 0 or not (plain(x) and not ak.fields(x)):
         return None
     flat = take_apart(x)

@@ -94,7 +94,8 @@ def ht(c: Any) -> Any:
 
 def vector_sum(*items: Any) -> Any:
     """The four-vector sum as one object: of the objects of a list (``vector_sum(jets)``), or of
-    several objects (``vector_sum(nth(leptons, 0), met_vec)``; a list among them is summed first)."""
+    several objects (``vector_sum(nth(leptons, 0), met_vec)``; a list among them is summed
+    first)."""
     arrays = [_ak(x) for x in items]
     depth = min(x.ndim for x in arrays)
     total = [0.0, 0.0, 0.0, 0.0]
@@ -134,7 +135,8 @@ def _angles(x: Any) -> tuple[Any, Any]:
 
 
 def min_delta_r(a: Any, b: Any) -> Any:
-    """For each object of ``a``: Delta R to the closest object of ``b`` in the same event (+inf if none).
+    """For each object of ``a``: Delta R to the closest object of ``b`` in the same event (+inf if
+    none).
 
     ``a`` may be one object per event (then one number per event) or a list per event.
     """
@@ -152,7 +154,8 @@ def min_delta_r(a: Any, b: Any) -> Any:
 
 
 def min_delta_phi(a: Any, b: Any) -> Any:
-    """Smallest |Delta phi| between any object of list ``a`` and ``b`` (an object per event); +inf if none."""
+    """Smallest |Delta phi| between any object of list ``a`` and ``b`` (an object per event); +inf
+    if none."""
     phi_a, _ = _angles(_ak(a))
     phi_b, _ = _angles(_ak(b))
     return ak.fill_none(ak.min(_delta_phi(phi_a, phi_b), axis=-1), np.inf)

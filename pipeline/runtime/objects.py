@@ -64,7 +64,8 @@ def memoized(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _innermost(parts: list[Any], *, by_pt: bool = False) -> Any:
-    """Stack same-shaped arrays of flat records into a new innermost list (sorted by decreasing pt)."""
+    """Stack same-shaped arrays of flat records into a new innermost list (sorted by decreasing
+    pt)."""
     if parts[0].ndim != 2 or any(ak.fields(parts[0][f]) for f in ak.fields(parts[0])):
         out = ak.concatenate([part[..., np.newaxis] for part in parts], axis=-1)
         return sorted_by_pt(out) if by_pt else out

@@ -42,7 +42,8 @@ def _event_components(c: Any) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def megajets(c: Any) -> Any:
-    """Per event, the two megajets (a list of two objects, by decreasing pt); empty below two jets."""
+    """Per event, the two megajets (a list of two objects, by decreasing pt); empty below two
+    jets."""
     (px, py, pz, e), counts = _event_components(c)
     out = np.full((len(counts), 2, 4), np.nan)
     start = 0

@@ -25,7 +25,8 @@ from pipeline.selection.fields import EVENT_FIELDS, EVENT_OBJECTS
 
 
 def build_event_object(name: str, events: ak.Array) -> Any:
-    """An object of :data:`EVENT_OBJECTS` built from the event fields (met_vec from met, met_phi)."""
+    """An object of :data:`EVENT_OBJECTS` built from the event fields (met_vec from met,
+    met_phi)."""
     if name == "met_vec":
         return met_vector(events["met"], events["met_phi"])
     raise KeyError(name)
@@ -244,7 +245,8 @@ def _and_flat(alive: Any, mask: Any, cands: Any) -> tuple[Any, np.ndarray] | Non
 
 
 def best_candidate_mask(keys: Sequence[Any]) -> Any:
-    """True for the one candidate per event minimising ``keys`` lexicographically (first on ties)."""
+    """True for the one candidate per event minimising ``keys`` lexicographically (first on
+    ties)."""
     if any(isinstance(k, Cands) for k in keys):
         best = fc.best_mask(keys, next(k for k in keys if isinstance(k, Cands)))
         if best is not None:
