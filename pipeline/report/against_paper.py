@@ -26,7 +26,10 @@ AGREE = 0.005  # relative difference under which a number is the paper's
 # topic -> words that speak of it, in a row label or a step's id and description
 TOPICS: dict[str, str] = {
     "all": r"^all\b|all events|preselection|no (?:cut|selection)|initial|total events",
-    "count": r"exactly|number of (?:leptons|jets|objects)|\bcount\b|\bn[ _]?(?:lep\w*|jets?)\b|at least \d|\bfour\b|\b\d (?:leptons|jets)",
+    "count": (
+        r"exactly|number of (?:leptons|jets|objects)|\bcount\b|\bn[ _]?(?:lep\w*|jets?)\b"
+        r"|at least \d|\bfour\b|\b\d (?:leptons|jets)"
+    ),
     "trigger": r"trigger|\btrig",
     "eta": r"\beta\b|η|acceptance|pseudorapidity",
     "pt": r"\bpt\b|\bp_?t\b|transverse momentum|threshold|\bet\b",
@@ -82,7 +85,8 @@ def topics(text: str) -> set[str]:
 
 
 def match_steps(labels: list[str], steps: list[tuple[str, str]]) -> list[int | None]:
-    """For each published row label, the index of its step in ``steps`` ((id, description)), or None.
+    """For each published row label, the index of its step in ``steps`` ((id, description)), or
+    None.
 
     A topic the step's id names counts twice one only its description names: descriptions of
     extracted cuts are whole sentences that touch on more than the cut."""
@@ -122,7 +126,8 @@ def _drop_ambiguous(
     score: Callable[[int, int], int],
 ) -> list[int | None]:
     """Unmatch a row when another free step between its neighbours' steps fits it as well on other
-    topics ('isolation (ΔR)' beside both delta_r and an isolation step): the order did not decide."""
+    topics ('isolation (ΔR)' beside both delta_r and an isolation step): the order did not
+    decide."""
     taken = {j for j in matched if j is not None}
     out = list(matched)
     for i, j in enumerate(matched):
@@ -184,11 +189,13 @@ def _column_for(table: PublishedTable, result: AnalysisResult) -> tuple[int | No
     if len(table.columns) == 1:
         return (
             0,
-            "the table's only column (the inputs include simulated samples: weighted counts compared)",
+            "the table's only column (the inputs include simulated samples: weighted counts "
+            "compared)",
         )
     return (
         None,
-        "the inputs include simulated samples and the table splits them by process: nothing compared",
+        "the inputs include simulated samples and the table splits them by process: nothing "
+        "compared",
     )
 
 

@@ -70,8 +70,8 @@ def alignment_html(comp: Comparison | None, table: object) -> list[str]:
     out = [f"<p>{html.escape(applied_text(comp))}</p>"]
     if comp.proposed_step_map:
         out += [
-            f"<p>{html.escape(PROPOSAL_INTRO)} <code>{html.escape(step_map_flag(comp.proposed_step_map))}"
-            "</code></p>",
+            f"<p>{html.escape(PROPOSAL_INTRO)} "
+            f"<code>{html.escape(step_map_flag(comp.proposed_step_map))}</code></p>",
             table(HEAD, proposal_rows(comp)),  # type: ignore[operator]
         ]
     return out

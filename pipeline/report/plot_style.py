@@ -38,7 +38,8 @@ class PlotLabel:
     mc_lumi_fb: float | None  # what the simulation is normalised to
 
     def lumi_text(self) -> str:
-        """'10.1 fb-1 (13 TeV)' for the data used; simulation only: the luminosity it is normalised to."""
+        """'10.1 fb-1 (13 TeV)' for the data used; simulation only: the luminosity it is normalised
+        to."""
         lumi = self.lumi_fb if self.has_data else self.mc_lumi_fb
         norm = "" if self.has_data else "sim. norm. "
         return (f"{norm}{lumi:.1f} fb$^{{-1}}$ " if lumi else "") + f"({COM_TEV} TeV)"

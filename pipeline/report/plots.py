@@ -34,7 +34,8 @@ def _is_data(name: str) -> bool:
 
 
 def experiment_label(ax: Any, label: PlotLabel) -> None:
-    """'ATLAS Open Data' with the luminosity of the data used; never 'ATLAS' on synthetic samples."""
+    """'ATLAS Open Data' with the luminosity of the data used; never 'ATLAS' on synthetic
+    samples."""
     import mplhep as hep
 
     if label.synthetic:
@@ -86,7 +87,8 @@ def _stack(mc: Hists) -> list[tuple[str, str, np.ndarray]]:
 def m4l_layers(
     hists: Hists,
 ) -> tuple[np.ndarray, list[tuple[str, str, np.ndarray]], np.ndarray | None, np.ndarray]:
-    """(edges, stacked simulation, summed data or None, total of all inputs) of a histograms.json."""
+    """(edges, stacked simulation, summed data or None, total of all inputs) of a
+    histograms.json."""
     per_file = {k: v for k, v in hists.items() if ":" in k}
     if not per_file:
         per_file = {f"total:{k}": v for k, v in hists.items()}
@@ -188,7 +190,8 @@ def m4l_plot(
     result: AnalysisResult | None = None,
     baseline_name: str = "baseline",
 ) -> Path | None:
-    """The generated m4l histogram and, when there is one, the baseline's; None without a histogram."""
+    """The generated m4l histogram and, when there is one, the baseline's; None without a
+    histogram."""
     hists = json.loads(histograms.read_text())
     if not hists:
         return None
@@ -211,7 +214,8 @@ def m4l_plot(
 def cutflow_rows(
     generated: Cutflow, baseline: Cutflow | None, step_map: dict[str, str] | None = None
 ) -> list[StepComparison]:
-    """The rows the plot draws: the comparison's alignment (by id or map), baseline-only steps after."""
+    """The rows the plot draws: the comparison's alignment (by id or map), baseline-only steps
+    after."""
     if baseline is None:
         return [
             StepComparison(
@@ -288,7 +292,8 @@ def cutflow_plot(
     step_map: dict[str, str] | None = None,
     result: AnalysisResult | None = None,
 ) -> Path:
-    """Generated and baseline bars for every step of either cutflow, aligned as the comparison aligns them."""
+    """Generated and baseline bars for every step of either cutflow, aligned as the comparison
+    aligns them."""
     plt = _pyplot()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -120,7 +120,10 @@ def _summary(c: ReportContent) -> str:
     r = c.result
     line = f"{r.n_selected} of {r.n_input} events selected (weighted {r.weighted_selected:.6g})"
     if c.comparison is not None:
-        line += f"; verdict against {c.comparison.baseline}: **{c.comparison.verdict}** - {c.comparison.reason}"
+        line += (
+            f"; verdict against {c.comparison.baseline}: **{c.comparison.verdict}** - "
+            f"{c.comparison.reason}"
+        )
     return line
 
 
@@ -222,10 +225,11 @@ def _html_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 CSS = (
-    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-    "table{border-collapse:collapse;font-size:13px;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px}"
-    "th{background:#eee}.warn{background:#fff4e0;border-left:4px solid #e08a2c;padding:.5em 1em}"
-    "pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}img{max-width:100%}"
+    "body{font-family:sans-serif;max-width:1100px;margin:2em "
+    "auto;color:#222}table{border-collapse:collapse;font-size:13px;margin:.5em "
+    "0}td,th{border:1px solid #ccc;padding:3px "
+    "6px}th{background:#eee}.warn{background:#fff4e0;border-left:4px solid #e08a2c;padding:.5em "
+    "1em}pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}img{max-width:100%}"
 )
 
 
@@ -233,8 +237,8 @@ def render_html(c: ReportContent) -> str:
     e = html.escape
     sel = c.selection
     parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Reproduction of {e(sel.paper.id)}</title>"
-        f"<style>{CSS}</style></head><body>",
+        "<!doctype html><html><head><meta charset='utf-8'><title>Reproduction of "
+        f"{e(sel.paper.id)}</title><style>{CSS}</style></head><body>",
         f"<h1>Reproduction of {e(sel.paper.id)}</h1><p>{e(sel.paper.title or '')}</p>",
         f"<p>{e(_summary(c)).replace('**', '')}</p>",
     ]
