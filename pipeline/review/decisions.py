@@ -76,7 +76,8 @@ def _cut_lists(data: dict[str, Any]) -> list[list[dict[str, Any]]]:
 
 
 def find_cut(data: dict[str, Any], cut_id: str) -> tuple[list[dict[str, Any]], int]:
-    """The list holding cut ``cut_id`` and its index there; UsageError naming close ids otherwise."""
+    """The list holding cut ``cut_id`` and its index there; UsageError naming close ids
+    otherwise."""
     for cuts in _cut_lists(data):
         for index, cut in enumerate(cuts):
             if cut["id"] == cut_id:
@@ -111,7 +112,8 @@ def parse_value(raw: Any) -> float | list[float] | None:
 def _clean_changes(
     changes: dict[str, Any], current: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Form values -> cut fields: '' clears, values parse, a non-canonical unit converts the value."""
+    """Form values -> cut fields: '' clears, values parse, a non-canonical unit converts the
+    value."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise UsageError(f"cannot edit {unknown}", hint=f"editable fields: {', '.join(EDITABLE)}")
@@ -175,7 +177,8 @@ def validated(
 def apply_decision(
     selection: SelectionList, decision: Decision, document: str
 ) -> tuple[SelectionList, Any, Any]:
-    """The new list, and the item before and after (for the review log). ``document``: the paper id."""
+    """The new list, and the item before and after (for the review log). ``document``: the paper
+    id."""
     data = selection.model_dump(mode="json")
     if decision.action == "answer":
         return _answer(data, decision, selection)

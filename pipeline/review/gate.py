@@ -25,7 +25,10 @@ def require_reviewed(run_dir: Path, no_review: bool) -> Path:
     """
     run_dir = Path(run_dir)
     reviewed, extracted = run_dir / REVIEWED, run_dir / EXTRACTED
-    how = f"review it with `reproduce review {run_dir}` (terminal) or `reproduce serve {run_dir}` (web page), or pass --no-review to use the unreviewed list"
+    how = (
+        f"review it with `reproduce review {run_dir}` (terminal) or `reproduce serve "
+        f"{run_dir}` (web page), or pass --no-review to use the unreviewed list"
+    )
     if no_review:
         for path in (reviewed, extracted):
             if path.is_file():

@@ -71,7 +71,8 @@ class TerminalReview:
             g = cut.grounding
             row(
                 "grounding",
-                f"quote {'found' if g.found else 'NOT found'}, numbers {'match' if g.numbers_match else 'do NOT match'} ({g.score:.2f}) {g.reason}",
+                f"quote {'found' if g.found else 'NOT found'}, numbers "
+                f"{'match' if g.numbers_match else 'do NOT match'} ({g.score:.2f}) {g.reason}",
             )
         if prov:
             spot = locate_cut(sources, cut)
@@ -199,4 +200,7 @@ class TerminalReview:
     def summary(self) -> str:
         version, selection = self.session.current()
         pending = sum(c.status not in DECIDED for c in selection.all_cuts())
-        return f"{self.saved} decision(s) saved; reviewed list is version {version}; {pending} cut(s) still undecided"
+        return (
+            f"{self.saved} decision(s) saved; reviewed list is version {version}; {pending} "
+            "cut(s) still undecided"
+        )

@@ -24,7 +24,8 @@ COMPARED = (
 
 
 def machine_form(cut: Cut) -> str:
-    """The cut as one line in the expression language, prefixed by its collection: ``electrons: pt > 25``."""
+    """The cut as one line in the expression language, prefixed by its collection: ``electrons: pt >
+    25``."""
     prefix = f"{cut.target}: " if cut.target else ""
     if not cut.executable and cut.expr is None and cut.variable is None:
         return f"{prefix}(text only) {cut.text}"
@@ -43,7 +44,8 @@ def _locations(selection: SelectionList) -> dict[str, str]:
 
 
 def cut_rows(selection: SelectionList, extracted: SelectionList) -> list[dict[str, Any]]:
-    """Every cut in order with what the page shows for it, and how it differs from the extracted one."""
+    """Every cut in order with what the page shows for it, and how it differs from the extracted
+    one."""
     where = _locations(selection)
     changes = {item["id"]: item for item in diff_lists(extracted, selection)}
     rows = []

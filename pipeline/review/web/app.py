@@ -64,7 +64,8 @@ def _error(err: ReproError) -> JSONResponse:
 
 
 def _guard(handler: Any) -> Any:
-    """A ReproError becomes a JSON answer with the status that fits it, never a 500 with a traceback."""
+    """A ReproError becomes a JSON answer with the status that fits it, never a 500 with a
+    traceback."""
 
     async def wrapped(request: Request) -> Response:
         try:
@@ -94,7 +95,8 @@ class ReviewApp:
         if self.single is not None:
             if (paper, run) != run_key(self.single):
                 raise UsageError(
-                    f"this server serves only run {'/'.join(run_key(self.single))}, not {paper}/{run}"
+                    f"this server serves only run {'/'.join(run_key(self.single))}, not "
+                    f"{paper}/{run}"
                 )
             return self.single
         return run_from_key(self.outputs, paper, run)
@@ -118,15 +120,17 @@ class ReviewApp:
             return RedirectResponse(f"/r/{paper}/{run_id}/", status_code=302)
         items = (
             "".join(
-                f'<li><a href="/r/{html.escape(p)}/{html.escape(r)}/">{html.escape(p)} / {html.escape(r)}</a></li>'
+                f'<li><a href="/r/{html.escape(p)}/{html.escape(r)}/">{html.escape(p)} / '
+                f"{html.escape(r)}</a></li>"
                 for p, r in (run_key(x) for x in runs)
             )
             or "<li>no runs yet: run <code>reproduce extract PAPER</code> first</li>"
         )
         return HTMLResponse(
-            f'<!doctype html><html><head><meta charset="utf-8"><title>reproduce review</title>'
-            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/review.css"></head>'
-            f'<body class="runs"><h1>Runs to review</h1><ul>{items}</ul></body></html>'
+            '<!doctype html><html><head><meta charset="utf-8"><title>reproduce '
+            'review</title><link rel="icon" href="data:,"><link rel="stylesheet" '
+            'href="/static/review.css"></head><body class="runs"><h1>Runs to '
+            f"review</h1><ul>{items}</ul></body></html>"
         )
 
     async def page(self, request: Request) -> Response:

@@ -86,7 +86,8 @@ def parse_decision(body: bytes, reviewer: str) -> tuple[Decision, int]:
         or not 0 <= base_version <= MAX_VERSION
     ):
         raise UsageError(
-            f"malformed decision: base_version must be a whole number >= 0, not {str(base_version)[:40]}",
+            "malformed decision: base_version must be a whole number >= 0, not "
+            f"{str(base_version)[:40]}",
             hint="send the version you loaded from /state",
         )
     _check_reviewer(payload.pop("reviewer", None), reviewer)
@@ -102,14 +103,19 @@ def _check_reviewer(claimed: Any, reviewer: str) -> None:
     if not isinstance(claimed, str):
         raise UsageError("malformed decision: reviewer must be a string", hint=_SHAPE_HINT)
     raise RequestRefused(
-        f"this server records decisions as {reviewer!r}; it does not take {claimed[:80]!r} from a request",
+        f"this server records decisions as {reviewer!r}; it does not take {claimed[:80]!r} from "
+        "a request",
         status=403,
-        hint="to review under another name, start `reproduce serve --reviewer NAME` (or set REPRO_REVIEWER)",
+        hint=(
+            "to review under another name, start `reproduce serve --reviewer NAME` (or set "
+            "REPRO_REVIEWER)"
+        ),
     )
 
 
 def _refuse_non_finite(data: Any) -> None:
-    """Refuse inf and NaN anywhere in ``data`` (walked without recursion; the depth is bounded anyway)."""
+    """Refuse inf and NaN anywhere in ``data`` (walked without recursion; the depth is bounded
+    anyway)."""
     stack = [data]
     while stack:
         node = stack.pop()

@@ -44,7 +44,8 @@ def _normal(name: str) -> str:
 
 
 class HostCheck:
-    """ASGI middleware: 400 "Invalid host header" unless the host is allowed or is the bound address."""
+    """ASGI middleware: 400 "Invalid host header" unless the host is allowed or is the bound
+    address."""
 
     def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -> None:
         self.app = app
