@@ -1,4 +1,5 @@
-"""``reproduce audit RUN`` (re-run verification) and ``reproduce trials PAPER`` (N-trial stability)."""
+"""``reproduce audit RUN`` (re-run verification) and ``reproduce trials PAPER`` (N-trial
+stability)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def audit(
     info(
         f"audit {'PASSED' if report.passed else 'FAILED'}: {report.checked_inputs} inputs, "
         f"{report.checked_outputs} outputs{'' if report.rerun else ' (not re-run)'}, "
-        f"{len(report.differences)} difference(s), {len(report.excluded)} file(s) excluded, {report.seconds:.1f} s"
+        f"{len(report.differences)} difference(s), {len(report.excluded)} file(s) excluded, "
+        f"{report.seconds:.1f} s"
     )
     if as_json:
         echo_json(report.model_dump(mode="json"))
@@ -60,7 +62,8 @@ def audit(
 
 
 def _run_dir(run: str, outputs: Path) -> Path:
-    """A directory as given (its manifest is checked by the audit), else a run named under ``outputs``."""
+    """A directory as given (its manifest is checked by the audit), else a run named under
+    ``outputs``."""
     if Path(run).expanduser().is_dir():
         return Path(run).expanduser()
     from pipeline.review.runs import resolve_run

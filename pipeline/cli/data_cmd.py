@@ -1,4 +1,5 @@
-"""``reproduce data list|fetch|generate|inspect``: the H->4l samples, synthetic ones, file checks."""
+"""``reproduce data list|fetch|generate|inspect``: the H->4l samples, synthetic ones, file
+checks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from pipeline.errors import DataError
 
 @click.group("data")
 def data() -> None:
-    """Datasets: list and fetch the open-data H->4l samples, generate synthetic ones, inspect files."""
+    """Datasets: list and fetch the open-data H->4l samples, generate synthetic ones, inspect
+    files."""
 
 
 @data.command("list")

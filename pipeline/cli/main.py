@@ -90,12 +90,18 @@ class ReproduceGroup(click.Group):
     "--config",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Config file (TOML). Default: $REPRO_CONFIG, $REPRO_HOME/reproduce.toml, ~/.config/reproduce/config.toml.",
+    help=(
+        "Config file (TOML). Default: $REPRO_CONFIG, $REPRO_HOME/reproduce.toml, "
+        "~/.config/reproduce/config.toml."
+    ),
 )
 @click.option(
     "--home",
     default=None,
-    help="Where papers/, outputs/ and demo/ live. Default: $REPRO_HOME, else a per-user data directory (~/.local/share/reproduce).",
+    help=(
+        "Where papers/, outputs/ and demo/ live. Default: $REPRO_HOME, else a per-user data "
+        "directory (~/.local/share/reproduce)."
+    ),
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context

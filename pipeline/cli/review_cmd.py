@@ -43,7 +43,8 @@ def _is_loopback(host: str) -> bool:
 )
 @click.pass_context
 def serve(ctx: click.Context, run: str | None, host: str, port: int, reviewer: str | None) -> None:
-    """Serve the review web page for RUN (a run directory or <paper-slug>/<run-id>), or for every run."""
+    """Serve the review web page for RUN (a run directory or <paper-slug>/<run-id>), or for every
+    run."""
     try:
         import uvicorn
     except ImportError as err:
@@ -58,7 +59,8 @@ def serve(ctx: click.Context, run: str | None, host: str, port: int, reviewer: s
     hosts = None if _is_loopback(host) else ["*"]
     if hosts:
         info(
-            f"warning: serving on {host} exposes the review page (and its save button) to your network"
+            f"warning: serving on {host} exposes the review page (and its save button) to your "
+            "network"
         )
     app = build_app(cfg.outputs_dir, cfg.papers_dir, run_dir, reviewer, allowed_hosts=hosts)
     sock = _bind(host, port)
@@ -70,7 +72,8 @@ def serve(ctx: click.Context, run: str | None, host: str, port: int, reviewer: s
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    """The listening socket, bound here so a busy port is a clear error and port 0 picks a free one."""
+    """The listening socket, bound here so a busy port is a clear error and port 0 picks a free
+    one."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

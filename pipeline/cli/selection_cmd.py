@@ -153,7 +153,8 @@ def adl_import(file: str, out: str | None, source: str | None) -> None:
     represented = sum(cut.executable for cut in cuts)
     share = f"{100 * represented / len(cuts):.0f}%" if cuts else "-"
     info(
-        f"{file}: {len(cuts)} cuts ({represented} represented, {share}), {len(missing)} constructs not represented"
+        f"{file}: {len(cuts)} cuts ({represented} represented, {share}), {len(missing)} "
+        "constructs not represented"
     )
     if out:
         save_selection(sel, out)

@@ -44,7 +44,8 @@ def _show_document(path: Path, console: Any) -> None:
         from pipeline.parse.show import render_document
     except ImportError as err:
         raise UsageError(
-            f"{path} is not a selection list, and showing documents needs pipeline.parse.show ({err})",
+            f"{path} is not a selection list, and showing documents needs pipeline.parse.show "
+            f"({err})",
             hint="give a selection-list JSON file, or install the parse stage",
         ) from err
     loader_name = "load_document" if path.suffix.lower() == ".json" else "parse_document"
