@@ -105,7 +105,8 @@ def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str
             )
         names = sorted(handle[name].keys())
         raise DataError(
-            f"{path}: tree {name!r} matches no known schema (first branches: {', '.join(names[:8])})",
+            f"{path}: tree {name!r} matches no known schema (first branches: "
+            f"{', '.join(names[:8])})",
             path=path,
             closest=closest_names(schema.required[0], names),
             hint=f"known schemas: {', '.join(BUILTIN)}; their key branches: "

@@ -78,7 +78,9 @@ _SAMPLES_2020 = [
 ]
 
 _KNOWN_2025_FILES = {
-    345060: "ODEO_FEB2025_v0_4lep_mc_345060.PowhegPythia8EvtGen_NNLOPS_nnlo_30_ggH125_ZZ4l.4lep.root",
+    345060: (
+        "ODEO_FEB2025_v0_4lep_mc_345060.PowhegPythia8EvtGen_NNLOPS_nnlo_30_ggH125_ZZ4l.4lep.root"
+    ),
     700600: "ODEO_FEB2025_v0_4lep_mc_700600.Sh_2212_llll.4lep.root",
 }
 _SIGNAL_2025 = (345060, 346228, 346310, 346311, 346312, 346340, 346341, 346342)
@@ -151,7 +153,9 @@ def resolve_url(sample: Sample) -> str:
     except ImportError as err:
         raise DataError(
             f"no URL known for {sample.key} without atlasopenmagic",
-            hint="pip install atlasopenmagic (needs network), or download the file and pass its path",
+            hint=(
+                "pip install atlasopenmagic (needs network), or download the file and pass its path"
+            ),
         ) from err
     try:
         atom.set_release("2025e-13tev-beta")

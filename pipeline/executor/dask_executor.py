@@ -54,7 +54,10 @@ def startup_timeout() -> float:
         if not value > 0:
             raise UsageError(
                 f"REPRO_DASK_TIMEOUT={raw!r} is not a positive number of seconds",
-                hint="e.g. REPRO_DASK_TIMEOUT=300, or unset it for a timeout that grows with the load",
+                hint=(
+                    "e.g. REPRO_DASK_TIMEOUT=300, or unset it for a timeout that grows with the "
+                    "load"
+                ),
             )
         return value
     try:

@@ -61,6 +61,9 @@ class LocalExecutor:
                     raise PartitionError(
                         Partition(index, (seg,)),
                         f"{type(err).__name__}: {err}",
-                        hint="the analysis code failed on these entries; the traceback above shows where",
+                        hint=(
+                            "the analysis code failed on these entries; the traceback above "
+                            "shows where"
+                        ),
                     ) from err
                 yield seg, result

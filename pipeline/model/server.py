@@ -147,7 +147,8 @@ class LocalModelServer:
 
 
 def _serve_forever(args: argparse.Namespace) -> None:
-    """The child: load the model, serve, and exit at once on SIGTERM/SIGINT (no stop call exists)."""
+    """The child: load the model, serve, and exit at once on SIGTERM/SIGINT (no stop call
+    exists)."""
     import xllamacpp
 
     params = xllamacpp.CommonParams()

@@ -1,4 +1,5 @@
-"""A readable view of a parsed Document: title, section tree, references (for ``reproduce show``)."""
+"""A readable view of a parsed Document: title, section tree, references (for ``reproduce
+show``)."""
 
 from __future__ import annotations
 

@@ -61,7 +61,8 @@ class TextBuilder:
 
 
 def split_heading(text: str) -> tuple[str | None, str]:
-    """``'IV. EVENT SELECTION'`` -> ``('IV', 'EVENT SELECTION')``; unnumbered -> ``(None, text)``."""
+    """``'IV. EVENT SELECTION'`` -> ``('IV', 'EVENT SELECTION')``; unnumbered -> ``(None,
+    text)``."""
     match = _HEADING_NUMBER.match(text.strip())
     if match is None:
         return None, text.strip()
