@@ -47,7 +47,8 @@ _SOURCES: dict[str, tuple[str, str]] = {
 
 def default_home() -> Path:
     """Where state lives without ``REPRO_HOME``: the platform's per-user data directory
-    (platformdirs when installed), else ``$XDG_DATA_HOME/reproduce`` or ``~/.local/share/reproduce``."""
+    (platformdirs when installed), else ``$XDG_DATA_HOME/reproduce`` or
+    ``~/.local/share/reproduce``."""
     try:
         import platformdirs
     except ImportError:

@@ -152,7 +152,8 @@ def read_events(path: str | Path) -> list[SelectedEvent]:
             reader = csv.DictReader(handle)
             if tuple(reader.fieldnames or ()) not in (EVENT_COLUMNS, LEGACY_EVENT_COLUMNS):
                 raise DataError(
-                    f"{path}: columns {reader.fieldnames} are not the contract's {list(EVENT_COLUMNS)}",
+                    f"{path}: columns {reader.fieldnames} are not the contract's "
+                    f"{list(EVENT_COLUMNS)}",
                     path=str(path),
                 )
             return [SelectedEvent.model_validate(row) for row in reader]

@@ -38,16 +38,23 @@ class InUseError(ReproError):
         holder = f"pid {pid}" if pid else "another process"
         if waited_s > 0:
             message = f"{what} {target} is still in use by {holder} after waiting {waited_s:g} s"
-            hint = "let the other process finish, or wait longer with --wait SECONDS (or REPRO_LOCK_WAIT)"
+            hint = (
+                "let the other process finish, or wait longer with --wait SECONDS (or "
+                "REPRO_LOCK_WAIT)"
+            )
         else:
             message = f"{what} {target} is in use by {holder}"
-            hint = "run the command again when the other one has finished, or let it wait (--wait SECONDS)"
+            hint = (
+                "run the command again when the other one has finished, or let it wait "
+                "(--wait SECONDS)"
+            )
         super().__init__(message, hint=hint)
         self.what, self.target, self.pid, self.waited_s = what, target, pid, waited_s
 
 
 def lock_file(target: Path) -> Path:
-    """The lock file of ``target``: beside it, so a run directory holds no file of its own for it."""
+    """The lock file of ``target``: beside it, so a run directory holds no file of its own for
+    it."""
     return target.parent / f".{target.name}.lock"
 
 
