@@ -43,7 +43,9 @@ DESCRIPTIONS: dict[str, str] = {
     hzz4l_notebook2020.NAME: "the 2020 ATLAS open-data uproot notebook H->4l selection",
     hzz4l_notebook2020.NAME_PT: "hzz4l_notebook2020 with its optional pT > 30, 20, 10 GeV cut",
     hzz4l_notebook2025.NAME: "the 2025 ATLAS open-data H->4l notebook selection",
-    hzz4l_notebook2025.ALIAS: "old name of hzz4l_notebook2025 (the 2025 notebook), kept as an alias",
+    hzz4l_notebook2025.ALIAS: (
+        "old name of hzz4l_notebook2025 (the 2025 notebook), kept as an alias"
+    ),
     report_isa2025.NAME: "student report 'Replication study of Higgs Boson Search' (H. Isa, 2025)",
     report_yasodar.NAME: "student report 'Four-Lepton Invariant Mass Spectrum' (2026): m4l only",
 }

@@ -103,7 +103,8 @@ def to_numpy_bool(x: ak.Array | np.ndarray) -> np.ndarray:
 
 
 def z1_channel(lep: ak.Array, mz: float = MZ) -> np.ndarray:
-    """Channel from the SFOS pairing of the first four leptons whose first pair is closest to ``mz``.
+    """Channel from the SFOS pairing of the first four leptons whose first pair is closest to
+    ``mz``.
 
     For selections that do not pair the leptons themselves; "" when no SFOS pairing exists.
     """

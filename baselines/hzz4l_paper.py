@@ -99,7 +99,10 @@ def plan(
         f"cones (track: their pT inside Delta R < {cone}; calorimeter: electrons' pT inside "
         f"Delta R < 0.2, muons not removed)"
         if isolation_correction
-        else "isolation uses the stored cones: other quadruplet leptons' contributions are not removed"
+        else (
+            "isolation uses the stored cones: other quadruplet leptons' contributions are not "
+            "removed"
+        )
     )
     warnings = [iso, "no final-state-radiation photon recovery (not in the open data)"]
     if not has_loose:

@@ -1,5 +1,6 @@
 """H. Isa, "Replication study of Higgs Boson Search in the Four-Lepton Final State Using
-ATLAS Open Data" (UC Berkeley student report, 2025; shared/corpus/papers/report-h4l-opendata-isa-2025.pdf).
+ATLAS Open Data" (UC Berkeley student report, 2025;
+shared/corpus/papers/report-h4l-opendata-isa-2025.pdf).
 
 Written from the report's text (section II and table IV), for the 2020 release it used.
 Its cutflow on the real 2020 data (table IV, 'Data' column): 832, 827, 827, 679, 656,
