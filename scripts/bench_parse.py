@@ -73,11 +73,12 @@ def main() -> int:
     else:
         for row in rows:
             print(
-                f"{row['pages_per_s']:>7} p/s  {row['pages']:>3} pages  {row['seconds']:>6}s  {row['file']}"
+                f"{row['pages_per_s']:>7} p/s  {row['pages']:>3} pages  {row['seconds']:>6}s  "
+                f"{row['file']}"
             )
         print(
-            f"total: {total['pages']} pages in {total['seconds']} s = {total['pages_per_s']} pages/s "
-            f"(target >= 20)"
+            f"total: {total['pages']} pages in {total['seconds']} s = {total['pages_per_s']} "
+            "pages/s (target >= 20)"
         )
     return 0 if total["pages_per_s"] >= 20 else 3
 

@@ -137,7 +137,8 @@ def main() -> None:
             }
         )
         print(
-            f"{name:36s} {'pass' if passed else 'FAIL':4s} after {len(verdicts)}: {rows[-1]['verdicts']}",
+            f"{name:36s} {'pass' if passed else 'FAIL':4s} after {len(verdicts)}: "
+            f"{rows[-1]['verdicts']}",
             file=sys.stderr,
         )
     passing = [r for r in rows if r["passed"]]

@@ -1,6 +1,7 @@
 """Recall and precision of the extracted cuts against the development set's gold.
 
-    python scripts/eval_extraction.py [--corpus ../shared/corpus/adl] [--gold tests/gold] [--json out.json] [--details]
+    python scripts/eval_extraction.py [--corpus ../shared/corpus/adl] [--gold tests/gold]
+        [--json out.json] [--details]
 
 Development set: the 8 ``corpus/adl/<analysis>/`` papers (gold = the ``select`` lines of the
 hand-written ``*_CutLang.adl``) and the papers with a hand-written gold list in ``tests/gold/``
@@ -13,9 +14,10 @@ gold, the number of extracted cuts marked verified and their precision (``v.prec
 verified cuts that match a gold cut - what a reviewer trusting "verified" would get), and
 reachability: a gold cut is *unreachable* when its value is written nowhere in the paper's body
 (counts excluded) or ``UNSTATED_BY_HAND`` lists it (checked with ``--details``); ``r.rec`` is the
-recall over the reachable gold; ``v.p.sig`` is ``v.prec`` without the cuts the extractor put in control
-regions (the ADL files rarely list control regions); ``p.rec`` is the recall when the cuts the extractor read but the
-selection language cannot state (moved to ``unresolved`` as 'not expressible') are counted too.
+recall over the reachable gold; ``v.p.sig`` is ``v.prec`` without the cuts the extractor put in
+control regions (the ADL files rarely list control regions); ``p.rec`` is the recall when the cuts
+the extractor read but the selection language cannot state (moved to ``unresolved`` as 'not
+expressible') are counted too.
 """
 
 from __future__ import annotations
@@ -129,9 +131,10 @@ def _quote(cut: Cut) -> str:
     return (quote or "")[:240]
 
 
-# Gold cuts checked by hand (--details) as not stated in the paper in a form the text supports, although
-# their value is written somewhere in it (for another quantity, a rate, a bin or a reference title).
-# Gold cuts whose values appear nowhere in the paper's body are found automatically (``_unstated``).
+# Gold cuts checked by hand (--details) as not stated in the paper in a form the text supports,
+# although their value is written somewhere in it (for another quantity, a rate, a bin or a
+# reference title). Gold cuts whose values appear nowhere in the paper's body are found
+# automatically (``_unstated``).
 UNSTATED_BY_HAND = {
     "CMS-SUS-16-017": {
         "('tau', 'eta', 'upper', (2.5,))": "paper: tau_h |eta| < 2.4",
@@ -147,7 +150,9 @@ UNSTATED_BY_HAND = {
         "('tau', 'dmvanewdm2017v2', 'lower', (4.0,))": "NanoAOD tau ID working point",
     },
     "CMS-SUS-16-042": {
-        "('electron', 'pt', 'range', (10.0, 25.0))": "paper: veto leptons pT > 10 GeV (no upper edge)",
+        "('electron', 'pt', 'range', (10.0, 25.0))": (
+            "paper: veto leptons pT > 10 GeV (no upper edge)"
+        ),
         "('muon', 'pt', 'range', (10.0, 25.0))": "idem",
         "('muon', 'eta', 'upper', (2.1,))": "2.1 only in a reference",
         "('electron', 'd0', 'upper', (2.0,))": "no impact-parameter value in the paper",
@@ -155,7 +160,9 @@ UNSTATED_BY_HAND = {
         "('event', 'ht', 'lower', (750.0,))": "750 only in a reference",
     },
     "CMS-SUS-16-043": {
-        "('electron', 'pt', 'range', (5.0, 30.0))": "paper: second lepton pT > 5 GeV (no upper edge)",
+        "('electron', 'pt', 'range', (5.0, 30.0))": (
+            "paper: second lepton pT > 5 GeV (no upper edge)"
+        ),
         "('muon', 'pt', 'range', (5.0, 25.0))": "idem",
         "('tau', 'eta', 'upper', (2.4,))": "no tau eta in the paper",
         "('tau', 'tautag', 'eq', (1.0,))": "ADL flag; paper: hadronically decaying tau leptons",
