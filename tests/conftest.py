@@ -60,7 +60,7 @@ def repro_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "REPRO_CONFIG",
     ):
         monkeypatch.delenv(var, raising=False)
-    # no test finds the embedded model by accident (it would start a 1.1 GB server for --backend llm);
-    # the tests of the real model (marker "model") look it up where it really is
+    # no test finds the embedded model by accident (it would start a 1.1 GB server for --backend
+    # llm); the tests of the real model (marker "model") look it up where it really is
     monkeypatch.setenv("REPRO_MODELS", str(tmp_path / "no-embedded-model"))
     return home

@@ -8,7 +8,8 @@ from pipeline.selection.models import Cut, Derived, PaperRef, PhysicsObject, Reg
 from pipeline.selection.scopes import KIND_FIELDS
 from pipeline.selection.units import unit_for_dimension
 
-# kinds with a data collection (a tau or track object that something reads is refused: no such collection)
+# kinds with a data collection (a tau or track object that something reads is refused: no such
+# collection)
 KINDS = ["electron", "muon", "jet", "photon"]
 NAMES = ["electrons", "muons", "goodjets", "photons", "taus", "tracks", "softmuons", "fwdjets"]
 NUMERIC = ("energy", "length", "angle", "none")

@@ -178,8 +178,8 @@ def test_hzz_export_keeps_what_adl_cannot_say_as_comments() -> None:
     text = to_adl(sel)
     assert "object electrons\n  take Electron\n  select pt > 7  # id=el_pt unit=GeV" in text
     assert (
-        "# not expressible in ADL (candidate-scope cut on quads): m34: m34 > interp(m4l, [140, 190], [12, 50])"
-        in text
+        "# not expressible in ADL (candidate-scope cut on quads): "
+        "m34: m34 > interp(m4l, [140, 190], [12, 50])" in text
     )
     assert "select_best" in text and "best_quadruplet" in text
     again, missing = from_adl(text)

@@ -1,4 +1,5 @@
-"""Every imported ADL list compiles and runs on the real CMS NanoAOD file (or is refused by name)."""
+"""Every imported ADL list compiles and runs on the real CMS NanoAOD file (or is refused by
+name)."""
 
 from __future__ import annotations
 
@@ -120,19 +121,22 @@ SHARE_FLOOR = {
     "CMS-SUS-16-017/CMS-SUS-16-017_boost_CMSNANOAOD.adl": 0.91,  # tausVeto: no tau collection
     "CMS-SUS-16-017/CMS-SUS-16-017_boost_CutLang.adl": 0.88,  # tausVeto, as above
     "CMS-SUS-16-032/CMS-SUS-16-032_CutLang.adl": 0.96,
-    "CMS-SUS-16-032/CMS-SUS-16-032_Delphes.adl": 0.74,  # MCT written 'jets[1]' (no .pT), dphimin2 undefined
+    # MCT written 'jets[1]' (no .pT), dphimin2 undefined
+    "CMS-SUS-16-032/CMS-SUS-16-032_Delphes.adl": 0.74,
     "CMS-SUS-16-035/CMS-SUS-16-035_CutLang.adl": 1.0,
     "CMS-SUS-16-035/CMS-SUS-16-035_Delphes.adl": 0.85,  # 'dO', 'size(leptons > 2)'
     "CMS-SUS-16-037/CMS-SUS-16-037_CutLang.adl": 1.0,
     "CMS-SUS-16-037/CMS-SUS-16-037_Delphes.adl": 0.96,  # antikT reclustering
     "CMS-SUS-16-042/CMS-SUS-16-042_CutLang.adl": 1.0,
-    "CMS-SUS-16-042/CMS-SUS-16-042_Delphes.adl": 0.61,  # LepT commented out, W undefined, 'take Elec tron'
+    # LepT commented out, W undefined, 'take Elec tron'
+    "CMS-SUS-16-042/CMS-SUS-16-042_Delphes.adl": 0.61,
     "CMS-SUS-16-043/CMS-SUS-16-043_CutLang.adl": 0.97,  # TauTag
     "CMS-SUS-16-043/CMS-SUS-16-043_Delphes.adl": 0.9,  # TauTag, MCT written 'bjets[1]'
     "CMS-SUS-16-046/CMS-SUS-16-046_CutLang.adl": 1.0,
     "CMS-SUS-16-046/CMS-SUS-16-046_Delphes.adl": 1.0,
     "CMS-SUS-16-047/CMS-SUS-16-047_CutLang.adl": 1.0,
-    "CMS-SUS-16-047/CMS-SUS-16-047_Delphes.adl": 1.0,  # jets cleaned against photons defined after them: reordered
+    # jets cleaned against photons defined after them: reordered
+    "CMS-SUS-16-047/CMS-SUS-16-047_Delphes.adl": 1.0,
 }
 
 
@@ -158,7 +162,8 @@ def test_represented_share_and_round_trip(name: str) -> None:
 
 def test_bins_become_regions_on_their_region() -> None:
     text = (
-        "object jets\n  take Jet\nregion base\n  select size(jets) >= 2\nregion sr\n  base\n  select MET > 200\n"
+        "object jets\n  take Jet\nregion base\n  select size(jets) >= 2\n"
+        "region sr\n  base\n  select MET > 200\n"
         "  bin MET 200 300 500\n  bin HT > 1000 and MET > 300\ndefine HT = fHT(jets)\n"
     )
     sel, missing = from_adl(text)

@@ -1,4 +1,5 @@
-"""``reproduce audit RUN`` on a real offline run (the demo): pass, tampered outputs, changed inputs."""
+"""``reproduce audit RUN`` on a real offline run (the demo): pass, tampered outputs, changed
+inputs."""
 
 from __future__ import annotations
 

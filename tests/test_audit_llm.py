@@ -1,4 +1,5 @@
-"""Audit of a run whose extraction and code were written by a model: re-run offline from llm_calls.jsonl."""
+"""Audit of a run whose extraction and code were written by a model: re-run offline from
+llm_calls.jsonl."""
 
 from __future__ import annotations
 

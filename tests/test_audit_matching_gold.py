@@ -1,5 +1,6 @@
 """The one scorer (pipeline.audit.matching) on what scripts/eval_extraction.py feeds it: ADL lines,
-hand-written gold lists, '!=', expressions keyed by their numbers, and the precision of verified cuts."""
+hand-written gold lists, '!=', expressions keyed by their numbers, and the precision of verified
+cuts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Compile -> sandbox -> compare: the hand-reviewed H->4l paper list against its baseline, both releases."""
+"""Compile -> sandbox -> compare: the hand-reviewed H->4l paper list against its baseline, both
+releases."""
 
 from __future__ import annotations
 

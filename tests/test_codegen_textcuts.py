@@ -1,4 +1,5 @@
-"""A cut stated only in words: written by the model as a named function (fake server), or reported."""
+"""A cut stated only in words: written by the model as a named function (fake server), or
+reported."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Comparison of contract outputs: identical, compatible and different, with the first diverging step."""
+"""Comparison of contract outputs: identical, compatible and different, with the first diverging
+step."""
 
 from __future__ import annotations
 

@@ -58,7 +58,8 @@ def test_generate_execute_compare(tmp_path: Path) -> None:
 
 
 def test_relative_paths_as_a_user_types_them(tmp_path: Path) -> None:
-    """Regression: a relative --out gave the sandbox a relative work dir, which bwrap could not find."""
+    """Regression: a relative --out gave the sandbox a relative work dir, which bwrap could not
+    find."""
     data = shared_path("data", "atlas-opendata-2020", "data_D.4lep.root")
     assert cli("generate", str(PAPER_LIST), "-o", "analysis.py", cwd=tmp_path).returncode == 0
     run = cli("execute", "analysis.py", "--data", str(data), "-o", "out", cwd=tmp_path)

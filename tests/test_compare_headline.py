@@ -1,5 +1,6 @@
-"""The headline says what the cutflow table shows: events identical is not 'cutflow identical' when the
-steps cannot be compared one by one; a step map is proposed from agreeing counts, with the evidence."""
+"""The headline says what the cutflow table shows: events identical is not 'cutflow identical' when
+the steps cannot be compared one by one; a step map is proposed from agreeing counts, with the
+evidence."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A NaN observable is never silently equal: NaN vs number, number vs NaN and NaN vs NaN are each stated."""
+"""A NaN observable is never silently equal: NaN vs number, number vs NaN and NaN vs NaN are each
+stated."""
 
 from __future__ import annotations
 

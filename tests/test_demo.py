@@ -63,7 +63,8 @@ def test_demo_runs_the_whole_pipeline_offline(repro_home: Path) -> None:
 
 
 def test_demo_writes_nothing_into_the_current_directory(tmp_path: Path) -> None:
-    """Without REPRO_HOME everything goes to the per-user data dir, not the checkout it runs from."""
+    """Without REPRO_HOME everything goes to the per-user data dir, not the checkout it runs
+    from."""
     cwd, xdg = tmp_path / "checkout", tmp_path / "xdg"
     cwd.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "REPRO_HOME"} | {"XDG_DATA_HOME": str(xdg)}

@@ -45,8 +45,8 @@ def test_isa_report_run_shows_table_iv_beside_baseline_and_generated() -> None:
     )
     assert "column 'Data': every input file is collision data" in section
     assert (
-        "| Cut 10: Z candidate selection | 166 | 148 (z_candidates) | 148 (event_m34) | 0.892 | generated and "
-        "baseline agree, -10.8% from the paper"
+        "| Cut 10: Z candidate selection | 166 | 148 (z_candidates) | 148 (event_m34) | 0.892 | "
+        "generated and baseline agree, -10.8% from the paper"
     ) in section
     assert (
         "| Cut 1: All events (preselection) | 832 | 832 (all) | 832 (all) | 1.000 | as published |"

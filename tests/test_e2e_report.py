@@ -160,8 +160,9 @@ def test_report_run_then_reviewed_run_is_identical(
         "event_m34",
     } <= ids
     # the extracted list already selects the events the report's text describes, but its code writes
-    # m4l as NaN for every one of them (once counted as equal: NaN - x > tol is False), and its steps are
-    # not the baseline's: the headline says so instead of 'identical'; a map is proposed from the counts
+    # m4l as NaN for every one of them (once counted as equal: NaN - x > tol is False), and its
+    # steps are not the baseline's: the headline says so instead of 'identical'; a map is proposed
+    # from the counts
     assert comparison["verdict"] == "compatible", comparison["reason"]
     assert comparison["events"]["matched"] == 148 and not comparison["events"]["only_generated"]
     assert (
@@ -181,9 +182,10 @@ def test_report_run_then_reviewed_run_is_identical(
     run_dir = _run(pdf, data, "--reviewed", str(run_dir / "selection.reviewed.json"))
     reviewed = json.loads((run_dir / "comparison.json").read_text())
     # same events; four baseline steps have no namesake: comparable only through a map.
-    # KNOWN DEFECT (stage one, not fixed here): the extracted list, and so the reviewed one, names no
-    # observable (SelectionList.observable is None), so the generated code writes m4l = NaN for every
-    # event. The old assertion value_differences == [] passed only because NaN compared as equal.
+    # KNOWN DEFECT (stage one, not fixed here): the extracted list, and so the reviewed one, names
+    # no observable (SelectionList.observable is None), so the generated code writes m4l = NaN for
+    # every event. The old assertion value_differences == [] passed only because NaN compared as
+    # equal.
     assert reviewed["verdict"] == "compatible", reviewed["reason"]
     assert "cutflow not comparable step by step" in reviewed["reason"]
     assert reviewed["events"]["only_generated"] == [] and reviewed["events"]["only_baseline"] == []
@@ -201,7 +203,8 @@ def test_report_run_then_reviewed_run_is_identical(
     )
     assert proc.returncode == 0, proc.stderr
     aligned = json.loads(proc.stdout)
-    # every baseline step is now compared; only the NaN m4l of the defect above keeps it from 'identical'
+    # every baseline step is now compared; only the NaN m4l of the defect above keeps it from
+    # 'identical'
     assert aligned["first_divergence"] is None and aligned["verdict"] == "compatible", aligned[
         "reason"
     ]

@@ -1,4 +1,5 @@
-"""Repair requests: the run's task carried along, a byte-identical resubmission met with a new prompt."""
+"""Repair requests: the run's task carried along, a byte-identical resubmission met with a new
+prompt."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from tests.fakes.openai_server import FakeOpenAI, text
 
 FAILING = "import nope_xyz\nprint('analysis')\n"
 FIXED = "print('analysis')\n"
-TASK = 'Selection list:\n```json\n{"cuts": []}\n```\n\nFields this dataset provides: lep_pt\n\nWrite the script.'
+TASK = (
+    'Selection list:\n```json\n{"cuts": []}\n```\n\n'
+    "Fields this dataset provides: lep_pt\n\nWrite the script."
+)
 FAILED = RunResult(
     verdict="import", reason="a module is missing", stderr_tail="ModuleNotFoundError: nope_xyz"
 )

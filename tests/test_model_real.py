@@ -27,8 +27,9 @@ pytestmark = [pytest.mark.model, pytest.mark.timeout(540)]
 REAL_MODELS = (
     models_dir()
 )  # at collection, before conftest points REPRO_MODELS at an empty directory
-# one call, all its requests: ~1 min on an idle 2-core machine; a loaded one can be 10x slower, and then
-# the test is an xfail that says so (the deadline held, the failure was logged and replays as such)
+# one call, all its requests: ~1 min on an idle 2-core machine; a loaded one can be 10x slower, and
+# then the test is an xfail that says so (the deadline held, the failure was logged and replays as
+# such)
 CALL_DEADLINE_S = float(os.environ.get("REPRO_MODEL_TEST_DEADLINE", "240"))
 # the demo note's answer is ~640 tokens: a smaller cap cuts the JSON and every retry is cut again
 EXTRACT_TOKENS = 1024
@@ -39,12 +40,14 @@ _CLOCK: dict[str, float] = {}
 
 
 def _fits(calls: int) -> None:
-    """xfail (saying so) when ``calls`` more calls at their deadline could pass the marker's budget."""
+    """xfail (saying so) when ``calls`` more calls at their deadline could pass the marker's
+    budget."""
     spent = time.monotonic() - _CLOCK["start"]
     if spent + calls * CALL_DEADLINE_S > MARKER_BUDGET_S:
         pytest.xfail(
-            f"{spent:.0f} s of the marker's {MARKER_BUDGET_S:g} s budget spent; {calls} more call(s) "
-            f"of up to {CALL_DEADLINE_S:g} s each would not fit (load {os.getloadavg()[0]:.1f})"
+            f"{spent:.0f} s of the marker's {MARKER_BUDGET_S:g} s budget spent; "
+            f"{calls} more call(s) of up to {CALL_DEADLINE_S:g} s each would not fit "
+            f"(load {os.getloadavg()[0]:.1f})"
         )
 
 
@@ -206,7 +209,8 @@ def _replay_says_it_failed(calls: Path, record: dict) -> None:
 
 
 def _small_selection(model):
-    """The demo's reviewed list cut to three cuts: its prompt is ~3k tokens, not ~8k (minutes on a CPU)."""
+    """The demo's reviewed list cut to three cuts: its prompt is ~3k tokens, not ~8k (minutes on a
+    CPU)."""
     data = json.loads(
         (Path(__file__).parent.parent / "pipeline" / "demo" / "selection.reviewed.json").read_text()
     )

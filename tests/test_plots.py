@@ -1,5 +1,6 @@
 """The report's plots: both sides always (baseline bars for steps with other ids, the baseline's m4l
-histogram), in the field's conventions (experiment label, luminosity of the data used, Events / 2.5 GeV)."""
+histogram), in the field's conventions (experiment label, luminosity of the data used, Events / 2.5
+GeV)."""
 
 from __future__ import annotations
 

@@ -90,7 +90,8 @@ def test_a_label_ending_in_a_number_keeps_it_when_the_columns_say_so() -> None:
 def test_yield_table_is_a_yield_table_and_uncertainty_tables_are_skipped() -> None:
     text = (
         "Table 4: Expected and observed event yields in the signal regions.\n\n"
-        "Region  Expected  Observed\nSR1  12.0 ± 3.9  12\nSR2  1.88 ± 0.62  3\nSR3  15.5 ± 4.7  17\n\n"
+        "Region  Expected  Observed\n"
+        "SR1  12.0 ± 3.9  12\nSR2  1.88 ± 0.62  3\nSR3  15.5 ± 4.7  17\n\n"
         "Table 5: Summary of the systematic uncertainties in the event yields.\n\n"
         "Source  Uncertainty (%)\nLuminosity  2.5\nPileup  10\nTrigger  2\n"
     )

@@ -50,8 +50,8 @@ def test_every_extracted_cut_is_shown_on_its_page(
         assert bare.provenance is not None
         bare.provenance.bbox = []
         searched.append(bool(locate_cut(sources, bare).boxes))
-    # known gap: quotes holding normalised symbols (I_mu, E^miss_T) are not found by text search on the
-    # page (3 of 26 on arXiv-1312.1956); the recorded boxes above still place them
+    # known gap: quotes holding normalised symbols (I_mu, E^miss_T) are not found by text search on
+    # the page (3 of 26 on arXiv-1312.1956); the recorded boxes above still place them
     assert sum(searched) >= 0.85 * len(cuts)
     rows = cut_rows(selection, session.extracted())
     assert all(row["quote"] and row["machine"] for row in rows)

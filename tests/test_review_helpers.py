@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAPER = ("corpus", "papers", "arXiv-1312.1956.pdf")
 ELECTRONS = (
     "Selected electrons are required to have transverse momentum pT > 25 GeV and pseudorapidity "
-    "in the range |η| < 2.47, excluding the calorimeter barrel/end-cap transition region 1.37 < |η| < 1.52."
+    "in the range |η| < 2.47, excluding the calorimeter barrel/end-cap transition region "
+    "1.37 < |η| < 1.52."
 )
 MUONS = "Muons are required to have transverse momentum pT > 25 GeV and |η| < 2.5."
 MUON_ISO = "Muons with Iµ < 0.05 are selected."
@@ -333,7 +334,8 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(home: Path, *args: str, host: str = "127.0.0.1") -> Iterator[str]:
-    """``reproduce serve ARGS`` as a real subprocess on a free port; yields its base URL on ``host``."""
+    """``reproduce serve ARGS`` as a real subprocess on a free port; yields its base URL on
+    ``host``."""
     port = free_port()
     env = {**os.environ, "REPRO_HOME": str(home), "REPRO_REVIEWER": "server-default"}
     proc = subprocess.Popen(

@@ -1,4 +1,5 @@
-"""``reproduce review RUN``: the terminal review driven through its standard input, as a subprocess."""
+"""``reproduce review RUN``: the terminal review driven through its standard input, as a
+subprocess."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def log(run_dir: Path) -> list[dict]:
 
 def test_approve_edit_reject_then_quit(repro_home: Path) -> None:
     run_dir = build_run(repro_home)
-    # el_pt: approve; el_eta: edit (keep description, variable, op; value 2.4; keep unit, expr); el_crack: reject
+    # el_pt: approve; el_eta: edit (keep description, variable, op; value 2.4; keep unit, expr);
+    # el_crack: reject
     script = "a looks right\ne\n\n\n\n2.4\n\n\nr not in this paper\nq\n"
     done = review(repro_home, script, "1312.1956/run-1")
     assert done.returncode == 0, done.stderr

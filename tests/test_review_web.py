@@ -1,4 +1,5 @@
-"""The review web app over HTTP: a real ``reproduce serve`` subprocess on 127.0.0.1, real requests."""
+"""The review web app over HTTP: a real ``reproduce serve`` subprocess on 127.0.0.1, real
+requests."""
 
 from __future__ import annotations
 

@@ -88,7 +88,8 @@ def test_review_a_real_paper_in_the_browser(driver, repro_home: Path, tmp_path: 
         # the source page is shown with the quote highlighted
         wait.until(
             lambda d: d.execute_script(
-                "const i = document.getElementById('page-img'); return i.complete && i.naturalWidth > 500"
+                "const i = document.getElementById('page-img'); "
+                "return i.complete && i.naturalWidth > 500"
             )
         )
         assert "page 4: quote highlighted" in text("source-note")

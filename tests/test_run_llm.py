@@ -1,4 +1,5 @@
-"""``--codegen llm``: the model writes the script, the sandbox repairs it, and --replay redoes it offline."""
+"""``--codegen llm``: the model writes the script, the sandbox repairs it, and --replay redoes it
+offline."""
 
 from __future__ import annotations
 

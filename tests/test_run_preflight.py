@@ -96,7 +96,8 @@ def test_no_review_run_goes_past_the_review_stage(repro_home: Path) -> None:
 
 
 def test_quarantine_covers_region_cuts() -> None:
-    """Before: a region cut failing validation made quarantine_invalid raise (the run stopped at review)."""
+    """Before: a region cut failing validation made quarantine_invalid raise (the run stopped at
+    review)."""
     from pipeline.run.stage2 import quarantine_invalid
     from pipeline.selection.models import SelectionList
     from pipeline.selection.validate import errors_only, validate_selection

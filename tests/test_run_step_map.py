@@ -1,4 +1,5 @@
-"""``reproduce run --step-map``: the map a reviewer accepted reaches the comparison of a whole run."""
+"""``reproduce run --step-map``: the map a reviewer accepted reaches the comparison of a whole
+run."""
 
 from __future__ import annotations
 

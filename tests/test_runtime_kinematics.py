@@ -25,7 +25,8 @@ def events() -> ak.Array:
 
 
 def _vec(objs: ak.Array) -> ak.Array:
-    """vector's Lorentz vectors in double precision (the file is float32; masses of sums need doubles)."""
+    """vector's Lorentz vectors in double precision (the file is float32; masses of sums need
+    doubles)."""
     f64 = {name: ak.values_astype(objs[name], np.float64) for name in ("pt", "eta", "phi", "e")}
     return vector.zip({"pt": f64["pt"], "eta": f64["eta"], "phi": f64["phi"], "energy": f64["e"]})
 
@@ -158,7 +159,8 @@ def test_alpha_t_worked_examples() -> None:
     # balanced dijet: Delta HT = 0, MHT = 0 -> alpha_T = 0.5
     two = _objects([[(100.0, 0.0, 0.0, 100.0), (-100.0, 0.0, 0.0, 100.0)]])
     assert alpha_t(two)[0] == pytest.approx(0.5)
-    # 100 GeV against 60 GeV back to back: HT 160, Delta HT 40, MHT 40 -> 0.5 * 120 / sqrt(160^2 - 40^2)
+    # 100 GeV against 60 GeV back to back: HT 160, Delta HT 40, MHT 40
+    # -> 0.5 * 120 / sqrt(160^2 - 40^2)
     unbalanced = _objects([[(100.0, 0.0, 0.0, 100.0), (-60.0, 0.0, 0.0, 60.0)]])
     assert alpha_t(unbalanced)[0] == pytest.approx(0.5 * 120 / math.sqrt(160**2 - 40**2))
     assert math.isnan(alpha_t(_objects([[(10.0, 0.0, 0.0, 10.0)]]))[0])

@@ -64,7 +64,14 @@ def test_reading_and_writing_outside_the_sandbox_fails(
 
 
 def test_fork_bomb_is_stopped(tmp_path: Path, host: dict[str, Path]) -> None:
-    src = "import os, time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        time.sleep(0.01)\n"
+    src = (
+        "import os, time\n"
+        "while True:\n"
+        "    try:\n"
+        "        os.fork()\n"
+        "    except OSError:\n"
+        "        time.sleep(0.01)\n"
+    )
     result = _run(tmp_path, host, src, max_processes=32)
     assert result.verdict in ("resources", "timeout")
 
@@ -103,7 +110,12 @@ def test_policy_refuses(source: str, needle: str) -> None:
 
 
 def test_policy_accepts_an_analysis() -> None:
-    src = "import numpy as np\nimport awkward as ak\nopen('out/x.txt', 'w').write('1')\nprint(np.sum([1]))\n"
+    src = (
+        "import numpy as np\n"
+        "import awkward as ak\n"
+        "open('out/x.txt', 'w').write('1')\n"
+        "print(np.sum([1]))\n"
+    )
     assert check_policy(src) == []
 
 

@@ -183,8 +183,8 @@ def _truth_m4l(process: str, n: int, seed: int = 5) -> np.ndarray:
 
 
 def test_zz_shape_is_a_z_peak_and_a_falling_continuum() -> None:
-    """qq -> ZZ(*) -> 4l: the Z -> 4l peak at 91 GeV, a continuum falling from it through 120-170 GeV
-    (it was flat from 100 to 182 GeV), and the on-shell pairs above the ZZ threshold."""
+    """qq -> ZZ(*) -> 4l: the Z -> 4l peak at 91 GeV, a continuum falling from it through 120-170
+    GeV (it was flat from 100 to 182 GeV), and the on-shell pairs above the ZZ threshold."""
     m = _truth_m4l("ZZ", 100_000)
 
     def density(lo: float, hi: float) -> float:

@@ -1,4 +1,5 @@
-"""``reproduce trials``: 4 LLM trials against the local fake OpenAI server give the expected statistics."""
+"""``reproduce trials``: 4 LLM trials against the local fake OpenAI server give the expected
+statistics."""
 
 from __future__ import annotations
 

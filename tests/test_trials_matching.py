@@ -1,4 +1,5 @@
-"""Recall/precision matching of selection lists (pipeline.audit.matching): ADL gold, operators, values."""
+"""Recall/precision matching of selection lists (pipeline.audit.matching): ADL gold, operators,
+values."""
 
 from __future__ import annotations
 

@@ -15,11 +15,14 @@ Usage::
         server.push(json_answer({"cuts": []})) # JSON mode: the object as message content
         server.push(text("def f(): ..."))      # plain content, e.g. scripted generated CODE
         server.push(text("{not json"))         # malformed JSON is just text
-        server.push(cut('{"cuts": [{"id'))      # an answer cut at max_tokens (finish_reason "length")
+        server.push(cut('{"cuts": [{"id'))      # an answer cut at max_tokens
+                                                # (finish_reason "length")
         server.push(error(429), error(503))    # HTTP errors with an OpenAI-style error body
         server.push(hang(5))                   # sleep 5 s before answering (client timeouts)
-        server.push(drip(2.0))                 # a valid answer, one byte every 2 s (total deadlines)
-        server.push(huge(200 * 2**20))         # a 200 MB answer, generated while it is sent (size caps)
+        server.push(drip(2.0))                 # a valid answer, one byte every 2 s
+                                               # (total deadlines)
+        server.push(huge(200 * 2**20))         # a 200 MB answer, generated while it is sent
+                                               # (size caps)
         settings = replace(settings, llm_base_url=server.base_url, llm_model=server.model)
         ...
         server.requests                        # the JSON bodies received, in order
@@ -196,7 +199,8 @@ class FakeOpenAI:
         return head, data
 
     def _huge_parts(self, size: int, body: dict[str, Any]) -> tuple[bytes, bytes]:
-        """The JSON of a completion around ``size`` bytes of content, split where the content goes."""
+        """The JSON of a completion around ``size`` bytes of content, split where the content
+        goes."""
         marker = "\u0000HUGE\u0000"
         text_ = json.dumps(self._completion(text(marker), body))
         before, after = text_.split(json.dumps(marker)[1:-1])
@@ -323,7 +327,10 @@ class FakeOpenAI:
                     if answer.extra["chunked"]
                     else f"Content-Length: {total}"
                 )
-                head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{framing}\r\nConnection: close\r\n\r\n"
+                head = (
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"{framing}\r\nConnection: close\r\n\r\n"
+                )
                 sent = 0
 
                 def write(piece: bytes | memoryview) -> None:
