@@ -53,7 +53,8 @@ $t\bar{t}$ & 12.5 & 14.1 \\
 \end{tabular}\end{table}
 """
 BBL = r"""\begin{thebibliography}{2}
-\bibitem{atlas} ATLAS Collaboration, ``Observation of a new particle'', Phys. Lett. B 716 (2012) 1, arXiv:1207.7214.
+\bibitem{atlas} ATLAS Collaboration, ``Observation of a new particle'', Phys. Lett. B 716 (2012) 1,
+arXiv:1207.7214.
 \bibitem{cms} CMS Collaboration, doi:10.1016/j.physletb.2012.08.021.
 \end{thebibliography}
 """

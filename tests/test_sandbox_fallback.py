@@ -149,7 +149,8 @@ for pid in ['1', {hostpid!r}]:
 if libc.mount(b'none', b'/mnt', b'tmpfs', 0, None) == 0:
     done.append('mount')
 status = open('/proc/self/status').read()
-if any(int(l.split()[1], 16) for l in status.splitlines() if l.startswith(('CapEff', 'CapPrm', 'CapBnd'))):
+caps = ('CapEff', 'CapPrm', 'CapBnd')
+if any(int(l.split()[1], 16) for l in status.splitlines() if l.startswith(caps)):
     done.append('caps')
 try:
     os.kill({hostpid}, 0); done.append('host process visible')

@@ -34,8 +34,8 @@ pytestmark = pytest.mark.skipif(
     available() != "bwrap", reason="full isolation needs bubblewrap (apt-get install bubblewrap)"
 )
 
-# the CLI in a real subprocess, reporting its own peak RSS (the host side's cost) at exit. VmHWM, not
-# ru_maxrss: the latter keeps the high-water mark of the forking pytest process across exec
+# the CLI in a real subprocess, reporting its own peak RSS (the host side's cost) at exit. VmHWM,
+# not ru_maxrss: the latter keeps the high-water mark of the forking pytest process across exec
 WRAPPER = (
     "import atexit, sys\n"
     "def peak():\n"
@@ -47,7 +47,8 @@ WRAPPER = (
     "main()\n"
 )
 HOST_RSS_LIMIT_KB = 700 * 1024
-# what each attack may spend at most, on top of the sandbox's own wall-clock limit (a loaded machine)
+# what each attack may spend at most, on top of the sandbox's own wall-clock limit (a loaded
+# machine)
 SLACK_S = 120
 
 # the static policy refuses `import builtins` and `__builtins__`; the modules table still has it
@@ -198,7 +199,8 @@ def attack(
 
 
 def _record(outcome: Outcome) -> None:
-    """With HOSTILE_REPORT=FILE, one JSON line per attack: what it cost the host (docs/security.md)."""
+    """With HOSTILE_REPORT=FILE, one JSON line per attack: what it cost the host
+    (docs/security.md)."""
     report = os.environ.get("HOSTILE_REPORT")
     if report:
         line = {
@@ -293,7 +295,8 @@ def test_mknod_and_mount_through_ctypes_fail(host: Host) -> None:
             "ok = []\n"
             "if libc.mount(b'none', b'/tmp', b'tmpfs', 0, None) == 0: ok.append('mount')\n"
             "try:\n"
-            "    getattr(os, 'mk' + 'nod')('disk', 0o60600, os.makedev(major, minor)); ok.append('mknod')\n"
+            "    getattr(os, 'mk' + 'nod')('disk', 0o60600, os.makedev(major, minor)); "
+            "ok.append('mknod')\n"
             "except OSError: pass\n"
             "if libc.umount2(b'/proc', 2) == 0: ok.append('umount')\n"
             "print('ESCAPED' if ok else 'held', ok)\n"
