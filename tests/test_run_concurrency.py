@@ -19,7 +19,7 @@ from pipeline.config import load_settings
 from pipeline.demo import make_note_pdf
 from pipeline.locks import InUseError, hold, lock_file
 from pipeline.run.options import RunOptions
-from pipeline.run.pipeline import default_run_dir
+from pipeline.run.reproduce import default_run_dir
 from tests.conftest import load_timeout
 
 IN_USE = 75

@@ -34,6 +34,8 @@ from pipeline.locks import hold
 from pipeline.run.manifest import PIPELINE, environment, load_manifest, outputs_and_code
 from pipeline.run.manifest_models import InputFile, Manifest, OutputFile
 from pipeline.run.options import RunOptions
+from pipeline.run.stages import STAGES, Run, first_not_done
+from pipeline.rundir import RunDir
 
 Progress = Callable[[str], None]
 Kind = Literal[
@@ -47,7 +49,6 @@ Kind = Literal[
     "rerun_failed",
     "code_changed",
 ]
-RERUN_STAGES = ("review", "generate", "execute", "baseline", "compare", "report")
 
 
 class Difference(BaseModel):
@@ -192,7 +193,7 @@ def _prepare(manifest: Manifest, run_dir: Path, work: Path) -> Path | None:
         if entry.scope == "run" and entry.role != "llm_calls":
             (work / entry.path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(run_dir / entry.path, work / entry.path)
-    recorded = run_dir / "llm_calls.jsonl"
+    recorded = RunDir(run_dir).llm_calls
     if recorded.is_file():
         copy = work.parent / "recorded_llm_calls.jsonl"
         shutil.copyfile(recorded, copy)
@@ -204,8 +205,6 @@ def rerun(
     manifest: Manifest, run_dir: Path, work: Path, settings: Settings, progress: Progress
 ) -> tuple[dict[str, OutputFile], list[Difference]]:
     """Run the stages again in ``work``; the outputs it made and a failure, if any."""
-    from pipeline.run.pipeline import Run
-
     replay = _prepare(manifest, run_dir, work)
     opts = run_options(manifest).model_copy(update={"replay": replay})
     # never a live model in an audit: a request the recording lacks must fail, not be answered anew;
@@ -221,20 +220,15 @@ def rerun(
     )
     run = Run(opts, offline, lambda msg: progress(f"  re-run {msg}"), run_dir=work)
     failures: list[Difference] = []
-    current = "fetch"
     try:
-        run.fetch_parse_extract()
-        for current in RERUN_STAGES:
-            run.stage(current, getattr(run, current))
+        for stage in STAGES:  # the table `reproduce` runs
+            run.run(stage)
     except ReproError as err:
-        failed = next(
-            (s for s in ("fetch", "parse", "extract") if s not in run.state.stages), current
-        )
         failures.append(
             Difference(
                 kind="rerun_failed",
                 path=str(work),
-                stage=failed,
+                stage=first_not_done(run),
                 actual=err.message.splitlines()[0][:300],
             )
         )

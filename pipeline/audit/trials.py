@@ -18,107 +18,36 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as Bar
 
-from pipeline.audit.matching import Score, load_reference, score
+from pipeline.audit.matching import load_reference, score
+from pipeline.audit.trials_models import SANDBOX_KINDS, FailureKind, TrialResult, TrialsOptions
+from pipeline.audit.trials_report import TrialsSummary, summarise, write_trials_report
 from pipeline.config import Settings
 from pipeline.errors import ReproError, SandboxError, SelectionError, UsageError
-from pipeline.io import sha256_bytes, write_json_atomic
+from pipeline.extract.api import ExtractionIncomplete
+from pipeline.fetch.cache import fetch_paper
+from pipeline.io import write_json_atomic
+from pipeline.llm import LLMOutputError
+from pipeline.parse import parse_document
+from pipeline.run.manifest import model_usage, read_calls
 from pipeline.run.options import RunOptions
+from pipeline.run.paper import paper_slug
+from pipeline.run.preflight import check_baseline, check_data_path, check_paper
+from pipeline.run.stage2 import compare_dirs, load_valid_selection, run_baseline_outputs
+from pipeline.run.stages import STAGE, Run, Stage, StageResult
+from pipeline.rundir import RunDir
+from pipeline.selection.expr import cut_expression
+from pipeline.selection.store import load_selection
 
 Progress = Callable[[str], None]
-FailureKind = Literal[
-    "schema",
-    "ungrounded",
-    "model_error",
-    "syntax",
-    "runtime",
-    "timeout",
-    "policy",
-    "import",
-    "memory",
-    "resources",
-    "contract",
-    "wrong_result",
-    "other",
-]
-SANDBOX_KINDS = {
-    "syntax",
-    "runtime",
-    "timeout",
-    "policy",
-    "import",
-    "memory",
-    "resources",
-    "contract",
-    "wrong_result",
-}
-
-
-class TrialsOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    paper: str
-    n: int = Field(10, ge=1)
-    backend: Literal["rules", "llm"] = "llm"
-    codegen: Literal["compile", "llm"] = "compile"
-    data: list[Path]
-    baseline: str | None = None
-    reference: Path | None = None
-    jobs: int = Field(1, ge=1)
-    trials_id: str | None = None
-    max_attempts: int = Field(3, ge=1, le=10)
-    timeout_s: float = 600.0
-
-    def study_id(self) -> str:
-        if self.trials_id:
-            return self.trials_id
-        text = "\n".join(
-            [
-                self.paper,
-                self.backend,
-                self.codegen,
-                self.baseline or "",
-                *sorted(str(p.resolve()) for p in self.data),
-            ]
-        )
-        return sha256_bytes(text.encode())[:8]
-
-
-class TrialResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    index: int
-    completed: bool = Field(
-        description="extraction, code generation and the sandbox run all succeeded"
-    )
-    failed_stage: str | None = None
-    error: str = ""
-    failures: list[FailureKind] = Field(
-        default_factory=list, description="every kind seen, repaired ones too"
-    )
-    cuts: int = 0
-    ungrounded: list[str] = Field(default_factory=list)
-    cut_values: dict[str, str] = Field(default_factory=dict, description="cut id -> its expression")
-    score: Score | None = None
-    attempts: int = 0
-    verdicts: list[str] = Field(default_factory=list)
-    comparison: str | None = None
-    identical_events: bool = False
-    first_divergence: str | None = None
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    wall_s: float = 0.0
+__all__ = ["FailureKind", "Study", "TrialResult", "TrialsOptions", "failure_of", "run_trials"]
 
 
 def failure_of(err: ReproError) -> FailureKind:
-    from pipeline.extract.api import ExtractionIncomplete
-    from pipeline.llm import LLMOutputError
-
     if isinstance(err, LLMOutputError | ExtractionIncomplete | SelectionError):
         return "schema"
     if isinstance(err, SandboxError):
@@ -127,16 +56,26 @@ def failure_of(err: ReproError) -> FailureKind:
     return "model_error" if type(err).__name__ in ("ExtractionError", "CallCapReached") else "other"
 
 
+def review_unreviewed(run: Run) -> StageResult:
+    """A trial's review stage: the extracted list as it is, its invalid cuts quarantined (what
+    ``--no-review`` does, without looking for a reviewed list)."""
+    path = run.paths.extracted
+    try:
+        load_valid_selection(path)
+    except SelectionError:
+        return run.quarantine(path)
+    return [path], "the extracted list, unreviewed"
+
+
+UNREVIEWED = Stage("review", review_unreviewed)
+
+
 class Study:
     """One trials study: shared document and baseline, then the trials."""
 
     def __init__(self, opts: TrialsOptions, settings: Settings, progress: Progress) -> None:
-        from pipeline.run.pipeline import paper_slug
-
         if not opts.data:
             raise UsageError("no input data given", hint="pass --data FILE_OR_DIR")
-        from pipeline.run.preflight import check_baseline, check_data_path, check_paper
-
         check_paper(opts.paper)  # before any trial runs (pipeline/run/preflight.py)
         for path in opts.data:
             check_data_path(path)
@@ -150,26 +89,22 @@ class Study:
         self.opts, self.settings, self.progress = opts, settings, progress
         self.slug = paper_slug(opts.paper)
         self.dir = settings.outputs_dir / self.slug / f"trials-{opts.study_id()}"
+        self.paths = RunDir(self.dir)  # the shared document and baseline
         self.reference = load_reference(opts.reference) if opts.reference else None
 
     def prepare(self) -> None:
-        from pipeline.fetch.cache import fetch_paper
-        from pipeline.parse import parse_document
-
         self.dir.mkdir(parents=True, exist_ok=True)
-        doc = self.dir / "document.json"
+        doc = self.paths.document
         if not doc.is_file():
             self.progress("fetching and parsing the paper (once for all trials) ...")
             parsed = parse_document(
                 fetch_paper(self.opts.paper, self.settings), settings=self.settings
             )
             write_json_atomic(doc, parsed.model_dump(mode="json"))
-        if self.opts.baseline and not (self.dir / "baseline" / "result.json").is_file():
-            from pipeline.run.stage2 import run_baseline_outputs
-
+        if self.opts.baseline and not (self.paths.baseline / RunDir.RESULT).is_file():
             self.progress(f"running the baseline {self.opts.baseline} (once) ...")
-            shutil.rmtree(self.dir / "baseline", ignore_errors=True)
-            run_baseline_outputs(self.opts.baseline, self.opts.data, self.dir / "baseline")
+            shutil.rmtree(self.paths.baseline, ignore_errors=True)
+            run_baseline_outputs(self.opts.baseline, self.opts.data, self.paths.baseline)
 
     def run_options(self, index: int) -> RunOptions:
         return RunOptions(
@@ -186,12 +121,12 @@ class Study:
 
     def trial(self, index: int) -> TrialResult:
         folder = self.dir / f"{index:02d}"
-        done = folder / "trial.json"
+        done = RunDir(folder).trial
         if done.is_file():
             return TrialResult.model_validate_json(done.read_text())
         shutil.rmtree(folder, ignore_errors=True)  # a trial interrupted half-way starts again
         folder.mkdir(parents=True)
-        shutil.copyfile(self.dir / "document.json", folder / "document.json")
+        shutil.copyfile(self.paths.document, RunDir(folder).document)
         start = time.monotonic()
         result = self._run(index, folder)
         result.wall_s = round(time.monotonic() - start, 3)
@@ -200,8 +135,6 @@ class Study:
         return result
 
     def _run(self, index: int, folder: Path) -> TrialResult:
-        from pipeline.run.pipeline import Run
-
         seed = None if self.settings.llm_seed is None else self.settings.llm_seed + index
         run = Run(
             self.run_options(index),
@@ -212,14 +145,11 @@ class Study:
         result = TrialResult(index=index, completed=False)
         stage = "extract"
         try:
-            run.stage("extract", run._extract)
+            run.run(STAGE["extract"])
             self._selection(result, folder)
-            for stage, work in (
-                ("review", lambda: self._review(run)),
-                ("generate", run.generate),
-                ("execute", run.execute),
-            ):
-                run.stage(stage, work)
+            for step in (UNREVIEWED, STAGE["generate"], STAGE["execute"]):
+                stage = step.name
+                run.run(step)
         except ReproError as err:
             result.failed_stage, result.error = stage, err.message.splitlines()[0][:300]
             result.failures.append(failure_of(err))
@@ -230,21 +160,8 @@ class Study:
         result.failures = sorted(set(result.failures))  # type: ignore[arg-type]
         return result
 
-    def _review(self, run: object) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import load_valid_selection
-
-        path = Path(run.dir) / "selection.extracted.json"  # type: ignore[attr-defined]
-        try:
-            load_valid_selection(path)
-        except SelectionError:
-            return run._quarantine(path)  # type: ignore[attr-defined,no-any-return]
-        return [path], "the extracted list, unreviewed"
-
     def _selection(self, result: TrialResult, folder: Path) -> None:
-        from pipeline.selection.expr import cut_expression
-        from pipeline.selection.store import load_selection
-
-        sel = load_selection(folder / "selection.extracted.json", check=False)
+        sel = load_selection(RunDir(folder).extracted, check=False)
         cuts = sel.all_cuts()
         result.cuts = len(cuts)
         result.ungrounded = sorted(c.id for c in cuts if c.status == "unverified")
@@ -259,7 +176,7 @@ class Study:
             result.score = score(sel, self.reference)
 
     def _sandbox(self, result: TrialResult, folder: Path) -> None:
-        for verdict in sorted(folder.glob("codegen/attempts/*/verdict.json")):
+        for verdict in RunDir(folder).verdicts():
             kind = str(json.loads(verdict.read_text()).get("verdict"))
             result.verdicts.append(kind)
             if kind != "ok":
@@ -269,11 +186,8 @@ class Study:
     def _compare(self, result: TrialResult, folder: Path) -> None:
         if not self.opts.baseline:
             return
-        from pipeline.run.stage2 import compare_dirs
-
-        comparison = compare_dirs(
-            folder / "analysis", self.dir / "baseline", folder / "comparison.json"
-        )
+        trial = RunDir(folder)
+        comparison = compare_dirs(trial.analysis, self.paths.baseline, trial.comparison)
         events = comparison.events
         result.comparison = comparison.verdict
         result.identical_events = not (
@@ -284,9 +198,7 @@ class Study:
             result.failures.append("wrong_result")
 
     def _usage(self, result: TrialResult, folder: Path) -> None:
-        from pipeline.run.manifest import model_usage, read_calls
-
-        _info, usage = model_usage(read_calls(folder / "llm_calls.jsonl"), self.settings)
+        _info, usage = model_usage(read_calls(RunDir(folder).llm_calls), self.settings)
         result.calls, result.cost_usd = usage.calls, usage.cost_usd
         result.prompt_tokens, result.completion_tokens = (
             usage.prompt_tokens,
@@ -294,14 +206,9 @@ class Study:
         )
 
 
-def run_trials(opts: TrialsOptions, settings: Settings, progress: Progress):  # type: ignore[no-untyped-def]
-    """Run (or resume) the study; returns its :class:`TrialsSummary` (also written as trials.json/md/html)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-    from rich.progress import Progress as Bar
-
-    from pipeline.audit.trials_report import summarise, write_trials_report
-
+def run_trials(opts: TrialsOptions, settings: Settings, progress: Progress) -> TrialsSummary:
+    """Run (or resume) the study; returns its :class:`TrialsSummary` (also written as
+    trials.json/md/html)."""
     study = Study(opts, settings, progress)
     study.prepare()
     progress(f"{opts.n} trials in {study.dir} ({opts.jobs} at a time)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.audit.trials import TrialResult, TrialsOptions
+from pipeline.audit.trials_models import TrialResult, TrialsOptions
 from pipeline.io import write_json_atomic, write_text_atomic
 
 

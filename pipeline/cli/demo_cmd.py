@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from pipeline.cli.common import echo_json, info, lock_wait_options, settings_with_wait
+from pipeline.rundir import RunDir
 
 
 @click.command()
@@ -24,4 +25,4 @@ def demo(ctx: click.Context, events: int, seed: int, wait_s: float | None, no_wa
     info(
         f"open {run_dir / 'report.html'} (synthetic samples: the numbers exercise the pipeline only)"
     )
-    echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.html")})
+    echo_json({"run_dir": str(run_dir), "report": str(RunDir(run_dir).report_html)})

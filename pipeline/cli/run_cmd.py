@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import echo_json, info, lock_wait_options, settings_with_wait
+from pipeline.rundir import RunDir
 
 
 @click.command()
@@ -118,7 +119,7 @@ def run(
     """Fetch, parse, extract, review gate, generate, execute, compare and report PAPER."""
     from pipeline.compare import read_step_map
     from pipeline.run.options import RunOptions
-    from pipeline.run.pipeline import reproduce
+    from pipeline.run.reproduce import reproduce
 
     opts = RunOptions(
         paper=paper,
@@ -138,5 +139,5 @@ def run(
         step_map=read_step_map(step_map),
     )
     run_dir = reproduce(opts, settings_with_wait(ctx, wait_s, no_wait), info)
-    info(f"report: {run_dir / 'report.html'}")
-    echo_json({"run_dir": str(run_dir), "report": str(run_dir / "report.md")})
+    info(f"report: {RunDir(run_dir).report_html}")
+    echo_json({"run_dir": str(run_dir), "report": str(RunDir(run_dir).report_md)})

@@ -19,10 +19,11 @@ from pathlib import Path
 from pipeline.config import Settings
 from pipeline.io import write_bytes_atomic
 from pipeline.locks import hold
+from pipeline.rundir import RunDir
 
 HERE = Path(__file__).resolve().parent
 NOTE_TEXT = HERE / "note.txt"
-REVIEWED = HERE / "selection.reviewed.json"
+REVIEWED = RunDir(HERE).reviewed
 NOTE_NAME = "reproduce-demo-note.pdf"
 
 
@@ -57,7 +58,7 @@ def run_demo(
     """Make the note and the samples (once), then run the pipeline; returns the run directory."""
     from pipeline.data.synthetic import generate
     from pipeline.run.options import RunOptions
-    from pipeline.run.pipeline import reproduce
+    from pipeline.run.reproduce import reproduce
 
     base = settings.home / "demo"
     pdf = base / NOTE_NAME

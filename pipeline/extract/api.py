@@ -19,6 +19,7 @@ from pipeline.extract.support import check_support
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
+from pipeline.rundir import RunDir
 from pipeline.selection.models import PaperRef, SelectionList
 
 _DATA_ANALYSIS = re.compile(
@@ -91,7 +92,7 @@ def extract_selection(
         sel = resolve_cited(sel, doc, settings=settings, depth=cited_depth)
     sel = _annotate(legalize(check_support(sel, doc)))
     if run_dir is not None:
-        write_json_atomic(Path(run_dir) / "selection.extracted.json", sel.model_dump(mode="json"))
+        write_json_atomic(RunDir(Path(run_dir)).extracted, sel.model_dump(mode="json"))
     return sel
 
 
@@ -112,7 +113,7 @@ def _set_aside(sel: SelectionList, run_dir: Path | None) -> SelectionList:
         notes=[NOT_ANALYSIS_NOTE.format(seen=seen), NO_SELECTION_NOTE],
     )
     if run_dir is not None:
-        write_json_atomic(Path(run_dir) / "selection.extracted.json", empty.model_dump(mode="json"))
+        write_json_atomic(RunDir(Path(run_dir)).extracted, empty.model_dump(mode="json"))
     return empty
 
 
@@ -164,6 +165,4 @@ def _annotate(sel: SelectionList) -> SelectionList:
 def save_partial(partial: SelectionList, run_dir: Path | None) -> Path | None:
     if run_dir is None:
         return None
-    return write_json_atomic(
-        Path(run_dir) / "selection.partial.json", partial.model_dump(mode="json")
-    )
+    return write_json_atomic(RunDir(Path(run_dir)).partial, partial.model_dump(mode="json"))

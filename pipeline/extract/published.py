@@ -23,6 +23,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.parse.normalize import normalize_text
+from pipeline.rundir import RunDir
 
 PUBLISHED_SCHEMA_VERSION: Final = "1.0.0"
 PUBLISHED_FILE = "published.json"
@@ -317,7 +318,7 @@ def save_run_tables(run_dir: Path) -> list[Path]:
     from pipeline.io import write_json_atomic
     from pipeline.parse.document import Document
 
-    doc_path = run_dir / "document.json"
+    doc_path = RunDir(run_dir).document
     if not doc_path.is_file():
         return []
     source = Document.model_validate_json(doc_path.read_text()).source

@@ -35,8 +35,9 @@ from pipeline.llm.base import (
     LLMResponseTooLarge,
     request_key,
 )
+from pipeline.rundir import RunDir
 
-CALLS_FILE = "llm_calls.jsonl"
+CALLS_FILE = RunDir.LLM_CALLS
 
 
 def _openai(

@@ -9,6 +9,7 @@ from pipeline.io import write_text_atomic
 from pipeline.report.content import gather
 from pipeline.report.plots import cutflow_plot, m4l_plot
 from pipeline.report.render import render_html, render_markdown
+from pipeline.rundir import RunDir
 
 
 def write_report(
@@ -21,19 +22,17 @@ def write_report(
     """Write plots/, report.md and report.html into ``run_dir``; returns the written files."""
     if selection is None:
         rec = state.stages["review"] if state is not None else None
-        selection = (
-            run_dir / next(iter(rec.outputs)) if rec else run_dir / "selection.reviewed.json"
-        )
+        selection = run_dir / next(iter(rec.outputs)) if rec else RunDir(run_dir).reviewed
     content = gather(run_dir, selection, notes or {})
-    plots = run_dir / "plots"
+    plots = RunDir(run_dir).plots
     plots.mkdir(exist_ok=True)
     comp = content.comparison
     base_name = comp.baseline if comp is not None else "baseline"
     m4l = m4l_plot(
-        run_dir / "analysis" / "histograms.json",
+        RunDir(run_dir).analysis / RunDir.HISTOGRAMS,
         plots / "m4l.png",
         synthetic=content.result.synthetic,
-        baseline=run_dir / "baseline" / "histograms.json",
+        baseline=RunDir(run_dir).baseline / RunDir.HISTOGRAMS,
         result=content.result,
         baseline_name=base_name,
     )
@@ -46,8 +45,8 @@ def write_report(
         step_map=comp.step_map if comp is not None else None,
         result=content.result,
     )
-    md = write_text_atomic(run_dir / "report.md", render_markdown(content))
-    page = write_text_atomic(run_dir / "report.html", render_html(content))
+    md = write_text_atomic(RunDir(run_dir).report_md, render_markdown(content))
+    page = write_text_atomic(RunDir(run_dir).report_html, render_html(content))
     return [md, page, *content.plots.values()]
 
 

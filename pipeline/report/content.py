@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.compare import Comparison
 from pipeline.contract import AnalysisResult, Cutflow, read_outputs
 from pipeline.report.against_paper import AgainstPaper, load_against_paper
+from pipeline.rundir import RunDir
 from pipeline.selection.models import SelectionList, Status
 
 
@@ -89,11 +90,11 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
     from pipeline.selection.store import load_selection
 
     sel = load_selection(selection_file)
-    _, cutflow, result = read_outputs(run_dir / "analysis")
+    _, cutflow, result = read_outputs(RunDir(run_dir).analysis)
     base_flow = None
-    if (run_dir / "baseline" / "result.json").is_file():
-        base_flow = read_outputs(run_dir / "baseline")[1]
-    comp_path = run_dir / "comparison.json"
+    if (RunDir(run_dir).baseline / RunDir.RESULT).is_file():
+        base_flow = read_outputs(RunDir(run_dir).baseline)[1]
+    comp_path = RunDir(run_dir).comparison
     comparison = (
         Comparison.model_validate_json(comp_path.read_text()) if comp_path.is_file() else None
     )
@@ -105,7 +106,7 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
         cutflow=cutflow,
         baseline_cutflow=base_flow,
         comparison=comparison,
-        code=(run_dir / "codegen" / "analysis.py").read_text(),
+        code=RunDir(run_dir).script.read_text(),
         stage_notes=stage_notes,
         warnings=sandbox_warnings(run_dir) + collect_warnings(sel, result, selection_file.name),
         against_paper=load_against_paper(run_dir, cutflow, base_flow, result),
@@ -114,7 +115,7 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
 
 def sandbox_warnings(run_dir: Path) -> list[str]:
     """What the sandbox of the passing attempt did not protect (weak or no isolation), said first."""
-    verdicts = sorted(run_dir.glob("codegen/attempts/*/verdict.json"))
+    verdicts = RunDir(run_dir).verdicts()
     if not verdicts:
         return []
     data = json.loads(verdicts[-1].read_text())

@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 from pipeline.errors import UsageError, closest_names
+from pipeline.rundir import RunDir
 
 SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-]{0,127}$")
-SELECTION_FILES = ("selection.reviewed.json", "selection.extracted.json")
+SELECTION_FILES = (RunDir.REVIEWED, RunDir.EXTRACTED)
 
 
 def is_run_dir(path: Path) -> bool:

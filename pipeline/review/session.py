@@ -30,11 +30,12 @@ from typing import Any
 from pipeline.errors import ReproError, SelectionError
 from pipeline.io import write_bytes_atomic, write_json_atomic
 from pipeline.review.decisions import Decision, apply_decision
+from pipeline.rundir import RunDir
 from pipeline.selection.models import BoundingBox, SelectionList
 from pipeline.selection.store import load_selection, selection_json
 
-EXTRACTED = "selection.extracted.json"
-REVIEWED = "selection.reviewed.json"
+EXTRACTED = RunDir.EXTRACTED
+REVIEWED = RunDir.REVIEWED
 LOG = "review_log.jsonl"
 VERSION_FILE = re.compile(r"^selection\.v(\d{3,})\.json$")
 _THREAD_LOCK = threading.Lock()

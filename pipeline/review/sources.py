@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import ParseError, ReproError
+from pipeline.rundir import RunDir
 from pipeline.selection.models import Cut, SelectionList
 
 ZOOM = 1.6
@@ -75,7 +76,7 @@ class SourceFiles:
         self.main = self._main_pdf()
 
     def _main_pdf(self) -> Path | None:
-        doc_json = self.run_dir / "document.json"
+        doc_json = RunDir(self.run_dir).document
         if doc_json.is_file():
             source = json.loads(doc_json.read_text(encoding="utf-8")).get("source", {})
             path = Path(source.get("path", ""))

@@ -22,9 +22,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from pipeline import __version__
-from pipeline.config import Settings
+from pipeline.config import Settings, load_settings
 from pipeline.errors import UsageError
+from pipeline.fetch.ids import normalize_paper_id
 from pipeline.io import sha256_file, sha256_input, write_json_atomic
+from pipeline.llm.prices import cost_usd, price_table
 from pipeline.run.manifest_models import (
     SCHEMA_VERSION,
     CodeFile,
@@ -38,7 +40,10 @@ from pipeline.run.manifest_models import (
     Volatile,
 )
 from pipeline.run.options import RunOptions, code_fingerprint
+from pipeline.run.paper import paper_slug
 from pipeline.run.state import RunState
+from pipeline.rundir import RunDir
+from pipeline.sandbox import Limits
 
 PACKAGES = (
     "awkward",
@@ -64,22 +69,22 @@ PROMPT_SOURCES = (
 )
 # run files that are not outputs to verify: pattern -> why
 EXCLUDED: dict[str, str] = {
-    "manifest.json": "this manifest",
-    "run.json": "stage timings",
-    "report.md": "stage timings and the run directory's absolute path",
-    "report.html": "stage timings and the run directory's absolute path",
-    "llm_calls.jsonl": "recorded model calls (timestamps, latencies): an input of the audit, not an output",
-    "codegen/attempts/*": "a sandbox attempt's record (durations, work paths); its analysis.py is under code",
-    "selection.reviewed.json": "the reviewed list: an input (a human decision)",
-    "review/*": "review versions and log: inputs (human decisions)",
-    "cited/*": "cited papers: inputs",
+    RunDir.MANIFEST: "this manifest",
+    RunDir.STATE: "stage timings",
+    RunDir.REPORT_MD: "stage timings and the run directory's absolute path",
+    RunDir.REPORT_HTML: "stage timings and the run directory's absolute path",
+    RunDir.LLM_CALLS: "recorded model calls (timestamps, latencies): an input of the audit, not an output",
+    f"{RunDir.ATTEMPTS}/*": "a sandbox attempt's record (durations, work paths); its analysis.py is under code",
+    RunDir.REVIEWED: "the reviewed list: an input (a human decision)",
+    f"{RunDir.REVIEW}/*": "review versions and log: inputs (human decisions)",
+    f"{RunDir.CITED}/*": "cited papers: inputs",
     "*.lock": "lock file",
 }
 STAGE_OF_PREFIX = {
-    "analysis/": "execute",
-    "baseline/": "baseline",
-    "codegen/": "generate",
-    "plots/": "report",
+    f"{RunDir.ANALYSIS}/": "execute",
+    f"{RunDir.BASELINE}/": "baseline",
+    f"{RunDir.CODEGEN}/": "generate",
+    f"{RunDir.PLOTS}/": "report",
 }
 
 
@@ -122,9 +127,7 @@ class Located:
 
 
 def _cited_slugs(run_dir: Path) -> set[str]:
-    from pipeline.fetch.ids import normalize_paper_id
-
-    path = run_dir / "selection.extracted.json"
+    path = RunDir(run_dir).extracted
     if not path.is_file():
         return set()
     data = json.loads(path.read_text())
@@ -143,7 +146,7 @@ def _cited_slugs(run_dir: Path) -> set[str]:
 
 
 def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: str) -> Located:
-    used_model = (run_dir / "llm_calls.jsonl").is_file()
+    used_model = RunDir(run_dir).llm_calls.is_file()
     found = Located(run_dir, settings.home)
     paper = Path(opts.paper)
     if paper.is_file():
@@ -167,12 +170,12 @@ def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: st
     if opts.reviewed is not None and opts.reviewed.is_file():
         found.add(opts.reviewed, "selection_reviewed")
     for rel, role in (
-        ("selection.reviewed.json", "selection_reviewed"),
-        ("review/review_log.jsonl", "review_log"),
+        (RunDir.REVIEWED, "selection_reviewed"),
+        (RunDir.REVIEW_LOG, "review_log"),
     ):
         if (run_dir / rel).is_file():
             found.add(run_dir / rel, role)
-    for path in sorted(run_dir.glob("review/selection.v*.json")):
+    for path in sorted(RunDir(run_dir).review_dir.glob("selection.v*.json")):
         found.add(path, "review_version")
     for path in sorted((PIPELINE / "extract" / "hints").glob("*.md")):
         found.add(path, "hint", required=used_model)
@@ -180,7 +183,7 @@ def collect_inputs(run_dir: Path, opts: RunOptions, settings: Settings, slug: st
         if (PIPELINE / rel).is_file():
             found.add(PIPELINE / rel, "prompt", required=used_model)
     if used_model:
-        found.add(run_dir / "llm_calls.jsonl", "llm_calls")
+        found.add(RunDir(run_dir).llm_calls, "llm_calls")
     if opts.replay is not None and opts.replay.is_file():
         found.add(opts.replay, "llm_calls")
     return found
@@ -213,7 +216,6 @@ def read_calls(path: Path) -> list[dict[str, Any]]:
 
 def model_usage(calls: list[dict[str, Any]], settings: Settings) -> tuple[ModelInfo, Usage]:
     """What model answered and how much it cost, from the records of ``llm_calls.jsonl``."""
-    from pipeline.llm.prices import cost_usd, price_table
 
     def seen(key: str) -> list[Any]:
         return sorted({c[key] for c in calls if c.get(key) is not None}, key=str)
@@ -257,10 +259,8 @@ def model_usage(calls: list[dict[str, Any]], settings: Settings) -> tuple[ModelI
 
 
 def sandbox_info(run_dir: Path, opts: RunOptions) -> SandboxInfo:
-    from pipeline.sandbox import Limits
-
     info = SandboxInfo(limits=Limits(timeout_s=opts.timeout_s).model_dump(mode="json"))
-    for verdict in sorted(run_dir.glob("codegen/attempts/*/verdict.json")):
+    for verdict in RunDir(run_dir).verdicts():
         data = json.loads(verdict.read_text())
         info.isolation.append(str(data.get("isolation")))
         info.verdicts.append(str(data.get("verdict")))
@@ -282,7 +282,7 @@ def outputs_and_code(
     run_dir: Path, state: RunState, opts: RunOptions
 ) -> tuple[dict[str, OutputFile], dict[str, str], list[CodeFile]]:
     outputs: dict[str, OutputFile] = {}
-    excluded: dict[str, str] = {"manifest.json": EXCLUDED["manifest.json"]}
+    excluded: dict[str, str] = {RunDir.MANIFEST: EXCLUDED[RunDir.MANIFEST]}
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(run_dir).as_posix()
         why = excluded_reason(rel)
@@ -296,8 +296,8 @@ def outputs_and_code(
     code = [
         CodeFile(path=p.relative_to(run_dir).as_posix(), sha256=sha256_file(p), origin=origin)  # type: ignore[arg-type]
         for p in [
-            run_dir / "codegen" / "analysis.py",
-            *sorted(run_dir.glob("codegen/attempts/*/analysis.py")),
+            RunDir(run_dir).script,
+            *sorted(RunDir(run_dir).attempts.glob("*/analysis.py")),
         ]
         if p.is_file()
     ]
@@ -331,10 +331,8 @@ def named_options(opts: RunOptions) -> tuple[RunOptions, dict[str, str]]:
 def build_manifest(
     run_dir: Path, state: RunState, opts: RunOptions, settings: Settings
 ) -> Manifest:
-    from pipeline.run.pipeline import paper_slug
-
     slug = paper_slug(opts.paper)
-    calls = read_calls(run_dir / "llm_calls.jsonl")
+    calls = read_calls(RunDir(run_dir).llm_calls)
     info, usage = model_usage(calls, settings)
     outputs, excluded, code = outputs_and_code(run_dir, state, opts)
     timings = {name: rec.seconds for name, rec in state.stages.items()}
@@ -379,16 +377,14 @@ def build_manifest(
 def write_manifest(
     run_dir: Path, state: RunState, opts: RunOptions, settings: Settings | None = None
 ) -> Path:
-    from pipeline.config import load_settings
-
     start = time.monotonic()
     manifest = build_manifest(run_dir, state, opts, settings or load_settings())
     manifest.volatile.timings_s["manifest"] = round(time.monotonic() - start, 3)
-    return write_json_atomic(run_dir / "manifest.json", manifest.model_dump(mode="json"))
+    return write_json_atomic(RunDir(run_dir).manifest, manifest.model_dump(mode="json"))
 
 
 def load_manifest(run_dir: Path) -> Manifest:
-    path = run_dir / "manifest.json"
+    path = RunDir(run_dir).manifest
     if not path.is_file():
         raise UsageError(
             f"{run_dir} has no manifest.json",

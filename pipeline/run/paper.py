@@ -6,6 +6,9 @@ re-runs elsewhere. So the run keeps its own link (or copy) of the files parse re
 PDF, and the LaTeX source or TEI when one was used - and the document names them relative
 to the run directory (``paper.pdf``). The run then also carries the exact paper it was
 made from: the review page and the report find it even when the cache is cleared.
+
+``paper_slug`` names a paper's folder (in the cache and under ``outputs/``); it lives here,
+below both the stages and the manifest, so that neither imports the other for it.
 """
 
 from __future__ import annotations
@@ -15,10 +18,17 @@ import os
 import shutil
 from pathlib import Path
 
+from pipeline.fetch.ids import normalize_paper_id
 from pipeline.io import sha256_file
 from pipeline.parse.document import Document
+from pipeline.rundir import RunDir
 
-PAPER_PDF = "paper.pdf"
+PAPER_PDF = RunDir.PAPER_PDF
+
+
+def paper_slug(paper: str) -> str:
+    """The folder name of ``paper`` (an arXiv id in any spelling, a DOI, a file)."""
+    return normalize_paper_id(paper).slug
 
 
 def keep_paper_files(doc: Document, pdf: Path | None, run_dir: Path) -> list[Path]:

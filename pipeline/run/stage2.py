@@ -9,6 +9,7 @@ from pipeline.codegen import compile_selection
 from pipeline.compare import Comparison, compare_outputs
 from pipeline.errors import SandboxError, SelectionError
 from pipeline.io import write_json_atomic, write_text_atomic
+from pipeline.rundir import RunDir
 from pipeline.sandbox import Limits, RunResult, run_script
 from pipeline.sandbox.isolation import Requirement
 from pipeline.sandbox.readback import copy_regular_tree
@@ -49,7 +50,7 @@ def execute_code(
     """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on success.
     ``extra_args`` go to the script (e.g. ``--executor dask --workers 2``, docs/scaling.md);
     ``requirement`` is the isolation the code's origin needs (:func:`requirement_for`)."""
-    attempts = out_dir.parent / "codegen" / "attempts"
+    attempts = RunDir(out_dir.parent).attempts
     attempts.mkdir(parents=True, exist_ok=True)
     work = attempts / f"{len(list(attempts.iterdir())) + 1:02d}"
     result = run_script(

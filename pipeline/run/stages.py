@@ -1,5 +1,9 @@
-"""``reproduce arXiv:ID``: fetch -> parse -> extract -> review gate -> generate -> execute ->
-baseline -> compare -> report, resumable from the last completed stage (see ``state.py``).
+"""The stage table of a run: fetch -> parse -> extract -> review gate -> generate -> execute ->
+baseline -> compare -> report, each one :class:`Stage` (a name and a public function of the
+:class:`Run`), resumable from the last completed stage (see ``state.py``).
+
+``reproduce`` (``reproduce.py``) is a loop over :data:`STAGES`; audits re-run the same table
+and trials a part of it, so that every way of running a stage goes through the same code.
 
 A reviewed selection list, when one exists (``--reviewed``, the run directory, the paper
 cache or the project's ``papers/``), is what stage two uses; fetch/parse/extract still run
@@ -12,34 +16,58 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.codegen import compile_selection
+from pipeline.codegen.llm import generate_with_llm
+from pipeline.codegen.textcuts import text_only_cuts, write_text_functions
 from pipeline.config import Settings
-from pipeline.errors import FetchError, ParseError, ReproError, SelectionError
-from pipeline.io import sha256_file, sha256_input, write_json_atomic
-from pipeline.locks import hold
+from pipeline.data import open_dataset
+from pipeline.errors import FetchError, ParseError, SelectionError
+from pipeline.extract.api import extract_selection
+from pipeline.extract.published import save_run_tables
+from pipeline.fetch.cache import fetch_paper
+from pipeline.io import sha256_file, sha256_input, write_json_atomic, write_text_atomic
+from pipeline.llm import get_backend
+from pipeline.parse import parse_document
+from pipeline.parse.document import Document
+from pipeline.report import write_report
+from pipeline.resources import project_dir
+from pipeline.review.gate import require_reviewed
 from pipeline.run.options import RunOptions
+from pipeline.run.paper import keep_paper_files, paper_slug
+from pipeline.run.stage2 import (
+    compare_dirs,
+    execute_code,
+    load_valid_selection,
+    quarantine_invalid,
+    replace_outputs,
+    run_baseline_outputs,
+)
 from pipeline.run.state import RunState, run_stage
-from pipeline.sandbox.isolation import Requirement
+from pipeline.rundir import RunDir
+from pipeline.sandbox import Limits
+from pipeline.sandbox.isolation import Requirement, requirement_for
+from pipeline.sandbox.repair import repair_loop
+from pipeline.selection.models import SelectionList
+from pipeline.selection.store import load_selection, save_selection
 
 Progress = Callable[[str], None]
-PROJECT_PAPERS = Path(__file__).resolve().parents[2] / "papers"
-
-
-def paper_slug(paper: str) -> str:
-    from pipeline.fetch.ids import normalize_paper_id
-
-    return normalize_paper_id(paper).slug
+# what a stage made (recorded with their hashes in run.json) and a note for the report
+StageResult = tuple[list[Path], str]
+PROJECT_PAPERS = project_dir("papers")  # the checkout's papers/ or the wheel's copy
 
 
 def find_reviewed(opts: RunOptions, slug: str, settings: Settings, run_dir: Path) -> Path | None:
+    """The reviewed list stage two uses: the first of --reviewed, the run's, the cache's, ours."""
     candidates = [
         opts.reviewed,
-        run_dir / "selection.reviewed.json",
-        settings.papers_dir / slug / "selection.reviewed.json",
-        PROJECT_PAPERS / slug / "selection.reviewed.json",
-        PROJECT_PAPERS / f"arXiv-{slug}" / "selection.reviewed.json",
+        RunDir(run_dir).reviewed,
+        RunDir(settings.papers_dir / slug).reviewed,
+        RunDir(PROJECT_PAPERS / slug).reviewed,
+        RunDir(PROJECT_PAPERS / f"arXiv-{slug}").reviewed,
     ]
     return next((p for p in candidates if p is not None and p.is_file()), None)
 
@@ -49,7 +77,8 @@ def default_run_dir(opts: RunOptions, settings: Settings) -> Path:
 
 
 class Run:
-    """The stages of one run directory; the caller holds its lock (``pipeline.locks``)."""
+    """One run directory and the stages that fill it; the caller holds its lock
+    (``pipeline.locks``). Each stage is a public method taking only the run (see STAGES)."""
 
     def __init__(
         self,
@@ -63,6 +92,7 @@ class Run:
         self.slug = paper_slug(opts.paper)
         # audits and trials run the same stages in a directory of their own
         self.dir = run_dir or default_run_dir(opts, settings)
+        self.paths = RunDir(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.state = RunState.load(self.dir, opts.paper, opts.key())
         self._note_other_spelling(opts.as_given())
@@ -83,8 +113,15 @@ class Run:
             )
         self.state.given = given
 
-    def stage(self, name: str, work: Callable[[], list[Path] | tuple[list[Path], str]]) -> None:
-        run_stage(self.state, self.dir, name, work, self.progress, self._inputs(name))
+    def run(self, stage: Stage) -> bool:
+        """Run ``stage`` unless its recorded outputs and inputs are unchanged; True when it ran."""
+        return self.stage(stage.name, lambda: stage.work(self))
+
+    def stage(self, name: str, work: Callable[[], list[Path] | StageResult]) -> bool:
+        """Run ``work`` as the stage ``name`` (resumable, recorded in run.json)."""
+        return run_stage(
+            self.state, self.dir, name, work, self.progress, self._inputs(name), order=STAGE_NAMES
+        )
 
     def _inputs(self, name: str) -> dict[str, str]:
         """What stage ``name`` reads from outside the run; a change re-runs it (and all after it).
@@ -93,7 +130,7 @@ class Run:
         --no-review run counts); execute and baseline read the data files' contents.
         """
         if name == "review":
-            found = find_reviewed(self.opts, self.slug, self.settings, self.dir)
+            found = self.find_reviewed()
             return {"reviewed list": sha256_file(found) if found else "none"}
         if name in ("execute", "baseline"):
             return {str(f): sha256_input(f) for f in self.opts.data_files()}
@@ -101,50 +138,39 @@ class Run:
             return {"step map": ",".join(f"{g}={b}" for g, b in sorted(self.opts.step_map.items()))}
         return {}
 
+    def find_reviewed(self) -> Path | None:
+        return find_reviewed(self.opts, self.slug, self.settings, self.dir)
+
     # stage one --------------------------------------------------------------
-    def fetch_parse_extract(self) -> None:
-        entry: list[object] = []
+    def fetch(self) -> StageResult:
+        """Fetch the paper into the cache; skipped with a note when a reviewed list exists."""
+        try:
+            entry = fetch_paper(self.opts.paper, self.settings)
+        except FetchError as err:
+            if self.find_reviewed() is None:
+                raise
+            return [], f"skipped ({err.message}); a reviewed selection list exists"
+        return [], str(entry.pdf_path)
 
-        def fetch() -> tuple[list[Path], str]:
-            from pipeline.fetch.cache import fetch_paper
-
-            try:
-                entry.append(fetch_paper(self.opts.paper, self.settings))
-            except FetchError as err:
-                if find_reviewed(self.opts, self.slug, self.settings, self.dir) is None:
-                    raise
-                return [], f"skipped ({err.message}); a reviewed selection list exists"
-            return [], str(entry[0].pdf_path)  # type: ignore[attr-defined]
-
-        self.stage("fetch", fetch)
-        self.stage("parse", self._parse)
-        self.stage("extract", self._extract)
-
-    def _parse(self) -> tuple[list[Path], str]:
-        from pipeline.fetch.cache import fetch_paper
-        from pipeline.parse import parse_document
-        from pipeline.run.paper import keep_paper_files
-
+    def parse(self) -> StageResult:
+        """Parse the cached paper into document.json (with the paper's files beside it)."""
         try:
             entry = fetch_paper(self.opts.paper, self.settings)
             doc = parse_document(entry, settings=self.settings)
         except (FetchError, ParseError) as err:
-            if find_reviewed(self.opts, self.slug, self.settings, self.dir) is None:
+            if self.find_reviewed() is None:
                 raise
-            (self.dir / "document.json").unlink(missing_ok=True)
+            self.paths.document.unlink(missing_ok=True)
             return [], f"skipped ({err.message.splitlines()[0]})"
         kept = keep_paper_files(
             doc, entry.pdf_path, self.dir
         )  # document.json names them relatively
-        path = write_json_atomic(self.dir / "document.json", doc.model_dump(mode="json"))
+        path = write_json_atomic(self.paths.document, doc.model_dump(mode="json"))
         return [*kept, path], f"{len(doc.text)} characters"
 
-    def _extract(self) -> tuple[list[Path], str]:
-        from pipeline.extract.api import extract_selection
-        from pipeline.parse.document import Document
-        from pipeline.selection.store import save_selection
-
-        doc_path = self.dir / "document.json"
+    def extract(self) -> StageResult:
+        """Extract the selection list from document.json (skipped when parse was)."""
+        doc_path = self.paths.document
         if not doc_path.is_file():
             return [], "skipped (no document)"
         doc = Document.model_validate_json(doc_path.read_text())
@@ -155,16 +181,15 @@ class Run:
             run_dir=self.dir,
             replay=self.opts.replay,
         )
-        path = save_selection(sel, self.dir / "selection.extracted.json")
+        path = save_selection(sel, self.paths.extracted)
         return [path], f"{len(sel.all_cuts())} cuts ({sel.producer})"
 
     # review gate and stage two -----------------------------------------------
-    def review(self) -> tuple[list[Path], str]:
-        from pipeline.review.gate import require_reviewed
-        from pipeline.run.stage2 import load_valid_selection
-
-        target = self.dir / "selection.reviewed.json"
-        found = find_reviewed(self.opts, self.slug, self.settings, self.dir)
+    def review(self) -> StageResult:
+        """The review gate: the reviewed list (copied into the run), or with --no-review the
+        extracted one, its invalid cuts quarantined."""
+        target = self.paths.reviewed
+        found = self.find_reviewed()
         if found is not None and found.resolve() != target.resolve():
             shutil.copyfile(found, target)
         chosen = require_reviewed(self.dir, self.opts.no_review)
@@ -172,59 +197,49 @@ class Run:
         try:
             load_valid_selection(chosen)  # a list failing validation never reaches code generation
         except SelectionError:
-            if chosen.name != "selection.extracted.json":
+            if chosen.name != RunDir.EXTRACTED:
                 raise
-            return self._quarantine(chosen)
+            return self.quarantine(chosen)
         return [chosen], note
 
-    def _quarantine(self, extracted: Path) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import quarantine_invalid
-        from pipeline.selection.store import load_selection, save_selection
-
+    def quarantine(self, extracted: Path) -> StageResult:
+        """The unreviewed list without its invalid cuts (they are reported, not executed)."""
         pruned, dropped = quarantine_invalid(load_selection(extracted, check=False))
-        path = save_selection(pruned, self.dir / "selection.quarantined.json")
+        path = save_selection(pruned, self.paths.quarantined)
         self.progress(
             f"  {len(dropped)} invalid cut(s) of the unreviewed list will not be executed: "
             + "; ".join(dropped)
         )
         return (
             [path],
-            f"using {path.name}: invalid cuts not executed ({', '.join(d.split(':')[0] for d in dropped)})",
+            f"using {path.name}: invalid cuts not executed "
+            f"({', '.join(d.split(':')[0] for d in dropped)})",
         )
 
     def selection_path(self) -> Path:
+        """The list the review stage chose: what stage two reads."""
         rec = self.state.stages["review"]
         return self.dir / next(iter(rec.outputs))
 
-    def generate(self) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import load_valid_selection
-
-        out = self.dir / "codegen" / "analysis.py"
+    def generate(self) -> StageResult:
+        """Write codegen/analysis.py: compiled from the list, or written by the model."""
+        out = self.paths.script
         if self.opts.codegen == "compile":
             return self._compile(out)
-        from pipeline.codegen.llm import generate_with_llm
-        from pipeline.data import open_dataset
-        from pipeline.io import write_text_atomic
-
         backend = self.backend()
         sel = load_valid_selection(self.selection_path())
         code = generate_with_llm(sel, open_dataset(self.opts.data).provides, backend)
         return [write_text_atomic(out, code)], f"written by {backend.model}"
 
     def backend(self) -> Any:
-        from pipeline.llm import get_backend
-
+        """The model: recorded answers when replaying, else the configured server."""
         if self.opts.replay is not None:
             return get_backend("replay", self.settings, replay=self.opts.replay)
         return get_backend("openai", self.settings, run_dir=self.dir)
 
-    def _compile(self, out: Path) -> tuple[list[Path], str]:
-        """Compile; cuts stated only in words go to the model when there is one, else are reported."""
-        from pipeline.codegen import compile_selection
-        from pipeline.codegen.textcuts import text_only_cuts, write_text_functions
-        from pipeline.io import write_text_atomic
-        from pipeline.run.stage2 import load_valid_selection
-
+    def _compile(self, out: Path) -> StageResult:
+        """Compile; cuts stated only in words go to the model when there is one, else are
+        reported."""
         sel = load_valid_selection(self.selection_path())
         functions: dict[str, str] = {}
         note = "compiled"
@@ -239,18 +254,15 @@ class Run:
             )
         return [write_text_atomic(out, compile_selection(sel, functions))], note
 
-    def execute(self) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import execute_code
-        from pipeline.sandbox import Limits
-        from pipeline.sandbox.isolation import requirement_for
-
+    def execute(self) -> StageResult:
+        """Run the script in the sandbox into analysis/ (with the repair loop for model code)."""
         limits = Limits(timeout_s=self.opts.timeout_s)
-        script = self.dir / "codegen" / "analysis.py"
-        out = self.dir / "analysis"
+        script = self.paths.script
+        out = self.paths.analysis
         requirement = requirement_for(self.opts.isolation, model_code=self._model_wrote_code())
         if self.opts.codegen == "llm":
             return self._execute_with_repair(script, out, limits, requirement)
-        shutil.rmtree(self.dir / "codegen" / "attempts", ignore_errors=True)
+        shutil.rmtree(self.paths.attempts, ignore_errors=True)
         result = execute_code(
             script,
             self.opts.data,
@@ -265,16 +277,13 @@ class Run:
 
     def _model_wrote_code(self) -> bool:
         """Whether a model wrote any of the script (the whole of it, or text-only cut functions)."""
-        from pipeline.run.stage2 import load_valid_selection
-
         if self.opts.codegen == "llm":
             return True
         return self._model_writes_text_cuts(load_valid_selection(self.selection_path()))
 
-    def _model_writes_text_cuts(self, sel: Any) -> bool:
-        """Compile mode hands cuts stated only in words to the model when there is one (or a replay)."""
-        from pipeline.codegen.textcuts import text_only_cuts
-
+    def _model_writes_text_cuts(self, sel: SelectionList) -> bool:
+        """Compile mode hands cuts stated only in words to the model when there is one (or a
+        replay)."""
         return bool(text_only_cuts(sel) and (self.opts.replay or self.settings.llm_configured))
 
     def _say_unprotected(self, warnings: list[str]) -> None:
@@ -282,12 +291,9 @@ class Run:
             self.progress(f"  warning: sandbox: {warning}")
 
     def _execute_with_repair(
-        self, script: Path, out: Path, limits: Any, requirement: Requirement
-    ) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import replace_outputs
-        from pipeline.sandbox.repair import repair_loop
-
-        attempts = self.dir / "codegen" / "attempts"
+        self, script: Path, out: Path, limits: Limits, requirement: Requirement
+    ) -> StageResult:
+        attempts = self.paths.attempts
         shutil.rmtree(attempts, ignore_errors=True)
         backend = self.backend()
         done, results = repair_loop(
@@ -304,37 +310,33 @@ class Run:
         shutil.copyfile(done.parent.parent / "analysis.py", script)
         return sorted(p for p in out.iterdir() if p.is_file()), f"passed on attempt {len(results)}"
 
-    def baseline(self) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import run_baseline_outputs
-
+    def baseline(self) -> StageResult:
+        """Run the hand-written baseline into baseline/ (or remove it: none requested)."""
         if not self.opts.baseline:
-            shutil.rmtree(self.dir / "baseline", ignore_errors=True)
+            shutil.rmtree(self.paths.baseline, ignore_errors=True)
             return [], "no baseline requested"
         out = run_baseline_outputs(
             self.opts.baseline,
             self.opts.data,
-            self.dir / "baseline",
+            self.paths.baseline,
             executor=self.opts.executor,
             workers=self.opts.workers,
         )
         return sorted(p for p in out.iterdir() if p.is_file()), self.opts.baseline
 
-    def compare(self) -> tuple[list[Path], str]:
-        from pipeline.run.stage2 import compare_dirs
-
-        path = self.dir / "comparison.json"
+    def compare(self) -> StageResult:
+        """Compare analysis/ with baseline/ into comparison.json."""
+        path = self.paths.comparison
         if not self.opts.baseline:
             path.unlink(missing_ok=True)
             return [], "no baseline to compare with"
         comparison = compare_dirs(
-            self.dir / "analysis", self.dir / "baseline", path, step_map=self.opts.step_map
+            self.paths.analysis, self.paths.baseline, path, step_map=self.opts.step_map
         )
         return [path], f"{comparison.verdict}: {comparison.reason}"
 
-    def report(self) -> tuple[list[Path], str]:
-        from pipeline.extract.published import save_run_tables
-        from pipeline.report import write_report
-
+    def report(self) -> StageResult:
+        """Write report.md and report.html (and the paper's own tables, published.json)."""
         published = save_run_tables(self.dir)  # the paper's own cutflow/yield tables, beside ours
         paths = write_report(
             self.dir, self.state, notes={k: r.note for k, r in self.state.stages.items()}
@@ -344,31 +346,31 @@ class Run:
         )
 
 
-def reproduce(opts: RunOptions, settings: Settings, progress: Progress) -> Path:
-    """Run (or resume) the whole pipeline; returns the run directory.
+@dataclass(frozen=True)
+class Stage:
+    """One entry of the stage table: the name recorded in run.json and the manifest, and the
+    work, a function of the run returning what it made and a note."""
 
-    The run directory is locked for the whole run: a second process for the same run waits
-    up to ``settings.lock_wait`` seconds (then resumes, reusing what the first one did) or
-    raises ``InUseError``. Options and inputs are checked first (``preflight.check_run``).
-    """
-    from pipeline.run.preflight import check_run
-
-    check_run(opts, settings)  # before the run directory exists and before any stage
-    run_dir = default_run_dir(opts, settings)
-    with hold(run_dir, what="run", wait_s=settings.lock_wait, progress=progress):
-        _run_all(Run(opts, settings, progress, run_dir=run_dir), opts, settings, progress)
-    return run_dir
+    name: str
+    work: Callable[[Run], StageResult]
 
 
-def _run_all(run: Run, opts: RunOptions, settings: Settings, progress: Progress) -> None:
-    progress(f"run directory: {run.dir}")
-    run.fetch_parse_extract()
-    for name in ("review", "generate", "execute", "baseline", "compare", "report"):
-        try:
-            run.stage(name, getattr(run, name))
-        except ReproError:
-            progress(f"stopped at stage {name}; fix the problem and run the same command to resume")
-            raise
-    from pipeline.run.manifest import write_manifest
+STAGES: tuple[Stage, ...] = (
+    Stage("fetch", Run.fetch),
+    Stage("parse", Run.parse),
+    Stage("extract", Run.extract),
+    Stage("review", Run.review),
+    Stage("generate", Run.generate),
+    Stage("execute", Run.execute),
+    Stage("baseline", Run.baseline),
+    Stage("compare", Run.compare),
+    Stage("report", Run.report),
+)
+STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
+STAGE: dict[str, Stage] = {s.name: s for s in STAGES}
 
-    write_manifest(run.dir, run.state, opts, settings)
+
+def first_not_done(run: Run) -> str:
+    """The stage a failed run stopped at: the first one without a record (a failing stage
+    drops its own record and every later one)."""
+    return next((n for n in STAGE_NAMES if n not in run.state.stages), STAGE_NAMES[-1])

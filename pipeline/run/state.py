@@ -9,24 +9,13 @@ whenever an earlier one is.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.io import sha256_file, write_json_atomic
-
-STAGES = (
-    "fetch",
-    "parse",
-    "extract",
-    "review",
-    "generate",
-    "execute",
-    "baseline",
-    "compare",
-    "report",
-)
+from pipeline.rundir import RunDir
 
 
 class StageRecord(BaseModel):
@@ -54,7 +43,7 @@ class RunState(BaseModel):
 
     @classmethod
     def load(cls, run_dir: Path, paper: str, settings: dict[str, str]) -> RunState:
-        path = run_dir / "run.json"
+        path = RunDir(run_dir).state
         if path.is_file():
             state = cls.model_validate_json(path.read_text())
             if state.settings == settings:
@@ -62,7 +51,7 @@ class RunState(BaseModel):
         return cls(paper=paper, settings=settings)
 
     def save(self, run_dir: Path) -> None:
-        write_json_atomic(run_dir / "run.json", self.model_dump(mode="json"))
+        write_json_atomic(RunDir(run_dir).state, self.model_dump(mode="json"))
 
     def valid(self, run_dir: Path, stage: str, inputs: dict[str, str] | None = None) -> bool:
         rec = self.stages.get(stage)
@@ -81,16 +70,19 @@ def run_stage(
     work: Callable[[], list[Path] | tuple[list[Path], str]],
     progress: Callable[[str], None],
     inputs: dict[str, str] | None = None,
+    *,
+    order: Sequence[str],
 ) -> bool:
     """Run ``stage`` unless done with the same ``inputs`` (and every stage before it was reused);
-    True when it ran."""
-    index = STAGES.index(stage)
+    True when it ran. ``order`` is the stage table's names (pipeline/run/stages.py): running a
+    stage drops the records of the stages from it on."""
+    index = list(order).index(stage)
     # running a stage drops every later record, so a valid record means earlier outputs are unchanged
     if state.valid(run_dir, stage, inputs):
-        progress(f"[{index + 1}/{len(STAGES)}] {stage}: reused")
+        progress(f"[{index + 1}/{len(order)}] {stage}: reused")
         return False
-    progress(f"[{index + 1}/{len(STAGES)}] {stage} ...")
-    for later in STAGES[index:]:
+    progress(f"[{index + 1}/{len(order)}] {stage} ...")
+    for later in order[index:]:
         state.stages.pop(later, None)
     start = time.monotonic()
     out = work()
@@ -103,6 +95,6 @@ def run_stage(
     )
     state.save(run_dir)
     progress(
-        f"[{index + 1}/{len(STAGES)}] {stage}: done in {state.stages[stage].seconds:.1f} s{' - ' + note if note else ''}"
+        f"[{index + 1}/{len(order)}] {stage}: done in {state.stages[stage].seconds:.1f} s{' - ' + note if note else ''}"
     )
     return True
