@@ -91,7 +91,8 @@ class AuditReport(BaseModel):
 
 
 def input_path(entry: InputFile, run_dir: Path, home: Path, location: str | None = None) -> Path:
-    """Where an input is now: under the audited run, the current REPRO_HOME or package, else where it was read."""
+    """Where an input is now: under the audited run, the current REPRO_HOME or package, else
+    where it was read."""
     roots = {"run": run_dir, "home": home, "package": PIPELINE}
     if entry.scope in roots:
         return roots[entry.scope] / entry.path
@@ -103,7 +104,8 @@ def input_path(entry: InputFile, run_dir: Path, home: Path, location: str | None
 def check_inputs(
     manifest: Manifest, run_dir: Path, home: Path
 ) -> tuple[list[Difference], list[str]]:
-    """Changed/missing required inputs as differences; optional ones (hints without a model) as warnings."""
+    """Changed/missing required inputs as differences; optional ones (hints without a model) as
+    warnings."""
     differences: list[Difference] = []
     warnings: list[str] = []
     locations = manifest.volatile.input_locations
@@ -182,7 +184,8 @@ def compare_outputs(manifest: Manifest, got: dict[str, OutputFile]) -> list[Diff
 
 
 def run_options(manifest: Manifest) -> RunOptions:
-    """The options to re-run with: resolved paths (volatile; manifests before 2.1 had them in options)."""
+    """The options to re-run with: resolved paths (volatile; manifests before 2.1 had them in
+    options)."""
     return manifest.volatile.options or manifest.options
 
 
@@ -208,7 +211,8 @@ def rerun(
     replay = _prepare(manifest, run_dir, work)
     opts = run_options(manifest).model_copy(update={"replay": replay})
     # never a live model in an audit: a request the recording lacks must fail, not be answered anew;
-    # and no download: the paper comes from the cache whose hash was just checked (a closed local port)
+    # and no download: the paper comes from the cache whose hash was just checked (a closed local
+    # port)
     offline = replace(
         settings,
         llm_base_url=None,
@@ -282,7 +286,8 @@ def _audit_locked(
     )
     if differences:
         progress(
-            f"inputs changed since the run: {', '.join(d.path for d in differences)}; not re-running"
+            f"inputs changed since the run: {', '.join(d.path for d in differences)}; "
+            "not re-running"
         )
         report.differences = differences
         report.seconds = round(time.monotonic() - start, 3)

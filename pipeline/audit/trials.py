@@ -83,8 +83,10 @@ class Study:
             check_baseline(opts.baseline)
         if "llm" in (opts.backend, opts.codegen) and not settings.llm_configured:
             raise UsageError(
-                f"--backend {opts.backend} --codegen {opts.codegen} needs a model, and none is configured",
-                hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL, or use --backend rules --codegen compile",
+                f"--backend {opts.backend} --codegen {opts.codegen} needs a model, "
+                "and none is configured",
+                hint="set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL, "
+                "or use --backend rules --codegen compile",
             )
         self.opts, self.settings, self.progress = opts, settings, progress
         self.slug = paper_slug(opts.paper)

@@ -1,4 +1,5 @@
-"""manifest.json: sha256 of every input and output of a run, versions, model, sandbox, usage, timings.
+"""manifest.json: sha256 of every input and output of a run, versions, model, sandbox, usage,
+timings.
 
 ``build_manifest`` reads the run directory after the run; ``write_manifest`` writes it
 atomically; ``load_manifest`` reads it back (a ``ReproError`` naming the file when it is
@@ -73,8 +74,10 @@ EXCLUDED: dict[str, str] = {
     RunDir.STATE: "stage timings",
     RunDir.REPORT_MD: "stage timings and the run directory's absolute path",
     RunDir.REPORT_HTML: "stage timings and the run directory's absolute path",
-    RunDir.LLM_CALLS: "recorded model calls (timestamps, latencies): an input of the audit, not an output",
-    f"{RunDir.ATTEMPTS}/*": "a sandbox attempt's record (durations, work paths); its analysis.py is under code",
+    RunDir.LLM_CALLS: "recorded model calls (timestamps, latencies): an input of the audit, "
+    "not an output",
+    f"{RunDir.ATTEMPTS}/*": "a sandbox attempt's record (durations, work paths); "
+    "its analysis.py is under code",
     RunDir.REVIEWED: "the reviewed list: an input (a human decision)",
     f"{RunDir.REVIEW}/*": "review versions and log: inputs (human decisions)",
     f"{RunDir.CITED}/*": "cited papers: inputs",

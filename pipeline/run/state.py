@@ -77,7 +77,8 @@ def run_stage(
     True when it ran. ``order`` is the stage table's names (pipeline/run/stages.py): running a
     stage drops the records of the stages from it on."""
     index = list(order).index(stage)
-    # running a stage drops every later record, so a valid record means earlier outputs are unchanged
+    # running a stage drops every later record, so a valid record means earlier outputs are
+    # unchanged
     if state.valid(run_dir, stage, inputs):
         progress(f"[{index + 1}/{len(order)}] {stage}: reused")
         return False
@@ -95,6 +96,7 @@ def run_stage(
     )
     state.save(run_dir)
     progress(
-        f"[{index + 1}/{len(order)}] {stage}: done in {state.stages[stage].seconds:.1f} s{' - ' + note if note else ''}"
+        f"[{index + 1}/{len(order)}] {stage}: done in {state.stages[stage].seconds:.1f} s"
+        f"{' - ' + note if note else ''}"
     )
     return True
