@@ -36,13 +36,6 @@ LAYERS: list[list[str]] = [
     ["demo", "cli"],
 ]
 
-# circles another change removes (issue 15): delete an entry when its circle is gone
-ALLOWED_CYCLES: set[frozenset[str]] = {
-    frozenset({"pipeline.run.manifest", "pipeline.run.pipeline"}),
-    frozenset({"pipeline.audit.trials", "pipeline.audit.trials_report"}),
-}
-ALLOWED_PACKAGE_CYCLES: set[frozenset[str]] = {frozenset({"run", "audit"})}
-
 
 def _modules() -> dict[str, Path]:
     mods = {}
@@ -105,7 +98,7 @@ def test_every_package_has_a_layer() -> None:
 
 
 def test_no_import_cycles() -> None:
-    cycles = [c for c in nx.simple_cycles(import_graph()) if frozenset(c) not in ALLOWED_CYCLES]
+    cycles = list(nx.simple_cycles(import_graph()))
     assert not cycles, "\n".join(" -> ".join(c + c[:1]) for c in cycles)
 
 
@@ -114,7 +107,7 @@ def test_no_package_cycles() -> None:
     packages = nx.DiGraph(
         (package(a), package(b)) for a, b in graph.edges if package(a) != package(b)
     )
-    cycles = [c for c in nx.simple_cycles(packages) if frozenset(c) not in ALLOWED_PACKAGE_CYCLES]
+    cycles = list(nx.simple_cycles(packages))
     assert not cycles, cycles
 
 
