@@ -201,7 +201,9 @@ class Dataset:
             branches |= weight_branches(self.schema)
         for coll, subs in wanted.items():
             branches |= branches_for(self.schema, coll, subs)
-        if any(c in wanted for c in LEPTON_COLLECTIONS) and not self.schema.split_leptons:
+        # the lepton collections are built together (electrons and muons in one list, whose
+        # index counts across both), so any of them reads the branches of all of them
+        if any(c in wanted for c in LEPTON_COLLECTIONS):
             branches |= branches_for(
                 self.schema,
                 "leptons",
