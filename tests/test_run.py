@@ -113,7 +113,8 @@ def test_dask_executor_gives_the_same_run(repro_home: Path) -> None:
 def test_a_list_reviewed_after_a_no_review_run_is_used_by_the_same_command(
     repro_home: Path,
 ) -> None:
-    """Run unreviewed, review in the run directory, run the same command again: the review counts."""
+    """Run unreviewed, review in the run directory, run the same command again: the review
+    counts."""
     from pipeline.review import ReviewSession
     from pipeline.review.decisions import Decision
 

@@ -1,5 +1,6 @@
-"""Two runs into one REPRO_HOME at once: the second waits for the first (or, with --no-wait, says the
-run is in use and exits 75), never a traceback, and the run directory they share is whole afterwards.
+"""Two runs into one REPRO_HOME at once: the second waits for the first (or, with --no-wait, says
+the run is in use and exits 75), never a traceback, and the run directory they share is whole
+afterwards.
 
 The deterministic tests hold a lock from the test process (``pipeline.locks.hold``) and start the
 real command against it; one test starts two real demos at once."""
@@ -52,7 +53,8 @@ def _assert_in_use(proc: subprocess.CompletedProcess[str], what: str) -> None:
 
 def test_two_demos_at_once_both_finish_and_the_run_is_whole(repro_home: Path) -> None:
     """Before the locks: FileNotFoundError renaming the synthetic samples' part files (both demos
-    staged into one .part directory), or a sandbox failure when one run cleared the other's outputs."""
+    staged into one .part directory), or a sandbox failure when one run cleared the other's
+    outputs."""
     procs = [_start("demo", "--events", "20000") for _ in range(2)]
     results = [p.communicate(timeout=load_timeout(600)) for p in procs]
     for proc, (_out, err) in zip(procs, results, strict=True):

@@ -223,9 +223,10 @@ _STRUCTURED = re.compile(
 
 
 def proposal_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
-    """Keys of the cuts an extractor proposed that the language could not state (moved to ``unresolved``
-    by ``pipeline.extract.legal`` with reason 'not expressible ...'), to measure reading apart from the
-    language's reach. Readings the support check judged not to be cuts are not counted."""
+    """Keys of the cuts an extractor proposed that the language could not state (moved to
+    ``unresolved`` by ``pipeline.extract.legal`` with reason 'not expressible ...'), to measure
+    reading apart from the language's reach. Readings the support check judged not to be cuts are
+    not counted."""
     collections = _collections(sel)
     out = []
     for item in sel.unresolved:
@@ -329,7 +330,8 @@ _SELECT = re.compile(
 
 def parse_adl(text: str) -> set[Key]:
     """The gold cuts of an ADL file: the ``select`` lines of its objects and regions (trivial
-    ``Size(x) >= 0`` lines, ternaries, and/or combinations and functions of functions are skipped)."""
+    ``Size(x) >= 0`` lines, ternaries, and/or combinations and functions of functions are
+    skipped)."""
     gold: set[Key] = set()
     current_object: str | None = None
     for raw in text.splitlines():

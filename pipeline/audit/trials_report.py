@@ -1,4 +1,4 @@
-"""The aggregate of a trials study: statistics, ``trials.json``, ``trials.md``, ``trials.html``, plots."""
+"""The aggregate of a trials study: statistics, ``trials.{json,md,html}``, plots."""
 
 from __future__ import annotations
 
@@ -151,13 +151,15 @@ def render_markdown(s: TrialsSummary) -> str:
     lines = [
         f"# Trials: {s.paper}",
         "",
-        f"{s.n} trials, extraction `{s.backend}`, code generation `{s.codegen}`, baseline `{s.baseline}`, "
+        f"{s.n} trials, extraction `{s.backend}`, code generation `{s.codegen}`, "
+        f"baseline `{s.baseline}`, "
         f"reference `{s.reference}`.",
         "",
         f"- completed: {s.completed}/{s.n}; identical events: {s.identical}/{s.n} "
         f"(agreement {s.event_agreement:.3f})",
         f"- recall (mean): {_fmt(s.recall_mean)}; precision (mean): {_fmt(s.precision_mean)}",
-        f"- attempts to pass (mean): {_fmt(s.attempts_mean)}; tokens: {s.tokens}; cost: ${s.cost_usd:.4f}; "
+        f"- attempts to pass (mean): {_fmt(s.attempts_mean)}; tokens: {s.tokens}; "
+        f"cost: ${s.cost_usd:.4f}; "
         f"wall time: {s.wall_s:.1f} s",
         "- failures (trials): " + (", ".join(f"{k} {v}" for k, v in s.failures.items()) or "none"),
         "- first diverging cut: "
@@ -170,7 +172,8 @@ def render_markdown(s: TrialsSummary) -> str:
     for r in s.trials:
         sc = r.score
         lines.append(
-            f"| {r.index:02d} | {r.cuts} | {len(r.ungrounded)} | {_fmt(sc.recall if sc else None)} | "
+            f"| {r.index:02d} | {r.cuts} | {len(r.ungrounded)} | "
+            f"{_fmt(sc.recall if sc else None)} | "
             f"{_fmt(sc.precision if sc else None)} | {r.attempts} | "
             f"{r.comparison or ('failed at ' + str(r.failed_stage) if r.failed_stage else '-')} | "
             f"{'yes' if r.identical_events else 'no'} | {r.first_divergence or '-'} | "
@@ -222,11 +225,13 @@ def _html(md: str, plots: dict[str, Path]) -> str:
         elif line.strip():
             body.append(f"<p>{html.escape(line)}</p>")
     style = (
-        "body{font-family:sans-serif;max-width:1200px;margin:2em auto}table{border-collapse:collapse}"
+        "body{font-family:sans-serif;max-width:1200px;margin:2em "
+        "auto}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}"
     )
     return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>trials</title><style>{style}</style></head>"
+        "<!doctype html><html><head><meta "
+        f"charset='utf-8'><title>trials</title><style>{style}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
 

@@ -23,6 +23,7 @@ def demo(ctx: click.Context, events: int, seed: int, wait_s: float | None, no_wa
 
     run_dir = run_demo(settings_with_wait(ctx, wait_s, no_wait), info, events=events, seed=seed)
     info(
-        f"open {run_dir / 'report.html'} (synthetic samples: the numbers exercise the pipeline only)"
+        f"open {run_dir / 'report.html'} (synthetic samples: the numbers exercise "
+        "the pipeline only)"
     )
     echo_json({"run_dir": str(run_dir), "report": str(RunDir(run_dir).report_html)})

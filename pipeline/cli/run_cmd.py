@@ -92,8 +92,8 @@ from pipeline.rundir import RunDir
     "step_map",
     default=None,
     metavar="GEN=BASE,...|FILE",
-    help="Align generated cutflow steps with the baseline's whose ids differ (pairs, or a file with "
-    "one pair a line); the comparison proposes one from agreeing counts.",
+    help="Align generated cutflow steps with the baseline's whose ids differ (pairs, or a file "
+    "with one pair a line); the comparison proposes one from agreeing counts.",
 )
 @click.pass_context
 def run(

@@ -4,8 +4,8 @@ The note (``note.txt``, clearly marked as an example analysis note written for t
 is typeset into a PDF with PyMuPDF; synthetic 2020-schema samples are generated; the
 run goes through fetch (local PDF), parse, rule-based extraction, the review gate (the
 hand-written reviewed list shipped beside the note plays the reviewer's part), code
-generation, the sandbox, the hzz4l_paper_noisocorr baseline (the note, like the list, applies the stored
-isolation cones as they are), the comparison and the report.
+generation, the sandbox, the hzz4l_paper_noisocorr baseline (the note, like the list, applies
+the stored isolation cones as they are), the comparison and the report.
 """
 
 from __future__ import annotations

@@ -23,13 +23,16 @@ from pipeline.rundir import RunDir
 from pipeline.selection.models import PaperRef, SelectionList
 
 _DATA_ANALYSIS = re.compile(
-    r"\d\s*(?:fb|pb)\s*[-\u2212]?\s*1\b|\b(?:fb|pb)\^?\s*\{?[-\u2212]1|integrated luminosity|open ?data"
-    r"|(?:collected|recorded|taken) (?:by|with|in|during)|collision data (?:recorded|collected|from)",
+    r"\d\s*(?:fb|pb)\s*[-\u2212]?\s*1\b|\b(?:fb|pb)\^?\s*\{?[-\u2212]1"
+    r"|integrated luminosity|open ?data"
+    r"|(?:collected|recorded|taken) (?:by|with|in|during)"
+    r"|collision data (?:recorded|collected|from)",
     re.IGNORECASE,
 )
 NOT_ANALYSIS_NOTE = (
-    "this document does not describe an analysis of recorded collision data (no luminosity, data "
-    "taking or open data is mentioned), so no cut was taken from it; cut-like statements seen: {seen}"
+    "this document does not describe an analysis of recorded collision data (no luminosity, "
+    "data taking or open data is mentioned), so no cut was taken from it; cut-like "
+    "statements seen: {seen}"
 )
 NO_SELECTION_NOTE = (
     "no event-selection statements were found in this document (it may not describe an "

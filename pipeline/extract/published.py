@@ -42,7 +42,8 @@ _CUT_WORDS = re.compile(
 _CUT_LABEL = re.compile(r"\bcut\b|selection|veto|trigger|require|preselect", re.IGNORECASE)
 _YIELD_WORDS = re.compile(r"yield|observed|expected|number of events|events", re.IGNORECASE)
 _HEADER_LINES = 5
-# "Summary of the systematic uncertainties in the event yields": a table of uncertainties, not of yields
+# "Summary of the systematic uncertainties in the event yields": a table of uncertainties, not of
+# yields
 _UNCERTAINTY_TABLE = re.compile(r"^(?:\S+\s+){0,8}?\S*(?:systematic|uncertaint)", re.IGNORECASE)
 _PROSE = 9  # a line of this many words without numbers is running text: the table has ended
 
@@ -188,7 +189,8 @@ def _label_end(rows: list[tuple[list[Word], list[list[Word]]]]) -> float:
 
 
 def _fit(label: list[Word], cells: list[list[Word]], width: int) -> PublishedRow:
-    """Extra leading cells go back to the label ('N > 4 832'); missing ones are empty on the left."""
+    """Extra leading cells go back to the label ('N > 4 832'); missing ones are empty on the
+    left."""
     extra = max(0, len(cells) - width)
     words = label + [w for cell in cells[:extra] for w in cell]
     kept = [" ".join(w[0] for w in cell) for cell in cells[extra:]]
@@ -235,7 +237,8 @@ def _column_names(
 
 
 def _phrases(line: list[Word]) -> list[list[Word]]:
-    """Words of a header line grouped into column headings: a gap wider than usual starts a new one."""
+    """Words of a header line grouped into column headings: a gap wider than usual starts a new
+    one."""
     gaps = [b[1] - a[2] for a, b in zip(line, line[1:], strict=False)]
     usual = min(gaps, default=0.0)  # the space between two words of one heading
     chars = sorted((w[2] - w[1]) / max(len(w[0]), 1) for w in line)
@@ -389,7 +392,8 @@ def _lines(words: list[Any], x0: float, x1: float, top: float, bottom: float) ->
 
 
 def _table_tail(lines: list[list[Word]]) -> list[list[Word]]:
-    """The lines at the end of ``lines`` that can be a table: up to the last line of running text."""
+    """The lines at the end of ``lines`` that can be a table: up to the last line of running
+    text."""
     start = len(lines)
     while start > 0 and not (
         len(lines[start - 1]) >= _PROSE and not split_row(lines[start - 1])[1]

@@ -114,7 +114,8 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
 
 
 def sandbox_warnings(run_dir: Path) -> list[str]:
-    """What the sandbox of the passing attempt did not protect (weak or no isolation), said first."""
+    """What the sandbox of the passing attempt did not protect (weak or no isolation), said
+    first."""
     verdicts = RunDir(run_dir).verdicts()
     if not verdicts:
         return []

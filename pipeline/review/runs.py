@@ -23,11 +23,16 @@ def is_run_dir(path: Path) -> bool:
 
 
 def check_segment(name: str, what: str = "run id") -> str:
-    """``name`` if it is a safe single path segment, else a UsageError (no traversal, no slashes)."""
+    """``name`` if it is a safe single path segment, else a UsageError (no traversal, no
+    slashes)."""
     if not SEGMENT.match(name) or name in {".", ".."} or ".." in name:
         raise UsageError(
-            f"invalid {what} {name!r}: only letters, digits and . _ + - are allowed, no path separators",
-            hint="name a run as <paper-slug>/<run-id> under $REPRO_HOME/outputs, or give its directory path",
+            f"invalid {what} {name!r}: only letters, digits and . _ + - are allowed, "
+            "no path separators",
+            hint=(
+                "name a run as <paper-slug>/<run-id> under $REPRO_HOME/outputs, or give its "
+                "directory path"
+            ),
         )
     return name
 
@@ -69,7 +74,10 @@ def _runs_hint(name: str, outputs: Path, shown: int = 8) -> str:
     """The runs most like ``name``, else the runs there are, else that there are none."""
     known = ["/".join(run_key(r)) for r in list_runs(outputs)]
     if not known:
-        return f"no runs yet under {outputs}: `reproduce PAPER --data DIR` or `reproduce extract PAPER` makes one"
+        return (
+            f"no runs yet under {outputs}: `reproduce PAPER --data DIR` or "
+            "`reproduce extract PAPER` makes one"
+        )
     ids = closest_names(name.rsplit("/", 1)[-1], [k.split("/")[1] for k in known])
     close = closest_names(name, known) or [k for k in known if k.split("/")[1] in ids][:3]
     if close:
@@ -79,7 +87,8 @@ def _runs_hint(name: str, outputs: Path, shown: int = 8) -> str:
 
 
 def resolve_run(name: str, outputs: Path) -> Path:
-    """A run directory from a path, ``<paper-slug>/<run-id>`` or a bare run id (unique under outputs)."""
+    """A run directory from a path, ``<paper-slug>/<run-id>`` or a bare run id (unique under
+    outputs)."""
     as_path = Path(name).expanduser()
     if as_path.is_dir():
         if not is_run_dir(as_path):

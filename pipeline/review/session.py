@@ -68,7 +68,8 @@ def default_reviewer() -> str:
 
 
 def read_selection(path: Path) -> SelectionList:
-    """A selection list file checked against the schema and models (SelectionError naming the file)."""
+    """A selection list file checked against the schema and models (SelectionError naming the
+    file)."""
     return load_selection(path, check=False)
 
 
@@ -190,7 +191,8 @@ class ReviewSession:
         }
 
     def _write(self, selection: SelectionList, entry: dict[str, Any], version: int) -> None:
-        """Version file, then the reviewed list, then the log line; a failure undoes the version file."""
+        """Version file, then the reviewed list, then the log line; a failure undoes the version
+        file."""
         data = selection_json(selection)
         version_path = self.review_dir / f"selection.v{version:03d}.json"
         previous = self.reviewed_path.read_bytes() if self.reviewed_path.is_file() else None

@@ -130,7 +130,8 @@ def _open(pdf: Path):  # type: ignore[no-untyped-def]
 
 
 def search_quote(page, quote: str) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
-    """Boxes of ``quote`` on ``page``: the whole sentence, else its word windows (line-break tolerant).
+    """Boxes of ``quote`` on ``page``: the whole sentence, else its word windows (line-break
+    tolerant).
 
     PDFs spell 'efficiency' with a ligature glyph; the quote may or may not. So the quote is tried
     as given, then with ligatures expanded (NFKC) and the parser's sub/superscript marks dropped,
@@ -252,7 +253,8 @@ def _locate_cached(
 def _refine(
     page, quote: str, bbox: list[tuple[float, float, float, float]]
 ) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
-    """The quote's own lines inside a recorded box (parsers record whole paragraphs), else the box."""
+    """The quote's own lines inside a recorded box (parsers record whole paragraphs), else the
+    box."""
     import pymupdf
 
     areas = [pymupdf.Rect(*box) + (-2, -2, 2, 2) for box in bbox]

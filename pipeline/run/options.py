@@ -41,7 +41,9 @@ class RunOptions(BaseModel):
     # how the sandbox must isolate: not part of key() either (same code, same results)
     isolation: Literal["auto", "full", "weak"] = Field(
         "auto",
-        description="auto: model-written code needs bubblewrap, compiled code runs with what there is",
+        description=(
+            "auto: model-written code needs bubblewrap, compiled code runs with what there is"
+        ),
     )
     # which steps the comparison aligns: not part of key() (it changes the comparison only, which
     # re-runs through Run._inputs)
@@ -63,7 +65,8 @@ class RunOptions(BaseModel):
         return ["--executor", "dask", *(["--workers", str(self.workers)] if self.workers else [])]
 
     def paper_key(self) -> str:
-        """The paper however it was spelled: ``arXiv:ID`` for every form of an id, a local file resolved."""
+        """The paper however it was spelled: ``arXiv:ID`` for every form of an id, a local file
+        resolved."""
         from pipeline.errors import UsageError
         from pipeline.fetch.ids import normalize_paper_id
 
@@ -73,12 +76,14 @@ class RunOptions(BaseModel):
             return self.paper
 
     def as_given(self) -> dict[str, str]:
-        """The paper and data as typed (not part of key(): other spellings of the same files reuse the run)."""
+        """The paper and data as typed (not part of key(): other spellings of the same files reuse
+        the run)."""
         return {"paper": self.paper, "data": " ".join(str(p) for p in self.data)}
 
     def key(self) -> dict[str, str]:
         """The settings that decide the results (recorded in run.json; a change restarts the run).
-        Paths are resolved: a relative, absolute or symlinked spelling of the same files is the same run."""
+        Paths are resolved: a relative, absolute or symlinked spelling of the same files is the
+        same run."""
         return {
             "paper": self.paper_key(),
             "data": ";".join(str(p.resolve()) for p in self.data),

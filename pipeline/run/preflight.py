@@ -68,8 +68,8 @@ def check_data_path(path: Path) -> None:
             raise DataError(
                 f"--data {path} is empty",
                 path=str(path),
-                hint="pass the directory holding the ROOT files (reproduce data fetch KEY --out DIR "
-                "downloads open data)",
+                hint="pass the directory holding the ROOT files (reproduce data fetch KEY --out "
+                "DIR downloads open data)",
             )
         files = sorted(path.glob("*.root"))
         if not files:
@@ -118,10 +118,14 @@ def check_baseline(name: str) -> None:
 
 
 def check_model_options(opts: RunOptions, settings: Settings) -> None:
-    """Options that need a model fail now when there is neither a model nor a recording to replay."""
+    """Options that need a model fail now when there is neither a model nor a recording to
+    replay."""
     if opts.replay is not None or settings.llm_configured:
         return
-    hint = "set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL (and OPENAI_API_KEY if needed), or pass --replay FILE"
+    hint = (
+        "set REPRO_LLM_BASE_URL and REPRO_LLM_MODEL (and OPENAI_API_KEY if needed), or pass "
+        "--replay FILE"
+    )
     if opts.codegen == "llm":
         raise UsageError(
             "--codegen llm needs a model, and none is configured",
@@ -148,8 +152,8 @@ def check_executor(opts: RunOptions) -> None:
 
 
 def check_isolation(opts: RunOptions) -> None:
-    """Model-written code needs the isolation its origin requires (bubblewrap unless --isolation weak):
-    a machine without it is refused now, not after extraction and code generation."""
+    """Model-written code needs the isolation its origin requires (bubblewrap unless --isolation
+    weak): a machine without it is refused now, not after extraction and code generation."""
     from pipeline.sandbox.isolation import choose, requirement_for
 
     requirement = requirement_for(opts.isolation, model_code=opts.codegen == "llm")

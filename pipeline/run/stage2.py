@@ -47,9 +47,10 @@ def execute_code(
     extra_args: list[str] | None = None,
     requirement: Requirement = "full",
 ) -> RunResult:
-    """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on success.
-    ``extra_args`` go to the script (e.g. ``--executor dask --workers 2``, docs/scaling.md);
-    ``requirement`` is the isolation the code's origin needs (:func:`requirement_for`)."""
+    """Run in a fresh sandbox work dir beside ``out_dir``; the outputs replace ``out_dir`` only on
+    success. ``extra_args`` go to the script (e.g. ``--executor dask --workers 2``,
+    docs/scaling.md); ``requirement`` is the isolation the code's origin needs
+    (:func:`requirement_for`)."""
     attempts = RunDir(out_dir.parent).attempts
     attempts.mkdir(parents=True, exist_ok=True)
     work = attempts / f"{len(list(attempts.iterdir())) + 1:02d}"
@@ -76,7 +77,8 @@ def execute_code(
 
 
 def replace_outputs(done: Path, out_dir: Path, limits: Limits) -> None:
-    """Copy a passing attempt's outputs (regular files only, bounded) into ``out_dir``, atomically."""
+    """Copy a passing attempt's outputs (regular files only, bounded) into ``out_dir``,
+    atomically."""
     tmp = out_dir.with_name(out_dir.name + ".new")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
