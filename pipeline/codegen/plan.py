@@ -214,8 +214,6 @@ def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
     """Canonical fields the script asks the data layer for (filtered by what it provides at run
     time)."""
     collections = {src for name in objects if isinstance(src := plan.sources[name], str)}
-    if "leptons" in {o.name for o in plan.sel.objects} | {"leptons"} and not collections:
-        collections = {"leptons"}
     reqs = {r for rs in plan.requires.values() for r in rs} | observable_reads(plan)
     bare = {r for r in reqs if "." not in r and "|" not in r and r not in EVENT_FIELDS}
     # cuts on a merged lepton collection read the field from every collection merged into it
