@@ -118,7 +118,7 @@ def test_rate_limit_and_server_errors_back_off_then_succeed(
 
 def test_persistent_5xx_gives_up_with_clear_error(server: FakeOpenAI, tmp_path: Path) -> None:
     server.push(*[error(503) for _ in range(4)])
-    with pytest.raises(ExtractionError, match="failed 4 times"):
+    with pytest.raises(ExtractionError, match="failed 4 times; last error: InternalServerError"):
         backend(server, tmp_path).structured(MESSAGES, Threshold, purpose="t")
 
 

@@ -6,8 +6,9 @@ Schema as ``response_format``; the server constrains its output, one request per
 (a llama.cpp server gets ``json_schema`` at once); a server that rejects or ignores a mode is
 switched to the next one, remembered per server. Validation errors are fed back to the model
 (``max_retries``). Every request carries ``max_tokens`` (``REPRO_LLM_MAX_TOKENS``). Rate limits
-(429), server errors (5xx), timeouts and dropped connections are retried here with exponential
-backoff. Every HTTP request passes :class:`~pipeline.llm.transport.LimitedTransport`, which
+(429), server errors (5xx), timeouts and dropped connections are retried with exponential
+backoff through tenacity (the policy of :meth:`OpenAIBackend._with_backoff`). Every HTTP
+request passes :class:`~pipeline.llm.transport.LimitedTransport`, which
 enforces the per-paper call cap, the total deadline of a call (``llm_deadline``, retries
 included; ``llm_timeout`` is per socket operation), the response size cap, and keeps the
 raw exchange for ``llm_calls.jsonl`` (with the server's token ``usage`` summed per call).
@@ -27,6 +28,7 @@ except ImportError:  # pragma: no cover - depends on the installed openai
     import httpx  # type: ignore[no-redef]
 
 from pydantic import ValidationError
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ExtractionError
@@ -35,6 +37,17 @@ from pipeline.llm.base import CallBudget, CallLog, LLMOutputError, M, Messages, 
 from pipeline.llm.transport import MAX_RESPONSE_BYTES, LimitedTransport
 
 _TOOLS_UNSUPPORTED = ("tool", "function")
+
+
+class _Again(Exception):
+    """An attempt failed in a way the next one may not: a retryable server error (``wait``) or a
+    structured-output mode the server refused or ignored (retried at once in the next mode)."""
+
+    def __init__(self, *, wait: bool) -> None:
+        super().__init__("retry")
+        self.wait = wait
+
+
 _SCHEMA_UNSUPPORTED = ("response_format", "json_schema", "schema")
 
 
@@ -227,39 +240,60 @@ class OpenAIBackend:
         )
 
     def _with_backoff(self, call: Any) -> Any:
-        last: str = ""
-        for attempt in range(self.backoff_retries + 1):
-            try:
-                return call()
-            except Exception as err:  # sorted out below: a limit, API error, validation failure
-                if self._transport.fatal is not None:  # call cap, deadline or size cap: final
-                    raise self._transport.fatal from err
-                api = _api_error(err, self._openai)
-                if api is None:
-                    if isinstance(err, LLMOutputError):
-                        raise
-                    if self.mode == "tools" and _no_tool_call(err):
-                        # the server ignored the tools: ask for a JSON Schema answer
-                        self._fall_back()
-                        continue
-                    raise self._output_error(err) from err
-                if self.mode in modes.FALLBACK and _rejects_mode(api, self._openai, self.mode):
-                    self._fall_back()
-                    continue
-                if not _retryable(api, self._openai):
-                    raise ExtractionError(
-                        f"model server {self.settings.llm_base_url} refused the request: {api}",
-                        hint="check REPRO_LLM_MODEL, the API key and the server logs",
-                    ) from err
-                last = f"{type(api).__name__}: {api}"
-                if attempt < self.backoff_retries:
-                    left = self._transport.deadline.at - time.monotonic()
-                    time.sleep(max(0.0, min(self.backoff_base * 2**attempt, left)))
-        raise ExtractionError(
-            f"model {self.model} at {self.settings.llm_base_url} failed "
-            f"{self.backoff_retries + 1} times; last error: {last}",
-            hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); try again later",
+        """``call()`` under the retry policy (tenacity): a retryable server error waits
+        ``backoff_base * 2**n`` (within the deadline), a mode the server refused or ignored is
+        retried at once in the next mode, anything else ends the call."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self.backoff_retries + 1),
+            retry=retry_if_exception_type(_Again),
+            wait=self._wait,
+            reraise=True,
         )
+        errors: list[str] = []
+        try:
+            return retrying(self._attempt, call, errors)
+        except _Again as again:
+            raise ExtractionError(
+                f"model {self.model} at {self.settings.llm_base_url} failed "
+                f"{self.backoff_retries + 1} times; last error: {errors[-1] if errors else ''}",
+                hint="the server is overloaded, down or too slow (REPRO_LLM_TIMEOUT); "
+                "try again later",
+            ) from again.__cause__
+
+    def _attempt(self, call: Any, errors: list[str]) -> Any:
+        """One attempt; :class:`_Again` when another attempt may succeed."""
+        try:
+            return call()
+        except Exception as err:  # sorted out below: a limit, API error, validation failure
+            if self._transport.fatal is not None:  # call cap, deadline or size cap: final
+                raise self._transport.fatal from err
+            api = _api_error(err, self._openai)
+            if api is None:
+                if isinstance(err, LLMOutputError):
+                    raise
+                if self.mode == "tools" and _no_tool_call(err):
+                    self._fall_back()  # the server ignored the tools: ask for a JSON Schema answer
+                    raise _Again(wait=False) from err
+                raise self._output_error(err) from err
+            if self.mode in modes.FALLBACK and _rejects_mode(api, self._openai, self.mode):
+                self._fall_back()
+                raise _Again(wait=False) from err
+            if not _retryable(api, self._openai):
+                raise ExtractionError(
+                    f"model server {self.settings.llm_base_url} refused the request: {api}",
+                    hint="check REPRO_LLM_MODEL, the API key and the server logs",
+                ) from err
+            errors.append(f"{type(api).__name__}: {api}")
+            raise _Again(wait=True) from err
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Seconds before the next attempt: none after a mode fallback, else exponential, and
+        never past the call's deadline."""
+        again = state.outcome.exception() if state.outcome is not None else None
+        if not isinstance(again, _Again) or not again.wait:
+            return 0.0
+        left = self._transport.deadline.at - time.monotonic()
+        return max(0.0, min(self.backoff_base * 2 ** (state.attempt_number - 1), left))
 
     def _fall_back(self) -> None:
         self.mode = modes.FALLBACK[self.mode]
