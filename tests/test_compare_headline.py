@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.compare import compare_outputs
-from pipeline.compare.compare import propose_step_map
+from pipeline.compare.outputs import propose_step_map
 from pipeline.contract import AnalysisResult, Cutflow, CutflowStep, SelectedEvent, write_outputs
 
 EVENTS = [(n, 120.0 + n) for n in range(5)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.compare.compare import compare_steps, parse_step_map
+from pipeline.compare.outputs import compare_steps, parse_step_map
 from pipeline.contract import Cutflow, CutflowStep
 from pipeline.errors import UsageError
 

@@ -129,7 +129,7 @@ def test_real_extraction_is_one_request_per_call_logged_and_replayable(
 
 
 def test_real_generate_and_repair_cycle(model_server, tmp_path: Path) -> None:
-    from pipeline.codegen.llm import generate_with_llm
+    from pipeline.codegen.model_written import generate_with_llm
     from pipeline.data.synthetic import generate
     from pipeline.errors import SandboxError
     from pipeline.llm import LLMDeadlineExceeded, LLMOutputError, get_backend

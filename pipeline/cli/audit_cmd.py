@@ -36,7 +36,7 @@ def audit(
 ) -> None:
     """Verify RUN (a run directory, or <paper-slug>/<run-id> under $REPRO_HOME/outputs) against its
     manifest.json and re-run its deterministic stages; exit 1 on any difference."""
-    from pipeline.audit.audit import audit_run
+    from pipeline.audit.rerun import audit_run
 
     run_dir = _run_dir(run, settings(ctx).outputs_dir)
     if keep is not None and keep.exists() and any(keep.iterdir()):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.compare.compare import compare_outputs
 from pipeline.compare.models import Comparison
+from pipeline.compare.outputs import compare_outputs
 from pipeline.compare.step_map import parse_step_map, propose_step_map, read_step_map
 
 __all__ = ["Comparison", "compare_outputs", "parse_step_map", "propose_step_map", "read_step_map"]

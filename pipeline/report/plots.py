@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.compare.compare import compare_steps
 from pipeline.compare.models import StepComparison
+from pipeline.compare.outputs import compare_steps
 from pipeline.contract import AnalysisResult, Cutflow
 from pipeline.report.plot_style import PlotLabel, events_per_bin, plot_label, process_style
 

@@ -64,7 +64,7 @@ PIPELINE = Path(__file__).resolve().parents[1]
 PROMPT_SOURCES = (
     "extract/prompt.py",
     "extract/llm_extract.py",
-    "codegen/llm.py",
+    "codegen/model_written.py",
     "codegen/textcuts.py",
     "sandbox/repair.py",
 )

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.codegen import compile_selection
-from pipeline.codegen.llm import generate_with_llm
+from pipeline.codegen.model_written import generate_with_llm
 from pipeline.codegen.textcuts import text_only_cuts, write_text_functions
 from pipeline.config import Settings
 from pipeline.data import open_dataset
