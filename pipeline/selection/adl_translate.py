@@ -29,7 +29,22 @@ def _logic(text: str) -> str:
     text = re.sub(r"\bOR\b", "or", text)
     text = re.sub(r"\bNOT\b", "not ", text)
     text = re.sub(r"!(?!=)", "not ", text)
+    text = re.sub(rf"\{{({_SEVERAL_OBJECTS})\}}\s*(\w+)", _braced_sum, text)
     return re.sub(r"\{\s*([^{}]+?)\s*\}\s*(\w+)", r"\1.\2", text)
+
+
+# CutLang ``{a[0] a[1]}m``: a property of the four-vector sum of several indexed objects
+_SEVERAL_OBJECTS = rf"\s*{_OBJ}\s*\[\s*\d+\s*\](?:\s*\+?\s*{_OBJ}\s*\[\s*\d+\s*\])+\s*"
+_SUM_PROPERTIES = {"m": "m", "M": "m", "pt": "pT", "pT": "pT", "Pt": "pT", "PT": "pT"}
+
+
+def _braced_sum(match: re.Match[str]) -> str:
+    """``{a[0] a[1]}m`` is ``m(a[0] a[1])`` (the mass of the sum), ``{a[0] a[1]}pT`` its pt; any
+    other property of a sum is left as written, for the parser to refuse."""
+    prop = _SUM_PROPERTIES.get(match.group(2))
+    if prop is None:
+        return match.group(0)
+    return f"{prop}({match.group(1).strip()})"
 
 
 def _ternary(text: str) -> str | None:
