@@ -15,7 +15,14 @@ import keyword
 import re
 
 from pipeline.errors import SelectionError
-from pipeline.selection.adl_text import Block, Statement, blocks, commented_info
+from pipeline.selection.adl_text import (
+    COLLECTION_FUNCTIONS,
+    KNOWN_GAPS,
+    Block,
+    Statement,
+    blocks,
+    commented_info,
+)
 from pipeline.selection.adl_translate import translate
 from pipeline.selection.expr import names_used, parse
 from pipeline.selection.fields import EVENT_FIELDS, EVENT_OBJECTS
@@ -65,6 +72,15 @@ BASE_KINDS: dict[str, str] = {
     "Particle": "other",
 }
 _LEPTONIC = {"electron", "muon", "lepton"}
+# gap classes of the import report besides KNOWN_GAPS (docs: "Known gaps in ADL import")
+GAP_UNREPRESENTED_BASE = "built on an unrepresented definition"
+GAP_VECTOR_AS_NUMBER = "four-vector sum used as a number"
+GAP_OBJECT_AS_NUMBER = "object used as a number"
+GAP_NO_COLLECTION = "collection absent from the canonical event content"
+GAP_UNDEFINED = "name undefined in the ADL file"
+GAP_LOOP_NAMES = "pairwise condition between collections"
+GAP_COLLECTION_CONDITION = "collection-building function as a condition"
+GAP_NO_BRANCH = "condition without a branch"
 _OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 
@@ -187,8 +203,13 @@ class _Importer:
             self.note(
                 f"object {block.name}",
                 block.line,
-                f"take {', '.join(takes)}: {unknown[0]!r} is neither a collection of the data "
-                "nor an object defined before",
+                f"take {', '.join(takes)}: "
+                + (
+                    f"[{GAP_UNREPRESENTED_BASE}] {unknown[0]!r} could not be represented"
+                    if unknown[0] in self.failed_defines
+                    else f"[{GAP_UNDEFINED}] {unknown[0]!r} is neither a collection of the data "
+                    "nor an object defined before"
+                ),
             )
             self.failed_defines.add(block.name)
             return
@@ -222,6 +243,16 @@ class _Importer:
     def object_cut(
         self, obj: PhysicsObject, statement: Statement, self_names: frozenset[str], n: int
     ) -> Cut:
+        refused = refusal(statement.text, object_scope=True)
+        if refused:
+            return self.text_cut(
+                self.cut_id(f"{obj.name}_{n}", statement.tag),
+                statement,
+                refused,
+                scope="object",
+                target=obj.name,
+                section=f"object {obj.name}",
+            )
         expr = translate(
             statement.text,
             self_names=self_names,
@@ -354,6 +385,16 @@ class _Importer:
             )
 
     def event_cut(self, region: str, statement: Statement, n: int) -> Cut:
+        refused = refusal(statement.text, object_scope=False)
+        if refused:
+            return self.text_cut(
+                self.cut_id(f"{region}_{n}", statement.tag),
+                statement,
+                refused,
+                scope="event",
+                target=None,
+                section=f"region {region}",
+            )
         expr = translate(self.inline_vectors(statement.text), met_names=frozenset(self.met_names))
         if statement.keyword == "reject":
             expr = f"not ({expr})"
@@ -368,6 +409,33 @@ class _Importer:
         )
         self.origin[cut.id] = statement
         return cut
+
+    def text_cut(
+        self,
+        cut_id: str,
+        statement: Statement,
+        reason: str,
+        *,
+        scope: str,
+        target: str | None,
+        section: str,
+    ) -> Cut:
+        """A cut refused before translation: kept as its ADL text, and reported with the reason."""
+        self.note(cut_id, statement.line, f"{statement.raw!r}: {reason}")
+        self.origin[cut_id] = statement
+        return Cut.model_validate(
+            {
+                "id": cut_id,
+                "description": f"ADL: {statement.keyword} {statement.text}".strip(),
+                "scope": scope,
+                "target": target,
+                "provenance": self.prov(section, statement),
+                "status": "reviewed",
+                "kind": "require",
+                "text": f"ADL: {statement.raw}",
+                "notes": f"not represented: {reason}",
+            }
+        )
 
     # assembly ------------------------------------------------------------------------
     def run(self) -> tuple[SelectionList, list[str]]:
@@ -517,16 +585,58 @@ class _Importer:
                 )
 
     def why(self, reason: str) -> str:
+        """The validator's reason, led by its gap class (docs: "Known gaps in ADL import"), so
+        that every construct left out is a named gap, not just an error message."""
         first = reason.splitlines()[0]
-        match = re.match(r"unknown name '(\w+)'", first)
-        if match and match.group(1) in self.failed_defines:
-            return f"uses {match.group(1)!r}, which could not be represented"
-        if match and match.group(1) in self.vectors:
+        match = re.search(r"unknown (?:name|function) '(\w+)'", first)
+        name = match.group(1) if match else None
+        if name in self.failed_defines:
+            return f"[{GAP_UNREPRESENTED_BASE}] uses {name!r}, which could not be represented"
+        if name in self.vectors:
             return (
-                f"uses the four-vector sum {match.group(1)!r} as a number (ADL leaves the "
-                "quantity implicit)"
+                f"[{GAP_VECTOR_AS_NUMBER}] uses the four-vector sum {name!r} as a number (ADL "
+                "leaves the quantity implicit)"
             )
+        if name in KNOWN_GAPS:
+            gap, because = KNOWN_GAPS[name]
+            return f"[{gap}] {name!r}: {because}"
+        if name is not None:
+            commented = re.search(
+                rf"^\s*#\s*(?:define|def|object)\s+{name}\b", self.text, re.MULTILINE
+            )
+            if commented:
+                line = self.text[: commented.start()].count("\n") + 1
+                return f"[{GAP_UNDEFINED}] {name!r} is defined only in a comment (line {line})"
+            return f"[{GAP_UNDEFINED}] {first}"
+        if "is a collection of objects, not a number" in first:
+            return f"[{GAP_OBJECT_AS_NUMBER}] {first}"
+        if "has no such collection" in first:
+            return f"[{GAP_NO_COLLECTION}] {first}"
         return first
+
+
+def refusal(text: str, *, object_scope: bool) -> str | None:
+    """ADL forms that a text rewrite would turn into something with another meaning (or a
+    misleading error): refused up front with their gap class."""
+    if re.search(r"\?\s*(?::|$)", text):
+        return f"[{GAP_NO_BRANCH}] 'c ?' without the condition to require when c holds"
+    if not object_scope:
+        return None
+    loop = re.search(r"\b([A-Za-z]\w*_)(?!\w)", text)
+    if loop:
+        return (
+            f"[{GAP_LOOP_NAMES}] CutLang loop name {loop.group(1)!r} pairs each object with each "
+            "object of another collection; an object-scope cut relates an object to another "
+            "collection only through min_delta_r"
+        )
+    function = re.search(rf"\b({'|'.join(sorted(COLLECTION_FUNCTIONS))})\s*\(", text)
+    if function:
+        return (
+            f"[{GAP_COLLECTION_CONDITION}] {function.group(1)!r} builds a collection; as a "
+            "condition on each object ADL gives it no meaning (an object built by it is written "
+            f"'take {function.group(1)}(...)')"
+        )
+    return None
 
 
 def _dependency_order(objects: list[PhysicsObject]) -> list[PhysicsObject]:

@@ -238,3 +238,35 @@ def _word_boundary(text: str, i: int, length: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + length] if i + length < len(text) else " "
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+# ADL names the selection language cannot represent honestly, by gap class (the classes are the
+# entries of "Known gaps in ADL import" in docs/selection-language.md): the import report names
+# the class and the reason instead of a bare "unknown name"
+_SUBSTRUCTURE = (
+    "large-R jet substructure",
+    "soft-drop mass and N-subjettiness are properties of large-R (AK8) jets; the canonical "
+    "event content has one small-R jet collection without them",
+)
+_TAGGERS = (
+    "tagger outputs outside the canonical content",
+    "charm-, tau-jet and tau-identification tagger outputs are not canonical fields (jets have "
+    "btag only)",
+)
+_CLUSTERING = (
+    "jet reclustering",
+    "building new jets from other objects needs a clustering algorithm the runtime does not have",
+)
+KNOWN_GAPS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("msoftdrop", "softdropmass", "tau1", "tau2", "tau3", "tau4", "tau21", "tau32"),
+        _SUBSTRUCTURE,
+    ),
+    **dict.fromkeys(
+        ("cTag", "ctag", "TauTag", "tauTag", "dMVAnewDM2017v2", "idMVAnewDM2017v2"), _TAGGERS
+    ),
+    "antikT": _CLUSTERING,
+}
+# functions that build a collection: in an object's ``select`` CutLang gives them no defined
+# meaning as a condition (the object is written ``take fmegajets(jets)``)
+COLLECTION_FUNCTIONS = frozenset({"fmegajets", "antikT"})
