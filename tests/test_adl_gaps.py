@@ -102,6 +102,12 @@ def test_commented_definition_is_pointed_at() -> None:
             "{electrons_}Pt/{jets_}Pt ][ 0.5 2.0\n",
             "pairwise condition between collections",
         ),
+        (  # both conditions must hold for the same photon: not min_delta_r and a separate pt
+            "object photons\n  take Photon\n"
+            "object cleanjets\n  take jets\n  reject dR(jets, photons) < 0.4 and "
+            "photons.pt / jets.pt [] 0.5 2.0\n",
+            "pairwise condition between collections",
+        ),
         (
             "object mega\n  take jets\n  select fmegajets(jets) == 2\n",
             "collection-building function as a condition",

@@ -243,7 +243,8 @@ class _Importer:
     def object_cut(
         self, obj: PhysicsObject, statement: Statement, self_names: frozenset[str], n: int
     ) -> Cut:
-        refused = refusal(statement.text, object_scope=True)
+        others = frozenset(self.objects) | frozenset(BASE_KINDS)
+        refused = refusal(statement.text, object_scope=True, other_collections=others - self_names)
         if refused:
             return self.text_cut(
                 self.cut_id(f"{obj.name}_{n}", statement.tag),
@@ -615,13 +616,26 @@ class _Importer:
         return first
 
 
-def refusal(text: str, *, object_scope: bool) -> str | None:
+def refusal(
+    text: str, *, object_scope: bool, other_collections: frozenset[str] = frozenset()
+) -> str | None:
     """ADL forms that a text rewrite would turn into something with another meaning (or a
     misleading error): refused up front with their gap class."""
     if re.search(r"\?\s*(?::|$)", text):
         return f"[{GAP_NO_BRANCH}] 'c ?' without the condition to require when c holds"
     if not object_scope:
         return None
+    if other_collections:
+        # 'dR(j, photons) < 0.4 and photons.pt / j.pt [] 0.5 2.0': both conditions hold for the
+        # same photon; min_delta_r and a separate photons.pt would pull them apart
+        names = "|".join(sorted(other_collections, key=len, reverse=True))
+        attribute = re.search(rf"\b({names})\s*\.\s*(?!size\b)(\w+)", text)
+        if attribute:
+            return (
+                f"[{GAP_LOOP_NAMES}] {attribute.group(0)!r} is a property of each object of "
+                "another collection inside an object's condition; an object-scope cut relates "
+                "an object to another collection only through min_delta_r"
+            )
     loop = re.search(r"\b([A-Za-z]\w*_)(?!\w)", text)
     if loop:
         return (
