@@ -269,3 +269,13 @@ def test_one_lepton_collection_of_a_split_schema_reads_alone(wanted: list[str]) 
         assert ak.all(ak.flatten(alone[name][field]) == ak.flatten(everything[name][field]))
     if "." not in wanted[0]:
         assert ak.all(ak.flatten(alone[name]["index"]) == ak.flatten(everything[name]["index"]))
+
+
+def test_muon_only_fields_of_a_split_schema_are_kept() -> None:
+    """Muon ids (no electron counterpart) were dropped: only fields both collections have
+    survived the join, so a cut on muons.id_tight found no field."""
+    ds = open_dataset([shared_path("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root")])
+    assert "muons.id_tight" in ds.provides
+    muons = ds.read_all(["muons.id_tight"])["muons"]
+    assert "id_tight" in muons.fields and ak.sum(ak.num(muons)) > 0
+    assert "id_tight" not in ds.read_all(["leptons"])["leptons"].fields  # electrons have none

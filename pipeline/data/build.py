@@ -138,18 +138,10 @@ def build_leptons(
     """electrons / muons / leptons as pT-sorted Momentum4D records."""
     need = set().union(*(wanted[c] for c in LEPTON_COLLECTIONS if c in wanted))
     if schema.split_leptons:
-        ele = _raw_collection(raw, schema, "electrons", need)
-        mu = _raw_collection(raw, schema, "muons", need)
-        ele["flavour"] = ak.values_astype(ak.zeros_like(ele["pt"]) + 11, np.int32)
-        mu["flavour"] = ak.values_astype(ak.zeros_like(mu["pt"]) + 13, np.int32)
-        common = sorted(set(ele) & set(mu))
-        both = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in common}
-        both["index"] = ak.local_index(both["pt"], axis=1)
-        rec = _record(both)
-    else:
-        fields = _raw_collection(raw, schema, "leptons", need | {"flavour"})
-        fields["index"] = ak.local_index(fields["pt"], axis=1)
-        rec = _record(fields)
+        return _split_leptons(raw, schema, wanted, need)
+    fields = _raw_collection(raw, schema, "leptons", need | {"flavour"})
+    fields["index"] = ak.local_index(fields["pt"], axis=1)
+    rec = _record(fields)
     out: dict[str, ak.Array] = {}
     for name in LEPTON_COLLECTIONS:
         if name not in wanted:
@@ -157,6 +149,34 @@ def build_leptons(
         sel = rec if name == "leptons" else rec[rec.flavour == (11 if name == "electrons" else 13)]
         keep = wanted[name] | set(KINEMATIC)
         out[name] = _by_pt(ak.with_name(sel[[f for f in sel.fields if f in keep]], "Momentum4D"))
+    return out
+
+
+def _split_leptons(
+    raw: ak.Array, schema: Schema, wanted: dict[str, set[str]], need: set[str]
+) -> dict[str, ak.Array]:
+    """Electrons and muons of a schema that stores them apart (NanoAOD): each keeps its own
+    fields (muon ids, say), ``leptons`` the fields both have; ``index`` counts electrons first,
+    then muons, in every collection."""
+    ele = _raw_collection(raw, schema, "electrons", need)
+    mu = _raw_collection(raw, schema, "muons", need)
+    ele["flavour"] = ak.values_astype(ak.zeros_like(ele["pt"]) + 11, np.int32)
+    mu["flavour"] = ak.values_astype(ak.zeros_like(mu["pt"]) + 13, np.int32)
+    ele["index"] = ak.local_index(ele["pt"], axis=1)
+    mu["index"] = ak.local_index(mu["pt"], axis=1) + ak.num(ele["pt"], axis=1)
+    parts = {"electrons": ele, "muons": mu}
+    common = sorted(set(ele) & set(mu))
+    out: dict[str, ak.Array] = {}
+    for name in LEPTON_COLLECTIONS:
+        if name not in wanted:
+            continue
+        if name == "leptons":
+            fields = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in common}
+        else:
+            fields = parts[name]
+        keep = wanted[name] | set(KINEMATIC)
+        rec = _record({k: v for k, v in fields.items() if k in keep})
+        out[name] = _by_pt(ak.with_name(rec, "Momentum4D"))
     return out
 
 
