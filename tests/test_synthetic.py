@@ -204,3 +204,9 @@ def test_same_seed_same_bytes_anywhere(tmp_path: Path, release: str) -> None:
     again = generate(tmp_path / "b", release=release, n_events=400, processes=["ggH125_ZZ4lep"])
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
     assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_a_process_named_twice_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="more than once"):
+        generate(tmp_path / "out", release="2020", n_events=40, processes=["ZZ", "ZZ"])
+    assert not (tmp_path / "out").exists()

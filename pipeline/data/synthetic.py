@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import types
 import uuid
 from collections.abc import Iterator, Sequence
@@ -290,6 +291,7 @@ def _write_process(
 # creation times, so both are fixed (the sample's provenance is in its "synthetic" marker instead).
 _FILE_UUID = uuid.UUID(int=0)
 _FILE_TIME = datetime.datetime(2020, 1, 1)
+_CLOCK_LOCK = threading.RLock()
 
 
 @contextlib.contextmanager
@@ -308,14 +310,20 @@ def _fixed_clock() -> Iterator[None]:
 
     stopped = types.SimpleNamespace(datetime=_Stopped)
     modules = (_cascade, _cascadetree, writable)
-    real = [module.datetime for module in modules]
+    with _CLOCK_LOCK:  # the swap is process-wide: writers take turns, and restore in order
+        yield from _swapped(modules, stopped)
+
+
+def _swapped(modules: tuple[types.ModuleType, ...], stopped: object) -> Iterator[None]:
+    """Each module's ``datetime`` is ``stopped`` until the generator is closed."""
+    real = [getattr(module, "datetime") for module in modules]  # noqa: B009 - a module attr
     for module in modules:
-        module.datetime = stopped  # type: ignore[assignment]
+        setattr(module, "datetime", stopped)  # noqa: B010
     try:
         yield
     finally:
         for module, original in zip(modules, real, strict=True):
-            module.datetime = original  # type: ignore[assignment]
+            setattr(module, "datetime", original)  # noqa: B010
 
 
 def generate(
@@ -334,6 +342,9 @@ def generate(
         raise UsageError(
             f"unknown process(es) {unknown}", hint=f"choose from {', '.join(PROCESSES)}"
         )
+    if len(set(processes)) != len(processes):
+        repeated = sorted({p for p in processes if list(processes).count(p) > 1})
+        raise UsageError(f"process(es) {repeated} given more than once", hint="name each once")
     if n_events < len(processes):
         raise UsageError(f"--events must be at least {len(processes)} (one per process)")
     out = Path(out_dir)
