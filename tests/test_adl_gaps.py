@@ -166,3 +166,10 @@ def test_what_a_shared_file_leaves_out_is_a_documented_gap(name: str) -> None:
     documented = _documented_gaps()
     for entry in missing:
         assert re.match(r"line \d+: ", entry) and _gap_of(entry) in documented, entry
+
+
+def test_met_in_an_object_cut_is_not_another_collection() -> None:
+    """MET is one object per event: an object's cut on dphi(jet, MET) is not pairwise."""
+    block = "object aligned\n  take jets\n  select abs(dphi(jets.phi, MET.phi)) > 0.4\n"
+    _, missing = from_adl(HEAD + block + _region("select size(jets) >= 1"))
+    assert not [m for m in missing if "pairwise" in m]

@@ -193,3 +193,10 @@ def test_others_in_cone_against_a_loop(events: ak.Array) -> None:
                 if i != j and math.hypot(ji["eta"] - jj["eta"], dphi) < 0.8:
                     want += jj["pt"]
             assert sums[i] == pytest.approx(want, rel=1e-6)
+
+
+def test_others_in_cone_refuses_one_object_per_event() -> None:
+    """A flat array would pair every event with every other event (and grow as N**2)."""
+    one = ak.Array([{"pt": 10.0, "eta": 0.0, "phi": 0.0, "e": 10.0}] * 3)
+    with pytest.raises(ValueError, match="list of objects per event"):
+        rt.FUNCTIONS["others_in_cone"](one, 0.3)

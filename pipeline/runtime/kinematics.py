@@ -198,9 +198,11 @@ def others_in_cone(c: Any, radius: Any, weight: Any = None) -> Any:
     """
     like = next((x for x in (c, radius, weight) if isinstance(x, fc.Cands)), None)
     objs = _ak(c)
+    if objs.ndim < 2:  # one object per event: there are no "other objects of its list"
+        raise ValueError("others_in_cone needs a list of objects per event, not one object")
     phi, eta = _angles(objs)
     w = ak.values_astype(objs["pt"] if weight is None else _ak(weight), np.float64)
-    r = _ak(radius) if isinstance(radius, (ak.Array, fc.Cands)) else radius
+    r = _ak(radius) if isinstance(radius, (ak.Array, fc.Cands, np.ndarray)) else radius
     dr = np.hypot(
         eta[..., :, np.newaxis] - eta[..., np.newaxis, :],
         _delta_phi(phi[..., :, np.newaxis], phi[..., np.newaxis, :]),

@@ -243,7 +243,8 @@ class _Importer:
     def object_cut(
         self, obj: PhysicsObject, statement: Statement, self_names: frozenset[str], n: int
     ) -> Cut:
-        others = frozenset(self.objects) | frozenset(BASE_KINDS)
+        # MET (one object per event) is not a collection: met.phi in an object's cut is fine
+        others = (frozenset(self.objects) | frozenset(BASE_KINDS)) - self.met_names - {"METLV"}
         refused = refusal(statement.text, object_scope=True, other_collections=others - self_names)
         if refused:
             return self.text_cut(
@@ -628,7 +629,7 @@ def refusal(
     if other_collections:
         # 'dR(j, photons) < 0.4 and photons.pt / j.pt [] 0.5 2.0': both conditions hold for the
         # same photon; min_delta_r and a separate photons.pt would pull them apart
-        names = "|".join(sorted(other_collections, key=len, reverse=True))
+        names = "|".join(re.escape(n) for n in sorted(other_collections, key=len, reverse=True))
         attribute = re.search(rf"\b({names})\s*\.\s*(?!size\b)(\w+)", text)
         if attribute:
             return (
