@@ -18,9 +18,7 @@ import numpy as np
 from baselines.common import MZ, ChunkResult, HistSpec, Plan, Step, to_numpy_bool
 
 NAME = "hzz4l_paper"
-NAME_NOISOCORR = (
-    "hzz4l_paper_noisocorr"  # the stored cones as they are: what the reviewed list does
-)
+NAME_NOISOCORR = "hzz4l_paper_noisocorr"  # the stored cones as they are: what the demo's list does
 NO_VERTEX = "the open data hold no four-lepton vertex fit (chi2/ndof)"
 NO_MUON_TYPE = "the open data hold no calorimeter-tagged / stand-alone muon flags"
 TRIGGERS = ("trig_e", "trig_m", "trig_ee", "trig_mm", "trig_em")
@@ -128,7 +126,7 @@ def plan(
 
 
 def plan_noisocorr(provides: set[str], *, variable_cone: bool = False) -> Plan:
-    """The selection with the stored cones as they are (the reviewed list's reading)."""
+    """The selection with the stored cones as they are (the demo's list's reading)."""
     return plan(provides, isolation_correction=False, variable_cone=variable_cone)
 
 
