@@ -23,7 +23,7 @@ import tempfile
 import threading
 import types
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import awkward as ak
@@ -273,18 +273,51 @@ def _write_process(
         "note": "SYNTHETIC sample: not ATLAS simulation, not collision data",
     }
     n_chunks = max(1, -(-n // CHUNK))
-    with _fixed_clock(), uproot.recreate(path, uuid_function=lambda: _FILE_UUID) as out:
-        out["synthetic"] = json.dumps(marker, sort_keys=True)
+
+    def chunks() -> Iterator[dict]:
         for i, child in enumerate(seed_seq.spawn(n_chunks)):
             size = min(CHUNK, n - i * CHUNK)
             rng = np.random.default_rng(child)
             block = reconstruct(rng, GENERATORS[process](rng, size), proc.neg_fraction)
             events = np.arange(i * CHUNK + 1, i * CHUNK + size + 1)
-            branches = to_branches(block, proc, events, n)
+            yield to_branches(block, proc, events, n)
+
+    write_sample(path, tree, marker, chunks(), n_chunks)
+
+
+def write_sample(
+    path: Path, tree: str, marker: dict[str, object], chunks: Iterable[dict], n_chunks: int
+) -> None:
+    """One synthetic ROOT file, the same bytes wherever it is written: the ``synthetic`` marker,
+    then ``tree`` filled chunk by chunk (fixed UUID and clock, see :func:`_fixed_clock`)."""
+    with _fixed_clock(), uproot.recreate(path, uuid_function=lambda: _FILE_UUID) as out:
+        out["synthetic"] = json.dumps(marker, sort_keys=True)
+        for i, branches in enumerate(chunks):
             if i == 0:  # mktree: plain assignment would write an RNTuple since uproot 5.7
                 out.mktree(tree, branches, initial_basket_capacity=max(10, n_chunks + 1))
             else:
                 out[tree].extend(branches)
+
+
+def publish_together(
+    out: Path, names: Sequence[str], write: Callable[[Path, int], None]
+) -> list[Path]:
+    """``write(path, i)`` each of ``names`` into ``out``: all files appear together, or none.
+
+    They are written in a staging folder of their own (two processes writing one directory must
+    not share a part file), each under its final name, since ROOT stores the name it was written
+    under, then moved into ``out``.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".synthetic-", suffix=".part", dir=out))
+    try:
+        for i, name in enumerate(names):
+            write(staging / name, i)
+        for name in names:
+            os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in names]
 
 
 # A sample is the same bytes wherever and whenever it is generated: ROOT files carry a UUID and
@@ -347,23 +380,14 @@ def generate(
         raise UsageError(f"process(es) {repeated} given more than once", hint="name each once")
     if n_events < len(processes):
         raise UsageError(f"--events must be at least {len(processes)} (one per process)")
-    out = Path(out_dir)
     shares = [n_events // len(processes)] * len(processes)
     shares[0] += n_events - sum(shares)
     streams = np.random.SeedSequence(seed).spawn(len(PROCESSES))
     by_name = dict(zip(PROCESSES, streams, strict=True))
-    out.mkdir(parents=True, exist_ok=True)
-    # a folder of its own (two processes writing one directory must not share a part file) in which
-    # each part already has its final name: ROOT stores the name it was written under
-    staging = Path(tempfile.mkdtemp(prefix=".synthetic-", suffix=".part", dir=out))
-    parts: list[tuple[Path, Path]] = []
-    try:  # all files appear together, or none: a half-written sample never looks whole
-        for process, n in zip(processes, shares, strict=True):
-            final = out / file_name(release, process)
-            parts.append((staging / final.name, final))
-            _write_process(staging / final.name, release, process, n, by_name[process])
-        for part, final in parts:
-            os.replace(part, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [final for _, final in parts]
+
+    def write(path: Path, i: int) -> None:
+        process = processes[i]
+        _write_process(path, release, process, shares[i], by_name[process])
+
+    names = [file_name(release, process) for process in processes]
+    return publish_together(Path(out_dir), names, write)

@@ -17,18 +17,13 @@ something) and b-tag scores in [0, 1].
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import awkward as ak
 import numpy as np
-import uproot
 
-from pipeline.data.synthetic import _FILE_UUID, _fixed_clock
+from pipeline.data.synthetic import publish_together, write_sample
 from pipeline.errors import UsageError
 
 CHUNK = 100_000
@@ -210,15 +205,11 @@ def _write(path: Path, n_events: int, seed: int) -> None:
     }
     n_chunks = max(1, -(-n_events // CHUNK))
     streams = np.random.SeedSequence(seed).spawn(n_chunks)
-    with _fixed_clock(), uproot.recreate(path, uuid_function=lambda: _FILE_UUID) as out:
-        out["synthetic"] = json.dumps(marker, sort_keys=True)
-        for i, stream in enumerate(streams):
-            size = min(CHUNK, n_events - i * CHUNK)
-            branches = _chunk(np.random.default_rng(stream), i * CHUNK, size)
-            if i == 0:  # mktree: plain assignment would write an RNTuple since uproot 5.7
-                out.mktree("Events", branches, initial_basket_capacity=max(10, n_chunks + 1))
-            else:
-                out["Events"].extend(branches)
+    chunks = (
+        _chunk(np.random.default_rng(stream), i * CHUNK, min(CHUNK, n_events - i * CHUNK))
+        for i, stream in enumerate(streams)
+    )
+    write_sample(path, "Events", marker, chunks, n_chunks)
 
 
 def generate_nanoaod(out_dir: str | Path, *, n_events: int = 100_000, seed: int = 1) -> Path:
@@ -229,13 +220,5 @@ def generate_nanoaod(out_dir: str | Path, *, n_events: int = 100_000, seed: int 
     """
     if n_events < 1:
         raise UsageError(f"n_events must be at least 1, not {n_events}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    final = out / file_name(n_events, seed)
-    staging = Path(tempfile.mkdtemp(prefix=".synthetic-nanoaod-", suffix=".part", dir=out))
-    try:
-        _write(staging / final.name, n_events, seed)
-        os.replace(staging / final.name, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return final
+    name = file_name(n_events, seed)
+    return publish_together(Path(out_dir), [name], lambda path, _: _write(path, n_events, seed))[0]
