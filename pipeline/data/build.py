@@ -137,27 +137,32 @@ def build_leptons(
 ) -> dict[str, ak.Array]:
     """electrons / muons / leptons as pT-sorted Momentum4D records."""
     need = set().union(*(wanted[c] for c in LEPTON_COLLECTIONS if c in wanted))
-    if schema.split_leptons:
-        return _split_leptons(raw, schema, wanted, need)
-    fields = _raw_collection(raw, schema, "leptons", need | {"flavour"})
-    fields["index"] = ak.local_index(fields["pt"], axis=1)
-    rec = _record(fields)
+    names = [c for c in LEPTON_COLLECTIONS if c in wanted]
+    split = _split_records if schema.split_leptons else _joint_records
     out: dict[str, ak.Array] = {}
-    for name in LEPTON_COLLECTIONS:
-        if name not in wanted:
-            continue
-        sel = rec if name == "leptons" else rec[rec.flavour == (11 if name == "electrons" else 13)]
+    for name, rec in split(raw, schema, need, names).items():
         keep = wanted[name] | set(KINEMATIC)
-        out[name] = _by_pt(ak.with_name(sel[[f for f in sel.fields if f in keep]], "Momentum4D"))
+        fields = [f for f in rec.fields if f in keep]
+        out[name] = _by_pt(ak.with_name(rec[fields], "Momentum4D"))
     return out
 
 
-def _split_leptons(
-    raw: ak.Array, schema: Schema, wanted: dict[str, set[str]], need: set[str]
+def _joint_records(
+    raw: ak.Array, schema: Schema, need: set[str], names: list[str]
 ) -> dict[str, ak.Array]:
-    """Electrons and muons of a schema that stores them apart (NanoAOD): each keeps its own
-    fields (muon ids, say), ``leptons`` the fields both have; ``index`` counts electrons first,
-    then muons, in every collection."""
+    """One lepton list in the file (ATLAS): electrons and muons are its flavours."""
+    fields = _raw_collection(raw, schema, "leptons", need | {"flavour"})
+    fields["index"] = ak.local_index(fields["pt"], axis=1)
+    rec = _record(fields)
+    flavour = {"electrons": 11, "muons": 13}
+    return {n: rec if n == "leptons" else rec[rec.flavour == flavour[n]] for n in names}
+
+
+def _split_records(
+    raw: ak.Array, schema: Schema, need: set[str], names: list[str]
+) -> dict[str, ak.Array]:
+    """Electrons and muons stored apart (NanoAOD): each keeps its own fields (muon ids, say),
+    ``leptons`` the fields both have; ``index`` counts electrons first, then muons."""
     ele = _raw_collection(raw, schema, "electrons", need)
     mu = _raw_collection(raw, schema, "muons", need)
     ele["flavour"] = ak.values_astype(ak.zeros_like(ele["pt"]) + 11, np.int32)
@@ -165,19 +170,9 @@ def _split_leptons(
     ele["index"] = ak.local_index(ele["pt"], axis=1)
     mu["index"] = ak.local_index(mu["pt"], axis=1) + ak.num(ele["pt"], axis=1)
     parts = {"electrons": ele, "muons": mu}
-    common = sorted(set(ele) & set(mu))
-    out: dict[str, ak.Array] = {}
-    for name in LEPTON_COLLECTIONS:
-        if name not in wanted:
-            continue
-        if name == "leptons":
-            fields = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in common}
-        else:
-            fields = parts[name]
-        keep = wanted[name] | set(KINEMATIC)
-        rec = _record({k: v for k, v in fields.items() if k in keep})
-        out[name] = _by_pt(ak.with_name(rec, "Momentum4D"))
-    return out
+    if "leptons" in names:
+        parts["leptons"] = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in set(ele) & set(mu)}
+    return {n: _record(parts[n]) for n in names}
 
 
 def event_weights(
