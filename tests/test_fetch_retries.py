@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,41 +147,35 @@ def test_busy_grobid_is_retried_then_given_up(tmp_path: Path) -> None:
 
 
 def _imported_modules(path: Path) -> set[str]:
-    """Top-level names of every module ``path`` imports (absolute imports only)."""
+    """Dotted names of every module ``path`` imports (absolute imports only)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
     return names
+
+
+def _importers(forbidden: Callable[[str], bool]) -> dict[str, list[str]]:
+    """Modules of pipeline/ importing a forbidden module, with what they import."""
+    found = {}
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        bad = sorted(name for name in _imported_modules(path) if forbidden(name))
+        if bad:
+            found[str(path.relative_to(ROOT))] = bad
+    return found
 
 
 def test_the_project_speaks_http_through_httpx_only() -> None:
     others = {"requests", "urllib3", "arxiv", "grobid_client", "aiohttp"}
-    offenders = {
-        str(path.relative_to(ROOT)): sorted(_imported_modules(path) & others)
-        for path in sorted((ROOT / "pipeline").rglob("*.py"))
-        if _imported_modules(path) & others
-    }
-    assert offenders == {}
+    assert _importers(lambda name: name.split(".")[0] in others) == {}
 
 
 def test_no_standard_library_http_client_either() -> None:
     """The model server's health probe and the mode probe spoke urllib.request."""
     stdlib = {"urllib.request", "http.client"}
-    offenders = []
-    for path in sorted((ROOT / "pipeline").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = (
-                [alias.name for alias in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else []
-            )
-            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in stdlib]
-    assert offenders == []
+    assert _importers(lambda name: name in stdlib) == {}
 
 
 def test_fetching_and_grobid_load_no_other_http_stack() -> None:
