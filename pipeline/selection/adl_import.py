@@ -79,6 +79,9 @@ GAP_OBJECT_AS_NUMBER = "object used as a number"
 GAP_NO_COLLECTION = "collection absent from the canonical event content"
 GAP_UNDEFINED = "name undefined in the ADL file"
 GAP_LOOP_NAMES = "pairwise condition between collections"
+_ONLY_MIN_DELTA_R = (
+    "an object-scope cut relates an object to another collection only through min_delta_r"
+)
 GAP_COLLECTION_CONDITION = "collection-building function as a condition"
 GAP_NO_BRANCH = "condition without a branch"
 _OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
@@ -634,15 +637,13 @@ def refusal(
         if attribute:
             return (
                 f"[{GAP_LOOP_NAMES}] {attribute.group(0)!r} is a property of each object of "
-                "another collection inside an object's condition; an object-scope cut relates "
-                "an object to another collection only through min_delta_r"
+                f"another collection inside an object's condition; {_ONLY_MIN_DELTA_R}"
             )
     loop = re.search(r"\b([A-Za-z]\w*_)(?!\w)", text)
     if loop:
         return (
             f"[{GAP_LOOP_NAMES}] CutLang loop name {loop.group(1)!r} pairs each object with each "
-            "object of another collection; an object-scope cut relates an object to another "
-            "collection only through min_delta_r"
+            f"object of another collection; {_ONLY_MIN_DELTA_R}"
         )
     function = re.search(rf"\b({'|'.join(sorted(COLLECTION_FUNCTIONS))})\s*\(", text)
     if function:
