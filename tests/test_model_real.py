@@ -188,6 +188,50 @@ def test_real_generate_and_repair_cycle(model_server, tmp_path: Path) -> None:
     )
 
 
+def test_a_call_cut_at_its_deadline_frees_the_server_for_the_next(
+    model_server, tmp_path: Path
+) -> None:
+    """Streaming: the first call asks for a long answer and is cut by a short deadline; the
+    connection is closed, llama.cpp notices at its next token and frees its one slot, so a short
+    second call is answered at once instead of waiting behind the rest of the abandoned answer.
+    "At once" is measured against the server's own speed in the same test, not a fixed time."""
+    import httpx
+
+    from pipeline.llm import LLMDeadlineExceeded, get_backend
+
+    _fits(1)
+    long_tokens, cut_s = 2048, 20.0
+    settings = replace(_settings(model_server, max_tokens=long_tokens), llm_deadline=cut_s)
+    cut = get_backend("openai", settings, run_dir=tmp_path / "cut")
+    ask = "Write the integers from 1 to 3000 in English words, one per line, nothing else."
+    started = time.monotonic()
+    with pytest.raises(LLMDeadlineExceeded, match="connection closed"):
+        cut.text([{"role": "user", "content": ask}], purpose="long")
+    assert time.monotonic() - started < cut_s + 30
+    (record,) = _calls(tmp_path / "cut" / "llm_calls.jsonl")
+    stream = record["attempts"][0]["stream"]
+    if not stream["events"] or stream["first_piece_s"] is None:
+        pytest.xfail(
+            f"no token within {cut_s:g} s (load {os.getloadavg()[0]:.1f}): not cut mid-answer"
+        )
+    assert not stream["complete"]
+    # the server's pace while it streamed, and what the abandoned answer had left to generate
+    per_token = (record["latency_s"] - stream["first_piece_s"]) / stream["events"]
+    left_s = (long_tokens - stream["events"]) * per_token
+    slots = model_server.base_url.removesuffix("/v1") + "/slots"
+    freed = time.monotonic()
+    while httpx.get(slots, timeout=30).json()[0]["is_processing"]:
+        assert time.monotonic() - freed < left_s / 4, "the slot is still generating the cut answer"
+        time.sleep(0.2)
+    short = get_backend("openai", _settings(model_server, max_tokens=8), run_dir=tmp_path / "short")
+    started = time.monotonic()
+    assert short.text([{"role": "user", "content": "Say OK."}], purpose="short")
+    took = time.monotonic() - started
+    assert took < left_s / 4, f"{took:.1f} s for 8 tokens; the cut answer had ~{left_s:.0f} s left"
+    (record,) = _calls(tmp_path / "short" / "llm_calls.jsonl")
+    assert record["ok"] and record["usage"]["completion_tokens"] <= 8
+
+
 def _replay_says_it_failed(calls: Path, record: dict) -> None:
     """A call that ended at its deadline: logged as such, replayed as such, then an honest xfail."""
     from pipeline.errors import ExtractionError

@@ -14,6 +14,13 @@ included; ``llm_timeout`` is per socket operation), the response size cap, and k
 raw exchange for ``llm_calls.jsonl`` (with the server's token ``usage`` summed per call).
 Hitting a cap or the deadline ends the call: no retry. A repair answer that returns the
 failing script byte for byte is answered once more with a prompt saying so (``echo.py``).
+
+Text and ``json_schema`` requests are streamed (``stream=True``, with the ``usage`` asked for in
+the last event): the content is assembled as it arrives and parsed when complete, and a call
+that hits its deadline closes the connection, which tells the server to stop generating (a
+llama.cpp server has one slot; an abandoned unstreamed request kept it busy). A server that
+answers a streamed request with one JSON body is read as such. The instructor modes (``tools``,
+``json``) are not streamed.
 """
 
 from __future__ import annotations
@@ -142,14 +149,7 @@ class OpenAIBackend:
         sent = echo.with_task(messages, purpose, self.log)
 
         def once(convo: Messages) -> str:
-            reply = self._client.chat.completions.create(
-                model=self.model,
-                messages=convo,  # type: ignore[arg-type]
-                temperature=self.settings.llm_temperature,
-                seed=seed,
-                max_tokens=self.settings.llm_max_tokens,
-            )
-            return reply.choices[0].message.content or ""
+            return self._complete(convo, seed)[0]
 
         try:
             content = self._with_backoff(lambda: once(sent))
@@ -168,6 +168,41 @@ class OpenAIBackend:
             raise
         self._record(messages, None, purpose, seed, started, response=content, sent=sent)
         return content
+
+    def _complete(
+        self, messages: Messages, seed: int | None, **options: Any
+    ) -> tuple[str, str | None]:
+        """One streamed chat completion: its content and finish reason."""
+        stream = self._client.chat.completions.create(  # type: ignore[call-overload]
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=self.settings.llm_temperature,
+            seed=seed,
+            max_tokens=self.settings.llm_max_tokens,
+            stream=True,
+            stream_options={"include_usage": True},
+            **options,
+        )
+        with stream:  # closes the connection whatever happens: the server stops generating
+            kind = stream.response.headers.get("content-type", "")
+            if not kind.startswith("text/event-stream"):  # the server ignored stream=True
+                whole = self._openai.types.chat.ChatCompletion.model_validate_json(
+                    stream.response.read()
+                )
+                choice = whole.choices[0]
+                return choice.message.content or "", choice.finish_reason
+            parts: list[str] = []
+            finish: str | None = None
+            for chunk in stream:
+                for delta in chunk.choices:
+                    parts.append(delta.delta.content or "")
+                    finish = delta.finish_reason or finish
+        if finish is None:  # the connection ended the stream, not the server: retried
+            raise httpx.RemoteProtocolError(
+                f"the streamed answer ended after {len(''.join(parts))} characters without a "
+                "finish_reason (the connection closed early)"
+            )
+        return "".join(parts), finish
 
     def _structured_once(self, messages: Messages, response_model: type[M], seed: int | None) -> M:
         if self.mode == "json_schema":
@@ -196,19 +231,8 @@ class OpenAIBackend:
         convo = list(messages)
         errors: list[str] = []
         for _ in range(self.max_retries + 1):
-            reply = self._client.chat.completions.create(  # type: ignore[call-overload]
-                model=self.model,
-                messages=convo,
-                response_format=fmt,
-                temperature=self.settings.llm_temperature,
-                seed=seed,
-                max_tokens=self.settings.llm_max_tokens,
-            )
-            choice = reply.choices[0]
-            content = choice.message.content or ""
-            if (
-                choice.finish_reason == "length"
-            ):  # a retry would be cut at the same place: no wasted request
+            content, finish = self._complete(convo, seed, response_format=fmt)
+            if finish == "length":  # a retry would be cut at the same place: no wasted request
                 raise LLMOutputError(
                     f"model {self.model} was cut at max_tokens={self.settings.llm_max_tokens} "
                     f"before its answer was complete ({len(content)} characters)",
@@ -268,6 +292,9 @@ class OpenAIBackend:
             if self._transport.fatal is not None:  # call cap, deadline or size cap: final
                 raise self._transport.fatal from err
             api = _api_error(err, self._openai)
+            if api is None and isinstance(err, httpx.TransportError):  # a stream broke off
+                errors.append(f"{type(err).__name__}: {err}")
+                raise _Again(wait=True) from err
             if api is None:
                 if isinstance(err, LLMOutputError):
                     raise

@@ -9,6 +9,13 @@ The body is read piece by piece and abandoned past ``max_response_bytes`` (a dec
 (``Accept-Encoding: identity``); a server that compresses anyway is decoded with a bounded
 output, so the cap holds for what is decoded. Either limit is fatal for the call: the
 transport refuses every further request of it, so no retry layer can re-download the flood.
+
+A streamed answer (``text/event-stream``: the backend asks with ``stream=True``) is handed to
+the client as it arrives instead of read whole, under the same deadline and cap. When the
+deadline passes mid-stream the read fails, the connection is closed (never returned to the
+pool), and the server, whose next write fails, stops generating: llama.cpp has one slot, and
+an abandoned request that went on generating kept the next one waiting. The call log gets the
+events assembled into one completion (content, finish reason, the server's ``usage``).
 """
 
 from __future__ import annotations
@@ -183,7 +190,10 @@ class LimitedTransport(httpx.BaseTransport):
         entry: dict[str, Any] = {"request": loggable_body(request.read())}
         self.attempts.append(entry)
         try:
-            status, headers, body, extensions = self._exchange(request)
+            response = self._open(request)
+            if response.status == 200 and _is_event_stream(response.headers):
+                return self._streamed(response, request, entry, started)
+            status, headers, body, extensions = self._read_whole(response, request)
         except Exception as err:
             entry.update(
                 error=f"{type(err).__name__}: {err}", latency_s=round(time.monotonic() - started, 3)
@@ -204,18 +214,42 @@ class LimitedTransport(httpx.BaseTransport):
             extensions=extensions,
         )
 
+    def _streamed(
+        self,
+        response: httpcore.Response,
+        request: httpx.Request,
+        entry: dict[str, Any],
+        started: float,
+    ) -> httpx.Response:
+        entry["status"] = response.status
+        return httpx.Response(
+            status_code=response.status,
+            headers=[(k, v) for k, v in response.headers if k.lower() not in _HOP_HEADERS],
+            stream=_EventStream(self, response, request, entry, started),
+            request=request,
+            extensions={k: v for k, v in response.extensions.items() if k != "network_stream"},
+        )
+
     def close(self) -> None:
         self._pool.close()
 
-    def _classify(self, err: Exception, request: httpx.Request) -> Exception:
+    def _classify(
+        self, err: Exception, request: httpx.Request, *, streamed: int | None = None
+    ) -> Exception:
         """The limit that ended the call (remembered as fatal), else the httpx error the client
-        expects."""
+        expects. ``streamed``: the bytes of a streamed answer received before ``err``."""
         if isinstance(err, LLMResponseTooLarge):
             self.fatal = err
         elif self.deadline.passed():
+            closed = (
+                ""
+                if streamed is None
+                else f"; the streamed answer was cut after {streamed} bytes and the connection "
+                "closed, so the server stops generating it"
+            )
             self.fatal = LLMDeadlineExceeded(
                 f"no complete answer from {request.url.host} within the deadline of "
-                f"{self.deadline.seconds:g} s",
+                f"{self.deadline.seconds:g} s{closed}",
                 deadline_s=self.deadline.seconds,
                 hint="the server is too slow or sends its answer at a trickle; raise "
                 "REPRO_LLM_DEADLINE (llm.deadline) if the model is just slow",
@@ -227,9 +261,8 @@ class LimitedTransport(httpx.BaseTransport):
         )
         return mapped(str(err), request=request) if mapped is not None else err  # type: ignore[call-arg]
 
-    def _exchange(
-        self, request: httpx.Request
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes, dict[str, Any]]:
+    def _open(self, request: httpx.Request) -> httpcore.Response:
+        """The server's response with its headers read and its body not yet."""
         headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"accept-encoding"]
         core_request = httpcore.Request(
             method=request.method,
@@ -246,19 +279,29 @@ class LimitedTransport(httpx.BaseTransport):
         response = self._pool.handle_request(core_request)
         try:
             self._check_declared_size(response.headers, request)
-            encoding = next(
-                (
-                    v.decode("latin-1").strip().lower()
-                    for k, v in response.headers
-                    if k.lower() == b"content-encoding"
-                ),
-                "identity",
-            )
-            stream = response.stream  # a sync transport's stream is an Iterable[bytes]
-            body = self._read_capped(
-                _decoded(stream, encoding, self.max_response_bytes + 1),  # type: ignore[arg-type]
-                request,
-            )
+        except Exception:
+            response.close()
+            raise
+        return response
+
+    def _pieces(self, response: httpcore.Response) -> Iterator[bytes]:
+        """The body as it arrives, decoded (bounded per piece)."""
+        encoding = next(
+            (
+                v.decode("latin-1").strip().lower()
+                for k, v in response.headers
+                if k.lower() == b"content-encoding"
+            ),
+            "identity",
+        )
+        stream = response.stream  # a sync transport's stream is an Iterable[bytes]
+        return _decoded(stream, encoding, self.max_response_bytes + 1)  # type: ignore[arg-type]
+
+    def _read_whole(
+        self, response: httpcore.Response, request: httpx.Request
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes, dict[str, Any]]:
+        try:
+            body = self._read_capped(self._pieces(response), request)
         finally:
             # an unfinished body closes the connection instead of returning it to the pool
             response.close()
@@ -296,6 +339,116 @@ class LimitedTransport(httpx.BaseTransport):
             received=size,
             hint="a chat answer is a few kB: check REPRO_LLM_BASE_URL points at the model server",
         )
+
+
+class _EventStream(httpx.SyncByteStream):
+    """A streamed answer passed on as it arrives, under the call's deadline and size cap; the
+    connection is closed when the reader stops (at the end, on an error, or by closing it), and
+    the events are assembled into the call log's entry."""
+
+    def __init__(
+        self,
+        transport: LimitedTransport,
+        response: httpcore.Response,
+        request: httpx.Request,
+        entry: dict[str, Any],
+        started: float,
+    ) -> None:
+        self._transport, self._response, self._request = transport, response, request
+        self._entry, self._started = entry, started
+        self._body = bytearray()
+        self._first: float | None = None  # seconds to the first piece (the prompt's processing)
+        self._done = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        cap = self._transport.max_response_bytes
+        try:
+            for piece in self._transport._pieces(self._response):
+                if self._first is None:
+                    self._first = round(time.monotonic() - self._started, 3)
+                self._body += piece
+                if len(self._body) > cap:
+                    raise self._transport._too_large(self._request, len(self._body), declared=False)
+                yield piece
+        except Exception as err:
+            self._entry["error"] = f"{type(err).__name__}: {err}"
+            self.close()
+            raise self._transport._classify(err, self._request, streamed=len(self._body)) from err
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (an unfinished body is never returned to the pool) and log what
+        came, once."""
+        self._response.close()
+        if self._done:
+            return
+        self._done = True
+        completion, events, complete = assemble_events(bytes(self._body))
+        self._entry.update(
+            response=completion,
+            usage=completion.get("usage") or {},
+            stream={
+                "events": events,
+                "bytes": len(self._body),
+                "complete": complete,
+                "first_piece_s": self._first,
+            },
+            latency_s=round(time.monotonic() - self._started, 3),
+        )
+
+
+def _is_event_stream(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(
+        k.lower() == b"content-type" and v.lower().startswith(b"text/event-stream")
+        for k, v in headers
+    )
+
+
+def assemble_events(body: bytes) -> tuple[dict[str, Any], int, bool]:
+    """Server-sent ``chat.completion.chunk`` events as one completion (content cut to
+    ``MAX_LOGGED_BODY`` for the log; ``usage`` and llama.cpp's ``timings`` from the last event
+    that has them), how many events there were, and whether ``[DONE]`` came."""
+    content: list[str] = []
+    calls: dict[int, dict[str, Any]] = {}
+    completion: dict[str, Any] = {"object": "chat.completion"}
+    finish: str | None = None
+    events, complete = 0, False
+    for line in body.decode("utf-8", "replace").splitlines():
+        if not line.startswith("data:"):
+            continue
+        data = line[5:].strip()
+        if data == "[DONE]":
+            complete = True
+            continue
+        try:
+            chunk = json.loads(data)
+        except ValueError:
+            continue
+        if not isinstance(chunk, dict):
+            continue
+        events += 1
+        for key in ("id", "model", "created", "usage", "timings", "error"):
+            if chunk.get(key) is not None:
+                completion[key] = chunk[key]
+        for choice in chunk.get("choices") or []:
+            delta = choice.get("delta") or {}
+            content.append(delta.get("content") or "")
+            for call in delta.get("tool_calls") or []:
+                into = calls.setdefault(call.get("index", 0), {"function": {"arguments": ""}})
+                into.update({k: v for k, v in call.items() if k not in ("index", "function")})
+                function = call.get("function") or {}
+                into["function"]["name"] = function.get("name") or into["function"].get("name")
+                into["function"]["arguments"] += function.get("arguments") or ""
+            finish = choice.get("finish_reason") or finish
+    text = "".join(content)
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": truncate_text(text, MAX_LOGGED_BODY),
+    }
+    if calls:
+        message["tool_calls"] = [calls[i] for i in sorted(calls)]
+    completion["choices"] = [{"index": 0, "message": message, "finish_reason": finish}]
+    return completion, events, complete
 
 
 def _decoded(stream: Iterable[bytes], encoding: str, max_out: int) -> Iterator[bytes]:

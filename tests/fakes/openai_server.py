@@ -23,10 +23,21 @@ Usage::
                                                # (total deadlines)
         server.push(huge(200 * 2**20))         # a 200 MB answer, generated while it is sent
                                                # (size caps)
+        server.push(trickle(0.05, tokens=5000)) # streamed, one token every 0.05 s (deadlines
+                                               # mid-stream; server.hung_up is set when the
+                                               # client closes the connection)
         settings = replace(settings, llm_base_url=server.base_url, llm_model=server.model)
         ...
         server.requests                        # the JSON bodies received, in order
         server.remaining                       # answers not consumed
+
+A request with ``"stream": true`` gets its content or tool answer as server-sent events, as
+the OpenAI API and llama.cpp send them: ``chat.completion.chunk`` deltas of a few characters,
+the last with ``finish_reason``, then (``stream_options.include_usage``) a chunk with no choices
+and the ``usage``, then ``data: [DONE]``. Errors stay JSON; ``drip`` and ``huge`` answers stay one
+JSON body (a server that ignores ``stream``) unless ``huge(..., sse=True)``. ``trickle`` streams
+``tokens`` chunks one per ``interval`` seconds and stops when the client hangs up:
+``server.hung_up`` (an Event) is set then, and ``server.sent`` gets the number of chunks sent.
 
 ``FakeOpenAI(owned_by="llamacpp")`` lists its model as a llama.cpp server does (mode probes).
 ``tool_call(args)`` answers with ``tool_calls`` (``args`` a dict, or a raw string for
@@ -81,6 +92,12 @@ def cut(content: str) -> Answer:
     return Answer("content", content, extra={"finish": "length"})
 
 
+def broken(content: str) -> Answer:
+    """Streamed (when asked), but the connection closes before the finish reason and
+    ``[DONE]``."""
+    return Answer("content", content, extra={"broken": True})
+
+
 def error(status: int, message: str | None = None) -> Answer:
     return Answer("error", message or f"scripted error {status}", status=status)
 
@@ -102,9 +119,15 @@ def drip(
     )
 
 
-def huge(size: int, *, chunked: bool = True) -> Answer:
-    """A completion with ``size`` bytes of content, streamed (1 MiB writes of one shared buffer)."""
-    return Answer("huge", size, extra={"chunked": chunked})
+def huge(size: int, *, chunked: bool = True, sse: bool = False) -> Answer:
+    """A completion with ``size`` bytes of content, streamed (1 MiB writes of one shared buffer);
+    ``sse``: as server-sent events (1 MiB of content per event) when the request streams."""
+    return Answer("huge", size, extra={"chunked": chunked, "sse": sse})
+
+
+def trickle(interval: float, *, tokens: int = 5000, token: str = "tok ") -> Answer:
+    """A streamed answer of ``tokens`` chunks (``token`` each), one every ``interval`` s."""
+    return Answer("trickle", token, delay=interval, extra={"tokens": tokens})
 
 
 _PIECE = b"a" * (1 << 20)
@@ -119,6 +142,7 @@ class FakeOpenAI:
         self.queue: deque[Answer] = deque()
         self.requests: list[dict[str, Any]] = []
         self.sent: list[int] = []
+        self.hung_up = threading.Event()  # a client closed a streamed answer before its end
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._server = LocalServer(self._handler())
@@ -188,6 +212,33 @@ class FakeOpenAI:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
         }
+
+    def _chunks(self, answer: Answer, body: dict[str, Any], size: int = 4) -> list[dict[str, Any]]:
+        """``answer`` as the ``chat.completion.chunk`` objects a streaming server sends: content in
+        pieces of ``size`` characters, a tool call in one delta, then the finish reason and (when
+        asked for) the usage."""
+        whole = self._completion(answer, body)
+        message, finish = whole["choices"][0]["message"], whole["choices"][0]["finish_reason"]
+        base = {k: whole[k] for k in ("id", "created", "model")}
+
+        def chunk(delta: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
+            return {
+                **base,
+                "object": "chat.completion.chunk",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}],
+            }
+
+        deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+        content = message.get("content") or ""
+        deltas += [{"content": content[i : i + size]} for i in range(0, len(content), size)]
+        for index, call in enumerate(message.get("tool_calls") or []):
+            deltas.append({"tool_calls": [{"index": index, **call}]})
+        chunks = [chunk(d) for d in deltas] + [chunk({}, finish)]
+        if (body.get("stream_options") or {}).get("include_usage"):
+            chunks.append(
+                {**base, "object": "chat.completion.chunk", "choices": [], "usage": whole["usage"]}
+            )
+        return chunks
 
     def _raw_response(self, answer: Answer, body: dict[str, Any]) -> tuple[bytes, bytes]:
         """Status line + headers, and body, of a 200 answer carrying ``answer``."""
@@ -270,7 +321,23 @@ class FakeOpenAI:
                     self._drip(answer, body)
                     return
                 if answer is not None and answer.kind == "huge":
-                    self._huge(answer, body)
+                    if answer.extra["sse"] and body.get("stream"):
+                        self._huge_events(answer, body)
+                    else:
+                        self._huge(answer, body)
+                    return
+                if answer is not None and answer.kind == "trickle":
+                    self._trickle(answer, body)
+                    return
+                if answer is not None and answer.kind in ("content", "tool") and body.get("stream"):
+                    chunks = fake._chunks(answer, body)
+                    if answer.extra.get("broken"):  # no finish reason, no usage, no [DONE]
+                        chunks = [
+                            c
+                            for c in chunks
+                            if c["choices"] and not c["choices"][0]["finish_reason"]
+                        ]
+                    self._events(chunks, done=not answer.extra.get("broken"))
                     return
                 if answer is None:
                     self._send(
@@ -295,6 +362,78 @@ class FakeOpenAI:
                     )
                 else:
                     self._send(200, fake._completion(answer, body))
+
+            def _event_head(self) -> None:
+                self.wfile.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                    b"Cache-Control: no-cache\r\nConnection: close\r\n\r\n"
+                )
+
+            def _event(self, payload: Any) -> None:
+                data = payload if isinstance(payload, str) else json.dumps(payload)
+                self.wfile.write(f"data: {data}\n\n".encode())
+                self.wfile.flush()
+
+            def _events(self, chunks: list[dict[str, Any]], *, done: bool = True) -> None:
+                """Server-sent events, ended by ``[DONE]`` and the connection's close."""
+                try:
+                    self._event_head()
+                    for chunk in chunks:
+                        self._event(chunk)
+                    if done:
+                        self._event("[DONE]")
+                except (BrokenPipeError, ConnectionResetError):
+                    fake.hung_up.set()
+                finally:
+                    self.close_connection = True
+
+            def _trickle(self, answer: Answer, body: dict[str, Any]) -> None:
+                """One content chunk every ``delay`` s until ``tokens`` are sent or the client
+                hangs up (then ``hung_up`` is set: what a deadline mid-stream should cause)."""
+                # [role, the whole content in one piece, finish, (usage)]
+                whole = fake._chunks(text(answer.payload * answer.extra["tokens"]), body, 1 << 30)
+                head, tail = whole[0], whole[2:]
+                delta = {"index": 0, "delta": {"content": answer.payload}, "finish_reason": None}
+                piece = {**head, "choices": [delta]}
+                sent = 0
+                try:
+                    self._event_head()
+                    self._event(head)
+                    for _ in range(answer.extra["tokens"]):
+                        if fake._stop.wait(answer.delay):
+                            return
+                        self._event(piece)
+                        sent += 1
+                    for chunk in tail:
+                        self._event(chunk)
+                    self._event("[DONE]")
+                except (BrokenPipeError, ConnectionResetError):
+                    fake.hung_up.set()
+                finally:
+                    fake.sent.append(sent)
+                    self.close_connection = True
+
+            def _huge_events(self, answer: Answer, body: dict[str, Any]) -> None:
+                """``huge`` as server-sent events of 1 MiB of content each."""
+                head = fake._chunks(text(""), body)[0]
+                sent = 0
+                try:
+                    self._event_head()
+                    self._event(head)
+                    left = answer.payload
+                    while left > 0 and not fake._stop.is_set():
+                        size = min(left, len(_PIECE))
+                        content = _PIECE[:size].decode("ascii")
+                        delta = {"index": 0, "delta": {"content": content}}
+                        self._event({**head, "choices": [delta]})
+                        sent += size
+                        left -= size
+                    self._event("[DONE]")
+                except (BrokenPipeError, ConnectionResetError):
+                    fake.hung_up.set()
+                finally:
+                    fake.sent.append(sent)
+                    self.close_connection = True
 
             def _drip(self, answer: Answer, body: dict[str, Any]) -> None:
                 head, data = fake._raw_response(answer.payload, body)
