@@ -245,7 +245,6 @@ P1706 = "adl/CMS-SUS-16-043/1706.09933.pdf"
 
 PAPERS = [
     ("bullets", P1312, {(None, "met", ">", 30.0), (None, "met", ">", 20.0)}),
-    ("bullets", P1605, {("leptons", "pt", ">=", 25.0)}),
     ("respectively", ISA, {("electrons", "eta", "<", 2.47), ("muons", "eta", "<", 2.7)}),
     (
         "respectively",
@@ -270,7 +269,6 @@ PAPERS = [
     ("veto", P1312, {(None, "count(bjets) == 0")}),
     ("veto", P032, {(None, "count(muons) == 0")}),
     ("Z window", P1704, {(None, f"{Z} < 15")}),
-    ("Z window", P1812, {(None, f"{Z} < 10")}),
     (
         "crack",
         P1312,
@@ -278,7 +276,6 @@ PAPERS = [
     ),
     ("crack", P1812, {("electrons", "eta", "outside", (1.442, 1.556))}),
     ("one lepton of either flavour", P1312, {(None, "count(leptons) == 1")}),
-    ("one lepton of either flavour", P1812, {(None, "count(leptons) == 1")}),
 ]
 
 
@@ -288,6 +285,29 @@ PAPERS = [
 def test_phrasing_class_on_a_paper(name: str, paper: str, verified: set) -> None:  # type: ignore[type-arg]
     sel = _paper(paper)
     assert verified <= _verified(sel), (name, sorted(map(str, _all(sel))))
+
+
+# The class is read on these papers too, but the sentence holding it belongs to one event category
+# or to a control sample, so the support check does not verify it as a cut of the selection
+# (tests/test_extract_support_classes.py)
+READ_NOT_VERIFIED = [
+    ("bullets", P1605, {("leptons", "pt", ">=", 25.0)}),
+    ("Z window", P1812, {(None, f"{Z} < 10")}),
+    ("one lepton of either flavour", P1812, {(None, "count(leptons) == 1")}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "paper", "read"),
+    READ_NOT_VERIFIED,
+    ids=[f"{n}-{p.split('/')[-1]}" for n, p, _ in READ_NOT_VERIFIED],
+)
+def test_phrasing_class_read_in_a_category_or_control_sentence(
+    name: str, paper: str, read: set
+) -> None:  # type: ignore[type-arg]
+    sel = _paper(paper)
+    assert read <= _all(sel), (name, sorted(map(str, _all(sel))))
+    assert not read & _verified(sel), name
 
 
 @pytest.mark.parametrize(

@@ -62,9 +62,30 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "control",
-        re.compile(
-            r"\b(?:control|validation|sideband|side-band)\b|-enriched|\bCRs?\b|\bVRs?\b"
+        CONTROL := re.compile(
+            r"\b(?:control|validation|sideband|side-band)\b|-enriched|(?<![A-Z])CRs?\b|\bVRs?\b"
             r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
+            # "a sample enriched in Z -> ll decays"; "to suppress contamination from signal"
+            r"|(?i:\b(?:samples?|regions?|events?)\s+enriched\s+in\b|\bsignal\s+contamination"
+            r"|\bcontamination\s+(?:from|by|of)\s+(?:the\s+)?signal)"
+        ),
+    ),
+    (
+        # "Events in the one-lepton category are required to ...", "In the HH and HL categories"
+        "category",
+        re.compile(
+            r"\bevents?\s+in\s+the\s+(?:[\w-]+\s+){1,3}?categor(?:y|ies)\b"
+            r"|\bin\s+the\s+(?:[\w()-]+\s+(?:and|or)\s+)?[\w()-]+\s+categor(?:y|ies)\b",
+            re.I,
+        ),
+    ),
+    (
+        # "three exclusive lepton selections are defined: * high-high (HH) selection: ..."
+        "categories",
+        re.compile(
+            r"\b(?:exclusive|separate|distinct|orthogonal)\s+(?:[\w-]+\s+)?(?:selections"
+            r"|categories)\s+(?:are|were)\s+defined\b",
+            re.I,
         ),
     ),
     ("signature", re.compile(r"\bresulting in\b|\bsignatures?\b|\bdecays? (?:in)?to\b", re.I)),
@@ -86,6 +107,24 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# the signal selection named again: "In the signal region, ...", "the search sample"
+_SIGNAL_AGAIN = re.compile(
+    r"\b(?:signal|search)\s+(?:regions?|selections?|samples?|bins?)\b|\bSRs?\b|\bbaseline\b"
+    r"|\bpreselection\b",
+    re.IGNORECASE,
+)
+
+
+def control_context(context: str, sentence: str) -> bool:
+    """Whether the paragraph before ``sentence`` (``context``) is defining a control, validation or
+    enriched sample that the sentence goes on describing: a control sample is named there, and
+    neither the rest of the paragraph nor the sentence returns to the signal selection."""
+    hits = list(CONTROL.finditer(context))
+    if not hits:
+        return False
+    return not (_SIGNAL_AGAIN.search(context[hits[-1].end() :]) or _SIGNAL_AGAIN.search(sentence))
+
+
 # a comparison in such a span selects which objects another statement applies to
 _CONDITION_START = re.compile(
     r"(?<!number )(?<!multiplicity )(?<!numbers )\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+"
@@ -122,6 +161,8 @@ class Reading:
     conditions: list[tuple[int, int]] = field(default_factory=list)  # condition spans
     context_objects: list[str] = field(default_factory=list)  # objects named before the sentence
     context_tail: str = ""  # the sentence before, in the same paragraph
+    context_control: bool = False  # the paragraph before the sentence defines a control sample
+    context_category: bool = False  # the paragraph before the sentence speaks of event categories
 
     def clause_at(self, position: int) -> Clause:
         for clause in self.clauses:
@@ -143,7 +184,8 @@ class Reading:
 
 
 _SENTENCE_WIDE = {
-    "histogram"
+    "histogram",
+    "categories",
 }  # "we define two bins in MET: 125 < MET < 200 GeV and ...": the whole sentence
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pipeline.extract import patterns as P
 from pipeline.extract.clauses import rejects_events
 from pipeline.extract.findings import canonical
-from pipeline.extract.reading import Reading, read
+from pipeline.extract.reading import Reading, control_context, read
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, SelectionList, Status
 
@@ -74,6 +74,9 @@ _NOT_A_SELECTION = {
     ),
     "control": "the clause defines a control/validation sample, not the signal selection",
     "signature": "the clause describes the signal signature or a decay, not a selection",
+    "category": (
+        "the clause states the requirement of one event category only, not of the whole selection"
+    ),
     "cone": (
         "the number is the size of an isolation cone (a definition of the isolation), not a "
         "cut on the object"
@@ -198,7 +201,13 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     if system is not None:
         return f"the quantity belongs to the {system.group(0)}, not to one {claim.kind}"
     clause = r.clause_at(position)
-    named = r.objects_in(clause.start, clause.end) or r.objects_in(0, clause.end)
+    objects = _named_objects(r)
+    named = [k for pos, k in objects if clause.start <= pos < clause.end]
+    if not named and _RELATIVE.match(r.text[clause.start : clause.end]):
+        # "..., and isolated charged-hadron PF candidates, which must satisfy pT > 15 GeV": a
+        # relative clause speaks of the noun just before it
+        named = [k for pos, k in objects if pos < clause.start][-1:]
+    named = named or [k for pos, k in objects if pos < clause.end]
     for_match = re.match(
         rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
         after[:60],
@@ -212,7 +221,7 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     if (
         "respectively" in r.text
     ):  # "... for electrons and muons, respectively": each value to its own object
-        named = [kind for _, kind in r.objects]
+        named = [kind for _, kind in objects]
     elif for_match is not None:  # "pT > 30 (25) GeV for electrons (muons)": both
         named = [P.object_of(for_match)] + (
             [P.object_of(P.OBJECT_RE.search(alternative.group("obj")))]  # type: ignore[arg-type]
@@ -231,6 +240,24 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
     if accepted & set(named):
         return None
     return f"the clause speaks of {', '.join(dict.fromkeys(named))}, not of {claim.kind}s"
+
+
+# particle-flow candidates are tracks, whatever particle they are taken for: "isolated
+# charged-hadron PF candidates", "for hadron or lepton particle-flow candidates"
+_PF_CANDIDATE = re.compile(
+    r"\b(?:charged[- ])?(?:hadrons?|leptons?|electrons?|muons?)?[- ]?(?:PF|particle[- ]flow)\s+"
+    r"candidates?\b",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"^\W*(?:which|that|who)\b", re.IGNORECASE)
+
+
+def _named_objects(r: Reading) -> list[tuple[int, str]]:
+    """The objects the sentence names, (offset, kind), with particle-flow candidates read as
+    tracks (the shared reading takes 'lepton PF candidates' for leptons)."""
+    spans = [(m.start(), m.end()) for m in _PF_CANDIDATE.finditer(r.text)]
+    objects = [(pos, k) for pos, k in r.objects if not any(a <= pos < b for a, b in spans)]
+    return sorted(objects + [(a, "track") for a, _ in spans])
 
 
 _RANKED_SUBJECT = re.compile(
@@ -254,6 +281,14 @@ def _rank_problem(claim: Claim, r: Reading, position: int, rank: int | None) -> 
     return None
 
 
+# "pT > 185 or 80 GeV for the non-boosted or boosted categories, respectively"
+_PER_CATEGORY = re.compile(
+    r"^\W*(?:GeV|TeV|MeV|rad|mm|cm)?\s*(?:,\s*)?(?:for|in)\s+the\s+[^.;]{0,60}?"
+    r"\b(?:categor(?:y|ies)|regions|channels|selections)\b[^.;]{0,12}\brespectively\b",
+    re.IGNORECASE,
+)
+
+
 def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
     """None when some comparison of the quote supports the claim; else the most telling reason."""
     reasons: list[str] = []
@@ -275,6 +310,15 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             reason = (
                 f"the number is compared with a sum or product ending in {comp.quantity}, "
                 f"not with {comp.quantity} alone"
+            )
+        if (
+            reason is None
+            and (comp.alt is not None or comp.extra)
+            and _PER_CATEGORY.match(comp.after)
+        ):
+            reason = (
+                "the values are alternatives for different event categories ('for the A or B "
+                "categories, respectively'), not one cut of the whole selection"
             )
         if reason is None:
             reason = _direction_problem(claim, r, comp)
@@ -351,6 +395,14 @@ _OTHER_OBJECTS = re.compile(
 )
 
 
+# the events of one category as the subject: "One-lepton events with ...", "Zero-lepton events"
+_CATEGORY_EVENTS = re.compile(
+    r"^\W*(?:zero|one|two|three|four|single|di|tri|multi|\d)-?(?:lepton|photon|jet|muon|electron"
+    r"|tau|b-?jet)s?\s+events\b",
+    re.IGNORECASE,
+)
+
+
 def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
     if (
@@ -362,7 +414,17 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
             "the clause defines other objects (veto, loose or additional ones), not the "
             "selected objects"
         )
-    kinds = set(clause.kinds) - ({"control"} if in_region else set())
+    kinds = set(clause.kinds)
+    if r.context_control and (claim.kind == "event" or claim.quantity in ("count", "sfos")):
+        # "We perform a cross check using a CR enriched in Z -> ll events. ... Events must have
+        # no b-tagged jets": event requirements of a paragraph defining a control sample are that
+        # sample's (object definitions there are usually shared with the signal selection)
+        kinds.add("control")
+    if "categories" in kinds or (
+        _CATEGORY_EVENTS.match(r.text) and (r.context_category or "categor" in r.text.lower())
+    ):  # "One-lepton events with fewer than 4 jets are not considered" (paragraph on categories)
+        kinds.add("category")
+    kinds -= {"control", "category"} if in_region else set()
     if claim.quantity in _FLAGS:
         kinds &= {"histogram", "trigger"}
     if claim.quantity != "dr":
@@ -379,6 +441,7 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
         "calibration",
         "control",
         "signature",
+        "category",
         "cone",
         "overlap",
     ):
@@ -442,8 +505,8 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
             return None
         reasons.append(problem)
     reasons.sort(
-        key=lambda why: why.startswith(("direction", "the count is of"))
-    )  # the most specific first
+        key=lambda why: (why.startswith("no "), why.startswith(("direction", "the count is of")))
+    )  # the most specific first: what the clause is, then what it counts, then what is missing
     return (
         reasons[0]
         if reasons
@@ -451,6 +514,7 @@ def _check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     )
 
 
+_ADDITIONAL = re.compile(r"\b(?:additional|further|extra|other)\b", re.IGNORECASE)
 # "events with fewer than 4 jets are not considered": a number of objects is rejected, not every
 # such object
 _COUNTED_BEFORE = re.compile(
@@ -470,6 +534,13 @@ def _count_problem(
         return "'no' here does not state a number of objects ('to ensure that no photon ...')"
     if re.match(r"\s*(?:\w+\s+)?pairs?\b", r.text[match.end() :]):
         return "the number counts pairs, not objects"
+    if _ADDITIONAL.search(r.text[match.end("n") : match.start("obj")]):
+        # "the leading jet ... and at least one additional jet": the count leaves out the objects
+        # named before, so it is not the number of all of them
+        return (
+            f"the count is of additional {claim.kind}s beyond those already named, not of all "
+            f"{claim.kind}s"
+        )
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
     if claim.kind not in kinds and not (
@@ -549,6 +620,8 @@ def support_problem(
         read(quote),
         context_objects=[kind for _, kind in read(context).objects] if context.strip() else [],
         context_tail=re.split(r"[.;]\s+(?=[A-Z])", context.strip())[-1] if context.strip() else "",
+        context_control=control_context(P.prepare(context), P.prepare(quote)),
+        context_category=bool(re.search(r"\bcategor(?:y|ies)\b", context, re.IGNORECASE)),
     )
     if claim.quantity in ("count",):
         return _check_count(claim, r, in_region)

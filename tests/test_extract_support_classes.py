@@ -1,0 +1,344 @@
+"""Phrasing classes the support check reads as 'not a cut of the signal selection' (issue 17).
+
+Each class is tested on synthetic sentences (with the counterpart that must stay verified) and on
+real papers of ../shared: a cut of the baseline selection read from
+
+- a clause defining a control sample, including a glued abbreviation ("Z -> llCR"), a purpose
+  that only a control sample has ("to suppress contamination from signal") and a sample "enriched
+  in" a process;
+- a sentence that goes on describing the control sample named earlier in its paragraph (event
+  requirements only: object definitions there are usually shared with the signal selection);
+- a clause stating the requirement of one event category ("Events in the one-lepton category",
+  "One-lepton events ...", "three exclusive lepton selections are defined: ...", "pT > 185 or
+  80 GeV for the non-boosted or boosted categories, respectively");
+- a count of *additional* objects ("the leading jet ... and at least one additional jet");
+- a clause about particle-flow candidates, which are tracks whatever particle they are taken for
+  ("for hadron or lepton particle-flow candidates"), or a relative clause ("..., which must
+  satisfy") that speaks of the noun just before it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from pipeline.extract import extract_selection
+from pipeline.extract.grounding import ground_selection
+from pipeline.extract.support import check_support
+from pipeline.parse.document import Block, Document, SourceInfo
+from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
+from tests.conftest import shared_path
+
+
+def _document(text: str) -> Document:
+    source = SourceInfo(paper_id="test", path="x.pdf", sha256="0" * 64, backend="pymupdf")
+    return Document(
+        source=source, text=text, blocks=[Block(id="b0", page=1, text=text, start=0, end=len(text))]
+    )
+
+
+def _checked(quote: str, form: dict, target: str | None = None, before: str = "Some text.") -> Cut:  # type: ignore[type-arg]
+    """The cut after grounding and the support check; ``before`` is the paragraph before it."""
+    cut = Cut.model_validate(
+        {
+            "id": "c",
+            "description": "c",
+            **({"scope": "object", "target": target} if target else {}),
+            **form,
+            "provenance": Provenance(source="paper", document="test", quote=quote),
+        }
+    )
+    objects = [PhysicsObject(name=target, kind=target.rstrip("s"), cuts=[cut])] if target else []  # type: ignore[arg-type]
+    sel = SelectionList(
+        paper=PaperRef(id="test"), objects=objects, selection=[] if target else [cut]
+    )
+    doc = _document("Introduction.\n\n" + before + " " + quote + " More text.")
+    return check_support(ground_selection(sel, doc), doc).all_cuts()[0]
+
+
+def _reason(cut: Cut) -> str:
+    return cut.grounding.reason or "" if cut.grounding else ""
+
+
+# (class, paragraph before, quote, target, cut form, words of the reason)
+NOT_SUPPORTED = [
+    (
+        "glued CR",
+        "",
+        "The Z \u2192\u2113\u2113CR is defined by requiring two tight muons with p_T > 10 GeV.",
+        "muons",
+        {"variable": "pt", "op": ">", "value": 10},
+        "control",
+    ),
+    (
+        "signal contamination",
+        "",
+        "To suppress contamination from signal processes, m_T is required to be less than 100 GeV.",
+        None,
+        {"variable": "mt", "op": "<", "value": 100},
+        "control",
+    ),
+    (
+        "enriched in",
+        "",
+        "Events in a sample enriched in Z decays are required to have p^miss_T > 50 GeV.",
+        None,
+        {"variable": "met", "op": ">", "value": 50},
+        "control",
+    ),
+    (
+        "control paragraph",
+        "We obtain an alternative estimate from the W+jets-enriched CR. We require one muon.",
+        "m_T is required to be between 30 and 100 GeV.",
+        None,
+        {"variable": "mt", "op": "between", "value": [30, 100]},
+        "control",
+    ),
+    (
+        "control paragraph",
+        "A check is performed with a sample enriched in Z \u2192 \u2113\u2113 decays.",
+        "Events must have no b-tagged jets and two or more jets with p_T > 80 GeV.",
+        None,
+        {"expr": "count(jets) >= 2"},
+        "control",
+    ),
+    (
+        "category subject",
+        "",
+        "Events in the one-lepton category are required to have exactly one lepton.",
+        None,
+        {"expr": "count(leptons) == 1"},
+        "event category",
+    ),
+    (
+        "category subject",
+        "We perform the search in several event categories.",
+        "One-lepton events with fewer than 4 jets are not considered in the analysis.",
+        None,
+        {"expr": "count(jets) >= 4"},
+        "event category",
+    ),
+    (
+        "exclusive selections",
+        "",
+        "Three exclusive lepton selections are defined: \u2022 high-high (HH) selection: two "
+        "leptons, each with p_T \u2265 25 GeV; \u2022 low-low (LL) selection: two leptons.",
+        "leptons",
+        {"variable": "pt", "op": ">=", "value": 25},
+        "event category",
+    ),
+    (
+        "per-category alternatives",
+        "",
+        "Photons are required to have |\u03b7| < 2.5 and p_T > 185 or 80 GeV for the non-boosted "
+        "or boosted categories, respectively.",
+        "photons",
+        {"variable": "pt", "op": ">", "value": 80},
+        "categories",
+    ),
+    (
+        "additional objects",
+        "",
+        "We require the p_T of the leading jet to be >100 GeV and to contain at least one "
+        "additional jet with p_T > 75 GeV.",
+        None,
+        {"expr": "count(jets) >= 1"},
+        "additional",
+    ),
+    (
+        "particle-flow candidates",
+        "",
+        "The relative isolation of such tracks is required to be smaller than 0.1 or 0.2 for "
+        "hadron or lepton particle-flow candidates, respectively.",
+        "leptons",
+        {"expr": "ptcone30 / pt < 0.2"},
+        "track",
+    ),
+    (
+        "relative clause",
+        "",
+        "These include isolated leptons with a relaxed requirement, p_T > 10 GeV, and isolated "
+        "charged-hadron PF candidates, which must satisfy p_T > 15 GeV.",
+        "leptons",
+        {"variable": "pt", "op": ">", "value": 15},
+        "track",
+    ),
+]
+
+# the counterparts: the same phrasings where the clause does state a cut of the selection
+SUPPORTED = [
+    (
+        "control paragraph, object definition",
+        "We obtain an alternative estimate from the W+jets-enriched CR.",
+        "Jets are required to have p_T > 30 GeV.",
+        "jets",
+        {"variable": "pt", "op": ">", "value": 30},
+    ),
+    (
+        "control paragraph, back to the signal region",
+        "The corrections are derived in a CR with one tight muon.",
+        "In the signal region, m_T is required to be larger than 140 GeV.",
+        None,
+        {"variable": "mt", "op": ">", "value": 140},
+    ),
+    (
+        "N-lepton events outside a paragraph on categories",
+        "The analysis uses the full 2016 data set.",
+        "One-lepton events with fewer than 4 jets are not considered in the analysis.",
+        None,
+        {"expr": "count(jets) >= 4"},
+    ),
+    (
+        "a value shared by the categories",
+        "",
+        "Photons are required to have |\u03b7| < 2.5 and p_T > 185 or 80 GeV for the non-boosted "
+        "or boosted categories, respectively.",
+        "photons",
+        {"variable": "eta", "op": "<", "value": 2.5},
+    ),
+    (
+        "a count that is not of additional objects",
+        "",
+        "We require at least one jet with p_T > 75 GeV.",
+        None,
+        {"expr": "count(jets) >= 1"},
+    ),
+    (
+        "two or more",
+        "",
+        "Events must have two or more jets with p_T > 80 GeV.",
+        None,
+        {"expr": "count(jets) >= 2"},
+    ),
+    (
+        "a relative clause about the selected objects",
+        "",
+        "We select isolated muons, which must satisfy p_T > 15 GeV.",
+        "muons",
+        {"variable": "pt", "op": ">", "value": 15},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "quote", "target", "form", "reason"),
+    NOT_SUPPORTED,
+    ids=[f"{case[0]}-{i}" for i, case in enumerate(NOT_SUPPORTED)],
+)
+def test_a_clause_of_the_class_does_not_verify_a_selection_cut(
+    name: str,
+    before: str,
+    quote: str,
+    target: str | None,
+    form: dict,  # type: ignore[type-arg]
+    reason: str,
+) -> None:
+    cut = _checked(quote, form, target, before or "Some text.")
+    assert cut.status == "unverified", (name, _reason(cut))
+    assert reason in _reason(cut), (name, _reason(cut))
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "quote", "target", "form"),
+    SUPPORTED,
+    ids=[case[0] for case in SUPPORTED],
+)
+def test_the_counterpart_stays_verified(
+    name: str,
+    before: str,
+    quote: str,
+    target: str | None,
+    form: dict,  # type: ignore[type-arg]
+) -> None:
+    cut = _checked(quote, form, target, before or "Some text.")
+    assert cut.status == "verified", (name, _reason(cut))
+
+
+def test_a_control_region_cut_placed_in_its_region_stays_verified() -> None:
+    quote = "The Z \u2192\u2113\u2113CR is defined by requiring p^miss_T > 50 GeV."
+    cut = Cut.model_validate(
+        {
+            "id": "c",
+            "description": "c",
+            "variable": "met",
+            "op": ">",
+            "value": 50,
+            "provenance": Provenance(source="paper", document="test", quote=quote),
+        }
+    )
+    sel = SelectionList.model_validate(
+        {
+            "paper": {"id": "test"},
+            "regions": [{"name": "control_z", "cuts": [cut.model_dump()]}],
+        }
+    )
+    doc = _document("Some text. " + quote + " More text.")
+    checked = check_support(ground_selection(sel, doc), doc).all_cuts()[0]
+    assert checked.status == "verified", _reason(checked)
+
+
+# ---- the same classes on real papers -------------------------------------------------------------
+
+P1812 = "adl/CMS-SUS-16-017/1812.06302.pdf"
+P1605 = "adl/CMS-SUS-16-035/1605.03171.pdf"
+P032 = "adl/CMS-SUS-16-032/SUS-16-032-paper-v27.pdf"
+P1705 = "adl/CMS-SUS-16-037/1705.04673.pdf"
+P1709 = "adl/CMS-SUS-16-042/1709.09814.pdf"
+
+
+@cache
+def _paper(path: str) -> SelectionList:
+    from pipeline.parse import parse_document
+
+    return extract_selection(
+        parse_document(shared_path("corpus", *path.split("/"))), backend="rules", cited_depth=0
+    )
+
+
+def _baseline(sel: SelectionList) -> list[Cut]:
+    in_regions = {c.id for region in sel.regions for c in region.cuts}
+    return [c for c in sel.all_cuts() if c.id not in in_regions]
+
+
+def _find(sel: SelectionList, quote_part: str, key: str) -> list[Cut]:
+    """Baseline cuts whose quote holds ``quote_part`` and whose form shows ``key``."""
+    return [
+        c
+        for c in _baseline(sel)
+        if c.provenance is not None
+        and quote_part in (c.provenance.quote or "")
+        and key in f"{c.variable} {c.op} {c.value} {c.expr}"
+    ]
+
+
+# (class, paper, words of the quote, words of the cut's form, words of the reason)
+ON_PAPERS = [
+    ("glued CR", P1812, "The Z \u2192\u2113\u2113CR is defined", "< 10", "control"),
+    ("signal contamination", P1812, "To suppress contamination from signal", "mt", "control"),
+    ("control paragraph", P1812, "Events must have no b-tagged jets", "count(jets)", "control"),
+    ("control paragraph", P1812, "m_T is required to be between 30", "mt", "control"),
+    ("category subject", P1812, "Events in the one-lepton category", "count(leptons)", "category"),
+    ("category subject", P1812, "One-lepton events with fewer than 4", "count(jets)", "category"),
+    ("exclusive selections", P1605, "exclusive", "pt >= 25", "category"),
+    ("per-category alternatives", P1812, "non-boosted or boosted categories", "185", "categories"),
+    ("additional objects", P032, "at least one additional jet", "count(jets)", "additional"),
+    ("particle-flow candidates", P1709, "lepton particle-flow candidates", "0.2", "track"),
+    ("relative clause", P1705, "charged-hadron PF candidates, which", "pt > 15", "track"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "paper", "quote_part", "key", "reason"),
+    ON_PAPERS,
+    ids=[f"{n}-{p.split('/')[-1]}" for n, p, *_ in ON_PAPERS],
+)
+def test_phrasing_class_on_a_paper_is_not_verified(
+    name: str, paper: str, quote_part: str, key: str, reason: str
+) -> None:
+    sel = _paper(paper)
+    found = _find(sel, quote_part, key)
+    assert found, (name, "the rules no longer read this sentence; pick another one of the class")
+    for cut in found:
+        assert cut.status != "verified", (name, cut.provenance)
+        assert reason in _reason(cut), (name, _reason(cut))
