@@ -11,6 +11,14 @@ An analysis run writes, into its output directory:
 * ``cutflow.json`` - a :class:`Cutflow`: events after each step, raw and weighted,
   with steps that the dataset cannot express marked ``applicable: false``;
 * ``histograms.json`` - named 1D histograms (edges, counts, variances);
+* ``regions.json`` (lists with regions) - a :class:`Regions`: each region's own cutflow, from
+  the events entering it (after the cutflow, or after its base region) through its cuts;
+* ``observables.csv`` (lists declaring observables) - every declared observable per selected
+  event and region, long form ``region,observable,dsid,run,event,item,value,weight``: one
+  line per value (``item`` numbers the objects of a per-object quantity, 0 for one number
+  per event), sorted by region and observable (as declared), then (dsid, run, event, item);
+  the cutflow is the region ``selection``. Their histograms are in ``histograms.json`` as
+  ``<region>/<observable>``;
 * ``result.json`` - a :class:`AnalysisResult` summary, written last: its presence
   says the other files are complete. Inputs are named by file name and sha256, never by
   path, so a result does not depend on how or from where the files were reached.
@@ -40,6 +48,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+REGIONS_VERSION: Final = "1.1.0"
+OBSERVABLE_COLUMNS = ("region", "observable", "dsid", "run", "event", "item", "value", "weight")
+
+
 class CutflowStep(_Model):
     id: str
     description: str = ""
@@ -56,6 +68,38 @@ class Cutflow(_Model):
 
     def step(self, step_id: str) -> CutflowStep | None:
         return next((s for s in self.steps if s.id == step_id), None)
+
+
+class RegionCutflow(_Model):
+    name: str
+    base: str | None = Field(description="the region it builds on; none = the cutflow")
+    steps: list[CutflowStep] = Field(description="the events entering, then after each cut")
+
+    @property
+    def selected(self) -> CutflowStep:
+        return self.steps[-1]
+
+
+class Regions(_Model):
+    contract_version: Literal["1.1.0"] = REGIONS_VERSION
+    producer: str
+    regions: list[RegionCutflow]
+
+    def region(self, name: str) -> RegionCutflow | None:
+        return next((r for r in self.regions if r.name == name), None)
+
+
+class ObservableValue(NamedTuple):
+    """One value of a declared observable for one selected event (one line of observables.csv)."""
+
+    region: str
+    observable: str
+    dsid: int
+    run: int
+    event: int
+    item: int
+    value: float
+    weight: float
 
 
 class InputFile(_Model):
@@ -161,6 +205,53 @@ def read_events(path: str | Path) -> list[SelectedEvent]:
         raise DataError(f"cannot read selected events {path}: {err}", path=str(path)) from err
 
 
+def observables_to_csv(values: Iterable[ObservableValue], order: Sequence[str] = ()) -> str:
+    """observables.csv: sorted by region and observable (in ``order``, names of the form
+    ``region/observable``; others after them by name), then (dsid, run, event, item)."""
+    rank = {name: i for i, name in enumerate(order)}
+
+    def key(v: ObservableValue) -> tuple[int, str, str, int, int, int, int]:
+        name = f"{v.region}/{v.observable}"
+        return (rank.get(name, len(rank)), v.region, v.observable, v.dsid, v.run, v.event, v.item)
+
+    out = _io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OBSERVABLE_COLUMNS)
+    for v in sorted(values, key=key):
+        writer.writerow([*v[:6], f"{v.value:.9g}", f"{v.weight:.9g}"])
+    return out.getvalue()
+
+
+def read_observables(path: str | Path) -> list[ObservableValue]:
+    """The values of observables.csv; an empty list when the file does not exist."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    with path.open(newline="") as handle:
+        reader = csv.reader(handle)
+        head = tuple(next(reader, ()))
+        if head != OBSERVABLE_COLUMNS:
+            raise DataError(
+                f"{path}: columns {list(head)} are not the contract's {list(OBSERVABLE_COLUMNS)}",
+                path=str(path),
+            )
+        try:
+            return [
+                ObservableValue(
+                    r[0], r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), float(r[6]), float(r[7])
+                )
+                for r in reader
+            ]
+        except (ValueError, IndexError) as err:
+            raise DataError(f"{path}: a line is not region,observable,...: {err}") from err
+
+
+def read_regions(outdir: str | Path) -> Regions | None:
+    """The regions' cutflows of an output directory; None when the analysis has no regions."""
+    path = Path(outdir) / "regions.json"
+    return Regions.model_validate_json(path.read_text()) if path.is_file() else None
+
+
 def write_outputs(
     outdir: str | Path,
     *,
@@ -168,8 +259,14 @@ def write_outputs(
     cutflow: Cutflow,
     histograms: Sequence[Histogram1D],
     result: AnalysisResult,
+    regions: Regions | None = None,
+    observables: Sequence[ObservableValue] | None = None,
+    observable_order: Sequence[str] = (),
 ) -> Path:
-    """Write the four contract files; ``result.json`` last, so its presence means complete."""
+    """Write the contract files; ``result.json`` last, so its presence means complete.
+
+    ``regions.json`` and ``observables.csv`` are written when given and removed when not
+    (a file left by an earlier run into the same directory would be read as this run's)."""
     out = Path(outdir)
     (out / "result.json").unlink(missing_ok=True)
     write_text_atomic(out / "events.csv", events_to_csv(events))
@@ -177,6 +274,16 @@ def write_outputs(
     write_json_atomic(
         out / "histograms.json", {h.name: h.model_dump(mode="json") for h in histograms}
     )
+    if regions is None:
+        (out / "regions.json").unlink(missing_ok=True)
+    else:
+        write_json_atomic(out / "regions.json", regions.model_dump(mode="json"))
+    if observables is None:
+        (out / "observables.csv").unlink(missing_ok=True)
+    else:
+        write_text_atomic(
+            out / "observables.csv", observables_to_csv(observables, observable_order)
+        )
     write_json_atomic(out / "result.json", result.model_dump(mode="json"))
     return out
 

@@ -38,5 +38,5 @@ def test_drift_is_detected(tmp_path: Path) -> None:
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = selection_schema()
     Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["schema_version"]["const"] == "1.0.0"
+    assert schema["properties"]["schema_version"]["enum"] == ["1.0.0", "1.1.0"]
     assert schema["additionalProperties"] is False

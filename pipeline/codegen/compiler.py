@@ -31,7 +31,14 @@ from pipeline.io import sha256_bytes
 from pipeline.selection.expr import cut_expression
 from pipeline.selection.fields import EVENT_OBJECTS
 from pipeline.selection.functions import FIELD_ACCESSORS, MATH_FUNCTIONS
-from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Status
+from pipeline.selection.models import (
+    CUTFLOW_REGION,
+    Cut,
+    PhysicsObject,
+    Region,
+    SelectionList,
+    Status,
+)
 
 CODEGEN_VERSION = "2"
 TEXT_ONLY_REASON = "stated only in words: no machine form, and no model wrote code for it"
@@ -92,6 +99,7 @@ class _Writer:
         self.plan: Plan = build_plan(sel)
         self.text_functions = text_functions
         self.done: set[str] = set()
+        self.done_in: dict[str, set[str]] = {}  # derived names computed once a region's cuts ran
         self.lines: list[str] = []
 
     def emit(self, line: str = "") -> None:
@@ -228,8 +236,39 @@ class _Writer:
                     f"    run.fill_histograms(v)  # {comment_text(self.sel.observable)} before "
                     "the cuts on it alone"
                 )
-        if self.sel.observable:
-            self.derived_for({self.sel.observable})
+        self.derived_for(self.observed(CUTFLOW_REGION))
+        self.done_in[CUTFLOW_REGION] = set(self.done)
+
+    def observed(self, region: str) -> set[str]:
+        """What the outputs read from the state of ``region`` once its cuts are applied."""
+        names = {o.name for o in self.sel.observed_in(region)}
+        return names | (
+            {self.sel.observable} if region == CUTFLOW_REGION and self.sel.observable else set()
+        )
+
+    def region(self, region: Region) -> None:
+        """A region: its cuts on a copy of the state after its base (the cutflow or a region)."""
+        base = region.base or CUTFLOW_REGION
+        self.done = set(self.done_in.get(base, set()))
+        self.emit("")
+        self.emit("")
+        self.emit(f"def {region_function(region.name)}(v: EventState, run: AnalysisRun) -> None:")
+        self.emit(
+            f'    """Region {docstring_text(region.name)}: on top of {docstring_text(base)}; '
+            'run.record_in counts each step."""'
+        )
+        if region.description:
+            self.note("    ", region.description)
+        for cut in region.cuts:
+            if cut.status == Status.rejected:
+                self.note("    ", f"{cut.id}: rejected by the reviewer, not executed")
+                continue
+            self.emit("\n".join(_comment(cut, "    ")))
+            self.step(cut)
+            self.emit(f"    run.record_in({py_str(region.name)}, {py_str(cut.id)}, v)")
+        self.derived_for(self.observed(region.name))
+        self.emit("    return None")
+        self.done_in[region.name] = set(self.done)
 
     def histogram_step(self) -> str | None:
         """The last step before the trailing cuts on the observable alone (the signal window)."""
@@ -318,6 +357,30 @@ from pipeline.runtime.selection import EventState
 '''
 
 
+def region_function(name: str) -> str:
+    return "region_" + python_name(name)
+
+
+def _regions(sel: SelectionList) -> dict[str, tuple[str | None, dict[str, str]]]:
+    """Region -> (base, its steps: the events entering, then each cut), bases first."""
+    out: dict[str, tuple[str | None, dict[str, str]]] = {}
+    for region in sel.region_order():
+        base = region.base or CUTFLOW_REGION
+        entry = {base: "after the cutflow" if region.base is None else f"after region {base}"}
+        steps = entry | {c.id: c.description for c in region.cuts if c.status != Status.rejected}
+        out[region.name] = (region.base, steps)
+    return out
+
+
+def _histograms(sel: SelectionList) -> dict[str, tuple[str, list[float] | None]]:
+    """Observable -> (axis label, bin edges or None for 50 bins over the values' range)."""
+    out: dict[str, tuple[str, list[float] | None]] = {}
+    for obs in sel.observables:
+        label = obs.label or (f"{obs.name} [{obs.unit}]" if obs.unit else obs.name)
+        out[obs.name] = (label, obs.histogram.bin_edges() if obs.histogram else None)
+    return out
+
+
 def _constants(w: _Writer, digest: str) -> list[str]:
     steps = {"all": "all events"} | {
         c.id: c.description for c in w.sel.selection if c.status != Status.rejected
@@ -339,6 +402,23 @@ def _constants(w: _Writer, digest: str) -> list[str]:
         f"REQUIRES = {_pretty(w.plan.requires)}",
         "# cuts stated only in words, and why they are not executed",
         f"TEXT_ONLY = {_pretty(text_only)}",
+    ] + _region_constants(w.sel)
+
+
+def _region_constants(sel: SelectionList) -> list[str]:
+    """REGIONS, OBSERVED and HISTOGRAMS, for lists that have regions or declare observables
+    (other scripts are unchanged, byte for byte)."""
+    if not sel.regions and not sel.observables:
+        return []
+    regions = [CUTFLOW_REGION, *(r.name for r in sel.region_order())]
+    observed = {r: [o.name for o in sel.observed_in(r)] for r in regions}
+    return [
+        "# regions, bases first: name -> (base or None for the cutflow, steps: id -> description)",
+        f"REGIONS = {_pretty(_regions(sel))}",
+        "# observables written per region (the cutflow is 'selection')",
+        f"OBSERVED = {_pretty({k: v for k, v in observed.items() if v})}",
+        "# observable -> (axis label, bin edges or None for 50 bins over the range)",
+        f"HISTOGRAMS = {_pretty(_histograms(sel))}",
     ]
 
 
@@ -362,6 +442,23 @@ def main(argv: list[str] | None = None) -> int:
         argv, objects=select_objects, events=select_events, producer=PRODUCER, steps=STEPS,
         requires=REQUIRES, text_only=TEXT_ONLY, observable=OBSERVABLE, candidates=CANDIDATES,
         reads=READS,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
+_MAIN_REGIONS = """
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_analysis(
+        argv, objects=select_objects, events=select_events, regions=REGION_SELECTORS,
+        producer=PRODUCER, steps=STEPS, requires=REQUIRES, text_only=TEXT_ONLY,
+        observable=OBSERVABLE, candidates=CANDIDATES, reads=READS, region_steps=REGIONS,
+        observed=OBSERVED, histogram_specs=HISTOGRAMS,
     )
 
 
@@ -398,4 +495,11 @@ def compile_selection(sel: SelectionList, text_functions: dict[str, str] | None 
     w.lines = []
     w.events()
     out += ["", ""] + w.lines + ["    return None"]
-    return "\n".join(out) + _MAIN
+    if not sel.regions and not sel.observables:
+        return "\n".join(out) + _MAIN
+    w.lines = []
+    for region in sel.region_order():
+        w.region(region)
+    selectors = ", ".join(f"{r.name!r}: {region_function(r.name)}" for r in sel.region_order())
+    out += w.lines + ["", "", f"REGION_SELECTORS = {{{selectors}}}"]
+    return "\n".join(out) + _MAIN_REGIONS

@@ -41,6 +41,16 @@ class Plan:
         )
 
 
+def event_cuts(sel: SelectionList) -> list[Cut]:
+    """The event-level cuts: the cutflow's, then every region's."""
+    return [*sel.selection, *(c for region in sel.regions for c in region.cuts)]
+
+
+def observed(sel: SelectionList) -> set[str]:
+    """Every name written out: the main observable and the declared observables."""
+    return ({sel.observable} if sel.observable else set()) | {o.name for o in sel.observables}
+
+
 def object_source(obj: PhysicsObject, earlier: list[PhysicsObject]) -> str | list[str]:
     """Data collection an object is read from, or the earlier objects it merges."""
     if obj.sources:
@@ -105,7 +115,7 @@ def build_plan(sel: SelectionList) -> Plan:
             plan.candidate_sets.add(d.target)
         elif is_candidate_builder(d):
             plan.candidate_sets.add(d.name)
-    for cut in sel.selection:
+    for cut in event_cuts(sel):
         if cut.scope == "candidate" and cut.target:
             plan.candidate_sets.add(cut.target)
     for obj in sel.objects:
@@ -113,7 +123,7 @@ def build_plan(sel: SelectionList) -> Plan:
         for cut in obj.cuts:
             if executable(cut):
                 plan.requires[cut.id] = sorted(_field_reads(cut_expression(cut), coll))
-    for cut in sel.selection:
+    for cut in event_cuts(sel):
         if executable(cut):
             plan.requires[cut.id] = sorted(_cut_reads(plan, cut))
     return plan
@@ -197,14 +207,14 @@ def _object_cut_names(plan: Plan, name: str) -> set[str]:
 
 
 def _referenced_names(plan: Plan) -> set[str]:
-    """Names the cutflow and the observable read, with those of the derived quantities they use."""
+    """Names the cutflow, the regions and the observables read, with those of the derived
+    quantities they use."""
     names: set[str] = set()
-    for cut in plan.sel.selection:
+    for cut in event_cuts(plan.sel):
         if executable(cut):
             names |= names_in(cut_expression(cut), allow_tuple=cut.kind == "select_best")
             names |= {cut.target} if cut.target else set()
-    if plan.sel.observable:
-        names.add(plan.sel.observable)
+    names |= observed(plan.sel)
     for name in derived_order(plan, set(names), set()):
         names |= names_in(plan.derived[name].expr)
     return names
@@ -240,18 +250,16 @@ def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
 def observable_reads(plan: Plan) -> set[str]:
     """What the observable's derived quantities read (met for an observable ``met``, btag for
     ``max_of(btag(top))``): no cut requires them, but the script computes them."""
-    if not plan.sel.observable:
-        return set()
-    reads: set[str] = set()
-    for name in derived_order(plan, {plan.sel.observable}, set()):
+    reads = {n for n in observed(plan.sel) if n in EVENT_FIELDS}
+    for name in derived_order(plan, observed(plan.sel), set()):
         reads |= _field_reads(plan.derived[name].expr, None)
     return reads
 
 
 def _direct_names(plan: Plan) -> set[str]:
     """Names the cuts, derived quantities and observable refer to by name (not through a merge)."""
-    names: set[str] = {plan.sel.observable} if plan.sel.observable else set()
-    for cut in plan.sel.selection:
+    names: set[str] = observed(plan.sel)
+    for cut in event_cuts(plan.sel):
         if executable(cut):
             names |= names_in(cut_expression(cut), allow_tuple=cut.kind == "select_best")
             names |= {cut.target} if cut.target else set()
@@ -274,6 +282,13 @@ def fused_leptons(plan: Plan) -> tuple[str, str, str] | None:
         ele, mu = by_source.get("electrons"), by_source.get("muons")
         others = [s for n, s in plan.sources.items() if n not in (name, ele, mu)]
         shared = any(o in (ele, mu) or (isinstance(o, list) and {ele, mu} & set(o)) for o in others)
+        # fused reads turn electron and muon fields into lepton fields: nothing else may need
+        # the data's electron or muon collections themselves
+        shared = shared or any(
+            plan.sources[n] in ("electrons", "muons")
+            for n in used
+            if n not in (name, ele, mu) and isinstance(plan.sources[n], str)
+        )
         if ele and mu and not ({ele, mu} & direct) and not shared:
             kinds = {o.name: o.kind for o in plan.sel.objects}
             if kinds.get(ele) == "electron" and kinds.get(mu) == "muon":

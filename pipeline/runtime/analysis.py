@@ -13,7 +13,7 @@ run state is defined in :mod:`pipeline.runtime.analysis_run` and re-exported her
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ def main(
     objects: Selector,
     events: Selector,
     reads: Sequence[str] | None = None,
+    regions: Mapping[str, Selector] | None = None,
     **config: Any,
 ) -> int:
     """Read the data chunk by chunk, select, and write the contract outputs."""
@@ -83,6 +84,7 @@ def main(
             config=config,
             executor=executor,
             step_size=args.step_size,
+            regions=regions,
         )
     run.write(Path(args.out), list(dataset.files), n_input)
     return 0

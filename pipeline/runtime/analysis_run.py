@@ -21,8 +21,12 @@ from pipeline.contract import (
     EventRow,
     Histogram1D,
     InputFile,
+    ObservableValue,
+    RegionCutflow,
+    Regions,
     write_outputs,
 )
+from pipeline.errors import DataError
 from pipeline.runtime.candidates import Cands, to_awkward
 from pipeline.runtime.objects import CHANNEL_NAMES, channel
 from pipeline.runtime.selection import CutflowCounter, EventState
@@ -89,6 +93,14 @@ class AnalysisRun:
     rows: list[dict[str, np.ndarray]] = field(default_factory=list)
     hist_rows: list[dict[str, np.ndarray]] | None = None
     sample: int = 0
+    # regions (bases first): name -> (base region or None for the cutflow, steps: id -> text)
+    region_steps: Mapping[str, tuple[str | None, Mapping[str, str]]] = field(default_factory=dict)
+    observed: Mapping[str, Sequence[str]] = field(default_factory=dict)  # region -> observables
+    histogram_specs: Mapping[str, tuple[str, Sequence[float] | None]] = field(
+        default_factory=dict
+    )  # observable -> (axis label, bin edges or None)
+    region_flows: dict[str, CutflowCounter] = field(default_factory=dict)
+    observations: list[tuple[str, str, dict[str, np.ndarray]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for cut_id, reqs in self.requires.items():
@@ -112,12 +124,55 @@ class AnalysisRun:
             self.reasons.setdefault(cut_id, why)
         for step_id, description in self.steps.items():
             self.flow.declare(step_id, description, self.reasons.get(step_id))
+        for region, (_, steps) in self.region_steps.items():
+            counter = self.region_flows[region] = CutflowCounter()
+            for step_id, description in steps.items():
+                counter.declare(step_id, description, self.reasons.get(step_id))
 
     def applicable(self, cut_id: str) -> bool:
         return cut_id not in self.reasons
 
     def record(self, step_id: str, v: EventState) -> None:
         self.flow.record(step_id, v)
+
+    def record_in(self, region: str, step_id: str, v: EventState) -> None:
+        """Count the events of ``region`` after ``step_id`` (its own cutflow)."""
+        self.region_flows[region].record(step_id, v)
+
+    def observe(self, region: str, v: EventState) -> None:
+        """Keep the declared observables of ``region`` for its selected events."""
+        for name in self.observed.get(region, ()):
+            self.observations.append((region, name, self._values(name, v)))
+
+    def _values(self, name: str, v: EventState) -> dict[str, np.ndarray]:
+        """One row per value: one per event, or one per object for a per-object quantity."""
+        n = len(v)
+        value = v[name]
+        value = to_awkward(value) if isinstance(value, Cands) else value
+        if isinstance(value, bool | int | float | np.number):
+            value = np.full(n, value, dtype=np.float64)
+        array = ak.Array(value) if not isinstance(value, ak.Array) else value
+        if ak.fields(array) or ak.parameters(array).get("__record__") is not None:
+            raise DataError(
+                f"observable {name!r} is an object (fields {', '.join(ak.fields(array)[:6])}), "
+                "not a number",
+                hint=f"declare a number instead, e.g. a derived quantity pt_of({name})",
+            )
+        if array.ndim == 1:
+            counts = np.ones(n, dtype=np.int64)
+            flat = ak.to_numpy(ak.fill_none(array, np.nan)).astype(np.float64)
+        elif array.ndim == 2:
+            counts = ak.to_numpy(ak.num(array, axis=1)).astype(np.int64)
+            flat = ak.to_numpy(ak.fill_none(ak.flatten(array, axis=1), np.nan)).astype(np.float64)
+        else:
+            raise DataError(
+                f"observable {name!r} has {array.ndim - 1} levels of lists per event",
+                hint="declare one number per event or one per object (e.g. pt(jets))",
+            )
+        owner = np.repeat(np.arange(n), counts)
+        starts = np.cumsum(counts) - counts
+        rows = {k: col[owner] for k, col in self._ids(v).items()}
+        return rows | {"item": np.arange(len(flat), dtype=np.int64) - starts[owner], "value": flat}
 
     def fill_histograms(self, v: EventState) -> None:
         """Histogram the observable at this point of the cutflow (default: the selected events)."""
@@ -129,9 +184,10 @@ class AnalysisRun:
         """Keep run, event, channel, observable and weight of the events that passed."""
         self.rows.append(self._row(v))
 
-    def _row(self, v: EventState) -> dict[str, np.ndarray]:
+    def _ids(self, v: EventState) -> dict[str, np.ndarray]:
+        """Sample, run, event, dsid and weight of each event of ``v``."""
         n = len(v)
-        row = {
+        return {
             "sample": np.full(n, self.sample),
             "run": ak.to_numpy(v.events["run"]).astype(np.int64),
             "event": ak.to_numpy(v.events["event"]).astype(np.int64),
@@ -141,9 +197,11 @@ class AnalysisRun:
                 else np.zeros(n, dtype=np.int64)
             ),
             "weight": v.weights(),
-            "channel": np.full(n, -1),
-            "m4l": np.full(n, np.nan),
         }
+
+    def _row(self, v: EventState) -> dict[str, np.ndarray]:
+        n = len(v)
+        row = self._ids(v) | {"channel": np.full(n, -1), "m4l": np.full(n, np.nan)}
         if self.candidates is not None and self.candidates in v.values:
             codes = channel(
                 v.cand(self.candidates)
@@ -214,6 +272,84 @@ class AnalysisRun:
             )
         return out
 
+    def observation_order(self) -> list[str]:
+        return [f"{region}/{name}" for region, names in self.observed.items() for name in names]
+
+    def observed_columns(self) -> dict[str, dict[str, np.ndarray]]:
+        """``region/observable`` -> its rows over all chunks, in order."""
+        grouped: dict[str, list[dict[str, np.ndarray]]] = {k: [] for k in self.observation_order()}
+        for region, name, rows in self.observations:
+            grouped.setdefault(f"{region}/{name}", []).append(rows)
+        return {
+            key: {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+            for key, parts in grouped.items()
+            if parts
+        }
+
+    def observed_values(self) -> list[ObservableValue]:
+        out: list[ObservableValue] = []
+        for key, cols in self.observed_columns().items():
+            region, name = key.split("/", 1)
+            out += map(
+                ObservableValue,
+                [region] * len(cols["value"]),
+                [name] * len(cols["value"]),
+                cols["dsid"].tolist(),
+                cols["run"].tolist(),
+                cols["event"].tolist(),
+                cols["item"].tolist(),
+                cols["value"].tolist(),
+                cols["weight"].astype(float).tolist(),
+            )
+        return out
+
+    def observed_histograms(self, inputs: list[InputFile]) -> list[Histogram1D]:
+        """Each declared observable per region, as ``<region>/<observable>`` (and per input file
+        as ``<region>/<observable>:<file stem>`` when there are several)."""
+        columns = self.observed_columns()
+        out = []
+        for key in self.observation_order():
+            name = key.split("/", 1)[1]
+            cols = columns.get(key)
+            values = cols["value"] if cols else np.zeros(0)
+            weights = cols["weight"] if cols else np.zeros(0)
+            samples = cols["sample"] if cols else np.zeros(0, dtype=int)
+            label, edges = self.histogram_specs.get(name, (name, None))
+            finite = np.isfinite(values)
+            if edges is None:
+                lo, hi = (values[finite].min(), values[finite].max()) if finite.any() else (0, 1)
+                edges = list(np.linspace(float(lo), float(hi) if hi > lo else float(lo) + 1, 51))
+            parts = [(key, finite)]
+            if len(inputs) > 1:
+                stems = [Path(f.path).name.removesuffix(".root") for f in inputs]
+                parts += [
+                    (f"{key}:{stem}", finite & (samples == i)) for i, stem in enumerate(stems)
+                ]
+            for hname, mask in parts:
+                counts, _ = np.histogram(values[mask], bins=edges, weights=weights[mask])
+                variances, _ = np.histogram(values[mask], bins=edges, weights=weights[mask] ** 2)
+                out.append(
+                    Histogram1D(
+                        name=hname,
+                        label=label,
+                        edges=[float(x) for x in edges],
+                        counts=[round(float(c), 9) for c in counts],
+                        variances=[round(float(c), 9) for c in variances],
+                    )
+                )
+        return out
+
+    def regions(self) -> Regions | None:
+        if not self.region_steps:
+            return None
+        return Regions(
+            producer=self.producer,
+            regions=[
+                RegionCutflow(name=name, base=base, steps=self.region_flows[name].steps())
+                for name, (base, _) in self.region_steps.items()
+            ],
+        )
+
     def write(self, out: Path, inputs: list[InputFile], n_input: int) -> AnalysisResult:
         events = self.selected()
         channels: dict[str, int] = {}
@@ -232,6 +368,13 @@ class AnalysisRun:
         )
         cutflow = Cutflow(producer=self.producer, steps=self.flow.steps())
         write_outputs(
-            out, events=events, cutflow=cutflow, histograms=self.histograms(inputs), result=result
+            out,
+            events=events,
+            cutflow=cutflow,
+            histograms=self.histograms(inputs) + self.observed_histograms(inputs),
+            result=result,
+            regions=self.regions(),
+            observables=self.observed_values() if self.observed else None,
+            observable_order=self.observation_order(),
         )
         return result

@@ -24,7 +24,8 @@ import numpy as np
 from pipeline.data import Dataset
 from pipeline.executor.base import Executor, Segment
 from pipeline.runtime.analysis_run import AnalysisRun, Selector
-from pipeline.runtime.selection import EventState
+from pipeline.runtime.selection import CutflowCounter, EventState
+from pipeline.selection.models import CUTFLOW_REGION
 
 
 @dataclass
@@ -35,6 +36,8 @@ class SelectionPartial:
     tallies: dict[str, tuple[int, float]]
     rows: list[dict[str, np.ndarray]] = field(default_factory=list)
     hist_rows: list[dict[str, np.ndarray]] | None = None
+    region_tallies: dict[str, dict[str, tuple[int, float]]] = field(default_factory=dict)
+    observations: list[tuple[str, str, dict[str, np.ndarray]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class SelectionTask:
     events: Selector
     provided: frozenset[str]
     config: Mapping[str, Any]
+    regions: Mapping[str, Selector] = field(default_factory=dict)
 
     def __call__(self, chunk: ak.Array, segment: Segment) -> SelectionPartial:
         run = AnalysisRun(provided=set(self.provided), **self.config)
@@ -54,16 +58,40 @@ class SelectionTask:
         self.objects(v, run)
         self.events(v, run)
         run.collect(v)
-        tallies = {k: (t.raw, t.weighted) for k, t in run.flow.tallies.items()}
-        return SelectionPartial(len(chunk), tallies, run.rows, run.hist_rows)
+        run.observe(CUTFLOW_REGION, v)
+        states = {CUTFLOW_REGION: v}
+        for name, (base, steps) in run.region_steps.items():
+            region = states[name] = states[base or CUTFLOW_REGION].branch()
+            run.record_in(name, next(iter(steps)), region)  # the events entering it
+            self.regions[name](region, run)
+            run.observe(name, region)
+        return SelectionPartial(
+            len(chunk),
+            _tallies(run.flow),
+            run.rows,
+            run.hist_rows,
+            {name: _tallies(flow) for name, flow in run.region_flows.items()},
+            run.observations,
+        )
+
+
+def _tallies(flow: CutflowCounter) -> dict[str, tuple[int, float]]:
+    return {k: (t.raw, t.weighted) for k, t in flow.tallies.items()}
+
+
+def _add(flow: CutflowCounter, tallies: Mapping[str, tuple[int, float]]) -> None:
+    for step_id, (raw, weighted) in tallies.items():
+        tally = flow.tallies[step_id]
+        tally.raw += raw
+        tally.weighted += weighted
 
 
 def merge(run: AnalysisRun, part: SelectionPartial) -> None:
     """Add one partial to ``run`` (call in (file, entry) order)."""
-    for step_id, (raw, weighted) in part.tallies.items():
-        tally = run.flow.tallies[step_id]
-        tally.raw += raw
-        tally.weighted += weighted
+    _add(run.flow, part.tallies)
+    for region, tallies in part.region_tallies.items():
+        _add(run.region_flows[region], tallies)
+    run.observations.extend(part.observations)
     run.rows.extend(part.rows)
     if part.hist_rows is not None:
         if run.hist_rows is None:
@@ -81,9 +109,12 @@ def run_selection(
     config: Mapping[str, Any],
     executor: Executor,
     step_size: int | str,
+    regions: Mapping[str, Selector] | None = None,
 ) -> int:
     """Run the selectors over ``dataset`` on ``executor``, merged into ``run``; events read."""
-    task = SelectionTask(objects, events, frozenset(run.provided), dict(config))
+    task = SelectionTask(
+        objects, events, frozenset(run.provided), dict(config), dict(regions or {})
+    )
     n_input = 0
     for _, part in executor.map(dataset, fields, task, step_size=step_size):
         n_input += part.n

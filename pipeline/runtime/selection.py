@@ -103,6 +103,18 @@ class EventState:
     def __len__(self) -> int:
         return len(self.events)
 
+    def branch(self) -> EventState:
+        """A copy to narrow further (a region on top of this state); this one is unchanged.
+
+        Arrays are never changed in place (every step makes new ones), so the copy shares
+        them; only the dictionaries that steps update are copied."""
+        other = EventState(self.events, self._weight_field)
+        other._weights = self._weights
+        other.values = dict(self.values)
+        other.candidate_scope = {k: list(v) for k, v in self.candidate_scope.items()}
+        other.alive = dict(self.alive)
+        return other
+
     def define_candidates(self, target: str, name: str, value: Any) -> None:
         """A quantity computed per candidate of ``target`` (on the full candidate list)."""
         self[name] = value

@@ -1,11 +1,14 @@
 """The selection list: the one artefact stage one produces, a human reviews, stage two runs."""
 
 from pipeline.selection.models import (
+    CUTFLOW_REGION,
     SCHEMA_VERSION,
     AnalysisInfo,
     Assumption,
     Cut,
     Derived,
+    HistogramSpec,
+    Observable,
     PaperRef,
     PhysicsObject,
     Provenance,
@@ -16,11 +19,14 @@ from pipeline.selection.models import (
 )
 
 __all__ = [
+    "CUTFLOW_REGION",
     "SCHEMA_VERSION",
     "AnalysisInfo",
     "Assumption",
     "Cut",
     "Derived",
+    "HistogramSpec",
+    "Observable",
     "PaperRef",
     "PhysicsObject",
     "Provenance",

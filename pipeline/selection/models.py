@@ -1,4 +1,4 @@
-"""Pydantic models of the selection list (schema version 1.0.0).
+"""Pydantic models of the selection list (schema version 1.1.0; 1.0.0 lists are read as they are).
 
 A selection list states, for one analysis: the physics objects and their ordered
 object-level cuts, derived quantities (pairs, candidates, masses), the ordered
@@ -16,14 +16,19 @@ and is flagged for the LLM or a human. Numbers are stored in canonical units
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.errors import SelectionError
 from pipeline.selection.units import canonical_unit, convert_values, parse_unit
 
-SCHEMA_VERSION: Literal["1.0.0"] = "1.0.0"
+SCHEMA_VERSION: Final = "1.1.0"
+# 1.1.0 added ``observables`` (several observables, histogram specs, per region); a 1.0.0 list
+# is a valid 1.1.0 list without them, so both are read and a list keeps the version it was
+# written with (its digest, hence its generated code, does not change by being read).
+SchemaVersion = Literal["1.0.0", "1.1.0"]
+CUTFLOW_REGION: Final = "selection"  # how outputs name the cutflow beside the regions
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$", max_length=80)]
 
@@ -257,6 +262,52 @@ class Region(Model):
     provenance: Provenance | None = None
 
 
+class HistogramSpec(Model):
+    """Binning of an observable's histogram: ``bins`` equal bins over [low, high), or ``edges``."""
+
+    bins: int | None = Field(None, ge=1, le=10000)
+    low: float | None = None
+    high: float | None = None
+    edges: list[float] | None = Field(None, min_length=2)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> HistogramSpec:
+        if self.edges is not None:
+            if self.bins is not None or self.low is not None or self.high is not None:
+                raise ValueError("give either edges or bins/low/high, not both")
+            if any(b <= a for a, b in zip(self.edges, self.edges[1:], strict=False)):
+                raise ValueError("histogram edges must increase")
+        elif self.bins is None or self.low is None or self.high is None:
+            raise ValueError("a histogram needs edges, or bins with low and high")
+        elif self.high <= self.low:
+            raise ValueError(f"histogram high ({self.high}) must be above low ({self.low})")
+        return self
+
+    def bin_edges(self) -> list[float]:
+        if self.edges is not None:
+            return list(self.edges)
+        assert self.bins is not None and self.low is not None and self.high is not None
+        step = (self.high - self.low) / self.bins
+        return [self.low + i * step for i in range(self.bins)] + [self.high]
+
+
+class Observable(Model):
+    """A quantity the analysis writes out: per selected event (one number, or one per object)
+    into ``observables.csv`` and as a histogram, in the cutflow and/or in named regions."""
+
+    name: Identifier = Field(description="a derived quantity or event field")
+    label: str = Field("", description="axis label, e.g. 'jet p_T [GeV]'")
+    unit: str | None = None
+    histogram: HistogramSpec | None = Field(
+        None, description="binning; none = 50 bins over the values' range"
+    )
+    regions: list[str] = Field(
+        default_factory=list,
+        description=f"where it is written: {CUTFLOW_REGION!r} (the cutflow) and/or region names; "
+        "empty = the cutflow and every region",
+    )
+
+
 class Weight(Model):
     name: Identifier
     description: str
@@ -305,7 +356,7 @@ class AnalysisInfo(Model):
 
 
 class SelectionList(Model):
-    schema_version: Literal["1.0.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     paper: PaperRef
     analysis: AnalysisInfo = Field(default_factory=AnalysisInfo)
     objects: list[PhysicsObject] = Field(default_factory=list)
@@ -319,6 +370,10 @@ class SelectionList(Model):
     unresolved: list[Unresolved] = Field(default_factory=list)
     observable: str | None = Field(
         None, description="name of the main observable written to events.csv (e.g. m4l)"
+    )
+    observables: list[Observable] = Field(
+        default_factory=list,
+        description="quantities written per selected event and histogrammed, per region (1.1.0)",
     )
     notes: list[str] = Field(default_factory=list)
     complete: bool = Field(True, description="false when extraction stopped early; partial results")
@@ -344,4 +399,38 @@ class SelectionList(Model):
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"names defined twice: {sorted(dupes)}")
+        regions = [r.name for r in self.regions]
+        if CUTFLOW_REGION in regions:
+            raise ValueError(
+                f"a region may not be called {CUTFLOW_REGION!r}: outputs use that name for the "
+                "cutflow"
+            )
+        if len(set(regions)) < len(regions):
+            raise ValueError(
+                f"regions defined twice: {sorted({n for n in regions if regions.count(n) > 1})}"
+            )
+        observed = [o.name for o in self.observables]
+        if len(set(observed)) < len(observed):
+            raise ValueError("an observable is declared twice")
+        if self.observables and self.schema_version == "1.0.0":
+            raise ValueError("observables need schema_version 1.1.0")
         return self
+
+    def observed_in(self, region: str) -> list[Observable]:
+        """The observables written in ``region`` (:data:`CUTFLOW_REGION` for the cutflow)."""
+        return [o for o in self.observables if not o.regions or region in o.regions]
+
+    def region_order(self) -> list[Region]:
+        """Regions with every base before the regions built on it (file order otherwise)."""
+        done: set[str] = set()
+        out: list[Region] = []
+        todo = list(self.regions)
+        while todo:
+            ready = [r for r in todo if r.base is None or r.base in done]
+            if not ready:  # unknown bases or a loop: validation reports them
+                return out + todo
+            for region in ready:
+                out.append(region)
+                done.add(region.name)
+                todo.remove(region)
+        return out

@@ -19,7 +19,14 @@ from pipeline.errors import SelectionError, closest_names
 from pipeline.selection.expr import cut_expression, functions_used, names_used, parse
 from pipeline.selection.fields import COLLECTIONS, KIND_COLLECTION
 from pipeline.selection.functions import FUNCTIONS
-from pipeline.selection.models import Cut, PhysicsObject, Scope, SelectionList, Status
+from pipeline.selection.models import (
+    CUTFLOW_REGION,
+    Cut,
+    PhysicsObject,
+    Scope,
+    SelectionList,
+    Status,
+)
 from pipeline.selection.scopes import Scopes
 from pipeline.selection.units import CANONICAL, UNITLESS, check_unit_fits, unit_dimension
 
@@ -373,6 +380,7 @@ class _Checker:
                 f"observable {self.sel.observable!r} is not defined",
                 f"did you mean {', '.join(close)}?" if close else "define it as a derived quantity",
             )
+        self.check_observables(every)
         known = {cut.id for cut in self.sel.all_cuts()} | every | {r.name for r in self.sel.regions}
         for i, assumption in enumerate(self.sel.assumptions):
             for ref in assumption.affects:
@@ -382,6 +390,29 @@ class _Checker:
                         f"$.assumptions[{i}].affects",
                         f"assumption {assumption.id!r} affects unknown id {ref!r}",
                         f"did you mean {', '.join(closest_names(ref, sorted(known)))}?",
+                    )
+
+    def check_observables(self, every: set[str]) -> None:
+        regions = [CUTFLOW_REGION, *(r.name for r in self.sel.regions)]
+        for i, obs in enumerate(self.sel.observables):
+            if obs.name not in every:
+                close = closest_names(obs.name, sorted(every))
+                self.add(
+                    "error",
+                    f"$.observables[{i}].name",
+                    f"observable {obs.name!r} is not defined",
+                    f"did you mean {', '.join(close)}?"
+                    if close
+                    else "define it as a derived quantity",
+                )
+            for j, region in enumerate(obs.regions):
+                if region not in regions:
+                    close = closest_names(region, regions)
+                    self.add(
+                        "error",
+                        f"$.observables[{i}].regions[{j}]",
+                        f"observable {obs.name!r} is written in unknown region {region!r}",
+                        f"regions: {', '.join(close or regions)}",
                     )
 
 
