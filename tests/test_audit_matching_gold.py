@@ -133,3 +133,23 @@ def test_gold_quotes_are_in_the_paper_on_their_page(path: Path) -> None:
         hit = locate(cut.quote, index)
         assert hit is not None and hit[2] >= FOUND_THRESHOLD, cut.quote
         assert doc.page_at(hit[0]) == cut.page, (cut.quote, doc.page_at(hit[0]))
+
+
+def test_adl_sums_of_sizes_are_one_count_over_the_collections() -> None:
+    gold = parse_adl(
+        "region SR\n  select Size(electronsVeto) + Size(muonsVeto) == 0\n"
+        "  select Size(electrons) + Size(muons) >= 0\n"
+        "  select Size(jets) + Size(fatjets) > 3\n"
+        "  select Size(jets) + Size(photons) > 3\n"
+    )  # jets and photons are no one kind: skipped
+    assert gold == {("lepton", "count", "eq", (0.0,)), ("jet", "count", "lower", (3.0,))}
+
+
+def test_adl_ternaries_read_when_one_cut_is_meant() -> None:
+    gold = parse_adl(
+        "region CR\n  select Size(muonsVeto) == 1 ? MTm < 100 : MTe < 100\n"
+        "  select Size(jets) > 2 ? pT(jets[2]) > 30 : ALL\n"
+        "  select Size(muonsSel) == 2 ? Rsqmm > 0.08 : Rsqee > 0.08\n"
+        "  select size(leptons) > 2 ? mll02 < 12 OR mll12 < 12 : ALL\n"
+    )
+    assert gold == {("event", "mt", "upper", (100.0,)), ("jet", "pt#2", "lower", (30.0,))}

@@ -329,9 +329,13 @@ _SELECT = re.compile(
 
 
 def parse_adl(text: str) -> set[Key]:
-    """The gold cuts of an ADL file: the ``select`` lines of its objects and regions (trivial
-    ``Size(x) >= 0`` lines, ternaries, and/or combinations and functions of functions are
-    skipped)."""
+    """The gold cuts of an ADL file: the ``select`` lines of its objects and regions.
+
+    A sum of sizes (``Size(electrons) + Size(muons) == 1``) is one count over the collections
+    (``lepton`` when they are electrons and muons). A ternary ``cond ? x : ALL`` is the cut ``x``
+    applied where ``cond`` holds; ``cond ? x : y`` is read when both branches are the same cut
+    (``Size(muons) == 1 ? MTm < 100 : MTe < 100``), else skipped. Trivial ``Size(x) >= 0`` lines,
+    and/or combinations and functions of functions are skipped."""
     gold: set[Key] = set()
     current_object: str | None = None
     for raw in text.splitlines():
@@ -344,12 +348,38 @@ def parse_adl(text: str) -> set[Key]:
                 head[1] if head[0] == "object" else None if head[0] == "region" else current_object
             )
             continue
-        if head[0] != "select" or "?" in line or " and " in line.lower() or " or " in line.lower():
+        if head[0] != "select" or " and " in line.lower() or " or " in line.lower():
             continue
-        key = _adl_key(line[len("select") :].strip(), current_object)
+        key = _select_key(line[len("select") :].strip(), current_object)
         if key is not None:
             gold.add(key)
     return gold
+
+
+_SIZE_SUM = re.compile(
+    r"^size\((\w+)\)(?:\s*\+\s*size\((\w+)\))+\s*(>=|<=|==|!=|>|<)\s*(\d+)$", re.IGNORECASE
+)
+_TERNARY = re.compile(r"^(?P<cond>[^?]+)\?(?P<then>[^:]+):(?P<else>.+)$")
+
+
+def _select_key(expr: str, obj: str | None) -> Key | None:
+    ternary = _TERNARY.match(expr)
+    if ternary:
+        then = _select_key(ternary.group("then").strip(), obj)
+        other = ternary.group("else").strip()
+        if other.upper() == "ALL":
+            return then
+        return then if then is not None and then == _select_key(other, obj) else None
+    summed = _SIZE_SUM.match(expr)
+    if summed:
+        names = re.findall(r"size\((\w+)\)", expr, re.IGNORECASE)
+        kinds = {object_kind(n) for n in names}
+        kind = kinds.pop() if len(kinds) == 1 else "lepton" if kinds == {"electron", "muon"} else ""
+        direction, value = DIRECTION[summed.group(3)], float(summed.group(4))
+        if not kind or (direction == "lower" and value == 0.0 and summed.group(3) == ">="):
+            return None
+        return (kind, "count", direction, (value,))
+    return _adl_key(expr, obj)
 
 
 def _adl_key(expr: str, obj: str | None) -> Key | None:
