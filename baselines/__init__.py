@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from baselines import (
+    adl_benchmarks,
     hzz4l_notebook2020,
     hzz4l_notebook2025,
     hzz4l_opendata2020,
@@ -50,14 +51,25 @@ DESCRIPTIONS: dict[str, str] = {
     report_yasodar.NAME: "student report 'Four-Lepton Invariant Mass Spectrum' (2026): m4l only",
 }
 
+DESCRIPTIONS |= adl_benchmarks.DESCRIPTIONS
+# every baseline: the plans above, and the ADL benchmarks (raw NanoAOD, their own writer)
+NAMES: tuple[str, ...] = (*REGISTRY, *adl_benchmarks.NAMES)
 
-def get_plan(name: str, dataset: Dataset) -> Plan:
-    if name not in REGISTRY:
-        close = closest_names(name, list(REGISTRY))
+
+def check_name(name: str) -> None:
+    """A clear error, with the closest names, for a baseline that does not exist."""
+    if name not in NAMES:
+        close = closest_names(name, list(NAMES))
         raise UsageError(
             f"unknown baseline {name!r}",
-            hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}",
+            hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(NAMES)}",
         )
+
+
+def get_plan(name: str, dataset: Dataset) -> Plan:
+    check_name(name)
+    if name not in REGISTRY:
+        raise UsageError(f"baseline {name!r} is not a plan over the canonical fields")
     if name in (hzz4l_paper.NAME, hzz4l_paper.NAME_NOISOCORR):
         # the cone shape is only in the source branch: lep_ptvarcone30 (2025) or lep_ptcone30 (2020)
         cone = hzz4l_paper.variable_track_cone(dataset.schema.leptons.get("ptcone30", ""))
@@ -76,9 +88,12 @@ def run_baseline(
     """Run baseline ``name`` on ``dataset``; writes events.csv, cutflow.json, histograms.json,
     result.json (last) into ``out_dir`` and returns the result summary. ``executor`` (see
     :mod:`pipeline.executor`; default local) decides where the chunks are processed."""
+    check_name(name)
+    if name in adl_benchmarks.NAMES:
+        return adl_benchmarks.write_benchmark(adl_benchmarks.NAMES[name], dataset, out_dir)
     return run_plan(
         name, get_plan(name, dataset), dataset, out_dir, step_size=step_size, executor=executor
     )
 
 
-__all__ = ["DESCRIPTIONS", "REGISTRY", "get_plan", "run_baseline"]
+__all__ = ["DESCRIPTIONS", "NAMES", "REGISTRY", "check_name", "get_plan", "run_baseline"]

@@ -17,10 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import awkward as ak
 import numpy as np
+import uproot
 import vector
+
+from pipeline.contract import (
+    AnalysisResult,
+    Cutflow,
+    CutflowStep,
+    EventRow,
+    Histogram1D,
+    ObservableValue,
+    write_outputs,
+)
 
 vector.register_awkward()
 
@@ -58,6 +71,7 @@ class Selected:
 
     event: np.ndarray
     values: dict[str, ak.Array] = field(default_factory=dict)
+    steps: dict[str, int] = field(default_factory=dict)  # events after each step, in order
 
 
 def _p4(raw: ak.Array, prefix: str) -> ak.Array:
@@ -81,6 +95,11 @@ def _events(raw: ak.Array, keep: ak.Array | None = None) -> np.ndarray:
     return ak.to_numpy(event)
 
 
+def _counts(**masks: ak.Array) -> dict[str, int]:
+    """Events passing each step (masks of all events, each within the one before), in order."""
+    return {step: int(ak.sum(mask)) for step, mask in masks.items()}
+
+
 def met_of_all_events(raw: ak.Array) -> Selected:
     """Benchmark 1: MET of every event."""
     return Selected(_events(raw), {"met_all": raw.MET_pt})
@@ -99,7 +118,7 @@ def pt_of_central_jets(raw: ak.Array) -> Selected:
 def met_of_dijet_events(raw: ak.Array) -> Selected:
     """Benchmark 4: MET of the events with at least two jets above 40 GeV."""
     keep = ak.sum(raw.Jet_pt > 40, axis=1) >= 2
-    return Selected(_events(raw, keep), {"met_2j": raw.MET_pt[keep]})
+    return Selected(_events(raw, keep), {"met_2j": raw.MET_pt[keep]}, _counts(two_jets=keep))
 
 
 def met_of_z_mumu_events(raw: ak.Array) -> Selected:
@@ -108,7 +127,7 @@ def met_of_z_mumu_events(raw: ak.Array) -> Selected:
     a, b = ak.unzip(ak.combinations(muons, 2))
     mass = (a.p4 + b.p4).mass
     keep = ak.any((a.q * b.q < 0) & (mass > 60) & (mass < 120), axis=1)
-    return Selected(_events(raw, keep), {"met_z": raw.MET_pt[keep]})
+    return Selected(_events(raw, keep), {"met_z": raw.MET_pt[keep]}, _counts(os_window=keep))
 
 
 def trijet_closest_to_top(raw: ak.Array) -> Selected:
@@ -120,7 +139,7 @@ def trijet_closest_to_top(raw: ak.Array) -> Selected:
     best = ak.argmin(abs(total.mass - TOP_MASS), axis=1, keepdims=True)
     btag = np.maximum(np.maximum(a.btag, b.btag), c.btag)
     values = {"top_pt": ak.firsts(total[best].pt), "top_max_btag": ak.firsts(btag[best])}
-    return Selected(_events(raw, keep), values)
+    return Selected(_events(raw, keep), values, _counts(three_jets=keep))
 
 
 def _delta_phi(a: ak.Array, b: ak.Array) -> ak.Array:
@@ -176,6 +195,7 @@ def mt_of_lepton_outside_z(raw: ak.Array) -> Selected:
     Events need at least three leptons and one same-flavour opposite-charge pair.
     """
     leptons = _leptons(raw)
+    three = ak.num(leptons) >= 3
     i, j = ak.unzip(ak.argcombinations(leptons, 2))
     a, b = leptons[i], leptons[j]
     sfos = (a.flavour == b.flavour) & (a.q * b.q < 0)
@@ -189,7 +209,8 @@ def mt_of_lepton_outside_z(raw: ak.Array) -> Selected:
     met = ak.values_astype(raw.MET_pt[keep], np.float64)
     met_phi = ak.values_astype(raw.MET_phi[keep], np.float64)
     mt = np.sqrt(2.0 * extra.pt * met * (1.0 - np.cos(extra.phi - met_phi)))
-    return Selected(_events(raw, keep), {"mt_w": mt})
+    steps = _counts(three_leptons=three, sfos_pair=keep)
+    return Selected(_events(raw, keep), {"mt_w": mt}, steps)
 
 
 BENCHMARKS: dict[int, Callable[[ak.Array], Selected]] = {
@@ -207,3 +228,137 @@ BENCHMARKS: dict[int, Callable[[ak.Array], Selected]] = {
 def run_benchmark(n: int, raw: ak.Array) -> Selected:
     """Benchmark ``n`` (1-8) on raw NanoAOD arrays holding at least ``BRANCHES[n]``."""
     return BENCHMARKS[n](raw)
+
+
+# ----------------------------------------------------------------------------------------------
+# The contract outputs, so that `reproduce baseline adl_benchmark_N` and `reproduce compare`
+# treat a benchmark like any other analysis: events.csv, cutflow.json, observables.csv and the
+# histograms, binned as the benchmarks ask (stated here, apart from the selection lists).
+
+NAME = "adl_benchmark_{}"
+NAMES = {NAME.format(n): n for n in BENCHMARKS}
+DESCRIPTIONS = {
+    NAME.format(n): f"IRIS-HEP ADL benchmark {n} by hand (awkward + vector on raw NanoAOD): "
+    + (BENCHMARKS[n].__doc__ or "").split(":", 1)[1].strip().split("\n")[0]
+    for n in BENCHMARKS
+}
+# quantity -> (axis label, bins, low, high)
+BINNING: dict[str, tuple[str, int, float, float]] = {
+    "met_all": ("missing E_T [GeV]", 100, 0.0, 200.0),
+    "jet_pt": ("jet p_T [GeV]", 100, 0.0, 200.0),
+    "central_jet_pt": ("jet p_T (|eta| < 1) [GeV]", 100, 0.0, 200.0),
+    "met_2j": ("missing E_T [GeV]", 100, 0.0, 200.0),
+    "met_z": ("missing E_T [GeV]", 100, 0.0, 200.0),
+    "top_pt": ("trijet p_T [GeV]", 100, 0.0, 400.0),
+    "top_max_btag": ("max b-tag discriminant of the trijet", 50, 0.0, 1.0),
+    "ht_clean": ("H_T of clean jets [GeV]", 100, 0.0, 1000.0),
+    "mt_w": ("m_T(MET, lepton) [GeV]", 100, 0.0, 200.0),
+}
+_STEP_TEXT = {
+    "two_jets": "at least two jets with pT > 40 GeV",
+    "os_window": "an opposite-charge muon pair with 60 < m < 120 GeV",
+    "three_jets": "at least three jets",
+    "three_leptons": "at least three leptons",
+    "sfos_pair": "a same-flavour opposite-charge pair",
+}
+
+
+def _per_event(values: ak.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(values flattened as float64, how many each event has): one for a number per event."""
+    if values.ndim == 1:
+        flat = ak.to_numpy(ak.fill_none(values, np.nan)).astype(np.float64)
+        return flat, np.ones(len(flat), dtype=np.int64)
+    counts = ak.to_numpy(ak.num(values, axis=1)).astype(np.int64)
+    return ak.to_numpy(ak.flatten(values, axis=1)).astype(np.float64), counts
+
+
+def write_benchmark(n: int, dataset: Any, out_dir: str | Path) -> AnalysisResult:
+    """Run benchmark ``n`` over every file of ``dataset`` (raw NanoAOD, read whole with uproot)
+    and write the contract files, result.json last. Every event has weight 1 and dataset id 0."""
+    name = NAME.format(n)
+    producer = f"baseline:{name}"
+    n_all = 0
+    steps: dict[str, int] = {}
+    rows: list[EventRow] = []
+    observed: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+    per_file: dict[str, list[np.ndarray]] = {}
+    stems = [Path(f.path).name.removesuffix(".root") for f in dataset.files]
+    for stem, f in zip(stems, dataset.files, strict=True):
+        raw = uproot.open(f.path)["Events"].arrays([*BRANCHES[n], "run"])
+        # the benchmark returns row numbers in place of event numbers: run and event by row
+        picked = BENCHMARKS[n](ak.with_field(raw, np.arange(len(raw)), "event"))
+        index = picked.event.astype(np.int64)
+        run = ak.to_numpy(raw["run"]).astype(np.int64)[index]
+        event = ak.to_numpy(raw["event"]).astype(np.int64)[index]
+        n_all += len(raw)
+        for step, count in picked.steps.items():
+            steps[step] = steps.get(step, 0) + count
+        first = None
+        for quantity, values in picked.values.items():
+            flat, counts = _per_event(values)
+            owner = np.repeat(np.arange(len(index)), counts)
+            item = np.arange(len(flat)) - (np.cumsum(counts) - counts)[owner]
+            observed.setdefault(quantity, []).append((run[owner], event[owner], item, flat))
+            per_file.setdefault(f"{quantity}:{stem}", []).append(flat)
+            if first is None:  # events.csv: the first value of the first quantity
+                first = np.full(len(index), np.nan)
+                has = counts > 0
+                first[has] = flat[(np.cumsum(counts) - counts)[has]]
+        for k in range(len(index)):
+            value = float(first[k]) if first is not None else float("nan")
+            rows.append(EventRow(int(run[k]), int(event[k]), 0, "other", value, 1.0))
+    values = [
+        ObservableValue("selection", q, 0, int(r), int(e), int(i), float(v), 1.0)
+        for q, parts in observed.items()
+        for run, event, item, flat in parts
+        for r, e, i, v in zip(run, event, item, flat, strict=True)
+    ]
+    histograms = []
+    for quantity in observed:
+        label, bins, lo, hi = BINNING[quantity]
+        edges = np.linspace(lo, hi, bins + 1)
+        parts = [(f"selection/{quantity}", np.concatenate([p[3] for p in observed[quantity]]))]
+        if len(stems) > 1:
+            parts += [
+                (f"selection/{k}", np.concatenate(v))
+                for k, v in per_file.items()
+                if k.startswith(f"{quantity}:")
+            ]
+        for hname, x in parts:
+            counts, _ = np.histogram(x[np.isfinite(x)], bins=edges)
+            histograms.append(
+                Histogram1D(
+                    name=hname,
+                    label=label,
+                    edges=[float(e) for e in edges],
+                    counts=[float(c) for c in counts],
+                    variances=[float(c) for c in counts],
+                )
+            )
+    cutflow = Cutflow(
+        producer=producer,
+        steps=[CutflowStep(id="all", description="all events", raw=n_all, weighted=float(n_all))]
+        + [
+            CutflowStep(id=s, description=_STEP_TEXT[s], raw=c, weighted=float(c))
+            for s, c in steps.items()
+        ],
+    )
+    result = AnalysisResult(
+        producer=producer,
+        inputs=dataset.files,
+        n_input=n_all,
+        n_selected=len(rows),
+        weighted_selected=float(len(rows)),
+        channels={"other": len(rows)} if rows else {},
+        synthetic=any(f.synthetic for f in dataset.files),
+    )
+    write_outputs(
+        out_dir,
+        events=rows,
+        cutflow=cutflow,
+        histograms=histograms,
+        result=result,
+        observables=values,
+        observable_order=[f"selection/{q}" for q in observed],
+    )
+    return result

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import uproot
 
-from baselines import REGISTRY, run_baseline
+from baselines import NAMES, REGISTRY, run_baseline
 from pipeline.contract import read_outputs
 from pipeline.data import open_dataset
 from pipeline.data.synthetic import generate
@@ -111,4 +111,4 @@ def test_unknown_baseline(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    assert done.returncode == 0 and set(json.loads(done.stdout)) == set(REGISTRY)
+    assert done.returncode == 0 and set(json.loads(done.stdout)) == set(NAMES)

@@ -46,18 +46,12 @@ def baseline(
     scheduler: str | None,
 ) -> None:
     """Run the hand-written baseline NAME on the input files; prints result.json."""
-    from baselines import DESCRIPTIONS, REGISTRY, run_baseline
-    from pipeline.errors import closest_names
+    from baselines import DESCRIPTIONS, check_name, run_baseline
 
     if list_only or name is None:
         echo_json(DESCRIPTIONS)
         return
-    if name not in REGISTRY:
-        close = closest_names(name, list(REGISTRY))
-        raise UsageError(
-            f"unknown baseline {name!r}",
-            hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(REGISTRY)}",
-        )
+    check_name(name)
     inputs = [*data, *files]
     if not inputs:
         raise UsageError("no input data", hint="pass --data FILE (or a directory), repeatable")

@@ -121,6 +121,8 @@ def run(
     from pipeline.run.options import RunOptions
     from pipeline.run.reproduce import reproduce
 
+    if reviewed is None and paper.lower().endswith(".json") and Path(paper).is_file():
+        reviewed = Path(paper)  # a selection list in place of a paper: it is the reviewed list
     opts = RunOptions(
         paper=paper,
         data=list(data),

@@ -92,6 +92,72 @@ class StepMapProposal(_Model):
     )
 
 
+class RegionComparison(_Model):
+    """One region's own cutflow on both sides (``only``: the one side that has the region)."""
+
+    name: str
+    only: Literal["generated", "baseline"] | None = None
+    steps: list[StepComparison] = Field(default_factory=list)
+    first_divergence: str | None = None
+    generated_selected: int | None = None
+    baseline_selected: int | None = None
+
+    @property
+    def same(self) -> bool:
+        return self.only is None and all(s.same for s in self.steps)
+
+
+class ObservableComparison(_Model):
+    """One ``region/observable`` on both sides: events, values and histogram bins."""
+
+    name: str
+    only: Literal["generated", "baseline"] | None = None
+    matched: int = 0
+    only_generated: int = 0
+    only_baseline: int = 0
+    values_differ: int = Field(0, description="matched events whose values differ")
+    first_differences: list[str] = Field(default_factory=list, description="run:event")
+    bins_differ: int | None = Field(None, description="None when the binnings differ")
+    histograms_comparable: bool = False
+
+    @property
+    def same(self) -> bool:
+        return (
+            self.only is None
+            and self.only_generated == self.only_baseline == self.values_differ == 0
+            and self.bins_differ in (0, None)
+        )
+
+
+class RegionsAndObservables(_Model):
+    regions: list[RegionComparison] = Field(default_factory=list)
+    observables: list[ObservableComparison] = Field(default_factory=list)
+
+    def differences(self) -> list[str]:
+        """What differs, in words, for the verdict's reason (one-sided items are not counted)."""
+        out = []
+        for r in self.regions:
+            if r.only is None and not r.same:
+                out.append(
+                    f"region {r.name}: {r.generated_selected} vs {r.baseline_selected} events"
+                    + (f", first diverging step {r.first_divergence}" if r.first_divergence else "")
+                )
+        for o in self.observables:
+            if o.only is None and not o.same:
+                what = [
+                    f"{n} {text}"
+                    for n, text in (
+                        (o.only_generated, "events only generated"),
+                        (o.only_baseline, "events only in the baseline"),
+                        (o.values_differ, "events with other values"),
+                        (o.bins_differ or 0, "bins differ"),
+                    )
+                    if n
+                ]
+                out.append(f"{o.name}: {', '.join(what)}")
+        return out
+
+
 class Comparison(_Model):
     schema_version: Literal["1.0.0"] = "1.0.0"
     generated: str
@@ -108,4 +174,10 @@ class Comparison(_Model):
     )
     proposed_step_map: list[StepMapProposal] = Field(
         default_factory=list, description="unaligned steps whose counts agree, proposed for review"
+    )
+    regions: list[RegionComparison] = Field(
+        default_factory=list, description="each region's own cutflow (lists with regions)"
+    )
+    observables: list[ObservableComparison] = Field(
+        default_factory=list, description="each declared observable, region by region"
     )

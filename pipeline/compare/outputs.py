@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.compare.cutflows import compare_steps as compare_steps  # re-exported
 from pipeline.compare.models import (
     Comparison,
     EventComparison,
@@ -22,53 +23,14 @@ from pipeline.compare.models import (
     StepMapProposal,
     Yields,
 )
-from pipeline.compare.step_map import check_step_map, propose_step_map, step_map_flag
+from pipeline.compare.regions import regions_and_observables
 from pipeline.compare.step_map import parse_step_map as parse_step_map  # re-exported: its old home
-from pipeline.contract import Cutflow, CutflowStep, SelectedEvent, event_key, read_outputs
+from pipeline.compare.step_map import propose_step_map, step_map_flag
+from pipeline.contract import SelectedEvent, event_key, read_outputs
 from pipeline.errors import DataError
 
 M4L_EDGES = [80.0 + 2.5 * i for i in range(37)]
 VALUE_TOLERANCE = 1e-4  # GeV: the CSV keeps six decimals
-
-
-def compare_steps(
-    gen: Cutflow, base: Cutflow, step_map: dict[str, str] | None = None
-) -> tuple[list[StepComparison], str | None]:
-    """Steps aligned by id, or by the explicit ``step_map`` (generated id -> baseline id) where
-    given (generated order, then baseline-only); the first aligned step that differs."""
-    step_map = dict(step_map or {})
-    check_step_map(step_map, gen, base)
-    mapped = set(step_map.values())
-    # a step keeps its id-alignment unless the map sends it (or its baseline namesake) elsewhere
-    align: dict[str, str] = {
-        s.id: step_map.get(s.id, s.id if s.id not in mapped else "") for s in gen.steps
-    }
-    bsteps = {s.id: s for s in base.steps}
-    used = {b for b in align.values() if b in bsteps}
-    pairs: list[tuple[CutflowStep | None, CutflowStep | None]] = [
-        (g, bsteps.get(align[g.id])) for g in gen.steps
-    ]
-    pairs += [(None, b) for b in base.steps if b.id not in used]
-    rows, first = [], None
-    for g, b in pairs:
-        same = g is not None and b is not None and g.raw == b.raw and g.applicable == b.applicable
-        step_id = g.id if g is not None else b.id  # type: ignore[union-attr]
-        rows.append(
-            StepComparison(
-                id=step_id,
-                same=same,
-                baseline_id=b.id if g is not None and b is not None and b.id != g.id else None,
-                generated_raw=g.raw if g else None,
-                baseline_raw=b.raw if b else None,
-                generated_weighted=g.weighted if g else None,
-                baseline_weighted=b.weighted if b else None,
-                generated_applicable=g.applicable if g else None,
-                baseline_applicable=b.applicable if b else None,
-            )
-        )
-        if first is None and g is not None and b is not None and not same:
-            first = step_id
-    return rows, first
 
 
 def _row(e: SelectedEvent, other: SelectedEvent | None = None) -> EventRow:
@@ -197,14 +159,18 @@ def _verdict(
     h: HistogramAgreement,
     tolerance: float,
     proposals: list[StepMapProposal],
+    observables_agree: bool = False,
 ) -> tuple[str, str]:
+    """``observables_agree``: both sides wrote the declared observables and they agree, so an
+    events.csv value missing on both sides (a per-object quantity in an event without
+    objects) is not a difference."""
     n_diff = (
         len(ev.only_generated)
         + len(ev.only_baseline)
         + len(ev.value_differences)
         + len(ev.nan_generated)
         + len(ev.nan_baseline)
-        + len(ev.nan_both)
+        + (0 if observables_agree else len(ev.nan_both))
     )
     cutflow, complete = _alignment(steps, proposals)
     if n_diff == 0 and first is None:
@@ -250,7 +216,13 @@ def compare_outputs(
         baseline_weighted=round(sum(e.weight for e in base_events), 9),
     )
     h = compare_histograms(gen_events, base_events)
-    verdict, reason = _verdict(steps, first, ev, y, h, tolerance, proposals)
+    more = regions_and_observables(Path(generated), Path(baseline))
+    compared = [o for o in more.observables if o.only is None]
+    agree = bool(compared) and all(o.same for o in compared)
+    verdict, reason = _verdict(steps, first, ev, y, h, tolerance, proposals, agree)
+    if more.differences():
+        verdict = "different"
+        reason += "; " + "; ".join(more.differences()[:5])
     return Comparison(
         generated=gen_result.producer,
         baseline=base_result.producer,
@@ -263,4 +235,6 @@ def compare_outputs(
         histogram=h,
         step_map=dict(step_map or {}),
         proposed_step_map=proposals,
+        regions=more.regions,
+        observables=more.observables,
     )

@@ -7,7 +7,9 @@ from typing import Any
 
 from pipeline.io import write_text_atomic
 from pipeline.report.content import gather
+from pipeline.report.plot_style import plot_label
 from pipeline.report.plots import cutflow_plot, m4l_plot
+from pipeline.report.regions import observable_plots
 from pipeline.report.render import render_html, render_markdown
 from pipeline.rundir import RunDir
 
@@ -28,13 +30,17 @@ def write_report(
     plots.mkdir(exist_ok=True)
     comp = content.comparison
     base_name = comp.baseline if comp is not None else "baseline"
-    m4l = m4l_plot(
-        RunDir(run_dir).analysis / RunDir.HISTOGRAMS,
-        plots / "m4l.png",
-        synthetic=content.result.synthetic,
-        baseline=RunDir(run_dir).baseline / RunDir.HISTOGRAMS,
-        result=content.result,
-        baseline_name=base_name,
+    m4l = (
+        None
+        if content.selection.observable not in (None, "m4l")
+        else m4l_plot(
+            RunDir(run_dir).analysis / RunDir.HISTOGRAMS,
+            plots / "m4l.png",
+            synthetic=content.result.synthetic,
+            baseline=RunDir(run_dir).baseline / RunDir.HISTOGRAMS,
+            result=content.result,
+            baseline_name=base_name,
+        )
     )
     if m4l is not None:
         content.plots["m4l: generated per sample, and the baseline"] = m4l
@@ -44,6 +50,15 @@ def write_report(
         plots / "cutflow.png",
         step_map=comp.step_map if comp is not None else None,
         result=content.result,
+    )
+    content.plots |= observable_plots(
+        RunDir(run_dir).analysis / RunDir.HISTOGRAMS,
+        RunDir(run_dir).baseline / RunDir.HISTOGRAMS,
+        plots,
+        experiment=content.selection.analysis.experiment,
+        label=plot_label(content.result),
+        sqrt_s=content.selection.analysis.sqrt_s_tev,
+        baseline_name=base_name,
     )
     md = write_text_atomic(RunDir(run_dir).report_md, render_markdown(content))
     page = write_text_atomic(RunDir(run_dir).report_html, render_html(content))

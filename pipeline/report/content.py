@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.compare import Comparison
-from pipeline.contract import AnalysisResult, Cutflow, read_outputs
+from pipeline.contract import AnalysisResult, Cutflow, Regions, read_outputs, read_regions
 from pipeline.report.against_paper import AgainstPaper, load_against_paper
 from pipeline.rundir import RunDir
 from pipeline.selection.models import SelectionList, Status
@@ -27,6 +27,7 @@ class ReportContent:
     warnings: list[str] = field(default_factory=list)
     plots: dict[str, Path] = field(default_factory=dict)
     against_paper: AgainstPaper | None = None  # the paper's published numbers beside ours
+    regions: Regions | None = None  # each region's own cutflow (lists with regions)
 
 
 def selection_rows(sel: SelectionList) -> list[tuple[str, str, str, str, str, str]]:
@@ -110,6 +111,7 @@ def gather(run_dir: Path, selection_file: Path, stage_notes: dict[str, str]) -> 
         stage_notes=stage_notes,
         warnings=sandbox_warnings(run_dir) + collect_warnings(sel, result, selection_file.name),
         against_paper=load_against_paper(run_dir, cutflow, base_flow, result),
+        regions=read_regions(RunDir(run_dir).analysis),
     )
 
 

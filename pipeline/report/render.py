@@ -12,6 +12,7 @@ from pipeline.report.against_paper import AgainstPaper
 from pipeline.report.against_paper import table_rows as paper_table_rows
 from pipeline.report.alignment import alignment_html, alignment_markdown
 from pipeline.report.content import ReportContent, selection_rows
+from pipeline.report.regions import observable_section, region_sections
 
 MAX_EVENTS = 50
 
@@ -164,6 +165,12 @@ def paper_html(ap: AgainstPaper | None) -> list[str]:
     return out
 
 
+def _region_tables(c: ReportContent) -> list[tuple[str, list[str], list[list[object]]]]:
+    """Each region's cutflow, then the observables' agreement with the baseline."""
+    observables = observable_section(c.comparison)
+    return region_sections(c.regions, c.comparison) + ([observables] if observables else [])
+
+
 def render_markdown(c: ReportContent) -> str:
     sel = c.selection
     out = [
@@ -183,6 +190,8 @@ def render_markdown(c: ReportContent) -> str:
         + [""]
         + alignment_markdown(c.comparison, _md_table)
     )
+    for title, head, rows in _region_tables(c):
+        out += [f"## {title}", ""] + _md_table(head, rows) + [""]
     out += paper_markdown(c.against_paper)
     if c.comparison is not None:
         out += [
@@ -253,6 +262,8 @@ def render_html(c: ReportContent) -> str:
         _html_table(*cutflow_rows(c)),
         *alignment_html(c.comparison, _html_table),
     ]
+    for title, head, rows in _region_tables(c):
+        parts += [f"<h2>{e(title)}</h2>", _html_table(head, rows)]
     parts += paper_html(c.against_paper)
     if c.comparison is not None:
         parts.append(

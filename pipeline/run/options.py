@@ -51,6 +51,11 @@ class RunOptions(BaseModel):
         default_factory=dict, description="generated step id -> baseline step id"
     )
 
+    @property
+    def paper_is_list(self) -> bool:
+        """PAPER is a selection list (.json), not a paper: stage two only, with that list."""
+        return self.paper.lower().endswith(".json") and Path(self.paper).is_file()
+
     def data_files(self) -> list[Path]:
         """The ROOT files the run reads (directories expanded), as absolute paths."""
         files: list[Path] = []

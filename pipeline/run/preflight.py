@@ -51,8 +51,8 @@ def check_paper(paper: str) -> None:
     from pipeline.fetch.ids import normalize_paper_id
 
     pid = normalize_paper_id(paper)
-    if pid.kind != "local" or pid.path is None:
-        return
+    if pid.kind != "local" or pid.path is None or pid.path.suffix.lower() == ".json":
+        return  # a selection list in place of the paper is checked as the reviewed list
     with pid.path.open("rb") as handle:
         if not handle.read(len(PDF_MAGIC)) == PDF_MAGIC:
             raise UsageError(
@@ -106,14 +106,14 @@ def check_root_file(path: Path) -> None:
 
 
 def check_baseline(name: str) -> None:
-    from baselines import REGISTRY
+    from baselines import NAMES
 
-    if name not in REGISTRY:
-        close = closest_names(name, list(REGISTRY))
+    if name not in NAMES:
+        close = closest_names(name, list(NAMES))
         raise UsageError(
             f"unknown baseline {name!r}"
             + (f"; did you mean {' or '.join(close)}?" if close else ""),
-            hint=f"known baselines: {', '.join(sorted(REGISTRY))} (reproduce baseline --help)",
+            hint=f"known baselines: {', '.join(sorted(NAMES))} (reproduce baseline --help)",
         )
 
 

@@ -58,6 +58,7 @@ Progress = Callable[[str], None]
 # what a stage made (recorded with their hashes in run.json) and a note for the report
 StageResult = tuple[list[Path], str]
 PROJECT_PAPERS = project_dir("papers")  # the checkout's papers/ or the wheel's copy
+NO_PAPER = "skipped (PAPER is a selection list: stage two only, nothing to read)"
 
 
 def find_reviewed(opts: RunOptions, slug: str, settings: Settings, run_dir: Path) -> Path | None:
@@ -144,6 +145,8 @@ class Run:
     # stage one --------------------------------------------------------------
     def fetch(self) -> StageResult:
         """Fetch the paper into the cache; skipped with a note when a reviewed list exists."""
+        if self.opts.paper_is_list:
+            return [], NO_PAPER
         try:
             entry = fetch_paper(self.opts.paper, self.settings)
         except FetchError as err:
@@ -154,6 +157,8 @@ class Run:
 
     def parse(self) -> StageResult:
         """Parse the cached paper into document.json (with the paper's files beside it)."""
+        if self.opts.paper_is_list:
+            return [], NO_PAPER
         try:
             entry = fetch_paper(self.opts.paper, self.settings)
             doc = parse_document(entry, settings=self.settings)
