@@ -14,7 +14,7 @@ import re
 
 from pipeline.selection.expr import cut_expression, format_number, names_used, parse
 from pipeline.selection.functions import FIELD_ACCESSORS
-from pipeline.selection.models import Cut, Op, PhysicsObject, SelectionList
+from pipeline.selection.models import CUTFLOW_REGION, Cut, Op, PhysicsObject, SelectionList
 from pipeline.selection.scopes import is_candidate_builder
 
 BASE_NAMES = {
@@ -220,13 +220,31 @@ def to_adl(sel: SelectionList) -> str:
     cutflow = "cutflow"
     while cutflow in {r.name for r in sel.regions}:
         cutflow += "_"
-    if sel.selection or sel.regions:
+    if sel.selection or sel.regions or sel.observables:
         lines += ["", f"region {cutflow}", *_cuts(sel.selection, hidden)]
+        lines += _histos(sel, CUTFLOW_REGION, hidden)
     for region in sel.regions:
         lines += [
             "",
             f"region {region.name}",
             f"  {region.base or cutflow}",
             *_cuts(region.cuts, hidden),
+            *_histos(sel, region.name, hidden),
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _histos(sel: SelectionList, region: str, hidden: set[str]) -> list[str]:
+    """``histo`` lines for the observables of ``region`` (ADL histograms: bins, low, high)."""
+    out = []
+    for obs in sel.observed_in(region):
+        spec = obs.histogram
+        if obs.name in hidden or spec is None or spec.edges is not None:
+            why = "hidden quantity" if obs.name in hidden else "no regular binning"
+            out.append(f"  # observable {obs.name}: not written as an ADL histo ({why})")
+            continue
+        label = obs.label.replace('"', "'")
+        out.append(
+            f'  histo {obs.name}, "{label}", {spec.bins}, {spec.low:g}, {spec.high:g}, {obs.name}'
+        )
+    return out

@@ -4,8 +4,9 @@ Objects become :class:`PhysicsObject` with object-scope cuts, ``define`` lines e
 :class:`Derived` quantities, and regions either the cutflow (the one region every other
 region builds on) or :class:`Region` entries with their ``base``. A statement whose
 translation the validator rejects is kept as a text-only cut carrying the ADL line, and
-listed in the "not represented" report with the reason; bins, histograms and weights
-have no counterpart and are only listed.
+listed in the "not represented" report with the reason. ``bin`` lines become regions on
+their region, one-dimensional ``histo`` lines observables of their region (schema 1.1.0);
+two-dimensional histograms and weights have no counterpart and are only listed.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ from pipeline.selection.expr import names_used, parse
 from pipeline.selection.fields import EVENT_FIELDS, EVENT_OBJECTS
 from pipeline.selection.functions import FIELD_ACCESSORS
 from pipeline.selection.models import (
+    CUTFLOW_REGION,
     AnalysisInfo,
     Cut,
     Derived,
+    HistogramSpec,
+    Observable,
     PaperRef,
     PhysicsObject,
     Provenance,
@@ -88,6 +92,9 @@ _OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", as
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 
 
+HISTO_2D = "two-dimensional histograms have no counterpart (observables are one-dimensional)"
+
+
 class _Importer:
     def __init__(self, text: str, source: str | None) -> None:
         self.text = text
@@ -105,7 +112,11 @@ class _Importer:
         self.failed_defines: set[str] = set()
         self.region_lines: dict[str, int] = {}
         self.object_lines: dict[str, int] = {}
-        self.bin_regions: list[tuple[Region, list[str]]] = []  # bin lines: regions on their region
+        self.bin_regions: list[tuple[Region, list[str]]] = []
+        self.histos: dict[str, Observable] = {}  # histo name -> its observable
+        self.histo_regions: dict[
+            str, list[str]
+        ] = {}  # histo name -> the regions filling it  # bin lines: regions on their region
 
     def note(self, where: str, line: int, what: str) -> None:
         self.missing.append(f"line {line}: {where}: {what}")
@@ -348,6 +359,8 @@ class _Importer:
                 region.cuts.append(self.event_cut(block.name, statement, len(region.cuts) + 1))
             elif statement.keyword in ("bin", "bins"):
                 self.bins(block.name, statement)
+            elif statement.keyword == "histo":
+                self.histo(block.name, statement)
             else:
                 kind = statement.keyword or "statement"
                 self.note(
@@ -356,6 +369,51 @@ class _Importer:
                     f"{kind} {statement.text!r}: no counterpart in a selection list",
                 )
         return region, bases
+
+    def histo(self, region: str, statement: Statement) -> None:
+        """``histo NAME, "title", nbins, low, high, EXPR`` -> an observable of ``region`` with that
+        binning, its value a derived quantity; a 2D histogram is reported, not represented."""
+        parts = [p.strip() for p in re.findall(r'"[^"]*"|[^,]+', statement.text)]
+        numbers = parts[2:-1]
+        if len(parts) == 10:
+            self.note(f"region {region}", statement.line, f"histo {statement.text!r}: {HISTO_2D}")
+            return
+        try:
+            bins, low, high = int(numbers[0]), float(numbers[1]), float(numbers[2])
+        except (ValueError, IndexError):
+            self.note(
+                f"region {region}",
+                statement.line,
+                f"histo {statement.text!r}: not 'name, \"title\", bins, low, high, quantity'",
+            )
+            return
+        name = re.sub(r"\W", "_", parts[0]) or "histo"
+        if name not in self.histos:
+            statement = Statement("define", parts[-1], statement.line, statement.raw)
+            expr = translate(self.inline_vectors(parts[-1]), met_names=frozenset(self.met_names))
+            defined = {d.name for d in self.derived}
+            if expr in defined or expr in EVENT_FIELDS:
+                value = expr  # a quantity already named (a define, MET): histogrammed as it is
+            else:
+                taken = defined | set(self.objects) | set(self.vectors)
+                value = name if name not in taken else f"histo_{name}"
+                self.derived.append(
+                    Derived(
+                        name=value,
+                        description=f"ADL: {statement.raw}",
+                        expr=expr,
+                        provenance=self.prov(f"region {region}", statement),
+                    )
+                )
+            self.origin[f"define:{value}"] = statement
+            self.histos[name] = Observable(
+                name=value,
+                label=parts[1].strip('"') if len(parts) > 1 else "",
+                histogram=HistogramSpec(bins=bins, low=low, high=high)
+                if bins > 0 and high > low
+                else None,
+            )
+        self.histo_regions.setdefault(name, []).append(region)
 
     def bins(self, region: str, statement: Statement) -> None:
         """``bin COND`` -> a region on top of ``region`` with that cut; ``bin x e0 e1 e2`` -> one
@@ -510,13 +568,25 @@ class _Importer:
             sqrt_s_tev=_number(info.get("sqrts")),
             luminosity_fb=_number(info.get("lumi")),
         )
+        observables = [
+            obs.model_copy(
+                update={
+                    "regions": [
+                        CUTFLOW_REGION if r == root else r for r in self.histo_regions[name]
+                    ]
+                }
+            )
+            for name, obs in self.histos.items()
+        ]
         return SelectionList(
+            schema_version="1.1.0" if observables else "1.0.0",
             paper=PaperRef(id=self.paper_id, title=info.get("title")),
             analysis=analysis,
             objects=_dependency_order(list(self.objects.values())),
             derived=self.derived,
             selection=selection,
             regions=kept,
+            observables=observables,
             producer="adl",
             notes=[f"imported from ADL ({self.document})"],
         )
@@ -548,6 +618,7 @@ class _Importer:
                 self.demote(data, issue.path, issue.cut_id, issue.message)
             data["objects"] = [obj for obj in data["objects"] if obj is not None]
             data["derived"] = [d for d in data["derived"] if d is not None]
+            data["observables"] = [o for o in data["observables"] if o is not None]
             sel = SelectionList.model_validate(data)
         raise SelectionError(
             "ADL import did not converge to a valid selection list",
@@ -562,6 +633,13 @@ class _Importer:
                 self.note(f"object {name}", self.object_lines.get(name, 0), self.why(reason))
                 self.failed_defines.add(name)
                 data["objects"][index] = None
+            return
+        if path.startswith("$.observables["):
+            index = int(path.split("[")[1].split("]")[0])
+            if index < len(data["observables"]) and data["observables"][index] is not None:
+                name = data["observables"][index]["name"]
+                self.note(f"histo {name}", self.origin[f"define:{name}"].line, self.why(reason))
+                data["observables"][index] = None
             return
         if path.startswith("$.derived["):
             index = int(path.split("[")[1].split("]")[0])
