@@ -187,7 +187,7 @@ def test_conditions(before: str, expected: bool) -> None:
             {
                 ("muon", "reliso", "<", 0.10, None),
                 ("electron", "reliso", "<", 0.21, None),
-                ("muon", "count", "==", 0.0, None),
+                ("lepton", "count", "==", 0.0, None),
             },
         ),
         (

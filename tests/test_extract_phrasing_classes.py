@@ -267,7 +267,7 @@ PAPERS = [
         },
     ),
     ("veto", P1312, {(None, "count(bjets) == 0")}),
-    ("veto", P032, {(None, "count(muons) == 0")}),
+    ("veto", P032, {(None, "count(leptons) == 0")}),
     ("Z window", P1704, {(None, f"{Z} < 15")}),
     (
         "crack",

@@ -135,11 +135,14 @@ def separated_subject(sentence: str, position: int, mentions: list[tuple[int, st
     return before[-1] if before else None
 
 
-# "Events with fewer than 4 jets are not considered": the sentence states what is thrown away
+# "Events with fewer than 4 jets are not considered": the sentence states what is thrown away;
+# a fronted purpose clause ("To reduce the Drell-Yan background, events with ...") leaves the
+# subject of the main clause where it is
+PURPOSE = r"(?:(?:in order )?to\s[^,;]{0,200},\s*)?"
 _REJECTED_EVENTS = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,3}?events?\s+(?:\w+\s+){0,2}?(?:with|containing|having|that|in which"
-    r"|where|whose)\b[^.;]{0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded"
-    r"|removed|excluded|not considered|not used|not selected)\b",
+    rf"^\s*{PURPOSE}(?:[\w-]+\s+){{0,3}}?events?\s+(?:\w+\s+){{0,2}}?(?:with|containing|having"
+    r"|that|in which|where|whose)\b[^.;]{0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected"
+    r"|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
     re.IGNORECASE,
 )
 _INVERSE = {

@@ -96,11 +96,25 @@ def _findings_in(
     out += _counts(sentence, quote)
     if not clauses.rejects_events(sentence):
         return out
-    return clauses.kept_side(out) + _vetoed_objects(sentence, quote)
+    vetoed = _vetoed_objects(sentence, quote)
+    vetoed_kinds = {str(f.object) for f in vetoed}
+    # 'events with one or more veto leptons are rejected': the kept side 'fewer than one' is the
+    # zero count of the veto, said once
+    kept = [
+        f
+        for f in clauses.kept_side(out)
+        if not (
+            f.variable == "count"
+            and f.object in vetoed_kinds
+            and (f.op, f.value) in (("<", 1.0), ("<=", 0.0))
+        )
+    ]
+    return kept + vetoed
 
 
 _VETOED = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,3}?events?\s+(?:with|containing|having|that contain)\s+(?:(?:an?|any"
+    rf"^\s*{clauses.PURPOSE}"
+    r"(?:[\w-]+\s+){0,3}?events?\s+(?:with|containing|having|that contain)\s+(?:(?:an?|any"
     r"|one or more|at least one)\s+)?(?P<which>(?:[\w-]+\s+){0,3}?)(?P<obj>"
     rf"{P.OBJECT_RE.pattern})",
     re.IGNORECASE,
@@ -358,20 +372,27 @@ def _make(
 
 def _counts(sentence: str, quote: str) -> list[CutFinding]:
     out: list[CutFinding] = []
+    # multiplicities naming bins, categories or correction factors, with no requirement stated
+    binning = bool(_BINS.search(sentence) or _CORRECTIONS.search(sentence)) and not (
+        P.REQUIREMENT.search(sentence)
+    )
     for match in P.COUNT_RE.finditer(sentence):
-        if _disqualified(sentence, match.start()):
+        if binning or _disqualified(sentence, match.start()):
             continue
-        out.append(
-            _count(
-                _either_flavour(sentence, match),
-                P.COUNT_OPS[match.group("q")],
-                P.count_value(match.group("n")),
-                quote,
-            )
-        )
+        op, n = P.COUNT_OPS[match.group("q")], P.count_value(match.group("n"))
+        if _PAIR.match(sentence, match.end()):
+            # 'at least one SS lepton pair': two leptons or more (other leptons may be present)
+            if op in ("<", "<="):
+                continue
+            op, n = ">=", 2 * n
+        out.append(_count(_either_flavour(sentence, match), op, n, quote))
     for match in P.OR_MORE_RE.finditer(sentence):
+        if binning or _disqualified(sentence, match.start()):
+            continue  # 'subcategories with zero, one, and two or more b-tagged jets'
         out.append(_count(P.object_of(match), ">=", P.count_value(match.group("n")), quote))
     for match in P.N_SYMBOL_RE.finditer(sentence):
+        if binning or _IN_CONTROL_SAMPLE.search(sentence):
+            continue  # 'N_b = 1, N_b = 2, N_b >= 3, giving 18 bins', 'the N_jets = 5 control ...'
         kind = _kind(match.group("obj")) or (
             "bjet"
             if match.group("obj").startswith("b")
@@ -388,7 +409,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
             )
     for match in _NO_OBJECT.finditer(sentence):
         if not _disqualified(sentence, match.start()):
-            out.append(_count(P.object_of(match), "==", 0, quote))
+            out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
     for match in P.VETO_RE.finditer(sentence):
         out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
     if P.SFOS_RE.search(sentence):
@@ -406,7 +427,21 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     return out
 
 
-_OTHER_FLAVOUR = re.compile(r"\s+(?:or|and|/)\s+(?:an?\s+)?(?:electrons?|muons?)\b", re.IGNORECASE)
+# 'an electron or a muon', 'muons (electrons)': both flavours
+_PAIR = re.compile(r"\s*(?:candidates?\s+)?pairs?\b", re.IGNORECASE)
+# a multiplicity symbol naming bins or a control sample, not a requirement of the selection
+_BINS = re.compile(
+    r"\bbins?\b|\bbinned\b|\b(?:sub)?categor(?:y|ies)\b|\b(?:sub)?divided\s+in(?:to)?\b",
+    re.IGNORECASE,
+)
+_CORRECTIONS = re.compile(r"\bcorrections?\b|\bcorrection factors?\b|\bscale factors?\b", re.I)
+_IN_CONTROL_SAMPLE = re.compile(
+    r"\b(?:control|validation|sideband)\s+(?:samples?|regions?)\b", re.IGNORECASE
+)
+_OTHER_FLAVOUR = re.compile(
+    r"\s+(?:or|and|/)\s+(?:an?\s+)?(?:electrons?|muons?)\b|\s*\(\s*(?:electrons?|muons?)\s*\)",
+    re.IGNORECASE,
+)
 
 
 def _either_flavour(sentence: str, match: re.Match[str]) -> str:
@@ -464,7 +499,7 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 found += [btag] if btag is not None else []
             if reading is not None:
                 found += phrasings.working_points(reading.text, squash(raw))
-            if len(raw) > 1500 or not re.search(r"\d|at least|exactly|opposite|same", raw):
+            if len(raw) > 1500 or not _MAY_STATE_A_CUT.search(raw):
                 context = _last_object(raw) or context
                 continue
             quote = squash(raw)
@@ -495,6 +530,11 @@ def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str 
     return None, controls
 
 
+# a sentence without a number may still state a count ('events with one or more veto leptons are
+# rejected', 'no b-tagged jets')
+_MAY_STATE_A_CUT = re.compile(
+    r"\d|at least|exactly|opposite|same|\bor more\b|\bno\b|\breject|\bveto", re.IGNORECASE
+)
 _REQUIRES = re.compile(r"\b(?:must|required?|requiring|satisfy|satisfies)\b")
 
 
