@@ -5,7 +5,8 @@ real papers of ../shared:
   rejected") is a zero count, said once;
 * a veto or "no X" naming both flavours ("isolated muons (electrons)", "no electrons or muons") is
   one zero count of leptons;
-* "at least one SS lepton pair" is two leptons or more, not one;
+* "at least one SS lepton pair" is two leptons or more, not one; "rejected if an additional
+  lepton ..." is no zero count of leptons;
 * multiplicities naming bins, categories or a control sample ("N_b = 1, N_b = 2, N_b >= 3, giving
   18 bins", "subcategories with zero, one, and two or more b-tagged jets", "the N_jets = 5 control
   sample") and correction-factor statements are not requirements.
@@ -55,6 +56,19 @@ SYNTHETIC = [
         "Events are required to have at least two jets with pT > 30 GeV and no electrons or muons.",
         {(None, "count(leptons) == 0"), (None, "count(jets) >= 2")},
         {(None, "count(electrons) == 0")},
+    ),
+    (
+        "additional",
+        "To reduce the Z background, events are rejected if an additional loose lepton forms a "
+        "pair with one of the selected leptons, with a mass less than 12 GeV.",
+        set(),
+        {(None, "count(leptons) == 0")},
+    ),
+    (
+        "additional",
+        "We veto events with any isolated track with pT > 10 GeV.",
+        set(),
+        set(),
     ),
     (
         "pairs",
@@ -144,3 +158,19 @@ def test_a_lepton_pair_is_two_leptons_on_papers(paper: str) -> None:
         and "lepton pair" in (c.provenance.quote if c.provenance else "")
     }
     assert counts == {"count(leptons) >= 2"}
+
+
+@pytest.mark.parametrize(
+    ("paper", "words"),
+    [(P1704, "additional loose lepton"), (P1605, "additional lepton in the event")],
+)
+def test_an_additional_object_is_no_zero_count_on_a_paper(paper: str, words: str) -> None:
+    """'events are rejected if an additional loose lepton forms an opposite-sign same-flavor pair
+    ...' (1704.07323; 1605.03171 says it of 'the SS pair') vetoes a third lepton, not every
+    lepton."""
+    quoted = {
+        c.expr
+        for c in _paper(paper).all_cuts()  # type: ignore[attr-defined]
+        if c.expr and words in (c.provenance.quote if c.provenance else "")
+    }
+    assert quoted and "count(leptons) == 0" not in quoted

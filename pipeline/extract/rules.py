@@ -411,6 +411,8 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         if not _disqualified(sentence, match.start()):
             out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
     for match in P.VETO_RE.finditer(sentence):
+        if _ADDITIONAL.search(match.group(0)):
+            continue  # 'rejected if an additional loose lepton forms ...': beyond the selected ones
         out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
     if P.SFOS_RE.search(sentence):
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
@@ -430,6 +432,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
 # 'an electron or a muon', 'muons (electrons)': both flavours
 _PAIR = re.compile(r"\s*(?:candidates?\s+)?pairs?\b", re.IGNORECASE)
 # a multiplicity symbol naming bins or a control sample, not a requirement of the selection
+_ADDITIONAL = re.compile(r"\b(?:additional|extra|second|third|other|further)\b", re.IGNORECASE)
 _BINS = re.compile(
     r"\bbins?\b|\bbinned\b|\b(?:sub)?categor(?:y|ies)\b|\b(?:sub)?divided\s+in(?:to)?\b",
     re.IGNORECASE,
