@@ -69,8 +69,9 @@ def test_braced_sum_keeps_other_properties_unrepresented() -> None:
 @pytest.mark.parametrize(
     ("statement", "gap"),
     [
-        ("select msoftdrop(jets[0]) > 65", "large-R jet substructure"),
-        ("select jets[0].tau2 / jets[0].tau1 < 0.4", "large-R jet substructure"),
+        ("select msoftdrop(jets[0]) > 65", "field of another kind of object"),
+        ("select jets[0].tau2 / jets[0].tau1 < 0.4", "field of another kind of object"),
+        ("select jets[0].tau21 < 0.4", "large-R jet substructure"),
         ("select jets[0].cTag == 1", "tagger outputs outside the canonical content"),
         ("select TauTag(jets[0]) == 1", "tagger outputs outside the canonical content"),
         ("select HT01 > 100", "four-vector sum used as a number"),
@@ -121,13 +122,21 @@ def test_object_cut_gaps_are_named(block: str, gap: str) -> None:
     assert [_gap_of(m) for m in missing] == [gap]
 
 
-def test_tau_objects_and_what_uses_them_are_named_gaps() -> None:
-    text = "object taus\n  take Tau\n  select pt > 18\n" + _region("select size(taus) == 0")
-    _, missing = from_adl(HEAD + text)
-    assert [_gap_of(m) for m in missing] == [
-        "collection absent from the canonical event content",
-        "built on an unrepresented definition",
-    ]
+def test_tau_objects_and_large_r_jets_are_collections() -> None:
+    """Since 1.1.0 taus and AK8 jets are canonical collections; before, both were named gaps."""
+    text = (
+        "object taus\n  take Tau\n  select pt > 18\n  select idMVAnewDM2017v2 >= 4\n"
+        "object wjets\n  take FatJet\n  select msoftdrop [] 65 105\n  select tau2 / tau1 <= 0.4\n"
+    )
+    sel, missing = from_adl(HEAD + text + _region("select size(taus) == 0 and size(wjets) >= 1"))
+    assert missing == []
+    taus, wjets = sel.objects[-2:]
+    assert (taus.kind, wjets.kind) == ("tau", "fatjet")
+    assert [cut_expression(c) for c in taus.cuts] == ["pt > 18", "id_mva >= 4"]
+    expected = ["65 <= msoftdrop and msoftdrop <= 105", "tau2 / tau1 <= 0.4"]
+    assert all(
+        same_meaning(cut_expression(c), e) for c, e in zip(wjets.cuts, expected, strict=True)
+    )
 
 
 def test_reclustering_and_undefined_takes_are_named_gaps() -> None:

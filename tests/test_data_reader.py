@@ -279,3 +279,25 @@ def test_muon_only_fields_of_a_split_schema_are_kept() -> None:
     muons = ds.read_all(["muons.id_tight"])["muons"]
     assert "id_tight" in muons.fields and ak.sum(ak.num(muons)) > 0
     assert "id_tight" not in ds.read_all(["leptons"])["leptons"].fields  # electrons have none
+
+
+def test_nanoaod_taus_and_large_r_jets_are_collections() -> None:
+    """Hadronic taus and AK8 jets are read as the canonical collections taus and fatjets (ADL
+    analyses veto taus and tag W/top jets with them); a branch the file lacks (this 2015 file
+    has no FatJet_msoftdrop, no Tau_idMVAnewDM2017v2) is simply not provided."""
+    path = shared_path("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root")
+    ds = open_dataset([path])
+    assert {"taus.pt", "taus.decay_mode", "fatjets.pt", "fatjets.tau2"} <= ds.provides
+    assert "fatjets.msoftdrop" not in ds.provides and "taus.id_mva" not in ds.provides
+    events = ds.read_all(["taus.pt", "taus.decay_mode", "fatjets.pt", "fatjets.tau1"])
+    raw = uproot.open(path)["Events"].arrays(
+        ["Tau_pt", "Tau_decayMode", "FatJet_pt", "FatJet_tau1"]
+    )
+    assert sorted(ak.flatten(events.taus.pt).tolist()) == sorted(ak.flatten(raw.Tau_pt).tolist())
+    assert ak.sum(events.taus.decay_mode) == ak.sum(raw.Tau_decayMode)
+    assert ak.num(events.fatjets).tolist() == ak.num(raw.FatJet_pt).tolist()
+    pts = events.fatjets.pt
+    assert ak.all(pts[:, :-1] >= pts[:, 1:])  # by decreasing pT, as every collection
+    assert sorted(ak.flatten(events.fatjets.tau1).tolist()) == sorted(
+        ak.flatten(raw.FatJet_tau1).tolist()
+    )

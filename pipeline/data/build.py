@@ -23,6 +23,8 @@ KINEMATIC = ("pt", "eta", "phi", "e")
 NORM_2025 = ("xsec", "filteff", "kfac", "sum_of_weights")
 NORM_2020 = ("XSection", "SumWeights")
 LEPTON_COLLECTIONS = ("electrons", "muons", "leptons")
+# collections read as they are from their own branches: jets, photons, taus, large-R jets
+OTHER_COLLECTIONS = tuple(c for c in COLLECTIONS if c not in LEPTON_COLLECTIONS)
 
 
 def collection_source(schema: Schema, name: str) -> Mapping[str, str]:
@@ -228,7 +230,7 @@ def build_events(
             out["is_data"] = is_data
     if any(c in wanted for c in LEPTON_COLLECTIONS):
         out.update(build_leptons(raw, schema, wanted))
-    for name in ("jets", "photons"):
+    for name in OTHER_COLLECTIONS:
         if name in wanted:
             out[name] = _by_pt(_record(_raw_collection(raw, schema, name, wanted[name])))
     return ak.zip(out, depth_limit=1) if out else ak.Array([{}] * len(raw))

@@ -52,6 +52,8 @@ class Schema(BaseModel):
     muons: dict[str, str] = Field(default_factory=dict, description="split muon branches")
     jets: dict[str, str] = Field(default_factory=dict)
     photons: dict[str, str] = Field(default_factory=dict)
+    taus: dict[str, str] = Field(default_factory=dict, description="hadronic taus")
+    fatjets: dict[str, str] = Field(default_factory=dict, description="large-R (AK8) jets")
     weight_factors: tuple[str, ...] = Field(
         default=(), description="per-event branches multiplied into the event weight"
     )
@@ -225,6 +227,14 @@ SCHEMA_NANOAOD = Schema(
         "btag": "Jet_btagDeepFlavB",
     },
     photons={"pt": "Photon_pt", "eta": "Photon_eta", "phi": "Photon_phi", "mass": "Photon_mass"},
+    taus=_nano("Tau", {"decay_mode": "Tau_decayMode", "id_mva": "Tau_idMVAnewDM2017v2"}),
+    fatjets={
+        **{
+            k: f"FatJet_{k}"
+            for k in ("pt", "eta", "phi", "mass", "msoftdrop", "tau1", "tau2", "tau3")
+        },
+        "btag": "FatJet_btagDeepB",
+    },
     lumi_pb=0.0,
     required=("run", "event", "Muon_pt", "Electron_pt"),
 )

@@ -22,6 +22,7 @@ BASE_NAMES = {
     "muon": "Muon",
     "jet": "Jet",
     "bjet": "Jet",
+    "fatjet": "FatJet",
     "photon": "Photon",
     "tau": "Tau",
     "met": "MissingET",

@@ -57,9 +57,9 @@ BASE_KINDS: dict[str, str] = {
     "Jet": "jet",
     "JET": "jet",
     "jet": "jet",
-    "FatJet": "jet",
-    "FJET": "jet",
-    "AK8Jet": "jet",
+    "FatJet": "fatjet",
+    "FJET": "fatjet",
+    "AK8Jet": "fatjet",
     "Photon": "photon",
     "PHO": "photon",
     "photon": "photon",
@@ -81,6 +81,7 @@ GAP_UNREPRESENTED_BASE = "built on an unrepresented definition"
 GAP_VECTOR_AS_NUMBER = "four-vector sum used as a number"
 GAP_OBJECT_AS_NUMBER = "object used as a number"
 GAP_NO_COLLECTION = "collection absent from the canonical event content"
+GAP_FOREIGN_FIELD = "field of another kind of object"  # msoftdrop of small-R jets
 GAP_UNDEFINED = "name undefined in the ADL file"
 GAP_LOOP_NAMES = "pairwise condition between collections"
 _ONLY_MIN_DELTA_R = (
@@ -695,6 +696,8 @@ class _Importer:
             return f"[{GAP_OBJECT_AS_NUMBER}] {first}"
         if "has no such collection" in first:
             return f"[{GAP_NO_COLLECTION}] {first}"
+        if "objects) has no field" in first:
+            return f"[{GAP_FOREIGN_FIELD}] {first}"
         return first
 
 

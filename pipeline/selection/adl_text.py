@@ -75,6 +75,14 @@ FIELD_ALIASES: dict[str, str] = {
     "bTag": "btag",
     "btagDeepB": "btag",
     "theta": "theta",
+    "msoftdrop": "msoftdrop",
+    "softdropmass": "msoftdrop",
+    "tau1": "tau1",
+    "tau2": "tau2",
+    "tau3": "tau3",
+    "idMVAnewDM2017v2": "id_mva",
+    "dMVAnewDM2017v2": "id_mva",  # so spelled in a CutLang file of the corpus
+    "decayMode": "decay_mode",
     "miniPFRelIsoAll": "mini_iso",
     "miniPFRelIso_all": "mini_iso",
     "miniPFRelIso": "mini_iso",
@@ -245,8 +253,8 @@ def _word_boundary(text: str, i: int, length: int) -> bool:
 # the class and the reason instead of a bare "unknown name"
 _SUBSTRUCTURE = (
     "large-R jet substructure",
-    "soft-drop mass and N-subjettiness are properties of large-R (AK8) jets; the canonical "
-    "event content has one small-R jet collection without them",
+    "the canonical large-R jets (fatjets) carry msoftdrop and tau1-tau3 only; 4-subjettiness "
+    "and the ratio names are not fields (write tau2 / tau1)",
 )
 _TAGGERS = (
     "tagger outputs outside the canonical content",
@@ -258,13 +266,8 @@ _CLUSTERING = (
     "building new jets from other objects needs a clustering algorithm the runtime does not have",
 )
 KNOWN_GAPS: dict[str, tuple[str, str]] = {
-    **dict.fromkeys(
-        ("msoftdrop", "softdropmass", "tau1", "tau2", "tau3", "tau4", "tau21", "tau32"),
-        _SUBSTRUCTURE,
-    ),
-    **dict.fromkeys(
-        ("cTag", "ctag", "TauTag", "tauTag", "dMVAnewDM2017v2", "idMVAnewDM2017v2"), _TAGGERS
-    ),
+    **dict.fromkeys(("tau4", "tau21", "tau32"), _SUBSTRUCTURE),
+    **dict.fromkeys(("cTag", "ctag", "TauTag", "tauTag"), _TAGGERS),
     "antikT": _CLUSTERING,
 }
 # functions that build a collection: in an object's ``select`` CutLang gives them no defined

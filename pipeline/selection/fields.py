@@ -88,12 +88,40 @@ PHOTON_FIELDS: dict[str, tuple[Dimension, str]] = {
     "iso_tight": ("bool", "tight isolation"),
 }
 
+TAU_FIELDS: dict[str, tuple[Dimension, str]] = {
+    "pt": ("energy", "visible transverse momentum of the hadronic tau"),
+    "eta": ("none", "pseudorapidity"),
+    "phi": ("angle", "azimuth"),
+    "e": ("energy", "energy"),
+    "charge": ("count", "electric charge, +1 or -1"),
+    "decay_mode": ("id", "reconstructed decay mode (CMS NanoAOD Tau_decayMode)"),
+    "id_mva": (
+        "id",
+        "MVA isolation identification, the working points passed as NanoAOD stores them "
+        "(Tau_idMVAnewDM2017v2; bit mask 1 VVLoose, 2 VLoose, 4 Loose, 8 Medium, ...)",
+    ),
+}
+
+FATJET_FIELDS: dict[str, tuple[Dimension, str]] = {
+    "pt": ("energy", "transverse momentum of the large-R (AK8) jet"),
+    "eta": ("none", "pseudorapidity"),
+    "phi": ("angle", "azimuth"),
+    "e": ("energy", "energy"),
+    "msoftdrop": ("energy", "soft-drop groomed mass"),
+    "tau1": ("none", "1-subjettiness"),
+    "tau2": ("none", "2-subjettiness"),
+    "tau3": ("none", "3-subjettiness"),
+    "btag": ("none", "b-tagging score (NanoAOD FatJet_btagDeepB)"),
+}
+
 COLLECTIONS: dict[str, dict[str, tuple[Dimension, str]]] = {
     "electrons": LEPTON_FIELDS,
     "muons": LEPTON_FIELDS,
     "leptons": LEPTON_FIELDS,
     "jets": JET_FIELDS,
     "photons": PHOTON_FIELDS,
+    "taus": TAU_FIELDS,
+    "fatjets": FATJET_FIELDS,
 }
 
 # objects built from event fields, visible as event-scope names: name -> (fields, meaning)
@@ -104,7 +132,7 @@ EVENT_OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
 }
 
-# the data collection an object of each kind is read from (tau, met, track, other: none)
+# the data collection an object of each kind is read from (met, track, other: none)
 KIND_COLLECTION: dict[str, str] = {
     "electron": "electrons",
     "muon": "muons",
@@ -112,6 +140,8 @@ KIND_COLLECTION: dict[str, str] = {
     "jet": "jets",
     "bjet": "jets",
     "photon": "photons",
+    "tau": "taus",
+    "fatjet": "fatjets",
 }
 
 # derived per-object quantities every analysis may use without defining them

@@ -218,7 +218,17 @@ class PhysicsObject(Model):
 
     name: Identifier = Field(description="collection name used in expressions, e.g. electrons")
     kind: Literal[
-        "electron", "muon", "lepton", "jet", "bjet", "photon", "tau", "met", "track", "other"
+        "electron",
+        "muon",
+        "lepton",
+        "jet",
+        "bjet",
+        "fatjet",
+        "photon",
+        "tau",
+        "met",
+        "track",
+        "other",
     ]
     sources: list[str] = Field(
         default_factory=list,

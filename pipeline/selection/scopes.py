@@ -16,9 +16,11 @@ from pipeline.selection.fields import (
     DERIVED_OBJECT_FIELDS,
     EVENT_FIELDS,
     EVENT_OBJECTS,
+    FATJET_FIELDS,
     JET_FIELDS,
     LEPTON_FIELDS,
     PHOTON_FIELDS,
+    TAU_FIELDS,
 )
 from pipeline.selection.functions import CANDIDATE_BUILDERS
 from pipeline.selection.models import Derived, PhysicsObject
@@ -33,8 +35,9 @@ KIND_FIELDS: dict[str, dict[str, str]] = {
     "lepton": {k: v[0] for k, v in LEPTON_FIELDS.items()},
     "jet": {k: v[0] for k, v in JET_FIELDS.items()},
     "bjet": {k: v[0] for k, v in JET_FIELDS.items()},
+    "fatjet": {k: v[0] for k, v in FATJET_FIELDS.items()},
     "photon": {k: v[0] for k, v in PHOTON_FIELDS.items()},
-    "tau": _BASIC,
+    "tau": {k: v[0] for k, v in TAU_FIELDS.items()},
     "met": {"pt": "energy", "phi": "angle"},
     "track": _TRACK,
     "other": _BASIC,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.errors import SelectionError, closest_names
 from pipeline.selection.expr import cut_expression, functions_used, names_used, parse
 from pipeline.selection.fields import COLLECTIONS, KIND_COLLECTION
-from pipeline.selection.functions import FUNCTIONS
+from pipeline.selection.functions import FIELD_ACCESSORS, FUNCTIONS
 from pipeline.selection.models import (
     CUTFLOW_REGION,
     Cut,
@@ -27,7 +27,7 @@ from pipeline.selection.models import (
     SelectionList,
     Status,
 )
-from pipeline.selection.scopes import Scopes
+from pipeline.selection.scopes import Scopes, object_fields
 from pipeline.selection.units import CANONICAL, UNITLESS, check_unit_fits, unit_dimension
 
 
@@ -144,6 +144,15 @@ class _Checker:
                 cut_id,
             )
             return None
+        for field, obj in self.foreign_fields(tree):
+            self.add(
+                level,
+                path,
+                f"{obj.name!r} ({obj.kind} objects) has no field {field!r}, in {text!r}",
+                f"fields of {obj.kind} objects: {', '.join(sorted(object_fields(obj)))}",
+                cut_id,
+            )
+            return None
         unknown = sorted(names_used(tree) - set(names))
         for name in unknown:
             close = closest_names(name, list(names)) or closest_names(name, list(FUNCTIONS))
@@ -152,6 +161,29 @@ class _Checker:
             )
             self.add(level, path, f"unknown name {name!r} in {text!r}", hint, cut_id)
         return None if unknown else tree
+
+    def foreign_fields(self, tree: ast.Expression) -> list[tuple[str, PhysicsObject]]:
+        """``f(X)`` (or ``f(nth(X, i))``, ``f(first_n(X, n))``) where X is an object of a kind
+        that has no field ``f``: the runtime would fail on it (``msoftdrop(jets)``)."""
+        kinds = {o.name: o for o in self.sel.objects}
+        out = []
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in FIELD_ACCESSORS
+                and len(node.args) == 1
+            ):
+                continue
+            arg = node.args[0]
+            while isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.args:
+                if arg.func.id not in ("nth", "first_n"):
+                    break
+                arg = arg.args[0]
+            obj = kinds.get(arg.id) if isinstance(arg, ast.Name) else None
+            if obj is not None and node.func.id not in object_fields(obj):
+                out.append((node.func.id, obj))
+        return out
 
     def check_objects(self) -> None:
         defined: set[str] = set()
