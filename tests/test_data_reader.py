@@ -301,3 +301,29 @@ def test_nanoaod_taus_and_large_r_jets_are_collections() -> None:
     assert sorted(ak.flatten(events.fatjets.tau1).tolist()) == sorted(
         ak.flatten(raw.FatJet_tau1).tolist()
     )
+
+
+@pytest.mark.parametrize(
+    ("lists", "decreasing"),
+    [
+        ([[3.0, 2.0, 1.0], [], [5.0], [4.0, 4.0]], True),
+        ([[3.0, 2.0, 1.0], [1.0, 2.0]], False),
+        ([[1.0], [2.0], [3.0]], True),  # no order across events
+        ([[2.0, 1.0], [5.0, 6.0]], False),
+        ([[float("nan"), 1.0]], False),
+        ([[]], True),
+    ],
+)
+def test_collections_already_in_pt_order_are_not_sorted_again(
+    lists: list[list[float]], decreasing: bool
+) -> None:
+    from pipeline.data.build import _by_pt, _decreasing
+
+    pt = ak.Array(lists)
+    assert _decreasing(pt) is decreasing
+    rec = _by_pt(ak.zip({"pt": pt, "i": ak.local_index(pt)}))
+    if decreasing:  # returned as it is: no gather
+        assert ak.to_list(rec.i) == ak.to_list(ak.local_index(pt))
+    else:  # sorted as before: the stable argsort by decreasing pT
+        order = ak.argsort(pt, axis=1, ascending=False, stable=True)
+        assert ak.to_list(rec.i) == ak.to_list(order)

@@ -131,7 +131,23 @@ def _record(fields: dict[str, ak.Array]) -> ak.Array:
 
 
 def _by_pt(rec: ak.Array) -> ak.Array:
+    """``rec`` by decreasing pT in each event; as it is when it already is (NanoAOD stores its
+    collections so: checking costs one pass over the flat pT, sorting a gather of every field)."""
+    if _decreasing(rec.pt):
+        return rec
     return rec[ak.argsort(rec.pt, axis=1, ascending=False, stable=True)]
+
+
+def _decreasing(pt: ak.Array) -> bool:
+    """True when each event's list is in decreasing (non-increasing) order, NaN-free."""
+    counts = ak.to_numpy(ak.num(pt, axis=1))
+    flat = ak.to_numpy(ak.flatten(pt, axis=1))
+    if len(flat) < 2:
+        return not np.isnan(flat).any()
+    falls = np.diff(flat) <= 0  # NaN compares false: such lists are sorted
+    ends = np.cumsum(counts)[:-1] - 1  # the last entry of each list but the final one
+    falls[ends[(ends >= 0) & (ends < len(falls))]] = True  # no order across events
+    return bool(falls.all()) and not np.isnan(flat).any()
 
 
 def build_leptons(

@@ -9,6 +9,7 @@ chunk by chunk, local paths or HTTPS URLs alike.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,7 +157,27 @@ class Dataset:
     release: str
     schema: Schema
     infos: list[_FileInfo]
-    files: list[InputFile] = field(default_factory=list)
+    # sha256 of each file, computed in a background thread from open_dataset on (hashing
+    # releases the GIL, so it overlaps the analysis reading the files); `files` waits for it
+    hashes: list[Future[str]] = field(default_factory=list, repr=False)
+
+    @property
+    def files(self) -> list[InputFile]:
+        """The input files by path, sha256 (waited for), release and size in events."""
+        try:
+            digests = [h.result() for h in self.hashes]
+        except OSError as err:
+            raise DataError(f"cannot read an input file to hash it: {err}") from err
+        return [
+            InputFile(
+                path=info.path,
+                sha256=digest,
+                release=info.schema.release,
+                synthetic=info.synthetic,
+                events=info.entries,
+            )
+            for info, digest in zip(self.infos, digests, strict=True)
+        ]
 
     @property
     def provides(self) -> set[str]:
@@ -304,14 +325,13 @@ def open_dataset(
             f"mixed releases in one dataset ({', '.join(releases)}): {detail}",
             hint="run each release separately: units, weights and variables differ",
         )
-    files = [
-        InputFile(
-            path=i.path,
-            sha256="" if is_url(i.path) else sha256_file(i.path),
-            release=i.schema.release,
-            synthetic=i.synthetic,
-            events=i.entries,
-        )
-        for i in infos
-    ]
-    return Dataset(release=releases[0], schema=infos[0].schema, infos=infos, files=files)
+    hashes = [_HASHING.submit(_digest, i.path) for i in infos]
+    return Dataset(release=releases[0], schema=infos[0].schema, infos=infos, hashes=hashes)
+
+
+def _digest(path: str) -> str:
+    return "" if is_url(path) else sha256_file(path)
+
+
+# one thread: hashing is I/O and C code; it runs beside the analysis, not in its way
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")

@@ -45,10 +45,8 @@ class LocalExecutor:
         step_size: int | str,
     ) -> Iterator[tuple[Segment, Any]]:
         fields = None if fields is None else list(fields)
-        for index, (info, file) in enumerate(zip(dataset.infos, dataset.files, strict=True)):
-            one = Dataset(
-                release=dataset.release, schema=dataset.schema, infos=[info], files=[file]
-            )
+        for index, info in enumerate(dataset.infos):
+            one = Dataset(release=dataset.release, schema=dataset.schema, infos=[info])
             start = 0
             for chunk in one.iterate(fields, step_size=step_size):
                 seg = Segment(index, start, start + len(chunk), info.path)
