@@ -161,7 +161,7 @@ class _Writer:
         if isinstance(src, list):
             source = f"rt.merge({', '.join(_event_names(s) for s in src)})"
         else:
-            source = f"v.events[{py_str(src)}]"
+            source = f"v.collection({py_str(src)})"
         if not obj.cuts:
             self.emit(f"    {_event_names(obj.name)} = {source}")
             return

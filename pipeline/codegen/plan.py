@@ -171,6 +171,13 @@ def _cut_reads(plan: Plan, cut: Cut) -> set[str]:
     deps = names_in(expr, allow_tuple=allow_tuple) | ({cut.target} if cut.target else set())
     for name in derived_order(plan, deps, set()):
         reads |= _field_reads(plan.derived[name].expr, None)
+        deps |= names_in(plan.derived[name].expr)
+    # the collections it counts or combines: a dataset without one cannot apply the cut
+    # (count(fatjets) reads no field, yet means nothing where there are no large-R jets)
+    for name in deps & set(plan.sources):
+        collection = data_collection(plan, name)
+        if collection in COLLECTIONS:
+            reads.add(f"{collection}.pt")
     return reads
 
 

@@ -21,7 +21,7 @@ from pipeline.runtime import candidates as fc
 from pipeline.runtime.candidates import Cands
 from pipeline.runtime.flat import best_flat, plain, take_apart
 from pipeline.runtime.kinematics import met_vector
-from pipeline.selection.fields import EVENT_FIELDS, EVENT_OBJECTS
+from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS, EVENT_OBJECTS
 
 
 def build_event_object(name: str, events: ak.Array) -> Any:
@@ -30,6 +30,15 @@ def build_event_object(name: str, events: ak.Array) -> Any:
     if name == "met_vec":
         return met_vector(events["met"], events["met_phi"])
     raise KeyError(name)
+
+
+def empty_collection(name: str, n: int) -> ak.Array:
+    """``n`` events with no objects of collection ``name`` (its canonical fields, as Momentum4D)."""
+    columns: dict[str, np.ndarray] = {
+        f: np.zeros(0, dtype=np.bool_ if dim == "bool" else np.float64)
+        for f, (dim, _) in COLLECTIONS[name].items()
+    }
+    return ak.unflatten(ak.zip(columns, with_name="Momentum4D"), np.zeros(n, dtype=np.int64))
 
 
 def _keep(value: Any, mask: np.ndarray) -> Any:
@@ -114,6 +123,13 @@ class EventState:
         other.candidate_scope = {k: list(v) for k, v in self.candidate_scope.items()}
         other.alive = dict(self.alive)
         return other
+
+    def collection(self, name: str) -> Any:
+        """A canonical collection of the data; one with no objects in any event when the data
+        lack it (the cuts reading it are then not applicable, and nothing it feeds fails)."""
+        if name in self.events.fields:
+            return self.events[name]
+        return empty_collection(name, len(self))
 
     def define_candidates(self, target: str, name: str, value: Any) -> None:
         """A quantity computed per candidate of ``target`` (on the full candidate list)."""
