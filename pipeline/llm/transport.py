@@ -357,7 +357,7 @@ class _EventStream(httpx.SyncByteStream):
         self._transport, self._response, self._request = transport, response, request
         self._entry, self._started = entry, started
         self._body = bytearray()
-        self._first: float | None = None  # seconds to the first piece (the prompt's processing)
+        self._first: float | None = None  # seconds to the first piece of the body
         self._done = False
 
     def __iter__(self) -> Iterator[bytes]:
