@@ -224,12 +224,8 @@ class _Writer:
         )
         hist_step = self.histogram_step()
         for cut in self.sel.selection:
-            if cut.status == Status.rejected:
-                self.note("    ", f"{cut.id}: rejected by the reviewer, not executed")
+            if not self.counted_step(cut, f"run.record({py_str(cut.id)}, v)"):
                 continue
-            self.emit("\n".join(_comment(cut, "    ")))
-            self.step(cut)
-            self.emit(f"    run.record({py_str(cut.id)}, v)")
             if cut.id == hist_step and self.sel.observable:
                 self.derived_for({self.sel.observable})
                 self.emit(
@@ -238,6 +234,17 @@ class _Writer:
                 )
         self.derived_for(self.observed(CUTFLOW_REGION))
         self.done_in[CUTFLOW_REGION] = set(self.done)
+
+    def counted_step(self, cut: Cut, record: str) -> bool:
+        """A cutflow or region step with its words, then ``record`` (counting the events left);
+        False for a cut the reviewer rejected (only noted)."""
+        if cut.status == Status.rejected:
+            self.note("    ", f"{cut.id}: rejected by the reviewer, not executed")
+            return False
+        self.emit("\n".join(_comment(cut, "    ")))
+        self.step(cut)
+        self.emit(f"    {record}")
+        return True
 
     def observed(self, region: str) -> set[str]:
         """What the outputs read from the state of ``region`` once its cuts are applied."""
@@ -260,12 +267,7 @@ class _Writer:
         if region.description:
             self.note("    ", region.description)
         for cut in region.cuts:
-            if cut.status == Status.rejected:
-                self.note("    ", f"{cut.id}: rejected by the reviewer, not executed")
-                continue
-            self.emit("\n".join(_comment(cut, "    ")))
-            self.step(cut)
-            self.emit(f"    run.record_in({py_str(region.name)}, {py_str(cut.id)}, v)")
+            self.counted_step(cut, f"run.record_in({py_str(region.name)}, {py_str(cut.id)}, v)")
         self.derived_for(self.observed(region.name))
         self.emit("    return None")
         self.done_in[region.name] = set(self.done)

@@ -52,6 +52,21 @@ def _first_alive(values: Cands, alive: np.ndarray | None, fill: float) -> np.nda
     return out
 
 
+def _histogram(
+    name: str, label: str, edges: Sequence[float], values: np.ndarray, weights: np.ndarray
+) -> Histogram1D:
+    """Weighted counts and their variances (sum of squared weights) in ``edges``."""
+    counts, _ = np.histogram(values, bins=edges, weights=weights)
+    variances, _ = np.histogram(values, bins=edges, weights=weights**2)
+    return Histogram1D(
+        name=name,
+        label=label,
+        edges=[float(x) for x in edges],
+        counts=[round(float(c), 9) for c in counts],
+        variances=[round(float(c), 9) for c in variances],
+    )
+
+
 def provided_names(provides: Iterable[str] | Mapping[str, Iterable[str]]) -> set[str]:
     """Normalise a dataset's ``provides`` to names and ``collection.field`` names."""
     names: set[str] = set()
@@ -256,21 +271,10 @@ class AnalysisRun:
                 (f"{name}:{Path(f.path).name.removesuffix('.root')}", cols["sample"] == i)
                 for i, f in enumerate(inputs)
             ]
-        out = []
-        for hname, mask in parts:
-            values, weights = cols["m4l"][mask], cols["weight"][mask]
-            counts, _ = np.histogram(values, bins=edges, weights=weights)
-            variances, _ = np.histogram(values, bins=edges, weights=weights**2)
-            out.append(
-                Histogram1D(
-                    name=hname,
-                    label=label,
-                    edges=[float(x) for x in edges],
-                    counts=[round(float(c), 9) for c in counts],
-                    variances=[round(float(c), 9) for c in variances],
-                )
-            )
-        return out
+        return [
+            _histogram(hname, label, edges, cols["m4l"][mask], cols["weight"][mask])
+            for hname, mask in parts
+        ]
 
     def observation_order(self) -> list[str]:
         return [f"{region}/{name}" for region, names in self.observed.items() for name in names]
@@ -325,18 +329,10 @@ class AnalysisRun:
                 parts += [
                     (f"{key}:{stem}", finite & (samples == i)) for i, stem in enumerate(stems)
                 ]
-            for hname, mask in parts:
-                counts, _ = np.histogram(values[mask], bins=edges, weights=weights[mask])
-                variances, _ = np.histogram(values[mask], bins=edges, weights=weights[mask] ** 2)
-                out.append(
-                    Histogram1D(
-                        name=hname,
-                        label=label,
-                        edges=[float(x) for x in edges],
-                        counts=[round(float(c), 9) for c in counts],
-                        variances=[round(float(c), 9) for c in variances],
-                    )
-                )
+            out += [
+                _histogram(hname, label, edges, values[mask], weights[mask])
+                for hname, mask in parts
+            ]
         return out
 
     def regions(self) -> Regions | None:
