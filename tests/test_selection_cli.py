@@ -182,3 +182,13 @@ def test_show_a_paper_goes_to_the_document_viewer(tmp_path: Path) -> None:
         str(_write(tmp_path / "doc.json", {"text": "neither a selection list nor a document"})),
     )
     assert other.returncode != 0 and "error:" in other.stderr and "Traceback" not in other.stderr
+
+
+def test_show_lists_the_observables_and_their_binning() -> None:
+    bench = (
+        Path(__file__).resolve().parent.parent / "papers" / "adl-benchmarks" / "benchmark-6.json"
+    )
+    result = run("show", str(bench))
+    assert result.returncode == 0, result.stderr
+    for text in ("Observables", "top_max_btag", "100 bins, 0 to 400", "50 bins, 0 to 1"):
+        assert text in result.stdout, text

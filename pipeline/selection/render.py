@@ -83,6 +83,25 @@ def _derived_table(sel: SelectionList) -> Table:
     return table
 
 
+def _observables_table(sel: SelectionList) -> Table:
+    table = Table(
+        title="Observables (written per selected event and histogrammed)", title_justify="left"
+    )
+    for column in ("name", "label", "histogram", "regions"):
+        table.add_column(column, overflow="fold")
+    for obs in sel.observables:
+        spec = obs.histogram
+        binning = (
+            "50 bins over the values' range"
+            if spec is None
+            else f"edges {spec.edges}"
+            if spec.edges is not None
+            else f"{spec.bins} bins, {spec.low:g} to {spec.high:g}"
+        )
+        table.add_row(obs.name, obs.label, binning, ", ".join(obs.regions) or "all")
+    return table
+
+
 def _ledger(sel: SelectionList) -> Table:
     table = Table(title="Assumption ledger (what the paper leaves unstated)", title_justify="left")
     for column in ("id", "topic", "unstated", "choice", "status", "affects"):
@@ -126,6 +145,8 @@ def selection_renderables(sel: SelectionList) -> list[RenderableType]:
     for region in sel.regions:
         base = f" on top of {region.base}" if region.base else " on top of the cutflow"
         parts.append(_cut_table(f"Region {region.name}{base}", region.cuts))
+    if sel.observables:
+        parts.append(_observables_table(sel))
     if sel.assumptions:
         parts.append(_ledger(sel))
     if sel.unresolved:
