@@ -38,7 +38,11 @@ LIST: dict[str, Any] = {
     "schema_version": "1.1.0",
     "paper": {"id": "regions-test"},
     "objects": [
-        {"name": "jets", "kind": "jet", "cuts": [_cut("jet_pt", "pt > 25")]},
+        {
+            "name": "jets",
+            "kind": "jet",
+            "cuts": [_cut("jet_pt", "pt > 25") | {"scope": "object", "target": "jets"}],
+        },
     ],
     "derived": [
         {"name": "jet_pt", "expr": "pt(jets)", "scope": "event"},
@@ -185,12 +189,24 @@ def test_imported_adl_regions_run(path: Path, tmp_path: Path) -> None:
         ends[region.name] = region.selected.model_dump()
 
 
+def test_the_test_list_is_valid() -> None:
+    assert validate_selection(SelectionList.model_validate(LIST)) == []
+
+
 def test_bad_observables_are_named_at_validation() -> None:
-    bad = dict(LIST, observables=[{"name": "jet_ptt"}, {"name": "met", "regions": ["high_mett"]}])
+    bad = dict(
+        LIST,
+        observables=[
+            {"name": "jet_ptt"},
+            {"name": "met", "regions": ["high_mett"]},
+            {"name": "jets"},
+        ],
+    )
     issues = validate_selection(SelectionList.model_validate(bad))
     messages = [(i.path, i.message, i.hint or "") for i in issues if i.level == "error"]
     assert any("'jet_ptt' is not defined" in m and "jet_pt" in h for _, m, h in messages)
     assert any("unknown region 'high_mett'" in m and "high_met" in h for _, m, h in messages)
+    assert any("'jets' is a collection of objects" in m and "pt(jets)" in h for _, m, h in messages)
 
 
 @pytest.mark.parametrize(
@@ -221,3 +237,23 @@ def test_lists_of_schema_1_0_0_are_read_as_they_are(tmp_path: Path) -> None:
 def _write(path: Path, data: dict[str, Any]) -> Path:
     path.write_text(json.dumps(data))
     return path
+
+
+def test_an_observable_that_is_one_object_stops_the_run_with_the_remedy(tmp_path: Path) -> None:
+    """best_of(...) is one object per event, which validation cannot tell from a number."""
+    from pipeline.errors import DataError
+
+    data = dict(
+        LIST,
+        derived=[
+            *LIST["derived"],
+            {"name": "lead", "expr": "best_of(jets, -pt(jets))", "scope": "event"},
+        ],
+        observables=[{"name": "lead"}],
+    )
+    sel = SelectionList.model_validate(data)
+    assert [i for i in validate_selection(sel) if i.level == "error"] == []
+    with pytest.raises(DataError, match="'lead' is an object") as info:
+        run_compiled(sel, tmp_path / "out")
+    assert "pt_of(lead)" in (info.value.hint or "")
+    assert not (tmp_path / "out" / "result.json").exists()  # nothing written as if complete

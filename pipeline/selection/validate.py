@@ -427,7 +427,16 @@ class _Checker:
     def check_observables(self, every: set[str]) -> None:
         regions = [CUTFLOW_REGION, *(r.name for r in self.sel.regions)]
         for i, obs in enumerate(self.sel.observables):
-            if obs.name not in every:
+            if self.scopes.event.get(obs.name) in ("objects", "candidates"):
+                self.add(
+                    "error",
+                    f"$.observables[{i}].name",
+                    f"observable {obs.name!r} is a collection of "
+                    f"{self.scopes.event[obs.name]}, not a number",
+                    f"declare a number of it: pt({obs.name}) for each object, count({obs.name}), "
+                    f"or a derived quantity such as pt_of(best_of(...))",
+                )
+            elif obs.name not in every:
                 close = closest_names(obs.name, sorted(every))
                 self.add(
                     "error",
