@@ -82,6 +82,14 @@ def load_paper(paper: str, config: Settings) -> Document:
     show_default=True,
     help="How many levels of cited papers to follow for deferred definitions (0: none).",
 )
+@click.option(
+    "--whole-list",
+    is_flag=True,
+    default=False,
+    help="LLM only: ask the model for the whole selection list (objects, derived quantities, "
+    "cutflow, regions), validated like a hand-written list; errors are fed back (2 follow-ups), "
+    "what still fails becomes text-only or unresolved. Replay needs the same flag.",
+)
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -92,6 +100,7 @@ def extract(
     out: Path,
     run_dir: Path | None,
     cited_depth: int,
+    whole_list: bool,
 ) -> None:
     """Extract the selection list of PAPER, every cut grounded in the text.
 
@@ -99,27 +108,36 @@ def extract(
     reproduce extract paper.pdf --out selection.json                 # rule-based, offline
     reproduce extract arXiv:1712.02304 --backend llm --samples 3 --out sel.json
     reproduce extract document.json --replay run/llm_calls.jsonl --out sel.json
+    reproduce extract paper.pdf --backend llm --whole-list --out sel.json
     """
     from pipeline.extract import ExtractionIncomplete, extract_selection, grounding_summary
+    from pipeline.extract.whole_list import whole_list_mode
     from pipeline.selection.store import save_selection
 
     config = settings(ctx)
     chosen = backend or ("llm" if (replay is not None or config.llm_configured) else "rules")
     if replay is not None and chosen != "llm":
         raise UsageError("--replay replays model calls, so it needs --backend llm")
+    if whole_list and chosen != "llm":
+        raise UsageError(
+            "--whole-list asks a model for the whole list, so it needs --backend llm",
+            hint="configure a model (REPRO_LLM_BASE_URL, REPRO_LLM_MODEL) or pass --replay FILE",
+        )
     doc = load_paper(paper, config)
     run_dir = run_dir or out.resolve().parent
-    info(f"extracting {doc.source.paper_id} with the {chosen} extractor ...")
+    mode = " (whole list)" if whole_list else ""
+    info(f"extracting {doc.source.paper_id} with the {chosen} extractor{mode} ...")
     try:
-        sel = extract_selection(
-            doc,
-            backend=chosen,
-            settings=config,
-            samples=samples,  # type: ignore[arg-type]
-            run_dir=run_dir if chosen == "llm" else None,
-            replay=replay,
-            cited_depth=cited_depth,
-        )
+        with whole_list_mode(whole_list):
+            sel = extract_selection(
+                doc,
+                backend=chosen,
+                settings=config,
+                samples=samples,  # type: ignore[arg-type]
+                run_dir=run_dir if chosen == "llm" else None,
+                replay=replay,
+                cited_depth=cited_depth,
+            )
     except ExtractionIncomplete as err:
         raise ExtractionError(err.message, hint=err.hint) from err
     save_selection(sel, out)

@@ -9,6 +9,7 @@ from pipeline.errors import ExtractionError
 from pipeline.extract.build import Source, build_selection
 from pipeline.extract.findings import CutFinding, Findings
 from pipeline.extract.prompt import build_prompts
+from pipeline.extract.whole_list import WHOLE_LIST, extract_whole_list
 from pipeline.llm import LLMBackend, get_backend
 from pipeline.parse.document import Document
 from pipeline.selection.models import PaperRef, SelectionList
@@ -41,13 +42,35 @@ def make_backend(settings: Settings, *, run_dir: Path | None, replay: Path | Non
 
 
 def extract_llm(
-    doc: Document, *, settings: Settings, backend: LLMBackend, sample: int = 0, paper_ref: PaperRef
+    doc: Document,
+    *,
+    settings: Settings,
+    backend: LLMBackend,
+    sample: int = 0,
+    paper_ref: PaperRef,
+    whole_list: bool | None = None,
 ) -> SelectionList:
     """One sample of the LLM extraction (ungrounded; the caller grounds it).
 
+    ``whole_list`` (default: :data:`~pipeline.extract.whole_list.WHOLE_LIST`, set by
+    ``reproduce extract --whole-list``) asks the model for the whole selection list
+    (:mod:`pipeline.extract.whole_list`) instead of flat cuts.
     On failure raises :class:`ExtractionIncomplete` carrying what the
     earlier passages gave, marked ``complete=False``.
     """
+    if WHOLE_LIST.get() if whole_list is None else whole_list:
+        try:
+            return extract_whole_list(
+                doc, settings=settings, backend=backend, sample=sample, paper_ref=paper_ref
+            )
+        except ExtractionError as err:
+            partial = SelectionList(
+                paper=paper_ref,
+                producer=f"llm:{backend.model}",
+                complete=False,
+                notes=[f"incomplete: the whole-list request failed: {err.message}"],
+            )
+            raise ExtractionIncomplete(err.message, partial=partial, hint=err.hint) from err
     prompts = build_prompts(doc)
     source = Source(document=doc.source.paper_id)
     producer = f"llm:{backend.model}"

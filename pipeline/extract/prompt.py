@@ -15,6 +15,8 @@ from importlib import resources
 
 from pipeline.extract.sections import Passage, budgeted_chunks, estimate_tokens, passages
 from pipeline.parse.document import Document
+from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS, KIND_COLLECTION
+from pipeline.selection.functions import FUNCTIONS
 
 DEFAULT_BUDGET = 6000  # tokens of passages per call; small open-weight models have 8k-32k contexts
 DEFAULT_MAX_CHUNKS = 4
@@ -107,3 +109,78 @@ def prompt_tokens(
 ) -> int:
     """Tokens the LLM path sends for ``doc`` (all prompts, before any retry)."""
     return sum(p.tokens for p in build_prompts(doc, budget=budget, max_chunks=max_chunks))
+
+
+# --- whole-list extraction (pipeline/extract/whole_list.py) ---------------------------------
+
+# one call reads every passage: 5000 tokens of passages + ~1.3k of instructions leave room in a
+# 16k context (the embedded server's) for a 4096-token answer, and in the follow-up for the
+# previous answer and the validator's messages on top
+WHOLE_LIST_BUDGET = 5000
+
+WHOLE_LIST_SYSTEM = """You write the event selection of a high-energy-physics paper as a selection
+list in JSON. Use ONLY the passages given. Every cut and derived quantity has "quote": the sentence
+that states it, copied verbatim from the passages. Do not invent cuts, values or quotes.
+
+The list:
+- "objects": the object collections, in order. {"name": "muons", "kind": "muon", "sources": [],
+  "cuts": [...]}. Object cuts apply to each object and use its fields: "pt > 5",
+  "abs(eta) < 2.7", "abs(d0sig) < 3", "ptcone30 / pt < 0.15". A union of collections defined
+  before: {"name": "leptons", "kind": "lepton", "sources": ["electrons", "muons"], "cuts": []}.
+- "derived": named quantities, in order, each using only names defined before it:
+  {"name": "quads", "expr": "quadruplets(leptons, 91.1876)"}; one value per candidate gives
+  "target": {"name": "m12", "expr": "mass(z1(quads))", "target": "quads", "unit": "GeV"}.
+- "selection": the ordered event-level cutflow: "count(leptons) >= 4", "met > 50",
+  "trig_e or trig_m". A cut on candidates names them in "target":
+  {"expr": "50 < m12 < 106", "target": "quads"}; "kind": "select_best" keeps the one candidate
+  with the smallest expr.
+- "regions": control, validation or signal regions, each with its own extra cuts on top of the
+  selection (or of the region named in "base").
+- "observables": names of derived quantities or event fields to histogram (e.g. "m4l").
+Each cut: {"id": "mu_pt", "expr": "pt > 5", "unit": "GeV", "quote": "..."}. "unit" is the unit
+of the numbers: GeV, mm, rad or null. Write numbers in GeV, mm and rad (7000 MeV is 7).
+A statement the language cannot express: "expr": null and "text": its words.
+Not cuts: histogram ranges and binning, triggers efficiencies, calibrations, isolation cone
+sizes, overlap removal, conditions ("for jets with pT < 50 GeV")."""
+
+
+def language_summary() -> str:
+    """The expression language in a few lines, from the whitelist and the canonical fields."""
+    fields = {name: sorted(table) for name, table in COLLECTIONS.items()}
+    accessors = {f for table in fields.values() for f in table}
+    functions = sorted(name for name in FUNCTIONS if name not in accessors)
+    per_collection = "; ".join(
+        f"{name}: {' '.join(table)}"
+        for name, table in fields.items()
+        if name not in ("muons", "leptons")  # the same as electrons
+    )
+    return (
+        "The expression language: Python-like. + - * / **, comparisons (chains allowed: "
+        "50 < m12 < 106), and, or, not, x in [a, b]. No attribute access (a.b), no indexing "
+        "(a[0]: use nth(a, 0)), no strings.\n"
+        f"Functions: {' '.join(functions)}. Every object field is also a function of a "
+        "collection: pt(jets), eta(nth(leptons, 0)).\n"
+        f"Event fields: {' '.join(EVENT_FIELDS)}; met_vec is the missing momentum as an object.\n"
+        f"Object kinds: {' '.join(KIND_COLLECTION)}. Object fields (electrons, muons and leptons "
+        f"alike): {per_collection}; theta for all."
+    )
+
+
+def build_whole_list_prompt(
+    doc: Document, *, budget: int = WHOLE_LIST_BUDGET, hints: list[Hint] | None = None
+) -> Prompt | None:
+    """The one prompt asking for the whole selection list of ``doc`` (None: no passage looks like
+    a selection). The passages are those of :func:`build_prompts`, packed into one call."""
+    hints = [] if hints is None else hints
+    chunks = budgeted_chunks(passages(doc), budget, 1)
+    if not chunks:
+        return None
+    title = doc.title or doc.source.paper_id
+    system = "\n\n".join([WHOLE_LIST_SYSTEM, language_summary(), *(h.text for h in hints)])
+    user = (
+        f"Paper: {title}\nThe selection-relevant passages:\n\n{render_passages(chunks[0], doc)}"
+        "\n\nWrite the whole selection list of this paper."
+    )
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    tokens = sum(estimate_tokens(m["content"]) for m in messages)
+    return Prompt(messages=messages, passages=chunks[0], tokens=tokens, hints=hints)
