@@ -294,3 +294,25 @@ def test_whole_list_needs_the_llm_backend(tmp_path, doc) -> None:
         "extract", str(document), "--backend", "rules", "--whole-list", "--out", str(tmp_path / "s")
     )
     assert proc.returncode != 0 and "--whole-list" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_demotion_of_objects_regions_and_names_defined_twice() -> None:
+    from pipeline.extract.whole_list import demote
+
+    answer = copy.deepcopy(GOOD)
+    answer["objects"][0]["name"] = "good electrons"  # not an identifier: the object goes
+    answer["regions"].append({"name": "tight", "base": "nowhere", "cuts": [
+        {"id": "t1", "expr": "count(leptons) >= 4", "quote": FOUR_QUOTE}]})  # fmt: skip
+    answer["derived"].append({"name": "muons", "expr": "count(jets)"})  # muons twice
+    data = to_selection_data(_answer(answer), "doc")
+    sel, problems = list_problems(data)
+    assert sel is None and any(p.path == "$.derived[2].name" for p in problems)
+    sel, unresolved, _ = demote(data, problems, "still invalid")
+    # the union named the refused object, so it goes too, and what is built on it
+    assert [o.name for o in sel.objects] == ["muons"]
+    ids = {u.id for u in unresolved}
+    assert {"good_electrons", "el_eta", "leptons", "tight", "t1", "muons"} <= ids
+    assert all(u.reason.startswith("still invalid") for u in unresolved)
+    kept = {c.id for c in sel.all_cuts()}
+    assert {"mu_eta", "four", "z1_mass", "lead_pt", "el_eta", "t1"} <= kept | ids  # none lost
+    assert list_problems(sel.model_dump(mode="json", exclude_none=True))[1] == []
