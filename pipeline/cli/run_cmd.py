@@ -47,6 +47,12 @@ from pipeline.rundir import RunDir
     help="Extraction backend.",
 )
 @click.option(
+    "--whole-list",
+    is_flag=True,
+    help="With --extract llm: the model returns the whole selection list (objects, derived, "
+    "regions), validated and corrected in up to 2 follow-ups.",
+)
+@click.option(
     "--max-attempts",
     type=int,
     default=3,
@@ -105,6 +111,7 @@ def run(
     reviewed: Path | None,
     codegen: str,
     extract_backend: str,
+    whole_list: bool,
     max_attempts: int,
     timeout: float,
     run_id: str | None,
@@ -131,6 +138,7 @@ def run(
         reviewed=reviewed,
         codegen=codegen,
         extract_backend=extract_backend,
+        whole_list=whole_list,
         max_attempts=max_attempts,  # type: ignore[arg-type]
         timeout_s=timeout,
         run_id=run_id,

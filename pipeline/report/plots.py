@@ -181,6 +181,12 @@ def _ratio(rax: Any, edges: np.ndarray, total: np.ndarray, base: np.ndarray | No
     rax.plot(centres, ratio, "o", color="black", markersize=3)
 
 
+def _main_histograms(hists: Hists) -> Hists:
+    """The main observable's histograms (total and per input file); the declared observables'
+    ``region/observable`` histograms have their own plots (report/regions.py)."""
+    return {k: v for k, v in hists.items() if "/" not in k.split(":", 1)[0]}
+
+
 def m4l_plot(
     histograms: Path,
     out: Path,
@@ -192,10 +198,14 @@ def m4l_plot(
 ) -> Path | None:
     """The generated m4l histogram and, when there is one, the baseline's; None without a
     histogram."""
-    hists = json.loads(histograms.read_text())
+    hists = _main_histograms(json.loads(histograms.read_text()))
     if not hists:
         return None
-    base = json.loads(baseline.read_text()) if baseline is not None and baseline.is_file() else None
+    base = (
+        _main_histograms(json.loads(baseline.read_text()))
+        if baseline is not None and baseline.is_file()
+        else None
+    )
     label = plot_label(result)
     if synthetic and not label.synthetic:
         label = PlotLabel(synthetic=True, has_data=False, lumi_fb=None, mc_lumi_fb=label.mc_lumi_fb)

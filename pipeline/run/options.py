@@ -26,6 +26,9 @@ class RunOptions(BaseModel):
     no_review: bool = False
     codegen: Literal["compile", "llm"] = "compile"
     extract_backend: Literal["rules", "llm"] = "rules"
+    whole_list: bool = Field(
+        False, description="the model returns the whole selection list (--extract llm)"
+    )
     reviewed: Path | None = Field(
         None, description="a reviewed selection list to use instead of reviewing"
     )
@@ -96,6 +99,8 @@ class RunOptions(BaseModel):
             "no_review": str(self.no_review),
             "codegen": self.codegen,
             "extract_backend": self.extract_backend,
+            # only when set: the keys (and run ids) of every other run stay as they were
+            **({"whole_list": "True"} if self.whole_list else {}),
             "reviewed": str(self.reviewed.resolve()) if self.reviewed else "",
             "replay": str(self.replay.resolve()) if self.replay else "",
             "stage_two_code": code_fingerprint(),

@@ -41,6 +41,11 @@ def check_run(opts: RunOptions, settings: Settings) -> None:
         load_valid_selection(
             opts.reviewed
         )  # the review stage would refuse it after fetch/parse/extract
+    if opts.whole_list and opts.extract_backend != "llm":
+        raise UsageError(
+            "--whole-list asks a model for the whole list: it needs --extract llm",
+            hint="add --extract llm, or drop --whole-list",
+        )
     check_model_options(opts, settings)
     check_executor(opts)
     check_isolation(opts)

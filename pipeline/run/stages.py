@@ -28,6 +28,7 @@ from pipeline.data import open_dataset
 from pipeline.errors import FetchError, ParseError, SelectionError
 from pipeline.extract.api import extract_selection
 from pipeline.extract.published import save_run_tables
+from pipeline.extract.whole_list import whole_list_mode
 from pipeline.fetch.cache import fetch_paper
 from pipeline.io import sha256_file, sha256_input, write_json_atomic, write_text_atomic
 from pipeline.llm import get_backend
@@ -179,13 +180,14 @@ class Run:
         if not doc_path.is_file():
             return [], "skipped (no document)"
         doc = Document.model_validate_json(doc_path.read_text())
-        sel = extract_selection(
-            doc,
-            backend=self.opts.extract_backend,
-            settings=self.settings,
-            run_dir=self.dir,
-            replay=self.opts.replay,
-        )
+        with whole_list_mode(self.opts.whole_list):
+            sel = extract_selection(
+                doc,
+                backend=self.opts.extract_backend,
+                settings=self.settings,
+                run_dir=self.dir,
+                replay=self.opts.replay,
+            )
         path = save_selection(sel, self.paths.extracted)
         return [path], f"{len(sel.all_cuts())} cuts ({sel.producer})"
 
