@@ -66,28 +66,26 @@ def _same(a: list[float], b: list[float]) -> bool:
     return bool(np.allclose(x, y, rtol=VALUE_RTOL, atol=VALUE_ATOL, equal_nan=True))
 
 
-def _histogram(path: Path, key: str) -> dict[str, list[float]] | None:
-    if not path.is_file():
-        return None
-    hist: dict[str, list[float]] | None = json.loads(path.read_text()).get(key)
-    return hist
+Hists = dict[str, dict[str, list[float]]]
 
 
-def _written(out: Path) -> dict[str, dict[Key, list[float]]]:
+def _histograms(out: Path) -> Hists:
+    path = out / "histograms.json"
+    hists: Hists = json.loads(path.read_text()) if path.is_file() else {}
+    return hists
+
+
+def _written(out: Path, hists: Hists) -> dict[str, dict[Key, list[float]]]:
     """Each ``region/observable`` an output directory holds, with its values by event; one
     without values (no event selected) is still there through its histogram."""
     values = _by_event(read_observables(out / "observables.csv"))
-    hists = out / "histograms.json"
-    names = (
-        [k for k in json.loads(hists.read_text()) if "/" in k and ":" not in k]
-        if hists.is_file()
-        else []
-    )
+    names = [k for k in hists if "/" in k and ":" not in k]
     return {name: values.get(name, {}) for name in names} | dict(values)
 
 
 def compare_observables(generated: Path, baseline: Path) -> list[ObservableComparison]:
-    gen, base = _written(generated), _written(baseline)
+    gen_hists, base_hists = _histograms(generated), _histograms(baseline)
+    gen, base = _written(generated, gen_hists), _written(baseline, base_hists)
     out = []
     for key in [*gen, *(k for k in base if k not in gen)]:
         if key not in gen or key not in base:
@@ -98,8 +96,7 @@ def compare_observables(generated: Path, baseline: Path) -> list[ObservableCompa
         g, b = gen[key], base[key]
         matched = [k for k in g if k in b]
         differ = [k for k in matched if not _same(g[k], b[k])]
-        hg = _histogram(generated / "histograms.json", key)
-        hb = _histogram(baseline / "histograms.json", key)
+        hg, hb = gen_hists.get(key), base_hists.get(key)
         bins = None
         if hg is not None and hb is not None and hg["edges"] == hb["edges"]:
             bins = sum(
