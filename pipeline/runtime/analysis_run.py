@@ -156,11 +156,16 @@ class AnalysisRun:
 
     def observe(self, region: str, v: EventState) -> None:
         """Keep the declared observables of ``region`` for its selected events."""
-        for name in self.observed.get(region, ()):
-            self.observations.append((region, name, self._values(name, v)))
+        names = self.observed.get(region, ())
+        ids = self._ids(v) if names else {}  # one event table for all of them
+        for name in names:
+            self.observations.append((region, name, self._values(name, v, ids)))
 
-    def _values(self, name: str, v: EventState) -> dict[str, np.ndarray]:
-        """One row per value: one per event, or one per object for a per-object quantity."""
+    def _values(
+        self, name: str, v: EventState, ids: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """One row per value: one per event, or one per object for a per-object quantity;
+        ``ids`` are the events' sample, run, event, dsid and weight (:meth:`_ids`)."""
         n = len(v)
         value = v[name]
         value = to_awkward(value) if isinstance(value, Cands) else value
@@ -186,7 +191,7 @@ class AnalysisRun:
             )
         owner = np.repeat(np.arange(n), counts)
         starts = np.cumsum(counts) - counts
-        rows = {k: col[owner] for k, col in self._ids(v).items()}
+        rows = {k: col[owner] for k, col in ids.items()}
         return rows | {"item": np.arange(len(flat), dtype=np.int64) - starts[owner], "value": flat}
 
     def fill_histograms(self, v: EventState) -> None:
