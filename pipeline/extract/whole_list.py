@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -214,36 +214,42 @@ def to_selection_data(answer: WholeListAnswer, document: str) -> dict[str, Any]:
 # --- the gates --------------------------------------------------------------------------------
 
 
+def _repeats(names: Iterable[str], seen: set[str]) -> list[int]:
+    """Indexes of the names already in ``seen`` (which collects every name it is shown)."""
+    out = []
+    for index, name in enumerate(names):
+        if name in seen:
+            out.append(index)
+        seen.add(name)
+    return out
+
+
 def _twice(data: dict[str, Any]) -> list[Problem]:
     """Names defined twice and the reserved region name, at the path of the offending item (the
     models would name only the list as a whole)."""
     problems = []
-    seen: set[str] = set()
+    defined: set[str] = set()  # objects and derived quantities share one namespace
     for key in ("objects", "derived"):
-        for index, item in enumerate(data[key]):
-            if item["name"] in seen:
-                problems.append(
-                    Problem(
-                        f"$.{key}[{index}].name",
-                        f"the name {item['name']!r} is defined twice; give it another name",
-                    )
-                )
-            seen.add(item["name"])
-    regions: set[str] = set()
-    for index, region in enumerate(data["regions"]):
-        if region["name"] == CUTFLOW_REGION or region["name"] in regions:
-            problems.append(
-                Problem(
-                    f"$.regions[{index}].name",
-                    f"the region name {region['name']!r} is reserved or used twice",
-                )
+        problems += [
+            Problem(
+                f"$.{key}[{index}].name",
+                f"the name {data[key][index]['name']!r} is defined twice; give it another name",
             )
-        regions.add(region["name"])
-    observed: set[str] = set()
-    for index, obs in enumerate(data["observables"]):
-        if obs["name"] in observed:
-            problems.append(Problem(f"$.observables[{index}]", "observable declared twice"))
-        observed.add(obs["name"])
+            for index in _repeats((item["name"] for item in data[key]), defined)
+        ]
+    regions = data["regions"]
+    problems += [
+        Problem(
+            f"$.regions[{index}].name",
+            f"the region name {regions[index]['name']!r} is reserved or used twice",
+        )
+        for index in _repeats((region["name"] for region in regions), {CUTFLOW_REGION})
+    ]
+    observables = (obs["name"] for obs in data["observables"])
+    problems += [
+        Problem(f"$.observables[{index}]", "observable declared twice")
+        for index in _repeats(observables, set())
+    ]
     return problems
 
 
