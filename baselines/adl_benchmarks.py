@@ -324,17 +324,9 @@ def write_benchmark(n: int, dataset: Any, out_dir: str | Path) -> AnalysisResult
                 for k, v in per_file.items()
                 if k.startswith(f"{quantity}:")
             ]
-        for hname, x in parts:
-            counts, _ = np.histogram(x[np.isfinite(x)], bins=edges)
-            histograms.append(
-                Histogram1D(
-                    name=hname,
-                    label=label,
-                    edges=[float(e) for e in edges],
-                    counts=[float(c) for c in counts],
-                    variances=[float(c) for c in counts],
-                )
-            )
+        histograms += [
+            Histogram1D.filled(hname, label, edges, x[np.isfinite(x)]) for hname, x in parts
+        ]
     cutflow = Cutflow(
         producer=producer,
         steps=[CutflowStep(id="all", description="all events", raw=n_all, weighted=float(n_all))]

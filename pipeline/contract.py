@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import Final, Literal, NamedTuple
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import DataError
@@ -118,6 +119,28 @@ class Histogram1D(_Model):
     edges: list[float]
     counts: list[float]
     variances: list[float]
+
+    @classmethod
+    def filled(
+        cls,
+        name: str,
+        label: str,
+        edges: Sequence[float] | np.ndarray,
+        values: np.ndarray,
+        weights: np.ndarray | None = None,
+    ) -> Histogram1D:
+        """``values`` binned in ``edges``: weighted counts and their variances (the sum of the
+        squared weights; unweighted: the counts)."""
+        w = np.ones(len(values)) if weights is None else weights
+        counts, _ = np.histogram(values, bins=edges, weights=w)
+        variances, _ = np.histogram(values, bins=edges, weights=w**2)
+        return cls(
+            name=name,
+            label=label,
+            edges=[float(x) for x in edges],
+            counts=[round(float(c), 9) for c in counts],
+            variances=[round(float(c), 9) for c in variances],
+        )
 
 
 def recorded_name(path: str) -> str:

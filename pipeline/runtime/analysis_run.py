@@ -52,21 +52,6 @@ def _first_alive(values: Cands, alive: np.ndarray | None, fill: float) -> np.nda
     return out
 
 
-def _histogram(
-    name: str, label: str, edges: Sequence[float], values: np.ndarray, weights: np.ndarray
-) -> Histogram1D:
-    """Weighted counts and their variances (sum of squared weights) in ``edges``."""
-    counts, _ = np.histogram(values, bins=edges, weights=weights)
-    variances, _ = np.histogram(values, bins=edges, weights=weights**2)
-    return Histogram1D(
-        name=name,
-        label=label,
-        edges=[float(x) for x in edges],
-        counts=[round(float(c), 9) for c in counts],
-        variances=[round(float(c), 9) for c in variances],
-    )
-
-
 def provided_names(provides: Iterable[str] | Mapping[str, Iterable[str]]) -> set[str]:
     """Normalise a dataset's ``provides`` to names and ``collection.field`` names."""
     names: set[str] = set()
@@ -277,7 +262,7 @@ class AnalysisRun:
                 for i, f in enumerate(inputs)
             ]
         return [
-            _histogram(hname, label, edges, cols["m4l"][mask], cols["weight"][mask])
+            Histogram1D.filled(hname, label, edges, cols["m4l"][mask], cols["weight"][mask])
             for hname, mask in parts
         ]
 
@@ -335,7 +320,7 @@ class AnalysisRun:
                     (f"{key}:{stem}", finite & (samples == i)) for i, stem in enumerate(stems)
                 ]
             out += [
-                _histogram(hname, label, edges, values[mask], weights[mask])
+                Histogram1D.filled(hname, label, edges, values[mask], weights[mask])
                 for hname, mask in parts
             ]
         return out
