@@ -65,6 +65,7 @@ PROMPT_SOURCES = (
     "extract/prompt.py",
     "extract/llm_extract.py",
     "codegen/model_written.py",
+    "codegen/example_selection.json",
     "codegen/textcuts.py",
     "sandbox/repair.py",
 )

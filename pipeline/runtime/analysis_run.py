@@ -214,6 +214,10 @@ class AnalysisRun:
             alive = v.alive.get(self.candidates)
             if isinstance(codes, Cands):
                 row["channel"] = _first_alive(codes, alive, -1).astype(np.int64)
+            elif alive is not None and alive.ndim == 1 and codes.ndim > 1:
+                # pairs or combinations kept as flat candidates: they have no channel (all -1,
+                # as set); ``alive`` masks the flat candidates, not this events x pairs array
+                pass
             else:
                 best = ak.firsts(codes if alive is None else codes[alive], axis=-1)
                 row["channel"] = ak.to_numpy(ak.fill_none(best, -1))
