@@ -15,8 +15,8 @@ import pytest
 from pydantic import BaseModel
 
 from pipeline.config import load_settings
-from pipeline.llm import LLMDeadlineExceeded, LLMResponseTooLarge, get_backend
-from tests.fakes.openai_server import FakeOpenAI, broken, huge, json_answer, text, trickle
+from pipeline.llm import LLMDeadlineExceeded, LLMOutputError, LLMResponseTooLarge, get_backend
+from tests.fakes.openai_server import FakeOpenAI, broken, flood, huge, json_answer, text, trickle
 
 MESSAGES = [{"role": "user", "content": "Jets are required to have pT > 25 GeV."}]
 SLACK = 30.0  # generous: the machine is shared; the point is "ends", not "ends fast"
@@ -128,6 +128,36 @@ def test_a_stream_that_breaks_off_is_retried(server: FakeOpenAI, tmp_path: Path)
 
 def test_a_server_that_ignores_stream_is_read_whole(server: FakeOpenAI, tmp_path: Path) -> None:
     server.push(huge(1000))  # one JSON body, whatever the request asked
-    assert backend(server, tmp_path).text(MESSAGES, purpose="plain") == "a" * 1000
+    assert backend(server, tmp_path).text(MESSAGES, purpose="plain") == flood(1000)
     (record,) = calls(tmp_path)
     assert "stream" not in record["attempts"][0] and record["usage"]["prompt_tokens"] > 0
+
+
+LOOP_LINE = "from pipeline.pipeline import get_event_weight_variance_range\n"
+
+
+def test_an_answer_looping_on_one_line_is_stopped_and_says_so(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    """Measured with the 1.5B model: code generation repeated one import line until max_tokens
+    (4,096 tokens, 21 minutes). The stream is closed once its end is a loop; the answer comes
+    back with finish_reason "repetition", logged and replayed as such."""
+    server.push(trickle(0.001, tokens=5000, token=LOOP_LINE))
+    answer = backend(server, tmp_path).text(MESSAGES, purpose="codegen")
+    assert answer.finish_reason == "repetition" and answer.cut
+    assert server.hung_up.wait(SLACK)  # the client closed the connection: the server stops
+    assert len(answer) < 5000 * len(LOOP_LINE) // 4
+    (record,) = calls(tmp_path)
+    assert record["ok"] and record["finish_reason"] == "repetition"
+    again = get_backend("replay", load_settings(), replay=tmp_path / "llm_calls.jsonl")
+    replayed = again.text(MESSAGES, purpose="codegen")
+    assert replayed == answer and replayed.finish_reason == "repetition"
+
+
+def test_a_structured_answer_in_a_loop_is_refused_in_one_request(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    server.push(trickle(0.001, tokens=5000, token='{"variable": "pt", '))
+    with pytest.raises(LLMOutputError, match="repetition loop"):
+        backend(server, tmp_path).structured(MESSAGES, Threshold, purpose="loop")
+    assert len(server.requests) == 1  # no retry: it would loop the same way

@@ -21,7 +21,7 @@ from pipeline.llm import LLMDeadlineExceeded, LLMResponseTooLarge, get_backend
 from pipeline.llm.base import bounded_record
 from pipeline.llm.transport import MAX_LOGGED_BODY, MAX_RESPONSE_BYTES
 from tests.fakes.local_http import LocalServer, QuietHandler
-from tests.fakes.openai_server import FakeOpenAI, drip, error, hang, huge, tool_call
+from tests.fakes.openai_server import FakeOpenAI, drip, error, flood, hang, huge, tool_call
 
 MESSAGES = [{"role": "user", "content": "Jets are required to have pT > 25 GeV."}]
 DEADLINE = 3.0
@@ -172,7 +172,7 @@ def test_answer_under_a_small_cap_passes_and_over_it_fails(
 ) -> None:
     server.push(huge(32 * 1024), huge(100 * 1024))
     llm = backend(server.base_url, tmp_path, max_response_bytes=64 * 1024)
-    assert llm.text(MESSAGES, purpose="small") == "a" * 32 * 1024
+    assert llm.text(MESSAGES, purpose="small") == flood(32 * 1024)
     with pytest.raises(LLMResponseTooLarge) as info:
         llm.text(MESSAGES, purpose="big")
     assert info.value.received > 64 * 1024

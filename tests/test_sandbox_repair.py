@@ -14,7 +14,7 @@ from pipeline.llm.openai_backend import OpenAIBackend
 from pipeline.run.stage2 import generate_code
 from pipeline.sandbox.repair import repair_loop
 from tests.conftest import ROOT, shared_path
-from tests.fakes.openai_server import FakeOpenAI, text
+from tests.fakes.openai_server import FakeOpenAI, cut, text
 
 PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
 
@@ -68,3 +68,28 @@ def test_loop_is_bounded_and_reports_the_last_failure(tmp_path: Path) -> None:
             )
     assert info.value.attempts == 3 and info.value.kind == "runtime"
     assert "still bad" in info.value.stderr_tail
+
+
+def test_a_runaway_script_is_shown_back_in_part_and_a_cut_answer_is_named(tmp_path: Path) -> None:
+    """Measured with the 1.5B model: a script that ran to max_tokens in a loop, sent back whole in
+    the repair prompt, filled the 16k context. The prompt shows its head and says how much
+    followed; an answer the server cut (finish_reason: length) is named in the next prompt."""
+    runaway = "import nope_xyz\n" + "".join(f"x_{i} = {i}\n" for i in range(2000))
+    cut_short = "```python\nimport also_nope\nx = [\n" + "    1,\n" * 50
+    with FakeOpenAI() as server:
+        server.push(cut(cut_short), text("```python\nraise ValueError('third')\n```"))
+        with pytest.raises(SandboxError):
+            repair_loop(
+                runaway,
+                backend=_backend(server, tmp_path),
+                data=[],
+                attempts_dir=tmp_path / "attempts",
+                max_attempts=3,
+            )
+        first, second = (r["messages"][-1]["content"] for r in server.requests)
+    assert "x_148 = 148\n" in first and "x_150 = 150" not in first
+    assert "# [... 1851 more lines not shown]" in first and len(first) < 6000
+    assert "cut before the script ended (it reached the token limit)" in second
+    assert "cut before" not in first
+    # the cut answer's script is what an unclosed fence opened: it ran (and failed) as attempt 2
+    assert (tmp_path / "attempts" / "02" / "analysis.py").read_text().startswith("import also_nope")

@@ -1,4 +1,4 @@
-"""Reading a model's free-text answer: the code it was asked for.
+"""Reading a model's free-text answer: the code it was asked for, and whether it was complete.
 
 Why here: code generation, the text-only cuts, the repair loop and the echo check all read
 model answers the same way; keeping the parser with the model backends lets each of those
@@ -8,11 +8,66 @@ stages use it without importing a later stage (codegen used to import it from th
 from __future__ import annotations
 
 import re
+import zlib
 
 _FENCED = re.compile(r"```(?:python)?\n(.*?)```", re.S)
+_OPENED = re.compile(r"```(?:python)?\n(.*)", re.S)
+
+# finish reasons of an answer that stopped before it was done: the server's token cap, or the
+# stream cut by the client when the answer degenerated into a loop (see ``degenerate``)
+CUT_FINISHES = frozenset({"length", "repetition"})
+SHOWN_LINES = 150  # a failing script shown back to a model: enough to fix, not a context's worth
+
+
+class Answer(str):
+    """A text answer that knows why it ended (``finish_reason``: ``stop``, ``length``,
+    ``repetition``, or None when not known, e.g. a recording made before this was kept)."""
+
+    finish_reason: str | None
+
+    def __new__(cls, content: str, finish_reason: str | None = None) -> Answer:
+        answer = super().__new__(cls, content)
+        answer.finish_reason = finish_reason
+        return answer
+
+    @property
+    def cut(self) -> bool:
+        return self.finish_reason in CUT_FINISHES
+
+
+def was_cut(answer: str) -> bool:
+    return isinstance(answer, Answer) and answer.cut
 
 
 def extract_code(answer: str) -> str:
-    """The first fenced Python block of an answer, or the whole answer when there is none."""
-    match = _FENCED.search(answer)
+    """The first fenced Python block of an answer; the rest of the answer after an opening fence
+    that was never closed (an answer cut short); else the whole answer."""
+    match = _FENCED.search(answer) or _OPENED.search(answer)
     return (match.group(1) if match else answer).strip() + "\n"
+
+
+def shown(code: str, max_lines: int = SHOWN_LINES) -> str:
+    """``code`` as shown back to a model: whole, or its first ``max_lines`` lines and a line saying
+    how many more there were (a script that ran to the token cap in a loop would fill the
+    context)."""
+    lines = code.rstrip("\n").split("\n")
+    if len(lines) <= max_lines:
+        return code.rstrip("\n") + "\n"
+    hidden = len(lines) - max_lines
+    return "\n".join(lines[:max_lines]) + f"\n# [... {hidden} more lines not shown]\n"
+
+
+# A window of generated text that compresses below this ratio is a loop, not code or prose:
+# measured on this project's source and on every compiled selection list, 3,000-character
+# windows compress to 0.12-0.45 (zlib level 6); a model repeating one line (with a counter, or
+# one more "_range" each time) gives 0.01-0.04.
+DEGENERATE_WINDOW = 3000
+DEGENERATE_RATIO = 0.07
+
+
+def degenerate(text: str) -> bool:
+    """Whether the end of ``text`` is a repetition loop (see ``DEGENERATE_RATIO``)."""
+    if len(text) < DEGENERATE_WINDOW:
+        return False
+    window = text[-DEGENERATE_WINDOW:].encode("utf-8", "replace")
+    return len(zlib.compress(window, 6)) < DEGENERATE_RATIO * len(window)

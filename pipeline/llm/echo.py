@@ -9,12 +9,15 @@ request, so a llama.cpp server answers from its prompt cache instead of reading 
 tokens again (at 20 tokens/s on a loaded CPU that is minutes). The request key (and so replay)
 stays that of the messages the caller built; the record keeps what was sent as ``sent_messages``.
 
+A script longer than ``answers.SHOWN_LINES`` lines is sent back as its head and a line saying
+how many lines followed (a script that ran to ``max_tokens`` in a loop filled a 16k context).
+
 ``resubmission_prompt``: small models often answer a repair request with the failing script
-byte for byte. Running it again would only fail the same way and spend an attempt, so the
-answer is met with a different prompt (the same conversation, plus: "that is the same script")
-and the second answer is the call's answer. When that one is the failing script again, the call
-fails (``LLMOutputError``): at temperature 0 the next repair prompt would be the same prompt, so
-another attempt could only run the same script into the same error.
+byte for byte (compared as shown). Running it again would only fail the same way and spend an
+attempt, so the answer is met with a different prompt (the same conversation, plus: "that is the
+same script") and the second answer is the call's answer. When that one is the failing script
+again, the call fails (``LLMOutputError``): at temperature 0 the next repair prompt would be the
+same prompt, so another attempt could only run the same script into the same error.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.llm.answers import extract_code
+from pipeline.llm.answers import extract_code, shown
 from pipeline.llm.base import CallLog, LLMOutputError, Messages
 
 CODEGEN_PURPOSE = "codegen"
@@ -47,6 +50,9 @@ def with_task(messages: Messages, purpose: str, log: CallLog) -> Messages:
     if task is None:
         return messages
     earlier, script = task
+    code = extract_code(script)
+    if shown(code) != code:  # a script that ran on in a loop is not sent back whole
+        script = f"```python\n{shown(code)}```"
     instructions = "\n\n".join(
         m.get("content", "") for m in messages[:-1] if m.get("role") == "system"
     )
@@ -95,7 +101,7 @@ def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
     """The follow-up conversation when ``answer``'s script is the one the request said failed, else
     None."""
     failing = _last_script(sent)
-    if failing is None or extract_code(answer) != failing:
+    if failing is None or shown(extract_code(answer)).strip() != failing.strip():
         return None
     return [
         *sent,

@@ -40,6 +40,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ExtractionError
 from pipeline.llm import echo, modes
+from pipeline.llm.answers import Answer, degenerate
 from pipeline.llm.base import CallBudget, CallLog, LLMOutputError, M, Messages, request_key
 from pipeline.llm.transport import MAX_RESPONSE_BYTES, LimitedTransport
 
@@ -141,15 +142,18 @@ class OpenAIBackend:
         )
         return result
 
-    def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> str:
-        """Plain content of one chat completion (for generated code and free text)."""
+    def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> Answer:
+        """Plain content of one chat completion (for generated code and free text), with why it
+        ended: an answer cut at ``max_tokens`` or stopped in a repetition loop is returned as it
+        is (its ``finish_reason`` says so) for the caller to judge; code cut short fails in the
+        sandbox and its repair prompt says it was cut."""
         started = time.monotonic()
         self._transport.begin(self.settings.llm_deadline)
 
         sent = echo.with_task(messages, purpose, self.log)
 
-        def once(convo: Messages) -> str:
-            return self._complete(convo, seed)[0]
+        def once(convo: Messages) -> Answer:
+            return Answer(*self._complete(convo, seed))
 
         try:
             content = self._with_backoff(lambda: once(sent))
@@ -166,7 +170,16 @@ class OpenAIBackend:
         except ExtractionError as err:
             self._record(messages, None, purpose, seed, started, error=err.message, sent=sent)
             raise
-        self._record(messages, None, purpose, seed, started, response=content, sent=sent)
+        self._record(
+            messages,
+            None,
+            purpose,
+            seed,
+            started,
+            response=str(content),
+            sent=sent,
+            finish_reason=content.finish_reason,
+        )
         return content
 
     def _complete(
@@ -193,10 +206,17 @@ class OpenAIBackend:
                 return choice.message.content or "", choice.finish_reason
             parts: list[str] = []
             finish: str | None = None
+            size = checked = 0
             for chunk in stream:
                 for delta in chunk.choices:
                     parts.append(delta.delta.content or "")
+                    size += len(parts[-1])
                     finish = delta.finish_reason or finish
+                if finish is None and size - checked >= 500:  # a loop: stop it generating
+                    checked = size
+                    if degenerate("".join(parts)):
+                        finish = "repetition"
+                        break
         if finish is None:  # the connection ended the stream, not the server: retried
             raise httpx.RemoteProtocolError(
                 f"the streamed answer ended after {len(''.join(parts))} characters without a "
@@ -240,6 +260,15 @@ class OpenAIBackend:
                     attempts=len(errors) + 1,
                     last_error="finish_reason: length",
                     hint="raise REPRO_LLM_MAX_TOKENS (llm.max_tokens)",
+                )
+            if finish == "repetition":
+                raise LLMOutputError(
+                    f"model {self.model}'s answer degenerated into a repetition loop after "
+                    f"{len(content)} characters; it was stopped there",
+                    model=self.model,
+                    attempts=len(errors) + 1,
+                    last_error="finish_reason: repetition",
+                    hint="a temperature above 0 (REPRO_LLM_TEMPERATURE) or a stronger model",
                 )
             try:
                 return response_model.model_validate_json(content)
@@ -350,6 +379,7 @@ class OpenAIBackend:
         response: Any = None,
         error: str | None = None,
         sent: Messages | None = None,
+        finish_reason: str | None = None,
     ) -> None:
         attempts = self._transport.attempts
         usage: dict[str, int] = {}
@@ -376,6 +406,7 @@ class OpenAIBackend:
                 "requests": len(attempts),
                 "attempts": attempts,
                 "response": response,
+                **({"finish_reason": finish_reason} if finish_reason else {}),
                 "usage": usage,
                 "ok": error is None,
                 "error": error,

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pipeline.errors import ExtractionError
+from pipeline.llm.answers import Answer
 from pipeline.llm.base import CallLog, LLMOutputError, M, Messages, request_key
 
 
@@ -121,5 +122,6 @@ class ReplayBackend:
                 attempts=1,
             ) from err
 
-    def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> str:
-        return str(self._next(messages, None, purpose)["response"])
+    def text(self, messages: Messages, *, purpose: str, seed: int | None = None) -> Answer:
+        record = self._next(messages, None, purpose)
+        return Answer(str(record["response"]), record.get("finish_reason"))

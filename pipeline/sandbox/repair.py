@@ -14,7 +14,7 @@ from typing import Any
 from pipeline import contract
 from pipeline.errors import SandboxError
 from pipeline.io import write_json_atomic, write_text_atomic
-from pipeline.llm.answers import extract_code
+from pipeline.llm.answers import extract_code, shown, was_cut
 from pipeline.sandbox.isolation import Requirement
 from pipeline.sandbox.limits import Limits
 from pipeline.sandbox.runner import RunResult, run_script
@@ -28,17 +28,27 @@ REPAIR_SYSTEM = (
 )
 
 
-def repair_prompt(code: str, result: RunResult, *, task: str | None = None) -> list[dict[str, Any]]:
+def repair_prompt(
+    code: str, result: RunResult, *, task: str | None = None, cut: str | None = None
+) -> list[dict[str, Any]]:
     """The repair request: the task when known (selection list, data fields, contract), the output
-    contract, the cleaned error and the failing script last (its last fenced block)."""
+    contract, the cleaned error and the failing script last (its last fenced block; its first
+    ``SHOWN_LINES`` lines when longer). ``cut``: why the model's answer that gave ``code``
+    stopped early (``length``, ``repetition``), said first."""
     context = f"The script was written for this task:\n\n{task}\n\n---\n\n" if task else ""
+    if cut:
+        context += (
+            "Your last answer was cut before the script ended ("
+            + ("it reached the token limit" if cut == "length" else "it repeated itself in a loop")
+            + "): write a shorter script, without repeating lines.\n\n"
+        )
     user = (
         f"{context}Output contract (pipeline.contract, version {contract.CONTRACT_VERSION}): the "
         "script must end with pipeline.contract.write_outputs(...) into --out, which writes "
         f"events.csv (columns {', '.join(contract.EVENT_COLUMNS)}), cutflow.json, "
         "histograms.json and result.json.\n\n"
         f"The script failed ({result.verdict}): {result.reason}\n\nError output (last lines):\n"
-        f"{result.stderr_tail}\n\nScript:\n```python\n{code}```\nReturn the fixed script."
+        f"{result.stderr_tail}\n\nScript:\n```python\n{shown(code)}```\nReturn the fixed script."
     )
     return [{"role": "system", "content": REPAIR_SYSTEM}, {"role": "user", "content": user}]
 
@@ -60,6 +70,7 @@ def repair_loop(
     raises :class:`SandboxError` (with the attempts count and last error) when none passes.
     """
     results: list[RunResult] = []
+    cut: str | None = None  # why the answer that gave ``code`` stopped early, when it did
     for n in range(1, max_attempts + 1):
         folder = attempts_dir / f"{n:02d}"
         script = write_text_atomic(folder / "analysis.py", code)
@@ -76,9 +87,10 @@ def repair_loop(
             return Path(result.out_dir), results
         if n == max_attempts or result.verdict == "isolation":
             break  # the sandbox itself refused: no model can fix that
-        answer = backend.text(repair_prompt(code, result), purpose=f"repair attempt {n}")
+        answer = backend.text(repair_prompt(code, result, cut=cut), purpose=f"repair attempt {n}")
         write_text_atomic(folder / "repair_answer.txt", answer)
         code = extract_code(answer)
+        cut = answer.finish_reason if was_cut(answer) else None
     last = results[-1]
     raise SandboxError(
         f"the analysis still fails after {len(results)} attempt(s) ({last.verdict}): {last.reason}",

@@ -56,6 +56,7 @@ dripping answer got out before the client hung up.
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections import deque
@@ -130,7 +131,14 @@ def trickle(interval: float, *, tokens: int = 5000, token: str = "tok ") -> Answ
     return Answer("trickle", token, delay=interval, extra={"tokens": tokens})
 
 
-_PIECE = b"a" * (1 << 20)
+# 1 MiB of text that does not compress (a flood of one repeated byte would be stopped by the
+# client's repetition guard before any size cap is reached)
+_PIECE = bytes(random.Random(0).choices(b"abcdefghijklmnopqrstuvwxyz ", k=1 << 20))
+
+
+def flood(size: int) -> str:
+    """The content of ``huge(size)`` (up to 1 MiB)."""
+    return _PIECE[:size].decode("ascii")
 
 
 class FakeOpenAI:
