@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract import clauses
+from pipeline.extract import clauses, ranks
 from pipeline.extract import patterns as P
 
 _RIGHT = re.compile(
@@ -46,6 +46,7 @@ class Comparison:
     firm: bool = (
         False  # the phrase itself states a requirement ("bins in M_R starting from 800 GeV")
     )
+    index_kind: str | None = None  # the object an ordinal subscript names (pT,l1: lepton)
 
 
 def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | None:
@@ -77,8 +78,9 @@ def _closest_quantity(tail: str, max_gap: int) -> tuple[int, str, re.Match[str]]
 
 def _named(name: str, match: re.Match[str]) -> tuple[str, int | None, str]:
     rank = None
-    if name == "pt" and match.group(1):
-        rank = int(match.group(1)) - 1
+    if name == "pt":
+        indexed = ranks.subscript(match.group(0))
+        rank = indexed[1] if indexed else None
     if name == "mass":
         suffix = (match.group(1) or "").replace(" ", "").lower()
         name = f"m{suffix}" if suffix else "mass"
@@ -97,7 +99,11 @@ def comparisons(sentence: str) -> list[Comparison]:
         left, right = sentence[: match.start()], sentence[match.end() :]
         op = match.group("op") or P.WORD_OPS[match.group("word")]
         quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
-        verb = _TO_BE.search(left) if quantity is None and match.group("op") else None
+        verb = (
+            _TO_BE.search(left) or _OF_OBJECT_TO_BE.search(left)
+            if quantity is None and match.group("op")
+            else None
+        )
         if verb is not None:  # "H_T is required to be >500 GeV"
             quantity = _quantity_before(left[: verb.start()].rstrip(), 3)
         if quantity is None and match.group("op"):
@@ -125,7 +131,45 @@ def comparisons(sentence: str) -> list[Comparison]:
     found += _overlap_removal(sentence)
     found += _vertex_distance(sentence)
     found += _excluded_interval(sentence)
-    return _structured(sentence, found)
+    return _structured(sentence, _continued(sentence, found))
+
+
+def _continued(sentence: str, found: list[Comparison]) -> list[Comparison]:
+    """'leading lepton pT > 20 GeV, subleading > 15 GeV, third > 10 GeV', 'pT,l1 > 20, l2 > 15
+    GeV': each continued item is a comparison of the same quantity for the object it ranks."""
+    out: list[Comparison] = []
+    at = {c.position: c for c in found}
+    for comp in found:
+        out.append(comp)
+        if comp.quantity != "pt" or comp.extra or comp.alt is not None:
+            continue
+        items, offset = [comp], len(sentence) - len(comp.after)
+        while (item := ranks.CONTINUED.match(sentence, offset)) is not None:
+            if item.group("digit") and comp.rank is None:
+                break  # "l2 > 15" continues only a subscripted "pT,l1 > 20"
+            digit = item.group("digit")
+            rank = int(digit) - 1 if digit else ranks.rank_of_word(item.group("words"))
+            offset = item.end()
+            if item.start("op") in at:  # "..., the subleading one pT > 15 GeV": read already
+                same = at[item.start("op")]
+                same.rank = rank if same.rank is None else same.rank
+                continue
+            items.append(
+                Comparison(
+                    "pt",
+                    rank,
+                    item.group("op"),
+                    float(item.group("num")),
+                    item.group("unit"),
+                    item.start("op"),
+                    after=sentence[item.end() :],
+                    index_kind=comp.index_kind,
+                )
+            )
+        for each in items:  # "pT,l1 > 20, l2 > 15 GeV": the unit written once, at the end
+            each.unit = each.unit or items[-1].unit
+        out += items[1:]
+    return out
 
 
 _OR_RANGES = re.compile(
@@ -229,6 +273,12 @@ def _unitless_before(tail: str) -> tuple[str, int | None, str] | None:
 
 
 _TO_BE = re.compile(r"\s(?:is|are|be|was|were)\s+(?:\w+\s+){0,2}?to(?:\s+be)?\s*$")
+# "we require the p_T of the leading jet to be >100 GeV": the quantity stands before its object
+_OF_OBJECT_TO_BE = re.compile(
+    rf"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:{P.OBJECT_RE.pattern})\s+(?:(?:is|are)\s+"
+    r"(?:\w+\s+){0,2}?)?(?:to\s+be|must\s+be)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _qualifies(left: str, quantity_text: str) -> bool:
@@ -379,9 +429,11 @@ def _comparison(
     quantity: tuple[str, int | None, str], op: str, value: re.Match[str], pos: int, after: str
 ) -> Comparison:
     more = [float(x) for x in re.findall(P.NUM, value.group("more") or "")]
+    indexed = ranks.subscript(quantity[2]) if quantity[0] == "pt" else None
     return Comparison(
         quantity=quantity[0],
         rank=quantity[1],
+        index_kind=indexed[0] if indexed else None,
         op=op,
         value=float(value.group("num")),
         lepton_index=bool(re.search(r",\s*l\b|,\s*l\s*\d", quantity[2])),

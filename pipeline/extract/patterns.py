@@ -42,6 +42,16 @@ WORD_OPS: dict[str, str] = {
 WORD_OP = "|".join(sorted((re.escape(w) for w in WORD_OPS), key=len, reverse=True))
 
 # quantity name -> pattern; order matters where patterns overlap (most specific first)
+
+# ordinal subscripts of p_T, read by ranks.py: p_T,l1  p_T,j2  p_T^{l1}  p_T(j_1)  p_T^{lead}
+_RANK_LETTER = r"(?:l|lep|j|jet|e|mu|gamma|b)"
+PT_SUBSCRIPT = (
+    rf",\s*{_RANK_LETTER}\s*_?\{{?[1-9]\}}?\b"
+    rf"|\s*\^\s*\{{?\s*{_RANK_LETTER}\s*_?\s*\{{?[1-9]\}}?\s*\}}?"
+    r"|\s*\^\s*\{?\s*(?:lead|sublead|sub-lead)(?:ing)?\s*\}?"
+    rf"|\s*\(\s*{_RANK_LETTER}\s*_?\s*\{{?[1-9]\}}?\s*\)"
+)
+
 QUANTITIES: list[tuple[str, str]] = [
     ("z0sintheta", r"\|?z_?0\s*(?:x|\*)?\s*sin\s*\(?theta\)?\|?"),
     (
@@ -70,7 +80,11 @@ QUANTITIES: list[tuple[str, str]] = [
     ),
     ("eta", r"\|eta\|?|pseudorapidity(?: range)?|\|?eta\b"),
     ("met", r"\bMET\b|missing transverse (?:momentum|energy)"),
-    ("pt", r"\bp_?T(?:,\s*l\s*(\d))?|\bE_?T\b|transverse (?:momentum|energy)|\bmomenta\b"),
+    (
+        "pt",
+        rf"\bp_?T(?:{PT_SUBSCRIPT}|,\s*l\s*(\d))?|\bp\s*\^\s*\{{?\s*{_RANK_LETTER}\s*_?\s*[1-9]\s*\}}?"
+        r"\s*_?\s*\{?T\}?|\bE_?T\b|transverse (?:momentum|energy)|\bmomenta\b",
+    ),
     ("ht", r"\bH_?T\b"),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipeline.extract import patterns as P
+from pipeline.extract import ranks
 from pipeline.extract.clauses import rejects_events
 from pipeline.extract.findings import canonical
 from pipeline.extract.reading import Reading, control_context, read
@@ -115,6 +116,13 @@ _COUNT_PHRASE = re.compile(
 )
 
 
+# nth(sort_desc(pt(jets)), 0) > 100; abs(nth(eta(sorted_by_pt(photons)), 0)) < 1.44
+_RANKED_CUT = re.compile(
+    r"(?:abs\()?nth\((?:sort_desc\((?P<f1>\w+)\((?P<c1>\w+)\)\)|(?P<f2>\w+)\(sorted_by_pt\("
+    r"(?P<c2>\w+)\)\)),\s*(?P<i>\d)\)\)?\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)"
+)
+
+
 @dataclass(frozen=True)
 class Claim:
     """What a cut asserts, in the terms the check reads a sentence in."""
@@ -123,7 +131,7 @@ class Claim:
     quantity: str  # pt, eta, count, met, m12 ...; 'expr' when only its numbers can be checked
     direction: str
     values: tuple[float, ...]
-    ranked: bool = False  # the cut is on the n-th object (nth(sort_desc(...)))
+    rank: int | None = None  # the cut is on the n-th object by pT (nth(sort_desc(...), n))
 
 
 def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
@@ -150,17 +158,14 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             _DIRECTION[count.group(2)],
             (float(count.group(3)),),
         )
-    ranked = re.fullmatch(
-        r"(?:abs\()?nth\(sort_desc\((\w+)\((\w+)\)\),\s*\d\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)",
-        cut.expr.strip(),
-    )
+    ranked = _RANKED_CUT.fullmatch(cut.expr.strip())
     if ranked:
         return Claim(
-            kinds.get(ranked.group(2), "other"),
-            ranked.group(1),
-            _DIRECTION[ranked.group(3)],
-            (float(ranked.group(4)),),
-            ranked=True,
+            kinds.get(ranked.group("c1") or ranked.group("c2"), "other"),
+            ranked.group("f1") or ranked.group("f2"),
+            _DIRECTION[ranked.group("op")],
+            (float(ranked.group("v")),),
+            rank=int(ranked.group("i")),
         )
     ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
     if ratio:
@@ -228,9 +233,7 @@ def _object_ok(claim: Claim, r: Reading, position: int, after: str) -> str | Non
             if alternative
             else []
         )
-    accepted = {claim.kind} | ({"lepton"} if claim.kind in ("electron", "muon") else set())
-    accepted |= {"electron", "muon"} if claim.kind == "lepton" else set()
-    accepted |= {"jet"} if claim.kind == "bjet" else set()
+    accepted = _accepted(claim)
     if (
         not named and r.context_objects
     ):  # "They are required to ...": the object of the sentence before
@@ -260,25 +263,46 @@ def _named_objects(r: Reading) -> list[tuple[int, str]]:
     return sorted(objects + [(a, "track") for a, _ in spans])
 
 
-_RANKED_SUBJECT = re.compile(
-    r"\b(?:leading|sub-?leading|first|second|third|fourth|fifth|highest[- ]p_?T)\b"
-    r"(?:\s+(?:and|or)\s+(?:second|third|fourth|fifth|sub-?leading))?\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:jets?|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b",
-    re.IGNORECASE,
-)
-
-
-def _rank_problem(claim: Claim, r: Reading, position: int, rank: int | None) -> str | None:
-    """A cut on every object read from a sentence about the leading (third, ...) one."""
-    if claim.kind == "event" or "#" in claim.quantity or rank is not None:
+def _rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
+    """A cut on every object read from a clause about the leading (third, ...) one, or a cut on
+    the n-th object that the clause does not rank so."""
+    if claim.kind in ("event", "other") or "#" in claim.quantity:
         return None
-    subject = [m for m in _RANKED_SUBJECT.finditer(r.text[:position]) if position - m.end() < 60]
-    if subject and not re.search(r"\ball\b|\beach\b", r.text[subject[-1].start() : position]):
+    bound = ranks.ranked(r.text, comp)
+    if bound is not None and bound.kind is not None and not _accepted(claim) & {bound.kind}:
+        bound = None  # the rank is of other objects ("the leading jet ..., muons with ...")
+    if bound is None:
+        if claim.rank is None:
+            return None
         return (
-            f"the clause is about the {subject[-1].group(0)}, but the cut applies to every "
-            f"{claim.kind}"
+            f"the cut is on the {ranks.ordinal(claim.rank)} {claim.kind} only, but the clause "
+            f"states no rank: it applies to every {claim.kind}"
+        )
+    phrase = bound.phrase.strip()
+    if claim.rank is None:
+        return f"the clause ranks the objects ({phrase}), but the cut applies to every {claim.kind}"
+    stated = sorted({rank for rank, value in bound.pairs or () if _same_values(claim, value)})
+    if bound.pairs is not None and claim.rank not in stated:
+        said = " or ".join(ranks.ordinal(k) for k in stated) or "another"
+        return (
+            f"the clause binds {_fmt(claim.values)} to the {said} {claim.kind} ({phrase}), the "
+            f"cut to the {ranks.ordinal(claim.rank)}"
         )
     return None
+
+
+def _same_values(claim: Claim, value: float | tuple[float, ...]) -> bool:
+    values = value if isinstance(value, tuple) else (value,)
+    return len(values) == len(claim.values) and all(
+        math.isclose(a, b, rel_tol=1e-6) for a, b in zip(values, claim.values, strict=True)
+    )
+
+
+def _accepted(claim: Claim) -> set[str]:
+    """The object kinds a clause may name for a cut on ``claim.kind`` objects."""
+    accepted = {claim.kind} | ({"lepton"} if claim.kind in ("electron", "muon") else set())
+    accepted |= {"electron", "muon"} if claim.kind == "lepton" else set()
+    return accepted | ({"jet"} if claim.kind == "bjet" else set())
 
 
 # "pT > 185 or 80 GeV for the non-boosted or boosted categories, respectively"
@@ -322,10 +346,10 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             )
         if reason is None:
             reason = _direction_problem(claim, r, comp)
+        if reason is None and not (comp.index_kind and comp.index_kind in _accepted(claim)):
+            reason = _object_ok(claim, r, comp.position, comp.after)  # pT,l1 names its lepton
         if reason is None:
-            reason = _object_ok(claim, r, comp.position, comp.after)
-        if reason is None and not claim.ranked:
-            reason = _rank_problem(claim, r, comp.position, comp.rank)
+            reason = _rank_problem(claim, r, comp)
         if reason is None:
             return None
         reasons.append(reason)

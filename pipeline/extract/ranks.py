@@ -1,0 +1,186 @@
+"""Which of the pT-ordered objects a value of a sentence is bound to.
+
+Papers rank objects in several ways, all read here once for the rules and the support check:
+
+- an ordinal subscript of the quantity: ``p_T,l1``, ``p_{T,l2}``, ``p_T^{l1}``, ``p^{j1}_T``,
+  ``p_T(j_1)``, ``p_T^{lead}`` (the quantity patterns keep the subscript, :func:`subscript`
+  reads it);
+- a ranked subject before the value: "the leading lepton must have p_T > 25 GeV", "the two
+  leading jets ... p_T > 40 GeV", "the leading (subleading) lepton ... p_T > 25 (20) GeV", "the
+  leading and subleading leptons ... p_T > 25 and 20 GeV, respectively", "at least two jets, the
+  leading one with ...", "the jet with the highest p_T";
+- a ranked phrase after it: "p_T > 25 and 20 GeV for the leading and subleading leptons,
+  respectively";
+- a continued list: "leading lepton p_T > 20 GeV, subleading > 15 GeV, third > 10 GeV",
+  "p_T,l1 > 20, l2 > 15, l3 > 10 GeV" (read as comparisons of their own by
+  :mod:`pipeline.extract.comparisons`, with :data:`CONTINUED`).
+
+A phrase is not a rank when words such as "all", "each", "other" or another object stand between
+it and the value ("the leading jet ... and all jets |eta| < 2.4").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from pipeline.extract import patterns as P
+
+_ONE = (
+    r"(?:next-to-leading|sub-?leading|(?:second|third|fourth)[- ](?:leading|highest|hardest)"
+    r"|first|second|third|fourth|leading|highest|hardest)(?:[- ]p_?T)?"
+)
+_LIST = rf"{_ONE}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|\(\s*)(?:the\s+)?{_ONE}\s*\)?)*"
+_OBJECT = P.OBJECT_RE.pattern
+# "the two leading jets", "the leading (subleading) lepton", "the first two jets", "the leading one"
+PHRASE = re.compile(
+    rf"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<words>{_LIST})(?:\s+(?P<n2>two|three|four))?\s+"
+    rf"(?:(?!and\b|or\b|with\b)[\w-]+\s+){{0,2}}?(?P<noun>{_OBJECT}|ones?\b)",
+    re.IGNORECASE,
+)
+# "the jet with the highest p_T", "the photon with the highest energy"
+_WITH_HIGHEST = re.compile(
+    rf"(?P<noun>{_OBJECT})\s+with\s+(?:the\s+)?(?P<words>highest|largest|second[- ]highest)\s+"
+    r"(?:p_?T|transverse momentum|energy)",
+    re.IGNORECASE,
+)
+# the rank of the objects of one continued item: "subleading", "the third one", "l2", "j_3"
+CONTINUED = re.compile(
+    rf"\s*(?:{P.UNIT})?\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?(?:(?P<words>{_ONE})(?:\s+(?:one|{_OBJECT}))?"
+    r"\s*(?:p_?T)?|(?:p_?T\s*,?\s*)?(?P<letter>l|j)\s*_?\{?(?P<digit>[1-9])\}?)\s*"
+    rf"(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    rf"^\s*(?:{P.UNIT})?\s*,?\s*(?:for|of|on)\s+(?:the\s+|both\s+)?(?=\S)", re.IGNORECASE
+)
+_NOT_RANKED = re.compile(
+    r"\b(?:all|each|every|any|other|others|additional|remaining|further|extra|while|whereas)\b"
+    r"|;",
+    re.IGNORECASE,
+)
+_SUBSCRIPT = re.compile(rf"(?:{P.PT_SUBSCRIPT})$", re.IGNORECASE)
+_SUPERSCRIPT_FIRST = re.compile(  # p^{j1}_T
+    r"^p\s*\^\s*\{?\s*(?:l|lep|j|jet|e|mu|gamma|b)\s*_?\s*[1-9]\s*\}?\s*_?\s*\{?T\}?$",
+    re.IGNORECASE,
+)
+_LETTER_DIGIT = re.compile(r"(?P<letter>lep|jet|gamma|mu|l|j|e|b)\s*_?\s*\{?(?P<digit>[1-9])", re.I)
+_LETTER_KIND = {
+    "l": "lepton",
+    "lep": "lepton",
+    "j": "jet",
+    "jet": "jet",
+    "e": "electron",
+    "mu": "muon",
+    "gamma": "photon",
+    "b": "bjet",
+}
+
+
+class Compared(Protocol):
+    """What :func:`ranked` needs of a comparison (:class:`comparisons.Comparison`)."""
+
+    rank: int | None
+    index_kind: str | None
+    value: float | list[float]
+    alt: float | None
+    extra: list[float] | None
+    position: int
+    after: str
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The ranks a comparison's values are bound to."""
+
+    phrase: str  # as written: "leading lepton", "pT,l1"
+    kind: str | None  # the object kind the phrase names (None: "the leading one")
+    pairs: tuple[tuple[int, float | tuple[float, ...]], ...] | None  # None: they do not pair up
+
+
+def subscript(quantity_text: str) -> tuple[str | None, int] | None:
+    """(object kind, rank) of an ordinal subscript ending ``quantity_text`` ("pT,l1" -> lepton,
+    0; "pT^{lead}" -> None, 0), else None."""
+    match = _SUBSCRIPT.search(quantity_text) or _SUPERSCRIPT_FIRST.match(quantity_text.strip())
+    if match is None:
+        return None
+    text = match.group(0)
+    if re.search(r"lead", text, re.IGNORECASE):
+        return None, 1 if re.search(r"sub", text, re.IGNORECASE) else 0
+    found = _LETTER_DIGIT.search(text[1:] if text.startswith("p^") else text)
+    if found is None:
+        return None
+    return _LETTER_KIND[found.group("letter").lower()], int(found.group("digit")) - 1
+
+
+def rank_of_word(word: str) -> int:
+    """0 for leading/first/highest, 1 for subleading/second/next-to-leading, 2 for third ..."""
+    low = word.lower()
+    for rank, stems in ((1, ("next-to", "sub", "second")), (2, ("third",)), (3, ("fourth",))):
+        if low.startswith(stems):
+            return rank
+    return 0
+
+
+def _ranks(match: re.Match[str]) -> list[int]:
+    words = [m.group(0) for m in re.finditer(_ONE, match.group("words"), re.IGNORECASE)]
+    ranks = [rank_of_word(w) for w in words]
+    many = match.groupdict().get("n") or match.groupdict().get("n2")
+    if many and len(ranks) == 1:
+        ranks = list(range(ranks[0], ranks[0] + P.count_value(many.lower())))
+    return ranks
+
+
+def _kind(match: re.Match[str]) -> str | None:
+    found = P.OBJECT_RE.match(match.group("noun"))
+    return P.object_of(found) if found else None
+
+
+def _values(comp: Compared) -> list[float | tuple[float, ...]]:
+    first = tuple(comp.value) if isinstance(comp.value, list) else comp.value
+    return [first, *([comp.alt] if comp.alt is not None else []), *(comp.extra or [])]
+
+
+def _pairs(
+    ranks: list[int], comp: Compared
+) -> tuple[tuple[int, float | tuple[float, ...]], ...] | None:
+    values = _values(comp)
+    if len(values) == 1:
+        return tuple((rank, values[0]) for rank in ranks)
+    if len(values) == len(ranks):
+        return tuple(zip(ranks, values, strict=True))
+    return None
+
+
+def _phrase_before(text: str, position: int) -> re.Match[str] | None:
+    start = max(0, position - 90)
+    window = text[start:position]
+    found = [*PHRASE.finditer(window), *_WITH_HIGHEST.finditer(window)]
+    if not found:
+        return None
+    last = max(found, key=lambda m: m.end())
+    between = window[last.end() :]
+    if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
+        return None
+    return last
+
+
+def ranked(text: str, comp: Compared) -> Ranked | None:
+    """The ranks ``text`` binds the values of ``comp`` to (None: the clause ranks nothing)."""
+    if comp.rank is not None:
+        named = f"{ordinal(comp.rank)} {comp.index_kind or 'one'}"
+        return Ranked(named, comp.index_kind, tuple((comp.rank, v) for v in _values(comp)))
+    after = _AFTER.match(comp.after)
+    if after is not None:
+        phrase = PHRASE.match(comp.after, after.end())
+        if phrase is not None:
+            return Ranked(phrase.group(0), _kind(phrase), _pairs(_ranks(phrase), comp))
+    before = _phrase_before(text, comp.position)
+    if before is None:
+        return None
+    return Ranked(before.group(0), _kind(before), _pairs(_ranks(before), comp))
+
+
+def ordinal(rank: int) -> str:
+    return ("leading", "subleading", "third", "fourth", "fifth")[rank] if rank < 5 else f"#{rank}"
