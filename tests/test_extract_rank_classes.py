@@ -6,8 +6,10 @@ lepton", "the two leading jets", "the leading one", "the highest-pT jet"), a ran
 ("for the leading and subleading leptons, respectively") or a continued list ("subleading > 15 GeV,
 third > 10 GeV", "l2 > 15") - states cuts on the n-th object, not on every object. The support
 check (the same for rules and model output) marks a cut on every object read from such a clause
-unverified, and a cut on the wrong rank too; the correctly ranked cut stays verified. Tested on
-synthetic sentences and on real papers of ../shared.
+unverified, and a cut on the wrong rank too; the correctly ranked cut stays verified. The rules
+read the same clauses as ranked cuts (``nth(sort_desc(pt(c)), i)``, ``nth(eta(sorted_by_pt(c)),
+i)``); values that do not pair with the ranks go to ``unresolved``. Tested on synthetic sentences
+and on real papers of ../shared (the isa report, 1709.09814, SUS-16-032, 1707.06193).
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from functools import cache
 
 import pytest
 
+from pipeline.extract import extract_selection
 from pipeline.extract.grounding import ground_selection
+from pipeline.extract.patterns import prepare
+from pipeline.extract.rules import _findings_in
 from pipeline.extract.support import check_support
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
+from pipeline.selection.validate import errors_only, validate_selection
 from tests.conftest import shared_path
-from tests.test_extract_support_classes import _checked, _reason
+from tests.test_extract_support_classes import _checked, _document, _reason
 
 
 def _flat(target: str, value: float) -> tuple[str, dict]:  # type: ignore[type-arg]
@@ -201,3 +207,141 @@ def test_ranked_clauses_of_real_papers(
         assert right.status == "verified", _reason(right)
         wrong = next(k for k in range(4) if (k, value) not in stated)
         assert _checked_in(parts, quote, *_nth(target, wrong, value)).status == "unverified"
+
+
+# ---- the rules read the same class as ranked cuts ------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "sentence", "target"), RANKED, ids=[c[0] for c in RANKED])
+def test_the_rules_read_a_ranked_clause_as_ranked_cuts(
+    name: str, sentence: str, target: str
+) -> None:
+    findings = [f for f in _findings_in(prepare(sentence), sentence, None) if f.variable == "pt"]
+    assert [(f.object, f.rank, f.value) for f in findings] == [
+        (target.rstrip("s"), rank, float(value)) for rank, value in STATED[name]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Events must contain at least two jets, the leading one with p_T > 100 GeV.",
+            [("jet", "pt", 0, 100.0)],
+        ),
+        (
+            "We require two leptons with p_T > 25 GeV for the leading lepton and p_T > 15 GeV "
+            "for the other.",
+            [("lepton", "pt", 0, 25.0), ("lepton", "pt", 1, 15.0)],
+        ),
+        (
+            "The leading and subleading leptons must have p_T > 25 and 20 GeV and |\u03b7| < 2.4 "
+            "and 2.5, respectively.",
+            [
+                ("lepton", "pt", 0, 25.0),
+                ("lepton", "pt", 1, 20.0),
+                ("lepton", "eta", 0, 2.4),
+                ("lepton", "eta", 1, 2.5),
+            ],
+        ),
+        (  # the ranked phrase belongs to the first cut only
+            "The leading jet is required to have p_T > 100 GeV, and all jets |\u03b7| < 2.4.",
+            [("jet", "pt", 0, 100.0), ("jet", "eta", None, 2.4)],
+        ),
+        (  # no rank: one cut per flavour, as before
+            "Electrons and muons must have p_T > 30 and 25 GeV, respectively.",
+            [("electron", "pt", None, 30.0), ("muon", "pt", None, 25.0)],
+        ),
+        (
+            "Muons (electrons) must have p_T > 25 (30) GeV.",
+            [("muon", "pt", None, 25.0), ("electron", "pt", None, 30.0)],
+        ),
+    ],
+)
+def test_the_rules_rank_only_what_the_clause_ranks(
+    sentence: str, expected: list[tuple[str, str, int | None, float]]
+) -> None:
+    findings = _findings_in(prepare(sentence), sentence, None)
+    assert [
+        (f.object, f.variable, f.rank, f.value) for f in findings if f.variable != "count"
+    ] == expected
+
+
+def _extracted(sentence: str) -> SelectionList:
+    doc = _document(
+        "Introduction.\n\n2 Event selection\n\nWe use 36 fb^-1 of data recorded in 2016. "
+        + sentence
+        + " More text."
+    )
+    return extract_selection(doc, backend="rules", cited_depth=0)
+
+
+def test_values_that_do_not_pair_with_the_ranks_go_to_unresolved() -> None:
+    sel = _extracted("The leading lepton must have p_T > 25, 20 or 15 GeV.")
+    assert sel.all_cuts() == []
+    assert len(sel.unresolved) == 3
+    assert all("ranks the objects (leading lepton)" in u.reason for u in sel.unresolved)
+    assert errors_only(validate_selection(sel)) == []
+
+
+def test_a_ranked_clause_gives_verified_ranked_cuts() -> None:
+    sel = _extracted("The leading (subleading) lepton must have p_T > 25 (20) GeV.")
+    assert [(c.expr, c.status) for c in sel.all_cuts()] == [
+        ("nth(sort_desc(pt(leptons)), 0) > 25", "verified"),
+        ("nth(sort_desc(pt(leptons)), 1) > 20", "verified"),
+    ]
+
+
+@cache
+def _rules_list(parts: tuple[str, ...]) -> SelectionList:
+    return extract_selection(_doc(parts), backend="rules", cited_depth=0)
+
+
+P1707 = ("adl", "CMS-SUS-16-047", "1707.06193.pdf")
+# (paper, words of the quote, the ranked cuts the rules must give, verified?)
+RULES_ON_PAPERS = [
+    (
+        ISA,
+        "p_T,l1 > 20GeV",
+        [f"nth(sort_desc(pt(leptons)), {k}) > {v}" for k, v in ((0, 20), (1, 15), (2, 10), (3, 7))],
+        True,
+    ),
+    (
+        P1709,
+        "two highest-p_T jets",
+        ["nth(sort_desc(pt(jets)), 0) > 80", "nth(sort_desc(pt(jets)), 1) > 80"],
+        True,
+    ),
+    (
+        P032,
+        "third and fourth jet",
+        ["nth(sort_desc(pt(jets)), 2) > 30", "nth(sort_desc(pt(jets)), 3) > 30"],
+        True,
+    ),
+    (P032, "p_T of the leading jet to be", ["nth(sort_desc(pt(jets)), 0) > 100"], True),
+    (  # a validation region's leading photon: ranked, and not the signal selection
+        P1707,
+        "the leading photon must be reconstructed",
+        ["1.6 < abs(nth(eta(sorted_by_pt(photons)), 0)) < 2.5"],
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("parts", "quote_part", "expected", "verified"),
+    RULES_ON_PAPERS,
+    ids=[f"{p[0][-1]}-{p[1]}" for p in RULES_ON_PAPERS],
+)
+def test_the_rules_read_ranked_clauses_of_real_papers(
+    parts: tuple[str, ...], quote_part: str, expected: list[str], verified: bool
+) -> None:
+    cuts = [
+        c
+        for c in _rules_list(parts).all_cuts()
+        if c.provenance is not None and quote_part in (c.provenance.quote or "")
+    ]
+    ranked = [c for c in cuts if c.expr in expected]
+    assert sorted(c.expr for c in ranked) == sorted(expected)  # type: ignore[type-var]
+    assert all((c.status == "verified") == verified for c in ranked), [_reason(c) for c in ranked]
+    assert not [c for c in cuts if c.variable == "pt" and c.target], "a flattened cut is left"

@@ -12,10 +12,10 @@ from pipeline.extract.build import Source, build_selection
 from pipeline.extract.cited import resolve_cited
 from pipeline.extract.consensus import cross_check, merge_samples
 from pipeline.extract.grounding import ground_selection, grounding_summary
-from pipeline.extract.legal import legalize
+from pipeline.extract.legal import legalize, set_aside
 from pipeline.extract.llm_extract import ExtractionIncomplete, extract_llm, make_backend
 from pipeline.extract.phrase_cuts import apply_phrasings
-from pipeline.extract.support import check_support
+from pipeline.extract.support import check_support, lost_ranks
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
@@ -50,7 +50,8 @@ def extract_rules(doc: Document, *, paper_ref: PaperRef | None = None) -> Select
     source = Source(document=doc.source.paper_id)
     findings = [(f, source) for f in rule_findings(doc)]
     sel = build_selection(findings, paper=paper_ref or paper_ref_of(doc), producer="rules")
-    return ground_selection(apply_phrasings(sel, doc), doc)
+    sel = ground_selection(apply_phrasings(sel, doc), doc)
+    return set_aside(sel, lost_ranks(sel, doc))  # values the rules could not pair with ranks
 
 
 def extract_selection(

@@ -86,7 +86,11 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
         )
     if collection is not None and finding.rank is not None:
         field = _EXPR_VARIABLES.get(var, var)
-        lhs = f"nth(sort_desc({field}({collection})), {finding.rank})"
+        lhs = (  # the n-th by pT: |eta| of the leading photon, not the n-th largest eta
+            f"nth(sort_desc(pt({collection})), {finding.rank})"
+            if var == "pt"
+            else f"nth({field}(sorted_by_pt({collection})), {finding.rank})"
+        )
         if finding.abs:
             lhs = f"abs({lhs})"
         return None, Cut(scope=Scope.event, expr=_comparison(lhs, finding, value), **base)

@@ -277,6 +277,11 @@ def set_aside_non_cuts(sel: SelectionList) -> SelectionList:
     return _remove(sel, bad) if bad else sel
 
 
+def set_aside(sel: SelectionList, reasons: dict[str, str]) -> SelectionList:
+    """``sel`` with the cuts named in ``reasons`` (id -> why) moved to ``unresolved``."""
+    return _remove(sel, reasons) if reasons else sel
+
+
 def legalize(sel: SelectionList) -> SelectionList:
     """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
     sel = with_named_quantities(

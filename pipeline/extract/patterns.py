@@ -214,12 +214,6 @@ WEAK_DISQUALIFY = re.compile(
     re.IGNORECASE,
 )
 TRIGGER = re.compile(r"\btrigger", re.IGNORECASE)  # thresholds of triggers are not offline cuts
-LEADING = re.compile(
-    r"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<which>leading|highest[- ]?p_?T|sub-?leading"
-    r"|second[- ]leading|third[- ]leading)(?:[- ]p_?T)?\s+(?:[\w-]+\s+){0,2}?(?P<obj>jets?"
-    r"|leptons?|electrons?|muons?|photons?|b[- ]?jets?)\b",
-    re.IGNORECASE,
-)
 REQUIREMENT = re.compile(
     r"requir|must|restrict|select|satisf|accept|consider|veto|reject", re.IGNORECASE
 )

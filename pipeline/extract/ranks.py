@@ -55,6 +55,11 @@ CONTINUED = re.compile(
 _AFTER = re.compile(
     rf"^\s*(?:{P.UNIT})?\s*,?\s*(?:for|of|on)\s+(?:the\s+|both\s+)?(?=\S)", re.IGNORECASE
 )
+_FOR_THE = re.compile(r"\b(?:for|of|on)\s+(?:the\s+|both\s+)?$", re.IGNORECASE)
+# "pT > 25 GeV for the leading lepton and pT > 15 GeV for the other (one)"
+_THE_OTHER = re.compile(
+    rf"^\s*(?:{P.UNIT})?\s*,?\s*for\s+the\s+other(?:\s+one|\s+{_OBJECT})?\b", re.IGNORECASE
+)
 _NOT_RANKED = re.compile(
     r"\b(?:all|each|every|any|other|others|additional|remaining|further|extra|while|whereas)\b"
     r"|;",
@@ -163,6 +168,8 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
     between = window[last.end() :]
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
+    if _FOR_THE.search(window[: last.start()]) and re.search(r"\d", window[: last.start()]):
+        return None  # "pT > 25 GeV for the leading lepton and pT > 15 ...": the phrase before
     return last
 
 
@@ -178,8 +185,20 @@ def ranked(text: str, comp: Compared) -> Ranked | None:
             return Ranked(phrase.group(0), _kind(phrase), _pairs(_ranks(phrase), comp))
     before = _phrase_before(text, comp.position)
     if before is None:
-        return None
+        return _the_other(text, comp)
     return Ranked(before.group(0), _kind(before), _pairs(_ranks(before), comp))
+
+
+def _the_other(text: str, comp: Compared) -> Ranked | None:
+    """'... for the leading lepton and pT > 15 GeV for the other': the rank after the one
+    named before (when that one is a single rank)."""
+    if not _THE_OTHER.match(comp.after):
+        return None
+    named = [m for m in PHRASE.finditer(text[: comp.position]) if len(_ranks(m)) == 1]
+    if not named:
+        return None
+    rank = _ranks(named[-1])[0] + 1
+    return Ranked(f"the other {_kind(named[-1]) or 'one'}", _kind(named[-1]), _pairs([rank], comp))
 
 
 def ordinal(rank: int) -> str:

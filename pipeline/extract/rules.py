@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pipeline.extract import clauses, phrasings
+from pipeline.extract import clauses, phrasings, ranks
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
@@ -92,7 +92,8 @@ def _findings_in(
             targets = [(kinds[0], comp.value), (kinds[1], comp.extra[0])]
         else:
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
-        out += _expand(comp, targets, _leading_ranks(sentence, comp), quote)
+        ranked = _ranked(sentence, comp, targets, quote)
+        out += _expand(comp, targets, quote) if ranked is None else ranked
     out += _counts(sentence, quote)
     if not clauses.rejects_events(sentence):
         return out
@@ -167,44 +168,48 @@ def _merge_alternates(sentence: str, comps: list[_Comparison]) -> list[_Comparis
 
 
 def _expand(
-    comp: _Comparison, targets: list[tuple[str, float | list[float]]], ranks: list[int], quote: str
+    comp: _Comparison, targets: list[tuple[str, float | list[float]]], quote: str
 ) -> list[CutFinding]:
-    """Findings of one comparison: per target, per leading rank, and per listed value.
-
-    "pT > 20, 15 and 10 GeV" for "the three leading leptons" pairs values with ranks;
-    "pT > 185 or 80 GeV" (per category) without ranks gives one cut per value.
-    """
+    """Findings of one comparison that ranks no object: per target and per listed value
+    ("pT > 185 or 80 GeV" per category gives one cut per value)."""
     values_per_target = [(obj, [value]) for obj, value in targets]
     if comp.extra and not (len(targets) == 2 and targets[1][1] == comp.extra[0]):
         values_per_target = [(obj, [value, *comp.extra]) for obj, value in targets]
     out: list[CutFinding] = []
     for obj, values in values_per_target:
-        pairs: list[tuple[int | None, float | list[float]]]
-        if ranks and len(ranks) == len(values) > 1:
-            pairs = list(zip(ranks, values, strict=True))
-        else:
-            each_rank: list[int | None] = list(ranks) if ranks else [comp.rank]
-            pairs = [(rank, value) for rank in each_rank for value in values]
-        for rank, value in pairs:
-            finding = _make(comp, obj, value, quote, rank)
+        for value in values:
+            finding = _make(comp, obj, value, quote)
             if finding is not None:
                 out.append(finding)
     return out
 
 
-def _leading_ranks(sentence: str, comp: _Comparison) -> list[int]:
-    """'the two leading jets ... pT > 80 GeV' -> ranks [0, 1] (empty: not about ordered objects)."""
-    if comp.quantity != "pt" or comp.rank is not None:
-        return []
-    match = None
-    for candidate in P.LEADING.finditer(sentence[max(0, comp.position - 70) : comp.position]):
-        match = candidate
-    if match is None:
-        return []
-    which = match.group("which").lower()
-    first = 2 if which.startswith("third") else 1 if which.startswith(("sub", "second")) else 0
-    count = P.count_value(match.group("n").lower()) if match.group("n") else 1
-    return list(range(first, first + count))
+_RANKABLE = {"pt", "eta", "phi", "e", "d0", "z0", "d0sig", "ip"}  # plain fields of an object
+
+
+def _ranked(
+    sentence: str, comp: _Comparison, targets: list[tuple[str, float | list[float]]], quote: str
+) -> list[CutFinding] | None:
+    """Findings of a comparison bound to pT-ordered objects ("the leading (subleading) lepton
+    ... pT > 25 (20) GeV", "pT,l1 > 20, l2 > 15 GeV"): one cut on the n-th object per value
+    (None: the sentence ranks no object). Values that do not pair up with the ranks give one
+    cut on every object, which the support check finds to have lost its rank (and
+    ``extract_rules`` sets aside)."""
+    if comp.quantity not in _RANKABLE:
+        return None  # an isolation ratio or a distance of the n-th object: left to the check
+    bound = ranks.ranked(sentence, comp)
+    kinds = list(dict.fromkeys(obj for obj, _ in targets))
+    if bound is None or (bound.kind is None and not kinds):
+        return None
+    kind = bound.kind or kinds[0]
+    if bound.pairs is None or (len(kinds) > 1 and (comp.alt is not None or comp.extra)):
+        alt = [(kind, comp.alt)] if comp.alt is not None else []
+        return _expand(comp, [(kind, comp.value), *alt], quote)  # per flavour and rank at once
+    out = [
+        _make(comp, kind, list(value) if isinstance(value, tuple) else value, quote, rank)
+        for rank, value in bound.pairs
+    ]
+    return [f for f in out if f is not None]
 
 
 def _disqualified(sentence: str, position: int) -> bool:
@@ -239,7 +244,9 @@ def _targets(
         return [("jet", comp.value)]
     if comp.quantity not in OBJECT_VARIABLES | {"ip"}:
         return [("event", comp.value)]
-    if comp.lepton_index:  # "pT,l1", "pTcone/pT,l": the ordered leptons
+    if comp.index_kind:  # "pT,l1", "pT(j_2)": the ordered leptons, jets
+        return [(comp.index_kind, comp.value)]
+    if comp.lepton_index:  # "pTcone/pT,l": the ordered leptons
         return [("lepton", comp.value)]
     subject = (
         clauses.separated_subject(sentence, comp.position, mentions)

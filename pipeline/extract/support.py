@@ -117,10 +117,12 @@ _COUNT_PHRASE = re.compile(
 
 
 # nth(sort_desc(pt(jets)), 0) > 100; abs(nth(eta(sorted_by_pt(photons)), 0)) < 1.44
-_RANKED_CUT = re.compile(
+_NTH = (
     r"(?:abs\()?nth\((?:sort_desc\((?P<f1>\w+)\((?P<c1>\w+)\)\)|(?P<f2>\w+)\(sorted_by_pt\("
-    r"(?P<c2>\w+)\)\)),\s*(?P<i>\d)\)\)?\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)"
+    r"(?P<c2>\w+)\)\)),\s*(?P<i>\d)\)\)?"
 )
+_RANKED_CUT = re.compile(rf"{_NTH}\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
+_RANKED_RANGE = re.compile(rf"(?P<lo>-?[\d.]+)\s*<=?\s*{_NTH}\s*<=?\s*(?P<hi>-?[\d.]+)")
 
 
 @dataclass(frozen=True)
@@ -158,13 +160,16 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             _DIRECTION[count.group(2)],
             (float(count.group(3)),),
         )
-    ranked = _RANKED_CUT.fullmatch(cut.expr.strip())
+    ranked = _RANKED_CUT.fullmatch(cut.expr.strip()) or _RANKED_RANGE.fullmatch(cut.expr.strip())
     if ranked:
+        groups = ranked.groupdict()
         return Claim(
             kinds.get(ranked.group("c1") or ranked.group("c2"), "other"),
             ranked.group("f1") or ranked.group("f2"),
-            _DIRECTION[ranked.group("op")],
-            (float(ranked.group("v")),),
+            _DIRECTION[groups["op"]] if groups.get("op") else "range",
+            (float(groups["v"]),)
+            if groups.get("v")
+            else (float(groups["lo"]), float(groups["hi"])),
             rank=int(ranked.group("i")),
         )
     ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
@@ -439,7 +444,9 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
             "selected objects"
         )
     kinds = set(clause.kinds)
-    if r.context_control and (claim.kind == "event" or claim.quantity in ("count", "sfos")):
+    if r.context_control and (
+        claim.kind == "event" or claim.quantity in ("count", "sfos") or claim.rank is not None
+    ):  # a cut on the n-th object is an event requirement
         # "We perform a cross check using a CR enriched in Z -> ll events. ... Events must have
         # no b-tagged jets": event requirements of a paragraph defining a control sample are that
         # sample's (object definitions there are usually shared with the signal selection)
@@ -668,6 +675,31 @@ def support_problem(
     if claim.quantity == "expr":
         return _check_expr(claim, r, in_region)
     return _check_comparison(claim, r, in_region)
+
+
+def lost_ranks(sel: SelectionList, doc: Document | None = None) -> dict[str, str]:
+    """Cuts on every object read from a clause that ranks the objects, whatever else the check
+    finds in them: id -> why (the rules read ranked clauses as ranked cuts, so such a cut of theirs
+    holds values they could not pair with the ranks, "the leading lepton must have pT > 25, 20
+    or 15 GeV")."""
+    kinds = {o.name: str(o.kind) for o in sel.objects}
+    kinds.update({k: v for k, v in _KIND_OF_COLLECTION.items() if k not in kinds})
+    lost = {}
+    for cut in sel.all_cuts():
+        claim = claim_of(cut, kinds)
+        quote, _ = sentence_of(cut, doc)
+        if claim is None or claim.rank is not None or claim.quantity == "expr" or not quote:
+            continue
+        r = read(quote)
+        for comp in r.comparisons:
+            if _quantity_ok(claim, comp.quantity) and all(
+                any(_same_value(v, h, comp.unit) for h in _values(comp)) for v in claim.values
+            ):
+                problem = _rank_problem(claim, r, comp)
+                if problem is not None:
+                    lost[cut.id] = f"not expressible as read: {problem}"
+                    break
+    return lost
 
 
 def _fmt(values: tuple[float, ...]) -> str:
