@@ -15,8 +15,8 @@ from pipeline.codegen import compile_selection
 from pipeline.data.synthetic import generate
 from pipeline.demo import REVIEWED, make_note_pdf
 from pipeline.run.stage2 import load_valid_selection
-from tests.conftest import load_timeout
-from tests.fakes.openai_server import FakeOpenAI, text, tool_call
+from tests.conftest import load_timeout, shared_path
+from tests.fakes.openai_server import FakeOpenAI, json_answer, text, tool_call
 
 ETA = {
     "object": "electron",
@@ -216,3 +216,35 @@ def test_llm_trials_without_a_model_are_refused_up_front(tmp_path: Path) -> None
         and "REPRO_LLM_BASE_URL" in proc.stderr
     )
     assert not (tmp_path / "home" / "outputs").exists()
+
+
+def test_whole_list_trials_ask_the_model_for_the_whole_list(tmp_path: Path) -> None:
+    """``--whole-list``: each trial's extraction is the whole-list request (the schema with
+    objects), and the study is kept apart from a flat-cut study of the same paper."""
+    from tests.test_extract_whole_list import GOOD
+
+    isa = shared_path("corpus", "papers", "report-h4l-opendata-isa-2025.pdf")
+    data = shared_path("data", "atlas-opendata-2020", "data_C.4lep.root")
+    args = (str(isa), "--n", "2", "--whole-list", "--data", str(data), "--id", "whole")
+    with FakeOpenAI(model="qwen-fake", owned_by="llamacpp") as server:  # json_schema mode
+        server.push(json_answer(GOOD), json_answer(GOOD))
+        env = {"REPRO_LLM_BASE_URL": server.base_url, "REPRO_LLM_MODEL": server.model}
+        proc = _trials(tmp_path / "home", *args, env=env)
+        asked = [r for r in server.requests if "response_format" in r]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert len(asked) == 2 and all("objects" in json.dumps(r["response_format"]) for r in asked)
+    summary = json.loads(proc.stdout[proc.stdout.index("{") :])
+    assert summary["completed"] == 2 and summary["backend"] == "llm (whole list)"
+    trial = Path(summary["study_dir"]) / "01" / "selection.extracted.json"
+    assert [o["name"] for o in json.loads(trial.read_text())["objects"]] == [
+        o["name"] for o in GOOD["objects"]
+    ]
+
+
+def test_whole_list_trials_need_the_model_backend(tmp_path: Path) -> None:
+    pdf = make_note_pdf(tmp_path / "note.pdf")
+    data = shared_path("data", "atlas-opendata-2020", "data_C.4lep.root")
+    args = (str(pdf), "--backend", "rules", "--whole-list", "--data", str(data))
+    proc = _trials(tmp_path / "home", *args, env={})
+    assert proc.returncode != 0 and "needs --backend llm" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "home" / "outputs").exists()

@@ -81,6 +81,11 @@ class Study:
             check_data_path(path)
         if opts.baseline is not None:
             check_baseline(opts.baseline)
+        if opts.whole_list and opts.backend != "llm":
+            raise UsageError(
+                "--whole-list asks a model for the whole list: it needs --backend llm",
+                hint="drop --whole-list, or use --backend llm",
+            )
         if "llm" in (opts.backend, opts.codegen) and not settings.llm_configured:
             raise UsageError(
                 f"--backend {opts.backend} --codegen {opts.codegen} needs a model, "
@@ -116,6 +121,7 @@ class Study:
             no_review=True,
             codegen=self.opts.codegen,
             extract_backend=self.opts.backend,
+            whole_list=self.opts.whole_list,
             max_attempts=self.opts.max_attempts,
             timeout_s=self.opts.timeout_s,
             run_id=f"{index:02d}",

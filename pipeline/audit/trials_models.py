@@ -50,6 +50,7 @@ class TrialsOptions(BaseModel):
     n: int = Field(10, ge=1)
     backend: Literal["rules", "llm"] = "llm"
     codegen: Literal["compile", "llm"] = "compile"
+    whole_list: bool = False  # the model returns the whole selection list (backend llm)
     data: list[Path]
     baseline: str | None = None
     reference: Path | None = None
@@ -64,7 +65,8 @@ class TrialsOptions(BaseModel):
         text = "\n".join(
             [
                 self.paper,
-                self.backend,
+                self.backend
+                + (" whole-list" if self.whole_list else ""),  # ids of old studies kept
                 self.codegen,
                 self.baseline or "",
                 *sorted(str(p.resolve()) for p in self.data),

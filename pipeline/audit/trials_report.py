@@ -85,7 +85,7 @@ def summarise(opts: TrialsOptions, study_dir: Path, results: list[TrialResult]) 
         paper=opts.paper,
         study_dir=str(study_dir),
         n=n,
-        backend=opts.backend,
+        backend=opts.backend + (" (whole list)" if opts.whole_list else ""),
         codegen=opts.codegen,
         baseline=opts.baseline,
         reference=str(opts.reference) if opts.reference else None,

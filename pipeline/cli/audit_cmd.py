@@ -92,6 +92,12 @@ def _run_dir(run: str, outputs: Path) -> Path:
     "--codegen", type=click.Choice(["compile", "llm"]), default="compile", show_default=True
 )
 @click.option(
+    "--whole-list",
+    is_flag=True,
+    help="With --backend llm: the model returns the whole selection list (objects, derived "
+    "quantities, expressions), not flat cuts.",
+)
+@click.option(
     "--data",
     "data",
     multiple=True,
@@ -131,6 +137,7 @@ def trials(
     n: int,
     backend: str,
     codegen: str,
+    whole_list: bool,
     data: tuple[Path, ...],
     baseline: str | None,
     reference: Path | None,
@@ -147,6 +154,7 @@ def trials(
         n=n,
         backend=backend,
         codegen=codegen,
+        whole_list=whole_list,
         data=list(data),  # type: ignore[arg-type]
         baseline=baseline,
         reference=reference,
