@@ -40,7 +40,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ExtractionError
 from pipeline.llm import echo, modes
-from pipeline.llm.answers import Answer, degenerate
+from pipeline.llm.answers import CUT_FINISHES, Answer, degenerate
 from pipeline.llm.base import CallBudget, CallLog, LLMOutputError, M, Messages, request_key
 from pipeline.llm.transport import MAX_RESPONSE_BYTES, LimitedTransport
 
@@ -57,6 +57,17 @@ class _Again(Exception):
 
 
 _SCHEMA_UNSUPPORTED = ("response_format", "json_schema", "schema")
+# a structured answer that stopped early: finish reason -> (what happened, what to do)
+_CUT = {
+    "length": (
+        "was cut at max_tokens={} before it was complete",
+        "raise REPRO_LLM_MAX_TOKENS (llm.max_tokens)",
+    ),
+    "repetition": (
+        "degenerated into a repetition loop and was stopped there",
+        "a temperature above 0 (REPRO_LLM_TEMPERATURE) or a stronger model",
+    ),
+}
 
 
 class OpenAIBackend:
@@ -252,23 +263,15 @@ class OpenAIBackend:
         errors: list[str] = []
         for _ in range(self.max_retries + 1):
             content, finish = self._complete(convo, seed, response_format=fmt)
-            if finish == "length":  # a retry would be cut at the same place: no wasted request
+            if finish in CUT_FINISHES:  # a retry would be cut the same way: no wasted request
+                why, hint = _CUT[finish]
                 raise LLMOutputError(
-                    f"model {self.model} was cut at max_tokens={self.settings.llm_max_tokens} "
-                    f"before its answer was complete ({len(content)} characters)",
+                    f"model {self.model}'s answer {why.format(self.settings.llm_max_tokens)} "
+                    f"({len(content)} characters)",
                     model=self.model,
                     attempts=len(errors) + 1,
-                    last_error="finish_reason: length",
-                    hint="raise REPRO_LLM_MAX_TOKENS (llm.max_tokens)",
-                )
-            if finish == "repetition":
-                raise LLMOutputError(
-                    f"model {self.model}'s answer degenerated into a repetition loop after "
-                    f"{len(content)} characters; it was stopped there",
-                    model=self.model,
-                    attempts=len(errors) + 1,
-                    last_error="finish_reason: repetition",
-                    hint="a temperature above 0 (REPRO_LLM_TEMPERATURE) or a stronger model",
+                    last_error=f"finish_reason: {finish}",
+                    hint=hint,
                 )
             try:
                 return response_model.model_validate_json(content)
