@@ -15,7 +15,7 @@ from pipeline.extract.grounding import ground_selection, grounding_summary
 from pipeline.extract.legal import legalize, set_aside
 from pipeline.extract.llm_extract import ExtractionIncomplete, extract_llm, make_backend
 from pipeline.extract.phrase_cuts import apply_phrasings
-from pipeline.extract.support import check_support, lost_ranks
+from pipeline.extract.support import check_support, not_as_read
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
@@ -51,7 +51,7 @@ def extract_rules(doc: Document, *, paper_ref: PaperRef | None = None) -> Select
     findings = [(f, source) for f in rule_findings(doc)]
     sel = build_selection(findings, paper=paper_ref or paper_ref_of(doc), producer="rules")
     sel = ground_selection(apply_phrasings(sel, doc), doc)
-    return set_aside(sel, lost_ranks(sel, doc))  # values the rules could not pair with ranks
+    return set_aside(sel, not_as_read(sel, doc))  # lost ranks, conditions rejected together
 
 
 def extract_selection(

@@ -81,7 +81,9 @@ def continues_region(sentence: str) -> bool:
 # "Jets are considered if they have pT > 20 GeV": a trailing if-clause after a selection verb is the
 # requirement
 _SELECTED_IF = re.compile(
-    r"\b(?:selected|accepted|kept|retained|considered|used|required)\s+(?:only\s+)?(?:if|when)\b[^,;]*$",
+    r"\b(?:selected|accepted|kept|retained|considered|used|required)\s+(?:only\s+)?(?:if|when)\b[^,;]*$"
+    r"|" + r"\bevents?\s+(?:is|are)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded|excluded)"
+    r"\s+(?:if|when)\b[^;]*$",  # "events are rejected if A, or if B": the if-clauses are the cut
     re.IGNORECASE,
 )
 
@@ -157,28 +159,54 @@ _INVERSE = {
 }
 
 
+# "Events are rejected if A or B", "An event is vetoed if it has ...", "We reject events with ..."
+_REJECTED_IF = re.compile(
+    rf"^\s*{PURPOSE}(?:(?:an?|the|all|such)\s+)?events?\s+(?:is|are)\s+(?:then\s+|also\s+)?"
+    r"(?:rejected|vetoed|discarded|excluded)\s+(?:if|when|whenever)\b"
+    rf"|^\s*{PURPOSE}we\s+(?:also\s+)?(?:reject|veto|discard|exclude)\s+(?:all\s+)?events?\s+"
+    r"(?:with|containing|having|that|in which|where|whose|if)\b",
+    re.IGNORECASE,
+)
+# the conditions of a rejected-events sentence joined by 'or': "if A, or if B", "with A or B"
+_OR_JOINED = re.compile(r"^[^;]*?(?:,\s*)?\b(?:or|either)\b[^;]*$", re.IGNORECASE)
+
+
 def rejects_events(sentence: str) -> bool:
     """Whether the sentence's subject is the events that are thrown away ('Events with ... are
-    rejected')."""
-    return bool(_REJECTED_EVENTS.search(sentence))
+    rejected', 'Events are rejected if ...', 'We reject events with ...')."""
+    return bool(_REJECTED_EVENTS.search(sentence) or _REJECTED_IF.search(sentence))
 
 
-def kept_side(findings: list[CutFinding]) -> list[CutFinding]:
-    """The cut the kept events satisfy, for a sentence naming the rejected ones: with a single
-    event-level condition it is that condition inverted; several conditions rejected together
-    (A and B) do not invert cut by cut, so they are left as written."""
+def joined_by_or(sentence: str, positions: list[int]) -> bool:
+    """Whether the comparisons at ``positions`` (two or more, in order) are alternatives ('A or
+    B'): each gap between them says 'or' and none says 'and'."""
+    gaps = [sentence[a:b] for a, b in zip(positions, positions[1:], strict=False)]
+    return len(gaps) > 0 and all(
+        _OR_JOINED.match(gap) and not re.search(r"\band\b", gap) for gap in gaps
+    )
+
+
+def kept_side(findings: list[CutFinding], alternatives: bool = False) -> list[CutFinding]:
+    """The cuts the kept events satisfy, for a sentence naming the rejected ones: with a single
+    event-level condition it is that condition inverted; with conditions rejected as
+    ``alternatives`` ('rejected if A or B') each is inverted (the kept events satisfy not-A and
+    not-B); conditions rejected together (A and B) do not invert cut by cut, so they are left
+    as written."""
     event_level = [f for f in findings if f.object == "event" or f.variable in ("count", "sfos")]
-    if len(event_level) != 1:
+    if len(event_level) != 1 and not (alternatives and event_level):
         return findings
-    target = event_level[0]
-    inverted = target.model_copy(
+    inverted = {id(f): _inverted(f) for f in event_level}
+    return [inverted.get(id(f), f) for f in findings]
+
+
+def _inverted(finding: CutFinding) -> CutFinding:
+    return finding.model_copy(
         update={
-            "op": _INVERSE[target.op],
+            "op": _INVERSE[finding.op],
             "description": (
-                f"{target.description}; the paper states the rejected events"
-                if target.description
+                f"{finding.description}; the paper states the rejected events"
+                if finding.description
                 else "the paper states the rejected events"
             ),
         }
     )
-    return [inverted if f is target else f for f in findings]

@@ -137,6 +137,12 @@ _STATES_CUT_BEFORE = re.compile(
     r"\b(?:selected|accepted|kept|retained|rejected|vetoed|discarded|removed|considered|used|required)\s+(?:only\s+)?$",
     re.IGNORECASE,
 )
+# "events are rejected if A, or if B": the second if-clause continues the first
+_OR_IF_AFTER_CUT = re.compile(
+    r"\b(?:selected|accepted|kept|retained|rejected|vetoed|discarded|excluded|required)\s+"
+    r"(?:only\s+)?(?:if|when)\b[^;]*\bor\s+$",
+    re.IGNORECASE,
+)
 _CONDITION_END = re.compile(r"[,;:]|\b(?:is|are|must|be|was|were|should|has|have|require[sd]?)\b")
 _SUM_BEFORE = re.compile(r"(?:[+*]|\s-\s)\s*[^\s<>=+*]{1,24}\s*$")
 
@@ -204,9 +210,10 @@ def _clauses(text: str) -> list[Clause]:
 def _conditions(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _CONDITION_START.finditer(text):
-        if _STATES_CUT_BEFORE.search(text[: match.start()]) and match.group(0).lower().startswith(
-            ("if", "when")
-        ):
+        if (
+            _STATES_CUT_BEFORE.search(text[: match.start()])
+            or _OR_IF_AFTER_CUT.search(text[: match.start()])
+        ) and match.group(0).lower().startswith(("if", "when")):
             # "events are selected if they contain ...": the if-clause is the requirement itself
             continue
         if re.search(

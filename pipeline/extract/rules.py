@@ -95,22 +95,29 @@ def _findings_in(
         ranked = _ranked(sentence, comp, targets, quote)
         out += _expand(comp, targets, quote) if ranked is None else ranked
     out += _counts(sentence, quote)
+    # 'rejected if they contain a b-tagged jet' already gives the kept side, a zero count
+    vetoes = _veto_counts(sentence, quote)
     if not clauses.rejects_events(sentence):
-        return out
+        return out + vetoes
     vetoed = _vetoed_objects(sentence, quote)
     vetoed_kinds = {str(f.object) for f in vetoed}
     # 'events with one or more veto leptons are rejected': the kept side 'fewer than one' is the
     # zero count of the veto, said once
+    conditions = sorted(
+        [c.position for c in comps if c.quantity not in OBJECT_VARIABLES | {"ip"}]
+        + [m.start() for m in (*P.COUNT_RE.finditer(sentence), *P.VETO_RE.finditer(sentence))]
+    )
+    alternatives = len(conditions) > 1 and clauses.joined_by_or(sentence, conditions)
     kept = [
         f
-        for f in clauses.kept_side(out)
+        for f in clauses.kept_side(out, alternatives)
         if not (
             f.variable == "count"
             and f.object in vetoed_kinds
             and (f.op, f.value) in (("<", 1.0), ("<=", 0.0))
         )
     ]
-    return kept + vetoed
+    return kept + vetoes + vetoed
 
 
 _VETOED = re.compile(
@@ -377,6 +384,17 @@ def _make(
         return None
 
 
+def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
+    """'events are rejected if they contain a b-tagged jet', 'we veto events with a muon': no
+    such object (the kept side already)."""
+    return [
+        _count(_either_flavour(sentence, match), "==", 0, quote)
+        for match in P.VETO_RE.finditer(sentence)
+        # 'rejected if an additional loose lepton forms ...': beyond the selected ones
+        if not _ADDITIONAL.search(match.group(0))
+    ]
+
+
 def _counts(sentence: str, quote: str) -> list[CutFinding]:
     out: list[CutFinding] = []
     # multiplicities naming bins, categories or correction factors, with no requirement stated
@@ -417,10 +435,6 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for match in _NO_OBJECT.finditer(sentence):
         if not _disqualified(sentence, match.start()):
             out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
-    for match in P.VETO_RE.finditer(sentence):
-        if _ADDITIONAL.search(match.group(0)):
-            continue  # 'rejected if an additional loose lepton forms ...': beyond the selected ones
-        out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
     if P.SFOS_RE.search(sentence):
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
         out.append(

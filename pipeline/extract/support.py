@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.extract import patterns as P
 from pipeline.extract import ranks
-from pipeline.extract.clauses import rejects_events
+from pipeline.extract.clauses import joined_by_or, rejects_events
 from pipeline.extract.findings import canonical
 from pipeline.extract.reading import Reading, control_context, read
 from pipeline.parse.document import Document
@@ -60,6 +60,19 @@ _KIND_OF_COLLECTION = {
     "photons": "photon",
     "taus": "tau",
     "tracks": "track",
+}
+_OBJECT_QUANTITIES = {
+    "pt",
+    "eta",
+    "phi",
+    "e",
+    "d0",
+    "z0",
+    "d0sig",
+    "z0sintheta",
+    "reliso",
+    "dr",
+    "ip",
 }
 _SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 _FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
@@ -424,6 +437,13 @@ _OTHER_OBJECTS = re.compile(
 )
 
 
+# "events are rejected if an additional loose lepton forms an OSSF pair ... with an invariant mass
+# less than 12 GeV": the mass is of a pair with an object beyond the selected ones
+_WITH_ADDITIONAL = re.compile(
+    r"\b(?:an?\s+)?(?:additional|another|extra|further)\s+(?:[\w-]+\s+){0,2}?(?:leptons?"
+    r"|electrons?|muons?|photons?|jets?|tracks?)\b[^;]{0,120}\b(?:forms?|forming|pairs?|with)\b",
+    re.IGNORECASE,
+)
 # the events of one category as the subject: "One-lepton events with ...", "Zero-lepton events"
 _CATEGORY_EVENTS = re.compile(
     r"^\W*(?:zero|one|two|three|four|single|di|tri|multi|\d)-?(?:lepton|photon|jet|muon|electron"
@@ -442,6 +462,11 @@ def _clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) ->
         return (
             "the clause defines other objects (veto, loose or additional ones), not the "
             "selected objects"
+        )
+    if claim.kind == "event" and _WITH_ADDITIONAL.search(r.text[clause.start : position]):
+        return (
+            "the quantity is of a pair or system formed with an additional object (beyond the "
+            "selected ones), not of the selected objects"
         )
     kinds = set(clause.kinds)
     if r.context_control and (
@@ -492,7 +517,7 @@ def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: i
     rejects = rejects and stated != "outside"  # an excluded interval is read as 'outside' already
     kept = _INVERSE.get(stated, stated) if rejects else stated
     if claim.direction == kept:
-        return None
+        return _joint_rejection(claim, r, comp) if rejects else None
     if rejects and claim.direction == stated:
         return (
             f"polarity: the clause says what satisfies {comp.quantity} {comp.op} "
@@ -501,6 +526,27 @@ def _direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: i
     return (
         f"direction: the quote states {comp.quantity} {comp.op}, the cut is {claim.direction} bound"
     )
+
+
+_JOINT = (
+    "the clause rejects events meeting several conditions together (A and B): the kept events "
+    "fail one of them"
+)
+
+
+def _joint_rejection(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
+    """'Events are rejected if A and B': the kept events satisfy not-A *or* not-B, so neither
+    inverted condition alone is a cut of the selection ('if A or B' inverts cut by cut)."""
+    if claim.kind != "event" or not rejects_events(r.text):
+        return None
+    together = [
+        c.position
+        for c in r.comparisons
+        if c.quantity not in _OBJECT_QUANTITIES and r.clause_at(c.position).rejects
+    ]
+    if comp.position not in together or len(together) < 2 or joined_by_or(r.text, together):
+        return None
+    return f"{_JOINT}, not necessarily this one, so the inverted condition alone is not a cut"
 
 
 def _rejected_subject(r: Reading, position: int) -> bool:
@@ -677,29 +723,43 @@ def support_problem(
     return _check_comparison(claim, r, in_region)
 
 
-def lost_ranks(sel: SelectionList, doc: Document | None = None) -> dict[str, str]:
-    """Cuts on every object read from a clause that ranks the objects, whatever else the check
-    finds in them: id -> why (the rules read ranked clauses as ranked cuts, so such a cut of theirs
-    holds values they could not pair with the ranks, "the leading lepton must have pT > 25, 20
-    or 15 GeV")."""
+def not_as_read(sel: SelectionList, doc: Document | None = None) -> dict[str, str]:
+    """Cuts the rules could not state as the paper does, whatever else the check finds in them:
+    id -> why. A cut on every object read from a clause that ranks the objects (the rules read
+    ranked clauses as ranked cuts, so such a cut holds values they could not pair with the
+    ranks: "the leading lepton must have pT > 25, 20 or 15 GeV"), and a condition of events
+    rejected together with others ("events with A and B are rejected": the kept events satisfy
+    not-A or not-B, which the rules leave as written)."""
     kinds = {o.name: str(o.kind) for o in sel.objects}
     kinds.update({k: v for k, v in _KIND_OF_COLLECTION.items() if k not in kinds})
-    lost = {}
+    found = {}
     for cut in sel.all_cuts():
         claim = claim_of(cut, kinds)
         quote, _ = sentence_of(cut, doc)
-        if claim is None or claim.rank is not None or claim.quantity == "expr" or not quote:
+        if claim is None or claim.quantity == "expr" or not quote:
             continue
-        r = read(quote)
-        for comp in r.comparisons:
-            if _quantity_ok(claim, comp.quantity) and all(
-                any(_same_value(v, h, comp.unit) for h in _values(comp)) for v in claim.values
-            ):
-                problem = _rank_problem(claim, r, comp)
-                if problem is not None:
-                    lost[cut.id] = f"not expressible as read: {problem}"
-                    break
-    return lost
+        problem = _not_as_read(claim, read(quote))
+        if problem is not None:
+            found[cut.id] = f"not expressible as read: {problem}"
+    return found
+
+
+def _not_as_read(claim: Claim, r: Reading) -> str | None:
+    for comp in r.comparisons:
+        if not _quantity_ok(claim, comp.quantity) or not all(
+            any(_same_value(v, h, comp.unit) for h in _values(comp)) for v in claim.values
+        ):
+            continue
+        lost = _rank_problem(claim, r, comp) if claim.rank is None else None
+        if lost is not None and "ranks the objects" in lost:
+            return lost
+        rejects = r.clause_at(comp.position).rejects or _rejected_subject(r, comp.position)
+        if _DIRECTION.get(comp.op) == claim.direction and rejects:
+            inverted = replace(claim, direction=_INVERSE.get(claim.direction, claim.direction))
+            joint = _joint_rejection(inverted, r, comp)
+            if joint is not None:
+                return f"{_JOINT}, which no single cut states"
+    return None
 
 
 def _fmt(values: tuple[float, ...]) -> str:
