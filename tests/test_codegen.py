@@ -3,6 +3,7 @@ releases."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pipeline.compare import compare_outputs
 from pipeline.errors import SelectionError
 from pipeline.run.stage2 import generate_code, load_valid_selection, run_baseline_outputs
 from pipeline.sandbox import run_script
+from pipeline.selection.store import load_selection
 from tests.conftest import ROOT, shared_path
 
 PAPER_LIST = ROOT / "papers" / "arXiv-1712.02304" / "selection.reviewed.json"
@@ -54,3 +56,36 @@ def test_paper_list_matches_baseline_event_by_event(tmp_path: Path, release: str
     assert comparison.first_divergence is None
     assert all(step.same for step in comparison.steps)
     assert comparison.steps[0].id == "all" and comparison.steps[0].generated_raw > 0
+
+
+def _reads(script: str) -> list[str]:
+    line = next(line for line in script.splitlines() if line.startswith("READS = "))
+    return list(ast.literal_eval(line.split("=", 1)[1].strip()))
+
+
+@pytest.mark.parametrize(
+    ("n", "reads", "not_read"),
+    [
+        (2, {"jets.pt"}, {"jets.eta", "jets.phi", "jets.e"}),  # pt(jets): the one field
+        (3, {"jets.pt", "jets.eta"}, {"jets.phi", "jets.e"}),  # an |eta| cut
+        (5, {"muons.e", "muons.charge"}, {"electrons.pt"}),  # a pair mass: the four-vector
+        (6, {"jets.e", "jets.btag"}, set()),  # trijet masses
+        (7, {"jets.eta", "jets.phi", "leptons.phi"}, {"jets.e", "leptons.e"}),  # Delta R only
+    ],
+)
+def test_scripts_read_the_fields_their_functions_use(
+    n: int, reads: set[str], not_read: set[str]
+) -> None:
+    """Fields the list names, and those its functions read (delta_r: eta and phi; mass: the
+    four-vector); pT always (every collection is ordered by it); nothing else."""
+    sel = load_selection(ROOT / "papers" / "adl-benchmarks" / f"benchmark-{n}.json")
+    got = set(_reads(compile_selection(sel)))
+    assert reads <= got and not (not_read & got)
+    assert all(f"{r.split('.')[0]}.pt" in got for r in got if "." in r)
+
+
+def test_model_written_cut_functions_get_every_kinematic_field() -> None:
+    """A cut function a model wrote may read any field: the whole four-vector is read then."""
+    sel = load_selection(ROOT / "papers" / "adl-benchmarks" / "benchmark-2.json")
+    reads = set(_reads(compile_selection(sel, {"some_cut": "def cut_some_cut(v):\n    return v"})))
+    assert {"jets.pt", "jets.eta", "jets.phi", "jets.e"} <= reads

@@ -91,17 +91,64 @@ def test_data_weights_are_one(real2025, real2020) -> None:
         assert ak.all(ev.is_data) and ak.all(ev.weight == 1.0)
 
 
-def test_only_needed_branches_are_read(real2025, monkeypatch: pytest.MonkeyPatch) -> None:
+def _branches_read(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The branch lists each file's read asks uproot for, appended as files are read."""
+    from pipeline.data import reader
+
     seen: list[list[str]] = []
+    original = reader._raw_chunks
+
+    def spy(info, tree, branches, step_size):  # type: ignore[no-untyped-def]
+        seen.append(list(branches))
+        return original(info, tree, branches, step_size)
+
+    monkeypatch.setattr(reader, "_raw_chunks", spy)
+    return seen
+
+
+def test_only_needed_branches_are_read(real2025, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _branches_read(monkeypatch)
+    list(real2025.iterate(["run", "muons.pt"], step_size=1000))
+    # the muons of the one lepton list: its pT and the flavour that picks them, not the rest
+    # of the four-vector
+    assert set(seen[0]) == {"runNumber", "lep_pt", "lep_type"}
+    list(real2025.iterate(["muons.phi", "jets.btag"], step_size=1000))
+    assert set(seen[1]) == {"lep_pt", "lep_phi", "lep_type", "jet_pt", "jet_btag_quantile"}
+
+
+def test_nanoaod_energy_is_derived_only_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NanoAOD stores the mass: e reads pt, eta and mass; pt alone reads pt alone (and the
+    collection is a plain record then, a Momentum4D only with the whole four-vector)."""
+    ds = open_dataset([shared_path("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root")])
+    seen = _branches_read(monkeypatch)
+    alone = ds.read_all(["jets.pt"])
+    assert set(seen[0]) == {"Jet_pt"} and alone.jets.fields == ["pt"]
+    assert alone.jets.layout.content.parameter("__record__") is None
+    energy = ds.read_all(["jets.e"])
+    assert set(seen[1]) == {"Jet_pt", "Jet_eta", "Jet_mass"} and energy.jets.fields == ["pt", "e"]
+    full = ds.read_all(["jets.pt", "jets.eta", "jets.phi", "jets.e"])
+    assert full.jets.layout.content.parameter("__record__") == "Momentum4D"
+    assert ak.all(ak.flatten(full.jets.e) == ak.flatten(energy.jets.e))
+    assert ak.all(ak.flatten(full.jets.pt) == ak.flatten(alone.jets.pt))
+
+
+def test_the_inspected_tree_serves_the_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """open_dataset opened the file to check it: the first pass reads through that tree, a
+    second pass opens the file again; both give the same events."""
+    ds = open_dataset([shared_path("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root")])
+    opened: list[object] = []
     original = uproot.iterate
 
-    def spy(files, expressions, **kw):  # type: ignore[no-untyped-def]
-        seen.append(list(expressions))
-        return original(files, expressions, **kw)
+    def spy(*args, **kw):  # type: ignore[no-untyped-def]
+        opened.append(args[0])
+        return original(*args, **kw)
 
     monkeypatch.setattr(uproot, "iterate", spy)
-    list(real2025.iterate(["run", "muons.pt"], step_size=1000))
-    assert set(seen[0]) == {"runNumber", "lep_pt", "lep_eta", "lep_phi", "lep_e", "lep_type"}
+    first = ds.read_all(["jets.pt", "event"])
+    assert opened == []
+    second = ds.read_all(["jets.pt", "event"])
+    assert len(opened) == 1
+    assert ak.to_list(first) == ak.to_list(second)
 
 
 @pytest.mark.parametrize(
@@ -265,7 +312,10 @@ def test_one_lepton_collection_of_a_split_schema_reads_alone(wanted: list[str]) 
     alone = ds.read_all(wanted)
     name = wanted[0].split(".")[0]
     everything = ds.read_all()
-    for field in ("pt", "eta", "phi"):
+    # the fields asked for, and pT (the order): no more
+    asked = {"pt", wanted[0].split(".")[1]} if "." in wanted[0] else set(everything[name].fields)
+    assert set(alone[name].fields) == asked
+    for field in asked:
         assert ak.all(ak.flatten(alone[name][field]) == ak.flatten(everything[name][field]))
     if "." not in wanted[0]:
         assert ak.all(ak.flatten(alone[name]["index"]) == ak.flatten(everything[name]["index"]))
@@ -327,3 +377,26 @@ def test_collections_already_in_pt_order_are_not_sorted_again(
     else:  # sorted as before: the stable argsort by decreasing pT
         order = ak.argsort(pt, axis=1, ascending=False, stable=True)
         assert ak.to_list(rec.i) == ak.to_list(order)
+
+
+def test_split_leptons_are_joined_as_concatenate_and_a_stable_sort_would() -> None:
+    """Electrons then muons of each event by decreasing pT: events already in order, events
+    needing the sort, ties between an electron and a muon (the electron first), empty events."""
+    from pipeline.data.build import _joined
+
+    ele = {
+        "pt": ak.Array([[50.0, 20.0], [], [30.0], [10.0], [40.0, 40.0]]),
+        "charge": ak.Array([[1, -1], [], [1], [-1], [1, -1]]),
+    }
+    mu = {
+        "pt": ak.Array([[10.0], [5.0], [30.0, 60.0], [], [45.0, 40.0]]),
+        "charge": ak.Array([[1], [-1], [-1, 1], [], [1, 1]]),
+        "flavour": ak.Array([[13], [13], [13, 13], [], [13, 13]]),
+    }
+    both = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in ("pt", "charge")}
+    order = ak.argsort(both["pt"], axis=1, ascending=False, stable=True)
+    got = _joined(ele, mu)
+    assert got.fields == ["pt", "charge"]  # the fields both have
+    for k in ("pt", "charge"):
+        assert ak.to_list(got[k]) == ak.to_list(both[k][order])
+    assert ak.to_list(got.charge[4]) == [1, 1, -1, 1]  # 45 (mu), 40 (e, first), 40 (e), 40 (mu)

@@ -9,6 +9,7 @@ with ``# cut: <id>``; the cut's description and quote are in the comment above i
 
 from __future__ import annotations
 
+import ast
 import json
 import textwrap
 from collections.abc import Mapping
@@ -25,10 +26,10 @@ from pipeline.codegen.plan import (
     implicit_leptons,
     used_objects,
 )
-from pipeline.codegen.translate import Names, calls_in, names_in, translate
+from pipeline.codegen.translate import OBJECT_RELATIONS, Names, calls_in, names_in, translate
 from pipeline.errors import CodegenError, SelectionError
 from pipeline.io import sha256_bytes
-from pipeline.selection.expr import cut_expression
+from pipeline.selection.expr import cut_expression, parse
 from pipeline.selection.fields import EVENT_OBJECTS
 from pipeline.selection.functions import FIELD_ACCESSORS, MATH_FUNCTIONS
 from pipeline.selection.models import (
@@ -322,12 +323,29 @@ class _Writer:
             self.emit(f"        v.keep_events({code}){mark}")
 
 
-# functions acting on each object alone: such object cuts run on flat columns (rt.flat_objects)
-ELEMENTWISE = frozenset({"isin", "interp", "theta", *MATH_FUNCTIONS, *FIELD_ACCESSORS})
+# functions giving one number per object (acting on each alone, or relating it to another
+# collection as min_delta_r does): such object cuts run on flat columns (rt.flat_objects)
+ELEMENTWISE = frozenset(
+    {"isin", "interp", "theta", *MATH_FUNCTIONS, *FIELD_ACCESSORS, *OBJECT_RELATIONS}
+)
 
 
 def _elementwise(obj: PhysicsObject) -> bool:
-    return all(calls_in(cut_expression(c)) <= ELEMENTWISE for c in obj.cuts if executable(c))
+    return all(_one_per_object(cut_expression(c)) for c in obj.cuts if executable(c))
+
+
+def _one_per_object(expr: str) -> bool:
+    """Every call gives one number per object: relations only in their one-argument form
+    (``min_delta_r(leptons)``: of the object being cut)."""
+    tree = parse(expr)
+    relations = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id in OBJECT_RELATIONS
+    ]
+    return calls_in(expr) <= ELEMENTWISE and all(len(n.args) == 1 for n in relations)
 
 
 def python_name(text: str) -> str:
@@ -397,7 +415,7 @@ def _constants(w: _Writer, digest: str) -> list[str]:
         f"OBSERVABLE = {w.sel.observable!r}",
         f"CANDIDATES = {w.plan.main_candidates!r}",
         "# canonical fields read from the data (those the dataset provides)",
-        f"READS = {_reads(w.plan)!r}",
+        f"READS = {_reads(w.plan, every_field=bool(w.text_functions))!r}",
         "# cutflow steps in order: id -> description",
         f"STEPS = {_pretty(steps)}",
         "# canonical fields each cut reads; a cut whose fields the dataset lacks is not applicable",
@@ -424,8 +442,9 @@ def _region_constants(sel: SelectionList) -> list[str]:
     ]
 
 
-def _reads(plan: Plan) -> list[str]:
-    reads = fields_to_read(plan, used_objects(plan))
+def _reads(plan: Plan, *, every_field: bool) -> list[str]:
+    """The fields to read; model-written cut functions may read any field of a collection."""
+    reads = fields_to_read(plan, used_objects(plan), every_field=every_field)
     return fused_reads(reads) if fused_leptons(plan) else reads
 
 

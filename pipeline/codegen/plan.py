@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.codegen.translate import calls_in, names_in
 from pipeline.selection.expr import cut_expression, parse
 from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS, EVENT_OBJECTS, KIND_COLLECTION
-from pipeline.selection.functions import FIELD_ACCESSORS
+from pipeline.selection.functions import FIELD_ACCESSORS, MATH_FUNCTIONS
 from pipeline.selection.models import Cut, Derived, PhysicsObject, SelectionList, Status
 from pipeline.selection.scopes import is_candidate_builder
 
@@ -183,6 +183,33 @@ def _cut_reads(plan: Plan, cut: Cut) -> set[str]:
 
 BASE_FIELDS = ("pt", "eta", "phi", "e", "charge", "flavour")
 
+# Object fields a function of the language reads without the list naming them. A function not
+# listed here is taken to read all of BASE_FIELDS: four-vector arithmetic (mass, pt_of,
+# vector_sum, mht, razor), the builders of pairs, combinations and quadruplets (whose members
+# are summed, paired by flavour and charge) and any function added later, until it is listed.
+IMPLICIT_FIELDS: dict[str, tuple[str, ...]] = {
+    **{name: () for name in MATH_FUNCTIONS},
+    **{
+        name: ()
+        for name in ("count", "sum", "any", "all", "min_of", "max_of", "nth", "sort_desc")
+        + ("interp", "first_n", "best_of", "first", "second", "z1", "z2")
+    },
+    "ht": ("pt",),
+    "sorted_by_pt": ("pt",),
+    "mt": ("pt", "phi"),
+    "mct": ("pt", "phi"),
+    "delta_phi": ("phi",),
+    "min_delta_phi": ("phi",),
+    "delta_r": ("eta", "phi"),
+    "min_delta_r": ("eta", "phi"),
+    "others": ("pt", "eta", "phi"),  # objects are matched on (pt, eta, phi)
+    "others_in_cone": ("pt", "eta", "phi"),
+    "same_flavour": ("flavour",),
+    "opposite_charge": ("charge",),
+    "channel": ("flavour",),
+    "theta": ("eta",),
+}
+
 
 def implicit_leptons(plan: Plan) -> bool:
     """True when the selection reads ``leptons`` without defining it: the script merges the
@@ -227,12 +254,32 @@ def _referenced_names(plan: Plan) -> set[str]:
     return names
 
 
-def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
+def implicit_fields(plan: Plan) -> set[str]:
+    """Object fields the list's functions read without naming them (``delta_r``: eta and phi;
+    ``mass`` or ``pairs``: the four-vector, charge and flavour); pt always, since every
+    collection is ordered by it."""
+    exprs = [(cut_expression(c), False) for o in plan.sel.objects for c in o.cuts if executable(c)]
+    exprs += [
+        (cut_expression(c), c.kind == "select_best") for c in event_cuts(plan.sel) if executable(c)
+    ]
+    exprs += [(d.expr, False) for d in plan.sel.derived]
+    out = {"pt"}
+    for expr, allow_tuple in exprs:
+        for call in calls_in(expr, allow_tuple=allow_tuple):
+            if call in FIELD_ACCESSORS and call != "theta":
+                continue  # the field itself is read (plan.requires, observable_reads)
+            out |= set(IMPLICIT_FIELDS.get(call, BASE_FIELDS))
+    return out
+
+
+def fields_to_read(plan: Plan, objects: set[str], *, every_field: bool = False) -> list[str]:
     """Canonical fields the script asks the data layer for (filtered by what it provides at run
-    time)."""
+    time): those the list names and those its functions read (:func:`implicit_fields`);
+    ``every_field`` adds BASE_FIELDS to each collection (model-written code may read any)."""
     collections = {src for name in objects if isinstance(src := plan.sources[name], str)}
     reqs = {r for rs in plan.requires.values() for r in rs} | observable_reads(plan)
     bare = {r for r in reqs if "." not in r and "|" not in r and r not in EVENT_FIELDS}
+    bare |= set(BASE_FIELDS) if every_field else implicit_fields(plan)
     # cuts on a merged lepton collection read the field from every collection merged into it
     bare |= {
         r.split(".", 1)[1]
@@ -243,13 +290,8 @@ def fields_to_read(plan: Plan, objects: set[str]) -> list[str]:
         a for r in reqs for a in r.split("|") if a in EVENT_FIELDS
     }
     fields = set(events)
-    if len(collections & {"electrons", "muons"}) == 1:
-        # a reader of split collections (NanoAOD) builds electrons and muons together
-        collections |= {"electrons", "muons"}
     for coll in collections:
-        subs = (
-            set(BASE_FIELDS) | bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}
-        )
+        subs = bare | {r.split(".", 1)[1] for r in reqs if r.startswith(coll + ".")}
         fields |= {f"{coll}.{f}" for f in subs if f in COLLECTIONS.get(coll, {})}
     return sorted(fields)
 

@@ -1,13 +1,16 @@
-"""Turn one chunk of raw branches into canonical event records (GeV, mm, Momentum4D).
+"""Turn one chunk of raw branches into canonical event records (GeV, mm).
 
 Every collection (electrons, muons, leptons, jets, photons) is sorted by pT,
 highest first, whatever order the file keeps; ``leptons.index`` remembers the
 position in the file's own list (2025: electrons first, then muons, not pT-ordered).
+A collection carries the fields asked for and pT (its order), nothing more: the energy of
+NanoAOD objects is derived from the mass only when ``e`` is asked for, and records holding
+the whole four-vector (pt, eta, phi, e) are Momentum4D.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import awkward as ak
 import numpy as np
@@ -62,15 +65,25 @@ def branches_for(schema: Schema, name: str, subfields: set[str]) -> set[str]:
             schema, "muons", subfields
         )
     src = collection_source(schema, name)
-    wanted = set(subfields) | set(KINEMATIC)
+    wanted = _with_order(subfields)
     if name in LEPTON_COLLECTIONS and not schema.split_leptons:
         wanted |= {"flavour"}
     out = {src[f] for f in wanted if f in src}
-    if "e" not in src and "mass" in src:
-        out |= {src[k] for k in ("pt", "eta", "phi", "mass")}
+    if "e" in wanted and "e" not in src and "mass" in src:
+        out |= {src[k] for k in ("pt", "eta", "mass")}
     if "pt" not in src and "px" in src:
         out |= {src[k] for k in ("px", "py", "pz", "e")}
     return out
+
+
+def _with_order(subfields: set[str]) -> set[str]:
+    """The fields to build: those asked for and pT, by which every collection is ordered."""
+    return set(subfields) | {"pt"}
+
+
+def electron_count_branch(schema: Schema) -> str:
+    """A branch of the stored electrons to count them by (the muons' index counts them too)."""
+    return schema.electrons.get("pt") or schema.electrons["px"]
 
 
 def weight_branches(schema: Schema) -> set[str]:
@@ -108,8 +121,9 @@ def _raw_collection(
 ) -> dict[str, ak.Array]:
     src = collection_source(schema, name)
     dims = COLLECTIONS[name]
+    wanted = _with_order(subfields)
     out: dict[str, ak.Array] = {}
-    for f in sorted((set(subfields) | set(KINEMATIC)) & set(src)):
+    for f in sorted(wanted & set(src)):
         if f in dims:
             out[f] = _scaled(raw[src[f]], f, dims, schema)
     if "pt" not in src and "px" in src:
@@ -118,16 +132,29 @@ def _raw_collection(
         out["pt"] = np.hypot(px, py)
         out["phi"] = np.arctan2(py, px)
         out["eta"] = np.arcsinh(pz / out["pt"])
-    if "e" not in src and "mass" in src:
-        mass = raw[src["mass"]] * schema.energy_scale
-        p = out["pt"] * np.cosh(out["eta"])
-        out["e"] = np.sqrt(p * p + mass * mass)
-    return out
+    if "e" in wanted and "e" not in src and "mass" in src:
+        eta = out["eta"] if "eta" in out else _scaled(raw[src["eta"]], "eta", dims, schema)
+        out["e"] = _energy(out["pt"], eta, raw[src["mass"]], schema.energy_scale)
+    return {f: value for f, value in out.items() if f in wanted}
+
+
+def _energy(pt: ak.Array, eta: ak.Array, mass: ak.Array, scale: float) -> ak.Array:
+    """sqrt((pt cosh eta)^2 + m^2) in the stored precision, on the flat contents of the
+    object lists (the same numbers as the awkward expression, without its broadcasting)."""
+    pt_, eta_, mass_ = (_flat_numbers(x) for x in (pt, eta, mass))
+    mass_ = mass_ * scale
+    p = pt_ * np.cosh(eta_)
+    return ak.unflatten(np.sqrt(p * p + mass_ * mass_), ak.num(pt, axis=1))
 
 
 def _record(fields: dict[str, ak.Array]) -> ak.Array:
     order = [*KINEMATIC, *sorted(k for k in fields if k not in KINEMATIC)]
-    return ak.zip({k: fields[k] for k in order if k in fields}, with_name="Momentum4D")
+    return ak.zip({k: fields[k] for k in order if k in fields}, with_name=_vector_name(fields))
+
+
+def _vector_name(fields: Iterable[str]) -> str | None:
+    """Momentum4D for records holding the whole four-vector; plain records otherwise."""
+    return "Momentum4D" if set(KINEMATIC) <= set(fields) else None
 
 
 def _by_pt(rec: ak.Array) -> ak.Array:
@@ -159,9 +186,11 @@ def build_leptons(
     split = _split_records if schema.split_leptons else _joint_records
     out: dict[str, ak.Array] = {}
     for name, rec in split(raw, schema, need, names).items():
-        keep = wanted[name] | set(KINEMATIC)
+        keep = _with_order(wanted[name])
         fields = [f for f in rec.fields if f in keep]
-        out[name] = _by_pt(ak.with_name(rec[fields], "Momentum4D"))
+        if fields != rec.fields:
+            rec = ak.with_name(rec[fields], _vector_name(fields))
+        out[name] = _by_pt(rec)
     return out
 
 
@@ -180,17 +209,72 @@ def _split_records(
     raw: ak.Array, schema: Schema, need: set[str], names: list[str]
 ) -> dict[str, ak.Array]:
     """Electrons and muons stored apart (NanoAOD): each keeps its own fields (muon ids, say),
-    ``leptons`` the fields both have; ``index`` counts electrons first, then muons."""
-    ele = _raw_collection(raw, schema, "electrons", need)
-    mu = _raw_collection(raw, schema, "muons", need)
-    ele["flavour"] = ak.values_astype(ak.zeros_like(ele["pt"]) + 11, np.int32)
-    mu["flavour"] = ak.values_astype(ak.zeros_like(mu["pt"]) + 13, np.int32)
-    ele["index"] = ak.local_index(ele["pt"], axis=1)
-    mu["index"] = ak.local_index(mu["pt"], axis=1) + ak.num(ele["pt"], axis=1)
-    parts = {"electrons": ele, "muons": mu}
+    ``leptons`` the fields both have; ``index`` counts electrons first, then muons. Only the
+    collections asked for are built (the muons' index needs the electrons' number alone)."""
+    built = {"electrons", "muons"} if "leptons" in names else set(names)
+    parts = {
+        name: _split_part(raw, schema, name, need, flavour)
+        for name, flavour in (("electrons", 11), ("muons", 13))
+        if name in built
+    }
+    if "index" in need and "muons" in parts:
+        n_electrons = ak.num(raw[electron_count_branch(schema)], axis=1)
+        parts["muons"]["index"] = parts["muons"]["index"] + n_electrons
+    out = {n: _record(parts[n]) for n in names if n != "leptons"}
     if "leptons" in names:
-        parts["leptons"] = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in set(ele) & set(mu)}
-    return {n: _record(parts[n]) for n in names}
+        out["leptons"] = _joined(parts["electrons"], parts["muons"])
+    return out
+
+
+def _joined(ele: dict[str, ak.Array], mu: dict[str, ak.Array]) -> ak.Array:
+    """Each event's electrons then muons by decreasing pT, the fields both have: what
+    ``ak.concatenate(axis=1)`` and a stable descending sort give, gathered once on flat numpy
+    (an electron stays before a muon of equal pT; each keeps its stored order on ties)."""
+    fields = [f for f in ele if f in mu]
+    n_ele, n_mu = (ak.to_numpy(ak.num(x["pt"], axis=1)) for x in (ele, mu))
+    flat = {f: np.concatenate([_flat_numbers(ele[f]), _flat_numbers(mu[f])]) for f in fields}
+    if np.isnan(flat["pt"]).any():  # NaN has no place in an order: awkward decides
+        both = {f: ak.concatenate([ele[f], mu[f]], axis=1) for f in fields}
+        return _by_pt(_record(both))
+    events = np.arange(len(n_ele))
+    order = _by_event_then_pt(
+        flat["pt"], np.concatenate([np.repeat(events, n_ele), np.repeat(events, n_mu)])
+    )
+    names = [*(f for f in KINEMATIC if f in flat), *sorted(f for f in flat if f not in KINEMATIC)]
+    columns = {f: flat[f][order] for f in names}
+    record = ak.zip(columns, depth_limit=1, with_name=_vector_name(columns))
+    return ak.unflatten(record, n_ele + n_mu)
+
+
+def _by_event_then_pt(pt: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """The permutation putting items in event order, each event's by decreasing pT, stably
+    (``np.lexsort((-pt, owner))``). Only the events whose concatenated items are out of order
+    are sorted: most already are (one lepton, or electrons harder than the muons)."""
+    order = np.argsort(owner, kind="stable")  # two sorted runs: a merge, not a sort
+    ordered_owner = owner[order]
+    ordered_pt = pt[order]
+    rises = (np.diff(ordered_pt) > 0) & (ordered_owner[1:] == ordered_owner[:-1])
+    if not rises.any():
+        return order
+    redo = np.flatnonzero(np.isin(ordered_owner, ordered_owner[1:][rises]))
+    order[redo] = order[redo][np.lexsort((-ordered_pt[redo], ordered_owner[redo]))]
+    return order
+
+
+def _flat_numbers(x: ak.Array) -> np.ndarray:
+    return ak.to_numpy(ak.flatten(x, axis=1))
+
+
+def _split_part(
+    raw: ak.Array, schema: Schema, name: str, need: set[str], flavour: int
+) -> dict[str, ak.Array]:
+    """One stored collection's fields, with the flavour and the position in its own list."""
+    fields = _raw_collection(raw, schema, name, need)
+    if "flavour" in need:
+        fields["flavour"] = ak.values_astype(ak.zeros_like(fields["pt"]) + flavour, np.int32)
+    if "index" in need:
+        fields["index"] = ak.local_index(fields["pt"], axis=1)
+    return fields
 
 
 def event_weights(

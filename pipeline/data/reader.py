@@ -21,6 +21,7 @@ from pipeline.data.build import (
     LEPTON_COLLECTIONS,
     branches_for,
     build_events,
+    electron_count_branch,
     provided_subfields,
     weight_branches,
 )
@@ -31,6 +32,7 @@ from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS
 
 SYNTHETIC_KEY = "synthetic"
 DEFAULT_STEP = "50 MB"
+KEEP_OPEN = 8  # files whose inspected tree stays open for the first read (bounded: file handles)
 
 
 def is_url(path: str) -> bool:
@@ -44,6 +46,13 @@ class _FileInfo:
     branches: set[str]
     entries: int
     synthetic: bool
+    # the tree opened to inspect the file, kept for the first pass over it (opening a NanoAOD
+    # tree again reads its branch metadata again: ~0.05 s a file); later passes reopen it
+    tree: uproot.TTree | None = field(default=None, repr=False, compare=False)
+
+    def take_tree(self) -> uproot.TTree | None:
+        tree, self.tree = self.tree, None
+        return tree
 
 
 def _open(path: str) -> uproot.ReadOnlyDirectory:
@@ -122,7 +131,7 @@ def _detect(path: str, handle: uproot.ReadOnlyDirectory, release: str, tree: str
     )
 
 
-def _inspect(path: str, release: str, tree: str | None) -> _FileInfo:
+def _inspect(path: str, release: str, tree: str | None, *, keep_open: bool = False) -> _FileInfo:
     handle = _open(path)
     schema = _detect(path, handle, release, tree)
     try:
@@ -147,7 +156,10 @@ def _inspect(path: str, release: str, tree: str | None) -> _FileInfo:
         )
     keys = {k.split(";")[0] for k in handle.keys(recursive=False)}
     synthetic = SYNTHETIC_KEY in keys or Path(path).name.startswith("synthetic_")
-    return _FileInfo(path, schema, branches, entries, synthetic)
+    info = _FileInfo(path, schema, branches, entries, synthetic)
+    if keep_open and not is_url(path):
+        info.tree = ttree
+    return info
 
 
 @dataclass
@@ -220,16 +232,15 @@ class Dataset:
         branches: set[str] = {self.schema.event[f] for f in wanted_events if f in self.schema.event}
         if wanted_events & {"weight", "is_data"}:
             branches |= weight_branches(self.schema)
+        # the lepton collections are built from one set of fields (those any of them wants)
+        lepton_fields = set().union(*(wanted[c] for c in LEPTON_COLLECTIONS if c in wanted))
         for coll, subs in wanted.items():
-            branches |= branches_for(self.schema, coll, subs)
-        # the lepton collections are built together (electrons and muons in one list, whose
-        # index counts across both), so any of them reads the branches of all of them
-        if any(c in wanted for c in LEPTON_COLLECTIONS):
             branches |= branches_for(
-                self.schema,
-                "leptons",
-                set().union(*(wanted[c] for c in LEPTON_COLLECTIONS if c in wanted)),
+                self.schema, coll, lepton_fields if coll in LEPTON_COLLECTIONS else subs
             )
+        if self.schema.split_leptons and "muons" in wanted and "index" in lepton_fields:
+            # a muon's index counts the electrons before it
+            branches.add(electron_count_branch(self.schema))
         return wanted_events, wanted, branches
 
     def _missing(self, name: str) -> None:
@@ -274,11 +285,8 @@ class Dataset:
         """Chunks of canonical event records; ``fields`` None means everything provided."""
         events, wanted, branches = self._plan(fields)
         for info in self.infos:
-            source = {info.path: self.schema.tree}  # a dict: no "path:tree" parsing of URLs
             try:
-                for raw in uproot.iterate(
-                    source, sorted(branches), step_size=step_size, library="ak"
-                ):
+                for raw in _raw_chunks(info, self.schema.tree, sorted(branches), step_size):
                     yield build_events(raw, self.schema, events, wanted, synthetic=info.synthetic)
             except DataError:
                 raise
@@ -292,6 +300,17 @@ class Dataset:
     def read_all(self, fields: Iterable[str] | None = None) -> ak.Array:
         chunks = list(self.iterate(fields))
         return ak.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+
+
+def _raw_chunks(
+    info: _FileInfo, tree: str, branches: list[str], step_size: int | str
+) -> Iterator[ak.Array]:
+    """Chunks of raw branches of one file, from the tree still open since its inspection."""
+    opened = info.take_tree()
+    if opened is not None:
+        return opened.iterate(branches, step_size=step_size, library="ak")  # type: ignore[no-any-return]
+    source = {info.path: tree}  # a dict: no "path:tree" parsing of URLs
+    return uproot.iterate(source, branches, step_size=step_size, library="ak")  # type: ignore[no-any-return]
 
 
 def _expand(paths: Iterable[str | Path]) -> list[str]:
@@ -317,7 +336,9 @@ def open_dataset(
     tree: str | None = None,
 ) -> Dataset:
     """Check the files and return a :class:`Dataset`; mixed releases are refused."""
-    infos = [_inspect(p, release, tree) for p in _expand(paths)]
+    infos = [
+        _inspect(p, release, tree, keep_open=i < KEEP_OPEN) for i, p in enumerate(_expand(paths))
+    ]
     releases = sorted({i.schema.release for i in infos})
     if len(releases) > 1:
         detail = "; ".join(f"{Path(i.path).name}: {i.schema.release}" for i in infos)
