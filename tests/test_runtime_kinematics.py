@@ -13,6 +13,7 @@ from conftest import shared_path
 
 import pipeline.runtime.lang as rt
 from pipeline.data import open_dataset
+from pipeline.runtime.objects import constituents, flat_objects
 from pipeline.runtime.razor import alpha_t, megajets, razor_mr, razor_mtr, razor_r2
 from pipeline.runtime.selection import EventState
 
@@ -200,3 +201,66 @@ def test_others_in_cone_refuses_one_object_per_event() -> None:
     one = ak.Array([{"pt": 10.0, "eta": 0.0, "phi": 0.0, "e": 10.0}] * 3)
     with pytest.raises(ValueError, match="list of objects per event"):
         rt.FUNCTIONS["others_in_cone"](one, 0.3)
+
+
+def _awkward_path(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Switch a flat-numpy shortcut of pipeline.runtime.kinematics off (the awkward code then)."""
+    from pipeline.runtime import kinematics
+
+    monkeypatch.setattr(kinematics, name, lambda *args: None)
+
+
+def _same(a: ak.Array, b: ak.Array) -> bool:
+    """Same structure and bit-identical numbers (NaN equal to NaN)."""
+    return ak.to_list(ak.num(a, axis=-1)) == ak.to_list(ak.num(b, axis=-1)) and np.array_equal(
+        ak.to_numpy(ak.flatten(a, axis=None)), ak.to_numpy(ak.flatten(b, axis=None)), equal_nan=True
+    )
+
+
+def test_flat_min_delta_r_gives_the_awkward_numbers(
+    events: ak.Array, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jets against leptons (some events without either), against nothing, and as an object cut
+    on flat columns (one number per object): the numbers of the awkward broadcast, bit for bit."""
+    jets, leptons = events.jets, events.leptons
+    cases = [(jets, leptons), (leptons, jets), (jets, leptons[:, :0]), (jets[:, :0], leptons)]
+    fast = [rt.min_delta_r(a, b) for a, b in cases]
+    flat = rt.min_delta_r(flat_objects(jets), leptons)
+    _awkward_path(monkeypatch, "_min_delta_r_flat")
+    for (a, b), got in zip(cases, fast, strict=True):
+        assert _same(got, rt.min_delta_r(a, b))
+    assert np.array_equal(flat, ak.to_numpy(ak.flatten(rt.min_delta_r(jets, leptons))))
+
+
+def test_flat_others_keeps_the_objects_the_awkward_code_keeps(
+    events: ak.Array, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leptons = events.leptons
+    pairs = rt.sfos_pairs(leptons)
+    z = rt.best_of(pairs, abs(rt.mass(pairs) - 91.2))  # None where an event has no pair
+    lead = rt.nth(events.jets, 0)  # a jet matches no lepton: all stay
+    fast = [rt.others(leptons, z), rt.others(leptons, rt.nth(leptons, 1)), rt.others(leptons, lead)]
+    _awkward_path(monkeypatch, "_others_flat")
+    slow = [rt.others(leptons, z), rt.others(leptons, rt.nth(leptons, 1)), rt.others(leptons, lead)]
+    for got, expected in zip(fast, slow, strict=True):
+        assert got.fields == expected.fields
+        assert all(_same(got[f], expected[f]) for f in got.fields)
+
+
+def test_combinations_carry_their_members_four_vectors(events: ak.Array) -> None:
+    """combinations() computes each object's (px, py, pz, E) once; masses, pT and b-tags of the
+    best trijet are those computed from the members' own fields."""
+    jets = events.jets
+    tri = rt.combinations(jets, 3)
+    assert {"_px", "_py", "_pz", "_e"} <= set(ak.fields(tri["_c0"]))
+    bare = ak.combinations(jets, 3, fields=["_c0", "_c1", "_c2"])  # no cached four-vectors
+    assert _same(rt.mass(tri), rt.mass(bare))
+    top, top_bare = (rt.best_of(t, abs(rt.mass(t) - 172.5)) for t in (tri, bare))
+    assert np.array_equal(
+        ak.to_numpy(ak.fill_none(rt.pt_of(top), -1.0)),
+        ak.to_numpy(ak.fill_none(rt.pt_of(top_bare), -1.0)),
+    )
+    # a field of the members of one composite per event, built from that field alone
+    expected = constituents(top_bare)["btag"]
+    got = rt.btag(top)
+    assert ak.to_list(got) == ak.to_list(expected)

@@ -16,7 +16,15 @@ import awkward as ak
 import numpy as np
 
 from pipeline.runtime import candidates as fc
-from pipeline.runtime.vectors import COMBO_PREFIX, _delta_phi, members, p4, record_fields
+from pipeline.runtime.flat import FlatObjects, p4_columns, plain, take_apart
+from pipeline.runtime.vectors import (
+    COMBO_PREFIX,
+    P4_FIELDS,
+    _delta_phi,
+    members,
+    p4,
+    record_fields,
+)
 
 
 def _ak(x: Any) -> Any:
@@ -58,7 +66,23 @@ def combinations(c: Any, n: Any) -> Any:
     k = int(n)
     if k < 1:
         raise ValueError("combinations(c, n) needs n >= 1")
-    return ak.combinations(_ak(c), k, axis=-1, fields=[f"{COMBO_PREFIX}{i}" for i in range(k)])
+    objs = _with_p4(_ak(c))
+    return ak.combinations(objs, k, axis=-1, fields=[f"{COMBO_PREFIX}{i}" for i in range(k)])
+
+
+def _with_p4(c: Any) -> Any:
+    """Events x objects carrying their (px, py, pz, E), which vectors.p4 reads back: computed
+    once per object rather than once for every combination holding it (the same numbers)."""
+    fields = record_fields(c)
+    if not (plain(c) and c.ndim == 2 and {"pt", "eta", "phi", "e"} <= set(fields)):
+        return c
+    if P4_FIELDS[0] in fields or members(c) is not None or is_combination(c):
+        return c
+    flat = take_apart(c)
+    items = flat.items
+    for name, values in zip(P4_FIELDS[:4], p4_columns(flat), strict=True):
+        items = ak.with_field(items, values, name)
+    return flat.wrap(items, flat.counts)
 
 
 def first_n(c: Any, n: Any) -> Any:
@@ -140,7 +164,13 @@ def min_delta_r(a: Any, b: Any) -> Any:
 
     ``a`` may be one object per event (then one number per event) or a list per event.
     """
+    if isinstance(a, FlatObjects):  # an object cut on flat columns: one number per object
+        flat = _min_delta_r_flat(a.objs, _ak(b))
+        return flat if flat is not None else ak.to_numpy(ak.flatten(min_delta_r(a.objs, b)))
     a, b = _ak(a), _ak(b)
+    flat = _min_delta_r_flat(a, b)
+    if flat is not None:
+        return ak.unflatten(flat, ak.num(a, axis=1))
     phi_a, eta_a = _angles(a)
     phi_b, eta_b = _angles(b)
     if a.ndim == 1:  # one object per event against each event's list
@@ -151,6 +181,41 @@ def min_delta_r(a: Any, b: Any) -> Any:
             _delta_phi(phi_a[..., np.newaxis], phi_b[:, np.newaxis]),
         )
     return ak.fill_none(ak.min(dr, axis=-1), np.inf)
+
+
+def _plain_objects(x: Any) -> bool:
+    """An events x objects list of plain objects (no pair or combination, nothing missing)."""
+    return (
+        plain(x)
+        and x.ndim == 2
+        and {"eta", "phi"} <= set(record_fields(x))
+        and members(x) is None
+        and not is_combination(x)
+    )
+
+
+def _min_delta_r_flat(a: Any, b: Any) -> np.ndarray | None:
+    """min_delta_r of events x objects against events x objects on flat numpy, one number per
+    object of ``a`` (against the objects of ``b`` in its event, one index pair per combination):
+    the numbers of the awkward broadcast below, without its nested lists. None for other
+    inputs."""
+    if not (_plain_objects(a) and _plain_objects(b) and len(a) == len(b)):
+        return None
+    fa, fb = take_apart(a), take_apart(b)
+    eta_a, phi_a = (fa.column(k, np.float64) for k in ("eta", "phi"))
+    eta_b, phi_b = (fb.column(k, np.float64) for k in ("eta", "phi"))
+    owner = np.repeat(np.arange(len(fa.counts)), fa.counts)
+    per_object = fb.counts[owner]  # the b objects each a object is compared with
+    group_start = np.cumsum(per_object) - per_object
+    b_start = np.cumsum(fb.counts) - fb.counts
+    ia = np.repeat(np.arange(len(eta_a)), per_object)
+    ib = np.arange(int(per_object.sum())) + np.repeat(b_start[owner] - group_start, per_object)
+    dr = np.hypot(eta_a[ia] - eta_b[ib], _delta_phi(phi_a[ia], phi_b[ib]))
+    out = np.full(len(eta_a), np.inf)
+    some = per_object > 0
+    if some.any():  # fmin: NaN never wins, as in awkward's min
+        out[some] = np.fmin.reduceat(dr, group_start[some])
+    return out
 
 
 def min_delta_phi(a: Any, b: Any) -> Any:
@@ -170,6 +235,9 @@ def others(c: Any, x: Any) -> Any:
     event); matched on (pt, eta, phi). Where ``x`` is None, every object stays."""
     c, x = _ak(c), _ak(x)
     parts = _parts(x)
+    flat = _others_flat(c, parts)
+    if flat is not None:
+        return flat
     taken = None
     for part in parts:
         # a missing x (None) compares as NaN: equal to nothing, so every object stays
@@ -178,6 +246,29 @@ def others(c: Any, x: Any) -> Any:
         taken = same if taken is None else taken | same
     keep = ~taken if taken is not None else ak.ones_like(c["pt"], dtype=bool)
     return c[keep]
+
+
+def _others_flat(c: Any, parts: list[Any]) -> Any:
+    """others() of events x objects against one object per event in each part, matched on
+    flat numpy columns (the same objects as the awkward broadcast); None for other shapes."""
+    if not (plain(c) and c.ndim == 2 and all(_one_per_event(p, len(c)) for p in parts)):
+        return None
+    flat = take_apart(c)
+    owner = np.repeat(np.arange(len(flat.counts)), flat.counts)
+    columns = [flat.column(k) for k in ("pt", "eta", "phi")]
+    taken = np.zeros(len(owner), dtype=bool)
+    for part in parts:
+        # a missing object (None) is NaN: equal to nothing, so every object stays
+        ident = [ak.to_numpy(ak.fill_none(value, np.nan)) for value in _identity(part)]
+        taken |= np.logical_and.reduce(
+            [col == ref[owner] for col, ref in zip(columns, ident, strict=True)]
+        )
+    keep = np.flatnonzero(~taken)
+    return flat.wrap(flat.items[keep], np.bincount(owner[keep], minlength=len(flat.counts)))
+
+
+def _one_per_event(x: Any, n: int) -> bool:
+    return isinstance(x, ak.Array) and x.ndim == 1 and len(x) == n and bool(record_fields(x))
 
 
 def _parts(x: Any) -> list[Any]:

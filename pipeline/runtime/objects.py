@@ -100,15 +100,28 @@ def constituents(x: Any) -> Any:
     if isinstance(x, Cands):
         flat = fc.constituents(x)
         return flat if flat is not None else fc.adopt(constituents(x.to_awkward()), x)
+    parts = _member_parts(x)
+    return x if parts is None else _innermost(parts, by_pt=True)
+
+
+def _member_parts(x: Any) -> list[Any] | None:
+    """The objects of each pair, quadruplet or combination of ``x``, one array per position."""
     if is_quad(x):
-        parts = [x["z1"]["first"], x["z1"]["second"], x["z2"]["first"], x["z2"]["second"]]
-    elif is_pair(x):
-        parts = [x["first"], x["second"]]
-    elif is_combination(x):
-        parts = combination_members(x)
-    else:
-        return x
-    return _innermost(parts, by_pt=True)
+        return [x["z1"]["first"], x["z1"]["second"], x["z2"]["first"], x["z2"]["second"]]
+    if is_pair(x):
+        return [x["first"], x["second"]]
+    if is_combination(x):
+        return combination_members(x)
+    return None
+
+
+def _member_field(parts: list[Any], name: str) -> Any:
+    """``constituents(...)[name]`` built from that one field and pT (the order) instead of
+    whole records: what the record path below does, for one composite per event (concatenating
+    records at that depth is the slow part of btag(top))."""
+    values = ak.concatenate([part[name][..., np.newaxis] for part in parts], axis=-1)
+    pts = ak.concatenate([part["pt"][..., np.newaxis] for part in parts], axis=-1)
+    return values[ak.argsort(pts, axis=-1, ascending=False, stable=True)]
 
 
 def field(name: str, x: Any) -> Any:
@@ -123,7 +136,10 @@ def field(name: str, x: Any) -> Any:
         return objs[name]
     if isinstance(x, FlatObjects) and name == "theta":
         return x.derived("theta", lambda: 2.0 * np.arctan(np.exp(-x["eta"])))
-    if is_quad(x) or is_pair(x) or is_combination(x):
+    parts = _member_parts(x)
+    if parts is not None and name != "theta" and parts[0].ndim != 2:
+        return _member_field(parts, name)
+    if parts is not None:
         x = constituents(x)
     key = ("field", id(x), name)
     hit = _memo.get(key)
