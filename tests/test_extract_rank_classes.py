@@ -18,7 +18,7 @@ from functools import cache
 
 import pytest
 
-from pipeline.extract import extract_selection
+from pipeline.extract import extract_selection, ranks
 from pipeline.extract.grounding import ground_selection
 from pipeline.extract.patterns import prepare
 from pipeline.extract.rules import _findings_in
@@ -135,6 +135,19 @@ def test_a_ranked_cut_from_a_clause_without_rank_is_unverified(
     cut = _checked(sentence, _nth(target, 0, value)[1])
     assert cut.status == "unverified", name
     assert "states no rank" in _reason(cut), _reason(cut)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one W boson decays to hadrons leading to jets",
+        "samples generated at leading order with jets",
+        "cross sections at next-to-leading-order accuracy for jets",
+        "the first validation region is defined with photons",
+    ],
+)
+def test_words_that_rank_nothing(text: str) -> None:
+    assert ranks.PHRASE.search(text) is None
 
 
 def test_a_cut_on_every_object_after_the_ranked_one_stays_verified() -> None:

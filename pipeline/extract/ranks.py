@@ -27,9 +27,10 @@ from typing import Protocol
 
 from pipeline.extract import patterns as P
 
-_ONE = (
+_ONE = (  # not "leading to jets", "leading-order", "next-to-leading-log"
     r"(?:next-to-leading|sub-?leading|(?:second|third|fourth)[- ](?:leading|highest|hardest)"
-    r"|first|second|third|fourth|leading|highest|hardest)(?:[- ]p_?T)?"
+    r"|first|second|third|fourth|leading|highest|hardest)(?![- ](?:to|order|log)\b)"
+    r"(?:[- ]p_?T)?"
 )
 _LIST = rf"{_ONE}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|\(\s*)(?:the\s+)?{_ONE}\s*\)?)*"
 _OBJECT = P.OBJECT_RE.pattern
