@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pipeline.extract import patterns as P
 from pipeline.extract import ranks
 from pipeline.extract.clauses import joined_by_or, rejects_events
-from pipeline.extract.findings import canonical
+from pipeline.extract.findings import OBJECT_VARIABLES, canonical
 from pipeline.extract.reading import Reading, control_context, read
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, SelectionList, Status
@@ -60,19 +60,6 @@ _KIND_OF_COLLECTION = {
     "photons": "photon",
     "taus": "tau",
     "tracks": "track",
-}
-_OBJECT_QUANTITIES = {
-    "pt",
-    "eta",
-    "phi",
-    "e",
-    "d0",
-    "z0",
-    "d0sig",
-    "z0sintheta",
-    "reliso",
-    "dr",
-    "ip",
 }
 _SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 _FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
@@ -542,7 +529,7 @@ def _joint_rejection(claim: Claim, r: Reading, comp) -> str | None:  # type: ign
     together = [
         c.position
         for c in r.comparisons
-        if c.quantity not in _OBJECT_QUANTITIES and r.clause_at(c.position).rejects
+        if c.quantity not in OBJECT_VARIABLES | {"ip"} and r.clause_at(c.position).rejects
     ]
     if comp.position not in together or len(together) < 2 or joined_by_or(r.text, together):
         return None
