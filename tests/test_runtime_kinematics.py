@@ -225,11 +225,16 @@ def test_flat_min_delta_r_gives_the_awkward_numbers(
     jets, leptons = events.jets, events.leptons
     cases = [(jets, leptons), (leptons, jets), (jets, leptons[:, :0]), (jets[:, :0], leptons)]
     fast = [rt.min_delta_r(a, b) for a, b in cases]
-    flat = rt.min_delta_r(flat_objects(jets), leptons)
+    objs = flat_objects(jets)
+    flat = rt.min_delta_r(objs, leptons)
+    kept = objs["pt"] > 30  # computed only for the objects still kept, +inf for the others
+    some = rt.min_delta_r(objs.only(kept), leptons)
     _awkward_path(monkeypatch, "_min_delta_r_flat")
     for (a, b), got in zip(cases, fast, strict=True):
         assert _same(got, rt.min_delta_r(a, b))
-    assert np.array_equal(flat, ak.to_numpy(ak.flatten(rt.min_delta_r(jets, leptons))))
+    expected = ak.to_numpy(ak.flatten(rt.min_delta_r(jets, leptons)))
+    assert np.array_equal(flat, expected)
+    assert np.array_equal(some[kept], expected[kept]) and np.all(some[~kept] == np.inf)
 
 
 def test_flat_others_keeps_the_objects_the_awkward_code_keeps(
@@ -247,14 +252,21 @@ def test_flat_others_keeps_the_objects_the_awkward_code_keeps(
         assert all(_same(got[f], expected[f]) for f in got.fields)
 
 
-def test_combinations_carry_their_members_four_vectors(events: ak.Array) -> None:
-    """combinations() computes each object's (px, py, pz, E) once; masses, pT and b-tags of the
-    best trijet are those computed from the members' own fields."""
+def test_combinations_carry_their_summed_four_vectors(events: ak.Array) -> None:
+    """combinations() of events x objects is built from flat index arrays: the members and
+    order of ak.combinations, each combination carrying its summed (px, py, pz, E) and mass,
+    the numbers of summing the members (vectors.p4_sum) bit for bit."""
     jets = events.jets
+    for k in (1, 2, 3, 4):
+        tri = rt.combinations(jets, k)
+        names = [f"_c{m}" for m in range(k)]
+        bare = ak.combinations(jets, k, fields=names)  # members only: sums computed on reading
+        assert {"_px", "_py", "_pz", "_e", "_mass"} <= set(ak.fields(tri))
+        assert all(ak.to_list(tri[n]) == ak.to_list(bare[n]) for n in names)
+        assert _same(rt.mass(tri), rt.mass(bare))
+        assert _same(rt.pt_of(tri), rt.pt_of(bare))
     tri = rt.combinations(jets, 3)
-    assert {"_px", "_py", "_pz", "_e"} <= set(ak.fields(tri["_c0"]))
-    bare = ak.combinations(jets, 3, fields=["_c0", "_c1", "_c2"])  # no cached four-vectors
-    assert _same(rt.mass(tri), rt.mass(bare))
+    bare = ak.combinations(jets, 3, fields=["_c0", "_c1", "_c2"])
     top, top_bare = (rt.best_of(t, abs(rt.mass(t) - 172.5)) for t in (tri, bare))
     assert np.array_equal(
         ak.to_numpy(ak.fill_none(rt.pt_of(top), -1.0)),

@@ -76,15 +76,18 @@ def _candidate_names(plan: Plan, target: str) -> Names:
     return Names(resolve)
 
 
-def _object_names(var: str, collections: set[str] | frozenset[str] = frozenset()) -> Names:
-    """Fields of the objects being cut; other collections (and met_vec) from the event state."""
+def _object_names(
+    var: str, collections: set[str] | frozenset[str] = frozenset(), this: str | None = None
+) -> Names:
+    """Fields of the objects being cut; other collections (and met_vec) from the event state.
+    ``this`` is how relations (min_delta_r(leptons)) see the objects being cut."""
 
     def resolve(name: str) -> str:
         if name in collections or name in EVENT_OBJECTS:
             return _event_names(name)
         return f"rt.theta({var})" if name == "theta" else f"{var}[{py_str(name)}]"
 
-    return Names(resolve, this=var)
+    return Names(resolve, this=this or var)
 
 
 def _expr(cut: Cut, names: Names) -> str | list[str]:
@@ -169,18 +172,21 @@ class _Writer:
         flat = _elementwise(obj)
         self.emit(f"    objs = rt.flat_objects({source})" if flat else f"    objs = {source}")
         self.emit("    keep = rt.every(objs)")
-        self.cuts(obj, "keep")
+        self.cuts(obj, "keep", flat=flat)
         self.emit(
             f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]")
         )
 
-    def cuts(self, obj: PhysicsObject, keep: str) -> None:
+    def cuts(self, obj: PhysicsObject, keep: str, *, flat: bool = False) -> None:
+        """``keep &= cut`` for each cut; on flat columns a relation computes its values only
+        for the objects still kept (``objs.only(keep)``)."""
+        this = f"objs.only({keep})" if flat else None
         for cut in obj.cuts:
             self.emit("\n".join(_comment(cut, "    ")))
             if not executable(cut):
                 self.note("    ", f"not executed: {self.not_executed(cut)}  # cut: {cut.id}")
                 continue
-            code = _expr(cut, _object_names("objs", set(self.plan.sources)))
+            code = _expr(cut, _object_names("objs", set(self.plan.sources), this))
             self.emit(f"    if run.applicable({py_str(cut.id)}):")
             self.emit(f"        {keep} = {keep} & {code}  # cut: {comment_text(cut.id)}")
 
@@ -208,9 +214,9 @@ class _Writer:
             keeps.append(keep)
             self.note("    ", f"{name}: {part.description or part.kind}")
             self.emit(f'    {keep} = objs["flavour"] == {flavour}')
-            self.cuts(part, keep)
+            self.cuts(part, keep, flat=flat)
         self.emit(f"    keep = {' | '.join(keeps)}")
-        self.cuts(obj, "keep")
+        self.cuts(obj, "keep", flat=flat)
         self.emit(
             f"    {_event_names(obj.name)} = " + ("objs.select(keep)" if flat else "objs[keep]")
         )

@@ -9,6 +9,7 @@ by a flat index.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,6 +96,33 @@ def grouped_pairs(
     return owner, i, j
 
 
+@cache
+def k_combination_table(n: int, k: int) -> np.ndarray:
+    """The k-subsets of range(n) in lexicographic order (ak.combinations' order), one a row."""
+    return np.array(list(itertools.combinations(range(n), k)), dtype=np.int64).reshape(-1, k)
+
+
+def grouped_combinations(counts: np.ndarray, k: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """All k-subsets (in increasing item order) of the items of each list (items grouped by
+    list, ``counts`` per list), in (list, combination) order: (list, one flat item index array
+    per member)."""
+    start = np.concatenate([[0], np.cumsum(counts)])[:-1].astype(np.int64)
+    per_list = np.zeros(len(counts), dtype=np.int64)
+    sizes = np.unique(counts[counts >= k])
+    tables = {int(n): k_combination_table(int(n), k) for n in sizes}
+    for n, table in tables.items():
+        per_list[counts == n] = len(table)
+    owner = np.repeat(np.arange(len(counts)), per_list)
+    first = np.concatenate([[0], np.cumsum(per_list)])[:-1]  # each list's first combination
+    index = [np.empty(len(owner), dtype=np.int64) for _ in range(k)]
+    for n, table in tables.items():  # each block of lists of one length, put in its place
+        lists = np.flatnonzero(counts == n)
+        at = (first[lists][:, None] + np.arange(len(table))[None, :]).reshape(-1)
+        for m in range(k):
+            index[m][at] = (start[lists][:, None] + table[None, :, m]).reshape(-1)
+    return owner, index
+
+
 def p4_columns(flat: Flat) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(px, py, pz, E) of every item, in double precision (as vectors.p4)."""
     pt, eta, phi = (flat.column(k, np.float64) for k in ("pt", "eta", "phi"))
@@ -149,6 +177,8 @@ class FlatObjects:
         self.counts = np.asarray(ak.to_numpy(ak.num(objs, axis=1)), dtype=np.int64)
         self.items = ak.flatten(objs, axis=1)
         self._columns: dict[str, np.ndarray] = {}
+        # objects still kept by the cuts before (see only); None: all of them
+        self.kept: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.items)
@@ -163,6 +193,14 @@ class FlatObjects:
         if name not in self._columns:
             self._columns[name] = make()
         return self._columns[name]
+
+    def only(self, keep: Any) -> FlatObjects:
+        """These objects, of which a relation to another collection (min_delta_r) needs the
+        value only for those ``keep`` still holds: an object cut is ``keep & (...)``, so the
+        others fail whatever their value (a view: same objects and columns)."""
+        view = copy.copy(self)
+        view.kept = np.broadcast_to(np.asarray(keep, dtype=bool), (len(self),))
+        return view
 
     def select(self, keep: Any) -> ak.Array:
         keep = np.broadcast_to(np.asarray(keep, dtype=bool), (len(self),))

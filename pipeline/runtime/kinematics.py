@@ -16,7 +16,13 @@ import awkward as ak
 import numpy as np
 
 from pipeline.runtime import candidates as fc
-from pipeline.runtime.flat import FlatObjects, p4_columns, plain, take_apart
+from pipeline.runtime.flat import (
+    FlatObjects,
+    grouped_combinations,
+    p4_columns,
+    plain,
+    take_apart,
+)
 from pipeline.runtime.vectors import (
     COMBO_PREFIX,
     P4_FIELDS,
@@ -66,23 +72,42 @@ def combinations(c: Any, n: Any) -> Any:
     k = int(n)
     if k < 1:
         raise ValueError("combinations(c, n) needs n >= 1")
-    objs = _with_p4(_ak(c))
+    objs = _ak(c)
+    flat = _flat_combinations(objs, k)
+    if flat is not None:
+        return flat
     return ak.combinations(objs, k, axis=-1, fields=[f"{COMBO_PREFIX}{i}" for i in range(k)])
 
 
-def _with_p4(c: Any) -> Any:
-    """Events x objects carrying their (px, py, pz, E), which vectors.p4 reads back: computed
-    once per object rather than once for every combination holding it (the same numbers)."""
+def _flat_combinations(c: Any, k: int) -> Any:
+    """combinations() of events x objects from flat index arrays, each combination carrying its
+    summed (px, py, pz, E) and mass (read back by vectors.p4 and mass): the members, order and
+    numbers of ``ak.combinations`` and vectors.p4_sum, without summing through nested records.
+    None for other inputs."""
     fields = record_fields(c)
     if not (plain(c) and c.ndim == 2 and {"pt", "eta", "phi", "e"} <= set(fields)):
-        return c
+        return None
     if P4_FIELDS[0] in fields or members(c) is not None or is_combination(c):
-        return c
+        return None
     flat = take_apart(c)
-    items = flat.items
-    for name, values in zip(P4_FIELDS[:4], p4_columns(flat), strict=True):
-        items = ak.with_field(items, values, name)
-    return flat.wrap(items, flat.counts)
+    owner, index = grouped_combinations(flat.counts, k)
+    p4s = p4_columns(flat)
+    sums = [x[index[0]] for x in p4s]
+    for m in range(1, k):  # in member order, as p4_sum adds them
+        sums = [total + x[index[m]] for total, x in zip(sums, p4s, strict=True)]
+    px, py, pz, e = sums
+    mass = np.sqrt(np.maximum(e * e - px * px - py * py - pz * pz, 0.0))
+    # members by reference (gathered when read: most are never, only the best one's)
+    columns = {
+        f"{COMBO_PREFIX}{m}": ak.Array(
+            ak.contents.IndexedArray.simplified(ak.index.Index64(index[m]), flat.items.layout),
+            behavior=flat.items.behavior,
+        )
+        for m in range(k)
+    }
+    columns |= dict(zip(P4_FIELDS, [*sums, mass], strict=True))
+    per_event = np.bincount(owner, minlength=len(flat.counts))
+    return flat.wrap(ak.zip(columns, depth_limit=1), per_event)
 
 
 def first_n(c: Any, n: Any) -> Any:
@@ -165,7 +190,7 @@ def min_delta_r(a: Any, b: Any) -> Any:
     ``a`` may be one object per event (then one number per event) or a list per event.
     """
     if isinstance(a, FlatObjects):  # an object cut on flat columns: one number per object
-        flat = _min_delta_r_flat(a.objs, _ak(b))
+        flat = _min_delta_r_flat(a.objs, _ak(b), a.kept)
         return flat if flat is not None else ak.to_numpy(ak.flatten(min_delta_r(a.objs, b)))
     a, b = _ak(a), _ak(b)
     flat = _min_delta_r_flat(a, b)
@@ -194,27 +219,30 @@ def _plain_objects(x: Any) -> bool:
     )
 
 
-def _min_delta_r_flat(a: Any, b: Any) -> np.ndarray | None:
+def _min_delta_r_flat(a: Any, b: Any, wanted: np.ndarray | None = None) -> np.ndarray | None:
     """min_delta_r of events x objects against events x objects on flat numpy, one number per
     object of ``a`` (against the objects of ``b`` in its event, one index pair per combination):
-    the numbers of the awkward broadcast below, without its nested lists. None for other
-    inputs."""
+    the numbers of the awkward broadcast below, without its nested lists; +inf for objects
+    ``wanted`` excludes (not computed). None for other inputs."""
     if not (_plain_objects(a) and _plain_objects(b) and len(a) == len(b)):
         return None
     fa, fb = take_apart(a), take_apart(b)
-    eta_a, phi_a = (fa.column(k, np.float64) for k in ("eta", "phi"))
-    eta_b, phi_b = (fb.column(k, np.float64) for k in ("eta", "phi"))
     owner = np.repeat(np.arange(len(fa.counts)), fa.counts)
-    per_object = fb.counts[owner]  # the b objects each a object is compared with
+    compared = fb.counts[owner] > 0  # objects with an object of b in their event
+    chosen = np.flatnonzero(compared if wanted is None else compared & wanted)
+    out = np.full(len(owner), np.inf)
+    if len(chosen) == 0:
+        return out
+    events = owner[chosen]
+    per_object = fb.counts[events]  # the b objects each chosen object is compared with
     group_start = np.cumsum(per_object) - per_object
     b_start = np.cumsum(fb.counts) - fb.counts
-    ia = np.repeat(np.arange(len(eta_a)), per_object)
-    ib = np.arange(int(per_object.sum())) + np.repeat(b_start[owner] - group_start, per_object)
+    ia = np.repeat(chosen, per_object)
+    ib = np.arange(int(per_object.sum())) + np.repeat(b_start[events] - group_start, per_object)
+    eta_a, phi_a = (fa.column(k, np.float64) for k in ("eta", "phi"))
+    eta_b, phi_b = (fb.column(k, np.float64) for k in ("eta", "phi"))
     dr = np.hypot(eta_a[ia] - eta_b[ib], _delta_phi(phi_a[ia], phi_b[ib]))
-    out = np.full(len(eta_a), np.inf)
-    some = per_object > 0
-    if some.any():  # fmin: NaN never wins, as in awkward's min
-        out[some] = np.fmin.reduceat(dr, group_start[some])
+    out[chosen] = np.fmin.reduceat(dr, group_start)  # fmin: NaN never wins, as in awkward
     return out
 
 
