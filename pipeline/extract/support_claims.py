@@ -1,0 +1,149 @@
+"""What a cut asserts (:class:`Claim`), in the terms the support check reads a sentence in,
+and how its values and quantity compare with a comparison read from the quote."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.findings import canonical
+from pipeline.selection.models import Cut
+
+DIRECTION = {
+    ">": "lower",
+    ">=": "lower",
+    "<": "upper",
+    "<=": "upper",
+    "==": "eq",
+    "!=": "ne",
+    "between": "range",
+    "outside": "outside",
+    "in": "in",
+}
+INVERSE = {
+    "lower": "upper",
+    "upper": "lower",
+    "eq": "ne",
+    "ne": "eq",
+    "range": "outside",
+    "outside": "range",
+}
+KIND_OF_COLLECTION = {
+    "electrons": "electron",
+    "muons": "muon",
+    "leptons": "lepton",
+    "jets": "jet",
+    "bjets": "bjet",
+    "photons": "photon",
+    "taus": "tau",
+    "tracks": "track",
+}
+SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
+FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
+SPOKEN = {"mtmet": "the sum m_T + MET", "zwindow": "the distance of a pair mass from the Z mass"}
+
+
+# nth(sort_desc(pt(jets)), 0) > 100; abs(nth(eta(sorted_by_pt(photons)), 0)) < 1.44
+_NTH = (
+    r"(?:abs\()?nth\((?:sort_desc\((?P<f1>\w+)\((?P<c1>\w+)\)\)|(?P<f2>\w+)\(sorted_by_pt\("
+    r"(?P<c2>\w+)\)\)),\s*(?P<i>\d)\)\)?"
+)
+_RANKED_CUT = re.compile(rf"{_NTH}\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
+_RANKED_RANGE = re.compile(rf"(?P<lo>-?[\d.]+)\s*<=?\s*{_NTH}\s*<=?\s*(?P<hi>-?[\d.]+)")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a cut asserts, in the terms the check reads a sentence in."""
+
+    kind: str  # object kind or 'event'
+    quantity: str  # pt, eta, count, met, m12 ...; 'expr' when only its numbers can be checked
+    direction: str
+    values: tuple[float, ...]
+    rank: int | None = None  # the cut is on the n-th object by pT (nth(sort_desc(...), n))
+
+
+def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
+    """The claim of ``cut`` (None: a cut stated only in words, nothing to check)."""
+    kind = kinds.get(cut.target or "", "event")
+    if cut.variable is not None and cut.op is not None and cut.value is not None:
+        values = tuple(cut.value) if isinstance(cut.value, list) else (cut.value,)
+        return Claim(
+            kind,
+            cut.variable,
+            DIRECTION.get(str(cut.op), str(cut.op)),
+            tuple(float(v) for v in values),
+        )
+    if not cut.expr:
+        return None
+    count = re.fullmatch(
+        r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)", cut.expr.strip()
+    )
+    if count:
+        quantity = "sfos" if "sfos_pairs" in cut.expr else "count"
+        return Claim(
+            kinds.get(count.group(1), "other"),
+            quantity,
+            DIRECTION[count.group(2)],
+            (float(count.group(3)),),
+        )
+    ranked = _RANKED_CUT.fullmatch(cut.expr.strip()) or _RANKED_RANGE.fullmatch(cut.expr.strip())
+    if ranked:
+        groups = ranked.groupdict()
+        return Claim(
+            kinds.get(ranked.group("c1") or ranked.group("c2"), "other"),
+            ranked.group("f1") or ranked.group("f2"),
+            DIRECTION[groups["op"]] if groups.get("op") else "range",
+            (float(groups["v"]),)
+            if groups.get("v")
+            else (float(groups["lo"]), float(groups["hi"])),
+            rank=int(ranked.group("i")),
+        )
+    ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
+    if ratio:
+        return Claim(kind, "reliso", "upper", (float(ratio.group(2)),))
+    numbers = tuple(
+        float(n)
+        for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?", cut.expr)
+        if float(n) not in (0.0, 91.1876)
+    )
+    return Claim(kind, "expr", "", numbers)
+
+
+def same_value(want: float, have: float, unit: str | None) -> bool:
+    converted, _ = canonical(have, unit) if unit else (have, None)
+    return any(math.isclose(want, float(v), rel_tol=1e-6, abs_tol=1e-9) for v in (have, converted))  # type: ignore[arg-type]
+
+
+def comparison_values(comp) -> list[float]:  # type: ignore[no-untyped-def]
+    value = comp.value if isinstance(comp.value, list) else [comp.value]
+    return [*value, *([comp.alt] if comp.alt is not None else []), *(comp.extra or [])]
+
+
+def quantity_ok(claim: Claim, comp_quantity: str) -> bool:
+    if claim.quantity == comp_quantity:
+        return True
+    if claim.quantity in SAME_QUANTITY.get(comp_quantity, set()):
+        return True
+    if claim.kind == "event" and claim.quantity.startswith("m") and comp_quantity.startswith("m"):
+        return comp_quantity in ("mass", claim.quantity) or claim.quantity == "mass"
+    return False
+
+
+def same_values(claim: Claim, value: float | tuple[float, ...]) -> bool:
+    values = value if isinstance(value, tuple) else (value,)
+    return len(values) == len(claim.values) and all(
+        math.isclose(a, b, rel_tol=1e-6) for a, b in zip(values, claim.values, strict=True)
+    )
+
+
+def accepted_kinds(claim: Claim) -> set[str]:
+    """The object kinds a clause may name for a cut on ``claim.kind`` objects."""
+    accepted = {claim.kind} | ({"lepton"} if claim.kind in ("electron", "muon") else set())
+    accepted |= {"electron", "muon"} if claim.kind == "lepton" else set()
+    return accepted | ({"jet"} if claim.kind == "bjet" else set())
+
+
+def fmt(values: tuple[float, ...]) -> str:
+    return "-".join(f"{v:g}" for v in values)

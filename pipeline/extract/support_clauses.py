@@ -1,0 +1,164 @@
+"""The support check's clause tests: is the clause holding the number a selection (not a
+histogram, trigger, control sample, condition, definition of other objects), and does its
+polarity (required / rejected) agree with the cut's direction?"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.clauses import joined_by_or, rejects_events
+from pipeline.extract.findings import OBJECT_VARIABLES
+from pipeline.extract.reading import Reading
+from pipeline.extract.support_claims import DIRECTION, FLAGS, INVERSE, Claim, fmt
+
+_NOT_A_SELECTION = {
+    "histogram": "the clause is a histogram range or binning, not a selection",
+    "trigger": "the clause describes a trigger, not an offline selection",
+    "efficiency": (
+        "the clause states an efficiency, resolution, scale factor or uncertainty, not a selection"
+    ),
+    "calibration": (
+        "the clause describes a calibration, correction or the simulation, not a selection"
+    ),
+    "control": "the clause defines a control/validation sample, not the signal selection",
+    "signature": "the clause describes the signal signature or a decay, not a selection",
+    "category": (
+        "the clause states the requirement of one event category only, not of the whole selection"
+    ),
+    "cone": (
+        "the number is the size of an isolation cone (a definition of the isolation), not a "
+        "cut on the object"
+    ),
+    "overlap": "the clause describes overlap removal between objects, not a cut on one object",
+}
+
+
+_TRIGGER_BEFORE = re.compile(r"\btrigger|\bHLT\b|\bhigh-level trigger", re.IGNORECASE)
+_POINTS_BACK = re.compile(
+    r"^\s*(?:The (?:first|second|third|other|former|latter)|It|This|These|They)\b"
+)
+_OTHER_OBJECTS = re.compile(
+    r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
+    r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b",
+    re.IGNORECASE,
+)
+
+
+# "events are rejected if an additional loose lepton forms an OSSF pair ... with an invariant mass
+# less than 12 GeV": the mass is of a pair with an object beyond the selected ones
+_WITH_ADDITIONAL = re.compile(
+    r"\b(?:an?\s+)?(?:additional|another|extra|further)\s+(?:[\w-]+\s+){0,2}?(?:leptons?"
+    r"|electrons?|muons?|photons?|jets?|tracks?)\b[^;]{0,120}\b(?:forms?|forming|pairs?|with)\b",
+    re.IGNORECASE,
+)
+# the events of one category as the subject: "One-lepton events with ...", "Zero-lepton events"
+_CATEGORY_EVENTS = re.compile(
+    r"^\W*(?:zero|one|two|three|four|single|di|tri|multi|\d)-?(?:lepton|photon|jet|muon|electron"
+    r"|tau|b-?jet)s?\s+events\b",
+    re.IGNORECASE,
+)
+
+
+def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
+    clause = r.clause_at(position)
+    if (
+        claim.quantity not in ("count", "sfos")
+        and claim.kind != "event"
+        and _OTHER_OBJECTS.search(r.text[clause.start : clause.end])
+    ):
+        return (
+            "the clause defines other objects (veto, loose or additional ones), not the "
+            "selected objects"
+        )
+    if claim.kind == "event" and _WITH_ADDITIONAL.search(r.text[clause.start : position]):
+        return (
+            "the quantity is of a pair or system formed with an additional object (beyond the "
+            "selected ones), not of the selected objects"
+        )
+    kinds = set(clause.kinds)
+    if r.context_control and (
+        claim.kind == "event" or claim.quantity in ("count", "sfos") or claim.rank is not None
+    ):  # a cut on the n-th object is an event requirement
+        # "We perform a cross check using a CR enriched in Z -> ll events. ... Events must have
+        # no b-tagged jets": event requirements of a paragraph defining a control sample are that
+        # sample's (object definitions there are usually shared with the signal selection)
+        kinds.add("control")
+    if "categories" in kinds or (
+        _CATEGORY_EVENTS.match(r.text) and (r.context_category or "categor" in r.text.lower())
+    ):  # "One-lepton events with fewer than 4 jets are not considered" (paragraph on categories)
+        kinds.add("category")
+    kinds -= {"control", "category"} if in_region else set()
+    if claim.quantity in FLAGS:
+        kinds &= {"histogram", "trigger"}
+    if claim.quantity != "dr":
+        kinds -= {"cone"}
+    if _TRIGGER_BEFORE.search(r.context_tail) and _POINTS_BACK.match(r.text):
+        return (
+            "the sentence goes on describing the trigger of the sentence before, not an "
+            "offline selection"
+        )
+    for name in (
+        "histogram",
+        "trigger",
+        "efficiency",
+        "calibration",
+        "control",
+        "signature",
+        "category",
+        "cone",
+        "overlap",
+    ):
+        if name in kinds:
+            return _NOT_A_SELECTION[name]
+    if r.in_condition(position):
+        return (
+            "the comparison is a condition ('for ... with', 'if ...') qualifying another "
+            "statement, not a cut"
+        )
+    return None
+
+
+def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
+    stated = DIRECTION.get(comp.op, comp.op)
+    rejects = r.clause_at(comp.position).rejects or rejected_subject(r, comp.position)
+    rejects = rejects and stated != "outside"  # an excluded interval is read as 'outside' already
+    kept = INVERSE.get(stated, stated) if rejects else stated
+    if claim.direction == kept:
+        return joint_rejection(claim, r, comp) if rejects else None
+    if rejects and claim.direction == stated:
+        return (
+            f"polarity: the clause says what satisfies {comp.quantity} {comp.op} "
+            f"{fmt(claim.values)} is rejected/removed, but the cut keeps it"
+        )
+    return (
+        f"direction: the quote states {comp.quantity} {comp.op}, the cut is {claim.direction} bound"
+    )
+
+
+JOINT = (
+    "the clause rejects events meeting several conditions together (A and B): the kept events "
+    "fail one of them"
+)
+
+
+def joint_rejection(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
+    """'Events are rejected if A and B': the kept events satisfy not-A *or* not-B, so neither
+    inverted condition alone is a cut of the selection ('if A or B' inverts cut by cut)."""
+    if claim.kind != "event" or not rejects_events(r.text):
+        return None
+    together = [
+        c.position
+        for c in r.comparisons
+        if c.quantity not in OBJECT_VARIABLES | {"ip"} and r.clause_at(c.position).rejects
+    ]
+    if comp.position not in together or len(together) < 2 or joined_by_or(r.text, together):
+        return None
+    return f"{JOINT}, not necessarily this one, so the inverted condition alone is not a cut"
+
+
+def rejected_subject(r: Reading, position: int) -> bool:
+    """'Events with ... > X, ..., are rejected': the verb comes after the clause holding the
+    number."""
+    return rejects_events(r.text) and bool(
+        re.search(r"\b(?:rejected|vetoed|discarded|removed|excluded)\b", r.text[position:])
+    )

@@ -1,0 +1,121 @@
+"""The support check of object counts: 'at least two jets', 'exactly one electron or muon',
+vetoes ('events with a b-tagged jet are rejected')."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from pipeline.extract import patterns as P
+from pipeline.extract.reading import Reading
+from pipeline.extract.support_claims import INVERSE, Claim, fmt
+from pipeline.extract.support_clauses import clause_problem, rejected_subject
+from pipeline.extract.support_objects import ANY_OBJECT
+
+_COUNT_DIRECTION = {
+    "at least": "lower",
+    "or more": "lower",
+    "more than": "lower",
+    "exactly": "eq",
+    "only": "eq",
+    "precisely": "eq",
+    "at most": "upper",
+    "no more than": "upper",
+    "fewer than": "upper",
+}
+_COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
+_COUNT_PHRASE = re.compile(
+    r"(?:(?P<q>at least|exactly|at most|no more than|more than|fewer than|only"
+    rf"|precisely)\s+)?(?P<n>{_COUNT_WORD})(?:\s+"
+    rf"|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{ANY_OBJECT})(?P<either>\s+(?:or|and"
+    rf"|/)\s+(?:an?\s+)?(?P<obj2>{ANY_OBJECT}))?",
+    re.IGNORECASE,
+)
+
+
+def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
+    reasons: list[str] = []
+    if claim.values == (0.0,) and claim.direction == "eq":
+        for pos, kind in r.objects:
+            counted = _COUNTED_BEFORE.search(r.text[max(0, pos - 30) : pos])
+            if (
+                (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon"))
+                and r.clause_at(pos).rejects
+                and counted is None
+            ):
+                return clause_problem(r, pos, in_region, claim)
+        reasons.append(f"no veto of {claim.kind}s is stated in the quote")
+    for match in _COUNT_PHRASE.finditer(r.text):
+        n = P.count_value(match.group("n").lower())
+        if not math.isclose(n, claim.values[0]):
+            continue
+        kinds = {P.object_of(P.OBJECT_RE.search(match.group("obj")))}  # type: ignore[arg-type]
+        if match.group("obj2"):
+            second = P.OBJECT_RE.search(match.group("obj2"))
+            kinds.add(P.object_of(second))  # type: ignore[arg-type]
+        problem = _count_problem(claim, kinds, match, r, in_region)
+        if problem is None:
+            return None
+        reasons.append(problem)
+    reasons.sort(
+        key=lambda why: (why.startswith("no "), why.startswith(("direction", "the count is of")))
+    )  # the most specific first: what the clause is, then what it counts, then what is missing
+    return (
+        reasons[0]
+        if reasons
+        else f"no count of {claim.kind}s equal to {fmt(claim.values)} is stated in the quote"
+    )
+
+
+_ADDITIONAL = re.compile(r"\b(?:additional|further|extra|other)\b", re.IGNORECASE)
+# "events with fewer than 4 jets are not considered": a number of objects is rejected, not every
+# such object
+_COUNTED_BEFORE = re.compile(
+    r"(?:\d|\b(?:two|three|four|more|fewer|less|than|least|most|additional|second|third))"
+    r"\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NO_AS_COUNT = re.compile(
+    r"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s*$"
+)
+
+
+def _count_problem(
+    claim: Claim, kinds: set[str], match: re.Match[str], r: Reading, in_region: bool
+) -> str | None:
+    if match.group("n").lower() == "no" and not _NO_AS_COUNT.search(r.text[: match.start("n")]):
+        return "'no' here does not state a number of objects ('to ensure that no photon ...')"
+    if re.match(r"\s*(?:\w+\s+)?pairs?\b", r.text[match.end() :]):
+        return "the number counts pairs, not objects"
+    if _ADDITIONAL.search(r.text[match.end("n") : match.start("obj")]):
+        # "the leading jet ... and at least one additional jet": the count leaves out the objects
+        # named before, so it is not the number of all of them
+        return (
+            f"the count is of additional {claim.kind}s beyond those already named, not of all "
+            f"{claim.kind}s"
+        )
+    if len(kinds) > 1 and claim.kind != "lepton":
+        return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
+    if claim.kind not in kinds and not (
+        claim.kind == "lepton" and kinds <= {"electron", "muon", "lepton"}
+    ):
+        return f"the count is of {', '.join(sorted(kinds))}, not of {claim.kind}s"
+    word = (match.group("q") or "").lower()
+    stated = "lower" if match.group("more") else _COUNT_DIRECTION.get(word, "eq")
+    if r.clause_at(match.start()).rejects or rejected_subject(r, match.start()):
+        stated = INVERSE.get(stated, stated)  # "events with fewer than 4 jets are not considered"
+    if stated != claim.direction:
+        return (
+            f"direction: the quote says {word or 'the number'} {match.group('n')}, the cut is "
+            f"a {claim.direction} bound"
+        )
+    if r.in_condition(match.start()) or re.search(
+        r"(?<!selected )(?<!accepted )(?<!rejected )(?<!vetoed )"
+        r"\b(?:if|when|whenever|unless)\s+(?:there\s+(?:are|is)\s+)?$",
+        r.text[max(0, match.start() - 30) : match.start()],
+    ):
+        return (
+            "the count is a condition ('if there are ...') qualifying another statement, not "
+            "a requirement"
+        )
+    return clause_problem(r, match.start(), in_region, claim)
