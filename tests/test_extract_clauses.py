@@ -283,7 +283,7 @@ def test_real_papers_state_btag_and_control_regions() -> None:
         (
             "For the zero-lepton boosted categories, the SRs are composed of five bins in M_R, "
             "starting from 800 GeV, and five bins in R^2, starting from 0.08.",
-            {("event", "mr", ">=", 800.0, "GeV")},
+            {("event", "mr", ">=", 800.0, "GeV"), ("event", "rsq", ">=", 0.08, None)},
         ),
         (
             "The signal region is split into four bins of MET starting at 250 GeV.",

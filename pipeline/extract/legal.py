@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract.named_quantities import (
+    dphi_conflicts,
+    unexpressible_quantities,
+    with_named_quantities,
+)
 from pipeline.selection.models import (
-    Assumption,
     Cut,
-    Derived,
     PhysicsObject,
-    Provenance,
     SelectionList,
     Unresolved,
 )
@@ -61,50 +63,6 @@ def with_lepton_union(sel: SelectionList) -> SelectionList:
     return sel.model_copy(update={"objects": [*sel.objects, union]})
 
 
-def _transverse_mass(collection: str) -> str:
-    lead = f"sorted_by_pt({collection})"
-    return f"sqrt(2 * nth(pt({lead}), 0) * met * (1 - cos(nth(phi({lead}), 0) - met_phi)))"
-
-
-_MBB = "mass(nth(sorted_by_pt(bjets), 0), nth(sorted_by_pt(bjets), 1))"
-# event quantities papers name without a formula, defined by the common convention (recorded as an
-# assumption): name -> [(collection it is built from, expression, meaning)], the first whose
-# collection the list has wins
-NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
-    "ht": [("jets", "sum(pt(jets))", "H_T = the scalar sum of the pT of the selected jets")],
-    "mt": [
-        (
-            "photons",
-            _transverse_mass("photons"),
-            "m_T = the transverse mass of the leading photon and the MET",
-        ),
-        (
-            "leptons",
-            _transverse_mass("leptons"),
-            "m_T = the transverse mass of the leading lepton and the MET",
-        ),
-    ],
-    "wt": [
-        (
-            "leptons",
-            _transverse_mass("leptons"),
-            "m_T^W = the transverse mass of the leading lepton and the MET",
-        )
-    ],
-    "mbb": [("bjets", _MBB, "m_bb = the invariant mass of the two leading b-tagged jets")],
-}
-_PHOTON_QUOTE = re.compile(r"\u03b3|photon", re.IGNORECASE)
-
-
-def _uses(sel: SelectionList, name: str) -> list[Cut]:
-    word = re.compile(rf"\b{name}\b")
-    return [
-        c
-        for c in sel.all_cuts()
-        if c.scope == "event" and (c.variable == name or (c.expr and word.search(c.expr)))
-    ]
-
-
 _KIND_OF = {
     "electrons": "electron",
     "muons": "muon",
@@ -124,64 +82,6 @@ def with_counted_collections(sel: SelectionList) -> SelectionList:
         PhysicsObject(name=n, kind=_KIND_OF[n], description="no object cut stated") for n in missing
     ]  # type: ignore[arg-type]
     return sel.model_copy(update={"objects": [*sel.objects, *added]}) if added else sel
-
-
-def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, str, str] | None:
-    """The definition of ``name`` the list can build: m_T of a photon only when the cuts' quotes
-    speak of one."""
-    kinds = {o.kind for o in sel.objects}
-    photon_quote = any(
-        c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used
-    )
-    for collection, expr, meaning in NAMED_QUANTITIES[name]:
-        if collection == "photons" and not (photon_quote and "photon" in kinds):
-            continue
-        if collection == "leptons" and (photon_quote or not kinds & {"electron", "muon", "lepton"}):
-            continue
-        return collection, expr, meaning
-    return None
-
-
-def with_named_quantities(sel: SelectionList) -> SelectionList:
-    """Define H_T, m_T and m_bb when cuts use them and the list has what they are built from: the
-    conventional definition, with the choice in the assumption ledger for review."""
-    for name in NAMED_QUANTITIES:
-        used = _uses(sel, name)
-        if not used or any(d.name == name for d in sel.derived):
-            continue
-        found = _definition(sel, name, used)
-        if found is None:
-            continue  # the transverse mass of what? left for the validator to send to unresolved
-        collection, expr, meaning = found
-        objects = list(sel.objects)
-        if collection in ("jets", "bjets") and not any(o.name == collection for o in objects):
-            objects.append(
-                PhysicsObject(
-                    name=collection, kind=collection[:-1], description="no object cut stated"
-                )
-            )  # type: ignore[arg-type]
-        why = Provenance(source="assumption", document=sel.paper.id)
-        derived = Derived(name=name, expr=expr, unit="GeV", description=meaning, provenance=why)
-        assumption = Assumption(
-            id=f"definition_{name}",
-            topic=f"definition of {name}",
-            unstated="the paper names the quantity without a formula",
-            choice=f"{name} = {expr}",
-            rationale=meaning,
-            affects=[c.id for c in used],
-        )
-        sel = sel.model_copy(
-            update={
-                "objects": objects,
-                "derived": [*sel.derived, derived],
-                "assumptions": [*sel.assumptions, assumption],
-            }
-        )
-        if collection == "leptons" and not any(o.name == "leptons" for o in sel.objects):
-            sources = [o.name for o in sel.objects if o.name in ("electrons", "muons")]
-            union = PhysicsObject(name="leptons", kind="lepton", sources=sources)
-            sel = sel.model_copy(update={"objects": [*sel.objects, union]})
-    return sel
 
 
 def _remove(sel: SelectionList, ids: dict[str, str]) -> SelectionList:
@@ -284,9 +184,8 @@ def set_aside(sel: SelectionList, reasons: dict[str, str]) -> SelectionList:
 
 def legalize(sel: SelectionList) -> SelectionList:
     """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
-    sel = with_named_quantities(
-        with_lepton_union(with_counted_collections(set_aside_non_cuts(sel)))
-    )
+    sel = set_aside(set_aside_non_cuts(sel), unexpressible_quantities(sel) | dphi_conflicts(sel))
+    sel = with_named_quantities(with_lepton_union(with_counted_collections(sel)))
     sel = _sources_first(sel)
     for _ in range(_MAX_ROUNDS):
         errors = errors_only(validate_selection(sel))

@@ -85,6 +85,19 @@ QUANTITIES: list[tuple[str, str]] = [
         rf"\bp_?T(?:{PT_SUBSCRIPT}|,\s*l\s*(\d))?|\bp\s*\^\s*\{{?\s*{_RANK_LETTER}\s*_?\s*[1-9]\s*\}}?"
         r"\s*_?\s*\{?T\}?|\bE_?T\b|transverse (?:momentum|energy)|\bmomenta\b",
     ),
+    # named event quantities (named_quantities.py defines them in the language); typographic forms
+    # as the prepared text has them: M_R -> MR, M_{CT} -> MCT, H_T^miss -> HT^miss
+    (
+        "mht",
+        r"\bH_?\{?T\}?\s*\^\s*\{?miss\}?|\bH\s*\^\s*\{?miss\}?\s*_?\{?T\b|\bMHT\b|\bmissing H_?T\b",
+    ),
+    ("mr", r"\bM_?\{?R\}?(?![\w^])|\bM R(?=\s*(?:[<>=]|\Z))"),
+    ("rsq", r"\bR\s*\^\s*\{?2\}?(?!\d)|\bR_?\{?(?:2|sq)\}?(?![\w^])"),
+    ("mct", r"\b[mM]_?\{?CT\}?(?![\w^])|\bcontransverse mass"),
+    ("mt2", r"\b[mM]_?\{?T_?2\}?(?!\w)|\bstransverse mass"),
+    ("alphat", r"\balpha_?\{?T\}?(?![A-Za-z^])"),
+    ("st", r"\bS_?\{?T\}?(?![\w^])"),
+    ("lt", r"\bL_?\{?T\}?(?![\w^])"),
     ("ht", r"\bH_?T\b"),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
@@ -107,7 +120,21 @@ QUANTITIES: list[tuple[str, str]] = [
 ]
 QUANTITY_RES = [(name, re.compile(rf"(?:{pat})\s*$")) for name, pat in QUANTITIES]
 QUANTITY_ANY = [(name, re.compile(pat)) for name, pat in QUANTITIES]
-ENERGY = {"pt", "met", "ht", "mt", "mass", "symbol", "jetmass"}
+ENERGY = {
+    "pt",
+    "met",
+    "ht",
+    "mt",
+    "mass",
+    "symbol",
+    "jetmass",
+    "mht",
+    "mr",
+    "mct",
+    "mt2",
+    "st",
+    "lt",
+}
 LENGTH = {"d0", "z0", "z0sintheta", "ip"}
 NOT_SYMBOLS = {
     "GeV",

@@ -30,6 +30,13 @@ REJECT = re.compile(
     r"|ing))\b|\bvetoed\b|\bremoved\b|\bdiscarded\b|\brejected\b",
     re.IGNORECASE,
 )
+# "QCD multijet events are rejected by the requirement that Delta phi_R < 2.8": the requirement is
+# stated as what is kept, so the verb does not turn it into a veto
+_BY_REQUIREMENT = re.compile(
+    r"\b(?:rejected|removed|discarded|excluded|vetoed)\s+(?:\w+\s+)?by\s+(?:the\s+|a\s+|an\s+"
+    r"|this\s+)?(?:[\w-]+\s+)?(?:requirements?|requiring|selection)\b",
+    re.IGNORECASE,
+)
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -203,7 +210,7 @@ def _clauses(text: str) -> list[Clause]:
     for a, b in spans or [(0, len(text))]:
         piece = text[a:b]
         kinds = wide | frozenset(name for name, regex in KINDS if regex.search(piece))
-        out.append(Clause(a, b, kinds, bool(REJECT.search(piece))))
+        out.append(Clause(a, b, kinds, bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))))
     return out
 
 

@@ -195,10 +195,29 @@ def sentence_of(cut: Cut, doc: Document | None) -> tuple[str, str]:
         begin = before[-1].end() if before else max(0, start - 600)
         paragraph = doc.text.rfind("\n\n", max(0, begin - 400), begin)
         context = doc.text[max(paragraph, begin - 400) : begin]
-        return doc.text[begin : after.start() + 1 if after else end], context
+        interrupted = _interrupted_paragraph(doc.text, begin)
+        return doc.text[begin : after.start() + 1 if after else end], interrupted or context
     if grounding is not None and grounding.matched_text:
         return grounding.matched_text, ""
     return (prov.quote if prov is not None and prov.quote else ""), ""
+
+
+_CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table)\s+\d+\s*[:.]")
+
+
+def _interrupted_paragraph(text: str, begin: int) -> str | None:
+    """The paragraph a fragment continues when figure or table captions stand between them in
+    the text layer ("..., have" / captions / "two jets with pT > 80 GeV, and ..."): a fragment
+    starting in lower case after a blank line. None when the text before is no caption."""
+    if not text[begin : begin + 1].islower() or text[max(0, begin - 2) : begin] != "\n\n":
+        return None
+    end, captions = begin - 2, 0
+    while captions < 6:
+        start = text.rfind("\n\n", 0, end) + 2
+        if not _CAPTION.match(text[start:end]):
+            return text[max(start, end - 800) : end] if captions else None
+        end, captions = start - 2, captions + 1
+    return None
 
 
 def support_problem(

@@ -126,9 +126,18 @@ def quantity_ok(claim: Claim, comp_quantity: str) -> bool:
         return True
     if claim.quantity in SAME_QUANTITY.get(comp_quantity, set()):
         return True
-    if claim.kind == "event" and claim.quantity.startswith("m") and comp_quantity.startswith("m"):
+    if (
+        claim.kind == "event"
+        and _MASS_NAME.match(claim.quantity)
+        and _MASS_NAME.match(comp_quantity)
+    ):
         return comp_quantity in ("mass", claim.quantity) or claim.quantity == "mass"
     return False
+
+
+# invariant masses the reading names (m12, mll, mbb, m4l, mZ1 ...): 'mass' stands for any of them,
+# never for a named quantity that starts with m (met, mt, mct, mr, mt2, mht)
+_MASS_NAME = re.compile(r"^m(?:ass|\d\d|4l|ll|l+|bb|jj|z\d?|gammagamma|eff)$")
 
 
 def same_values(claim: Claim, value: float | tuple[float, ...]) -> bool:

@@ -59,6 +59,17 @@ _CATEGORY_EVENTS = re.compile(
 )
 
 
+# "The transfer factor (T_QCD) is the ratio between the number of QCD multijet events in
+# Delta phi_min > 0.4 to the number ...", "zeta = N(|Delta phi_R| < 2.8) / N(...)": the comparison
+# only says which events a yield counts
+_YIELD_RATIO = re.compile(
+    r"\btransfer factors?\b[^.;]{0,40}\b(?:is|are|defined as)\b[^.;]{0,20}\bratio\b"
+    r"|\bratio\s+(?:between|of)\s+the\s+(?:numbers?|yields?)\s+of\b",
+    re.IGNORECASE,
+)
+_IN_YIELD = re.compile(r"\bN(?:_\{?\w+\}?)?\s*\([^()]*$")
+
+
 def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
     if (
@@ -69,6 +80,11 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         return (
             "the clause defines other objects (veto, loose or additional ones), not the "
             "selected objects"
+        )
+    if _YIELD_RATIO.search(r.text) or _IN_YIELD.search(r.text[max(0, position - 60) : position]):
+        return (
+            "the clause defines a ratio of event yields (a transfer factor), not a selection: "
+            "the value only names the events counted"
         )
     if claim.kind == "event" and _WITH_ADDITIONAL.search(r.text[clause.start : position]):
         return (

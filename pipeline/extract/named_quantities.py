@@ -1,0 +1,276 @@
+"""Event quantities papers name by a symbol (H_T, m_T, M_R, R^2, M_CT, alpha_T, S_T, L_T, H_T^miss)
+defined in the selection language when a cut uses them.
+
+The rules and the support check read these symbols in their typographic forms
+(:mod:`patterns`); a cut on one is a structured cut on the symbol's canonical name (``mr > 400``)
+and the list gets a derived quantity of that name with the common definition, recorded as an
+assumption for review. A quantity the language names but does not implement (M_T2: a numerical
+minimisation) is never given a look-alike definition: its cuts go to ``unresolved`` with that
+reason (:func:`unexpressible_quantities`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.selection.models import (
+    Assumption,
+    Cut,
+    Derived,
+    PhysicsObject,
+    Provenance,
+    SelectionList,
+)
+
+
+def _transverse_mass(collection: str) -> str:
+    lead = f"sorted_by_pt({collection})"
+    return f"sqrt(2 * nth(pt({lead}), 0) * met * (1 - cos(nth(phi({lead}), 0) - met_phi)))"
+
+
+def _leading(collection: str, rank: int) -> str:
+    return f"nth(sorted_by_pt({collection}), {rank})"
+
+
+_MBB = f"mass({_leading('bjets', 0)}, {_leading('bjets', 1)})"
+_LEAD_LEPTON_PT = "nth(pt(sorted_by_pt(leptons)), 0)"
+# event quantities papers name without a formula, defined by the common convention (recorded as an
+# assumption): name -> [(collection it is built from, expression, meaning)], the first whose
+# collection the list has wins
+NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
+    "ht": [("jets", "sum(pt(jets))", "H_T = the scalar sum of the pT of the selected jets")],
+    "mt": [
+        (
+            "photons",
+            _transverse_mass("photons"),
+            "m_T = the transverse mass of the leading photon and the MET",
+        ),
+        (
+            "leptons",
+            _transverse_mass("leptons"),
+            "m_T = the transverse mass of the leading lepton and the MET",
+        ),
+    ],
+    "wt": [
+        (
+            "leptons",
+            _transverse_mass("leptons"),
+            "m_T^W = the transverse mass of the leading lepton and the MET",
+        )
+    ],
+    "mbb": [("bjets", _MBB, "m_bb = the invariant mass of the two leading b-tagged jets")],
+    "mr": [
+        (
+            "jets",
+            "razor_mr(megajets(jets))",
+            "M_R = the razor mass of the two megajets built from the selected jets",
+        )
+    ],
+    "rsq": [
+        (
+            "jets",
+            "razor_r2(megajets(jets), met_vec)",
+            "R^2 = (M_T^R / M_R)^2 of the two megajets built from the selected jets and the MET",
+        )
+    ],
+    "mct": [
+        (
+            "jets",
+            f"mct({_leading('jets', 0)}, {_leading('jets', 1)})",
+            "M_CT = the contransverse mass of the two leading jets",
+        )
+    ],
+    "alphat": [
+        ("jets", "alpha_t(jets)", "alpha_T of the selected jets (two pseudo-jets, HT and MHT)")
+    ],
+    "mht": [
+        (
+            "jets",
+            "pt(mht(jets))",
+            "H_T^miss = the magnitude of the negative vector sum of the selected jets' pT",
+        )
+    ],
+    "lt": [
+        (
+            "leptons",
+            f"{_LEAD_LEPTON_PT} + met",
+            "L_T = the pT of the leading lepton plus the MET",
+        )
+    ],
+    "st": [
+        (
+            "leptons",
+            "sum(pt(jets)) + sum(pt(leptons))",
+            "S_T = the scalar sum of the pT of the selected jets and leptons (H_T + pT of the "
+            "leptons)",
+        )
+    ],
+}
+_UNITLESS = {"rsq", "alphat", "dphi"}
+# quantities the language names but does not implement: name -> why no cut on them can be stated
+NOT_IMPLEMENTED = {
+    "mt2": (
+        "M_T2 is a numerical minimisation the runtime does not implement (the language's mt2 is "
+        "refused by the validator)"
+    ),
+    "mt2w": "M_T2^W is a numerical minimisation the runtime does not implement",
+}
+_PHOTON_QUOTE = re.compile(r"\u03b3|photon", re.IGNORECASE)
+
+
+def unexpressible_quantities(sel: SelectionList) -> dict[str, str]:
+    """Cut id -> why, for cuts on a quantity the language cannot compute (M_T2)."""
+    out = {}
+    for cut in sel.all_cuts():
+        if cut.variable in NOT_IMPLEMENTED:
+            out[cut.id] = (
+                "not expressible in the selection language: " + NOT_IMPLEMENTED[cut.variable]
+            )
+    return out
+
+
+_NUMBER_OF_JETS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+_MEGAJETS = re.compile(r"megajets?", re.IGNORECASE)
+_MISSING = re.compile(
+    r"miss|\bMET\b|\bMHT\b|missing (?:transverse )?(?:momentum|energy)", re.IGNORECASE
+)
+_N = r"two|three|four|[234]"
+# which jets: "the three leading jets", "the three jets with highest pT", "the leading four jets",
+# "j_{1,2,3}" (a count - "at least two jets" - says nothing of it)
+_LEADING_JETS = re.compile(
+    rf"\b(?P<n>{_N})\s+(?:leading|highest[- ]p_?T|hardest)\s+jets"
+    rf"|\b(?P<n2>{_N})\s+jets\s+with\s+(?:the\s+)?(?:highest|largest|leading)"
+    rf"|\b(?:leading|first)\s+(?P<n3>{_N})\s+jets"
+    r"|\bj_?\{?1\s*,\s*(?:2\s*,\s*)?(?:3\s*,\s*)?(?P<last>[234])\}?",
+    re.IGNORECASE,
+)
+_LEPTON_AND_W = re.compile(r"lepton[^.;]{0,80}\bW\b|\bW\b[^.;]{0,80}lepton", re.IGNORECASE)
+
+
+def dphi_definition(quote: str) -> tuple[str, str] | None:
+    """The Delta phi a quote names, as (expression, meaning): between the two razor megajets,
+    between the missing momentum (or H_T^miss) and the closest of the n leading jets, or between
+    the lepton and the W candidate (lepton + MET). None when the quote does not say which."""
+    if _MEGAJETS.search(quote):
+        pair = "nth(megajets(jets), 0), nth(megajets(jets), 1)"
+        return f"delta_phi({pair})", "Delta phi_R = the azimuthal angle between the two megajets"
+    jets = _LEADING_JETS.search(quote)
+    if jets is not None and _MISSING.search(quote):
+        said = jets.group("n") or jets.group("n2") or jets.group("n3") or jets.group("last")
+        n = _NUMBER_OF_JETS[said.lower()]
+        mht = re.search(r"H_?\{?T\}?\s*\^\s*\{?miss|\bMHT\b|H\s*\^\s*\{?miss", quote)
+        vector, named = ("mht(jets)", "H_T^miss") if mht else ("met_vec", "the MET")
+        return (
+            f"min_of(delta_phi(first_n(sorted_by_pt(jets), {n}), {vector}))",
+            f"Delta phi_min = the smallest azimuthal angle between {named} and the {n} leading "
+            "jets",
+        )
+    if _LEPTON_AND_W.search(quote):
+        lepton = "nth(sorted_by_pt(leptons), 0)"
+        return (
+            f"delta_phi({lepton}, vector_sum({lepton}, met_vec))",
+            "Delta phi(l, W) = the azimuthal angle between the leading lepton and the W candidate "
+            "(lepton + MET)",
+        )
+    return None
+
+
+def _quote(cut: Cut) -> str:
+    return cut.provenance.quote or "" if cut.provenance is not None else ""
+
+
+def dphi_conflicts(sel: SelectionList) -> dict[str, str]:
+    """Cut id -> why, for Delta phi cuts whose quote names another Delta phi than the one the list
+    defines (the first one a quote names): one name holds one quantity."""
+    used = _uses(sel, "dphi")
+    defined = next((d for d in (dphi_definition(_quote(c)) for c in used) if d is not None), None)
+    if defined is None or any(d.name == "dphi" for d in sel.derived):
+        return {}
+    out = {}
+    for cut in used:
+        own = dphi_definition(_quote(cut))
+        if own is not None and own[0] != defined[0]:
+            out[cut.id] = (
+                f"not expressible in the selection language: the list's dphi is '{defined[1]}', "
+                f"this cut's is '{own[1]}' (one name, one quantity)"
+            )
+    return out
+
+
+def _uses(sel: SelectionList, name: str) -> list[Cut]:
+    word = re.compile(rf"\b{name}\b")
+    return [
+        c
+        for c in sel.all_cuts()
+        if c.scope == "event" and (c.variable == name or (c.expr and word.search(c.expr)))
+    ]
+
+
+def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, str, str] | None:
+    """The definition of ``name`` the list can build: m_T of a photon only when the cuts' quotes
+    speak of one."""
+    kinds = {o.kind for o in sel.objects}
+    photon_quote = any(
+        c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used
+    )
+    if name == "dphi":
+        found = next((d for d in (dphi_definition(_quote(c)) for c in used) if d), None)
+        if found is None:
+            return None
+        return ("leptons" if "leptons" in found[0] else "jets", *found)
+    for collection, expr, meaning in NAMED_QUANTITIES[name]:
+        if collection == "photons" and not (photon_quote and "photon" in kinds):
+            continue
+        if collection == "leptons" and (photon_quote or not kinds & {"electron", "muon", "lepton"}):
+            continue
+        return collection, expr, meaning
+    return None
+
+
+def _with_collections(objects: list[PhysicsObject], expr: str) -> list[PhysicsObject]:
+    """``objects`` plus the jet collections ``expr`` reads that no object defines."""
+    out = list(objects)
+    for collection in ("jets", "bjets"):
+        if re.search(rf"\b{collection}\b", expr) and not any(o.name == collection for o in out):
+            out.append(
+                PhysicsObject(
+                    name=collection, kind=collection[:-1], description="no object cut stated"
+                )  # type: ignore[arg-type]
+            )
+    return out
+
+
+def with_named_quantities(sel: SelectionList) -> SelectionList:
+    """Define the named quantities cuts use when the list has what they are built from: the
+    conventional definition, with the choice in the assumption ledger for review."""
+    for name in [*NAMED_QUANTITIES, "dphi"]:
+        used = _uses(sel, name)
+        if not used or any(d.name == name for d in sel.derived):
+            continue
+        found = _definition(sel, name, used)
+        if found is None:
+            continue  # the transverse mass of what? left for the validator to send to unresolved
+        collection, expr, meaning = found
+        why = Provenance(source="assumption", document=sel.paper.id)
+        unit = None if name in _UNITLESS else "GeV"
+        derived = Derived(name=name, expr=expr, unit=unit, description=meaning, provenance=why)
+        assumption = Assumption(
+            id=f"definition_{name}",
+            topic=f"definition of {name}",
+            unstated="the paper names the quantity without a formula",
+            choice=f"{name} = {expr}",
+            rationale=meaning,
+            affects=[c.id for c in used],
+        )
+        sel = sel.model_copy(
+            update={
+                "objects": _with_collections(sel.objects, expr),
+                "derived": [*sel.derived, derived],
+                "assumptions": [*sel.assumptions, assumption],
+            }
+        )
+        if collection == "leptons" and not any(o.name == "leptons" for o in sel.objects):
+            sources = [o.name for o in sel.objects if o.name in ("electrons", "muons")]
+            union = PhysicsObject(name="leptons", kind="lepton", sources=sources)
+            sel = sel.model_copy(update={"objects": [*sel.objects, union]})
+    return sel

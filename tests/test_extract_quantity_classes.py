@@ -1,0 +1,305 @@
+"""Named event quantities as a phrasing class (issue 17): the symbols papers write for razor M_R
+and R^2, M_CT, M_T2, alpha_T, S_T, L_T, H_T^miss and Delta phi, in their typographic forms, read
+by the rules as cuts on the language's definitions (``named_quantities.py``) and recognised by the
+support check, so a correct cut is verified and a cut on another quantity is not.
+
+Each family is tested on synthetic sentences and on the papers of ../shared that use it: razor
+variables (1812.06302; the only razor paper there), M_CT (SUS-16-032, 1706.09933), M_T2 never a cut
+but ``unresolved`` (1705.04673, 1709.09814), scalar sums S_T / L_T (1705.04673, 1709.09814),
+Delta phi (1812.06302 between megajets, SUS-16-032 between the MET and the three leading jets).
+H_T^miss and alpha_T occur in no shared paper's selection: synthetic sentences only. Two support
+classes came with them: a ratio of event yields ("the transfer factor is the ratio between the
+number of events in Delta phi_min > 0.4 to ...", "zeta = N(|Delta phi_R| < 2.8) / N(...)":
+1812.06302, SUS-16-032) is no selection, and "events are rejected by the requirement that Q < v"
+states the kept side (1812.06302).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from pipeline.extract import extract_selection
+from pipeline.parse.document import Document
+from pipeline.selection.models import SelectionList
+from pipeline.selection.validate import errors_only, validate_selection
+from tests.conftest import shared_path
+from tests.test_extract_support_classes import _checked, _reason
+
+
+def _extracted(sentence: str) -> SelectionList:
+    from tests.test_extract_support_classes import _document
+
+    doc = _document(
+        "Introduction.\n\n2 Event selection\n\nWe use 36 fb^-1 of data recorded in 2016. "
+        + sentence
+        + " More text."
+    )
+    return extract_selection(doc, backend="rules", cited_depth=0)
+
+
+def _cuts(sel: SelectionList) -> set[tuple[str, str, float, str]]:
+    return {
+        (str(c.variable), str(c.op), float(c.value), str(c.status))  # type: ignore[arg-type]
+        for c in sel.all_cuts()
+        if c.variable is not None and c.scope == "event"
+    }
+
+
+def _derived(sel: SelectionList) -> dict[str, str]:
+    return {d.name: d.expr for d in sel.derived}
+
+
+# (sentence, (variable, op, value) read and verified, derived name -> expression)
+READ = [
+    (
+        "Events must have at least two jets with p_T > 80 GeV, M_R > 400 GeV and R^2 > 0.25.",
+        {("mr", ">", 400.0), ("rsq", ">", 0.25)},
+        {"mr": "razor_mr(megajets(jets))", "rsq": "razor_r2(megajets(jets), met_vec)"},
+    ),
+    (
+        "Events must have at least two jets, M R > 500 GeV and R2 > 0.15.",
+        {("mr", ">", 500.0), ("rsq", ">", 0.15)},
+        {"mr": "razor_mr(megajets(jets))"},
+    ),
+    (
+        "Events must have at least two jets. We require M_{CT} > 170 GeV.",
+        {("mct", ">", 170.0)},
+        {"mct": "mct(nth(sorted_by_pt(jets), 0), nth(sorted_by_pt(jets), 1))"},
+    ),
+    (
+        "Events with at least two jets are selected, and we require \u03b1_T > 0.52.",
+        {("alphat", ">", 0.52)},
+        {"alphat": "alpha_t(jets)"},
+    ),
+    (
+        "Events must have at least four jets, H_T^miss > 200 GeV and H_T > 300 GeV.",
+        {("mht", ">", 200.0), ("ht", ">", 300.0)},
+        {"mht": "pt(mht(jets))", "ht": "sum(pt(jets))"},
+    ),
+    (
+        "Events must have at least four jets and H^miss_T > 250 GeV.",
+        {("mht", ">", 250.0)},
+        {"mht": "pt(mht(jets))"},
+    ),
+    (
+        "We select events with exactly one muon with p_T > 25 GeV and at least six jets. "
+        "We require S_T > 500 GeV.",
+        {("st", ">", 500.0)},
+        {"st": "sum(pt(jets)) + sum(pt(leptons))"},
+    ),
+    (
+        "We select events with exactly one muon with p_T > 25 GeV. L_T is required to be >250 GeV.",
+        {("lt", ">", 250.0)},
+        {"lt": "nth(pt(sorted_by_pt(leptons)), 0) + met"},
+    ),
+    (
+        "Events must have at least four jets. The azimuthal angle \u0394\u03c6(j_{1,2,3}, "
+        "H_T^miss) > 0.5 is required.",
+        {("dphi", ">", 0.5)},
+        {"dphi": "min_of(delta_phi(first_n(sorted_by_pt(jets), 3), mht(jets)))"},
+    ),
+    (
+        "Events must have at least two jets. We require \u0394\u03c6_min > 0.4 between the "
+        "missing transverse momentum and the three leading jets.",
+        {("dphi", ">", 0.4)},
+        {"dphi": "min_of(delta_phi(first_n(sorted_by_pt(jets), 3), met_vec))"},
+    ),
+    (
+        "Events must have at least two jets, and the azimuthal angle \u0394\u03c6_R between the "
+        "two razor megajets must be less than 2.8.",
+        {("dphi", "<", 2.8)},
+        {"dphi": "delta_phi(nth(megajets(jets), 0), nth(megajets(jets), 1))"},
+    ),
+    (
+        "Events must have exactly one muon with p_T > 25 GeV. The azimuthal angle \u0394\u03c6 "
+        "between the lepton and the W candidate is required to be larger than 0.5.",
+        {("dphi", ">", 0.5)},
+        {
+            "dphi": "delta_phi(nth(sorted_by_pt(leptons), 0), "
+            "vector_sum(nth(sorted_by_pt(leptons), 0), met_vec))"
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "cuts", "derived"), READ)
+def test_named_quantities_read_verified_and_defined(
+    sentence: str, cuts: set[tuple[str, str, float]], derived: dict[str, str]
+) -> None:
+    sel = _extracted(sentence)
+    assert {(v, op, x, "verified") for v, op, x in cuts} <= _cuts(sel)
+    assert derived.items() <= _derived(sel).items()
+    assert not errors_only(validate_selection(sel))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Events must have at least two jets. We require MT2 > 200 GeV.",
+        "Events are required to have M_{T2} > 100 GeV.",
+        "We require m_{T2} > 90 GeV for events with two leptons.",
+    ],
+)
+def test_mt2_is_unresolved_with_its_reason(sentence: str) -> None:
+    sel = _extracted(sentence)
+    assert not any(c.variable == "mt2" for c in sel.all_cuts())
+    reasons = [u.reason for u in sel.unresolved if "mt2" in u.description]
+    assert reasons and all("M_T2 is a numerical minimisation" in r for r in reasons)
+
+
+def test_delta_phi_needs_a_stated_definition() -> None:
+    """'Delta phi(MET, jet) > 0.3' names no leading jets: which jets is not stated, no cut."""
+    sel = _extracted(
+        "Events must have at least two jets, and \u0394\u03c6(p_T^miss, jet) > 0.3 is required."
+    )
+    assert not any(c.variable == "dphi" for c in sel.all_cuts())
+    assert "dphi" not in _derived(sel)
+
+
+def test_two_delta_phis_in_one_list_keep_one_name() -> None:
+    sel = _extracted(
+        "Events must have at least two jets, and the azimuthal angle \u0394\u03c6_R between the "
+        "two razor megajets must be less than 2.8. We also require \u0394\u03c6_min > 0.4 between "
+        "the missing transverse momentum and the three leading jets."
+    )
+    assert _derived(sel)["dphi"].startswith("delta_phi(nth(megajets")
+    assert ("dphi", "<", 2.8, "verified") in _cuts(sel)
+    moved = [u for u in sel.unresolved if "0.4" in u.description]
+    assert moved and "one name, one quantity" in moved[0].reason
+
+
+# a cut on another quantity than the one the clause names stays unverified
+WRONG_QUANTITY = [
+    ("Events must have H_T^miss > 200 GeV.", {"variable": "ht", "op": ">", "value": 200}),
+    ("Events must have H_T^miss > 200 GeV.", {"variable": "met", "op": ">", "value": 200}),
+    ("We require M_{T2} > 100 GeV.", {"variable": "mt", "op": ">", "value": 100}),
+    ("We require M_CT > 170 GeV.", {"variable": "mt", "op": ">", "value": 170}),
+    ("We require M_CT > 170 GeV.", {"variable": "mass", "op": ">", "value": 170}),
+    ("We require M_R > 400 GeV.", {"variable": "mass", "op": ">", "value": 400}),
+    ("We require R^2 > 0.25.", {"variable": "mr", "op": ">", "value": 0.25}),
+    ("We require S_T > 500 GeV.", {"variable": "ht", "op": ">", "value": 500}),
+    ("Instead, L_T is required to be >250 GeV.", {"variable": "met", "op": ">", "value": 250}),
+    ("The invariant mass must exceed 100 GeV.", {"variable": "met", "op": ">", "value": 100}),
+]
+
+
+@pytest.mark.parametrize(("quote", "form"), WRONG_QUANTITY)
+def test_cut_on_another_quantity_is_not_verified(quote: str, form: dict) -> None:  # type: ignore[type-arg]
+    cut = _checked(quote, form)
+    assert cut.status == "unverified", quote
+    assert "bind to" in _reason(cut) or "no comparison" in _reason(cut)
+
+
+@pytest.mark.parametrize(
+    ("quote", "form"),
+    [
+        ("We require M_CT > 170 GeV.", {"variable": "mct", "op": ">", "value": 170}),
+        ("Events must have H^miss_T > 250 GeV.", {"variable": "mht", "op": ">", "value": 250}),
+        ("We require \u03b1_T > 0.52.", {"variable": "alphat", "op": ">", "value": 0.52}),
+        ("We require R2 > 0.15.", {"variable": "rsq", "op": ">", "value": 0.15}),
+    ],
+)
+def test_cut_on_the_named_quantity_is_verified(quote: str, form: dict) -> None:  # type: ignore[type-arg]
+    assert _checked(quote, form).status == "verified"
+
+
+YIELD_RATIO = [
+    (
+        "The transfer factor (T_QCD) is the ratio between the number of QCD multijet events in "
+        "\u0394\u03c6_min > 0.4 to the number of events with \u0394\u03c6_min < 0.4.",
+        {"variable": "dphi", "op": ">", "value": 0.4},
+    ),
+    (
+        "We then predict the number of QCD multijet events via the transfer factor \u03b6, "
+        "defined as \u03b6 = N(|\u0394\u03c6_R| < 2.8) / N(|\u0394\u03c6_R| > 2.8).",
+        {"variable": "dphi", "op": ">", "value": 2.8},
+    ),
+]
+
+
+@pytest.mark.parametrize(("quote", "form"), YIELD_RATIO)
+def test_a_ratio_of_yields_is_no_selection(quote: str, form: dict) -> None:  # type: ignore[type-arg]
+    cut = _checked(quote, form)
+    assert cut.status == "unverified"
+    assert "ratio of event yields" in _reason(cut)
+
+
+def test_rejected_by_the_requirement_states_the_kept_side() -> None:
+    quote = (
+        "A large fraction of QCD multijet events are rejected by the requirement that the "
+        "azimuthal angle \u0394\u03c6_R between the two razor megajets is less than 2.8."
+    )
+    assert _checked(quote, {"variable": "dphi", "op": "<", "value": 2.8}).status == "verified"
+    assert _checked(quote, {"variable": "dphi", "op": ">=", "value": 2.8}).status == "unverified"
+    vetoed = "Events are rejected if \u0394\u03c6_R is less than 2.8."
+    assert _checked(vetoed, {"variable": "dphi", "op": "<", "value": 2.8}).status == "unverified"
+
+
+@cache
+def _paper(*parts: str) -> SelectionList:
+    from pipeline.parse import parse_document
+
+    doc: Document = parse_document(shared_path("corpus", *parts))
+    return extract_selection(doc, backend="rules", cited_depth=0)
+
+
+RAZOR = ("adl", "CMS-SUS-16-017", "1812.06302.pdf")
+SUS16032 = ("adl", "CMS-SUS-16-032", "SUS-16-032-paper-v27.pdf")
+WH = ("adl", "CMS-SUS-16-043", "1706.09933.pdf")
+MJ = ("adl", "CMS-SUS-16-037", "1705.04673.pdf")
+ONE_LEPTON = ("adl", "CMS-SUS-16-042", "1709.09814.pdf")
+
+
+@pytest.mark.parametrize(
+    ("parts", "variable", "op", "value", "status"),
+    [
+        (RAZOR, "mr", ">=", 800.0, "unverified"),  # "five bins in M_R, starting from 800 GeV"
+        (RAZOR, "rsq", ">=", 0.08, "unverified"),
+        (RAZOR, "dphi", "<", 2.8, "verified"),  # rejected by the requirement that ... < 2.8
+        (RAZOR, "dphi", ">", 2.8, "unverified"),  # the transfer factor zeta = N(...) / N(...)
+        (SUS16032, "mct", ">", 150.0, "verified"),  # "A minimum requirement of 150 GeV on M_CT"
+        (SUS16032, "dphi", ">", 0.4, "verified"),  # the closest of the three leading jets
+        (WH, "mct", ">", 170.0, "verified"),
+        (ONE_LEPTON, "lt", ">", 250.0, "verified"),
+        # S_T read; its sentence's "no veto tracks" is still taken for a veto (left open)
+        (MJ, "st", ">", 500.0, None),
+    ],
+)
+def test_named_quantities_on_papers(
+    parts: tuple[str, ...], variable: str, op: str, value: float, status: str | None
+) -> None:
+    sel = _paper(*parts)
+    found = [
+        c
+        for c in sel.all_cuts()
+        if c.variable == variable and c.op == op and c.value == pytest.approx(value)
+    ]
+    assert found, f"{variable} {op} {value} not read"
+    if status is not None:
+        assert status in {str(c.status) for c in found}
+    assert variable in _derived(sel)
+    assert not errors_only(validate_selection(sel))
+
+
+@pytest.mark.parametrize("parts", [MJ, ONE_LEPTON])
+def test_mt2_on_papers_is_unresolved(parts: tuple[str, ...]) -> None:
+    sel = _paper(*parts)
+    assert not any(c.variable == "mt2" for c in sel.all_cuts())
+    assert any("M_T2 is a numerical minimisation" in u.reason for u in sel.unresolved)
+
+
+def test_razor_fragment_after_captions_takes_its_paragraph() -> None:
+    """'two jets with pT > 80 GeV, and have M_R > 400 GeV and R^2 > 0.25.' continues, after two
+    figure captions, the paragraph of the gamma+jets control sample."""
+    sel = _paper(*RAZOR)
+    fragment = [
+        c
+        for c in sel.all_cuts()
+        if c.variable in ("mr", "rsq")
+        and c.provenance is not None
+        and (c.provenance.quote or "").startswith("two jets")
+    ]
+    assert fragment and all(c.status == "unverified" for c in fragment)
+    assert all("control" in _reason(c) for c in fragment)
