@@ -303,3 +303,51 @@ def test_razor_fragment_after_captions_takes_its_paragraph() -> None:
     ]
     assert fragment and all(c.status == "unverified" for c in fragment)
     assert all("control" in _reason(c) for c in fragment)
+
+
+# 'veto' naming a kind of object ("no veto tracks", "veto leptons") vetoes nothing by itself; the
+# verb still does ("events with one or more veto leptons are rejected")
+@pytest.mark.parametrize(
+    ("quote", "form", "status"),
+    [
+        (
+            "We select events with exactly one muon, no veto tracks, H_T > 500 GeV and at least "
+            "four jets.",
+            {"variable": "ht", "op": ">", "value": 500},
+            "verified",
+        ),
+        (
+            "We select events with exactly one muon, no veto tracks, H_T > 500 GeV and at least "
+            "four jets.",
+            {"variable": "ht", "op": "<=", "value": 500},
+            "unverified",
+        ),
+        (
+            "Events with veto leptons and H_T > 500 GeV are rejected.",
+            {"variable": "ht", "op": ">", "value": 500},
+            "unverified",
+        ),
+    ],
+)
+def test_veto_as_the_name_of_objects(quote: str, form: dict, status: str) -> None:  # type: ignore[type-arg]
+    assert _checked(quote, form).status == status
+
+
+def test_veto_objects_on_papers() -> None:
+    """1705.04673: 'exactly one isolated charged lepton ..., no veto tracks, S_T > 500 GeV,
+    p^miss_T > 200 GeV, and at least six small-R jets' states what is kept; 1709.09814: 'events
+    with one or more veto leptons are rejected' still vetoes."""
+    kept = {
+        (c.variable or c.expr, str(c.status))
+        for c in _paper(*MJ).all_cuts()
+        if c.provenance is not None and "no veto tracks" in (c.provenance.quote or "")
+    }
+    assert {("st", "verified"), ("met", "verified"), ("count(jets) >= 6", "verified")} <= kept
+    vetoed = [
+        c
+        for c in _paper(*ONE_LEPTON).all_cuts()
+        if c.expr == "count(leptons) == 0"
+        and c.provenance is not None
+        and "veto leptons are rejected" in (c.provenance.quote or "")
+    ]
+    assert vetoed and vetoed[0].status == "verified"

@@ -34,7 +34,9 @@ REJECT = re.compile(
 # stated as what is kept, so the verb does not turn it into a veto
 _BY_REQUIREMENT = re.compile(
     r"\b(?:rejected|removed|discarded|excluded|vetoed)\s+(?:\w+\s+)?by\s+(?:the\s+|a\s+|an\s+"
-    r"|this\s+)?(?:[\w-]+\s+)?(?:requirements?|requiring|selection)\b",
+    r"|this\s+)?(?:[\w-]+\s+)?(?:requirements?|requiring|selection)\b"
+    # "no veto tracks", "the veto leptons": 'veto' names a kind of object, nothing is vetoed here
+    r"|\bveto\s+(?:leptons?|tracks?|electrons?|muons?|photons?|taus?|objects?)\b",
     re.IGNORECASE,
 )
 # what kind of statement a clause is, when it is not a selection
