@@ -1,5 +1,9 @@
 """The Isa student report as a reviewed selection list (``papers/report-h4l-opendata-isa-2025/``).
 
+Named ``selection.reference.json``, not ``selection.reviewed.json``: a run of the report does not
+pick it up (the report stays the project's example of a paper read by extraction and reviewed by
+hand); it is passed where wanted (``--reviewed``, ``trials --reference``).
+
 Written by hand from the report's section II, with the baseline's cut ids, it is the reference
 of the Isa trials (``reproduce trials --reference``) and a second paper whose compiled list
 equals its hand-written baseline on the real 2020 open data (the first is arXiv:1712.02304).
@@ -21,7 +25,7 @@ from pipeline.data import open_dataset
 from pipeline.selection.store import load_selection
 
 LIST = Path(__file__).resolve().parent.parent / "papers" / "report-h4l-opendata-isa-2025"
-LIST = LIST / "selection.reviewed.json"
+LIST = LIST / "selection.reference.json"
 DATA = ("data", "atlas-opendata-2020")
 
 
