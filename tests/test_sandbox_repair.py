@@ -87,9 +87,20 @@ def test_a_runaway_script_is_shown_back_in_part_and_a_cut_answer_is_named(tmp_pa
                 max_attempts=3,
             )
         first, second = (r["messages"][-1]["content"] for r in server.requests)
-    assert "x_148 = 148\n" in first and "x_150 = 150" not in first
-    assert "# [... 1851 more lines not shown]" in first and len(first) < 6000
+    # head and tail: the end of a script (its main()) is kept - shown only the head, the 1.5B
+    # model returned a script without it
+    assert "x_238 = 238\n" in first and "x_239 = 239" not in first and "x_1999 = 1999" in first
+    assert "# [... 1701 lines left out here ...]" in first and len(first) < 8000
     assert "cut before the script ended (it reached the token limit)" in second
     assert "cut before" not in first
     # the cut answer's script is what an unclosed fence opened: it ran (and failed) as attempt 2
     assert (tmp_path / "attempts" / "02" / "analysis.py").read_text().startswith("import also_nope")
+
+
+def test_a_script_of_a_few_hundred_lines_is_shown_whole() -> None:
+    """Measured: the first cap (150 lines, head only) hid the main() of a 160-line script; the
+    model's repair copied the head and the marker line and lost main() (no outputs)."""
+    from pipeline.llm.answers import shown
+
+    script = "".join(f"x_{i} = {i}\n" for i in range(250)) + "def main():\n    return 0\n"
+    assert shown(script) == script

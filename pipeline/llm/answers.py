@@ -16,7 +16,10 @@ _OPENED = re.compile(r"```(?:python)?\n(.*)", re.S)
 # finish reasons of an answer that stopped before it was done: the server's token cap, or the
 # stream cut by the client when the answer degenerated into a loop (see ``degenerate``)
 CUT_FINISHES = frozenset({"length", "repetition"})
-SHOWN_LINES = 150  # a failing script shown back to a model: enough to fix, not a context's worth
+# a failing script shown back to a model: whole up to SHOWN_LINES lines (a compiled 25-cut list is
+# ~230), else its head and tail - a script that ran to max_tokens in a loop would fill the context
+SHOWN_LINES = 300
+SHOWN_TAIL = 60
 
 
 class Answer(str):
@@ -47,14 +50,16 @@ def extract_code(answer: str) -> str:
 
 
 def shown(code: str, max_lines: int = SHOWN_LINES) -> str:
-    """``code`` as shown back to a model: whole, or its first ``max_lines`` lines and a line saying
-    how many more there were (a script that ran to the token cap in a loop would fill the
-    context)."""
+    """``code`` as shown back to a model: whole, or its head and its last ``SHOWN_TAIL`` lines
+    around a line saying how many were left out. The tail is kept because the end of a script
+    (its ``main()``) matters: a 1.5B model shown only the head returned a script without it."""
     lines = code.rstrip("\n").split("\n")
     if len(lines) <= max_lines:
         return code.rstrip("\n") + "\n"
-    hidden = len(lines) - max_lines
-    return "\n".join(lines[:max_lines]) + f"\n# [... {hidden} more lines not shown]\n"
+    head, tail = max_lines - SHOWN_TAIL, SHOWN_TAIL
+    hidden = len(lines) - head - tail
+    marker = f"# [... {hidden} lines left out here ...]"
+    return "\n".join([*lines[:head], marker, *lines[-tail:]]) + "\n"
 
 
 # A window of generated text that compresses below this ratio is a loop, not code or prose:

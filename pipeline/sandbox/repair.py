@@ -32,8 +32,8 @@ def repair_prompt(
     code: str, result: RunResult, *, task: str | None = None, cut: str | None = None
 ) -> list[dict[str, Any]]:
     """The repair request: the task when known (selection list, data fields, contract), the output
-    contract, the cleaned error and the failing script last (its last fenced block; its first
-    ``SHOWN_LINES`` lines when longer). ``cut``: why the model's answer that gave ``code``
+    contract, the cleaned error and the failing script last (its last fenced block; its head and
+    tail when over ``SHOWN_LINES`` lines). ``cut``: why the model's answer that gave ``code``
     stopped early (``length``, ``repetition``), said first."""
     context = f"The script was written for this task:\n\n{task}\n\n---\n\n" if task else ""
     if cut:
