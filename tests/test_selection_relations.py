@@ -76,7 +76,8 @@ def test_cross_collection_list_validates_compiles_and_runs(tmp_path: Path) -> No
     sel = cleaned_jets_list()
     assert [i for i in validate_selection(sel) if i.level == "error"] == []
     script = compile_selection(sel)
-    assert 'rt.min_delta_r(objs, v["leptons"])' in script
+    # computed only for the jets the cuts before still keep (objs.only(keep))
+    assert 'rt.min_delta_r(objs.only(keep), v["leptons"])' in script
     assert script.index('v["leptons"] =') < script.index(
         "rt.min_delta_r(objs"
     )  # leptons before the jets
