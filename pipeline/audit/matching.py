@@ -25,23 +25,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import UsageError
+from pipeline.extract.support_claims import DIRECTION
 from pipeline.selection.models import Cut, SelectionList, Status
 
 Key = tuple[str, str, str, tuple[float, ...]]
-DIRECTION = {
-    ">": "lower",
-    ">=": "lower",
-    "<": "upper",
-    "<=": "upper",
-    "==": "eq",
-    "!=": "ne",
-    "between": "range",
-    "outside": "outside",
-    "[]": "range",
-    "][": "outside",
-    "in": "in",
-    "expr": "expr",
-}
 COLLECTIONS = {
     "electrons": "electron",
     "muons": "muon",

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pipeline.extract.findings import canonical
 from pipeline.selection.models import Cut
 
+# an operator's direction: what the support check compares, and what the scorer
+# (pipeline/audit/matching.py) keys cuts on - one table, so the two cannot drift
 DIRECTION = {
     ">": "lower",
     ">=": "lower",
@@ -19,7 +21,10 @@ DIRECTION = {
     "!=": "ne",
     "between": "range",
     "outside": "outside",
+    "[]": "range",  # ADL's inclusive window and its complement
+    "][": "outside",
     "in": "in",
+    "expr": "expr",  # a cut stated as an expression: keyed by its text, no direction
 }
 INVERSE = {
     "lower": "upper",
