@@ -61,8 +61,9 @@ def check_name(name: str) -> None:
     if name not in NAMES:
         close = closest_names(name, list(NAMES))
         raise UsageError(
-            f"unknown baseline {name!r}",
-            hint=f"closest: {', '.join(close) or '-'}; known: {', '.join(NAMES)}",
+            f"unknown baseline {name!r}"
+            + (f"; did you mean {' or '.join(close)}?" if close else ""),
+            hint=f"known baselines: {', '.join(sorted(NAMES))} (reproduce baseline --help)",
         )
 
 

@@ -14,7 +14,7 @@ import importlib.util
 from pathlib import Path
 
 from pipeline.config import Settings
-from pipeline.errors import DataError, UsageError, closest_names
+from pipeline.errors import DataError, UsageError
 from pipeline.run.options import RunOptions
 
 ROOT_MAGIC = b"root"
@@ -111,15 +111,10 @@ def check_root_file(path: Path) -> None:
 
 
 def check_baseline(name: str) -> None:
-    from baselines import NAMES
+    """The baselines' own check (one message wherever a baseline is named)."""
+    from baselines import check_name
 
-    if name not in NAMES:
-        close = closest_names(name, list(NAMES))
-        raise UsageError(
-            f"unknown baseline {name!r}"
-            + (f"; did you mean {' or '.join(close)}?" if close else ""),
-            hint=f"known baselines: {', '.join(sorted(NAMES))} (reproduce baseline --help)",
-        )
+    check_name(name)
 
 
 def check_model_options(opts: RunOptions, settings: Settings) -> None:
