@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import echo_json, info, lock_wait_options, settings, settings_with_wait
+from pipeline.cli.common import (
+    echo_json,
+    info,
+    lock_wait_options,
+    repair_options,
+    settings,
+    settings_with_wait,
+)
 
 
 @click.command()
@@ -120,16 +127,7 @@ def _run_dir(run: str, outputs: Path) -> Path:
 @click.option(
     "--id", "trials_id", default=None, help="Name of the study (default: a hash of the options)."
 )
-@click.option(
-    "--max-attempts",
-    type=int,
-    default=3,
-    show_default=True,
-    help="Repair attempts (--codegen llm).",
-)
-@click.option(
-    "--timeout", type=float, default=600.0, show_default=True, help="Sandbox wall-clock limit, s."
-)
+@repair_options
 @click.pass_context
 def trials(
     ctx: click.Context,

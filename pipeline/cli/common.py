@@ -40,6 +40,24 @@ def lock_wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def repair_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-attempts`` / ``--timeout``: the sandbox and its repair loop (run and trials)."""
+    command = click.option(
+        "--timeout",
+        type=float,
+        default=600.0,
+        show_default=True,
+        help="Sandbox wall-clock limit, s.",
+    )(command)
+    return click.option(
+        "--max-attempts",
+        type=int,
+        default=3,
+        show_default=True,
+        help="Repair attempts (--codegen llm).",
+    )(command)
+
+
 def settings_with_wait(ctx: click.Context, wait_s: float | None, no_wait: bool) -> Settings:
     """The settings with ``lock_wait`` from ``--wait``/``--no-wait`` when given."""
     cfg = settings(ctx)

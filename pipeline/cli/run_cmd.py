@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import echo_json, info, lock_wait_options, settings_with_wait
+from pipeline.cli.common import (
+    echo_json,
+    info,
+    lock_wait_options,
+    repair_options,
+    settings_with_wait,
+)
 from pipeline.rundir import RunDir
 
 
@@ -52,16 +58,7 @@ from pipeline.rundir import RunDir
     help="With --extract llm: the model returns the whole selection list (objects, derived, "
     "regions), validated and corrected in up to 2 follow-ups.",
 )
-@click.option(
-    "--max-attempts",
-    type=int,
-    default=3,
-    show_default=True,
-    help="Repair attempts (--codegen llm).",
-)
-@click.option(
-    "--timeout", type=float, default=600.0, show_default=True, help="Sandbox wall-clock limit, s."
-)
+@repair_options
 @click.option(
     "--run-id", default=None, help="Name of the run directory (default: a hash of the options)."
 )
