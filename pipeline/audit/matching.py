@@ -25,20 +25,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import UsageError
-from pipeline.extract.support_claims import DIRECTION
+from pipeline.extract.support_claims import DIRECTION, collection_kinds
 from pipeline.selection.models import Cut, SelectionList, Status
 
 Key = tuple[str, str, str, tuple[float, ...]]
-COLLECTIONS = {
-    "electrons": "electron",
-    "muons": "muon",
-    "leptons": "lepton",
-    "jets": "jet",
-    "bjets": "bjet",
-    "photons": "photon",
-    "taus": "tau",
-    "tracks": "track",
-}
 # ADL function names -> quantity
 QUANTITY = {
     "pt": "pt",
@@ -174,15 +164,9 @@ def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
     )  # type: ignore[arg-type]
 
 
-def _collections(sel: SelectionList) -> dict[str, str]:
-    collections: dict[str, str] = {o.name: str(o.kind) for o in sel.objects}
-    collections.update({k: v for k, v in COLLECTIONS.items() if k not in collections})
-    return collections
-
-
 def selection_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
     """(key, cut) for every readable cut that a reviewer has not rejected."""
-    collections = _collections(sel)
+    collections = collection_kinds(sel)
     out = []
     for cut in sel.all_cuts():
         if cut.status == "rejected":
@@ -214,7 +198,7 @@ def proposal_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
     ``unresolved`` by ``pipeline.extract.legal`` with reason 'not expressible ...'), to measure
     reading apart from the language's reach. Readings the support check judged not to be cuts are
     not counted."""
-    collections = _collections(sel)
+    collections = collection_kinds(sel)
     out = []
     for item in sel.unresolved:
         found = _PROPOSED.match(item.description)

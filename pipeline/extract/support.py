@@ -34,11 +34,11 @@ from pipeline.extract.support_claims import (
     DIRECTION,
     FLAGS,
     INVERSE,
-    KIND_OF_COLLECTION,
     SPOKEN,
     Claim,
     accepted_kinds,
     claim_of,
+    collection_kinds,
     comparison_values,
     fmt,
     quantity_ok,
@@ -265,8 +265,7 @@ def not_as_read(sel: SelectionList, doc: Document | None = None) -> dict[str, st
     ranks: "the leading lepton must have pT > 25, 20 or 15 GeV"), and a condition of events
     rejected together with others ("events with A and B are rejected": the kept events satisfy
     not-A or not-B, which the rules leave as written)."""
-    kinds = {o.name: str(o.kind) for o in sel.objects}
-    kinds.update({k: v for k, v in KIND_OF_COLLECTION.items() if k not in kinds})
+    kinds = collection_kinds(sel)
     found = {}
     for cut in sel.all_cuts():
         claim = claim_of(cut, kinds)
@@ -300,8 +299,7 @@ def _not_as_read(claim: Claim, r: Reading) -> str | None:
 def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionList:
     """``sel`` with every verified cut whose quote does not support it marked unverified (reason
     kept)."""
-    kinds = {o.name: str(o.kind) for o in sel.objects}
-    kinds.update({k: v for k, v in KIND_OF_COLLECTION.items() if k not in kinds})
+    kinds = collection_kinds(sel)
 
     def one(cut: Cut, in_region: bool) -> Cut:
         if cut.status != Status.verified or cut.grounding is None:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.findings import canonical
-from pipeline.selection.models import Cut
+from pipeline.selection.models import Cut, SelectionList
 
 # an operator's direction: what the support check compares, and what the scorer
 # (pipeline/audit/matching.py) keys cuts on - one table, so the two cannot drift
@@ -44,6 +44,15 @@ KIND_OF_COLLECTION = {
     "taus": "tau",
     "tracks": "track",
 }
+
+
+def collection_kinds(sel: SelectionList) -> dict[str, str]:
+    """Collection name -> object kind: the list's own objects, then the usual names."""
+    kinds = {o.name: str(o.kind) for o in sel.objects}
+    kinds.update({k: v for k, v in KIND_OF_COLLECTION.items() if k not in kinds})
+    return kinds
+
+
 SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
 SPOKEN = {"mtmet": "the sum m_T + MET", "zwindow": "the distance of a pair mass from the Z mass"}
