@@ -25,18 +25,7 @@ from pipeline.parse.document import Document
 from pipeline.selection.models import SelectionList
 from pipeline.selection.validate import errors_only, validate_selection
 from tests.conftest import shared_path
-from tests.test_extract_support_classes import _checked, _reason
-
-
-def _extracted(sentence: str) -> SelectionList:
-    from tests.test_extract_support_classes import _document
-
-    doc = _document(
-        "Introduction.\n\n2 Event selection\n\nWe use 36 fb^-1 of data recorded in 2016. "
-        + sentence
-        + " More text."
-    )
-    return extract_selection(doc, backend="rules", cited_depth=0)
+from tests.test_extract_support_classes import _checked, _extracted, _reason
 
 
 def _cuts(sel: SelectionList) -> set[tuple[str, str, float, str]]:

@@ -27,7 +27,7 @@ from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
 from pipeline.selection.validate import errors_only, validate_selection
 from tests.conftest import shared_path
-from tests.test_extract_support_classes import _checked, _document, _reason
+from tests.test_extract_support_classes import _checked, _extracted, _reason
 
 
 def _flat(target: str, value: float) -> tuple[str, dict]:  # type: ignore[type-arg]
@@ -278,15 +278,6 @@ def test_the_rules_rank_only_what_the_clause_ranks(
     assert [
         (f.object, f.variable, f.rank, f.value) for f in findings if f.variable != "count"
     ] == expected
-
-
-def _extracted(sentence: str) -> SelectionList:
-    doc = _document(
-        "Introduction.\n\n2 Event selection\n\nWe use 36 fb^-1 of data recorded in 2016. "
-        + sentence
-        + " More text."
-    )
-    return extract_selection(doc, backend="rules", cited_depth=0)
 
 
 def test_values_that_do_not_pair_with_the_ranks_go_to_unresolved() -> None:

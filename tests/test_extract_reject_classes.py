@@ -23,7 +23,7 @@ from pipeline.extract.rules import _findings_in
 from pipeline.selection.models import SelectionList
 from pipeline.selection.validate import errors_only, validate_selection
 from tests.test_extract_rank_classes import _checked_in
-from tests.test_extract_support_classes import _checked, _document, _reason
+from tests.test_extract_support_classes import _checked, _extracted, _reason
 
 MET_HT = [("met", 50.0), ("ht", 300.0)]
 # (sentence, [(quantity, value)] of the rejected side, every condition an upper bound)
@@ -91,15 +91,6 @@ def test_conditions_rejected_together_verify_no_single_cut(sentence: str) -> Non
             cut = _checked(sentence, _cut(quantity, op, value))
             assert cut.status == "unverified", (quantity, op)
     assert "several conditions together" in _reason(_checked(sentence, _cut("mt", ">=", 100)))
-
-
-def _extracted(sentence: str) -> SelectionList:
-    doc = _document(
-        "Introduction.\n\n2 Event selection\n\nWe use 36 fb^-1 of data recorded in 2016. "
-        + sentence
-        + " More text."
-    )
-    return extract_selection(doc, backend="rules", cited_depth=0)
 
 
 @pytest.mark.parametrize("sentence", JOINT)

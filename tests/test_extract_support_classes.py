@@ -38,6 +38,16 @@ def _document(text: str) -> Document:
     )
 
 
+def _extracted(sentence: str) -> SelectionList:
+    """The rules' list of a synthetic paper whose selection section holds ``sentence``."""
+    doc = _document(
+        "Introduction.\n\n2 Event selection\n\nWe use 36 fb^-1 of data recorded in 2016. "
+        + sentence
+        + " More text."
+    )
+    return extract_selection(doc, backend="rules", cited_depth=0)
+
+
 def _checked(quote: str, form: dict, target: str | None = None, before: str = "Some text.") -> Cut:  # type: ignore[type-arg]
     """The cut after grounding and the support check; ``before`` is the paragraph before it."""
     cut = Cut.model_validate(
