@@ -39,7 +39,7 @@ SYSTEM = (
 )
 
 # what code does not need from a selection list: where a cut was read, how it was reviewed
-_NOT_FOR_CODE = frozenset({"provenance", "status", "confidence", "sources_text"})
+_NOT_FOR_CODE = frozenset({"provenance", "status", "confidence"})
 _LIST_KEYS = ("paper", "objects", "derived", "selection", "regions", "observable", "observables")
 
 
