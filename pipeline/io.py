@@ -15,31 +15,108 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline.errors import SelectionError
 
 
 def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
+    """sha256 of the file's bytes, read now (no cache; see :func:`sha256_input` for one)."""
     with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
+        return _sha256_handle(handle, chunk)
+
+
+def _sha256_handle(handle: BinaryIO, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    while block := handle.read(chunk):
+        digest.update(block)
     return digest.hexdigest()
 
 
+HASH_CACHE_ENV = "REPRO_HASH_CACHE"
+HASH_CACHE_OFF = "off"
+RACY_NS = 2_000_000_000  # a file changed this recently is hashed but its digest not stored
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
 def sha256_input(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file the process only reads (data files, papers), hashed once per process
-    while its size and modification time stay the same."""
+    """sha256 of a file the process only reads (data files, papers), hashed once while unchanged.
+
+    Two caches, both keyed by the file's real path, device, inode, size, mtime and ctime (ctime
+    changes on every write and cannot be set back from user space): one per process, and one
+    on disk shared by every run (:func:`hash_cache_dir`). A file changed less than 2 s ago is
+    hashed every time and never stored (git's "racy" guard: a second write within the same
+    clock tick would leave the key unchanged). Any OSError of the disk cache falls back to
+    hashing. Verifying inputs (``reproduce audit``) uses :func:`sha256_file`, never this.
+    """
     st = os.stat(path)
-    return _sha256_by_stat(os.fspath(path), st.st_size, st.st_mtime_ns)
+    if _racy(st):
+        return sha256_file(path)
+    return _sha256_by_key(_stat_key(os.path.realpath(path), st))
+
+
+def hash_cache_dir() -> Path | None:
+    """The disk cache of input hashes: ``$REPRO_HASH_CACHE``, else
+    ``$XDG_CACHE_HOME/reproduce/hashes`` (``~/.cache/reproduce/hashes``); None (no disk cache)
+    when ``REPRO_HASH_CACHE=off``. An empty value counts as unset."""
+    value = os.environ.get(HASH_CACHE_ENV, "").strip()
+    if value.lower() == HASH_CACHE_OFF:
+        return None
+    if value:
+        return Path(value).expanduser().absolute()
+    try:
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no HOME and no passwd entry
+        return None
+    return Path(cache).expanduser() / "reproduce" / "hashes"
+
+
+_StatKey = tuple[str, int, int, int, int, int]
+
+
+def _stat_key(real: str, st: os.stat_result) -> _StatKey:
+    return (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _racy(st: os.stat_result) -> bool:
+    """Changed within the last 2 s (or in the future: a skewed clock)."""
+    return max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - RACY_NS
 
 
 @functools.lru_cache(maxsize=4096)
-def _sha256_by_stat(path: str, size: int, mtime_ns: int) -> str:
-    return sha256_file(path)
+def _sha256_by_key(key: _StatKey) -> str:
+    cache = hash_cache_dir()
+    entry = cache / _entry_name(key) if cache else None
+    if entry is not None and (cached := _read_entry(entry)):
+        return cached
+    with open(key[0], "rb") as handle:
+        digest = _sha256_handle(handle)
+        after = os.fstat(handle.fileno())
+    # stored only when the file did not change while it was read and is not racy now
+    if entry is not None and _stat_key(key[0], after) == key and not _racy(after):
+        with contextlib.suppress(OSError):
+            write_text_atomic(entry, digest)
+    return digest
+
+
+def _entry_name(key: _StatKey) -> str:
+    real, *numbers = key
+    text = b"\0".join([b"v1", os.fsencode(real), *(str(n).encode() for n in numbers)])
+    return hashlib.sha256(text).hexdigest()
+
+
+def _read_entry(entry: Path) -> str | None:
+    """The stored digest, or None when absent, unreadable or not 64 lower-case hex digits."""
+    try:
+        with open(entry, "rb") as handle:
+            raw = handle.read(66)  # the digest, perhaps with a newline; more is not an entry
+    except OSError:
+        return None
+    text = raw.strip().decode("latin-1")
+    return text if len(raw) <= 65 and _HEX64.fullmatch(text) else None
 
 
 def sha256_bytes(data: bytes) -> str:

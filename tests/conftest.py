@@ -63,4 +63,6 @@ def repro_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # no test finds the embedded model by accident (it would start a 1.1 GB server for --backend
     # llm); the tests of the real model (marker "model") look it up where it really is
     monkeypatch.setenv("REPRO_MODELS", str(tmp_path / "no-embedded-model"))
+    # input hashes are cached per test, never in the user's ~/.cache/reproduce/hashes
+    monkeypatch.setenv("REPRO_HASH_CACHE", str(tmp_path / "hash-cache"))
     return home

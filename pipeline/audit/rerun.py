@@ -113,6 +113,7 @@ def check_inputs(
         path = input_path(
             entry, run_dir, home, locations[index] if index < len(locations) else None
         )
+        # read now, never io.sha256_input: an audit does not trust the input hash cache
         actual = sha256_file(path) if path.is_file() else None
         if actual == entry.sha256:
             continue

@@ -27,7 +27,7 @@ from pipeline.data.build import (
 )
 from pipeline.data.schemas import BUILTIN, Schema
 from pipeline.errors import DataError, closest_names
-from pipeline.io import sha256_file
+from pipeline.io import sha256_input
 from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS
 
 SYNTHETIC_KEY = "synthetic"
@@ -351,7 +351,8 @@ def open_dataset(
 
 
 def _digest(path: str) -> str:
-    return "" if is_url(path) else sha256_file(path)
+    """The file's sha256, from the hash cache while the file is unchanged (pipeline.io)."""
+    return "" if is_url(path) else sha256_input(path)
 
 
 # one thread: hashing is I/O and C code; it runs beside the analysis, not in its way

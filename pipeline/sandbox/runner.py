@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.contract import read_outputs
 from pipeline.errors import DataError, SandboxError
-from pipeline.io import write_text_atomic
+from pipeline.io import HASH_CACHE_ENV, HASH_CACHE_OFF, hash_cache_dir, write_text_atomic
 from pipeline.sandbox.isolation import (
     CAPS_EXIT,
     UNPROTECTED,
@@ -182,10 +182,15 @@ def run_script(
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
     }
+    hashes = _hash_cache()
+    env[HASH_CACHE_ENV] = str(hashes) if hashes else HASH_CACHE_OFF
+    readonly = [*data, *([hashes] if hashes else [])]
     fds = [_open_log(work_dir / name) for name in LOGS]
     try:
         rc, killed, duration = _run(
-            wrap(command, kind=kind, work_dir=work_dir, data=data, env=env, tmp_mb=limits.tmp_mb),
+            wrap(
+                command, kind=kind, work_dir=work_dir, data=readonly, env=env, tmp_mb=limits.tmp_mb
+            ),
             fds,
             env,
             work_dir,
@@ -207,6 +212,17 @@ def run_script(
     if not result.ok:
         discard_bulk(work_dir)
     return result
+
+
+def _hash_cache() -> Path | None:
+    """The input-hash cache the script may read (never write: it is bound read-only, and the
+    weak sandbox remounts all but the work directory read-only), when it exists. Without it the
+    script's cache would default to its HOME, the work directory, and land among its outputs."""
+    cache = hash_cache_dir()
+    try:
+        return cache.resolve() if cache and cache.is_dir() else None
+    except OSError:
+        return None
 
 
 def _run(
