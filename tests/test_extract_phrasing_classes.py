@@ -212,12 +212,18 @@ def test_phrasing_class_on_a_synthetic_sentence(
         "If a jet has p_T < 50 GeV, its JVF must exceed 0.5.",
         "Isolation requirements are imposed in cones of inner-detector tracks (\u0394R(e, track) "
         "< 0.3) around the electron direction.",
-        "Electrons with \u0394R(e, jet) < 0.4 to any remaining jets are removed.",
     ],
 )
-def test_conditions_cones_and_overlap_removal_are_not_cuts(text: str) -> None:
+def test_conditions_and_cones_are_not_cuts(text: str) -> None:
     sel = _extract(text)
     assert sel.all_cuts() == [] or all(c.status != "verified" for c in sel.all_cuts()), _all(sel)
+    assert not any(c.variable == "dr" for c in sel.all_cuts())
+
+
+def test_overlap_removal_is_a_min_delta_r_cut() -> None:
+    """Overlap removal is a cut the language states (tests/test_extract_overlap_removal.py)."""
+    sel = _extract("Electrons with \u0394R(e, jet) < 0.4 to any remaining jets are removed.")
+    assert ("electrons", "min_delta_r(jets) >= 0.4") in _verified(sel), _all(sel)
     assert not any(c.variable == "dr" for c in sel.all_cuts())
 
 
@@ -317,8 +323,8 @@ def test_phrasing_class_read_in_a_category_or_control_sentence(
         (P1312, "if there are more than two b-tagged jets", "condition"),
         (P1711, "all jets with p_T > 100 GeV must fulfill", "condition"),
         (P1312, "Isolation requirements are imposed in cones", "isolation cone"),
-        (P1312, "are removed since their likely origin", "overlap removal"),
-        (P1709, "not considering jets that lie", "cone"),
+        # overlap removal on these papers ("are removed since their likely origin", "not
+        # considering jets that lie") is a min_delta_r cut: tests/test_extract_overlap_removal.py
     ],
 )
 def test_conditions_cones_and_overlap_on_papers_go_to_unresolved(

@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import UsageError
-from pipeline.extract.support_claims import DIRECTION, collection_kinds
+from pipeline.extract.support_claims import DIRECTION, MIN_DELTA_R, collection_kinds
 from pipeline.selection.models import Cut, SelectionList, Status
 
 Key = tuple[str, str, str, tuple[float, ...]]
@@ -122,6 +122,9 @@ def _expr_key(expr: str, kind: str, collections: dict[str, str]) -> Key:
             DIRECTION[ranked.group(4)],
             (float(ranked.group(5)),),
         )
+    near = MIN_DELTA_R.fullmatch(expr.strip())
+    if near:  # overlap removal: the key ADL's `select dR(X, Y) > v` in object X gives
+        return (kind, "dr", DIRECTION[near.group(2)], (float(near.group(3)),))
     if "ptcone30 / pt" in expr:
         numbers = _NUMBER.findall(expr.split("ptcone30 / pt")[-1])
         if numbers:

@@ -25,6 +25,7 @@ from pipeline.selection.validate import errors_only, validate_selection
 
 _MAX_ROUNDS = 20  # each round removes at least one cut; a list has far fewer broken cuts than this
 _LEPTONS = re.compile(r"\bleptons\b")
+_NEAR_LEPTONS = re.compile(r"\bmin_delta_r\(\s*leptons\s*\)")
 
 
 def unresolved_from_cut(cut: Cut, reason: str) -> Unresolved:
@@ -54,13 +55,22 @@ def with_lepton_union(sel: SelectionList) -> SelectionList:
     if not uses:
         return sel
     sources = [o.name for o in sel.objects if o.name in ("electrons", "muons")]
+    added: list[PhysicsObject] = []
+    if not sources and any(c.expr and _NEAR_LEPTONS.search(c.expr) for c in sel.all_cuts()):
+        # "jets within Delta R = 0.4 of a lepton are removed" in a paper stating no lepton cut:
+        # the leptons are the electrons and muons of the data
+        added = [
+            PhysicsObject(name=n, kind=_KIND_OF[n], description="no object cut stated")  # type: ignore[arg-type]
+            for n in ("electrons", "muons")
+        ]
+        sources = ["electrons", "muons"]
     union = PhysicsObject(
         name="leptons",
         kind="lepton",
         sources=sources,
         description="electrons and muons together (the paper counts them as one)",
     )
-    return sel.model_copy(update={"objects": [*sel.objects, union]})
+    return sel.model_copy(update={"objects": [*added, *sel.objects, union]})
 
 
 _KIND_OF = {
@@ -126,16 +136,94 @@ def _drop_empty(sel: SelectionList) -> SelectionList:
     return sel.model_copy(update={"objects": objects, "regions": regions})
 
 
-def _sources_first(sel: SelectionList) -> SelectionList:
-    """Merged collections after the collections they merge; sources nobody defines dropped."""
-    names = {o.name for o in sel.objects}
-    plain = [o for o in sel.objects if not o.sources]
-    merged = [
-        o.model_copy(update={"sources": [s for s in o.sources if s in names]})
-        for o in sel.objects
-        if o.sources
+def _needs(obj: PhysicsObject, names: set[str]) -> list[str]:
+    """The collections ``obj`` must come after: those it merges and those its cuts name
+    (``min_delta_r(leptons) > 0.4`` in the cuts of jets)."""
+    named = [
+        m.group(1)
+        for c in obj.cuts
+        if c.expr
+        for m in re.finditer(r"\b(\w+)\b", c.expr)
+        if m.group(1) in names and m.group(1) != obj.name
     ]
-    return sel.model_copy(update={"objects": plain + merged})
+    return list(dict.fromkeys([*obj.sources, *named]))
+
+
+def _ordered(sel: SelectionList) -> tuple[list[PhysicsObject], list[list[str]]]:
+    """The objects with each after the collections it needs (stable: otherwise in list order),
+    and the cycles left (collections needing each other)."""
+    names = {o.name for o in sel.objects}
+    needs = {o.name: [n for n in _needs(o, names) if n in names] for o in sel.objects}
+    placed: list[PhysicsObject] = []
+    done: set[str] = set()
+    pending = list(sel.objects)
+    while pending:
+        ready = next((o for o in pending if all(n in done for n in needs[o.name])), None)
+        if ready is None:
+            return placed + pending, _cycles(pending, needs)
+        placed.append(ready)
+        done.add(ready.name)
+        pending.remove(ready)
+    return placed, []
+
+
+def _cycles(pending: list[PhysicsObject], needs: dict[str, list[str]]) -> list[list[str]]:
+    """One cycle of collections needing each other, from the first of ``pending``."""
+    left = {o.name for o in pending}
+    path = [pending[0].name]
+    while True:
+        nxt = next(n for n in needs[path[-1]] if n in left)
+        if nxt in path:
+            return [path[path.index(nxt) :]]
+        path.append(nxt)
+
+
+def _stated_at(cut: Cut, order: int) -> tuple[int, int]:
+    span = cut.provenance.char_span if cut.provenance is not None else None
+    return (span[0] if span else 10**9, order)
+
+
+MUTUAL = (
+    "not expressible in the selection language: mutual overlap removal - {a} removed near {b} "
+    "and {b} removed near {a} (sequential removal, each step using the objects the previous step "
+    "kept) - cannot be stated, because an object cut may name only collections defined before "
+    "its object; the removal stated first is kept, this one is left out"
+)
+
+
+def _dependencies_first(sel: SelectionList) -> SelectionList:
+    """Each collection after the collections it merges or its cuts name; sources nobody defines
+    dropped. In a cycle (jets removed near electrons, electrons removed near the remaining jets),
+    the cut closing it that the paper states last goes to ``unresolved``."""
+    names = {o.name for o in sel.objects}
+    sel = sel.model_copy(
+        update={
+            "objects": [
+                o.model_copy(update={"sources": [s for s in o.sources if s in names]})
+                if o.sources
+                else o
+                for o in sel.objects
+            ]
+        }
+    )
+    for _ in range(_MAX_ROUNDS):
+        objects, cycles = _ordered(sel)
+        if not cycles:
+            return sel.model_copy(update={"objects": objects})
+        ring = cycles[0]
+        edges = [
+            (_stated_at(c, i), c.id, obj.name, nxt)
+            for obj in sel.objects
+            if obj.name in ring
+            for nxt in [ring[(ring.index(obj.name) + 1) % len(ring)]]
+            for i, c in enumerate(obj.cuts)
+            if c.expr and re.search(rf"\b{nxt}\b", c.expr)
+        ]
+        if not edges:  # a cycle of sources alone: the validator says what is wrong
+            return sel.model_copy(update={"objects": objects})
+        _, cut_id, a, b = max(edges)
+        sel = _remove(sel, {cut_id: MUTUAL.format(a=a, b=b)})
+    return sel
 
 
 _OBJECT_PATH = re.compile(r"^\$\.objects\[(\d+)\]\.(?!cuts)")
@@ -160,8 +248,14 @@ def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type
 
 # support-check findings that say the statement is no cut at all (a condition qualifying another
 # requirement, the size of an isolation cone, an overlap-removal distance): such a reading leaves
-# the cutflow for unresolved
-_NOT_A_CUT = ("is a condition", "appears only in a condition", "isolation cone", "overlap removal")
+# the cutflow for unresolved (a min_delta_r cut is one only when its quote is overlap removal)
+_NOT_A_CUT = (
+    "is a condition",
+    "appears only in a condition",
+    "isolation cone",
+    "overlap removal",
+    "jet clustering algorithm",
+)
 
 
 def set_aside_non_cuts(sel: SelectionList) -> SelectionList:
@@ -186,7 +280,7 @@ def legalize(sel: SelectionList) -> SelectionList:
     """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
     sel = set_aside(set_aside_non_cuts(sel), unexpressible_quantities(sel) | dphi_conflicts(sel))
     sel = with_named_quantities(with_lepton_union(with_counted_collections(sel)))
-    sel = _sources_first(sel)
+    sel = _dependencies_first(sel)
     for _ in range(_MAX_ROUNDS):
         errors = errors_only(validate_selection(sel))
         if not errors:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipeline.extract import patterns as P
 from pipeline.extract.build import _QUAD_DERIVED
+from pipeline.extract.findings import COLLECTIONS, KIND_OF
 from pipeline.extract.phrasings import (
     Z_MASS,
     FlavourDeltaR,
@@ -22,9 +24,18 @@ from pipeline.extract.phrasings import (
 from pipeline.extract.reading import read
 from pipeline.extract.rules import sentences
 from pipeline.extract.sections import relevant_spans
+from pipeline.extract.separations import Separation, separations
 from pipeline.extract.text import squash
 from pipeline.parse.document import Document
-from pipeline.selection.models import Assumption, Cut, Derived, Provenance, Scope, SelectionList
+from pipeline.selection.models import (
+    Assumption,
+    Cut,
+    Derived,
+    PhysicsObject,
+    Provenance,
+    Scope,
+    SelectionList,
+)
 
 SLIDING_ASSUMPTION = (
     "the text gives the threshold at two points only; it is taken as linear "
@@ -56,7 +67,86 @@ def apply_phrasings(sel: SelectionList, doc: Document) -> SelectionList:
         sliding = sliding_threshold(prepared, quote)
         if sliding is not None:
             sel = _apply_sliding(sel, sliding)
+        found_separations = separations(prepared)
+        if found_separations:
+            sel = _add_separations(sel, found_separations, quote)
     return sel
+
+
+def dr_as_separations(sel: SelectionList) -> SelectionList:
+    """Object ``dr`` cuts from any extractor (a cited paper's rules, a model's findings) whose quote
+    is an overlap-removal or separation statement of their object, stated as ``min_delta_r``; the
+    others are left for ``legal`` (the language has no ``dr`` of one object)."""
+    kinds = {o.name: str(o.kind) for o in sel.objects}
+
+    def one(cut: Cut) -> Cut:
+        if cut.variable != "dr" or cut.target is None or not _quote_of(cut):
+            return cut
+        value = cut.value if isinstance(cut.value, (int, float)) else None
+        for sep in separations(P.prepare(_quote_of(cut))):
+            if COLLECTIONS.get(sep.subject) == cut.target and value == sep.value:
+                other = COLLECTIONS[sep.partner]
+                return cut.model_copy(
+                    update={
+                        "expr": f"min_delta_r({other}) {sep.op} {sep.value:g}",
+                        "variable": None,
+                        "op": None,
+                        "value": None,
+                        "unit": None,
+                        "abs": False,
+                    }
+                )
+        return cut
+
+    data = sel.model_copy(deep=True)
+    for obj in data.objects:
+        if kinds.get(obj.name):
+            obj.cuts = [one(c) for c in obj.cuts]
+    return data
+
+
+def _add_separations(sel: SelectionList, found: list[Separation], quote: str) -> SelectionList:
+    """Overlap removal and separation statements as ``min_delta_r(<Y>) > v`` cuts on X's
+    collection, replacing the ``dr`` cuts the comparison rules read from the same sentence (a
+    variable the language does not have, sometimes on the wrong object or with the removed side)."""
+    objects = [
+        o.model_copy(
+            update={
+                "cuts": [c for c in o.cuts if not (c.variable == "dr" and _quote_of(c) == quote)]
+            }
+        )
+        for o in sel.objects
+    ]
+    used = {c.id for c in sel.all_cuts()}
+    for sep in found:
+        name, other = COLLECTIONS[sep.subject], COLLECTIONS[sep.partner]
+        expr = f"min_delta_r({other}) {sep.op} {sep.value:g}"
+        obj = next((o for o in objects if o.name == name), None)
+        if obj is None:
+            kind = KIND_OF.get(sep.subject, sep.subject)
+            obj = PhysicsObject(name=name, kind=kind)  # type: ignore[arg-type]
+            objects.append(obj)
+        if any(c.expr == expr for c in obj.cuts):
+            continue
+        cut_id = f"{name}_dr_{other}"
+        cut_id = (
+            next((f"{cut_id}_{n}" for n in range(2, 99) if f"{cut_id}_{n}" not in used), cut_id)
+            if cut_id in used
+            else cut_id
+        )
+        used.add(cut_id)
+        obj.cuts.append(
+            Cut(
+                id=cut_id,
+                scope=Scope.object,
+                target=name,
+                expr=expr,
+                description=f"{name} at Delta R {sep.op} {sep.value:g} from every object of "
+                f"{other} (overlap removal: the closer ones are removed)",
+                provenance=Provenance(source="paper", document=sel.paper.id, quote=quote),
+            )
+        )
+    return sel.model_copy(update={"objects": objects})
 
 
 def _has_expr(sel: SelectionList, expr: str) -> bool:

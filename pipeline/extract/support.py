@@ -50,6 +50,7 @@ from pipeline.extract.support_clauses import (
     direction_problem,
     joint_rejection,
     rejected_subject,
+    separation_problem,
 )
 from pipeline.extract.support_counts import check_count
 from pipeline.extract.support_objects import object_problem, rank_problem
@@ -253,6 +254,8 @@ def support_problem(
         return clause_problem(r, found.start(), in_region, claim)
     if claim.quantity in FLAGS:
         return object_problem(claim, r, len(r.text) - 1, "") if r.objects else None
+    if claim.partner is not None:
+        return separation_problem(claim, r, in_region)
     if claim.quantity == "expr":
         return _check_expr(claim, r, in_region)
     return _check_comparison(claim, r, in_region)

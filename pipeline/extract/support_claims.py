@@ -67,6 +67,10 @@ _RANKED_CUT = re.compile(rf"{_NTH}\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
 _RANKED_RANGE = re.compile(rf"(?P<lo>-?[\d.]+)\s*<=?\s*{_NTH}\s*<=?\s*(?P<hi>-?[\d.]+)")
 
 
+# an object cut on the distance to the closest object of another collection (overlap removal)
+MIN_DELTA_R = re.compile(r"min_delta_r\(\s*(\w+)\s*\)\s*(>=|<=|>|<)\s*(-?[\d.]+)")
+
+
 @dataclass(frozen=True)
 class Claim:
     """What a cut asserts, in the terms the check reads a sentence in."""
@@ -76,6 +80,7 @@ class Claim:
     direction: str
     values: tuple[float, ...]
     rank: int | None = None  # the cut is on the n-th object by pT (nth(sort_desc(...), n))
+    partner: str | None = None  # min_delta_r(<partner collection>): the kind it is measured to
 
 
 def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
@@ -113,6 +118,15 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             if groups.get("v")
             else (float(groups["lo"]), float(groups["hi"])),
             rank=int(ranked.group("i")),
+        )
+    near = MIN_DELTA_R.fullmatch(cut.expr.strip())
+    if near and cut.target:
+        return Claim(
+            kind,
+            "dr",
+            DIRECTION[near.group(2)],
+            (float(near.group(3)),),
+            partner=kinds.get(near.group(1), "other"),
         )
     ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
     if ratio:

@@ -9,7 +9,16 @@ import re
 from pipeline.extract.clauses import joined_by_or, rejects_events
 from pipeline.extract.findings import OBJECT_VARIABLES
 from pipeline.extract.reading import Reading
-from pipeline.extract.support_claims import DIRECTION, FLAGS, INVERSE, Claim, fmt
+from pipeline.extract.separations import isolation_cone, jet_radius, separations
+from pipeline.extract.support_claims import (
+    DIRECTION,
+    FLAGS,
+    INVERSE,
+    Claim,
+    accepted_kinds,
+    fmt,
+    same_value,
+)
 
 _NOT_A_SELECTION = {
     "histogram": "the clause is a histogram range or binning, not a selection",
@@ -106,8 +115,10 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     kinds -= {"control", "category"} if in_region else set()
     if claim.quantity in FLAGS:
         kinds &= {"histogram", "trigger"}
-    if claim.quantity != "dr":
+    if claim.quantity != "dr" or claim.partner is not None:
         kinds -= {"cone"}
+    if claim.partner is not None:  # read as overlap removal already (separation_problem)
+        kinds -= {"overlap"}
     if _TRIGGER_BEFORE.search(r.context_tail) and _POINTS_BACK.match(r.text):
         return (
             "the sentence goes on describing the trigger of the sentence before, not an "
@@ -126,7 +137,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     ):
         if name in kinds:
             return _NOT_A_SELECTION[name]
-    if r.in_condition(position):
+    if r.in_condition(position) and claim.partner is None:
         return (
             "the comparison is a condition ('for ... with', 'if ...') qualifying another "
             "statement, not a cut"
@@ -177,4 +188,47 @@ def rejected_subject(r: Reading, position: int) -> bool:
     number."""
     return rejects_events(r.text) and bool(
         re.search(r"\b(?:rejected|vetoed|discarded|removed|excluded)\b", r.text[position:])
+    )
+
+
+JET_RADIUS = (
+    "the number is the distance parameter (radius) of the jet clustering algorithm, not a "
+    "separation between objects"
+)
+
+
+def separation_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
+    """A ``min_delta_r(Y) > v`` cut on X: the quote must be an overlap-removal or separation
+    statement (:mod:`separations`) of X from Y at v, keeping the far objects."""
+    found = separations(r.text)
+    subjects = accepted_kinds(claim)
+    partners = accepted_kinds(Claim(str(claim.partner), "dr", "", ()))
+    value = claim.values[0] if claim.values else float("nan")
+    for sep in found:
+        if not (
+            sep.subject in subjects
+            and sep.partner in partners
+            and same_value(value, sep.value, None)
+        ):
+            continue
+        if DIRECTION[sep.op] != claim.direction:
+            return (
+                f"polarity: the quote removes the {sep.subject}s closer than Delta R "
+                f"{sep.value:g} to a {sep.partner} (the kept ones are farther), but the cut is "
+                f"{claim.direction} bound"
+            )
+        return clause_problem(r, sep.position, in_region, claim)
+    if found:
+        sep = found[0]
+        return (
+            f"the quote separates {sep.subject}s from {sep.partner}s by Delta R {sep.value:g}, "
+            f"not {claim.kind}s from {claim.partner}s by {fmt(claim.values)}"
+        )
+    if jet_radius(r.text):
+        return JET_RADIUS
+    if isolation_cone(r.text):
+        return _NOT_A_SELECTION["cone"]
+    return (
+        f"no overlap-removal or separation statement of {claim.kind}s from {claim.partner}s at "
+        f"Delta R {fmt(claim.values)} in the quote"
     )
