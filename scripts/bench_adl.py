@@ -17,11 +17,11 @@ branches with uproot and computes. Wall time is the best of --repeat runs of rea
 The compiled side waits for the inputs' sha256 (hashed in a background thread from
 open_dataset on), as a run does before writing its outputs; the time left to wait after the
 analysis is reported apart ("hash wait"). Input hashes are cached on disk while a file is
-unchanged (pipeline.io.sha256_input, REPRO_HASH_CACHE), so the compiled child, after one
-untimed warm-up run without hashing, runs once with an empty cache of its own (a first run on
-a new file: "cold ratio", "cold wait") and then --repeat times with that cache filled, its
-in-process cache cleared before each run as a new run's process starts without it ("ratio",
-"hash wait": the best of those). --skip-hash, a
+unchanged (pipeline.io.sha256_input, REPRO_HASH_CACHE). Each child first runs once untimed
+(first-call costs; the compiled side without hashing). Then the compiled child runs once with
+an empty cache of its own (a first run on a new file: "cold ratio", "cold wait") and --repeat
+times with that cache filled, its in-process cache cleared before each run as a new run's
+process starts without it ("ratio", "hash wait": the best of those). --skip-hash, a
 diagnostic, measures the compiled side without computing them (a run always does), to show
 what the hashing costs. The hand-written side hashes nothing. Peak memory is the
 child's peak resident set size (VmHWM; ru_maxrss without /proc), reported whole and as the
@@ -210,10 +210,11 @@ def _without_hashing(task: Callable[[], Selected]) -> None:
 def measure(kind: str, n: int, path: Path, step: int, repeat: int, values: Path) -> dict[str, Any]:
     """One child's task: time the runs, record peak RSS, save the first run's values.
 
-    The compiled side first runs once untimed and without hashing (imports and first-call
-    costs that a --repeat 1 hand-written side pays too, but not the hash cache's to show), then
-    once with the (empty) hash cache the parent gave this child, then ``repeat`` times with it
-    filled; each run starts without the in-process hash cache, as a run's own process does."""
+    Both sides first run once untimed (first-call costs; the compiled side without hashing, so
+    they are not the hash cache's either). Then the hand-written side runs ``repeat`` times; the
+    compiled side once with the (empty) hash cache the parent gave this child, then ``repeat``
+    times with it filled; each run starts without the in-process hash cache, as a run's own
+    process does."""
     from pipeline.io import _sha256_by_key
 
     namespace = compiled_namespace(n) if kind == "compiled" else {}
@@ -224,8 +225,12 @@ def measure(kind: str, n: int, path: Path, step: int, repeat: int, values: Path)
         else (lambda: run_hand(n, path, step))
     )
     setup_rss = _rss_mb()
-    if kind == "compiled":  # untimed: the first run's one-off costs are not the hash cache's
+    # untimed, on both sides: a first run's one-off costs (imports on first call, caches of the
+    # libraries) are neither side's throughput, and on the compiled side not the hash cache's
+    if kind == "compiled":
         _without_hashing(task)
+    else:
+        task()
     cold, cold_wait = None, 0.0
     best, best_wait, first = float("inf"), 0.0, None
     for i in range(repeat + (kind == "compiled")):
