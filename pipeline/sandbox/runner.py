@@ -217,12 +217,27 @@ def run_script(
 def _hash_cache() -> Path | None:
     """The input-hash cache the script may read (never write: it is bound read-only, and the
     weak sandbox remounts all but the work directory read-only), when it exists. Without it the
-    script's cache would default to its HOME, the work directory, and land among its outputs."""
+    script's cache would default to its HOME, the work directory, and land among its outputs.
+
+    Only a directory holding nothing but cache entries (and the atomic writer's temporaries) is
+    bound: REPRO_HASH_CACHE naming a broader one (``~/.cache``, ``~``, ``.``) would otherwise
+    show the script everything in it; the script's cache is then off."""
     cache = hash_cache_dir()
     try:
-        return cache.resolve() if cache and cache.is_dir() else None
+        if not cache or not cache.is_dir():
+            return None
+        real = cache.resolve()
+        with os.scandir(real) as found:
+            only_entries = all(
+                _CACHE_ENTRY.fullmatch(e.name) and e.is_file(follow_symlinks=False) for e in found
+            )
     except OSError:
         return None
+    return real if only_entries else None
+
+
+# an entry (pipeline.io._entry_name) or write_text_atomic's temporary beside one
+_CACHE_ENTRY = re.compile(r"[0-9a-f]{64}|\.[0-9a-f]{64}\.[^/]+\.part")
 
 
 def _run(
