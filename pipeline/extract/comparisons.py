@@ -433,7 +433,11 @@ def _comparison(
     return Comparison(
         quantity=quantity[0],
         rank=quantity[1],
-        index_kind=indexed[0] if indexed else None,
+        index_kind=indexed[0]
+        if indexed
+        else ranks.superscript_kind(quantity[2])
+        if quantity[0] == "pt"
+        else None,
         op=op,
         value=float(value.group("num")),
         lepton_index=bool(re.search(r",\s*l\b|,\s*l\s*\d", quantity[2])),

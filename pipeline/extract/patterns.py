@@ -52,6 +52,14 @@ PT_SUBSCRIPT = (
     rf"|\s*\(\s*{_RANK_LETTER}\s*_?\s*\{{?[1-9]\}}?\s*\)"
 )
 
+# a superscript naming the object of a p_T or E_T (issue 17): p_T^gamma, E_T^{e}, p_T^l, p_T^mu,
+# p_T^{jet} (read by ranks.superscript_kind); not ^miss, ^lead, ^cone, which are joined or ranked
+OBJECT_SUPERSCRIPT = r"\s*\^\s*(?:\{\s*)?(?:gamma|ell|lep|l|e|mu|jet|j)(?:\s*\})?(?![A-Za-z0-9_{])"
+# the same superscript written before the subscript, as text layers have it: p^gamma_T, p^l_T
+OBJECT_SUPERSCRIPT_FIRST = (
+    r"\b[pE]\s*\^\s*(?:\{\s*)?(?:gamma|ell|lep|l|e|mu|jet|j)(?:\s*\})?\s*_\s*\{?T\}?(?![A-Za-z])"
+)
+
 QUANTITIES: list[tuple[str, str]] = [
     ("z0sintheta", r"\|?z_?0\s*(?:x|\*)?\s*sin\s*\(?theta\)?\|?"),
     (
@@ -82,8 +90,11 @@ QUANTITIES: list[tuple[str, str]] = [
     ("met", r"\bMET\b|missing transverse (?:momentum|energy)"),
     (
         "pt",
-        rf"\bp_?T(?:{PT_SUBSCRIPT}|,\s*l\s*(\d))?|\bp\s*\^\s*\{{?\s*{_RANK_LETTER}\s*_?\s*[1-9]\s*\}}?"
-        r"\s*_?\s*\{?T\}?|\bE_?T\b|transverse (?:momentum|energy)|\bmomenta\b",
+        rf"\bp_?T(?:{PT_SUBSCRIPT}|{OBJECT_SUPERSCRIPT}|,\s*l\s*(\d))?"
+        rf"|\bp\s*\^\s*\{{?\s*{_RANK_LETTER}\s*_?\s*[1-9]\s*\}}?"
+        rf"\s*_?\s*\{{?T\}}?|\bE_?T(?:{OBJECT_SUPERSCRIPT}|\b)|{OBJECT_SUPERSCRIPT_FIRST}"
+        r"|transverse (?:momentum|energy)"
+        r"|\bmomenta\b",
     ),
     # named event quantities (named_quantities.py defines them in the language); typographic forms
     # as the prepared text has them: M_R -> MR, M_{CT} -> MCT, H_T^miss -> HT^miss

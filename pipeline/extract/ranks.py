@@ -120,6 +120,25 @@ def subscript(quantity_text: str) -> tuple[str | None, int] | None:
     return _LETTER_KIND[found.group("letter").lower()], int(found.group("digit")) - 1
 
 
+_OBJECT_SUPERSCRIPT = re.compile(rf"(?:{P.OBJECT_SUPERSCRIPT})$", re.IGNORECASE)
+_OBJECT_SUPERSCRIPT_FIRST = re.compile(rf"(?:{P.OBJECT_SUPERSCRIPT_FIRST})$", re.IGNORECASE)
+_SUPERSCRIPT_KIND = {"ell": "lepton", "lep": "lepton", "j": "jet", "jet": "jet"}
+
+
+def superscript_kind(quantity_text: str) -> str | None:
+    """The object a superscript of a p_T or E_T names, with no rank ("E_T^gamma" -> photon,
+    "p_T^l" -> lepton, "p_T^{e}" -> electron), else None."""
+    match = _OBJECT_SUPERSCRIPT.search(quantity_text) or _OBJECT_SUPERSCRIPT_FIRST.search(
+        quantity_text
+    )
+    if match is None:
+        return None
+    text = match.group(0)
+    text = text[: text.rindex("_")] if match.re is _OBJECT_SUPERSCRIPT_FIRST else text
+    letter = re.sub(r"[\s^{}]", "", text.split("^", 1)[1]).lower()
+    return _SUPERSCRIPT_KIND.get(letter) or _LETTER_KIND.get(letter)
+
+
 def rank_of_word(word: str) -> int:
     """0 for leading/first/highest, 1 for subleading/second/next-to-leading, 2 for third ..."""
     low = word.lower()

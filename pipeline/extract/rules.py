@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pipeline.extract import clauses, phrasings, ranks
+from pipeline.extract import clauses, count_phrases, phrasings, ranks
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
@@ -432,9 +432,25 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
             out.append(
                 _count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote)
             )
-    for match in _NO_OBJECT.finditer(sentence):
-        if not _disqualified(sentence, match.start()):
-            out.append(_count(_either_flavour(sentence, match), "==", 0, quote))
+    for veto in count_phrases.no_objects(sentence):
+        if not binning and not _disqualified(sentence, veto.position):
+            out.append(_count(_either_flavour(sentence, veto.match), "==", veto.n, quote))
+    for sub in count_phrases.sub_counts(sentence):
+        if binning or _disqualified(sentence, sub.position):
+            continue
+        out.append(_count("bjet", sub.op, sub.n, quote))
+        if (
+            not sub.outer_stated
+        ):  # "two jets, both of which ...": a stated count has its own finding
+            out.append(_count("jet", sub.outer_op, sub.outer_n, quote))
+    seen: set[tuple[object, object, object]] = set()
+    unique: list[CutFinding] = []
+    for f in out:  # "including at least two b-tagged jets": one count, read by two rules
+        key = (f.object, f.op, f.value) if f.variable == "count" else (id(f), None, None)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    out = unique
     if P.SFOS_RE.search(sentence):
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
         out.append(
@@ -474,15 +490,6 @@ def _either_flavour(sentence: str, match: re.Match[str]) -> str:
     if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
         return "lepton"
     return kind
-
-
-# "exactly one lepton and no b-tagged jets": zero objects of that kind (only plain adjectives in
-# between, so that "no requirement on jets" is not read as a count)
-_NO_OBJECT = re.compile(
-    rf"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s+no\s+(?:(?:additional|isolated|identified|selected|reconstructed|tagged)\s+)?"
-    rf"(?P<obj>{P.OBJECT_RE.pattern})",
-    re.IGNORECASE,
-)
 
 
 # "3424 four-lepton events pass the basic selection criteria": events with that many objects
@@ -557,7 +564,9 @@ def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str 
 # a sentence without a number may still state a count ('events with one or more veto leptons are
 # rejected', 'no b-tagged jets')
 _MAY_STATE_A_CUT = re.compile(
-    r"\d|at least|exactly|opposite|same|\bor more\b|\bno\b|\breject|\bveto", re.IGNORECASE
+    r"\d|at least|exactly|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
+    r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b",
+    re.IGNORECASE,
 )
 _REQUIRES = re.compile(r"\b(?:must|required?|requiring|satisfy|satisfies)\b")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 
+from pipeline.extract import count_phrases
 from pipeline.extract import patterns as P
 from pipeline.extract.reading import Reading
 from pipeline.extract.support_claims import INVERSE, Claim, fmt
@@ -35,6 +36,11 @@ _COUNT_PHRASE = re.compile(
 
 def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     reasons: list[str] = []
+    if count_phrases.defines_regions(r.text):
+        return (
+            "the count picks the events used to define some regions (a category), not the "
+            "events of the selection"
+        )
     if claim.values == (0.0,) and claim.direction == "eq":
         for pos, kind in r.objects:
             counted = _COUNTED_BEFORE.search(r.text[max(0, pos - 30) : pos])
@@ -44,7 +50,29 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 and counted is None
             ):
                 return clause_problem(r, pos, in_region, claim)
+        for veto in count_phrases.no_objects(r.text):
+            # "• no isolated leptons", "and no electrons or muons": a veto written as a noun phrase
+            kinds = {veto.kind} | (
+                {"electron", "muon"} if _FLAVOUR_OR.match(r.text, veto.match.end()) else set()
+            )
+            if veto.n == 0 and (
+                claim.kind in kinds or claim.kind == "lepton" and kinds <= {"electron", "muon"}
+            ):
+                if len(kinds) > 1 and claim.kind != "lepton":
+                    continue  # "no electrons or muons" vetoes both: leptons, not electrons alone
+                return clause_problem(r, veto.position, in_region, claim)
         reasons.append(f"no veto of {claim.kind}s is stated in the quote")
+    if claim.kind == "bjet":
+        # "at least six jets, at least one of which is b tagged": the b tag is named in the phrase
+        for sub in count_phrases.sub_counts(r.text):
+            if math.isclose(sub.n, claim.values[0]):
+                if _OP_DIRECTION[sub.op] != claim.direction:
+                    reasons.append(
+                        f"direction: the quote counts {sub.op} {sub.n} b-tagged jets, the cut is a "
+                        f"{claim.direction} bound"
+                    )
+                    continue
+                return clause_problem(r, sub.position, in_region, claim)
     for match in _COUNT_PHRASE.finditer(r.text):
         n = P.count_value(match.group("n").lower())
         if not math.isclose(n, claim.values[0]):
@@ -67,6 +95,8 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     )
 
 
+_FLAVOUR_OR = re.compile(r"\s+(?:or|and|/)\s+(?:an?\s+)?(?:electrons?|muons?)\b", re.IGNORECASE)
+_OP_DIRECTION = {">=": "lower", ">": "lower", "==": "eq", "<=": "upper", "<": "upper"}
 _ADDITIONAL = re.compile(r"\b(?:additional|further|extra|other)\b", re.IGNORECASE)
 # "events with fewer than 4 jets are not considered": a number of objects is rejected, not every
 # such object

@@ -1,0 +1,158 @@
+"""Counts written as structure rather than as "at least N X" (issue 17), read once for the rules
+and the support check:
+
+- a sub-count of the objects just counted: "at least six jets, at least one of which is b
+  tagged", "at least four jets ... are required, of which at least two must be identified as
+  b-jets", "two jets, both of which must be b tagged", "four jets, including at least two b-tagged
+  jets" -> the outer count of jets and a count of b jets;
+- a veto written as a noun phrase: "• no isolated leptons", "events with no b-tagged jets", "zero
+  leptons", "and no electrons or muons" -> no such object. Only plain adjectives may stand between
+  "no" and the object, and "no" must open a clause or follow a verb of having, so that "no
+  requirement on jets", "no significant excess" or "no b-tagging is applied" are not counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract import patterns as P
+
+_NUM = "|".join(["\\d+", *(w for w in P.NUMBER_WORDS if w not in ("no", "a", "an"))])
+_Q = r"at least|exactly|at most|no more than|only"
+_WHICH = r"(?:of|among)\s+(?:which|them|these|those)"
+_B_TAGGED = r"(?:b[- ]?tag(?:ged|s)?\b|b[- ]?jets?\b|bjets?\b)"
+_SUB = re.compile(
+    rf"(?:,\s*|\s+)(?:{_WHICH}\s*,?\s*(?:(?P<q1>{_Q})\s+)?(?P<n1>{_NUM}|both|all)"
+    rf"|(?:(?P<q2>{_Q})\s+)?(?P<n2>{_NUM}|both|all)\s+{_WHICH}(?:\s+jets)?)"
+    rf"\s+(?:is|are|must|should|has|have|to|be)\b(?:\s+[\w-]+){{0,4}}?\s+{_B_TAGGED}"
+    # "four jets, including (at least) two b-tagged jets"
+    rf"|,?\s+including\s+(?:(?P<q3>{_Q})\s+)?(?P<n3>{_NUM})\s+{_B_TAGGED}(?:\s+jets?\b)?",
+    re.IGNORECASE,
+)
+# the jet count the sub-count divides: "at least six small-R jets", "four jets with pT > 30 GeV
+# and |eta| < 2.5 are required"
+_OUTER = re.compile(
+    rf"(?:\b(?P<q>{_Q})\s+)?\b(?P<n>{_NUM})\s+(?:[\w-]+\s+){{0,2}}?jets?\b(?P<rest>[^;:]*)$",
+    re.IGNORECASE,
+)
+_OPS = {"at least": ">=", "exactly": "==", "at most": "<=", "no more than": "<=", "only": "=="}
+
+
+# "Only events with zero b-tagged jets are used to define the search regions with ...": the count
+# picks the events of some regions (a category), not the events of the selection
+_DEFINES_REGIONS = re.compile(
+    r"\bused\s+(?:to\s+define|for|in)\s+(?:the\s+|some\s+)?(?:\w+\s+){0,2}?(?:search\s+|signal\s+)?"
+    r"(?:regions?|categor(?:y|ies)|bins?|subsets?)\b",
+    re.IGNORECASE,
+)
+
+
+def defines_regions(sentence: str) -> bool:
+    """'events with zero b-tagged jets are used to define the search regions ...': the counts of
+    the sentence pick the events of some regions, not of the selection."""
+    return _DEFINES_REGIONS.search(sentence) is not None
+
+
+@dataclass(frozen=True)
+class SubCount:
+    """A count of b jets among counted jets, and the jet count it is taken from."""
+
+    position: int  # of the sub-count phrase
+    op: str
+    n: int
+    outer_op: str  # "==" for a bare number ("two jets, both of which ...")
+    outer_n: int
+    outer_stated: bool  # the outer count has its own word ("at least six jets")
+    outer_position: int
+
+
+def sub_counts(sentence: str) -> list[SubCount]:
+    """The b-jet sub-counts of a prepared sentence, with the jet counts they divide."""
+    out: list[SubCount] = []
+    if defines_regions(sentence):
+        return out
+    for match in _SUB.finditer(sentence):
+        before = sentence[max(0, match.start() - 160) : match.start()]
+        outer = _OUTER.search(before)
+        if outer is None or re.search(r"\b(?:of|among)\s+(?:which|them)\b", outer.group("rest")):
+            continue
+        if re.search(r"\b(?:pairs?|leptons?|electrons?|muons?|photons?)\b", outer.group("rest")):
+            continue  # "two jets and two leptons, one of which ...": the noun is not the jets
+        outer_q = (outer.group("q") or "").lower()
+        outer_op, outer_n = _OPS.get(outer_q, "=="), P.count_value(outer.group("n").lower())
+        q = (match.group("q1") or match.group("q2") or match.group("q3") or "").lower()
+        word = (match.group("n1") or match.group("n2") or match.group("n3")).lower()
+        if word in ("both", "all"):
+            n, op = outer_n, "==" if outer_op == "==" else ">="
+        else:
+            n = P.count_value(word)
+            # "exactly two of which": as written; a bare "two of which are b tagged" is exactly two,
+            # a bare "including two b-tagged jets" at least two
+            op = _OPS[q] if q else (">=" if match.group("n3") else "==")
+        if n > outer_n or n == 0:
+            continue
+        out.append(
+            SubCount(
+                match.start(),
+                op,
+                n,
+                outer_op,
+                outer_n,
+                bool(outer_q),
+                match.start() - len(before) + outer.start(),
+            )
+        )
+    return out
+
+
+_ADJECTIVES = (
+    r"additional|extra|further|other|isolated|identified|selected|reconstructed|tagged|good|"
+    r"loose|tight|veto|signal|charged|well-identified|well-isolated|prompt"
+)
+NO_OBJECT = re.compile(
+    r"(?:\b(?:and|or|with|have|has|having|contain|containing|contains|requires?|required|requiring)"
+    r"|[,;:\u2022]|^)\s*(?P<no>no|zero)\s+(?P<adj>(?:(?:" + _ADJECTIVES + r")\s+){0,2})"
+    rf"(?P<obj>{P.OBJECT_RE.pattern})",
+    re.IGNORECASE,
+)
+_ADDITIONAL = re.compile(r"\b(?:additional|extra|further|other)\b", re.IGNORECASE)
+_COUNTED = re.compile(
+    rf"(?:\b(?:exactly|only|precisely)\s+)?\b(?P<n>one|a|an|single|two|three|four|\d)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{P.OBJECT_RE.pattern})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NoObject:
+    """'no isolated leptons' (n = 0), or 'one photon and no additional photons' (n = 1)."""
+
+    position: int
+    kind: str
+    n: int
+    match: re.Match[str]
+
+
+def no_objects(sentence: str) -> list[NoObject]:
+    """The vetoes of a prepared sentence written as noun phrases. "No additional X" counts beyond
+    the X named before in the sentence ("one photon and no additional photons": exactly one);
+    with none named it is left out (a zero count would be wrong)."""
+    out: list[NoObject] = []
+    if defines_regions(sentence):
+        return out
+    for match in NO_OBJECT.finditer(sentence):
+        kind = P.object_of(match)
+        if not _ADDITIONAL.search(match.group("adj")):
+            out.append(NoObject(match.start("no"), kind, 0, match))
+            continue
+        named = [
+            m
+            for m in _COUNTED.finditer(sentence, 0, match.start())
+            if P.object_of(m) == kind and m.group("n").lower() not in ("no",)
+        ]
+        if named:
+            out.append(
+                NoObject(match.start("no"), kind, P.count_value(named[-1].group("n")), match)
+            )
+    return out
