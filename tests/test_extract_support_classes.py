@@ -331,7 +331,8 @@ ON_PAPERS = [
     ("category subject", P1812, "Events in the one-lepton category", "count(leptons)", "category"),
     ("category subject", P1812, "One-lepton events with fewer than 4", "count(jets)", "category"),
     ("exclusive selections", P1605, "exclusive", "pt >= 25", "category"),
-    ("per-category alternatives", P1812, "non-boosted or boosted categories", "185", "categories"),
+    # (the 185 GeV cut is quoted from a later statement since issue 17's restated cuts)
+    ("per-category alternatives", P1812, "non-boosted or boosted categories", "> 80", "categories"),
     ("additional objects", P032, "at least one additional jet", "count(jets)", "additional"),
     ("particle-flow candidates", P1709, "lepton particle-flow candidates", "0.2", "track"),
     ("relative clause", P1705, "charged-hadron PF candidates, which", "pt > 15", "track"),

@@ -39,15 +39,38 @@ class Source:
     reference: str | None = None
 
 
-def dedupe(findings: Iterable[CutFinding]) -> list[CutFinding]:
-    """Drop repeated statements of the same cut (abstract, body and summary say it thrice)."""
-    seen: set[tuple[object, ...]] = set()
-    kept: list[CutFinding] = []
-    for finding in findings:
-        if finding.key() not in seen:
-            seen.add(finding.key())
-            kept.append(finding)
-    return kept
+Statement = tuple[CutFinding, Source]  # a finding and where it was read
+
+
+def dedupe(findings: Iterable[Statement]) -> list[tuple[Statement, list[Statement]]]:
+    """Each cut once, with its repeated statements (abstract, body and summary say it thrice).
+
+    Statements are the same cut when they have the same key and region (a cut of a control region
+    is not the signal selection's cut). Returns, in order of first statement, the first statement
+    of each cut with the later ones, in the order given; the later ones are kept so that the
+    support check can quote one of them when the first does not support the cut.
+    """
+    groups: dict[tuple[object, ...], tuple[Statement, list[Statement]]] = {}
+    for finding, source in findings:
+        key = (finding.key(), finding.region)
+        if key in groups:
+            groups[key][1].append((finding, source))
+        else:
+            groups[key] = ((finding, source), [])
+    return list(groups.values())
+
+
+def _provenance(finding: CutFinding, source: Source) -> Provenance:
+    return Provenance(
+        source=source.kind,
+        document=source.document,  # type: ignore[arg-type]
+        reference=source.reference,
+        quote=finding.quote,
+    )
+
+
+def _description(finding: CutFinding) -> str:
+    return finding.description or finding.quote[:160]
 
 
 def _comparison(lhs: str, finding: CutFinding, value: float | list[float]) -> str:
@@ -65,16 +88,10 @@ def _comparison(lhs: str, finding: CutFinding, value: float | list[float]) -> st
 def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None, Cut]:
     """The cut and the collection it belongs to (None = the event-level cutflow)."""
     value, unit = canonical(finding.value, finding.unit)
-    provenance = Provenance(
-        source=source.kind,
-        document=source.document,  # type: ignore[arg-type]
-        reference=source.reference,
-        quote=finding.quote,
-    )
     base: dict[str, Any] = {
         "id": cut_id,
-        "description": finding.description or finding.quote[:160],
-        "provenance": provenance,
+        "description": _description(finding),
+        "provenance": _provenance(finding, source),
         "unit": unit,
     }
     collection = COLLECTIONS.get(finding.object)
@@ -121,6 +138,17 @@ def _unique(base: str, used: set[str]) -> str:
     return name
 
 
+def _restatements(first: CutFinding, later: list[Statement]) -> tuple[tuple[Provenance, str], ...]:
+    """The later statements' provenance and description, each quote once (not the first's)."""
+    quotes = {first.quote}
+    kept = []
+    for finding, source in later:
+        if finding.quote not in quotes:
+            quotes.add(finding.quote)
+            kept.append((_provenance(finding, source), _description(finding)))
+    return tuple(kept)
+
+
 def build_selection(
     findings: Iterable[tuple[CutFinding, Source]],
     *,
@@ -131,16 +159,13 @@ def build_selection(
     objects: dict[str, PhysicsObject] = {}
     selection: list[Cut] = []
     used: set[str] = set()
-    seen: set[tuple[object, ...]] = set()
     regions: dict[str, Region] = {}
-    for finding, source in findings:
-        if (finding.key(), finding.region) in seen:
-            continue
-        seen.add((finding.key(), finding.region))
+    for (finding, source), later in dedupe(findings):
         stem = COLLECTIONS.get(finding.object, "event")
         rank = f"_{finding.rank}" if finding.rank is not None else ""
         cut_id = _unique(f"{stem}_{finding.variable}{rank}", used)
         collection, cut = to_cut(finding, cut_id, source)
+        cut._restatements = _restatements(finding, later)
         if finding.region is not None:
             if (
                 collection is None

@@ -29,6 +29,7 @@ import re
 from dataclasses import replace
 
 from pipeline.extract import patterns as P
+from pipeline.extract.grounding import _Index, ground_cut
 from pipeline.extract.reading import Reading, control_context, read
 from pipeline.extract.support_claims import (
     DIRECTION,
@@ -301,12 +302,18 @@ def _not_as_read(claim: Claim, r: Reading) -> str | None:
 
 def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionList:
     """``sel`` with every verified cut whose quote does not support it marked unverified (reason
-    kept)."""
-    kinds = collection_kinds(sel)
+    kept).
 
-    def one(cut: Cut, in_region: bool) -> Cut:
+    A cut the paper states more than once (a summary, then the selection section) keeps its first
+    statement when that one is verified; otherwise it is quoted from the first later statement,
+    in document order, that grounding and this check verify (and the rules can state as read);
+    with none, it keeps its first statement and stays unverified."""
+    kinds = collection_kinds(sel)
+    index: list[_Index] = []  # built once, on the first restated cut that needs it
+
+    def problem_of(cut: Cut, in_region: bool) -> str | None:
         if cut.status != Status.verified or cut.grounding is None:
-            return cut
+            return None
         prov = cut.provenance
         if (
             doc is not None
@@ -314,14 +321,21 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
             and prov.source == "cited"
             and prov.document != doc.source.paper_id
         ):
-            return cut  # checked against the cited paper, where its sentence is (cited.py)
-        problem = support_problem(cut, kinds, in_region=in_region, doc=doc)
-        if problem is None:
+            return None  # checked against the cited paper, where its sentence is (cited.py)
+        return support_problem(cut, kinds, in_region=in_region, doc=doc)
+
+    def one(cut: Cut, in_region: bool) -> Cut:
+        problem = problem_of(cut, in_region)
+        if problem is not None:
+            grounding = cut.grounding.model_copy(  # type: ignore[union-attr]
+                update={"reason": f"quote found, numbers match, but not supported: {problem}"}
+            )
+            cut = cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
+        if cut.status != Status.unverified or not cut._restatements or doc is None:
             return cut
-        grounding = cut.grounding.model_copy(
-            update={"reason": f"quote found, numbers match, but not supported: {problem}"}
-        )
-        return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
+        if not index:
+            index.append(_Index(doc))
+        return _restated(cut, index[0], kinds, in_region, doc) or cut
 
     data = sel.model_copy(deep=True)
     for obj in data.objects:
@@ -330,3 +344,40 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
     for region in data.regions:
         region.cuts = [one(c, True) for c in region.cuts]
     return data
+
+
+def _restated(
+    cut: Cut, index: _Index, kinds: dict[str, str], in_region: bool, doc: Document
+) -> Cut | None:
+    """``cut`` quoted from the first of its later statements (in document order) that is verified
+    and supports it; None when none does."""
+    first = cut.provenance.quote if cut.provenance is not None else ""
+    reason = cut.grounding.reason if cut.grounding is not None else ""
+    grounded = []
+    for provenance, description in cut._restatements:
+        if provenance.document not in (None, doc.source.paper_id):
+            continue  # a cited paper's statement is checked against that paper
+        alt = ground_cut(cut.model_copy(update={"provenance": provenance}), index)
+        if alt.status == Status.verified and alt.provenance is not None:
+            grounded.append((alt.provenance.char_span or (len(doc.text), 0), alt, description))
+    for _, alt, description in sorted(grounded, key=lambda g: g[0]):
+        if support_problem(alt, kinds, in_region=in_region, doc=doc) is not None:
+            continue
+        claim = claim_of(alt, kinds)
+        quote, _ = sentence_of(alt, doc)
+        if (
+            claim is not None
+            and claim.quantity != "expr"
+            and quote
+            and _not_as_read(claim, read(quote)) is not None
+        ):
+            continue  # the rules could not state the cut as this statement says it
+        note = (
+            f'stated more than once: quoted from a later statement, the first ("{first[:160]}") '
+            f"being unverified ({reason})"
+        )
+        update: dict[str, object] = {"notes": f"{cut.notes}; {note}" if cut.notes else note}
+        if cut.description == first[:160]:
+            update["description"] = description
+        return alt.model_copy(update=update)
+    return None

@@ -60,6 +60,14 @@ _WITH_ADDITIONAL = re.compile(
     r"|electrons?|muons?|photons?|jets?|tracks?)\b[^;]{0,120}\b(?:forms?|forming|pairs?|with)\b",
     re.IGNORECASE,
 )
+# "we require the p_T of the leading jet to be >100 GeV and to contain at least one additional jet
+# with p_T > 75 GeV": a threshold on objects beyond those already named (the second jet), not on
+# every object
+_COUNTED_ADDITIONAL = re.compile(
+    r"\b(?:at least|exactly|only)\s+(?:one|two|three|four|\d)\s+(?:additional|extra|further|more)"
+    r"\s+(?:[\w-]+\s+)?(?:jets?|photons?|leptons?|electrons?|muons?)\s+with\b",
+    re.IGNORECASE,
+)
 # the events of one category as the subject: "One-lepton events with ...", "Zero-lepton events"
 _CATEGORY_EVENTS = re.compile(
     r"^\W*(?:zero|one|two|three|four|single|di|tri|multi|\d)-?(?:lepton|photon|jet|muon|electron"
@@ -89,6 +97,16 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         return (
             "the clause defines other objects (veto, loose or additional ones), not the "
             "selected objects"
+        )
+    if (
+        claim.rank is None
+        and claim.quantity not in ("count", "sfos")
+        and claim.kind != "event"
+        and _COUNTED_ADDITIONAL.search(r.text[clause.start : position])
+    ):
+        return (
+            "the clause requires a number of additional objects (beyond those already named) "
+            "with the value, not that every object has it"
         )
     if _YIELD_RATIO.search(r.text) or _IN_YIELD.search(r.text[max(0, position - 60) : position]):
         return (

@@ -18,7 +18,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from pipeline.errors import SelectionError
 from pipeline.selection.units import canonical_unit, convert_values, parse_unit
@@ -157,6 +157,11 @@ class Cut(Model):
     grounding: Grounding | None = None
     reviewer_note: str | None = None
     notes: str | None = None
+    # the other statements of the same cut in the source (a summary, then the selection section),
+    # each as (provenance, description), in the extractor's order: in memory only, never written
+    # (not part of the schema); the support check quotes one of them when the first does not
+    # support the cut (pipeline.extract.support.check_support)
+    _restatements: tuple[tuple[Provenance, str], ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _canonical_units(self) -> Cut:
