@@ -16,7 +16,7 @@ from pipeline.data.synthetic import generate
 from pipeline.demo import REVIEWED, make_note_pdf
 from pipeline.run.stage2 import load_valid_selection
 from tests.conftest import load_timeout, shared_path
-from tests.fakes.openai_server import FakeOpenAI, json_answer, text, tool_call
+from tests.fakes.openai_server import FakeOpenAI, hang, json_answer, text, tool_call
 
 ETA = {
     "object": "electron",
@@ -248,3 +248,43 @@ def test_whole_list_trials_need_the_model_backend(tmp_path: Path) -> None:
     proc = _trials(tmp_path / "home", *args, env={})
     assert proc.returncode != 0 and "needs --backend llm" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "home" / "outputs").exists()
+
+
+def test_ctrl_c_stops_trials_at_once_and_keeps_what_finished(tmp_path: Path) -> None:
+    """Ctrl-C while two trials wait on the model: the command ends now (not when the calls in
+    flight reach their deadline), says how to resume, and exits 130."""
+    import signal
+    import time
+
+    pdf = make_note_pdf(tmp_path / "note.pdf")
+    generate(tmp_path / "data", release="2020", n_events=200, seed=5)
+    with FakeOpenAI() as server:
+        server.push(hang(3600), hang(3600))  # both trials' first calls: no answer for an hour
+        env = {
+            **os.environ,
+            "REPRO_HOME": str(tmp_path / "home"),
+            "REPRO_LLM_BASE_URL": server.base_url,
+            "REPRO_LLM_MODEL": server.model,
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli.main", "trials", str(pdf), "--n", "3"]
+            + ["--jobs", "2", "--backend", "llm", "--data", str(tmp_path / "data")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            deadline = time.monotonic() + load_timeout(120)
+            while len(server.requests) < 2 and time.monotonic() < deadline:
+                assert proc.poll() is None, proc.communicate()
+                time.sleep(0.2)
+            assert len(server.requests) == 2  # both workers are waiting on the model
+            proc.send_signal(signal.SIGINT)
+            _out, err = proc.communicate(timeout=load_timeout(60))
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 130, err
+    assert "interrupted: 0 of 3 trials finished" in err and "resumes the study" in err

@@ -12,10 +12,11 @@ in threads (``--jobs``): the heavy parts are a model server and sandbox subproce
 from __future__ import annotations
 
 import json
+import queue
 import shutil
+import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -222,20 +223,62 @@ def run_trials(opts: TrialsOptions, settings: Settings, progress: Progress) -> T
     progress(f"{opts.n} trials in {study.dir} ({opts.jobs} at a time)")
     results: dict[int, TrialResult] = {}
     columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with (
-        Bar(*columns, console=Console(stderr=True), transient=True) as bar,
-        ThreadPoolExecutor(max_workers=opts.jobs) as pool,
-    ):
+    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("trials", total=opts.n)
-        futures = {pool.submit(study.trial, i): i for i in range(1, opts.n + 1)}
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.index] = result
-            bar.advance(task)
-            state = "ok" if result.completed else f"failed at {result.failed_stage}"
+        try:
+            for result in _each_trial(study, opts.n, opts.jobs):
+                results[result.index] = result
+                bar.advance(task)
+                state = "ok" if result.completed else f"failed at {result.failed_stage}"
+                progress(
+                    f"trial {result.index:02d}: {state}; {result.comparison or '-'}; "
+                    f"failures: {', '.join(result.failures) or 'none'}"
+                )
+        except KeyboardInterrupt:
             progress(
-                f"trial {result.index:02d}: {state}; {result.comparison or '-'}; "
-                f"failures: {', '.join(result.failures) or 'none'}"
+                f"interrupted: {len(results)} of {opts.n} trials finished and are kept in "
+                f"{study.dir}; the same command resumes the study (--n {len(results)} summarises "
+                "the finished ones when they are the first)"
             )
+            raise
     summary = summarise(opts, study.dir, [results[i] for i in sorted(results)])
     return write_trials_report(summary, study.dir)
+
+
+def _each_trial(study: Study, n: int, jobs: int) -> Iterator[TrialResult]:
+    """Trials 1..n, ``jobs`` at a time, each result as it finishes.
+
+    The workers are daemon threads, not a ThreadPoolExecutor's: the interpreter joins an
+    executor's threads at exit, so Ctrl-C would wait for the model calls in flight (up to their
+    deadline, half an hour); daemon threads end with the process, and a trial they leave
+    half-done has no trial.json and is redone on resume."""
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(1, n + 1):
+        todo.put(index)
+    done: queue.SimpleQueue[tuple[TrialResult | None, BaseException | None]] = queue.SimpleQueue()
+
+    def work() -> None:
+        while True:
+            try:
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put((study.trial(index), None))
+            except BaseException as err:  # noqa: BLE001 - handed to the main thread, raised there
+                done.put((None, err))
+                return
+
+    for k in range(min(jobs, n)):
+        threading.Thread(target=work, name=f"trial-worker-{k + 1}", daemon=True).start()
+    for _ in range(n):
+        while True:
+            try:  # a short timeout keeps the main thread responsive to Ctrl-C
+                result, err = done.get(timeout=0.5)
+                break
+            except queue.Empty:
+                continue
+        if err is not None:
+            raise err
+        assert result is not None
+        yield result
