@@ -288,3 +288,16 @@ def test_ctrl_c_stops_trials_at_once_and_keeps_what_finished(tmp_path: Path) -> 
                 proc.communicate()
     assert proc.returncode == 130, err
     assert "interrupted: 0 of 3 trials finished" in err and "resumes the study" in err
+
+
+def test_failures_of_model_calls_are_named_for_what_happened() -> None:
+    """A call over its deadline and a repair handing back the failing script are their own kinds
+    in the taxonomy, not 'other' and 'schema' (both seen in the real-model study)."""
+    from pipeline.audit.trials import failure_of
+    from pipeline.llm import LLMDeadlineExceeded, LLMOutputError
+    from pipeline.llm.echo import unchanged_error
+
+    assert failure_of(LLMDeadlineExceeded("no answer within 1800 s", deadline_s=1800)) == "deadline"
+    assert failure_of(unchanged_error("m")) == "unchanged"
+    invalid = LLMOutputError("not valid JSON", model="m", last_error="bad json", attempts=3)
+    assert failure_of(invalid) == "schema"

@@ -32,7 +32,8 @@ from pipeline.errors import ReproError, SandboxError, SelectionError, UsageError
 from pipeline.extract.api import ExtractionIncomplete
 from pipeline.fetch.cache import fetch_paper
 from pipeline.io import write_json_atomic
-from pipeline.llm import LLMOutputError
+from pipeline.llm import LLMDeadlineExceeded, LLMOutputError
+from pipeline.llm.echo import UNCHANGED
 from pipeline.parse import parse_document
 from pipeline.run.manifest import model_usage, read_calls
 from pipeline.run.options import RunOptions
@@ -49,6 +50,10 @@ __all__ = ["FailureKind", "Study", "TrialResult", "TrialsOptions", "failure_of",
 
 
 def failure_of(err: ReproError) -> FailureKind:
+    if isinstance(err, LLMDeadlineExceeded):
+        return "deadline"
+    if isinstance(err, LLMOutputError) and err.last_error == UNCHANGED:
+        return "unchanged"
     if isinstance(err, LLMOutputError | ExtractionIncomplete | SelectionError):
         return "schema"
     if isinstance(err, SandboxError):

@@ -19,6 +19,8 @@ FailureKind = Literal[
     "schema",
     "ungrounded",
     "model_error",
+    "deadline",  # a model call did not finish within its total deadline
+    "unchanged",  # a repair returned the failing script unchanged, also after being told so
     "syntax",
     "runtime",
     "timeout",

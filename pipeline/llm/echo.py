@@ -110,12 +110,15 @@ def resubmission_prompt(sent: Messages, answer: str) -> Messages | None:
     ]
 
 
+UNCHANGED = "unchanged script"  # the ``last_error`` of :func:`unchanged_error`
+
+
 def unchanged_error(model: str) -> LLMOutputError:
     return LLMOutputError(
         f"model {model} returned the failing script unchanged, also after being told so; another "
         "repair attempt would send the same prompt",
         model=model,
-        last_error="unchanged script",
+        last_error=UNCHANGED,
         attempts=2,
         hint=(
             "use a stronger model (REPRO_LLM_BASE_URL, REPRO_LLM_MODEL), a temperature above 0, "
