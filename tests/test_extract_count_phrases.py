@@ -59,6 +59,24 @@ SYNTHETIC = [
         {(None, "count(bjets) >= 6"), (None, "count(jets) >= 1")},
     ),
     (
+        "count opening the sentence",
+        "At least four jets with pT > 30 GeV and |eta| < 2.4 are required.",
+        {(None, "count(jets) >= 4"), ("jets", "pt", ">", 30.0)},
+        set(),
+    ),
+    (
+        "count opening the sentence, exactly",
+        "Exactly one lepton with pT > 25 GeV is required in each event.",
+        {(None, "count(leptons) == 1")},
+        set(),
+    ),
+    (
+        "count opening the sentence, not a count of objects",
+        "At least a few jets are expected in the forward region of the detector.",
+        set(),
+        {(None, "count(jets) >= 1")},
+    ),
+    (
         "sub-count, exactly N of which",
         "Events must contain at least three jets with pT > 30 GeV, exactly two of which are b "
         "tagged.",

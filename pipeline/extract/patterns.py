@@ -220,7 +220,8 @@ COUNT_OPS = {
 }
 _NUM_WORD = "|".join(["\\d+", *NUMBER_WORDS])
 COUNT_RE = re.compile(
-    rf"\b(?P<q>{'|'.join(COUNT_OPS)})\s+(?P<n>{_NUM_WORD})\s+(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
+    # the quantifier in any case: a sentence may open with it ("At least four jets ... are")
+    rf"\b(?P<q>(?i:{'|'.join(COUNT_OPS)}))\s+(?P<n>{_NUM_WORD})\s+(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 OR_MORE_RE = re.compile(
     rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"

@@ -404,7 +404,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for match in P.COUNT_RE.finditer(sentence):
         if binning or _disqualified(sentence, match.start()):
             continue
-        op, n = P.COUNT_OPS[match.group("q")], P.count_value(match.group("n"))
+        op, n = P.COUNT_OPS[match.group("q").lower()], P.count_value(match.group("n"))
         if _PAIR.match(sentence, match.end()):
             # 'at least one SS lepton pair': two leptons or more (other leptons may be present)
             if op in ("<", "<="):
