@@ -74,6 +74,22 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "objects of the control sample just defined",
+        "The W+jets control sample consists of events with exactly one muon and no b-tagged jets.",
+        "Muons are required to have p_T > 40 GeV and to pass tight identification criteria.",
+        "muons",
+        {"variable": "pt", "op": ">", "value": 40},
+        "control",
+    ),
+    (
+        "objects of the control sample just defined, an identification flag",
+        "The gamma+jets validation region consists of events having at least one selected photon.",
+        "Photons are required to pass loose identification criteria.",
+        "photons",
+        {"variable": "id_loose", "op": "==", "value": 1},
+        "control",
+    ),
+    (
         "glued CR",
         "",
         "The Z \u2192\u2113\u2113CR is defined by requiring two tight muons with p_T > 10 GeV.",
@@ -222,6 +238,20 @@ SUPPORTED = [
         {"expr": "count(jets) >= 2"},
     ),
     (
+        "object definitions after a control sample of other objects",
+        "The W+jets control sample consists of events with exactly one muon and no b-tagged jets.",
+        "Photons are required to have p_T > 40 GeV.",
+        "photons",
+        {"variable": "pt", "op": ">", "value": 40},
+    ),
+    (
+        "object definitions after a sentence naming no control sample",
+        "The analysis uses events with exactly one muon. A control sample is used later.",
+        "Muons are required to have p_T > 40 GeV.",
+        "muons",
+        {"variable": "pt", "op": ">", "value": 40},
+    ),
+    (
         "a relative clause about the selected objects",
         "",
         "We select isolated muons, which must satisfy p_T > 15 GeV.",
@@ -329,6 +359,13 @@ ON_PAPERS = [
     ("control paragraph", P1812, "Events must have no b-tagged jets", "count(jets)", "control"),
     ("control paragraph", P1812, "m_T is required to be between 30", "mt", "control"),
     ("category subject", P1812, "Events in the one-lepton category", "count(leptons)", "category"),
+    (
+        "control sample objects",
+        P1812,
+        "Photons are required to have p_T > 185",
+        "id_loose",
+        "control",
+    ),
     ("category subject", P1812, "One-lepton events with fewer than 4", "count(jets)", "category"),
     ("exclusive selections", P1605, "exclusive", "pt >= 25", "category"),
     # (the 185 GeV cut is quoted from a later statement since issue 17's restated cuts)

@@ -47,7 +47,9 @@ from pipeline.extract.support_claims import (
 )
 from pipeline.extract.support_clauses import (
     JOINT,
+    NOT_A_SELECTION,
     clause_problem,
+    control_objects,
     direction_problem,
     joint_rejection,
     rejected_subject,
@@ -254,6 +256,8 @@ def support_problem(
             )
         return clause_problem(r, found.start(), in_region, claim)
     if claim.quantity in FLAGS:
+        if control_objects(r, claim, in_region):
+            return NOT_A_SELECTION["control"]
         return object_problem(claim, r, len(r.text) - 1, "") if r.objects else None
     if claim.partner is not None:
         return separation_problem(claim, r, in_region)

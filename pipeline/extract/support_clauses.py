@@ -8,7 +8,7 @@ import re
 
 from pipeline.extract.clauses import joined_by_or, rejects_events
 from pipeline.extract.findings import OBJECT_VARIABLES
-from pipeline.extract.reading import Reading
+from pipeline.extract.reading import CONTROL, Reading
 from pipeline.extract.separations import isolation_cone, jet_radius, separations
 from pipeline.extract.support_claims import (
     DIRECTION,
@@ -20,7 +20,7 @@ from pipeline.extract.support_claims import (
     same_value,
 )
 
-_NOT_A_SELECTION = {
+NOT_A_SELECTION = {
     "histogram": "the clause is a histogram range or binning, not a selection",
     "trigger": "the clause describes a trigger, not an offline selection",
     "efficiency": (
@@ -87,6 +87,29 @@ _YIELD_RATIO = re.compile(
 _IN_YIELD = re.compile(r"\bN(?:_\{?\w+\}?)?\s*\([^()]*$")
 
 
+# the words naming an object kind (a sentence introducing the objects a control sample holds)
+_KIND_WORDS = {
+    "bjet": r"b[- ]?(?:tagged\s+)?jets?",
+    "lepton": r"leptons?|electrons?|muons?",
+    "tau": r"taus?|tau[- ]leptons?|tau_h",
+}
+
+
+def control_objects(r: Reading, claim: Claim, in_region: bool) -> bool:
+    """Whether an object cut describes the objects of a control sample: "The gamma+jets control
+    sample consists of events having at least one selected photon. Photons are required to have
+    p_T > 185 GeV" - the sentence before defines the sample with objects of this kind, and this one
+    goes on saying which of them it takes (object definitions after a paragraph naming a control
+    sample are otherwise usually shared with the signal selection)."""
+    if in_region or claim.kind == "event" or not r.context_control:
+        return False
+    words = _KIND_WORDS.get(claim.kind, rf"{claim.kind}s?")
+    tail = r.context_tail
+    # (not a process: "the W+jets-enriched CR" names no jets)
+    named = re.search(rf"(?<![+\w])(?:{words})\b", tail, re.IGNORECASE)
+    return bool(CONTROL.search(tail) and named)
+
+
 def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
     if (
@@ -133,6 +156,8 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     kinds -= {"control", "category"} if in_region else set()
     if claim.quantity in FLAGS:
         kinds &= {"histogram", "trigger"}
+    if control_objects(r, claim, in_region):
+        kinds.add("control")
     if claim.quantity != "dr" or claim.partner is not None:
         kinds -= {"cone"}
     if claim.partner is not None:  # read as overlap removal already (separation_problem)
@@ -154,7 +179,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         "overlap",
     ):
         if name in kinds:
-            return _NOT_A_SELECTION[name]
+            return NOT_A_SELECTION[name]
     if r.in_condition(position) and claim.partner is None:
         return (
             "the comparison is a condition ('for ... with', 'if ...') qualifying another "
@@ -245,7 +270,7 @@ def separation_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
     if jet_radius(r.text):
         return JET_RADIUS
     if isolation_cone(r.text):
-        return _NOT_A_SELECTION["cone"]
+        return NOT_A_SELECTION["cone"]
     return (
         f"no overlap-removal or separation statement of {claim.kind}s from {claim.partner}s at "
         f"Delta R {fmt(claim.values)} in the quote"
