@@ -266,3 +266,57 @@ def test_reports_sections_after_table_of_contents() -> None:
     )
     numbered = [s.number for s in yas.sections if s.number]
     assert numbered[:3] == ["1", "2", "3"] and len(numbered) == len(set(numbered))
+
+
+def _page_broken_paper(path: Path, caption: str, continuation: str) -> Path:
+    """Two pages: the first ends inside a sentence, the second opens with a float's caption and
+    then the sentence's continuation (how a figure at the top of a page reads in the text layer)."""
+    import pymupdf
+
+    body = (
+        "This paper describes a search for new physics in events with jets and missing transverse "
+        "momentum recorded with the detector during the year. "
+    )
+    doc = pymupdf.open()
+    first = doc.new_page()
+    first.insert_text((72, 72), "1 Introduction", fontsize=13, fontname="hebo")
+    first.insert_textbox(pymupdf.Rect(72, 85, 540, 300), body * 4, fontsize=10)
+    first.insert_text((72, 320), "2 Event selection", fontsize=13, fontname="hebo")
+    first.insert_textbox(
+        pymupdf.Rect(72, 333, 540, 700),
+        body * 3 + "Selected events must pass a single-jet trigger and must have",
+        fontsize=10,
+    )
+    second = doc.new_page()
+    second.insert_textbox(pymupdf.Rect(72, 72, 540, 140), caption, fontsize=10)
+    second.insert_textbox(pymupdf.Rect(72, 160, 540, 400), continuation + " " + body, fontsize=10)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_a_sentence_cut_by_a_figure_at_a_page_break_reads_whole(tmp_path: Path) -> None:
+    caption = "Figure 2: The distribution of the jet multiplicity in the control sample."
+    path = _page_broken_paper(
+        tmp_path / "figure.pdf", caption, "at least two jets with p_T > 80 GeV."
+    )
+    doc = parse_document(path, "pymupdf")
+    assert "must have at least two jets with p_T > 80 GeV." in doc.text, doc.text
+    captions = [b for b in doc.blocks if b.kind == "caption"]
+    assert [b.text for b in captions] == [caption]  # kept, after the sentence it interrupted
+    assert captions[0].start > doc.text.index("at least two jets")
+    for block in doc.blocks:  # every block's span still holds its text
+        assert doc.text[block.start : block.end] == block.text
+
+
+def test_a_table_after_an_unfinished_sentence_is_not_its_continuation(tmp_path: Path) -> None:
+    path = _page_broken_paper(
+        tmp_path / "table.pdf", "Table 3: The search bins.", "m_T bins 100-200 GeV and 200-300 GeV"
+    )
+    doc = parse_document(path, "pymupdf")
+    assert "must have m_T bins" not in doc.text, doc.text
+
+
+def test_a_figure_inside_a_sentence_on_a_paper() -> None:
+    doc = parse_document(shared_path("corpus", "adl", "CMS-SUS-16-017", "1812.06302.pdf"))
+    assert "single-photon trigger, have two jets with p_T > 80 GeV" in doc.text

@@ -28,6 +28,7 @@ from pipeline.parse.structure import (
 _CAPTION = re.compile(r"^(FIG(?:URE)?\.?|Fig\.|Figure|TABLE|Table)\s*([0-9IVX]+[a-z]?)\s*[:.]")
 _TABLE_CAPTION = re.compile(r"^(TABLE|Table)\s*([0-9IVX]+)")
 _SENTENCE_END = re.compile(r"[.!?:;]\)?$")
+_MAX_HELD = 6  # captions and footnotes held for one interrupted sentence at most
 _KNOWN_HEADING = re.compile(
     r"^(abstract|introduction|references?|bibliography|acknowledge?ments?|conclusions?|summary|"
     r"appendix.*|contents|results?|discussion|outlook|methods?)$",
@@ -207,6 +208,9 @@ class _BlockWriter:
         self.toc: set[str] = set()
         self.seen_headings: set[str] = set()
         self.previous: tuple[str, str] | None = None
+        # captions and footnotes met inside a sentence cut by a page or column break, written
+        # after the paragraph's continuation (so the sentence reads whole)
+        self.held: list[tuple[BlockKind, Paragraph, str]] = []
 
     def write(self, paras: list[Paragraph], texts: list[str]) -> TextBuilder:
         running = _running_heads(paras, texts, self.pages)
@@ -218,6 +222,7 @@ class _BlockWriter:
             kind = "title" if para is title_para else self._refine(kind, para, text)
             if kind is not None:
                 self._add(kind, para, text)
+        self._flush()
         return self.builder
 
     def _refine(self, kind: BlockKind, para: Paragraph, text: str) -> BlockKind | None:
@@ -241,12 +246,35 @@ class _BlockWriter:
         return kind
 
     def _add(self, kind: BlockKind, para: Paragraph, text: str) -> None:
-        joiner = "\n\n"
         previous = self.previous
+        unfinished = (
+            previous is not None
+            and previous[0] == "paragraph"
+            and not _SENTENCE_END.search(previous[1])
+        )
+        floats = kind == "footnote" or (kind == "caption" and not _TABLE_CAPTION.match(text))
+        if floats and unfinished and len(self.held) < _MAX_HELD:
+            # "Selected events must pass a single-photon trigger, have" / Figure 2: ... /
+            # "two jets with pT > 80 GeV": the figure stands inside the sentence (not a table
+            # caption: the table's own text follows it, and is no continuation)
+            self.held.append((kind, para, text))
+            return
+        joiner = "\n\n"
         if previous and previous[0] == kind == "paragraph" and _continuation(previous[1], text):
             joiner = " "  # a paragraph continued across a column or page break
+        else:
+            self._flush()
         self.builder.add(kind, text, para.page, para.bbox, joiner)
         self.previous = (kind, text)
+        if joiner == " ":
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the held captions and footnotes (after the paragraph they interrupted)."""
+        held, self.held = self.held, []
+        for kind, para, text in held:
+            self.builder.add(kind, text, para.page, para.bbox)
+            self.previous = (kind, text)
 
 
 def _assemble(
