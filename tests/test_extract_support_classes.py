@@ -74,6 +74,14 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "objects an event requirement of a control sample counts",
+        "We perform a cross check in a control sample enriched in W+jets events.",
+        "Events must have no b-tagged jets and two or more jets with p_T > 80 GeV.",
+        "jets",
+        {"variable": "pt", "op": ">", "value": 80},
+        "control",
+    ),
+    (
         "objects of the control sample just defined",
         "The W+jets control sample consists of events with exactly one muon and no b-tagged jets.",
         "Muons are required to have p_T > 40 GeV and to pass tight identification criteria.",
@@ -238,6 +246,13 @@ SUPPORTED = [
         {"expr": "count(jets) >= 2"},
     ),
     (
+        "objects an event requirement of the signal selection counts",
+        "The signal selection is described below.",
+        "Events must have no b-tagged jets and two or more jets with p_T > 80 GeV.",
+        "jets",
+        {"variable": "pt", "op": ">", "value": 80},
+    ),
+    (
         "object definitions after a control sample of other objects",
         "The W+jets control sample consists of events with exactly one muon and no b-tagged jets.",
         "Photons are required to have p_T > 40 GeV.",
@@ -359,6 +374,7 @@ ON_PAPERS = [
     ("control paragraph", P1812, "Events must have no b-tagged jets", "count(jets)", "control"),
     ("control paragraph", P1812, "m_T is required to be between 30", "mt", "control"),
     ("category subject", P1812, "Events in the one-lepton category", "count(leptons)", "category"),
+    ("counted objects, control", P1812, "two or more jets with p_T > 80", "pt > 80", "control"),
     (
         "control sample objects",
         P1812,

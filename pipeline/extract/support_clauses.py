@@ -87,6 +87,13 @@ _YIELD_RATIO = re.compile(
 _IN_YIELD = re.compile(r"\bN(?:_\{?\w+\}?)?\s*\([^()]*$")
 
 
+# "two or more jets with", "at least one b-tagged jet with": objects an event requirement counts
+_COUNT_WORD = r"(?:one|two|three|four|five|six|seven|eight|\d+)"
+_COUNTED_WITH = re.compile(
+    rf"\b(?:(?:at least|exactly|only)\s+{_COUNT_WORD}|{_COUNT_WORD}\s+or\s+more)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:jets?|photons?|leptons?|electrons?|muons?|taus?)\s+with\b[^;]{0,40}$",
+    re.IGNORECASE,
+)
 # the words naming an object kind (a sentence introducing the objects a control sample holds)
 _KIND_WORDS = {
     "bjet": r"b[- ]?(?:tagged\s+)?jets?",
@@ -95,14 +102,21 @@ _KIND_WORDS = {
 }
 
 
-def control_objects(r: Reading, claim: Claim, in_region: bool) -> bool:
+def control_objects(r: Reading, claim: Claim, in_region: bool, position: int | None = None) -> bool:
     """Whether an object cut describes the objects of a control sample: "The gamma+jets control
     sample consists of events having at least one selected photon. Photons are required to have
     p_T > 185 GeV" - the sentence before defines the sample with objects of this kind, and this one
-    goes on saying which of them it takes (object definitions after a paragraph naming a control
-    sample are otherwise usually shared with the signal selection)."""
+    goes on saying which of them it takes; or, in a paragraph defining a control sample, the value
+    is of the objects an event requirement counts ("Events must have no b-tagged jets, two or more
+    jets with p_T > 80 GeV"): that sample's requirement, not every object's. (Object definitions
+    after a paragraph naming a control sample are otherwise usually shared with the signal
+    selection.)"""
     if in_region or claim.kind == "event" or not r.context_control:
         return False
+    if position is not None and _COUNTED_WITH.search(
+        r.text[r.clause_at(position).start : position]
+    ):
+        return True
     words = _KIND_WORDS.get(claim.kind, rf"{claim.kind}s?")
     tail = r.context_tail
     # (not a process: "the W+jets-enriched CR" names no jets)
@@ -156,7 +170,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     kinds -= {"control", "category"} if in_region else set()
     if claim.quantity in FLAGS:
         kinds &= {"histogram", "trigger"}
-    if control_objects(r, claim, in_region):
+    if control_objects(r, claim, in_region, position):
         kinds.add("control")
     if claim.quantity != "dr" or claim.partner is not None:
         kinds -= {"cone"}
