@@ -35,6 +35,7 @@ P1312 = "papers/arXiv-1312.1956.pdf"
 P032 = "adl/CMS-SUS-16-032/SUS-16-032-paper-v27.pdf"
 P1709 = "adl/CMS-SUS-16-042/1709.09814.pdf"
 P1812 = "adl/CMS-SUS-16-017/1812.06302.pdf"
+P1706 = "adl/CMS-SUS-16-043/1706.09933.pdf"
 
 
 @cache
@@ -75,6 +76,43 @@ SYNTHETIC = [
         "At least a few jets are expected in the forward region of the detector.",
         set(),
         {(None, "count(jets) >= 1")},
+    ),
+    (
+        "the number of objects as the subject",
+        "The number of jets is required to be at least four and E_T^miss > 150 GeV.",
+        {(None, "count(jets) >= 4"), (None, "met", ">", 150.0)},
+        set(),
+    ),
+    (
+        "the number of objects as the subject, b tags",
+        "The number of b-tagged jets must be exactly two.",
+        {(None, "count(bjets) == 2")},
+        set(),
+    ),
+    (
+        "the number of objects as the subject, a table row",
+        "Requirements: Number of b tags = 2, number of jets >= 4.",
+        {(None, "count(bjets) == 2"), (None, "count(jets) >= 4")},
+        set(),
+    ),
+    (
+        "the number of objects, bins",
+        "Events are required to pass the trigger and are categorized by the number of b jets = 0, "
+        "1, 2.",
+        set(),
+        {(None, "count(bjets) == 0")},
+    ),
+    (
+        "the number of objects, a description",
+        "The number of jets is larger than 2 in most events.",
+        set(),
+        {(None, "count(jets) > 2")},
+    ),
+    (
+        "the number of objects, a unit",
+        "The number of jets with p_T > 30 GeV is shown in Fig. 3.",
+        set(),
+        {(None, "count(jets) > 30")},
     ),
     (
         "sub-count, exactly N of which",
@@ -291,6 +329,10 @@ SUPPORT = [
      {"expr": "count(bjets) == 0"}, "no veto of bjets"),
     ("not a veto, regions", "Only events with zero b-tagged jets are used to define the search "
      "regions with one c-tagged jet.", None, {"expr": "count(bjets) == 0"}, "define some regions"),
+    ("number of", "The number of b-tagged jets must be exactly two.", None,
+     {"expr": "count(bjets) == 2"}, None),
+    ("number of, direction", "The number of b-tagged jets must be exactly two.", None,
+     {"expr": "count(bjets) >= 2"}, "direction"),
     ("symbol", "Photons are required to have E_T^\u03b3 > 120 GeV.", "photons",
      {"variable": "pt", "op": ">", "value": 120}, None),
     ("symbol alone", "Events are required to have p_T^\u03b3 > 150 GeV.", "photons",
@@ -382,3 +424,9 @@ def test_a_symbol_in_a_condition_is_no_cut_on_a_paper() -> None:
     0.05 for p^l_T > 200 GeV' sets the isolation cone, not the lepton p_T."""
     cuts = _all(_paper(P1709))
     assert not {("leptons", "pt", "<", 50.0), ("leptons", "pt", ">", 200.0)} & cuts
+
+
+def test_the_number_of_objects_in_a_selection_table_on_a_paper() -> None:
+    """CMS-SUS-16-043, Table 1 (event selections): '... Number of b tags =2 Preselection level'."""
+    findings = [f for f in extract_findings(_document(P1706)) if "Number of b tags" in f.quote]
+    assert ("bjet", "==", 2.0) in {(f.object, f.op, f.value) for f in findings}

@@ -8,7 +8,10 @@ and the support check:
 - a veto written as a noun phrase: "• no isolated leptons", "events with no b-tagged jets", "zero
   leptons", "and no electrons or muons" -> no such object. Only plain adjectives may stand between
   "no" and the object, and "no" must open a clause or follow a verb of having, so that "no
-  requirement on jets", "no significant excess" or "no b-tagging is applied" are not counts.
+  requirement on jets", "no significant excess" or "no b-tagging is applied" are not counts;
+- the number of objects as the subject: "the number of jets is required to be at least four",
+  "the number of b-tagged jets must be exactly two", "number of b tags = 2" (a table row) -> a
+  count; a number with a unit after it ("the number of jets with pT > 30 GeV") is none.
 """
 
 from __future__ import annotations
@@ -155,4 +158,63 @@ def no_objects(sentence: str) -> list[NoObject]:
             out.append(
                 NoObject(match.start("no"), kind, P.count_value(named[-1].group("n")), match)
             )
+    return out
+
+
+_NUMBER_OPS = {
+    "at least": ">=",
+    "at most": "<=",
+    "exactly": "==",
+    "no more than": "<=",
+    "no fewer than": ">=",
+    "more than": ">",
+    "greater than": ">",
+    "larger than": ">",
+    "fewer than": "<",
+    "less than": "<",
+    "smaller than": "<",
+    "equal to": "==",
+    "=": "==",
+    "==": "==",
+}
+_NUMBER_OF = re.compile(
+    r"\b(?:number|multiplicity)\s+of\s+(?:(?:" + _ADJECTIVES + r")\s+){0,2}"
+    rf"(?P<obj>{P.OBJECT_RE.pattern}|b[- ]?tags\b)"
+    # "the number of jets (N_jets) with pT > 30 GeV,"
+    r"(?:\s*\([^()]{0,20}\))?(?:\s+with\s+[^,;=<>]{0,40}?[<>]\s*[\d.]+\s*(?:GeV|TeV)?)?,?\s*"
+    r"(?P<verb>(?:is|are|must\s+be|has\s+to\s+be|should\s+be|be)\s+(?:(?:required|restricted"
+    r"|set)\s+to\s+(?:be\s+)?)?)?"
+    rf"(?:(?P<q>{'|'.join(k for k in _NUMBER_OPS if k[0].isalpha())})\s+|(?P<op>[<>]=?|==?)\s*)?"
+    rf"(?P<n>{_NUM})\b"
+    # not a unit, a decimal, a list or a range of values ("= 0, 1, 2", "2-4": bins)
+    r"(?!\s*(?:GeV|TeV|MeV|%|\.\d|[-\u2013]\s*\d|(?:,|or|and)\s*\d))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NumberOf:
+    """'the number of b-tagged jets must be exactly two': a count with the number as subject."""
+
+    position: int
+    kind: str
+    op: str
+    n: int
+
+
+def number_of(sentence: str) -> list[NumberOf]:
+    """The counts of a prepared sentence written as "the number of X is/must be ... N"."""
+    if defines_regions(sentence):
+        return []
+    out = []
+    for match in _NUMBER_OF.finditer(sentence):
+        if not (match.group("q") or match.group("op") or match.group("verb")):
+            continue  # "the number of jets 4": nothing relates the number to the count
+        if not (match.group("op") or P.REQUIREMENT.search(sentence)):
+            continue  # "the number of jets is larger than 2 in most events": a description
+        word = (match.group("q") or match.group("op") or "=").lower()
+        op = _NUMBER_OPS.get(word, word)
+        obj = match.group("obj")
+        kind = "bjet" if re.fullmatch(r"b[- ]?tags", obj, re.IGNORECASE) else P.object_of(match)
+        out.append(NumberOf(match.start(), kind, op, P.count_value(match.group("n"))))
     return out

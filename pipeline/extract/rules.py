@@ -435,6 +435,9 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for veto in count_phrases.no_objects(sentence):
         if not binning and not _disqualified(sentence, veto.position):
             out.append(_count(_either_flavour(sentence, veto.match), "==", veto.n, quote))
+    for num in count_phrases.number_of(sentence):
+        if not binning and not _disqualified(sentence, num.position):
+            out.append(_count(num.kind, num.op, num.n, quote))
     for sub in count_phrases.sub_counts(sentence):
         if binning or _disqualified(sentence, sub.position):
             continue

@@ -73,6 +73,16 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                     )
                     continue
                 return clause_problem(r, sub.position, in_region, claim)
+    for num in count_phrases.number_of(r.text):
+        # "the number of b-tagged jets must be exactly two", "number of b tags = 2"
+        if num.kind == claim.kind and math.isclose(num.n, claim.values[0]):
+            if _OP_DIRECTION.get(num.op) != claim.direction:
+                reasons.append(
+                    f"direction: the quote says the number of {num.kind}s {num.op} {num.n}, the "
+                    f"cut is a {claim.direction} bound"
+                )
+                continue
+            return clause_problem(r, num.position, in_region, claim)
     for match in _COUNT_PHRASE.finditer(r.text):
         n = P.count_value(match.group("n").lower())
         if not math.isclose(n, claim.values[0]):
