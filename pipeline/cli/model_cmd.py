@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from pipeline.cli.common import echo_json, info
+from pipeline.model.embedded import MAX_SLOTS
 
 
 @click.group("model")
@@ -63,7 +64,7 @@ def pull() -> None:
 )
 @click.option(
     "--slots",
-    type=click.IntRange(1, 4),
+    type=click.IntRange(1, MAX_SLOTS),
     default=1,
     show_default=True,
     help="Requests served at once (decoded in one batch).",
