@@ -71,3 +71,14 @@ def test_the_demo_prompt_is_the_example_and_the_task_in_a_third_of_the_old_size(
     # the old prompt was ~30,000 characters (7,543 tokens measured by llama.cpp)
     assert len(system["content"]) + len(content) < 20_000
     assert extract_code(content.split("Its script:\n", 1)[1]) == worked_example()[1]
+
+
+def test_the_fields_are_shown_as_strings_to_copy_into_reads(tmp_path: Path) -> None:
+    """Shown as a bare comma list, the real model copied the fields into READS and left the last
+    one (`weight`) unquoted in 4 of 6 first attempts: a NameError before any analysis ran."""
+    sel = SelectionList.model_validate_json(DEMO.read_text())
+    provides = open_dataset(list(generate(tmp_path / "data", release="2020", n_events=50))).provides
+    content = codegen_prompt(sel, provides)[1]["content"]
+    line = next(x for x in content.splitlines() if x.startswith("Fields this dataset provides"))
+    shown = json.loads(line.split(": ", 1)[1])
+    assert shown == sorted(provides) and "weight" in shown

@@ -91,7 +91,10 @@ def codegen_prompt(
         f"Worked example. Selection list:\n```json\n{example_list}\n```\n"
         f"Its script:\n```python\n{example_script}```\n\n"
         f"Your task. Selection list:\n```json\n{for_code(sel)}\n```\n\n"
-        f"Fields this dataset provides: {', '.join(sorted(provides))}\n\n"
+        # as Python strings: shown bare, the model copied them into READS and left the last
+        # unquoted in 4 of 6 first attempts (NameError: name 'weight' is not defined)
+        f"Fields this dataset provides (READS lists those the script reads, each a quoted "
+        f"string): {json.dumps(sorted(provides))}\n\n"
         f"{extra_hints}Write the script for this selection list, in the form of the example."
     )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
