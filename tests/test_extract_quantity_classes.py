@@ -43,6 +43,12 @@ def _derived(sel: SelectionList) -> dict[str, str]:
 # (sentence, (variable, op, value) read and verified, derived name -> expression)
 READ = [
     (
+        "Jets must have p_T > 50 GeV. The effective mass m_eff, defined as the scalar sum of the "
+        "jet pT and E_T^miss, is required to exceed 1500 GeV.",
+        {("meff", ">", 1500.0)},
+        {"meff": "sum(pt(jets)) + met"},
+    ),
+    (
         "Events must have at least two jets with p_T > 80 GeV, M_R > 400 GeV and R^2 > 0.25.",
         {("mr", ">", 400.0), ("rsq", ">", 0.25)},
         {"mr": "razor_mr(megajets(jets))", "rsq": "razor_r2(megajets(jets), met_vec)"},
@@ -171,7 +177,52 @@ WRONG_QUANTITY = [
     ("We require S_T > 500 GeV.", {"variable": "ht", "op": ">", "value": 500}),
     ("Instead, L_T is required to be >250 GeV.", {"variable": "met", "op": ">", "value": 250}),
     ("The invariant mass must exceed 100 GeV.", {"variable": "met", "op": ">", "value": 100}),
+    # the quantity closest to the comparison is the last argument of the one it binds to
+    (
+        "The transverse mass m_T of the lepton and E_T^miss must be larger than 150 GeV.",
+        {"variable": "met", "op": ">", "value": 150},
+    ),
+    (
+        "The effective mass m_eff, defined as the scalar sum of the jet pT and E_T^miss, is "
+        "required to exceed 1500 GeV.",
+        {"variable": "met", "op": ">", "value": 1500},
+    ),
+    (
+        "The effective mass m_eff, defined as the scalar sum of the jet pT and E_T^miss, is "
+        "required to exceed 1500 GeV.",
+        {"variable": "pt", "op": ">", "value": 1500},
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        (  # the quantity of the sum is written in words only: no cut on an argument
+            "The sum of the jet pT and E_T^miss must exceed 1000 GeV.",
+            {("met", ">", 1000.0), ("pt", ">", 1000.0)},
+            set(),
+        ),
+        (  # "of Delta R > 0.5": the value of the quantity, not an argument
+            "The photons are required to have an angular distance in the eta-phi plane of "
+            "Delta R > 0.5 to the nearest jet.",
+            {("eta", ">", 0.5)},
+            set(),
+        ),
+        (  # "of at least 4 and E_T^miss": a count, then another requirement
+            "Events are required to have a jet multiplicity of at least 4 and E_T^miss > 200 GeV.",
+            set(),
+            {("met", ">", 200.0)},
+        ),
+    ],
+)
+def test_an_argument_of_a_quantity_is_not_the_quantity_cut(
+    sentence: str, absent: set[tuple[str, str, float]], present: set[tuple[str, str, float]]
+) -> None:
+    sel = _extracted(sentence)
+    cuts = {(str(c.variable), str(c.op), float(c.value)) for c in sel.all_cuts() if c.variable}  # type: ignore[arg-type]
+    assert not absent & cuts, cuts
+    assert present <= cuts, cuts
 
 
 @pytest.mark.parametrize(("quote", "form"), WRONG_QUANTITY)

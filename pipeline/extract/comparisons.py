@@ -58,7 +58,41 @@ def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | N
     best = _closest_quantity(left[-160:], max_gap)
     if best is None and max_gap <= 3:  # "M_T(gamma, MET) > 100": skip the argument list
         best = _closest_quantity(re.sub(r"\([^()]{0,40}\)$", "", left[-160:].rstrip()), max_gap)
+    if best is not None:
+        best = _head_of(left[-160:], best)
     return None if best is None else _named(best[1], best[2])
+
+
+# "the transverse mass m_T of the lepton and E_T^miss", "the scalar sum of the jet pT and
+# E_T^miss": the quantity closest to the comparison is the last argument of one named before it
+_LAST_ARGUMENT = re.compile(
+    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?(?:and|,)\s*$",
+    re.IGNORECASE,
+)
+# an earlier argument of the same list: "the sum of the jet pT" (before "and E_T^miss")
+_FIRST_ARGUMENT = re.compile(
+    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
+def _head_of(
+    tail: str, best: tuple[int, str, re.Match[str]]
+) -> tuple[int, str, re.Match[str]] | None:
+    """The quantity a comparison binds to when ``best`` (the closest one) is the last argument of
+    another: the one the argument list belongs to, named before it; None when it names none (the
+    comparison is then of a quantity written in words, not of an argument)."""
+    if not _LAST_ARGUMENT.search(tail[: best[2].start()]):
+        return best  # "an angular distance of Delta R > 0.5": the value of the quantity named
+    for _ in range(4):
+        earlier = _closest_quantity(tail[: best[2].start()], len(tail))
+        if earlier is None:
+            return None
+        best = earlier
+        before = tail[: best[2].start()]
+        if not (_LAST_ARGUMENT.search(before) or _FIRST_ARGUMENT.search(before)):
+            return best
+    return None
 
 
 def _closest_quantity(tail: str, max_gap: int) -> tuple[int, str, re.Match[str]] | None:

@@ -97,6 +97,14 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
             "L_T = the pT of the leading lepton plus the MET",
         )
     ],
+    "meff": [
+        (
+            "jets",
+            "sum(pt(jets)) + met",
+            "m_eff = the scalar sum of the pT of the selected jets and the MET (some analyses "
+            "add the leptons' pT: check the paper's definition)",
+        )
+    ],
     "st": [
         (
             "leptons",
