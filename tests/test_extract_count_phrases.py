@@ -115,6 +115,25 @@ SYNTHETIC = [
         {(None, "count(jets) > 30")},
     ),
     (
+        "a veto of objects failing a requirement",
+        "Events containing a jet with pT > 20 GeV that fails the jet quality criteria are "
+        "rejected.",
+        set(),
+        {(None, "count(jets) == 0")},
+    ),
+    (
+        "a veto of bad objects",
+        "Events with bad jets are rejected.",
+        set(),
+        {(None, "count(jets) == 0")},
+    ),
+    (
+        "a veto of every such object",
+        "Events containing a b-tagged jet are rejected.",
+        {(None, "count(bjets) == 0")},
+        set(),
+    ),
+    (
         "sub-count, exactly N of which",
         "Events must contain at least three jets with pT > 30 GeV, exactly two of which are b "
         "tagged.",
@@ -329,6 +348,10 @@ SUPPORT = [
      {"expr": "count(bjets) == 0"}, "no veto of bjets"),
     ("not a veto, regions", "Only events with zero b-tagged jets are used to define the search "
      "regions with one c-tagged jet.", None, {"expr": "count(bjets) == 0"}, "define some regions"),
+    ("veto of failing objects", "Events containing a jet with pT > 20 GeV that fails the jet "
+     "quality criteria are rejected.", None, {"expr": "count(jets) == 0"}, "failing a requirement"),
+    ("veto of bad objects", "Events with bad jets are rejected.", None,
+     {"expr": "count(jets) == 0"}, "failing a requirement"),
     ("number of", "The number of b-tagged jets must be exactly two.", None,
      {"expr": "count(bjets) == 2"}, None),
     ("number of, direction", "The number of b-tagged jets must be exactly two.", None,

@@ -73,6 +73,7 @@ RANKED = [
         "The highest-p_T jet must satisfy p_T > 100 GeV and the second-highest p_T > 50 GeV.",
         "jets",
     ),
+    ("each of the ranked", "The two leading jets must each have p_T > 100 GeV.", "jets"),
 ]
 STATED = {  # the (rank, value) pairs of each sentence above
     "subscript": [(0, 20), (1, 15)],
@@ -86,6 +87,7 @@ STATED = {  # the (rank, value) pairs of each sentence above
     "one per rank": [(0, 25), (1, 15), (2, 10)],
     "continued list": [(0, 20), (1, 15), (2, 10)],
     "highest-pT": [(0, 100), (1, 50)],
+    "each of the ranked": [(0, 100), (1, 100)],
 }
 
 
@@ -128,7 +130,10 @@ UNRANKED = [
 ]
 
 
-@pytest.mark.parametrize(("name", "sentence", "target", "value"), UNRANKED[:1])
+@pytest.mark.parametrize(
+    ("name", "sentence", "target", "value"),
+    [*UNRANKED[:1], ("each, no rank", "Each jet must have p_T > 30 GeV.", "jets", 30)],
+)
 def test_a_ranked_cut_from_a_clause_without_rank_is_unverified(
     name: str, sentence: str, target: str, value: float
 ) -> None:

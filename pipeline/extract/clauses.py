@@ -210,3 +210,29 @@ def _inverted(finding: CutFinding) -> CutFinding:
             ),
         }
     )
+
+
+# "a jet with pT > 20 GeV that fails the jet quality criteria", "jets failing the cleaning",
+# "badly reconstructed muons": the objects a veto names are only those failing a requirement
+_FAILING = re.compile(
+    r"^[^.;]{0,80}?\b(?:that|which|who)\s+(?:fails?|do(?:es)?\s+not\s+(?:pass|satisfy|meet))\b"
+    r"|^[^.;]{0,80}?\bfailing\b|^[^.;]{0,60}?\b(?:not\s+(?:passing|satisfying|meeting))\b"
+    r"|^\s*(?:is|are)\s+(?:identified|classified)\s+as\s+(?:bad|fake)\b",
+    re.IGNORECASE,
+)
+_BAD_OBJECTS = re.compile(
+    r"\b(?:bad|badly[- ]\w+|fake|noisy|problematic|mis-?reconstructed|cosmic)\s+(?:[\w-]+\s+)?"
+    r"(?:jets?|muons?|electrons?|photons?|leptons?)\b",
+    re.IGNORECASE,
+)
+
+
+def failing_objects(after_object: str) -> bool:
+    """Whether the text after a vetoed object restricts the veto to objects failing a
+    requirement ("that fails the jet quality criteria", "failing the cleaning")."""
+    return bool(_FAILING.search(after_object))
+
+
+def names_bad_objects(text: str) -> bool:
+    """Whether ``text`` names bad objects ("bad jets", "badly reconstructed muons")."""
+    return bool(_BAD_OBJECTS.search(text))

@@ -66,6 +66,10 @@ _NOT_RANKED = re.compile(
     r"|;",
     re.IGNORECASE,
 )
+_EACH_OF_THEM = re.compile(
+    r"^\s*(?:(?:must|should|are|have\s+to|are\s+required\s+to|is\s+required\s+to)\s+)?each\b",
+    re.IGNORECASE,
+)
 _SUBSCRIPT = re.compile(rf"(?:{P.PT_SUBSCRIPT})$", re.IGNORECASE)
 _SUPERSCRIPT_FIRST = re.compile(  # p^{j1}_T
     r"^p\s*\^\s*\{?\s*(?:l|lep|j|jet|e|mu|gamma|b)\s*_?\s*[1-9]\s*\}?\s*_?\s*\{?T\}?$",
@@ -186,6 +190,9 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
         return None
     last = max(found, key=lambda m: m.end())
     between = window[last.end() :]
+    if last.groupdict().get("n") or last.groupdict().get("n2"):
+        # "the two leading jets must each have pT > 100 GeV": "each" of the ranked ones
+        between = _EACH_OF_THEM.sub(" ", between, count=1)
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
     if _FOR_THE.search(window[: last.start()]) and re.search(r"\d", window[: last.start()]):

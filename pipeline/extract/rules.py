@@ -143,6 +143,10 @@ def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
         # 'events with fewer than 4 jets', 'with two same-flavour leptons': not a veto of every such
         # object
         return []
+    if clauses.failing_objects(sentence[match.end() :]) or clauses.names_bad_objects(
+        match.group(0)
+    ):
+        return []  # 'a jet ... that fails the quality criteria': a veto of bad jets only
     kind = P.object_of(match)
     if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
         kind = "lepton"

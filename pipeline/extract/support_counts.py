@@ -8,6 +8,7 @@ import re
 
 from pipeline.extract import count_phrases
 from pipeline.extract import patterns as P
+from pipeline.extract.clauses import failing_objects, names_bad_objects
 from pipeline.extract.reading import Reading
 from pipeline.extract.support_claims import INVERSE, Claim, fmt
 from pipeline.extract.support_clauses import clause_problem, rejected_subject
@@ -49,6 +50,14 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 and r.clause_at(pos).rejects
                 and counted is None
             ):
+                if failing_objects(r.text[pos:]) or names_bad_objects(
+                    r.text[max(0, pos - 40) : pos + 12]
+                ):
+                    return (
+                        f"the vetoed {claim.kind}s are only those failing a requirement ('that "
+                        "fails the quality criteria', 'bad jets'), not every one: a zero count of "
+                        "all of them would reject far more events"
+                    )
                 return clause_problem(r, pos, in_region, claim)
         for veto in count_phrases.no_objects(r.text):
             # "• no isolated leptons", "and no electrons or muons": a veto written as a noun phrase
