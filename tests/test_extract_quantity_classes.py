@@ -209,6 +209,16 @@ WRONG_QUANTITY = [
             {("eta", ">", 0.5)},
             set(),
         ),
+        (  # a ratio of two quantities: not a cut on the divisor
+            "We require the ratio E_T^miss/sqrt(H_T) to be greater than 15 GeV^1/2.",
+            {("ht", ">", 15.0), ("met", ">", 15.0)},
+            set(),
+        ),
+        (
+            "Events must satisfy E_T^miss/sqrt(H_T) > 15 GeV^1/2 and H_T > 500 GeV.",
+            {("ht", ">", 15.0)},
+            {("ht", ">", 500.0)},
+        ),
         (  # "of at least 4 and E_T^miss": a count, then another requirement
             "Events are required to have a jet multiplicity of at least 4 and E_T^miss > 200 GeV.",
             set(),

@@ -74,6 +74,23 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "inputs of an isolation sum",
+        "",
+        "Photons with E_T > 25 GeV are used to compute the isolation.",
+        "photons",
+        {"variable": "pt", "op": ">", "value": 25},
+        "inputs of a computed quantity",
+    ),
+    (
+        "inputs of the missing transverse momentum",
+        "",
+        "All jets with pT > 20 GeV are considered in the calculation of the missing transverse "
+        "momentum.",
+        "jets",
+        {"variable": "pt", "op": ">", "value": 20},
+        "inputs of a computed quantity",
+    ),
+    (
         "objects an event requirement of a control sample counts",
         "We perform a cross check in a control sample enriched in W+jets events.",
         "Events must have no b-tagged jets and two or more jets with p_T > 80 GeV.",
@@ -244,6 +261,13 @@ SUPPORTED = [
         "Events must have two or more jets with p_T > 80 GeV.",
         None,
         {"expr": "count(jets) >= 2"},
+    ),
+    (
+        "objects used to compute an event quantity of the selection",
+        "",
+        "Jets with pT > 30 GeV are used to compute H_T.",
+        "jets",
+        {"variable": "pt", "op": ">", "value": 30},
     ),
     (
         "objects an event requirement of the signal selection counts",

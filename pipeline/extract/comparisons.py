@@ -69,6 +69,8 @@ _LAST_ARGUMENT = re.compile(
     r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?(?:and|,)\s*$",
     re.IGNORECASE,
 )
+# the quantity divides another: "E_T^miss/sqrt(H_T)", "p_T^miss / H_T"
+_DIVISOR = re.compile(r"/\s*(?:sqrt\s*\(\s*|\(\s*)?$", re.IGNORECASE)
 # an earlier argument of the same list: "the sum of the jet pT" (before "and E_T^miss")
 _FIRST_ARGUMENT = re.compile(
     r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?$",
@@ -82,6 +84,8 @@ def _head_of(
     """The quantity a comparison binds to when ``best`` (the closest one) is the last argument of
     another: the one the argument list belongs to, named before it; None when it names none (the
     comparison is then of a quantity written in words, not of an argument)."""
+    if _DIVISOR.search(tail[: best[2].start()]):
+        return None  # "E_T^miss/sqrt(H_T) greater than 15": a ratio, not H_T
     if not _LAST_ARGUMENT.search(tail[: best[2].start()]):
         return best  # "an angular distance of Delta R > 0.5": the value of the quantity named
     for _ in range(4):

@@ -99,6 +99,20 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("signature", re.compile(r"\bresulting in\b|\bsignatures?\b|\bdecays? (?:in)?to\b", re.I)),
     (
+        # "Photons with E_T > 25 GeV are used to compute the isolation", "jets entering the
+        # calculation of the missing transverse momentum": inputs of a computed quantity
+        "input",
+        re.compile(
+            r"\b(?:used|considered|included)\s+(?:to\s+(?:compute|calculate|determine|build)"
+            r"|in\s+the\s+(?:computation|calculation|determination)\s+of|for\s+the\s+"
+            r"(?:computation|calculation)\s+of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:isolation"
+            r"|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)"
+            r"|\bentering\s+the\s+(?:computation|calculation|sum)\s+of\s+(?:the\s+)?"
+            r"(?:[\w-]+\s+){0,2}?(?:isolation|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)",
+            re.I,
+        ),
+    ),
+    (
         "cone",
         re.compile(
             r"\bcones?\b|\bisolation\b(?:[^.;]|\.(?=\d)){0,40}Delta ?R"

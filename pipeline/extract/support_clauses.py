@@ -31,6 +31,10 @@ NOT_A_SELECTION = {
     ),
     "control": "the clause defines a control/validation sample, not the signal selection",
     "signature": "the clause describes the signal signature or a decay, not a selection",
+    "input": (
+        "the objects are inputs of a computed quantity (an isolation sum, the missing transverse "
+        "momentum), not selected objects"
+    ),
     "category": (
         "the clause states the requirement of one event category only, not of the whole selection"
     ),
@@ -188,6 +192,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         "calibration",
         "control",
         "signature",
+        "input",
         "category",
         "cone",
         "overlap",
