@@ -74,6 +74,15 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "baseline objects",
+        "",
+        "Baseline electrons are required to have pT > 7 GeV, while signal electrons must satisfy "
+        "pT > 25 GeV.",
+        "electrons",
+        {"variable": "pt", "op": ">", "value": 7},
+        "other objects",
+    ),
+    (
         "inputs of an isolation sum",
         "",
         "Photons with E_T > 25 GeV are used to compute the isolation.",
@@ -261,6 +270,14 @@ SUPPORTED = [
         "Events must have two or more jets with p_T > 80 GeV.",
         None,
         {"expr": "count(jets) >= 2"},
+    ),
+    (
+        "signal objects after baseline ones",
+        "",
+        "Baseline electrons are required to have pT > 7 GeV, while signal electrons must satisfy "
+        "pT > 25 GeV.",
+        "electrons",
+        {"variable": "pt", "op": ">", "value": 25},
     ),
     (
         "objects used to compute an event quantity of the selection",

@@ -52,7 +52,9 @@ _POINTS_BACK = re.compile(
 )
 _OTHER_OBJECTS = re.compile(
     r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
-    r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b",
+    r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b"
+    # ATLAS "baseline" objects (for overlap removal and vetoes), not the "signal" ones selected
+    r"|\bbaseline\s+(?:[\w-]+\s+)?(?:leptons?|electrons?|muons?|jets?|photons?|taus?)\b",
     re.IGNORECASE,
 )
 
