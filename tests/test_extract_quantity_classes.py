@@ -209,6 +209,12 @@ WRONG_QUANTITY = [
             {("eta", ">", 0.5)},
             set(),
         ),
+        (  # "between H_T^miss and ...": the angle, not H_T^miss; "highest-pT" ranks the jets
+            "The angle Delta phi between H_T^miss and each of the four highest-pT jets must be "
+            "larger than 0.5, 0.5, 0.3, 0.3 radians, respectively.",
+            {("mht", ">", 0.5), ("pt", ">", 0.5), ("pt", ">", 0.3)},
+            set(),
+        ),
         (  # a ratio of two quantities: not a cut on the divisor
             "We require the ratio E_T^miss/sqrt(H_T) to be greater than 15 GeV^1/2.",
             {("ht", ">", 15.0), ("met", ">", 15.0)},
@@ -404,3 +410,21 @@ def test_veto_objects_on_papers() -> None:
         and "veto leptons are rejected" in (c.provenance.quote or "")
     ]
     assert vetoed and vetoed[0].status == "verified"
+
+
+def test_one_value_per_object_is_no_cut_on_an_event_quantity() -> None:
+    """'... each of the four highest-pT jets must be larger than 0.5, 0.5, 0.3, 0.3 radians,
+    respectively': a value per jet, which one Delta phi cut does not state."""
+    quote = (
+        "The angle Delta phi between H_T^miss and each of the four highest-pT jets must be "
+        "larger than 0.5, 0.5, 0.3, 0.3 radians, respectively."
+    )
+    sel = _extracted(quote)
+    found = [c for c in sel.all_cuts() if c.variable == "dphi"]
+    assert found and all(c.status == "unverified" for c in found)
+    assert all("one per object" in _reason(c) for c in found)
+    cut = _checked(
+        "The leading and subleading leptons must have p_T > 25 and 20 GeV, respectively.",
+        {"expr": "nth(sort_desc(pt(leptons)), 0) > 25"},
+    )
+    assert cut.status == "verified", _reason(cut)  # values that are ranks stay verified

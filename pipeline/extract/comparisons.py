@@ -66,7 +66,9 @@ def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | N
 # "the transverse mass m_T of the lepton and E_T^miss", "the scalar sum of the jet pT and
 # E_T^miss": the quantity closest to the comparison is the last argument of one named before it
 _LAST_ARGUMENT = re.compile(
-    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?(?:and|,)\s*$",
+    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?(?:and|,)\s*$"
+    # "the angle between H_T^miss and each of the jets": the first of the two a 'between' names
+    r"|\bbetween\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # the quantity divides another: "E_T^miss/sqrt(H_T)", "p_T^miss / H_T"
@@ -99,11 +101,17 @@ def _head_of(
     return None
 
 
+# p_T naming a rank, not a quantity compared: "the four highest-pT jets", "leading-p_T lepton"
+_RANKING_PT = re.compile(r"(?:highest|lowest|leading|largest|hardest|high|low)[- ]$", re.IGNORECASE)
+
+
 def _closest_quantity(tail: str, max_gap: int) -> tuple[int, str, re.Match[str]] | None:
     best: tuple[int, str, re.Match[str]] | None = None
     for name, regex in P.QUANTITY_ANY:
         for match in regex.finditer(tail):
             if len(tail) - match.end() > max_gap:
+                continue
+            if name == "pt" and _RANKING_PT.search(tail[: match.start()]):
                 continue
             if name == "symbol" and (
                 match.group(1) in P.NOT_SYMBOLS or len(tail) - match.end() > 2

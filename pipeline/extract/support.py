@@ -101,6 +101,18 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "the values are alternatives for different event categories ('for the A or B "
                 "categories, respectively'), not one cut of the whole selection"
             )
+        if (
+            reason is None
+            and comp.extra
+            and claim.kind == "event"
+            and claim.rank is None
+            and _RESPECTIVELY.match(comp.after)
+            and len(set(comparison_values(comp))) > 1
+        ):
+            reason = (
+                "the values are one per object ('... 0.5, 0.5, 0.3, 0.3, respectively'), not "
+                "one cut on an event quantity"
+            )
         if reason is None:
             reason = direction_problem(claim, r, comp)
         if reason is None and not (comp.index_kind and comp.index_kind in accepted_kinds(claim)):
@@ -126,6 +138,7 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
     return f"no comparison of {claim.quantity} with {fmt(claim.values)} is stated in the quote"
 
 
+_RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
 # a row of a flattened object table: "b-tagged jets >25 < 2.4" (the columns name the quantities)
 _TABLE_ROW = re.compile(r"^\s*[A-Za-z][\w\s()-]{0,40}?(?:\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?)+\s*$")
 
