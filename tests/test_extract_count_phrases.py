@@ -115,6 +115,12 @@ SYNTHETIC = [
         {(None, "count(jets) > 30")},
     ),
     (
+        "at most, with no digit in the sentence",
+        "At most one b-tagged jet is allowed.",
+        {(None, "count(bjets) <= 1")},
+        set(),
+    ),
+    (
         "a veto of objects failing a requirement",
         "Events containing a jet with pT > 20 GeV that fails the jet quality criteria are "
         "rejected.",

@@ -571,7 +571,8 @@ def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str 
 # a sentence without a number may still state a count ('events with one or more veto leptons are
 # rejected', 'no b-tagged jets')
 _MAY_STATE_A_CUT = re.compile(
-    r"\d|at least|exactly|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
+    r"\d|at least|at most|no more than|exactly|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject"
+    r"|\bveto"
     r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b",
     re.IGNORECASE,
 )
