@@ -215,6 +215,12 @@ WRONG_QUANTITY = [
             {("mht", ">", 0.5), ("pt", ">", 0.5), ("pt", ">", 0.3)},
             set(),
         ),
+        (  # an appositive symbol names the sum: no argument
+            "The scalar sum of the transverse momenta of all jets , H_T, must be larger than 400 "
+            "GeV.",
+            {("pt", ">", 400.0)},
+            {("ht", ">", 400.0)},
+        ),
         (  # a ratio of two quantities: not a cut on the divisor
             "We require the ratio E_T^miss/sqrt(H_T) to be greater than 15 GeV^1/2.",
             {("ht", ">", 15.0), ("met", ">", 15.0)},

@@ -66,7 +66,8 @@ def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | N
 # "the transverse mass m_T of the lepton and E_T^miss", "the scalar sum of the jet pT and
 # E_T^miss": the quantity closest to the comparison is the last argument of one named before it
 _LAST_ARGUMENT = re.compile(
-    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?(?:and|,)\s*$"
+    # (not a comma: "the scalar sum of the pT of all jets, H_T, must ..." names the sum H_T)
+    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?and\s*$"
     # "the angle between H_T^miss and each of the jets": the first of the two a 'between' names
     r"|\bbetween\s+(?:the\s+)?$",
     re.IGNORECASE,
