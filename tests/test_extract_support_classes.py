@@ -74,6 +74,15 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "several signal regions defined, one per clause",
+        "",
+        "Two signal regions are defined: SR-low requires m_eff > 1000 GeV and SR-high requires "
+        "m_eff > 2000 GeV.",
+        None,
+        {"variable": "meff", "op": ">", "value": 2000},
+        "one event category",
+    ),
+    (
         "baseline objects",
         "",
         "Baseline electrons are required to have pT > 7 GeV, while signal electrons must satisfy "
@@ -447,3 +456,15 @@ def test_phrasing_class_on_a_paper_is_not_verified(
     for cut in found:
         assert cut.status != "verified", (name, cut.provenance)
         assert reason in _reason(cut), (name, _reason(cut))
+
+
+def test_several_signal_regions_in_the_rules_output_are_not_verified() -> None:
+    """The rules quote the clause after the colon; the check reads the sentence before it."""
+    sel = _extracted(
+        "Two signal regions are defined: SR-low requires m_eff > 1000 GeV and SR-high requires "
+        "m_eff > 2000 GeV."
+    )
+    found = [c for c in sel.all_cuts() if c.variable == "meff"]
+    assert len(found) == 2 and all(c.status == "unverified" for c in found)
+    one = _extracted("The signal region is defined as follows: events must have m_eff > 1000 GeV.")
+    assert [c.status for c in one.all_cuts() if c.variable == "meff"] == ["verified"]

@@ -91,9 +91,12 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         # "three exclusive lepton selections are defined: * high-high (HH) selection: ..."
         "categories",
-        re.compile(
+        CATEGORIES := re.compile(
             r"\b(?:exclusive|separate|distinct|orthogonal)\s+(?:[\w-]+\s+)?(?:selections"
-            r"|categories)\s+(?:are|were)\s+defined\b",
+            r"|categories)\s+(?:are|were)\s+defined\b"
+            # "Two signal regions are defined: SR-low requires ... and SR-high requires ..."
+            r"|\b(?:two|three|four|five|several|multiple|\d+)\s+(?:[\w-]+\s+)?(?:signal|search)"
+            r"\s+regions\s+(?:are|were)\s+defined\b",
             re.I,
         ),
     ),

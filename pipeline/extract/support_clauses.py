@@ -8,7 +8,7 @@ import re
 
 from pipeline.extract.clauses import joined_by_or, rejects_events
 from pipeline.extract.findings import OBJECT_VARIABLES
-from pipeline.extract.reading import CONTROL, Reading
+from pipeline.extract.reading import CATEGORIES, CONTROL, Reading
 from pipeline.extract.separations import isolation_cone, jet_radius, separations
 from pipeline.extract.support_claims import (
     DIRECTION,
@@ -169,6 +169,9 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         # no b-tagged jets": event requirements of a paragraph defining a control sample are that
         # sample's (object definitions there are usually shared with the signal selection)
         kinds.add("control")
+    if CATEGORIES.search(r.context_tail) and r.context_tail.rstrip().endswith(":"):
+        # "Two signal regions are defined: / SR-low requires m_eff > 1000 GeV and SR-high ..."
+        kinds.add("categories")
     if "categories" in kinds or (
         _CATEGORY_EVENTS.match(r.text) and (r.context_category or "categor" in r.text.lower())
     ):  # "One-lepton events with fewer than 4 jets are not considered" (paragraph on categories)
