@@ -74,6 +74,15 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "a channel of another multiplicity",
+        "",
+        "For the dilepton channel, two leptons with pT > 20 GeV are required, while for the "
+        "single-lepton channel one lepton with pT > 30 GeV is required.",
+        "leptons",
+        {"variable": "pt", "op": ">", "value": 30},
+        "one event category",
+    ),
+    (
         "several signal regions defined, one per clause",
         "",
         "Two signal regions are defined: SR-low requires m_eff > 1000 GeV and SR-high requires "
@@ -303,6 +312,13 @@ SUPPORTED = [
         {"variable": "pt", "op": ">", "value": 80},
     ),
     (
+        "a flavour channel",
+        "",
+        "In the electron channel, the electron must satisfy pT > 30 GeV.",
+        "electrons",
+        {"variable": "pt", "op": ">", "value": 30},
+    ),
+    (
         "object definitions after a control sample of other objects",
         "The W+jets control sample consists of events with exactly one muon and no b-tagged jets.",
         "Photons are required to have p_T > 40 GeV.",
@@ -468,3 +484,12 @@ def test_several_signal_regions_in_the_rules_output_are_not_verified() -> None:
     assert len(found) == 2 and all(c.status == "unverified" for c in found)
     one = _extracted("The signal region is defined as follows: events must have m_eff > 1000 GeV.")
     assert [c.status for c in one.all_cuts() if c.variable == "meff"] == ["verified"]
+
+
+def test_an_offline_cut_after_the_trigger_clause_is_read() -> None:
+    """'The trigger requires H_T > 800 GeV at the HLT; offline we require H_T > 1000 GeV': the
+    trigger's threshold is no cut, the offline one is (the whole sentence was dropped)."""
+    cuts = {(c.variable, c.value, str(c.status)) for c in _extracted(
+        "The trigger requires H_T > 800 GeV at the HLT; offline we require H_T > 1000 GeV."
+    ).all_cuts()}  # fmt: skip
+    assert cuts == {("ht", 1000.0, "verified")}

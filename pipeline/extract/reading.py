@@ -84,7 +84,11 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         "category",
         re.compile(
             r"\bevents?\s+in\s+the\s+(?:[\w-]+\s+){1,3}?categor(?:y|ies)\b"
-            r"|\bin\s+the\s+(?:[\w()-]+\s+(?:and|or)\s+)?[\w()-]+\s+categor(?:y|ies)\b",
+            r"|\bin\s+the\s+(?:[\w()-]+\s+(?:and|or)\s+)?[\w()-]+\s+categor(?:y|ies)\b"
+            # a channel of another multiplicity: "for the dilepton channel, ..., while for the
+            # single-lepton channel" (not a flavour channel: "in the electron channel")
+            r"|\b(?:in|for)\s+the\s+(?:single|di|tri|multi|zero|one|two|three|same-sign|0|1|2|3)"
+            r"[- ]?(?:lepton|photon|jet|tau|muon|electron)s?\s+(?:channel|final\s+state)s?\b",
             re.I,
         ),
     ),

@@ -223,6 +223,9 @@ def _ranked(
     return [f for f in out if f is not None]
 
 
+_OFFLINE = re.compile(r"\boffline\b|\bin\s+the\s+(?:offline\s+)?(?:analysis|selection)\b", re.I)
+
+
 def _disqualified(sentence: str, position: int) -> bool:
     """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
     clause = sentence[max(0, position - 60) : position + 40]
@@ -234,7 +237,12 @@ def _disqualified(sentence: str, position: int) -> bool:
         sentence[:position],
         flags=re.IGNORECASE,
     )
-    if P.DISQUALIFY.search(clause) or P.TRIGGER.search(before):
+    # the trigger of the same clause ("...; offline we require H_T > 1000 GeV" is a cut)
+    before = before[before.rfind(";") + 1 :]
+    triggers = list(P.TRIGGER.finditer(before))
+    if P.DISQUALIFY.search(clause) or (
+        triggers and not _OFFLINE.search(before[triggers[-1].end() :])
+    ):
         return True
     # a requirement verb anywhere before the cut (in the same sentence) outweighs weak context
     return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(
