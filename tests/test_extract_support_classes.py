@@ -74,6 +74,14 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "large-R jets are not the jets",
+        "",
+        "Large-radius jets with pT > 200 GeV and |eta| < 2.0 are selected.",
+        "jets",
+        {"variable": "pt", "op": ">", "value": 200},
+        "names no jet",
+    ),
+    (
         "a channel of another multiplicity",
         "",
         "For the dilepton channel, two leptons with pT > 20 GeV are required, while for the "
@@ -493,3 +501,17 @@ def test_an_offline_cut_after_the_trigger_clause_is_read() -> None:
         "The trigger requires H_T > 800 GeV at the HLT; offline we require H_T > 1000 GeV."
     ).all_cuts()}  # fmt: skip
     assert cuts == {("ht", 1000.0, "verified")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Large-radius jets with pT > 200 GeV and |eta| < 2.0 are selected.",
+        "We select events with at least one large-R jet with pT > 250 GeV.",
+        "AK8 jets are required to have pT > 200 GeV.",
+    ],
+)
+def test_large_r_jets_give_no_cut_on_the_jets(sentence: str) -> None:
+    """The language's fatjets are another collection, which the rules do not read yet: a cut
+    on the (small-R) jets would be wrong."""
+    assert not [c for c in _extracted(sentence).all_cuts() if c.target == "jets"]

@@ -178,7 +178,12 @@ NOT_SYMBOLS = {
 
 OBJECTS: list[tuple[str, str]] = [
     ("bjet", r"(?<!\+)\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b|\bb-jets?\b|\bbjets?\b"),
-    ("jet", r"(?<!\+)\bjets?\b"),  # "+jets" names a process (W+jets), not the object
+    # "+jets" names a process (W+jets), not the object; large-R jets are another collection
+    (
+        "jet",
+        r"(?<!\+)(?<!large-R )(?<!large R )(?<!large-radius )(?<!large radius )(?<!fat )"
+        r"(?<!reclustered )(?<!re-clustered )(?<!trimmed )(?<!AK8 )\bjets?\b",
+    ),
     ("electron", r"\belectrons?\b"),
     ("muon", r"\bmuons?\b"),
     ("lepton", r"\bleptons?\b"),
