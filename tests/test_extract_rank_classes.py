@@ -74,6 +74,12 @@ RANKED = [
         "jets",
     ),
     ("each of the ranked", "The two leading jets must each have p_T > 100 GeV.", "jets"),
+    (
+        "counted, values in order",
+        "Events are required to have exactly two oppositely charged muons with p_T > 25 and 20 "
+        "GeV.",
+        "muons",
+    ),
 ]
 STATED = {  # the (rank, value) pairs of each sentence above
     "subscript": [(0, 20), (1, 15)],
@@ -88,6 +94,7 @@ STATED = {  # the (rank, value) pairs of each sentence above
     "continued list": [(0, 20), (1, 15), (2, 10)],
     "highest-pT": [(0, 100), (1, 50)],
     "each of the ranked": [(0, 100), (1, 100)],
+    "counted, values in order": [(0, 25), (1, 20)],
 }
 
 

@@ -212,8 +212,31 @@ def ranked(text: str, comp: Compared) -> Ranked | None:
             return Ranked(phrase.group(0), _kind(phrase), _pairs(_ranks(phrase), comp))
     before = _phrase_before(text, comp.position)
     if before is None:
-        return _the_other(text, comp)
+        return _the_other(text, comp) or _counted_in_order(text, comp)
     return Ranked(before.group(0), _kind(before), _pairs(_ranks(before), comp))
+
+
+# "exactly two oppositely charged muons with pT > 25 and 20 GeV": N objects, N values in order
+_COUNTED_WITH = re.compile(
+    rf"\b(?:(?:exactly|at least|only)\s+)?(?P<n>two|three|four|2|3|4)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?P<noun>{_OBJECT})\s+with\s+(?:(?:a|their)\s+)?(?:p_?T|transverse momen\w+|E_?T)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _counted_in_order(text: str, comp: Compared) -> Ranked | None:
+    """'two muons with pT > 25 and 20 GeV': the values, one per counted object, by decreasing
+    pT (as many values as objects, decreasing, and nothing assigning them otherwise)."""
+    values = _values(comp)
+    counted = _COUNTED_WITH.search(text[max(0, comp.position - 90) : comp.position].rstrip())
+    if counted is None or len(values) != P.count_value(counted.group("n").lower()):
+        return None
+    numbers = [v for v in values if isinstance(v, float | int)]
+    if len(numbers) != len(values) or numbers != sorted(numbers, reverse=True):
+        return None
+    if re.match(r"^[^.;]{0,40}?\b(?:respectively|for\s+(?:the\s+)?\w+)", comp.after, re.I):
+        return None  # "... 25 and 20 GeV for electrons and muons, respectively"
+    return Ranked(counted.group(0), _kind(counted), tuple(enumerate(values)))
 
 
 def _the_other(text: str, comp: Compared) -> Ranked | None:
