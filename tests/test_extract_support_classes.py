@@ -515,3 +515,26 @@ def test_large_r_jets_give_no_cut_on_the_jets(sentence: str) -> None:
     """The language's fatjets are another collection, which the rules do not read yet: a cut
     on the (small-R) jets would be wrong."""
     assert not [c for c in _extracted(sentence).all_cuts() if c.target == "jets"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("Jets with pT below 30 GeV are not used in this analysis.", ("jets", "pt", ">=", 30.0)),
+        (
+            "Events in which the leading jet has pT < 100 GeV are not considered.",
+            (None, "nth(sort_desc(pt(jets)), 0) >= 100", None, None),
+        ),
+    ],
+)
+def test_a_sentence_naming_what_is_thrown_away_gives_the_kept_side(
+    sentence: str, kept: tuple[object, ...]
+) -> None:
+    """The rejected objects or events are named: the cut is the kept side, and it verifies."""
+    cuts = _extracted(sentence).all_cuts()
+    found = {
+        (c.target, c.variable, c.op, c.value) if c.variable else (None, c.expr, None, None)
+        for c in cuts
+        if c.status == "verified"
+    }
+    assert kept in found, [(c.target, c.variable, c.op, c.value, c.expr, c.status) for c in cuts]

@@ -192,7 +192,11 @@ def kept_side(findings: list[CutFinding], alternatives: bool = False) -> list[Cu
     ``alternatives`` ('rejected if A or B') each is inverted (the kept events satisfy not-A and
     not-B); conditions rejected together (A and B) do not invert cut by cut, so they are left
     as written."""
-    event_level = [f for f in findings if f.object == "event" or f.variable in ("count", "sfos")]
+    event_level = [
+        f
+        for f in findings
+        if f.object == "event" or f.variable in ("count", "sfos") or f.rank is not None
+    ]  # a cut on the n-th object is an event requirement
     if len(event_level) != 1 and not (alternatives and event_level):
         return findings
     inverted = {id(f): _inverted(f) for f in event_level}
@@ -236,3 +240,36 @@ def failing_objects(after_object: str) -> bool:
 def names_bad_objects(text: str) -> bool:
     """Whether ``text`` names bad objects ("bad jets", "badly reconstructed muons")."""
     return bool(_BAD_OBJECTS.search(text))
+
+
+# "Jets with pT below 30 GeV are not used", "Muons are rejected if their d0 exceeds 0.2 mm": the
+# sentence names the objects thrown away
+_OBJECT_WORDS = r"(?:electrons?|muons?|leptons?|jets?|photons?|taus?|tracks?|candidates?)"
+_REJECTED_OBJECTS = re.compile(
+    rf"^\s*(?:(?:all|any|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_OBJECT_WORDS}\s+(?:with|whose|that|which"
+    r"|having)\b[^.;]{0,150}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:not\s+(?:used|considered"
+    r"|selected|included|kept)|rejected|discarded|removed|ignored|excluded)\b"
+    rf"|^\s*(?:(?:all|any|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_OBJECT_WORDS}\s+(?:are|is)\s+(?:then\s+"
+    r"|also\s+)?(?:rejected|discarded|removed|ignored|excluded)\s+(?:if|when|whenever)\b",
+    re.IGNORECASE,
+)
+
+
+def rejects_objects(sentence: str) -> bool:
+    """Whether the sentence's subject is objects that are thrown away ('Jets with pT below 30
+    GeV are not used', 'Muons are rejected if ...')."""
+    return bool(_REJECTED_OBJECTS.search(sentence))
+
+
+def kept_objects(findings: list[CutFinding]) -> list[CutFinding]:
+    """The cuts the kept objects satisfy, for a sentence naming the rejected ones: one plain
+    object condition inverted (conditions of the thrown-away objects joined together do not
+    invert one by one, and a separation is read by its own rule)."""
+    plain = [
+        f
+        for f in findings
+        if f.object != "event" and f.variable not in ("count", "sfos", "dr") and f.rank is None
+    ]
+    if len(plain) != 1:
+        return findings
+    return [_inverted(f) if f is plain[0] else f for f in findings]

@@ -94,6 +94,8 @@ def _findings_in(
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         ranked = _ranked(sentence, comp, targets, quote)
         out += _expand(comp, targets, quote) if ranked is None else ranked
+    if clauses.rejects_objects(sentence) and not clauses.rejects_events(sentence):
+        out = clauses.kept_objects(out)  # "Jets with pT below 30 GeV are not used": pT >= 30
     out += _counts(sentence, quote)
     # 'rejected if they contain a b-tagged jet' already gives the kept side, a zero count
     vetoes = _veto_counts(sentence, quote)
