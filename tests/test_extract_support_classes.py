@@ -74,6 +74,22 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "a part of the detector qualifying the subject",
+        "",
+        "Electrons in the barrel (|eta| < 1.479) must have sigma_ietaieta < 0.0104.",
+        "electrons",
+        {"variable": "eta", "op": "<", "value": 1.479, "abs": True},
+        "condition",
+    ),
+    (
+        "eta inside another name",
+        "",
+        "Electrons in the barrel (|eta| < 1.479) must have sigma_ietaieta < 0.0104.",
+        "electrons",
+        {"variable": "eta", "op": "<", "value": 0.0104, "abs": True},
+        "eta",
+    ),
+    (
         "large-R jets are not the jets",
         "",
         "Large-radius jets with pT > 200 GeV and |eta| < 2.0 are selected.",
@@ -318,6 +334,13 @@ SUPPORTED = [
         "Events must have no b-tagged jets and two or more jets with p_T > 80 GeV.",
         "jets",
         {"variable": "pt", "op": ">", "value": 80},
+    ),
+    (
+        "a part of the detector required",
+        "",
+        "Events must have at least one photon in the barrel (|eta| < 1.44) with pT > 100 GeV.",
+        "photons",
+        {"variable": "eta", "op": "<", "value": 1.44, "abs": True},
     ),
     (
         "a flavour channel",

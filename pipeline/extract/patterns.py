@@ -86,7 +86,8 @@ QUANTITIES: list[tuple[str, str]] = [
         r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b"
         r"|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
     ),
-    ("eta", r"\|eta\|?|pseudorapidity(?: range)?|\|?eta\b"),
+    # (not the end of another word: "sigma_ietaieta", "beta")
+    ("eta", r"\|eta\|?|pseudorapidity(?: range)?|(?<![A-Za-z])\|?eta\b"),
     ("met", r"\bMET\b|missing transverse (?:momentum|energy)"),
     (
         "pt",

@@ -256,7 +256,23 @@ def _conditions(text: str) -> list[tuple[int, int]]:
         )
         end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))
         spans.append((match.start(), end.start() if end else len(text)))
+    # "electrons in the barrel (|eta| < 1.479) must have ...": the bracket defines the part of
+    # the detector another requirement is for
+    part = _DETECTOR_PART.match(text)
+    if part is not None:
+        spans.append((part.start("part"), part.end("part")))
     return spans + _subject_conditions(text)
+
+
+# (the objects as the subject, qualified by the part and followed by their requirement; "at least
+# one photon in the barrel (|eta| < 1.44)" requires the barrel)
+_DETECTOR_PART = re.compile(
+    r"^\s*(?:(?:the|all)\s+)?(?:[\w-]+\s+){0,2}?(?:electrons?|muons?|photons?|jets?|leptons?)\s+"
+    r"(?P<part>in\s+the\s+(?:ECAL\s+|calorimeter\s+)?(?:barrel|endcaps?|end-caps?|forward"
+    r"|central|transition)(?:\s+(?:region|part|calorimeter|section)s?)?\s*\([^()]{1,40}\))"
+    r"\s*,?\s*(?:must|are|is|should|have|has)\b",
+    re.IGNORECASE,
+)
 
 
 # "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later
