@@ -221,6 +221,26 @@ WRONG_QUANTITY = [
             {("pt", ">", 400.0)},
             {("ht", ">", 400.0)},
         ),
+        (  # the last term of a sum: not a cut on that term
+            "Events are required to have S_T^gamma = E_T^gamma + sum of jet pT > 600 GeV.",
+            {("pt", ">", 600.0), ("ht", ">", 600.0)},
+            set(),
+        ),
+        (  # H_T written in words
+            "The scalar sum of jet pT is required to be above 300 GeV.",
+            {("pt", ">", 300.0)},
+            {("ht", ">", 300.0)},
+        ),
+        (
+            "The sum of the pT of all jets must exceed 500 GeV.",
+            {("pt", ">", 500.0)},
+            {("ht", ">", 500.0)},
+        ),
+        (  # a condition at the head of the sentence
+            "For events with H_T > 1000 GeV, the E_T^miss requirement is relaxed to 100 GeV.",
+            {("ht", ">", 1000.0)},
+            set(),
+        ),
         (  # a ratio of two quantities: not a cut on the divisor
             "We require the ratio E_T^miss/sqrt(H_T) to be greater than 15 GeV^1/2.",
             {("ht", ">", 15.0), ("met", ">", 15.0)},

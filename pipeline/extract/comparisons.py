@@ -72,6 +72,9 @@ _LAST_ARGUMENT = re.compile(
     r"|\bbetween\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# a term of a sum: "S_T^gamma = E_T^gamma + sum of jet pT > 600 GeV"
+_SUMMED = re.compile(r"\bsum\s+of\s+(?:the\s+|all\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?$", re.I)
+_TERM = re.compile(r"[+=]\s*$")
 # the quantity divides another: "E_T^miss/sqrt(H_T)", "p_T^miss / H_T"
 _DIVISOR = re.compile(r"/\s*(?:sqrt\s*\(\s*|\(\s*)?$", re.IGNORECASE)
 # an earlier argument of the same list: "the sum of the jet pT" (before "and E_T^miss")
@@ -87,9 +90,10 @@ def _head_of(
     """The quantity a comparison binds to when ``best`` (the closest one) is the last argument of
     another: the one the argument list belongs to, named before it; None when it names none (the
     comparison is then of a quantity written in words, not of an argument)."""
-    if _DIVISOR.search(tail[: best[2].start()]):
-        return None  # "E_T^miss/sqrt(H_T) greater than 15": a ratio, not H_T
-    if not _LAST_ARGUMENT.search(tail[: best[2].start()]):
+    if _DIVISOR.search(tail[: best[2].start()]) or re.search(r"\+\s*$", tail[: best[2].start()]):
+        return None  # "E_T^miss/sqrt(H_T) greater than 15", "E_T^gamma + H_T > 600": not H_T
+    before = tail[: best[2].start()]
+    if not (_LAST_ARGUMENT.search(before) or _SUMMED.search(before)):
         return best  # "an angular distance of Delta R > 0.5": the value of the quantity named
     for _ in range(4):
         earlier = _closest_quantity(tail[: best[2].start()], len(tail))
@@ -97,7 +101,9 @@ def _head_of(
             return None
         best = earlier
         before = tail[: best[2].start()]
-        if not (_LAST_ARGUMENT.search(before) or _FIRST_ARGUMENT.search(before)):
+        if not (
+            _LAST_ARGUMENT.search(before) or _FIRST_ARGUMENT.search(before) or _TERM.search(before)
+        ):
             return best
     return None
 
@@ -118,7 +124,11 @@ def _closest_quantity(tail: str, max_gap: int) -> tuple[int, str, re.Match[str]]
                 match.group(1) in P.NOT_SYMBOLS or len(tail) - match.end() > 2
             ):
                 continue
-            if best is None or match.end() > best[0]:
+            if (
+                best is None
+                or match.end() > best[0]
+                or (match.end() == best[0] and match.start() < best[2].start())
+            ):  # the closest to the value; of two ending there, the longer ("sum of jet pT")
                 best = (match.end(), name, match)
     return best
 

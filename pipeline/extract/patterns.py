@@ -110,7 +110,12 @@ QUANTITIES: list[tuple[str, str]] = [
     ("alphat", r"\balpha_?\{?T\}?(?![A-Za-z^])"),
     ("st", r"\bS_?\{?T\}?(?![\w^])"),
     ("lt", r"\bL_?\{?T\}?(?![\w^])"),
-    ("ht", r"\bH_?T\b"),
+    # H_T written in words: "the (scalar) sum of the pT of all jets", "the scalar sum of jet pT"
+    (
+        "ht",
+        r"\bH_?T\b|\b(?:scalar\s+)?sum\s+of\s+(?:the\s+)?(?:(?:transverse\s+momenta|p_?T)\s+of"
+        r"\s+(?:all\s+)?(?:the\s+)?(?:selected\s+)?jets|jet\s+p_?T)\b(?!\s+(?:and|plus)\b)",
+    ),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
     ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
     (

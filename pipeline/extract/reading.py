@@ -248,8 +248,11 @@ def _conditions(text: str) -> list[tuple[int, int]]:
             continue
         if re.search(
             r"\bevents?\s+(?:with|having|that have|whose)$", match.group(0), re.IGNORECASE
-        ):
-            continue  # "a sample of events with ...": what the events must have, not a condition
+        ) and not (
+            match.start() < 3 and re.match(r"for\b", match.group(0), re.IGNORECASE)
+        ):  # "a sample of events with ...": what the events must have, not a condition ("For
+            # events with H_T > 1000 GeV, the requirement is relaxed ..." is one)
+            continue
         there = re.match(
             r"\s*(?:there|they|it|events?|the event)\s+(?:are|is|exist|have|has|contain\w*)\b",
             text[match.end() :],
