@@ -561,3 +561,34 @@ def test_a_sentence_naming_what_is_thrown_away_gives_the_kept_side(
         if c.status == "verified"
     }
     assert kept in found, [(c.target, c.variable, c.op, c.value, c.expr, c.status) for c in cuts]
+
+
+def test_a_value_with_its_object_in_brackets_binds_to_that_object() -> None:
+    """'Leptons are required to have pT > 20 GeV (electrons) or pT > 15 GeV (muons)': each value
+    to the object in brackets after it (it was electrons > 15 and every lepton > 20)."""
+    cuts = {
+        (c.target, c.value, str(c.status))
+        for c in _extracted(
+            "Leptons are required to have pT > 20 GeV (electrons) or pT > 15 GeV (muons)."
+        ).all_cuts()
+        if c.variable == "pt"
+    }
+    assert cuts == {("electrons", 20.0, "verified"), ("muons", 15.0, "verified")}
+    cut = _checked(
+        "Leptons are required to have pT > 20 GeV (electrons) or pT > 15 GeV (muons).",
+        {"variable": "pt", "op": ">", "value": 15},
+        "electrons",
+    )
+    assert cut.status == "unverified" and "muon" in _reason(cut)
+
+
+def test_a_ranked_value_per_flavour_is_not_one_ranked_cut() -> None:
+    quote = (
+        "We require the leading lepton pT to be above 25 GeV for electrons and 20 GeV for muons."
+    )
+    cut = _checked(quote, {"expr": "nth(sort_desc(pt(leptons)), 0) > 25"})
+    assert cut.status == "unverified" and "flavour of the ranked object" in _reason(cut)
+    plain = _checked(
+        "The leading lepton must have pT > 25 GeV.", {"expr": "nth(sort_desc(pt(leptons)), 0) > 25"}
+    )
+    assert plain.status == "verified", _reason(plain)

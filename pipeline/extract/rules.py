@@ -252,6 +252,10 @@ def _disqualified(sentence: str, position: int) -> bool:
     )
 
 
+# the object a value is given for, in brackets right after it: "pT > 20 GeV (electrons)"
+_OWN_OBJECT = re.compile(rf"^\s*\(\s*(?:{P.OBJECT_RE.pattern})\s*\)")
+
+
 def _targets(
     comp: _Comparison,
     sentence: str,
@@ -278,6 +282,9 @@ def _targets(
         return [(subject, comp.value)]
     if forced:
         return [(forced, comp.value)]
+    own = _OWN_OBJECT.match(comp.after) if comp.after and comp.alt is None else None
+    if own is not None:  # "pT > 20 GeV (electrons) or pT > 15 GeV (muons)"
+        return [(P.object_of(own), comp.value)]
     one = _FOR_ONE.match(comp.after) if comp.after else None
     if (
         one is not None

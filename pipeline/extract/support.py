@@ -113,6 +113,15 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "the values are one per object ('... 0.5, 0.5, 0.3, 0.3, respectively'), not "
                 "one cut on an event quantity"
             )
+        if (
+            reason is None
+            and claim.rank is not None
+            and _PER_FLAVOUR.match(comp.after)
+        ):
+            reason = (
+                "the value depends on the flavour of the ranked object ('25 GeV for electrons "
+                "and 20 GeV for muons'), which one cut on the n-th object does not state"
+            )
         if reason is None:
             reason = direction_problem(claim, r, comp)
         if reason is None and not (comp.index_kind and comp.index_kind in accepted_kinds(claim)):
@@ -138,6 +147,9 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
     return f"no comparison of {claim.quantity} with {fmt(claim.values)} is stated in the quote"
 
 
+_PER_FLAVOUR = re.compile(
+    r"^[^.;]{0,20}?\bfor\s+(?:the\s+)?(?:electrons?|muons?|ee|mumu|e\s*mu)\b", re.IGNORECASE
+)
 _RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
 # a row of a flattened object table: "b-tagged jets >25 < 2.4" (the columns name the quantities)
 _TABLE_ROW = re.compile(r"^\s*[A-Za-z][\w\s()-]{0,40}?(?:\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?)+\s*$")

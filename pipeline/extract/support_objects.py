@@ -58,6 +58,9 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
             if alternative
             else []
         )
+    own = re.match(rf"^\s*\(\s*(?P<obj>{ANY_OBJECT})\s*\)", after, re.IGNORECASE)
+    if own is not None:  # "pT > 20 GeV (electrons) or pT > 15 GeV (muons)": the value's own
+        named = [P.object_of(P.OBJECT_RE.search(own.group("obj")))]  # type: ignore[arg-type]
     accepted = accepted_kinds(claim)
     if (
         not named and r.context_objects
