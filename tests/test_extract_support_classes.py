@@ -74,6 +74,14 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "the events a background is estimated from",
+        "",
+        "The background is estimated from events with E_T^miss between 100 and 200 GeV.",
+        None,
+        {"variable": "met", "op": "between", "value": [100, 200]},
+        "control",
+    ),
+    (
         "a part of the detector qualifying the subject",
         "",
         "Electrons in the barrel (|eta| < 1.479) must have sigma_ietaieta < 0.0104.",

@@ -74,6 +74,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         CONTROL := re.compile(
             r"\b(?:control|validation|sideband|side-band)\b|-enriched|(?<![A-Z])CRs?\b|\bVRs?\b"
             r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
+            # "the background is estimated from events with ..."
+            r"|(?i:\bbackgrounds?\s+(?:is|are|was|were)\s+(?:\w+\s+)?(?:estimated|predicted"
+            r"|determined|derived|normali[sz]ed)\b)"
             # "a sample enriched in Z -> ll decays"; "to suppress contamination from signal"
             r"|(?i:\b(?:samples?|regions?|events?)\s+enriched\s+in\b|\bsignal\s+contamination"
             r"|\bcontamination\s+(?:from|by|of)\s+(?:the\s+)?signal)"
