@@ -149,7 +149,64 @@ def _energy(pt: ak.Array, eta: ak.Array, mass: ak.Array, scale: float) -> ak.Arr
 
 def _record(fields: dict[str, ak.Array]) -> ak.Array:
     order = [*KINEMATIC, *sorted(k for k in fields if k not in KINEMATIC)]
-    return ak.zip({k: fields[k] for k in order if k in fields}, with_name=_vector_name(fields))
+    ordered = {k: fields[k] for k in order if k in fields}
+    zipped = _zip_lists(ordered, _vector_name(fields))
+    if zipped is not None:
+        return zipped
+    return ak.zip(ordered, with_name=_vector_name(fields))
+
+
+def _list_numbers(x: ak.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """(offsets from 0, flat numbers) of an events x numbers list array, read off its layout;
+    None for anything else (options, parameters, records, deeper lists)."""
+    layout = x.layout if isinstance(x, ak.Array) else None
+    if not isinstance(layout, ak.contents.ListOffsetArray) or layout.parameters:
+        return None
+    return _split_numbers(layout.offsets.data, layout.content)
+
+
+def _split_numbers(
+    offsets: object, content: ak.contents.Content
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(offsets from 0, the numbers they split) of a list's offsets and content when the
+    content is plain one-dimensional numbers in numpy; None otherwise."""
+    if not (
+        isinstance(content, ak.contents.NumpyArray)
+        and not content.parameters
+        and isinstance(content.data, np.ndarray)
+        and content.data.ndim == 1
+        and isinstance(offsets, np.ndarray)
+    ):
+        return None
+    offsets = offsets.astype(np.int64, copy=False)
+    start, stop = int(offsets[0]), int(offsets[-1])
+    return (offsets - start if start else offsets), content.data[start:stop]
+
+
+def _zip_lists(fields: dict[str, ak.Array], name: str | None) -> ak.Array | None:
+    """``ak.zip(fields, with_name=name)`` of events x numbers lists of one structure, built
+    from their layouts (one list of records over the flat numbers); None unless every field is
+    such a list and all have the same counts (then ak.zip broadcasts, or refuses)."""
+    columns: list[np.ndarray] = []
+    offsets: np.ndarray | None = None
+    for x in fields.values():
+        part = _list_numbers(x)
+        if part is None:
+            return None
+        if offsets is None:
+            offsets = part[0]
+        elif part[0] is not offsets and not np.array_equal(part[0], offsets):
+            return None
+        columns.append(part[1])
+    if offsets is None:
+        return None
+    record = ak.contents.RecordArray(
+        [ak.contents.NumpyArray(column) for column in columns],
+        list(fields),
+        length=int(offsets[-1]),
+        parameters=None if name is None else {"__record__": name},
+    )
+    return ak.Array(ak.contents.ListOffsetArray(ak.index.Index64(offsets), record))
 
 
 def _vector_name(fields: Iterable[str]) -> str | None:
@@ -160,20 +217,46 @@ def _vector_name(fields: Iterable[str]) -> str | None:
 def _by_pt(rec: ak.Array) -> ak.Array:
     """``rec`` by decreasing pT in each event; as it is when it already is (NanoAOD stores its
     collections so: checking costs one pass over the flat pT, sorting a gather of every field)."""
-    if _decreasing(rec.pt):
+    pt = _pt_numbers(rec)
+    ordered = _decreasing_flat(*pt) if pt is not None else _decreasing(rec.pt)
+    if ordered:
         return rec
     return rec[ak.argsort(rec.pt, axis=1, ascending=False, stable=True)]
 
 
+def _pt_numbers(rec: ak.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """(offsets from 0, flat pT) of an events x records list array whose pT are plain numbers,
+    read off its layout (what ak.num and ak.flatten of ``rec.pt`` give); None otherwise."""
+    layout = rec.layout
+    if not isinstance(layout, ak.contents.ListOffsetArray) or layout.parameters:
+        return None
+    content = layout.content
+    if not (isinstance(content, ak.contents.RecordArray) and "pt" in content.fields):
+        return None
+    return _split_numbers(layout.offsets.data, content.content("pt"))
+
+
 def _decreasing(pt: ak.Array) -> bool:
     """True when each event's list is in decreasing (non-increasing) order, NaN-free."""
-    counts = ak.to_numpy(ak.num(pt, axis=1))
-    flat = ak.to_numpy(ak.flatten(pt, axis=1))
+    parts = _list_numbers(pt)
+    if parts is None:
+        counts = ak.to_numpy(ak.num(pt, axis=1))
+        parts = np.concatenate([[0], np.cumsum(counts)]), ak.to_numpy(ak.flatten(pt, axis=1))
+    return _decreasing_flat(*parts)
+
+
+def _decreasing_flat(offsets: np.ndarray, flat: np.ndarray) -> bool:
+    """:func:`_decreasing` of the lists ``flat`` split at ``offsets`` (which start at 0)."""
     if len(flat) < 2:
         return not np.isnan(flat).any()
-    falls = np.diff(flat) <= 0  # NaN compares false: such lists are sorted
-    ends = np.cumsum(counts)[:-1] - 1  # the last entry of each list but the final one
-    falls[ends[(ends >= 0) & (ends < len(falls))]] = True  # no order across events
+    # falls[i + 1]: entry i + 1 is no larger than entry i (NaN compares false: a list holding
+    # one goes to the sort); padded by one on each side, so that marking the first entry of
+    # every list but the first, offsets[1:-1] (empty lists included), asks no order across
+    # events
+    falls = np.empty(len(flat) + 1, dtype=np.bool_)
+    np.less_equal(flat[1:], flat[:-1], out=falls[1:-1])
+    falls[0] = falls[-1] = True
+    falls[offsets[1:-1]] = True
     return bool(falls.all()) and not np.isnan(flat).any()
 
 
@@ -333,4 +416,8 @@ def build_events(
     for name in OTHER_COLLECTIONS:
         if name in wanted:
             out[name] = _by_pt(_record(_raw_collection(raw, schema, name, wanted[name])))
-    return ak.zip(out, depth_limit=1) if out else ak.Array([{}] * len(raw))
+    if not out:
+        return ak.Array([{}] * len(raw))
+    # ak.zip(out, depth_limit=1) of arrays of one length, without its broadcasting machinery
+    contents = [ak.to_layout(x) for x in out.values()]
+    return ak.Array(ak.contents.RecordArray(contents, list(out), length=len(raw)))

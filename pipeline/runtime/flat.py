@@ -53,12 +53,55 @@ def plain(c: Any) -> bool:
     )
 
 
+def list_parts(x: Any) -> tuple[np.ndarray, ak.contents.Content] | None:
+    """(offsets from 0, items) of the outer lists of ``x``: ``ak.num(x, axis=1)`` as offsets and
+    ``ak.flatten(x, axis=1)`` as a layout, read off a list layout (as awkward's flatten does)
+    instead of computed through two high-level calls; None for anything else (options,
+    parameters, regular arrays), where those calls apply."""
+    if not isinstance(x, ak.Array):
+        return None
+    layout = x.layout
+    if isinstance(layout, ak.contents.ListArray) and not layout.parameters:
+        layout = layout.to_ListOffsetArray64(True)  # what ak.num / ak.flatten start with
+    if not isinstance(layout, ak.contents.ListOffsetArray) or layout.parameters:
+        return None
+    offsets = layout.offsets.data
+    if not isinstance(offsets, np.ndarray):
+        return None
+    offsets = offsets.astype(np.int64, copy=False)
+    start, stop = int(offsets[0]), int(offsets[-1])
+    return (offsets - start if start else offsets), layout.content[start:stop]
+
+
+def list_counts(x: Any) -> np.ndarray | None:
+    """``ak.num(x, axis=1)`` as int64 numpy, read off a list layout (stops - starts); None for
+    anything else (options, parameters, regular arrays)."""
+    if not isinstance(x, ak.Array):
+        return None
+    layout = x.layout
+    if not isinstance(layout, ak.contents.ListOffsetArray | ak.contents.ListArray):
+        return None
+    starts, stops = layout.starts.data, layout.stops.data
+    if layout.parameters or not (isinstance(starts, np.ndarray) and isinstance(stops, np.ndarray)):
+        return None
+    return stops.astype(np.int64) - starts
+
+
+def _wrap_like(layout: ak.contents.Content, like: ak.Array) -> ak.Array:
+    """A layout as a high-level array with the behavior and attributes of ``like``."""
+    return ak.Array(layout, behavior=like.behavior, attrs=like.attrs)
+
+
 def take_apart(c: ak.Array) -> Flat:
     outer = []
     x = c
     while x.ndim > 2:
         outer.append(np.asarray(ak.to_numpy(ak.num(x, axis=1)), dtype=np.int64))
         x = ak.flatten(x, axis=1)
+    parts = list_parts(x)
+    if parts is not None:
+        offsets, items = parts
+        return Flat(outer, np.diff(offsets), _wrap_like(items, x))
     counts = np.asarray(ak.to_numpy(ak.num(x, axis=1)), dtype=np.int64)
     return Flat(outer, counts, ak.flatten(x, axis=1))
 
@@ -174,8 +217,16 @@ class FlatObjects:
 
     def __init__(self, objs: ak.Array) -> None:
         self.objs = objs
-        self.counts = np.asarray(ak.to_numpy(ak.num(objs, axis=1)), dtype=np.int64)
-        self.items = ak.flatten(objs, axis=1)
+        parts = list_parts(objs)
+        if parts is None:
+            self.counts = np.asarray(ak.to_numpy(ak.num(objs, axis=1)), dtype=np.int64)
+            self.items = ak.flatten(objs, axis=1)
+            # None: select rebuilds the lists with awkward (a structure list_parts leaves alone)
+            self._offsets: np.ndarray | None = None
+        else:
+            self._offsets, items = parts
+            self.counts = np.diff(self._offsets)
+            self.items = _wrap_like(items, objs)
         self._columns: dict[str, np.ndarray] = {}
         # objects still kept by the cuts before (see only); None: all of them
         self.kept: np.ndarray | None = None
@@ -185,7 +236,7 @@ class FlatObjects:
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._columns:
-            self._columns[name] = ak.to_numpy(self.items[name])
+            self._columns[name] = _numbers(self.items, name)
         return self._columns[name]
 
     def derived(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -203,10 +254,38 @@ class FlatObjects:
         return view
 
     def select(self, keep: Any) -> ak.Array:
+        """The objects ``keep`` holds for, in their events: what
+        ``ak.unflatten(items[np.flatnonzero(keep)], kept per event)`` gives (the records
+        gathered lazily, as awkward does), built from the offsets: the objects kept before
+        each event's first are one running count, with no owner per object."""
         keep = np.broadcast_to(np.asarray(keep, dtype=bool), (len(self),))
-        owner = np.repeat(np.arange(len(self.counts)), self.counts)
-        kept = np.bincount(owner[keep], minlength=len(self.counts))
-        return ak.unflatten(self.items[np.flatnonzero(keep)], kept)
+        index = np.flatnonzero(keep)
+        if self._offsets is None:
+            owner = np.repeat(np.arange(len(self.counts)), self.counts)
+            kept = np.bincount(owner[keep], minlength=len(self.counts))
+            return ak.unflatten(self.items[index], kept)
+        # int32 when it can: numpy's int32 running sum is many times faster than its int64 one
+        running = np.empty(len(keep) + 1, dtype=np.int32 if len(keep) < 2**31 else np.int64)
+        running[0] = 0
+        np.cumsum(keep, dtype=running.dtype, out=running[1:])
+        offsets = ak.index.Index64(running[self._offsets].astype(np.int64))
+        items = ak.contents.IndexedArray.simplified(ak.index.Index64(index), self.items.layout)
+        return _wrap_like(ak.contents.ListOffsetArray(offsets, items), self.objs)
+
+
+def _numbers(items: ak.Array, name: str) -> np.ndarray:
+    """``ak.to_numpy(items[name])``, read off the record layout when the field is plain numbers."""
+    layout = items.layout
+    if isinstance(layout, ak.contents.RecordArray) and name in layout.fields:
+        field = layout.content(name)
+        if (
+            isinstance(field, ak.contents.NumpyArray)
+            and not field.parameters
+            and isinstance(field.data, np.ndarray)
+            and field.data.dtype.kind in "biuf"
+        ):
+            return field.data
+    return ak.to_numpy(items[name])
 
 
 def lexicographic_first(keys: list[np.ndarray], counts: np.ndarray) -> np.ndarray:

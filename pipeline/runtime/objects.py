@@ -22,6 +22,7 @@ from pipeline.runtime.candidates import Cands
 from pipeline.runtime.flat import (
     FlatObjects,
     grouped_pairs,
+    list_counts,
     on_flat,
     p4_columns,
     pair_p4,
@@ -154,8 +155,15 @@ def field(name: str, x: Any) -> Any:
 
 
 def count(c: Any) -> Any:
+    """Entries of each innermost list; for an events x objects list, one numpy int64 per event
+    (as for flat candidates: comparing it is then one numpy operation, not an awkward
+    broadcast), read off the list's offsets."""
     if isinstance(c, Cands):
         return fc.count_entries(c)
+    if isinstance(c, ak.Array) and c.ndim == 2:
+        counts = list_counts(c)
+        if counts is not None:
+            return counts
     return ak.num(c, axis=-1)
 
 

@@ -41,17 +41,65 @@ def empty_collection(name: str, n: int) -> ak.Array:
     return ak.unflatten(ak.zip(columns, with_name="Momentum4D"), np.zeros(n, dtype=np.int64))
 
 
-def _keep(value: Any, mask: np.ndarray) -> Any:
+def _keep(value: Any, mask: np.ndarray, index: np.ndarray | None = None) -> Any:
+    """``value`` of the events passing ``mask`` (whose positions are ``index``, if given)."""
     if isinstance(value, Cands):
         return value.take_events(mask)
+    if isinstance(value, ak.Array) and index is not None and len(value) == len(mask):
+        taken = take_layout(value.layout, index)
+        if taken is not None:
+            return ak.Array(taken, behavior=value.behavior, attrs=value.attrs)
     return value[mask] if isinstance(value, ak.Array | np.ndarray) else value
 
 
-def _keep_alive(alive: Any, target: Any, mask: np.ndarray) -> Any:
+def _keep_alive(alive: Any, target: Any, mask: np.ndarray, index: np.ndarray | None) -> Any:
     """A candidate mask narrowed to the events passing ``mask``."""
     if isinstance(target, Cands):
         return alive[target.layout.take_events(mask)[1]]
-    return alive[mask]
+    return _keep(alive, mask, index)
+
+
+def take_layout(layout: ak.contents.Content, index: np.ndarray) -> ak.contents.Content | None:
+    """The entries ``index`` (int64, increasing, in range) of ``layout``, as awkward's boolean
+    mask gives them but built with numpy, columns gathered at once: a record's numbers directly,
+    its lists by their starts and stops (the objects stay where they are), indexed values by
+    their index. None for other structures (masked or regular arrays, unions), which awkward
+    narrows."""
+    if isinstance(layout, ak.contents.NumpyArray):
+        if not isinstance(layout.data, np.ndarray):
+            return None
+        return ak.contents.NumpyArray(layout.data[index], parameters=layout.parameters)
+    if isinstance(layout, ak.contents.ListOffsetArray | ak.contents.ListArray):
+        starts, stops = layout.starts.data, layout.stops.data
+        if not (isinstance(starts, np.ndarray) and isinstance(stops, np.ndarray)):
+            return None
+        return ak.contents.ListArray(
+            ak.index.Index(starts[index]),
+            ak.index.Index(stops[index]),
+            layout.content,
+            parameters=layout.parameters,
+        )
+    if isinstance(layout, ak.contents.IndexedArray | ak.contents.IndexedOptionArray):
+        if not isinstance(layout.index.data, np.ndarray):
+            return None
+        kind = type(layout)
+        return kind(
+            ak.index.Index(layout.index.data[index]), layout.content, parameters=layout.parameters
+        )
+    if isinstance(layout, ak.contents.RecordArray):
+        contents = []
+        for i in range(len(layout.contents)):
+            taken = take_layout(layout.content(i), index)
+            if taken is None:
+                return None
+            contents.append(taken)
+        return ak.contents.RecordArray(
+            contents,
+            None if layout.is_tuple else layout.fields,
+            length=len(index),
+            parameters=layout.parameters,
+        )
+    return None
 
 
 def _alive_view(value: Any, alive: Any) -> Any:
@@ -170,12 +218,17 @@ class EventState:
         ):
             return  # every event passes: filtering would only copy (and deepen) every array
         mask = np.asarray(mask)
+        # one bool per event: narrow every array by the passing events' positions at once
+        index = (
+            np.flatnonzero(mask) if mask.dtype == np.bool_ and mask.shape == (len(self),) else None
+        )
         self.alive = {
-            name: _keep_alive(value, self.values[name], mask) for name, value in self.alive.items()
+            name: _keep_alive(value, self.values[name], mask, index)
+            for name, value in self.alive.items()
         }
-        self.events = self.events[mask]
+        self.events = _keep(self.events, mask, index)
         self._weights = None
-        self.values = {name: _keep(value, mask) for name, value in self.values.items()}
+        self.values = {name: _keep(value, mask, index) for name, value in self.values.items()}
         self._views.clear()
 
     def keep_candidates(self, target: str, mask: Any) -> None:
