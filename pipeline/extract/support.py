@@ -113,11 +113,7 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "the values are one per object ('... 0.5, 0.5, 0.3, 0.3, respectively'), not "
                 "one cut on an event quantity"
             )
-        if (
-            reason is None
-            and claim.rank is not None
-            and _PER_FLAVOUR.match(comp.after)
-        ):
+        if reason is None and claim.rank is not None and _PER_FLAVOUR.match(comp.after):
             reason = (
                 "the value depends on the flavour of the ranked object ('25 GeV for electrons "
                 "and 20 GeV for muons'), which one cut on the n-th object does not state"
