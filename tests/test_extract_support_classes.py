@@ -600,3 +600,13 @@ def test_a_ranked_value_per_flavour_is_not_one_ranked_cut() -> None:
         "The leading lepton must have pT > 25 GeV.", {"expr": "nth(sort_desc(pt(leptons)), 0) > 25"}
     )
     assert plain.status == "verified", _reason(plain)
+
+
+def test_a_veto_of_an_nth_object_above_a_value_is_no_upper_cut_on_it() -> None:
+    """'Events with a fourth lepton with pT > 10 GeV are rejected': the kept events have no such
+    lepton; 'the fourth lepton's pT <= 10' would also reject the events with three. Neither the
+    rules nor a model get that cut verified."""
+    quote = "Events with a fourth lepton with pT > 10 GeV are rejected."
+    cut = _checked(quote, {"expr": "nth(sort_desc(pt(leptons)), 3) <= 10"})
+    assert cut.status == "unverified" and "events that have none" in _reason(cut)
+    assert not [c for c in _extracted(quote).all_cuts() if c.status == "verified"]

@@ -195,8 +195,13 @@ def kept_side(findings: list[CutFinding], alternatives: bool = False) -> list[Cu
     event_level = [
         f
         for f in findings
-        if f.object == "event" or f.variable in ("count", "sfos") or f.rank is not None
-    ]  # a cut on the n-th object is an event requirement
+        if f.object == "event"
+        or f.variable in ("count", "sfos")
+        or (f.rank is not None and f.op in ("<", "<="))
+    ]  # a cut on the n-th object is an event requirement; its veto above a value ("events with a
+    # fourth lepton with pT > 10 GeV are rejected") is no cut on the n-th object's pT, which
+    # events without one would fail
+
     if len(event_level) != 1 and not (alternatives and event_level):
         return findings
     inverted = {id(f): _inverted(f) for f in event_level}

@@ -29,6 +29,7 @@ import re
 from dataclasses import replace
 
 from pipeline.extract import patterns as P
+from pipeline.extract import ranks
 from pipeline.extract.grounding import _Index, ground_cut
 from pipeline.extract.reading import Reading, control_context, read
 from pipeline.extract.support_claims import (
@@ -120,6 +121,17 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             )
         if reason is None:
             reason = direction_problem(claim, r, comp)
+        if (
+            reason is None
+            and claim.rank is not None
+            and claim.direction == "upper"
+            and (r.clause_at(comp.position).rejects or rejected_subject(r, comp.position))
+        ):
+            reason = (
+                f"the quote vetoes a {ranks.ordinal(claim.rank)} {claim.kind} above the value; "
+                f"an upper cut on the {ranks.ordinal(claim.rank)} {claim.kind} would also reject "
+                "the events that have none"
+            )
         if reason is None and not (comp.index_kind and comp.index_kind in accepted_kinds(claim)):
             reason = object_problem(claim, r, comp.position, comp.after)  # pT,l1 names its lepton
         if reason is None:
