@@ -74,6 +74,15 @@ def _reason(cut: Cut) -> str:
 # (class, paragraph before, quote, target, cut form, words of the reason)
 NOT_SUPPORTED = [
     (
+        "an event cut of one flavour channel",
+        "",
+        "The missing transverse momentum must satisfy p_T^miss > 50 GeV in the ee and mumu "
+        "channels and p_T^miss > 30 GeV in the emu channel.",
+        None,
+        {"variable": "met", "op": ">", "value": 30},
+        "one event category",
+    ),
+    (
         "the events a background is estimated from",
         "",
         "The background is estimated from events with E_T^miss between 100 and 200 GeV.",

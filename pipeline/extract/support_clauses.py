@@ -108,6 +108,15 @@ _KIND_WORDS = {
 }
 
 
+# a channel named by its leptons' flavours: an event cut stated in it is that channel's only
+_FLAVOUR_CHANNEL = re.compile(
+    r"\bin\s+the\s+(?:(?:ee|mumu|emu|e\s*mu|mu\s*mu|electron|muon|same-flavou?r"
+    r"|different-flavou?r|opposite-flavou?r|dielectron|dimuon)(?:\s*(?:,|and|or)\s*)?){1,3}"
+    r"\s+(?:channel|final\s+state)s?\b",
+    re.IGNORECASE,
+)
+
+
 def control_objects(r: Reading, claim: Claim, in_region: bool, position: int | None = None) -> bool:
     """Whether an object cut describes the objects of a control sample: "The gamma+jets control
     sample consists of events having at least one selected photon. Photons are required to have
@@ -169,6 +178,9 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         # no b-tagged jets": event requirements of a paragraph defining a control sample are that
         # sample's (object definitions there are usually shared with the signal selection)
         kinds.add("control")
+    if claim.kind == "event" and _FLAVOUR_CHANNEL.search(r.text[clause.start : clause.end]):
+        # "p_T^miss > 50 GeV in the ee and mumu channels and p_T^miss > 30 GeV in the emu channel"
+        kinds.add("category")
     if CATEGORIES.search(r.context_tail) and r.context_tail.rstrip().endswith(":"):
         # "Two signal regions are defined: / SR-low requires m_eff > 1000 GeV and SR-high ..."
         kinds.add("categories")
