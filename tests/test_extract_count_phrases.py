@@ -115,6 +115,18 @@ SYNTHETIC = [
         {(None, "count(jets) > 30")},
     ),
     (
+        "multiplicity symbols in a dense requirement",
+        "Preselection requires N_lep = 1, N_jet >= 4, N_b >= 1, E_T^miss > 230 GeV and m_T > 30 "
+        "GeV.",
+        {
+            (None, "count(leptons) == 1"),
+            (None, "count(jets) >= 4"),
+            (None, "count(bjets) >= 1"),
+            (None, "met", ">", 230.0),
+        },
+        set(),
+    ),
+    (
         "at most, with no digit in the sentence",
         "At most one b-tagged jet is allowed.",
         {(None, "count(bjets) <= 1")},
@@ -354,6 +366,10 @@ SUPPORT = [
      {"expr": "count(bjets) == 0"}, "no veto of bjets"),
     ("not a veto, regions", "Only events with zero b-tagged jets are used to define the search "
      "regions with one c-tagged jet.", None, {"expr": "count(bjets) == 0"}, "define some regions"),
+    ("multiplicity symbol", "Events are required to have N_jet >= 4 and E_T^miss > 230 GeV.",
+     None, {"expr": "count(jets) >= 4"}, None),
+    ("multiplicity symbol, direction", "Events are required to have N_jet >= 4.", None,
+     {"expr": "count(jets) == 4"}, "direction"),
     ("veto of failing objects", "Events containing a jet with pT > 20 GeV that fails the jet "
      "quality criteria are rejected.", None, {"expr": "count(jets) == 0"}, "failing a requirement"),
     ("veto of bad objects", "Events with bad jets are rejected.", None,

@@ -238,7 +238,7 @@ OR_MORE_RE = re.compile(
     rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 N_SYMBOL_RE = re.compile(
-    r"\bN_?\{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|l|gamma"
+    r"\bN_?\{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|lep|l|ell|gamma"
     rf"|photons?)\}}?\s*(?P<op>{SYMBOL_OP}|=)\s*(?P<n>\d+)"
 )
 VETO_RE = re.compile(

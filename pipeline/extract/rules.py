@@ -593,7 +593,7 @@ _MAY_STATE_A_CUT = re.compile(
     r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b",
     re.IGNORECASE,
 )
-_REQUIRES = re.compile(r"\b(?:must|required?|requiring|satisfy|satisfies)\b")
+_REQUIRES = re.compile(r"\b(?:must|require[sd]?|requiring|satisfy|satisfies)\b")
 
 
 def _numeric_share(text: str) -> float:

@@ -82,6 +82,22 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                     )
                     continue
                 return clause_problem(r, sub.position, in_region, claim)
+    for symbol in P.N_SYMBOL_RE.finditer(r.text):
+        # "N_jet >= 4", "N_b = 0": the multiplicity symbol of the objects counted
+        name = symbol.group("obj").lower()
+        kind = (
+            "bjet" if name.startswith("b") else "jet" if name.startswith("j") else
+            "photon" if name in ("gamma", "photon", "photons") else "lepton"
+        )  # fmt: skip
+        op = "==" if symbol.group("op") == "=" else symbol.group("op")
+        if kind == claim.kind and math.isclose(int(symbol.group("n")), claim.values[0]):
+            if _OP_DIRECTION.get(op) != claim.direction:
+                reasons.append(
+                    f"direction: the quote says {symbol.group(0)}, the cut is a "
+                    f"{claim.direction} bound"
+                )
+                continue
+            return clause_problem(r, symbol.start(), in_region, claim)
     for num in count_phrases.number_of(r.text):
         # "the number of b-tagged jets must be exactly two", "number of b tags = 2"
         if num.kind == claim.kind and math.isclose(num.n, claim.values[0]):
