@@ -370,6 +370,8 @@ SUPPORT = [
      None, {"expr": "count(jets) >= 4"}, None),
     ("multiplicity symbol, direction", "Events are required to have N_jet >= 4.", None,
      {"expr": "count(jets) == 4"}, "direction"),
+    ("multiplicity symbol, bins", "The search regions are defined by N_jet = 2-3, 4-5, 6-7, "
+     ">= 8.", None, {"expr": "count(jets) == 2"}, "no count of jets"),
     ("veto of failing objects", "Events containing a jet with pT > 20 GeV that fails the jet "
      "quality criteria are rejected.", None, {"expr": "count(jets) == 0"}, "failing a requirement"),
     ("veto of bad objects", "Events with bad jets are rejected.", None,

@@ -90,6 +90,8 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
             "photon" if name in ("gamma", "photon", "photons") else "lepton"
         )  # fmt: skip
         op = "==" if symbol.group("op") == "=" else symbol.group("op")
+        if _BIN_VALUES.match(r.text, symbol.end()):
+            continue  # "N_jet = 2-3, 4-5, ...": the bins of some regions, no requirement
         if kind == claim.kind and math.isclose(int(symbol.group("n")), claim.values[0]):
             if _OP_DIRECTION.get(op) != claim.direction:
                 reasons.append(
@@ -130,6 +132,7 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     )
 
 
+_BIN_VALUES = re.compile(r"\s*(?:[-\u2013]\s*\d|,\s*(?:\d|>=|<=|[<>]))")
 _FLAVOUR_OR = re.compile(r"\s+(?:or|and|/)\s+(?:an?\s+)?(?:electrons?|muons?)\b", re.IGNORECASE)
 _OP_DIRECTION = {">=": "lower", ">": "lower", "==": "eq", "<=": "upper", "<": "upper"}
 _ADDITIONAL = re.compile(r"\b(?:additional|further|extra|other)\b", re.IGNORECASE)
