@@ -273,6 +273,9 @@ def test_ctrl_c_stops_trials_at_once_and_keeps_what_finished(tmp_path: Path) -> 
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # as a terminal starts it: SIGINT at its default, even when this test runs in a
+            # background job (whose children inherit SIGINT ignored, and so ignore Ctrl-C)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             deadline = time.monotonic() + load_timeout(120)
