@@ -178,8 +178,12 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         # no b-tagged jets": event requirements of a paragraph defining a control sample are that
         # sample's (object definitions there are usually shared with the signal selection)
         kinds.add("control")
-    if claim.kind == "event" and _FLAVOUR_CHANNEL.search(r.text[clause.start : clause.end]):
-        # "p_T^miss > 50 GeV in the ee and mumu channels and p_T^miss > 30 GeV in the emu channel"
+    if (
+        claim.kind == "event"
+        and _FLAVOUR_CHANNEL.search(r.text[clause.start : clause.end])
+        and len(re.findall(r"\bchannels?\b", r.text, re.IGNORECASE)) > 1
+    ):  # "p_T^miss > 50 GeV in the ee and mumu channels and p_T^miss > 30 GeV in the emu
+        # channel": values that differ by channel (one channel's cut alone is left as read)
         kinds.add("category")
     if CATEGORIES.search(r.context_tail) and r.context_tail.rstrip().endswith(":"):
         # "Two signal regions are defined: / SR-low requires m_eff > 1000 GeV and SR-high ..."
