@@ -91,14 +91,6 @@ NOT_SUPPORTED = [
         "control",
     ),
     (
-        "a part of the detector qualifying the subject",
-        "",
-        "Electrons in the barrel (|eta| < 1.479) must have sigma_ietaieta < 0.0104.",
-        "electrons",
-        {"variable": "eta", "op": "<", "value": 1.479, "abs": True},
-        "condition",
-    ),
-    (
         "eta inside another name",
         "",
         "Electrons in the barrel (|eta| < 1.479) must have sigma_ietaieta < 0.0104.",
@@ -619,3 +611,65 @@ def test_a_veto_of_an_nth_object_above_a_value_is_no_upper_cut_on_it() -> None:
     cut = _checked(quote, {"expr": "nth(sort_desc(pt(leptons)), 3) <= 10"})
     assert cut.status == "unverified" and "events that have none" in _reason(cut)
     assert not [c for c in _extracted(quote).all_cuts() if c.status == "verified"]
+
+
+# a review of this session's classes found these sentences read wrongly by the first versions of
+# the rules (sentence, cuts that must come out verified, cuts that must not be verified)
+REVIEWED = [
+    ("Jets with pT > 30 GeV are removed if they lie within Delta R < 0.4 of an electron.",
+     set(), {("jets", "pt", "<=", 30.0)}),
+    ("Electrons with pT > 7 GeV are rejected if they share a track with a muon.",
+     set(), {("electrons", "pt", "<=", 7.0)}),
+    ("Jets with pT < 30 GeV are not considered in the computation of H_T.",
+     set(), {("jets", "pt", ">=", 30.0)}),
+    ("The number of jets must be 4 or more.", set(), {(None, "count(jets) == 4", None, None)}),
+    ("The number of leptons is required to be exactly two or three.",
+     set(), {(None, "count(leptons) == 2", None, None)}),
+    ("The negative vector sum of jet pT must exceed 250 GeV.", set(), {(None, "ht", ">", 250.0)}),
+    ("Events are recorded with a trigger; it requires E_T^miss > 110 GeV.",
+     set(), {(None, "met", ">", 110.0)}),
+    ("Events are required to have a minimum of four jets and E_T^miss > 200 GeV.",
+     {(None, "met", ">", 200.0)}, set()),
+    ("The signal region consists of events with two leptons and E_T^miss > 50 GeV.",
+     {(None, "met", ">", 50.0)}, set()),
+    ("Jets with pT > 25 GeV are considered, and events with a b-tagged jet are rejected.",
+     {("jets", "pt", ">", 25.0)}, set()),
+    ("Events containing a b-tagged jet are vetoed, as are events failing the event cleaning.",
+     {(None, "count(bjets) == 0", None, None)}, set()),
+    ("Signal electrons must pass the baseline electron selection and have pT > 25 GeV.",
+     {("electrons", "pt", ">", 25.0)}, set()),
+    ("In the zero-lepton final state, events are required to have E_T^miss > 250 GeV.",
+     {(None, "met", ">", 250.0)}, set()),
+    ("Photons in the barrel (|eta| < 1.44) are required to have pT > 175 GeV.",
+     {("photons", "eta", "<", 1.44), ("photons", "pt", ">", 175.0)}, set()),
+    ("Jets with pT > 30 GeV and |eta| < 2.5 are selected and are also used in the calculation of "
+     "the missing transverse momentum.", {("jets", "pt", ">", 30.0)}, set()),
+    ("Large-radius (large-R) jets with pT > 200 GeV are selected.",
+     set(), {("jets", "pt", ">", 200.0)}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "verified", "not_verified"), REVIEWED)
+def test_sentences_found_in_review(
+    sentence: str,
+    verified: set[tuple[object, ...]],
+    not_verified: set[tuple[object, ...]],
+) -> None:
+    found = {
+        (c.target, c.variable, str(c.op), c.value) if c.variable else (None, c.expr, None, None)
+        for c in _extracted(sentence).all_cuts()
+        if c.status == "verified"
+    }
+    assert verified <= found, found
+    assert not not_verified & found, found
+
+
+def test_a_background_estimated_from_simulation_is_no_control_sample_for_the_next_sentence() -> (
+    None
+):
+    cut = _checked(
+        "Events are required to have E_T^miss > 200 GeV.",
+        {"variable": "met", "op": ">", "value": 200},
+        before="The ttbar background is estimated from simulation.",
+    )
+    assert cut.status == "verified", _reason(cut)

@@ -224,8 +224,8 @@ def _inverted(finding: CutFinding) -> CutFinding:
 # "a jet with pT > 20 GeV that fails the jet quality criteria", "jets failing the cleaning",
 # "badly reconstructed muons": the objects a veto names are only those failing a requirement
 _FAILING = re.compile(
-    r"^[^.;]{0,80}?\b(?:that|which|who)\s+(?:fails?|do(?:es)?\s+not\s+(?:pass|satisfy|meet))\b"
-    r"|^[^.;]{0,80}?\bfailing\b|^[^.;]{0,60}?\b(?:not\s+(?:passing|satisfying|meeting))\b"
+    r"^[^.;,]{0,80}?\b(?:that|which|who)\s+(?:fails?|do(?:es)?\s+not\s+(?:pass|satisfy|meet))\b"
+    r"|^\s*(?:[\w-]+\s+){0,2}?(?:failing|not\s+(?:passing|satisfying|meeting))\b"
     r"|^\s*(?:is|are)\s+(?:identified|classified)\s+as\s+(?:bad|fake)\b",
     re.IGNORECASE,
 )
@@ -251,9 +251,15 @@ def names_bad_objects(text: str) -> bool:
 # sentence names the objects thrown away
 _OBJECT_WORDS = r"(?:electrons?|muons?|leptons?|jets?|photons?|taus?|tracks?|candidates?)"
 _REJECTED_OBJECTS = re.compile(
+    # (one clause: no comma before the verb; the verb ends the statement - "are removed if they
+    # lie within Delta R < 0.4 of ...", "not considered in the computation of H_T" name other
+    # conditions or purposes, under which the value before is only a condition)
     rf"^\s*(?:(?:all|any|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_OBJECT_WORDS}\s+(?:with|whose|that|which"
-    r"|having)\b[^.;]{0,150}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:not\s+(?:used|considered"
+    r"|having)\b[^.;,]{0,100}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:not\s+(?:used|considered"
     r"|selected|included|kept)|rejected|discarded|removed|ignored|excluded)\b"
+    r"(?!\s+(?:if|when|whenever|from|during|by|as|because|since|to)\b|\s+(?:in|for)\s+(?:the\s+)?"
+    r"(?:computation|calculation|determination|definition|sum|reconstruction|estimat|isolation"
+    r"|b[- ]?tagging|trigger)\w*)"
     rf"|^\s*(?:(?:all|any|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_OBJECT_WORDS}\s+(?:are|is)\s+(?:then\s+"
     r"|also\s+)?(?:rejected|discarded|removed|ignored|excluded)\s+(?:if|when|whenever)\b",
     re.IGNORECASE,

@@ -77,6 +77,12 @@ _SUMMED = re.compile(r"\bsum\s+of\s+(?:the\s+|all\s+)?(?:[A-Za-z][\w-]*\s+){0,2}
 _TERM = re.compile(r"[+=]\s*$")
 # the quantity divides another: "E_T^miss/sqrt(H_T)", "p_T^miss / H_T"
 _DIVISOR = re.compile(r"/\s*(?:sqrt\s*\(\s*|\(\s*)?$", re.IGNORECASE)
+# what takes arguments: "the transverse mass m_T of ...", "the scalar sum of ...", "the angle of"
+_HEAD_WORD = re.compile(
+    r"(?:mass(?:es)?|m_?T|sum|angle|separation|distance|difference|product|ratio|[mM]_\{?\w+\}?"
+    r"|M_?T2|Delta\s*\w+)\s*(?:\([^()]*\)\s*)?,?\s*$",
+    re.IGNORECASE,
+)
 # an earlier argument of the same list: "the sum of the jet pT" (before "and E_T^miss")
 _FIRST_ARGUMENT = re.compile(
     r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?$",
@@ -93,7 +99,13 @@ def _head_of(
     if _DIVISOR.search(tail[: best[2].start()]) or re.search(r"\+\s*$", tail[: best[2].start()]):
         return None  # "E_T^miss/sqrt(H_T) greater than 15", "E_T^gamma + H_T > 600": not H_T
     before = tail[: best[2].start()]
-    if not (_LAST_ARGUMENT.search(before) or _SUMMED.search(before)):
+    last = _LAST_ARGUMENT.search(before)
+    if last is not None and not (
+        last.group(0).lower().startswith("between")
+        or _HEAD_WORD.search(before[max(0, last.start() - 40) : last.start()])
+    ):
+        last = None  # "a minimum of four jets and E_T^miss > 200": no quantity takes arguments
+    if not (last or _SUMMED.search(before)):
         return best  # "an angular distance of Delta R > 0.5": the value of the quantity named
     for _ in range(4):
         earlier = _closest_quantity(tail[: best[2].start()], len(tail))

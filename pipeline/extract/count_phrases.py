@@ -187,7 +187,7 @@ _NUMBER_OF = re.compile(
     rf"(?:(?P<q>{'|'.join(k for k in _NUMBER_OPS if k[0].isalpha())})\s+|(?P<op>[<>]=?|==?)\s*)?"
     rf"(?P<n>{_NUM})\b"
     # not a unit, a decimal, a list or a range of values ("= 0, 1, 2", "2-4": bins)
-    r"(?!\s*(?:GeV|TeV|MeV|%|\.\d|[-\u2013]\s*\d|(?:,|or|and)\s*\d))",
+    r"(?!\s*(?:GeV|TeV|MeV|%|\.\d|[-\u2013]\s*\d|(?:,|or|and)\s*\d|(?:or|and)\s+(?:more|fewer|less|one|two|three|four|five|six|seven|eight|nine|ten)\b))",
     re.IGNORECASE,
 )
 

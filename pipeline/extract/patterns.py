@@ -113,7 +113,8 @@ QUANTITIES: list[tuple[str, str]] = [
     # H_T written in words: "the (scalar) sum of the pT of all jets", "the scalar sum of jet pT"
     (
         "ht",
-        r"\bH_?T\b|\b(?:scalar\s+)?sum\s+of\s+(?:the\s+)?(?:(?:transverse\s+momenta|p_?T)\s+of"
+        r"\bH_?T\b|(?<!vector )(?<!vectorial )(?<!negative )\b(?:scalar\s+)?sum\s+of\s+"
+        r"(?:the\s+)?(?:(?:transverse\s+momenta|p_?T)\s+of"
         r"\s+(?:all\s+)?(?:the\s+)?(?:selected\s+)?jets|jet\s+p_?T)\b(?!\s+(?:and|plus)\b)",
     ),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
@@ -188,7 +189,8 @@ OBJECTS: list[tuple[str, str]] = [
     (
         "jet",
         r"(?<!\+)(?<!large-R )(?<!large R )(?<!large-radius )(?<!large radius )(?<!fat )"
-        r"(?<!reclustered )(?<!re-clustered )(?<!trimmed )(?<!AK8 )\bjets?\b",
+        r"(?<!reclustered )(?<!re-clustered )(?<!trimmed )(?<!AK8 )(?<!large-R\) )(?<!fat-)"
+        r"\bjets?\b",
     ),
     ("electron", r"\belectrons?\b"),
     ("muon", r"\bmuons?\b"),

@@ -76,7 +76,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
             # "the background is estimated from events with ..."
             r"|(?i:\bbackgrounds?\s+(?:is|are|was|were)\s+(?:\w+\s+)?(?:estimated|predicted"
-            r"|determined|derived|normali[sz]ed)\b)"
+            r"|determined|derived|normali[sz]ed)\s+(?:from|using|in|with)\s+(?:the\s+)?(?:events"
+            r"|an?\s+(?:\w+\s+)?(?:sample|region))\b)"
             # "a sample enriched in Z -> ll decays"; "to suppress contamination from signal"
             r"|(?i:\b(?:samples?|regions?|events?)\s+enriched\s+in\b|\bsignal\s+contamination"
             r"|\bcontamination\s+(?:from|by|of)\s+(?:the\s+)?signal)"
@@ -87,11 +88,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         "category",
         re.compile(
             r"\bevents?\s+in\s+the\s+(?:[\w-]+\s+){1,3}?categor(?:y|ies)\b"
-            r"|\bin\s+the\s+(?:[\w()-]+\s+(?:and|or)\s+)?[\w()-]+\s+categor(?:y|ies)\b"
-            # a channel of another multiplicity: "for the dilepton channel, ..., while for the
-            # single-lepton channel" (not a flavour channel: "in the electron channel")
-            r"|\b(?:in|for)\s+the\s+(?:single|di|tri|multi|zero|one|two|three|same-sign|0|1|2|3)"
-            r"[- ]?(?:lepton|photon|jet|tau|muon|electron)s?\s+(?:channel|final\s+state)s?\b",
+            r"|\bin\s+the\s+(?:[\w()-]+\s+(?:and|or)\s+)?[\w()-]+\s+categor(?:y|ies)\b",
             re.I,
         ),
     ),
@@ -264,21 +261,7 @@ def _conditions(text: str) -> list[tuple[int, int]]:
         spans.append((match.start(), end.start() if end else len(text)))
     # "electrons in the barrel (|eta| < 1.479) must have ...": the bracket defines the part of
     # the detector another requirement is for
-    part = _DETECTOR_PART.match(text)
-    if part is not None:
-        spans.append((part.start("part"), part.end("part")))
     return spans + _subject_conditions(text)
-
-
-# (the objects as the subject, qualified by the part and followed by their requirement; "at least
-# one photon in the barrel (|eta| < 1.44)" requires the barrel)
-_DETECTOR_PART = re.compile(
-    r"^\s*(?:(?:the|all)\s+)?(?:[\w-]+\s+){0,2}?(?:electrons?|muons?|photons?|jets?|leptons?)\s+"
-    r"(?P<part>in\s+the\s+(?:ECAL\s+|calorimeter\s+)?(?:barrel|endcaps?|end-caps?|forward"
-    r"|central|transition)(?:\s+(?:region|part|calorimeter|section)s?)?\s*\([^()]{1,40}\))"
-    r"\s*,?\s*(?:must|are|is|should|have|has)\b",
-    re.IGNORECASE,
-)
 
 
 # "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later

@@ -239,8 +239,8 @@ def _disqualified(sentence: str, position: int) -> bool:
         sentence[:position],
         flags=re.IGNORECASE,
     )
-    # the trigger of the same clause ("...; offline we require H_T > 1000 GeV" is a cut)
-    before = before[before.rfind(";") + 1 :]
+    # a trigger before the value, unless "offline" comes after it ("The trigger requires H_T >
+    # 800 GeV at the HLT; offline we require H_T > 1000 GeV")
     triggers = list(P.TRIGGER.finditer(before))
     if P.DISQUALIFY.search(clause) or (
         triggers and not _OFFLINE.search(before[triggers[-1].end() :])

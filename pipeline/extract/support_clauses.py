@@ -54,7 +54,8 @@ _OTHER_OBJECTS = re.compile(
     r"\bveto\b|\breferred to as\b|\blooser\b|\bloose\W+(?:isolation|selection|criteri)"
     r"|\bis defined as\b|\badditional (?:loose )?(?:leptons?|electrons?|muons?)\b"
     # ATLAS "baseline" objects (for overlap removal and vetoes), not the "signal" ones selected
-    r"|\bbaseline\s+(?:[\w-]+\s+)?(?:leptons?|electrons?|muons?|jets?|photons?|taus?)\b",
+    r"|\bbaseline\s+(?:[\w-]+\s+)?(?:leptons?|electrons?|muons?|jets?|photons?|taus?)\b"
+    r"(?!\s+(?:selection|criteria|requirements?|definition|identification|id)\b)",
     re.IGNORECASE,
 )
 
@@ -115,6 +116,18 @@ _FLAVOUR_CHANNEL = re.compile(
     r"\s+(?:channel|final\s+state)s?\b",
     re.IGNORECASE,
 )
+
+
+# a channel of another multiplicity: "for the dilepton channel, ..., while for the single-lepton
+# channel" (only when the sentence gives more than one channel)
+_MULTIPLICITY_CHANNEL = re.compile(
+    r"\b(?:in|for)\s+the\s+(?:single|di|tri|multi|zero|one|two|three|same-sign|0|1|2|3)"
+    r"[- ]?(?:lepton|photon|jet|tau|muon|electron)s?\s+(?:channel|final\s+state)s?\b",
+    re.IGNORECASE,
+)
+
+
+_SELECTED = re.compile(r"\b(?:selected|required|must|accepted)\b", re.IGNORECASE)
 
 
 def control_objects(r: Reading, claim: Claim, in_region: bool, position: int | None = None) -> bool:
@@ -179,10 +192,11 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         # sample's (object definitions there are usually shared with the signal selection)
         kinds.add("control")
     if (
-        claim.kind == "event"
-        and _FLAVOUR_CHANNEL.search(r.text[clause.start : clause.end])
-        and len(re.findall(r"\bchannels?\b", r.text, re.IGNORECASE)) > 1
-    ):  # "p_T^miss > 50 GeV in the ee and mumu channels and p_T^miss > 30 GeV in the emu
+        (claim.kind == "event" and _FLAVOUR_CHANNEL.search(r.text[clause.start : clause.end]))
+        or _MULTIPLICITY_CHANNEL.search(r.text)
+    ) and len(
+        re.findall(r"\b(?:channels?|final\s+states?)\b", r.text, re.IGNORECASE)
+    ) > 1:  # "p_T^miss > 50 GeV in the ee and mumu channels and p_T^miss > 30 GeV in the emu
         # channel": values that differ by channel (one channel's cut alone is left as read)
         kinds.add("category")
     if CATEGORIES.search(r.context_tail) and r.context_tail.rstrip().endswith(":"):
@@ -193,6 +207,8 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     ):  # "One-lepton events with fewer than 4 jets are not considered" (paragraph on categories)
         kinds.add("category")
     kinds -= {"control", "category"} if in_region else set()
+    if "input" in kinds and _SELECTED.search(r.text):
+        kinds.discard("input")  # "are selected and are also used in the calculation of the MET"
     if claim.quantity in FLAGS:
         kinds &= {"histogram", "trigger"}
     if control_objects(r, claim, in_region, position):
