@@ -127,6 +127,12 @@ SYNTHETIC = [
         set(),
     ),
     (
+        "a photon multiplicity symbol",
+        "Events are required to have N_gamma >= 1 and E_T^miss > 100 GeV.",
+        {(None, "count(photons) >= 1")},
+        {(None, "count(leptons) >= 1")},
+    ),
+    (
         "at most, with no digit in the sentence",
         "At most one b-tagged jet is allowed.",
         {(None, "count(bjets) <= 1")},

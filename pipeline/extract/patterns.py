@@ -243,6 +243,20 @@ N_SYMBOL_RE = re.compile(
     r"\bN_?\{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|lep|l|ell|gamma"
     rf"|photons?)\}}?\s*(?P<op>{SYMBOL_OP}|=)\s*(?P<n>\d+)"
 )
+
+
+def n_symbol(match: re.Match[str]) -> tuple[str, str, int]:
+    """(object kind, op, number) of a multiplicity symbol matched by ``N_SYMBOL_RE``
+    ("N_jet >= 4" -> jet, >=, 4; "N_b = 0" -> bjet, ==, 0; "N_gamma" -> photon)."""
+    name = match.group("obj").lower()
+    kind = (
+        "bjet" if name.startswith("b") else "jet" if name.startswith("j") else
+        "photon" if name in ("gamma", "photon", "photons") else "lepton"
+    )  # fmt: skip
+    op = "==" if match.group("op") == "=" else match.group("op")
+    return kind, op, int(match.group("n"))
+
+
 VETO_RE = re.compile(
     r"\b(?:reject|veto)\w*\s+(?:the\s+)?(?:events?\s+)?(?:with|containing|that contain"
     rf"|if)\s+(?:an?|any)?\s*(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"

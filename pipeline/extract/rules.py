@@ -439,15 +439,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for match in P.N_SYMBOL_RE.finditer(sentence):
         if binning or _IN_CONTROL_SAMPLE.search(sentence):
             continue  # 'N_b = 1, N_b = 2, N_b >= 3, giving 18 bins', 'the N_jets = 5 control ...'
-        kind = _kind(match.group("obj")) or (
-            "bjet"
-            if match.group("obj").startswith("b")
-            else "jet"
-            if match.group("obj") == "j"
-            else "lepton"
-        )
-        op = "==" if match.group("op") == "=" else match.group("op")
-        out.append(_count(kind, op, int(match.group("n")), quote))
+        out.append(_count(*P.n_symbol(match), quote))
     if _PASSES.search(sentence):
         for match in _N_OBJECT_EVENTS.finditer(sentence):
             out.append(

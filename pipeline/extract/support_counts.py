@@ -84,15 +84,10 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 return clause_problem(r, sub.position, in_region, claim)
     for symbol in P.N_SYMBOL_RE.finditer(r.text):
         # "N_jet >= 4", "N_b = 0": the multiplicity symbol of the objects counted
-        name = symbol.group("obj").lower()
-        kind = (
-            "bjet" if name.startswith("b") else "jet" if name.startswith("j") else
-            "photon" if name in ("gamma", "photon", "photons") else "lepton"
-        )  # fmt: skip
-        op = "==" if symbol.group("op") == "=" else symbol.group("op")
+        kind, op, n = P.n_symbol(symbol)
         if _BIN_VALUES.match(r.text, symbol.end()):
             continue  # "N_jet = 2-3, 4-5, ...": the bins of some regions, no requirement
-        if kind == claim.kind and math.isclose(int(symbol.group("n")), claim.values[0]):
+        if kind == claim.kind and math.isclose(n, claim.values[0]):
             if _OP_DIRECTION.get(op) != claim.direction:
                 reasons.append(
                     f"direction: the quote says {symbol.group(0)}, the cut is a "
