@@ -329,6 +329,14 @@ def test_muon_only_fields_of_a_split_schema_are_kept() -> None:
     muons = ds.read_all(["muons.id_tight"])["muons"]
     assert "id_tight" in muons.fields and ak.sum(ak.num(muons)) > 0
     assert "id_tight" not in ds.read_all(["leptons"])["leptons"].fields  # electrons have none
+    # asked for by name (a compiled list cutting electrons and muons on the joint list by
+    # flavour reads it so), the muons' values, NaN for the electrons
+    assert "leptons.id_tight" not in ds.provides and ds.readable("leptons.id_tight")
+    leptons = ds.read_all(["leptons.id_tight", "leptons.flavour"])["leptons"]
+    ids = ak.flatten(leptons.id_tight).to_numpy()
+    is_muon = ak.flatten(leptons.flavour).to_numpy() == 13
+    assert np.isnan(ids[~is_muon]).all() and not np.isnan(ids[is_muon]).any()
+    assert sorted(ids[is_muon].tolist()) == sorted(ak.flatten(muons.id_tight).tolist())
 
 
 def test_nanoaod_taus_and_large_r_jets_are_collections() -> None:
@@ -396,7 +404,13 @@ def test_split_leptons_are_joined_as_concatenate_and_a_stable_sort_would() -> No
     both = {k: ak.concatenate([ele[k], mu[k]], axis=1) for k in ("pt", "charge")}
     order = ak.argsort(both["pt"], axis=1, ascending=False, stable=True)
     got = _joined(ele, mu)
-    assert got.fields == ["pt", "charge"]  # the fields both have
+    # a field of one flavour (a muon id) is NaN for the other
+    assert got.fields == ["pt", "charge", "flavour"]
     for k in ("pt", "charge"):
         assert ak.to_list(got[k]) == ak.to_list(both[k][order])
+    nan = float("nan")
+    flavour = ak.concatenate([ak.full_like(ele["pt"], nan), mu["flavour"]], axis=1)[order]
+    assert ak.to_list(ak.fill_none(ak.nan_to_none(got.flavour), 0)) == ak.to_list(
+        ak.fill_none(ak.nan_to_none(flavour), 0)
+    )
     assert ak.to_list(got.charge[4]) == [1, 1, -1, 1]  # 45 (mu), 40 (e, first), 40 (e), 40 (mu)

@@ -115,12 +115,12 @@ def test_a_collection_defined_later_is_not_visible_in_an_object_cut() -> None:
 def test_named_function_missing_from_the_runtime_is_refused_by_name() -> None:
     data = cleaned_jets_list().model_dump()
     data["selection"].append(
-        _cut("mt2", "mt2(nth(leptons, 0), nth(leptons, 1), met_vec) > 100", unit="GeV")
+        _cut("mt2w", "mt2w(nth(leptons, 0), nth(jets, 0), met_vec) > 100", unit="GeV")
     )
     errors = [
         i for i in validate_selection(SelectionList.model_validate(data)) if i.level == "error"
     ]
-    assert len(errors) == 1 and "'mt2' is not implemented" in errors[0].message
+    assert len(errors) == 1 and "'mt2w' is not implemented" in errors[0].message
 
 
 def test_met_vec_is_an_object_not_a_number() -> None:

@@ -30,7 +30,7 @@ from pipeline.codegen.translate import OBJECT_RELATIONS, Names, calls_in, names_
 from pipeline.errors import CodegenError, SelectionError
 from pipeline.io import sha256_bytes
 from pipeline.selection.expr import cut_expression, parse
-from pipeline.selection.fields import EVENT_OBJECTS
+from pipeline.selection.fields import DERIVED_OBJECT_FIELDS, EVENT_OBJECTS
 from pipeline.selection.functions import FIELD_ACCESSORS, MATH_FUNCTIONS
 from pipeline.selection.models import (
     CUTFLOW_REGION,
@@ -85,7 +85,9 @@ def _object_names(
     def resolve(name: str) -> str:
         if name in collections or name in EVENT_OBJECTS:
             return _event_names(name)
-        return f"rt.theta({var})" if name == "theta" else f"{var}[{py_str(name)}]"
+        if name in DERIVED_OBJECT_FIELDS:
+            return f"rt.{name}({var})"
+        return f"{var}[{py_str(name)}]"
 
     return Names(resolve, this=this or var)
 
@@ -332,7 +334,7 @@ class _Writer:
 # functions giving one number per object (acting on each alone, or relating it to another
 # collection as min_delta_r does): such object cuts run on flat columns (rt.flat_objects)
 ELEMENTWISE = frozenset(
-    {"isin", "interp", "theta", *MATH_FUNCTIONS, *FIELD_ACCESSORS, *OBJECT_RELATIONS}
+    {"isin", "interp", *DERIVED_OBJECT_FIELDS, *MATH_FUNCTIONS, *FIELD_ACCESSORS, *OBJECT_RELATIONS}
 )
 
 

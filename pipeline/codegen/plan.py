@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from pipeline.codegen.translate import calls_in, names_in
 from pipeline.selection.expr import cut_expression, parse
-from pipeline.selection.fields import COLLECTIONS, EVENT_FIELDS, EVENT_OBJECTS, KIND_COLLECTION
+from pipeline.selection.fields import (
+    COLLECTIONS,
+    DERIVED_FROM,
+    EVENT_FIELDS,
+    EVENT_OBJECTS,
+    KIND_COLLECTION,
+)
 from pipeline.selection.functions import FIELD_ACCESSORS, MATH_FUNCTIONS
 from pipeline.selection.models import Cut, Derived, PhysicsObject, SelectionList, Status
 from pipeline.selection.scopes import is_candidate_builder
@@ -94,7 +100,9 @@ def _field_reads(expr: str, collection: str | None, allow_tuple: bool = False) -
         known = COLLECTIONS.get(collection, {})
         reads |= {f"{collection}.{n}" for n in names if n in known}
     reads |= {
-        c for c in calls_in(expr, allow_tuple=allow_tuple) if c in FIELD_ACCESSORS and c != "theta"
+        c
+        for c in calls_in(expr, allow_tuple=allow_tuple)
+        if c in FIELD_ACCESSORS and c not in DERIVED_FROM
     }
     return reads
 
@@ -207,7 +215,7 @@ IMPLICIT_FIELDS: dict[str, tuple[str, ...]] = {
     "same_flavour": ("flavour",),
     "opposite_charge": ("charge",),
     "channel": ("flavour",),
-    "theta": ("eta",),
+    **DERIVED_FROM,
 }
 
 
@@ -266,7 +274,7 @@ def implicit_fields(plan: Plan) -> set[str]:
     out = {"pt"}
     for expr, allow_tuple in exprs:
         for call in calls_in(expr, allow_tuple=allow_tuple):
-            if call in FIELD_ACCESSORS and call != "theta":
+            if call in FIELD_ACCESSORS and call not in DERIVED_FROM:
                 continue  # the field itself is read (plan.requires, observable_reads)
             out |= set(IMPLICIT_FIELDS.get(call, BASE_FIELDS))
     return out
@@ -314,6 +322,11 @@ def _direct_names(plan: Plan) -> set[str]:
             names |= {cut.target} if cut.target else set()
     for d in plan.sel.derived:
         names |= names_in(d.expr) | ({d.target} if d.target else set())
+    # another collection an object cut relates its objects to (jets apart from electrons)
+    for obj in plan.sel.objects:
+        for cut in obj.cuts:
+            if executable(cut):
+                names |= names_in(cut_expression(cut)) & set(plan.sources)
     return names
 
 

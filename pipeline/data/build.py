@@ -310,14 +310,24 @@ def _split_records(
 
 
 def _joined(ele: dict[str, ak.Array], mu: dict[str, ak.Array]) -> ak.Array:
-    """Each event's electrons then muons by decreasing pT, the fields both have: what
-    ``ak.concatenate(axis=1)`` and a stable descending sort give, gathered once on flat numpy
-    (an electron stays before a muon of equal pT; each keeps its stored order on ties)."""
-    fields = [f for f in ele if f in mu]
+    """Each event's electrons then muons by decreasing pT: what ``ak.concatenate(axis=1)`` and a
+    stable descending sort give, gathered once on flat numpy (an electron stays before a muon
+    of equal pT; each keeps its stored order on ties).
+
+    A field only one flavour has (the muon identification of NanoAOD) is NaN for the other:
+    the electron and muon cuts of a compiled list run on this one collection by flavour, and
+    the collection's ``provides`` still lists only the fields both have, so a cut on every
+    lepton's muon id is not applicable rather than failing the electrons."""
+    fields = [*ele, *(f for f in mu if f not in ele)]
     n_ele, n_mu = (ak.to_numpy(ak.num(x["pt"], axis=1)) for x in (ele, mu))
-    flat = {f: np.concatenate([_flat_numbers(ele[f]), _flat_numbers(mu[f])]) for f in fields}
+    flat = {
+        f: np.concatenate([_flat_or_nan(ele, f, n_ele), _flat_or_nan(mu, f, n_mu)]) for f in fields
+    }
     if np.isnan(flat["pt"]).any():  # NaN has no place in an order: awkward decides
-        both = {f: ak.concatenate([ele[f], mu[f]], axis=1) for f in fields}
+        both = {
+            f: ak.concatenate([_or_nan(ele, f, n_ele), _or_nan(mu, f, n_mu)], axis=1)
+            for f in fields
+        }
         return _by_pt(_record(both))
     events = np.arange(len(n_ele))
     order = _by_event_then_pt(
@@ -327,6 +337,18 @@ def _joined(ele: dict[str, ak.Array], mu: dict[str, ak.Array]) -> ak.Array:
     columns = {f: flat[f][order] for f in names}
     record = ak.zip(columns, depth_limit=1, with_name=_vector_name(columns))
     return ak.unflatten(record, n_ele + n_mu)
+
+
+def _flat_or_nan(part: dict[str, ak.Array], name: str, counts: np.ndarray) -> np.ndarray:
+    if name in part:
+        return _flat_numbers(part[name])
+    return np.full(int(counts.sum()), np.nan)
+
+
+def _or_nan(part: dict[str, ak.Array], name: str, counts: np.ndarray) -> ak.Array:
+    if name in part:
+        return part[name]
+    return ak.unflatten(np.full(int(counts.sum()), np.nan), counts)
 
 
 def _by_event_then_pt(pt: np.ndarray, owner: np.ndarray) -> np.ndarray:

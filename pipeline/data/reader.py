@@ -222,7 +222,7 @@ class Dataset:
                 subs = {s.split(".", 1)[1] for s in provides if s.startswith(coll + ".")}
                 if not subs:
                     self._missing(name)
-                if sub and sub not in subs:
+                if sub and sub not in subs and sub not in self._readable(provides, coll):
                     self._missing(name)
                 wanted.setdefault(coll, set()).update({sub} if sub else subs)
             elif name in provides:
@@ -242,6 +242,24 @@ class Dataset:
             # a muon's index counts the electrons before it
             branches.add(electron_count_branch(self.schema))
         return wanted_events, wanted, branches
+
+    def readable(self, name: str) -> bool:
+        """True when ``name`` can be read: a provided name, or a one-flavour field of NanoAOD's
+        joint lepton list (see :meth:`_readable`)."""
+        provides = self.provides
+        if name in provides:
+            return True
+        coll, _, sub = name.partition(".")
+        return coll in COLLECTIONS and bool(sub) and sub in self._readable(provides, coll)
+
+    def _readable(self, provides: set[str], coll: str) -> set[str]:
+        """Subfields of ``coll`` a compiled script may read. Of NanoAOD's joint lepton list also
+        those of one flavour (NaN for the other): the electron and muon cuts of a list run on
+        it by flavour."""
+        owners: tuple[str, ...] = (coll,)
+        if coll == "leptons" and self.schema.split_leptons:
+            owners = ("leptons", "electrons", "muons")
+        return {s.split(".", 1)[1] for s in provides if s.split(".", 1)[0] in owners and "." in s}
 
     def _missing(self, name: str) -> None:
         coll, _, sub = name.partition(".")

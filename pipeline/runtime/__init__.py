@@ -42,7 +42,7 @@ from pipeline.runtime.objects import (
     z1,
     z2,
 )
-from pipeline.runtime.razor import alpha_t, megajets, razor_mr, razor_mtr, razor_r2
+from pipeline.runtime.razor import alpha_t, megajets, mt2, razor_mr, razor_mtr, razor_r2
 from pipeline.runtime.reduce import (
     MATH,
     all_,
@@ -50,6 +50,7 @@ from pipeline.runtime.reduce import (
     interp,
     isin,
     max_of,
+    mean,
     min_of,
     nth,
     sort_desc,
@@ -57,7 +58,7 @@ from pipeline.runtime.reduce import (
     where,
 )
 from pipeline.runtime.selection import CutflowCounter, EventState, best_candidate_mask
-from pipeline.runtime.vectors import delta_phi, delta_r, mass, pt_of
+from pipeline.runtime.vectors import delta_eta, delta_phi, delta_r, mass, pt_of
 from pipeline.selection.fields import COLLECTIONS, DERIVED_OBJECT_FIELDS
 
 FIELD_NAMES: tuple[str, ...] = tuple(
@@ -111,6 +112,9 @@ FUNCTIONS: dict[str, Any] = {
     "razor_mtr": razor_mtr,
     "razor_r2": razor_r2,
     "alpha_t": alpha_t,
+    "mt2": mt2,
+    "mean": mean,
+    "delta_eta": delta_eta,
     **{name: partial(field, name) for name in FIELD_NAMES},
 }
 

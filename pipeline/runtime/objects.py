@@ -33,6 +33,7 @@ from pipeline.runtime.flat import sfos as sfos_accept
 from pipeline.runtime.kinematics import combination_members, is_combination
 from pipeline.runtime.reduce import where
 from pipeline.runtime.vectors import P4_FIELDS, PAIR_FIELDS, is_pair, is_quad, p4
+from pipeline.selection.fields import DERIVED_OBJECT_FIELDS
 
 Z_MASS = 91.1876
 _MEMO_SIZE = 16
@@ -125,20 +126,57 @@ def _member_field(parts: list[Any], name: str) -> Any:
     return values[ak.argsort(pts, axis=-1, ascending=False, stable=True)]
 
 
+def _theta(get: Callable[[str], Any], ew: Callable[[Any], Any]) -> Any:
+    return 2.0 * ew(np.arctan)(ew(np.exp)(-get("eta")))
+
+
+def _pz(get: Callable[[str], Any], ew: Callable[[Any], Any]) -> Any:
+    return get("pt") * ew(np.sinh)(get("eta"))
+
+
+def _double(x: Any) -> Any:
+    """float64 (float32 files lose rapidity where E and |pz| nearly cancel)."""
+    if isinstance(x, np.ndarray):
+        return x.astype(np.float64, copy=False)
+    if isinstance(x, ak.Array):
+        return ak.values_astype(x, np.float64)
+    return x
+
+
+def _rapidity(get: Callable[[str], Any], ew: Callable[[Any], Any]) -> Any:
+    pt, eta, e = (_double(get(name)) for name in ("pt", "eta", "e"))
+    pz = pt * ew(np.sinh)(eta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 0.5 * ew(np.log)((e + pz) / (e - pz))
+
+
+# the derived quantities of fields.DERIVED_OBJECT_FIELDS, from the stored fields
+# (``ew`` makes a numpy function elementwise over the candidate columns)
+DERIVED: dict[str, Callable[[Callable[[str], Any], Callable[[Any], Any]], Any]] = {
+    "theta": _theta,
+    "rapidity": _rapidity,
+    "pz": _pz,
+}
+assert set(DERIVED) == set(DERIVED_OBJECT_FIELDS)
+
+
+def _plain(fn: Any) -> Any:
+    return fn
+
+
 def field(name: str, x: Any) -> Any:
     """Field ``name`` of each object of ``x`` (for pairs/candidates: of their constituents)."""
+    derived = DERIVED.get(name)
     if isinstance(x, Cands):
         objs = constituents(x) if isinstance(x.content, fc.PairRef | fc.QuadRef) else x
-        if isinstance(objs, Cands) and name == "theta":
-            return objs.cached(
-                "theta",
-                lambda: 2.0 * fc.elementwise(np.arctan)(fc.elementwise(np.exp)(-objs["eta"])),
-            )
+        if isinstance(objs, Cands) and derived is not None:
+            return objs.cached(name, lambda: derived(objs.__getitem__, fc.elementwise))
         return objs[name]
-    if isinstance(x, FlatObjects) and name == "theta":
-        return x.derived("theta", lambda: 2.0 * np.arctan(np.exp(-x["eta"])))
+    if isinstance(x, FlatObjects) and derived is not None:
+        flat = x
+        return flat.derived(name, lambda: derived(flat.__getitem__, _plain))
     parts = _member_parts(x)
-    if parts is not None and name != "theta" and parts[0].ndim != 2:
+    if parts is not None and derived is None and parts[0].ndim != 2:
         return _member_field(parts, name)
     if parts is not None:
         x = constituents(x)
@@ -146,7 +184,7 @@ def field(name: str, x: Any) -> Any:
     hit = _memo.get(key)
     if hit is not None and hit[0] is x:
         return hit[1]
-    value = 2.0 * np.arctan(np.exp(-x["eta"])) if name == "theta" else x[name]
+    value = x[name] if derived is None else derived(x.__getitem__, _plain)
     if isinstance(x, ak.Array) and x.ndim > 2:  # nested objects: projecting fields is the slow part
         _memo[key] = (x, value)
         if len(_memo) > _MEMO_SIZE:

@@ -78,6 +78,18 @@ def sort_desc(x: Any) -> Any:
     return ak.sort(x, axis=-1, ascending=False)
 
 
+def mean(x: Any) -> Any:
+    """Innermost mean; an empty list gives NaN (so every comparison fails)."""
+    total = sum_(x)
+    n = _reduced(0 * x + 1, "sum", lambda a: ak.sum(a, axis=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / n
+
+
+def _step(x: Any) -> Any:
+    return np.heaviside(x, 1.0)
+
+
 def interp(x: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
     """Piecewise-linear through (xs, ys), constant beyond the ends; ufuncs keep any depth."""
     if len(xs) != len(ys) or not xs:
@@ -126,6 +138,7 @@ MATH: dict[str, Any] = {
     "cosh": elementwise(np.cosh),
     "tanh": elementwise(np.tanh),
     "hypot": elementwise(np.hypot),
+    "step": elementwise(_step),
     "min": lambda *xs: reduce(elementwise(np.minimum), xs),
     "max": lambda *xs: reduce(elementwise(np.maximum), xs),
 }

@@ -175,6 +175,22 @@ def delta_phi(a: Any, b: Any) -> Any:
     return on_flat(_delta_phi, phi_a, phi_b)
 
 
+def _delta_eta(eta_a: Any, eta_b: Any) -> Any:
+    return np.abs(eta_a - eta_b)
+
+
+def delta_eta(a: Any, b: Any) -> Any:
+    """|Delta eta| between two objects (or an object and each object of a list)."""
+    if isinstance(a, Cands) or isinstance(b, Cands):
+        angles = _flat_angles(a, b)
+        if angles is None:
+            return _on_awkward(delta_eta, a, b)
+        return fc.apply(_delta_eta, angles[1], angles[3])
+    _, eta_a = _phi_eta(a)
+    _, eta_b = _phi_eta(b)
+    return on_flat(_delta_eta, eta_a, eta_b)
+
+
 def delta_r(a: Any, b: Any = None) -> Any:
     """Delta R between two objects, or between the two members of pair ``a``."""
     if isinstance(a, Cands) or isinstance(b, Cands):

@@ -23,8 +23,15 @@ def _field(name: str) -> str:
     return FIELD_ALIASES.get(name, name)
 
 
+# CutLang's comparison words (its lexer: GT, LT, GE, LE, EQ, NE)
+_WORD_COMPARISONS = {"GT": ">", "LT": "<", "GE": ">=", "LE": "<=", "EQ": "==", "NE": "!="}
+
+
 def _logic(text: str) -> str:
     text = text.replace("&&", " and ").replace("||", " or ").replace("^", "**")
+    text = re.sub(r"\b(GT|LT|GE|LE|EQ|NE)\b", lambda m: f" {_WORD_COMPARISONS[m.group(1)]} ", text)
+    # absEta(x): |eta| of x
+    text = re.sub(r"\b[Aa][Bb][Ss][Ee][Tt][Aa]\s*\(([^()]*)\)", r"abs(eta(\1))", text)
     text = re.sub(r"\bAND\b", "and", text)
     text = re.sub(r"\bOR\b", "or", text)
     text = re.sub(r"\bNOT\b", "not ", text)

@@ -147,6 +147,14 @@ KIND_COLLECTION: dict[str, str] = {
 # derived per-object quantities every analysis may use without defining them
 DERIVED_OBJECT_FIELDS: dict[str, tuple[Dimension, str]] = {
     "theta": ("angle", "polar angle, 2 atan(exp(-eta))"),
+    "rapidity": ("none", "rapidity y = 0.5 ln((e + pz) / (e - pz)) (ATLAS jets: |y| < 4.4)"),
+    "pz": ("energy", "longitudinal momentum, pt sinh(eta)"),
+}
+# the stored fields each derived quantity is computed from
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "theta": ("eta",),
+    "rapidity": ("pt", "eta", "e"),
+    "pz": ("pt", "eta"),
 }
 
 Channel = Literal["4e", "4mu", "2e2mu", "2mu2e", "other"]

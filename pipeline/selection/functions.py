@@ -60,6 +60,7 @@ _MATH = [
     _spec("cosh", (1, 1), "number", "none", "hyperbolic cosine"),
     _spec("tanh", (1, 1), "number", "none", "hyperbolic tangent"),
     _spec("hypot", (2, 2), "number number", "same", "sqrt(a**2 + b**2)"),
+    _spec("step", (1, 1), "number", "none", "Heaviside step: 1 where x >= 0, else 0 (ADL hstep)"),
     _spec("min", (2, None), "number", "same", "elementwise minimum of the arguments"),
     _spec("max", (2, None), "number", "same", "elementwise maximum of the arguments"),
     _spec(
@@ -91,6 +92,7 @@ _REDUCTIONS = [
         "true when all elements of the innermost list are; empty = True",
     ),
     _spec("min_of", (1, 1), "number", "same", "innermost minimum; empty = +inf"),
+    _spec("mean", (1, 1), "number", "same", "innermost mean; empty = NaN (ADL ave)"),
     _spec("max_of", (1, 1), "number", "same", "innermost maximum; empty = -inf"),
     _spec(
         "nth",
@@ -128,6 +130,7 @@ _KINEMATICS = [
         "Delta R between two objects, or between the members of a pair",
     ),
     _spec("delta_phi", (2, 2), "any any", "angle", "|Delta phi| wrapped into [0, pi]"),
+    _spec("delta_eta", (2, 2), "any any", "none", "|Delta eta| between two objects"),
     _spec("pairs", (1, 1), "objects", "pairs", "all unordered pairs of distinct objects"),
     _spec("sfos_pairs", (1, 1), "objects", "pairs", "same-flavour opposite-charge pairs"),
     _spec("first", (1, 1), "pair", "objects", "first member of a pair"),
@@ -269,6 +272,15 @@ _LITERATURE = [
     ),
     _spec("razor_r2", (2, 2), "any any", "none", "razor R^2 = (M_T^R / M_R)^2"),
     _spec(
+        "mt2",
+        (3, 4),
+        "any any any number",
+        "energy",
+        "stransverse mass MT2 of two visible objects and the missing momentum object, the "
+        "invisible particles of mass m_invis (default 0), e.g. mt2(nth(leptons, 0), "
+        "nth(leptons, 1), met_vec) (Lester-Nachman bisection, the mt2 package)",
+    ),
+    _spec(
         "alpha_t",
         (1, 1),
         "objects",
@@ -280,10 +292,6 @@ _LITERATURE = [
 # named functions of the literature the language knows of but does not implement: a call is
 # refused with this reason (never kept as a silent text cut)
 NOT_IMPLEMENTED: dict[str, str] = {
-    "mt2": (
-        "MT2 (stransverse mass) needs a numerical minimisation (Lester-Nachman bisection) the "
-        "runtime does not have"
-    ),
     "mt2w": "MT2W needs a numerical minimisation the runtime does not have",
     "topness": "topness needs a numerical minimisation the runtime does not have",
 }
