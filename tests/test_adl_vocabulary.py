@@ -140,3 +140,133 @@ def test_a_file_of_the_vocabulary_runs_on_nanoaod(tmp_path: Path) -> None:
     assert counts["twojets_5"] == int(ak.sum(step5))
     assert result["n_input"] == 200
     assert counts["twojets_1"] > 0 and counts["twojets_5"] > 0  # the steps are exercised
+
+
+# ---- CutLang's keyword synonyms and block structure (found by a review of its lexer) ----------
+
+
+def test_keyword_synonyms_of_the_lexer_start_the_same_blocks_and_statements() -> None:
+    """``obj``/``algorithm``/``algo`` are blocks and ``cmd``/``cut``/``command`` selections,
+    ``using`` is ``take``, and ``Take``/``Histo`` are read in any case. Before, ``cut MET > 30``
+    inside a region started a new region named MET (every later cut moved into it), ``obj`` and
+    ``algorithm`` blocks were merged into the block before them."""
+    text = (
+        "object muons\n  take Muon\n  select pt(Muon) > 10\n"
+        "obj jets\n  using Jet\n  select pT(Jet) > 30\n"
+        "region base\n  select size(jets) >= 2\n  cmd MET > 20\n"
+        "algorithm tight\n  base\n  cut MET > 30\n  command size(jets) >= 3\n"
+        '  Histo h1, "MET", 10, 0, 200, MET\n'
+    )
+    sel, missing = from_adl(text)
+    assert missing == []
+    assert [o.name for o in sel.objects] == ["muons", "jets"]
+    assert [cut_expression(c) for c in sel.objects[1].cuts] == ["pt > 30"]
+    assert [cut_expression(c) for c in sel.selection] == ["count(jets) >= 2", "met > 20"]
+    (tight,) = sel.regions
+    assert tight.name == "tight"
+    assert [cut_expression(c) for c in tight.cuts] == ["met > 30", "count(jets) >= 3"]
+    assert [o.name for o in sel.observables] == ["met"]
+
+
+def test_a_ternary_in_the_else_branch_is_kept() -> None:
+    sel, missing = from_adl(
+        HEAD + "region SR\n  select size(jets) == 2 ? MET > 100 : size(jets) == 3 ? MET > 150 "
+        ": MET > 200\n"
+    )
+    assert missing == []
+    assert same_meaning(
+        cut_expression(sel.selection[0]),
+        "(count(jets) == 2 and met > 100) or (not count(jets) == 2 and "
+        "((count(jets) == 3 and met > 150) or (not count(jets) == 3 and met > 200)))",
+    )
+
+
+def test_a_histogram_of_an_expression_with_commas() -> None:
+    sel, missing = from_adl(
+        HEAD + 'region SR\n  select size(jets) >= 2\n  histo h2, "dR", 10, 0, 5, dR(jets[0], '
+        "jets[1])\n"
+    )
+    assert missing == []
+    (obs,) = sel.observables
+    assert obs.histogram is not None and obs.histogram.bins == 10
+    (derived,) = [d for d in sel.derived if d.name == "h2"]
+    assert same_meaning(derived.expr, "delta_r(nth(jets, 0), nth(jets, 1))")
+
+
+def test_words_of_the_lexer_for_triggers_counts_and_all() -> None:
+    sel, missing = from_adl(
+        HEAD + "region SR\n  select all\n  select TRGe == 1 OR TRGm == 1\n"
+        "  select NumOf(jets) >= 2\n  select Count(muons) == 0\n"
+    )
+    assert missing == []
+    assert [cut_expression(c) for c in sel.selection] == [
+        "trig_e == 1 or trig_m == 1",
+        "count(jets) >= 2",
+        "count(muons) == 0",
+    ]
+
+
+def test_sorting_by_another_key_refuses_the_cuts_on_its_ith_object() -> None:
+    """``sort pT(X) descend`` is the order every collection has; after ``sort m(jets) ascend``,
+    ``jets[0]`` is another jet, and reading it as the leading jet would be a wrong cut."""
+    sel, missing = from_adl(
+        HEAD.replace("select pt(Jet) > 20\n", "select pt(Jet) > 20\n  sort pT(Jet) descend\n")
+        + "region SR\n  select size(jets) >= 2\n  sort m(jets) ascend\n  select m(jets[0]) > 5\n"
+        "  select MET > 50\n"
+    )
+    assert len(missing) == 2
+    assert "[reordered collection]" in missing[0] and "sort 'm(jets) ascend'" in missing[0]
+    assert "[reordered collection]" in missing[1] and "m(jets[0]) > 5" in missing[1]
+    assert [c.executable for c in sel.selection] == [True, False, True]
+
+
+def test_a_region_vetoing_another_region_is_a_named_gap() -> None:
+    _, missing = from_adl(
+        HEAD + "region presel\n  select size(jets) >= 2\nregion SR\n  reject presel\n"
+        "  select MET > 50\n"
+    )
+    assert len(missing) == 1 and "[region used as a condition]" in missing[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "select pT(jets) > 50",
+        "select dPhi(jets, METLV[0]) > 0.5",
+        "select dR(jets[0], muons) > 0.4",
+    ],
+)
+def test_a_per_object_condition_as_an_event_cut_is_refused_not_run(line: str) -> None:
+    """Such a cut gives one value per jet: before, it validated and the compiled run failed
+    inside awkward ('cannot convert to RegularArray')."""
+    sel, missing = from_adl(HEAD + f"region SR\n  {line}\n  select MET > 50\n")
+    assert len(missing) == 1 and "[per-object condition in an event cut]" in missing[0]
+    assert [c.executable for c in sel.selection] == [False, True]
+
+
+def test_several_bases_in_one_chain_keep_the_deepest() -> None:
+    sel, missing = from_adl(
+        HEAD + "region a\n  select size(jets) >= 1\nregion b\n  a\n  select MET > 20\n"
+        "region c\n  a\n  b\n  select MET > 40\n"
+    )
+    assert missing == []
+    assert {r.name: r.base for r in sel.regions}["c"] == "b"
+
+
+def test_delta_phi_of_jets_read_without_eta_runs(tmp_path: Path) -> None:
+    """min(dPhi(jets, MET)) on jets no cut reads eta of: the runtime asked the jets for an eta
+    the script had (rightly) not read, and failed."""
+    text = (
+        "object jets\n  take Jet\n  select pt(Jet) > 20\n"
+        "region SR\n  select size(jets) >= 2\n  select min(dPhi(jets, METLV[0])) > 0.5\n"
+    )
+    sel, missing = from_adl(text)
+    assert missing == []
+    run_compiled(compile_selection(sel), shared_path(*NANOAOD), tmp_path / "out")
+    cutflow = json.loads((tmp_path / "out" / "cutflow.json").read_text())
+    counts = {step["id"]: step["raw"] for step in cutflow["steps"]}
+    ev = open_dataset([shared_path(*NANOAOD)]).read_all()
+    jets = ev.jets[ev.jets.pt > 20]
+    dphi = abs((jets.phi - ev.met_phi + np.pi) % (2 * np.pi) - np.pi)
+    keep = (ak.num(jets) >= 2) & (ak.fill_none(ak.min(dphi, axis=1), np.inf) > 0.5)
+    assert counts["SR_2"] == int(ak.sum(keep)) > 0

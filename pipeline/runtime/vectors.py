@@ -124,6 +124,13 @@ def _phi_eta(x: Any) -> tuple[Any, Any]:
     return np.arctan2(py, px), np.arcsinh(pz / pt)
 
 
+def _phi(x: Any) -> Any:
+    """The azimuth alone: what delta_phi reads (a list that was read without eta has none)."""
+    if members(x) is None and f"{COMBO_PREFIX}0" not in record_fields(x):
+        return _f64(x["phi"])
+    return _phi_eta(x)[0]
+
+
 def _delta_phi(phi_a: Any, phi_b: Any) -> Any:
     dphi = np.abs(phi_a - phi_b)
     if isinstance(
@@ -170,9 +177,7 @@ def delta_phi(a: Any, b: Any) -> Any:
         if angles is None:
             return _on_awkward(delta_phi, a, b)
         return fc.apply(_delta_phi, angles[0], angles[2])
-    phi_a, _ = _phi_eta(a)
-    phi_b, _ = _phi_eta(b)
-    return on_flat(_delta_phi, phi_a, phi_b)
+    return on_flat(_delta_phi, _phi(a), _phi(b))
 
 
 def _delta_eta(eta_a: Any, eta_b: Any) -> Any:

@@ -89,6 +89,9 @@ _ONLY_MIN_DELTA_R = (
 )
 GAP_COLLECTION_CONDITION = "collection-building function as a condition"
 GAP_NO_BRANCH = "condition without a branch"
+GAP_PER_OBJECT = "per-object condition in an event cut"
+GAP_REORDERED = "reordered collection"
+GAP_REGION_CONDITION = "region used as a condition"
 _OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 
@@ -111,6 +114,7 @@ class _Importer:
         self.ids: set[str] = set()
         self.origin: dict[str, Statement] = {}
         self.failed_defines: set[str] = set()
+        self.reordered: dict[str, int] = {}  # collection -> line of a sort other than by pt
         self.region_lines: dict[str, int] = {}
         self.object_lines: dict[str, int] = {}
         self.bin_regions: list[tuple[Region, list[str]]] = []
@@ -249,6 +253,8 @@ class _Importer:
         for statement in block.body:
             if statement.keyword in ("select", "reject"):
                 obj.cuts.append(self.object_cut(obj, statement, self_names, len(obj.cuts) + 1))
+            elif statement.keyword == "sort":
+                self.sort(f"object {block.name}", statement, block.name)
             elif statement.keyword != "take":
                 self.note(
                     f"object {block.name}", statement.line, f"{statement.raw!r}: no counterpart"
@@ -354,10 +360,20 @@ class _Importer:
                     self.note(f"region {block.name}", statement.line, "refers to itself: ignored")
                 else:
                     bases.append(words[0])
+            elif statement.keyword == "reject" and len(words) == 1 and words[0] in region_names:
+                self.note(
+                    f"region {block.name}",
+                    statement.line,
+                    f"'reject {words[0]}': [{GAP_REGION_CONDITION}] the events of another region "
+                    "as a veto; a region of a selection list builds on one base and cannot "
+                    "exclude another's events",
+                )
             elif statement.keyword in ("select", "reject"):
                 if statement.text.strip() in ("ALL", "all"):
                     continue
                 region.cuts.append(self.event_cut(block.name, statement, len(region.cuts) + 1))
+            elif statement.keyword == "sort":
+                self.sort(f"region {block.name}", statement, None)
             elif statement.keyword in ("bin", "bins"):
                 self.bins(block.name, statement)
             elif statement.keyword == "histo":
@@ -371,10 +387,42 @@ class _Importer:
                 )
         return region, bases
 
+    def sort(self, where: str, statement: Statement, own: str | None) -> None:
+        """``sort pT(X) descend`` is the order every collection already has; any other order
+        makes later ``X[i]`` mean another object, so those cuts are refused (never silently
+        taken as the i-th by pt)."""
+        text = statement.text.strip()
+        descend = not re.search(r"(?i)\bascend\b", text)
+        key = re.sub(r"(?i)\b(?:ascend|descend)\b", "", text).strip()
+        by_pt = re.fullmatch(r"(?:pT|pt|PT|Pt)(?:\s*\(\s*(\w+)\s*\))?", key)
+        if by_pt and descend:
+            return
+        named = re.search(r"\(\s*(\w+)", key)
+        target = own if own is not None else (named.group(1) if named else None)
+        if target is not None:
+            self.reordered[target] = statement.line
+        self.note(
+            where,
+            statement.line,
+            f"sort {text!r}: [{GAP_REORDERED}] collections are ordered by decreasing pt; "
+            "another order has no counterpart (cuts on its i-th object are refused)",
+        )
+
+    def reorder_refusal(self, text: str, own: str | None = None) -> str | None:
+        """The reason to refuse a cut naming the i-th object of a reordered collection."""
+        for name, line in self.reordered.items():
+            indexed = re.search(rf"\b{re.escape(name)}\s*\[", text)
+            if indexed or (own == name and re.search(r"\[\s*\d", text)):
+                return (
+                    f"[{GAP_REORDERED}] {name!r} was sorted on line {line} by another key than "
+                    "pt: its i-th object is not the i-th by pt"
+                )
+        return None
+
     def histo(self, region: str, statement: Statement) -> None:
         """``histo NAME, "title", nbins, low, high, EXPR`` -> an observable of ``region`` with that
         binning, its value a derived quantity; a 2D histogram is reported, not represented."""
-        parts = [p.strip() for p in re.findall(r'"[^"]*"|[^,]+', statement.text)]
+        parts = [p.strip() for p in _arguments(statement.text)]
         numbers = parts[2:-1]
         if len(parts) == 10:
             self.note(f"region {region}", statement.line, f"histo {statement.text!r}: {HISTO_2D}")
@@ -449,7 +497,9 @@ class _Importer:
             )
 
     def event_cut(self, region: str, statement: Statement, n: int) -> Cut:
-        refused = refusal(statement.text, object_scope=False)
+        refused = refusal(statement.text, object_scope=False) or self.reorder_refusal(
+            statement.text
+        )
         if refused:
             return self.text_cut(
                 self.cut_id(f"{region}_{n}", statement.tag),
@@ -547,6 +597,9 @@ class _Importer:
         else:
             root = None
         for region, bases in regions:
+            deepest = _deepest(bases, {r.name: b for r, b in regions})
+            if deepest is not None:
+                bases = [deepest]  # 'presel' then 'r_cut' (which builds on presel): r_cut
             if len(bases) > 1:
                 self.note(
                     f"region {region.name}",
@@ -698,6 +751,8 @@ class _Importer:
             return f"[{GAP_NO_COLLECTION}] {first}"
         if "objects) has no field" in first:
             return f"[{GAP_FOREIGN_FIELD}] {first}"
+        if "gives one value per object, not one per event" in first:
+            return f"[{GAP_PER_OBJECT}] {first}"
         return first
 
 
@@ -874,3 +929,35 @@ def _structured(
 def from_adl(text: str, source: str | None = None) -> tuple[SelectionList, list[str]]:
     """Import ADL text: the selection list and the constructs it could not represent."""
     return _Importer(text, source).run()
+
+
+def _arguments(text: str) -> list[str]:
+    """``text`` split at the commas outside quotes and brackets (a histogram's expression may
+    hold commas of its own: ``dR(jets[0], jets[1])``)."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "([{":
+            depth += 1
+        elif not quoted and char in ")]}":
+            depth -= 1
+        elif not quoted and depth == 0 and char == ",":
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
+
+
+def _deepest(bases: list[str], parents: dict[str, list[str]]) -> str | None:
+    """Of several base regions, the one building on all the others (its chain passes through
+    them), or None when they are not one chain."""
+    for candidate in bases:
+        chain, name = set(), candidate
+        while parents.get(name) and name not in chain:
+            chain.add(name)
+            name = parents[name][0]
+        chain.add(name)
+        if all(b in chain for b in bases):
+            return candidate
+    return None

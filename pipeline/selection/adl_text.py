@@ -19,10 +19,7 @@ BLOCKS = {
     "info",
     "object",
     "region",
-    "cut",
-    "algo",
     "define",
-    "def",
     "table",
     "histo",
     "histolist",
@@ -39,11 +36,31 @@ STATEMENTS = {
     "sort",
     "save",
     "print",
-    "using",
     "counts",
     "define",
-    "def",
 }
+# CutLang's lexer (CLA/parse.l): synonyms of the keywords above, and the keywords it reads in
+# any case (take, histo, weight, bin ... ; object, region, select are case-sensitive there)
+KEYWORD_SYNONYMS = {
+    "obj": "object",
+    "algo": "region",
+    "algorithm": "region",
+    "cmd": "select",
+    "cut": "select",
+    "command": "select",
+    "def": "define",
+    "using": "take",
+}
+_ANY_CASE = {"take", "using", "histo", "weight", "table", "bin", "bins", "sort", "save", "print"}
+_ANY_CASE |= {"info", "counts", "histolist", "countsformat"}
+
+
+def keyword(word: str) -> str:
+    """The keyword ``word`` spells (``cmd`` -> ``select``, ``Take`` -> ``take``), or ``word``."""
+    if word.lower() in _ANY_CASE:
+        word = word.lower()
+    return KEYWORD_SYNONYMS.get(word, word)
+
 
 # ADL field spellings -> canonical fields of pipeline/selection/fields.py
 FIELD_ALIASES: dict[str, str] = {
@@ -109,6 +126,8 @@ FIELD_ALIASES: dict[str, str] = {
     "isLoose": "id_loose",
     "ptcone30": "ptcone30",
     "etcone20": "etcone20",
+    "ptcone": "ptcone30",
+    "etcone": "etcone20",
 } | {name: name for name in FIELD_ACCESSORS}
 FUNCTION_ALIASES: dict[str, str] = {
     "dR": "delta_r",
@@ -131,6 +150,8 @@ FUNCTION_ALIASES: dict[str, str] = {
     "Size": "count",
     "SIZE": "count",
     "count": "count",
+    "Count": "count",
+    "NumOf": "count",
     # named functions of the ADL/CutLang library
     "fMT": "mt",
     "fMll": "mass",
@@ -205,10 +226,8 @@ def blocks(text: str) -> list[Block]:
         if not body.strip():
             continue
         words = body.split()
-        first = words[0]
-        if first in {"object", "region", "cut", "algo"} or (
-            first in BLOCKS and not raw[:1].isspace()
-        ):
+        first = keyword(words[0])
+        if first in {"object", "region"} or (first in BLOCKS and not raw[:1].isspace()):
             result.append(_header(first, body, number, raw, tag))
             continue
         if not result:
@@ -217,7 +236,7 @@ def blocks(text: str) -> list[Block]:
         if first in STATEMENTS:
             block.body.append(
                 Statement(
-                    first, body.strip()[len(first) :].strip(), number, raw.strip(), *_tag(tag)
+                    first, body.strip()[len(words[0]) :].strip(), number, raw.strip(), *_tag(tag)
                 )
             )
         elif block.body and raw[:1].isspace() and block.kind != "info" and not _single_name(body):
@@ -233,12 +252,15 @@ def _tag(match: re.Match[str] | None) -> tuple[str | None, str | None]:
 
 
 def _header(first: str, body: str, number: int, raw: str, tag: re.Match[str] | None) -> Block:
-    kind = {"cut": "region", "algo": "region", "def": "define"}.get(first, first)
+    kind = first
     match = re.match(r"^\s*\w+\s+([A-Za-z_]\w*)\s*(.*)$", body)
     name, header = (match.group(1), match.group(2).strip()) if match else ("", "")
     block = Block(kind, name, number, header)
-    if kind == "object" and header.startswith("take"):
-        block.body.append(Statement("take", header[4:].strip(), number, raw.strip(), *_tag(tag)))
+    taken = re.match(r"(?i)(take|using)\b", header)
+    if kind == "object" and taken:
+        block.body.append(
+            Statement("take", header[taken.end() :].strip(), number, raw.strip(), *_tag(tag))
+        )
     return block
 
 

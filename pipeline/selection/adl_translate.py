@@ -30,6 +30,9 @@ _WORD_COMPARISONS = {"GT": ">", "LT": "<", "GE": ">=", "LE": "<=", "EQ": "==", "
 def _logic(text: str) -> str:
     text = text.replace("&&", " and ").replace("||", " or ").replace("^", "**")
     text = re.sub(r"\b(GT|LT|GE|LE|EQ|NE)\b", lambda m: f" {_WORD_COMPARISONS[m.group(1)]} ", text)
+    # CutLang's trigger words (the single-electron and single-muon triggers)
+    text = re.sub(r"\bTRGe\b", "trig_e", text)
+    text = re.sub(r"\bTRGm\b", "trig_m", text)
     # absEta(x): |eta| of x
     text = re.sub(r"\b[Aa][Bb][Ss][Ee][Tt][Aa]\s*\(([^()]*)\)", r"abs(eta(\1))", text)
     text = re.sub(r"\bAND\b", "and", text)
@@ -61,7 +64,8 @@ def _ternary(text: str) -> str | None:
     cond = parts[0]
     rest = parts[2:]
     then = rest[0]
-    other = rest[2] if len(rest) > 2 and rest[1] == ":" else "ALL"
+    # the else branch may hold a ternary of its own: a ? b : c ? d : e is a ? b : (c ? d : e)
+    other = "".join(rest[2:]) if len(rest) > 2 and rest[1] == ":" else "ALL"
     c, a, b = (translate_logic(x) for x in (cond, then, other))
     if b.strip() in ("ALL", "True"):
         return f"(not ({c}) or ({a}))"
@@ -183,7 +187,7 @@ def accessors(
         text,
     )
     text = _one_argument_extrema(text)
-    return re.sub(r"\bALL\b", "True", text)
+    return re.sub(r"\b(?:ALL|All|all)\b(?!\s*\()", "True", text)
 
 
 def _one_argument_extrema(text: str) -> str:

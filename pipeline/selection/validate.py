@@ -28,6 +28,7 @@ from pipeline.selection.models import (
     Status,
 )
 from pipeline.selection.scopes import Scopes, object_fields
+from pipeline.selection.shapes import PER_OBJECT, Shapes
 from pipeline.selection.units import CANONICAL, UNITLESS, check_unit_fits, unit_dimension
 
 
@@ -106,6 +107,7 @@ class _Checker:
     def __init__(self, sel: SelectionList) -> None:
         self.sel = sel
         self.scopes = Scopes(sel.objects)
+        self.shapes = Shapes(self.scopes.for_event())
         self.issues: list[Issue] = []
 
     def add(
@@ -245,8 +247,10 @@ class _Checker:
                 names = self.scopes.for_candidate(derived.target)
             else:
                 names = self.scopes.for_event()
-            self.expression(derived.expr, names, f"{path}.expr")
+            tree = self.expression(derived.expr, names, f"{path}.expr")
             self.scopes.add_derived(derived)
+            if derived.scope == "event" and tree is not None:
+                self.shapes.add(derived.name, tree)
 
     def bad_target(
         self, target: str | None, path: str, who: str, cut_id: str | None = None
@@ -323,8 +327,24 @@ class _Checker:
             cut_id=cut.id,
             level=level,
         )
-        if tree is not None:
-            self.check_units(cut, tree, names, path, level)
+        if tree is None:
+            return
+        if (
+            cut.scope == Scope.event
+            and cut.kind != "select_best"
+            and self.shapes.of(tree) == PER_OBJECT
+        ):
+            self.add(
+                level,
+                f"{path}.{field}",
+                f"event cut {cut.id!r} gives one value per object, not one per event: "
+                f"{cut_expression(cut)!r}",
+                "reduce it: any(...) for at least one object, all(...) for every one, "
+                "count(...) for how many, nth(x, i) for the i-th",
+                cut.id,
+            )
+            return
+        self.check_units(cut, tree, names, path, level)
 
     def check_units(
         self,
