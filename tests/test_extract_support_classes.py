@@ -104,7 +104,7 @@ NOT_SUPPORTED = [
         "Large-radius jets with pT > 200 GeV and |eta| < 2.0 are selected.",
         "jets",
         {"variable": "pt", "op": ">", "value": 200},
-        "names no jet",
+        "another collection",
     ),
     (
         "a channel of another multiplicity",
@@ -306,7 +306,7 @@ SUPPORTED = [
         "Photons are required to have |\u03b7| < 2.5 and p_T > 185 or 80 GeV for the non-boosted "
         "or boosted categories, respectively.",
         "photons",
-        {"variable": "eta", "op": "<", "value": 2.5},
+        {"variable": "eta", "op": "<", "value": 2.5, "abs": True},
     ),
     (
         "a count that is not of additional objects",

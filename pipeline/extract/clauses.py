@@ -226,7 +226,13 @@ def _inverted(finding: CutFinding) -> CutFinding:
 _FAILING = re.compile(
     r"^[^.;,]{0,80}?\b(?:that|which|who)\s+(?:fails?|do(?:es)?\s+not\s+(?:pass|satisfy|meet))\b"
     r"|^\s*(?:[\w-]+\s+){0,2}?(?:failing|not\s+(?:passing|satisfying|meeting))\b"
-    r"|^\s*(?:is|are)\s+(?:identified|classified)\s+as\s+(?:bad|fake)\b",
+    r"|^\s*(?:is|are)\s+(?:identified|classified)\s+as\s+(?:bad|fake)\b"
+    # "if any jet with pT > 20 GeV fails the cleaning", "if the leading jet points to a masked
+    # region", "if any muon is badly reconstructed", "if an electron falls in a dead region"
+    r"|^\s*[\w-]+\s+(?:with\s+[^.;,]{0,60}?\s+)?(?:fails?\b|does\s+not\s+(?:pass|satisfy|meet)\b"
+    r"|(?:is|are)\s+(?:badly|poorly|wrongly|mis)[\w-]*|points?\s+(?:to|towards|into)\b"
+    r"|falls?\s+(?:in|into|within)\b|lies?\s+in\s+(?:a\s+)?(?:dead|masked|problematic|noisy)"
+    r"|(?:is|are)\s+(?:flagged|identified|classified)\s+as\s+(?:bad|fake))",
     re.IGNORECASE,
 )
 _BAD_OBJECTS = re.compile(

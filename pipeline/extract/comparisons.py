@@ -244,6 +244,7 @@ def _continued(sentence: str, found: list[Comparison]) -> list[Comparison]:
 _OR_RANGES = re.compile(
     rf"\|eta\|\s*<\s*(?P<a>{P.NUM})\s*,?\s*or\s*(?P<b>{P.NUM})\s*<=?\s*\|eta\|\s*<=?\s*(?P<c>{P.NUM})"
 )
+_SAME_SIGN = re.compile(r"\b(?:same|like)[- ](?:sign|charge)|\bSS\s+(?:pair|lepton)", re.I)
 _Z_WINDOW = re.compile(
     rf"\bwithin\s+(?:\+-\s*)?(?P<num>{P.NUM})\s*GeV\s+(?:of|from|around)\s+(?:the\s+)?(?:nominal\s+|known\s+)?"
     rf"(?:Z(?:[- ]boson)?\s+(?:boson\s+)?mass|m_?Z\b|mass of the Z(?: boson)?)"
@@ -281,6 +282,8 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
             ]
             spans.append((match.start(), match.end()))
     for match in _Z_WINDOW.finditer(sentence):
+        if _SAME_SIGN.search(sentence[max(0, match.start() - 100) : match.start()]):
+            continue  # a same-sign pair near the Z mass (charge flips): no SFOS pair's window
         op = match.group("op") or "<"
         value = float(match.group("num") or match.group("num2"))
         out.append(

@@ -88,7 +88,17 @@ QUANTITIES: list[tuple[str, str]] = [
     ),
     # (not the end of another word: "sigma_ietaieta", "beta")
     ("eta", r"\|eta\|?|pseudorapidity(?: range)?|(?<![A-Za-z])\|?eta\b"),
-    ("met", r"\bMET\b|missing transverse (?:momentum|energy)"),
+    # (before met: "MET significance", "MET/sigma(MET)", "S(MET)" are no MET in GeV)
+    (
+        "met_significance",
+        r"(?:\bMET|missing transverse (?:momentum|energy))\s+significance(?:\s*,?\s*S(?:\s*\(\s*"
+        r"MET\s*\))?,?)?(?:\s+S\b)?|\bMET\s*/\s*sigma\s*\(\s*MET\s*\)|\bS\s*\(\s*MET\s*\)",
+    ),
+    (
+        "met",
+        r"\bMET\b(?!\s+significance)(?!\s*/\s*sigma)"
+        r"|missing transverse (?:momentum|energy)(?!\s+significance)",
+    ),
     (
         "pt",
         rf"\bp_?T(?:{PT_SUBSCRIPT}|{OBJECT_SUPERSCRIPT}|,\s*l\s*(\d))?"
@@ -190,7 +200,7 @@ OBJECTS: list[tuple[str, str]] = [
         "jet",
         r"(?<!\+)(?<!large-R )(?<!large R )(?<!large-radius )(?<!large radius )(?<!fat )"
         r"(?<!reclustered )(?<!re-clustered )(?<!trimmed )(?<!AK8 )(?<!large-R\) )(?<!fat-)"
-        r"\bjets?\b",
+        r"(?<!track )(?<!track-)(?<!calo-)\bjets?\b",
     ),
     ("electron", r"\belectrons?\b"),
     ("muon", r"\bmuons?\b"),
@@ -201,7 +211,8 @@ OBJECTS: list[tuple[str, str]] = [
         r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h(?:\s+(?:leptons?|candidates?"
         r"|jets?))?\b",
     ),
-    ("track", r"\btracks?\b(?![- ](?:isolation|based|p_?T|momentum|quality|cone))"),
+    # (not "track jets": jets of tracks, another collection)
+    ("track", r"\btracks?\b(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b))"),
 ]
 OBJECT_RE = re.compile("(?i:" + "|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS) + ")")
 NUMBER_WORDS = {

@@ -78,6 +78,11 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|(?i:\bbackgrounds?\s+(?:is|are|was|were)\s+(?:\w+\s+)?(?:estimated|predicted"
             r"|determined|derived|normali[sz]ed)\s+(?:from|using|in|with)\s+(?:the\s+)?(?:events"
             r"|an?\s+(?:\w+\s+)?(?:sample|region))\b)"
+            # "the W+jets normalisation is obtained from events with", "the ttbar background is
+            # normalised in a region where", "a sample dominated by Z+jets events"
+            r"|(?i:\bnormali[sz]ation\s+(?:\w+\s+)?(?:is|are|was|were)\s+(?:obtained|taken|derived"
+            r"|extracted|determined|fixed|constrained)\s+(?:from|using|in)\b)"
+            r"|(?i:\b(?:samples?|regions?)\s+dominated\s+by\b)"
             # "a sample enriched in Z -> ll decays"; "to suppress contamination from signal"
             r"|(?i:\b(?:samples?|regions?|events?)\s+enriched\s+in\b|\bsignal\s+contamination"
             r"|\bcontamination\s+(?:from|by|of)\s+(?:the\s+)?signal)"
@@ -115,7 +120,15 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:computation|calculation)\s+of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:isolation"
             r"|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)"
             r"|\bentering\s+the\s+(?:computation|calculation|sum)\s+of\s+(?:the\s+)?"
-            r"(?:[\w-]+\s+){0,2}?(?:isolation|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)",
+            r"(?:[\w-]+\s+){0,2}?(?:isolation|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)"
+            # inputs of a reconstruction or correction: "photons with E_T > 2 GeV ... are added
+            # to its four-momentum", "are used to correct the muon momentum", "tracks with pT > 1
+            # GeV are used to reconstruct the secondary vertex", "are included in the isolation
+            # sum", "are clustered into track jets", "are used to seed ..."
+            r"|\b(?:are|is)\s+(?:then\s+|also\s+)?(?:used\s+(?:to\s+(?:correct|reconstruct|seed"
+            r"|recover|form|build|refine)|as\s+(?:seeds?|inputs?))\b|added\s+to\s+(?:its|their|the)"
+            r"\s+(?:[\w-]+\s+){0,2}?(?:four-?momentum|momentum|energy)|included\s+in\s+the\s+"
+            r"(?:[\w-]+\s+){0,3}?(?:sum|isolation)|clustered\s+into)",
             re.I,
         ),
     ),
@@ -229,12 +242,18 @@ def _clauses(text: str) -> list[Clause]:
     cuts = [0] + [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
     spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
     wide = frozenset(name for name, regex in KINDS if name in _SENTENCE_WIDE and regex.search(text))
-    out = []
+    out: list[Clause] = []
     for a, b in spans or [(0, len(text))]:
         piece = text[a:b]
         kinds = wide | frozenset(name for name, regex in KINDS if regex.search(piece))
+        if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
+            kinds |= {"control"}  # "... normalised in a region where exactly one muon ..."
         out.append(Clause(a, b, kinds, bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))))
     return out
+
+
+# a clause continuing the region or sample the clause before named
+_RELATIVE_TO_REGION = re.compile(r"^\W*(?:where|in\s+which|for\s+which|whose)\b", re.IGNORECASE)
 
 
 def _conditions(text: str) -> list[tuple[int, int]]:
@@ -261,7 +280,7 @@ def _conditions(text: str) -> list[tuple[int, int]]:
         spans.append((match.start(), end.start() if end else len(text)))
     # "electrons in the barrel (|eta| < 1.479) must have ...": the bracket defines the part of
     # the detector another requirement is for
-    return spans + _subject_conditions(text)
+    return spans + subject_conditions(text)
 
 
 # "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later
@@ -272,12 +291,16 @@ _WITH_SUBJECT = re.compile(
 )
 
 
-def _subject_conditions(text: str) -> list[tuple[int, int]]:
+def subject_conditions(text: str) -> list[tuple[int, int]]:
+    """Spans of with-phrases picking the objects a later requirement is for."""
     out = []
     for match in _WITH_SUBJECT.finditer(text):
         if re.search(
-            r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]
-        ) and re.search(r"[<>]|\b(?:above|below)\b", match.group("body")):
+            r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed|satisfy|pass)",
+            match.group("rest")[:80],
+        ) and re.search(
+            r"[<>]|\b(?:above|below|between|exceeding|in\s+the\s+range)\b", match.group("body")
+        ):
             out.append((match.start("body"), match.start("verb")))
     return out
 

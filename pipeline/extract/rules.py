@@ -379,11 +379,9 @@ def _make(
         variable in P.ENERGY and not energy_unit or variable in P.LENGTH and energy_unit
     ):
         return None  # an energy compared with a length, or the reverse
-    if variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in (
-        "<",
-        "<=",
-        "between",
-        "outside",
+    # |eta| > 2.5 (forward), |d0| > 2 mm (displaced): lower bounds are on the absolute value too
+    if variable in ("eta", "d0", "z0", "z0sintheta") or (
+        variable == "d0sig" and op in ("<", "<=", "between", "outside")
     ):
         is_abs = True
         if op == "between" and isinstance(value, list) and value[0] == -value[1]:

@@ -31,7 +31,7 @@ from dataclasses import replace
 from pipeline.extract import patterns as P
 from pipeline.extract import ranks
 from pipeline.extract.grounding import _Index, ground_cut
-from pipeline.extract.reading import Reading, control_context, read
+from pipeline.extract.reading import Reading, control_context, read, subject_conditions
 from pipeline.extract.support_claims import (
     DIRECTION,
     FLAGS,
@@ -57,7 +57,7 @@ from pipeline.extract.support_clauses import (
     separation_problem,
 )
 from pipeline.extract.support_counts import check_count
-from pipeline.extract.support_objects import object_problem, rank_problem
+from pipeline.extract.support_objects import object_problem, rank_problem, subset_problem
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, SelectionList, Status
 
@@ -119,6 +119,13 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "the value depends on the flavour of the ranked object ('25 GeV for electrons "
                 "and 20 GeV for muons'), which one cut on the n-th object does not state"
             )
+        if reason is None and claim.kind not in ("event", "other"):
+            picked = [b for a, b in subject_conditions(r.text) if b <= comp.position]
+            if picked:
+                reason = (
+                    "the requirement is for the objects the with-phrase before it picks ('jets "
+                    "with |eta| > 2.5 must have ...'), not for every object"
+                )
         if reason is None:
             reason = direction_problem(claim, r, comp)
         if (
@@ -154,6 +161,9 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
         )
     return f"no comparison of {claim.quantity} with {fmt(claim.values)} is stated in the quote"
 
+
+# quantities a selection bounds in absolute value: eta > 2.5 means |eta| > 2.5, d0 < 0.5 mm |d0|
+_BOTH_SIGNS = frozenset({"eta", "d0", "z0", "z0sintheta"})
 
 _PER_FLAVOUR = re.compile(
     r"^[^.;]{0,20}?\bfor\s+(?:the\s+)?(?:electrons?|muons?|ee|mumu|e\s*mu)\b", re.IGNORECASE
@@ -272,8 +282,14 @@ def support_problem(
         context_control=control_context(P.prepare(context), P.prepare(quote)),
         context_category=bool(re.search(r"\bcategor(?:y|ies)\b", context, re.IGNORECASE)),
     )
+    if claim.quantity in _BOTH_SIGNS and not claim.absolute:
+        return (
+            f"the paper bounds |{claim.quantity}| (both signs); the cut bounds the signed "
+            f"{claim.quantity}, keeping one side only: set abs"
+        )
     if claim.quantity in ("count",):
-        return check_count(claim, r, in_region)
+        counted = [pos for pos, kind in r.objects if kind in accepted_kinds(claim)]
+        return check_count(claim, r, in_region) or subset_problem(claim, r, counted)
     if claim.quantity == "sfos":
         found = P.SFOS_RE.search(r.text)
         if found is None:

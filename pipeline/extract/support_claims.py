@@ -55,7 +55,11 @@ def collection_kinds(sel: SelectionList) -> dict[str, str]:
 
 SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
-SPOKEN = {"mtmet": "the sum m_T + MET", "zwindow": "the distance of a pair mass from the Z mass"}
+SPOKEN = {
+    "mtmet": "the sum m_T + MET",
+    "zwindow": "the distance of a pair mass from the Z mass",
+    "met_significance": "the MET significance",
+}
 
 
 # nth(sort_desc(pt(jets)), 0) > 100; abs(nth(eta(sorted_by_pt(photons)), 0)) < 1.44
@@ -81,6 +85,7 @@ class Claim:
     values: tuple[float, ...]
     rank: int | None = None  # the cut is on the n-th object by pT (nth(sort_desc(...), n))
     partner: str | None = None  # min_delta_r(<partner collection>): the kind it is measured to
+    absolute: bool = True  # a structured cut on the absolute value (abs: true)
 
 
 def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
@@ -93,6 +98,7 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             cut.variable,
             DIRECTION.get(str(cut.op), str(cut.op)),
             tuple(float(v) for v in values),
+            absolute=bool(cut.abs),
         )
     if not cut.expr:
         return None

@@ -32,8 +32,8 @@ NOT_A_SELECTION = {
     "control": "the clause defines a control/validation sample, not the signal selection",
     "signature": "the clause describes the signal signature or a decay, not a selection",
     "input": (
-        "the objects are inputs of a computed quantity (an isolation sum, the missing transverse "
-        "momentum), not selected objects"
+        "the objects are inputs of a computed quantity or of a reconstruction (an isolation sum, "
+        "the missing transverse momentum, a momentum correction, a vertex), not selected objects"
     ),
     "category": (
         "the clause states the requirement of one event category only, not of the whole selection"

@@ -32,6 +32,13 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
         return f"the quantity belongs to the {system.group(0)}, not to one {claim.kind}"
     clause = r.clause_at(position)
     objects = _named_objects(r)
+    others = list(_OTHER_JETS.finditer(r.text, clause.start, position))
+    other = others[-1] if others else None
+    if other is not None and not any(other.end() <= pos < position for pos, _ in objects):
+        return (
+            f"the quantity belongs to the {other.group(0).strip()} (large-R or track jets, "
+            f"another collection), not to a {claim.kind}"
+        )
     named = [k for pos, k in objects if clause.start <= pos < clause.end]
     if not named and _RELATIVE.match(r.text[clause.start : clause.end]):
         # "..., and isolated charged-hadron PF candidates, which must satisfy pT > 15 GeV": a
@@ -69,8 +76,43 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
     if not named:
         return None if _PRONOUN.match(r.text) else f"the quote names no {claim.kind}"
     if accepted & set(named):
-        return None
+        mine = [p for p, k in objects if k in accepted and clause.start <= p < clause.end]
+        mine = mine or [p for p, k in objects if k in accepted and p < clause.end][-1:]
+        return reference_problem(claim, r, mine) or subset_problem(claim, r, mine)
     return f"the clause speaks of {', '.join(dict.fromkeys(named))}, not of {claim.kind}s"
+
+
+# a qualifier making the objects a subset ("forward jets", "the tag muon", "the displaced
+# lepton"), or a role after the noun ("the lepton associated with the W boson decay")
+_SUBSET_BEFORE = re.compile(
+    r"\b(?P<q>forward|tag|probe|prompt|displaced|spectator|recoil(?:ing)?)(?:[- ]\w+)?\s*$",
+    re.IGNORECASE,
+)
+_ROLE_AFTER = re.compile(
+    r"^\w*\s+(?P<q>(?:associated with|assigned to|forming|originating from|from)\s+the\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:decay|candidate|boson|quark|pair)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def subset_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None:
+    """A cut on every object of a kind read from a clause about some of them: forward jets
+    (central ones too, when the sentence also speaks of forward jets), the tag or the prompt
+    lepton, the lepton from the W decay."""
+    forward = re.search(r"\bforward\b", r.text, re.IGNORECASE) is not None
+    for pos in positions:
+        before = _SUBSET_BEFORE.search(r.text[max(0, pos - 30) : pos])
+        central = forward and re.search(r"\bcentral\s*$", r.text[max(0, pos - 12) : pos], re.I)
+        role = _ROLE_AFTER.match(r.text[pos : pos + 90])
+        found = before.group("q") if before else "central" if central else None
+        if found is None and role is not None:
+            found = role.group("q")
+        if found is not None:
+            return (
+                f"the clause speaks of some {claim.kind}s ({found.lower()}), not of every "
+                f"{claim.kind}: a cut on the whole collection does not state it"
+            )
+    return None
 
 
 # particle-flow candidates are tracks, whatever particle they are taken for: "isolated
@@ -78,6 +120,13 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
 _PF_CANDIDATE = re.compile(
     r"\b(?:charged[- ])?(?:hadrons?|leptons?|electrons?|muons?)?[- ]?(?:PF|particle[- ]flow)\s+"
     r"candidates?\b",
+    re.IGNORECASE,
+)
+# jets of another collection named where the quantity stands ("the large-R jet must have pT >
+# 450 GeV ... and contain two track jets identified as b-jets")
+_OTHER_JETS = re.compile(
+    r"\b(?:large[- ]R|large[- ]radius|fat|AK8|re-?clustered|trimmed|(?:variable-radius\s+)?"
+    r"track)[- ]jets?\b",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"^\W*(?:which|that|who)\b", re.IGNORECASE)
@@ -116,4 +165,27 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
             f"the clause binds {fmt(claim.values)} to the {said} {claim.kind} ({phrase}), the "
             f"cut to the {ranks.ordinal(claim.rank)}"
         )
+    return None
+
+
+_SEPARATION_WORDS = re.compile(r"Delta ?R|\bseparat|\bisolated\s+from|\boverlap", re.IGNORECASE)
+_FROM_REFERENCE = re.compile(
+    r"\b(?:from|to|of)\s+(?:any|all|the|each|every|a|an)?\s*(?:other\s+|selected\s+|nearby\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def reference_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None:
+    """A cut on the objects a separation is measured from ("electrons must be separated by
+    Delta R > 0.4 from any jet with pT > 30 GeV"): the value picks the reference objects of
+    another object's requirement; the analysis keeps jets below it too."""
+    if not _SEPARATION_WORDS.search(r.text):
+        return None
+    for pos in positions:
+        if _FROM_REFERENCE.search(r.text[max(0, pos - 30) : pos]):
+            return (
+                f"the {claim.kind}s are the reference of another object's separation ('from any "
+                f"{claim.kind} with ...'): the value picks which {claim.kind}s count there, it "
+                f"is no requirement on the {claim.kind}s"
+            )
     return None
