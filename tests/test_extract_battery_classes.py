@@ -172,8 +172,104 @@ WRONG = [
     ),
 ]
 
+WRONG += [
+    (
+        "a Z veto",
+        "Events with an opposite-sign same-flavour lepton pair with an invariant mass within 15 "
+        "GeV of the Z boson mass are rejected.",
+        [
+            "event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15",
+            "event: count(leptons) == 0",
+        ],
+    ),
+    (
+        "MET significance",
+        "The significance of the missing transverse momentum must exceed 10.",
+        ["event: met > 10"],
+    ),
+    (
+        "a role of the object",
+        "The electron used as the tag must have pT > 30 GeV.",
+        ["electrons: pt > 30"],
+    ),
+    (
+        "a qualified subset",
+        "Jets in the forward region (|eta| > 2.5) must have pT > 30 GeV.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "a veto of failing objects",
+        "Events are rejected if any jet with pT > 30 GeV is located in the region "
+        "-3.0 < eta < -1.4.",
+        ["event: count(jets) == 0"],
+    ),
+]
+
 # (class, sentence, cuts that must stay verified)
 COUNTERPARTS = [
+    # found by a review of the first version of these rules (each was lost or unverified)
+    (
+        "a with-phrase and an identification",
+        "Electrons with pT > 25 GeV and |eta| < 2.47 are required to pass the tight "
+        "identification criteria.",
+        ["electrons: pt > 25", "electrons: abs(eta) < 2.47"],
+    ),
+    (
+        "a with-phrase in another clause",
+        "Electrons with pT > 25 GeV must pass the tight identification; muons must have "
+        "pT > 20 GeV and |eta| < 2.4.",
+        ["muons: pt > 20", "muons: abs(eta) < 2.4"],
+    ),
+    (
+        "signed bounds",
+        "The leading photon must have eta > -1.44 and eta < 1.44.",
+        ["event: nth(eta(sorted_by_pt(photons)), 0) > -1.44"],
+    ),
+    (
+        "the Z leptons are the selected ones",
+        "In the H->ZZ->4l analysis, leptons forming the Z candidates must have pT > 7 GeV.",
+        ["leptons: pt > 7"],
+    ),
+    (
+        "jets from b quarks",
+        "Jets originating from the hadronisation of b quarks are identified with the DeepCSV "
+        "algorithm and must have pT > 20 GeV and |eta| < 2.4.",
+        ["jets: pt > 20", "jets: abs(eta) < 2.4"],
+    ),
+    (
+        "central jets without forward ones",
+        "Central jets must satisfy |eta| < 2.4 and pT > 30 GeV; forward jets are not used.",
+        ["jets: abs(eta) < 2.4", "jets: pt > 30"],
+    ),
+    (
+        "a count naming forward jets later",
+        "Events must contain at least two jets with pT > 30 GeV, counting both central and "
+        "forward jets.",
+        ["jets: pt > 30", "event: count(jets) >= 2"],
+    ),
+    (
+        "the jets' own transverse momentum",
+        "The transverse momentum of the jets must exceed 30 GeV, and jets overlapping with "
+        "electrons are discarded.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "selected objects used to build candidates",
+        "Jets with pT > 30 GeV and |eta| < 2.4 are used to reconstruct the hadronic top-quark "
+        "candidates.",
+        ["jets: pt > 30", "jets: abs(eta) < 2.4"],
+    ),
+    (
+        "a signal region dominated by",
+        "The signal region dominated by ttbar events requires at least four jets with pT > 30 GeV.",
+        ["jets: pt > 30", "event: count(jets) >= 4"],
+    ),
+    (
+        "a Z veto",
+        "Events with an opposite-sign same-flavour lepton pair with an invariant mass within 15 "
+        "GeV of the Z boson mass are rejected.",
+        ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) >= 15"],
+    ),
     ("abs of a lower bound", "Muons must have |d_0| > 0.5 mm.", ["muons: abs(d0) > 0.5"]),
     (
         "abs of a lower bound",
@@ -271,6 +367,13 @@ def test_the_counterpart_stays_verified(name: str, sentence: str, right: list[st
             "jets",
             {"variable": "eta", "op": "<", "value": 2.5},
             "set abs",
+        ),
+        (
+            "Events with an opposite-sign same-flavour lepton pair with an invariant mass within "
+            "15 GeV of the Z boson mass are rejected.",
+            None,
+            {"expr": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15", "unit": "GeV"},
+            "polarity",
         ),
     ],
 )

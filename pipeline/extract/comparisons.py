@@ -282,7 +282,9 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
             ]
             spans.append((match.start(), match.end()))
     for match in _Z_WINDOW.finditer(sentence):
-        if _SAME_SIGN.search(sentence[max(0, match.start() - 100) : match.start()]):
+        window = re.split(r"[;.]\s", sentence[max(0, match.start() - 100) : match.start()])[-1]
+        same = _SAME_SIGN.search(window)
+        if same and not re.search(r"opposite", window[same.end() :], re.IGNORECASE):
             continue  # a same-sign pair near the Z mass (charge flips): no SFOS pair's window
         op = match.group("op") or "<"
         value = float(match.group("num") or match.group("num2"))

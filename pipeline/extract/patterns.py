@@ -91,7 +91,8 @@ QUANTITIES: list[tuple[str, str]] = [
     # (before met: "MET significance", "MET/sigma(MET)", "S(MET)" are no MET in GeV)
     (
         "met_significance",
-        r"(?:\bMET|missing transverse (?:momentum|energy))\s+significance(?:\s*,?\s*S(?:\s*\(\s*"
+        r"\bsignificance\s+of\s+(?:the\s+)?(?:MET\b|missing transverse (?:momentum|energy))"
+        r"|(?:\bMET|missing transverse (?:momentum|energy))\s+significance(?:\s*,?\s*S(?:\s*\(\s*"
         r"MET\s*\))?,?)?(?:\s+S\b)?|\bMET\s*/\s*sigma\s*\(\s*MET\s*\)|\bS\s*\(\s*MET\s*\)",
     ),
     (

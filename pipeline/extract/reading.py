@@ -82,7 +82,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # normalised in a region where", "a sample dominated by Z+jets events"
             r"|(?i:\bnormali[sz]ation\s+(?:\w+\s+)?(?:is|are|was|were)\s+(?:obtained|taken|derived"
             r"|extracted|determined|fixed|constrained)\s+(?:from|using|in)\b)"
-            r"|(?i:\b(?:samples?|regions?)\s+dominated\s+by\b)"
+            r"|(?i:(?<!signal )\b(?:samples?|regions?)\s+dominated\s+by\b)"
             # "a sample enriched in Z -> ll decays"; "to suppress contamination from signal"
             r"|(?i:\b(?:samples?|regions?|events?)\s+enriched\s+in\b|\bsignal\s+contamination"
             r"|\bcontamination\s+(?:from|by|of)\s+(?:the\s+)?signal)"
@@ -125,10 +125,13 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # to its four-momentum", "are used to correct the muon momentum", "tracks with pT > 1
             # GeV are used to reconstruct the secondary vertex", "are included in the isolation
             # sum", "are clustered into track jets", "are used to seed ..."
-            r"|\b(?:are|is)\s+(?:then\s+|also\s+)?(?:used\s+(?:to\s+(?:correct|reconstruct|seed"
-            r"|recover|form|build|refine)|as\s+(?:seeds?|inputs?))\b|added\s+to\s+(?:its|their|the)"
-            r"\s+(?:[\w-]+\s+){0,2}?(?:four-?momentum|momentum|energy)|included\s+in\s+the\s+"
-            r"(?:[\w-]+\s+){0,3}?(?:sum|isolation)|clustered\s+into)",
+            # (objects "used to reconstruct the top-quark candidates" or "to form the Higgs
+            # candidate" are selected ones: not inputs)
+            r"|\b(?:are|is)\s+(?:then\s+|also\s+)?(?:used\s+(?:to\s+(?:correct|seed|recover"
+            r"|refine)|to\s+reconstruct\s+the\s+(?:[\w-]+\s+)?(?:vertex|vertices)|as\s+(?:seeds?"
+            r"|inputs?))\b|added\s+to\s+(?:its|their|the)\s+(?:[\w-]+\s+){0,2}?(?:four-?momentum"
+            r"|momentum|energy)|included\s+in\s+the\s+(?:[\w-]+\s+){0,2}?isolation(?:\s+sum)?"
+            r"|clustered\s+into)",
             re.I,
         ),
     ),
@@ -296,8 +299,7 @@ def subject_conditions(text: str) -> list[tuple[int, int]]:
     out = []
     for match in _WITH_SUBJECT.finditer(text):
         if re.search(
-            r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed|satisfy|pass)",
-            match.group("rest")[:80],
+            r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]
         ) and re.search(
             r"[<>]|\b(?:above|below|between|exceeding|in\s+the\s+range)\b", match.group("body")
         ):

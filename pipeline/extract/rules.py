@@ -101,6 +101,13 @@ def _findings_in(
     vetoes = _veto_counts(sentence, quote)
     if not clauses.rejects_events(sentence):
         return out + vetoes
+    windows = [f for f in out if f.variable == "zwindow"]
+    if windows and all(f.variable in ("zwindow", "sfos") or f.object != "event" for f in out):
+        # "events with an SFOS pair within 15 GeV of the Z mass are rejected": the kept events
+        # have no such pair (the window of the closest pair inverted; no pair at all passes it),
+        # which is neither a pair count nor a lepton veto
+        kept_window = clauses.kept_side(windows)
+        return [f for f in out if f.object != "event" and f.variable != "sfos"] + kept_window
     vetoed = _vetoed_objects(sentence, quote)
     vetoed_kinds = {str(f.object) for f in vetoed}
     # 'events with one or more veto leptons are rejected': the kept side 'fewer than one' is the
@@ -379,13 +386,18 @@ def _make(
         variable in P.ENERGY and not energy_unit or variable in P.LENGTH and energy_unit
     ):
         return None  # an energy compared with a length, or the reverse
-    # |eta| > 2.5 (forward), |d0| > 2 mm (displaced): lower bounds are on the absolute value too
-    if variable in ("eta", "d0", "z0", "z0sintheta") or (
-        variable == "d0sig" and op in ("<", "<=", "between", "outside")
-    ):
+    # |eta| > 2.5 (forward), |d0| > 2 mm (displaced): positive lower bounds are on the absolute
+    # value too; "eta > -1.44", "eta > 0", "-3.0 < eta < -1.3" are signed
+    low = value[0] if isinstance(value, list) else value
+    signed = low <= 0 if op in (">", ">=", "<", "<=") else low < 0
+    if variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in ("<", "<="):
+        is_abs = not signed
+    elif variable in ("eta", "d0", "z0", "z0sintheta", "d0sig") and op in ("between", "outside"):
+        is_abs = not signed or (isinstance(value, list) and value[0] == -value[1])
+    elif variable in ("eta", "d0", "z0", "z0sintheta") and op in (">", ">=") and not signed:
         is_abs = True
-        if op == "between" and isinstance(value, list) and value[0] == -value[1]:
-            op, value = "<", value[1]
+    if is_abs and op == "between" and isinstance(value, list) and value[0] == -value[1]:
+        op, value = "<", value[1]
     if variable not in OBJECT_VARIABLES and obj == "event" and variable in ("mass",):
         variable = "mass"
     try:

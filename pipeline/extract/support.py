@@ -59,7 +59,7 @@ from pipeline.extract.support_clauses import (
 from pipeline.extract.support_counts import check_count
 from pipeline.extract.support_objects import object_problem, rank_problem, subset_problem
 from pipeline.parse.document import Document
-from pipeline.selection.models import Cut, SelectionList, Status
+from pipeline.selection.models import Cut, Grounding, SelectionList, Status
 
 # "pT > 185 or 80 GeV for the non-boosted or boosted categories, respectively"
 _PER_CATEGORY = re.compile(
@@ -72,6 +72,7 @@ _PER_CATEGORY = re.compile(
 def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
     """None when some comparison of the quote supports the claim; else the most telling reason."""
     reasons: list[str] = []
+    elsewhere: list[str] = []  # the value bound to another quantity: said last
     for comp in r.comparisons:
         if not all(
             any(same_value(v, h, comp.unit) for h in comparison_values(comp)) for v in claim.values
@@ -79,7 +80,7 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             continue
         if not quantity_ok(claim, comp.quantity):
             named = SPOKEN.get(comp.quantity, comp.quantity)
-            reasons.append(
+            elsewhere.append(
                 f"the number(s) {fmt(claim.values)} bind to {named}, not to {claim.quantity}"
             )
             continue
@@ -120,11 +121,17 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "and 20 GeV for muons'), which one cut on the n-th object does not state"
             )
         if reason is None and claim.kind not in ("event", "other"):
-            picked = [b for a, b in subject_conditions(r.text) if b <= comp.position]
+            here = r.clause_at(comp.position)
+            picked = [
+                (a, b)
+                for a, b in subject_conditions(r.text)
+                if here.start <= a and b <= comp.position
+            ]
             if picked:
                 reason = (
-                    "the requirement is for the objects the with-phrase before it picks ('jets "
-                    "with |eta| > 2.5 must have ...'), not for every object"
+                    "the requirement is for the objects the with-phrase before it picks "
+                    f"('... with {r.text[picked[-1][0] : picked[-1][1]].strip()} must ...'), not "
+                    "for every object"
                 )
         if reason is None:
             reason = direction_problem(claim, r, comp)
@@ -146,8 +153,8 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
         if reason is None:
             return None
         reasons.append(reason)
-    if reasons:
-        return reasons[0]
+    if reasons or elsewhere:
+        return (reasons + elsewhere)[0]
     if _TABLE_ROW.match(r.text):
         return _check_table_row(claim, r)
     for position in _number_positions(claim.values[:1], r):
@@ -252,6 +259,20 @@ def sentence_of(cut: Cut, doc: Document | None) -> tuple[str, str]:
 _CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table)\s+\d+\s*[:.]")
 
 
+TABLE_CELL = (
+    "read from a table of signal regions (the quote is its caption): the support check reads "
+    "sentences, not table cells - compare the region's cuts with its row"
+)
+
+
+def _table_cell(cut: Cut) -> Cut:
+    """A region read from a table of bins: never verified by a caption."""
+    grounding = (
+        cut.grounding or Grounding(found=False, numbers_match=False, score=0.0)
+    ).model_copy(update={"reason": TABLE_CELL})
+    return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
+
+
 def _interrupted_paragraph(text: str, begin: int) -> str | None:
     """The paragraph a fragment continues when figure or table captions stand between them in
     the text layer ("..., have" / captions / "two jets with pT > 80 GeV, and ..."): a fragment
@@ -282,13 +303,13 @@ def support_problem(
         context_control=control_context(P.prepare(context), P.prepare(quote)),
         context_category=bool(re.search(r"\bcategor(?:y|ies)\b", context, re.IGNORECASE)),
     )
-    if claim.quantity in _BOTH_SIGNS and not claim.absolute:
+    if claim.quantity in _BOTH_SIGNS and not claim.absolute and all(v > 0 for v in claim.values):
         return (
             f"the paper bounds |{claim.quantity}| (both signs); the cut bounds the signed "
             f"{claim.quantity}, keeping one side only: set abs"
         )
     if claim.quantity in ("count",):
-        counted = [pos for pos, kind in r.objects if kind in accepted_kinds(claim)]
+        counted = [pos for pos, kind in r.objects if kind in accepted_kinds(claim)][:1]
         return check_count(claim, r, in_region) or subset_problem(claim, r, counted)
     if claim.quantity == "sfos":
         found = P.SFOS_RE.search(r.text)
@@ -378,6 +399,8 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
         return support_problem(cut, kinds, in_region=in_region, doc=doc)
 
     def one(cut: Cut, in_region: bool) -> Cut:
+        if in_region and cut.provenance is not None and _CAPTION.match(cut.provenance.quote):
+            return _table_cell(cut)
         problem = problem_of(cut, in_region)
         if problem is not None:
             grounding = cut.grounding.model_copy(  # type: ignore[union-attr]

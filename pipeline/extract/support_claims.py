@@ -67,6 +67,10 @@ _NTH = (
     r"(?:abs\()?nth\((?:sort_desc\((?P<f1>\w+)\((?P<c1>\w+)\)\)|(?P<f2>\w+)\(sorted_by_pt\("
     r"(?P<c2>\w+)\)\)),\s*(?P<i>\d)\)\)?"
 )
+# min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) >= 15: the closest SFOS pair's distance from mZ
+_Z_WINDOW_CUT = re.compile(
+    r"min_of\(abs\(mass\(sfos_pairs\((\w+)\)\)\s*-\s*91\.1876?\)\)\s*(>=|<=|>|<)\s*(-?[\d.]+)"
+)
 _RANKED_CUT = re.compile(rf"{_NTH}\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
 _RANKED_RANGE = re.compile(rf"(?P<lo>-?[\d.]+)\s*<=?\s*{_NTH}\s*<=?\s*(?P<hi>-?[\d.]+)")
 
@@ -134,6 +138,9 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             (float(near.group(3)),),
             partner=kinds.get(near.group(1), "other"),
         )
+    window = _Z_WINDOW_CUT.fullmatch(cut.expr.strip())
+    if window:
+        return Claim("event", "zwindow", DIRECTION[window.group(2)], (float(window.group(3)),))
     ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
     if ratio:
         return Claim(kind, "reliso", "upper", (float(ratio.group(2)),))

@@ -76,35 +76,38 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
     if not named:
         return None if _PRONOUN.match(r.text) else f"the quote names no {claim.kind}"
     if accepted & set(named):
-        mine = [p for p, k in objects if k in accepted and clause.start <= p < clause.end]
-        mine = mine or [p for p, k in objects if k in accepted and p < clause.end][-1:]
+        mine = [p for p, k in objects if k in accepted and clause.start <= p < position]
+        mine = mine or [p for p, k in objects if k in accepted and p < position][-1:]
         return reference_problem(claim, r, mine) or subset_problem(claim, r, mine)
     return f"the clause speaks of {', '.join(dict.fromkeys(named))}, not of {claim.kind}s"
 
 
-# a qualifier making the objects a subset ("forward jets", "the tag muon", "the displaced
-# lepton"), or a role after the noun ("the lepton associated with the W boson decay")
-_SUBSET_BEFORE = re.compile(
-    r"\b(?P<q>forward|tag|probe|prompt|displaced|spectator|recoil(?:ing)?)(?:[- ]\w+)?\s*$",
-    re.IGNORECASE,
-)
+# a qualifier making the objects a subset: "the tag muon", "forward jets"; prompt and displaced
+# (central and forward) only when the sentence speaks of both kinds
+_SUBSET_BEFORE = re.compile(r"\b(?P<q>forward|tag|probe)(?:[- ]\w+)?\s*$", re.IGNORECASE)
+_PAIRED = {"prompt": "displaced", "displaced": "prompt", "central": "forward"}
+_PAIRED_BEFORE = re.compile(r"\b(?P<q>prompt|displaced|central)\s*$", re.IGNORECASE)
+# a role after the noun: "the electron used as the tag", "jets in the forward region"
 _ROLE_AFTER = re.compile(
-    r"^\w*\s+(?P<q>(?:associated with|assigned to|forming|originating from|from)\s+the\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:decay|candidate|boson|quark|pair)s?)\b",
+    r"^\w*\s+(?P<q>used\s+as\s+(?:the\s+|a\s+)?(?:tag|probe)|in\s+the\s+forward\s+"
+    r"(?:region|direction|calorimeter)|associated\s+with\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
+    r"|boson|candidate))\b",
     re.IGNORECASE,
 )
 
 
 def subset_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None:
-    """A cut on every object of a kind read from a clause about some of them: forward jets
-    (central ones too, when the sentence also speaks of forward jets), the tag or the prompt
-    lepton, the lepton from the W decay."""
-    forward = re.search(r"\bforward\b", r.text, re.IGNORECASE) is not None
+    """A cut on every object of a kind read from a clause about some of them: forward jets,
+    the tag or probe lepton, the prompt (or the displaced) muon of a sentence that has both."""
     for pos in positions:
         before = _SUBSET_BEFORE.search(r.text[max(0, pos - 30) : pos])
-        central = forward and re.search(r"\bcentral\s*$", r.text[max(0, pos - 12) : pos], re.I)
+        paired = _PAIRED_BEFORE.search(r.text[max(0, pos - 14) : pos])
         role = _ROLE_AFTER.match(r.text[pos : pos + 90])
-        found = before.group("q") if before else "central" if central else None
+        found = before.group("q") if before else None
+        if found is None and paired is not None:
+            other = _PAIRED[paired.group("q").lower()]
+            if re.search(rf"\b{other}\s+\w+\b(?!\s+(?:are|is)\s+not\b)", r.text, re.IGNORECASE):
+                found = paired.group("q")
         if found is None and role is not None:
             found = role.group("q")
         if found is not None:
@@ -170,7 +173,7 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
 
 _SEPARATION_WORDS = re.compile(r"Delta ?R|\bseparat|\bisolated\s+from|\boverlap", re.IGNORECASE)
 _FROM_REFERENCE = re.compile(
-    r"\b(?:from|to|of)\s+(?:any|all|the|each|every|a|an)?\s*(?:other\s+|selected\s+|nearby\s+)?$",
+    r"\b(?:from|to)\s+(?:any|all|the|each|every|a|an)?\s*(?:other\s+|selected\s+|nearby\s+)?$",
     re.IGNORECASE,
 )
 

@@ -19,6 +19,7 @@ import re
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.findings import CutFinding
+from pipeline.extract.region_tables import region_findings
 from pipeline.extract.rules import _make, extract_findings
 from pipeline.extract.sections import relevant_spans
 from pipeline.parse.document import Document
@@ -91,5 +92,6 @@ def extract_table_findings(doc: Document) -> list[CutFinding]:
 
 
 def rule_findings(doc: Document) -> list[CutFinding]:
-    """Everything the rule-based extractor finds in ``doc``: sentences, then object tables."""
-    return extract_findings(doc) + extract_table_findings(doc)
+    """Everything the rule-based extractor finds in ``doc``: sentences, object tables, then the
+    regions of tables of signal-region bins."""
+    return extract_findings(doc) + extract_table_findings(doc) + region_findings(doc)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ParseError
+from pipeline.parse.captions import REGION_CAPTION
 from pipeline.parse.document import BlockKind, Document, Page, SourceInfo, Table
 from pipeline.parse.layout import Paragraph, paragraphs
 from pipeline.parse.normalize import join_lines, normalize_text, vocabulary
@@ -175,12 +176,13 @@ def _check_text_layer(path: Path, pages: list[Page], paras: list[Paragraph]) -> 
 
 def parse_pdf(path: Path, paper_id: str, sha256: str, *, detect_tables: bool = False) -> Document:
     """Parse a PDF. ``detect_tables`` runs PyMuPDF's table finder on pages with a table
-    caption; it costs about half a second per page, so it is off by default."""
+    caption; it costs about half a second per page, so it is off by default, except on the
+    pages of tables defining signal regions or bins (read as regions by extraction)."""
     doc = open_pdf(path)
     try:
         pages, paras, warnings = _pages(doc)
         _check_text_layer(path, pages, paras)
-        tables = _tables(doc, paras) if detect_tables else []
+        tables = _tables(doc, paras, None if detect_tables else REGION_CAPTION)
         title = (doc.metadata or {}).get("title") or None
     finally:
         doc.close()
@@ -335,13 +337,15 @@ def _cell_text(words: list[Any], cell: Any) -> str:
     return normalize_text(" ".join(w[4] for w in inside))
 
 
-def _tables(doc: Any, paras: list[Paragraph]) -> list[Table]:
-    """Tables only on pages whose text announces one (``find_tables`` is slow)."""
+def _tables(doc: Any, paras: list[Paragraph], only: re.Pattern[str] | None = None) -> list[Table]:
+    """Tables only on pages whose text announces one (``find_tables`` is slow); with ``only``,
+    only on pages of a caption it matches."""
     tables: list[Table] = []
     wanted = {
         p.page: join_lines(p.texts())
         for p in paras
         if _TABLE_CAPTION.match(join_lines(p.texts()[:1]))
+        and (only is None or only.search(join_lines(p.texts())))
     }
     for number, caption in sorted(wanted.items()):
         try:
