@@ -205,8 +205,87 @@ WRONG += [
     ),
 ]
 
+# a second battery (SUSY stop/EWK, compressed, VBF, LQ, dijet wording)
+WRONG += [
+    (
+        "a quantity of named inputs",
+        "The transverse mass of the lepton and the missing transverse momentum is required to be "
+        "larger than 160 GeV to suppress semileptonic ttbar events.",
+        ["event: met > 160"],
+    ),
+    (
+        "a quantity of named inputs",
+        "The ratio of E_T^miss to the leading jet pT is required to be above 0.5.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 0.5"],
+    ),
+    (
+        "a quantity of named inputs",
+        "The scalar sum S_T of the transverse momenta of the two leading leptons and two leading "
+        "jets is required to exceed 300 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 300", "event: nth(sort_desc(pt(jets)), 1) > 300"],
+    ),
+    (
+        "a value with its unit is no count",
+        "Jets are required to have pT above 20 GeV, and at least 25 GeV for forward jets.",
+        ["event: count(jets) >= 25", "jets: pt >= 25"],
+    ),
+    (
+        "a value with its unit is no count",
+        "Muons are required to have pT above 5 GeV, and at least 7 GeV for electrons.",
+        ["event: count(electrons) >= 7"],
+    ),
+    (
+        "overlap removal is no veto",
+        "Jets are required to have pT > 25 GeV and |eta| < 2.5, and no jet is allowed within "
+        "Delta R = 0.4 of a selected lepton.",
+        ["event: count(jets) == 0"],
+    ),
+    (
+        "overlap removal is no veto",
+        "Muons are required to be isolated, and no electron may be found within Delta R < 0.1 "
+        "of a muon.",
+        ["event: count(electrons) == 0"],
+    ),
+    (
+        "a value per region",
+        "The E_T^miss is required to be larger than 150 GeV (200 GeV) for the low-mass "
+        "(high-mass) region.",
+        ["event: met > 150"],
+    ),
+    (
+        "a value per region",
+        "The contransverse mass m_CT is required to be larger than 250 (350) GeV in SRA (SRB).",
+        ["event: mct > 250"],
+    ),
+    (
+        "a value per region",
+        "A requirement of E_T^miss > 300 GeV (400 GeV) is applied in the 1b (2b) category.",
+        ["event: met > 300"],
+    ),
+]
+
 # (class, sentence, cuts that must stay verified)
 COUNTERPARTS = [
+    (
+        "a value with its unit is no count",
+        "Events must contain at least four jets with pT > 30 GeV.",
+        ["jets: pt > 30", "event: count(jets) >= 4"],
+    ),
+    (
+        "overlap removal is no veto",
+        "Events must contain no b-tagged jets.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "a value per object",
+        "Leptons must have pT > 30 (25) GeV for electrons (muons).",
+        ["electrons: pt > 30", "muons: pt > 25"],
+    ),
+    (
+        "a quantity of named inputs",
+        "The scalar sum of the pT of all jets, H_T, must exceed 500 GeV.",
+        ["event: ht > 500"],
+    ),
     # found by a review of the first version of these rules (each was lost or unverified)
     (
         "a with-phrase and an identification",

@@ -67,13 +67,18 @@ def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | N
 # E_T^miss": the quantity closest to the comparison is the last argument of one named before it
 _LAST_ARGUMENT = re.compile(
     # (not a comma: "the scalar sum of the pT of all jets, H_T, must ..." names the sum H_T)
-    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?and\s*$"
+    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?and\s+"
+    r"(?:the\s+|a\s+)?$|\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?and$"
+    # "the ratio of E_T^miss to the leading jet pT": the second term of a ratio
+    r"|\bof\s+(?:the\s+)?\S{1,20}\s+to\s+(?:the\s+)?(?:[A-Za-z][\w-]*\s+){0,3}?$"
     # "the angle between H_T^miss and each of the jets": the first of the two a 'between' names
     r"|\bbetween\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # a term of a sum: "S_T^gamma = E_T^gamma + sum of jet pT > 600 GeV"
-_SUMMED = re.compile(r"\bsum\s+of\s+(?:the\s+|all\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?$", re.I)
+_SUMMED = re.compile(
+    r"\bsum\s+(?:[A-Za-z_^{}]{1,8}\s+)?of\s+(?:the\s+|all\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?$", re.I
+)
 _TERM = re.compile(r"[+=]\s*$")
 # the quantity divides another: "E_T^miss/sqrt(H_T)", "p_T^miss / H_T"
 _DIVISOR = re.compile(r"/\s*(?:sqrt\s*\(\s*|\(\s*)?$", re.IGNORECASE)

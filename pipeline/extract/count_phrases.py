@@ -137,6 +137,14 @@ class NoObject:
     match: re.Match[str]
 
 
+# what follows "no X" when it is the overlap removal of X near other objects, not a veto
+_NEAR_ANOTHER = re.compile(
+    r"[^.;]{0,40}?\bwithin\s+(?:a\s+(?:cone\s+of\s+)?)?(?:Delta ?R|cone)\b"
+    r"|[^.;]{0,40}?\b(?:in\s+the\s+)?forward\s+region",
+    re.IGNORECASE,
+)
+
+
 def no_objects(sentence: str) -> list[NoObject]:
     """The vetoes of a prepared sentence written as noun phrases. "No additional X" counts beyond
     the X named before in the sentence ("one photon and no additional photons": exactly one);
@@ -146,6 +154,8 @@ def no_objects(sentence: str) -> list[NoObject]:
         return out
     for match in NO_OBJECT.finditer(sentence):
         kind = P.object_of(match)
+        if _NEAR_ANOTHER.match(sentence, match.end()):
+            continue  # "no jet is allowed within Delta R = 0.4 of a lepton": overlap removal
         if not _ADDITIONAL.search(match.group("adj")):
             out.append(NoObject(match.start("no"), kind, 0, match))
             continue

@@ -246,7 +246,9 @@ COUNT_OPS = {
 _NUM_WORD = "|".join(["\\d+", *NUMBER_WORDS])
 COUNT_RE = re.compile(
     # the quantifier in any case: a sentence may open with it ("At least four jets ... are")
-    rf"\b(?P<q>(?i:{'|'.join(COUNT_OPS)}))\s+(?P<n>{_NUM_WORD})\s+(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
+    # (not "at least 25 GeV for forward jets": a value with its unit is no multiplicity)
+    rf"\b(?P<q>(?i:{'|'.join(COUNT_OPS)}))\s+(?P<n>{_NUM_WORD})\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
+    rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 OR_MORE_RE = re.compile(
     rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"

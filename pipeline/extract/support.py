@@ -62,6 +62,11 @@ from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, Grounding, SelectionList, Status
 
 # "pT > 185 or 80 GeV for the non-boosted or boosted categories, respectively"
+# "... 150 GeV (200 GeV) for the low-mass (high-mass) region", "250 (350) GeV in SRA (SRB)"
+_PER_REGION_ALTERNATIVE = re.compile(
+    r"^[^.;]{0,30}?\b(?:for|in)\s+(?:the\s+)?[^.;()]{0,30}\([^()]{1,25}\)", re.IGNORECASE
+)
+_BRACKETED_VALUE = re.compile(r"^\s*(?:[kMGT]?eV)?\s*\(\s*-?[\d.]+\s*(?:[kMGT]?eV)?\s*\)")
 _PER_CATEGORY = re.compile(
     r"^\W*(?:GeV|TeV|MeV|rad|mm|cm)?\s*(?:,\s*)?(?:for|in)\s+the\s+[^.;]{0,60}?"
     r"\b(?:categor(?:y|ies)|regions|channels|selections)\b[^.;]{0,12}\brespectively\b",
@@ -93,6 +98,13 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             reason = (
                 f"the number is compared with a sum or product ending in {comp.quantity}, "
                 f"not with {comp.quantity} alone"
+            )
+        alternative = comp.alt is not None or _BRACKETED_VALUE.match(comp.after) is not None
+        per_region = _PER_REGION_ALTERNATIVE.match(comp.after) if alternative else None
+        if reason is None and per_region and not P.OBJECT_RE.search(per_region.group(0)):
+            reason = (
+                "the values are alternatives for different regions or categories ('150 GeV (200 "
+                "GeV) for the low-mass (high-mass) region'), not one cut of the whole selection"
             )
         if (
             reason is None

@@ -59,6 +59,13 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
         "respectively" in r.text
     ):  # "... for electrons and muons, respectively": each value to its own object
         named = [kind for _, kind in objects]
+    elif for_match is not None and re.search(
+        r"\b(?:forward|tag|probe)\b", for_match.group(0), re.IGNORECASE
+    ):  # "... and at least 25 GeV for forward jets": a value for some of them
+        return (
+            f"the value is for some {claim.kind}s ({for_match.group(0).strip()}), not for every "
+            f"{claim.kind}"
+        )
     elif for_match is not None:  # "pT > 30 (25) GeV for electrons (muons)": both
         named = [P.object_of(for_match)] + (
             [P.object_of(P.OBJECT_RE.search(alternative.group("obj")))]  # type: ignore[arg-type]
