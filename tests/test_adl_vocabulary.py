@@ -270,3 +270,17 @@ def test_delta_phi_of_jets_read_without_eta_runs(tmp_path: Path) -> None:
     dphi = abs((jets.phi - ev.met_phi + np.pi) % (2 * np.pi) - np.pi)
     keep = (ak.num(jets) >= 2) & (ak.fill_none(ak.min(dphi, axis=1), np.inf) > 0.5)
     assert counts["SR_2"] == int(ak.sum(keep)) > 0
+
+
+def test_a_b_tag_decision_on_a_discriminator_is_said() -> None:
+    """ADL's BTag(j) == 1 is the input's tag decision; on NanoAOD the canonical btag is a score,
+    and btag == 1 keeps almost no jet: the list says so (it ran silently with no b-jets)."""
+    text = (
+        HEAD + "object bjets\n  take jets\n  select BTag(jets) == 1\nregion SR\n  select MET > 50\n"
+    )
+    sel, missing = from_adl(text)
+    assert missing == []
+    (note,) = [n for n in sel.notes if "b-tag as a decision" in n]
+    assert "ADL lines 13" in note and "working point" in note
+    plain, _ = from_adl(HEAD + "region SR\n  select MET > 50\n")
+    assert not [n for n in plain.notes if "b-tag" in n]

@@ -149,6 +149,8 @@ def adl_import(file: str, out: str | None, source: str | None) -> None:
     )
     for item in missing:
         info(f"not represented: {item}")
+    for note in sel.notes[1:]:
+        info(f"note: {note}")
     cuts = sel.all_cuts()
     represented = sum(cut.executable for cut in cuts)
     share = f"{100 * represented / len(cuts):.0f}%" if cuts else "-"

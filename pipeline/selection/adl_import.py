@@ -642,8 +642,28 @@ class _Importer:
             regions=kept,
             observables=observables,
             producer="adl",
-            notes=[f"imported from ADL ({self.document})"],
+            notes=[f"imported from ADL ({self.document})", *self.tag_notes()],
         )
+
+    def tag_notes(self) -> list[str]:
+        """ADL's ``BTag(j) == 1`` is the input's tag decision; the canonical ``btag`` is the
+        tagger's discriminator on NanoAOD and ATLAS files, where ``btag == 1`` keeps almost no
+        jet. Kept as written (the working point is the data's, not the analysis's), and said."""
+        lines = sorted(
+            {
+                st.line
+                for st in self.origin.values()
+                if re.search(r"(?i)\bb-?tag\w*\s*(?:\([^()]*\))?\s*(?:==|>=|EQ|GE)\s*1\b", st.text)
+            }
+        )
+        if not lines:
+            return []
+        return [
+            f"b-tag as a decision (ADL lines {', '.join(map(str, lines))}): 'btag == 1' reads the "
+            "canonical btag, which is a discriminator score on CMS NanoAOD and ATLAS files, so it "
+            "keeps almost no jet there; edit these cuts to the working point of your data "
+            "(e.g. btag > 0.3 for a DeepJet medium point)"
+        ]
 
     def cyclic(self, name: str, regions: list[tuple[Region, list[str]]]) -> bool:
         bases = {r.name: b[0] for r, b in regions if b}
