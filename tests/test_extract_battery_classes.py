@@ -266,6 +266,24 @@ WRONG += [
 
 # (class, sentence, cuts that must stay verified)
 COUNTERPARTS = [
+    # found by a review of the second battery's rules
+    (
+        "a veto beside an overlap removal",
+        "Events must contain no b-tagged jets and exactly one lepton, with jets within Delta R "
+        "< 0.4 of the lepton removed.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "a veto beside an overlap removal",
+        "Events with no isolated lepton are selected, where leptons within Delta R < 0.4 of a "
+        "jet are discarded.",
+        ["event: count(leptons) == 0"],
+    ),
+    (
+        "an equation number is no alternative value",
+        "E_T^miss must exceed 250 GeV (1) in the signal region (SR).",
+        ["event: met > 250"],
+    ),
     (
         "a value with its unit is no count",
         "Events must contain at least four jets with pT > 30 GeV.",

@@ -10,6 +10,7 @@ from pipeline.extract import extract_selection
 from pipeline.extract.region_tables import region_findings, table_regions
 from pipeline.extract.support import TABLE_CELL
 from pipeline.parse import parse_document
+from pipeline.parse.captions import defines_regions
 from pipeline.parse.document import Table
 from pipeline.selection.expr import cut_expression
 from pipeline.selection.models import SelectionList
@@ -117,3 +118,57 @@ def test_tables_that_define_no_regions_give_none() -> None:
         tables = [_table(rows, caption="Table 3: Systematic uncertainties in the yields.")]
 
     assert region_findings(_Doc()) == []  # type: ignore[arg-type]
+
+
+def test_headers_of_other_quantities_cells_and_units() -> None:
+    """A review's tables: a Delta phi(j, MET) or m_T(l, MET) header is no MET or m_T column (was
+    'met > 0.5'), '(250, 400]' and '300 to 500' are ranges, 'veto' in a count column is zero,
+    a unit in the cell wins over the header's."""
+    rows = [
+        [
+            "SR",
+            "N_lep",
+            "N_jets",
+            "\u0394\u03c6(j_{1,2}, p_T^miss)",
+            "E_T^miss [GeV]",
+            "m_T(\u2113, p_T^miss) [GeV]",
+            "H_T [GeV]",
+        ],
+        ["SR1", "veto", "\u22654", ">0.5", "(250, 400]", ">150", "> 1.5 TeV"],
+        ["SR2", "1", "\u22654", ">0.5", "300 to 500", ">150", ">500"],
+    ]
+    found = table_regions(_table(rows))
+    got = {(f.region, f.object, f.variable, f.op, str(f.value), f.unit) for f in found}
+    assert got == {
+        ("table2_sr1", "lepton", "count", "==", "0.0", None),
+        ("table2_sr1", "jet", "count", ">=", "4.0", None),
+        ("table2_sr1", "event", "met", "between", "[250.0, 400.0]", "GeV"),
+        ("table2_sr1", "event", "ht", ">", "1.5", "TeV"),
+        ("table2_sr2", "lepton", "count", "==", "1.0", None),
+        ("table2_sr2", "jet", "count", ">=", "4.0", None),
+        ("table2_sr2", "event", "met", "between", "[300.0, 500.0]", "GeV"),
+        ("table2_sr2", "event", "ht", ">", "500.0", "GeV"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("caption", "defines"),
+    [
+        ("Table 4: Definition of search bins and naming convention in the multi-b search.", True),
+        ("Table 3: Signal region definitions for the HL selection.", True),
+        ("Table 2: Summary of the selection requirements for the signal regions.", True),
+        ("Table 2: Signal-region definitions.", True),
+        ("Table 4: Selection criteria for the signal regions.", True),
+        ("Table 6: Numbers of expected background events ... in aggregated search bins.", True),
+        ("Table 5: Event yields in the signal regions.", False),
+        (
+            "Table 7: Expected and observed yields in the signal regions used in the analysis.",
+            False,
+        ),
+        ("Table 8: Systematic uncertainties in the signal regions used for the search.", False),
+        ("Table 9: Cutflow of the signal region definitions for a benchmark model.", False),
+        ("Table 3: Definition of the bins of the transfer factors.", False),
+    ],
+)
+def test_which_captions_announce_region_definitions(caption: str, defines: bool) -> None:
+    assert defines_regions(caption) is defines

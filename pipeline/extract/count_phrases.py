@@ -138,9 +138,9 @@ class NoObject:
 
 
 # what follows "no X" when it is the overlap removal of X near other objects, not a veto
+# (in its own clause: no comma, no "and" between)
 _NEAR_ANOTHER = re.compile(
-    r"[^.;]{0,40}?\bwithin\s+(?:a\s+(?:cone\s+of\s+)?)?(?:Delta ?R|cone)\b"
-    r"|[^.;]{0,40}?\b(?:in\s+the\s+)?forward\s+region",
+    r"(?:(?!\band\b)[^.;,]){0,40}?\bwithin\s+(?:a\s+(?:cone\s+of\s+)?)?(?:Delta ?R|cone)\b",
     re.IGNORECASE,
 )
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pipeline.extract import patterns as P
 from pipeline.extract.findings import CutFinding
-from pipeline.parse.captions import REGION_CAPTION
+from pipeline.parse.captions import defines_regions
 from pipeline.parse.document import Document, Table
 
 # a header naming a multiplicity: njet, N_jets, n_b, N_b-tags, N_lep, "b jets"
@@ -35,35 +35,36 @@ _COUNT_HEADER = re.compile(
 )
 _COUNT_KIND = {"j": "jet", "b": "bjet", "l": "lepton", "\u2113": "lepton", "mu": "muon"}
 _COUNT_KIND |= {"e": "electron", "gamma": "photon", "\u03b3": "photon"}
-# event quantities a header may name, as the prepared text writes them
+# event quantities a header may name, as the prepared text writes them: the whole header (a
+# header of another quantity of them - "Delta phi(j, MET)", "MET/sqrt(HT)", "mT^min" - is none)
 _EVENT_HEADER = [
-    ("met_significance", re.compile(r"\bMET\s+significance|\bS\s*\(\s*MET\s*\)", re.I)),
-    ("mht", re.compile(r"\bH_?T\^?miss\b|\bMHT\b|H\s*miss\s*T", re.I)),
-    ("met", re.compile(r"\bMET\b|p\s*miss\s*T|E\s*miss\s*T", re.I)),
-    ("ht", re.compile(r"^\s*H_?T\b", re.I)),
-    ("lt", re.compile(r"^\s*L_?T\b", re.I)),
-    ("st", re.compile(r"^\s*S_?T\b", re.I)),
-    ("mt2", re.compile(r"^\s*[mM]_?T_?2\b", re.I)),
-    ("mt", re.compile(r"^\s*[mM]_?T\b", re.I)),
-    ("mr", re.compile(r"^\s*M_?R\b")),
-    ("rsq", re.compile(r"^\s*R\s*\^?\s*2\b")),
-    ("meff", re.compile(r"^\s*m_?eff\b", re.I)),
+    ("met_significance", re.compile(r"MET\s+significance|S\s*\(\s*MET\s*\)", re.I)),
+    ("mht", re.compile(r"H_?T\s*\^\s*\{?miss\}?|MHT|H\s*miss\s*T", re.I)),
+    ("met", re.compile(r"MET")),
+    ("ht", re.compile(r"H_?T")),
+    ("lt", re.compile(r"L_?T")),
+    ("st", re.compile(r"S_?T")),
+    ("mt2", re.compile(r"[mM]_?T_?2")),
+    ("mt", re.compile(r"[mM]_?T")),
+    ("mr", re.compile(r"M_?R")),
+    ("rsq", re.compile(r"R\s*\^?\s*2")),
+    ("meff", re.compile(r"m_?eff", re.I)),
 ]
 _NAME_HEADER = re.compile(r"\b(?:bin|region|SR|name|label|category)\b", re.IGNORECASE)
 _UNIT = re.compile(r"[\[(]\s*(GeV|TeV|MeV)\s*[\])]", re.IGNORECASE)
 _NUM = r"-?\d+(?:\.\d+)?"
 # one condition in a cell: [a, b], >= a, > a, = a, < a, a-b, a
 _TOKEN = re.compile(
-    rf"\[\s*(?P<lo>{_NUM})\s*,\s*(?P<hi>{_NUM})\s*[\])]"
+    rf"[\[(]\s*(?P<lo>{_NUM})\s*,\s*(?P<hi>{_NUM})\s*[\])]"
     rf"|(?P<op>\u2265|>=|\u2264|<=|>|<|=)\s*(?P<v>{_NUM})"
-    rf"|(?P<a>{_NUM})\s*[-\u2013]\s*(?P<b>{_NUM})"
+    rf"|(?P<a>{_NUM})\s*(?:[-\u2013]|\bto\b)\s*(?P<b>{_NUM})"
     rf"|(?<![A-Za-z\d.])(?P<n>{_NUM})(?![\d.])"
 )
 # a header that carries its own condition: "HT < 300 GeV", "E_T^miss in [50, 200] GeV"
 _HEADER_CONDITION = re.compile(
     r"^(?P<q>.+?)\s*(?P<cond>(?:\u2208|\u2265|\u2264|>=|<=|>|<)\s*[\[(]?\s*-?\d.*)$"
 )
-_LABEL = re.compile(r"\b[A-Za-z]{1,4}-?\d{1,3}[a-z]?\b")
+_LABEL = re.compile(r"\b(?:SR|CR|VR|R|[Bb]in)[- ]?[A-Za-z]{0,3}\d{1,3}[a-z]?\b|\b[A-Z]\d{2}\b")
 _OPS = {"\u2265": ">=", ">=": ">=", "\u2264": "<=", "<=": "<=", ">": ">", "<": "<", "=": "=="}
 MAX_BINS = 200  # regions from one table at most (a table of yields read as bins is no selection)
 
@@ -84,7 +85,7 @@ def region_findings(doc: Document) -> list[CutFinding]:
     """The regions of every region-defining table of ``doc``, as findings with a region."""
     out: list[CutFinding] = []
     for table in doc.tables:
-        if table.caption and REGION_CAPTION.search(table.caption):
+        if table.caption and defines_regions(table.caption):
             out += table_regions(table)
     return out
 
@@ -113,7 +114,8 @@ def table_regions(table: Table) -> list[CutFinding]:
             continue
         cells = {i: text or above.get(i, "") for i, text in cells.items()}
         above.update(cells)
-        tokens = {i: _TOKEN.findall(text) for i, text in cells.items()}
+        tokens = {i: _TOKEN.findall(_vetoed(text)) for i, text in cells.items()}
+        units = {i: _cell_unit(text) for i, text in cells.items()}
         width = max(len(t) for t in tokens.values())
         if width == 0 or any(len(t) not in (0, 1, width) for t in tokens.values()):
             continue  # cells that do not line up: not guessed
@@ -125,7 +127,8 @@ def table_regions(table: Table) -> list[CutFinding]:
                 cell = tokens[column.index]
                 if not cell:
                     continue
-                finding = _finding(column, cell[0] if len(cell) == 1 else cell[b], quote, region)
+                token = cell[0] if len(cell) == 1 else cell[b]
+                finding = _finding(column, token, quote, region, units[column.index])
                 if finding is not None:
                     out.append(finding)
         if len({f.region for f in out}) > MAX_BINS:
@@ -160,7 +163,8 @@ def _grid_regions(
         cells = {c.index: (row[c.index].strip() if c.index < len(row) else "") for c in columns}
         cells = {i: text or above.get(i, "") for i, text in cells.items()}
         above.update(cells)
-        tokens = {i: _TOKEN.findall(text) for i, text in cells.items()}
+        tokens = {i: _TOKEN.findall(_vetoed(text)) for i, text in cells.items()}
+        units = {i: _cell_unit(text) for i, text in cells.items()}
         if any(len(t) > 1 for t in tokens.values()):
             continue
         for index, (column, condition) in bins.items():
@@ -169,7 +173,7 @@ def _grid_regions(
                 region = _region_name(table, label)
                 for c in columns:
                     if tokens[c.index]:
-                        finding = _finding(c, tokens[c.index][0], quote, region)
+                        finding = _finding(c, tokens[c.index][0], quote, region, units[c.index])
                         if finding is not None:
                             out.append(finding)
                 finding = _finding(column, condition, quote, region)
@@ -192,14 +196,31 @@ def _column(index: int, cell: str) -> _Column | None:
         )  # fmt: skip
         return _Column(index, kind, "count", None)
     for variable, regex in _EVENT_HEADER:
-        if regex.search(bare) and len(bare) <= 24:
+        if regex.fullmatch(bare.strip()):
             if variable not in ("met_significance", "rsq") and unit is None:
                 unit = "GeV"  # an energy column without its unit written
             return _Column(index, "event", variable, unit)
     return None
 
 
-def _finding(column: _Column, token: tuple[str, ...], quote: str, region: str) -> CutFinding | None:
+def _vetoed(text: str) -> str:
+    """A count cell saying "veto" or "none" is a zero count."""
+    return "=0" if re.fullmatch(r"\s*(?:veto(?:ed)?|none|no)\s*", text, re.IGNORECASE) else text
+
+
+def _cell_unit(text: str) -> str | None:
+    """A unit written in the cell itself ("> 1.5 TeV" in a column of GeV)."""
+    match = re.search(r"\b(TeV|GeV|MeV)\b", text)
+    return match.group(1) if match else None
+
+
+def _finding(
+    column: _Column,
+    token: tuple[str, ...],
+    quote: str,
+    region: str,
+    cell_unit: str | None = None,
+) -> CutFinding | None:
     lo, hi, op, v, a, b, n = token
     low, high = (lo, hi) if lo and hi else (a, b)
     if low and high and column.is_count:
@@ -225,7 +246,7 @@ def _finding(column: _Column, token: tuple[str, ...], quote: str, region: str) -
             variable=column.variable,
             op=op_value[0],  # type: ignore[arg-type]
             value=op_value[1],
-            unit=None if column.is_count else column.unit,
+            unit=None if column.is_count else cell_unit or column.unit,
             quote=quote,
             region=region,
             description=f"number of {column.object}s" if column.is_count else "",

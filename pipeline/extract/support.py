@@ -66,7 +66,8 @@ from pipeline.selection.models import Cut, Grounding, SelectionList, Status
 _PER_REGION_ALTERNATIVE = re.compile(
     r"^[^.;]{0,30}?\b(?:for|in)\s+(?:the\s+)?[^.;()]{0,30}\([^()]{1,25}\)", re.IGNORECASE
 )
-_BRACKETED_VALUE = re.compile(r"^\s*(?:[kMGT]?eV)?\s*\(\s*-?[\d.]+\s*(?:[kMGT]?eV)?\s*\)")
+# an alternative value with its unit: "150 GeV (200 GeV)" (not an equation number "(1)")
+_BRACKETED_VALUE = re.compile(r"^\s*(?:[kMGT]?eV)?\s*\(\s*-?[\d.]+\s*[kMGT]?eV\s*\)")
 _PER_CATEGORY = re.compile(
     r"^\W*(?:GeV|TeV|MeV|rad|mm|cm)?\s*(?:,\s*)?(?:for|in)\s+the\s+[^.;]{0,60}?"
     r"\b(?:categor(?:y|ies)|regions|channels|selections)\b[^.;]{0,12}\brespectively\b",

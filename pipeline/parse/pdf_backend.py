@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ParseError
-from pipeline.parse.captions import REGION_CAPTION
+from pipeline.parse.captions import defines_regions
 from pipeline.parse.document import BlockKind, Document, Page, SourceInfo, Table
 from pipeline.parse.layout import Paragraph, paragraphs
 from pipeline.parse.normalize import join_lines, normalize_text, vocabulary
@@ -182,7 +183,7 @@ def parse_pdf(path: Path, paper_id: str, sha256: str, *, detect_tables: bool = F
     try:
         pages, paras, warnings = _pages(doc)
         _check_text_layer(path, pages, paras)
-        tables = _tables(doc, paras, None if detect_tables else REGION_CAPTION)
+        tables = _tables(doc, paras, None if detect_tables else defines_regions)
         title = (doc.metadata or {}).get("title") or None
     finally:
         doc.close()
@@ -337,7 +338,9 @@ def _cell_text(words: list[Any], cell: Any) -> str:
     return normalize_text(" ".join(w[4] for w in inside))
 
 
-def _tables(doc: Any, paras: list[Paragraph], only: re.Pattern[str] | None = None) -> list[Table]:
+def _tables(
+    doc: Any, paras: list[Paragraph], only: Callable[[str], bool] | None = None
+) -> list[Table]:
     """Tables only on pages whose text announces one (``find_tables`` is slow); with ``only``,
     only on pages of a caption it matches."""
     tables: list[Table] = []
@@ -345,7 +348,7 @@ def _tables(doc: Any, paras: list[Paragraph], only: re.Pattern[str] | None = Non
         p.page: join_lines(p.texts())
         for p in paras
         if _TABLE_CAPTION.match(join_lines(p.texts()[:1]))
-        and (only is None or only.search(join_lines(p.texts())))
+        and (only is None or only(join_lines(p.texts())))
     }
     for number, caption in sorted(wanted.items()):
         try:
