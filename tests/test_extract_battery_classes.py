@@ -266,6 +266,27 @@ WRONG += [
 
 # (class, sentence, cuts that must stay verified)
 COUNTERPARTS = [
+    (
+        "a labelled list of cuts",
+        "Preselection: N_lep = 1, N_jet >= 4, N_b >= 1, E_T^miss > 250 GeV, m_T > 150 GeV.",
+        [
+            "event: count(leptons) == 1",
+            "event: count(jets) >= 4",
+            "event: count(bjets) >= 1",
+            "event: met > 250",
+        ],
+    ),
+    (
+        "an offline cut after the trigger",
+        "Events are collected with an E_T^miss trigger with a threshold of 110 GeV, and offline "
+        "E_T^miss > 250 GeV is required.",
+        ["event: met > 250"],
+    ),
+    (
+        "a trigger as the reason of a cut",
+        "The leading jet must have pT above 420 GeV, to ensure the trigger is fully efficient.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 420"],
+    ),
     # found by a review of the second battery's rules
     (
         "a veto beside an overlap removal",
@@ -464,6 +485,13 @@ def test_the_counterpart_stays_verified(name: str, sentence: str, right: list[st
             "jets",
             {"variable": "eta", "op": "<", "value": 2.5},
             "set abs",
+        ),
+        (
+            "Events are collected with an E_T^miss trigger with a threshold of 110 GeV, and "
+            "offline E_T^miss > 250 GeV is required.",
+            None,
+            {"variable": "met", "op": ">", "value": 110, "unit": "GeV"},
+            "trigger",
         ),
         (
             "Events with an opposite-sign same-flavour lepton pair with an invariant mass within "

@@ -22,6 +22,8 @@ _BOUNDARY = re.compile(
     r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|,\s+(?=and\s+(?:[\w-]+\s+){0,3}?(?:with"
     r"|are|is|must)\b)|(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any"
     r"|all|then)|and\s+(?=if\b))\b|,\s+(?=(?:if|when|unless|provided)\b)"
+    # "... trigger with a threshold of 110 GeV, and offline E_T^miss > 250 GeV is required"
+    r"|,?\s+(?=(?:and\s+|while\s+)?offline\b)"
 )
 REJECT = re.compile(
     r"\b(?:are|is|were|was|be|being)\s+(?:then\s+|also\s+|further\s+|subsequently\s+)?(?:rejected"
@@ -249,12 +251,20 @@ def _clauses(text: str) -> list[Clause]:
     for a, b in spans or [(0, len(text))]:
         piece = text[a:b]
         kinds = wide | frozenset(name for name, regex in KINDS if regex.search(piece))
+        if "trigger" in kinds and _TRIGGER_AS_REASON.search(piece):
+            kinds -= {"trigger"}  # "..., to ensure the trigger is fully efficient"
         if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
             kinds |= {"control"}  # "... normalised in a region where exactly one muon ..."
         out.append(Clause(a, b, kinds, bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))))
     return out
 
 
+# a trigger named as the reason of an offline cut
+_TRIGGER_AS_REASON = re.compile(
+    r"\b(?:to\s+ensure|so\s+that|such\s+that|where|in\s+order\s+for)\s+the\s+(?:[\w-]+\s+)?"
+    r"trigger|\btrigger\s+(?:is\s+|becomes\s+)?(?:fully\s+)?efficient|\btrigger\s+plateau",
+    re.IGNORECASE,
+)
 # a clause continuing the region or sample the clause before named
 _RELATIVE_TO_REGION = re.compile(r"^\W*(?:where|in\s+which|for\s+which|whose)\b", re.IGNORECASE)
 

@@ -560,8 +560,11 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 context = _last_object(raw) or context
                 continue
             quote = squash(raw)
-            if _numeric_share(quote) > 0.45 and not _REQUIRES.search(
-                quote
+            if (
+                _numeric_share(quote) > 0.45
+                and not _REQUIRES.search(quote)
+                and not _SELECTION_LABEL.match(quote)
+                and not _SELECTION_LABEL_BEFORE.search(doc.text[max(0, s_start - 40) : s_start])
             ):  # a flattened table of yields or bin edges
                 continue
             prepared = reading.text  # type: ignore[union-attr]
@@ -596,6 +599,15 @@ _MAY_STATE_A_CUT = re.compile(
     re.IGNORECASE,
 )
 _REQUIRES = re.compile(r"\b(?:must|require[sd]?|requiring|satisfy|satisfies)\b")
+# "Preselection: N_lep = 1, N_jet >= 4, ...", "Baseline selection: ...": a labelled list of cuts
+_SELECTION_LABEL = re.compile(
+    r"^\s*(?:(?:event\s+|baseline\s+|common\s+)?pre-?selection|baseline(?:\s+selection)?"
+    r"|event\s+selection|selection)\s*:",
+    re.IGNORECASE,
+)
+_SELECTION_LABEL_BEFORE = re.compile(
+    r"\b(?:pre-?selection|baseline(?:\s+selection)?|event\s+selection)\s*:\s*$", re.IGNORECASE
+)
 
 
 def _numeric_share(text: str) -> float:
