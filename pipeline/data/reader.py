@@ -243,14 +243,14 @@ class Dataset:
             branches.add(electron_count_branch(self.schema))
         return wanted_events, wanted, branches
 
-    def readable(self, name: str) -> bool:
-        """True when ``name`` can be read: a provided name, or a one-flavour field of NanoAOD's
-        joint lepton list (see :meth:`_readable`)."""
+    def readable_names(self) -> set[str]:
+        """Every name that can be read: the provided ones, and the one-flavour fields of
+        NanoAOD's joint lepton list (see :meth:`_readable`)."""
         provides = self.provides
-        if name in provides:
-            return True
-        coll, _, sub = name.partition(".")
-        return coll in COLLECTIONS and bool(sub) and sub in self._readable(provides, coll)
+        return provides | {f"leptons.{sub}" for sub in self._readable(provides, "leptons")}
+
+    def readable(self, name: str) -> bool:
+        return name in self.readable_names()
 
     def _readable(self, provides: set[str], coll: str) -> set[str]:
         """Subfields of ``coll`` a compiled script may read. Of NanoAOD's joint lepton list also

@@ -109,13 +109,9 @@ def table_regions(table: Table) -> list[CutFinding]:
     out: list[CutFinding] = []
     above: dict[int, str] = {}
     for number, row in enumerate(table.rows[1:], 1):
-        cells = {c.index: (row[c.index].strip() if c.index < len(row) else "") for c in columns}
-        if not any(cells.values()):
+        if not any(row[c.index].strip() for c in columns if c.index < len(row)):
             continue
-        cells = {i: text or above.get(i, "") for i, text in cells.items()}
-        above.update(cells)
-        tokens = {i: _TOKEN.findall(_vetoed(text)) for i, text in cells.items()}
-        units = {i: _cell_unit(text) for i, text in cells.items()}
+        tokens, units = _row_cells(row, columns, above)
         width = max(len(t) for t in tokens.values())
         if width == 0 or any(len(t) not in (0, 1, width) for t in tokens.values()):
             continue  # cells that do not line up: not guessed
@@ -134,6 +130,18 @@ def table_regions(table: Table) -> list[CutFinding]:
         if len({f.region for f in out}) > MAX_BINS:
             return []
     return out
+
+
+def _row_cells(
+    row: list[str], columns: list[_Column], above: dict[int, str]
+) -> tuple[dict[int, list[tuple[str, ...]]], dict[int, str | None]]:
+    """The conditions and the unit written in each column's cell of ``row``; an empty cell
+    repeats the one above it (a merged cell), and ``above`` is updated for the next row."""
+    cells = {c.index: (row[c.index].strip() if c.index < len(row) else "") for c in columns}
+    cells = {i: text or above.get(i, "") for i, text in cells.items()}
+    above.update(cells)
+    tokens = {i: _TOKEN.findall(_vetoed(text)) for i, text in cells.items()}
+    return tokens, {i: _cell_unit(text) for i, text in cells.items()}
 
 
 def _bin_columns(header: list[str]) -> dict[int, tuple[_Column, tuple[str, ...]]]:
@@ -160,11 +168,7 @@ def _grid_regions(
     out: list[CutFinding] = []
     above: dict[int, str] = {}
     for row in table.rows[1:]:
-        cells = {c.index: (row[c.index].strip() if c.index < len(row) else "") for c in columns}
-        cells = {i: text or above.get(i, "") for i, text in cells.items()}
-        above.update(cells)
-        tokens = {i: _TOKEN.findall(_vetoed(text)) for i, text in cells.items()}
-        units = {i: _cell_unit(text) for i, text in cells.items()}
+        tokens, units = _row_cells(row, columns, above)
         if any(len(t) > 1 for t in tokens.values()):
             continue
         for index, (column, condition) in bins.items():

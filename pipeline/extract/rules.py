@@ -600,14 +600,13 @@ _MAY_STATE_A_CUT = re.compile(
 )
 _REQUIRES = re.compile(r"\b(?:must|require[sd]?|requiring|satisfy|satisfies)\b")
 # "Preselection: N_lep = 1, N_jet >= 4, ...", "Baseline selection: ...": a labelled list of cuts
-_SELECTION_LABEL = re.compile(
-    r"^\s*(?:(?:event\s+|baseline\s+|common\s+)?pre-?selection|baseline(?:\s+selection)?"
-    r"|event\s+selection|selection)\s*:",
-    re.IGNORECASE,
+_LABEL = (
+    r"(?:(?:event\s+|baseline\s+|common\s+)?pre-?selection|baseline(?:\s+selection)?"
+    r"|event\s+selection)"
 )
-_SELECTION_LABEL_BEFORE = re.compile(
-    r"\b(?:pre-?selection|baseline(?:\s+selection)?|event\s+selection)\s*:\s*$", re.IGNORECASE
-)
+_SELECTION_LABEL = re.compile(rf"^\s*(?:{_LABEL}|selection)\s*:", re.IGNORECASE)
+# the label ending the text before a sentence ("Preselection:" split from its list)
+_SELECTION_LABEL_BEFORE = re.compile(rf"\b{_LABEL}\s*:\s*$", re.IGNORECASE)
 
 
 def _numeric_share(text: str) -> float:

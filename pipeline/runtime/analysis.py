@@ -72,7 +72,8 @@ def main(
         args.step_size = int(args.step_size)
     dataset = open_dataset(args.data, release=args.release)
     run = AnalysisRun(provided=provided_names(dataset.provides), **config)
-    fields = None if reads is None else [f for f in reads if dataset.readable(f)]
+    readable = dataset.readable_names()
+    fields = None if reads is None else [f for f in reads if f in readable]
     # chunk by chunk, file by file (each sample its own histogram), here or on a Dask cluster
     with get_executor(args.executor, workers=args.workers, scheduler=args.scheduler) as executor:
         n_input = run_selection(
