@@ -48,7 +48,7 @@ BRANCHES: dict[int, tuple[str, ...]] = {
     3: ("event", "Jet_pt", "Jet_eta"),
     4: ("event", "Jet_pt", "MET_pt"),
     5: ("event", "MET_pt", *(f"Muon_{k}" for k in _LEPTON)),
-    6: ("event", *(f"Jet_{k}" for k in _P4), "Jet_btagDeepFlavB"),
+    6: ("event", *(f"Jet_{k}" for k in _P4), "Jet_btagDeepFlavB", "Jet_btagCSVV2"),
     7: (
         "event",
         "Jet_pt",
@@ -130,10 +130,17 @@ def met_of_z_mumu_events(raw: ak.Array) -> Selected:
     return Selected(_events(raw, keep), {"met_z": raw.MET_pt[keep]}, _counts(os_window=keep))
 
 
+def _filled_tagger(raw: ak.Array) -> ak.Array:
+    """DeepJet's score, or CSVv2's where the file holds only DeepJet placeholders (-3000 in
+    the conversions of the 2015 open data, which predate DeepJet)."""
+    deep = raw.Jet_btagDeepFlavB
+    return deep if ak.any((deep >= 0) & (deep <= 1)) else raw.Jet_btagCSVV2
+
+
 def trijet_closest_to_top(raw: ak.Array) -> Selected:
     """Benchmark 6: pT of the trijet with mass closest to 172.5 GeV, and its largest b-tag."""
     keep = ak.num(raw.Jet_pt) >= 3
-    jets = ak.zip({"p4": _p4(raw, "Jet"), "btag": raw.Jet_btagDeepFlavB}, depth_limit=2)[keep]
+    jets = ak.zip({"p4": _p4(raw, "Jet"), "btag": _filled_tagger(raw)}, depth_limit=2)[keep]
     a, b, c = ak.unzip(ak.combinations(jets, 3))
     total = a.p4 + b.p4 + c.p4
     best = ak.argmin(abs(total.mass - TOP_MASS), axis=1, keepdims=True)

@@ -63,7 +63,10 @@ def test_benchmark_6_writes_both_quantities(tmp_path: Path) -> None:
         name: [r for r in rows if r["observable"] == name] for name in ("top_pt", "top_max_btag")
     }
     assert len(by_name["top_pt"]) == len(by_name["top_max_btag"]) == 88  # one per selected event
-    assert {r["value"] for r in by_name["top_max_btag"]} == {"-3000"}  # the file's DeepJet branch
+    # the file's filled tagger (CSVv2; its DeepJet branch holds the placeholder -3000): real
+    # scores in [0, 1], or CSVv2's -10 when none of the three jets has one
+    values = [float(r["value"]) for r in by_name["top_max_btag"]]
+    assert all(0 <= v <= 1 or v == -10 for v in values) and max(values) > 0.5
 
 
 def _rewrite(path: Path, change: Any) -> None:

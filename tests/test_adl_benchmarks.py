@@ -102,7 +102,7 @@ def test_5_met_of_events_with_an_opposite_sign_dimuon_in_the_z_window(raw: ak.Ar
 def test_6_trijet_closest_to_the_top_mass(raw: ak.Array) -> None:
     v = evaluate(6)
     keep = ak.num(raw.Jet_pt) >= 3
-    jets = ak.zip({"p4": _p4(raw, "Jet"), "btag": raw.Jet_btagDeepFlavB}, depth_limit=2)[keep]
+    jets = ak.zip({"p4": _p4(raw, "Jet"), "btag": raw.Jet_btagCSVV2}, depth_limit=2)[keep]
     a, b, c = ak.unzip(ak.combinations(jets, 3))
     total = a.p4 + b.p4 + c.p4
     best = ak.argmin(abs(total.mass - 172.5), axis=1, keepdims=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 import awkward as ak
 import numpy as np
 import pytest
+import uproot
 from conftest import shared_path
 from test_adl_nanoaod import NANOAOD, run_compiled
 
@@ -273,14 +274,34 @@ def test_delta_phi_of_jets_read_without_eta_runs(tmp_path: Path) -> None:
 
 
 def test_a_b_tag_decision_on_a_discriminator_is_said() -> None:
-    """ADL's BTag(j) == 1 is the input's tag decision; on NanoAOD the canonical btag is a score,
-    and btag == 1 keeps almost no jet: the list says so (it ran silently with no b-jets)."""
+    """ADL's BTag(j) == 1 is the input's tag decision: imported as btagged (the data's working
+    point), and the list says which point that is."""
     text = (
         HEAD + "object bjets\n  take jets\n  select BTag(jets) == 1\nregion SR\n  select MET > 50\n"
     )
     sel, missing = from_adl(text)
     assert missing == []
+    (cut,) = [c for o in sel.objects if o.name == "bjets" for c in o.cuts]
+    assert (cut.variable, cut.op, cut.value) == ("btagged", "==", 1)
     (note,) = [n for n in sel.notes if "b-tag as a decision" in n]
     assert "ADL lines 13" in note and "working point" in note
     plain, _ = from_adl(HEAD + "region SR\n  select MET > 50\n")
     assert not [n for n in plain.notes if "b-tag" in n]
+
+
+def test_a_b_tag_decision_keeps_the_tagged_jets_of_the_data(tmp_path: Path) -> None:
+    """On NanoAOD 'BTag(j) == 1' kept no jet (the canonical btag is a score). Now it keeps the
+    jets at the working point of the tagger the file fills: on the shared 2015 file DeepJet
+    holds placeholders, so CSVv2 at its medium point, counted here from the branch itself."""
+    text = (
+        HEAD + "object bjets\n  take jets\n  select BTag(jets) == 1\n"
+        "region SR\n  select size(bjets) >= 1\n"
+    )
+    sel, missing = from_adl(text)
+    assert missing == []
+    run_compiled(compile_selection(sel), shared_path(*NANOAOD), tmp_path / "out")
+    cutflow = json.loads((tmp_path / "out" / "cutflow.json").read_text())
+    counts = {step["id"]: step["raw"] for step in cutflow["steps"]}
+    raw = uproot.open(shared_path(*NANOAOD))["Events"].arrays(["Jet_pt", "Jet_btagCSVV2"])
+    tagged = (raw.Jet_pt > 20) & (raw.Jet_btagCSVV2 >= 0.8484)
+    assert counts["SR_1"] == int(ak.sum(ak.any(tagged, axis=1))) > 0

@@ -50,6 +50,8 @@ def provided_subfields(schema: Schema, name: str, available: set[str]) -> set[st
         have |= {"e"}
     if {"px", "py", "pz", "e"} <= have:
         have |= {"pt", "eta", "phi"}
+    if _tag_decision(schema, name, src):
+        have |= {"btagged"} if "btag" in have else set()
     if name in LEPTON_COLLECTIONS:
         have |= {"flavour", "index"} if schema.split_leptons else {"index"}
         if schema.split_leptons and name == "leptons":
@@ -73,7 +75,20 @@ def branches_for(schema: Schema, name: str, subfields: set[str]) -> set[str]:
         out |= {src[k] for k in ("pt", "eta", "mass")}
     if "pt" not in src and "px" in src:
         out |= {src[k] for k in ("px", "py", "pz", "e")}
+    if "btagged" in wanted and _tag_decision(schema, name, src):
+        out.add(src["btag"])
     return out
+
+
+def _tag_decision(schema: Schema, name: str, src: Mapping[str, str]) -> bool:
+    """Whether ``btagged`` of collection ``name`` is derived: the data store a b-tag score and
+    the schema names its working point, and no stored decision is mapped."""
+    return (
+        name == "jets"
+        and schema.btag_working_point is not None
+        and "btag" in src
+        and "btagged" not in src
+    )
 
 
 def _with_order(subfields: set[str]) -> set[str]:
@@ -132,6 +147,8 @@ def _raw_collection(
         out["pt"] = np.hypot(px, py)
         out["phi"] = np.arctan2(py, px)
         out["eta"] = np.arcsinh(pz / out["pt"])
+    if "btagged" in wanted and _tag_decision(schema, name, src):
+        out["btagged"] = raw[src["btag"]] >= schema.btag_working_point
     if "e" in wanted and "e" not in src and "mass" in src:
         eta = out["eta"] if "eta" in out else _scaled(raw[src["eta"]], "eta", dims, schema)
         out["e"] = _energy(out["pt"], eta, raw[src["mass"]], schema.energy_scale)

@@ -154,12 +154,29 @@ def _inspect(path: str, release: str, tree: str | None, *, keep_open: bool = Fal
             closest=close,
             hint=f"closest branch names: {', '.join(close) or 'none'}",
         )
+    schema = _with_tagger(schema, ttree, branches)
     keys = {k.split(";")[0] for k in handle.keys(recursive=False)}
     synthetic = SYNTHETIC_KEY in keys or Path(path).name.startswith("synthetic_")
     info = _FileInfo(path, schema, branches, entries, synthetic)
     if keep_open and not is_url(path):
         info.tree = ttree
     return info
+
+
+def _with_tagger(schema: Schema, ttree: uproot.TTree, branches: set[str]) -> Schema:
+    """The schema reading btag from the first of its taggers the file fills: a branch whose
+    first entries hold a score in [0, 1] (not only placeholders such as -1 or -3000)."""
+    for branch, point in schema.btag_taggers:
+        if branch not in branches:
+            continue
+        try:
+            first = ak.flatten(ttree[branch].array(entry_stop=1000, library="ak"), axis=None)
+        except Exception:
+            continue
+        if len(first) and bool(ak.any((first >= 0) & (first <= 1))):
+            jets = {**schema.jets, "btag": branch}
+            return schema.model_copy(update={"jets": jets, "btag_working_point": point})
+    return schema
 
 
 @dataclass

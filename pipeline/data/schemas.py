@@ -58,6 +58,17 @@ class Schema(BaseModel):
         default=(), description="per-event branches multiplied into the event weight"
     )
     lumi_pb: float = Field(0.0, description="luminosity the MC weights are normalised to")
+    btag_working_point: float | None = Field(
+        None,
+        description="the jets' btag value at or above which a jet is b-tagged (the canonical "
+        "'btagged' field); None: the data have no tag decision",
+    )
+    btag_taggers: tuple[tuple[str, float], ...] = Field(
+        default=(),
+        description="(jet branch, its working point) in order of preference: a file reads btag "
+        "from the first one it fills with scores (conversions of older data keep newer taggers' "
+        "branches at a placeholder)",
+    )
     required: tuple[str, ...] = Field(
         default=(), description="branches without which nothing works"
     )
@@ -126,6 +137,8 @@ SCHEMA_2025 = Schema(
     },
     weight_factors=WEIGHT_FACTORS_2025,
     lumi_pb=LUMI_2025_PB,
+    # jet_btag_quantile q = 1..5: passes the {100, 85, 77, 70, 60}% efficiency point; 4 is 70%
+    btag_working_point=4,
     required=(
         "runNumber",
         "eventNumber",
@@ -173,6 +186,7 @@ SCHEMA_2020 = Schema(
     },
     weight_factors=WEIGHT_FACTORS_2020,
     lumi_pb=LUMI_2020_PB,
+    btag_working_point=0.8244273,  # MV2c10 at 70% b-jet efficiency (the 2020 release's point)
     required=(
         "runNumber",
         "eventNumber",
@@ -236,6 +250,13 @@ SCHEMA_NANOAOD = Schema(
         "btag": "FatJet_btagDeepB",
     },
     lumi_pb=0.0,
+    btag_working_point=0.3093,
+    # medium points of CMS 2016 (legacy): DeepJet, DeepCSV, CSVv2
+    btag_taggers=(
+        ("Jet_btagDeepFlavB", 0.3093),
+        ("Jet_btagDeepB", 0.6321),
+        ("Jet_btagCSVV2", 0.8484),
+    ),
     required=("run", "event", "Muon_pt", "Electron_pt"),
 )
 

@@ -646,23 +646,28 @@ class _Importer:
         )
 
     def tag_notes(self) -> list[str]:
-        """ADL's ``BTag(j) == 1`` is the input's tag decision; the canonical ``btag`` is the
-        tagger's discriminator on NanoAOD and ATLAS files, where ``btag == 1`` keeps almost no
-        jet. Kept as written (the working point is the data's, not the analysis's), and said."""
+        """ADL's ``BTag`` is the input's tag decision. It is imported as ``btagged``, which
+        each data schema derives from its tagger's score at a working point it names; the
+        point is the data's, not the analysis's, so the list says which one is used."""
         lines = sorted(
             {
                 st.line
                 for st in self.origin.values()
-                if re.search(r"(?i)\bb-?tag\w*\s*(?:\([^()]*\))?\s*(?:==|>=|EQ|GE)\s*1\b", st.text)
+                if re.search(
+                    r"\bb-?tag\s*(?:\(|\.|\s*(?:==|!=|>=|<=|>|<|EQ|NE|GE|LE|GT|LT)\b)",
+                    st.text,
+                    re.IGNORECASE,
+                )
             }
         )
         if not lines:
             return []
         return [
-            f"b-tag as a decision (ADL lines {', '.join(map(str, lines))}): 'btag == 1' reads the "
-            "canonical btag, which is a discriminator score on CMS NanoAOD and ATLAS files, so it "
-            "keeps almost no jet there; edit these cuts to the working point of your data "
-            "(e.g. btag > 0.3 for a DeepJet medium point)"
+            f"b-tag as a decision (ADL lines {', '.join(map(str, lines))}): read as 'btagged', "
+            "the tagger's score at the working point of the data (CMS NanoAOD: DeepJet medium "
+            "0.3093, or DeepCSV 0.6321 / CSVv2 0.8484 when the file fills only those; ATLAS "
+            "2020: MV2c10 > 0.8244 (70%); ATLAS 2025: quantile >= 4 (70%)); to use another "
+            "point, replace these cuts by btag >= VALUE"
         ]
 
     def cyclic(self, name: str, regions: list[tuple[Region, list[str]]]) -> bool:

@@ -87,10 +87,14 @@ FIELD_ALIASES: dict[str, str] = {
     "Dz": "z0",
     "z0": "z0",
     "dZ": "z0",
-    "btag": "btag",
-    "BTag": "btag",
-    "bTag": "btag",
+    # ADL's BTag is the input's tag decision (Delphes' bit, CutLang's flag); a named
+    # discriminator is the score
+    "btag": "btagged",
+    "BTag": "btagged",
+    "bTag": "btagged",
     "btagDeepB": "btag",
+    "btagDeepFlavB": "btag",
+    "btagCSVV2": "btag",
     "theta": "theta",
     "msoftdrop": "msoftdrop",
     "softdropmass": "msoftdrop",

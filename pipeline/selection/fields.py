@@ -74,6 +74,7 @@ JET_FIELDS: dict[str, tuple[Dimension, str]] = {
     "phi": ("angle", "azimuth"),
     "e": ("energy", "energy"),
     "btag": ("none", "b-tagging score or quantile"),
+    "btagged": ("bool", "b-tagged at the data's working point (the schema's btag_working_point)"),
     "jvt": ("bool", "passes the jet-vertex-tagger"),
 }
 
