@@ -63,7 +63,7 @@ def test_btag_definition(sentence: str, expected: bool) -> None:
     if finding is not None:
         assert (finding.object, finding.variable, finding.op, finding.value) == (
             "bjet",
-            "btag",
+            "btagged",
             "==",
             1.0,
         )
@@ -235,7 +235,7 @@ def test_clause_rules_on_sentences(sentence: str, expected: set[tuple[object, ..
 def test_real_papers_state_btag_and_control_regions() -> None:
     doc = load_pdf(shared_path("corpus", "adl", "CMS-SUS-16-035", "1704.07323.pdf"))
     findings = extract_findings(doc)
-    btags = [f for f in findings if f.variable == "btag"]
+    btags = [f for f in findings if f.variable == "btagged"]
     assert len(btags) == 1 and "CSVv2" in btags[0].quote
     controls = {f.region for f in findings if f.region}
     assert controls and all(r.startswith("control_") for r in controls)

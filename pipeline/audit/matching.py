@@ -38,6 +38,7 @@ QUANTITY = {
     "dz": "z0",
     "z0": "z0",
     "btag": "btag",
+    "btagged": "btag",  # the tag decision at a working point: the quantity is the b-tag
     "btagdeepb": "btag",
     "minipfreliso": "reliso",
     "minipfrelisoall": "reliso",
@@ -91,6 +92,8 @@ def object_kind(name: str) -> str:
 
 
 def _quantity(name: str, kind: str) -> str:
+    if name == "btagged":
+        return "btag"  # the tag decision at a working point, as ADL's BTag == 1
     if name == "wt":
         return "mt"  # m_T^W, the transverse mass of the W candidate
     return "mass" if (_MASS.match(name) and kind == "event") or name == "m" else name

@@ -117,7 +117,7 @@ def btag_definition(sentence: str, quote: str) -> CutFinding | None:
         return None
     return CutFinding(
         object="bjet",
-        variable="btag",
+        variable="btagged",
         op="==",
         value=1.0,
         quote=quote,  # type: ignore[arg-type]

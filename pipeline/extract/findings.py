@@ -42,6 +42,7 @@ OBJECT_VARIABLES = {
     "reliso",
     "dr",
     "btag",
+    "btagged",
 }
 UNIT_FACTORS: dict[str, tuple[str, float]] = {
     "gev": ("GeV", 1.0),
@@ -72,8 +73,9 @@ class CutFinding(BaseModel):
     variable: str = Field(
         pattern=r"^[a-z][a-z0-9_]*$",
         max_length=40,
-        description="pt, eta, d0, z0, d0sig, z0sintheta, reliso (isolation/pt), dr, btag, count "
-        "(number of objects), sfos (same-flavour opposite-sign pairs), or an event quantity "
+        description="pt, eta, d0, z0, d0sig, z0sintheta, reliso (isolation/pt), dr, "
+        "btagged (1: b-tagged), count (number of objects), sfos (same-flavour opposite-sign "
+        "pairs), or an event quantity "
         "such as met, ht, mt, m12, m34, mll, m4l, mct",
     )
     op: Op

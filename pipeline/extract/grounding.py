@@ -47,6 +47,7 @@ _WORDS = {
 }
 _FLAGS = {
     "btag",
+    "btagged",
     "id_loose",
     "id_medium",
     "id_tight",

@@ -551,7 +551,7 @@ def extract_findings(doc: Document) -> list[CutFinding]:
             reading = (
                 read(raw) if len(raw) <= 1500 else None
             )  # one reading per sentence, shared by every rule
-            if reading is not None and not any(f.variable == "btag" for f in found):
+            if reading is not None and not any(f.variable in ("btag", "btagged") for f in found):
                 btag = clauses.btag_definition(reading.text, squash(raw))
                 found += [btag] if btag is not None else []
             if reading is not None:

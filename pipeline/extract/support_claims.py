@@ -54,7 +54,7 @@ def collection_kinds(sel: SelectionList) -> dict[str, str]:
 
 
 SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
-FLAGS = {"btag", "id_loose", "id_medium", "id_tight"}
+FLAGS = {"btag", "btagged", "id_loose", "id_medium", "id_tight"}
 SPOKEN = {
     "mtmet": "the sum m_T + MET",
     "zwindow": "the distance of a pair mass from the Z mass",
