@@ -306,7 +306,8 @@ _SELECT = re.compile(
 
 
 def parse_adl(text: str) -> set[Key]:
-    """The gold cuts of an ADL file: the ``select`` lines of its objects and regions.
+    """The gold cuts of an ADL file: the ``select`` lines of its objects and regions, and the
+    cuts of its regions' ``bin`` lines (search bins; see :func:`_bin_keys`).
 
     A sum of sizes (``Size(electrons) + Size(muons) == 1``) is one count over the collections
     (``lepton`` when they are electrons and muons). A ternary ``cond ? x : ALL`` is the cut ``x``
@@ -325,12 +326,35 @@ def parse_adl(text: str) -> set[Key]:
                 head[1] if head[0] == "object" else None if head[0] == "region" else current_object
             )
             continue
+        if head[0] == "bin" and current_object is None:
+            gold |= _bin_keys(line[len("bin") :].strip())
+            continue
         if head[0] != "select" or " and " in line.lower() or " or " in line.lower():
             continue
         key = _select_key(line[len("select") :].strip(), current_object)
         if key is not None:
             gold.add(key)
     return gold
+
+
+_EDGES = re.compile(r"^(\w+)((?:\s+-?[\d.]+){2,})$")
+
+
+def _bin_keys(expr: str) -> set[Key]:
+    """The cuts of a region's ``bin`` line: ``bin MET [] 200 350 and Size(bjets) == 1`` is
+    the two cuts of that bin; ``bin MCT 150 250 350`` is one range per pair of edges."""
+    if " or " in expr.lower():
+        return set()
+    edges = _EDGES.match(expr)
+    if edges:
+        values = [float(v) for v in edges.group(2).split()]
+        return {
+            key
+            for low, high in zip(values, values[1:], strict=False)
+            if (key := _adl_key(f"{edges.group(1)} [] {low} {high}", None)) is not None
+        }
+    parts = re.split(r"\s+and\s+", expr, flags=re.IGNORECASE)
+    return {key for part in parts if (key := _select_key(part.strip(), None)) is not None}
 
 
 _SIZE_SUM = re.compile(

@@ -58,6 +58,7 @@ from pipeline.extract.support_clauses import (
 )
 from pipeline.extract.support_counts import check_count
 from pipeline.extract.support_objects import object_problem, rank_problem, subset_problem
+from pipeline.extract.text_bins import REGION_PREFIX as TEXT_BIN_PREFIX
 from pipeline.parse.document import Document
 from pipeline.selection.models import Cut, Grounding, SelectionList, Status
 
@@ -278,11 +279,18 @@ TABLE_CELL = (
 )
 
 
-def _table_cell(cut: Cut) -> Cut:
-    """A region read from a table of bins: never verified by a caption."""
+TEXT_BIN = (
+    "a search bin from a list of ranges in the sentence: the support check does not tell "
+    "search bins from histogram bins - compare the region with the list"
+)
+
+
+def _table_cell(cut: Cut, reason: str = TABLE_CELL) -> Cut:
+    """A region read from a table of bins, or from a list of bins in a sentence: never
+    verified by the check of a sentence."""
     grounding = (
         cut.grounding or Grounding(found=False, numbers_match=False, score=0.0)
-    ).model_copy(update={"reason": TABLE_CELL})
+    ).model_copy(update={"reason": reason})
     return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
 
 
@@ -411,9 +419,12 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
             return None  # checked against the cited paper, where its sentence is (cited.py)
         return support_problem(cut, kinds, in_region=in_region, doc=doc)
 
-    def one(cut: Cut, in_region: bool) -> Cut:
+    def one(cut: Cut, region: str | None = None) -> Cut:
+        in_region = region is not None
         if in_region and cut.provenance is not None and _CAPTION.match(cut.provenance.quote):
             return _table_cell(cut)
+        if region is not None and region.startswith(TEXT_BIN_PREFIX):
+            return _table_cell(cut, TEXT_BIN)
         problem = problem_of(cut, in_region)
         if problem is not None:
             grounding = cut.grounding.model_copy(  # type: ignore[union-attr]
@@ -428,10 +439,10 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
 
     data = sel.model_copy(deep=True)
     for obj in data.objects:
-        obj.cuts = [one(c, False) for c in obj.cuts]
-    data.selection = [one(c, False) for c in data.selection]
+        obj.cuts = [one(c) for c in obj.cuts]
+    data.selection = [one(c) for c in data.selection]
     for region in data.regions:
-        region.cuts = [one(c, True) for c in region.cuts]
+        region.cuts = [one(c, region.name) for c in region.cuts]
     return data
 
 

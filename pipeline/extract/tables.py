@@ -22,6 +22,7 @@ from pipeline.extract.findings import CutFinding
 from pipeline.extract.region_tables import region_findings
 from pipeline.extract.rules import _make, extract_findings
 from pipeline.extract.sections import relevant_spans
+from pipeline.extract.text_bins import text_bin_findings
 from pipeline.parse.document import Document
 
 _HEADER = re.compile(r"\b(?:Objects?|Physics objects?|Candidates?)\b", re.IGNORECASE)
@@ -93,5 +94,10 @@ def extract_table_findings(doc: Document) -> list[CutFinding]:
 
 def rule_findings(doc: Document) -> list[CutFinding]:
     """Everything the rule-based extractor finds in ``doc``: sentences, object tables, then the
-    regions of tables of signal-region bins."""
-    return extract_findings(doc) + extract_table_findings(doc) + region_findings(doc)
+    regions of tables of signal-region bins and of bins listed in a sentence."""
+    return (
+        extract_findings(doc)
+        + extract_table_findings(doc)
+        + region_findings(doc)
+        + text_bin_findings(doc)
+    )
