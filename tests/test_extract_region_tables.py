@@ -168,6 +168,13 @@ def test_headers_of_other_quantities_cells_and_units() -> None:
         ("Table 8: Systematic uncertainties in the signal regions used for the search.", False),
         ("Table 9: Cutflow of the signal region definitions for a benchmark model.", False),
         ("Table 3: Definition of the bins of the transfer factors.", False),
+        (  # CMS-SUS-16-032
+            "Table 2: The categorization of H_T and M_CT for search regions in noncompressed "
+            "signal models.",
+            True,
+        ),
+        ("Table 3: Binning of the events in M_T2 into the search bins.", True),
+        ("Table 4: Categorization of the systematic uncertainties for the search regions.", False),
     ],
 )
 def test_which_captions_announce_region_definitions(caption: str, defines: bool) -> None:

@@ -11,7 +11,10 @@ _DEFINES = re.compile(
     r"|(?:signal|search)[- ]regions?\s+(?:definitions?|are\s+defined)"
     r"|(?:selection\s+)?(?:requirements|criteria|cuts)\s+(?:for|of|defining)\s+the\s+"
     r"(?:[\w-]+\s+){0,2}?(?:signal|search)\s+regions?"
-    r"|overview\s+of\s+the\s+(?:signal|search)\s+regions?",
+    r"|overview\s+of\s+the\s+(?:signal|search)\s+regions?"
+    # "The categorization of H_T and M_CT for search regions in noncompressed signal models"
+    r"|(?:categori[sz]ation|binning|division)\s+(?:in|of)\s+[^.]{1,80}?\s+(?:for|of|in|into)"
+    r"\s+(?:the\s+)?(?:search|signal)\s+(?:regions?|bins)",
     re.IGNORECASE,
 )
 _AGGREGATED = re.compile(r"aggregated\s+(?:search\s+bins|signal\s+regions)", re.IGNORECASE)
