@@ -46,7 +46,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "histogram",
         re.compile(
-            r"\bSR\s?\d+|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b"
+            # a region label among numbers (a flattened table), not "SR1 requires ..."
+            r"\bSR\s?\d+(?![^.;]{0,80}\b(?:requires?|required|must|(?:is|are)\s+defined\s+by"
+            r"|selects?)\b)|\binclusive in\b|\btail regions?\b|histogram|\bbinn(?:ed|ing)\b"
             r"|(?<!search )\bbins?\b(?![^.;]{0,40}\b(?:required|must)\b)|\bfill(?:ed|ing)?\b"
             r"|\bplott?(?:ed|ing)?\b|\baxis\b|\bspectrum\b|\bdistributions?\b"
             r"|\bfit(?:ted)?\s+(?:range|in|over)",

@@ -285,6 +285,14 @@ TEXT_BIN = (
 )
 
 
+# a region named as a control or validation region (the rules' control_N, a model's CR_ttbar)
+_CONTROL_REGION = re.compile(r"(?:^|_)(?:control|validation|cr|vr)(?:_|\d|$)", re.IGNORECASE)
+CONTROL_REGION = (
+    "the clause defines a control/validation sample, not the signal selection: the cut is kept "
+    "in its region - check it there"
+)
+
+
 def _table_cell(cut: Cut, reason: str = TABLE_CELL) -> Cut:
     """A region read from a table of bins, or from a list of bins in a sentence: never
     verified by the check of a sentence."""
@@ -425,6 +433,10 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
             return _table_cell(cut)
         if region is not None and region.startswith(TEXT_BIN_PREFIX):
             return _table_cell(cut, TEXT_BIN)
+        if region is not None and _CONTROL_REGION.search(region) and cut.status == "verified":
+            # issue 17 (d): a control sample is no selection; its cuts are read, but only a
+            # reviewer can say they are the control region the analysis uses
+            return _table_cell(cut, f"quote found, numbers match, but {CONTROL_REGION}")
         problem = problem_of(cut, in_region)
         if problem is not None:
             grounding = cut.grounding.model_copy(  # type: ignore[union-attr]
