@@ -59,6 +59,13 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
         )
     ],
     "mbb": [("bjets", _MBB, "m_bb = the invariant mass of the two leading b-tagged jets")],
+    "mjj": [
+        (
+            "jets",
+            f"mass({_leading('jets', 0)}, {_leading('jets', 1)})",
+            "m_jj = the invariant mass of the two leading jets",
+        )
+    ],
     "mr": [
         (
             "jets",
@@ -113,26 +120,52 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
             "leptons)",
         )
     ],
+    "deta": [
+        (
+            "jets",
+            f"abs(delta_eta({_leading('jets', 0)}, {_leading('jets', 1)}))",
+            "Delta eta_jj = the pseudorapidity separation of the two leading jets",
+        )
+    ],
+    "mt2": [
+        (
+            "leptons",
+            f"mt2({_leading('leptons', 0)}, {_leading('leptons', 1)}, met_vec)",
+            "M_T2(ll) = the stransverse mass of the two leading leptons and the MET",
+        ),
+        (
+            "jets",
+            "mt2(nth(megajets(jets), 0), nth(megajets(jets), 1), met_vec)",
+            "M_T2 = the stransverse mass of the two megajets built from the selected jets and "
+            "the MET (check the paper's pseudojets)",
+        ),
+    ],
 }
-_UNITLESS = {"rsq", "alphat", "dphi"}
+_UNITLESS = {"rsq", "alphat", "dphi", "deta"}
+# M_T2 of leptons only when the quote speaks of them (a lepton veto gives a hadronic search a
+# lepton collection too)
+_TRACK_QUOTE = re.compile(r"\btracks?\b", re.IGNORECASE)
+_LEPTON_QUOTE = re.compile(r"lepton|\u2113|\bll\b|\(\s*ll\s*\)|_\{?ll\}?", re.IGNORECASE)
 # quantities the language names but does not implement: name -> why no cut on them can be stated
 NOT_IMPLEMENTED = {
-    "mt2": (
-        "M_T2 is a numerical minimisation the runtime does not implement (the language's mt2 is "
-        "refused by the validator)"
-    ),
     "mt2w": "M_T2^W is a numerical minimisation the runtime does not implement",
 }
 _PHOTON_QUOTE = re.compile(r"\u03b3|photon", re.IGNORECASE)
 
 
 def unexpressible_quantities(sel: SelectionList) -> dict[str, str]:
-    """Cut id -> why, for cuts on a quantity the language cannot compute (M_T2)."""
+    """Cut id -> why, for cuts on a quantity the language cannot compute (M_T2^W), or on an M_T2
+    that defines veto tracks (of a track and a lepton) rather than the events."""
     out = {}
     for cut in sel.all_cuts():
         if cut.variable in NOT_IMPLEMENTED:
             out[cut.id] = (
                 "not expressible in the selection language: " + NOT_IMPLEMENTED[cut.variable]
+            )
+        elif cut.variable == "mt2" and _TRACK_QUOTE.search(_quote(cut)):
+            out[cut.id] = (
+                "an M_T2 of a track (and a lepton) defines the veto tracks, not an event "
+                "quantity: the language has no track objects to state it on"
             )
     return out
 
@@ -221,6 +254,8 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
     photon_quote = any(
         c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used
     )
+    if name == "mt2" and any(_TRACK_QUOTE.search(_quote(c)) for c in used):
+        return None  # M_T2 of a track and a lepton defines veto tracks, not an event quantity
     if name == "dphi":
         found = next((d for d in (dphi_definition(_quote(c)) for c in used) if d), None)
         if found is None:
@@ -230,6 +265,14 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
         if collection == "photons" and not (photon_quote and "photon" in kinds):
             continue
         if collection == "leptons" and (photon_quote or not kinds & {"electron", "muon", "lepton"}):
+            continue
+        if (
+            name == "mt2"
+            and collection == "leptons"
+            and not any(
+                c.provenance and _LEPTON_QUOTE.search(c.provenance.quote or "") for c in used
+            )
+        ):
             continue
         return collection, expr, meaning
     return None

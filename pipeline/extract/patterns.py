@@ -86,6 +86,12 @@ QUANTITIES: list[tuple[str, str]] = [
         r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b"
         r"|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
     ),
+    # the pseudorapidity separation of two objects (VBF's Delta eta_jj) is no object's eta
+    (
+        "deta",
+        r"\bDelta ?eta(?:_?\{?[A-Za-z0-9]{1,4}\}?)?(?:\s*\([^)]{0,20}\))?"
+        r"|\b(?:pseudo)?rapidity (?:separation|difference|gap)",
+    ),
     # (not the end of another word: "sigma_ietaieta", "beta")
     ("eta", r"\|eta\|?|pseudorapidity(?: range)?|(?<![A-Za-z])\|?eta\b"),
     # (before met: "MET significance", "MET/sigma(MET)", "S(MET)" are no MET in GeV)
