@@ -188,6 +188,26 @@ SYNTHETIC = [
         {(None, "met", ">", 20.0), (None, "mt + met > 60")},
         {(None, "met", ">", 60.0)},
     ),
+    # a threshold named as a noun, its value after "is" (these read no cut at all before)
+    (
+        "threshold noun",
+        "The p_T threshold for muons is 25 GeV.",
+        {("muons", "pt", ">", 25.0)},
+        set(),
+    ),
+    ("threshold noun", "The muon p_T threshold is 25 GeV.", {("muons", "pt", ">", 25.0)}, set()),
+    (
+        "threshold noun",
+        "The minimum p_T required for electrons is 10 GeV.",
+        {("electrons", "pt", ">", 10.0)},
+        set(),
+    ),
+    (
+        "threshold noun",
+        "Jets must have |\u03b7| < 2.4, and the upper p_T threshold for jets is 1000 GeV.",
+        {("jets", "pt", "<", 1000.0)},
+        {("jets", "pt", ">", 1000.0)},
+    ),
 ]
 
 
@@ -212,6 +232,7 @@ def test_phrasing_class_on_a_synthetic_sentence(
         "If a jet has p_T < 50 GeV, its JVF must exceed 0.5.",
         "Isolation requirements are imposed in cones of inner-detector tracks (\u0394R(e, track) "
         "< 0.3) around the electron direction.",
+        "The single-muon trigger threshold is 24 GeV.",  # a trigger, not an offline cut
     ],
 )
 def test_conditions_and_cones_are_not_cuts(text: str) -> None:

@@ -482,9 +482,42 @@ _MIN_OF = re.compile(
 )
 
 
+# "the pT threshold for muons is 25 GeV", "the muon pT threshold is 25 GeV", "the minimum pT
+# required for electrons is 10 GeV": a threshold named as a noun, its value after "is"
+_THRESHOLD_IS = re.compile(
+    r"\b(?P<w>minimum|minimal|maximum|maximal|lower|upper)?\s*(?P<q>[\w|^{} ]{1,30}?)\s+"
+    r"(?:threshold|cut|requirement|required)(?:\s+(?:for|on|of|applied\s+to)\s+(?:the\s+)?"
+    r"(?:selected\s+)?[A-Za-z]+(?:\s+[A-Za-z]+)?)?\s+(?:is|was|amounts\s+to)\s+"
+    rf"(?:set\s+(?:to|at)\s+)?(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+)
+
+
 def _minimum_of(sentence: str) -> list[Comparison]:
-    """'a minimal pT of 15 GeV', 'a maximum |eta| of 2.4'."""
+    """'a minimal pT of 15 GeV', 'a maximum |eta| of 2.4'; 'the pT threshold for muons is 25
+    GeV' (a threshold without 'maximum' or 'upper' is a lower bound)."""
     out = []
+    for match in _THRESHOLD_IS.finditer(sentence):
+        words = match.group("q").split()
+        quantity = None
+        for start in range(len(words)):  # "muon pT" -> pT: the quantity ends the words
+            quantity = _quantity_before(" ".join(words[start:]), 0)
+            if quantity is not None:
+                break
+        if quantity is None:
+            continue
+        said = [match.group("w") or "", *words]  # "and the upper pT threshold"
+        upper = any(w.lower().startswith(("max", "upp")) for w in said)
+        out.append(
+            Comparison(
+                quantity[0],
+                quantity[1],
+                "<" if upper else ">",
+                float(match.group("num")),
+                match.group("unit"),
+                match.start(),
+                after=sentence[match.end() :],
+            )
+        )
     for match in _MIN_OF.finditer(sentence):
         quantity = _quantity_before(match.group("q"), 0)
         if quantity is None:
