@@ -375,3 +375,38 @@ def test_a_rejected_pair_is_not_a_lepton_veto_on_1704() -> None:
 
 def test_one_lepton_is_not_an_electron_count_on_1312() -> None:
     assert not any(c.expr == "count(electrons) == 1" for c in _paper(P1312).all_cuts())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We require H_T > 300 GeV for events with at least four jets.",
+        "We require H_T > 300 GeV for events with N_jets >= 4 and H_T > 500 GeV otherwise.",
+        "For events with at least four jets, H_T > 300 GeV is required.",
+        "If the event has two b-tagged jets, m_bb must be below 150 GeV.",
+    ],
+)
+def test_a_requirement_under_an_event_condition_is_no_cut_of_every_event(text: str) -> None:
+    """All three cuts of the 'otherwise' sentence (H_T > 300, H_T > 500, N_jets >= 4) were
+    verified as cuts of every event; the condition now goes to unresolved and the conditional
+    requirement stays unverified with its reason."""
+    sel = _extract(text)
+    assert not [c for c in sel.all_cuts() if c.status == "verified"], _all(sel)
+    assert not any(c.variable == "count" and c.status == "verified" for c in sel.all_cuts())
+
+
+@pytest.mark.parametrize(
+    ("text", "verified"),
+    [
+        (
+            "Events are selected if they contain at least two jets and E^miss_T > 200 GeV.",
+            {(None, "met", ">", 200.0), (None, "count(jets) >= 2")},
+        ),
+        (
+            "We select events with E^miss_T > 200 GeV and at least two jets.",
+            {(None, "met", ">", 200.0), (None, "count(jets) >= 2")},
+        ),
+    ],
+)
+def test_events_with_as_the_selection_itself_stays_verified(text: str, verified: set) -> None:  # type: ignore[type-arg]
+    assert verified <= _verified(_extract(text)), _all(_extract(text))

@@ -282,10 +282,10 @@ def _conditions(text: str) -> list[tuple[int, int]]:
             continue
         if re.search(
             r"\bevents?\s+(?:with|having|that have|whose)$", match.group(0), re.IGNORECASE
-        ) and not (
-            match.start() < 3 and re.match(r"for\b", match.group(0), re.IGNORECASE)
-        ):  # "a sample of events with ...": what the events must have, not a condition ("For
-            # events with H_T > 1000 GeV, the requirement is relaxed ..." is one)
+        ) and not re.match(r"for\b", match.group(0), re.IGNORECASE):
+            # "a sample of events with ...": what the events must have, not a condition ("For
+            # events with H_T > 1000 GeV, the requirement is relaxed ...", "H_T > 300 GeV is
+            # required for events with N_jets >= 4" are)
             continue
         there = re.match(
             r"\s*(?:there|they|it|events?|the event)\s+(?:are|is|exist|have|has|contain\w*)\b",

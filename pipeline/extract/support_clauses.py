@@ -241,7 +241,25 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
             "the comparison is a condition ('for ... with', 'if ...') qualifying another "
             "statement, not a cut"
         )
+    if claim.kind == "event" and _EVENT_CONDITION.search(r.text) and not in_region:
+        # "H_T > 300 GeV is required for events with N_jets >= 4 (and H_T > 500 GeV otherwise)":
+        # the requirement holds where the condition does; as one cut on all events it is not
+        # what the paper applies
+        return (
+            "the requirement holds only for the events a condition in the sentence names ('for "
+            "events with ...', 'if ...', 'otherwise'): as one cut on every event it is not the "
+            "paper's; state it with the condition (cond ? cut : ALL) or in its region"
+        )
     return None
+
+
+_EVENT_CONDITION = re.compile(
+    r"\bfor\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose|in\s+which)\b"
+    # (an if-clause opening the sentence; "vetoed if it has ..." states the requirement itself)
+    r"|^\W*(?:if|when|whenever)\s+(?:the\s+)?(?:event|there\s+(?:is|are)|N_?\w*|H_?T|MET)\b"
+    r"|\botherwise\b",
+    re.IGNORECASE,
+)
 
 
 def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
