@@ -33,6 +33,13 @@ def run_compiled(source: str, data: Path, out: Path) -> dict:  # type: ignore[ty
     return json.loads((out / "result.json").read_text())
 
 
+def nanoaod_step_counts(sel: SelectionList, out: Path) -> dict[str, int]:
+    """Compile ``sel``, run it on the shared NanoAOD file and read each cutflow step's count."""
+    run_compiled(compile_selection(sel), shared_path(*NANOAOD), out)
+    cutflow = json.loads((out / "cutflow.json").read_text())
+    return {step["id"]: step["raw"] for step in cutflow["steps"]}
+
+
 @pytest.mark.parametrize("name", ADL_FILES)
 def test_imported_list_runs_on_nanoaod(name: str, tmp_path: Path) -> None:
     path = shared_path("corpus", "adl", *name.split("/"))

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import uproot
 from conftest import shared_path
-from test_adl_nanoaod import NANOAOD, run_compiled
+from test_adl_nanoaod import NANOAOD, nanoaod_step_counts, run_compiled
 
 import pipeline.runtime.lang as rt
 from pipeline.codegen.compiler import compile_selection
@@ -263,9 +263,7 @@ def test_delta_phi_of_jets_read_without_eta_runs(tmp_path: Path) -> None:
     )
     sel, missing = from_adl(text)
     assert missing == []
-    run_compiled(compile_selection(sel), shared_path(*NANOAOD), tmp_path / "out")
-    cutflow = json.loads((tmp_path / "out" / "cutflow.json").read_text())
-    counts = {step["id"]: step["raw"] for step in cutflow["steps"]}
+    counts = nanoaod_step_counts(sel, tmp_path / "out")
     ev = open_dataset([shared_path(*NANOAOD)]).read_all()
     jets = ev.jets[ev.jets.pt > 20]
     dphi = abs((jets.phi - ev.met_phi + np.pi) % (2 * np.pi) - np.pi)
@@ -299,9 +297,7 @@ def test_a_b_tag_decision_keeps_the_tagged_jets_of_the_data(tmp_path: Path) -> N
     )
     sel, missing = from_adl(text)
     assert missing == []
-    run_compiled(compile_selection(sel), shared_path(*NANOAOD), tmp_path / "out")
-    cutflow = json.loads((tmp_path / "out" / "cutflow.json").read_text())
-    counts = {step["id"]: step["raw"] for step in cutflow["steps"]}
+    counts = nanoaod_step_counts(sel, tmp_path / "out")
     raw = uproot.open(shared_path(*NANOAOD))["Events"].arrays(["Jet_pt", "Jet_btagCSVV2"])
     tagged = (raw.Jet_pt > 20) & (raw.Jet_btagCSVV2 >= 0.8484)
     assert counts["SR_1"] == int(ak.sum(ak.any(tagged, axis=1))) > 0

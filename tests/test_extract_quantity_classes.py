@@ -18,7 +18,6 @@ states the kept side (1812.06302).
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -27,13 +26,12 @@ import pytest
 import uproot
 import vector
 
-from pipeline.codegen.compiler import compile_selection
 from pipeline.extract import extract_selection
 from pipeline.parse.document import Document
 from pipeline.selection.models import SelectionList
 from pipeline.selection.validate import errors_only, validate_selection
 from tests.conftest import shared_path
-from tests.test_adl_nanoaod import NANOAOD, run_compiled
+from tests.test_adl_nanoaod import NANOAOD, nanoaod_step_counts
 from tests.test_extract_support_classes import _checked, _extracted, _reason
 
 
@@ -206,9 +204,7 @@ def test_mt2_deta_and_mjj_run_on_real_data(tmp_path: Path) -> None:
         "Events must have at least two jets with p_T > 30 GeV, m_jj > 100 GeV, "
         "\u0394\u03b7_jj > 1.0 and M_T2 > 20 GeV."
     )
-    run_compiled(compile_selection(sel), shared_path(*NANOAOD), tmp_path / "out")
-    cutflow = json.loads((tmp_path / "out" / "cutflow.json").read_text())
-    steps = {step["id"]: step["raw"] for step in cutflow["steps"]}
+    steps = nanoaod_step_counts(sel, tmp_path / "out")
     raw = uproot.open(shared_path(*NANOAOD))["Events"].arrays(
         ["Jet_pt", "Jet_eta", "Jet_phi", "Jet_mass"]
     )

@@ -416,6 +416,26 @@ def test_the_counterpart_stays_verified(
     assert cut.status == "verified", (name, _reason(cut))
 
 
+def _checked_in_region(quote: str, met_above: float, region: str) -> Cut:
+    """The cut 'met > met_above', quoting ``quote``, in region ``region``, after grounding and
+    the support check."""
+    cut = Cut.model_validate(
+        {
+            "id": "c",
+            "description": "c",
+            "variable": "met",
+            "op": ">",
+            "value": met_above,
+            "provenance": Provenance(source="paper", document="test", quote=quote),
+        }
+    )
+    sel = SelectionList.model_validate(
+        {"paper": {"id": "test"}, "regions": [{"name": region, "cuts": [cut.model_dump()]}]}
+    )
+    doc = _document("Some text. " + quote + " More text.")
+    return check_support(ground_selection(sel, doc), doc).all_cuts()[0]
+
+
 @pytest.mark.parametrize("region", ["control_z", "control_1", "CR_ttbar", "vr_high_met"])
 def test_a_control_region_cut_is_kept_in_its_region_for_the_reviewer(region: str) -> None:
     """Issue 17 (d): a control sample is no selection. The cut is read and placed in its
@@ -423,45 +443,13 @@ def test_a_control_region_cut_is_kept_in_its_region_for_the_reviewer(region: str
     marked verified, and on the development set such cuts were 12 of the 23 verified cuts
     matching no gold."""
     quote = "The Z \u2192\u2113\u2113CR is defined by requiring p^miss_T > 50 GeV."
-    cut = Cut.model_validate(
-        {
-            "id": "c",
-            "description": "c",
-            "variable": "met",
-            "op": ">",
-            "value": 50,
-            "provenance": Provenance(source="paper", document="test", quote=quote),
-        }
-    )
-    sel = SelectionList.model_validate(
-        {
-            "paper": {"id": "test"},
-            "regions": [{"name": region, "cuts": [cut.model_dump()]}],
-        }
-    )
-    doc = _document("Some text. " + quote + " More text.")
-    checked = check_support(ground_selection(sel, doc), doc).all_cuts()[0]
+    checked = _checked_in_region(quote, 50, region)
     assert checked.status == "unverified"
     assert "control/validation sample" in _reason(checked) and "in its region" in _reason(checked)
 
 
 def test_a_signal_region_cut_in_its_region_stays_verified() -> None:
-    quote = "The signal region SR1 requires p^miss_T > 250 GeV."
-    cut = Cut.model_validate(
-        {
-            "id": "c",
-            "description": "c",
-            "variable": "met",
-            "op": ">",
-            "value": 250,
-            "provenance": Provenance(source="paper", document="test", quote=quote),
-        }
-    )
-    sel = SelectionList.model_validate(
-        {"paper": {"id": "test"}, "regions": [{"name": "sr1", "cuts": [cut.model_dump()]}]}
-    )
-    doc = _document("Some text. " + quote + " More text.")
-    checked = check_support(ground_selection(sel, doc), doc).all_cuts()[0]
+    checked = _checked_in_region("The signal region SR1 requires p^miss_T > 250 GeV.", 250, "sr1")
     assert checked.status == "verified", _reason(checked)
 
 

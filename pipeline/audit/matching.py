@@ -91,11 +91,14 @@ def object_kind(name: str) -> str:
     return "other"
 
 
+# canonical names the gold states as another quantity: the tag decision at a working point is
+# the b-tag (ADL's BTag == 1); m_T^W is the transverse mass of the W candidate
+_RENAMED = {"btagged": "btag", "wt": "mt"}
+
+
 def _quantity(name: str, kind: str) -> str:
-    if name == "btagged":
-        return "btag"  # the tag decision at a working point, as ADL's BTag == 1
-    if name == "wt":
-        return "mt"  # m_T^W, the transverse mass of the W candidate
+    if name in _RENAMED:
+        return _RENAMED[name]
     return "mass" if (_MASS.match(name) and kind == "event") or name == "m" else name
 
 

@@ -50,8 +50,8 @@ def provided_subfields(schema: Schema, name: str, available: set[str]) -> set[st
         have |= {"e"}
     if {"px", "py", "pz", "e"} <= have:
         have |= {"pt", "eta", "phi"}
-    if _tag_decision(schema, name, src):
-        have |= {"btagged"} if "btag" in have else set()
+    if "btag" in have and _tag_decision(schema, name, src):
+        have.add("btagged")
     if name in LEPTON_COLLECTIONS:
         have |= {"flavour", "index"} if schema.split_leptons else {"index"}
         if schema.split_leptons and name == "leptons":

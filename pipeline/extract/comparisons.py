@@ -497,15 +497,10 @@ def _minimum_of(sentence: str) -> list[Comparison]:
     GeV' (a threshold without 'maximum' or 'upper' is a lower bound)."""
     out = []
     for match in _THRESHOLD_IS.finditer(sentence):
-        words = match.group("q").split()
-        quantity = None
-        for start in range(len(words)):  # "muon pT" -> pT: the quantity ends the words
-            quantity = _quantity_before(" ".join(words[start:]), 0)
-            if quantity is not None:
-                break
+        quantity = _quantity_before(match.group("q"), 0)  # "muon pT": the words end with it
         if quantity is None:
             continue
-        said = [match.group("w") or "", *words]  # "and the upper pT threshold"
+        said = [match.group("w") or "", *match.group("q").split()]  # "and the upper pT"
         upper = any(w.lower().startswith(("max", "upp")) for w in said)
         out.append(
             Comparison(

@@ -162,7 +162,7 @@ def unexpressible_quantities(sel: SelectionList) -> dict[str, str]:
             out[cut.id] = (
                 "not expressible in the selection language: " + NOT_IMPLEMENTED[cut.variable]
             )
-        elif cut.variable == "mt2" and _TRACK_QUOTE.search(_quote(cut)):
+        elif _defines_veto_tracks(cut):
             out[cut.id] = (
                 "an M_T2 of a track (and a lepton) defines the veto tracks, not an event "
                 "quantity: the language has no track objects to state it on"
@@ -216,6 +216,11 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
     return None
 
 
+def _defines_veto_tracks(cut: Cut) -> bool:
+    """An M_T2 of a track (and a lepton) defines veto tracks, not an event quantity."""
+    return cut.variable == "mt2" and bool(_TRACK_QUOTE.search(_quote(cut)))
+
+
 def _quote(cut: Cut) -> str:
     return cut.provenance.quote or "" if cut.provenance is not None else ""
 
@@ -254,8 +259,8 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
     photon_quote = any(
         c.provenance and _PHOTON_QUOTE.search(c.provenance.quote or "") for c in used
     )
-    if name == "mt2" and any(_TRACK_QUOTE.search(_quote(c)) for c in used):
-        return None  # M_T2 of a track and a lepton defines veto tracks, not an event quantity
+    if name == "mt2" and any(_defines_veto_tracks(c) for c in used):
+        return None  # see unexpressible_quantities
     if name == "dphi":
         found = next((d for d in (dphi_definition(_quote(c)) for c in used) if d), None)
         if found is None:
@@ -269,9 +274,7 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
         if (
             name == "mt2"
             and collection == "leptons"
-            and not any(
-                c.provenance and _LEPTON_QUOTE.search(c.provenance.quote or "") for c in used
-            )
+            and not any(_LEPTON_QUOTE.search(_quote(c)) for c in used)
         ):
             continue
         return collection, expr, meaning

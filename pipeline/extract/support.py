@@ -293,7 +293,7 @@ CONTROL_REGION = (
 )
 
 
-def _table_cell(cut: Cut, reason: str = TABLE_CELL) -> Cut:
+def _left_to_reviewer(cut: Cut, reason: str = TABLE_CELL) -> Cut:
     """A region read from a table of bins, or from a list of bins in a sentence: never
     verified by the check of a sentence."""
     grounding = (
@@ -430,13 +430,13 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
     def one(cut: Cut, region: str | None = None) -> Cut:
         in_region = region is not None
         if in_region and cut.provenance is not None and _CAPTION.match(cut.provenance.quote):
-            return _table_cell(cut)
+            return _left_to_reviewer(cut)
         if region is not None and region.startswith(TEXT_BIN_PREFIX):
-            return _table_cell(cut, TEXT_BIN)
+            return _left_to_reviewer(cut, TEXT_BIN)
         if region is not None and _CONTROL_REGION.search(region) and cut.status == "verified":
             # issue 17 (d): a control sample is no selection; its cuts are read, but only a
             # reviewer can say they are the control region the analysis uses
-            return _table_cell(cut, f"quote found, numbers match, but {CONTROL_REGION}")
+            return _left_to_reviewer(cut, f"quote found, numbers match, but {CONTROL_REGION}")
         problem = problem_of(cut, in_region)
         if problem is not None:
             grounding = cut.grounding.model_copy(  # type: ignore[union-attr]

@@ -34,6 +34,7 @@ _BIN_WORD = re.compile(
 _SCALE = {"GeV": 1.0, "TeV": 1000.0}
 _WORD_OPS = {"above": ">", "over": ">", "greater than": ">", "more than": ">"}
 _WORD_OPS |= {"below": "<", "under": "<", "less than": "<"}
+_WORDS = "|".join(_WORD_OPS)
 REGION_PREFIX = "bins_"  # the support check leaves these regions' cuts to the reviewer
 
 
@@ -112,7 +113,7 @@ def _items(text: str, start: int, name: str) -> list[tuple[Item, str | None]]:
         rf"\s*(?:(?P<lo>{_NUM})\s*(?:<|<=)\s*{q}\s*(?:<|<=)\s*(?P<hi>{_NUM})"
         rf"|{q}\s*(?P<qop>>=|>|<=|<)\s*(?P<qv>{_NUM})"
         rf"|(?P<a>{_NUM})\s*-\s*(?P<b>{_NUM})"
-        rf"|(?P<op>>=|>|<=|<|above|over|greater than|more than|below|under|less than)\s*"
+        rf"|(?P<op>>=|>|<=|<|{_WORDS})\s*"
         rf"(?P<v>{_NUM}))(?:\s*(?P<unit>GeV|TeV)\b)?"
     )
     separator = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
