@@ -74,7 +74,7 @@ def test_model_run_is_audited_from_its_recorded_calls(tmp_path: Path) -> None:
     assert manifest.usage.cost_usd == pytest.approx(
         (manifest.usage.prompt_tokens + 2 * manifest.usage.completion_tokens) / 1e6, abs=1e-6
     )
-    assert manifest.sandbox.verdicts == ["runtime", "ok"]
+    assert manifest.sandbox.verdicts == ["names", "ok"]
     assert {c.origin for c in manifest.code} == {"model"} and len(manifest.code) == 3
     assert {i.role for i in manifest.inputs if i.required} >= {
         "llm_calls",

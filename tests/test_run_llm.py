@@ -53,14 +53,15 @@ def test_model_code_is_repaired_then_replayed(tmp_path: Path) -> None:
         repair_prompt = server.requests[1]["messages"][-1][
             "content"
         ]  # after the codegen conversation
-        assert "cuont" in repair_prompt and "AttributeError" in repair_prompt
+        # found before the run (sandbox/preflight.py): the prompt names the missing function
+        assert "rt.cuont: pipeline.runtime.lang has no 'cuont'" in repair_prompt
     run_dir = Path(json.loads(proc.stdout)["run_dir"])
     assert "passed on attempt 2" in proc.stderr
     verdicts = [
         json.loads((d / "verdict.json").read_text())["verdict"]
         for d in sorted((run_dir / "codegen" / "attempts").iterdir())
     ]
-    assert verdicts == ["runtime", "ok"]
+    assert verdicts == ["names", "ok"]
     assert json.loads((run_dir / "comparison.json").read_text())["verdict"] == "identical"
 
     replay = _reproduce(tmp_path / "offline", *args, "--replay", str(run_dir / "llm_calls.jsonl"))

@@ -22,6 +22,7 @@ FailureKind = Literal[
     "deadline",  # a model call did not finish within its total deadline
     "unchanged",  # a repair returned the failing script unchanged, also after being told so
     "syntax",
+    "names",  # undefined names, modules or runtime functions, found before the run
     "runtime",
     "timeout",
     "policy",
@@ -34,6 +35,7 @@ FailureKind = Literal[
 ]
 SANDBOX_KINDS = {
     "syntax",
+    "names",
     "runtime",
     "timeout",
     "policy",

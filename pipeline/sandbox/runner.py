@@ -3,7 +3,9 @@
 A fresh work directory per run; the script is copied in, its outputs go to
 ``<work>/out``; stdout and stderr go to files there through descriptors the host keeps
 (the host reads them back through those, bounded, never by name). The verdict
-classifies failures for the repair loop: policy, syntax, import, runtime, memory,
+classifies failures for the repair loop: policy, syntax, names (undefined names, modules or
+runtime functions, found before the run), import (a module that is not there: found before the run
+too), runtime, memory,
 timeout, resources (processes, disk), contract - and isolation, when the sandbox
 itself refused to start. See docs/security.md for what each layer guarantees.
 """
@@ -42,12 +44,14 @@ from pipeline.sandbox.limits import (
     remove_cgroup,
 )
 from pipeline.sandbox.policy import check_policy
+from pipeline.sandbox.preflight import MISSING_MODULE, check_names
 from pipeline.sandbox.readback import LOGS, bounded_log, discard_bulk, sanitize, tree_size
 
 Verdict = Literal[
     "ok",
     "policy",
     "syntax",
+    "names",  # names nothing defines, found before the run (pipeline.sandbox.preflight)
     "import",
     "runtime",
     "memory",
@@ -169,6 +173,15 @@ def run_script(
         return RunResult(verdict="syntax", reason=f"line {err.lineno}: {err.msg}", **base)
     if policy and violations:
         return RunResult(verdict="policy", reason="; ".join(map(str, violations)), **base)
+    undefined = check_names(source) if policy else []
+    if undefined:
+        missing_module = any(v.what.startswith(MISSING_MODULE) for v in undefined)
+        return RunResult(
+            verdict="import" if missing_module else "names",
+            reason=f"{len(undefined)} name(s) that nothing defines; the script was not run",
+            stderr_tail="\n".join(map(str, undefined)),
+            **base,
+        )
     (work_dir / "analysis.py").write_text(source)
     data = [Path(p).resolve() for p in data]
     args = ["--data", *map(str, data), "--out", str(work_dir / "out"), *(extra_args or [])]
