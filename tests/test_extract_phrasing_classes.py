@@ -384,6 +384,11 @@ def test_one_lepton_is_not_an_electron_count_on_1312() -> None:
         "We require H_T > 300 GeV for events with N_jets >= 4 and H_T > 500 GeV otherwise.",
         "For events with at least four jets, H_T > 300 GeV is required.",
         "If the event has two b-tagged jets, m_bb must be below 150 GeV.",
+        # a count in the subject picks the events the requirement is for
+        "Events with fewer than four jets must have H_T > 500 GeV.",
+        "Events with at least one b-tagged jet are required to have E^miss_T > 200 GeV.",
+        "Events with no b-tagged jets must have E^miss_T > 250 GeV.",
+        "Events with exactly two leptons should have m_ll > 20 GeV.",
     ],
 )
 def test_a_requirement_under_an_event_condition_is_no_cut_of_every_event(text: str) -> None:
@@ -404,6 +409,11 @@ def test_a_requirement_under_an_event_condition_is_no_cut_of_every_event(text: s
         ),
         (
             "We select events with E^miss_T > 200 GeV and at least two jets.",
+            {(None, "met", ">", 200.0), (None, "count(jets) >= 2")},
+        ),
+        ("Events with at least two jets are selected.", {(None, "count(jets) >= 2")}),
+        (
+            "Events are required to have at least two jets and E^miss_T > 200 GeV.",
             {(None, "met", ">", 200.0), (None, "count(jets) >= 2")},
         ),
     ],

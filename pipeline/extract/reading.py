@@ -306,6 +306,13 @@ _WITH_SUBJECT = re.compile(
 )
 
 
+# "events with fewer than four jets must have H_T > 500 GeV": a count picks the events too
+_COUNT_WORDS = (
+    r"\b(?:fewer|more|less)\s+than\b|\bat\s+(?:least|most)\b|\bexactly\b|\bno\s+(?:more\s+than\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:jets?|leptons?|electrons?|muons?|photons?|taus?)\b"
+)
+
+
 def subject_conditions(text: str) -> list[tuple[int, int]]:
     """Spans of with-phrases picking the objects a later requirement is for."""
     out = []
@@ -313,7 +320,8 @@ def subject_conditions(text: str) -> list[tuple[int, int]]:
         if re.search(
             r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]
         ) and re.search(
-            r"[<>]|\b(?:above|below|between|exceeding|in\s+the\s+range)\b", match.group("body")
+            r"[<>]|\b(?:above|below|between|exceeding|in\s+the\s+range)\b|" + _COUNT_WORDS,
+            match.group("body"),
         ):
             out.append((match.start("body"), match.start("verb")))
     return out

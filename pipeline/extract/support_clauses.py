@@ -241,7 +241,15 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
             "the comparison is a condition ('for ... with', 'if ...') qualifying another "
             "statement, not a cut"
         )
-    if claim.kind == "event" and _EVENT_CONDITION.search(r.text) and not in_region:
+    picks_events = any(
+        b <= position and _EVENTS_SUBJECT.search(r.text[max(0, a - 30) : a])
+        for a, b in r.conditions
+    )  # "Events with fewer than four jets must have H_T > 500 GeV"
+    if (
+        claim.kind == "event"
+        and (_EVENT_CONDITION.search(r.text) or picks_events)
+        and not in_region
+    ):
         # "H_T > 300 GeV is required for events with N_jets >= 4 (and H_T > 500 GeV otherwise)":
         # the requirement holds where the condition does; as one cut on all events it is not
         # what the paper applies
@@ -253,6 +261,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     return None
 
 
+_EVENTS_SUBJECT = re.compile(r"\bevents?\s+with\s*$", re.IGNORECASE)
 _EVENT_CONDITION = re.compile(
     r"\bfor\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose|in\s+which)\b"
     # (an if-clause opening the sentence; "vetoed if it has ..." states the requirement itself)
