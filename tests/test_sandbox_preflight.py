@@ -130,3 +130,25 @@ def test_the_repair_prompt_names_all_of_them(tmp_path: Path) -> None:
     assert "failed (names)" in prompt
     assert "undefined name 'objs'" in prompt and "undefined name 'MIN_LEPTONS'" in prompt
     assert not (tmp_path / "a" / "01" / "run" / "out").exists()
+
+
+def test_an_expression_written_as_a_field_name_is_found() -> None:
+    """Seen in a model's script for the demo list (trial 02 of the demo study):
+    ``keep["abs(eta)"] < 2.47``, ``keep["abs(z0 * sin(theta))"] < 0.5`` - the list's expressions
+    as field names - beside three tables it never defined."""
+    script = (
+        "import pipeline.runtime.lang as rt\n"
+        "def select_objects(v, run):\n"
+        '    keep = rt.flat_objects(v.events["electrons"])\n'
+        '    keep = keep["abs(eta)"] < 2.47\n'
+        '    keep = keep["abs(z0 * sin(theta))"] < 0.5\n'
+        '    v["electrons"] = keep\n'
+        "def main():\n"
+        "    return dict(steps=STEPS, requires=REQUIRES, text_only=TEXT_ONLY)\n"
+    )
+    said = _said(script)
+    assert "line 4: ['abs(eta)'] looks up an expression as a field name" in " ".join(said)
+    assert any("'abs(z0 * sin(theta))'" in s for s in said)
+    assert sum("undefined name" in s for s in said) == 3
+    # names with dots or underscores are fields, not expressions
+    assert _said('x = {}\nx["leptons.pt"], x["met_phi"], x["Jet_btagDeepFlavB"]\n') == []

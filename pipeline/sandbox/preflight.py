@@ -12,6 +12,7 @@ What is checked, all without running or importing the script:
 - undefined names, as pyflakes reads them (module scope, functions, comprehensions; names a
   ``from x import *`` could define make the check give up on undefined names, as pyflakes does);
 - imports: the module must be findable here (the sandbox runs this interpreter's environment);
+- an expression of the list written as a field name (``objs["abs(eta)"]``);
 - attributes of the project's own modules (``rt.<name>`` for ``import pipeline.runtime.lang as
   rt``, ``from pipeline.runtime.analysis import <name>``): the module must define them.
 
@@ -24,6 +25,7 @@ import ast
 import difflib
 import importlib
 import importlib.util
+import re
 from types import ModuleType
 
 from pyflakes import checker
@@ -45,8 +47,31 @@ def check_names(source: str, filename: str = "analysis.py") -> list[Violation]:
         for m in checker.Checker(tree, filename=filename).messages
         if isinstance(m, _UNDEFINED)
     ]
-    found += _imports(tree)
+    found += _imports(tree) + _expressions_as_fields(tree)
     return sorted(set(found), key=lambda v: (v.line, v.what))
+
+
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _expressions_as_fields(tree: ast.Module) -> list[Violation]:
+    """``objs["abs(eta)"]``, ``objs["z0 * sin(theta)"]``: an expression of the selection list
+    written as the name of a field (seen in the 1.5B model's scripts). No field, derived quantity
+    or collection has such a name, so the lookup can only fail."""
+    return [
+        Violation(
+            node.lineno,
+            f"[{node.slice.value!r}] looks up an expression as a field name: compute it from the "
+            "fields it names",
+        )
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+        and node.slice.value
+        and not _FIELD.fullmatch(node.slice.value)
+        and re.search(r"[()*/+<>=]|\s", node.slice.value)
+    ]
 
 
 def _say(message: flakes.Message) -> str:
