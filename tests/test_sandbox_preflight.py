@@ -74,6 +74,10 @@ def test_imports_and_project_attributes(line: str, expected: str) -> None:
         "from pipeline.runtime import lang\nlang.count\n",
         "def f(a):\n    return [b for b in a if b] + [__name__, __file__]\n",
         "try:\n    import tomllib\nexcept ImportError:\n    tomllib = None\n",
+        # an import the script has planned to fail
+        "try:\n    import nope_xyz_module\nexcept ImportError:\n    nope_xyz_module = None\n",
+        "try:\n    from nope_xyz_module import f\n"
+        "except (ModuleNotFoundError, OSError):\n    f = 0\n",
     ],
 )
 def test_valid_code_is_not_flagged(source: str) -> None:

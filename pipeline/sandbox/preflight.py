@@ -86,7 +86,10 @@ def _imports(tree: ast.Module) -> list[Violation]:
     project modules bound to a name (``import pipeline.runtime.lang as rt``: every ``rt.x``)."""
     found: list[Violation] = []
     bound: dict[str, ModuleType] = {}  # a name in the script -> the project module it holds
+    guarded = _guarded_imports(tree)
     for node in ast.walk(tree):
+        if node in guarded:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 module, problem = _module(alias.name)
@@ -126,6 +129,26 @@ def _close(name: str, module: ModuleType) -> str:
     public = [n for n in dir(module) if not n.startswith("_")]
     close = difflib.get_close_matches(name, public, n=3)
     return f" (close: {', '.join(close)})" if close else ""
+
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _guarded_imports(tree: ast.Module) -> set[ast.AST]:
+    """Imports in a ``try`` whose handler catches a failed import (``try: import tomli`` ...
+    ``except ImportError``): the script has planned for the module to be missing."""
+    guarded: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            h.type is None
+            or any(isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS for n in ast.walk(h.type))
+            for h in node.handlers
+        ):
+            for statement in node.body:
+                guarded |= {
+                    n for n in ast.walk(statement) if isinstance(n, ast.Import | ast.ImportFrom)
+                }
+    return guarded
 
 
 def _module(name: str) -> tuple[ModuleType | None, str | None]:
