@@ -9,6 +9,8 @@ mistake per attempt and three repairs of one trial each failed on another name.
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ from pipeline.sandbox import run_script
 from pipeline.sandbox.preflight import check_names
 from pipeline.sandbox.repair import repair_loop
 from pipeline.selection.store import load_selection
-from tests.conftest import ROOT
+from tests.conftest import ROOT, shared_path
 from tests.fakes.openai_server import FakeOpenAI, text
 
 _, EXAMPLE = worked_example()
@@ -156,3 +158,34 @@ def test_an_expression_written_as_a_field_name_is_found() -> None:
     assert sum("undefined name" in s for s in said) == 3
     # names with dots or underscores are fields, not expressions
     assert _said('x = {}\nx["leptons.pt"], x["met_phi"], x["Jet_btagDeepFlavB"]\n') == []
+
+
+def test_reproduce_execute_says_what_to_fix_when_the_script_was_not_run(tmp_path: Path) -> None:
+    """`reproduce execute` on a script refused before it ran named a stderr.txt that does not
+    exist; it now lists the names and points at the script."""
+    script = tmp_path / "mine.py"
+    script.write_text("import sys\nprint(UNDEFINED_THING)\nprint(other_one)\n")
+    data = shared_path("data", "atlas-opendata-2020", "data_A.4lep.root")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli.main",
+            "execute",
+            str(script),
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "line 2: undefined name 'UNDEFINED_THING'" in proc.stderr
+    assert "line 3: undefined name 'other_one'" in proc.stderr
+    assert f"fix {script}" in proc.stderr and "stderr.txt" not in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()

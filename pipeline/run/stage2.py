@@ -64,16 +64,27 @@ def execute_code(
     )
     write_json_atomic(work / "verdict.json", result.model_dump(mode="json"))
     if not result.ok:
+        ran = result.returncode is not None or result.verdict in ("timeout", "resources")
+        # refused before it ran (policy, syntax, names): what to fix is the list, not a log
+        found = "" if ran or not result.stderr_tail else ":\n  " + _first_lines(result.stderr_tail)
         raise SandboxError(
-            f"the analysis failed in the sandbox ({result.verdict}): {result.reason}",
+            f"the analysis failed in the sandbox ({result.verdict}): {result.reason}{found}",
             kind=result.verdict,
             returncode=result.returncode,
             stderr_tail=result.stderr_tail,
             attempts=1,
-            hint=f"see {work}/stderr.txt",
+            hint=f"see {work}/stderr.txt"
+            if ran
+            else f"fix {script} where named ({work}/verdict.json)",
         )
     replace_outputs(work / "out", out_dir, limits or Limits())
     return result
+
+
+def _first_lines(text: str, n: int = 12) -> str:
+    lines = text.splitlines()
+    more = f"\n  ... and {len(lines) - n} more" if len(lines) > n else ""
+    return "\n  ".join(lines[:n]) + more
 
 
 def replace_outputs(done: Path, out_dir: Path, limits: Limits) -> None:
