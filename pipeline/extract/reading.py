@@ -62,7 +62,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "efficiency",
         re.compile(
-            r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
+            r"efficienc|scale factors?|mis-?identifi(?:cation|ed)|mistag|fake rate|resolution"
+            r"|\bprobability\s+(?:for|of|that)\b"
             r"|\bacceptance\b|\bsystematic|uncertaint",
             re.I,
         ),
@@ -77,6 +78,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         "control",
         CONTROL := re.compile(
             r"\b(?:control|validation|sideband|side-band)\b|-enriched|(?<![A-Z])CRs?\b|\bVRs?\b"
+            r"|(?i:\bvalidated\s+(?:in|using|with)\b)"
             r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
             # "the background is estimated from events with ..."
             r"|(?i:\bbackgrounds?\s+(?:is|are|was|were)\s+(?:\w+\s+)?(?:estimated|predicted"
@@ -97,7 +99,20 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         "category",
         re.compile(
             r"\bevents?\s+in\s+the\s+(?:[\w-]+\s+){1,3}?categor(?:y|ies)\b"
-            r"|\bin\s+the\s+(?:[\w()-]+\s+(?:and|or)\s+)?[\w()-]+\s+categor(?:y|ies)\b",
+            r"|\bin\s+the\s+(?:[\w()-]+\s+(?:and|or)\s+)?[\w()-]+\s+categor(?:y|ies)\b"
+            # "in the two-lepton channel", "in the ee and mumu channels", "in the high-mass signal
+            # region SR-H", "in signal regions with zero leptons", "in SR-0b", "in the boosted
+            # selection": one channel or region of several
+            # (a flavour channel is not one: "In the muon channel, ..." states the muon's cuts)
+            r"|\bin\s+the\s+(?!(?:electron|muon|e|mu|ee|mumu|emu|mue|e\s?mu|\u03bc\u03bc|e\u03bc"
+            r"|\u03bc)\s+channel)(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
+            r"|\bin\s+(?:the\s+)?(?:[\w-]+\s+){1,2}signal\s+regions?\b(?<!\bthe signal region)"
+            r"|\bin\s+(?:the\s+|all\s+)?signal\s+regions\s+(?:with|where|requiring|that)\b"
+            r"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?SR[-_ ]?[\w]+\b"
+            # "The signal region SR-0b requires ...": one named region of several
+            r"|^\W*(?:The\s+)?(?:signal\s+region\s+)?SR[-_]?\w+\s+(?:requires|selects|is\s+defined)\b"
+            r"|\bin\s+the\s+(?:boosted|resolved|merged|compressed|non-?compressed|low-\w+"
+            r"|high-\w+)\s+(?:selection|regime|topology|regions?|analysis)\b",
             re.I,
         ),
     ),
@@ -110,6 +125,23 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # "Two signal regions are defined: SR-low requires ... and SR-high requires ..."
             r"|\b(?:two|three|four|five|several|multiple|\d+)\s+(?:[\w-]+\s+)?(?:signal|search)"
             r"\s+regions\s+(?:are|were)\s+defined\b",
+            re.I,
+        ),
+    ),
+    (
+        # "The previous analysis required ...", "Compared to Ref. [5], where ... was required",
+        # "An alternative selection with ... was studied", "... used as a cross-check", "Signal
+        # events typically have ...": a cut of another analysis, or none at all
+        "elsewhere",
+        re.compile(
+            r"\b(?:previous|earlier|prior|former)\s+(?:[\w-]+\s+){0,2}?(?:analys[ie]s|search(?:es)?"
+            r"|measurements?|stud(?:y|ies)|publications?|results?|versions?)\b"
+            r"|\b(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+to|as\s+opposed\s+to)\s+"
+            r"(?:Refs?\.?\s*\[|the\s+(?:previous|earlier|[\w-]+\s+(?:analysis|search)))"
+            r"|^\W*In\s+Refs?\.?\s*\[[^\]]*\]\s*,"
+            r"|\balternative\s+(?:[\w-]+\s+)?(?:selections?|requirements?|cuts?|thresholds?)\b"
+            r"|\b(?:was|were)\s+(?:also\s+)?(?:studied|investigated|tested|tried)\b"
+            r"|\bcross-?\s?checks?\b|\btypical(?:ly)?\b",
             re.I,
         ),
     ),
@@ -135,7 +167,10 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|refine)|to\s+reconstruct\s+the\s+(?:[\w-]+\s+)?(?:vertex|vertices)|as\s+(?:seeds?"
             r"|inputs?))\b|added\s+to\s+(?:its|their|the)\s+(?:[\w-]+\s+){0,2}?(?:four-?momentum"
             r"|momentum|energy)|included\s+in\s+the\s+(?:[\w-]+\s+){0,2}?isolation(?:\s+sum)?"
-            r"|clustered\s+into)",
+            r"|clustered\s+into)"
+            # "... computed as the negative vector sum of ..., including a soft term from tracks"
+            r"|\bsoft\s+term\b|\b(?:computed|calculated|defined)\s+as\s+the\s+(?:negative\s+)?"
+            r"(?:vector(?:ial)?\s+)?sum\b",
             re.I,
         ),
     ),
@@ -242,6 +277,7 @@ class Reading:
 _SENTENCE_WIDE = {
     "histogram",
     "categories",
+    "elsewhere",  # "Compared to Ref. [5], where E_T^miss > 400 GeV was required, ..."
 }  # "we define two bins in MET: 125 < MET < 200 GeV and ...": the whole sentence
 
 

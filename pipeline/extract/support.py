@@ -92,6 +92,11 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             )
             continue
         reason = clause_problem(r, comp.position, in_region, claim)
+        if reason is None and comp.unit is None and _TIMES_QUANTITY.match(comp.after):
+            reason = (
+                "the value multiplies another quantity ('E_T > 0.3 m_gammagamma'): the cut is "
+                "relative to it, not the number alone"
+            )
         if (
             reason is None
             and r.compound_before(comp.position)
@@ -164,6 +169,8 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             reason = object_problem(claim, r, comp.position, comp.after)  # pT,l1 names its lepton
         if reason is None:
             reason = rank_problem(claim, r, comp)
+        if reason is None and claim.kind not in ("event", "other") and claim.rank is None:
+            reason = _some_of_them(claim, r, comp.position)
         if reason is None:
             return None
         reasons.append(reason)
@@ -192,6 +199,53 @@ _PER_FLAVOUR = re.compile(
 _RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
 # a row of a flattened object table: "b-tagged jets >25 < 2.4" (the columns name the quantities)
 _TABLE_ROW = re.compile(r"^\s*[A-Za-z][\w\s()-]{0,40}?(?:\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?)+\s*$")
+
+
+# "E_T > 0.3 m_gammagamma", "pT > 0.35 x m_gg", "MET > 0.2 H_T": a fraction of another quantity
+_TIMES_QUANTITY = re.compile(
+    r"\s*(?:[*\u00d7x]\s*|\\cdot\s*|times\s+)?(?:m_|m\^|M_|H_?T\b|p_?T\b|E_?T\b|sqrt|\u221a"
+    r"|m_?eff\b|MET\b)"
+)
+# "At least one of the two leptons must have pT > 25 GeV", "the lower pT threshold on the
+# subleading jet is 40 GeV": the requirement is for some of the objects, not for each
+_ONE_OF_THE = re.compile(
+    r"\b(?:one|two|three|\d|either|each|both)\s+of\s+(?:the|these|those|its|their)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_RANKED = re.compile(
+    r"\b(?:leading|sub-?leading|first|second|third|fourth|highest-?\S*|hardest|softest"
+    r"|trailing)\s+(?:[\w-]+\s+){0,1}$",
+    re.IGNORECASE,
+)
+
+
+def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
+    """Why a cut on every object of ``claim.kind`` is not what the quote says when the object it
+    names, in the clause of the comparison, is one or a ranked few of them."""
+    start = r.clause_at(position).start
+    number = re.compile(r"\d").search(r.text, position)
+    end = position  # the object named before the operator, or before the value for a threshold
+    if not any(start <= pos < position for pos, _ in r.objects):  # stated as a noun ('the pT
+        end = number.start() if number else position  # threshold on the subleading jet is 40')
+    named = [
+        pos
+        for pos, kind in r.objects
+        if start <= pos < end
+        and (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon"))
+    ]
+    if not named:
+        return None
+    before = r.text[max(0, named[-1] - 40) : named[-1]]
+    some = _ONE_OF_THE.search(before)
+    if some and not re.search(r"\beach\s+of", before, re.IGNORECASE):
+        said = some.group(0).strip()
+        return f"the requirement is for some of the {claim.kind}s ('{said} ...'), not for each one"
+    ranked = _RANKED.search(before)
+    if ranked:
+        said = ranked.group(0).strip()
+        return f"the requirement is for the {said} {claim.kind} only, not for each {claim.kind}"
+    return None
 
 
 def _check_table_row(claim: Claim, r: Reading) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract import patterns as P
 from pipeline.extract.clauses import joined_by_or, rejects_events
 from pipeline.extract.findings import OBJECT_VARIABLES
 from pipeline.extract.reading import CATEGORIES, CONTROL, Reading
@@ -19,6 +20,7 @@ from pipeline.extract.support_claims import (
     fmt,
     same_value,
 )
+from pipeline.extract.support_objects import ANY_OBJECT
 
 NOT_A_SELECTION = {
     "histogram": "the clause is a histogram range or binning, not a selection",
@@ -31,12 +33,17 @@ NOT_A_SELECTION = {
     ),
     "control": "the clause defines a control/validation sample, not the signal selection",
     "signature": "the clause describes the signal signature or a decay, not a selection",
+    "elsewhere": (
+        "the clause states a cut of another analysis, an alternative that was studied, a "
+        "cross-check or a typical value, not this analysis's selection"
+    ),
     "input": (
         "the objects are inputs of a computed quantity or of a reconstruction (an isolation sum, "
         "the missing transverse momentum, a momentum correction, a vertex), not selected objects"
     ),
     "category": (
-        "the clause states the requirement of one event category only, not of the whole selection"
+        "the clause states the requirement of one event category, channel or signal region "
+        "only, not of the whole selection"
     ),
     "cone": (
         "the number is the size of an isolation cone (a definition of the isolation), not a "
@@ -154,6 +161,19 @@ def control_objects(r: Reading, claim: Claim, in_region: bool, position: int | N
 
 def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
+    condition = _OBJECT_CONDITION.match(r.text)
+    if (
+        condition
+        and claim.kind != "event"
+        and position >= condition.end()
+        and P.object_of(P.OBJECT_RE.search(condition.group("obj")))  # type: ignore[arg-type]
+        in _CONDITION_NAMES.get(claim.kind, {claim.kind})
+    ):
+        # "For jets with pT < 60 GeV and |eta| < 2.4, the jet vertex tagger is required to ..."
+        return (
+            f"the requirement is only for the {claim.kind}s the condition opening the sentence "
+            f"names ('{condition.group(0).strip()} ...'), not for every {claim.kind}"
+        )
     if (
         claim.quantity not in ("count", "sfos")
         and claim.kind != "event"
@@ -229,6 +249,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         "calibration",
         "control",
         "signature",
+        "elsewhere",
         "input",
         "category",
         "cone",
@@ -261,6 +282,19 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     return None
 
 
+# a sentence opening with the objects a requirement is for: "For jets with pT < 60 GeV, ...,"
+_OBJECT_CONDITION = re.compile(
+    r"^\W*for\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
+    rf"(?P<obj>{ANY_OBJECT})\s+(?:with|having|that\s+have|whose|in\s+the)\b[^,;]{{3,120}}?,",
+    re.IGNORECASE,
+)
+# the objects a condition names that a cut on ``kind`` is among
+_CONDITION_NAMES = {
+    "lepton": {"lepton", "electron", "muon"},
+    "electron": {"electron", "lepton"},
+    "muon": {"muon", "lepton"},
+    "bjet": {"bjet", "jet"},
+}
 _EVENTS_SUBJECT = re.compile(r"\bevents?\s+with\s*$", re.IGNORECASE)
 _EVENT_CONDITION = re.compile(
     r"\bfor\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose|in\s+which)\b"

@@ -58,12 +58,36 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                         "fails the quality criteria', 'bad jets'), not every one: a zero count of "
                         "all of them would reject far more events"
                     )
+                if _NONE_BEFORE.search(r.text[max(0, pos - 50) : pos]) and _REJECTED_NEXT.match(
+                    r.text, pos
+                ):
+                    # "events with no jets are not considered": the kept events have some
+                    reasons.append(
+                        f"the quote rejects the events with no {claim.kind}s: the kept events "
+                        f"have at least one, the opposite of a zero count"
+                    )
+                    continue
+                qualified = _QUALIFIED_AFTER.match(r.text, P.OBJECT_RE.match(r.text, pos).end())  # type: ignore[union-attr]
+                if qualified:
+                    # "events with a same-flavour lepton pair with m_ll < 12 GeV are rejected"
+                    reasons.append(
+                        f"the vetoed {claim.kind}s are only those the quote qualifies "
+                        f"('{qualified.group(0).strip()} ...'), not every one: a zero count of all "
+                        "of them would reject far more events"
+                    )
+                    continue
                 return clause_problem(r, pos, in_region, claim)
         for veto in count_phrases.no_objects(r.text):
             # "• no isolated leptons", "and no electrons or muons": a veto written as a noun phrase
             kinds = {veto.kind} | (
                 {"electron", "muon"} if _FLAVOUR_OR.match(r.text, veto.match.end()) else set()
             )
+            if _REJECTED_NEXT.match(r.text, veto.match.end()) and re.search(
+                r"\bevents?\s+(?:(?:with|having|containing)\s+)?$",
+                r.text[: veto.match.start()],
+                re.I,
+            ):
+                continue  # "events with no jets are not considered": a veto of having none
             if veto.n == 0 and (
                 claim.kind in kinds or claim.kind == "lepton" and kinds <= {"electron", "muon"}
             ):
@@ -138,6 +162,27 @@ _COUNTED_BEFORE = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+_NONE_BEFORE = re.compile(
+    r"\bevents?\s+(?:(?:with|having|containing|that\s+have)\s+(?:no|zero)|without(?:\s+any)?)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# the verb of the subject 'events with no X' rejects them ("... are not considered")
+_REJECTED_NEXT = re.compile(
+    r"[^,;]*?\b(?:are|is|were|was)\s+(?:then\s+)?(?:not\s+(?:considered|used|selected|kept"
+    r"|accepted|retained)|rejected|discarded|vetoed|removed|excluded|dropped)\b",
+    re.IGNORECASE,
+)
+# what makes the vetoed objects particular ones: a pair of them, a relative clause, a requirement
+_QUALIFIED_AFTER = re.compile(
+    r"\s*(?:pairs?\b|(?:that|which|passing|satisfying|fulfil+ing|meeting|within|failing)\b)",
+    re.IGNORECASE,
+)
+# "at least one of the jets must be b-tagged": the count is of the objects the predicate picks
+_OF_THE_MUST = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:must|should|(?:is|are)\s+required\s+to|(?:has|have|needs?)\s+to)\b",
+    re.IGNORECASE,
+)
 _NO_AS_COUNT = re.compile(
     r"(?:\b(?:and|with|have|has|having|contain|containing|requires?|required)|,)\s*$"
 )
@@ -159,6 +204,13 @@ def _count_problem(
         )
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
+    if re.search(r"\bof\s+(?:the|these|those|them)\b", match.group(0), re.I) and _OF_THE_MUST.match(
+        r.text, match.end()
+    ):
+        return (
+            f"the count is of the {claim.kind}s that meet the requirement after it ('at least "
+            "one of the jets must be b-tagged'), not of all of them"
+        )
     if claim.kind not in kinds and not (
         claim.kind == "lepton" and kinds <= {"electron", "muon", "lepton"}
     ):
