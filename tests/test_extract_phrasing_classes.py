@@ -522,3 +522,40 @@ def test_a_cut_the_sentence_does_not_state_is_not_verified(text: str, wrong: tup
 )
 def test_their_plain_counterparts_stay_verified(text: str, verified: tuple) -> None:  # type: ignore[type-arg]
     assert verified in _verified(_extract(text)), _all(_extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "cut", "definition"),
+    [
+        (
+            "Leptons are required to have pT > 10 GeV. Low-mass Drell-Yan events are removed with "
+            "the requirement m_ll > 20 GeV.",
+            (None, "mll", ">", 20.0),
+            "mass(nth(sorted_by_pt(leptons), 0), nth(sorted_by_pt(leptons), 1))",
+        ),
+        (
+            "Leptons are required to have pT > 10 GeV. Events with m_ll < 12 GeV are rejected.",
+            (None, "mll", ">=", 12.0),
+            "mass(nth(sorted_by_pt(leptons), 0), nth(sorted_by_pt(leptons), 1))",
+        ),
+        (
+            "Photons must have pT > 25 GeV. Events are required to have 105 < m_gammagamma < 160 "
+            "GeV.",
+            (None, "mgammagamma", "between", (105.0, 160.0)),
+            "mass(nth(sorted_by_pt(photons), 0), nth(sorted_by_pt(photons), 1))",
+        ),
+    ],
+)
+def test_an_invariant_mass_named_by_its_symbol_is_defined_and_verified(
+    text: str,
+    cut: tuple,  # type: ignore[type-arg]
+    definition: str,
+) -> None:
+    """m_ll and m_gammagamma cuts went to unresolved ('unknown name'): the list now defines
+    them as the mass of the leading objects, recorded as an assumption for review ("removed with
+    the requirement m_ll > 20" is the kept side, not a veto of it)."""
+    sel = _extract(text)
+    assert cut in _verified(sel), _all(sel)
+    name = cut[1]
+    assert [d.expr for d in sel.derived if d.name == name] == [definition]
+    assert any(a.id == f"definition_{name}" for a in sel.assumptions)

@@ -59,6 +59,21 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
         )
     ],
     "mbb": [("bjets", _MBB, "m_bb = the invariant mass of the two leading b-tagged jets")],
+    "mll": [
+        (
+            "leptons",
+            f"mass({_leading('leptons', 0)}, {_leading('leptons', 1)})",
+            "m_ll = the invariant mass of the two leading leptons (check the paper's pair: "
+            "opposite-sign, same-flavour, or the one closest to the Z)",
+        )
+    ],
+    "mgammagamma": [
+        (
+            "photons",
+            f"mass({_leading('photons', 0)}, {_leading('photons', 1)})",
+            "m_gammagamma = the invariant mass of the two leading photons",
+        )
+    ],
     "mjj": [
         (
             "jets",
@@ -150,7 +165,7 @@ _LEPTON_QUOTE = re.compile(r"lepton|\u2113|\bll\b|\(\s*ll\s*\)|_\{?ll\}?", re.IG
 NOT_IMPLEMENTED = {
     "mt2w": "M_T2^W is a numerical minimisation the runtime does not implement",
 }
-_PHOTON_QUOTE = re.compile(r"\u03b3|photon", re.IGNORECASE)
+_PHOTON_QUOTE = re.compile(r"\u03b3|photon|gamma", re.IGNORECASE)
 
 
 def unexpressible_quantities(sel: SelectionList) -> dict[str, str]:

@@ -35,7 +35,7 @@ REJECT = re.compile(
 # "QCD multijet events are rejected by the requirement that Delta phi_R < 2.8": the requirement is
 # stated as what is kept, so the verb does not turn it into a veto
 _BY_REQUIREMENT = re.compile(
-    r"\b(?:rejected|removed|discarded|excluded|vetoed)\s+(?:\w+\s+)?by\s+(?:the\s+|a\s+|an\s+"
+    r"\b(?:rejected|removed|discarded|excluded|vetoed|suppressed)\s+(?:\w+\s+)?(?:by|with)\s+(?:the\s+|a\s+|an\s+"
     r"|this\s+)?(?:[\w-]+\s+)?(?:requirements?|requiring|selection)\b"
     # "no veto tracks", "the veto leptons": 'veto' names a kind of object, nothing is vetoed here
     r"|\bveto\s+(?:leptons?|tracks?|electrons?|muons?|photons?|taus?|objects?)\b",
