@@ -494,6 +494,16 @@ WRONG_BUT_VERIFIED = [
     ("The signal region SR-0b requires H_T > 1.2 TeV.", (None, "ht", ">", 1200.0)),
     # a fraction of another quantity
     ("Each photon is required to satisfy E_T > 0.3 m_gammagamma.", ("photons", "pt", ">", 0.3)),
+    # the flag of the vetoed extra objects is no requirement on the selected ones
+    (
+        "Events with a third lepton passing the loose identification are discarded.",
+        ("leptons", "id_loose", "==", 1.0),
+    ),
+    # "X overlapping with Y ... are removed": X is removed, not Y
+    (
+        "Electrons overlapping with muons within Delta R(e, mu) < 0.01 are removed.",
+        ("muons", "min_delta_r(electrons) >= 0.01"),
+    ),
 ]
 
 
@@ -518,6 +528,14 @@ def test_a_cut_the_sentence_does_not_state_is_not_verified(text: str, wrong: tup
         ("For electrons, the pT is required to exceed 25 GeV.", ("electrons", "pt", ">", 25.0)),
         ("The signal region requires H_T > 1.2 TeV.", (None, "ht", ">", 1200.0)),
         ("Jets must have pT > 25 GeV and m_jj > 500 GeV.", ("jets", "pt", ">", 25.0)),
+        (
+            "Electrons passing the loose identification are selected.",
+            ("electrons", "id_loose", "==", 1.0),
+        ),
+        (
+            "Electrons overlapping with muons within Delta R(e, mu) < 0.01 are removed.",
+            ("electrons", "min_delta_r(muons) >= 0.01"),
+        ),
     ],
 )
 def test_their_plain_counterparts_stay_verified(text: str, verified: tuple) -> None:  # type: ignore[type-arg]

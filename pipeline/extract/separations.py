@@ -80,7 +80,8 @@ _JET_RADIUS = re.compile(
 )
 # a mention that is where the distance is measured to, not what is kept or removed
 _PARTNER_BEFORE = re.compile(
-    r"\b(?:to|of|from|around|near|with respect to)\s+(?:an?\s+|the\s+|any\s+|all\s+|each\s+"
+    r"\b(?:to|of|from|around|near|with respect to|(?:overlapping|overlap|coinciding|matched)\s+"
+    r"with)\s+(?:an?\s+|the\s+|any\s+|all\s+|each\s+"
     r"|every\s+)?(?:[\w-]+\s+){0,2}?$",
     re.IGNORECASE,
 )

@@ -201,6 +201,13 @@ _RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
 _TABLE_ROW = re.compile(r"^\s*[A-Za-z][\w\s()-]{0,40}?(?:\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?)+\s*$")
 
 
+# "Events with a third lepton passing the loose identification are discarded"
+_VETOED_EXTRA = re.compile(
+    r"\bevents?\s+(?:with|having|containing)\s+(?:an?\s+|any\s+)?(?P<which>third|fourth|fifth"
+    r"|additional|extra|further|other)\b[^.;]{0,120}?\b(?:are|is)\s+(?:then\s+)?(?:rejected"
+    r"|discarded|vetoed|removed|excluded|not\s+considered)\b",
+    re.IGNORECASE,
+)
 # "E_T > 0.3 m_gammagamma", "pT > 0.35 x m_gg", "MET > 0.2 H_T": a fraction of another quantity
 _TIMES_QUANTITY = re.compile(
     r"\s*(?:[*\u00d7x]\s*|\\cdot\s*|times\s+)?(?:m_|m\^|M_|H_?T\b|p_?T\b|E_?T\b|sqrt|\u221a"
@@ -411,6 +418,14 @@ def support_problem(
     if claim.quantity in FLAGS:
         if control_objects(r, claim, in_region):
             return NOT_A_SELECTION["control"]
+        vetoed = _VETOED_EXTRA.search(r.text)
+        if vetoed and claim.kind != "event":
+            # "Events with a third lepton passing the loose identification are discarded": the
+            # flag picks the objects of a veto; the selected objects need not have it
+            return (
+                f"the quote vetoes events with {vetoed.group('which')} objects having the flag, "
+                "not a requirement the selected objects meet"
+            )
         return object_problem(claim, r, len(r.text) - 1, "") if r.objects else None
     if claim.partner is not None:
         return separation_problem(claim, r, in_region)
