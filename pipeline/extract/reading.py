@@ -35,11 +35,17 @@ REJECT = re.compile(
 # "QCD multijet events are rejected by the requirement that Delta phi_R < 2.8": the requirement is
 # stated as what is kept, so the verb does not turn it into a veto
 _BY_REQUIREMENT = re.compile(
-    r"\b(?:rejected|removed|discarded|excluded|vetoed|suppressed)\s+(?:\w+\s+)?(?:by|with)\s+(?:the\s+|a\s+|an\s+"
+    r"\b(?:rejected|removed|discarded|excluded|vetoed|suppressed)\s+(?:\w+\s+)?by\s+(?:the\s+|a\s+|an\s+"
     r"|this\s+)?(?:[\w-]+\s+)?(?:requirements?|requiring|selection)\b"
     # "no veto tracks", "the veto leptons": 'veto' names a kind of object, nothing is vetoed here
     r"|\bveto\s+(?:leptons?|tracks?|electrons?|muons?|photons?|taus?|objects?)\b",
     re.IGNORECASE,
+)
+# the flavours of leptons a channel can be named by ("In the muon channel, ...": the muon's cuts)
+_FLAVOURS = (
+    r"(?:electron|muon|e|mu|ee|mumu|emu|mue|e\s?mu|\u03bc\u03bc|e\u03bc|\u03bc|electron-muon"
+    r"|e\+jets|mu\+jets|\u03bc\+jets|same-flavou?r|different-flavou?r|opposite-flavou?r"
+    r"|dielectron|dimuon)"
 )
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -62,8 +68,10 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "efficiency",
         re.compile(
-            r"efficienc|scale factors?|mis-?identifi(?:cation|ed)|mistag|fake rate|resolution"
-            r"|\bprobability\s+(?:for|of|that)\b"
+            r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
+            # "The probability for a light-flavour jet with pT > 30 GeV to be misidentified ..."
+            r"|\bprobability\s+(?:for|that)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:jets?|leptons?"
+            r"|electrons?|muons?|photons?|taus?)\b[^,;]{0,60}?\bto\s+be\s+(?:mis-?)?identified"
             r"|\bacceptance\b|\bsystematic|uncertaint",
             re.I,
         ),
@@ -104,9 +112,10 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # region SR-H", "in signal regions with zero leptons", "in SR-0b", "in the boosted
             # selection": one channel or region of several
             # (a flavour channel is not one: "In the muon channel, ..." states the muon's cuts)
-            r"|\bin\s+the\s+(?!(?:electron|muon|e|mu|ee|mumu|emu|mue|e\s?mu|\u03bc\u03bc|e\u03bc"
-            r"|\u03bc)\s+channel)(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
-            r"|\bin\s+(?:the\s+)?(?:[\w-]+\s+){1,2}signal\s+regions?\b(?<!\bthe signal region)"
+            rf"|\bin\s+the\s+(?!{_FLAVOURS}(?:\s+(?:and|or)\s+{_FLAVOURS})?\s+channels?\b)"
+            r"(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
+            r"|\bin\s+(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any)\s)"
+            r"(?:[\w-]+\s+){1,2}signal\s+regions?\b"
             r"|\bin\s+(?:the\s+|all\s+)?signal\s+regions\s+(?:with|where|requiring|that)\b"
             r"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?SR[-_ ]?[\w]+\b"
             # "The signal region SR-0b requires ...": one named region of several
@@ -134,8 +143,12 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         # events typically have ...": a cut of another analysis, or none at all
         "elsewhere",
         re.compile(
-            r"\b(?:previous|earlier|prior|former)\s+(?:[\w-]+\s+){0,2}?(?:analys[ie]s|search(?:es)?"
-            r"|measurements?|stud(?:y|ies)|publications?|results?|versions?)\b"
+            # (the other analysis as the clause's subject: "The previous search required ...",
+            # not "Following the previous analysis, we require", "compared to 200 GeV in the
+            # previous analysis")
+            r"^\W*(?:the\s+|an?\s+|in\s+the\s+)?(?:previous|earlier|prior|former)\s+(?:[\w-]+\s+){0,2}?"
+            r"(?:analys[ie]s|search(?:es)?|measurements?|stud(?:y|ies)|publications?|results?"
+            r"|versions?)\b"
             r"|\b(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+to|as\s+opposed\s+to)\s+"
             r"(?:Refs?\.?\s*\[|the\s+(?:previous|earlier|[\w-]+\s+(?:analysis|search)))"
             r"|^\W*In\s+Refs?\.?\s*\[[^\]]*\]\s*,"
@@ -277,7 +290,6 @@ class Reading:
 _SENTENCE_WIDE = {
     "histogram",
     "categories",
-    "elsewhere",  # "Compared to Ref. [5], where E_T^miss > 400 GeV was required, ..."
 }  # "we define two bins in MET: 125 < MET < 200 GeV and ...": the whole sentence
 
 
@@ -289,6 +301,8 @@ def _clauses(text: str) -> list[Clause]:
     for a, b in spans or [(0, len(text))]:
         piece = text[a:b]
         kinds = wide | frozenset(name for name, regex in KINDS if regex.search(piece))
+        if _OF_ANOTHER_PAPER.search(text[:a]) and re.match(r"\W*(?:where|events\s+were)\b", piece):
+            kinds |= {"elsewhere"}  # "Compared to Ref. [5], where E_T^miss > 400 GeV was required"
         if "trigger" in kinds and _TRIGGER_AS_REASON.search(piece):
             kinds -= {"trigger"}  # "..., to ensure the trigger is fully efficient"
         if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
@@ -297,6 +311,13 @@ def _clauses(text: str) -> list[Clause]:
     return out
 
 
+# the clause after names another paper's selection: "Compared to Ref. [5], where ...", "In Ref.
+# [12], events were required ..."
+_OF_ANOTHER_PAPER = re.compile(
+    r"(?:^\W*In|\b(?:compared\s+(?:to|with)|unlike|as\s+opposed\s+to|in\s+contrast\s+to))\s+"
+    r"Refs?\.?\s*\[[^\]]*\]\s*,?\s*$",
+    re.IGNORECASE,
+)
 # a trigger named as the reason of an offline cut
 _TRIGGER_AS_REASON = re.compile(
     r"\b(?:to\s+ensure|so\s+that|such\s+that|where|in\s+order\s+for)\s+the\s+(?:[\w-]+\s+)?"

@@ -216,13 +216,13 @@ _TIMES_QUANTITY = re.compile(
 # "At least one of the two leptons must have pT > 25 GeV", "the lower pT threshold on the
 # subleading jet is 40 GeV": the requirement is for some of the objects, not for each
 _ONE_OF_THE = re.compile(
-    r"\b(?:one|two|three|\d|either|each|both)\s+of\s+(?:the|these|those|its|their)\s+"
+    r"\b(?:one|two|three|\d|either)\s+of\s+(?:the|these|those|its|their)\s+"
     r"(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _RANKED = re.compile(
     r"\b(?:leading|sub-?leading|first|second|third|fourth|highest-?\S*|hardest|softest"
-    r"|trailing)\s+(?:[\w-]+\s+){0,1}$",
+    r"|trailing)(?:\s+|-)(?:[\w-]+\s+){0,1}$",
     re.IGNORECASE,
 )
 
@@ -245,7 +245,7 @@ def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
         return None
     before = r.text[max(0, named[-1] - 40) : named[-1]]
     some = _ONE_OF_THE.search(before)
-    if some and not re.search(r"\beach\s+of", before, re.IGNORECASE):
+    if some:
         said = some.group(0).strip()
         return f"the requirement is for some of the {claim.kind}s ('{said} ...'), not for each one"
     ranked = _RANKED.search(before)
@@ -418,6 +418,9 @@ def support_problem(
     if claim.quantity in FLAGS:
         if control_objects(r, claim, in_region):
             return NOT_A_SELECTION["control"]
+        some = _some_of_them(claim, r, len(r.text)) if claim.rank is None else None
+        if some is not None and claim.kind != "event":
+            return some  # "Either of the two leptons must satisfy the tight identification"
         vetoed = _VETOED_EXTRA.search(r.text)
         if vetoed and claim.kind != "event":
             # "Events with a third lepton passing the loose identification are discarded": the

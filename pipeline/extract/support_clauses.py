@@ -295,7 +295,8 @@ _CONDITION_NAMES = {
     "muon": {"muon", "lepton"},
     "bjet": {"bjet", "jet"},
 }
-_EVENTS_SUBJECT = re.compile(r"\bevents?\s+with\s*$", re.IGNORECASE)
+# ("Selected events with exactly two leptons are required to ..." are all the selected events)
+_EVENTS_SUBJECT = re.compile(r"(?<!selected )\bevents?\s+with\s*$", re.IGNORECASE)
 _EVENT_CONDITION = re.compile(
     r"\bfor\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose|in\s+which)\b"
     # (an if-clause opening the sentence; "vetoed if it has ..." states the requirement itself)

@@ -67,6 +67,13 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                         f"have at least one, the opposite of a zero count"
                     )
                     continue
+                clause = r.clause_at(pos)
+                if _BEYOND.search(r.text[clause.start : clause.end]):
+                    reasons.append(
+                        f"the vetoed {claim.kind}s are those beyond the selected ones ('in "
+                        "addition to ...'), not every one: a zero count rejects the selected events"
+                    )
+                    continue
                 qualified = _QUALIFIED_AFTER.match(r.text, P.OBJECT_RE.match(r.text, pos).end())  # type: ignore[union-attr]
                 if qualified:
                     # "events with a same-flavour lepton pair with m_ll < 12 GeV are rejected"
@@ -77,6 +84,13 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                     )
                     continue
                 return clause_problem(r, pos, in_region, claim)
+        for some in _ANY_OF.finditer(r.text):
+            # "events with at least one b-tagged jet are rejected": the kept events have none
+            kind = P.object_of(P.OBJECT_RE.search(some.group("obj")))  # type: ignore[arg-type]
+            if (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon")) and (
+                r.clause_at(some.start()).rejects or rejected_subject(r, some.start())
+            ):
+                return clause_problem(r, some.start(), in_region, claim)
         for veto in count_phrases.no_objects(r.text):
             # "• no isolated leptons", "and no electrons or muons": a veto written as a noun phrase
             kinds = {veto.kind} | (
@@ -167,15 +181,21 @@ _NONE_BEFORE = re.compile(
     r"(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+_BEYOND = re.compile(r"\bin\s+addition\s+to\b|\bbesides\b|\bother\s+than\s+the\b", re.I)
+_ANY_OF = re.compile(
+    rf"\b(?:at\s+least\s+one|one\s+or\s+more)\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{ANY_OBJECT})",
+    re.IGNORECASE,
+)
 # the verb of the subject 'events with no X' rejects them ("... are not considered")
 _REJECTED_NEXT = re.compile(
     r"[^,;]*?\b(?:are|is|were|was)\s+(?:then\s+)?(?:not\s+(?:considered|used|selected|kept"
     r"|accepted|retained)|rejected|discarded|vetoed|removed|excluded|dropped)\b",
     re.IGNORECASE,
 )
-# what makes the vetoed objects particular ones: a pair of them, a relative clause, a requirement
+# what makes the vetoed objects particular ones: a pair of them, a place ("passing the medium
+# identification", "with pT > 20 GeV" define the vetoed objects as the collection does)
 _QUALIFIED_AFTER = re.compile(
-    r"\s*(?:pairs?\b|(?:that|which|passing|satisfying|fulfil+ing|meeting|within|failing)\b)",
+    r"\s*(?:pairs?\b|(?:within|failing)\b)",
     re.IGNORECASE,
 )
 # "at least one of the jets must be b-tagged": the count is of the objects the predicate picks
