@@ -504,6 +504,16 @@ WRONG_BUT_VERIFIED = [
         "Electrons overlapping with muons within Delta R(e, mu) < 0.01 are removed.",
         ("muons", "min_delta_r(electrons) >= 0.01"),
     ),
+    # a composite quantity whose last term, or whose symbol's base, is a known one
+    (
+        "The S_T variable, defined as the scalar pT sum of all jets and leptons plus E^miss_T, "
+        "must be above 2 TeV.",
+        (None, "met", ">", 2000.0),
+    ),
+    (
+        "The H_T^lep variable, the scalar sum of lepton pT, must exceed 150 GeV.",
+        (None, "ht", ">", 150.0),
+    ),
     # found by the review of the classes above (a second battery, 206 sentences)
     ("The leading-lepton pT is required to be above 30 GeV.", ("leptons", "pt", ">", 30.0)),
     (

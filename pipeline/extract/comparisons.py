@@ -79,7 +79,7 @@ _LAST_ARGUMENT = re.compile(
 _SUMMED = re.compile(
     r"\bsum\s+(?:[A-Za-z_^{}]{1,8}\s+)?of\s+(?:the\s+|all\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?$", re.I
 )
-_TERM = re.compile(r"[+=]\s*$")
+_TERM = re.compile(r"(?:[+=]|\bplus)\s*$", re.IGNORECASE)
 # the quantity divides another: "E_T^miss/sqrt(H_T)", "p_T^miss / H_T"
 _DIVISOR = re.compile(r"/\s*(?:sqrt\s*\(\s*|\(\s*)?$", re.IGNORECASE)
 # what takes arguments: "the transverse mass m_T of ...", "the scalar sum of ...", "the angle of"
@@ -101,7 +101,9 @@ def _head_of(
     """The quantity a comparison binds to when ``best`` (the closest one) is the last argument of
     another: the one the argument list belongs to, named before it; None when it names none (the
     comparison is then of a quantity written in words, not of an argument)."""
-    if _DIVISOR.search(tail[: best[2].start()]) or re.search(r"\+\s*$", tail[: best[2].start()]):
+    if _DIVISOR.search(tail[: best[2].start()]) or re.search(
+        r"(?:\+|\bplus)\s*$", tail[: best[2].start()], re.IGNORECASE
+    ):
         return None  # "E_T^miss/sqrt(H_T) greater than 15", "E_T^gamma + H_T > 600": not H_T
     before = tail[: best[2].start()]
     last = _LAST_ARGUMENT.search(before)

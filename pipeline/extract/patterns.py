@@ -130,7 +130,9 @@ QUANTITIES: list[tuple[str, str]] = [
     # H_T written in words: "the (scalar) sum of the pT of all jets", "the scalar sum of jet pT"
     (
         "ht",
-        r"\bH_?T\b|(?<!vector )(?<!vectorial )(?<!negative )\b(?:scalar\s+)?sum\s+of\s+"
+        # (H_T^lep, H_T^gamma: a sum over other objects than the jets)
+        r"\bH_?T\b(?!\s*\^\s*\{?(?:lep|l\b|\u2113|gamma|\u03b3|e\b|mu\b|\u03bc))"
+        r"|(?<!vector )(?<!vectorial )(?<!negative )\b(?:scalar\s+)?sum\s+of\s+"
         r"(?:the\s+)?(?:(?:transverse\s+momenta|p_?T)\s+of"
         r"\s+(?:all\s+)?(?:the\s+)?(?:selected\s+)?jets|jet\s+p_?T)\b(?!\s+(?:and|plus)\b)",
     ),
