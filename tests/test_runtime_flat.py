@@ -152,3 +152,12 @@ def test_nth_on_flat_equals_padding(
     np.testing.assert_array_equal(
         ak.to_numpy(ak.flatten(got, axis=None)), ak.to_numpy(ak.flatten(want, axis=None))
     )
+
+
+def test_flat_objects_indexed_with_a_mask_say_how_to_keep_objects() -> None:
+    """A model's script wrote objs[objs["pt"] > 7] (demo trial 08 this session): numpy's
+    'unhashable type' said nothing of what to do; the error now does."""
+    flat = FlatObjects(ak.Array([[{"pt": 5.0}, {"pt": 9.0}], [{"pt": 8.0}]]))
+    with pytest.raises(TypeError, match=r"objs.select\(keep\)"):
+        flat[flat["pt"] > 7]
+    assert ak.to_list(flat.select(flat["pt"] > 7)["pt"]) == [[9.0], [8.0]]

@@ -235,6 +235,13 @@ class FlatObjects:
         return len(self.items)
 
     def __getitem__(self, name: str) -> np.ndarray:
+        if not isinstance(name, str):
+            # model-written scripts index it like an awkward array (objs[objs["pt"] > 7]): say
+            # what it is instead of numpy's "unhashable type" (docs/trials.md)
+            raise TypeError(
+                "flat objects take a field name (objs['pt']); to keep the objects a mask holds, "
+                "combine the masks (keep = keep & (objs['pt'] > 7)) and call objs.select(keep)"
+            )
         if name not in self._columns:
             self._columns[name] = _numbers(self.items, name)
         return self._columns[name]
