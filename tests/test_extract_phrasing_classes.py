@@ -556,6 +556,15 @@ def test_a_cut_the_sentence_does_not_state_is_not_verified(text: str, wrong: tup
             "Electrons overlapping with muons within Delta R(e, mu) < 0.01 are removed.",
             ("electrons", "min_delta_r(muons) >= 0.01"),
         ),
+        # thresholds named as a plural noun, one value per object in order (missed before)
+        (
+            "The electron and muon pT thresholds are 20 and 15 GeV, respectively.",
+            ("muons", "pt", ">", 15.0),
+        ),
+        (
+            "The pT thresholds for electrons and muons are 25 and 20 GeV, respectively.",
+            ("electrons", "pt", ">", 25.0),
+        ),
         # false alarms of the first version, found by the review
         (
             "The signal region requires E^miss_T > 250 GeV, compared to 200 GeV in the previous "

@@ -494,6 +494,15 @@ _THRESHOLD_IS = re.compile(
 )
 
 
+# "the electron and muon pT thresholds are 20 and 15 GeV, respectively", "the pT thresholds for
+# electrons and muons are 25 and 20 GeV": one value per object, in order
+_THRESHOLDS_ARE = re.compile(
+    r"\b(?P<w>minimum|minimal|maximum|maximal|lower|upper)?\s*(?P<q>[\w|^{} ]{1,40}?)\s+"
+    r"thresholds(?:\s+(?:for|on|of|applied\s+to)\s+(?:the\s+)?[A-Za-z -]{1,50}?)?\s+(?:are|were)\s+"
+    rf"(?:set\s+(?:to|at)\s+)?(?P<nums>{P.NUM}(?:\s*(?:,\s*and|,|and)\s*{P.NUM})+)\s*(?P<unit>{P.UNIT})?"
+)
+
+
 def _minimum_of(sentence: str) -> list[Comparison]:
     """'a minimal pT of 15 GeV', 'a maximum |eta| of 2.4'; 'the pT threshold for muons is 25
     GeV' (a threshold without 'maximum' or 'upper' is a lower bound)."""
@@ -512,6 +521,28 @@ def _minimum_of(sentence: str) -> list[Comparison]:
                 float(match.group("num")),
                 match.group("unit"),
                 match.start(),
+                after=sentence[match.end() :],
+            )
+        )
+    for match in _THRESHOLDS_ARE.finditer(sentence):
+        words = match.group("q").split()
+        quantity = next(  # "the electron and muon pT": the quantity ends the words, or any word
+            (q for q in (_quantity_before(" ".join(words[i:]), 0) for i in range(len(words))) if q),
+            None,
+        )
+        if quantity is None:
+            continue
+        values = [float(x) for x in re.findall(P.NUM, match.group("nums"))]
+        upper = any(w.lower().startswith(("max", "upp")) for w in [match.group("w") or "", *words])
+        out.append(
+            Comparison(
+                quantity[0],
+                quantity[1],
+                "<" if upper else ">",
+                values[0],
+                match.group("unit"),
+                match.start(),
+                extra=values[1:],
                 after=sentence[match.end() :],
             )
         )
