@@ -637,3 +637,31 @@ def test_an_invariant_mass_named_by_its_symbol_is_defined_and_verified(
     name = cut[1]
     assert [d.expr for d in sel.derived if d.name == name] == [definition]
     assert any(a.id == f"definition_{name}" for a in sel.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("text", "definition"),
+    [
+        (
+            "Jets must have pT > 30 GeV. The azimuthal angle between the leading jet and the "
+            "missing transverse momentum must satisfy Delta phi(j1, MET) > 0.5.",
+            "min_of(delta_phi(first_n(sorted_by_pt(jets), 1), met_vec))",
+        ),
+        (
+            "Leptons must have pT > 20 GeV. The two leptons are required to have Delta phi_ll < "
+            "2.5.",
+            "delta_phi(nth(sorted_by_pt(leptons), 0), nth(sorted_by_pt(leptons), 1))",
+        ),
+        (
+            "Jets must have pT > 30 GeV. The minimum azimuthal angle between the missing "
+            "transverse momentum and the four leading jets must be above 0.4.",
+            "min_of(delta_phi(first_n(sorted_by_pt(jets), 4), met_vec))",
+        ),
+    ],
+)
+def test_a_delta_phi_of_named_objects_is_defined(text: str, definition: str) -> None:
+    """Delta phi between the leading jet and the MET, or between the two leptons, went to
+    unresolved ('not expressible'): the battery's class M6."""
+    sel = _extract(text)
+    assert any(c.variable == "dphi" and c.status == "verified" for c in sel.all_cuts()), _all(sel)
+    assert [d.expr for d in sel.derived if d.name == "dphi"] == [definition]

@@ -197,7 +197,15 @@ _LEADING_JETS = re.compile(
     rf"\b(?P<n>{_N})\s+(?:leading|highest[- ]p_?T|hardest)\s+jets"
     rf"|\b(?P<n2>{_N})\s+jets\s+with\s+(?:the\s+)?(?:highest|largest|leading)"
     rf"|\b(?:leading|first)\s+(?P<n3>{_N})\s+jets"
-    r"|\bj_?\{?1\s*,\s*(?:2\s*,\s*)?(?:3\s*,\s*)?(?P<last>[234])\}?",
+    r"|\bj_?\{?1\s*,\s*(?:2\s*,\s*)?(?:3\s*,\s*)?(?P<last>[234])\}?"
+    # one jet: "the leading jet and the missing transverse momentum", "Delta phi(j1, MET)"
+    r"|(?P<one>\b(?:leading|highest[- ]p_?T|hardest|first)\s+jet\b(?!s)|\bj_?\{?1\}?(?=\s*,))",
+    re.IGNORECASE,
+)
+# the two leptons: "Delta phi_ll", "the azimuthal angle between the two leptons"
+_TWO_LEPTONS = re.compile(
+    r"Delta\s*phi\s*_?\{?(?:ll|\u2113\u2113)\}?|\bbetween\s+the\s+two\s+(?:selected\s+)?leptons\b"
+    r"|\bDelta\s*phi\s*\(\s*(?:l|\u2113)_?\{?1\}?\s*,\s*(?:l|\u2113)_?\{?2\}?\s*\)",
     re.IGNORECASE,
 )
 _LEPTON_AND_W = re.compile(r"lepton[^.;]{0,80}\bW\b|\bW\b[^.;]{0,80}lepton", re.IGNORECASE)
@@ -213,13 +221,19 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
     jets = _LEADING_JETS.search(quote)
     if jets is not None and _MISSING.search(quote):
         said = jets.group("n") or jets.group("n2") or jets.group("n3") or jets.group("last")
-        n = _NUMBER_OF_JETS[said.lower()]
+        n = _NUMBER_OF_JETS[said.lower()] if said else 1
         mht = re.search(r"H_?\{?T\}?\s*\^\s*\{?miss|\bMHT\b|H\s*\^\s*\{?miss", quote)
         vector, named = ("mht(jets)", "H_T^miss") if mht else ("met_vec", "the MET")
         return (
             f"min_of(delta_phi(first_n(sorted_by_pt(jets), {n}), {vector}))",
             f"Delta phi_min = the smallest azimuthal angle between {named} and the {n} leading "
             "jets",
+        )
+    if _TWO_LEPTONS.search(quote) and not _MISSING.search(quote):
+        pair = "nth(sorted_by_pt(leptons), 0), nth(sorted_by_pt(leptons), 1)"
+        return (
+            f"delta_phi({pair})",
+            "Delta phi_ll = the azimuthal angle between the two leading leptons",
         )
     if _LEPTON_AND_W.search(quote):
         lepton = "nth(sorted_by_pt(leptons), 0)"
