@@ -43,6 +43,7 @@ from pipeline.extract.support_claims import (
     collection_kinds,
     comparison_values,
     fmt,
+    names_claimed,
     quantity_ok,
     same_value,
 )
@@ -227,20 +228,20 @@ _RANKED = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
     """Why a cut on every object of ``claim.kind`` is not what the quote says when the object it
     names, in the clause of the comparison, is one or a ranked few of them."""
     start = r.clause_at(position).start
-    number = re.compile(r"\d").search(r.text, position)
-    end = position  # the object named before the operator, or before the value for a threshold
-    if not any(start <= pos < position for pos, _ in r.objects):  # stated as a noun ('the pT
-        end = number.start() if number else position  # threshold on the subleading jet is 40')
-    named = [
-        pos
-        for pos, kind in r.objects
-        if start <= pos < end
-        and (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon"))
-    ]
+    # the object named before the operator, or, for a threshold stated as a noun ('the pT
+    # threshold on the subleading jet is 40'), before the value
+    end = position
+    if not any(start <= pos < position for pos, _ in r.objects):
+        number = _DIGIT.search(r.text, position)
+        end = number.start() if number else position
+    named = [pos for pos, kind in r.objects if start <= pos < end and names_claimed(claim, kind)]
     if not named:
         return None
     before = r.text[max(0, named[-1] - 40) : named[-1]]

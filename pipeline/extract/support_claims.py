@@ -195,5 +195,11 @@ def accepted_kinds(claim: Claim) -> set[str]:
     return accepted | ({"jet"} if claim.kind == "bjet" else set())
 
 
+def names_claimed(claim: Claim, kind: str) -> bool:
+    """Whether an object of ``kind`` named in a quote is of the objects a count or cut on
+    ``claim.kind`` is about (for leptons: electrons and muons too)."""
+    return kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon")
+
+
 def fmt(values: tuple[float, ...]) -> str:
     return "-".join(f"{v:g}" for v in values)

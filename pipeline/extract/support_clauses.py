@@ -167,7 +167,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         and claim.kind != "event"
         and position >= condition.end()
         and P.object_of(P.OBJECT_RE.search(condition.group("obj")))  # type: ignore[arg-type]
-        in _CONDITION_NAMES.get(claim.kind, {claim.kind})
+        in accepted_kinds(claim)
     ):
         # "For jets with pT < 60 GeV and |eta| < 2.4, the jet vertex tagger is required to ..."
         return (
@@ -288,13 +288,6 @@ _OBJECT_CONDITION = re.compile(
     rf"(?P<obj>{ANY_OBJECT})\s+(?:with|having|that\s+have|whose|in\s+the)\b[^,;]{{3,120}}?,",
     re.IGNORECASE,
 )
-# the objects a condition names that a cut on ``kind`` is among
-_CONDITION_NAMES = {
-    "lepton": {"lepton", "electron", "muon"},
-    "electron": {"electron", "lepton"},
-    "muon": {"muon", "lepton"},
-    "bjet": {"bjet", "jet"},
-}
 # ("Selected events with exactly two leptons are required to ..." are all the selected events)
 _EVENTS_SUBJECT = re.compile(r"(?<!selected )\bevents?\s+with\s*$", re.IGNORECASE)
 _EVENT_CONDITION = re.compile(

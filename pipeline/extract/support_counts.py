@@ -10,7 +10,7 @@ from pipeline.extract import count_phrases
 from pipeline.extract import patterns as P
 from pipeline.extract.clauses import failing_objects, names_bad_objects
 from pipeline.extract.reading import Reading
-from pipeline.extract.support_claims import INVERSE, Claim, fmt
+from pipeline.extract.support_claims import INVERSE, Claim, fmt, names_claimed
 from pipeline.extract.support_clauses import clause_problem, rejected_subject
 from pipeline.extract.support_objects import ANY_OBJECT
 
@@ -45,11 +45,7 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     if claim.values == (0.0,) and claim.direction == "eq":
         for pos, kind in r.objects:
             counted = _COUNTED_BEFORE.search(r.text[max(0, pos - 30) : pos])
-            if (
-                (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon"))
-                and r.clause_at(pos).rejects
-                and counted is None
-            ):
+            if names_claimed(claim, kind) and r.clause_at(pos).rejects and counted is None:
                 if failing_objects(r.text[pos:]) or names_bad_objects(
                     r.text[max(0, pos - 40) : pos + 12]
                 ):
@@ -87,7 +83,7 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
         for some in _ANY_OF.finditer(r.text):
             # "events with at least one b-tagged jet are rejected": the kept events have none
             kind = P.object_of(P.OBJECT_RE.search(some.group("obj")))  # type: ignore[arg-type]
-            if (kind == claim.kind or claim.kind == "lepton" and kind in ("electron", "muon")) and (
+            if names_claimed(claim, kind) and (
                 r.clause_at(some.start()).rejects or rejected_subject(r, some.start())
             ):
                 return clause_problem(r, some.start(), in_region, claim)
