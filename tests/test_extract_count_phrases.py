@@ -190,6 +190,26 @@ SYNTHETIC = [
         set(),
     ),
     (
+        "sub-count, a bare number among an open-ended count",
+        "Events are required to have a minimum of three jets with pT > 30 GeV, one of which is "
+        "b-tagged.",
+        {(None, "count(jets) >= 3"), (None, "count(bjets) >= 1"), ("jets", "pt", ">", 30.0)},
+        {(None, "count(jets) == 3"), (None, "count(bjets) == 1")},
+    ),
+    (
+        "sub-count, a bare number among an exact count",
+        "We select events with exactly four jets, two of which are b-tagged.",
+        {(None, "count(jets) == 4"), (None, "count(bjets) == 2")},
+        {(None, "count(bjets) >= 2")},
+    ),
+    (
+        "a minimum of, a maximum of, no fewer than",
+        "Events must contain a minimum of two muons, no fewer than four jets and a maximum of "
+        "one photon.",
+        {(None, "count(muons) >= 2"), (None, "count(jets) >= 4"), (None, "count(photons) <= 1")},
+        {(None, "count(muons) == 2"), (None, "count(jets) == 4"), (None, "count(photons) == 1")},
+    ),
+    (
         "sub-count naming no b tag",
         "Events are required to have at least six jets, at least one of which has pT > 100 GeV.",
         {(None, "count(jets) >= 6")},

@@ -665,3 +665,52 @@ def test_a_delta_phi_of_named_objects_is_defined(text: str, definition: str) -> 
     sel = _extract(text)
     assert any(c.variable == "dphi" and c.status == "verified" for c in sel.all_cuts()), _all(sel)
     assert [d.expr for d in sel.derived if d.name == "dphi"] == [definition]
+
+
+_TWO = "nth(sorted_by_pt({c}), 0), nth(sorted_by_pt({c}), 1)"
+
+
+@pytest.mark.parametrize(
+    ("text", "definition"),
+    [
+        (
+            "Leptons must have pT > 20 GeV. Events are required to have Delta R(l, l) > 0.4.",
+            f"delta_r({_TWO.format(c='leptons')})",
+        ),
+        (
+            "Leptons must have pT > 20 GeV. The two leptons must be separated by Delta R > 0.3.",
+            f"delta_r({_TWO.format(c='leptons')})",
+        ),
+        (
+            "Photons must have E_T > 25 GeV. The two photons are required to have Delta "
+            "R_{gammagamma} > 0.4.",
+            f"delta_r({_TWO.format(c='photons')})",
+        ),
+        (
+            "Jets must have pT > 30 GeV. The two b-tagged jets must satisfy Delta R_bb < 2.0.",
+            f"delta_r({_TWO.format(c='bjets')})",
+        ),
+    ],
+)
+def test_a_delta_r_between_two_objects_of_one_kind_is_an_event_quantity(
+    text: str, definition: str
+) -> None:
+    """'Delta R(l, l) > 0.4' gave no cut at all and 'the two leptons must be separated by Delta R
+    > 0.3' an object cut with no partner (unresolved): a separation of the two objects of one kind
+    is one number per event, defined as that of the two leading ones (an assumption for review)."""
+    sel = _extract(text)
+    assert any(
+        c.variable == "dr" and c.scope == "event" and c.status == "verified"
+        for c in sel.all_cuts()
+    ), _all(sel)
+    assert [d.expr for d in sel.derived if d.name == "dr"] == [definition]
+    assert any(a.id == "definition_dr" for a in sel.assumptions)
+    assert not errors_only(validate_selection(sel))
+
+
+def test_a_separation_from_other_objects_stays_an_object_cut() -> None:
+    """The counterpart: 'jets within Delta R < 0.4 of an electron are removed' relates two
+    collections, no event quantity."""
+    sel = _extract("Jets must have pT > 30 GeV. Jets within Delta R < 0.4 of an electron are removed.")
+    assert not [d for d in sel.derived if d.name == "dr"]
+    assert any(c.expr and "min_delta_r(electrons)" in c.expr for c in sel.all_cuts()), _all(sel)

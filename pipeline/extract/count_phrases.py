@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pipeline.extract import patterns as P
 
 _NUM = "|".join(["\\d+", *(w for w in P.NUMBER_WORDS if w not in ("no", "a", "an"))])
-_Q = r"at least|exactly|at most|no more than|only"
+_Q = r"at least|a minimum of|no fewer than|exactly|at most|a maximum of|no more than|only"
 _WHICH = r"(?:of|among)\s+(?:which|them|these|those)"
 _B_TAGGED = r"(?:b[- ]?tag(?:ged|s)?\b|b[- ]?jets?\b|bjets?\b)"
 _SUB = re.compile(
@@ -39,7 +39,16 @@ _OUTER = re.compile(
     rf"(?:\b(?P<q>{_Q})\s+)?\b(?P<n>{_NUM})\s+(?:[\w-]+\s+){{0,2}}?jets?\b(?P<rest>[^;:]*)$",
     re.IGNORECASE,
 )
-_OPS = {"at least": ">=", "exactly": "==", "at most": "<=", "no more than": "<=", "only": "=="}
+_OPS = {
+    "at least": ">=",
+    "a minimum of": ">=",
+    "no fewer than": ">=",
+    "exactly": "==",
+    "at most": "<=",
+    "a maximum of": "<=",
+    "no more than": "<=",
+    "only": "==",
+}
 
 
 # "Only events with zero b-tagged jets are used to define the search regions with ...": the count
@@ -90,9 +99,11 @@ def sub_counts(sentence: str) -> list[SubCount]:
             n, op = outer_n, "==" if outer_op == "==" else ">="
         else:
             n = P.count_value(word)
-            # "exactly two of which": as written; a bare "two of which are b tagged" is exactly two,
-            # a bare "including two b-tagged jets" at least two
-            op = _OPS[q] if q else (">=" if match.group("n3") else "==")
+            # "exactly two of which": as written; a bare "including two b-tagged jets" is at least
+            # two, and so is a bare "one of which is b tagged" among an open-ended count ("at
+            # least three jets"); among an exact one ("four jets, two of which ...") exactly two
+            open_ended = match.group("n3") or outer_op == ">="
+            op = _OPS[q] if q else (">=" if open_ended else "==")
         if n > outer_n or n == 0:
             continue
         out.append(

@@ -156,7 +156,7 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
 }
-_UNITLESS = {"rsq", "alphat", "dphi", "deta"}
+_UNITLESS = {"rsq", "alphat", "dphi", "deta", "dr"}
 # M_T2 of leptons only when the quote speaks of them (a lepton veto gives a hadronic search a
 # lepton collection too)
 _TRACK_QUOTE = re.compile(r"\btracks?\b", re.IGNORECASE)
@@ -245,6 +245,68 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
     return None
 
 
+# a separation of two objects of one kind, by its symbol's subscript or arguments ("Delta R_ll",
+# "Delta R(l, l)", "Delta R_{gammagamma}", "Delta R(b_1, b_2)") or in words ("the two leptons"):
+# the pair symbol -> the collection
+_PAIR_COLLECTIONS = {
+    "l": "leptons",
+    "\u2113": "leptons",
+    "ell": "leptons",
+    "lep": "leptons",
+    "e": "electrons",
+    "mu": "muons",
+    "\u03bc": "muons",
+    "gamma": "photons",
+    "\u03b3": "photons",
+    "j": "jets",
+    "jet": "jets",
+    "b": "bjets",
+}
+_ONE = "|".join(sorted((re.escape(k) for k in _PAIR_COLLECTIONS), key=len, reverse=True))
+_DR_PAIR = re.compile(
+    rf"Delta\s*R\s*(?:_\s*\{{?\s*(?P<s1>{_ONE})\s*(?P<s2>{_ONE})\s*\}}?(?![A-Za-z])"
+    rf"|\(\s*(?P<a1>{_ONE})\s*_?\{{?[12]?\}}?\s*,\s*(?P<a2>{_ONE})\s*_?\{{?[12]?\}}?\s*\))",
+)
+_TWO_OF_A_KIND = re.compile(
+    r"\b(?:the|both|these)\s+two\s+(?:selected\s+|leading\s+|signal\s+)?(?P<kind>leptons|electrons"
+    r"|muons|photons|b-tagged\s+jets|b[- ]?jets|jets)\b",
+    re.IGNORECASE,
+)
+_WORD_COLLECTIONS = {"leptons": "leptons", "electrons": "electrons", "muons": "muons",
+                     "photons": "photons", "jets": "jets"}  # fmt: skip
+
+
+def dr_definition(quote: str) -> tuple[str, str] | None:
+    """The Delta R a quote names between the two (leading) objects of one kind, as (expression,
+    meaning); None when it relates two kinds ("jets within Delta R < 0.4 of an electron": an
+    object cut, read by the separation rules) or does not say."""
+    symbol = _DR_PAIR.search(quote)
+    collection = None
+    if symbol is not None:
+        first, second = (
+            (symbol.group("s1"), symbol.group("s2"))
+            if symbol.group("s1")
+            else (symbol.group("a1"), symbol.group("a2"))
+        )
+        if _PAIR_COLLECTIONS[first] == _PAIR_COLLECTIONS[second]:
+            collection = _PAIR_COLLECTIONS[first]
+    elif (words := _TWO_OF_A_KIND.search(quote)) is not None and re.search(
+        r"Delta\s*R\b", quote[words.end() :]
+    ):
+        kind = words.group("kind").lower()
+        collection = "bjets" if kind.startswith("b") else _WORD_COLLECTIONS[kind]
+    if collection is None:
+        return None
+    named = collection[:-1].replace("bjet", "b-tagged jet")
+    return (
+        f"delta_r({_leading(collection, 0)}, {_leading(collection, 1)})",
+        f"Delta R = the angular separation of the two leading {named}s",
+    )
+
+
+_DEFINED_BY_QUOTE = {"dphi": dphi_definition, "dr": dr_definition}
+
+
 def _defines_veto_tracks(cut: Cut) -> bool:
     """An M_T2 of a track (and a lepton) defines veto tracks, not an event quantity."""
     return cut.variable == "mt2" and bool(_TRACK_QUOTE.search(_quote(cut)))
@@ -255,20 +317,21 @@ def _quote(cut: Cut) -> str:
 
 
 def dphi_conflicts(sel: SelectionList) -> dict[str, str]:
-    """Cut id -> why, for Delta phi cuts whose quote names another Delta phi than the one the list
-    defines (the first one a quote names): one name holds one quantity."""
-    used = _uses(sel, "dphi")
-    defined = next((d for d in (dphi_definition(_quote(c)) for c in used) if d is not None), None)
-    if defined is None or any(d.name == "dphi" for d in sel.derived):
-        return {}
+    """Cut id -> why, for Delta phi (Delta R) cuts whose quote names another Delta phi (Delta R)
+    than the one the list defines (the first one a quote names): one name holds one quantity."""
     out = {}
-    for cut in used:
-        own = dphi_definition(_quote(cut))
-        if own is not None and own[0] != defined[0]:
-            out[cut.id] = (
-                f"not expressible in the selection language: the list's dphi is '{defined[1]}', "
-                f"this cut's is '{own[1]}' (one name, one quantity)"
-            )
+    for name, definition_of in _DEFINED_BY_QUOTE.items():
+        used = _uses(sel, name)
+        defined = next((d for d in (definition_of(_quote(c)) for c in used) if d), None)
+        if defined is None or any(d.name == name for d in sel.derived):
+            continue
+        for cut in used:
+            own = definition_of(_quote(cut))
+            if own is not None and own[0] != defined[0]:
+                out[cut.id] = (
+                    f"not expressible in the selection language: the list's {name} is "
+                    f"'{defined[1]}', this cut's is '{own[1]}' (one name, one quantity)"
+                )
     return out
 
 
@@ -290,11 +353,15 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
     )
     if name == "mt2" and any(_defines_veto_tracks(c) for c in used):
         return None  # see unexpressible_quantities
-    if name == "dphi":
-        found = next((d for d in (dphi_definition(_quote(c)) for c in used) if d), None)
+    if name in _DEFINED_BY_QUOTE:
+        found = next((d for d in (_DEFINED_BY_QUOTE[name](_quote(c)) for c in used) if d), None)
         if found is None:
             return None
-        return ("leptons" if "leptons" in found[0] else "jets", *found)
+        collection = next(
+            (c for c in ("leptons", "electrons", "muons", "photons", "bjets") if c in found[0]),
+            "jets",
+        )
+        return (collection, *found)
     for collection, expr, meaning in NAMED_QUANTITIES[name]:
         if collection == "photons" and not (photon_quote and "photon" in kinds):
             continue
@@ -326,7 +393,7 @@ def _with_collections(objects: list[PhysicsObject], expr: str) -> list[PhysicsOb
 def with_named_quantities(sel: SelectionList) -> SelectionList:
     """Define the named quantities cuts use when the list has what they are built from: the
     conventional definition, with the choice in the assumption ledger for review."""
-    for name in [*NAMED_QUANTITIES, "dphi"]:
+    for name in [*NAMED_QUANTITIES, *_DEFINED_BY_QUOTE]:
         used = _uses(sel, name)
         if not used or any(d.name == name for d in sel.derived):
             continue

@@ -137,7 +137,8 @@ QUANTITIES: list[tuple[str, str]] = [
         r"\s+(?:all\s+)?(?:the\s+)?(?:selected\s+)?jets|jet\s+p_?T)\b(?!\s+(?:and|plus)\b)",
     ),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
-    ("dr", r"Delta ?R(?:\s*\([^)]{0,20}\))?"),
+    # (with a subscript naming the pair: "Delta R_ll", "Delta R_{gammagamma}")
+    ("dr", r"Delta ?R(?:_\{?[A-Za-z0-9\u2113\u03b3\u03bc]{1,10}\}?)?(?:\s*\([^)]{0,20}\))?"),
     (
         "dphi",
         r"\bDelta ?phi(?![\s)]*\^)(?:_?\{?[A-Za-z0-9]{1,8}\}?)?(?:\s*\([^)]{0,30}\))?"
@@ -243,9 +244,13 @@ NUMBER_WORDS = {
 }
 COUNT_OPS = {
     "at least": ">=",
+    "a minimum of": ">=",
+    "no fewer than": ">=",
     "exactly": "==",
     "at most": "<=",
+    "a maximum of": "<=",
     "no more than": "<=",
+    "not more than": "<=",
     "more than": ">",
     "fewer than": "<",
     "only": "==",

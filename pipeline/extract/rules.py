@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pipeline.extract import clauses, count_phrases, phrasings, ranks
+from pipeline.extract import clauses, count_phrases, named_quantities, phrasings, ranks
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
@@ -280,6 +280,8 @@ def _targets(
         return [(comp.index_kind, comp.value)]
     if comp.lepton_index:  # "pTcone/pT,l": the ordered leptons
         return [("lepton", comp.value)]
+    if comp.quantity == "dr" and named_quantities.dr_definition(sentence) is not None:
+        return [("event", comp.value)]  # "Delta R_ll > 0.4": the two leptons' separation
     subject = (
         clauses.separated_subject(sentence, comp.position, mentions)
         if comp.quantity == "dr"

@@ -14,21 +14,12 @@ from pipeline.extract.support_claims import INVERSE, Claim, fmt, names_claimed
 from pipeline.extract.support_clauses import clause_problem, rejected_subject
 from pipeline.extract.support_objects import ANY_OBJECT
 
-_COUNT_DIRECTION = {
-    "at least": "lower",
-    "or more": "lower",
-    "more than": "lower",
-    "exactly": "eq",
-    "only": "eq",
-    "precisely": "eq",
-    "at most": "upper",
-    "no more than": "upper",
-    "fewer than": "upper",
-}
+_OP_DIRECTION = {">=": "lower", ">": "lower", "==": "eq", "<=": "upper", "<": "upper"}
+# the count words of the rules ("at least", "a minimum of", "exactly", ...), read the same way here
+_COUNT_DIRECTION = {word: _OP_DIRECTION[op] for word, op in P.COUNT_OPS.items()}
 _COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
 _COUNT_PHRASE = re.compile(
-    r"(?:(?P<q>at least|exactly|at most|no more than|more than|fewer than|only"
-    rf"|precisely)\s+)?(?P<n>{_COUNT_WORD})(?:\s+"
+    rf"(?:(?P<q>{'|'.join(sorted(_COUNT_DIRECTION, key=len, reverse=True))})\s+)?(?P<n>{_COUNT_WORD})(?:\s+"
     rf"|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{ANY_OBJECT})(?P<either>\s+(?:or|and"
     rf"|/)\s+(?:an?\s+)?(?P<obj2>{ANY_OBJECT}))?",
     re.IGNORECASE,
@@ -163,7 +154,6 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
 
 _BIN_VALUES = re.compile(r"\s*(?:[-\u2013]\s*\d|,\s*(?:\d|>=|<=|[<>]))")
 _FLAVOUR_OR = re.compile(r"\s+(?:or|and|/)\s+(?:an?\s+)?(?:electrons?|muons?)\b", re.IGNORECASE)
-_OP_DIRECTION = {">=": "lower", ">": "lower", "==": "eq", "<=": "upper", "<": "upper"}
 _ADDITIONAL = re.compile(r"\b(?:additional|further|extra|other)\b", re.IGNORECASE)
 # "events with fewer than 4 jets are not considered": a number of objects is rejected, not every
 # such object
