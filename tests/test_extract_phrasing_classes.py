@@ -700,8 +700,7 @@ def test_a_delta_r_between_two_objects_of_one_kind_is_an_event_quantity(
     is one number per event, defined as that of the two leading ones (an assumption for review)."""
     sel = _extract(text)
     assert any(
-        c.variable == "dr" and c.scope == "event" and c.status == "verified"
-        for c in sel.all_cuts()
+        c.variable == "dr" and c.scope == "event" and c.status == "verified" for c in sel.all_cuts()
     ), _all(sel)
     assert [d.expr for d in sel.derived if d.name == "dr"] == [definition]
     assert any(a.id == "definition_dr" for a in sel.assumptions)
@@ -711,6 +710,8 @@ def test_a_delta_r_between_two_objects_of_one_kind_is_an_event_quantity(
 def test_a_separation_from_other_objects_stays_an_object_cut() -> None:
     """The counterpart: 'jets within Delta R < 0.4 of an electron are removed' relates two
     collections, no event quantity."""
-    sel = _extract("Jets must have pT > 30 GeV. Jets within Delta R < 0.4 of an electron are removed.")
+    sel = _extract(
+        "Jets must have pT > 30 GeV. Jets within Delta R < 0.4 of an electron are removed."
+    )
     assert not [d for d in sel.derived if d.name == "dr"]
     assert any(c.expr and "min_delta_r(electrons)" in c.expr for c in sel.all_cuts()), _all(sel)

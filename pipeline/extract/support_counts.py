@@ -18,8 +18,9 @@ _OP_DIRECTION = {">=": "lower", ">": "lower", "==": "eq", "<=": "upper", "<": "u
 # the count words of the rules ("at least", "a minimum of", "exactly", ...), read the same way here
 _COUNT_DIRECTION = {word: _OP_DIRECTION[op] for word, op in P.COUNT_OPS.items()}
 _COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
+_COUNT_Q = "|".join(sorted(_COUNT_DIRECTION, key=len, reverse=True))
 _COUNT_PHRASE = re.compile(
-    rf"(?:(?P<q>{'|'.join(sorted(_COUNT_DIRECTION, key=len, reverse=True))})\s+)?(?P<n>{_COUNT_WORD})(?:\s+"
+    rf"(?:(?P<q>{_COUNT_Q})\s+)?(?P<n>{_COUNT_WORD})(?:\s+"
     rf"|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{ANY_OBJECT})(?P<either>\s+(?:or|and"
     rf"|/)\s+(?:an?\s+)?(?P<obj2>{ANY_OBJECT}))?",
     re.IGNORECASE,
