@@ -323,6 +323,24 @@ SYNTHETIC = [
         set(),
         {("leptons", "pt", "<", 50.0), ("leptons", "pt", ">", 200.0)},
     ),
+    (
+        "a veto as a noun, of a number of objects",
+        "An additional veto is applied on events with more than two leptons.",
+        {(None, "count(leptons) <= 2")},
+        {(None, "count(leptons) > 2")},
+    ),
+    (
+        "a veto as a noun, of any object",
+        "A veto on events containing a b-tagged jet is applied.",
+        {(None, "count(bjets) == 0")},
+        set(),
+    ),
+    (
+        "a veto of a number of objects is no veto of every one",
+        "We veto events with more than one muon.",
+        {(None, "count(muons) <= 1")},
+        {(None, "count(muons) == 0")},
+    ),
 ]
 
 

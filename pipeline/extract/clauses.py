@@ -164,7 +164,11 @@ _REJECTED_IF = re.compile(
     rf"^\s*{PURPOSE}(?:(?:an?|the|all|such)\s+)?events?\s+(?:is|are)\s+(?:then\s+|also\s+)?"
     r"(?:rejected|vetoed|discarded|excluded)\s+(?:if|when|whenever)\b"
     rf"|^\s*{PURPOSE}we\s+(?:also\s+)?(?:reject|veto|discard|exclude)\s+(?:all\s+)?events?\s+"
-    r"(?:with|containing|having|that|in which|where|whose|if)\b",
+    r"(?:with|containing|having|that|in which|where|whose|if)\b"
+    # "An additional veto is applied on events with more than two leptons"
+    rf"|^\s*{PURPOSE}(?:(?:an?|the)\s+)?(?:[\w-]+\s+)?veto\s+(?:is\s+(?:also\s+)?applied\s+)?"
+    r"(?:on|of|to|against)\s+(?:all\s+)?events?\s+(?:with|containing|having|that|in which|where"
+    r"|whose)\b",
     re.IGNORECASE,
 )
 # the conditions of a rejected-events sentence joined by 'or': "if A, or if B", "with A or B"

@@ -285,7 +285,9 @@ def n_symbol(match: re.Match[str]) -> tuple[str, str, int]:
 
 
 VETO_RE = re.compile(
-    r"\b(?:reject|veto)\w*\s+(?:the\s+)?(?:events?\s+)?(?:with|containing|that contain"
+    # "we veto events with a muon", "a veto (is applied) on events containing a b-tagged jet"
+    r"\b(?:reject|veto)\w*\s+(?:(?:is\s+(?:also\s+)?)?(?:applied\s+)?(?:on|of|to|against)\s+)?"
+    r"(?:the\s+|all\s+)?(?:events?\s+)?(?:with|containing|that contain"
     rf"|if)\s+(?:an?|any)?\s*(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 SFOS_RE = re.compile(

@@ -425,7 +425,16 @@ def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
         for match in P.VETO_RE.finditer(sentence)
         # 'rejected if an additional loose lepton forms ...': beyond the selected ones
         if not _ADDITIONAL.search(match.group(0))
+        # 'we veto events with more than one muon': a number of them (read as a count)
+        and not _QUANTIFIED.search(match.group(0))
     ]
+
+
+_QUANTIFIED = re.compile(
+    r"\b(?:more|fewer|less)\s+than\b|\bat\s+(?:least|most)\b|\b(?:a\s+)?(?:minimum|maximum)\s+of\b"
+    r"|\bexactly\b|\b(?:two|three|four|five|six|[2-9])\b",
+    re.IGNORECASE,
+)
 
 
 def _counts(sentence: str, quote: str) -> list[CutFinding]:
