@@ -715,3 +715,40 @@ def test_a_separation_from_other_objects_stays_an_object_cut() -> None:
     )
     assert not [d for d in sel.derived if d.name == "dr"]
     assert any(c.expr and "min_delta_r(electrons)" in c.expr for c in sel.all_cuts()), _all(sel)
+
+
+@pytest.mark.parametrize(
+    ("text", "expr"),
+    [
+        ("Jets must have pT > 30 GeV. We require E_T^miss / sqrt(H_T) > 5 GeV^1/2.", "met / sqrt(ht) > 5"),
+        ("Jets must have pT > 30 GeV. The ratio E_T^miss/m_eff must be greater than 0.2.", "met / meff > 0.2"),
+        ("Jets must have pT > 30 GeV. Events must satisfy E_{T}^{miss}/\\sqrt{H_{T}} > 8 GeV^{1/2}.", "met / sqrt(ht) > 8"),
+        (
+            "Jets must have pT > 30 GeV. The ratio of the missing transverse momentum to H_T is "
+            "required to exceed 0.3.",
+            "met / ht > 0.3",
+        ),
+        ("Jets must have pT > 30 GeV. Events are required to have H_T^miss / H_T < 0.5.", "mht / ht < 0.5"),
+    ],
+)  # fmt: skip
+def test_a_ratio_of_event_quantities_is_one_cut(text: str, expr: str) -> None:
+    """'E_T^miss / sqrt(H_T) > 5 GeV^1/2', 'E_T^miss/m_eff > 0.2' (a class of the hadronic and
+    compressed searches) gave no cut: the ratio is one expression of the named quantities,
+    each defined for review, and the support check reads it as that ratio."""
+    sel = _extract(text)
+    cuts = [c for c in sel.all_cuts() if c.expr == expr]
+    assert cuts and cuts[0].status == "verified", _all(sel)
+    assert not errors_only(validate_selection(sel))
+
+
+def test_a_ratio_is_not_verified_by_a_quote_of_its_parts() -> None:
+    """The support check: a ratio cut whose number the quote gives to one of its parts (H_T >
+    0.3 TeV) is flagged, and the same cut quoting the ratio is verified."""
+    from tests.test_extract_support_classes import _checked
+
+    parts = _checked(
+        "Events must have E_T^miss > 200 GeV and H_T > 0.3 TeV.", {"expr": "met / ht > 0.3"}
+    )
+    assert parts.status == "unverified", parts.grounding
+    ratio = _checked("Events must have E_T^miss / H_T > 0.3.", {"expr": "met / ht > 0.3"})
+    assert ratio.status == "verified", ratio.grounding

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extract.findings import COLLECTIONS, KIND_OF, CutFinding, canonical
+from pipeline.extract.ratios import RATIO_EXPRESSIONS
 from pipeline.selection.models import (
     Assumption,
     Cut,
@@ -27,6 +28,7 @@ _EXPR_VARIABLES = {
     # mass')
     "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))",
     "mtmet": "mt + met",
+    **RATIO_EXPRESSIONS,  # 'E_T^miss / sqrt(H_T) > 5 GeV^1/2': met / sqrt(ht)
 }  # 'm_T^W + E_T^miss > 60 GeV' (mt is defined by pipeline.extract.legal)
 
 

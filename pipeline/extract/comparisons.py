@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract import clauses, ranks
+from pipeline.extract import clauses, ranks, ratios
 from pipeline.extract import patterns as P
 
 _RIGHT = re.compile(
@@ -322,14 +322,32 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
             )
         )
         spans.append((match.start(), match.end()))
-    if not spans:
+    whole = []  # a ratio is one statement: none of the comparisons inside it stands alone
+    for ratio in ratios.ratios(sentence):
+        out.append(
+            Comparison(
+                ratio.quantity,
+                None,
+                ratio.op,
+                ratio.value,
+                None,
+                ratio.op_position,
+                after=sentence[ratio.end :],
+                firm=True,
+            )
+        )
+        whole.append((ratio.start, ratio.end))
+    if not spans and not whole:
         return found
     kept = [
         c
         for c in found
-        if not any(a <= c.position < b for a, b in spans)
-        or c.quantity not in ("eta", "mass", "mz", "symbol", "met")
-        and not c.quantity.startswith("m")
+        if not any(a <= c.position < b for a, b in whole)
+        and (
+            not any(a <= c.position < b for a, b in spans)
+            or c.quantity not in ("eta", "mass", "mz", "symbol", "met")
+            and not c.quantity.startswith("m")
+        )
     ]
     return kept + out
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.findings import canonical
+from pipeline.extract.ratios import RATIO_EXPRESSIONS, ratio_of_expr
 from pipeline.selection.models import Cut, SelectionList
 
 # an operator's direction: what the support check compares, and what the scorer
@@ -56,6 +57,7 @@ def collection_kinds(sel: SelectionList) -> dict[str, str]:
 SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 FLAGS = {"btag", "btagged", "id_loose", "id_medium", "id_tight"}
 SPOKEN = {
+    **{name: f"the ratio {expr}" for name, expr in RATIO_EXPRESSIONS.items()},
     "mtmet": "the sum m_T + MET",
     "zwindow": "the distance of a pair mass from the Z mass",
     "met_significance": "the MET significance",
@@ -141,6 +143,10 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
     window = _Z_WINDOW_CUT.fullmatch(cut.expr.strip())
     if window:
         return Claim("event", "zwindow", DIRECTION[window.group(2)], (float(window.group(3)),))
+    of_quantities = ratio_of_expr(cut.expr)  # met / sqrt(ht) > 5: the same ratio in the quote
+    if of_quantities is not None:
+        name, op, value = of_quantities
+        return Claim("event", name, DIRECTION[op], (value,))
     ratio = re.fullmatch(r"ptcone30 / pt\s*(<=|<)\s*(-?[\d.]+)", cut.expr.strip())
     if ratio:
         return Claim(kind, "reliso", "upper", (float(ratio.group(2)),))
