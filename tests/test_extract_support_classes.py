@@ -20,6 +20,7 @@ real papers of ../shared: a cut of the baseline selection read from
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -624,7 +625,31 @@ def test_a_veto_of_an_nth_object_above_a_value_is_no_upper_cut_on_it() -> None:
     quote = "Events with a fourth lepton with pT > 10 GeV are rejected."
     cut = _checked(quote, {"expr": "nth(sort_desc(pt(leptons)), 3) <= 10"})
     assert cut.status == "unverified" and "events that have none" in _reason(cut)
-    assert not [c for c in _extracted(quote).all_cuts() if c.status == "verified"]
+
+
+VETOED_NTH = "not (nth(sort_desc(pt(leptons)), 3) > 10)"
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Events with a fourth lepton with pT > 10 GeV are rejected.",
+        "Events are rejected if they contain a fourth lepton with pT > 10 GeV.",
+    ],
+)
+def test_a_veto_of_an_nth_object_above_a_value_is_its_negation(quote: str) -> None:
+    """The kept events are those without a fourth lepton above 10 GeV: 'not (the fourth lepton's
+    pT > 10)', true where there is no fourth lepton. The rules write that cut, verified; the
+    support check reads it as what the quote vetoes."""
+    assert _checked(quote, {"expr": VETOED_NTH}).status == "verified"
+    cuts = [c for c in _extracted(quote).all_cuts() if c.status == "verified"]
+    assert [c.expr for c in cuts] == [VETOED_NTH]
+
+
+def test_the_negation_of_an_nth_object_cut_needs_a_veto() -> None:
+    """The counterpart: a quote requiring a fourth lepton above 10 GeV does not support the veto."""
+    cut = _checked("The fourth lepton must have pT > 10 GeV.", {"expr": VETOED_NTH})
+    assert cut.status == "unverified"
 
 
 # a review of this session's classes found these sentences read wrongly by the first versions of
@@ -687,3 +712,42 @@ def test_a_background_estimated_from_simulation_is_no_control_sample_for_the_nex
         before="The ttbar background is estimated from simulation.",
     )
     assert cut.status == "verified", _reason(cut)
+
+
+def test_the_negated_nth_object_cut_keeps_the_events_without_one(tmp_path: Path) -> None:
+    """On real data: 'not (the second electron's pT > 10 GeV)' keeps the events with fewer than
+    two electrons and those whose second electron is at most 10 GeV (counted by hand with
+    uproot and awkward)."""
+    import awkward as ak
+    import uproot
+
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    sel = SelectionList.model_validate(
+        {
+            "paper": {"id": "test"},
+            "objects": [{"name": "electrons", "kind": "electron"}],
+            "selection": [
+                {
+                    "id": "veto",
+                    "description": "no second electron above 10 GeV",
+                    "expr": "not (nth(sort_desc(pt(electrons)), 1) > 10)",
+                }
+            ],
+        }
+    )
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+    lep = uproot.open(data)["mini"].arrays(["lep_pt", "lep_type"])
+    pt = ak.sort(lep.lep_pt[lep.lep_type == 11] / 1000.0, ascending=False)
+    second = ak.fill_none(ak.pad_none(pt, 2)[:, 1], 0.0)
+    expected = int(ak.sum(second <= 10.0))
+    assert 0 < expected < len(pt)
+    assert steps["veto"].raw == expected

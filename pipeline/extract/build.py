@@ -112,7 +112,10 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
         )
         if finding.abs:
             lhs = f"abs({lhs})"
-        return None, Cut(scope=Scope.event, expr=_comparison(lhs, finding, value), **base)
+        expr = _comparison(lhs, finding, value)
+        if finding._vetoed:  # the kept side of a veto: true where there is no n-th object
+            expr = f"not ({expr})"
+        return None, Cut(scope=Scope.event, expr=expr, **base)
     if var in _EXPR_VARIABLES:
         expr = _comparison(_EXPR_VARIABLES[var], finding, value)
         scope = Scope.object if collection else Scope.event

@@ -199,11 +199,9 @@ def kept_side(findings: list[CutFinding], alternatives: bool = False) -> list[Cu
     event_level = [
         f
         for f in findings
-        if f.object == "event"
-        or f.variable in ("count", "sfos")
-        or (f.rank is not None and f.op in ("<", "<="))
+        if f.object == "event" or f.variable in ("count", "sfos") or f.rank is not None
     ]  # a cut on the n-th object is an event requirement; its veto above a value ("events with a
-    # fourth lepton with pT > 10 GeV are rejected") is no cut on the n-th object's pT, which
+    # fourth lepton with pT > 10 GeV are rejected") is not (its pT > 10), not its pT <= 10, which
     # events without one would fail
 
     if len(event_level) != 1 and not (alternatives and event_level):
@@ -213,16 +211,21 @@ def kept_side(findings: list[CutFinding], alternatives: bool = False) -> list[Cu
 
 
 def _inverted(finding: CutFinding) -> CutFinding:
+    if finding.rank is not None and finding.op in (">", ">="):
+        vetoed = finding.model_copy(update={"description": _rejected_note(finding.description)})
+        vetoed._vetoed = True
+        return vetoed
     return finding.model_copy(
         update={
             "op": _INVERSE[finding.op],
-            "description": (
-                f"{finding.description}; the paper states the rejected events"
-                if finding.description
-                else "the paper states the rejected events"
-            ),
+            "description": _rejected_note(finding.description),
         }
     )
+
+
+def _rejected_note(description: str | None) -> str:
+    note = "the paper states the rejected events"
+    return f"{description}; {note}" if description else note
 
 
 # "a jet with pT > 20 GeV that fails the jet quality criteria", "jets failing the cleaning",

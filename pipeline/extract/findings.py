@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from pipeline.selection.models import Op
 
@@ -66,6 +66,10 @@ class CutFinding(BaseModel):
     """One cut as stated in the paper."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
+    # the kept side of a veto of the n-th object above a value ("events with a fourth lepton with
+    # pT > 10 GeV are rejected"): not (the n-th object's pT > 10), true where there is none (set
+    # by clauses.kept_side; not part of the answer schema a model fills)
+    _vetoed: bool = PrivateAttr(default=False)
 
     object: ObjectKind = Field(
         description="object the cut applies to; 'event' for event-level quantities"

@@ -159,6 +159,7 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             reason is None
             and claim.rank is not None
             and claim.direction == "upper"
+            and not claim.absent_passes
             and (r.clause_at(comp.position).rejects or rejected_subject(r, comp.position))
         ):
             reason = (

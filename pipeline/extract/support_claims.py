@@ -74,6 +74,7 @@ _Z_WINDOW_CUT = re.compile(
     r"min_of\(abs\(mass\(sfos_pairs\((\w+)\)\)\s*-\s*91\.1876?\)\)\s*(>=|<=|>|<)\s*(-?[\d.]+)"
 )
 _RANKED_CUT = re.compile(rf"{_NTH}\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
+_VETOED_RANKED = re.compile(rf"not\s*\(\s*{_NTH}\s*(?P<op>>=|>)\s*(?P<v>-?[\d.]+)\s*\)")
 _RANKED_RANGE = re.compile(rf"(?P<lo>-?[\d.]+)\s*<=?\s*{_NTH}\s*<=?\s*(?P<hi>-?[\d.]+)")
 
 
@@ -92,6 +93,8 @@ class Claim:
     rank: int | None = None  # the cut is on the n-th object by pT (nth(sort_desc(...), n))
     partner: str | None = None  # min_delta_r(<partner collection>): the kind it is measured to
     absolute: bool = True  # a structured cut on the absolute value (abs: true)
+    # not (nth(...) > v): the kept side of a veto of the n-th object, true where there is none
+    absent_passes: bool = False
 
 
 def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
@@ -118,6 +121,16 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             quantity,
             DIRECTION[count.group(2)],
             (float(count.group(3)),),
+        )
+    vetoed = _VETOED_RANKED.fullmatch(cut.expr.strip())
+    if vetoed:  # not (nth(sort_desc(pt(leptons)), 3) > 10): an upper bound no object also meets
+        return Claim(
+            kinds.get(vetoed.group("c1") or vetoed.group("c2"), "other"),
+            vetoed.group("f1") or vetoed.group("f2"),
+            "upper",
+            (float(vetoed.group("v")),),
+            rank=int(vetoed.group("i")),
+            absent_passes=True,
         )
     ranked = _RANKED_CUT.fullmatch(cut.expr.strip()) or _RANKED_RANGE.fullmatch(cut.expr.strip())
     if ranked:
