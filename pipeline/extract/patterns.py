@@ -39,6 +39,23 @@ WORD_OPS: dict[str, str] = {
     "threshold of": ">",
     "thresholds of": ">",
 }
+# a comparison word negated ("no larger than 50 GeV", "not lower than 100 GeV") is the inclusive
+# opposite bound: read whole, before the bare word inside it would be read the other way round
+WORD_OPS |= {
+    f"{negation} {word}": {">": "<=", "<": ">="}[WORD_OPS[word]]
+    for negation in ("no", "not")
+    for word in (
+        "greater than",
+        "larger than",
+        "higher than",
+        "more than",
+        "less than",
+        "smaller than",
+        "lower than",
+        "above",
+        "below",
+    )
+}
 WORD_OP = "|".join(sorted((re.escape(w) for w in WORD_OPS), key=len, reverse=True))
 
 # quantity name -> pattern; order matters where patterns overlap (most specific first)
@@ -150,6 +167,23 @@ QUANTITIES: list[tuple[str, str]] = [
         r"\b(?:[Ll]arge-radius |[Ll]arge-R |[Ww]ide |[Ff]at |AK8 )?[Jj]ets? (?:soft-?drop "
         r"|groomed |trimmed |pruned )?mass|\bsoft-?drop (?:jet )?mass|\bm_?SD\b",
     ),
+    # an invariant mass named in words: "the dilepton mass", "the invariant mass of the lepton
+    # pair", "the diphoton invariant mass", "the dijet mass"
+    (
+        "mll",
+        r"\b(?:di-?lepton|lepton[- ]pair)(?: invariant)? mass"
+        r"|\binvariant mass of the (?:two (?:leading )?leptons|(?:di)?lepton pair)",
+    ),
+    (
+        "mgammagamma",
+        r"\bdi-?photon(?: invariant)? mass"
+        r"|\binvariant mass of the (?:two (?:leading )?photons|(?:di)?photon pair)",
+    ),
+    (
+        "mjj",
+        r"\bdi-?jet(?: invariant)? mass"
+        r"|\binvariant mass of the (?:two (?:leading )?jets|(?:di)?jet pair)",
+    ),
     (
         "mass",
         r"\b[mM]_?\{?(\d\d|4l|ll|l+|bb|b b|jj|Z\d?|gammagamma|eff)\}?(?![A-Za-z])|invariant mass",
@@ -164,6 +198,9 @@ ENERGY = {
     "ht",
     "mt",
     "mass",
+    "mll",
+    "mgammagamma",
+    "mjj",
     "symbol",
     "jetmass",
     "mht",
@@ -287,8 +324,9 @@ def n_symbol(match: re.Match[str]) -> tuple[str, str, int]:
 VETO_RE = re.compile(
     # "we veto events with a muon", "a veto (is applied) on events containing a b-tagged jet"
     r"\b(?:reject|veto)\w*\s+(?:(?:is\s+(?:also\s+)?)?(?:applied\s+)?(?:on|of|to|against)\s+)?"
-    r"(?:the\s+|all\s+)?(?:events?\s+)?(?:with|containing|that contain"
-    rf"|if)\s+(?:an?|any)?\s*(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
+    r"(?:the\s+|all\s+|any\s+)?(?:events?\s+)?(?:(?:with|containing|that contain|if)\s+"
+    r"|(?:in which|where)\s+(?:there\s+(?:is|are)\s+)?(?=an?\s|any\s))(?:an?|any)?\s*"
+    rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 SFOS_RE = re.compile(
     r"same[- ]?flavou?r[\s,-]*(?:and\s+)?opposite[- ]?(?:sign|charge)|opposite[- ]?(?:sign"

@@ -20,10 +20,17 @@ from pipeline.extract.comparisons import Comparison, comparisons
 # clause boundaries: a semicolon or colon, a bullet, or a comma/"and" that opens a new statement
 _BOUNDARY = re.compile(
     r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|,\s+(?=and\s+(?:[\w-]+\s+){0,3}?(?:with"
-    r"|are|is|must)\b)|(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any"
+    r"|are|is|must)\b)"
+    # ("events in which ...", "events where ...": the events the clause is about, not a new one)
+    r"|(?<!\bin)(?<!\bevents)(?<!\bevent)(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any"
     r"|all|then)|and\s+(?=if\b))\b|,\s+(?=(?:if|when|unless|provided)\b)"
     # "... trigger with a threshold of 110 GeV, and offline E_T^miss > 250 GeV is required"
     r"|,?\s+(?=(?:and\s+|while\s+)?offline\b)"
+    # "Unlike the 2015 analysis, which required ..., we require ...": this analysis again
+    r"|,\s*(?=(?:we|this\s+(?:analysis|search|paper|work)|the\s+(?:present|current)\s+"
+    r"(?:analysis|search))\s+(?:now\s+|instead\s+|only\s+)?(?:require|select|apply|use|impose|lower"
+    r"|raise|tighten|loosen|demand)"
+    r")"
 )
 REJECT = re.compile(
     r"\b(?:are|is|were|was|be|being)\s+(?:then\s+|also\s+|further\s+|subsequently\s+)?(?:rejected"
@@ -38,7 +45,11 @@ _BY_REQUIREMENT = re.compile(
     r"\b(?:rejected|removed|discarded|excluded|vetoed|suppressed)\s+(?:\w+\s+)?by\s+(?:the\s+|a\s+|an\s+"
     r"|this\s+)?(?:[\w-]+\s+)?(?:requirements?|requiring|selection)\b"
     # "no veto tracks", "the veto leptons": 'veto' names a kind of object, nothing is vetoed here
-    r"|\bveto\s+(?:leptons?|tracks?|electrons?|muons?|photons?|taus?|objects?)\b",
+    r"|\bveto\s+(?:leptons?|tracks?|electrons?|muons?|photons?|taus?|objects?)\b"
+    # a purpose: "To reject events from Z boson decays, m_ll > 101 GeV is required", "..., in order
+    # to suppress the ttbar background": what the cut is for, not what it throws away
+    r"|(?:^\W*|\bin\s+order\s+|,\s*|\b(?:GeV|required|applied|imposed|used)\s+)to\s+(?:further\s+)?"
+    r"(?:reject|remove|suppress|veto|exclude|discard|eliminate|reduce)\b",
     re.IGNORECASE,
 )
 # the flavours of leptons a channel can be named by ("In the muon channel, ...": the muon's cuts)
@@ -46,6 +57,12 @@ _FLAVOURS = (
     r"(?:electron|muon|e|mu|ee|mumu|emu|mue|e\s?mu|\u03bc\u03bc|e\u03bc|\u03bc|electron-muon"
     r"|e\+jets|mu\+jets|\u03bc\+jets|same-flavou?r|different-flavou?r|opposite-flavou?r"
     r"|dielectron|dimuon)"
+)
+_STUDY = r"(?:analys[ie]s|search(?:es)?|measurements?|stud(?:y|ies)|publications?)"
+# what names an analysis other than this one: its run, energy, year, or that it came before
+_EARLIER = (
+    r"Run[- ]?(?:1|2|I|II)|\d+(?:\.\d+)?\s*TeV|(?:19|20)\d\d|original|published|earlier|previous"
+    r"|prior|former|older|initial|first"
 )
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -152,6 +169,12 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\b(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+to|as\s+opposed\s+to)\s+"
             r"(?:Refs?\.?\s*\[|the\s+(?:previous|earlier|[\w-]+\s+(?:analysis|search)))"
             r"|^\W*In\s+Refs?\.?\s*\[[^\]]*\]\s*,"
+            # "In the CMS analysis of Ref. [12], leptons were required ..."
+            rf"|^\W*In\s+the\s+(?:[\w-]+\s+){{0,3}}?{_STUDY}\s+(?:of|in|from)\s+Refs?\.?\s*\["
+            # "The Run-1 analysis used a looser requirement ...", "the 8 TeV search required ...":
+            # an earlier analysis, named by its run, energy or year, and a verb in the past
+            rf"|^\W*(?:the|an?)\s+(?:{_EARLIER})\s+(?:[\w-]+\s+){{0,2}}?{_STUDY}\s+(?:[\w-]+\s+)?"
+            r"(?:used|required|applied|imposed|selected|demanded|had|relied)\b"
             r"|\balternative\s+(?:[\w-]+\s+)?(?:selections?|requirements?|cuts?|thresholds?)\b"
             r"|\b(?:was|were)\s+(?:also\s+)?(?:studied|investigated|tested|tried)\b"
             r"|\bcross-?\s?checks?\b|\btypical(?:ly)?\b",
@@ -303,7 +326,9 @@ def _clauses(text: str) -> list[Clause]:
     for a, b in spans or [(0, len(text))]:
         piece = text[a:b]
         kinds = wide | frozenset(name for name, regex in KINDS if regex.search(piece))
-        if _OF_ANOTHER_PAPER.search(text[:a]) and re.match(r"\W*(?:where|events\s+were)\b", piece):
+        if _OF_ANOTHER_PAPER.search(text[:a]) and re.match(
+            r"\W*(?:where|which|events\s+were)\b", piece
+        ):
             kinds |= {"elsewhere"}  # "Compared to Ref. [5], where E_T^miss > 400 GeV was required"
         if "trigger" in kinds and _TRIGGER_AS_REASON.search(piece):
             kinds -= {"trigger"}  # "..., to ensure the trigger is fully efficient"
@@ -317,7 +342,8 @@ def _clauses(text: str) -> list[Clause]:
 # [12], events were required ..."
 _OF_ANOTHER_PAPER = re.compile(
     r"(?:^\W*In|\b(?:compared\s+(?:to|with)|unlike|as\s+opposed\s+to|in\s+contrast\s+to))\s+"
-    r"Refs?\.?\s*\[[^\]]*\]\s*,?\s*$",
+    rf"(?:Refs?\.?\s*\[[^\]]*\]|the\s+(?:{_EARLIER}|[A-Z]+)\s+(?:[\w-]+\s+){{0,2}}?{_STUDY}"
+    r"(?:\s+\[[^\]]*\])?)\s*,?\s*$",
     re.IGNORECASE,
 )
 # a trigger named as the reason of an offline cut

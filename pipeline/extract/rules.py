@@ -131,7 +131,9 @@ def _findings_in(
 
 _VETOED = re.compile(
     rf"^\s*{clauses.PURPOSE}"
-    r"(?:[\w-]+\s+){0,3}?events?\s+(?:with|containing|having|that contain)\s+(?:(?:an?|any"
+    r"(?:[\w-]+\s+){0,3}?events?\s+(?:(?:with|containing|having|that contain)\s+"
+    # ("events in which a photon ... is found", not "events in which the leading jet has ...")
+    r"|(?:in which|where)\s+(?:there\s+(?:is|are)\s+)?(?=an?\s|any\s|one\s))(?:(?:an?|any"
     r"|one or more|at least one)\s+)?(?P<which>(?:[\w-]+\s+){0,3}?)(?P<obj>"
     rf"{P.OBJECT_RE.pattern})",
     re.IGNORECASE,

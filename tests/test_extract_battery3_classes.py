@@ -1,0 +1,183 @@
+"""Phrasing classes a third review battery of new sentences (166 sentences, twelfth session)
+found the rules verifying wrongly, flagging wrongly or not reading.
+
+Each class has sentences that gave a wrong *verified* cut (or none) before, and counterparts
+that must stay as they are. The check is the support check both extractors share.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_extract_battery_classes import _verified
+from test_extract_support_classes import _extracted
+
+# the objects a sentence's quantity is built from, stated before it as a paper does
+LEPTONS = "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. "
+PHOTONS = "Photons must have pT > 25 GeV. "
+JETS = "Jets must have pT > 30 GeV. "
+
+# (class, sentence, cuts that were verified and are wrong)
+WRONG = [
+    (
+        "a negated comparison word",
+        "Events are required to have a missing transverse momentum no larger than 50 GeV.",
+        ["event: met > 50"],
+    ),
+    (
+        "a negated comparison word",
+        "The leading jet pT must be not lower than 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) < 100"],
+    ),
+    (
+        "a negated comparison word",
+        "Jets must have pT not below 30 GeV.",
+        ["jets: pt < 30"],
+    ),
+    (
+        "another analysis's cut",
+        "In the CMS analysis of Ref. [12], leptons were required to have pT > 20 GeV.",
+        ["leptons: pt > 20"],
+    ),
+    (
+        "another analysis's cut",
+        "The Run-1 analysis used a looser requirement of E_T^miss > 150 GeV.",
+        ["event: met > 150"],
+    ),
+    (
+        "another analysis's cut",
+        "Compared with Ref. [5], which required H_T > 800 GeV, this analysis lowers the threshold "
+        "to 600 GeV.",
+        ["event: ht > 800"],
+    ),
+    (
+        "another analysis's cut",
+        "Unlike the 2015 analysis, which required E_T^miss > 250 GeV, we require "
+        "E_T^miss > 200 GeV.",
+        ["event: met > 250"],
+    ),
+    (
+        "a veto of events in which an object is found",
+        "We veto any event in which a photon with E_T > 15 GeV is found.",
+        ["photons: pt > 15"],
+    ),
+    (
+        "a veto of events in which an object is found",
+        "We reject events where the leading jet has pT < 100 GeV.",
+        ["event: count(jets) == 0", "event: nth(sort_desc(pt(jets)), 0) < 100"],
+    ),
+]
+
+# (class, sentence, cuts that must be verified)
+RIGHT = [
+    (
+        "a negated comparison word",
+        "Events are required to have a missing transverse momentum no larger than 50 GeV.",
+        ["event: met <= 50"],
+    ),
+    (
+        "a negated comparison word",
+        "The leading jet pT must be not lower than 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) >= 100"],
+    ),
+    ("a negated comparison word", "Jets must have pT not below 30 GeV.", ["jets: pt >= 30"]),
+    ("a negated comparison word", "Jets with pT greater than 30 GeV are used.", ["jets: pt > 30"]),
+    (
+        "a mass named in words",
+        LEPTONS + "The dilepton mass must be no smaller than 20 GeV.",
+        ["event: mll >= 20"],
+    ),
+    (
+        "a mass named in words",
+        LEPTONS + "The invariant mass of the lepton pair is required to be above 12 GeV.",
+        ["event: mll > 12"],
+    ),
+    (
+        "a mass named in words",
+        PHOTONS + "The diphoton mass must lie between 105 and 160 GeV.",
+        ["event: 105 < mgammagamma < 160"],
+    ),
+    (
+        "a mass named in words",
+        JETS + "The invariant mass of the two leading jets must exceed 500 GeV.",
+        ["event: mjj > 500"],
+    ),
+    (
+        "a purpose is no rejection",
+        LEPTONS + "To reject events from Z boson decays, m_ll > 101 GeV is required.",
+        ["event: mll > 101"],
+    ),
+    (
+        "a purpose is no rejection",
+        JETS + "In order to suppress the multijet background, E_T^miss > 200 GeV is required.",
+        ["event: met > 200"],
+    ),
+    (
+        "a purpose is no rejection",
+        JETS + "A requirement of E_T^miss > 200 GeV is applied to reject the multijet background.",
+        ["event: met > 200"],
+    ),
+    (
+        "a purpose is no rejection",
+        JETS + "Events with E_T^miss < 200 GeV are removed to reject the multijet background.",
+        ["event: met >= 200"],
+    ),
+    (
+        "another analysis's cut",
+        "Unlike the 2015 analysis, which required E_T^miss > 250 GeV, we require "
+        "E_T^miss > 200 GeV.",
+        ["event: met > 200"],
+    ),
+    (
+        "another analysis's cut",
+        "Compared to the previous analysis, where E_T^miss > 250 GeV was required, we require "
+        "E_T^miss > 200 GeV.",
+        ["event: met > 200"],
+    ),
+    (
+        "another analysis's cut",
+        "Following the analysis of Ref. [12], leptons are required to have pT > 20 GeV.",
+        ["leptons: pt > 20"],
+    ),
+    (
+        "another analysis's cut",
+        "The 2016 data analysis requires E_T^miss > 200 GeV.",
+        ["event: met > 200"],
+    ),
+    (
+        "a veto of events in which an object is found",
+        "We veto any event in which a photon with E_T > 15 GeV is found.",
+        ["event: count(photons) == 0"],
+    ),
+    (
+        "a veto of events in which an object is found",
+        "Any event in which a muon with pT > 10 GeV is found is rejected.",
+        ["event: count(muons) == 0"],
+    ),
+    (
+        "a veto of events in which an object is found",
+        "Events where there is a b-tagged jet are vetoed.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "a veto of events in which an object is found",
+        "We reject events where the leading jet has pT < 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) >= 100"],
+    ),
+    (
+        "a veto of events in which an object is found",
+        "Events in which a second lepton with pT > 10 GeV is found are rejected.",
+        ["event: not (nth(sort_desc(pt(leptons)), 1) > 10)"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
+def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert not verified & set(wrong), (name, sorted(verified))
+
+
+@pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
+def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert set(right) <= verified, (name, sorted(verified))
