@@ -65,6 +65,42 @@ WRONG = [
         "We reject events where the leading jet has pT < 100 GeV.",
         ["event: count(jets) == 0", "event: nth(sort_desc(pt(jets)), 0) < 100"],
     ),
+    (
+        "a requirement under a condition",
+        "If the event has at least three jets, the third jet must have pT > 40 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 2) > 40"],
+    ),
+    (
+        "a requirement under a condition",
+        "Should a second lepton be present, it must satisfy pT > 15 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 1) > 15"],
+    ),
+    (
+        "a requirement under a condition",
+        "When the leading lepton is a muon, its pT must exceed 28 GeV.",
+        ["muons: pt > 28"],
+    ),
+    (
+        "a requirement under a condition",
+        "If the leading jet has pT > 200 GeV, E_T^miss > 100 GeV is required.",
+        ["event: met > 100"],
+    ),
+    (
+        "the object a removal names",
+        "If an electron is within Delta R = 0.2 of a jet, the electron is kept and the jet is "
+        "discarded.",
+        ["electrons: min_delta_r(jets) > 0.2"],
+    ),
+    (
+        "jets that are not b-tagged",
+        "Events must contain exactly two b-jets and at least two light-flavour jets.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "jets that are not b-tagged",
+        "Events must have at least two non-b-tagged jets with pT > 30 GeV.",
+        ["event: count(jets) >= 2", "bjets: pt > 30", "jets: pt > 30"],
+    ),
 ]
 
 # (class, sentence, cuts that must be verified)
@@ -167,6 +203,42 @@ RIGHT = [
         "a veto of events in which an object is found",
         "Events in which a second lepton with pT > 10 GeV is found are rejected.",
         ["event: not (nth(sort_desc(pt(leptons)), 1) > 10)"],
+    ),
+    (
+        "a requirement under a condition",
+        "If not stated otherwise, jets must have pT > 30 GeV.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "a requirement under a condition",
+        "If a jet is within Delta R < 0.4 of an electron, the jet is removed.",
+        ["jets: min_delta_r(electrons) >= 0.4"],
+    ),
+    (
+        "the object a removal names",
+        "If an electron is within Delta R = 0.2 of a jet, the electron is kept and the jet is "
+        "discarded.",
+        ["jets: min_delta_r(electrons) > 0.2"],
+    ),
+    (
+        "the object a removal names",
+        "Jets within Delta R < 0.4 of an electron are removed.",
+        ["jets: min_delta_r(electrons) >= 0.4"],
+    ),
+    (
+        "the object a removal names",
+        "Electrons within Delta R = 0.4 of a jet are discarded.",
+        ["electrons: min_delta_r(jets) > 0.4"],
+    ),
+    (
+        "jets that are not b-tagged",
+        "Events must contain exactly two b-jets and at least two light-flavour jets.",
+        ["event: count(bjets) == 2"],
+    ),
+    (
+        "jets that are not b-tagged",
+        "Events must contain at least two jets, of which exactly one is b-tagged.",
+        ["event: count(jets) >= 2", "event: count(bjets) == 1"],
     ),
 ]
 

@@ -241,7 +241,12 @@ NOT_SYMBOLS = {
 }
 
 OBJECTS: list[tuple[str, str]] = [
-    ("bjet", r"(?<!\+)\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b|\bb-jets?\b|\bbjets?\b"),
+    # (not "non-b-tagged jets": the other jets)
+    (
+        "bjet",
+        r"(?<!\+)(?<!non-)(?<!non )\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b"
+        r"|(?<!non-)\bb-jets?\b|\bbjets?\b",
+    ),
     # "+jets" names a process (W+jets), not the object; large-R jets are another collection
     (
         "jet",

@@ -178,7 +178,31 @@ def _pick(
         partner = args[1] if subject == args[0] else args[0]
     if subject is None or partner is None or subject == partner or (subject, partner) in _NESTED:
         return None
+    if _removed_kind(text, match.start(), mentions) == partner:
+        # "If an electron is within Delta R = 0.2 of a jet, the electron is kept and the jet is
+        # discarded": the jet is what goes
+        return partner, subject
     return subject, partner
+
+
+_NAMED_AGAIN = re.compile(r"\b(?:the|that|this|these|those)\s+$", re.IGNORECASE)
+
+
+def _removed_kind(text: str, at: int, mentions: list[tuple[int, int, str]]) -> str | None:
+    """The kind named as the subject of a removal verb ('the jet is discarded') in the clause
+    of ``at``, if any."""
+    begin = text.rfind(";", 0, at) + 1
+    end = text.find(";", at) % (len(text) + 1)
+    for removal in _REMOVAL.finditer(text, begin, end):
+        before = [(a, k) for a, b, k in mentions if 0 <= removal.start() - b <= 12]
+        if not before:
+            continue
+        start, kind = before[-1]
+        if _NAMED_AGAIN.search(text[max(0, start - 6) : start]) and not _PARTNER_BEFORE.search(
+            text[max(0, start - 40) : start]
+        ):  # not "... of an electron are removed", "... and nearest jet are removed"
+            return kind
+    return None
 
 
 def separations(text: str) -> list[Separation]:

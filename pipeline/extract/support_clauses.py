@@ -266,11 +266,17 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         b <= position and _EVENTS_SUBJECT.search(r.text[max(0, a - 30) : a])
         for a, b in r.conditions
     )  # "Events with fewer than four jets must have H_T > 500 GeV"
-    if (
+    opening = _CONDITIONAL_OPENING.match(r.text)
+    conditional = opening is not None and (
         claim.kind == "event"
+        or claim.rank is not None
+        or bool(_EVENT_OR_RANK.search(opening.group("cond")))
+    )  # "When the leading lepton is a muon, its pT must exceed 28 GeV": not every muon's
+    if (
+        conditional
+        or (claim.kind == "event" or claim.rank is not None)
         and (_EVENT_CONDITION.search(r.text) or picks_events)
-        and not in_region
-    ):
+    ) and not in_region:
         # "H_T > 300 GeV is required for events with N_jets >= 4 (and H_T > 500 GeV otherwise)":
         # the requirement holds where the condition does; as one cut on all events it is not
         # what the paper applies
@@ -290,6 +296,19 @@ _OBJECT_CONDITION = re.compile(
 )
 # ("Selected events with exactly two leptons are required to ..." are all the selected events)
 _EVENTS_SUBJECT = re.compile(r"(?<!selected )\bevents?\s+with\s*$", re.IGNORECASE)
+# a sentence opening with a condition: "If the event has at least three jets, ...", "Should a
+# second lepton be present, ...", "When the leading lepton is a muon, ..." (not "If not stated
+# otherwise, ...", "When available, ...", "When forming the pairs, ...")
+_CONDITIONAL_OPENING = re.compile(
+    r"^\W*(?:if|when|whenever|should|in\s+case|provided(?:\s+that)?)\s+"
+    r"(?!not\b|otherwise\b|available\b|needed\b|necessary\b|applicable\b|possible\b|\w+ing\b)"
+    r"(?P<cond>[^,;]{3,150}?),",
+    re.IGNORECASE,
+)
+_EVENT_OR_RANK = re.compile(
+    r"\b(?:events?|leading|sub-?leading|first|second|third|fourth|hardest|highest)\b",
+    re.IGNORECASE,
+)
 _EVENT_CONDITION = re.compile(
     r"\bfor\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose|in\s+which)\b"
     # (an if-clause opening the sentence; "vetoed if it has ..." states the requirement itself)

@@ -91,7 +91,11 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
 
 # a qualifier making the objects a subset: "the tag muon", "forward jets"; prompt and displaced
 # (central and forward) only when the sentence speaks of both kinds
-_SUBSET_BEFORE = re.compile(r"\b(?P<q>forward|tag|probe)(?:[- ]\w+)?\s*$", re.IGNORECASE)
+# ("light-flavour jets", "non-b-tagged jets", "untagged jets": the jets that are not b-tagged)
+_SUBSET_BEFORE = re.compile(
+    r"\b(?P<q>forward|tag|probe|light|untagged|non-b-tagged|non-b|non-tagged)(?:[- ]\w+)?\s*$",
+    re.IGNORECASE,
+)
 _PAIRED = {"prompt": "displaced", "displaced": "prompt", "central": "forward"}
 _PAIRED_BEFORE = re.compile(r"\b(?P<q>prompt|displaced|central)\s*$", re.IGNORECASE)
 # a role after the noun: "the electron used as the tag", "jets in the forward region"
