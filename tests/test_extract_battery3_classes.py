@@ -101,6 +101,17 @@ WRONG = [
         "Events must have at least two non-b-tagged jets with pT > 30 GeV.",
         ["event: count(jets) >= 2", "bjets: pt > 30", "jets: pt > 30"],
     ),
+    (
+        "the threshold of the objects a veto counts",
+        "Events with a leading jet with pT < 100 GeV are rejected.",
+        ["event: count(jets) == 0"],
+    ),
+    (
+        "an additional object after a ranked one",
+        "We require the leading jet to have pT > 100 GeV and at least one additional jet with "
+        "pT > 75 GeV.",
+        ["jets: pt > 75", "event: count(jets) >= 1"],
+    ),
 ]
 
 # (class, sentence, cuts that must be verified)
@@ -240,7 +251,50 @@ RIGHT = [
         "Events must contain at least two jets, of which exactly one is b-tagged.",
         ["event: count(jets) >= 2", "event: count(bjets) == 1"],
     ),
+    (
+        "the threshold of the objects a veto counts",
+        "Events with more than one lepton with pT > 10 GeV are rejected.",
+        ["event: count(leptons) <= 1"],
+    ),
+    (
+        "the threshold of the objects a veto counts",
+        "Events containing a muon with p_T > 10 GeV are vetoed.",
+        ["event: count(muons) == 0"],
+    ),
+    (
+        "the threshold of the objects a veto counts",
+        "Jets with pT < 30 GeV are rejected.",
+        ["jets: pt >= 30"],
+    ),
+    (
+        "the threshold of the objects a veto counts",
+        "Events with a leading jet with pT < 100 GeV are rejected.",
+        ["event: nth(sort_desc(pt(jets)), 0) >= 100"],
+    ),
+    (
+        "an n-th object vetoed",
+        "The number of jets is expected to be small, and therefore events with a fifth jet with "
+        "p_T above 75 GeV are rejected.",
+        ["event: not (nth(sort_desc(pt(jets)), 4) > 75)"],
+    ),
+    (
+        "an additional object after a ranked one",
+        "We require the leading jet to have pT > 100 GeV and at least one additional jet with "
+        "pT > 75 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 100", "event: nth(sort_desc(pt(jets)), 1) > 75"],
+    ),
 ]
+
+
+def test_a_veto_threshold_is_flagged_as_defining_the_vetoed_objects() -> None:
+    """Not 'pT > 10 is rejected' (the events with such leptons are): the threshold defines the
+    objects the veto counts, which a cut on the selected leptons does not state."""
+    sel = _extracted("Events with more than one lepton with pT > 10 GeV are rejected.")
+    (cut,) = [c for o in sel.objects for c in o.cuts if c.variable == "pt"]
+    assert cut.status == "unverified"
+    reason = cut.grounding.reason if cut.grounding else ""
+    assert "the veto counts" in (reason or ""), reason
+    assert "polarity" not in (reason or ""), reason
 
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])

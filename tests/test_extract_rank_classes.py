@@ -335,6 +335,8 @@ RULES_ON_PAPERS = [
         True,
     ),
     (P032, "p_T of the leading jet to be", ["nth(sort_desc(pt(jets)), 0) > 100"], True),
+    # "... and to contain at least one additional jet with p_T > 75 GeV": the next one in pT
+    (P032, "at least one additional jet", ["nth(sort_desc(pt(jets)), 1) > 75"], True),
     (  # a validation region's leading photon: ranked, and not the signal selection
         P1707,
         "the leading photon must be reconstructed",

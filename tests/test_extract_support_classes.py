@@ -507,7 +507,6 @@ ON_PAPERS = [
     ("exclusive selections", P1605, "exclusive", "pt >= 25", "category"),
     # (the 185 GeV cut is quoted from a later statement since issue 17's restated cuts)
     ("per-category alternatives", P1812, "non-boosted or boosted categories", "> 80", "categories"),
-    ("additional objects", P032, "at least one additional jet", "count(jets)", "additional"),
     ("particle-flow candidates", P1709, "lepton particle-flow candidates", "0.2", "track"),
     ("relative clause", P1705, "charged-hadron PF candidates, which", "pt > 15", "track"),
 ]

@@ -141,8 +141,11 @@ def separated_subject(sentence: str, position: int, mentions: list[tuple[int, st
 # a fronted purpose clause ("To reduce the Drell-Yan background, events with ...") leaves the
 # subject of the main clause where it is
 PURPOSE = r"(?:(?:in order )?to\s[^,;]{0,200},\s*)?"
+# where the main clause starts: the sentence's start, or after a reason ("The number of jets is
+# expected to be small, and therefore events with a fifth jet ... are rejected")
+_MAIN = r"(?:^\s*|,\s*(?:and\s+)?(?:therefore|thus|hence|so|consequently)\s+)"
 _REJECTED_EVENTS = re.compile(
-    rf"^\s*{PURPOSE}(?:[\w-]+\s+){{0,3}}?events?\s+(?:\w+\s+){{0,2}}?(?:with|containing|having"
+    rf"{_MAIN}{PURPOSE}(?:[\w-]+\s+){{0,3}}?events?\s+(?:\w+\s+){{0,2}}?(?:with|containing|having"
     r"|that|in which|where|whose)\b[^.;]{0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected"
     r"|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
     re.IGNORECASE,
@@ -161,9 +164,9 @@ _INVERSE = {
 
 # "Events are rejected if A or B", "An event is vetoed if it has ...", "We reject events with ..."
 _REJECTED_IF = re.compile(
-    rf"^\s*{PURPOSE}(?:(?:an?|the|all|such)\s+)?events?\s+(?:is|are)\s+(?:then\s+|also\s+)?"
+    rf"{_MAIN}{PURPOSE}(?:(?:an?|the|all|such)\s+)?events?\s+(?:is|are)\s+(?:then\s+|also\s+)?"
     r"(?:rejected|vetoed|discarded|excluded)\s+(?:if|when|whenever)\b"
-    rf"|^\s*{PURPOSE}we\s+(?:also\s+)?(?:reject|veto|discard|exclude)\s+(?:all\s+)?events?\s+"
+    rf"|{_MAIN}{PURPOSE}we\s+(?:also\s+)?(?:reject|veto|discard|exclude)\s+(?:all\s+)?events?\s+"
     r"(?:with|containing|having|that|in which|where|whose|if)\b"
     # "An additional veto is applied on events with more than two leptons"
     rf"|^\s*{PURPOSE}(?:(?:an?|the)\s+)?(?:[\w-]+\s+)?veto\s+(?:is\s+(?:also\s+)?applied\s+)?"

@@ -29,7 +29,7 @@ from pipeline.extract import patterns as P
 
 _ONE = (  # not "leading to jets", "leading-order", "next-to-leading-log"
     r"(?:next-to-leading|sub-?leading|(?:second|third|fourth)[- ](?:leading|highest|hardest)"
-    r"|first|second|third|fourth|leading|highest|hardest)(?![- ](?:to|order|log)\b)"
+    r"|first|second|third|fourth|fifth|sixth|leading|highest|hardest)(?![- ](?:to|order|log)\b)"
     r"(?:[- ]p_?T)?"
 )
 _LIST = rf"{_ONE}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|\(\s*)(?:the\s+)?{_ONE}\s*\)?)*"
@@ -146,7 +146,13 @@ def superscript_kind(quantity_text: str) -> str | None:
 def rank_of_word(word: str) -> int:
     """0 for leading/first/highest, 1 for subleading/second/next-to-leading, 2 for third ..."""
     low = word.lower()
-    for rank, stems in ((1, ("next-to", "sub", "second")), (2, ("third",)), (3, ("fourth",))):
+    for rank, stems in (
+        (1, ("next-to", "sub", "second")),
+        (2, ("third",)),
+        (3, ("fourth",)),
+        (4, ("fifth",)),
+        (5, ("sixth",)),
+    ):
         if low.startswith(stems):
             return rank
     return 0
@@ -253,3 +259,35 @@ def _the_other(text: str, comp: Compared) -> Ranked | None:
 
 def ordinal(rank: int) -> str:
     return ("leading", "subleading", "third", "fourth", "fifth")[rank] if rank < 5 else f"#{rank}"
+
+
+# "the leading jet ... >100 GeV and at least one additional jet with p_T > 75 GeV"
+_ADDITIONAL_WITH = re.compile(
+    r"\b(?:at\s+least\s+)?(?P<n>an?|one|two|three|[1-3])\s+(?:additional|more|further|other)\s+"
+    rf"(?P<obj>{_OBJECT})\s+with\s+(?:an?\s+)?(?:transverse momentum|p_?T)\b",
+    re.IGNORECASE,
+)
+
+
+def beyond_ranked(text: str, position: int) -> tuple[str, int, int] | None:
+    """(kind, rank, count) when the comparison at ``position`` is on 'n additional' objects after
+    ranked ones of their kind ('the leading jet ... and at least one additional jet with pT >
+    75 GeV': the additional one is the next in pT, rank 1); None otherwise."""
+    match = next(
+        (m for m in _ADDITIONAL_WITH.finditer(text) if 0 <= position - m.end() <= 25), None
+    )
+    if match is None:
+        return None
+    kind = P.object_of(match)
+    named = sorted(
+        {
+            rank
+            for phrase in PHRASE.finditer(text, 0, match.start())
+            if _kind(phrase) == kind
+            for rank in _ranks(phrase)
+        }
+    )
+    if not named or named != list(range(len(named))):
+        return None
+    n = P.count_value(match.group("n").lower())
+    return kind, len(named) + n - 1, n

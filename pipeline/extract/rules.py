@@ -96,7 +96,7 @@ def _findings_in(
         out += _expand(comp, targets, quote) if ranked is None else ranked
     if clauses.rejects_objects(sentence) and not clauses.rejects_events(sentence):
         out = clauses.kept_objects(out)  # "Jets with pT below 30 GeV are not used": pT >= 30
-    out += _counts(sentence, quote)
+    out = _beyond_ranked(reading, out + _counts(sentence, quote))
     # 'rejected if they contain a b-tagged jet' already gives the kept side, a zero count
     vetoes = _veto_counts(sentence, quote)
     if not clauses.rejects_events(sentence):
@@ -146,8 +146,8 @@ def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
     out."""
     match = _VETOED.match(sentence)
     if match is None or re.search(
-        r"additional|extra|second|third|fourth|other|further|\d|\b(?:two|three|four|more|fewer|"
-        r"less|than|least|most)\b",
+        r"additional|extra|second|third|fourth|fifth|sixth|other|further|\d|\b(?:two|three|four|more|fewer|"
+        r"less|than|least|most|leading|sub-?leading|first|hardest)\b",
         match.group("which"),
         re.I,
     ):
@@ -417,6 +417,35 @@ def _make(
         )
     except ValueError:
         return None
+
+
+def _beyond_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
+    """'the leading jet with pT > 100 GeV and at least one additional jet with pT > 75 GeV': the
+    additional one is the next in pT (nth(..., 1) > 75), not a cut on every jet and a count."""
+    for comp in reading.comparisons:
+        beyond = ranks.beyond_ranked(reading.text, comp.position)
+        if beyond is None or comp.quantity != "pt":
+            continue
+        kind, rank, n = beyond
+        flat = [
+            f
+            for f in out
+            if f.object == kind
+            and f.variable == "pt"
+            and f.rank is None
+            and f.op in (">", ">=")
+            and f.value == comp.value
+        ]
+        if len(flat) != 1:
+            continue
+        counted = [
+            f
+            for f in out
+            if f.object == kind and f.variable == "count" and (f.op, f.value) == (">=", n)
+        ]
+        ranked = flat[0].model_copy(update={"rank": rank})
+        out = [f for f in out if f is not flat[0] and f not in counted] + [ranked]
+    return out
 
 
 def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:

@@ -318,9 +318,32 @@ _EVENT_CONDITION = re.compile(
 )
 
 
+# the objects a rejected event has, with what makes them count: "Events with more than one lepton
+# with pT > 10 GeV are rejected" (the threshold says which leptons are counted, not what is thrown
+# away: the count carries the polarity, and the threshold defines veto objects)
+_COUNTED_IN_REJECTED_EVENTS = re.compile(
+    r"\bevents?\s+(?:with|containing|having|that\s+(?:have|contain)|in\s+which)\s+"
+    # (not "events with a fifth jet with pT above 75 GeV": the n-th one, not the counted ones)
+    r"(?:(?!(?:leading|sub-?leading|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b)"
+    rf"[\w-]+\s+){{0,4}}?{ANY_OBJECT}\s+(?:with|having|of)\s+[^,;]{{0,40}}$",
+    re.IGNORECASE,
+)
+
+
 def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
     stated = DIRECTION.get(comp.op, comp.op)
     rejects = r.clause_at(comp.position).rejects or rejected_subject(r, comp.position)
+    if (
+        rejects
+        and claim.kind != "event"
+        and claim.rank is None
+        and _COUNTED_IN_REJECTED_EVENTS.search(r.text[: comp.position])
+    ):
+        return (
+            f"the threshold says which {claim.kind}s the veto counts, not which are selected: "
+            f"as a cut on the selected {claim.kind}s it is not the paper's (state the vetoed "
+            "objects as a collection of their own and count those)"
+        )
     rejects = rejects and stated != "outside"  # an excluded interval is read as 'outside' already
     kept = INVERSE.get(stated, stated) if rejects else stated
     if claim.direction == kept:
