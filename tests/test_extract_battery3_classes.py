@@ -7,9 +7,13 @@ that must stay as they are. The check is the support check both extractors share
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_extract_battery_classes import _verified
-from test_extract_support_classes import _extracted
+from test_extract_support_classes import _checked, _extracted
+
+from tests.conftest import shared_path
 
 # the objects a sentence's quantity is built from, stated before it as a paper does
 LEPTONS = "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. "
@@ -111,6 +115,21 @@ WRONG = [
         "We require the leading jet to have pT > 100 GeV and at least one additional jet with "
         "pT > 75 GeV.",
         ["jets: pt > 75", "event: count(jets) >= 1"],
+    ),
+    (
+        "an excluded interval",
+        LEPTONS + "The dilepton mass must lie outside the range 81-101 GeV.",
+        ["event: 81 < mll < 101"],
+    ),
+    (
+        "an enumerated count",
+        "Events with exactly two or three b-tagged jets are selected.",
+        ["event: count(bjets) == 2"],
+    ),
+    (
+        "a window of a jet pair mass",
+        JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
+        ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],
     ),
 ]
 
@@ -283,6 +302,66 @@ RIGHT = [
         "pT > 75 GeV.",
         ["event: nth(sort_desc(pt(jets)), 0) > 100", "event: nth(sort_desc(pt(jets)), 1) > 75"],
     ),
+    (
+        "an enumerated count",
+        "Events are required to have MET > 250 GeV, as well as two, three, or four jets.",
+        ["event: 2 <= count(jets) <= 4", "event: met > 250"],
+    ),
+    (
+        "an enumerated count",
+        "Events must have two or three jets.",
+        ["event: 2 <= count(jets) <= 3"],
+    ),
+    (
+        "an enumerated count",
+        "Events with exactly two or three b-tagged jets are selected.",
+        ["event: 2 <= count(bjets) <= 3"],
+    ),
+    ("a count with a symbol", "Events must have ≤ 1 b-tagged jets.", ["event: count(bjets) <= 1"]),
+    (
+        "a count with a symbol",
+        "We require ≥ 4 jets with pT > 30 GeV.",
+        ["event: count(jets) >= 4", "jets: pt > 30"],
+    ),
+    ("a count with a symbol", "Events with < 2 jets are rejected.", ["event: count(jets) >= 2"]),
+    ("count words", "A maximum of one b-tagged jet is allowed.", ["event: count(bjets) <= 1"]),
+    ("count words", "No fewer than two jets are required.", ["event: count(jets) >= 2"]),
+    ("count words", "Events must contain precisely one muon.", ["event: count(muons) == 1"]),
+    (
+        "an excluded interval",
+        LEPTONS + "The dilepton mass must lie outside the range 81-101 GeV.",
+        ["event: mll < 81 or mll > 101"],
+    ),
+    (
+        "an excluded interval",
+        LEPTONS + "The dilepton mass must not be between 76 and 106 GeV.",
+        ["event: mll < 76 or mll > 106"],
+    ),
+    (
+        "an excluded interval",
+        LEPTONS + "The dilepton mass must be in the range 76-106 GeV.",
+        ["event: 76 < mll < 106"],
+    ),
+    (
+        "a mass window",
+        JETS + "The dijet mass must satisfy |m_jj - m_W| < 20 GeV.",
+        ["event: abs(mjj - 80.4) < 20"],
+    ),
+    (
+        "a mass window",
+        PHOTONS + "We require |m_gammagamma - m_H| < 5 GeV.",
+        ["event: abs(mgammagamma - 125) < 5"],
+    ),
+    (
+        "a mass window",
+        JETS + "Events with |m_bb - m_H| < 25 GeV are rejected.",
+        ["event: abs(mbb - 125) >= 25"],
+    ),
+    (
+        "a mass window",
+        LEPTONS + "Events are required to have |m_ll - m_Z| > 15 GeV.",
+        ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) > 15"],
+    ),
 ]
 
 
@@ -297,6 +376,13 @@ def test_a_veto_threshold_is_flagged_as_defining_the_vetoed_objects() -> None:
     assert "polarity" not in (reason or ""), reason
 
 
+def test_a_models_single_count_of_an_enumeration_is_flagged() -> None:
+    """'two, three, or four jets' is no 'exactly two jets'."""
+    cut = _checked("Events must have two, three, or four jets.", {"expr": "count(jets) == 2"})
+    assert cut.status == "unverified"
+    assert "allows 2 to 4 jets" in (cut.grounding.reason if cut.grounding else "")
+
+
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
 def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
     verified = _verified(_extracted(sentence))
@@ -307,3 +393,72 @@ def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) ->
 def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
     verified = _verified(_extracted(sentence))
     assert set(right) <= verified, (name, sorted(verified))
+
+
+def test_a_mass_window_runs_on_real_data(tmp_path: Path) -> None:
+    """The extracted '|m_jj - m_W| < 20 GeV' compiles and runs, and keeps the events whose two
+    leading jets (pT > 30 GeV) have a mass within 20 GeV of 80.4 GeV (counted by hand)."""
+    import awkward as ak
+    import numpy as np
+    import uproot
+
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    sel = _extracted(JETS + "The dijet mass must satisfy |m_jj - m_W| < 20 GeV.")
+    (window,) = [c for c in sel.selection if c.expr == "abs(mjj - 80.4) < 20"]
+    assert window.status == "verified"
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+    jets = uproot.open(data)["mini"].arrays(["jet_pt", "jet_eta", "jet_phi", "jet_E"])
+    keep = jets.jet_pt > 30_000.0
+    pt, eta, phi, e = (
+        jets[f"jet_{f}"][keep] / (1000.0 if f in ("pt", "E") else 1.0)
+        for f in ("pt", "eta", "phi", "E")
+    )
+    order = ak.argsort(pt, ascending=False)
+    pt, eta, phi, e = pt[order], eta[order], phi[order], e[order]
+    two = ak.num(pt) >= 2
+    first = (ak.pad_none(x, 2)[:, 0] for x in (pt, eta, phi, e))
+    pt0, eta0, phi0, e0 = (ak.fill_none(x, 0.0) for x in first)
+    pt1, eta1, phi1, e1 = (ak.fill_none(ak.pad_none(x, 2)[:, 1], 0.0) for x in (pt, eta, phi, e))
+    px = pt0 * np.cos(phi0) + pt1 * np.cos(phi1)
+    py = pt0 * np.sin(phi0) + pt1 * np.sin(phi1)
+    pz = pt0 * np.sinh(eta0) + pt1 * np.sinh(eta1)
+    mass = np.sqrt(np.maximum((e0 + e1) ** 2 - px**2 - py**2 - pz**2, 0.0))
+    expected = int(ak.sum(two & (abs(mass - 80.4) < 20.0)))
+    assert expected > 0
+    assert steps[window.id].raw == expected
+
+
+def test_an_enumerated_count_runs_on_real_data(tmp_path: Path) -> None:
+    """'two, three, or four jets with pT > 30 GeV' keeps the events with 2 to 4 such jets, both
+    ends included (counted by hand)."""
+    import awkward as ak
+    import uproot
+
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    sel = _extracted("Events must have two, three, or four jets with pT > 30 GeV.")
+    (count,) = [c for c in sel.selection if c.expr == "2 <= count(jets) <= 4"]
+    assert count.status == "verified"
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+    pt = uproot.open(data)["mini"].arrays(["jet_pt"]).jet_pt
+    n = ak.sum(pt > 30_000.0, axis=1)
+    expected = int(ak.sum((n >= 2) & (n <= 4)))
+    assert 0 < expected < len(n) and int(ak.sum(n == 4)) > 0
+    assert steps[count.id].raw == expected

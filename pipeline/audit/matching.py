@@ -52,6 +52,7 @@ QUANTITY = {
 }
 SAME_QUANTITY = {"lept": "lt"}  # ADL LepT = pT(leptons[0]) + MET, the paper's L_T = pT^l + pTmiss
 _COUNT = re.compile(r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)")
+_COUNT_WINDOW = re.compile(r"^(-?[\d.]+)\s*<=\s*count\((\w+)\)\s*<=\s*(-?[\d.]+)$")
 _RANKED = re.compile(r"nth\(sort_desc\((\w+)\((\w+)\)\),\s*(\d)\)\)?\s*(>=|<=|>|<)\s*(-?[\d.]+)")
 _MASS = re.compile(r"^m(\d\d|ll|l+|bb|jj|4l|z\d?|gammagamma|eff|ass)$")
 _WINDOW = re.compile(r"^(-?[\d.]+)\s*<=?\s*(\w+)\s*<=?\s*(-?[\d.]+)$")
@@ -111,6 +112,14 @@ def _numbers_key(expr: str, kind: str) -> Key:
 
 
 def _expr_key(expr: str, kind: str, collections: dict[str, str]) -> Key:
+    counted = _COUNT_WINDOW.match(expr.strip())
+    if counted:  # 2 <= count(jets) <= 4: ADL's Size(jets) [] 2 4
+        return (
+            collections.get(counted.group(2), "other"),
+            "count",
+            "range",
+            (float(counted.group(1)), float(counted.group(3))),
+        )
     count = _COUNT.search(expr)
     if count:
         quantity = "sfos" if "sfos_pairs" in expr else "count"

@@ -8,6 +8,7 @@ from typing import Any
 
 from pipeline.extract.findings import COLLECTIONS, KIND_OF, CutFinding, canonical
 from pipeline.extract.ratios import RATIO_EXPRESSIONS
+from pipeline.extract.windows import WINDOW_EXPRESSIONS
 from pipeline.selection.models import (
     Assumption,
     Cut,
@@ -29,6 +30,7 @@ _EXPR_VARIABLES = {
     "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))",
     "mtmet": "mt + met",
     **RATIO_EXPRESSIONS,  # 'E_T^miss / sqrt(H_T) > 5 GeV^1/2': met / sqrt(ht)
+    **WINDOW_EXPRESSIONS,  # '|m_jj - m_W| < 20 GeV': abs(mjj - 80.4)
 }  # 'm_T^W + E_T^miss > 60 GeV' (mt is defined by pipeline.extract.legal)
 
 
@@ -78,6 +80,8 @@ def _description(finding: CutFinding) -> str:
 def _comparison(lhs: str, finding: CutFinding, value: float | list[float]) -> str:
     if finding.op == "between":
         low, high = value  # type: ignore[misc]
+        if finding.variable == "count":  # "two, three, or four jets": both ends allowed
+            return f"{low:g} <= {lhs} <= {high:g}"
         return f"{low:g} < {lhs} < {high:g}"
     if finding.op == "outside":
         low, high = value  # type: ignore[misc]

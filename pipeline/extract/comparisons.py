@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract import clauses, ranks, ratios
+from pipeline.extract import clauses, ranks, ratios, windows
 from pipeline.extract import patterns as P
 
 _RIGHT = re.compile(
@@ -24,8 +24,8 @@ _RANGE_RIGHT = re.compile(
 )
 _LEFT_NUM = re.compile(rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
 _BETWEEN = re.compile(
-    rf"\b(?:between|in the range(?: of)?|range)\s+(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-"
-    rf"|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+    r"\b(?:between|in the range(?: of)?|range|window|interval)\s+"
+    rf"(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
 )
 
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
@@ -255,7 +255,9 @@ _SAME_SIGN = re.compile(r"\b(?:same|like)[- ](?:sign|charge)|\bSS\s+(?:pair|lept
 _Z_WINDOW = re.compile(
     rf"\bwithin\s+(?:\+-\s*)?(?P<num>{P.NUM})\s*GeV\s+(?:of|from|around)\s+(?:the\s+)?(?:nominal\s+|known\s+)?"
     rf"(?:Z(?:[- ]boson)?\s+(?:boson\s+)?mass|m_?Z\b|mass of the Z(?: boson)?)"
-    rf"|\|\s*m_?\{{?(?:ll|l\s?l|ee|mumu|\d\d|\w{{1,3}})\}}?\s*-\s*m_?\{{?Z\}}?\s*\|\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num2>{P.NUM})",
+    # (a lepton pair's mass: |m_jj - m_Z| is a window of windows.py)
+    rf"|\|\s*m(?!_?\{{?(?:jj|bb|b\s?b|gammagamma)\b)_?\{{?(?:ll|l\s?l|ee|mumu|\d\d|\w{{1,3}})\}}?\s*-\s*m_?\{{?Z\}}?\s*\|\s*"
+    rf"(?P<op>{P.SYMBOL_OP})\s*(?P<num2>{P.NUM})",
 )
 
 
@@ -322,7 +324,21 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
             )
         )
         spans.append((match.start(), match.end()))
-    whole = []  # a ratio is one statement: none of the comparisons inside it stands alone
+    whole = []  # a ratio or a window is one statement: no comparison inside it stands alone
+    for window in windows.windows(sentence):  # |m_jj - m_W| < 20 GeV: one statement
+        out.append(
+            Comparison(
+                window.quantity,
+                None,
+                window.op,
+                window.value,
+                "GeV",
+                window.start,  # (as the Z window: the minus inside is no sum before the number)
+                after=sentence[window.end :],
+                firm=True,
+            )
+        )
+        whole.append((window.start, window.end))
     for ratio in ratios.ratios(sentence):
         out.append(
             Comparison(
@@ -663,6 +679,9 @@ _SECOND_RANGE = re.compile(
 )
 
 
+_NOT_IN = re.compile(r"\b(?:outside|not)\s+(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
 def _betweens(sentence: str) -> list[Comparison]:
     """'between 50 and 106 GeV', and 'between 65-105 and 105-210 GeV for W bosons and top
     quarks'."""
@@ -679,7 +698,13 @@ def _betweens(sentence: str) -> list[Comparison]:
         unit = (
             match.group("unit") or match.group("u1") or (second.group("unit") if second else None)
         )
-        out.append(Comparison(quantity[0], quantity[1], "between", [lo, hi], unit, match.start()))
+        # "outside the range 81-101 GeV", "not between 76 and 106 GeV": the excluded interval
+        op = (
+            "outside"
+            if _NOT_IN.search(sentence[max(0, match.start() - 30) : match.start()])
+            else "between"
+        )
+        out.append(Comparison(quantity[0], quantity[1], op, [lo, hi], unit, match.start()))
         if second is not None and float(second.group("lo")) < float(second.group("hi")):
             out.append(
                 Comparison(

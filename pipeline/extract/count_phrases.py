@@ -239,3 +239,38 @@ def number_of(sentence: str) -> list[NumberOf]:
         kind = "bjet" if re.fullmatch(r"b[- ]?tags", obj, re.IGNORECASE) else P.object_of(match)
         out.append(NumberOf(match.start(), kind, op, P.count_value(match.group("n"))))
     return out
+
+
+@dataclass(frozen=True)
+class Enumerated:
+    """'two, three, or four jets', 'exactly two or three b-tagged jets': a count from ``low`` to
+    ``high`` (each of the numbers named is allowed)."""
+
+    start: int
+    end: int
+    kind: str
+    low: int
+    high: int
+
+
+# "two, three, or four jets", "(exactly) two or three b-tagged jets", "2 or 3 jets"
+_ENUMERATED = re.compile(
+    rf"\b(?:(?:exactly|either)\s+)?(?P<first>{_NUM})(?P<middle>(?:\s*,\s*(?:{_NUM}))*)\s*,?\s+or\s+"
+    rf"(?P<last>{_NUM})\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)(?:[\w-]+\s+){{0,2}}?"
+    rf"(?P<obj>{P.OBJECT_RE.pattern})",
+    re.IGNORECASE,
+)
+
+
+def enumerated(sentence: str) -> list[Enumerated]:
+    """The counts of a prepared sentence written as a list of the allowed numbers, when they run
+    one by one ('two, three, or four'; not 'two or four')."""
+    out = []
+    for match in _ENUMERATED.finditer(sentence):
+        words = [match.group("first"), *re.findall(_NUM, match.group("middle"), re.I)]
+        numbers = [P.count_value(w.lower()) for w in [*words, match.group("last")]]
+        if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            continue
+        kind = P.object_of(match)
+        out.append(Enumerated(match.start(), match.end(), kind, numbers[0], numbers[-1]))
+    return out

@@ -16,6 +16,7 @@ import re
 from difflib import SequenceMatcher
 
 from pipeline.extract.text import Folded, fold, fold_plain
+from pipeline.extract.windows import REFERENCE_MASSES
 from pipeline.parse.document import Document
 from pipeline.selection.models import BoundingBox, Cut, Grounding, Provenance, SelectionList, Status
 
@@ -114,6 +115,9 @@ def cut_numbers(cut: Cut) -> list[float]:
         expr = (
             re.sub(r",\s*\d+\)", ")", cut.expr) if "nth(" in cut.expr else cut.expr
         )  # drop nth indices
+        # the centre of a mass window (abs(mjj - 80.4)) is a reference mass, not the paper's number
+        centres = "|".join(re.escape(f"{m:g}") for m in REFERENCE_MASSES.values())
+        expr = re.sub(rf"-\s*(?:{centres})\)", ")", expr)
         found = [float(m.group()) for m in _NUMBER.finditer(expr)]
         return [v for v in found if v not in (0.0, 91.1876)]
     return []

@@ -305,6 +305,14 @@ COUNT_RE = re.compile(
     rf"\b(?P<q>(?i:{'|'.join(COUNT_OPS)}))\s+(?P<n>{_NUM_WORD})\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
+# a count written with a symbol: "events must have >= 4 jets", "<= 1 b-tagged jets", "with = 2
+# leptons" (after a verb or preposition, so "pT > 30 jets" or "N_jets >= 4" is not one)
+COUNT_SYMBOL_RE = re.compile(
+    r"(?i:\b(?:have|has|having|with|requires?|required|requiring|contains?|containing|of|select"
+    r"|selects|selected|are|is|allowed|needs?|needed)\s+)"
+    rf"(?P<op>>=|<=|>|<|=)\s*(?P<n>\d+)\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
+    rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
+)
 OR_MORE_RE = re.compile(
     rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )

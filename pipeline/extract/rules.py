@@ -114,7 +114,14 @@ def _findings_in(
     # zero count of the veto, said once
     conditions = sorted(
         [c.position for c in comps if c.quantity not in OBJECT_VARIABLES | {"ip"}]
-        + [m.start() for m in (*P.COUNT_RE.finditer(sentence), *P.VETO_RE.finditer(sentence))]
+        + [
+            m.start()
+            for m in (
+                *P.COUNT_RE.finditer(sentence),
+                *P.COUNT_SYMBOL_RE.finditer(sentence),
+                *P.VETO_RE.finditer(sentence),
+            )
+        ]
     )
     alternatives = len(conditions) > 1 and clauses.joined_by_or(sentence, conditions)
     kept = [
@@ -474,8 +481,25 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     binning = bool(_BINS.search(sentence) or _CORRECTIONS.search(sentence)) and not (
         P.REQUIREMENT.search(sentence)
     )
+    listed = count_phrases.enumerated(sentence) if P.REQUIREMENT.search(sentence) else []
+    for en in listed:  # "two, three, or four jets": from two to four
+        if not binning and not _disqualified(sentence, en.start):
+            out.append(
+                CutFinding(
+                    object=en.kind,  # type: ignore[arg-type]
+                    variable="count",
+                    op="between",
+                    value=[float(en.low), float(en.high)],
+                    quote=quote,
+                    description=f"number of {en.kind}s from {en.low} to {en.high}",
+                )
+            )
     for match in P.COUNT_RE.finditer(sentence):
-        if binning or _disqualified(sentence, match.start()):
+        if (
+            binning
+            or _disqualified(sentence, match.start())
+            or any(en.start <= match.start("n") < en.end for en in listed)
+        ):
             continue
         op, n = P.COUNT_OPS[match.group("q").lower()], P.count_value(match.group("n"))
         if _PAIR.match(sentence, match.end()):
@@ -484,6 +508,11 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
                 continue
             op, n = ">=", 2 * n
         out.append(_count(_either_flavour(sentence, match), op, n, quote))
+    for match in P.COUNT_SYMBOL_RE.finditer(sentence):
+        if binning or _disqualified(sentence, match.start("op")):
+            continue  # '>= 4 jets'
+        op = "==" if match.group("op") == "=" else match.group("op")
+        out.append(_count(P.object_of(match), op, int(match.group("n")), quote))
     for match in P.OR_MORE_RE.finditer(sentence):
         if binning or _disqualified(sentence, match.start()):
             continue  # 'subcategories with zero, one, and two or more b-tagged jets'
@@ -511,10 +540,10 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
             not sub.outer_stated
         ):  # "two jets, both of which ...": a stated count has its own finding
             out.append(_count("jet", sub.outer_op, sub.outer_n, quote))
-    seen: set[tuple[object, object, object]] = set()
+    seen: set[tuple[object, ...]] = set()
     unique: list[CutFinding] = []
     for f in out:  # "including at least two b-tagged jets": one count, read by two rules
-        key = (f.object, f.op, f.value) if f.variable == "count" else (id(f), None, None)
+        key = f.key() if f.variable == "count" else (id(f), None, None)
         if key not in seen:
             seen.add(key)
             unique.append(f)
@@ -635,9 +664,10 @@ def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str 
 # a sentence without a number may still state a count ('events with one or more veto leptons are
 # rejected', 'no b-tagged jets')
 _MAY_STATE_A_CUT = re.compile(
-    r"\d|at least|at most|no more than|exactly|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject"
-    r"|\bveto"
-    r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b",
+    r"\d|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
+    r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b|\bor (?:two|three|four|five|six)\b"
+    # the count words ("at least", "a maximum of", "no fewer than", ...)
+    + "".join(rf"|\b{word}\b" for word in P.COUNT_OPS if word != "only"),
     re.IGNORECASE,
 )
 _REQUIRES = re.compile(r"\b(?:must|require[sd]?|requiring|satisfy|satisfies)\b")

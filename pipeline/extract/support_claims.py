@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.findings import canonical
 from pipeline.extract.ratios import RATIO_EXPRESSIONS, ratio_of_expr
+from pipeline.extract.windows import WINDOW_EXPRESSIONS, window_of_expr
 from pipeline.selection.models import Cut, SelectionList
 
 # an operator's direction: what the support check compares, and what the scorer
@@ -58,6 +59,7 @@ SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
 FLAGS = {"btag", "btagged", "id_loose", "id_medium", "id_tight"}
 SPOKEN = {
     **{name: f"the ratio {expr}" for name, expr in RATIO_EXPRESSIONS.items()},
+    **{name: f"the mass window {expr}" for name, expr in WINDOW_EXPRESSIONS.items()},
     "mtmet": "the sum m_T + MET",
     "zwindow": "the distance of a pair mass from the Z mass",
     "met_significance": "the MET significance",
@@ -122,6 +124,14 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             DIRECTION[count.group(2)],
             (float(count.group(3)),),
         )
+    counted = re.fullmatch(r"(-?[\d.]+)\s*<=\s*count\((\w+)\)\s*<=\s*(-?[\d.]+)", cut.expr.strip())
+    if counted:  # 2 <= count(jets) <= 4: "two, three, or four jets"
+        return Claim(
+            kinds.get(counted.group(2), "other"),
+            "count",
+            "range",
+            (float(counted.group(1)), float(counted.group(3))),
+        )
     vetoed = _VETOED_RANKED.fullmatch(cut.expr.strip())
     if vetoed:  # not (nth(sort_desc(pt(leptons)), 3) > 10): an upper bound no object also meets
         return Claim(
@@ -156,7 +166,8 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
     window = _Z_WINDOW_CUT.fullmatch(cut.expr.strip())
     if window:
         return Claim("event", "zwindow", DIRECTION[window.group(2)], (float(window.group(3)),))
-    of_quantities = ratio_of_expr(cut.expr)  # met / sqrt(ht) > 5: the same ratio in the quote
+    # met / sqrt(ht) > 5, abs(mjj - 80.4) < 20: the same ratio or window in the quote
+    of_quantities = ratio_of_expr(cut.expr) or window_of_expr(cut.expr)
     if of_quantities is not None:
         name, op, value = of_quantities
         return Claim("event", name, DIRECTION[op], (value,))

@@ -19,8 +19,9 @@ _OP_DIRECTION = {">=": "lower", ">": "lower", "==": "eq", "<=": "upper", "<": "u
 _COUNT_DIRECTION = {word: _OP_DIRECTION[op] for word, op in P.COUNT_OPS.items()}
 _COUNT_WORD = "|".join(["\\d+", *P.NUMBER_WORDS])
 _COUNT_Q = "|".join(sorted(_COUNT_DIRECTION, key=len, reverse=True))
+_COUNT_SYMBOL = {">=": "lower", ">": "lower", "=": "eq", "<=": "upper", "<": "upper"}
 _COUNT_PHRASE = re.compile(
-    rf"(?:(?P<q>{_COUNT_Q})\s+)?(?P<n>{_COUNT_WORD})(?:\s+"
+    rf"(?:(?P<q>{_COUNT_Q})\s+|(?<![\w)}}\]])(?P<sym>>=|<=|>|<|=)\s*)?(?P<n>{_COUNT_WORD})(?:\s+"
     rf"|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{ANY_OBJECT})(?P<either>\s+(?:or|and"
     rf"|/)\s+(?:an?\s+)?(?P<obj2>{ANY_OBJECT}))?",
     re.IGNORECASE,
@@ -121,6 +122,21 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 )
                 continue
             return clause_problem(r, symbol.start(), in_region, claim)
+    enumerations = count_phrases.enumerated(r.text)
+    for en in enumerations:
+        # "two, three, or four jets": at least two and at most four, not exactly one of them
+        if en.kind != claim.kind:
+            continue
+        if (claim.direction, claim.values) in (
+            ("range", (en.low, en.high)),
+            ("lower", (en.low,)),
+            ("upper", (en.high,)),
+        ):
+            return clause_problem(r, en.start, in_region, claim)
+        reasons.append(
+            f"the quote allows {en.low} to {en.high} {en.kind}s (each number it names): the cut "
+            f"is a {claim.direction} bound at {fmt(claim.values)}"
+        )
     for num in count_phrases.number_of(r.text):
         # "the number of b-tagged jets must be exactly two", "number of b tags = 2"
         if num.kind == claim.kind and math.isclose(num.n, claim.values[0]):
@@ -133,7 +149,9 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
             return clause_problem(r, num.position, in_region, claim)
     for match in _COUNT_PHRASE.finditer(r.text):
         n = P.count_value(match.group("n").lower())
-        if not math.isclose(n, claim.values[0]):
+        if not math.isclose(n, claim.values[0]) or any(
+            en.start <= match.start("n") < en.end for en in enumerations
+        ):
             continue
         kinds = {P.object_of(P.OBJECT_RE.search(match.group("obj")))}  # type: ignore[arg-type]
         if match.group("obj2"):
@@ -222,8 +240,12 @@ def _count_problem(
         claim.kind == "lepton" and kinds <= {"electron", "muon", "lepton"}
     ):
         return f"the count is of {', '.join(sorted(kinds))}, not of {claim.kind}s"
-    word = (match.group("q") or "").lower()
-    stated = "lower" if match.group("more") else _COUNT_DIRECTION.get(word, "eq")
+    word = (match.group("q") or match.group("sym") or "").lower()
+    stated = (
+        "lower"
+        if match.group("more")
+        else _COUNT_DIRECTION.get(word) or _COUNT_SYMBOL.get(word, "eq")
+    )
     if r.clause_at(match.start()).rejects or rejected_subject(r, match.start()):
         stated = INVERSE.get(stated, stated)  # "events with fewer than 4 jets are not considered"
     if stated != claim.direction:

@@ -1,0 +1,79 @@
+"""Mass windows around a known boson or top mass stated with a symbol (issue 17):
+"|m_jj - m_W| < 20 GeV", "|m_bb - m_H| < 25 GeV", "|m_gammagamma - m_H| > 5 GeV".
+
+A window is one cut on one expression of a named mass (``abs(mjj - 80.4) < 20``; m_jj, m_bb and
+m_gammagamma get their conventional definitions from :mod:`named_quantities`, recorded for
+review). The lepton-pair window around the Z mass is the SFOS pair window of
+:mod:`comparisons` (``zwindow``), not this. The rules read a window here, the list holds it as an
+expression, and the support check reads the expression back (:func:`window_of_expr`) and looks for
+the same window in the quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract import patterns as P
+
+# the reference masses (GeV) a window is centred on, by the subscript papers give them
+REFERENCE_MASSES = {"w": 80.4, "z": 91.1876, "h": 125.0, "t": 172.5}
+_MASSES = {"jj": "mjj", "bb": "mbb", "gammagamma": "mgammagamma"}
+_WINDOW = re.compile(
+    r"\|\s*m_?\{?(?P<m>jj|bb|b\s?b|gammagamma)\}?\s*-\s*m_?\{?(?P<ref>W|Z|H|t|top)\}?\s*\|\s*"
+    rf"(?P<op>{P.SYMBOL_OP})\s*(?P<v>{P.NUM})",
+    re.IGNORECASE,
+)
+
+# variable name -> expression, for every window the rules can read
+WINDOW_EXPRESSIONS = {
+    f"{mass}_near_{ref}": f"abs({mass} - {value:g})"
+    for mass in _MASSES.values()
+    for ref, value in REFERENCE_MASSES.items()
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """``|m - m_ref| op value``: ``quantity`` is its variable name (mjj_near_w)."""
+
+    quantity: str
+    op: str
+    value: float
+    start: int
+    op_position: int
+    end: int
+
+
+def windows(sentence: str) -> list[Window]:
+    """The mass windows of a prepared sentence."""
+    out = []
+    for match in _WINDOW.finditer(sentence):
+        mass = _MASSES[re.sub(r"\s", "", match.group("m")).lower()]
+        ref = match.group("ref").lower()[0]
+        out.append(
+            Window(
+                f"{mass}_near_{ref}",
+                match.group("op"),
+                float(match.group("v")),
+                match.start(),
+                match.start("op"),
+                match.end(),
+            )
+        )
+    return out
+
+
+_EXPR_CUT = re.compile(r"(?P<lhs>.+?)\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
+
+
+def window_of_expr(expr: str) -> tuple[str, str, float] | None:
+    """(quantity, op, value) of a list's window cut (``abs(mjj - 80.4) < 20``), else None."""
+    match = _EXPR_CUT.fullmatch(expr.strip())
+    if match is None:
+        return None
+    lhs = re.sub(r"\s+", " ", match.group("lhs"))
+    quantity = next((q for q, e in WINDOW_EXPRESSIONS.items() if e == lhs), None)
+    if quantity is None:
+        return None
+    return quantity, match.group("op"), float(match.group("v"))
