@@ -317,6 +317,28 @@ RIGHT = [
         "Events with exactly two or three b-tagged jets are selected.",
         ["event: 2 <= count(bjets) <= 3"],
     ),
+    ("a quantity in words", JETS + "The effective mass must exceed 1 TeV.", ["event: meff > 1000"]),
+    (
+        "a quantity in words",
+        JETS + "The scalar sum of the jet transverse momenta is required to be above 600 GeV.",
+        ["event: ht > 600"],
+    ),
+    (
+        "an angle in degrees",
+        JETS + "The azimuthal angle between the MET and the leading jet must be larger than 20 "
+        "degrees.",
+        ["event: dphi > 0.3490658504"],
+    ),
+    (
+        "a Delta phi between two objects of one kind",
+        LEPTONS + "The two leptons must be back to back, with Delta phi(l, l) > 150 degrees.",
+        ["event: dphi > 2.617993878"],
+    ),
+    (
+        "a Delta phi between two objects of one kind",
+        PHOTONS + "We require Delta phi_{gammagamma} > 2.8.",
+        ["event: dphi > 2.8"],
+    ),
     ("a count with a symbol", "Events must have ≤ 1 b-tagged jets.", ["event: count(bjets) <= 1"]),
     (
         "a count with a symbol",

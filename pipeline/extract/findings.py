@@ -8,6 +8,7 @@ units, collections, expressions, provenance), so both extractors produce the sam
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -59,6 +60,10 @@ UNIT_FACTORS: dict[str, tuple[str, float]] = {
     "m": ("mm", 1e3),
     "rad": ("rad", 1.0),
     "mrad": ("rad", 1e-3),
+    # angles in degrees ("Delta phi > 150 degrees") are stated in radians
+    "deg": ("rad", math.pi / 180.0),
+    "degree": ("rad", math.pi / 180.0),
+    "degrees": ("rad", math.pi / 180.0),
 }
 
 

@@ -54,7 +54,7 @@ _FLAGS = {
     "id_tight",
 }  # boolean per-object flags: passes the tagger or working point the quote names
 # one number in a canonical unit may be written in another unit in the text
-_UNIT_FACTORS = (1.0, 1e3, 1e-3, 0.1, 10.0)
+_UNIT_FACTORS = (1.0, 1e3, 1e-3, 0.1, 10.0, math.pi / 180.0)  # (the last: degrees in radians)
 
 
 class _Index:

@@ -229,7 +229,15 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
             f"Delta phi_min = the smallest azimuthal angle between {named} and the {n} leading "
             "jets",
         )
-    if _TWO_LEPTONS.search(quote) and not _MISSING.search(quote):
+    pair = _pair_collection(quote, _DPHI_PAIR, r"Delta\s*phi\b")
+    if pair is not None and pair != "leptons" and not _MISSING.search(quote):
+        # "Delta phi_{gammagamma}", "Delta phi(j, j)", "the two jets ... Delta phi"
+        named = pair[:-1].replace("bjet", "b-tagged jet")
+        return (
+            f"delta_phi({_leading(pair, 0)}, {_leading(pair, 1)})",
+            f"Delta phi = the azimuthal angle between the two leading {named}s",
+        )
+    if (_TWO_LEPTONS.search(quote) or pair == "leptons") and not _MISSING.search(quote):
         pair = "nth(sorted_by_pt(leptons), 0), nth(sorted_by_pt(leptons), 1)"
         return (
             f"delta_phi({pair})",
@@ -263,10 +271,12 @@ _PAIR_COLLECTIONS = {
     "b": "bjets",
 }
 _ONE = "|".join(sorted((re.escape(k) for k in _PAIR_COLLECTIONS), key=len, reverse=True))
-_DR_PAIR = re.compile(
-    rf"Delta\s*R\s*(?:_\s*\{{?\s*(?P<s1>{_ONE})\s*(?P<s2>{_ONE})\s*\}}?(?![A-Za-z])"
-    rf"|\(\s*(?P<a1>{_ONE})\s*_?\{{?[12]?\}}?\s*,\s*(?P<a2>{_ONE})\s*_?\{{?[12]?\}}?\s*\))",
+_PAIR_SYMBOL = (
+    rf"\s*(?:_\s*\{{?\s*(?P<s1>{_ONE})\s*(?P<s2>{_ONE})\s*\}}?(?![A-Za-z])"
+    rf"|\(\s*(?P<a1>{_ONE})\s*_?\{{?[12]?\}}?\s*,\s*(?P<a2>{_ONE})\s*_?\{{?[12]?\}}?\s*\))"
 )
+_DR_PAIR = re.compile(rf"Delta\s*R{_PAIR_SYMBOL}")
+_DPHI_PAIR = re.compile(rf"Delta\s*phi{_PAIR_SYMBOL}")
 _TWO_OF_A_KIND = re.compile(
     r"\b(?:the|both|these)\s+two\s+(?:selected\s+|leading\s+|signal\s+)?(?P<kind>leptons|electrons"
     r"|muons|photons|b-tagged\s+jets|b[- ]?jets|jets)\b",
@@ -280,7 +290,19 @@ def dr_definition(quote: str) -> tuple[str, str] | None:
     """The Delta R a quote names between the two (leading) objects of one kind, as (expression,
     meaning); None when it relates two kinds ("jets within Delta R < 0.4 of an electron": an
     object cut, read by the separation rules) or does not say."""
-    symbol = _DR_PAIR.search(quote)
+    collection = _pair_collection(quote, _DR_PAIR, r"Delta\s*R\b")
+    if collection is None:
+        return None
+    named = collection[:-1].replace("bjet", "b-tagged jet")
+    return (
+        f"delta_r({_leading(collection, 0)}, {_leading(collection, 1)})",
+        f"Delta R = the angular separation of the two leading {named}s",
+    )
+
+
+def _pair_collection(quote: str, symbol_re: re.Pattern[str], word: str) -> str | None:
+    """The collection of the two objects of one kind a Delta R or Delta phi quote relates."""
+    symbol = symbol_re.search(quote)
     collection = None
     if symbol is not None:
         first, second = (
@@ -291,17 +313,11 @@ def dr_definition(quote: str) -> tuple[str, str] | None:
         if _PAIR_COLLECTIONS[first] == _PAIR_COLLECTIONS[second]:
             collection = _PAIR_COLLECTIONS[first]
     elif (words := _TWO_OF_A_KIND.search(quote)) is not None and re.search(
-        r"Delta\s*R\b", quote[words.end() :]
+        word, quote[words.end() :]
     ):
         kind = words.group("kind").lower()
         collection = "bjets" if kind.startswith("b") else _WORD_COLLECTIONS[kind]
-    if collection is None:
-        return None
-    named = collection[:-1].replace("bjet", "b-tagged jet")
-    return (
-        f"delta_r({_leading(collection, 0)}, {_leading(collection, 1)})",
-        f"Delta R = the angular separation of the two leading {named}s",
-    )
+    return collection
 
 
 _DEFINED_BY_QUOTE = {"dphi": dphi_definition, "dr": dr_definition}

@@ -13,7 +13,7 @@ import unicodedata
 from pipeline.extract.text import SYMBOLS, squash
 
 NUM = r"-?\d+(?:\.\d+)?"
-UNIT = r"(?:GeV|MeV|TeV|mm|cm|mum|um|microns?)"
+UNIT = r"(?:GeV|MeV|TeV|mm|cm|mum|um|microns?|degrees?|deg\b)"
 SYMBOL_OP = r"(?:>=|<=|>|<)"
 WORD_OPS: dict[str, str] = {
     "greater than": ">",
@@ -151,9 +151,11 @@ QUANTITIES: list[tuple[str, str]] = [
         r"\bH_?T\b(?!\s*\^\s*\{?(?:lep|l\b|\u2113|gamma|\u03b3|e\b|mu\b|\u03bc))"
         r"|(?<!vector )(?<!vectorial )(?<!negative )\b(?:scalar\s+)?sum\s+of\s+"
         r"(?:the\s+)?(?:(?:transverse\s+momenta|p_?T)\s+of"
-        r"\s+(?:all\s+)?(?:the\s+)?(?:selected\s+)?jets|jet\s+p_?T)\b(?!\s+(?:and|plus)\b)",
+        r"\s+(?:all\s+)?(?:the\s+)?(?:selected\s+)?jets|jet\s+p_?T|jet\s+transverse\s+momenta)\b"
+        r"(?!\s+(?:and|plus)\b)",
     ),
     ("mt", r"\b[mM]_?T\b|transverse mass"),
+    ("meff", r"\beffective mass\b"),
     # (with a subscript naming the pair: "Delta R_ll", "Delta R_{gammagamma}")
     ("dr", r"Delta ?R(?:_\{?[A-Za-z0-9\u2113\u03b3\u03bc]{1,10}\}?)?(?:\s*\([^)]{0,20}\))?"),
     (
@@ -197,6 +199,7 @@ ENERGY = {
     "met",
     "ht",
     "mt",
+    "meff",
     "mass",
     "mll",
     "mgammagamma",
