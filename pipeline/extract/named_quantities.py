@@ -229,15 +229,15 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
             f"Delta phi_min = the smallest azimuthal angle between {named} and the {n} leading "
             "jets",
         )
-    pair = _pair_collection(quote, _DPHI_PAIR, r"Delta\s*phi\b")
-    if pair is not None and pair != "leptons" and not _MISSING.search(quote):
+    two = _pair_collection(quote, _DPHI_PAIR, r"Delta\s*phi\b")
+    if two is not None and two != "leptons" and not _MISSING.search(quote):
         # "Delta phi_{gammagamma}", "Delta phi(j, j)", "the two jets ... Delta phi"
-        named = pair[:-1].replace("bjet", "b-tagged jet")
+        named = two[:-1].replace("bjet", "b-tagged jet")
         return (
-            f"delta_phi({_leading(pair, 0)}, {_leading(pair, 1)})",
+            f"delta_phi({_leading(two, 0)}, {_leading(two, 1)})",
             f"Delta phi = the azimuthal angle between the two leading {named}s",
         )
-    if (_TWO_LEPTONS.search(quote) or pair == "leptons") and not _MISSING.search(quote):
+    if (_TWO_LEPTONS.search(quote) or two == "leptons") and not _MISSING.search(quote):
         pair = "nth(sorted_by_pt(leptons), 0), nth(sorted_by_pt(leptons), 1)"
         return (
             f"delta_phi({pair})",
