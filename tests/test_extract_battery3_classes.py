@@ -127,6 +127,41 @@ WRONG = [
         ["event: count(bjets) == 2"],
     ),
     (
+        "a negated requirement of an object",
+        "The event must not have a third lepton with pT > 10 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 2) > 10"],
+    ),
+    (
+        "a negated requirement of an object",
+        "Events must not contain a b-jet with pT > 20 GeV.",
+        ["bjets: pt > 20"],
+    ),
+    (
+        "a negated requirement of an object",
+        "Events are required to have no second photon with E_T > 20 GeV.",
+        ["event: nth(sort_desc(pt(photons)), 1) > 20"],
+    ),
+    (
+        "a negated requirement of an object",
+        "Jets must not have |eta| > 2.5.",
+        ["jets: abs(eta) > 2.5"],
+    ),
+    (
+        "the rejected events named by what they fail",
+        "Events that do not satisfy E_T^miss > 200 GeV are discarded.",
+        ["event: met <= 200"],
+    ),
+    (
+        "the rejected events named by what they fail",
+        "Events that do not contain at least two jets are rejected.",
+        ["event: count(jets) < 2"],
+    ),
+    (
+        "an angle in degrees",
+        JETS + "The leading jet and the missing momentum must be back-to-back, with Δφ > 150°.",
+        ["event: dphi > 150"],
+    ),
+    (
         "a window of a jet pair mass",
         JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],
@@ -338,6 +373,56 @@ RIGHT = [
         "a Delta phi between two objects of one kind",
         PHOTONS + "We require Delta phi_{gammagamma} > 2.8.",
         ["event: dphi > 2.8"],
+    ),
+    (
+        "a negated requirement of an object",
+        "The event must not have a third lepton with pT > 10 GeV.",
+        ["event: not (nth(sort_desc(pt(leptons)), 2) > 10)"],
+    ),
+    (
+        "a negated requirement of an object",
+        "Events must not contain a b-jet with pT > 20 GeV.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "a negated requirement of an object",
+        "Events are required to have no second photon with E_T > 20 GeV.",
+        ["event: not (nth(sort_desc(pt(photons)), 1) > 20)"],
+    ),
+    (
+        "a negated requirement of an object",
+        "Jets must not have |eta| > 2.5.",
+        ["jets: abs(eta) <= 2.5"],
+    ),
+    (
+        "a negated requirement of an object",
+        "Events must contain no b-tagged jets.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "the rejected events named by what they fail",
+        "Events that do not satisfy E_T^miss > 200 GeV are discarded.",
+        ["event: met > 200"],
+    ),
+    (
+        "the rejected events named by what they fail",
+        "Events that do not contain at least two jets are rejected.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "the rejected events named by what they fail",
+        "Events which do not have at least one b-tagged jet are rejected.",
+        ["event: count(bjets) >= 1"],
+    ),
+    (
+        "the rejected events named by what they fail",
+        "Events failing the requirement E_T^miss > 200 GeV are removed.",
+        ["event: met > 200"],
+    ),
+    (
+        "an angle in degrees",
+        JETS + "The leading jet and the missing momentum must be back-to-back, with Δφ > 150°.",
+        ["event: dphi > 2.617993878"],
     ),
     ("a count with a symbol", "Events must have ≤ 1 b-tagged jets.", ["event: count(bjets) <= 1"]),
     (

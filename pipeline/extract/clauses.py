@@ -181,7 +181,14 @@ _OR_JOINED = re.compile(r"^[^;]*?(?:,\s*)?\b(?:or|either)\b[^;]*$", re.IGNORECAS
 def rejects_events(sentence: str) -> bool:
     """Whether the sentence's subject is the events that are thrown away ('Events with ... are
     rejected', 'Events are rejected if ...', 'We reject events with ...')."""
-    return bool(_REJECTED_EVENTS.search(sentence) or _REJECTED_IF.search(sentence))
+    if P.NEGATED_REJECTED.search(sentence):
+        return False  # "Events that do not satisfy X are discarded": X is what is kept
+    return bool(
+        _REJECTED_EVENTS.search(sentence)
+        or _REJECTED_IF.search(sentence)
+        # "Events must not contain a b-jet with ..." (not "Jets must not have |eta| > 2.5")
+        or (P.NEGATED_HAVE_RE.search(sentence) and not _REJECTED_OBJECTS.search(sentence))
+    )
 
 
 def joined_by_or(sentence: str, positions: list[int]) -> bool:
@@ -277,7 +284,10 @@ _REJECTED_OBJECTS = re.compile(
     r"(?:computation|calculation|determination|definition|sum|reconstruction|estimat|isolation"
     r"|b[- ]?tagging|trigger)\w*)"
     rf"|^\s*(?:(?:all|any|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_OBJECT_WORDS}\s+(?:are|is)\s+(?:then\s+"
-    r"|also\s+)?(?:rejected|discarded|removed|ignored|excluded)\s+(?:if|when|whenever)\b",
+    r"|also\s+)?(?:rejected|discarded|removed|ignored|excluded)\s+(?:if|when|whenever)\b"
+    # "Jets must not have |eta| > 2.5", "Muons are required not to have ..."
+    rf"|^\s*(?:(?:all|any|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_OBJECT_WORDS}\s+(?:must|should|are\s+"
+    r"required)\s+not\s+(?:to\s+)?(?:have|exceed|be)\b",
     re.IGNORECASE,
 )
 

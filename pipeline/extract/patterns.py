@@ -344,6 +344,18 @@ VETO_RE = re.compile(
     r"|(?:in which|where)\s+(?:there\s+(?:is|are)\s+)?(?=an?\s|any\s))(?:an?|any)?\s*"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
+# a requirement that something is absent: "Events must not contain a b-jet with pT > 20 GeV",
+# "The event must not have a third lepton ...", "required to have no second photon with ..."
+NEGATED_HAVE = (
+    r"\b(?:must|should|shall|may)\s+not\s+(?:have|contain|include)\b"
+    r"|\b(?:is|are)\s+required\s+not\s+to\s+(?:have|contain)\b"
+    r"|\b(?:have|has|contain|contains)\s+no\s+(?=(?:[\w-]+\s+)?(?:second|third|fourth|fifth|sixth"
+    r"|additional|extra|further|other)\b)"
+)
+NEGATED_HAVE_RE = re.compile(NEGATED_HAVE, re.IGNORECASE)
+NEGATED_HAVE_OBJECT_RE = re.compile(
+    rf"(?i:{NEGATED_HAVE})\s+(?:(?i:an?|any)\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
+)
 SFOS_RE = re.compile(
     r"same[- ]?flavou?r[\s,-]*(?:and\s+)?opposite[- ]?(?:sign|charge)|opposite[- ]?(?:sign"
     r"|charge)[\s,-]*(?:and\s+)?same[- ]?flavou?r|\bSFOS\b|\bOSSF\b",
@@ -365,6 +377,15 @@ WEAK_DISQUALIFY = re.compile(
 TRIGGER = re.compile(r"\btrigger", re.IGNORECASE)  # thresholds of triggers are not offline cuts
 REQUIREMENT = re.compile(
     r"requir|must|restrict|select|satisf|accept|consider|veto|reject", re.IGNORECASE
+)
+# the rejected events named by what they fail: "Events that do not satisfy E_T^miss > 200 GeV are
+# discarded", "events failing ...", "events which do not have ...": the kept events satisfy it
+# (the subject of the sentence: not "... are vetoed, as are events failing the event cleaning")
+NEGATED_REJECTED = re.compile(
+    r"^\W*(?:[\w-]+\s+){0,2}?events?\s+(?:(?:that|which)\s+(?:do|does|did)\s+not\s+"
+    r"|(?:that|which)\s+fail|(?:failing|not\s+(?:passing|satisfying|meeting|fulfill?ing|having"
+    r"|containing))\b)",
+    re.IGNORECASE,
 )
 OUTSIDE_HINT = re.compile(r"exclud|except|transition|crack|gap", re.IGNORECASE)
 

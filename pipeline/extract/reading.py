@@ -22,7 +22,7 @@ _BOUNDARY = re.compile(
     r";|:\s|\u2022|,\s*(?=excluding|except|apart from)|,\s+(?=and\s+(?:[\w-]+\s+){0,3}?(?:with"
     r"|are|is|must)\b)"
     # ("events in which ...", "events where ...": the events the clause is about, not a new one)
-    r"|(?<!\bin)(?<!\bevents)(?<!\bevent)(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any"
+    r"|(?<!\bin)(?<!\bevents)(?<!\bevent)(?<!\bEvents)(?<!\bEvent)(?:,\s*|\s)(?:while|whereas|but|which|where|and\s+(?:the|those|events|any"
     r"|all|then)|and\s+(?=if\b))\b|,\s+(?=(?:if|when|unless|provided)\b)"
     # "... trigger with a threshold of 110 GeV, and offline E_T^miss > 250 GeV is required"
     r"|,?\s+(?=(?:and\s+|while\s+)?offline\b)"
@@ -36,7 +36,7 @@ REJECT = re.compile(
     r"\b(?:are|is|were|was|be|being)\s+(?:then\s+|also\s+|further\s+|subsequently\s+)?(?:rejected"
     r"|vetoed|removed|discarded|excluded|not considered|not used|not selected|ignored|dropped)\b"
     r"|\b(?:reject(?:ing|s)?|veto(?:ing|es|ed)?|remov(?:e|es|ing)|discard(?:s|ing)?|exclud(?:e|es"
-    r"|ing))\b|\bvetoed\b|\bremoved\b|\bdiscarded\b|\brejected\b",
+    r"|ing))\b|\bvetoed\b|\bremoved\b|\bdiscarded\b|\brejected\b|" + P.NEGATED_HAVE,
     re.IGNORECASE,
 )
 # "QCD multijet events are rejected by the requirement that Delta phi_R < 2.8": the requirement is
@@ -334,7 +334,10 @@ def _clauses(text: str) -> list[Clause]:
             kinds -= {"trigger"}  # "..., to ensure the trigger is fully efficient"
         if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
             kinds |= {"control"}  # "... normalised in a region where exactly one muon ..."
-        out.append(Clause(a, b, kinds, bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))))
+        rejects = bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))
+        # ("Events that do not satisfy X are discarded" keeps X)
+        rejects = rejects and not P.NEGATED_REJECTED.search(piece)
+        out.append(Clause(a, b, kinds, rejects))
     return out
 
 

@@ -460,12 +460,22 @@ def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
     such object (the kept side already)."""
     return [
         _count(_either_flavour(sentence, match), "==", 0, quote)
-        for match in P.VETO_RE.finditer(sentence)
+        for match in (
+            *P.VETO_RE.finditer(sentence),
+            *P.NEGATED_HAVE_OBJECT_RE.finditer(sentence),  # 'must not contain a b-jet'
+        )
         # 'rejected if an additional loose lepton forms ...': beyond the selected ones
         if not _ADDITIONAL.search(match.group(0))
         # 'we veto events with more than one muon': a number of them (read as a count)
         and not _QUANTIFIED.search(match.group(0))
+        # 'we veto events with a third lepton': the n-th one (a ranked cut)
+        and not _ORDINAL.search(match.group(0))
     ]
+
+
+_ORDINAL = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|leading|sub-?leading)\b", re.IGNORECASE
+)
 
 
 _QUANTIFIED = re.compile(

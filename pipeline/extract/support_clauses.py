@@ -322,7 +322,8 @@ _EVENT_CONDITION = re.compile(
 # with pT > 10 GeV are rejected" (the threshold says which leptons are counted, not what is thrown
 # away: the count carries the polarity, and the threshold defines veto objects)
 _COUNTED_IN_REJECTED_EVENTS = re.compile(
-    r"\bevents?\s+(?:with|containing|having|that\s+(?:have|contain)|in\s+which)\s+"
+    r"(?:\bevents?\s+(?:with|containing|having|that\s+(?:have|contain)|in\s+which)"
+    rf"|{P.NEGATED_HAVE})\s+"
     # (not "events with a fifth jet with pT above 75 GeV": the n-th one, not the counted ones)
     r"(?:(?!(?:leading|sub-?leading|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b)"
     rf"[\w-]+\s+){{0,4}}?{ANY_OBJECT}\s+(?:with|having|of)\s+[^,;]{{0,40}}$",

@@ -64,6 +64,7 @@ SYMBOLS: dict[str, str] = {
     "\u2032\u2032": '"',
     "\u2044": "/",
     "\u2215": "/",
+    "\u00b0": " degrees",  # "Delta phi > 150°"
 }
 
 _HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-\s*\n\s*(?=[a-z])")
