@@ -162,6 +162,36 @@ WRONG = [
         ["event: dphi > 150"],
     ),
     (
+        "a cut of some dilepton channels",
+        "E_T^miss > 80 GeV is required in the ee and μμ channels.",
+        ["event: met > 80"],
+    ),
+    (
+        "a cut of some dilepton channels",
+        "Events with E_T^miss < 40 GeV are rejected in the same-flavour channels.",
+        ["event: met >= 40"],
+    ),
+    (
+        "a cut of some dilepton channels",
+        "In the ee channel, both electrons are required to have pT > 25 GeV.",
+        ["electrons: pt > 25"],
+    ),
+    (
+        "a window in words around another mass than the Z",
+        JETS + "The dijet invariant mass must be within 15 GeV of the W boson mass.",
+        ["event: mjj < 15"],
+    ),
+    (
+        "a value for some of the objects counted",
+        "Events must have at least two jets, at least one of which must satisfy pT > 100 GeV.",
+        ["jets: pt > 100"],
+    ),
+    (
+        "a value for some of the objects counted",
+        "At least two leptons are required, one of which must have pT > 25 GeV.",
+        ["leptons: pt > 25"],
+    ),
+    (
         "a window of a jet pair mass",
         JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],
@@ -423,6 +453,47 @@ RIGHT = [
         "an angle in degrees",
         JETS + "The leading jet and the missing momentum must be back-to-back, with Δφ > 150°.",
         ["event: dphi > 2.617993878"],
+    ),
+    (
+        "a cut of some dilepton channels",
+        "In the muon channel, the muon must have pT > 27 GeV.",
+        ["muons: pt > 27"],
+    ),
+    (
+        "a window in words around another mass than the Z",
+        JETS + "The dijet invariant mass must be within 15 GeV of the W boson mass.",
+        ["event: abs(mjj - 80.4) < 15"],
+    ),
+    (
+        "a window in words around another mass than the Z",
+        JETS + "The mass of the two b-jets, m_bb, must be within 25 GeV of the Higgs boson mass.",
+        ["event: abs(mbb - 125) < 25"],
+    ),
+    (
+        "a window in words around another mass than the Z",
+        JETS + "Events with a dijet mass within 10 GeV of the Z boson mass are rejected.",
+        ["event: abs(mjj - 91.1876) >= 10"],
+    ),
+    (
+        "a window in words around another mass than the Z",
+        LEPTONS + "Events with a same-flavour opposite-sign lepton pair within 10 GeV of the Z "
+        "boson mass are rejected.",
+        ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) >= 10"],
+    ),
+    (
+        "a value for some of the objects counted",
+        "Events must have at least two jets, at least one of which must satisfy pT > 100 GeV.",
+        ["event: count(jets) >= 2", "event: nth(sort_desc(pt(jets)), 0) > 100"],
+    ),
+    (
+        "a value for some of the objects counted",
+        "At least two b-jets are required, and at least one of them must have pT > 80 GeV.",
+        ["event: count(bjets) >= 2", "event: nth(sort_desc(pt(bjets)), 0) > 80"],
+    ),
+    (
+        "a value for some of the objects counted",
+        "Events must contain at least four jets, two of which must have pT > 60 GeV.",
+        ["event: count(jets) >= 4", "event: nth(sort_desc(pt(jets)), 1) > 60"],
     ),
     ("a count with a symbol", "Events must have ≤ 1 b-tagged jets.", ["event: count(bjets) <= 1"]),
     (

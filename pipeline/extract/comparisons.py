@@ -291,6 +291,8 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
             ]
             spans.append((match.start(), match.end()))
     for match in _Z_WINDOW.finditer(sentence):
+        if windows.mass_named_before(sentence[: match.start()]):
+            continue  # "the dijet mass within 15 GeV of the Z mass": a window of windows.py
         window = re.split(r"[;.]\s", sentence[max(0, match.start() - 100) : match.start()])[-1]
         same = _SAME_SIGN.search(window)
         if same and not re.search(r"opposite", window[same.end() :], re.IGNORECASE):

@@ -291,3 +291,21 @@ def beyond_ranked(text: str, position: int) -> tuple[str, int, int] | None:
         return None
     n = P.count_value(match.group("n").lower())
     return kind, len(named) + n - 1, n
+
+
+# "at least two jets, at least one of which must satisfy pT > 100 GeV", "one of them must have"
+_OF_WHICH = re.compile(
+    rf"(?P<obj>{_OBJECT})[^.;]{{0,60}}?,?\s+(?:and\s+)?(?:at\s+least\s+)?(?P<n>one|two|three|[1-3])\s+"
+    r"(?:of\s+(?:which|them|these|those))\s+(?:must|should|is|are|has|have|needs?)\b[^.;<>]{0,40}?$",
+    re.IGNORECASE,
+)
+
+
+def of_which(text: str, position: int) -> tuple[str, int] | None:
+    """(kind, rank) when the comparison at ``position`` is on 'n of which' objects just counted
+    ('at least two jets, at least one of which must satisfy pT > 100 GeV': the leading jet, rank
+    0; 'two of which': the second, rank 1); None otherwise."""
+    match = _OF_WHICH.search(text[max(0, position - 160) : position])
+    if match is None:
+        return None
+    return P.object_of(match), P.count_value(match.group("n").lower()) - 1

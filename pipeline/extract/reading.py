@@ -64,6 +64,7 @@ _EARLIER = (
     r"Run[- ]?(?:1|2|I|II)|\d+(?:\.\d+)?\s*TeV|(?:19|20)\d\d|original|published|earlier|previous"
     r"|prior|former|older|initial|first"
 )
+_ONE_FLAVOUR = r"(?:electron|muon|e|mu|e\+jets|mu\+jets|\u03bc|\u03bc\+jets)"
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -128,8 +129,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # "in the two-lepton channel", "in the ee and mumu channels", "in the high-mass signal
             # region SR-H", "in signal regions with zero leptons", "in SR-0b", "in the boosted
             # selection": one channel or region of several
-            # (a flavour channel is not one: "In the muon channel, ..." states the muon's cuts)
-            rf"|\bin\s+the\s+(?!{_FLAVOURS}(?:\s+(?:and|or)\s+{_FLAVOURS})?\s+channels?\b)"
+            # (a one-lepton flavour channel is not one: "In the muon channel, ..." states the
+            # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
+            rf"|\bin\s+the\s+(?!{_ONE_FLAVOUR}(?:\s+(?:and|or)\s+{_ONE_FLAVOUR})?\s+channels?\b)"
             r"(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
             r"|\bin\s+(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any)\s)"
             r"(?:[\w-]+\s+){1,2}signal\s+regions?\b"

@@ -430,8 +430,13 @@ def _beyond_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
     """'the leading jet with pT > 100 GeV and at least one additional jet with pT > 75 GeV': the
     additional one is the next in pT (nth(..., 1) > 75), not a cut on every jet and a count."""
     for comp in reading.comparisons:
+        if comp.quantity != "pt":
+            continue
         beyond = ranks.beyond_ranked(reading.text, comp.position)
-        if beyond is None or comp.quantity != "pt":
+        which = ranks.of_which(reading.text, comp.position)
+        if beyond is None and which is not None:
+            beyond = (*which, -1)  # 'at least two jets, one of which must have pT > 100 GeV'
+        if beyond is None:
             continue
         kind, rank, n = beyond
         flat = [

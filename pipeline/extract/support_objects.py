@@ -165,9 +165,11 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
     if bound is None:
         if claim.rank is None:
             return None
-        beyond = ranks.beyond_ranked(r.text, comp.position)
+        beyond = ranks.beyond_ranked(r.text, comp.position) or ranks.of_which(r.text, comp.position)
         if beyond is not None and beyond[1] == claim.rank and beyond[0] in accepted_kinds(claim):
-            return None  # "the leading jet ... and at least one additional jet with pT > 75 GeV"
+            # "the leading jet ... and at least one additional jet with pT > 75 GeV", "at least
+            # two jets, one of which must have pT > 100 GeV"
+            return None
         return (
             f"the cut is on the {ranks.ordinal(claim.rank)} {claim.kind} only, but the clause "
             f"states no rank: it applies to every {claim.kind}"

@@ -25,6 +25,36 @@ _WINDOW = re.compile(
     re.IGNORECASE,
 )
 
+# "The dijet invariant mass must be within 15 GeV of the W boson mass", "m_bb must be within 25
+# GeV of the Higgs boson mass": the mass is named before, the reference after
+_WITHIN_OF = re.compile(
+    rf"\b(?:(?:be|is|are|lie|lies)\s+)?within\s+(?:\+-\s*)?(?P<v>{P.NUM})\s*GeV\s+"
+    r"(?:of|from|around)\s+(?:the\s+)?(?:nominal\s+|known\s+|measured\s+)?"
+    r"(?:(?P<ref>W|Z|Higgs|H|top)(?:[- ](?:boson|quark))?\s+mass"
+    r"|mass\s+of\s+the\s+(?P<ref2>W|Z|Higgs|H|top)\b(?:[- ](?:boson|quark))?"
+    r"|m_?\{?(?P<ref3>W|Z|H|t)\}?\b)",
+    re.IGNORECASE,
+)
+_MASS_BEFORE = [
+    ("mjj", re.compile(r"\bdi-?jet|\bm_?\{?jj\}?(?![A-Za-z])|\btwo\s+(?:leading\s+)?jets\b", re.I)),
+    (
+        "mbb",
+        re.compile(
+            r"\bm_?\{?b\s?b\}?(?![A-Za-z])|\btwo\s+b-?(?:tagged\s+)?jets\b|\bb-?jet\s+pair|\bdi-?b-?jet",
+            re.I,
+        ),
+    ),
+    ("mgammagamma", re.compile(r"\bdi-?photon|\bm_?\{?gammagamma\}?|\btwo\s+photons\b", re.I)),
+]
+
+
+def mass_named_before(text: str) -> str | None:
+    """The jet-pair, b-jet-pair or photon-pair mass the last 80 characters of ``text`` name."""
+    tail = text[-80:]
+    found = [(m.start(), name) for name, regex in _MASS_BEFORE for m in regex.finditer(tail)]
+    return max(found)[1] if found else None
+
+
 # variable name -> expression, for every window the rules can read
 WINDOW_EXPRESSIONS = {
     f"{mass}_near_{ref}": f"abs({mass} - {value:g})"
@@ -58,6 +88,21 @@ def windows(sentence: str) -> list[Window]:
                 float(match.group("v")),
                 match.start(),
                 match.start("op"),
+                match.end(),
+            )
+        )
+    for match in _WITHIN_OF.finditer(sentence):
+        named = mass_named_before(sentence[: match.start()])
+        ref = (match.group("ref") or match.group("ref2") or match.group("ref3")).lower()[0]
+        if named is None:
+            continue  # the lepton pair's window around the Z is the SFOS window
+        out.append(
+            Window(
+                f"{named}_near_{ref}",
+                "<",
+                float(match.group("v")),
+                match.start(),
+                match.start(),
                 match.end(),
             )
         )
