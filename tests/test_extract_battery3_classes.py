@@ -192,6 +192,17 @@ WRONG = [
         ["leptons: pt > 25"],
     ),
     (
+        "the inputs of a sum",
+        "Only jets with pT > 50 GeV enter the calculation of H_T.",
+        ["jets: pt > 50"],
+    ),
+    ("the inputs of a sum", "H_T is computed from jets with pT > 40 GeV.", ["jets: pt > 40"]),
+    (
+        "the inputs of a sum",
+        "H_T, computed from jets with pT > 40 GeV, must exceed 500 GeV.",
+        ["jets: pt > 40", "jets: pt > 500"],
+    ),
+    (
         "a window of a jet pair mass",
         JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],
@@ -640,3 +651,43 @@ def test_an_enumerated_count_runs_on_real_data(tmp_path: Path) -> None:
     expected = int(ak.sum((n >= 2) & (n <= 4)))
     assert 0 < expected < len(n) and int(ak.sum(n == 4)) > 0
     assert steps[count.id].raw == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "definition"),
+    [
+        (
+            LEPTONS
+            + JETS
+            + "S_T, the scalar sum of the pT of the leptons, jets and E_T^miss, must "
+            "be greater than 1 TeV.",
+            "st",
+            "sum(pt(jets)) + sum(pt(leptons)) + met",
+        ),
+        (
+            LEPTONS + "The sum of the transverse momenta of the leptons, L_T, must be larger than "
+            "400 GeV.",
+            "lt",
+            "sum(pt(leptons))",
+        ),
+        (
+            LEPTONS + JETS + "H_T, the scalar sum of the pT of the jets and leptons, must exceed "
+            "800 GeV.",
+            "ht",
+            "sum(pt(jets)) + sum(pt(leptons))",
+        ),
+        (
+            JETS + "The scalar sum of the pT of all jets, H_T, must exceed 500 GeV.",
+            "ht",
+            "sum(pt(jets))",
+        ),
+    ],
+)
+def test_a_sum_the_quote_spells_out_is_defined_as_it_says(
+    sentence: str, name: str, definition: str
+) -> None:
+    """Not the common definition (L_T = leading lepton pT + MET, S_T without the MET) when the
+    quote says what is summed; and the cut is on the symbol, not on the apposition's last word."""
+    sel = _extracted(sentence)
+    assert [c.variable for c in sel.selection if c.status == "verified"] == [name]
+    assert {d.name: d.expr for d in sel.derived}[name] == definition

@@ -63,6 +63,12 @@ def _quantity_before(left: str, max_gap: int) -> tuple[str, int | None, str] | N
     return None if best is None else _named(best[1], best[2])
 
 
+# an apposition between the quantity and its verb: "S_T, the scalar sum of ..., must be ..."
+_APPOSITIVE = re.compile(
+    r",\s*(?:the|a|an|i\.e\.|defined\s+as|which\s+is|computed|calculated|built)\b[^;]{3,150}?,"
+    r"(?=\s*(?:must|is|are|should|has|have|was|were|needs?|shall)\b[^,;]*$)",
+    re.IGNORECASE,
+)
 # "the transverse mass m_T of the lepton and E_T^miss", "the scalar sum of the jet pT and
 # E_T^miss": the quantity closest to the comparison is the last argument of one named before it
 _LAST_ARGUMENT = re.compile(
@@ -174,7 +180,13 @@ def comparisons(sentence: str) -> list[Comparison]:
             continue
         left, right = sentence[: match.start()], sentence[match.end() :]
         op = match.group("op") or P.WORD_OPS[match.group("word")]
-        quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
+        apposed = None if match.group("op") else _APPOSITIVE.search(left)
+        if apposed is not None:
+            # "S_T, the scalar sum of the pT of the leptons, jets and E_T^miss, must be greater
+            # than 1 TeV": the subject before the apposition, not its last word
+            quantity = _quantity_before(left[: apposed.start()].rstrip(), 3)
+        else:
+            quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
         verb = (
             _TO_BE.search(left) or _OF_OBJECT_TO_BE.search(left)
             if quantity is None and match.group("op")

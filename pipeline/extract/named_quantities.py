@@ -322,6 +322,42 @@ def _pair_collection(quote: str, symbol_re: re.Pattern[str], word: str) -> str |
 
 _DEFINED_BY_QUOTE = {"dphi": dphi_definition, "dr": dr_definition}
 
+# a scalar sum the quote spells out: "S_T, the scalar sum of the pT of the leptons, jets and
+# E_T^miss", "L_T, the sum of the transverse momenta of the leptons", "H_T, the scalar sum of the pT
+# of the jets and leptons", "the scalar sum of E_T^miss and the lepton pT"
+_SUM_OF = re.compile(
+    r"\b(?:scalar\s+)?sum\s+of\s+(?P<parts>[^;.]{3,120}?)(?=,\s*(?:must|is|are|should)\b|\s+"
+    r"(?:must|is|are|should|has|have|exceeds?|above|greater|larger)\b|[;.]|$)",
+    re.IGNORECASE,
+)
+_SUMMED_PARTS = [
+    ("jets", re.compile(r"(?<![\w-])jets?\b", re.I)),
+    ("leptons", re.compile(r"\bleptons?\b", re.I)),
+    ("electrons", re.compile(r"\belectrons?\b", re.I)),
+    ("muons", re.compile(r"\bmuons?\b", re.I)),
+    ("photons", re.compile(r"\bphotons?\b", re.I)),
+    ("met", _MISSING),
+]
+_SUMS = {"ht", "lt", "st", "meff"}
+
+
+def sum_definition(quote: str) -> tuple[str, str, str] | None:
+    """(collection, expression, meaning) of a scalar sum the quote spells out, None when it
+    names none (the common definition then stands)."""
+    match = _SUM_OF.search(quote)
+    if match is None:
+        return None
+    parts = [name for name, regex in _SUMMED_PARTS if regex.search(match.group("parts"))]
+    objects = [p for p in parts if p != "met"]
+    if not objects:
+        return None
+    if "leptons" in objects:
+        objects = [o for o in objects if o not in ("electrons", "muons")]
+    terms = [f"sum(pt({o}))" for o in objects] + (["met"] if "met" in parts else [])
+    said = " + ".join(("the MET" if t == "met" else f"the pT of the {t[7:-2]}") for t in terms)
+    collection = "leptons" if "leptons" in objects else objects[0]
+    return collection, " + ".join(terms), f"the scalar sum of {said}, as the quote defines it"
+
 
 def _defines_veto_tracks(cut: Cut) -> bool:
     """An M_T2 of a track (and a lepton) defines veto tracks, not an event quantity."""
@@ -369,6 +405,10 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
     )
     if name == "mt2" and any(_defines_veto_tracks(c) for c in used):
         return None  # see unexpressible_quantities
+    if name in _SUMS:
+        spelled = next((d for d in (sum_definition(_quote(c)) for c in used) if d), None)
+        if spelled is not None:
+            return spelled
     if name in _DEFINED_BY_QUOTE:
         found = next((d for d in (_DEFINED_BY_QUOTE[name](_quote(c)) for c in used) if d), None)
         if found is None:

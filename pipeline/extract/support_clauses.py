@@ -242,6 +242,11 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
             "the sentence goes on describing the trigger of the sentence before, not an "
             "offline selection"
         )
+    if claim.kind != "event" and claim.rank is None and _INPUT_OF_A_SUM.search(r.text):
+        return (
+            "the objects are the inputs of an event quantity ('jets with pT > 40 GeV enter the "
+            "calculation of H_T'): the value says which objects it sums, not which are selected"
+        )
     for name in (
         "histogram",
         "trigger",
@@ -296,6 +301,17 @@ _OBJECT_CONDITION = re.compile(
 )
 # ("Selected events with exactly two leptons are required to ..." are all the selected events)
 _EVENTS_SUBJECT = re.compile(r"(?<!selected )\bevents?\s+with\s*$", re.IGNORECASE)
+# the objects an event quantity sums: "Only jets with pT > 50 GeV enter the calculation of H_T",
+# "H_T is computed from jets with pT > 40 GeV", "Jets with pT > 40 GeV are used in the computation
+# of m_eff"
+_SUM = r"(?:H_?T\b|HT\b|MHT\b|m_?\{?eff\}?|meff\b|S_?T\b|effective\s+mass|H_?T\s*\^\s*\{?miss)"
+_INPUT_OF_A_SUM = re.compile(
+    r"\b(?:enter(?:s|ing)?|(?:used|considered|included)\s+(?:in|for))\s+the\s+(?:computation"
+    rf"|calculation|determination|definition|sum)\s+of\s+(?:the\s+)?{_SUM}"
+    rf"|{_SUM}\s*,?\s+(?:(?:is|are)\s+)?(?:computed|calculated|defined|built|formed|constructed)\s+"
+    r"(?:from|using|with|as\s+the\s+(?:scalar\s+)?sum\s+of)\b",
+    re.IGNORECASE,
+)
 # a sentence opening with a condition: "If the event has at least three jets, ...", "Should a
 # second lepton be present, ...", "When the leading lepton is a muon, ..." (not "If not stated
 # otherwise, ...", "When available, ...", "When forming the pairs, ...")
