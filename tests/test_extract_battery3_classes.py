@@ -203,6 +203,35 @@ WRONG = [
         ["jets: pt > 40", "jets: pt > 500"],
     ),
     (
+        "objects split by a value or a region",
+        "Muons with pT above 20 GeV are required to be isolated, whereas lower-pT muons need only "
+        "pass the loose identification.",
+        ["muons: pt > 20", "muons: id_loose == 1"],
+    ),
+    (
+        "objects split by a value or a region",
+        "Electrons above 30 GeV must pass the tight identification, while those below need only "
+        "the medium one.",
+        ["electrons: id_tight == 1"],
+    ),
+    (
+        "objects split by a value or a region",
+        "Jets must satisfy pT > 30 GeV in the central region and pT > 40 GeV in the forward region "
+        "(|η| > 2.5).",
+        ["jets: pt > 30", "jets: pt > 40", "jets: abs(eta) > 2.5"],
+    ),
+    (
+        "a veto of flagged objects",
+        "Any event with a jet of pT above 20 GeV that is flagged as originating from "
+        "non-collision backgrounds is discarded.",
+        ["event: count(jets) == 0"],
+    ),
+    (
+        "a mass of more than two leptons near the Z",
+        "The three-lepton invariant mass must not fall within 10 GeV of the Z-boson mass.",
+        ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 10"],
+    ),
+    (
         "a window of a jet pair mass",
         JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],
@@ -505,6 +534,16 @@ RIGHT = [
         "a value for some of the objects counted",
         "Events must contain at least four jets, two of which must have pT > 60 GeV.",
         ["event: count(jets) >= 4", "event: nth(sort_desc(pt(jets)), 1) > 60"],
+    ),
+    (
+        "objects split by a value or a region",
+        "Electrons must pass the tight identification.",
+        ["electrons: id_tight == 1"],
+    ),
+    (
+        "objects split by a value or a region",
+        "Jets with pT > 30 GeV and |eta| < 2.4 are selected, while forward jets are not used.",
+        ["jets: pt > 30", "jets: abs(eta) < 2.4"],
     ),
     ("a count with a symbol", "Events must have ≤ 1 b-tagged jets.", ["event: count(bjets) <= 1"]),
     (

@@ -242,6 +242,9 @@ def _rejected_note(description: str | None) -> str:
 # "badly reconstructed muons": the objects a veto names are only those failing a requirement
 _FAILING = re.compile(
     r"^[^.;,]{0,80}?\b(?:that|which|who)\s+(?:fails?|do(?:es)?\s+not\s+(?:pass|satisfy|meet))\b"
+    # "a jet of pT above 20 GeV that is flagged as originating from non-collision backgrounds"
+    r"|^[^.;,]{0,80}?\b(?:that|which)\s+(?:is|are)\s+(?:flagged|identified|tagged|classified)\s+as\b"
+    r"|^[^.;,]{0,80}?\boriginating\s+from\s+(?:non-collision|noise|cosmic|beam-induced)"
     r"|^\s*(?:[\w-]+\s+){0,2}?(?:failing|not\s+(?:passing|satisfying|meeting))\b"
     r"|^\s*(?:is|are)\s+(?:identified|classified)\s+as\s+(?:bad|fake)\b"
     # "if any jet with pT > 20 GeV fails the cleaning", "if the leading jet points to a masked

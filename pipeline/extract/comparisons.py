@@ -279,6 +279,13 @@ _MT_PLUS_MET = re.compile(
 )
 
 
+# a mass of more than two leptons near the Z ("the three-lepton invariant mass must not fall
+# within 10 GeV of the Z"): no SFOS pair's window
+_NOT_A_PAIR = re.compile(
+    r"\b(?:three|four|3|4)-?lepton|\btri-?lepton|\bm_?\{?(?:3l|lll|4l|llll)\}?", re.IGNORECASE
+)
+
+
 def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
     """Phrasings that are one statement made of several comparisons: '|eta| < 1.37 or 1.52 < |eta| <
     2.47' (an acceptance with the crack excluded) and Z-mass windows ('within 15 GeV of the Z mass',
@@ -303,7 +310,9 @@ def _structured(sentence: str, found: list[Comparison]) -> list[Comparison]:
             ]
             spans.append((match.start(), match.end()))
     for match in _Z_WINDOW.finditer(sentence):
-        if windows.mass_named_before(sentence[: match.start()]):
+        if windows.mass_named_before(sentence[: match.start()]) or _NOT_A_PAIR.search(
+            sentence[max(0, match.start() - 80) : match.start()]
+        ):
             continue  # "the dijet mass within 15 GeV of the Z mass": a window of windows.py
         window = re.split(r"[;.]\s", sentence[max(0, match.start() - 100) : match.start()])[-1]
         same = _SAME_SIGN.search(window)

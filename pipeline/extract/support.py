@@ -56,6 +56,7 @@ from pipeline.extract.support_clauses import (
     joint_rejection,
     rejected_subject,
     separation_problem,
+    split_objects_problem,
 )
 from pipeline.extract.support_counts import check_count
 from pipeline.extract.support_objects import object_problem, rank_problem, subset_problem
@@ -420,6 +421,9 @@ def support_problem(
     if claim.quantity in FLAGS:
         if control_objects(r, claim, in_region):
             return NOT_A_SELECTION["control"]
+        split = split_objects_problem(claim, r)
+        if split is not None:
+            return split  # "Electrons above 30 GeV must pass the tight identification, while ..."
         some = _some_of_them(claim, r, len(r.text)) if claim.rank is None else None
         if some is not None and claim.kind != "event":
             return some  # "Either of the two leptons must satisfy the tight identification"

@@ -242,6 +242,9 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
             "the sentence goes on describing the trigger of the sentence before, not an "
             "offline selection"
         )
+    split = split_objects_problem(claim, r)
+    if split is not None:
+        return split
     if claim.kind != "event" and claim.rank is None and _INPUT_OF_A_SUM.search(r.text):
         return (
             "the objects are the inputs of an event quantity ('jets with pT > 40 GeV enter the "
@@ -301,6 +304,30 @@ _OBJECT_CONDITION = re.compile(
 )
 # ("Selected events with exactly two leptons are required to ..." are all the selected events)
 _EVENTS_SUBJECT = re.compile(r"(?<!selected )\bevents?\s+with\s*$", re.IGNORECASE)
+# objects split into groups with different requirements: "Muons with pT above 20 GeV are required
+# to be isolated, whereas lower-pT muons need only ...", "pT > 30 GeV in the central region and
+# pT > 40 GeV in the forward region"
+_SPLIT_OBJECTS = re.compile(
+    r"\b(?:whereas|while|but)\s+(?:the\s+)?(?:those|ones|lower-?\s?p_?T|higher-?\s?p_?T|softer"
+    r"|harder)\b|\b(?:whereas|while)\s+[^,;]{0,30}?\b(?:below|above)\b"
+    r"|\bin\s+the\s+(?:central|barrel)\s+(?:region|part|calorimeter|detector)\b[^.;]{0,80}?"
+    r"\bin\s+the\s+(?:forward|end-?caps?)\b",
+    re.IGNORECASE,
+)
+
+
+def split_objects_problem(claim: Claim, r: Reading) -> str | None:
+    """A requirement of every object read from a sentence that splits them ('Muons with pT above
+    20 GeV are required to be isolated, whereas lower-pT muons need only ...')."""
+    if claim.kind == "event" or claim.rank is not None or not _SPLIT_OBJECTS.search(r.text):
+        return None
+    return (
+        "the sentence gives different requirements to objects above and below a value or in "
+        "different regions ('... whereas lower-pT muons ...', 'in the central region and ... in "
+        "the forward region'): the requirement holds for some of the objects, not every one"
+    )
+
+
 # the objects an event quantity sums: "Only jets with pT > 50 GeV enter the calculation of H_T",
 # "H_T is computed from jets with pT > 40 GeV", "Jets with pT > 40 GeV are used in the computation
 # of m_eff"
