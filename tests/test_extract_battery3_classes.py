@@ -232,6 +232,11 @@ WRONG = [
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 10"],
     ),
     (
+        "additional objects of a kind not named before",
+        "We require the leading jet to have pT > 100 GeV and at least one additional jet.",
+        ["event: count(jets) >= 1"],
+    ),
+    (
         "a window of a jet pair mass",
         JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],
@@ -544,6 +549,21 @@ RIGHT = [
         "objects split by a value or a region",
         "Jets with pT > 30 GeV and |eta| < 2.4 are selected, while forward jets are not used.",
         ["jets: pt > 30", "jets: abs(eta) < 2.4"],
+    ),
+    (
+        "additional objects of a kind not named before",
+        "Events with exactly one lepton and at least four additional jets are selected.",
+        ["event: count(leptons) == 1", "event: count(jets) >= 4"],
+    ),
+    (
+        "a detector's acceptance is no efficiency",
+        "The b-tagged jets must have pT > 25 GeV and lie within the tracker acceptance |η| < 2.5.",
+        ["bjets: pt > 25", "bjets: abs(eta) < 2.5"],
+    ),
+    (
+        "a detector's acceptance is no efficiency",
+        "Muons must lie within the muon spectrometer acceptance, |η| < 2.7, and have pT > 15 GeV.",
+        ["muons: abs(eta) < 2.7", "muons: pt > 15"],
     ),
     ("a count with a symbol", "Events must have ≤ 1 b-tagged jets.", ["event: count(bjets) <= 1"]),
     (

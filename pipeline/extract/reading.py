@@ -90,7 +90,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # "The probability for a light-flavour jet with pT > 30 GeV to be misidentified ..."
             r"|\bprobability\s+(?:for|that)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:jets?|leptons?"
             r"|electrons?|muons?|photons?|taus?)\b[^,;]{0,60}?\bto\s+be\s+(?:mis-?)?identified"
-            r"|\bacceptance\b|\bsystematic|uncertaint",
+            # (not "within the tracker acceptance, |eta| < 2.5": the detector's coverage)
+            r"|(?<!tracker )(?<!detector )(?<!spectrometer )(?<!calorimeter )(?<!geometric )"
+            r"(?<!geometrical )(?<!fiducial )\bacceptance\b|\bsystematic|uncertaint",
             re.I,
         ),
     ),

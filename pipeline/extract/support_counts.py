@@ -220,7 +220,10 @@ def _count_problem(
         return "'no' here does not state a number of objects ('to ensure that no photon ...')"
     if re.match(r"\s*(?:\w+\s+)?pairs?\b", r.text[match.end() :]):
         return "the number counts pairs, not objects"
-    if _ADDITIONAL.search(r.text[match.end("n") : match.start("obj")]):
+    named_before = any(
+        pos < match.start() and names_claimed(claim, kind) for pos, kind in r.objects
+    )  # ("exactly one lepton and at least four additional jets": no jet named before)
+    if _ADDITIONAL.search(r.text[match.end("n") : match.start("obj")]) and named_before:
         # "the leading jet ... and at least one additional jet": the count leaves out the objects
         # named before, so it is not the number of all of them
         return (
