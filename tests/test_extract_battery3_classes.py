@@ -237,6 +237,12 @@ WRONG = [
         ["event: count(jets) >= 1"],
     ),
     (
+        "a sum of named quantities",
+        "Electrons must have pT > 10 GeV. The scalar sum of E_T^miss and the lepton pT must exceed "
+        "300 GeV.",
+        ["electrons: pt > 300", "leptons: pt > 300"],
+    ),
+    (
         "a window of a jet pair mass",
         JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],
