@@ -571,6 +571,32 @@ RIGHT = [
         "Muons must lie within the muon spectrometer acceptance, |η| < 2.7, and have pT > 15 GeV.",
         ["muons: abs(eta) < 2.7", "muons: pt > 15"],
     ),
+    ("less common count wording", "Events must have N_b-jet ≥ 3.", ["event: count(bjets) >= 3"]),
+    (
+        "less common count wording",
+        "Events must contain between two and four jets.",
+        ["event: 2 <= count(jets) <= 4"],
+    ),
+    (
+        "less common count wording",
+        "A veto on b-tagged jets is applied.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "less common count wording",
+        "Events should not contain any b-tagged jet.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "less common count wording",
+        "Events with no b-tags are selected.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "less common count wording",
+        "Jets must have pT between 30 and 50 GeV.",
+        ["jets: 30 < pt < 50"],
+    ),
     ("a count with a symbol", "Events must have ≤ 1 b-tagged jets.", ["event: count(bjets) <= 1"]),
     (
         "a count with a symbol",

@@ -253,9 +253,11 @@ class Enumerated:
     high: int
 
 
-# "two, three, or four jets", "(exactly) two or three b-tagged jets", "2 or 3 jets"
+# "two, three, or four jets", "(exactly) two or three b-tagged jets", "2 or 3 jets", "between
+# two and four jets"
 _ENUMERATED = re.compile(
-    rf"\b(?:(?:exactly|either)\s+)?(?P<first>{_NUM})(?P<middle>(?:\s*,\s*(?:{_NUM}))*)\s*,?\s+or\s+"
+    rf"\b(?:(?:exactly|either)\s+|(?P<between>between)\s+)?(?P<first>{_NUM})"
+    rf"(?P<middle>(?:\s*,\s*(?:{_NUM}))*)\s*,?\s+(?(between)and|or)\s+"
     rf"(?P<last>{_NUM})\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)(?:[\w-]+\s+){{0,2}}?"
     rf"(?P<obj>{P.OBJECT_RE.pattern})",
     re.IGNORECASE,
@@ -269,6 +271,9 @@ def enumerated(sentence: str) -> list[Enumerated]:
     for match in _ENUMERATED.finditer(sentence):
         words = [match.group("first"), *re.findall(_NUM, match.group("middle"), re.I)]
         numbers = [P.count_value(w.lower()) for w in [*words, match.group("last")]]
+        between = match.group("between") is not None
+        if between and len(numbers) == 2 and numbers[0] < numbers[1]:
+            numbers = list(range(numbers[0], numbers[1] + 1))  # "between two and four": inclusive
         if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
             continue
         kind = P.object_of(match)

@@ -248,7 +248,7 @@ OBJECTS: list[tuple[str, str]] = [
     (
         "bjet",
         r"(?<!\+)(?<!non-)(?<!non )\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b"
-        r"|(?<!non-)\bb-jets?\b|\bbjets?\b",
+        r"|(?<!non-)\bb-jets?\b|\bbjets?\b|(?<!non-)\bb[- ]?tags\b",
     ),
     # "+jets" names a process (W+jets), not the object; large-R jets are another collection
     (
@@ -320,7 +320,7 @@ OR_MORE_RE = re.compile(
     rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 N_SYMBOL_RE = re.compile(
-    r"\bN_?\{?(?P<obj>jets?|j|b|bjets?|b jets|b-jets|leptons?|lep|l|ell|gamma"
+    r"\bN_?\{?(?P<obj>jets?|j|bjets?|b jets|b-jets?|b|leptons?|lep|l|ell|gamma"
     rf"|photons?)\}}?\s*(?P<op>{SYMBOL_OP}|=)\s*(?P<n>\d+)"
 )
 
@@ -341,6 +341,9 @@ VETO_RE = re.compile(
     # "we veto events with a muon", "a veto (is applied) on events containing a b-tagged jet"
     r"\b(?:reject|veto)\w*\s+(?:(?:is\s+(?:also\s+)?)?(?:applied\s+)?(?:on|of|to|against)\s+)?"
     r"(?:the\s+|all\s+|any\s+)?(?:events?\s+)?(?:(?:with|containing|that contain|if)\s+"
+    # ("a veto on b-tagged jets is applied")
+    r"|(?<=\bon\s)(?=(?:any\s+|all\s+)?(?:[\w-]+\s+)?(?:b-tagged\s+)?(?:jets?|leptons?|electrons?"
+    r"|muons?|photons?|taus?|b-?jets?)\b)"
     r"|(?:in which|where)\s+(?:there\s+(?:is|are)\s+)?(?=an?\s|any\s))(?:an?|any)?\s*"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )

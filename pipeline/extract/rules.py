@@ -681,6 +681,7 @@ def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str 
 _MAY_STATE_A_CUT = re.compile(
     r"\d|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
     r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b|\bor (?:two|three|four|five|six)\b"
+    r"|\bnot\s+(?:have|contain|include)\b|\bbetween (?:one|two|three|four)\b"
     # the count words ("at least", "a maximum of", "no fewer than", ...)
     + "".join(rf"|\b{word}\b" for word in P.COUNT_OPS if word != "only"),
     re.IGNORECASE,
