@@ -243,6 +243,11 @@ WRONG = [
         ["electrons: pt > 300", "leptons: pt > 300"],
     ),
     (
+        "the last argument of a quantity",
+        JETS + "The minimum Δφ between any of the four leading jets and E_T^miss must exceed 0.4.",
+        ["event: met > 0.4"],
+    ),
+    (
         "a window of a jet pair mass",
         JETS + "Events are required to have |m_jj - m_Z| < 15 GeV.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 15"],

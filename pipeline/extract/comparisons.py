@@ -74,7 +74,8 @@ _APPOSITIVE = re.compile(
 _LAST_ARGUMENT = re.compile(
     # (not a comma: "the scalar sum of the pT of all jets, H_T, must ..." names the sum H_T)
     # ("the scalar sum of E_T^miss and the lepton pT": the objects' word before the last one)
-    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?and\s+"
+    # ("between any of the four leading jets and E_T^miss")
+    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,6}?and\s+"
     r"(?:the\s+|a\s+)?(?:(?:lepton|jet|photon|electron|muon)s?\s+)?$|\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?and$"
     # "the ratio of E_T^miss to the leading jet pT": the second term of a ratio
     r"|\bof\s+(?:the\s+)?\S{1,20}\s+to\s+(?:the\s+)?(?:[A-Za-z][\w-]*\s+){0,3}?$"
