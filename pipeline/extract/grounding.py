@@ -103,6 +103,12 @@ def _seeds(query: str) -> list[tuple[int, str]]:
     return [(i, query[i : i + _SEED]) for i in range(0, len(query) - _SEED + 1, step)]
 
 
+# the centre of a mass window (abs(mjj - 80.4)) is a reference mass, not the paper's number
+_WINDOW_CENTRE = re.compile(
+    r"-\s*(?:" + "|".join(re.escape(f"{m:g}") for m in REFERENCE_MASSES.values()) + r")\)"
+)
+
+
 def cut_numbers(cut: Cut) -> list[float]:
     """The numbers a cut states (its value(s), or the literals of its expression)."""
     if cut.variable in _FLAGS and cut.op == "==" and cut.value == 1:
@@ -115,9 +121,7 @@ def cut_numbers(cut: Cut) -> list[float]:
         expr = (
             re.sub(r",\s*\d+\)", ")", cut.expr) if "nth(" in cut.expr else cut.expr
         )  # drop nth indices
-        # the centre of a mass window (abs(mjj - 80.4)) is a reference mass, not the paper's number
-        centres = "|".join(re.escape(f"{m:g}") for m in REFERENCE_MASSES.values())
-        expr = re.sub(rf"-\s*(?:{centres})\)", ")", expr)
+        expr = _WINDOW_CENTRE.sub(")", expr)
         found = [float(m.group()) for m in _NUMBER.finditer(expr)]
         return [v for v in found if v not in (0.0, 91.1876)]
     return []

@@ -104,13 +104,19 @@ def ratios(sentence: str) -> list[Ratio]:
 _EXPR_CUT = re.compile(r"(?P<lhs>.+?)\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
 
 
-def ratio_of_expr(expr: str) -> tuple[str, str, float] | None:
-    """(quantity, op, value) of a list's ratio cut (``met / sqrt(ht) > 5``), else None."""
+def named_expression_cut(expr: str, expressions: dict[str, str]) -> tuple[str, str, float] | None:
+    """(quantity, op, value) of a list's cut ``<expression> op value`` whose expression is one of
+    ``expressions`` (variable name -> expression), else None."""
     match = _EXPR_CUT.fullmatch(expr.strip())
     if match is None:
         return None
     lhs = re.sub(r"\s+", " ", match.group("lhs"))
-    quantity = next((q for q, e in RATIO_EXPRESSIONS.items() if e == lhs), None)
+    quantity = next((q for q, e in expressions.items() if e == lhs), None)
     if quantity is None:
         return None
     return quantity, match.group("op"), float(match.group("v"))
+
+
+def ratio_of_expr(expr: str) -> tuple[str, str, float] | None:
+    """(quantity, op, value) of a list's ratio cut (``met / sqrt(ht) > 5``), else None."""
+    return named_expression_cut(expr, RATIO_EXPRESSIONS)

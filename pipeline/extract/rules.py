@@ -433,12 +433,14 @@ def _beyond_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
         if comp.quantity != "pt":
             continue
         beyond = ranks.beyond_ranked(reading.text, comp.position)
-        which = ranks.of_which(reading.text, comp.position)
-        if beyond is None and which is not None:
-            beyond = (*which, -1)  # 'at least two jets, one of which must have pT > 100 GeV'
-        if beyond is None:
+        which = ranks.of_which(reading.text, comp.position) if beyond is None else None
+        if beyond is not None:
+            kind, rank, additional = beyond  # the count of the additional ones goes
+        elif which is not None:
+            # 'at least two jets, one of which must have pT > 100 GeV': the count stands
+            (kind, rank), additional = which, None
+        else:
             continue
-        kind, rank, n = beyond
         flat = [
             f
             for f in out
@@ -453,7 +455,7 @@ def _beyond_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
         counted = [
             f
             for f in out
-            if f.object == kind and f.variable == "count" and (f.op, f.value) == (">=", n)
+            if f.object == kind and f.variable == "count" and (f.op, f.value) == (">=", additional)
         ]
         ranked = flat[0].model_copy(update={"rank": rank})
         out = [f for f in out if f is not flat[0] and f not in counted] + [ranked]

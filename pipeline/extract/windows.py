@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import patterns as P
+from pipeline.extract.ratios import named_expression_cut
 
 # the reference masses (GeV) a window is centred on, by the subscript papers give them
 REFERENCE_MASSES = {"w": 80.4, "z": 91.1876, "h": 125.0, "t": 172.5}
@@ -109,16 +110,6 @@ def windows(sentence: str) -> list[Window]:
     return out
 
 
-_EXPR_CUT = re.compile(r"(?P<lhs>.+?)\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
-
-
 def window_of_expr(expr: str) -> tuple[str, str, float] | None:
     """(quantity, op, value) of a list's window cut (``abs(mjj - 80.4) < 20``), else None."""
-    match = _EXPR_CUT.fullmatch(expr.strip())
-    if match is None:
-        return None
-    lhs = re.sub(r"\s+", " ", match.group("lhs"))
-    quantity = next((q for q, e in WINDOW_EXPRESSIONS.items() if e == lhs), None)
-    if quantity is None:
-        return None
-    return quantity, match.group("op"), float(match.group("v"))
+    return named_expression_cut(expr, WINDOW_EXPRESSIONS)
