@@ -347,13 +347,17 @@ VETO_RE = re.compile(
     r"|(?:in which|where)\s+(?:there\s+(?:is|are)\s+)?(?=an?\s|any\s))(?:an?|any)?\s*"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
+# the ranks of pT-ordered objects in words: one list for every reader of ranks
+ORDINALS = r"first|second|third|fourth|fifth|sixth"
+RANK_WORDS = rf"{ORDINALS}|leading|sub-?leading"
 # a requirement that something is absent: "Events must not contain a b-jet with pT > 20 GeV",
 # "The event must not have a third lepton ...", "required to have no second photon with ..."
 NEGATED_HAVE = (
     r"\b(?:must|should|shall|may)\s+not\s+(?:have|contain|include)\b"
     r"|\b(?:is|are)\s+required\s+not\s+to\s+(?:have|contain)\b"
-    r"|\b(?:have|has|contain|contains)\s+no\s+(?=(?:[\w-]+\s+)?(?:second|third|fourth|fifth|sixth"
-    r"|additional|extra|further|other)\b)"
+    r"|\b(?:have|has|contain|contains)\s+no\s+(?=(?:[\w-]+\s+)?(?:"
+    + ORDINALS
+    + r"|additional|extra|further|other)\b)"
 )
 NEGATED_HAVE_RE = re.compile(NEGATED_HAVE, re.IGNORECASE)
 NEGATED_HAVE_OBJECT_RE = re.compile(

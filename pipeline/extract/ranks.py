@@ -29,7 +29,7 @@ from pipeline.extract import patterns as P
 
 _ONE = (  # not "leading to jets", "leading-order", "next-to-leading-log"
     r"(?:next-to-leading|sub-?leading|(?:second|third|fourth)[- ](?:leading|highest|hardest)"
-    r"|first|second|third|fourth|fifth|sixth|leading|highest|hardest)(?![- ](?:to|order|log)\b)"
+    rf"|{P.ORDINALS}|leading|highest|hardest)(?![- ](?:to|order|log)\b)"
     r"(?:[- ]p_?T)?"
 )
 _LIST = rf"{_ONE}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|\(\s*)(?:the\s+)?{_ONE}\s*\)?)*"
@@ -64,6 +64,11 @@ _THE_OTHER = re.compile(
 _NOT_RANKED = re.compile(
     r"\b(?:all|each|every|any|other|others|additional|remaining|further|extra|while|whereas)\b"
     r"|;",
+    re.IGNORECASE,
+)
+_EXCLUDING = re.compile(
+    r"\b(?:besides|other\s+than|apart\s+from|except(?:\s+for)?|in\s+addition\s+to|beyond)\s+"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 _EACH_OF_THEM = re.compile(
@@ -201,6 +206,8 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
         between = _EACH_OF_THEM.sub(" ", between, count=1)
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
+    if _EXCLUDING.search(window[: last.start()]):
+        return None  # "any jet other than the two leading jets": the ones not meant
     if _FOR_THE.search(window[: last.start()]) and re.search(r"\d", window[: last.start()]):
         return None  # "pT > 25 GeV for the leading lepton and pT > 15 ...": the phrase before
     return last
@@ -309,3 +316,33 @@ def of_which(text: str, position: int) -> tuple[str, int] | None:
     if match is None:
         return None
     return P.object_of(match), P.count_value(match.group("n").lower()) - 1
+
+
+# "no jet with pT > 50 GeV besides the leading one", "any jet other than the two leading jets"
+BESIDES = re.compile(
+    r"\b(?:besides|other\s+than|apart\s+from|except(?:\s+for)?|in\s+addition\s+to|beyond)\s+"
+    r"the\s+(?:(?P<n>two|three|four|[2-4])\s+)?(?:leading|highest[- ]p_?T|hardest|first)\b"
+    rf"(?:\s+(?:(?P<n2>two|three|four|[2-4])\s+)?(?:(?P<obj>{_OBJECT})|ones?\b))?",
+    re.IGNORECASE,
+)
+_NAMED_BEFORE = re.compile(rf"(?P<obj>{_OBJECT})[^.;,]{{0,40}}$", re.IGNORECASE)
+
+
+def besides_ranked(text: str, position: int) -> tuple[str, int] | None:
+    """(kind, rank) when the comparison at ``position`` is on the objects beyond the n leading
+    ones of a kind ('no jet with pT > 50 GeV besides the leading one': the veto is on the second
+    jet, rank 1, whose pT must not exceed 50 GeV); None otherwise."""
+    match = next((m for m in BESIDES.finditer(text) if abs(m.start() - position) <= 60), None)
+    if match is None or re.search(
+        r"[.;]", text[min(position, match.start()) : max(position, match.start())]
+    ):
+        return None
+    if match.group("obj"):
+        kind = P.object_of(match)
+    else:
+        named = _NAMED_BEFORE.search(text, 0, min(position, match.start()))
+        if named is None:
+            return None
+        kind = P.object_of(named)
+    n = match.group("n") or match.group("n2")
+    return kind, P.count_value(n.lower()) if n else 1

@@ -64,6 +64,8 @@ _EARLIER = (
     r"Run[- ]?(?:1|2|I|II)|\d+(?:\.\d+)?\s*TeV|(?:19|20)\d\d|original|published|earlier|previous"
     r"|prior|former|older|initial|first"
 )
+# a signal region's name: "SR-0b", "SR-SF-0J", "SRA-TT", "SR_high", "SR1"
+_SR_NAME = r"(?-i:SR(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)(?:[-_][A-Za-z0-9]+)*)"
 _ONE_FLAVOUR = r"(?:electron|muon|e|mu|e\+jets|mu\+jets|\u03bc|\u03bc\+jets)"
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -138,9 +140,11 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bin\s+(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any)\s)"
             r"(?:[\w-]+\s+){1,2}signal\s+regions?\b"
             r"|\bin\s+(?:the\s+|all\s+)?signal\s+regions\s+(?:with|where|requiring|that)\b"
-            r"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?SR[-_ ]?[\w]+\b"
-            # "The signal region SR-0b requires ...": one named region of several
-            r"|^\W*(?:The\s+)?(?:signal\s+region\s+)?SR[-_]?\w+\s+(?:requires|selects|is\s+defined)\b"
+            rf"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?{_SR_NAME}\b"
+            # "The signal region SR-SF-0J requires ...", "The SR-high region is defined by ...":
+            # one named region of several
+            rf"|^\W*(?:The\s+)?(?:signal\s+region\s+)?{_SR_NAME}(?:\s+(?:signal\s+)?region)?\s+"
+            r"(?:(?:further|additionally|also)\s+)?(?:requires|selects|demands|is\s+defined)\b"
             r"|\bin\s+the\s+(?:boosted|resolved|merged|compressed|non-?compressed|low-\w+"
             r"|high-\w+)\s+(?:selection|regime|topology|regions?|analysis)\b",
             re.I,

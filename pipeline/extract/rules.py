@@ -96,7 +96,7 @@ def _findings_in(
         out += _expand(comp, targets, quote) if ranked is None else ranked
     if clauses.rejects_objects(sentence) and not clauses.rejects_events(sentence):
         out = clauses.kept_objects(out)  # "Jets with pT below 30 GeV are not used": pT >= 30
-    out = _beyond_ranked(reading, out + _counts(sentence, quote))
+    out = _besides_ranked(reading, _beyond_ranked(reading, out + _counts(sentence, quote)))
     # 'rejected if they contain a b-tagged jet' already gives the kept side, a zero count
     vetoes = _veto_counts(sentence, quote)
     if not clauses.rejects_events(sentence):
@@ -153,8 +153,8 @@ def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
     out."""
     match = _VETOED.match(sentence)
     if match is None or re.search(
-        r"additional|extra|second|third|fourth|fifth|sixth|other|further|\d|\b(?:two|three|four|more|fewer|"
-        r"less|than|least|most|leading|sub-?leading|first|hardest)\b",
+        rf"additional|extra|other|further|\d|\b(?:{P.RANK_WORDS}|two|three|four|more|fewer|"
+        r"less|than|least|most|hardest)\b",
         match.group("which"),
         re.I,
     ):
@@ -165,6 +165,8 @@ def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
         match.group(0)
     ):
         return []  # 'a jet ... that fails the quality criteria': a veto of bad jets only
+    if ranks.BESIDES.search(sentence, match.end(), match.end() + 120):
+        return []  # 'a jet with pT > 50 GeV besides the leading one': the second one
     kind = P.object_of(match)
     if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
         kind = "lepton"
@@ -462,6 +464,42 @@ def _beyond_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
     return out
 
 
+def _besides_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
+    """'no jet with pT > 50 GeV besides the leading one': the veto is on the second jet (not
+    (nth(..., 1) > 50)), not a cut on every jet and a zero count; 'events with a jet other than
+    the leading one with pT > 50 GeV are rejected': the ranked cut, whose kept side the veto
+    gives."""
+    for comp in reading.comparisons:
+        besides = (
+            ranks.besides_ranked(reading.text, comp.position) if comp.quantity == "pt" else None
+        )
+        if besides is None:
+            continue
+        kind, rank = besides
+        flat = [
+            f
+            for f in out
+            if f.object == kind
+            and f.variable == "pt"
+            and f.rank is None
+            and f.op in (">", ">=")
+            and f.value == comp.value
+        ]
+        if len(flat) != 1:
+            continue
+        none = [
+            f
+            for f in out
+            if f.object == kind
+            and f.variable == "count"
+            and (f.op, f.value) in (("==", 0), ("<", 1))
+        ]
+        ranked = flat[0].model_copy(update={"rank": rank})
+        ranked._vetoed = bool(none)  # 'no jet ... besides': the kept side already
+        out = [f for f in out if f is not flat[0] and f not in none] + [ranked]
+    return out
+
+
 def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
     """'events are rejected if they contain a b-tagged jet', 'we veto events with a muon': no
     such object (the kept side already)."""
@@ -473,6 +511,8 @@ def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
         )
         # 'rejected if an additional loose lepton forms ...': beyond the selected ones
         if not _ADDITIONAL.search(match.group(0))
+        # 'events with a jet with pT > 50 GeV besides the leading one are vetoed': the second
+        and not ranks.BESIDES.search(sentence, match.start(), match.end() + 80)
         # 'we veto events with more than one muon': a number of them (read as a count)
         and not _QUANTIFIED.search(match.group(0))
         # 'we veto events with a third lepton': the n-th one (a ranked cut)
@@ -480,9 +520,7 @@ def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
     ]
 
 
-_ORDINAL = re.compile(
-    r"\b(?:first|second|third|fourth|fifth|sixth|leading|sub-?leading)\b", re.IGNORECASE
-)
+_ORDINAL = re.compile(rf"\b(?:{P.RANK_WORDS})\b", re.IGNORECASE)
 
 
 _QUANTIFIED = re.compile(

@@ -224,7 +224,7 @@ _ONE_OF_THE = re.compile(
     re.IGNORECASE,
 )
 _RANKED = re.compile(
-    r"\b(?:leading|sub-?leading|first|second|third|fourth|highest-?\S*|hardest|softest"
+    rf"\b(?:{P.RANK_WORDS}|highest-?\S*|hardest|softest"
     r"|trailing)(?:\s+|-)(?:[\w-]+\s+){0,1}$",
     re.IGNORECASE,
 )

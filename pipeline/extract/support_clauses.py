@@ -349,7 +349,7 @@ _CONDITIONAL_OPENING = re.compile(
     re.IGNORECASE,
 )
 _EVENT_OR_RANK = re.compile(
-    r"\b(?:events?|leading|sub-?leading|first|second|third|fourth|hardest|highest)\b",
+    rf"\b(?:events?|{P.RANK_WORDS}|hardest|highest)\b",
     re.IGNORECASE,
 )
 _EVENT_CONDITION = re.compile(
@@ -368,15 +368,26 @@ _COUNTED_IN_REJECTED_EVENTS = re.compile(
     r"(?:\bevents?\s+(?:with|containing|having|that\s+(?:have|contain)|in\s+which)"
     rf"|{P.NEGATED_HAVE})\s+"
     # (not "events with a fifth jet with pT above 75 GeV": the n-th one, not the counted ones)
-    r"(?:(?!(?:leading|sub-?leading|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b)"
+    rf"(?:(?!(?:{P.RANK_WORDS}|\d+(?:st|nd|rd|th))\b)"
     rf"[\w-]+\s+){{0,4}}?{ANY_OBJECT}\s+(?:with|having|of)\s+[^,;]{{0,40}}$",
     re.IGNORECASE,
 )
 
 
+# "no jet with pT > 50 GeV besides the leading one": the objects above the value are excluded
+_NO_OBJECT_BEFORE = re.compile(
+    rf"\bno\s+(?:[\w-]+\s+){{0,2}}?{ANY_OBJECT}\s+[^.;]{{0,60}}$", re.IGNORECASE
+)
+
+
 def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
     stated = DIRECTION.get(comp.op, comp.op)
-    rejects = r.clause_at(comp.position).rejects or rejected_subject(r, comp.position)
+    rejects = (
+        r.clause_at(comp.position).rejects
+        or rejected_subject(r, comp.position)
+        # the veto of the n-th object ('no jet ... besides the leading one')
+        or (claim.absent_passes and bool(_NO_OBJECT_BEFORE.search(r.text[: comp.position])))
+    )
     if (
         rejects
         and claim.kind != "event"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from pipeline.extract import count_phrases
+from pipeline.extract import count_phrases, ranks
 from pipeline.extract import patterns as P
 from pipeline.extract.clauses import failing_objects, names_bad_objects
 from pipeline.extract.reading import Reading
@@ -36,6 +36,15 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
             "events of the selection"
         )
     if claim.values == (0.0,) and claim.direction == "eq":
+        for veto in count_phrases.no_objects(r.text):
+            if veto.kind == claim.kind and ranks.BESIDES.search(
+                r.text, veto.match.end(), veto.match.end() + 120
+            ):
+                # "no jet with pT > 50 GeV besides the leading one": a veto of the second jet
+                return (
+                    f"the quote vetoes the {claim.kind}s beyond the leading one(s) ('besides the "
+                    "leading one'), not every one: a zero count rejects the events it keeps"
+                )
         for pos, kind in r.objects:
             counted = _COUNTED_BEFORE.search(r.text[max(0, pos - 30) : pos])
             if names_claimed(claim, kind) and r.clause_at(pos).rejects and counted is None:

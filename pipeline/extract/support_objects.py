@@ -163,9 +163,19 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
     if bound is not None and bound.kind is not None and not accepted_kinds(claim) & {bound.kind}:
         bound = None  # the rank is of other objects ("the leading jet ..., muons with ...")
     if bound is None:
+        besides = ranks.besides_ranked(r.text, comp.position)
+        if claim.rank is None and besides is not None and besides[0] in accepted_kinds(claim):
+            return (
+                f"the clause is on the {claim.kind}s beyond the {besides[1]} leading one(s) "
+                f"('besides the leading one'), but the cut applies to every {claim.kind}"
+            )
         if claim.rank is None:
             return None
-        beyond = ranks.beyond_ranked(r.text, comp.position) or ranks.of_which(r.text, comp.position)
+        beyond = (
+            ranks.beyond_ranked(r.text, comp.position)
+            or ranks.of_which(r.text, comp.position)
+            or ranks.besides_ranked(r.text, comp.position)
+        )
         if beyond is not None and beyond[1] == claim.rank and beyond[0] in accepted_kinds(claim):
             # "the leading jet ... and at least one additional jet with pT > 75 GeV", "at least
             # two jets, one of which must have pT > 100 GeV"
