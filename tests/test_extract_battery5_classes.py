@@ -103,10 +103,46 @@ RIGHT = [
         "In the SR, events must have H_T > 500 GeV.",
         ["event: ht > 500"],
     ),
+    (
+        "a ranked value in another unit than the cut's",
+        "Photons must have pT > 25 GeV. The leading photon must carry a transverse energy of at "
+        "least 0.2 TeV.",
+        ["event: nth(sort_desc(pt(photons)), 0) >= 200"],
+    ),
+    (
+        "a requirement said strictly ('otherwise the event is discarded')",
+        JETS + "The leading jet must have pT > 250 GeV, otherwise the event is discarded.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 250"],
+    ),
+    (
+        "a requirement said strictly ('otherwise the event is discarded')",
+        "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. Exactly one lepton is "
+        "required; otherwise, the event is rejected.",
+        ["event: count(leptons) == 1"],
+    ),
 ]
 
 # (class, quote, a model's wrong reading): flagged by the support check
 MODEL_WRONG = [
+    (
+        "a requirement said strictly ('otherwise the event is discarded')",
+        "The leading jet must have pT > 250 GeV, otherwise the event is discarded.",
+        {"expr": "nth(sort_desc(pt(jets)), 0) <= 250", "unit": "GeV"},
+        None,
+    ),
+    (
+        "a ranked value in another unit than the cut's",
+        "The leading photon must carry a transverse energy of at least 0.2 TeV.",
+        {"expr": "nth(sort_desc(pt(photons)), 1) >= 200", "unit": "GeV"},
+        None,
+    ),
+    (
+        "a condition ('otherwise, ...') is still one",
+        "The leading jet must have pT > 250 GeV; otherwise, the subleading jet must have pT > "
+        "300 GeV.",
+        {"expr": "nth(sort_desc(pt(jets)), 1) > 300", "unit": "GeV"},
+        None,
+    ),
     (
         "a veto of the objects beyond the leading ones",
         "Events must contain no jet with pT > 50 GeV besides the leading one.",

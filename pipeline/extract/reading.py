@@ -49,7 +49,10 @@ _BY_REQUIREMENT = re.compile(
     # a purpose: "To reject events from Z boson decays, m_ll > 101 GeV is required", "..., in order
     # to suppress the ttbar background": what the cut is for, not what it throws away
     r"|(?:^\W*|\bin\s+order\s+|,\s*|\b(?:GeV|required|applied|imposed|used)\s+)to\s+(?:further\s+)?"
-    r"(?:reject|remove|suppress|veto|exclude|discard|eliminate|reduce)\b",
+    r"(?:reject|remove|suppress|veto|exclude|discard|eliminate|reduce)\b"
+    # "The leading jet must have pT > 250 GeV, otherwise the event is discarded": the requirement
+    r"|\botherwise,?\s+(?:the\s+|this\s+)?events?\s+(?:is|are)\s+(?:rejected|vetoed|removed"
+    r"|discarded|dropped|not\s+(?:considered|used|kept))\b",
     re.IGNORECASE,
 )
 # the flavours of leptons a channel can be named by ("In the muon channel, ...": the muon's cuts)

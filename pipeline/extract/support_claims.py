@@ -211,10 +211,11 @@ def quantity_ok(claim: Claim, comp_quantity: str) -> bool:
 _MASS_NAME = re.compile(r"^m(?:ass|\d\d|4l|ll|l+|bb|jj|z\d?|gammagamma|eff)$")
 
 
-def same_values(claim: Claim, value: float | tuple[float, ...]) -> bool:
+def same_values(claim: Claim, value: float | tuple[float, ...], unit: str | None = None) -> bool:
+    """Whether the clause's ``value`` (in its ``unit``: '0.2 TeV') is the claim's (canonical)."""
     values = value if isinstance(value, tuple) else (value,)
     return len(values) == len(claim.values) and all(
-        math.isclose(a, b, rel_tol=1e-6) for a, b in zip(values, claim.values, strict=True)
+        same_value(b, a, unit) for a, b in zip(values, claim.values, strict=True)
     )
 
 

@@ -356,7 +356,9 @@ _EVENT_CONDITION = re.compile(
     r"\bfor\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose|in\s+which)\b"
     # (an if-clause opening the sentence; "vetoed if it has ..." states the requirement itself)
     r"|^\W*(?:if|when|whenever)\s+(?:the\s+)?(?:event|there\s+(?:is|are)|N_?\w*|H_?T|MET)\b"
-    r"|\botherwise\b",
+    # (not "..., otherwise the event is discarded": the requirement itself, said strictly)
+    r"|\botherwise\b(?!,?\s+(?:the\s+|this\s+)?events?\s+(?:is|are)\s+(?:discarded|rejected|removed"
+    r"|vetoed|dropped|not\s+(?:considered|used|kept)))",
     re.IGNORECASE,
 )
 

@@ -187,7 +187,9 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
     phrase = bound.phrase.strip()
     if claim.rank is None:
         return f"the clause ranks the objects ({phrase}), but the cut applies to every {claim.kind}"
-    stated = sorted({rank for rank, value in bound.pairs or () if same_values(claim, value)})
+    stated = sorted(
+        {rank for rank, value in bound.pairs or () if same_values(claim, value, comp.unit)}
+    )
     if bound.pairs is not None and claim.rank not in stated:
         said = " or ".join(ranks.ordinal(k) for k in stated) or "another"
         return (
