@@ -40,6 +40,11 @@ WRONG = [
         ["event: count(jets) == 0"],
     ),
     (
+        "a hyphenated rank ('the leading-jet pT')",
+        JETS + "The leading-jet pT must exceed 250 GeV.",
+        ["jets: pt > 250"],
+    ),
+    (
         "a requirement of one named signal region",
         "The signal region SR-SF-0J requires exactly two leptons with pT > 25 GeV.",
         ["leptons: pt > 25", "event: count(leptons) == 2"],
@@ -119,6 +124,35 @@ RIGHT = [
         "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. Exactly one lepton is "
         "required; otherwise, the event is rejected.",
         ["event: count(leptons) == 1"],
+    ),
+    (
+        "the number of objects with its symbol in apposition",
+        JETS + "The number of b-tagged jets, N_b, must be at least one.",
+        ["event: count(bjets) >= 1"],
+    ),
+    (
+        "the number of objects with its symbol in apposition",
+        JETS + "The number of jets, N_jet, is required to be at least four, and H_T > 500 GeV.",
+        ["event: count(jets) >= 4", "event: ht > 500"],
+    ),
+    (
+        "a hyphenated rank ('the leading-jet pT')",
+        JETS + "The leading-jet pT must exceed 250 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 250"],
+    ),
+    (
+        "a hyphenated rank ('the leading-jet pT')",
+        "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. The leading-lepton p_T must "
+        "be above 25 GeV and the subleading-lepton p_T above 20 GeV.",
+        [
+            "event: nth(sort_desc(pt(leptons)), 0) > 25",
+            "event: nth(sort_desc(pt(leptons)), 1) > 20",
+        ],
+    ),
+    (
+        "a hyphenated rank (unchanged: 'next-to-leading-order')",
+        JETS + "We use a next-to-leading-order calculation; jets must have |eta| < 2.4.",
+        ["jets: abs(eta) < 2.4"],
     ),
 ]
 
@@ -214,3 +248,75 @@ def test_a_veto_beyond_the_leading_jet_runs_on_real_data(tmp_path: Path) -> None
     expected = int(ak.sum(second <= 50.0))
     assert 0 < expected < len(pt) and int(ak.sum(ak.num(pt) < 2)) > 0
     assert steps[veto.id].raw == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We require Delta phi(jet, E_T^miss) > 0.5 for all jets.",
+        "The azimuthal separation between each jet and the missing transverse momentum must be "
+        "larger than 0.5.",
+        "The minimum azimuthal angle between any of the jets and the E_T^miss must be above 0.5.",
+    ],
+)
+def test_a_delta_phi_of_every_jet_and_the_met_is_the_smallest_one(sentence: str) -> None:
+    """Not left out for want of a rank: the angle of every selected jet, so its smallest."""
+    sel = _extracted(JETS + sentence)
+    (dphi,) = sel.derived
+    assert dphi.expr == "min_of(delta_phi(jets, met_vec))"
+    (cut,) = [c for c in sel.selection if c.variable == dphi.name]
+    assert (cut.op, cut.value, cut.status) == (">", 0.5, "verified")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "above"),
+    [
+        ("We require Delta phi(jet, E_T^miss) > 0.5 for all jets.", 30.0),
+        # only the jets the quote names count ('all jets with pT > 60 GeV must ...')
+        ("All jets with p_T > 60 GeV must fulfill Delta phi(p_T^miss, jet) > 0.5.", 60.0),
+    ],
+)
+def test_a_delta_phi_of_every_jet_runs_on_real_data(
+    tmp_path: Path, sentence: str, above: float
+) -> None:
+    """'Delta phi(jet, E_T^miss) > 0.5 for all jets' keeps the events whose every jet above 30
+    GeV (or above the value the quote names) is more than 0.5 in azimuth from the MET (events
+    without such jets included; counted by hand)."""
+    import awkward as ak
+    import numpy as np
+    import uproot
+
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    sel = _extracted(JETS + sentence)
+    (cut,) = [c for c in sel.selection if c.variable == "dphi"]
+    assert cut.status == "verified"
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+    events = uproot.open(data)["mini"].arrays(["jet_pt", "jet_phi", "met_phi"])
+    phi = events.jet_phi[events.jet_pt > above * 1000.0]
+    dphi = np.abs((phi - events.met_phi + np.pi) % (2 * np.pi) - np.pi)
+    expected = int(ak.sum(ak.all(dphi > 0.5, axis=1)))
+    assert 0 < expected < len(phi)
+    assert steps[cut.id].raw == expected
+
+
+def test_the_delta_phi_of_the_jets_a_paper_names_is_their_smallest() -> None:
+    """CMS-SUS-16-046: 'all jets with p_T > 100 GeV must fulfill Delta phi(p_T^miss, jet) > 0.3'
+    is the event requirement on the jets above 100 GeV (not a condition left out)."""
+    from pipeline.extract import extract_selection
+    from pipeline.parse import parse_document
+
+    pdf = shared_path("corpus", "adl", "CMS-SUS-16-046", "1711.08008.pdf")
+    sel = extract_selection(parse_document(pdf), backend="rules", cited_depth=0)
+    (dphi,) = [d for d in sel.derived if d.name == "dphi"]
+    assert dphi.expr == "min_of(where(pt(jets) > 100, delta_phi(jets, met_vec), 4))"
+    (cut,) = [c for c in sel.selection if c.variable == "dphi"]
+    assert (cut.op, cut.value, cut.status) == (">", 0.3, "verified")

@@ -343,7 +343,8 @@ def test_phrasing_class_read_in_a_category_or_control_sentence(
     [
         (P1312, "jet vertex fraction", "condition"),
         (P1312, "if there are more than two b-tagged jets", "condition"),
-        (P1711, "all jets with p_T > 100 GeV must fulfill", "condition"),
+        # (CMS-SUS-16-046's "all jets with p_T > 100 GeV must fulfill Delta phi > 0.3" is the
+        # smallest angle of those jets: tests/test_extract_battery5_classes.py)
         (P1312, "Isolation requirements are imposed in cones", "isolation cone"),
         # overlap removal on these papers ("are removed since their likely origin", "not
         # considering jets that lie") is a min_delta_r cut: tests/test_extract_overlap_removal.py

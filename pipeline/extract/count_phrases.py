@@ -201,8 +201,8 @@ _NUMBER_OPS = {
 _NUMBER_OF = re.compile(
     r"\b(?:number|multiplicity)\s+of\s+(?:(?:" + _ADJECTIVES + r")\s+){0,2}"
     rf"(?P<obj>{P.OBJECT_RE.pattern}|b[- ]?tags\b)"
-    # "the number of jets (N_jets) with pT > 30 GeV,"
-    r"(?:\s*\([^()]{0,20}\))?(?:\s+with\s+[^,;=<>]{0,40}?[<>]\s*[\d.]+\s*(?:GeV|TeV)?)?,?\s*"
+    # "the number of jets (N_jets) with pT > 30 GeV,", "the number of b-tagged jets, N_b, must"
+    r"(?:\s*\([^()]{0,20}\)|\s*,\s*[Nn][\w{}^\\-]{0,12}\s*,)?(?:\s+with\s+[^,;=<>]{0,40}?[<>]\s*[\d.]+\s*(?:GeV|TeV)?)?,?\s*"
     r"(?P<verb>(?:is|are|must\s+be|has\s+to\s+be|should\s+be|be)\s+(?:(?:required|restricted"
     r"|set)\s+to\s+(?:be\s+)?)?)?"
     rf"(?:(?P<q>{'|'.join(k for k in _NUMBER_OPS if k[0].isalpha())})\s+|(?P<op>[<>]=?|==?)\s*)?"

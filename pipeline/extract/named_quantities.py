@@ -202,6 +202,16 @@ _LEADING_JETS = re.compile(
     r"|(?P<one>\b(?:leading|highest[- ]p_?T|hardest|first)\s+jet\b(?!s)|\bj_?\{?1\}?(?=\s*,))",
     re.IGNORECASE,
 )
+# every jet: "for all jets", "between each jet and", "any of the jets"
+_EVERY_JET = re.compile(
+    r"\b(?:all|each|every|any)\s+(?:of\s+the\s+)?(?:(?:selected|signal|reconstructed)\s+)?jets?\b",
+    re.IGNORECASE,
+)
+_ABOVE = re.compile(
+    r"\s+(?:with|having)\s+(?:a\s+)?(?:p_?T|transverse momentum)\s*(?:>|>=|\u2265|above|greater\s+"
+    r"than|larger\s+than|exceeding|of\s+at\s+least)\s*(?P<v>\d+(?:\.\d+)?)\s*GeV\b",
+    re.IGNORECASE,
+)
 # the two leptons: "Delta phi_ll", "the azimuthal angle between the two leptons"
 _TWO_LEPTONS = re.compile(
     r"Delta\s*phi\s*_?\{?(?:ll|\u2113\u2113)\}?|\bbetween\s+the\s+two\s+(?:selected\s+)?leptons\b"
@@ -228,6 +238,24 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
             f"min_of(delta_phi(first_n(sorted_by_pt(jets), {n}), {vector}))",
             f"Delta phi_min = the smallest azimuthal angle between {named} and the {n} leading "
             "jets",
+        )
+    if _EVERY_JET.search(quote) and _MISSING.search(quote):
+        # "Delta phi(jet, MET) > 0.5 for all jets", "between each jet and the MET"
+        mht = re.search(r"H_?\{?T\}?\s*\^\s*\{?miss|\bMHT\b|H\s*\^\s*\{?miss", quote)
+        vector, named = ("mht(jets)", "H_T^miss") if mht else ("met_vec", "the MET")
+        above = _ABOVE.match(quote, _EVERY_JET.search(quote).end())  # type: ignore[union-attr]
+        if above is not None:
+            # "all jets with pT > 100 GeV must fulfil ...": only those jets count (4 > pi for
+            # the others, so they never make the smallest angle)
+            threshold = above.group("v")
+            return (
+                f"min_of(where(pt(jets) > {threshold}, delta_phi(jets, {vector}), 4))",
+                f"Delta phi_min = the smallest azimuthal angle between {named} and any selected "
+                f"jet with pT > {threshold} GeV",
+            )
+        return (
+            f"min_of(delta_phi(jets, {vector}))",
+            f"Delta phi_min = the smallest azimuthal angle between {named} and any selected jet",
         )
     two = _pair_collection(quote, _DPHI_PAIR, r"Delta\s*phi\b")
     if two is not None and two != "leptons" and not _MISSING.search(quote):

@@ -36,7 +36,7 @@ _LIST = rf"{_ONE}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|\(\s*)(?:the\s
 _OBJECT = P.OBJECT_RE.pattern
 # "the two leading jets", "the leading (subleading) lepton", "the first two jets", "the leading one"
 PHRASE = re.compile(
-    rf"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<words>{_LIST})(?:\s+(?P<n2>two|three|four))?\s+"
+    rf"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<words>{_LIST})(?:\s+(?P<n2>two|three|four))?(?:\s+|-)"
     rf"(?:(?!and\b|or\b|with\b)[\w-]+\s+){{0,2}}?(?P<noun>{_OBJECT}|ones?\b)",
     re.IGNORECASE,
 )
