@@ -17,6 +17,7 @@ from test_extract_support_classes import _checked, _extracted
 from tests.conftest import shared_path
 
 JETS = "Jets must have pT > 30 GeV. "
+LEPTONS = "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. "
 
 # (class, sentence, cuts that were verified and are wrong)
 WRONG = [
@@ -63,6 +64,85 @@ WRONG = [
         "a requirement of one named signal region",
         "SR1 additionally requires H_T > 500 GeV.",
         ["event: ht > 500"],
+    ),
+    (
+        "a share of events, not a requirement",
+        "Events with E_T^miss > 200 GeV account for 3% of the total background.",
+        ["event: met > 200"],
+    ),
+    (
+        "a share of events, not a requirement",
+        JETS + "Only 2% of signal events have a leading jet with pT below 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) < 100"],
+    ),
+    (
+        "another analysis's cut",
+        "The CMS analysis of Ref. [12] used jets with pT > 40 GeV.",
+        ["jets: pt > 40"],
+    ),
+    (
+        "another analysis's cut",
+        "A looser requirement of E_T^miss > 100 GeV was used in the 2015 analysis.",
+        ["event: met > 100"],
+    ),
+    (
+        "another analysis's cut",
+        "Muons must have pT > 20 GeV in the reference analysis of Ref. [30], while this search "
+        "lowers the threshold.",
+        ["muons: pt > 20"],
+    ),
+    (
+        "objects entering the missing transverse momentum",
+        "Jets with pT > 20 GeV enter the computation of E_T^miss.",
+        ["jets: pt > 20"],
+    ),
+    (
+        "a window written 'within A-B'",
+        LEPTONS + "The selection requires E_T^miss > 90 GeV and a dilepton mass within 76-106 GeV.",
+        ["event: mll < 76"],
+    ),
+    (
+        "a window written 'within A-B'",
+        LEPTONS + "The dilepton mass must be within 15 GeV of the Z boson mass.",
+        ["event: mll < 15"],
+    ),
+    (
+        "a rank shared by a bracketed object",
+        LEPTONS + "The leading electron (muon) must have pT > 30 (28) GeV.",
+        ["muons: pt > 28", "electrons: pt > 30"],
+    ),
+    (
+        "a veto of objects meeting a further condition",
+        JETS + "Events in which a jet with pT > 40 GeV is found between the two tagging jets in "
+        "pseudorapidity are vetoed.",
+        ["event: count(jets) == 0"],
+    ),
+    (
+        "a veto of objects meeting a further condition",
+        JETS + "Events are vetoed if any jet with pT > 30 GeV has Delta phi(jet, E_T^miss) < 0.4.",
+        ["event: count(jets) == 0"],
+    ),
+    (
+        "a count of objects by what they contain",
+        JETS + "Events must contain at least one jet with fewer than two associated prompt tracks.",
+        ["event: count(jets) >= 1"],
+    ),
+    (
+        "an online (trigger) requirement",
+        "The events are selected online by requiring two muons with pT > 4 GeV at Level-1.",
+        ["muons: pt > 4"],
+    ),
+    (
+        "a requirement of one named signal region",
+        JETS + "Signal region SR-high requires m_eff > 2.2 TeV, while SR-low requires m_eff > "
+        "1.4 TeV.",
+        ["event: meff > 2200", "event: meff > 1400"],
+    ),
+    (
+        "a lepton named by its track",
+        "Muon tracks must have a transverse impact parameter |d0| < 0.2 mm and |z0 sin theta| < "
+        "0.5 mm.",
+        ["tracks: abs(d0) < 0.2"],
     ),
 ]
 
@@ -153,6 +233,42 @@ RIGHT = [
         "a hyphenated rank (unchanged: 'next-to-leading-order')",
         JETS + "We use a next-to-leading-order calculation; jets must have |eta| < 2.4.",
         ["jets: abs(eta) < 2.4"],
+    ),
+    (
+        "a bullet's dash is no minus",
+        "- E_T^miss > 300 GeV;",
+        ["event: met > 300"],
+    ),
+    (
+        "a bullet's dash is no minus",
+        JETS + "- p_T(j1) > 500 GeV",
+        ["event: nth(sort_desc(pt(jets)), 0) > 500"],
+    ),
+    (
+        "a window written 'within A-B'",
+        LEPTONS + "The dilepton mass must be within 76\u2013106 GeV.",
+        ["event: 76 < mll < 106"],
+    ),
+    (
+        "a veto of objects meeting a further condition",
+        JETS + "Events are vetoed if any jet with pT > 30 GeV has Delta phi(jet, E_T^miss) < 0.4.",
+        ["event: dphi >= 0.4"],
+    ),
+    (
+        "a lepton named by its track",
+        "Muon tracks must have a transverse impact parameter |d0| < 0.2 mm and |z0 sin theta| < "
+        "0.5 mm.",
+        ["muons: abs(d0) < 0.2"],
+    ),
+    (
+        "an online (trigger) requirement (unchanged: a ranked lepton 'l1')",
+        LEPTONS + "We require p_T,l1 > 20 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 0) > 20"],
+    ),
+    (
+        "another analysis's cut (unchanged: a selection that follows one)",
+        "Following the analysis of Ref. [12], we require E_T^miss > 150 GeV.",
+        ["event: met > 150"],
     ),
 ]
 

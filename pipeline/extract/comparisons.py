@@ -24,10 +24,20 @@ _RANGE_RIGHT = re.compile(
 )
 _LEFT_NUM = re.compile(rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
 _BETWEEN = re.compile(
-    r"\b(?:between|in the range(?: of)?|range|window|interval)\s+"
+    # ("within 76-106 GeV": an interval, not 'within' read as '<')
+    r"\b(?:between|in the range(?: of)?|range|window|interval"
+    r"|within(?:\s+the\s+(?:range|interval|window)(?:\s+of)?)?)\s+"
     rf"(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
 )
 
+# what follows a 'within' that is no upper bound: an interval ("within 76-106 GeV") or a distance
+# from a value ("within 15 GeV of the Z mass", read by windows.py and the Z-window readers)
+_WITHIN_NOT_BELOW = re.compile(
+    rf"\s*(?:\+-\s*)?{P.NUM}\s*(?:{P.UNIT})?\s*(?:(?:-|\u2013|to|and)\s*{P.NUM}"
+    r"|(?:of|from|around)\s+(?:the\s+)?(?:nominal\s+|known\s+|measured\s+|world[- ]average\s+)?"
+    r"(?:[ZWH]|Higgs|top|mass|m_))",
+    re.IGNORECASE,
+)
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
 
 
@@ -181,6 +191,8 @@ def comparisons(sentence: str) -> list[Comparison]:
         if match.start() in taken:
             continue
         left, right = sentence[: match.start()], sentence[match.end() :]
+        if match.group("word") == "within" and _WITHIN_NOT_BELOW.match(right):
+            continue  # "within 76-106 GeV", "within 15 GeV of the Z mass": windows, read apart
         op = match.group("op") or P.WORD_OPS[match.group("word")]
         apposed = None if match.group("op") else _APPOSITIVE.search(left)
         if apposed is not None:

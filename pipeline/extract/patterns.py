@@ -267,7 +267,12 @@ OBJECTS: list[tuple[str, str]] = [
         r"|jets?))?\b",
     ),
     # (not "track jets": jets of tracks, another collection)
-    ("track", r"\btracks?\b(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b))"),
+    # (not "muon tracks", "electron track": the lepton, named as its track)
+    (
+        "track",
+        r"(?<!\bmuon\s)(?<!\belectron\s)(?<!\blepton\s)\btracks?\b"
+        r"(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b))",
+    ),
 ]
 OBJECT_RE = re.compile("(?i:" + "|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS) + ")")
 NUMBER_WORDS = {

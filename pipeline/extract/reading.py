@@ -86,7 +86,13 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "trigger",
-        re.compile(r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)|\bHLT\b", re.I),
+        re.compile(
+            r"(?<!matching the )(?<!corresponding )\btrigger(?!\s+objects?)|\bHLT\b"
+            # "selected online by requiring two muons ... at Level-1", "the L1 seed requires"
+            r"|\bLevel-?\s?1\b|(?-i:\bL1\s+(?:seed|trigger|accept|threshold|requirement))|\b(?:selected|recorded|accepted)\s+online\b"
+            r"|\bonline\s+(?:selection|requirements?|thresholds?)\b",
+            re.I,
+        ),
     ),
     (
         "efficiency",
@@ -146,7 +152,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             rf"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?{_SR_NAME}\b"
             # "The signal region SR-SF-0J requires ...", "The SR-high region is defined by ...":
             # one named region of several
-            rf"|^\W*(?:The\s+)?(?:signal\s+region\s+)?{_SR_NAME}(?:\s+(?:signal\s+)?region)?\s+"
+            rf"|^\W*(?:(?:while|whereas|and|but)\s+)?(?:the\s+)?(?:signal\s+region\s+)?{_SR_NAME}"
+            r"(?:\s+(?:signal\s+)?region)?\s+"
             r"(?:(?:further|additionally|also)\s+)?(?:requires|selects|demands|is\s+defined)\b"
             r"|\bin\s+the\s+(?:boosted|resolved|merged|compressed|non-?compressed|low-\w+"
             r"|high-\w+)\s+(?:selection|regime|topology|regions?|analysis)\b",
@@ -180,8 +187,18 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\b(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+to|as\s+opposed\s+to)\s+"
             r"(?:Refs?\.?\s*\[|the\s+(?:previous|earlier|[\w-]+\s+(?:analysis|search)))"
             r"|^\W*In\s+Refs?\.?\s*\[[^\]]*\]\s*,"
-            # "In the CMS analysis of Ref. [12], leptons were required ..."
-            rf"|^\W*In\s+the\s+(?:[\w-]+\s+){{0,3}}?{_STUDY}\s+(?:of|in|from)\s+Refs?\.?\s*\["
+            # "In the CMS analysis of Ref. [12], leptons were required ...", "The CMS analysis of
+            # Ref. [12] used ...", "Muons must have pT > 20 GeV in the reference analysis of Ref.
+            # [30]" (not "Following the analysis of Ref. [12], we require ...")
+            rf"|(?:^\W*The|\bin\s+the)\s+(?:[\w-]+\s+){{0,3}}?{_STUDY}\s+(?:of|in|from)\s+Refs?\.?\s*\["
+            # "A looser requirement of E_T^miss > 100 GeV was used in the 2015 analysis"
+            rf"|\b(?:was|were|had\s+been)\s+(?:used|required|applied|imposed|chosen)\s+(?:in|by|for)\s+"
+            rf"(?:the|an?)\s+(?:{_EARLIER})\s+(?:[\w-]+\s+){{0,2}}?{_STUDY}"
+            # "Events with E_T^miss > 200 GeV account for 3% of the total background", "Only 2% of
+            # signal events have a leading jet with pT below 100 GeV": a share, not a requirement
+            r"|\baccounts?\s+for\s+(?:about\s+|approximately\s+|roughly\s+|only\s+)?\d+(?:\.\d+)?\s*%"
+            r"|^\W*(?:only\s+|about\s+|approximately\s+|roughly\s+|less\s+than\s+|over\s+)?\d+(?:\.\d+)?"
+            r"\s*%\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:events|candidates)\b"
             # "The Run-1 analysis used a looser requirement ...", "the 8 TeV search required ...":
             # an earlier analysis, named by its run, energy or year, and a verb in the past
             rf"|^\W*(?:the|an?)\s+(?:{_EARLIER})\s+(?:[\w-]+\s+){{0,2}}?{_STUDY}\s+(?:[\w-]+\s+)?"
@@ -202,7 +219,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|in\s+the\s+(?:computation|calculation|determination)\s+of|for\s+the\s+"
             r"(?:computation|calculation)\s+of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:isolation"
             r"|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)"
-            r"|\bentering\s+the\s+(?:computation|calculation|sum)\s+of\s+(?:the\s+)?"
+            r"|\bent(?:er|ers|ering)\s+(?:into\s+)?the\s+(?:computation|calculation|sum|reconstruction"
+            r"|definition)\s+of\s+(?:the\s+)?"
             r"(?:[\w-]+\s+){0,2}?(?:isolation|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)"
             # inputs of a reconstruction or correction: "photons with E_T > 2 GeV ... are added
             # to its four-momentum", "are used to correct the muon momentum", "tracks with pT > 1
@@ -278,7 +296,8 @@ _OR_IF_AFTER_CUT = re.compile(
     re.IGNORECASE,
 )
 _CONDITION_END = re.compile(r"[,;:]|\b(?:is|are|must|be|was|were|should|has|have|require[sd]?)\b")
-_SUM_BEFORE = re.compile(r"(?:[+*]|\s-\s)\s*[^\s<>=+*]{1,24}\s*$")
+# (a minus between operands; not a bullet's dash: "- E_T^miss > 300 GeV;")
+_SUM_BEFORE = re.compile(r"(?:[+*]|(?<=[\w)}\]^])\s+-\s)\s*[^\s<>=+*]{1,24}\s*$")
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,8 @@ _RANKED = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
+# the object a bracketed one stands after: "electron (" of "the leading electron (muon)"
+_BRACKETED_AFTER = re.compile(r"[\w-]+\s*\(\s*$")
 
 
 def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
@@ -251,6 +253,10 @@ def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
     if some:
         said = some.group(0).strip()
         return f"the requirement is for some of the {claim.kind}s ('{said} ...'), not for each one"
+    alternative = _BRACKETED_AFTER.search(before)
+    if alternative:
+        # "the leading electron (muon) must have pT > 30 (28) GeV": the rank is the muon's too
+        before = before[: alternative.start()]
     ranked = _RANKED.search(before)
     if ranked:
         said = ranked.group(0).strip()

@@ -35,7 +35,7 @@ NOT_A_SELECTION = {
     "signature": "the clause describes the signal signature or a decay, not a selection",
     "elsewhere": (
         "the clause states a cut of another analysis, an alternative that was studied, a "
-        "cross-check or a typical value, not this analysis's selection"
+        "cross-check, a typical value or a share of events, not this analysis's selection"
     ),
     "input": (
         "the objects are inputs of a computed quantity or of a reconstruction (an isolation sum, "

@@ -9,6 +9,7 @@ import re
 from pipeline.extract import count_phrases, ranks
 from pipeline.extract import patterns as P
 from pipeline.extract.clauses import failing_objects, names_bad_objects
+from pipeline.extract.findings import OBJECT_VARIABLES
 from pipeline.extract.reading import Reading
 from pipeline.extract.support_claims import INVERSE, Claim, fmt, names_claimed
 from pipeline.extract.support_clauses import clause_problem, rejected_subject
@@ -72,6 +73,14 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                         "addition to ...'), not every one: a zero count rejects the selected events"
                     )
                     continue
+                condition = _condition_of_vetoed(r, pos, clause.end)
+                if condition is not None:
+                    # "events are vetoed if any jet ... has Delta phi(jet, MET) < 0.4", "a jet
+                    # ... found between the two tagging jets": only the jets meeting it
+                    return (
+                        f"the vetoed {claim.kind}s are only those {condition}, not every one: a "
+                        "zero count of all of them would reject far more events"
+                    )
                 qualified = _QUALIFIED_AFTER.match(r.text, P.OBJECT_RE.match(r.text, pos).end())  # type: ignore[union-attr]
                 if qualified:
                     # "events with a same-flavour lepton pair with m_ll < 12 GeV are rejected"
@@ -208,6 +217,43 @@ _REJECTED_NEXT = re.compile(
 )
 # what makes the vetoed objects particular ones: a pair of them, a place ("passing the medium
 # identification", "with pT > 20 GeV" define the vetoed objects as the collection does)
+# a vetoed object's position relative to others: "found between the two tagging jets"
+_BETWEEN_OBJECTS = re.compile(
+    r"\bbetween\s+the\s+(?:two\s+)?(?:[\w-]+\s+)?(?:tagging|forward|VBF|leading)\s+jets\b"
+    r"|\b(?:in|within)\s+the\s+(?:pseudo)?rapidity\s+(?:gap|interval|range)\s+(?:between|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _condition_of_vetoed(r: Reading, pos: int, end: int) -> str | None:
+    """What the clause says of the vetoed object at ``pos`` beyond its own kinematics: a
+    comparison of another quantity (its Delta phi to the MET, a mass) or its place between other
+    objects; None when it says nothing more."""
+    between = _BETWEEN_OBJECTS.search(r.text, pos, end)
+    if between is not None:
+        return f"'{between.group(0).strip()}'"
+    for comp in r.comparisons:
+        if pos < comp.position < end and comp.quantity not in OBJECT_VARIABLES | {"ip", "count"}:
+            # the object's own ("any jet ... has Delta phi < 0.4"), not another condition ("a
+            # b-tagged jet or if p^miss_T < 50 GeV")
+            has = _HAS.search(r.text, pos, comp.position)
+            if has is not None and not _OTHER_CONDITION.search(r.text, pos, has.start()):
+                return f"meeting a condition on {comp.quantity}"
+    return None
+
+
+_HAS = re.compile(r"\b(?:has|have|having|whose)\b", re.IGNORECASE)
+_OTHER_CONDITION = re.compile(r"\b(?:or|if|and|when)\b|[,;]", re.IGNORECASE)
+
+
+# objects counted by what they contain: "a jet with fewer than two associated prompt tracks", "a
+# vertex with at least five tracks"
+_WITH_CONSTITUENTS = re.compile(
+    r"\s+(?:with|having|that\s+ha(?:s|ve)|containing)\s+(?:(?:fewer|more|less)\s+than|at\s+(?:least|most)"
+    r"|exactly|no|zero|one|two|three|four|five|\d+)\s+(?:[\w-]+\s+){0,3}?(?:tracks?|vertex|vertices"
+    r"|constituents?|hits?|subjets?|clusters?|muon\s+segments?)\b",
+    re.IGNORECASE,
+)
 _QUALIFIED_AFTER = re.compile(
     r"\s*(?:pairs?\b|(?:within|failing)\b)",
     re.IGNORECASE,
@@ -241,6 +287,13 @@ def _count_problem(
         )
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
+    constituents = _WITH_CONSTITUENTS.match(r.text, match.end())
+    if constituents is not None:
+        # "at least one jet with fewer than two associated prompt tracks": only such jets count
+        return (
+            f"the count is of the {claim.kind}s that have '{constituents.group(0).strip()}', "
+            f"not of all {claim.kind}s"
+        )
     if re.search(r"\bof\s+(?:the|these|those|them)\b", match.group(0), re.I) and _OF_THE_MUST.match(
         r.text, match.end()
     ):
