@@ -144,6 +144,16 @@ WRONG = [
         "0.5 mm.",
         ["tracks: abs(d0) < 0.2"],
     ),
+    (
+        "a bare number of objects required (not a description)",
+        LEPTONS + "Signal events typically have two leptons.",
+        ["event: count(leptons) == 2"],
+    ),
+    (
+        "a bare number of objects required (not a description)",
+        JETS + "The jet multiplicity distribution is shown in Fig. 3.",
+        ["event: count(jets) == 3"],
+    ),
 ]
 
 # (class, sentence, cuts that must be verified)
@@ -269,6 +279,51 @@ RIGHT = [
         "another analysis's cut (unchanged: a selection that follows one)",
         "Following the analysis of Ref. [12], we require E_T^miss > 150 GeV.",
         ["event: met > 150"],
+    ),
+    (
+        "a multiplicity named after its objects ('the jet multiplicity')",
+        JETS + "The jet multiplicity is required to be at least 3.",
+        ["event: count(jets) >= 3"],
+    ),
+    (
+        "a multiplicity named after its objects ('the jet multiplicity')",
+        JETS + "The b-jet multiplicity must be exactly two.",
+        ["event: count(bjets) == 2"],
+    ),
+    (
+        "a bare number of objects required",
+        LEPTONS + "WZ candidates require three leptons.",
+        ["event: count(leptons) == 3"],
+    ),
+    (
+        "a bare number of objects required",
+        LEPTONS + "Events are required to have two leptons.",
+        ["event: count(leptons) == 2"],
+    ),
+    (
+        "a bare number of objects required",
+        LEPTONS + "A single isolated lepton is required.",
+        ["event: count(leptons) == 1"],
+    ),
+    (
+        "a separation named before the two objects ('Delta R between the two leptons')",
+        LEPTONS + "Delta R between the two leptons must be smaller than 2.0.",
+        ["event: dr < 2"],
+    ),
+    (
+        "an interval by membership ('m_ll in [76, 106] GeV')",
+        LEPTONS + "We require m_ll \u2208 [76, 106] GeV.",
+        ["event: 76 < mll < 106"],
+    ),
+    (
+        "the mass of two muons or two electrons",
+        LEPTONS + "The dimuon invariant mass must be in the range 5.0-5.7 GeV.",
+        ["event: 5 < mmumu < 5.7"],
+    ),
+    (
+        "the mass of two muons or two electrons",
+        LEPTONS + "We require m_ee > 20 GeV.",
+        ["event: mee > 20"],
     ),
 ]
 
@@ -436,3 +491,43 @@ def test_the_delta_phi_of_the_jets_a_paper_names_is_their_smallest() -> None:
     assert dphi.expr == "min_of(where(pt(jets) > 100, delta_phi(jets, met_vec), 4))"
     (cut,) = [c for c in sel.selection if c.variable == "dphi"]
     assert (cut.op, cut.value, cut.status) == (">", 0.3, "verified")
+
+
+def test_a_dimuon_mass_window_runs_on_real_data(tmp_path: Path) -> None:
+    """'The dimuon invariant mass must be in the range 60-120 GeV' keeps the events whose two
+    leading muons (pT > 10 GeV) have a mass in that interval (counted by hand)."""
+    import awkward as ak
+    import numpy as np
+    import uproot
+
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    sel = _extracted(LEPTONS + "The dimuon invariant mass must be in the range 60-120 GeV.")
+    (window,) = [c for c in sel.selection if c.variable == "mmumu"]
+    assert window.status == "verified"
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+    lep = uproot.open(data)["mini"].arrays(["lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_type"])
+    muon = (lep.lep_type == 13) & (lep.lep_pt > 10_000.0)
+    pt, eta, phi, e = (
+        lep[f"lep_{f}"][muon] / (1000.0 if f in ("pt", "E") else 1.0)
+        for f in ("pt", "eta", "phi", "E")
+    )
+    order = ak.argsort(pt, ascending=False)
+    pt, eta, phi, e = pt[order], eta[order], phi[order], e[order]
+    two = [ak.fill_none(ak.pad_none(x, 2)[:, :2], 0.0) for x in (pt, eta, phi, e)]
+    (pt0, pt1), (eta0, eta1), (phi0, phi1), (e0, e1) = ((x[:, 0], x[:, 1]) for x in two)
+    px = pt0 * np.cos(phi0) + pt1 * np.cos(phi1)
+    py = pt0 * np.sin(phi0) + pt1 * np.sin(phi1)
+    pz = pt0 * np.sinh(eta0) + pt1 * np.sinh(eta1)
+    mass = np.sqrt(np.maximum((e0 + e1) ** 2 - px**2 - py**2 - pz**2, 0.0))
+    expected = int(ak.sum((ak.num(pt) >= 2) & (mass > 60.0) & (mass < 120.0)))
+    assert 0 < expected < len(pt)
+    assert steps[window.id].raw == expected

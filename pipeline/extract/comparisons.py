@@ -28,6 +28,8 @@ _BETWEEN = re.compile(
     r"\b(?:between|in the range(?: of)?|range|window|interval"
     r"|within(?:\s+the\s+(?:range|interval|window)(?:\s+of)?)?)\s+"
     rf"(?P<lo>{P.NUM})\s*(?P<u1>{P.UNIT})?\s*(?:and|-|to)\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+    # "m_ll \u2208 [76, 106] GeV": an interval by membership
+    rf"|\u2208\s*[\[(]\s*(?P<lo2>{P.NUM})\s*,\s*(?P<hi2>{P.NUM})\s*[\])]\s*(?P<unit2>{P.UNIT})?"
 )
 
 # what follows a 'within' that is no upper bound: an interval ("within 76-106 GeV") or a distance
@@ -728,8 +730,15 @@ def _betweens(sentence: str) -> list[Comparison]:
         if quantity is None:  # "jet mass is computed using ..., and is required to be between"
             quantity = _quantity_before(sentence[: match.start()].rstrip(), 90)
             quantity = quantity if quantity is not None and quantity[0] == "jetmass" else None
-        lo, hi = float(match.group("lo")), float(match.group("hi"))
+        member = match.group("lo2") is not None  # "m_ll \u2208 [76, 106] GeV"
+        lo, hi = (float(match.group(g)) for g in (("lo2", "hi2") if member else ("lo", "hi")))
         if quantity is None or lo >= hi:
+            continue
+        if member:
+            unit = match.group("unit2")
+            out.append(
+                Comparison(quantity[0], quantity[1], "between", [lo, hi], unit, match.start())
+            )
             continue
         second = _SECOND_RANGE.match(sentence[match.end() :]) if not match.group("unit") else None
         unit = (

@@ -198,9 +198,8 @@ _NUMBER_OPS = {
     "=": "==",
     "==": "==",
 }
-_NUMBER_OF = re.compile(
-    r"\b(?:number|multiplicity)\s+of\s+(?:(?:" + _ADJECTIVES + r")\s+){0,2}"
-    rf"(?P<obj>{P.OBJECT_RE.pattern}|b[- ]?tags\b)"
+# what follows the objects of "the number of X": "is required to be at least four"
+_NUMBER_TAIL = (
     # "the number of jets (N_jets) with pT > 30 GeV,", "the number of b-tagged jets, N_b, must"
     r"(?:\s*\([^()]{0,20}\)|\s*,\s*[Nn][\w{}^\\-]{0,12}\s*,)?(?:\s+with\s+[^,;=<>]{0,40}?[<>]\s*[\d.]+\s*(?:GeV|TeV)?)?,?\s*"
     r"(?P<verb>(?:is|are|must\s+be|has\s+to\s+be|should\s+be|be)\s+(?:(?:required|restricted"
@@ -208,7 +207,16 @@ _NUMBER_OF = re.compile(
     rf"(?:(?P<q>{'|'.join(k for k in _NUMBER_OPS if k[0].isalpha())})\s+|(?P<op>[<>]=?|==?)\s*)?"
     rf"(?P<n>{_NUM})\b"
     # not a unit, a decimal, a list or a range of values ("= 0, 1, 2", "2-4": bins)
-    r"(?!\s*(?:GeV|TeV|MeV|%|\.\d|[-\u2013]\s*\d|(?:,|or|and)\s*\d|(?:or|and)\s+(?:more|fewer|less|one|two|three|four|five|six|seven|eight|nine|ten)\b))",
+    r"(?!\s*(?:GeV|TeV|MeV|%|\.\d|[-\u2013]\s*\d|(?:,|or|and)\s*\d|(?:or|and)\s+(?:more|fewer|less|one|two|three|four|five|six|seven|eight|nine|ten)\b))"
+)
+_NUMBER_OF = re.compile(
+    r"\b(?:number|multiplicity)\s+of\s+(?:(?:" + _ADJECTIVES + r")\s+){0,2}"
+    rf"(?P<obj>{P.OBJECT_RE.pattern}|b[- ]?tags\b)" + _NUMBER_TAIL,
+    re.IGNORECASE,
+)
+# "the jet multiplicity is required to be at least 3", "the b-jet multiplicity must be 0"
+_MULTIPLICITY = re.compile(
+    rf"\b(?P<obj>{P.OBJECT_RE.pattern}|b[- ]?tags?\b)\s+multiplicity\b" + _NUMBER_TAIL,
     re.IGNORECASE,
 )
 
@@ -228,7 +236,7 @@ def number_of(sentence: str) -> list[NumberOf]:
     if defines_regions(sentence):
         return []
     out = []
-    for match in _NUMBER_OF.finditer(sentence):
+    for match in (*_NUMBER_OF.finditer(sentence), *_MULTIPLICITY.finditer(sentence)):
         if not (match.group("q") or match.group("op") or match.group("verb")):
             continue  # "the number of jets 4": nothing relates the number to the count
         if not (match.group("op") or P.REQUIREMENT.search(sentence)):
@@ -236,7 +244,7 @@ def number_of(sentence: str) -> list[NumberOf]:
         word = (match.group("q") or match.group("op") or "=").lower()
         op = _NUMBER_OPS.get(word, word)
         obj = match.group("obj")
-        kind = "bjet" if re.fullmatch(r"b[- ]?tags", obj, re.IGNORECASE) else P.object_of(match)
+        kind = "bjet" if re.fullmatch(r"b[- ]?tags?", obj, re.IGNORECASE) else P.object_of(match)
         out.append(NumberOf(match.start(), kind, op, P.count_value(match.group("n"))))
     return out
 
@@ -278,4 +286,51 @@ def enumerated(sentence: str) -> list[Enumerated]:
             continue
         kind = P.object_of(match)
         out.append(Enumerated(match.start(), match.end(), kind, numbers[0], numbers[-1]))
+    return out
+
+
+@dataclass(frozen=True)
+class BareCount:
+    """'WZ candidates require three leptons', 'a single isolated lepton is required': a number of
+    objects with no quantifier, as the object of a requirement (exactly that many)."""
+
+    position: int
+    kind: str
+    n: int
+
+
+_COUNTED_OBJECT = (
+    rf"(?P<n>a\s+single|single|{_NUM})\s+(?!(?:{P.RANK_WORDS}|or|and|more|of|out|to|per|such"
+    r"|[kMGT]?eV|mm)\b|%)"
+    rf"(?:(?!(?:{P.RANK_WORDS}|other|additional|more)\b)[\w-]+\s+){{0,3}}?(?P<obj>{P.OBJECT_RE.pattern})"
+    r"(?!\s*(?:candidates?\s+)?pairs?\b)"
+)
+# after a verb of requiring or having: "events are required to have two leptons", "WZ candidates
+# require three leptons"
+_BARE = re.compile(
+    r"\b(?:requires?|required\s+to\s+(?:have|contain)|requiring|demands?|demanded\s+to\s+have"
+    r"|must\s+(?:have|contain|include)|select(?:s|ed)?\s+events\s+with)\s+" + _COUNTED_OBJECT,
+    re.IGNORECASE,
+)
+# the subject of a requirement: "A single isolated lepton is required", "• two jets are required"
+_BARE_SUBJECT = re.compile(
+    r"^[\W\u2022]*" + _COUNTED_OBJECT + r"[^.;:]{0,60}?\b(?:is|are)\s+(?:also\s+)?(?:required"
+    r"|demanded)\b",
+    re.IGNORECASE,
+)
+
+
+def bare_counts(sentence: str) -> list[BareCount]:
+    """The numbers of objects a prepared sentence requires without a quantifier ('events are
+    required to have two leptons'); not a number a quantifier or a list already reads ('at least
+    two', 'two or more', 'two, three, or four jets'), nor bins."""
+    if defines_regions(sentence):
+        return []
+    listed = enumerated(sentence)
+    out = []
+    for match in (*_BARE.finditer(sentence), *_BARE_SUBJECT.finditer(sentence)):
+        if any(en.start <= match.start("n") < en.end for en in listed):
+            continue
+        n = 1 if "single" in match.group("n").lower() else P.count_value(match.group("n"))
+        out.append(BareCount(match.start("n"), P.object_of(match), n))
     return out

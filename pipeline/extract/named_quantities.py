@@ -67,6 +67,20 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
             "opposite-sign, same-flavour, or the one closest to the Z)",
         )
     ],
+    "mmumu": [
+        (
+            "muons",
+            f"mass({_leading('muons', 0)}, {_leading('muons', 1)})",
+            "m_mumu = the invariant mass of the two leading muons",
+        )
+    ],
+    "mee": [
+        (
+            "electrons",
+            f"mass({_leading('electrons', 0)}, {_leading('electrons', 1)})",
+            "m_ee = the invariant mass of the two leading electrons",
+        )
+    ],
     "mgammagamma": [
         (
             "photons",
@@ -340,8 +354,13 @@ def _pair_collection(quote: str, symbol_re: re.Pattern[str], word: str) -> str |
         )
         if _PAIR_COLLECTIONS[first] == _PAIR_COLLECTIONS[second]:
             collection = _PAIR_COLLECTIONS[first]
-    elif (words := _TWO_OF_A_KIND.search(quote)) is not None and re.search(
-        word, quote[words.end() :]
+    elif (
+        (words := _TWO_OF_A_KIND.search(quote)) is not None
+        and (
+            re.search(word, quote[words.end() :])
+            # "Delta R between the two leptons": the symbol just before them
+            or re.search(rf"{word}[^.;]{{0,30}}$", quote[: words.start()])
+        )
     ):
         kind = words.group("kind").lower()
         collection = "bjets" if kind.startswith("b") else _WORD_COLLECTIONS[kind]

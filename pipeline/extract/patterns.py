@@ -177,6 +177,16 @@ QUANTITIES: list[tuple[str, str]] = [
         r"|\binvariant mass of the (?:two (?:leading )?leptons|(?:di)?lepton pair)",
     ),
     (
+        "mmumu",
+        r"\b(?:di-?muon|muon[- ]pair)(?: invariant)? mass"
+        r"|\binvariant mass of the (?:two (?:leading )?muons|(?:di)?muon pair)",
+    ),
+    (
+        "mee",
+        r"\b(?:di-?electron|electron[- ]pair)(?: invariant)? mass"
+        r"|\binvariant mass of the (?:two (?:leading )?electrons|(?:di)?electron pair)",
+    ),
+    (
         "mgammagamma",
         r"\bdi-?photon(?: invariant)? mass"
         r"|\binvariant mass of the (?:two (?:leading )?photons|(?:di)?photon pair)",
@@ -188,7 +198,8 @@ QUANTITIES: list[tuple[str, str]] = [
     ),
     (
         "mass",
-        r"\b[mM]_?\{?(\d\d|4l|ll|l+|bb|b b|jj|Z\d?|gammagamma|eff)\}?(?![A-Za-z])|invariant mass",
+        r"\b[mM]_?\{?(\d\d|4l|ll|l+|bb|b b|jj|Z\d?|gammagamma|mumu|ee|eff)\}?(?![A-Za-z])"
+        r"|invariant mass",
     ),
     ("symbol", r"\b([A-Z][A-Za-z]{0,2}[A-Z0-9][A-Za-z0-9]{0,3})"),
 ]

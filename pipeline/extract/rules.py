@@ -587,6 +587,9 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for num in count_phrases.number_of(sentence):
         if not binning and not _disqualified(sentence, num.position):
             out.append(_count(num.kind, num.op, num.n, quote))
+    for bare in count_phrases.bare_counts(sentence):
+        if not binning and not _disqualified(sentence, bare.position):
+            out.append(_count(bare.kind, "==", bare.n, quote))  # "require three leptons"
     for sub in count_phrases.sub_counts(sentence):
         if binning or _disqualified(sentence, sub.position):
             continue
@@ -722,6 +725,9 @@ _MAY_STATE_A_CUT = re.compile(
     r"\d|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
     r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b|\bor (?:two|three|four|five|six)\b"
     r"|\bnot\s+(?:have|contain|include)\b|\bbetween (?:one|two|three|four)\b"
+    # a bare number of objects required ("require three leptons", "a single lepton is required")
+    r"|\b(?:single|one|two|three|four|five|six)\s+(?:[\w-]+\s+){0,3}?(?:leptons?|electrons?|muons?"
+    r"|jets?|b-?jets?|photons?|taus?)\b"
     # the count words ("at least", "a maximum of", "no fewer than", ...)
     + "".join(rf"|\b{word}\b" for word in P.COUNT_OPS if word != "only"),
     re.IGNORECASE,

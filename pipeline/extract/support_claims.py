@@ -208,7 +208,7 @@ def quantity_ok(claim: Claim, comp_quantity: str) -> bool:
 
 # invariant masses the reading names (m12, mll, mbb, m4l, mZ1 ...): 'mass' stands for any of them,
 # never for a named quantity that starts with m (met, mt, mct, mr, mt2, mht)
-_MASS_NAME = re.compile(r"^m(?:ass|\d\d|4l|ll|l+|bb|jj|z\d?|gammagamma|eff)$")
+_MASS_NAME = re.compile(r"^m(?:ass|\d\d|4l|ll|l+|bb|jj|z\d?|gammagamma|mumu|ee|eff)$")
 
 
 def same_values(claim: Claim, value: float | tuple[float, ...], unit: str | None = None) -> bool:
