@@ -1,5 +1,6 @@
 """Phrasing classes the fourteenth session found the rules verifying wrongly, flagging wrongly or
-not reading (from the review batteries' leftovers and a fifth battery of new sentences).
+not reading (from the review batteries' leftovers, a fifth battery of new sentences and the wrong
+verified cuts of a sixth, independent one).
 
 Each class has sentences that gave a wrong *verified* cut (or none) before, and counterparts
 that must stay as they are; a model's wrong reading of the same sentence is flagged by the
@@ -8,6 +9,7 @@ support check both extractors share.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -153,6 +155,34 @@ WRONG = [
         "a bare number of objects required (not a description)",
         JETS + "The jet multiplicity distribution is shown in Fig. 3.",
         ["event: count(jets) == 3"],
+    ),
+    (
+        "a mass of every same-flavour opposite-sign pair",
+        LEPTONS + "Low-mass resonances are suppressed by requiring m_ll > 12 GeV for all "
+        "same-flavour opposite-sign pairs.",
+        ["event: mll > 12"],
+    ),
+    (
+        "the transverse momentum of the lepton pair",
+        LEPTONS + "Events must contain an electron and a muon of opposite charge, with m_ll > 12 "
+        "GeV and p_T^ll > 30 GeV.",
+        ["muons: pt > 30", "electrons: pt > 30", "leptons: pt > 30"],
+    ),
+    (
+        "the detector's reach",
+        "Muons with p_T > 53 GeV are selected, where the muon momentum is measured up to 2 TeV.",
+        ["muons: pt <= 2000"],
+    ),
+    (
+        "the detector's reach",
+        "The muon spectrometer reconstructs muon tracks within |eta| < 2.7.",
+        ["muons: abs(eta) < 2.7"],
+    ),
+    (
+        "a detector region in brackets qualifying the objects",
+        "Electrons must have pT > 10 GeV. For electrons in the endcap (|eta| > 1.479), the "
+        "relative isolation must be below 0.1.",
+        ["electrons: abs(eta) > 1.479"],
     ),
 ]
 
@@ -324,6 +354,33 @@ RIGHT = [
         "the mass of two muons or two electrons",
         LEPTONS + "We require m_ee > 20 GeV.",
         ["event: mee > 20"],
+    ),
+    (
+        "a mass of every same-flavour opposite-sign pair",
+        LEPTONS + "Low-mass resonances are suppressed by requiring m_ll > 12 GeV for all "
+        "same-flavour opposite-sign pairs.",
+        ["event: min_of(mass(sfos_pairs(leptons))) > 12"],
+    ),
+    (
+        "a mass of every same-flavour opposite-sign pair",
+        LEPTONS + "Events with any same-flavour opposite-sign lepton pair with m_ll < 12 GeV are "
+        "rejected.",
+        ["event: min_of(mass(sfos_pairs(leptons))) >= 12"],
+    ),
+    (
+        "the transverse momentum of the lepton pair",
+        LEPTONS + "The transverse momentum of the dilepton system must be above 30 GeV.",
+        ["event: ptll > 30"],
+    ),
+    (
+        "a detector region in brackets (unchanged: the region is the requirement)",
+        "Electrons must be in the central region (|eta| < 1.4).",
+        ["electrons: abs(eta) < 1.4"],
+    ),
+    (
+        "a Z veto in the same-flavour channels (an SFOS pair holds there only)",
+        LEPTONS + "Events with |m_ll - m_Z| < 10 GeV are rejected in the same-flavour channels.",
+        ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) >= 10"],
     ),
 ]
 
@@ -531,3 +588,44 @@ def test_a_dimuon_mass_window_runs_on_real_data(tmp_path: Path) -> None:
     expected = int(ak.sum((ak.num(pt) >= 2) & (mass > 60.0) & (mass < 120.0)))
     assert 0 < expected < len(pt)
     assert steps[window.id].raw == expected
+
+
+def test_a_low_mass_veto_of_every_sfos_pair_runs_on_real_data(tmp_path: Path) -> None:
+    """'m_ll > 40 GeV for all same-flavour opposite-sign pairs' keeps the events whose every SFOS
+    pair of leptons (pT > 10 GeV) is above 40 GeV, and those with no such pair (by hand)."""
+    import itertools
+
+    import uproot
+
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    sel = _extracted(LEPTONS + "We require m_ll > 40 GeV for all same-flavour opposite-sign pairs.")
+    (cut,) = [c for c in sel.selection if c.expr == "min_of(mass(sfos_pairs(leptons))) > 40"]
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+    fields = ["lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_type", "lep_charge"]
+    events = uproot.open(data)["mini"].arrays(fields, library="np")
+    expected = 0
+    for pt, eta, phi, e, kind, charge in zip(*(events[f] for f in fields), strict=True):
+        leptons = [
+            (p / 1000.0, h, f, en / 1000.0, k, q)
+            for p, h, f, en, k, q in zip(pt, eta, phi, e, kind, charge, strict=True)
+            if p > 10_000.0
+        ]
+        masses = []
+        for a, b in itertools.combinations(leptons, 2):
+            if a[4] == b[4] and a[5] != b[5]:
+                px = a[0] * math.cos(a[2]) + b[0] * math.cos(b[2])
+                py = a[0] * math.sin(a[2]) + b[0] * math.sin(b[2])
+                pz = a[0] * math.sinh(a[1]) + b[0] * math.sinh(b[1])
+                masses.append(math.sqrt(max((a[3] + b[3]) ** 2 - px**2 - py**2 - pz**2, 0.0)))
+        expected += all(m > 40.0 for m in masses)
+    assert 0 < expected < len(events["lep_pt"])
+    assert steps[cut.id].raw == expected

@@ -28,6 +28,8 @@ _EXPR_VARIABLES = {
     # the distance of the SFOS lepton pair mass closest to the Z mass ('within 15 GeV of the Z
     # mass')
     "zwindow": "min_of(abs(mass(sfos_pairs(leptons)) - 91.1876))",
+    # the smallest SFOS lepton pair mass ('m_ll > 12 GeV for all SFOS pairs'; no pair: +inf)
+    "sfosmass": "min_of(mass(sfos_pairs(leptons)))",
     "mtmet": "mt + met",
     **RATIO_EXPRESSIONS,  # 'E_T^miss / sqrt(H_T) > 5 GeV^1/2': met / sqrt(ht)
     **WINDOW_EXPRESSIONS,  # '|m_jj - m_W| < 20 GeV': abs(mjj - 80.4)

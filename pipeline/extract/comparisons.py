@@ -10,7 +10,7 @@ Which objects a comparison applies to is decided by :mod:`pipeline.extract.rules
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.extract import clauses, ranks, ratios, windows
 from pipeline.extract import patterns as P
@@ -235,7 +235,7 @@ def comparisons(sentence: str) -> list[Comparison]:
     found += _overlap_removal(sentence)
     found += _vertex_distance(sentence)
     found += _excluded_interval(sentence)
-    return _structured(sentence, _continued(sentence, found))
+    return _of_every_sfos_pair(sentence, _structured(sentence, _continued(sentence, found)))
 
 
 def _continued(sentence: str, found: list[Comparison]) -> list[Comparison]:
@@ -763,3 +763,28 @@ def _betweens(sentence: str) -> list[Comparison]:
                 )
             )
     return out
+
+
+# "m_ll > 12 GeV for all same-flavour opposite-sign pairs", "events with any SFOS lepton pair with
+# m_ll < 12 GeV are rejected": the mass of every such pair, i.e. the smallest one
+EVERY_SFOS_PAIR = re.compile(
+    r"\b(?:all|any|every|each|no)\s+(?:(?:possible|lepton)\s+)?(?:same[- ]flavou?r[,\s]+"
+    r"opposite[- ](?:sign|charge)|opposite[- ](?:sign|charge)[,\s]+same[- ]flavou?r|SFOS|OSSF"
+    r"|SF-?OS|OS-?SF)"
+    r"(?:\s+(?:lepton|dilepton))?\s+pairs?\b",
+    re.IGNORECASE,
+)
+
+
+def _of_every_sfos_pair(sentence: str, found: list[Comparison]) -> list[Comparison]:
+    """A dilepton mass said of every same-flavour opposite-sign pair is ``sfosmass``, the smallest
+    of their masses (no pair: no constraint), not the mass of the two leading leptons."""
+    every = [m.start() for m in EVERY_SFOS_PAIR.finditer(sentence)]
+    if not every:
+        return found
+    return [
+        replace(c, quantity="sfosmass", firm=True)
+        if c.quantity in ("mll", "mass") and any(abs(c.position - pos) <= 90 for pos in every)
+        else c
+        for c in found
+    ]

@@ -67,6 +67,13 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
             "opposite-sign, same-flavour, or the one closest to the Z)",
         )
     ],
+    "ptll": [
+        (
+            "leptons",
+            f"pt_of({_leading('leptons', 0)}, {_leading('leptons', 1)})",
+            "p_T^ll = the transverse momentum of the two leading leptons together",
+        )
+    ],
     "mmumu": [
         (
             "muons",

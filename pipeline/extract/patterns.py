@@ -123,6 +123,15 @@ QUANTITIES: list[tuple[str, str]] = [
         r"\bMET\b(?!\s+significance)(?!\s*/\s*sigma)"
         r"|missing transverse (?:momentum|energy)(?!\s+significance)",
     ),
+    # the transverse momentum of the lepton pair (not a lepton's): "p_T^ll", "p_T^{ll}", "the
+    # dilepton p_T", "the transverse momentum of the dilepton system"
+    (
+        "ptll",
+        r"\bp_?T\s*\^\s*\{?(?:ll|\u2113\u2113|ee|mumu)\}?(?![A-Za-z])"
+        r"|\bp_?T\s*_\s*\{?(?:ll|\u2113\u2113)\}?(?![A-Za-z])"
+        r"|\bdi-?lepton (?:p_?T|transverse momentum)"
+        r"|\b(?:transverse momentum|p_?T) of the (?:di-?lepton|lepton pair)(?: system)?",
+    ),
     (
         "pt",
         rf"\bp_?T(?:{PT_SUBSCRIPT}|{OBJECT_SUPERSCRIPT}|,\s*l\s*(\d))?"
@@ -213,6 +222,10 @@ ENERGY = {
     "meff",
     "mass",
     "mll",
+    "mmumu",
+    "mee",
+    "ptll",
+    "sfosmass",
     "mgammagamma",
     "mjj",
     "symbol",

@@ -110,7 +110,13 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "calibration",
         re.compile(
-            r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat", re.I
+            r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat"
+            # the detector's reach: "where the muon momentum is measured up to 2 TeV", "the muon
+            # spectrometer reconstructs muon tracks within |eta| < 2.7", "the tracker covers"
+            r"|\b(?:measured|reconstructed|calibrated)\s+(?:up|down)\s+to\b"
+            r"|\b(?:spectrometer|calorimeters?|tracker|inner\s+detector|tracking\s+detector|detector)"
+            r"\s+(?:[\w-]+\s+){0,2}?(?:covers?|covering|extends?|reconstructs?|provides?|measures?)\b",
+            re.I,
         ),
     ),
     (
@@ -285,6 +291,11 @@ _CONDITION_START = re.compile(
     r"|in)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
     re.IGNORECASE,
 )
+_REGION_BRACKET = re.compile(
+    r"\b(?:in|within)\s+the\s+(?:barrel|end-?caps?|forward|central|transition|crack|overlap)"
+    r"(?:\s+(?:region|part|calorimeter|detector))?\s*\((?=[^()]{0,40}[<>\u2264\u2265])",
+    re.IGNORECASE,
+)
 _STATES_CUT_BEFORE = re.compile(
     r"\b(?:selected|accepted|kept|retained|rejected|vetoed|discarded|removed|considered|used|required)\s+(?:only\s+)?$",
     re.IGNORECASE,
@@ -411,8 +422,21 @@ def _conditions(text: str) -> list[tuple[int, int]]:
         )
         end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))
         spans.append((match.start(), end.start() if end else len(text)))
-    # "electrons in the barrel (|eta| < 1.479) must have ...": the bracket defines the part of
-    # the detector another requirement is for
+    # "electrons in the barrel (|eta| < 1.479) must have ...", "For electrons in the endcap (|eta|
+    # > 1.479), the isolation must ...": the bracket defines the part of the detector another
+    # requirement is for
+    for match in _REGION_BRACKET.finditer(text):
+        close = text.find(")", match.end())
+        # (in an opening for-clause, "For electrons in the endcap (|eta| > 1.479), the isolation
+        # must ...": the objects a later requirement is for; not "photons in the barrel (|eta| <
+        # 1.44) are required to have pT > 175 GeV" nor "electrons must be in the central region
+        # (|eta| < 1.4)", where the region is required too)
+        if (
+            close != -1
+            and P.OBJECT_RE.search(text[max(0, match.start() - 25) : match.start()])
+            and re.match(r"\W*for\b", text, re.IGNORECASE)
+        ):
+            spans.append((match.start(), close + 1))
     return spans + subject_conditions(text)
 
 

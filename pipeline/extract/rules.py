@@ -15,7 +15,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pipeline.extract import clauses, count_phrases, named_quantities, phrasings, ranks
+from pipeline.extract import (
+    clauses,
+    comparisons,
+    count_phrases,
+    named_quantities,
+    phrasings,
+    ranks,
+)
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
@@ -167,6 +174,8 @@ def _vetoed_objects(sentence: str, quote: str) -> list[CutFinding]:
         return []  # 'a jet ... that fails the quality criteria': a veto of bad jets only
     if ranks.BESIDES.search(sentence, match.end(), match.end() + 120):
         return []  # 'a jet with pT > 50 GeV besides the leading one': the second one
+    if _PAIR.match(sentence, match.end()):
+        return []  # 'events with any SFOS lepton pair with m_ll < 12 GeV': a veto of pairs
     kind = P.object_of(match)
     if kind in ("electron", "muon") and _OTHER_FLAVOUR.match(sentence, match.end()):
         kind = "lepton"
@@ -606,7 +615,8 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
             seen.add(key)
             unique.append(f)
     out = unique
-    if P.SFOS_RE.search(sentence):
+    if P.SFOS_RE.search(sentence) and not comparisons.EVERY_SFOS_PAIR.search(sentence):
+        # (not 'm_ll > 12 GeV for all SFOS pairs': no pair is required there)
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
         out.append(
             CutFinding(

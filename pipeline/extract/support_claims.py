@@ -62,6 +62,7 @@ SPOKEN = {
     **{name: f"the mass window {expr}" for name, expr in WINDOW_EXPRESSIONS.items()},
     "mtmet": "the sum m_T + MET",
     "zwindow": "the distance of a pair mass from the Z mass",
+    "sfosmass": "the smallest mass of the same-flavour opposite-sign lepton pairs",
     "met_significance": "the MET significance",
 }
 
@@ -75,6 +76,7 @@ _NTH = (
 _Z_WINDOW_CUT = re.compile(
     r"min_of\(abs\(mass\(sfos_pairs\((\w+)\)\)\s*-\s*91\.1876?\)\)\s*(>=|<=|>|<)\s*(-?[\d.]+)"
 )
+_SFOS_MASS_CUT = re.compile(r"min_of\(mass\(sfos_pairs\((\w+)\)\)\)\s*(>=|<=|>|<)\s*(-?[\d.]+)")
 _RANKED_CUT = re.compile(rf"{_NTH}\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
 _VETOED_RANKED = re.compile(rf"not\s*\(\s*{_NTH}\s*(?P<op>>=|>)\s*(?P<v>-?[\d.]+)\s*\)")
 _RANKED_RANGE = re.compile(rf"(?P<lo>-?[\d.]+)\s*<=?\s*{_NTH}\s*<=?\s*(?P<hi>-?[\d.]+)")
@@ -166,6 +168,9 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
     window = _Z_WINDOW_CUT.fullmatch(cut.expr.strip())
     if window:
         return Claim("event", "zwindow", DIRECTION[window.group(2)], (float(window.group(3)),))
+    smallest = _SFOS_MASS_CUT.fullmatch(cut.expr.strip())
+    if smallest:
+        return Claim("event", "sfosmass", DIRECTION[smallest.group(2)], (float(smallest.group(3)),))
     # met / sqrt(ht) > 5, abs(mjj - 80.4) < 20: the same ratio or window in the quote
     of_quantities = ratio_of_expr(cut.expr) or window_of_expr(cut.expr)
     if of_quantities is not None:

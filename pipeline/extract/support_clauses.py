@@ -29,7 +29,8 @@ NOT_A_SELECTION = {
         "the clause states an efficiency, resolution, scale factor or uncertainty, not a selection"
     ),
     "calibration": (
-        "the clause describes a calibration, correction or the simulation, not a selection"
+        "the clause describes a calibration, correction, the simulation or the detector's "
+        "reach, not a selection"
     ),
     "control": "the clause defines a control/validation sample, not the signal selection",
     "signature": "the clause describes the signal signature or a decay, not a selection",
@@ -53,6 +54,11 @@ NOT_A_SELECTION = {
 }
 
 
+_SAME_FLAVOUR_EVENTS = re.compile(
+    r"\bin\s+the\s+(?:same[- ]flavou?r|SF|ee\s+and\s+(?:mumu|\u03bc\u03bc)"
+    r"|(?:mumu|\u03bc\u03bc)\s+and\s+ee)\s+(?:channels?|events|final\s+states?|categor(?:y|ies))\b",
+    re.IGNORECASE,
+)
 _TRIGGER_BEFORE = re.compile(r"\btrigger|\bHLT\b|\bhigh-level trigger", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"^\s*(?:The (?:first|second|third|other|former|latter)|It|This|These|They)\b"
@@ -237,6 +243,9 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         kinds -= {"cone"}
     if claim.partner is not None:  # read as overlap removal already (separation_problem)
         kinds -= {"overlap"}
+    if claim.quantity in ("zwindow", "sfosmass", "sfos") and _SAME_FLAVOUR_EVENTS.search(r.text):
+        # "... are rejected in the same-flavour channels": a cut on SFOS pairs holds there only
+        kinds -= {"category"}
     if _TRIGGER_BEFORE.search(r.context_tail) and _POINTS_BACK.match(r.text):
         return (
             "the sentence goes on describing the trigger of the sentence before, not an "
