@@ -184,6 +184,16 @@ WRONG = [
         "relative isolation must be below 0.1.",
         ["electrons: abs(eta) > 1.479"],
     ),
+    (
+        "a count range or bound in words (not the objects a quantity sums)",
+        JETS + "Up to four jets with pT > 30 GeV are used to compute the razor variables.",
+        ["event: count(jets) <= 4"],
+    ),
+    (
+        "a count range or bound in words (not the objects a quantity sums)",
+        JETS + "Four or more jets must be present, at least two of which must be b-tagged.",
+        ["event: count(jets) == 4"],
+    ),
 ]
 
 # (class, sentence, cuts that must be verified)
@@ -381,6 +391,36 @@ RIGHT = [
         "a Z veto in the same-flavour channels (an SFOS pair holds there only)",
         LEPTONS + "Events with |m_ll - m_Z| < 10 GeV are rejected in the same-flavour channels.",
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) >= 10"],
+    ),
+    (
+        "a count range or bound in words",
+        JETS + "Events must have two to four jets.",
+        ["event: 2 <= count(jets) <= 4"],
+    ),
+    (
+        "a count range or bound in words",
+        JETS + "The number of jets must not exceed five.",
+        ["event: count(jets) <= 5"],
+    ),
+    (
+        "a count range or bound in words",
+        JETS + "At least two jets are required, with the number of jets not exceeding five.",
+        ["event: count(jets) >= 2", "event: count(jets) <= 5"],
+    ),
+    (
+        "a count range or bound in words",
+        JETS + "The monojet selection allows up to four jets with pT > 30 GeV.",
+        ["event: count(jets) <= 4"],
+    ),
+    (
+        "a count range or bound in words",
+        JETS + "Four or more jets are required.",
+        ["event: count(jets) >= 4"],
+    ),
+    (
+        "a count range or bound in words",
+        JETS + "Four or more jets must be present, at least two of which must be b-tagged.",
+        ["event: count(jets) >= 4", "event: count(bjets) >= 2"],
     ),
 ]
 

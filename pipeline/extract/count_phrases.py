@@ -36,7 +36,8 @@ _SUB = re.compile(
 # the jet count the sub-count divides: "at least six small-R jets", "four jets with pT > 30 GeV
 # and |eta| < 2.5 are required"
 _OUTER = re.compile(
-    rf"(?:\b(?P<q>{_Q})\s+)?\b(?P<n>{_NUM})\s+(?:[\w-]+\s+){{0,2}}?jets?\b(?P<rest>[^;:]*)$",
+    rf"(?:\b(?P<q>{_Q})\s+)?\b(?P<n>{_NUM})\s+(?P<more>or\s+more\s+)?(?:[\w-]+\s+){{0,2}}?jets?\b"
+    r"(?P<rest>[^;:]*)$",
     re.IGNORECASE,
 )
 _OPS = {
@@ -91,8 +92,9 @@ def sub_counts(sentence: str) -> list[SubCount]:
             continue
         if re.search(r"\b(?:pairs?|leptons?|electrons?|muons?|photons?)\b", outer.group("rest")):
             continue  # "two jets and two leptons, one of which ...": the noun is not the jets
-        outer_q = (outer.group("q") or "").lower()
-        outer_op, outer_n = _OPS.get(outer_q, "=="), P.count_value(outer.group("n").lower())
+        outer_q = (outer.group("q") or ("or more" if outer.group("more") else "")).lower()
+        outer_op = ">=" if outer.group("more") else _OPS.get(outer_q, "==")
+        outer_n = P.count_value(outer.group("n").lower())
         q = (match.group("q1") or match.group("q2") or match.group("q3") or "").lower()
         word = (match.group("n1") or match.group("n2") or match.group("n3")).lower()
         if word in ("both", "all"):
@@ -188,6 +190,13 @@ _NUMBER_OPS = {
     "exactly": "==",
     "no more than": "<=",
     "no fewer than": ">=",
+    # "the number of jets not exceeding five", "must not exceed five"
+    "not exceeding": "<=",
+    "must not exceed": "<=",
+    "may not exceed": "<=",
+    "should not exceed": "<=",
+    "does not exceed": "<=",
+    "not exceed": "<=",
     "more than": ">",
     "greater than": ">",
     "larger than": ">",
@@ -265,7 +274,8 @@ class Enumerated:
 # two and four jets"
 _ENUMERATED = re.compile(
     rf"\b(?:(?:exactly|either)\s+|(?P<between>between)\s+)?(?P<first>{_NUM})"
-    rf"(?P<middle>(?:\s*,\s*(?:{_NUM}))*)\s*,?\s+(?(between)and|or)\s+"
+    # ("two to four jets", "from two to four jets": the range)
+    rf"(?P<middle>(?:\s*,\s*(?:{_NUM}))*)\s*,?\s+(?:(?(between)and|or)|(?P<to>to))\s+"
     rf"(?P<last>{_NUM})\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)(?:[\w-]+\s+){{0,2}}?"
     rf"(?P<obj>{P.OBJECT_RE.pattern})",
     re.IGNORECASE,
@@ -279,7 +289,7 @@ def enumerated(sentence: str) -> list[Enumerated]:
     for match in _ENUMERATED.finditer(sentence):
         words = [match.group("first"), *re.findall(_NUM, match.group("middle"), re.I)]
         numbers = [P.count_value(w.lower()) for w in [*words, match.group("last")]]
-        between = match.group("between") is not None
+        between = match.group("between") is not None or match.group("to") is not None
         if between and len(numbers) == 2 and numbers[0] < numbers[1]:
             numbers = list(range(numbers[0], numbers[1] + 1))  # "between two and four": inclusive
         if numbers != list(range(numbers[0], numbers[0] + len(numbers))):

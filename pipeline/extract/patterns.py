@@ -327,6 +327,10 @@ COUNT_OPS = {
     "not more than": "<=",
     "more than": ">",
     "fewer than": "<",
+    # "the monojet selection allows up to four jets" (not "up to four jets are used to compute")
+    "allows up to": "<=",
+    "allowing up to": "<=",
+    "allowed up to": "<=",
     "only": "==",
     "precisely": "==",
 }
@@ -346,7 +350,7 @@ COUNT_SYMBOL_RE = re.compile(
     rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 OR_MORE_RE = re.compile(
-    rf"\b(?P<n>{_NUM_WORD})\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
+    rf"\b(?P<n>(?i:{_NUM_WORD}))\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 N_SYMBOL_RE = re.compile(
     r"\bN_?\{?(?P<obj>jets?|j|bjets?|b jets|b-jets?|b|leptons?|lep|l|ell|gamma"

@@ -735,6 +735,8 @@ _MAY_STATE_A_CUT = re.compile(
     r"\d|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
     r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b|\bor (?:two|three|four|five|six)\b"
     r"|\bnot\s+(?:have|contain|include)\b|\bbetween (?:one|two|three|four)\b"
+    # the number of objects as the subject ("the number of jets must not exceed five")
+    r"|\b(?:number|multiplicity)\b"
     # a bare number of objects required ("require three leptons", "a single lepton is required")
     r"|\b(?:single|one|two|three|four|five|six)\s+(?:[\w-]+\s+){0,3}?(?:leptons?|electrons?|muons?"
     r"|jets?|b-?jets?|photons?|taus?)\b"
