@@ -422,10 +422,49 @@ RIGHT = [
         JETS + "Four or more jets must be present, at least two of which must be b-tagged.",
         ["event: count(jets) >= 4", "event: count(bjets) >= 2"],
     ),
+    (
+        "a requirement under a condition, as one conditional cut",
+        JETS + "For events with exactly two jets, the subleading jet must have pT > 60 GeV.",
+        ["event: not (count(jets) == 2) or (nth(sort_desc(pt(jets)), 1) > 60)"],
+    ),
+    (
+        "a requirement under a condition, as one conditional cut",
+        LEPTONS + "Events with m_T2 < 100 GeV are required to have E_T^miss > 300 GeV.",
+        ["event: not (mt2 < 100) or (met > 300)"],
+    ),
+    (
+        "a requirement under a condition, as one conditional cut",
+        JETS + "If the event has at least three jets, the third jet must have pT > 40 GeV.",
+        ["event: not (count(jets) >= 3) or (nth(sort_desc(pt(jets)), 2) > 40)"],
+    ),
 ]
 
 # (class, quote, a model's wrong reading): flagged by the support check
 MODEL_WRONG = [
+    (
+        "a requirement under a condition, as one conditional cut",
+        "For events with exactly two jets, the subleading jet must have pT > 60 GeV.",
+        {"expr": "not (count(jets) >= 2) or (nth(sort_desc(pt(jets)), 1) > 60)", "unit": "GeV"},
+        None,
+    ),
+    (
+        "a requirement under a condition, as one conditional cut",
+        "For events with exactly two jets, the subleading jet must have pT > 60 GeV.",
+        {"expr": "not (count(jets) == 2) or (nth(sort_desc(pt(jets)), 0) > 60)", "unit": "GeV"},
+        None,
+    ),
+    (
+        "a requirement under a condition, as one conditional cut",
+        "For events with exactly two jets, the subleading jet must have pT > 60 GeV.",
+        {"expr": "not (count(jets) == 2) or (nth(sort_desc(pt(jets)), 1) < 60)", "unit": "GeV"},
+        None,
+    ),
+    (
+        "a requirement under a condition, as one conditional cut (no condition stated)",
+        "The subleading jet must have pT > 60 GeV.",
+        {"expr": "not (count(jets) == 2) or (nth(sort_desc(pt(jets)), 1) > 60)", "unit": "GeV"},
+        None,
+    ),
     (
         "a requirement said strictly ('otherwise the event is discarded')",
         "The leading jet must have pT > 250 GeV, otherwise the event is discarded.",
@@ -668,4 +707,36 @@ def test_a_low_mass_veto_of_every_sfos_pair_runs_on_real_data(tmp_path: Path) ->
                 masses.append(math.sqrt(max((a[3] + b[3]) ** 2 - px**2 - py**2 - pz**2, 0.0)))
         expected += all(m > 40.0 for m in masses)
     assert 0 < expected < len(events["lep_pt"])
+    assert steps[cut.id].raw == expected
+
+
+def test_a_conditional_requirement_runs_on_real_data(tmp_path: Path) -> None:
+    """'For events with exactly two jets, the subleading jet must have pT > 60 GeV' keeps every
+    event without exactly two jets (pT > 30 GeV) and those with two whose second is above 60 GeV
+    (counted by hand)."""
+    import awkward as ak
+    import uproot
+
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    sel = _extracted(
+        JETS + "For events with exactly two jets, the subleading jet must have pT > 60 GeV."
+    )
+    (cut,) = [c for c in sel.selection if c.expr and c.expr.startswith("not (count(jets) == 2)")]
+    assert cut.status == "verified"
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+    pt = uproot.open(data)["mini"].arrays(["jet_pt"]).jet_pt / 1000.0
+    pt = ak.sort(pt[pt > 30.0], ascending=False)
+    two = ak.num(pt) == 2
+    second = ak.fill_none(ak.pad_none(pt, 2)[:, 1], 0.0)
+    expected = int(ak.sum(~two | (second > 60.0)))
+    assert int(ak.sum(two)) > 0 and 0 < expected < len(pt)
     assert steps[cut.id].raw == expected

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.extract import conditionals
 from pipeline.extract.findings import COLLECTIONS, KIND_OF, CutFinding, canonical
 from pipeline.extract.ratios import RATIO_EXPRESSIONS
 from pipeline.extract.windows import WINDOW_EXPRESSIONS
+from pipeline.selection.expr import cut_expression
 from pipeline.selection.models import (
     Assumption,
     Cut,
@@ -95,6 +97,26 @@ def _comparison(lhs: str, finding: CutFinding, value: float | list[float]) -> st
 
 def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None, Cut]:
     """The cut and the collection it belongs to (None = the event-level cutflow)."""
+    if finding._condition is not None:
+        # "for events with exactly two jets, the subleading jet must have pT > 60 GeV"
+        unconditional = finding.model_copy()
+        unconditional._condition = None
+        _, required = to_cut(unconditional, cut_id, source)
+        _, condition = to_cut(finding._condition, cut_id, source)
+        return None, required.model_copy(
+            update={
+                "expr": conditionals.expression(
+                    cut_expression(condition), cut_expression(required)
+                ),
+                "variable": None,
+                "op": None,
+                "value": None,
+                "abs": False,
+                "scope": Scope.event,
+                "target": None,
+                "description": f"{required.description}, for events with {condition.description}",
+            }
+        )
     value, unit = canonical(finding.value, finding.unit)
     base: dict[str, Any] = {
         "id": cut_id,

@@ -75,6 +75,9 @@ class CutFinding(BaseModel):
     # pT > 10 GeV are rejected"): not (the n-th object's pT > 10), true where there is none (set
     # by clauses.kept_side; not part of the answer schema a model fills)
     _vetoed: bool = PrivateAttr(default=False)
+    # the event-level condition a requirement holds under ("for events with exactly two jets,
+    # ..."): the cut is not (condition) or (requirement) (set by rules._conditional)
+    _condition: CutFinding | None = PrivateAttr(default=None)
 
     object: ObjectKind = Field(
         description="object the cut applies to; 'event' for event-level quantities"
@@ -140,7 +143,8 @@ class CutFinding(BaseModel):
 
     def key(self) -> tuple[Any, ...]:  # not tuple[object]: "object" is a field name here
         value = tuple(self.value) if isinstance(self.value, list) else self.value
-        return (self.object, self.variable, self.op, value, self.abs, self.rank)
+        condition = self._condition.key() if self._condition is not None else None
+        return (self.object, self.variable, self.op, value, self.abs, self.rank, condition)
 
 
 class Findings(BaseModel):

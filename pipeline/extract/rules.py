@@ -18,6 +18,7 @@ from dataclasses import replace
 from pipeline.extract import (
     clauses,
     comparisons,
+    conditionals,
     count_phrases,
     named_quantities,
     phrasings,
@@ -509,6 +510,34 @@ def _besides_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]
     return out
 
 
+def _conditional(sentence: str, quote: str, context: str | None) -> list[CutFinding] | None:
+    """'For events with exactly two jets, the subleading jet must have pT > 60 GeV': each
+    event-level requirement under the one event-level condition (not (condition) or
+    (requirement)); None when the sentence is no such requirement or its parts do not read as
+    one condition and event-level requirements."""
+    parts = conditionals.split(sentence)
+    if parts is None:
+        return None
+    condition = [f for f in _findings_in(read(parts.condition), quote, None) if _event_level(f)]
+    required = _findings_in(read(parts.requirement), quote, context)
+    if len(condition) != 1 or not required or not all(_event_level(f) for f in required):
+        return None
+    out = []
+    for finding in required:
+        conditional = finding.model_copy()
+        conditional._condition = condition[0]
+        out.append(conditional)
+    return out
+
+
+def _event_level(finding: CutFinding) -> bool:
+    return (
+        finding.object == "event"
+        or finding.variable in ("count", "sfos")
+        or finding.rank is not None
+    ) and finding.region is None
+
+
 def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
     """'events are rejected if they contain a b-tagged jet', 'we veto events with a muon': no
     such object (the kept side already)."""
@@ -710,7 +739,9 @@ def extract_findings(doc: Document) -> list[CutFinding]:
             if clauses.states_no_cut(prepared):
                 context = _last_object(prepared) or context
                 continue
-            here = _findings_in(reading, quote, context)  # type: ignore[arg-type]
+            here = _conditional(prepared, quote, context)
+            if here is None:
+                here = _findings_in(reading, quote, context)  # type: ignore[arg-type]
             region, controls = _region_of(prepared, region, controls)
             if region is not None:
                 here = [f.model_copy(update={"region": region}) for f in here]

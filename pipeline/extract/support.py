@@ -28,8 +28,8 @@ import math
 import re
 from dataclasses import replace
 
+from pipeline.extract import conditionals, ranks
 from pipeline.extract import patterns as P
-from pipeline.extract import ranks
 from pipeline.extract.grounding import _Index, ground_cut
 from pipeline.extract.reading import Reading, control_context, read, subject_conditions
 from pipeline.extract.support_claims import (
@@ -62,7 +62,7 @@ from pipeline.extract.support_counts import check_count
 from pipeline.extract.support_objects import object_problem, rank_problem, subset_problem
 from pipeline.extract.text_bins import REGION_PREFIX as TEXT_BIN_PREFIX
 from pipeline.parse.document import Document
-from pipeline.selection.models import Cut, Grounding, SelectionList, Status
+from pipeline.selection.models import Cut, Grounding, Provenance, SelectionList, Status
 
 # "pT > 185 or 80 GeV for the non-boosted or boosted categories, respectively"
 # "... 150 GeV (200 GeV) for the low-mass (high-mass) region", "250 (350) GeV in SRA (SRB)"
@@ -391,6 +391,9 @@ def support_problem(
     cut: Cut, kinds: dict[str, str], *, in_region: bool = False, doc: Document | None = None
 ) -> str | None:
     """Why the quote does not support ``cut`` (None: it does, or there is nothing to check)."""
+    parts = conditionals.parts_of(cut.expr) if cut.expr else None
+    if parts is not None:
+        return _conditional_problem(cut, parts, kinds, in_region, doc)
     claim = claim_of(cut, kinds)
     quote, context = sentence_of(cut, doc)
     if claim is None or not quote:
@@ -447,6 +450,40 @@ def support_problem(
     if claim.quantity == "expr":
         return _check_expr(claim, r, in_region)
     return _check_comparison(claim, r, in_region)
+
+
+def _conditional_problem(
+    cut: Cut,
+    parts: tuple[str, str],
+    kinds: dict[str, str],
+    in_region: bool,
+    doc: Document | None,
+) -> str | None:
+    """A conditional cut (not (C) or (R)): the quote states R for the events C names ('for events
+    with exactly two jets, the subleading jet must ...'), each part checked as a sentence of its
+    own."""
+    quote, _ = sentence_of(cut, doc)
+    said = conditionals.split(P.prepare(quote)) if quote else None
+    if said is None:
+        return (
+            "the cut holds under a condition ('not (C) or (R)'), but the quote states no "
+            "requirement for the events a condition names ('for events with ..., ...')"
+        )
+    for expr, sentence, role in (
+        (parts[0], said.condition, "condition"),
+        (parts[1], said.requirement, "requirement"),
+    ):
+        part = Cut(
+            id=cut.id,
+            description=cut.description,
+            expr=expr,
+            unit=cut.unit,
+            provenance=Provenance(source="paper", document="", quote=sentence),
+        )
+        problem = support_problem(part, kinds, in_region=in_region)
+        if problem is not None:
+            return f"its {role} ({expr}): {problem}"
+    return None
 
 
 def not_as_read(sel: SelectionList, doc: Document | None = None) -> dict[str, str]:

@@ -1,0 +1,84 @@
+"""A requirement under a condition, read as one cut: ``not (condition) or (requirement)``.
+
+"For events with exactly two jets, the subleading jet must have pT > 60 GeV", "If the event has at
+least three jets, the third jet must have pT > 40 GeV", "Events with m_T2 < 100 GeV are required to
+have E_T^miss > 300 GeV": the requirement holds for the events the condition names, and every other
+event passes (the language's conditional cut, docs/selection-language.md). The split is read once
+here for the rules and the support check; each part is then read as a sentence of its own
+(the condition as the requirement "Events must have <condition>.").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPLITS = [
+    # "For events with exactly two jets, the subleading jet must ..."
+    re.compile(
+        r"^\W*(?:for|in)\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have"
+        r"|containing)\s+(?P<cond>[^,;]{3,100}?)\s*,\s*(?P<req>[^;]+)$",
+        re.IGNORECASE,
+    ),
+    # "If the event has at least three jets, the third jet must ..."
+    re.compile(
+        r"^\W*(?:if|when)\s+(?:the\s+event\s+(?:has|contains)|there\s+(?:is|are)|an?\s+event\s+"
+        r"(?:has|contains))\s+(?P<cond>[^,;]{3,100}?)\s*,\s*(?P<req>[^;]+)$",
+        re.IGNORECASE,
+    ),
+    # "Events with m_T2 < 100 GeV are required to have E_T^miss > 300 GeV", "Events with fewer
+    # than four jets must have H_T > 500 GeV"
+    re.compile(
+        r"^\W*events?\s+(?:with|having|containing)\s+(?P<cond>[^,;]{3,80}?)\s+(?:(?:are|is)\s+"
+        r"(?:also\s+|further\s+|additionally\s+)?required\s+to|must|should)\s+(?:have|satisfy"
+        r"|fulfil+)\s+(?P<req>[^;]+)$",
+        re.IGNORECASE,
+    ),
+]
+# a requirement that already has its verb ("the subleading jet must have ...")
+_HAS_VERB = re.compile(r"\b(?:must|should|(?:is|are)\s+required|has\s+to|have\s+to)\b", re.I)
+# the conditional cut as the extractors write it: not (C) or (R)
+_CONDITIONAL_EXPR = re.compile(r"^not \((?P<cond>.+)\) or \((?P<req>.+)\)$")
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """The two parts of a conditional requirement, each as a sentence of its own."""
+
+    condition: str  # "Events must have exactly two jets."
+    requirement: str  # "the subleading jet must have pT > 60 GeV."
+
+
+def split(sentence: str) -> Conditional | None:
+    """The condition and the requirement of a prepared sentence stating a requirement for the
+    events a condition names; None for any other sentence."""
+    for pattern in _SPLITS:
+        match = pattern.match(sentence)
+        if match is None:
+            continue
+        requirement = match.group("req").strip()
+        if not _HAS_VERB.search(requirement):
+            requirement = f"Events must have {requirement}"
+        return Conditional(f"Events must have {match.group('cond').strip()}.", requirement)
+    return None
+
+
+def parts_of(expr: str) -> tuple[str, str] | None:
+    """(condition, requirement) of a conditional cut's expression, None for any other one."""
+    match = _CONDITIONAL_EXPR.match(expr.strip())
+    if match is None or not _balanced(match.group("cond")) or not _balanced(match.group("req")):
+        return None
+    return match.group("cond"), match.group("req")
+
+
+def expression(condition: str, requirement: str) -> str:
+    return f"not ({condition}) or ({requirement})"
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
