@@ -1,6 +1,6 @@
 """Phrasing classes the fourteenth session found the rules verifying wrongly, flagging wrongly or
 not reading (from the review batteries' leftovers, a fifth battery of new sentences and the wrong
-verified cuts of a sixth, independent one).
+verified cuts of a sixth and a seventh, independent one each).
 
 Each class has sentences that gave a wrong *verified* cut (or none) before, and counterparts
 that must stay as they are; a model's wrong reading of the same sentence is flagged by the
@@ -193,6 +193,61 @@ WRONG = [
         "a count range or bound in words (not the objects a quantity sums)",
         JETS + "Four or more jets must be present, at least two of which must be b-tagged.",
         ["event: count(jets) == 4"],
+    ),
+    (
+        "another analysis named by its reference number",
+        JETS + "The CMS search [12] selected events with at least two jets with p_T > 40 GeV.",
+        ["jets: pt > 40", "event: count(jets) >= 2"],
+    ),
+    (
+        "the objects of a background method",
+        LEPTONS + "The fake-lepton background is estimated using loose leptons with relaxed "
+        "isolation, I_rel < 0.4.",
+        ["leptons: ptcone30 / pt < 0.4"],
+    ),
+    (
+        "a requirement for the events a flavour-qualified count names",
+        LEPTONS + "Events with two same-flavour leptons must also have E_T^miss > 40 GeV.",
+        ["event: met > 40", "event: not (count(leptons) == 2) or (met > 40)"],
+    ),
+    (
+        "a requirement under an object's condition",
+        LEPTONS + "When the muon has |eta| > 1.2, its p_T must be above 30 GeV.",
+        ["muons: pt > 30"],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        LEPTONS + "Events must contain exactly two signal leptons of opposite charge and the same "
+        "flavour, with p_T > 25 GeV and 20 GeV, respectively.",
+        ["leptons: pt > 25", "leptons: pt > 20"],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        "Electrons and muons are required to have p_T > 20 GeV and 15 GeV, respectively.",
+        ["muons: pt > 20"],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        "Tau leptons must have pT > 20 GeV. The leading (subleading) tau_had-vis must have p_T > "
+        "40 (30) GeV.",
+        ["taus: pt > 40", "taus: pt > 30"],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        LEPTONS + "Events in the ee (mumu) channel must have m_ll > 20 (15) GeV.",
+        ["event: mll > 20"],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        "Electrons must have pT > 7 GeV. Muons must have pT > 5 GeV. Among the four leptons, at "
+        "least one must have p_T > 20 GeV and another p_T > 10 GeV.",
+        ["leptons: pt > 20", "leptons: pt > 10"],
+    ),
+    (
+        "a mass window is no pT window",
+        JETS + "The top-tagged jet must satisfy p_T > 400 GeV and have a mass between 105 and "
+        "220 GeV.",
+        ["jets: 105 < pt < 220"],
     ),
 ]
 
@@ -436,6 +491,36 @@ RIGHT = [
         "a requirement under a condition, as one conditional cut",
         JETS + "If the event has at least three jets, the third jet must have pT > 40 GeV.",
         ["event: not (count(jets) >= 3) or (nth(sort_desc(pt(jets)), 2) > 40)"],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        LEPTONS + "Events must contain exactly two signal leptons of opposite charge and the same "
+        "flavour, with p_T > 25 GeV and 20 GeV, respectively.",
+        [
+            "event: nth(sort_desc(pt(leptons)), 0) > 25",
+            "event: nth(sort_desc(pt(leptons)), 1) > 20",
+        ],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        "Electrons and muons are required to have p_T > 20 GeV and 15 GeV, respectively.",
+        ["electrons: pt > 20", "muons: pt > 15"],
+    ),
+    (
+        "values per rank or per flavour ('respectively', brackets)",
+        "Tau leptons must have pT > 20 GeV. The leading (subleading) tau_had-vis must have p_T > "
+        "40 (30) GeV.",
+        ["event: nth(sort_desc(pt(taus)), 0) > 40", "event: nth(sort_desc(pt(taus)), 1) > 30"],
+    ),
+    (
+        "values per rank or per flavour (unchanged: per-flavour values of a flavour channel)",
+        LEPTONS + "In the electron (muon) channel, electrons (muons) must have pT > 30 (25) GeV.",
+        ["electrons: pt > 30", "muons: pt > 25"],
+    ),
+    (
+        "a mass window is no pT window (unchanged: a pT window)",
+        JETS + "The jets must have pT between 30 and 100 GeV.",
+        ["jets: 30 < pt < 100"],
     ),
 ]
 

@@ -16,7 +16,10 @@ from pipeline.extract import clauses, ranks, ratios, windows
 from pipeline.extract import patterns as P
 
 _RIGHT = re.compile(
-    rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>(?:\s*,\s*{P.NUM})*(?:\s*,?\s*(?:and|or)\s+(?:>\s*)?{P.NUM})?)"
+    rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>"
+    # "p_T > 20 GeV and 15 GeV, respectively": a unit after each value
+    rf"\s*{P.UNIT}\s*(?:,\s*|\s+and\s+){P.NUM}(?=\s*{P.UNIT}\s*,?\s*respectively)"
+    rf"|(?:\s*,\s*{P.NUM})*(?:\s*,?\s*(?:and|or)\s+(?:>\s*)?{P.NUM})?)"
     rf"\s*(?P<unit>{P.UNIT})?(?![\w%])"
 )
 _RANGE_RIGHT = re.compile(
@@ -718,6 +721,7 @@ _SECOND_RANGE = re.compile(
 )
 
 
+_A_MASS_BEFORE = re.compile(r"\b(?:a|its|their|the)\s+(?:[\w-]+\s+)?mass(?:es)?\s*$", re.IGNORECASE)
 _NOT_IN = re.compile(r"\b(?:outside|not)\s+(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 
 
@@ -734,6 +738,10 @@ def _betweens(sentence: str) -> list[Comparison]:
         lo, hi = (float(match.group(g)) for g in (("lo2", "hi2") if member else ("lo", "hi")))
         if quantity is None or lo >= hi:
             continue
+        if quantity[0] in ("pt", "eta", "met", "ht") and _A_MASS_BEFORE.search(
+            sentence[: match.start()]
+        ):
+            continue  # "p_T > 400 GeV and have a mass between 105 and 220 GeV": no pT window
         if member:
             unit = match.group("unit2")
             out.append(

@@ -30,11 +30,17 @@ _SPLITS = [
     # than four jets must have H_T > 500 GeV"
     re.compile(
         r"^\W*events?\s+(?:with|having|containing)\s+(?P<cond>[^,;]{3,80}?)\s+(?:(?:are|is)\s+"
-        r"(?:also\s+|further\s+|additionally\s+)?required\s+to|must|should)\s+(?:have|satisfy"
-        r"|fulfil+)\s+(?P<req>[^;]+)$",
+        r"(?:also\s+|further\s+|additionally\s+)?required\s+to|(?:must|should)(?:\s+also)?)\s+"
+        r"(?:have|satisfy|fulfil+)\s+(?P<req>[^;]+)$",
         re.IGNORECASE,
     ),
 ]
+# a flavour or charge qualifier a count of objects loses ("events with two same-flavour leptons")
+_QUALIFIED_PAIR = re.compile(
+    r"same[- ]flavou?r|opposite[- ](?:sign|charge|flavou?r)|same[- ](?:sign|charge)|different[- ]"
+    r"flavou?r|\bSFOS\b|\bOSSF\b|\bSS\b|\bOS\b",
+    re.IGNORECASE,
+)
 # a requirement that already has its verb ("the subleading jet must have ...")
 _HAS_VERB = re.compile(r"\b(?:must|should|(?:is|are)\s+required|has\s+to|have\s+to)\b", re.I)
 # the conditional cut as the extractors write it: not (C) or (R)
@@ -56,6 +62,8 @@ def split(sentence: str) -> Conditional | None:
         match = pattern.match(sentence)
         if match is None:
             continue
+        if _QUALIFIED_PAIR.search(match.group("cond")):
+            return None  # "two same-flavour leptons": a condition the counts cannot state
         requirement = match.group("req").strip()
         if not _HAS_VERB.search(requirement):
             requirement = f"Events must have {requirement}"

@@ -288,7 +288,10 @@ OBJECTS: list[tuple[str, str]] = [
     (
         "tau",
         r"\btau(?:s|[- ]leptons?|[- ]candidates| jets)\b|\btau_?h(?:\s+(?:leptons?|candidates?"
-        r"|jets?))?\b",
+        r"|jets?))?\b"
+        # "tau_had-vis", "tau_{had}", and a bare "tau" as a subject ("the leading tau must have";
+        # not the N-subjettiness tau_21)
+        r"|\btau_?\{?had\}?(?:-vis)?\b|\btau(?=\s+(?:must|is|are|should|has|have|with)\b)",
     ),
     # (not "track jets": jets of tracks, another collection)
     # (not "muon tracks", "electron track": the lepton, named as its track)

@@ -232,7 +232,9 @@ def ranked(text: str, comp: Compared) -> Ranked | None:
 # "exactly two oppositely charged muons with pT > 25 and 20 GeV": N objects, N values in order
 _COUNTED_WITH = re.compile(
     rf"\b(?:(?:exactly|at least|only)\s+)?(?P<n>two|three|four|2|3|4)\s+(?:[\w-]+\s+){{0,2}}?"
-    rf"(?P<noun>{_OBJECT})\s+with\s+(?:(?:a|their)\s+)?(?:p_?T|transverse momen\w+|E_?T)\s*$",
+    # ("two signal leptons of opposite charge and the same flavour, with p_T > 25 GeV and 20 GeV")
+    rf"(?P<noun>{_OBJECT})(?:\s+(?:of|in)\s+[^.;<>]{{0,50}}?)?,?\s+with\s+(?:(?:a|their)\s+)?"
+    r"(?:p_?T|transverse momen\w+|E_?T)\s*$",
     re.IGNORECASE,
 )
 
@@ -247,7 +249,10 @@ def _counted_in_order(text: str, comp: Compared) -> Ranked | None:
     numbers = [v for v in values if isinstance(v, float | int)]
     if len(numbers) != len(values) or numbers != sorted(numbers, reverse=True):
         return None
-    if re.match(r"^[^.;]{0,40}?\b(?:respectively|for\s+(?:the\s+)?\w+)", comp.after, re.I):
+    tail = re.match(r"^[^.;]{0,40}?\b(?:respectively|for\s+(?:the\s+)?\w+)", comp.after, re.I)
+    if tail is not None and (
+        not tail.group(0).lower().endswith("respectively") or P.OBJECT_RE.search(tail.group(0))
+    ):
         return None  # "... 25 and 20 GeV for electrons and muons, respectively"
     return Ranked(counted.group(0), _kind(counted), tuple(enumerate(values)))
 

@@ -129,6 +129,11 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|(?i:\bbackgrounds?\s+(?:is|are|was|were)\s+(?:\w+\s+)?(?:estimated|predicted"
             r"|determined|derived|normali[sz]ed)\s+(?:from|using|in|with)\s+(?:the\s+)?(?:events"
             r"|an?\s+(?:\w+\s+)?(?:sample|region))\b)"
+            # "The fake-lepton background is estimated using loose leptons with ...", "the matrix
+            # method", "a fake factor": the objects of a background method
+            r"|(?i:\b(?:fake|non-?prompt|misidentified)[- ](?:lepton\s+)?backgrounds?\s+(?:is|are"
+            r"|was|were)\s+(?:\w+\s+)?(?:estimated|predicted|determined)\b|\bmatrix\s+method\b"
+            r"|\bfake[- ]factors?\b)"
             # "the W+jets normalisation is obtained from events with", "the ttbar background is
             # normalised in a region where", "a sample dominated by Z+jets events"
             r"|(?i:\bnormali[sz]ation\s+(?:\w+\s+)?(?:is|are|was|were)\s+(?:obtained|taken|derived"
@@ -197,6 +202,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # Ref. [12] used ...", "Muons must have pT > 20 GeV in the reference analysis of Ref.
             # [30]" (not "Following the analysis of Ref. [12], we require ...")
             rf"|(?:^\W*The|\bin\s+the)\s+(?:[\w-]+\s+){{0,3}}?{_STUDY}\s+(?:of|in|from)\s+Refs?\.?\s*\["
+            # "The CMS search [12] selected events with ...": another analysis by its reference
+            rf"|^\W*(?:the|an?)\s+(?:[\w-]+\s+){{0,3}}?{_STUDY}\s+\[[\d,\s\u2013-]+\]\s+"
+            r"(?:used|required|applied|imposed|selected|demanded|had|relied|considered)\b"
             # "A looser requirement of E_T^miss > 100 GeV was used in the 2015 analysis"
             rf"|\b(?:was|were|had\s+been)\s+(?:used|required|applied|imposed|chosen)\s+(?:in|by|for)\s+"
             rf"(?:the|an?)\s+(?:{_EARLIER})\s+(?:[\w-]+\s+){{0,2}}?{_STUDY}"
@@ -417,7 +425,9 @@ def _conditions(text: str) -> list[tuple[int, int]]:
             # required for events with N_jets >= 4" are)
             continue
         there = re.match(
-            r"\s*(?:there|they|it|events?|the event)\s+(?:are|is|exist|have|has|contain\w*)\b",
+            # ("when the muon has |eta| > 1.2, ...": the object's own verb is in the condition)
+            r"\s*(?:there|they|it|events?|the event|the\s+[\w-]+)\s+(?:are|is|exist|have|has"
+            r"|contain\w*)\b",
             text[match.end() :],
         )
         end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))
@@ -452,6 +462,9 @@ _WITH_SUBJECT = re.compile(
 _COUNT_WORDS = (
     r"\b(?:fewer|more|less)\s+than\b|\bat\s+(?:least|most)\b|\bexactly\b|\bno\s+(?:more\s+than\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:jets?|leptons?|electrons?|muons?|photons?|taus?)\b"
+    # "events with two same-flavour leptons must also have ...": a number or a flavour picks them
+    r"|\b(?:one|two|three|four|[1-4])\s+(?:[\w-]+\s+){0,2}?(?:jets?|leptons?|electrons?|muons?"
+    r"|photons?|taus?)\b|\bsame[- ]flavou?r\b|\bopposite[- ](?:sign|charge)\b|\bsame[- ]sign\b"
 )
 
 

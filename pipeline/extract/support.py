@@ -223,9 +223,16 @@ _ONE_OF_THE = re.compile(
     r"(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "Among the four leptons, at least one must have p_T > 20 GeV and another ...": some of them
+_AMONG = re.compile(
+    r"\bamong\s+(?:the\s+|these\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:leptons|electrons|muons|jets"
+    r"|photons|taus)\s*,\s*(?:at\s+least\s+)?(?:one|two|three)\b",
+    re.IGNORECASE,
+)
 _RANKED = re.compile(
     rf"\b(?:{P.RANK_WORDS}|highest-?\S*|hardest|softest"
-    r"|trailing)(?:\s+|-)(?:[\w-]+\s+){0,1}$",
+    # ("the leading (subleading) tau ...": both ranks named)
+    rf"|trailing)(?:\s*\(\s*(?:{P.RANK_WORDS}|trailing)\s*\))?(?:\s+|-)(?:[\w-]+\s+){{0,1}}$",
     re.IGNORECASE,
 )
 
@@ -249,7 +256,7 @@ def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
     if not named:
         return None
     before = r.text[max(0, named[-1] - 40) : named[-1]]
-    some = _ONE_OF_THE.search(before)
+    some = _ONE_OF_THE.search(before) or _AMONG.search(r.text, start, end)
     if some:
         said = some.group(0).strip()
         return f"the requirement is for some of the {claim.kind}s ('{said} ...'), not for each one"

@@ -131,6 +131,13 @@ _FLAVOUR_CHANNEL = re.compile(
 )
 
 
+_ONE_FLAVOUR_NAME = r"(?:ee|mumu|\u03bc\u03bc|emu|e\u03bc|electron|muon|dielectron|dimuon)"
+_BRACKETED_CHANNEL = re.compile(
+    rf"\b{_ONE_FLAVOUR_NAME}\s*\(\s*{_ONE_FLAVOUR_NAME}\s*\)\s+(?:channel|final\s+state)s?\b",
+    re.IGNORECASE,
+)
+
+
 # a channel of another multiplicity: "for the dilepton channel, ..., while for the single-lepton
 # channel" (only when the sentence gives more than one channel)
 _MULTIPLICITY_CHANNEL = re.compile(
@@ -225,6 +232,8 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     ) > 1:  # "p_T^miss > 50 GeV in the ee and mumu channels and p_T^miss > 30 GeV in the emu
         # channel": values that differ by channel (one channel's cut alone is left as read)
         kinds.add("category")
+    if claim.kind == "event" and _BRACKETED_CHANNEL.search(r.text[clause.start : clause.end]):
+        kinds.add("category")  # "in the ee (mumu) channel ... m_ll > 20 (15) GeV": per channel
     if CATEGORIES.search(r.context_tail) and r.context_tail.rstrip().endswith(":"):
         # "Two signal regions are defined: / SR-low requires m_eff > 1000 GeV and SR-high ..."
         kinds.add("categories")
@@ -288,6 +297,10 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         claim.kind == "event"
         or claim.rank is not None
         or bool(_EVENT_OR_RANK.search(opening.group("cond")))
+        # "When the muon has |eta| > 1.2, its pT must be above 30 GeV": the forward muons' only
+        # (not overlap removal, "If a jet is within Delta R < 0.4 of an electron, the jet is
+        # removed": the condition is the separation cut itself)
+        or (claim.partner is None and bool(_COMPARED.search(opening.group("cond"))))
     )  # "When the leading lepton is a muon, its pT must exceed 28 GeV": not every muon's
     if (
         conditional
@@ -356,6 +369,9 @@ _CONDITIONAL_OPENING = re.compile(
     r"(?!not\b|otherwise\b|available\b|needed\b|necessary\b|applicable\b|possible\b|\w+ing\b)"
     r"(?P<cond>[^,;]{3,150}?),",
     re.IGNORECASE,
+)
+_COMPARED = re.compile(
+    r"[<>\u2264\u2265]|\b(?:above|below|greater|less|larger|smaller|exceeds?)\b", re.IGNORECASE
 )
 _EVENT_OR_RANK = re.compile(
     rf"\b(?:events?|{P.RANK_WORDS}|hardest|highest)\b",
