@@ -1,6 +1,6 @@
 """Phrasing classes the fourteenth session found the rules verifying wrongly, flagging wrongly or
 not reading (from the review batteries' leftovers, a fifth battery of new sentences and the wrong
-verified cuts of a sixth and a seventh, independent one each).
+verified cuts of a sixth, a seventh and an eighth, independent one each).
 
 Each class has sentences that gave a wrong *verified* cut (or none) before, and counterparts
 that must stay as they are; a model's wrong reading of the same sentence is flagged by the
@@ -248,6 +248,48 @@ WRONG = [
         JETS + "The top-tagged jet must satisfy p_T > 400 GeV and have a mass between 105 and "
         "220 GeV.",
         ["jets: 105 < pt < 220"],
+    ),
+    (
+        "a with-phrase picking the objects a later requirement is for",
+        "Jets must satisfy p_T > 20 GeV and |eta| < 4.5, with those with p_T < 60 GeV and |eta| < "
+        "2.4 additionally required to pass the jet vertex tagger (JVT > 0.59).",
+        ["jets: pt < 60", "jets: abs(eta) < 2.4"],
+    ),
+    (
+        "a trailing condition ('in events with ...')",
+        JETS + "The alpha_T variable must exceed 0.52 in events with H_T below 800 GeV.",
+        ["event: alphat > 0.52", "event: ht < 800"],
+    ),
+    (
+        "an exception ('except in the forward region (...), where ...')",
+        "The selected jets must have p_T > 30 GeV, except in the forward region (|eta| > 2.5), "
+        "where p_T > 50 GeV is required.",
+        ["jets: abs(eta) > 2.5", "jets: pt > 50"],
+    ),
+    (
+        "a quantity the reader does not know ('am_T2')",
+        LEPTONS + "The transverse mass m_T, computed from the lepton and p_T^miss, must be larger "
+        "than 160 GeV, and am_T2 must exceed 200 GeV.",
+        ["event: met > 200"],
+    ),
+    (
+        "a count after a comparison word ('at least 6 jets')",
+        LEPTONS + JETS + "The same-sign dilepton selection requires two leptons of the same "
+        "electric charge with p_T > 25 GeV, at least 6 jets with p_T > 40 GeV, and E_T^miss > "
+        "125 GeV.",
+        ["leptons: pt >= 6"],
+    ),
+    (
+        "a purpose clause after a value ('... 1.25 to reject events with jets ...')",
+        JETS + "The ratio H_T^miss/E_T^miss must be smaller than 1.25 to reject events with jets "
+        "below threshold.",
+        ["event: count(jets) == 0"],
+    ),
+    (
+        "how an object is built",
+        JETS + "Wide jets are formed by combining the two leading jets with all jets within Delta "
+        "R < 1.1 of either of them.",
+        ["event: dr < 1.1"],
     ),
 ]
 
@@ -521,6 +563,24 @@ RIGHT = [
         "a mass window is no pT window (unchanged: a pT window)",
         JETS + "The jets must have pT between 30 and 100 GeV.",
         ["jets: 30 < pt < 100"],
+    ),
+    (
+        "a count after a comparison word ('at least 6 jets')",
+        LEPTONS + JETS + "The same-sign dilepton selection requires two leptons of the same "
+        "electric charge with p_T > 25 GeV, at least 6 jets with p_T > 40 GeV, and E_T^miss > "
+        "125 GeV.",
+        ["event: count(jets) >= 6", "event: met > 125", "jets: pt > 40"],
+    ),
+    (
+        "a purpose clause after a value ('... 1.25 to reject events with jets ...')",
+        JETS + "The ratio H_T^miss/E_T^miss must be smaller than 1.25 to reject events with jets "
+        "below threshold.",
+        ["event: mht / met < 1.25"],
+    ),
+    (
+        "a quantity the reader does not know (unchanged: symbols it knows)",
+        JETS + "H_T must exceed 500 GeV and m_eff must be above 1 TeV.",
+        ["event: ht > 500", "event: meff > 1000"],
     ),
 ]
 

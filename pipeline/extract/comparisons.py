@@ -43,6 +43,18 @@ _WITHIN_NOT_BELOW = re.compile(
     r"(?:[ZWH]|Higgs|top|mass|m_))",
     re.IGNORECASE,
 )
+# a count after a comparison word: "at least 6 jets", "more than two leptons"
+_COUNTED_NEXT = re.compile(
+    rf"\s*\d+\s+(?!(?:[kMGT]?eV|mm|cm|rad)\b)(?:(?!(?:for|of|in|and|or)\b)[\w-]+\s+){{0,2}}?"
+    rf"(?:{P.OBJECT_RE.pattern})",
+    re.IGNORECASE,
+)
+# the subject of a comparison word, a symbol with a subscript: "am_T2 must exceed", "m_T^{b,min}
+# is required to be above"
+_SYMBOL_SUBJECT = re.compile(
+    r"(?P<symbol>\b[A-Za-z]{1,5}_\{?[A-Za-z0-9,]{1,8}\}?(?:\^\{?[\w,]{1,8}\}?)?)\s+(?:must\s+|should\s+"
+    r"|(?:is|are)\s+required\s+to\s+|has\s+to\s+|have\s+to\s+)?(?:be\s+)?$"
+)
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
 
 
@@ -198,6 +210,11 @@ def comparisons(sentence: str) -> list[Comparison]:
         left, right = sentence[: match.start()], sentence[match.end() :]
         if match.group("word") == "within" and _WITHIN_NOT_BELOW.match(right):
             continue  # "within 76-106 GeV", "within 15 GeV of the Z mass": windows, read apart
+        if match.group("word") and _COUNTED_NEXT.match(right):
+            continue  # "at least 6 jets with p_T > 40 GeV": a count, not a value of a quantity
+        unknown = None if match.group("op") else _SYMBOL_SUBJECT.search(left)
+        if unknown is not None and _quantity_before(unknown.group("symbol"), 3) is None:
+            continue  # "and am_T2 must exceed 200 GeV": a quantity the reader does not know
         op = match.group("op") or P.WORD_OPS[match.group("word")]
         apposed = None if match.group("op") else _APPOSITIVE.search(left)
         if apposed is not None:

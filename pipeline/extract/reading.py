@@ -48,7 +48,8 @@ _BY_REQUIREMENT = re.compile(
     r"|\bveto\s+(?:leptons?|tracks?|electrons?|muons?|photons?|taus?|objects?)\b"
     # a purpose: "To reject events from Z boson decays, m_ll > 101 GeV is required", "..., in order
     # to suppress the ttbar background": what the cut is for, not what it throws away
-    r"|(?:^\W*|\bin\s+order\s+|,\s*|\b(?:GeV|required|applied|imposed|used)\s+)to\s+(?:further\s+)?"
+    r"|(?:^\W*|\bin\s+order\s+|,\s*|\b(?:GeV|required|applied|imposed|used|\d+(?:\.\d+)?)\s+)to\s+"
+    r"(?:further\s+)?"
     r"(?:reject|remove|suppress|veto|exclude|discard|eliminate|reduce)\b"
     # "The leading jet must have pT > 250 GeV, otherwise the event is discarded": the requirement
     r"|\botherwise,?\s+(?:the\s+|this\s+)?events?\s+(?:is|are)\s+(?:rejected|vetoed|removed"
@@ -247,6 +248,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|inputs?))\b|added\s+to\s+(?:its|their|the)\s+(?:[\w-]+\s+){0,2}?(?:four-?momentum"
             r"|momentum|energy)|included\s+in\s+the\s+(?:[\w-]+\s+){0,2}?isolation(?:\s+sum)?"
             r"|clustered\s+into)"
+            # "Wide jets are formed by combining the two leading jets with all jets within Delta R <
+            # 1.1": how an object is built, not a selection
+            r"|\b(?:formed|built|constructed|obtained)\s+by\s+(?:combining|merging|adding|clustering)\b"
             # "... computed as the negative vector sum of ..., including a soft term from tracks"
             r"|\bsoft\s+term\b|\b(?:computed|calculated|defined)\s+as\s+the\s+(?:negative\s+)?"
             r"(?:vector(?:ial)?\s+)?sum\b",
@@ -296,7 +300,10 @@ _CONDITION_START = re.compile(
     r"\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+"
     r"|any\s+)?(?:[\w-]+\s+){0,2}?(?:with|having|that have|whose)\b|\b(?:if|when|whenever|unless"
     r"|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])|\bonly (?:for|to"
-    r"|in)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
+    # "alpha_T must exceed 0.52 in events with H_T below 800 GeV"; "except in the forward region
+    # (|eta| > 2.5), where ..."
+    r"|in)\b|\bin\s+(?:the\s+|those\s+|all\s+)?events?\s+(?:with|having|that\s+have|where|in\s+which)\b"
+    r"|\bexcept\s+(?:in|for)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
     re.IGNORECASE,
 )
 _REGION_BRACKET = re.compile(
@@ -431,6 +438,10 @@ def _conditions(text: str) -> list[tuple[int, int]]:
             text[match.end() :],
         )
         end = _CONDITION_END.search(text, match.end() + (there.end() if there else 0))
+        if match.group(0).lower().startswith("except"):
+            # "except in the forward region (|eta| > 2.5), where p_T > 50 GeV is required": the
+            # exception and what holds there, to the end of the clause
+            end = re.compile(r"[;]").search(text, match.end())
         spans.append((match.start(), end.start() if end else len(text)))
     # "electrons in the barrel (|eta| < 1.479) must have ...", "For electrons in the endcap (|eta|
     # > 1.479), the isolation must ...": the bracket defines the part of the detector another
@@ -454,7 +465,8 @@ def _conditions(text: str) -> list[tuple[int, int]]:
 # requirement applies to; it is a condition when the predicate states a comparison of its own
 _WITH_SUBJECT = re.compile(
     r"\b(?:all|any|each|every|those|the)?\s*\w+\s+with\b(?P<body>[^,;]{1,80}?)"
-    r"\b(?P<verb>must|is required|are required|should|has to|have to)\b(?P<rest>[^;]*)"
+    r"\b(?P<verb>must|(?:is\s+|are\s+)?(?:additionally\s+|also\s+|further\s+)?required|should"
+    r"|has to|have to)\b(?P<rest>[^;]*)"
 )
 
 

@@ -378,7 +378,8 @@ _EVENT_OR_RANK = re.compile(
     re.IGNORECASE,
 )
 _EVENT_CONDITION = re.compile(
-    r"\bfor\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose|in\s+which)\b"
+    r"\b(?:for|in)\s+(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|whose"
+    r"|in\s+which)\b"
     # (an if-clause opening the sentence; "vetoed if it has ..." states the requirement itself)
     r"|^\W*(?:if|when|whenever)\s+(?:the\s+)?(?:event|there\s+(?:is|are)|N_?\w*|H_?T|MET)\b"
     # (not "..., otherwise the event is discarded": the requirement itself, said strictly)
