@@ -207,9 +207,7 @@ def kept_side(findings: list[CutFinding], alternatives: bool = False) -> list[Cu
     not-B); conditions rejected together (A and B) do not invert cut by cut, so they are left
     as written."""
     event_level = [
-        f
-        for f in findings
-        if f.object == "event" or f.variable in ("count", "sfos") or f.rank is not None
+        f for f in findings if f.is_event_level()
     ]  # a cut on the n-th object is an event requirement; its veto above a value ("events with a
     # fourth lepton with pT > 10 GeV are rejected") is not (its pT > 10), not its pT <= 10, which
     # events without one would fail

@@ -141,6 +141,10 @@ class CutFinding(BaseModel):
             )
         return self
 
+    def is_event_level(self) -> bool:
+        """An event requirement: an event quantity, a count, or a cut on the n-th object."""
+        return self.object == "event" or self.variable in ("count", "sfos") or self.rank is not None
+
     def key(self) -> tuple[Any, ...]:  # not tuple[object]: "object" is a field name here
         value = tuple(self.value) if isinstance(self.value, list) else self.value
         condition = self._condition.key() if self._condition is not None else None

@@ -242,6 +242,15 @@ _TWO_LEPTONS = re.compile(
 _LEPTON_AND_W = re.compile(r"lepton[^.;]{0,80}\bW\b|\bW\b[^.;]{0,80}lepton", re.IGNORECASE)
 
 
+_MHT = re.compile(r"H_?\{?T\}?\s*\^\s*\{?miss|\bMHT\b|H\s*\^\s*\{?miss")
+
+
+def _missing_vector(quote: str) -> tuple[str, str]:
+    """(expression, name) of the missing momentum a Delta phi quote measures from: H_T^miss when
+    it names it, else the MET."""
+    return ("mht(jets)", "H_T^miss") if _MHT.search(quote) else ("met_vec", "the MET")
+
+
 def dphi_definition(quote: str) -> tuple[str, str] | None:
     """The Delta phi a quote names, as (expression, meaning): between the two razor megajets,
     between the missing momentum (or H_T^miss) and the closest of the n leading jets, or between
@@ -253,18 +262,17 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
     if jets is not None and _MISSING.search(quote):
         said = jets.group("n") or jets.group("n2") or jets.group("n3") or jets.group("last")
         n = _NUMBER_OF_JETS[said.lower()] if said else 1
-        mht = re.search(r"H_?\{?T\}?\s*\^\s*\{?miss|\bMHT\b|H\s*\^\s*\{?miss", quote)
-        vector, named = ("mht(jets)", "H_T^miss") if mht else ("met_vec", "the MET")
+        vector, named = _missing_vector(quote)
         return (
             f"min_of(delta_phi(first_n(sorted_by_pt(jets), {n}), {vector}))",
             f"Delta phi_min = the smallest azimuthal angle between {named} and the {n} leading "
             "jets",
         )
-    if _EVERY_JET.search(quote) and _MISSING.search(quote):
+    every = _EVERY_JET.search(quote)
+    if every is not None and _MISSING.search(quote):
         # "Delta phi(jet, MET) > 0.5 for all jets", "between each jet and the MET"
-        mht = re.search(r"H_?\{?T\}?\s*\^\s*\{?miss|\bMHT\b|H\s*\^\s*\{?miss", quote)
-        vector, named = ("mht(jets)", "H_T^miss") if mht else ("met_vec", "the MET")
-        above = _ABOVE.match(quote, _EVERY_JET.search(quote).end())  # type: ignore[union-attr]
+        vector, named = _missing_vector(quote)
+        above = _ABOVE.match(quote, every.end())
         if above is not None:
             # "all jets with pT > 100 GeV must fulfil ...": only those jets count (4 > pi for
             # the others, so they never make the smallest angle)

@@ -66,9 +66,12 @@ _NOT_RANKED = re.compile(
     r"|;",
     re.IGNORECASE,
 )
-_EXCLUDING = re.compile(
+# the words that leave some objects out: "besides", "other than", "except for"
+_BESIDES_WORDS = (
     r"\b(?:besides|other\s+than|apart\s+from|except(?:\s+for)?|in\s+addition\s+to|beyond)\s+"
-    r"(?:the\s+)?$",
+)
+_EXCLUDING = re.compile(
+    _BESIDES_WORDS + r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 _EACH_OF_THEM = re.compile(
@@ -325,8 +328,8 @@ def of_which(text: str, position: int) -> tuple[str, int] | None:
 
 # "no jet with pT > 50 GeV besides the leading one", "any jet other than the two leading jets"
 BESIDES = re.compile(
-    r"\b(?:besides|other\s+than|apart\s+from|except(?:\s+for)?|in\s+addition\s+to|beyond)\s+"
-    r"the\s+(?:(?P<n>two|three|four|[2-4])\s+)?(?:leading|highest[- ]p_?T|hardest|first)\b"
+    _BESIDES_WORDS
+    + r"the\s+(?:(?P<n>two|three|four|[2-4])\s+)?(?:leading|highest[- ]p_?T|hardest|first)\b"
     rf"(?:\s+(?:(?P<n2>two|three|four|[2-4])\s+)?(?:(?P<obj>{_OBJECT})|ones?\b))?",
     re.IGNORECASE,
 )

@@ -453,15 +453,7 @@ def _beyond_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
             (kind, rank), additional = which, None
         else:
             continue
-        flat = [
-            f
-            for f in out
-            if f.object == kind
-            and f.variable == "pt"
-            and f.rank is None
-            and f.op in (">", ">=")
-            and f.value == comp.value
-        ]
+        flat = _flat_lower_pt(out, kind, comp.value)
         if len(flat) != 1:
             continue
         counted = [
@@ -472,6 +464,22 @@ def _beyond_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
         ranked = flat[0].model_copy(update={"rank": rank})
         out = [f for f in out if f is not flat[0] and f not in counted] + [ranked]
     return out
+
+
+def _flat_lower_pt(
+    out: list[CutFinding], kind: str, value: float | list[float]
+) -> list[CutFinding]:
+    """The unranked lower pT cuts of ``kind`` at ``value``: the cut on every object a ranked
+    reading replaces."""
+    return [
+        f
+        for f in out
+        if f.object == kind
+        and f.variable == "pt"
+        and f.rank is None
+        and f.op in (">", ">=")
+        and f.value == value
+    ]
 
 
 def _besides_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
@@ -486,15 +494,7 @@ def _besides_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]
         if besides is None:
             continue
         kind, rank = besides
-        flat = [
-            f
-            for f in out
-            if f.object == kind
-            and f.variable == "pt"
-            and f.rank is None
-            and f.op in (">", ">=")
-            and f.value == comp.value
-        ]
+        flat = _flat_lower_pt(out, kind, comp.value)
         if len(flat) != 1:
             continue
         none = [
@@ -518,9 +518,17 @@ def _conditional(sentence: str, quote: str, context: str | None) -> list[CutFind
     parts = conditionals.split(sentence)
     if parts is None:
         return None
-    condition = [f for f in _findings_in(read(parts.condition), quote, None) if _event_level(f)]
+    condition = [
+        f
+        for f in _findings_in(read(parts.condition), quote, None)
+        if f.is_event_level() and f.region is None
+    ]
     required = _findings_in(read(parts.requirement), quote, context)
-    if len(condition) != 1 or not required or not all(_event_level(f) for f in required):
+    if (
+        len(condition) != 1
+        or not required
+        or not all(f.is_event_level() and f.region is None for f in required)
+    ):
         return None
     out = []
     for finding in required:
@@ -528,14 +536,6 @@ def _conditional(sentence: str, quote: str, context: str | None) -> list[CutFind
         conditional._condition = condition[0]
         out.append(conditional)
     return out
-
-
-def _event_level(finding: CutFinding) -> bool:
-    return (
-        finding.object == "event"
-        or finding.variable in ("count", "sfos")
-        or finding.rank is not None
-    ) and finding.region is None
 
 
 def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
