@@ -8,11 +8,13 @@ that must stay as they are. The check is the support check both extractors share
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_extract_battery_classes import _verified
 from test_extract_support_classes import _checked, _extracted
 
+from pipeline.selection.models import SelectionList
 from tests.conftest import shared_path
 
 # the objects a sentence's quantity is built from, stated before it as a paper does
@@ -680,6 +682,19 @@ def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -
     assert set(right) <= verified, (name, sorted(verified))
 
 
+def run_on(sel: SelectionList, data: Path, tmp_path: Path) -> dict[str, Any]:
+    """The cutflow steps, by cut id, of ``sel`` compiled and run in the sandbox on ``data``."""
+    from pipeline.codegen import compile_selection
+    from pipeline.contract import read_outputs
+    from pipeline.sandbox import run_script
+
+    script = tmp_path / "analysis.py"
+    script.write_text(compile_selection(sel))
+    result = run_script(script, data=[data], work_dir=tmp_path / "work")
+    assert result.ok, result.stderr_tail
+    return {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+
+
 def test_a_mass_window_runs_on_real_data(tmp_path: Path) -> None:
     """The extracted '|m_jj - m_W| < 20 GeV' compiles and runs, and keeps the events whose two
     leading jets (pT > 30 GeV) have a mass within 20 GeV of 80.4 GeV (counted by hand)."""
@@ -687,19 +702,11 @@ def test_a_mass_window_runs_on_real_data(tmp_path: Path) -> None:
     import numpy as np
     import uproot
 
-    from pipeline.codegen import compile_selection
-    from pipeline.contract import read_outputs
-    from pipeline.sandbox import run_script
-
     sel = _extracted(JETS + "The dijet mass must satisfy |m_jj - m_W| < 20 GeV.")
     (window,) = [c for c in sel.selection if c.expr == "abs(mjj - 80.4) < 20"]
     assert window.status == "verified"
     data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
-    script = tmp_path / "analysis.py"
-    script.write_text(compile_selection(sel))
-    result = run_script(script, data=[data], work_dir=tmp_path / "work")
-    assert result.ok, result.stderr_tail
-    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+    steps = run_on(sel, data, tmp_path)
 
     jets = uproot.open(data)["mini"].arrays(["jet_pt", "jet_eta", "jet_phi", "jet_E"])
     keep = jets.jet_pt > 30_000.0
@@ -728,19 +735,11 @@ def test_an_enumerated_count_runs_on_real_data(tmp_path: Path) -> None:
     import awkward as ak
     import uproot
 
-    from pipeline.codegen import compile_selection
-    from pipeline.contract import read_outputs
-    from pipeline.sandbox import run_script
-
     sel = _extracted("Events must have two, three, or four jets with pT > 30 GeV.")
     (count,) = [c for c in sel.selection if c.expr == "2 <= count(jets) <= 4"]
     assert count.status == "verified"
     data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
-    script = tmp_path / "analysis.py"
-    script.write_text(compile_selection(sel))
-    result = run_script(script, data=[data], work_dir=tmp_path / "work")
-    assert result.ok, result.stderr_tail
-    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+    steps = run_on(sel, data, tmp_path)
 
     pt = uproot.open(data)["mini"].arrays(["jet_pt"]).jet_pt
     n = ak.sum(pt > 30_000.0, axis=1)

@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 import pytest
+from test_extract_battery3_classes import run_on
 from test_extract_battery_classes import _verified
 from test_extract_support_classes import _checked, _extracted
 
@@ -681,18 +682,10 @@ def test_a_veto_beyond_the_leading_jet_runs_on_real_data(tmp_path: Path) -> None
     import awkward as ak
     import uproot
 
-    from pipeline.codegen import compile_selection
-    from pipeline.contract import read_outputs
-    from pipeline.sandbox import run_script
-
     sel = _extracted(JETS + "Events must contain no jet with pT > 50 GeV besides the leading one.")
     (veto,) = [c for c in sel.selection if c.expr == "not (nth(sort_desc(pt(jets)), 1) > 50)"]
     data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
-    script = tmp_path / "analysis.py"
-    script.write_text(compile_selection(sel))
-    result = run_script(script, data=[data], work_dir=tmp_path / "work")
-    assert result.ok, result.stderr_tail
-    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+    steps = run_on(sel, data, tmp_path)
 
     pt = uproot.open(data)["mini"].arrays(["jet_pt"]).jet_pt / 1000.0
     pt = ak.sort(pt[pt > 30.0], ascending=False)
@@ -738,19 +731,11 @@ def test_a_delta_phi_of_every_jet_runs_on_real_data(
     import numpy as np
     import uproot
 
-    from pipeline.codegen import compile_selection
-    from pipeline.contract import read_outputs
-    from pipeline.sandbox import run_script
-
     sel = _extracted(JETS + sentence)
     (cut,) = [c for c in sel.selection if c.variable == "dphi"]
     assert cut.status == "verified"
     data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
-    script = tmp_path / "analysis.py"
-    script.write_text(compile_selection(sel))
-    result = run_script(script, data=[data], work_dir=tmp_path / "work")
-    assert result.ok, result.stderr_tail
-    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+    steps = run_on(sel, data, tmp_path)
 
     events = uproot.open(data)["mini"].arrays(["jet_pt", "jet_phi", "met_phi"])
     phi = events.jet_phi[events.jet_pt > above * 1000.0]
@@ -781,19 +766,11 @@ def test_a_dimuon_mass_window_runs_on_real_data(tmp_path: Path) -> None:
     import numpy as np
     import uproot
 
-    from pipeline.codegen import compile_selection
-    from pipeline.contract import read_outputs
-    from pipeline.sandbox import run_script
-
     sel = _extracted(LEPTONS + "The dimuon invariant mass must be in the range 60-120 GeV.")
     (window,) = [c for c in sel.selection if c.variable == "mmumu"]
     assert window.status == "verified"
     data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
-    script = tmp_path / "analysis.py"
-    script.write_text(compile_selection(sel))
-    result = run_script(script, data=[data], work_dir=tmp_path / "work")
-    assert result.ok, result.stderr_tail
-    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+    steps = run_on(sel, data, tmp_path)
 
     lep = uproot.open(data)["mini"].arrays(["lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_type"])
     muon = (lep.lep_type == 13) & (lep.lep_pt > 10_000.0)
@@ -821,18 +798,10 @@ def test_a_low_mass_veto_of_every_sfos_pair_runs_on_real_data(tmp_path: Path) ->
 
     import uproot
 
-    from pipeline.codegen import compile_selection
-    from pipeline.contract import read_outputs
-    from pipeline.sandbox import run_script
-
     sel = _extracted(LEPTONS + "We require m_ll > 40 GeV for all same-flavour opposite-sign pairs.")
     (cut,) = [c for c in sel.selection if c.expr == "min_of(mass(sfos_pairs(leptons))) > 40"]
     data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
-    script = tmp_path / "analysis.py"
-    script.write_text(compile_selection(sel))
-    result = run_script(script, data=[data], work_dir=tmp_path / "work")
-    assert result.ok, result.stderr_tail
-    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+    steps = run_on(sel, data, tmp_path)
 
     fields = ["lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_type", "lep_charge"]
     events = uproot.open(data)["mini"].arrays(fields, library="np")
@@ -862,21 +831,13 @@ def test_a_conditional_requirement_runs_on_real_data(tmp_path: Path) -> None:
     import awkward as ak
     import uproot
 
-    from pipeline.codegen import compile_selection
-    from pipeline.contract import read_outputs
-    from pipeline.sandbox import run_script
-
     sel = _extracted(
         JETS + "For events with exactly two jets, the subleading jet must have pT > 60 GeV."
     )
     (cut,) = [c for c in sel.selection if c.expr and c.expr.startswith("not (count(jets) == 2)")]
     assert cut.status == "verified"
     data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
-    script = tmp_path / "analysis.py"
-    script.write_text(compile_selection(sel))
-    result = run_script(script, data=[data], work_dir=tmp_path / "work")
-    assert result.ok, result.stderr_tail
-    steps = {s.id: s for s in read_outputs(tmp_path / "work" / "out")[1].steps}
+    steps = run_on(sel, data, tmp_path)
 
     pt = uproot.open(data)["mini"].arrays(["jet_pt"]).jet_pt / 1000.0
     pt = ak.sort(pt[pt > 30.0], ascending=False)
