@@ -319,7 +319,7 @@ RIGHT = [
     (
         "a veto of the objects beyond the leading ones (unchanged: a plain veto)",
         JETS + "Events with a jet with pT > 50 GeV are vetoed.",
-        ["event: count(jets) == 0"],
+        ["event: not any((pt(jets) > 50))"],  # (not a zero count of the jets above 30 GeV)
     ),
     (
         "a veto of the objects beyond the leading ones (unchanged: a ranked veto)",

@@ -413,7 +413,7 @@ COUNTERPARTS = [
     (
         "a veto of failing objects",
         "Events containing a muon with p_T > 10 GeV are vetoed.",
-        ["event: count(muons) == 0"],
+        ["event: not any((pt(muons) > 10))"],
     ),
     (
         "the reference of a separation",

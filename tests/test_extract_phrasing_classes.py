@@ -97,19 +97,19 @@ SYNTHETIC = [
     (
         "veto",
         "Events containing a b-tagged jet with p_T > 30 GeV are vetoed.",
-        {(None, "count(bjets) == 0")},
+        {(None, "not any((pt(bjets) > 30))")},
         {("bjets", "pt", ">", 30.0)},
     ),
     (
         "veto of either flavour",
         "We veto events with an isolated electron or muon with p_T > 10 GeV.",
-        {(None, "count(leptons) == 0")},
+        {(None, "not any((pt(leptons) > 10))")},
         {("electrons", "pt", ">", 10.0), ("muons", "pt", ">", 10.0)},
     ),
     (
         "rejected events",
         "Events containing isolated leptons (electrons or muons) with p_T > 10 GeV are rejected.",
-        {(None, "count(leptons) == 0")},
+        {(None, "not any((pt(leptons) > 10))")},
         {("electrons", "pt", ">", 10.0)},
     ),
     (

@@ -25,6 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import UsageError
+from pipeline.extract import vetoes
 from pipeline.extract.support_claims import DIRECTION, MIN_DELTA_R, collection_kinds
 from pipeline.selection.models import Cut, SelectionList, Status
 
@@ -182,6 +183,21 @@ def cut_key(cut: Cut, collections: dict[str, str]) -> Key | None:
     )  # type: ignore[arg-type]
 
 
+def cut_keys(cut: Cut, collections: dict[str, str]) -> list[Key]:
+    """The keys of a cut: one, or for a counted veto (``not any((pt(taus) > 20))``) the count
+    and each condition of the counted objects, as ADL writes such a veto (an object with pT > 20
+    and a zero count of it)."""
+    counted = vetoes.parse(cut.expr) if cut.expr else None
+    if counted is None:
+        key = cut_key(cut, collections)
+        return [] if key is None else [key]
+    kind = collections.get(counted.collection, "other")
+    keys: list[Key] = [(kind, "count", DIRECTION[counted.op], (counted.n,))]
+    for c in counted.conditions:
+        keys.append((kind, c.field, DIRECTION[c.op], c.values))
+    return keys
+
+
 def selection_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
     """(key, cut) for every readable cut that a reviewer has not rejected."""
     collections = collection_kinds(sel)
@@ -189,9 +205,7 @@ def selection_keys(sel: SelectionList) -> list[tuple[Key, Cut]]:
     for cut in sel.all_cuts():
         if cut.status == "rejected":
             continue
-        key = cut_key(cut, collections)
-        if key is not None:
-            out.append((key, cut))
+        out += [(key, cut) for key in cut_keys(cut, collections)]
     return out
 
 

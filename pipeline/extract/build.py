@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.extract import conditionals
+from pipeline.extract import alternatives, charges, conditionals, vetoes
 from pipeline.extract.findings import COLLECTIONS, KIND_OF, CutFinding, canonical
 from pipeline.extract.ratios import RATIO_EXPRESSIONS
 from pipeline.extract.windows import WINDOW_EXPRESSIONS
@@ -95,8 +95,56 @@ def _comparison(lhs: str, finding: CutFinding, value: float | list[float]) -> st
     return f"{lhs} {_OPS_TEXT[finding.op]} {value:g}"
 
 
+def _condition(finding: CutFinding) -> vetoes.Condition:
+    value, _ = canonical(finding.value, finding.unit)
+    values = tuple(value) if isinstance(value, list) else (value,)
+    return vetoes.Condition(finding.variable, finding.abs, str(finding.op), values)
+
+
+def _conjunct(finding: CutFinding, cut_id: str, source: Source) -> str:
+    """One requirement of an alternative, as an expression that can stand beside others."""
+    expr = cut_expression(to_cut(finding, cut_id, source)[1])
+    return f"({expr})" if " or " in expr else expr
+
+
 def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None, Cut]:
     """The cut and the collection it belongs to (None = the event-level cutflow)."""
+    if finding._where:
+        # "events containing a photon with E_T > 15 GeV are discarded": no photon above 15 GeV
+        plain = finding.model_copy()
+        plain._where = None
+        _, cut = to_cut(plain, cut_id, source)
+        veto = vetoes.CountedVeto(
+            COLLECTIONS[finding.object],
+            tuple(_condition(f) for f in finding._where),
+            str(finding.op),
+            float(finding.value),  # type: ignore[arg-type]
+        )
+        return None, cut.model_copy(
+            update={
+                "expr": vetoes.expression(veto),
+                "description": f"{cut.description} (counting the {COLLECTIONS[finding.object]} "
+                "the quote's thresholds name)",
+            }
+        )
+    if finding._alternatives:
+        # "at least eight jets with pT > 50 GeV or at least seven jets with pT > 80 GeV"
+        first = finding.model_copy()
+        first._alternatives = None
+        _, cut = to_cut(first, cut_id, source)
+        parts = [[_conjunct(f, cut_id, source) for f in part] for part in finding._alternatives]
+        return None, cut.model_copy(
+            update={
+                "expr": alternatives.expression(parts),
+                "variable": None,
+                "op": None,
+                "value": None,
+                "abs": False,
+                "scope": Scope.event,
+                "target": None,
+                "description": "either " + " or ".join(" and ".join(part) for part in parts),
+            }
+        )
     if finding._condition is not None:
         # "for events with exactly two jets, the subleading jet must have pT > 60 GeV"
         unconditional = finding.model_copy()
@@ -126,6 +174,9 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
     }
     collection = COLLECTIONS.get(finding.object)
     var = finding.variable
+    if var in ("ospair", "sspair"):  # "two opposite-sign leptons": a pair of such charges
+        expr = charges.expression(collection or "leptons", var == "ospair")
+        return None, Cut(scope=Scope.event, expr=expr, **base)
     if var in ("count", "sfos"):
         arg = f"sfos_pairs({collection or 'leptons'})" if var == "sfos" else collection
         return None, Cut(

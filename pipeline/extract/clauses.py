@@ -146,8 +146,9 @@ PURPOSE = r"(?:(?:in order )?to\s[^,;]{0,200},\s*)?"
 _MAIN = r"(?:^\s*|,\s*(?:and\s+)?(?:therefore|thus|hence|so|consequently)\s+)"
 _REJECTED_EVENTS = re.compile(
     rf"{_MAIN}{PURPOSE}(?:[\w-]+\s+){{0,3}}?events?\s+(?:\w+\s+){{0,2}}?(?:with|containing|having"
-    r"|that|in which|where|whose)\b[^.;]{0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected"
-    r"|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
+    # (a decimal point is no sentence end: "within Delta R < 0.4 of the photon are removed")
+    r"|that|in which|where|whose)\b(?:[^.;]|\.(?=\d)){0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?"
+    r"(?:rejected|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
     re.IGNORECASE,
 )
 _INVERSE = {

@@ -296,8 +296,11 @@ def _continued(sentence: str, found: list[Comparison]) -> list[Comparison]:
     return out
 
 
+# "|eta| < 1.37 or 1.52 < |eta| < 2.47", "in the barrel (|eta| < 1.44) or in the endcaps (1.57 <
+# |eta| < 2.5)"
 _OR_RANGES = re.compile(
-    rf"\|eta\|\s*<\s*(?P<a>{P.NUM})\s*,?\s*or\s*(?P<b>{P.NUM})\s*<=?\s*\|eta\|\s*<=?\s*(?P<c>{P.NUM})"
+    rf"\|eta\|\s*<\s*(?P<a>{P.NUM})\s*\)?\s*,?\s*or\s*(?:[A-Za-z-]+\s+){{0,4}}?\(?\s*"
+    rf"(?P<b>{P.NUM})\s*<=?\s*\|eta\|\s*<=?\s*(?P<c>{P.NUM})"
 )
 _SAME_SIGN = re.compile(r"\b(?:same|like)[- ](?:sign|charge)|\bSS\s+(?:pair|lepton)", re.I)
 _Z_WINDOW = re.compile(
@@ -318,7 +321,12 @@ _MT_PLUS_MET = re.compile(
 # a mass of more than two leptons near the Z ("the three-lepton invariant mass must not fall
 # within 10 GeV of the Z"): no SFOS pair's window
 _NOT_A_PAIR = re.compile(
-    r"\b(?:three|four|3|4)-?lepton|\btri-?lepton|\bm_?\{?(?:3l|lll|4l|llll)\}?", re.IGNORECASE
+    r"\b(?:three|four|3|4)-?lepton|\btri-?lepton|\bm_?\{?(?:3l|lll|4l|llll)\}?"
+    # a lepton and a photon ("the electron-photon invariant mass", "m_{e gamma}", "m_llgamma"):
+    # no lepton pair's mass
+    r"|\b(?:electron|muon|lepton|e|mu|l|ll|ee|mumu)[- ]?(?:photon|gamma)\b"
+    r"|\bm_?\{?(?:e|mu|l|ll|ee|mumu)\s?gamma\}?",
+    re.IGNORECASE,
 )
 
 

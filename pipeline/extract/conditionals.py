@@ -28,6 +28,15 @@ _SPLITS = [
     ),
     # "Events with m_T2 < 100 GeV are required to have E_T^miss > 300 GeV", "Events with fewer
     # than four jets must have H_T > 500 GeV"
+    # "We require H_T > 300 GeV for events with at least four jets", "The leading jet must have
+    # pT > 100 GeV in events with exactly one jet"
+    re.compile(
+        r"^\W*(?P<req>[^;]{0,200}?\b(?:must|should|require[sd]?|(?:is|are)\s+(?:also\s+)?required)"
+        r"\b[^;]{3,200}?|[^;]{3,200}?\b(?:is|are)\s+(?:also\s+)?required)\s*,?\s+(?:for|in)\s+"
+        r"(?:all\s+|the\s+|those\s+)?events?\s+(?:with|having|that\s+have|containing)\s+"
+        r"(?P<cond>[^,;]{3,80}?)\s*\.?\s*$",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"^\W*events?\s+(?:with|having|containing)\s+(?P<cond>[^,;]{3,80}?)\s+(?:(?:are|is)\s+"
         r"(?:also\s+|further\s+|additionally\s+)?required\s+to|(?:must|should)(?:\s+also)?)\s+"
@@ -42,7 +51,9 @@ _QUALIFIED_PAIR = re.compile(
     re.IGNORECASE,
 )
 # a requirement that already has its verb ("the subleading jet must have ...")
-_HAS_VERB = re.compile(r"\b(?:must|should|(?:is|are)\s+required|has\s+to|have\s+to)\b", re.I)
+_HAS_VERB = re.compile(
+    r"\b(?:must|should|(?:is|are)\s+(?:also\s+)?required|has\s+to|have\s+to|require[sd]?)\b", re.I
+)
 # the conditional cut as the extractors write it: not (C) or (R)
 _CONDITIONAL_EXPR = re.compile(r"^not \((?P<cond>.+)\) or \((?P<req>.+)\)$")
 

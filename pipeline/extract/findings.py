@@ -78,6 +78,14 @@ class CutFinding(BaseModel):
     # the event-level condition a requirement holds under ("for events with exactly two jets,
     # ..."): the cut is not (condition) or (requirement) (set by rules._conditional)
     _condition: CutFinding | None = PrivateAttr(default=None)
+    # alternative requirements ("at least eight jets with pT > 50 GeV or at least seven jets with
+    # pT > 80 GeV"): the cut is (A1 and A2 ...) or (B1 ...), this finding standing for all of them
+    # (set by rules._alternative)
+    _alternatives: list[list[CutFinding]] | None = PrivateAttr(default=None)
+    # the conditions of the objects a count counts ("events containing a photon with E_T > 15 GeV
+    # are discarded": no photon above 15 GeV), object findings on the count's kind (set by
+    # rules._counted_vetoes)
+    _where: list[CutFinding] | None = PrivateAttr(default=None)
 
     object: ObjectKind = Field(
         description="object the cut applies to; 'event' for event-level quantities"
@@ -87,7 +95,7 @@ class CutFinding(BaseModel):
         max_length=40,
         description="pt, eta, d0, z0, d0sig, z0sintheta, reliso (isolation/pt), dr, "
         "btagged (1: b-tagged), count (number of objects), sfos (same-flavour opposite-sign "
-        "pairs), or an event quantity "
+        "pairs), ospair / sspair (a pair of opposite / same charge: value 1), or an event quantity "
         "such as met, ht, mt, m12, m34, mll, m4l, mct",
     )
     op: Op
@@ -143,12 +151,32 @@ class CutFinding(BaseModel):
 
     def is_event_level(self) -> bool:
         """An event requirement: an event quantity, a count, or a cut on the n-th object."""
-        return self.object == "event" or self.variable in ("count", "sfos") or self.rank is not None
+        return (
+            self.object == "event"
+            or self.variable in ("count", "sfos", "ospair", "sspair")
+            or self.rank is not None
+        )
 
     def key(self) -> tuple[Any, ...]:  # not tuple[object]: "object" is a field name here
         value = tuple(self.value) if isinstance(self.value, list) else self.value
         condition = self._condition.key() if self._condition is not None else None
-        return (self.object, self.variable, self.op, value, self.abs, self.rank, condition)
+        alternatives = (
+            tuple(tuple(f.key() for f in part) for part in self._alternatives)
+            if self._alternatives
+            else None
+        )
+        where = tuple(f.key() for f in self._where) if self._where else None
+        return (
+            self.object,
+            self.variable,
+            self.op,
+            value,
+            self.abs,
+            self.rank,
+            condition,
+            alternatives,
+            where,
+        )
 
 
 class Findings(BaseModel):

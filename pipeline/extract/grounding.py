@@ -109,6 +109,9 @@ _WINDOW_CENTRE = re.compile(
 )
 
 
+_A_PAIR = re.compile(r"count\(sfos_pairs\(\w+\)\)\s*>=\s*1")
+
+
 def cut_numbers(cut: Cut) -> list[float]:
     """The numbers a cut states (its value(s), or the literals of its expression)."""
     if cut.variable in _FLAGS and cut.op == "==" and cut.value == 1:
@@ -116,6 +119,8 @@ def cut_numbers(cut: Cut) -> list[float]:
     if cut.value is not None:
         values = cut.value if isinstance(cut.value, list) else [cut.value]
         return [float(v) for v in values]
+    if cut.expr and _A_PAIR.fullmatch(cut.expr.strip()):
+        return []  # "an opposite-sign same-flavour pair": the 1 is "there is one", seldom written
     if cut.expr:
         # 91.1876 (the Z mass) and 0 are conventions of the language, not claims of the paper
         expr = (

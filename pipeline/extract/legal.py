@@ -79,6 +79,8 @@ _KIND_OF = {
     "jets": "jet",
     "bjets": "bjet",
     "photons": "photon",
+    "taus": "tau",
+    "tracks": "track",
 }
 
 

@@ -156,13 +156,6 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
             "leptons)",
         )
     ],
-    "deta": [
-        (
-            "jets",
-            f"abs(delta_eta({_leading('jets', 0)}, {_leading('jets', 1)}))",
-            "Delta eta_jj = the pseudorapidity separation of the two leading jets",
-        )
-    ],
     "mt2": [
         (
             "leptons",
@@ -326,6 +319,7 @@ _PAIR_COLLECTIONS = {
     "j": "jets",
     "jet": "jets",
     "b": "bjets",
+    "tau": "taus",
 }
 _ONE = "|".join(sorted((re.escape(k) for k in _PAIR_COLLECTIONS), key=len, reverse=True))
 _PAIR_SYMBOL = (
@@ -336,11 +330,12 @@ _DR_PAIR = re.compile(rf"Delta\s*R{_PAIR_SYMBOL}")
 _DPHI_PAIR = re.compile(rf"Delta\s*phi{_PAIR_SYMBOL}")
 _TWO_OF_A_KIND = re.compile(
     r"\b(?:the|both|these)\s+two\s+(?:selected\s+|leading\s+|signal\s+)?(?P<kind>leptons|electrons"
-    r"|muons|photons|b-tagged\s+jets|b[- ]?jets|jets)\b",
+    r"|muons|photons|b-tagged\s+jets|b[- ]?jets|jets|taus|tau\s+(?:candidates|leptons))\b",
     re.IGNORECASE,
 )
 _WORD_COLLECTIONS = {"leptons": "leptons", "electrons": "electrons", "muons": "muons",
-                     "photons": "photons", "jets": "jets"}  # fmt: skip
+                     "photons": "photons", "jets": "jets", "taus": "taus",
+                     "tau candidates": "taus", "tau leptons": "taus"}  # fmt: skip
 
 
 def dr_definition(quote: str) -> tuple[str, str] | None:
@@ -354,6 +349,32 @@ def dr_definition(quote: str) -> tuple[str, str] | None:
     return (
         f"delta_r({_leading(collection, 0)}, {_leading(collection, 1)})",
         f"Delta R = the angular separation of the two leading {named}s",
+    )
+
+
+_DETA_PAIR = re.compile(rf"Delta\s*eta{_PAIR_SYMBOL}")
+# objects other than jets whose pseudorapidity separation a quote may bound
+_OTHER_PAIRS = re.compile(
+    r"\b(?:leptons?|electrons?|muons?|photons?|taus?|tau[- ](?:candidates|leptons)|diphoton"
+    r"|dilepton|gammagamma|\u03b3\u03b3)\b",
+    re.IGNORECASE,
+)
+
+
+def deta_definition(quote: str) -> tuple[str, str] | None:
+    """The Delta eta a quote names: between the two leading objects of the kind it names
+    ("Delta eta_gammagamma", "the two photons ... |Delta eta|"), of the two leading jets when it
+    names jets or no other object (VBF's Delta eta_jj); None when it names other objects without
+    saying which two (a Delta eta of two taus is no Delta eta of jets)."""
+    collection = _pair_collection(quote, _DETA_PAIR, r"Delta\s*eta\b|rapidity")
+    if collection is None:
+        if _OTHER_PAIRS.search(quote) and not re.search(r"\bjets?\b|_\{?jj", quote, re.I):
+            return None
+        collection = "jets"
+    named = collection[:-1].replace("bjet", "b-tagged jet")
+    return (
+        f"abs(delta_eta({_leading(collection, 0)}, {_leading(collection, 1)}))",
+        f"Delta eta = the pseudorapidity separation of the two leading {named}s",
     )
 
 
@@ -382,7 +403,7 @@ def _pair_collection(quote: str, symbol_re: re.Pattern[str], word: str) -> str |
     return collection
 
 
-_DEFINED_BY_QUOTE = {"dphi": dphi_definition, "dr": dr_definition}
+_DEFINED_BY_QUOTE = {"dphi": dphi_definition, "dr": dr_definition, "deta": deta_definition}
 
 # a scalar sum the quote spells out: "S_T, the scalar sum of the pT of the leptons, jets and
 # E_T^miss", "L_T, the sum of the transverse momenta of the leptons", "H_T, the scalar sum of the pT
@@ -476,7 +497,11 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
         if found is None:
             return None
         collection = next(
-            (c for c in ("leptons", "electrons", "muons", "photons", "bjets") if c in found[0]),
+            (
+                c
+                for c in ("leptons", "electrons", "muons", "photons", "bjets", "taus")
+                if c in found[0]
+            ),
             "jets",
         )
         return (collection, *found)

@@ -106,7 +106,7 @@ QUANTITIES: list[tuple[str, str]] = [
     # the pseudorapidity separation of two objects (VBF's Delta eta_jj) is no object's eta
     (
         "deta",
-        r"\bDelta ?eta(?:_?\{?[A-Za-z0-9]{1,4}\}?)?(?:\s*\([^)]{0,20}\))?"
+        r"\bDelta ?eta(?:_?\{?(?:gammagamma|tautau|[A-Za-z0-9]{1,4})\}?)?(?:\s*\([^)]{0,20}\))?"
         r"|\b(?:pseudo)?rapidity (?:separation|difference|gap)",
     ),
     # (not the end of another word: "sigma_ietaieta", "beta")
@@ -301,7 +301,18 @@ OBJECTS: list[tuple[str, str]] = [
         r"(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b))",
     ),
 ]
+# a parenthesised aside between an object and what follows it ("one electron (E_T > 130 GeV)
+# or muon")
+BRACKETED_GAP = r"(?:\s*\([^()]{0,80}\))?"
 OBJECT_RE = re.compile("(?i:" + "|".join(f"(?P<{name}>{pat})" for name, pat in OBJECTS) + ")")
+# a number of tracks an object has, before the word "tracks" ("tau candidates are required to have
+# one or three charged tracks and pT > 20 GeV"): its constituents, not the objects a later value
+# is of
+CONSTITUENT = re.compile(
+    rf"\b(?:{OBJECT_RE.pattern})[^.;]{{0,60}}\b(?:have|has|having|with)\s+(?:exactly\s+)?"
+    r"(?:one|two|three|1|2|3)(?:\s+or\s+(?:two|three|2|3))?\s+(?:charged\s+|associated\s+)?$",
+    re.IGNORECASE,
+)
 NUMBER_WORDS = {
     "no": 0,
     "zero": 0,
@@ -337,11 +348,11 @@ COUNT_OPS = {
     "only": "==",
     "precisely": "==",
 }
-_NUM_WORD = "|".join(["\\d+", *NUMBER_WORDS])
+NUM_WORD = "|".join(["\\d+", *NUMBER_WORDS])
 COUNT_RE = re.compile(
     # the quantifier in any case: a sentence may open with it ("At least four jets ... are")
     # (not "at least 25 GeV for forward jets": a value with its unit is no multiplicity)
-    rf"\b(?P<q>(?i:{'|'.join(COUNT_OPS)}))\s+(?P<n>{_NUM_WORD})\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
+    rf"\b(?P<q>(?i:{'|'.join(COUNT_OPS)}))\s+(?P<n>{NUM_WORD})\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 # a count written with a symbol: "events must have >= 4 jets", "<= 1 b-tagged jets", "with = 2
@@ -353,7 +364,7 @@ COUNT_SYMBOL_RE = re.compile(
     rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 OR_MORE_RE = re.compile(
-    rf"\b(?P<n>(?i:{_NUM_WORD}))\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
+    rf"\b(?P<n>(?i:{NUM_WORD}))\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
 N_SYMBOL_RE = re.compile(
     r"\bN_?\{?(?P<obj>jets?|j|bjets?|b jets|b-jets?|b|leptons?|lep|l|ell|gamma"

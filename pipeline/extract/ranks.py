@@ -326,6 +326,26 @@ def of_which(text: str, position: int) -> tuple[str, int] | None:
     return P.object_of(match), P.count_value(match.group("n").lower()) - 1
 
 
+# "at least eight jets with pT > 50 GeV": a count of the objects above a value, said just before it
+_COUNT_WITH = re.compile(
+    rf"\b(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|(?P<more>more\s+than))\s+"
+    rf"(?P<n>(?i:{P.NUM_WORD}))\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{_OBJECT})\s+(?:with|having|"
+    r"(?:that|which)\s+(?:have|satisfy))\s+[^,;.<>]{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def counted_above(text: str, position: int) -> tuple[str, int] | None:
+    """(kind, rank) when the comparison at ``position`` bounds the objects of a count from below
+    ('at least eight jets with pT > 50 GeV': the eighth jet has pT > 50 GeV, rank 7); None
+    otherwise."""
+    match = _COUNT_WITH.search(text[max(0, position - 120) : position])
+    if match is None:
+        return None
+    n = P.count_value(match.group("n").lower()) + (1 if match.group("more") else 0)
+    return P.object_of(match), n - 1
+
+
 # "no jet with pT > 50 GeV besides the leading one", "any jet other than the two leading jets"
 BESIDES = re.compile(
     _BESIDES_WORDS

@@ -69,8 +69,74 @@ _EARLIER = (
     r"|prior|former|older|initial|first"
 )
 # a signal region's name: "SR-0b", "SR-SF-0J", "SRA-TT", "SR_high", "SR1"
-_SR_NAME = r"(?-i:SR(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)(?:[-_][A-Za-z0-9]+)*)"
-_ONE_FLAVOUR = r"(?:electron|muon|e|mu|e\+jets|mu\+jets|\u03bc|\u03bc\+jets)"
+SR_NAME = r"(?-i:SR(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)(?:[-_][A-Za-z0-9]+)*)"
+# the names of several regions or categories in one sentence ("The ggF category requires exactly
+# one jet, and the VBF category requires ...", "SR-1b ..., while SR-2b ...", "signal regions
+# SRA, SRB and SRC"): each requirement is one region's, none the whole selection's
+_REGION_NAME = re.compile(
+    rf"(?<![\w-])(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
+    r"|\b(?P<word>[\w+-]+)\s+(?:categor(?:y|ies)|signal\s+regions?|regimes?|topolog(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = {
+    "the",
+    "this",
+    "that",
+    "each",
+    "every",
+    "all",
+    "both",
+    "any",
+    "our",
+    "its",
+    "their",
+    "a",
+    "an",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "several",
+    "various",
+    "different",
+    "other",
+    "these",
+    "those",
+    "same",
+    "event",
+    "events",
+    "analysis",
+    "signal",
+    "search",
+    "of",
+    "in",
+    "for",
+    "and",
+    "or",
+    "to",
+    "with",
+    "into",
+    "common",
+    "baseline",
+    "whole",
+    "full",
+    "final",
+}
+
+
+def names_several_regions(text: str) -> bool:
+    """Whether ``text`` names two regions or categories or more, by name ('SR-low ... SR-high',
+    'the ggF category ... the VBF category', 'three signal regions, SRA, SRB and SRC')."""
+    names = set()
+    for match in _REGION_NAME.finditer(text):
+        name = match.group("sr") or match.group("word")
+        if name.lower() not in _NOT_A_NAME:
+            names.add(name.lower())
+    return len(names) >= 2
+
+
+ONE_FLAVOUR = r"(?:electron|muon|e|mu|e\+jets|mu\+jets|\u03bc|\u03bc\+jets)"
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -156,15 +222,15 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # selection": one channel or region of several
             # (a one-lepton flavour channel is not one: "In the muon channel, ..." states the
             # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
-            rf"|\bin\s+the\s+(?!{_ONE_FLAVOUR}(?:\s+(?:and|or)\s+{_ONE_FLAVOUR})?\s+channels?\b)"
+            rf"|\bin\s+the\s+(?!{ONE_FLAVOUR}(?:\s+(?:and|or)\s+{ONE_FLAVOUR})?\s+channels?\b)"
             r"(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
             r"|\bin\s+(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any)\s)"
             r"(?:[\w-]+\s+){1,2}signal\s+regions?\b"
             r"|\bin\s+(?:the\s+|all\s+)?signal\s+regions\s+(?:with|where|requiring|that)\b"
-            rf"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?{_SR_NAME}\b"
+            rf"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?{SR_NAME}\b"
             # "The signal region SR-SF-0J requires ...", "The SR-high region is defined by ...":
             # one named region of several
-            rf"|^\W*(?:(?:while|whereas|and|but)\s+)?(?:the\s+)?(?:signal\s+region\s+)?{_SR_NAME}"
+            rf"|^\W*(?:(?:while|whereas|and|but)\s+)?(?:the\s+)?(?:signal\s+region\s+)?{SR_NAME}"
             r"(?:\s+(?:signal\s+)?region)?\s+"
             r"(?:(?:further|additionally|also)\s+)?(?:requires|selects|demands|is\s+defined)\b"
             r"|\bin\s+the\s+(?:boosted|resolved|merged|compressed|non-?compressed|low-\w+"

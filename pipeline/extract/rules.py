@@ -16,17 +16,22 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from pipeline.extract import (
+    alternatives,
+    charges,
     clauses,
     comparisons,
     conditionals,
     count_phrases,
     named_quantities,
+    named_regions,
     phrasings,
     ranks,
+    support_clauses,
+    vetoes,
 )
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
-from pipeline.extract.findings import OBJECT_VARIABLES, CutFinding
+from pipeline.extract.findings import COLLECTIONS, OBJECT_VARIABLES, CutFinding
 from pipeline.extract.reading import Reading, read
 from pipeline.extract.sections import relevant_spans
 from pipeline.extract.text import squash
@@ -336,7 +341,11 @@ def _targets(
     joined = _conjoined(sentence, [(pos, obj) for pos, obj in mentions if pos < comp.position])
     if joined:
         return [(obj, comp.value) for obj in joined]
-    before = [obj for pos, obj in mentions if pos < comp.position]
+    before = [
+        obj
+        for pos, obj in mentions
+        if pos < comp.position and not (obj == "track" and P.CONSTITUENT.search(sentence[:pos]))
+    ]  # (not "one or three charged tracks": what the tau candidates are made of)
     after = [obj for pos, obj in mentions if pos > comp.position]
     if not before:  # "The loose selections require pT > 5 GeV ... for electrons and muons"
         later = _conjoined(
@@ -538,6 +547,166 @@ def _conditional(sentence: str, quote: str, context: str | None) -> list[CutFind
     return out
 
 
+def _counted_vetoes(reading: Reading, found: list[CutFinding]) -> list[CutFinding]:
+    """'Events containing a photon with E_T > 15 GeV are discarded': the zero count and the
+    thresholds of the objects it counts are one cut, no photon above 15 GeV (vetoes.py); the
+    thresholds alone are no cut on the selected objects."""
+    for count in [
+        f
+        for f in found
+        if f.variable == "count"
+        and f.op in ("==", "<", "<=")
+        and f.object in COLLECTIONS
+        and f.region is None
+    ]:
+        kinds = {"electron", "muon", "lepton"} if count.object == "lepton" else {count.object}
+        counted = [
+            f
+            for f in found
+            if f.object in kinds
+            and f.rank is None
+            and f.variable in vetoes.FIELDS
+            and f.op in (">", ">=", "<", "<=", "between")
+            and _counts_in_veto(reading, f)
+        ]
+        by_kind: dict[str, set[tuple[object, ...]]] = {}
+        for f in counted:
+            by_kind.setdefault(str(f.object), set()).add(f.key())
+        if (
+            not counted
+            or len({frozenset(bounds) for bounds in _bounds(by_kind)}) > 1
+            or _unread_bound_after(reading, counted, found)
+            or _failing_counted(reading.text)
+        ):
+            # (an electron above one pT and a muon above another: no one condition of leptons)
+            continue
+        combined = count.model_copy()
+        combined._where = list({_bound(f): f for f in counted}.values())
+        found = [
+            f
+            for f in found
+            if f.key() != count.key() and all(f is not c for c in counted)  # (said twice too)
+        ] + [combined]
+    return found
+
+
+def _bound(finding: CutFinding) -> tuple[object, ...]:
+    """A condition of a counted object, whatever its kind: (variable, op, value, abs)."""
+    value = tuple(finding.value) if isinstance(finding.value, list) else finding.value
+    return (finding.variable, finding.op, value, finding.abs)
+
+
+def _bounds(by_kind: dict[str, set[tuple[object, ...]]]) -> list[set[tuple[object, ...]]]:
+    """The conditions stated for each kind, kind left out (an electron and a muon above the same
+    pT state one condition of leptons)."""
+    return [{key[1:] for key in keys} for keys in by_kind.values()]
+
+
+def _failing_counted(sentence: str) -> bool:
+    """'a jet with pT > 20 GeV that fails the jet quality criteria', 'bad jets': the veto counts
+    only the objects failing a requirement, which no threshold of the objects states."""
+    return bool(_FAILING.search(sentence))
+
+
+_FAILING = re.compile(r"\bfail(?:s|ing|ed)?\b|\bbad(?:ly)?\b|\bnot\s+(?:pass|satisfy)", re.I)
+
+
+def _unread_bound_after(
+    reading: Reading, counted: list[CutFinding], found: list[CutFinding]
+) -> bool:
+    """Whether a number just after the counted thresholds is a condition left out: no value of a
+    counted threshold or of another object's finding ('a jet with pT > 20 GeV in the region -3.2
+    < phi < -2.8': the region, unread; 'a jet with pT > 30 GeV within Delta R < 0.4 of the
+    photon': a separation of the counted jets, which the combination cannot hold)."""
+    kinds = {f.object for f in counted}
+    read_values = {
+        float(v)
+        for f in found
+        if f in counted or f.object not in kinds or f.is_event_level()
+        for v in (f.value if isinstance(f.value, list) else [f.value])
+    }
+    positions = [
+        comp.position
+        for comp in reading.comparisons
+        for f in counted
+        if comp.quantity == f.variable and comp.value == f.value
+    ]
+    tail = reading.text[min(positions) : max(positions) + 50] if positions else ""
+    tail = re.sub(r"\[[\d,\s\u2013-]+\]", " ", tail)  # citations ("[52]")
+    return any(float(number) not in read_values for number in re.findall(r"-?\d+(?:\.\d+)?", tail))
+
+
+def _counts_in_veto(reading: Reading, finding: CutFinding) -> bool:
+    return any(
+        comp.quantity == finding.variable
+        and comp.value == finding.value
+        and support_clauses.counted_in_veto(reading, comp.position)
+        for comp in reading.comparisons
+    )
+
+
+def _in_named_regions(sentence: str, quote: str, context: str | None) -> list[CutFinding] | None:
+    """'SR-low requires E_T^miss > 200 GeV and SR-high requires E_T^miss > 350 GeV': each
+    region's event-level requirements, as cuts of that region (named_regions.py); None when the
+    sentence names no region as the subject of a requirement, or a part reads as no event-level
+    requirement."""
+    parts = named_regions.split(sentence)
+    if not parts:
+        return None
+    out = []
+    for part in parts:
+        found = [f for f in _findings_in(read(part.sentence), quote, context) if f.region is None]
+        event_level = _at_event_level(found)
+        if not event_level or not all(f.is_event_level() for f in event_level):
+            return None
+        out += [f.model_copy(update={"region": part.name}) for f in event_level]
+    return out
+
+
+def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFinding] | None:
+    """'at least eight jets with pT > 50 GeV or at least seven jets with pT > 80 GeV': one cut,
+    (A) or (B), each alternative read as a sentence of its own and stated at event level (a count
+    of objects above a pT is a cut on the pT of the n-th one); None when the sentence is no such
+    requirement or an alternative does not read as event-level requirements."""
+    parts = alternatives.split(sentence)
+    if parts is None:
+        return None
+    read_parts = []
+    for part in parts.parts:
+        found = _at_event_level(_findings_in(read(part), quote, context))
+        if not found:
+            return None
+        read_parts.append(found)
+    head = read_parts[0][0].model_copy()
+    head._alternatives = read_parts
+    return [head]
+
+
+def _at_event_level(found: list[CutFinding]) -> list[CutFinding] | None:
+    """The findings of one alternative as event-level requirements: 'at least seven jets with pT >
+    80 GeV' is the seventh jet's pT > 80 GeV; None when an object cut is anything else."""
+    objects = [f for f in found if not f.is_event_level()]
+    if any(f.region is not None for f in found):
+        return None
+    if not objects:
+        return found
+    kinds = {f.object for f in objects}
+    counts = [f for f in found if f.variable == "count" and f.object in kinds]
+    if (
+        len(kinds) != 1
+        or len(counts) != 1
+        or counts[0].op not in (">=", ">")
+        or not all(f.variable == "pt" and f.op in (">", ">=") for f in objects)
+    ):
+        return None
+    n = int(counts[0].value) + (1 if counts[0].op == ">" else 0)  # type: ignore[arg-type]
+    if not 1 <= n <= 10:
+        return None
+    ranked = [f.model_copy(update={"rank": n - 1}) for f in objects]
+    rest = [f for f in found if f not in objects and f is not counts[0]]
+    return ranked + rest
+
+
 def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
     """'events are rejected if they contain a b-tagged jet', 'we veto events with a muon': no
     such object (the kept side already)."""
@@ -601,6 +770,10 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
                 continue
             op, n = ">=", 2 * n
         out.append(_count(_either_flavour(sentence, match), op, n, quote))
+        also = _AND_COUNT.match(sentence, match.end())
+        if also is not None and P.object_of(also) != P.object_of(match):
+            # "exactly one electron and one muon": the same word counts the second object too
+            out.append(_count(P.object_of(also), op, P.count_value(also.group("n").lower()), quote))
     for match in P.COUNT_SYMBOL_RE.finditer(sentence):
         if binning or _disqualified(sentence, match.start("op")):
             continue  # '>= 4 jets'
@@ -644,6 +817,21 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
             seen.add(key)
             unique.append(f)
     out = unique
+    for pair in charges.charge_pairs(sentence):
+        if binning or _disqualified(sentence, pair.position):
+            continue  # "two opposite-sign leptons", "the two muons must have the same charge"
+        out.append(
+            CutFinding(
+                object=pair.kind,  # type: ignore[arg-type]
+                variable="ospair" if pair.opposite else "sspair",
+                op=Op.ge,
+                value=1,
+                quote=quote,
+                description=f"a pair of {pair.kind}s of "
+                + ("opposite" if pair.opposite else "the same")
+                + " charge",
+            )
+        )
     if P.SFOS_RE.search(sentence) and not comparisons.EVERY_SFOS_PAIR.search(sentence):
         # (not 'm_ll > 12 GeV for all SFOS pairs': no pair is required there)
         pairs = 2 if re.search(r"\b(?:two|2)\b[^.]{0,60}pairs", sentence) else 1
@@ -660,6 +848,11 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     return out
 
 
+# "exactly one electron and one muon": a second count under the first count word
+_AND_COUNT = re.compile(
+    rf"{P.BRACKETED_GAP}\s*,?\s+and\s+(?P<n>(?i:{P.NUM_WORD}))\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
+    rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{P.OBJECT_RE.pattern})"
+)
 # 'an electron or a muon', 'muons (electrons)': both flavours
 _PAIR = re.compile(r"\s*(?:candidates?\s+)?pairs?\b", re.IGNORECASE)
 # a multiplicity symbol naming bins or a control sample, not a requirement of the selection
@@ -673,7 +866,8 @@ _IN_CONTROL_SAMPLE = re.compile(
     r"\b(?:control|validation|sideband)\s+(?:samples?|regions?)\b", re.IGNORECASE
 )
 _OTHER_FLAVOUR = re.compile(
-    r"\s+(?:or|and|/)\s+(?:an?\s+)?(?:electrons?|muons?)\b|\s*\(\s*(?:electrons?|muons?)\s*\)",
+    rf"{P.BRACKETED_GAP}\s+(?:or|and|/)\s+(?:an?\s+|(?<=or\s)one\s+)?(?:electrons?|muons?)\b"
+    r"|\s*\(\s*(?:electrons?|muons?)\s*\)",
     re.IGNORECASE,
 )
 
@@ -739,9 +933,16 @@ def extract_findings(doc: Document) -> list[CutFinding]:
             if clauses.states_no_cut(prepared):
                 context = _last_object(prepared) or context
                 continue
-            here = _conditional(prepared, quote, context)
+            here = _in_named_regions(prepared, quote, context)
             if here is None:
-                here = _findings_in(reading, quote, context)  # type: ignore[arg-type]
+                here = _alternative(prepared, quote, context)
+            if here is None:
+                here = _conditional(prepared, quote, context)
+            if here is None:
+                here = _counted_vetoes(
+                    reading,  # type: ignore[arg-type]
+                    _findings_in(reading, quote, context),  # type: ignore[arg-type]
+                )
             region, controls = _region_of(prepared, region, controls)
             if region is not None:
                 here = [f.model_copy(update={"region": region}) for f in here]
@@ -763,7 +964,7 @@ def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str 
 # a sentence without a number may still state a count ('events with one or more veto leptons are
 # rejected', 'no b-tagged jets')
 _MAY_STATE_A_CUT = re.compile(
-    r"\d|opposite|same|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
+    r"\d|opposite|same|\b(?:OS|SS)\b|\bcharges?\b|\bor more\b|\bno\b|\bzero\b|\breject|\bveto"
     r"|\b(?:of|among) (?:which|them|these)\b|\bincluding\b|\bor (?:two|three|four|five|six)\b"
     r"|\bnot\s+(?:have|contain|include)\b|\bbetween (?:one|two|three|four)\b"
     # the number of objects as the subject ("the number of jets must not exceed five")

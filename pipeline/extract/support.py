@@ -28,7 +28,7 @@ import math
 import re
 from dataclasses import replace
 
-from pipeline.extract import conditionals, ranks
+from pipeline.extract import alternatives, charges, conditionals, named_regions, ranks, vetoes
 from pipeline.extract import patterns as P
 from pipeline.extract.grounding import _Index, ground_cut
 from pipeline.extract.reading import Reading, control_context, read, subject_conditions
@@ -50,15 +50,18 @@ from pipeline.extract.support_claims import (
 from pipeline.extract.support_clauses import (
     JOINT,
     NOT_A_SELECTION,
+    OTHER_OBJECTS,
+    VETO_THRESHOLD,
     clause_problem,
     control_objects,
+    counted_in_veto,
     direction_problem,
     joint_rejection,
     rejected_subject,
     separation_problem,
     split_objects_problem,
 )
-from pipeline.extract.support_counts import check_count
+from pipeline.extract.support_counts import COUNTED_ONLY, check_count
 from pipeline.extract.support_objects import object_problem, rank_problem, subset_problem
 from pipeline.extract.text_bins import REGION_PREFIX as TEXT_BIN_PREFIX
 from pipeline.parse.document import Document
@@ -136,6 +139,24 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "the values are one per object ('... 0.5, 0.5, 0.3, 0.3, respectively'), not "
                 "one cut on an event quantity"
             )
+        if (
+            reason is None
+            and comp.extra
+            and claim.kind == "event"
+            and claim.rank is None
+            and claim.direction in ("lower", "upper")
+            and len(set(comparison_values(comp))) > 2
+        ):  # "E_T^miss thresholds of 250, 400 and 600 GeV": one per signal region or bin
+            reason = (
+                "the comparison lists several values of one event quantity ('> 250, 400 and 600 "
+                "GeV'), one per signal region or bin; no one of them is a cut of the whole "
+                "selection"
+            )
+        if reason is None and _CONDITION_AFTER.match(comp.after):
+            reason = (
+                "the value holds only under the condition after it ('pT > 30 GeV if 2.4 < |eta| "
+                "< 4.5'), not for every object or event"
+            )
         if reason is None and claim.rank is not None and _PER_FLAVOUR.match(comp.after):
             reason = (
                 "the value depends on the flavour of the ranked object ('25 GeV for electrons "
@@ -197,7 +218,15 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
 _BOTH_SIGNS = frozenset({"eta", "d0", "z0", "z0sintheta"})
 
 _PER_FLAVOUR = re.compile(
-    r"^[^.;]{0,20}?\bfor\s+(?:the\s+)?(?:electrons?|muons?|ee|mumu|e\s*mu)\b", re.IGNORECASE
+    r"^[^.;]{0,20}?\b(?:for\s+(?:the\s+|an?\s+)?|(?:if|when)\s+it\s+is\s+an?\s+)(?:electrons?"
+    r"|muons?|ee|mumu|e\s*mu)\b",
+    re.IGNORECASE,
+)
+# a condition right after the value: "pT > 30 GeV if 2.4 < |eta| < 4.5", "... when the jet is
+# forward", "provided that ..."
+_CONDITION_AFTER = re.compile(
+    r"^\s*(?:[kMGT]?eV|mm|cm|rad)?\s*,?\s*(?:if|when|whenever|provided|in\s+case|unless)\b",
+    re.IGNORECASE,
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
 # a row of a flattened object table: "b-tagged jets >25 < 2.4" (the columns name the quantities)
@@ -401,6 +430,15 @@ def support_problem(
     parts = conditionals.parts_of(cut.expr) if cut.expr else None
     if parts is not None:
         return _conditional_problem(cut, parts, kinds, in_region, doc)
+    veto = vetoes.parse(cut.expr) if cut.expr else None
+    if veto is not None:
+        return _counted_veto_problem(cut, veto, kinds, in_region, doc)
+    either = _alternatives_problem(cut, kinds, in_region, doc)
+    if either is not None:
+        return either or None
+    unconditioned = _unconditioned_problem(cut, kinds, in_region, doc)
+    if unconditioned is not None:
+        return unconditioned
     claim = claim_of(cut, kinds)
     quote, context = sentence_of(cut, doc)
     if claim is None or not quote:
@@ -434,6 +472,8 @@ def support_problem(
                 "requires one"
             )
         return clause_problem(r, found.start(), in_region, claim)
+    if claim.quantity in ("ospair", "sspair"):
+        return _charge_problem(claim, r, in_region)
     if claim.quantity in FLAGS:
         if control_objects(r, claim, in_region):
             return NOT_A_SELECTION["control"]
@@ -457,6 +497,197 @@ def support_problem(
     if claim.quantity == "expr":
         return _check_expr(claim, r, in_region)
     return _check_comparison(claim, r, in_region)
+
+
+# "a veto is applied to events with jets of pT > 25 GeV": the objects of the veto (not additional,
+# loose or baseline ones beyond the selected ones, which a count of all of them would not state)
+_VETO_OBJECTS = re.compile(
+    r"^(?!.*\b(?:additional|extra|further|loose|baseline)\b).*\bveto", re.IGNORECASE | re.DOTALL
+)
+
+
+def _named_region_problem(
+    cut: Cut, region: str, kinds: dict[str, str], doc: Document | None
+) -> str | None:
+    """A cut of region ``region`` from a quote stating requirements of named regions ('SR-low
+    requires ..., SR-high requires ...'): the quote must name that region, and its part must
+    support the cut. '' when it does, None when the quote names no region."""
+    quote, _ = sentence_of(cut, doc)
+    parts = named_regions.split(P.prepare(quote)) if quote else []
+    if not parts:
+        return None
+    mine = [p for p in parts if p.name == region]
+    if not mine:
+        said = ", ".join(sorted({p.name for p in parts}))
+        return f"the quote states requirements of the regions {said}, not of {region}"
+    problems = []
+    for part in mine:
+        here = cut.model_copy(
+            update={
+                "provenance": Provenance(source="paper", document="", quote=part.sentence),
+                "grounding": None,
+            }
+        )
+        problem = support_problem(here, kinds, in_region=True)
+        if problem is None:
+            return ""
+        problems.append(problem)
+    return f"the quote's requirement of {region} ('{mine[0].sentence}'): {problems[0]}"
+
+
+def _counted_veto_problem(
+    cut: Cut,
+    counted: vetoes.CountedVeto,
+    kinds: dict[str, str],
+    in_region: bool,
+    doc: Document | None,
+) -> str | None:
+    """``not any((pt(photons) > 15))``: the quote must bound the number of such objects the same
+    way (checked as the count alone), and say that each condition picks the objects the veto
+    counts (each checked as an object cut: supported, or found to be a veto's threshold); a
+    threshold of the counted objects the cut leaves out is a problem too."""
+    quote, _ = sentence_of(cut, doc)
+    if not quote:
+        return None
+
+    def part(**fields: object) -> Cut:
+        return Cut.model_validate(
+            {
+                "id": cut.id,
+                "description": cut.description,
+                **fields,
+                "provenance": Provenance(source="paper", document="", quote=quote),
+            }
+        )
+
+    count = part(expr=f"count({counted.collection}) {counted.op} {counted.n:g}")
+    problem = support_problem(count, kinds, in_region=in_region)
+    if problem is not None and not problem.startswith(COUNTED_ONLY):
+        return f"its count ({count.expr}): {problem}"
+    for c in counted.conditions:
+        value: float | list[float] = list(c.values) if c.op == "between" else c.values[0]
+        bound = part(
+            scope="object",
+            target=counted.collection,
+            variable=c.field,
+            op=c.op,
+            value=value,
+            abs=c.absolute,
+            unit=cut.unit,
+        )
+        problem = support_problem(bound, kinds, in_region=in_region)
+        if problem is not None and not (
+            problem.startswith(VETO_THRESHOLD)
+            or (problem == OTHER_OBJECTS and _VETO_OBJECTS.search(quote))
+        ):
+            return f"its condition on {c.field}: {problem}"
+    r = read(quote)
+    for c in counted.conditions:
+        stated = [
+            DIRECTION.get(comp.op, comp.op)
+            for comp in r.comparisons
+            if comp.quantity == c.field
+            and all(
+                any(same_value(v, h, comp.unit) for h in comparison_values(comp)) for v in c.values
+            )
+        ]
+        if stated and DIRECTION.get(c.op, c.op) not in stated:
+            return (
+                f"direction: the quote counts the objects with {c.field} {stated[0]} bound, the "
+                f"cut those with {c.field} {c.op} {fmt(c.values)}"
+            )
+    for comp in r.comparisons:
+        if (
+            comp.quantity in vetoes.FIELDS
+            and counted_in_veto(r, comp.position)
+            and not any(c.field == comp.quantity for c in counted.conditions)
+        ):
+            return (
+                f"the quote also bounds {comp.quantity} of the objects the veto counts, which "
+                "the cut leaves out"
+            )
+    return None
+
+
+def _charge_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
+    """A pair of opposite (the same) charge: the quote must ask for one, of the cut's objects."""
+    want = claim.quantity == "ospair"
+    said = [p for p in charges.charge_pairs(r.text) if p.kind == claim.kind]
+    if not said:
+        return f"the quote states no pair of {claim.kind}s of opposite or the same charge"
+    if not any(p.opposite == want for p in said):
+        return (
+            f"the quote asks for {claim.kind}s of {'the same' if want else 'opposite'} charge, "
+            f"the cut for {'opposite' if want else 'the same'} charges"
+        )
+    pos = next(p.position for p in said if p.opposite == want)
+    if r.clause_at(pos).rejects or rejected_subject(r, pos):
+        return (
+            "polarity: the clause says events with such a pair are rejected, but the cut "
+            "requires one"
+        )
+    return clause_problem(r, pos, in_region, claim)
+
+
+def _alternatives_problem(
+    cut: Cut, kinds: dict[str, str], in_region: bool, doc: Document | None
+) -> str | None:
+    """A quote stating alternative requirements ('at least eight jets with pT > 50 GeV or at least
+    seven jets with pT > 80 GeV'): the cut must be (A) or (B), each alternative checked against
+    its part of the quote. '' when it is and each part is supported, None when the quote states no
+    alternatives."""
+    quote, _ = sentence_of(cut, doc)
+    said = alternatives.split(P.prepare(quote)) if quote else None
+    if said is None:
+        return None
+    parts = alternatives.parts_of(cut.expr) if cut.expr else None
+    if parts is None or len(parts) != len(said.parts):
+        return (
+            "the quote states alternative requirements ('... or at least ...'): an event passes "
+            "when it meets either, but this cut requires one of them (or part of one) of every "
+            "event"
+        )
+    for index, (expr, sentence) in enumerate(zip(parts, said.parts, strict=True)):
+        for conjunct in alternatives.conjuncts(expr):
+            part = Cut(
+                id=cut.id,
+                description=cut.description,
+                expr=conjunct,
+                unit=cut.unit,
+                provenance=Provenance(source="paper", document="", quote=sentence),
+            )
+            problem = support_problem(part, kinds, in_region=in_region)
+            if problem is not None:
+                return f"its alternative {index + 1} ({conjunct}): {problem}"
+    return ""
+
+
+def _unconditioned_problem(
+    cut: Cut, kinds: dict[str, str], in_region: bool, doc: Document | None
+) -> str | None:
+    """A cut on every event (or object) read from a quote that states a requirement for the
+    events a condition names ('In events with at least one muon, jets must have pT > 30 GeV'):
+    the condition is no requirement, and the requirement does not hold for every event."""
+    quote, _ = sentence_of(cut, doc)
+    said = conditionals.split(P.prepare(quote)) if quote else None
+    if said is None:
+        return None
+    as_condition = cut.model_copy(
+        update={
+            "provenance": Provenance(source="paper", document="", quote=said.condition),
+            "grounding": None,
+        }
+    )
+    if support_problem(as_condition, kinds, in_region=in_region) is None:
+        return (
+            "this is a condition the quote sets for another requirement ('for events with ...', "
+            "'in events with ...'), not a requirement of every event"
+        )
+    return (
+        "the quote states the requirement only for the events a condition names ('for events "
+        f"with ...': {said.condition.removeprefix('Events must have ').rstrip('.')}); as a cut "
+        "of every event it rejects events the paper keeps"
+    )
 
 
 def _conditional_problem(
@@ -542,9 +773,13 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
     kinds = collection_kinds(sel)
     index: list[_Index] = []  # built once, on the first restated cut that needs it
 
-    def problem_of(cut: Cut, in_region: bool) -> str | None:
+    def problem_of(cut: Cut, in_region: bool, region: str | None = None) -> str | None:
         if cut.status != Status.verified or cut.grounding is None:
             return None
+        if region is not None:
+            named = _named_region_problem(cut, region, kinds, doc)
+            if named is not None:
+                return named or None
         prov = cut.provenance
         if (
             doc is not None
@@ -565,7 +800,7 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
             # issue 17 (d): a control sample is no selection; its cuts are read, but only a
             # reviewer can say they are the control region the analysis uses
             return _left_to_reviewer(cut, f"quote found, numbers match, but {CONTROL_REGION}")
-        problem = problem_of(cut, in_region)
+        problem = problem_of(cut, in_region, region)
         if problem is not None:
             grounding = cut.grounding.model_copy(  # type: ignore[union-attr]
                 update={"reason": f"quote found, numbers match, but not supported: {problem}"}

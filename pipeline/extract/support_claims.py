@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from pipeline.extract import charges
 from pipeline.extract.findings import canonical
 from pipeline.extract.ratios import RATIO_EXPRESSIONS, ratio_of_expr
 from pipeline.extract.windows import WINDOW_EXPRESSIONS, window_of_expr
@@ -64,6 +65,8 @@ SPOKEN = {
     "zwindow": "the distance of a pair mass from the Z mass",
     "sfosmass": "the smallest mass of the same-flavour opposite-sign lepton pairs",
     "met_significance": "the MET significance",
+    "ospair": "a pair of opposite charge",
+    "sspair": "a pair of the same charge",
 }
 
 
@@ -126,6 +129,10 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             DIRECTION[count.group(2)],
             (float(count.group(3)),),
         )
+    charged = charges.CHARGE_EXPR.fullmatch(cut.expr.strip())
+    if charged:  # any(opposite_charge(pairs(leptons))): "two opposite-sign leptons"
+        quantity = "sspair" if charged.group("not") else "ospair"
+        return Claim(kinds.get(charged.group("coll"), "other"), quantity, "lower", (1.0,))
     counted = re.fullmatch(r"(-?[\d.]+)\s*<=\s*count\((\w+)\)\s*<=\s*(-?[\d.]+)", cut.expr.strip())
     if counted:  # 2 <= count(jets) <= 4: "two, three, or four jets"
         return Claim(

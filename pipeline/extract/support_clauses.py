@@ -9,7 +9,7 @@ import re
 from pipeline.extract import patterns as P
 from pipeline.extract.clauses import joined_by_or, rejects_events
 from pipeline.extract.findings import OBJECT_VARIABLES
-from pipeline.extract.reading import CATEGORIES, CONTROL, Reading
+from pipeline.extract.reading import CATEGORIES, CONTROL, Reading, names_several_regions
 from pipeline.extract.separations import isolation_cone, jet_radius, separations
 from pipeline.extract.support_claims import (
     DIRECTION,
@@ -192,10 +192,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         and claim.kind != "event"
         and _OTHER_OBJECTS.search(r.text[clause.start : clause.end])
     ):
-        return (
-            "the clause defines other objects (veto, loose or additional ones), not the "
-            "selected objects"
-        )
+        return OTHER_OBJECTS
     if (
         claim.rank is None
         and claim.quantity not in ("count", "sfos")
@@ -241,6 +238,10 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         _CATEGORY_EVENTS.match(r.text) and (r.context_category or "categor" in r.text.lower())
     ):  # "One-lepton events with fewer than 4 jets are not considered" (paragraph on categories)
         kinds.add("category")
+    if (
+        claim.kind == "event" or claim.quantity in ("count", "sfos") or claim.rank is not None
+    ) and names_several_regions(r.text):
+        kinds.add("category")  # "The ggF category requires ..., and the VBF category requires ..."
     kinds -= {"control", "category"} if in_region else set()
     if "input" in kinds and _SELECTED.search(r.text):
         kinds.discard("input")  # "are selected and are also used in the calculation of the MET"
@@ -394,10 +395,12 @@ _EVENT_CONDITION = re.compile(
 # away: the count carries the polarity, and the threshold defines veto objects)
 _COUNTED_IN_REJECTED_EVENTS = re.compile(
     r"(?:\bevents?\s+(?:with|containing|having|that\s+(?:have|contain)|in\s+which)"
+    # "events are vetoed if they contain a jet with ..."
+    r"|\b(?:if|when)\s+(?:they|it|the\s+event)\s+(?:contains?|has|have)"
     rf"|{P.NEGATED_HAVE})\s+"
     # (not "events with a fifth jet with pT above 75 GeV": the n-th one, not the counted ones)
     rf"(?:(?!(?:{P.RANK_WORDS}|\d+(?:st|nd|rd|th))\b)"
-    rf"[\w-]+\s+){{0,4}}?{ANY_OBJECT}\s+(?:with|having|of)\s+[^,;]{{0,40}}$",
+    rf"[\w-]+\s+){{0,4}}?{ANY_OBJECT}(?:\s*\([^()]{{0,40}}\))?\s+(?:with|having|of)\s+[^,;]{{0,40}}$",
     re.IGNORECASE,
 )
 
@@ -406,6 +409,23 @@ _COUNTED_IN_REJECTED_EVENTS = re.compile(
 _NO_OBJECT_BEFORE = re.compile(
     rf"\bno\s+(?:[\w-]+\s+){{0,2}}?{ANY_OBJECT}\s+[^.;]{{0,60}}$", re.IGNORECASE
 )
+
+
+# the start of the finding that a threshold picks the objects a veto counts
+VETO_THRESHOLD = "the threshold says which"
+OTHER_OBJECTS = (
+    "the clause defines other objects (veto, loose or additional ones), not the selected objects"
+)
+
+
+def counted_in_veto(r: Reading, position: int) -> bool:
+    """Whether the comparison at ``position`` says which objects a veto counts ('events
+    containing a photon with E_T > 15 GeV are discarded', 'no b-tagged jet with pT > 20 GeV')."""
+    before = r.text[:position]
+    if _NO_OBJECT_BEFORE.search(before):
+        return True
+    rejects = r.clause_at(position).rejects or rejected_subject(r, position)
+    return rejects and bool(_COUNTED_IN_REJECTED_EVENTS.search(before))
 
 
 def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
@@ -423,7 +443,7 @@ def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ig
         and _COUNTED_IN_REJECTED_EVENTS.search(r.text[: comp.position])
     ):
         return (
-            f"the threshold says which {claim.kind}s the veto counts, not which are selected: "
+            f"{VETO_THRESHOLD} {claim.kind}s the veto counts, not which are selected: "
             f"as a cut on the selected {claim.kind}s it is not the paper's (state the vetoed "
             "objects as a collection of their own and count those)"
         )
@@ -476,6 +496,15 @@ JET_RADIUS = (
 )
 
 
+# the events as the subject the objects are said of ("Events with a jet ... within Delta R < 0.4
+# of the photon are removed": the events are removed, not the jet)
+_EVENTS_WITH = re.compile(
+    r"^\W*(?:(?:any|all|the)\s+)?events?\s+(?:with|containing|having|that\s+(?:have|contain)|in\s+"
+    r"which)\b",
+    re.IGNORECASE,
+)
+
+
 def separation_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
     """A ``min_delta_r(Y) > v`` cut on X: the quote must be an overlap-removal or separation
     statement (:mod:`separations`) of X from Y at v, keeping the far objects."""
@@ -490,6 +519,12 @@ def separation_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
             and same_value(value, sep.value, None)
         ):
             continue
+        if _EVENTS_WITH.search(r.text[: sep.position]) and rejects_events(r.text):
+            # "Events with a jet with pT > 30 GeV within Delta R < 0.4 of the photon are removed"
+            return (
+                f"the quote rejects the events that have such a {sep.subject} (an event veto), "
+                f"not the {sep.subject}s: a cut on the {sep.subject}s keeps those events"
+            )
         if DIRECTION[sep.op] != claim.direction:
             return (
                 f"polarity: the quote removes the {sep.subject}s closer than Delta R "

@@ -93,11 +93,31 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
 # (central and forward) only when the sentence speaks of both kinds
 # ("light-flavour jets", "non-b-tagged jets", "untagged jets": the jets that are not b-tagged)
 _SUBSET_BEFORE = re.compile(
-    r"\b(?P<q>forward|tag|probe|light|untagged|non-b-tagged|non-b|non-tagged)(?:[- ]\w+)?\s*$",
+    r"\b(?P<q>forward|tag|probe|light|untagged|non-b-tagged|non-b|non-tagged"
+    # muons of one reconstruction type: "calorimeter-tagged muons are accepted within |eta| <
+    # 0.1" (the gap of the muon spectrometer), "stand-alone muons in 2.5 < |eta| < 2.7"
+    r"|calo(?:rimeter)?[- ]tagged|segment[- ]tagged|stand-?alone|extrapolated)(?:[- ]\w+)?\s*$",
     re.IGNORECASE,
 )
-_PAIRED = {"prompt": "displaced", "displaced": "prompt", "central": "forward"}
-_PAIRED_BEFORE = re.compile(r"\b(?P<q>prompt|displaced|central)\s*$", re.IGNORECASE)
+# qualifiers naming some objects when the sentence names the others too ("one-prong tau
+# candidates must have pT > 20 GeV and three-prong candidates pT > 30 GeV")
+_ONE_PRONG = r"(?:one|1|single)[- ]prong"
+_MULTI_PRONG = r"(?:three|3|multi)[- ]prong"
+_PAIRED = {
+    "prompt": r"displaced",
+    "displaced": r"prompt",
+    "central": r"forward",
+    "barrel": r"end-?caps?",
+    "endcap": r"barrel",
+    "end-cap": r"barrel",
+    "one-prong": _MULTI_PRONG,
+    "three-prong": _ONE_PRONG,
+}
+_PAIRED_BEFORE = re.compile(
+    rf"\b(?P<q>prompt|displaced|central|barrel|end-?cap|(?P<one>{_ONE_PRONG})|(?P<multi>"
+    rf"{_MULTI_PRONG}))(?:\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
 # a role after the noun: "the electron used as the tag", "jets in the forward region"
 _ROLE_AFTER = re.compile(
     r"^\w*\s+(?P<q>used\s+as\s+(?:the\s+|a\s+)?(?:tag|probe)|in\s+the\s+forward\s+"
@@ -112,11 +132,18 @@ def subset_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None
     the tag or probe lepton, the prompt (or the displaced) muon of a sentence that has both."""
     for pos in positions:
         before = _SUBSET_BEFORE.search(r.text[max(0, pos - 30) : pos])
-        paired = _PAIRED_BEFORE.search(r.text[max(0, pos - 14) : pos])
+        paired = _PAIRED_BEFORE.search(r.text[max(0, pos - 24) : pos])
         role = _ROLE_AFTER.match(r.text[pos : pos + 90])
         found = before.group("q") if before else None
         if found is None and paired is not None:
-            other = _PAIRED[paired.group("q").lower()]
+            said = paired.group("q").lower()
+            other = _PAIRED[
+                "one-prong"
+                if paired.group("one")
+                else "three-prong"
+                if paired.group("multi")
+                else said
+            ]
             if re.search(rf"\b{other}\s+\w+\b(?!\s+(?:are|is)\s+not\b)", r.text, re.IGNORECASE):
                 found = paired.group("q")
         if found is None and role is not None:
@@ -150,8 +177,22 @@ def _named_objects(r: Reading) -> list[tuple[int, str]]:
     """The objects the sentence names, (offset, kind), with particle-flow candidates read as
     tracks (the shared reading takes 'lepton PF candidates' for leptons)."""
     spans = [(m.start(), m.end()) for m in _PF_CANDIDATE.finditer(r.text)]
-    objects = [(pos, k) for pos, k in r.objects if not any(a <= pos < b for a, b in spans)]
+    objects = [
+        (pos, k)
+        for pos, k in r.objects
+        if not any(a <= pos < b for a, b in spans)
+        # (not "one or three charged tracks": what the tau candidates are made of)
+        and not (k == "track" and P.CONSTITUENT.search(r.text[:pos]))
+    ]
     return sorted(objects + [(a, "track") for a, _ in spans])
+
+
+def _counted_above(claim: Claim, text: str, comp) -> tuple[str, int] | None:  # type: ignore[no-untyped-def]
+    """'at least eight jets with pT > 50 GeV' as the eighth jet's pT > 50 GeV: a lower bound on
+    the pT of the n-th object only (the n-th by pT is above it exactly when n of them are)."""
+    if claim.quantity != "pt" or claim.direction != "lower":
+        return None
+    return ranks.counted_above(text, comp.position)
 
 
 def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
@@ -175,6 +216,7 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
             ranks.beyond_ranked(r.text, comp.position)
             or ranks.of_which(r.text, comp.position)
             or ranks.besides_ranked(r.text, comp.position)
+            or _counted_above(claim, r.text, comp)
         )
         if beyond is not None and beyond[1] == claim.rank and beyond[0] in accepted_kinds(claim):
             # "the leading jet ... and at least one additional jet with pT > 75 GeV", "at least

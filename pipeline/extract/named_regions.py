@@ -1,0 +1,88 @@
+"""Requirements of named signal regions and categories, read as the cuts of those regions.
+
+"SR-low requires E_T^miss > 200 GeV and SR-high requires E_T^miss > 350 GeV", "The ggF category
+requires exactly one jet, and the VBF category requires m_jj > 600 GeV", "In the boosted category,
+a large-R jet with pT > 250 GeV is required", "SRC additionally requires E_T^miss > 400 GeV": each
+requirement is one region's (a region of the list: extra cuts on top of the common selection), not
+the whole selection's. The sentence is split at each region named as the subject of a requirement;
+each part is then read as a sentence of its own ("Events must have E_T^miss > 200 GeV.").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.reading import ONE_FLAVOUR, SR_NAME
+
+_NAME = (
+    rf"(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
+    r"(?:\s+(?:signal\s+|control\s+|validation\s+)?region)?"
+    rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>[\w+-]+(?:\s+[\w+-]+)?)\s+(?P<noun>categor(?:y|ies)"
+    r"|signal\s+region|channel|regime|topology)\b"
+)
+# a region as the subject of a requirement ("SR-low requires", "the VBF category must have",
+# "while SR-high additionally requires") or opening a clause ("In the boosted category, ...")
+_OPENING = r"(?:^|(?<=[,;:])|\b(?:and|while|whereas|but)\b)\s*"
+_SUBJECTS = [
+    re.compile(
+        rf"{_OPENING}(?:the\s+)?(?:{_NAME})\s*,?\s+(?:(?:further|additionally|also|then)\s+)?"
+        r"(?P<verb>requires?|selects|demands|must\s+(?:have|satisfy|contain)|is\s+defined\s+"
+        r"(?:by|with)|has\s+to\s+have)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"{_OPENING}\bin\s+the\s+(?:{_NAME})\s*,", re.IGNORECASE),
+]
+# words that name no region ("the signal region", "each category", "all channels")
+_NOT_A_NAME = {
+    "the", "this", "that", "each", "every", "all", "both", "any", "our", "its", "a", "an", "one",
+    "same", "other", "given", "single", "signal", "event", "search", "analysis", "common",
+    "inclusive", "baseline", "final", "corresponding", "respective", "relevant", "latter",
+    "former", "following", "previous", "dedicated", "last", "first", "second", "third",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RegionPart:
+    """One region's requirement, as a sentence of its own."""
+
+    name: str  # "sr_low", "vbf_category"
+    sentence: str  # "Events must have E_T^miss > 200 GeV."
+
+
+def split(sentence: str) -> list[RegionPart]:
+    """The named regions' requirements of a prepared sentence (empty when it names none as the
+    subject of a requirement)."""
+    subjects = sorted(
+        (m for pattern in _SUBJECTS for m in pattern.finditer(sentence) if _name_of(m) is not None),
+        key=lambda m: m.start(),
+    )
+    parts = []
+    for index, match in enumerate(subjects):
+        end = subjects[index + 1].start() if index + 1 < len(subjects) else len(sentence)
+        text = sentence[match.end() : end].strip(" ,;:.")
+        text = re.sub(r"(?:,?\s*(?:and|while|whereas|but))$", "", text).strip(" ,;")
+        if not text:
+            continue
+        if "verb" in match.groupdict() and match.group("verb"):
+            text = f"Events must have {text}"
+        parts.append(RegionPart(_name_of(match) or "", f"{text[0].upper()}{text[1:]}."))
+    return parts
+
+
+def _name_of(match: re.Match[str]) -> str | None:
+    """The region's name as an identifier ('SR-low' -> 'sr_low'), None for a word naming none."""
+    if match.group("sr"):
+        raw = match.group("sr")
+    else:
+        words = match.group("word").split()
+        while words and words[0].lower() in _NOT_A_NAME:
+            words = words[1:]
+        if not words:
+            return None
+        noun = match.group("noun").lower()
+        raw = " ".join([*words, "category" if noun.startswith("categor") else noun])
+    name = re.sub(r"[^a-z0-9]+", "_", raw.lower()).strip("_")
+    if not name:
+        return None
+    return name if name[0].isalpha() else f"r_{name}"
