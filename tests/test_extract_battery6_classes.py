@@ -158,6 +158,37 @@ WRONG = [
         "Tau candidates are required to have one or three charged tracks and pT > 20 GeV.",
         ["tracks: pt > 20"],
     ),
+    (
+        "values listed with their quantity each, per rank, 'respectively'",
+        "The leading and subleading jets must have pT > 100 GeV and pT > 50 GeV, respectively.",
+        ["event: nth(sort_desc(pt(jets)), 1) > 100", "event: nth(sort_desc(pt(jets)), 0) > 50"],
+    ),
+    (
+        "values listed with their quantity each, per rank, 'respectively'",
+        "The two photons are required to have E_T > 40 GeV and E_T > 30 GeV for the leading and "
+        "subleading photon, respectively.",
+        ["photons: pt > 40", "event: nth(sort_desc(pt(photons)), 0) > 30"],
+    ),
+    (
+        "alternatives: a count or a charge pair opened by an article",
+        LEPTONS + "Events must contain three or more leptons, or a same-sign lepton pair.",
+        ["event: count(leptons) >= 3", "event: any(not opposite_charge(pairs(leptons)))"],
+    ),
+    (
+        "a charge pair of two flavours read as a pair of one",
+        "Events must contain an opposite-charge electron-muon pair.",
+        ["event: any(opposite_charge(pairs(electrons)))"],
+    ),
+    (
+        "a charge pair of two flavours read as a pair of one",
+        "An electron and a muon of opposite charge are required.",
+        ["event: any(opposite_charge(pairs(electrons)))"],
+    ),
+    (
+        "events sorted into categories read as a count",
+        "The selected four-lepton events are classified into the 4e, 4mu and 2e2mu categories.",
+        ["event: count(leptons) == 4"],
+    ),
 ]
 
 # (class, sentence, cuts that must be verified)
@@ -245,10 +276,8 @@ RIGHT = [
     (
         "alternatives with a charge requirement",
         "Events must have at least three leptons or two leptons of the same charge.",
-        [
-            "event: (count(leptons) >= 3) or (count(leptons) >= 2 and any(not "
-            "opposite_charge(pairs(leptons))))"
-        ],
+        # (the pair implies the two leptons: no count of them beside it)
+        ["event: (count(leptons) >= 3) or (any(not opposite_charge(pairs(leptons))))"],
     ),
     (
         "alternatives of two objects opened by a bare number",
@@ -315,6 +344,30 @@ RIGHT = [
         "a veto of objects whose bounds have decimals",
         "Events with an electron with |eta| < 2.47 and pT > 10 GeV are rejected.",
         ["event: not any((abs(eta(electrons)) < 2.47) and (pt(electrons) > 10))"],
+    ),
+    (
+        "values listed with their quantity each, per rank, 'respectively'",
+        "The leading and subleading jets must have pT > 100 GeV and pT > 50 GeV, respectively.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 100", "event: nth(sort_desc(pt(jets)), 1) > 50"],
+    ),
+    (
+        "values per rank in brackets (not per region)",
+        "Photons must have E_T > 40 (30) GeV for the leading (subleading) photon.",
+        [
+            "event: nth(sort_desc(pt(photons)), 0) > 40",
+            "event: nth(sort_desc(pt(photons)), 1) > 30",
+        ],
+    ),
+    (
+        "a veto of the objects beyond the leading ones, said as 'additional'",
+        JETS + "A veto is applied on events with additional jets with pT > 30 GeV beyond the two "
+        "leading jets.",
+        ["event: not (nth(sort_desc(pt(jets)), 2) > 30)"],
+    ),
+    (
+        "alternatives: a count or a charge pair opened by an article",
+        LEPTONS + "Events must contain at least three leptons or a same-sign dilepton pair.",
+        ["event: (count(leptons) >= 3) or (any(not opposite_charge(pairs(leptons))))"],
     ),
 ]
 
@@ -486,6 +539,31 @@ MODEL_WRONG = [
         {"variable": "pt", "op": ">", "value": 20, "unit": "GeV"},
         "tracks",
     ),
+    (
+        "values listed per rank: a value given to the other rank",
+        "The two photons are required to have E_T > 40 GeV and E_T > 30 GeV for the leading and "
+        "subleading photon, respectively.",
+        {"expr": "nth(sort_desc(pt(photons)), 0) > 30", "unit": "GeV"},
+        None,
+    ),
+    (
+        "alternatives: a count or a charge pair, required together",
+        "Events must contain at least three leptons or a same-sign dilepton pair.",
+        {"expr": "count(leptons) >= 3"},
+        None,
+    ),
+    (
+        "a rapidity read as a pseudorapidity",
+        "The two leading jets must satisfy |y*| < 0.6.",
+        {"variable": "deta", "op": "<", "value": 0.6},
+        None,
+    ),
+    (
+        "a rapidity difference read as a pseudorapidity separation",
+        "The rapidity difference between the two jets must be |Delta y| < 1.2.",
+        {"variable": "deta", "op": "<", "value": 1.2},
+        None,
+    ),
 ]
 
 
@@ -652,6 +730,15 @@ def test_a_cut_of_a_named_region_is_checked_against_that_regions_part(
             },
         ),
         ("SRC additionally requires E_T^miss > 400 GeV.", {"src": ["met > 400"]}),
+        ("For the SRC signal region, E_T^miss > 400 GeV is required.", {"src": ["met > 400"]}),
+        (
+            "Events in the high-pT category are required to have a tau with pT > 40 GeV.",
+            {"high_pt_category": ["nth(sort_desc(pt(taus)), 0) > 40"]},
+        ),
+        (
+            "In the boosted category, a jet with pT > 450 GeV is required.",
+            {"boosted_category": ["nth(sort_desc(pt(jets)), 0) > 450"]},
+        ),
         (
             "The tight signal region additionally requires H_T > 1200 GeV.",
             {"tight_signal_region": ["ht > 1200"]},
@@ -722,3 +809,39 @@ def test_a_delta_eta_is_of_the_objects_the_quote_names(sentence: str, definition
     sel = _extracted(sentence)
     assert [c.status for c in sel.selection if c.variable == "deta"] == ["verified"]
     assert [d.expr for d in sel.derived if d.name == "deta"] == [definition]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "half"),
+    [
+        ("The two leading jets must satisfy |y*| < 0.6.", "ystar", True),
+        ("The rapidity difference between the two jets must be |Delta y| < 1.2.", "dy", False),
+    ],
+)
+def test_a_rapidity_cut_of_two_jets_is_no_pseudorapidity_cut(
+    sentence: str, name: str, half: bool, tmp_path: Path
+) -> None:
+    """|y*| (half the rapidity difference of the two leading jets) and |Delta y| are rapidities,
+    not the pseudorapidity separation Delta eta: the compiled cut keeps the events counted by hand
+    from the jets' E and pz."""
+    import awkward as ak
+    import numpy as np
+    import uproot
+
+    sel = _extracted(JETS + sentence)
+    (cut,) = [c for c in sel.selection if c.variable == name]
+    assert cut.status == "verified"
+    data = shared_path("data", "atlas-opendata-2020", "data_B.4lep.root")
+    steps = run_on(sel, data, tmp_path)
+
+    jets = uproot.open(data)["mini"].arrays(["jet_pt", "jet_eta", "jet_E"])
+    keep = jets.jet_pt > 30_000.0
+    pt, eta, e = jets.jet_pt[keep], jets.jet_eta[keep], jets.jet_E[keep]
+    order = ak.argsort(pt, ascending=False)
+    pz, e = (pt * np.sinh(eta))[order], e[order]
+    y = 0.5 * np.log((e + pz) / (e - pz))
+    two = ak.fill_none(ak.pad_none(y, 2), np.nan)
+    difference = abs(two[:, 0] - two[:, 1]) / (2.0 if half else 1.0)
+    expected = int(ak.sum(difference < cut.value))
+    assert 0 < expected < int(ak.sum(ak.num(pt) >= 2))
+    assert steps[cut.id].raw == expected

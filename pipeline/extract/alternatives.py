@@ -35,9 +35,11 @@ class Alternatives:
 def split(sentence: str) -> Alternatives | None:
     """The alternatives of a prepared sentence requiring one count of objects or another; None for
     any other sentence ('exactly one electron or muon' is one count over both flavours)."""
-    first = P.COUNT_RE.search(sentence)
-    if first is None:
+    counts = [m for m in (P.COUNT_RE.search(sentence), P.OR_MORE_RE.search(sentence)) if m]
+    if not counts:
         return None
+    first = min(counts, key=lambda m: m.start())  # "at least three leptons", "three or more"
+    quantifier = first.group("q") if "q" in first.groupdict() else "at least"
     lead = sentence[: first.start()]
     parts: list[str] = []
     parts_quantified: list[int] = []  # the alternatives opened by a bare number
@@ -53,24 +55,24 @@ def split(sentence: str) -> Alternatives | None:
     if not parts:
         return None
     parts.append(sentence[start:].rstrip(" ."))
-    if parts_quantified and _one_lepton(first, parts, parts_quantified):
+    if parts_quantified and _one_lepton(quantifier, first, parts, parts_quantified):
         return None  # "exactly one electron or one muon": one lepton of either flavour
     for index in parts_quantified:
-        parts[index] = f"{first.group('q')} {parts[index]}"
+        parts[index] = f"{quantifier} {parts[index]}"
     return Alternatives(tuple(f"{lead}{part.strip().rstrip('.,')}." for part in parts))
 
 
-def _one_lepton(first: re.Match[str], parts: list[str], bare: list[int]) -> bool:
+def _one_lepton(quantifier: str, first: re.Match[str], parts: list[str], bare: list[int]) -> bool:
     """'exactly one electron or one muon' (nothing more said of either): a count of one lepton of
     either flavour, not two alternatives."""
-    if first.group("q").lower() != "exactly" or P.object_of(first) not in ("electron", "muon"):
+    if quantifier.lower() != "exactly" or P.object_of(first) not in ("electron", "muon"):
         return False
     for index in bare:
         match = _bare_count(parts[index], 0)
         if (
             match is None
             or P.count_value(match.group("n").lower()) != 1
-            or P.object_of(match) not in ("electron", "muon")
+            or not re.fullmatch(r"(?i)electrons?|muons?", match.group("obj"))
             or _COMPARISON.search(parts[index])
         ):
             return False
@@ -80,12 +82,20 @@ def _one_lepton(first: re.Match[str], parts: list[str], bare: list[int]) -> bool
 def _bare_count(text: str, pos: int) -> re.Match[str] | None:
     """'one jet with pT > 100 GeV' at ``pos``: a number and an object, no count word."""
     match = _BARE.match(text, pos)
-    return None if match is None or match.group("n").lower() in ("a", "an", "no") else match
+    if match is None or match.group("n").lower() == "no":
+        return None
+    if match.group("n").lower() in ("a", "an") and not _QUALIFIED_PAIR.match(text, pos):
+        return None  # (not "one lepton (an electron or a muon)"; "or a same-sign pair" is one)
+    return match
 
 
+# "a same-sign lepton pair", "an opposite-charge dimuon pair": a pair opened by an article
+_QUALIFIED_PAIR = re.compile(
+    r"an?\s+(?:same|like|opposite)[- ](?:sign|charge)|an?\s+(?:SS|OS|SFOS|OSSF)\b", re.IGNORECASE
+)
 _BARE = re.compile(
     rf"(?P<n>(?i:{P.NUM_WORD}))\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)(?:[\w-]+\s+){{0,3}}?"
-    rf"(?P<obj>{P.OBJECT_RE.pattern})"
+    rf"(?P<obj>{P.OBJECT_RE.pattern}|(?i:di(?:lepton|muon|electron|tau)s?\b))"
 )
 # the alternatives as the extractors write them: (A) or (B) [or (C)]
 _TOP_LEVEL_OR = " or "

@@ -66,9 +66,23 @@ def charge_pairs(sentence: str) -> list[ChargePair]:
 
 
 def _names_flavour(sentence: str, match: re.Match[str]) -> bool:
-    """'opposite-sign same-flavour', 'same-flavour opposite-charge': the SFOS requirement."""
+    """'opposite-sign same-flavour', 'same-flavour opposite-charge': the SFOS requirement; 'an
+    opposite-charge electron-muon pair', 'an electron and a muon of opposite charge': a pair of
+    two flavours, which no pair of one collection states."""
     window = sentence[max(0, match.start() - 30) : match.end() + 30]
-    return bool(P.SFOS_RE.search(window) or _FLAVOUR_TOO.match(sentence, _sign_end(match)))
+    return bool(
+        P.SFOS_RE.search(window)
+        or _FLAVOUR_TOO.match(sentence, _sign_end(match))
+        or _MIXED.search(window)
+        or (re.search(r"\belectrons?\b", window, re.I) and re.search(r"\bmuons?\b", window, re.I))
+    )
+
+
+_MIXED = re.compile(
+    r"\belectron-muon\b|\bmuon-electron\b|\be\s?-?\s?mu\b|\be\u03bc\b"
+    r"|(?:different|opposite)[- ]flavou?r",
+    re.IGNORECASE,
+)
 
 
 def _sign_end(match: re.Match[str]) -> int:

@@ -255,7 +255,40 @@ def comparisons(sentence: str) -> list[Comparison]:
     found += _overlap_removal(sentence)
     found += _vertex_distance(sentence)
     found += _excluded_interval(sentence)
+    found = _respectively_listed(sentence, found)
     return _of_every_sfos_pair(sentence, _structured(sentence, _continued(sentence, found)))
+
+
+# what may stand between two comparisons of one quantity listed for "respectively": the unit, a
+# comma or "and", the quantity's name again ("E_T > 40 GeV and E_T > 30 GeV for the leading and
+# subleading photon, respectively")
+_LISTED_BETWEEN = re.compile(r"^\s*(?:[kMGT]?eV)?\s*,?\s*(?:and\s+)?[^\d.;,<>=]{0,20}$")
+_RESPECTIVELY_AFTER = re.compile(r"^[^.;]{0,100}\brespectively\b", re.IGNORECASE)
+
+
+def _respectively_listed(sentence: str, found: list[Comparison]) -> list[Comparison]:
+    """Two comparisons of one quantity listed before 'respectively' are one comparison with two
+    values, as '> 40 and 30 GeV ..., respectively' is (each value then goes to its object or
+    rank)."""
+    ordered = sorted(found, key=lambda c: c.position)
+    merged: dict[int, Comparison] = {}
+    skip: set[int] = set()
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        if id(first) in skip:
+            continue
+        between = sentence[len(sentence) - len(first.after) : second.position]
+        if (
+            first.quantity == second.quantity
+            and first.op == second.op
+            and not (first.extra or second.extra or first.alt is not None or second.alt is not None)
+            and not isinstance(first.value, list)
+            and not isinstance(second.value, list)
+            and _LISTED_BETWEEN.match(between)
+            and _RESPECTIVELY_AFTER.match(second.after)
+        ):
+            merged[id(first)] = replace(first, extra=[second.value], after=second.after)
+            skip.add(id(second))
+    return [merged.get(id(c), c) for c in found if id(c) not in skip]
 
 
 def _continued(sentence: str, found: list[Comparison]) -> list[Comparison]:

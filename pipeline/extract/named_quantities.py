@@ -156,6 +156,21 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
             "leptons)",
         )
     ],
+    "dy": [
+        (
+            "jets",
+            "abs(nth(rapidity(sorted_by_pt(jets)), 0) - nth(rapidity(sorted_by_pt(jets)), 1))",
+            "|Delta y| = the rapidity difference of the two leading jets",
+        )
+    ],
+    "ystar": [
+        (
+            "jets",
+            "abs(nth(rapidity(sorted_by_pt(jets)), 0) - nth(rapidity(sorted_by_pt(jets)), 1)) / 2",
+            "|y*| = half the rapidity difference of the two leading jets (the rapidity of either "
+            "jet in the dijet centre-of-mass frame)",
+        )
+    ],
     "mt2": [
         (
             "leptons",
@@ -170,7 +185,7 @@ NAMED_QUANTITIES: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
 }
-_UNITLESS = {"rsq", "alphat", "dphi", "deta", "dr"}
+_UNITLESS = {"rsq", "alphat", "dphi", "deta", "dr", "dy", "ystar"}
 # M_T2 of leptons only when the quote speaks of them (a lepton veto gives a hadronic search a
 # lepton collection too)
 _TRACK_QUOTE = re.compile(r"\btracks?\b", re.IGNORECASE)

@@ -31,7 +31,13 @@ _SUBJECTS = [
         r"(?:by|with)|has\s+to\s+have)\b",
         re.IGNORECASE,
     ),
-    re.compile(rf"{_OPENING}\bin\s+the\s+(?:{_NAME})\s*,", re.IGNORECASE),
+    re.compile(rf"{_OPENING}\b(?:in|for)\s+the\s+(?:{_NAME})\s*,", re.IGNORECASE),
+    # "Events in the high-pT category are required to have ..."
+    re.compile(
+        rf"{_OPENING}events?\s+in\s+the\s+(?:{_NAME})\s+(?P<verb>(?:are|is)\s+(?:also\s+|further\s+)?"
+        r"required\s+to\s+(?:have|satisfy|contain)|must\s+(?:have|satisfy|contain))\b",
+        re.IGNORECASE,
+    ),
 ]
 # words that name no region ("the signal region", "each category", "all channels")
 _NOT_A_NAME = {

@@ -103,11 +103,15 @@ QUANTITIES: list[tuple[str, str]] = [
         r"\|z_?0\||\bz_?0\b|\|d_?z\||\bd_?z\b"
         r"|longitudinal impact parameter(?:\s+[A-Za-z]_?\{?[A-Za-z0-9]{1,3}\}?)?",
     ),
+    # the rapidity of the dijet system in its centre of mass, y* = (y1 - y2) / 2, and the rapidity
+    # difference of two jets: rapidities, not pseudorapidities
+    ("ystar", r"\|\s*y\s*\*\s*\||(?<![A-Za-z])y\s*\^?\s*\{?\*\}?(?=\s*(?:<|>|=|is|must))"),
+    ("dy", r"\bDelta ?y(?:_?\{?jj\}?)?\b|(?<!pseudo)\brapidity (?:separation|difference)"),
     # the pseudorapidity separation of two objects (VBF's Delta eta_jj) is no object's eta
     (
         "deta",
         r"\bDelta ?eta(?:_?\{?(?:gammagamma|tautau|[A-Za-z0-9]{1,4})\}?)?(?:\s*\([^)]{0,20}\))?"
-        r"|\b(?:pseudo)?rapidity (?:separation|difference|gap)",
+        r"|\bpseudorapidity (?:separation|difference|gap)|\brapidity gap",
     ),
     # (not the end of another word: "sigma_ietaieta", "beta")
     ("eta", r"\|eta\|?|pseudorapidity(?: range)?|(?<![A-Za-z])\|?eta\b"),

@@ -328,8 +328,9 @@ def of_which(text: str, position: int) -> tuple[str, int] | None:
 
 # "at least eight jets with pT > 50 GeV": a count of the objects above a value, said just before it
 _COUNT_WITH = re.compile(
-    rf"\b(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|(?P<more>more\s+than))\s+"
-    rf"(?P<n>(?i:{P.NUM_WORD}))\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{_OBJECT})\s+(?:with|having|"
+    rf"\b(?:(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|(?P<more>more\s+than))\s+"
+    rf"(?P<n>(?i:{P.NUM_WORD}))|(?P<one>an?|one))\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{_OBJECT})\s+"
+    r"(?:with|having|"
     r"(?:that|which)\s+(?:have|satisfy))\s+[^,;.<>]{0,30}$",
     re.IGNORECASE,
 )
@@ -342,6 +343,8 @@ def counted_above(text: str, position: int) -> tuple[str, int] | None:
     match = _COUNT_WITH.search(text[max(0, position - 120) : position])
     if match is None:
         return None
+    if match.group("one"):
+        return P.object_of(match), 0  # "a jet with pT > 450 GeV": the leading one
     n = P.count_value(match.group("n").lower()) + (1 if match.group("more") else 0)
     return P.object_of(match), n - 1
 

@@ -656,7 +656,7 @@ def _in_named_regions(sentence: str, quote: str, context: str | None) -> list[Cu
     out = []
     for part in parts:
         found = [f for f in _findings_in(read(part.sentence), quote, context) if f.region is None]
-        event_level = _at_event_level(found)
+        event_level = _at_event_level(found, part.sentence)
         if not event_level or not all(f.is_event_level() for f in event_level):
             return None
         out += [f.model_copy(update={"region": part.name}) for f in event_level]
@@ -673,7 +673,7 @@ def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFind
         return None
     read_parts = []
     for part in parts.parts:
-        found = _at_event_level(_findings_in(read(part), quote, context))
+        found = _at_event_level(_without_pair_counts(_findings_in(read(part), quote, context)))
         if not found:
             return None
         read_parts.append(found)
@@ -682,9 +682,21 @@ def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFind
     return [head]
 
 
-def _at_event_level(found: list[CutFinding]) -> list[CutFinding] | None:
-    """The findings of one alternative as event-level requirements: 'at least seven jets with pT >
-    80 GeV' is the seventh jet's pT > 80 GeV; None when an object cut is anything else."""
+def _without_pair_counts(found: list[CutFinding]) -> list[CutFinding]:
+    """The findings without the count of two objects a charge pair of them already implies ('a
+    same-sign lepton pair': a pair of leptons, two of them or more)."""
+    paired = {f.object for f in found if f.variable in ("ospair", "sspair")}
+    return [
+        f
+        for f in found
+        if not (f.variable == "count" and f.object in paired and (f.op, f.value) == (">=", 2.0))
+    ]
+
+
+def _at_event_level(found: list[CutFinding], text: str = "") -> list[CutFinding] | None:
+    """The findings of one alternative (or region) as event-level requirements: 'at least seven
+    jets with pT > 80 GeV' is the seventh jet's pT > 80 GeV, 'a tau with pT > 40 GeV' (in
+    ``text``) the leading tau's; None when an object cut is anything else."""
     objects = [f for f in found if not f.is_event_level()]
     if any(f.region is not None for f in found):
         return None
@@ -692,6 +704,8 @@ def _at_event_level(found: list[CutFinding]) -> list[CutFinding] | None:
         return found
     kinds = {f.object for f in objects}
     counts = [f for f in found if f.variable == "count" and f.object in kinds]
+    if not counts and len(kinds) == 1 and _ONE_WITH.search(text):
+        counts = [_count(str(objects[0].object), ">=", 1, objects[0].quote)]  # "a tau with"
     if (
         len(kinds) != 1
         or len(counts) != 1
@@ -705,6 +719,14 @@ def _at_event_level(found: list[CutFinding]) -> list[CutFinding] | None:
     ranked = [f.model_copy(update={"rank": n - 1}) for f in objects]
     rest = [f for f in found if f not in objects and f is not counts[0]]
     return ranked + rest
+
+
+# one object with a threshold: "a tau with pT > 40 GeV", "one jet having pT above 100 GeV"
+_ONE_WITH = re.compile(
+    rf"\b(?:an?|one|at\s+least\s+one)\s+(?:[\w-]+\s+){{0,2}}?(?:{P.OBJECT_RE.pattern})\s+"
+    r"(?:with|having|of)\b",
+    re.IGNORECASE,
+)
 
 
 def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
@@ -787,7 +809,9 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         if binning or _IN_CONTROL_SAMPLE.search(sentence):
             continue  # 'N_b = 1, N_b = 2, N_b >= 3, giving 18 bins', 'the N_jets = 5 control ...'
         out.append(_count(*P.n_symbol(match), quote))
-    if _PASSES.search(sentence):
+    if _PASSES.search(sentence) and not _CLASSIFIED.search(sentence):
+        # (not "the selected four-lepton events are classified into the 4e, 4mu, 2e2mu
+        # categories": the events are sorted, not selected, there)
         for match in _N_OBJECT_EVENTS.finditer(sentence):
             out.append(
                 _count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote)
@@ -884,6 +908,11 @@ def _either_flavour(sentence: str, match: re.Match[str]) -> str:
 _N_OBJECT_EVENTS = re.compile(
     rf"\b(?P<n>{'|'.join(w for w in P.NUMBER_WORDS if len(w) > 2)}|\d)-"
     rf"(?P<obj>{P.OBJECT_RE.pattern})\s+events?\b",
+    re.IGNORECASE,
+)
+_CLASSIFIED = re.compile(
+    r"\b(?:classified|categori[sz]ed|divided|split|sorted|separated|subdivided)\s+(?:in|into|"
+    r"according|by)\b",
     re.IGNORECASE,
 )
 _PASSES = re.compile(

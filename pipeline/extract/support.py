@@ -70,7 +70,10 @@ from pipeline.selection.models import Cut, Grounding, Provenance, SelectionList,
 # "pT > 185 or 80 GeV for the non-boosted or boosted categories, respectively"
 # "... 150 GeV (200 GeV) for the low-mass (high-mass) region", "250 (350) GeV in SRA (SRB)"
 _PER_REGION_ALTERNATIVE = re.compile(
-    r"^[^.;]{0,30}?\b(?:for|in)\s+(?:the\s+)?[^.;()]{0,30}\([^()]{1,25}\)", re.IGNORECASE
+    # (not "for the leading (subleading) photon": values per rank, which the ranks state)
+    rf"^[^.;]{{0,30}}?\b(?:for|in)\s+(?:the\s+)?(?!(?:{P.RANK_WORDS})\b)[^.;()]{{0,30}}"
+    r"\((?!\s*(?:" + P.RANK_WORDS + r")\b)[^()]{1,25}\)",
+    re.IGNORECASE,
 )
 # an alternative value with its unit: "150 GeV (200 GeV)" (not an equation number "(1)")
 _BRACKETED_VALUE = re.compile(r"^\s*(?:[kMGT]?eV)?\s*\(\s*-?[\d.]+\s*[kMGT]?eV\s*\)")
@@ -105,7 +108,7 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
         if (
             reason is None
             and r.compound_before(comp.position)
-            and comp.quantity not in ("reliso", "d0sig")
+            and comp.quantity not in ("reliso", "d0sig", "ystar")  # (the * of y* is no product)
         ):
             reason = (
                 f"the number is compared with a sum or product ending in {comp.quantity}, "

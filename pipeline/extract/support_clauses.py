@@ -190,6 +190,9 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     if (
         claim.quantity not in ("count", "sfos")
         and claim.kind != "event"
+        # (not the veto of the n-th object: "a veto ... on additional jets with pT > 30 GeV
+        # beyond the two leading jets" is the third jet's pT, which rank_problem checks)
+        and not (claim.rank is not None and claim.absent_passes)
         and _OTHER_OBJECTS.search(r.text[clause.start : clause.end])
     ):
         return OTHER_OBJECTS
