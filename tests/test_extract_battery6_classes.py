@@ -189,6 +189,62 @@ WRONG = [
         "The selected four-lepton events are classified into the 4e, 4mu and 2e2mu categories.",
         ["event: count(leptons) == 4"],
     ),
+    (
+        "alternatives after 'either', read flat",
+        "Events are required to satisfy either m_jj > 1000 GeV and |Delta eta_jj| > 3.5, or m_jj "
+        "> 1500 GeV.",
+        ["event: mjj > 1000", "event: deta > 3.5", "event: mjj > 1500"],
+    ),
+    (
+        "alternatives of a rejection read as alternatives of a requirement",
+        "Events with at least one electron or at least one muon are rejected.",
+        ["event: (count(electrons) >= 1) or (count(muons) == 0)"],
+    ),
+    # (the review of the session's diff: its own rules' mistakes, each a class)
+    (
+        "the selection's own count taken as a veto's",
+        "Events must contain exactly two jets, and events containing a jet with pT > 20 GeV and "
+        "|eta| > 2.4 are vetoed.",
+        ["event: sum((pt(jets) > 20) and (abs(eta(jets)) > 2.4)) == 2"],
+    ),
+    (
+        "a rejection clause read back over a clause keeping events",
+        "Events with exactly two jets are kept, and events with a b-jet with |eta| < 2.5 are "
+        "rejected.",
+        ["event: count(jets) != 2"],
+    ),
+    (
+        "three values listed before 'respectively'",
+        "The leading, subleading and third jets must have pT > 100 GeV, pT > 50 GeV and pT > 30 "
+        "GeV, respectively.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 30", "event: nth(sort_desc(pt(jets)), 1) > 30"],
+    ),
+    (
+        "a range of one count read as alternatives",
+        "Events must have at least one lepton, and one or two jets with pT > 30 GeV.",
+        ["event: (count(leptons) >= 1) or (nth(sort_desc(pt(jets)), 1) > 30)"],
+    ),
+    (
+        "the first count word carried to a bare alternative",
+        "Events must have more than three jets with pT > 30 GeV, or two jets with pT > 100 GeV.",
+        ["event: (nth(sort_desc(pt(jets)), 3) > 30) or (nth(sort_desc(pt(jets)), 2) > 100)"],
+    ),
+    (
+        "a charge pair of two kinds read as a pair of the first",
+        "Events are required to have a muon and a hadronically decaying tau lepton of opposite "
+        "electric charge.",
+        ["event: any(opposite_charge(pairs(muons)))"],
+    ),
+    (
+        "a count word carried over 'or fewer'",
+        "Events must have at least one muon and two or fewer electrons.",
+        ["event: count(electrons) >= 2"],
+    ),
+    (
+        "two regions named by one subject read as the second",
+        "The ggF and VBF categories require at least two jets.",
+        [],
+    ),
 ]
 
 # (class, sentence, cuts that must be verified)
@@ -368,6 +424,28 @@ RIGHT = [
         "alternatives: a count or a charge pair opened by an article",
         LEPTONS + "Events must contain at least three leptons or a same-sign dilepton pair.",
         ["event: (count(leptons) >= 3) or (any(not opposite_charge(pairs(leptons))))"],
+    ),
+    (
+        "alternatives after 'either', as one cut",
+        "Events are required to satisfy either m_jj > 1000 GeV and |Delta eta_jj| > 3.5, or m_jj "
+        "> 1500 GeV.",
+        ["event: (mjj > 1000 and deta > 3.5) or (mjj > 1500)"],
+    ),
+    (
+        "alternatives of a rejection: the kept events have neither",
+        "Events with at least one electron or at least one muon are rejected.",
+        ["event: count(electrons) == 0", "event: count(muons) < 1"],
+    ),
+    (
+        "the common requirement before a region's is kept",
+        "Events are required to have at least one lepton, and the VBF category requires m_jj > "
+        "500 GeV.",
+        ["event: count(leptons) >= 1"],
+    ),
+    (
+        "a bare tau counted after another count (it crashed the extraction)",
+        "Events must contain exactly one muon and one tau.",
+        ["event: count(muons) == 1"],
     ),
 ]
 
@@ -562,6 +640,51 @@ MODEL_WRONG = [
         "a rapidity difference read as a pseudorapidity separation",
         "The rapidity difference between the two jets must be |Delta y| < 1.2.",
         {"variable": "deta", "op": "<", "value": 1.2},
+        None,
+    ),
+    (
+        "alternatives after 'either': one of them required of every event",
+        "Events are required to satisfy either m_jj > 1000 GeV and |Delta eta_jj| > 3.5, or m_jj "
+        "> 1500 GeV.",
+        {"variable": "mjj", "op": ">", "value": 1000, "unit": "GeV"},
+        None,
+    ),
+    (
+        "an object with a threshold read as the leading one outside a requirement",
+        "An electron with pT > 10 GeV is considered a signal electron if it passes the tight "
+        "identification.",
+        {"expr": "nth(sort_desc(pt(electrons)), 0) > 10", "unit": "GeV"},
+        None,
+    ),
+    (
+        "a veto of more than one object read as a veto of any",
+        "Events with more than one lepton with pT > 10 GeV are rejected.",
+        {"expr": "not any((pt(leptons) > 10))"},
+        None,
+    ),
+    (
+        "alternatives the quote does not state",
+        "Events must have at least two jets with pT > 30 GeV and exactly one lepton.",
+        {"expr": "(count(jets) >= 2) or (count(leptons) == 1)"},
+        None,
+    ),
+    (
+        "alternatives that leave out what the quote states of them",
+        EIGHT_OR_SEVEN,
+        {"expr": "(count(jets) >= 8) or (count(jets) >= 7)"},
+        None,
+    ),
+    (
+        "the selection's count as a veto's",
+        "Events must contain exactly two jets, and events containing a jet with pT > 20 GeV and "
+        "|eta| > 2.4 are vetoed.",
+        {"expr": "sum((pt(jets) > 20) and (abs(eta(jets)) > 2.4)) == 2"},
+        None,
+    ),
+    (
+        "a region's requirement as a cut of the whole selection",
+        "SRC additionally requires E_T^miss > 400 GeV.",
+        {"variable": "met", "op": ">", "value": 400, "unit": "GeV"},
         None,
     ),
 ]

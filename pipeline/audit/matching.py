@@ -194,7 +194,7 @@ def cut_keys(cut: Cut, collections: dict[str, str]) -> list[Key]:
     kind = collections.get(counted.collection, "other")
     keys: list[Key] = [(kind, "count", DIRECTION[counted.op], (counted.n,))]
     for c in counted.conditions:
-        keys.append((kind, c.field, DIRECTION[c.op], c.values))
+        keys.append((kind, _quantity(c.field, kind), DIRECTION[c.op], c.values))
     return keys
 
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import patterns as P
+from pipeline.extract.clauses import rejects_events
+from pipeline.extract.text import balanced, top_level
 
 # a count opening an alternative: a count word, or a bare number followed by a comparison later
 _QUANTIFIER = "|".join(sorted(P.COUNT_OPS, key=len, reverse=True))
@@ -33,11 +35,16 @@ class Alternatives:
 
 
 def split(sentence: str) -> Alternatives | None:
-    """The alternatives of a prepared sentence requiring one count of objects or another; None for
-    any other sentence ('exactly one electron or muon' is one count over both flavours)."""
+    """The alternatives of a prepared sentence requiring one count of objects or another ('at
+    least eight jets ... or at least seven jets ...'), or one set of requirements or another
+    ('either m_jj > 1000 GeV and |Delta eta_jj| > 3.5, or m_jj > 1500 GeV'); None for any other
+    sentence ('exactly one electron or muon' is one count over both flavours) and for a sentence
+    rejecting the events (the kept ones meet neither: read as a veto)."""
+    if rejects_events(sentence) or _REJECTS.search(sentence):
+        return None
     counts = [m for m in (P.COUNT_RE.search(sentence), P.OR_MORE_RE.search(sentence)) if m]
     if not counts:
-        return None
+        return _either(sentence)
     first = min(counts, key=lambda m: m.start())  # "at least three leptons", "three or more"
     quantifier = first.group("q") if "q" in first.groupdict() else "at least"
     lead = sentence[: first.start()]
@@ -46,8 +53,15 @@ def split(sentence: str) -> Alternatives | None:
     start = first.start()
     for match in _OR_COUNT.finditer(sentence, first.end()):
         opened = P.COUNT_RE.match(sentence, match.end()) or _bare_count(sentence, match.end())
-        if opened is None or not _balanced(sentence[start : match.start()]):
-            continue  # (not "one lepton (an electron or a muon)")
+        if (
+            opened is None
+            or not balanced(sentence[start : match.start()])
+            or ";" in sentence[start : match.start()]
+            or _NUMBER_BEFORE.search(sentence[: match.start()])
+        ):
+            # (not "one lepton (an electron or a muon)", not "one or two taus": a range of
+            # one count, not beyond a clause's end)
+            continue
         parts.append(sentence[start : match.start()])
         start = match.end()
         if match.group("bare"):  # "..., or one jet with pT > 100 GeV": the first count word
@@ -57,8 +71,37 @@ def split(sentence: str) -> Alternatives | None:
     parts.append(sentence[start:].rstrip(" ."))
     if parts_quantified and _one_lepton(quantifier, first, parts, parts_quantified):
         return None  # "exactly one electron or one muon": one lepton of either flavour
+    # a bare number after "or" is "at least" that many (the first count word only when it is
+    # "exactly": "more than three jets ..., or two jets with pT > 100 GeV" is two jets, not three)
+    carried = "exactly" if quantifier.lower() == "exactly" else "at least"
     for index in parts_quantified:
-        parts[index] = f"{quantifier} {parts[index]}"
+        parts[index] = f"{carried} {parts[index]}"
+    return Alternatives(tuple(f"{lead}{part.strip().rstrip('.,')}." for part in parts))
+
+
+_NUMBER_BEFORE = re.compile(rf"(?<![\w.])(?i:{P.NUM_WORD})\s*$")
+_REJECTS = re.compile(r"\b(?:reject|veto|discard|exclud)\w*", re.IGNORECASE)
+_EITHER = re.compile(r"\beither\s+", re.IGNORECASE)
+_OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
+
+
+def _either(sentence: str) -> Alternatives | None:
+    """'Events are required to satisfy either A and B, or C': the parts after 'either', split at
+    each 'or' outside brackets, each with a comparison or a count of its own."""
+    either = _EITHER.search(sentence)
+    if either is None:
+        return None
+    lead, body = sentence[: either.start()], sentence[either.end() :].rstrip(" .")
+    parts, start = [], 0
+    for match in _OR.finditer(body):
+        if balanced(body[start : match.start()]):
+            parts.append(body[start : match.start()])
+            start = match.end()
+    parts.append(body[start:])
+    if len(parts) < 2 or not all(
+        _COMPARISON.search(part) or P.COUNT_RE.search(part) for part in parts
+    ):
+        return None  # "either an electron or a muon": one count of either flavour
     return Alternatives(tuple(f"{lead}{part.strip().rstrip('.,')}." for part in parts))
 
 
@@ -103,41 +146,17 @@ _TOP_LEVEL_OR = " or "
 
 def parts_of(expr: str) -> tuple[str, ...] | None:
     """The alternatives of an expression ``(A) or (B)``, None for any other one."""
-    parts = _top_level(expr.strip(), _TOP_LEVEL_OR)
+    parts = top_level(expr.strip(), _TOP_LEVEL_OR)
     if len(parts) < 2 or not all(p.startswith("(") and p.endswith(")") for p in parts):
         return None
     inner = tuple(p[1:-1] for p in parts)
-    return inner if all(_balanced(p) for p in inner) else None
+    return inner if all(balanced(p) for p in inner) else None
 
 
 def conjuncts(expr: str) -> tuple[str, ...]:
     """The parts of ``A and B`` at the top level (the expression itself when there is no 'and')."""
-    return tuple(_top_level(expr, " and "))
+    return tuple(top_level(expr, " and "))
 
 
 def expression(parts: list[list[str]]) -> str:
     return " or ".join("(" + " and ".join(part) + ")" for part in parts)
-
-
-def _top_level(expr: str, word: str) -> list[str]:
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(expr):
-        char = expr[i]
-        depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
-        if depth == 0 and expr.startswith(word, i):
-            out.append(expr[start:i].strip())
-            i += len(word)
-            start = i
-            continue
-        i += 1
-    out.append(expr[start:].strip())
-    return out
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0

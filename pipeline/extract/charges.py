@@ -18,7 +18,7 @@ from pipeline.extract import patterns as P
 _DI = {"dilepton": "lepton", "dimuon": "muon", "dielectron": "electron", "ditau": "tau"}
 _NOUN = rf"(?:{P.OBJECT_RE.pattern}|(?P<di>di(?:lepton|muon|electron|tau))s?\b)"
 _SIGN = (
-    r"(?:(?P<opp>opposite(?:ly)?|oppositely)|(?P<same>same|like|equal))[- ]?"
+    r"(?:(?P<opp>opposite(?:ly)?)|(?P<same>same|like|equal))[- ]?"
     r"(?:sign(?:ed)?|(?:electric(?:al(?:ly)?)?\s+)?charged?|charges?)\b"
 )
 # "two opposite-sign leptons", "an opposite-charge muon pair", "a same-sign dilepton pair",
@@ -75,7 +75,16 @@ def _names_flavour(sentence: str, match: re.Match[str]) -> bool:
         or _FLAVOUR_TOO.match(sentence, _sign_end(match))
         or _MIXED.search(window)
         or (re.search(r"\belectrons?\b", window, re.I) and re.search(r"\bmuons?\b", window, re.I))
+        # "a muon and a tau lepton of opposite charge", "the tau candidate and the lepton must
+        # have opposite charges": a pair of two kinds
+        or len(_kinds_in(match.group(0))) > 1
     )
+
+
+def _kinds_in(text: str) -> set[str]:
+    kinds = {P.object_of(m) for m in P.OBJECT_RE.finditer(text)}
+    kinds |= {"tau"} if re.search(r"\btau", text, re.I) else set()
+    return kinds - ({"lepton"} if kinds <= {"lepton", "electron", "muon"} else set())
 
 
 _MIXED = re.compile(
@@ -86,12 +95,10 @@ _MIXED = re.compile(
 
 
 def _sign_end(match: re.Match[str]) -> int:
+    groups = match.groupdict()
     for group in ("opp", "same", "os", "ss", "opp2", "same2"):
-        try:
-            if match.group(group):
-                return match.end(group)
-        except IndexError:
-            continue
+        if groups.get(group):
+            return match.end(group)
     return match.end()
 
 

@@ -147,7 +147,9 @@ _MAIN = r"(?:^\s*|,\s*(?:and\s+)?(?:therefore|thus|hence|so|consequently)\s+)"
 _REJECTED_EVENTS = re.compile(
     rf"{_MAIN}{PURPOSE}(?:[\w-]+\s+){{0,3}}?events?\s+(?:\w+\s+){{0,2}}?(?:with|containing|having"
     # (a decimal point is no sentence end: "within Delta R < 0.4 of the photon are removed")
-    r"|that|in which|where|whose)\b(?:[^.;]|\.(?=\d)){0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?"
+    # (nor a clause keeping events: "Events with exactly two jets are kept, and events with ...")
+    r"|that|in which|where|whose)\b(?:(?!\b(?:are|is)\s+(?:kept|selected|retained|accepted"
+    r"|required)\b)(?:[^.;]|\.(?=\d))){0,200}?\b(?:are|is)\s+(?:then\s+|also\s+)?"
     r"(?:rejected|vetoed|discarded|removed|excluded|not considered|not used|not selected)\b",
     re.IGNORECASE,
 )
@@ -257,6 +259,14 @@ _FAILING = re.compile(
 _BAD_OBJECTS = re.compile(
     r"\b(?:bad|badly[- ]\w+|fake|noisy|problematic|mis-?reconstructed|cosmic)\s+(?:[\w-]+\s+)?"
     r"(?:jets?|muons?|electrons?|photons?|leptons?)\b",
+    re.IGNORECASE,
+)
+
+
+# words saying a vetoed object fails a requirement, anywhere in a sentence ("a jet ... that fails
+# the quality criteria", "bad jets", "does not satisfy"): shared by the rules and the check
+FAILING_WORDS = re.compile(
+    r"\bfail(?:s|ing|ed)?\b|\bbad(?:ly)?\b|\b(?:does|do)\s+not\s+(?:pass|satisfy|meet)\b",
     re.IGNORECASE,
 )
 

@@ -273,22 +273,35 @@ def _respectively_listed(sentence: str, found: list[Comparison]) -> list[Compari
     ordered = sorted(found, key=lambda c: c.position)
     merged: dict[int, Comparison] = {}
     skip: set[int] = set()
-    for first, second in zip(ordered, ordered[1:], strict=False):
-        if id(first) in skip:
-            continue
-        between = sentence[len(sentence) - len(first.after) : second.position]
-        if (
-            first.quantity == second.quantity
-            and first.op == second.op
-            and not (first.extra or second.extra or first.alt is not None or second.alt is not None)
-            and not isinstance(first.value, list)
-            and not isinstance(second.value, list)
-            and _LISTED_BETWEEN.match(between)
-            and _RESPECTIVELY_AFTER.match(second.after)
+    index = 0
+    while index < len(ordered):
+        run = [ordered[index]]  # "pT > 100 GeV, pT > 50 GeV and pT > 30 GeV, respectively"
+        while index + len(run) < len(ordered) and _listed_next(
+            sentence, run[-1], ordered[index + len(run)]
         ):
-            merged[id(first)] = replace(first, extra=[second.value], after=second.after)
-            skip.add(id(second))
+            run.append(ordered[index + len(run)])
+        if len(run) > 1 and _RESPECTIVELY_AFTER.match(run[-1].after):
+            merged[id(run[0])] = replace(
+                run[0],
+                extra=[float(c.value) for c in run[1:]],  # type: ignore[arg-type]
+                after=run[-1].after,
+            )
+            skip |= {id(c) for c in run[1:]}
+        index += len(run)
     return [merged.get(id(c), c) for c in found if id(c) not in skip]
+
+
+def _listed_next(sentence: str, first: Comparison, second: Comparison) -> bool:
+    """Whether ``second`` continues a list of comparisons of ``first``'s quantity."""
+    between = sentence[len(sentence) - len(first.after) : second.position]
+    return (
+        first.quantity == second.quantity
+        and first.op == second.op
+        and not (first.extra or second.extra or first.alt is not None or second.alt is not None)
+        and not isinstance(first.value, list)
+        and not isinstance(second.value, list)
+        and bool(_LISTED_BETWEEN.match(between))
+    )
 
 
 def _continued(sentence: str, found: list[Comparison]) -> list[Comparison]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.text import balanced
+
 _SPLITS = [
     # "For events with exactly two jets, the subleading jet must ..."
     re.compile(
@@ -85,19 +87,10 @@ def split(sentence: str) -> Conditional | None:
 def parts_of(expr: str) -> tuple[str, str] | None:
     """(condition, requirement) of a conditional cut's expression, None for any other one."""
     match = _CONDITIONAL_EXPR.match(expr.strip())
-    if match is None or not _balanced(match.group("cond")) or not _balanced(match.group("req")):
+    if match is None or not balanced(match.group("cond")) or not balanced(match.group("req")):
         return None
     return match.group("cond"), match.group("req")
 
 
 def expression(condition: str, requirement: str) -> str:
     return f"not ({condition}) or ({requirement})"
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0

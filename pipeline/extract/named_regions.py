@@ -23,7 +23,12 @@ _NAME = (
 )
 # a region as the subject of a requirement ("SR-low requires", "the VBF category must have",
 # "while SR-high additionally requires") or opening a clause ("In the boosted category, ...")
-_OPENING = r"(?:^|(?<=[,;:])|\b(?:and|while|whereas|but)\b)\s*"
+# (a bare "and" opens a subject only before a region's name: "SR-low requires ... and SR-high
+# requires ...", not "The ggF and VBF categories require ...")
+_OPENING = (
+    r"(?:^|(?<=[,;:])|(?<=[,;:])\s*(?:and|while|whereas|but)\b|\b(?:while|whereas)\b"
+    rf"|\band\b(?=\s+(?:the\s+)?{SR_NAME}))\s*"
+)
 _SUBJECTS = [
     re.compile(
         rf"{_OPENING}(?:the\s+)?(?:{_NAME})\s*,?\s+(?:(?:further|additionally|also|then)\s+)?"
@@ -64,6 +69,12 @@ def split(sentence: str) -> list[RegionPart]:
         key=lambda m: m.start(),
     )
     parts = []
+    lead = sentence[: subjects[0].start()].strip(" ,;:") if subjects else ""
+    if re.search(r"\d|\b(?:at least|exactly|no)\b", lead) and not re.search(r":\s*$", lead):
+        # "Events are required to have at least one lepton, and the VBF category requires ...":
+        # the common requirement before the first region's, as a part of no region
+        lead = re.sub(r"(?:,?\s*(?:and|while|whereas|but))$", "", lead).strip(" ,;")
+        parts.append(RegionPart("", f"{lead[0].upper()}{lead[1:]}."))
     for index, match in enumerate(subjects):
         end = subjects[index + 1].start() if index + 1 < len(subjects) else len(sentence)
         text = sentence[match.end() : end].strip(" ,;:.")

@@ -106,7 +106,7 @@ QUANTITIES: list[tuple[str, str]] = [
     # the rapidity of the dijet system in its centre of mass, y* = (y1 - y2) / 2, and the rapidity
     # difference of two jets: rapidities, not pseudorapidities
     ("ystar", r"\|\s*y\s*\*\s*\||(?<![A-Za-z])y\s*\^?\s*\{?\*\}?(?=\s*(?:<|>|=|is|must))"),
-    ("dy", r"\bDelta ?y(?:_?\{?jj\}?)?\b|(?<!pseudo)\brapidity (?:separation|difference)"),
+    ("dy", r"\bDelta ?y(?:_?\{?jj\}?)?\b|\brapidity (?:separation|difference)"),
     # the pseudorapidity separation of two objects (VBF's Delta eta_jj) is no object's eta
     (
         "deta",

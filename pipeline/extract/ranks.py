@@ -336,6 +336,12 @@ _COUNT_WITH = re.compile(
 )
 
 
+_REQUIRED_BEFORE = re.compile(
+    r"\b(?:have|has|contain|contains|containing|require|requires|requiring|with)\s+$", re.IGNORECASE
+)
+_REQUIRED_AFTER = re.compile(r"[^.;]{0,60}?\b(?:is|are)\s+(?:also\s+)?required\b", re.IGNORECASE)
+
+
 def counted_above(text: str, position: int) -> tuple[str, int] | None:
     """(kind, rank) when the comparison at ``position`` bounds the objects of a count from below
     ('at least eight jets with pT > 50 GeV': the eighth jet has pT > 50 GeV, rank 7); None
@@ -344,7 +350,12 @@ def counted_above(text: str, position: int) -> tuple[str, int] | None:
     if match is None:
         return None
     if match.group("one"):
-        return P.object_of(match), 0  # "a jet with pT > 450 GeV": the leading one
+        # "must have a jet with pT > 450 GeV", "a jet with pT > 450 GeV is required": the leading
+        # one (not "An electron with pT > 10 GeV is considered a signal electron if ...")
+        start = max(0, position - 120) + match.start()
+        if _REQUIRED_BEFORE.search(text[:start]) or _REQUIRED_AFTER.match(text, position):
+            return P.object_of(match), 0
+        return None
     n = P.count_value(match.group("n").lower()) + (1 if match.group("more") else 0)
     return P.object_of(match), n - 1
 

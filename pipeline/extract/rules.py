@@ -577,6 +577,7 @@ def _counted_vetoes(reading: Reading, found: list[CutFinding]) -> list[CutFindin
             or len({frozenset(bounds) for bounds in _bounds(by_kind)}) > 1
             or _unread_bound_after(reading, counted, found)
             or _failing_counted(reading.text)
+            or not _counts_the_vetoed(reading, count, counted)
         ):
             # (an electron above one pT and a muon above another: no one condition of leptons)
             continue
@@ -588,6 +589,23 @@ def _counted_vetoes(reading: Reading, found: list[CutFinding]) -> list[CutFindin
             if f.key() != count.key() and all(f is not c for c in counted)  # (said twice too)
         ] + [combined]
     return found
+
+
+def _counts_the_vetoed(reading: Reading, count: CutFinding, counted: list[CutFinding]) -> bool:
+    """Whether ``count`` is the veto's count of the objects its thresholds pick: a zero count, or
+    the number said just before them ('more than one lepton with pT > 10 GeV ... rejected': at
+    most one), not the selection's own count ('exactly two jets, and events containing a jet with
+    pT > 20 GeV ... are vetoed')."""
+    if (count.op, count.value) in (("==", 0.0), ("<", 1.0), ("<=", 0.0)):
+        return True
+    for comp in reading.comparisons:
+        if not any(comp.quantity == f.variable and comp.value == f.value for f in counted):
+            continue
+        said = ranks.counted_above(reading.text, comp.position)
+        n = int(count.value)  # type: ignore[arg-type]
+        if said is not None and said[1] + 1 == n + (1 if count.op == "<=" else 0):
+            return True  # "more than one ... rejected": the second one is what is vetoed
+    return False
 
 
 def _bound(finding: CutFinding) -> tuple[object, ...]:
@@ -605,10 +623,7 @@ def _bounds(by_kind: dict[str, set[tuple[object, ...]]]) -> list[set[tuple[objec
 def _failing_counted(sentence: str) -> bool:
     """'a jet with pT > 20 GeV that fails the jet quality criteria', 'bad jets': the veto counts
     only the objects failing a requirement, which no threshold of the objects states."""
-    return bool(_FAILING.search(sentence))
-
-
-_FAILING = re.compile(r"\bfail(?:s|ing|ed)?\b|\bbad(?:ly)?\b|\bnot\s+(?:pass|satisfy)", re.I)
+    return bool(clauses.FAILING_WORDS.search(sentence))
 
 
 def _unread_bound_after(
@@ -656,6 +671,9 @@ def _in_named_regions(sentence: str, quote: str, context: str | None) -> list[Cu
     out = []
     for part in parts:
         found = [f for f in _findings_in(read(part.sentence), quote, context) if f.region is None]
+        if not part.name:  # the common requirement before the first region's
+            out += found
+            continue
         event_level = _at_event_level(found, part.sentence)
         if not event_level or not all(f.is_event_level() for f in event_level):
             return None
@@ -673,7 +691,9 @@ def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFind
         return None
     read_parts = []
     for part in parts.parts:
-        found = _at_event_level(_without_pair_counts(_findings_in(read(part), quote, context)))
+        found = _at_event_level(
+            _without_pair_counts(_findings_in(read(part), quote, context)), part
+        )
         if not found:
             return None
         read_parts.append(found)
@@ -874,7 +894,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
 
 # "exactly one electron and one muon": a second count under the first count word
 _AND_COUNT = re.compile(
-    rf"{P.BRACKETED_GAP}\s*,?\s+and\s+(?P<n>(?i:{P.NUM_WORD}))\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
+    rf"{P.BRACKETED_GAP}\s*,?\s+and\s+(?P<n>(?i:{P.NUM_WORD}))\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%|or)\b)"
     rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{P.OBJECT_RE.pattern})"
 )
 # 'an electron or a muon', 'muons (electrons)': both flavours

@@ -30,7 +30,7 @@ from dataclasses import replace
 
 from pipeline.extract import alternatives, charges, conditionals, named_regions, ranks, vetoes
 from pipeline.extract import patterns as P
-from pipeline.extract.grounding import _Index, ground_cut
+from pipeline.extract.grounding import _Index, cut_numbers, ground_cut
 from pipeline.extract.reading import Reading, control_context, read, subject_conditions
 from pipeline.extract.support_claims import (
     DIRECTION,
@@ -442,6 +442,10 @@ def support_problem(
     unconditioned = _unconditioned_problem(cut, kinds, in_region, doc)
     if unconditioned is not None:
         return unconditioned
+    if not in_region:
+        regional = _region_only_problem(cut, kinds, doc)
+        if regional is not None:
+            return regional or None
     claim = claim_of(cut, kinds)
     quote, context = sentence_of(cut, doc)
     if claim is None or not quote:
@@ -509,6 +513,29 @@ _VETO_OBJECTS = re.compile(
 )
 
 
+def _region_only_problem(cut: Cut, kinds: dict[str, str], doc: Document | None) -> str | None:
+    """A cut of the whole selection from a quote stating requirements of named regions ('SRC
+    additionally requires E_T^miss > 400 GeV'): only the quote's common part, before the first
+    region's, may state it. '' when that part does, None when the quote names no region."""
+    quote, _ = sentence_of(cut, doc)
+    parts = named_regions.split(P.prepare(quote)) if quote else []
+    named = sorted({p.name for p in parts if p.name})
+    if not named:
+        return None
+    for part in parts:
+        if part.name:
+            continue
+        here = cut.model_copy(
+            update={
+                "provenance": Provenance(source="paper", document="", quote=part.sentence),
+                "grounding": None,
+            }
+        )
+        if support_problem(here, kinds) is None:
+            return ""
+    return f"{NOT_A_SELECTION['category']} (a cut of the region(s) {', '.join(named)})"
+
+
 def _named_region_problem(
     cut: Cut, region: str, kinds: dict[str, str], doc: Document | None
 ) -> str | None:
@@ -567,6 +594,19 @@ def _counted_veto_problem(
     problem = support_problem(count, kinds, in_region=in_region)
     if problem is not None and not problem.startswith(COUNTED_ONLY):
         return f"its count ({count.expr}): {problem}"
+    r = read(quote)
+    if (counted.op, counted.n) not in (("==", 0.0), ("<", 1.0), ("<=", 0.0)) and not any(
+        (said := ranks.counted_above(r.text, comp.position)) is not None
+        and said[1] + 1 == int(counted.n) + (1 if counted.op == "<=" else 0)
+        for comp in r.comparisons
+        if comp.quantity in vetoes.FIELDS and counted_in_veto(r, comp.position)
+    ):
+        # "exactly two jets, and events containing a jet with pT > 20 GeV ... are vetoed": the
+        # number is the selection's, not the number of the objects the thresholds pick
+        return (
+            f"the number {counted.n:g} is not said of the {counted.collection} the thresholds "
+            "pick ('more than one lepton with pT > 10 GeV'): it counts other objects"
+        )
     for c in counted.conditions:
         value: float | list[float] = list(c.values) if c.op == "between" else c.values[0]
         bound = part(
@@ -584,7 +624,6 @@ def _counted_veto_problem(
             or (problem == OTHER_OBJECTS and _VETO_OBJECTS.search(quote))
         ):
             return f"its condition on {c.field}: {problem}"
-    r = read(quote)
     for c in counted.conditions:
         stated = [
             DIRECTION.get(comp.op, comp.op)
@@ -641,9 +680,16 @@ def _alternatives_problem(
     alternatives."""
     quote, _ = sentence_of(cut, doc)
     said = alternatives.split(P.prepare(quote)) if quote else None
-    if said is None:
-        return None
     parts = alternatives.parts_of(cut.expr) if cut.expr else None
+    if said is None:
+        if parts is not None and any(_REQUIREMENT_PART.search(p) for p in parts):
+            # "(count(jets) >= 2) or (count(leptons) == 1)" from "at least two jets ... and
+            # exactly one lepton": alternatives the quote does not state
+            return (
+                "the cut is alternative requirements '(A) or (B)', but the quote states no "
+                "alternatives ('... or at least ...', 'either ... or ...')"
+            )
+        return None
     if parts is None or len(parts) != len(said.parts):
         return (
             "the quote states alternative requirements ('... or at least ...'): an event passes "
@@ -662,7 +708,24 @@ def _alternatives_problem(
             problem = support_problem(part, kinds, in_region=in_region)
             if problem is not None:
                 return f"its alternative {index + 1} ({conjunct}): {problem}"
+        stated = {float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", sentence)}
+        written = set(cut_numbers(Cut(id="x", description="x", expr=expr)))
+        left_out = sorted(n for n in stated - written if n not in _COUNT_SIZES)
+        if left_out:
+            # "(count(jets) >= 8) or ...": the alternative's 50 GeV threshold left out
+            return (
+                f"its alternative {index + 1} ({expr}) leaves out what the quote states of it "
+                f"({', '.join(f'{n:g}' for n in left_out)})"
+            )
     return ""
+
+
+# an alternative that is a requirement of its own (not one side of a window on one quantity,
+# "(m < 12) or (76 < m < 106)"): a count, a ranked object, a charge pair, a conjunction
+_REQUIREMENT_PART = re.compile(r"\bcount\(|\bnth\(|\bany\(|\bsum\(| and ")
+# small numbers a count states with its words or digits ("at least 2 jets") and that the ranked
+# form writes as a rank, not a value
+_COUNT_SIZES = {float(n) for n in range(0, 11)}
 
 
 def _unconditioned_problem(

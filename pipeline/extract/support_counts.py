@@ -8,7 +8,7 @@ import re
 
 from pipeline.extract import count_phrases, ranks, vetoes
 from pipeline.extract import patterns as P
-from pipeline.extract.clauses import failing_objects, names_bad_objects
+from pipeline.extract.clauses import FAILING_WORDS, failing_objects, names_bad_objects
 from pipeline.extract.findings import OBJECT_VARIABLES
 from pipeline.extract.reading import Reading
 from pipeline.extract.support_claims import INVERSE, Claim, fmt, names_claimed
@@ -33,14 +33,24 @@ _COUNT_PHRASE = re.compile(
 COUNTED_ONLY = "the veto counts only the"
 
 
-_FAILING = re.compile(r"\bfail(?:s|ing|ed)?\b|\bbad(?:ly)?\b", re.IGNORECASE)
+def _kind_of(noun: str) -> str:
+    """The kind of an object noun (a bare 'tau', which the shared pattern reads only before a
+    verb, is a tau)."""
+    found = P.OBJECT_RE.search(noun)
+    return (
+        P.object_of(found)
+        if found is not None
+        else "tau"
+        if noun.lower().startswith("tau")
+        else "other"
+    )
 
 
 def _veto_thresholds(claim: Claim, r: Reading) -> str:
     """The thresholds the quote sets on the objects of ``claim.kind`` a veto counts ('pT > 15'),
     as text; '' when there are none."""
     said = []
-    if _FAILING.search(r.text):
+    if FAILING_WORDS.search(r.text):
         return ""  # "a jet ... that fails the quality criteria": checked as failing objects
     counted = [
         comp
@@ -62,6 +72,22 @@ def _veto_thresholds(claim: Claim, r: Reading) -> str:
 
 
 def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
+    """Why the quote does not state the count; a zero count the quote states of vetoed objects
+    that carry thresholds is flagged too (the veto counts only those: COUNTED_ONLY)."""
+    problem = _count_reading_problem(claim, r, in_region)
+    if problem is not None or claim.values != (0.0,) or claim.direction != "eq":
+        return problem
+    thresholds = _veto_thresholds(claim, r)
+    if thresholds:
+        # "events containing a photon with E_T > 15 GeV are discarded": no such photon
+        return (
+            f"{COUNTED_ONLY} {claim.kind}s with {thresholds} (the quote's thresholds), not "
+            f"every selected {claim.kind}: count those (not any((pt({claim.kind}s) > ...)))"
+        )
+    return None
+
+
+def _count_reading_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
     reasons: list[str] = []
     if count_phrases.defines_regions(r.text):
         return (
@@ -78,13 +104,6 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
                     f"the quote vetoes the {claim.kind}s beyond the leading one(s) ('besides the "
                     "leading one'), not every one: a zero count rejects the events it keeps"
                 )
-        thresholds = _veto_thresholds(claim, r)
-        if thresholds:
-            # "events containing a photon with E_T > 15 GeV are discarded": no such photon
-            return (
-                f"{COUNTED_ONLY} {claim.kind}s with {thresholds} (the quote's thresholds), not "
-                f"every selected {claim.kind}: count those (not any((pt({claim.kind}s) > ...)))"
-            )
         for pos, kind in r.objects:
             counted = _COUNTED_BEFORE.search(r.text[max(0, pos - 30) : pos])
             if names_claimed(claim, kind) and r.clause_at(pos).rejects and counted is None:
@@ -210,10 +229,9 @@ def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
             en.start <= match.start("n") < en.end for en in enumerations
         ):
             continue
-        kinds = {P.object_of(P.OBJECT_RE.search(match.group("obj")))}  # type: ignore[arg-type]
+        kinds = {_kind_of(match.group("obj"))}
         if match.group("obj2"):
-            second = P.OBJECT_RE.search(match.group("obj2"))
-            kinds.add(P.object_of(second))  # type: ignore[arg-type]
+            kinds.add(_kind_of(match.group("obj2")))
         problem = _count_problem(claim, kinds, match, r, in_region)
         if problem is None:
             return None
@@ -318,6 +336,8 @@ _CARRIED = re.compile(
 
 
 def _carried_word(text: str, match: re.Match[str]) -> str | None:
+    if re.match(r"\s+or\s+(?:more|fewer|less)\b", text[match.end("n") :], re.IGNORECASE):
+        return None  # "two or fewer electrons" says its own direction
     carried = _CARRIED.search(text[max(0, match.start() - 120) : match.start()])
     return carried.group("q") if carried else None
 

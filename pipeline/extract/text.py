@@ -119,3 +119,28 @@ def squash(text: str) -> str:
     """One line, single spaces, line-break hyphens removed: a readable quote."""
     text = _HYPHEN_BREAK.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def balanced(text: str) -> bool:
+    """Whether every bracket ``text`` opens is closed in it, none before it opens."""
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def top_level(expr: str, word: str) -> list[str]:
+    """``expr`` split at each ``word`` (" or ", " and ") outside brackets, parts stripped."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(expr):
+        depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(expr[i], 0)
+        if depth == 0 and expr.startswith(word, i):
+            out.append(expr[start:i].strip())
+            i += len(word)
+            start = i
+            continue
+        i += 1
+    out.append(expr[start:].strip())
+    return out

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.text import top_level
+
 # the fields a condition of a counted object may bound (the comparisons the rules read as cuts)
 FIELDS = ("pt", "eta", "phi", "e", "d0", "z0", "d0sig", "z0sintheta", "reliso")
 _OPS = (">=", "<=", "==", ">", "<")
@@ -74,7 +76,7 @@ def parse(expr: str) -> CountedVeto | None:
         return None
     body = whole.group("none") or whole.group("counted")
     conditions, collections = [], set()
-    for text in _terms(body):
+    for text in top_level(body, " and "):
         term = _TERM.match(text)
         if term is None:
             return None
@@ -105,15 +107,3 @@ def parse(expr: str) -> CountedVeto | None:
     return CountedVeto(
         collections.pop(), tuple(conditions), whole.group("op"), float(whole.group("n"))
     )
-
-
-def _terms(body: str) -> list[str]:
-    """'(A) and (B)' -> ['(A)', '(B)'] at the top level."""
-    out, depth, start = [], 0, 0
-    for i, char in enumerate(body):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and body.startswith(" and ", i + 1):
-            out.append(body[start : i + 1].strip())
-            start = i + 6
-    out.append(body[start:].strip())
-    return out
