@@ -447,6 +447,12 @@ RIGHT = [
         "Events must contain exactly one muon and one tau.",
         ["event: count(muons) == 1"],
     ),
+    (
+        "alternatives in TeV (the check reads 1.5 TeV as 1500 GeV)",
+        "Events are required to satisfy either m_jj > 1.5 TeV and |Delta eta_jj| > 3.5, or m_jj > "
+        "1 TeV and |Delta eta_jj| > 5.",
+        ["event: (mjj > 1500 and deta > 3.5) or (mjj > 1000 and deta > 5)"],
+    ),
 ]
 
 # (class, quote, a model's cut, its object or None): each must be flagged
@@ -685,6 +691,13 @@ MODEL_WRONG = [
         "a region's requirement as a cut of the whole selection",
         "SRC additionally requires E_T^miss > 400 GeV.",
         {"variable": "met", "op": ">", "value": 400, "unit": "GeV"},
+        None,
+    ),
+    (
+        "alternatives in TeV: one leaving out its Delta eta",
+        "Events are required to satisfy either m_jj > 1.5 TeV and |Delta eta_jj| > 3.5, or m_jj > "
+        "1 TeV and |Delta eta_jj| > 5.",
+        {"expr": "(mjj > 1500 and deta > 3.5) or (mjj > 1000)", "unit": "GeV"},
         None,
     ),
 ]

@@ -708,9 +708,18 @@ def _alternatives_problem(
             problem = support_problem(part, kinds, in_region=in_region)
             if problem is not None:
                 return f"its alternative {index + 1} ({conjunct}): {problem}"
-        stated = {float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", sentence)}
+        stated = {
+            float(m.group())
+            for m in re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", sentence)
+            if not _COUNTED_AFTER.match(sentence, m.end())  # ("at least 2 jets": a count)
+        }
         written = set(cut_numbers(Cut(id="x", description="x", expr=expr)))
-        left_out = sorted(n for n in stated - written if n not in _COUNT_SIZES)
+        left_out = sorted(
+            n
+            for n in stated - written
+            # (a value in TeV or MeV is written in GeV: "m_jj > 1.5 TeV" is mjj > 1500)
+            if not {round(n * 1000, 6), round(n / 1000, 9)} & written
+        )
         if left_out:
             # "(count(jets) >= 8) or ...": the alternative's 50 GeV threshold left out
             return (
@@ -723,9 +732,10 @@ def _alternatives_problem(
 # an alternative that is a requirement of its own (not one side of a window on one quantity,
 # "(m < 12) or (76 < m < 106)"): a count, a ranked object, a charge pair, a conjunction
 _REQUIREMENT_PART = re.compile(r"\bcount\(|\bnth\(|\bany\(|\bsum\(| and ")
-# small numbers a count states with its words or digits ("at least 2 jets") and that the ranked
-# form writes as a rank, not a value
-_COUNT_SIZES = {float(n) for n in range(0, 11)}
+# a number counting objects ("at least 2 jets"), which the ranked form writes as a rank
+_COUNTED_AFTER = re.compile(
+    rf"\s+(?:or\s+more\s+)?(?:[\w-]+\s+){{0,2}}?(?:{P.OBJECT_RE.pattern})", re.IGNORECASE
+)
 
 
 def _unconditioned_problem(
