@@ -453,6 +453,11 @@ RIGHT = [
         "1 TeV and |Delta eta_jj| > 5.",
         ["event: (mjj > 1500 and deta > 3.5) or (mjj > 1000 and deta > 5)"],
     ),
+    (
+        "the kept side of a vetoed count range is a window, not alternatives",
+        "Events with exactly one or two taus are vetoed.",
+        ["event: (count(taus) < 1) or (count(taus) > 2)"],
+    ),
 ]
 
 # (class, quote, a model's cut, its object or None): each must be flagged

@@ -682,7 +682,11 @@ def _alternatives_problem(
     said = alternatives.split(P.prepare(quote)) if quote else None
     parts = alternatives.parts_of(cut.expr) if cut.expr else None
     if said is None:
-        if parts is not None and any(_REQUIREMENT_PART.search(p) for p in parts):
+        if (
+            parts is not None
+            and any(_REQUIREMENT_PART.search(p) for p in parts)
+            and not _one_quantity(parts)
+        ):
             # "(count(jets) >= 2) or (count(leptons) == 1)" from "at least two jets ... and
             # exactly one lepton": alternatives the quote does not state
             return (
@@ -727,6 +731,16 @@ def _alternatives_problem(
                 f"({', '.join(f'{n:g}' for n in left_out)})"
             )
     return ""
+
+
+def _one_quantity(parts: tuple[str, ...]) -> bool:
+    """Whether the parts bound one quantity ('(count(taus) < 1) or (count(taus) > 2)', the kept
+    side of a vetoed range): a window, not alternative requirements."""
+    sides = [_SIMPLE_BOUND.fullmatch(p.strip()) for p in parts]
+    return all(sides) and len({s.group("lhs") for s in sides if s}) == 1
+
+
+_SIMPLE_BOUND = re.compile(r"(?P<lhs>.+?)\s*(?:>=|<=|>|<)\s*-?[\d.]+")
 
 
 # an alternative that is a requirement of its own (not one side of a window on one quantity,
