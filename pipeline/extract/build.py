@@ -101,6 +101,23 @@ def _condition(finding: CutFinding) -> vetoes.Condition:
     return vetoes.Condition(finding.variable, finding.abs, str(finding.op), values)
 
 
+def _as_event_expression(cut: Cut, expr: str, description: str) -> Cut:
+    """``cut`` restated as the event-level expression ``expr`` (a conditional or alternative cut
+    built from its parts)."""
+    return cut.model_copy(
+        update={
+            "expr": expr,
+            "variable": None,
+            "op": None,
+            "value": None,
+            "abs": False,
+            "scope": Scope.event,
+            "target": None,
+            "description": description,
+        }
+    )
+
+
 def _conjunct(finding: CutFinding, cut_id: str, source: Source) -> str:
     """One requirement of an alternative, as an expression that can stand beside others."""
     expr = cut_expression(to_cut(finding, cut_id, source)[1])
@@ -133,17 +150,10 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
         first._alternatives = None
         _, cut = to_cut(first, cut_id, source)
         parts = [[_conjunct(f, cut_id, source) for f in part] for part in finding._alternatives]
-        return None, cut.model_copy(
-            update={
-                "expr": alternatives.expression(parts),
-                "variable": None,
-                "op": None,
-                "value": None,
-                "abs": False,
-                "scope": Scope.event,
-                "target": None,
-                "description": "either " + " or ".join(" and ".join(part) for part in parts),
-            }
+        return None, _as_event_expression(
+            cut,
+            alternatives.expression(parts),
+            "either " + " or ".join(" and ".join(part) for part in parts),
         )
     if finding._condition is not None:
         # "for events with exactly two jets, the subleading jet must have pT > 60 GeV"
@@ -151,19 +161,10 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
         unconditional._condition = None
         _, required = to_cut(unconditional, cut_id, source)
         _, condition = to_cut(finding._condition, cut_id, source)
-        return None, required.model_copy(
-            update={
-                "expr": conditionals.expression(
-                    cut_expression(condition), cut_expression(required)
-                ),
-                "variable": None,
-                "op": None,
-                "value": None,
-                "abs": False,
-                "scope": Scope.event,
-                "target": None,
-                "description": f"{required.description}, for events with {condition.description}",
-            }
+        return None, _as_event_expression(
+            required,
+            conditionals.expression(cut_expression(condition), cut_expression(required)),
+            f"{required.description}, for events with {condition.description}",
         )
     value, unit = canonical(finding.value, finding.unit)
     base: dict[str, Any] = {

@@ -513,6 +513,18 @@ _VETO_OBJECTS = re.compile(
 )
 
 
+def _requoted(cut: Cut, sentence: str, **fields: object) -> Cut:
+    """``cut`` quoting ``sentence`` alone and ungrounded, to check it against one part of its quote
+    (a region's requirement, a condition); with ``fields``, a new cut of those fields instead (an
+    alternative's conjunct, a counted veto's count or condition)."""
+    provenance = Provenance(source="paper", document="", quote=sentence)
+    if not fields:
+        return cut.model_copy(update={"provenance": provenance, "grounding": None})
+    return Cut.model_validate(
+        {"id": cut.id, "description": cut.description, **fields, "provenance": provenance}
+    )
+
+
 def _region_only_problem(cut: Cut, kinds: dict[str, str], doc: Document | None) -> str | None:
     """A cut of the whole selection from a quote stating requirements of named regions ('SRC
     additionally requires E_T^miss > 400 GeV'): only the quote's common part, before the first
@@ -525,12 +537,7 @@ def _region_only_problem(cut: Cut, kinds: dict[str, str], doc: Document | None) 
     for part in parts:
         if part.name:
             continue
-        here = cut.model_copy(
-            update={
-                "provenance": Provenance(source="paper", document="", quote=part.sentence),
-                "grounding": None,
-            }
-        )
+        here = _requoted(cut, part.sentence)
         if support_problem(here, kinds) is None:
             return ""
     return f"{NOT_A_SELECTION['category']} (a cut of the region(s) {', '.join(named)})"
@@ -552,12 +559,7 @@ def _named_region_problem(
         return f"the quote states requirements of the regions {said}, not of {region}"
     problems = []
     for part in mine:
-        here = cut.model_copy(
-            update={
-                "provenance": Provenance(source="paper", document="", quote=part.sentence),
-                "grounding": None,
-            }
-        )
+        here = _requoted(cut, part.sentence)
         problem = support_problem(here, kinds, in_region=True)
         if problem is None:
             return ""
@@ -581,14 +583,7 @@ def _counted_veto_problem(
         return None
 
     def part(**fields: object) -> Cut:
-        return Cut.model_validate(
-            {
-                "id": cut.id,
-                "description": cut.description,
-                **fields,
-                "provenance": Provenance(source="paper", document="", quote=quote),
-            }
-        )
+        return _requoted(cut, quote, **fields)
 
     count = part(expr=f"count({counted.collection}) {counted.op} {counted.n:g}")
     problem = support_problem(count, kinds, in_region=in_region)
@@ -702,13 +697,7 @@ def _alternatives_problem(
         )
     for index, (expr, sentence) in enumerate(zip(parts, said.parts, strict=True)):
         for conjunct in alternatives.conjuncts(expr):
-            part = Cut(
-                id=cut.id,
-                description=cut.description,
-                expr=conjunct,
-                unit=cut.unit,
-                provenance=Provenance(source="paper", document="", quote=sentence),
-            )
+            part = _requoted(cut, sentence, expr=conjunct, unit=cut.unit)
             problem = support_problem(part, kinds, in_region=in_region)
             if problem is not None:
                 return f"its alternative {index + 1} ({conjunct}): {problem}"
@@ -762,12 +751,7 @@ def _unconditioned_problem(
     said = conditionals.split(P.prepare(quote)) if quote else None
     if said is None:
         return None
-    as_condition = cut.model_copy(
-        update={
-            "provenance": Provenance(source="paper", document="", quote=said.condition),
-            "grounding": None,
-        }
-    )
+    as_condition = _requoted(cut, said.condition)
     if support_problem(as_condition, kinds, in_region=in_region) is None:
         return (
             "this is a condition the quote sets for another requirement ('for events with ...', "
@@ -801,13 +785,7 @@ def _conditional_problem(
         (parts[0], said.condition, "condition"),
         (parts[1], said.requirement, "requirement"),
     ):
-        part = Cut(
-            id=cut.id,
-            description=cut.description,
-            expr=expr,
-            unit=cut.unit,
-            provenance=Provenance(source="paper", document="", quote=sentence),
-        )
+        part = _requoted(cut, sentence, expr=expr, unit=cut.unit)
         problem = support_problem(part, kinds, in_region=in_region)
         if problem is not None:
             return f"its {role} ({expr}): {problem}"
