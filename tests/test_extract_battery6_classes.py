@@ -387,11 +387,6 @@ RIGHT = [
         ["event: count(bjets) == 0"],
     ),
     (
-        "a threshold without the condition after it",
-        "Jets are required to have pT > 25 GeV, or pT > 30 GeV if 2.4 < |eta| < 4.5.",
-        ["jets: pt > 25"],
-    ),
-    (
         "the pT of an object with a number of tracks",
         "Tau candidates are required to have one or three charged tracks and pT > 20 GeV.",
         ["taus: pt > 20"],

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pipeline.extract import patterns as P
 from pipeline.extract.clauses import rejects_events
+from pipeline.extract.reading import read
 from pipeline.extract.text import balanced, top_level
 
 # a count opening an alternative: a count word, or a bare number followed by a comparison later
@@ -44,7 +45,7 @@ def split(sentence: str) -> Alternatives | None:
         return None
     counts = [m for m in (P.COUNT_RE.search(sentence), P.OR_MORE_RE.search(sentence)) if m]
     if not counts:
-        return _either(sentence)
+        return _either(sentence) or _or_comparisons(sentence)
     first = min(counts, key=lambda m: m.start())  # "at least three leptons", "three or more"
     quantifier = first.group("q") if "q" in first.groupdict() else "at least"
     lead = sentence[: first.start()]
@@ -67,7 +68,7 @@ def split(sentence: str) -> Alternatives | None:
         if match.group("bare"):  # "..., or one jet with pT > 100 GeV": the first count word
             parts_quantified.append(len(parts))
     if not parts:
-        return None
+        return _either(sentence) or _or_comparisons(sentence)
     parts.append(sentence[start:].rstrip(" ."))
     if parts_quantified and _one_lepton(quantifier, first, parts, parts_quantified):
         return None  # "exactly one electron or one muon": one lepton of either flavour
@@ -85,6 +86,13 @@ _EITHER = re.compile(r"\beither\s+", re.IGNORECASE)
 _OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
 
 
+# a count of objects the patterns have no collection for ("at least one large-R jet")
+_SOME_COUNT = re.compile(
+    rf"\b(?:{_QUANTIFIER})\s+(?:{P.NUM_WORD})\s+(?:[\w-]+\s+){{0,2}}?[a-z][\w-]*s?\b",
+    re.IGNORECASE,
+)
+
+
 def _either(sentence: str) -> Alternatives | None:
     """'Events are required to satisfy either A and B, or C': the parts after 'either', split at
     each 'or' outside brackets, each with a comparison or a count of its own."""
@@ -99,10 +107,69 @@ def _either(sentence: str) -> Alternatives | None:
             start = match.end()
     parts.append(body[start:])
     if len(parts) < 2 or not all(
-        _COMPARISON.search(part) or P.COUNT_RE.search(part) for part in parts
+        _COMPARISON.search(part) or P.COUNT_RE.search(part) or _SOME_COUNT.search(part)
+        for part in parts
     ):
         return None  # "either an electron or a muon": one count of either flavour
     return Alternatives(tuple(f"{lead}{part.strip().rstrip('.,')}." for part in parts))
+
+
+# "H_T > 800 GeV or E_T^miss > 250 GeV": "or" right after a value (not "or more", "or less")
+_OR_AFTER_VALUE = re.compile(r"^\s*,?\s+or\s+(?!more\b|fewer\b|less\b|equal\b|above\b|below\b)")
+# the words opening the requirements: "Events must have ", "Events are selected if ", "We require "
+_LEAD = re.compile(
+    r"^.*?\b(?:requir(?:e|es|ed|ing)(?:\s+to\s+(?:have|satisfy|pass|fulfil+))?|must\s+(?:have"
+    r"|satisfy|fulfil+|pass|meet|contain)|(?:are|is)\s+selected\s+(?:if|when|with)|selects?"
+    r"\s+(?:events\s+)?(?:with|if)|with|if)\s+(?:either\s+)?",
+    re.IGNORECASE,
+)
+# a common requirement after the last alternative: "..., or E_T^miss > 250 GeV, and two jets"
+_COMMON_TAIL = re.compile(r"^\s*(?:,\s*and|;\s*and|;)\s+", re.IGNORECASE)
+
+
+def _or_comparisons(sentence: str) -> Alternatives | None:
+    """'Events must have H_T > 800 GeV or E_T^miss > 250 GeV', '... if the leading jet has pT >
+    250 GeV or the missing transverse momentum exceeds 300 GeV': requirements on different
+    quantities joined by 'or', each alternative with the opening words ('Events must have ') and
+    a common requirement after the last one (', and at least two jets'). None when no 'or' joins
+    two comparisons, or the two bound one quantity ('|eta| < 1.37 or 1.52 < |eta| < 2.47': a
+    window, not alternatives)."""
+    r = read(sentence)
+    text = r.text
+    comps = sorted(r.comparisons, key=lambda c: c.position)
+    joins: list[tuple[int, int]] = []
+    for first, second in zip(comps, comps[1:], strict=False):
+        if not first.after or not text.endswith(first.after):
+            continue
+        value_end = len(text) - len(first.after)
+        joined = _OR_AFTER_VALUE.match(first.after)
+        if (
+            joined is None
+            or value_end + joined.end() > second.position
+            or second.position - (value_end + joined.end()) > 60
+            or (first.quantity, first.rank) == (second.quantity, second.rank)
+            or not balanced(text[: value_end + joined.start()])
+        ):
+            continue
+        joins.append((value_end + joined.start(), value_end + joined.end()))
+    if not joins:
+        return None
+    lead_match = _LEAD.match(text[: joins[0][0]])
+    lead = lead_match.group(0) if lead_match else ""
+    tail = ""
+    after_last = next((c for c in comps if c.position > joins[-1][1]), None)
+    if after_last is not None and after_last.after and text.endswith(after_last.after):
+        common = _COMMON_TAIL.match(after_last.after)
+        if common is not None:
+            tail_start = len(text) - len(after_last.after)
+            tail = ", and " + text[tail_start + common.end() :].rstrip(" .")
+            text = text[:tail_start]
+    bounds = [0] + [end for _, end in joins]
+    ends = [start for start, _ in joins] + [len(text)]
+    parts = [text[b:e].strip().rstrip(" .,") for b, e in zip(bounds, ends, strict=True)]
+    return Alternatives(
+        tuple(f"{'' if index == 0 else lead}{part}{tail}." for index, part in enumerate(parts))
+    )
 
 
 def _one_lepton(quantifier: str, first: re.Match[str], parts: list[str], bare: list[int]) -> bool:

@@ -15,7 +15,7 @@ from pipeline.extract.grounding import ground_selection, grounding_summary
 from pipeline.extract.legal import legalize, set_aside
 from pipeline.extract.llm_extract import ExtractionIncomplete, extract_llm, make_backend
 from pipeline.extract.phrase_cuts import apply_phrasings, dr_as_separations
-from pipeline.extract.support import check_support, not_as_read
+from pipeline.extract.support import check_support, check_thresholds_read, not_as_read
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
@@ -94,7 +94,9 @@ def extract_selection(
         return _set_aside(sel, run_dir)
     if cited_depth > 0:
         sel = resolve_cited(sel, doc, settings=settings, depth=cited_depth)
-    sel = _annotate(legalize(check_support(dr_as_separations(sel), doc)))
+    sel = _annotate(
+        check_thresholds_read(legalize(check_support(dr_as_separations(sel), doc)), doc)
+    )
     if run_dir is not None:
         write_json_atomic(RunDir(Path(run_dir)).extracted, sel.model_dump(mode="json"))
     return sel

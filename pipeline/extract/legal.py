@@ -27,6 +27,8 @@ _MAX_ROUNDS = 20  # each round removes at least one cut; a list has far fewer br
 _LEPTONS = re.compile(r"\bleptons\b")
 _NEAR_LEPTONS = re.compile(r"\bmin_delta_r\(\s*leptons\s*\)")
 
+NOT_EXPRESSIBLE = "not expressible in the selection language"
+
 
 def unresolved_from_cut(cut: Cut, reason: str) -> Unresolved:
     """An unresolved item keeping what the extractor proposed, its quote and why it is not a cut."""
@@ -239,12 +241,7 @@ def _broken_objects(sel: SelectionList, errors: list) -> dict[str, str]:  # type
         match = _OBJECT_PATH.match(error.path)
         if error.cut_id is None and match is not None and int(match.group(1)) < len(sel.objects):
             obj = sel.objects[int(match.group(1))]
-            out.update(
-                {
-                    c.id: f"not expressible in the selection language: {error.message}"
-                    for c in obj.cuts
-                }
-            )
+            out.update({c.id: f"{NOT_EXPRESSIBLE}: {error.message}" for c in obj.cuts})
     return out
 
 
@@ -289,8 +286,7 @@ def legalize(sel: SelectionList) -> SelectionList:
             return _drop_empty(sel)
         ids = {cut.id for cut in sel.all_cuts()}
         bad = {
-            e.cut_id: f"not expressible in the selection language: {e.message}"
-            + (f" ({e.hint})" if e.hint else "")
+            e.cut_id: f"{NOT_EXPRESSIBLE}: {e.message}" + (f" ({e.hint})" if e.hint else "")
             for e in errors
             if e.cut_id in ids
         }

@@ -31,6 +31,7 @@ from dataclasses import replace
 from pipeline.extract import alternatives, charges, conditionals, named_regions, ranks, vetoes
 from pipeline.extract import patterns as P
 from pipeline.extract.grounding import _Index, cut_numbers, ground_cut
+from pipeline.extract.legal import NOT_EXPRESSIBLE
 from pipeline.extract.reading import Reading, control_context, read, subject_conditions
 from pipeline.extract.support_claims import (
     DIRECTION,
@@ -62,6 +63,7 @@ from pipeline.extract.support_clauses import (
     split_objects_problem,
 )
 from pipeline.extract.support_counts import COUNTED_ONLY, check_count
+from pipeline.extract.support_coverage import numbers_in, unread_thresholds
 from pipeline.extract.support_objects import object_problem, rank_problem, subset_problem
 from pipeline.extract.text_bins import REGION_PREFIX as TEXT_BIN_PREFIX
 from pipeline.parse.document import Document
@@ -156,9 +158,10 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "selection"
             )
         if reason is None and _CONDITION_AFTER.match(comp.after):
+            condition = re.split(r"[,;]\s", comp.after.strip(), maxsplit=1)[0][:80]
             reason = (
-                "the value holds only under the condition after it ('pT > 30 GeV if 2.4 < |eta| "
-                "< 4.5'), not for every object or event"
+                f"the value holds only under the condition after it ('... {condition}'), not "
+                "for every object or event"
             )
         if reason is None and claim.rank is not None and _PER_FLAVOUR.match(comp.after):
             reason = (
@@ -887,6 +890,56 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
     for region in data.regions:
         region.cuts = [one(c, region.name) for c in region.cuts]
     return data
+
+
+def check_thresholds_read(sel: SelectionList, doc: Document | None) -> SelectionList:
+    """``sel`` with the verified cuts of a sentence that states a threshold no cut reads
+    unverified (support_coverage)."""
+    paper = doc.source.paper_id if doc is not None else None
+    cuts = sel.all_cuts()
+    sentences = {id(c): sentence_of(c, doc)[0] for c in cuts}
+    read_in: dict[str, list[float]] = {}
+    for c in cuts:
+        read_in.setdefault(sentences[id(c)], []).extend(
+            numbers_in(c.expr) if c.expr else cut_numbers(c)
+        )
+    for item in sel.unresolved:
+        # a cut read but not expressible is read all the same (a condition set aside is not)
+        proposed, _, quoted = item.description.partition('; quote: "')
+        if item.reason.startswith(NOT_EXPRESSIBLE):
+            for sentence, numbers in read_in.items():
+                if sentence and sentence[:60] in quoted:
+                    numbers.extend(numbers_in(proposed))
+    defined = [v for obj in sel.objects for c in obj.cuts for v in cut_numbers(c)]
+    for numbers in read_in.values():
+        numbers.extend(defined)  # "jets with pT > 30 GeV" restating the jets' definition
+    unread = {s: unread_thresholds(s, v) for s, v in read_in.items() if s}
+
+    def one(cut: Cut) -> Cut:
+        missing = unread.get(sentences[id(cut)])
+        prov = cut.provenance
+        if (
+            cut.status != Status.verified
+            or not missing
+            or cut.grounding is None
+            or (prov is not None and prov.document not in (None, paper))
+        ):  # (a cited paper's cut is read in that paper's sentence)
+            return cut
+        grounding = cut.grounding.model_copy(
+            update={
+                "reason": "quote found, numbers match, but not supported: the sentence also "
+                f"states {', '.join(repr(m) for m in missing)}, which no cut reads: a condition, "
+                "an alternative or a channel of this cut may be lost - check the sentence"
+            }
+        )
+        return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
+
+    for obj in sel.objects:
+        obj.cuts = [one(c) for c in obj.cuts]
+    sel.selection = [one(c) for c in sel.selection]
+    for region in sel.regions:
+        region.cuts = [one(c) for c in region.cuts]
+    return sel
 
 
 def _restated(

@@ -1,0 +1,278 @@
+"""A cut read from part of a sentence whose other part changes it (issue 17 (b)).
+
+Two classes, each tested on synthetic sentences (with counterparts that stay verified), on a
+model's reading and on real papers of ../shared:
+
+- a threshold of the sentence that no cut of the list reads, in a sentence whose parts are tied to
+  one another ("raised to 40 GeV for jets with |eta| > 2.5", "except in the dimuon channel where
+  pT > 20 GeV", "(25 GeV in the 2017 data)"): the condition, channel or alternative of the cut
+  that was read may be lost, so its cuts stay unverified with the threshold named
+  (``support.check_thresholds_read``, a check of the whole list, the same for any extractor);
+- requirements on different quantities joined by "or" ("H_T > 800 GeV or E_T^miss > 250 GeV",
+  "either m_eff > 1200 GeV or at least one large-R jet"): alternatives, one cut ``(A) or (B)``;
+  read flat they are flagged (``alternatives._or_comparisons``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from pipeline.extract import extract_selection
+from pipeline.extract.grounding import ground_selection
+from pipeline.extract.support import check_support, check_thresholds_read
+from pipeline.parse import parse_document
+from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
+from tests.conftest import shared_path
+from tests.test_extract_support_classes import _document, _extracted
+
+LOST = "which no cut reads"
+
+
+def _verified(sel: SelectionList) -> set[str]:
+    out = set()
+    for obj in sel.objects:
+        out |= {f"{obj.name}: {_form(c)}" for c in obj.cuts if c.status == "verified"}
+    out |= {f"event: {_form(c)}" for c in sel.selection if c.status == "verified"}
+    return out
+
+
+def _form(cut: Cut) -> str:
+    if cut.expr:
+        return cut.expr
+    value = cut.value if isinstance(cut.value, list) else f"{cut.value:g}"
+    return f"{cut.variable} {cut.op} {value}"
+
+
+# (class, sentence, cuts that must not be verified)
+WRONG = [
+    (
+        "a raised threshold for a subset",
+        "Jets must have pT > 30 GeV, raised to 40 GeV for jets with |eta| > 2.5.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "a channel with its own threshold",
+        "Muons are required to have pT > 10 GeV, except in the dimuon channel where pT > 20 GeV "
+        "is required for both.",
+        ["muons: pt > 10"],
+    ),
+    (
+        "a data period's value in brackets",
+        "Electrons must satisfy pT > 20 GeV (25 GeV in the 2017 data).",
+        ["electrons: pt > 20"],
+    ),
+    (
+        "a threshold without the condition after it",
+        "Jets are required to have pT > 25 GeV, or pT > 30 GeV if 2.4 < |eta| < 4.5.",
+        ["jets: pt > 25"],
+    ),
+    (
+        "two event quantities joined by 'or'",
+        "Events must have H_T > 800 GeV or E_T^miss > 250 GeV.",
+        ["event: ht > 800", "event: met > 250"],
+    ),
+    (
+        "a ranked object or an event quantity, in words",
+        "Events are selected if the leading jet has pT > 250 GeV or the missing transverse "
+        "momentum exceeds 300 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 250", "event: met > 300"],
+    ),
+    (
+        "alternatives with a requirement common to both after them",
+        "The event must satisfy MET > 200 GeV or HT > 1000 GeV, and at least two jets with pT > "
+        "50 GeV.",
+        ["event: met > 200", "event: ht > 1000"],
+    ),
+    (
+        "'either' after a requirement of every event",
+        "Selected events have MET > 200 GeV and either HT > 1000 GeV or at least six jets.",
+        ["event: ht > 1000", "event: count(jets) >= 6"],
+    ),
+    (
+        "'either' with an alternative the patterns cannot count",
+        "We require either m_eff > 1200 GeV or at least one large-R jet.",
+        ["event: meff > 1200"],
+    ),
+    (
+        "alternatives of a quantity the language cannot state",
+        "We select events with m_T > 100 GeV or m_T2 > 90 GeV.",
+        ["event: mt2 > 90"],
+    ),
+]
+
+# (class, sentence, cuts that stay verified)
+RIGHT = [
+    (
+        "two event quantities joined by 'or'",
+        "Events must have H_T > 800 GeV or E_T^miss > 250 GeV.",
+        ["event: (ht > 800) or (met > 250)"],
+    ),
+    (
+        "a ranked object or an event quantity, in words",
+        "Events are selected if the leading jet has pT > 250 GeV or the missing transverse "
+        "momentum exceeds 300 GeV.",
+        ["event: (nth(sort_desc(pt(jets)), 0) > 250) or (met > 300)"],
+    ),
+    (
+        "alternatives with a requirement common to both after them",
+        "The event must satisfy MET > 200 GeV or HT > 1000 GeV, and at least two jets with pT > "
+        "50 GeV.",
+        [
+            "event: (nth(sort_desc(pt(jets)), 1) > 50 and met > 200) or "
+            "(nth(sort_desc(pt(jets)), 1) > 50 and ht > 1000)"
+        ],
+    ),
+    (
+        "'either' after a requirement of every event",
+        "Selected events have MET > 200 GeV and either HT > 1000 GeV or at least six jets.",
+        ["event: (met > 200 and ht > 1000) or (met > 200 and count(jets) >= 6)"],
+    ),
+    (
+        "'or' in a rejection is 'and' of what is kept",
+        "Events with MET < 50 GeV or m_ll < 12 GeV are rejected.",
+        ["event: met >= 50"],
+    ),
+    (
+        "'or' joining two bounds of one quantity is a window",
+        "Electrons must have |eta| < 1.37 or 1.52 < |eta| < 2.47.",
+        ["electrons: eta < 2.47", "electrons: eta outside [1.37, 1.52]"],
+    ),
+    (
+        "'or' joining objects, every threshold read",
+        "Jets are required to have pT > 25 GeV and |eta| < 2.5, and electrons or muons with pT > "
+        "20 GeV are selected.",
+        ["jets: pt > 25", "jets: eta < 2.5"],
+    ),
+    (
+        "a channel raising the leading object's threshold only",
+        "Leptons must have pT > 15 GeV; for the leading lepton in the trilepton channel, pT > 25 "
+        "GeV is required.",
+        ["leptons: pt > 15"],
+    ),
+    (
+        "a threshold of the collection's definition restated",
+        "Jets are required to have pT > 30 GeV and |eta| < 2.4. Events are vetoed if any jet with "
+        "pT > 30 GeV has Delta phi(jet, E_T^miss) < 0.4.",
+        ["event: dphi >= 0.4"],
+    ),
+    (
+        "an angle in degrees",
+        "Jets must have pT > 30 GeV. The leading jet and the missing momentum must be "
+        "back-to-back, with Δφ > 150°, or the event must have H_T > 500 GeV.",
+        ["jets: pt > 30"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
+def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert not verified & set(wrong), (name, sorted(verified))
+
+
+@pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
+def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert set(right) <= verified, (name, sorted(verified))
+
+
+def _model_list(quote: str, cuts: list[tuple[str | None, dict]]) -> SelectionList:  # type: ignore[type-arg]
+    """A model's list quoting ``quote``: (target collection or None, cut form), after grounding,
+    the support check and the check of the thresholds read - the path every extractor's list
+    takes."""
+    objects: dict[str, list[Cut]] = {}
+    selection: list[Cut] = []
+    for index, (target, form) in enumerate(cuts):
+        cut = Cut.model_validate(
+            {
+                "id": f"c{index}",
+                "description": "c",
+                **({"scope": "object", "target": target} if target else {}),
+                **form,
+                "provenance": Provenance(source="paper", document="test", quote=quote),
+            }
+        )
+        (objects.setdefault(target, []) if target else selection).append(cut)
+    sel = SelectionList(
+        paper=PaperRef(id="test"),
+        objects=[PhysicsObject(name=t, kind=t.rstrip("s"), cuts=c) for t, c in objects.items()],  # type: ignore[arg-type]
+        selection=selection,
+    )
+    doc = _document("Introduction.\n\nSome text. " + quote + " More text.")
+    return check_thresholds_read(check_support(ground_selection(sel, doc), doc), doc)
+
+
+def test_a_models_cut_that_drops_a_condition_is_flagged() -> None:
+    sel = _model_list(
+        "Jets must have pT > 30 GeV, raised to 40 GeV for jets with |eta| > 2.5.",
+        [("jets", {"variable": "pt", "op": ">", "value": 30, "unit": "GeV"})],
+    )
+    (cut,) = sel.all_cuts()
+    assert cut.status == "unverified" and LOST in cut.grounding.reason  # type: ignore[union-attr]
+    assert "'40 GeV'" in cut.grounding.reason  # type: ignore[union-attr]
+
+
+def test_a_models_cut_missing_a_plain_conjunct_stays_verified() -> None:
+    """'pT > 25 GeV and |eta| < 2.5' read as the pT cut alone: the eta cut is missed (recall),
+    the pT cut is still right."""
+    sel = _model_list(
+        "Jets are required to have p_T > 25 GeV and |eta| < 2.5.",
+        [("jets", {"variable": "pt", "op": ">", "value": 25, "unit": "GeV"})],
+    )
+    (cut,) = sel.all_cuts()
+    assert cut.status == "verified", cut.grounding
+
+
+def test_a_models_condition_read_as_a_conditional_cut_stays_verified() -> None:
+    sel = _model_list(
+        "The leading jet must have pT > 100 GeV in events with exactly one jet.",
+        [(None, {"expr": "(count(jets) != 1) or (nth(sort_desc(pt(jets)), 0) > 100)"})],
+    )
+    assert sel.all_cuts()[0].grounding is not None
+    assert LOST not in (sel.all_cuts()[0].grounding.reason or "")  # type: ignore[union-attr]
+
+
+@cache
+def _paper(*parts: str) -> tuple[SelectionList, str]:
+    doc = parse_document(shared_path(*parts))
+    return extract_selection(doc, backend="rules", cited_depth=0), doc.text
+
+
+PAPERS = [
+    ("corpus", "adl", "CMS-SUS-16-046", "1711.08008.pdf"),
+    ("corpus", "adl", "CMS-SUS-16-042", "1709.09814.pdf"),
+    ("corpus", "adl", "CMS-SUS-16-017", "1812.06302.pdf"),
+    ("corpus", "papers", "arXiv-1312.1956.pdf"),
+]
+
+
+@pytest.mark.parametrize("parts", PAPERS, ids=[p[-1] for p in PAPERS])
+def test_on_real_papers_every_threshold_named_is_in_the_cuts_quote(parts: tuple[str, ...]) -> None:
+    """Each threshold a flagged cut names is written in its quote (the check names what it saw,
+    not a number from elsewhere), and no cut of a sentence stating nothing more is flagged."""
+    sel, _ = _paper(*parts)
+    for cut in sel.all_cuts():
+        reason = cut.grounding.reason if cut.grounding else ""
+        if not reason or LOST not in reason:
+            continue
+        named = re.findall(r"'([^']+)'", reason.split("also states", 1)[1].split(LOST)[0])
+        quote = cut.provenance.quote if cut.provenance else ""
+        for number in named:
+            assert number.split()[0] in quote, (cut.id, number, quote)
+
+
+def test_a_table_of_regions_with_unread_thresholds_is_not_verified_on_a_paper() -> None:
+    """CMS-SUS-16-046: the flattened table 'Preselection At least one photon with p_T > 180 GeV
+    ΔR(γ, jet) > 0.5 ... Control ...' states thresholds the rules read as no cut (0.5, 600 GeV):
+    the cuts read from it are left to the reviewer."""
+    sel, _ = _paper(*PAPERS[0])
+    quoted = [
+        c
+        for c in sel.all_cuts()
+        if c.provenance and "Region Selection" in c.provenance.quote and "180" in c.provenance.quote
+    ]
+    assert quoted
+    assert all(c.status == "unverified" for c in quoted), [(c.id, c.status) for c in quoted]
