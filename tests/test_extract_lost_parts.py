@@ -10,13 +10,18 @@ model's reading and on real papers of ../shared:
   (``support.check_thresholds_read``, a check of the whole list, the same for any extractor);
 - requirements on different quantities joined by "or" ("H_T > 800 GeV or E_T^miss > 250 GeV",
   "either m_eff > 1200 GeV or at least one large-R jet"): alternatives, one cut ``(A) or (B)``;
-  read flat they are flagged (``alternatives._or_comparisons``).
+  read flat they are flagged (``alternatives._or_comparisons``);
+- counts of one collection above different thresholds ("at least two jets with pT > 50 GeV and
+  at least four jets with pT > 25 GeV"): the lowest threshold is the collection's, a higher one
+  the pT of the n-th object; a cut on every object at a higher one is flagged
+  (``count_thresholds``).
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +31,7 @@ from pipeline.extract.support import check_support, check_thresholds_read
 from pipeline.parse import parse_document
 from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
 from tests.conftest import shared_path
+from tests.test_extract_battery3_classes import run_on
 from tests.test_extract_support_classes import _document, _extracted
 
 LOST = "which no cut reads"
@@ -103,8 +109,44 @@ WRONG = [
     ),
 ]
 
+WRONG += [
+    (
+        "two counts of one collection above different thresholds",
+        "We require at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV.",
+        ["jets: pt > 50"],
+    ),
+    (
+        "a higher threshold for fewer objects, in the other order",
+        "Events must have at least three jets with pT > 30 GeV and at least one jet with pT > 100 "
+        "GeV, and E_T^miss > 200 GeV.",
+        ["jets: pt > 100"],
+    ),
+]
+
 # (class, sentence, cuts that stay verified)
 RIGHT = [
+    (
+        "two counts of one collection above different thresholds",
+        "We require at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV.",
+        ["jets: pt > 25", "event: count(jets) >= 4", "event: nth(sort_desc(pt(jets)), 1) > 50"],
+    ),
+    (
+        "a higher threshold for fewer objects, in the other order",
+        "Events must have at least three jets with pT > 30 GeV and at least one jet with pT > 100 "
+        "GeV, and E_T^miss > 200 GeV.",
+        [
+            "jets: pt > 30",
+            "event: count(jets) >= 3",
+            "event: nth(sort_desc(pt(jets)), 0) > 100",
+            "event: met > 200",
+        ],
+    ),
+    (
+        "counts of two collections, each with its threshold",
+        "At least four jets with pT > 30 GeV and at least one b-tagged jet with pT > 50 GeV are "
+        "required.",
+        ["jets: pt > 30", "event: count(jets) >= 4"],
+    ),
     (
         "two event quantities joined by 'or'",
         "Events must have H_T > 800 GeV or E_T^miss > 250 GeV.",
@@ -233,6 +275,44 @@ def test_a_models_condition_read_as_a_conditional_cut_stays_verified() -> None:
     )
     assert sel.all_cuts()[0].grounding is not None
     assert LOST not in (sel.all_cuts()[0].grounding.reason or "")  # type: ignore[union-attr]
+
+
+def test_a_models_cut_on_every_object_at_the_higher_threshold_is_flagged() -> None:
+    quote = "We require at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV."
+    sel = _model_list(
+        quote,
+        [
+            ("jets", {"variable": "pt", "op": ">", "value": 50, "unit": "GeV"}),
+            ("jets", {"variable": "pt", "op": ">", "value": 25, "unit": "GeV"}),
+        ],
+    )
+    high, low = sel.all_cuts()
+    assert high.status == "unverified" and "different thresholds" in high.grounding.reason  # type: ignore[union-attr]
+    assert low.status == "verified", low.grounding
+
+
+def test_counts_above_two_thresholds_run_on_real_data(tmp_path: Path) -> None:
+    """On the CMS NanoAOD ttbar file: events with four jets above 25 GeV, the second of them above
+    50 GeV (counted by hand), fewer than with four jets above 25 GeV alone and more than with
+    four above 50 GeV (the flat reading)."""
+    import awkward as ak
+    import uproot
+
+    sel = _extracted(
+        "We require at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV."
+    )
+    data = shared_path("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root")
+    steps = run_on(sel, data, tmp_path)
+    (ranked,) = [c for c in sel.selection if c.expr and c.expr.startswith("nth(")]
+
+    pt = uproot.open(data)["Events"].arrays(["Jet_pt"]).Jet_pt
+    pt = ak.sort(pt[pt > 25.0], ascending=False)
+    four = ak.num(pt) >= 4
+    second = ak.fill_none(ak.pad_none(pt, 2)[:, 1], 0.0)
+    expected = int(ak.sum(four & (second > 50.0)))
+    flat = int(ak.sum(ak.sum(pt > 50.0, axis=1) >= 4))
+    assert flat < expected < int(ak.sum(four))
+    assert steps[ranked.id].raw == expected
 
 
 @cache

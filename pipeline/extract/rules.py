@@ -22,6 +22,7 @@ from pipeline.extract import (
     comparisons,
     conditionals,
     count_phrases,
+    count_thresholds,
     named_quantities,
     named_regions,
     phrasings,
@@ -110,6 +111,7 @@ def _findings_in(
     if clauses.rejects_objects(sentence) and not clauses.rejects_events(sentence):
         out = clauses.kept_objects(out)  # "Jets with pT below 30 GeV are not used": pT >= 30
     out = _besides_ranked(reading, _beyond_ranked(reading, out + _counts(sentence, quote)))
+    out = _counted_above_thresholds(reading, out)
     # 'rejected if they contain a b-tagged jet' already gives the kept side, a zero count
     vetoes = _veto_counts(sentence, quote)
     if not clauses.rejects_events(sentence):
@@ -489,6 +491,26 @@ def _flat_lower_pt(
         and f.op in (">", ">=")
         and f.value == value
     ]
+
+
+def _counted_above_thresholds(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
+    """'at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV': the lowest
+    threshold is the jets' (with its count), each higher one the pT of the n-th jet
+    (count_thresholds)."""
+    for kind, counted in count_thresholds.counted_above(reading).items():
+        lowest = count_thresholds.the_collections(counted)
+        for count in counted:
+            flat = _flat_lower_pt(out, kind, count.value)
+            if count is lowest or len(flat) != 1:
+                continue
+            counts = [
+                f
+                for f in out
+                if f.object == kind and f.variable == "count" and (f.op, f.value) == (">=", count.n)
+            ]
+            ranked = flat[0].model_copy(update={"rank": count.n - 1})
+            out = [f for f in out if f is not flat[0] and f not in counts[:1]] + [ranked]
+    return out
 
 
 def _besides_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:

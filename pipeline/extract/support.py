@@ -28,7 +28,15 @@ import math
 import re
 from dataclasses import replace
 
-from pipeline.extract import alternatives, charges, conditionals, named_regions, ranks, vetoes
+from pipeline.extract import (
+    alternatives,
+    charges,
+    conditionals,
+    count_thresholds,
+    named_regions,
+    ranks,
+    vetoes,
+)
 from pipeline.extract import patterns as P
 from pipeline.extract.grounding import _Index, cut_numbers, ground_cut
 from pipeline.extract.legal import NOT_EXPRESSIBLE
@@ -506,7 +514,22 @@ def support_problem(
         return separation_problem(claim, r, in_region)
     if claim.quantity == "expr":
         return _check_expr(claim, r, in_region)
-    return _check_comparison(claim, r, in_region)
+    return _counted_above_problem(claim, r) or _check_comparison(claim, r, in_region)
+
+
+def _counted_above_problem(claim: Claim, r: Reading) -> str | None:
+    """'at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV': a cut on
+    every jet is the lowest threshold only (count_thresholds)."""
+    if claim.quantity != "pt" or claim.rank is not None or claim.kind == "event":
+        return None
+    counted = count_thresholds.counted_above(r).get(claim.kind)
+    if not counted or claim.values[:1] == (count_thresholds.the_collections(counted).value,):
+        return None
+    stated = " and ".join(f"{c.n} above {c.value:g} GeV" for c in counted)
+    return (
+        f"the quote counts {claim.kind}s above different thresholds ({stated}): only the lowest "
+        f"is a cut on every {claim.kind}, a higher one is the pT of the n-th {claim.kind}"
+    )
 
 
 # "a veto is applied to events with jets of pT > 25 GeV": the objects of the veto (not additional,

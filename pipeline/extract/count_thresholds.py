@@ -1,0 +1,70 @@
+"""Counts of one collection above different thresholds (issue 17 (a)).
+
+"at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV": four jets above
+25 GeV, two of them above 50 GeV. Read flat, the sentence gives two cuts on every jet (pT > 50
+and pT > 25 GeV) and counts that then need four jets above 50 GeV. The lowest threshold is the
+collection's (its count stays a count); each higher one is the pT of the n-th jet. Read once here
+for the rules and the support check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.extract import patterns as P
+from pipeline.extract.reading import Reading
+
+_WITHIN = 40  # characters between the counted objects and their threshold ("jets with pT >")
+
+
+@dataclass(frozen=True)
+class CountedAbove:
+    """'at least two jets with pT > 50 GeV': two jets (op, n) above 50 GeV (value)."""
+
+    kind: str
+    op: str
+    n: int
+    value: float
+
+
+def counted_above(r: Reading) -> dict[str, list[CountedAbove]]:
+    """Per kind, the counts of it above a pT threshold, for the kinds the sentence counts above
+    two or more different thresholds (none for any other sentence)."""
+    text = r.text
+    counts = list(P.COUNT_RE.finditer(text))
+    found: dict[str, list[CountedAbove]] = {}
+    for index, count in enumerate(counts):
+        end = counts[index + 1].start() if index + 1 < len(counts) else len(text)
+        comp = next(
+            (
+                c
+                for c in r.comparisons
+                if c.quantity == "pt"
+                and c.rank is None
+                and c.op in (">", ">=")
+                and not isinstance(c.value, list)
+                and count.end() <= c.position < min(end, count.end() + _WITHIN)
+            ),
+            None,
+        )
+        if comp is None:
+            continue
+        kind = P.object_of(count)
+        found.setdefault(kind, []).append(
+            CountedAbove(
+                kind,
+                P.COUNT_OPS[count.group("q").lower()],
+                P.count_value(count.group("n").lower()),
+                float(comp.value),  # type: ignore[arg-type]
+            )
+        )
+    return {
+        kind: counted
+        for kind, counted in found.items()
+        if len({c.value for c in counted}) > 1 and all(c.op == ">=" for c in counted)
+    }
+
+
+def the_collections(counted: list[CountedAbove]) -> CountedAbove:
+    """The count whose threshold is the collection's: the lowest."""
+    return min(counted, key=lambda c: c.value)
