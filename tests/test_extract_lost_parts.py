@@ -14,7 +14,10 @@ model's reading and on real papers of ../shared:
 - counts of one collection above different thresholds ("at least two jets with pT > 50 GeV and
   at least four jets with pT > 25 GeV"): the lowest threshold is the collection's, a higher one
   the pT of the n-th object; a cut on every object at a higher one is flagged
-  (``count_thresholds``).
+  (``count_thresholds``);
+- vetoes of two objects joined by "or" ("Events containing an electron with pT > 10 GeV or a
+  muon with pT > 5 GeV are rejected"): two vetoes (the kept events have neither), not one veto
+  and a cut on every muon (``rules._vetoes_joined_by_or``).
 """
 
 from __future__ import annotations
@@ -111,6 +114,12 @@ WRONG = [
 
 WRONG += [
     (
+        "vetoes of two objects joined by 'or', one of them additional",
+        "Events with an additional lepton with pT > 10 GeV or a tau with pT > 20 GeV are "
+        "discarded.",
+        ["event: not any((pt(leptons) > 10))", "leptons: pt > 10"],
+    ),
+    (
         "two counts of one collection above different thresholds",
         "We require at least two jets with pT > 50 GeV and at least four jets with pT > 25 GeV.",
         ["jets: pt > 50"],
@@ -140,6 +149,22 @@ RIGHT = [
             "event: nth(sort_desc(pt(jets)), 0) > 100",
             "event: met > 200",
         ],
+    ),
+    (
+        "vetoes of two objects joined by 'or'",
+        "Events containing an electron with pT > 10 GeV or a muon with pT > 5 GeV are rejected.",
+        ["event: not any((pt(electrons) > 10))", "event: not any((pt(muons) > 5))"],
+    ),
+    (
+        "vetoes of two objects joined by 'or', the rejection first",
+        "Events are vetoed if they contain a photon with E_T > 20 GeV or a b-tagged jet with pT > "
+        "30 GeV.",
+        ["event: not any((pt(photons) > 20))", "event: not any((pt(bjets) > 30))"],
+    ),
+    (
+        "one veto of objects of either flavour",
+        "Events with an electron or muon with pT > 10 GeV are rejected.",
+        ["event: not any((pt(leptons) > 10))"],
     ),
     (
         "counts of two collections, each with its threshold",

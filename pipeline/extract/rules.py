@@ -35,7 +35,7 @@ from pipeline.extract.comparisons import Comparison as _Comparison
 from pipeline.extract.findings import COLLECTIONS, OBJECT_VARIABLES, CutFinding
 from pipeline.extract.reading import Reading, read
 from pipeline.extract.sections import relevant_spans
-from pipeline.extract.text import squash
+from pipeline.extract.text import balanced, squash
 from pipeline.parse.document import Document
 from pipeline.selection.models import Op
 
@@ -613,6 +613,54 @@ def _counted_vetoes(reading: Reading, found: list[CutFinding]) -> list[CutFindin
     return found
 
 
+# "Events containing an electron with pT > 10 GeV or a muon with pT > 5 GeV are rejected": the
+# first object a veto names, the "or" opening a second, and the words rejecting the events after
+_VETO_OBJECT = re.compile(
+    rf"\b(?:an?|any|one)\s+(?:[\w-]+\s+){{0,3}}?(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE
+)
+_OR_OBJECT = re.compile(
+    rf",?\s+or\s+(?=(?:an?|any|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{P.OBJECT_RE.pattern}))",
+    re.IGNORECASE,
+)
+_COMPARED = re.compile(rf"{P.SYMBOL_OP}|\b(?:{P.WORD_OP})\b", re.IGNORECASE)
+_REJECTED_AFTER = re.compile(
+    r"\s+(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded|removed|excluded)\b",
+    re.IGNORECASE,
+)
+
+
+def _vetoes_joined_by_or(sentence: str, quote: str, context: str | None) -> list[CutFinding] | None:
+    """'Events containing an electron with pT > 10 GeV or a muon with pT > 5 GeV are rejected':
+    two vetoes, each read as a sentence of its own (the events kept have neither); None for any
+    other sentence."""
+    if not clauses.rejects_events(sentence):
+        return None
+    first = _VETO_OBJECT.search(sentence)
+    if first is None:
+        return None
+    joins = [
+        m
+        for m in _OR_OBJECT.finditer(sentence, first.end())
+        if balanced(sentence[first.start() : m.start()])
+        and _COMPARED.search(sentence, first.end(), m.start())
+    ]
+    rejected = _REJECTED_AFTER.search(sentence, joins[-1].end()) if joins else None
+    if not joins:
+        return None
+    tail = sentence[rejected.start() :] if rejected else "."
+    lead = sentence[: first.start()]
+    starts = [first.start()] + [m.end() for m in joins]
+    ends = [m.start() for m in joins] + [rejected.start() if rejected else len(sentence)]
+    out: list[CutFinding] = []
+    for start, end in zip(starts, ends, strict=True):
+        part = read(f"{lead}{sentence[start:end].strip().rstrip('.,')}{tail}")
+        found = _counted_vetoes(part, _findings_in(part, quote, context))
+        if not found:
+            return None
+        out += found
+    return out
+
+
 def _counts_the_vetoed(reading: Reading, count: CutFinding, counted: list[CutFinding]) -> bool:
     """Whether ``count`` is the veto's count of the objects its thresholds pick: a zero count, or
     the number said just before them ('more than one lepton with pT > 10 GeV ... rejected': at
@@ -1009,6 +1057,8 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 here = _alternative(prepared, quote, context)
             if here is None:
                 here = _conditional(prepared, quote, context)
+            if here is None:
+                here = _vetoes_joined_by_or(prepared, quote, context)
             if here is None:
                 here = _counted_vetoes(
                     reading,  # type: ignore[arg-type]
