@@ -213,17 +213,21 @@ def test_conditions(before: str, expected: bool) -> None:
             "Second leptons are required to satisfy p^sum_T/p_T < 0.1.",
             {("lepton", "reliso", "<", 0.1, None)},
         ),
-        # jet mass windows, one per tagged object
+        # jet mass windows, one per tagged object; the soft-drop mass is the large-R jets'
         (
             "Jet mass is computed using the soft-drop algorithm [56], and is required to be "
             "between 65\u2013105 and 105\u2013210 GeV for W bosons and top quarks, respectively.",
             {
-                ("jet", "m", "between", (65.0, 105.0), "GeV"),
-                ("jet", "m", "between", (105.0, 210.0), "GeV"),
+                ("fatjet", "msoftdrop", "between", (65.0, 105.0), "GeV"),
+                ("fatjet", "msoftdrop", "between", (105.0, 210.0), "GeV"),
             },
         ),
         (
             "Large-radius jets are required to have a jet mass between 50 and 200 GeV.",
+            {("fatjet", "m", "between", (50.0, 200.0), "GeV")},
+        ),
+        (
+            "Jets are required to have a jet mass between 50 and 200 GeV.",
             {("jet", "m", "between", (50.0, 200.0), "GeV")},
         ),
     ],

@@ -17,7 +17,9 @@ model's reading and on real papers of ../shared:
   (``count_thresholds``);
 - vetoes of two objects joined by "or" ("Events containing an electron with pT > 10 GeV or a
   muon with pT > 5 GeV are rejected"): two vetoes (the kept events have neither), not one veto
-  and a cut on every muon (``rules._vetoes_joined_by_or``).
+  and a cut on every muon (``rules._vetoes_joined_by_or``);
+- large-R jets ("large-R jets", "large-radius jets", "AK8 jets", "fat jets") are the collection
+  ``fatjets`` of the language, their soft-drop mass its ``msoftdrop``, not jets.
 """
 
 from __future__ import annotations
@@ -114,6 +116,17 @@ WRONG = [
 
 WRONG += [
     (
+        "the track jets inside a large-R jet",
+        "Large-R jets are built from anti-kt R=1.0 with trimming, and the leading large-R jet must "
+        "have pT > 450 GeV and contain two track jets with pT > 10 GeV.",
+        ["event: nth(sort_desc(pt(fatjets)), 0) > 10", "fatjets: pt > 10"],
+    ),
+    (
+        "large-R and small-R jets in one sentence",
+        "Large-R jets with pT > 200 GeV and small-R jets with pT > 25 GeV are used.",
+        ["jets: pt > 200"],
+    ),
+    (
         "vetoes of two objects joined by 'or', one of them additional",
         "Events with an additional lepton with pT > 10 GeV or a tau with pT > 20 GeV are "
         "discarded.",
@@ -165,6 +178,27 @@ RIGHT = [
         "one veto of objects of either flavour",
         "Events with an electron or muon with pT > 10 GeV are rejected.",
         ["event: not any((pt(leptons) > 10))"],
+    ),
+    (
+        "large-R jets defined",
+        "Large-R jets are required to have pT > 250 GeV and |eta| < 2.0.",
+        ["fatjets: pt > 250", "fatjets: eta < 2"],
+    ),
+    (
+        "large-R and small-R jets in one sentence",
+        "Jets are reconstructed with the anti-kt algorithm with R = 0.4 and must have pT > 20 GeV; "
+        "large-R jets (R = 1.0) must have pT > 200 GeV and |eta| < 2.0.",
+        ["jets: pt > 20", "fatjets: pt > 200", "fatjets: eta < 2"],
+    ),
+    (
+        "a count of large-radius jets",
+        "Events must contain at least one large-radius jet with pT > 300 GeV.",
+        ["fatjets: pt > 300", "event: count(fatjets) >= 1"],
+    ),
+    (
+        "the soft-drop mass of AK8 jets",
+        "AK8 jets must satisfy pT > 200 GeV and |η| < 2.4, and a soft-drop mass above 50 GeV.",
+        ["fatjets: pt > 200", "fatjets: msoftdrop > 50"],
     ),
     (
         "counts of two collections, each with its threshold",
@@ -338,6 +372,27 @@ def test_counts_above_two_thresholds_run_on_real_data(tmp_path: Path) -> None:
     flat = int(ak.sum(ak.sum(pt > 50.0, axis=1) >= 4))
     assert flat < expected < int(ak.sum(four))
     assert steps[ranked.id].raw == expected
+
+
+def test_large_r_jets_run_on_real_data(tmp_path: Path) -> None:
+    """On the CMS NanoAOD ttbar file: events with an AK8 jet above 200 GeV within |eta| < 2.4
+    (FatJet_*, counted by hand)."""
+    import awkward as ak
+    import uproot
+
+    sel = _extracted(
+        "AK8 jets must satisfy pT > 200 GeV and |eta| < 2.4. Events must contain at least one AK8 "
+        "jet."
+    )
+    (count,) = [c for c in sel.selection if c.expr == "count(fatjets) >= 1"]
+    data = shared_path("data", "skhep", "nanoAOD_2015_CMS_Open_Data_ttbar.root")
+    steps = run_on(sel, data, tmp_path)
+
+    fat = uproot.open(data)["Events"].arrays(["FatJet_pt", "FatJet_eta"])
+    kept = (fat.FatJet_pt > 200.0) & (abs(fat.FatJet_eta) < 2.4)
+    expected = int(ak.sum(ak.any(kept, axis=1)))
+    assert 0 < expected < len(fat)
+    assert steps[count.id].raw == expected
 
 
 @cache

@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from pipeline.selection.models import Op
 
-ObjectKind = Literal["electron", "muon", "lepton", "jet", "bjet", "photon", "tau", "track", "event"]
+ObjectKind = Literal[
+    "electron", "muon", "lepton", "jet", "bjet", "photon", "tau", "track", "fatjet", "event"
+]
 
 COLLECTIONS: dict[str, str] = {
     "electron": "electrons",
@@ -26,9 +28,12 @@ COLLECTIONS: dict[str, str] = {
     "photon": "photons",
     "tau": "taus",
     "track": "tracks",
+    "fatjet": "fatjets",
 }
+# the kind of the objects of each collection the rules name
+KIND_OF_COLLECTION: dict[str, str] = {name: kind for kind, name in COLLECTIONS.items()}
 # physics-object kind of each collection in the selection list
-KIND_OF: dict[str, str] = {"track": "track", "tau": "tau", "bjet": "bjet"}
+KIND_OF: dict[str, str] = {"track": "track", "tau": "tau", "bjet": "bjet", "fatjet": "fatjet"}
 
 # variables of one object (object scope); the rest are event-level quantities
 OBJECT_VARIABLES = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract.findings import KIND_OF_COLLECTION
 from pipeline.extract.named_quantities import (
     dphi_conflicts,
     unexpressible_quantities,
@@ -62,7 +63,7 @@ def with_lepton_union(sel: SelectionList) -> SelectionList:
         # "jets within Delta R = 0.4 of a lepton are removed" in a paper stating no lepton cut:
         # the leptons are the electrons and muons of the data
         added = [
-            PhysicsObject(name=n, kind=_KIND_OF[n], description="no object cut stated")  # type: ignore[arg-type]
+            PhysicsObject(name=n, kind=KIND_OF_COLLECTION[n], description="no object cut stated")  # type: ignore[arg-type]
             for n in ("electrons", "muons")
         ]
         sources = ["electrons", "muons"]
@@ -75,26 +76,17 @@ def with_lepton_union(sel: SelectionList) -> SelectionList:
     return sel.model_copy(update={"objects": [*added, *sel.objects, union]})
 
 
-_KIND_OF = {
-    "electrons": "electron",
-    "muons": "muon",
-    "jets": "jet",
-    "bjets": "bjet",
-    "photons": "photon",
-    "taus": "tau",
-    "tracks": "track",
-}
-
-
 def with_counted_collections(sel: SelectionList) -> SelectionList:
     """A collection a cut counts but no object defines ('at least four jets' in a paper stating no
     jet cut) is added with no cut of its own."""
     names = {o.name for o in sel.objects}
     used = {m.group(1) for c in sel.all_cuts() if c.expr for m in re.finditer(r"\b(\w+)\)", c.expr)}
-    missing = [n for n in _KIND_OF if n in used and n not in names]
+    # (leptons: the union of the electrons and muons, built with them)
+    missing = [n for n in KIND_OF_COLLECTION if n in used and n not in names and n != "leptons"]
     added = [
-        PhysicsObject(name=n, kind=_KIND_OF[n], description="no object cut stated") for n in missing
-    ]  # type: ignore[arg-type]
+        PhysicsObject(name=n, kind=KIND_OF_COLLECTION[n], description="no object cut stated")  # type: ignore[arg-type]
+        for n in missing
+    ]
     return sel.model_copy(update={"objects": [*sel.objects, *added]}) if added else sel
 
 

@@ -304,6 +304,12 @@ OBJECTS: list[tuple[str, str]] = [
         r"(?<!\bmuon\s)(?<!\belectron\s)(?<!\blepton\s)\btracks?\b"
         r"(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b))",
     ),
+    # large-R jets: their own collection (fatjets)
+    (
+        "fatjet",
+        r"\b(?:large[- ]?R|large[- ]radius|fat|AK8|re-?clustered|trimmed)[- ]jets?\b"
+        r"|\bfat-?jets?\b|\blarge-R\)\s+jets?\b",
+    ),
 ]
 # a parenthesised aside between an object and what follows it ("one electron (E_T > 130 GeV)
 # or muon")

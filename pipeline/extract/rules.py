@@ -69,6 +69,9 @@ def _objects(sentence: str) -> list[tuple[int, str]]:
     return [(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(sentence)]
 
 
+_PATTERN = dict(P.OBJECTS)  # kind -> the pattern naming it
+
+
 def _findings_in(
     sentence_or_reading: Reading | str, quote: str, context: str | None
 ) -> list[CutFinding]:
@@ -80,7 +83,7 @@ def _findings_in(
     sentence = reading.text
     mentions = _objects(sentence)
     pair = re.search(
-        rf"(?P<a>{P.OBJECTS[2][1]}|{P.OBJECTS[3][1]}|{P.OBJECTS[1][1]})\s*\((?P<b>\w+)\)",
+        rf"(?P<a>{_PATTERN['electron']}|{_PATTERN['muon']}|{_PATTERN['jet']})\s*\((?P<b>\w+)\)",
         sentence,
         re.IGNORECASE,
     )
@@ -301,7 +304,10 @@ def _targets(
 ) -> list[tuple[str, float | list[float]]]:
     """(object, value) pairs a comparison applies to (per-flavour statements give two)."""
     if comp.quantity == "jetmass":  # the mass of a (large-radius) jet is a jet property
-        return [("jet", comp.value)]
+        # (a sentence naming large-R jets speaks of their mass: small-R jet masses are seldom cut)
+        large = _LARGE_R_MASS.search(sentence[max(0, comp.position - 60) : comp.position])
+        named = any(kind == "fatjet" for pos, kind in mentions if pos < comp.position)
+        return [("fatjet" if large or named else "jet", comp.value)]
     if comp.quantity not in OBJECT_VARIABLES | {"ip"}:
         return [("event", comp.value)]
     if comp.index_kind:  # "pT,l1", "pT(j_2)": the ordered leptons, jets
@@ -396,12 +402,21 @@ def _respectively(sentence: str, comps: list[_Comparison]) -> tuple[dict[int, st
     return {same[0]: kinds[0], same[1]: kinds[1]}, kinds  # type: ignore[dict-item,return-value]
 
 
+# the mass of a large-R jet named as such: "the large-R jet mass", "soft-drop mass", "m_SD"
+_LARGE_R_MASS = re.compile(
+    r"\b(?:large[- ]?R|large[- ]radius|fat|AK8)\b[^.;]{0,20}mass|soft-?drop|\bm_?SD\b",
+    re.IGNORECASE,
+)
+
+
 def _make(
     comp: _Comparison, obj: str, value: float | list[float], quote: str, rank: int | None = None
 ) -> CutFinding | None:
     variable, op, unit, is_abs = comp.quantity, comp.op, comp.unit, False
     if variable == "jetmass":
-        variable = "m"
+        # (the fatjets carry the soft-drop mass; another mass of theirs is not in the data)
+        soft_drop = re.search(r"soft-?drop|\bm_?SD\b", quote, re.IGNORECASE)
+        variable = "msoftdrop" if obj == "fatjet" and soft_drop else "m"
     if variable == "ip":
         variable = "z0" if re.search(r"longitudinal|along the beam", comp.after[:60]) else "d0"
     if unit is None and variable in P.ENERGY:

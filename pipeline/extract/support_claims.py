@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import charges
-from pipeline.extract.findings import canonical
+from pipeline.extract.findings import KIND_OF_COLLECTION, canonical
 from pipeline.extract.ratios import RATIO_EXPRESSIONS, ratio_of_expr
 from pipeline.extract.windows import WINDOW_EXPRESSIONS, window_of_expr
 from pipeline.selection.models import Cut, SelectionList
@@ -37,16 +37,6 @@ INVERSE = {
     "range": "outside",
     "outside": "range",
 }
-KIND_OF_COLLECTION = {
-    "electrons": "electron",
-    "muons": "muon",
-    "leptons": "lepton",
-    "jets": "jet",
-    "bjets": "bjet",
-    "photons": "photon",
-    "taus": "tau",
-    "tracks": "track",
-}
 
 
 def collection_kinds(sel: SelectionList) -> dict[str, str]:
@@ -56,7 +46,7 @@ def collection_kinds(sel: SelectionList) -> dict[str, str]:
     return kinds
 
 
-SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m"}, "mass": {"m", "mass"}}
+SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m", "msoftdrop"}, "mass": {"m", "mass"}}
 FLAGS = {"btag", "btagged", "id_loose", "id_medium", "id_tight"}
 SPOKEN = {
     **{name: f"the ratio {expr}" for name, expr in RATIO_EXPRESSIONS.items()},

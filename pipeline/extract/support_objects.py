@@ -32,7 +32,12 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
         return f"the quantity belongs to the {system.group(0)}, not to one {claim.kind}"
     clause = r.clause_at(position)
     objects = _named_objects(r)
-    others = list(_OTHER_JETS.finditer(r.text, clause.start, position))
+    others = [
+        m
+        for m in _OTHER_JETS.finditer(r.text, clause.start, position)
+        # (large-R jets are the fatjets' own name)
+        if not (claim.kind == "fatjet" and P.OBJECT_RE.fullmatch(m.group(0)))
+    ]
     other = others[-1] if others else None
     if other is not None and not any(other.end() <= pos < position for pos, _ in objects):
         return (
