@@ -19,7 +19,15 @@ model's reading and on real papers of ../shared:
   muon with pT > 5 GeV are rejected"): two vetoes (the kept events have neither), not one veto
   and a cut on every muon (``rules._vetoes_joined_by_or``);
 - large-R jets ("large-R jets", "large-radius jets", "AK8 jets", "fat jets") are the collection
-  ``fatjets`` of the language, their soft-drop mass its ``msoftdrop``, not jets.
+  ``fatjets`` of the language, their soft-drop mass its ``msoftdrop``, not jets;
+- the samples of a background method or of a classifier's training ("seed events with H_T >
+  300 GeV", "trained on events with ...") are no signal selection (``reading``'s control kind);
+- found by a development battery (120 sentences written and judged by a helper): a window after
+  a named mass ("an invariant mass 81 < m_ll < 101 GeV", "within 4.9 < m < 5.9 GeV", the PDF's
+  single angle quotes for < and >) is a window, not its upper edge; alternatives of two ranked
+  objects ("The leading lepton must have pT > 25 GeV or the subleading lepton ..."); a region
+  named after its kind ("and the signal region SR-3b requires"); an isolation in another cone
+  than the data's ptcone30 ("I_rel < 0.15 within a cone of Delta R = 0.4") is flagged.
 """
 
 from __future__ import annotations
@@ -116,6 +124,42 @@ WRONG = [
 
 WRONG += [
     (
+        "a window after a named mass",
+        "Events are required to contain exactly two opposite-sign leptons with an invariant mass "
+        "81 < m_ll < 101 GeV.",
+        ["event: mll < 101"],
+    ),
+    (
+        "a window written out after 'within', with the PDF's angle quotes",
+        "The dimuon invariant mass must be within 4.9 \u2039 m_\u03bc\u03bc < 5.9 GeV.",
+        ["event: mmumu < 4.9"],
+    ),
+    (
+        "alternatives of two ranked objects",
+        "The leading lepton must have p_T > 25 GeV or the subleading lepton must have p_T > 20 "
+        "GeV.",
+        [
+            "event: nth(sort_desc(pt(leptons)), 0) > 25",
+            "event: nth(sort_desc(pt(leptons)), 1) > 20",
+        ],
+    ),
+    (
+        "an isolation cone other than the data's",
+        "Muons are required to have a relative isolation I_rel < 0.15 within a cone of ΔR = 0.4.",
+        ["muons: ptcone30 / pt < 0.15"],
+    ),
+    (
+        "the seed events of a background method",
+        "The QCD multijet background is estimated with the rebalance-and-smear method, using seed "
+        "events with H_T > 300 GeV.",
+        ["event: ht > 300"],
+    ),
+    (
+        "the sample a classifier is trained on",
+        "A neural network is trained on events with at least two jets with pT > 30 GeV.",
+        ["jets: pt > 30", "event: count(jets) >= 2"],
+    ),
+    (
         "the track jets inside a large-R jet",
         "Large-R jets are built from anti-kt R=1.0 with trimming, and the leading large-R jet must "
         "have pT > 450 GeV and contain two track jets with pT > 10 GeV.",
@@ -199,6 +243,28 @@ RIGHT = [
         "the soft-drop mass of AK8 jets",
         "AK8 jets must satisfy pT > 200 GeV and |η| < 2.4, and a soft-drop mass above 50 GeV.",
         ["fatjets: pt > 200", "fatjets: msoftdrop > 50"],
+    ),
+    (
+        "a window after a named mass",
+        "Events are required to contain exactly two opposite-sign leptons with an invariant mass "
+        "81 < m_ll < 101 GeV.",
+        ["event: mll between [81.0, 101.0]"],
+    ),
+    (
+        "a window written out after 'within', with the PDF's angle quotes",
+        "The dimuon invariant mass must be within 4.9 \u2039 m_\u03bc\u03bc < 5.9 GeV.",
+        ["event: mmumu between [4.9, 5.9]"],
+    ),
+    (
+        "alternatives of two ranked objects",
+        "The leading lepton must have p_T > 25 GeV or the subleading lepton must have p_T > 20 "
+        "GeV.",
+        ["event: (nth(sort_desc(pt(leptons)), 0) > 25) or (nth(sort_desc(pt(leptons)), 1) > 20)"],
+    ),
+    (
+        "an isolation without a cone size",
+        "Muons must be isolated, with I_rel < 0.15.",
+        ["muons: ptcone30 / pt < 0.15"],
     ),
     (
         "counts of two collections, each with its threshold",
@@ -393,6 +459,18 @@ def test_large_r_jets_run_on_real_data(tmp_path: Path) -> None:
     expected = int(ak.sum(ak.any(kept, axis=1)))
     assert 0 < expected < len(fat)
     assert steps[count.id].raw == expected
+
+
+def test_a_region_named_after_its_kind_gets_its_own_cut() -> None:
+    """'..., and the signal region SR-3b requires at least three b-jets' is SR-3b's, not the cut of
+    the region named before it (which requires exactly two)."""
+    sel = _extracted(
+        "In the SR-2b region, exactly two b-jets are required and E_T^miss must exceed 300 GeV, "
+        "and the signal region SR-3b requires at least three b-jets."
+    )
+    regions = {r.name: {_form(c) for c in r.cuts} for r in sel.regions}
+    assert regions.get("sr_3b") == {"count(bjets) >= 3"}, regions
+    assert "count(bjets) >= 3" not in regions.get("sr_2b", set()), regions
 
 
 @cache

@@ -123,6 +123,17 @@ _LEAD = re.compile(
     r"\s+(?:events\s+)?(?:with|if)|with|if)\s+(?:either\s+)?",
     re.IGNORECASE,
 )
+# another object named after the "or": "... or the subleading lepton must have pT > 20 GeV"
+_OTHER_SUBJECT = re.compile(
+    rf"\b(?:leading|sub-?leading|second|third|fourth|trailing|highest|other)\b"
+    rf"|{P.OBJECT_RE.pattern}",
+    re.IGNORECASE,
+)
+_OWN_VERB = re.compile(
+    r"\b(?:must|required|requires|has\s+to|have\s+to|needs?|exceeds?|is\s+(?:above|larger"
+    r"|greater|higher|below|smaller|less))\b",
+    re.IGNORECASE,
+)
 # a common requirement after the last alternative: "..., or E_T^miss > 250 GeV, and two jets"
 _COMMON_TAIL = re.compile(r"^\s*(?:,\s*and|;\s*and|;)\s+", re.IGNORECASE)
 
@@ -147,7 +158,11 @@ def _or_comparisons(sentence: str) -> Alternatives | None:
             joined is None
             or value_end + joined.end() > second.position
             or second.position - (value_end + joined.end()) > 60
-            or (first.quantity, first.rank) == (second.quantity, second.rank)
+            or (
+                (first.quantity, first.rank) == (second.quantity, second.rank)
+                # ("... or the subleading lepton must have pT > 20 GeV": another object's)
+                and not _OTHER_SUBJECT.search(text, value_end + joined.end(), second.position)
+            )
             or not balanced(text[: value_end + joined.start()])
         ):
             continue
@@ -168,7 +183,11 @@ def _or_comparisons(sentence: str) -> Alternatives | None:
     ends = [start for start, _ in joins] + [len(text)]
     parts = [text[b:e].strip().rstrip(" .,") for b, e in zip(bounds, ends, strict=True)]
     return Alternatives(
-        tuple(f"{'' if index == 0 else lead}{part}{tail}." for index, part in enumerate(parts))
+        tuple(
+            # (an alternative with its own subject and verb needs no opening words)
+            f"{'' if index == 0 or _OWN_VERB.search(part) else lead}{part}{tail}."
+            for index, part in enumerate(parts)
+        )
     )
 
 

@@ -38,7 +38,8 @@ _BETWEEN = re.compile(
 # what follows a 'within' that is no upper bound: an interval ("within 76-106 GeV") or a distance
 # from a value ("within 15 GeV of the Z mass", read by windows.py and the Z-window readers)
 _WITHIN_NOT_BELOW = re.compile(
-    rf"\s*(?:\+-\s*)?{P.NUM}\s*(?:{P.UNIT})?\s*(?:(?:-|\u2013|to|and)\s*{P.NUM}"
+    # ("within 4.9 < m < 5.9 GeV": the window written out, read as a range)
+    rf"\s*(?:\+-\s*)?{P.NUM}\s*(?:{P.UNIT})?\s*(?:(?:-|\u2013|to|and)\s*{P.NUM}|<"
     r"|(?:of|from|around)\s+(?:the\s+)?(?:nominal\s+|known\s+|measured\s+|world[- ]average\s+)?"
     r"(?:[ZWH]|Higgs|top|mass|m_))",
     re.IGNORECASE,
@@ -230,12 +231,16 @@ def comparisons(sentence: str) -> list[Comparison]:
         )
         if verb is not None:  # "H_T is required to be >500 GeV"
             quantity = _quantity_before(left[: verb.start()].rstrip(), 3)
-        if quantity is None and match.group("op"):
+        if match.group("op") and (quantity is None or _LEFT_NUM.search(left)):
+            # ("an invariant mass 81 < m_ll < 101 GeV": a number before the sign is the window's
+            # lower edge, whatever quantity is named before it)
             ranged = _range(left, right, op, match.start())
             if ranged is not None:
                 found.append(ranged[0])
                 taken.add(match.end() + ranged[1])
-            continue
+                continue
+            if quantity is None:
+                continue
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue

@@ -31,7 +31,9 @@ _OPENING = (
 )
 _SUBJECTS = [
     re.compile(
-        rf"{_OPENING}(?:the\s+)?(?:{_NAME})\s*,?\s+(?:(?:further|additionally|also|then)\s+)?"
+        # ("the signal region SR-3b requires": the kind of region before its name)
+        rf"{_OPENING}(?:the\s+)?(?:(?:signal|control|validation|search)\s+region\s+(?=[A-Z]))?"
+        rf"(?:{_NAME})\s*,?\s+(?:(?:further|additionally|also|then)\s+)?"
         r"(?P<verb>requires?|selects|demands|must\s+(?:have|satisfy|contain)|is\s+defined\s+"
         r"(?:by|with)|has\s+to\s+have)\b",
         re.IGNORECASE,

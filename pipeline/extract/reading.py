@@ -201,6 +201,10 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|(?i:\b(?:fake|non-?prompt|misidentified)[- ](?:lepton\s+)?backgrounds?\s+(?:is|are"
             r"|was|were)\s+(?:\w+\s+)?(?:estimated|predicted|determined)\b|\bmatrix\s+method\b"
             r"|\bfake[- ]factors?\b)"
+            # the samples of a background method or of a classifier's training: "seed events with
+            # H_T > 300 GeV" (rebalance and smear), "trained on events with ..."
+            r"|(?i:\bseed\s+events?\b|\brebalance[- ](?:and|&)[- ]smear|\bR\s*(?:\+|&)\s*S\s+method"
+            r"|\b(?:trained|training)\s+(?:\w+\s+)?(?:on|with|using|samples?)\b|\bto\s+train\b)"
             # "the W+jets normalisation is obtained from events with", "the ttbar background is
             # normalised in a region where", "a sample dominated by Z+jets events"
             r"|(?i:\bnormali[sz]ation\s+(?:\w+\s+)?(?:is|are|was|were)\s+(?:obtained|taken|derived"

@@ -514,7 +514,33 @@ def support_problem(
         return separation_problem(claim, r, in_region)
     if claim.quantity == "expr":
         return _check_expr(claim, r, in_region)
-    return _counted_above_problem(claim, r) or _check_comparison(claim, r, in_region)
+    return (
+        _counted_above_problem(claim, r)
+        or _cone_problem(cut, claim, r)
+        or _check_comparison(claim, r, in_region)
+    )
+
+
+# the size of an isolation cone the quote states: "within a cone of Delta R = 0.4", "R = 0.2"
+_CONE_SIZE = re.compile(
+    r"\b(?:cone\s+(?:of\s+(?:size\s+|radius\s+)?)?|(?:Delta\s*)?R\s*=\s*)(?:Delta\s*R\s*=\s*)?"
+    r"(?P<size>0\.\d+)",
+    re.IGNORECASE,
+)
+
+
+def _cone_problem(cut: Cut, claim: Claim, r: Reading) -> str | None:
+    """'I_rel < 0.15 within a cone of Delta R = 0.4' read as the track isolation in the 0.3 cone
+    of the data (ptcone30 / pt): another quantity."""
+    if claim.quantity != "reliso" or not cut.expr or "ptcone30" not in cut.expr:
+        return None
+    sizes = {float(m.group("size")) for m in _CONE_SIZE.finditer(r.text)}
+    if not sizes or 0.3 in sizes:
+        return None
+    return (
+        f"the quote's isolation is in a cone of Delta R = {min(sizes):g}, the cut's ptcone30 is "
+        "the track isolation in the 0.3 cone: another quantity"
+    )
 
 
 def _counted_above_problem(claim: Claim, r: Reading) -> str | None:

@@ -31,6 +31,11 @@ SYMBOLS: dict[str, str] = {
     "\u2a7e": ">=",
     "\u2264": "<=",
     "\u2a7d": "<=",
+    # the single angle quotation marks a PDF text layer gives for < and > ("4.9 \u2039 m < 5.9")
+    "\u2039": "<",
+    "\u203a": ">",
+    "\uff1c": "<",
+    "\uff1e": ">",
     "\u226b": ">>",
     "\u226a": "<<",
     "\u00d7": "x",
