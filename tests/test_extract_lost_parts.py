@@ -27,7 +27,9 @@ model's reading and on real papers of ../shared:
   single angle quotes for < and >) is a window, not its upper edge; alternatives of two ranked
   objects ("The leading lepton must have pT > 25 GeV or the subleading lepton ..."); a region
   named after its kind ("and the signal region SR-3b requires"); an isolation in another cone
-  than the data's ptcone30 ("I_rel < 0.15 within a cone of Delta R = 0.4") is flagged.
+  than the data's ptcone30 ("I_rel < 0.15 within a cone of Delta R = 0.4") is flagged; values
+  of several channels ("pT > 30 (25) GeV in the l tau_h (tau_h tau_h) channel", "m_ee > 225 GeV
+  ..., while dimuon events need m_mumu > 250 GeV") are no cuts of every event.
 """
 
 from __future__ import annotations
@@ -123,6 +125,18 @@ WRONG = [
 ]
 
 WRONG += [
+    (
+        "values of two channels in brackets",
+        "Tau candidates are required to have p_T > 30 (25) GeV in the l tau_had (tau_had tau_had) "
+        "channel.",
+        ["taus: pt > 30"],
+    ),
+    (
+        "a pair mass of each flavour channel",
+        "The dielectron invariant mass is required to exceed 225 GeV for the Z' search, while "
+        "dimuon events need m_mumu > 250 GeV.",
+        ["event: mee > 225", "event: mmumu > 250"],
+    ),
     (
         "a window after a named mass",
         "Events are required to contain exactly two opposite-sign leptons with an invariant mass "
@@ -265,6 +279,16 @@ RIGHT = [
         "an isolation without a cone size",
         "Muons must be isolated, with I_rel < 0.15.",
         ["muons: ptcone30 / pt < 0.15"],
+    ),
+    (
+        "values of two flavours in brackets, no channel",
+        "Electrons (muons) must have pT > 30 (25) GeV.",
+        ["electrons: pt > 30", "muons: pt > 25"],
+    ),
+    (
+        "a pair mass of one flavour",
+        "The dielectron mass must exceed 120 GeV.",
+        ["event: mee > 120"],
     ),
     (
         "counts of two collections, each with its threshold",

@@ -138,6 +138,16 @@ _BRACKETED_CHANNEL = re.compile(
 )
 
 
+# values of several channels, categories or selections in brackets: "30 (25) GeV in the
+# l tau_h (tau_h tau_h) channel", "for the resolved (boosted) selection"
+_VALUE_IN_BRACKETS = re.compile(r"\d\s*(?:[kMGT]?eV\s*)?\(\s*-?\d+(?:\.\d+)?\s*(?:[kMGT]?eV\s*)?\)")
+_BRACKETED_GROUP = re.compile(
+    r"\b(?:in|for)\s+(?:the\s+)?[^\s()]+(?:\s+[^\s()]+)?\s*\([^()]{1,40}\)\s+(?:channel|final\s+state"
+    r"|categor(?:y|ies)|selection|region|signal\s+region|regime|topology)s?\b",
+    re.IGNORECASE,
+)
+# the mass of a pair of one flavour: a value of each is one of its channel
+_FLAVOUR_MASSES = {"mee", "mmumu"}
 # a channel of another multiplicity: "for the dilepton channel, ..., while for the single-lepton
 # channel" (only when the sentence gives more than one channel)
 _MULTIPLICITY_CHANNEL = re.compile(
@@ -234,6 +244,19 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         kinds.add("category")
     if claim.kind == "event" and _BRACKETED_CHANNEL.search(r.text[clause.start : clause.end]):
         kinds.add("category")  # "in the ee (mumu) channel ... m_ll > 20 (15) GeV": per channel
+    clause_text = r.text[clause.start : clause.end]
+    if (
+        _VALUE_IN_BRACKETS.search(clause_text)
+        and _BRACKETED_GROUP.search(clause_text)
+        # (not "in the electron (muon) channel, electrons (muons) must have pT > 30 (25) GeV":
+        # each flavour's objects, named with it)
+        and not _BRACKETED_CHANNEL.search(clause_text)
+    ):  # "taus must have pT > 30 (25) GeV in the l tau_h (tau_h tau_h) channel": per channel
+        kinds.add("category")
+    if claim.quantity in _FLAVOUR_MASSES and any(
+        c.quantity in _FLAVOUR_MASSES - {claim.quantity} for c in r.comparisons
+    ):  # "m_ee > 225 GeV, while dimuon events need m_mumu > 250 GeV": each of its channel
+        kinds.add("category")
     if CATEGORIES.search(r.context_tail) and r.context_tail.rstrip().endswith(":"):
         # "Two signal regions are defined: / SR-low requires m_eff > 1000 GeV and SR-high ..."
         kinds.add("categories")
