@@ -124,7 +124,61 @@ WRONG = [
     ),
 ]
 
+# found by a review of the session's diff (a helper, read-only)
 WRONG += [
+    (
+        "a negated requirement is no alternatives of it",
+        "Events are not selected if H_T < 300 GeV or E_T^miss < 50 GeV.",
+        ["event: (ht < 300) or (met < 50)", "event: ht < 300", "event: met < 50"],
+    ),
+    (
+        "a requirement before the alternatives is every alternative's",
+        "Events must have m_jj > 500 GeV, and H_T > 300 GeV or E_T^miss > 50 GeV.",
+        ["event: (mjj > 500 and ht > 300) or (met > 50)", "event: ht > 300", "event: met > 50"],
+    ),
+    (
+        "a common requirement after the alternatives, 'as well as'",
+        "Events must have H_T > 800 GeV or E_T^miss > 250 GeV, as well as at least two jets with "
+        "pT > 30 GeV.",
+        ["event: (ht > 800) or (nth(sort_desc(pt(jets)), 1) > 30 and met > 250)"],
+    ),
+    (
+        "alternatives after a unit per c^2",
+        "Events must have m_jj > 1000 GeV/c^2 or H_T > 500 GeV.",
+        ["event: mjj > 1000", "event: ht > 500"],
+    ),
+    (
+        "counts of two categories are no two thresholds of one selection",
+        "Events in the low-mass category must have at least two jets with pT > 50 GeV, while "
+        "events in the high-mass category need at least four jets with pT > 25 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 3) > 25", "event: nth(sort_desc(pt(jets)), 1) > 50"],
+    ),
+    (
+        "another collection's definition does not read a threshold",
+        "Electrons must have pT > 25 GeV and |eta| < 2.47. Muons must satisfy pT > 20 GeV (25 GeV "
+        "in the 2017 data).",
+        ["muons: pt > 20"],
+    ),
+    (
+        "a bracketed second value without a unit",
+        "Jets must have pT > 20 GeV (25 in the 2017 data).",
+        ["jets: pt > 20"],
+    ),
+    (
+        "a raised threshold for a data period",
+        "E_T^miss > 200 GeV, raised to 250 GeV for 2018 data, is required.",
+        ["event: met > 200"],
+    ),
+    (
+        "a second value for a subset, no condition word",
+        "Jets must have pT > 30 GeV, and 40 GeV for forward jets.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "an isolation cone written as Delta R < 0.4",
+        "Muons are required to have I_rel < 0.15 within a cone of ΔR < 0.4.",
+        ["muons: ptcone30 / pt < 0.15"],
+    ),
     (
         "values of two channels in brackets",
         "Tau candidates are required to have p_T > 30 (25) GeV in the l tau_had (tau_had tau_had) "
@@ -289,6 +343,31 @@ RIGHT = [
         "a pair mass of one flavour",
         "The dielectron mass must exceed 120 GeV.",
         ["event: mee > 120"],
+    ),
+    (
+        "alternatives after the last opening words",
+        "Events with a photon are selected if E_T^miss > 250 GeV or H_T > 800 GeV.",
+        ["event: (met > 250) or (ht > 800)"],
+    ),
+    (
+        "a requirement before the alternatives is every alternative's",
+        "Events must have m_jj > 500 GeV, and H_T > 300 GeV or E_T^miss > 50 GeV.",
+        ["event: (mjj > 500 and ht > 300) or (mjj > 500 and met > 50)"],
+    ),
+    (
+        "the mass of a particle is no threshold",
+        "Electrons or muons with pT > 25 GeV are selected to reconstruct the 125 GeV Higgs boson.",
+        ["electrons: pt > 25", "muons: pt > 25"],
+    ),
+    (
+        "a jet radius and a separation are no isolation cone",
+        "Muons must have I_rel < 0.15 and be separated by ΔR > 0.4 from anti-kt R = 0.4 jets.",
+        ["muons: ptcone30 / pt < 0.15"],
+    ),
+    (
+        "a data period without a second value",
+        "Jets are required to have pT > 25 GeV and |eta| < 2.5 for the 2016 data.",
+        ["jets: pt > 25", "jets: eta < 2.5"],
     ),
     (
         "counts of two collections, each with its threshold",
@@ -495,6 +574,18 @@ def test_a_region_named_after_its_kind_gets_its_own_cut() -> None:
     regions = {r.name: {_form(c) for c in r.cuts} for r in sel.regions}
     assert regions.get("sr_3b") == {"count(bjets) >= 3"}, regions
     assert "count(bjets) >= 3" not in regions.get("sr_2b", set()), regions
+
+
+def test_counts_of_two_categories_are_each_categorys() -> None:
+    sel = _extracted(
+        "Events in the low-mass category must have at least two jets with pT > 50 GeV, while "
+        "events in the high-mass category need at least four jets with pT > 25 GeV."
+    )
+    regions = {r.name: {_form(c) for c in r.cuts} for r in sel.regions}
+    assert regions == {
+        "low_mass_category": {"nth(sort_desc(pt(jets)), 1) > 50"},
+        "high_mass_category": {"nth(sort_desc(pt(jets)), 3) > 25"},
+    }, regions
 
 
 @cache

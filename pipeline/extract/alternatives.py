@@ -115,10 +115,19 @@ def _either(sentence: str) -> Alternatives | None:
 
 
 # "H_T > 800 GeV or E_T^miss > 250 GeV": "or" right after a value (not "or more", "or less")
-_OR_AFTER_VALUE = re.compile(r"^\s*,?\s+or\s+(?!more\b|fewer\b|less\b|equal\b|above\b|below\b)")
+# (a unit the comparison left after its value: "m_jj > 1000 GeV/c^2 or", "> 0.4 rad or")
+_OR_AFTER_VALUE = re.compile(
+    r"^\s*(?:[kMGT]?eV\b)?\s*(?:/\s*c\^?\{?2\}?|\b(?:rad|mm|cm)\b)?\s*,?\s+or\s+"
+    r"(?!more\b|fewer\b|less\b|equal\b|above\b|below\b)"
+)
+# "Events are not selected if ...": the alternatives are what the events kept fail
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b|n't\b", re.IGNORECASE)
+# a requirement of every event before the alternatives: "m_jj > 500 GeV, and H_T > 300 GeV or ..."
+_HEAD_END = re.compile(r",\s*(?:and\s+)?|\s+and\s+", re.IGNORECASE)
+_A_REQUIREMENT = re.compile(r"\d|\b(?:at\s+least|exactly|at\s+most|no)\b", re.IGNORECASE)
 # the words opening the requirements: "Events must have ", "Events are selected if ", "We require "
-_LEAD = re.compile(
-    r"^.*?\b(?:requir(?:e|es|ed|ing)(?:\s+to\s+(?:have|satisfy|pass|fulfil+))?|must\s+(?:have"
+_LEAD = re.compile(  # (the last opening words before the first alternative)
+    r"^.*\b(?:requir(?:e|es|ed|ing)(?:\s+to\s+(?:have|satisfy|pass|fulfil+))?|must\s+(?:have"
     r"|satisfy|fulfil+|pass|meet|contain)|(?:are|is)\s+selected\s+(?:if|when|with)|selects?"
     r"\s+(?:events\s+)?(?:with|if)|with|if)\s+(?:either\s+)?",
     re.IGNORECASE,
@@ -135,7 +144,11 @@ _OWN_VERB = re.compile(
     re.IGNORECASE,
 )
 # a common requirement after the last alternative: "..., or E_T^miss > 250 GeV, and two jets"
-_COMMON_TAIL = re.compile(r"^\s*(?:,\s*and|;\s*and|;)\s+", re.IGNORECASE)
+_COMMON_TAIL = re.compile(
+    r"^\s*(?:,\s*and|;\s*and|;|,\s*as\s+well\s+as|,?\s*in\s+addition\s+to|,\s*together\s+with"
+    r"|,\s*plus)\s+",
+    re.IGNORECASE,
+)
 
 
 def _or_comparisons(sentence: str) -> Alternatives | None:
@@ -164,13 +177,26 @@ def _or_comparisons(sentence: str) -> Alternatives | None:
                 and not _OTHER_SUBJECT.search(text, value_end + joined.end(), second.position)
             )
             or not balanced(text[: value_end + joined.start()])
+            # ("H_T computed from jets with pT > 30 GeV or photons with pT > 20 GeV": inputs)
+            or "input" in r.clause_at(first.position).kinds
         ):
             continue
         joins.append((value_end + joined.start(), value_end + joined.end()))
     if not joins:
         return None
-    lead_match = _LEAD.match(text[: joins[0][0]])
+    before = text[: joins[0][0]]
+    if ";" in before or _NEGATED.search(before):
+        return None  # (another clause before, read on its own; a negated requirement)
+    opening = max(c.position for c in comps if c.position < joins[0][0])
+    lead_match = _LEAD.match(text[:opening])
     lead = lead_match.group(0) if lead_match else ""
+    start, head = len(lead), ""
+    ends_of_head = list(_HEAD_END.finditer(text, len(lead), opening))
+    if ends_of_head and _A_REQUIREMENT.search(text, len(lead), ends_of_head[-1].start()):
+        # "Events must have m_jj > 500 GeV, and H_T > 300 GeV or E_T^miss > 50 GeV": the m_jj
+        # requirement is of every event, each alternative's too
+        head = text[len(lead) : ends_of_head[-1].start()].strip(" ,") + ", and "
+        start = ends_of_head[-1].end()
     tail = ""
     after_last = next((c for c in comps if c.position > joins[-1][1]), None)
     if after_last is not None and after_last.after and text.endswith(after_last.after):
@@ -179,13 +205,13 @@ def _or_comparisons(sentence: str) -> Alternatives | None:
             tail_start = len(text) - len(after_last.after)
             tail = ", and " + text[tail_start + common.end() :].rstrip(" .")
             text = text[:tail_start]
-    bounds = [0] + [end for _, end in joins]
+    bounds = [start] + [end for _, end in joins]
     ends = [start for start, _ in joins] + [len(text)]
     parts = [text[b:e].strip().rstrip(" .,") for b, e in zip(bounds, ends, strict=True)]
     return Alternatives(
         tuple(
             # (an alternative with its own subject and verb needs no opening words)
-            f"{'' if index == 0 or _OWN_VERB.search(part) else lead}{part}{tail}."
+            f"{'' if index > 0 and _OWN_VERB.search(part) else lead}{head}{part}{tail}."
             for index, part in enumerate(parts)
         )
     )

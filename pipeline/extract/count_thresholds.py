@@ -9,6 +9,7 @@ for the rules and the support check.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.extract import patterns as P
@@ -58,11 +59,19 @@ def counted_above(r: Reading) -> dict[str, list[CountedAbove]]:
                 float(comp.value),  # type: ignore[arg-type]
             )
         )
+    if _SEVERAL_GROUPS.search(text):
+        return {}  # (the counts of two categories or regions: "..., while events in the ...")
     return {
         kind: counted
         for kind, counted in found.items()
         if len({c.value for c in counted}) > 1 and all(c.op == ">=" for c in counted)
     }
+
+
+_SEVERAL_GROUPS = re.compile(
+    r"\b(?:while|whereas|respectively|categor(?:y|ies)|regions?|channels?|selections)\b",
+    re.IGNORECASE,
+)
 
 
 def the_collections(counted: list[CountedAbove]) -> CountedAbove:

@@ -34,7 +34,7 @@ _SUBJECTS = [
         # ("the signal region SR-3b requires": the kind of region before its name)
         rf"{_OPENING}(?:the\s+)?(?:(?:signal|control|validation|search)\s+region\s+(?=[A-Z]))?"
         rf"(?:{_NAME})\s*,?\s+(?:(?:further|additionally|also|then)\s+)?"
-        r"(?P<verb>requires?|selects|demands|must\s+(?:have|satisfy|contain)|is\s+defined\s+"
+        r"(?P<verb>requires?|needs?|selects|demands|must\s+(?:have|satisfy|contain)|is\s+defined\s+"
         r"(?:by|with)|has\s+to\s+have)\b",
         re.IGNORECASE,
     ),
@@ -42,7 +42,7 @@ _SUBJECTS = [
     # "Events in the high-pT category are required to have ..."
     re.compile(
         rf"{_OPENING}events?\s+in\s+the\s+(?:{_NAME})\s+(?P<verb>(?:are|is)\s+(?:also\s+|further\s+)?"
-        r"required\s+to\s+(?:have|satisfy|contain)|must\s+(?:have|satisfy|contain))\b",
+        r"required\s+to\s+(?:have|satisfy|contain)|must\s+(?:have|satisfy|contain)|needs?)\b",
         re.IGNORECASE,
     ),
 ]

@@ -522,9 +522,11 @@ def support_problem(
 
 
 # the size of an isolation cone the quote states: "within a cone of Delta R = 0.4", "R = 0.2"
+# ("within a cone of Delta R < 0.4", "a cone size of 0.4", "a Delta R = 0.2 cone"; not a jet
+# radius "anti-kt R = 0.4 jets" or a separation "Delta R > 0.4 from jets")
 _CONE_SIZE = re.compile(
-    r"\b(?:cone\s+(?:of\s+(?:size\s+|radius\s+)?)?|(?:Delta\s*)?R\s*=\s*)(?:Delta\s*R\s*=\s*)?"
-    r"(?P<size>0\.\d+)",
+    r"\bcone\b(?:\s+(?:of|with|size|radius|a))*\s*(?:(?:Delta\s*)?R\s*(?:=|<=?)\s*)?(?P<size>0\.\d+)"
+    r"|(?:Delta\s*)?R\s*(?:=|<=?)\s*(?P<before>0\.\d+)\s*(?:isolation\s+)?cone\b",
     re.IGNORECASE,
 )
 
@@ -534,7 +536,7 @@ def _cone_problem(cut: Cut, claim: Claim, r: Reading) -> str | None:
     of the data (ptcone30 / pt): another quantity."""
     if claim.quantity != "reliso" or not cut.expr or "ptcone30" not in cut.expr:
         return None
-    sizes = {float(m.group("size")) for m in _CONE_SIZE.finditer(r.text)}
+    sizes = {float(m.group("size") or m.group("before")) for m in _CONE_SIZE.finditer(r.text)}
     if not sizes or 0.3 in sizes:
         return None
     return (
@@ -959,9 +961,18 @@ def check_thresholds_read(sel: SelectionList, doc: Document | None) -> Selection
             for sentence, numbers in read_in.items():
                 if sentence and sentence[:60] in quoted:
                     numbers.extend(numbers_in(proposed))
-    defined = [v for obj in sel.objects for c in obj.cuts for v in cut_numbers(c)]
-    for numbers in read_in.values():
-        numbers.extend(defined)  # "jets with pT > 30 GeV" restating the jets' definition
+    kinds = collection_kinds(sel)
+    for sentence, numbers in read_in.items():
+        # "jets with pT > 30 GeV" restating the definition of the jets the sentence names (not
+        # the electrons' 25 GeV read into "muons ... (25 GeV in the 2017 data)")
+        named = {kind for _, kind in read(sentence).objects} if sentence else set()
+        numbers.extend(
+            v
+            for obj in sel.objects
+            if kinds.get(obj.name) in named
+            for c in obj.cuts
+            for v in cut_numbers(c)
+        )
     unread = {s: unread_thresholds(s, v) for s, v in read_in.items() if s}
 
     def one(cut: Cut) -> Cut:

@@ -25,7 +25,10 @@ from pipeline.extract.support_clauses import NOT_A_SELECTION
 _COMPARED_BEFORE = re.compile(
     r"(?:(?<![-=])[<>]=?|\u2264|\u2265|\b(?:above|below|exceed(?:s|ing)?|greater\s+than|larger\s+than"
     r"|higher\s+than|more\s+than|less\s+than|smaller\s+than|lower\s+than|at\s+least|at\s+most"
-    r"|up\s+to|in\s+excess\s+of|within|between|of\s+at\s+least|over|under))\s*\(?\s*$",
+    r"|up\s+to|in\s+excess\s+of|within|between|of\s+at\s+least|over|under|raised\s+to"
+    r"|lowered\s+to|increased\s+to|reduced\s+to|tightened\s+to|relaxed\s+to)"
+    # a second value in brackets after a first: "pT > 20 GeV (25 in the 2017 data)"
+    r"|\d\s*(?:[kMGT]?eV)?\s*\()\s*\(?\s*$",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -39,6 +42,24 @@ _NOT_A_THRESHOLD_BEFORE = re.compile(
 _NOT_A_THRESHOLD_AFTER = re.compile(r"^\s*(?:fb|pb|nb|%|percent|\bTeV\s+(?:collisions|data))")
 
 
+# a number bracketed alone after a value ("250 GeV (1)"), with no unit after the bracket: an
+# equation or footnote number, not a second value ("30 (25) GeV", "(25 in the 2017 data)")
+_IN_BRACKETS_ONLY = re.compile(r"\d\s*(?:[kMGT]?eV)?\s*\(\s*$", re.IGNORECASE)
+_BARE_BRACKETED = re.compile(r"\s*\)(?!\s*[kMGT]?eV\b)", re.IGNORECASE)
+# the mass of a particle or of signal models, not a threshold: "the 125 GeV Higgs boson",
+# "a 2 TeV Z'", "stop masses between 300 and 1000 GeV"
+_A_PARTICLE_AFTER = re.compile(
+    r"\s*(?:[kMGT]?eV)?\s*(?:Higgs|bosons?|resonances?|signals?|particles?|Z'|W'|mass\s+points?"
+    r"|mass\s+hypothes[ie]s|stops?|gluinos?|squarks?|top\s+squarks?|neutralinos?|charginos?)\b",
+    re.IGNORECASE,
+)
+_MASSES_BEFORE = re.compile(
+    r"\bmasses\s+(?:of\s+|between\s+|from\s+|in\s+the\s+range\s+|up\s+to\s+)?"
+    r"(?:\d+(?:\.\d+)?\s*(?:[kMGT]?eV)?\s*(?:and|to|-|,)\s*)*$",
+    re.IGNORECASE,
+)
+
+
 def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
     """(position, value in GeV/mm/rad, text) of the thresholds ``sentence`` states, in its
     prepared reading's text."""
@@ -48,12 +69,16 @@ def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
         before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 12]
         unit = m.group(2)
         compared = bool(_COMPARED_BEFORE.search(before))
+        if compared and _IN_BRACKETS_ONLY.search(before) and _BARE_BRACKETED.match(after):
+            compared = False  # "250 GeV (1) in the signal region": an equation number
         if not compared and unit not in ("TeV", "GeV", "MeV"):
             continue
         if not compared and (
             _NOT_A_THRESHOLD_BEFORE.search(before) or _NOT_A_THRESHOLD_AFTER.match(after)
         ):
             continue
+        if _A_PARTICLE_AFTER.match(text, m.end()) or _MASSES_BEFORE.search(before):
+            continue  # "the 125 GeV Higgs boson", "masses between 300 and 1000 GeV"
         value = float(m.group(1))
         found.append((m.start(), value, m.group(0)))
     return found
@@ -64,7 +89,10 @@ def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
 # be the condition, alternative, channel or subset of a cut that was read
 _STRUCTURE = re.compile(
     r"\b(?:or|either|if|unless|when(?:ever)?|provided|except|otherwise"
-    r"|additional|beyond|whereas|while)\b"
+    r"|additional|beyond|whereas|while|raised|lowered|increased|reduced|tightened|relaxed)\b"
+    # "and 40 GeV for forward jets", "raised to 250 GeV for 2018 data"
+    r"|\bfor\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:jets?|electrons?|muons?|leptons?|photons?|taus?"
+    r"|objects|candidates|data|events?|channels?|regions?|categor(?:y|ies)|years?|runs?)\b"
     r"|\bfor\s+(?:the\s+|all\s+|each\s+|any\s+)?(?:\w+\s+){0,2}?"
     r"(?:with|in|within|where|outside|inside|above|below|having|that|which)\b"
     r"|\bin\s+(?:the\s+|all\s+)?(?:\S+\s+){0,3}?"
