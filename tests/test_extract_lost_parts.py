@@ -127,6 +127,16 @@ WRONG = [
 # found by a review of the session's diff (a helper, read-only)
 WRONG += [
     (
+        "a quantity the reader does not know is not the pT named before it",
+        "Jets must have pT > 200 GeV and a mass above 50 GeV.",
+        ["jets: pt > 50"],
+    ),
+    (
+        "a classifier's output is no event quantity the reader knows",
+        "Events must have E_T^miss > 200 GeV and a DNN output above 0.9.",
+        ["event: met > 0.9"],
+    ),
+    (
         "a negated requirement is no alternatives of it",
         "Events are not selected if H_T < 300 GeV or E_T^miss < 50 GeV.",
         ["event: (ht < 300) or (met < 50)", "event: ht < 300", "event: met < 50"],
@@ -368,6 +378,11 @@ RIGHT = [
         "a data period without a second value",
         "Jets are required to have pT > 25 GeV and |eta| < 2.5 for the 2016 data.",
         ["jets: pt > 25", "jets: eta < 2.5"],
+    ),
+    (
+        "a quantity named in words before a word comparison",
+        "Jets must have pT > 200 GeV and a transverse momentum above 30 GeV when forward.",
+        ["jets: pt > 200"],
     ),
     (
         "counts of two collections, each with its threshold",

@@ -244,6 +244,10 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
+        if match.group("word") and _OTHER_QUANTITY.search(left[left.rfind(quantity[2]) + 1 :]):
+            # "pT > 200 GeV and a mass above 50 GeV", "a DNN output above 0.9": the word names
+            # another quantity (one the reader does not know), not the pT named before it
+            continue
         if verb is not None and quantity[0] in P.ENERGY and not value.group("unit"):
             # "the azimuthal angle between MET and the leading jets (in pT) is required to be >0.4"
             quantity = _unitless_before(
@@ -510,6 +514,13 @@ _TO_BE = re.compile(r"\s(?:is|are|be|was|were)\s+(?:\w+\s+){0,2}?to(?:\s+be)?\s*
 _OF_OBJECT_TO_BE = re.compile(
     rf"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:{P.OBJECT_RE.pattern})\s+(?:(?:is|are)\s+"
     r"(?:\w+\s+){0,2}?)?(?:to\s+be|must\s+be)\s*$",
+    re.IGNORECASE,
+)
+
+
+_OTHER_QUANTITY = re.compile(
+    r"\b(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:mass|output|score|discriminant|energy"
+    r"|significance|fraction|width|length|multiplicity)\b",
     re.IGNORECASE,
 )
 
