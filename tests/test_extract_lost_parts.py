@@ -127,6 +127,12 @@ WRONG = [
 # found by a review of the session's diff (a helper, read-only)
 WRONG += [
     (
+        "object definitions in a sentence with alternatives: the event cuts still alternatives",
+        "Photons with E_T > 75 GeV and |η| < 2.37 are selected, and events must have H_T > 800 GeV "
+        "or E_T^miss > 250 GeV.",
+        ["event: ht > 800", "event: met > 250"],
+    ),
+    (
         "a quantity the reader does not know is not the pT named before it",
         "Jets must have pT > 200 GeV and a mass above 50 GeV.",
         ["jets: pt > 50"],
@@ -383,6 +389,21 @@ RIGHT = [
         "a quantity named in words before a word comparison",
         "Jets must have pT > 200 GeV and a transverse momentum above 30 GeV when forward.",
         ["jets: pt > 200"],
+    ),
+    (
+        "object definitions in a sentence with alternatives are the objects'",
+        "Photons with E_T > 75 GeV and |η| < 2.37 are selected, and events must have H_T > 800 GeV "
+        "or E_T^miss > 250 GeV.",
+        ["photons: pt > 75", "photons: eta < 2.37", "event: (ht > 800) or (met > 250)"],
+    ),
+    (
+        "a collection's threshold before count alternatives",
+        "Jets with pT > 30 GeV are used, and events need at least two jets with pT > 40 GeV or one "
+        "jet with pT > 100 GeV.",
+        [
+            "jets: pt > 30",
+            "event: (nth(sort_desc(pt(jets)), 1) > 40) or (nth(sort_desc(pt(jets)), 0) > 100)",
+        ],
     ),
     (
         "counts of two collections, each with its threshold",

@@ -31,6 +31,18 @@ class CountedAbove:
 def counted_above(r: Reading) -> dict[str, list[CountedAbove]]:
     """Per kind, the counts of it above a pT threshold, for the kinds the sentence counts above
     two or more different thresholds (none for any other sentence)."""
+    if _SEVERAL_GROUPS.search(r.text):
+        return {}  # (the counts of two categories or regions: "..., while events in the ...")
+    return {
+        kind: counted
+        for kind, counted in counts_above(r).items()
+        if len({c.value for c in counted}) > 1 and all(c.op == ">=" for c in counted)
+    }
+
+
+def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
+    """Per kind, every count of it above a pT threshold the sentence states ('at least two jets
+    with pT > 50 GeV')."""
     text = r.text
     counts = list(P.COUNT_RE.finditer(text))
     found: dict[str, list[CountedAbove]] = {}
@@ -59,13 +71,7 @@ def counted_above(r: Reading) -> dict[str, list[CountedAbove]]:
                 float(comp.value),  # type: ignore[arg-type]
             )
         )
-    if _SEVERAL_GROUPS.search(text):
-        return {}  # (the counts of two categories or regions: "..., while events in the ...")
-    return {
-        kind: counted
-        for kind, counted in found.items()
-        if len({c.value for c in counted}) > 1 and all(c.op == ">=" for c in counted)
-    }
+    return found
 
 
 _SEVERAL_GROUPS = re.compile(

@@ -774,17 +774,34 @@ def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFind
     parts = alternatives.split(sentence)
     if parts is None:
         return None
+    raw = [_without_pair_counts(_findings_in(read(part), quote, context)) for part in parts.parts]
+    # an object definition every alternative states ("Photons with E_T > 75 GeV are selected,
+    # and events must have H_T > 800 GeV or ...") is the objects', not part of the alternatives
+    # (a threshold of counted objects stays the count's: "..., and at least two jets with pT >
+    # 50 GeV" after the alternatives is each alternative's second jet)
+    counted = {
+        (c.kind, c.value)
+        for part in parts.parts
+        for cs in count_thresholds.counts_above(read(part)).values()
+        for c in cs
+    }
+    common = [
+        f
+        for f in raw[0]
+        if not f.is_event_level()
+        and (f.object, f.value) not in counted
+        and all(f.key() in {g.key() for g in other} for other in raw)
+    ]
+    taken = {f.key() for f in common}
     read_parts = []
-    for part in parts.parts:
-        found = _at_event_level(
-            _without_pair_counts(_findings_in(read(part), quote, context)), part
-        )
+    for part, found_in_part in zip(parts.parts, raw, strict=True):
+        found = _at_event_level([f for f in found_in_part if f.key() not in taken], part)
         if not found:
             return None
         read_parts.append(found)
     head = read_parts[0][0].model_copy()
     head._alternatives = read_parts
-    return [head]
+    return [*common, head]
 
 
 def _without_pair_counts(found: list[CutFinding]) -> list[CutFinding]:

@@ -38,7 +38,7 @@ from pipeline.extract import (
     vetoes,
 )
 from pipeline.extract import patterns as P
-from pipeline.extract.grounding import _Index, cut_numbers, ground_cut
+from pipeline.extract.grounding import _Index, cut_numbers, ground_cut, text_numbers
 from pipeline.extract.legal import NOT_EXPRESSIBLE
 from pipeline.extract.reading import Reading, control_context, read, subject_conditions
 from pipeline.extract.support_claims import (
@@ -743,6 +743,8 @@ def _alternatives_problem(
                 "alternatives ('... or at least ...', 'either ... or ...')"
             )
         return None
+    if parts is None and _stated_in_every(cut, said.parts):
+        return None  # ("Photons with E_T > 75 GeV ..., and H_T > 800 or ...": every part's)
     if parts is None or len(parts) != len(said.parts):
         return (
             "the quote states alternative requirements ('... or at least ...'): an event passes "
@@ -763,7 +765,8 @@ def _alternatives_problem(
         written = set(cut_numbers(Cut(id="x", description="x", expr=expr)))
         left_out = sorted(
             n
-            for n in stated - written
+            # (not what every alternative states: the objects' definition before them)
+            for n in stated - written - _in_every_part(said.parts)
             # (a value in TeV or MeV is written in GeV: "m_jj > 1.5 TeV" is mjj > 1500)
             if not {round(n * 1000, 6), round(n / 1000, 9)} & written
         )
@@ -774,6 +777,22 @@ def _alternatives_problem(
                 f"({', '.join(f'{n:g}' for n in left_out)})"
             )
     return ""
+
+
+def _in_every_part(parts: tuple[str, ...]) -> set[float]:
+    numbers = [
+        {float(m.group()) for m in re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", p)} for p in parts
+    ]
+    return set.intersection(*numbers) if numbers else set()
+
+
+def _stated_in_every(cut: Cut, parts: tuple[str, ...]) -> bool:
+    """Whether every number of ``cut`` is written in each alternative (a requirement common to
+    all of them, the objects' definition before them), so the cut is no alternative's own."""
+    numbers = cut_numbers(cut)
+    return bool(numbers) and all(
+        any(same_value(n, v, None) for v in text_numbers(part)) for part in parts for n in numbers
+    )
 
 
 def _one_quantity(parts: tuple[str, ...]) -> bool:
