@@ -245,13 +245,7 @@ def ground_selection(
         grounding = Grounding(found=False, numbers_match=False, score=0.0, reason=reason)
         return cut.model_copy(update={"grounding": grounding, "status": Status.unverified})
 
-    data = sel.model_copy(deep=True)
-    for obj in data.objects:
-        obj.cuts = [one(c) for c in obj.cuts]
-    data.selection = [one(c) for c in data.selection]
-    for region in data.regions:
-        region.cuts = [one(c) for c in region.cuts]
-    return data
+    return sel.with_cuts(one)
 
 
 def grounding_summary(sel: SelectionList) -> dict[str, int]:

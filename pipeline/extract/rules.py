@@ -659,9 +659,9 @@ def _vetoes_joined_by_or(sentence: str, quote: str, context: str | None) -> list
         if balanced(sentence[first.start() : m.start()])
         and _COMPARED.search(sentence, first.end(), m.start())
     ]
-    rejected = _REJECTED_AFTER.search(sentence, joins[-1].end()) if joins else None
     if not joins:
         return None
+    rejected = _REJECTED_AFTER.search(sentence, joins[-1].end())
     tail = sentence[rejected.start() :] if rejected else "."
     lead = sentence[: first.start()]
     starts = [first.start()] + [m.end() for m in joins]

@@ -759,7 +759,7 @@ def _alternatives_problem(
                 return f"its alternative {index + 1} ({conjunct}): {problem}"
         stated = {
             float(m.group())
-            for m in re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", sentence)
+            for m in _WRITTEN_NUMBER.finditer(sentence)
             if not _COUNTED_AFTER.match(sentence, m.end())  # ("at least 2 jets": a count)
         }
         written = set(cut_numbers(Cut(id="x", description="x", expr=expr)))
@@ -779,10 +779,11 @@ def _alternatives_problem(
     return ""
 
 
+_WRITTEN_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")  # a number an alternative writes
+
+
 def _in_every_part(parts: tuple[str, ...]) -> set[float]:
-    numbers = [
-        {float(m.group()) for m in re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", p)} for p in parts
-    ]
+    numbers = [{float(m.group()) for m in _WRITTEN_NUMBER.finditer(p)} for p in parts]
     return set.intersection(*numbers) if numbers else set()
 
 
@@ -967,10 +968,10 @@ def check_thresholds_read(sel: SelectionList, doc: Document | None) -> Selection
     unverified (support_coverage)."""
     paper = doc.source.paper_id if doc is not None else None
     cuts = sel.all_cuts()
-    sentences = {id(c): sentence_of(c, doc)[0] for c in cuts}
+    sentences = {c.id: sentence_of(c, doc)[0] for c in cuts}
     read_in: dict[str, list[float]] = {}
     for c in cuts:
-        read_in.setdefault(sentences[id(c)], []).extend(
+        read_in.setdefault(sentences[c.id], []).extend(
             numbers_in(c.expr) if c.expr else cut_numbers(c)
         )
     for item in sel.unresolved:
@@ -995,7 +996,7 @@ def check_thresholds_read(sel: SelectionList, doc: Document | None) -> Selection
     unread = {s: unread_thresholds(s, v) for s, v in read_in.items() if s}
 
     def one(cut: Cut) -> Cut:
-        missing = unread.get(sentences[id(cut)])
+        missing = unread.get(sentences[cut.id])
         prov = cut.provenance
         if (
             cut.status != Status.verified
@@ -1013,12 +1014,7 @@ def check_thresholds_read(sel: SelectionList, doc: Document | None) -> Selection
         )
         return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
 
-    for obj in sel.objects:
-        obj.cuts = [one(c) for c in obj.cuts]
-    sel.selection = [one(c) for c in sel.selection]
-    for region in sel.regions:
-        region.cuts = [one(c) for c in region.cuts]
-    return sel
+    return sel.with_cuts(one)
 
 
 def _restated(

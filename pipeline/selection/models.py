@@ -15,6 +15,7 @@ and is flagged for the LLM or a human. Numbers are stored in canonical units
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
@@ -402,6 +403,17 @@ class SelectionList(Model):
         cuts += self.selection
         cuts += [cut for region in self.regions for cut in region.cuts]
         return cuts
+
+    def with_cuts(self, change: Callable[[Cut], Cut]) -> SelectionList:
+        """A deep copy with every cut (object cuts, cutflow, regions) replaced by
+        ``change(cut)``."""
+        data = self.model_copy(deep=True)
+        for obj in data.objects:
+            obj.cuts = [change(c) for c in obj.cuts]
+        data.selection = [change(c) for c in data.selection]
+        for region in data.regions:
+            region.cuts = [change(c) for c in region.cuts]
+        return data
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SelectionList:
