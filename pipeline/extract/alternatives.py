@@ -33,6 +33,9 @@ class Alternatives:
     """The alternatives of a requirement, each as a sentence of its own."""
 
     parts: tuple[str, ...]  # ("Events are required to have at least eight jets with ...", ...)
+    # the clauses before the alternatives' own, read on their own ("Events must have at least two
+    # jets; in addition, H_T > 800 GeV or E_T^miss > 250 GeV is required": the jet count)
+    before: str = ""
 
 
 def split(sentence: str) -> Alternatives | None:
@@ -185,8 +188,15 @@ def _or_comparisons(sentence: str) -> Alternatives | None:
     if not joins:
         return None
     before = text[: joins[0][0]]
-    if ";" in before or _NEGATED.search(before):
-        return None  # (another clause before, read on its own; a negated requirement)
+    if ";" in before:
+        # (another clause before, read on its own: the alternatives are the last clause's)
+        cut = before.rindex(";") + 1
+        own = _or_comparisons(text[cut:].strip())
+        if own is None or not text[:cut].strip(" ;"):
+            return None
+        return Alternatives(own.parts, f"{text[:cut].strip(' ;')}. {own.before}".strip())
+    if _NEGATED.search(before):
+        return None  # (a negated requirement)
     opening = max(c.position for c in comps if c.position < joins[0][0])
     lead_match = _LEAD.match(text[:opening])
     lead = lead_match.group(0) if lead_match else ""

@@ -519,7 +519,9 @@ _OF_OBJECT_TO_BE = re.compile(
 
 
 _OTHER_QUANTITY = re.compile(
-    r"\b(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:mass|output|score|discriminant|energy"
+    # ("..., and mass above 50 GeV": the same with no article after a conjunction)
+    r"(?:\b(?:an?|the|its|their)|(?:,|\band|\bwith))\s+(?:[\w-]+\s+)?(?:mass|output|score"
+    r"|discriminant|energy"
     r"|significance|fraction|width|length|multiplicity)\b",
     re.IGNORECASE,
 )

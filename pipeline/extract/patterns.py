@@ -302,7 +302,9 @@ OBJECTS: list[tuple[str, str]] = [
     (
         "track",
         r"(?<!\bmuon\s)(?<!\belectron\s)(?<!\blepton\s)\btracks?\b"
-        r"(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b))",
+        # (not "the track curvature significance", "track fit quality": the muon's track)
+        r"(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b|curvature|fit\b|chi|hits?\b"
+        r"|segments?\b|parameters?\b|impact|match|reconstruction|resolution))",
     ),
     # large-R jets: their own collection (fatjets)
     (

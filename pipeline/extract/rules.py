@@ -801,7 +801,8 @@ def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFind
         read_parts.append(found)
     head = read_parts[0][0].model_copy()
     head._alternatives = read_parts
-    return [*common, head]
+    before = _findings_in(read(parts.before), quote, context) if parts.before else []
+    return [*before, *common, head]
 
 
 def _without_pair_counts(found: list[CutFinding]) -> list[CutFinding]:

@@ -165,6 +165,31 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "GeV'), one per signal region or bin; no one of them is a cut of the whole "
                 "selection"
             )
+        if reason is None and _RANGE_CONDITION_AFTER.match(comp.after):
+            condition = re.split(r"[,;]\s|\s+and\s", comp.after.strip(), maxsplit=1)[0][:80]
+            reason = (
+                f"the value holds only in a range of another quantity ('... {condition}'), not "
+                "for every object"
+            )
+        if reason is None:
+            period = _data_period(r, comp)
+            if period is not None:
+                reason = (
+                    f"the value is stated for one data-taking period ('{period}'), not for the "
+                    "whole dataset"
+                )
+        if reason is None:
+            call = _ARGUMENT_OF.search(r.text, r.clause_at(comp.position).start, comp.position)
+            if call is not None and _function(call.group("f")) not in (comp.quantity, "pt", "eta"):
+                reason = (
+                    f"{comp.quantity} is an argument of {call.group('call')}, the quantity "
+                    "compared; the cut bounds the argument alone"
+                )
+        if reason is None and _WAIVED.search(r.text, comp.position):
+            reason = (
+                "the value picks the objects a requirement is waived for ('are exempt from ...', "
+                "'need not ...'), not a cut"
+            )
         if reason is None and _CONDITION_AFTER.match(comp.after):
             condition = re.split(r"[,;]\s", comp.after.strip(), maxsplit=1)[0][:80]
             reason = (
@@ -243,6 +268,67 @@ _CONDITION_AFTER = re.compile(
     re.IGNORECASE,
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
+# a value for a range of another quantity after it: "pT > 25 GeV for |eta| < 2.4 and ..."
+_RANGE_CONDITION_AFTER = re.compile(
+    r"^\s*,?\s*(?:for|in|at|within)\s+(?:the\s+)?(?:(?:region|range)\s+(?:of\s+)?)?"
+    r"(?:-?[\d.]+\s*(?:<=?|>=?)\s*)?\|?\s*(?:eta|y|p_?T|E_?T)\s*\|?\s*(?:<=?|>=?)",
+    re.IGNORECASE,
+)
+# one data-taking period: "In 2017 data, ...", "events in the 2015-2016 dataset must have", "in
+# 2018"; a value of one period when the sentence sets it against another period or value
+_PERIOD = re.compile(
+    r"\b(?:in|for|during)\s+(?:the\s+)?"
+    r"(?:20\d\d(?:\s*(?:-|\u2013|\+|and|to)\s*(?:20)?\d\d)?|Run[- ]?[123])"
+    r"(?:\s+(?:data(?:set|-taking(?:\s+period)?)?|run|collisions|period))?\b",
+    re.IGNORECASE,
+)
+# a quantity named as the argument of another: "mT(b, E_T^miss) is required to be above 150 GeV"
+_ARGUMENT_OF = re.compile(
+    # (a mass of the arguments: "mT(...)", "m_T(...)", "M_T2(...)", "m_CT(...)", "m(...)")
+    r"(?P<call>(?P<f>\b[mM](?:_?\{?(?:T2?|CT|eff)\}?)?)\s*\([^()]{1,40}\))\s*"
+    r"(?:[a-z]+\s+){0,6}$"
+)
+# a requirement waived for the objects the value picks: "Electrons with E_T above 500 GeV are
+# exempt from the isolation requirement"
+_WAIVED = re.compile(
+    r"\b(?:(?:are|is)\s+(?:exempt(?:ed)?|excused)\s+from|(?:are|is)\s+not\s+(?:required|subject)"
+    r"\s+to|need\s+not|(?:do|does)\s+not\s+need\s+to|(?:requirement|criterion|cut)\s+is\s+"
+    r"(?:dropped|removed|waived|relaxed|not\s+applied))\b",
+    re.IGNORECASE,
+)
+
+
+_CONTRAST = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|whereas|while|compared\s+(?:to|with)|raised|lowered"
+    r"|increased|decreased|tightened|loosened)\b",
+    re.IGNORECASE,
+)
+
+
+def _data_period(r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
+    """The data-taking period a value is stated for: in the clause of the comparison, opening
+    the sentence ("In 2017 data, ..."), or right after the value ("... > 29 GeV in 2018")."""
+    periods = len(_PERIOD.findall(r.text))
+    if not periods or (periods == 1 and not _CONTRAST.search(r.text)):
+        return None  # ("Jets must have pT > 25 GeV for the 2016 data": the data analysed)
+    clause = r.clause_at(comp.position)
+    after = re.match(r"^[^,;.]{0,30}", comp.after)
+    for text in (
+        r.text[clause.start : comp.position],
+        r.text[: r.text.find(",") + 1] if r.text.find(",") > 0 else "",
+        after.group(0) if after else "",
+    ):
+        found = _PERIOD.search(text)
+        if found is not None:
+            return found.group(0).strip()
+    return None
+
+
+def _function(name: str) -> str:
+    """The quantity a function-call name stands for: 'mT' -> 'mt', 'm_{T2}' -> 'mt2'."""
+    return re.sub(r"[\s_{}^\\]", "", name).lower()
+
+
 # a row of a flattened object table: "b-tagged jets >25 < 2.4" (the columns name the quantities)
 _TABLE_ROW = re.compile(r"^\s*[A-Za-z][\w\s()-]{0,40}?(?:\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?)+\s*$")
 
@@ -267,6 +353,12 @@ _ONE_OF_THE = re.compile(
     re.IGNORECASE,
 )
 # "Among the four leptons, at least one must have p_T > 20 GeV and another ...": some of them
+# "one of them must have ...", "at least one of these", "either of those": some objects named before
+_SOME_OF_THEM = re.compile(
+    r"\b(?:(?:at\s+(?:least|most)\s+)?(?:one|two|three|\d)|either|some|none|neither)\s+of\s+"
+    r"(?:them|these|those)\b",
+    re.IGNORECASE,
+)
 _AMONG = re.compile(
     r"\bamong\s+(?:the\s+|these\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:leptons|electrons|muons|jets"
     r"|photons|taus)\s*,\s*(?:at\s+least\s+)?(?:one|two|three)\b",
@@ -280,6 +372,10 @@ _RANKED = re.compile(
 )
 
 
+# the rank said of both objects of a pair: "the leading electron or muon must have ..."
+_RANKED_PAIR = re.compile(
+    rf"\b(?:{P.RANK_WORDS}|highest-?\S*|hardest)\s+[\w-]+\s*(?:or|and|/)\s*$", re.IGNORECASE
+)
 _DIGIT = re.compile(r"\d")
 # the object a bracketed one stands after: "electron (" of "the leading electron (muon)"
 _BRACKETED_AFTER = re.compile(r"[\w-]+\s*\(\s*$")
@@ -296,6 +392,11 @@ def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
         number = _DIGIT.search(r.text, position)
         end = number.start() if number else position
     named = [pos for pos, kind in r.objects if start <= pos < end and names_claimed(claim, kind)]
+    pronoun = _SOME_OF_THEM.search(r.text, start, end)
+    if pronoun and not any(start <= pos < end for pos, _ in r.objects):
+        # "Exactly two jets are required; one of them must have |eta| > 2.5"
+        said = pronoun.group(0).strip()
+        return f"the requirement is for some of the {claim.kind}s ('{said} ...'), not for each one"
     if not named:
         return None
     before = r.text[max(0, named[-1] - 40) : named[-1]]
@@ -307,7 +408,7 @@ def _some_of_them(claim: Claim, r: Reading, position: int) -> str | None:
     if alternative:
         # "the leading electron (muon) must have pT > 30 (28) GeV": the rank is the muon's too
         before = before[: alternative.start()]
-    ranked = _RANKED.search(before)
+    ranked = _RANKED.search(before) or _RANKED_PAIR.search(before)
     if ranked:
         said = ranked.group(0).strip()
         return f"the requirement is for the {said} {claim.kind} only, not for each {claim.kind}"
@@ -639,6 +740,21 @@ def _counted_veto_problem(
     def part(**fields: object) -> Cut:
         return _requoted(cut, quote, **fields)
 
+    also = _REJECTED_IF_ALSO.search(P.prepare(quote))
+    exempted = _EXCEPT.search(P.prepare(quote))
+    if exempted is not None and not _EXCEPT_RANKED.match(P.prepare(quote), exempted.end()):
+        # "No jet with pT > 20 GeV may be present, except for the selected tau candidate"
+        return (
+            f"the quote exempts some objects from the veto ('{exempted.group(0)} ...'), which "
+            "a veto of every such object would count"
+        )
+    if also is not None:
+        # "Events with an electron ... are rejected if they also contain a muon ...": the events
+        # go only when both are there
+        return (
+            f"the quote rejects such events only under a further condition ('{also.group(0)} "
+            "...'): a veto of these objects alone rejects events the paper keeps"
+        )
     count = part(expr=f"count({counted.collection}) {counted.op} {counted.n:g}")
     problem = support_problem(count, kinds, in_region=in_region)
     if problem is not None and not problem.startswith(COUNTED_ONLY):
@@ -700,6 +816,25 @@ def _counted_veto_problem(
     return None
 
 
+# objects exempted from a veto ("..., except for the selected tau candidate", "other than the
+# photon"), not the ranked objects a veto of the n-th one leaves ("besides the leading one")
+_EXCEPT = re.compile(
+    r"\b(?:except(?:\s+for)?|other\s+than|apart\s+from|aside\s+from|besides|not\s+counting"
+    r"|excluding)\b",
+    re.IGNORECASE,
+)
+_EXCEPT_RANKED = re.compile(
+    rf"\s+(?:the\s+)?(?:(?:{P.NUM_WORD})\s+)?(?:{P.RANK_WORDS}|highest|hardest|first)\b",
+    re.IGNORECASE,
+)
+# a rejection that needs something more of the events: "... are rejected if they also contain ..."
+_REJECTED_IF_ALSO = re.compile(
+    r"\b(?:rejected|vetoed|discarded|removed|excluded)\s+(?:only\s+)?(?:if|when|provided)\s+"
+    r"(?:that\s+)?(?:they|it|the\s+events?)\s+(?:also|in\s+addition|additionally)\b",
+    re.IGNORECASE,
+)
+
+
 def _charge_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
     """A pair of opposite (the same) charge: the quote must ask for one, of the cut's objects."""
     want = claim.quantity == "ospair"
@@ -745,6 +880,9 @@ def _alternatives_problem(
         return None
     if parts is None and _stated_in_every(cut, said.parts):
         return None  # ("Photons with E_T > 75 GeV ..., and H_T > 800 or ...": every part's)
+    if parts is None and said.before and _all_numbers_in(cut, said.before):
+        # ("Events must have at least two jets; in addition, H_T > 800 or ...": the clause's own)
+        return support_problem(_requoted(cut, said.before), kinds, in_region=in_region) or ""
     if parts is None or len(parts) != len(said.parts):
         return (
             "the quote states alternative requirements ('... or at least ...'): an event passes "
@@ -793,6 +931,14 @@ def _stated_in_every(cut: Cut, parts: tuple[str, ...]) -> bool:
     numbers = cut_numbers(cut)
     return bool(numbers) and all(
         any(same_value(n, v, None) for v in text_numbers(part)) for part in parts for n in numbers
+    )
+
+
+def _all_numbers_in(cut: Cut, text: str) -> bool:
+    """Whether every number of ``cut`` is written in ``text``."""
+    numbers = cut_numbers(cut)
+    return bool(numbers) and all(
+        any(same_value(n, v, None) for v in text_numbers(text)) for n in numbers
     )
 
 
@@ -964,15 +1110,22 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
 
 
 def check_thresholds_read(sel: SelectionList, doc: Document | None) -> SelectionList:
-    """``sel`` with the verified cuts of a sentence that states a threshold no cut reads
-    unverified (support_coverage)."""
+    """``sel`` with the verified cuts of a sentence that states a threshold no cut reads (or only
+    a cut found unsupported) unverified (support_coverage)."""
     paper = doc.source.paper_id if doc is not None else None
     cuts = sel.all_cuts()
     sentences = {c.id: sentence_of(c, doc)[0] for c in cuts}
     read_in: dict[str, list[float]] = {}
     for c in cuts:
+        # (a reading the check found unsupported reads nothing: "pT > 15 GeV, or pT > 10 GeV if
+        # the event contains a muon" read as two flat cuts, the second flagged, loses the first's
+        # alternative all the same)
         read_in.setdefault(sentences[c.id], []).extend(
-            numbers_in(c.expr) if c.expr else cut_numbers(c)
+            []
+            if _alternative_lost(c, sentences[c.id])
+            else numbers_in(c.expr)
+            if c.expr
+            else cut_numbers(c)
         )
     for item in sel.unresolved:
         # a cut read but not expressible is read all the same (a condition set aside is not)
@@ -991,6 +1144,7 @@ def check_thresholds_read(sel: SelectionList, doc: Document | None) -> Selection
             for obj in sel.objects
             if kinds.get(obj.name) in named
             for c in obj.cuts
+            if not _alternative_lost(c, sentence)
             for v in cut_numbers(c)
         )
     unread = {s: unread_thresholds(s, v) for s, v in read_in.items() if s}
@@ -1008,13 +1162,32 @@ def check_thresholds_read(sel: SelectionList, doc: Document | None) -> Selection
         grounding = cut.grounding.model_copy(
             update={
                 "reason": "quote found, numbers match, but not supported: the sentence also "
-                f"states {', '.join(repr(m) for m in missing)}, which no cut reads: a condition, "
-                "an alternative or a channel of this cut may be lost - check the sentence"
+                f"states {', '.join(repr(m) for m in missing)}, which no cut reads (or only one "
+                "found unsupported): a condition, an alternative or a channel of this cut may be "
+                "lost - check the sentence"
             }
         )
         return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
 
     return sel.with_cuts(one)
+
+
+def _alternative_lost(cut: Cut, sentence: str) -> bool:
+    """Whether ``cut`` reads a value the check found to hold only under a condition, in a sentence
+    offering it as the alternative of another ("pT > 15 GeV, or pT > 10 GeV if the event contains
+    a muon"): then the other value's flat cut loses it, as if nothing read it."""
+    reason = cut.grounding.reason if cut.grounding is not None else None
+    return (
+        cut.status == Status.unverified
+        and reason is not None
+        and "condition" in reason
+        and _ALTERNATIVE_WORDS.search(sentence) is not None
+    )
+
+
+_ALTERNATIVE_WORDS = re.compile(
+    r",\s*or\b|\b(?:otherwise|instead|rather\s+than|unless|except)\b", re.IGNORECASE
+)
 
 
 def _restated(

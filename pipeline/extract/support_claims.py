@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import charges
+from pipeline.extract import patterns as P
 from pipeline.extract.findings import KIND_OF_COLLECTION, canonical
 from pipeline.extract.ratios import RATIO_EXPRESSIONS, ratio_of_expr
 from pipeline.extract.windows import WINDOW_EXPRESSIONS, window_of_expr
@@ -48,6 +49,11 @@ def collection_kinds(sel: SelectionList) -> dict[str, str]:
 
 SAME_QUANTITY = {"ip": {"d0", "z0"}, "jetmass": {"m", "msoftdrop"}, "mass": {"m", "mass"}}
 FLAGS = {"btag", "btagged", "id_loose", "id_medium", "id_tight"}
+# an expression that is one structured cut: "met > 150", "abs(deta) > 3.5"
+_SIMPLE_EXPR = re.compile(
+    r"(?P<abs>abs\()?(?P<q>[a-z_]\w*)(?(abs)\))\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?\d+(?:\.\d+)?)"
+)
+_QUANTITY_NAMES = frozenset(name for name, _ in P.QUANTITIES) - {"symbol"}
 SPOKEN = {
     **{name: f"the ratio {expr}" for name, expr in RATIO_EXPRESSIONS.items()},
     **{name: f"the mass window {expr}" for name, expr in WINDOW_EXPRESSIONS.items()},
@@ -108,6 +114,17 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
         )
     if not cut.expr:
         return None
+    simple = _SIMPLE_EXPR.fullmatch(cut.expr.strip())
+    if simple is not None and simple.group("q") in _QUANTITY_NAMES:
+        # "met > 150", a part of a conditional cut or of alternatives: checked as the structured
+        # cut it is (the value bound to that quantity), not only for its clause
+        return Claim(
+            kind,
+            simple.group("q"),
+            DIRECTION[simple.group("op")],
+            (float(simple.group("v")),),
+            absolute=simple.group("abs") is not None,
+        )
     count = re.fullmatch(
         r"count\((?:sfos_pairs\()?(\w+)\)?\)\s*(>=|<=|==|!=|>|<)\s*(-?[\d.]+)", cut.expr.strip()
     )

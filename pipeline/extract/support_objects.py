@@ -7,7 +7,7 @@ import re
 
 from pipeline.extract import patterns as P
 from pipeline.extract import ranks
-from pipeline.extract.reading import Reading
+from pipeline.extract.reading import Reading, read
 from pipeline.extract.support_claims import Claim, accepted_kinds, fmt, same_values
 
 # "The ISR system p_T is required to exceed 250 GeV": a property of a system of objects, not of one
@@ -49,6 +49,15 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
         # "..., and isolated charged-hadron PF candidates, which must satisfy pT > 15 GeV": a
         # relative clause speaks of the noun just before it
         named = [k for pos, k in objects if pos < clause.start][-1:]
+    if (
+        _POSSESSIVE.match(r.text, clause.start)
+        and not any(clause.start <= pos < position for pos, _ in objects)
+        and r.context_tail
+    ):
+        # "Hadronically decaying taus are reconstructed from jets. Their visible pT must exceed
+        # 20 GeV and they must have one or three tracks": the subject of the sentence before
+        subject = _named_objects(read(r.context_tail))[:1]
+        named = [k for _, k in subject] or named
     named = named or [k for pos, k in objects if pos < clause.end]
     for_match = re.match(
         rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
@@ -101,7 +110,10 @@ _SUBSET_BEFORE = re.compile(
     r"\b(?P<q>forward|tag|probe|light|untagged|non-b-tagged|non-b|non-tagged"
     # muons of one reconstruction type: "calorimeter-tagged muons are accepted within |eta| <
     # 0.1" (the gap of the muon spectrometer), "stand-alone muons in 2.5 < |eta| < 2.7"
-    r"|calo(?:rimeter)?[- ]tagged|segment[- ]tagged|stand-?alone|extrapolated)(?:[- ]\w+)?\s*$",
+    r"|calo(?:rimeter)?[- ]tagged|segment[- ]tagged|stand-?alone|extrapolated"
+    # the objects of one role: "the W lepton", "the Z candidate leptons", "the two tagging jets"
+    r"|(?-i:[WZH]|top|Higgs)(?:[- ](?:boson|quark))?(?:[- ]candidate)?|tagging|VBF|spectator"
+    r"|recoil(?:ing)?)(?:[- ]\w+)?\s*$",
     re.IGNORECASE,
 )
 # qualifiers naming some objects when the sentence names the others too ("one-prong tau
@@ -127,7 +139,8 @@ _PAIRED_BEFORE = re.compile(
 _ROLE_AFTER = re.compile(
     r"^\w*\s+(?P<q>used\s+as\s+(?:the\s+|a\s+)?(?:tag|probe)|in\s+the\s+forward\s+"
     r"(?:region|direction|calorimeter)|associated\s+with\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
-    r"|boson|candidate))\b",
+    r"|boson|candidate)|with\s+the\s+(?:highest|largest|lowest|smallest|second[- ]"
+    r"(?:highest|largest))\b|(?:from|of)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay|boson|candidate))\b",
     re.IGNORECASE,
 )
 
@@ -175,6 +188,7 @@ _OTHER_JETS = re.compile(
     r"track)[- ]jets?\b",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"\s*(?:their|its|they|these|those)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"^\W*(?:which|that|who)\b", re.IGNORECASE)
 
 

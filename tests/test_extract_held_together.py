@@ -1,0 +1,205 @@
+"""Parts of a sentence that hold a cut together, read apart (issue 17 (a)-(c)), seventeenth session.
+
+Each class is tested on synthetic sentences, with counterparts that must stay verified:
+
+- alternatives after another clause ("Events must have at least two jets; in addition, H_T > 800
+  GeV or E_T^miss > 250 GeV is required"): the clause before is read on its own, the alternatives
+  are one cut ``(A) or (B)`` (``alternatives._or_comparisons``, ``Alternatives.before``); read flat
+  they are flagged;
+- a cut on the objects of one role given to their whole collection ("The W lepton ...", "the Z
+  candidate leptons", "the two tagging jets", "the lepton from the W boson decay") or on some of
+  the objects named before ("Exactly two jets are required; one of them must have |eta| > 2.5")
+  is flagged (``support_objects.subset_problem``, ``support._some_of_them``);
+- a veto of objects whose events are rejected only under a further condition ("Events with an
+  electron ... are rejected if they also contain a muon ...") or that exempts some objects ("...,
+  except for the selected tau candidate") is flagged;
+- found by a development battery (120 sentences written and judged by a helper): a value for a
+  range of another quantity ("pT > 25 GeV for |eta| < 2.4 and ..."), for one data-taking period
+  ("In 2017 data, ...", "events in 2017-2018 require"), for the objects a requirement is waived for
+  ("are exempt from the isolation requirement"), a quantity that is the argument of another
+  ("mT(b, E_T^miss) above 150 GeV" read as E_T^miss), a flat value whose alternative under a
+  condition was read apart and flagged ("pT > 15 GeV, or pT > 10 GeV if ...": the coverage check
+  counts a flagged reading as no reading), the object "with the highest pT", and a pronoun subject
+  ("Their visible pT must exceed 20 GeV and they must have ... tracks") given to the objects named
+  after it are flagged; a muon's "track curvature" or "track fit quality" names no tracks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract_battery_classes import _verified
+from tests.test_extract_support_classes import _extracted
+
+# (class, sentence, cuts that must not be verified)
+WRONG = [
+    (
+        "alternatives after a clause read flat",
+        "Events must have at least two jets; in addition, H_T > 800 GeV or E_T^miss > 250 GeV is "
+        "required.",
+        ["event: ht > 800", "event: met > 250"],
+    ),
+    (
+        "the W lepton given to every lepton",
+        "The W lepton is required to have pT > 20 GeV.",
+        ["leptons: pt > 20"],
+    ),
+    (
+        "the Z candidate leptons given to every lepton",
+        "The Z candidate leptons must satisfy pT > 20 GeV.",
+        ["leptons: pt > 20"],
+    ),
+    (
+        "the tagging jets given to every jet",
+        "The two tagging jets must have |eta| < 4.7 and be in opposite hemispheres.",
+        ["jets: abs(eta) < 4.7"],
+    ),
+    (
+        "the lepton from a decay given to every lepton",
+        "The lepton from the W boson decay must have pT > 25 GeV.",
+        ["leptons: pt > 25"],
+    ),
+    (
+        "one of them given to every jet",
+        "Exactly two jets are required; one of them must have |eta| > 2.5.",
+        ["jets: abs(eta) > 2.5"],
+    ),
+    (
+        "at least one of them given to every muon",
+        "Muons must have pT > 20 GeV and |eta| < 2.4; at least one of them must also satisfy "
+        "pT > 27 GeV.",
+        ["muons: pt > 27"],
+    ),
+    (
+        "a rejection under a further condition read as a veto",
+        "Events with an electron with pT > 20 GeV are rejected if they also contain a muon with "
+        "pT > 10 GeV or a photon with pT > 30 GeV.",
+        ["event: not any((pt(electrons) > 20))"],
+    ),
+    (
+        "a value for one eta range given to every jet",
+        "Jets must satisfy pT > 20 GeV for |eta| < 2.5 and pT > 30 GeV in 2.5 < |eta| < 4.5.",
+        ["jets: pt > 20"],
+    ),
+    (
+        "a value of one data-taking period opening the sentence",
+        "For the 2018 data, electrons are required to have E_T > 32 GeV rather than 27 GeV.",
+        ["electrons: pt > 32"],
+    ),
+    (
+        "values of two data-taking periods",
+        "Events recorded in 2016 must have H_T > 300 GeV, while in 2017-2018 events need H_T > "
+        "350 GeV.",
+        ["event: ht > 300", "event: ht > 350"],
+    ),
+    (
+        "a quantity that is an argument of another",
+        "For events with at least two jets, m_T(j1, E_T^miss) must exceed 200 GeV.",
+        ["event: not (count(jets) >= 2) or (met > 200)"],
+    ),
+    (
+        "objects a requirement is waived for",
+        "Muons with pT above 800 GeV are not required to satisfy the isolation criterion.",
+        ["muons: pt > 800"],
+    ),
+    (
+        "the object with the highest E_T",
+        "The jet with the highest pT must have pT > 250 GeV and |eta| < 2.0.",
+        ["jets: pt > 250", "jets: abs(eta) < 2"],
+    ),
+    (
+        "a flat value whose alternative under a condition was read apart",
+        "Muon candidates must have pT > 20 GeV, or pT > 12 GeV if the event has an electron.",
+        ["muons: pt > 20"],
+    ),
+    (
+        "a veto that exempts some objects",
+        "No photon with E_T > 25 GeV may be present, apart from the selected photon candidate.",
+        ["event: not any((pt(photons) > 25))"],
+    ),
+    (
+        "a pronoun subject given to the objects named after it",
+        "Hadronic tau candidates are seeded by jets. Their visible pT must exceed 25 GeV and they "
+        "must have one or three tracks.",
+        ["tracks: pt > 25"],
+    ),
+    (
+        "a mass after a conjunction read as pT",
+        "Events must contain at least one large-R jet with pT > 450 GeV and mass above 60 GeV.",
+        ["fatjets: pt > 60"],
+    ),
+    (
+        "the rank of a pair of flavours",
+        "The leading electron or muon must have pT > 28 GeV.",
+        ["electrons: pt > 28", "muons: pt > 28"],
+    ),
+    (
+        "a muon's track property read as tracks",
+        "Muons with a track fit quality chi2/ndf above 10 are rejected, as are those with pT > 2 "
+        "TeV.",
+        ["tracks: pt <= 2000"],
+    ),
+]
+
+# (class, sentence, cuts that must be verified)
+RIGHT = [
+    (
+        "alternatives after a clause",
+        "Events must have at least two jets; in addition, H_T > 800 GeV or E_T^miss > 250 GeV is "
+        "required.",
+        ["event: count(jets) >= 2", "event: (ht > 800) or (met > 250)"],
+    ),
+    (
+        "an object definition before alternatives",
+        "Jets must have pT > 30 GeV and |eta| < 2.5; events are required to have H_T > 800 GeV or "
+        "E_T^miss > 250 GeV.",
+        ["jets: pt > 30", "jets: abs(eta) < 2.5", "event: (ht > 800) or (met > 250)"],
+    ),
+    (
+        "all of them",
+        "Muons must have pT > 20 GeV; all of them must also satisfy |eta| < 2.4.",
+        ["muons: pt > 20", "muons: abs(eta) < 2.4"],
+    ),
+    (
+        "the photons of the selection",
+        "The photon must have E_T > 150 GeV.",
+        ["photons: pt > 150"],
+    ),
+    (
+        "an eta range that is the jets' own",
+        "Jets must satisfy pT > 20 GeV and |eta| < 2.5.",
+        ["jets: pt > 20", "jets: abs(eta) < 2.5"],
+    ),
+    (
+        "the dataset's year in another sentence",
+        "We analyse the data recorded in 2016. Events must have H_T > 300 GeV.",
+        ["event: ht > 300"],
+    ),
+    (
+        "a conditional cut on an event quantity",
+        "For events with at least two jets, E_T^miss must exceed 200 GeV.",
+        ["event: not (count(jets) >= 2) or (met > 200)"],
+    ),
+    (
+        "a veto of the n-th object",
+        "Events with a jet with pT > 30 GeV other than the two leading jets are vetoed.",
+        ["event: not (nth(sort_desc(pt(jets)), 2) > 30)"],
+    ),
+    (
+        "a veto with no further condition",
+        "Events containing an electron with pT > 10 GeV are rejected.",
+        ["event: not any((pt(electrons) > 10))"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
+def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert not verified & set(wrong), (name, sorted(verified))
+
+
+@pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
+def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert set(right) <= verified, (name, sorted(verified))
