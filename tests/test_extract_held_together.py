@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract.support_counted import check_counted_thresholds
+from pipeline.selection.models import SelectionList
 from tests.test_extract_battery_classes import _verified
-from tests.test_extract_support_classes import _extracted
+from tests.test_extract_lost_parts import _model_list
+from tests.test_extract_support_classes import _document, _extracted
 
 # (class, sentence, cuts that must not be verified)
 WRONG = [
@@ -134,6 +137,17 @@ WRONG = [
         ["electrons: pt > 28", "muons: pt > 28"],
     ),
     (
+        "counts of the jets above other thresholds than the collection's",
+        "At least one jet with pT > 120 GeV is required, and no more than five jets with pT > "
+        "25 GeV.",
+        ["event: count(jets) >= 1", "event: count(jets) <= 5"],
+    ),
+    (
+        "a count's qualifier made the collection's definition",
+        "Jets must have pT > 20 GeV. Events must have at least two jets with pT > 35 GeV.",
+        ["jets: pt > 35", "event: count(jets) >= 2"],
+    ),
+    (
         "a muon's track property read as tracks",
         "Muons with a track fit quality chi2/ndf above 10 are rejected, as are those with pT > 2 "
         "TeV.",
@@ -186,6 +200,16 @@ RIGHT = [
         ["event: not (nth(sort_desc(pt(jets)), 2) > 30)"],
     ),
     (
+        "a count above the collection's own threshold",
+        "Jets must have pT > 35 GeV. Events must have at least two jets with pT > 35 GeV.",
+        ["jets: pt > 35", "event: count(jets) >= 2"],
+    ),
+    (
+        "a count whose qualifier defines the collection",
+        "Events must have at least two jets with pT > 35 GeV.",
+        ["jets: pt > 35", "event: count(jets) >= 2"],
+    ),
+    (
         "a veto with no further condition",
         "Events containing an electron with pT > 10 GeV are rejected.",
         ["event: not any((pt(electrons) > 10))"],
@@ -203,3 +227,24 @@ def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) ->
 def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
     verified = _verified(_extracted(sentence))
     assert set(right) <= verified, (name, sorted(verified))
+
+
+def _counted(sel: SelectionList, quote: str) -> SelectionList:
+    return check_counted_thresholds(sel, _document("Introduction.\n\nSome text. " + quote))
+
+
+def test_a_models_count_above_another_threshold_is_flagged() -> None:
+    """The check of counts is one of the whole list: a model's count of the jets above 100 GeV,
+    on jets its list defines above 30 GeV, is flagged; at 30 GeV it stays verified."""
+    quote = "Jets must have pT > 30 GeV, and events need at least one jet with pT > 100 GeV."
+    cuts = [
+        ("jets", {"variable": "pt", "op": ">", "value": 30, "unit": "GeV"}),
+        (None, {"expr": "count(jets) >= 1"}),
+    ]
+    sel = _counted(_model_list(quote, cuts), quote)
+    count = next(c for c in sel.all_cuts() if c.expr)
+    assert count.status == "unverified", count.grounding
+    assert "pT above 100 GeV" in count.grounding.reason  # type: ignore[union-attr]
+    quote = "Jets must have pT > 30 GeV, and events need at least one jet with pT > 30 GeV."
+    sel = _counted(_model_list(quote, cuts), quote)
+    assert all(c.status == "verified" for c in sel.all_cuts()), sel.all_cuts()

@@ -16,6 +16,7 @@ from pipeline.extract.legal import legalize, set_aside
 from pipeline.extract.llm_extract import ExtractionIncomplete, extract_llm, make_backend
 from pipeline.extract.phrase_cuts import apply_phrasings, dr_as_separations
 from pipeline.extract.support import check_support, check_thresholds_read, not_as_read
+from pipeline.extract.support_counted import check_counted_thresholds
 from pipeline.extract.tables import rule_findings
 from pipeline.io import write_json_atomic
 from pipeline.parse.document import Document
@@ -95,7 +96,9 @@ def extract_selection(
     if cited_depth > 0:
         sel = resolve_cited(sel, doc, settings=settings, depth=cited_depth)
     sel = _annotate(
-        check_thresholds_read(legalize(check_support(dr_as_separations(sel), doc)), doc)
+        check_counted_thresholds(
+            check_thresholds_read(legalize(check_support(dr_as_separations(sel), doc)), doc), doc
+        )
     )
     if run_dir is not None:
         write_json_atomic(RunDir(Path(run_dir)).extracted, sel.model_dump(mode="json"))

@@ -820,7 +820,8 @@ def _counted_veto_problem(
 # photon"), not the ranked objects a veto of the n-th one leaves ("besides the leading one")
 _EXCEPT = re.compile(
     r"\b(?:except(?:\s+for)?|other\s+than|apart\s+from|aside\s+from|besides|not\s+counting"
-    r"|excluding)\b",
+    # (not "except in the 1-jet category": a category's own requirement, checked as such)
+    r"|excluding)\b(?!\s+in\b)",
     re.IGNORECASE,
 )
 _EXCEPT_RANKED = re.compile(
