@@ -30,6 +30,7 @@ import pytest
 
 from pipeline.extract.support_counted import check_counted_thresholds
 from pipeline.selection.models import SelectionList
+from pipeline.selection.validate import validate_selection
 from tests.test_extract_battery_classes import _verified
 from tests.test_extract_lost_parts import _model_list
 from tests.test_extract_support_classes import _document, _extracted
@@ -210,6 +211,22 @@ RIGHT = [
         ["jets: pt > 35", "event: count(jets) >= 2"],
     ),
     (
+        "a pair mass whose objects no sentence defines",
+        "The dilepton invariant mass is required to lie within 81 < m_ll < 101 GeV.",
+        ["event: 81 < mll < 101"],
+    ),
+    (
+        "a diphoton mass whose photons no sentence defines",
+        "The invariant mass of the two photons must lie between 105 and 160 GeV.",
+        ["event: 105 < mgammagamma < 160"],
+    ),
+    (
+        "a lepton's transverse mass whose leptons no sentence defines",
+        "The transverse mass of the lepton and the missing transverse momentum, m_T, must exceed "
+        "130 GeV.",
+        ["event: mt > 130"],
+    ),
+    (
         "a veto with no further condition",
         "Events containing an electron with pT > 10 GeV are rejected.",
         ["event: not any((pt(electrons) > 10))"],
@@ -248,3 +265,16 @@ def test_a_models_count_above_another_threshold_is_flagged() -> None:
     quote = "Jets must have pT > 30 GeV, and events need at least one jet with pT > 30 GeV."
     sel = _counted(_model_list(quote, cuts), quote)
     assert all(c.status == "verified" for c in sel.all_cuts()), sel.all_cuts()
+
+
+def test_a_pair_mass_of_undefined_objects_is_defined_and_validates() -> None:
+    """'the dilepton invariant mass' in a paper whose lepton definitions were not read: m_ll is
+    still defined (from the leptons, an assumption the reviewer sees) and the list validates; a
+    bare 'm_T' of nothing named stays unresolved."""
+    sel = _extracted("The dilepton invariant mass is required to lie within 81 < m_ll < 101 GeV.")
+    assert validate_selection(sel) == []
+    assert [d.name for d in sel.derived] == ["mll"]
+    assert any(a.id == "definition_mll" for a in sel.assumptions)
+    assert [o.name for o in sel.objects] == ["leptons"]
+    bare = _extracted("Events must have m_T > 100 GeV.")
+    assert not bare.all_cuts() and "unknown name 'mt'" in bare.unresolved[0].reason

@@ -532,13 +532,32 @@ def _definition(sel: SelectionList, name: str, used: list[Cut]) -> tuple[str, st
         ):
             continue
         return collection, expr, meaning
+    # a quantity whose name says what it is built from ("the dilepton invariant mass m_ll", "the
+    # diphoton mass") though the list defines none of them: built from the collection all the same
+    # (the definition of the collection is missing, which the list shows as no object cut)
+    implied = _IMPLIED.get(name)
+    if implied is not None and not (
+        name == "mt" and not any(_LEPTON_QUOTE.search(_quote(c)) for c in used)
+    ):
+        return next(d for d in NAMED_QUANTITIES[name] if d[0] == implied)
     return None
+
+
+# the collection a quantity's name implies: name -> collection
+_IMPLIED = {
+    "mll": "leptons",
+    "ptll": "leptons",
+    "mee": "electrons",
+    "mmumu": "muons",
+    "mgammagamma": "photons",
+    "mt": "leptons",
+}
 
 
 def _with_collections(objects: list[PhysicsObject], expr: str) -> list[PhysicsObject]:
     """``objects`` plus the jet collections ``expr`` reads that no object defines."""
     out = list(objects)
-    for collection in ("jets", "bjets"):
+    for collection in ("jets", "bjets", "electrons", "muons", "photons"):
         if re.search(rf"\b{collection}\b", expr) and not any(o.name == collection for o in out):
             out.append(
                 PhysicsObject(
