@@ -570,7 +570,8 @@ RIGHT = [
         LEPTONS + JETS + "The same-sign dilepton selection requires two leptons of the same "
         "electric charge with p_T > 25 GeV, at least 6 jets with p_T > 40 GeV, and E_T^miss > "
         "125 GeV.",
-        ["event: count(jets) >= 6", "event: met > 125", "jets: pt > 40"],
+        # (the jets are defined above 30 GeV: six of them above 40 GeV is the sixth one's pT)
+        ["event: nth(sort_desc(pt(jets)), 5) > 40", "event: met > 125"],
     ),
     (
         "a purpose clause after a value ('... 1.25 to reject events with jets ...')",

@@ -281,8 +281,13 @@ RIGHT = [
     ),
     (
         "a count of objects above a value (unchanged)",
+        "Events must have at least four jets with pT > 40 GeV.",
+        ["event: count(jets) >= 4", "jets: pt > 40"],
+    ),
+    (
+        "a count of objects above a value higher than the collection's",
         JETS + "Events must have at least four jets with pT > 40 GeV.",
-        ["event: count(jets) >= 4"],
+        ["event: nth(sort_desc(pt(jets)), 3) > 40", "jets: pt > 30"],
     ),
     (
         "a requirement with a trailing condition, as one conditional cut",

@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.audit.matching import cut_keys
+from pipeline.extract.grounding import ground_selection
+from pipeline.extract.support import check_support
 from pipeline.extract.support_counted import check_counted_thresholds
-from pipeline.selection.models import SelectionList
+from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
 from pipeline.selection.validate import validate_selection
 from tests.test_extract_battery_classes import _verified
 from tests.test_extract_lost_parts import _model_list
@@ -144,9 +147,38 @@ WRONG = [
         ["event: count(jets) >= 1", "event: count(jets) <= 5"],
     ),
     (
-        "a count's qualifier made the collection's definition",
-        "Jets must have pT > 20 GeV. Events must have at least two jets with pT > 35 GeV.",
-        ["jets: pt > 35", "event: count(jets) >= 2"],
+        "a channel's requirements in LaTeX",
+        "For the 2\\ell SS channel, events must have two tight same-sign leptons with $p_{T} > 20$ "
+        "GeV and at least four jets.",
+        ["leptons: pt > 20", "event: count(jets) >= 4"],
+    ),
+    (
+        "a channel opening the sentence",
+        "The e\\mu channel requires one electron with pT > 25 GeV and one muon with pT > 20 GeV.",
+        ["electrons: pt > 25", "muons: pt > 20", "event: count(electrons) == 1"],
+    ),
+    (
+        "a category named after its variable",
+        "The invariant mass of the two b-jets must satisfy 100 < m_{bb} < 140 GeV in the "
+        "high-p_T^V category.",
+        ["event: 100 < mbb < 140"],
+    ),
+    (
+        "a requirement of the events of one multiplicity after a semicolon",
+        "In events with exactly one jet, that jet is required to have pT > 60 GeV; in events with "
+        "two jets, the subleading jet must have pT > 40 GeV.",
+        ["jets: pt > 60", "event: count(jets) == 1"],
+    ),
+    (
+        "a veto of b-tagged jets read as a veto of every jet",
+        "Events containing a jet with pT > 30 GeV and |eta| < 2.4 identified as a b jet at the "
+        "loose working point are discarded.",
+        ["event: not any((pt(jets) > 30) and (abs(eta(jets)) < 2.4))"],
+    ),
+    (
+        "an object that need not be there required",
+        "The leading lepton must have pT > 25 GeV, and the third lepton, if present, pT > 10 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 2) > 10"],
     ),
     (
         "a muon's track property read as tracks",
@@ -201,6 +233,11 @@ RIGHT = [
         ["event: not (nth(sort_desc(pt(jets)), 2) > 30)"],
     ),
     (
+        "a count above a higher threshold than another sentence's definition",
+        "Jets must have pT > 20 GeV. Events must have at least two jets with pT > 35 GeV.",
+        ["jets: pt > 20", "event: nth(sort_desc(pt(jets)), 1) > 35"],
+    ),
+    (
         "a count above the collection's own threshold",
         "Jets must have pT > 35 GeV. Events must have at least two jets with pT > 35 GeV.",
         ["jets: pt > 35", "event: count(jets) >= 2"],
@@ -225,6 +262,52 @@ RIGHT = [
         "The transverse mass of the lepton and the missing transverse momentum, m_T, must exceed "
         "130 GeV.",
         ["event: mt > 130"],
+    ),
+    (
+        "LaTeX relations and styles",
+        "Events must have at least four jets with $p_{\\mathrm{T}} \\geq 30~\\mathrm{GeV}$ and "
+        "$E_{\\mathrm{T}}^{\\mathrm{miss}} \\geq 200$~GeV.",
+        ["jets: pt >= 30", "event: met >= 200", "event: count(jets) >= 4"],
+    ),
+    (
+        "a LaTeX pseudorapidity and pair mass",
+        "Leptons must have $|\\eta| < 2.5$, and $m_{\\ell\\ell} > 12$ GeV is required.",
+        ["leptons: abs(eta) < 2.5", "event: mll > 12"],
+    ),
+    (
+        "a Delta phi named in an apposition",
+        "Leptons must have pT > 10 GeV. The azimuthal angle between the two leptons, Delta "
+        "phi_ll, must be smaller than 1.8.",
+        ["event: dphi < 1.8"],
+    ),
+    (
+        "a muon channel states the muons' cuts",
+        "In the muon channel, muons must have pT > 25 GeV.",
+        ["muons: pt > 25"],
+    ),
+    (
+        "the event selection is no channel",
+        "The event selection requires E_T^miss > 150 GeV.",
+        ["event: met > 150"],
+    ),
+    (
+        "the n-th object's cut where there is one",
+        "The leading lepton must have pT > 25 GeV, and the third lepton, if present, pT > 10 GeV.",
+        [
+            "event: nth(sort_desc(pt(leptons)), 0) > 25",
+            "event: not (count(leptons) >= 3) or (nth(sort_desc(pt(leptons)), 2) > 10)",
+        ],
+    ),
+    (
+        "a veto of every jet above a value",
+        "Events containing a jet with pT > 30 GeV are discarded.",
+        ["event: not any((pt(jets) > 30))"],
+    ),
+    (
+        "a veto conditioned on any jet",
+        "Jets are required to have pT > 30 GeV. Events are vetoed if any jet with pT > 30 GeV has "
+        "Delta phi(jet, E_T^miss) < 0.4.",
+        ["jets: pt > 30"],
     ),
     (
         "a veto with no further condition",
@@ -278,3 +361,55 @@ def test_a_pair_mass_of_undefined_objects_is_defined_and_validates() -> None:
     assert [o.name for o in sel.objects] == ["leptons"]
     bare = _extracted("Events must have m_T > 100 GeV.")
     assert not bare.all_cuts() and "unknown name 'mt'" in bare.unresolved[0].reason
+
+
+def test_a_models_count_qualifier_made_the_collections_definition_is_flagged() -> None:
+    """A model writes 'at least two jets with pT > 35 GeV' as jets pT > 35 and a count, while its
+    list defines the jets above 20 GeV from another sentence: both flagged (the rules write the
+    second jet's pT instead)."""
+    doc = _document(
+        "Introduction.\n\nJets must have pT > 20 GeV. Events must have at least two jets with pT > "
+        "35 GeV. More text."
+    )
+    first, second = (
+        "Jets must have pT > 20 GeV.",
+        "Events must have at least two jets with pT > 35 GeV.",
+    )
+    jets = [
+        _cut(
+            "a", first, scope="object", target="jets", variable="pt", op=">", value=20, unit="GeV"
+        ),
+        _cut(
+            "b", second, scope="object", target="jets", variable="pt", op=">", value=35, unit="GeV"
+        ),
+    ]
+    sel = SelectionList(
+        paper=PaperRef(id="test"),
+        objects=[PhysicsObject(name="jets", kind="jet", cuts=jets)],
+        selection=[_cut("c", second, expr="count(jets) >= 2")],
+    )
+    sel = check_counted_thresholds(check_support(ground_selection(sel, doc), doc), doc)
+    status = {c.id: c.status for c in sel.all_cuts()}
+    assert status == {"a": "verified", "b": "unverified", "c": "unverified"}, sel.all_cuts()
+
+
+def _cut(id: str, quote: str, **form: object) -> Cut:
+    return Cut.model_validate(
+        {
+            "id": id,
+            "description": id,
+            **form,
+            "provenance": Provenance(source="paper", document="test", quote=quote),
+        }
+    )
+
+
+def test_the_scorer_keys_the_cut_on_a_present_object_as_adl_does() -> None:
+    """ADL writes 'if present' as 'Size(jets) > 2 ? pT(jets[2]) > 30 : ALL', which the scorer
+    keys as the third jet's pT; the conditional cut is keyed the same (not as a jet count)."""
+    cut = Cut(
+        id="c",
+        description="c",
+        expr="not (count(jets) >= 3) or (nth(sort_desc(pt(jets)), 2) > 30)",
+    )
+    assert cut_keys(cut, {"jets": "jet"}) == [("jet", "pt#2", "lower", (30.0,))]

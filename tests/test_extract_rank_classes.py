@@ -331,7 +331,11 @@ RULES_ON_PAPERS = [
     (
         P032,
         "third and fourth jet",
-        ["nth(sort_desc(pt(jets)), 2) > 30", "nth(sort_desc(pt(jets)), 3) > 30"],
+        # ("if present": each where there is one, as ADL's "Size(jets) > 2 ? pT(jets[2]) > 30")
+        [
+            "not (count(jets) >= 3) or (nth(sort_desc(pt(jets)), 2) > 30)",
+            "not (count(jets) >= 4) or (nth(sort_desc(pt(jets)), 3) > 30)",
+        ],
         True,
     ),
     (P032, "p_T of the leading jet to be", ["nth(sort_desc(pt(jets)), 0) > 100"], True),

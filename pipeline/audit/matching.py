@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import UsageError
-from pipeline.extract import vetoes
+from pipeline.extract import conditionals, vetoes
 from pipeline.extract.support_claims import DIRECTION, MIN_DELTA_R, collection_kinds
 from pipeline.selection.models import Cut, SelectionList, Status
 
@@ -113,6 +113,11 @@ def _numbers_key(expr: str, kind: str) -> Key:
 
 
 def _expr_key(expr: str, kind: str, collections: dict[str, str]) -> Key:
+    parts = conditionals.parts_of(expr)
+    if parts is not None and _RANKED.search(parts[1]) and not _RANKED.search(parts[0]):
+        # "not (count(jets) >= 3) or (nth(...(jets)), 2) > 30)": the n-th jet's cut where there is
+        # one, ADL's "Size(jets) > 2 ? pT(jets[2]) > 30 : ALL", keyed as the requirement
+        return _expr_key(parts[1], kind, collections)
     counted = _COUNT_WINDOW.match(expr.strip())
     if counted:  # 2 <= count(jets) <= 4: ADL's Size(jets) [] 2 4
         return (

@@ -53,7 +53,9 @@ _COUNTED_NEXT = re.compile(
 # the subject of a comparison word, a symbol with a subscript: "am_T2 must exceed", "m_T^{b,min}
 # is required to be above"
 _SYMBOL_SUBJECT = re.compile(
-    r"(?P<symbol>\b[A-Za-z]{1,5}_\{?[A-Za-z0-9,]{1,8}\}?(?:\^\{?[\w,]{1,8}\}?)?)\s+(?:must\s+|should\s+"
+    # (a comma only inside braces: "Delta phi_ll, must" is no symbol "phi_ll,")
+    r"(?P<symbol>\b[A-Za-z]{1,5}_(?:\{[A-Za-z0-9,]{1,8}\}|[A-Za-z0-9]{1,8})(?:\^\{?[\w,]{1,8}\}?)?)"
+    r",?\s+(?:must\s+|should\s+"
     r"|(?:is|are)\s+required\s+to\s+|has\s+to\s+|have\s+to\s+)?(?:be\s+)?$"
 )
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
@@ -214,7 +216,7 @@ def comparisons(sentence: str) -> list[Comparison]:
         if match.group("word") and _COUNTED_NEXT.match(right):
             continue  # "at least 6 jets with p_T > 40 GeV": a count, not a value of a quantity
         unknown = None if match.group("op") else _SYMBOL_SUBJECT.search(left)
-        if unknown is not None and _quantity_before(unknown.group("symbol"), 3) is None:
+        if unknown is not None and _quantity_before(left[: unknown.end("symbol")], 3) is None:
             continue  # "and am_T2 must exceed 200 GeV": a quantity the reader does not know
         op = match.group("op") or P.WORD_OPS[match.group("word")]
         apposed = None if match.group("op") else _APPOSITIVE.search(left)

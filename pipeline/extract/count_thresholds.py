@@ -57,6 +57,8 @@ def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
                 and c.op in (">", ">=")
                 and not isinstance(c.value, list)
                 and count.end() <= c.position < min(end, count.end() + _WITHIN)
+                # (not "at least four jets, two of which must have pT > 60 GeV": some of them)
+                and not _SOME_OF_THEM.search(text, count.end(), c.position)
             ),
             None,
         )
@@ -74,6 +76,7 @@ def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
     return found
 
 
+_SOME_OF_THEM = re.compile(r"\b(?:of\s+(?:which|them|these|those)|among\s+them)\b", re.I)
 _SEVERAL_GROUPS = re.compile(
     r"\b(?:while|whereas|respectively|categor(?:y|ies)|regions?|channels?|selections)\b",
     re.IGNORECASE,

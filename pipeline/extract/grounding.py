@@ -112,6 +112,9 @@ _WINDOW_CENTRE = re.compile(
 _A_PAIR = re.compile(r"count\(sfos_pairs\(\w+\)\)\s*>=\s*1")
 
 
+_PRESENT = re.compile(r"^not \(count\(\w+\) >= \d+\)(?= or \(nth\()")
+
+
 def cut_numbers(cut: Cut) -> list[float]:
     """The numbers a cut states (its value(s), or the literals of its expression)."""
     if cut.variable in _FLAGS and cut.op == "==" and cut.value == 1:
@@ -127,6 +130,8 @@ def cut_numbers(cut: Cut) -> list[float]:
             re.sub(r",\s*\d+\)", ")", cut.expr) if "nth(" in cut.expr else cut.expr
         )  # drop nth indices
         expr = _WINDOW_CENTRE.sub(")", expr)
+        # "the third jet, if present, ...": the count saying it is there is the rank's, unwritten
+        expr = _PRESENT.sub("not (", expr)
         found = [float(m.group()) for m in _NUMBER.finditer(expr)]
         return [v for v in found if v not in (0.0, 91.1876)]
     return []

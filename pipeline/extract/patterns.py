@@ -487,13 +487,79 @@ def asciify(text: str) -> str:
     return "".join(out)
 
 
+# LaTeX math a paper's source keeps (the LaTeX backend leaves "$|\eta| < 2.47$" as written): the
+# macros as the ASCII the patterns read, the same as their Unicode characters ("\geq" as ">=")
+_LATEX_WORDS = {
+    "ell": "l",
+    "mu": "mu",
+    "nu": "nu",
+    "tau": "tau",
+    "gamma": "gamma",
+    "eta": "eta",
+    "phi": "phi",
+    "varphi": "phi",
+    "Delta": "Delta",
+    "sigma": "sigma",
+    "chi": "chi",
+    "theta": "theta",
+    "pi": "pi",
+    "alpha": "alpha",
+    "beta": "beta",
+    "rho": "rho",
+    "geq": ">=",
+    "ge": ">=",
+    "geqslant": ">=",
+    "leq": "<=",
+    "le": "<=",
+    "leqslant": "<=",
+    "gt": ">",
+    "lt": "<",
+    "neq": "!=",
+    "ne": "!=",
+    "times": "x",
+    "pm": "+-",
+    "approx": "~",
+    "sim": "~",
+    "rightarrow": "->",
+    "to": "->",
+}
+_LATEX_MACRO = re.compile(
+    r"\\(" + "|".join(sorted(_LATEX_WORDS, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
+# a style or accent around a word: "\mathrm{GeV}", "\text{miss}", "\vec{p}", "\rm GeV"
+_LATEX_STYLE = re.compile(
+    r"\\(?:math(?:rm|it|bf|sf|cal)|text(?:rm|it|bf)?|operatorname|boldsymbol|vec|bar|hat|tilde"
+    r"|overline|mbox)\s*\{([^{}]*)\}|\\(?:rm|it|bf|left|right|displaystyle)\b\s*"
+)
+# (a tie "30~GeV" is a space; "~3 jets" is "about three")
+_LATEX_SPACE = re.compile(r"\\[,;:! ]|~(?=[A-Za-z\\])|\$")
+
+
+def _latex(text: str) -> str:
+    if "\\" not in text and "$" not in text and "~" not in text:
+        return text
+    for _ in range(3):  # ("\mathrm{\mathbf{T}}")
+        text = _LATEX_STYLE.sub(lambda m: m.group(1) or "", text)
+    text = _LATEX_MACRO.sub(lambda m: _LATEX_WORDS[m.group(1)], text)
+    return _LATEX_SPACE.sub(" ", text)
+
+
 def prepare(sentence: str) -> str:
     """One ASCII line with split sub/superscripts joined, for the patterns above."""
-    text = asciify(squash(sentence))
+    text = asciify(_latex(squash(sentence)))
     text = re.sub(r"\s+", " ", text)
     for pattern, repl in _JOINS:
         text = pattern.sub(repl, text)
     return text
+
+
+# a requirement of objects that need not be there: "The third and fourth jet if present, are
+# required to have pT > 30 GeV" (not "if any jet ...": a condition on the jets)
+IF_PRESENT = re.compile(
+    r"\b(?:if\s+(?:present|any(?=\s*[,;.)])|it\s+exists|there\s+is\s+(?:one|such)|one\s+exists"
+    r"|they\s+exist)|where\s+present|when\s+present)\b",
+    re.IGNORECASE,
+)
 
 
 def count_value(word: str) -> int:

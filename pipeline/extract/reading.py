@@ -137,6 +137,8 @@ def names_several_regions(text: str) -> bool:
 
 
 ONE_FLAVOUR = r"(?:electron|muon|e|mu|e\+jets|mu\+jets|\u03bc|\u03bc\+jets)"
+# one flavour's channel, or each of two named together: "electron (muon)", "electron or muon"
+_FLAVOURS = rf"{ONE_FLAVOUR}(?:\s*\(\s*{ONE_FLAVOUR}\s*\)|\s+(?:and|or)\s+{ONE_FLAVOUR})?"
 # what kind of statement a clause is, when it is not a selection
 KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -238,7 +240,14 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:\s+(?:signal\s+)?region)?\s+"
             r"(?:(?:further|additionally|also)\s+)?(?:requires|selects|demands|is\s+defined)\b"
             r"|\bin\s+the\s+(?:boosted|resolved|merged|compressed|non-?compressed|low-\w+"
-            r"|high-\w+)\s+(?:selection|regime|topology|regions?|analysis)\b",
+            r"|high-\w+)\s+(?:selection|regime|topology|regions?|analysis)\b"
+            # "For the 2l SS channel, events must ...", "The e mu channel requires ...", "The
+            # Z(nunu)H(bb) channel requires", "in the high-p_T^V category": one channel of several
+            rf"|\b(?:for|in)\s+the\s+(?!{_FLAVOURS}\s+channels?\b)(?:[\w()+^{{}}\\-]+\s+){{1,2}}"
+            r"(?:channels?|categor(?:y|ies))\b"
+            rf"|^\W*(?:the\s+)?(?!{_FLAVOURS}\s+channels?\b)(?:[\w()+^{{}}\\-]+\s+){{1,2}}"
+            r"(?:channel|category)\s+(?:(?:further|additionally|also)\s+)?(?:requires|selects"
+            r"|demands|is\s+defined|contains|consists)\b",
             re.I,
         ),
     ),

@@ -110,6 +110,10 @@ def _findings_in(
         else:
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         ranked = _ranked(sentence, comp, targets, quote)
+        if ranked is not None and P.IF_PRESENT.search(
+            sentence, max(0, comp.position - 60), comp.position
+        ):
+            ranked = [_if_present(f) for f in ranked]
         out += _expand(comp, targets, quote) if ranked is None else ranked
     if clauses.rejects_objects(sentence) and not clauses.rejects_events(sentence):
         out = clauses.kept_objects(out)  # "Jets with pT below 30 GeV are not used": pT >= 30
@@ -236,6 +240,19 @@ def _expand(
 
 
 _RANKABLE = {"pt", "eta", "phi", "e", "d0", "z0", "d0sig", "ip"}  # plain fields of an object
+
+
+def _if_present(finding: CutFinding) -> CutFinding:
+    """'The third jet, if present, must have pT > 30 GeV': the cut on the n-th object holds in
+    the events that have one (not (count >= n) or (the n-th object's cut))."""
+    if finding.rank is None:
+        return finding
+    present = finding.model_copy(
+        update={"variable": "count", "op": ">=", "value": float(finding.rank + 1), "rank": None}
+    )
+    conditional = finding.model_copy()
+    conditional._condition = present
+    return conditional
 
 
 def _ranked(
@@ -1102,7 +1119,53 @@ def extract_findings(doc: Document) -> list[CutFinding]:
                 here = [f.model_copy(update={"region": region}) for f in here]
             found += here
             context = _last_object(prepared) or context
-    return found
+    return _counted_above_the_definition(found)
+
+
+def _counted_above_the_definition(found: list[CutFinding]) -> list[CutFinding]:
+    """'Jets must have pT > 30 GeV. ... at least four jets with pT > 40 GeV': the jets are the
+    ones above 30 GeV (another sentence's definition), and the count above 40 GeV is the pT of
+    the fourth jet, not a second definition of the jets and a count of them (the two together
+    would make every jet of the analysis one above 40 GeV)."""
+    by_quote: dict[str, list[CutFinding]] = {}
+    for f in found:
+        by_quote.setdefault(f.quote, []).append(f)
+    counted: dict[str, list[count_thresholds.CountedAbove]] = {
+        quote: [c for cs in count_thresholds.counts_above(read(quote)).values() for c in cs]
+        for quote in by_quote
+    }
+    defined: dict[str, list[tuple[str, float]]] = {}  # kind -> (quote, value) of its definition
+    for f in found:
+        if (
+            f.variable == "pt"
+            and f.rank is None
+            and f.region is None
+            and f.op in (">", ">=")
+            and isinstance(f.value, (int, float))
+            and not any(c.kind == f.object and c.value == f.value for c in counted[f.quote])
+        ):
+            defined.setdefault(f.object, []).append((f.quote, float(f.value)))
+    drop: set[int] = set()
+    ranked: dict[int, CutFinding] = {}
+    for quote, said in counted.items():
+        for count in said:
+            lower = [v for q, v in defined.get(count.kind, []) if q != quote and v < count.value]
+            if count.op != ">=" or not lower:
+                continue
+            flat = [f for f in by_quote[quote] if f.object == count.kind and id(f) not in drop]
+            flat = _flat_lower_pt(flat, count.kind, count.value)
+            counts = [
+                f
+                for f in by_quote[quote]
+                if f.object == count.kind
+                and f.variable == "count"
+                and (f.op, f.value) == (">=", count.n)
+            ]
+            if len(flat) != 1 or len(counts) != 1:
+                continue
+            ranked[id(flat[0])] = flat[0].model_copy(update={"rank": count.n - 1})
+            drop.add(id(counts[0]))
+    return [ranked.get(id(f), f) for f in found if id(f) not in drop]
 
 
 def _region_of(sentence: str, previous: str | None, controls: int) -> tuple[str | None, int]:

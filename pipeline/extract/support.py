@@ -190,6 +190,13 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "the value picks the objects a requirement is waived for ('are exempt from ...', "
                 "'need not ...'), not a cut"
             )
+        if reason is None and P.IF_PRESENT.search(
+            r.text, r.clause_at(comp.position).start, comp.position + 40
+        ):
+            reason = (
+                "the requirement holds only where such an object is present ('if present'); as a "
+                "cut it also requires one"
+            )
         if reason is None and _CONDITION_AFTER.match(comp.after):
             condition = re.split(r"[,;]\s", comp.after.strip(), maxsplit=1)[0][:80]
             reason = (
@@ -741,6 +748,14 @@ def _counted_veto_problem(
         return _requoted(cut, quote, **fields)
 
     also = _REJECTED_IF_ALSO.search(P.prepare(quote))
+    if kinds.get(counted.collection, counted.collection.rstrip("s")) == "jet" and _B_TAGGED.search(
+        quote
+    ):
+        # "Events containing a jet with pT > 30 GeV ... identified as a b jet are discarded"
+        return (
+            "the quote vetoes b-tagged jets, but the veto counts every jet: the b-tagging of the "
+            "vetoed jets is left out"
+        )
     exempted = _EXCEPT.search(P.prepare(quote))
     if exempted is not None and not _EXCEPT_RANKED.match(P.prepare(quote), exempted.end()):
         # "No jet with pT > 20 GeV may be present, except for the selected tau candidate"
@@ -826,6 +841,10 @@ _EXCEPT = re.compile(
 )
 _EXCEPT_RANKED = re.compile(
     rf"\s+(?:the\s+)?(?:(?:{P.NUM_WORD})\s+)?(?:{P.RANK_WORDS}|highest|hardest|first)\b",
+    re.IGNORECASE,
+)
+_B_TAGGED = re.compile(
+    r"\bb[- ]?(?:tag|jet)|\bidentified\s+as\s+(?:an?\s+)?b\b|\bb-?quark|\bheavy[- ]flavou?r",
     re.IGNORECASE,
 )
 # a rejection that needs something more of the events: "... are rejected if they also contain ..."
@@ -935,6 +954,11 @@ def _stated_in_every(cut: Cut, parts: tuple[str, ...]) -> bool:
     )
 
 
+def _sentence_case(clause: str) -> str:
+    clause = clause.strip().rstrip(".")
+    return f"{clause[:1].upper()}{clause[1:]}."
+
+
 def _all_numbers_in(cut: Cut, text: str) -> bool:
     """Whether every number of ``cut`` is written in ``text``."""
     numbers = cut_numbers(cut)
@@ -970,6 +994,11 @@ def _unconditioned_problem(
     the condition is no requirement, and the requirement does not hold for every event."""
     quote, _ = sentence_of(cut, doc)
     said = conditionals.split(P.prepare(quote)) if quote else None
+    if said is None and quote and ";" in quote:
+        # "In events with exactly one jet, that jet ...; in events with two jets, ...": the clause
+        # holding the cut's numbers, read as a sentence of its own
+        mine = [part for part in P.prepare(quote).split(";") if _all_numbers_in(cut, part)]
+        said = conditionals.split(_sentence_case(mine[0])) if len(mine) == 1 else None
     if said is None:
         return None
     as_condition = _requoted(cut, said.condition)
@@ -997,6 +1026,15 @@ def _conditional_problem(
     own."""
     quote, _ = sentence_of(cut, doc)
     said = conditionals.split(P.prepare(quote)) if quote else None
+    present = P.IF_PRESENT.search(P.prepare(quote)) if quote else None
+    if said is None and present is not None and _PRESENT_CONDITION.fullmatch(parts[0].strip()):
+        # "The third and fourth jet if present, are required to have pT > 30 GeV": the n-th
+        # object's cut where there is one, checked without the words that make it conditional
+        text = P.prepare(quote)
+        without = f"{text[: present.start()]}{text[present.end() :]}"
+        part = _requoted(cut, without, expr=parts[1], unit=cut.unit)
+        problem = support_problem(part, kinds, in_region=in_region)
+        return None if problem is None else f"its requirement ({parts[1]}): {problem}"
     if said is None:
         return (
             "the cut holds under a condition ('not (C) or (R)'), but the quote states no "
@@ -1011,6 +1049,9 @@ def _conditional_problem(
         if problem is not None:
             return f"its {role} ({expr}): {problem}"
     return None
+
+
+_PRESENT_CONDITION = re.compile(r"count\(\w+\)\s*>=\s*\d+")
 
 
 def not_as_read(sel: SelectionList, doc: Document | None = None) -> dict[str, str]:
