@@ -405,7 +405,7 @@ SUPPORT = [
     ("veto, other object", "The selection requires: \u2022 at least two jets with pT > 40 GeV; "
      "\u2022 no isolated leptons.", None, {"expr": "count(jets) == 0"}, "'no' here"),
     ("not a veto, requirement", "There is no requirement on jets.", None,
-     {"expr": "count(jets) == 0"}, "'no' here"),
+     {"expr": "count(jets) == 0"}, "no requirement on the jets"),
     ("not a veto, b-tagging", "No b-tagging is applied to the jets.", None,
      {"expr": "count(bjets) == 0"}, "no veto of bjets"),
     ("not a veto, regions", "Only events with zero b-tagged jets are used to define the search "

@@ -181,6 +181,29 @@ WRONG = [
         ["event: nth(sort_desc(pt(leptons)), 2) > 10"],
     ),
     (
+        "the objects a further requirement is for read as a definition",
+        "Jets are required to have pT > 20 GeV and |eta| < 2.8; jets with pT < 60 GeV and |eta| < "
+        "2.4 must satisfy the JVT requirement.",
+        ["jets: pt < 60", "jets: abs(eta) < 2.4"],
+    ),
+    (
+        "the lepton outside the Z pair read as the third by pT",
+        "The same-flavour opposite-sign lepton pair with invariant mass closest to m_Z must "
+        "satisfy |m_ll - m_Z| < 10 GeV, and the third lepton must have pT > 20 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 2) > 20"],
+    ),
+    (
+        "no requirement read as none of the objects",
+        "SR-B requires E_T^miss > 350 GeV with no b-jet requirement.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "a validation region's requirement read as the signal selection's",
+        "The validation region VR-1L is defined with exactly one lepton and 100 < m_T < 150 GeV, "
+        "while the signal region requires E_T^miss > 250 GeV.",
+        ["event: count(leptons) == 1", "event: 100 < mt < 150"],
+    ),
+    (
         "a muon's track property read as tracks",
         "Muons with a track fit quality chi2/ndf above 10 are rejected, as are those with pT > 2 "
         "TeV.",
@@ -308,6 +331,40 @@ RIGHT = [
         "Jets are required to have pT > 30 GeV. Events are vetoed if any jet with pT > 30 GeV has "
         "Delta phi(jet, E_T^miss) < 0.4.",
         ["jets: pt > 30"],
+    ),
+    (
+        "objects selected by a with-phrase",
+        "Jets with pT > 30 GeV and |eta| < 2.4 are selected.",
+        ["jets: pt > 30", "jets: abs(eta) < 2.4"],
+    ),
+    (
+        "the third lepton by pT",
+        "The leading lepton must have pT > 25 GeV, the second pT > 20 GeV and the third lepton pT "
+        "> 15 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 2) > 15"],
+    ),
+    (
+        "no objects of a kind",
+        "Events must contain no b-tagged jets.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "the signal region's requirement after a validation region's",
+        "The validation region VR-1L is defined with exactly one lepton and 100 < m_T < 150 GeV, "
+        "while the signal region requires E_T^miss > 250 GeV.",
+        ["event: met > 250"],
+    ),
+    (
+        "the signal region's requirement after a control sample's",
+        "The normalisation is taken from a control region with E_T^miss between 100 and 200 GeV, "
+        "while the signal region requires E_T^miss > 200 GeV.",
+        ["event: met > 200"],
+    ),
+    (
+        "requirements after overlap removal",
+        "After overlap removal, events are required to contain exactly one lepton with p_T > 27 "
+        "GeV and at least four jets with p_T > 25 GeV.",
+        ["leptons: pt > 27", "event: count(leptons) == 1", "event: count(jets) >= 4"],
     ),
     (
         "a veto with no further condition",

@@ -52,6 +52,8 @@ _NOT_A_NAME = {
     "same", "other", "given", "single", "signal", "event", "search", "analysis", "common",
     "inclusive", "baseline", "final", "corresponding", "respective", "relevant", "latter",
     "former", "following", "previous", "dedicated", "last", "first", "second", "third",
+    # (a conjunction before "the signal region" names none: "..., while the signal region ...")
+    "while", "whereas", "and", "but",
 }  # fmt: skip
 
 
@@ -67,9 +69,16 @@ def split(sentence: str) -> list[RegionPart]:
     """The named regions' requirements of a prepared sentence (empty when it names none as the
     subject of a requirement)."""
     subjects = sorted(
-        (m for pattern in _SUBJECTS for m in pattern.finditer(sentence) if _name_of(m) is not None),
+        (
+            m
+            for pattern in _SUBJECTS
+            for m in pattern.finditer(sentence)
+            if _name_of(m) is not None or _the_signal_region(m)
+        ),
         key=lambda m: m.start(),
     )
+    if all(_name_of(m) is None for m in subjects):
+        return []
     parts = []
     lead = sentence[: subjects[0].start()].strip(" ,;:") if subjects else ""
     if re.search(r"\d|\b(?:at least|exactly|no)\b", lead) and not re.search(r":\s*$", lead):
@@ -87,6 +96,17 @@ def split(sentence: str) -> list[RegionPart]:
             text = f"Events must have {text}"
         parts.append(RegionPart(_name_of(match) or "", f"{text[0].upper()}{text[1:]}."))
     return parts
+
+
+def _the_signal_region(match: re.Match[str]) -> bool:
+    """'..., while the signal region requires m_T > 150 GeV' after a named region's requirement:
+    the signal selection's own (a part of no region), which ends the named region's part."""
+    return (
+        not match.group("sr")
+        and match.group("noun") is not None
+        and match.group("noun").lower().startswith("signal")
+        and all(w.lower() in _NOT_A_NAME for w in match.group("word").split())
+    )
 
 
 def _name_of(match: re.Match[str]) -> str | None:

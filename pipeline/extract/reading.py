@@ -347,7 +347,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "overlap",
         re.compile(
-            r"overlap(?:ping)?[- ](?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved"
+            # (not "After overlap removal, events are required to ...": when the cuts apply)
+            r"(?<!after )(?<!following )(?<!after the )(?<!following the )overlap(?:ping)?[- ]"
+            r"(?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved"
             r"|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded"
             r"|rejected)",
             re.I,
@@ -542,7 +544,7 @@ def _conditions(text: str) -> list[tuple[int, int]]:
 
 # "all jets with pT > 100 GeV must fulfill dphi > 0.3": the with-phrase picks the objects a later
 # requirement applies to; it is a condition when the predicate states a comparison of its own
-_WITH_SUBJECT = re.compile(
+WITH_SUBJECT = re.compile(
     r"\b(?:all|any|each|every|those|the)?\s*\w+\s+with\b(?P<body>[^,;]{1,80}?)"
     r"\b(?P<verb>must|(?:is\s+|are\s+)?(?:additionally\s+|also\s+|further\s+)?required|should"
     r"|has to|have to)\b(?P<rest>[^;]*)"
@@ -562,7 +564,7 @@ _COUNT_WORDS = (
 def subject_conditions(text: str) -> list[tuple[int, int]]:
     """Spans of with-phrases picking the objects a later requirement is for."""
     out = []
-    for match in _WITH_SUBJECT.finditer(text):
+    for match in WITH_SUBJECT.finditer(text):
         if re.search(
             r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]
         ) and re.search(

@@ -1102,24 +1102,43 @@ def extract_findings(doc: Document) -> list[CutFinding]:
             if clauses.states_no_cut(prepared):
                 context = _last_object(prepared) or context
                 continue
-            here = _in_named_regions(prepared, quote, context)
-            if here is None:
-                here = _alternative(prepared, quote, context)
-            if here is None:
-                here = _conditional(prepared, quote, context)
-            if here is None:
-                here = _vetoes_joined_by_or(prepared, quote, context)
-            if here is None:
-                here = _counted_vetoes(
-                    reading,  # type: ignore[arg-type]
-                    _findings_in(reading, quote, context),  # type: ignore[arg-type]
-                )
+            here = _sentence_findings(reading, quote, context)  # type: ignore[arg-type]
             region, controls = _region_of(prepared, region, controls)
-            if region is not None:
+            signal = _SIGNAL_AFTER.search(prepared) if region is not None else None
+            if signal is not None:
+                # "The validation region VR-1L is defined with ..., while the signal region
+                # requires m_T > 150 GeV": the region's cuts, then the signal selection's
+                head = read(prepared[: signal.start()].rstrip(" ,") + ".")
+                tail = read(f"Events must have {prepared[signal.end() :].strip()}")
+                here = [
+                    f.model_copy(update={"region": region})
+                    for f in _sentence_findings(head, quote, context)
+                ] + _sentence_findings(tail, quote, context)
+            elif region is not None:
                 here = [f.model_copy(update={"region": region}) for f in here]
             found += here
             context = _last_object(prepared) or context
     return _counted_above_the_definition(found)
+
+
+# the signal region's requirements after a control region's: "..., while the signal region
+# requires m_T > 150 GeV"
+_SIGNAL_AFTER = re.compile(
+    r",?\s*\b(?:while|whereas|but|and)\s+the\s+signal\s+regions?\s+(?:\w+\s+)?(?:requires?"
+    r"|is\s+defined\s+by|demands?|selects?|needs?)\s+",
+    re.IGNORECASE,
+)
+
+
+def _sentence_findings(reading: Reading, quote: str, context: str | None) -> list[CutFinding]:
+    """The findings of one sentence: its regions, alternatives, conditions, vetoes, or plain
+    cuts."""
+    sentence = reading.text
+    for rule in (_in_named_regions, _alternative, _conditional, _vetoes_joined_by_or):
+        found = rule(sentence, quote, context)
+        if found is not None:
+            return found
+    return _counted_vetoes(reading, _findings_in(reading, quote, context))
 
 
 def _counted_above_the_definition(found: list[CutFinding]) -> list[CutFinding]:

@@ -40,7 +40,13 @@ from pipeline.extract import (
 from pipeline.extract import patterns as P
 from pipeline.extract.grounding import _Index, cut_numbers, ground_cut, text_numbers
 from pipeline.extract.legal import NOT_EXPRESSIBLE
-from pipeline.extract.reading import Reading, control_context, read, subject_conditions
+from pipeline.extract.reading import (
+    WITH_SUBJECT,
+    Reading,
+    control_context,
+    read,
+    subject_conditions,
+)
 from pipeline.extract.support_claims import (
     DIRECTION,
     FLAGS,
@@ -209,6 +215,8 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "and 20 GeV for muons'), which one cut on the n-th object does not state"
             )
         if reason is None and claim.kind not in ("event", "other"):
+            reason = _picks_objects(r, comp.position)
+        if reason is None and claim.kind not in ("event", "other"):
             here = r.clause_at(comp.position)
             picked = [
                 (a, b)
@@ -239,6 +247,17 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             reason = object_problem(claim, r, comp.position, comp.after)  # pT,l1 names its lepton
         if reason is None:
             reason = rank_problem(claim, r, comp)
+        if (
+            reason is None
+            and claim.rank is not None
+            and _PAIR_FORMED.search(r.text)
+            and _OUTSIDE_THE_PAIR.search(r.text, r.clause_at(comp.position).start, comp.position)
+        ):
+            reason = (
+                "the clause speaks of the object outside the pair the sentence forms ('the third "
+                f"lepton' of a Z candidate and one more), not of the {ranks.ordinal(claim.rank)} "
+                f"{claim.kind} by pT"
+            )
         if reason is None and claim.kind not in ("event", "other") and claim.rank is None:
             reason = _some_of_them(claim, r, comp.position)
         if reason is None:
@@ -308,6 +327,38 @@ _WAIVED = re.compile(
 _CONTRAST = re.compile(
     r"\b(?:instead\s+of|rather\s+than|whereas|while|compared\s+(?:to|with)|raised|lowered"
     r"|increased|decreased|tightened|loosened)\b",
+    re.IGNORECASE,
+)
+
+
+# a with-phrase that picks some objects for a requirement (a pT upper bound or an |eta| lower
+# bound is seldom a definition): "jets with pT < 60 GeV and |eta| < 2.4 must satisfy the JVT
+# requirement", "jets with |eta| > 2.5 must have ..."
+_SOME_OBJECTS = re.compile(
+    r"\bp_?T\s*(?:<|below|less\s+than|smaller\s+than|under)|\|?eta\|?\s*(?:>|above|greater)",
+    re.IGNORECASE,
+)
+
+
+def _picks_objects(r: Reading, position: int) -> str | None:
+    for match in WITH_SUBJECT.finditer(r.text):
+        body = match.group("body")
+        if match.start("body") <= position < match.start("verb") and _SOME_OBJECTS.search(body):
+            return (
+                "the value is in the with-phrase picking the objects a further requirement is "
+                f"for ('... with{body.rstrip()} {match.group('verb')} ...'), not a cut on every "
+                "object"
+            )
+    return None
+
+
+# a pair the sentence forms, and the object left outside it: "The SFOS pair with the mass closest
+# to m_Z ..., and the third lepton must have pT > 20 GeV"
+_PAIR_FORMED = re.compile(
+    r"\bpair\b|\bZ[- ]?(?:boson\s+)?candidate|\bclosest\s+to\s+(?:the\s+)?(?:m_?Z|Z)", re.IGNORECASE
+)
+_OUTSIDE_THE_PAIR = re.compile(
+    r"\b(?:third|remaining|other|additional|extra|unpaired)\s+(?:lepton|electron|muon|jet)",
     re.IGNORECASE,
 )
 

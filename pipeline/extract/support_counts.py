@@ -71,6 +71,13 @@ def _veto_thresholds(claim: Claim, r: Reading) -> str:
     return ", ".join(said)
 
 
+_NO_REQUIREMENT = re.compile(
+    r"\b(?:no|without\s+(?:any|a)?)\s*(?:[\w-]+\s+){0,2}?(?:requirements?|criteri(?:on|a)|cuts?"
+    r"|selection)\b",
+    re.IGNORECASE,
+)
+
+
 def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     """Why the quote does not state the count; a zero count the quote states of vetoed objects
     that carry thresholds is flagged too (the veto counts only those: COUNTED_ONLY)."""
@@ -93,6 +100,12 @@ def _count_reading_problem(claim: Claim, r: Reading, in_region: bool) -> str | N
         return (
             "the count picks the events used to define some regions (a category), not the "
             "events of the selection"
+        )
+    if claim.values == (0.0,) and claim.direction == "eq" and _NO_REQUIREMENT.search(r.text):
+        # "SR-B requires E_T^miss > 350 GeV with no b-jet requirement": none is required
+        return (
+            f"the quote says there is no requirement on the {claim.kind}s ('no ... requirement'), "
+            "not that there are none"
         )
     if claim.values == (0.0,) and claim.direction == "eq":
         for veto in count_phrases.no_objects(r.text):
