@@ -204,6 +204,12 @@ WRONG = [
         ["event: count(leptons) == 1", "event: 100 < mt < 150"],
     ),
     (
+        "a veto before alternatives read as the objects' definition (review)",
+        "Events must contain no jets with pT > 30 GeV; in addition, E_T^miss > 250 GeV or H_T > 1 "
+        "TeV is required.",
+        ["jets: pt > 30"],
+    ),
+    (
         "a muon's track property read as tracks",
         "Muons with a track fit quality chi2/ndf above 10 are rejected, as are those with pT > 2 "
         "TeV.",
@@ -365,6 +371,16 @@ RIGHT = [
         "After overlap removal, events are required to contain exactly one lepton with p_T > 27 "
         "GeV and at least four jets with p_T > 25 GeV.",
         ["leptons: pt > 27", "event: count(leptons) == 1", "event: count(jets) >= 4"],
+    ),
+    (
+        "an electron's supercluster pseudorapidity",
+        "Electrons must satisfy p_{T} > 25 GeV and |\\eta_{SC}| < 2.5.",
+        ["electrons: pt > 25", "electrons: abs(eta) < 2.5"],
+    ),
+    (
+        "a soft-drop mass written with braces",
+        "Large-R jets must have m_{SD} > 50 GeV.",
+        ["fatjets: msoftdrop > 50"],
     ),
     (
         "a veto with no further condition",

@@ -544,9 +544,16 @@ def _latex(text: str) -> str:
     return _LATEX_SPACE.sub(" ", text)
 
 
+# a short sub- or superscript in braces, as the LaTeX backend writes it ("p_{T}" -> "p_T",
+# "m_{SD}" -> "m_SD"), and the supercluster / cluster pseudorapidity of an electron ("eta_SC")
+_BRACED_INDEX = re.compile(r"([_^])\{([\w+\-*]{1,6})\}")
+_CLUSTER_ETA = re.compile(r"(?<![A-Za-z])eta_\{?(?:SC|sc|clus(?:ter)?|calo|cl)\}?(?![A-Za-z])")
+
+
 def prepare(sentence: str) -> str:
     """One ASCII line with split sub/superscripts joined, for the patterns above."""
     text = asciify(_latex(squash(sentence)))
+    text = _CLUSTER_ETA.sub("eta", _BRACED_INDEX.sub(r"\1\2", text))
     text = re.sub(r"\s+", " ", text)
     for pattern, repl in _JOINS:
         text = pattern.sub(repl, text)

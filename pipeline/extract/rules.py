@@ -432,7 +432,7 @@ def _make(
     variable, op, unit, is_abs = comp.quantity, comp.op, comp.unit, False
     if variable == "jetmass":
         # (the fatjets carry the soft-drop mass; another mass of theirs is not in the data)
-        soft_drop = re.search(r"soft-?drop|\bm_?SD\b", quote, re.IGNORECASE)
+        soft_drop = re.search(r"soft-?drop|\bm_?\{?SD\}?(?![A-Za-z])", quote, re.IGNORECASE)
         variable = "msoftdrop" if obj == "fatjet" and soft_drop else "m"
     if variable == "ip":
         variable = "z0" if re.search(r"longitudinal|along the beam", comp.after[:60]) else "d0"
@@ -818,7 +818,9 @@ def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFind
         read_parts.append(found)
     head = read_parts[0][0].model_copy()
     head._alternatives = read_parts
-    before = _findings_in(read(parts.before), quote, context) if parts.before else []
+    # (read as a sentence of its own, its vetoes too: "Events must contain no jets with pT > 30
+    # GeV; in addition, ...")
+    before = _sentence_findings(read(parts.before), quote, context) if parts.before else []
     return [*before, *common, head]
 
 
