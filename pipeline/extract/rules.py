@@ -1173,8 +1173,9 @@ def _counted_above_the_definition(found: list[CutFinding]) -> list[CutFinding]:
             lower = [v for q, v in defined.get(count.kind, []) if q != quote and v < count.value]
             if count.op != ">=" or not lower:
                 continue
-            flat = [f for f in by_quote[quote] if f.object == count.kind and id(f) not in drop]
-            flat = _flat_lower_pt(flat, count.kind, count.value)
+            flat = _flat_lower_pt(
+                [f for f in by_quote[quote] if id(f) not in drop], count.kind, count.value
+            )
             counts = [
                 f
                 for f in by_quote[quote]

@@ -999,10 +999,7 @@ def _in_every_part(parts: tuple[str, ...]) -> set[float]:
 def _stated_in_every(cut: Cut, parts: tuple[str, ...]) -> bool:
     """Whether every number of ``cut`` is written in each alternative (a requirement common to
     all of them, the objects' definition before them), so the cut is no alternative's own."""
-    numbers = cut_numbers(cut)
-    return bool(numbers) and all(
-        any(same_value(n, v, None) for v in text_numbers(part)) for part in parts for n in numbers
-    )
+    return all(_all_numbers_in(cut, part) for part in parts)
 
 
 def _sentence_case(clause: str) -> str:
@@ -1183,10 +1180,7 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
             return _left_to_reviewer(cut, f"quote found, numbers match, but {CONTROL_REGION}")
         problem = problem_of(cut, in_region, region)
         if problem is not None:
-            grounding = cut.grounding.model_copy(  # type: ignore[union-attr]
-                update={"reason": f"quote found, numbers match, but not supported: {problem}"}
-            )
-            cut = cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
+            cut = unsupported(cut, problem)
         if cut.status != Status.unverified or not cut._restatements or doc is None:
             return cut
         if not index:
@@ -1200,6 +1194,14 @@ def check_support(sel: SelectionList, doc: Document | None = None) -> SelectionL
     for region in data.regions:
         region.cuts = [one(c, region.name) for c in region.cuts]
     return data
+
+
+def unsupported(cut: Cut, problem: str) -> Cut:
+    """``cut`` unverified: its quote is found and holds its numbers, but does not support it."""
+    grounding = cut.grounding.model_copy(  # type: ignore[union-attr]
+        update={"reason": f"quote found, numbers match, but not supported: {problem}"}
+    )
+    return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
 
 
 def check_thresholds_read(sel: SelectionList, doc: Document | None) -> SelectionList:
@@ -1252,15 +1254,12 @@ def check_thresholds_read(sel: SelectionList, doc: Document | None) -> Selection
             or (prov is not None and prov.document not in (None, paper))
         ):  # (a cited paper's cut is read in that paper's sentence)
             return cut
-        grounding = cut.grounding.model_copy(
-            update={
-                "reason": "quote found, numbers match, but not supported: the sentence also "
-                f"states {', '.join(repr(m) for m in missing)}, which no cut reads (or only one "
-                "found unsupported): a condition, an alternative or a channel of this cut may be "
-                "lost - check the sentence"
-            }
+        return unsupported(
+            cut,
+            f"the sentence also states {', '.join(repr(m) for m in missing)}, which no cut reads "
+            "(or only one found unsupported): a condition, an alternative or a channel of this "
+            "cut may be lost - check the sentence",
         )
-        return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
 
     return sel.with_cuts(one)
 

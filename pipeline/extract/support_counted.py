@@ -16,10 +16,10 @@ import re
 from pipeline.extract import patterns as P
 from pipeline.extract.count_thresholds import counts_above
 from pipeline.extract.reading import read
-from pipeline.extract.support import sentence_of
+from pipeline.extract.support import sentence_of, unsupported
 from pipeline.extract.support_claims import collection_kinds, same_value
 from pipeline.parse.document import Document
-from pipeline.selection.models import Cut, SelectionList, Status
+from pipeline.selection.models import Cut, PhysicsObject, SelectionList, Status
 
 _COUNT = re.compile(r"count\((?P<c>\w+)\)\s*(?P<op>>=|<=|==|>|<)\s*(?P<n>\d+(?:\.0+)?)")
 
@@ -28,41 +28,33 @@ def check_counted_thresholds(sel: SelectionList, doc: Document | None) -> Select
     """``sel`` with each verified count unverified when its quote counts the objects above a pT
     threshold that the counted collection's verified definition does not state."""
     kinds = collection_kinds(sel)
-    defined = {
-        obj.name: [
-            float(c.value)
-            for c in obj.cuts
-            if c.status == Status.verified
-            and c.variable == "pt"
-            and str(c.op) in (">", ">=")
-            and isinstance(c.value, (int, float))
-        ]
-        for obj in sel.objects
+    lower = {obj.name: _lower_pt(obj, doc) for obj in sel.objects}
+    counts = {
+        cut.id: (match, sentence_of(cut, doc)[0])
+        for cut in sel.all_cuts()
+        if (match := _COUNT.fullmatch((cut.expr or "").strip())) is not None
     }
-
-    qualifiers = _count_qualifiers(sel, doc, kinds)
+    qualifiers = _count_qualifiers(sel, lower, counts, kinds)
 
     def one(cut: Cut) -> Cut:
         if cut.id in qualifiers and cut.grounding is not None:
-            return _unverified(cut, qualifiers[cut.id])
-        count = _COUNT.fullmatch((cut.expr or "").strip())
-        if cut.status != Status.verified or count is None or cut.grounding is None:
+            return unsupported(cut, qualifiers[cut.id])
+        if cut.status != Status.verified or cut.id not in counts or cut.grounding is None:
             return cut
-        collection = count.group("c")
-        quote, _ = sentence_of(cut, doc)
+        count, quote = counts[cut.id]
         if not quote:
             return cut
+        collection = count.group("c")
         n, op = float(count.group("n")), count.group("op")
         stated = [
             c.value
             for c in counts_above(read(P.prepare(quote))).get(kinds.get(collection, ""), [])
             if c.n == n and c.op == op
         ]
-        if not stated or any(
-            same_value(v, have, None) for v in stated for have in defined.get(collection, [])
-        ):
+        defined = [float(c.value) for c, _ in lower.get(collection, [])]  # type: ignore[arg-type]
+        if not stated or any(same_value(v, have, None) for v in stated for have in defined):
             return cut
-        return _unverified(
+        return unsupported(
             cut,
             f"the quote counts the {collection} with pT above {stated[0]:g} GeV, but the "
             f"{collection} the cut counts have no such threshold in their definition: a count "
@@ -73,8 +65,23 @@ def check_counted_thresholds(sel: SelectionList, doc: Document | None) -> Select
     return sel.with_cuts(one)
 
 
+def _lower_pt(obj: PhysicsObject, doc: Document | None) -> list[tuple[Cut, str]]:
+    """The verified lower pT bounds of a collection's definition, each with its sentence."""
+    return [
+        (c, sentence_of(c, doc)[0])
+        for c in obj.cuts
+        if c.status == Status.verified
+        and c.variable == "pt"
+        and str(c.op) in (">", ">=")
+        and isinstance(c.value, (int, float))
+    ]
+
+
 def _count_qualifiers(
-    sel: SelectionList, doc: Document | None, kinds: dict[str, str]
+    sel: SelectionList,
+    lower: dict[str, list[tuple[Cut, str]]],
+    counts: dict[str, tuple[re.Match[str], str]],
+    kinds: dict[str, str],
 ) -> dict[str, str]:
     """Cut id -> reason, for a collection's pT threshold read from a count ('Events must have at
     least two jets with pT > 30 GeV') while another sentence defines the collection with a lower
@@ -82,18 +89,10 @@ def _count_qualifiers(
     two together make every jet of the analysis one above 30 GeV), and the count that needs it."""
     reasons: dict[str, str] = {}
     for obj in sel.objects:
-        lower = [
-            (c, sentence_of(c, doc)[0])
-            for c in obj.cuts
-            if c.status == Status.verified
-            and c.variable == "pt"
-            and str(c.op) in (">", ">=")
-            and isinstance(c.value, (int, float))
-        ]
-        for cut, quote in lower:
+        for cut, quote in lower[obj.name]:
             below = [
                 other
-                for other, said in lower
+                for other, said in lower[obj.name]
                 if said != quote and float(other.value) < float(cut.value)  # type: ignore[arg-type]
             ]
             if not below or not quote:
@@ -112,20 +111,11 @@ def _count_qualifiers(
                 "changes every use of the collection; the count is of the n-th object's pT"
             )
             reasons[cut.id] = reason
-            for other in sel.all_cuts():
-                match = _COUNT.fullmatch((other.expr or "").strip())
+            for other_id, (match, said) in counts.items():
                 if (
-                    match is not None
-                    and match.group("c") == obj.name
-                    and sentence_of(other, doc)[0] == quote
+                    match.group("c") == obj.name
+                    and said == quote
                     and any(c.n == float(match.group("n")) for c in counted)
                 ):
-                    reasons[other.id] = reason
+                    reasons[other_id] = reason
     return reasons
-
-
-def _unverified(cut: Cut, reason: str) -> Cut:
-    grounding = cut.grounding.model_copy(  # type: ignore[union-attr]
-        update={"reason": f"quote found, numbers match, but not supported: {reason}"}
-    )
-    return cut.model_copy(update={"status": Status.unverified, "grounding": grounding})
