@@ -112,12 +112,26 @@ def _numbers_key(expr: str, kind: str) -> Key:
     return (kind, "expr", "expr", tuple(n for n in numbers if n not in _CONVENTIONS))
 
 
+def _present(condition: str, requirement: str) -> bool:
+    """Whether ``condition`` is that the object ``requirement`` ranks is there: count(jets) >= 3
+    (or > 2) for the third jet."""
+    ranked = _RANKED.search(requirement)
+    count = _COUNT.fullmatch(condition.strip())
+    if ranked is None or count is None or count.group(1) != ranked.group(2):
+        return False
+    needed = int(ranked.group(3)) + 1
+    return (count.group(2), float(count.group(3))) in ((">=", needed), (">", needed - 1))
+
+
 def _expr_key(expr: str, kind: str, collections: dict[str, str]) -> Key:
     parts = conditionals.parts_of(expr)
-    if parts is not None and _RANKED.search(parts[1]) and not _RANKED.search(parts[0]):
+    if parts is not None and _present(*parts):
         # "not (count(jets) >= 3) or (nth(...(jets)), 2) > 30)": the n-th jet's cut where there is
-        # one, ADL's "Size(jets) > 2 ? pT(jets[2]) > 30 : ALL", keyed as the requirement
+        # one, ADL's "Size(jets) > 2 ? pT(jets[2]) > 30 : ALL", keyed as the requirement (not
+        # under any other condition: "not (met > 200) or (...)" is a cut of some events)
         return _expr_key(parts[1], kind, collections)
+    if parts is not None:  # ("if N_jet >= 3 then Delta phi(j3, MHT) > 0.3": its numbers)
+        return _numbers_key(expr, kind)
     counted = _COUNT_WINDOW.match(expr.strip())
     if counted:  # 2 <= count(jets) <= 4: ADL's Size(jets) [] 2 4
         return (

@@ -522,7 +522,8 @@ _OF_OBJECT_TO_BE = re.compile(
 
 _OTHER_QUANTITY = re.compile(
     # ("..., and mass above 50 GeV": the same with no article after a conjunction)
-    r"(?:\b(?:an?|the|its|their)|(?:,|\band|\bwith))\s+(?:[\w-]+\s+)?(?:mass|output|score"
+    # ("a track curvature significance below 5": two words before the noun)
+    r"(?:\b(?:an?|the|its|their)|(?:,|\band|\bwith))\s+(?:[\w-]+\s+){0,2}?(?:mass|output|score"
     r"|discriminant|energy"
     r"|significance|fraction|width|length|multiplicity)\b",
     re.IGNORECASE,

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import patterns as P
+from pipeline.extract.findings import canonical
 from pipeline.extract.reading import Reading
 
 _WITHIN = 40  # characters between the counted objects and their threshold ("jets with pT >")
@@ -57,8 +58,10 @@ def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
                 and c.op in (">", ">=")
                 and not isinstance(c.value, list)
                 and count.end() <= c.position < min(end, count.end() + _WITHIN)
-                # (not "at least four jets, two of which must have pT > 60 GeV": some of them)
+                # (not "at least four jets, two of which must have pT > 60 GeV": some of them;
+                # not "at least two electrons and the leading muon must have pT > 40 GeV")
                 and not _SOME_OF_THEM.search(text, count.end(), c.position)
+                and not _OTHER_SUBJECT.search(text, count.end(), c.position)
             ),
             None,
         )
@@ -70,13 +73,20 @@ def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
                 kind,
                 P.COUNT_OPS[count.group("q").lower()],
                 P.count_value(count.group("n").lower()),
-                float(comp.value),  # type: ignore[arg-type]
+                float(canonical(comp.value, comp.unit)[0]),  # type: ignore[arg-type]
             )
         )
     return found
 
 
 _SOME_OF_THEM = re.compile(r"\b(?:of\s+(?:which|them|these|those)|among\s+them)\b", re.I)
+# a new subject between the counted objects and the threshold: another clause ("..., and the
+# third jet must have"), a ranked object ("and the leading muon") or another collection
+_OTHER_SUBJECT = re.compile(
+    rf"[;,]\s*(?:and|while|whereas|with)?\s*(?:the|its|their|each|every)\b|\b(?:{P.RANK_WORDS})\b"
+    r"|\b(?:and|while|whereas)\s+(?:the|an?|one|two|each)\s+\w+\s+(?:must|is|are|has|have|should)\b",
+    re.IGNORECASE,
+)
 _SEVERAL_GROUPS = re.compile(
     r"\b(?:while|whereas|respectively|categor(?:y|ies)|regions?|channels?|selections)\b",
     re.IGNORECASE,

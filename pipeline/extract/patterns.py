@@ -569,9 +569,52 @@ IF_PRESENT = re.compile(
 )
 
 
+def if_present(text: str, position: int, after: str) -> bool:
+    """Whether the comparison at ``position`` (``after``: the text after its value) holds only
+    where its object is present: 'the third jet, if present, must have pT > 40 GeV' (the phrase
+    after the object, with no other object or clause between it and the comparison), or 'pT >
+    40 GeV for the third jet if present' (the phrase right after the value). One window for the
+    rules and the support check, never across a ';' or another object's clause."""
+    start = max(0, position - 80, text.rfind(";", 0, position) + 1)
+    for said in IF_PRESENT.finditer(text, start, position):
+        between = text[said.end() : position]
+        if not OBJECT_RE.search(between) and not re.search(r"\band\s+the\b|[;:]", between):
+            return True
+    return bool(_IF_PRESENT_AFTER.match(after))
+
+
+_IF_PRESENT_AFTER = re.compile(
+    rf"^\s*(?:{UNIT})?\s*(?:for\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?\w+\s*)?,?\s*\(?\s*"
+    rf"(?:{IF_PRESENT.pattern})",
+    re.IGNORECASE,
+)
+
+
 def count_value(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
 def object_of(match: re.Match[str]) -> str:
     return next(name for name, _ in OBJECTS if match.group(name))
+
+
+_CONJUNCTION = re.compile(r"^(?:s|\s)*(?:candidates\s*)?(?:,|and|or|,\s*and)\s*$", re.IGNORECASE)
+
+
+def conjoined(text: str, mentions: list[tuple[int, str]], index: int) -> list[str]:
+    """The kinds named together with the ``index``-th of ``mentions`` (offset, kind) by 'and',
+    'or' or commas: 'Electrons and muons must be isolated' names one subject of two kinds."""
+    if not mentions:
+        return []
+    index %= len(mentions)
+
+    def joined(a: int, b: int) -> bool:
+        first = OBJECT_RE.match(text, mentions[a][0])
+        return first is not None and bool(_CONJUNCTION.match(text[first.end() : mentions[b][0]]))
+
+    start = end = index
+    while start > 0 and joined(start - 1, start):
+        start -= 1
+    while end + 1 < len(mentions) and joined(end, end + 1):
+        end += 1
+    return list(dict.fromkeys(kind for _, kind in mentions[start : end + 1]))

@@ -32,7 +32,7 @@ from pipeline.extract import (
 )
 from pipeline.extract import patterns as P
 from pipeline.extract.comparisons import Comparison as _Comparison
-from pipeline.extract.findings import COLLECTIONS, OBJECT_VARIABLES, CutFinding
+from pipeline.extract.findings import COLLECTIONS, OBJECT_VARIABLES, CutFinding, canonical
 from pipeline.extract.reading import Reading, read
 from pipeline.extract.sections import relevant_spans
 from pipeline.extract.text import balanced, squash
@@ -110,9 +110,7 @@ def _findings_in(
         else:
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         ranked = _ranked(sentence, comp, targets, quote)
-        if ranked is not None and P.IF_PRESENT.search(
-            sentence, max(0, comp.position - 60), comp.position
-        ):
+        if ranked is not None and P.if_present(sentence, comp.position, comp.after):
             ranked = [_if_present(f) for f in ranked]
         out += _expand(comp, targets, quote) if ranked is None else ranked
     if clauses.rejects_objects(sentence) and not clauses.rejects_events(sentence):
@@ -378,6 +376,8 @@ def _targets(
         )
         if later:
             return [(obj, comp.value) for obj in later]
+    if not before and not after and context and "," in context:
+        return [(kind, comp.value) for kind in context.split(",")]  # ("They ...": both kinds)
     obj = before[-1] if before else (after[0] if after else context)
     if (
         obj and comp.alt is not None
@@ -521,8 +521,13 @@ def _flat_lower_pt(
         and f.variable == "pt"
         and f.rank is None
         and f.op in (">", ">=")
-        and f.value == value
+        and _in_gev(f) == value
     ]
+
+
+def _in_gev(f: CutFinding) -> float | list[float]:
+    """The finding's value in GeV (a count's threshold is read in GeV: "two jets above 1.2 TeV")."""
+    return canonical(f.value, f.unit)[0]  # type: ignore[arg-type]
 
 
 def _counted_above_thresholds(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
@@ -806,7 +811,7 @@ def _alternative(sentence: str, quote: str, context: str | None) -> list[CutFind
         f
         for f in raw[0]
         if not f.is_event_level()
-        and (f.object, f.value) not in counted
+        and (f.object, _in_gev(f)) not in counted
         and all(f.key() in {g.key() for g in other} for other in raw)
     ]
     taken = {f.key() for f in common}
@@ -1163,9 +1168,9 @@ def _counted_above_the_definition(found: list[CutFinding]) -> list[CutFinding]:
             and f.region is None
             and f.op in (">", ">=")
             and isinstance(f.value, (int, float))
-            and not any(c.kind == f.object and c.value == f.value for c in counted[f.quote])
+            and not any(c.kind == f.object and c.value == _in_gev(f) for c in counted[f.quote])
         ):
-            defined.setdefault(f.object, []).append((f.quote, float(f.value)))
+            defined.setdefault(f.object, []).append((f.quote, float(_in_gev(f))))  # type: ignore[arg-type]
     drop: set[int] = set()
     ranked: dict[int, CutFinding] = {}
     for quote, said in counted.items():
@@ -1236,5 +1241,8 @@ def _numeric_share(text: str) -> float:
 
 
 def _last_object(text: str) -> str | None:
-    mentions = _objects(P.asciify(text))
-    return mentions[-1][1] if mentions else None
+    """The object a pronoun in the next sentence stands for: the sentence's subject, the first
+    named, with the kinds named with it ('Electrons and muons must be isolated. They ...':
+    'electron,muon'; 'Taus are reconstructed from jets. Their ...': 'tau')."""
+    text = P.asciify(text)
+    return ",".join(P.conjoined(text, _objects(text), 0)) or None

@@ -171,7 +171,7 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 "GeV'), one per signal region or bin; no one of them is a cut of the whole "
                 "selection"
             )
-        if reason is None and _RANGE_CONDITION_AFTER.match(comp.after):
+        if reason is None and _range_condition(r, comp):
             condition = re.split(r"[,;]\s|\s+and\s", comp.after.strip(), maxsplit=1)[0][:80]
             reason = (
                 f"the value holds only in a range of another quantity ('... {condition}'), not "
@@ -191,14 +191,12 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                     f"{comp.quantity} is an argument of {call.group('call')}, the quantity "
                     "compared; the cut bounds the argument alone"
                 )
-        if reason is None and _WAIVED.search(r.text, comp.position):
+        if reason is None and _WAIVED.search(r.text, comp.position, r.clause_at(comp.position).end):
             reason = (
                 "the value picks the objects a requirement is waived for ('are exempt from ...', "
                 "'need not ...'), not a cut"
             )
-        if reason is None and P.IF_PRESENT.search(
-            r.text, r.clause_at(comp.position).start, comp.position + 40
-        ):
+        if reason is None and P.if_present(r.text, comp.position, comp.after):
             reason = (
                 "the requirement holds only where such an object is present ('if present'); as a "
                 "cut it also requires one"
@@ -300,6 +298,28 @@ _RANGE_CONDITION_AFTER = re.compile(
     r"(?:-?[\d.]+\s*(?:<=?|>=?)\s*)?\|?\s*(?:eta|y|p_?T|E_?T)\s*\|?\s*(?:<=?|>=?)",
     re.IGNORECASE,
 )
+
+
+def _range_condition(r: Reading, comp) -> bool:  # type: ignore[no-untyped-def]
+    """'pT > 20 GeV for |eta| < 2.5 and pT > 30 GeV in 2.5 < |eta| < 4.5': the value holds in
+    a range of another quantity - one the sentence splits (another value of the same quantity)
+    or a range that is not the acceptance ('for 2.5 < |eta| < 4.5', 'for |eta| > 2.4'). Not the
+    acceptance alone: 'pT > 25 GeV within |eta| < 2.5' is two cuts."""
+    said = _RANGE_CONDITION_AFTER.match(comp.after)
+    if said is None:
+        return False
+    if re.search(
+        r"(?:-?[\d.]+\s*<=?|>=?)\s*\|?\s*(?:eta|y|p_?T|E_?T)\s*\|?\s*(?:<=?|>=?)$", said.group(0)
+    ):
+        return True  # ("in 2.5 < |eta| < 4.5", "for |eta| > 2.4": a range the acceptance is not)
+    if re.search(r"\s*(?:>=?)$", said.group(0)):
+        return True
+    return any(
+        other.quantity == comp.quantity and other.position != comp.position
+        for other in r.comparisons
+    )
+
+
 # one data-taking period: "In 2017 data, ...", "events in the 2015-2016 dataset must have", "in
 # 2018"; a value of one period when the sentence sets it against another period or value
 _PERIOD = re.compile(
@@ -354,8 +374,12 @@ def _picks_objects(r: Reading, position: int) -> str | None:
 
 # a pair the sentence forms, and the object left outside it: "The SFOS pair with the mass closest
 # to m_Z ..., and the third lepton must have pT > 20 GeV"
+# (a pair chosen by something other than pT: "a pair of jets" or "the two leading jets form a
+# pair" leave the third jet the third by pT)
 _PAIR_FORMED = re.compile(
-    r"\bpair\b|\bZ[- ]?(?:boson\s+)?candidate|\bclosest\s+to\s+(?:the\s+)?(?:m_?Z|Z)", re.IGNORECASE
+    r"\bZ[- ]?(?:boson\s+)?candidate|\b(?:closest|nearest)\s+to\b|\bbest\b[^.;]{0,40}\bpair\b"
+    r"|\b(?:SFOS|OSSF|same[- ]flavou?r[^.;]{0,30}?)\s*(?:lepton\s+)?pairs?\b",
+    re.IGNORECASE,
 )
 _OUTSIDE_THE_PAIR = re.compile(
     r"\b(?:third|remaining|other|additional|extra|unpaired)\s+(?:lepton|electron|muon|jet)",
@@ -373,7 +397,10 @@ def _data_period(r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def
     after = re.match(r"^[^,;.]{0,30}", comp.after)
     for text in (
         r.text[clause.start : comp.position],
-        r.text[: r.text.find(",") + 1] if r.text.find(",") > 0 else "",
+        # (the opening "In 2017 data, ..." is of the clauses up to a ';')
+        r.text[: r.text.find(",") + 1]
+        if r.text.find(",") > 0 and ";" not in r.text[: comp.position]
+        else "",
         after.group(0) if after else "",
     ):
         found = _PERIOD.search(text)
@@ -798,17 +825,18 @@ def _counted_veto_problem(
     def part(**fields: object) -> Cut:
         return _requoted(cut, quote, **fields)
 
-    also = _REJECTED_IF_ALSO.search(P.prepare(quote))
+    vetoing = _vetoing_part(P.prepare(quote))
+    also = _REJECTED_IF_ALSO.search(vetoing)
     if kinds.get(counted.collection, counted.collection.rstrip("s")) == "jet" and _B_TAGGED.search(
-        quote
+        vetoing
     ):
         # "Events containing a jet with pT > 30 GeV ... identified as a b jet are discarded"
         return (
             "the quote vetoes b-tagged jets, but the veto counts every jet: the b-tagging of the "
             "vetoed jets is left out"
         )
-    exempted = _EXCEPT.search(P.prepare(quote))
-    if exempted is not None and not _EXCEPT_RANKED.match(P.prepare(quote), exempted.end()):
+    exempted = _EXCEPT.search(vetoing)
+    if exempted is not None and not _EXCEPT_RANKED.match(vetoing, exempted.end()):
         # "No jet with pT > 20 GeV may be present, except for the selected tau candidate"
         return (
             f"the quote exempts some objects from the veto ('{exempted.group(0)} ...'), which "
@@ -880,6 +908,22 @@ def _counted_veto_problem(
                 "the cut leaves out"
             )
     return None
+
+
+# the words of a clause that vetoes: "...; events with a b-tagged jet are vetoed"
+_VETOING = re.compile(
+    r"\b(?:reject|veto|discard|remov|exclud)\w*|\bno\s|\bnot\s+(?:be\s+)?(?:present|contain|have)"
+    r"|\bmust\s+not\b|\bzero\b",
+    re.IGNORECASE,
+)
+
+
+def _vetoing_part(sentence: str) -> str:
+    """The ';'-separated parts of a sentence that veto, the whole sentence if none or all do:
+    'Jets must have pT > 30 GeV and no b-jet requirement is applied; events with a muon are
+    vetoed' - what the veto check reads is the second part (its b-tagging, exemptions)."""
+    parts = [part for part in sentence.split(";") if _VETOING.search(part)]
+    return "; ".join(parts) if parts else sentence
 
 
 # objects exempted from a veto ("..., except for the selected tau candidate", "other than the

@@ -160,6 +160,17 @@ _MULTIPLICITY_CHANNEL = re.compile(
 _SELECTED = re.compile(r"\b(?:selected|required|must|accepted)\b", re.IGNORECASE)
 
 
+# a requirement of every channel: "the same as in the other two channels", "common to all
+# channels", "in both channels"
+_EVERY_CHANNEL = re.compile(
+    r"\b(?:same|identical)\s+(?:as|to)\s+(?:(?:in|for)\s+)?(?:that\s+of\s+)?(?:the\s+)?"
+    r"(?:other|all|both)\b[^.;]{0,30}?\bchannels\b"
+    r"|\b(?:common|shared)\s+(?:to|by)\s+(?:all|both|the\s+\w+)\s+(?:[\w-]+\s+)?channels\b"
+    r"|\b(?:in|for)\s+(?:all|both|each\s+of\s+the)\s+(?:[\w-]+\s+)?channels\b",
+    re.IGNORECASE,
+)
+
+
 def control_objects(r: Reading, claim: Claim, in_region: bool, position: int | None = None) -> bool:
     """Whether an object cut describes the objects of a control sample: "The gamma+jets control
     sample consists of events having at least one selected photon. Photons are required to have
@@ -269,6 +280,8 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     ) and names_several_regions(r.text):
         kinds.add("category")  # "The ggF category requires ..., and the VBF category requires ..."
     kinds -= {"control", "category"} if in_region else set()
+    if _EVERY_CHANNEL.search(r.text):
+        kinds.discard("category")  # "the electron channel's selection is the same as the others'"
     if "input" in kinds and _SELECTED.search(r.text):
         kinds.discard("input")  # "are selected and are also used in the calculation of the MET"
     if claim.quantity in FLAGS:

@@ -78,6 +78,24 @@ _NO_REQUIREMENT = re.compile(
 )
 
 
+def _no_requirement_only(r: Reading) -> bool:
+    """'no b-jet requirement' in the sentence, and no other clause of it that vetoes ('...; events
+    with a b-tagged jet are vetoed' states the zero count the first clause does not)."""
+    said = _NO_REQUIREMENT.search(r.text)
+    if said is None:
+        return False
+    clause = r.clause_at(said.start())
+    rest = r.text[: clause.start] + " " + r.text[clause.end :]
+    return not _VETOES.search(rest)
+
+
+_VETOES = re.compile(
+    r"\b(?:reject|veto|discard|exclud)\w*|\bno\s+(?!(?:[\w-]+\s+){0,2}?(?:requirements?|criteri"
+    r"|cuts?|selection)\b)|\bmust\s+not\b|\bzero\b",
+    re.IGNORECASE,
+)
+
+
 def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:
     """Why the quote does not state the count; a zero count the quote states of vetoed objects
     that carry thresholds is flagged too (the veto counts only those: COUNTED_ONLY)."""
@@ -101,7 +119,7 @@ def _count_reading_problem(claim: Claim, r: Reading, in_region: bool) -> str | N
             "the count picks the events used to define some regions (a category), not the "
             "events of the selection"
         )
-    if claim.values == (0.0,) and claim.direction == "eq" and _NO_REQUIREMENT.search(r.text):
+    if claim.values == (0.0,) and claim.direction == "eq" and _no_requirement_only(r):
         # "SR-B requires E_T^miss > 350 GeV with no b-jet requirement": none is required
         return (
             f"the quote says there is no requirement on the {claim.kind}s ('no ... requirement'), "

@@ -56,8 +56,8 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
     ):
         # "Hadronically decaying taus are reconstructed from jets. Their visible pT must exceed
         # 20 GeV and they must have one or three tracks": the subject of the sentence before
-        subject = _named_objects(read(r.context_tail))[:1]
-        named = [k for _, k in subject] or named
+        before = read(r.context_tail)
+        named = P.conjoined(before.text, _named_objects(before), 0) or named
     named = named or [k for pos, k in objects if pos < clause.end]
     for_match = re.match(
         rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
@@ -112,7 +112,7 @@ _SUBSET_BEFORE = re.compile(
     # 0.1" (the gap of the muon spectrometer), "stand-alone muons in 2.5 < |eta| < 2.7"
     r"|calo(?:rimeter)?[- ]tagged|segment[- ]tagged|stand-?alone|extrapolated"
     # the objects of one role: "the W lepton", "the Z candidate leptons", "the two tagging jets"
-    r"|(?-i:[WZH]|top|Higgs)(?:[- ](?:boson|quark))?(?:[- ]candidate)?|tagging|VBF|spectator"
+    r"|(?:(?-i:[WZH])|top|Higgs)(?:[- ](?:boson|quark))?(?:[- ]candidate)?|tagging|VBF|spectator"
     r"|recoil(?:ing)?)(?:[- ]\w+)?\s*$",
     re.IGNORECASE,
 )

@@ -1,0 +1,184 @@
+"""What a phrase of one clause says, kept to that clause (issue 17 (b)), eighteenth session.
+
+Each case is a finding of the review of the seventeenth session's work, reproduced before the fix:
+
+- a count's threshold is the one of the counted objects, not a later clause's ('at least two
+  electrons and the leading muon must have pT > 40 GeV'), and a threshold in TeV is one in GeV;
+- 'no b-jet requirement', 'are exempt from', a b-tagging or data period named in another clause
+  than the cut's do not flag it; an acceptance ('pT > 25 GeV within |eta| < 2.5') is not a
+  range condition, a range the sentence splits is;
+- a selection 'the same as in the other two channels' is not one channel's;
+- 'They', 'Their' stand for every kind of the sentence before's subject ('Electrons and muons
+  ...'); 'if present' binds to its own object only (one window for the rules and the check);
+- only a pair chosen by something other than pT leaves 'the third jet' outside the ranking;
+- 'a track curvature significance below 5' is not a pT; role words ('Top', 'Higgs') in any case;
+- the scorer keys a conditional cut as its requirement only under the condition that the ranked
+  object is there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.audit.matching import cut_key
+from pipeline.selection.models import Cut
+from tests.test_extract_battery_classes import _verified
+from tests.test_extract_support_classes import _extracted
+
+# (class, sentence, cuts that must not be verified)
+WRONG = [
+    (
+        "a track's curvature significance read as the pT named before it",
+        "Muons must have pT > 25 GeV and a track curvature significance below 5.",
+        ["muons: pt < 5"],
+    ),
+    (
+        "a role word with a capital",
+        "The Top-candidate jets must have pT > 30 GeV.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "a range the sentence splits",
+        "Jets must satisfy pT > 20 GeV for |eta| < 2.5 and pT > 30 GeV in 2.5 < |eta| < 4.5.",
+        ["jets: pt > 20", "jets: pt > 30"],
+    ),
+    (
+        "a forward range",
+        "Jets must have pT > 30 GeV for |eta| > 2.5.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "a requirement waived in the same clause",
+        "Electrons must have pT > 25 GeV; electrons with E_T above 500 GeV are exempt from the "
+        "isolation requirement.",
+        ["electrons: pt > 500"],
+    ),
+    (
+        "the third lepton outside a Z candidate",
+        "The SFOS pair with the mass closest to m_Z is the Z candidate, and the third lepton must "
+        "have pT > 20 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 2) > 20"],
+    ),
+    (
+        "an if-present object after a ';'",
+        "The leading jet must have pT > 100 GeV; a second jet, if any, must satisfy pT > 30 GeV.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "the subject of the sentence before, not its last object",
+        "Hadronically decaying taus are reconstructed from jets. Their visible pT must exceed "
+        "20 GeV.",
+        ["jets: pt > 20"],
+    ),
+]
+
+# (class, sentence, cuts that must be verified)
+RIGHT = [
+    (
+        "a count before another object's ranked threshold",
+        "Events must contain at least two electrons and the leading muon must have pT > 40 GeV.",
+        ["event: count(electrons) >= 2", "event: nth(sort_desc(pt(muons)), 0) > 40"],
+    ),
+    (
+        "a count before its own ranked object's threshold",
+        "Events must have at least three jets, and the third jet must have pT > 40 GeV.",
+        ["event: count(jets) >= 3", "event: nth(sort_desc(pt(jets)), 2) > 40"],
+    ),
+    (
+        "a count above a threshold in TeV, after the jets' definition",
+        "Jets must have pT > 30 GeV. Events must contain at least two jets with pT above 1.2 TeV.",
+        ["jets: pt > 30", "event: nth(sort_desc(pt(jets)), 1) > 1200"],
+    ),
+    (
+        "a count above thresholds in TeV and GeV",
+        "Events must have at least two jets with pT > 0.5 TeV and at least four jets with pT > "
+        "40 GeV.",
+        ["jets: pt > 40", "event: count(jets) >= 4", "event: nth(sort_desc(pt(jets)), 1) > 500"],
+    ),
+    (
+        "a count above a threshold in TeV alone",
+        "Events must contain at least two jets with pT above 1.2 TeV.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "a veto in another clause than 'no b-jet requirement'",
+        "Jets must have pT > 30 GeV and no b-jet requirement is applied to the muon channel; "
+        "events with b-tagged jets with pT > 20 GeV are vetoed.",
+        ["jets: pt > 30", "event: not any((pt(bjets) > 20))"],
+    ),
+    (
+        "a requirement waived in another clause",
+        "Electrons must have pT > 25 GeV; electrons with E_T above 500 GeV are exempt from the "
+        "isolation requirement.",
+        ["electrons: pt > 25"],
+    ),
+    (
+        "the acceptance after a threshold",
+        "Jets are required to have pT > 25 GeV within |eta| < 2.5.",
+        ["jets: pt > 25", "jets: abs(eta) < 2.5"],
+    ),
+    (
+        "a data period in another clause",
+        "In 2017 data, the pile-up was higher than in 2016; muons must have pT > 25 GeV.",
+        ["muons: pt > 25"],
+    ),
+    (
+        "one selection for every channel",
+        "The selection of the electron channel is the same as in the other two channels, "
+        "requiring pT > 25 GeV.",
+        ["electrons: pt > 25"],
+    ),
+    (
+        "a pronoun for two kinds",
+        "Electrons and muons must be isolated. They are required to have pT > 20 GeV.",
+        ["electrons: pt > 20", "muons: pt > 20"],
+    ),
+    (
+        "the leading jet before another jet's if-present",
+        "The leading jet must have pT > 100 GeV and the second jet, if present, pT > 50 GeV.",
+        [
+            "event: nth(sort_desc(pt(jets)), 0) > 100",
+            "event: not (count(jets) >= 2) or (nth(sort_desc(pt(jets)), 1) > 50)",
+        ],
+    ),
+    (
+        "the third jet after a pair of jets",
+        "Events must contain a pair of jets with m_jj > 500 GeV, and the third jet must have "
+        "pT > 40 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 2) > 40"],
+    ),
+    (
+        "a pronoun after a sentence of one kind",
+        "Jets are clustered with the anti-kt algorithm. They must have pT > 30 GeV.",
+        ["jets: pt > 30"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
+def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert not verified & set(wrong), (name, sorted(verified))
+
+
+@pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
+def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert set(right) <= verified, (name, sorted(verified))
+
+
+@pytest.mark.parametrize(
+    ("expr", "key"),
+    [
+        ("not (count(jets) >= 3) or (nth(sort_desc(pt(jets)), 2) > 30)", ("jet", "pt#2")),
+        ("not (count(jets) > 2) or (nth(sort_desc(pt(jets)), 2) > 30)", ("jet", "pt#2")),
+        # under another condition the cut is of some events: not the third jet's of every one
+        ("not (met > 200) or (nth(sort_desc(pt(jets)), 2) > 30)", ("event", "expr")),
+        ("not (count(jets) >= 2) or (nth(sort_desc(pt(jets)), 2) > 30)", ("event", "expr")),
+    ],
+)
+def test_a_conditional_is_keyed_as_its_requirement_only_where_the_object_is_there(
+    expr: str, key: tuple[str, str]
+) -> None:
+    got = cut_key(Cut(id="c", description="c", expr=expr), {"jets": "jet"})
+    assert got is not None and got[:2] == key
