@@ -37,6 +37,12 @@ _AFTER_NOUN = re.compile(
     r"(?:electric(?:al)?\s+)?(?:charges?|signs?)\b",
     re.IGNORECASE,
 )
+# the pairs a requirement is of, not one the event must have: "m_ll > 12 GeV for all
+# opposite-charge lepton pairs", "for each same-sign pair"
+_EVERY_PAIR = re.compile(
+    r"\b(?:for|of|among|in|to)\s+(?:all|each|every|any)\s+(?:of\s+the\s+|the\s+|possible\s+)?$",
+    re.IGNORECASE,
+)
 _FLAVOUR_TOO = re.compile(r"[- ]?(?:and\s+|,\s*)?(?:same|different|opposite)[- ]flavou?r", re.I)
 
 
@@ -55,7 +61,9 @@ def charge_pairs(sentence: str) -> list[ChargePair]:
     out: list[ChargePair] = []
     for pattern, opposite_group in ((_BEFORE_NOUN, ("opp", "os")), (_AFTER_NOUN, ("opp2",))):
         for match in pattern.finditer(sentence):
-            if _names_flavour(sentence, match):
+            if _names_flavour(sentence, match) or _EVERY_PAIR.search(
+                sentence, max(0, match.start() - 24), match.start()
+            ):
                 continue
             kind = _DI[match.group("di").lower()] if match.group("di") else P.object_of(match)
             if kind not in ("lepton", "electron", "muon", "tau"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract import patterns as P
 from pipeline.selection.models import (
     Assumption,
     Cut,
@@ -226,9 +227,10 @@ _LEADING_JETS = re.compile(
     rf"\b(?P<n>{_N})\s+(?:leading|highest[- ]p_?T|hardest)\s+jets"
     rf"|\b(?P<n2>{_N})\s+jets\s+with\s+(?:the\s+)?(?:highest|largest|leading)"
     rf"|\b(?:leading|first)\s+(?P<n3>{_N})\s+jets"
-    r"|\bj_?\{?1\s*,\s*(?:2\s*,\s*)?(?:3\s*,\s*)?(?P<last>[234])\}?"
+    r"|\b(?:j|jets?)_?\{?1\s*,\s*(?:2\s*,\s*)?(?:3\s*,\s*)?(?P<last>[234])\}?"
     # one jet: "the leading jet and the missing transverse momentum", "Delta phi(j1, MET)"
-    r"|(?P<one>\b(?:leading|highest[- ]p_?T|hardest|first)\s+jet\b(?!s)|\bj_?\{?1\}?(?=\s*,))",
+    r"|(?P<one>\b(?:leading|highest[- ]p_?T|hardest|first)\s+jet\b(?!s)"
+    r"|\b(?:j|jet)_?\{?1\}?(?=\s*,))",
     re.IGNORECASE,
 )
 # every jet: "for all jets", "between each jet and", "any of the jets"
@@ -463,7 +465,8 @@ def _defines_veto_tracks(cut: Cut) -> bool:
 
 
 def _quote(cut: Cut) -> str:
-    return cut.provenance.quote or "" if cut.provenance is not None else ""
+    """The cut's quote, prepared as the rules read it (LaTeX and Unicode as ASCII)."""
+    return P.prepare(cut.provenance.quote or "") if cut.provenance is not None else ""
 
 
 def dphi_conflicts(sel: SelectionList) -> dict[str, str]:

@@ -298,10 +298,10 @@ OBJECTS: list[tuple[str, str]] = [
         r"|\btau_?\{?had\}?(?:-vis)?\b|\btau(?=\s+(?:must|is|are|should|has|have|with)\b)",
     ),
     # (not "track jets": jets of tracks, another collection)
-    # (not "muon tracks", "electron track": the lepton, named as its track)
+    # (not "muon tracks", "electron track", "their tracks": the lepton, named as its track)
     (
         "track",
-        r"(?<!\bmuon\s)(?<!\belectron\s)(?<!\blepton\s)\btracks?\b"
+        r"(?<!\bmuon\s)(?<!\belectron\s)(?<!\blepton\s)(?<!\btheir\s)(?<!\bits\s)\btracks?\b"
         # (not "the track curvature significance", "track fit quality": the muon's track)
         r"(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b|curvature|fit\b|chi|hits?\b"
         r"|segments?\b|parameters?\b|impact|match|reconstruction|resolution))",
@@ -502,6 +502,8 @@ _LATEX_WORDS = {
     "sigma": "sigma",
     "chi": "chi",
     "theta": "theta",
+    "sin": "sin",
+    "cos": "cos",
     "pi": "pi",
     "alpha": "alpha",
     "beta": "beta",
@@ -541,6 +543,8 @@ def _latex(text: str) -> str:
     for _ in range(3):  # ("\mathrm{\mathbf{T}}")
         text = _LATEX_STYLE.sub(lambda m: m.group(1) or "", text)
     text = _LATEX_MACRO.sub(lambda m: _LATEX_WORDS[m.group(1)], text)
+    # ("$b$-tagged jets": one word; "$2.47$ ($2.5$)": a value in brackets; "$\mu$+jets")
+    text = re.sub(r"\$(?=[-+)])|(?<=[-+(])\$", "", text)
     return _LATEX_SPACE.sub(" ", text)
 
 

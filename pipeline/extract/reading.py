@@ -247,7 +247,14 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:channels?|categor(?:y|ies))\b"
             rf"|^\W*(?:the\s+)?(?!{_FLAVOURS}\s+channels?\b)(?:[\w()+^{{}}\\-]+\s+){{1,2}}"
             r"(?:channel|category)\s+(?:(?:further|additionally|also)\s+)?(?:requires|selects"
-            r"|demands|is\s+defined|contains|consists)\b",
+            r"|demands|is\s+defined|contains|consists)\b"
+            # "The 2-jet and 3-jet categories require ...", "The same-flavour signal regions
+            # additionally require ...": some of the categories or regions (not "The signal
+            # regions require", "All categories require": every one)
+            r"|^\W*(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any|two|three|four|five"
+            r"|several|signal)\s)(?:[\w()+^{}\\-]+\s+(?:and\s+|or\s+)?){1,3}?(?:signal\s+"
+            r"|search\s+)?(?:regions|categories|channels)\s+(?:(?:further|additionally|also)\s+)?"
+            r"(?:require|select|demand|are\s+defined|contain|need)\b",
             re.I,
         ),
     ),

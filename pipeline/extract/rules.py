@@ -282,8 +282,17 @@ _OFFLINE = re.compile(r"\boffline\b|\bin\s+the\s+(?:offline\s+)?(?:analysis|sele
 
 
 def _disqualified(sentence: str, position: int) -> bool:
-    """Whether the clause around ``position`` talks about triggers, efficiencies, limits ..."""
-    clause = sentence[max(0, position - 60) : position + 40]
+    """Whether the clause around ``position`` talks about triggers, efficiencies, limits ...
+    (never across a ';': "b-jets are tagged at the 77% efficiency working point; b-tagged jets
+    must have pT > 20 GeV")."""
+    part = sentence.rfind(";", 0, position) + 1
+    if re.match(r"\s*(?:it|its|this|these|they|which)\b", sentence[part:], re.IGNORECASE):
+        part = 0  # ("Events are recorded with a trigger; it requires ...": the trigger's)
+    stop = sentence.find(";", position)
+    clause = sentence[
+        max(part, position - 60) : min(position + 40, stop if stop >= 0 else len(sentence))
+    ]
+    sentence, position = sentence[part:], position - part
     # "because of the trigger requirements, H_T is required to be >500 GeV": the trigger is the
     # reason
     before = re.sub(

@@ -294,8 +294,11 @@ _CONDITION_AFTER = re.compile(
 _RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
 # a value for a range of another quantity after it: "pT > 25 GeV for |eta| < 2.4 and ..."
 _RANGE_CONDITION_AFTER = re.compile(
-    r"^\s*,?\s*(?:for|in|at|within)\s+(?:the\s+)?(?:(?:region|range)\s+(?:of\s+)?)?"
-    r"(?:-?[\d.]+\s*(?:<=?|>=?)\s*)?\|?\s*(?:eta|y|p_?T|E_?T)\s*\|?\s*(?:<=?|>=?)",
+    r"^\s*(?:[kMGT]?eV)?\s*,?\s*(?:(?:is|are)\s+(?:also\s+)?(?:required|applied|imposed|demanded)"
+    r"\s+)?(?:only\s+)?(?:for|in|at|within)\s+(?:the\s+)?"
+    r"(?:(?:region|range)\s+(?:of\s+)?)?(?:(?:events|jets|objects)\s+with\s+)?"
+    r"(?:-?[\d.]+\s*(?:<=?|>=?)\s*)?\|?\s*(?P<q>eta|y|p_?T|E_?T|H_?T|m_?eff|N_?jets?|n_?j"
+    r"|E_?T\^?miss|MET|m_?T|m_?ll)\s*\|?\s*(?:<=?|>=?)",
     re.IGNORECASE,
 )
 
@@ -308,6 +311,8 @@ def _range_condition(r: Reading, comp) -> bool:  # type: ignore[no-untyped-def]
     said = _RANGE_CONDITION_AFTER.match(comp.after)
     if said is None:
         return False
+    if said.group("q").lower() not in ("eta", "y"):
+        return True  # ("alpha_T > 0.52 is required for H_T < 800 GeV": not an acceptance)
     if re.search(
         r"(?:-?[\d.]+\s*<=?|>=?)\s*\|?\s*(?:eta|y|p_?T|E_?T)\s*\|?\s*(?:<=?|>=?)$", said.group(0)
     ):
@@ -659,6 +664,10 @@ def support_problem(
             f"the paper bounds |{claim.quantity}| (both signs); the cut bounds the signed "
             f"{claim.quantity}, keeping one side only: set abs"
         )
+    if claim.quantity in ("count", "sfos", "ospair", "sspair"):
+        alternative = _one_alternative(claim, r)
+        if alternative is not None:
+            return alternative
     if claim.quantity in ("count",):
         counted = [pos for pos, kind in r.objects if kind in accepted_kinds(claim)][:1]
         return check_count(claim, r, in_region) or subset_problem(claim, r, counted)
@@ -908,6 +917,36 @@ def _counted_veto_problem(
                 "the cut leaves out"
             )
     return None
+
+
+# alternatives of counts or pairs: "either a same-sign lepton pair or at least three leptons",
+# "either two jets or one large-R jet" (not "exactly one lepton, either an electron or a muon":
+# one object, of either flavour)
+_EITHER_COUNTED = re.compile(
+    r"\beither\s+(?:an?\s+|at\s+least\s+|exactly\s+)?(?:\w+\s+)?[^.;,]{0,40}?\s+or\s+"
+    r"(?:at\s+least|exactly|more\s+than|(?:one|two|three|four|five|\d+)\s+(?:or\s+more\s+)?"
+    r"[\w-]+|an?\s+(?:[\w-]+\s+){0,2}pair)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_alternative(claim: Claim, r: Reading) -> str | None:
+    """'either a same-sign lepton pair or at least three leptons': a count or pair of the
+    alternatives alone is not the requirement (counts beside them are)."""
+    either = _EITHER_COUNTED.search(r.text)
+    if either is None:
+        return None
+    end = re.compile(r"[,;.]|\s(?:and|while|whereas)\s").search(r.text, either.end())
+    stop = end.start() if end else len(r.text)
+    if not any(
+        either.start() <= pos < stop and kind in accepted_kinds(claim) | {claim.kind}
+        for pos, kind in r.objects
+    ):
+        return None
+    return (
+        f"the quote states alternatives ('{either.group(0).strip()} ...'): one of them alone is "
+        "not the requirement; state them as one cut (A) or (B)"
+    )
 
 
 # the words of a clause that vetoes: "...; events with a b-tagged jet are vetoed"

@@ -20,7 +20,7 @@ from pipeline.extract.support_claims import (
     fmt,
     same_value,
 )
-from pipeline.extract.support_objects import ANY_OBJECT
+from pipeline.extract.support_objects import ANY_OBJECT, ranked_subject_problem, subset_problem
 
 NOT_A_SELECTION = {
     "histogram": "the clause is a histogram range or binning, not a selection",
@@ -140,6 +140,9 @@ _BRACKETED_CHANNEL = re.compile(
 
 # values of several channels, categories or selections in brackets: "30 (25) GeV in the
 # l tau_h (tau_h tau_h) channel", "for the resolved (boosted) selection"
+_FLAVOUR_IN_BRACKETS = re.compile(
+    rf"\b{_ONE_FLAVOUR_NAME}s?\s*\(\s*{_ONE_FLAVOUR_NAME}s?\s*\)", re.IGNORECASE
+)
 _VALUE_IN_BRACKETS = re.compile(r"\d\s*(?:[kMGT]?eV\s*)?\(\s*-?\d+(?:\.\d+)?\s*(?:[kMGT]?eV\s*)?\)")
 _BRACKETED_GROUP = re.compile(
     r"\b(?:in|for)\s+(?:the\s+)?[^\s()]+(?:\s+[^\s()]+)?\s*\([^()]{1,40}\)\s+(?:channel|final\s+state"
@@ -157,7 +160,11 @@ _MULTIPLICITY_CHANNEL = re.compile(
 )
 
 
-_SELECTED = re.compile(r"\b(?:selected|required|must|accepted)\b", re.IGNORECASE)
+# (a verb: "are selected", not the adjective of "not associated with any selected object")
+_SELECTED = re.compile(
+    r"\b(?:are|is|be|were|was)\s+(?:also\s+|then\s+)?selected\b|\b(?:required|must|accepted)\b",
+    re.IGNORECASE,
+)
 
 
 # a requirement of every channel: "the same as in the other two channels", "common to all
@@ -263,6 +270,12 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         # each flavour's objects, named with it)
         and not _BRACKETED_CHANNEL.search(clause_text)
     ):  # "taus must have pT > 30 (25) GeV in the l tau_h (tau_h tau_h) channel": per channel
+        kinds.add("category")
+    if (
+        claim.kind == "event"
+        and _VALUE_IN_BRACKETS.search(clause_text)
+        and _FLAVOUR_IN_BRACKETS.search(r.text)
+    ):  # "exactly one electron (muon) with ... and E_T^miss above 65 (55) GeV": per channel
         kinds.add("category")
     if claim.quantity in _FLAVOUR_MASSES and any(
         c.quantity in _FLAVOUR_MASSES - {claim.quantity} for c in r.comparisons
@@ -564,6 +577,10 @@ def separation_problem(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 f"the quote rejects the events that have such a {sep.subject} (an event veto), "
                 f"not the {sep.subject}s: a cut on the {sep.subject}s keeps those events"
             )
+        subject = [pos for pos, kind in r.objects if kind in subjects and pos < sep.position]
+        some = subset_problem(claim, r, subject) or ranked_subject_problem(claim, r, subject)
+        if some is not None:
+            return some  # ("The leading jet must be separated from the photon by ...")
         if DIRECTION[sep.op] != claim.direction:
             return (
                 f"polarity: the quote removes the {sep.subject}s closer than Delta R "

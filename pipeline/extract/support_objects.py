@@ -116,6 +116,13 @@ _SUBSET_BEFORE = re.compile(
     r"|recoil(?:ing)?)(?:[- ]\w+)?\s*$",
     re.IGNORECASE,
 )
+# one object by rank, for a cut on every object: "the leading jet must ... be separated from the
+# photon by Delta R > 0.8"
+_RANKED_BEFORE = re.compile(
+    r"\b(?P<q>(?:(?:two|three|four)\s+)?(?:leading|sub-?leading|second|third|fourth"
+    r"|highest[- ]p_?T|hardest))(?:[- ]\w+)?\s*$",
+    re.IGNORECASE,
+)
 # qualifiers naming some objects when the sentence names the others too ("one-prong tau
 # candidates must have pT > 20 GeV and three-prong candidates pT > 30 GeV")
 _ONE_PRONG = r"(?:one|1|single)[- ]prong"
@@ -143,6 +150,20 @@ _ROLE_AFTER = re.compile(
     r"(?:highest|largest))\b|(?:from|of)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay|boson|candidate))\b",
     re.IGNORECASE,
 )
+
+
+def ranked_subject_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None:
+    """A cut on every object from a clause about one by rank, where no comparison carries the
+    rank: 'The leading jet must be separated from the photon by Delta R > 0.8' (the object named
+    last, not as an index: 'The leading jet must satisfy |y^jet| < 4.4 and be separated ...')."""
+    named = [pos for pos in positions if pos == 0 or r.text[pos - 1] not in "^_{"][-1:]
+    ranked = _RANKED_BEFORE.search(r.text[max(0, named[0] - 30) : named[0]]) if named else None
+    if ranked is None or claim.rank is not None:
+        return None
+    return (
+        f"the clause ranks the objects ({ranked.group('q').lower()}), but the cut applies to "
+        f"every {claim.kind}"
+    )
 
 
 def subset_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None:

@@ -1,0 +1,182 @@
+"""Classes a development battery found verified and wrong (issue 17 (b)), eighteenth session.
+
+A helper wrote 150 sentences with their cuts, and a judge scored the rules' output on them; each
+class of its verified-but-wrong cuts is tested here on sentences of its own (not the battery's):
+
+- LaTeX as the LaTeX backend writes it: '$b$-tagged jets', 'large-$R$ jets', '$\\mu$+jets',
+  '$2.47$ ($2.5$)', '\\sin\\theta', '\\mathrm{jet}_{1,2}' read as the plain words;
+- 'their tracks' are the objects' own tracks, not the tracks collection;
+- an efficiency or a trigger in another ';' clause does not disqualify a threshold;
+- a value 'required for H_T < 800 GeV' holds under a condition on another quantity;
+- 'The 2-jet and 3-jet categories require ...', 'The same-flavour signal regions additionally
+  require ...': some categories or regions, not the whole selection;
+- 'm_ll > 12 GeV for all opposite-charge lepton pairs' requires no such pair;
+- 'either a same-sign pair or at least three leptons': neither alternative alone;
+- 'The leading jet must be separated from the photon by Delta R > 0.8': not every jet;
+- an event quantity with a bracketed value after 'one electron (muon)': per channel;
+- tracks a soft term is built from 'not associated with any selected object' are inputs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract_battery_classes import _verified
+from tests.test_extract_support_classes import _extracted
+
+WRONG = [
+    (
+        "a b-tagged veto written in LaTeX",
+        "Events with at least one $b$-tagged jet are rejected.",
+        ["event: count(jets) == 0"],
+    ),
+    (
+        "a b-tagged count written in LaTeX",
+        "Exactly one $b$-tagged jet is required.",
+        ["event: count(jets) == 1"],
+    ),
+    (
+        "a large-R jet written in LaTeX",
+        "The leading large-$R$ jet must have $p_{\\mathrm{T}} > 300$ GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 300"],
+    ),
+    (
+        "a value in LaTeX brackets for the second flavour",
+        "Electrons (muons) must satisfy $|\\eta| < 2.47$ ($2.4$).",
+        ["muons: abs(eta) < 2.47"],
+    ),
+    (
+        "the objects' own tracks",
+        "Muons must be isolated, and their tracks must satisfy |d0/sigma(d0)| < 3.",
+        ["tracks: abs(d0sig) < 3"],
+    ),
+    (
+        "a value under a condition on another quantity",
+        "A requirement of $E_{\\mathrm{T}}^{\\mathrm{miss}}/\\sqrt{H_{\\mathrm{T}}} > 5$ is not "
+        "used; instead $\\alpha_{\\mathrm{T}} > 0.55$ is required for $H_{\\mathrm{T}} < 600$ GeV.",
+        ["event: alphat > 0.55"],
+    ),
+    (
+        "some categories as the subject",
+        "The low-mass and high-mass categories require m_T > 100 GeV and m_T > 200 GeV, "
+        "respectively.",
+        ["event: mt > 100"],
+    ),
+    (
+        "some signal regions as the subject",
+        "The opposite-flavour signal regions further require E_T^miss > 150 GeV.",
+        ["event: met > 150"],
+    ),
+    (
+        "the pairs a mass cut is of",
+        "Events are kept only if m_ll > 15 GeV for every same-flavour lepton pair and for each "
+        "opposite-sign muon pair.",
+        ["event: any(opposite_charge(pairs(muons)))"],
+    ),
+    (
+        "one alternative of two counts",
+        "Events must have either exactly two same-sign leptons or at least three leptons.",
+        ["event: count(leptons) >= 3", "event: any(not opposite_charge(pairs(leptons)))"],
+    ),
+    (
+        "a separation of the leading object",
+        "The leading jet is required to be separated from any electron by Delta R > 1.0.",
+        ["jets: min_delta_r(electrons) > 1"],
+    ),
+    (
+        "a per-channel event value in brackets",
+        "Events with exactly one muon (electron) with pT above 30 (35) GeV and E_T^miss above "
+        "40 (50) GeV are selected.",
+        ["event: met > 40"],
+    ),
+    (
+        "a soft term built from tracks",
+        "The soft term is built from tracks with pT > 0.5 GeV not associated with any selected "
+        "object.",
+        ["tracks: pt > 0.5"],
+    ),
+]
+
+RIGHT = [
+    (
+        "a b-tagged veto written in LaTeX",
+        "Events with at least one $b$-tagged jet are rejected.",
+        ["event: count(bjets) == 0"],
+    ),
+    (
+        "a b-tagged count written in LaTeX",
+        "Exactly one $b$-tagged jet is required.",
+        ["event: count(bjets) == 1"],
+    ),
+    (
+        "a large-R jet written in LaTeX",
+        "The leading large-$R$ jet must have $p_{\\mathrm{T}} > 300$ GeV.",
+        ["event: nth(sort_desc(pt(fatjets)), 0) > 300"],
+    ),
+    (
+        "a value in LaTeX brackets for the second flavour",
+        "Electrons (muons) must satisfy $|\\eta| < 2.47$ ($2.4$).",
+        ["electrons: abs(eta) < 2.47", "muons: abs(eta) < 2.4"],
+    ),
+    (
+        "the objects' own tracks",
+        "Muons must be isolated, and their tracks must satisfy |d0/sigma(d0)| < 3.",
+        ["muons: abs(d0sig) < 3"],
+    ),
+    (
+        "z0 sin theta in LaTeX",
+        "Electrons must have pT > 10 GeV, and their tracks must satisfy $|z_0 \\sin\\theta| < "
+        "0.5$ mm.",
+        ["electrons: pt > 10", "electrons: abs(z0 * sin(theta)) < 0.5"],
+    ),
+    (
+        "b-tagged jets after an efficiency in another clause",
+        "Jets are b-tagged with the DL1r algorithm at the 70% efficiency working point; "
+        "$b$-tagged jets must have $p_{\\mathrm{T}} > 25$ GeV.",
+        ["bjets: pt > 25"],
+    ),
+    (
+        "a threshold after a trigger's in another clause",
+        "Events are recorded with a single-muon trigger with a threshold of 24 GeV; muons must "
+        "have pT > 27 GeV.",
+        ["muons: pt > 27"],
+    ),
+    (
+        "every signal region as the subject",
+        "The signal regions require E_T^miss > 250 GeV.",
+        ["event: met > 250"],
+    ),
+    (
+        "an opposite-sign pair required",
+        "Events must contain two opposite-sign muons.",
+        ["event: any(opposite_charge(pairs(muons)))"],
+    ),
+    (
+        "one lepton of either flavour",
+        "Events must contain exactly one lepton, either an electron or a muon.",
+        ["event: count(leptons) == 1"],
+    ),
+    (
+        "counts beside alternatives",
+        "Events must have either a same-sign lepton pair or at least three leptons, and at least "
+        "four jets.",
+        ["event: count(jets) >= 4"],
+    ),
+    (
+        "a separation of every jet",
+        "Jets are required to be separated from any electron by Delta R > 0.4.",
+        ["jets: min_delta_r(electrons) > 0.4"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
+def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert not verified & set(wrong), (name, sorted(verified))
+
+
+@pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
+def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
+    verified = _verified(_extracted(sentence))
+    assert set(right) <= verified, (name, sorted(verified))
