@@ -14,7 +14,12 @@ class of its verified-but-wrong cuts is tested here on sentences of its own (not
 - 'either a same-sign pair or at least three leptons': neither alternative alone;
 - 'The leading jet must be separated from the photon by Delta R > 0.8': not every jet;
 - an event quantity with a bracketed value after 'one electron (muon)': per channel;
-- tracks a soft term is built from 'not associated with any selected object' are inputs.
+- tracks a soft term is built from 'not associated with any selected object' are inputs;
+- and cuts the battery showed lost: 'Muons with |eta| > 2.4 are not considered' (the kept side),
+  a crack named at length before its bracket, 'The pT threshold for muons (electrons) is 10 (12)
+  GeV', 'The pT thresholds for the leading, second and third jet are 80, 60 and 40 GeV', 'The
+  minimum photon E_T is 40 GeV', 'are considered isolated if ...', 'their invariant mass' of the
+  pair named before, and values in order for the kinds named together.
 """
 
 from __future__ import annotations
@@ -90,6 +95,11 @@ WRONG = [
         ["event: met > 40"],
     ),
     (
+        "a cross-product of values and kinds named together",
+        "Electrons and muons must have pT > 27 and 25 GeV.",
+        ["electrons: pt > 25", "muons: pt > 27"],
+    ),
+    (
         "a soft term built from tracks",
         "The soft term is built from tracks with pT > 0.5 GeV not associated with any selected "
         "object.",
@@ -161,6 +171,60 @@ RIGHT = [
         "Events must have either a same-sign lepton pair or at least three leptons, and at least "
         "four jets.",
         ["event: count(jets) >= 4"],
+    ),
+    (
+        "objects with a range 'not considered'",
+        "Muons with |eta| > 2.4 are not considered.",
+        ["muons: abs(eta) <= 2.4"],
+    ),
+    (
+        "a crack named at length before its bracket",
+        "Photons must have |eta| < 2.37, excluding the transition region between the barrel and "
+        "the end-cap calorimeters ($1.37 < |\\eta| < 1.52$).",
+        ["photons: abs(eta) < 1.37 or abs(eta) > 1.52"],
+    ),
+    (
+        "a threshold per flavour in brackets",
+        "The pT threshold for muons (electrons) is 10 (12) GeV.",
+        ["muons: pt > 10", "electrons: pt > 12"],
+    ),
+    (
+        "thresholds of ranked objects listed",
+        "The pT thresholds for the leading, second and third jet are 80, 60 and 40 GeV, "
+        "respectively.",
+        [
+            "event: nth(sort_desc(pt(jets)), 0) > 80",
+            "event: nth(sort_desc(pt(jets)), 1) > 60",
+            "event: nth(sort_desc(pt(jets)), 2) > 40",
+        ],
+    ),
+    (
+        "thresholds with a unit after each value",
+        "The leading and subleading photon E_T thresholds are 35 GeV and 25 GeV, respectively.",
+        [
+            "event: nth(sort_desc(pt(photons)), 0) > 35",
+            "event: nth(sort_desc(pt(photons)), 1) > 25",
+        ],
+    ),
+    (
+        "values in order for the kinds named together",
+        "Electrons and muons must have pT > 27 and 25 GeV.",
+        ["electrons: pt > 27", "muons: pt > 25"],
+    ),
+    (
+        "'the minimum X is'",
+        "The minimum photon E_T is 40 GeV, and the maximum allowed |eta| for photons is 2.37.",
+        ["photons: pt > 40", "photons: abs(eta) < 2.37"],
+    ),
+    (
+        "an attribute defined by an if-clause",
+        "Muons are considered isolated if their relative isolation is below 0.2.",
+        ["muons: ptcone30 / pt < 0.2"],
+    ),
+    (
+        "the mass of the pair named before",
+        "Exactly two muons are required, and their invariant mass must exceed 60 GeV.",
+        ["event: mmumu > 60"],
     ),
     (
         "a separation of every jet",

@@ -83,7 +83,8 @@ def continues_region(sentence: str) -> bool:
 _SELECTED_IF = re.compile(
     r"\b(?:selected|accepted|kept|retained|considered|used|required)\s+(?:only\s+)?(?:if|when)\b[^,;]*$"
     r"|" + r"\bevents?\s+(?:is|are)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded|excluded)"
-    r"\s+(?:if|when)\b[^;]*$",  # "events are rejected if A, or if B": the if-clauses are the cut
+    r"\s+(?:if|when)\b[^;]*$"  # "events are rejected if A, or if B": the if-clauses are the cut
+    rf"|{P.DEFINED_AS}\s+(?:only\s+)?(?:if|when)\b[^,;]*$",
     re.IGNORECASE,
 )
 
@@ -290,7 +291,7 @@ _REJECTED_OBJECTS = re.compile(
     # lie within Delta R < 0.4 of ...", "not considered in the computation of H_T" name other
     # conditions or purposes, under which the value before is only a condition)
     rf"^\s*(?:(?:all|any|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_OBJECT_WORDS}\s+(?:with|whose|that|which"
-    r"|having)\b[^.;,]{0,100}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:not\s+(?:used|considered"
+    r"|having)\b(?:[^.;,]|\.(?=\d)){0,100}?\b(?:are|is)\s+(?:then\s+|also\s+)?(?:not\s+(?:used|considered"
     r"|selected|included|kept)|rejected|discarded|removed|ignored|excluded)\b"
     r"(?!\s+(?:if|when|whenever|from|during|by|as|because|since|to)\b|\s+(?:in|for)\s+(?:the\s+)?"
     r"(?:computation|calculation|determination|definition|sum|reconstruction|estimat|isolation"
@@ -319,6 +320,8 @@ def kept_objects(findings: list[CutFinding]) -> list[CutFinding]:
         for f in findings
         if f.object != "event" and f.variable not in ("count", "sfos", "dr") and f.rank is None
     ]
+    if len(plain) == 1 and plain[0].op == "outside":
+        return findings  # ("with |eta| (of 1.442-1.556) ... are not considered": read kept already)
     if len(plain) != 1:
         return findings
     return [_inverted(f) if f is plain[0] else f for f in findings]

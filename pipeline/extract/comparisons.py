@@ -657,8 +657,10 @@ _MIN_OF = re.compile(
 _THRESHOLD_IS = re.compile(
     r"\b(?P<w>minimum|minimal|maximum|maximal|lower|upper)?\s*(?P<q>[\w|^{} ]{1,30}?)\s+"
     r"(?:threshold|cut|requirement|required)(?:\s+(?:for|on|of|applied\s+to)\s+(?:the\s+)?"
-    r"(?:selected\s+)?[A-Za-z]+(?:\s+[A-Za-z]+)?)?\s+(?:is|was|amounts\s+to)\s+"
-    rf"(?:set\s+(?:to|at)\s+)?(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?"
+    # ("for electrons (muons) is 7 (5) GeV": the second flavour's value in brackets)
+    r"(?:selected\s+)?[A-Za-z]+(?:\s+[A-Za-z]+)?(?:\s*\([A-Za-z]+\))?)?\s+(?:is|was|amounts\s+to)\s+"
+    rf"(?:set\s+(?:to|at)\s+)?(?P<num>{P.NUM})(?:\s*\(\s*(?P<alt>{P.NUM})\s*\))?"
+    rf"\s*(?P<unit>{P.UNIT})?"
 )
 
 
@@ -666,8 +668,20 @@ _THRESHOLD_IS = re.compile(
 # electrons and muons are 25 and 20 GeV": one value per object, in order
 _THRESHOLDS_ARE = re.compile(
     r"\b(?P<w>minimum|minimal|maximum|maximal|lower|upper)?\s*(?P<q>[\w|^{} ]{1,40}?)\s+"
-    r"thresholds(?:\s+(?:for|on|of|applied\s+to)\s+(?:the\s+)?[A-Za-z -]{1,50}?)?\s+(?:are|were)\s+"
-    rf"(?:set\s+(?:to|at)\s+)?(?P<nums>{P.NUM}(?:\s*(?:,\s*and|,|and)\s*{P.NUM})+)\s*(?P<unit>{P.UNIT})?"
+    r"thresholds(?:\s+(?:for|on|of|applied\s+to)\s+(?:the\s+)?[A-Za-z ,-]{1,60}?)?\s+"
+    r"(?:are|were)\s+"
+    # ("are 25, 15 and 10 GeV", "are 60 GeV and 40 GeV")
+    rf"(?:set\s+(?:to|at)\s+)?(?P<nums>{P.NUM}(?:\s*{P.UNIT})?(?:\s*(?:,\s*and|,|and)\s*{P.NUM}"
+    rf"(?:\s*{P.UNIT}(?=\s*(?:,|and)))?)+)\s*(?P<unit>{P.UNIT})?"
+)
+
+
+# "The minimum jet pT is 25 GeV", "the maximum allowed |eta| is 2.5"
+_MINIMUM_IS = re.compile(
+    r"\b(?P<w>minimum|minimal|maximum|maximal)\s+(?:(?:allowed|accepted|required)\s+)?"
+    rf"(?P<q>[\w|^{{}} ]{{1,30}}?)(?:\s+(?:for|of)\s+(?:the\s+)?[A-Za-z]+(?:\s+[A-Za-z]+)?)?"
+    rf"\s+(?:is|was)\s+(?:set\s+(?:to|at)\s+)?(?P<num>{P.NUM})"
+    rf"\s*(?P<unit>{P.UNIT})?"
 )
 
 
@@ -689,6 +703,7 @@ def _minimum_of(sentence: str) -> list[Comparison]:
                 float(match.group("num")),
                 match.group("unit"),
                 match.start(),
+                alt=float(match.group("alt")) if match.group("alt") else None,
                 after=sentence[match.end() :],
             )
         )
@@ -700,7 +715,8 @@ def _minimum_of(sentence: str) -> list[Comparison]:
         )
         if quantity is None:
             continue
-        values = [float(x) for x in re.findall(P.NUM, match.group("nums"))]
+        values = [float(x) for x in re.findall(P.NUM, re.sub(P.UNIT, "", match.group("nums")))]
+        unit = match.group("unit") or next(iter(re.findall(P.UNIT, match.group("nums"))), None)
         upper = any(w.lower().startswith(("max", "upp")) for w in [match.group("w") or "", *words])
         out.append(
             Comparison(
@@ -708,13 +724,15 @@ def _minimum_of(sentence: str) -> list[Comparison]:
                 quantity[1],
                 "<" if upper else ">",
                 values[0],
-                match.group("unit"),
-                match.start(),
+                unit,
+                # (at the values: the ranks named before them bind them, "The pT thresholds for
+                # the leading and subleading jets are 60 and 40 GeV")
+                match.start("nums"),
                 extra=values[1:],
                 after=sentence[match.end() :],
             )
         )
-    for match in _MIN_OF.finditer(sentence):
+    for match in [*_MIN_OF.finditer(sentence), *_MINIMUM_IS.finditer(sentence)]:
         quantity = _quantity_before(match.group("q"), 0)
         if quantity is None:
             continue
@@ -795,7 +813,8 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
     if lo >= hi or clauses.is_condition(left[: low.start()]):
         return None
     unit = rest.group("unit") or low.group("unit")
-    outside = bool(P.OUTSIDE_HINT.search(left[-60:]))
+    # ("excluding the transition region between the barrel and endcap calorimeters (1.37 <")
+    outside = bool(P.OUTSIDE_HINT.search(left[-100:].split(";")[-1]))
     comp = Comparison(
         quantity[0],
         quantity[1],

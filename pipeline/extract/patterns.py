@@ -564,6 +564,14 @@ def prepare(sentence: str) -> str:
     return text
 
 
+# objects given an attribute by the if-clause after it, which is their requirement: "Muons are
+# considered isolated if their relative isolation is below 0.15"
+DEFINED_AS = (
+    r"\b(?:are|is)\s+(?:considered|defined\s+as|regarded\s+as|classified\s+as|deemed|labell?ed)"
+    r"\s+(?:to\s+be\s+)?(?:isolated|identified|prompt|signal|tight|good|well[- ]measured|b-tagged)"
+)
+
+
 # a requirement of objects that need not be there: "The third and fourth jet if present, are
 # required to have pT > 30 GeV" (not "if any jet ...": a condition on the jets)
 IF_PRESENT = re.compile(

@@ -400,7 +400,9 @@ _REGION_BRACKET = re.compile(
     re.IGNORECASE,
 )
 _STATES_CUT_BEFORE = re.compile(
-    r"\b(?:selected|accepted|kept|retained|rejected|vetoed|discarded|removed|considered|used|required)\s+(?:only\s+)?$",
+    r"\b(?:selected|accepted|kept|retained|rejected|vetoed|discarded|removed|considered|used"
+    r"|required)\s+(?:only\s+)?$"
+    rf"|{P.DEFINED_AS}\s+(?:only\s+)?$",
     re.IGNORECASE,
 )
 # "events are rejected if A, or if B": the second if-clause continues the first

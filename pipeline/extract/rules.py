@@ -97,6 +97,7 @@ def _findings_in(
             if c.firm or not _disqualified(sentence, c.position)
         ],
     )
+    comps = [_pair_mass(sentence, c, mentions) for c in comps]
     respectively, kinds = _respectively(sentence, comps)
     for index, comp in enumerate(comps):
         if (
@@ -107,6 +108,14 @@ def _findings_in(
         ):
             # "pT > 30 and 25 GeV for electrons and muons, respectively"
             targets = [(kinds[0], comp.value), (kinds[1], comp.extra[0])]
+        elif (
+            comp.extra
+            and comp.quantity in OBJECT_VARIABLES
+            and len(named := _conjoined(sentence, [m for m in mentions if m[0] < comp.position]))
+            == len(comp.extra) + 1
+        ):
+            # "Electrons and muons must have pT > 25 and 20 GeV": one value per kind, in order
+            targets = list(zip(named, [comp.value, *comp.extra], strict=True))  # type: ignore[arg-type]
         else:
             targets = _targets(comp, sentence, mentions, pair, context, respectively.get(index))
         ranked = _ranked(sentence, comp, targets, quote)
@@ -279,6 +288,34 @@ def _ranked(
 
 
 _OFFLINE = re.compile(r"\boffline\b|\bin\s+the\s+(?:offline\s+)?(?:analysis|selection)\b", re.I)
+
+
+# the mass of the pair named before: "Both leptons must have |eta| < 2.4, and their invariant
+# mass must exceed 50 GeV", "two photons ..., and the mass of the pair must be ..."
+_THEIR_MASS = re.compile(
+    r"\b(?:their|the\s+pair(?:'s)?|the\s+system'?s?|its)\s+(?:invariant\s+)?mass\b(?:\s+of\s+the\s+pair)?"
+    r"[^.;,]{0,40}$",
+    re.IGNORECASE,
+)
+_PAIR_WORDS = re.compile(r"\b(?:two|both|pair|di-?\w+)\b", re.IGNORECASE)
+_PAIR_MASSES = {
+    "lepton": "mll",
+    "muon": "mmumu",
+    "electron": "mee",
+    "photon": "mgammagamma",
+    "jet": "mjj",
+    "bjet": "mbb",
+}
+
+
+def _pair_mass(sentence: str, comp: _Comparison, mentions: list[tuple[int, str]]) -> _Comparison:
+    """``comp`` on the mass of the pair named before it ('their invariant mass'), else as is."""
+    if comp.quantity != "mass" or not _THEIR_MASS.search(sentence[: comp.position]):
+        return comp
+    before = [kind for pos, kind in mentions if pos < comp.position]
+    if not before or before[-1] not in _PAIR_MASSES or not _PAIR_WORDS.search(sentence):
+        return comp
+    return replace(comp, quantity=_PAIR_MASSES[before[-1]])
 
 
 def _disqualified(sentence: str, position: int) -> bool:
