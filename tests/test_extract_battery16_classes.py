@@ -227,6 +227,28 @@ RIGHT = [
         ["event: mmumu > 60"],
     ),
     (
+        "an acceptance matched to a trigger's",
+        "Electrons are required to have |eta| < 2.1 to match the coverage of the single-electron "
+        "trigger.",
+        ["electrons: abs(eta) < 2.1"],
+    ),
+    (
+        "a threshold stated as a difference to the trigger's",
+        "The offline muon pT threshold is 26 GeV, 2 GeV above the trigger threshold.",
+        ["muons: pt > 26"],
+    ),
+    (
+        "a threshold before a condition of a working point",
+        "Electrons must have pT > 7 GeV; for electrons with pT < 15 GeV, a looser identification "
+        "is used.",
+        ["electrons: pt > 7"],
+    ),
+    (
+        "a ratio of the MET and m_eff(N_j)",
+        "The ratio E_T^miss/m_eff(N_j) is required to be greater than 0.25.",
+        ["event: met / meff > 0.25"],
+    ),
+    (
         "a separation of every jet",
         "Jets are required to be separated from any electron by Delta R > 0.4.",
         ["jets: min_delta_r(electrons) > 0.4"],

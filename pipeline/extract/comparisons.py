@@ -702,7 +702,7 @@ def _minimum_of(sentence: str) -> list[Comparison]:
                 "<" if upper else ">",
                 float(match.group("num")),
                 match.group("unit"),
-                match.start(),
+                match.start("num"),  # (in the clause of the value: "The offline muon pT ...")
                 alt=float(match.group("alt")) if match.group("alt") else None,
                 after=sentence[match.end() :],
             )

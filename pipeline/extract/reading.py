@@ -476,8 +476,12 @@ def _clauses(text: str) -> list[Clause]:
             r"\W*(?:where|which|events\s+were)\b", piece
         ):
             kinds |= {"elsewhere"}  # "Compared to Ref. [5], where E_T^miss > 400 GeV was required"
-        if "trigger" in kinds and _TRIGGER_AS_REASON.search(piece):
+        reason = _TRIGGER_AS_REASON.search(piece) if "trigger" in kinds else None
+        if reason is not None:
             kinds -= {"trigger"}  # "..., to ensure the trigger is fully efficient"
+            rest = piece[: reason.start()] + piece[reason.end() :]
+            # ("to match the acceptance of the single-muon trigger": the reason's words only)
+            kinds -= {name for name, regex in KINDS if not regex.search(rest)} & {"efficiency"}
         if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
             kinds |= {"control"}  # "... normalised in a region where exactly one muon ..."
         rejects = bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))
@@ -498,7 +502,13 @@ _OF_ANOTHER_PAPER = re.compile(
 # a trigger named as the reason of an offline cut
 _TRIGGER_AS_REASON = re.compile(
     r"\b(?:to\s+ensure|so\s+that|such\s+that|where|in\s+order\s+for)\s+the\s+(?:[\w-]+\s+)?"
-    r"trigger|\btrigger\s+(?:is\s+|becomes\s+)?(?:fully\s+)?efficient|\btrigger\s+plateau",
+    r"trigger|\btrigger\s+(?:is\s+|becomes\s+)?(?:fully\s+)?efficient|\btrigger\s+plateau"
+    # "... within |eta| < 2.1 to match the acceptance of the single-muon trigger", "... above the
+    # trigger turn-on", "(because of|due to) the trigger"
+    r"|\bto\s+(?:match|be\s+within|stay\s+within|lie\s+within)\s+the\s+(?:acceptance|coverage"
+    r"|plateau|range)\s+of\s+the\s+(?:[\w-]+\s+){0,3}?trigger|\b(?:because\s+of|due\s+to|owing\s+to)"
+    r"\s+the\s+(?:[\w-]+\s+){0,2}?trigger|\b(?:above|beyond)\s+the\s+(?:[\w-]+\s+)?trigger\s+"
+    r"(?:turn-?on|threshold)",
     re.IGNORECASE,
 )
 # a clause continuing the region or sample the clause before named

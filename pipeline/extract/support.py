@@ -186,7 +186,12 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
                 )
         if reason is None:
             call = _ARGUMENT_OF.search(r.text, r.clause_at(comp.position).start, comp.position)
-            if call is not None and _function(call.group("f")) not in (comp.quantity, "pt", "eta"):
+            if (
+                call is not None
+                and _function(call.group("f")) not in (comp.quantity, "pt", "eta")
+                # (not the denominator of the ratio compared: "E_T^miss/m_eff(N_j) > 0.2")
+                and not r.text[: call.start()].rstrip().endswith("/")
+            ):
                 reason = (
                     f"{comp.quantity} is an argument of {call.group('call')}, the quantity "
                     "compared; the cut bounds the argument alone"

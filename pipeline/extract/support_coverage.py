@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from pipeline.extract.reading import read
+from pipeline.extract.reading import Reading, read
 from pipeline.extract.support_clauses import NOT_A_SELECTION
 
 # a number the sentence compares with: after a comparison sign or word, or carrying a unit of
@@ -60,6 +60,13 @@ _MASSES_BEFORE = re.compile(
 )
 
 
+# a difference of two values, not a threshold: "1 GeV above the corresponding trigger threshold"
+_A_DIFFERENCE_AFTER = re.compile(
+    r"\s*(?:[kMGT]?eV\s+)?(?:above|below|higher|lower|more|less)\s+(?:than\s+)?(?:the|that|those)\b",
+    re.IGNORECASE,
+)
+
+
 def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
     """(position, value in GeV/mm/rad, text) of the thresholds ``sentence`` states, in its
     prepared reading's text."""
@@ -79,6 +86,8 @@ def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
             continue
         if _A_PARTICLE_AFTER.match(text, m.end()) or _MASSES_BEFORE.search(before):
             continue  # "the 125 GeV Higgs boson", "masses between 300 and 1000 GeV"
+        if _A_DIFFERENCE_AFTER.match(text, m.end()):
+            continue  # "27 GeV, 1 GeV above the trigger threshold": a difference of two values
         value = float(m.group(1))
         found.append((m.start(), value, m.group(0)))
     return found
@@ -114,6 +123,8 @@ def unread_thresholds(sentence: str, read_values: Iterable[float]) -> list[str]:
     for position, value, text in compared_numbers(sentence):
         if any(_same(value, v) for v in values):
             continue
+        if _condition_of_no_threshold(r, position):
+            continue  # "for muons with pT < 10 GeV, the low-pT working point is used"
         if r.clause_at(position).kinds & NOT_A_SELECTION.keys() or r.clause_at(position).kinds & {
             "histogram",
             "categories",
@@ -121,6 +132,20 @@ def unread_thresholds(sentence: str, read_values: Iterable[float]) -> list[str]:
             continue
         unread.append(text)
     return unread
+
+
+def _condition_of_no_threshold(r: Reading, position: int) -> bool:
+    """Whether the number is in a condition whose statement (up to the clause's end) states no
+    number: it picks the objects of a working point or a method, not of a lost cut."""
+    span = next(((a, b) for a, b in r.conditions if a <= position < b), None)
+    if span is None or r.text[span[0] :].lower().startswith(("except", "unless")):
+        return False  # ("..., except in the dimuon channel where pT > 20 GeV is required")
+    end = min(
+        (i for i in (r.text.find(";", span[1]), r.text.find(". ", span[1])) if i >= 0),
+        default=len(r.text),
+    )
+    statement = r.text[span[1] : end]
+    return bool(re.search(r"[A-Za-z]{3}", statement)) and not re.search(r"\d", statement)
 
 
 _SCALES = (1.0, 1000.0, 0.001, math.pi / 180.0)  # the same value in GeV and TeV, in degrees
