@@ -249,6 +249,16 @@ RIGHT = [
         ["event: met / meff > 0.25"],
     ),
     (
+        "the transverse mass of a lepton named by its flavour",
+        "The transverse mass of the muon and E_T^miss must be below 40 GeV.",
+        ["event: mt < 40"],
+    ),
+    (
+        "the transverse mass of the W",
+        "Events must have $m_{\\mathrm{T}}^{W} > 60$ GeV.",
+        ["event: mt > 60"],
+    ),
+    (
         "a separation of every jet",
         "Jets are required to be separated from any electron by Delta R > 0.4.",
         ["jets: min_delta_r(electrons) > 0.4"],

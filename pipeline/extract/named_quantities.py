@@ -190,7 +190,12 @@ _UNITLESS = {"rsq", "alphat", "dphi", "deta", "dr", "dy", "ystar"}
 # M_T2 of leptons only when the quote speaks of them (a lepton veto gives a hadronic search a
 # lepton collection too)
 _TRACK_QUOTE = re.compile(r"\btracks?\b", re.IGNORECASE)
-_LEPTON_QUOTE = re.compile(r"lepton|\u2113|\bll\b|\(\s*ll\s*\)|_\{?ll\}?", re.IGNORECASE)
+# (a prepared quote: "\u2113" is "l"; "m_T^W", "the electron or muon and p_T^miss", "m_T(l, ...)")
+_LEPTON_QUOTE = re.compile(
+    r"lepton|\u2113|\bll\b|\(\s*ll\s*\)|_\{?ll\}?|\belectrons?\b|\bmuons?\b|\(\s*l\s*,"
+    r"|m_?T\^?\{?W\b|\bW[- ](?:boson|candidate)",
+    re.IGNORECASE,
+)
 # quantities the language names but does not implement: name -> why no cut on them can be stated
 NOT_IMPLEMENTED = {
     "mt2w": "M_T2^W is a numerical minimisation the runtime does not implement",
