@@ -100,6 +100,11 @@ WRONG = [
         ["electrons: pt > 25", "muons: pt > 27"],
     ),
     (
+        "a subset picked by a pT upper bound",
+        "Jets with pT < 50 GeV are required to have |eta| < 2.4.",
+        ["jets: abs(eta) < 2.4"],
+    ),
+    (
         "a soft term built from tracks",
         "The soft term is built from tracks with pT > 0.5 GeV not associated with any selected "
         "object.",
@@ -257,6 +262,23 @@ RIGHT = [
         "the transverse mass of the W",
         "Events must have $m_{\\mathrm{T}}^{W} > 60$ GeV.",
         ["event: mt > 60"],
+    ),
+    (
+        "objects defined by a pT lower bound with their acceptance after it",
+        "Photons with E_T > 25 GeV are required to have |eta| < 2.37.",
+        ["photons: pt > 25", "photons: abs(eta) < 2.37"],
+    ),
+    (
+        "an angle after the pT of the jets it is measured to",
+        "The minimum azimuthal angle between E_T^miss and all jets with pT > 40 GeV is required "
+        "to be larger than 0.6.",
+        ["event: dphi > 0.6"],
+    ),
+    (
+        "an apposition after a purpose clause",
+        "To reject multijet events, the smallest azimuthal separation between E_T^miss and any of "
+        "the three leading jets, $\\Delta\\phi_{\\mathrm{min}}$, is required to exceed 0.3.",
+        ["event: dphi > 0.3"],
     ),
     (
         "a separation of every jet",

@@ -224,6 +224,10 @@ def comparisons(sentence: str) -> list[Comparison]:
             # "S_T, the scalar sum of the pT of the leptons, jets and E_T^miss, must be greater
             # than 1 TeV": the subject before the apposition, not its last word
             quantity = _quantity_before(left[: apposed.start()].rstrip(), 3)
+            # (no subject before it: "To suppress it, the minimum azimuthal separation between
+            # ..., Delta phi_min, is required ...": the apposition's own last quantity names it)
+            if quantity is None:
+                quantity = _quantity_before(left.rstrip(), 90)
         else:
             quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
         verb = (
@@ -250,6 +254,17 @@ def comparisons(sentence: str) -> list[Comparison]:
             # "pT > 200 GeV and a mass above 50 GeV", "a DNN output above 0.9": the word names
             # another quantity (one the reader does not know), not the pT named before it
             continue
+        if (
+            match.group("word")
+            and quantity[0] in P.ENERGY
+            and not value.group("unit")
+            and _COMPARED_ALREADY.search(left[left.rfind(quantity[2]) + len(quantity[2]) :])
+        ):
+            # "the minimum azimuthal angle between MET and all jets with pT > 30 GeV is required
+            # to be larger than 0.5": the pT has its comparison; the unitless value is the angle's
+            quantity = _unitless_before(left[: left.rfind(quantity[2])].rstrip()[-120:])
+            if quantity is None:
+                continue
         if verb is not None and quantity[0] in P.ENERGY and not value.group("unit"):
             # "the azimuthal angle between MET and the leading jets (in pT) is required to be >0.4"
             quantity = _unitless_before(
@@ -497,6 +512,9 @@ _EXCLUDED = re.compile(
     rf"|in the range)?\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*\)?[^.;]{{0,90}}?\b(?:are"
     r"|is)\s+(?:not considered|excluded|rejected|removed|vetoed)"
 )
+
+
+_COMPARED_ALREADY = re.compile(rf"^\s*{P.SYMBOL_OP}\s*{P.NUM}\s*(?:{P.UNIT})?\s+(?:is|are)\b")
 
 
 def _unitless_before(tail: str) -> tuple[str, int | None, str] | None:

@@ -584,14 +584,32 @@ def subject_conditions(text: str) -> list[tuple[int, int]]:
     """Spans of with-phrases picking the objects a later requirement is for."""
     out = []
     for match in WITH_SUBJECT.finditer(text):
-        if re.search(
-            r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)", match.group("rest")[:80]
-        ) and re.search(
-            r"[<>]|\b(?:above|below|between|exceeding|in\s+the\s+range)\b|" + _COUNT_WORDS,
-            match.group("body"),
+        if (
+            re.search(
+                r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)",
+                match.group("rest")[:80],
+            )
+            and re.search(
+                r"[<>]|\b(?:above|below|between|exceeding|in\s+the\s+range)\b|" + _COUNT_WORDS,
+                match.group("body"),
+            )
+            and not _ACCEPTANCE_OF_DEFINED.match(match.group(0))
         ):
             out.append((match.start("body"), match.start("verb")))
     return out
+
+
+# objects defined by a pT lower bound, with their acceptance after it: "Jets with pT > 30 GeV are
+# required to have |eta| < 2.4" (both define the jets; not "jets with pT < 60 GeV must ...", "jets
+# with pT > 30 GeV must pass the JVT requirement": a subset, another requirement)
+_ACCEPTANCE_OF_DEFINED = re.compile(
+    rf"\s*(?:all\s+|the\s+)?(?:{P.OBJECT_RE.pattern})\s+with\s+(?:a\s+)?(?:p_?T|E_?T|transverse\s+"
+    rf"(?:momentum|energy))\s*(?:>=?|above|greater\s+than|exceeding|of\s+at\s+least)\s*{P.NUM}\s*"
+    r"(?:[kMGT]?eV)?\s+(?:is\s+|are\s+)?(?:also\s+)?(?:required\s+to\s+(?:have|be|lie|satisfy)|must"
+    r"\s+(?:have|be|lie|satisfy))\s+(?:within\s+|in\s+)?(?:the\s+(?:region|range)\s+)?\|?\s*eta\s*\|?\s*"
+    r"(?:<|below|less|smaller)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=4096)
