@@ -72,6 +72,72 @@ WRONG = [
     ),
 ]
 
+# the second review's findings (on this session's own changes), each reproduced first
+WRONG += [
+    (
+        "a count 'each with' its threshold, beside a higher count",
+        "Events must have at least four jets, each with pT > 25 GeV, and at least two jets with "
+        "pT > 60 GeV.",
+        ["jets: pt > 60", "event: count(jets) >= 2"],
+    ),
+    (
+        "one channel's value before 'in both channels'",
+        "In the electron channel, E_T^miss > 30 GeV is required, and in both channels the lepton "
+        "must have pT > 25 GeV.",
+        ["event: met > 30"],
+    ),
+    (
+        "an online requirement after a trigger and a ';'",
+        "Candidate events are recorded with a single-electron trigger; the online electron must "
+        "have E_T > 24 GeV.",
+        ["electrons: pt > 24"],
+    ),
+    (
+        "a split threshold with a bare second value",
+        "Jets are required to have pT > 20 GeV for |eta| < 2.5 and 30 GeV for 2.5 < |eta| < 4.5.",
+        ["jets: pt > 20"],
+    ),
+    (
+        "its mass, of one jet",
+        "The leading jet must have pT > 200 GeV, and its invariant mass must exceed 50 GeV, as "
+        "discussed in Section 4.",
+        ["event: mjj > 50"],
+    ),
+    (
+        "their mass, of three leptons",
+        "Three leptons are required, and their invariant mass must exceed 100 GeV.",
+        ["event: mll > 100"],
+    ),
+    (
+        "a count under a condition on H_T",
+        "Events must have E_T^miss > 200 GeV, and for events with H_T > 1000 GeV, at least two "
+        "b-tagged jets are required.",
+        ["event: count(bjets) >= 2"],
+    ),
+    (
+        "the third lepton outside a pair chosen by its mass",
+        "Events must contain an opposite-charge electron pair with 81 < m_ee < 101 GeV, and the "
+        "third lepton must have pT > 20 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 2) > 20"],
+    ),
+    (
+        "'excluded' in an earlier clause",
+        "Events containing additional leptons are excluded from the analysis, and the selected "
+        "photon must satisfy 1.52 < |eta| < 2.37.",
+        ["photons: abs(eta) < 1.52 or abs(eta) > 2.37"],
+    ),
+    (
+        "a pronoun after an opening phrase",
+        "In events with a photon, jets must have pT > 30 GeV. They must also have |eta| < 2.5.",
+        ["photons: abs(eta) < 2.5"],
+    ),
+    (
+        "three kinds with three values",
+        "The pT thresholds for electrons, muons and jets are 25, 20 and 30 GeV.",
+        ["electrons: pt > 20", "muons: pt > 25", "jets: pt > 25", "jets: pt > 20"],
+    ),
+]
+
 # (class, sentence, cuts that must be verified)
 RIGHT = [
     (
@@ -151,6 +217,40 @@ RIGHT = [
         "a pronoun after a sentence of one kind",
         "Jets are clustered with the anti-kt algorithm. They must have pT > 30 GeV.",
         ["jets: pt > 30"],
+    ),
+]
+
+
+RIGHT += [
+    (
+        "the third jet 'if present' at the clause's end",
+        "The third jet must satisfy pT > 40 GeV and |eta| < 2.5, if present.",
+        [
+            "event: not (count(jets) >= 3) or (nth(sort_desc(pt(jets)), 2) > 40)",
+            "event: not (count(jets) >= 3) or (abs(nth(eta(sorted_by_pt(jets)), 2)) < 2.5)",
+        ],
+    ),
+    (
+        "a lepton count with flavours as alternatives",
+        "Events must contain exactly two opposite-charge leptons, either two electrons or two "
+        "muons, with pT > 25 GeV.",
+        ["event: count(leptons) == 2"],
+    ),
+    (
+        "a veto beside 'no b-tagging requirement'",
+        "Events with any jet with pT > 30 GeV and |eta| < 2.5 are vetoed; no b-tagging "
+        "requirement is applied.",
+        ["event: not any((pt(jets) > 30) and (abs(eta(jets)) < 2.5))"],
+    ),
+    (
+        "the search regions, every one",
+        "The search regions require E_T^miss > 250 GeV.",
+        ["event: met > 250"],
+    ),
+    (
+        "three kinds with three values",
+        "The pT thresholds for electrons, muons and jets are 25, 20 and 30 GeV.",
+        ["electrons: pt > 25", "muons: pt > 20", "jets: pt > 30"],
     ),
 ]
 

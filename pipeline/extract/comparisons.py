@@ -832,7 +832,10 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
         return None
     unit = rest.group("unit") or low.group("unit")
     # ("excluding the transition region between the barrel and endcap calorimeters (1.37 <")
-    outside = bool(P.OUTSIDE_HINT.search(left[-100:].split(";")[-1]))
+    # (in the clause of the range: not "Events with ... are excluded ..., and the photon must
+    # satisfy 1.52 < |eta| < 2.37")
+    clause = re.split(r";|,\s*and\b|\bwhile\b|\bwhereas\b", left[-100:])[-1]
+    outside = bool(P.OUTSIDE_HINT.search(clause))
     comp = Comparison(
         quantity[0],
         quantity[1],

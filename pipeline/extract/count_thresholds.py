@@ -83,8 +83,9 @@ _SOME_OF_THEM = re.compile(r"\b(?:of\s+(?:which|them|these|those)|among\s+them)\
 # a new subject between the counted objects and the threshold: another clause ("..., and the
 # third jet must have"), a ranked object ("and the leading muon") or another collection
 _OTHER_SUBJECT = re.compile(
-    rf"[;,]\s*(?:and|while|whereas|with)?\s*(?:the|its|their|each|every)\b|\b(?:{P.RANK_WORDS})\b"
-    r"|\b(?:and|while|whereas)\s+(?:the|an?|one|two|each)\s+\w+\s+(?:must|is|are|has|have|should)\b",
+    # (not "at least four jets, each with pT > 25 GeV": the counted jets themselves)
+    rf"[;,]\s*(?:and|while|whereas|with)?\s*(?:the|its|their)\b|\b(?:{P.RANK_WORDS})\b"
+    r"|\b(?:and|while|whereas)\s+(?:the|an?|one|two)\s+\w+\s+(?:must|is|are|has|have|should)\b",
     re.IGNORECASE,
 )
 _SEVERAL_GROUPS = re.compile(

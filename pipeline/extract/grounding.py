@@ -112,7 +112,7 @@ _WINDOW_CENTRE = re.compile(
 _A_PAIR = re.compile(r"count\(sfos_pairs\(\w+\)\)\s*>=\s*1")
 
 
-_PRESENT = re.compile(r"^not \(count\(\w+\) >= \d+\)(?= or \(nth\()")
+_PRESENT = re.compile(r"^not \(count\(\w+\) >= \d+\)(?= or \((?:abs\()?nth\()")
 
 
 def cut_numbers(cut: Cut) -> list[float]:

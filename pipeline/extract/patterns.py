@@ -406,6 +406,14 @@ VETO_RE = re.compile(
     r"|(?:in which|where)\s+(?:there\s+(?:is|are)\s+)?(?=an?\s|any\s))(?:an?|any)?\s*"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
 )
+# the words of a clause that vetoes: "...; events with a b-tagged jet are vetoed", "no jets", "must
+# not contain" (not "no b-jet requirement": none is required)
+VETO_WORDS = re.compile(
+    r"\b(?:reject|veto|discard|remov|exclud)\w*|\bno\s+(?!(?:[\w-]+\s+){0,2}?(?:requirements?"
+    r"|criteri|cuts?|selection)\b)|\bnot\s+(?:be\s+)?(?:present|contain|have)|\bmust\s+not\b"
+    r"|\bzero\b",
+    re.IGNORECASE,
+)
 # the ranks of pT-ordered objects in words: one list for every reader of ranks
 ORDINALS = r"first|second|third|fourth|fifth|sixth"
 RANK_WORDS = rf"{ORDINALS}|leading|sub-?leading"
@@ -592,7 +600,13 @@ def if_present(text: str, position: int, after: str) -> bool:
         between = text[said.end() : position]
         if not OBJECT_RE.search(between) and not re.search(r"\band\s+the\b|[;:]", between):
             return True
-    return bool(_IF_PRESENT_AFTER.match(after))
+    if _IF_PRESENT_AFTER.match(after):
+        return True
+    # ("The third jet must satisfy pT > 40 GeV and |eta| < 2.5, if present": at the clause's end)
+    end = re.search(r";|\.(?!\d)", text[position:])
+    clause = text[position : position + end.start()] if end else text[position:]
+    later = IF_PRESENT.search(clause)
+    return later is not None and not OBJECT_RE.search(clause, 0, later.start())
 
 
 _IF_PRESENT_AFTER = re.compile(
@@ -620,13 +634,38 @@ def conjoined(text: str, mentions: list[tuple[int, str]], index: int) -> list[st
         return []
     index %= len(mentions)
 
-    def joined(a: int, b: int) -> bool:
+    def gap(a: int) -> str | None:  # the joining word between mentions a and a + 1, if any
         first = OBJECT_RE.match(text, mentions[a][0])
-        return first is not None and bool(_CONJUNCTION.match(text[first.end() : mentions[b][0]]))
+        between = text[first.end() : mentions[a + 1][0]] if first is not None else ""
+        return between.strip(" s") if first is not None and _CONJUNCTION.match(between) else None
 
+    gaps = [gap(a) for a in range(len(mentions) - 1)]
     start = end = index
-    while start > 0 and joined(start - 1, start):
+    while start > 0 and gaps[start - 1] is not None:
         start -= 1
-    while end + 1 < len(mentions) and joined(end, end + 1):
+    while end + 1 < len(mentions) and gaps[end] is not None:
         end += 1
+    # (a bare comma joins a list only when "and"/"or" ends it: "electrons, muons and taus"; not
+    # "In events with a photon, jets must ...")
+    while end > start and gaps[end - 1] == ",":
+        end -= 1
+    if start > index or end < index:
+        return [mentions[index][1]]
     return list(dict.fromkeys(kind for _, kind in mentions[start : end + 1]))
+
+
+# an opening phrase before the subject: "In events with a photon, jets must ..."
+_INTRODUCTION = re.compile(
+    r"^\W*(?:in|for|after|with|among|of|once|when|if|to)\b[^,;]{0,100},", re.IGNORECASE
+)
+
+
+def subject_kinds(text: str, mentions: list[tuple[int, str]]) -> list[str]:
+    """The kinds of a sentence's subject, the first objects named after any opening phrase, with
+    the kinds named with them: what 'They' in the next sentence stands for."""
+    opening = _INTRODUCTION.match(text)
+    start = opening.end() if opening else 0
+    first = next((i for i, (pos, _) in enumerate(mentions) if pos >= start), None)
+    if first is None:
+        return conjoined(text, mentions, 0)
+    return conjoined(text, mentions, first)

@@ -252,7 +252,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # additionally require ...": some of the categories or regions (not "The signal
             # regions require", "All categories require": every one)
             r"|^\W*(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any|two|three|four|five"
-            r"|several|signal)\s)(?:[\w()+^{}\\-]+\s+(?:and\s+|or\s+)?){1,3}?(?:signal\s+"
+            r"|several|signal|search|analysis|selected)\s)(?:[\w()+^{}\\-]+\s+(?:and\s+|or\s+)?){1,3}?(?:signal\s+"
             r"|search\s+)?(?:regions|categories|channels)\s+(?:(?:further|additionally|also)\s+)?"
             r"(?:require|select|demand|are\s+defined|contain|need)\b",
             re.I,

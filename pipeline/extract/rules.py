@@ -113,6 +113,9 @@ def _findings_in(
             and comp.quantity in OBJECT_VARIABLES
             and len(named := _conjoined(sentence, [m for m in mentions if m[0] < comp.position]))
             == len(comp.extra) + 1
+            # (not ranked objects, "The leading and subleading leptons, electrons or muons, must
+            # have pT > 25 and 20 GeV": the values are the ranks')
+            and not re.search(rf"\b(?:{P.RANK_WORDS}|two|both)\b", sentence[: comp.position], re.I)
         ):
             # "Electrons and muons must have pT > 25 and 20 GeV": one value per kind, in order
             targets = list(zip(named, [comp.value, *comp.extra], strict=True))  # type: ignore[arg-type]
@@ -235,7 +238,8 @@ def _expand(
     """Findings of one comparison that ranks no object: per target and per listed value
     ("pT > 185 or 80 GeV" per category gives one cut per value)."""
     values_per_target = [(obj, [value]) for obj, value in targets]
-    if comp.extra and not (len(targets) == 2 and targets[1][1] == comp.extra[0]):
+    paired = [value for _, value in targets[1:]] == comp.extra  # one value per target, in order
+    if comp.extra and not paired:
         values_per_target = [(obj, [value, *comp.extra]) for obj, value in targets]
     out: list[CutFinding] = []
     for obj, values in values_per_target:
@@ -293,11 +297,14 @@ _OFFLINE = re.compile(r"\boffline\b|\bin\s+the\s+(?:offline\s+)?(?:analysis|sele
 # the mass of the pair named before: "Both leptons must have |eta| < 2.4, and their invariant
 # mass must exceed 50 GeV", "two photons ..., and the mass of the pair must be ..."
 _THEIR_MASS = re.compile(
-    r"\b(?:their|the\s+pair(?:'s)?|the\s+system'?s?|its)\s+(?:invariant\s+)?mass\b(?:\s+of\s+the\s+pair)?"
+    r"\b(?:their|the\s+pair(?:'s)?)\s+(?:invariant\s+)?mass\b(?:\s+of\s+the\s+pair)?"
     r"[^.;,]{0,40}$",
     re.IGNORECASE,
 )
-_PAIR_WORDS = re.compile(r"\b(?:two|both|pair|di-?\w+)\b", re.IGNORECASE)
+_PAIR_WORDS = re.compile(
+    r"\b(?:two|both|pair|di-?(?:lepton|muon|electron|photon|jet)s?)\b(?![^.;]{0,40}\b(?:three|four)\b)",
+    re.IGNORECASE,
+)
 _PAIR_MASSES = {
     "lepton": "mll",
     "muon": "mmumu",
@@ -313,9 +320,19 @@ def _pair_mass(sentence: str, comp: _Comparison, mentions: list[tuple[int, str]]
     if comp.quantity != "mass" or not _THEIR_MASS.search(sentence[: comp.position]):
         return comp
     before = [kind for pos, kind in mentions if pos < comp.position]
-    if not before or before[-1] not in _PAIR_MASSES or not _PAIR_WORDS.search(sentence):
+    if (
+        not before
+        or before[-1] not in _PAIR_MASSES
+        or not _PAIR_WORDS.search(sentence[: comp.position])
+        or re.search(r"\b(?:three|four|3|4)\s+(?:[\w-]+\s+)?\w+s\b", sentence[: comp.position])
+    ):
         return comp
     return replace(comp, quantity=_PAIR_MASSES[before[-1]])
+
+
+_ONLINE = re.compile(
+    r"\b(?:online|high[- ]level|HLT|L1|level-?1|trigger\s+level|seed)\b", re.IGNORECASE
+)
 
 
 def _disqualified(sentence: str, position: int) -> bool:
@@ -323,8 +340,12 @@ def _disqualified(sentence: str, position: int) -> bool:
     (never across a ';': "b-jets are tagged at the 77% efficiency working point; b-tagged jets
     must have pT > 20 GeV")."""
     part = sentence.rfind(";", 0, position) + 1
-    if re.match(r"\s*(?:it|its|this|these|they|which)\b", sentence[part:], re.IGNORECASE):
-        part = 0  # ("Events are recorded with a trigger; it requires ...": the trigger's)
+    if re.match(r"\s*(?:it|its|this|these|they|which)\b", sentence[part:], re.IGNORECASE) or (
+        _ONLINE.search(sentence[part:position])
+    ):
+        # ("Events are recorded with a trigger; it requires ...", "...; the online electron must
+        # have E_T > 24 GeV", "...; at the high-level stage, ...": the trigger's)
+        part = 0
     stop = sentence.find(";", position)
     clause = sentence[
         max(part, position - 60) : min(position + 40, stop if stop >= 0 else len(sentence))
@@ -432,17 +453,11 @@ def _targets(
     return [(obj, comp.value)] if obj else []
 
 
-_CONJUNCTION = re.compile(r"^(?:s|\s)*(?:candidates\s*)?(?:,|and|or|,\s*and)\s*$", re.IGNORECASE)
-
-
 def _conjoined(sentence: str, before: list[tuple[int, str]]) -> list[str]:
-    """'Muon and electron candidates are required to ...': the cut applies to both kinds."""
-    if len(before) < 2 or before[-1][1] == before[-2][1]:
-        return []
-    first = P.OBJECT_RE.match(sentence, before[-2][0])
-    if first is None or not _CONJUNCTION.match(sentence[first.end() : before[-1][0]]):
-        return []
-    return [before[-2][1], before[-1][1]]
+    """'Muon and electron candidates are required to ...': the kinds named together with the last
+    one before the value (none when it stands alone)."""
+    kinds = P.conjoined(sentence, before, -1) if before else []
+    return kinds if len(kinds) > 1 else []
 
 
 def _kind(word: str) -> str | None:
@@ -1291,4 +1306,4 @@ def _last_object(text: str) -> str | None:
     named, with the kinds named with it ('Electrons and muons must be isolated. They ...':
     'electron,muon'; 'Taus are reconstructed from jets. Their ...': 'tau')."""
     text = P.asciify(text)
-    return ",".join(P.conjoined(text, _objects(text), 0)) or None
+    return ",".join(P.subject_kinds(text, _objects(text))) or None

@@ -324,6 +324,11 @@ def _range_condition(r: Reading, comp) -> bool:  # type: ignore[no-untyped-def]
         return True  # ("in 2.5 < |eta| < 4.5", "for |eta| > 2.4": a range the acceptance is not)
     if re.search(r"\s*(?:>=?)$", said.group(0)):
         return True
+    rest = re.split(r";|\.(?!\d)", comp.after[said.end() :], maxsplit=1)[0]
+    if re.search(
+        r"\b(?:and|or|while|whereas)\s+(?:[\w-]+\s+){0,3}?\d+(?:\.\d+)?\s*[kMGT]?eV\b", rest
+    ):
+        return True  # ("pT > 20 GeV for |eta| < 2.5 and 30 GeV for 2.5 < |eta| < 4.5")
     return any(
         other.quantity == comp.quantity and other.position != comp.position
         for other in r.comparisons
@@ -388,7 +393,10 @@ def _picks_objects(r: Reading, position: int) -> str | None:
 # pair" leave the third jet the third by pT)
 _PAIR_FORMED = re.compile(
     r"\bZ[- ]?(?:boson\s+)?candidate|\b(?:closest|nearest)\s+to\b|\bbest\b[^.;]{0,40}\bpair\b"
-    r"|\b(?:SFOS|OSSF|same[- ]flavou?r[^.;]{0,30}?)\s*(?:lepton\s+)?pairs?\b",
+    r"|\b(?:SFOS|OSSF|same[- ]flavou?r[^.;]{0,30}?)\s*(?:lepton\s+)?pairs?\b"
+    # (a pair chosen by its mass: "an opposite-charge electron pair with 81 < m_ee < 101 GeV")
+    r"|\b(?:lepton|electron|muon|dilepton|dielectron|dimuon)\s+pairs?\b[^.;]{0,40}?"
+    r"(?:\bm_?\{?(?:ll|ee|mumu)\b|\bZ\b)",
     re.IGNORECASE,
 )
 _OUTSIDE_THE_PAIR = re.compile(
@@ -943,10 +951,9 @@ def _one_alternative(claim: Claim, r: Reading) -> str | None:
         return None
     end = re.compile(r"[,;.]|\s(?:and|while|whereas)\s").search(r.text, either.end())
     stop = end.start() if end else len(r.text)
-    if not any(
-        either.start() <= pos < stop and kind in accepted_kinds(claim) | {claim.kind}
-        for pos, kind in r.objects
-    ):
+    # (the claim's own kind: not "exactly two leptons, either two electrons or two muons", the
+    # flavours of the counted leptons)
+    if not any(either.start() <= pos < stop and kind == claim.kind for pos, kind in r.objects):
         return None
     return (
         f"the quote states alternatives ('{either.group(0).strip()} ...'): one of them alone is "
@@ -955,18 +962,13 @@ def _one_alternative(claim: Claim, r: Reading) -> str | None:
 
 
 # the words of a clause that vetoes: "...; events with a b-tagged jet are vetoed"
-_VETOING = re.compile(
-    r"\b(?:reject|veto|discard|remov|exclud)\w*|\bno\s|\bnot\s+(?:be\s+)?(?:present|contain|have)"
-    r"|\bmust\s+not\b|\bzero\b",
-    re.IGNORECASE,
-)
 
 
 def _vetoing_part(sentence: str) -> str:
     """The ';'-separated parts of a sentence that veto, the whole sentence if none or all do:
     'Jets must have pT > 30 GeV and no b-jet requirement is applied; events with a muon are
     vetoed' - what the veto check reads is the second part (its b-tagging, exemptions)."""
-    parts = [part for part in sentence.split(";") if _VETOING.search(part)]
+    parts = [part for part in sentence.split(";") if P.VETO_WORDS.search(part)]
     return "; ".join(parts) if parts else sentence
 
 

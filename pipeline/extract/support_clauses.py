@@ -200,6 +200,16 @@ def control_objects(r: Reading, claim: Claim, in_region: bool, position: int | N
     return bool(CONTROL.search(tail) and named)
 
 
+def _every_channel(before: str) -> bool:
+    """Whether the channel named last before the value is every channel ("the same as in the
+    other two channels, requiring pT > 25 GeV"; not "In the electron channel, E_T^miss > 30 GeV
+    ..., and in both channels ...")."""
+    named = list(re.finditer(r"\bchannels?\b", before, re.IGNORECASE))
+    return bool(named) and any(
+        m.start() <= named[-1].start() < m.end() for m in _EVERY_CHANNEL.finditer(before)
+    )
+
+
 def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> str | None:
     clause = r.clause_at(position)
     condition = _OBJECT_CONDITION.match(r.text)
@@ -293,7 +303,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
     ) and names_several_regions(r.text):
         kinds.add("category")  # "The ggF category requires ..., and the VBF category requires ..."
     kinds -= {"control", "category"} if in_region else set()
-    if _EVERY_CHANNEL.search(r.text):
+    if _every_channel(r.text[clause.start : position + 1]):
         kinds.discard("category")  # "the electron channel's selection is the same as the others'"
     if "input" in kinds and _SELECTED.search(r.text):
         kinds.discard("input")  # "are selected and are also used in the calculation of the MET"

@@ -86,14 +86,7 @@ def _no_requirement_only(r: Reading) -> bool:
         return False
     clause = r.clause_at(said.start())
     rest = r.text[: clause.start] + " " + r.text[clause.end :]
-    return not _VETOES.search(rest)
-
-
-_VETOES = re.compile(
-    r"\b(?:reject|veto|discard|exclud)\w*|\bno\s+(?!(?:[\w-]+\s+){0,2}?(?:requirements?|criteri"
-    r"|cuts?|selection)\b)|\bmust\s+not\b|\bzero\b",
-    re.IGNORECASE,
-)
+    return not P.VETO_WORDS.search(rest)
 
 
 def check_count(claim: Claim, r: Reading, in_region: bool) -> str | None:

@@ -145,7 +145,18 @@ def _condition_of_no_threshold(r: Reading, position: int) -> bool:
         default=len(r.text),
     )
     statement = r.text[span[1] : end]
-    return bool(re.search(r"[A-Za-z]{3}", statement)) and not re.search(r"\d", statement)
+    return bool(_A_METHOD.search(statement)) and not re.search(
+        r"\d|\b(?:one|two|three|four|at\s+least|exactly|no)\b", statement, re.IGNORECASE
+    )
+
+
+# what a condition may pick objects for without a threshold: "the low-pT identification working
+# point is used", "a looser identification is applied"
+_A_METHOD = re.compile(
+    r"\b(?:working\s+points?|identification|algorithm|tagger|criteria|definition|calibration"
+    r"|(?:is|are)\s+(?:used|applied))\b",
+    re.IGNORECASE,
+)
 
 
 _SCALES = (1.0, 1000.0, 0.001, math.pi / 180.0)  # the same value in GeV and TeV, in degrees

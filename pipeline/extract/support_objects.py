@@ -57,7 +57,7 @@ def object_problem(claim: Claim, r: Reading, position: int, after: str) -> str |
         # "Hadronically decaying taus are reconstructed from jets. Their visible pT must exceed
         # 20 GeV and they must have one or three tracks": the subject of the sentence before
         before = read(r.context_tail)
-        named = P.conjoined(before.text, _named_objects(before), 0) or named
+        named = P.subject_kinds(before.text, _named_objects(before)) or named
     named = named or [k for pos, k in objects if pos < clause.end]
     for_match = re.match(
         rf"^\s*(?:\w+\s+){{0,3}}?for\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?P<obj>{P.OBJECT_RE.pattern})",
