@@ -243,6 +243,16 @@ RIGHT += [
         ["event: not any((pt(jets) > 30) and (abs(eta(jets)) < 2.5))"],
     ),
     (
+        "the signal regions after 'and'",
+        "Events with a b-tagged jet are rejected, and the signal regions require m_T2 > 90 GeV.",
+        ["event: mt2 > 90"],
+    ),
+    (
+        "the regions of the analysis's multiplicity",
+        "The two-lepton signal regions require E_T^miss > 110 GeV.",
+        ["event: met > 110"],
+    ),
+    (
         "the search regions, every one",
         "The search regions require E_T^miss > 250 GeV.",
         ["event: met > 250"],

@@ -251,8 +251,12 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # "The 2-jet and 3-jet categories require ...", "The same-flavour signal regions
             # additionally require ...": some of the categories or regions (not "The signal
             # regions require", "All categories require": every one)
-            r"|^\W*(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any|two|three|four|five"
-            r"|several|signal|search|analysis|selected)\s)(?:[\w()+^{}\\-]+\s+(?:and\s+|or\s+)?){1,3}?(?:signal\s+"
+            # (after "and", "while": "..., and the signal regions require"; one multiplicity
+            # names the analysis's regions: "The three-lepton signal regions require ...")
+            r"|^\W*(?:(?:and|while|whereas|but)\s+)?(?:the\s+)?(?!(?:the|and|while|whereas|but|all|both"
+            r"|each|these|those|our|every|any|two|three|four|five|several|signal|search|analysis"
+            r"|selected)\s)(?![\w]+-(?:lepton|jet|photon|tau)s?\s+(?:signal\s+|search\s+)?regions\s+"
+            r"(?:require|select|demand|need)\b)(?:[\w()+^{}\\-]+\s+(?:and\s+|or\s+)?){1,3}?(?:signal\s+"
             r"|search\s+)?(?:regions|categories|channels)\s+(?:(?:further|additionally|also)\s+)?"
             r"(?:require|select|demand|are\s+defined|contain|need)\b",
             re.I,

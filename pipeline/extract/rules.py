@@ -156,9 +156,13 @@ def _findings_in(
         ]
     )
     alternatives = len(conditions) > 1 and clauses.joined_by_or(sentence, conditions)
+    # (a value stated only in a clause that rejects nothing is required as written: "Events with a
+    # b-tagged jet are rejected, and the signal regions require m_T2 > 90 GeV")
+    required = _required_elsewhere(reading, out)
     kept = [
         f
-        for f in clauses.kept_side(out, alternatives)
+        for f in clauses.kept_side([f for f in out if id(f) not in required], alternatives)
+        + [f for f in out if id(f) in required]
         if not (
             f.variable == "count"
             and f.object in vetoed_kinds
@@ -333,6 +337,26 @@ def _pair_mass(sentence: str, comp: _Comparison, mentions: list[tuple[int, str]]
 _ONLINE = re.compile(
     r"\b(?:online|high[- ]level|HLT|L1|level-?1|trigger\s+level|seed)\b", re.IGNORECASE
 )
+
+
+def _required_elsewhere(reading: Reading, found: list[CutFinding]) -> set[int]:
+    """Ids of the event-level findings whose values stand only in clauses of the sentence that
+    reject nothing."""
+    rejecting = [reading.text[c.start : c.end] for c in reading.clauses if c.rejects]
+    others = [reading.text[c.start : c.end] for c in reading.clauses if not c.rejects]
+    if not rejecting or not others:
+        return set()
+
+    def says(texts: list[str], f: CutFinding) -> bool:
+        values = f.value if isinstance(f.value, list) else [f.value]
+        return all(
+            any(re.search(rf"(?<![\d.]){float(v):g}(?![\d])", t) for t in texts)  # type: ignore[arg-type]
+            for v in values
+        )
+
+    return {
+        id(f) for f in found if f.is_event_level() and says(others, f) and not says(rejecting, f)
+    }
 
 
 def _disqualified(sentence: str, position: int) -> bool:
