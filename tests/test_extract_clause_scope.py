@@ -138,6 +138,24 @@ WRONG += [
     ),
 ]
 
+# regressions of this session's own rules, found on sentences of their class
+WRONG += [
+    (
+        "a difference to the trigger threshold read as a threshold",
+        "Events are recorded with single-muon triggers, and the offline muon must have a pT at "
+        "least 2 GeV above the trigger threshold, i.e. pT > 26 GeV.",
+        ["muons: pt >= 2", "muons: pt > 2", "leptons: pt >= 2"],
+    ),
+    (
+        "the MET inside an apposed symbol's arguments",
+        "To reject multijet events, the minimum azimuthal angle between "
+        "$\\boldsymbol{p}_{\\mathrm{T}}^{\\mathrm{miss}}$ and any of the up to four leading jets, "
+        "$\\Delta\\phi(\\mathrm{jet}_{1,2,3,(4)}, \\boldsymbol{p}_{\\mathrm{T}}^{\\mathrm{miss}})"
+        "_{\\mathrm{min}}$, must exceed 0.3.",
+        ["event: met > 0.3"],
+    ),
+]
+
 # (class, sentence, cuts that must be verified)
 RIGHT = [
     (
@@ -251,6 +269,14 @@ RIGHT += [
         "the regions of the analysis's multiplicity",
         "The two-lepton signal regions require E_T^miss > 110 GeV.",
         ["event: met > 110"],
+    ),
+    (
+        "an apposed symbol with arguments",
+        "To reject multijet events, the minimum azimuthal angle between "
+        "$\\boldsymbol{p}_{\\mathrm{T}}^{\\mathrm{miss}}$ and any of the up to four leading jets, "
+        "$\\Delta\\phi(\\mathrm{jet}_{1,2,3,(4)}, \\boldsymbol{p}_{\\mathrm{T}}^{\\mathrm{miss}})"
+        "_{\\mathrm{min}}$, must exceed 0.3.",
+        ["event: dphi > 0.3"],
     ),
     (
         "the search regions, every one",

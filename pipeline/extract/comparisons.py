@@ -227,7 +227,8 @@ def comparisons(sentence: str) -> list[Comparison]:
             # (no subject before it: "To suppress it, the minimum azimuthal separation between
             # ..., Delta phi_min, is required ...": the apposition's own last quantity names it)
             if quantity is None:
-                quantity = _quantity_before(left.rstrip(), 90)
+                # (the symbol's arguments dropped: "Delta phi(jet_1,2, p_T^miss)_min" is no MET)
+                quantity = _quantity_before(_WITHOUT_ARGUMENTS.sub("", left).rstrip(), 90)
         else:
             quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
         verb = (
@@ -250,6 +251,8 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
+        if _A_DIFFERENCE.match(right, value.end()):
+            continue  # "at least 1 GeV above the trigger threshold": a difference of two values
         if match.group("word") and _OTHER_QUANTITY.search(left[left.rfind(quantity[2]) + 1 :]):
             # "pT > 200 GeV and a mass above 50 GeV", "a DNN output above 0.9": the word names
             # another quantity (one the reader does not know), not the pT named before it
@@ -514,6 +517,12 @@ _EXCLUDED = re.compile(
 )
 
 
+_WITHOUT_ARGUMENTS = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
+# a value that is the difference of two others: "at least 1 GeV above the trigger threshold"
+_A_DIFFERENCE = re.compile(
+    r"\s*(?:above|below|higher\s+than|lower\s+than|more\s+than|less\s+than)\s+(?:the|that|those)\b",
+    re.IGNORECASE,
+)
 _COMPARED_ALREADY = re.compile(rf"^\s*{P.SYMBOL_OP}\s*{P.NUM}\s*(?:{P.UNIT})?\s+(?:is|are)\b")
 
 
