@@ -281,6 +281,16 @@ RIGHT = [
         ["event: dphi > 0.3"],
     ),
     (
+        "a pair the events must contain, with its mass",
+        "Events must contain a pair of jets with m_jj > 600 GeV.",
+        ["event: mjj > 600"],
+    ),
+    (
+        "a pair the events must contain, with its mass in words",
+        "Events must contain a pair of photons with an invariant mass above 90 GeV.",
+        ["event: mgammagamma > 90"],
+    ),
+    (
         "a separation of every jet",
         "Jets are required to be separated from any electron by Delta R > 0.4.",
         ["jets: min_delta_r(electrons) > 0.4"],

@@ -388,7 +388,9 @@ def control_context(context: str, sentence: str) -> bool:
 # a comparison in such a span selects which objects another statement applies to
 _CONDITION_START = re.compile(
     # (not "a minimum of three jets with": a count of the objects with ...)
-    r"(?<!number )(?<!multiplicity )(?<!numbers )(?<!minimum )(?<!maximum )(?<!total )"
+    # (not "a pair of jets with m_jj > 500 GeV": the pair the events must contain)
+    r"(?<!number )(?<!multiplicity )(?<!numbers )(?<!minimum )(?<!maximum )(?<!total )(?<!pair )"
+    r"(?<!pairs )"
     r"\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+"
     r"|any\s+)?(?:[\w-]+\s+){0,2}?(?:with|having|that have|whose)\b|\b(?:if|when|whenever|unless"
     r"|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])|\bonly (?:for|to"

@@ -301,7 +301,9 @@ _OFFLINE = re.compile(r"\boffline\b|\bin\s+the\s+(?:offline\s+)?(?:analysis|sele
 # the mass of the pair named before: "Both leptons must have |eta| < 2.4, and their invariant
 # mass must exceed 50 GeV", "two photons ..., and the mass of the pair must be ..."
 _THEIR_MASS = re.compile(
-    r"\b(?:their|the\s+pair(?:'s)?)\s+(?:invariant\s+)?mass\b(?:\s+of\s+the\s+pair)?"
+    r"(?:\b(?:their|the\s+pair(?:'s)?)\s+(?:invariant\s+)?mass\b(?:\s+of\s+the\s+pair)?"
+    # ("a pair of jets with an invariant mass above 800 GeV")
+    r"|\bpairs?\s+of\s+(?:[\w-]+\s+){0,2}?\w+\s+with\s+(?:an?\s+)?(?:invariant\s+)?mass\b)"
     r"[^.;,]{0,40}$",
     re.IGNORECASE,
 )
