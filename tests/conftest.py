@@ -9,6 +9,9 @@ from types import ModuleType
 
 import pytest
 
+# (the class suites' shared checks: their asserts report like a test's own)
+pytest.register_assert_rewrite("tests.extract_cases")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_extract_battery_classes import _verified
 from test_extract_support_classes import _checked, _extracted
 
 from pipeline.selection.models import SelectionList
 from tests.conftest import shared_path
+from tests.extract_cases import assert_not_verified, assert_verified
 
 # the objects a sentence's quantity is built from, stated before it as a paper does
 LEPTONS = "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. "
@@ -676,14 +676,12 @@ def test_a_models_single_count_of_an_enumeration_is_flagged() -> None:
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
 def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert not verified & set(wrong), (name, sorted(verified))
+    assert_not_verified(name, sentence, wrong)
 
 
 @pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
 def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert set(right) <= verified, (name, sorted(verified))
+    assert_verified(name, sentence, right)
 
 
 def run_on(sel: SelectionList, data: Path, tmp_path: Path) -> dict[str, Any]:

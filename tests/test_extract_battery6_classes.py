@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from test_extract_battery3_classes import run_on
-from test_extract_battery_classes import _verified
 from test_extract_support_classes import _checked, _extracted
 
 from tests.conftest import shared_path
+from tests.extract_cases import assert_not_verified, assert_verified
 
 JETS = "Jets must have pT > 30 GeV. "
 LEPTONS = "Electrons must have pT > 10 GeV. Muons must have pT > 10 GeV. "
@@ -710,14 +710,12 @@ MODEL_WRONG = [
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
 def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert not verified & set(wrong), (name, sorted(verified))
+    assert_not_verified(name, sentence, wrong)
 
 
 @pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
 def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert set(right) <= verified, (name, sorted(verified))
+    assert_verified(name, sentence, right)
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,7 @@ import pytest
 
 from pipeline.audit.matching import cut_key
 from pipeline.selection.models import Cut
-from tests.test_extract_battery_classes import _verified
-from tests.test_extract_support_classes import _extracted
+from tests.extract_cases import assert_not_verified, assert_verified
 
 # (class, sentence, cuts that must not be verified)
 WRONG = [
@@ -293,14 +292,12 @@ RIGHT += [
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
 def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert not verified & set(wrong), (name, sorted(verified))
+    assert_not_verified(name, sentence, wrong)
 
 
 @pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
 def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert set(right) <= verified, (name, sorted(verified))
+    assert_verified(name, sentence, right)
 
 
 @pytest.mark.parametrize(

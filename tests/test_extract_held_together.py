@@ -34,7 +34,7 @@ from pipeline.extract.support import check_support
 from pipeline.extract.support_counted import check_counted_thresholds
 from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
 from pipeline.selection.validate import validate_selection
-from tests.test_extract_battery_classes import _verified
+from tests.extract_cases import assert_not_verified, assert_verified
 from tests.test_extract_lost_parts import _model_list
 from tests.test_extract_support_classes import _document, _extracted
 
@@ -392,14 +392,12 @@ RIGHT = [
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
 def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert not verified & set(wrong), (name, sorted(verified))
+    assert_not_verified(name, sentence, wrong)
 
 
 @pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
 def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert set(right) <= verified, (name, sorted(verified))
+    assert_verified(name, sentence, right)
 
 
 def _counted(sel: SelectionList, quote: str) -> SelectionList:

@@ -46,6 +46,7 @@ from pipeline.extract.support import check_support, check_thresholds_read
 from pipeline.parse import parse_document
 from pipeline.selection.models import Cut, PaperRef, PhysicsObject, Provenance, SelectionList
 from tests.conftest import shared_path
+from tests.extract_cases import assert_not_verified, assert_verified
 from tests.test_extract_battery3_classes import run_on
 from tests.test_extract_support_classes import _document, _extracted
 
@@ -475,14 +476,12 @@ RIGHT = [
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
 def test_no_wrong_cut_is_verified(name: str, sentence: str, wrong: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert not verified & set(wrong), (name, sorted(verified))
+    assert_not_verified(name, sentence, wrong, of=_verified)
 
 
 @pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
 def test_the_right_cut_is_verified(name: str, sentence: str, right: list[str]) -> None:
-    verified = _verified(_extracted(sentence))
-    assert set(right) <= verified, (name, sorted(verified))
+    assert_verified(name, sentence, right, of=_verified)
 
 
 def _model_list(quote: str, cuts: list[tuple[str | None, dict]]) -> SelectionList:  # type: ignore[type-arg]
