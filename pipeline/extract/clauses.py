@@ -320,8 +320,7 @@ def kept_objects(findings: list[CutFinding]) -> list[CutFinding]:
         for f in findings
         if f.object != "event" and f.variable not in ("count", "sfos", "dr") and f.rank is None
     ]
-    if len(plain) == 1 and plain[0].op == "outside":
-        return findings  # ("with |eta| (of 1.442-1.556) ... are not considered": read kept already)
-    if len(plain) != 1:
+    if len(plain) != 1 or plain[0].op == "outside":
+        # ("with |eta| (of 1.442-1.556) ... are not considered": an outside range is read kept)
         return findings
     return [_inverted(f) if f is plain[0] else f for f in findings]

@@ -251,7 +251,7 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
-        if _A_DIFFERENCE.match(right, value.end()):
+        if P.A_DIFFERENCE.match(right, value.end()):
             continue  # "at least 1 GeV above the trigger threshold": a difference of two values
         if match.group("word") and _OTHER_QUANTITY.search(left[left.rfind(quantity[2]) + 1 :]):
             # "pT > 200 GeV and a mass above 50 GeV", "a DNN output above 0.9": the word names
@@ -518,11 +518,6 @@ _EXCLUDED = re.compile(
 
 
 _WITHOUT_ARGUMENTS = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
-# a value that is the difference of two others: "at least 1 GeV above the trigger threshold"
-_A_DIFFERENCE = re.compile(
-    r"\s*(?:above|below|higher\s+than|lower\s+than|more\s+than|less\s+than)\s+(?:the|that|those)\b",
-    re.IGNORECASE,
-)
 _COMPARED_ALREADY = re.compile(rf"^\s*{P.SYMBOL_OP}\s*{P.NUM}\s*(?:{P.UNIT})?\s+(?:is|are)\b")
 
 

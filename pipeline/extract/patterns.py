@@ -414,6 +414,12 @@ VETO_WORDS = re.compile(
     r"|\bzero\b",
     re.IGNORECASE,
 )
+# after a value, the value is a difference of two others, not a threshold: "at least 1 GeV above
+# the trigger threshold" (one reading for the comparisons and the coverage check)
+A_DIFFERENCE = re.compile(
+    r"\s*(?:[kMGT]?eV\s+)?(?:above|below|(?:higher|lower|more|less)\s+than)\s+(?:the|that|those)\b",
+    re.IGNORECASE,
+)
 # the ranks of pT-ordered objects in words: one list for every reader of ranks
 ORDINALS = r"first|second|third|fourth|fifth|sixth"
 RANK_WORDS = rf"{ORDINALS}|leading|sub-?leading"
@@ -665,7 +671,5 @@ def subject_kinds(text: str, mentions: list[tuple[int, str]]) -> list[str]:
     the kinds named with them: what 'They' in the next sentence stands for."""
     opening = _INTRODUCTION.match(text)
     start = opening.end() if opening else 0
-    first = next((i for i, (pos, _) in enumerate(mentions) if pos >= start), None)
-    if first is None:
-        return conjoined(text, mentions, 0)
+    first = next((i for i, (pos, _) in enumerate(mentions) if pos >= start), 0)
     return conjoined(text, mentions, first)

@@ -486,8 +486,9 @@ def _clauses(text: str) -> list[Clause]:
         if reason is not None:
             kinds -= {"trigger"}  # "..., to ensure the trigger is fully efficient"
             rest = piece[: reason.start()] + piece[reason.end() :]
-            # ("to match the acceptance of the single-muon trigger": the reason's words only)
-            kinds -= {name for name, regex in KINDS if not regex.search(rest)} & {"efficiency"}
+            if not _EFFICIENCY.search(rest):
+                # ("to match the acceptance of the single-muon trigger": the reason's words only)
+                kinds -= {"efficiency"}
         if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
             kinds |= {"control"}  # "... normalised in a region where exactly one muon ..."
         rejects = bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))
@@ -517,6 +518,7 @@ _TRIGGER_AS_REASON = re.compile(
     r"(?:turn-?on|threshold)",
     re.IGNORECASE,
 )
+_EFFICIENCY = dict(KINDS)["efficiency"]
 # a clause continuing the region or sample the clause before named
 _RELATIVE_TO_REGION = re.compile(r"^\W*(?:where|in\s+which|for\s+which|whose)\b", re.IGNORECASE)
 

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterable
 
+from pipeline.extract import patterns as P
 from pipeline.extract.reading import Reading, read
 from pipeline.extract.support_clauses import NOT_A_SELECTION
 
@@ -60,13 +61,6 @@ _MASSES_BEFORE = re.compile(
 )
 
 
-# a difference of two values, not a threshold: "1 GeV above the corresponding trigger threshold"
-_A_DIFFERENCE_AFTER = re.compile(
-    r"\s*(?:[kMGT]?eV\s+)?(?:above|below|higher|lower|more|less)\s+(?:than\s+)?(?:the|that|those)\b",
-    re.IGNORECASE,
-)
-
-
 def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
     """(position, value in GeV/mm/rad, text) of the thresholds ``sentence`` states, in its
     prepared reading's text."""
@@ -86,7 +80,7 @@ def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
             continue
         if _A_PARTICLE_AFTER.match(text, m.end()) or _MASSES_BEFORE.search(before):
             continue  # "the 125 GeV Higgs boson", "masses between 300 and 1000 GeV"
-        if _A_DIFFERENCE_AFTER.match(text, m.end()):
+        if P.A_DIFFERENCE.match(text, m.end()):
             continue  # "27 GeV, 1 GeV above the trigger threshold": a difference of two values
         value = float(m.group(1))
         found.append((m.start(), value, m.group(0)))
