@@ -15,11 +15,16 @@ from dataclasses import dataclass
 
 from pipeline.extract.reading import ONE_FLAVOUR, SR_NAME
 
+# a category named by a multiplicity ("the N_jet = 0 category", "the N_b >= 2 region")
+_MULTIPLICITY = r"N_\{?\w+\}?\s*(?:=|>=|<=|>|<)\s*\d+"
 _NAME = (
     rf"(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
     r"(?:\s+(?:signal\s+|control\s+|validation\s+)?region)?"
-    rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>[\w+-]+(?:\s+[\w+-]+)?)\s+(?P<noun>categor(?:y|ies)"
-    r"|signal\s+region|channel|regime|topology)\b"
+    rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+[\w+-]+)?)\s+"
+    r"(?P<noun>categor(?:y|ies)|signal\s+region|channel|regime|topology)\b"
+    # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
+    # a word ("the barrel region", "the control region": a detector part, a region of another kind)
+    rf"|(?P<label>{_MULTIPLICITY}|[\w+]*(?:\d|[\w+]-[\w+])[\w+-]*)\s+(?P<bare>region)\b"
 )
 # a region as the subject of a requirement ("SR-low requires", "the VBF category must have",
 # "while SR-high additionally requires") or opening a clause ("In the boosted category, ...")
@@ -38,7 +43,10 @@ _SUBJECTS = [
         r"(?:by|with)|has\s+to\s+have)\b",
         re.IGNORECASE,
     ),
-    re.compile(rf"{_OPENING}\b(?:in|for)\s+the\s+(?:{_NAME})\s*,", re.IGNORECASE),
+    # (the comma may be left out: "..., and in the low-mass region m_ll < 200 GeV")
+    re.compile(
+        rf"{_OPENING}\b(?:in|for)\s+the\s+(?:{_NAME})(?:\s*,|\s+(?!(?:is|are)\b))", re.IGNORECASE
+    ),
     # "Events in the high-pT category are required to have ..."
     re.compile(
         rf"{_OPENING}events?\s+in\s+the\s+(?:{_NAME})\s+(?P<verb>(?:are|is)\s+(?:also\s+|further\s+)?"
@@ -85,7 +93,7 @@ def split(sentence: str) -> list[RegionPart]:
         # "Events are required to have at least one lepton, and the VBF category requires ...":
         # the common requirement before the first region's, as a part of no region
         lead = re.sub(r"(?:,?\s*(?:and|while|whereas|but))$", "", lead).strip(" ,;")
-        parts.append(RegionPart("", f"{lead[0].upper()}{lead[1:]}."))
+        parts.append(RegionPart("", f"{_capitalised(lead)}."))
     for index, match in enumerate(subjects):
         end = subjects[index + 1].start() if index + 1 < len(subjects) else len(sentence)
         text = sentence[match.end() : end].strip(" ,;:.")
@@ -94,8 +102,17 @@ def split(sentence: str) -> list[RegionPart]:
             continue
         if "verb" in match.groupdict() and match.group("verb"):
             text = f"Events must have {text}"
-        parts.append(RegionPart(_name_of(match) or "", f"{text[0].upper()}{text[1:]}."))
+        name = _name_of(match) or ""
+        multiplicity = re.match(_MULTIPLICITY, match.group("word") or match.group("label") or "")
+        if multiplicity and name:  # the category's own requirement ("the N_jet = 0 category")
+            parts.append(RegionPart(name, f"Events must have {multiplicity.group(0)}."))
+        parts.append(RegionPart(name, f"{_capitalised(text)}."))
     return parts
+
+
+def _capitalised(text: str) -> str:
+    """A part as a sentence: its first word capitalised, not a symbol ('pT^ll > 30 GeV ...')."""
+    return f"{text[0].upper()}{text[1:]}" if re.match(r"[a-z]+\b", text) else text
 
 
 def _the_signal_region(match: re.Match[str]) -> bool:
@@ -113,6 +130,8 @@ def _name_of(match: re.Match[str]) -> str | None:
     """The region's name as an identifier ('SR-low' -> 'sr_low'), None for a word naming none."""
     if match.group("sr"):
         raw = match.group("sr")
+    elif match.group("label"):
+        raw = f"{match.group('label')} region"
     else:
         words = match.group("word").split()
         while words and words[0].lower() in _NOT_A_NAME:

@@ -225,6 +225,14 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
             f"the requirement is only for the {claim.kind}s the condition opening the sentence "
             f"names ('{condition.group(0).strip()} ...'), not for every {claim.kind}"
         )
+    part = _DETECTOR_PART.match(r.text)
+    if part and claim.kind != "event":
+        # "In the barrel region, electrons must have pT > 25 GeV" (and "In the forward region
+        # (|eta| > 2.5), ...": the value in the opening bounds the part, not the objects)
+        return (
+            f"the requirement is only for the {claim.kind}s in the part of the detector the "
+            f"sentence opens with ('{part.group(0).strip()} ...'), not for every {claim.kind}"
+        )
     if (
         claim.quantity not in ("count", "sfos")
         and claim.kind != "event"
@@ -385,6 +393,13 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
 _OBJECT_CONDITION = re.compile(
     r"^\W*for\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
     rf"(?P<obj>{ANY_OBJECT})\s+(?:with|having|that\s+have|whose|in\s+the)\b[^,;]{{3,120}}?,",
+    re.IGNORECASE,
+)
+# a part of the detector opening the sentence: "In the barrel region, ...", "In the endcaps, ...",
+# "For the forward calorimeter, ..." (the objects there, not every object)
+_DETECTOR_PART = re.compile(
+    r"^\W*(?:in|for|within)\s+the\s+(?:barrel|end-?caps?|forward|central|transition|crack"
+    r"|overlap)\b(?:\s+(?:regions?|parts?|calorimeters?|detectors?|section))?\s*(?:\([^)]*\))?\s*,",
     re.IGNORECASE,
 )
 # ("Selected events with exactly two leptons are required to ..." are all the selected events)
