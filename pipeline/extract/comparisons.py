@@ -58,6 +58,17 @@ _SYMBOL_SUBJECT = re.compile(
     r",?\s+(?:must\s+|should\s+"
     r"|(?:is|are)\s+required\s+to\s+|has\s+to\s+|have\s+to\s+)?(?:be\s+)?$"
 )
+# a ratio or fraction as the subject: its parts are not the quantity compared ("The ratio of the
+# lepton pT to MET must lie between 0.4 and 1.5"; the ratios of named event quantities are read
+# by ratios.py)
+_RATIO_SUBJECT = re.compile(
+    r"\b(?P<of>(?:ratio|fraction|product)\s+(?:of|between))\b[^.;<>=]*$", re.IGNORECASE
+)
+_CLAUSE_WORD = re.compile(r",|\b(?:that|which|are|is|were|was|by|if|when)\b", re.IGNORECASE)
+# a symbol ending the text before an apposition ("The quantity m_T^{b,min} , the ...")
+_SYMBOL_END = re.compile(
+    r"\b[A-Za-z]{1,5}(?:_\{?[\w,]{1,8}\}?)?\^\{?[\w,]{1,8}\}?\s*$|\b[A-Za-z]{1,5}_\{?[\w,]{1,8}\}?\s*$"
+)
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
 
 
@@ -150,8 +161,10 @@ def _head_of(
         or _HEAD_WORD.search(before[max(0, last.start() - 40) : last.start()])
     ):
         last = None  # "a minimum of four jets and E_T^miss > 200": no quantity takes arguments
-    if not (last or _SUMMED.search(before)):
-        return best  # "an angular distance of Delta R > 0.5": the value of the quantity named
+    if not (last or _SUMMED.search(before)) or _CONE_BEFORE.search(before):
+        # "an angular distance of Delta R > 0.5": the value of the quantity named; "the scalar
+        # pT sum of tracks within Delta R < 0.3": the cone's size, not the sum's
+        return best
     for _ in range(4):
         earlier = _closest_quantity(tail[: best[2].start()], len(tail))
         if earlier is None:
@@ -165,6 +178,9 @@ def _head_of(
     return None
 
 
+_CONE_BEFORE = re.compile(
+    r"\b(?:within|inside|cone\s+(?:of\s+)?(?:(?:size|radius)\s+)?(?:of\s+)?)\s*$", re.IGNORECASE
+)
 # p_T naming a rank, not a quantity compared: "the four highest-pT jets", "leading-p_T lepton"
 _RANKING_PT = re.compile(r"(?:highest|lowest|leading|largest|hardest|high|low)[- ]$", re.IGNORECASE)
 
@@ -226,6 +242,11 @@ def comparisons(sentence: str) -> list[Comparison]:
             quantity = _quantity_before(left[: apposed.start()].rstrip(), 3)
             # (no subject before it: "To suppress it, the minimum azimuthal separation between
             # ..., Delta phi_min, is required ...": the apposition's own last quantity names it)
+            if quantity is None and _SYMBOL_END.search(left[: apposed.start()]):
+                # "The quantity m_T^b,min, the transverse mass computed from MET and ..., must
+                # exceed 200 GeV": a symbol the reader does not know is the subject, not the
+                # apposition's MET
+                continue
             if quantity is None:
                 # (the symbol's arguments dropped: "Delta phi(jet_1,2, p_T^miss)_min" is no MET)
                 quantity = _quantity_before(_WITHOUT_ARGUMENTS.sub("", left).rstrip(), 90)
@@ -251,9 +272,13 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
+        if _part_of_ratio(left, quantity[2]):
+            continue  # "The ratio of the leading jet pT to HT must be below 0.5": not the HT's
         if P.A_DIFFERENCE.match(right, value.end()):
             continue  # "at least 1 GeV above the trigger threshold": a difference of two values
-        if match.group("word") and _OTHER_QUANTITY.search(left[left.rfind(quantity[2]) + 1 :]):
+        # (an apposition describes the quantity: "mT2, the stransverse mass, must exceed ...")
+        named_at = apposed.end() if apposed is not None else left.rfind(quantity[2]) + 1
+        if match.group("word") and _OTHER_QUANTITY.search(left[named_at:]):
             # "pT > 200 GeV and a mass above 50 GeV", "a DNN output above 0.9": the word names
             # another quantity (one the reader does not know), not the pT named before it
             continue
@@ -861,6 +886,17 @@ _A_MASS_BEFORE = re.compile(r"\b(?:a|its|their|the)\s+(?:[\w-]+\s+)?mass(?:es)?\
 _NOT_IN = re.compile(r"\b(?:outside|not)\s+(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 
 
+def _part_of_ratio(left: str, named: str) -> bool:
+    """``named``, the quantity found before a comparison, is a part of a ratio or fraction that
+    is the subject ("The ratio of the lepton pT to MET must lie between 0.4 and 1.5")."""
+    ratio = _RATIO_SUBJECT.search(left)
+    if ratio is None or left.rfind(named) < ratio.end("of"):
+        return False
+    # (in one noun phrase: not "A large fraction of the events are rejected by the requirement
+    # that Delta phi_R is less than 2.8")
+    return not _CLAUSE_WORD.search(left, ratio.end("of"), left.rfind(named))
+
+
 def _betweens(sentence: str) -> list[Comparison]:
     """'between 50 and 106 GeV', and 'between 65-105 and 105-210 GeV for W bosons and top
     quarks'."""
@@ -872,7 +908,7 @@ def _betweens(sentence: str) -> list[Comparison]:
             quantity = quantity if quantity is not None and quantity[0] == "jetmass" else None
         member = match.group("lo2") is not None  # "m_ll \u2208 [76, 106] GeV"
         lo, hi = (float(match.group(g)) for g in (("lo2", "hi2") if member else ("lo", "hi")))
-        if quantity is None or lo >= hi:
+        if quantity is None or lo >= hi or _part_of_ratio(sentence[: match.start()], quantity[2]):
             continue
         if quantity[0] in ("pt", "eta", "met", "ht") and _A_MASS_BEFORE.search(
             sentence[: match.start()]

@@ -539,6 +539,46 @@ _LATEX_WORDS = {
     "rightarrow": "->",
     "to": "->",
 }
+# the physics macros of the collaborations' classes and packages, which a paper uses without
+# defining them (CMS cms-tdr.cls: "\pt > 53\GeV", "\abs{\eta}", "\ptmiss", "\PQb"; ATLAS
+# atlasphysics.sty: "\pT", "\met", "\ETmiss")
+_HEP_MACROS = {
+    **dict.fromkeys(["pt", "pT", "PT"], "p_T"),
+    **dict.fromkeys(["ET", "Et", "et"], "E_T"),
+    **dict.fromkeys(["ptmiss", "ptvecmiss", "vecptmiss", "ptvmiss"], "p_T^miss"),
+    **dict.fromkeys(["MET", "met", "ETmiss", "Etmiss", "VEtmiss", "ETslash", "etmiss"], "E_T^miss"),
+    "HT": "H_T",
+    "MHT": "H_T^miss",
+    "mT": "m_T",
+    "MT": "M_T",
+    "meff": "m_eff",
+    "mll": "m_ll",
+    "mjj": "m_jj",
+    "MTtwo": "M_T2",
+    "mttwo": "m_T2",
+    "fbinv": "fb^-1",
+    "pbinv": "pb^-1",
+    "ttbar": "ttbar",
+    "ie": "i.e.",
+    "eg": "e.g.",
+    "etal": "et al.",
+    "Pe": "e",
+    "Pgm": "mu",
+    "PGm": "mu",
+    **dict.fromkeys(["Pgt", "PGt", "tauh"], "tau"),
+    **dict.fromkeys(["Pgg", "PGg"], "gamma"),
+    "PW": "W",
+    "PZ": "Z",
+    "PH": "H",
+    **dict.fromkeys(["PQb", "cPqb", "Pqb"], "b"),
+    **dict.fromkeys(["PQt", "cPqt", "Pqt"], "t"),
+    "antikt": "anti-k_t",
+    "antikT": "anti-k_t",
+}
+_HEP_UNITS = re.compile(r"\\(GeV|TeV|MeV|keV)(?![A-Za-z])")
+_HEP_MACRO = re.compile(
+    r"\\(" + "|".join(sorted(_HEP_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
 _LATEX_MACRO = re.compile(
     r"\\(" + "|".join(sorted(_LATEX_WORDS, key=len, reverse=True)) + r")(?![A-Za-z])"
 )
@@ -547,6 +587,7 @@ _LATEX_STYLE = re.compile(
     r"\\(?:math(?:rm|it|bf|sf|cal)|text(?:rm|it|bf)?|operatorname|boldsymbol|vec|bar|hat|tilde"
     r"|overline|mbox)\s*\{([^{}]*)\}|\\(?:rm|it|bf|left|right|displaystyle)\b\s*"
 )
+_LATEX_ABS = re.compile(r"\\abs\s*\{([^{}]*)\}")
 # (a tie "30~GeV" is a space; "~3 jets" is "about three")
 _LATEX_SPACE = re.compile(r"\\[,;:! ]|~(?=[A-Za-z\\])|\$")
 
@@ -554,8 +595,11 @@ _LATEX_SPACE = re.compile(r"\\[,;:! ]|~(?=[A-Za-z\\])|\$")
 def _latex(text: str) -> str:
     if "\\" not in text and "$" not in text and "~" not in text:
         return text
-    for _ in range(3):  # ("\mathrm{\mathbf{T}}")
+    for _ in range(3):  # ("\mathrm{\mathbf{T}}", "\abs{\eta}")
         text = _LATEX_STYLE.sub(lambda m: m.group(1) or "", text)
+        text = _LATEX_ABS.sub(r"|\1|", text)
+    text = _HEP_UNITS.sub(r" \1", text)  # ("53\GeV": "53 GeV")
+    text = _HEP_MACRO.sub(lambda m: _HEP_MACROS[m.group(1)], text)
     text = _LATEX_MACRO.sub(lambda m: _LATEX_WORDS[m.group(1)], text)
     # ("$b$-tagged jets": one word; "$2.47$ ($2.5$)": a value in brackets; "$\mu$+jets")
     text = re.sub(r"\$(?=[-+)])|(?<=[-+(])\$", "", text)
