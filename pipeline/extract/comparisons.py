@@ -864,7 +864,11 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
     # (in the clause of the range: not "Events with ... are excluded ..., and the photon must
     # satisfy 1.52 < |eta| < 2.37")
     clause = re.split(r";|,\s*and\b|\bwhile\b|\bwhereas\b", left[-100:])[-1]
-    outside = bool(P.OUTSIDE_HINT.search(clause))
+    outside = bool(P.OUTSIDE_HINT.search(clause)) or bool(
+        _EXCLUDED_AFTER.match(right, rest.end())
+        and _A_REGION_BEFORE.search(left[: low.start()])
+        and not re.search(r"\bevents?\b", clause, re.IGNORECASE)  # (the events are rejected)
+    )
     comp = Comparison(
         quantity[0],
         quantity[1],
@@ -877,6 +881,15 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
     return comp, rest.start("op")
 
 
+# "with the region 1.37 < |eta| < 1.52 excluded", "the range ... is removed": the range left out
+_EXCLUDED_AFTER = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:is|are)\s+)?(?:excluded|removed|vetoed|rejected|discarded)\b",
+    re.IGNORECASE,
+)
+_A_REGION_BEFORE = re.compile(
+    r"\b(?:region|range|interval|window)s?\s*\(?\s*$|\b(?:region|range|interval)s?\s+(?:of\s+)?$",
+    re.IGNORECASE,
+)
 _SECOND_RANGE = re.compile(
     rf"^\s*(?:and|or|,)\s*(?P<lo>{P.NUM})\s*-\s*(?P<hi>{P.NUM})\s*(?P<unit>{P.UNIT})?"
 )

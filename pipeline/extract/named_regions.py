@@ -21,10 +21,12 @@ _NAME = (
     rf"(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
     r"(?:\s+(?:signal\s+|control\s+|validation\s+)?region)?"
     rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+[\w+-]+)?)\s+"
-    r"(?P<noun>categor(?:y|ies)|signal\s+region|channel|regime|topology)\b"
+    r"(?P<noun>categor(?:y|ies)|signal\s+region|channel|regime|topology|selection|final\s+state)\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
     # a word ("the barrel region", "the control region": a detector part, a region of another kind)
     rf"|(?P<label>{_MULTIPLICITY}|[\w+]*(?:\d|[\w+]-[\w+])[\w+-]*)\s+(?P<bare>region)\b"
+    # a name given after "signal region" ("Signal region Gtt-1L-B requires ...")
+    r"|(?<=region\s)(?P<given>(?-i:[A-Z])[\w+]*(?:-[\w+]+)*)(?![\w-])"
 )
 # a region as the subject of a requirement ("SR-low requires", "the VBF category must have",
 # "while SR-high additionally requires") or opening a clause ("In the boosted category, ...")
@@ -62,6 +64,10 @@ _NOT_A_NAME = {
     "former", "following", "previous", "dedicated", "last", "first", "second", "third",
     # (a conjunction before "the signal region" names none: "..., while the signal region ...")
     "while", "whereas", "and", "but",
+    # (a selection of objects or of a stage names no region: "The lepton selection requires")
+    "offline", "online", "full", "object", "kinematic", "standard", "nominal", "main", "default",
+    "loose", "tight", "preselection", "trigger", "lepton", "leptons", "jet", "jets", "photon",
+    "photons", "electron", "electrons", "muon", "muons", "tau", "taus", "b-jet", "vertex",
 }  # fmt: skip
 
 
@@ -130,6 +136,8 @@ def _name_of(match: re.Match[str]) -> str | None:
     """The region's name as an identifier ('SR-low' -> 'sr_low'), None for a word naming none."""
     if match.group("sr"):
         raw = match.group("sr")
+    elif match.group("given"):
+        raw = match.group("given")
     elif match.group("label"):
         raw = f"{match.group('label')} region"
     else:

@@ -209,8 +209,10 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
         between = _EACH_OF_THEM.sub(" ", between, count=1)
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
-    if _EXCLUDING.search(window[: last.start()]):
-        return None  # "any jet other than the two leading jets": the ones not meant
+    if _EXCLUDING.search(window[: last.start()]) and not _OWN_REQUIREMENT.match(window, last.end()):
+        # "any jet other than the two leading jets": the ones not meant (not "..., except the
+        # leading jet, which must have pT > 200 GeV": its own requirement)
+        return None
     if _FOR_THE.search(window[: last.start()]) and re.search(r"\d", window[: last.start()]):
         return None  # "pT > 25 GeV for the leading lepton and pT > 15 ...": the phrase before
     return last
@@ -236,8 +238,10 @@ def ranked(text: str, comp: Compared) -> Ranked | None:
 _COUNTED_WITH = re.compile(
     rf"\b(?:(?:exactly|at least|only)\s+)?(?P<n>two|three|four|2|3|4)\s+(?:[\w-]+\s+){{0,2}}?"
     # ("two signal leptons of opposite charge and the same flavour, with p_T > 25 GeV and 20 GeV")
-    rf"(?P<noun>{_OBJECT})(?:\s+(?:of|in)\s+[^.;<>]{{0,50}}?)?,?\s+with\s+(?:(?:a|their)\s+)?"
-    r"(?:p_?T|transverse momen\w+|E_?T)\s*$",
+    rf"(?P<noun>{_OBJECT})(?:\s+(?:of|in)\s+[^.;<>]{{0,50}}?)?,?\s+(?:with"
+    # ("The two signal leptons must have pT > 25 and 20 GeV": the N objects as the subject)
+    r"|(?:must|should|have\s+to|(?:are|is)\s+required\s+to)\s+(?:have|satisfy))\s+"
+    r"(?:(?:a|their)\s+)?(?:p_?T|transverse momen\w+|E_?T)\s*$",
     re.IGNORECASE,
 )
 
@@ -367,6 +371,12 @@ BESIDES = re.compile(
     rf"(?:\s+(?:(?P<n2>two|three|four|[2-4])\s+)?(?:(?P<obj>{_OBJECT})|ones?\b))?",
     re.IGNORECASE,
 )
+# the excepted objects' own requirement after them: ", which must have", ", which is required to"
+_OWN_REQUIREMENT = re.compile(
+    r"\s*,?\s*(?:which|that|whose)\s+(?:\w+\s+){0,2}?(?:must|is\s+required|are\s+required|has\s+to"
+    r"|have\s+to|needs?\s+to|should)\b",
+    re.IGNORECASE,
+)
 _NAMED_BEFORE = re.compile(rf"(?P<obj>{_OBJECT})[^.;,]{{0,40}}$", re.IGNORECASE)
 
 
@@ -375,6 +385,10 @@ def besides_ranked(text: str, position: int) -> tuple[str, int] | None:
     ones of a kind ('no jet with pT > 50 GeV besides the leading one': the veto is on the second
     jet, rank 1, whose pT must not exceed 50 GeV); None otherwise."""
     match = next((m for m in BESIDES.finditer(text) if abs(m.start() - position) <= 60), None)
+    if match is not None and _OWN_REQUIREMENT.match(text, match.end()):
+        # "jets must have pT > 25 GeV, except the leading jet, which must have pT > 200 GeV":
+        # the excepted object has its own (higher) requirement; the others' holds for every one
+        return None
     if match is None or re.search(
         r"[.;]", text[min(position, match.start()) : max(position, match.start())]
     ):

@@ -171,6 +171,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bprobability\s+(?:for|that)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:jets?|leptons?"
             r"|electrons?|muons?|photons?|taus?)\b[^,;]{0,60}?\bto\s+be\s+(?:mis-?)?identified"
             # (not "within the tracker acceptance, |eta| < 2.5": the detector's coverage)
+            r"|\btag[- ]and[- ]probe\b"
             r"|(?<!tracker )(?<!detector )(?<!spectrometer )(?<!calorimeter )(?<!geometric )"
             r"(?<!geometrical )(?<!fiducial )\bacceptance\b|\bsystematic|uncertaint",
             re.I,
@@ -180,6 +181,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         "calibration",
         re.compile(
             r"calibrat|\bcorrect(?:ed|ion)\b|\bpile-?up\b(?!\s+jets)|\bsimulat|\bgenerat"
+            # the reconstruction: "reconstructed from clusters ..., where the seed clusters are
+            # required to have E_T above 1 GeV"
+            r"|\bseed(?:ing)?\s+(?:clusters?|tracks?|towers?|cells?|crystals?)\b"
             # the detector's reach: "where the muon momentum is measured up to 2 TeV", "the muon
             # spectrometer reconstructs muon tracks within |eta| < 2.7", "the tracker covers"
             r"|\b(?:measured|reconstructed|calibrated)\s+(?:up|down)\s+to\b"
@@ -192,6 +196,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         "control",
         CONTROL := re.compile(
             r"\b(?:control|validation|sideband|side-band)\b|-enriched|(?<![A-Z])CRs?\b|\bVRs?\b"
+            # a measurement's particle-level phase space: "The fiducial phase space is defined by"
+            r"|(?i:\bfiducial\s+(?:phase[- ]space|region|volume|selection|cross[- ]sections?"
+            r"|acceptance|definition)\b)"
             r"|(?i:\bvalidated\s+(?:in|using|with)\b)"
             r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
             # "the background is estimated from events with ..."
@@ -320,11 +327,13 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         # calculation of the missing transverse momentum": inputs of a computed quantity
         "input",
         re.compile(
-            r"\b(?:used|considered|included)\s+(?:to\s+(?:compute|calculate|determine|build)"
+            # ("are used only in the computation of E_T^miss")
+            r"\b(?:used|considered|included)\s+(?:(?:only|solely|exclusively)\s+)?"
+            r"(?:to\s+(?:compute|calculate|determine|build)"
             r"|in\s+the\s+(?:computation|calculation|determination)\s+of|for\s+the\s+"
             r"(?:computation|calculation)\s+of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:isolation"
             r"|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)"
-            r"|\bent(?:er|ers|ering)\s+(?:into\s+)?the\s+(?:computation|calculation|sum|reconstruction"
+            r"|\bent(?:er|ers|ering)\s+(?:only\s+)?(?:into\s+)?the\s+(?:computation|calculation|sum|reconstruction"
             r"|definition)\s+of\s+(?:the\s+)?"
             r"(?:[\w-]+\s+){0,2}?(?:isolation|missing\s+transverse|E_?T\^?miss|p_?T\^?miss|MET\b)"
             # inputs of a reconstruction or correction: "photons with E_T > 2 GeV ... are added
@@ -491,6 +500,11 @@ def _clauses(text: str) -> list[Clause]:
                 kinds -= {"efficiency"}
         if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
             kinds |= {"control"}  # "... normalised in a region where exactly one muon ..."
+        if out and _REQUIRING.search(text, out[-1].start, a) and _CONTINUED_OBJECT.match(piece):
+            # "efficiencies are measured with ..., requiring the tag muon to have pT > 30 GeV and
+            # the pair mass to be within 10 GeV of the Z mass": the second object of one
+            # "requiring" is the sample's too
+            kinds |= out[-1].kinds & {"efficiency", "control", "calibration", "trigger"}
         rejects = bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))
         # ("Events that do not satisfy X are discarded" keeps X)
         rejects = rejects and not P.NEGATED_REJECTED.search(piece)
@@ -519,6 +533,11 @@ _TRIGGER_AS_REASON = re.compile(
     re.IGNORECASE,
 )
 _EFFICIENCY = dict(KINDS)["efficiency"]
+_REQUIRING = re.compile(r"\brequiring\b", re.IGNORECASE)
+_CONTINUED_OBJECT = re.compile(
+    r"^\W*and\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w-]+\s+){0,3}?to\s+(?:be|have|satisfy|pass)\b",
+    re.IGNORECASE,
+)
 # a clause continuing the region or sample the clause before named
 _RELATIVE_TO_REGION = re.compile(r"^\W*(?:where|in\s+which|for\s+which|whose)\b", re.IGNORECASE)
 

@@ -32,7 +32,10 @@ NOT_A_SELECTION = {
         "the clause describes a calibration, correction, the simulation or the detector's "
         "reach, not a selection"
     ),
-    "control": "the clause defines a control/validation sample, not the signal selection",
+    "control": (
+        "the clause defines a control/validation sample or a measurement's fiducial phase "
+        "space, not the signal selection"
+    ),
     "signature": "the clause describes the signal signature or a decay, not a selection",
     "elsewhere": (
         "the clause states a cut of another analysis, an alternative that was studied, a "

@@ -145,7 +145,9 @@ _PAIRED_BEFORE = re.compile(
 # a role after the noun: "the electron used as the tag", "jets in the forward region"
 _ROLE_AFTER = re.compile(
     r"^\w*\s+(?P<q>used\s+as\s+(?:the\s+|a\s+)?(?:tag|probe)|in\s+the\s+forward\s+"
-    r"(?:region|direction|calorimeter)|associated\s+with\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
+    r"(?:region|direction|calorimeter)|in\s+the\s+(?:[\w-]+\s+)?(?:region|range|interval)\s+"
+    # ("jets in the region 2.5 < |eta| < 3.0")
+    r"(?:of\s+)?-?\d[\d.]*\s*(?:<|-|\u2013|to\b)(?:[^.;,]|\.\d){0,30}|associated\s+with\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
     r"|boson|candidate)|with\s+the\s+(?:highest|largest|lowest|smallest|second[- ]"
     r"(?:highest|largest))\b|(?:from|of)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay|boson|candidate))\b",
     re.IGNORECASE,
@@ -164,6 +166,11 @@ def ranked_subject_problem(claim: Claim, r: Reading, positions: list[int]) -> st
         f"the clause ranks the objects ({ranked.group('q').lower()}), but the cut applies to "
         f"every {claim.kind}"
     )
+
+
+def _states_values(text: str, claim: Claim) -> bool:
+    numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+    return bool(claim.values) and all(v in numbers for v in claim.values)
 
 
 def subset_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None:
@@ -185,7 +192,9 @@ def subset_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None
             ]
             if re.search(rf"\b{other}\s+\w+\b(?!\s+(?:are|is)\s+not\b)", r.text, re.IGNORECASE):
                 found = paired.group("q")
-        if found is None and role is not None:
+        if found is None and role is not None and not _states_values(role.group("q"), claim):
+            # (not the range the cut is: "Electrons in the region 1.37 < |eta| < 1.52 are
+            # excluded")
             found = role.group("q")
         if found is not None:
             return (
