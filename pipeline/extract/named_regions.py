@@ -64,10 +64,6 @@ _NOT_A_NAME = {
     "former", "following", "previous", "dedicated", "last", "first", "second", "third",
     # (a conjunction before "the signal region" names none: "..., while the signal region ...")
     "while", "whereas", "and", "but",
-    # (a selection of objects or of a stage names no region: "The lepton selection requires")
-    "offline", "online", "full", "object", "kinematic", "standard", "nominal", "main", "default",
-    "loose", "tight", "preselection", "trigger", "lepton", "leptons", "jet", "jets", "photon",
-    "photons", "electron", "electrons", "muon", "muons", "tau", "taus", "b-jet", "vertex",
 }  # fmt: skip
 
 
