@@ -17,7 +17,12 @@ of its own, not the battery's:
 - 'The two signal leptons must have pT > 25 and 20 GeV': the values in order for the N objects;
 - 'with the region 1.37 < |eta| < 1.52 excluded': the range is left out (it was kept);
 - 'Events with a jet in the region 2.5 < |eta| < 3.0 are rejected': a veto of some jets, not of
-  every jet.
+  every jet;
+- quantities the reader does not know ('amT2', 'the topness variable') are no M_T2, and the
+  transverse mass of 'the third lepton' is not the leading lepton's m_T the list defines;
+- 'the muon assigned to the Z boson', 'in the spin-2 search', 'except SR-B, where ...': some
+  objects, one search, one region;
+- 'Delta phi(jet, MET) > 0.4 for all selected jets' after 'a leading jet': every jet's angle.
 """
 
 from __future__ import annotations
@@ -91,6 +96,43 @@ WRONG = [
     ),
 ]
 
+WRONG += [
+    (
+        "a symbol without a subscript mark that the reader does not know",
+        "The asymmetric stransverse mass amT2 must be above 170 GeV.",
+        ["event: mt2 > 170"],
+    ),
+    (
+        "a variable the reader does not know after a known one",
+        "The asymmetric stransverse mass amT2 must exceed 200 GeV, and the topness variable is "
+        "required to be greater than 8.",
+        ["event: mt2 > 8", "event: mt2 > 200"],
+    ),
+    (
+        "the transverse mass of another lepton than the leading one",
+        "The transverse mass built from the third lepton and the missing transverse momentum "
+        "must exceed 100 GeV.",
+        ["event: met > 100", "event: mt > 100"],
+    ),
+    (
+        "the lepton of one boson",
+        "The muon assigned to the Z boson must have pT > 15 GeV.",
+        ["muons: pt > 15"],
+    ),
+    (
+        "one of the paper's searches",
+        "For the spin-0 search, the photons must satisfy ET > 0.35 mgg, whereas a fixed "
+        "threshold of 40 GeV is applied to both photons in the spin-2 search.",
+        ["photons: pt > 40"],
+    ),
+    (
+        "the region excepted from a veto",
+        "A b-jet veto is applied in all signal regions except SR-B, where exactly two b-tagged "
+        "jets are required instead.",
+        ["event: count(bjets) == 2"],
+    ),
+]
+
 RIGHT = [
     (
         "the excepted leading jet's own requirement",
@@ -142,6 +184,35 @@ RIGHT = [
         ["event: min_of(abs(mass(sfos_pairs(leptons)) - 91.1876)) < 10"],
     ),
 ]
+
+
+RIGHT += [
+    (
+        "a known symbol before the verb",
+        "The stransverse mass mT2 must exceed 100 GeV.",
+        ["event: mt2 > 100"],
+    ),
+    (
+        "the transverse mass of the lepton",
+        "The transverse mass of the lepton and MET must exceed 100 GeV.",
+        ["event: mt > 100"],
+    ),
+]
+
+
+def test_angle_of_every_jet_named_after_a_leading_jet() -> None:
+    """'a leading jet with pT > 150 GeV, ..., and Delta phi(jet, MET) > 0.4 for all selected
+    jets': the angle is the smallest over every jet (it was the leading jet's alone)."""
+    from pipeline.extract.named_quantities import dphi_definition
+
+    quote = (
+        "The selection requires ETmiss > 200 GeV, a leading jet with pT > 150 GeV and |eta| < "
+        "2.4, at most four jets with pT > 30 GeV, and Delta phi(jet, MET) > 0.4 for all "
+        "selected jets."
+    )
+    definition = dphi_definition(quote)
+    assert definition is not None
+    assert definition[0] == "min_of(delta_phi(jets, met_vec))"
 
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG)

@@ -54,7 +54,9 @@ _COUNTED_NEXT = re.compile(
 # is required to be above"
 _SYMBOL_SUBJECT = re.compile(
     # (a comma only inside braces: "Delta phi_ll, must" is no symbol "phi_ll,")
-    r"(?P<symbol>\b[A-Za-z]{1,5}_(?:\{[A-Za-z0-9,]{1,8}\}|[A-Za-z0-9]{1,8})(?:\^\{?[\w,]{1,8}\}?)?)"
+    r"(?P<symbol>\b[A-Za-z]{1,5}_(?:\{[A-Za-z0-9,]{1,8}\}|[A-Za-z0-9]{1,8})(?:\^\{?[\w,]{1,8}\}?)?"
+    # (a symbol without a subscript mark: "the asymmetric stransverse mass amT2 must exceed")
+    r"|\b[a-z]{0,3}[A-Z]{1,3}\d\w{0,4})"
     r",?\s+(?:must\s+|should\s+"
     r"|(?:is|are)\s+required\s+to\s+|has\s+to\s+|have\s+to\s+)?(?:be\s+)?$"
 )
@@ -63,6 +65,12 @@ _SYMBOL_SUBJECT = re.compile(
 # by ratios.py)
 _RATIO_SUBJECT = re.compile(
     r"\b(?P<of>(?:ratio|fraction|product)\s+(?:of|between))\b[^.;<>=]*$", re.IGNORECASE
+)
+_MT_OF_ANOTHER_LEPTON = re.compile(
+    r"\b(?:of|from|by|with|using)\s+(?:the\s+)?(?:third|fourth|remaining|additional|other|extra"
+    r"|second|subleading|trailing|unpaired|non-?paired)\s+(?:[\w-]+\s+)?(?:lepton|electron|muon)s?\b"
+    r"|\blepton\s+(?:not\s+(?:in|from)|outside)\s+the\b",
+    re.IGNORECASE,
 )
 _CLAUSE_WORD = re.compile(r",|\b(?:that|which|are|is|were|was|by|if|when)\b", re.IGNORECASE)
 # a symbol ending the text before an apposition ("The quantity m_T^{b,min} , the ...")
@@ -112,12 +120,18 @@ _APPOSITIVE = re.compile(
 )
 # "the transverse mass m_T of the lepton and E_T^miss", "the scalar sum of the jet pT and
 # E_T^miss": the quantity closest to the comparison is the last argument of one named before it
+_ARGUMENTS_OF = (
+    r"\b(?:of|between|(?:built|formed|computed|calculated|constructed|made)\s+(?:from|by|with"
+    r"|using|out\s+of))"
+)
 _LAST_ARGUMENT = re.compile(
     # (not a comma: "the scalar sum of the pT of all jets, H_T, must ..." names the sum H_T)
     # ("the scalar sum of E_T^miss and the lepton pT": the objects' word before the last one)
     # ("between any of the four leading jets and E_T^miss")
-    r"\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,6}?and\s+"
-    r"(?:the\s+|a\s+)?(?:(?:lepton|jet|photon|electron|muon)s?\s+)?$|\b(?:of|between)\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){0,4}?and$"
+    # ("the transverse mass built from the third lepton and E_T^miss")
+    rf"{_ARGUMENTS_OF}\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){{0,6}}?and\s+"
+    r"(?:the\s+|a\s+)?(?:(?:lepton|jet|photon|electron|muon)s?\s+)?$"
+    rf"|{_ARGUMENTS_OF}\s+(?:the\s+|all\s+|each\s+)?(?:[A-Za-z][\w-]*\s+){{0,4}}?and$"
     # "the ratio of E_T^miss to the leading jet pT": the second term of a ratio
     r"|\bof\s+(?:the\s+)?\S{1,20}\s+to\s+(?:the\s+)?(?:[A-Za-z][\w-]*\s+){0,3}?$"
     # "the angle between H_T^miss and each of the jets": the first of the two a 'between' names
@@ -271,6 +285,10 @@ def comparisons(sentence: str) -> list[Comparison]:
                 continue
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
+            continue
+        if quantity[0] == "mt" and _MT_OF_ANOTHER_LEPTON.search(left[-120:]):
+            # "the transverse mass formed by the remaining lepton and MET": not the leading
+            # lepton's m_T the list defines
             continue
         if _part_of_ratio(left, quantity[2]):
             continue  # "The ratio of the leading jet pT to HT must be below 0.5": not the HT's
@@ -572,7 +590,7 @@ _OTHER_QUANTITY = re.compile(
     # ("a track curvature significance below 5": two words before the noun)
     r"(?:\b(?:an?|the|its|their)|(?:,|\band|\bwith))\s+(?:[\w-]+\s+){0,2}?(?:mass|output|score"
     r"|discriminant|energy"
-    r"|significance|fraction|width|length|multiplicity)\b",
+    r"|significance|fraction|width|length|multiplicity|variable|observable)\b",
     re.IGNORECASE,
 )
 

@@ -266,6 +266,17 @@ def _missing_vector(quote: str) -> tuple[str, str]:
     return ("mht(jets)", "H_T^miss") if _MHT.search(quote) else ("met_vec", "the MET")
 
 
+_ANGLE = re.compile(r"Delta\s*phi|\u0394\s*\u03c6|\bazimuthal\b", re.IGNORECASE)
+
+
+def _nearer_the_angle(quote: str, one: re.Match[str], other: re.Match[str]) -> bool:
+    """Whether ``one`` is named nearer the Delta phi the quote states than ``other``."""
+    angle = _ANGLE.search(quote)
+    if angle is None:
+        return False
+    return abs(one.start() - angle.start()) < abs(other.start() - angle.start())
+
+
 def dphi_definition(quote: str) -> tuple[str, str] | None:
     """The Delta phi a quote names, as (expression, meaning): between the two razor megajets,
     between the missing momentum (or H_T^miss) and the closest of the n leading jets, or between
@@ -274,6 +285,10 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
         pair = "nth(megajets(jets), 0), nth(megajets(jets), 1)"
         return f"delta_phi({pair})", "Delta phi_R = the azimuthal angle between the two megajets"
     jets = _LEADING_JETS.search(quote)
+    every = _EVERY_JET.search(quote)
+    if jets is not None and every is not None and _nearer_the_angle(quote, every, jets):
+        jets = None  # ("a leading jet with pT > 150 GeV, ..., and Delta phi(jet, MET) > 0.4 for
+        # all selected jets": the angle's own jets are all of them)
     if jets is not None and _MISSING.search(quote):
         said = jets.group("n") or jets.group("n2") or jets.group("n3") or jets.group("last")
         n = _NUMBER_OF_JETS[said.lower()] if said else 1
@@ -283,7 +298,6 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
             f"Delta phi_min = the smallest azimuthal angle between {named} and the {n} leading "
             "jets",
         )
-    every = _EVERY_JET.search(quote)
     if every is not None and _MISSING.search(quote):
         # "Delta phi(jet, MET) > 0.5 for all jets", "between each jet and the MET"
         vector, named = _missing_vector(quote)

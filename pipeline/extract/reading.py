@@ -241,6 +241,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:[\w-]+\s+){1,2}signal\s+regions?\b"
             r"|\bin\s+(?:the\s+|all\s+)?signal\s+regions\s+(?:with|where|requiring|that)\b"
             rf"|\bin\s+(?:the\s+)?(?:signal\s+regions?\s+)?{SR_NAME}\b"
+            # "... in all signal regions except SR-1b, where exactly one b-jet is required"
+            rf"|\bexcept\s+(?:for\s+|in\s+)?(?:the\s+)?(?:signal\s+regions?\s+)?{SR_NAME}\b"
             # "The signal region SR-SF-0J requires ...", "The SR-high region is defined by ...":
             # one named region of several
             rf"|^\W*(?:(?:while|whereas|and|but)\s+)?(?:the\s+)?(?:signal\s+region\s+)?{SR_NAME}"
@@ -248,6 +250,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:(?:further|additionally|also)\s+)?(?:requires|selects|demands|is\s+defined)\b"
             r"|\bin\s+the\s+(?:boosted|resolved|merged|compressed|non-?compressed|low-\w+"
             r"|high-\w+)\s+(?:selection|regime|topology|regions?|analysis)\b"
+            # "in the spin-2 search", "for the 2-lepton analysis": one of the paper's searches
+            r"|\b(?:in|for)\s+the\s+(?:[a-z]+-\d\w*|\d+-[a-z]\w*)\s+(?:search|analysis|selection)\b"
             # "For the 2l SS channel, events must ...", "The e mu channel requires ...", "The
             # Z(nunu)H(bb) channel requires", "in the high-p_T^V category": one channel of several
             rf"|\b(?:for|in)\s+the\s+(?!{_FLAVOURS}\s+channels?\b)(?:[\w()+^{{}}\\-]+\s+){{1,2}}"
@@ -498,8 +502,10 @@ def _clauses(text: str) -> list[Clause]:
             if not _EFFICIENCY.search(rest):
                 # ("to match the acceptance of the single-muon trigger": the reason's words only)
                 kinds -= {"efficiency"}
-        if out and "control" in out[-1].kinds and _RELATIVE_TO_REGION.match(piece):
-            kinds |= {"control"}  # "... normalised in a region where exactly one muon ..."
+        if out and _RELATIVE_TO_REGION.match(piece):
+            # "... normalised in a region where exactly one muon ...", "... except SR-1b, where
+            # exactly one b-jet is required": the region the clause before names
+            kinds |= out[-1].kinds & {"control", "category"}
         if out and _REQUIRING.search(text, out[-1].start, a) and _CONTINUED_OBJECT.match(piece):
             # "efficiencies are measured with ..., requiring the tag muon to have pT > 30 GeV and
             # the pair mass to be within 10 GeV of the Z mass": the second object of one

@@ -147,7 +147,7 @@ _ROLE_AFTER = re.compile(
     r"^\w*\s+(?P<q>used\s+as\s+(?:the\s+|a\s+)?(?:tag|probe)|in\s+the\s+forward\s+"
     r"(?:region|direction|calorimeter)|in\s+the\s+(?:[\w-]+\s+)?(?:region|range|interval)\s+"
     # ("jets in the region 2.5 < |eta| < 3.0")
-    r"(?:of\s+)?-?\d[\d.]*\s*(?:<|-|\u2013|to\b)(?:[^.;,]|\.\d){0,30}|associated\s+with\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
+    r"(?:of\s+)?-?\d[\d.]*\s*(?:<|-|\u2013|to\b)(?:[^.;,]|\.\d){0,30}|(?:associated\s+with|assigned\s+to|attributed\s+to)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
     r"|boson|candidate)|with\s+the\s+(?:highest|largest|lowest|smallest|second[- ]"
     r"(?:highest|largest))\b|(?:from|of)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay|boson|candidate))\b",
     re.IGNORECASE,
