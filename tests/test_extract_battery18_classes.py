@@ -133,6 +133,15 @@ WRONG += [
     ),
 ]
 
+WRONG += [
+    (
+        "a value for the events of one multiplicity",
+        "Events must have MET > 150 GeV and HT > 120 GeV for 2-jet events (150 GeV for 3-jet "
+        "events).",
+        ["event: ht > 120"],
+    ),
+]
+
 RIGHT = [
     (
         "the excepted leading jet's own requirement",

@@ -293,7 +293,10 @@ _PER_FLAVOUR = re.compile(
 # a condition right after the value: "pT > 30 GeV if 2.4 < |eta| < 4.5", "... when the jet is
 # forward", "provided that ..."
 _CONDITION_AFTER = re.compile(
-    r"^\s*(?:[kMGT]?eV|mm|cm|rad)?\s*,?\s*(?:if|when|whenever|provided|in\s+case|unless)\b",
+    r"^\s*(?:[kMGT]?eV|mm|cm|rad)?\s*,?\s*(?:(?:if|when|whenever|provided|in\s+case|unless)\b"
+    # "H_T > 120 GeV for 2-jet events (150 GeV for 3-jet events)": events of one multiplicity
+    r"|(?:for|in)\s+(?:the\s+)?(?:\d+|zero|one|two|three|four)[- ](?:b-?)?(?:jets?|leptons?"
+    r"|photons?|taus?|b-?tag\w*)\s+(?:events?|categor(?:y|ies)|channels?|bins?|regions?)\b)",
     re.IGNORECASE,
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,30}?\brespectively\b", re.IGNORECASE)
