@@ -7,10 +7,10 @@ of its own, not the battery's:
 - 'Jets must have pT > 25 GeV, except the leading jet, which must have pT > 200 GeV': the
   excepted jet's own requirement is the leading jet's, the other value every jet's (both were
   read as the second jet's);
-- a region as the subject by a name after 'Signal region' ('Signal region Gbb-2L-A requires')
-  or a final state ('The e-tau final state requires'); a named selection ('The monojet
-  selection requires') is the paper's selection, and a selection of objects ('The lepton
-  selection requires') names no region;
+- a region as the subject by a name after 'Signal region' ('Signal region Gbb-2L-A requires');
+  a named selection or final state ('The monojet selection requires', 'The targeted final
+  state requires') is the paper's selection, a selection of objects ('The lepton selection
+  requires') names no region;
 - statements that are not the selection: a fiducial phase space, a tag-and-probe sample (also
   its second 'and the pair mass to be ...'), seed clusters of a reconstruction, objects used
   only in the computation of E_T^miss;
@@ -48,11 +48,6 @@ WRONG = [
         "a region named after 'Signal region'",
         "Signal region Gbb-2L-A requires at least four jets, ETmiss > 400 GeV and meff > 1.8 TeV.",
         ["event: met > 400", "event: meff > 1800", "event: count(jets) >= 4"],
-    ),
-    (
-        "a final state",
-        "The e-tau final state requires an electron with pT > 30 GeV and MET > 50 GeV.",
-        ["event: met > 50"],
     ),
     (
         "a fiducial phase space",
@@ -222,6 +217,98 @@ def test_angle_of_every_jet_named_after_a_leading_jet() -> None:
     definition = dphi_definition(quote)
     assert definition is not None
     assert definition[0] == "min_of(delta_phi(jets, met_vec))"
+
+
+# a review (a read-only helper) of this session's rules found these; each failed before its fix
+WRONG += [
+    (
+        "the value after the excepted object's own requirement is every other jet's",
+        "All jets except the leading jet, which must have pT > 250 GeV, are required to have "
+        "pT > 30 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 30"],
+    ),
+    (
+        "a range with a positive lower edge picks some jets, whatever the verb",
+        "Jets in the region 2.5 < |eta| < 4.5 must have pT > 40 GeV.",
+        ["jets: pt > 40", "jets: 2.5 < abs(eta) < 4.5"],
+    ),
+    (
+        "a detector part opening the sentence without a comma",
+        "In the barrel region electrons must have pT > 25 GeV.",
+        ["electrons: pt > 25"],
+    ),
+]
+RIGHT += [
+    (
+        "the excepted object's own requirement: the others' value is every jet's",
+        "All jets except the leading jet, which must have pT > 250 GeV, are required to have "
+        "pT > 30 GeV.",
+        ["jets: pt > 30", "event: nth(sort_desc(pt(jets)), 0) > 250"],
+    ),
+    (
+        "a product in brackets and a cut after 'and'",
+        "The VBF jets are required to lie in opposite hemispheres (negative product of their "
+        "pseudorapidities) and to have m_jj > 400 GeV and |Delta eta_jj| > 3.5.",
+        ["event: mjj > 400"],
+    ),
+    (
+        "a ratio and a cut after 'and'",
+        "Photons must have a ratio of hadronic to electromagnetic energy H/E below 5% and "
+        "ET > 30 GeV.",
+        ["photons: pt > 30"],
+    ),
+    (
+        "a fraction and a window after 'and'",
+        "Events are required to have a jet charged-energy fraction of at least 10% and a dijet "
+        "invariant mass between 500 and 1000 GeV.",
+        ["event: 500 < mjj < 1000"],
+    ),
+    (
+        "an object's label before an apposition",
+        "The hadronic W candidate W_had, the large-R jet with the highest pT, is required to "
+        "have a transverse momentum above 200 GeV.",
+        ["event: nth(sort_desc(pt(fatjets)), 0) > 200"],
+    ),
+    (
+        "a quantity named after an apposition",
+        "Photon candidates, the ones passing the tight identification criteria, must have a "
+        "transverse energy above 25 GeV.",
+        ["photons: pt > 25"],
+    ),
+    (
+        "the detector's fiducial region is its acceptance",
+        "Electrons are required to be within the fiducial region of the calorimeter, "
+        "|eta| < 2.47, and to have pT > 25 GeV.",
+        ["electrons: abs(eta) < 2.47", "electrons: pt > 25"],
+    ),
+    (
+        "an efficiency word inside what 'requiring' requires",
+        "Events are selected by requiring exactly two jets b-tagged with the 77% efficiency "
+        "working point and the missing transverse momentum to be above 150 GeV.",
+        ["event: met > 150"],
+    ),
+    (
+        "a generic final state is the selection",
+        "The targeted final state requires exactly one lepton with pT > 30 GeV and MET > 30 GeV.",
+        ["event: met > 30", "event: count(leptons) == 1"],
+    ),
+    (
+        "a symmetric signed range is the acceptance",
+        "Jets in the range -2.5 < eta < 2.5 are required to have pT > 30 GeV.",
+        ["jets: pt > 30", "jets: abs(eta) < 2.5"],
+    ),
+    (
+        "a detector part in another ';' clause",
+        "In the central region, the tracker provides precise measurements; jets must have "
+        "pT > 30 GeV and |eta| < 2.4.",
+        ["jets: pt > 30", "jets: abs(eta) < 2.4"],
+    ),
+    (
+        "a CMS absolute value around a braced superscript",
+        "Jets must have $\\pt > 30\\GeV$ and $\\abs{\\eta^{\\text{jet}}} < 2.4$.",
+        ["jets: abs(eta) < 2.4"],
+    ),
+]
 
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG)

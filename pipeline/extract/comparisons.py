@@ -74,8 +74,10 @@ _MT_OF_ANOTHER_LEPTON = re.compile(
 )
 _CLAUSE_WORD = re.compile(r",|\b(?:that|which|are|is|were|was|by|if|when)\b", re.IGNORECASE)
 # a symbol ending the text before an apposition ("The quantity m_T^{b,min} , the ...")
+# (a quantity's letter: a mass, momentum or energy; not an object's label "W_had", "j_1")
 _SYMBOL_END = re.compile(
-    r"\b[A-Za-z]{1,5}(?:_\{?[\w,]{1,8}\}?)?\^\{?[\w,]{1,8}\}?\s*$|\b[A-Za-z]{1,5}_\{?[\w,]{1,8}\}?\s*$"
+    r"\b[mMpPEHS][A-Za-z]{0,3}(?:_\{?[\w,]{1,8}\}?)?\^\{?[\w,]{1,8}\}?\s*$"
+    r"|\b[mMpPEHS][A-Za-z]{0,3}_\{?[\w,]{1,8}\}?\s*$"
 )
 _OP_RE = re.compile(rf"(?P<op>{P.SYMBOL_OP})|\b(?:be |is |are |of )?(?P<word>{P.WORD_OP})\b")
 
@@ -295,7 +297,9 @@ def comparisons(sentence: str) -> list[Comparison]:
         if P.A_DIFFERENCE.match(right, value.end()):
             continue  # "at least 1 GeV above the trigger threshold": a difference of two values
         # (an apposition describes the quantity: "mT2, the stransverse mass, must exceed ...")
-        named_at = apposed.end() if apposed is not None else left.rfind(quantity[2]) + 1
+        named_at = left.rfind(quantity[2]) + 1
+        if apposed is not None and named_at <= apposed.start():
+            named_at = apposed.end()
         if match.group("word") and _OTHER_QUANTITY.search(left[named_at:]):
             # "pT > 200 GeV and a mass above 50 GeV", "a DNN output above 0.9": the word names
             # another quantity (one the reader does not know), not the pT named before it
@@ -924,8 +928,12 @@ def _part_of_ratio(left: str, named: str) -> bool:
     if ratio is None or left.rfind(named) < ratio.end("of"):
         return False
     # (in one noun phrase: not "A large fraction of the events are rejected by the requirement
-    # that Delta phi_R is less than 2.8")
-    return not _CLAUSE_WORD.search(left, ratio.end("of"), left.rfind(named))
+    # that Delta phi_R is less than 2.8", "a negative product of their pseudorapidities and
+    # m_jj > 400 GeV"; one "and" in "the ratio between A and B")
+    stretch = left[ratio.end("of") : left.rfind(named)]
+    ands = len(re.findall(r"\band\b", stretch, re.IGNORECASE))
+    between = ratio.group("of").lower().endswith("between")
+    return not _CLAUSE_WORD.search(stretch) and ands <= (1 if between else 0)
 
 
 def _betweens(sentence: str) -> list[Comparison]:

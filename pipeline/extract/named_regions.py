@@ -21,7 +21,7 @@ _NAME = (
     rf"(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
     r"(?:\s+(?:signal\s+|control\s+|validation\s+)?region)?"
     rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+[\w+-]+)?)\s+"
-    r"(?P<noun>categor(?:y|ies)|signal\s+region|channel|regime|topology|final\s+state)\b"
+    r"(?P<noun>categor(?:y|ies)|signal\s+region|channel|regime|topology)\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
     # a word ("the barrel region", "the control region": a detector part, a region of another kind)
     rf"|(?P<label>{_MULTIPLICITY}|[\w+]*(?:\d|[\w+]-[\w+])[\w+-]*)\s+(?P<bare>region)\b"

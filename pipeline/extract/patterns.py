@@ -587,7 +587,7 @@ _LATEX_STYLE = re.compile(
     r"\\(?:math(?:rm|it|bf|sf|cal)|text(?:rm|it|bf)?|operatorname|boldsymbol|vec|bar|hat|tilde"
     r"|overline|mbox)\s*\{([^{}]*)\}|\\(?:rm|it|bf|left|right|displaystyle)\b\s*"
 )
-_LATEX_ABS = re.compile(r"\\abs\s*\{([^{}]*)\}")
+_LATEX_ABS = re.compile(r"\\abs\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 # (a tie "30~GeV" is a space; "~3 jets" is "about three")
 _LATEX_SPACE = re.compile(r"\\[,;:! ]|~(?=[A-Za-z\\])|\$")
 
@@ -609,7 +609,11 @@ def _latex(text: str) -> str:
 # a short sub- or superscript in braces, as the LaTeX backend writes it ("p_{T}" -> "p_T",
 # "m_{SD}" -> "m_SD"), and the supercluster / cluster pseudorapidity of an electron ("eta_SC")
 _BRACED_INDEX = re.compile(r"([_^])\{([\w+\-*]{1,6})\}")
-_CLUSTER_ETA = re.compile(r"(?<![A-Za-z])eta_\{?(?:SC|sc|clus(?:ter)?|calo|cl)\}?(?![A-Za-z])")
+_CLUSTER_ETA = re.compile(
+    r"(?<![A-Za-z])eta_\{?(?:SC|sc|clus(?:ter)?|calo|cl)\}?(?![A-Za-z])"
+    # the object's own eta as a superscript: "|eta^jet|", "|eta^{e}|"
+    r"|(?<![A-Za-z])eta\^\{?(?:jets?|j|e|mu|l|lep|lepton|gamma|ph|el|ele|tau)\}?(?![A-Za-z0-9])"
+)
 
 
 def prepare(sentence: str) -> str:

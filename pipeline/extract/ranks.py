@@ -209,7 +209,14 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
         between = _EACH_OF_THEM.sub(" ", between, count=1)
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
-    if _EXCLUDING.search(window[: last.start()]) and not _OWN_REQUIREMENT.match(window, last.end()):
+    own = _OWN_REQUIREMENT.match(window, last.end())
+    if _EXCLUDING.search(window[: last.start()]) and not (
+        own is not None
+        and not _REJECTED.search(text)
+        # (the value in the relative clause itself: "..., which must have pT > 250 GeV, are
+        # required to have pT > 30 GeV" is every other jet's 30)
+        and not re.search(r"\d", between)
+    ):
         # "any jet other than the two leading jets": the ones not meant (not "..., except the
         # leading jet, which must have pT > 200 GeV": its own requirement)
         return None
@@ -377,6 +384,9 @@ _OWN_REQUIREMENT = re.compile(
     r"|have\s+to|needs?\s+to|should)\b",
     re.IGNORECASE,
 )
+# (a veto's exception keeps its old reading: "Events with a jet with pT > 30 GeV other than the
+# leading jet, which must have pT > 100 GeV, are rejected")
+_REJECTED = re.compile(r"\b(?:reject|veto|discard|remov|exclud)\w*", re.IGNORECASE)
 _NAMED_BEFORE = re.compile(rf"(?P<obj>{_OBJECT})[^.;,]{{0,40}}$", re.IGNORECASE)
 
 
@@ -385,7 +395,11 @@ def besides_ranked(text: str, position: int) -> tuple[str, int] | None:
     ones of a kind ('no jet with pT > 50 GeV besides the leading one': the veto is on the second
     jet, rank 1, whose pT must not exceed 50 GeV); None otherwise."""
     match = next((m for m in BESIDES.finditer(text) if abs(m.start() - position) <= 60), None)
-    if match is not None and _OWN_REQUIREMENT.match(text, match.end()):
+    if (
+        match is not None
+        and _OWN_REQUIREMENT.match(text, match.end())
+        and not _REJECTED.search(text)
+    ):
         # "jets must have pT > 25 GeV, except the leading jet, which must have pT > 200 GeV":
         # the excepted object has its own (higher) requirement; the others' holds for every one
         return None

@@ -197,8 +197,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         CONTROL := re.compile(
             r"\b(?:control|validation|sideband|side-band)\b|-enriched|(?<![A-Z])CRs?\b|\bVRs?\b"
             # a measurement's particle-level phase space: "The fiducial phase space is defined by"
-            r"|(?i:\bfiducial\s+(?:phase[- ]space|region|volume|selection|cross[- ]sections?"
-            r"|acceptance|definition)\b)"
+            # (not the detector's: "within the fiducial region of the calorimeter, |eta| < 2.47")
+            r"|(?i:\bfiducial\s+(?:phase[- ]space|volume|cross[- ]sections?|definition)\b)"
             r"|(?i:\bvalidated\s+(?:in|using|with)\b)"
             r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
             # "the background is estimated from events with ..."
@@ -506,11 +506,19 @@ def _clauses(text: str) -> list[Clause]:
             # "... normalised in a region where exactly one muon ...", "... except SR-1b, where
             # exactly one b-jet is required": the region the clause before names
             kinds |= out[-1].kinds & {"control", "category"}
-        if out and _REQUIRING.search(text, out[-1].start, a) and _CONTINUED_OBJECT.match(piece):
+        requiring = _REQUIRING.search(text, out[-1].start, a) if out else None
+        if requiring is not None and _CONTINUED_OBJECT.match(piece):
             # "efficiencies are measured with ..., requiring the tag muon to have pT > 30 GeV and
             # the pair mass to be within 10 GeV of the Z mass": the second object of one
-            # "requiring" is the sample's too
-            kinds |= out[-1].kinds & {"efficiency", "control", "calibration", "trigger"}
+            # "requiring" is the sample's too (the kind named before "requiring", not in what
+            # it requires: "requiring two jets b-tagged at the 77% efficiency working point")
+            sample = text[out[-1].start : requiring.start()]
+            kinds |= {
+                name
+                for name, regex in KINDS
+                if name in ("efficiency", "control", "calibration", "trigger")
+                and regex.search(sample)
+            }
         rejects = bool(REJECT.search(_BY_REQUIREMENT.sub(" ", piece)))
         # ("Events that do not satisfy X are discarded" keeps X)
         rejects = rejects and not P.NEGATED_REJECTED.search(piece)

@@ -229,7 +229,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
             f"names ('{condition.group(0).strip()} ...'), not for every {claim.kind}"
         )
     part = _DETECTOR_PART.match(r.text)
-    if part and claim.kind != "event":
+    if part and claim.kind != "event" and ";" not in r.text[part.end() : position]:
         # "In the barrel region, electrons must have pT > 25 GeV" (and "In the forward region
         # (|eta| > 2.5), ...": the value in the opening bounds the part, not the objects)
         return (
@@ -402,7 +402,9 @@ _OBJECT_CONDITION = re.compile(
 # "For the forward calorimeter, ..." (the objects there, not every object)
 _DETECTOR_PART = re.compile(
     r"^\W*(?:in|for|within)\s+the\s+(?:barrel|end-?caps?|forward|central|transition|crack"
-    r"|overlap)\b(?:\s+(?:regions?|parts?|calorimeters?|detectors?|section))?\s*(?:\([^)]*\))?\s*,",
+    r"|overlap)\b(?:\s+(?:regions?|parts?|calorimeters?|detectors?|section))?\s*(?:\([^)]*\))?"
+    # (or no comma before the objects: "In the barrel region electrons must have ...")
+    rf"\s*(?:,|(?=(?:the\s+|all\s+)?{ANY_OBJECT}\b))",
     re.IGNORECASE,
 )
 # ("Selected events with exactly two leptons are required to ..." are all the selected events)
@@ -528,6 +530,16 @@ def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ig
             "objects as a collection of their own and count those)"
         )
     rejects = rejects and stated != "outside"  # an excluded interval is read as 'outside' already
+    if (
+        not rejects
+        and comp.op == "between"
+        and claim.absolute
+        and claim.direction == "upper"
+        and isinstance(comp.value, list)
+        and len(comp.value) == 2
+        and comp.value[0] == -comp.value[1]
+    ):
+        return None  # "-2.5 < eta < 2.5" is |eta| < 2.5
     kept = INVERSE.get(stated, stated) if rejects else stated
     if claim.direction == kept:
         return joint_rejection(claim, r, comp) if rejects else None

@@ -147,7 +147,9 @@ _ROLE_AFTER = re.compile(
     r"^\w*\s+(?P<q>used\s+as\s+(?:the\s+|a\s+)?(?:tag|probe)|in\s+the\s+forward\s+"
     r"(?:region|direction|calorimeter)|in\s+the\s+(?:[\w-]+\s+)?(?:region|range|interval)\s+"
     # ("jets in the region 2.5 < |eta| < 3.0")
-    r"(?:of\s+)?-?\d[\d.]*\s*(?:<|-|\u2013|to\b)(?:[^.;,]|\.\d){0,30}|(?:associated\s+with|assigned\s+to|attributed\s+to)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
+    # (a positive lower edge: a part of the detector; "-2.5 < eta < 2.5" is the acceptance)
+    r"(?:of\s+)?(?:0\.\d*[1-9]|[1-9][\d.]*)\s*(?:<=?\s*\|?\s*(?:eta|y)\w*\s*\|?\s*<=?|-|\u2013|to\b)"
+    r"\s*\d[\d.]*|(?:associated\s+with|assigned\s+to|attributed\s+to)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
     r"|boson|candidate)|with\s+the\s+(?:highest|largest|lowest|smallest|second[- ]"
     r"(?:highest|largest))\b|(?:from|of)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay|boson|candidate))\b",
     re.IGNORECASE,
@@ -166,6 +168,12 @@ def ranked_subject_problem(claim: Claim, r: Reading, positions: list[int]) -> st
         f"the clause ranks the objects ({ranked.group('q').lower()}), but the cut applies to "
         f"every {claim.kind}"
     )
+
+
+_EXCLUDED = re.compile(
+    r"\s*(?:are|is)\s+(?:then\s+)?(?:excluded|removed|rejected|vetoed|discarded|not\s+considered)\b",
+    re.IGNORECASE,
+)
 
 
 def _states_values(text: str, claim: Claim) -> bool:
@@ -192,7 +200,13 @@ def subset_problem(claim: Claim, r: Reading, positions: list[int]) -> str | None
             ]
             if re.search(rf"\b{other}\s+\w+\b(?!\s+(?:are|is)\s+not\b)", r.text, re.IGNORECASE):
                 found = paired.group("q")
-        if found is None and role is not None and not _states_values(role.group("q"), claim):
+        if (
+            found is None
+            and role is not None
+            and not (
+                _states_values(role.group("q"), claim) and _EXCLUDED.match(r.text, pos + role.end())
+            )
+        ):
             # (not the range the cut is: "Electrons in the region 1.37 < |eta| < 1.52 are
             # excluded")
             found = role.group("q")
