@@ -6,6 +6,8 @@ nineteenth session).
   before, a name with '=' or a bare 'region' after a label was no name, and the cuts were verified
   as the selection's;
 - '..., and in the low-mass region m_ll < 200 GeV' (no comma) starts the next region's part;
+- channels in the plural and named together ('In the ee and mumu channels, ...') are regions,
+  unless their values are given 'respectively' or as alternatives;
 - 'In the barrel region, electrons must have ...', 'In the endcap, ...': the objects there, not
   every object, so the cut is not verified as every electron's.
 """
@@ -74,6 +76,14 @@ WRONG = [
     ),
 ]
 
+WRONG += [
+    (
+        "two categories named together, one value each",
+        "The 2-jet and 3-jet categories require exactly two and exactly three jets, respectively.",
+        ["region r_2_jet_and_3_jet_category: count(jets) == 2", "event: count(jets) == 2"],
+    ),
+]
+
 RIGHT = [
     (
         "a category named by a multiplicity",
@@ -109,6 +119,32 @@ RIGHT = [
         "no opening: every electron",
         "Electrons must have pT > 25 GeV in the barrel and endcap regions.",
         ["electrons: pt > 25"],
+    ),
+]
+
+
+RIGHT += [
+    (
+        "channels in the plural",
+        "In the same-flavour channels, MET > 40 GeV is required.",
+        ["region same_flavour_channels: met > 40"],
+    ),
+    (
+        "two channels named together",
+        "Events in the ee and mumu channels must have MET > 60 GeV, whereas in the emu channel "
+        "only HT > 130 GeV is required.",
+        ["region ee_and_mumu_channels: met > 60", "region emu_channel: ht > 130"],
+    ),
+    (
+        "a common requirement in words before the channel's",
+        "Events with two opposite-sign leptons are selected; in the same-flavour channels, "
+        "MET > 40 GeV is required.",
+        ["event: any(opposite_charge(pairs(leptons)))", "region same_flavour_channels: met > 40"],
+    ),
+    (
+        "one flavour's channel states that flavour's cuts",
+        "In the muon channel, muons must have pT > 25 GeV.",
+        ["muons: pt > 25"],
     ),
 ]
 

@@ -20,8 +20,10 @@ _MULTIPLICITY = r"N_\{?\w+\}?\s*(?:=|>=|<=|>|<)\s*\d+"
 _NAME = (
     rf"(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
     r"(?:\s+(?:signal\s+|control\s+|validation\s+)?region)?"
-    rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+[\w+-]+)?)\s+"
-    r"(?P<noun>categor(?:y|ies)|signal\s+region|channel|regime|topology)\b"
+    # (not one flavour's channel: "In the muon channel, muons must have pT > 25 GeV" states
+    # the muons' cuts)
+    rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+(?:and|or)\s+[\w+-]+|\s+[\w+-]+)?)\s+"
+    r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies))\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
     # a word ("the barrel region", "the control region": a detector part, a region of another kind)
     rf"|(?P<label>{_MULTIPLICITY}|[\w+]*(?:\d|[\w+]-[\w+])[\w+-]*)\s+(?P<bare>region)\b"
@@ -67,6 +69,11 @@ _NOT_A_NAME = {
 }  # fmt: skip
 
 
+# a requirement before the first region's ("Events with two opposite-sign leptons are selected;
+# in the same-flavour channels, ...")
+_COMMON_REQUIREMENT = r"\d|\b(?:at least|exactly|no|one|two|three|four|five|six|single|a pair)\b"
+
+
 @dataclass(frozen=True)
 class RegionPart:
     """One region's requirement, as a sentence of its own."""
@@ -89,9 +96,17 @@ def split(sentence: str) -> list[RegionPart]:
     )
     if all(_name_of(m) is None for m in subjects):
         return []
+    if any(
+        re.search(r"\s(?:and|or)\s", m.group("word") or "")
+        and re.search(r"\brespectively\b|\bor\b", sentence[m.end() :])
+        for m in subjects
+    ):
+        # "The 2-jet and 3-jet categories require exactly two and exactly three jets,
+        # respectively": one value each, not both regions' (the reading checks it as categories)
+        return []
     parts = []
     lead = sentence[: subjects[0].start()].strip(" ,;:") if subjects else ""
-    if re.search(r"\d|\b(?:at least|exactly|no)\b", lead) and not re.search(r":\s*$", lead):
+    if re.search(_COMMON_REQUIREMENT, lead, re.IGNORECASE) and not re.search(r":\s*$", lead):
         # "Events are required to have at least one lepton, and the VBF category requires ...":
         # the common requirement before the first region's, as a part of no region
         lead = re.sub(r"(?:,?\s*(?:and|while|whereas|but))$", "", lead).strip(" ,;")
