@@ -219,6 +219,35 @@ def test_angle_of_every_jet_named_after_a_leading_jet() -> None:
     assert definition[0] == "min_of(delta_phi(jets, met_vec))"
 
 
+# a class the last session's note left open: the flavours of ranked leptons in apposition
+WRONG += [
+    (
+        "the flavours of ranked leptons in apposition",
+        "The leading and subleading leptons, electrons or muons, must have pT > 25 and 20 GeV.",
+        ["electrons: pt > 25", "muons: pt > 20", "leptons: pt > 25", "electrons: pt > 20"],
+    ),
+    (
+        "the flavours of the leading lepton in brackets",
+        "The leading lepton (electron or muon) must have pT > 25 GeV.",
+        ["muons: pt > 25", "electrons: pt > 25"],
+    ),
+]
+RIGHT += [
+    (
+        "the flavours of ranked leptons in apposition",
+        "The leading and subleading leptons, electrons or muons, must have pT > 25 and 20 GeV.",
+        [
+            "event: nth(sort_desc(pt(leptons)), 0) > 25",
+            "event: nth(sort_desc(pt(leptons)), 1) > 20",
+        ],
+    ),
+    (
+        "the flavours of the leading lepton in brackets",
+        "The leading lepton, either an electron or a muon, must have pT > 27 GeV.",
+        ["event: nth(sort_desc(pt(leptons)), 0) > 27"],
+    ),
+]
+
 # a review (a read-only helper) of this session's rules found these; each failed before its fix
 WRONG += [
     (

@@ -66,6 +66,11 @@ _NOT_RANKED = re.compile(
     r"|;",
     re.IGNORECASE,
 )
+_FLAVOURS_APPOSED = re.compile(
+    r"^s?\s*[,(]\s*(?:either\s+)?(?:an?\s+)?(?:electrons?|muons?)(?:\s+(?:or|and)\s+(?:an?\s+)?"
+    r"(?:electrons?|muons?))?\s*[,)]",
+    re.IGNORECASE,
+)
 # the words that leave some objects out: "besides", "other than", "except for"
 _BESIDES_WORDS = (
     r"\b(?:besides|other\s+than|apart\s+from|except(?:\s+for)?|in\s+addition\s+to|beyond)\s+"
@@ -207,6 +212,10 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
     if last.groupdict().get("n") or last.groupdict().get("n2"):
         # "the two leading jets must each have pT > 100 GeV": "each" of the ranked ones
         between = _EACH_OF_THEM.sub(" ", between, count=1)
+    # ("The leading and subleading leptons, electrons or muons, must have ...": the flavours the
+    # ranked leptons may be, in apposition)
+    if re.search(r"\bleptons?$", last.group(0), re.IGNORECASE):
+        between = _FLAVOURS_APPOSED.sub(" ", between, count=1)
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
     own = _OWN_REQUIREMENT.match(window, last.end())

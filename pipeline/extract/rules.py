@@ -285,6 +285,8 @@ def _ranked(
     if bound is None or (bound.kind is None and not kinds):
         return None
     kind = bound.kind or kinds[0]
+    if kind == "lepton":  # ("The leading and subleading leptons, electrons or muons, ...")
+        kinds = [k for k in kinds if k not in ("electron", "muon")] or kinds
     if bound.pairs is None or (len(kinds) > 1 and (comp.alt is not None or comp.extra)):
         alt = [(kind, comp.alt)] if comp.alt is not None else []
         return _expand(comp, [(kind, comp.value), *alt], quote)  # per flavour and rank at once
