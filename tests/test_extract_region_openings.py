@@ -6,6 +6,7 @@ nineteenth session).
   before, a name with '=' or a bare 'region' after a label was no name, and the cuts were verified
   as the selection's;
 - '..., and in the low-mass region m_ll < 200 GeV' (no comma) starts the next region's part;
+- a region named at the end ('... meff > 1.4 TeV in SR4j.') is the requirement's region;
 - channels in the plural and named together ('In the ee and mumu channels, ...') are regions,
   unless their values are given 'respectively' or as alternatives;
 - 'In the barrel region, electrons must have ...', 'In the endcap, ...': the objects there, not
@@ -145,6 +146,27 @@ RIGHT += [
         "one flavour's channel states that flavour's cuts",
         "In the muon channel, muons must have pT > 25 GeV.",
         ["muons: pt > 25"],
+    ),
+]
+
+
+RIGHT += [
+    (
+        "a region named at the end of the requirement",
+        "Events are required to have ETmiss/meff > 0.2 and meff > 1.4 TeV in SR4j.",
+        ["region sr4j: meff > 1400", "region sr4j: met / meff > 0.2"],
+    ),
+    (
+        "a region named at the end, 'applied in'",
+        "A requirement of MET > 300 GeV is applied in SR-high.",
+        ["region sr_high: met > 300"],
+    ),
+]
+WRONG += [
+    (
+        "an object cut with a region at the end is no cut of every object",
+        "Jets must have pT > 30 GeV in SR1.",
+        ["jets: pt > 30"],
     ),
 ]
 

@@ -94,6 +94,8 @@ def split(sentence: str) -> list[RegionPart]:
         ),
         key=lambda m: m.start(),
     )
+    if not subjects:
+        return _trailing_region(sentence)
     if all(_name_of(m) is None for m in subjects):
         return []
     if any(
@@ -125,6 +127,22 @@ def split(sentence: str) -> list[RegionPart]:
             parts.append(RegionPart(name, f"Events must have {multiplicity.group(0)}."))
         parts.append(RegionPart(name, f"{_capitalised(text)}."))
     return parts
+
+
+# a region named at the end of the requirement: "Events are required to have E_T^miss/m_eff >
+# 0.2 and m_eff > 1.4 TeV in SR4j."
+_TRAILING = re.compile(
+    rf"\s*,?\s+(?:in|for)\s+(?:the\s+)?(?:signal\s+region\s+)?(?P<sr>{SR_NAME})\s*\.?\s*$"
+)
+
+
+def _trailing_region(sentence: str) -> list[RegionPart]:
+    trailing = _TRAILING.search(sentence)
+    if trailing is None or re.search(SR_NAME, sentence[: trailing.start()]):
+        return []  # (one region named at the end only: not "SR-A requires ..., as in SR-B")
+    text = sentence[: trailing.start()].strip(" ,;:.")
+    name = re.sub(r"[^a-z0-9]+", "_", trailing.group("sr").lower()).strip("_")
+    return [RegionPart(name, f"{_capitalised(text)}.")] if text else []
 
 
 def _capitalised(text: str) -> str:
