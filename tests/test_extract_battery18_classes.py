@@ -248,6 +248,32 @@ RIGHT += [
     ),
 ]
 
+# a unit after each listed value, with no "respectively"
+WRONG += [
+    (
+        "the second ranked value after its own unit",
+        "The two leading jets must have pT > 200 GeV and 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 1) > 200"],
+    ),
+    (
+        "the second ranked value after a repeated sign",
+        "The leading and subleading jets must have pT > 200 GeV and > 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 1) > 200"],
+    ),
+    (
+        "two values of one event quantity",
+        "Signal regions require MET > 200 GeV and 300 GeV.",
+        ["event: met > 200", "event: met > 300"],
+    ),
+]
+RIGHT += [
+    (
+        "the second ranked value after its own unit",
+        "The two leading jets must have pT > 200 GeV and 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 200", "event: nth(sort_desc(pt(jets)), 1) > 100"],
+    ),
+]
+
 # a review (a read-only helper) of this session's rules found these; each failed before its fix
 WRONG += [
     (

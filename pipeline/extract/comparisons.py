@@ -17,8 +17,10 @@ from pipeline.extract import patterns as P
 
 _RIGHT = re.compile(
     rf"^\s*(?P<num>{P.NUM})(?:\s*\((?P<alt>{P.NUM})\))?(?P<more>"
-    # "p_T > 20 GeV and 15 GeV, respectively": a unit after each value
-    rf"\s*{P.UNIT}\s*(?:,\s*|\s+and\s+){P.NUM}(?=\s*{P.UNIT}\s*,?\s*respectively)"
+    # "p_T > 20 GeV and 15 GeV, respectively", "pT > 200 GeV and (>) 100 GeV." (the clause's
+    # end): a unit after each value
+    rf"\s*{P.UNIT}\s*(?:,\s*|\s+and\s+)(?:>\s*)?{P.NUM}"
+    rf"(?=\s*{P.UNIT}\s*(?:,?\s*respectively|[.;](?!\d)|$))"
     rf"|(?:\s*,\s*{P.NUM})*(?:\s*,?\s*(?:and|or)\s+(?:>\s*)?{P.NUM})?)"
     rf"\s*(?P<unit>{P.UNIT})?(?![\w%])"
 )

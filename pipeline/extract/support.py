@@ -164,7 +164,7 @@ def _check_comparison(claim: Claim, r: Reading, in_region: bool) -> str | None:
             and claim.kind == "event"
             and claim.rank is None
             and claim.direction in ("lower", "upper")
-            and len(set(comparison_values(comp))) > 2
+            and len(set(comparison_values(comp))) > 1
         ):  # "E_T^miss thresholds of 250, 400 and 600 GeV": one per signal region or bin
             reason = (
                 "the comparison lists several values of one event quantity ('> 250, 400 and 600 "
