@@ -274,6 +274,24 @@ RIGHT += [
     ),
 ]
 
+# a tagger's efficiency working point is no efficiency statement
+RIGHT += [
+    (
+        "a cut beside the tagger's efficiency working point",
+        "b-tagged jets are identified with the MV2c10 algorithm at the 77% efficiency working "
+        "point and must have |η| < 2.5.",
+        ["bjets: abs(eta) < 2.5"],
+    ),
+]
+WRONG += [
+    (
+        "a rejection factor at a working point",
+        "The 70% efficiency working point is used, which gives a rejection factor of 300 for "
+        "jets with pT > 20 GeV.",
+        ["jets: pt > 20"],
+    ),
+]
+
 # a review (a read-only helper) of this session's rules found these; each failed before its fix
 WRONG += [
     (

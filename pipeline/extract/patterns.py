@@ -443,7 +443,9 @@ SFOS_RE = re.compile(
 )
 DISQUALIFY = re.compile(
     r"excluded (?:at|up to|for|by)|upper limits?|limits? (?:on|at|of)|cross sections?|\b95%"
-    r"|\bFig(?:ure|s?\.)|efficienc|interpret|sensitiv|\bexclusion"
+    # (not a tagger's working point: "at the 77% efficiency working point and must have ...")
+    r"|\bFig(?:ure|s?\.)|efficienc(?!y\s+(?:working|operating)\s+point)|interpret|sensitiv"
+    r"|\bexclusion"
     r"|\bmass(?:es)? of (?:the )?(?:top|Higgs|W|Z|gluino|squark|neutralino|chargino)",
     re.IGNORECASE,
 )

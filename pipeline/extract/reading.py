@@ -166,7 +166,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "efficiency",
         re.compile(
-            r"efficienc|scale factors?|mis-?identification|mistag|fake rate|resolution"
+            # (not the tagger's working point: "at the 77% efficiency working point")
+            r"efficienc(?!y\s+(?:working\s+point|WP|operating\s+point)\b)|scale factors?"
+            r"|mis-?identification|mistag|fake rate|resolution"
             # "The probability for a light-flavour jet with pT > 30 GeV to be misidentified ..."
             r"|\bprobability\s+(?:for|that)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:jets?|leptons?"
             r"|electrons?|muons?|photons?|taus?)\b[^,;]{0,60}?\bto\s+be\s+(?:mis-?)?identified"
