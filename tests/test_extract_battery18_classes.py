@@ -292,6 +292,44 @@ WRONG += [
     ),
 ]
 
+# a requirement and a veto in one sentence: each read as a sentence of its own
+RIGHT += [
+    (
+        "a veto of the objects beyond the selected ones after ';'",
+        "The leading photon must have ET > 145 GeV; events with an additional photon with "
+        "ET > 50 GeV are vetoed.",
+        [
+            "event: nth(sort_desc(pt(photons)), 0) > 145",
+            "event: not (nth(sort_desc(pt(photons)), 1) > 50)",
+        ],
+    ),
+    (
+        "a veto of a window after ', and'",
+        "The dimuon invariant mass must exceed 4 GeV, and events with 9 < m_mumu < 10.5 GeV are "
+        "rejected.",
+        ["event: mmumu < 9 or mmumu > 10.5"],
+    ),
+    (
+        "a b-jet veto after ';'",
+        "Jets must have pT > 30 GeV; events with a b-tagged jet are rejected.",
+        ["jets: pt > 30", "event: count(bjets) == 0"],
+    ),
+]
+WRONG += [
+    (
+        "a veto of 'such' objects names the requirement's",
+        "At least one large-R jet with pT > 250 GeV is required, and events with more than two "
+        "such jets are discarded.",
+        ["event: count(jets) <= 2"],
+    ),
+    (
+        "a veto of one region's events",
+        "In the soft-lepton signal regions, muons must have pT > 3 GeV, and events with "
+        "3.0 < m_ll < 3.2 GeV are removed.",
+        ["event: mll < 3 or mll > 3.2"],
+    ),
+]
+
 # a review (a read-only helper) of this session's rules found these; each failed before its fix
 WRONG += [
     (

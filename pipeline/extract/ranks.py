@@ -304,6 +304,62 @@ _ADDITIONAL_WITH = re.compile(
 )
 
 
+# a veto of objects beyond those selected before it: "events with an additional photon with ...",
+# "events with additional leptons with pT > 10 GeV"
+_ADDITIONAL_VETOED = re.compile(
+    r"\b(?P<lead>events?\s+(?:with|containing|having)\s+)(?:an?\s+|any\s+)?(?:additional|extra"
+    rf"|further)\s+(?P<obj>{_OBJECT})",
+    re.IGNORECASE,
+)
+_EXACTLY = re.compile(
+    rf"\bexactly\s+(?P<n>one|two|three|[1-3])\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{_OBJECT})",
+    re.IGNORECASE,
+)
+_ORDINALS = {1: "second", 2: "third", 3: "fourth"}
+
+
+def additional_as_rank(selected: str, veto: str) -> str:
+    """``veto`` with its 'additional' object written as its rank when ``selected`` (the
+    requirement before it) selected the ones before it: exactly n of the kind, or its n leading
+    ones ('Exactly two leptons ... are required, and events with additional leptons with pT > 10
+    GeV are rejected': a third lepton); unchanged otherwise."""
+    match = _ADDITIONAL_VETOED.search(veto)
+    n = _selected_before(selected, P.object_of(match)) if match is not None else None
+    if match is None or n is None:
+        return veto
+    noun = re.sub(r"s$", "", match.group("obj"))
+    return (
+        f"{veto[: match.start()]}{match.group('lead')}a {_ORDINALS[n]} {noun}{veto[match.end() :]}"
+    )
+
+
+def additional_vetoed(text: str, position: int) -> tuple[str, int] | None:
+    """(kind, rank) when the comparison at ``position`` picks the 'additional' objects of a veto
+    after a requirement selected the ones before them (see additional_as_rank); None otherwise."""
+    match = next(
+        (m for m in _ADDITIONAL_VETOED.finditer(text) if 0 <= position - m.end() <= 40), None
+    )
+    if match is None:
+        return None
+    kind = P.object_of(match)
+    n = _selected_before(text[: match.start()], kind)
+    return None if n is None else (kind, n)
+
+
+def _selected_before(selected: str, kind: str) -> int | None:
+    """How many objects of ``kind`` ``selected`` selects: exactly n, or its n leading ones (1 to
+    3; None when it says neither)."""
+    exact = [m for m in _EXACTLY.finditer(selected) if P.object_of(m) == kind]
+    ranked = sorted({r for p in PHRASE.finditer(selected) if _kind(p) == kind for r in _ranks(p)})
+    if exact:
+        n = P.count_value(exact[-1].group("n").lower())
+    elif ranked and ranked == list(range(len(ranked))):
+        n = len(ranked)
+    else:
+        return None
+    return n if n in _ORDINALS else None
+
+
 def beyond_ranked(text: str, position: int) -> tuple[str, int, int] | None:
     """(kind, rank, count) when the comparison at ``position`` is on 'n additional' objects after
     ranked ones of their kind ('the leading jet ... and at least one additional jet with pT >

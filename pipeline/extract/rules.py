@@ -1230,11 +1230,52 @@ def _sentence_findings(reading: Reading, quote: str, context: str | None) -> lis
     """The findings of one sentence: its regions, alternatives, conditions, vetoes, or plain
     cuts."""
     sentence = reading.text
-    for rule in (_in_named_regions, _alternative, _conditional, _vetoes_joined_by_or):
+    for rule in (
+        _requirement_then_veto,
+        _in_named_regions,
+        _alternative,
+        _conditional,
+        _vetoes_joined_by_or,
+    ):
         found = rule(sentence, quote, context)
         if found is not None:
             return found
     return _counted_vetoes(reading, _findings_in(reading, quote, context))
+
+
+# a second main clause rejecting events after a requirement: "The leading photon must have E_T >
+# 145 GeV; events with an additional photon with E_T > 50 GeV are vetoed"
+_THEN_REJECTED = re.compile(r";\s*(?=(?:any\s+|all\s+)?events?\b)|,\s*and\s+(?=events?\s+with\b)")
+
+
+def _requirement_then_veto(
+    sentence: str, quote: str, context: str | None
+) -> list[CutFinding] | None:
+    """The requirement and the veto of a sentence stating both, each read as a sentence of its
+    own (the rejected events' reading inverts only the veto); an 'additional' object of the veto
+    is the next in pT after those the requirement selected (ranks.additional_as_rank). None for
+    any other sentence."""
+    split = _THEN_REJECTED.search(sentence)
+    if split is None:
+        return None
+    first, second = sentence[: split.start()], sentence[split.end() :]
+    if (
+        clauses.rejects_events(first)
+        or not clauses.rejects_events(second)
+        # (not a veto naming what the requirement said: "events with more than two such jets")
+        or re.search(r"\b(?:such|these|those|them|they|ones)\b", second, re.IGNORECASE)
+        # (nor one of a region, channel or sample the sentence opens with)
+        or any(
+            c.kinds & {"category", "control", "efficiency", "trigger"}
+            for c in read(sentence).clauses
+        )
+    ):
+        return None
+    second = ranks.additional_as_rank(first, second)
+    return [
+        *_sentence_findings(read(f"{first}."), quote, context),
+        *_sentence_findings(read(second[0].upper() + second[1:]), quote, context),
+    ]
 
 
 def _counted_above_the_definition(found: list[CutFinding]) -> list[CutFinding]:
