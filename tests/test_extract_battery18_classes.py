@@ -422,6 +422,104 @@ RIGHT += [
 ]
 
 
+# a second review (a read-only helper) of the later commits found these; each failed before
+WRONG += [
+    (
+        "a region named only in a comparison with another requirement",
+        "Events are required to have m_T2 > 100 GeV, a looser requirement than the m_T2 > 160 GeV "
+        "applied in SR-A.",
+        ["region sr_a: mt2 > 100", "region sr_a: mt2 > 160"],
+    ),
+    (
+        "'removal' elsewhere is no veto of the excepted jet",
+        "After overlap removal, jets must have pT > 25 GeV, except the leading jet, which must "
+        "have pT > 250 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 1) > 250", "event: nth(sort_desc(pt(jets)), 1) > 25"],
+    ),
+    (
+        "the excepted jet's second cut in its relative clause",
+        "Jets must have pT > 25 GeV and |eta| < 4.5, except the leading jet, which must have "
+        "pT > 200 GeV and |eta| < 2.4.",
+        ["jets: abs(eta) < 2.4"],
+    ),
+    (
+        "an indexed superscript is no lower edge",
+        "Events must contain at least two jets with pT > 30 GeV, eta^{j}_{1} eta^{j}_{2} < 0 and "
+        "|eta^{j}| < 4.7.",
+        ["jets: 2 < abs(eta) < 4.7"],
+    ),
+    (
+        "a pT range picks some jets",
+        "Jets in the range 20 < pT < 60 GeV must have |eta| < 2.4.",
+        ["jets: abs(eta) < 2.4"],
+    ),
+    (
+        "an 'and' inside a ratio's numerator",
+        "The ratio of the scalar sum of the jet and lepton pT to m_eff must be below 0.8.",
+        ["event: meff < 0.8"],
+    ),
+]
+RIGHT += [
+    (
+        "'one or more' is no alternative of a combined region",
+        "In the 2-jet and 3-jet categories, E_T^miss must exceed 150 GeV, while the boosted "
+        "category requires one or more large-R jets with pT > 250 GeV.",
+        ["region boosted_category: nth(sort_desc(pt(fatjets)), 0) > 250"],
+    ),
+    (
+        "named final states",
+        "The 2l final state requires m_ll > 50 GeV, while the 3l final state requires "
+        "E_T^miss > 30 GeV.",
+        ["region r_2l_final_state: mll > 50", "region r_3l_final_state: met > 30"],
+    ),
+    (
+        "a generic plural is no region",
+        "For the different topologies, the leading jet must have pT > 100 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 100"],
+    ),
+    (
+        "one flavour's channels named together are the selection",
+        "In the electron and muon channels, events are required to have E_T^miss > 30 GeV.",
+        ["event: met > 30"],
+    ),
+    (
+        "a veto clause before the transverse mass",
+        "Events with additional leptons are rejected, and the transverse mass mT must be "
+        "greater than 150 GeV.",
+        ["event: mt > 150"],
+    ),
+    (
+        "a quantity called a variable",
+        "H_T is the key variable of the search and is required to be above 1 TeV.",
+        ["event: ht > 1000"],
+    ),
+    (
+        "a run's analysis is no category",
+        "As in the Run-1 analysis, jets are required to have pT > 25 GeV and |eta| < 2.5.",
+        ["jets: pt > 25", "jets: abs(eta) < 2.5"],
+    ),
+    (
+        "the dilepton M_T2 written mT2ll",
+        "The dilepton stransverse mass mT2ll must be above 100 GeV.",
+        ["event: mt2 > 100"],
+    ),
+]
+
+
+def test_angle_of_the_leading_jets_after_a_cut_on_all_jets() -> None:
+    """'All jets must have pT > 30 GeV, and the azimuthal separation between the MET and each of
+    the four highest-pT jets must exceed 0.4': the four leading jets' angle."""
+    from pipeline.extract.named_quantities import dphi_definition
+
+    quote = (
+        "All jets must have pT > 30 GeV, and the azimuthal separation between the missing "
+        "transverse momentum vector and each of the four highest-pT jets must exceed 0.4."
+    )
+    definition = dphi_definition(quote)
+    assert definition is not None
+    assert definition[0] == "min_of(delta_phi(first_n(sorted_by_pt(jets), 4), met_vec))"
+
+
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG)
 def test_wrong_reading_is_not_verified(name: str, sentence: str, wrong: list[str]) -> None:
     assert_not_verified(name, sentence, wrong, of=_verified_in_regions)

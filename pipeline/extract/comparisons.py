@@ -27,7 +27,8 @@ _RIGHT = re.compile(
 _RANGE_RIGHT = re.compile(
     rf"^\s*(?P<q>.{{1,40}}?)\s*(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])"
 )
-_LEFT_NUM = re.compile(rf"(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
+# (not a subscript: "eta^j_2 < 0 and |eta| < 4.7" has no lower edge 2)
+_LEFT_NUM = re.compile(rf"(?<![_^\w])(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?\s*$")
 _BETWEEN = re.compile(
     # ("within 76-106 GeV": an interval, not 'within' read as '<')
     r"\b(?:between|in the range(?: of)?|range|window|interval"
@@ -58,7 +59,7 @@ _SYMBOL_SUBJECT = re.compile(
     # (a comma only inside braces: "Delta phi_ll, must" is no symbol "phi_ll,")
     r"(?P<symbol>\b[A-Za-z]{1,5}_(?:\{[A-Za-z0-9,]{1,8}\}|[A-Za-z0-9]{1,8})(?:\^\{?[\w,]{1,8}\}?)?"
     # (a symbol without a subscript mark: "the asymmetric stransverse mass amT2 must exceed")
-    r"|\b[a-z]{0,3}[A-Z]{1,3}\d\w{0,4})"
+    r"|\b(?![mM][Tt]2)[a-z]{1,3}[A-Z]{1,3}\d\w{0,4})"
     r",?\s+(?:must\s+|should\s+"
     r"|(?:is|are)\s+required\s+to\s+|has\s+to\s+|have\s+to\s+)?(?:be\s+)?$"
 )
@@ -72,6 +73,14 @@ _MT_OF_ANOTHER_LEPTON = re.compile(
     r"\b(?:of|from|by|with|using)\s+(?:the\s+)?(?:third|fourth|remaining|additional|other|extra"
     r"|second|subleading|trailing|unpaired|non-?paired)\s+(?:[\w-]+\s+)?(?:lepton|electron|muon)s?\b"
     r"|\blepton\s+(?:not\s+(?:in|from)|outside)\s+the\b",
+    re.IGNORECASE,
+)
+_RATIO_JOIN = re.compile(
+    r"\b(?:to|over)\s+(?!(?:have|be|pass|satisfy|lie|meet|fulfil\w*)\b)", re.IGNORECASE
+)
+_NAMED_VARIABLE = re.compile(
+    r"\b(?:the|a)\s+(?!(?:key|main|final|most|discriminating|kinematic|event)\b)[\w-]+\s+"
+    r"(?:variable|observable)\s+(?:is|are|must|should|has|have|needs?)\b[^,;]*$",
     re.IGNORECASE,
 )
 _CLAUSE_WORD = re.compile(r",|\b(?:that|which|are|is|were|was|by|if|when)\b", re.IGNORECASE)
@@ -290,11 +299,13 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
-        if quantity[0] == "mt" and _MT_OF_ANOTHER_LEPTON.search(left[-120:]):
+        if quantity[0] == "mt" and _MT_OF_ANOTHER_LEPTON.search(left[left.rfind(quantity[2]) :]):
             # "the transverse mass formed by the remaining lepton and MET": not the leading
             # lepton's m_T the list defines
             continue
-        if _part_of_ratio(left, quantity[2]):
+        if _part_of_ratio(left, quantity[2]) or _NAMED_VARIABLE.search(left):
+            # ("..., and the topness variable is required to be greater than 8": a quantity the
+            # reader does not know, not the one named before it)
             continue  # "The ratio of the leading jet pT to HT must be below 0.5": not the HT's
         if P.A_DIFFERENCE.match(right, value.end()):
             continue  # "at least 1 GeV above the trigger threshold": a difference of two values
@@ -596,7 +607,7 @@ _OTHER_QUANTITY = re.compile(
     # ("a track curvature significance below 5": two words before the noun)
     r"(?:\b(?:an?|the|its|their)|(?:,|\band|\bwith))\s+(?:[\w-]+\s+){0,2}?(?:mass|output|score"
     r"|discriminant|energy"
-    r"|significance|fraction|width|length|multiplicity|variable|observable)\b",
+    r"|significance|fraction|width|length|multiplicity)\b",
     re.IGNORECASE,
 )
 
@@ -933,9 +944,18 @@ def _part_of_ratio(left: str, named: str) -> bool:
     # that Delta phi_R is less than 2.8", "a negative product of their pseudorapidities and
     # m_jj > 400 GeV"; one "and" in "the ratio between A and B")
     stretch = left[ratio.end("of") : left.rfind(named)]
-    ands = len(re.findall(r"\band\b", stretch, re.IGNORECASE))
-    between = ratio.group("of").lower().endswith("between")
-    return not _CLAUSE_WORD.search(stretch) and ands <= (1 if between else 0)
+    if _CLAUSE_WORD.search(stretch):
+        return False
+    # the word joining the ratio's parts ("to", "over", or the "and" of "between ... and"); an
+    # "and" after it ends the ratio, one before it is inside the numerator ("the ratio of the
+    # scalar sum of the jet and lepton pT to m_eff")
+    joins = (
+        re.search(r"\band\b", stretch, re.IGNORECASE)
+        if ratio.group("of").lower().endswith("between")
+        else _RATIO_JOIN.search(stretch)
+    )
+    after = stretch[joins.end() :] if joins is not None else stretch
+    return not re.search(r"\band\b", after, re.IGNORECASE)
 
 
 def _betweens(sentence: str) -> list[Comparison]:

@@ -272,8 +272,8 @@ _ANGLE = re.compile(r"Delta\s*phi|\u0394\s*\u03c6|\bazimuthal\b", re.IGNORECASE)
 def _nearer_the_angle(quote: str, one: re.Match[str], other: re.Match[str]) -> bool:
     """Whether ``one`` is named nearer the Delta phi the quote states than ``other``."""
     angle = _ANGLE.search(quote)
-    if angle is None:
-        return False
+    if angle is None or one.start() < angle.start():
+        return False  # (an earlier "All jets must have ..." is no angle's)
     return abs(one.start() - angle.start()) < abs(other.start() - angle.start())
 
 

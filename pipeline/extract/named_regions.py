@@ -23,7 +23,7 @@ _NAME = (
     # (not one flavour's channel: "In the muon channel, muons must have pT > 25 GeV" states
     # the muons' cuts)
     rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+(?:and|or)\s+[\w+-]+|\s+[\w+-]+)?)\s+"
-    r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies))\b"
+    r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies)|final\s+states?)\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
     # a word ("the barrel region", "the control region": a detector part, a region of another kind)
     rf"|(?P<label>{_MULTIPLICITY}|[\w+]*(?:\d|[\w+]-[\w+])[\w+-]*)\s+(?P<bare>region)\b"
@@ -66,6 +66,9 @@ _NOT_A_NAME = {
     "former", "following", "previous", "dedicated", "last", "first", "second", "third",
     # (a conjunction before "the signal region" names none: "..., while the signal region ...")
     "while", "whereas", "and", "but",
+    # (a generic word names no region: "the targeted final state", "the different topologies")
+    "targeted", "considered", "studied", "chosen", "analysed", "analyzed", "investigated",
+    "different", "various", "two", "three", "several",
 }  # fmt: skip
 
 
@@ -100,8 +103,11 @@ def split(sentence: str) -> list[RegionPart]:
         return []
     if any(
         re.search(r"\s(?:and|or)\s", m.group("word") or "")
-        and re.search(r"\brespectively\b|\bor\b", sentence[m.end() :])
-        for m in subjects
+        and re.search(
+            r"\brespectively\b|\bor\b(?!\s+(?:more|fewer|less)\b)",
+            sentence[m.end() : subjects[i + 1].start() if i + 1 < len(subjects) else None],
+        )
+        for i, m in enumerate(subjects)
     ):
         # "The 2-jet and 3-jet categories require exactly two and exactly three jets,
         # respectively": one value each, not both regions' (the reading checks it as categories)
@@ -136,10 +142,23 @@ _TRAILING = re.compile(
 )
 
 
+_COMPARED_TO_REGION = re.compile(
+    r"\b(?:than|compared|relative|relaxed|tightened|orthogonal|instead|unlike|i\.e\.|as\s+in"
+    r"|below\s+the|above\s+the|with\s+respect|region|regions)\b",
+    re.IGNORECASE,
+)
+
+
 def _trailing_region(sentence: str) -> list[RegionPart]:
     trailing = _TRAILING.search(sentence)
-    if trailing is None or re.search(SR_NAME, sentence[: trailing.start()]):
-        return []  # (one region named at the end only: not "SR-A requires ..., as in SR-B")
+    if (
+        trailing is None
+        or re.search(SR_NAME, sentence[: trailing.start()])
+        or _COMPARED_TO_REGION.search(sentence[: trailing.start()])
+    ):
+        # (one region named at the end only, of the whole requirement: not "SR-A requires ...,
+        # as in SR-B", "a looser requirement than the m_T2 > 160 GeV applied in SR-A")
+        return []
     text = sentence[: trailing.start()].strip(" ,;:.")
     name = re.sub(r"[^a-z0-9]+", "_", trailing.group("sr").lower()).strip("_")
     return [RegionPart(name, f"{_capitalised(text)}.")] if text else []
@@ -173,7 +192,11 @@ def _name_of(match: re.Match[str]) -> str | None:
         words = match.group("word").split()
         while words and words[0].lower() in _NOT_A_NAME:
             words = words[1:]
-        if not words:
+        if not words or all(
+            re.fullmatch(ONE_FLAVOUR, w, re.IGNORECASE) or w.lower() in ("and", "or") for w in words
+        ):
+            # (nor one flavour's channels named together: "In the electron and muon channels,
+            # ..." of a one-lepton search is its whole selection)
             return None
         noun = match.group("noun").lower()
         raw = " ".join([*words, "category" if noun.startswith("categor") else noun])

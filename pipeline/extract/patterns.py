@@ -614,7 +614,8 @@ _BRACED_INDEX = re.compile(r"([_^])\{([\w+\-*]{1,6})\}")
 _CLUSTER_ETA = re.compile(
     r"(?<![A-Za-z])eta_\{?(?:SC|sc|clus(?:ter)?|calo|cl)\}?(?![A-Za-z])"
     # the object's own eta as a superscript: "|eta^jet|", "|eta^{e}|"
-    r"|(?<![A-Za-z])eta\^\{?(?:jets?|j|e|mu|l|lep|lepton|gamma|ph|el|ele|tau)\}?(?![A-Za-z0-9])"
+    # (not an indexed one, "eta^{j}_{1}", nor a flavour's, "|eta^e| ... |eta^mu|")
+    r"|(?<![A-Za-z])eta\^\{?(?:jets?|j|gamma|ph)\}?(?![A-Za-z0-9_{])"
 )
 
 

@@ -219,12 +219,15 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
     own = _OWN_REQUIREMENT.match(window, last.end())
-    if _EXCLUDING.search(window[: last.start()]) and not (
-        own is not None
-        and not _REJECTED.search(text)
-        # (the value in the relative clause itself: "..., which must have pT > 250 GeV, are
-        # required to have pT > 30 GeV" is every other jet's 30)
-        and not re.search(r"\d", between)
+    if (
+        _EXCLUDING.search(window[: last.start()])
+        and not (
+            own is not None
+            and not _vetoes(text, position)
+            # (the value in the relative clause itself, not after its end: "..., which must have pT
+            # > 250 GeV, are required to have pT > 30 GeV" is every other jet's 30)
+            and "," not in window[own.end() :]
+        )
     ):
         # "any jet other than the two leading jets": the ones not meant (not "..., except the
         # leading jet, which must have pT > 200 GeV": its own requirement)
@@ -451,7 +454,19 @@ _OWN_REQUIREMENT = re.compile(
 )
 # (a veto's exception keeps its old reading: "Events with a jet with pT > 30 GeV other than the
 # leading jet, which must have pT > 100 GeV, are rejected")
-_REJECTED = re.compile(r"\b(?:reject|veto|discard|remov|exclud)\w*", re.IGNORECASE)
+_REJECTED = re.compile(
+    r"\b(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded|removed|excluded)\b",
+    re.IGNORECASE,
+)
+
+
+def _vetoes(text: str, position: int) -> bool:
+    """Whether the ';' clause around ``position`` rejects something ('... are rejected')."""
+    start = text.rfind(";", 0, position) + 1
+    end = text.find(";", position)
+    return bool(_REJECTED.search(text, start, end if end >= 0 else len(text)))
+
+
 _NAMED_BEFORE = re.compile(rf"(?P<obj>{_OBJECT})[^.;,]{{0,40}}$", re.IGNORECASE)
 
 
@@ -463,7 +478,7 @@ def besides_ranked(text: str, position: int) -> tuple[str, int] | None:
     if (
         match is not None
         and _OWN_REQUIREMENT.match(text, match.end())
-        and not _REJECTED.search(text)
+        and not _vetoes(text, position)
     ):
         # "jets must have pT > 25 GeV, except the leading jet, which must have pT > 200 GeV":
         # the excepted object has its own (higher) requirement; the others' holds for every one

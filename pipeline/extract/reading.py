@@ -253,7 +253,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bin\s+the\s+(?:boosted|resolved|merged|compressed|non-?compressed|low-\w+"
             r"|high-\w+)\s+(?:selection|regime|topology|regions?|analysis)\b"
             # "in the spin-2 search", "for the 2-lepton analysis": one of the paper's searches
-            r"|\b(?:in|for)\s+the\s+(?:[a-z]+-\d\w*|\d+-[a-z]\w*)\s+(?:search|analysis|selection)\b"
+            # (not a run or an energy: "As in the Run-1 analysis", "For the 13-TeV analysis")
+            r"|\b(?:in|for)\s+the\s+(?!run-|\d+-tev\b)(?:[a-z]+-\d\w*|\d+-[a-z]\w*)\s+"
+            r"(?:search|analysis|selection)\b"
             # "For the 2l SS channel, events must ...", "The e mu channel requires ...", "The
             # Z(nunu)H(bb) channel requires", "in the high-p_T^V category": one channel of several
             rf"|\b(?:for|in)\s+the\s+(?!{_FLAVOURS}\s+channels?\b)(?:[\w()+^{{}}\\-]+\s+){{1,2}}"
@@ -506,8 +508,12 @@ def _clauses(text: str) -> list[Clause]:
                 kinds -= {"efficiency"}
         if out and _RELATIVE_TO_REGION.match(piece):
             # "... normalised in a region where exactly one muon ...", "... except SR-1b, where
-            # exactly one b-jet is required": the region the clause before names
-            kinds |= out[-1].kinds & {"control", "category"}
+            # exactly one b-jet is required": the region the clause before names (not "...,
+            # except in the dimuon channel where ...": the coverage check reads the exception)
+            inherited = {"control"}
+            if _EXCEPT_REGION.search(text, out[-1].start, a):
+                inherited.add("category")
+            kinds |= out[-1].kinds & inherited
         requiring = _REQUIRING.search(text, out[-1].start, a) if out else None
         if requiring is not None and _CONTINUED_OBJECT.match(piece):
             # "efficiencies are measured with ..., requiring the tag muon to have pT > 30 GeV and
@@ -549,6 +555,9 @@ _TRIGGER_AS_REASON = re.compile(
     re.IGNORECASE,
 )
 _EFFICIENCY = dict(KINDS)["efficiency"]
+_EXCEPT_REGION = re.compile(
+    rf"\bexcept\s+(?:for\s+)?(?:the\s+)?(?:signal\s+regions?\s+)?{SR_NAME}\W*$"
+)
 _REQUIRING = re.compile(r"\brequiring\b", re.IGNORECASE)
 _CONTINUED_OBJECT = re.compile(
     r"^\W*and\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w-]+\s+){0,3}?to\s+(?:be|have|satisfy|pass)\b",

@@ -148,7 +148,7 @@ _ROLE_AFTER = re.compile(
     r"(?:region|direction|calorimeter)|in\s+the\s+(?:[\w-]+\s+)?(?:region|range|interval)\s+"
     # ("jets in the region 2.5 < |eta| < 3.0")
     # (a positive lower edge: a part of the detector; "-2.5 < eta < 2.5" is the acceptance)
-    r"(?:of\s+)?(?:0\.\d*[1-9]|[1-9][\d.]*)\s*(?:<=?\s*\|?\s*(?:eta|y)\w*\s*\|?\s*<=?|-|\u2013|to\b)"
+    r"(?:of\s+)?(?:0\.\d*[1-9]|[1-9][\d.]*)\s*(?:<=?\s*\|?\s*[A-Za-z][\w^{}]*\s*\|?\s*<=?|-|\u2013|to\b)"
     r"\s*\d[\d.]*|(?:associated\s+with|assigned\s+to|attributed\s+to)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay"
     r"|boson|candidate)|with\s+the\s+(?:highest|largest|lowest|smallest|second[- ]"
     r"(?:highest|largest))\b|(?:from|of)\s+the\s+(?:[\w-]+\s+){0,2}?(?:decay|boson|candidate))\b",
