@@ -228,6 +228,14 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
             f"the requirement is only for the {claim.kind}s the condition opening the sentence "
             f"names ('{condition.group(0).strip()} ...'), not for every {claim.kind}"
         )
+    picked = _PICKED_FROM.search(r.text, 0, position)
+    if picked is not None and claim.kind == "jet" and ";" not in r.text[picked.end() : position]:
+        # "b-tagged jets are selected from jets with pT > 20 GeV and |eta| < 2.5 using ...": the
+        # jets the b-jets are picked from
+        return (
+            "the values pick the jets the b-tagged jets are chosen from ('"
+            f"{picked.group(0).strip()} ...'): a cut on the b-jets, not on every jet"
+        )
     part = _DETECTOR_PART.match(r.text)
     if part and claim.kind != "event" and ";" not in r.text[part.end() : position]:
         # "In the barrel region, electrons must have pT > 25 GeV" (and "In the forward region
@@ -396,6 +404,12 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
 _OBJECT_CONDITION = re.compile(
     r"^\W*for\s+(?:all\s+|the\s+|those\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
     rf"(?P<obj>{ANY_OBJECT})\s+(?:with|having|that\s+have|whose|in\s+the)\b[^,;]{{3,120}}?,",
+    re.IGNORECASE,
+)
+_PICKED_FROM = re.compile(
+    r"\bb-?(?:tagged\s+)?jets?\s+(?:are|is)\s+(?:then\s+)?(?:selected|identified|chosen|taken"
+    r"|defined|tagged)\s+(?:from|among|amongst|out\s+of)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+)?jets"
+    r"\s+(?:with|having|that\s+have|satisfying)\b",
     re.IGNORECASE,
 )
 # a part of the detector opening the sentence: "In the barrel region, ...", "In the endcaps, ...",
