@@ -432,6 +432,34 @@ WRONG += [
     ),
 ]
 
+# the objects another is built from or matched to are not the requirement's
+WRONG += [
+    (
+        "taus reconstructed from jets",
+        "Hadronically decaying tau candidates are reconstructed from anti-kt jets with R = 0.4 "
+        "and are required to have pT > 20 GeV and |eta| < 2.5.",
+        ["jets: pt > 20", "jets: abs(eta) < 2.5"],
+    ),
+    (
+        "electrons from clusters matched to tracks",
+        "Electrons are reconstructed from energy clusters in the calorimeter matched to "
+        "inner-detector tracks and must have pT > 10 GeV and |eta| < 2.47.",
+        ["tracks: pt > 10", "tracks: abs(eta) < 2.47"],
+    ),
+]
+RIGHT += [
+    (
+        "taus seeded by jets",
+        "Tau leptons are seeded by jets and must satisfy pT > 20 GeV.",
+        ["taus: pt > 20"],
+    ),
+    (
+        "photons from clusters without matching tracks",
+        "Photons, reconstructed from clusters without matching tracks, must have ET > 25 GeV.",
+        ["photons: pt > 25"],
+    ),
+]
+
 # a second review (a read-only helper) of the later commits found these; each failed before
 WRONG += [
     (

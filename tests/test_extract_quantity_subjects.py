@@ -99,6 +99,18 @@ RIGHT = [
         ["event: met > 1200"],
     ),
     (
+        "CMS length macros: the value in mm",
+        "Electrons must have \\pt > 10\\GeV, $\\abs{\\eta} < 2.5$, $\\abs{d_{xy}} < 0.05\\cm$ and "
+        "$\\abs{d_{z}} < 0.1\\cm$.",
+        ["electrons: abs(d0) < 0.5", "electrons: abs(z0) < 1", "electrons: pt > 10"],
+    ),
+    (
+        "a threshold in cm after a bracketed alternative is read (the check converts it too)",
+        "Electrons must have $\\pt > 10\\GeV$ and must satisfy $\\abs{d_{xy}} < 0.05$ "
+        "(0.10)\\cm in the barrel (endcap).",
+        ["electrons: pt > 10"],
+    ),
+    (
         "ATLAS macros",
         "Events with $\\met > 200$~\\GeV and at least two jets with $\\pT > 30\\GeV$ are selected.",
         ["event: met > 200", "event: count(jets) >= 2", "jets: pt > 30"],

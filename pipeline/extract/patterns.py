@@ -577,7 +577,7 @@ _HEP_MACROS = {
     "antikt": "anti-k_t",
     "antikT": "anti-k_t",
 }
-_HEP_UNITS = re.compile(r"\\(GeV|TeV|MeV|keV)(?![A-Za-z])")
+_HEP_UNITS = re.compile(r"\\(GeV|TeV|MeV|keV|cm|mm|mum)(?![A-Za-z])")
 _HEP_MACRO = re.compile(
     r"\\(" + "|".join(sorted(_HEP_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])"
 )
@@ -627,6 +627,23 @@ def prepare(sentence: str) -> str:
     for pattern, repl in _JOINS:
         text = pattern.sub(repl, text)
     return text
+
+
+# what another object is built from or matched to: "reconstructed from anti-kt jets", "seeded by
+# jets", "clusters matched to inner-detector tracks", "clusters without matching tracks"
+_INPUT_BEFORE = re.compile(
+    r"(?:\b(?:reconstructed|built|formed|seeded|constructed|clustered|made|identified)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:from|by|with|using|out\s+of)\s+(?:[^.;,]{0,80}?\s+)?"
+    r"|\b(?:matched|matching|associated|geometrically\s+matched)\s+(?:to\s+|with\s+)?"
+    r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?)$",
+    re.IGNORECASE,
+)
+
+
+def input_of_another(text: str, position: int) -> bool:
+    """Whether the object named at ``position`` is what another object is built from or matched
+    to (its reconstruction's input, not the object the requirement is on)."""
+    return bool(_INPUT_BEFORE.search(text[max(0, position - 120) : position]))
 
 
 # objects given an attribute by the if-clause after it, which is their requirement: "Muons are

@@ -66,7 +66,14 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
 
 
 def _objects(sentence: str) -> list[tuple[int, str]]:
-    return [(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(sentence)]
+    """The objects the sentence names, without those another one is built from after it ('Tau
+    candidates are reconstructed from anti-kt jets ... and must have pT > 20 GeV': the taus')."""
+    named = [(m.start(), P.object_of(m)) for m in P.OBJECT_RE.finditer(sentence)]
+    return [
+        (at, kind)
+        for index, (at, kind) in enumerate(named)
+        if not (index > 0 and P.input_of_another(sentence, at) and named[0][1] != kind)
+    ]
 
 
 _PATTERN = dict(P.OBJECTS)  # kind -> the pattern naming it

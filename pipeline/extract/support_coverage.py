@@ -82,9 +82,16 @@ def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
             continue  # "the 125 GeV Higgs boson", "masses between 300 and 1000 GeV"
         if P.A_DIFFERENCE.match(text, m.end()):
             continue  # "27 GeV, 1 GeV above the trigger threshold": a difference of two values
-        value = float(m.group(1))
+        # (in the list's units, as the cuts hold them: "0.05 (0.10) cm" is 0.5 mm, "1.2 TeV"
+        # 1200 GeV)
+        unit = unit or next(iter(_UNIT_AFTER_BRACKET.findall(after)), None)
+        value = float(m.group(1)) * _TO_LIST_UNITS.get(unit or "", 1.0)
         found.append((m.start(), value, m.group(0)))
     return found
+
+
+_TO_LIST_UNITS = {"TeV": 1e3, "MeV": 1e-3, "cm": 10.0, "\u00b5m": 1e-3, "um": 1e-3, "mrad": 1e-3}
+_UNIT_AFTER_BRACKET = re.compile(r"^\s*\([^()]*\)\s*(TeV|GeV|MeV|mm|cm|\u00b5m|um)\b")
 
 
 # words that tie the parts of a sentence to one another: a threshold left unread in a sentence
