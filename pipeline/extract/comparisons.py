@@ -918,7 +918,7 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
 
 # "with the region 1.37 < |eta| < 1.52 excluded", "the range ... is removed": the range left out
 _EXCLUDED_AFTER = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:(?:is|are)\s+)?(?:excluded|removed|vetoed|rejected|discarded)\b",
+    rf"\s*(?:\([^()]*\)\s*)?(?:(?:is|are)\s+)?{P.REJECTED_VERB}\b",
     re.IGNORECASE,
 )
 _A_REGION_BEFORE = re.compile(

@@ -160,8 +160,8 @@ def _trailing_region(sentence: str) -> list[RegionPart]:
         # as in SR-B", "a looser requirement than the m_T2 > 160 GeV applied in SR-A")
         return []
     text = sentence[: trailing.start()].strip(" ,;:.")
-    name = re.sub(r"[^a-z0-9]+", "_", trailing.group("sr").lower()).strip("_")
-    return [RegionPart(name, f"{_capitalised(text)}.")] if text else []
+    name = _identifier(trailing.group("sr"))
+    return [RegionPart(name, f"{_capitalised(text)}.")] if name and text else []
 
 
 def _capitalised(text: str) -> str:
@@ -200,6 +200,12 @@ def _name_of(match: re.Match[str]) -> str | None:
             return None
         noun = match.group("noun").lower()
         raw = " ".join([*words, "category" if noun.startswith("categor") else noun])
+    return _identifier(raw)
+
+
+def _identifier(raw: str) -> str | None:
+    """A region's name as an identifier ('SR-low' -> 'sr_low', '0-lepton channel' ->
+    'r_0_lepton_channel'); None when nothing is left of it."""
     name = re.sub(r"[^a-z0-9]+", "_", raw.lower()).strip("_")
     if not name:
         return None

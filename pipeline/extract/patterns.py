@@ -414,6 +414,8 @@ VETO_WORDS = re.compile(
     r"|\bzero\b",
     re.IGNORECASE,
 )
+# what a statement of rejected objects or events says of them: "are rejected", "are removed"
+REJECTED_VERB = r"(?:rejected|vetoed|discarded|removed|excluded)"
 # after a value, the value is a difference of two others, not a threshold: "at least 1 GeV above
 # the trigger threshold" (one reading for the comparisons and the coverage check)
 A_DIFFERENCE = re.compile(

@@ -218,16 +218,11 @@ def _phrase_before(text: str, position: int) -> re.Match[str] | None:
         between = _FLAVOURS_APPOSED.sub(" ", between, count=1)
     if _NOT_RANKED.search(between) or P.OBJECT_RE.search(between):
         return None
-    own = _OWN_REQUIREMENT.match(window, last.end())
-    if (
-        _EXCLUDING.search(window[: last.start()])
-        and not (
-            own is not None
-            and not _vetoes(text, position)
-            # (the value in the relative clause itself, not after its end: "..., which must have pT
-            # > 250 GeV, are required to have pT > 30 GeV" is every other jet's 30)
-            and "," not in window[own.end() :]
-        )
+    own = _own_requirement(text, start + last.end(), position)
+    if _EXCLUDING.search(window[: last.start()]) and not (
+        # (the value in the relative clause itself, not after its end: "..., which must have pT
+        # > 250 GeV, are required to have pT > 30 GeV" is every other jet's 30)
+        own is not None and "," not in text[own.end() : position]
     ):
         # "any jet other than the two leading jets": the ones not meant (not "..., except the
         # leading jet, which must have pT > 200 GeV": its own requirement)
@@ -455,9 +450,18 @@ _OWN_REQUIREMENT = re.compile(
 # (a veto's exception keeps its old reading: "Events with a jet with pT > 30 GeV other than the
 # leading jet, which must have pT > 100 GeV, are rejected")
 _REJECTED = re.compile(
-    r"\b(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded|removed|excluded)\b",
+    rf"\b(?:are|is)\s+(?:then\s+|also\s+)?{P.REJECTED_VERB}\b",
     re.IGNORECASE,
 )
+
+
+def _own_requirement(
+    text: str, at: int, position: int, end: int | None = None
+) -> re.Match[str] | None:
+    """The excepted objects' own requirement right after ``at`` (", which must have ...", read
+    up to ``end``, the comparison's ``position`` by default), outside a clause that vetoes."""
+    own = _OWN_REQUIREMENT.match(text, at, position if end is None else end)
+    return own if own is not None and not _vetoes(text, position) else None
 
 
 def _vetoes(text: str, position: int) -> bool:
@@ -475,11 +479,7 @@ def besides_ranked(text: str, position: int) -> tuple[str, int] | None:
     ones of a kind ('no jet with pT > 50 GeV besides the leading one': the veto is on the second
     jet, rank 1, whose pT must not exceed 50 GeV); None otherwise."""
     match = next((m for m in BESIDES.finditer(text) if abs(m.start() - position) <= 60), None)
-    if (
-        match is not None
-        and _OWN_REQUIREMENT.match(text, match.end())
-        and not _vetoes(text, position)
-    ):
+    if match is not None and _own_requirement(text, match.end(), position, len(text)):
         # "jets must have pT > 25 GeV, except the leading jet, which must have pT > 200 GeV":
         # the excepted object has its own (higher) requirement; the others' holds for every one
         return None

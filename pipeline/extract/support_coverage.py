@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pipeline.extract import patterns as P
 from pipeline.extract.reading import Reading, read
 from pipeline.extract.support_clauses import NOT_A_SELECTION
+from pipeline.selection.units import to_canonical
 
 # a number the sentence compares with: after a comparison sign or word, or carrying a unit of
 # energy or length (a value written as a threshold). Counts ("at least two jets") are not here:
@@ -85,12 +86,11 @@ def compared_numbers(sentence: str) -> list[tuple[int, float, str]]:
         # (in the list's units, as the cuts hold them: "0.05 (0.10) cm" is 0.5 mm, "1.2 TeV"
         # 1200 GeV)
         unit = unit or next(iter(_UNIT_AFTER_BRACKET.findall(after)), None)
-        value = float(m.group(1)) * _TO_LIST_UNITS.get(unit or "", 1.0)
+        value = to_canonical(float(m.group(1)), unit)
         found.append((m.start(), value, m.group(0)))
     return found
 
 
-_TO_LIST_UNITS = {"TeV": 1e3, "MeV": 1e-3, "cm": 10.0, "\u00b5m": 1e-3, "um": 1e-3, "mrad": 1e-3}
 _UNIT_AFTER_BRACKET = re.compile(r"^\s*\([^()]*\)\s*(TeV|GeV|MeV|mm|cm|\u00b5m|um)\b")
 
 

@@ -171,7 +171,7 @@ def ranked_subject_problem(claim: Claim, r: Reading, positions: list[int]) -> st
 
 
 _EXCLUDED = re.compile(
-    r"\s*(?:are|is)\s+(?:then\s+)?(?:excluded|removed|rejected|vetoed|discarded|not\s+considered)\b",
+    rf"\s*(?:are|is)\s+(?:then\s+)?(?:{P.REJECTED_VERB}|not\s+considered)\b",
     re.IGNORECASE,
 )
 
