@@ -513,11 +513,6 @@ RIGHT = [
         ["event: dphi > 2.617993878"],
     ),
     (
-        "a cut of some dilepton channels",
-        "In the muon channel, the muon must have pT > 27 GeV.",
-        ["muons: pt > 27"],
-    ),
-    (
         "a window in words around another mass than the Z",
         JETS + "The dijet invariant mass must be within 15 GeV of the W boson mass.",
         ["event: abs(mjj - 80.4) < 15"],

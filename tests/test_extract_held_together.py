@@ -310,11 +310,6 @@ RIGHT = [
         ["event: dphi < 1.8"],
     ),
     (
-        "a muon channel states the muons' cuts",
-        "In the muon channel, muons must have pT > 25 GeV.",
-        ["muons: pt > 25"],
-    ),
-    (
         "the event selection is no channel",
         "The event selection requires E_T^miss > 150 GeV.",
         ["event: met > 150"],

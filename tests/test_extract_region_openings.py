@@ -142,11 +142,6 @@ RIGHT += [
         "MET > 40 GeV is required.",
         ["event: any(opposite_charge(pairs(leptons)))", "region same_flavour_channels: met > 40"],
     ),
-    (
-        "one flavour's channel states that flavour's cuts",
-        "In the muon channel, muons must have pT > 25 GeV.",
-        ["muons: pt > 25"],
-    ),
 ]
 
 

@@ -199,11 +199,12 @@ def test_units_are_canonical_in_the_list() -> None:
 
 
 def cuts_of(sel: SelectionList) -> set[tuple[object, ...]]:
+    """(target, variable, op, value) of each cut, (target, expression) of an expression cut."""
     return {
         (c.target, c.variable, c.op, tuple(c.value) if isinstance(c.value, list) else c.value)
         for c in sel.all_cuts()
         if c.variable
-    }
+    } | {(c.target, c.expr) for c in sel.all_cuts() if c.expr}
 
 
 def test_atlas_wwbb_paper() -> None:
@@ -281,7 +282,8 @@ def test_student_report_without_numeric_cuts_gives_valid_list() -> None:
             "CMS-SUS-16-047",
             "1707.06193.pdf",
             {
-                ("photons", "pt", ">", 100.0),
+                # ("at least one photon with p_T > 100 GeV": the leading photon's)
+                (None, "nth(sort_desc(pt(photons)), 0) > 100"),
                 ("photons", "eta", "<", 1.4442),
                 ("jets", "pt", ">", 30.0),
             },

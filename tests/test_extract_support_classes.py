@@ -353,13 +353,6 @@ SUPPORTED = [
         {"variable": "eta", "op": "<", "value": 1.44, "abs": True},
     ),
     (
-        "a flavour channel",
-        "",
-        "In the electron channel, the electron must satisfy pT > 30 GeV.",
-        "electrons",
-        {"variable": "pt", "op": ">", "value": 30},
-    ),
-    (
         "object definitions after a control sample of other objects",
         "The W+jets control sample consists of events with exactly one muon and no b-tagged jets.",
         "Photons are required to have p_T > 40 GeV.",

@@ -22,7 +22,7 @@ _NAME = (
     r"(?:\s+(?:signal\s+|control\s+|validation\s+)?region)?"
     # (not one flavour's channel: "In the muon channel, muons must have pT > 25 GeV" states
     # the muons' cuts)
-    rf"|(?!(?:{ONE_FLAVOUR})\s+channel)(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+(?:and|or)\s+[\w+-]+|\s+[\w+-]+)?)\s+"
+    rf"|(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+(?:and|or)\s+[\w+-]+|\s+[\w+-]+)?)\s+"
     r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies)|final\s+states?)\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
     # a word ("the barrel region", "the control region": a detector part, a region of another kind)
@@ -192,8 +192,12 @@ def _name_of(match: re.Match[str]) -> str | None:
         words = match.group("word").split()
         while words and words[0].lower() in _NOT_A_NAME:
             words = words[1:]
-        if not words or all(
-            re.fullmatch(ONE_FLAVOUR, w, re.IGNORECASE) or w.lower() in ("and", "or") for w in words
+        if not words or (
+            len(words) > 1
+            and all(
+                re.fullmatch(ONE_FLAVOUR, w, re.IGNORECASE) or w.lower() in ("and", "or")
+                for w in words
+            )
         ):
             # (nor one flavour's channels named together: "In the electron and muon channels,
             # ..." of a one-lepton search is its whole selection)

@@ -271,12 +271,20 @@ NOT_SYMBOLS = {
     "CSVv2",
 }
 
+# a small-R jet's algorithm or size named before "jets"
+_JET_ALGORITHM = (
+    r"(?:small[- ]R|anti-?k_?\{?t\}?|AK4|PFlow|EMTopo|particle-flow|R\s*=\s*0\.4|calorimeter)"
+)
 OBJECTS: list[tuple[str, str]] = [
     # (not "non-b-tagged jets": the other jets)
     (
         "bjet",
         r"(?<!\+)(?<!non-)(?<!non )\bb[- ]?(?:tagged |quark |flavou?red )?jets?\b"
-        r"|(?<!non-)\bb-jets?\b|\bbjets?\b|(?<!non-)\bb[- ]?tags\b",
+        r"|(?<!non-)\bb-jets?\b|\bbjets?\b|(?<!non-)\bb[- ]?tags\b"
+        # the jet algorithm between: "b-tagged small-R jets", "b-tagged anti-kt jets"
+        rf"|(?<!non-)\bb[- ]tagged\s+{_JET_ALGORITHM}\s+jets?\b"
+        # "small-R jets that are b-tagged"
+        rf"|\b(?:{_JET_ALGORITHM}\s+)?jets?\s+(?:that|which)\s+are\s+(?:also\s+)?b[- ]tagged\b",
     ),
     # "+jets" names a process (W+jets), not the object; large-R jets are another collection
     (

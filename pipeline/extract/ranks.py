@@ -403,7 +403,9 @@ def of_which(text: str, position: int) -> tuple[str, int] | None:
 # "at least eight jets with pT > 50 GeV": a count of the objects above a value, said just before it
 _COUNT_WITH = re.compile(
     rf"\b(?:(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|(?P<more>more\s+than))\s+"
-    rf"(?P<n>(?i:{P.NUM_WORD}))|(?P<one>an?|one))\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{_OBJECT})\s+"
+    # (not "exactly one electron with pT > 65 GeV", "only one": a count of the objects above it)
+    rf"(?P<n>(?i:{P.NUM_WORD}))|(?<!exactly\s)(?<!only\s)(?<!precisely\s)(?P<one>an?|one))\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{_OBJECT})\s+"
     r"(?:with|having|"
     r"(?:that|which)\s+(?:have|satisfy))\s+[^,;.<>]{0,30}$",
     re.IGNORECASE,
@@ -414,6 +416,24 @@ _REQUIRED_BEFORE = re.compile(
     r"\b(?:have|has|contain|contains|containing|require|requires|requiring|with)\s+$", re.IGNORECASE
 )
 _REQUIRED_AFTER = re.compile(r"[^.;]{0,60}?\b(?:is|are)\s+(?:also\s+)?required\b", re.IGNORECASE)
+
+
+# the one object of a channel as the subject: "In the muon channel, the muon must have pT > 27"
+THE_ONE = re.compile(
+    r"\bthe\s+(?:(?:selected|signal|tight|isolated)\s+)?(?P<obj>electron|muon|lepton|photon|tau)"
+    r"\s+(?:must|is\s+required|has\s+to|should|needs\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def the_one(text: str, position: int) -> tuple[str, int] | None:
+    """(kind, 0) when the comparison at ``position`` is the requirement of 'the muon', the one
+    object of its kind the clause speaks of (the leading one); None otherwise."""
+    before = text[max(0, position - 80) : position]
+    match = next(THE_ONE.finditer(before), None)
+    if match is None or re.search(r"[,;.]\s", before[match.end() :]):
+        return None  # (not the muon's of another clause)
+    return match.group("obj").lower(), 0
 
 
 def counted_above(text: str, position: int) -> tuple[str, int] | None:

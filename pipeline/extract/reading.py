@@ -237,7 +237,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # selection": one channel or region of several
             # (a one-lepton flavour channel is not one: "In the muon channel, ..." states the
             # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
-            rf"|\bin\s+the\s+(?!{ONE_FLAVOUR}(?:\s+(?:and|or)\s+{ONE_FLAVOUR})?\s+channels?\b)"
+            rf"|\bin\s+the\s+(?!{ONE_FLAVOUR}(?:\s+(?:and|or)\s+{ONE_FLAVOUR})\s+channels\b)"
             r"(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
             r"|\bin\s+(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any)\s)"
             r"(?:[\w-]+\s+){1,2}signal\s+regions?\b"

@@ -135,7 +135,7 @@ def _findings_in(
     if clauses.rejects_objects(sentence) and not clauses.rejects_events(sentence):
         out = clauses.kept_objects(out)  # "Jets with pT below 30 GeV are not used": pT >= 30
     out = _besides_ranked(reading, _beyond_ranked(reading, out + _counts(sentence, quote)))
-    out = _counted_above_thresholds(reading, out)
+    out = _at_least_one_above(reading, _counted_above_thresholds(reading, out))
     # 'rejected if they contain a b-tagged jet' already gives the kept side, a zero count
     vetoes = _veto_counts(sentence, quote)
     if not clauses.rejects_events(sentence):
@@ -646,6 +646,40 @@ def _counted_above_thresholds(reading: Reading, out: list[CutFinding]) -> list[C
     return out
 
 
+_OTHER_KINDS = {kind: [k for k in COLLECTIONS if k != kind] for kind in COLLECTIONS}
+
+
+def _at_least_one_above(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
+    """'at least one jet with pT > 250 GeV', 'must have a jet with pT > 450 GeV': the leading
+    jet's pT (which holds exactly when some jet is above the value), not a cut on every jet, which
+    would redefine the jets every other cut counts and, alone, require none."""
+    if clauses.rejects_events(reading.text) or clauses.rejects_objects(reading.text):
+        return out  # (a veto's objects: its own reading)
+    for comp in reading.comparisons:
+        if comp.quantity != "pt" or comp.op not in (">", ">=") or isinstance(comp.value, list):
+            continue
+        said = ranks.counted_above(reading.text, comp.position)
+        if said is None or said[1] != 0 or support_clauses.counted_in_veto(reading, comp.position):
+            continue  # (not "..., and events containing a b-jet with pT > 20 GeV are vetoed")
+        kind = said[0]
+        value = float(canonical(comp.value, comp.unit)[0])  # type: ignore[arg-type]
+        flat = _flat_lower_pt(out, kind, value)
+        if len(flat) != 1 or any(_flat_lower_pt(out, other, value) for other in _OTHER_KINDS[kind]):
+            continue  # (not "at least one electron or muon with pT > 25 GeV": the leptons')
+        counted = [f for f in out if f.object == kind and f.variable == "count" and f.op != ">="]
+        lower = [f for f in out if f.object == kind and f.variable == "pt" and f.op in (">", ">=")]
+        if counted and len(lower) == 1:
+            continue  # ("requires one muon with pT > 25 GeV", read as exactly one: the muons')
+        one = [
+            f
+            for f in out
+            if f.object == kind and f.variable == "count" and (f.op, f.value) == (">=", 1)
+        ]
+        ranked = flat[0].model_copy(update={"rank": 0})
+        out = [f for f in out if f is not flat[0] and f not in one[:1]] + [ranked]
+    return out
+
+
 def _besides_ranked(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
     """'no jet with pT > 50 GeV besides the leading one': the veto is on the second jet (not
     (nth(..., 1) > 50)), not a cut on every jet and a zero count; 'events with a jet other than
@@ -947,8 +981,9 @@ def _at_event_level(found: list[CutFinding], text: str = "") -> list[CutFinding]
         return found
     kinds = {f.object for f in objects}
     counts = [f for f in found if f.variable == "count" and f.object in kinds]
-    if not counts and len(kinds) == 1 and _ONE_WITH.search(text):
-        counts = [_count(str(objects[0].object), ">=", 1, objects[0].quote)]  # "a tau with"
+    if not counts and len(kinds) == 1 and (_ONE_WITH.search(text) or ranks.THE_ONE.search(text)):
+        # "a tau with", "the muon must have": the one (leading) object's
+        counts = [_count(str(objects[0].object), ">=", 1, objects[0].quote)]
     if (
         len(kinds) != 1
         or len(counts) != 1

@@ -283,6 +283,8 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
             # ("The leading photon must have ...; events with an additional photon with E_T > 50
             # GeV are vetoed": the second photon)
             or ranks.additional_vetoed(r.text, comp.position)
+            # ("In the muon channel, the muon must have pT > 27 GeV": the one muon)
+            or ranks.the_one(r.text, comp.position)
         )
         if beyond is not None and beyond[1] == claim.rank and beyond[0] in accepted_kinds(claim):
             # "the leading jet ... and at least one additional jet with pT > 75 GeV", "at least

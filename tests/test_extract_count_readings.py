@@ -1,0 +1,185 @@
+"""Counts and channels the twentieth session read anew (issue 17):
+
+- 'at least one jet with pT > 250 GeV', 'must have a jet with pT > 450 GeV': the leading jet's pT,
+  which holds exactly when some jet is above the value. It was a cut on every jet, which
+  redefines the jets every other cut counts ('no more than four jets with pT > 30 GeV' then
+  counted jets above 250 GeV) and, with no count, required none. 'exactly one electron with pT >
+  65 GeV' stays the electrons' (a count of the objects above the value);
+- 'at least three b-tagged small-R jets': b-jets, not jets (the jet algorithm between);
+- one flavour's channel is a channel: 'In the electron channel, ..., E_T^miss > 65 GeV and m_T >
+  130 GeV are required' states the electron channel's cuts, which were the whole selection's,
+  verified; 'In the muon channel, the muon must have pT > 27 GeV' is that channel's leading muon.
+  Two flavours' channels named together ('In the electron and muon channels') stay the
+  selection's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extract_cases import assert_not_verified, assert_verified
+from tests.test_extract_region_openings import _verified_in_regions
+
+WRONG = [
+    (
+        "at least one jet above a value, alone",
+        "Only events with at least one jet with pT > 250 GeV are kept.",
+        ["jets: pt > 250"],
+    ),
+    (
+        "a jet above a value, required",
+        "Events must have a jet with $p_{\\mathrm{T}} > 450$~GeV and "
+        "$E_{\\mathrm{T}}^{\\mathrm{miss}} > 200$~GeV.",
+        ["jets: pt > 450"],
+    ),
+    (
+        "at least one jet above a value, then a count of jets above another",
+        "Events must contain at least one jet with pT > 250 GeV and no more than four jets with "
+        "pT > 30 GeV.",
+        ["jets: pt > 250"],
+    ),
+    (
+        "a vetoed jet above a value after requirements",
+        "The two leading jets must have pT > 80 and 40 GeV, the event must have MET > 250 GeV, "
+        "and events containing a b-tagged jet with pT > 20 GeV are vetoed.",
+        ["event: nth(sort_desc(pt(bjets)), 0) > 20", "bjets: pt > 20"],
+    ),
+    (
+        "one or more large-radius jets",
+        "Events with one or more large-R jets with pT > 400 GeV are selected.",
+        ["fatjets: pt > 400"],
+    ),
+    (
+        "at least one lepton of either flavour above a value",
+        "Events must contain at least one electron or muon with pT > 25 GeV.",
+        [
+            "event: nth(sort_desc(pt(muons)), 0) > 25",
+            "event: nth(sort_desc(pt(electrons)), 0) > 25",
+        ],
+    ),
+    (
+        "b-tagged jets named with their algorithm",
+        "The search requires at least three b-tagged small-R jets and meff > 1 TeV.",
+        ["event: count(jets) >= 3"],
+    ),
+    (
+        "b-tagged anti-kt jets",
+        "Events must contain at least two b-tagged anti-kt jets.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "jets that are b-tagged",
+        "Events must contain at least two small-R jets that are b-tagged.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "one flavour's channel, event-level cuts",
+        "In the electron channel of the W' search, exactly one electron with ET > 65 GeV, "
+        "ETmiss > 65 GeV and mT > 130 GeV are required.",
+        [
+            "event: met > 65",
+            "event: mt > 130",
+            "event: count(electrons) == 1",
+            "electrons: pt > 65",
+        ],
+    ),
+    (
+        "one flavour's channel, the flavour's cut",
+        "In the muon channel, muons must have pT > 25 GeV.",
+        ["muons: pt > 25"],
+    ),
+    (
+        "one flavour's channel, its one lepton",
+        "In the electron channel, the electron must satisfy pT > 30 GeV.",
+        ["electrons: pt > 30"],
+    ),
+]
+
+RIGHT = [
+    (
+        "at least one jet above a value, alone",
+        "Only events with at least one jet with pT > 250 GeV are kept.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 250"],
+    ),
+    (
+        "a jet above a value, required",
+        "Events must have a jet with $p_{\\mathrm{T}} > 450$~GeV and "
+        "$E_{\\mathrm{T}}^{\\mathrm{miss}} > 200$~GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 450", "event: met > 200"],
+    ),
+    (
+        "at least one jet above a value, then a count of jets above another",
+        "Events must contain at least one jet with pT > 250 GeV and no more than four jets with "
+        "pT > 30 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 250", "jets: pt > 30", "event: count(jets) <= 4"],
+    ),
+    (
+        "a photon and its eta",
+        "Events must contain at least one photon with ET > 150 GeV and |eta| < 2.37.",
+        ["event: nth(sort_desc(pt(photons)), 0) > 150", "photons: abs(eta) < 2.37"],
+    ),
+    (
+        "exactly one lepton above a value stays the leptons'",
+        "Exactly one isolated lepton with pT > 30 GeV is required.",
+        ["leptons: pt > 30", "event: count(leptons) == 1"],
+    ),
+    (
+        "one muon above a value, read as exactly one",
+        "Events must contain one muon with pT > 25 GeV.",
+        ["muons: pt > 25"],
+    ),
+    (
+        "at least two jets above a value stay the jets'",
+        "Events are required to have at least two jets with pT > 40 GeV.",
+        ["jets: pt > 40", "event: count(jets) >= 2"],
+    ),
+    (
+        "b-tagged jets named with their algorithm",
+        "The search requires at least three b-tagged small-R jets and meff > 1 TeV.",
+        ["event: count(bjets) >= 3", "event: meff > 1000"],
+    ),
+    (
+        "jets that are b-tagged",
+        "Events must contain at least two small-R jets that are b-tagged.",
+        ["event: count(bjets) >= 2"],
+    ),
+    (
+        "small-R jets stay jets",
+        "Events with at least four small-R jets are selected.",
+        ["event: count(jets) >= 4"],
+    ),
+    (
+        "one flavour's channel, event-level cuts",
+        "In the muon channel, E_T^miss > 55 GeV is required.",
+        ["region muon_channel: met > 55"],
+    ),
+    (
+        "one flavour's channel, its one lepton",
+        "In the muon channel, the muon must have pT > 27 GeV.",
+        ["region muon_channel: nth(sort_desc(pt(muons)), 0) > 27"],
+    ),
+    (
+        "two flavours' channels, each its own",
+        "In the electron channel, $E_{\\mathrm{T}}^{\\mathrm{miss}} > 30$~GeV and "
+        "$m_{\\mathrm{T}}^{W} > 30$~GeV are required, while in the muon channel the requirements "
+        "are "
+        "$E_{\\mathrm{T}}^{\\mathrm{miss}} > 20$~GeV and $E_{\\mathrm{T}}^{\\mathrm{miss}} + "
+        "m_{\\mathrm{T}}^{W} > 60$~GeV.",
+        ["region electron_channel: met > 30", "region muon_channel: met > 20"],
+    ),
+    (
+        "two flavours' channels named together stay the selection's",
+        "In the electron and muon channels, events must have E_T^miss > 30 GeV.",
+        ["event: met > 30"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG)
+def test_wrong_reading_is_not_verified(name: str, sentence: str, wrong: list[str]) -> None:
+    assert_not_verified(name, sentence, wrong, of=_verified_in_regions)
+
+
+@pytest.mark.parametrize(("name", "sentence", "right"), RIGHT)
+def test_right_reading_is_verified(name: str, sentence: str, right: list[str]) -> None:
+    assert_verified(name, sentence, right, of=_verified_in_regions)
