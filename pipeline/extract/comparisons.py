@@ -899,10 +899,17 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
     # (in the clause of the range: not "Events with ... are excluded ..., and the photon must
     # satisfy 1.52 < |eta| < 2.37")
     clause = re.split(r";|,\s*and\b|\bwhile\b|\bwhereas\b", left[-100:])[-1]
-    outside = bool(P.OUTSIDE_HINT.search(clause)) or bool(
-        _EXCLUDED_AFTER.match(right, rest.end())
-        and _A_REGION_BEFORE.search(left[: low.start()])
-        and not re.search(r"\bevents?\b", clause, re.IGNORECASE)  # (the events are rejected)
+    outside = (
+        (
+            bool(P.OUTSIDE_HINT.search(clause))
+            # "must lie outside the Upsilon window 9 < m_mumu < 10.5 GeV"
+            or bool(_OUTSIDE_BEFORE.search(left[: low.start()]))
+        )
+        or bool(
+            _EXCLUDED_AFTER.match(right, rest.end())
+            and _A_REGION_BEFORE.search(left[: low.start()])
+            and not re.search(r"\bevents?\b", clause, re.IGNORECASE)  # (the events are rejected)
+        )
     )
     comp = Comparison(
         quantity[0],
@@ -916,6 +923,12 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
     return comp, rest.start("op")
 
 
+# "outside the J/psi window", "not within the range": the range after is the one left out
+_OUTSIDE_BEFORE = re.compile(
+    r"\b(?:outside|not\s+(?:in|within|inside))\s+(?:of\s+)?(?:the\s+|a\s+)?"
+    r"(?:[\w/\\{}()-]+\s+){0,3}?(?:(?:region|range|interval|window)s?\s*)?[(:]?\s*$",
+    re.IGNORECASE,
+)
 # "with the region 1.37 < |eta| < 1.52 excluded", "the range ... is removed": the range left out
 _EXCLUDED_AFTER = re.compile(
     rf"\s*(?:\([^()]*\)\s*)?(?:(?:is|are)\s+)?{P.REJECTED_VERB}\b",

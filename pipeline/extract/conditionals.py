@@ -22,6 +22,13 @@ _SPLITS = [
         r"|containing)\s+(?P<cond>[^,;]{3,100}?)\s*,\s*(?P<req>[^;]+)$",
         re.IGNORECASE,
     ),
+    # "In two-muon events, the dimuon mass must ...", "For dielectron events, ...": events with
+    # that many objects (the condition written as "events with exactly two muons")
+    re.compile(
+        r"^\W*(?:for|in)\s+(?:all\s+|the\s+|those\s+)?(?P<n>one|two|three|four|[1-4]|di)-?"
+        r"(?P<obj>muon|electron|lepton|photon|jet|b-jet|tau)\s+events?\s*,\s*(?P<req>[^;]+)$",
+        re.IGNORECASE,
+    ),
     # "If the event has at least three jets, the third jet must ..."
     re.compile(
         r"^\W*(?:if|when)\s+(?:the\s+event\s+(?:has|contains)|there\s+(?:is|are)|an?\s+event\s+"
@@ -75,12 +82,17 @@ def split(sentence: str) -> Conditional | None:
         match = pattern.match(sentence)
         if match is None:
             continue
-        if _QUALIFIED_PAIR.search(match.group("cond")):
+        if "cond" in pattern.groupindex and _QUALIFIED_PAIR.search(match.group("cond")):
             return None  # "two same-flavour leptons": a condition the counts cannot state
         requirement = match.group("req").strip()
         if not _HAS_VERB.search(requirement):
             requirement = f"Events must have {requirement}"
-        return Conditional(f"Events must have {match.group('cond').strip()}.", requirement)
+        if "cond" not in pattern.groupindex:  # "In two-muon events, ..."
+            n = "two" if match.group("n").lower() == "di" else match.group("n")
+            condition = f"exactly {n} {match.group('obj')}s"
+        else:
+            condition = match.group("cond").strip()
+        return Conditional(f"Events must have {condition}.", requirement)
     return None
 
 

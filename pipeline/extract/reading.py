@@ -201,6 +201,11 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # a measurement's particle-level phase space: "The fiducial phase space is defined by"
             # (not the detector's: "within the fiducial region of the calorimeter, |eta| < 2.47")
             r"|(?i:\bfiducial\s+(?:phase[- ]space|volume|cross[- ]sections?|definition)\b)"
+            # "The fiducial region is defined by", "the particle-level selection" (not "the fiducial
+            # region of the calorimeter", "within the fiducial region |eta| < 2.47")
+            r"|(?i:\bfiducial\s+(?:region|selection|acceptance)\b(?!\s+(?:of|in)\s+the\b)"
+            r"(?=\s+(?:is|are|was|were|requires?|consists|contains|selects)\b))"
+            r"|(?i:\b(?:particle|generator|truth|hadron)[- ]level\b)"
             r"|(?i:\bvalidated\s+(?:in|using|with)\b)"
             r"|(?i:\bestimat\w*\s+(?:of\s+)?(?:the\s+)?\S{0,30}\s*backgrounds?)"
             # "the background is estimated from events with ..."
