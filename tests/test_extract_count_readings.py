@@ -6,6 +6,10 @@
   counted jets above 250 GeV) and, with no count, required none. 'exactly one electron with pT >
   65 GeV' stays the electrons' (a count of the objects above the value);
 - 'at least three b-tagged small-R jets': b-jets, not jets (the jet algorithm between);
+- 'at least two jets are required to be b-tagged', 'a minimum of three jets must carry a b-tag':
+  a count of b-jets (it was one of jets, verified);
+- 'two or more b-tagged jets in the hemisphere opposite to the ISR jet', 'one small-R jet
+  separated from the large-R jet by ...': a count of some of the objects, not of all of them;
 - one flavour's channel is a channel: 'In the electron channel, ..., E_T^miss > 65 GeV and m_T >
   130 GeV are required' states the electron channel's cuts, which were the whole selection's,
   verified; 'In the muon channel, the muon must have pT > 27 GeV' is that channel's leading muon.
@@ -95,7 +99,58 @@ WRONG = [
     ),
 ]
 
+WRONG += [
+    (
+        "jets that must be b-tagged",
+        "At least two jets are required to be b-tagged.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "jets that must carry a b-tag",
+        "Events must have four jets with pT above 40 GeV, and a minimum of three jets are "
+        "required to carry a b-tag.",
+        ["event: count(jets) >= 3"],
+    ),
+    (
+        "jets that must pass the b-tagging",
+        "Two or more jets must pass the b-tagging requirement.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "b-jets in one hemisphere",
+        "The signal region demands meff > 2.2 TeV and two or more b-tagged jets in the hemisphere "
+        "opposite to the ISR jet.",
+        ["event: count(bjets) >= 2"],
+    ),
+    (
+        "jets separated from another object",
+        "Events must have at least one small-R jet separated from the large-R jet by Delta R > "
+        "1.2.",
+        ["event: count(jets) >= 1"],
+    ),
+    (
+        "b-jets matched to a candidate",
+        "Events with at least two b-jets matched to the Higgs candidate are selected.",
+        ["event: count(bjets) >= 2"],
+    ),
+]
+
 RIGHT = [
+    (
+        "jets that must be b-tagged",
+        "At least two jets are required to be b-tagged.",
+        ["event: count(bjets) >= 2"],
+    ),
+    (
+        "jets that must pass the b-tagging",
+        "Events must have at least four jets, and at least two jets must be identified as b-jets.",
+        ["event: count(jets) >= 4", "event: count(bjets) >= 2"],
+    ),
+    (
+        "jets with a threshold stay jets",
+        "At least two jets are required to have pT > 50 GeV.",
+        ["event: count(jets) >= 2", "jets: pt > 50"],
+    ),
     (
         "at least one jet above a value, alone",
         "Only events with at least one jet with pT > 250 GeV are kept.",

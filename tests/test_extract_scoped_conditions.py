@@ -6,7 +6,14 @@
 - 'The fiducial region is defined by two leptons with pT > 25 GeV', 'Particle-level jets are
   required to have ...': a measurement's phase space, not the signal selection (the detector's
   fiducial region, 'within the fiducial region of the calorimeter, |eta| < 2.47', stays a cut);
-- 'In two-muon events, the dimuon mass must exceed 12 GeV': a requirement of the events with two
+- 'The larger of the two single-lepton transverse masses must exceed 65 GeV', 'a summed pT of
+  other tracks in a cone of 0.3 below 10 GeV': one of several values, a sum: not the list's m_T,
+  not the tracks' pT (both were verified);
+- 'outside both the phi (...) and psi(2S) (...) windows': each window is left out;
+- 'In ee and mumu events, ...', 'In SF events, ..., while in DF events ...': the events of some
+  flavours, a region (their cuts were the whole selection's, verified);
+- 'When two muons are present, the dimuon mass must ...', 'In two-muon events, the dimuon mass
+  must exceed 12 GeV': a requirement of the events with two
   muons only (not (count(muons) == 2) or (mmumu > 12)); it was a cut on every event, verified,
   which rejects every event with one muon.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 import pytest
 
 from tests.extract_cases import assert_not_verified, assert_verified
+from tests.test_extract_region_openings import _verified_in_regions
 
 WRONG = [
     (
@@ -61,7 +69,82 @@ WRONG = [
     ),
 ]
 
+WRONG += [
+    (
+        "the larger of several transverse masses",
+        "The larger of the two single-lepton transverse masses must exceed 65 GeV.",
+        ["event: mt > 65"],
+    ),
+    (
+        "the larger of two jet momenta",
+        "The larger of the two jet pTs must exceed 100 GeV.",
+        ["jets: pt > 100"],
+    ),
+    (
+        "a summed pT of tracks",
+        "Muons must have a summed pT of other tracks in a cone of 0.3 below 10 GeV.",
+        ["tracks: pt < 10"],
+    ),
+    (
+        "two windows after 'outside both'",
+        "Their invariant mass must fall outside both the phi (1.00 < m_mumu < 1.04 GeV) and "
+        "psi(2S) (3.6 < m_mumu < 3.8 GeV) windows.",
+        ["event: 3.6 < mmumu < 3.8"],
+    ),
+    (
+        "some flavours' events",
+        "In ee and mumu events, the MET significance must exceed 12.",
+        ["event: met_significance > 12"],
+    ),
+    (
+        "some flavours' events with a condition",
+        "In emu events with at least two jets, MET > 50 GeV is required.",
+        ["event: met > 50", "event: count(jets) >= 2"],
+    ),
+    (
+        "objects present",
+        "When two muons are present, the dimuon invariant mass must exceed 12 GeV.",
+        ["event: mmumu > 12"],
+    ),
+]
+
 RIGHT = [
+    (
+        "a count, then a quantity",
+        "Events are required to have a minimum of four jets and E_T^miss > 200 GeV.",
+        ["event: count(jets) >= 4", "event: met > 200"],
+    ),
+    (
+        "the scalar sum of the jets' pT",
+        "The scalar sum of the pT of all jets must exceed 500 GeV.",
+        ["event: ht > 500"],
+    ),
+    (
+        "two windows after 'outside both'",
+        "Their invariant mass must fall outside both the phi (1.00 < m_mumu < 1.04 GeV) and "
+        "psi(2S) (3.6 < m_mumu < 3.8 GeV) windows.",
+        ["event: mmumu < 1 or mmumu > 1.04", "event: mmumu < 3.6 or mmumu > 3.8"],
+    ),
+    (
+        "some flavours' events",
+        "In ee and mumu events, the MET significance must exceed 12.",
+        ["region ee_and_mumu_events: met_significance > 12"],
+    ),
+    (
+        "each flavours' events",
+        "In SF events, MET > 80 GeV is required, while in DF events MET > 40 GeV is required.",
+        ["region sf_events: met > 80", "region df_events: met > 40"],
+    ),
+    (
+        "objects present",
+        "When two muons are present, the dimuon invariant mass must exceed 12 GeV.",
+        ["event: not (count(muons) == 2) or (mmumu > 12)"],
+    ),
+    (
+        "objects found",
+        "If at least three jets are found, the third jet must have pT > 40 GeV.",
+        ["event: not (count(jets) >= 3) or (nth(sort_desc(pt(jets)), 2) > 40)"],
+    ),
     (
         "a window after 'outside'",
         "The dimuon invariant mass must lie outside the Upsilon window 9 < m_mumu < 10.5 GeV.",
@@ -98,9 +181,9 @@ RIGHT = [
 
 @pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG)
 def test_wrong_reading_is_not_verified(name: str, sentence: str, wrong: list[str]) -> None:
-    assert_not_verified(name, sentence, wrong)
+    assert_not_verified(name, sentence, wrong, of=_verified_in_regions)
 
 
 @pytest.mark.parametrize(("name", "sentence", "right"), RIGHT)
 def test_right_reading_is_verified(name: str, sentence: str, right: list[str]) -> None:
-    assert_verified(name, sentence, right)
+    assert_verified(name, sentence, right, of=_verified_in_regions)

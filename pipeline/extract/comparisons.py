@@ -69,6 +69,18 @@ _SYMBOL_SUBJECT = re.compile(
 _RATIO_SUBJECT = re.compile(
     r"\b(?P<of>(?:ratio|fraction|product)\s+(?:of|between))\b[^.;<>=]*$", re.IGNORECASE
 )
+# "the larger of the two single-lepton transverse masses": one of several values of the quantity
+# per event, not the one the list names
+_EXTREMUM_OF_SEVERAL = re.compile(
+    # (not "a minimum of four jets and E_T^miss > 200 GeV": a count, then the quantity)
+    r"\b(?:larger|smaller|greater|lesser|higher|lower|maximum|minimum|max|min)\s+of\s+the\s+"
+    r"(?:(?:two|three|four|all|both)\s+)?(?:(?!(?:and|or)\b)[\w-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+_OUTSIDE_SEVERAL = re.compile(
+    r"\b(?:outside|not\s+within)\s+(?:of\s+)?(?:both|all|each|either|any)\b", re.IGNORECASE
+)
+_A_SUM_OF = re.compile(r"\b(?:summed|sum\s+of\s+(?:the\s+)?)\s*$", re.IGNORECASE)
 _MT_OF_ANOTHER_LEPTON = re.compile(
     r"\b(?:of|from|by|with|using)\s+(?:the\s+)?(?:third|fourth|remaining|additional|other|extra"
     r"|second|subleading|trailing|unpaired|non-?paired)\s+(?:[\w-]+\s+)?(?:lepton|electron|muon)s?\b"
@@ -303,7 +315,13 @@ def comparisons(sentence: str) -> list[Comparison]:
             # "the transverse mass formed by the remaining lepton and MET": not the leading
             # lepton's m_T the list defines
             continue
-        if _part_of_ratio(left, quantity[2]) or _NAMED_VARIABLE.search(left):
+        if (
+            _part_of_ratio(left, quantity[2])
+            or _NAMED_VARIABLE.search(left)
+            or _EXTREMUM_OF_SEVERAL.search(left[: left.rfind(quantity[2])])
+            # "a summed pT of other tracks in a cone of 0.3 below 10 GeV": a sum, not their pT
+            or (quantity[0] == "pt" and _A_SUM_OF.search(left[: left.rfind(quantity[2])]))
+        ):
             # ("..., and the topness variable is required to be greater than 8": a quantity the
             # reader does not know, not the one named before it)
             continue  # "The ratio of the leading jet pT to HT must be below 0.5": not the HT's
@@ -902,8 +920,10 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
     outside = (
         (
             bool(P.OUTSIDE_HINT.search(clause))
-            # "must lie outside the Upsilon window 9 < m_mumu < 10.5 GeV"
+            # "must lie outside the Upsilon window 9 < m_mumu < 10.5 GeV", "outside both the phi
+            # (1.00 < m < 1.04 GeV) and psi(2S) (3.6 < m < 3.8 GeV) windows"
             or bool(_OUTSIDE_BEFORE.search(left[: low.start()]))
+            or bool(_OUTSIDE_SEVERAL.search(clause))
         )
         or bool(
             _EXCLUDED_AFTER.match(right, rest.end())

@@ -29,6 +29,14 @@ _SPLITS = [
         r"(?P<obj>muon|electron|lepton|photon|jet|b-jet|tau)\s+events?\s*,\s*(?P<req>[^;]+)$",
         re.IGNORECASE,
     ),
+    # "When two muons are present, their invariant mass must ..."
+    re.compile(
+        r"^\W*(?:if|when|where)\s+(?P<cond>(?:(?:at\s+least|exactly|more\s+than)\s+)?"
+        r"(?:one|two|three|four|a|an|[1-4])\s+(?:[\w-]+\s+)?[\w-]+)\s+(?:is|are)\s+(?:present|found|"
+        # (not "their invariant mass must ...": the requirement names its objects only there)
+        r"reconstructed|selected)\s*,\s*(?!\s*(?:their|its|they|it)\b)(?P<req>[^;]+)$",
+        re.IGNORECASE,
+    ),
     # "If the event has at least three jets, the third jet must ..."
     re.compile(
         r"^\W*(?:if|when)\s+(?:the\s+event\s+(?:has|contains)|there\s+(?:is|are)|an?\s+event\s+"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.reading import ONE_FLAVOUR, SR_NAME
+from pipeline.extract.reading import FLAVOURS, ONE_FLAVOUR, SR_NAME
 
 # a category named by a multiplicity ("the N_jet = 0 category", "the N_b >= 2 region")
 _MULTIPLICITY = r"N_\{?\w+\}?\s*(?:=|>=|<=|>|<)\s*\d+"
@@ -50,6 +50,12 @@ _SUBJECTS = [
     # (the comma may be left out: "..., and in the low-mass region m_ll < 200 GeV")
     re.compile(
         rf"{_OPENING}\b(?:in|for)\s+the\s+(?:{_NAME})(?:\s*,|\s+(?!(?:is|are)\b))", re.IGNORECASE
+    ),
+    # "In ee and mumu events, the MET significance must ...": the events of some flavours
+    re.compile(
+        rf"{_OPENING}\b(?:in|for)\s+(?:the\s+)?(?P<flav>{FLAVOURS}(?:\s+(?:and|or)\s+{FLAVOURS})?)"
+        r"\s+events(?:\s*,|\s+(?!(?:is|are|with|have|has|must)\b))",
+        re.IGNORECASE,
     ),
     # "Events in the high-pT category are required to have ..."
     re.compile(
@@ -102,7 +108,7 @@ def split(sentence: str) -> list[RegionPart]:
     if all(_name_of(m) is None for m in subjects):
         return []
     if any(
-        re.search(r"\s(?:and|or)\s", m.group("word") or "")
+        re.search(r"\s(?:and|or)\s", m.groupdict().get("word") or "")
         and re.search(
             r"\brespectively\b|\bor\b(?!\s+(?:more|fewer|less)\b)",
             sentence[m.end() : subjects[i + 1].start() if i + 1 < len(subjects) else None],
@@ -128,7 +134,8 @@ def split(sentence: str) -> list[RegionPart]:
         if "verb" in match.groupdict() and match.group("verb"):
             text = f"Events must have {text}"
         name = _name_of(match) or ""
-        multiplicity = re.match(_MULTIPLICITY, match.group("word") or match.group("label") or "")
+        groups = match.groupdict()
+        multiplicity = re.match(_MULTIPLICITY, groups.get("word") or groups.get("label") or "")
         if multiplicity and name:  # the category's own requirement ("the N_jet = 0 category")
             parts.append(RegionPart(name, f"Events must have {multiplicity.group(0)}."))
         parts.append(RegionPart(name, f"{_capitalised(text)}."))
@@ -174,7 +181,7 @@ def _the_signal_region(match: re.Match[str]) -> bool:
     the signal selection's own (a part of no region), which ends the named region's part."""
     return (
         not match.group("sr")
-        and match.group("noun") is not None
+        and match.groupdict().get("noun") is not None
         and match.group("noun").lower().startswith("signal")
         and all(w.lower() in _NOT_A_NAME for w in match.group("word").split())
     )
@@ -182,6 +189,9 @@ def _the_signal_region(match: re.Match[str]) -> bool:
 
 def _name_of(match: re.Match[str]) -> str | None:
     """The region's name as an identifier ('SR-low' -> 'sr_low'), None for a word naming none."""
+    groups = match.groupdict()
+    if groups.get("flav"):
+        return _identifier(f"{groups['flav']} events")
     if match.group("sr"):
         raw = match.group("sr")
     elif match.group("given"):

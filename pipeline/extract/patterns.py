@@ -383,6 +383,14 @@ COUNT_SYMBOL_RE = re.compile(
     rf"(?P<op>>=|<=|>|<|=)\s*(?P<n>\d+)\s+(?!(?i:[kMGT]?eV|mm|cm|rad|%)\b)"
     rf"(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )
+# what makes counted jets b-jets, said after them: "at least two jets are required to be
+# b-tagged", "a minimum of three jets must carry a b-tag"
+B_TAGGED_AFTER = re.compile(
+    r"\s*(?:must|should|(?:is|are)\s+(?:also\s+)?required\s+to|(?:has|have|needs?)\s+to)\s+"
+    r"(?:be\s+(?:b[- ]?tagged|(?:identified|tagged)\s+as\s+(?:originating\s+from\s+)?b[- ]?"
+    r"(?:jets?|quarks?))|carry\s+an?\s+b[- ]?tag|pass\s+the\s+b[- ]?tagging)\b",
+    re.IGNORECASE,
+)
 OR_MORE_RE = re.compile(
     rf"\b(?P<n>(?i:{NUM_WORD}))\s+or\s+more\s+(?:[\w-]+\s+){{0,2}}?(?P<obj>{OBJECT_RE.pattern})"
 )

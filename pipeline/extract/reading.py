@@ -137,6 +137,11 @@ def names_several_regions(text: str) -> bool:
 
 
 ONE_FLAVOUR = r"(?:electron|muon|e|mu|e\+jets|mu\+jets|\u03bc|\u03bc\+jets)"
+# the lepton flavours of a dilepton category ("In ee and mumu events", "for same-flavour events")
+FLAVOURS = (
+    r"(?:ee|mumu|\u03bc\u03bc|e\s*\u03bc|e\s*mu|same[- ]flavou?r|different[- ]flavou?r"
+    r"|opposite[- ]flavou?r|SF|DF|OF)"
+)
 # one flavour's channel, or each of two named together: "electron (muon)", "electron or muon"
 _FLAVOURS = rf"{ONE_FLAVOUR}(?:\s*\(\s*{ONE_FLAVOUR}\s*\)|\s+(?:and|or)\s+{ONE_FLAVOUR})?"
 # what kind of statement a clause is, when it is not a selection
@@ -242,6 +247,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # selection": one channel or region of several
             # (a one-lepton flavour channel is not one: "In the muon channel, ..." states the
             # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
+            # "In ee and mumu events, ...", "for same-flavour events": some flavours' events
+            rf"|\b(?:in|for)\s+(?:the\s+)?{FLAVOURS}(?:\s+(?:and|or)\s+{FLAVOURS})?\s+events\b"
             rf"|\bin\s+the\s+(?!{ONE_FLAVOUR}(?:\s+(?:and|or)\s+{ONE_FLAVOUR})\s+channels\b)"
             r"(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
             r"|\bin\s+(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any)\s)"

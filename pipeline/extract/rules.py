@@ -1069,7 +1069,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
             if op in ("<", "<="):
                 continue
             op, n = ">=", 2 * n
-        out.append(_count(_either_flavour(sentence, match), op, n, quote))
+        out.append(_count(_tagged_or_either(sentence, match), op, n, quote))
         also = _AND_COUNT.match(sentence, match.end())
         if also is not None and P.object_of(also) != P.object_of(match):
             # "exactly one electron and one muon": the same word counts the second object too
@@ -1082,7 +1082,9 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
     for match in P.OR_MORE_RE.finditer(sentence):
         if binning or _disqualified(sentence, match.start()):
             continue  # 'subcategories with zero, one, and two or more b-tagged jets'
-        out.append(_count(P.object_of(match), ">=", P.count_value(match.group("n")), quote))
+        out.append(
+            _count(_tagged_or_either(sentence, match), ">=", P.count_value(match.group("n")), quote)
+        )
     for match in P.N_SYMBOL_RE.finditer(sentence):
         if binning or _IN_CONTROL_SAMPLE.search(sentence):
             continue  # 'N_b = 1, N_b = 2, N_b >= 3, giving 18 bins', 'the N_jets = 5 control ...'
@@ -1172,6 +1174,14 @@ _OTHER_FLAVOUR = re.compile(
     r"|\s*\(\s*(?:electrons?|muons?)\s*\)",
     re.IGNORECASE,
 )
+
+
+def _tagged_or_either(sentence: str, match: re.Match[str]) -> str:
+    """The kind a count counts: b-jets when the jets must be b-tagged ("at least two jets are
+    required to be b-tagged"), both flavours for "one electron or muon"."""
+    if P.object_of(match) == "jet" and P.B_TAGGED_AFTER.match(sentence, match.end()):
+        return "bjet"
+    return _either_flavour(sentence, match)
 
 
 def _either_flavour(sentence: str, match: re.Match[str]) -> str:

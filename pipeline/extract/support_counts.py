@@ -254,6 +254,8 @@ def _count_reading_problem(claim: Claim, r: Reading, in_region: bool) -> str | N
         ):
             continue
         kinds = {_kind_of(match.group("obj"))}
+        if kinds == {"jet"} and P.B_TAGGED_AFTER.match(r.text, match.end()):
+            kinds = {"bjet"}  # "at least two jets are required to be b-tagged"
         if match.group("obj2"):
             kinds.add(_kind_of(match.group("obj2")))
         problem = _count_problem(claim, kinds, match, r, in_region)
@@ -337,6 +339,15 @@ _WITH_CONSTITUENTS = re.compile(
     r"|constituents?|hits?|subjets?|clusters?|muon\s+segments?)\b",
     re.IGNORECASE,
 )
+# "two b-tagged jets in the hemisphere opposite to the ISR jet", "one or more jets separated from
+# the large-R jet by Delta R > 1.2": the count is of some of the objects, those placed so
+_A_SUBSET_AFTER = re.compile(
+    r"\s*(?:in\s+the\s+(?:same|opposite|other)\s+hemisphere|in\s+the\s+hemisphere\s+opposite"
+    r"|(?:separated|isolated|away)\s+from\s+(?:the|that|this|each|any)\b|opposite\s+to\s+the\b"
+    r"|(?:associated|matched)\s+(?:with|to)\s+the\b|(?:close|near|next)\s+to\s+the\b"
+    r"|within\s+(?:a\s+)?(?:Delta\s*R|dR|cone)\b)",
+    re.IGNORECASE,
+)
 _QUALIFIED_AFTER = re.compile(
     r"\s*(?:pairs?\b|(?:within|failing)\b)",
     re.IGNORECASE,
@@ -385,6 +396,12 @@ def _count_problem(
         )
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
+    placed = _A_SUBSET_AFTER.match(r.text, match.end())
+    if placed is not None:
+        return (
+            f"the count is of the {claim.kind}s '{placed.group(0).strip()} ...' only, not of all "
+            f"{claim.kind}s"
+        )
     constituents = _WITH_CONSTITUENTS.match(r.text, match.end())
     if constituents is not None:
         # "at least one jet with fewer than two associated prompt tracks": only such jets count
