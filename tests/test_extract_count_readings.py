@@ -10,6 +10,10 @@
   a count of b-jets (it was one of jets, verified);
 - 'two or more b-tagged jets in the hemisphere opposite to the ISR jet', 'one small-R jet
   separated from the large-R jet by ...': a count of some of the objects, not of all of them;
+- a count later in a requirement's list ('must contain exactly two same-charge leptons, two jets
+  with pT above 45 GeV and ...'): two jets (it was lost, and the jets' threshold verified alone);
+  the leptons' count is not of leptons above the jets' threshold; 'exactly two electrons or two
+  muons' is no electron count of every event;
 - one flavour's channel is a channel: 'In the electron channel, ..., E_T^miss > 65 GeV and m_T >
   130 GeV are required' states the electron channel's cuts, which were the whole selection's,
   verified; 'In the muon channel, the muon must have pT > 27 GeV' is that channel's leading muon.
@@ -135,7 +139,26 @@ WRONG += [
     ),
 ]
 
+WRONG += [
+    (
+        "a count of one flavour among alternatives",
+        "Events must contain exactly two electrons or two muons with pT > 25 GeV.",
+        ["event: count(electrons) == 2", "event: count(muons) == 2"],
+    ),
+]
+
 RIGHT = [
+    (
+        "a count later in a requirement's list",
+        "The event must contain exactly two same-charge leptons, two jets with pT above 45 GeV "
+        "and MET > 50 GeV.",
+        ["event: count(leptons) == 2", "event: count(jets) == 2", "jets: pt > 45"],
+    ),
+    (
+        "counts listed after a requiring verb",
+        "Events must have one lepton, four jets and MET > 200 GeV.",
+        ["event: count(leptons) == 1", "event: count(jets) == 4", "event: met > 200"],
+    ),
     (
         "jets that must be b-tagged",
         "At least two jets are required to be b-tagged.",

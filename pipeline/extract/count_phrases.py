@@ -322,10 +322,35 @@ _BARE = re.compile(
     r"|must\s+(?:have|contain|include)|select(?:s|ed)?\s+events\s+with)\s+" + _COUNTED_OBJECT,
     re.IGNORECASE,
 )
+# a later item of the list a requiring verb opens: "must contain exactly two same-charge leptons,
+# two jets with pT above 45 GeV and MET > 50 GeV"
+_BARE_LISTED = re.compile(
+    r"(?:,\s*(?:and\s+)?|\s+and\s+|\s+plus\s+)" + _COUNTED_OBJECT, re.IGNORECASE
+)
+_LIST_OPENED = re.compile(
+    r"\b(?:requires?|required\s+to\s+(?:have|contain)|requiring|demands?|must\s+(?:have|contain"
+    r"|include)|select(?:s|ed)?\s+events\s+(?:with|containing))\b[^;:]*$",
+    re.IGNORECASE,
+)
 # the subject of a requirement: "A single isolated lepton is required", "• two jets are required"
 _BARE_SUBJECT = re.compile(
     r"^[\W\u2022]*" + _COUNTED_OBJECT + r"[^.;:]{0,60}?\b(?:is|are)\s+(?:also\s+)?(?:required"
     r"|demanded)\b",
+    re.IGNORECASE,
+)
+
+
+# (a quantifier or a number already read before the listed count: "at least four jets, and two")
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:at\s+least|at\s+most|exactly|more\s+than|fewer\s+than|less\s+than|up\s+to|no\s+more"
+    r"\s+than)\s*$|\bor\s*$",
+    re.IGNORECASE,
+)
+
+
+_INEXACT = re.compile(
+    r"\b(?:at\s+least|at\s+most|more\s+than|fewer\s+than|less\s+than|up\s+to|no\s+more\s+than"
+    r"|a\s+minimum\s+of|a\s+maximum\s+of|or\s+more|or\s+fewer)\b",
     re.IGNORECASE,
 )
 
@@ -338,7 +363,16 @@ def bare_counts(sentence: str) -> list[BareCount]:
         return []
     listed = enumerated(sentence)
     out = []
-    for match in (*_BARE.finditer(sentence), *_BARE_SUBJECT.finditer(sentence)):
+    matches = [*_BARE.finditer(sentence), *_BARE_SUBJECT.finditer(sentence)]
+    matches += [
+        m
+        for m in _BARE_LISTED.finditer(sentence)
+        if (opened := _LIST_OPENED.search(sentence[: m.start()])) is not None
+        and not _COUNTED_BEFORE.search(sentence[: m.start("n")])
+        # (not "at least four jets, two b-tagged jets and ...": the quantifier may carry)
+        and not _INEXACT.search(sentence, opened.start(), m.start())
+    ]
+    for match in matches:
         if any(en.start <= match.start("n") < en.end for en in listed):
             continue
         n = 1 if "single" in match.group("n").lower() else P.count_value(match.group("n"))

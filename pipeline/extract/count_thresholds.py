@@ -62,6 +62,8 @@ def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
                 # not "at least two electrons and the leading muon must have pT > 40 GeV")
                 and not _SOME_OF_THEM.search(text, count.end(), c.position)
                 and not _OTHER_SUBJECT.search(text, count.end(), c.position)
+                # (not "two same-charge leptons, two jets with pT above 45 GeV": the jets')
+                and not P.OBJECT_RE.search(text, count.end(), c.position)
             ),
             None,
         )

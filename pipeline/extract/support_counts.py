@@ -339,6 +339,12 @@ _WITH_CONSTITUENTS = re.compile(
     r"|constituents?|hits?|subjets?|clusters?|muon\s+segments?)\b",
     re.IGNORECASE,
 )
+# "exactly two electrons or two muons": another count as the alternative
+_OR_ANOTHER_COUNT = re.compile(
+    rf"\s*,?\s+or\s+(?:exactly\s+|at\s+least\s+)?(?:{_COUNT_WORD})\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?P<obj>{ANY_OBJECT})",
+    re.IGNORECASE,
+)
 # "two b-tagged jets in the hemisphere opposite to the ISR jet", "one or more jets separated from
 # the large-R jet by Delta R > 1.2": the count is of some of the objects, those placed so
 _A_SUBSET_AFTER = re.compile(
@@ -396,6 +402,13 @@ def _count_problem(
         )
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
+    other = _OR_ANOTHER_COUNT.match(r.text, match.end())
+    if other is not None and _kind_of(other.group("obj")) not in kinds:
+        # "exactly two electrons or two muons": either flavour's pair, not this one's in every event
+        return (
+            f"the count is one of alternatives ('... or {other.group(0).strip()[3:].strip()}'): an "
+            f"event may pass with the other, so no {claim.kind} count is required of every event"
+        )
     placed = _A_SUBSET_AFTER.match(r.text, match.end())
     if placed is not None:
         return (
