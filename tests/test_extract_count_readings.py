@@ -147,7 +147,59 @@ WRONG += [
     ),
 ]
 
+# (found by a review of the first version of these rules)
+WRONG += [
+    (
+        "an additional jet in the next sentence",
+        "The leading jet is required to have pT > 250 GeV. At least one additional jet with pT > "
+        "30 GeV is required.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 30"],
+    ),
+    (
+        "another photon",
+        "Events must contain a high-pT photon, and at least one other photon with E_T > 25 GeV.",
+        ["event: nth(sort_desc(pt(photons)), 0) > 25"],
+    ),
+    (
+        "a jet above a value that must be b-tagged",
+        "At least one jet with pT > 100 GeV must be b-tagged.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 100"],
+    ),
+    (
+        "a jet above a value identified as a b-jet",
+        "Events must have a jet with pT > 30 GeV that is identified as a b-jet.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 30"],
+    ),
+]
+
 RIGHT = [
+    (
+        "at least one of the counted leptons above a value",
+        "Exactly two opposite-charge leptons are required, with at least one lepton with pT > 27 "
+        "GeV.",
+        ["event: count(leptons) == 2", "event: nth(sort_desc(pt(leptons)), 0) > 27"],
+    ),
+    (
+        "a count of leptons separated from each other",
+        "Events must contain exactly two leptons separated from each other by Delta R > 0.1.",
+        ["event: count(leptons) == 2"],
+    ),
+    (
+        "a count of electrons from the primary vertex",
+        "Events must contain exactly two electrons associated with the primary vertex.",
+        ["event: count(electrons) == 2"],
+    ),
+    (
+        "a count of muons matched to the trigger",
+        "Events must contain exactly one muon matched to the trigger object.",
+        ["event: count(muons) == 1"],
+    ),
+    (
+        "the electron or muon channel is the whole selection",
+        "Events are selected in the electron or muon channel with exactly one lepton with pT > "
+        "27 GeV and E_T^miss > 30 GeV.",
+        ["event: count(leptons) == 1", "event: met > 30"],
+    ),
     (
         "a count later in a requirement's list",
         "The event must contain exactly two same-charge leptons, two jets with pT above 45 GeV "

@@ -108,7 +108,62 @@ WRONG += [
     ),
 ]
 
+# (found by a review of the first version of these rules)
+WRONG += [
+    (
+        "the range says where 'outside' is",
+        "Jets outside the tracker acceptance (2.5 < |eta| < 4.7) are required to have pT > 40 GeV.",
+        ["jets: abs(eta) < 2.5 or abs(eta) > 4.7"],
+    ),
+    (
+        "a window after 'must not be within'",
+        "The dilepton mass must not be within the Z mass window 81 < m_ll < 101 GeV.",
+        ["event: 81 < mll < 101"],
+    ),
+    (
+        "two windows after 'outside the'",
+        "The dimuon mass must lie outside the J/psi (2.9 < m_mumu < 3.3 GeV) and Upsilon (8.9 < "
+        "m_mumu < 10.6 GeV) windows.",
+        ["event: 8.9 < mmumu < 10.6", "event: 2.9 < mmumu < 3.3"],
+    ),
+    (
+        "a window after 'outside' and a comma",
+        "The dimuon mass must lie outside the Upsilon window, 9 < m_mumu < 10.5 GeV.",
+        ["event: 9 < mmumu < 10.5"],
+    ),
+    (
+        "dijet events are no exact count",
+        "In dijet events, the rapidity difference between the two leading jets must satisfy "
+        "|y*| < 0.6.",
+        ["event: not (count(jets) == 2) or (ystar < 0.6)"],
+    ),
+]
+
 RIGHT = [
+    (
+        "dijet events",
+        "In dijet events, the rapidity difference between the two leading jets must satisfy "
+        "|y*| < 0.6.",
+        ["event: ystar < 0.6"],
+    ),
+    (
+        "an object's fiducial region is the detector's",
+        "The electron fiducial region is |eta| < 2.47, excluding the transition region 1.37 < "
+        "|eta| < 1.52.",
+        ["electrons: abs(eta) < 2.47"],
+    ),
+    (
+        "the minimum Delta phi of several jets",
+        "The minimum of the $\\Delta\\phi(\\mathrm{jet}, E_{\\mathrm{T}}^{\\mathrm{miss}})$ "
+        "values of the leading two jets must exceed 0.5.",
+        ["event: dphi > 0.5"],
+    ),
+    (
+        "two windows after 'outside the'",
+        "The dimuon mass must lie outside the J/psi (2.9 < m_mumu < 3.3 GeV) and Upsilon (8.9 < "
+        "m_mumu < 10.6 GeV) windows.",
+        ["event: mmumu < 8.9 or mmumu > 10.6", "event: mmumu < 2.9 or mmumu > 3.3"],
+    ),
     (
         "a count, then a quantity",
         "Events are required to have a minimum of four jets and E_T^miss > 200 GeV.",

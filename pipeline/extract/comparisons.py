@@ -318,7 +318,11 @@ def comparisons(sentence: str) -> list[Comparison]:
         if (
             _part_of_ratio(left, quantity[2])
             or _NAMED_VARIABLE.search(left)
-            or _EXTREMUM_OF_SEVERAL.search(left[: left.rfind(quantity[2])])
+            # (the minimum Delta phi of several jets is the list's)
+            or (
+                not quantity[0].startswith("dphi")
+                and _EXTREMUM_OF_SEVERAL.search(left[: left.rfind(quantity[2])])
+            )
             # "a summed pT of other tracks in a cone of 0.3 below 10 GeV": a sum, not their pT
             or (quantity[0] == "pt" and _A_SUM_OF.search(left[: left.rfind(quantity[2])]))
         ):
@@ -924,6 +928,7 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
             # (1.00 < m < 1.04 GeV) and psi(2S) (3.6 < m < 3.8 GeV) windows"
             or bool(_OUTSIDE_BEFORE.search(left[: low.start()]))
             or bool(_OUTSIDE_SEVERAL.search(clause))
+            or bool(_OUTSIDE_THE_PLURAL.search(clause) and _PLURAL_AFTER.match(right, rest.end()))
         )
         or bool(
             _EXCLUDED_AFTER.match(right, rest.end())
@@ -944,11 +949,20 @@ def _range(left: str, right: str, op: str, pos: int) -> tuple[Comparison, int] |
 
 
 # "outside the J/psi window", "not within the range": the range after is the one left out
+# (a predicate: not "Jets outside the tracker acceptance (2.5 < |eta| < 4.7) are ...", where the
+# range says where the outside is)
+_PREDICATE_OUTSIDE = (
+    r"\b(?:(?:lie|lies|lying|be|is|are|fall|falls|located)\s+(?:outside|not\s+(?:in|within|inside))"
+    r"|not\s+(?:lie|be|fall)\s+(?:in|within|inside))\b"
+)
 _OUTSIDE_BEFORE = re.compile(
-    r"\b(?:outside|not\s+(?:in|within|inside))\s+(?:of\s+)?(?:the\s+|a\s+)?"
-    r"(?:[\w/\\{}()-]+\s+){0,3}?(?:(?:region|range|interval|window)s?\s*)?[(:]?\s*$",
+    _PREDICATE_OUTSIDE + r"\s+(?:of\s+)?(?:the\s+|a\s+)?(?:[\w/\\{}()-]+\s+){0,3}?"
+    r"(?:(?:region|range|interval|window)s?\s*)?[(:,]?\s*$",
     re.IGNORECASE,
 )
+# "must lie outside the J/psi (2.9 < m < 3.3 GeV) and Upsilon (8.9 < m < 10.6 GeV) windows"
+_OUTSIDE_THE_PLURAL = re.compile(_PREDICATE_OUTSIDE + r"\s+the\b", re.IGNORECASE)
+_PLURAL_AFTER = re.compile(r"[^;.]{0,40}?\b(?:windows|regions|ranges|intervals)\b", re.IGNORECASE)
 # "with the region 1.37 < |eta| < 1.52 excluded", "the range ... is removed": the range left out
 _EXCLUDED_AFTER = re.compile(
     rf"\s*(?:\([^()]*\)\s*)?(?:(?:is|are)\s+)?{P.REJECTED_VERB}\b",

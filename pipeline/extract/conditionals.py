@@ -22,10 +22,10 @@ _SPLITS = [
         r"|containing)\s+(?P<cond>[^,;]{3,100}?)\s*,\s*(?P<req>[^;]+)$",
         re.IGNORECASE,
     ),
-    # "In two-muon events, the dimuon mass must ...", "For dielectron events, ...": events with
-    # that many objects (the condition written as "events with exactly two muons")
+    # "In two-muon events, the dimuon mass must ...": events with that many objects (the
+    # condition written as "events with exactly two muons"; not "dijet events": two or more)
     re.compile(
-        r"^\W*(?:for|in)\s+(?:all\s+|the\s+|those\s+)?(?P<n>one|two|three|four|[1-4]|di)-?"
+        r"^\W*(?:for|in)\s+(?:all\s+|the\s+|those\s+)?(?P<n>one|two|three|four|[1-4])-"
         r"(?P<obj>muon|electron|lepton|photon|jet|b-jet|tau)\s+events?\s*,\s*(?P<req>[^;]+)$",
         re.IGNORECASE,
     ),
@@ -96,8 +96,7 @@ def split(sentence: str) -> Conditional | None:
         if not _HAS_VERB.search(requirement):
             requirement = f"Events must have {requirement}"
         if "cond" not in pattern.groupindex:  # "In two-muon events, ..."
-            n = "two" if match.group("n").lower() == "di" else match.group("n")
-            condition = f"exactly {n} {match.group('obj')}s"
+            condition = f"exactly {match.group('n')} {match.group('obj')}s"
         else:
             condition = match.group("cond").strip()
         return Conditional(f"Events must have {condition}.", requirement)

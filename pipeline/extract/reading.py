@@ -208,7 +208,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|(?i:\bfiducial\s+(?:phase[- ]space|volume|cross[- ]sections?|definition)\b)"
             # "The fiducial region is defined by", "the particle-level selection" (not "the fiducial
             # region of the calorimeter", "within the fiducial region |eta| < 2.47")
-            r"|(?i:\bfiducial\s+(?:region|selection|acceptance)\b(?!\s+(?:of|in)\s+the\b)"
+            r"|(?i:\b(?:the|a|this)\s+fiducial\s+(?:region|selection|acceptance)\b"
+            r"(?!\s+(?:of|in)\s+the\b)"
             r"(?=\s+(?:is|are|was|were|requires?|consists|contains|selects)\b))"
             r"|(?i:\b(?:particle|generator|truth|hadron)[- ]level\b)"
             r"|(?i:\bvalidated\s+(?:in|using|with)\b)"
@@ -249,7 +250,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
             # "In ee and mumu events, ...", "for same-flavour events": some flavours' events
             rf"|\b(?:in|for)\s+(?:the\s+)?{FLAVOURS}(?:\s+(?:and|or)\s+{FLAVOURS})?\s+events\b"
-            rf"|\bin\s+the\s+(?!{ONE_FLAVOUR}(?:\s+(?:and|or)\s+{ONE_FLAVOUR})\s+channels\b)"
+            rf"|\bin\s+the\s+(?!{ONE_FLAVOUR}(?:\s+(?:and|or)\s+{ONE_FLAVOUR})\s+channels?\b)"
             r"(?:[\w()+-]+\s+(?:and|or)\s+)?[\w()+-]+\s+channels?\b"
             r"|\bin\s+(?:the\s+)?(?!(?:the|all|both|each|these|those|our|every|any)\s)"
             r"(?:[\w-]+\s+){1,2}signal\s+regions?\b"

@@ -647,20 +647,54 @@ def _counted_above_thresholds(reading: Reading, out: list[CutFinding]) -> list[C
 
 
 _OTHER_KINDS = {kind: [k for k in COLLECTIONS if k != kind] for kind in COLLECTIONS}
+_AT_LEAST_ONE = re.compile(
+    r"\b(?:(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than)\s+one|one\s+or\s+more)\s+"
+    r"(?:[\w-]+\s+){0,3}?\w+\s+(?:with|having)\b[^,;.]*$",
+    re.IGNORECASE,
+)
+# the counted object is beyond others or one of some: "at least one additional jet with", "a
+# further jet", "one more jet", "another photon"
+_BEYOND_OR_QUALIFIED = re.compile(
+    r"\b(?:additional|further|extra|(?<!or\s)more|other|another|second|third|non-[\w-]+)\s+"
+    r"(?:[\w-]+\s+){0,2}?"
+    r"\w+\s+(?:with|having)\b[^,;.]*$",
+    re.IGNORECASE,
+)
+# what follows the threshold qualifies the counted object: "... with pT > 100 GeV must be b-tagged",
+# "that is identified as a b-jet", "in addition to the two tag jets", "other than the VBF jets"
+_QUALIFIED_AFTER = re.compile(
+    r"\s*(?:[kMGT]?eV\b)?\s*,?\s*(?:must|should|has\s+to|that|which|in\s+addition|other\s+than"
+    r"|(?:is|are)\s+(?:also\s+)?(?:b-tagged|tagged|identified|matched|required\s+to\s+be)"
+    r"|besides|apart\s+from|not\b|identified|tagged|b-tagged|matched|separated|within|outside"
+    r"|inside|in\s+the|from\s+the|associated)",
+    re.IGNORECASE,
+)
 
 
 def _at_least_one_above(reading: Reading, out: list[CutFinding]) -> list[CutFinding]:
     """'at least one jet with pT > 250 GeV', 'must have a jet with pT > 450 GeV': the leading
     jet's pT (which holds exactly when some jet is above the value), not a cut on every jet, which
     would redefine the jets every other cut counts and, alone, require none."""
-    if clauses.rejects_events(reading.text) or clauses.rejects_objects(reading.text):
+    if (
+        clauses.rejects_events(reading.text)
+        or clauses.rejects_objects(reading.text)
+        or re.search(rf"\b{P.REJECTED_VERB}\b", reading.text, re.IGNORECASE)
+    ):
         return out  # (a veto's objects: its own reading)
     for comp in reading.comparisons:
         if comp.quantity != "pt" or comp.op not in (">", ">=") or isinstance(comp.value, list):
             continue
         said = ranks.counted_above(reading.text, comp.position)
-        if said is None or said[1] != 0 or support_clauses.counted_in_veto(reading, comp.position):
-            continue  # (not "..., and events containing a b-jet with pT > 20 GeV are vetoed")
+        if (
+            said is None
+            or said[1] != 0
+            or support_clauses.counted_in_veto(reading, comp.position)
+            # (not "at least one additional jet": beyond others; "a jet with pT > 100 GeV
+            # that is b-tagged": some of the jets only)
+            or _BEYOND_OR_QUALIFIED.search(reading.text[max(0, comp.position - 60) : comp.position])
+            or _QUALIFIED_AFTER.match(comp.after or "")
+        ):
+            continue
         kind = said[0]
         value = float(canonical(comp.value, comp.unit)[0])  # type: ignore[arg-type]
         flat = _flat_lower_pt(out, kind, value)
@@ -668,7 +702,8 @@ def _at_least_one_above(reading: Reading, out: list[CutFinding]) -> list[CutFind
             continue  # (not "at least one electron or muon with pT > 25 GeV": the leptons')
         counted = [f for f in out if f.object == kind and f.variable == "count" and f.op != ">="]
         lower = [f for f in out if f.object == kind and f.variable == "pt" and f.op in (">", ">=")]
-        if counted and len(lower) == 1:
+        explicit = _AT_LEAST_ONE.search(reading.text[max(0, comp.position - 80) : comp.position])
+        if counted and len(lower) == 1 and not explicit:
             continue  # ("requires one muon with pT > 25 GeV", read as exactly one: the muons')
         one = [
             f

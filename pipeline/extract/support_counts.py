@@ -349,8 +349,11 @@ _OR_ANOTHER_COUNT = re.compile(
 # the large-R jet by Delta R > 1.2": the count is of some of the objects, those placed so
 _A_SUBSET_AFTER = re.compile(
     r"\s*(?:in\s+the\s+(?:same|opposite|other)\s+hemisphere|in\s+the\s+hemisphere\s+opposite"
-    r"|(?:separated|isolated|away)\s+from\s+(?:the|that|this|each|any)\b|opposite\s+to\s+the\b"
-    r"|(?:associated|matched)\s+(?:with|to)\s+the\b|(?:close|near|next)\s+to\s+the\b"
+    r"|(?:separated|isolated|away)\s+from\s+(?:the|that|this|any)\b(?!\s+other\b)"
+    r"|opposite\s+to\s+the\b|(?:close|near|next)\s+to\s+the\b"
+    # (not "associated with the primary vertex", "matched to the trigger object": every one)
+    r"|(?:associated|matched)\s+(?:with|to)\s+the\b(?!\s+(?:(?:primary|hard[- ]scatter)\s+)?"
+    r"(?:vertex|trigger|online))"
     r"|within\s+(?:a\s+)?(?:Delta\s*R|dR|cone)\b)",
     re.IGNORECASE,
 )
