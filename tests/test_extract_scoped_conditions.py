@@ -10,6 +10,11 @@
   other tracks in a cone of 0.3 below 10 GeV': one of several values, a sum: not the list's m_T,
   not the tracks' pT (both were verified);
 - 'outside both the phi (...) and psi(2S) (...) windows': each window is left out;
+- 'The scalar sum of the pT of the leptons, the jets and E_T^miss must exceed 1 TeV', 'The pT of
+  the W candidate, built from the lepton and E_T^miss, must exceed 200 GeV': E_T^miss is a part
+  of what is compared (it was MET > 1 TeV, verified);
+- '..., and in two-muon events the dimuon mass must lie outside ...': a requirement of the
+  two-muon events, which no cut of every event states and which requires no two muons;
 - 'In ee and mumu events, ...', 'In SF events, ..., while in DF events ...': the events of some
   flavours, a region (their cuts were the whole selection's, verified);
 - 'When two muons are present, the dimuon mass must ...', 'In two-muon events, the dimuon mass
@@ -139,7 +144,45 @@ WRONG += [
     ),
 ]
 
+WRONG += [
+    (
+        "MET in a scalar sum",
+        "The scalar sum of the transverse momenta of the leptons, the jets and ETmiss must exceed "
+        "1 TeV.",
+        ["event: met > 1000"],
+    ),
+    (
+        "MET in what a candidate is built from",
+        "The pT of the leptonically decaying W boson candidate, built from the lepton and the "
+        "missing transverse momentum, must exceed 200 GeV.",
+        ["event: met > 200"],
+    ),
+    (
+        "a requirement of N-object events mid-sentence",
+        "Events with one or two muons with 3.5 < pT < 30 GeV are selected, and in two-muon events "
+        "the dimuon mass must lie outside the J/psi (3 < m_mumu < 3.2 GeV) window.",
+        ["event: mmumu < 3 or mmumu > 3.2", "event: count(muons) == 2"],
+    ),
+]
+
 RIGHT = [
+    (
+        "MET named, then how it is computed",
+        "The missing transverse momentum, calculated as the negative vector sum of the pT of all "
+        "reconstructed objects, must exceed 150 GeV.",
+        ["event: met > 150"],
+    ),
+    (
+        "the transverse mass named, then its parts",
+        "The transverse mass, computed from the lepton and MET, must be above 50 GeV.",
+        ["event: mt > 50"],
+    ),
+    (
+        "objects a candidate is formed from keep their threshold",
+        "Dielectron candidates are formed from two electrons, each with ET > 30 GeV, and the "
+        "dielectron mass is required to be above 80 GeV.",
+        ["electrons: pt > 30"],
+    ),
     (
         "dijet events",
         "In dijet events, the rapidity difference between the two leading jets must satisfy "

@@ -80,6 +80,13 @@ _EXTREMUM_OF_SEVERAL = re.compile(
 _OUTSIDE_SEVERAL = re.compile(
     r"\b(?:outside|not\s+within)\s+(?:of\s+)?(?:both|all|each|either|any)\b", re.IGNORECASE
 )
+_AN_INGREDIENT = re.compile(
+    r"(?:\b(?:scalar\s+|vector\s+|vectorial\s+)?sum\s+of|\b(?:built|formed|computed|constructed"
+    r"|reconstructed|calculated|obtained)\s+(?:from|using|out\s+of))\b"
+    # (up to the quantity, with no verb between: not "Jets are built from ... and must have pT")
+    r"(?:(?!\b(?:must|is|are|was|were|has|have|should|required)\b)[^;<>=])*$",
+    re.IGNORECASE,
+)
 _A_SUM_OF = re.compile(r"\b(?:summed|sum\s+of\s+(?:the\s+)?)\s*$", re.IGNORECASE)
 _MT_OF_ANOTHER_LEPTON = re.compile(
     r"\b(?:of|from|by|with|using)\s+(?:the\s+)?(?:third|fourth|remaining|additional|other|extra"
@@ -325,6 +332,13 @@ def comparisons(sentence: str) -> list[Comparison]:
             )
             # "a summed pT of other tracks in a cone of 0.3 below 10 GeV": a sum, not their pT
             or (quantity[0] == "pt" and _A_SUM_OF.search(left[: left.rfind(quantity[2])]))
+            # "the scalar sum of the pT of the leptons, the jets and E_T^miss", "the pT of the W
+            # candidate, built from the lepton and E_T^miss": a part of what is compared
+            or (
+                # (not "formed from two electrons, each with E_T > 30 GeV": the electrons' pT)
+                quantity[0] in ("met", "mt")
+                and _AN_INGREDIENT.search(left[: left.rfind(quantity[2])])
+            )
         ):
             # ("..., and the topness variable is required to be greater than 8": a quantity the
             # reader does not know, not the one named before it)

@@ -1128,6 +1128,10 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         # (not "the selected four-lepton events are classified into the 4e, 4mu, 2e2mu
         # categories": the events are sorted, not selected, there)
         for match in _N_OBJECT_EVENTS.finditer(sentence):
+            if re.search(
+                r"\b(?:in|for)\s+(?:all\s+|the\s+|those\s+)?$", sentence[: match.start()], re.I
+            ):
+                continue  # "..., and in two-muon events the dimuon mass must ...": a condition
             out.append(
                 _count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote)
             )

@@ -405,6 +405,14 @@ def _count_problem(
         )
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
+    if re.search(
+        r"\b(?:in|for)\s+(?:all\s+|the\s+|those\s+)?$", r.text[: match.start()], re.IGNORECASE
+    ) and re.match(r"\s*events?\b", r.text[match.end() :], re.IGNORECASE):
+        # "..., and in two-muon events the dimuon mass must ...": the events a requirement holds for
+        return (
+            "the count names the events another requirement holds for (a condition), not a "
+            "requirement"
+        )
     other = _OR_ANOTHER_COUNT.match(r.text, match.end())
     if other is not None and _kind_of(other.group("obj")) not in kinds:
         # "exactly two electrons or two muons": either flavour's pair, not this one's in every event
