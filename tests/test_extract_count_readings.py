@@ -14,6 +14,9 @@
   with pT above 45 GeV and ...'): two jets (it was lost, and the jets' threshold verified alone);
   the leptons' count is not of leptons above the jets' threshold; 'exactly two electrons or two
   muons' is no electron count of every event;
+- 'Selected events need two opposite-charge muons and an electron': 'need' requires, and the
+  electron after 'and an' is a count of its own (the muons' count was read as one of electrons
+  and muons together, unverified);
 - one flavour's channel is a channel: 'In the electron channel, ..., E_T^miss > 65 GeV and m_T >
   130 GeV are required' states the electron channel's cuts, which were the whole selection's,
   verified; 'In the muon channel, the muon must have pT > 27 GeV' is that channel's leading muon.
@@ -173,6 +176,21 @@ WRONG += [
 ]
 
 RIGHT = [
+    (
+        "counts a 'need' lists",
+        "Events need exactly one lepton and at least four jets with pT > 25 GeV.",
+        ["event: count(leptons) == 1", "event: count(jets) >= 4"],
+    ),
+    (
+        "a count, then another object after 'and an'",
+        "Selected events need two opposite-charge muons and an electron with ET > 20 GeV.",
+        ["event: count(muons) == 2"],
+    ),
+    (
+        "electrons and muons counted together",
+        "Exactly two electrons and muons are required.",
+        ["event: count(leptons) == 2"],
+    ),
     (
         "at least one of the counted leptons above a value",
         "Exactly two opposite-charge leptons are required, with at least one lepton with pT > 27 "

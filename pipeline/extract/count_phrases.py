@@ -319,7 +319,8 @@ _COUNTED_OBJECT = (
 # require three leptons"
 _BARE = re.compile(
     r"\b(?:requires?|required\s+to\s+(?:have|contain)|requiring|demands?|demanded\s+to\s+have"
-    r"|must\s+(?:have|contain|include)|select(?:s|ed)?\s+events\s+with)\s+" + _COUNTED_OBJECT,
+    r"|must\s+(?:have|contain|include)|select(?:s|ed)?\s+events\s+with|needs?|ask(?:s|ed)?\s+for)"
+    r"\s+" + _COUNTED_OBJECT,
     re.IGNORECASE,
 )
 # a later item of the list a requiring verb opens: "must contain exactly two same-charge leptons,
@@ -329,7 +330,8 @@ _BARE_LISTED = re.compile(
 )
 _LIST_OPENED = re.compile(
     r"\b(?:requires?|required\s+to\s+(?:have|contain)|requiring|demands?|must\s+(?:have|contain"
-    r"|include)|select(?:s|ed)?\s+events\s+(?:with|containing))\b[^;:]*$",
+    r"|include)|select(?:s|ed)?\s+events\s+(?:with|containing)|needs?|ask(?:s|ed)?\s+for)\b"
+    r"[^;:]*$",
     re.IGNORECASE,
 )
 # the subject of a requirement: "A single isolated lepton is required", "• two jets are required"

@@ -476,7 +476,9 @@ WEAK_DISQUALIFY = re.compile(
 )
 TRIGGER = re.compile(r"\btrigger", re.IGNORECASE)  # thresholds of triggers are not offline cuts
 REQUIREMENT = re.compile(
-    r"requir|must|restrict|select|satisf|accept|consider|veto|reject", re.IGNORECASE
+    r"requir|must|restrict|select|satisf|accept|consider|veto|reject|\bneed|\bdemand"
+    r"|\bask(?:s|ed)?\s+for\b",
+    re.IGNORECASE,
 )
 # the rejected events named by what they fail: "Events that do not satisfy E_T^miss > 200 GeV are
 # discarded", "events failing ...", "events which do not have ...": the kept events satisfy it

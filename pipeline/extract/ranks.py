@@ -413,7 +413,9 @@ _COUNT_WITH = re.compile(
 
 
 _REQUIRED_BEFORE = re.compile(
-    r"\b(?:have|has|contain|contains|containing|require|requires|requiring|with)\s+$", re.IGNORECASE
+    r"\b(?:have|has|contain|contains|containing|require|requires|requiring|with|need|needs"
+    r"|demand|demands)\s+$",
+    re.IGNORECASE,
 )
 _REQUIRED_AFTER = re.compile(r"[^.;]{0,60}?\b(?:is|are)\s+(?:also\s+)?required\b", re.IGNORECASE)
 

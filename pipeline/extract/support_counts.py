@@ -24,7 +24,8 @@ _COUNT_SYMBOL = {">=": "lower", ">": "lower", "=": "eq", "<=": "upper", "<": "up
 _COUNT_PHRASE = re.compile(
     rf"(?:(?P<q>{_COUNT_Q})\s+|(?<![\w)}}\]])(?P<sym>>=|<=|>|<|=)\s*)?(?P<n>{_COUNT_WORD})(?:\s+"
     rf"|-)(?P<more>or more\s+)?(?:[\w-]+\s+){{0,3}}?(?P<obj>{ANY_OBJECT})"
-    rf"(?P<either>{P.BRACKETED_GAP}\s+(?:or|and|/)\s+(?:an?\s+|(?<=or\s)one\s+)?(?P<obj2>{ANY_OBJECT}))?",
+    # (not "two muons and an electron": a count of its own after "and")
+    rf"(?P<either>{P.BRACKETED_GAP}\s+(?:or|and|/)\s+(?:(?<=or\s)(?:an?|one)\s+)?(?P<obj2>{ANY_OBJECT}))?",
     re.IGNORECASE,
 )
 
