@@ -10,6 +10,9 @@
   other tracks in a cone of 0.3 below 10 GeV': one of several values, a sum: not the list's m_T,
   not the tracks' pT (both were verified);
 - 'outside both the phi (...) and psi(2S) (...) windows': each window is left out;
+- 'Jets with pT between 20 and 60 GeV must pass the JVT requirement': the pT range picks the jets
+  a named requirement is for (it was a pT window on every jet, verified); a lower bound alone
+  ('Jets with pT > 30 GeV must pass ...') still defines the jets;
 - 'The scalar sum of the pT of the leptons, the jets and E_T^miss must exceed 1 TeV', 'The pT of
   the W candidate, built from the lepton and E_T^miss, must exceed 200 GeV': E_T^miss is a part
   of what is compared (it was MET > 1 TeV, verified);
@@ -165,7 +168,30 @@ WRONG += [
     ),
 ]
 
+WRONG += [
+    (
+        "a pT range picking the objects of a named requirement",
+        "Jets with pT between 20 and 60 GeV must pass the JVT requirement.",
+        ["jets: 20 < pt < 60"],
+    ),
+    (
+        "a pT range and eta picking the objects of a named requirement",
+        "Jets with 20 < pT < 60 GeV and |eta| < 2.4 must pass the JVT selection.",
+        ["jets: 20 < pt < 60", "jets: abs(eta) < 2.4"],
+    ),
+]
+
 RIGHT = [
+    (
+        "a lower pT bound defines the objects of a named requirement",
+        "Jets with pT > 30 GeV must pass the JVT requirement.",
+        ["jets: pt > 30"],
+    ),
+    (
+        "an eta bound and an identification",
+        "Electrons with |eta| < 2.47 must satisfy the tight identification criteria.",
+        ["electrons: abs(eta) < 2.47", "electrons: id_tight == 1"],
+    ),
     (
         "MET named, then how it is computed",
         "The missing transverse momentum, calculated as the negative vector sum of the pT of all "

@@ -649,6 +649,11 @@ def subject_conditions(text: str) -> list[tuple[int, int]]:
     """Spans of with-phrases picking the objects a later requirement is for."""
     out = []
     for match in WITH_SUBJECT.finditer(text):
+        if _NAMED_REQUIREMENT.match(match.group("rest")) and _PT_UP_TO.search(match.group("body")):
+            # "Jets with pT between 20 and 60 GeV must pass the JVT requirement": the range picks
+            # the jets a named requirement is for (a lower pT bound alone may define the jets)
+            out.append((match.start("body"), match.start("verb")))
+            continue
         if (
             re.search(
                 r"[<>]|\b(?:greater|larger|less|smaller|above|below|exceed)",
@@ -664,6 +669,21 @@ def subject_conditions(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# an upper pT bound or a pT range ("pT < 60 GeV", "20 < pT < 60 GeV", "pT between 20 and 60 GeV")
+_PT_UP_TO = re.compile(
+    r"\b(?:p_?T|E_?T|transverse\s+(?:momentum|energy))\s*(?:<|below|less\s+than|smaller\s+than"
+    r"|between|in\s+the\s+range|of\s+at\s+most)|\d\s*<\s*(?:p_?T|E_?T)\s*<",
+    re.IGNORECASE,
+)
+# a requirement named, not stated as a comparison: "must pass the JVT requirement", "are required to
+# satisfy the tight identification criteria", "must be b-tagged"
+_NAMED_REQUIREMENT = re.compile(
+    r"\s*(?:additionally\s+|also\s+|further\s+)?(?:to\s+)?(?:pass|satisfy|fulfil+|meet)\b"
+    r"(?:\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:requirements?|criteria|criterion|working\s+point|tagger|identification|selection|cut|"
+    r"discriminant|veto)\b)?[^<>]*$",
+    re.IGNORECASE,
+)
 # objects defined by a pT lower bound, with their acceptance after it: "Jets with pT > 30 GeV are
 # required to have |eta| < 2.4" (both define the jets; not "jets with pT < 60 GeV must ...", "jets
 # with pT > 30 GeV must pass the JVT requirement": a subset, another requirement)
