@@ -10,6 +10,11 @@
   other tracks in a cone of 0.3 below 10 GeV': one of several values, a sum: not the list's m_T,
   not the tracks' pT (both were verified);
 - 'outside both the phi (...) and psi(2S) (...) windows': each window is left out;
+- '; region HM further demands ..., while region LM demands ...': named regions after a bare
+  'region'; 'For the ee selection with exactly one jet, ...': one category of several; 'A second
+  jet with pT > 30 GeV is permitted only if ...': an optional object, not a requirement (each was
+  the whole selection's, verified); 'for the harder (softer) photon' ranks like 'leading
+  (subleading)';
 - 'Jets with pT between 20 and 60 GeV must pass the JVT requirement': the pT range picks the jets
   a named requirement is for (it was a pT window on every jet, verified); a lower bound alone
   ('Jets with pT > 30 GeV must pass ...') still defines the jets;
@@ -181,7 +186,57 @@ WRONG += [
     ),
 ]
 
+WRONG += [
+    (
+        "regions named after a bare 'region'",
+        "Events must include two photons; region HM further demands MET > 200 GeV, while region "
+        "LM demands 100 < MET < 200 GeV.",
+        ["event: met > 200", "event: 100 < met < 200"],
+    ),
+    (
+        "a category named by its jet count",
+        "For the ee selection with exactly one jet, the requirements are MET > 40 GeV and 12 < "
+        "m_ee < 60 GeV.",
+        ["event: met > 40", "event: 12 < mee < 60"],
+    ),
+    (
+        "an optional object and when it is permitted",
+        "A second jet with pT > 30 GeV is permitted only if |Delta eta(j1, j2)| < 1.3.",
+        ["event: nth(sort_desc(pt(jets)), 1) > 30", "event: deta < 1.3"],
+    ),
+    (
+        "an optional object and when it may be present",
+        "An additional b-jet above 25 GeV may be present provided Delta R(b1, b2) > 1.0.",
+        ["event: dr > 1"],
+    ),
+    (
+        "ranks as harder (softer)",
+        "Two photons with ET above 45 (28) GeV for the harder (softer) photon are required.",
+        ["photons: pt > 45", "photons: pt > 28"],
+    ),
+]
+
 RIGHT = [
+    (
+        "regions named after a bare 'region'",
+        "Events must include two photons; region HM further demands MET > 200 GeV, while region "
+        "LM demands 100 < MET < 200 GeV.",
+        ["region hm: met > 200", "region lm: 100 < met < 200", "event: count(photons) == 2"],
+    ),
+    (
+        "ranks as harder (softer)",
+        "Two photons with ET above 45 (28) GeV for the harder (softer) photon are required.",
+        [
+            "event: nth(sort_desc(pt(photons)), 0) > 45",
+            "event: nth(sort_desc(pt(photons)), 1) > 28",
+            "event: count(photons) == 2",
+        ],
+    ),
+    (
+        "a count that may be present is required",
+        "No more than three jets with pT > 30 GeV may be present, none of which may be b-tagged.",
+        ["event: count(jets) <= 3"],
+    ),
     (
         "a lower pT bound defines the objects of a named requirement",
         "Jets with pT > 30 GeV must pass the JVT requirement.",

@@ -336,7 +336,7 @@ _LIST_OPENED = re.compile(
 )
 # the subject of a requirement: "A single isolated lepton is required", "• two jets are required"
 _BARE_SUBJECT = re.compile(
-    r"^[\W\u2022]*" + _COUNTED_OBJECT + r"[^.;:]{0,60}?\b(?:is|are)\s+(?:also\s+)?(?:required"
+    r"^[\W\u2022]*" + _COUNTED_OBJECT + r"[^.;:]{0,80}?\b(?:is|are)\s+(?:also\s+)?(?:required"
     r"|demanded)\b",
     re.IGNORECASE,
 )

@@ -41,7 +41,8 @@ _OPENING = (
 _SUBJECTS = [
     re.compile(
         # ("the signal region SR-3b requires": the kind of region before its name)
-        rf"{_OPENING}(?:the\s+)?(?:(?:signal|control|validation|search)\s+region\s+(?=[A-Z]))?"
+        # ("region HM further demands": a bare "region" before its name too)
+        rf"{_OPENING}(?:the\s+)?(?:(?:(?:signal|control|validation|search)\s+)?region\s+(?=[A-Z]))?"
         rf"(?:{_NAME})\s*,?\s+(?:(?:further|additionally|also|then)\s+)?"
         r"(?P<verb>requires?|needs?|selects|demands|must\s+(?:have|satisfy|contain)|is\s+defined\s+"
         r"(?:by|with)|has\s+to\s+have)\b",

@@ -492,6 +492,15 @@ NEGATED_REJECTED = re.compile(
 OUTSIDE_HINT = re.compile(r"exclud|except|transition|crack|gap", re.IGNORECASE)
 
 _JOINS = [
+    # the ranks in other words, paired: "for the harder (softer) photon", "the higher-pT
+    # (lower-pT) muon" (not "the higher-pT lepton above 28 GeV" alone)
+    (
+        re.compile(
+            r"\b(?:harder|higher-p_?T)\s*\(\s*(?:softer|lower-p_?T)\s*\)",
+            re.IGNORECASE,
+        ),
+        "leading (subleading)",
+    ),
     (re.compile(r"\b([A-Z])_\{?([A-Z]{1,3})\}?(?![A-Za-z])"), r"\1\2"),
     (re.compile(r"\b([pE])\s*\^\s*\{?cone\s*(\d*)\}?\s*_\s*\{?T\}?"), r"\1Tcone\2"),
     (re.compile(r"\b[EPp]\s*\^\s*\{?miss\}?\s*_\s*\{?T\}?"), "MET"),

@@ -248,6 +248,11 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # selection": one channel or region of several
             # (a one-lepton flavour channel is not one: "In the muon channel, ..." states the
             # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
+            # "For the ee selection with exactly one jet, ...", "in the selection with two or more
+            # jets": one category of several, named by what its events have
+            r"|\b(?:in|for)\s+the\s+(?:[\w-]+\s+)?(?:selection|category|channel|regime|analysis)\s+"
+            r"(?:with|requiring)\s+(?:exactly\s+|at\s+least\s+|no\s+|zero\s+|one\s+or\s+|two\s+or\s+)?"
+            r"(?:one|two|three|four|zero|no|[0-4])\b"
             # "In ee and mumu events, ...", "for same-flavour events": some flavours' events
             rf"|\b(?:in|for)\s+(?:the\s+)?{FLAVOURS}(?:\s+(?:and|or)\s+{FLAVOURS})?\s+events\b"
             rf"|\bin\s+the\s+(?!{ONE_FLAVOUR}(?:\s+(?:and|or)\s+{ONE_FLAVOUR})\s+channels?\b)"
@@ -393,6 +398,17 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:removal|objects?)|\bambiguit|\bclosest\b[^.;]{0,30}\bremoved"
             r"|Delta ?R\s*\(\s*\w+\s*,\s*\w+\s*\)(?:[^.;]|\.(?=\d)){0,160}\b(?:removed|discarded"
             r"|rejected)",
+            re.I,
+        ),
+    ),
+    (
+        # "A second jet with pT > 30 GeV is permitted only if |Delta eta| < 1.3", "an additional
+        # b-jet may be present provided ...": an optional object and when it may be there
+        "permitted",
+        re.compile(
+            r"\b(?:is|are)\s+(?:also\s+)?(?:permitted|allowed|tolerated|accepted)\s+(?:only\s+)?"
+            r"(?:if|provided|when|as\s+long\s+as)\b|\bmay\s+(?:also\s+)?be\s+present\s+(?:only\s+)?"
+            r"(?:if|provided|when|as\s+long\s+as)\b",
             re.I,
         ),
     ),

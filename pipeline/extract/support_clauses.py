@@ -54,6 +54,10 @@ NOT_A_SELECTION = {
         "cut on the object"
     ),
     "overlap": "the clause describes overlap removal between objects, not a cut on one object",
+    "permitted": (
+        "the clause permits an optional object and says when it may be there ('a second jet ... "
+        "is allowed if ...'), not a requirement of every event"
+    ),
 }
 
 
@@ -362,6 +366,7 @@ def clause_problem(r: Reading, position: int, in_region: bool, claim: Claim) -> 
         "category",
         "cone",
         "overlap",
+        "permitted",
     ):
         if name in kinds:
             return NOT_A_SELECTION[name]
