@@ -81,10 +81,15 @@ _OUTSIDE_SEVERAL = re.compile(
     r"\b(?:outside|not\s+within)\s+(?:of\s+)?(?:both|all|each|either|any)\b", re.IGNORECASE
 )
 _AN_INGREDIENT = re.compile(
-    r"(?:\b(?:scalar\s+|vector\s+|vectorial\s+)?sum\s+of|\b(?:built|formed|computed|constructed"
+    # "the scalar sum of the pT of the leptons, the jets and E_T^miss", or an apposition ", built
+    # from the lepton and E_T^miss"
+    r"(?:\b(?:scalar\s+|vector\s+|vectorial\s+)?sum\s+of|,\s*(?:built|formed|computed|constructed"
     r"|reconstructed|calculated|obtained)\s+(?:from|using|out\s+of))\b"
-    # (up to the quantity, with no verb between: not "Jets are built from ... and must have pT")
-    r"(?:(?!\b(?:must|is|are|was|were|has|have|should|required)\b)[^;<>=])*$",
+    # (up to the quantity, with no verb, number, comparison or events between: not "Jets are
+    # built from ... and must have pT", "a scalar sum of jet pT above 400 GeV and E_T^miss > 200
+    # GeV", "formed from events with E_T^miss > 500 GeV")
+    r"(?:(?!\b(?:must|is|are|was|were|has|have|should|required|above|below|exceed\w*|over|under"
+    r"|greater|less|larger|smaller|between|events?)\b)[^;<>=\d])*$",
     re.IGNORECASE,
 )
 _A_SUM_OF = re.compile(r"\b(?:summed|sum\s+of\s+(?:the\s+)?)\s*$", re.IGNORECASE)
@@ -338,6 +343,17 @@ def comparisons(sentence: str) -> list[Comparison]:
                 # (not "formed from two electrons, each with E_T > 30 GeV": the electrons' pT)
                 quantity[0] in ("met", "mt")
                 and _AN_INGREDIENT.search(left[: left.rfind(quantity[2])])
+                # (an apposition ends at a comma after the quantity: ", built from ... and
+                # E_T^miss, must ..."; a sum's part is its last: "... and E_T^miss must exceed")
+                and (
+                    not re.search(
+                        r",\s*(?:built|formed|computed|constructed|reconstructed"
+                        r"|calculated|obtained)\b",
+                        left,
+                        re.IGNORECASE,
+                    )
+                    or left[left.rfind(quantity[2]) + len(quantity[2]) :].lstrip().startswith(",")
+                )
             )
         ):
             # ("..., and the topness variable is required to be greater than 8": a quantity the

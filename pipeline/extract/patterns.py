@@ -476,7 +476,7 @@ WEAK_DISQUALIFY = re.compile(
 )
 TRIGGER = re.compile(r"\btrigger", re.IGNORECASE)  # thresholds of triggers are not offline cuts
 REQUIREMENT = re.compile(
-    r"requir|must|restrict|select|satisf|accept|consider|veto|reject|\bneed|\bdemand"
+    r"requir|must|restrict|select|satisf|accept|consider|veto|reject|\bneeds?\b|\bdemands?\b"
     r"|\bask(?:s|ed)?\s+for\b",
     re.IGNORECASE,
 )
@@ -496,7 +496,8 @@ _JOINS = [
     # (lower-pT) muon" (not "the higher-pT lepton above 28 GeV" alone)
     (
         re.compile(
-            r"\b(?:harder|higher-p_?T)\s*\(\s*(?:softer|lower-p_?T)\s*\)",
+            r"\b(?:harder|higher-p_?T)\s*\(\s*(?:softer|lower-p_?T)\s*\)(?!(?:\s+[\w-]+){0,2}\s+"
+            r"(?:thresholds?|requirements?|cuts?)\b)",
             re.IGNORECASE,
         ),
         "leading (subleading)",

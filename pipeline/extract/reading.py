@@ -250,7 +250,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
             # "For the ee selection with exactly one jet, ...", "in the selection with two or more
             # jets": one category of several, named by what its events have
-            r"|\b(?:in|for)\s+the\s+(?:[\w-]+\s+)?(?:selection|category|channel|regime|analysis)\s+"
+            r"|\b(?:in|for)\s+the\s+(?:[\w-]+\s+)?(?:selection|category|channel|regime)\s+"
             r"(?:with|requiring)\s+(?:exactly\s+|at\s+least\s+|no\s+|zero\s+|one\s+or\s+|two\s+or\s+)?"
             r"(?:one|two|three|four|zero|no|[0-4])\b"
             # "In ee and mumu events, ...", "for same-flavour events": some flavours' events
@@ -406,9 +406,11 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
         # b-jet may be present provided ...": an optional object and when it may be there
         "permitted",
         re.compile(
-            r"\b(?:is|are)\s+(?:also\s+)?(?:permitted|allowed|tolerated|accepted)\s+(?:only\s+)?"
-            r"(?:if|provided|when|as\s+long\s+as)\b|\bmay\s+(?:also\s+)?be\s+present\s+(?:only\s+)?"
-            r"(?:if|provided|when|as\s+long\s+as)\b",
+            # (an object beyond the required ones; not "Events are accepted only if ...": the
+            # requirement itself)
+            r"\b(?:additional|second|third|extra|further|another)\s+(?:[^,;]|\.\d){0,60}?"
+            r"(?:(?:is|are)\s+(?:also\s+)?(?:permitted|allowed|tolerated)|may\s+(?:also\s+)?be\s+"
+            r"present)\s+(?:only\s+)?(?:if|provided|when|as\s+long\s+as)\b",
             re.I,
         ),
     ),
@@ -665,7 +667,11 @@ def subject_conditions(text: str) -> list[tuple[int, int]]:
     """Spans of with-phrases picking the objects a later requirement is for."""
     out = []
     for match in WITH_SUBJECT.finditer(text):
-        if _NAMED_REQUIREMENT.match(match.group("rest")) and _PT_UP_TO.search(match.group("body")):
+        if (
+            _NAMED_REQUIREMENT.match(match.group("rest"))
+            and _PT_UP_TO.search(match.group("body"))
+            and P.OBJECT_RE.search(text, match.start(), match.start("body"))
+        ):
             # "Jets with pT between 20 and 60 GeV must pass the JVT requirement": the range picks
             # the jets a named requirement is for (a lower pT bound alone may define the jets)
             out.append((match.start("body"), match.start("verb")))
@@ -696,8 +702,10 @@ _PT_UP_TO = re.compile(
 _NAMED_REQUIREMENT = re.compile(
     r"\s*(?:additionally\s+|also\s+|further\s+)?(?:to\s+)?(?:pass|satisfy|fulfil+|meet)\b"
     r"(?:\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:requirements?|criteria|criterion|working\s+point|tagger|identification|selection|cut|"
-    r"discriminant|veto)\b)?[^<>]*$",
+    r"(?:requirements?|criteria|criterion|working\s+point|tagger|selection|cut|discriminant|veto)\b)?"
+    # (a pile-up tagger's: not "must satisfy the tight identification criteria", whose range
+    # defines the objects)
+    r"(?=[^<>]*\b(?:JVT|fJVT|jet[- ]vertex[- ]tag\w*|pile-?up|PU)\b)[^<>]*$",
     re.IGNORECASE,
 )
 # objects defined by a pT lower bound, with their acceptance after it: "Jets with pT > 30 GeV are

@@ -1129,8 +1129,11 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         # categories": the events are sorted, not selected, there)
         for match in _N_OBJECT_EVENTS.finditer(sentence):
             if re.search(
-                r"\b(?:in|for)\s+(?:all\s+|the\s+|those\s+)?$", sentence[: match.start()], re.I
-            ):
+                r"(?:[,;]\s*(?:and\s+|but\s+)?|\b(?:while|whereas)\s+)(?:in|for)\s+(?:all\s+|the\s+"
+                r"|those\s+)?$",
+                sentence[: match.start()],
+                re.I,
+            ) and not re.match(r"\s+(?:with|that|which|are|is)\b", sentence[match.end() :], re.I):
                 continue  # "..., and in two-muon events the dimuon mass must ...": a condition
             out.append(
                 _count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote)
