@@ -80,11 +80,12 @@ _EXTREMUM_OF_SEVERAL = re.compile(
 _OUTSIDE_SEVERAL = re.compile(
     r"\b(?:outside|not\s+within)\s+(?:of\s+)?(?:both|all|each|either|any)\b", re.IGNORECASE
 )
+# an apposition saying what something is built from: ", built from the lepton and E_T^miss"
+_BUILT_FROM = r",\s*(?:built|formed|computed|constructed|reconstructed|calculated|obtained)\b"
 _AN_INGREDIENT = re.compile(
     # "the scalar sum of the pT of the leptons, the jets and E_T^miss", or an apposition ", built
     # from the lepton and E_T^miss"
-    r"(?:\b(?:scalar\s+|vector\s+|vectorial\s+)?sum\s+of|,\s*(?:built|formed|computed|constructed"
-    r"|reconstructed|calculated|obtained)\s+(?:from|using|out\s+of))\b"
+    rf"(?:\b(?:scalar\s+|vector\s+|vectorial\s+)?sum\s+of|{_BUILT_FROM}\s+(?:from|using|out\s+of))\b"
     # (up to the quantity, with no verb, number, comparison or events between: not "Jets are
     # built from ... and must have pT", "a scalar sum of jet pT above 400 GeV and E_T^miss > 200
     # GeV", "formed from events with E_T^miss > 500 GeV")
@@ -323,7 +324,9 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
-        if quantity[0] == "mt" and _MT_OF_ANOTHER_LEPTON.search(left[left.rfind(quantity[2]) :]):
+        subject_at = left.rfind(quantity[2])
+        before_named = left[:subject_at]
+        if quantity[0] == "mt" and _MT_OF_ANOTHER_LEPTON.search(left[subject_at:]):
             # "the transverse mass formed by the remaining lepton and MET": not the leading
             # lepton's m_T the list defines
             continue
@@ -331,28 +334,20 @@ def comparisons(sentence: str) -> list[Comparison]:
             _part_of_ratio(left, quantity[2])
             or _NAMED_VARIABLE.search(left)
             # (the minimum Delta phi of several jets is the list's)
-            or (
-                not quantity[0].startswith("dphi")
-                and _EXTREMUM_OF_SEVERAL.search(left[: left.rfind(quantity[2])])
-            )
+            or (not quantity[0].startswith("dphi") and _EXTREMUM_OF_SEVERAL.search(before_named))
             # "a summed pT of other tracks in a cone of 0.3 below 10 GeV": a sum, not their pT
-            or (quantity[0] == "pt" and _A_SUM_OF.search(left[: left.rfind(quantity[2])]))
+            or (quantity[0] == "pt" and _A_SUM_OF.search(before_named))
             # "the scalar sum of the pT of the leptons, the jets and E_T^miss", "the pT of the W
             # candidate, built from the lepton and E_T^miss": a part of what is compared
             or (
                 # (not "formed from two electrons, each with E_T > 30 GeV": the electrons' pT)
                 quantity[0] in ("met", "mt")
-                and _AN_INGREDIENT.search(left[: left.rfind(quantity[2])])
+                and _AN_INGREDIENT.search(before_named)
                 # (an apposition ends at a comma after the quantity: ", built from ... and
                 # E_T^miss, must ..."; a sum's part is its last: "... and E_T^miss must exceed")
                 and (
-                    not re.search(
-                        r",\s*(?:built|formed|computed|constructed|reconstructed"
-                        r"|calculated|obtained)\b",
-                        left,
-                        re.IGNORECASE,
-                    )
-                    or left[left.rfind(quantity[2]) + len(quantity[2]) :].lstrip().startswith(",")
+                    not re.search(_BUILT_FROM, left, re.IGNORECASE)
+                    or left[subject_at + len(quantity[2]) :].lstrip().startswith(",")
                 )
             )
         ):

@@ -20,8 +20,8 @@ _MULTIPLICITY = r"N_\{?\w+\}?\s*(?:=|>=|<=|>|<)\s*\d+"
 _NAME = (
     rf"(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
     r"(?:\s+(?:signal\s+|control\s+|validation\s+)?region)?"
-    # (not one flavour's channel: "In the muon channel, muons must have pT > 25 GeV" states
-    # the muons' cuts)
+    # (one flavour's channel too: "In the electron channel, ..." is a channel of a one-lepton
+    # search; two flavours' named together are not, see _name_of)
     rf"|(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+(?:and|or)\s+[\w+-]+|\s+[\w+-]+)?)\s+"
     r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies)|final\s+states?)\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after

@@ -430,6 +430,24 @@ VETO_WORDS = re.compile(
     r"|\bzero\b",
     re.IGNORECASE,
 )
+# "..., and in two-muon events the dimuon mass must ...": the events a later requirement holds
+# for, named after a clause break (not "This search ... in two-lepton events requires ...", nor
+# "selected in four-lepton events with ...": the whole selection's events)
+CONDITION_EVENTS_BEFORE = (
+    r"(?:[,;]\s*(?:and\s+|but\s+)?|\b(?:while|whereas)\s+)(?:in|for)\s+(?:all\s+|the\s+|those\s+)?"
+)
+EVENTS_QUALIFIED_AFTER = r"\s+(?:with|that|which|are|is)\b"
+
+
+def names_conditional_events(text: str, start: int, end: int) -> bool:
+    """Whether the events named at ``start:end`` ("two-muon events") are a condition of the
+    requirement after them (``CONDITION_EVENTS_BEFORE``), not events the selection requires."""
+    return bool(
+        re.search(CONDITION_EVENTS_BEFORE + "$", text[:start], re.IGNORECASE)
+        and not re.match(EVENTS_QUALIFIED_AFTER, text[end:], re.IGNORECASE)
+    )
+
+
 # what a statement of rejected objects or events says of them: "are rejected", "are removed"
 REJECTED_VERB = r"(?:rejected|vetoed|discarded|removed|excluded)"
 # after a value, the value is a difference of two others, not a threshold: "at least 1 GeV above

@@ -246,8 +246,9 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
             # "in the two-lepton channel", "in the ee and mumu channels", "in the high-mass signal
             # region SR-H", "in signal regions with zero leptons", "in SR-0b", "in the boosted
             # selection": one channel or region of several
-            # (a one-lepton flavour channel is not one: "In the muon channel, ..." states the
-            # muon's cuts; "in the ee and mumu channels" is some of the dilepton events)
+            # (one flavour's channel is one, "In the muon channel, ..."; two flavours' named
+            # together are not: "in the electron or muon channel" is the whole one-lepton
+            # selection)
             # "For the ee selection with exactly one jet, ...", "in the selection with two or more
             # jets": one category of several, named by what its events have
             r"|\b(?:in|for)\s+the\s+(?:[\w-]+\s+)?(?:selection|category|channel|regime)\s+"

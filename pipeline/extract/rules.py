@@ -646,7 +646,6 @@ def _counted_above_thresholds(reading: Reading, out: list[CutFinding]) -> list[C
     return out
 
 
-_OTHER_KINDS = {kind: [k for k in COLLECTIONS if k != kind] for kind in COLLECTIONS}
 _AT_LEAST_ONE = re.compile(
     r"\b(?:(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than)\s+one|one\s+or\s+more)\s+"
     r"(?:[\w-]+\s+){0,3}?\w+\s+(?:with|having)\b[^,;.]*$",
@@ -698,7 +697,9 @@ def _at_least_one_above(reading: Reading, out: list[CutFinding]) -> list[CutFind
         kind = said[0]
         value = float(canonical(comp.value, comp.unit)[0])  # type: ignore[arg-type]
         flat = _flat_lower_pt(out, kind, value)
-        if len(flat) != 1 or any(_flat_lower_pt(out, other, value) for other in _OTHER_KINDS[kind]):
+        if len(flat) != 1 or any(
+            _flat_lower_pt(out, other, value) for other in COLLECTIONS if other != kind
+        ):
             continue  # (not "at least one electron or muon with pT > 25 GeV": the leptons')
         counted = [f for f in out if f.object == kind and f.variable == "count" and f.op != ">="]
         lower = [f for f in out if f.object == kind and f.variable == "pt" and f.op in (">", ">=")]
@@ -1128,12 +1129,7 @@ def _counts(sentence: str, quote: str) -> list[CutFinding]:
         # (not "the selected four-lepton events are classified into the 4e, 4mu, 2e2mu
         # categories": the events are sorted, not selected, there)
         for match in _N_OBJECT_EVENTS.finditer(sentence):
-            if re.search(
-                r"(?:[,;]\s*(?:and\s+|but\s+)?|\b(?:while|whereas)\s+)(?:in|for)\s+(?:all\s+|the\s+"
-                r"|those\s+)?$",
-                sentence[: match.start()],
-                re.I,
-            ) and not re.match(r"\s+(?:with|that|which|are|is)\b", sentence[match.end() :], re.I):
+            if P.names_conditional_events(sentence, match.start(), match.end()):
                 continue  # "..., and in two-muon events the dimuon mass must ...": a condition
             out.append(
                 _count(P.object_of(match), "==", P.count_value(match.group("n").lower()), quote)

@@ -485,9 +485,8 @@ _EVENT_CONDITION = re.compile(
     # "..., and in two-muon events the dimuon mass must ...": the events with that many objects
     # (after a clause break: not "This search for top squarks in two-lepton events requires ...",
     # "selected in four-lepton events with ...": the whole selection's events)
-    r"|(?:[,;]\s*(?:and\s+|but\s+)?|\b(?:while|whereas)\s+)(?:for|in)\s+(?:all\s+|the\s+|those\s+)?"
-    r"(?:one|two|three|four|[1-4])-(?:muon|electron|lepton|photon|jet|b-jet|tau)\s+events\b"
-    r"(?!\s+(?:with|that|which|are|is)\b)"
+    rf"|{P.CONDITION_EVENTS_BEFORE}(?:one|two|three|four|[1-4])-(?:muon|electron|lepton|photon"
+    rf"|jet|b-jet|tau)\s+events\b(?!{P.EVENTS_QUALIFIED_AFTER})"
     # (an if-clause opening the sentence; "vetoed if it has ..." states the requirement itself)
     r"|^\W*(?:if|when|whenever)\s+(?:the\s+)?(?:event|there\s+(?:is|are)|N_?\w*|H_?T|MET)\b"
     # (not "..., otherwise the event is discarded": the requirement itself, said strictly)

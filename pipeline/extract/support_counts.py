@@ -406,12 +406,10 @@ def _count_problem(
         )
     if len(kinds) > 1 and claim.kind != "lepton":
         return f"the count is over {' or '.join(sorted(kinds))} together, not {claim.kind}s alone"
-    if re.search(
-        r"(?:[,;]\s*(?:and\s+|but\s+)?|\b(?:while|whereas)\s+)(?:in|for)\s+(?:all\s+|the\s+"
-        r"|those\s+)?$",
-        r.text[: match.start()],
-        re.IGNORECASE,
-    ) and re.match(r"\s*events?\b(?!\s+(?:with|that|which|are|is)\b)", r.text[match.end() :], re.I):
+    events = re.match(r"\s*events?\b", r.text[match.end() :], re.IGNORECASE)
+    if events is not None and P.names_conditional_events(
+        r.text, match.start(), match.end() + events.end()
+    ):
         # "..., and in two-muon events the dimuon mass must ...": the events a requirement holds for
         return (
             "the count names the events another requirement holds for (a condition), not a "
