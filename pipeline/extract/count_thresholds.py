@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import patterns as P
+from pipeline.extract import ranks
+from pipeline.extract.comparisons import Comparison
 from pipeline.extract.findings import canonical
 from pipeline.extract.reading import Reading
 
@@ -57,6 +59,8 @@ def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
                 and c.rank is None
                 and c.op in (">", ">=")
                 and not isinstance(c.value, list)
+                # (not "pT > 40 (30) GeV for the leading (subleading) one": values per rank)
+                and not (c.alt is not None and _ranked_after(c))
                 and count.end() <= c.position < min(end, count.end() + _WITHIN)
                 # (not "at least four jets, two of which must have pT > 60 GeV": some of them;
                 # not "at least two electrons and the leading muon must have pT > 40 GeV")
@@ -79,6 +83,13 @@ def counts_above(r: Reading) -> dict[str, list[CountedAbove]]:
             )
         )
     return found
+
+
+def _ranked_after(comp: Comparison) -> bool:
+    """Whether a ranked phrase after the comparison's values binds them ("... for the leading
+    (subleading) candidate")."""
+    after = ranks.AFTER.match(comp.after)
+    return after is not None and ranks.PHRASE.match(comp.after, after.end()) is not None
 
 
 _SOME_OF_THEM = re.compile(r"\b(?:of\s+(?:which|them|these|those)|among\s+them)\b", re.I)

@@ -15,6 +15,7 @@ from pipeline.extract.named_quantities import (
     dphi_conflicts,
     unexpressible_quantities,
     with_named_quantities,
+    with_own_definitions,
 )
 from pipeline.selection.models import (
     Cut,
@@ -269,7 +270,8 @@ def set_aside(sel: SelectionList, reasons: dict[str, str]) -> SelectionList:
 
 def legalize(sel: SelectionList) -> SelectionList:
     """``sel`` with every cut the validator refuses moved to ``unresolved`` (quote + reason)."""
-    sel = set_aside(set_aside_non_cuts(sel), unexpressible_quantities(sel) | dphi_conflicts(sel))
+    sel = with_own_definitions(set_aside_non_cuts(sel))
+    sel = set_aside(sel, unexpressible_quantities(sel) | dphi_conflicts(sel))
     sel = with_named_quantities(with_lepton_union(with_counted_collections(sel)))
     sel = _dependencies_first(sel)
     for _ in range(_MAX_ROUNDS):

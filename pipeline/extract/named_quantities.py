@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import patterns as P
+from pipeline.extract import ranks
+from pipeline.selection.expr import cut_expression
 from pipeline.selection.models import (
     Assumption,
     Cut,
@@ -232,12 +234,23 @@ _LEADING_JETS = re.compile(
     rf"\b(?P<n>{_N})\s+(?:leading|highest[- ]p_?T|hardest)\s+jets"
     rf"|\b(?P<n2>{_N})\s+jets\s+with\s+(?:the\s+)?(?:highest|largest|leading)"
     rf"|\b(?:leading|first)\s+(?P<n3>{_N})\s+jets"
+    # "Delta phi(jet_i, MET) > 0.4 for up to four jets": the (at most) four leading ones
+    rf"|\bup\s+to\s+(?P<n4>{_N})\s+jets\b"
     r"|\b(?:j|jets?)_?\{?1\s*,\s*(?:2\s*,\s*)?(?:3\s*,\s*)?(?P<last>[234])\}?"
     # one jet: "the leading jet and the missing transverse momentum", "Delta phi(j1, MET)"
     r"|(?P<one>\b(?:leading|highest[- ]p_?T|hardest|first)\s+jet\b(?!s)"
     r"|\b(?:j|jet)_?\{?1\}?(?=\s*,))",
     re.IGNORECASE,
 )
+# one jet below the leading one: "Delta phi(j2, MET)", "Delta phi(jet_3, E_T^miss)", "between the
+# second jet and the MET"
+_RANKED_JET = re.compile(
+    r"\b(?:j|jet)_?\{?(?P<digit>[2-6])\}?(?=\s*,)"
+    r"|\b(?P<word>second|third|fourth|sub-?leading|next-to-leading)(?:[- ]leading)?\s+jet\b(?!s)",
+    re.IGNORECASE,
+)
+_RANK_WORD = {"second": 1, "subleading": 1, "sub-leading": 1, "next-to-leading": 1, "third": 2,
+              "fourth": 3}  # fmt: skip
 # every jet: "for all jets", "between each jet and", "any of the jets"
 _EVERY_JET = re.compile(
     r"\b(?:all|each|every|any)\s+(?:of\s+the\s+)?(?:(?:selected|signal|reconstructed)\s+)?jets?\b",
@@ -285,12 +298,26 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
         pair = "nth(megajets(jets), 0), nth(megajets(jets), 1)"
         return f"delta_phi({pair})", "Delta phi_R = the azimuthal angle between the two megajets"
     jets = _LEADING_JETS.search(quote)
+    ranked = _RANKED_JET.search(quote)
+    if (
+        ranked is not None
+        and _MISSING.search(quote)
+        and (jets is None or jets.start() > ranked.start())
+    ):
+        said = ranked.group("digit")
+        rank = int(said) - 1 if said else _RANK_WORD[ranked.group("word").lower()]
+        vector, named = _missing_vector(quote)
+        which = ranks.ordinal(rank)
+        return (
+            f"nth(delta_phi(sorted_by_pt(jets), {vector}), {rank})",
+            f"Delta phi = the azimuthal angle between {named} and the {which} jet",
+        )
     every = _EVERY_JET.search(quote)
     if jets is not None and every is not None and _nearer_the_angle(quote, every, jets):
         jets = None  # ("a leading jet with pT > 150 GeV, ..., and Delta phi(jet, MET) > 0.4 for
         # all selected jets": the angle's own jets are all of them)
     if jets is not None and _MISSING.search(quote):
-        said = jets.group("n") or jets.group("n2") or jets.group("n3") or jets.group("last")
+        said = next((jets.group(g) for g in ("n", "n2", "n3", "n4", "last") if jets.group(g)), None)
         n = _NUMBER_OF_JETS[said.lower()] if said else 1
         vector, named = _missing_vector(quote)
         return (
@@ -488,23 +515,83 @@ def _quote(cut: Cut) -> str:
     return P.prepare(cut.provenance.quote or "") if cut.provenance is not None else ""
 
 
+# the symbol of each quantity a quote defines: where one of several such quantities starts
+_SYMBOLS = {
+    "dphi": re.compile(r"Delta\s*phi|\bazimuthal\b", re.IGNORECASE),
+    "dr": re.compile(r"Delta\s*R\b", re.IGNORECASE),
+    "deta": re.compile(r"Delta\s*eta|\bpseudorapidity\s+(?:gap|separation|difference)", re.I),
+}
+
+
+def _own_text(cut: Cut, name: str) -> str:
+    """The part of the cut's quote that states it: when the quote names the quantity twice or more
+    ("Delta phi(j1, MET) > 0.5 and Delta phi(j_2, MET) > 0.3"), from the last symbol before the
+    cut's value to the value; else the whole quote."""
+    quote = _quote(cut)
+    symbols = [m.start() for m in _SYMBOLS[name].finditer(quote)]
+    if len(symbols) < 2 or not isinstance(cut.value, int | float) or isinstance(cut.value, bool):
+        return quote
+    for number in re.finditer(P.NUM, quote):
+        before = [start for start in symbols if start < number.start()]
+        if before and float(number.group(0)) == float(cut.value):
+            return quote[before[-1] : number.end()]
+    return quote
+
+
 def dphi_conflicts(sel: SelectionList) -> dict[str, str]:
     """Cut id -> why, for Delta phi (Delta R) cuts whose quote names another Delta phi (Delta R)
-    than the one the list defines (the first one a quote names): one name holds one quantity."""
+    than the one the list defines (the first one a quote names) and that cannot be written with
+    their own (:func:`with_own_definitions`): one name holds one quantity."""
     out = {}
     for name, definition_of in _DEFINED_BY_QUOTE.items():
         used = _uses(sel, name)
-        defined = next((d for d in (definition_of(_quote(c)) for c in used) if d), None)
+        defined = next((d for d in (definition_of(_own_text(c, name)) for c in used) if d), None)
         if defined is None or any(d.name == name for d in sel.derived):
             continue
         for cut in used:
-            own = definition_of(_quote(cut))
+            own = definition_of(_own_text(cut, name))
             if own is not None and own[0] != defined[0]:
                 out[cut.id] = (
                     f"not expressible in the selection language: the list's {name} is "
                     f"'{defined[1]}', this cut's is '{own[1]}' (one name, one quantity)"
                 )
     return out
+
+
+def with_own_definitions(sel: SelectionList) -> SelectionList:
+    """``sel`` with each structured Delta phi (Delta R, Delta eta) cut whose own part of its quote
+    names another such quantity than the list's (the first one stated) written as an expression
+    of its own: "Delta phi(j1, MET) > 0.5 and Delta phi(j_2, MET) > 0.3" is two angles, and the
+    second one is not the leading jet's."""
+    for name, definition_of in _DEFINED_BY_QUOTE.items():
+        used = [c for c in _uses(sel, name) if c.variable == name and c.expr is None]
+        defined = next((d for d in (definition_of(_own_text(c, name)) for c in used) if d), None)
+        if defined is None or any(d.name == name for d in sel.derived):
+            continue
+        own = {}
+        for cut in used:
+            found = definition_of(_own_text(cut, name))
+            if found is not None and found[0] != defined[0]:
+                own[cut.id] = found
+
+        def inline(cut: Cut, own: dict[str, tuple[str, str]] = own, name: str = name) -> Cut:
+            if cut.id not in own:
+                return cut
+            expr, meaning = own[cut.id]
+            written = re.sub(rf"\b{name}\b", expr, cut_expression(cut), count=1)
+            return cut.model_copy(
+                update={
+                    "expr": written,
+                    "variable": None,
+                    "op": None,
+                    "value": None,
+                    "abs": False,
+                    "description": f"{cut.description} ({meaning})",
+                }
+            )
+
+        sel = sel.with_cuts(inline)
+    return sel
 
 
 def _uses(sel: SelectionList, name: str) -> list[Cut]:

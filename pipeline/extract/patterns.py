@@ -365,6 +365,14 @@ COUNT_OPS = {
     "allows up to": "<=",
     "allowing up to": "<=",
     "allowed up to": "<=",
+    # "events with up to three jets", "must have up to two b-jets" (the objects events have)
+    "with up to": "<=",
+    "have up to": "<=",
+    "has up to": "<=",
+    "having up to": "<=",
+    "contain up to": "<=",
+    "contains up to": "<=",
+    "containing up to": "<=",
     "only": "==",
     "precisely": "==",
 }

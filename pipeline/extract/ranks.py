@@ -32,12 +32,15 @@ _ONE = (  # not "leading to jets", "leading-order", "next-to-leading-log"
     rf"|{P.ORDINALS}|leading|highest|hardest)(?![- ](?:to|order|log)\b)"
     r"(?:[- ]p_?T)?"
 )
+# what a rank word ranks when the object is named elsewhere in the clause ("pT > 40 (30) GeV for
+# the leading (subleading) candidate"), and a bare "tau" (not the N-subjettiness tau_21)
+_RANKED_NOUN = r"(?:ones?|candidates?|objects?)\b|(?P<bare_tau>tau)\b(?!\s*_?\{?\d)"
 _LIST = rf"{_ONE}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|\(\s*)(?:the\s+)?{_ONE}\s*\)?)*"
 _OBJECT = P.OBJECT_RE.pattern
 # "the two leading jets", "the leading (subleading) lepton", "the first two jets", "the leading one"
 PHRASE = re.compile(
     rf"\b(?:(?P<n>two|three|four|2|3|4)\s+)?(?P<words>{_LIST})(?:\s+(?P<n2>two|three|four))?(?:\s+|-)"
-    rf"(?:(?!and\b|or\b|with\b)[\w-]+\s+){{0,2}}?(?P<noun>{_OBJECT}|ones?\b)",
+    rf"(?:(?!and\b|or\b|with\b)[\w-]+\s+){{0,2}}?(?P<noun>{_OBJECT}|{_RANKED_NOUN})",
     re.IGNORECASE,
 )
 # "the jet with the highest p_T", "the photon with the highest energy"
@@ -53,7 +56,7 @@ CONTINUED = re.compile(
     rf"(?P<op>{P.SYMBOL_OP})\s*(?P<num>{P.NUM})\s*(?P<unit>{P.UNIT})?(?![\w%])",
     re.IGNORECASE,
 )
-_AFTER = re.compile(
+AFTER = re.compile(
     rf"^\s*(?:{P.UNIT})?\s*,?\s*(?:for|of|on)\s+(?:the\s+|both\s+)?(?=\S)", re.IGNORECASE
 )
 _FOR_THE = re.compile(r"\b(?:for|of|on)\s+(?:the\s+|both\s+)?$", re.IGNORECASE)
@@ -181,6 +184,8 @@ def _ranks(match: re.Match[str]) -> list[int]:
 
 
 def _kind(match: re.Match[str]) -> str | None:
+    if match.groupdict().get("bare_tau"):
+        return "tau"
     found = P.OBJECT_RE.match(match.group("noun"))
     return P.object_of(found) if found else None
 
@@ -237,7 +242,7 @@ def ranked(text: str, comp: Compared) -> Ranked | None:
     if comp.rank is not None:
         named = f"{ordinal(comp.rank)} {comp.index_kind or 'one'}"
         return Ranked(named, comp.index_kind, tuple((comp.rank, v) for v in _values(comp)))
-    after = _AFTER.match(comp.after)
+    after = AFTER.match(comp.after)
     if after is not None:
         phrase = PHRASE.match(comp.after, after.end())
         if phrase is not None:

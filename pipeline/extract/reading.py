@@ -439,14 +439,16 @@ _CONDITION_START = re.compile(
     # (not "a minimum of three jets with": a count of the objects with ...)
     # (not "a pair of jets with m_jj > 500 GeV": the pair the events must contain)
     r"(?<!number )(?<!multiplicity )(?<!numbers )(?<!minimum )(?<!maximum )(?<!total )(?<!pair )"
-    r"(?<!pairs )"
+    r"(?<!pairs )(?<!up )"  # (not "up to three jets with": a count of them)
     r"\b(?:for|to|on|of)\s+(?:all\s+|the\s+|those\s+"
     r"|any\s+)?(?:[\w-]+\s+){0,2}?(?:with|having|that have|whose)\b|\b(?:if|when|whenever|unless"
     r"|provided(?: that)?|in case)\b|\bfor\s+(?=p_?T|\|?eta|E_?T|m_?\w*\s*[<>])|\bonly (?:for|to"
     # "alpha_T must exceed 0.52 in events with H_T below 800 GeV"; "except in the forward region
     # (|eta| > 2.5), where ..."
     r"|in)\b|\bin\s+(?:the\s+|those\s+|all\s+)?events?\s+(?:with|having|that\s+have|where|in\s+which)\b"
-    r"|\bexcept\s+(?:in|for)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b",
+    r"|\bexcept\s+(?:in|for)\b|^\s*in (?:\w+\s+){0,3}?(?:with|having)\b"
+    # "Delta phi(jet_i, MET) > 0.4 for up to four jets with pT > 30 GeV": the jets it is of
+    r"|\bfor\s+up\s+to\s+(?:[\w-]+\s+){1,3}?(?:with|having)\b",
     re.IGNORECASE,
 )
 _REGION_BRACKET = re.compile(

@@ -1,0 +1,195 @@
+"""Ranked values, per-jet angles and 'up to' counts the twenty-first session read anew (issue 17):
+
+- 'pT > 40 (30) GeV for the leading (subleading) candidate', '... for the leading (subleading)
+  tau': the values of two ranks. Named with 'candidate', 'object' or a bare 'tau', the rank was
+  not read: both values became cuts on every tau, and the support check verified them;
+- 'Delta phi(j1, MET) > 0.5 and Delta phi(j_2, MET) > 0.3': two angles, the second the second
+  jet's. Both cuts shared the list's one 'dphi', the leading jet's, so the 0.3 was applied to the
+  leading jet, verified; 'Delta phi(j2, MET) > 0.5' alone had no definition at all;
+- 'events must have up to three jets with pT > 30 GeV': a count of at most three jets ('to three
+  jets with' was read as a condition, and the count was lost); 'Delta phi(jet_i, MET) > 0.4 for
+  up to four jets with pT > 30 GeV' is the smallest angle of the four leading jets, and the 30 GeV
+  stays the condition saying which jets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import awkward as ak
+import pytest
+import uproot
+import vector
+
+from pipeline.selection.models import Status
+from tests.conftest import shared_path
+from tests.extract_cases import assert_not_verified, assert_verified
+from tests.test_adl_nanoaod import NANOAOD, nanoaod_step_counts
+from tests.test_extract_support_classes import _checked, _extracted, _reason
+
+WRONG = [
+    (
+        "ranked values named as the candidates",
+        "Events must contain exactly two tau candidates with opposite charge and pT > 40 (30) GeV "
+        "for the leading (subleading) candidate and exactly two b-tagged jets.",
+        ["taus: pt > 40", "taus: pt > 30"],
+    ),
+    (
+        "ranked values of a bare tau",
+        "Events must contain two hadronic tau candidates with pT > 95 (60) GeV for the leading "
+        "(subleading) tau.",
+        ["taus: pt > 95", "taus: pt > 60"],
+    ),
+    (
+        "ranked values named as the objects",
+        "Events must contain exactly two muons with pT > 40 (30) GeV for the leading (subleading) "
+        "object.",
+        ["muons: pt > 40", "muons: pt > 30"],
+    ),
+    (
+        "a second jet's angle read as the leading jet's",
+        "Events must satisfy Delta phi(j1, MET) > 0.5 and Delta phi(j_2, E_T^miss) > 0.3.",
+        ["event: dphi > 0.3"],
+    ),
+    (
+        "the jets an angle is of, up to four (guard)",
+        "Events must have MET > 250 GeV and Delta phi(jet_i, MET) > 0.4 for up to four jets with "
+        "pT > 30 GeV.",
+        ["jets: pt > 30"],
+    ),
+]
+
+RIGHT = [
+    (
+        "ranked values named as the candidates",
+        "Events must contain exactly two tau candidates with opposite charge and pT > 40 (30) GeV "
+        "for the leading (subleading) candidate and exactly two b-tagged jets.",
+        [
+            "event: nth(sort_desc(pt(taus)), 0) > 40",
+            "event: nth(sort_desc(pt(taus)), 1) > 30",
+            "event: count(taus) == 2",
+            "event: count(bjets) == 2",
+        ],
+    ),
+    (
+        "ranked values of a bare tau",
+        "Events must contain two hadronic tau candidates with pT > 95 (60) GeV for the leading "
+        "(subleading) tau.",
+        ["event: nth(sort_desc(pt(taus)), 0) > 95", "event: nth(sort_desc(pt(taus)), 1) > 60"],
+    ),
+    (
+        "the leading tau (guard)",
+        "The leading tau must have pT > 50 GeV.",
+        ["event: nth(sort_desc(pt(taus)), 0) > 50"],
+    ),
+    (
+        "a second jet's angle, with the leading jet's",
+        "Events must satisfy Delta phi(j1, MET) > 0.5 and Delta phi(j_2, E_T^miss) > 0.3.",
+        ["event: dphi > 0.5", "event: nth(delta_phi(sorted_by_pt(jets), met_vec), 1) > 0.3"],
+    ),
+    (
+        "the fourth jet's angle after the three leading jets'",
+        "The minimum azimuthal angle between the three leading jets and MET must exceed 0.4, and "
+        "Delta phi(j_4, MET) > 0.2 is required.",
+        ["event: dphi > 0.4", "event: nth(delta_phi(sorted_by_pt(jets), met_vec), 3) > 0.2"],
+    ),
+    (
+        "up to three jets",
+        "Events must have up to three jets with pT > 30 GeV.",
+        ["jets: pt > 30", "event: count(jets) <= 3"],
+    ),
+    (
+        "events with up to two b-jets",
+        "Events with up to two b-tagged jets are accepted.",
+        ["event: count(bjets) <= 2"],
+    ),
+    (
+        "a selection that allows up to four jets",
+        "The monojet selection allows up to four jets with pT > 30 GeV.",
+        ["jets: pt > 30", "event: count(jets) <= 4"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "wrong"), WRONG, ids=[w[0] for w in WRONG])
+def test_the_wrong_reading_is_not_verified(name: str, sentence: str, wrong: list[str]) -> None:
+    assert_not_verified(name, sentence, wrong)
+
+
+@pytest.mark.parametrize(("name", "sentence", "right"), RIGHT, ids=[r[0] for r in RIGHT])
+def test_the_right_reading_is_verified(name: str, sentence: str, right: list[str]) -> None:
+    assert_verified(name, sentence, right)
+
+
+@pytest.mark.parametrize(
+    ("quote", "target", "value"),
+    [
+        (
+            "Events must contain exactly two tau candidates with opposite charge and pT > 40 (30) "
+            "GeV for the leading (subleading) candidate.",
+            "taus",
+            40,
+        ),
+        (
+            "Events must contain two hadronic tau candidates with pT > 95 (60) GeV for the leading "
+            "(subleading) tau.",
+            "taus",
+            95,
+        ),
+    ],
+)
+def test_a_model_cut_on_every_object_of_ranked_values_is_not_supported(
+    quote: str, target: str, value: float
+) -> None:
+    cut = _checked(quote, {"variable": "pt", "op": ">", "value": value}, target)
+    assert cut.status == Status.unverified
+    assert "ranks the objects" in _reason(cut)
+
+
+def test_one_angle_of_a_ranked_jet_is_defined() -> None:
+    sel = _extracted("Events must satisfy Delta phi(j2, MET) > 0.5.")
+    (derived,) = [d for d in sel.derived if d.name == "dphi"]
+    assert derived.expr == "nth(delta_phi(sorted_by_pt(jets), met_vec), 1)"
+    assert not sel.unresolved
+
+
+def test_an_angle_for_up_to_four_jets_is_the_four_leading_ones() -> None:
+    sel = _extracted(
+        "Events must have MET > 250 GeV and Delta phi(jet_i, MET) > 0.4 for up to four jets with "
+        "pT > 30 GeV."
+    )
+    (derived,) = [d for d in sel.derived if d.name == "dphi"]
+    assert derived.expr == "min_of(delta_phi(first_n(sorted_by_pt(jets), 4), met_vec))"
+    assert any(
+        c.variable == "dphi" and c.value == 0.4 and c.status == Status.verified
+        for c in sel.all_cuts()
+    )
+
+
+def test_the_second_jets_angle_runs_on_real_data(tmp_path: Path) -> None:
+    """The two angles compile and run on the shared NanoAOD file; each step equals the same angle
+    computed here with vector: the leading jet's, then the second jet's (a cut on a second jet
+    fails where there is none)."""
+    sel = _extracted(
+        "Events must have at least two jets with p_T > 30 GeV, Delta phi(j1, MET) > 0.5 and "
+        "Delta phi(j_2, MET) > 0.3."
+    )
+    steps = nanoaod_step_counts(sel, tmp_path / "out")
+    raw = uproot.open(shared_path(*NANOAOD))["Events"].arrays(
+        ["Jet_pt", "Jet_eta", "Jet_phi", "Jet_mass", "MET_pt", "MET_phi"]
+    )
+    jets = vector.zip(
+        {"pt": raw.Jet_pt, "eta": raw.Jet_eta, "phi": raw.Jet_phi, "mass": raw.Jet_mass}
+    )
+    jets = jets[jets.pt > 30]
+    jets = jets[ak.argsort(jets.pt, axis=1, ascending=False)]
+    two = ak.pad_none(jets, 2)
+    met = vector.zip({"rho": raw.MET_pt, "phi": raw.MET_phi})
+    enough = ak.num(jets) >= 2
+    # (the smallest angle of no jet at all is no failure: the leading jet's cut keeps those events)
+    first = ak.fill_none(abs(two[:, 0].deltaphi(met)) > 0.5, True)
+    second = ak.fill_none(abs(two[:, 1].deltaphi(met)) > 0.3, False)
+    assert steps["event_dphi"] == int(ak.sum(first)) > 0
+    assert steps["event_dphi_2"] == int(ak.sum(first & second)) > 0
+    assert steps["event_dphi_2"] < steps["event_dphi"]
+    assert steps["jets_count"] == int(ak.sum(first & second & enough))
