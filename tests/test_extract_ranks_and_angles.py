@@ -3,6 +3,11 @@
 - 'pT > 40 (30) GeV for the leading (subleading) candidate', '... for the leading (subleading)
   tau': the values of two ranks. Named with 'candidate', 'object' or a bare 'tau', the rank was
   not read: both values became cuts on every tau, and the support check verified them;
+- 'a jet with pT > 250 GeV and |eta| < 2.0': the |eta| of the same, leading, jet (the pT was
+  read as the leading jet's last session; the |eta| stayed a cut on every jet, verified);
+- 'the leading muon above 30 GeV', 'the leading jet must be above 100 GeV', 'jets above 40 GeV':
+  an object compared with an energy, no quantity named, is its pT (it was not read at all); 'the
+  mass of the leading large-R jet must be above 120 GeV' is not;
 - 'Delta phi(j1, MET) > 0.5 and Delta phi(j_2, MET) > 0.3': two angles, the second the second
   jet's. Both cuts shared the list's one 'dphi', the leading jet's, so the 0.3 was applied to the
   leading jet, verified; 'Delta phi(j2, MET) > 0.5' alone had no definition at all;
@@ -28,6 +33,21 @@ from tests.test_adl_nanoaod import NANOAOD, nanoaod_step_counts
 from tests.test_extract_support_classes import _checked, _extracted, _reason
 
 WRONG = [
+    (
+        "the |eta| of one jet above a value on every jet",
+        "At least one jet with pT > 100 GeV and |eta| < 2.4 is required.",
+        ["jets: abs(eta) < 2.4"],
+    ),
+    (
+        "a quantity of an object above an energy is no pT",
+        "The mass of the leading re-clustered large-R jet must be above 120 GeV.",
+        ["fatjets: pt > 120", "event: nth(sort_desc(pt(fatjets)), 0) > 120"],
+    ),
+    (
+        "a ranked object above an energy is not every object",
+        "Events must contain exactly two muons, with the leading muon above 30 GeV.",
+        ["muons: pt > 30"],
+    ),
     (
         "ranked values named as the candidates",
         "Events must contain exactly two tau candidates with opposite charge and pT > 40 (30) GeV "
@@ -60,6 +80,39 @@ WRONG = [
 ]
 
 RIGHT = [
+    (
+        "a jet above a value, with its |eta|",
+        "Events are required to contain a jet with pT > 250 GeV and |eta| < 2.0.",
+        [
+            "event: nth(sort_desc(pt(jets)), 0) > 250",
+            "event: abs(nth(eta(sorted_by_pt(jets)), 0)) < 2",
+        ],
+    ),
+    (
+        "at least two jets with their |eta| (guard: the collection's)",
+        "Events must contain at least two jets with pT > 30 GeV and |eta| < 2.4.",
+        ["jets: pt > 30", "jets: abs(eta) < 2.4", "event: count(jets) >= 2"],
+    ),
+    (
+        "every jet's |eta| in a clause of its own (guard)",
+        "Events must have at least one jet with pT > 100 GeV, and all jets must have |eta| < 2.4.",
+        ["jets: abs(eta) < 2.4", "event: nth(sort_desc(pt(jets)), 0) > 100"],
+    ),
+    (
+        "a ranked object above an energy, no quantity named",
+        "Events must contain exactly two muons, with the leading muon above 30 GeV.",
+        ["event: nth(sort_desc(pt(muons)), 0) > 30", "event: count(muons) == 2"],
+    ),
+    (
+        "a ranked object required to be above an energy",
+        "The leading jet must be above 100 GeV and the event must have MET > 200 GeV.",
+        ["event: nth(sort_desc(pt(jets)), 0) > 100", "event: met > 200"],
+    ),
+    (
+        "counted objects above an energy",
+        "Events with at least two jets above 40 GeV and no b-jets are selected.",
+        ["jets: pt > 40", "event: count(jets) >= 2", "event: count(bjets) == 0"],
+    ),
     (
         "ranked values named as the candidates",
         "Events must contain exactly two tau candidates with opposite charge and pT > 40 (30) GeV "
@@ -135,6 +188,11 @@ def test_the_right_reading_is_verified(name: str, sentence: str, right: list[str
             "(subleading) tau.",
             "taus",
             95,
+        ),
+        (
+            "Events must contain exactly two muons, with the leading muon above 30 GeV.",
+            "muons",
+            30,
         ),
     ],
 )

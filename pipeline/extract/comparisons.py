@@ -304,6 +304,8 @@ def comparisons(sentence: str) -> list[Comparison]:
                 quantity = _quantity_before(_WITHOUT_ARGUMENTS.sub("", left).rstrip(), 90)
         else:
             quantity = _quantity_before(left.rstrip(), 3 if match.group("op") else 90)
+        if quantity is None and not match.group("op"):
+            quantity = _implicit_pt(left, right)
         verb = (
             _TO_BE.search(left) or _OF_OBJECT_TO_BE.search(left)
             if quantity is None and match.group("op")
@@ -393,6 +395,29 @@ def comparisons(sentence: str) -> list[Comparison]:
     found += _excluded_interval(sentence)
     found = _respectively_listed(sentence, found)
     return _of_every_sfos_pair(sentence, _structured(sentence, _continued(sentence, found)))
+
+
+# an object compared with an energy, no quantity named: "the leading muon above 30 GeV", "jets
+# above 25 GeV", "the photon must be above 150 GeV" (its transverse momentum)
+_OBJECT_BEFORE = re.compile(
+    rf"(?P<noun>{P.OBJECT_RE.pattern})\s*(?:(?:must|should|(?:is|are)(?:\s+required\s+to)?"
+    r"|(?:has|have)\s+to)(?:\s+be)?\s+)?$"
+)
+_A_QUANTITY_OF = re.compile(
+    r"\b(?:of|for)\s+(?:the\s+|a\s+|an\s+|each\s+|all\s+|both\s+)?(?:[\w-]+\s+){0,3}$", re.I
+)
+_ENERGY_NEXT = re.compile(rf"\s*{P.NUM}\s*(?:[kMGT]eV)\b")
+
+
+def _implicit_pt(left: str, right: str) -> tuple[str, int | None, str] | None:
+    """('pt', None, the object's word) when an object is compared with an energy, no quantity
+    named between them ("the leading muon above 30 GeV"), else None."""
+    if not _ENERGY_NEXT.match(right):
+        return None
+    named = _OBJECT_BEFORE.search(left.rstrip() + " ")
+    if named is None or _A_QUANTITY_OF.search(left[: named.start()]):
+        return None  # (not "the mass of the leading large-R jet must be above 120 GeV")
+    return "pt", None, named.group("noun")
 
 
 # what may stand between two comparisons of one quantity listed for "respectively": the unit, a

@@ -22,6 +22,7 @@ it and the value ("the leading jet ... and all jets |eta| < 2.4").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -459,6 +460,36 @@ def counted_above(text: str, position: int) -> tuple[str, int] | None:
         return None
     n = P.count_value(match.group("n").lower()) + (1 if match.group("more") else 0)
     return P.object_of(match), n - 1
+
+
+# what ends the phrase of one counted object: another object, a clause, a new subject
+_PHRASE_ENDS = re.compile(
+    r"[;:]|\b(?:while|whereas|which|where)\b|,\s*(?:and\s+)?(?:the|an?|all|each)\b"
+    rf"|{_OBJECT}",
+    re.IGNORECASE,
+)
+
+
+class _Quantified(Protocol):
+    quantity: str
+    position: int
+
+
+def counted_with_pt(
+    text: str, comps: Sequence[_Quantified], position: int
+) -> tuple[str, int, int] | None:
+    """(kind, rank, pT comparison's offset) when the comparison at ``position`` stands in the
+    phrase of a counted object's pT threshold ('a jet with pT > 250 GeV and |eta| < 2.0': the
+    leading jet's |eta|, as its pT is the leading jet's); None otherwise."""
+    for pt in comps:
+        if (
+            pt.quantity == "pt"
+            and 0 < position - pt.position < 60
+            and not _PHRASE_ENDS.search(text, pt.position, position)
+        ):
+            said = counted_above(text, pt.position)
+            return None if said is None else (*said, pt.position)
+    return None
 
 
 # "no jet with pT > 50 GeV besides the leading one", "any jet other than the two leading jets"

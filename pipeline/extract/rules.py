@@ -713,6 +713,30 @@ def _at_least_one_above(reading: Reading, out: list[CutFinding]) -> list[CutFind
         ]
         ranked = flat[0].model_copy(update={"rank": 0})
         out = [f for f in out if f is not flat[0] and f not in one[:1]] + [ranked]
+        out = _same_object_eta(reading, comp, kind, out)
+    return out
+
+
+def _same_object_eta(
+    reading: Reading, comp: _Comparison, kind: str, out: list[CutFinding]
+) -> list[CutFinding]:
+    """'a jet with pT > 250 GeV and |eta| < 2.0': the |eta| of the same (leading) jet, not a cut
+    on every jet."""
+    for other in reading.comparisons:
+        said = ranks.counted_with_pt(reading.text, reading.comparisons, other.position)
+        if other.quantity != "eta" or said is None or said[2] != comp.position:
+            continue
+        flat = [
+            f
+            for f in out
+            if f.object == kind
+            and f.variable == "eta"
+            and f.rank is None
+            and f.value == other.value
+            and f.op == other.op
+        ]
+        if len(flat) == 1:
+            out = [f for f in out if f is not flat[0]] + [flat[0].model_copy(update={"rank": 0})]
     return out
 
 

@@ -250,9 +250,13 @@ def _named_objects(r: Reading) -> list[tuple[int, str]]:
     return sorted(objects + [(a, "track") for a, _ in spans])
 
 
-def _counted_above(claim: Claim, text: str, comp) -> tuple[str, int] | None:  # type: ignore[no-untyped-def]
+def _counted_above(claim: Claim, text: str, comp, comps: list) -> tuple[str, int] | None:  # type: ignore[no-untyped-def,type-arg]
     """'at least eight jets with pT > 50 GeV' as the eighth jet's pT > 50 GeV: a lower bound on
     the pT of the n-th object only (the n-th by pT is above it exactly when n of them are)."""
+    if claim.quantity == "eta" and claim.direction == "upper":
+        # ("a jet with pT > 250 GeV and |eta| < 2.0": the same, leading, jet's)
+        said = ranks.counted_with_pt(text, comps, comp.position)
+        return None if said is None or said[1] != 0 else (said[0], 0)
     if claim.quantity != "pt" or claim.direction != "lower":
         return None
     return ranks.counted_above(text, comp.position)
@@ -279,7 +283,7 @@ def rank_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[
             ranks.beyond_ranked(r.text, comp.position)
             or ranks.of_which(r.text, comp.position)
             or ranks.besides_ranked(r.text, comp.position)
-            or _counted_above(claim, r.text, comp)
+            or _counted_above(claim, r.text, comp, r.comparisons)
             # ("The leading photon must have ...; events with an additional photon with E_T > 50
             # GeV are vetoed": the second photon)
             or ranks.additional_vetoed(r.text, comp.position)
