@@ -183,6 +183,11 @@ _SUMMED = re.compile(
 _TERM = re.compile(r"(?:[+=]|\bplus)\s*$", re.IGNORECASE)
 # the quantity divides another: "E_T^miss/sqrt(H_T)", "p_T^miss / H_T"
 _DIVISOR = re.compile(r"/\s*(?:sqrt\s*\(\s*|\(\s*)?$", re.IGNORECASE)
+# a unit that goes on after the energy: "MeV g-1 cm2", "GeV/cm" (not "GeV/c", a momentum)
+_COMPOUND_UNIT = re.compile(
+    r"\s*(?:/\s*(?:cm|mm|m|g|s|ns)\b|g\s*(?:\^\s*)?-\s*1\b|cm\s*(?:\^\s*)?2\b)", re.IGNORECASE
+)
+_DIVIDES = re.compile(r"/\s*(?:sqrt\s*\(\s*|\(\s*|\|\s*)?$", re.IGNORECASE)
 # what takes arguments: "the transverse mass m_T of ...", "the scalar sum of ...", "the angle of"
 _HEAD_WORD = re.compile(
     r"(?:mass(?:es)?|m_?T|sum|angle|separation|distance|difference|product|ratio|[mM]_\{?\w+\}?"
@@ -326,6 +331,8 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
+        if value.group("unit") and _COMPOUND_UNIT.match(right, value.end()):
+            continue  # "dE/dx above 2.1 MeV g-1 cm2": no energy, whatever the quantity before
         subject_at = left.rfind(quantity[2])
         before_named = left[:subject_at]
         if quantity[0] == "mt" and _MT_OF_ANOTHER_LEPTON.search(left[subject_at:]):
@@ -334,6 +341,9 @@ def comparisons(sentence: str) -> list[Comparison]:
             continue
         if (
             _part_of_ratio(left, quantity[2])
+            # "C_l = |eta_l - (eta_j1 + eta_j2)/2| / |Delta eta_jj| < 0.5": the divisor of what
+            # is compared, not it
+            or _DIVIDES.search(before_named)
             or _NAMED_VARIABLE.search(left)
             # (the minimum Delta phi of several jets is the list's)
             or (not quantity[0].startswith("dphi") and _EXTREMUM_OF_SEVERAL.search(before_named))
@@ -403,6 +413,11 @@ _OBJECT_BEFORE = re.compile(
     rf"(?P<noun>{P.OBJECT_RE.pattern})\s*(?:(?:must|should|(?:is|are)(?:\s+required\s+to)?"
     r"|(?:has|have)\s+to)(?:\s+be)?\s+)?$"
 )
+_RANK_BEFORE = re.compile(
+    r"\b(?:leading|sub-?leading|second|third|fourth|highest-?p_?T|hardest|first)\s+"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 _A_QUANTITY_OF = re.compile(
     r"\b(?:of|for)\s+(?:the\s+|a\s+|an\s+|each\s+|all\s+|both\s+)?(?:[\w-]+\s+){0,3}$", re.I
 )
@@ -415,7 +430,13 @@ def _implicit_pt(left: str, right: str) -> tuple[str, int | None, str] | None:
     if not _ENERGY_NEXT.match(right):
         return None
     named = _OBJECT_BEFORE.search(left.rstrip() + " ")
-    if named is None or _A_QUANTITY_OF.search(left[: named.start()]):
+    if (
+        named is None
+        or _A_QUANTITY_OF.search(left[: named.start()])
+        # (a ranked object only: "jets below 60 GeV", "a photon above 150 GeV" in a veto or a
+        # condition have readings of their own, which the explicit "pT" gives)
+        or not _RANK_BEFORE.search(left[: named.start()])
+    ):
         return None  # (not "the mass of the leading large-R jet must be above 120 GeV")
     return "pt", None, named.group("noun")
 
@@ -1118,11 +1139,24 @@ def _of_every_sfos_pair(sentence: str, found: list[Comparison]) -> list[Comparis
     """A dilepton mass said of every same-flavour opposite-sign pair is ``sfosmass``, the smallest
     of their masses (no pair: no constraint), not the mass of the two leading leptons."""
     every = [m.start() for m in EVERY_SFOS_PAIR.finditer(sentence)]
-    if not every:
+    # ("All opposite-charge lepton pairs must have m_ll > 4 GeV": a floor on every pair of another
+    # kind, eμ pairs too, which no quantity of the reader is: not the leading two leptons' mass)
+    others = [m.start() for m in _EVERY_OTHER_PAIR.finditer(sentence) if m.start() not in every]
+    if not every and not others:
         return found
     return [
         replace(c, quantity="sfosmass", firm=True)
         if c.quantity in ("mll", "mass") and any(abs(c.position - pos) <= 90 for pos in every)
         else c
         for c in found
+        if not (c.quantity in ("mll", "mass") and any(abs(c.position - p) <= 90 for p in others))
     ]
+
+
+_EVERY_OTHER_PAIR = re.compile(
+    r"\b(?:all|every|each)\s+(?:possible\s+)?(?:(?:same[- ]flavou?r|opposite[- ](?:sign|charge)|"
+    r"same[- ](?:sign|charge)|oppositely[- ]charged)[,\s]+)?(?:lepton|dilepton)\s+pairs?\b"
+    r"|\b(?:all|every|each)\s+(?:possible\s+)?(?:same[- ]flavou?r|opposite[- ](?:sign|charge)|"
+    r"same[- ](?:sign|charge)|oppositely[- ]charged)\s+pairs?\b",
+    re.IGNORECASE,
+)

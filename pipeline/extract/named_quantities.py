@@ -298,7 +298,10 @@ def dphi_definition(quote: str) -> tuple[str, str] | None:
         pair = "nth(megajets(jets), 0), nth(megajets(jets), 1)"
         return f"delta_phi({pair})", "Delta phi_R = the azimuthal angle between the two megajets"
     jets = _LEADING_JETS.search(quote)
-    ranked = _RANKED_JET.search(quote)
+    angle = _ANGLE.search(quote)
+    # (the jet the angle's own symbol or words name: not "The second jet must have pT > 30 GeV,
+    # and Delta phi(jet, MET) > 0.4 ... for all jets")
+    ranked = _RANKED_JET.search(quote, angle.start(), angle.end() + 50) if angle else None
     if (
         ranked is not None
         and _MISSING.search(quote)
@@ -548,9 +551,19 @@ def dphi_conflicts(sel: SelectionList) -> dict[str, str]:
         defined = next((d for d in (definition_of(_own_text(c, name)) for c in used) if d), None)
         if defined is None or any(d.name == name for d in sel.derived):
             continue
+        # the quotes where some cut's own part names its objects
+        stated = {_quote(c) for c in used if definition_of(_own_text(c, name)) is not None}
         for cut in used:
-            own = definition_of(_own_text(cut, name))
-            if own is not None and own[0] != defined[0]:
+            text = _own_text(cut, name)
+            own = definition_of(text)
+            if own is None and text != _quote(cut) and _quote(cut) in stated:
+                # ("Delta phi_min(jets, MET) > 0.4 and Delta phi(j2, MET) > 0.2": the first one's
+                # jets are not stated, and it is not the second one's angle)
+                out[cut.id] = (
+                    f"not expressible as read: the quote names several {name} quantities and "
+                    "this cut's part of it does not say which objects it is of"
+                )
+            elif own is not None and own[0] != defined[0]:
                 out[cut.id] = (
                     f"not expressible in the selection language: the list's {name} is "
                     f"'{defined[1]}', this cut's is '{own[1]}' (one name, one quantity)"

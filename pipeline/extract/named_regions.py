@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.patterns import NUM, UNIT
 from pipeline.extract.reading import FLAVOURS, ONE_FLAVOUR, SR_NAME
 
 # a category named by a multiplicity ("the N_jet = 0 category", "the N_b >= 2 region")
@@ -23,7 +24,8 @@ _NAME = (
     # (one flavour's channel too: "In the electron channel, ..." is a channel of a one-lepton
     # search; two flavours' named together are not, see _name_of)
     rf"|(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+(?:and|or)\s+[\w+-]+|\s+[\w+-]+)?)\s+"
-    r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies)|final\s+states?)\b"
+    r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies)|final\s+states?"
+    r"|selections?)\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
     # a word ("the barrel region", "the control region": a detector part, a region of another kind)
     rf"|(?P<label>{_MULTIPLICITY}|[\w+]*(?:\d|[\w+]-[\w+])[\w+-]*)\s+(?P<bare>region)\b"
@@ -36,7 +38,11 @@ _NAME = (
 # requires ...", not "The ggF and VBF categories require ...")
 _OPENING = (
     r"(?:^|(?<=[,;:])|(?<=[,;:])\s*(?:and|while|whereas|but)\b|\b(?:while|whereas)\b"
-    rf"|\band\b(?=\s+(?:the\s+)?{SR_NAME}))\s*"
+    rf"|\band\b(?=\s+(?:the\s+)?{SR_NAME})"
+    # ("The electron channel requires MET > 30 GeV and the muon channel requires ...")
+    r"|\band\b(?=\s+the\s+[\w+-]+(?:\s+[\w+-]+)?\s+(?:categor(?:y|ies)|channels?|regimes?"
+    r"|signal\s+regions?|selections?)\s+(?:(?:further|additionally|also|then)\s+)?"
+    r"(?:requires?|needs?|demands|must)\b))\s*"
 )
 _SUBJECTS = [
     re.compile(
@@ -56,6 +62,15 @@ _SUBJECTS = [
     re.compile(
         rf"{_OPENING}\b(?:in|for)\s+(?:the\s+)?(?P<flav>{FLAVOURS}(?:\s+(?:and|or)\s+{FLAVOURS})?)"
         r"\s+events(?:\s*,|\s+(?!(?:is|are|with|have|has|must)\b))",
+        re.IGNORECASE,
+    ),
+    # "Two signal regions are defined: SR-3b, with at least six jets ..., and SR-2b, with ...":
+    # a region named with its requirements in apposition
+    # (in a list, not opening the sentence: "SR-A, with MET > 300 GeV, is the tightest region")
+    re.compile(
+        rf"{_OPENING}(?:the\s+)?(?:(?:signal|control|validation)\s+region\s+)?"
+        rf"(?P<sr>{SR_NAME}|(?-i:[CV]R(?:[-_][A-Za-z0-9]+|[A-Z0-9][A-Za-z0-9]*)))(?![\w-])"
+        r"\s*[,:(]?\s*(?P<appos>with|requiring|demanding|which\s+requires?|defined\s+by)\b",
         re.IGNORECASE,
     ),
     # "Events in the high-pT category are required to have ..."
@@ -84,6 +99,14 @@ _NOT_A_NAME = {
 _COMMON_REQUIREMENT = r"\d|\b(?:at least|exactly|no|one|two|three|four|five|six|single|a pair)\b"
 
 
+# what a "selection" names that is no region: an object's, a stage's
+_OBJECT_STAGE_WORDS = (
+    r"trigger|offline|online|object|event|kinematic|pre|photon|electron|muon|lepton|jet|tau|track"
+    r"|b-?jet|vertex|identification|isolation"
+)
+_OBJECT_OR_STAGE = re.compile(rf"\b(?:{_OBJECT_STAGE_WORDS})s?\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class RegionPart:
     """One region's requirement, as a sentence of its own."""
@@ -100,13 +123,28 @@ def split(sentence: str) -> list[RegionPart]:
             m
             for pattern in _SUBJECTS
             for m in pattern.finditer(sentence)
-            if _name_of(m) is not None or _the_signal_region(m)
+            if (_name_of(m) is not None or _the_signal_region(m))
         ),
         key=lambda m: m.start(),
     )
+    appositions = [m for m in subjects if m.groupdict().get("appos")]
+    if len(appositions) == 1:
+        # (regions listed with their requirements in apposition are two or more: not "SR-A,
+        # with MET > 300 GeV, is the tightest region; all events must ...")
+        subjects = [m for m in subjects if m is not appositions[0]]
     if not subjects:
-        return _trailing_region(sentence)
+        return _paired_regions(sentence) or _trailing_region(sentence)
     if all(_name_of(m) is None for m in subjects):
+        return []
+    selections = [
+        m for m in subjects if (m.groupdict().get("noun") or "").lower().startswith("sel")
+    ]
+    if selections and (
+        len(subjects) < 2
+        or any(_OBJECT_OR_STAGE.fullmatch(m.group("word") or "") for m in selections)
+    ):
+        # ("The offline selection requires ...": one selection is the selection; "the photon
+        # selection requires E_T > 25 GeV and the electron selection ...": objects' definitions)
         return []
     if any(
         re.search(r"\s(?:and|or)\s", m.groupdict().get("word") or "")
@@ -132,7 +170,10 @@ def split(sentence: str) -> list[RegionPart]:
         text = re.sub(r"(?:,?\s*(?:and|while|whereas|but))$", "", text).strip(" ,;")
         if not text:
             continue
-        if "verb" in match.groupdict() and match.group("verb"):
+        if match.groupdict().get("appos"):
+            # (the apposition ends at a clause: "..., is the tightest; all events must ...")
+            text = re.split(r";|,\s*(?:is|are|which|while|whereas)\b", text)[0].strip(" ,")
+        if match.groupdict().get("verb") or match.groupdict().get("appos"):
             text = f"Events must have {text}"
         name = _name_of(match) or ""
         groups = match.groupdict()
@@ -170,6 +211,60 @@ def _trailing_region(sentence: str) -> list[RegionPart]:
     text = sentence[: trailing.start()].strip(" ,;:.")
     name = _identifier(trailing.group("sr"))
     return [RegionPart(name, f"{_capitalised(text)}.")] if name and text else []
+
+
+# two regions named at the end, the second in brackets, for values given the same way:
+# "E_T^miss must exceed 210 (330) GeV in SR-low (SR-high)", "... in the low-mass (high-mass) region"
+_REGION_WORD = r"[\w+]*(?:\d|[\w+]-[\w+])[\w+-]*"
+_PAIRED_TRAILING = re.compile(
+    rf"\s*,?\s+(?:in|for)\s+(?:the\s+)?(?:(?P<sr1>{SR_NAME})\s*\(\s*(?P<sr2>{SR_NAME})\s*\)"
+    rf"|(?P<w1>{_REGION_WORD})\s*\(\s*(?P<w2>{_REGION_WORD})\s*\)\s+(?P<noun>regions?|categor(?:y|ies)"
+    r"|channels?|selections?))\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_VALUE_AND_ALTERNATIVE = re.compile(
+    rf"(?P<v>{NUM})(?P<unit>\s*{UNIT})?\s*\(\s*(?P<alt>{NUM})(?:\s*{UNIT})?\s*\)"
+)
+# another pairing in brackets ("for the leading (subleading) tau"): the values are not the regions'
+_WORDS_IN_BRACKETS = re.compile(r"\(\s*[A-Za-z]")
+
+
+def _paired_regions(sentence: str) -> list[RegionPart]:
+    """'E_T^miss must exceed 210 (330) GeV in SR-low (SR-high)': the values outside the brackets
+    are the first region's, those inside the second's."""
+    paired = _PAIRED_TRAILING.search(sentence)
+    text = sentence[: paired.start()].strip(" ,;:.") if paired else ""
+    if (
+        paired is None
+        or not _VALUE_AND_ALTERNATIVE.search(text)
+        or re.search(SR_NAME, text)
+        or _WORDS_IN_BRACKETS.search(text)
+        # (every bracketed number one region's: not "95 (60) GeV" left beside them)
+        or "(" in _VALUE_AND_ALTERNATIVE.sub("", text)
+    ):
+        return []
+    if paired.group("sr1"):
+        names = [_identifier(paired.group("sr1")), _identifier(paired.group("sr2"))]
+    else:
+        noun = paired.group("noun").lower().rstrip("s").replace("categorie", "category")
+        names = [_identifier(f"{paired.group(w)} {noun}") for w in ("w1", "w2")]
+    parts = []
+    value_at = _VALUE_AND_ALTERNATIVE.search(text)
+    start = value_at.start() if value_at else 0
+    clause_at = max(text.rfind(",", 0, start), text.rfind(";", 0, start))
+    if clause_at >= 0:
+        # ("Jets must have pT > 30 GeV, and events must have MET > 200 (300) GeV in SR-low
+        # (SR-high)": the clause before is the common selection's)
+        lead, text = text[:clause_at].strip(" ,;"), text[clause_at + 1 :]
+        text = re.sub(r"^\s*(?:and|while|whereas|but)\b", "", text).strip(" ,")
+        parts.append(RegionPart("", f"{_capitalised(lead)}."))
+    first = _VALUE_AND_ALTERNATIVE.sub(lambda m: m.group("v") + (m.group("unit") or ""), text)
+    second = _VALUE_AND_ALTERNATIVE.sub(lambda m: m.group("alt") + (m.group("unit") or ""), text)
+    return parts + [
+        RegionPart(name, f"{_capitalised(part)}.")
+        for name, part in zip(names, (first, second), strict=True)
+        if name
+    ]
 
 
 def _capitalised(text: str) -> str:

@@ -309,6 +309,7 @@ OBJECTS: list[tuple[str, str]] = [
     # (not "muon tracks", "electron track", "their tracks": the lepton, named as its track)
     (
         "track",
+        r"\btracklets?\b|"
         r"(?<!\bmuon\s)(?<!\belectron\s)(?<!\blepton\s)(?<!\btheir\s)(?<!\bits\s)\btracks?\b"
         # (not "the track curvature significance", "track fit quality": the muon's track)
         r"(?![- ](?:isolation|based|p_?T|momentum|quality|cone|jets?\b|curvature|fit\b|chi|hits?\b"
@@ -365,13 +366,10 @@ COUNT_OPS = {
     "allows up to": "<=",
     "allowing up to": "<=",
     "allowed up to": "<=",
-    # "events with up to three jets", "must have up to two b-jets" (the objects events have)
-    "with up to": "<=",
+    # "must have up to two b-jets", "events having up to three jets" (not "final states with up
+    # to three leptons", "merged with up to one additional jet": descriptions)
     "have up to": "<=",
-    "has up to": "<=",
     "having up to": "<=",
-    "contain up to": "<=",
-    "contains up to": "<=",
     "containing up to": "<=",
     "only": "==",
     "precisely": "==",
@@ -517,6 +515,11 @@ NEGATED_REJECTED = re.compile(
 )
 OUTSIDE_HINT = re.compile(r"exclud|except|transition|crack|gap", re.IGNORECASE)
 
+# the index of a mass written apart from its m ("m jj", "m ll", "m eff", "m 4l")
+_SPLIT_MASS_INDEX = (
+    r"jjj?|ll|lll|llll|ee|mumu|emu|mue|bb|gammagamma|yy|eff|CT|4l|3l|4mu|4e|2e2mu|llgamma"
+    r"|mumugamma|eegamma|tautau|jj\s*gamma"
+)
 _JOINS = [
     # the ranks in other words, paired: "for the harder (softer) photon", "the higher-pT
     # (lower-pT) muon" (not "the higher-pT lepton above 28 GeV" alone)
@@ -536,9 +539,25 @@ _JOINS = [
     (re.compile(r"\b[EP]\s*miss\s*T\b|\bp\s*miss\s*T\b|\bE\s*T\s*miss\b|/\s*E\s*T\b"), "MET"),
     (re.compile(r"\bp\s+T\b"), "pT"),
     (re.compile(r"\bE\s+T\b"), "ET"),
-    (re.compile(r"\bH\s+T\b"), "HT"),
+    (re.compile(r"(?:\b|(?<=sqrt))H\s+T\b"), "HT"),  # ("E T miss / sqrtH T")
+    # the text layer's split subscripts of masses and separations: "m T2", "am T2", "m jj",
+    # "m ll", "m eff", "Deltaeta jj", "DeltaR ll", "Deltaeta 12"
+    (re.compile(r"\b(a?m)\s+T\s*2\b"), r"\1T2"),
+    # the reference mass first: "|m_Z - m_ee|" is "|m_ee - m_Z|"
+    (
+        re.compile(r"\|\s*(m_?\{?Z\}?)\s*-\s*(m_?\{?(?:ll|ee|mumu)\}?)\s*\|"),
+        r"|\2 - \1|",
+    ),
+    (re.compile(r"(?<![A-Za-z])sqrt\s*(H_?T|m_?eff|S_?T)(?![\w(])"), r"sqrt(\1)"),  # "sqrtHT"
+    (re.compile(rf"(?<![\d.] )\bm\s+({_SPLIT_MASS_INDEX})\b(?![.\d-])"), r"m_\1"),
+    (
+        re.compile(r"\bDelta\s*(eta|phi|R|y)\s+(jj|ll|bb|gammagamma|mumu|ee|tautau)\b(?![.\d])"),
+        r"Delta\1_\2",
+    ),  # fmt: skip
+    (re.compile(r"\bDelta\s*eta\s+12\b(?![.\d])"), "Deltaeta_12"),
     (re.compile(r"\bM\s+T\b"), "MT"),
     (re.compile(r"\bm\s+T\b"), "mT"),
+    (re.compile(r"\btau\s+(had-vis|had|h)\b"), r"tau_\1"),  # "tau had-vis candidates"
     (re.compile(r"\bp\s*\^\s*\{?sum\}?\s*_\s*\{?T\}?"), "psumT"),
     (re.compile(r"\bp\s*sum\s*T\b"), "psumT"),
     (re.compile(r"\bp\s*cone\s*T\b"), "pTcone"),

@@ -724,7 +724,13 @@ def _same_object_eta(
     on every jet."""
     for other in reading.comparisons:
         said = ranks.counted_with_pt(reading.text, reading.comparisons, other.position)
-        if other.quantity != "eta" or said is None or said[2] != comp.position:
+        if (
+            other.quantity != "eta"
+            or other.op not in ("<", "<=")
+            or kind not in ("jet", "fatjet", "bjet")  # (a lepton's |eta| is its acceptance)
+            or said is None
+            or said[2] != comp.position
+        ):
             continue
         flat = [
             f
@@ -971,7 +977,7 @@ def _in_named_regions(sentence: str, quote: str, context: str | None) -> list[Cu
         if not part.name:  # the common requirement before the first region's
             out += found
             continue
-        event_level = _at_event_level(found, part.sentence)
+        event_level = _at_event_level(found, part.sentence, in_region=True)
         if not event_level or not all(f.is_event_level() for f in event_level):
             return None
         out += [f.model_copy(update={"region": part.name}) for f in event_level]
@@ -1030,7 +1036,9 @@ def _without_pair_counts(found: list[CutFinding]) -> list[CutFinding]:
     ]
 
 
-def _at_event_level(found: list[CutFinding], text: str = "") -> list[CutFinding] | None:
+def _at_event_level(
+    found: list[CutFinding], text: str = "", in_region: bool = False
+) -> list[CutFinding] | None:
     """The findings of one alternative (or region) as event-level requirements: 'at least seven
     jets with pT > 80 GeV' is the seventh jet's pT > 80 GeV, 'a tau with pT > 40 GeV' (in
     ``text``) the leading tau's; None when an object cut is anything else."""
@@ -1044,6 +1052,21 @@ def _at_event_level(found: list[CutFinding], text: str = "") -> list[CutFinding]
     if not counts and len(kinds) == 1 and (_ONE_WITH.search(text) or ranks.THE_ONE.search(text)):
         # "a tau with", "the muon must have": the one (leading) object's
         counts = [_count(str(objects[0].object), ">=", 1, objects[0].quote)]
+    if (
+        in_region
+        and len(kinds) == 1
+        and not re.search(r"\bor\b", text)
+        and len(counts) == 1
+        and (counts[0].op, counts[0].value) == ("==", 1)
+        and _ONE_WITH.search(text)
+        and not re.search(r"\b(?:exactly|only|precisely|single)\b", text, re.IGNORECASE)
+    ):
+        # ("in the boosted regime one large-R jet with pT > 450 GeV is required": a region
+        # cannot redefine the objects; the one object's threshold is the leading one's, and the
+        # count of exactly one stays)
+        return [f.model_copy(update={"rank": 0}) for f in objects] + [
+            f for f in found if f not in objects
+        ]
     if (
         len(kinds) != 1
         or len(counts) != 1

@@ -253,7 +253,11 @@ def _named_objects(r: Reading) -> list[tuple[int, str]]:
 def _counted_above(claim: Claim, text: str, comp, comps: list) -> tuple[str, int] | None:  # type: ignore[no-untyped-def,type-arg]
     """'at least eight jets with pT > 50 GeV' as the eighth jet's pT > 50 GeV: a lower bound on
     the pT of the n-th object only (the n-th by pT is above it exactly when n of them are)."""
-    if claim.quantity == "eta" and claim.direction == "upper":
+    if (
+        claim.quantity == "eta"
+        and claim.direction == "upper"
+        and claim.kind in ("jet", "fatjet", "bjet")
+    ):
         # ("a jet with pT > 250 GeV and |eta| < 2.0": the same, leading, jet's)
         said = ranks.counted_with_pt(text, comps, comp.position)
         return None if said is None or said[1] != 0 else (said[0], 0)
