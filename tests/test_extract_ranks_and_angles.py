@@ -11,6 +11,8 @@
 - 'C_l = |eta_l - (eta_j1 + eta_j2)/2| / |Delta eta_jj| < 0.5': the divisor of the compared formula
   is not what is compared (it gave Delta eta_jj < 0.5, verified); 'dE/dx above 2.1 MeV g-1 cm2' is
   no energy (it gave the tracks' pT > 0.0021 GeV, verified);
+- 'the leading (subleading) photon must satisfy E_T/m_gammagamma > 0.35 (0.25)': the ranked
+  photons' pT over the diphoton mass (H->gammagamma's standard cut was not read at all);
 - 'Delta phi(j1, MET) > 0.5 and Delta phi(j_2, MET) > 0.3': two angles, the second the second
   jet's. Both cuts shared the list's one 'dphi', the leading jet's, so the 0.3 was applied to the
   leading jet, verified; 'Delta phi(j2, MET) > 0.5' alone had no definition at all;
@@ -270,3 +272,43 @@ def test_the_second_jets_angle_runs_on_real_data(tmp_path: Path) -> None:
     assert steps["event_dphi_2"] == int(ak.sum(first & second)) > 0
     assert steps["event_dphi_2"] < steps["event_dphi"]
     assert steps["jets_count"] == int(ak.sum(first & second & enough))
+
+
+PHOTONS = (
+    "Events must contain two photons with E_T > 10 GeV, and the leading (subleading) photon must "
+    "in addition satisfy E_T/m_\u03b3\u03b3 > 0.35 (0.25)."
+)
+
+
+def test_photon_pt_over_the_diphoton_mass_is_ranked() -> None:
+    """'the leading (subleading) photon must satisfy E_T/m_gammagamma > 0.35 (0.25)': the two
+    ranked photons' pT over the diphoton mass (it was not read at all)."""
+    assert_verified(
+        "ranked E_T/m_gammagamma",
+        PHOTONS,
+        [
+            "event: nth(sort_desc(pt(photons)), 0) / mgammagamma > 0.35",
+            "event: nth(sort_desc(pt(photons)), 1) / mgammagamma > 0.25",
+            "photons: pt > 10",
+        ],
+    )
+
+
+def test_photon_pt_over_the_diphoton_mass_runs_on_real_data(tmp_path: Path) -> None:
+    """The ratios compile and run on the shared NanoAOD file; each step equals the ratio computed
+    here with vector."""
+    steps = nanoaod_step_counts(_extracted(PHOTONS), tmp_path / "out")
+    raw = uproot.open(shared_path(*NANOAOD))["Events"].arrays(
+        ["Photon_pt", "Photon_eta", "Photon_phi", "Photon_mass"]
+    )
+    photons = vector.zip(
+        {"pt": raw.Photon_pt, "eta": raw.Photon_eta, "phi": raw.Photon_phi, "mass": raw.Photon_mass}
+    )
+    photons = photons[photons.pt > 10]
+    photons = photons[ak.argsort(photons.pt, axis=1, ascending=False)]
+    two = ak.pad_none(photons, 2)
+    mass = (two[:, 0] + two[:, 1]).mass
+    first = ak.fill_none(two[:, 0].pt / mass > 0.35, False)
+    second = ak.fill_none(two[:, 1].pt / mass > 0.25, False)
+    assert steps["photons_ptovermgg_0"] == int(ak.sum(first)) > 0
+    assert steps["photons_ptovermgg_1"] == int(ak.sum(first & second)) > 0

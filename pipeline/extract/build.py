@@ -188,6 +188,8 @@ def to_cut(finding: CutFinding, cut_id: str, source: Source) -> tuple[str | None
         lhs = (  # the n-th by pT: |eta| of the leading photon, not the n-th largest eta
             f"nth(sort_desc(pt({collection})), {finding.rank})"
             if var == "pt"
+            else f"nth(sort_desc(pt({collection})), {finding.rank}) / mgammagamma"
+            if var == "ptovermgg"
             else f"nth({field}(sorted_by_pt({collection})), {finding.rank})"
         )
         if finding.abs:

@@ -248,6 +248,8 @@ _FAILING = re.compile(
     r"|^[^.;,]{0,80}?\b(?:that|which)\s+(?:is|are)\s+(?:flagged|identified|tagged|classified)\s+as\b"
     r"|^[^.;,]{0,80}?\boriginating\s+from\s+(?:non-collision|noise|cosmic|beam-induced)"
     r"|^\s*(?:[\w-]+\s+){0,2}?(?:failing|not\s+(?:passing|satisfying|meeting))\b"
+    # ("a jet with pT > 20 GeV failing the loose cleaning criteria")
+    r"|^\s*[\w-]+\s+with\s+[^.;,]{0,40}?\b(?:failing|not\s+(?:passing|satisfying|meeting))\b"
     r"|^\s*(?:is|are)\s+(?:identified|classified)\s+as\s+(?:bad|fake)\b"
     # "if any jet with pT > 20 GeV fails the cleaning", "if the leading jet points to a masked
     # region", "if any muon is badly reconstructed", "if an electron falls in a dead region"
@@ -258,7 +260,8 @@ _FAILING = re.compile(
     re.IGNORECASE,
 )
 _BAD_OBJECTS = re.compile(
-    r"\b(?:bad|badly[- ]\w+|fake|noisy|problematic|mis-?reconstructed|cosmic)\s+(?:[\w-]+\s+)?"
+    r"\b(?:bad|badly[- ]\w+|fake|noisy|problematic|mis-?reconstructed|cosmic(?:-ray)?)\s+"
+    r"(?:[\w-]+\s+)?"
     r"(?:jets?|muons?|electrons?|photons?|leptons?)\b",
     re.IGNORECASE,
 )

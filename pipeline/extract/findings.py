@@ -38,6 +38,7 @@ KIND_OF: dict[str, str] = {"track": "track", "tau": "tau", "bjet": "bjet", "fatj
 # variables of one object (object scope); the rest are event-level quantities
 OBJECT_VARIABLES = {
     "pt",
+    "ptovermgg",  # a photon's pT / m_gammagamma (the n-th photon's: nth(...) / mgammagamma)
     "eta",
     "phi",
     "e",

@@ -136,6 +136,11 @@ QUANTITIES: list[tuple[str, str]] = [
         r"|\bdi-?lepton (?:p_?T|transverse momentum)"
         r"|\b(?:transverse momentum|p_?T) of the (?:di-?lepton|lepton pair)(?: system)?",
     ),
+    # a photon's pT relative to the diphoton mass: "E_T/m_gammagamma > 0.35", "p_T^gamma / m_yy"
+    (
+        "ptovermgg",
+        r"\b[pE]_?T(?:\s*\^\s*\{?gamma\}?)?\s*/\s*m_?\{?(?:gammagamma|yy)\}?(?![A-Za-z])",
+    ),
     (
         "pt",
         rf"\bp_?T(?:{PT_SUBSCRIPT}|{OBJECT_SUPERSCRIPT}|,\s*l\s*(\d))?"
@@ -427,6 +432,14 @@ VETO_RE = re.compile(
     r"|muons?|photons?|taus?|b-?jets?)\b)"
     r"|(?:in which|where)\s+(?:there\s+(?:is|are)\s+)?(?=an?\s|any\s))(?:an?|any)?\s*"
     rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
+)
+# "Events are discarded (removed, excluded) if they contain a photon": the events as the subject
+# (not "Electrons are discarded if they share a track with a muon": objects removed)
+EVENTS_DISCARDED_IF_RE = re.compile(
+    r"\bevents?\s+(?:are|is)\s+(?:also\s+|then\s+)?(?:discarded|removed|excluded)\s+if\s+"
+    r"(?:they|it|the\s+event)\s+(?:contains?|has|have)\s+(?:an?|any)\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})",
+    re.IGNORECASE,
 )
 # the words of a clause that vetoes: "...; events with a b-tagged jet are vetoed", "no jets", "must
 # not contain" (not "no b-jet requirement": none is required)

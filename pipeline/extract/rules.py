@@ -261,7 +261,7 @@ def _expand(
     return out
 
 
-_RANKABLE = {"pt", "eta", "phi", "e", "d0", "z0", "d0sig", "ip"}  # plain fields of an object
+_RANKABLE = {"pt", "eta", "phi", "e", "d0", "z0", "d0sig", "ip", "ptovermgg"}  # fields of an object
 
 
 def _if_present(finding: CutFinding) -> CutFinding:
@@ -851,8 +851,9 @@ def _counted_vetoes(reading: Reading, found: list[CutFinding]) -> list[CutFindin
 _VETO_OBJECT = re.compile(
     rf"\b(?:an?|any|one)\s+(?:[\w-]+\s+){{0,3}}?(?P<obj>{P.OBJECT_RE.pattern})", re.IGNORECASE
 )
+# ("a b-tagged jet with pT > 30 GeV, a photon with pT > 22 GeV or a tau with ...": a list)
 _OR_OBJECT = re.compile(
-    rf",?\s+or\s+(?=(?:an?|any|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{P.OBJECT_RE.pattern}))",
+    rf"(?:,?\s+or|,)\s+(?=(?:an?|any|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{P.OBJECT_RE.pattern}))",
     re.IGNORECASE,
 )
 _COMPARED = re.compile(rf"{P.SYMBOL_OP}|\b(?:{P.WORD_OP})\b", re.IGNORECASE)
@@ -1097,6 +1098,7 @@ def _veto_counts(sentence: str, quote: str) -> list[CutFinding]:
         _count(_either_flavour(sentence, match), "==", 0, quote)
         for match in (
             *P.VETO_RE.finditer(sentence),
+            *P.EVENTS_DISCARDED_IF_RE.finditer(sentence),
             *P.NEGATED_HAVE_OBJECT_RE.finditer(sentence),  # 'must not contain a b-jet'
         )
         # 'rejected if an additional loose lepton forms ...': beyond the selected ones

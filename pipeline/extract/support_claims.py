@@ -77,6 +77,8 @@ _Z_WINDOW_CUT = re.compile(
 )
 _SFOS_MASS_CUT = re.compile(r"min_of\(mass\(sfos_pairs\((\w+)\)\)\)\s*(>=|<=|>|<)\s*(-?[\d.]+)")
 _RANKED_CUT = re.compile(rf"{_NTH}\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
+# nth(sort_desc(pt(photons)), 0) / mgammagamma > 0.35: the leading photon's pT over m_gammagamma
+_RANKED_OVER_MGG = re.compile(rf"{_NTH}\s*/\s*mgammagamma\s*(?P<op>>=|<=|>|<)\s*(?P<v>-?[\d.]+)")
 _VETOED_RANKED = re.compile(rf"not\s*\(\s*{_NTH}\s*(?P<op>>=|>)\s*(?P<v>-?[\d.]+)\s*\)")
 _RANKED_RANGE = re.compile(rf"(?P<lo>-?[\d.]+)\s*<=?\s*{_NTH}\s*<=?\s*(?P<hi>-?[\d.]+)")
 
@@ -157,6 +159,15 @@ def claim_of(cut: Cut, kinds: dict[str, str]) -> Claim | None:
             (float(vetoed.group("v")),),
             rank=int(vetoed.group("i")),
             absent_passes=True,
+        )
+    over = _RANKED_OVER_MGG.fullmatch(cut.expr.strip())
+    if over:
+        return Claim(
+            kinds.get(over.group("c1") or over.group("c2"), "other"),
+            "ptovermgg",
+            DIRECTION[over.group("op")],
+            (float(over.group("v")),),
+            rank=int(over.group("i")),
         )
     ranked = _RANKED_CUT.fullmatch(cut.expr.strip()) or _RANKED_RANGE.fullmatch(cut.expr.strip())
     if ranked:

@@ -499,16 +499,33 @@ _EVENT_CONDITION = re.compile(
 # the objects a rejected event has, with what makes them count: "Events with more than one lepton
 # with pT > 10 GeV are rejected" (the threshold says which leptons are counted, not what is thrown
 # away: the count carries the polarity, and the threshold defines veto objects)
-_COUNTED_IN_REJECTED_EVENTS = re.compile(
+_REJECTED_EVENTS_WITH = (
     r"(?:\bevents?\s+(?:with|containing|having|that\s+(?:have|contain)|in\s+which)"
     # "events are vetoed if they contain a jet with ..."
     r"|\b(?:if|when)\s+(?:they|it|the\s+event)\s+(?:contains?|has|have)"
     rf"|{P.NEGATED_HAVE})\s+"
-    # (not "events with a fifth jet with pT above 75 GeV": the n-th one, not the counted ones)
+)
+# the counted object and its threshold (not "events with a fifth jet with pT above 75 GeV": the
+# n-th one, not the counted ones)
+_COUNTED_OBJECT = (
     rf"(?:(?!(?:{P.RANK_WORDS}|\d+(?:st|nd|rd|th))\b)"
-    rf"[\w-]+\s+){{0,4}}?{ANY_OBJECT}(?:\s*\([^()]{{0,40}}\))?\s+(?:with|having|of)\s+[^,;]{{0,40}}$",
+    rf"[\w-]+\s+){{0,4}}?{ANY_OBJECT}(?:\s*\([^()]{{0,40}}\))?\s+(?:with|having|of)\s+[^,;]{{0,40}}$"
+)
+_COUNTED_IN_REJECTED_EVENTS = re.compile(_REJECTED_EVENTS_WITH + _COUNTED_OBJECT, re.IGNORECASE)
+# a later item of the vetoed objects' list: "events containing a b-jet with pT > 30 GeV, a photon
+# with pT > 22 GeV or a tau with pT > 24 GeV are discarded"
+_LISTED_IN_REJECTED_EVENTS = re.compile(
+    _REJECTED_EVENTS_WITH
+    + r"(?:an?|any|one)\s+[^;]{0,120}?(?:,\s*(?:or\s+)?|\s+or\s+)(?=(?:an?|any|one)\s)"
+    + _COUNTED_OBJECT,
     re.IGNORECASE,
 )
+
+
+def _counted_in_rejected_events(before: str) -> bool:
+    return bool(
+        _COUNTED_IN_REJECTED_EVENTS.search(before) or _LISTED_IN_REJECTED_EVENTS.search(before)
+    )
 
 
 # "no jet with pT > 50 GeV besides the leading one": the objects above the value are excluded
@@ -531,7 +548,7 @@ def counted_in_veto(r: Reading, position: int) -> bool:
     if _NO_OBJECT_BEFORE.search(before):
         return True
     rejects = r.clause_at(position).rejects or rejected_subject(r, position)
-    return rejects and bool(_COUNTED_IN_REJECTED_EVENTS.search(before))
+    return rejects and _counted_in_rejected_events(before)
 
 
 def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ignore[no-untyped-def]
@@ -546,7 +563,7 @@ def direction_problem(claim: Claim, r: Reading, comp) -> str | None:  # type: ig
         rejects
         and claim.kind != "event"
         and claim.rank is None
-        and _COUNTED_IN_REJECTED_EVENTS.search(r.text[: comp.position])
+        and _counted_in_rejected_events(r.text[: comp.position])
     ):
         return (
             f"{VETO_THRESHOLD} {claim.kind}s the veto counts, not which are selected: "
