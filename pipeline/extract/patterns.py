@@ -556,6 +556,13 @@ _JOINS = [
     # the text layer's split subscripts of masses and separations: "m T2", "am T2", "m jj",
     # "m ll", "m eff", "Deltaeta jj", "DeltaR ll", "Deltaeta 12"
     (re.compile(r"\b(a?m)\s+T\s*2\b"), r"\1T2"),
+    # a lower bound as how far down objects go: "muons are accepted down to p_T = 3 GeV"
+    (
+        re.compile(
+            r"\bdown\s+to\s+(?:a\s+|an\s+)?(pT|ET|p_T|E_T|transverse\s+momentum)\s*(?:=|of)\s*"
+        ),
+        r"with \1 >= ",
+    ),
     # the reference mass first: "|m_Z - m_ee|" is "|m_ee - m_Z|"
     (
         re.compile(r"\|\s*(m_?\{?Z\}?)\s*-\s*(m_?\{?(?:ll|ee|mumu)\}?)\s*\|"),

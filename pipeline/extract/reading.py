@@ -584,8 +584,8 @@ _TRIGGER_AS_REASON = re.compile(
     # trigger turn-on", "(because of|due to) the trigger"
     r"|\bto\s+(?:match|be\s+within|stay\s+within|lie\s+within)\s+the\s+(?:acceptance|coverage"
     r"|plateau|range)\s+of\s+the\s+(?:[\w-]+\s+){0,3}?trigger|\b(?:because\s+of|due\s+to|owing\s+to)"
-    r"\s+the\s+(?:[\w-]+\s+){0,2}?trigger|\b(?:above|beyond)\s+the\s+(?:[\w-]+\s+)?trigger\s+"
-    r"(?:turn-?on|threshold)",
+    r"\s+the\s+(?:[\w-]+\s+){0,2}?trigger|\b(?:above|beyond)\s+the\s+(?:[\w.-]+\s+){0,4}?trigger\s+"
+    r"(?:turn-?on|thresholds?|plateau)",
     re.IGNORECASE,
 )
 _EFFICIENCY = dict(KINDS)["efficiency"]

@@ -396,6 +396,11 @@ def _disqualified(sentence: str, position: int) -> bool:
     )
     # a trigger before the value, unless "offline" comes after it ("The trigger requires H_T >
     # 800 GeV at the HLT; offline we require H_T > 1000 GeV")
+    # (from the last requirement with a subject of its own: "..., above the trigger threshold,
+    # and the dielectron mass must exceed 120 GeV" is the offline selection's)
+    restart = list(_NEW_REQUIREMENT.finditer(before))
+    if restart:
+        before = before[restart[-1].start() :]
     triggers = list(P.TRIGGER.finditer(before))
     if P.DISQUALIFY.search(clause) or (
         triggers and not _OFFLINE.search(before[triggers[-1].end() :])
@@ -405,6 +410,13 @@ def _disqualified(sentence: str, position: int) -> bool:
     return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(
         sentence[: position + 40]
     )
+
+
+_NEW_REQUIREMENT = re.compile(
+    r"[,;]\s*(?:and|while|whereas)\s+(?:the|all|each|every|events?)\b[^,;]{0,50}?\b(?:must|is\s+"
+    r"required|are\s+required|has\s+to|have\s+to|needs?\s+to)\b",
+    re.IGNORECASE,
+)
 
 
 # the object a value is given for, in brackets right after it: "pT > 20 GeV (electrons)"
