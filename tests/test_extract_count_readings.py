@@ -21,7 +21,10 @@
   130 GeV are required' states the electron channel's cuts, which were the whole selection's,
   verified; 'In the muon channel, the muon must have pT > 27 GeV' is that channel's leading muon.
   Two flavours' channels named together ('In the electron and muon channels') stay the
-  selection's.
+  selection's;
+- (twenty-first session) a count of objects tagged after them ('at least two large-R jets must be
+  top-tagged', 'three jets identified as displaced', 'two jets, which must be b-tagged') is no
+  count of all of them (it was verified).
 """
 
 from __future__ import annotations
@@ -32,6 +35,28 @@ from tests.extract_cases import assert_not_verified, assert_verified
 from tests.test_extract_region_openings import _verified_in_regions
 
 WRONG = [
+    (
+        "a count of tagged large-R jets (twenty-first session)",
+        "At least two large-R jets must be top-tagged, and the leading one must also have "
+        "p_T > 520 GeV.",
+        ["event: count(fatjets) >= 2"],
+    ),
+    (
+        "a count of jets identified as displaced (twenty-first session)",
+        "Events must contain at least three jets identified as displaced, i.e. with fewer than "
+        "two prompt tracks.",
+        ["event: count(jets) >= 3"],
+    ),
+    (
+        "a count of jets b-tagged in a relative clause (twenty-first session)",
+        "At least two jets, which must be b-tagged, are required.",
+        ["event: count(jets) >= 2"],
+    ),
+    (
+        "a count of double-b tagged large-R jets (twenty-first session)",
+        "At least one large-R jet that is double-b tagged and has p_T > 320 GeV is required.",
+        ["event: count(fatjets) >= 1"],
+    ),
     (
         "at least one jet above a value, alone",
         "Only events with at least one jet with pT > 250 GeV are kept.",

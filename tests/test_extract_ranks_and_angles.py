@@ -39,6 +39,21 @@ from tests.test_extract_support_classes import _checked, _extracted, _reason
 
 WRONG = [
     (
+        "a photon ratio given as a fraction (guard)",
+        "The leading and subleading photons are required to have p_T/m_gammagamma > 1/3 and 1/4, "
+        "respectively.",
+        [
+            "event: nth(sort_desc(pt(photons)), 0) / mgammagamma > 1",
+            "event: nth(sort_desc(pt(photons)), 1) / mgammagamma > 1",
+        ],
+    ),
+    (
+        "the diphoton pT is no photon's (guard)",
+        "The leading (subleading) photon must satisfy E_T/m_gammagamma > 0.35 (0.25), and the "
+        "diphoton p_T must exceed 100 GeV.",
+        ["photons: pt > 100", "event: nth(sort_desc(pt(photons)), 0) > 100"],
+    ),
+    (
         "the divisor of a formula compared",
         "Both leptons must satisfy C_l = |eta_l - (eta_j1 + eta_j2)/2| / |\u0394\u03b7_jj| < 0.5.",
         ["event: deta < 0.5"],
@@ -96,6 +111,15 @@ WRONG = [
 ]
 
 RIGHT = [
+    (
+        "a photon ratio and the diphoton mass window, m_yy",
+        "The leading (subleading) photon must satisfy p_T^gamma/m_yy > 0.35 (0.25), and m_yy must "
+        "lie within 105-160 GeV.",
+        [
+            "event: nth(sort_desc(pt(photons)), 0) / mgammagamma > 0.35",
+            "event: 105 < mgammagamma < 160",
+        ],
+    ),
     (
         "a ratio to the square root of a sum (guard)",
         "Events must have E_T^miss / sqrt(H_T) > 10 GeV^1/2 and E_T^miss/m_eff > 0.2.",

@@ -14,6 +14,8 @@
 - 'in the boosted regime one large-R jet with pT > 450 GeV is required': a region cannot redefine
   the objects, so its 'one ... with' is the leading one's (the whole sentence's regions were
   lost);
+- named signal regions in the plural ('In the high-mass signal regions, ..., while in the low-mass
+  signal regions ...') are regions like the singular (the cuts were the whole selection's);
 - guards: per-region brackets beside a rank's ('95 (60) GeV for the leading (subleading) tau')
   split nothing; 'All opposite-charge lepton pairs must have m_ll > 4 GeV' is a floor on every
   such pair (eμ ones too), which the reader has no quantity for: no m_ll cut of the leading two
@@ -53,6 +55,11 @@ WRONG = [
 ]
 
 WRONG += [
+    (
+        "objects of named signal regions, plural",
+        "For the soft-lepton signal regions, electrons (muons) with pT > 7 (6) GeV are accepted.",
+        ["electrons: pt > 7", "muons: pt > 6"],
+    ),
     (
         "a rank's brackets beside the regions' (guard)",
         "Events must contain two taus with pT > 95 (60) GeV for the leading (subleading) tau, and "
@@ -116,6 +123,12 @@ RIGHT = [
             "region resolved_regime: count(jets) >= 4",
             "region boosted_regime: nth(sort_desc(pt(fatjets)), 0) > 450",
         ],
+    ),
+    (
+        "named signal regions, plural",
+        "In the high-mass signal regions, MET > 300 GeV is required, while in the low-mass signal "
+        "regions MET > 200 GeV is required.",
+        ["region high_mass_signal_regions: met > 300", "region low_mass_signal_regions: met > 200"],
     ),
     (
         "one named selection is the selection (guard)",

@@ -5,7 +5,8 @@
   dielectron mass must exceed 120 GeV' (the E_T was 'a trigger's', unverified, and the mass,
   after the trigger's words, was dropped); the trigger's own requirement stays no cut;
 - a lower bound said as how far down objects go: 'muons are accepted down to p_T = 3 GeV',
-  'Muons (electrons) are reconstructed down to p_T = 2.5 (5) GeV' (nothing was read).
+  'Muons (electrons) are accepted down to p_T = 2.5 (5) GeV' (nothing was read); 'reconstructed
+  down to' is the detector's reach, not a selection.
 """
 
 from __future__ import annotations
@@ -15,6 +16,22 @@ import pytest
 from tests.extract_cases import assert_not_verified, assert_verified
 
 WRONG = [
+    (
+        "reconstructed down to a pT is the detector's reach (guard)",
+        "Electrons are reconstructed down to E_T = 7 GeV.",
+        ["electrons: pt >= 7"],
+    ),
+    (
+        "down to values per detector part (guard)",
+        "Muons are accepted down to p_T = 3 GeV in the endcap and 3.5 GeV in the barrel.",
+        ["muons: pt >= 3"],
+    ),
+    (
+        "the trigger's object again after 'and' (guard)",
+        "The single-muon trigger requires a muon with pT > 24 GeV, and the muon is required to be "
+        "within |eta| < 2.1.",
+        ["muons: abs(eta) < 2.1"],
+    ),
     (
         "the trigger's own requirement (guard)",
         "The trigger requires H_T > 800 GeV, and the offline selection requires H_T > 1000 GeV.",
@@ -41,7 +58,7 @@ RIGHT = [
     ),
     (
         "per-flavour values down to a pT",
-        "Muons (electrons) are reconstructed down to p_T = 2.5 (5) GeV.",
+        "Muons (electrons) are accepted down to p_T = 2.5 (5) GeV.",
         ["muons: pt >= 2.5", "electrons: pt >= 5"],
     ),
 ]

@@ -30,6 +30,22 @@ WRONG = [
         ["bjets: pt > 30", "photons: pt > 22", "taus: pt > 24"],
     ),
     (
+        "events discarded for a qualified object (guard)",
+        "Events are discarded if they have a jet with pT > 30 GeV pointing to a dead tile module.",
+        ["event: not any((pt(jets) > 30))", "event: count(jets) == 0"],
+    ),
+    (
+        "events removed for two objects sharing a track (guard)",
+        "Events are removed if they have an electron and a muon sharing the same track.",
+        ["event: count(leptons) == 0", "event: count(electrons) == 0"],
+    ),
+    (
+        "a veto list ended by another clause (guard)",
+        "Events are vetoed if they contain an electron with pT > 10 GeV, a muon with pT > 10 GeV, "
+        "while the selected jets must have pT > 30 GeV.",
+        ["event: count(muons) == 0", "event: count(electrons) == 0"],
+    ),
+    (
         "objects discarded if they share a track (guard)",
         "Electrons are discarded if they share a track with a muon.",
         ["event: count(muons) == 0", "event: count(tracks) == 0"],

@@ -331,6 +331,8 @@ def comparisons(sentence: str) -> list[Comparison]:
         value = _RIGHT.match(right)
         if quantity is None or value is None or _qualifies(left, quantity[2]):
             continue
+        if re.match(r"\s*/\s*\d", right[value.end() :]):
+            continue  # "p_T/m_gammagamma > 1/3": a fraction, not the number before its slash
         if value.group("unit") and _COMPOUND_UNIT.match(right, value.end()):
             continue  # "dE/dx above 2.1 MeV g-1 cm2": no energy, whatever the quantity before
         subject_at = left.rfind(quantity[2])

@@ -24,7 +24,7 @@ _NAME = (
     # (one flavour's channel too: "In the electron channel, ..." is a channel of a one-lepton
     # search; two flavours' named together are not, see _name_of)
     rf"|(?P<word>{_MULTIPLICITY}|[\w+-]+(?:\s+(?:and|or)\s+[\w+-]+|\s+[\w+-]+)?)\s+"
-    r"(?P<noun>categor(?:y|ies)|signal\s+region|channels?|regimes?|topolog(?:y|ies)|final\s+states?"
+    r"(?P<noun>categor(?:y|ies)|signal\s+regions?|channels?|regimes?|topolog(?:y|ies)|final\s+states?"
     r"|selections?)\b"
     # a bare "region" after a label ("the 3l-Z-1b4j region", "the N_jet >= 2 region"), not after
     # a word ("the barrel region", "the control region": a detector part, a region of another kind)
@@ -145,6 +145,16 @@ def split(sentence: str) -> list[RegionPart]:
     ):
         # ("The offline selection requires ...": one selection is the selection; "the photon
         # selection requires E_T > 25 GeV and the electron selection ...": objects' definitions)
+        return []
+    plural = [
+        m
+        for m in subjects
+        if re.search(r"regions$", m.groupdict().get("noun") or "", re.I)
+        and m.groupdict().get("verb")
+    ]
+    if plural and len(subjects) < 2:
+        # ("The two-lepton signal regions require ...": the subject may be the whole analysis's
+        # regions; "In the soft-lepton signal regions, ..." scopes what follows)
         return []
     if any(
         re.search(r"\s(?:and|or)\s", m.groupdict().get("word") or "")

@@ -136,6 +136,12 @@ QUANTITIES: list[tuple[str, str]] = [
         r"|\bdi-?lepton (?:p_?T|transverse momentum)"
         r"|\b(?:transverse momentum|p_?T) of the (?:di-?lepton|lepton pair)(?: system)?",
     ),
+    # the diphoton system's pT (not each photon's): "the diphoton p_T", "p_T^gammagamma"
+    (
+        "ptgammagamma",
+        r"\bdi-?photon\s+(?:system\s+)?(?:p_?T|transverse\s+momentum)"
+        r"|\bp_?T\s*\^\s*\{?(?:gammagamma|yy)\}?(?![A-Za-z])",
+    ),
     # a photon's pT relative to the diphoton mass: "E_T/m_gammagamma > 0.35", "p_T^gamma / m_yy"
     (
         "ptovermgg",
@@ -438,7 +444,11 @@ VETO_RE = re.compile(
 EVENTS_DISCARDED_IF_RE = re.compile(
     r"\bevents?\s+(?:are|is)\s+(?:also\s+|then\s+)?(?:discarded|removed|excluded)\s+if\s+"
     r"(?:they|it|the\s+event)\s+(?:contains?|has|have)\s+(?:an?|any)\s+"
-    rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})",
+    rf"(?:[\w-]+\s+){{0,3}}?(?P<obj>{OBJECT_RE.pattern})"
+    # (not an object qualified after it: "pointing to a dead module", "in the transition region",
+    # "matched to a tau", "sharing a track", "not matched to the primary vertex")
+    r"(?![^.;]{0,60}\b(?:point\w*|match\w*|shar\w*|overlap\w*|in\s+the|within|affected|not|that"
+    r"|which|from|near|close|and\s+an?)\b)",
     re.IGNORECASE,
 )
 # the words of a clause that vetoes: "...; events with a b-tagged jet are vetoed", "no jets", "must
@@ -556,12 +566,17 @@ _JOINS = [
     # the text layer's split subscripts of masses and separations: "m T2", "am T2", "m jj",
     # "m ll", "m eff", "Deltaeta jj", "DeltaR ll", "Deltaeta 12"
     (re.compile(r"\b(a?m)\s+T\s*2\b"), r"\1T2"),
-    # a lower bound as how far down objects go: "muons are accepted down to p_T = 3 GeV"
+    (re.compile(r"\bm_?\{?yy\}?(?![A-Za-z])"), "m_gammagamma"),  # "m_yy": the diphoton mass
+    # a lower bound as how far down the selected objects go: "muons are accepted down to p_T = 3
+    # GeV" (not "reconstructed/identified down to": the detector's reach; not "... 3 GeV in the
+    # endcap and 3.5 GeV in the barrel": values per detector part)
     (
         re.compile(
-            r"\bdown\s+to\s+(?:a\s+|an\s+)?(pT|ET|p_T|E_T|transverse\s+momentum)\s*(?:=|of)\s*"
+            r"\b(accepted|selected|considered|kept|used|retained|allowed)\s+down\s+to\s+(?:a\s+|an\s+)?"
+            r"(pT|ET|p_T|E_T|transverse\s+momentum)\s*(?:=|of)\s*"
+            r"(?![^.;]{0,40}\b(?:barrel|endcaps?|end-caps?|forward|central)\b)"
         ),
-        r"with \1 >= ",
+        r"\1 with \2 >= ",
     ),
     # the reference mass first: "|m_Z - m_ee|" is "|m_ee - m_Z|"
     (

@@ -399,7 +399,7 @@ def _disqualified(sentence: str, position: int) -> bool:
     # (from the last requirement with a subject of its own: "..., above the trigger threshold,
     # and the dielectron mass must exceed 120 GeV" is the offline selection's)
     restart = list(_NEW_REQUIREMENT.finditer(before))
-    if restart:
+    if restart and not _names_an_earlier_object(before, restart[-1]):
         before = before[restart[-1].start() :]
     triggers = list(P.TRIGGER.finditer(before))
     if P.DISQUALIFY.search(clause) or (
@@ -410,6 +410,16 @@ def _disqualified(sentence: str, position: int) -> bool:
     return bool(P.WEAK_DISQUALIFY.search(clause)) and not P.REQUIREMENT.search(
         sentence[: position + 40]
     )
+
+
+def _names_an_earlier_object(before: str, restart: re.Match[str]) -> bool:
+    """Whether the new requirement's subject is an object the trigger's clause named ("The trigger
+    requires a muon with pT > 24 GeV, and the muon is required to be within |eta| < 2.1")."""
+    subject = P.OBJECT_RE.search(restart.group(0))
+    if subject is None:
+        return False
+    kind = P.object_of(subject)
+    return any(P.object_of(m) == kind for m in P.OBJECT_RE.finditer(before[: restart.start()]))
 
 
 _NEW_REQUIREMENT = re.compile(
@@ -869,6 +879,7 @@ _OR_OBJECT = re.compile(
     re.IGNORECASE,
 )
 _COMPARED = re.compile(rf"{P.SYMBOL_OP}|\b(?:{P.WORD_OP})\b", re.IGNORECASE)
+_OTHER_CLAUSE = re.compile(r"[,;]\s*(?:while|whereas|but|and\s+the|and\s+all)\b|;", re.IGNORECASE)
 _REJECTED_AFTER = re.compile(
     r"\s+(?:are|is)\s+(?:then\s+|also\s+)?(?:rejected|vetoed|discarded|removed|excluded)\b",
     re.IGNORECASE,
@@ -896,7 +907,11 @@ def _vetoes_joined_by_or(sentence: str, quote: str, context: str | None) -> list
     tail = sentence[rejected.start() :] if rejected else "."
     lead = sentence[: first.start()]
     starts = [first.start()] + [m.end() for m in joins]
-    ends = [m.start() for m in joins] + [rejected.start() if rejected else len(sentence)]
+    # (the last item ends where another clause begins: "..., a muon with pT > 10 GeV, while the
+    # selected jets must have ...")
+    other = _OTHER_CLAUSE.search(sentence, joins[-1].end())
+    last = rejected.start() if rejected else other.start() if other else len(sentence)
+    ends = [m.start() for m in joins] + [last]
     out: list[CutFinding] = []
     for start, end in zip(starts, ends, strict=True):
         part = read(f"{lead}{sentence[start:end].strip().rstrip('.,')}{tail}")

@@ -358,6 +358,17 @@ _A_SUBSET_AFTER = re.compile(
     r"|within\s+(?:a\s+)?(?:Delta\s*R|dR|cone)\b)",
     re.IGNORECASE,
 )
+# a tag said of the counted objects after them: "that is double-b tagged", "must be top-tagged",
+# "identified as displaced"
+_TAGGED_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:that|which)\s+(?:is|are|must\s+be|should\s+be)\s+(?:also\s+)?"
+    r"|(?:must|should|have\s+to|has\s+to)\s+(?:also\s+)?be\s+"
+    r"|(?:is|are)\s+(?:also\s+)?required\s+to\s+be\s+)?(?:identified|tagged)\s+as\s+(?:an?\s+)?[\w-]+"
+    r"|\s*,?\s*(?:(?:that|which)\s+(?:is|are|must\s+be|should\s+be)\s+(?:also\s+)?"
+    r"|(?:must|should|have\s+to|has\s+to)\s+(?:also\s+)?be\s+"
+    r"|(?:is|are)\s+(?:also\s+)?required\s+to\s+be\s+)(?:[\w-]+\s+)?(?:\w+-?)?tagged\b",
+    re.IGNORECASE,
+)
 _QUALIFIED_AFTER = re.compile(
     r"\s*(?:pairs?\b|(?:within|failing)\b)",
     re.IGNORECASE,
@@ -421,6 +432,17 @@ def _count_problem(
         return (
             f"the count is one of alternatives ('... or {other.group(0).strip()[3:].strip()}'): an "
             f"event may pass with the other, so no {claim.kind} count is required of every event"
+        )
+    tagged = _TAGGED_AFTER.match(r.text, match.end())
+    if tagged is not None and not (
+        claim.kind == "bjet"
+        and re.search(r"\bb[- ]?(?:tag|jet|quark)", tagged.group(0), re.IGNORECASE)
+    ):
+        # "at least two large-R jets must be top-tagged", "three jets identified as displaced":
+        # a count of the tagged ones, which no collection of the list holds
+        return (
+            f"the count is of the {claim.kind}s '{tagged.group(0).strip()}' only, not of all "
+            f"{claim.kind}s"
         )
     placed = _A_SUBSET_AFTER.match(r.text, match.end())
     if placed is not None:
