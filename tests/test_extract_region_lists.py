@@ -131,6 +131,12 @@ RIGHT = [
         ["region high_mass_signal_regions: met > 300", "region low_mass_signal_regions: met > 200"],
     ),
     (
+        "a lone plural subject, then per-region values in brackets",
+        "The Gtt 1-lepton signal regions require at least one lepton and meff > 2200 (1800) GeV "
+        "in SR-B (SR-M).",
+        ["region sr_b: meff > 2200", "region sr_m: meff > 1800"],
+    ),
+    (
         "one named selection is the selection (guard)",
         "The baseline selection requires at least two jets and MET > 100 GeV.",
         ["event: count(jets) >= 2", "event: met > 100"],

@@ -132,6 +132,17 @@ def split(sentence: str) -> list[RegionPart]:
         # (regions listed with their requirements in apposition are two or more: not "SR-A,
         # with MET > 300 GeV, is the tightest region; all events must ...")
         subjects = [m for m in subjects if m is not appositions[0]]
+    plural = [
+        m
+        for m in subjects
+        if re.search(r"regions$", m.groupdict().get("noun") or "", re.I)
+        and m.groupdict().get("verb")
+    ]
+    if len(plural) == 1 and len(subjects) == 1:
+        # ("The two-lepton signal regions require ...": the subject may be the whole analysis's
+        # regions, and per-region values after it are read as such; "In the soft-lepton signal
+        # regions, ..." scopes what follows)
+        subjects = []
     if not subjects:
         return _paired_regions(sentence) or _trailing_region(sentence)
     if all(_name_of(m) is None for m in subjects):
@@ -145,16 +156,6 @@ def split(sentence: str) -> list[RegionPart]:
     ):
         # ("The offline selection requires ...": one selection is the selection; "the photon
         # selection requires E_T > 25 GeV and the electron selection ...": objects' definitions)
-        return []
-    plural = [
-        m
-        for m in subjects
-        if re.search(r"regions$", m.groupdict().get("noun") or "", re.I)
-        and m.groupdict().get("verb")
-    ]
-    if plural and len(subjects) < 2:
-        # ("The two-lepton signal regions require ...": the subject may be the whole analysis's
-        # regions; "In the soft-lepton signal regions, ..." scopes what follows)
         return []
     if any(
         re.search(r"\s(?:and|or)\s", m.groupdict().get("word") or "")
