@@ -541,22 +541,29 @@ def _own_text(cut: Cut, name: str) -> str:
     return quote
 
 
+def _own_definitions(used: list[Cut], name: str) -> dict[str, tuple[str, str] | None]:
+    """Cut id -> the definition of ``name`` its own part of its quote states (None: none), in
+    the order of ``used`` (the list's definition is the first one stated)."""
+    definition_of = _DEFINED_BY_QUOTE[name]
+    return {c.id: definition_of(_own_text(c, name)) for c in used}
+
+
 def dphi_conflicts(sel: SelectionList) -> dict[str, str]:
     """Cut id -> why, for Delta phi (Delta R) cuts whose quote names another Delta phi (Delta R)
     than the one the list defines (the first one a quote names) and that cannot be written with
     their own (:func:`with_own_definitions`): one name holds one quantity."""
     out = {}
-    for name, definition_of in _DEFINED_BY_QUOTE.items():
+    for name in _DEFINED_BY_QUOTE:
         used = _uses(sel, name)
-        defined = next((d for d in (definition_of(_own_text(c, name)) for c in used) if d), None)
+        owns = _own_definitions(used, name)
+        defined = next((d for d in owns.values() if d), None)
         if defined is None or any(d.name == name for d in sel.derived):
             continue
         # the quotes where some cut's own part names its objects
-        stated = {_quote(c) for c in used if definition_of(_own_text(c, name)) is not None}
+        stated = {_quote(c) for c in used if owns[c.id] is not None}
         for cut in used:
-            text = _own_text(cut, name)
-            own = definition_of(text)
-            if own is None and text != _quote(cut) and _quote(cut) in stated:
+            own = owns[cut.id]
+            if own is None and _own_text(cut, name) != _quote(cut) and _quote(cut) in stated:
                 # ("Delta phi_min(jets, MET) > 0.4 and Delta phi(j2, MET) > 0.2": the first one's
                 # jets are not stated, and it is not the second one's angle)
                 out[cut.id] = (
@@ -576,16 +583,13 @@ def with_own_definitions(sel: SelectionList) -> SelectionList:
     names another such quantity than the list's (the first one stated) written as an expression
     of its own: "Delta phi(j1, MET) > 0.5 and Delta phi(j_2, MET) > 0.3" is two angles, and the
     second one is not the leading jet's."""
-    for name, definition_of in _DEFINED_BY_QUOTE.items():
+    for name in _DEFINED_BY_QUOTE:
         used = [c for c in _uses(sel, name) if c.variable == name and c.expr is None]
-        defined = next((d for d in (definition_of(_own_text(c, name)) for c in used) if d), None)
+        owns = _own_definitions(used, name)
+        defined = next((d for d in owns.values() if d), None)
         if defined is None or any(d.name == name for d in sel.derived):
             continue
-        own = {}
-        for cut in used:
-            found = definition_of(_own_text(cut, name))
-            if found is not None and found[0] != defined[0]:
-                own[cut.id] = found
+        own = {i: d for i, d in owns.items() if d is not None and d[0] != defined[0]}
 
         def inline(cut: Cut, own: dict[str, tuple[str, str]] = own, name: str = name) -> Cut:
             if cut.id not in own:
